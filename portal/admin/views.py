@@ -1,0 +1,100 @@
+"""Administrators' area: verification queue and accounts."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from portal.extensions import db
+from portal.forms import ActionForm, ReasonForm
+from portal.models import Organisation, OrgStatus, Role, User
+from portal.security import guard_blueprint
+from portal.services import organisations, users
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+guard_blueprint(bp, Role.ADMIN)
+
+STATUSES = [s.value for s in OrgStatus]
+
+
+@bp.get("/")
+def home():
+    counts = dict(
+        db.session.execute(select(Organisation.status, func.count()).group_by(Organisation.status)).all()
+    )
+    users_by_role = dict(db.session.execute(select(User.role, func.count()).group_by(User.role)).all())
+    return render_template("admin/home.html", counts=counts, users_by_role=users_by_role)
+
+
+@bp.get("/organisations")
+def organisation_list():
+    status = request.args.get("status", OrgStatus.PENDING.value)
+    status = status if status in STATUSES else OrgStatus.PENDING.value
+    kind = request.args.get("kind", "")
+    kind = kind if kind in ("enterprise", "school") else ""
+    return render_template(
+        "admin/organisations.html",
+        orgs=organisations.list_organisations(status, kind or None),
+        status=status,
+        kind=kind,
+        statuses=STATUSES,
+        action_form=ActionForm(),
+        reason_form=ReasonForm(),
+    )
+
+
+@bp.get("/organisations/<int:org_id>")
+def organisation_detail(org_id: int):
+    return render_template(
+        "admin/organisation.html",
+        org=organisations.get_organisation(org_id),
+        action_form=ActionForm(),
+        reason_form=ReasonForm(),
+    )
+
+
+@bp.post("/organisations/<int:org_id>/verify")
+def verify(org_id: int):
+    org = organisations.verify(current_user, org_id)
+    db.session.commit()
+    flash(_("%(name)s is now verified.", name=org.name), "success")
+    return redirect(url_for("admin.organisation_list"))
+
+
+@bp.post("/organisations/<int:org_id>/reject")
+def reject(org_id: int):
+    org = organisations.reject(current_user, org_id, request.form.get("reason", ""))
+    db.session.commit()
+    flash(_("%(name)s has been rejected.", name=org.name), "info")
+    return redirect(url_for("admin.organisation_list"))
+
+
+@bp.get("/users")
+def user_list():
+    role = request.args.get("role", "")
+    role = role if role in [r.value for r in Role] else ""
+    return render_template(
+        "admin/users.html",
+        users=users.search_users(request.args.get("q", ""), role),
+        q=request.args.get("q", ""),
+        role=role,
+        roles=[r.value for r in Role],
+        action_form=ActionForm(),
+    )
+
+
+@bp.post("/users/<int:user_id>/disable")
+def disable_user(user_id: int):
+    user = users.set_user_disabled(current_user, user_id, True)
+    db.session.commit()
+    flash(_("%(email)s has been disabled and logged out everywhere.", email=user.email), "info")
+    return redirect(url_for("admin.user_list"))
+
+
+@bp.post("/users/<int:user_id>/enable")
+def enable_user(user_id: int):
+    user = users.set_user_disabled(current_user, user_id, False)
+    db.session.commit()
+    flash(_("%(email)s has been enabled.", email=user.email), "success")
+    return redirect(url_for("admin.user_list"))

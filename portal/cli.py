@@ -1,0 +1,87 @@
+"""Flask commands over the services; each is safe to run twice."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from portal.extensions import db
+from portal.services import accounts
+from portal.services.errors import ServiceError
+
+ROOT = Path(__file__).resolve().parent.parent
+TRANSLATIONS = ROOT / "translations"
+POT = ROOT / "translations" / "messages.pot"
+
+translate = AppGroup("translate", help="Extract, update and compile the UI translations.")
+
+
+def _pybabel(*args: str) -> None:
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True, cwd=ROOT)
+
+
+@translate.command("update")
+def translate_update() -> None:
+    """Extract strings from code and templates and merge them into every catalog."""
+    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output", "-o", str(POT), ".")
+    _pybabel("update", "-i", str(POT), "-d", str(TRANSLATIONS), "--no-fuzzy-matching", "--ignore-obsolete")
+
+
+@translate.command("compile")
+def translate_compile() -> None:
+    """Compile the catalogs committed in translations/ into .mo files."""
+    compile_catalogs()
+
+
+def compile_catalogs() -> None:
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po_path in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"):
+        with po_path.open("rb") as fh:
+            catalog = read_po(fh)
+        with po_path.with_suffix(".mo").open("wb") as fh:
+            write_mo(fh, catalog)
+
+
+def init_cli(app: Flask) -> None:
+    app.cli.add_command(translate)
+
+    @app.cli.command("create-admin")
+    @click.option("--email", prompt=True)
+    @click.option("--name", prompt=True, default="Administrator")
+    @click.password_option()
+    def create_admin(email: str, name: str, password: str) -> None:
+        """Create an administrator account (does nothing if it exists)."""
+        try:
+            user, created = accounts.create_admin(email, name, password)
+        except ServiceError as exc:
+            db.session.rollback()
+            raise click.ClickException(str(exc.message)) from exc
+        db.session.commit()
+        click.echo(f"{'created' if created else 'exists'}: administrator {user.email}")
+
+    @app.cli.command("seed")
+    @click.option("--scale", type=int, default=0, help="Also generate N synthetic organisations' worth of data.")
+    def seed(scale: int) -> None:
+        """Load the demo data (idempotent); --scale N adds synthetic data for benchmarks."""
+        from seed.loader import load_demo
+        from seed.synthetic import generate
+
+        summary = load_demo()
+        db.session.commit()
+        click.echo(f"demo data: {summary}")
+        if scale:
+            click.echo(f"synthetic data: {generate(scale)}")
+
+    @app.cli.command("remove-demo")
+    def remove_demo() -> None:
+        """Delete the demo organisations and accounts (before going to production)."""
+        from seed.loader import remove_demo as _remove
+
+        click.echo(f"removed: {_remove()}")
+        db.session.commit()

@@ -1,0 +1,89 @@
+"""Configuration: the only module that reads environment variables.
+
+`load_config(overrides)` returns a plain dict for `app.config`. Three modes:
+development (default), production (`FLASK_ENV=production`) and testing (set by
+the test suite through overrides).
+"""
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = ROOT / "instance"
+
+
+class ConfigError(RuntimeError):
+    """Raised when the environment cannot run the app safely."""
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    return int(raw) if raw not in (None, "") else default
+
+
+def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    env = os.environ
+    mode = (overrides or {}).get("ENV") or env.get("FLASK_ENV", "development")
+    production = mode == "production"
+    redis_url = env.get("REDIS_URL") or None
+
+    config: dict[str, Any] = {
+        "ENV": mode,
+        "SECRET_KEY": env.get("SECRET_KEY"),
+        "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL")
+        or f"sqlite:///{INSTANCE_DIR / 'xiaoqi.db'}",
+        "REDIS_URL": redis_url,
+        # Rate-limit counters must be shared between workers in production.
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LOGIN_LIMIT_PER_ACCOUNT": env.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),
+        "LOGIN_LIMIT_PER_ADDRESS": env.get("LOGIN_LIMIT_PER_ADDRESS", "20 per 15 minutes"),
+        "REGISTER_LIMIT": env.get("REGISTER_LIMIT", "10 per hour"),
+        # Number of trusted reverse proxies in front of the app (0: none).
+        "PROXY_COUNT": _env_int("PROXY_COUNT", 0),
+        "BABEL_DEFAULT_LOCALE": "zh",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+        "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),
+        "LANGUAGES": ["zh", "en"],
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "SESSION_COOKIE_NAME": "xq_session",
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=_env_int("SESSION_HOURS", 8)),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "MAX_CONTENT_LENGTH": 6 * 1024 * 1024,
+        "WTF_CSRF_TIME_LIMIT": None,  # token lives as long as the session
+        "HSTS": production,
+        "PROPAGATE_EXCEPTIONS": False,
+        # argon2id at the OWASP minimum (t=2, m=19 MiB, p=1); see SECURITY.md item 6.
+        "ARGON2_TIME_COST": 2,
+        "ARGON2_MEMORY_COST": 19 * 1024,
+        "ARGON2_PARALLELISM": 1,
+        "ALLOW_DEMO_IN_PRODUCTION": env.get("ALLOW_DEMO_IN_PRODUCTION") == "1",
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    }
+    if overrides:
+        config.update(overrides)
+
+    if production:
+        if not config["SECRET_KEY"]:
+            raise ConfigError("SECRET_KEY must be set in the environment in production.")
+        if not env.get("DATABASE_URL") and "SQLALCHEMY_DATABASE_URI" not in (overrides or {}):
+            raise ConfigError("DATABASE_URL must point at PostgreSQL in production.")
+    elif not config["SECRET_KEY"]:
+        # Development only: a stable key kept under instance/ so sessions survive restarts.
+        config["SECRET_KEY"] = _dev_secret_key()
+    return config
+
+
+def _dev_secret_key() -> str:
+    INSTANCE_DIR.mkdir(exist_ok=True)
+    key_file = INSTANCE_DIR / "dev-secret-key"
+    if not key_file.exists():
+        key_file.write_text(os.urandom(32).hex())
+    return key_file.read_text().strip()

@@ -1,0 +1,33 @@
+"""Enterprise HR area."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal.extensions import db
+from portal.forms import ActionForm
+from portal.membership_views import add_member_routes
+from portal.models import Role
+from portal.security import guard_blueprint
+from portal.services import organisations
+
+bp = Blueprint("enterprise", __name__, url_prefix="/enterprise")
+guard_blueprint(bp, Role.ENTERPRISE_HR, open_endpoints=("enterprise.home",))
+add_member_routes(bp)
+
+
+@bp.get("/")
+def home():
+    pending = organisations.pending_members(current_user) if current_user.is_member_active else []
+    return render_template(
+        "enterprise/home.html", org=current_user.organisation, pending=pending, action_form=ActionForm()
+    )
+
+
+@bp.post("/resubmit")
+def resubmit():
+    organisations.resubmit(current_user)
+    db.session.commit()
+    flash(_("Your organisation has been submitted for verification again."), "success")
+    return redirect(url_for("enterprise.home"))

@@ -1,0 +1,17 @@
+"""Typed SQLAlchemy 2.0 models, one module per domain area."""
+from portal.models.accounts import MembershipStatus, Role, User
+from portal.models.organisations import Enterprise, Organisation, OrgKind, OrgStatus, School
+from portal.models.programs import Program, PublicationStatus
+
+__all__ = [
+    "Enterprise",
+    "MembershipStatus",
+    "OrgKind",
+    "OrgStatus",
+    "Organisation",
+    "Program",
+    "PublicationStatus",
+    "Role",
+    "School",
+    "User",
+]

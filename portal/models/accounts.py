@@ -1,0 +1,91 @@
+"""User accounts, roles and organisation membership."""
+from __future__ import annotations
+
+import enum
+import secrets
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import db
+from portal.models.base import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from portal.models.organisations import Organisation
+    from portal.models.programs import Program
+
+
+class Role(str, enum.Enum):
+    ENTERPRISE_HR = "enterprise_hr"
+    SCHOOL_STAFF = "school_staff"
+    STUDENT = "student"
+    ADMIN = "admin"
+
+
+class MembershipStatus(str, enum.Enum):
+    """A member's standing in their organisation.
+
+    Staff who join an existing organisation, and students, wait for an active
+    member of that organisation to approve (confirm) them.
+    """
+
+    PENDING = "pending"
+    ACTIVE = "active"
+    REJECTED = "rejected"
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(60))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
+    program_id: Mapped[int | None] = mapped_column(ForeignKey("program.id"))
+    membership_status: Mapped[str] = mapped_column(
+        String(20), default=MembershipStatus.ACTIVE.value
+    )
+    membership_note: Mapped[str | None] = mapped_column(Text)
+    # Rotated at logout, password change and disabling: every older session dies with it.
+    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
+    disabled: Mapped[bool] = mapped_column(default=False)
+    locale: Mapped[str | None] = mapped_column(String(8))
+    is_demo: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    organisation: Mapped[Organisation | None] = relationship(
+        back_populates="members", foreign_keys=[organisation_id]
+    )
+    program: Mapped[Program | None] = relationship()
+
+    # Flask-Login: the id carries the session token, so a rotated token logs out old cookies.
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    @property
+    def is_active(self) -> bool:
+        return not self.disabled
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN.value
+
+    @property
+    def is_member_active(self) -> bool:
+        return self.membership_status == MembershipStatus.ACTIVE.value
+
+    def rotate_session_token(self) -> None:
+        self.session_token = new_session_token()
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email} {self.role}>"

@@ -1,0 +1,85 @@
+"""Organisations: enterprises and schools, verified by administrators."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import db
+from portal.models.base import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from portal.models.accounts import User
+    from portal.models.programs import Program
+
+
+class OrgStatus(str, enum.Enum):
+    PENDING = "pending"
+    VERIFIED = "verified"
+    REJECTED = "rejected"
+
+
+class OrgKind(str, enum.Enum):
+    ENTERPRISE = "enterprise"
+    SCHOOL = "school"
+
+
+class Organisation(db.Model):
+    """Single-table base of `Enterprise` and `School`: one verification queue for both."""
+
+    __tablename__ = "organisation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), index=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    town: Mapped[str] = mapped_column(String(40))
+    address: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(20), default=OrgStatus.PENDING.value, index=True)
+    rejection_reason: Mapped[str | None] = mapped_column(Text)
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    verified_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", use_alter=True, name="fk_organisation_verified_by_id_user")
+    )
+    is_demo: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    # Enterprise columns (NULL for schools).
+    credit_code: Mapped[str | None] = mapped_column(String(18), unique=True)
+    industry: Mapped[str | None] = mapped_column(String(40), index=True)
+    contact_person: Mapped[str | None] = mapped_column(String(60))
+    phone: Mapped[str | None] = mapped_column(String(30))
+    size: Mapped[str | None] = mapped_column(String(20))
+    # School columns (NULL for enterprises).
+    school_kind: Mapped[str | None] = mapped_column(String(40))
+
+    members: Mapped[list[User]] = relationship(
+        back_populates="organisation", foreign_keys="User.organisation_id"
+    )
+
+    __mapper_args__ = {"polymorphic_on": "kind", "polymorphic_identity": "organisation"}
+
+    @property
+    def is_verified(self) -> bool:
+        return self.status == OrgStatus.VERIFIED.value
+
+    @property
+    def is_enterprise(self) -> bool:
+        return self.kind == OrgKind.ENTERPRISE.value
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.id} {self.name!r} {self.status}>"
+
+
+class Enterprise(Organisation):
+    __mapper_args__ = {"polymorphic_identity": OrgKind.ENTERPRISE.value}
+
+
+class School(Organisation):
+    __mapper_args__ = {"polymorphic_identity": OrgKind.SCHOOL.value}
+
+    programs: Mapped[list[Program]] = relationship(
+        back_populates="school", order_by="Program.name"
+    )

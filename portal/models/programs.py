@@ -1,0 +1,46 @@
+"""Majors (专业) offered by schools."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import db
+from portal.models.base import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from portal.models.organisations import School
+
+
+class PublicationStatus(str, enum.Enum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CLOSED = "closed"
+
+
+class Program(db.Model):
+    __tablename__ = "program"
+    __table_args__ = (
+        UniqueConstraint("school_id", "name", name="uq_program_school_name"),
+        CheckConstraint("intake_capacity >= 0", name="intake_nonnegative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    code: Mapped[str | None] = mapped_column(String(12))
+    description: Mapped[str] = mapped_column(Text, default="")
+    intake_capacity: Mapped[int] = mapped_column(default=0)
+    status: Mapped[str] = mapped_column(String(20), default=PublicationStatus.DRAFT.value)
+    is_demo: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    school: Mapped[School] = relationship(back_populates="programs")
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == PublicationStatus.PUBLISHED.value

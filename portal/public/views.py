@@ -1,0 +1,74 @@
+"""Public pages: home, language switch, health check."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request
+from flask_login import current_user
+from sqlalchemy import func, select, text
+
+from portal.extensions import csrf, db, limiter
+from portal.models import Organisation, OrgStatus, Program, PublicationStatus, User
+from portal.security import is_safe_next
+from portal.services import accounts
+
+bp = Blueprint("public", __name__)
+
+
+@bp.get("/")
+def index():
+    verified = Organisation.status == OrgStatus.VERIFIED.value
+    figures = {
+        "enterprises": db.session.scalar(
+            select(func.count()).select_from(Organisation).where(verified, Organisation.kind == "enterprise")
+        ),
+        "schools": db.session.scalar(
+            select(func.count()).select_from(Organisation).where(verified, Organisation.kind == "school")
+        ),
+        "programs": db.session.scalar(
+            select(func.count()).select_from(Program).where(Program.status == PublicationStatus.PUBLISHED.value)
+        ),
+    }
+    demo = db.session.scalar(select(User.id).where(User.is_demo.is_(True)).limit(1)) is not None
+    return render_template("public/index.html", figures=figures, demo=demo)
+
+
+@bp.post("/lang")
+def set_language():
+    lang = request.form.get("lang", "zh")
+    if lang not in current_app.config["LANGUAGES"]:
+        lang = "zh"
+    if current_user.is_authenticated:
+        accounts.set_locale(current_user._get_current_object(), lang)
+        db.session.commit()
+    target = request.form.get("next")
+    response = redirect(target if is_safe_next(target) else "/")
+    response.set_cookie(
+        "lang", lang, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+    )
+    return response
+
+
+@bp.get("/healthz")
+@limiter.exempt
+@csrf.exempt
+def healthz():
+    checks: dict[str, str] = {}
+    try:
+        db.session.execute(text("SELECT 1"))
+        checks["database"] = "ok"
+    except Exception as exc:  # report, never raise: this is what the probe is for
+        db.session.rollback()
+        checks["database"] = f"error: {type(exc).__name__}"
+    redis_url = current_app.config["REDIS_URL"]
+    if redis_url:
+        try:
+            import redis
+
+            redis.Redis.from_url(redis_url, socket_timeout=2).ping()
+            checks["redis"] = "ok"
+        except Exception as exc:
+            checks["redis"] = f"error: {type(exc).__name__}"
+    else:
+        checks["redis"] = "not configured"
+    healthy = all(v in ("ok", "not configured") for v in checks.values())
+    return jsonify(status="ok" if healthy else "error", **checks), 200 if healthy else 503

@@ -1,0 +1,72 @@
+"""School staff area."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal.extensions import db
+from portal.forms import ActionForm
+from portal.membership_views import add_member_routes
+from portal.models import Role
+from portal.school.forms import ProgramForm
+from portal.security import guard_blueprint
+from portal.services import organisations, programs
+from portal.web import REFUSED, attempt, form_status
+
+bp = Blueprint("school", __name__, url_prefix="/school")
+guard_blueprint(bp, Role.SCHOOL_STAFF, open_endpoints=("school.home",))
+add_member_routes(bp)
+
+
+@bp.get("/")
+def home():
+    pending = organisations.pending_members(current_user) if current_user.is_member_active else []
+    return render_template(
+        "school/home.html", org=current_user.organisation, pending=pending, action_form=ActionForm()
+    )
+
+
+@bp.post("/resubmit")
+def resubmit():
+    organisations.resubmit(current_user)
+    db.session.commit()
+    flash(_("Your organisation has been submitted for verification again."), "success")
+    return redirect(url_for("school.home"))
+
+
+@bp.get("/programs")
+def program_list():
+    return render_template(
+        "school/programs.html",
+        programs=programs.programs_of_school(current_user.organisation_id),
+        action_form=ActionForm(),
+    )
+
+
+@bp.route("/programs/new", methods=["GET", "POST"])
+def program_new():
+    form = ProgramForm()
+    if form.validate_on_submit():
+        program = attempt(
+            lambda: programs.create_program(
+                current_user.organisation,
+                name=form.name.data,
+                code=form.code.data,
+                intake_capacity=form.intake_capacity.data,
+                description=form.description.data or "",
+            ),
+            form,
+        )
+        if program is not REFUSED:
+            flash(_("The major has been saved as a draft."), "success")
+            return redirect(url_for("school.program_list"))
+    return render_template("school/program_form.html", form=form), form_status()
+
+
+@bp.post("/programs/<int:program_id>/publish")
+def program_publish(program_id: int):
+    programs.publish_program(programs.get_own_program(current_user, program_id))
+    db.session.commit()
+    flash(_("The major has been published."), "success")
+    return redirect(url_for("school.program_list"))

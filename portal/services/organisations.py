@@ -1,0 +1,224 @@
+"""Organisations: verification by administrators, membership approval by members."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from portal import vocab
+from portal.extensions import db
+from portal.models import Enterprise, MembershipStatus, Organisation, OrgStatus, Role, School, User
+from portal.models.base import utcnow
+from portal.services import credit_code
+from portal.services.errors import Conflict, NotFound, ServiceError
+
+REASON_MAX = 500
+
+
+@dataclass(frozen=True)
+class NewEnterprise:
+    name: str
+    credit_code: str
+    industry: str
+    town: str
+    address: str
+    contact_person: str
+    phone: str
+    size: str
+
+
+@dataclass(frozen=True)
+class NewSchool:
+    name: str
+    school_kind: str
+    town: str
+    address: str
+
+
+def _ensure_name_free(name: str) -> None:
+    if db.session.scalar(select(Organisation.id).where(Organisation.name == name)):
+        raise Conflict(_l("An organisation with this name is already registered."), field="org_name")
+
+
+def _check_choice(value: str | None, allowed: dict, field: str) -> None:
+    # Forms offer only valid choices; this guards the services' other callers too.
+    if value not in allowed:
+        raise ServiceError(_l("Please choose a valid value."), field=field)
+
+
+def create_enterprise(org: NewEnterprise) -> Enterprise:
+    """A new enterprise, pending until an administrator verifies it."""
+    code = credit_code.normalise(org.credit_code)
+    if not credit_code.is_valid(code):
+        raise ServiceError(
+            _l("The unified social credit code is not valid (check the 18 characters)."),
+            field="credit_code",
+        )
+    if db.session.scalar(select(Organisation.id).where(Organisation.credit_code == code)):
+        raise Conflict(_l("This credit code is already registered."), field="credit_code")
+    _check_choice(org.industry, vocab.INDUSTRIES, "industry")
+    _check_choice(org.town, vocab.TOWNS, "town")
+    _check_choice(org.size, vocab.ENTERPRISE_SIZES, "size")
+    name = org.name.strip()
+    _ensure_name_free(name)
+    enterprise = Enterprise(
+        name=name,
+        credit_code=code,
+        industry=org.industry,
+        town=org.town,
+        address=org.address.strip(),
+        contact_person=org.contact_person.strip(),
+        phone=org.phone.strip(),
+        size=org.size,
+    )
+    db.session.add(enterprise)
+    db.session.flush()
+    return enterprise
+
+
+def create_school(org: NewSchool) -> School:
+    _check_choice(org.school_kind, vocab.SCHOOL_KINDS, "school_kind")
+    _check_choice(org.town, vocab.TOWNS, "town")
+    name = org.name.strip()
+    _ensure_name_free(name)
+    school = School(name=name, school_kind=org.school_kind, town=org.town, address=org.address.strip())
+    db.session.add(school)
+    db.session.flush()
+    return school
+
+
+def _require_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(_l("Please give a reason."), field="reason")
+    if len(reason) > REASON_MAX:
+        raise ServiceError(_l("The reason is too long (at most %(n)d characters).", n=REASON_MAX))
+    return reason
+
+
+def get_organisation(org_id: int) -> Organisation:
+    org = db.session.get(Organisation, org_id)
+    if org is None:
+        raise NotFound(_l("Organisation not found."))
+    return org
+
+
+def list_organisations(status: str | None = None, kind: str | None = None) -> list[Organisation]:
+    query = select(Organisation).order_by(Organisation.created_at.desc(), Organisation.id.desc())
+    if status:
+        query = query.where(Organisation.status == status)
+    if kind:
+        query = query.where(Organisation.kind == kind)
+    return list(db.session.scalars(query))
+
+
+def verified_schools() -> list[School]:
+    return list(
+        db.session.scalars(
+            select(School).where(School.status == OrgStatus.VERIFIED.value).order_by(School.name)
+        )
+    )
+
+
+def joinable_organisations() -> list[Organisation]:
+    """Organisations a new staff member may ask to join (not rejected ones)."""
+    return list(
+        db.session.scalars(
+            select(Organisation)
+            .where(Organisation.status != OrgStatus.REJECTED.value)
+            .order_by(Organisation.kind, Organisation.name)
+        )
+    )
+
+
+def verify(admin: User, org_id: int) -> Organisation:
+    org = get_organisation(org_id)
+    if org.status == OrgStatus.VERIFIED.value:
+        raise ServiceError(_l("This organisation is already verified."))
+    org.status = OrgStatus.VERIFIED.value
+    org.rejection_reason = None
+    org.verified_at = utcnow()
+    org.verified_by_id = admin.id
+    db.session.flush()
+    return org
+
+
+def reject(admin: User, org_id: int, reason: str) -> Organisation:
+    reason = _require_reason(reason)
+    org = get_organisation(org_id)
+    if org.status != OrgStatus.PENDING.value:
+        raise ServiceError(_l("Only pending organisations can be rejected."))
+    org.status = OrgStatus.REJECTED.value
+    org.rejection_reason = reason
+    db.session.flush()
+    return org
+
+
+def resubmit(member: User) -> Organisation:
+    """A rejected organisation's member corrects the record and asks again."""
+    org = member.organisation
+    if org is None or org.status != OrgStatus.REJECTED.value:
+        raise ServiceError(_l("Only a rejected organisation can be submitted again."))
+    org.status = OrgStatus.PENDING.value
+    db.session.flush()
+    return org
+
+
+def ensure_can_publish(org: Organisation | None) -> None:
+    """Pending or rejected organisations may keep drafts but publish nothing."""
+    if org is None or not org.is_verified:
+        raise ServiceError(
+            _l("Your organisation has not been verified yet; you can save drafts but not publish.")
+        )
+
+
+# --- membership -----------------------------------------------------------------
+
+def pending_members(actor: User) -> list[User]:
+    """Staff join requests and unconfirmed students of the actor's organisation."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(
+                User.organisation_id == actor.organisation_id,
+                User.membership_status == MembershipStatus.PENDING.value,
+            )
+            .order_by(User.created_at)
+        )
+    )
+
+
+def _member_of_actor(actor: User, member_id: int) -> User:
+    member = db.session.get(User, member_id)
+    if member is None or member.organisation_id != actor.organisation_id or member.id == actor.id:
+        raise NotFound(_l("Person not found."))
+    if member.role == Role.STUDENT.value and actor.role != Role.SCHOOL_STAFF.value:
+        raise NotFound(_l("Person not found."))
+    return member
+
+
+def approve_member(actor: User, member_id: int) -> User:
+    """Approve a staff join request, or confirm a student (school staff only)."""
+    if not actor.is_member_active:
+        raise ServiceError(_l("Only confirmed members can approve others."))
+    member = _member_of_actor(actor, member_id)
+    if member.membership_status != MembershipStatus.PENDING.value:
+        raise ServiceError(_l("This request has already been decided."))
+    member.membership_status = MembershipStatus.ACTIVE.value
+    member.membership_note = None
+    db.session.flush()
+    return member
+
+
+def reject_member(actor: User, member_id: int, reason: str) -> User:
+    reason = _require_reason(reason)
+    if not actor.is_member_active:
+        raise ServiceError(_l("Only confirmed members can approve others."))
+    member = _member_of_actor(actor, member_id)
+    if member.membership_status != MembershipStatus.PENDING.value:
+        raise ServiceError(_l("This request has already been decided."))
+    member.membership_status = MembershipStatus.REJECTED.value
+    member.membership_note = reason
+    db.session.flush()
+    return member

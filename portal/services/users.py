@@ -1,0 +1,30 @@
+"""Administrators' view of accounts."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_, select
+
+from portal.extensions import db
+from portal.models import User
+from portal.services import accounts
+from portal.services.errors import NotFound, ServiceError
+
+
+def search_users(q: str = "", role: str = "", limit: int = 200) -> list[User]:
+    query = select(User).order_by(User.created_at.desc(), User.id.desc()).limit(limit)
+    if q:
+        like = f"%{q.strip()}%"
+        query = query.where(or_(User.email.ilike(like), User.name.ilike(like)))
+    if role:
+        query = query.where(User.role == role)
+    return list(db.session.scalars(query))
+
+
+def set_user_disabled(admin: User, user_id: int, disabled: bool) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound(_l("Person not found."))
+    if user.id == admin.id:
+        raise ServiceError(_l("You cannot disable your own account."))
+    accounts.set_disabled(user, disabled)
+    return user

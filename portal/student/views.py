@@ -1,0 +1,16 @@
+"""Student area."""
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask_login import current_user
+
+from portal.models import Role
+from portal.security import guard_blueprint
+
+bp = Blueprint("student", __name__, url_prefix="/student")
+guard_blueprint(bp, Role.STUDENT, open_endpoints=("student.home",))
+
+
+@bp.get("/")
+def home():
+    return render_template("student/home.html", student=current_user)

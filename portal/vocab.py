@@ -1,0 +1,88 @@
+"""Fixed vocabularies: industries, towns, school kinds, sizes.
+
+Stored values are stable English codes; labels go through gettext so the UI
+shows Chinese first and English on the switch.
+"""
+from __future__ import annotations
+
+from flask_babel import LazyString, get_locale
+from flask_babel import lazy_gettext as _l
+
+# The plan's industries (GLOSSARY.md) plus the district's other employers.
+INDUSTRIES: dict[str, object] = {
+    "equipment": _l("High-end equipment manufacturing"),
+    "new_energy": _l("New energy"),
+    "new_materials": _l("New materials"),
+    "pharma": _l("New pharma"),
+    "agriculture": _l("Modern efficient agriculture"),
+    "services": _l("Modern services"),
+    "ecommerce": _l("Rural e-commerce"),
+    "care": _l("Nursing and elderly care"),
+    "automotive": _l("New-energy vehicles"),
+    "it": _l("Information technology"),
+    "construction": _l("Construction"),
+    "other": _l("Other"),
+}
+
+# Laiwu district's towns and streets (镇、街道).
+TOWNS: dict[str, str] = {
+    "fengcheng": "凤城街道",
+    "zhangjiawa": "张家洼街道",
+    "gaozhuang": "高庄街道",
+    "pengquan": "鹏泉街道",
+    "kouzhen": "口镇",
+    "yangli": "羊里街道",
+    "fangxia": "方下街道",
+    "xueye": "雪野街道",
+    "dawangzhuang": "大王庄镇",
+    "zhaili": "寨里镇",
+    "yangzhuang": "杨庄镇",
+    "chayekou": "茶业口镇",
+    "hezhuang": "和庄镇",
+    "miaoshan": "苗山镇",
+}
+
+TOWN_NAMES_EN: dict[str, str] = {
+    "fengcheng": "Fengcheng Street",
+    "zhangjiawa": "Zhangjiawa Street",
+    "gaozhuang": "Gaozhuang Street",
+    "pengquan": "Pengquan Street",
+    "kouzhen": "Kou Town",
+    "yangli": "Yangli Street",
+    "fangxia": "Fangxia Street",
+    "xueye": "Xueye Street",
+    "dawangzhuang": "Dawangzhuang Town",
+    "zhaili": "Zhaili Town",
+    "yangzhuang": "Yangzhuang Town",
+    "chayekou": "Chayekou Town",
+    "hezhuang": "Hezhuang Town",
+    "miaoshan": "Miaoshan Town",
+}
+
+SCHOOL_KINDS: dict[str, object] = {
+    "secondary_vocational": _l("Secondary vocational school"),
+    "technician_college": _l("Technician college"),
+    "higher_vocational": _l("Higher vocational college"),
+    "undergraduate": _l("Undergraduate university"),
+}
+
+ENTERPRISE_SIZES: dict[str, object] = {
+    "micro": _l("Under 20 employees"),
+    "small": _l("20–299 employees"),
+    "medium": _l("300–999 employees"),
+    "large": _l("1,000 employees or more"),
+}
+
+
+def town_label(code: str | None, locale: str = "zh") -> str:
+    if not code:
+        return ""
+    names = TOWN_NAMES_EN if locale == "en" else TOWNS
+    return names.get(code, code)
+
+
+def town_choices() -> list[tuple[str, object]]:
+    """Towns as form choices, labelled in the language of the request that renders them."""
+    return [
+        (code, LazyString(lambda c=code: town_label(c, str(get_locale() or "zh")))) for code in TOWNS
+    ]

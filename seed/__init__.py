@@ -1,0 +1,1 @@
+"""Demo data and the synthetic-data generator; both load through portal.services."""

@@ -1,0 +1,188 @@
+"""Shared fixtures. Flask is imported lazily so tests/matching never loads it.
+
+Every app-level test runs on SQLite, and again on PostgreSQL when
+TEST_DATABASE_URL is set. With REQUIRE_ALL_BACKENDS=1 (CI), a missing
+PostgreSQL or browser fails the run instead of skipping.
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+
+import pytest
+
+DEMO_PASSWORD = "laiwu-demo-2026"
+PASSWORD = "correct horse battery"
+REQUIRE_ALL = os.environ.get("REQUIRE_ALL_BACKENDS") == "1"
+
+
+def unavailable(reason: str) -> None:
+    if REQUIRE_ALL:
+        pytest.fail(f"required but unavailable: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_translations():
+    from portal.cli import compile_catalogs
+
+    compile_catalogs()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.db'}"
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        unavailable("TEST_DATABASE_URL is not set")
+    return url
+
+
+def make_app(db_url: str, **overrides):
+    from portal import create_app
+
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": db_url,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_STORAGE_URI": "memory://",
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+@pytest.fixture
+def app_factory(db_url):
+    """Build an app on this test's database; the schema is created once and dropped at the end."""
+    from portal.extensions import db
+
+    apps = []
+
+    def build(**overrides):
+        app = make_app(db_url, **overrides)
+        with app.app_context():
+            if not apps:
+                db.drop_all()
+                db.create_all()
+        apps.append(app)
+        return app
+
+    yield build
+    with apps[0].app_context():
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app(app_factory):
+    app = app_factory()
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def csrf_client(app_factory):
+    """A client of an app with CSRF protection on, as in production."""
+    app = app_factory(WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        yield app.test_client()
+
+
+@dataclass
+class Builders:
+    """Create records through the services, as the site does."""
+
+    counter: int = 0
+
+    def _n(self) -> int:
+        self.counter += 1
+        return self.counter
+
+    def enterprise(self, *, verified: bool = True, name: str | None = None, email: str | None = None):
+        from portal.extensions import db
+        from portal.models import User
+        from portal.services import accounts, organisations
+        from portal.services.accounts import NewAccount
+        from portal.services.credit_code import complete
+        from portal.services.organisations import NewEnterprise
+
+        n = self._n()
+        org = NewEnterprise(
+            name=name or f"测试企业{n}", credit_code=complete(f"91370116MA{n:07d}"), industry="equipment",
+            town="fengcheng", address="测试地址", contact_person="联系人", phone="0531-1234567", size="medium",
+        )
+        user = accounts.register_enterprise(NewAccount(email or f"hr{n}@example.com", f"HR {n}", PASSWORD), org)
+        if verified:
+            organisations.verify(self.admin(), user.organisation_id)
+        db.session.commit()
+        return db.session.get(User, user.id)
+
+    def school(self, *, verified: bool = True, name: str | None = None, programs: tuple[str, ...] = ("焊接技术应用",)):
+        from portal.extensions import db
+        from portal.models import User
+        from portal.services import accounts, organisations
+        from portal.services import programs as program_service
+        from portal.services.accounts import NewAccount
+        from portal.services.organisations import NewSchool
+
+        n = self._n()
+        user = accounts.register_school(
+            NewAccount(f"staff{n}@example.com", f"Staff {n}", PASSWORD),
+            NewSchool(name or f"测试学校{n}", "secondary_vocational", "pengquan", "地址"),
+        )
+        if verified:
+            organisations.verify(self.admin(), user.organisation_id)
+        for name_ in programs:
+            program_service.create_program(
+                user.organisation, name=name_, code=None, intake_capacity=40, description=""
+            )
+        db.session.commit()
+        return db.session.get(User, user.id)
+
+    def student(self, school_staff, *, confirmed: bool = True):
+        from portal.extensions import db
+        from portal.services import accounts, organisations
+        from portal.services.accounts import NewAccount
+
+        n = self._n()
+        school = school_staff.organisation
+        user = accounts.register_student(
+            NewAccount(f"student{n}@example.com", f"Student {n}", PASSWORD), school.id, school.programs[0].id
+        )
+        if confirmed:
+            organisations.approve_member(school_staff, user.id)
+        db.session.commit()
+        return user
+
+    def admin(self):
+        from portal.services import accounts
+
+        user, _ = accounts.create_admin("admin@example.com", "Admin", PASSWORD)
+        return user
+
+
+@pytest.fixture
+def build(app) -> Builders:
+    return Builders()
+
+
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+
+
+def csrf_token(html: str) -> str:
+    match = CSRF_RE.search(html)
+    assert match, "no CSRF token in page"
+    return match.group(1) or match.group(2)
+
+
+def login(client, email: str, password: str = PASSWORD, follow: bool = False):
+    return client.post("/auth/login", data={"email": email, "password": password}, follow_redirects=follow)
