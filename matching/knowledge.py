@@ -1,0 +1,112 @@
+"""Domain knowledge shipped in `matching/data/`: thesaurus, industry affinity, town coordinates.
+
+The files are plain UTF-8 text so that domain experts can review and extend them without
+touching code; they are read once per process.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+
+from matching.text import TermScanner, normalise
+
+_EARTH_RADIUS_KM = 6371.0
+
+__all__ = ["Thesaurus", "thesaurus", "industry_affinity", "town_coordinates", "distance_km"]
+
+
+def _data_lines(name: str) -> list[list[str]]:
+    """Tab-separated fields of the data file's non-comment, non-blank lines."""
+    text = resources.files("matching").joinpath("data", name).read_text(encoding="utf-8")
+    rows = []
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            rows.append([field.strip() for field in line.split("\t") if field.strip()])
+    return rows
+
+
+@dataclass(frozen=True)
+class Thesaurus:
+    """Maps colloquial titles and skills ("电焊工", "CNC") to the catalogue's terms ("焊接", "数控").
+
+    Every target term also maps to itself, so scanning a formal text finds its concepts too.
+    """
+
+    mapping: dict[str, tuple[str, ...]]
+    scanner: TermScanner
+
+    def concepts(self, text: str) -> list[str]:
+        """Catalogue terms that `text` (normalised) mentions, directly or colloquially."""
+        found: dict[str, None] = {}
+        for key in self.scanner.scan(text):
+            for term in self.mapping[key]:
+                found[term] = None
+        return list(found)
+
+
+@lru_cache(maxsize=1)
+def thesaurus() -> Thesaurus:
+    mapping: dict[str, tuple[str, ...]] = {}
+    for fields in _data_lines("thesaurus.tsv"):
+        colloquial, targets = normalise(fields[0]), tuple(normalise(t) for t in fields[1].split(","))
+        mapping[colloquial] = tuple(dict.fromkeys(mapping.get(colloquial, ()) + targets))
+        for target in targets:
+            mapping.setdefault(target, (target,))
+    return Thesaurus(mapping=mapping, scanner=TermScanner(mapping))
+
+
+@lru_cache(maxsize=1)
+def _affinity_table() -> dict[tuple[str, str], float]:
+    table: dict[tuple[str, str], float] = {}
+    for industry, group, value in _data_lines("industry_affinity.tsv"):
+        table[(normalise(industry), normalise(group))] = float(value)
+        table[(normalise(group), normalise(industry))] = float(value)
+    return table
+
+
+@lru_cache(maxsize=4096)
+def industry_affinity(a: str, b: str) -> float:
+    """Affinity in [0, 1] between two industries or major groups; 1 when they are the same.
+
+    One intermediate step is allowed (product of the two affinities), so that a synonym such
+    as 医学护理及老年人护理 -> 医养健康 reaches the major groups of its synonym.
+    """
+    a, b = normalise(a), normalise(b)
+    if a == b:
+        return 1.0
+    table = _affinity_table()
+    best = table.get((a, b), 0.0)
+    for (start, middle), first in table.items():
+        if start == a:
+            best = max(best, first * table.get((middle, b), 0.0))
+    return best
+
+
+@lru_cache(maxsize=1)
+def town_coordinates() -> dict[str, tuple[float, float]]:
+    """(latitude, longitude) in degrees of each town/street, keyed by its normalised name.
+
+    The short form without the 镇/街道 suffix is accepted too, as HR often writes "口镇" or "雪野".
+    """
+    coordinates: dict[str, tuple[float, float]] = {}
+    for name, lat, lon in _data_lines("towns.tsv"):
+        point = (float(lat), float(lon))
+        coordinates[normalise(name)] = point
+        short = name.removesuffix("街道").removesuffix("镇")
+        if len(short) >= 2:
+            coordinates.setdefault(normalise(short), point)
+    return coordinates
+
+
+def distance_km(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Great-circle distances (haversine) between (n, 2) and (m, 2) degree arrays, as (n, m)."""
+    lat1, lon1 = np.radians(a[:, :1]), np.radians(a[:, 1:])
+    lat2, lon2 = np.radians(b[:, 0])[None, :], np.radians(b[:, 1])[None, :]
+    h = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    return 2 * _EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(h, 1.0)))
+
