@@ -180,7 +180,9 @@ def _side(
     towns = knowledge.town_coordinates()
     texts, concepts, skill_terms, certificate_terms, coordinates = [], [], [], [], []
     for record, name in zip(records, names):
-        body = normalise(" ".join((name, record.description, *record.skills, *record.certificates)))
+        # Certificates are left to their own criterion: their long official names would
+        # otherwise dilute the text similarity.
+        body = normalise(" ".join((name, record.description, *record.skills)))
         found = thesaurus.concepts(body)
         concepts.append(found)
         # The name counts twice (titles say what the job is); the catalogue terms found count

@@ -138,12 +138,15 @@ def iter_cosine_blocks(
 
 
 def top_k(scores: np.ndarray, k: int) -> np.ndarray:
-    """Column indices of the k best scores per row, best first (argpartition, then sort k)."""
+    """Column indices of the k best scores per row, best first (argpartition, then sort k).
+
+    Equal scores come in column order, so results do not depend on the sort's internals.
+    """
     n = scores.shape[1]
     if k >= n:
         part = np.broadcast_to(np.arange(n), scores.shape)
     else:
         part = np.argpartition(-scores, k - 1, axis=1)[:, :k]
     picked = np.take_along_axis(scores, part, axis=1)
-    order = np.argsort(-picked, axis=1, kind="stable")
+    order = np.lexsort((part, -picked), axis=1)
     return np.take_along_axis(part, order, axis=1)

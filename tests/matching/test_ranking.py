@@ -1,0 +1,70 @@
+import json
+
+import pytest
+
+from matching import Demand, Program, Weights, rank
+
+PROGRAMS = [
+    Program("weld", "焊接技术应用", "培养焊接操作与焊接检验人员", industry="装备制造大类",
+            skills=("焊接",), certificates=("特种作业操作证（熔化焊接与热切割）",), capacity=40, town="凤城街道"),
+    Program("weld-small", "焊接技术应用", "培养焊接操作与焊接检验人员", industry="装备制造大类",
+            skills=("焊接",), capacity=2, town="凤城街道"),
+    Program("nurse", "护理", "培养临床护理人员", industry="医药卫生大类", capacity=80, town="口镇"),
+]
+
+
+def test_colloquial_title_reaches_the_major_through_the_thesaurus() -> None:
+    [ranking] = rank([Demand("d", "招电焊工", "会二保焊")], PROGRAMS)
+    assert [m.program_id for m in ranking.matches][:2] == ["weld", "weld-small"]
+    text = ranking.matches[0].reasons[0]
+    assert text.criterion == "text" and "焊接" in text.terms
+    assert "nurse" not in [m.program_id for m in ranking.matches]
+
+
+def test_demand_nothing_fits_gets_no_proposals() -> None:
+    assert rank([Demand("d", "招保安员", "夜班巡逻")], PROGRAMS)[0].matches == ()
+
+
+def test_reasons_are_structured_and_weights_sum_to_one() -> None:
+    demand = Demand("d", "焊工", "", industry="高端装备制造", skills=("氩弧焊",),
+                    certificates=("焊工证",), headcount=10, town="张家洼")
+    [ranking] = rank([demand], PROGRAMS, top_k=2)
+    best, second = ranking.matches
+    assert best.program_id == "weld"
+    by_code = {r.criterion: r for r in best.reasons}
+    assert set(by_code) == {"text", "skills", "certificates", "industry", "capacity", "distance"}
+    assert sum(r.weight for r in best.reasons) == pytest.approx(1.0)
+    assert best.score == pytest.approx(sum(r.weight * r.score for r in best.reasons))
+    assert by_code["skills"].terms == ("焊接",)
+    assert by_code["industry"].score == 1.0
+    assert dict(by_code["capacity"].values) == {"headcount": 10, "capacity": 40, "fits": True}
+    assert 5 < dict(by_code["distance"].values)["km"] < 15
+    # The small intake cannot hold the headcount: it ranks lower and says so.
+    capacity = {r.criterion: r for r in second.reasons}["capacity"]
+    assert second.program_id == "weld-small" and dict(capacity.values)["fits"] is False
+    assert "certificates" not in {r.criterion for r in second.reasons}  # no certificates: absent
+    json.dumps(ranking.to_dict(), ensure_ascii=False)
+
+
+def test_weights_are_configurable() -> None:
+    demand = Demand("d", "焊工", headcount=10)
+    default = {m.program_id: m for m in rank([demand], PROGRAMS)[0].matches}["weld-small"]
+    no_capacity = {m.program_id: m for m in rank([demand], PROGRAMS, weights=Weights(capacity=0.0))[0].matches}
+    text_only = no_capacity["weld-small"]
+    assert text_only.score > default.score
+    assert "capacity" not in {r.criterion for r in text_only.reasons}
+
+
+def test_invalid_input_is_refused_naming_the_record() -> None:
+    with pytest.raises(ValueError, match="program 'weld': duplicate id"):
+        rank([Demand("d", "焊工")], [*PROGRAMS, PROGRAMS[0]])
+    with pytest.raises(ValueError, match="negative capacity"):
+        Program("p", "x", capacity=-1)
+    with pytest.raises(ValueError, match="negative weight"):
+        Weights(skills=-1)
+
+
+def test_top_k_limits_and_orders_matches() -> None:
+    [ranking] = rank([Demand("d", "焊接 护理")], PROGRAMS, top_k=1)
+    assert len(ranking.matches) == 1
+    assert rank([Demand("d", "焊接")], [], top_k=3)[0].matches == ()
