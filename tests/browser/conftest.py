@@ -1,0 +1,90 @@
+"""Browser harness: the app on a free loopback port, driven by Debian's Chromium via Playwright.
+
+Never a downloaded browser: Playwright launches /usr/bin/chromium through
+`executable_path`. Without Chromium the tests skip, or fail under CI
+(REQUIRE_ALL_BACKENDS=1).
+"""
+from __future__ import annotations
+
+import shutil
+import threading
+from dataclasses import dataclass
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.conftest import make_app, unavailable
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@dataclass
+class LiveServer:
+    url: str
+    app: object
+
+    def __call__(self, path: str = "/") -> str:
+        return self.url + path
+
+
+@pytest.fixture(scope="session")
+def browser():
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not executable:
+        unavailable("Debian chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def live_server(tmp_path):
+    """The site with demo data and CSRF on, served from a thread on 127.0.0.1:<free port>."""
+    from portal.extensions import db
+    from seed.loader import load_demo
+
+    app = make_app(f"sqlite:///{tmp_path / 'live.db'}", WTF_CSRF_ENABLED=True, TESTING=False)
+    with app.app_context():
+        db.create_all()
+        load_demo()
+        db.session.commit()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield LiveServer(f"http://127.0.0.1:{server.server_port}", app)
+    server.shutdown()
+    thread.join(timeout=5)
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    yield page
+    context.close()
+    # A CSP violation or a script error is a bug even when the journey passed.
+    assert not errors, f"browser errors: {errors}"
+
+
+def log_in(page, email: str, password: str) -> None:
+    page.goto("/auth/login")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.click("main form button[type=submit]")
