@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from matching.ranking import DEFAULT_THRESHOLD, Demand, Program, Reason, Weights, reasons, score_blocks
+from matching.ranking import DEFAULT_THRESHOLD, Demand, Program, Reason, Weights, explain, score_blocks
 
 __all__ = ["Expert", "Need", "ExchangePair", "EXCHANGE_WEIGHTS", "exchange"]
 
@@ -95,7 +95,9 @@ def exchange(
         for r, c in zip(rows, columns)
         if allowed[need_slots[r], expert_slots[c]] > 0.0
     )
-    return [
-        ExchangePair(experts[j].id, needs[i].id, float(scores[i, j]), count, reasons(scorer, i, j, values, i))
-        for (i, j), count in sorted(hours.items())
-    ]
+    pairs = []
+    for (i, j), count in sorted(hours.items()):
+        row = {name: block[i : i + 1] for name, block in values.items()}
+        [[why]] = explain(scorer, i, row, np.array([[j]]))
+        pairs.append(ExchangePair(experts[j].id, needs[i].id, float(scores[i, j]), count, why))
+    return pairs

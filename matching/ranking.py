@@ -159,7 +159,7 @@ class _Side:
     certificate_terms: list[list[str]]
     industries: list[str]
     sizes: np.ndarray  # headcount or capacity, NaN when unknown
-    coordinates: np.ndarray  # (n, 2) degrees, NaN when the town is unknown
+    towns: np.ndarray  # row of the town in knowledge.town_coordinates(), -1 when unknown
     concept_sets: list[frozenset[str]] = field(default_factory=list)
 
 
@@ -177,8 +177,8 @@ def _side(
     records: Sequence[Demand] | Sequence[Program], names: list[str], sizes: list[int | None]
 ) -> _Side:
     thesaurus = knowledge.thesaurus()
-    towns = knowledge.town_coordinates()
-    texts, concepts, skill_terms, certificate_terms, coordinates = [], [], [], [], []
+    town_index = {name: i for i, name in enumerate(knowledge.town_coordinates())}
+    texts, concepts, skill_terms, certificate_terms, towns = [], [], [], [], []
     for record, name in zip(records, names):
         # Certificates are left to their own criterion: their long official names would
         # otherwise dilute the text similarity.
@@ -190,15 +190,15 @@ def _side(
         texts.append(" ".join((normalise(name), body, *found, *found)))
         skill_terms.append(_terms(record.skills, thesaurus))
         certificate_terms.append(_terms(record.certificates, thesaurus))
-        coordinates.append(towns.get(normalise(record.town), (np.nan, np.nan)))
+        towns.append(town_index.get(normalise(record.town), -1))
     return _Side(
         texts=texts,
         concepts=concepts,
         skill_terms=skill_terms,
         certificate_terms=certificate_terms,
         industries=[normalise(r.industry) for r in records],
-        sizes=np.array([np.nan if s is None else s for s in sizes], dtype=np.float64),
-        coordinates=np.array(coordinates, dtype=np.float64).reshape(-1, 2),
+        sizes=np.array([np.nan if s is None else s for s in sizes], dtype=np.float32),
+        towns=np.array(towns, dtype=np.intp),
     )
 
 
@@ -240,6 +240,11 @@ class _Scorer:
         self.d_cert_n = np.array([len(t) for t in demands.certificate_terms], dtype=np.float32)
         self.p_has_certs = np.array([bool(s) for s in self.p_cert_sets])
         self.industry = self._industry_matrix()
+        # Few towns: distances between all of them, plus a NaN row/column for "unknown" (-1).
+        points = np.array(list(knowledge.town_coordinates().values()), dtype=np.float64).reshape(-1, 2)
+        km = np.full((len(points) + 1, len(points) + 1), np.nan, dtype=np.float32)
+        km[:-1, :-1] = knowledge.distance_km(points, points)
+        self.km = km
 
     def _industry_matrix(self) -> np.ndarray:
         """Affinity for each (demand industry, program group) pair, NaN when either is unknown."""
@@ -274,49 +279,68 @@ class _Scorer:
         if self.w.capacity:
             out["capacity"] = np.minimum(1.0, self.p.sizes[None, :] / self.d.sizes[rows, None])
         if self.w.distance:
-            km = knowledge.distance_km(self.d.coordinates[rows], self.p.coordinates)
+            km = self.km[self.d.towns[rows]][:, self.p.towns]
             out["distance"] = np.maximum(0.0, 1.0 - km / _DISTANCE_RANGE_KM)
         return out
 
     def combine(self, values: dict[str, np.ndarray]) -> np.ndarray:
-        numerator = np.zeros(values["text"].shape, dtype=np.float64)
+        numerator = np.zeros(values["text"].shape, dtype=np.float32)
         denominator = np.zeros_like(numerator)
         for name, block in values.items():
             weight = getattr(self.w, name)
             present = ~np.isnan(block)
-            numerator += weight * np.where(present, block, 0.0)
-            denominator += weight * present
+            numerator += np.where(present, block, 0.0) * np.float32(weight)
+            denominator += present * np.float32(weight)
         return numerator / denominator
 
 
-def _reasons(
-    scorer: _Scorer, i: int, j: int, values: dict[str, np.ndarray], row: int, weights: Weights
-) -> tuple[Reason, ...]:
-    """Structured reasons for demand i and program j (row = i's row in the value blocks)."""
+def explain(scorer: _Scorer, start: int, values: dict[str, np.ndarray], picked: np.ndarray) -> list[list[tuple[Reason, ...]]]:
+    """Reasons for the picked programs (block row x column indices) of one block of demands.
+
+    The criterion values are gathered for all picked pairs at once; only the assembly of
+    the small Reason records is done per pair.
+    """
+    w = scorer.w
+    gathered = {name: np.take_along_axis(block, picked, axis=1) for name, block in values.items()}
+    present = {name: ~np.isnan(block) for name, block in gathered.items()}
+    total = sum(present[name] * getattr(w, name) for name in gathered).tolist()
+    scores = {name: block.tolist() for name, block in gathered.items()}
+    flags = {name: mask.tolist() for name, mask in present.items()}
+    weights = {name: getattr(w, name) for name in gathered}
+    out: list[list[tuple[Reason, ...]]] = []
+    for row, columns in enumerate(picked.tolist()):
+        i = start + row
+        row_reasons = []
+        for col, j in enumerate(columns):
+            t = total[row][col]
+            items: list[Reason] = []
+            for name in gathered:
+                if flags[name][row][col]:
+                    terms, extra = _details(scorer, name, i, j)
+                    items.append(Reason(name, scores[name][row][col], weights[name] / t, terms, extra))
+            row_reasons.append(tuple(items))
+        out.append(row_reasons)
+    return out
+
+
+def _details(scorer: _Scorer, name: str, i: int, j: int) -> tuple[tuple[str, ...], tuple[tuple[str, Value], ...]]:
+    """Matched terms and figures of one criterion for demand i and program j."""
     d, p = scorer.d, scorer.p
-    present = {name: float(block[row, j]) for name, block in values.items() if not np.isnan(block[row, j])}
-    total = sum(getattr(weights, name) for name in present)
-
-    def reason(name: str, terms: Sequence[str] = (), **extra: Value) -> Reason:
-        return Reason(name, present[name], getattr(weights, name) / total, tuple(terms), tuple(extra.items()))
-
-    p_concepts = p.concept_sets[j]
-    out = [reason("text", [t for t in d.concepts[i] if t in p_concepts])]
-    if "skills" in present:
-        out.append(reason("skills", [t for t in d.skill_terms[i] if t in scorer.p_skill_sets[j]],
-                          required=len(d.skill_terms[i])))
-    if "certificates" in present:
-        out.append(reason("certificates", [t for t in d.certificate_terms[i] if t in scorer.p_cert_sets[j]],
-                          required=len(d.certificate_terms[i])))
-    if "industry" in present:
-        out.append(reason("industry", industry=d.industries[i], major_group=p.industries[j]))
-    if "capacity" in present:
+    if name == "text":
+        wanted = p.concept_sets[j]
+        return tuple(t for t in d.concepts[i] if t in wanted), ()
+    if name == "skills":
+        have = scorer.p_skill_sets[j]
+        return tuple(t for t in d.skill_terms[i] if t in have), (("required", len(d.skill_terms[i])),)
+    if name == "certificates":
+        have = scorer.p_cert_sets[j]
+        return tuple(t for t in d.certificate_terms[i] if t in have), (("required", len(d.certificate_terms[i])),)
+    if name == "industry":
+        return (), (("industry", d.industries[i]), ("major_group", p.industries[j]))
+    if name == "capacity":
         headcount, capacity = int(d.sizes[i]), int(p.sizes[j])
-        out.append(reason("capacity", headcount=headcount, capacity=capacity, fits=capacity >= headcount))
-    if "distance" in present:
-        km = knowledge.distance_km(d.coordinates[i : i + 1], p.coordinates[j : j + 1])[0, 0]
-        out.append(reason("distance", km=round(float(km), 1)))
-    return tuple(out)
+        return (), (("headcount", headcount), ("capacity", capacity), ("fits", capacity >= headcount))
+    return (), (("km", round(float(scorer.km[d.towns[i], p.towns[j]]), 1)),)
 
 
 def score_blocks(
@@ -344,11 +368,6 @@ def score_blocks(
     return scorer, blocks()
 
 
-def reasons(scorer: _Scorer, i: int, j: int, values: dict[str, np.ndarray], row: int) -> tuple[Reason, ...]:
-    """Structured reasons for demand i and program j (row: i's row in the value blocks)."""
-    return _reasons(scorer, i, j, values, row, scorer.w)
-
-
 def rank(
     demands: Sequence[Demand],
     programs: Sequence[Program],
@@ -365,12 +384,13 @@ def rank(
     results: list[Ranking] = []
     for start, values, combined, words in blocks:
         scores = np.where(words >= threshold, combined, -1.0)
-        for row, columns in enumerate(_top_k(scores, top_k)):
-            i = start + row
+        picked = _top_k(scores, top_k)
+        picked_scores = np.take_along_axis(scores, picked, axis=1).tolist()
+        for row, (columns, row_reasons) in enumerate(zip(picked.tolist(), explain(scorer, start, values, picked))):
             matches = tuple(
-                Match(programs[j].id, float(scores[row, j]), _reasons(scorer, i, j, values, row, weights))
-                for j in columns
-                if scores[row, j] >= 0.0
+                Match(programs[j].id, score, why)
+                for j, score, why in zip(columns, picked_scores[row], row_reasons)
+                if score >= 0.0
             )
-            results.append(Ranking(demands[i].id, matches))
+            results.append(Ranking(demands[start + row].id, matches))
     return results

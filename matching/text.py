@@ -8,6 +8,7 @@ bigrams inside runs of CJK characters; Latin letters and digits keep whole-word 
 from __future__ import annotations
 
 import re
+from operator import add
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 
@@ -47,7 +48,7 @@ def char_ngrams(text: str) -> list[str]:
                 grams.append(run)
             continue
         grams.extend(run)
-        grams.extend(run[i : i + 2] for i in range(len(run) - 1))
+        grams.extend(map(add, run, run[1:]))
     return grams
 
 
@@ -118,7 +119,7 @@ class TextModel:
 
 
 def iter_cosine_blocks(
-    queries: sparse.csr_matrix, documents: sparse.csr_matrix, split: np.ndarray, max_cells: int = 4_000_000
+    queries: sparse.csr_matrix, documents: sparse.csr_matrix, split: np.ndarray, max_cells: int = 1_000_000
 ) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
     """Yield (first row, cosine block, part of the cosine due to `split` features).
 

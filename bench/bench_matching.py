@@ -1,0 +1,184 @@
+"""Speed of the matcher on synthetic data shaped like the real thing; prints figure vs target.
+
+Run: python bench/bench_matching.py [--skip-reference]
+Each case runs in a fresh child process so that its peak RSS is its own. Timings are
+wall-clock for one call of the public API (inputs already built as dataclasses).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from matching import Demand, Expert, Need, Place, Program, Student, allocate, exchange, rank  # noqa: E402
+from matching.knowledge import thesaurus, town_coordinates  # noqa: E402
+
+MAJORS = json.loads((ROOT / "tests" / "data" / "majors.json").read_text(encoding="utf-8"))
+TOWNS = sorted({name for name in town_coordinates() if name.endswith(("镇", "街道"))})
+BOILERPLATE = ["包吃住", "五险一金", "月薪6000-9000", "长白班", "能吃苦耐劳", "有经验者优先", "年龄18-45岁", "中专及以上学历"]
+INDUSTRIES = ["高端装备制造", "新能源", "新材料", "新医药", "现代高效农业", "现代服务业", "农村电商", "医养健康"]
+
+
+def programs(n: int, rng: random.Random) -> list[Program]:
+    """Schools' versions of catalogue majors: same name, reworded and shuffled introductions."""
+    out = []
+    for i in range(n):
+        m = MAJORS[i % len(MAJORS)]
+        parts = m["description"].replace("。", "，").split("，")
+        rng.shuffle(parts)
+        out.append(Program(
+            id=f"p{i}", name=m["name"], description="，".join(parts[: rng.randint(2, len(parts))]),
+            school=f"学校{i // len(MAJORS)}", industry=m["group"], skills=tuple(m.get("skills", ())),
+            certificates=tuple(m.get("certificates", ())), capacity=rng.randint(20, 120), town=rng.choice(TOWNS),
+        ))
+    return out
+
+
+def demands(n: int, rng: random.Random) -> list[Demand]:
+    """Postings mixing colloquial titles, catalogue terms and HR boilerplate."""
+    colloquial = sorted(thesaurus().mapping)
+    out = []
+    for i in range(n):
+        words = rng.sample(colloquial, 2)
+        title = f"招{words[0]}{rng.randint(1, 20)}名"
+        description = "，".join([f"会{words[1]}", *rng.sample(BOILERPLATE, 3)])
+        out.append(Demand(
+            id=f"d{i}", title=title, description=description, industry=rng.choice(INDUSTRIES),
+            skills=(words[1],), headcount=rng.randint(1, 60), town=rng.choice(TOWNS),
+        ))
+    return out
+
+
+def allocation_instance(n_students: int, n_places: int, length: int, zipf: bool, seed: int = 1):
+    """Students draw `length` places (uniform or Zipf-popular); places rank applicants by grade."""
+    rng = np.random.default_rng(seed)
+    if zipf:
+        weights = 1.0 / np.arange(1, n_places + 1) ** 1.0
+    else:
+        weights = np.ones(n_places)
+    weights /= weights.sum()
+    grade = rng.random(n_students)
+    applicants: list[list[int]] = [[] for _ in range(n_places)]
+    students = []
+    for s in range(n_students):
+        chosen = rng.choice(n_places, size=length, replace=False, p=weights)
+        students.append(Student(f"s{s}", tuple(f"p{p}" for p in chosen)))
+        for p in chosen:
+            applicants[p].append(s)
+    total = n_students * 1.1
+    capacities = np.maximum(1, np.round(weights * total * 0.5 + total / n_places * 0.5)).astype(int)
+    places = []
+    for p in range(n_places):
+        ranked = sorted(applicants[p], key=lambda s: grade[s] + 0.2 * rng.random())
+        places.append(Place(f"p{p}", int(capacities[p]), tuple(f"s{s}" for s in ranked)))
+    return students, places
+
+
+def reference(students: list[Student], places: list[Place]) -> tuple[float, dict[str, str | None]]:
+    """algmatch's resident-optimal HR algorithm on the same instance."""
+    from algmatch import HospitalResidentsProblem
+
+    s_num = {s.id: i for i, s in enumerate(students)}
+    p_num = {p.id: j for j, p in enumerate(places)}
+    instance = {
+        "residents": {s_num[s.id]: [p_num[p] for p in s.preferences] for s in students},
+        "hospitals": {p_num[p.id]: {"capacity": p.capacity, "preferences": [s_num[s] for s in p.preferences]}
+                      for p in places},
+    }
+    start = time.perf_counter()
+    matching = HospitalResidentsProblem(dictionary=instance, optimised_side="residents").get_stable_matching()
+    seconds = time.perf_counter() - start
+    sided = matching["resident_sided"]
+    return seconds, {s.id: (places[int(h[1:])].id if (h := sided[f"r{i}"]) else None) for i, s in enumerate(students)}
+
+
+def timed(call):
+    start = time.perf_counter()
+    result = call()
+    return time.perf_counter() - start, result
+
+
+def case(name: str) -> dict[str, object]:
+    """Run one case in this process; returns its figures."""
+    rng = random.Random(7)
+    if name.startswith("rank"):
+        n_d, n_p = map(int, name.split(":")[1].split("x"))
+        ds, ps = demands(n_d, rng), programs(n_p, rng)
+        seconds, result = timed(lambda: rank(ds, ps, top_k=10))
+        proposals = sum(len(r.matches) for r in result)
+        return {"seconds": seconds, "proposals": proposals}
+    if name.startswith("allocate"):
+        _, size, length, shape = name.split(":")
+        n_s, n_p = map(int, size.split("x"))
+        students, places = allocation_instance(n_s, n_p, int(length), shape == "zipf")
+        seconds, result = timed(lambda: allocate(students, places, seed=1))
+        figures: dict[str, object] = {"seconds": seconds, "blocking_pairs": result.blocking_pairs,
+                                      "assigned": sum(p is not None for p in result.assignments.values())}
+        if name.endswith(":ref"):
+            ref_seconds, ref = reference(students, places)
+            figures.update(reference_seconds=ref_seconds, identical=ref == dict(result.assignments))
+        return figures
+    n_e, n_n = map(int, name.split(":")[1].split("x"))
+    skills = [m.get("skills", [""])[0] for m in MAJORS]
+    experts = [Expert(f"e{i}", MAJORS[i % len(MAJORS)]["description"], (skills[i % len(skills)],))
+               for i in range(n_e)]
+    needs = [Need(f"n{i}", f"{MAJORS[(i * 7) % len(MAJORS)]['name']}实训课", (skills[(i * 7) % len(skills)],))
+             for i in range(n_n)]
+    seconds, pairs = timed(lambda: exchange(experts, needs))
+    return {"seconds": seconds, "pairs": len(pairs)}
+
+
+CASES = [
+    ("rank:10000x2000", "rank 10,000 demands x 2,000 programs, top 10", 1.5, 400),
+    ("rank:10000x5000", "rank 10,000 demands x 5,000 programs, top 10", 3.0, None),
+    ("allocate:20000x1000:10:uniform:ref", "allocate 20,000 x 1,000, 10 prefs, uniform", 0.5, None),
+    ("allocate:20000x1000:10:zipf", "allocate 20,000 x 1,000, 10 prefs, Zipf", 0.5, None),
+    ("allocate:45000x6400:12:uniform", "allocate 45,000 x 6,400, 12 prefs, uniform", 2.0, None),
+    ("allocate:45000x6400:12:zipf", "allocate 45,000 x 6,400, 12 prefs, Zipf", 2.0, None),
+    ("exchange:2000x2000", "exchange 2,000 experts x 2,000 needs", 3.0, None),
+]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--case", help=argparse.SUPPRESS)
+    parser.add_argument("--skip-reference", action="store_true", help="do not time algmatch")
+    args = parser.parse_args()
+    if args.case:
+        figures = case(args.case)
+        figures["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(json.dumps(figures))
+        return 0
+    ok = True
+    for key, label, target_s, target_mb in CASES:
+        if args.skip_reference:
+            key = key.removesuffix(":ref")
+        done = subprocess.run([sys.executable, __file__, "--case", key], capture_output=True, text=True, check=True)
+        f = json.loads(done.stdout)
+        met = f["seconds"] <= target_s and (target_mb is None or f["peak_rss_mb"] <= target_mb)
+        ok &= met
+        rss_target = f" (target <= {target_mb} MB)" if target_mb else ""
+        print(f"{label:<48} {f['seconds']:6.2f} s (target <= {target_s} s)  "
+              f"peak RSS {f['peak_rss_mb']:5.0f} MB{rss_target}  {'ok' if met else 'MISSED'}")
+        extra = {k: v for k, v in f.items() if k not in ("seconds", "peak_rss_mb")}
+        if "reference_seconds" in extra:
+            print(f"{'  algmatch (reference) on the same instance':<48} {extra.pop('reference_seconds'):6.2f} s"
+                  f"  identical assignments: {extra.pop('identical')}")
+        print(f"{'':<50}{extra}")
+    print("all targets met" if ok else "SOME TARGETS MISSED")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
