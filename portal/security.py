@@ -5,7 +5,7 @@ import logging
 import secrets
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, abort, current_app, g, redirect, request, url_for
+from flask import Blueprint, Flask, abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
 from portal.models import Role
@@ -14,9 +14,8 @@ security_log = logging.getLogger("portal.security")
 
 
 def csp_nonce() -> str:
-    if "csp_nonce" not in g:
-        g.csp_nonce = secrets.token_urlsafe(16)
-    return g.csp_nonce
+    """One nonce per request, shared by the CSP header and the page's script tags."""
+    return request.environ.setdefault("portal.csp_nonce", secrets.token_urlsafe(16))
 
 
 def _set_headers(response):

@@ -41,7 +41,21 @@ def db_url(request, tmp_path):
 
 
 def make_app(db_url: str, **overrides):
+    from flask.testing import FlaskClient
+
     from portal import create_app
+
+    class IsolatedClient(FlaskClient):
+        """Each request in its own app context, as in production.
+
+        Tests keep an app context pushed for their own database work; Flask
+        would reuse it for requests, sharing `g`, Flask-Login's cached user,
+        Babel's locale and the database session between visitors.
+        """
+
+        def open(self, *args, **kwargs):
+            with self.application.app_context():
+                return super().open(*args, **kwargs)
 
     config = {
         "TESTING": True,
@@ -51,30 +65,40 @@ def make_app(db_url: str, **overrides):
         "RATELIMIT_STORAGE_URI": "memory://",
     }
     config.update(overrides)
-    return create_app(config)
+    app = create_app(config)
+    app.test_client_class = IsolatedClient
+    return app
 
 
 @pytest.fixture
 def app_factory(db_url):
-    """Build an app on this test's database; the schema is created once and dropped at the end."""
+    """Build an app on this test's database; the schema is created once and dropped at the end.
+
+    SQLite databases are files under the test's tmp_path and simply vanish;
+    the shared PostgreSQL database is emptied before and after.
+    """
     from portal.extensions import db
 
+    shared = not db_url.startswith("sqlite")
     apps = []
 
     def build(**overrides):
         app = make_app(db_url, **overrides)
         with app.app_context():
             if not apps:
-                db.drop_all()
+                if shared:
+                    db.drop_all()
                 db.create_all()
         apps.append(app)
         return app
 
     yield build
-    with apps[0].app_context():
-        db.session.remove()
-        db.drop_all()
-        db.engine.dispose()
+    for app in apps:
+        with app.app_context():
+            db.session.remove()
+            if shared and app is apps[0]:
+                db.drop_all()
+            db.engine.dispose()
 
 
 @pytest.fixture

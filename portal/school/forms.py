@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, StringField, TextAreaField
+from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from portal.forms import IntField
 
 
 class ProgramForm(FlaskForm):
@@ -15,7 +17,7 @@ class ProgramForm(FlaskForm):
         _l("Catalogue code"),
         validators=[Optional(), Length(max=12, message=_l("At most %(max)d characters.", max=12))],
     )
-    intake_capacity = IntegerField(
+    intake_capacity = IntField(
         _l("Annual intake"),
         validators=[
             DataRequired(message=_l("Enter a whole number.")),
