@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from matching.ranking import DEFAULT_THRESHOLD, Demand, Program, Reason, Weights, explain, score_blocks
+from matching.ranking import DEFAULT_THRESHOLD, Demand, Program, Reason, Weights, explain, gather, score_blocks
 
 __all__ = ["Expert", "Need", "ExchangePair", "EXCHANGE_WEIGHTS", "exchange"]
 
@@ -97,7 +97,7 @@ def exchange(
     )
     pairs = []
     for (i, j), count in sorted(hours.items()):
-        row = {name: block[i : i + 1] for name, block in values.items()}
-        [[why]] = explain(scorer, i, row, np.array([[j]]))
+        gathered = gather({name: block[i : i + 1] for name, block in values.items()}, np.array([[j]]))
+        why = explain(scorer, gathered, 0, 0, i, j)
         pairs.append(ExchangePair(experts[j].id, needs[i].id, float(scores[i, j]), count, why))
     return pairs

@@ -24,7 +24,8 @@ the labelled set in tests/data (unrelated demands stay under 0.05, fitting ones 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 from dataclasses import dataclass, field, fields
 
 import numpy as np
@@ -107,9 +108,16 @@ class Reason:
 
 @dataclass(frozen=True, slots=True)
 class Match:
+    """A proposed program. Its reasons are assembled when read: ranking thousands of demands
+    would otherwise spend most of its time building records nobody looks at."""
+
     program_id: str
     score: float
-    reasons: tuple[Reason, ...]
+    explain: Callable[[], tuple[Reason, ...]] = field(repr=False, compare=False)
+
+    @property
+    def reasons(self) -> tuple[Reason, ...]:
+        return self.explain()
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -294,33 +302,19 @@ class _Scorer:
         return numerator / denominator
 
 
-def explain(scorer: _Scorer, start: int, values: dict[str, np.ndarray], picked: np.ndarray) -> list[list[tuple[Reason, ...]]]:
-    """Reasons for the picked programs (block row x column indices) of one block of demands.
+def gather(values: dict[str, np.ndarray], picked: np.ndarray) -> dict[str, np.ndarray]:
+    """Criterion values of the picked (block row x column index) pairs, NaN where absent."""
+    return {name: np.take_along_axis(block, picked, axis=1) for name, block in values.items()}
 
-    The criterion values are gathered for all picked pairs at once; only the assembly of
-    the small Reason records is done per pair.
-    """
-    w = scorer.w
-    gathered = {name: np.take_along_axis(block, picked, axis=1) for name, block in values.items()}
-    present = {name: ~np.isnan(block) for name, block in gathered.items()}
-    total = sum(present[name] * getattr(w, name) for name in gathered).tolist()
-    scores = {name: block.tolist() for name, block in gathered.items()}
-    flags = {name: mask.tolist() for name, mask in present.items()}
-    weights = {name: getattr(w, name) for name in gathered}
-    out: list[list[tuple[Reason, ...]]] = []
-    for row, columns in enumerate(picked.tolist()):
-        i = start + row
-        row_reasons = []
-        for col, j in enumerate(columns):
-            t = total[row][col]
-            items: list[Reason] = []
-            for name in gathered:
-                if flags[name][row][col]:
-                    terms, extra = _details(scorer, name, i, j)
-                    items.append(Reason(name, scores[name][row][col], weights[name] / t, terms, extra))
-            row_reasons.append(tuple(items))
-        out.append(row_reasons)
-    return out
+
+def explain(scorer: _Scorer, gathered: dict[str, np.ndarray], row: int, col: int, i: int, j: int) -> tuple[Reason, ...]:
+    """Reasons for demand i and program j, whose values are gathered[name][row, col]."""
+    present = {name: float(block[row, col]) for name, block in gathered.items() if not np.isnan(block[row, col])}
+    total = sum(getattr(scorer.w, name) for name in present)
+    return tuple(
+        Reason(name, value, getattr(scorer.w, name) / total, *_details(scorer, name, i, j))
+        for name, value in present.items()
+    )
 
 
 def _details(scorer: _Scorer, name: str, i: int, j: int) -> tuple[tuple[str, ...], tuple[tuple[str, Value], ...]]:
@@ -385,12 +379,14 @@ def rank(
     for start, values, combined, words in blocks:
         scores = np.where(words >= threshold, combined, -1.0)
         picked = _top_k(scores, top_k)
+        gathered = gather(values, picked)
         picked_scores = np.take_along_axis(scores, picked, axis=1).tolist()
-        for row, (columns, row_reasons) in enumerate(zip(picked.tolist(), explain(scorer, start, values, picked))):
+        for row, columns in enumerate(picked.tolist()):
+            i = start + row
             matches = tuple(
-                Match(programs[j].id, score, why)
-                for j, score, why in zip(columns, picked_scores[row], row_reasons)
+                Match(programs[j].id, score, partial(explain, scorer, gathered, row, col, i, j))
+                for col, (j, score) in enumerate(zip(columns, picked_scores[row]))
                 if score >= 0.0
             )
-            results.append(Ranking(demands[start + row].id, matches))
+            results.append(Ranking(demands[i].id, matches))
     return results
