@@ -127,10 +127,16 @@ def _refuse_demo_accounts(app: Flask) -> None:
     from portal.models import User
 
     with app.app_context():
-        if not inspect(db.engine).has_table("user"):
-            return
-        if db.session.scalar(select(User.id).where(User.is_demo.is_(True)).limit(1)):
-            raise ConfigError(
-                "Demo accounts exist in this production database; their passwords are public. "
-                "Remove them (flask remove-demo) or set ALLOW_DEMO_IN_PRODUCTION=1 for a demo server."
-            )
+        try:
+            if not inspect(db.engine).has_table("user"):
+                return
+            demo_user = db.session.scalar(select(User.id).where(User.is_demo.is_(True)).limit(1))
+        finally:
+            # No connection opened here may outlive start-up (nor be shared by forked workers).
+            db.session.remove()
+            db.engine.dispose()
+    if demo_user is not None:
+        raise ConfigError(
+            "Demo accounts exist in this production database; their passwords are public. "
+            "Remove them (flask remove-demo) or set ALLOW_DEMO_IN_PRODUCTION=1 for a demo server."
+        )

@@ -38,7 +38,15 @@ def _set_headers(response):
     return response
 
 
+def _refuse_nul_bytes():
+    # No legitimate input contains NUL, and PostgreSQL text columns cannot store it.
+    for values in (request.args, request.form):
+        if any("\x00" in key + "".join(items) for key, items in values.lists()):
+            abort(400)
+
+
 def init_security(app: Flask) -> None:
+    app.before_request(_refuse_nul_bytes)
     app.after_request(_set_headers)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
 

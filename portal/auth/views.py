@@ -58,7 +58,7 @@ def login():
             return redirect(next_url if is_safe_next(next_url) else home_url_for(user))
         db.session.rollback()
         security_log.warning(
-            "login failed: email=%s addr=%s", accounts.normalise_email(form.email.data), client_address()
+            "login failed: email=%r addr=%s", accounts.normalise_email(form.email.data), client_address()
         )
         flash(_("Wrong e-mail or password."), "error")
     return render_template("auth/login.html", form=form), form_status()

@@ -35,9 +35,10 @@ def test_production_cookies_are_secure(db_url, monkeypatch):
     app = make_app(db_url, ENV="production", SECRET_KEY="k" * 32, TESTING=False)
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
     assert app.config["MAX_CONTENT_LENGTH"] and app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
-    with app.test_request_context():
-        response = app.test_client().get("/healthz")
+    response = app.test_client().get("/healthz")
     assert "Strict-Transport-Security" in response.headers
+    with app.app_context():
+        db.engine.dispose()
 
 
 # Production refuses to start without its secret, or with demo accounts ---------------
