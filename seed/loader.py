@@ -7,10 +7,11 @@ from pathlib import Path
 from sqlalchemy import delete, select, update
 
 from portal.extensions import db
-from portal.models import MembershipStatus, Organisation, OrgStatus, Program, School, User
+from portal.models import MembershipStatus, Organisation, OrgStatus, Posting, Program, School, User
 from portal.services import accounts, organisations, programs
 from portal.services.accounts import NewAccount
 from portal.services.organisations import NewEnterprise, NewSchool
+from seed.postings import load_demo_postings
 
 DEMO_FILE = Path(__file__).resolve().parent / "data" / "demo.json"
 
@@ -84,6 +85,7 @@ def load_demo() -> dict[str, int]:
         user.is_demo = True
         created["users"] += 1
     db.session.flush()
+    created["postings"] = load_demo_postings()
     return created
 
 
@@ -101,8 +103,11 @@ def remove_demo() -> dict[str, int]:
     progs = db.session.execute(
         delete(Program).where(Program.school_id.in_(demo_org_ids), Program.school_id.not_in(in_use))
     ).rowcount
+    posts = db.session.execute(
+        delete(Posting).where(Posting.enterprise_id.in_(demo_org_ids), Posting.enterprise_id.not_in(in_use))
+    ).rowcount
     orgs = db.session.execute(
         delete(Organisation).where(Organisation.is_demo.is_(True), Organisation.id.not_in(in_use))
     ).rowcount
     db.session.flush()
-    return {"users": users, "programs": progs, "organisations": orgs}
+    return {"users": users, "programs": progs, "postings": posts, "organisations": orgs}

@@ -12,9 +12,10 @@ from sqlalchemy import insert, select
 
 from portal import vocab
 from portal.extensions import db
-from portal.models import Organisation, OrgKind, OrgStatus, Program, PublicationStatus
+from portal.models import Organisation, OrgKind, OrgStatus, Posting, Program, PublicationStatus
 from portal.models.base import utcnow
 from portal.services.credit_code import ALPHABET, complete
+from seed.postings import synthetic_posting_rows
 
 MAJOR_STEMS = [
     "焊接技术应用", "工业机器人技术应用", "数控技术应用", "机电技术应用", "智能设备运行与维护",
@@ -23,7 +24,7 @@ MAJOR_STEMS = [
 ]
 
 
-def generate(scale: int, seed: int = 2020) -> dict[str, int]:
+def generate(scale: int, seed: int = 2020, postings_per_enterprise: int = 1) -> dict[str, int]:
     rng = random.Random(seed)
     now = utcnow()
     towns = list(vocab.TOWNS)
@@ -74,4 +75,19 @@ def generate(scale: int, seed: int = 2020) -> dict[str, int]:
     if program_rows:
         db.session.execute(insert(Program), program_rows)
     db.session.flush()
-    return {"enterprises": len(enterprises), "schools": len(schools), "programs": len(program_rows)}
+
+    # Postings of every kind for the new enterprises (search benchmark: bench/bench_search.py).
+    new_enterprises = db.session.execute(
+        select(Organisation.id, Organisation.name, Organisation.town)
+        .where(Organisation.name.in_([e["name"] for e in enterprises]))
+    ).all()
+    posting_rows = synthetic_posting_rows(
+        [tuple(row) for row in new_enterprises], postings_per_enterprise, rng, now
+    )
+    for start in range(0, len(posting_rows), 2000):
+        db.session.execute(insert(Posting), posting_rows[start:start + 2000])
+    db.session.flush()
+    return {
+        "enterprises": len(enterprises), "schools": len(schools), "programs": len(program_rows),
+        "postings": len(posting_rows),
+    }

@@ -31,3 +31,6 @@ def resubmit():
     db.session.commit()
     flash(_("Your organisation has been submitted for verification again."), "success")
     return redirect(url_for("enterprise.home"))
+
+
+from portal.enterprise import postings as _postings  # noqa: E402,F401  (registers the posting routes)

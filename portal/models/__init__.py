@@ -1,6 +1,7 @@
 """Typed SQLAlchemy 2.0 models, one module per domain area."""
 from portal.models.accounts import MembershipStatus, Role, User
 from portal.models.organisations import Enterprise, Organisation, OrgKind, OrgStatus, School
+from portal.models.postings import Posting, PostingKind
 from portal.models.programs import Program, PublicationStatus
 
 __all__ = [
@@ -9,6 +10,8 @@ __all__ = [
     "OrgKind",
     "OrgStatus",
     "Organisation",
+    "Posting",
+    "PostingKind",
     "Program",
     "PublicationStatus",
     "Role",

@@ -72,3 +72,6 @@ def healthz():
         checks["redis"] = "not configured"
     healthy = all(v in ("ok", "not configured") for v in checks.values())
     return jsonify(status="ok" if healthy else "error", **checks), 200 if healthy else 503
+
+
+from portal.public import postings as _postings  # noqa: E402,F401  (registers /postings and /enterprises)

@@ -1,0 +1,447 @@
+"""Enterprise demand postings: drafts, publication, closing, and the public search.
+
+Only an enterprise's own HR staff see and change its postings (a foreign id is
+NotFound); only verified enterprises publish. Every rule about what a posting
+may contain lives here, so the form, the seed loader and any import share it.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import contains_eager
+
+from portal import vocab
+from portal.extensions import db
+from portal.models import Organisation, OrgStatus, Posting, PostingKind, PublicationStatus, User
+from portal.models.base import utcnow
+from portal.models.postings import DETAIL_FIELDS, KIND_KEYWORDS, DetailField
+from portal.services.errors import NotFound, ServiceError
+from portal.services.organisations import ensure_can_publish
+
+DISTRICT_TZ = ZoneInfo("Asia/Shanghai")
+TITLE_MAX = 120
+DESCRIPTION_MAX = 4000
+LIST_MAX = 500  # skills, certificates
+LIST_ITEM_MAX = 60
+MAX_HEADCOUNT = 1000  # no class, intake or training round in the district is larger; larger is a typo
+MAX_YEARS_AHEAD = 5  # dates further ahead are typos
+PER_PAGE = 20
+MAX_PAGE = 10_000
+QUERY_MAX = 100
+
+KINDS = [k.value for k in PostingKind]
+SORTS = ("newest", "deadline", "headcount")
+_LIST_SPLIT = re.compile(r"[,，、;；\n\r]+")
+
+
+def district_today() -> date:
+    """Deadlines are dates in Laiwu, not in UTC."""
+    return datetime.now(DISTRICT_TZ).date()
+
+
+# --- input -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PostingInput:
+    """What an HR user fills in. `details` holds the kind's own fields (DETAIL_FIELDS)."""
+
+    title: str
+    description: str = ""
+    skills: str = ""
+    certificates: str = ""
+    headcount: int | None = None
+    town: str = ""
+    start_date: date | None = None
+    end_date: date | None = None
+    deadline: date | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+def normalise_list(raw: str | None) -> str:
+    """'焊接, 装配、 焊接\\n钳工' → '焊接、装配、钳工': trimmed, de-duplicated, order kept."""
+    seen: dict[str, None] = {}
+    for item in _LIST_SPLIT.split(raw or ""):
+        item = " ".join(item.split())
+        if item and item.lower() not in {s.lower() for s in seen}:
+            seen[item] = None
+    return "、".join(seen)
+
+
+def _text(value: Any, label, max_len: int, key: str, *, required: bool = False) -> str:
+    text = (value or "").strip() if isinstance(value, str) or value is None else None
+    if text is None:
+        raise ServiceError(_l("%(field)s: please enter text.", field=label), field=key)
+    if required and not text:
+        raise ServiceError(_l("%(field)s is required.", field=label), field=key)
+    if len(text) > max_len:
+        raise ServiceError(
+            _l("%(field)s is too long (at most %(n)d characters).", field=label, n=max_len), field=key
+        )
+    return text
+
+
+def _int(value: Any, label, low: int, high: int, key: str, *, required: bool = False) -> int | None:
+    if value is None or value == "":
+        if required:
+            raise ServiceError(_l("%(field)s is required.", field=label), field=key)
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ServiceError(_l("%(field)s must be a whole number.", field=label), field=key)
+    if not low <= value <= high:
+        raise ServiceError(
+            _l("%(field)s must be between %(min)d and %(max)d.", field=label, min=low, max=high), field=key
+        )
+    return value
+
+
+def _clean_field(spec: DetailField, value: Any, key: str) -> Any:
+    if spec.type == "int":
+        return _int(value, spec.label, spec.min, spec.max, key, required=spec.required)
+    if spec.type in ("text", "longtext"):
+        return _text(value, spec.label, spec.max_len, key, required=spec.required)
+    if spec.type == "bool":
+        return bool(value)
+    if spec.type == "choice":
+        if value in (None, "") and not spec.required:
+            return None
+        if value not in spec.choices:
+            raise ServiceError(_l("%(field)s: please choose a valid value.", field=spec.label), field=key)
+        return value
+    if spec.type == "choices":
+        values = list(value or [])
+        if any(v not in spec.choices for v in values):
+            raise ServiceError(_l("%(field)s: please choose a valid value.", field=spec.label), field=key)
+        return [c for c in spec.choices if c in values]  # canonical order, no duplicates
+    if spec.type == "people":
+        return _clean_people(spec, value, key)
+    raise AssertionError(f"unknown detail type {spec.type}")
+
+
+def _clean_people(spec: DetailField, rows: Any, key: str) -> list[dict[str, Any]]:
+    people = []
+    for row in rows or []:
+        if not isinstance(row, dict):
+            raise ServiceError(_l("%(field)s: please enter text.", field=spec.label), field=key)
+        # Rows left blank in the form are not people.
+        if all(row.get(sub.key) in (None, "") for sub in spec.person):
+            continue
+        people.append({sub.key: _clean_field(sub, row.get(sub.key), key) for sub in spec.person})
+    if spec.required and not people:
+        raise ServiceError(_l("%(field)s: add at least one person.", field=spec.label), field=key)
+    if len(people) > spec.max_rows:
+        raise ServiceError(
+            _l("%(field)s: at most %(n)d people.", field=spec.label, n=spec.max_rows), field=key
+        )
+    return people
+
+
+def clean_details(kind: str, details: dict[str, Any]) -> dict[str, Any]:
+    """Check a kind's own fields; unknown keys are dropped (no mass assignment)."""
+    return {spec.key: _clean_field(spec, details.get(spec.key), spec.key) for spec in DETAIL_FIELDS[kind]}
+
+
+def _check_date(value: date | None, label, key: str, today: date, *, required: bool = False) -> None:
+    if value is None:
+        if required:
+            raise ServiceError(_l("%(field)s is required.", field=label), field=key)
+        return
+    if value > today + timedelta(days=366 * MAX_YEARS_AHEAD):
+        raise ServiceError(
+            _l("%(field)s is more than %(n)d years ahead.", field=label, n=MAX_YEARS_AHEAD), field=key
+        )
+
+
+def _clean(kind: str, data: PostingInput, today: date) -> dict[str, Any]:
+    if kind not in KINDS:
+        raise ServiceError(_l("Please choose a valid kind of posting."), field="kind")
+    title = _text(data.title, _l("Title"), TITLE_MAX, "title", required=True)
+    description = _text(data.description, _l("Description"), DESCRIPTION_MAX, "description")
+    lists = {}
+    for key, label in (("skills", _l("Skills")), ("certificates", _l("1+X certificates wanted"))):
+        raw = _text(data.__getattribute__(key), label, LIST_MAX, key)
+        value = normalise_list(raw)
+        if any(len(item) > LIST_ITEM_MAX for item in value.split("、")):
+            raise ServiceError(
+                _l("%(field)s: each item at most %(n)d characters; separate items with commas.",
+                   field=label, n=LIST_ITEM_MAX),
+                field=key,
+            )
+        lists[key] = value
+    headcount = _int(data.headcount, _l("Headcount"), 1, MAX_HEADCOUNT, "headcount", required=True)
+    if data.town not in vocab.TOWNS:
+        raise ServiceError(_l("Please choose a valid town or street."), field="town")
+    _check_date(data.deadline, _l("Application deadline"), "deadline", today, required=True)
+    assert data.deadline is not None
+    if data.deadline < today:
+        raise ServiceError(_l("The application deadline is in the past."), field="deadline")
+    _check_date(data.start_date, _l("Start date"), "start_date", today)
+    _check_date(data.end_date, _l("End date"), "end_date", today)
+    if data.start_date and data.end_date and data.end_date < data.start_date:
+        raise ServiceError(_l("The end date is before the start date."), field="end_date")
+    return {
+        "title": title,
+        "description": description,
+        **lists,
+        "headcount": headcount,
+        "town": data.town,
+        "start_date": data.start_date,
+        "end_date": data.end_date,
+        "deadline": data.deadline,
+        "details": clean_details(kind, data.details),
+    }
+
+
+def build_search_text(
+    *, kind: str, title: str, description: str, skills: str, certificates: str,
+    details: dict[str, Any], enterprise_name: str,
+) -> str:
+    """The lower-cased haystack that `?q=` searches (also used by the bulk generator)."""
+    parts = [title, description, skills, certificates, enterprise_name, KIND_KEYWORDS.get(kind, "")]
+    for value in details.values():
+        if isinstance(value, str):
+            parts.append(value)
+        elif isinstance(value, list):
+            for item in value:
+                if isinstance(item, dict):
+                    parts.extend(str(v) for v in item.values() if isinstance(v, str))
+    return "\n".join(p for p in parts if p).lower()
+
+
+def _index(posting: Posting, enterprise_name: str) -> None:
+    posting.search_text = build_search_text(
+        kind=posting.kind, title=posting.title, description=posting.description, skills=posting.skills,
+        certificates=posting.certificates, details=posting.details, enterprise_name=enterprise_name,
+    )
+
+
+# --- HR use cases ------------------------------------------------------------------
+
+def get_own_posting(hr: User, posting_id: int) -> Posting:
+    posting = db.session.get(Posting, posting_id)
+    if posting is None or hr.organisation_id is None or posting.enterprise_id != hr.organisation_id:
+        raise NotFound(_l("Posting not found."))
+    return posting
+
+
+def postings_of_enterprise(hr: User) -> list[Posting]:
+    return list(
+        db.session.scalars(
+            select(Posting)
+            .where(Posting.enterprise_id == hr.organisation_id)
+            .order_by(Posting.updated_at.desc(), Posting.id.desc())
+        )
+    )
+
+
+def create_posting(
+    enterprise: Organisation, kind: str, data: PostingInput, *, today: date | None = None
+) -> Posting:
+    """A new draft of `enterprise`. Pending enterprises may save drafts too."""
+    if not enterprise.is_enterprise:
+        raise ServiceError(_l("Only enterprises post demand."))
+    values = _clean(kind, data, today or district_today())
+    posting = Posting(enterprise_id=enterprise.id, kind=kind, status=PublicationStatus.DRAFT.value, **values)
+    _index(posting, enterprise.name)
+    db.session.add(posting)
+    db.session.flush()
+    return posting
+
+
+def update_posting(hr: User, posting_id: int, data: PostingInput, *, today: date | None = None) -> Posting:
+    """Edit a draft or a published posting (fixing a typo need not unpublish it)."""
+    posting = get_own_posting(hr, posting_id)
+    if posting.is_closed:
+        raise ServiceError(_l("A closed posting can no longer be changed."))
+    values = _clean(posting.kind, data, today or district_today())
+    for key, value in values.items():
+        setattr(posting, key, value)
+    _index(posting, posting.enterprise.name)
+    db.session.flush()
+    return posting
+
+
+def publish(posting: Posting, *, today: date | None = None) -> Posting:
+    """Publish a draft; only a verified enterprise may, and only before its deadline."""
+    ensure_can_publish(posting.enterprise)
+    if not posting.is_draft:
+        raise ServiceError(_l("Only a draft can be published."))
+    if posting.deadline < (today or district_today()):
+        raise ServiceError(
+            _l("The application deadline has passed; set a later one before publishing."), field="deadline"
+        )
+    posting.status = PublicationStatus.PUBLISHED.value
+    posting.published_at = utcnow()
+    db.session.flush()
+    return posting
+
+
+def publish_posting(hr: User, posting_id: int, *, today: date | None = None) -> Posting:
+    return publish(get_own_posting(hr, posting_id), today=today)
+
+
+def close_posting(hr: User, posting_id: int) -> Posting:
+    posting = get_own_posting(hr, posting_id)
+    if posting.is_closed:
+        raise ServiceError(_l("This posting is already closed."))
+    posting.status = PublicationStatus.CLOSED.value
+    posting.closed_at = utcnow()
+    db.session.flush()
+    return posting
+
+
+# --- public browsing ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PostingQuery:
+    """The public search: every field comes from a query parameter; bad values are ignored."""
+
+    q: str = ""
+    kind: str = ""
+    industry: str = ""
+    town: str = ""
+    certificate: str = ""
+    enterprise_id: int | None = None
+    sort: str = "newest"
+    page: int = 1
+
+    @classmethod
+    def from_args(cls, args) -> PostingQuery:
+        def choice(name: str, allowed) -> str:
+            value = (args.get(name) or "").strip()
+            return value if value in allowed else ""
+
+        def number(name: str, default: int | None) -> int | None:
+            raw = (args.get(name) or "").strip()
+            return int(raw) if raw.isdigit() and len(raw) < 10 else default
+
+        return cls(
+            q=" ".join((args.get("q") or "").split())[:QUERY_MAX],
+            kind=choice("kind", KINDS),
+            industry=choice("industry", vocab.INDUSTRIES),
+            town=choice("town", vocab.TOWNS),
+            certificate=" ".join((args.get("cert") or "").split())[:LIST_ITEM_MAX],
+            enterprise_id=number("enterprise", None),
+            sort=choice("sort", SORTS) or "newest",
+            page=min(max(number("page", 1) or 1, 1), MAX_PAGE),
+        )
+
+    def args(self, **changes) -> dict[str, Any]:
+        """Query parameters for a link to this search (empty ones left out), e.g. the next page."""
+        values: dict[str, Any] = {
+            "q": self.q, "kind": self.kind, "industry": self.industry, "town": self.town,
+            "cert": self.certificate, "enterprise": self.enterprise_id, "sort": self.sort, "page": self.page,
+        }
+        values.update(changes)
+        if values["sort"] == "newest":
+            values["sort"] = None
+        if values["page"] == 1:
+            values["page"] = None
+        return {k: v for k, v in values.items() if v not in ("", None)}
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Any]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def like_escape(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _public_filter(query: PostingQuery, today: date) -> list:
+    conditions = [
+        Posting.status == PublicationStatus.PUBLISHED.value,
+        Posting.deadline >= today,
+        Organisation.status == OrgStatus.VERIFIED.value,
+    ]
+    # Every word must appear (AND); lower-cased like the stored search_text.
+    for term in query.q.lower().split():
+        conditions.append(Posting.search_text.like(f"%{like_escape(term)}%", escape="\\"))
+    if query.kind:
+        conditions.append(Posting.kind == query.kind)
+    if query.industry:
+        conditions.append(Organisation.industry == query.industry)
+    if query.town:
+        conditions.append(Posting.town == query.town)
+    if query.certificate:
+        conditions.append(
+            func.lower(Posting.certificates).like(f"%{like_escape(query.certificate.lower())}%", escape="\\")
+        )
+    if query.enterprise_id is not None:
+        conditions.append(Posting.enterprise_id == query.enterprise_id)
+    return conditions
+
+
+def search_postings(
+    query: PostingQuery, *, per_page: int = PER_PAGE, today: date | None = None
+) -> Page:
+    """Published, still open postings of verified enterprises matching the query, one page."""
+    conditions = _public_filter(query, today or district_today())
+    base = select(Posting).join(Organisation, Posting.enterprise_id == Organisation.id).where(*conditions)
+    total = db.session.scalar(
+        select(func.count()).select_from(Posting)
+        .join(Organisation, Posting.enterprise_id == Organisation.id).where(*conditions)
+    ) or 0
+    order = {
+        "newest": (Posting.published_at.desc(), Posting.id.desc()),
+        "deadline": (Posting.deadline.asc(), Posting.id.asc()),
+        "headcount": (Posting.headcount.desc(), Posting.id.desc()),
+    }[query.sort]
+    pages = max(1, math.ceil(total / per_page))
+    page = min(query.page, pages)
+    stmt: Select = (
+        base.options(contains_eager(Posting.enterprise))
+        .order_by(*order)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    return Page(list(db.session.scalars(stmt)), total, page, per_page)
+
+
+def get_public_posting(posting_id: int) -> Posting:
+    """A published posting of a verified enterprise (also after its deadline: shared links keep working)."""
+    posting = db.session.get(Posting, posting_id)
+    if (
+        posting is None
+        or not posting.is_published
+        or posting.enterprise is None
+        or posting.enterprise.status != OrgStatus.VERIFIED.value
+    ):
+        raise NotFound(_l("Posting not found."))
+    return posting
+
+
+def open_postings_of(enterprise_id: int, *, today: date | None = None) -> list[Posting]:
+    return list(
+        db.session.scalars(
+            select(Posting)
+            .where(
+                Posting.enterprise_id == enterprise_id,
+                Posting.status == PublicationStatus.PUBLISHED.value,
+                Posting.deadline >= (today or district_today()),
+            )
+            .order_by(Posting.deadline.asc(), Posting.id.asc())
+        )
+    )
