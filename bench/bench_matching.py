@@ -119,7 +119,7 @@ def case(name: str) -> dict[str, object]:
         proposals = sum(len(r.matches) for r in result)
         return {"seconds": seconds, "proposals": proposals}
     if name.startswith("allocate"):
-        _, size, length, shape = name.split(":")
+        _, size, length, shape = name.split(":")[:4]
         n_s, n_p = map(int, size.split("x"))
         students, places = allocation_instance(n_s, n_p, int(length), shape == "zipf")
         seconds, result = timed(lambda: allocate(students, places, seed=1))
