@@ -1,0 +1,31 @@
+"""GET /healthz: database (and Redis when configured) state as JSON, 200 or 503."""
+from __future__ import annotations
+
+
+def test_healthy(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json == {"status": "ok", "database": "ok", "redis": "not configured"}
+
+
+def test_database_down_is_503(tmp_path):
+    from tests.conftest import make_app
+
+    app = make_app(f"sqlite:///{tmp_path / 'missing-dir' / 'x.db'}")
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.json["status"] == "error" and response.json["database"].startswith("error")
+
+
+def test_redis_checked_when_configured(app_factory):
+    app = app_factory(REDIS_URL="redis://127.0.0.1:6379/0")
+    with app.app_context():
+        response = app.test_client().get("/healthz")
+    assert response.status_code == 200 and response.json["redis"] == "ok"
+
+
+def test_redis_down_is_503(app_factory):
+    app = app_factory(REDIS_URL="redis://127.0.0.1:1/0")
+    with app.app_context():
+        response = app.test_client().get("/healthz")
+    assert response.status_code == 503 and response.json["redis"].startswith("error")
