@@ -30,14 +30,37 @@ def _compiled_translations():
     compile_catalogs()
 
 
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A database of this test run's own, created beside TEST_DATABASE_URL's and dropped after.
+
+    Several runs (developers, CI) may share one server; none sees another's tables.
+    """
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        unavailable("TEST_DATABASE_URL is not set")
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    url = make_url(base)
+    name = f"{url.database}_run{os.getpid()}"
+    admin_dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    try:
+        with psycopg.connect(admin_dsn, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.OperationalError as exc:
+        unavailable(f"PostgreSQL unreachable: {exc}")
+    yield url.set(database=name).render_as_string(hide_password=False)
+    with psycopg.connect(admin_dsn, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request, tmp_path):
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'test.db'}"
-    url = os.environ.get("TEST_DATABASE_URL")
-    if not url:
-        unavailable("TEST_DATABASE_URL is not set")
-    return url
+    return request.getfixturevalue("postgres_url")
 
 
 def make_app(db_url: str, **overrides):
