@@ -3,8 +3,16 @@ from portal.models.accounts import MembershipStatus, Role, User
 from portal.models.organisations import Enterprise, Organisation, OrgKind, OrgStatus, School
 from portal.models.postings import Posting, PostingKind
 from portal.models.programs import Program, PublicationStatus
+from portal.models.schools import Degree, Employment, NeedStatus, TargetGroup, Teacher, TeachingNeed, TrainingOffer
 
 __all__ = [
+    "Degree",
+    "Employment",
+    "NeedStatus",
+    "TargetGroup",
+    "Teacher",
+    "TeachingNeed",
+    "TrainingOffer",
     "Enterprise",
     "MembershipStatus",
     "OrgKind",

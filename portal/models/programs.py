@@ -26,6 +26,7 @@ class Program(db.Model):
     __table_args__ = (
         UniqueConstraint("school_id", "name", name="uq_program_school_name"),
         CheckConstraint("intake_capacity >= 0", name="intake_nonnegative"),
+        CheckConstraint("enrolment >= 0", name="enrolment_nonnegative"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -34,6 +35,12 @@ class Program(db.Model):
     code: Mapped[str | None] = mapped_column(String(12))
     description: Mapped[str] = mapped_column(Text, default="")
     intake_capacity: Mapped[int] = mapped_column(default=0)
+    # Free text, one item per line or separated by 、/，: what the major teaches and certifies.
+    skills: Mapped[str] = mapped_column(Text, default="")
+    certificates: Mapped[str] = mapped_column(Text, default="")  # 1+X certificates offered
+    enrolment: Mapped[int] = mapped_column(default=0)  # students currently enrolled, all years
+    facilities: Mapped[str] = mapped_column(Text, default="")  # training rooms and bases
+    partner_college: Mapped[str] = mapped_column(String(120), default="")  # 3+2 through-training
     status: Mapped[str] = mapped_column(String(20), default=PublicationStatus.DRAFT.value)
     is_demo: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -44,3 +51,7 @@ class Program(db.Model):
     @property
     def is_published(self) -> bool:
         return self.status == PublicationStatus.PUBLISHED.value
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == PublicationStatus.CLOSED.value

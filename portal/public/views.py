@@ -75,3 +75,4 @@ def healthz():
 
 
 from portal.public import postings as _postings  # noqa: E402,F401  (registers /postings and /enterprises)
+from portal.public import directory as _directory  # noqa: E402,F401  (registers /majors and /schools)

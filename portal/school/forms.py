@@ -1,29 +1,122 @@
+"""School staff forms. They convert input; the services hold the rules."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
-from portal.forms import IntField
+from portal.services.school_sheets import DEGREE_LABELS, EMPLOYMENT_LABELS, TARGET_GROUP_LABELS
+
+REQUIRED = _l("This field is required.")
+WHOLE_NUMBER = _l("Enter a whole number.")
+DATE_FORMAT = _l("Enter a date.")
+
 
 
 class ProgramForm(FlaskForm):
     name = StringField(
         _l("Major name"),
-        validators=[DataRequired(message=_l("This field is required.")), Length(max=80, message=_l("At most %(max)d characters.", max=80))],
+        validators=[DataRequired(message=REQUIRED)],
+        description=_l("Choose from the national catalogue; you may add a direction in brackets."),
     )
     code = StringField(
-        _l("Catalogue code"),
-        validators=[Optional(), Length(max=12, message=_l("At most %(max)d characters.", max=12))],
+        _l("Catalogue code"), validators=[Optional()],
+        description=_l("Optional: filled from the catalogue when it knows the code."),
     )
-    intake_capacity = IntField(
-        _l("Annual intake"),
-        validators=[
-            DataRequired(message=_l("Enter a whole number.")),
-            NumberRange(min=1, max=2000, message=_l("Between %(min)d and %(max)d.", min=1, max=2000)),
-        ],
+    intake_capacity = IntegerField(_l("Annual intake"), validators=[InputRequired(message=WHOLE_NUMBER)])
+    enrolment = IntegerField(_l("Current enrolment"), validators=[Optional()], default=0)
+    skills = TextAreaField(_l("Skills taught"), description=_l("Separate with 、 or new lines."))
+    certificates = TextAreaField(_l("1+X certificates offered"), description=_l("Separate with 、 or new lines."))
+    facilities = TextAreaField(_l("Training facilities"))
+    partner_college = StringField(_l("3+2 partner college"))
+    description = TextAreaField(_l("Description"))
+
+    def values(self) -> dict:
+        return {
+            "name": self.name.data or "",
+            "code": self.code.data or "",
+            "intake_capacity": self.intake_capacity.data,
+            "enrolment": self.enrolment.data or 0,
+            "skills": self.skills.data or "",
+            "certificates": self.certificates.data or "",
+            "facilities": self.facilities.data or "",
+            "partner_college": self.partner_college.data or "",
+            "description": self.description.data or "",
+        }
+
+
+class TeacherForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(message=REQUIRED)])
+    subjects = StringField(_l("Subjects"), description=_l("Separate with 、"))
+    degree = SelectField(_l("Highest degree"), choices=list(DEGREE_LABELS.items()), default="bachelor")
+    employment = SelectField(_l("Employment"), choices=list(EMPLOYMENT_LABELS.items()), default="full_time")
+    double_qualified = BooleanField(_l("Double-qualified teacher (双师型)"))
+    open_to_practice = BooleanField(_l("Open to enterprise practice"))
+
+    def values(self) -> dict:
+        return {
+            "name": self.name.data or "",
+            "subjects": self.subjects.data or "",
+            "degree": self.degree.data,
+            "employment": self.employment.data,
+            "double_qualified": bool(self.double_qualified.data),
+            "open_to_practice": bool(self.open_to_practice.data),
+        }
+
+
+class TeachingNeedForm(FlaskForm):
+    course = StringField(_l("Course"), validators=[DataRequired(message=REQUIRED)])
+    skills = TextAreaField(_l("Skills the teacher should bring"))
+    hours = IntegerField(_l("Teaching hours"), validators=[InputRequired(message=WHOLE_NUMBER)])
+    term = StringField(_l("Term"), description=_l("e.g. 2026年秋季学期"))
+    starts_on = DateField(_l("From"), validators=[Optional()], format="%Y-%m-%d")
+    ends_on = DateField(_l("Until"), validators=[Optional()], format="%Y-%m-%d")
+    description = TextAreaField(_l("Description"))
+
+    def values(self) -> dict:
+        return {
+            "course": self.course.data or "",
+            "skills": self.skills.data or "",
+            "hours": self.hours.data,
+            "term": self.term.data or "",
+            "starts_on": self.starts_on.data,
+            "ends_on": self.ends_on.data,
+            "description": self.description.data or "",
+        }
+
+
+class TrainingOfferForm(FlaskForm):
+    title = StringField(_l("Course"), validators=[DataRequired(message=REQUIRED)])
+    target_groups = SelectMultipleField(
+        _l("For whom"), choices=list(TARGET_GROUP_LABELS.items()),
+        widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),
     )
-    description = TextAreaField(
-        _l("Description"), validators=[Length(max=4000, message=_l("At most %(max)d characters.", max=4000))]
+    capacity = IntegerField(_l("Trainees per run"), validators=[InputRequired(message=WHOLE_NUMBER)])
+    hours = IntegerField(_l("Hours"), validators=[Optional()], default=0)
+    schedule = StringField(_l("Schedule"), description=_l("e.g. 每周六全天"))
+    starts_on = DateField(_l("From"), validators=[Optional()], format="%Y-%m-%d")
+    ends_on = DateField(_l("Until"), validators=[Optional()], format="%Y-%m-%d")
+    skills = TextAreaField(_l("Skills taught"))
+    description = TextAreaField(_l("Description"))
+
+    def values(self) -> dict:
+        return {
+            "title": self.title.data or "",
+            "target_groups": list(self.target_groups.data or []),
+            "capacity": self.capacity.data,
+            "hours": self.hours.data or 0,
+            "schedule": self.schedule.data or "",
+            "starts_on": self.starts_on.data,
+            "ends_on": self.ends_on.data,
+            "skills": self.skills.data or "",
+            "description": self.description.data or "",
+        }
+
+
+class ImportForm(FlaskForm):
+    file = FileField(
+        _l("Spreadsheet file (.xlsx or .csv)"), validators=[FileRequired(message=_l("Choose a file to upload."))]
     )

@@ -11,7 +11,7 @@ from portal.membership_views import add_member_routes
 from portal.models import Role
 from portal.school.forms import ProgramForm
 from portal.security import guard_blueprint
-from portal.services import organisations, programs
+from portal.services import catalogue, organisations, programs
 from portal.web import REFUSED, attempt, form_status
 
 bp = Blueprint("school", __name__, url_prefix="/school")
@@ -48,20 +48,25 @@ def program_list():
 def program_new():
     form = ProgramForm()
     if form.validate_on_submit():
-        program = attempt(
-            lambda: programs.create_program(
-                current_user.organisation,
-                name=form.name.data,
-                code=form.code.data,
-                intake_capacity=form.intake_capacity.data,
-                description=form.description.data or "",
-            ),
-            form,
-        )
+        program = attempt(lambda: programs.create_program(current_user.organisation, **form.values()), form)
         if program is not REFUSED:
             flash(_("The major has been saved as a draft."), "success")
             return redirect(url_for("school.program_list"))
-    return render_template("school/program_form.html", form=form), form_status()
+    return render_template("school/program_form.html", form=form, catalogue=catalogue.entries()), form_status()
+
+
+@bp.route("/programs/<int:program_id>/edit", methods=["GET", "POST"])
+def program_edit(program_id: int):
+    program = programs.get_own_program(current_user, program_id)
+    form = ProgramForm(obj=program)
+    if form.validate_on_submit():
+        saved = attempt(lambda: programs.update_program(current_user, program_id, **form.values()), form)
+        if saved is not REFUSED:
+            flash(_("The major has been saved."), "success")
+            return redirect(url_for("school.program_list"))
+    return render_template(
+        "school/program_form.html", form=form, program=program, catalogue=catalogue.entries()
+    ), form_status()
 
 
 @bp.post("/programs/<int:program_id>/publish")
@@ -70,3 +75,15 @@ def program_publish(program_id: int):
     db.session.commit()
     flash(_("The major has been published."), "success")
     return redirect(url_for("school.program_list"))
+
+
+@bp.post("/programs/<int:program_id>/close")
+def program_close(program_id: int):
+    programs.close_program(programs.get_own_program(current_user, program_id))
+    db.session.commit()
+    flash(_("The major has been closed; it no longer appears on the public pages."), "success")
+    return redirect(url_for("school.program_list"))
+
+
+# Teachers, teaching needs, training offers and spreadsheets live in their own modules.
+from portal.school import records, sheets  # noqa: E402,F401

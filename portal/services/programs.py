@@ -1,4 +1,9 @@
-"""Majors (专业): a school's staff keep them; only verified schools publish."""
+"""Majors (专业): a school's staff keep them; only verified schools publish.
+
+A major's name comes from the national catalogue (`portal.services.catalogue`),
+optionally followed by a direction in brackets; a code, when given, must be the
+catalogue's code for that name.
+"""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -6,10 +11,17 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import OrgStatus, Program, PublicationStatus, School, User
+from portal.services import catalogue, checks
 from portal.services.errors import Conflict, NotFound, ServiceError
 from portal.services.organisations import ensure_can_publish
 
 MAX_INTAKE = 2000  # no secondary-vocational major takes more a year; larger is a typo
+MAX_ENROLMENT = 3 * MAX_INTAKE  # three years of full intake
+NAME_MAX = 80
+CODE_MAX = 12
+LONG_TEXT_MAX = 4000
+LIST_TEXT_MAX = 1000
+PARTNER_MAX = 120
 
 
 def programs_of_school(school_id: int, published_only: bool = False) -> list[Program]:
@@ -38,35 +50,98 @@ def get_own_program(staff: User, program_id: int) -> Program:
     return program
 
 
-def create_program(
-    school: School, *, name: str, code: str | None, intake_capacity: int, description: str
-) -> Program:
-    name = name.strip()
-    if not 0 <= intake_capacity <= MAX_INTAKE:
+def _checked(
+    *, name: str, code: str | None, intake_capacity: int, description: str, skills: str,
+    certificates: str, enrolment: int, facilities: str, partner_college: str,
+) -> dict:
+    name = checks.text(name, field="name", max_length=NAME_MAX, required=True)
+    entry = catalogue.entry_for_name(name)
+    if entry is None:
         raise ServiceError(
-            _l("Annual intake must be between 0 and %(n)d.", n=MAX_INTAKE), field="intake_capacity"
+            _l("Choose the major from the national catalogue; a direction may follow in brackets, "
+               "e.g. 工业机器人技术应用（焊接机器人方向）."),
+            field="name",
         )
-    duplicate = db.session.scalar(
-        select(Program.id).where(Program.school_id == school.id, Program.name == name)
-    )
-    if duplicate:
+    code = checks.text(code, field="code", max_length=CODE_MAX)
+    if code:
+        by_code = catalogue.entry_for_code(code)
+        if by_code is None:
+            raise ServiceError(
+                _l("Unknown major code %(code)s: it is not in the national catalogue.", code=code), field="code"
+            )
+        if by_code.name != entry.name:
+            raise ServiceError(
+                _l("Code %(code)s belongs to the major %(name)s in the catalogue.", code=code, name=by_code.name),
+                field="code",
+            )
+    return {
+        "name": name,
+        "code": code or entry.code or None,
+        "intake_capacity": checks.integer(intake_capacity, field="intake_capacity", minimum=0, maximum=MAX_INTAKE),
+        "enrolment": checks.integer(enrolment, field="enrolment", minimum=0, maximum=MAX_ENROLMENT),
+        "description": checks.text(description, field="description", max_length=LONG_TEXT_MAX),
+        "skills": checks.text(skills, field="skills", max_length=LIST_TEXT_MAX),
+        "certificates": checks.text(certificates, field="certificates", max_length=LIST_TEXT_MAX),
+        "facilities": checks.text(facilities, field="facilities", max_length=LONG_TEXT_MAX),
+        "partner_college": checks.text(partner_college, field="partner_college", max_length=PARTNER_MAX),
+    }
+
+
+def _ensure_unique(school_id: int, name: str, exclude_id: int | None = None) -> None:
+    query = select(Program.id).where(Program.school_id == school_id, Program.name == name)
+    if exclude_id is not None:
+        query = query.where(Program.id != exclude_id)
+    if db.session.scalar(query):
         raise Conflict(_l("Your school already has a major with this name."), field="name")
-    program = Program(
-        school_id=school.id,
-        name=name,
-        code=(code or "").strip() or None,
-        intake_capacity=intake_capacity,
-        description=description.strip(),
+
+
+def create_program(
+    school: School, *, name: str, code: str | None = None, intake_capacity: int = 0, description: str = "",
+    skills: str = "", certificates: str = "", enrolment: int = 0, facilities: str = "", partner_college: str = "",
+) -> Program:
+    """A new major of `school`, saved as a draft."""
+    values = _checked(
+        name=name, code=code, intake_capacity=intake_capacity, description=description, skills=skills,
+        certificates=certificates, enrolment=enrolment, facilities=facilities, partner_college=partner_college,
     )
+    _ensure_unique(school.id, values["name"])
+    program = Program(school_id=school.id, **values)
     db.session.add(program)
     db.session.flush()
     return program
 
 
+def update_program(
+    staff: User, program_id: int, *, name: str, code: str | None = None, intake_capacity: int = 0,
+    description: str = "", skills: str = "", certificates: str = "", enrolment: int = 0,
+    facilities: str = "", partner_college: str = "",
+) -> Program:
+    program = get_own_program(staff, program_id)
+    values = _checked(
+        name=name, code=code, intake_capacity=intake_capacity, description=description, skills=skills,
+        certificates=certificates, enrolment=enrolment, facilities=facilities, partner_college=partner_college,
+    )
+    _ensure_unique(program.school_id, values["name"], exclude_id=program.id)
+    for key, value in values.items():
+        setattr(program, key, value)
+    db.session.flush()
+    return program
+
+
 def publish_program(program: Program) -> Program:
+    """Drafts and closed majors may be published, by a verified school only."""
     ensure_can_publish(program.school)
     if program.is_published:
         raise ServiceError(_l("This major is already published."))
     program.status = PublicationStatus.PUBLISHED.value
+    db.session.flush()
+    return program
+
+
+def close_program(program: Program) -> Program:
+    """A closed major leaves the public pages; its students keep it."""
+    if program.is_closed:
+        raise ServiceError(_l("This major is already closed."))
+    program.status = PublicationStatus.CLOSED.value
     db.session.flush()
     return program

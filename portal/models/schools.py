@@ -1,0 +1,122 @@
+"""A school's people and offers: teachers, teaching needs, training offers."""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import db
+from portal.models.base import UTCDateTime, utcnow
+from portal.models.programs import PublicationStatus
+
+if TYPE_CHECKING:
+    from portal.models.organisations import School
+
+
+class Degree(str, enum.Enum):
+    SECONDARY = "secondary"
+    ASSOCIATE = "associate"  # 专科
+    BACHELOR = "bachelor"
+    MASTER = "master"
+    DOCTORATE = "doctorate"
+
+
+class Employment(str, enum.Enum):
+    FULL_TIME = "full_time"  # 专任教师
+    PART_TIME = "part_time"  # 兼职教师
+
+
+class NeedStatus(str, enum.Enum):
+    OPEN = "open"
+    FILLED = "filled"
+    CLOSED = "closed"
+
+
+class TargetGroup(str, enum.Enum):
+    """Who a training offer is for (育训并举): enterprise staff and the plan's target groups."""
+
+    ENTERPRISE_STAFF = "enterprise_staff"
+    VETERANS = "veterans"
+    MIGRANT_WORKERS = "migrant_workers"
+    LAID_OFF = "laid_off"
+    DISABLED = "disabled"
+
+
+class Teacher(db.Model):
+    __tablename__ = "teacher"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    name: Mapped[str] = mapped_column(String(60))
+    subjects: Mapped[str] = mapped_column(String(200), default="")
+    double_qualified: Mapped[bool] = mapped_column(default=False)  # 双师型
+    degree: Mapped[str] = mapped_column(String(20), default=Degree.BACHELOR.value)
+    employment: Mapped[str] = mapped_column(String(20), default=Employment.FULL_TIME.value)
+    open_to_practice: Mapped[bool] = mapped_column(default=False)  # open to enterprise practice
+    is_demo: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    school: Mapped[School] = relationship()
+
+
+class TeachingNeed(db.Model):
+    """A course that needs a part-time teacher from industry (企业兼职教师)."""
+
+    __tablename__ = "teaching_need"
+    __table_args__ = (
+        CheckConstraint("hours > 0", name="hours_positive"),
+        CheckConstraint("ends_on IS NULL OR starts_on IS NULL OR ends_on >= starts_on", name="dates_ordered"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    course: Mapped[str] = mapped_column(String(100))
+    skills: Mapped[str] = mapped_column(Text, default="")
+    hours: Mapped[int] = mapped_column(default=0)
+    term: Mapped[str] = mapped_column(String(40), default="")  # e.g. 2026年春季学期
+    starts_on: Mapped[date | None] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    description: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default=NeedStatus.OPEN.value, index=True)
+    is_demo: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    school: Mapped[School] = relationship()
+
+
+class TrainingOffer(db.Model):
+    """Courses a school can run for enterprise staff and target groups (职工培训)."""
+
+    __tablename__ = "training_offer"
+    __table_args__ = (
+        CheckConstraint("capacity > 0", name="capacity_positive"),
+        CheckConstraint("hours >= 0", name="hours_nonnegative"),
+        CheckConstraint("ends_on IS NULL OR starts_on IS NULL OR ends_on >= starts_on", name="dates_ordered"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    title: Mapped[str] = mapped_column(String(100))
+    description: Mapped[str] = mapped_column(Text, default="")
+    skills: Mapped[str] = mapped_column(Text, default="")
+    target_groups: Mapped[str] = mapped_column(String(200), default="")  # comma-separated TargetGroup values
+    capacity: Mapped[int] = mapped_column(default=0)  # trainees per run
+    hours: Mapped[int] = mapped_column(default=0)
+    schedule: Mapped[str] = mapped_column(String(200), default="")  # e.g. 每周六全天
+    starts_on: Mapped[date | None] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default=PublicationStatus.DRAFT.value, index=True)
+    is_demo: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    school: Mapped[School] = relationship()
+
+    @property
+    def target_group_list(self) -> list[str]:
+        return [g for g in self.target_groups.split(",") if g]

@@ -1,0 +1,63 @@
+"""Public directory: majors and schools, searchable by anyone (no login)."""
+from __future__ import annotations
+
+from flask import render_template, request
+
+from portal import vocab
+from portal.public.views import bp
+from portal.services import directory
+from portal.services.school_sheets import TARGET_GROUP_LABELS
+
+
+def _page_arg() -> int:
+    raw = request.args.get("page", "1")
+    return min(int(raw), 10_000) if raw.isdigit() and int(raw) > 0 else 1
+
+
+def _int_arg(name: str) -> int | None:
+    raw = request.args.get(name, "")
+    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+
+
+@bp.get("/majors")
+def majors():
+    query = directory.MajorQuery(
+        q=request.args.get("q", "").strip()[: directory.Q_MAX],
+        school_id=_int_arg("school"),
+        town=request.args.get("town", ""),
+        certificate=request.args.get("certificate", "").strip()[: directory.Q_MAX],
+        sort=request.args.get("sort", "relevance") if request.args.get("sort") in directory.MAJOR_SORTS else "relevance",
+        page=_page_arg(),
+    )
+    return render_template(
+        "public/majors.html", query=query, results=directory.search_majors(query),
+        schools=directory.public_schools(), towns=vocab.TOWNS,
+    )
+
+
+@bp.get("/majors/<int:program_id>")
+def major(program_id: int):
+    return render_template("public/major.html", program=directory.get_public_major(program_id))
+
+
+@bp.get("/schools")
+def schools():
+    query = directory.SchoolQuery(
+        q=request.args.get("q", "").strip()[: directory.Q_MAX],
+        kind=request.args.get("kind", ""),
+        town=request.args.get("town", ""),
+        sort=request.args.get("sort", "name") if request.args.get("sort") in directory.SCHOOL_SORTS else "name",
+        page=_page_arg(),
+    )
+    results = directory.search_schools(query)
+    return render_template(
+        "public/schools.html", query=query, results=results, towns=vocab.TOWNS, kinds=vocab.SCHOOL_KINDS,
+        major_counts=directory.major_counts([s.id for s in results.items]),
+    )
+
+
+@bp.get("/schools/<int:school_id>")
+def school(school_id: int):
+    return render_template(
+        "public/school.html", profile=directory.school_profile(school_id), target_groups=TARGET_GROUP_LABELS
+    )

@@ -1,0 +1,88 @@
+"""School staff: spreadsheet import and export of majors and teachers."""
+from __future__ import annotations
+
+import io
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from portal.extensions import db
+from portal.school.forms import ImportForm
+from portal.school.views import bp
+from portal.services import school_sheets, spreadsheets
+from portal.services.errors import ServiceError
+from portal.services.spreadsheets import ImportRefused
+
+KINDS = {"majors": "school.program_list", "teachers": "school.teacher_list"}
+IMPORTERS = {"majors": school_sheets.import_programs, "teachers": school_sheets.import_teachers}
+MIMETYPES = {"xlsx": spreadsheets.XLSX_MIMETYPE, "csv": spreadsheets.CSV_MIMETYPE}
+
+
+def _kind_or_404(kind: str) -> str:
+    if kind not in KINDS:
+        abort(404)
+    return kind
+
+
+def _page(kind: str, form: ImportForm, *, errors=(), message: str | None = None, status: int = 200):
+    return render_template(
+        "school/import.html", kind=kind, spec=school_sheets.SPECS[kind], form=form, errors=errors,
+        message=message, back=KINDS[kind], max_rows=spreadsheets.MAX_ROWS,
+    ), status
+
+
+@bp.route("/import/<kind>", methods=["GET", "POST"])
+def import_sheet(kind: str):
+    kind = _kind_or_404(kind)
+    form = ImportForm()
+    if not form.validate_on_submit():
+        return _page(kind, form, status=400 if request.method == "POST" else 200)
+    upload = form.file.data
+    try:
+        # The file name only says which format the user claims; it is never a path.
+        created = IMPORTERS[kind](current_user.organisation, upload.read(spreadsheets.MAX_BYTES + 1), upload.filename)
+    except ImportRefused as exc:
+        db.session.rollback()
+        return _page(kind, form, errors=exc.errors, message=str(exc.message), status=400)
+    except ServiceError as exc:
+        db.session.rollback()
+        return _page(kind, form, message=str(exc.message), status=400)
+    db.session.commit()
+    flash(_("%(n)d rows imported.", n=created), "success")
+    return redirect(url_for(KINDS[kind]))
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def upload_too_large(_exc):
+    kind = (request.view_args or {}).get("kind")
+    message = _("The file is larger than %(mb)d MB. Split it into smaller files.", mb=spreadsheets.MAX_BYTES // (1024 * 1024))
+    if kind in KINDS and request.endpoint == "school.import_sheet":
+        return _page(kind, ImportForm(formdata=None), message=message, status=413)
+    return render_template("errors/error.html", status=413, title=_("File too large"), message=message), 413
+
+
+# One view per format: every GET route then builds from its kind alone.
+def _download(data: bytes, fmt: str, name: str):
+    return send_file(io.BytesIO(data), mimetype=MIMETYPES[fmt], as_attachment=True, download_name=f"{name}.{fmt}")
+
+
+@bp.get("/import/<kind>/template.xlsx")
+def import_template_xlsx(kind: str):
+    return _download(school_sheets.template(_kind_or_404(kind), "xlsx"), "xlsx", f"{kind}-template")
+
+
+@bp.get("/import/<kind>/template.csv")
+def import_template_csv(kind: str):
+    return _download(school_sheets.template(_kind_or_404(kind), "csv"), "csv", f"{kind}-template")
+
+
+@bp.get("/export/<kind>.xlsx")
+def export_xlsx(kind: str):
+    return _download(school_sheets.export(_kind_or_404(kind), current_user.organisation_id, "xlsx"), "xlsx", kind)
+
+
+@bp.get("/export/<kind>.csv")
+def export_csv(kind: str):
+    return _download(school_sheets.export(_kind_or_404(kind), current_user.organisation_id, "csv"), "csv", kind)

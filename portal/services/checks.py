@@ -1,0 +1,52 @@
+"""Small input checks shared by the school-side services.
+
+Each raises `ServiceError` with the field it concerns, so a form shows the message
+next to the field and a spreadsheet import reports the column.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+
+from portal.services.errors import ServiceError
+
+LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+# NUL is refused by PostgreSQL text columns; other C0 controls are never meant.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def today() -> date:
+    return datetime.now(LOCAL_TZ).date()
+
+
+def text(value: str | None, *, field: str, max_length: int, required: bool = False) -> str:
+    cleaned = _CONTROL.sub("", value or "").strip()
+    if required and not cleaned:
+        raise ServiceError(_l("This field is required."), field=field)
+    if len(cleaned) > max_length:
+        raise ServiceError(_l("At most %(max)d characters.", max=max_length), field=field)
+    return cleaned
+
+
+def integer(value: object, *, field: str, minimum: int, maximum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ServiceError(_l("Enter a whole number."), field=field)
+    if not minimum <= value <= maximum:
+        raise ServiceError(_l("Between %(min)d and %(max)d.", min=minimum, max=maximum), field=field)
+    return value
+
+
+def choice(value: str | None, allowed, *, field: str) -> str:
+    if value not in {getattr(a, "value", a) for a in allowed}:
+        raise ServiceError(_l("Please choose a valid value."), field=field)
+    return str(value)
+
+
+def date_range(starts_on: date | None, ends_on: date | None, *, check_past: bool) -> None:
+    if starts_on and ends_on and ends_on < starts_on:
+        raise ServiceError(_l("The end date is before the start date."), field="ends_on")
+    if check_past and ends_on and ends_on < today():
+        raise ServiceError(_l("The end date is in the past."), field="ends_on")

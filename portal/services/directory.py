@@ -1,0 +1,189 @@
+"""Public directory of majors and schools: search, filters, sorting, pages.
+
+Only published majors of verified schools, and verified schools, are ever
+returned. Search is a substring match (LIKE), which is what Chinese needs:
+"焊接" finds "焊接技术应用" without word segmentation.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, func, or_, select
+
+from portal import vocab
+from portal.extensions import db
+from portal.models import OrgStatus, Program, PublicationStatus, School, Teacher, TrainingOffer
+from portal.services import school_records
+from portal.services.errors import NotFound
+
+PER_PAGE = 20
+Q_MAX = 100
+MAJOR_SORTS = ("relevance", "name", "newest", "intake")
+SCHOOL_SORTS = ("name", "newest")
+
+
+def like(term: str) -> str:
+    """A LIKE pattern matching `term` literally anywhere (%, _ and \\ escaped)."""
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def terms(q: str) -> list[str]:
+    return [t for t in (q or "")[:Q_MAX].split() if t][:5]
+
+
+@dataclass(frozen=True)
+class MajorQuery:
+    q: str = ""
+    school_id: int | None = None
+    town: str = ""
+    certificate: str = ""
+    sort: str = "relevance"
+    page: int = 1
+
+    def args(self, **changes) -> dict:
+        """Query-string arguments of this search (for page links), without empty ones."""
+        values = {"q": self.q, "school": self.school_id, "town": self.town, "certificate": self.certificate,
+                  "sort": self.sort if self.sort != "relevance" else "", "page": self.page if self.page > 1 else ""}
+        values.update(changes)
+        return {k: v for k, v in values.items() if v}
+
+
+def _published_majors() -> Select:
+    return (
+        select(Program)
+        .join(School, Program.school_id == School.id)
+        .where(Program.status == PublicationStatus.PUBLISHED.value, School.status == OrgStatus.VERIFIED.value)
+    )
+
+
+def search_majors(query: MajorQuery):
+    stmt = _published_majors()
+    for term in terms(query.q):
+        pattern = like(term)
+        stmt = stmt.where(
+            or_(
+                Program.name.ilike(pattern, escape="\\"),
+                Program.description.ilike(pattern, escape="\\"),
+                Program.skills.ilike(pattern, escape="\\"),
+                Program.certificates.ilike(pattern, escape="\\"),
+                School.name.ilike(pattern, escape="\\"),
+            )
+        )
+    if query.school_id:
+        stmt = stmt.where(Program.school_id == query.school_id)
+    if query.town in vocab.TOWNS:
+        stmt = stmt.where(School.town == query.town)
+    if query.certificate.strip():
+        stmt = stmt.where(Program.certificates.ilike(like(query.certificate.strip()[:Q_MAX]), escape="\\"))
+    if query.sort == "newest":
+        stmt = stmt.order_by(Program.created_at.desc(), Program.id.desc())
+    elif query.sort == "intake":
+        stmt = stmt.order_by(Program.intake_capacity.desc(), Program.id)
+    elif query.sort == "relevance" and terms(query.q):
+        # Majors whose name holds the first term come first.
+        first = like(terms(query.q)[0])
+        stmt = stmt.order_by(Program.name.ilike(first, escape="\\").desc(), Program.name, Program.id)
+    else:
+        stmt = stmt.order_by(Program.name, School.name, Program.id)
+    return db.paginate(stmt, page=max(1, query.page), per_page=PER_PAGE, error_out=False)
+
+
+def get_public_major(program_id: int) -> Program:
+    program = db.session.scalar(_published_majors().where(Program.id == program_id))
+    if program is None:
+        raise NotFound(_l("Major not found."))
+    return program
+
+
+def public_schools(limit: int = 500) -> list[School]:
+    """For the school filter of the majors page."""
+    return list(
+        db.session.scalars(
+            select(School).where(School.status == OrgStatus.VERIFIED.value).order_by(School.name).limit(limit)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class SchoolQuery:
+    q: str = ""
+    kind: str = ""
+    town: str = ""
+    sort: str = "name"
+    page: int = 1
+
+    def args(self, **changes) -> dict:
+        values = {"q": self.q, "kind": self.kind, "town": self.town,
+                  "sort": self.sort if self.sort != "name" else "", "page": self.page if self.page > 1 else ""}
+        values.update(changes)
+        return {k: v for k, v in values.items() if v}
+
+
+def search_schools(query: SchoolQuery):
+    stmt = select(School).where(School.status == OrgStatus.VERIFIED.value)
+    for term in terms(query.q):
+        pattern = like(term)
+        has_major = (
+            select(Program.id)
+            .where(
+                Program.school_id == School.id,
+                Program.status == PublicationStatus.PUBLISHED.value,
+                Program.name.ilike(pattern, escape="\\"),
+            )
+            .exists()
+        )
+        stmt = stmt.where(or_(School.name.ilike(pattern, escape="\\"), School.address.ilike(pattern, escape="\\"), has_major))
+    if query.kind in vocab.SCHOOL_KINDS:
+        stmt = stmt.where(School.school_kind == query.kind)
+    if query.town in vocab.TOWNS:
+        stmt = stmt.where(School.town == query.town)
+    if query.sort == "newest":
+        stmt = stmt.order_by(School.verified_at.desc(), School.id.desc())
+    else:
+        stmt = stmt.order_by(School.name, School.id)
+    return db.paginate(stmt, page=max(1, query.page), per_page=PER_PAGE, error_out=False)
+
+
+def major_counts(school_ids: list[int]) -> dict[int, int]:
+    if not school_ids:
+        return {}
+    rows = db.session.execute(
+        select(Program.school_id, func.count())
+        .where(Program.school_id.in_(school_ids), Program.status == PublicationStatus.PUBLISHED.value)
+        .group_by(Program.school_id)
+    )
+    return {school_id: count for school_id, count in rows}
+
+
+@dataclass(frozen=True)
+class SchoolProfile:
+    school: School
+    programs: list[Program]
+    teachers: int
+    double_qualified: int
+    offers: list[TrainingOffer]
+
+
+def school_profile(school_id: int) -> SchoolProfile:
+    school = db.session.get(School, school_id)
+    if school is None or not school.is_verified:
+        raise NotFound(_l("School not found."))
+    double = db.session.scalar(
+        select(func.count()).select_from(Teacher).where(Teacher.school_id == school.id, Teacher.double_qualified.is_(True))
+    ) or 0
+    programs = list(
+        db.session.scalars(
+            select(Program)
+            .where(Program.school_id == school.id, Program.status == PublicationStatus.PUBLISHED.value)
+            .order_by(Program.name)
+        )
+    )
+    return SchoolProfile(
+        school=school,
+        programs=programs,
+        teachers=school_records.count_teachers(school.id),
+        double_qualified=double,
+        offers=school_records.offers_of_school(school.id, published_only=True),
+    )
