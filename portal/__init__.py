@@ -5,7 +5,7 @@ import logging
 import sqlite3
 from typing import Any
 
-from flask import Flask, request, session
+from flask import Flask, request
 from flask_login import current_user
 from sqlalchemy import event, inspect, select
 from sqlalchemy.engine import Engine
@@ -97,12 +97,6 @@ def register_extensions(app: Flask) -> None:
     login_manager.user_loader(load_session_user)
     # Session tokens, not Flask-Login's IP/UA fingerprint, decide whether a session is valid.
     login_manager.session_protection = None
-    app.before_request(_permanent_session)
-
-
-def _permanent_session() -> None:
-    # Permanent means "expires after PERMANENT_SESSION_LIFETIME", not Flask's browser-session default.
-    session.permanent = True
 
 
 def register_blueprints(app: Flask) -> None:

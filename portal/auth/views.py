@@ -36,6 +36,8 @@ def _failed(response) -> bool:
 def _start_session(user) -> None:
     # A fresh session at login (ASVS 7.2.4): nothing from the anonymous session survives.
     session.clear()
+    # A logged-in session ends after PERMANENT_SESSION_LIFETIME, not only when the browser closes.
+    session.permanent = True
     login_user(user)
 
 
