@@ -14,8 +14,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, func, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from portal import vocab
 from portal.extensions import db
@@ -397,27 +397,51 @@ def _public_filter(query: PostingQuery, today: date) -> list:
 def search_postings(
     query: PostingQuery, *, per_page: int = PER_PAGE, today: date | None = None
 ) -> Page:
-    """Published, still open postings of verified enterprises matching the query, one page."""
+    """Published, still open postings of verified enterprises matching the query, one page.
+
+    One pass finds the page's ids and the total together (a window count), sorting
+    only narrow rows; a second query loads those few postings. Measured in
+    bench/bench_search.py against 10,000 postings.
+    """
     conditions = _public_filter(query, today or district_today())
-    base = select(Posting).join(Organisation, Posting.enterprise_id == Organisation.id).where(*conditions)
-    total = db.session.scalar(
-        select(func.count()).select_from(Posting)
-        .join(Organisation, Posting.enterprise_id == Organisation.id).where(*conditions)
-    ) or 0
     order = {
         "newest": (Posting.published_at.desc(), Posting.id.desc()),
         "deadline": (Posting.deadline.asc(), Posting.id.asc()),
         "headcount": (Posting.headcount.desc(), Posting.id.desc()),
     }[query.sort]
-    pages = max(1, math.ceil(total / per_page))
-    page = min(query.page, pages)
-    stmt: Select = (
-        base.options(contains_eager(Posting.enterprise))
-        .order_by(*order)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    )
-    return Page(list(db.session.scalars(stmt)), total, page, per_page)
+
+    def page_ids(page: int) -> list[tuple[int, int]]:
+        return list(
+            db.session.execute(
+                select(Posting.id, func.count().over())
+                .join(Organisation, Posting.enterprise_id == Organisation.id)
+                .where(*conditions)
+                .order_by(*order)
+                .limit(per_page)
+                .offset((page - 1) * per_page)
+            ).tuples()
+        )
+
+    page = query.page
+    rows = page_ids(page)
+    if rows:
+        total = rows[0][1]
+    else:
+        # Past the last page (or nothing found): count, then show the last page.
+        total = db.session.scalar(
+            select(func.count()).select_from(Posting)
+            .join(Organisation, Posting.enterprise_id == Organisation.id).where(*conditions)
+        ) or 0
+        page = max(1, math.ceil(total / per_page))
+        rows = page_ids(page) if total else []
+    ids = [posting_id for posting_id, _ in rows]
+    loaded = {
+        p.id: p
+        for p in db.session.scalars(
+            select(Posting).options(joinedload(Posting.enterprise)).where(Posting.id.in_(ids))
+        )
+    } if ids else {}
+    return Page([loaded[i] for i in ids if i in loaded], total, page, per_page)
 
 
 def get_public_posting(posting_id: int) -> Posting:
