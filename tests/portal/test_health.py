@@ -6,6 +6,7 @@ def test_healthy(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json == {"status": "ok", "database": "ok", "redis": "not configured"}
+    assert "Set-Cookie" not in response.headers  # probes get no session
 
 
 def test_database_down_is_503(tmp_path):

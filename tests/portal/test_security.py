@@ -27,6 +27,7 @@ def test_session_cookie_flags(client, build):
     response = login(client, hr.email)
     set_cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in set_cookie and "SameSite=Lax" in set_cookie
+    assert "Expires=" in set_cookie  # a logged-in session has a lifetime, not "until the browser closes"
     assert "Secure" not in set_cookie  # development over http
 
 
