@@ -89,10 +89,14 @@ def _synthetic_details(kind: str, stem: str, rng) -> dict:
     if kind == "part_time_teacher":
         return {"experts": [{"name": "合成专家", "expertise": stem, "title": "senior_technician",
                              "hours": rng.randint(8, 120)}]}
-    return {"courses": f"{stem}技能提升", "target_groups": ["employees", "migrant_workers"], "schedule": "周末"}
+    return {
+        "courses": f"{stem}技能提升", "target_groups": ["employees", "migrant_workers"], "schedule": "周末",
+    }
 
 
-def synthetic_posting_rows(enterprises: list[tuple[int, str, str]], per_enterprise: int, rng, now) -> list[dict]:
+def synthetic_posting_rows(
+    enterprises: list[tuple[int, str, str]], per_enterprise: int, rng, now
+) -> list[dict]:
     """Valid-by-construction rows for bulk insert: `enterprises` are (id, name, town)."""
     from portal.models import PostingKind
     from portal.services.postings import build_search_text
@@ -105,7 +109,8 @@ def synthetic_posting_rows(enterprises: list[tuple[int, str, str]], per_enterpri
             kind = rng.choice(kinds)
             stem, other = rng.sample(SYNTHETIC_STEMS, 2)
             title = f"{stem}{_KIND_WORDS[kind]}（合成）"
-            description = f"合成数据：招收{stem}、{other}方向人员，{rng.choice(['可提供住宿', '包吃住', '有师傅带教'])}。"
+            perk = rng.choice(["可提供住宿", "包吃住", "有师傅带教"])
+            description = f"合成数据：招收{stem}、{other}方向人员，{perk}。"
             skills = f"{stem}、{other}"
             certificates = rng.choice(SYNTHETIC_CERTS)
             details = _synthetic_details(kind, stem, rng)
@@ -123,7 +128,9 @@ def synthetic_posting_rows(enterprises: list[tuple[int, str, str]], per_enterpri
                     certificates=certificates, details=details, enterprise_name=name,
                 ),
                 "is_demo": True, "created_at": now, "updated_at": now,
-                "published_at": now - timedelta(minutes=rng.randint(0, 100_000)) if status != "draft" else None,
+                "published_at": (
+                    now - timedelta(minutes=rng.randint(0, 100_000)) if status != "draft" else None
+                ),
                 "closed_at": now if status == "closed" else None,
             })
     return rows

@@ -75,10 +75,14 @@ def _field(spec: DetailField):
     if spec.type == "choice":
         return SelectField(spec.label, choices=_choices(spec.choices, blank=True), validate_choice=False)
     if spec.type == "choices":
-        return MultiCheckboxField(spec.label, choices=_choices(spec.choices, blank=False), validate_choice=False)
+        return MultiCheckboxField(
+            spec.label, choices=_choices(spec.choices, blank=False), validate_choice=False
+        )
     if spec.type == "people":
         person = type(f"{spec.key.title()}Row", (Form,), {sub.key: _field(sub) for sub in spec.person})
-        return FieldList(FormField(person), label=spec.label, min_entries=PEOPLE_ROWS, max_entries=spec.max_rows)
+        return FieldList(
+            FormField(person), label=spec.label, min_entries=PEOPLE_ROWS, max_entries=spec.max_rows
+        )
     raise AssertionError(spec.type)
 
 
@@ -132,7 +136,9 @@ def _form_class(kind: str) -> type[PostingBaseForm]:
     return _FORM_CLASSES[kind]
 
 
-def posting_form(kind: str, posting: Posting | None = None, default_town: str | None = None) -> PostingBaseForm:
+def posting_form(
+    kind: str, posting: Posting | None = None, default_town: str | None = None
+) -> PostingBaseForm:
     """The form for one kind, filled from `posting` on GET (the request's data wins on POST)."""
     cls = _form_class(kind)
     data: dict[str, Any] = {"town": default_town}

@@ -32,12 +32,16 @@ def posting_new(kind: str):
         abort(404)
     form = posting_form(kind, default_town=current_user.organisation.town)
     if form.validate_on_submit():
-        posting = attempt(lambda: postings.create_posting(current_user.organisation, kind, form.to_input()), form)
+        posting = attempt(
+            lambda: postings.create_posting(current_user.organisation, kind, form.to_input()), form
+        )
         if posting is not REFUSED:
             flash(_("The posting has been saved as a draft."), "success")
             return redirect(url_for("enterprise.posting_list"))
     return (
-        render_template("enterprise/posting_form.html", form=form, kind=kind, posting=None, kinds=KIND_LABELS),
+        render_template(
+            "enterprise/posting_form.html", form=form, kind=kind, posting=None, kinds=KIND_LABELS
+        ),
         form_status(),
     )
 
@@ -52,7 +56,9 @@ def posting_edit(posting_id: int):
             flash(_("The posting has been saved."), "success")
             return redirect(url_for("enterprise.posting_list"))
     return (
-        render_template("enterprise/posting_form.html", form=form, kind=posting.kind, posting=posting, kinds=KIND_LABELS),
+        render_template(
+            "enterprise/posting_form.html", form=form, kind=posting.kind, posting=posting, kinds=KIND_LABELS
+        ),
         form_status(),
     )
 

@@ -121,7 +121,9 @@ DETAIL_FIELDS: dict[str, tuple[DetailField, ...]] = {
     PostingKind.APPRENTICESHIP.value: (
         DetailField("major", _l("Major wanted"), "text", max_len=80),
         DetailField("stipend", _l("Monthly stipend"), "int", min=0, max=20000, unit=_l("yuan a month")),
-        DetailField("rotation", _l("Rotation of school and work periods"), "text", required=True, max_len=200),
+        DetailField(
+            "rotation", _l("Rotation of school and work periods"), "text", required=True, max_len=200
+        ),
         DetailField(
             "mentors", _l("Workplace mentors (师傅)"), "people", required=True,
             person=(

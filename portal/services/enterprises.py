@@ -38,14 +38,18 @@ class EnterpriseQuery:
         )
 
     def args(self, **changes) -> dict[str, Any]:
-        values: dict[str, Any] = {"q": self.q, "industry": self.industry, "town": self.town, "page": self.page}
+        values: dict[str, Any] = {
+            "q": self.q, "industry": self.industry, "town": self.town, "page": self.page,
+        }
         values.update(changes)
         if values["page"] == 1:
             values["page"] = None
         return {k: v for k, v in values.items() if v not in ("", None)}
 
 
-def search_enterprises(query: EnterpriseQuery, *, per_page: int = PER_PAGE, today: date | None = None) -> Page:
+def search_enterprises(
+    query: EnterpriseQuery, *, per_page: int = PER_PAGE, today: date | None = None
+) -> Page:
     """Verified enterprises, each with its number of open postings: items are (enterprise, count)."""
     conditions = [Enterprise.status == OrgStatus.VERIFIED.value]
     for term in query.q.lower().split():

@@ -64,7 +64,9 @@ def test_hr_posts_a_named_class_and_the_public_finds_it(page, live_server):
 
 
 def test_postings_page_fits_a_phone(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844}, is_mobile=True)
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 390, "height": 844}, is_mobile=True
+    )
     page = context.new_page()
     page.goto("/postings?q=焊接")
     expect(page.get_by_test_id("posting-card").first).to_be_visible()

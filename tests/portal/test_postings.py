@@ -35,15 +35,21 @@ KIND_FORM = {
         "experts-0-name": "李工", "experts-0-expertise": "机器人焊接编程",
         "experts-0-title": "senior_technician", "experts-0-hours": "40",
     },
-    "staff_training": {"courses": "不锈钢氩弧焊", "target_groups": ["veterans", "disabled"], "schedule": "周末"},
+    "staff_training": {
+        "courses": "不锈钢氩弧焊", "target_groups": ["veterans", "disabled"], "schedule": "周末",
+    },
 }
 
 # The same through the service.
 KIND_DETAILS = {
     "order_class": {"major": "某专业", "class_name": "冠名班", "years": 3, "benefits": ["scholarship"]},
-    "apprenticeship": {"rotation": "工学交替", "mentors": [{"name": "王师傅", "skills": "技能", "title": "technician"}]},
+    "apprenticeship": {
+        "rotation": "工学交替", "mentors": [{"name": "王师傅", "skills": "技能", "title": "technician"}],
+    },
     "internship": {"positions": "岗位", "months": 3},
-    "part_time_teacher": {"experts": [{"name": "李工", "expertise": "专长", "title": "technician", "hours": 20}]},
+    "part_time_teacher": {
+        "experts": [{"name": "李工", "expertise": "专长", "title": "technician", "hours": 20}],
+    },
     "staff_training": {"courses": "课程", "schedule": "周末", "target_groups": ["employees"]},
 }
 
@@ -58,7 +64,9 @@ def form_data(kind: str, **overrides) -> dict:
     return {k: v for k, v in data.items() if v is not None}
 
 
-def make_posting(hr, kind: str = "internship", *, publish: bool = True, today: date | None = None, **overrides):
+def make_posting(
+    hr, kind: str = "internship", *, publish: bool = True, today: date | None = None, **overrides
+):
     values = {
         "title": f"{kind}岗位", "description": "", "skills": "", "certificates": "", "headcount": 10,
         "town": "fengcheng", "deadline": TODAY + timedelta(days=30), "details": KIND_DETAILS[kind],
@@ -135,7 +143,9 @@ def test_edit_keeps_status_and_close_is_final(app, build):
     assert client.post(f"/enterprise/postings/{posting.id}/close").status_code == 302
     db.session.refresh(posting)
     assert posting.is_closed
-    response = client.post(f"/enterprise/postings/{posting.id}/edit", data=form_data("internship", title="再改"))
+    response = client.post(
+        f"/enterprise/postings/{posting.id}/edit", data=form_data("internship", title="再改")
+    )
     assert response.status_code == 400
     assert "A closed posting can no longer be changed." in response.get_data(as_text=True)
     db.session.refresh(posting)
@@ -148,7 +158,9 @@ def test_extra_fields_are_ignored(app, build):
     hr = build.enterprise()
     other = build.enterprise()
     client = en_client(app, hr)
-    data = form_data("internship", status="published", enterprise_id=str(other.organisation_id), search_text="x")
+    data = form_data(
+        "internship", status="published", enterprise_id=str(other.organisation_id), search_text="x"
+    )
     assert client.post("/enterprise/postings/new/internship", data=data).status_code == 302
     posting = db.session.scalar(select(Posting))
     assert posting.is_draft and posting.enterprise_id == hr.organisation_id
@@ -202,7 +214,9 @@ def test_bad_edit_changes_nothing(app, build):
     hr = build.enterprise()
     posting = make_posting(hr, "internship", headcount=10)
     client = en_client(app, hr)
-    response = client.post(f"/enterprise/postings/{posting.id}/edit", data=form_data("internship", headcount="-3"))
+    response = client.post(
+        f"/enterprise/postings/{posting.id}/edit", data=form_data("internship", headcount="-3")
+    )
     assert response.status_code == 400
     db.session.refresh(posting)
     assert posting.headcount == 10
@@ -266,7 +280,9 @@ def test_pending_enterprise_saves_drafts_but_cannot_publish(app, build):
 
 def test_publishing_after_the_deadline_is_refused(app, build):
     hr = build.enterprise()
-    posting = make_posting(hr, publish=False, deadline=TODAY - timedelta(days=1), today=TODAY - timedelta(days=5))
+    posting = make_posting(
+        hr, publish=False, deadline=TODAY - timedelta(days=1), today=TODAY - timedelta(days=5)
+    )
     response = en_client(app, hr).post(f"/enterprise/postings/{posting.id}/publish")
     assert response.status_code == 400
     assert "deadline has passed" in response.get_data(as_text=True)
