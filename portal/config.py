@@ -66,6 +66,15 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "ARGON2_PARALLELISM": 1,
         "ALLOW_DEMO_IN_PRODUCTION": env.get("ALLOW_DEMO_IN_PRODUCTION") == "1",
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Notification e-mail: sent only when MAIL_SERVER is set (portal.services.notifications).
+        "MAIL_SERVER": env.get("MAIL_SERVER") or None,
+        "MAIL_PORT": _env_int("MAIL_PORT", 25),
+        "MAIL_USE_TLS": env.get("MAIL_USE_TLS") == "1",
+        "MAIL_USERNAME": env.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
+        "MAIL_FROM": env.get("MAIL_FROM", "noreply@xiaoqi.local"),
+        # Public address of the site, for absolute links in e-mails (e.g. https://xqt.example.cn).
+        "SITE_URL": env.get("SITE_URL", ""),
     }
     if overrides:
         config.update(overrides)

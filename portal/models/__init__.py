@@ -1,11 +1,17 @@
 """Typed SQLAlchemy 2.0 models, one module per domain area."""
 from portal.models.accounts import MembershipStatus, Role, User
+from portal.models.audit import AppendOnlyError, AuditEntry, AuditEntryOrganisation
+from portal.models.notifications import Notification
 from portal.models.organisations import Enterprise, Organisation, OrgKind, OrgStatus, School
 from portal.models.postings import Posting, PostingKind
 from portal.models.programs import Program, PublicationStatus
 from portal.models.schools import Degree, Employment, NeedStatus, TargetGroup, Teacher, TeachingNeed, TrainingOffer
 
 __all__ = [
+    "AppendOnlyError",
+    "AuditEntry",
+    "AuditEntryOrganisation",
+    "Notification",
     "Degree",
     "Employment",
     "NeedStatus",

@@ -10,7 +10,7 @@ from portal import vocab
 from portal.extensions import db
 from portal.models import Enterprise, MembershipStatus, Organisation, OrgStatus, Role, School, User
 from portal.models.base import utcnow
-from portal.services import credit_code
+from portal.services import audit, credit_code, notifications
 from portal.services.errors import Conflict, NotFound, ServiceError
 
 REASON_MAX = 500
@@ -136,11 +136,16 @@ def verify(admin: User, org_id: int) -> Organisation:
     org = get_organisation(org_id)
     if org.status == OrgStatus.VERIFIED.value:
         raise ServiceError(_l("This organisation is already verified."))
+    from_state = org.status
     org.status = OrgStatus.VERIFIED.value
     org.rejection_reason = None
     org.verified_at = utcnow()
     org.verified_by_id = admin.id
     db.session.flush()
+    audit.record(admin, org, "verify", from_state, org.status)
+    notifications.notify_organisation(
+        org, "organisation_verified", notifications.link_to(f"{org.kind}.home"), organisation=org.name
+    )
     return org
 
 
@@ -152,6 +157,11 @@ def reject(admin: User, org_id: int, reason: str) -> Organisation:
     org.status = OrgStatus.REJECTED.value
     org.rejection_reason = reason
     db.session.flush()
+    audit.record(admin, org, "reject", OrgStatus.PENDING.value, org.status, reason)
+    notifications.notify_organisation(
+        org, "organisation_rejected", notifications.link_to(f"{org.kind}.home"),
+        organisation=org.name, reason=reason,
+    )
     return org
 
 
@@ -162,6 +172,7 @@ def resubmit(member: User) -> Organisation:
         raise ServiceError(_l("Only a rejected organisation can be submitted again."))
     org.status = OrgStatus.PENDING.value
     db.session.flush()
+    audit.record(member, org, "resubmit", OrgStatus.REJECTED.value, org.status)
     return org
 
 
@@ -208,6 +219,15 @@ def approve_member(actor: User, member_id: int) -> User:
     member.membership_status = MembershipStatus.ACTIVE.value
     member.membership_note = None
     db.session.flush()
+    audit.record(actor, member, "approve", MembershipStatus.PENDING.value, member.membership_status)
+    org_name = member.organisation.name if member.organisation else ""
+    if member.role == Role.STUDENT.value:
+        notifications.notify(
+            member, "student_confirmed", notifications.home_link(member),
+            organisation=org_name, program=member.program.name if member.program else "",
+        )
+    else:
+        notifications.notify(member, "member_approved", notifications.home_link(member), organisation=org_name)
     return member
 
 
@@ -221,4 +241,9 @@ def reject_member(actor: User, member_id: int, reason: str) -> User:
     member.membership_status = MembershipStatus.REJECTED.value
     member.membership_note = reason
     db.session.flush()
+    audit.record(actor, member, "reject", MembershipStatus.PENDING.value, member.membership_status, reason)
+    notifications.notify(
+        member, "member_rejected", notifications.home_link(member),
+        organisation=member.organisation.name if member.organisation else "", reason=reason,
+    )
     return member

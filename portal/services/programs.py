@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import OrgStatus, Program, PublicationStatus, School, User
-from portal.services import catalogue, checks
+from portal.services import audit, catalogue, checks
 from portal.services.errors import Conflict, NotFound, ServiceError
 from portal.services.organisations import ensure_can_publish
 
@@ -128,13 +128,18 @@ def update_program(
     return program
 
 
-def publish_program(program: Program) -> Program:
-    """Drafts and closed majors may be published, by a verified school only."""
+def publish_program(program: Program, actor: User | None = None) -> Program:
+    """Drafts and closed majors may be published, by a verified school only.
+
+    `actor` is who publishes, for the audit log (None: the system, e.g. seed data).
+    """
     ensure_can_publish(program.school)
     if program.is_published:
         raise ServiceError(_l("This major is already published."))
+    from_state = program.status
     program.status = PublicationStatus.PUBLISHED.value
     db.session.flush()
+    audit.record(actor, program, "publish", from_state, program.status)
     return program
 
 

@@ -6,7 +6,7 @@ from sqlalchemy import or_, select
 
 from portal.extensions import db
 from portal.models import User
-from portal.services import accounts
+from portal.services import accounts, audit
 from portal.services.errors import NotFound, ServiceError
 
 
@@ -26,5 +26,12 @@ def set_user_disabled(admin: User, user_id: int, disabled: bool) -> User:
         raise NotFound(_l("Person not found."))
     if user.id == admin.id:
         raise ServiceError(_l("You cannot disable your own account."))
+    if user.disabled == disabled:
+        # A repeated click changes nothing and records nothing.
+        raise ServiceError(
+            _l("This account is already disabled.") if disabled else _l("This account is already enabled.")
+        )
     accounts.set_disabled(user, disabled)
+    states = ("enabled", "disabled") if disabled else ("disabled", "enabled")
+    audit.record(admin, user, "disable" if disabled else "enable", *states)
     return user

@@ -1,0 +1,175 @@
+"""The audit log: one entry per state change, written in the change's own transaction.
+
+Only `record` writes; everything else reads. Entries are never changed or
+deleted (the model refuses it). Workflows call `record` right after they change
+a state, so a refused transition (which raises before) writes nothing.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.models import AuditEntry, AuditEntryOrganisation, Organisation, User
+
+PER_PAGE = 50
+MAX_PAGE = 10_000
+
+# Labels for the administrators' view; a code without a label is shown as it is.
+SUBJECT_LABELS: dict[str, Any] = {
+    "organisation": _l("Organisation"),
+    "user": _l("Account"),
+    "program": _l("Major"),
+}
+ACTION_LABELS: dict[str, Any] = {
+    "verify": _l("Verify"),
+    "reject": _l("Reject"),
+    "resubmit": _l("Submit again"),
+    "approve": _l("Approve"),
+    "disable": _l("Disable"),
+    "enable": _l("Enable"),
+    "publish": _l("Publish"),
+}
+STATE_LABELS: dict[str, Any] = {
+    "pending": _l("Pending"),
+    "verified": _l("Verified"),
+    "rejected": _l("Rejected"),
+    "active": _l("Active"),
+    "disabled": _l("Disabled"),
+    "enabled": _l("Enabled"),
+    "draft": _l("Draft"),
+    "published": _l("Published"),
+    "closed": _l("Closed"),
+}
+
+
+def subject_key(subject: Any) -> tuple[str, int]:
+    """("organisation", 12) for a model instance (its table name) or an explicit pair."""
+    if isinstance(subject, tuple):
+        kind, ident = subject
+        return str(kind), int(ident)
+    return type(subject).__tablename__, int(subject.id)
+
+
+def _organisations_of(subject: Any) -> set[int]:
+    """The organisations a subject belongs to: itself, or its owner columns."""
+    if isinstance(subject, Organisation):
+        return {subject.id}
+    found = set()
+    for column in ("organisation_id", "school_id", "enterprise_id"):
+        value = getattr(subject, column, None)
+        if isinstance(value, int):
+            found.add(value)
+    return found
+
+
+def record(
+    actor: User | None,
+    subject: Any,
+    action: str,
+    from_state: str | None,
+    to_state: str | None,
+    reason: str | None = None,
+    *,
+    organisations: Iterable[int] = (),
+) -> AuditEntry:
+    """Append one entry; `actor=None` means the system. Flushes, never commits.
+
+    The organisations concerned are the subject's own plus `organisations`
+    (e.g. both partners of a cooperation).
+    """
+    subject_type, subject_id = subject_key(subject)
+    org_ids = _organisations_of(subject) if not isinstance(subject, tuple) else set()
+    org_ids.update(int(i) for i in organisations)
+    entry = AuditEntry(
+        actor_id=actor.id if actor is not None else None,
+        actor_email=actor.email if actor is not None else None,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        reason=reason or None,
+        organisation_links=[AuditEntryOrganisation(organisation_id=i) for i in sorted(org_ids)],
+    )
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+def _like(term: str) -> str:
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def search(
+    *,
+    subject_type: str | None = None,
+    subject_id: int | None = None,
+    actor: str | None = None,
+    actor_id: int | None = None,
+    action: str | None = None,
+    organisation_id: int | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+):
+    """Entries matching every given filter, newest first, one page (Flask-SQLAlchemy Pagination).
+
+    `actor` matches part of the actor's e-mail; "system" matches entries without
+    an actor. `since` is inclusive and `until` exclusive (timezone-aware).
+    """
+    query = select(AuditEntry).order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+    if subject_type:
+        query = query.where(AuditEntry.subject_type == subject_type)
+    if subject_id is not None:
+        query = query.where(AuditEntry.subject_id == subject_id)
+    if actor_id is not None:
+        query = query.where(AuditEntry.actor_id == actor_id)
+    if actor:
+        actor = actor.strip().lower()
+        if actor == "system":
+            query = query.where(AuditEntry.actor_id.is_(None))
+        elif actor:
+            query = query.where(AuditEntry.actor_email.ilike(_like(actor), escape="\\"))
+    if action:
+        query = query.where(AuditEntry.action == action)
+    if organisation_id is not None:
+        query = query.where(
+            AuditEntry.id.in_(
+                select(AuditEntryOrganisation.entry_id).where(
+                    AuditEntryOrganisation.organisation_id == organisation_id
+                )
+            )
+        )
+    if since is not None:
+        query = query.where(AuditEntry.created_at >= since)
+    if until is not None:
+        query = query.where(AuditEntry.created_at < until)
+    page = min(max(int(page), 1), MAX_PAGE)
+    return db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
+
+
+def history(subject: Any) -> list[AuditEntry]:
+    """Every entry about one subject, oldest first."""
+    subject_type, subject_id = subject_key(subject)
+    return list(
+        db.session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.subject_type == subject_type, AuditEntry.subject_id == subject_id)
+            .order_by(AuditEntry.created_at, AuditEntry.id)
+        )
+    )
+
+
+def known_subject_types() -> list[str]:
+    return list(SUBJECT_LABELS)
+
+
+def known_actions() -> list[str]:
+    return list(ACTION_LABELS)

@@ -1,0 +1,252 @@
+"""Notifications: in-app, in the reader's language, and optionally by e-mail.
+
+A notification is a kind code plus parameters; `KINDS` maps each kind to a
+message with %(param)s placeholders, translated when it is shown. Workflows call
+`notify` / `notify_organisation` in the same transaction as the change they
+report.
+
+E-mail (only when MAIL_SERVER is configured) is queued on the database session
+and sent after that session commits; a rollback discards it. A failed send is
+logged and never undoes or breaks anything.
+"""
+from __future__ import annotations
+
+import logging
+import smtplib
+from dataclasses import dataclass
+from email.message import EmailMessage
+from typing import Any
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import event, func, select, update
+from sqlalchemy.orm import Session
+
+from portal.extensions import db
+from portal.models import MembershipStatus, Notification, Organisation, Role, User
+from portal.models.base import utcnow
+from portal.security import home_endpoint, is_safe_next
+from portal.services.errors import NotFound
+
+log = logging.getLogger(__name__)
+
+PER_PAGE = 30
+MAX_PAGE = 10_000
+SUBJECT_MAX = 150
+OUTBOX = "portal.outbox"
+
+# kind -> message. Later workflows add: proposal, reply, admission, allocation_published, approval, rejection.
+KINDS: dict[str, Any] = {
+    "organisation_verified": _l("%(organisation)s has been verified: you can now publish."),
+    "organisation_rejected": _l("%(organisation)s was not verified. Reason: %(reason)s"),
+    "member_approved": _l("Your request to join %(organisation)s has been approved."),
+    "member_rejected": _l("Your request to join %(organisation)s was declined. Reason: %(reason)s"),
+    "student_confirmed": _l("%(organisation)s has confirmed you as a student of %(program)s."),
+}
+
+
+class _Params(dict):
+    """Formatting never fails on a parameter an older notification lacks."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def render(kind: str, params: dict[str, Any] | None) -> str:
+    """The notification's text in the current locale."""
+    message = KINDS.get(kind)
+    if message is None:
+        return kind
+    return str(message) % _Params(params or {})
+
+
+def link_to(endpoint: str, **values: Any) -> str:
+    """A relative URL for `endpoint`, built without a request (services have none)."""
+    adapter = current_app.url_map.bind("localhost", script_name=current_app.config.get("APPLICATION_ROOT") or "/")
+    return adapter.build(endpoint, values)
+
+
+def home_link(user: User) -> str:
+    return link_to(home_endpoint(user.role))
+
+
+# --- writing ----------------------------------------------------------------------
+
+def notify(user: User, kind: str, link: str, **params: Any) -> Notification:
+    """Tell one person; flushes, never commits. E-mail follows the commit when configured."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown notification kind {kind!r}")
+    if link and not is_safe_next(link):
+        raise ValueError(f"notification links are relative paths, got {link!r}")
+    params = {key: value if isinstance(value, (int, float)) or value is None else str(value)
+              for key, value in params.items()}
+    note = Notification(user_id=user.id, kind=kind, params=params, link=link or "")
+    db.session.add(note)
+    db.session.flush()
+    _queue_mail(user, note)
+    return note
+
+
+def organisation_recipients(org: Organisation) -> list[User]:
+    """The organisation's confirmed, enabled staff (students are not told about its affairs)."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(
+                User.organisation_id == org.id,
+                User.membership_status == MembershipStatus.ACTIVE.value,
+                User.disabled.is_(False),
+                User.role != Role.STUDENT.value,
+            )
+            .order_by(User.id)
+        )
+    )
+
+
+def notify_organisation(org: Organisation, kind: str, link: str, **params: Any) -> list[Notification]:
+    return [notify(user, kind, link, **params) for user in organisation_recipients(org)]
+
+
+# --- reading ----------------------------------------------------------------------
+
+def unread_count(user: User) -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(Notification).where(
+            Notification.user_id == user.id, Notification.read_at.is_(None)
+        )
+    ) or 0
+
+
+def list_for(user: User, page: int = 1, per_page: int = PER_PAGE):
+    """The user's notifications, newest first, one page (Flask-SQLAlchemy Pagination)."""
+    query = (
+        select(Notification)
+        .where(Notification.user_id == user.id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+    )
+    page = min(max(int(page), 1), MAX_PAGE)
+    return db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
+
+
+def get_own(user: User, notification_id: int) -> Notification:
+    note = db.session.get(Notification, notification_id)
+    if note is None or note.user_id != user.id:
+        raise NotFound(_l("Notification not found."))
+    return note
+
+
+def mark_read(user: User, notification_id: int) -> Notification:
+    """Mark one of the user's notifications read (again is harmless); another's is NotFound."""
+    note = get_own(user, notification_id)
+    if note.read_at is None:
+        note.read_at = utcnow()
+        db.session.flush()
+    return note
+
+
+def mark_all_read(user: User) -> int:
+    result = db.session.execute(
+        update(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    db.session.flush()
+    return result.rowcount or 0
+
+
+# --- e-mail -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class MailSettings:
+    server: str
+    port: int
+    use_tls: bool
+    username: str | None
+    password: str | None
+    sender: str
+    timeout: float = 10.0
+
+    @classmethod
+    def from_config(cls, config) -> MailSettings | None:
+        if not config.get("MAIL_SERVER"):
+            return None
+        return cls(
+            server=config["MAIL_SERVER"],
+            port=int(config.get("MAIL_PORT") or 25),
+            use_tls=bool(config.get("MAIL_USE_TLS")),
+            username=config.get("MAIL_USERNAME") or None,
+            password=config.get("MAIL_PASSWORD") or None,
+            sender=config.get("MAIL_FROM") or "noreply@localhost",
+        )
+
+
+def compose(user: User, note: Notification, sender: str) -> EmailMessage:
+    """The e-mail for one notification, in the recipient's language."""
+    locale = user.locale if user.locale in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
+    with force_locale(locale):
+        text = render(note.kind, note.params)
+        site = _("Xiaoqi Bridge")
+        link = (current_app.config.get("SITE_URL") or "").rstrip("/") + note.link if note.link else ""
+        lines = [text, ""]
+        if link:
+            lines += [_("Open it here: %(link)s", link=link), ""]
+        lines.append(_("You receive this e-mail because you have an account on Xiaoqi Bridge."))
+    subject = f"{site}: {text}"
+    if len(subject) > SUBJECT_MAX:
+        subject = subject[: SUBJECT_MAX - 1] + "…"
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = user.email
+    message["Subject"] = subject.replace("\r", " ").replace("\n", " ")
+    message.set_content("\n".join(lines))
+    return message
+
+
+def _queue_mail(user: User, note: Notification) -> None:
+    settings = MailSettings.from_config(current_app.config)
+    if settings is None or user.disabled or not user.email:
+        return
+    outbox = db.session.info.setdefault(OUTBOX, [])
+    outbox.append((settings, compose(user, note, settings.sender)))
+
+
+def send_all(batch: list[tuple[MailSettings, EmailMessage]]) -> int:
+    """Send queued messages, one connection per server; failures are logged, never raised."""
+    sent = 0
+    by_settings: dict[MailSettings, list[EmailMessage]] = {}
+    for settings, message in batch:
+        by_settings.setdefault(settings, []).append(message)
+    for settings, messages in by_settings.items():
+        try:
+            with smtplib.SMTP(settings.server, settings.port, timeout=settings.timeout) as smtp:
+                if settings.use_tls:
+                    smtp.starttls()
+                if settings.username:
+                    smtp.login(settings.username, settings.password or "")
+                for message in messages:
+                    try:
+                        smtp.send_message(message)
+                        sent += 1
+                    except smtplib.SMTPException:
+                        log.exception("e-mail to %r not sent", message["To"])
+        except Exception:  # noqa: BLE001 - nothing about mail may break the request
+            log.exception("e-mail server %s:%s unavailable; %d message(s) not sent",
+                          settings.server, settings.port, len(messages))
+    return sent
+
+
+@event.listens_for(Session, "after_commit")
+def _send_after_commit(session: Session) -> None:
+    batch = session.info.pop(OUTBOX, None)
+    if batch:
+        send_all(batch)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _discard_on_rollback(session: Session, previous_transaction) -> None:
+    # Only the outermost transaction's rollback undoes the notifications the mail is about.
+    if previous_transaction.parent is None and not previous_transaction.nested:
+        session.info.pop(OUTBOX, None)
