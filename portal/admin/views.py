@@ -98,3 +98,7 @@ def enable_user(user_id: int):
     db.session.commit()
     flash(_("%(email)s has been enabled.", email=user.email), "success")
     return redirect(url_for("admin.user_list"))
+
+
+# Routes in their own modules register on `bp` when imported.
+from portal.admin import audit as _audit_routes  # noqa: E402,F401

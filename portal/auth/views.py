@@ -188,3 +188,7 @@ def change_password():
 @bp.app_context_processor
 def _logout_form():
     return {"logout_form": ActionForm() if current_user.is_authenticated else None}
+
+
+# Routes in their own modules register on `bp` when imported.
+from portal.auth import notifications as _notification_routes  # noqa: E402,F401

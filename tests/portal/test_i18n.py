@@ -52,8 +52,9 @@ def test_each_page_renders_in_both_languages(app, build, lang, html_lang, marker
     anonymous.set_cookie("lang", lang)
     seen = 0
     for area, path in _pages(app):
-        # Account pages (password change) need someone logged in; the public ones anyone.
-        client = clients.get(area, clients["enterprise"] if path == "/auth/password" else anonymous)
+        # Account pages (password change, notifications) need someone logged in; the public ones anyone.
+        logged_in = path in ("/auth/password", "/auth/notifications")
+        client = clients.get(area, clients["enterprise"] if logged_in else anonymous)
         response = client.get(path)
         assert response.status_code == 200, (lang, path, response.status_code)
         if response.mimetype != "text/html":

@@ -1,0 +1,60 @@
+"""The notification centre: every logged-in user, whatever their role or standing."""
+from __future__ import annotations
+
+import logging
+
+from flask import redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy.exc import SQLAlchemyError
+
+from portal.auth.views import bp
+from portal.extensions import db
+from portal.forms import ActionForm
+from portal.security import is_safe_next
+from portal.services import notifications
+
+log = logging.getLogger(__name__)
+
+
+@bp.get("/notifications")
+@login_required
+def notification_list():
+    page = request.args.get("page", "1")
+    results = notifications.list_for(current_user, int(page) if page.isdigit() and len(page) < 6 else 1)
+    return render_template(
+        "auth/notifications.html", results=results, render=notifications.render, action_form=ActionForm()
+    )
+
+
+@bp.post("/notifications/<int:notification_id>/read")
+@login_required
+def notification_read(notification_id: int):
+    """Mark one read; with `open`, go on to what it is about."""
+    note = notifications.mark_read(current_user, notification_id)
+    db.session.commit()
+    if request.form.get("open") and note.link and is_safe_next(note.link):
+        return redirect(note.link)
+    return redirect(url_for("auth.notification_list"))
+
+
+@bp.post("/notifications/read-all")
+@login_required
+def notification_read_all():
+    notifications.mark_all_read(current_user)
+    db.session.commit()
+    return redirect(url_for("auth.notification_list"))
+
+
+@bp.app_context_processor
+def _unread_badge():
+    def unread_notifications() -> int:
+        # Called by the nav only when someone is logged in: one COUNT on an index.
+        if not current_user.is_authenticated:
+            return 0
+        try:
+            return notifications.unread_count(current_user)
+        except SQLAlchemyError:  # an error page must still render when the database is down
+            log.warning("unread notification count unavailable", exc_info=True)
+            return 0
+
+    return {"unread_notifications": unread_notifications}
