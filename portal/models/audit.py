@@ -38,7 +38,8 @@ class AuditEntry(db.Model):
     reason: Mapped[str | None] = mapped_column(Text)
 
     organisation_links: Mapped[list[AuditEntryOrganisation]] = relationship(
-        back_populates="entry", cascade="save-update, merge", lazy="selectin",
+        # passive_deletes="all": deleting an entry must reach before_delete, not blank out its links.
+        back_populates="entry", cascade="save-update, merge", lazy="selectin", passive_deletes="all",
         order_by="AuditEntryOrganisation.organisation_id",
     )
 
