@@ -8,13 +8,16 @@ bigrams inside runs of CJK characters; Latin letters and digits keep whole-word 
 from __future__ import annotations
 
 import re
-from operator import add
+import string
 import unicodedata
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
+from functools import lru_cache
+from operator import add
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import TfidfTransformer
 
 __all__ = [
     "normalise",
@@ -28,11 +31,21 @@ __all__ = [
 # Runs of CJK ideographs, or of ASCII letters/digits (with the joiners found in skill names).
 _RUN = re.compile(r"[\u3400-\u9fff]+|[a-z0-9][a-z0-9+#./-]*")
 _SPACES = re.compile(r"\s+")
+# Above this many cells (features x documents) the cosine keeps the documents sparse, so
+# that memory stays bounded for very large catalogues (64 MB of float32 at the limit).
+_DENSE_DOCUMENT_CELLS = 16_000_000
 
 
 def normalise(text: str) -> str:
     """NFKC (full-width to half-width letters, digits and punctuation), case-folded, one space."""
     return _SPACES.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
+
+
+def _run_grams(run: str) -> list[str]:
+    """The n-grams of one run of `_RUN` (see `char_ngrams`)."""
+    if run[0] < "\u3400":
+        return [] if run.replace(".", "").isdigit() else [run]
+    return [*run, *map(add, run, run[1:])]
 
 
 def char_ngrams(text: str) -> list[str]:
@@ -43,12 +56,7 @@ def char_ngrams(text: str) -> list[str]:
     """
     grams: list[str] = []
     for run in _RUN.findall(normalise(text)):
-        if run[0] < "\u3400":
-            if not run.replace(".", "").isdigit():
-                grams.append(run)
-            continue
-        grams.extend(run)
-        grams.extend(map(add, run, run[1:]))
+        grams.extend(_run_grams(run))
     return grams
 
 
@@ -57,6 +65,9 @@ class TermScanner:
 
     A regular expression alternation over hundreds of terms is much slower in CPython than
     indexing the terms by their first character and testing only the lengths that exist.
+    Texts are cut into pieces at characters that no term contains, and each distinct piece
+    is scanned once per process: postings repeat the same phrases (包吃住, 会电焊, a
+    catalogue major's introduction) thousands of times.
     """
 
     def __init__(self, terms: Iterable[str]) -> None:
@@ -68,9 +79,22 @@ class TermScanner:
                 self._terms.add(key)
                 by_first.setdefault(key[0], set()).add(len(key))
         self._lengths = {first: sorted(lengths) for first, lengths in by_first.items()}
+        # ASCII letters and digits always stay inside a piece: whether a Latin term stands
+        # alone depends on its neighbours, and a piece's edges must look like a space.
+        chars = set("".join(self._terms)) | set(string.ascii_letters + string.digits)
+        self._pieces = re.compile("[" + "".join(map(re.escape, sorted(chars))) + "]+")
+        self._scan_piece = lru_cache(maxsize=1 << 16)(self._scan_uncached)
 
     def scan(self, text: str) -> list[str]:
         """Terms found in `text` (already normalised), in order of first occurrence."""
+        found: dict[str, None] = {}
+        scan_piece = self._scan_piece
+        for piece in self._pieces.findall(text):
+            found.update(scan_piece(piece))
+        return list(found)
+
+    def _scan_uncached(self, text: str) -> dict[str, None]:
+        """Terms in one piece, in order of position then length (a dict used as ordered set)."""
         found: dict[str, None] = {}
         lengths_for = self._lengths.get
         terms = self._terms
@@ -82,7 +106,7 @@ class TermScanner:
                 piece = text[i : i + length]
                 if piece in terms and not _inside_latin_word(text, i, i + length):
                     found[piece] = None
-        return list(found)
+        return found
 
 
 def _inside_latin_word(text: str, start: int, end: int) -> bool:
@@ -99,23 +123,85 @@ class TextModel:
 
     Fitting on the catalogue only means words absent from every document (HR boilerplate
     such as 包吃住, 五险一金) have no feature at all and cannot create false matches.
+
+    The counts are those of scikit-learn's `TfidfVectorizer(analyzer=char_ngrams)`, entry
+    for entry, but computed without a Python loop over n-grams: a text is a bag of runs
+    (`_RUN`), each distinct run's n-grams are counted once, and the count matrix is the
+    product (texts x runs) @ (runs x n-grams). The weighting is scikit-learn's
+    `TfidfTransformer`, so the vectors are identical to the vectorizer's.
     """
 
     def __init__(self, documents: Sequence[str]) -> None:
-        self._vectorizer = TfidfVectorizer(
-            analyzer=char_ngrams, sublinear_tf=True, dtype=np.float32
-        )
-        self.documents = self._vectorizer.fit_transform(documents).tocsr()
+        runs, doc_runs = _run_matrix(documents)
+        # Feature ids in order of first occurrence, as scikit-learn assigns them while counting.
+        first_seen: dict[str, int] = {}
+        grams_of_runs = []
+        for run in runs:
+            grams = _run_grams(run)
+            grams_of_runs.append(grams)
+            for gram in grams:
+                first_seen.setdefault(gram, len(first_seen))
+        if not first_seen:
+            raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
+        counts = doc_runs @ _gram_matrix([[first_seen[g] for g in grams] for grams in grams_of_runs], len(first_seen))
+        counts.sort_indices()
+        # Then columns are renumbered in alphabetical order without re-sorting each row, like
+        # CountVectorizer does: the order of a row's entries decides how its L2 norm rounds.
+        names = sorted(first_seen)
+        renumber = np.empty(len(names), dtype=counts.indices.dtype)
+        renumber[[first_seen[n] for n in names]] = np.arange(len(names), dtype=counts.indices.dtype)
+        counts.indices = renumber[counts.indices]
+        self._vocabulary = {name: i for i, name in enumerate(names)}
+        self._features = names
+        # Feature ids of each run seen so far (unknown n-grams dropped), reused by transform.
+        self._run_features: dict[str, list[int]] = {
+            run: [self._vocabulary[g] for g in grams] for run, grams in zip(runs, grams_of_runs)
+        }
+        self._tfidf = TfidfTransformer(sublinear_tf=True).fit(counts)
+        self.documents = sparse.csr_matrix(self._tfidf.transform(counts, copy=False))
 
     @property
     def word_features(self) -> np.ndarray:
         """Boolean mask of features that are more than one character (bigrams, Latin words)."""
-        names = self._vectorizer.get_feature_names_out()
+        names = self._features
         return np.fromiter((len(n) > 1 for n in names), dtype=bool, count=len(names))
 
     def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
         """L2-normalised TF-IDF rows for `texts`, in the catalogue's feature space."""
-        return self._vectorizer.transform(texts).tocsr()
+        runs, text_runs = _run_matrix(texts)
+        known, vocabulary = self._run_features, self._vocabulary
+        rows = []
+        for run in runs:
+            features = known.get(run)
+            if features is None:
+                features = [vocabulary[g] for g in _run_grams(run) if g in vocabulary]
+                known[run] = features
+            rows.append(features)
+        counts = text_runs @ _gram_matrix(rows, len(self._features))
+        counts.sort_indices()
+        return sparse.csr_matrix(self._tfidf.transform(counts, copy=False))
+
+
+def _run_matrix(texts: Sequence[str]) -> tuple[list[str], sparse.csr_matrix]:
+    """The distinct runs of `texts` in order of first occurrence, and (texts x runs) counts."""
+    ids: defaultdict[str, int] = defaultdict()
+    ids.default_factory = ids.__len__  # a new run gets the next id
+    indices: list[int] = []
+    indptr = [0]
+    find, lookup = _RUN.findall, ids.__getitem__
+    for text in texts:
+        indices.extend(map(lookup, find(normalise(text))))
+        indptr.append(len(indices))
+    data = np.ones(len(indices), dtype=np.float32)
+    return list(ids), sparse.csr_matrix((data, indices, indptr), shape=(len(texts), len(ids)))
+
+
+def _gram_matrix(rows: list[list[int]], n_features: int) -> sparse.csr_matrix:
+    """(runs x features) counts from each run's feature ids (repeated ids are summed)."""
+    indptr = np.cumsum([0, *map(len, rows)])
+    indices = np.fromiter((f for row in rows for f in row), dtype=np.int32, count=int(indptr[-1]))
+    data = np.ones(len(indices), dtype=np.float32)
+    return sparse.csr_matrix((data, indices, indptr), shape=(len(rows), n_features))
 
 
 def iter_cosine_blocks(
@@ -127,9 +213,22 @@ def iter_cosine_blocks(
     two products over disjoint feature sets, which costs the same as one product and also
     tells how much of the similarity comes from the `split` features. Chunking keeps memory
     at about `max_cells` floats per block whatever the number of queries.
+
+    When the catalogue is small enough, the documents are held dense (features x documents)
+    and each query row is added up feature by feature into its block row: this is the very
+    sum, in the same order, that the sparse product does (it only skips zeros), so the
+    figures are identical, but it needs no symbolic pass and no sparse result to convert.
     """
     rows = max(1, max_cells // max(1, documents.shape[0]))
     doc_t = documents.T.tocsr()
+    if doc_t.shape[0] * doc_t.shape[1] <= _DENSE_DOCUMENT_CELLS:
+        inside_features, outside_features = np.flatnonzero(split), np.flatnonzero(~split)
+        inside, outside = doc_t[inside_features].toarray(), doc_t[outside_features].toarray()
+        queries_inside, queries_outside = queries[:, inside_features], queries[:, outside_features]
+        for start in range(0, queries.shape[0], rows):
+            part = queries_inside[start : start + rows] @ inside
+            yield start, part + queries_outside[start : start + rows] @ outside, part
+        return
     inside = (sparse.diags(split.astype(np.float32)) @ doc_t).tocsr()
     outside = (sparse.diags((~split).astype(np.float32)) @ doc_t).tocsr()
     for start in range(0, queries.shape[0], rows):

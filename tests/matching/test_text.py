@@ -1,6 +1,8 @@
 import numpy as np
+import pytest
 from scipy import sparse
 
+from matching import text
 from matching.text import TermScanner, TextModel, char_ngrams, iter_cosine_blocks, normalise, top_k
 
 
@@ -36,3 +38,52 @@ def test_chunked_cosine_equals_full_product_and_splits_word_part() -> None:
     assert np.all(words <= full + 1e-6)
     assert words[3].max() == 0.0
     assert isinstance(queries, sparse.csr_matrix)
+
+
+TEXTS = ["焊接技术应用 焊接 焊接", "护理，老年护理", "数控技术应用 cnc plc 3.5", "", "c++ c# 焊焊焊 5名"]
+QUERIES = ["招电焊工5名", "护理员", "ＣＮＣ操作工 PLC", "厨师", "", "print 焊接"]
+
+
+def _same(a: sparse.csr_matrix, b: sparse.csr_matrix) -> bool:
+    return (a.shape == b.shape and a.dtype == b.dtype and np.array_equal(a.indptr, b.indptr)
+            and np.array_equal(a.indices, b.indices) and np.array_equal(a.data, b.data))
+
+
+def test_text_model_equals_scikit_learn_vectorizer_entry_for_entry() -> None:
+    # The model counts n-grams per distinct run instead of through a Python analyzer; the
+    # vectors must still be scikit-learn's, bit for bit (entry order included: it decides
+    # how the L2 norms round).
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    reference = TfidfVectorizer(analyzer=char_ngrams, sublinear_tf=True, dtype=np.float32)
+    expected = reference.fit_transform(TEXTS)
+    model = TextModel(TEXTS)
+    assert _same(model.documents, sparse.csr_matrix(expected))
+    assert _same(model.transform(QUERIES), sparse.csr_matrix(reference.transform(QUERIES)))
+    names = reference.get_feature_names_out()
+    assert model.word_features.tolist() == [len(n) > 1 for n in names]
+
+
+def test_text_model_refuses_texts_without_any_word() -> None:
+    with pytest.raises(ValueError, match="empty vocabulary"):
+        TextModel(["", "2024"])
+
+
+def test_dense_and_sparse_cosine_paths_agree_exactly(monkeypatch: pytest.MonkeyPatch) -> None:
+    model = TextModel(TEXTS)
+    queries = model.transform(QUERIES)
+    dense = list(iter_cosine_blocks(queries, model.documents, model.word_features, max_cells=10))
+    monkeypatch.setattr(text, "_DENSE_DOCUMENT_CELLS", 0)
+    sparse_blocks = list(iter_cosine_blocks(queries, model.documents, model.word_features, max_cells=10))
+    assert len(dense) == len(sparse_blocks) == 3
+    for (s1, c1, w1), (s2, c2, w2) in zip(dense, sparse_blocks):
+        assert s1 == s2 and c1.dtype == c2.dtype == np.float32
+        assert np.array_equal(c1, c2) and np.array_equal(w1, w2)
+
+
+def test_term_scanner_pieces_find_what_a_whole_text_scan_finds() -> None:
+    # Pieces are cut at characters no term contains; Latin neighbours stay in the piece.
+    scanner = TermScanner(["电焊", "电焊工", "pr", "焊", "cnc操作", "3d打印"])
+    assert scanner.scan("招电焊工，会pr。cnc操作工 3d打印") == ["电焊", "电焊工", "焊", "pr", "cnc操作", "3d打印"]
+    assert scanner.scan("prz电焊 xpr，pr") == ["电焊", "焊", "pr"]
+    assert scanner.scan("包吃住，五险一金") == []
