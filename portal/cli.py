@@ -76,7 +76,9 @@ def init_cli(app: Flask) -> None:
         db.session.commit()
         click.echo(f"demo data: {summary}")
         if scale:
-            click.echo(f"synthetic data: {generate(scale)}")
+            summary = generate(scale)
+            db.session.commit()
+            click.echo(f"synthetic data: {summary}")
 
     @app.cli.command("remove-demo")
     def remove_demo() -> None:

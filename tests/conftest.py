@@ -233,3 +233,14 @@ def csrf_token(html: str) -> str:
 
 def login(client, email: str, password: str = PASSWORD, follow: bool = False):
     return client.post("/auth/login", data={"email": email, "password": password}, follow_redirects=follow)
+
+
+def example_url(rule) -> str:
+    """A URL for any rule: 1 for each id, the first choice for `any(...)` parts."""
+    from werkzeug.routing import AnyConverter
+
+    values = {}
+    for arg in rule.arguments:
+        converter = rule._converters.get(arg)
+        values[arg] = sorted(converter.items)[0] if isinstance(converter, AnyConverter) else 1
+    return rule.build(values)[1]

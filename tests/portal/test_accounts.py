@@ -283,6 +283,7 @@ def test_demo_logins_work(client, app):
 def test_seed_scale_generates_synthetic_data(app):
     result = app.test_cli_runner().invoke(args=["seed", "--scale", "50"])
     assert result.exit_code == 0, result.output
+    db.session.rollback()  # only what the command committed survives
     synthetic = db.session.scalar(
         select(func.count()).select_from(Organisation).where(Organisation.name.like("合成%")))
     assert synthetic == 60  # 50 enterprises + 10 schools
