@@ -6,6 +6,7 @@ import io
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from portal.extensions import db
@@ -56,6 +57,9 @@ def import_sheet(kind: str):
 
 @bp.errorhandler(RequestEntityTooLarge)
 def upload_too_large(_exc):
+    # The body was refused; forms built while rendering (e.g. the logout button's) must
+    # see it as empty instead of raising 413 again.
+    request.__dict__.update(form=ImmutableMultiDict(), files=ImmutableMultiDict())
     kind = (request.view_args or {}).get("kind")
     message = _("The file is larger than %(mb)d MB. Split it into smaller files.", mb=spreadsheets.MAX_BYTES // (1024 * 1024))
     if kind in KINDS and request.endpoint == "school.import_sheet":
