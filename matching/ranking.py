@@ -33,7 +33,6 @@ from scipy import sparse
 
 from matching import knowledge
 from matching.text import TextModel, iter_cosine_blocks, normalise
-from matching.text import top_k as _top_k
 
 __all__ = ["Demand", "Program", "Reason", "Match", "Ranking", "Weights", "DEFAULT_THRESHOLD", "rank"]
 
@@ -285,9 +284,39 @@ class _Scorer:
         if self.w.industry:
             out["industry"] = self.industry[self.d_industry_index[rows]]
         if self.w.capacity:
-            out["capacity"] = np.minimum(1.0, self.p.sizes[None, :] / self.d.sizes[rows, None])
+            with np.errstate(invalid="ignore", divide="ignore"):  # headcount 0: fits (or absent)
+                out["capacity"] = np.minimum(1.0, self.p.sizes[None, :] / self.d.sizes[rows, None])
         if self.w.distance:
             km = self.km[self.d.towns[rows]][:, self.p.towns]
+            out["distance"] = np.maximum(0.0, 1.0 - km / _DISTANCE_RANGE_KM)
+        return out
+
+    def pair_criteria(
+        self, start: int, height: int, rows: np.ndarray, cols: np.ndarray, text: np.ndarray
+    ) -> dict[str, np.ndarray]:
+        """`criteria` of the pairs (start + rows[n], cols[n]) of a block of `height` demands,
+        as flat arrays: the same operations on the same float32 figures, so the same values,
+        but only for the few pairs the threshold lets through."""
+        i = start + rows
+        block = slice(start, start + height)
+        out = {"text": text}
+        if self.w.skills:
+            shared = (self.d_skills[block] @ self.p_skills_t).toarray()[rows, cols]
+            with np.errstate(invalid="ignore", divide="ignore"):
+                out["skills"] = shared / self.d_skill_n[i]
+        if self.w.certificates:
+            shared = (self.d_certs[block] @ self.p_certs_t).toarray()[rows, cols]
+            with np.errstate(invalid="ignore", divide="ignore"):
+                values = shared / self.d_cert_n[i]
+            values[~self.p_has_certs[cols]] = np.nan
+            out["certificates"] = values
+        if self.w.industry:
+            out["industry"] = self.industry[self.d_industry_index[i], cols]
+        if self.w.capacity:
+            with np.errstate(invalid="ignore", divide="ignore"):
+                out["capacity"] = np.minimum(1.0, self.p.sizes[cols] / self.d.sizes[i])
+        if self.w.distance:
+            km = self.km[self.d.towns[i], self.p.towns[cols]]
             out["distance"] = np.maximum(0.0, 1.0 - km / _DISTANCE_RANGE_KM)
         return out
 
@@ -337,6 +366,18 @@ def _details(scorer: _Scorer, name: str, i: int, j: int) -> tuple[tuple[str, ...
     return (), (("km", round(float(scorer.km[d.towns[i], p.towns[j]]), 1)),)
 
 
+def _prepare(
+    demands: Sequence[Demand], programs: Sequence[Program], weights: Weights
+) -> tuple[_Scorer, TextModel]:
+    """Checked input turned into features, and the text model fitted on the programs."""
+    _check_unique([d.id for d in demands], "demand")
+    _check_unique([p.id for p in programs], "program")
+    d_side = _side(demands, [d.title for d in demands], [d.headcount for d in demands])
+    p_side = _side(programs, [p.name for p in programs], [p.capacity for p in programs])
+    p_side.concept_sets = [frozenset(c) for c in p_side.concepts]
+    return _Scorer(d_side, p_side, weights), TextModel(p_side.texts)
+
+
 def score_blocks(
     demands: Sequence[Demand], programs: Sequence[Program], weights: Weights
 ) -> tuple[_Scorer, Iterator[tuple[int, dict[str, np.ndarray], np.ndarray, np.ndarray]]]:
@@ -345,16 +386,10 @@ def score_blocks(
 
     Shared by `rank` and `matching.exchange` so that both score pairs the same way.
     """
-    _check_unique([d.id for d in demands], "demand")
-    _check_unique([p.id for p in programs], "program")
-    d_side = _side(demands, [d.title for d in demands], [d.headcount for d in demands])
-    p_side = _side(programs, [p.name for p in programs], [p.capacity for p in programs])
-    p_side.concept_sets = [frozenset(c) for c in p_side.concepts]
-    model = TextModel(p_side.texts)
-    scorer = _Scorer(d_side, p_side, weights)
+    scorer, model = _prepare(demands, programs, weights)
 
     def blocks() -> Iterator[tuple[int, dict[str, np.ndarray], np.ndarray, np.ndarray]]:
-        queries = model.transform(d_side.texts)
+        queries = model.transform(scorer.d.texts)
         for start, text, words in iter_cosine_blocks(queries, model.documents, model.word_features):
             values = scorer.criteria(start, text)
             yield start, values, scorer.combine(values), words
@@ -374,19 +409,37 @@ def rank(
     if not programs or top_k <= 0:
         _check_unique([d.id for d in demands], "demand")
         return [Ranking(d.id, ()) for d in demands]
-    scorer, blocks = score_blocks(demands, programs, weights)
+    scorer, model = _prepare(demands, programs, weights)
+    queries = model.transform(scorer.d.texts)
+    program_ids = [p.id for p in programs]
     results: list[Ranking] = []
-    for start, values, combined, words in blocks:
-        scores = np.where(words >= threshold, combined, -1.0)
-        picked = _top_k(scores, top_k)
-        gathered = gather(values, picked)
-        picked_scores = np.take_along_axis(scores, picked, axis=1).tolist()
-        for row, columns in enumerate(picked.tolist()):
-            i = start + row
-            matches = tuple(
-                Match(programs[j].id, score, partial(explain, scorer, gathered, row, col, i, j))
-                for col, (j, score) in enumerate(zip(columns, picked_scores[row]))
-                if score >= 0.0
-            )
-            results.append(Ranking(demands[i].id, matches))
+    for start, text, words in iter_cosine_blocks(queries, model.documents, model.word_features):
+        # Only pairs whose word part reaches the threshold can be proposed (a few percent of
+        # them): the other criteria, the combined score and the ordering are computed for
+        # those pairs alone instead of for whole blocks.
+        rows, cols = np.nonzero(words >= threshold)
+        values = scorer.pair_criteria(start, text.shape[0], rows, cols, text[rows, cols])
+        scores = scorer.combine(values)
+        best = _best_pairs(rows, scores, top_k, text.shape[0])
+        gathered = {name: block[best][None, :] for name, block in values.items()}
+        matches = [
+            Match(program_ids[j], score, partial(explain, scorer, gathered, 0, n, start + row, j))
+            for n, (row, j, score) in enumerate(zip(rows[best].tolist(), cols[best].tolist(), scores[best].tolist()))
+        ]
+        end = 0
+        for row, count in enumerate(np.bincount(rows[best], minlength=text.shape[0]).tolist()):
+            results.append(Ranking(demands[start + row].id, tuple(matches[end : end + count])))
+            end += count
     return results
+
+
+def _best_pairs(rows: np.ndarray, scores: np.ndarray, k: int, height: int) -> np.ndarray:
+    """Positions of each row's k best pairs, grouped by row, best first.
+
+    The pairs come in row-major order (`np.nonzero`) and the sort is stable, so equal scores
+    stay in column order, as `top_k` orders them.
+    """
+    order = np.lexsort((-scores, rows))
+    counts = np.bincount(rows, minlength=height)
+    first = np.cumsum(counts) - counts  # where each row starts in `order`
+    return order[np.arange(len(order)) - first[rows[order]] < k]

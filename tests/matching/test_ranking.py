@@ -68,3 +68,19 @@ def test_top_k_limits_and_orders_matches() -> None:
     [ranking] = rank([Demand("d", "焊接 护理")], PROGRAMS, top_k=1)
     assert len(ranking.matches) == 1
     assert rank([Demand("d", "焊接")], [], top_k=3)[0].matches == ()
+
+
+def test_equal_scores_keep_input_order_even_at_the_cut() -> None:
+    # Identical programs tie; which of them make the top k must not depend on a sort's
+    # internals: the earliest in input order win, and they come in input order.
+    twins = [Program(f"w{i}", "焊接技术应用", "培养焊接操作人员") for i in range(12)]
+    [ranking] = rank([Demand("d", "招电焊工")], [PROGRAMS[2], *twins], top_k=5)
+    assert [m.program_id for m in ranking.matches] == ["w0", "w1", "w2", "w3", "w4"]
+    assert len({m.score for m in ranking.matches}) == 1
+
+
+def test_pairs_under_the_threshold_are_never_proposed_whatever_top_k() -> None:
+    demand = Demand("d", "焊工", headcount=10, town="口镇")
+    [ranking] = rank([demand], PROGRAMS, top_k=50)
+    assert [m.program_id for m in ranking.matches] == ["weld", "weld-small"]
+    assert all(0.0 <= m.score <= 1.0 for m in ranking.matches)
