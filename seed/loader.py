@@ -8,7 +8,8 @@ from sqlalchemy import delete, select, update
 
 from portal.extensions import db
 from portal.models import MembershipStatus, Organisation, OrgStatus, Posting, Program, School, User
-from portal.services import accounts, organisations, programs
+from portal.models import Teacher, TeachingNeed, TrainingOffer
+from portal.services import accounts, organisations, programs, school_records
 from portal.services.accounts import NewAccount
 from portal.services.organisations import NewEnterprise, NewSchool
 from seed.postings import load_demo_postings
@@ -67,6 +68,7 @@ def load_demo() -> dict[str, int]:
             program = programs.create_program(
                 school, name=spec["name"], code=spec.get("code"),
                 intake_capacity=spec["intake_capacity"], description=spec["description"],
+                **{key: spec[key] for key in PROGRAM_EXTRAS if key in spec},
             )
             program.is_demo = True
             programs.publish_program(program)
@@ -86,6 +88,45 @@ def load_demo() -> dict[str, int]:
         created["users"] += 1
     db.session.flush()
     created["postings"] = load_demo_postings()
+    created.update(_load_school_records(data, orgs))
+    return created
+
+
+PROGRAM_EXTRAS = ("skills", "certificates", "enrolment", "facilities", "partner_college")
+
+
+def _load_school_records(data: dict, orgs: dict[str, Organisation]) -> dict[str, int]:
+    """Teachers, teaching needs and training offers, each recognised by its school and name."""
+    created = {"teachers": 0, "teaching_needs": 0, "training_offers": 0}
+    for spec in data.get("teachers", []):
+        school = orgs[spec["school"]]
+        if db.session.scalar(select(Teacher.id).where(Teacher.school_id == school.id, Teacher.name == spec["name"])):
+            continue
+        fields = {k: v for k, v in spec.items() if k != "school"}
+        school_records.create_teacher(school, **fields).is_demo = True
+        created["teachers"] += 1
+    for spec in data.get("teaching_needs", []):
+        school = orgs[spec["school"]]
+        if db.session.scalar(
+            select(TeachingNeed.id).where(TeachingNeed.school_id == school.id, TeachingNeed.course == spec["course"])
+        ):
+            continue
+        fields = {k: v for k, v in spec.items() if k != "school"}
+        school_records.create_need(school, **fields).is_demo = True
+        created["teaching_needs"] += 1
+    for spec in data.get("training_offers", []):
+        school = orgs[spec["school"]]
+        if db.session.scalar(
+            select(TrainingOffer.id).where(TrainingOffer.school_id == school.id, TrainingOffer.title == spec["title"])
+        ):
+            continue
+        fields = {k: v for k, v in spec.items() if k not in ("school", "publish")}
+        offer = school_records.create_offer(school, **fields)
+        offer.is_demo = True
+        if spec.get("publish"):
+            school_records.publish_training_offer(offer)
+        created["training_offers"] += 1
+    db.session.flush()
     return created
 
 
@@ -106,6 +147,10 @@ def remove_demo() -> dict[str, int]:
     posts = db.session.execute(
         delete(Posting).where(Posting.enterprise_id.in_(demo_org_ids), Posting.enterprise_id.not_in(in_use))
     ).rowcount
+    for model in (Teacher, TeachingNeed, TrainingOffer):
+        db.session.execute(
+            delete(model).where(model.school_id.in_(demo_org_ids), model.school_id.not_in(in_use))
+        )
     orgs = db.session.execute(
         delete(Organisation).where(Organisation.is_demo.is_(True), Organisation.id.not_in(in_use))
     ).rowcount
