@@ -1,0 +1,90 @@
+"""School staff import a majors spreadsheet: one bad row imports nothing and is reported; then a good one."""
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from openpyxl import Workbook
+from playwright.sync_api import expect
+
+from tests.browser.conftest import log_in
+from tests.conftest import DEMO_PASSWORD
+
+pytestmark = pytest.mark.browser
+
+HEADER = ["专业名称", "专业代码", "年招生计划", "在校生", "核心技能", "1+X证书", "实训条件", "3+2合作高校", "专业介绍"]
+GOOD = [
+    ["药剂", "", 45, 120, "药品调剂、药品检验", "药物制剂生产", "GMP 模拟车间", "", "面向新医药企业。"],
+    ["会计事务", "", 40, 100, "出纳、记账、纳税申报", "业财一体信息化应用", "会计实训室", "", "面向中小企业财务岗位。"],
+    ["物流服务与管理", "", 35, 90, "仓储管理、配送调度", "物流管理", "智慧物流实训室", "", "面向园区物流。"],
+]
+BAD = [GOOD[0], ["火箭发射技术", "", 30, 0, "", "", "", "", ""], GOOD[1], GOOD[2]]  # line 3 is not a catalogue major
+
+
+def workbook(rows) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADER)
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def upload(page, name: str, data: bytes) -> None:
+    page.set_input_files("#file", files=[{
+        "name": name, "buffer": data,
+        "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }])
+    page.locator("main form button[type=submit]").click()
+
+
+@pytest.fixture
+def import_page(browser, live_server):
+    """Like the harness's `page`, except that the refused upload's own 400 is expected.
+
+    Chromium logs "Failed to load resource: … 400" for a page that answers 400, which
+    is how every refused form answers here; script errors and CSP violations still fail.
+    """
+    context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    yield page
+    context.close()
+    expected = "Failed to load resource: the server responded with a status of 400 (BAD REQUEST)"
+    assert [e for e in errors if e != expected] == [], errors
+    assert errors.count(expected) == 1  # the one refused upload, nothing else
+
+
+def test_import_majors_with_a_bad_row_then_a_good_file(import_page, live_server):
+    page = import_page
+    log_in(page, "school@xiaoqi-demo.cn", DEMO_PASSWORD)
+    expect(page).to_have_url(re.compile(r"/school/$"))
+    page.goto("/school/programs")
+    page.locator("details.sheet-tools summary").click()
+    page.get_by_test_id("import-majors").click()
+    expect(page).to_have_url(re.compile(r"/school/import/majors$"))
+
+    upload(page, "专业.xlsx", workbook(BAD))
+    report = page.get_by_test_id("import-result")
+    expect(report).to_be_visible()
+    expect(report.locator("li")).to_have_count(1)
+    expect(report.locator("li")).to_contain_text("3")  # the bad row's line
+    page.goto("/school/programs")
+    table = page.get_by_test_id("program-table")
+    for name in ("药剂", "会计事务", "物流服务与管理"):
+        expect(table).not_to_contain_text(name)
+
+    page.goto("/school/import/majors")
+    upload(page, "专业.xlsx", workbook(GOOD))
+    expect(page).to_have_url(re.compile(r"/school/programs$"))
+    expect(page.locator(".flash-success")).to_be_visible()
+    table = page.get_by_test_id("program-table")
+    for name in ("药剂", "会计事务", "物流服务与管理"):
+        expect(table).to_contain_text(name)
+    expect(table).to_contain_text("工业机器人技术应用")  # the demo majors are still there
