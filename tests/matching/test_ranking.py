@@ -84,3 +84,20 @@ def test_pairs_under_the_threshold_are_never_proposed_whatever_top_k() -> None:
     [ranking] = rank([demand], PROGRAMS, top_k=50)
     assert [m.program_id for m in ranking.matches] == ["weld", "weld-small"]
     assert all(0.0 <= m.score <= 1.0 for m in ranking.matches)
+
+
+def test_ranking_leaves_the_garbage_collector_as_it_found_it() -> None:
+    import gc
+
+    assert gc.isenabled()
+    rank([Demand("d", "焊工")], PROGRAMS)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        rank([Demand("d", "焊工")], PROGRAMS)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    with pytest.raises(ValueError):
+        rank([Demand("d", "焊工"), Demand("d", "焊工")], PROGRAMS)
+    assert gc.isenabled()
