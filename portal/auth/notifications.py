@@ -9,7 +9,6 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from portal.auth.views import bp
 from portal.extensions import db
-from portal.forms import ActionForm
 from portal.security import is_safe_next
 from portal.services import notifications
 
@@ -21,9 +20,7 @@ log = logging.getLogger(__name__)
 def notification_list():
     page = request.args.get("page", "1")
     results = notifications.list_for(current_user, int(page) if page.isdigit() and len(page) < 6 else 1)
-    return render_template(
-        "auth/notifications.html", results=results, render=notifications.render, action_form=ActionForm()
-    )
+    return render_template("auth/notifications.html", results=results, render=notifications.render)
 
 
 @bp.post("/notifications/<int:notification_id>/read")

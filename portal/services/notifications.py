@@ -64,7 +64,8 @@ def render(kind: str, params: dict[str, Any] | None) -> str:
 
 def link_to(endpoint: str, **values: Any) -> str:
     """A relative URL for `endpoint`, built without a request (services have none)."""
-    adapter = current_app.url_map.bind("localhost", script_name=current_app.config.get("APPLICATION_ROOT") or "/")
+    root = current_app.config.get("APPLICATION_ROOT") or "/"
+    adapter = current_app.url_map.bind("localhost", script_name=root)
     return adapter.build(endpoint, values)
 
 
@@ -185,7 +186,8 @@ class MailSettings:
 
 def compose(user: User, note: Notification, sender: str) -> EmailMessage:
     """The e-mail for one notification, in the recipient's language."""
-    locale = user.locale if user.locale in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
+    config = current_app.config
+    locale = user.locale if user.locale in config["LANGUAGES"] else config["BABEL_DEFAULT_LOCALE"]
     with force_locale(locale):
         text = render(note.kind, note.params)
         site = _("Xiaoqi Bridge")

@@ -227,7 +227,9 @@ def approve_member(actor: User, member_id: int) -> User:
             organisation=org_name, program=member.program.name if member.program else "",
         )
     else:
-        notifications.notify(member, "member_approved", notifications.home_link(member), organisation=org_name)
+        notifications.notify(
+            member, "member_approved", notifications.home_link(member), organisation=org_name
+        )
     return member
 
 

@@ -39,7 +39,8 @@ def test_verify_writes_one_entry(app, build):
     before = _count()
     assert _client(app, admin).post(f"/admin/organisations/{hr.organisation_id}/verify").status_code == 302
     entry = _only_new(before)
-    assert (entry.subject_type, entry.subject_id, entry.action) == ("organisation", hr.organisation_id, "verify")
+    assert (entry.subject_type, entry.subject_id) == ("organisation", hr.organisation_id)
+    assert entry.action == "verify"
     assert (entry.from_state, entry.to_state, entry.reason) == ("pending", "verified", None)
     assert (entry.actor_id, entry.actor_email) == (admin.id, admin.email)
     assert entry.organisation_ids == [hr.organisation_id]
@@ -55,7 +56,8 @@ def test_reject_and_resubmit_write_one_entry_each(app, build):
     response = _client(app, admin).post(f"/admin/organisations/{org_id}/reject", data={"reason": "执照模糊"})
     assert response.status_code == 302
     entry = _only_new(before)
-    assert (entry.action, entry.from_state, entry.to_state, entry.reason) == ("reject", "pending", "rejected", "执照模糊")
+    assert (entry.action, entry.from_state, entry.to_state) == ("reject", "pending", "rejected")
+    assert entry.reason == "执照模糊"
     assert entry.actor_id == admin.id
 
     before = _count()
@@ -82,7 +84,8 @@ def test_member_approve_and_reject_write_one_entry_each(app, build):
     before = _count()
     assert client.post(f"/enterprise/members/{other.id}/reject", data={"reason": "不认识"}).status_code == 302
     entry = _only_new(before)
-    assert (entry.action, entry.from_state, entry.to_state, entry.reason) == ("reject", "pending", "rejected", "不认识")
+    assert (entry.action, entry.from_state, entry.to_state) == ("reject", "pending", "rejected")
+    assert entry.reason == "不认识"
 
 
 def test_student_confirmation_writes_one_entry(app, build):
@@ -91,7 +94,8 @@ def test_student_confirmation_writes_one_entry(app, build):
     before = _count()
     assert _client(app, staff).post(f"/school/members/{student.id}/approve").status_code == 302
     entry = _only_new(before)
-    assert (entry.subject_id, entry.action, entry.to_state, entry.actor_id) == (student.id, "approve", "active", staff.id)
+    assert (entry.subject_id, entry.action, entry.to_state) == (student.id, "approve", "active")
+    assert entry.actor_id == staff.id
 
 
 def test_disable_and_enable_write_one_entry_each(app, build):
@@ -169,7 +173,8 @@ def test_refused_transitions_write_nothing(app, build):
     assert other_client.post(f"/school/members/{student.id}/approve").status_code == 404  # foreign
     assert hr_client.post(f"/enterprise/members/{student.id}/approve").status_code == 404
     assert hr_client.post(f"/enterprise/members/{joiner.id}/reject", data={"reason": ""}).status_code == 400
-    assert other_client.post(f"/school/programs/{staff.organisation.programs[0].id}/publish").status_code == 404
+    program_id = staff.organisation.programs[0].id
+    assert other_client.post(f"/school/programs/{program_id}/publish").status_code == 404
     with pytest.raises(ServiceError):
         organisations.approve_member(staff, staff.id)  # oneself
     db.session.rollback()
@@ -248,7 +253,7 @@ def test_admin_page_lists_newest_first_and_filters(app, build):
     admin = build.admin()
     hr = build.enterprise(verified=False, name="甲企业")
     rejected = build.enterprise(verified=False, name="乙企业")
-    staff = build.school()  # builder verification: the same admin
+    build.school()  # verified by the builder, as the same admin
     organisations.verify(admin, hr.organisation_id)
     organisations.reject(admin, rejected.organisation_id, "资料不全<script>")
     joiner = accounts.register_member(NewAccount("join@example.com", "J", PASSWORD), hr.organisation_id)
@@ -277,7 +282,6 @@ def test_admin_page_lists_newest_first_and_filters(app, build):
     assert _rows(html) == 2  # staff's school by the builder, hr's enterprise
     # Unknown filter values are ignored, not errors.
     assert client.get("/admin/audit?subject_type=x&action=y&from=nonsense&page=abc").status_code == 200
-    del staff
 
 
 def test_date_range_uses_the_districts_calendar_days(app, build):
