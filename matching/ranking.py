@@ -187,6 +187,25 @@ def _side(
 ) -> _Side:
     thesaurus = knowledge.thesaurus()
     town_index = {name: i for i, name in enumerate(knowledge.town_coordinates())}
+    # Names, skills, certificates, industries and towns repeat across thousands of records
+    # (the same major at many schools, the same skill in many postings): each distinct value
+    # is normalised, and each distinct skill or certificate list resolved, once. The lists
+    # are shared between records and only ever read.
+    normalised: dict[str, str] = {}
+    resolved: dict[tuple[str, ...], list[str]] = {}
+
+    def norm(text: str) -> str:
+        value = normalised.get(text)
+        if value is None:
+            value = normalised[text] = normalise(text)
+        return value
+
+    def terms(items: tuple[str, ...]) -> list[str]:
+        value = resolved.get(items)
+        if value is None:
+            value = resolved[items] = _terms(items, thesaurus)
+        return value
+
     texts, concepts, skill_terms, certificate_terms, towns = [], [], [], [], []
     for record, name in zip(records, names):
         # Certificates are left to their own criterion: their long official names would
@@ -196,16 +215,16 @@ def _side(
         concepts.append(found)
         # The name counts twice (titles say what the job is); the catalogue terms found count
         # twice more, as they are the clearest evidence of what the text is about.
-        texts.append(" ".join((normalise(name), body, *found, *found)))
-        skill_terms.append(_terms(record.skills, thesaurus))
-        certificate_terms.append(_terms(record.certificates, thesaurus))
-        towns.append(town_index.get(normalise(record.town), -1))
+        texts.append(" ".join((norm(name), body, *found, *found)))
+        skill_terms.append(terms(tuple(record.skills)))
+        certificate_terms.append(terms(tuple(record.certificates)))
+        towns.append(town_index.get(norm(record.town), -1))
     return _Side(
         texts=texts,
         concepts=concepts,
         skill_terms=skill_terms,
         certificate_terms=certificate_terms,
-        industries=[normalise(r.industry) for r in records],
+        industries=[norm(r.industry) for r in records],
         sizes=np.array([np.nan if s is None else s for s in sizes], dtype=np.float32),
         towns=np.array(towns, dtype=np.intp),
     )
@@ -484,9 +503,13 @@ def _best_pairs(rows: np.ndarray, scores: np.ndarray, k: int, height: int) -> np
     """Positions of each row's k best pairs, grouped by row, best first.
 
     The pairs come in row-major order (`np.nonzero`) and the sort is stable, so equal scores
-    stay in column order, as `top_k` orders them.
+    stay in column order, as `top_k` orders them. The sort key is one integer per pair: the
+    row, then the score's bits inverted (non-negative floats order like their bit patterns,
+    and scores are weighted means of non-negative values), which sorts much faster than a
+    two-key lexsort and compares scores exactly. Adding +0.0 turns a -0.0 into +0.0.
     """
-    order = np.lexsort((-scores, rows))
+    bits = (scores.astype(np.float32, copy=False) + np.float32(0.0)).view(np.uint32)
+    order = np.argsort((rows.astype(np.uint64) << np.uint64(32)) | (~bits).astype(np.uint64), kind="stable")
     counts = np.bincount(rows, minlength=height)
     first = np.cumsum(counts) - counts  # where each row starts in `order`
     return order[np.arange(len(order)) - first[rows[order]] < k]
