@@ -466,7 +466,11 @@ def _rank(
         # Only pairs whose word part reaches the threshold can be proposed (a few percent of
         # them): the other criteria, the combined score and the ordering are computed for
         # those pairs alone instead of for whole blocks.
-        rows, cols = np.nonzero(words >= threshold)
+        # Flat positions, then rows and columns: about three times faster than np.nonzero on
+        # a 2-D mask, same row-major order.
+        flat = np.flatnonzero(words >= threshold)
+        rows = flat // words.shape[1]
+        cols = flat - rows * words.shape[1]
         values = scorer.pair_criteria(start, text.shape[0], rows, cols, text[rows, cols])
         scores = scorer.combine(values)
         best = _best_pairs(rows, scores, top_k, text.shape[0])
@@ -502,7 +506,7 @@ class _Proposed:
 def _best_pairs(rows: np.ndarray, scores: np.ndarray, k: int, height: int) -> np.ndarray:
     """Positions of each row's k best pairs, grouped by row, best first.
 
-    The pairs come in row-major order (`np.nonzero`) and the sort is stable, so equal scores
+    The pairs come in row-major order and the sort is stable, so equal scores
     stay in column order, as `top_k` orders them. The sort key is one integer per pair: the
     row, then the score's bits inverted (non-negative floats order like their bit patterns,
     and scores are weighted means of non-negative values), which sorts much faster than a

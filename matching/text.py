@@ -30,15 +30,18 @@ __all__ = [
 
 # Runs of CJK ideographs, or of ASCII letters/digits (with the joiners found in skill names).
 _RUN = re.compile(r"[\u3400-\u9fff]+|[a-z0-9][a-z0-9+#./-]*")
-_SPACES = re.compile(r"\s+")
 # Above this many cells (features x documents) the cosine keeps the documents sparse, so
 # that memory stays bounded for very large catalogues (64 MB of float32 at the limit).
 _DENSE_DOCUMENT_CELLS = 16_000_000
 
 
 def normalise(text: str) -> str:
-    """NFKC (full-width to half-width letters, digits and punctuation), case-folded, one space."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
+    """NFKC (full-width to half-width letters, digits and punctuation), case-folded, one space.
+
+    `str.split()` cuts at the same characters as the regular expression `\\s+` (those for
+    which `str.isspace()` holds), and joining its pieces is about twice as fast.
+    """
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
 def _run_grams(run: str) -> list[str]:

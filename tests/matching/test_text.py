@@ -87,3 +87,15 @@ def test_term_scanner_pieces_find_what_a_whole_text_scan_finds() -> None:
     assert scanner.scan("招电焊工，会pr。cnc操作工 3d打印") == ["电焊", "电焊工", "焊", "pr", "cnc操作", "3d打印"]
     assert scanner.scan("prz电焊 xpr，pr") == ["电焊", "焊", "pr"]
     assert scanner.scan("包吃住，五险一金") == []
+
+
+def test_normalise_collapses_every_kind_of_whitespace_like_the_regular_expression() -> None:
+    import re
+    import sys
+    import unicodedata
+
+    spaces = [chr(c) for c in range(sys.maxunicode + 1) if re.fullmatch(r"\s", chr(c))]
+    text = f"{''.join(spaces)}电焊{''.join(reversed(spaces))}ＰＬＣ\t\u3000 工 " + " x ".join(spaces)
+    regex_version = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text).casefold()).strip()
+    assert normalise(text) == regex_version
+    assert normalise(text).startswith("电焊 plc 工 x x")
