@@ -1,6 +1,6 @@
 """Speed of the matcher on synthetic data shaped like the real thing; prints figure vs target.
 
-Run: python bench/bench_matching.py [--skip-reference]
+Run: python bench/bench_matching.py [--skip-reference] [--only rank|allocate|exchange]
 Each case runs in a fresh child process so that its peak RSS is its own. Timings are
 wall-clock for one call of the public API (inputs already built as dataclasses).
 """
@@ -154,6 +154,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--case", help=argparse.SUPPRESS)
     parser.add_argument("--skip-reference", action="store_true", help="do not time algmatch")
+    parser.add_argument("--only", choices=("rank", "allocate", "exchange"), help="run only these cases")
     args = parser.parse_args()
     if args.case:
         figures = case(args.case)
@@ -162,6 +163,8 @@ def main() -> int:
         return 0
     ok = True
     for key, label, target_s, target_mb in CASES:
+        if args.only and not key.startswith(args.only):
+            continue
         if args.skip_reference:
             key = key.removesuffix(":ref")
         done = subprocess.run([sys.executable, __file__, "--case", key], capture_output=True, text=True, check=True)
