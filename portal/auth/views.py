@@ -14,7 +14,6 @@ from portal.auth.forms import (
     StudentRegistrationForm,
 )
 from portal.extensions import client_address, db, limiter
-from portal.forms import ActionForm
 from portal.security import home_url_for, is_safe_next, security_log
 from portal.services import accounts, organisations, programs
 from portal.services.accounts import NewAccount
@@ -183,11 +182,6 @@ def change_password():
             flash(_("Your password has been changed. Other sessions have been logged out."), "success")
             return redirect(home_url_for(user))
     return render_template("auth/change_password.html", form=form), form_status()
-
-
-@bp.app_context_processor
-def _logout_form():
-    return {"logout_form": ActionForm() if current_user.is_authenticated else None}
 
 
 # Routes in their own modules register on `bp` when imported.

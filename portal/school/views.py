@@ -71,7 +71,7 @@ def program_edit(program_id: int):
 
 @bp.post("/programs/<int:program_id>/publish")
 def program_publish(program_id: int):
-    programs.publish_program(programs.get_own_program(current_user, program_id))
+    programs.publish_program(programs.get_own_program(current_user, program_id), actor=current_user)
     db.session.commit()
     flash(_("The major has been published."), "success")
     return redirect(url_for("school.program_list"))

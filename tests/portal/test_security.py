@@ -455,3 +455,13 @@ def test_pending_school_cannot_publish(app, build):
     db.session.refresh(program)
     assert program.status == "draft"
     assert db.session.scalar(select(func.count()).select_from(Program).where(Program.status == "published")) == 0
+
+
+def test_oversized_upload_413_when_logged_in(client, build):
+    # The error page must render without re-reading the refused body.
+    staff = build.school()
+    login(client, staff.email)
+    response = client.post("/school/programs/new", data="x" * (7 * 1024 * 1024),
+                           content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 413
+    assert "文件过大" in response.get_data(as_text=True)
