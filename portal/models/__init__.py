@@ -1,6 +1,12 @@
 """Typed SQLAlchemy 2.0 models, one module per domain area."""
 from portal.models.accounts import MembershipStatus, Role, User
 from portal.models.audit import AppendOnlyError, AuditEntry, AuditEntryOrganisation
+from portal.models.cooperation import (
+    AdmissionsMode,
+    Cooperation,
+    CooperationKind,
+    CooperationStatus,
+)
 from portal.models.notifications import Notification
 from portal.models.organisations import Enterprise, Organisation, OrgKind, OrgStatus, School
 from portal.models.postings import Posting, PostingKind
@@ -8,6 +14,10 @@ from portal.models.programs import Program, PublicationStatus
 from portal.models.schools import Degree, Employment, NeedStatus, TargetGroup, Teacher, TeachingNeed, TrainingOffer
 
 __all__ = [
+    "AdmissionsMode",
+    "Cooperation",
+    "CooperationKind",
+    "CooperationStatus",
     "AppendOnlyError",
     "AuditEntry",
     "AuditEntryOrganisation",
