@@ -34,3 +34,4 @@ def resubmit():
 
 
 from portal.enterprise import postings as _postings  # noqa: E402,F401  (registers the posting routes)
+from portal.enterprise import sheets as _sheets  # noqa: E402,F401  (registers the spreadsheet routes)
