@@ -9,6 +9,7 @@ Flask test client for five typical queries and prints median and p95 per query.
 from __future__ import annotations
 
 import argparse
+import re
 import statistics
 import sys
 import tempfile
@@ -81,7 +82,8 @@ def main() -> int:
             response = client.get(url)  # warm-up: templates compiled, caches filled
             assert response.status_code == 200, (url, response.status_code)
             text = response.get_data(as_text=True)
-            found = text.split('data-testid="result-count">', 1)[1].split(" ", 1)[0]
+            count_text = text.split('data-testid="result-count">', 1)[1].split("<", 1)[0]
+            found = re.search(r"\d+", count_text).group()  # "找到 2036 条需求" or "2036 postings found"
             timings = []
             for _ in range(args.runs):
                 started = time.perf_counter()
