@@ -12,6 +12,7 @@ from portal.models import Teacher, TeachingNeed, TrainingOffer
 from portal.services import accounts, organisations, programs, school_records
 from portal.services.accounts import NewAccount
 from portal.services.organisations import NewEnterprise, NewSchool
+from seed.exchanges import load_demo_exchanges
 from seed.postings import load_demo_postings
 
 DEMO_FILE = Path(__file__).resolve().parent / "data" / "demo.json"
@@ -89,6 +90,7 @@ def load_demo() -> dict[str, int]:
     db.session.flush()
     created["postings"] = load_demo_postings()
     created.update(_load_school_records(data, orgs))
+    created.update(load_demo_exchanges())  # practice posts and teacher exchanges of 莱芜职业中专 and 山东重工
     return created
 
 

@@ -7,6 +7,13 @@ from portal.models.cooperation import (
     CooperationKind,
     CooperationStatus,
 )
+from portal.models.exchanges import (
+    Exchange,
+    ExchangeDirection,
+    ExchangeStatus,
+    PracticePost,
+    PracticePostStatus,
+)
 from portal.models.notifications import Notification
 from portal.models.organisations import Enterprise, Organisation, OrgKind, OrgStatus, School
 from portal.models.postings import Posting, PostingKind
@@ -22,6 +29,11 @@ __all__ = [
     "AuditEntry",
     "AuditEntryOrganisation",
     "Notification",
+    "Exchange",
+    "ExchangeDirection",
+    "ExchangeStatus",
+    "PracticePost",
+    "PracticePostStatus",
     "Degree",
     "Employment",
     "NeedStatus",

@@ -54,6 +54,9 @@ class Organisation(db.Model):
     size: Mapped[str | None] = mapped_column(String(20))
     # School columns (NULL for enterprises).
     school_kind: Mapped[str | None] = mapped_column(String(40))
+    # 编制员额: teaching posts the school is funded for; part-time teachers from industry may fill up to
+    # 20% of it (portal.services.exchanges.part_time_share). NULL until the school enters it.
+    staffing_quota: Mapped[int | None] = mapped_column()
 
     members: Mapped[list[User]] = relationship(
         back_populates="organisation", foreign_keys="User.organisation_id"

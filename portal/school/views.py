@@ -87,3 +87,4 @@ def program_close(program_id: int):
 
 # Teachers, teaching needs, training offers and spreadsheets live in their own modules.
 from portal.school import records, sheets  # noqa: E402,F401
+from portal.school import exchanges as _exchanges  # noqa: E402,F401  (registers the teacher exchange routes)

@@ -24,6 +24,8 @@ SUBJECT_LABELS: dict[str, Any] = {
     "organisation": _l("Organisation"),
     "user": _l("Account"),
     "program": _l("Major"),
+    "exchange": _l("Teacher exchange"),
+    "teacher": _l("Teacher"),
 }
 ACTION_LABELS: dict[str, Any] = {
     "verify": _l("Verify"),
@@ -33,6 +35,12 @@ ACTION_LABELS: dict[str, Any] = {
     "disable": _l("Disable"),
     "enable": _l("Enable"),
     "publish": _l("Publish"),
+    "propose": _l("Propose"),
+    "accept": _l("Accept"),
+    "complete": _l("Complete"),
+    "cancel": _l("Cancel"),
+    "record_double_qualified": _l("Record double-qualified"),
+    "set_staffing_quota": _l("Set staffing quota"),
 }
 STATE_LABELS: dict[str, Any] = {
     "pending": _l("Pending"),
@@ -44,6 +52,14 @@ STATE_LABELS: dict[str, Any] = {
     "draft": _l("Draft"),
     "published": _l("Published"),
     "closed": _l("Closed"),
+    "proposed": _l("Proposed"),
+    "accepted_by_school": _l("Accepted by the school"),
+    "accepted_by_enterprise": _l("Accepted by the enterprise"),
+    "agreed": _l("Agreed"),
+    "completed": _l("Completed"),
+    "cancelled": _l("Cancelled"),
+    "double_qualified": _l("Double-qualified"),
+    "not_double_qualified": _l("Not double-qualified"),
 }
 
 

@@ -44,6 +44,15 @@ KINDS: dict[str, Any] = {
     "member_approved": _l("Your request to join %(organisation)s has been approved."),
     "member_rejected": _l("Your request to join %(organisation)s was declined. Reason: %(reason)s"),
     "student_confirmed": _l("%(organisation)s has confirmed you as a student of %(program)s."),
+    # Two-way exchange (portal.services.exchanges).
+    "exchange_proposed": _l(
+        "%(organisation)s accepted an exchange: %(person)s – %(placement)s (%(term)s, %(hours)s hours). "
+        "Your acceptance is awaited."
+    ),
+    "exchange_agreed": _l("Exchange agreed: %(person)s – %(placement)s (%(term)s, %(hours)s hours)."),
+    "exchange_cancelled": _l(
+        "%(organisation)s cancelled the exchange %(person)s – %(placement)s. Reason: %(reason)s"
+    ),
 }
 
 
