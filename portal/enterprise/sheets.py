@@ -64,7 +64,9 @@ def upload_too_large(_exc):
 
 
 def _download(data: bytes, fmt: str, name: str):
-    return send_file(io.BytesIO(data), mimetype=MIMETYPES[fmt], as_attachment=True, download_name=f"{name}.{fmt}")
+    return send_file(
+        io.BytesIO(data), mimetype=MIMETYPES[fmt], as_attachment=True, download_name=f"{name}.{fmt}"
+    )
 
 
 @bp.get("/postings/import/template.xlsx")

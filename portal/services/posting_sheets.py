@@ -5,7 +5,8 @@ fields of `DETAIL_FIELDS` (one column per key; `major` serves both order
 classes and apprenticeships). A row fills the columns of its own kind and
 leaves the others empty. Workplace mentors and experts, lists of people in the
 form, are one text cell: people separated by ；, a semicolon or a line break,
-each written as name/skills/title (experts: name/expertise/title/hours).
+each written as name/skills/title (experts: name/expertise/title/hours); a
+cell that only makes sense split at 、 between people is read that way too.
 
 Every row goes through `postings.create_posting`, so an imported posting obeys
 exactly the rules of the form, and becomes a draft of the importer's own
@@ -22,7 +23,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal import vocab
 from portal.models import Organisation, Posting, PostingKind, User
-from portal.models.postings import DETAIL_FIELDS, KIND_LABELS, TECH_TITLES, DetailField
+from portal.models.postings import DETAIL_FIELDS, KIND_LABELS, DetailField
 from portal.services import postings, spreadsheets
 from portal.services.errors import ServiceError
 from portal.services.postings import PostingInput
@@ -51,6 +52,7 @@ _KIND_ALIASES: dict[str, tuple[str, ...]] = {
 PEOPLE_SEPARATOR = "；"
 _PEOPLE_SPLIT = re.compile(r"[;；\n\r]+")
 _PERSON_SPLIT = re.compile(r"[/／]")
+_ENUMERATION_SPLIT = re.compile(r"[、,，]")
 PEOPLE_FORMATS: dict[str, object] = {
     "mentors": _l("name/skills/title"),
     "experts": _l("name/expertise/title/hours"),
@@ -85,7 +87,8 @@ def _applies_to(key: str) -> _Note:
     for kind, fields in DETAIL_FIELDS.items():
         spec = next((f for f in fields if f.key == key), None)
         if spec is not None:
-            kinds.append(_l("%(kind)s (required)", kind=KIND_LABELS[kind]) if spec.required else KIND_LABELS[kind])
+            label = KIND_LABELS[kind]
+            kinds.append(_l("%(kind)s (required)", kind=label) if spec.required else label)
     return _Note(_l("Only for %(kinds)s; leave empty for other kinds.",
                     kinds=LazyString(lambda: "、".join(str(k) for k in kinds))))
 
@@ -123,7 +126,8 @@ POSTINGS = SheetSpec(
                           _l("A 冠名班 (named class) needs a class name."))),
         Column("title", _l("Title"), required=True, aliases=("标题", "需求标题", "需求名称"),
                hint=_l("At most %(n)d characters.", n=postings.TITLE_MAX)),
-        Column("description", _l("Description"), aliases=("描述", "说明", "需求说明", "需求描述")),
+        Column("description", _l("Description"), aliases=("描述", "说明", "需求说明", "需求描述"),
+               hint=_l("At most %(n)d characters.", n=postings.DESCRIPTION_MAX)),
         Column("skills", _l("Skills"), aliases=("技能", "技能要求", "所需技能"),
                hint=_l("Separate with commas or 、")),
         Column("certificates", _l("1+X certificates wanted"), aliases=("1+X证书", "证书", "职业技能等级证书"),
@@ -146,14 +150,16 @@ POSTINGS = SheetSpec(
         _detail_column("major", aliases=("专业", "需求专业", "对口专业")),
         _detail_column("class_name", aliases=("班级名称", "冠名班名称", "班名")),
         _detail_column("years", INTEGER, aliases=("培养年限", "学制", "年限"), note=_range("years")),
-        _detail_column("benefits", CHOICES, choices=_detail("benefits").choices, aliases=("企业提供", "企业支持")),
+        _detail_column("benefits", CHOICES, choices=_detail("benefits").choices,
+                       aliases=("企业提供", "企业支持")),
         _detail_column("expectations", aliases=("企业要求", "企业期望")),
         _detail_column("stipend", INTEGER, aliases=("学徒补贴", "学徒津贴", "每月补贴", "补贴"),
                        note=_range("stipend")),
         _detail_column("rotation", aliases=("工学交替", "工学交替安排", "轮岗安排")),
         _detail_column("mentors", aliases=("企业师傅", "师傅"), note=_people_note("mentors")),
         _detail_column("positions", aliases=("实习岗位", "岗位")),
-        _detail_column("months", INTEGER, aliases=("实习期", "实习时长", "实习月数", "月数"), note=_range("months")),
+        _detail_column("months", INTEGER, aliases=("实习期", "实习时长", "实习月数", "月数"),
+                       note=_range("months")),
         _detail_column("pay", INTEGER, aliases=("实习报酬", "报酬", "月薪"), note=_range("pay")),
         _detail_column("lodging", BOOLEAN, aliases=("住宿", "提供住宿", "是否提供住宿"),
                        note=_l("Write 是 or 否 (yes or no).")),
@@ -201,9 +207,9 @@ def parse_kind(raw: str) -> tuple[str, bool]:
             return kind, name == NAMED_CLASS
     if not wanted:
         raise ServiceError(_l("%(field)s is required.", field=_l("Kind")), field="kind")
+    allowed = "、".join(KIND_NAMES.values())
     raise ServiceError(
-        _l("Unknown kind %(value)s; use one of: %(allowed)s.", value=raw, allowed="、".join(KIND_NAMES.values())),
-        field="kind",
+        _l("Unknown value %(value)s; use one of: %(allowed)s.", value=raw, allowed=allowed), field="kind"
     )
 
 
@@ -212,11 +218,27 @@ def _title_code(field: DetailField, raw: str, key: str) -> str:
     for code, label in field.choices.items():
         if wanted in _names(code, label):
             return code
+    allowed = "、".join(str(v) for v in field.choices.values())
+    # Reported in the mentors' or experts' column, so the column names the field.
     raise ServiceError(
-        _l("%(field)s: unknown title %(value)s; use one of: %(allowed)s.", field=_detail(key).label, value=raw,
-           allowed="、".join(str(v) for v in field.choices.values())),
-        field=key,
+        _l("Unknown value %(value)s; use one of: %(allowed)s.", value=raw, allowed=allowed), field=key
     )
+
+
+def _people_chunks(text: str, fields: int) -> list[str]:
+    """One text per person. People are separated by ；; a cell that only makes sense split at 、
+    (王师傅/氩弧焊/技师、李师傅/钳工/高级工) is read that way, while 、 inside a field stays."""
+    chunks = []
+    for chunk in _PEOPLE_SPLIT.split(text or ""):
+        if not chunk.strip():
+            continue
+        if len(_PERSON_SPLIT.split(chunk)) > fields:
+            pieces = [p for p in _ENUMERATION_SPLIT.split(chunk) if p.strip()]
+            if all(len(_PERSON_SPLIT.split(p)) == fields for p in pieces):
+                chunks.extend(pieces)
+                continue
+        chunks.append(chunk)
+    return chunks
 
 
 def parse_people(key: str, text: str) -> list[dict[str, Any]]:
@@ -226,9 +248,7 @@ def parse_people(key: str, text: str) -> list[dict[str, Any]]:
     """
     spec = _detail(key)
     people = []
-    for chunk in _PEOPLE_SPLIT.split(text or ""):
-        if not chunk.strip():
-            continue
+    for chunk in _people_chunks(text, len(spec.person)):
         parts = [part.strip() for part in _PERSON_SPLIT.split(chunk)]
         if len(parts) != len(spec.person):
             raise ServiceError(
@@ -328,7 +348,9 @@ def posting_row(posting: Posting) -> dict[str, Any]:
 def export(hr: User, fmt: str) -> bytes:
     """The HR user's own enterprise's postings only, whatever their status."""
     rows = [posting_row(p) for p in postings.postings_of_enterprise(hr)]
-    return spreadsheets.write_xlsx(POSTINGS, rows) if fmt == "xlsx" else spreadsheets.write_csv(POSTINGS, rows)
+    if fmt == "xlsx":
+        return spreadsheets.write_xlsx(POSTINGS, rows)
+    return spreadsheets.write_csv(POSTINGS, rows)
 
 
 def template(fmt: str) -> bytes:
