@@ -80,6 +80,23 @@ def init_cli(app: Flask) -> None:
             db.session.commit()
             click.echo(f"synthetic data: {summary}")
 
+    @app.cli.command("recompute-proposals")
+    @click.option("--chunk", type=click.IntRange(1, 10_000), default=200, help="Postings ranked per step.")
+    def recompute_proposals(chunk: int) -> None:
+        """Rank every posting against every published major and store the proposals (safe to run twice)."""
+        import time
+
+        from portal.services import matching
+
+        started = time.perf_counter()
+
+        def progress(done: int, total: int, tally) -> None:
+            click.echo(f"{done}/{total} postings, {tally.scored} proposals scored ({time.perf_counter() - started:.1f} s)")
+
+        tally = matching.recompute_all(chunk=chunk, progress=progress)
+        db.session.commit()
+        click.echo(f"done: {tally}")
+
     @app.cli.command("remove-demo")
     def remove_demo() -> None:
         """Delete the demo organisations and accounts (before going to production)."""

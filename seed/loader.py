@@ -4,15 +4,17 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 
 from portal.extensions import db
 from portal.models import MembershipStatus, Organisation, OrgStatus, Posting, Program, School, User
 from portal.models import Teacher, TeachingNeed, TrainingOffer
+from portal.models import Cooperation, Proposal
 from portal.services import accounts, organisations, programs, school_records
 from portal.services.accounts import NewAccount
 from portal.services.organisations import NewEnterprise, NewSchool
 from seed.exchanges import load_demo_exchanges
+from seed.cooperation import load_demo_cooperation
 from seed.postings import load_demo_postings
 
 DEMO_FILE = Path(__file__).resolve().parent / "data" / "demo.json"
@@ -90,6 +92,7 @@ def load_demo() -> dict[str, int]:
     db.session.flush()
     created["postings"] = load_demo_postings()
     created.update(_load_school_records(data, orgs))
+    created.update(load_demo_cooperation())  # proposals and agreed cooperations of 莱芜职业中专
     created.update(load_demo_exchanges())  # practice posts and teacher exchanges of 莱芜职业中专 and 山东重工
     return created
 
@@ -143,6 +146,16 @@ def remove_demo() -> dict[str, int]:
     )
     users = db.session.execute(delete(User).where(User.is_demo.is_(True))).rowcount
     in_use = select(User.organisation_id).where(User.organisation_id.is_not(None))
+    # Cooperations (and the proposals that led to them) refer to the postings and majors deleted below.
+    gone = Organisation.id.in_(demo_org_ids) & Organisation.id.not_in(in_use)
+    db.session.execute(delete(Proposal).where(
+        or_(Proposal.school_id.in_(select(Organisation.id).where(gone)),
+            Proposal.enterprise_id.in_(select(Organisation.id).where(gone)))
+    ))
+    db.session.execute(delete(Cooperation).where(
+        or_(Cooperation.school_id.in_(select(Organisation.id).where(gone)),
+            Cooperation.enterprise_id.in_(select(Organisation.id).where(gone)))
+    ))
     progs = db.session.execute(
         delete(Program).where(Program.school_id.in_(demo_org_ids), Program.school_id.not_in(in_use))
     ).rowcount

@@ -18,6 +18,7 @@ from portal.models.notifications import Notification
 from portal.models.organisations import Enterprise, Organisation, OrgKind, OrgStatus, School
 from portal.models.postings import Posting, PostingKind
 from portal.models.programs import Program, PublicationStatus
+from portal.models.proposals import Proposal, ProposalStatus
 from portal.models.schools import Degree, Employment, NeedStatus, TargetGroup, Teacher, TeachingNeed, TrainingOffer
 
 __all__ = [
@@ -50,6 +51,8 @@ __all__ = [
     "PostingKind",
     "Program",
     "PublicationStatus",
+    "Proposal",
+    "ProposalStatus",
     "Role",
     "School",
     "User",

@@ -88,3 +88,4 @@ def program_close(program_id: int):
 # Teachers, teaching needs, training offers and spreadsheets live in their own modules.
 from portal.school import records, sheets  # noqa: E402,F401
 from portal.school import exchanges as _exchanges  # noqa: E402,F401  (registers the teacher exchange routes)
+from portal.school import cooperation as _cooperation  # noqa: E402,F401  (registers the proposal and cooperation routes)

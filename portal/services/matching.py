@@ -1,10 +1,341 @@
-"""The one door to the `matching` library: portal records in, the library's results out."""
+"""The one door to the `matching` library: portal records in, the library's results out.
+
+Each workflow owns one section below. Partnership proposals (ranking): published
+postings of verified enterprises become `matching.Demand`s, published majors of
+verified schools become `matching.Program`s; `matching.rank` scores them and the
+best pairs are stored as `Proposal` rows with their structured reasons.
+"""
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import matching
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from portal import vocab
+from portal.extensions import db
+from portal.models import Organisation, OrgStatus, Posting, Program, Proposal, ProposalStatus, PublicationStatus
+from portal.models.base import utcnow
+from portal.models.proposals import Origin
+from portal.services import audit, catalogue, postings
+from portal.services.postings import normalise_list
+
+# --- partnership proposals (ranking) ---
+# Owned by the match review workflow (portal.services.proposals). Stored codes are translated into the
+# names the library's data files use (industry → 高端装备制造, major → its catalogue group 装备制造大类,
+# town code → 凤城街道). Each pair carries a fingerprint of exactly those inputs: a declined proposal
+# comes back only when it changes. TF-IDF is fitted on the programs, so every ranking uses all
+# published majors; ranking only some demands (one posting, a chunk) gives the scores ranking all would.
+
+TOP_K = 8  # majors proposed per posting
+CHUNK = 200  # postings ranked per step of a full recompute
+
+# vocab.INDUSTRIES codes → the industry names of matching/data/industry_affinity.tsv.
+INDUSTRY_NAMES: dict[str, str] = {
+    "equipment": "高端装备制造",
+    "new_energy": "新能源",
+    "new_materials": "新材料",
+    "pharma": "新医药",
+    "agriculture": "现代高效农业",
+    "services": "现代服务业",
+    "ecommerce": "农村电商",
+    "care": "医学护理及老年人护理",
+    "automotive": "新能源汽车",
+    "it": "信息技术",
+    "construction": "建筑业",
+}
+
+# Kind-specific details whose text says what the demand is about.
+_DETAIL_TEXT_KEYS = ("major", "class_name", "expectations", "rotation", "positions", "courses")
+_PEOPLE_TEXT_KEYS = ("skills", "expertise")
+
+
+def _items(raw: str | None) -> tuple[str, ...]:
+    return tuple(item for item in normalise_list(raw).split("、") if item)
+
+
+def _details_text(details: dict) -> list[str]:
+    parts = [details[key] for key in _DETAIL_TEXT_KEYS if isinstance(details.get(key), str) and details[key]]
+    for value in details.values():
+        if isinstance(value, list):
+            parts.extend(
+                row[key] for row in value if isinstance(row, dict)
+                for key in _PEOPLE_TEXT_KEYS if isinstance(row.get(key), str) and row[key]
+            )
+    return parts
+
+
+def demand_for(posting: Posting) -> matching.Demand:
+    enterprise = posting.enterprise
+    description = "\n".join([posting.description, *_details_text(posting.details or {})]).strip()
+    return matching.Demand(
+        id=str(posting.id),
+        title=posting.title,
+        description=description,
+        kind=posting.kind,
+        industry=INDUSTRY_NAMES.get(enterprise.industry or "", ""),
+        skills=_items(posting.skills),
+        certificates=_items(posting.certificates),
+        headcount=posting.headcount or None,
+        town=vocab.TOWNS.get(posting.town, ""),
+    )
+
+
+def program_for(program: Program) -> matching.Program:
+    entry = catalogue.entry_for_name(program.name)
+    return matching.Program(
+        id=str(program.id),
+        name=program.name,
+        description=program.description,
+        school=program.school.name,
+        industry=entry.category if entry is not None else "",
+        skills=_items(program.skills),
+        certificates=_items(program.certificates),
+        capacity=program.intake_capacity or None,
+        town=vocab.TOWNS.get(program.school.town, ""),
+    )
+
+
+def fingerprint(demand: matching.Demand, program: matching.Program) -> str:
+    """sha256 of everything the pair's score is computed from."""
+    payload = json.dumps([asdict(demand), asdict(program)], ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def reasons_of(match: matching.Match) -> list[dict]:
+    return list(match.to_dict()["reasons"])  # type: ignore[arg-type]
+
+
+# --- what takes part ----------------------------------------------------------------
+
+def _posting_is_live(posting: Posting) -> bool:
+    return (
+        posting.status == PublicationStatus.PUBLISHED.value
+        and posting.enterprise.status == OrgStatus.VERIFIED.value
+        and posting.deadline >= postings.district_today()
+    )
+
+
+def _program_is_live(program: Program) -> bool:
+    return program.status == PublicationStatus.PUBLISHED.value and program.school.status == OrgStatus.VERIFIED.value
+
+
+def live_posting_ids() -> list[int]:
+    return list(
+        db.session.scalars(
+            select(Posting.id)
+            .join(Organisation, Posting.enterprise_id == Organisation.id)
+            .where(
+                Posting.status == PublicationStatus.PUBLISHED.value,
+                Posting.deadline >= postings.district_today(),
+                Organisation.status == OrgStatus.VERIFIED.value,
+            )
+            .order_by(Posting.id)
+        )
+    )
+
+
+# --- storing results ---------------------------------------------------------------
+
+@dataclass
+class Tally:
+    """What one recompute did, for the progress page and the command's output."""
+
+    postings: int = 0  # live postings ranked
+    scored: int = 0  # pairs the matcher proposes (new or refreshed)
+    created: int = 0
+    reopened: int = 0  # declined proposals whose inputs changed
+    kept_declined: int = 0  # declined proposals whose inputs did not change
+    removed: int = 0  # untouched proposals the matcher no longer makes
+
+    def add(self, other: Tally) -> None:
+        for key in asdict(self):
+            setattr(self, key, getattr(self, key) + getattr(other, key))
+
+
+Pairs = dict[tuple[int, int], tuple[float, list[dict], str]]
+
+
+def _rank_pairs(posting_list: Sequence[Posting], programs: Sequence[Program], *, top_k: int = TOP_K,
+                threshold: float | None = None) -> Pairs:
+    """(posting id, program id) → (score, reasons, fingerprint) for the pairs the matcher proposes."""
+    demands = {p.id: demand_for(p) for p in posting_list if _posting_is_live(p)}
+    majors = {p.id: program_for(p) for p in programs}
+    if not demands or not majors:
+        return {}
+    options = {} if threshold is None else {"threshold": threshold}
+    pairs: Pairs = {}
+    for ranking in matching.rank(list(demands.values()), list(majors.values()), top_k=top_k, **options):
+        posting_id = int(ranking.demand_id)
+        for match in ranking.matches:
+            program_id = int(match.program_id)
+            pairs[(posting_id, program_id)] = (
+                min(1.0, max(0.0, float(match.score))), reasons_of(match),
+                fingerprint(demands[posting_id], majors[program_id]),
+            )
+    return pairs
+
+
+def _store(pairs: Pairs, existing: list[Proposal], enterprise_of: dict[int, int], school_of: dict[int, int],
+           tally: Tally) -> None:
+    """Upsert the matcher's pairs; drop untouched matcher proposals it no longer makes.
+
+    A declined proposal stays declined while its fingerprint is unchanged; an
+    agreed one keeps the score it was agreed on.
+    """
+    now = utcnow()
+    by_pair = {(p.posting_id, p.program_id): p for p in existing}
+    for key, (score, reasons, print_) in pairs.items():
+        proposal = by_pair.get(key)
+        if proposal is None:
+            posting_id, program_id = key
+            proposal = Proposal(
+                posting_id=posting_id, program_id=program_id,
+                enterprise_id=enterprise_of[posting_id], school_id=school_of[program_id],
+                status=ProposalStatus.PROPOSED.value, origin=Origin.MATCHER.value,
+            )
+            db.session.add(proposal)
+            tally.created += 1
+        elif proposal.status == ProposalStatus.AGREED.value:
+            continue
+        elif proposal.status == ProposalStatus.DECLINED.value:
+            if proposal.inputs_fingerprint == print_:
+                tally.kept_declined += 1
+                continue
+            _reopen(proposal)
+            tally.reopened += 1
+        proposal.score, proposal.reasons = score, reasons
+        proposal.inputs_fingerprint, proposal.scored_at = print_, now
+        tally.scored += 1
+    for key, proposal in by_pair.items():
+        if (key not in pairs and proposal.status == ProposalStatus.PROPOSED.value
+                and proposal.origin == Origin.MATCHER.value):
+            db.session.delete(proposal)
+            tally.removed += 1
+    db.session.flush()
+
+
+def _reopen(proposal: Proposal) -> None:
+    """A declined proposal whose inputs changed is proposed again, from the start."""
+    proposal.status = ProposalStatus.PROPOSED.value
+    proposal.origin = Origin.MATCHER.value
+    proposal.started_by_id = None
+    proposal.school_interested_at = proposal.enterprise_interested_at = None
+    proposal.terms = proposal.terms_by = proposal.terms_at = None
+    proposal.declined_by = proposal.decline_reason = proposal.declined_at = None
+    audit.record(None, proposal, "reopen", ProposalStatus.DECLINED.value, ProposalStatus.PROPOSED.value,
+                 "inputs changed")
+
+
+def _load_postings(ids: Sequence[int] | None = None) -> list[Posting]:
+    query = select(Posting).options(joinedload(Posting.enterprise)).order_by(Posting.id)
+    if ids is not None:
+        query = query.where(Posting.id.in_(list(ids)))
+    return list(db.session.scalars(query).unique())
+
+
+def _programs() -> list[Program]:
+    return list(
+        db.session.scalars(
+            select(Program).options(joinedload(Program.school))
+            .join(Organisation, Program.school_id == Organisation.id)
+            .where(Program.status == PublicationStatus.PUBLISHED.value, Organisation.status == OrgStatus.VERIFIED.value)
+            .order_by(Program.id)
+        ).unique()
+    )
+
+
+def _recompute_postings(posting_list: Sequence[Posting], programs: Sequence[Program]) -> Tally:
+    tally = Tally(postings=sum(1 for p in posting_list if _posting_is_live(p)))
+    pairs = _rank_pairs(posting_list, programs)
+    existing = list(db.session.scalars(
+        select(Proposal).where(Proposal.posting_id.in_([p.id for p in posting_list]))
+    )) if posting_list else []
+    _store(pairs, existing, {p.id: p.enterprise_id for p in posting_list}, {p.id: p.school_id for p in programs},
+           tally)
+    return tally
+
+
+# --- public use cases ------------------------------------------------------------------
+
+def recompute_for_posting(posting: Posting) -> Tally:
+    """After a posting is published, changed or closed: its proposals, against every live major."""
+    db.session.flush()
+    return _recompute_postings([posting], _programs())
+
+
+def recompute_for_programs(program_ids: Sequence[int]) -> Tally:
+    """After majors are published, changed or closed: their proposals, against every live posting.
+
+    Every posting is ranked (a posting proposes its best majors, so whether this
+    major is among them depends on the others); only these majors' pairs are stored.
+    """
+    db.session.flush()
+    wanted = set(program_ids)
+    programs = _programs()
+    posting_list = _load_postings(live_posting_ids())
+    tally = Tally(postings=len(posting_list))
+    pairs: Pairs = {}
+    for start in range(0, len(posting_list), CHUNK):
+        chunk_pairs = _rank_pairs(posting_list[start:start + CHUNK], programs)
+        pairs.update({key: value for key, value in chunk_pairs.items() if key[1] in wanted})
+    existing = list(db.session.scalars(select(Proposal).where(Proposal.program_id.in_(list(wanted)))))
+    school_of = {p.id: p.school_id for p in programs}
+    _store(pairs, existing, {p.id: p.enterprise_id for p in posting_list}, school_of, tally)
+    return tally
+
+
+def recompute_for_program(program: Program) -> Tally:
+    return recompute_for_programs([program.id])
+
+
+def recompute_for_school(school_id: int) -> Tally:
+    ids = list(db.session.scalars(select(Program.id).where(Program.school_id == school_id)))
+    return recompute_for_programs(ids) if ids else Tally()
+
+
+def posting_count() -> int:
+    return int(db.session.scalar(select(func.count()).select_from(Posting)) or 0)
+
+
+def recompute_step(offset: int, limit: int | None = None) -> tuple[Tally, int, int]:
+    """One chunk of a full recompute: postings [offset, offset + limit) by id, against every live major.
+
+    Returns the chunk's tally, the next offset and the number of postings. Every
+    posting is visited (also closed ones, whose untouched proposals are dropped).
+    """
+    total, limit = posting_count(), limit or CHUNK
+    offset = max(0, min(offset, total))
+    ids = list(db.session.scalars(select(Posting.id).order_by(Posting.id).offset(offset).limit(limit)))
+    tally = _recompute_postings(_load_postings(ids), _programs()) if ids else Tally()
+    return tally, offset + len(ids), total
+
+
+def recompute_all(*, chunk: int | None = None, progress=None) -> Tally:
+    """Every posting against every live major, chunk by chunk; `progress(done, total, tally)` after each."""
+    tally, offset, total = Tally(), 0, posting_count()
+    while offset < total:
+        step, offset, total = recompute_step(offset, chunk)
+        tally.add(step)
+        if progress is not None:
+            progress(offset, total, tally)
+    return tally
+
+
+def score_pair(posting: Posting, program: Program) -> tuple[float, list[dict], str]:
+    """The matcher's score of one pair, even below its threshold (a proposal asked for by hand)."""
+    programs = _programs()
+    if program not in programs:
+        programs.append(program)
+    pairs = _rank_pairs([posting], programs, top_k=len(programs), threshold=0.0)
+    found = pairs.get((posting.id, program.id))
+    if found is None:  # the posting is not live: nothing to compare
+        return 0.0, [], fingerprint(demand_for(posting), program_for(program))
+    return found
 
 
 # --- teacher exchange ---

@@ -44,6 +44,16 @@ KINDS: dict[str, Any] = {
     "member_approved": _l("Your request to join %(organisation)s has been approved."),
     "member_rejected": _l("Your request to join %(organisation)s was declined. Reason: %(reason)s"),
     "student_confirmed": _l("%(organisation)s has confirmed you as a student of %(program)s."),
+    # Partnership proposals (portal.services.proposals).
+    "proposal": _l("%(organisation)s asks to cooperate on “%(posting)s” with the major %(program)s."),
+    "reply": _l("%(organisation)s is interested in the proposal “%(posting)s” – %(program)s."),
+    "proposal_declined": _l(
+        "%(organisation)s declined the proposal “%(posting)s” – %(program)s. Reason: %(reason)s"
+    ),
+    "terms_proposed": _l(
+        "%(organisation)s proposed terms for “%(posting)s” – %(program)s: accept them or propose others."
+    ),
+    "cooperation_agreed": _l("%(organisation)s accepted the terms: the cooperation “%(title)s” is agreed."),
     # Two-way exchange (portal.services.exchanges).
     "exchange_proposed": _l(
         "%(organisation)s accepted an exchange: %(person)s – %(placement)s (%(term)s, %(hours)s hours). "

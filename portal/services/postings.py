@@ -264,6 +264,8 @@ def update_posting(hr: User, posting_id: int, data: PostingInput, *, today: date
         setattr(posting, key, value)
     _index(posting, posting.enterprise.name)
     db.session.flush()
+    if posting.is_published:
+        _recompute_proposals(posting)
     return posting
 
 
@@ -279,6 +281,7 @@ def publish(posting: Posting, *, today: date | None = None) -> Posting:
     posting.status = PublicationStatus.PUBLISHED.value
     posting.published_at = utcnow()
     db.session.flush()
+    _recompute_proposals(posting)
     return posting
 
 
@@ -293,7 +296,15 @@ def close_posting(hr: User, posting_id: int) -> Posting:
     posting.status = PublicationStatus.CLOSED.value
     posting.closed_at = utcnow()
     db.session.flush()
+    _recompute_proposals(posting)
     return posting
+
+
+def _recompute_proposals(posting: Posting) -> None:
+    # Imported here: the matcher's adapter imports this module.
+    from portal.services import matching
+
+    matching.recompute_for_posting(posting)
 
 
 # --- public browsing ---------------------------------------------------------------

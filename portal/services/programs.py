@@ -125,6 +125,8 @@ def update_program(
     for key, value in values.items():
         setattr(program, key, value)
     db.session.flush()
+    if program.is_published:
+        _recompute_proposals(program)
     return program
 
 
@@ -140,6 +142,7 @@ def publish_program(program: Program, actor: User | None = None) -> Program:
     program.status = PublicationStatus.PUBLISHED.value
     db.session.flush()
     audit.record(actor, program, "publish", from_state, program.status)
+    _recompute_proposals(program)
     return program
 
 
@@ -149,4 +152,12 @@ def close_program(program: Program) -> Program:
         raise ServiceError(_l("This major is already closed."))
     program.status = PublicationStatus.CLOSED.value
     db.session.flush()
+    _recompute_proposals(program)
     return program
+
+
+def _recompute_proposals(program: Program) -> None:
+    # Imported here: the matcher's adapter imports the services this module is imported with.
+    from portal.services import matching
+
+    matching.recompute_for_program(program)
