@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import IntegerField, TextAreaField
 from wtforms.validators import Length
 
@@ -32,3 +33,9 @@ class IntField(IntegerField):
             super().process_formdata(valuelist)
         except ValueError as exc:
             raise ValueError(str(_l("Enter a whole number."))) from exc
+
+
+class ImportForm(FlaskForm):
+    file = FileField(
+        _l("Spreadsheet file (.xlsx or .csv)"), validators=[FileRequired(message=_l("Choose a file to upload."))]
+    )

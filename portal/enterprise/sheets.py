@@ -15,7 +15,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from portal.enterprise.views import bp
 from portal.extensions import db
-from portal.school.forms import ImportForm  # the one upload form; not specific to schools
+from portal.forms import ImportForm
 from portal.services import posting_sheets, spreadsheets
 from portal.services.errors import ServiceError
 from portal.services.spreadsheets import ImportRefused

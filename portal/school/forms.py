@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -114,9 +113,3 @@ class TrainingOfferForm(FlaskForm):
             "skills": self.skills.data or "",
             "description": self.description.data or "",
         }
-
-
-class ImportForm(FlaskForm):
-    file = FileField(
-        _l("Spreadsheet file (.xlsx or .csv)"), validators=[FileRequired(message=_l("Choose a file to upload."))]
-    )

@@ -10,7 +10,7 @@ from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from portal.extensions import db
-from portal.school.forms import ImportForm
+from portal.forms import ImportForm
 from portal.school.views import bp
 from portal.services import school_sheets, spreadsheets
 from portal.services.errors import ServiceError
