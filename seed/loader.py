@@ -15,6 +15,7 @@ from portal.services.accounts import NewAccount
 from portal.services.organisations import NewEnterprise, NewSchool
 from seed.exchanges import load_demo_exchanges
 from seed.cooperation import load_demo_cooperation
+from seed.apprenticeships import load_demo_apprenticeships, remove_demo_apprenticeships
 from seed.postings import load_demo_postings
 
 DEMO_FILE = Path(__file__).resolve().parent / "data" / "demo.json"
@@ -93,6 +94,7 @@ def load_demo() -> dict[str, int]:
     created["postings"] = load_demo_postings()
     created.update(_load_school_records(data, orgs))
     created.update(load_demo_cooperation())  # proposals and agreed cooperations of 莱芜职业中专
+    created.update(load_demo_apprenticeships(password))  # apprenticeship programmes and a published allocation
     created.update(load_demo_exchanges())  # practice posts and teacher exchanges of 莱芜职业中专 and 山东重工
     return created
 
@@ -144,6 +146,7 @@ def remove_demo() -> dict[str, int]:
         .where(Organisation.verified_by_id.in_(demo_user_ids))
         .values(verified_by_id=None)
     )
+    remove_demo_apprenticeships()  # its choices and runs refer to demo users and cooperations
     users = db.session.execute(delete(User).where(User.is_demo.is_(True))).rowcount
     in_use = select(User.organisation_id).where(User.organisation_id.is_not(None))
     # Cooperations (and the proposals that led to them) refer to the postings and majors deleted below.

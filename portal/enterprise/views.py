@@ -37,3 +37,4 @@ from portal.enterprise import postings as _postings  # noqa: E402,F401  (registe
 from portal.enterprise import sheets as _sheets  # noqa: E402,F401  (registers the spreadsheet routes)
 from portal.enterprise import exchanges as _exchanges  # noqa: E402,F401  (registers the teacher exchange routes)
 from portal.enterprise import cooperation as _cooperation  # noqa: E402,F401  (registers the proposal and cooperation routes)
+from portal.enterprise import apprenticeships as _apprenticeships  # noqa: E402,F401  (registers the apprenticeship routes)

@@ -1,5 +1,15 @@
 """Typed SQLAlchemy 2.0 models, one module per domain area."""
 from portal.models.accounts import MembershipStatus, Role, User
+from portal.models.apprenticeships import (
+    AllocationRun,
+    ApprenticeChoice,
+    ApprenticePlace,
+    ApprenticeshipProgramme,
+    EnterpriseRanking,
+    ProgrammeStatus,
+    RankedBy,
+    RunStatus,
+)
 from portal.models.audit import AppendOnlyError, AuditEntry, AuditEntryOrganisation
 from portal.models.cooperation import (
     AdmissionsMode,
@@ -22,6 +32,14 @@ from portal.models.proposals import Proposal, ProposalStatus
 from portal.models.schools import Degree, Employment, NeedStatus, TargetGroup, Teacher, TeachingNeed, TrainingOffer
 
 __all__ = [
+    "AllocationRun",
+    "ApprenticeChoice",
+    "ApprenticePlace",
+    "ApprenticeshipProgramme",
+    "EnterpriseRanking",
+    "ProgrammeStatus",
+    "RankedBy",
+    "RunStatus",
     "AdmissionsMode",
     "Cooperation",
     "CooperationKind",

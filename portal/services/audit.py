@@ -26,6 +26,9 @@ SUBJECT_LABELS: dict[str, Any] = {
     "program": _l("Major"),
     "exchange": _l("Teacher exchange"),
     "teacher": _l("Teacher"),
+    "apprenticeship_programme": _l("Apprenticeship programme"),
+    "apprentice_place": _l("Apprentice place"),
+    "allocation_run": _l("Allocation run"),
 }
 ACTION_LABELS: dict[str, Any] = {
     "verify": _l("Verify"),
@@ -41,6 +44,11 @@ ACTION_LABELS: dict[str, Any] = {
     "cancel": _l("Cancel"),
     "record_double_qualified": _l("Record double-qualified"),
     "set_staffing_quota": _l("Set staffing quota"),
+    "open": _l("Open"),
+    "close": _l("Close"),
+    "preview": _l("Preview"),
+    "apply": _l("Apply"),
+    "rank_applicants": _l("Rank applicants"),
 }
 STATE_LABELS: dict[str, Any] = {
     "pending": _l("Pending"),
@@ -60,6 +68,10 @@ STATE_LABELS: dict[str, Any] = {
     "cancelled": _l("Cancelled"),
     "double_qualified": _l("Double-qualified"),
     "not_double_qualified": _l("Not double-qualified"),
+    "open": _l("Open"),
+    "preview": _l("Preview"),
+    "matcher": _l("Ranked by the matcher"),
+    "enterprise": _l("Ranked by the enterprise"),
 }
 
 

@@ -397,3 +397,29 @@ def exchange_suggestions(offers: Sequence[ExchangeSide], needs: Sequence[Exchang
         ))
     found.sort(key=lambda s: -s.score)
     return found
+
+
+# --- apprenticeship allocation ---
+# Owned by the apprenticeship workflow (portal.services.apprenticeships). The inputs are the
+# plain JSON an AllocationRun stores, so a stored run can be repeated exactly.
+
+def allocate_apprentices(inputs: dict, seed: int) -> dict:
+    """Run `matching.allocate` on stored allocation inputs; the result as JSON.
+
+    `inputs`: {"students": [{"id", "preferences", "profile"}],
+    "places": [{"id", "capacity", "preferences" (None: ranked by similarity), "description"}]}.
+    """
+    students = [
+        matching.Student(id=str(s["id"]), preferences=tuple(str(p) for p in s["preferences"]),
+                         profile=s.get("profile") or "")
+        for s in inputs["students"]
+    ]
+    places = [
+        matching.Place(
+            id=str(p["id"]), capacity=int(p["capacity"]),
+            preferences=None if p.get("preferences") is None else tuple(str(s) for s in p["preferences"]),
+            description=p.get("description") or "",
+        )
+        for p in inputs["places"]
+    ]
+    return matching.allocate(students, places, seed=seed).to_dict()

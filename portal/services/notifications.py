@@ -63,6 +63,8 @@ KINDS: dict[str, Any] = {
     "exchange_cancelled": _l(
         "%(organisation)s cancelled the exchange %(person)s – %(placement)s. Reason: %(reason)s"
     ),
+    # Modern apprenticeship allocation (portal.services.apprenticeships).
+    "allocation_published": _l("The apprenticeship allocation of “%(programme)s” has been published."),
 }
 
 

@@ -14,3 +14,6 @@ guard_blueprint(bp, Role.STUDENT, open_endpoints=("student.home",))
 @bp.get("/")
 def home():
     return render_template("student/home.html", student=current_user)
+
+
+from portal.student import apprenticeships as _apprenticeships  # noqa: E402,F401  (registers the apprenticeship routes)

@@ -1,0 +1,118 @@
+"""School staff: apprenticeship programmes, their places and applicants, allocation preview and publish.
+
+Routes join the `school` blueprint, so its role guard applies to them all.
+"""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal.apprenticeship_forms import PlaceForm, ProgrammeForm
+from portal.models.postings import TECH_TITLES
+from portal.school.views import bp
+from portal.services import apprenticeships
+from portal.services.postings import district_today
+from portal.web import REFUSED, attempt, form_status
+
+
+@bp.get("/apprenticeships")
+def apprenticeship_list():
+    return render_template(
+        "school/apprenticeships/list.html",
+        programmes=apprenticeships.programmes_of_school(current_user),
+        cooperations=apprenticeships.apprenticeship_cooperations(current_user),
+        status_labels=apprenticeships.STATUS_LABELS,
+    )
+
+
+@bp.route("/apprenticeships/new/<int:cooperation_id>", methods=["GET", "POST"])
+def apprenticeship_new(cooperation_id: int):
+    cooperation = next(
+        (c for c in apprenticeships.apprenticeship_cooperations(current_user) if c.id == cooperation_id), None
+    )
+    if cooperation is None:  # another school's, another kind, or ended
+        abort(404)
+    form = ProgrammeForm()
+    if not form.is_submitted():
+        form.opens_on.data = district_today()
+    if form.validate_on_submit():
+        programme = attempt(
+            lambda: apprenticeships.create_programme(current_user, cooperation_id, **form.values()), form
+        )
+        if programme is not REFUSED:
+            flash(_("The programme has been created as a draft: add its places, then open it."), "success")
+            return redirect(url_for("school.apprenticeship_detail", programme_id=programme.id))
+    return render_template(
+        "school/apprenticeships/new.html", form=form, cooperation=cooperation
+    ), form_status()
+
+
+def _detail(programme, place_form: PlaceForm, status: int = 200):
+    runs = apprenticeships.runs_of(programme)
+    return render_template(
+        "school/apprenticeships/detail.html",
+        programme=programme,
+        applicants=apprenticeships.applicants_by_place(programme),
+        applicant_count=apprenticeships.applicant_count(programme),
+        runs=runs,
+        published=next((r for r in runs if r.is_published), None),
+        place_form=place_form,
+        titles=TECH_TITLES,
+        status_labels=apprenticeships.STATUS_LABELS,
+    ), status
+
+
+@bp.get("/apprenticeships/<int:programme_id>")
+def apprenticeship_detail(programme_id: int):
+    return _detail(apprenticeships.get_for_school(current_user, programme_id), PlaceForm(formdata=None))
+
+
+@bp.post("/apprenticeships/<int:programme_id>/places")
+def apprenticeship_place_add(programme_id: int):
+    programme = apprenticeships.get_for_school(current_user, programme_id)
+    form = PlaceForm()
+    if form.validate_on_submit():
+        place = attempt(lambda: apprenticeships.add_place(current_user, programme_id, **form.values()), form)
+        if place is not REFUSED:
+            flash(_("The place has been added."), "success")
+            return redirect(url_for("school.apprenticeship_detail", programme_id=programme_id))
+    return _detail(programme, form, 400)
+
+
+@bp.post("/apprenticeships/<int:programme_id>/<any(open, close):step>")
+def apprenticeship_step(programme_id: int, step: str):
+    action = apprenticeships.open_programme if step == "open" else apprenticeships.close_programme
+    if attempt(lambda: action(current_user, programme_id)) is not REFUSED:
+        flash(_("The programme is open for applications.") if step == "open"
+              else _("The programme is closed for applications."), "success")
+    return redirect(url_for("school.apprenticeship_detail", programme_id=programme_id))
+
+
+@bp.post("/apprenticeships/<int:programme_id>/preview")
+def apprenticeship_preview(programme_id: int):
+    run = attempt(lambda: apprenticeships.preview(current_user, programme_id))
+    if run is REFUSED:
+        return redirect(url_for("school.apprenticeship_detail", programme_id=programme_id))
+    flash(_("Preview ready. Students do not see it until you publish it."), "success")
+    return redirect(url_for("school.apprenticeship_run", run_id=run.id))
+
+
+@bp.get("/apprenticeships/runs/<int:run_id>")
+def apprenticeship_run(run_id: int):
+    run = apprenticeships.get_run_for_school(current_user, run_id)
+    return render_template(
+        "school/apprenticeships/run.html",
+        run=run,
+        programme=run.programme,
+        rows=apprenticeships.run_rows(run),
+        summary=apprenticeships.run_summary(run),
+        reason_labels=apprenticeships.REASON_LABELS,
+    )
+
+
+@bp.post("/apprenticeships/runs/<int:run_id>/publish")
+def apprenticeship_publish(run_id: int):
+    if attempt(lambda: apprenticeships.publish(current_user, run_id)) is not REFUSED:
+        flash(_("The allocation has been published: students and the enterprise have been told."), "success")
+    return redirect(url_for("school.apprenticeship_run", run_id=run_id))
