@@ -38,3 +38,4 @@ from portal.enterprise import sheets as _sheets  # noqa: E402,F401  (registers t
 from portal.enterprise import exchanges as _exchanges  # noqa: E402,F401  (registers the teacher exchange routes)
 from portal.enterprise import cooperation as _cooperation  # noqa: E402,F401  (registers the proposal and cooperation routes)
 from portal.enterprise import apprenticeships as _apprenticeships  # noqa: E402,F401  (registers the apprenticeship routes)
+from portal.enterprise import named_classes as _named_classes  # noqa: E402,F401  (registers the named-class routes)

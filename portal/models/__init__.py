@@ -24,6 +24,7 @@ from portal.models.exchanges import (
     PracticePost,
     PracticePostStatus,
 )
+from portal.models.named_classes import ApplicationStatus, ClassApplication, NamedClass, NamedClassStatus
 from portal.models.notifications import Notification
 from portal.models.organisations import Enterprise, Organisation, OrgKind, OrgStatus, School
 from portal.models.postings import Posting, PostingKind
@@ -48,6 +49,10 @@ __all__ = [
     "AuditEntry",
     "AuditEntryOrganisation",
     "Notification",
+    "ApplicationStatus",
+    "ClassApplication",
+    "NamedClass",
+    "NamedClassStatus",
     "Exchange",
     "ExchangeDirection",
     "ExchangeStatus",

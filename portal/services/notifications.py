@@ -44,6 +44,13 @@ KINDS: dict[str, Any] = {
     "member_approved": _l("Your request to join %(organisation)s has been approved."),
     "member_rejected": _l("Your request to join %(organisation)s was declined. Reason: %(reason)s"),
     "student_confirmed": _l("%(organisation)s has confirmed you as a student of %(program)s."),
+    # Named classes (portal.services.named_classes).
+    "named_class_published": _l("%(school)s has published the named class %(named_class)s."),
+    "application_submitted": _l("%(student)s has applied to %(named_class)s."),
+    "application_withdrawn": _l("%(student)s has withdrawn the application to %(named_class)s."),
+    "application_reviewed": _l("%(enterprise)s has approved %(student)s for %(named_class)s; the school can admit."),
+    "admission": _l("You have been admitted to %(named_class)s (%(enterprise)s)."),
+    "rejection": _l("Your application to %(named_class)s was not successful. Reason: %(reason)s"),
     # Partnership proposals (portal.services.proposals).
     "proposal": _l("%(organisation)s asks to cooperate on “%(posting)s” with the major %(program)s."),
     "reply": _l("%(organisation)s is interested in the proposal “%(posting)s” – %(program)s."),

@@ -1,0 +1,201 @@
+"""Named classes (冠名班/订单班) and the students' applications to them.
+
+A named class is published by the school of an agreed order-class cooperation.
+Its `taken` counter is the number of admitted applications; the database itself
+refuses a class with more admissions than seats (CHECK), and admission only
+ever moves `taken` through a conditional UPDATE (see
+`portal.services.named_classes.admit`).
+"""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import db
+from portal.models.base import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from portal.models.accounts import User
+    from portal.models.cooperation import Cooperation
+
+
+class NamedClassStatus(str, enum.Enum):
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class ApplicationStatus(str, enum.Enum):
+    SUBMITTED = "submitted"
+    WITHDRAWN = "withdrawn"
+    ENTERPRISE_APPROVED = "enterprise_approved"  # the enterprise's review said yes; the school admits
+    ADMITTED = "admitted"
+    REJECTED = "rejected"
+
+
+# Applications still waiting for a decision: a student has at most one per class.
+ACTIVE_APPLICATION_STATES = (ApplicationStatus.SUBMITTED.value, ApplicationStatus.ENTERPRISE_APPROVED.value)
+
+BENEFITS: dict[str, object] = {
+    "scholarship": _l("Scholarship"),
+    "guaranteed_job": _l("Guaranteed job after graduation"),
+    "equipment": _l("Training equipment"),
+    "mentors": _l("Workplace mentors"),
+}
+
+CLASS_STATUS_LABELS: dict[str, object] = {
+    NamedClassStatus.DRAFT.value: _l("Draft"),
+    NamedClassStatus.OPEN.value: _l("Open"),
+    NamedClassStatus.CLOSED.value: _l("Closed"),
+}
+
+APPLICATION_STATUS_LABELS: dict[str, object] = {
+    ApplicationStatus.SUBMITTED.value: _l("Submitted"),
+    ApplicationStatus.WITHDRAWN.value: _l("Withdrawn"),
+    ApplicationStatus.ENTERPRISE_APPROVED.value: _l("Approved by the enterprise"),
+    ApplicationStatus.ADMITTED.value: _l("Admitted"),
+    ApplicationStatus.REJECTED.value: _l("Not admitted"),
+}
+
+
+class NamedClass(db.Model):
+    __tablename__ = "named_class"
+    __table_args__ = (
+        CheckConstraint("seats > 0", name="seats_positive"),
+        CheckConstraint("taken >= 0", name="taken_nonnegative"),
+        CheckConstraint("taken <= seats", name="taken_within_seats"),
+        CheckConstraint("closes_on >= opens_on", name="window_ordered"),
+        CheckConstraint("decide_by >= closes_on", name="decisions_after_window"),
+        CheckConstraint("status IN ('draft', 'open', 'closed')", name="status_known"),
+        Index("ix_named_class_status_closes_on", "status", "closes_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cooperation_id: Mapped[int] = mapped_column(ForeignKey("cooperation.id"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    seats: Mapped[int]
+    taken: Mapped[int] = mapped_column(default=0)
+    # The application window, in district dates, both days included.
+    opens_on: Mapped[date] = mapped_column(Date)
+    closes_on: Mapped[date] = mapped_column(Date)
+    # Admissions continue after the window closes, until this date.
+    decide_by: Mapped[date] = mapped_column(Date)
+    scholarship: Mapped[bool] = mapped_column(default=False)
+    guaranteed_job: Mapped[bool] = mapped_column(default=False)
+    equipment: Mapped[bool] = mapped_column(default=False)
+    mentors: Mapped[bool] = mapped_column(default=False)
+    benefits_detail: Mapped[str] = mapped_column(Text, default="")
+    criteria: Mapped[str] = mapped_column(Text, default="")  # selection criteria
+    status: Mapped[str] = mapped_column(String(20), default=NamedClassStatus.DRAFT.value)
+    # Lower-cased name, partners, major, criteria: one LIKE finds Chinese substrings on both databases.
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    is_demo: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    cooperation: Mapped[Cooperation] = relationship()
+    applications: Mapped[list[ClassApplication]] = relationship(
+        back_populates="named_class", order_by="ClassApplication.id"
+    )
+
+    # The partners, read through the cooperation (the audit log files entries under both).
+    @property
+    def school_id(self) -> int:
+        return self.cooperation.school_id
+
+    @property
+    def enterprise_id(self) -> int:
+        return self.cooperation.enterprise_id
+
+    @property
+    def school(self):
+        return self.cooperation.school
+
+    @property
+    def enterprise(self):
+        return self.cooperation.enterprise
+
+    @property
+    def program(self):
+        return self.cooperation.program
+
+    @property
+    def seats_left(self) -> int:
+        return max(self.seats - self.taken, 0)
+
+    @property
+    def is_full(self) -> bool:
+        return self.taken >= self.seats
+
+    @property
+    def benefit_codes(self) -> list[str]:
+        return [code for code in BENEFITS if getattr(self, code)]
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == NamedClassStatus.DRAFT.value
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == NamedClassStatus.OPEN.value
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == NamedClassStatus.CLOSED.value
+
+    def __repr__(self) -> str:
+        return f"<NamedClass {self.id} {self.status} {self.taken}/{self.seats} {self.name!r}>"
+
+
+class ClassApplication(db.Model):
+    """One student's application to one class.
+
+    UNIQUE(class, student): a student who withdrew and applies again reuses the
+    row (the audit log keeps the earlier round), so there is never more than one
+    active application per class and student, on SQLite and PostgreSQL alike.
+    """
+
+    __tablename__ = "class_application"
+    __table_args__ = (
+        UniqueConstraint("named_class_id", "student_id", name="uq_class_application_class_student"),
+        CheckConstraint(
+            "status IN ('submitted', 'withdrawn', 'enterprise_approved', 'admitted', 'rejected')",
+            name="status_known",
+        ),
+        Index("ix_class_application_class_status", "named_class_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    named_class_id: Mapped[int] = mapped_column(ForeignKey("named_class.id"))
+    student_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    statement: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default=ApplicationStatus.SUBMITTED.value)
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))  # the enterprise's reviewer
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    is_demo: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    named_class: Mapped[NamedClass] = relationship(back_populates="applications")
+    student: Mapped[User] = relationship(foreign_keys=[student_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id])
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_APPLICATION_STATES
+
+    def __repr__(self) -> str:
+        return f"<ClassApplication {self.id} class={self.named_class_id} student={self.student_id} {self.status}>"
