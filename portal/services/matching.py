@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 
 import matching
 from sqlalchemy import func, select
@@ -100,10 +100,24 @@ def program_for(program: Program) -> matching.Program:
     )
 
 
-def fingerprint(demand: matching.Demand, program: matching.Program) -> str:
-    """sha256 of everything the pair's score is computed from."""
-    payload = json.dumps([asdict(demand), asdict(program)], ensure_ascii=False, sort_keys=True)
+def digest(record: matching.Demand | matching.Program) -> str:
+    """sha256 of every field of one matcher input (computed once per record, not per pair)."""
+    payload = json.dumps([type(record).__name__, *(getattr(record, f.name) for f in fields(record))],
+                         ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def fingerprint(demand: matching.Demand, program: matching.Program, *, digests: dict | None = None) -> str:
+    """sha256 of everything the pair's score is computed from (both records' digests)."""
+    if digests is None:
+        digests = {}
+    parts = []
+    for record in (demand, program):
+        key = (type(record).__name__, record.id)
+        if key not in digests:
+            digests[key] = digest(record)
+        parts.append(digests[key])
+    return hashlib.sha256(":".join(parts).encode("ascii")).hexdigest()
 
 
 def reasons_of(match: matching.Match) -> list[dict]:
@@ -157,25 +171,27 @@ class Tally:
             setattr(self, key, getattr(self, key) + getattr(other, key))
 
 
-Pairs = dict[tuple[int, int], tuple[float, list[dict], str]]
+# (posting id, program id) → (score, the library's Match, fingerprint); reasons are built only when stored.
+Pairs = dict[tuple[int, int], tuple[float, matching.Match, str]]
 
 
 def _rank_pairs(posting_list: Sequence[Posting], programs: Sequence[Program], *, top_k: int = TOP_K,
                 threshold: float | None = None) -> Pairs:
-    """(posting id, program id) → (score, reasons, fingerprint) for the pairs the matcher proposes."""
+    """The pairs the matcher proposes for these postings, among these majors."""
     demands = {p.id: demand_for(p) for p in posting_list if _posting_is_live(p)}
     majors = {p.id: program_for(p) for p in programs}
     if not demands or not majors:
         return {}
     options = {} if threshold is None else {"threshold": threshold}
     pairs: Pairs = {}
+    digests: dict = {}
     for ranking in matching.rank(list(demands.values()), list(majors.values()), top_k=top_k, **options):
         posting_id = int(ranking.demand_id)
         for match in ranking.matches:
             program_id = int(match.program_id)
             pairs[(posting_id, program_id)] = (
-                min(1.0, max(0.0, float(match.score))), reasons_of(match),
-                fingerprint(demands[posting_id], majors[program_id]),
+                min(1.0, max(0.0, float(match.score))), match,
+                fingerprint(demands[posting_id], majors[program_id], digests=digests),
             )
     return pairs
 
@@ -189,7 +205,7 @@ def _store(pairs: Pairs, existing: list[Proposal], enterprise_of: dict[int, int]
     """
     now = utcnow()
     by_pair = {(p.posting_id, p.program_id): p for p in existing}
-    for key, (score, reasons, print_) in pairs.items():
+    for key, (score, match, print_) in pairs.items():
         proposal = by_pair.get(key)
         if proposal is None:
             posting_id, program_id = key
@@ -208,8 +224,10 @@ def _store(pairs: Pairs, existing: list[Proposal], enterprise_of: dict[int, int]
                 continue
             _reopen(proposal)
             tally.reopened += 1
-        proposal.score, proposal.reasons = score, reasons
-        proposal.inputs_fingerprint, proposal.scored_at = print_, now
+        # Building reasons costs more than ranking: skip it when nothing about the pair changed.
+        if proposal.id is None or proposal.inputs_fingerprint != print_ or proposal.score != score:
+            proposal.reasons = reasons_of(match)
+        proposal.score, proposal.inputs_fingerprint, proposal.scored_at = score, print_, now
         tally.scored += 1
     for key, proposal in by_pair.items():
         if (key not in pairs and proposal.status == ProposalStatus.PROPOSED.value
@@ -335,7 +353,8 @@ def score_pair(posting: Posting, program: Program) -> tuple[float, list[dict], s
     found = pairs.get((posting.id, program.id))
     if found is None:  # the posting is not live: nothing to compare
         return 0.0, [], fingerprint(demand_for(posting), program_for(program))
-    return found
+    score, match, print_ = found
+    return score, reasons_of(match), print_
 
 
 # --- teacher exchange ---
