@@ -104,3 +104,17 @@ def init_cli(app: Flask) -> None:
 
         click.echo(f"removed: {_remove()}")
         db.session.commit()
+
+    @app.cli.command("snapshot-statistics")
+    @click.option("--period", default=None, help="YYYY-MM; only the current month (the default) is accepted.")
+    def snapshot_statistics(period: str | None) -> None:
+        """Store this month's dashboard figures for the trend (taking it again refreshes the month)."""
+        from portal.services import statistics
+
+        try:
+            count = statistics.take_snapshot(None, period)
+        except ServiceError as exc:
+            db.session.rollback()
+            raise click.ClickException(str(exc.message)) from exc
+        db.session.commit()
+        click.echo(f"stored {count} figures for {period or statistics.current_period()}")

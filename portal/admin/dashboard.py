@@ -1,0 +1,126 @@
+"""Administrators' dashboard against the plan's targets, the inputs it needs, snapshots and the yearly report.
+
+Routes join the `admin` blueprint, so its role guard applies to them all.
+"""
+from __future__ import annotations
+
+import io
+
+from flask import flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField
+from wtforms.validators import InputRequired
+
+from portal import charts
+from portal.admin.views import bp
+from portal.forms import ActionForm, IntField
+from portal.services import statistics, statistics_report
+from portal.services.postings import district_today
+from portal.services.spreadsheets import XLSX_MIMETYPE
+from portal.web import REFUSED, attempt, form_status
+
+
+class InputForm(FlaskForm):
+    key = SelectField(_l("Figure"), choices=[], validate_choice=False)
+    year = IntField(_l("Year"), validators=[InputRequired(message=_l("Enter the year the figure is for."))])
+    value = IntField(_l("Value"), validators=[InputRequired(message=_l("Enter the figure as a whole number."))])
+    source = StringField(
+        _l("Source"),
+        description=_l("The document, office or publication the figure comes from, e.g. 区教体局2026年招生计划."),
+        validators=[InputRequired(message=_l(
+            "Say where the figure comes from (document, office or publication) so others can check it."))],
+    )
+
+
+@bp.context_processor
+def _chart_helpers():
+    return {"charts": charts, "format_value": statistics.format_value}
+
+
+def _trend_context():
+    periods, rows = statistics.trend()
+    earlier, later = statistics.comparison_periods(request.args.get("from"), request.args.get("to"))
+    keys = [r.key for r in rows]
+    chosen = request.args.get("figure")
+    chosen = chosen if chosen in keys else keys[0]
+    chosen_row = next(r for r in rows if r.key == chosen)
+    return {
+        "periods": periods, "trend_rows": rows, "earlier": earlier, "later": later,
+        "chosen": chosen_row, "current_period": statistics.current_period(),
+    }
+
+
+@bp.get("/dashboard")
+def dashboard():
+    return render_template(
+        "admin/dashboard.html",
+        figures=statistics.district_figures(),
+        schools=statistics.by_school(),
+        industries=statistics.by_industry(),
+        towns=statistics.by_town(),
+        action_form=ActionForm(),
+        today=district_today(),
+        **_trend_context(),
+    )
+
+
+@bp.post("/dashboard/snapshot")
+def take_snapshot():
+    # CSRFProtect has checked the token before this view runs.
+    taken = attempt(lambda: statistics.take_snapshot(current_user))
+    if taken is not REFUSED:
+        flash(_("The figures of %(period)s are stored.", period=statistics.current_period()), "success")
+    return redirect(url_for("admin.dashboard", _anchor="trend"))
+
+
+@bp.route("/dashboard/inputs", methods=["GET", "POST"])
+def statistics_inputs():
+    form = InputForm()
+    form.key.choices = [(key, str(spec.label)) for key, spec in statistics.INPUTS.items()]
+    if request.method == "GET":
+        form.year.data = form.year.data or district_today().year
+    if form.validate_on_submit():
+        entry = attempt(
+            lambda: statistics.enter_input(
+                current_user, form.key.data, form.year.data, form.value.data, form.source.data or ""
+            ),
+            form,
+        )
+        if entry is not REFUSED:
+            flash(_("The figure is recorded with its source."), "success")
+            return redirect(url_for("admin.statistics_inputs"))
+    return render_template(
+        "admin/statistics_inputs.html",
+        form=form,
+        inputs=statistics.INPUTS,
+        current=statistics.current_inputs(),
+        history=statistics.input_history(),
+        year=district_today().year,
+    ), form_status()
+
+
+@bp.get("/dashboard/report")
+def yearly_report():
+    periods, rows = statistics.trend()
+    return render_template(
+        "admin/report.html",
+        figures=statistics.district_figures(),
+        schools=statistics.by_school(),
+        industries=statistics.by_industry(),
+        towns=statistics.by_town(),
+        periods=periods,
+        trend_rows=rows,
+        history=statistics.input_history(),
+        inputs_labels={key: spec.label for key, spec in statistics.INPUTS.items()},
+        today=district_today(),
+    )
+
+
+@bp.get("/dashboard/report.xlsx")
+def yearly_report_xlsx():
+    data = statistics_report.yearly_report_workbook()
+    name = f"statistics-report-{district_today().isoformat()}.xlsx"
+    return send_file(io.BytesIO(data), mimetype=XLSX_MIMETYPE, as_attachment=True, download_name=name)

@@ -1,0 +1,792 @@
+"""Where the district stands against its plan (莱芜政发〔2020〕5号, section 一（二） and item 9).
+
+Every figure is one small function below, computed from the records at the time
+it is asked for. The only numbers people type in are the inputs the records
+cannot know (`INPUTS`: the district's total upper-secondary intake, designations
+made by the province); each is entered with its year and source, and the
+dashboard shows which entry a figure used.
+
+Scope: the plan's teacher, enrolment and intake targets are about secondary
+vocational education (中职), so those figures count the verified schools whose
+kind is `secondary_vocational`. Breakdowns show every verified school.
+
+Plain arguments in, objects out; writes only flush (the view or command commits).
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask_babel import format_decimal
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import distinct, func, select
+
+from portal import vocab
+from portal.extensions import db
+from portal.models import (
+    Cooperation,
+    CooperationKind,
+    CooperationStatus,
+    Degree,
+    Employment,
+    Exchange,
+    ExchangeDirection,
+    Organisation,
+    OrgKind,
+    OrgStatus,
+    Posting,
+    Program,
+    PublicationStatus,
+    Teacher,
+    User,
+)
+from portal.models.base import utcnow
+from portal.models.cooperation import COOPERATION_KIND_LABELS
+from portal.models.statistics import DistrictInput, StatisticSnapshot
+from portal.services import audit, exchanges
+from portal.services.errors import ServiceError
+from portal.services.exchanges import COUNTED_STATUSES as COUNTED_EXCHANGE_STATUSES
+from portal.services.postings import district_today
+
+COUNT, PERCENT = "count", "percent"
+SCOPE_SCHOOL_KINDS = ("secondary_vocational",)
+POSTGRADUATE = (Degree.MASTER.value, Degree.DOCTORATE.value)
+PERIOD_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    label: object  # lazy gettext
+    value: float | None  # None: cannot be computed yet (e.g. an input is missing)
+    target: float | None  # None: the plan sets no number
+    unit: str  # COUNT or PERCENT
+    explanation: object  # what it counts, from which records
+    detail: str = ""  # e.g. "4 / 7" behind a share, or the input used
+    target_note: object = ""  # how the plan words the target, e.g. "1–2"
+    from_input: bool = False  # uses an administrator's input
+
+    @property
+    def progress(self) -> float | None:
+        """0..1 of the target, or None when there is no target or no value."""
+        if self.target in (None, 0) or self.value is None:
+            return None
+        return max(0.0, min(1.0, self.value / self.target))
+
+    @property
+    def reached(self) -> bool:
+        return self.target is not None and self.value is not None and self.value >= self.target
+
+    def display(self, value: float | None = None) -> str:
+        value = self.value if value is None else value
+        return format_value(value, self.unit)
+
+
+def format_value(value: float | None, unit: str) -> str:
+    if value is None:
+        return "—"
+    if unit == PERCENT:
+        return f"{format_decimal(round(value, 1), format='#,##0.0')}%"
+    return format_decimal(round(value), format="#,##0")
+
+
+def _share(numerator: int, denominator: int) -> float | None:
+    return None if not denominator else round(100.0 * numerator / denominator, 1)
+
+
+# --- scopes -----------------------------------------------------------------------
+
+def _verified_schools(kinds: tuple[str, ...] | None = SCOPE_SCHOOL_KINDS):
+    query = select(Organisation.id).where(
+        Organisation.kind == OrgKind.SCHOOL.value, Organisation.status == OrgStatus.VERIFIED.value
+    )
+    if kinds:
+        query = query.where(Organisation.school_kind.in_(kinds))
+    return query
+
+
+def _full_time_teachers():
+    return select(func.count(Teacher.id)).where(
+        Teacher.school_id.in_(_verified_schools()), Teacher.employment == Employment.FULL_TIME.value
+    )
+
+
+def _active_cooperations(kind: str | None = None):
+    query = select(Cooperation).where(Cooperation.status == CooperationStatus.ACTIVE.value)
+    return query.where(Cooperation.kind == kind) if kind else query
+
+
+# --- the figures --------------------------------------------------------------------
+
+@dataclass
+class Context:
+    today: date
+    year: int
+    term: str  # the school term, e.g. 2026年秋季学期
+
+
+def full_time_teachers(ctx: Context) -> Figure:
+    return Figure(
+        "full_time_teachers", _l("Full-time teachers (secondary vocational)"),
+        db.session.scalar(_full_time_teachers()) or 0, 230, COUNT,
+        _l("Teachers recorded as full-time (专任) by verified secondary vocational schools."),
+    )
+
+
+def double_qualified_share(ctx: Context) -> Figure:
+    total = db.session.scalar(_full_time_teachers()) or 0
+    double = db.session.scalar(_full_time_teachers().where(Teacher.double_qualified.is_(True))) or 0
+    return Figure(
+        "double_qualified_share", _l("Double-qualified share of full-time teachers"),
+        _share(double, total), 70, PERCENT,
+        _l("Full-time teachers marked double-qualified (双师型) ÷ all full-time teachers of verified secondary "
+           "vocational schools."),
+        detail=f"{double} / {total}",
+    )
+
+
+def postgraduate_share(ctx: Context) -> Figure:
+    total = db.session.scalar(_full_time_teachers()) or 0
+    post = db.session.scalar(_full_time_teachers().where(Teacher.degree.in_(POSTGRADUATE))) or 0
+    return Figure(
+        "postgraduate_share", _l("Postgraduate share of full-time teachers"),
+        _share(post, total), 10, PERCENT,
+        _l("Full-time teachers with a master's degree or a doctorate ÷ all full-time teachers of verified "
+           "secondary vocational schools."),
+        detail=f"{post} / {total}",
+    )
+
+
+def _enrolment():
+    return select(func.coalesce(func.sum(Program.enrolment), 0)).where(
+        Program.school_id.in_(_verified_schools()), Program.status != PublicationStatus.DRAFT.value
+    )
+
+
+def full_time_enrolment(ctx: Context) -> Figure:
+    return Figure(
+        "full_time_enrolment", _l("Full-time enrolment (secondary vocational)"),
+        db.session.scalar(_enrolment()) or 0, 3000, COUNT,
+        _l("Students enrolled, all years, in the published or closed majors of verified secondary vocational "
+           "schools (drafts are not counted)."),
+    )
+
+
+def secondary_vocational_intake() -> int:
+    """Annual intake of the published majors of verified secondary vocational schools."""
+    return db.session.scalar(
+        select(func.coalesce(func.sum(Program.intake_capacity), 0)).where(
+            Program.school_id.in_(_verified_schools()), Program.status == PublicationStatus.PUBLISHED.value
+        )
+    ) or 0
+
+
+def secondary_vocational_share(ctx: Context) -> Figure:
+    intake = secondary_vocational_intake()
+    entry = input_for("upper_secondary_intake", ctx.year)
+    explanation = _l(
+        "Annual intake of the published majors of verified secondary vocational schools ÷ the district's total "
+        "upper-secondary intake, which administrators enter each year with its source. The plan starts from 30%."
+    )
+    if entry is None:
+        return Figure(
+            "secondary_vocational_share", _l("Secondary vocational share of upper-secondary intake"), None, 40,
+            PERCENT, explanation, detail=str(_l("No total upper-secondary intake entered yet.")), from_input=True,
+        )
+    detail = _l(
+        "%(intake)s / %(total)s (total for %(year)s from: %(source)s)",
+        intake=intake, total=entry.value, year=entry.year, source=entry.source,
+    )
+    return Figure(
+        "secondary_vocational_share", _l("Secondary vocational share of upper-secondary intake"),
+        _share(intake, entry.value), 40, PERCENT, explanation, detail=str(detail), from_input=True,
+    )
+
+
+def _seats_of(kind: str) -> tuple[int, int]:
+    row = db.session.execute(
+        select(func.count(Cooperation.id), func.coalesce(func.sum(Cooperation.seats), 0)).where(
+            Cooperation.status == CooperationStatus.ACTIVE.value, Cooperation.kind == kind
+        )
+    ).one()
+    return int(row[0]), int(row[1])
+
+
+def named_classes(ctx: Context) -> Figure:
+    count, seats = _seats_of(CooperationKind.ORDER_CLASS.value)
+    return Figure(
+        "named_classes", _l("Named classes and order classes"), count, None, COUNT,
+        _l("Active order-class cooperations (订单班/冠名班) between schools and enterprises. Named-class records "
+           "are not available yet, so this counts the agreed cooperations of that kind."),
+        detail=str(_l("%(seats)s seats", seats=seats)),
+    )
+
+
+def named_class_seats(ctx: Context) -> Figure:
+    _count, seats = _seats_of(CooperationKind.ORDER_CLASS.value)
+    return Figure(
+        "named_class_seats", _l("Seats in named classes"), seats, None, COUNT,
+        _l("Seats agreed in active order-class cooperations. Named-class records are not available yet."),
+    )
+
+
+def pilot_enterprises(ctx: Context) -> Figure:
+    count = db.session.scalar(
+        select(func.count(distinct(Cooperation.enterprise_id))).where(
+            Cooperation.status == CooperationStatus.ACTIVE.value
+        )
+    ) or 0
+    return Figure(
+        "pilot_enterprises", _l("Industry–education integration pilot enterprises"), None, None, COUNT,
+        _l("Pilot-enterprise approvals are not recorded yet, so no number is shown. For orientation: enterprises "
+           "with at least one active cooperation."),
+        detail=str(_l("%(n)s enterprises cooperate", n=count)),
+    )
+
+
+def pilot_partnerships(ctx: Context) -> Figure:
+    return Figure(
+        "pilot_partnerships", _l("Integrated school–enterprise pilots"), None, None, COUNT,
+        _l("Pilot-partnership approvals are not recorded yet, so no number is shown. The plan names five "
+           "partnerships to build (section 7)."),
+    )
+
+
+def apprenticeship_places(ctx: Context) -> Figure:
+    count, seats = _seats_of(CooperationKind.APPRENTICESHIP.value)
+    return Figure(
+        "apprenticeship_places", _l("Modern apprenticeship places"), seats, None, COUNT,
+        _l("Places agreed in active modern-apprenticeship cooperations (apprenticeship allocation records are "
+           "not available yet)."),
+        detail=str(_l("%(n)s cooperations", n=count)),
+    )
+
+
+def apprenticeship_majors(ctx: Context) -> Figure:
+    count = db.session.scalar(
+        select(func.count(distinct(Cooperation.program_id))).where(
+            Cooperation.status == CooperationStatus.ACTIVE.value,
+            Cooperation.kind == CooperationKind.APPRENTICESHIP.value,
+            Cooperation.program_id.is_not(None),
+        )
+    ) or 0
+    return Figure(
+        "apprenticeship_majors", _l("Majors with a modern apprenticeship"), count, 1, COUNT,
+        _l("Distinct majors named in active modern-apprenticeship cooperations. The plan asks for one new "
+           "modern-apprenticeship major."),
+    )
+
+
+def part_time_teachers(ctx: Context) -> Figure:
+    """As the 20% rule counts them (portal.services.exchanges.part_time_share), summed over the schools."""
+    recorded = db.session.scalar(
+        select(func.count(Teacher.id)).where(
+            Teacher.school_id.in_(_verified_schools()), Teacher.employment == Employment.PART_TIME.value
+        )
+    ) or 0
+    experts = db.session.execute(
+        select(Exchange.school_id, Exchange.posting_id, Exchange.expert_name).distinct().where(
+            Exchange.school_id.in_(_verified_schools()),
+            Exchange.direction == ExchangeDirection.EXPERT_TO_SCHOOL.value,
+            Exchange.term == ctx.term, Exchange.status.in_(COUNTED_EXCHANGE_STATUSES),
+        )
+    ).all()
+    return Figure(
+        "part_time_teachers", _l("Part-time teachers from industry"), recorded + len(experts), None, COUNT,
+        _l("Part-time teachers (兼职) recorded by verified secondary vocational schools, plus the distinct enterprise "
+           "experts in agreed or completed expert-to-school exchanges of the current term. Schools may fill up to "
+           "20% of their staffing quota this way."),
+        detail=str(_l("%(recorded)s recorded by schools + %(experts)s experts through exchanges (%(term)s)",
+                      recorded=recorded, experts=len(experts), term=ctx.term)),
+    )
+
+
+def teachers_in_practice(ctx: Context) -> Figure:
+    rows = db.session.execute(
+        select(Exchange.school_id, Exchange.teacher_id, Exchange.teacher_name).distinct().where(
+            Exchange.school_id.in_(_verified_schools()),
+            Exchange.direction == ExchangeDirection.TEACHER_TO_ENTERPRISE.value,
+            Exchange.term == ctx.term, Exchange.status.in_(COUNTED_EXCHANGE_STATUSES),
+        )
+    ).all()
+    # A teacher record removed since keeps its name on the exchange.
+    teachers = {(school, teacher_id if teacher_id is not None else name) for school, teacher_id, name in rows}
+    return Figure(
+        "teachers_in_practice", _l("Teachers in enterprise practice"), len(teachers), None, COUNT,
+        _l("Distinct teachers of verified secondary vocational schools in agreed or completed enterprise-practice "
+           "exchanges (教师企业实践) of the current term."),
+        detail=ctx.term,
+    )
+
+
+def staff_trained(ctx: Context) -> Figure:
+    seats = db.session.scalar(
+        select(func.coalesce(func.sum(Cooperation.seats), 0)).where(
+            Cooperation.kind == CooperationKind.STAFF_TRAINING.value, Cooperation.start_date <= ctx.today
+        )
+    ) or 0
+    return Figure(
+        "staff_trained", _l("Enterprise staff trained"), seats, None, COUNT,
+        _l("Trainees agreed in staff-training cooperations (职工培训) that have started, active or ended."),
+    )
+
+
+def _input_figure(key: str, label, target: float, explanation, target_note="") -> Callable[[Context], Figure]:
+    def figure(ctx: Context) -> Figure:
+        entry = input_for(key, ctx.year)
+        detail = (
+            str(_l("%(year)s, from: %(source)s", year=entry.year, source=entry.source))
+            if entry is not None else str(_l("Not entered yet."))
+        )
+        return Figure(
+            key, label, entry.value if entry is not None else None, target, COUNT, explanation,
+            detail=detail, target_note=target_note, from_input=True,
+        )
+
+    figure.__name__ = key
+    return figure
+
+
+high_level_major_groups = _input_figure(
+    "high_level_major_groups", _l("High-level major groups"), 1,
+    _l("Designations by the provincial education authorities, entered by administrators with their source."),
+)
+provincial_brand_major_groups = _input_figure(
+    "provincial_brand_major_groups", _l("New provincial brand major groups"), 1,
+    _l("Designations by the provincial education authorities, entered by administrators with their source."),
+)
+vocational_education_groups = _input_figure(
+    "vocational_education_groups", _l("Vocational education groups"), 1,
+    _l("Groups led by a district school and recognised by the authorities, entered by administrators with their "
+       "source. The plan asks for 1–2."),
+    target_note="1–2",
+)
+
+FIGURES: tuple[Callable[[Context], Figure], ...] = (
+    full_time_teachers,
+    double_qualified_share,
+    postgraduate_share,
+    full_time_enrolment,
+    secondary_vocational_share,
+    pilot_enterprises,
+    pilot_partnerships,
+    named_classes,
+    named_class_seats,
+    apprenticeship_places,
+    apprenticeship_majors,
+    part_time_teachers,
+    teachers_in_practice,
+    staff_trained,
+    high_level_major_groups,
+    provincial_brand_major_groups,
+    vocational_education_groups,
+)
+
+
+def district_figures(today: date | None = None) -> list[Figure]:
+    today = today or district_today()
+    ctx = Context(today=today, year=today.year, term=exchanges.current_term(today))
+    return [compute(ctx) for compute in FIGURES]
+
+
+# --- breakdowns ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Breakdown:
+    """A table: column keys with labels, and rows of values keyed the same way."""
+
+    columns: tuple[tuple[str, object], ...]
+    rows: list[dict]
+    numeric: tuple[str, ...] = ()
+    totals: dict = field(default_factory=dict)
+
+
+def _counts(query) -> dict:
+    return {key: value for key, value in db.session.execute(query).all()}
+
+
+def by_school() -> Breakdown:
+    schools = db.session.execute(
+        select(Organisation.id, Organisation.name, Organisation.school_kind, Organisation.town)
+        .where(Organisation.kind == OrgKind.SCHOOL.value, Organisation.status == OrgStatus.VERIFIED.value)
+        .order_by(Organisation.name)
+    ).all()
+    full = Teacher.employment == Employment.FULL_TIME.value
+    teachers = _counts(select(Teacher.school_id, func.count()).where(full).group_by(Teacher.school_id))
+    double = _counts(
+        select(Teacher.school_id, func.count()).where(full, Teacher.double_qualified.is_(True))
+        .group_by(Teacher.school_id)
+    )
+    post = _counts(
+        select(Teacher.school_id, func.count()).where(full, Teacher.degree.in_(POSTGRADUATE))
+        .group_by(Teacher.school_id)
+    )
+    part = _counts(
+        select(Teacher.school_id, func.count()).where(Teacher.employment == Employment.PART_TIME.value)
+        .group_by(Teacher.school_id)
+    )
+    enrolment = _counts(
+        select(Program.school_id, func.sum(Program.enrolment))
+        .where(Program.status != PublicationStatus.DRAFT.value).group_by(Program.school_id)
+    )
+    published = Program.status == PublicationStatus.PUBLISHED.value
+    intake = _counts(select(Program.school_id, func.sum(Program.intake_capacity)).where(published)
+                     .group_by(Program.school_id))
+    majors = _counts(select(Program.school_id, func.count()).where(published).group_by(Program.school_id))
+    active = Cooperation.status == CooperationStatus.ACTIVE.value
+    coops = _counts(select(Cooperation.school_id, func.count()).where(active).group_by(Cooperation.school_id))
+    rows = []
+    for school_id, name, kind, town in schools:
+        rows.append({
+            "name": name,
+            "kind": str(vocab.SCHOOL_KINDS.get(kind, kind or "")),
+            "town": vocab.town_label(town, _locale()),
+            "in_scope": kind in SCOPE_SCHOOL_KINDS,
+            "full_time_teachers": teachers.get(school_id, 0),
+            "double_qualified": double.get(school_id, 0),
+            "postgraduate": post.get(school_id, 0),
+            "part_time_teachers": part.get(school_id, 0),
+            "majors": majors.get(school_id, 0),
+            "intake": int(intake.get(school_id, 0) or 0),
+            "enrolment": int(enrolment.get(school_id, 0) or 0),
+            "cooperations": coops.get(school_id, 0),
+        })
+    numeric = ("full_time_teachers", "double_qualified", "postgraduate", "part_time_teachers", "majors", "intake",
+               "enrolment", "cooperations")
+    return Breakdown(
+        columns=(
+            ("name", _l("School")), ("kind", _l("Kind")), ("town", _l("Town")),
+            ("full_time_teachers", _l("Full-time teachers")), ("double_qualified", _l("Double-qualified")),
+            ("postgraduate", _l("Postgraduate")), ("part_time_teachers", _l("Part-time teachers")),
+            ("majors", _l("Published majors")), ("intake", _l("Annual intake")), ("enrolment", _l("Enrolment")),
+            ("cooperations", _l("Active cooperations")),
+        ),
+        rows=rows, numeric=numeric, totals=_totals(rows, numeric),
+    )
+
+
+def by_industry() -> Breakdown:
+    enterprise = (Organisation.kind == OrgKind.ENTERPRISE.value, Organisation.status == OrgStatus.VERIFIED.value)
+    enterprises = _counts(select(Organisation.industry, func.count()).where(*enterprise)
+                          .group_by(Organisation.industry))
+    coop_rows = db.session.execute(
+        select(Organisation.industry, Cooperation.kind, func.count(), func.coalesce(func.sum(Cooperation.seats), 0))
+        .join(Organisation, Organisation.id == Cooperation.enterprise_id)
+        .where(Cooperation.status == CooperationStatus.ACTIVE.value)
+        .group_by(Organisation.industry, Cooperation.kind)
+    ).all()
+    postings = _counts(
+        select(Organisation.industry, func.count(Posting.id))
+        .join(Organisation, Organisation.id == Posting.enterprise_id)
+        .where(Posting.status == PublicationStatus.PUBLISHED.value).group_by(Organisation.industry)
+    )
+    per_kind: dict = defaultdict(lambda: defaultdict(int))
+    seats: dict = defaultdict(int)
+    for industry, kind, count, seat_sum in coop_rows:
+        per_kind[industry][kind] += count
+        seats[industry] += int(seat_sum)
+    rows = []
+    for code, label in vocab.INDUSTRIES.items():
+        kinds = per_kind.get(code, {})
+        row = {
+            "industry": str(label),
+            "enterprises": enterprises.get(code, 0),
+            "cooperations": sum(kinds.values()),
+            "seats": seats.get(code, 0),
+            "postings": postings.get(code, 0),
+        }
+        row.update({f"kind_{k}": kinds.get(k, 0) for k in COOPERATION_KIND_LABELS})
+        if any(row[k] for k in ("enterprises", "cooperations", "postings")):
+            rows.append(row)
+    numeric = ("enterprises", "cooperations", *(f"kind_{k}" for k in COOPERATION_KIND_LABELS), "seats", "postings")
+    columns = (
+        ("industry", _l("Industry")), ("enterprises", _l("Verified enterprises")),
+        ("cooperations", _l("Active cooperations")),
+        *((f"kind_{k}", label) for k, label in COOPERATION_KIND_LABELS.items()),
+        ("seats", _l("Seats and places")), ("postings", _l("Published postings")),
+    )
+    return Breakdown(columns=columns, rows=rows, numeric=numeric, totals=_totals(rows, numeric))
+
+
+def by_town() -> Breakdown:
+    verified = Organisation.status == OrgStatus.VERIFIED.value
+    schools = _counts(select(Organisation.town, func.count()).where(
+        verified, Organisation.kind == OrgKind.SCHOOL.value).group_by(Organisation.town))
+    enterprises = _counts(select(Organisation.town, func.count()).where(
+        verified, Organisation.kind == OrgKind.ENTERPRISE.value).group_by(Organisation.town))
+    enrolment = _counts(
+        select(Organisation.town, func.sum(Program.enrolment))
+        .join(Organisation, Organisation.id == Program.school_id)
+        .where(verified, Program.status != PublicationStatus.DRAFT.value).group_by(Organisation.town)
+    )
+    coops = _counts(
+        select(Organisation.town, func.count(Cooperation.id))
+        .join(Organisation, Organisation.id == Cooperation.enterprise_id)
+        .where(Cooperation.status == CooperationStatus.ACTIVE.value).group_by(Organisation.town)
+    )
+    postings = _counts(
+        select(Organisation.town, func.count(Posting.id))
+        .join(Organisation, Organisation.id == Posting.enterprise_id)
+        .where(Posting.status == PublicationStatus.PUBLISHED.value).group_by(Organisation.town)
+    )
+    rows = []
+    for code in vocab.TOWNS:
+        row = {
+            "town": vocab.town_label(code, _locale()),
+            "schools": schools.get(code, 0),
+            "enterprises": enterprises.get(code, 0),
+            "enrolment": int(enrolment.get(code, 0) or 0),
+            "cooperations": coops.get(code, 0),
+            "postings": postings.get(code, 0),
+        }
+        if any(row[k] for k in ("schools", "enterprises", "cooperations", "postings")):
+            rows.append(row)
+    numeric = ("schools", "enterprises", "enrolment", "cooperations", "postings")
+    return Breakdown(
+        columns=(
+            ("town", _l("Town")), ("schools", _l("Verified schools")), ("enterprises", _l("Verified enterprises")),
+            ("enrolment", _l("Enrolment")), ("cooperations", _l("Active cooperations with an enterprise here")),
+            ("postings", _l("Published postings")),
+        ),
+        rows=rows, numeric=numeric, totals=_totals(rows, numeric),
+    )
+
+
+def _totals(rows: list[dict], numeric: tuple[str, ...]) -> dict:
+    return {key: sum(int(r.get(key) or 0) for r in rows) for key in numeric}
+
+
+def _locale() -> str:
+    from flask_babel import get_locale
+
+    return str(get_locale() or "zh")
+
+
+# --- inputs the records cannot know -------------------------------------------------
+
+@dataclass(frozen=True)
+class InputSpec:
+    label: object
+    maximum: int
+    help: object
+
+
+INPUTS: dict[str, InputSpec] = {
+    "upper_secondary_intake": InputSpec(
+        _l("Total upper-secondary intake of the district"), 100_000,
+        _l("Students admitted to all upper-secondary schools (general and vocational) in the district that year."),
+    ),
+    "high_level_major_groups": InputSpec(
+        _l("High-level major groups"), 50, _l("Recognised high-level secondary vocational major groups (count)."),
+    ),
+    "provincial_brand_major_groups": InputSpec(
+        _l("New provincial brand major groups"), 50, _l("Provincial brand major groups newly recognised (count)."),
+    ),
+    "vocational_education_groups": InputSpec(
+        _l("Vocational education groups"), 50, _l("Vocational education groups recognised (count)."),
+    ),
+}
+
+
+def input_for(key: str, year: int) -> DistrictInput | None:
+    """The latest entry for `year`, or else for the latest earlier year (the newest entry of a year wins)."""
+    return db.session.scalar(
+        select(DistrictInput)
+        .where(DistrictInput.key == key, DistrictInput.year <= year)
+        .order_by(DistrictInput.year.desc(), DistrictInput.entered_at.desc(), DistrictInput.id.desc())
+        .limit(1)
+    )
+
+
+def input_history(limit: int = 200) -> list[DistrictInput]:
+    return list(db.session.scalars(
+        select(DistrictInput).order_by(DistrictInput.entered_at.desc(), DistrictInput.id.desc()).limit(limit)
+    ))
+
+
+def current_inputs(year: int | None = None) -> list[tuple[str, InputSpec, DistrictInput | None]]:
+    year = year or district_today().year
+    return [(key, spec, input_for(key, year)) for key, spec in INPUTS.items()]
+
+
+def enter_input(
+    actor: User | None, key: str, year: int | None, value: int | None, source: str, *, is_demo: bool = False
+) -> DistrictInput:
+    """Record one yearly input with its source; earlier entries stay in the history. Flushes."""
+    spec = INPUTS.get(key)
+    if spec is None:
+        raise ServiceError(_l("Choose which figure you are entering."), field="key")
+    this_year = district_today().year
+    if year is None:
+        raise ServiceError(_l("Enter the year the figure is for."), field="year")
+    if not 2000 <= year <= this_year + 1:
+        raise ServiceError(_l("Enter a year between 2000 and %(max)s.", max=this_year + 1), field="year")
+    if value is None:
+        raise ServiceError(_l("Enter the figure as a whole number."), field="value")
+    if value < 0:
+        raise ServiceError(_l("The figure cannot be negative."), field="value")
+    if value > spec.maximum:
+        raise ServiceError(
+            _l("%(value)s is implausibly large for this figure (at most %(max)s). Check the number.",
+               value=f"{value:,}", max=f"{spec.maximum:,}"),
+            field="value",
+        )
+    if key == "upper_secondary_intake":
+        own = secondary_vocational_intake()
+        if value == 0 or value < own:
+            raise ServiceError(
+                _l("The total upper-secondary intake cannot be smaller than the secondary vocational schools' own "
+                   "intake on record (%(own)s).", own=f"{own:,}"),
+                field="value",
+            )
+    source = " ".join((source or "").split())
+    if len(source) < 2:
+        raise ServiceError(
+            _l("Say where the figure comes from (document, office or publication) so others can check it."),
+            field="source",
+        )
+    if len(source) > 200:
+        raise ServiceError(_l("At most %(max)d characters.", max=200), field="source")
+    entry = DistrictInput(
+        key=key, year=year, value=value, source=source,
+        entered_by_id=actor.id if actor is not None else None,
+        entered_by_email=actor.email if actor is not None else None,
+        is_demo=is_demo,
+    )
+    db.session.add(entry)
+    db.session.flush()
+    audit.record(actor, entry, "create", None, None, f"{key} {year} = {value}; {source}")
+    return entry
+
+
+# --- snapshots and the trend ----------------------------------------------------------
+
+def current_period(today: date | None = None) -> str:
+    today = today or district_today()
+    return f"{today.year:04d}-{today.month:02d}"
+
+
+def take_snapshot(actor: User | None = None, period: str | None = None, *, is_demo: bool = False) -> int:
+    """Store today's figures under `period` (the current month); taking it again refreshes it. Flushes.
+
+    Only the current month may be taken: figures come from today's records, and
+    storing them under another month would invent history.
+    """
+    today = district_today()
+    period = (period or current_period(today)).strip()
+    if not PERIOD_RE.match(period):
+        raise ServiceError(_l("Write the period as YYYY-MM, e.g. 2026-09."), field="period")
+    if period != current_period(today):
+        raise ServiceError(
+            _l("Only the current month (%(period)s) can be taken: the figures come from today's records.",
+               period=current_period(today)),
+            field="period",
+        )
+    existing = {s.key: s for s in db.session.scalars(select(StatisticSnapshot).where(StatisticSnapshot.period == period))}
+    now = utcnow()
+    for figure in district_figures(today):
+        snapshot = existing.get(figure.key)
+        if snapshot is None:
+            db.session.add(StatisticSnapshot(period=period, key=figure.key, value=figure.value, taken_at=now,
+                                             is_demo=is_demo))
+        else:
+            snapshot.value, snapshot.taken_at = figure.value, now
+            snapshot.is_demo = snapshot.is_demo and is_demo
+    db.session.flush()
+    if actor is not None:
+        audit.record(actor, ("statistic_snapshot", int(period.replace("-", ""))), "create", None, None, period)
+    return len(FIGURES)
+
+
+def periods() -> list[str]:
+    return list(db.session.scalars(select(distinct(StatisticSnapshot.period)).order_by(StatisticSnapshot.period)))
+
+
+@dataclass(frozen=True)
+class TrendRow:
+    key: str
+    label: object
+    unit: str
+    values: dict[str, float | None]  # period → value
+
+    def change(self, earlier: str, later: str) -> float | None:
+        a, b = self.values.get(earlier), self.values.get(later)
+        return None if a is None or b is None else round(b - a, 1)
+
+
+def trend() -> tuple[list[str], list[TrendRow]]:
+    """Every stored period, oldest first, and each figure's value in each."""
+    all_periods = periods()
+    values: dict[str, dict[str, float | None]] = defaultdict(dict)
+    for snapshot in db.session.scalars(select(StatisticSnapshot)):
+        values[snapshot.key][snapshot.period] = snapshot.value
+    rows = [
+        TrendRow(f.key, f.label, f.unit, dict(values.get(f.key, {})))
+        for f in district_figures()
+    ]
+    return all_periods, rows
+
+
+def comparison_periods(requested_from: str | None, requested_to: str | None) -> tuple[str | None, str | None]:
+    """Two stored periods to compare: as asked if stored, else a year before the latest (or the earliest)."""
+    stored = periods()
+    if not stored:
+        return None, None
+    later = requested_to if requested_to in stored else stored[-1]
+    if requested_from in stored:
+        return requested_from, later
+    year, month = later.split("-")
+    year_before = f"{int(year) - 1:04d}-{month}"
+    earlier = year_before if year_before in stored else stored[0]
+    return earlier, later
+
+
+# --- what the district publishes (no personal data) ------------------------------------
+
+def cooperations_by_industry() -> list[dict]:
+    """Active cooperations per industry of the enterprise partner, and their seats."""
+    table = by_industry()
+    keep = ("industry", "cooperations", *(f"kind_{k}" for k in COOPERATION_KIND_LABELS), "seats")
+    return [{k: row[k] for k in keep} for row in table.rows if row["cooperations"]]
+
+
+def public_named_classes() -> list[dict]:
+    """Order classes and named classes: title, partners and seats (organisations only)."""
+    school = Organisation.__table__.alias("school")
+    enterprise = Organisation.__table__.alias("enterprise")
+    rows = db.session.execute(
+        select(Cooperation.title, school.c.name, enterprise.c.name, Cooperation.seats, Cooperation.start_date)
+        .join(school, school.c.id == Cooperation.school_id)
+        .join(enterprise, enterprise.c.id == Cooperation.enterprise_id)
+        .where(
+            Cooperation.status == CooperationStatus.ACTIVE.value,
+            Cooperation.kind == CooperationKind.ORDER_CLASS.value,
+            school.c.status == OrgStatus.VERIFIED.value,
+            enterprise.c.status == OrgStatus.VERIFIED.value,
+        )
+        .order_by(Cooperation.start_date.desc(), Cooperation.title)
+    ).all()
+    return [
+        {"name": title, "school": s, "enterprise": e, "seats": seats, "since": start}
+        for title, s, e, seats, start in rows
+    ]
+
+
+def public_pilot_partnerships() -> list[dict]:
+    """Approved pilot partnerships; none are recorded until the pilot records exist."""
+    return []
+
+
+PUBLIC_TABLES = ("industries", "named_classes", "pilots")
+
+
+def public_tables() -> dict[str, list[dict]]:
+    return {
+        "industries": cooperations_by_industry(),
+        "named_classes": public_named_classes(),
+        "pilots": public_pilot_partnerships(),
+    }
+

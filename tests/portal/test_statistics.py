@@ -1,0 +1,418 @@
+"""Dashboard against the plan's targets, inputs, snapshots, public statistics and the yearly report."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from portal.extensions import db
+from portal.models import Cooperation, Organisation, Teacher
+from portal.models.statistics import DistrictInput, StatisticSnapshot
+from portal.services import statistics
+from portal.services.errors import ServiceError
+from tests.conftest import DEMO_PASSWORD, PASSWORD, login
+
+DEMO_ADMIN = "admin@xiaoqi-demo.cn"
+DEMO_FILE = Path(__file__).resolve().parents[2] / "seed" / "data" / "demo.json"
+
+
+def shown(html: str, key: str) -> str:
+    match = re.search(rf'data-testid="value-{key}">([^<]*)<', html)
+    assert match, f"figure {key} not on the page"
+    return match.group(1)
+
+
+def figure(key: str) -> statistics.Figure:
+    return next(f for f in statistics.district_figures() if f.key == key)
+
+
+@pytest.fixture
+def demo(app):
+    from seed.loader import load_demo
+
+    load_demo()
+    db.session.commit()
+    return json.loads(DEMO_FILE.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def admin_client(app, build):
+    build.admin()
+    db.session.commit()
+    client = app.test_client()
+    login(client, "admin@example.com")
+    client.post("/lang", data={"lang": "en"})  # messages in English whatever the translations say
+    return client
+
+
+def _cooperation(school_id: int, enterprise_id: int, kind: str, seats: int, *, title: str = "测试合作",
+                 start: date | None = None) -> Cooperation:
+    # No committed service creates cooperations outside the proposal workflow yet; the row is what it would store.
+    cooperation = Cooperation(
+        school_id=school_id, enterprise_id=enterprise_id, kind=kind, title=title, seats=seats,
+        start_date=start or date(2025, 9, 1), duration_months=12,
+    )
+    db.session.add(cooperation)
+    db.session.commit()
+    return cooperation
+
+
+# --- figures from the demo records -------------------------------------------------------
+
+def test_demo_dashboard_shows_figures_derived_from_the_records(app, demo):
+    client = app.test_client()
+    login(client, DEMO_ADMIN, DEMO_PASSWORD)
+    html = client.get("/admin/dashboard").get_data(as_text=True)
+
+    kinds = {o["name"]: o.get("school_kind") for o in demo["organisations"]}
+    secondary = {name for name, kind in kinds.items() if kind == "secondary_vocational"}
+    full_time = [t for t in demo["teachers"] if t["school"] in secondary and t.get("employment", "full_time") == "full_time"]
+    assert shown(html, "full_time_teachers") == str(len(full_time))
+    # The same number straight from the database, independently of the service.
+    in_db = db.session.scalar(
+        select(func.count(Teacher.id)).join(Organisation, Organisation.id == Teacher.school_id).where(
+            Organisation.school_kind == "secondary_vocational", Organisation.status == "verified",
+            Teacher.employment == "full_time",
+        )
+    )
+    assert in_db == len(full_time)
+
+    enrolment = sum(p.get("enrolment", 0) for p in demo["programs"] if p["school"] in secondary)
+    assert shown(html, "full_time_enrolment") == f"{enrolment:,}"
+    intake = sum(p["intake_capacity"] for p in demo["programs"] if p["school"] in secondary)
+    from seed.statistics import DEMO_UPPER_SECONDARY_INTAKE
+
+    assert shown(html, "secondary_vocational_share") == f"{100 * intake / DEMO_UPPER_SECONDARY_INTAKE:.1f}%"
+    assert "演示数据" in html  # the demo input says where it comes from
+    postgraduates = [t for t in full_time if t.get("degree") in ("master", "doctorate")]
+    assert shown(html, "postgraduate_share") == f"{100 * len(postgraduates) / len(full_time):.1f}%"
+    # Targets and the breakdowns are there, and the first trend point was taken at seeding.
+    assert "230" in html and 'data-testid="by-school"' in html and 'data-testid="by-industry"' in html
+    assert 'data-testid="by-town"' in html and 'data-testid="trend-table"' in html
+    assert "<svg" in html and " style=" not in html  # charts are SVG; the CSP forbids inline styles
+
+
+def test_every_figure_says_what_it_counts(app, demo):
+    for f in statistics.district_figures():
+        assert str(f.label) and len(str(f.explanation)) > 30, f.key
+        assert f.unit in (statistics.COUNT, statistics.PERCENT)
+        if f.value is not None and f.unit == statistics.PERCENT:
+            assert 0 <= f.value <= 100
+
+
+def test_figures_follow_the_records(app, build, admin_client):
+    from portal.services import programs, school_records
+
+    staff = build.school(programs=())
+    school = staff.organisation
+    hr = build.enterprise()
+    assert figure("full_time_teachers").value == 0
+    assert figure("double_qualified_share").value is None  # no teacher: no share, not 0%
+
+    school_records.create_teacher(school, name="王老师", double_qualified=True, degree="master")
+    school_records.create_teacher(school, name="李老师")
+    db.session.commit()
+    html = admin_client.get("/admin/dashboard").get_data(as_text=True)
+    assert shown(html, "full_time_teachers") == "2"
+    assert shown(html, "double_qualified_share") == "50.0%"
+    assert shown(html, "postgraduate_share") == "50.0%"
+
+    program = programs.create_program(school, name="数控技术应用", code=None, intake_capacity=60, description="")
+    db.session.commit()
+    assert figure("full_time_enrolment").value == 0  # a draft counts for nothing
+    programs.update_program(staff, program.id, name="数控技术应用", intake_capacity=60, enrolment=150)
+    programs.publish_program(program)
+    db.session.commit()
+    html = admin_client.get("/admin/dashboard").get_data(as_text=True)
+    assert shown(html, "full_time_enrolment") == "150"
+    assert shown(html, "secondary_vocational_share") == "—"  # no total intake entered yet
+
+    statistics.enter_input(None, "upper_secondary_intake", date.today().year, 200, "区教体局招生计划")
+    db.session.commit()
+    assert figure("secondary_vocational_share").value == 30.0
+
+    _cooperation(school.id, hr.organisation_id, "order_class", 30, title="数控冠名班")
+    _cooperation(school.id, hr.organisation_id, "staff_training", 25, title="职工培训")
+    html = admin_client.get("/admin/dashboard").get_data(as_text=True)
+    assert shown(html, "named_class_seats") == "30"
+    assert shown(html, "staff_trained") == "25"
+    industries = statistics.by_industry().rows
+    assert industries[0]["cooperations"] == 2 and industries[0]["kind_order_class"] == 1
+    schools = {r["name"]: r for r in statistics.by_school().rows}
+    assert schools[school.name]["full_time_teachers"] == 2 and schools[school.name]["enrolment"] == 150
+
+
+def test_unverified_schools_and_other_kinds_do_not_count(app, build):
+    from portal.services import school_records
+
+    pending = build.school(verified=False)
+    school_records.create_teacher(pending.organisation, name="待审老师")
+    db.session.commit()
+    assert figure("full_time_teachers").value == 0
+    college = build.school()
+    college.organisation.school_kind = "technician_college"
+    school_records.create_teacher(college.organisation, name="技校老师")
+    db.session.commit()
+    assert figure("full_time_teachers").value == 0
+    rows = {r["name"]: r for r in statistics.by_school().rows}
+    assert rows[college.organisation.name]["full_time_teachers"] == 1  # shown in the breakdown, not in scope
+    assert rows[college.organisation.name]["in_scope"] is False
+
+
+# --- inputs ------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("form", "message"),
+    [
+        ({"value": "-5"}, "cannot be negative"),
+        ({"value": "99999999"}, "implausibly large"),
+        ({"source": ""}, "Say where the figure comes from"),
+        ({"source": "  "}, "Say where the figure comes from"),
+        ({"value": ""}, "Enter the figure as a whole number"),
+        ({"value": "many"}, "Enter a whole number"),
+        ({"year": "1899"}, "Enter a year between 2000"),
+        ({"key": "full_time_teachers"}, "Choose which figure"),
+        ({"key": "vocational_education_groups", "value": "500"}, "implausibly large"),
+    ],
+)
+def test_bad_inputs_are_refused_with_a_message_and_nothing_saved(admin_client, form, message):
+    data = {"key": "upper_secondary_intake", "year": str(date.today().year), "value": "1800", "source": "招生计划"}
+    data.update(form)
+    response = admin_client.post("/admin/dashboard/inputs", data=data)
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(DistrictInput.id))) == 0
+
+
+def test_total_intake_below_the_schools_own_intake_is_refused(app, build, admin_client):
+    from portal.services import programs
+
+    staff = build.school(programs=())
+    program = programs.create_program(staff.organisation, name="护理", code=None, intake_capacity=300, description="")
+    programs.publish_program(program)
+    db.session.commit()
+    with pytest.raises(ServiceError, match="cannot be smaller"):
+        statistics.enter_input(None, "upper_secondary_intake", 2026, 250, "招生计划")
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(DistrictInput.id))) == 0
+
+
+def test_inputs_keep_their_history_and_the_newest_counts(admin_client):
+    year = date.today().year
+    for value, source in ((1800, "区教体局招生计划（初稿）"), (1750, "区教体局招生计划（定稿）")):
+        response = admin_client.post(
+            "/admin/dashboard/inputs",
+            data={"key": "upper_secondary_intake", "year": str(year), "value": str(value), "source": source},
+        )
+        assert response.status_code == 302
+    entries = db.session.scalars(select(DistrictInput).order_by(DistrictInput.id)).all()
+    assert [e.value for e in entries] == [1800, 1750]
+    assert entries[0].entered_by_email == "admin@example.com" and entries[0].entered_at is not None
+    assert statistics.input_for("upper_secondary_intake", year).value == 1750
+    assert statistics.input_for("upper_secondary_intake", year + 5).value == 1750  # latest earlier year
+    page = admin_client.get("/admin/dashboard/inputs").get_data(as_text=True)
+    assert "（初稿）" in page and "（定稿）" in page  # the history keeps both
+    from portal.models import AuditEntry
+
+    assert db.session.scalar(select(func.count(AuditEntry.id)).where(AuditEntry.subject_type == "district_input")) == 2
+
+
+# --- snapshots and the trend -------------------------------------------------------------
+
+def test_snapshot_is_idempotent_and_refuses_other_months(app, build):
+    from portal.services import school_records
+
+    period = statistics.current_period()
+    count = statistics.take_snapshot(None)
+    db.session.commit()
+    assert db.session.scalar(select(func.count(StatisticSnapshot.id))) == count == len(statistics.FIGURES)
+    staff = build.school(programs=())
+    school_records.create_teacher(staff.organisation, name="新老师")
+    db.session.commit()
+    statistics.take_snapshot(None, period)
+    db.session.commit()
+    assert db.session.scalar(select(func.count(StatisticSnapshot.id))) == count  # refreshed, not duplicated
+    stored = db.session.scalar(
+        select(StatisticSnapshot.value).where(StatisticSnapshot.period == period,
+                                              StatisticSnapshot.key == "full_time_teachers")
+    )
+    assert stored == 1
+    for bad in ("2020-01", "2999-12", "2026-13", "last month"):
+        with pytest.raises(ServiceError):
+            statistics.take_snapshot(None, bad)
+    db.session.rollback()
+
+
+def test_trend_compares_stored_periods(app):
+    db.session.add_all([
+        StatisticSnapshot(period="2025-11", key="full_time_teachers", value=180),
+        StatisticSnapshot(period="2026-06", key="full_time_teachers", value=200),
+    ])
+    statistics.take_snapshot(None)
+    db.session.commit()
+    periods, rows = statistics.trend()
+    assert periods[:2] == ["2025-11", "2026-06"]
+    earlier, later = statistics.comparison_periods(None, None)
+    assert later == periods[-1]
+    row = next(r for r in rows if r.key == "full_time_teachers")
+    assert row.change("2025-11", "2026-06") == 20
+    assert statistics.comparison_periods("2025-11", "2026-06") == ("2025-11", "2026-06")
+    assert statistics.comparison_periods("1999-01", "nonsense")[1] == periods[-1]
+
+
+def test_snapshot_button_and_command(app, admin_client):
+    response = admin_client.post("/admin/dashboard/snapshot")
+    assert response.status_code == 302
+    assert db.session.scalar(select(func.count(StatisticSnapshot.id))) == len(statistics.FIGURES)
+    html = admin_client.get("/admin/dashboard").get_data(as_text=True)
+    assert statistics.current_period() in html and 'data-testid="trend-table"' in html
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["snapshot-statistics"])
+    assert result.exit_code == 0 and "stored" in result.output
+    result = runner.invoke(args=["snapshot-statistics", "--period", "2020-01"])
+    assert result.exit_code != 0 and "Only the current month" in result.output
+    assert db.session.scalar(select(func.count(StatisticSnapshot.id))) == len(statistics.FIGURES)
+
+
+def test_demo_statistics_load_twice_and_are_removed_with_the_demo(app, demo):
+    from seed.loader import load_demo, remove_demo
+
+    again = load_demo()
+    db.session.commit()
+    assert again["statistics_inputs"] == 0 and again["statistics_snapshots"] == 0
+    entry = db.session.scalar(select(DistrictInput))
+    assert entry.is_demo and entry.source == "演示数据"
+    snapshots = db.session.scalars(select(StatisticSnapshot)).all()
+    assert {s.period for s in snapshots} == {statistics.current_period()}  # no invented history
+    remove_demo()
+    db.session.commit()
+    assert db.session.scalar(select(func.count(DistrictInput.id))) == 0
+    assert db.session.scalar(select(func.count(StatisticSnapshot.id))) == 0
+
+
+# --- access ------------------------------------------------------------------------------
+
+ADMIN_URLS = ["/admin/dashboard", "/admin/dashboard/inputs", "/admin/dashboard/report", "/admin/dashboard/report.xlsx"]
+
+
+def test_non_admins_get_403_and_anonymous_must_log_in(app, build):
+    school = build.school()
+    people = [build.enterprise().email, school.email, build.student(school).email]
+    for email in people:
+        client = app.test_client()
+        login(client, email, PASSWORD)
+        for url in ADMIN_URLS:
+            assert client.get(url).status_code == 403, (email, url)
+        assert client.post("/admin/dashboard/snapshot").status_code == 403
+        assert client.post("/admin/dashboard/inputs", data={"key": "upper_secondary_intake", "year": "2026",
+                                                            "value": "1", "source": "x"}).status_code == 403
+    anonymous = app.test_client()
+    for url in ADMIN_URLS:
+        response = anonymous.get(url)
+        assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+    assert db.session.scalar(select(func.count(StatisticSnapshot.id))) == 0
+    assert db.session.scalar(select(func.count(DistrictInput.id))) == 0
+
+
+# --- public statistics ------------------------------------------------------------------
+
+def _personal_data(demo: dict) -> list[str]:
+    values = [u["email"] for u in demo["users"]] + [u["name"] for u in demo["users"]]
+    values += [t["name"] for t in demo["teachers"]]
+    for org in demo["organisations"]:
+        values += [v for v in (org.get("contact_person"), org.get("phone"), org.get("address")) if v]
+    return values
+
+
+def test_public_stats_publish_figures_without_personal_data(app, demo):
+    client = app.test_client()
+    page = client.get("/stats")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert 'data-testid="stats-industries"' in html and 'data-testid="stats-named-classes"' in html
+    assert "山东重工" in html  # organisations are public
+    downloads = [
+        client.get("/stats.xlsx").data,
+        *(client.get(f"/stats/{t}.csv").data for t in statistics.PUBLIC_TABLES),
+    ]
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(downloads[0]))
+    cells = " ".join(str(c) for ws in workbook.worksheets for row in ws.iter_rows(values_only=True) for c in row)
+    texts = [html, cells, *(d.decode("utf-8-sig") for d in downloads[1:])]
+    for value in _personal_data(demo):
+        for text in texts:
+            assert value not in text, value
+    assert all("@" not in text for text in texts[1:])
+
+
+def test_public_csv_download(app, demo):
+    response = app.test_client().get("/stats/industries.csv")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
+    assert response.data.startswith(b"\xef\xbb\xbf")  # Excel in China needs the BOM
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    expected = statistics.cooperations_by_industry()
+    assert len(rows) == 1 + len(expected) and len(expected) >= 1
+    assert [int(r[1]) for r in rows[1:]] == [r["cooperations"] for r in expected]
+    assert app.test_client().get("/stats/teachers.csv").status_code == 404
+
+
+def test_public_named_classes_and_seats(app, build):
+    staff, hr = build.school(), build.enterprise()
+    _cooperation(staff.organisation_id, hr.organisation_id, "order_class", 45, title="智能制造冠名班")
+    html = app.test_client().get("/stats").get_data(as_text=True)
+    assert "智能制造冠名班" in html
+    assert re.search(r'data-testid="named-class-seats">45<', html)
+
+
+# --- the yearly report -------------------------------------------------------------------
+
+def test_report_workbook_opens_with_the_expected_sheets(app, demo):
+    from openpyxl import load_workbook
+
+    client = app.test_client()
+    login(client, DEMO_ADMIN, DEMO_PASSWORD)
+    client.post("/lang", data={"lang": "en"})
+    response = client.get("/admin/dashboard/report.xlsx")
+    assert response.status_code == 200 and response.mimetype.endswith("spreadsheetml.sheet")
+    workbook = load_workbook(io.BytesIO(response.data))
+    assert workbook.sheetnames == ["Targets", "By school", "By industry", "By town", "Trend", "Inputs"]
+    targets = list(workbook["Targets"].iter_rows(values_only=True))
+    by_label = {row[0]: row for row in targets[1:]}
+    assert by_label["Full-time teachers (secondary vocational)"][1] == figure("full_time_teachers").value
+    assert by_label["Full-time teachers (secondary vocational)"][2] == 230
+    inputs = list(workbook["Inputs"].iter_rows(values_only=True))
+    assert any("演示数据" in str(row[3]) for row in inputs[1:])
+    trend = list(workbook["Trend"].iter_rows(values_only=True))
+    assert statistics.current_period() in trend[0]
+
+
+def test_report_workbook_in_chinese_has_one_sheet_per_topic(app, demo):
+    from openpyxl import load_workbook
+
+    client = app.test_client()
+    login(client, DEMO_ADMIN, DEMO_PASSWORD)
+    workbook = load_workbook(io.BytesIO(client.get("/admin/dashboard/report.xlsx").data))
+    assert len(workbook.sheetnames) == 6
+
+
+@pytest.mark.parametrize(("lang", "html_lang"), [("zh", "zh-CN"), ("en", "en")])
+def test_printable_report_in_both_languages(app, demo, lang, html_lang):
+    client = app.test_client()
+    login(client, DEMO_ADMIN, DEMO_PASSWORD)
+    client.post("/lang", data={"lang": lang})
+    response = client.get("/admin/dashboard/report")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert f'lang="{html_lang}"' in html and 'data-testid="yearly-report"' in html
+    assert "莱芜政发〔2020〕5号" in html and "<svg" in html and 'data-testid="report-by-town"' in html
+    assert " style=" not in html
+    css = (DEMO_FILE.parents[2] / "static" / "css" / "app.css").read_text(encoding="utf-8")
+    assert "@media print" in css and "app.css" in html
