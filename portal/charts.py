@@ -61,7 +61,7 @@ def bar_chart(items: Sequence[tuple[str, float | None]], title: str, *, suffix: 
 
 def line_chart(points: Sequence[tuple[str, float | None]], title: str, *, suffix: str = "") -> Markup:
     """Values over periods, left to right; gaps where a period has no value."""
-    width, height, left, bottom, top_pad = CHART_WIDTH, 240, 56, 36, 16
+    width, height, left, bottom, top_pad = CHART_WIDTH, 250, 56, 36, 28
     values = [v for _p, v in points if v is not None]
     top = max(values, default=0) or 1
     plot_w, plot_h = width - left - 20, height - bottom - top_pad

@@ -27,6 +27,9 @@ from sqlalchemy import distinct, func, select
 from portal import vocab
 from portal.extensions import db
 from portal.models import (
+    AllocationRun,
+    ApprenticePlace,
+    ApprenticeshipProgramme,
     Cooperation,
     CooperationKind,
     CooperationStatus,
@@ -34,12 +37,16 @@ from portal.models import (
     Employment,
     Exchange,
     ExchangeDirection,
+    NamedClass,
+    NamedClassStatus,
     Organisation,
     OrgKind,
     OrgStatus,
     Posting,
     Program,
+    ProgrammeStatus,
     PublicationStatus,
+    RunStatus,
     Teacher,
     User,
 )
@@ -112,11 +119,6 @@ def _full_time_teachers():
     return select(func.count(Teacher.id)).where(
         Teacher.school_id.in_(_verified_schools()), Teacher.employment == Employment.FULL_TIME.value
     )
-
-
-def _active_cooperations(kind: str | None = None):
-    query = select(Cooperation).where(Cooperation.status == CooperationStatus.ACTIVE.value)
-    return query.where(Cooperation.kind == kind) if kind else query
 
 
 # --- the figures --------------------------------------------------------------------
@@ -206,30 +208,48 @@ def secondary_vocational_share(ctx: Context) -> Figure:
     )
 
 
-def _seats_of(kind: str) -> tuple[int, int]:
-    row = db.session.execute(
-        select(func.count(Cooperation.id), func.coalesce(func.sum(Cooperation.seats), 0)).where(
-            Cooperation.status == CooperationStatus.ACTIVE.value, Cooperation.kind == kind
+def _published_named_classes():
+    """Open or closed (not draft) named classes of verified partners, as the public pages show them."""
+    school = Organisation.__table__.alias("nc_school")
+    enterprise = Organisation.__table__.alias("nc_enterprise")
+    return (
+        select(NamedClass)
+        .join(Cooperation, Cooperation.id == NamedClass.cooperation_id)
+        .join(school, school.c.id == Cooperation.school_id)
+        .join(enterprise, enterprise.c.id == Cooperation.enterprise_id)
+        .where(
+            NamedClass.status != NamedClassStatus.DRAFT.value,
+            school.c.status == OrgStatus.VERIFIED.value,
+            enterprise.c.status == OrgStatus.VERIFIED.value,
         )
+    )
+
+
+def _named_class_totals() -> tuple[int, int, int]:
+    classes = _published_named_classes().subquery()
+    row = db.session.execute(
+        select(func.count(classes.c.id), func.coalesce(func.sum(classes.c.seats), 0),
+               func.coalesce(func.sum(classes.c.taken), 0))
     ).one()
-    return int(row[0]), int(row[1])
+    return int(row[0]), int(row[1]), int(row[2])
 
 
 def named_classes(ctx: Context) -> Figure:
-    count, seats = _seats_of(CooperationKind.ORDER_CLASS.value)
+    count, seats, taken = _named_class_totals()
     return Figure(
-        "named_classes", _l("Named classes and order classes"), count, None, COUNT,
-        _l("Active order-class cooperations (订单班/冠名班) between schools and enterprises. Named-class records "
-           "are not available yet, so this counts the agreed cooperations of that kind."),
-        detail=str(_l("%(seats)s seats", seats=seats)),
+        "named_classes", _l("Named classes"), count, None, COUNT,
+        _l("Named classes and order classes (冠名班/订单班) published by schools of verified partners, open or "
+           "closed (drafts are not counted)."),
+        detail=str(_l("%(seats)s seats, %(taken)s students admitted", seats=seats, taken=taken)),
     )
 
 
 def named_class_seats(ctx: Context) -> Figure:
-    _count, seats = _seats_of(CooperationKind.ORDER_CLASS.value)
+    _count, seats, taken = _named_class_totals()
     return Figure(
         "named_class_seats", _l("Seats in named classes"), seats, None, COUNT,
-        _l("Seats agreed in active order-class cooperations. Named-class records are not available yet."),
+        _l("Seats of the published named classes counted above."),
+        detail=str(_l("%(taken)s taken", taken=taken)),
     )
 
 
@@ -255,13 +275,35 @@ def pilot_partnerships(ctx: Context) -> Figure:
     )
 
 
+def apprentices_placed() -> int:
+    """Students given a place by a published allocation run."""
+    placed = 0
+    for result in db.session.scalars(
+        select(AllocationRun.result).where(AllocationRun.status == RunStatus.PUBLISHED.value)
+    ):
+        placed += sum(1 for place in (result or {}).get("assignments", {}).values() if place)
+    return placed
+
+
 def apprenticeship_places(ctx: Context) -> Figure:
-    count, seats = _seats_of(CooperationKind.APPRENTICESHIP.value)
+    places = db.session.scalar(
+        select(func.coalesce(func.sum(ApprenticePlace.capacity), 0))
+        .join(ApprenticeshipProgramme, ApprenticeshipProgramme.id == ApprenticePlace.programme_id)
+        .where(ApprenticeshipProgramme.status != ProgrammeStatus.DRAFT.value)
+    ) or 0
+    placed = apprentices_placed()
     return Figure(
-        "apprenticeship_places", _l("Modern apprenticeship places"), seats, None, COUNT,
-        _l("Places agreed in active modern-apprenticeship cooperations (apprenticeship allocation records are "
-           "not available yet)."),
-        detail=str(_l("%(n)s cooperations", n=count)),
+        "apprenticeship_places", _l("Modern apprenticeship places"), places, None, COUNT,
+        _l("Places (at an enterprise site or with a workplace mentor) of the modern-apprenticeship programmes "
+           "opened to students; apprentices placed are the students given a place by a published allocation."),
+        detail=str(_l("%(placed)s apprentices placed", placed=placed)),
+    )
+
+
+def apprentices(ctx: Context) -> Figure:
+    return Figure(
+        "apprentices_placed", _l("Apprentices placed"), apprentices_placed(), None, COUNT,
+        _l("Students given a modern-apprenticeship place by a published allocation run."),
     )
 
 
@@ -376,6 +418,7 @@ FIGURES: tuple[Callable[[Context], Figure], ...] = (
     named_classes,
     named_class_seats,
     apprenticeship_places,
+    apprentices,
     apprenticeship_majors,
     part_time_teachers,
     teachers_in_practice,
@@ -754,24 +797,14 @@ def cooperations_by_industry() -> list[dict]:
 
 
 def public_named_classes() -> list[dict]:
-    """Order classes and named classes: title, partners and seats (organisations only)."""
-    school = Organisation.__table__.alias("school")
-    enterprise = Organisation.__table__.alias("enterprise")
-    rows = db.session.execute(
-        select(Cooperation.title, school.c.name, enterprise.c.name, Cooperation.seats, Cooperation.start_date)
-        .join(school, school.c.id == Cooperation.school_id)
-        .join(enterprise, enterprise.c.id == Cooperation.enterprise_id)
-        .where(
-            Cooperation.status == CooperationStatus.ACTIVE.value,
-            Cooperation.kind == CooperationKind.ORDER_CLASS.value,
-            school.c.status == OrgStatus.VERIFIED.value,
-            enterprise.c.status == OrgStatus.VERIFIED.value,
-        )
-        .order_by(Cooperation.start_date.desc(), Cooperation.title)
+    """Published named classes: name, partners and seats (organisations only, no student)."""
+    classes = db.session.scalars(
+        _published_named_classes().order_by(NamedClass.opens_on.desc(), NamedClass.name)
     ).all()
     return [
-        {"name": title, "school": s, "enterprise": e, "seats": seats, "since": start}
-        for title, s, e, seats, start in rows
+        {"name": c.name, "school": c.school.name, "enterprise": c.enterprise.name, "seats": c.seats,
+         "since": c.opens_on}
+        for c in classes
     ]
 
 

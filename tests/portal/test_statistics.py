@@ -63,6 +63,21 @@ def _cooperation(school_id: int, enterprise_id: int, kind: str, seats: int, *, t
     return cooperation
 
 
+def _named_class(staff, cooperation_id: int, name: str, seats: int, *, publish: bool = True):
+    from datetime import timedelta
+
+    from portal.services import named_classes
+
+    today = named_classes.district_today()
+    named_class = named_classes.create_named_class(
+        staff, cooperation_id,
+        named_classes.NamedClassInput(name=name, seats=seats, opens_on=today, closes_on=today + timedelta(days=30)),
+        publish=publish,
+    )
+    db.session.commit()
+    return named_class
+
+
 # --- figures from the demo records -------------------------------------------------------
 
 def test_demo_dashboard_shows_figures_derived_from_the_records(app, demo):
@@ -92,6 +107,13 @@ def test_demo_dashboard_shows_figures_derived_from_the_records(app, demo):
     assert "演示数据" in html  # the demo input says where it comes from
     postgraduates = [t for t in full_time if t.get("degree") in ("master", "doctorate")]
     assert shown(html, "postgraduate_share") == f"{100 * len(postgraduates) / len(full_time):.1f}%"
+    # Apprentices placed: what the published allocation runs say, as the apprenticeship pages summarise them.
+    from portal.models import AllocationRun
+    from portal.services import apprenticeships
+
+    published = db.session.scalars(select(AllocationRun).where(AllocationRun.status == "published")).all()
+    placed = sum(apprenticeships.run_summary(run)["placed"] for run in published)
+    assert placed > 0 and shown(html, "apprentices_placed") == str(placed)
     # Targets and the breakdowns are there, and the first trend point was taken at seeding.
     assert "230" in html and 'data-testid="by-school"' in html and 'data-testid="by-industry"' in html
     assert 'data-testid="by-town"' in html and 'data-testid="trend-table"' in html
@@ -99,8 +121,11 @@ def test_demo_dashboard_shows_figures_derived_from_the_records(app, demo):
 
 
 def test_every_figure_says_what_it_counts(app, demo):
+    from flask_babel import force_locale
+
     for f in statistics.district_figures():
-        assert str(f.label) and len(str(f.explanation)) > 30, f.key
+        with force_locale("en"):
+            assert str(f.label) and len(str(f.explanation)) > 40, f.key
         assert f.unit in (statistics.COUNT, statistics.PERCENT)
         if f.value is not None and f.unit == statistics.PERCENT:
             assert 0 <= f.value <= 100
@@ -137,11 +162,18 @@ def test_figures_follow_the_records(app, build, admin_client):
     db.session.commit()
     assert figure("secondary_vocational_share").value == 30.0
 
-    _cooperation(school.id, hr.organisation_id, "order_class", 30, title="数控冠名班")
+    order_class = _cooperation(school.id, hr.organisation_id, "order_class", 30, title="数控订单班")
     _cooperation(school.id, hr.organisation_id, "staff_training", 25, title="职工培训")
+    draft = _named_class(staff, order_class.id, "数控冠名班", 28, publish=False)
     html = admin_client.get("/admin/dashboard").get_data(as_text=True)
-    assert shown(html, "named_class_seats") == "30"
+    assert shown(html, "named_classes") == "0" and shown(html, "named_class_seats") == "0"  # drafts do not count
     assert shown(html, "staff_trained") == "25"
+    from portal.services import named_classes
+
+    named_classes.open_named_class(staff, draft.id)
+    db.session.commit()
+    html = admin_client.get("/admin/dashboard").get_data(as_text=True)
+    assert shown(html, "named_classes") == "1" and shown(html, "named_class_seats") == "28"
     industries = statistics.by_industry().rows
     assert industries[0]["cooperations"] == 2 and industries[0]["kind_order_class"] == 1
     schools = {r["name"]: r for r in statistics.by_school().rows}
@@ -197,8 +229,11 @@ def test_total_intake_below_the_schools_own_intake_is_refused(app, build, admin_
     program = programs.create_program(staff.organisation, name="护理", code=None, intake_capacity=300, description="")
     programs.publish_program(program)
     db.session.commit()
-    with pytest.raises(ServiceError, match="cannot be smaller"):
+    from flask_babel import force_locale
+
+    with force_locale("en"), pytest.raises(ServiceError, match="cannot be smaller") as refused:
         statistics.enter_input(None, "upper_secondary_intake", 2026, 250, "招生计划")
+    assert refused.value.field == "value"
     db.session.rollback()
     assert db.session.scalar(select(func.count(DistrictInput.id))) == 0
 
@@ -249,21 +284,30 @@ def test_snapshot_is_idempotent_and_refuses_other_months(app, build):
     db.session.rollback()
 
 
-def test_trend_compares_stored_periods(app):
+def test_trend_compares_stored_periods(app, admin_client):
+    now = statistics.current_period()
+    year, month = (int(part) for part in now.split("-"))
+    year_before, older = f"{year - 1:04d}-{month:02d}", f"{year - 2:04d}-{month:02d}"
     db.session.add_all([
-        StatisticSnapshot(period="2025-11", key="full_time_teachers", value=180),
-        StatisticSnapshot(period="2026-06", key="full_time_teachers", value=200),
+        StatisticSnapshot(period=older, key="full_time_teachers", value=150),
+        StatisticSnapshot(period=year_before, key="full_time_teachers", value=180),
     ])
     statistics.take_snapshot(None)
     db.session.commit()
     periods, rows = statistics.trend()
-    assert periods[:2] == ["2025-11", "2026-06"]
-    earlier, later = statistics.comparison_periods(None, None)
-    assert later == periods[-1]
+    assert periods == [older, year_before, now]
+    # By default the latest month is compared with the same month a year before.
+    assert statistics.comparison_periods(None, None) == (year_before, now)
+    assert statistics.comparison_periods(older, year_before) == (older, year_before)
+    assert statistics.comparison_periods("1999-01", "nonsense") == (year_before, now)
     row = next(r for r in rows if r.key == "full_time_teachers")
-    assert row.change("2025-11", "2026-06") == 20
-    assert statistics.comparison_periods("2025-11", "2026-06") == ("2025-11", "2026-06")
-    assert statistics.comparison_periods("1999-01", "nonsense")[1] == periods[-1]
+    assert row.change(older, year_before) == 30
+    assert row.change(year_before, now) == -180  # no teacher on record today
+    html = admin_client.get(f"/admin/dashboard?figure=full_time_teachers&from={older}&to={now}").get_data(as_text=True)
+    table = html[html.index('data-testid="trend-table"'):]
+    assert older in table and now in table and ">-150<" in table
+    chosen = html[html.index('data-testid="trend-chosen"'):]
+    assert ">150<" in chosen and ">180<" in chosen  # every stored period beside the line chart
 
 
 def test_snapshot_button_and_command(app, admin_client):
@@ -276,7 +320,7 @@ def test_snapshot_button_and_command(app, admin_client):
     result = runner.invoke(args=["snapshot-statistics"])
     assert result.exit_code == 0 and "stored" in result.output
     result = runner.invoke(args=["snapshot-statistics", "--period", "2020-01"])
-    assert result.exit_code != 0 and "Only the current month" in result.output
+    assert result.exit_code != 0 and statistics.current_period() in result.output  # only this month
     assert db.session.scalar(select(func.count(StatisticSnapshot.id))) == len(statistics.FIGURES)
 
 
@@ -366,10 +410,14 @@ def test_public_csv_download(app, demo):
 
 def test_public_named_classes_and_seats(app, build):
     staff, hr = build.school(), build.enterprise()
-    _cooperation(staff.organisation_id, hr.organisation_id, "order_class", 45, title="智能制造冠名班")
+    cooperation = _cooperation(staff.organisation_id, hr.organisation_id, "order_class", 45, title="智能制造订单班")
+    _named_class(staff, cooperation.id, "智能制造冠名班", 45)
+    _named_class(staff, cooperation.id, "草稿冠名班", 10, publish=False)
     html = app.test_client().get("/stats").get_data(as_text=True)
-    assert "智能制造冠名班" in html
+    assert "智能制造冠名班" in html and "草稿冠名班" not in html
     assert re.search(r'data-testid="named-class-seats">45<', html)
+    rows = list(csv.reader(io.StringIO(app.test_client().get("/stats/named_classes.csv").data.decode("utf-8-sig"))))
+    assert rows[1][:4] == ["智能制造冠名班", staff.organisation.name, hr.organisation.name, "45"]
 
 
 # --- the yearly report -------------------------------------------------------------------
