@@ -74,7 +74,11 @@ PART_TIME_LIMIT_PERCENT = 20  # 企业兼职教师: at most 20% of the staffing 
 
 EXPERT = ExchangeDirection.EXPERT_TO_SCHOOL.value
 TEACHER = ExchangeDirection.TEACHER_TO_ENTERPRISE.value
-HOLDING_STATUSES = (*ACTIVE_STATUSES, ExchangeStatus.COMPLETED.value)  # hours used up, also when done
+# An exchange holds the expert's hours, the need's hours and the post's place once one side has
+# accepted it (a pair merely proposed holds nothing); hours stay used when it is completed.
+PLACE_STATUSES = (ExchangeStatus.ACCEPTED_BY_SCHOOL.value, ExchangeStatus.ACCEPTED_BY_ENTERPRISE.value,
+                  ExchangeStatus.AGREED.value)
+HOLDING_STATUSES = (*PLACE_STATUSES, ExchangeStatus.COMPLETED.value)
 COUNTED_STATUSES = (ExchangeStatus.AGREED.value, ExchangeStatus.COMPLETED.value)  # in the 20% share
 
 
@@ -178,13 +182,13 @@ class ExpertOffer:
         return f"e{self.posting.id}:{self.index}"
 
 
-def _hours_held_by_experts(posting_ids: Iterable[int]) -> dict[tuple[int, str], int]:
+def _hours_held_by_experts(posting_ids: Iterable[int], *, besides: int | None = None) -> dict[tuple[int, str], int]:
     ids = list(posting_ids)
     if not ids:
         return {}
     rows = db.session.execute(
         select(Exchange.posting_id, Exchange.expert_name, func.sum(Exchange.hours))
-        .where(Exchange.posting_id.in_(ids), Exchange.status.in_(HOLDING_STATUSES))
+        .where(Exchange.posting_id.in_(ids), Exchange.status.in_(HOLDING_STATUSES), Exchange.id != (besides or 0))
         .group_by(Exchange.posting_id, Exchange.expert_name)
     )
     return {(posting_id, name): int(total or 0) for posting_id, name, total in rows}
@@ -222,13 +226,14 @@ def offered_experts() -> list[ExpertOffer]:
     return [expert for posting in postings for expert in _experts_of(posting, held)]
 
 
-def _need_hours_held(need_ids: Iterable[int]) -> dict[int, int]:
+def _need_hours_held(need_ids: Iterable[int], *, besides: int | None = None) -> dict[int, int]:
     ids = list(need_ids)
     if not ids:
         return {}
     rows = db.session.execute(
         select(Exchange.need_id, func.sum(Exchange.hours))
-        .where(Exchange.need_id.in_(ids), Exchange.status.in_(HOLDING_STATUSES)).group_by(Exchange.need_id)
+        .where(Exchange.need_id.in_(ids), Exchange.status.in_(HOLDING_STATUSES), Exchange.id != (besides or 0))
+        .group_by(Exchange.need_id)
     )
     return {need_id: int(total or 0) for need_id, total in rows}
 
@@ -261,13 +266,13 @@ def _teachers_open_to_practice() -> list[Teacher]:
     return [t for t in teachers if t.id not in busy]
 
 
-def _places_taken(post_ids: Iterable[int]) -> dict[int, int]:
+def _places_taken(post_ids: Iterable[int], *, besides: int | None = None) -> dict[int, int]:
     ids = list(post_ids)
     if not ids:
         return {}
     rows = db.session.execute(
         select(Exchange.practice_post_id, func.count())
-        .where(Exchange.practice_post_id.in_(ids), Exchange.status.in_(ACTIVE_STATUSES))
+        .where(Exchange.practice_post_id.in_(ids), Exchange.status.in_(PLACE_STATUSES), Exchange.id != (besides or 0))
         .group_by(Exchange.practice_post_id)
     )
     return {post_id: int(n) for post_id, n in rows}
@@ -523,9 +528,9 @@ def _check_capacity(exchange: Exchange) -> None:
         expert = _current_expert(exchange)
         if expert is None:
             raise ServiceError(_l("The enterprise no longer offers this expert."))
-        # The exchange itself already holds its hours (it is not cancelled).
-        held = _hours_held_by_experts([exchange.posting_id]).get((exchange.posting_id, exchange.expert_name), 0)
-        if held > expert.hours:
+        held = _hours_held_by_experts([exchange.posting_id], besides=exchange.id).get(
+            (exchange.posting_id, exchange.expert_name), 0)
+        if held + exchange.hours > expert.hours:
             raise ServiceError(_l(
                 "This would exceed the hours %(name)s can teach (%(hours)d hours).",
                 name=expert.name, hours=expert.hours,
@@ -533,13 +538,13 @@ def _check_capacity(exchange: Exchange) -> None:
         need = exchange.need
         if need is None or need.status != NeedStatus.OPEN.value:
             raise ServiceError(_l("The teaching need is no longer open."))
-        if _need_hours_held([need.id]).get(need.id, 0) > need.hours:
+        if _need_hours_held([need.id], besides=exchange.id).get(need.id, 0) + exchange.hours > need.hours:
             raise ServiceError(_l("The teaching need's hours are already covered."))
     else:
         post = exchange.practice_post
         if post is None or not post.is_open:
             raise ServiceError(_l("The practice post is no longer open."))
-        if _places_taken([post.id]).get(post.id, 0) > post.places:
+        if _places_taken([post.id], besides=exchange.id).get(post.id, 0) + 1 > post.places:
             raise ServiceError(_l("The practice post has no place left."))
         if exchange.teacher is None:
             raise ServiceError(_l("The teacher is no longer on the school's staff."))
