@@ -105,6 +105,15 @@ def init_cli(app: Flask) -> None:
         click.echo(f"removed: {_remove()}")
         db.session.commit()
 
+    @app.cli.command("finalise-pilots")
+    def finalise_pilots() -> None:
+        """Mark approved pilot partnerships whose notice period (公示) has ended as final."""
+        from portal.services import pilots
+
+        count = pilots.finalise_due()
+        db.session.commit()
+        click.echo(f"finalised: {count} pilot partnership(s)")
+
     @app.cli.command("snapshot-statistics")
     @click.option("--period", default=None, help="YYYY-MM; only the current month (the default) is accepted.")
     def snapshot_statistics(period: str | None) -> None:

@@ -16,6 +16,7 @@ from portal.services.organisations import NewEnterprise, NewSchool
 from seed.exchanges import load_demo_exchanges
 from seed.cooperation import load_demo_cooperation
 from seed.apprenticeships import load_demo_apprenticeships, remove_demo_apprenticeships
+from seed.pilots import load_demo_pilots, remove_demo_pilots
 from seed.postings import load_demo_postings
 from seed.statistics import load_demo_statistics, remove_demo_statistics
 
@@ -97,6 +98,7 @@ def load_demo() -> dict[str, int]:
     created.update(load_demo_cooperation())  # proposals and agreed cooperations of 莱芜职业中专
     created.update(load_demo_apprenticeships(password))  # apprenticeship programmes and a published allocation
     created.update(load_demo_exchanges())  # practice posts and teacher exchanges of 莱芜职业中专 and 山东重工
+    created.update(load_demo_pilots())  # a pilot partnership in its notice period and a pilot enterprise
     created.update(load_demo_statistics())  # last: the total intake input and this month's snapshot
     return created
 
@@ -150,6 +152,7 @@ def remove_demo() -> dict[str, int]:
     )
     remove_demo_apprenticeships()  # its choices and runs refer to demo users and cooperations
     remove_demo_statistics()
+    remove_demo_pilots()  # pilots refer to demo cooperations and organisations
     users = db.session.execute(delete(User).where(User.is_demo.is_(True))).rowcount
     in_use = select(User.organisation_id).where(User.organisation_id.is_not(None))
     # Cooperations (and the proposals that led to them) refer to the postings and majors deleted below.

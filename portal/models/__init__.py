@@ -27,6 +27,12 @@ from portal.models.exchanges import (
 from portal.models.named_classes import ApplicationStatus, ClassApplication, NamedClass, NamedClassStatus
 from portal.models.notifications import Notification
 from portal.models.organisations import Enterprise, Organisation, OrgKind, OrgStatus, School
+from portal.models.pilots import (
+    PilotEnterpriseApplication,
+    PilotEnterpriseStatus,
+    PilotPartnership,
+    PilotStatus,
+)
 from portal.models.postings import Posting, PostingKind
 from portal.models.programs import Program, PublicationStatus
 from portal.models.proposals import Proposal, ProposalStatus
@@ -70,6 +76,10 @@ __all__ = [
     "OrgKind",
     "OrgStatus",
     "Organisation",
+    "PilotEnterpriseApplication",
+    "PilotEnterpriseStatus",
+    "PilotPartnership",
+    "PilotStatus",
     "Posting",
     "PostingKind",
     "Program",

@@ -199,6 +199,9 @@ class Posting(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set when an administrator takes the posting down (it is then closed); the owner sees the reason.
+    taken_down_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    takedown_reason: Mapped[str | None] = mapped_column(Text)
 
     enterprise: Mapped[Enterprise] = relationship(foreign_keys=[enterprise_id])
 
@@ -213,6 +216,10 @@ class Posting(db.Model):
     @property
     def is_closed(self) -> bool:
         return self.status == PublicationStatus.CLOSED.value
+
+    @property
+    def is_taken_down(self) -> bool:
+        return self.taken_down_at is not None
 
     @property
     def is_named_class(self) -> bool:

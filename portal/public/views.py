@@ -78,3 +78,4 @@ from portal.public import postings as _postings  # noqa: E402,F401  (registers /
 from portal.public import directory as _directory  # noqa: E402,F401  (registers /majors and /schools)
 from portal.public import named_classes as _named_classes  # noqa: E402,F401  (registers /named-classes)
 from portal.public import stats as _stats  # noqa: E402,F401  (registers /stats and its downloads)
+from portal.public import pilots as _pilots  # noqa: E402,F401  (registers /pilots)

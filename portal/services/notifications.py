@@ -61,6 +61,21 @@ KINDS: dict[str, Any] = {
         "%(organisation)s proposed terms for “%(posting)s” – %(program)s: accept them or propose others."
     ),
     "cooperation_agreed": _l("%(organisation)s accepted the terms: the cooperation “%(title)s” is agreed."),
+    # Administration: postings moderation and pilots (portal.services.postings, portal.services.pilots).
+    "posting_taken_down": _l("Your posting “%(posting)s” was taken down by an administrator. Reason: %(reason)s"),
+    "pilot_approved": _l(
+        "“%(cooperation)s” has been approved as a pilot partnership; public notice until %(notice_ends_on)s."
+    ),
+    "pilot_rejected": _l("The pilot application for “%(cooperation)s” was rejected. Reason: %(reason)s"),
+    "pilot_returned": _l("The pilot application for “%(cooperation)s” was returned for changes: %(reason)s"),
+    "pilot_withdrawn": _l("The pilot approval of “%(cooperation)s” was withdrawn. Reason: %(reason)s"),
+    "pilot_enterprise_approved": _l("%(organisation)s has been approved as an industry–education pilot enterprise."),
+    "pilot_enterprise_rejected": _l(
+        "The pilot enterprise application of %(organisation)s was rejected. Reason: %(reason)s"
+    ),
+    "pilot_enterprise_revoked": _l(
+        "The pilot enterprise status of %(organisation)s was revoked. Reason: %(reason)s"
+    ),
     # Two-way exchange (portal.services.exchanges).
     "exchange_proposed": _l(
         "%(organisation)s accepted an exchange: %(person)s – %(placement)s (%(term)s, %(hours)s hours). "

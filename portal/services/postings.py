@@ -22,6 +22,7 @@ from portal.extensions import db
 from portal.models import Organisation, OrgStatus, Posting, PostingKind, PublicationStatus, User
 from portal.models.base import utcnow
 from portal.models.postings import DETAIL_FIELDS, KIND_KEYWORDS, DetailField
+from portal.services import audit, notifications
 from portal.services.errors import NotFound, ServiceError
 from portal.services.organisations import ensure_can_publish
 
@@ -480,3 +481,64 @@ def open_postings_of(enterprise_id: int, *, today: date | None = None) -> list[P
             .order_by(Posting.deadline.asc(), Posting.id.asc())
         )
     )
+
+
+# --- moderation (administrators) ----------------------------------------------------
+
+TAKEDOWN_REASON_MAX = 500
+MODERATION_STATUSES = ("published", "draft", "closed", "taken_down", "all")
+MODERATION_PER_PAGE = 30
+
+
+def take_down(admin: User, posting_id: int, reason: str) -> Posting:
+    """An administrator removes a posting from the site; it is closed for good and its owner told why."""
+    if not admin.is_admin:
+        raise NotFound(_l("Posting not found."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(_l("Please give a reason."), field="reason")
+    if len(reason) > TAKEDOWN_REASON_MAX:
+        raise ServiceError(_l("The reason is too long (at most %(n)d characters).", n=TAKEDOWN_REASON_MAX))
+    posting = db.session.get(Posting, posting_id)
+    if posting is None:
+        raise NotFound(_l("Posting not found."))
+    if posting.is_taken_down:
+        raise ServiceError(_l("This posting has already been taken down."))
+    if posting.is_closed:
+        raise ServiceError(_l("This posting is already closed."))
+    from_state = posting.status
+    now = utcnow()
+    posting.status = PublicationStatus.CLOSED.value
+    posting.closed_at = now
+    posting.taken_down_at = now
+    posting.takedown_reason = reason
+    db.session.flush()
+    audit.record(admin, posting, "take_down", from_state, "taken_down", reason)
+    notifications.notify_organisation(
+        posting.enterprise, "posting_taken_down", notifications.link_to("enterprise.posting_list"),
+        posting=posting.title, reason=reason,
+    )
+    return posting
+
+
+def postings_for_review(
+    *, status: str = "published", kind: str = "", enterprise_id: int | None = None, page: int = 1,
+    per_page: int = MODERATION_PER_PAGE,
+):
+    """Every enterprise's postings for administrators, newest published first (Flask-SQLAlchemy Pagination)."""
+    query = select(Posting).options(joinedload(Posting.enterprise))
+    if status == "taken_down":
+        query = query.where(Posting.taken_down_at.is_not(None))
+    elif status == "closed":
+        query = query.where(Posting.status == PublicationStatus.CLOSED.value, Posting.taken_down_at.is_(None))
+    elif status in ("published", "draft"):
+        query = query.where(Posting.status == status)
+    if kind in KINDS:
+        query = query.where(Posting.kind == kind)
+    if enterprise_id is not None:
+        query = query.where(Posting.enterprise_id == enterprise_id)
+    query = query.order_by(
+        Posting.published_at.desc().nulls_last(), Posting.created_at.desc(), Posting.id.desc()
+    )
+    page = min(max(int(page), 1), MAX_PAGE)
+    return db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)

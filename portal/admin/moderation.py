@@ -1,0 +1,52 @@
+"""Administrators: the postings queue. Postings of verified enterprises publish at once;
+an administrator can take any of them down, with a reason the owner sees."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from portal.admin.views import bp
+from portal.extensions import db
+from portal.forms import ReasonForm
+from portal.models import Enterprise
+from portal.models.postings import KIND_LABELS
+from portal.services import postings
+from portal.web import REFUSED, attempt
+
+
+def _filters(args) -> dict:
+    status = args.get("status", "published")
+    kind = args.get("kind", "")
+    enterprise = (args.get("enterprise") or "").strip()
+    page = (args.get("page") or "1").strip()
+    return {
+        "status": status if status in postings.MODERATION_STATUSES else "published",
+        "kind": kind if kind in KIND_LABELS else "",
+        "enterprise_id": int(enterprise) if enterprise.isdigit() and len(enterprise) < 10 else None,
+        "page": int(page) if page.isdigit() and len(page) < 6 else 1,
+    }
+
+
+@bp.get("/postings")
+def posting_queue():
+    filters = _filters(request.args)
+    return render_template(
+        "admin/postings.html",
+        results=postings.postings_for_review(**filters),
+        filters=filters,
+        statuses=postings.MODERATION_STATUSES,
+        kinds=KIND_LABELS,
+        enterprises=list(db.session.scalars(select(Enterprise).order_by(Enterprise.name))),
+        reason_form=ReasonForm(),
+    )
+
+
+@bp.post("/postings/<int:posting_id>/take-down")
+def posting_take_down(posting_id: int):
+    posting = attempt(lambda: postings.take_down(current_user, posting_id, request.form.get("reason", "")))
+    if posting is REFUSED:
+        return posting_queue(), 400
+    flash(_("“%(title)s” has been taken down; its enterprise has been told why.", title=posting.title), "success")
+    return redirect(url_for("admin.posting_queue"))

@@ -1,0 +1,159 @@
+"""Pilots the administration designates, following section 7 of the district's plan.
+
+- `PilotPartnership` (校企一体化合作办学试点): a school submits one of its agreed
+  cooperations, with a plan, for pilot status. Administrators approve it, reject
+  it with a reason or return it for changes; an approved pilot is published for
+  a notice period (公示) and becomes final when that period ends, unless an
+  administrator withdraws the approval because of an objection.
+- `PilotEnterpriseApplication` (产教融合型试点企业): an enterprise applies with
+  evidence; the figures are computed from the records when it applies and
+  stored, so the decision rests on what the reviewer saw.
+
+The state machines live in `portal.services.pilots`.
+"""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import db
+from portal.models.base import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from portal.models.cooperation import Cooperation
+    from portal.models.organisations import Enterprise, School
+
+
+class PilotStatus(str, enum.Enum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    RETURNED = "returned"  # sent back for changes; the school edits and submits again
+    REJECTED = "rejected"
+    APPROVED = "approved"  # published; in its notice period until notice_ends_on
+    FINAL = "final"  # notice period over without objection (stored by `flask finalise-pilots`)
+    WITHDRAWN = "withdrawn"  # approval withdrawn during the notice period
+
+
+# A cooperation has at most one pilot in these states; after a rejection or a
+# withdrawal the school may try again with a new plan.
+OPEN_PILOT_STATES = ("draft", "submitted", "returned", "approved", "final")
+
+
+class PilotPartnership(db.Model):
+    __tablename__ = "pilot_partnership"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('draft', 'submitted', 'returned', 'rejected', 'approved', 'final', 'withdrawn')",
+            name="status_known",
+        ),
+        CheckConstraint(
+            "notice_ends_on IS NULL OR notice_starts_on IS NULL OR notice_ends_on >= notice_starts_on",
+            name="notice_ordered",
+        ),
+        # One open pilot per cooperation, also when two staff submit at the same moment.
+        Index(
+            "uq_pilot_partnership_open", "cooperation_id", unique=True,
+            sqlite_where=text("status IN ('draft', 'submitted', 'returned', 'approved', 'final')"),
+            postgresql_where=text("status IN ('draft', 'submitted', 'returned', 'approved', 'final')"),
+        ),
+        Index("ix_pilot_partnership_status_notice", "status", "notice_ends_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cooperation_id: Mapped[int] = mapped_column(ForeignKey("cooperation.id"), index=True)
+    # Copied from the cooperation: who may act, and which organisations the audit log concerns.
+    school_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default=PilotStatus.DRAFT.value, index=True)
+    # The plan (试点方案).
+    goals: Mapped[str] = mapped_column(Text, default="")
+    content: Mapped[str] = mapped_column(Text, default="")
+    resources: Mapped[str] = mapped_column(Text, default="")
+    timeline: Mapped[str] = mapped_column(Text, default="")
+    # The last decision's reason (rejection, withdrawal) or note (returned for changes).
+    decision_note: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The notice period (公示期), district calendar days, both inclusive.
+    notice_starts_on: Mapped[date | None] = mapped_column(Date)
+    notice_ends_on: Mapped[date | None] = mapped_column(Date)
+    finalised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    is_demo: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    cooperation: Mapped[Cooperation] = relationship()
+    school: Mapped[School] = relationship(foreign_keys=[school_id])
+    enterprise: Mapped[Enterprise] = relationship(foreign_keys=[enterprise_id])
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (PilotStatus.DRAFT.value, PilotStatus.RETURNED.value)
+
+    def public_state(self, today: date) -> str | None:
+        """'notice' (公示中), 'final' (已确认) or None (not public), from the dates.
+
+        An approved pilot whose notice period is over is final even before
+        `flask finalise-pilots` has stored it.
+        """
+        if self.status == PilotStatus.FINAL.value:
+            return "final"
+        if self.status != PilotStatus.APPROVED.value or self.notice_ends_on is None:
+            return None
+        return "notice" if today <= self.notice_ends_on else "final"
+
+    def __repr__(self) -> str:
+        return f"<PilotPartnership {self.id} cooperation={self.cooperation_id} {self.status}>"
+
+
+class PilotEnterpriseStatus(str, enum.Enum):
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    REVOKED = "revoked"
+
+
+OPEN_APPLICATION_STATES = ("submitted", "approved")
+
+
+class PilotEnterpriseApplication(db.Model):
+    __tablename__ = "pilot_enterprise_application"
+    __table_args__ = (
+        CheckConstraint("status IN ('submitted', 'approved', 'rejected', 'revoked')", name="status_known"),
+        # One open application (waiting or approved) per enterprise.
+        Index(
+            "uq_pilot_enterprise_open", "enterprise_id", unique=True,
+            sqlite_where=text("status IN ('submitted', 'approved')"),
+            postgresql_where=text("status IN ('submitted', 'approved')"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default=PilotEnterpriseStatus.SUBMITTED.value, index=True)
+    statement: Mapped[str] = mapped_column(Text, default="")  # the enterprise's own account of its cooperation
+    # Figures computed from the records at submission (see services.pilots.evidence_figures).
+    figures: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    is_demo: Mapped[bool] = mapped_column(default=False)
+
+    enterprise: Mapped[Enterprise] = relationship(foreign_keys=[enterprise_id])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_APPLICATION_STATES
+
+    def __repr__(self) -> str:
+        return f"<PilotEnterpriseApplication {self.id} enterprise={self.enterprise_id} {self.status}>"

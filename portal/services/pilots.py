@@ -1,0 +1,604 @@
+"""Pilot partnerships (校企一体化合作办学试点) and pilot enterprises (产教融合型试点企业).
+
+Two explicit state machines (section 7 of the district's plan):
+
+    pilot partnership:  draft → submitted → approved → (notice period) → final
+                                          ↘ rejected
+                                          ↘ returned → submitted (resubmitted)
+                        approved —(objection during the notice period)→ withdrawn
+
+    pilot enterprise:   submitted → approved → revoked
+                                  ↘ rejected
+
+Only the cooperation's school drafts and submits a pilot; only administrators
+decide. A foreign id is NotFound; an illegal step raises ServiceError before
+anything changes. Every change writes one audit entry and notifies the
+organisation(s) concerned. Services flush, never commit.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from portal.extensions import db
+from portal.models import (
+    Cooperation,
+    CooperationKind,
+    CooperationStatus,
+    Organisation,
+    PilotEnterpriseApplication,
+    PilotEnterpriseStatus,
+    PilotPartnership,
+    PilotStatus,
+    Posting,
+    PostingKind,
+    PublicationStatus,
+    Role,
+    User,
+)
+from portal.models.base import utcnow
+from portal.models.pilots import OPEN_APPLICATION_STATES, OPEN_PILOT_STATES
+from portal.services import audit, notifications
+from portal.services.errors import Conflict, NotFound, ServiceError
+from portal.services.postings import district_today
+
+# The notice period (公示期) of an approved pilot, in calendar days including the first.
+NOTICE_PERIOD_DAYS = 7
+PLAN_FIELD_MAX = 4000
+STATEMENT_MAX = 4000
+REASON_MAX = 500
+
+
+class NotAllowed(ServiceError):
+    """The actor's role may not take this step at all (e.g. a school deciding its own pilot)."""
+
+    status_code = 403
+
+
+def _require_admin(actor: User) -> None:
+    if not actor.is_admin:
+        raise NotAllowed(_l("Only administrators decide on pilots."))
+
+
+def _reason(reason: str | None, *, label=None) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(label or _l("Please give a reason."), field="reason")
+    if len(reason) > REASON_MAX:
+        raise ServiceError(_l("The reason is too long (at most %(n)d characters).", n=REASON_MAX), field="reason")
+    return reason
+
+
+# --- pilot partnerships: the school's side ------------------------------------------
+
+@dataclass(frozen=True)
+class PilotPlan:
+    """The plan a school submits with its cooperation (试点方案)."""
+
+    goals: str = ""
+    content: str = ""
+    resources: str = ""
+    timeline: str = ""
+
+
+PLAN_LABELS: dict[str, Any] = {
+    "goals": _l("Goals"),
+    "content": _l("Content of the cooperation"),
+    "resources": _l("Resources each partner commits"),
+    "timeline": _l("Timeline"),
+}
+
+
+def _clean_plan(plan: PilotPlan, *, complete: bool) -> dict[str, str]:
+    values = {}
+    for key, label in PLAN_LABELS.items():
+        text = (getattr(plan, key) or "").strip()
+        if len(text) > PLAN_FIELD_MAX:
+            raise ServiceError(
+                _l("%(field)s is too long (at most %(n)d characters).", field=label, n=PLAN_FIELD_MAX), field=key
+            )
+        if complete and not text:
+            raise ServiceError(_l("%(field)s is required.", field=label), field=key)
+        values[key] = text
+    return values
+
+
+def _school_staff(actor: User) -> int:
+    if actor.role != Role.SCHOOL_STAFF.value or actor.organisation_id is None:
+        raise NotAllowed(_l("Only the cooperation's school can submit it as a pilot."))
+    return actor.organisation_id
+
+
+def cooperations_of_school(staff: User) -> list[Cooperation]:
+    school_id = _school_staff(staff)
+    return list(
+        db.session.scalars(
+            select(Cooperation)
+            .options(joinedload(Cooperation.enterprise))
+            .where(Cooperation.school_id == school_id)
+            .order_by(Cooperation.agreed_at.desc(), Cooperation.id.desc())
+        )
+    )
+
+
+def pilots_of_school(staff: User) -> list[PilotPartnership]:
+    school_id = _school_staff(staff)
+    return list(
+        db.session.scalars(
+            select(PilotPartnership)
+            .where(PilotPartnership.school_id == school_id)
+            .order_by(PilotPartnership.updated_at.desc(), PilotPartnership.id.desc())
+        )
+    )
+
+
+def get_own_cooperation(staff: User, cooperation_id: int) -> Cooperation:
+    school_id = _school_staff(staff)
+    cooperation = db.session.get(Cooperation, cooperation_id)
+    # The enterprise partner sees the cooperation but does not submit it: to it, too, the id is unknown here.
+    if cooperation is None or cooperation.school_id != school_id:
+        raise NotFound(_l("Cooperation not found."))
+    return cooperation
+
+
+def open_pilot_of(cooperation_id: int) -> PilotPartnership | None:
+    return db.session.scalar(
+        select(PilotPartnership).where(
+            PilotPartnership.cooperation_id == cooperation_id, PilotPartnership.status.in_(OPEN_PILOT_STATES)
+        )
+    )
+
+
+def get_own_pilot(staff: User, pilot_id: int) -> PilotPartnership:
+    school_id = _school_staff(staff)
+    pilot = db.session.get(PilotPartnership, pilot_id)
+    if pilot is None or pilot.school_id != school_id:
+        raise NotFound(_l("Pilot not found."))
+    return pilot
+
+
+def create_pilot(staff: User, cooperation_id: int, plan: PilotPlan) -> PilotPartnership:
+    """A draft pilot application for one of the school's active cooperations."""
+    cooperation = get_own_cooperation(staff, cooperation_id)
+    if not staff.is_member_active or not (staff.organisation and staff.organisation.is_verified):
+        raise ServiceError(_l("Only confirmed staff of a verified school can apply for pilot status."))
+    if cooperation.status != CooperationStatus.ACTIVE.value:
+        raise ServiceError(_l("Only an active cooperation can become a pilot."))
+    if open_pilot_of(cooperation.id) is not None:
+        raise Conflict(_l("This cooperation already has a pilot application."))
+    pilot = PilotPartnership(
+        cooperation_id=cooperation.id,
+        school_id=cooperation.school_id,
+        enterprise_id=cooperation.enterprise_id,
+        status=PilotStatus.DRAFT.value,
+        created_by_id=staff.id,
+        **_clean_plan(plan, complete=False),
+    )
+    db.session.add(pilot)
+    db.session.flush()
+    audit.record(staff, pilot, "create", None, pilot.status)
+    return pilot
+
+
+def update_plan(staff: User, pilot_id: int, plan: PilotPlan) -> PilotPartnership:
+    pilot = get_own_pilot(staff, pilot_id)
+    if not pilot.is_editable:
+        raise ServiceError(_l("Only a draft or a pilot returned for changes can be edited."))
+    for key, value in _clean_plan(plan, complete=False).items():
+        setattr(pilot, key, value)
+    db.session.flush()
+    return pilot
+
+
+def submit_pilot(staff: User, pilot_id: int) -> PilotPartnership:
+    """draft → submitted, or returned → submitted (a resubmission)."""
+    pilot = get_own_pilot(staff, pilot_id)
+    if not pilot.is_editable:
+        raise ServiceError(_l("Only a draft or a pilot returned for changes can be submitted."))
+    if pilot.cooperation.status != CooperationStatus.ACTIVE.value:
+        raise ServiceError(_l("Only an active cooperation can become a pilot."))
+    _clean_plan(
+        PilotPlan(pilot.goals, pilot.content, pilot.resources, pilot.timeline), complete=True
+    )
+    from_state = pilot.status
+    pilot.status = PilotStatus.SUBMITTED.value
+    pilot.submitted_at = utcnow()
+    pilot.submitted_by_id = staff.id
+    db.session.flush()
+    action = "resubmit" if from_state == PilotStatus.RETURNED.value else "submit"
+    audit.record(staff, pilot, action, from_state, pilot.status)
+    return pilot
+
+
+# --- pilot partnerships: the administrators' side -----------------------------------
+
+def get_pilot(admin: User, pilot_id: int) -> PilotPartnership:
+    _require_admin(admin)
+    pilot = db.session.get(PilotPartnership, pilot_id)
+    if pilot is None:
+        raise NotFound(_l("Pilot not found."))
+    return pilot
+
+
+def pilots_for_review(admin: User, status: str = PilotStatus.SUBMITTED.value) -> list[PilotPartnership]:
+    _require_admin(admin)
+    query = select(PilotPartnership).options(
+        joinedload(PilotPartnership.cooperation), joinedload(PilotPartnership.school),
+        joinedload(PilotPartnership.enterprise),
+    )
+    if status in [s.value for s in PilotStatus]:
+        query = query.where(PilotPartnership.status == status)
+    else:  # every pilot an administrator has something to see in: drafts are the school's own business
+        query = query.where(PilotPartnership.status != PilotStatus.DRAFT.value)
+    return list(
+        db.session.scalars(
+            query.order_by(PilotPartnership.submitted_at.desc().nulls_last(), PilotPartnership.id.desc())
+        ).unique()
+    )
+
+
+def _pilot_link(pilot: PilotPartnership) -> str:
+    return notifications.link_to("school.pilot_detail", pilot_id=pilot.id)
+
+
+def _decide(admin: User, pilot_id: int) -> PilotPartnership:
+    pilot = get_pilot(admin, pilot_id)
+    if pilot.status != PilotStatus.SUBMITTED.value:
+        raise ServiceError(_l("Only a submitted pilot can be decided; this one is not waiting for a decision."))
+    return pilot
+
+
+def approve_pilot(admin: User, pilot_id: int, *, today: date | None = None) -> PilotPartnership:
+    """submitted → approved; the notice period starts today (district calendar)."""
+    pilot = _decide(admin, pilot_id)
+    today = today or district_today()
+    pilot.status = PilotStatus.APPROVED.value
+    pilot.decided_at = utcnow()
+    pilot.decided_by_id = admin.id
+    pilot.decision_note = None
+    pilot.notice_starts_on = today
+    pilot.notice_ends_on = today + timedelta(days=NOTICE_PERIOD_DAYS - 1)
+    db.session.flush()
+    audit.record(admin, pilot, "approve", PilotStatus.SUBMITTED.value, pilot.status)
+    public_link = notifications.link_to("public.pilot_detail", pilot_id=pilot.id)
+    for org, link in ((pilot.school, _pilot_link(pilot)), (pilot.enterprise, public_link)):
+        notifications.notify_organisation(
+            org, "pilot_approved", link,
+            cooperation=pilot.cooperation.title, notice_ends_on=pilot.notice_ends_on.isoformat(),
+        )
+    return pilot
+
+
+def reject_pilot(admin: User, pilot_id: int, reason: str) -> PilotPartnership:
+    reason = _reason(reason)
+    pilot = _decide(admin, pilot_id)
+    pilot.status = PilotStatus.REJECTED.value
+    pilot.decided_at = utcnow()
+    pilot.decided_by_id = admin.id
+    pilot.decision_note = reason
+    db.session.flush()
+    audit.record(admin, pilot, "reject", PilotStatus.SUBMITTED.value, pilot.status, reason)
+    notifications.notify_organisation(
+        pilot.school, "pilot_rejected", _pilot_link(pilot), cooperation=pilot.cooperation.title, reason=reason
+    )
+    return pilot
+
+
+def return_pilot(admin: User, pilot_id: int, note: str) -> PilotPartnership:
+    """submitted → returned: the school changes the plan and submits again."""
+    note = _reason(note, label=_l("Please say what should change."))
+    pilot = _decide(admin, pilot_id)
+    pilot.status = PilotStatus.RETURNED.value
+    pilot.decided_at = utcnow()
+    pilot.decided_by_id = admin.id
+    pilot.decision_note = note
+    db.session.flush()
+    audit.record(admin, pilot, "return", PilotStatus.SUBMITTED.value, pilot.status, note)
+    notifications.notify_organisation(
+        pilot.school, "pilot_returned", _pilot_link(pilot), cooperation=pilot.cooperation.title, reason=note
+    )
+    return pilot
+
+
+def withdraw_approval(admin: User, pilot_id: int, reason: str, *, today: date | None = None) -> PilotPartnership:
+    """approved → withdrawn, only while the notice period runs (an objection arrived)."""
+    reason = _reason(reason)
+    pilot = get_pilot(admin, pilot_id)
+    if pilot.public_state(today or district_today()) != "notice":
+        raise ServiceError(_l("An approval can only be withdrawn during its notice period."))
+    pilot.status = PilotStatus.WITHDRAWN.value
+    pilot.decided_at = utcnow()
+    pilot.decided_by_id = admin.id
+    pilot.decision_note = reason
+    db.session.flush()
+    audit.record(admin, pilot, "withdraw", PilotStatus.APPROVED.value, pilot.status, reason)
+    for org, link in ((pilot.school, _pilot_link(pilot)), (pilot.enterprise, notifications.link_to("enterprise.home"))):
+        notifications.notify_organisation(
+            org, "pilot_withdrawn", link, cooperation=pilot.cooperation.title, reason=reason
+        )
+    return pilot
+
+
+def finalise_due(*, today: date | None = None) -> int:
+    """Store `final` for every approved pilot whose notice period has ended (`flask finalise-pilots`).
+
+    The public pages already compute this from the dates; storing it makes the
+    audit log say when. Safe to run twice.
+    """
+    today = today or district_today()
+    due = list(
+        db.session.scalars(
+            select(PilotPartnership)
+            .where(PilotPartnership.status == PilotStatus.APPROVED.value, PilotPartnership.notice_ends_on < today)
+            .order_by(PilotPartnership.id)
+        )
+    )
+    for pilot in due:
+        pilot.status = PilotStatus.FINAL.value
+        pilot.finalised_at = utcnow()
+        db.session.flush()
+        audit.record(None, pilot, "finalise", PilotStatus.APPROVED.value, pilot.status)
+    return len(due)
+
+
+# --- public --------------------------------------------------------------------------
+
+def public_pilots() -> list[PilotPartnership]:
+    """Approved pilots (in their notice period or final), newest approval first."""
+    return list(
+        db.session.scalars(
+            select(PilotPartnership)
+            .options(
+                joinedload(PilotPartnership.cooperation), joinedload(PilotPartnership.school),
+                joinedload(PilotPartnership.enterprise),
+            )
+            .where(PilotPartnership.status.in_((PilotStatus.APPROVED.value, PilotStatus.FINAL.value)))
+            .order_by(PilotPartnership.notice_starts_on.desc(), PilotPartnership.id.desc())
+        ).unique()
+    )
+
+
+def get_public_pilot(pilot_id: int) -> PilotPartnership:
+    pilot = db.session.get(PilotPartnership, pilot_id)
+    if pilot is None or pilot.status not in (PilotStatus.APPROVED.value, PilotStatus.FINAL.value):
+        raise NotFound(_l("Pilot not found."))
+    return pilot
+
+
+def public_pilot_enterprises() -> list[PilotEnterpriseApplication]:
+    return list(
+        db.session.scalars(
+            select(PilotEnterpriseApplication)
+            .options(joinedload(PilotEnterpriseApplication.enterprise))
+            .where(PilotEnterpriseApplication.status == PilotEnterpriseStatus.APPROVED.value)
+            .order_by(PilotEnterpriseApplication.decided_at.desc(), PilotEnterpriseApplication.id.desc())
+        )
+    )
+
+
+# --- pilot enterprises ------------------------------------------------------------------
+
+FIGURE_LABELS: dict[str, Any] = {
+    "active_cooperations": _l("Active cooperations with schools"),
+    "order_classes": _l("Order classes / named classes"),
+    "order_class_seats": _l("Seats in order classes"),
+    "apprenticeships": _l("Modern apprenticeship programmes"),
+    "apprentice_places": _l("Apprentice places"),
+    "internships": _l("Internship placements"),
+    "part_time_teachers": _l("Part-time teachers offered to schools"),
+    "staff_training": _l("Staff training cooperations"),
+    "training_bases": _l("Shared training bases"),
+    "schools": _l("Partner schools"),
+}
+
+
+def evidence_figures(enterprise_id: int) -> dict[str, int]:
+    """What the records show about an enterprise's cooperation, right now.
+
+    Cooperations count by kind (active ones); places and part-time teachers add
+    the cooperations' seats and the headcounts of the enterprise's published or
+    closed postings of that kind (drafts and taken-down postings do not count).
+    """
+    by_kind = dict(
+        db.session.execute(
+            select(Cooperation.kind, func.count())
+            .where(Cooperation.enterprise_id == enterprise_id, Cooperation.status == CooperationStatus.ACTIVE.value)
+            .group_by(Cooperation.kind)
+        ).tuples().all()
+    )
+    seats = dict(
+        db.session.execute(
+            select(Cooperation.kind, func.coalesce(func.sum(Cooperation.seats), 0))
+            .where(Cooperation.enterprise_id == enterprise_id, Cooperation.status == CooperationStatus.ACTIVE.value)
+            .group_by(Cooperation.kind)
+        ).tuples().all()
+    )
+    offered = dict(
+        db.session.execute(
+            select(Posting.kind, func.coalesce(func.sum(Posting.headcount), 0))
+            .where(
+                Posting.enterprise_id == enterprise_id,
+                Posting.status.in_((PublicationStatus.PUBLISHED.value, PublicationStatus.CLOSED.value)),
+                Posting.taken_down_at.is_(None),
+            )
+            .group_by(Posting.kind)
+        ).tuples().all()
+    )
+    schools = db.session.scalar(
+        select(func.count(func.distinct(Cooperation.school_id))).where(
+            Cooperation.enterprise_id == enterprise_id, Cooperation.status == CooperationStatus.ACTIVE.value
+        )
+    ) or 0
+    kind = CooperationKind
+    return {
+        "active_cooperations": int(sum(by_kind.values())),
+        "order_classes": int(by_kind.get(kind.ORDER_CLASS.value, 0)),
+        "order_class_seats": int(seats.get(kind.ORDER_CLASS.value, 0)),
+        "apprenticeships": int(by_kind.get(kind.APPRENTICESHIP.value, 0)),
+        "apprentice_places": int(seats.get(kind.APPRENTICESHIP.value, 0))
+        + int(offered.get(PostingKind.APPRENTICESHIP.value, 0)),
+        "internships": int(by_kind.get(kind.INTERNSHIP.value, 0)),
+        "part_time_teachers": int(seats.get(kind.TEACHER_EXCHANGE.value, 0))
+        + int(offered.get(PostingKind.PART_TIME_TEACHER.value, 0)),
+        "staff_training": int(by_kind.get(kind.STAFF_TRAINING.value, 0)),
+        "training_bases": int(by_kind.get(kind.TRAINING_BASE.value, 0)),
+        "schools": int(schools),
+    }
+
+
+def _hr(actor: User) -> Organisation:
+    if actor.role != Role.ENTERPRISE_HR.value or actor.organisation is None:
+        raise NotAllowed(_l("Only an enterprise can apply to become a pilot enterprise."))
+    return actor.organisation
+
+
+def applications_of_enterprise(hr: User) -> list[PilotEnterpriseApplication]:
+    org = _hr(hr)
+    return list(
+        db.session.scalars(
+            select(PilotEnterpriseApplication)
+            .where(PilotEnterpriseApplication.enterprise_id == org.id)
+            .order_by(PilotEnterpriseApplication.submitted_at.desc(), PilotEnterpriseApplication.id.desc())
+        )
+    )
+
+
+def open_application_of(enterprise_id: int) -> PilotEnterpriseApplication | None:
+    return db.session.scalar(
+        select(PilotEnterpriseApplication).where(
+            PilotEnterpriseApplication.enterprise_id == enterprise_id,
+            PilotEnterpriseApplication.status.in_(OPEN_APPLICATION_STATES),
+        )
+    )
+
+
+def apply_as_pilot_enterprise(hr: User, statement: str) -> PilotEnterpriseApplication:
+    """A new application; the figures are computed from the records now and kept with it."""
+    org = _hr(hr)
+    if not hr.is_member_active or not org.is_verified:
+        raise ServiceError(_l("Only confirmed staff of a verified enterprise can apply."))
+    statement = (statement or "").strip()
+    if not statement:
+        raise ServiceError(_l("Please describe your cooperation with schools."), field="statement")
+    if len(statement) > STATEMENT_MAX:
+        raise ServiceError(
+            _l("The statement is too long (at most %(n)d characters).", n=STATEMENT_MAX), field="statement"
+        )
+    existing = open_application_of(org.id)
+    if existing is not None:
+        raise Conflict(
+            _l("Your enterprise is already a pilot enterprise.")
+            if existing.status == PilotEnterpriseStatus.APPROVED.value
+            else _l("Your enterprise already has an application waiting for a decision.")
+        )
+    application = PilotEnterpriseApplication(
+        enterprise_id=org.id,
+        status=PilotEnterpriseStatus.SUBMITTED.value,
+        statement=statement,
+        figures=evidence_figures(org.id),
+        submitted_by_id=hr.id,
+        submitted_at=utcnow(),
+    )
+    db.session.add(application)
+    db.session.flush()
+    audit.record(hr, application, "submit", None, application.status)
+    return application
+
+
+def get_application(admin: User, application_id: int) -> PilotEnterpriseApplication:
+    _require_admin(admin)
+    application = db.session.get(PilotEnterpriseApplication, application_id)
+    if application is None:
+        raise NotFound(_l("Application not found."))
+    return application
+
+
+def applications_for_review(
+    admin: User, status: str = PilotEnterpriseStatus.SUBMITTED.value
+) -> list[PilotEnterpriseApplication]:
+    _require_admin(admin)
+    query = select(PilotEnterpriseApplication).options(joinedload(PilotEnterpriseApplication.enterprise))
+    if status in [s.value for s in PilotEnterpriseStatus]:
+        query = query.where(PilotEnterpriseApplication.status == status)
+    return list(
+        db.session.scalars(
+            query.order_by(PilotEnterpriseApplication.submitted_at.desc(), PilotEnterpriseApplication.id.desc())
+        )
+    )
+
+
+def _enterprise_link() -> str:
+    return notifications.link_to("enterprise.pilot_status")
+
+
+def approve_enterprise(admin: User, application_id: int) -> PilotEnterpriseApplication:
+    application = get_application(admin, application_id)
+    if application.status != PilotEnterpriseStatus.SUBMITTED.value:
+        raise ServiceError(_l("Only a submitted application can be decided; this one is not waiting for a decision."))
+    application.status = PilotEnterpriseStatus.APPROVED.value
+    application.decided_at = utcnow()
+    application.decided_by_id = admin.id
+    application.decision_reason = None
+    db.session.flush()
+    audit.record(admin, application, "approve", PilotEnterpriseStatus.SUBMITTED.value, application.status)
+    notifications.notify_organisation(
+        application.enterprise, "pilot_enterprise_approved", _enterprise_link(),
+        organisation=application.enterprise.name,
+    )
+    return application
+
+
+def reject_enterprise(admin: User, application_id: int, reason: str) -> PilotEnterpriseApplication:
+    reason = _reason(reason)
+    application = get_application(admin, application_id)
+    if application.status != PilotEnterpriseStatus.SUBMITTED.value:
+        raise ServiceError(_l("Only a submitted application can be decided; this one is not waiting for a decision."))
+    application.status = PilotEnterpriseStatus.REJECTED.value
+    application.decided_at = utcnow()
+    application.decided_by_id = admin.id
+    application.decision_reason = reason
+    db.session.flush()
+    audit.record(admin, application, "reject", PilotEnterpriseStatus.SUBMITTED.value, application.status, reason)
+    notifications.notify_organisation(
+        application.enterprise, "pilot_enterprise_rejected", _enterprise_link(),
+        organisation=application.enterprise.name, reason=reason,
+    )
+    return application
+
+
+def revoke_enterprise(admin: User, application_id: int, reason: str) -> PilotEnterpriseApplication:
+    reason = _reason(reason)
+    application = get_application(admin, application_id)
+    if application.status != PilotEnterpriseStatus.APPROVED.value:
+        raise ServiceError(_l("Only an approved pilot enterprise can be revoked."))
+    application.status = PilotEnterpriseStatus.REVOKED.value
+    application.revoked_at = utcnow()
+    application.decided_by_id = admin.id
+    application.decision_reason = reason
+    db.session.flush()
+    audit.record(admin, application, "revoke", PilotEnterpriseStatus.APPROVED.value, application.status, reason)
+    notifications.notify_organisation(
+        application.enterprise, "pilot_enterprise_revoked", _enterprise_link(),
+        organisation=application.enterprise.name, reason=reason,
+    )
+    return application
+
+
+# --- counts for the administrators' home ------------------------------------------------
+
+def waiting_counts() -> dict[str, int]:
+    return {
+        "pilots": db.session.scalar(
+            select(func.count()).select_from(PilotPartnership)
+            .where(PilotPartnership.status == PilotStatus.SUBMITTED.value)
+        ) or 0,
+        "pilot_enterprises": db.session.scalar(
+            select(func.count()).select_from(PilotEnterpriseApplication)
+            .where(PilotEnterpriseApplication.status == PilotEnterpriseStatus.SUBMITTED.value)
+        ) or 0,
+    }

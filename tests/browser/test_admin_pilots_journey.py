@@ -1,0 +1,75 @@
+"""An administrator approves a pilot partnership a school submitted and a pilot enterprise an HR applied for;
+both then appear on the public /pilots page."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import log_in
+from tests.conftest import DEMO_PASSWORD
+
+pytestmark = pytest.mark.browser
+
+COOPERATION = "汇金精密制造现代学徒制班"  # a demo cooperation of 莱芜职业中专 without a pilot yet
+
+
+def test_admin_approves_a_pilot_partnership_and_a_pilot_enterprise(page, live_server):
+    # The school submits its cooperation with a plan.
+    log_in(page, "school@xiaoqi-demo.cn", DEMO_PASSWORD)
+    expect(page).to_have_url(re.compile(r"/school/$"))
+    page.click("nav a[href='/school/pilots']")
+    row = page.locator("[data-testid=school-cooperations] tr", has_text=COOPERATION)
+    row.get_by_test_id("apply-pilot").click()
+    page.fill("#goals", "三年培养数控加工学徒60名，双证书获取率100%")
+    page.fill("#content", "企业师傅带徒，工学交替，共同考核")
+    page.fill("#resources", "学校：数控实训中心；企业：带徒师傅6名、学徒岗位20个")
+    page.fill("#timeline", "第一学期招收学徒；第二学年轮岗；第三学年定岗")
+    page.get_by_test_id("submit-pilot").click()
+    expect(page).to_have_url(re.compile(r"/school/pilots/\d+$"))
+    expect(page.locator("h1 [data-testid=pilot-state]")).to_have_attribute("data-state", "submitted")
+    page.get_by_test_id("logout").click()
+
+    # 山东重工's HR applies to become a pilot enterprise; the figures come from the records.
+    log_in(page, "hr@xiaoqi-demo.cn", DEMO_PASSWORD)
+    expect(page).to_have_url(re.compile(r"/enterprise/$"))
+    page.click("nav a[href='/enterprise/pilot']")
+    expect(page.locator("[data-figure=active_cooperations]").first).not_to_have_text("0")
+    page.fill("#statement", "与莱芜职业中专共建智能制造冠名班，技师到校兼职授课，接收教师企业实践。")
+    page.get_by_test_id("apply-pilot-enterprise").click()
+    expect(page.locator(".flash-success")).to_be_visible()
+    expect(page.get_by_test_id("application-state")).to_have_attribute("data-state", "submitted")
+    page.get_by_test_id("logout").click()
+
+    # The administrator sees both waiting and approves them.
+    log_in(page, "admin@xiaoqi-demo.cn", DEMO_PASSWORD)
+    expect(page).to_have_url(re.compile(r"/admin/$"))
+    expect(page.get_by_test_id("pilots-waiting")).to_have_text("1")
+    expect(page.get_by_test_id("pilot-enterprises-waiting")).to_have_text("1")
+    page.get_by_test_id("pilots-waiting").click()
+    page.locator("[data-testid=pilot-queue] a", has_text=COOPERATION).click()
+    expect(page.get_by_test_id("pilot-plan")).to_contain_text("双证书获取率100%")
+    page.locator("[data-testid=pilot-decision] form[action$='/approve'] button").click()
+    expect(page.locator(".flash-success")).to_be_visible()
+    expect(page.locator("h1 [data-testid=pilot-state]")).to_have_attribute("data-state", "notice")
+    expect(page.get_by_test_id("notice-dates")).to_be_visible()
+
+    page.click("nav a[href='/admin/pilot-enterprises']")
+    page.locator("[data-testid=application-queue] a", has_text="山东重工").click()
+    expect(page.get_by_test_id("evidence-figures").first).to_be_visible()
+    page.locator("[data-testid=application-decision] form[action$='/approve'] button").click()
+    expect(page.locator(".flash-success")).to_be_visible()
+    expect(page.locator("h1 [data-testid=application-state]")).to_have_attribute("data-state", "approved")
+
+    # Both are public, with the pilot's notice period.
+    page.click("nav a[href='/pilots']")
+    pilots = page.get_by_test_id("public-pilots")
+    row = pilots.locator("tr", has_text=COOPERATION)
+    expect(row.get_by_test_id("pilot-state")).to_have_attribute("data-state", "notice")
+    expect(pilots.locator("tr", has_text="山东重工智能制造冠名班")).to_have_count(1)  # the demo pilot
+    enterprises = page.get_by_test_id("public-pilot-enterprises")
+    expect(enterprises).to_contain_text("山东重工")
+    expect(enterprises).to_contain_text("山东汇金股份有限公司")
+    row.locator("a").first.click()
+    expect(page.get_by_test_id("pilot-plan")).to_contain_text("企业师傅带徒")
