@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as babel_gettext
 from sqlalchemy import func, select
@@ -88,8 +89,9 @@ def refused(call, proposal_id: int, error=ServiceError, match: str | None = None
         call()
     db.session.rollback()
     assert snapshot(proposal_id) == before
-    if match:
-        assert match in str(info.value.message)
+    if match:  # the English message (the UI shows it translated)
+        with current_app.test_request_context(), force_locale("en"):
+            assert match in str(info.value.message)
     return info.value
 
 
