@@ -85,6 +85,8 @@ def test_take_down_hides_the_posting_tells_the_owner_and_is_audited(app, build):
     login(owner, hr.email)
     page = owner.get("/auth/notifications").get_data(as_text=True)
     assert "收取学生押金，违反规定" in page
+    page = owner.get("/enterprise/postings").get_data(as_text=True)
+    assert 'data-testid="taken-down"' in page and "收取学生押金，违反规定" in page
     # The owner cannot bring it back.
     assert owner.post(f"/enterprise/postings/{posting.id}/edit", data={"title": "改"}).status_code in (400, 404)
     db.session.expire_all()
