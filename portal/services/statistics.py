@@ -42,6 +42,10 @@ from portal.models import (
     Organisation,
     OrgKind,
     OrgStatus,
+    PilotEnterpriseApplication,
+    PilotEnterpriseStatus,
+    PilotPartnership,
+    PilotStatus,
     Posting,
     Program,
     ProgrammeStatus,
@@ -53,7 +57,7 @@ from portal.models import (
 from portal.models.base import utcnow
 from portal.models.cooperation import COOPERATION_KIND_LABELS
 from portal.models.statistics import DistrictInput, StatisticSnapshot
-from portal.services import audit, exchanges
+from portal.services import audit, exchanges, pilots
 from portal.services.errors import ServiceError
 from portal.services.exchanges import COUNTED_STATUSES as COUNTED_EXCHANGE_STATUSES
 from portal.services.postings import district_today
@@ -255,23 +259,34 @@ def named_class_seats(ctx: Context) -> Figure:
 
 def pilot_enterprises(ctx: Context) -> Figure:
     count = db.session.scalar(
-        select(func.count(distinct(Cooperation.enterprise_id))).where(
-            Cooperation.status == CooperationStatus.ACTIVE.value
+        select(func.count(distinct(PilotEnterpriseApplication.enterprise_id)))
+        .join(Organisation, Organisation.id == PilotEnterpriseApplication.enterprise_id)
+        .where(
+            PilotEnterpriseApplication.status == PilotEnterpriseStatus.APPROVED.value,
+            Organisation.status == OrgStatus.VERIFIED.value,
         )
     ) or 0
     return Figure(
-        "pilot_enterprises", _l("Industry–education integration pilot enterprises"), None, None, COUNT,
-        _l("Pilot-enterprise approvals are not recorded yet, so no number is shown. For orientation: enterprises "
-           "with at least one active cooperation."),
-        detail=str(_l("%(n)s enterprises cooperate", n=count)),
+        "pilot_enterprises", _l("Industry–education integration pilot enterprises"), count, None, COUNT,
+        _l("Verified enterprises whose application as an industry–education integration pilot enterprise "
+           "(产教融合型试点企业) administrators approved and have not revoked. The plan names 山东汇金股份有限公司 "
+           "among them but sets no number."),
     )
 
 
 def pilot_partnerships(ctx: Context) -> Figure:
+    rows = db.session.execute(
+        select(PilotPartnership.status, PilotPartnership.notice_ends_on).where(
+            PilotPartnership.status.in_((PilotStatus.APPROVED.value, PilotStatus.FINAL.value))
+        )
+    ).all()
+    final = sum(1 for status, ends in rows if status == PilotStatus.FINAL.value or (ends and ends < ctx.today))
     return Figure(
-        "pilot_partnerships", _l("Integrated school–enterprise pilots"), None, None, COUNT,
-        _l("Pilot-partnership approvals are not recorded yet, so no number is shown. The plan names five "
-           "partnerships to build (section 7)."),
+        "pilot_partnerships", _l("Integrated school–enterprise pilots"), len(rows), None, COUNT,
+        _l("Cooperations administrators approved as integrated school–enterprise pilots (校企一体化合作办学试点), in "
+           "their notice period or final. The plan names five partnerships to build (section 7) but sets no "
+           "number."),
+        detail=str(_l("%(final)s final, %(notice)s in the notice period", final=final, notice=len(rows) - final)),
     )
 
 
@@ -808,9 +823,22 @@ def public_named_classes() -> list[dict]:
     ]
 
 
-def public_pilot_partnerships() -> list[dict]:
-    """Approved pilot partnerships; none are recorded until the pilot records exist."""
-    return []
+PILOT_STATE_LABELS = {"notice": _l("In the notice period (公示中)"), "final": _l("Confirmed")}
+
+
+def public_pilot_partnerships(today: date | None = None) -> list[dict]:
+    """Approved pilot partnerships, as the public pilot pages show them."""
+    today = today or district_today()
+    rows = []
+    for pilot in pilots.public_pilots():
+        state = pilot.public_state(today)
+        if state is None:
+            continue
+        rows.append({
+            "name": pilot.cooperation.title, "school": pilot.school.name, "enterprise": pilot.enterprise.name,
+            "state": str(PILOT_STATE_LABELS[state]), "approved_on": pilot.notice_starts_on,
+        })
+    return rows
 
 
 PUBLIC_TABLES = ("industries", "named_classes", "pilots")

@@ -464,3 +464,35 @@ def test_printable_report_in_both_languages(app, demo, lang, html_lang):
     assert " style=" not in html
     css = (DEMO_FILE.parents[2] / "static" / "css" / "app.css").read_text(encoding="utf-8")
     assert "@media print" in css and "app.css" in html
+
+
+# --- pilots ------------------------------------------------------------------------------
+
+def test_pilot_figures_and_public_pilots_follow_the_decisions(app, build, admin_client):
+    from portal.services import pilots
+
+    staff, hr = build.school(), build.enterprise()
+    admin = build.admin()
+    cooperation = _cooperation(staff.organisation_id, hr.organisation_id, "order_class", 40, title="智能制造一体化试点")
+    assert figure("pilot_partnerships").value == 0 and figure("pilot_enterprises").value == 0
+    plan = pilots.PilotPlan(goals="共建产线", content="工学交替", resources="设备", timeline="三年")
+    pilot = pilots.create_pilot(staff, cooperation.id, plan)
+    pilots.submit_pilot(staff, pilot.id)
+    application = pilots.apply_as_pilot_enterprise(hr, "与学校共建订单班和实训基地。")
+    db.session.commit()
+    assert figure("pilot_partnerships").value == 0 and figure("pilot_enterprises").value == 0  # waiting
+    assert "智能制造一体化试点" not in app.test_client().get("/stats").get_data(as_text=True)
+
+    pilots.approve_pilot(admin, pilot.id)
+    pilots.approve_enterprise(admin, application.id)
+    db.session.commit()
+    html = admin_client.get("/admin/dashboard").get_data(as_text=True)
+    assert shown(html, "pilot_partnerships") == "1" and shown(html, "pilot_enterprises") == "1"
+    public = app.test_client().get("/stats").get_data(as_text=True)
+    assert 'data-testid="stats-pilots"' in public and "智能制造一体化试点" in public
+    rows = list(csv.reader(io.StringIO(app.test_client().get("/stats/pilots.csv").data.decode("utf-8-sig"))))
+    assert rows[1][:3] == ["智能制造一体化试点", staff.organisation.name, hr.organisation.name]
+
+    pilots.revoke_enterprise(admin, application.id, "不再符合条件")
+    db.session.commit()
+    assert figure("pilot_enterprises").value == 0
