@@ -93,20 +93,18 @@ def load_demo_pilots(today: date | None = None) -> dict[str, int]:
     admin = accounts.find_user_by_email(ADMIN)
     staff = accounts.find_user_by_email(SCHOOL_STAFF)
     cooperation = _cooperation(today)
-    if admin is not None and staff is not None and cooperation is not None:
-        if pilots.open_pilot_of(cooperation.id) is None:
-            pilot = pilots.create_pilot(staff, cooperation.id, PLAN)
-            pilot.is_demo = True
-            pilots.submit_pilot(staff, pilot.id)
-            pilots.approve_pilot(admin, pilot.id, today=today)
-            created["pilot_partnerships"] += 1
+    if admin and staff and cooperation and pilots.open_pilot_of(cooperation.id) is None:
+        pilot = pilots.create_pilot(staff, cooperation.id, PLAN)
+        pilot.is_demo = True
+        pilots.submit_pilot(staff, pilot.id)
+        pilots.approve_pilot(admin, pilot.id, today=today)
+        created["pilot_partnerships"] += 1
     hr = accounts.find_user_by_email(PILOT_ENTERPRISE_HR)
-    if admin is not None and hr is not None and hr.organisation is not None:
-        if pilots.open_application_of(hr.organisation_id) is None:
-            application = pilots.apply_as_pilot_enterprise(hr, STATEMENT)
-            application.is_demo = True
-            pilots.approve_enterprise(admin, application.id)
-            created["pilot_enterprises"] += 1
+    if admin and hr and hr.organisation and pilots.open_application_of(hr.organisation_id) is None:
+        application = pilots.apply_as_pilot_enterprise(hr, STATEMENT)
+        application.is_demo = True
+        pilots.approve_enterprise(admin, application.id)
+        created["pilot_enterprises"] += 1
     db.session.flush()
     return created
 

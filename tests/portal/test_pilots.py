@@ -85,7 +85,7 @@ def kinds_of(user) -> list[str]:
 # --- pilot partnerships: the school's side ----------------------------------------------
 
 def test_school_drafts_and_submits_through_its_pages(app, world):
-    school, hr, admin, coop = world
+    school, _hr, _admin, coop = world
     client = client_for(app, school)
     page = client.get("/school/pilots").get_data(as_text=True)
     assert "山东重工智能制造冠名班" in page and f"/school/pilots/new/{coop.id}" in page
@@ -109,14 +109,14 @@ def test_school_drafts_and_submits_through_its_pages(app, world):
 
 
 def test_save_and_submit_in_one_step(app, world):
-    school, hr, admin, coop = world
+    school, _hr, _admin, coop = world
     client = client_for(app, school)
     assert client.post(f"/school/pilots/new/{coop.id}", data={**PLAN, "submit": "1"}).status_code == 302
     assert db.session.scalar(select(PilotPartnership.status)) == "submitted"
 
 
 def test_incomplete_plan_saves_as_draft_but_does_not_submit(app, world):
-    school, hr, admin, coop = world
+    school, _hr, _admin, coop = world
     client = client_for(app, school)
     response = client.post(f"/school/pilots/new/{coop.id}", data={**PLAN, "timeline": "", "submit": "1"})
     assert response.status_code == 400
@@ -129,7 +129,7 @@ def test_incomplete_plan_saves_as_draft_but_does_not_submit(app, world):
 
 
 def test_one_open_pilot_per_cooperation(app, world):
-    school, hr, admin, coop = world
+    school, _hr, _admin, coop = world
     submitted_pilot(school, coop)
     client = client_for(app, school)
     assert client.post(f"/school/pilots/new/{coop.id}", data={**PLAN, "save": "1"}).status_code == 400
@@ -137,7 +137,7 @@ def test_one_open_pilot_per_cooperation(app, world):
 
 
 def test_ended_cooperation_cannot_become_a_pilot(app, world):
-    school, hr, admin, _ = world
+    school, hr, _admin, _ = world
     ended = cooperation(school, hr, title="已结束的合作", status="ended")
     with pytest.raises(ServiceError):
         pilots.create_pilot(school, ended.id, PilotPlan(**PLAN))
@@ -146,7 +146,7 @@ def test_ended_cooperation_cannot_become_a_pilot(app, world):
 
 
 def test_another_school_cannot_submit_or_see_a_cooperation_or_pilot(app, build, world):
-    school, hr, admin, coop = world
+    school, _hr, _admin, coop = world
     other = build.school(name="莱芜区第二职业中专")
     pilot = pilots.create_pilot(school, coop.id, PilotPlan(**PLAN))
     db.session.commit()
@@ -166,7 +166,7 @@ def test_another_school_cannot_submit_or_see_a_cooperation_or_pilot(app, build, 
 
 
 def test_the_enterprise_partner_does_not_submit_pilots(app, world):
-    school, hr, admin, coop = world
+    _school, hr, _admin, coop = world
     client = client_for(app, hr)
     assert client.get("/school/pilots").status_code == 403
     assert client.post(f"/school/pilots/new/{coop.id}", data={**PLAN, "submit": "1"}).status_code == 403
@@ -199,7 +199,7 @@ def test_admin_approves_and_the_notice_period_is_computed_from_the_date(app, wor
 
 
 def test_admin_approves_through_the_page(app, world):
-    school, hr, admin, coop = world
+    school, _hr, admin, coop = world
     pilot = submitted_pilot(school, coop)
     client = client_for(app, admin)
     page = client.get("/admin/pilots").get_data(as_text=True)
@@ -212,7 +212,7 @@ def test_admin_approves_through_the_page(app, world):
 
 
 def test_approve_twice_is_refused(app, world):
-    school, hr, admin, coop = world
+    school, _hr, admin, coop = world
     pilot = submitted_pilot(school, coop)
     client = client_for(app, admin)
     assert client.post(f"/admin/pilots/{pilot.id}/approve").status_code == 302
@@ -226,7 +226,7 @@ def test_approve_twice_is_refused(app, world):
 
 
 def test_return_then_resubmit_then_approve(app, world):
-    school, hr, admin, coop = world
+    school, _hr, admin, coop = world
     pilot = submitted_pilot(school, coop)
     admin_client, school_client = client_for(app, admin), client_for(app, school)
     assert admin_client.post(f"/admin/pilots/{pilot.id}/return", data={"reason": "请补充经费来源"}).status_code == 302
@@ -251,7 +251,7 @@ def test_return_then_resubmit_then_approve(app, world):
 
 
 def test_submitted_pilot_cannot_be_edited_by_the_school(app, world):
-    school, hr, admin, coop = world
+    school, _hr, _admin, coop = world
     pilot = submitted_pilot(school, coop)
     client = client_for(app, school)
     assert client.post(f"/school/pilots/{pilot.id}/edit", data={**PLAN, "goals": "改", "save": "1"}).status_code == 400
@@ -306,7 +306,7 @@ def test_withdraw_only_during_the_notice_period(app, world):
 
 
 def test_withdraw_through_the_page(app, world):
-    school, hr, admin, coop = world
+    school, _hr, admin, coop = world
     pilot = submitted_pilot(school, coop)
     client = client_for(app, admin)
     client.post(f"/admin/pilots/{pilot.id}/approve")
@@ -315,7 +315,7 @@ def test_withdraw_through_the_page(app, world):
 
 
 def test_finalise_after_the_notice_period(app, world):
-    school, hr, admin, coop = world
+    school, _hr, admin, coop = world
     pilot = submitted_pilot(school, coop)
     pilots.approve_pilot(admin, pilot.id, today=DAY)
     db.session.commit()
@@ -333,7 +333,7 @@ def test_finalise_after_the_notice_period(app, world):
 
 
 def test_finalise_command(app, world):
-    school, hr, admin, coop = world
+    school, _hr, admin, coop = world
     pilot = submitted_pilot(school, coop)
     pilots.approve_pilot(admin, pilot.id, today=district_today() - timedelta(days=NOTICE_PERIOD_DAYS))
     db.session.commit()
@@ -344,7 +344,7 @@ def test_finalise_command(app, world):
 
 
 def test_only_administrators_decide(app, world, build):
-    school, hr, admin, coop = world
+    school, hr, _admin, coop = world
     pilot = submitted_pilot(school, coop)
     for user in (school, hr, build.student(school)):
         client = client_for(app, user)
@@ -361,7 +361,7 @@ def test_only_administrators_decide(app, world, build):
 
 
 def test_unknown_pilot_is_404_for_administrators(app, world):
-    school, hr, admin, coop = world
+    _school, _hr, admin, _coop = world
     client = client_for(app, admin)
     assert client.get("/admin/pilots/999").status_code == 404
     assert client.post("/admin/pilots/999/approve").status_code == 404
@@ -402,7 +402,7 @@ def test_public_list_shows_approved_pilots_with_their_notice_period(app, build, 
 # --- pilot enterprises ------------------------------------------------------------------------
 
 def test_figures_are_computed_from_the_records_at_submission(app, build, world):
-    school, hr, admin, coop = world
+    school, hr, _admin, _coop = world
     cooperation(school, hr, kind="apprenticeship", title="学徒制班", seats=20)
     cooperation(school, hr, kind="teacher_exchange", title="兼职教师", seats=2)
     cooperation(school, hr, kind="internship", title="已结束实习", status="ended")
@@ -432,7 +432,7 @@ def test_figures_are_computed_from_the_records_at_submission(app, build, world):
 
 
 def test_one_open_application_per_enterprise(app, world):
-    school, hr, admin, coop = world
+    _school, hr, admin, _coop = world
     client = client_for(app, hr)
     client.post("/enterprise/pilot", data={"statement": "第一次申请"})
     response = client.post("/enterprise/pilot", data={"statement": "第二次申请"})
@@ -448,7 +448,7 @@ def test_one_open_application_per_enterprise(app, world):
 
 
 def test_statement_is_required(app, world):
-    school, hr, admin, coop = world
+    _school, hr, _admin, _coop = world
     assert client_for(app, hr).post("/enterprise/pilot", data={"statement": "  "}).status_code == 400
     assert db.session.scalar(select(func.count()).select_from(PilotEnterpriseApplication)) == 0
 
@@ -461,7 +461,7 @@ def test_pending_enterprise_cannot_apply(app, build):
 
 
 def test_approve_reject_revoke_and_apply_again(app, build, world):
-    school, hr, admin, coop = world
+    _school, hr, admin, _coop = world
     hr_client, admin_client = client_for(app, hr), client_for(app, admin)
     hr_client.post("/enterprise/pilot", data={"statement": "第一次"})
     first = db.session.scalar(select(PilotEnterpriseApplication))
@@ -501,7 +501,7 @@ def test_approve_reject_revoke_and_apply_again(app, build, world):
 
 
 def test_applications_are_seen_only_by_their_enterprise_and_decided_only_by_admins(app, build, world):
-    school, hr, admin, coop = world
+    school, hr, admin, _coop = world
     other = build.enterprise(name="别的企业")
     application = pilots.apply_as_pilot_enterprise(hr, "山东重工的申请说明")
     db.session.commit()
