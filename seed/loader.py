@@ -15,6 +15,7 @@ from portal.services.accounts import NewAccount
 from portal.services.organisations import NewEnterprise, NewSchool
 from seed.exchanges import load_demo_exchanges
 from seed.cooperation import load_demo_cooperation
+from seed.named_classes import load_demo_named_classes, remove_demo_named_classes
 from seed.apprenticeships import load_demo_apprenticeships, remove_demo_apprenticeships
 from seed.pilots import load_demo_pilots, remove_demo_pilots
 from seed.postings import load_demo_postings
@@ -96,6 +97,7 @@ def load_demo() -> dict[str, int]:
     created["postings"] = load_demo_postings()
     created.update(_load_school_records(data, orgs))
     created.update(load_demo_cooperation())  # proposals and agreed cooperations of 莱芜职业中专
+    created.update(load_demo_named_classes(password))  # a published named class with applications
     created.update(load_demo_apprenticeships(password))  # apprenticeship programmes and a published allocation
     created.update(load_demo_exchanges())  # practice posts and teacher exchanges of 莱芜职业中专 and 山东重工
     created.update(load_demo_pilots())  # a pilot partnership in its notice period and a pilot enterprise
@@ -151,6 +153,7 @@ def remove_demo() -> dict[str, int]:
         .values(verified_by_id=None)
     )
     remove_demo_apprenticeships()  # its choices and runs refer to demo users and cooperations
+    remove_demo_named_classes()  # classes and applications refer to demo users and cooperations
     remove_demo_statistics()
     remove_demo_pilots()  # pilots refer to demo cooperations and organisations
     users = db.session.execute(delete(User).where(User.is_demo.is_(True))).rowcount

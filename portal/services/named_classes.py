@@ -55,7 +55,7 @@ from portal.models import (
     User,
 )
 from portal.models.base import utcnow
-from portal.models.named_classes import ACTIVE_APPLICATION_STATES, APPLICATION_STATUS_LABELS, BENEFITS
+from portal.models.named_classes import APPLICATION_STATUS_LABELS, BENEFITS
 from portal.services import audit, checks, notifications, spreadsheets
 from portal.services.errors import Conflict, NotFound, ServiceError
 from portal.services.locking import begin_write
@@ -66,6 +66,7 @@ TEXT_MAX = 2000
 STATEMENT_MAX = 1000
 REASON_MAX = 500
 MAX_YEARS_AHEAD = 2
+MAX_SEATS = 1000  # no class in the district is larger; larger is a typo
 DEFAULT_DECISION_DAYS = 30
 PER_PAGE = 12
 MAX_PAGE = 10_000
@@ -163,7 +164,7 @@ class NamedClassInput:
 
 def _checked(cooperation: Cooperation, data: NamedClassInput, today: date) -> dict[str, Any]:
     name = checks.text(data.name, field="name", max_length=NAME_MAX, required=True)
-    seats = checks.integer(data.seats, field="seats", minimum=1, maximum=max(cooperation.seats, 1))
+    seats = checks.integer(data.seats, field="seats", minimum=1, maximum=MAX_SEATS)
     if seats > cooperation.seats:
         raise ServiceError(
             _l("The cooperation agreed on %(n)d seats; the class cannot have more.", n=cooperation.seats),
@@ -736,14 +737,3 @@ def export_applicants(user: User, class_id: int, fmt: str) -> tuple[NamedClass, 
         return named_class, spreadsheets.write_xlsx(APPLICANTS, rows)
     return named_class, spreadsheets.write_csv(APPLICANTS, rows)
 
-
-__all__ = [
-    "ACTIVE_APPLICATION_STATES",
-    "NamedClassInput",
-    "NamedClassQuery",
-    "admit",
-    "apply",
-    "reject",
-    "review",
-    "withdraw",
-]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date, timedelta
+from types import SimpleNamespace
 
 import pytest
 from flask_babel import force_locale
@@ -18,7 +19,6 @@ from sqlalchemy.exc import IntegrityError
 from portal.extensions import db
 from portal.models import (
     AdmissionsMode,
-    ApplicationStatus,
     AuditEntry,
     ClassApplication,
     Cooperation,
@@ -89,11 +89,11 @@ def make_cooperation(staff: User, hr: User, *, kind=CooperationKind.ORDER_CLASS,
 
 
 def class_input(**overrides) -> NamedClassInput:
-    values = dict(
-        name="山东重工智能制造冠名班", seats=5, opens_on=day(-1), closes_on=day(10), decide_by=day(30),
-        scholarship=True, guaranteed_job=True, equipment=False, mentors=True,
-        benefits_detail="每年奖学金 2000 元", criteria="焊接技术应用专业二年级，身体健康",
-    )
+    values = {
+        "name": "山东重工智能制造冠名班", "seats": 5, "opens_on": day(-1), "closes_on": day(10), "decide_by": day(30),
+        "scholarship": True, "guaranteed_job": True, "equipment": False, "mentors": True,
+        "benefits_detail": "每年奖学金 2000 元", "criteria": "焊接技术应用专业二年级，身体健康",
+    }
     values.update(overrides)
     return NamedClassInput(**values)
 
@@ -107,8 +107,8 @@ def world(build):
     cooperation = make_cooperation(staff, hr)
     named_class = nc.create_named_class(staff, cooperation.id, class_input(), publish=True)
     db.session.commit()
-    return type("World", (), dict(staff=staff, hr=hr, students=students, cooperation=cooperation,
-                                  named_class=named_class, build=build))
+    return SimpleNamespace(staff=staff, hr=hr, students=students, cooperation=cooperation,
+                           named_class=named_class, build=build)
 
 
 def with_mode(world, mode: AdmissionsMode) -> None:
@@ -405,9 +405,9 @@ def test_public_list_filters_search_and_pages(app, world, client):
     for n in range(13):
         nc.create_named_class(world.staff, world.cooperation.id, class_input(name=f"批量班{n:02d}"), publish=True)
     db.session.commit()
+    client.set_cookie("lang", "en")
     first = client.get("/named-classes").get_data(as_text=True)
-    assert 'rel="next"' in first and "15 named classes found" in client.get(
-        "/named-classes", headers={"Cookie": "lang=en"}).get_data(as_text=True)
+    assert 'rel="next"' in first and "15 named classes found" in first
     last = client.get("/named-classes?page=99").get_data(as_text=True)
     assert 'rel="prev"' in last
 

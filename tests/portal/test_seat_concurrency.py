@@ -23,7 +23,7 @@ from datetime import timedelta
 import pytest
 
 from portal.extensions import db
-from portal.models import AdmissionsMode, ApplicationStatus, NamedClass
+from portal.models import AdmissionsMode, ApplicationStatus, MembershipStatus, NamedClass, Role, User
 from portal.services import accounts
 from portal.services import named_classes as nc
 from portal.services.accounts import NewAccount
@@ -72,7 +72,7 @@ def _worker(barrier, jobs, results) -> None:
                     outcome = f"refused:{type(exc).__name__}"
                 finally:
                     db.session.remove()
-        except Exception as exc:  # a lock timeout or an integrity error would be a failure of the design
+        except Exception as exc:  # noqa: BLE001 - a lock timeout or integrity error fails the design: report it
             barrier.abort()
             outcome = f"error:{type(exc).__name__}:{exc}"
         results.put((round_no, application_id, outcome))
@@ -116,11 +116,25 @@ def _run_round(pool, db_url: str, round_no: int, pairs: list[tuple[int, int]]) -
     return outcomes
 
 
+def _students(build, staff, n: int) -> list[User]:
+    """n confirmed students of the staff's school; one password hash computed, then reused (argon2 is slow)."""
+    first = build.student(staff)
+    others = [
+        User(email=f"concurrent{i}@example.com", name=f"并发学生{i}", password_hash=first.password_hash,
+             role=Role.STUDENT.value, organisation_id=first.organisation_id, program_id=first.program_id,
+             membership_status=MembershipStatus.ACTIVE.value)
+        for i in range(n - 1)
+    ]
+    db.session.add_all(others)
+    db.session.commit()
+    return [first, *others]
+
+
 def test_concurrent_admissions_never_exceed_seats(app, build, db_url, pool):
     staff = build.school()
     hr = build.enterprise()
     second = accounts.add_member(NewAccount("staff.two@example.com", "Staff Two", PASSWORD), staff.organisation)
-    students = [build.student(staff) for _ in range(PROCESSES)]
+    students = _students(build, staff, PROCESSES)
     # SHARED: school staff and enterprise HR admit at the same moment.
     cooperation = make_cooperation(staff, hr, seats=PROCESSES, mode=AdmissionsMode.SHARED)
     db.session.commit()
