@@ -24,6 +24,7 @@ def progress_bar(progress: float | None, label: str) -> Markup:
     """A bar filled to `progress` (0..1) of the target."""
     if progress is None:
         return Markup("")
+    progress = max(0.0, min(1.0, progress))
     width = round(progress * 100, 1)
     state = "done" if progress >= 1 else "part"
     return Markup(
@@ -77,10 +78,12 @@ def line_chart(points: Sequence[tuple[str, float | None]], title: str, *, suffix
             top=f"{_fmt(top)}{suffix}"),
     ]
     coords = []
+    every = max(1, -(-len(points) // 12))
     for index, (period, value) in enumerate(points):
         x = round(left + (index * step if len(points) > 1 else plot_w / 2), 1)
-        parts.append(Markup('<text class="chart-label" x="{x}" y="{y}" text-anchor="middle">{p}</text>').format(
-            x=x, y=height - 12, p=period))
+        if index % every == 0 or index == len(points) - 1:  # at most about a dozen period labels
+            parts.append(Markup('<text class="chart-label" x="{x}" y="{y}" text-anchor="middle">{p}</text>').format(
+                x=x, y=height - 12, p=period))
         if value is None:
             coords.append(None)
             continue

@@ -497,3 +497,14 @@ def test_pilot_figures_and_public_pilots_follow_the_decisions(app, build, admin_
     pilots.revoke_enterprise(admin, application.id, "不再符合条件")
     db.session.commit()
     assert figure("pilot_enterprises").value == 0
+
+
+def test_charts_are_escaped_svg_without_inline_style():
+    from portal import charts
+
+    bars = charts.bar_chart([("<script>x</script>", 3), ("空", None)], 'a"b')
+    assert "<script>" not in bars and "&lt;script&gt;" in bars and "style=" not in bars
+    assert bars.count('class="chart-bar"') == 2  # the missing value is drawn as an empty row
+    line = charts.line_chart([(f"2026-{m:02d}", float(m)) for m in range(1, 13)] * 3, "trend")
+    assert "style=" not in line and line.count('class="chart-label"') <= 15
+    assert charts.progress_bar(None, "x") == "" and 'width="100.0"' in charts.progress_bar(1.5, "done")
