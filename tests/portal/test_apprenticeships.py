@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 import matching
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from portal.extensions import db
@@ -123,7 +124,8 @@ def test_preview_then_publish_freezes_and_tells_everyone(app, build):
     unplaced = [r for r in results.values() if r.state == "unplaced"]
     assert len(placed) == 2 and results[b.id].place.id == first.id
     assert [r.reason for r in unplaced] == ["capacity"]
-    assert "higher" in str(unplaced[0].message)
+    with force_locale("en"):
+        assert "higher" in str(unplaced[0].message)
 
     kinds = {(n.user_id, n.kind) for n in db.session.scalars(select(Notification))}
     assert {(s.id, "allocation_published") for s in w.students} <= kinds
@@ -165,7 +167,8 @@ def test_unranked_applicant_is_not_acceptable_and_told_why(app, build):
     db.session.commit()
     result = apprenticeships.student_result(b, w.programme)
     assert result.state == "unplaced" and result.reason == "not_acceptable"
-    assert "Nothing you ranked fits" in str(result.message)
+    with force_locale("en"):
+        assert "Nothing you ranked fits" in str(result.message)
     assert apprenticeships.student_result(a, w.programme).state == "placed"
 
 
@@ -196,7 +199,8 @@ def refused(action, message: str | None = None, error=ServiceError):
     db.session.rollback()
     assert snapshot() == before
     if message:
-        assert message in str(caught.value.message)
+        with force_locale("en"):
+            assert message in str(caught.value.message)
     return caught.value
 
 
@@ -404,8 +408,29 @@ def test_student_sees_the_result_only_after_publishing(app, build):
     assert w.programme.name in listing
 
 
+def test_unplaced_student_reads_why_in_their_language(app, build):
+    w = make_world(build, students=2, capacities=(1,))
+    for s in w.students:
+        choose(w, s, w.places[0])
+    run = apprenticeships.preview(w.staff, w.programme.id, seed=4)
+    apprenticeships.publish(w.staff, run.id)
+    db.session.commit()
+    loser = next(s for s in w.students if run.result["assignments"][str(s.id)] is None)
+    message = apprenticeships.REASON_MESSAGES["capacity"]
+    for locale in ("en", "zh"):
+        db.session.get(User, loser.id).locale = locale
+        db.session.commit()
+        client = app.test_client()
+        login(client, loser.email)
+        html = client.get(f"/student/apprenticeships/{w.programme.id}").get_data(as_text=True)
+        with force_locale(locale):
+            assert 'data-testid="result-unplaced"' in html and str(message) in html
+
+
 def test_refused_choice_over_http_changes_nothing(app, build):
     w, _ = published_world(build)
+    w.students[1].locale = "en"
+    db.session.commit()
     client = app.test_client()
     login(client, w.students[1].email)
     before = snapshot()
@@ -453,6 +478,8 @@ def test_foreign_pages_are_404(app, build):
 
 def test_school_and_enterprise_pages(app, build):
     w = make_world(build, students=2, open_=False)
+    w.staff.locale = "en"
+    db.session.commit()
     staff = app.test_client()
     login(staff, w.staff.email)
     assert w.programme.name in staff.get("/school/apprenticeships").get_data(as_text=True)
