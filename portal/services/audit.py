@@ -32,6 +32,12 @@ SUBJECT_LABELS: dict[str, Any] = {
     "apprenticeship_programme": _l("Apprenticeship programme"),
     "apprentice_place": _l("Apprentice place"),
     "allocation_run": _l("Allocation run"),
+    "proposal": _l("Partnership proposal"),
+    "cooperation": _l("Cooperation"),
+    "named_class": _l("Named class"),
+    "class_application": _l("Application to a named class"),
+    "district_input": _l("District figure"),
+    "statistic_snapshot": _l("Statistics snapshot"),
 }
 ACTION_LABELS: dict[str, Any] = {
     "verify": _l("Verify"),
@@ -59,6 +65,15 @@ ACTION_LABELS: dict[str, Any] = {
     "preview": _l("Preview"),
     "apply": _l("Apply"),
     "rank_applicants": _l("Rank applicants"),
+    "interest": _l("Express interest"),
+    "decline": _l("Decline"),
+    "propose_terms": _l("Propose terms"),
+    "counter_terms": _l("Counter-propose terms"),
+    "agree": _l("Agree"),
+    "ask": _l("Ask directly"),
+    "reopen": _l("Reopen"),
+    "admit": _l("Admit"),
+    "review": _l("Review"),
 }
 STATE_LABELS: dict[str, Any] = {
     "pending": _l("Pending"),
@@ -89,6 +104,11 @@ STATE_LABELS: dict[str, Any] = {
     "preview": _l("Preview"),
     "matcher": _l("Ranked by the matcher"),
     "enterprise": _l("Ranked by the enterprise"),
+    "interested": _l("Interest expressed"),
+    "negotiating": _l("Terms proposed"),
+    "declined": _l("Declined"),
+    "enterprise_approved": _l("Approved by the enterprise"),
+    "admitted": _l("Admitted"),
 }
 
 

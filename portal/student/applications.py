@@ -15,7 +15,7 @@ from portal.web import REFUSED, attempt
 
 
 def _apply_limit() -> str:
-    return current_app.config.get("APPLY_LIMIT", "30 per hour")
+    return current_app.config["APPLY_LIMIT"]
 
 
 def _student_key() -> str:
