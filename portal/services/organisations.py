@@ -200,22 +200,26 @@ def pending_members(actor: User) -> list[User]:
     )
 
 
-def _member_of_actor(actor: User, member_id: int) -> User:
+def _pending_member(actor: User, member_id: int) -> User:
+    """A pending member of the actor's organisation that the actor may decide on.
+
+    Students are decided by school staff only; to anyone else they do not exist.
+    """
+    if not actor.is_member_active:
+        raise ServiceError(_l("Only confirmed members can approve others."))
     member = db.session.get(User, member_id)
     if member is None or member.organisation_id != actor.organisation_id or member.id == actor.id:
         raise NotFound(_l("Person not found."))
     if member.role == Role.STUDENT.value and actor.role != Role.SCHOOL_STAFF.value:
         raise NotFound(_l("Person not found."))
+    if member.membership_status != MembershipStatus.PENDING.value:
+        raise ServiceError(_l("This request has already been decided."))
     return member
 
 
 def approve_member(actor: User, member_id: int) -> User:
     """Approve a staff join request, or confirm a student (school staff only)."""
-    if not actor.is_member_active:
-        raise ServiceError(_l("Only confirmed members can approve others."))
-    member = _member_of_actor(actor, member_id)
-    if member.membership_status != MembershipStatus.PENDING.value:
-        raise ServiceError(_l("This request has already been decided."))
+    member = _pending_member(actor, member_id)
     member.membership_status = MembershipStatus.ACTIVE.value
     member.membership_note = None
     db.session.flush()
@@ -235,11 +239,7 @@ def approve_member(actor: User, member_id: int) -> User:
 
 def reject_member(actor: User, member_id: int, reason: str) -> User:
     reason = _require_reason(reason)
-    if not actor.is_member_active:
-        raise ServiceError(_l("Only confirmed members can approve others."))
-    member = _member_of_actor(actor, member_id)
-    if member.membership_status != MembershipStatus.PENDING.value:
-        raise ServiceError(_l("This request has already been decided."))
+    member = _pending_member(actor, member_id)
     member.membership_status = MembershipStatus.REJECTED.value
     member.membership_note = reason
     db.session.flush()
