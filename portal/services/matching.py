@@ -8,11 +8,13 @@ best pairs are stored as `Proposal` rows with their structured reasons.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
+import sys
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields
+from typing import TYPE_CHECKING
 
-import matching
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
@@ -23,6 +25,28 @@ from portal.models.base import utcnow
 from portal.models.proposals import Origin
 from portal.services import audit, catalogue, postings
 from portal.services.postings import normalise_list
+
+
+def _load_lazily(name: str):
+    """Import `name` on first attribute access (the stdlib's LazyLoader recipe).
+
+    The matcher pulls in scipy and scikit-learn, about 1.2 s; without this every
+    app start, CLI command and worker process paid for it before any ranking.
+    """
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.find_spec(name)
+    spec.loader = importlib.util.LazyLoader(spec.loader)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+if TYPE_CHECKING:
+    import matching
+else:
+    matching = _load_lazily("matching")
 
 # --- partnership proposals (ranking) ---
 # Owned by the match review workflow (portal.services.proposals). Stored codes are translated into the
@@ -172,7 +196,7 @@ class Tally:
 
 
 # (posting id, program id) → (score, the library's Match, fingerprint); reasons are built only when stored.
-Pairs = dict[tuple[int, int], tuple[float, matching.Match, str]]
+Pairs = dict[tuple[int, int], tuple[float, "matching.Match", str]]
 
 
 def _rank_pairs(posting_list: Sequence[Posting], programs: Sequence[Program], *, top_k: int = TOP_K,
