@@ -49,6 +49,26 @@ def browser():
         browser.close()
 
 
+def _buffered(app):
+    """Read each response body completely before werkzeug's dev server sends it.
+
+    When the browser drops a connection (a navigation cancels a favicon load),
+    werkzeug's server raises while draining the socket and never calls the
+    response's close(), leaving the static file open: a ResourceWarning that
+    fails the run at random. Buffering closes every file in the app's own time.
+    """
+
+    def wsgi(environ, start_response):
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+
+    return wsgi
+
+
 @pytest.fixture
 def live_server(tmp_path):
     """The site with demo data and CSRF on, served from a thread on 127.0.0.1:<free port>."""
@@ -60,7 +80,7 @@ def live_server(tmp_path):
         db.create_all()
         load_demo()
         db.session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, _buffered(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield LiveServer(f"http://127.0.0.1:{server.server_port}", app)
