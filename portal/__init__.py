@@ -30,11 +30,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _configure_logging(app)
     register_extensions(app)
     register_blueprints(app)
-    from portal import errors, security, templating
+    from portal import errors, navigation, security, templating
 
     security.init_security(app)
     errors.init_errors(app)
     templating.init_templating(app)
+    navigation.init_navigation(app)
     from portal.cli import init_cli
 
     init_cli(app)

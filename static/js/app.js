@@ -2,6 +2,41 @@
 (function () {
   "use strict";
 
+  // Navigation menus are <details>: they work without this. With it, opening one
+  // closes the others, Escape closes the open one, and a click elsewhere closes it.
+  var menus = document.querySelectorAll("details[data-nav-menu]");
+  menus.forEach(function (menu) {
+    menu.addEventListener("toggle", function () {
+      if (!menu.open) { return; }
+      menus.forEach(function (other) { if (other !== menu) { other.open = false; } });
+    });
+    menu.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && menu.open) {
+        menu.open = false;
+        menu.querySelector("summary").focus();
+      }
+    });
+  });
+  document.addEventListener("click", function (event) {
+    menus.forEach(function (menu) { if (menu.open && !menu.contains(event.target)) { menu.open = false; } });
+  });
+
+  // Tables stack into blocks on phones; each cell keeps its column's label.
+  document.querySelectorAll("table.table").forEach(function (table) {
+    var heads = table.querySelectorAll("thead tr:first-child th");
+    if (!heads.length) { return; }
+    table.querySelectorAll("tbody tr").forEach(function (row) {
+      var column = 0;
+      Array.prototype.forEach.call(row.children, function (cell) {
+        var head = heads[column];
+        column += cell.colSpan || 1;
+        if (!head || cell.hasAttribute("data-label")) { return; }
+        var label = head.innerText.trim();
+        cell.setAttribute("data-label", head.querySelector(".sr-only") ? "" : label);
+      });
+    });
+  });
+
   // Forms that ask for confirmation before a destructive action.
   document.querySelectorAll("form[data-confirm]").forEach(function (form) {
     form.addEventListener("submit", function (event) {

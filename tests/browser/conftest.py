@@ -117,3 +117,16 @@ def log_in(page, email: str, password: str) -> None:
     page.fill("#email", email)
     page.fill("#password", password)
     page.click("main form button[type=submit]")
+
+
+def nav_go(page, href: str) -> None:
+    """Follow a navigation link as a person would: unfold the phone menu, open the
+    task menu that holds the link, then click it."""
+    link = page.locator(f"nav a[href='{href}']").first
+    toggle = page.locator("label.nav-toggle-label")
+    if toggle.is_visible() and not page.locator("nav.nav").is_visible():
+        toggle.click()
+    menu = page.locator("nav details[data-nav-menu]", has=page.locator(f"a[href='{href}']")).first
+    if menu.count() and menu.get_attribute("open") is None:
+        menu.locator("summary").click()
+    link.click()

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, nav_go
 from tests.conftest import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -18,7 +18,7 @@ STAFF = "school@xiaoqi-demo.cn"
 
 
 def open_programme(page, area: str) -> None:
-    page.click(f"nav a[href='/{area}/apprenticeships']")
+    nav_go(page, f'/{area}/apprenticeships')
     page.get_by_role("link", name=PROGRAMME).click()
     expect(page.locator("h1")).to_have_text(PROGRAMME)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, nav_go
 from tests.conftest import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -23,7 +23,7 @@ def demo_full_time_teachers() -> int:
 
 def test_admin_reads_the_dashboard_and_enters_an_input(page, live_server):
     log_in(page, "admin@xiaoqi-demo.cn", DEMO_PASSWORD)
-    page.get_by_test_id("nav-dashboard").click()
+    nav_go(page, "/admin/dashboard")
     expect(page).to_have_url(live_server("/admin/dashboard"))
 
     expected = demo_full_time_teachers()

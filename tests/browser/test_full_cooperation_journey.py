@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, nav_go
 from tests.conftest import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -31,7 +31,7 @@ def test_posting_to_admission(page, live_server):
 
     # 1. HR posts an order class and publishes it; the matcher proposes it at once.
     log_in(page, "hr@xiaoqi-demo.cn", DEMO_PASSWORD)
-    page.click("nav a[href='/enterprise/postings']")
+    nav_go(page, '/enterprise/postings')
     page.click("[data-testid=new-posting] a[href$='/new/order_class']")
     page.fill("#title", POSTING)
     page.fill("#description", "面向焊接技术应用专业招收订单班学生，激光焊接与机器人焊接方向，毕业直接录用。")
@@ -54,7 +54,7 @@ def test_posting_to_admission(page, live_server):
 
     # 2. School staff find the posting proposed for their welding major and propose terms.
     log_in(page, "school@xiaoqi-demo.cn", DEMO_PASSWORD)
-    page.click("nav a[href='/school/proposals']")
+    nav_go(page, '/school/proposals')
     section = page.locator(f"[data-testid=program-proposals][data-program='{MAJOR}']")
     proposal_row = section.get_by_test_id("proposal-row").filter(has_text=POSTING)
     expect(proposal_row.get_by_test_id("score")).to_have_text(re.compile(r"^\d{1,3}%$"))
@@ -75,7 +75,7 @@ def test_posting_to_admission(page, live_server):
 
     # 3. HR accepts the terms: the cooperation exists.
     log_in(page, "hr@xiaoqi-demo.cn", DEMO_PASSWORD)
-    page.click("nav a[href='/enterprise/proposals']")
+    nav_go(page, '/enterprise/proposals')
     section = page.locator(f"[data-testid=posting-proposals][data-posting='{POSTING}']")
     section.get_by_test_id("proposal-row").filter(has_text=MAJOR).filter(has_text="莱芜职业中专").locator("a").click()
     page.get_by_test_id("terms").locator("form[action$='/accept'] button").click()
@@ -85,7 +85,7 @@ def test_posting_to_admission(page, live_server):
 
     # 4. The school publishes the named class of that cooperation.
     log_in(page, "school@xiaoqi-demo.cn", DEMO_PASSWORD)
-    page.click("nav a[href='/school/named-classes']")
+    nav_go(page, '/school/named-classes')
     page.get_by_test_id("publishable-cooperations").locator("li", has_text=COOPERATION).locator("a").click()
     page.fill("#name", CLASS_NAME)
     page.fill("#seats", "30")
@@ -100,7 +100,7 @@ def test_posting_to_admission(page, live_server):
 
     # 5. A student finds it and applies.
     log_in(page, "student@xiaoqi-demo.cn", DEMO_PASSWORD)
-    page.click("nav [data-testid=nav-named-classes]")
+    nav_go(page, "/named-classes")
     page.get_by_test_id("named-class-card").filter(has_text=CLASS_NAME).locator("h2 a").click()
     page.fill("#statement", "我想学习激光焊接，毕业后到山东重工工作。")
     page.click("[data-testid=apply-form] button[type=submit]")

@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, nav_go
 from tests.conftest import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -32,7 +32,7 @@ def test_publish_apply_review_admit(page, live_server):
     # School staff publish a named class from the agreed order-class cooperation.
     log_in(page, "school@xiaoqi-demo.cn", DEMO_PASSWORD)
     expect(page).to_have_url(re.compile(r"/school/$"))
-    page.click("nav a[href='/school/named-classes']")
+    nav_go(page, '/school/named-classes')
     page.get_by_test_id("publishable-cooperations").locator("a[href$='/named-class']").first.click()
     page.fill("#name", CLASS_NAME)
     page.fill("#seats", "30")
@@ -49,7 +49,7 @@ def test_publish_apply_review_admit(page, live_server):
 
     # The student finds it on the public list and applies.
     log_in(page, STUDENT, DEMO_PASSWORD)
-    page.click("nav [data-testid=nav-named-classes]")
+    nav_go(page, "/named-classes")
     page.fill("#q", "2027级")
     page.click("[data-testid=named-class-search] button[type=submit]")
     card = page.get_by_test_id("named-class-card").filter(has_text=CLASS_NAME)
@@ -65,7 +65,7 @@ def test_publish_apply_review_admit(page, live_server):
 
     # The enterprise reviews first (AdmissionsMode.ENTERPRISE_REVIEW in the demo cooperation).
     log_in(page, "hr@xiaoqi-demo.cn", DEMO_PASSWORD)
-    page.click("nav a[href='/enterprise/named-classes']")
+    nav_go(page, '/enterprise/named-classes')
     page.get_by_test_id("named-class-table").get_by_role("link", name=CLASS_NAME).click()
     applicant = page.get_by_test_id("class-application-row").filter(has_text=STUDENT_NAME)
     expect(applicant.get_by_test_id("admit")).to_have_count(0)

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, nav_go
 from tests.conftest import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -26,7 +26,7 @@ def test_hr_proposes_terms_school_accepts_and_both_see_the_cooperation(page, liv
 
     log_in(page, "hr@xiaoqi-demo.cn", DEMO_PASSWORD)
     expect(page).to_have_url(re.compile(r"/enterprise/$"))
-    page.click("nav a[href='/enterprise/proposals']")
+    nav_go(page, '/enterprise/proposals')
     section = page.locator(f"[data-testid=posting-proposals][data-posting='{POSTING}']")
     row = section.get_by_test_id("proposal-row").filter(has_text=SCHOOL).filter(has_text=MAJOR)
     expect(row).to_have_count(1)
@@ -58,7 +58,7 @@ def test_hr_proposes_terms_school_accepts_and_both_see_the_cooperation(page, liv
 
     log_in(page, "school@xiaoqi-demo.cn", DEMO_PASSWORD)
     expect(page).to_have_url(re.compile(r"/school/$"))
-    page.click("nav a[href='/school/proposals']")
+    nav_go(page, '/school/proposals')
     section = page.locator(f"[data-testid=program-proposals][data-program='{MAJOR}']")
     row = section.get_by_test_id("proposal-row").filter(has_text=POSTING)
     expect(row.locator(".badge-proposal-negotiating")).to_be_visible()
@@ -73,16 +73,16 @@ def test_hr_proposes_terms_school_accepts_and_both_see_the_cooperation(page, liv
     expect(cooperation).to_contain_text(TITLE)
     expect(cooperation.get_by_test_id("partners")).to_contain_text("山东重工")
     expect(cooperation.get_by_test_id("terms-facts")).to_contain_text(start)
-    page.click("nav a[href='/school/cooperations']")
+    nav_go(page, '/school/cooperations')
     expect(page.get_by_test_id("cooperation-row").filter(has_text=TITLE)).to_have_count(1)
     page.get_by_test_id("logout").click()
 
     log_in(page, "hr@xiaoqi-demo.cn", DEMO_PASSWORD)
-    page.click("nav a[href='/enterprise/cooperations']")
+    nav_go(page, '/enterprise/cooperations')
     row = page.get_by_test_id("cooperation-row").filter(has_text=TITLE)
     expect(row).to_contain_text(SCHOOL)
     row.locator("a").click()
     expect(page.get_by_test_id("cooperation")).to_contain_text(MAJOR)
     # The demo cooperations are there too, from the first start.
-    page.click("nav a[href='/enterprise/cooperations']")
+    nav_go(page, '/enterprise/cooperations')
     expect(page.get_by_test_id("cooperation-row").filter(has_text="山东重工智能制造冠名班")).to_have_count(1)

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, nav_go
 from tests.conftest import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -21,7 +21,7 @@ def test_hr_posts_a_named_class_and_the_public_finds_it(page, live_server):
     today = district_today()
     log_in(page, "hr@xiaoqi-demo.cn", DEMO_PASSWORD)
     expect(page).to_have_url(re.compile(r"/enterprise/$"))
-    page.click("nav a[href='/enterprise/postings']")
+    nav_go(page, '/enterprise/postings')
     page.click("[data-testid=new-posting] a[href$='/new/order_class']")
 
     page.fill("#title", f"{CLASS_NAME}（2026级）")

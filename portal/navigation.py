@@ -1,0 +1,197 @@
+"""The navigation: a few task menus per role instead of one long row of links.
+
+Each role gets its home, then menus grouped by what people come to do (publish
+demand, work with partners, keep records). The public pages form one "Browse"
+menu so that a school's own "Our majors" never sits beside the public "Majors".
+Menus are <details> elements in the template: they open by keyboard and by touch
+without any script; static/js/app.js only closes the others and handles Escape.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from portal.models import Role
+
+
+@dataclass(frozen=True)
+class Item:
+    endpoint: str
+    label: object
+    testid: str = ""
+
+
+@dataclass(frozen=True)
+class Menu:
+    key: str
+    label: object
+    items: tuple[Item, ...]
+
+
+BROWSE = Menu(
+    "browse",
+    _l("Browse"),
+    (
+        Item("public.postings_list", _l("Postings")),
+        Item("public.named_class_list", _l("Named classes"), "nav-named-classes"),
+        Item("public.enterprises_list", _l("Enterprises")),
+        Item("public.majors", _l("Majors")),
+        Item("public.schools", _l("Schools")),
+        Item("public.pilots_list", _l("Pilots"), "nav-pilots"),
+        Item("public.stats", _l("District statistics"), "nav-stats"),
+    ),
+)
+
+ROLE_MENUS: dict[str, tuple[Menu, ...]] = {
+    Role.ENTERPRISE_HR.value: (
+        Menu(
+            "demand",
+            _l("Our demand"),
+            (
+                Item("enterprise.posting_list", _l("Our postings")),
+                Item("enterprise.named_class_list", _l("Our named classes")),
+                Item("enterprise.apprenticeship_list", _l("Apprenticeships")),
+            ),
+        ),
+        Menu(
+            "partners",
+            _l("Work with schools"),
+            (
+                Item("enterprise.proposal_list", _l("Proposals")),
+                Item("enterprise.cooperation_list", _l("Cooperations")),
+                Item("enterprise.exchange_list", _l("Teacher exchange"), "nav-exchanges"),
+            ),
+        ),
+        Menu(
+            "organisation",
+            _l("Our enterprise"),
+            (
+                Item("enterprise.members", _l("Members")),
+                Item("enterprise.pilot_status", _l("Pilot enterprise")),
+            ),
+        ),
+    ),
+    Role.SCHOOL_STAFF.value: (
+        Menu(
+            "records",
+            _l("Our school"),
+            (
+                Item("school.program_list", _l("Our majors")),
+                Item("school.teacher_list", _l("Teachers")),
+                Item("school.need_list", _l("Teaching needs")),
+                Item("school.offer_list", _l("Training offers")),
+                Item("school.members", _l("Staff and students")),
+            ),
+        ),
+        Menu(
+            "partners",
+            _l("Work with enterprises"),
+            (
+                Item("school.proposal_list", _l("Proposals")),
+                Item("school.cooperation_list", _l("Cooperations")),
+                Item("school.named_class_list", _l("Our named classes")),
+                Item("school.apprenticeship_list", _l("Apprenticeships")),
+                Item("school.exchange_list", _l("Teacher exchange"), "nav-exchanges"),
+                Item("school.pilot_list", _l("Pilot partnerships")),
+            ),
+        ),
+    ),
+    Role.STUDENT.value: (
+        Menu(
+            "mine",
+            _l("My studies"),
+            (
+                Item("student.applications", _l("My applications")),
+                Item("student.apprenticeship_list", _l("Apprenticeships")),
+            ),
+        ),
+    ),
+    Role.ADMIN.value: (
+        Menu(
+            "review",
+            _l("To decide"),
+            (
+                Item("admin.organisation_list", _l("Verification queue")),
+                Item("admin.posting_queue", _l("Postings queue")),
+                Item("admin.pilot_list", _l("Pilot partnerships")),
+                Item("admin.pilot_enterprise_list", _l("Pilot enterprises")),
+            ),
+        ),
+        Menu(
+            "oversight",
+            _l("Oversight"),
+            (
+                Item("admin.dashboard", _l("Dashboard"), "nav-dashboard"),
+                Item("admin.proposal_overview", _l("Proposals")),
+                Item("admin.user_list", _l("Accounts")),
+                Item("admin.audit_log", _l("Audit log")),
+            ),
+        ),
+    ),
+}
+
+HOME_LABELS = {
+    Role.ENTERPRISE_HR.value: ("enterprise.home", _l("My enterprise")),
+    Role.SCHOOL_STAFF.value: ("school.home", _l("My school")),
+    Role.STUDENT.value: ("student.home", _l("My page")),
+    Role.ADMIN.value: ("admin.home", _l("Administration")),
+}
+
+
+@dataclass(frozen=True)
+class Link:
+    url: str
+    label: object
+    testid: str
+    current: bool
+
+
+@dataclass(frozen=True)
+class RenderedMenu:
+    key: str
+    label: object
+    links: tuple[Link, ...]
+
+    @property
+    def current(self) -> bool:
+        return any(link.current for link in self.links)
+
+
+def _is_current(url: str) -> bool:
+    path = request.path
+    return path == url or (url.rstrip("/") != "" and path.startswith(url.rstrip("/") + "/"))
+
+
+def _render(menu: Menu) -> RenderedMenu:
+    links = []
+    for item in menu.items:
+        url = url_for(item.endpoint)
+        links.append(Link(url, item.label, item.testid, _is_current(url)))
+    return RenderedMenu(menu.key, menu.label, tuple(links))
+
+
+def menus_for(user) -> dict:
+    """The home link and the menus of this user's role, the public menu last."""
+    role = user.role if user.is_authenticated else None
+    home = None
+    if role in HOME_LABELS:
+        endpoint, label = HOME_LABELS[role]
+        url = url_for(endpoint)
+        home = Link(url, label, "nav-home", request.path == url)
+    menus = [_render(menu) for menu in ROLE_MENUS.get(role, ())]
+    menus.append(_render(BROWSE))
+    return {"home": home, "menus": menus}
+
+
+def all_menus() -> dict[str, tuple[Menu, ...]]:
+    """Every role's menus (tests check that no label repeats within a role)."""
+    return {role: menus + (BROWSE,) for role, menus in ROLE_MENUS.items()}
+
+
+def init_navigation(app) -> None:
+    @app.context_processor
+    def _navigation():
+        return {"navigation": lambda: menus_for(current_user)}
