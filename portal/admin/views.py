@@ -4,13 +4,12 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.forms import ActionForm, ReasonForm
-from portal.models import Organisation, OrgStatus, Role, User
+from portal.models import OrgStatus, Role
 from portal.security import guard_blueprint
-from portal.services import organisations, users
+from portal.services import inbox, organisations, users
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 guard_blueprint(bp, Role.ADMIN)
@@ -20,11 +19,7 @@ STATUSES = [s.value for s in OrgStatus]
 
 @bp.get("/")
 def home():
-    counts = dict(
-        db.session.execute(select(Organisation.status, func.count()).group_by(Organisation.status)).all()
-    )
-    users_by_role = dict(db.session.execute(select(User.role, func.count()).group_by(User.role)).all())
-    return render_template("admin/home.html", counts=counts, users_by_role=users_by_role)
+    return render_template("admin/home.html", waiting=inbox.for_admin(), users_by_role=inbox.accounts_by_role())
 
 
 @bp.get("/organisations")

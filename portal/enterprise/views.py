@@ -10,7 +10,7 @@ from portal.forms import ActionForm
 from portal.membership_views import add_member_routes
 from portal.models import Role
 from portal.security import guard_blueprint
-from portal.services import organisations
+from portal.services import inbox, organisations
 
 bp = Blueprint("enterprise", __name__, url_prefix="/enterprise")
 guard_blueprint(bp, Role.ENTERPRISE_HR, open_endpoints=("enterprise.home",))
@@ -19,9 +19,11 @@ add_member_routes(bp)
 
 @bp.get("/")
 def home():
-    pending = organisations.pending_members(current_user) if current_user.is_member_active else []
+    active = current_user.is_member_active
     return render_template(
-        "enterprise/home.html", org=current_user.organisation, pending=pending, action_form=ActionForm()
+        "enterprise/home.html", org=current_user.organisation, action_form=ActionForm(),
+        pending=organisations.pending_members(current_user) if active else [],
+        waiting=inbox.for_enterprise(current_user) if active else [],
     )
 
 

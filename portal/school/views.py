@@ -11,7 +11,7 @@ from portal.membership_views import add_member_routes
 from portal.models import Role
 from portal.school.forms import ProgramForm
 from portal.security import guard_blueprint
-from portal.services import catalogue, organisations, programs
+from portal.services import catalogue, exchanges, inbox, organisations, programs
 from portal.web import REFUSED, attempt, form_status
 
 bp = Blueprint("school", __name__, url_prefix="/school")
@@ -21,9 +21,13 @@ add_member_routes(bp)
 
 @bp.get("/")
 def home():
-    pending = organisations.pending_members(current_user) if current_user.is_member_active else []
+    active = current_user.is_member_active
     return render_template(
-        "school/home.html", org=current_user.organisation, pending=pending, action_form=ActionForm()
+        "school/home.html", org=current_user.organisation, action_form=ActionForm(),
+        pending=organisations.pending_members(current_user) if active else [],
+        waiting=inbox.for_school(current_user) if active else [],
+        per_major=inbox.proposals_per_major(current_user) if active else [],
+        share=exchanges.part_time_share(current_user.organisation) if active else None,
     )
 
 

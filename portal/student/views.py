@@ -5,7 +5,9 @@ from flask import Blueprint, render_template
 from flask_login import current_user
 
 from portal.models import Role
+from portal.models.named_classes import APPLICATION_STATUS_LABELS
 from portal.security import guard_blueprint
+from portal.services import inbox
 
 bp = Blueprint("student", __name__, url_prefix="/student")
 guard_blueprint(bp, Role.STUDENT, open_endpoints=("student.home",))
@@ -13,7 +15,14 @@ guard_blueprint(bp, Role.STUDENT, open_endpoints=("student.home",))
 
 @bp.get("/")
 def home():
-    return render_template("student/home.html", student=current_user)
+    return render_template(
+        "student/home.html", student=current_user,
+        applications=inbox.applications_of(current_user),
+        open_classes=inbox.open_classes_for(current_user),
+        programmes=inbox.apprenticeships_of(current_user),
+        labels=APPLICATION_STATUS_LABELS,
+        waiting=[],
+    )
 
 
 from portal.student import apprenticeships as _apprenticeships  # noqa: E402,F401  (registers the apprenticeship routes)

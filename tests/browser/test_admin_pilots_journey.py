@@ -45,9 +45,9 @@ def test_admin_approves_a_pilot_partnership_and_a_pilot_enterprise(page, live_se
     # The administrator sees both waiting and approves them.
     log_in(page, "admin@xiaoqi-demo.cn", DEMO_PASSWORD)
     expect(page).to_have_url(re.compile(r"/admin/$"))
-    expect(page.get_by_test_id("pilots-waiting")).to_have_text("1")
-    expect(page.get_by_test_id("pilot-enterprises-waiting")).to_have_text("1")
-    page.get_by_test_id("pilots-waiting").click()
+    expect(page.get_by_test_id("waiting-pilots-count")).to_have_text("1")
+    expect(page.get_by_test_id("waiting-pilot_enterprises-count")).to_have_text("1")
+    page.get_by_test_id("waiting-pilots-count").click()
     page.locator("[data-testid=pilot-queue] a", has_text=COOPERATION).click()
     expect(page.get_by_test_id("pilot-plan")).to_contain_text("双证书获取率100%")
     page.locator("[data-testid=pilot-decision] form[action$='/approve'] button").click()

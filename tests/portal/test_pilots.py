@@ -528,7 +528,7 @@ def test_admin_home_counts_what_waits(app, world):
     pilots.apply_as_pilot_enterprise(hr, "申请")
     db.session.commit()
     page = client_for(app, admin).get("/admin/").get_data(as_text=True)
-    assert 'data-testid="pilots-waiting">1<' in page and 'data-testid="pilot-enterprises-waiting">1<' in page
+    assert 'data-testid="waiting-pilots-count">1<' in page and 'data-testid="waiting-pilot_enterprises-count">1<' in page
 
 
 # --- demo data ------------------------------------------------------------------------------
