@@ -10,6 +10,10 @@ import argparse
 from portal import create_app
 
 
+def step(message: str) -> None:
+    print(f"校企通: {message}", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Serve 校企通 with demo data.")
     parser.add_argument("--host", default="127.0.0.1")
@@ -24,12 +28,15 @@ def main() -> None:
     from portal.models import User
     from seed.loader import load_demo
 
+    step("Compiling the translations …")
     compile_catalogs()
     app = create_app()
     with app.app_context():
+        step("Bringing the database up to date (migrations) …")
         upgrade()
         if db.session.scalar(select(User.id).limit(1)) is None:
-            print("Loading demo data …", load_demo())
+            step("Loading the demo data (about ten seconds) …")
+            print("  ", load_demo(), flush=True)
             db.session.commit()
     print(f"校企通 is serving on http://{args.host}:{args.port}/  (demo password: laiwu-demo-2026)")
     app.run(host=args.host, port=args.port, debug=False, use_reloader=False)

@@ -1,8 +1,11 @@
 """Template globals: vocabulary labels, locale, navigation counts."""
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 from flask import Flask
-from flask_babel import get_locale
+from flask_babel import format_datetime, get_locale
+from markupsafe import Markup
 
 from portal import vocab
 
@@ -11,7 +14,19 @@ def _label(vocabulary: dict, code: str | None) -> str:
     return str(vocabulary.get(code, code or "")) if code else ""
 
 
+def local_time(value: datetime | None, pattern: str = "yyyy-MM-dd HH:mm") -> Markup:
+    """A stored UTC time as the district reads it (Asia/Shanghai, the app's Babel time zone),
+    in a <time> element whose datetime attribute keeps the exact instant."""
+    if value is None:
+        return Markup("—")
+    if value.tzinfo is None:  # SQLite hands back naive values; they are stored in UTC
+        value = value.replace(tzinfo=timezone.utc)
+    return Markup('<time datetime="%s">%s</time>') % (value.isoformat(), format_datetime(value, pattern))
+
+
 def init_templating(app: Flask) -> None:
+    app.add_template_filter(local_time, "local_time")
+
     @app.context_processor
     def globals_():
         locale = str(get_locale() or "zh")

@@ -20,7 +20,10 @@ log = logging.getLogger(__name__)
 def notification_list():
     page = request.args.get("page", "1")
     results = notifications.list_for(current_user, int(page) if page.isdigit() and len(page) < 6 else 1)
-    return render_template("auth/notifications.html", results=results, render=notifications.render)
+    return render_template(
+        "auth/notifications.html", results=results, days=notifications.by_day(results.items),
+        render=notifications.render,
+    )
 
 
 @bp.post("/notifications/<int:notification_id>/read")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import smtplib
 from dataclasses import dataclass
+from datetime import date, timezone
 from email.message import EmailMessage
 from typing import Any
 
@@ -28,6 +29,7 @@ from portal.extensions import db
 from portal.models import MembershipStatus, Notification, Organisation, Role, User
 from portal.models.base import utcnow
 from portal.security import home_endpoint, is_safe_next
+from portal.services import checks
 from portal.services.errors import NotFound
 
 log = logging.getLogger(__name__)
@@ -172,6 +174,28 @@ def list_for(user: User, page: int = 1, per_page: int = PER_PAGE):
     )
     page = min(max(int(page), 1), MAX_PAGE)
     return db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
+
+
+@dataclass(frozen=True)
+class Day:
+    """The notifications of one district day, newest first; `ago` is 0 for today, 1 for yesterday."""
+
+    day: date
+    ago: int
+    items: list[Notification]
+
+
+def by_day(items: list[Notification], today: date | None = None) -> list[Day]:
+    """Group a page of notifications (already newest first) by the district date they arrived."""
+    today = today or checks.today()
+    days: list[Day] = []
+    for note in items:
+        created = note.created_at if note.created_at.tzinfo else note.created_at.replace(tzinfo=timezone.utc)
+        day = created.astimezone(checks.LOCAL_TZ).date()
+        if not days or days[-1].day != day:
+            days.append(Day(day, (today - day).days, []))
+        days[-1].items.append(note)
+    return days
 
 
 def get_own(user: User, notification_id: int) -> Notification:
