@@ -32,11 +32,12 @@ def attempt(action: Callable[[], T], form: FlaskForm | None = None) -> T | Refus
         db.session.rollback()
         if exc.status_code == 404:
             abort(404)
-        field = getattr(form, exc.field, None) if form is not None and exc.field else None
-        if field is not None:
-            field.errors = [*field.errors, str(exc.message)]
-        else:
-            flash(str(exc.message), "error")
+        for problem in getattr(exc, "problems", None) or [exc]:
+            field = getattr(form, problem.field, None) if form is not None and problem.field else None
+            if field is not None:
+                field.errors = [*field.errors, str(problem.message)]
+            else:
+                flash(str(problem.message), "error")
         return REFUSED
     db.session.commit()
     return result

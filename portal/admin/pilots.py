@@ -51,6 +51,7 @@ def pilot_detail(pilot_id: int):
         today=district_today(),
         plan_labels=pilots.PLAN_LABELS,
         entries=audit.history(pilot),
+        objections=pilots.objections_of(current_user, pilot.id),
         action_labels=audit.ACTION_LABELS,
         state_labels=audit.STATE_LABELS,
         action_form=ActionForm(),
@@ -156,4 +157,13 @@ def pilot_enterprise_revoke(application_id: int):
         application_id,
         lambda: pilots.revoke_enterprise(current_user, application_id, request.form.get("reason", "")),
         _("The pilot enterprise status has been revoked."),
+    )
+
+
+@bp.post("/pilots/<int:pilot_id>/objections/<int:objection_id>/answer")
+def pilot_objection_answer(pilot_id: int, objection_id: int):
+    return _pilot_step(
+        pilot_id,
+        lambda: pilots.answer_objection(current_user, pilot_id, objection_id, request.form.get("answer", "")),
+        _("The answer has been recorded. Reach the sender through the contact they gave."),
     )

@@ -30,6 +30,7 @@ from portal.models.organisations import Enterprise, Organisation, OrgKind, OrgSt
 from portal.models.pilots import (
     PilotEnterpriseApplication,
     PilotEnterpriseStatus,
+    PilotObjection,
     PilotPartnership,
     PilotStatus,
 )
@@ -78,6 +79,7 @@ __all__ = [
     "Organisation",
     "PilotEnterpriseApplication",
     "PilotEnterpriseStatus",
+    "PilotObjection",
     "PilotPartnership",
     "PilotStatus",
     "Posting",

@@ -85,6 +85,9 @@ class PilotPartnership(db.Model):
     notice_starts_on: Mapped[date | None] = mapped_column(Date)
     notice_ends_on: Mapped[date | None] = mapped_column(Date)
     finalised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Objections (异议) received during the notice period and not yet answered: while there
+    # are any, the pilot stays in its notice period and cannot become final.
+    open_objections: Mapped[int] = mapped_column(default=0, server_default="0")
     is_demo: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
@@ -107,10 +110,49 @@ class PilotPartnership(db.Model):
             return "final"
         if self.status != PilotStatus.APPROVED.value or self.notice_ends_on is None:
             return None
-        return "notice" if today <= self.notice_ends_on else "final"
+        return "notice" if today <= self.notice_ends_on or self.open_objections else "final"
+
+    def accepts_objections(self, today: date) -> bool:
+        """Anyone may object from the first to the last day of the notice period."""
+        return (
+            self.status == PilotStatus.APPROVED.value and self.notice_starts_on is not None
+            and self.notice_ends_on is not None and self.notice_starts_on <= today <= self.notice_ends_on
+        )
 
     def __repr__(self) -> str:
         return f"<PilotPartnership {self.id} cooperation={self.cooperation_id} {self.status}>"
+
+
+class PilotObjection(db.Model):
+    """An objection (异议) to a pilot in its notice period, from anyone, with a way to reach them.
+
+    The contact is seen by administrators only; the public page shows how many
+    objections arrived and how many are answered, never who sent them.
+    """
+
+    __tablename__ = "pilot_objection"
+    __table_args__ = (
+        CheckConstraint("answered_at IS NULL OR answer IS NOT NULL", name="answer_with_time"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pilot_id: Mapped[int] = mapped_column(ForeignKey("pilot_partnership.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(60), default="")
+    contact: Mapped[str] = mapped_column(String(120))
+    body: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str | None] = mapped_column(Text)
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    pilot: Mapped[PilotPartnership] = relationship()
+
+    @property
+    def is_answered(self) -> bool:
+        return self.answered_at is not None
+
+    def __repr__(self) -> str:
+        return f"<PilotObjection {self.id} pilot={self.pilot_id} {'answered' if self.is_answered else 'open'}>"
 
 
 class PilotEnterpriseStatus(str, enum.Enum):

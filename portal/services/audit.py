@@ -74,6 +74,8 @@ ACTION_LABELS: dict[str, Any] = {
     "reopen": _l("Reopen"),
     "admit": _l("Admit"),
     "review": _l("Review"),
+    "objection": _l("Objection received"),
+    "answer_objection": _l("Answer an objection"),
 }
 STATE_LABELS: dict[str, Any] = {
     "pending": _l("Pending"),

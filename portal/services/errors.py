@@ -13,6 +13,44 @@ class ServiceError(Exception):
         self.field = field
 
 
+class Invalid(ServiceError):
+    """Every problem of one submission at once, each with the field it concerns, so that a
+    form shows them all beside their fields instead of one per attempt."""
+
+    def __init__(self, problems: list[ServiceError]) -> None:
+        super().__init__(problems[0].message, field=problems[0].field)
+        self.problems = problems
+
+
+class Problems:
+    """Collects the ServiceErrors of several checks, then raises them together.
+
+        problems = Problems()
+        name = problems.check(checks.text, raw_name, field="name", max_length=60)
+        ...
+        problems.raise_if_any()
+    """
+
+    def __init__(self) -> None:
+        self.items: list[ServiceError] = []
+
+    def check(self, check, *args, **kwargs):
+        try:
+            return check(*args, **kwargs)
+        except ServiceError as exc:
+            self.items.extend(exc.problems if isinstance(exc, Invalid) else [exc])
+            return None
+
+    def add(self, message, *, field: str | None = None) -> None:
+        self.items.append(ServiceError(message, field=field))
+
+    def raise_if_any(self) -> None:
+        if len(self.items) == 1:
+            raise self.items[0]
+        if self.items:
+            raise Invalid(self.items)
+
+
 class NotFound(ServiceError):
     """The object does not exist *for this user*: foreign ids look exactly like missing ones."""
 

@@ -231,6 +231,10 @@ def for_admin() -> list[Waiting]:
         select(func.count()).select_from(PilotPartnership)
         .where(PilotPartnership.status == PilotStatus.SUBMITTED.value)
     )
+    objections = _count(
+        select(func.coalesce(func.sum(PilotPartnership.open_objections), 0))
+        .where(PilotPartnership.status == PilotStatus.APPROVED.value)
+    )
     pilot_enterprises = _count(
         select(func.count()).select_from(PilotEnterpriseApplication)
         .where(PilotEnterpriseApplication.status == PilotEnterpriseStatus.SUBMITTED.value)
@@ -246,6 +250,8 @@ def for_admin() -> list[Waiting]:
         Waiting("organisations", pending_orgs, _l("Organisations to verify"), "admin.organisation_list",
                 {"status": "pending"}),
         Waiting("pilots", pilots, _l("Pilot partnerships to decide"), "admin.pilot_list", {"status": "submitted"}),
+        Waiting("objections", objections, _l("Objections to pilots to answer"), "admin.pilot_list",
+                {"status": "approved"}, hint=_l("A pilot cannot become final while an objection is unanswered.")),
         Waiting("pilot_enterprises", pilot_enterprises, _l("Pilot enterprise applications to decide"),
                 "admin.pilot_enterprise_list", {"status": "submitted"}),
         Waiting("postings", new_postings, _l("Postings published this week to look over"), "admin.posting_queue",

@@ -17,12 +17,13 @@ organisation(s) concerned. Services flush, never commit.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 
 from portal.extensions import db
@@ -33,6 +34,7 @@ from portal.models import (
     Organisation,
     PilotEnterpriseApplication,
     PilotEnterpriseStatus,
+    PilotObjection,
     PilotPartnership,
     PilotStatus,
     Posting,
@@ -43,8 +45,8 @@ from portal.models import (
 )
 from portal.models.base import utcnow
 from portal.models.pilots import OPEN_APPLICATION_STATES, OPEN_PILOT_STATES
-from portal.services import audit, notifications
-from portal.services.errors import Conflict, NotFound, ServiceError
+from portal.services import audit, checks, notifications
+from portal.services.errors import Conflict, NotFound, Problems, ServiceError
 from portal.services.postings import district_today
 
 # The notice period (公示期) of an approved pilot, in calendar days including the first.
@@ -334,7 +336,10 @@ def finalise_due(*, today: date | None = None) -> int:
     due = list(
         db.session.scalars(
             select(PilotPartnership)
-            .where(PilotPartnership.status == PilotStatus.APPROVED.value, PilotPartnership.notice_ends_on < today)
+            .where(
+                PilotPartnership.status == PilotStatus.APPROVED.value, PilotPartnership.notice_ends_on < today,
+                PilotPartnership.open_objections == 0,  # unanswered objections hold it in its notice period
+            )
             .order_by(PilotPartnership.id)
         )
     )
@@ -602,3 +607,109 @@ def waiting_counts() -> dict[str, int]:
             .where(PilotEnterpriseApplication.status == PilotEnterpriseStatus.SUBMITTED.value)
         ) or 0,
     }
+
+
+# --- objections during the notice period (公示异议) -------------------------------------
+
+OBJECTION_NAME_MAX = 60
+OBJECTION_CONTACT_MAX = 120
+OBJECTION_BODY_MAX = 2000
+ANSWER_MAX = 2000
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_PHONE = re.compile(r"^\+?[\d\s\-()]{7,24}$")
+
+
+@dataclass(frozen=True)
+class NewObjection:
+    name: str
+    contact: str
+    body: str
+
+
+def _contact(value: str | None) -> str:
+    contact = checks.text(value, field="contact", max_length=OBJECTION_CONTACT_MAX, required=True)
+    digits = sum(ch.isdigit() for ch in contact)
+    if _EMAIL.match(contact) or (_PHONE.match(contact) and 7 <= digits <= 15):
+        return contact
+    raise ServiceError(
+        _l("Give a telephone number or an e-mail address, so that the administration can answer you."),
+        field="contact",
+    )
+
+
+def object_to_pilot(pilot_id: int, objection: NewObjection, *, today: date | None = None) -> PilotObjection:
+    """Anyone, logged in or not, objects to a pilot during its notice period.
+
+    Every problem of the form is reported at once. The pilot then stays in its
+    notice period until an administrator has answered (see `answer_objection`).
+    """
+    pilot = get_public_pilot(pilot_id)
+    problems = Problems()
+    if not pilot.accepts_objections(today or district_today()):
+        problems.add(_l("The notice period of this pilot is over: objections are no longer accepted."))
+    name = problems.check(checks.text, objection.name, field="name", max_length=OBJECTION_NAME_MAX)
+    contact = problems.check(_contact, objection.contact)
+    body = problems.check(checks.text, objection.body, field="body", max_length=OBJECTION_BODY_MAX, required=True)
+    problems.raise_if_any()
+    # A concurrent answer must not lose this increment: add in SQL, not in Python.
+    db.session.execute(
+        update(PilotPartnership).where(PilotPartnership.id == pilot.id)
+        .values(open_objections=PilotPartnership.open_objections + 1)
+    )
+    row = PilotObjection(pilot_id=pilot.id, name=name or "", contact=contact, body=body)
+    db.session.add(row)
+    db.session.flush()
+    db.session.refresh(pilot)
+    audit.record(None, pilot, "objection", pilot.status, pilot.status)
+    return row
+
+
+def objections_of(admin: User, pilot_id: int) -> list[PilotObjection]:
+    pilot = get_pilot(admin, pilot_id)
+    return list(
+        db.session.scalars(
+            select(PilotObjection).where(PilotObjection.pilot_id == pilot.id).order_by(PilotObjection.id)
+        )
+    )
+
+
+def objection_counts(pilot: PilotPartnership) -> tuple[int, int]:
+    """(received, answered) for the public page."""
+    total = db.session.scalar(
+        select(func.count()).select_from(PilotObjection).where(PilotObjection.pilot_id == pilot.id)
+    ) or 0
+    return int(total), int(total) - pilot.open_objections
+
+
+def answer_objection(admin: User, pilot_id: int, objection_id: int, answer: str) -> PilotObjection:
+    """An administrator answers one objection (the answer is recorded; the objector is
+    reached through the contact given). The last answer lets the pilot become final."""
+    pilot = get_pilot(admin, pilot_id)
+    row = db.session.get(PilotObjection, objection_id)
+    if row is None or row.pilot_id != pilot.id:
+        raise NotFound(_l("Objection not found."))
+    if row.is_answered:
+        raise ServiceError(_l("This objection has already been answered."))
+    answer = checks.text(answer, field="answer", max_length=ANSWER_MAX, required=True)
+    changed = db.session.execute(
+        update(PilotObjection).where(PilotObjection.id == row.id, PilotObjection.answered_at.is_(None))
+        .values(answer=answer, answered_at=utcnow(), answered_by_id=admin.id)
+    ).rowcount
+    if not changed:  # answered by another administrator in the meantime
+        raise ServiceError(_l("This objection has already been answered."))
+    db.session.execute(
+        update(PilotPartnership).where(PilotPartnership.id == pilot.id)
+        .values(open_objections=PilotPartnership.open_objections - 1)
+    )
+    db.session.flush()
+    db.session.refresh(row)
+    db.session.refresh(pilot)
+    audit.record(admin, pilot, "answer_objection", pilot.status, pilot.status, answer)
+    return row
+
+
+def open_objection_count() -> int:
+    return int(db.session.scalar(
+        select(func.coalesce(func.sum(PilotPartnership.open_objections), 0))
+        .where(PilotPartnership.status == PilotStatus.APPROVED.value)
+    ) or 0)

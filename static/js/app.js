@@ -37,6 +37,30 @@
     });
   });
 
+  // Long texts: a live character counter instead of a silent cut at maxlength. The server
+  // refuses what is too long with a message beside the field, so nothing is lost unseen.
+  document.querySelectorAll("[data-counter]").forEach(function (input) {
+    var limit = parseInt(input.getAttribute("data-counter"), 10);
+    if (!limit) { return; }
+    input.removeAttribute("maxlength");
+    var counter = document.createElement("p");
+    counter.className = "hint counter";
+    counter.setAttribute("aria-live", "polite");
+    input.insertAdjacentElement("afterend", counter);
+    // The wording comes translated from the page: "{used} of {limit} characters".
+    var text = input.getAttribute("data-counter-text") || "{used} / {limit}";
+    var over = input.getAttribute("data-counter-over") || "+{over}";
+    function update() {
+      var used = Array.from(input.value).length;
+      var line = text.replace("{used}", used).replace("{limit}", limit);
+      if (used > limit) { line += " · " + over.replace("{over}", used - limit); }
+      counter.textContent = line;
+      counter.classList.toggle("over", used > limit);
+    }
+    input.addEventListener("input", update);
+    update();
+  });
+
   // Forms that ask for confirmation before a destructive action.
   document.querySelectorAll("form[data-confirm]").forEach(function (form) {
     form.addEventListener("submit", function (event) {
