@@ -61,6 +61,7 @@ TOWN_NAMES_EN: dict[str, str] = {
 
 SCHOOL_KINDS: dict[str, object] = {
     "secondary_vocational": _l("Secondary vocational school"),
+    "technical_school": _l("Technical school"),  # 技工学校: secondary level, under human resources
     "technician_college": _l("Technician college"),
     "higher_vocational": _l("Higher vocational college"),
     "undergraduate": _l("Undergraduate university"),

@@ -28,6 +28,7 @@ from portal.models import (
 from portal.services import accounts, apprenticeships
 from portal.services.accounts import NewAccount
 from portal.services.postings import district_today
+from seed.students import student
 
 SCHOOL = "莱芜职业中专"
 ENTERPRISE = "山东汇金股份有限公司"
@@ -37,11 +38,11 @@ COOPERATION_TITLE = "汇金精密制造现代学徒制班"
 SEED = 2026  # the published demo run's lottery seed
 
 # Extra demo students (e-mail, name, major); the password is the demo password.
-STUDENTS = (
-    ("student.zhang@xiaoqi-demo.cn", "张伟（演示）", "数控技术应用"),
-    ("student.li@xiaoqi-demo.cn", "李娜（演示）", "数控技术应用"),
-    ("student.chen@xiaoqi-demo.cn", "陈强（演示）", "工业机器人技术应用"),
-    ("student.liu@xiaoqi-demo.cn", "刘芳（演示）", "智能设备运行与维护"),
+STUDENTS = tuple(
+    student(email) for email in (
+        "student.zhang@xiaoqi-demo.cn", "student.li@xiaoqi-demo.cn",
+        "student.chen@xiaoqi-demo.cn", "student.liu@xiaoqi-demo.cn",
+    )
 )
 
 PUBLISHED = {

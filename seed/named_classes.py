@@ -28,6 +28,7 @@ from portal.models import (
 from portal.services import accounts, named_classes
 from portal.services.accounts import NewAccount
 from portal.services.named_classes import NamedClassInput
+from seed.students import student as demo_student
 
 SCHOOL = "莱芜职业中专"
 ENTERPRISE = "山东重工"
@@ -37,12 +38,13 @@ STAFF = "school@xiaoqi-demo.cn"
 HR = "hr@xiaoqi-demo.cn"
 STUDENT = "student@xiaoqi-demo.cn"
 
-# (e-mail, name, statement, what happens: submitted / reviewed / admitted / rejected with reason)
+# (e-mail, statement, what happens: submitted / reviewed / admitted / rejected with reason);
+# names and majors come from seed/students.py.
 APPLICANTS = (
-    (STUDENT, None, "我对工业机器人焊接很感兴趣，已考取工业机器人操作与运维（初级）证书，希望毕业后到山东重工工作。", "submitted", ""),
-    ("student.li@xiaoqi-demo.cn", "李志强（演示）", "焊接实训成绩全班第一，参加过区职业技能大赛焊接项目。", "admitted", ""),
-    ("student.zhang@xiaoqi-demo.cn", "张文静（演示）", "喜欢动手，愿意到企业跟岗学习装配与焊接。", "reviewed", ""),
-    ("student.liu@xiaoqi-demo.cn", "刘鹏（演示）", "想学习智能制造，了解焊接机器人。", "rejected",
+    (STUDENT, "我对工业机器人焊接很感兴趣，已考取工业机器人操作与运维（初级）证书，希望毕业后到山东重工工作。", "submitted", ""),
+    ("student.sun@xiaoqi-demo.cn", "焊接实训成绩全班第一，参加过区职业技能大赛焊接项目。", "admitted", ""),
+    ("student.zhou@xiaoqi-demo.cn", "喜欢动手，愿意到企业跟岗学习装配与焊接。", "reviewed", ""),
+    ("student.wu@xiaoqi-demo.cn", "想学习智能制造，了解焊接机器人。", "rejected",
      "本期名额优先录取焊接技术应用专业二年级学生，欢迎明年再申请。"),
 )
 
@@ -100,11 +102,12 @@ def load_demo_named_classes(password: str, today: date | None = None) -> dict[st
         publish=True, today=today,
     )
     named_class.is_demo = True
-    program = db.session.scalar(select(Program).where(Program.school_id == school.id, Program.name == PROGRAM))
     created = 0
-    for email, name, statement, outcome, reason in APPLICANTS:
+    for email, statement, outcome, reason in APPLICANTS:
         student = _user(email)
         if student is None:
+            _, name, major = demo_student(email)
+            program = db.session.scalar(select(Program).where(Program.school_id == school.id, Program.name == major))
             student = accounts.add_member(NewAccount(email, name, password), school, program=program)
             student.is_demo = True
         if not student.is_member_active:

@@ -42,7 +42,7 @@ def generate(scale: int, seed: int = 2020, postings_per_enterprise: int = 1) -> 
             "kind": OrgKind.ENTERPRISE.value, "name": name, "town": rng.choice(towns),
             "address": "合成地址", "status": OrgStatus.VERIFIED.value, "is_demo": True,
             "created_at": now, "verified_at": now, "credit_code": complete(f"9137{i:06d}"[:8] + body),
-            "industry": rng.choice(industries), "contact_person": "合成", "phone": "0531-0000000",
+            "industry": rng.choice(industries), "contact_person": "合成", "phone": "0531-76000000",
             "size": rng.choice(list(vocab.ENTERPRISE_SIZES)),
         })
     schools = []
