@@ -536,7 +536,7 @@ def publish(actor: User, run_id: int) -> AllocationRun:
     db.session.flush()
     audit.record(actor, run, "publish", RunStatus.PREVIEW.value, run.status, organisations=_partners(programme))
     if before != programme.status:
-        audit.record(actor, programme, "close", before, programme.status, "allocation published")
+        audit.record(actor, programme, "close", before, programme.status, audit.coded("allocation_published"))
     student_ids = [int(s["id"]) for s in run.inputs["students"]]
     for student in db.session.scalars(select(User).where(User.id.in_(student_ids)).order_by(User.id)):
         notifications.notify(

@@ -6,6 +6,7 @@ a state, so a refused transition (which raises before) writes nothing.
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -114,6 +115,40 @@ STATE_LABELS: dict[str, Any] = {
 }
 
 
+# Reasons the system writes itself are stored as a code with parameters, not as English
+# text, and read in the reader's language (reasons people type are kept as typed).
+CODED = "code:"
+SYSTEM_REASONS: dict[str, Any] = {
+    "allocation_published": _l("The allocation was published, which closes the programme."),
+    "district_input": _l("%(input)s for %(year)s set to %(value)s (source: %(source)s)"),
+    "snapshot": _l("Figures of %(period)s stored"),
+}
+
+
+def coded(code: str, **params: Any) -> str:
+    """A system reason for `record`, e.g. coded("allocation_published")."""
+    return CODED + json.dumps({"code": code, **params}, ensure_ascii=False, sort_keys=True)
+
+
+def reason_text(reason: str | None) -> str:
+    """The reason as the reader should see it, in their language."""
+    if not reason or not reason.startswith(CODED):
+        return reason or ""
+    try:
+        params = json.loads(reason[len(CODED):])
+        template = SYSTEM_REASONS[params.pop("code")]
+    except (ValueError, KeyError):
+        return reason
+    if "input" in params:
+        from portal.services.statistics import INPUTS  # the figures' names live with the figures
+
+        spec = INPUTS.get(params["input"])
+        params["input"] = str(spec.label) if spec else params["input"]
+    if isinstance(params.get("value"), int):
+        params["value"] = f"{params['value']:,}"
+    return str(template) % params
+
+
 def subject_key(subject: Any) -> tuple[str, int]:
     """("organisation", 12) for a model instance (its table name) or an explicit pair."""
     if isinstance(subject, tuple):
@@ -200,7 +235,7 @@ def search(
         query = query.where(AuditEntry.actor_id == actor_id)
     if actor:
         actor = actor.strip().lower()
-        if actor == "system":
+        if actor.lower() in ("system", "系统"):  # what the filter's placeholder offers, in either language
             query = query.where(AuditEntry.actor_id.is_(None))
         elif actor:
             query = query.where(AuditEntry.actor_email.ilike(_like(actor), escape="\\"))

@@ -121,8 +121,8 @@ POSTINGS = SheetSpec(
     title=_l("Postings"),
     columns=(
         Column("kind", _l("Kind"), required=True, aliases=("类型", "需求类型", "合作类型", "合作形式"),
-               hint=_Note(_l("One of %(names)s, or the codes %(codes)s.",
-                             names="、".join(KIND_NAMES.values()), codes=", ".join(KIND_NAMES)),
+               # The codes (order_class, …) are accepted too, but only the names are shown.
+               hint=_Note(_l("One of %(names)s.", names="、".join(KIND_NAMES.values())),
                           _l("A 冠名班 (named class) needs a class name."))),
         Column("title", _l("Title"), required=True, aliases=("标题", "需求标题", "需求名称"),
                hint=_l("At most %(n)d characters.", n=postings.TITLE_MAX)),

@@ -716,7 +716,8 @@ def enter_input(
     )
     db.session.add(entry)
     db.session.flush()
-    audit.record(actor, entry, "create", None, None, f"{key} {year} = {value}; {source}")
+    audit.record(actor, entry, "create", None, None,
+                 audit.coded("district_input", input=key, year=year, value=value, source=source))
     return entry
 
 
@@ -755,7 +756,8 @@ def take_snapshot(actor: User | None = None, period: str | None = None, *, is_de
             snapshot.is_demo = snapshot.is_demo and is_demo
     db.session.flush()
     if actor is not None:
-        audit.record(actor, ("statistic_snapshot", int(period.replace("-", ""))), "create", None, None, period)
+        audit.record(actor, ("statistic_snapshot", int(period.replace("-", ""))), "create", None, None,
+                     audit.coded("snapshot", period=period))
     return len(FIGURES)
 
 

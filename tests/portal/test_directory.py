@@ -35,7 +35,7 @@ def schools(build):
         "焊接技术应用": {"description": "焊条电弧焊与气体保护焊", "intake_capacity": 50},
         "护理": {"certificates": "老年照护", "intake_capacity": 100},
     })
-    tech = build.school(name="技工学校", programs=("机电技术应用", "电子商务"))
+    tech = build.school(name="凤城技工学校", programs=("机电技术应用", "电子商务"))
     tech.organisation.town = "fengcheng"
     publish_all(tech, **{"机电技术应用": {"skills": "焊接与装配"}})
     pending = build.school(name="待审学校", verified=False, programs=("焊接技术应用",))
@@ -113,12 +113,12 @@ def test_major_detail_shows_its_fields_escaped(client, build):
 
 def test_schools_list_search_and_detail(client, schools):
     listing = page(client, "/schools")
-    assert "莱芜职业中专" in listing and "技工学校" in listing and "待审学校" not in listing
+    assert "莱芜职业中专" in listing and "凤城技工学校" in listing and "待审学校" not in listing
     assert "莱芜职业中专" in page(client, "/schools?q=机器人")  # by a published major's name
-    assert "技工学校" not in page(client, "/schools?q=机器人")
+    assert "凤城技工学校" not in page(client, "/schools?q=机器人")
     assert "莱芜职业中专" not in page(client, "/schools?town=fengcheng")
-    assert "技工学校" in page(client, "/schools?kind=secondary_vocational&town=fengcheng")
-    assert "技工学校" not in page(client, "/schools?kind=technician_college")
+    assert "凤城技工学校" in page(client, "/schools?kind=secondary_vocational&town=fengcheng")
+    assert "凤城技工学校" not in page(client, "/schools?kind=technician_college")
 
 
 def test_school_detail_counts_teachers_and_lists_published_only(client, schools):
