@@ -15,10 +15,12 @@ from portal.services import enterprises, postings
 @bp.get("/postings")
 def postings_list():
     query = postings.PostingQuery.from_args(request.args)
+    results = postings.search_postings(query)
     return render_template(
         "public/postings.html",
         query=query,
-        results=postings.search_postings(query),
+        results=results,
+        nearest=postings.nearest_searches(query) if not results.total else [],
         kinds=KIND_LABELS,
         industries=vocab.INDUSTRIES,
         towns=vocab.TOWNS,

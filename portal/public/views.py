@@ -8,7 +8,7 @@ from sqlalchemy import func, select, text
 from portal.extensions import csrf, db, limiter
 from portal.models import Organisation, OrgStatus, Program, PublicationStatus, User
 from portal.security import is_safe_next
-from portal.services import accounts
+from portal.services import accounts, named_classes
 
 bp = Blueprint("public", __name__)
 
@@ -28,7 +28,12 @@ def index():
         ),
     }
     demo = db.session.scalar(select(User.id).where(User.is_demo.is_(True)).limit(1)) is not None
-    return render_template("public/index.html", figures=figures, demo=demo)
+    today = named_classes.district_today()
+    recruiting = [
+        c for c in named_classes.search_named_classes(named_classes.NamedClassQuery(), per_page=4).items
+        if c.opens_on <= today <= c.closes_on
+    ]
+    return render_template("public/index.html", figures=figures, demo=demo, recruiting=recruiting)
 
 
 @bp.post("/lang")

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from portal import vocab
@@ -382,6 +383,39 @@ def like_escape(term: str) -> str:
     return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def _label_codes(labels: dict[str, set[str]], term: str) -> list[str]:
+    return sorted(code for code, names in labels.items() if any(term in name for name in names))
+
+
+def _industry_labels() -> dict[str, set[str]]:
+    """Each industry's name in both languages, lower-cased (computed per call: cheap, and
+    always in step with the catalogue)."""
+    names: dict[str, set[str]] = {}
+    for locale in ("zh", "en"):
+        with force_locale(locale):
+            for code, label in vocab.INDUSTRIES.items():
+                names.setdefault(code, set()).add(str(label).lower())
+    return names
+
+
+def _town_labels() -> dict[str, set[str]]:
+    return {code: {vocab.town_label(code, "zh").lower(), vocab.town_label(code, "en").lower()} for code in vocab.TOWNS}
+
+
+def _term_condition(term: str, industries: dict[str, set[str]], towns: dict[str, set[str]]):
+    """One search word matches the posting's own text (title, description, skills,
+    certificates, major wanted and the other details, enterprise name: `search_text`),
+    or the name of the enterprise's industry, or the name of the posting's town."""
+    matches = [Posting.search_text.like(f"%{like_escape(term)}%", escape="\\")]
+    industry_codes = _label_codes(industries, term)
+    if industry_codes:
+        matches.append(Organisation.industry.in_(industry_codes))
+    town_codes = _label_codes(towns, term)
+    if town_codes:
+        matches.append(Posting.town.in_(town_codes))
+    return or_(*matches) if len(matches) > 1 else matches[0]
+
+
 def _public_filter(query: PostingQuery, today: date) -> list:
     conditions = [
         Posting.status == PublicationStatus.PUBLISHED.value,
@@ -389,8 +423,11 @@ def _public_filter(query: PostingQuery, today: date) -> list:
         Organisation.status == OrgStatus.VERIFIED.value,
     ]
     # Every word must appear (AND); lower-cased like the stored search_text.
-    for term in query.q.lower().split():
-        conditions.append(Posting.search_text.like(f"%{like_escape(term)}%", escape="\\"))
+    terms = query.q.lower().split()
+    if terms:
+        industries, towns = _industry_labels(), _town_labels()
+        for term in terms:
+            conditions.append(_term_condition(term, industries, towns))
     if query.kind:
         conditions.append(Posting.kind == query.kind)
     if query.industry:
@@ -454,6 +491,44 @@ def search_postings(
         )
     } if ids else {}
     return Page([loaded[i] for i in ids if i in loaded], total, page, per_page)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A nearby search that finds something: what to drop, and how many it finds."""
+
+    dropped: str  # "q", "kind", "industry", "town", "cert", "enterprise" or "word"
+    value: str
+    args: dict[str, Any]
+    count: int
+
+
+def nearest_searches(query: PostingQuery, *, today: date | None = None) -> list[Suggestion]:
+    """When a search finds nothing: the same search without one filter (or one word) each,
+    with how many postings that finds, most first. Only called on an empty result."""
+    today = today or district_today()
+    candidates: list[tuple[str, str, PostingQuery]] = []
+    words = query.q.split()
+    if len(words) > 1:
+        for word in words:
+            rest = " ".join(w for w in words if w != word)
+            candidates.append(("word", word, replace(query, q=rest, page=1)))
+    elif words:
+        candidates.append(("q", query.q, replace(query, q="", page=1)))
+    for name, field_name, empty in (("kind", "kind", ""), ("industry", "industry", ""), ("town", "town", ""),
+                                    ("cert", "certificate", ""), ("enterprise", "enterprise_id", None)):
+        value = getattr(query, field_name)
+        if value not in ("", None):
+            candidates.append((name, str(value), replace(query, **{field_name: empty}, page=1)))
+    found = []
+    for dropped, value, nearer in candidates:
+        count = db.session.scalar(
+            select(func.count()).select_from(Posting)
+            .join(Organisation, Posting.enterprise_id == Organisation.id).where(*_public_filter(nearer, today))
+        ) or 0
+        if count:
+            found.append(Suggestion(dropped, value, nearer.args(), int(count)))
+    return sorted(found, key=lambda s: -s.count)
 
 
 def get_public_posting(posting_id: int) -> Posting:
