@@ -21,7 +21,8 @@ def named_class_new(cooperation_id: int):
     cooperation = named_classes.get_cooperation_for_school(current_user, cooperation_id)
     form = NamedClassForm()
     if request.method == "GET":
-        form.seats.data = cooperation.seats or None
+        for name, value in named_classes.suggested_values(cooperation).items():
+            getattr(form, name).data = value
     if form.validate_on_submit():
         publish = bool(form.publish.data)
         created = attempt(

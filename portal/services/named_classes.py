@@ -136,6 +136,21 @@ def publishable_cooperations(staff: User) -> list[Cooperation]:
     )
 
 
+def suggested_values(cooperation: Cooperation) -> dict[str, Any]:
+    """What a new named class starts with: the class name, seats and benefits the enterprise
+    wrote in its order-class posting, and the cooperation's agreed seats. Staff can change all."""
+    posting = cooperation.posting
+    details = posting.details if posting is not None and posting.kind == "order_class" else {}
+    benefits = set(details.get("benefits") or ())
+    values: dict[str, Any] = {
+        "name": (details.get("class_name") or "").strip(),
+        "seats": cooperation.seats or (posting.headcount if posting is not None else None) or None,
+        "criteria": (details.get("expectations") or "").strip(),
+    }
+    values.update({code: code in benefits for code in BENEFITS})
+    return values
+
+
 def get_cooperation_for_school(staff: User, cooperation_id: int) -> Cooperation:
     cooperation = db.session.get(Cooperation, cooperation_id)
     if cooperation is None or not cooperation.involves(staff.organisation_id):

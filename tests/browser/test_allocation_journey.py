@@ -47,7 +47,9 @@ def test_preview_then_publish_and_the_student_sees_the_result_only_after(page, l
     page.click("form[action$='/preview'] button")
     expect(page).to_have_url(re.compile(r"/school/apprenticeships/runs/\d+$"))
     expect(page.get_by_test_id("run-preview")).to_be_visible()
-    expect(page.get_by_test_id("blocking-pairs")).to_contain_text("0")
+    expect(page.get_by_test_id("blocking-pairs")).to_have_attribute("data-count", "0")
+    expect(page.get_by_test_id("blocking-pairs")).to_contain_text("通过")
+    expect(page.get_by_test_id("how-decided")).to_contain_text("抽签")
     results = page.get_by_test_id("run-results")
     expect(results).to_contain_text("王小明（演示）")
     run_url = page.url

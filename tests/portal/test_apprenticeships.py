@@ -397,7 +397,7 @@ def test_student_sees_the_result_only_after_publishing(app, build):
     assert response.status_code == 302
     run_url = response.headers["Location"]
     run_page = staff.get(run_url).get_data(as_text=True)
-    assert 'data-testid="blocking-pairs">0' in run_page and student.name in run_page
+    assert 'data-testid="blocking-pairs" data-count="0"' in run_page and student.name in run_page
     assert 'data-testid="result-hidden"' in client.get(page).get_data(as_text=True)
 
     assert staff.post(f"{run_url}/publish").status_code == 302
