@@ -45,12 +45,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def _configure_logging(app: Flask) -> None:
-    sec = logging.getLogger("portal.security")
-    if not sec.handlers and not app.testing:
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
-        sec.addHandler(handler)
-    sec.setLevel(logging.INFO)
+    # flask-limiter says here when Redis is unreachable and it counts per process instead.
+    for name in ("portal.security", "flask-limiter"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(h, logging.StreamHandler) for h in logger.handlers) and not app.testing:
+            handler = logging.StreamHandler()
+            handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+            logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
 
 
 @event.listens_for(Engine, "connect")
@@ -107,7 +109,9 @@ def register_blueprints(app: Flask) -> None:
     from portal.public.views import bp as public_bp
     from portal.school.views import bp as school_bp
     from portal.student.views import bp as student_bp
+    from portal.web import BoundedIntConverter
 
+    app.url_map.converters["int"] = BoundedIntConverter
     for bp in (public_bp, auth_bp, enterprise_bp, school_bp, student_bp, admin_bp):
         app.register_blueprint(bp)
 

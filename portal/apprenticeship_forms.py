@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired
 
 from portal.forms import IntField
+from portal.i18n import lazy_gettext as _l
 from portal.models.postings import TECH_TITLES
+from portal.services import checks
 from portal.services.errors import ServiceError
 
 REQUIRED = _l("This field is required.")
@@ -63,7 +64,8 @@ def ranks_from(form: Mapping[str, str], prefix: str = "rank-") -> dict[int, int]
         ident, value = key[len(prefix):], (value or "").strip()
         if not value:
             continue
-        if not (ident.isdigit() and value.isdigit() and len(ident) <= 12 and len(value) <= 4):
+        number, rank = checks.whole_number(ident), checks.whole_number(value, maximum=9999)
+        if not number or rank is None:
             raise ServiceError(_l("Choose a rank from the list."))
-        ranks[int(ident)] = int(value)
+        ranks[number] = rank
     return ranks

@@ -7,11 +7,12 @@ from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from portal.extensions import db
 from portal.security import security_log
-from portal.services.errors import ServiceError
+from portal.services.errors import ALREADY_EXISTS, ServiceError, is_duplicate
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +32,14 @@ def init_errors(app: Flask) -> None:
         if exc.status_code == 404:
             return _page(404, _("Page not found"), str(exc.message))
         return _page(exc.status_code, _("This action was refused"), str(exc.message))
+
+    @app.errorhandler(IntegrityError)
+    def integrity_error(exc: IntegrityError):
+        # Views outside `web.attempt` commit themselves; a concurrent duplicate is a 409, not a 500.
+        db.session.rollback()
+        if not is_duplicate(exc):
+            return unexpected(exc)
+        return _page(409, _("This action was refused"), str(ALREADY_EXISTS))
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError):

@@ -1,11 +1,12 @@
 """Forms shared by several role areas."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import IntegerField, TextAreaField
 from wtforms.validators import Length
+
+from portal.i18n import lazy_gettext as _l
 
 
 class ActionForm(FlaskForm):

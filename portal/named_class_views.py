@@ -6,18 +6,14 @@ AdmissionsMode (the rules live in `services.named_classes`).
 """
 from __future__ import annotations
 
-import io
-
-from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.forms import ActionForm
 from portal.models.named_classes import APPLICATION_STATUS_LABELS, BENEFITS, CLASS_STATUS_LABELS
-from portal.services import named_classes, spreadsheets
-from portal.web import REFUSED, attempt
-
-MIMETYPES = {"xlsx": spreadsheets.XLSX_MIMETYPE, "csv": spreadsheets.CSV_MIMETYPE}
+from portal.services import named_classes
+from portal.web import REFUSED, attempt, download
 
 
 def add_named_class_routes(bp: Blueprint, *, extra_list_context=None) -> None:
@@ -69,18 +65,17 @@ def add_named_class_routes(bp: Blueprint, *, extra_list_context=None) -> None:
             flash(_("%(name)s has not been admitted.", name=application.student.name), "info")
         return redirect(back(application))
 
-    def download(class_id: int, fmt: str):
+    def applicants_file(class_id: int, fmt: str):
         named_class, data = named_classes.export_applicants(current_user, class_id, fmt)
-        return send_file(io.BytesIO(data), mimetype=MIMETYPES[fmt], as_attachment=True,
-                         download_name=f"applicants-{named_class.id}.{fmt}")
+        return download(data, f"applicants-{named_class.id}.{fmt}")
 
     @bp.get("/named-classes/<int:class_id>/applicants.xlsx")
     def applicants_xlsx(class_id: int):
-        return download(class_id, "xlsx")
+        return applicants_file(class_id, "xlsx")
 
     @bp.get("/named-classes/<int:class_id>/applicants.csv")
     def applicants_csv(class_id: int):
-        return download(class_id, "csv")
+        return applicants_file(class_id, "csv")
 
 
 def add_review_route(bp: Blueprint) -> None:

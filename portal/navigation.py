@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import request, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from portal.i18n import lazy_gettext as _l
 from portal.models import Role
 
 

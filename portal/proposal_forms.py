@@ -4,12 +4,12 @@ They convert input; `portal.services.proposals` holds the rules.
 """
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired
 
 from portal.forms import IntField
+from portal.i18n import lazy_gettext as _l
 from portal.models.cooperation import COOPERATION_KIND_LABELS, AdmissionsMode
 from portal.services.proposals import Terms
 

@@ -6,7 +6,8 @@ shows Chinese first and English on the switch.
 from __future__ import annotations
 
 from flask_babel import LazyString, get_locale
-from flask_babel import lazy_gettext as _l
+
+from portal.i18n import lazy_gettext as _l
 
 # The plan's industries (GLOSSARY.md) plus the district's other employers.
 INDUSTRIES: dict[str, object] = {

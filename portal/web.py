@@ -1,16 +1,30 @@
 """Small helpers shared by the blueprints' views."""
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import abort, flash, request
+from flask import Response, abort, flash, request, send_file
 from flask_wtf import FlaskForm
+from sqlalchemy.exc import IntegrityError
+from werkzeug.routing import IntegerConverter
 
 from portal.extensions import db
-from portal.services.errors import ServiceError
+from portal.services.checks import MAX_INT
+from portal.services.errors import ALREADY_EXISTS, ServiceError, is_duplicate
+from portal.services.spreadsheets import CSV_MIMETYPE, XLSX_MIMETYPE
 
 T = TypeVar("T")
+
+
+class BoundedIntConverter(IntegerConverter):
+    """`<int:…>` that only matches ids a column can hold: /postings/2147483648 is a 404,
+    not a database error (PostgreSQL refuses integers beyond 2^31 - 1)."""
+
+    def __init__(self, map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", MAX_INT)
+        super().__init__(map, *args, **kwargs)
 
 
 class Refused:
@@ -28,6 +42,7 @@ def attempt(action: Callable[[], T], form: FlaskForm | None = None) -> T | Refus
     """
     try:
         result = action()
+        db.session.commit()
     except ServiceError as exc:
         db.session.rollback()
         if exc.status_code == 404:
@@ -39,10 +54,30 @@ def attempt(action: Callable[[], T], form: FlaskForm | None = None) -> T | Refus
             else:
                 flash(str(problem.message), "error")
         return REFUSED
-    db.session.commit()
+    except IntegrityError as exc:
+        # A unique key caught what the service's own check could not: the same thing
+        # saved by a concurrent request between our check and our write.
+        db.session.rollback()
+        if not is_duplicate(exc):
+            raise
+        flash(str(ALREADY_EXISTS), "error")
+        return REFUSED
     return result
 
 
 def form_status() -> int:
     """Status for a rendered form page: 400 when a POST was refused, 200 for a GET."""
     return 400 if request.method == "POST" else 200
+
+
+_MIMETYPES = {"xlsx": XLSX_MIMETYPE, "csv": CSV_MIMETYPE}
+
+
+def download(data: bytes, filename: str, *, private: bool = True) -> Response:
+    """A file to save. `private`: it holds names or contacts, so neither the browser nor a
+    proxy may keep a copy (SECURITY.md, exports with personal data)."""
+    response = send_file(io.BytesIO(data), mimetype=_MIMETYPES[filename.rsplit(".", 1)[-1]],
+                         as_attachment=True, download_name=filename)
+    if private:
+        response.headers["Cache-Control"] = "no-store"
+    return response

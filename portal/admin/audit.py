@@ -9,7 +9,7 @@ from flask import render_template, request
 from flask_babel import get_timezone
 
 from portal.admin.views import bp
-from portal.services import audit
+from portal.services import audit, checks
 
 
 def _date(raw: str | None) -> date | None:
@@ -44,7 +44,7 @@ class AuditQuery:
             action=action if action in audit.ACTION_LABELS else "",
             date_from=_date(args.get("from")),
             date_to=_date(args.get("to")),
-            page=int(page) if page.isdigit() and len(page) < 6 else 1,
+            page=checks.page_number(page),
         )
 
     def args(self, **changes: Any) -> dict[str, Any]:

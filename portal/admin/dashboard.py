@@ -4,11 +4,8 @@ Routes join the `admin` blueprint, so its role guard applies to them all.
 """
 from __future__ import annotations
 
-import io
-
-from flask import flash, redirect, render_template, request, send_file, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
@@ -17,10 +14,10 @@ from wtforms.validators import InputRequired
 from portal import charts
 from portal.admin.views import bp
 from portal.forms import ActionForm, IntField
+from portal.i18n import lazy_gettext as _l
 from portal.services import statistics, statistics_report
 from portal.services.postings import district_today
-from portal.services.spreadsheets import XLSX_MIMETYPE
-from portal.web import REFUSED, attempt, form_status
+from portal.web import REFUSED, attempt, download, form_status
 
 
 class InputForm(FlaskForm):
@@ -123,4 +120,4 @@ def yearly_report():
 def yearly_report_xlsx():
     data = statistics_report.yearly_report_workbook()
     name = f"statistics-report-{district_today().isoformat()}.xlsx"
-    return send_file(io.BytesIO(data), mimetype=XLSX_MIMETYPE, as_attachment=True, download_name=name)
+    return download(data, name)

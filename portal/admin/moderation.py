@@ -12,7 +12,7 @@ from portal.extensions import db
 from portal.forms import ReasonForm
 from portal.models import Enterprise
 from portal.models.postings import KIND_LABELS
-from portal.services import postings
+from portal.services import checks, postings
 from portal.web import REFUSED, attempt
 
 
@@ -24,8 +24,8 @@ def _filters(args) -> dict:
     return {
         "status": status if status in postings.MODERATION_STATUSES else "published",
         "kind": kind if kind in KIND_LABELS else "",
-        "enterprise_id": int(enterprise) if enterprise.isdigit() and len(enterprise) < 10 else None,
-        "page": int(page) if page.isdigit() and len(page) < 6 else 1,
+        "enterprise_id": checks.whole_number(enterprise),
+        "page": checks.page_number(page),
     }
 
 

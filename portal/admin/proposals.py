@@ -16,7 +16,7 @@ from portal.admin.views import bp
 from portal.extensions import db
 from portal.forms import ActionForm
 from portal.models import Proposal
-from portal.services import matching
+from portal.services import checks, matching
 from portal.web import REFUSED, attempt
 
 
@@ -36,7 +36,7 @@ def proposal_overview():
 def proposal_recompute():
     form = ActionForm()
     offset = request.form.get("offset", "0")
-    offset = int(offset) if offset.isdigit() and len(offset) < 10 else 0
+    offset = checks.whole_number(offset) or 0
     step = None
     if form.validate_on_submit():
         started = time.perf_counter()
@@ -55,4 +55,4 @@ def proposal_recompute():
 
 
 def _int(raw: str | None) -> int:
-    return int(raw) if raw and raw.isdigit() and len(raw) < 10 else 0
+    return checks.whole_number(raw) or 0

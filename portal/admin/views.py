@@ -97,6 +97,7 @@ def enable_user(user_id: int):
 
 # Routes in their own modules register on `bp` when imported.
 from portal.admin import audit as _audit_routes  # noqa: E402,F401
-from portal.admin import moderation as _moderation_routes, pilots as _pilot_routes  # noqa: E402,F401
-from portal.admin import proposals as _proposal_routes  # noqa: E402,F401  (recompute proposals)
 from portal.admin import dashboard as _dashboard_routes  # noqa: E402,F401  (targets dashboard, inputs, report)
+from portal.admin import moderation as _moderation_routes  # noqa: E402,F401
+from portal.admin import pilots as _pilot_routes  # noqa: E402,F401
+from portal.admin import proposals as _proposal_routes  # noqa: E402,F401  (recompute proposals)

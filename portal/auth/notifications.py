@@ -10,7 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from portal.auth.views import bp
 from portal.extensions import db
 from portal.security import is_safe_next
-from portal.services import notifications
+from portal.services import checks, notifications
 
 log = logging.getLogger(__name__)
 
@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 @login_required
 def notification_list():
     page = request.args.get("page", "1")
-    results = notifications.list_for(current_user, int(page) if page.isdigit() and len(page) < 6 else 1)
+    results = notifications.list_for(current_user, checks.page_number(page))
     return render_template(
         "auth/notifications.html", results=results, days=notifications.by_day(results.items),
         render=notifications.render,

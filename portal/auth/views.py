@@ -1,7 +1,7 @@
 """Registration, login, logout and password change."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -28,8 +28,9 @@ def _account_key() -> str:
 
 
 def _failed(response) -> bool:
-    # Only failed attempts count; a successful login redirects.
-    return response.status_code != 302
+    # Only wrong credentials count: a success redirects, and an error of ours (database
+    # down, a 500) must not lock the account and the address once the site is back.
+    return bool(g.get("wrong_credentials"))
 
 
 def _start_session(user) -> None:
@@ -58,6 +59,7 @@ def login():
             _start_session(user)
             return redirect(next_url if is_safe_next(next_url) else home_url_for(user))
         db.session.rollback()
+        g.wrong_credentials = True
         security_log.warning(
             "login failed: email=%r addr=%s", accounts.normalise_email(form.email.data), client_address()
         )

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
@@ -18,6 +17,7 @@ from wtforms.validators import DataRequired, InputRequired
 from portal.enterprise.views import bp
 from portal.exchange_views import SuggestionForm, add_exchange_routes, page_context
 from portal.forms import ActionForm, IntField
+from portal.i18n import lazy_gettext as _l
 from portal.services import exchanges
 from portal.web import REFUSED, attempt, form_status
 

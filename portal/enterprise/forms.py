@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -25,6 +24,7 @@ from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal import vocab
+from portal.i18n import lazy_gettext as _l
 from portal.models import Posting
 from portal.models.postings import DETAIL_FIELDS, HEADCOUNT_LABELS, DetailField
 from portal.services.postings import PostingInput

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 
 from portal.enterprise.views import bp
+from portal.i18n import lazy_gettext as _l
 from portal.services import pilots
 from portal.web import REFUSED, attempt, form_status
 

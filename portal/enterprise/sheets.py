@@ -5,9 +5,7 @@ Imported rows become drafts of the HR user's own enterprise.
 """
 from __future__ import annotations
 
-import io
-
-from flask import flash, redirect, render_template, request, send_file, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import ImmutableMultiDict
@@ -19,8 +17,7 @@ from portal.forms import ImportForm
 from portal.services import posting_sheets, spreadsheets
 from portal.services.errors import ServiceError
 from portal.services.spreadsheets import ImportRefused
-
-MIMETYPES = {"xlsx": spreadsheets.XLSX_MIMETYPE, "csv": spreadsheets.CSV_MIMETYPE}
+from portal.web import download
 
 
 def _page(form: ImportForm, *, errors=(), message: str | None = None, status: int = 200):
@@ -64,9 +61,7 @@ def upload_too_large(_exc):
 
 
 def _download(data: bytes, fmt: str, name: str):
-    return send_file(
-        io.BytesIO(data), mimetype=MIMETYPES[fmt], as_attachment=True, download_name=f"{name}.{fmt}"
-    )
+    return download(data, f"{name}.{fmt}")
 
 
 @bp.get("/postings/import/template.xlsx")

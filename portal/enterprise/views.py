@@ -35,10 +35,10 @@ def resubmit():
     return redirect(url_for("enterprise.home"))
 
 
-from portal.enterprise import postings as _postings  # noqa: E402,F401  (registers the posting routes)
-from portal.enterprise import sheets as _sheets  # noqa: E402,F401  (registers the spreadsheet routes)
-from portal.enterprise import exchanges as _exchanges  # noqa: E402,F401  (registers the teacher exchange routes)
-from portal.enterprise import cooperation as _cooperation  # noqa: E402,F401  (registers the proposal and cooperation routes)
 from portal.enterprise import apprenticeships as _apprenticeships  # noqa: E402,F401  (registers the apprenticeship routes)
+from portal.enterprise import cooperation as _cooperation  # noqa: E402,F401  (registers the proposal and cooperation routes)
+from portal.enterprise import exchanges as _exchanges  # noqa: E402,F401  (registers the teacher exchange routes)
 from portal.enterprise import named_classes as _named_classes  # noqa: E402,F401  (registers the named-class routes)
 from portal.enterprise import pilots as _pilots  # noqa: E402,F401  (registers the pilot enterprise routes)
+from portal.enterprise import postings as _postings  # noqa: E402,F401  (registers the posting routes)
+from portal.enterprise import sheets as _sheets  # noqa: E402,F401  (registers the spreadsheet routes)

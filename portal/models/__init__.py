@@ -37,7 +37,15 @@ from portal.models.pilots import (
 from portal.models.postings import Posting, PostingKind
 from portal.models.programs import Program, PublicationStatus
 from portal.models.proposals import Proposal, ProposalStatus
-from portal.models.schools import Degree, Employment, NeedStatus, TargetGroup, Teacher, TeachingNeed, TrainingOffer
+from portal.models.schools import (
+    Degree,
+    Employment,
+    NeedStatus,
+    TargetGroup,
+    Teacher,
+    TeachingNeed,
+    TrainingOffer,
+)
 
 __all__ = [
     "AllocationRun",

@@ -5,18 +5,18 @@ from flask import render_template, request
 
 from portal import vocab
 from portal.public.views import bp
-from portal.services import directory
+from portal.services import checks, directory
 from portal.services.school_sheets import TARGET_GROUP_LABELS
 
 
 def _page_arg() -> int:
     raw = request.args.get("page", "1")
-    return min(int(raw), 10_000) if raw.isdigit() and int(raw) > 0 else 1
+    return checks.page_number(raw)
 
 
 def _int_arg(name: str) -> int | None:
     raw = request.args.get(name, "")
-    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+    return checks.whole_number(raw)
 
 
 @bp.get("/majors")

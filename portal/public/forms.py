@@ -1,9 +1,10 @@
 """Public forms (no account needed)."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
+
+from portal.i18n import lazy_gettext as _l
 
 
 class ObjectionForm(FlaskForm):

@@ -4,16 +4,14 @@ Organisations and counts only; no person's name or contact appears here.
 """
 from __future__ import annotations
 
-import io
-
-from flask import render_template, send_file
+from flask import render_template
 
 from portal import charts
 from portal.models.cooperation import COOPERATION_KIND_LABELS
 from portal.public.views import bp
 from portal.services import statistics, statistics_report
 from portal.services.postings import district_today
-from portal.services.spreadsheets import CSV_MIMETYPE, XLSX_MIMETYPE
+from portal.web import download
 
 
 @bp.get("/stats")
@@ -32,15 +30,11 @@ def stats():
 
 @bp.get("/stats.xlsx")
 def stats_xlsx():
-    return send_file(
-        io.BytesIO(statistics_report.public_workbook()), mimetype=XLSX_MIMETYPE, as_attachment=True,
-        download_name=f"laiwu-statistics-{district_today().isoformat()}.xlsx",
-    )
+    return download(statistics_report.public_workbook(),
+                    f"laiwu-statistics-{district_today().isoformat()}.xlsx", private=False)
 
 
 @bp.get("/stats/<any(industries, named_classes, pilots):table>.csv")
 def stats_csv(table: str):
-    return send_file(
-        io.BytesIO(statistics_report.public_csv(table)), mimetype=CSV_MIMETYPE, as_attachment=True,
-        download_name=f"laiwu-{table.replace('_', '-')}-{district_today().isoformat()}.csv",
-    )
+    return download(statistics_report.public_csv(table),
+                    f"laiwu-{table.replace('_', '-')}-{district_today().isoformat()}.csv", private=False)

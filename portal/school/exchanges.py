@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms.validators import InputRequired
 
 from portal.exchange_views import SuggestionForm, add_exchange_routes, page_context
 from portal.forms import ActionForm, IntField
+from portal.i18n import lazy_gettext as _l
 from portal.school.views import bp
 from portal.services import exchanges
 from portal.web import REFUSED, attempt, form_status

@@ -1,12 +1,12 @@
 """The school's form for publishing a named class from an order-class cooperation."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Optional
 
 from portal.forms import IntField
+from portal.i18n import lazy_gettext as _l
 from portal.services.named_classes import NamedClassInput
 
 REQUIRED = _l("This field is required.")

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 
 from portal.forms import ActionForm
+from portal.i18n import lazy_gettext as _l
 from portal.models import PilotPartnership
 from portal.school.views import bp
 from portal.services import pilots

@@ -1,9 +1,7 @@
 """School staff: spreadsheet import and export of majors and teachers."""
 from __future__ import annotations
 
-import io
-
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import ImmutableMultiDict
@@ -15,10 +13,10 @@ from portal.school.views import bp
 from portal.services import school_sheets, spreadsheets
 from portal.services.errors import ServiceError
 from portal.services.spreadsheets import ImportRefused
+from portal.web import download
 
 KINDS = {"majors": "school.program_list", "teachers": "school.teacher_list"}
 IMPORTERS = {"majors": school_sheets.import_programs, "teachers": school_sheets.import_teachers}
-MIMETYPES = {"xlsx": spreadsheets.XLSX_MIMETYPE, "csv": spreadsheets.CSV_MIMETYPE}
 
 
 def _kind_or_404(kind: str) -> str:
@@ -69,7 +67,7 @@ def upload_too_large(_exc):
 
 # One view per format: every GET route then builds from its kind alone.
 def _download(data: bytes, fmt: str, name: str):
-    return send_file(io.BytesIO(data), mimetype=MIMETYPES[fmt], as_attachment=True, download_name=f"{name}.{fmt}")
+    return download(data, f"{name}.{fmt}")
 
 
 @bp.get("/import/<kind>/template.xlsx")

@@ -90,9 +90,9 @@ def program_close(program_id: int):
 
 
 # Teachers, teaching needs, training offers and spreadsheets live in their own modules.
-from portal.school import records, sheets  # noqa: E402,F401
-from portal.school import exchanges as _exchanges  # noqa: E402,F401  (registers the teacher exchange routes)
-from portal.school import cooperation as _cooperation  # noqa: E402,F401  (registers the proposal and cooperation routes)
 from portal.school import apprenticeships as _apprenticeships  # noqa: E402,F401  (registers the apprenticeship routes)
+from portal.school import cooperation as _cooperation  # noqa: E402,F401  (registers the proposal and cooperation routes)
+from portal.school import exchanges as _exchanges  # noqa: E402,F401  (registers the teacher exchange routes)
 from portal.school import named_classes as _named_classes  # noqa: E402,F401  (registers the named-class routes)
 from portal.school import pilots as _pilots  # noqa: E402,F401  (registers the pilot partnership routes)
+from portal.school import records, sheets  # noqa: E402,F401

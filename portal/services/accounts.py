@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal.extensions import db
+from portal.i18n import lazy_gettext as _l
 from portal.models import MembershipStatus, Organisation, OrgStatus, Program, Role, School, User
 from portal.models.base import utcnow
-from portal.services import organisations, passwords
+from portal.services import checks, organisations, passwords
 from portal.services.errors import Conflict, NotFound, ServiceError
 from portal.services.organisations import NewEnterprise, NewSchool
 
@@ -131,9 +131,10 @@ def set_disabled(user: User, disabled: bool) -> None:
 def load_session_user(session_id: str) -> User | None:
     """Flask-Login's loader: '<id>:<token>'; a stale token or a disabled user is anonymous."""
     user_id, _, token = session_id.partition(":")
-    if not user_id.isdigit() or not token:
+    ident = checks.whole_number(user_id)
+    if not ident or not token:
         return None
-    user = db.session.get(User, int(user_id))
+    user = db.session.get(User, ident)
     if user is None or user.disabled or user.session_token != token:
         return None
     return user

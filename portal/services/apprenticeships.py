@@ -24,11 +24,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import joinedload
 
 from portal.extensions import db
+from portal.i18n import lazy_gettext as _l
 from portal.models import (
     AllocationRun,
     ApprenticeChoice,
@@ -50,6 +50,7 @@ from portal.models.postings import TECH_TITLES
 from portal.services import audit, notifications
 from portal.services import matching as matcher
 from portal.services.errors import Conflict, NotFound, ServiceError
+from portal.services.locking import transition
 from portal.services.postings import district_today
 
 NAME_MAX = 120
@@ -259,7 +260,7 @@ def _set_status(actor: User, programme: ApprenticeshipProgramme, wanted: Program
         raise ServiceError(_l("This programme is %(status)s: that step is not possible now.",
                               status=STATUS_LABELS[programme.status]))
     before = programme.status
-    programme.status = wanted.value
+    transition(programme, wanted.value)
     db.session.flush()
     audit.record(actor, programme, "open" if wanted is ProgrammeStatus.OPEN else "close", before, programme.status)
     return programme

@@ -9,13 +9,40 @@ import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from flask_babel import lazy_gettext as _l
-
+from portal.i18n import lazy_gettext as _l
 from portal.services.errors import ServiceError
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 # NUL is refused by PostgreSQL text columns; other C0 controls are never meant.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+# The largest id or count any column holds (PostgreSQL `integer`); larger numbers from a URL
+# or a form would make the database raise instead of finding nothing.
+MAX_INT = 2**31 - 1
+MAX_PAGE = 10_000
+
+
+def whole_number(raw: str | None, maximum: int = MAX_INT) -> int | None:
+    """A non-negative number typed as ASCII digits, or None.
+
+    `str.isdigit()` alone accepts '²' and '①', which `int()` then refuses (a 500 before).
+    """
+    raw = (raw or "").strip()
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > len(str(maximum)):
+        return None
+    value = int(raw)
+    return value if value <= maximum else None
+
+
+def page_number(raw: str | None) -> int:
+    """A page number from a query string: anything odd is the first page, huge is the last."""
+    value = whole_number(raw)
+    return 1 if not value else min(value, MAX_PAGE)
+
+
+def is_id(raw: object) -> bool:
+    return isinstance(raw, int) and not isinstance(raw, bool) and 0 < raw <= MAX_INT
 
 
 def today() -> date:

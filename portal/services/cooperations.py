@@ -5,10 +5,10 @@ else its id does not exist.
 """
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
 from portal.extensions import db
+from portal.i18n import lazy_gettext as _l
 from portal.models import Cooperation, User
 from portal.services.errors import NotFound
 

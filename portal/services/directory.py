@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, or_, select
 
 from portal import vocab
 from portal.extensions import db
+from portal.i18n import lazy_gettext as _l
 from portal.models import OrgStatus, Program, PublicationStatus, School, Teacher, TrainingOffer
 from portal.services import school_records
 from portal.services.errors import NotFound

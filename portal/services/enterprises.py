@@ -5,14 +5,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from portal import vocab
 from portal.extensions import db
+from portal.i18n import lazy_gettext as _l
 from portal.models import Enterprise, OrgStatus, Posting, PublicationStatus
+from portal.services import checks
 from portal.services.errors import NotFound
-from portal.services.postings import MAX_PAGE, QUERY_MAX, Page, like_escape, district_today
+from portal.services.postings import MAX_PAGE, QUERY_MAX, Page, district_today, like_escape
 
 PER_PAGE = 20
 
@@ -29,7 +30,7 @@ class EnterpriseQuery:
         industry = (args.get("industry") or "").strip()
         town = (args.get("town") or "").strip()
         raw_page = (args.get("page") or "").strip()
-        page = int(raw_page) if raw_page.isdigit() and len(raw_page) < 10 else 1
+        page = checks.page_number(raw_page)
         return cls(
             q=" ".join((args.get("q") or "").split())[:QUERY_MAX],
             industry=industry if industry in vocab.INDUSTRIES else "",

@@ -1,6 +1,20 @@
 """Errors that services raise and views turn into messages or status codes."""
 from __future__ import annotations
 
+from portal.i18n import lazy_gettext as _l
+
+# Shown when a unique key refuses a write that the service's own check let through
+# because another request saved the same thing in the meantime.
+ALREADY_EXISTS = _l("This already exists: it was saved a moment ago, perhaps by a second click. "
+                    "Reload the page to see it.")
+
+
+def is_duplicate(exc: Exception) -> bool:
+    """Whether a database error is a unique key refusing a second copy (PostgreSQL 23505,
+    SQLite "UNIQUE constraint failed"); other integrity errors are bugs and stay 500s."""
+    orig = getattr(exc, "orig", None)
+    return getattr(orig, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(orig)
+
 
 class ServiceError(Exception):
     """A refused action, with a message for the user (a lazy gettext string)."""
@@ -8,7 +22,9 @@ class ServiceError(Exception):
     status_code = 400
 
     def __init__(self, message, *, field: str | None = None) -> None:
-        super().__init__(str(message))
+        # The message stays lazy: rendering it may need the request's locale, and must
+        # not happen here, where the session may hold a failed transaction.
+        super().__init__(message)
         self.message = message
         self.field = field
 

@@ -29,11 +29,11 @@ from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from portal.extensions import db
+from portal.i18n import lazy_gettext as _l
 from portal.models import (
     Cooperation,
     CooperationKind,
@@ -61,6 +61,7 @@ from portal.models.exchanges import ACTIVE_STATUSES
 from portal.services import audit, checks, notifications
 from portal.services import matching as matcher
 from portal.services.errors import NotFound, ServiceError
+from portal.services.locking import transition
 from portal.services.postings import normalise_list
 
 TITLE_MAX = 100
@@ -158,7 +159,7 @@ def set_post_status(hr: User, post_id: int, status: str) -> PracticePost:
     status = checks.choice(status, PracticePostStatus, field="status")
     if post.status == status:
         raise ServiceError(_l("Nothing to change."))
-    post.status = status
+    transition(post, status)
     db.session.flush()
     return post
 
@@ -571,11 +572,11 @@ def accept(user: User, exchange_id: int) -> Exchange:
     else:
         exchange.enterprise_accepted_at = now
     if agreeing:
-        exchange.status = ExchangeStatus.AGREED.value
+        transition(exchange, ExchangeStatus.AGREED.value)
         exchange.agreed_at = now
         exchange.cooperation_id = _teacher_exchange_cooperation(exchange)
     else:
-        exchange.status = mine
+        transition(exchange, mine)
     db.session.flush()
     audit.record(user, exchange, "accept", from_state, exchange.status)
     params = {"person": exchange.person, "placement": exchange.placement, "term": exchange.term,
@@ -610,7 +611,7 @@ def complete(user: User, exchange_id: int) -> Exchange:
         raise ServiceError(_l("This exchange has already been completed."))
     if exchange.status != ExchangeStatus.AGREED.value:
         raise ServiceError(_l("Only an agreed exchange can be completed; both sides must accept it first."))
-    exchange.status = ExchangeStatus.COMPLETED.value
+    transition(exchange, ExchangeStatus.COMPLETED.value)
     exchange.completed_at = utcnow()
     db.session.flush()
     audit.record(user, exchange, "complete", ExchangeStatus.AGREED.value, ExchangeStatus.COMPLETED.value)
@@ -633,7 +634,7 @@ def cancel(user: User, exchange_id: int, reason: str) -> Exchange:
                               status=status_label(exchange.status)))
     side = side_of(user)
     from_state = exchange.status
-    exchange.status = ExchangeStatus.CANCELLED.value
+    transition(exchange, ExchangeStatus.CANCELLED.value)
     exchange.cancelled_at = utcnow()
     exchange.cancelled_by = side
     exchange.cancel_reason = reason

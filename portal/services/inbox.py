@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select
 
 from portal.extensions import db
+from portal.i18n import lazy_gettext as _l
 from portal.models import (
     ApplicationStatus,
     ApprenticePlace,

@@ -20,10 +20,19 @@ from sqlalchemy.orm import joinedload
 
 from portal import vocab
 from portal.extensions import db
-from portal.models import Organisation, OrgStatus, Posting, Program, Proposal, ProposalStatus, PublicationStatus
+from portal.models import (
+    Organisation,
+    OrgStatus,
+    Posting,
+    Program,
+    Proposal,
+    ProposalStatus,
+    PublicationStatus,
+)
 from portal.models.base import utcnow
 from portal.models.proposals import Origin
 from portal.services import audit, catalogue, postings
+from portal.services.locking import transition
 from portal.services.postings import normalise_list
 
 
@@ -263,7 +272,7 @@ def _store(pairs: Pairs, existing: list[Proposal], enterprise_of: dict[int, int]
 
 def _reopen(proposal: Proposal) -> None:
     """A declined proposal whose inputs changed is proposed again, from the start."""
-    proposal.status = ProposalStatus.PROPOSED.value
+    transition(proposal, ProposalStatus.PROPOSED.value)
     proposal.origin = Origin.MATCHER.value
     proposal.started_by_id = None
     proposal.school_interested_at = proposal.enterprise_interested_at = None

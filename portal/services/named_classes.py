@@ -31,13 +31,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload
 
 from portal import vocab
 from portal.extensions import db
+from portal.i18n import lazy_gettext as _l
 from portal.models import (
     AdmissionsMode,
     ApplicationStatus,
@@ -58,7 +58,7 @@ from portal.models.base import utcnow
 from portal.models.named_classes import APPLICATION_STATUS_LABELS, BENEFITS
 from portal.services import audit, checks, notifications, spreadsheets
 from portal.services.errors import Conflict, NotFound, ServiceError
-from portal.services.locking import begin_write
+from portal.services.locking import begin_write, transition
 from portal.services.postings import Page, like_escape
 
 NAME_MAX = 80
@@ -255,7 +255,7 @@ def _open(staff: User, named_class: NamedClass, today: date) -> NamedClass:
             raise ServiceError(_l("Both partners must be verified before the class is published."))
     if named_class.closes_on < today:
         raise ServiceError(_l("The application deadline has passed; set a later one before publishing."))
-    named_class.status = NamedClassStatus.OPEN.value
+    transition(named_class, NamedClassStatus.OPEN.value)
     named_class.opened_at = utcnow()
     db.session.flush()
     audit.record(staff, named_class, "publish", NamedClassStatus.DRAFT.value, named_class.status)
@@ -284,7 +284,7 @@ def close_named_class(staff: User, class_id: int) -> NamedClass:
     if named_class.is_closed:
         raise ServiceError(_l("This class is already closed."))
     from_state = named_class.status
-    named_class.status = NamedClassStatus.CLOSED.value
+    transition(named_class, NamedClassStatus.CLOSED.value)
     named_class.closed_at = utcnow()
     db.session.flush()
     audit.record(staff, named_class, "close", from_state, named_class.status)
@@ -311,10 +311,10 @@ class NamedClassQuery:
         return cls(
             q=" ".join((args.get("q") or "").split())[:QUERY_MAX],
             industry=(args.get("industry") or "").strip() if args.get("industry") in vocab.INDUSTRIES else "",
-            school_id=int(raw_school) if raw_school.isdigit() and len(raw_school) < 10 else None,
+            school_id=checks.whole_number(raw_school),
             major=" ".join((args.get("major") or "").split())[:NAME_MAX],
             benefits=tuple(code for code in BENEFITS if code in args.getlist("benefit")),
-            page=min(max(int(raw_page) if raw_page.isdigit() and len(raw_page) < 6 else 1, 1), MAX_PAGE),
+            page=min(checks.page_number(raw_page), MAX_PAGE),
         )
 
     def args(self, **changes) -> dict[str, Any]:
@@ -462,7 +462,7 @@ def apply(student: User, class_id: int, statement: str, *, today: date | None = 
         application = ClassApplication(named_class=named_class, student_id=student.id)
         db.session.add(application)
     application.statement = statement
-    application.status = ApplicationStatus.SUBMITTED.value
+    transition(application, ApplicationStatus.SUBMITTED.value)
     application.submitted_at = utcnow()
     application.withdrawn_at = None
     application.decision_reason = None
@@ -501,7 +501,7 @@ def withdraw(student: User, application_id: int, *, today: date | None = None) -
                date=_day(named_class.closes_on))
         )
     from_state = application.status
-    application.status = ApplicationStatus.WITHDRAWN.value
+    transition(application, ApplicationStatus.WITHDRAWN.value)
     application.withdrawn_at = utcnow()
     db.session.flush()
     _record(student, application, "withdraw", from_state)
@@ -643,7 +643,7 @@ def review(hr: User, application_id: int, note: str = "", *, today: date | None 
         raise NotPermitted(_l("Only the enterprise reviews applications before the school admits."))
     if application.status != ApplicationStatus.SUBMITTED.value:
         raise ServiceError(_l("The enterprise has already approved this application."))
-    application.status = ApplicationStatus.ENTERPRISE_APPROVED.value
+    transition(application, ApplicationStatus.ENTERPRISE_APPROVED.value)
     application.reviewed_by_id = hr.id
     application.reviewed_at = utcnow()
     if note:
@@ -675,7 +675,7 @@ def admit(actor: User, application_id: int, reason: str = "", *, today: date | N
         raise Conflict(_l("This class is full: all %(n)d seats are taken.", n=named_class.seats))
     db.session.expire(named_class, ["taken", "updated_at"])
     from_state = application.status
-    application.status = ApplicationStatus.ADMITTED.value
+    transition(application, ApplicationStatus.ADMITTED.value)
     application.decided_by_id = actor.id
     application.decided_at = utcnow()
     application.decision_reason = reason or application.decision_reason
@@ -694,7 +694,7 @@ def reject(actor: User, application_id: int, reason: str, *, today: date | None 
     if not rights.reject:
         raise NotPermitted(_l("Under this cooperation the school decides admissions alone."))
     from_state = application.status
-    application.status = ApplicationStatus.REJECTED.value
+    transition(application, ApplicationStatus.REJECTED.value)
     application.decided_by_id = actor.id
     application.decided_at = utcnow()
     application.decision_reason = reason

@@ -21,11 +21,11 @@ from typing import Any
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import event, func, select, update
 from sqlalchemy.orm import Session
 
 from portal.extensions import db
+from portal.i18n import lazy_gettext as _l
 from portal.models import MembershipStatus, Notification, Organisation, Role, User
 from portal.models.base import utcnow
 from portal.security import home_endpoint, is_safe_next

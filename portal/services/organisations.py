@@ -3,15 +3,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal import vocab
 from portal.extensions import db
+from portal.i18n import lazy_gettext as _l
 from portal.models import Enterprise, MembershipStatus, Organisation, OrgStatus, Role, School, User
 from portal.models.base import utcnow
 from portal.services import audit, credit_code, notifications
 from portal.services.errors import Conflict, NotFound, ServiceError
+from portal.services.locking import transition
 
 REASON_MAX = 500
 
@@ -137,7 +138,7 @@ def verify(admin: User, org_id: int) -> Organisation:
     if org.status == OrgStatus.VERIFIED.value:
         raise ServiceError(_l("This organisation is already verified."))
     from_state = org.status
-    org.status = OrgStatus.VERIFIED.value
+    transition(org, OrgStatus.VERIFIED.value)
     org.rejection_reason = None
     org.verified_at = utcnow()
     org.verified_by_id = admin.id
@@ -154,7 +155,7 @@ def reject(admin: User, org_id: int, reason: str) -> Organisation:
     org = get_organisation(org_id)
     if org.status != OrgStatus.PENDING.value:
         raise ServiceError(_l("Only pending organisations can be rejected."))
-    org.status = OrgStatus.REJECTED.value
+    transition(org, OrgStatus.REJECTED.value)
     org.rejection_reason = reason
     db.session.flush()
     audit.record(admin, org, "reject", OrgStatus.PENDING.value, org.status, reason)
@@ -170,7 +171,7 @@ def resubmit(member: User) -> Organisation:
     org = member.organisation
     if org is None or org.status != OrgStatus.REJECTED.value:
         raise ServiceError(_l("Only a rejected organisation can be submitted again."))
-    org.status = OrgStatus.PENDING.value
+    transition(org, OrgStatus.PENDING.value)
     db.session.flush()
     audit.record(member, org, "resubmit", OrgStatus.REJECTED.value, org.status)
     return org
@@ -220,7 +221,7 @@ def _pending_member(actor: User, member_id: int) -> User:
 def approve_member(actor: User, member_id: int) -> User:
     """Approve a staff join request, or confirm a student (school staff only)."""
     member = _pending_member(actor, member_id)
-    member.membership_status = MembershipStatus.ACTIVE.value
+    transition(member, MembershipStatus.ACTIVE.value, "membership_status")
     member.membership_note = None
     db.session.flush()
     audit.record(actor, member, "approve", MembershipStatus.PENDING.value, member.membership_status)
@@ -240,7 +241,7 @@ def approve_member(actor: User, member_id: int) -> User:
 def reject_member(actor: User, member_id: int, reason: str) -> User:
     reason = _require_reason(reason)
     member = _pending_member(actor, member_id)
-    member.membership_status = MembershipStatus.REJECTED.value
+    transition(member, MembershipStatus.REJECTED.value, "membership_status")
     member.membership_note = reason
     db.session.flush()
     audit.record(actor, member, "reject", MembershipStatus.PENDING.value, member.membership_status, reason)

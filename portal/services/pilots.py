@@ -22,11 +22,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 
 from portal.extensions import db
+from portal.i18n import lazy_gettext as _l
 from portal.models import (
     Cooperation,
     CooperationKind,
@@ -47,6 +47,7 @@ from portal.models.base import utcnow
 from portal.models.pilots import OPEN_APPLICATION_STATES, OPEN_PILOT_STATES
 from portal.services import audit, checks, notifications
 from portal.services.errors import Conflict, NotFound, Problems, ServiceError
+from portal.services.locking import transition
 from portal.services.postings import district_today
 
 # The notice period (公示期) of an approved pilot, in calendar days including the first.
@@ -208,7 +209,7 @@ def submit_pilot(staff: User, pilot_id: int) -> PilotPartnership:
         PilotPlan(pilot.goals, pilot.content, pilot.resources, pilot.timeline), complete=True
     )
     from_state = pilot.status
-    pilot.status = PilotStatus.SUBMITTED.value
+    transition(pilot, PilotStatus.SUBMITTED.value)
     pilot.submitted_at = utcnow()
     pilot.submitted_by_id = staff.id
     db.session.flush()
@@ -259,7 +260,7 @@ def approve_pilot(admin: User, pilot_id: int, *, today: date | None = None) -> P
     """submitted → approved; the notice period starts today (district calendar)."""
     pilot = _decide(admin, pilot_id)
     today = today or district_today()
-    pilot.status = PilotStatus.APPROVED.value
+    transition(pilot, PilotStatus.APPROVED.value)
     pilot.decided_at = utcnow()
     pilot.decided_by_id = admin.id
     pilot.decision_note = None
@@ -279,7 +280,7 @@ def approve_pilot(admin: User, pilot_id: int, *, today: date | None = None) -> P
 def reject_pilot(admin: User, pilot_id: int, reason: str) -> PilotPartnership:
     reason = _reason(reason)
     pilot = _decide(admin, pilot_id)
-    pilot.status = PilotStatus.REJECTED.value
+    transition(pilot, PilotStatus.REJECTED.value)
     pilot.decided_at = utcnow()
     pilot.decided_by_id = admin.id
     pilot.decision_note = reason
@@ -295,7 +296,7 @@ def return_pilot(admin: User, pilot_id: int, note: str) -> PilotPartnership:
     """submitted → returned: the school changes the plan and submits again."""
     note = _reason(note, label=_l("Please say what should change."))
     pilot = _decide(admin, pilot_id)
-    pilot.status = PilotStatus.RETURNED.value
+    transition(pilot, PilotStatus.RETURNED.value)
     pilot.decided_at = utcnow()
     pilot.decided_by_id = admin.id
     pilot.decision_note = note
@@ -313,7 +314,7 @@ def withdraw_approval(admin: User, pilot_id: int, reason: str, *, today: date | 
     pilot = get_pilot(admin, pilot_id)
     if pilot.public_state(today or district_today()) != "notice":
         raise ServiceError(_l("An approval can only be withdrawn during its notice period."))
-    pilot.status = PilotStatus.WITHDRAWN.value
+    transition(pilot, PilotStatus.WITHDRAWN.value)
     pilot.decided_at = utcnow()
     pilot.decided_by_id = admin.id
     pilot.decision_note = reason
@@ -344,7 +345,7 @@ def finalise_due(*, today: date | None = None) -> int:
         )
     )
     for pilot in due:
-        pilot.status = PilotStatus.FINAL.value
+        transition(pilot, PilotStatus.FINAL.value)
         pilot.finalised_at = utcnow()
         db.session.flush()
         audit.record(None, pilot, "finalise", PilotStatus.APPROVED.value, pilot.status)
@@ -545,7 +546,7 @@ def approve_enterprise(admin: User, application_id: int) -> PilotEnterpriseAppli
     application = get_application(admin, application_id)
     if application.status != PilotEnterpriseStatus.SUBMITTED.value:
         raise ServiceError(_l("Only a submitted application can be decided; this one is not waiting for a decision."))
-    application.status = PilotEnterpriseStatus.APPROVED.value
+    transition(application, PilotEnterpriseStatus.APPROVED.value)
     application.decided_at = utcnow()
     application.decided_by_id = admin.id
     application.decision_reason = None
@@ -563,7 +564,7 @@ def reject_enterprise(admin: User, application_id: int, reason: str) -> PilotEnt
     application = get_application(admin, application_id)
     if application.status != PilotEnterpriseStatus.SUBMITTED.value:
         raise ServiceError(_l("Only a submitted application can be decided; this one is not waiting for a decision."))
-    application.status = PilotEnterpriseStatus.REJECTED.value
+    transition(application, PilotEnterpriseStatus.REJECTED.value)
     application.decided_at = utcnow()
     application.decided_by_id = admin.id
     application.decision_reason = reason
@@ -581,7 +582,7 @@ def revoke_enterprise(admin: User, application_id: int, reason: str) -> PilotEnt
     application = get_application(admin, application_id)
     if application.status != PilotEnterpriseStatus.APPROVED.value:
         raise ServiceError(_l("Only an approved pilot enterprise can be revoked."))
-    application.status = PilotEnterpriseStatus.REVOKED.value
+    transition(application, PilotEnterpriseStatus.REVOKED.value)
     application.revoked_at = utcnow()
     application.decided_by_id = admin.id
     application.decision_reason = reason

@@ -19,9 +19,9 @@ import re
 from typing import Any
 
 from flask_babel import LazyString, force_locale, get_locale
-from flask_babel import lazy_gettext as _l
 
 from portal import vocab
+from portal.i18n import lazy_gettext as _l
 from portal.models import Organisation, Posting, PostingKind, User
 from portal.models.postings import DETAIL_FIELDS, KIND_LABELS, DetailField
 from portal.services import postings, spreadsheets

@@ -14,17 +14,18 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from portal import vocab
 from portal.extensions import db
+from portal.i18n import lazy_gettext as _l
 from portal.models import Organisation, OrgStatus, Posting, PostingKind, PublicationStatus, User
 from portal.models.base import utcnow
 from portal.models.postings import DETAIL_FIELDS, KIND_KEYWORDS, DetailField
-from portal.services import audit, notifications
+from portal.services import audit, checks, notifications
 from portal.services.errors import NotFound, ServiceError
+from portal.services.locking import transition
 from portal.services.organisations import ensure_can_publish
 
 DISTRICT_TZ = ZoneInfo("Asia/Shanghai")
@@ -280,7 +281,7 @@ def publish(posting: Posting, *, today: date | None = None) -> Posting:
         raise ServiceError(
             _l("The application deadline has passed; set a later one before publishing."), field="deadline"
         )
-    posting.status = PublicationStatus.PUBLISHED.value
+    transition(posting, PublicationStatus.PUBLISHED.value)
     posting.published_at = utcnow()
     db.session.flush()
     _recompute_proposals(posting)
@@ -295,7 +296,7 @@ def close_posting(hr: User, posting_id: int) -> Posting:
     posting = get_own_posting(hr, posting_id)
     if posting.is_closed:
         raise ServiceError(_l("This posting is already closed."))
-    posting.status = PublicationStatus.CLOSED.value
+    transition(posting, PublicationStatus.CLOSED.value)
     posting.closed_at = utcnow()
     db.session.flush()
     _recompute_proposals(posting)
@@ -332,7 +333,8 @@ class PostingQuery:
 
         def number(name: str, default: int | None) -> int | None:
             raw = (args.get(name) or "").strip()
-            return int(raw) if raw.isdigit() and len(raw) < 10 else default
+            value = checks.whole_number(raw)
+            return default if value is None else value
 
         return cls(
             q=" ".join((args.get("q") or "").split())[:QUERY_MAX],
@@ -583,7 +585,7 @@ def take_down(admin: User, posting_id: int, reason: str) -> Posting:
         raise ServiceError(_l("This posting is already closed."))
     from_state = posting.status
     now = utcnow()
-    posting.status = PublicationStatus.CLOSED.value
+    transition(posting, PublicationStatus.CLOSED.value)
     posting.closed_at = now
     posting.taken_down_at = now
     posting.takedown_reason = reason

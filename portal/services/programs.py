@@ -6,13 +6,14 @@ catalogue's code for that name.
 """
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal.extensions import db
+from portal.i18n import lazy_gettext as _l
 from portal.models import OrgStatus, Program, PublicationStatus, School, User
 from portal.services import audit, catalogue, checks
 from portal.services.errors import Conflict, NotFound, ServiceError
+from portal.services.locking import transition
 from portal.services.organisations import ensure_can_publish
 
 MAX_INTAKE = 2000  # no secondary-vocational major takes more a year; larger is a typo
@@ -139,7 +140,7 @@ def publish_program(program: Program, actor: User | None = None) -> Program:
     if program.is_published:
         raise ServiceError(_l("This major is already published."))
     from_state = program.status
-    program.status = PublicationStatus.PUBLISHED.value
+    transition(program, PublicationStatus.PUBLISHED.value)
     db.session.flush()
     audit.record(actor, program, "publish", from_state, program.status)
     _recompute_proposals(program)
@@ -150,7 +151,7 @@ def close_program(program: Program) -> Program:
     """A closed major leaves the public pages; its students keep it."""
     if program.is_closed:
         raise ServiceError(_l("This major is already closed."))
-    program.status = PublicationStatus.CLOSED.value
+    transition(program, PublicationStatus.CLOSED.value)
     db.session.flush()
     _recompute_proposals(program)
     return program

@@ -21,11 +21,11 @@ from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from portal.extensions import db
+from portal.i18n import lazy_gettext as _l
 from portal.models import (
     AdmissionsMode,
     Cooperation,
@@ -44,6 +44,7 @@ from portal.models.proposals import Origin, Side
 from portal.services import audit, checks, notifications
 from portal.services import matching as matcher
 from portal.services.errors import Conflict, NotFound, ServiceError
+from portal.services.locking import transition
 from portal.services.postings import district_today
 
 TITLE_MAX = 120
@@ -211,7 +212,7 @@ def express_interest(user: User, proposal_id: int) -> Proposal:
         raise Conflict(_l("Terms are already on the table: accept them or propose others."))
     before = proposal.status
     _mark_interest(proposal, side)
-    proposal.status = ProposalStatus.INTERESTED.value
+    transition(proposal, ProposalStatus.INTERESTED.value)
     db.session.flush()
     audit.record(user, proposal, "interest", before, proposal.status)
     _tell_other_side(proposal, side, "reply")
@@ -224,7 +225,7 @@ def decline(user: User, proposal_id: int, reason: str) -> Proposal:
     if not reason:
         raise ServiceError(_l("Please give a reason for declining."), field="reason")
     before = proposal.status
-    proposal.status = ProposalStatus.DECLINED.value
+    transition(proposal, ProposalStatus.DECLINED.value)
     proposal.declined_by, proposal.decline_reason, proposal.declined_at = side.value, reason, utcnow()
     db.session.flush()
     audit.record(user, proposal, "decline", before, proposal.status, reason)
@@ -242,7 +243,7 @@ def propose_terms(user: User, proposal_id: int, terms: Terms, *, today: date | N
     counter = before == ProposalStatus.NEGOTIATING.value
     _mark_interest(proposal, side)
     proposal.terms, proposal.terms_by, proposal.terms_at = terms.to_json(), side.value, utcnow()
-    proposal.status = ProposalStatus.NEGOTIATING.value
+    transition(proposal, ProposalStatus.NEGOTIATING.value)
     db.session.flush()
     audit.record(user, proposal, "counter_terms" if counter else "propose_terms", before, proposal.status)
     _tell_other_side(proposal, side, "terms_proposed")
@@ -269,7 +270,7 @@ def accept_terms(user: User, proposal_id: int) -> Cooperation:
     db.session.add(cooperation)
     _mark_interest(proposal, side)
     before = proposal.status
-    proposal.status = ProposalStatus.AGREED.value
+    transition(proposal, ProposalStatus.AGREED.value)
     proposal.cooperation = cooperation
     db.session.flush()
     audit.record(user, proposal, "agree", before, proposal.status)
@@ -315,7 +316,7 @@ def ask_directly(user: User, posting_id: int, program_id: int) -> Proposal:
     before = existing.status if existing is not None else None
     proposal.origin = Origin.SCHOOL.value if side is Side.SCHOOL else Origin.ENTERPRISE.value
     proposal.started_by_id = user.id
-    proposal.status = ProposalStatus.INTERESTED.value
+    transition(proposal, ProposalStatus.INTERESTED.value)
     db.session.add(proposal)
     _mark_interest(proposal, side)
     db.session.flush()

@@ -7,16 +7,25 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from portal.extensions import db
+from portal.i18n import lazy_gettext as _l
 from portal.models import (
-    Degree, Employment, NeedStatus, PublicationStatus, School, TargetGroup, Teacher, TeachingNeed,
-    TrainingOffer, User,
+    Degree,
+    Employment,
+    NeedStatus,
+    PublicationStatus,
+    School,
+    TargetGroup,
+    Teacher,
+    TeachingNeed,
+    TrainingOffer,
+    User,
 )
 from portal.services import checks
 from portal.services.errors import NotFound, ServiceError
+from portal.services.locking import transition
 from portal.services.organisations import ensure_can_publish
 
 NAME_MAX = 60
@@ -170,7 +179,7 @@ def set_need_status(staff: User, need_id: int, status: str) -> TeachingNeed:
     status = checks.choice(status, NeedStatus, field="status")
     if need.status == status:
         raise ServiceError(_l("Nothing to change."))
-    need.status = status
+    transition(need, status)
     db.session.flush()
     return need
 
@@ -267,7 +276,7 @@ def publish_training_offer(offer: TrainingOffer) -> TrainingOffer:
     ensure_can_publish(offer.school)
     if offer.status == PublicationStatus.PUBLISHED.value:
         raise ServiceError(_l("This training offer is already published."))
-    offer.status = PublicationStatus.PUBLISHED.value
+    transition(offer, PublicationStatus.PUBLISHED.value)
     db.session.flush()
     return offer
 
@@ -276,6 +285,6 @@ def close_offer(staff: User, offer_id: int) -> TrainingOffer:
     offer = get_own_offer(staff, offer_id)
     if offer.status == PublicationStatus.CLOSED.value:
         raise ServiceError(_l("This training offer is already closed."))
-    offer.status = PublicationStatus.CLOSED.value
+    transition(offer, PublicationStatus.CLOSED.value)
     db.session.flush()
     return offer

@@ -5,8 +5,7 @@ row obeys exactly the same rules.
 """
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
+from portal.i18n import lazy_gettext as _l
 from portal.models import Degree, Employment, Program, School, Teacher
 from portal.services import programs, school_records, spreadsheets
 from portal.services.spreadsheets import BOOLEAN, CHOICE, INTEGER, Column, SheetSpec

@@ -25,8 +25,8 @@ from datetime import date, datetime
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
+from portal.i18n import lazy_gettext as _l
 from portal.services.errors import ServiceError
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -36,7 +36,8 @@ MAX_COLUMNS = 60
 MAX_ERRORS_SHOWN = 200
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CSV_MIMETYPE = "text/csv; charset=utf-8"
+# Werkzeug adds "; charset=utf-8" to text types itself: naming it here sent it twice.
+CSV_MIMETYPE = "text/csv"
 
 TEXT, INTEGER, BOOLEAN, DATE, CHOICE, CHOICES = "text", "integer", "boolean", "date", "choice", "choices"
 _TRUE = {"是", "有", "对", "y", "yes", "true", "1", "√", "✓", "t"}

@@ -21,11 +21,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import format_decimal
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import distinct, func, select
 
 from portal import vocab
 from portal.extensions import db
+from portal.i18n import lazy_gettext as _l
 from portal.models import (
     AllocationRun,
     ApprenticePlace,

@@ -14,8 +14,8 @@ from datetime import date, datetime
 
 from flask_babel import format_datetime
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
+from portal.i18n import lazy_gettext as _l
 from portal.models.cooperation import COOPERATION_KIND_LABELS
 from portal.services import statistics
 from portal.services.statistics import PERCENT, Breakdown

@@ -1,10 +1,10 @@
 """Administrators' view of accounts."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
 from portal.extensions import db
+from portal.i18n import lazy_gettext as _l
 from portal.models import User
 from portal.services import accounts, audit
 from portal.services.errors import NotFound, ServiceError

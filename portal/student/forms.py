@@ -1,11 +1,11 @@
 """Student forms. They convert input; the services hold the rules."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from portal.i18n import lazy_gettext as _l
 from portal.services.named_classes import STATEMENT_MAX
 
 

@@ -25,5 +25,5 @@ def home():
     )
 
 
-from portal.student import apprenticeships as _apprenticeships  # noqa: E402,F401  (registers the apprenticeship routes)
 from portal.student import applications as _applications  # noqa: E402,F401  (registers the named-class application routes)
+from portal.student import apprenticeships as _apprenticeships  # noqa: E402,F401  (registers the apprenticeship routes)
