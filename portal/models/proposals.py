@@ -84,7 +84,8 @@ class Proposal(db.Model):
     declined_by: Mapped[str | None] = mapped_column(String(20))
     decline_reason: Mapped[str | None] = mapped_column(Text)
     declined_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    cooperation_id: Mapped[int | None] = mapped_column(ForeignKey("cooperation.id", ondelete="SET NULL"))
+    # One cooperation per proposal: a second "accept terms" can never link a second one.
+    cooperation_id: Mapped[int | None] = mapped_column(ForeignKey("cooperation.id", ondelete="SET NULL"), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     scored_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -4,7 +4,7 @@ Routes join the `school` blueprint, so its role guard applies to them all.
 """
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -108,11 +108,13 @@ def apprenticeship_run(run_id: int):
         rows=apprenticeships.run_rows(run),
         summary=apprenticeships.run_summary(run),
         reason_labels=apprenticeships.REASON_LABELS,
+        accepting=apprenticeships.accepts_choices(run.programme),
     )
 
 
 @bp.post("/apprenticeships/runs/<int:run_id>/publish")
 def apprenticeship_publish(run_id: int):
-    if attempt(lambda: apprenticeships.publish(current_user, run_id)) is not REFUSED:
+    close_early = request.form.get("close_early") == "1"
+    if attempt(lambda: apprenticeships.publish(current_user, run_id, close_early=close_early)) is not REFUSED:
         flash(_("The allocation has been published: students and the enterprise have been told."), "success")
     return redirect(url_for("school.apprenticeship_run", run_id=run_id))

@@ -513,12 +513,20 @@ def get_run_for_school(actor: User, run_id: int) -> AllocationRun:
     return run
 
 
-def publish(actor: User, run_id: int) -> AllocationRun:
-    """Publish one preview: students see their result, and the programme is frozen for good."""
+def publish(actor: User, run_id: int, *, close_early: bool = False, today: date | None = None) -> AllocationRun:
+    """Publish one preview: students see their result, and the programme is frozen for good.
+
+    Before the application deadline this would also close applications to students who have
+    not chosen yet; the school must say it means that (`close_early`)."""
     run = get_run_for_school(actor, run_id)
     programme = run.programme
     if run.is_published or programme.is_frozen:
         raise ServiceError(_l("The allocation of this programme has already been published."))
+    if accepts_choices(programme, today) and not close_early:
+        raise ServiceError(_l(
+            "Applications are open until %(date)s. Publishing now closes them at once, and students who have "
+            "not chosen yet can no longer apply. Tick “close applications now” to publish anyway.",
+            date=programme.closes_on.isoformat()))
     if run.inputs != build_inputs(programme):
         raise ServiceError(_l("Choices, places or rankings changed after this preview: run a new preview first."))
     before = programme.status

@@ -260,6 +260,10 @@ def accept_terms(user: User, proposal_id: int) -> Cooperation:
     if not proposal.school.is_verified or not proposal.enterprise.is_verified:
         raise Conflict(_l("Both partners must be verified organisations."))
     terms = Terms.from_json(proposal.terms)
+    before = proposal.status
+    # First the transition: of two "accept" clicks at once, the second stops here, before
+    # it creates a cooperation (eight at once made four cooperations before).
+    transition(proposal, ProposalStatus.AGREED.value)
     cooperation = Cooperation(
         school_id=proposal.school_id, enterprise_id=proposal.enterprise_id,
         program_id=proposal.program_id, posting_id=proposal.posting_id,
@@ -269,8 +273,6 @@ def accept_terms(user: User, proposal_id: int) -> Cooperation:
     )
     db.session.add(cooperation)
     _mark_interest(proposal, side)
-    before = proposal.status
-    transition(proposal, ProposalStatus.AGREED.value)
     proposal.cooperation = cooperation
     db.session.flush()
     audit.record(user, proposal, "agree", before, proposal.status)

@@ -112,7 +112,7 @@ def test_preview_then_publish_freezes_and_tells_everyone(app, build):
     db.session.commit()
     assert again.id != run.id and again.status == "preview"
 
-    apprenticeships.publish(w.staff, run.id)
+    apprenticeships.publish(w.staff, run.id, close_early=True)
     db.session.commit()
     db.session.expire_all()
     assert w.programme.is_frozen and w.programme.status == "closed"
@@ -140,7 +140,7 @@ def test_published_run_is_repeatable_from_its_stored_inputs(app, build):
     for s in w.students:
         choose(w, s, *w.places)
     run = apprenticeships.preview(w.staff, w.programme.id)  # a random seed, stored with the run
-    apprenticeships.publish(w.staff, run.id)
+    apprenticeships.publish(w.staff, run.id, close_early=True)
     db.session.commit()
     db.session.expire_all()
     stored = db.session.get(AllocationRun, run.id)
@@ -163,7 +163,7 @@ def test_unranked_applicant_is_not_acceptable_and_told_why(app, build):
     choose(w, b, place)
     apprenticeships.set_enterprise_ranking(w.hr, place.id, {a.id: 1})
     run = apprenticeships.preview(w.staff, w.programme.id, seed=1)
-    apprenticeships.publish(w.staff, run.id)
+    apprenticeships.publish(w.staff, run.id, close_early=True)
     db.session.commit()
     result = apprenticeships.student_result(b, w.programme)
     assert result.state == "unplaced" and result.reason == "not_acceptable"
@@ -208,14 +208,14 @@ def published_world(build) -> tuple[World, AllocationRun]:
     w = make_world(build, students=2)
     choose(w, w.students[0], w.places[0])
     run = apprenticeships.preview(w.staff, w.programme.id, seed=3)
-    apprenticeships.publish(w.staff, run.id)
+    apprenticeships.publish(w.staff, run.id, close_early=True)
     db.session.commit()
     return w, run
 
 
 def test_publish_twice_is_refused(app, build):
     w, run = published_world(build)
-    refused(lambda: apprenticeships.publish(w.staff, run.id), "already been published")
+    refused(lambda: apprenticeships.publish(w.staff, run.id, close_early=True), "already been published")
 
 
 def test_publishing_another_preview_after_publish_is_refused(app, build):
@@ -223,9 +223,9 @@ def test_publishing_another_preview_after_publish_is_refused(app, build):
     choose(w, w.students[0], w.places[0])
     one = apprenticeships.preview(w.staff, w.programme.id, seed=1)
     two = apprenticeships.preview(w.staff, w.programme.id, seed=2)
-    apprenticeships.publish(w.staff, one.id)
+    apprenticeships.publish(w.staff, one.id, close_early=True)
     db.session.commit()
-    refused(lambda: apprenticeships.publish(w.staff, two.id), "already been published")
+    refused(lambda: apprenticeships.publish(w.staff, two.id, close_early=True), "already been published")
 
 
 def test_rerun_after_publish_is_refused(app, build):
@@ -355,7 +355,7 @@ def test_stale_preview_cannot_be_published(app, build):
     run = apprenticeships.preview(w.staff, w.programme.id, seed=1)
     db.session.commit()
     choose(w, w.students[1], w.places[0])
-    refused(lambda: apprenticeships.publish(w.staff, run.id), "run a new preview")
+    refused(lambda: apprenticeships.publish(w.staff, run.id, close_early=True), "run a new preview")
 
 
 def test_programme_needs_an_own_apprenticeship_cooperation(app, build):
@@ -413,7 +413,7 @@ def test_unplaced_student_reads_why_in_their_language(app, build):
     for s in w.students:
         choose(w, s, w.places[0])
     run = apprenticeships.preview(w.staff, w.programme.id, seed=4)
-    apprenticeships.publish(w.staff, run.id)
+    apprenticeships.publish(w.staff, run.id, close_early=True)
     db.session.commit()
     loser = next(s for s in w.students if run.result["assignments"][str(s.id)] is None)
     message = apprenticeships.REASON_MESSAGES["capacity"]
