@@ -250,3 +250,10 @@ def reject_member(actor: User, member_id: int, reason: str) -> User:
         organisation=member.organisation.name if member.organisation else "", reason=reason,
     )
     return member
+
+
+def ensure_may_import(org: Organisation) -> None:
+    """Spreadsheet imports are the costliest request a user can send: only members of
+    verified organisations may send them, not any self-registered account."""
+    if not org.is_verified:
+        raise ServiceError(_l("Spreadsheet imports open once your organisation has been verified."), field="file")

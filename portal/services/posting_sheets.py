@@ -24,7 +24,7 @@ from portal import vocab
 from portal.i18n import lazy_gettext as _l
 from portal.models import Organisation, Posting, PostingKind, User
 from portal.models.postings import DETAIL_FIELDS, KIND_LABELS, DetailField
-from portal.services import postings, spreadsheets
+from portal.services import organisations, postings, spreadsheets
 from portal.services.errors import ServiceError
 from portal.services.postings import PostingInput
 from portal.services.spreadsheets import BOOLEAN, CHOICE, CHOICES, DATE, INTEGER, Column, SheetSpec
@@ -305,6 +305,7 @@ def row_input(enterprise: Organisation, values: dict[str, Any]) -> tuple[str, Po
 def import_postings(hr: User, data: bytes, filename: str | None) -> int:
     """Drafts of the HR user's own enterprise, one per row, or none at all (the caller rolls back)."""
     enterprise = hr.organisation
+    organisations.ensure_may_import(enterprise)
 
     def create(values: dict[str, Any]) -> Posting:
         kind, data_ = row_input(enterprise, values)

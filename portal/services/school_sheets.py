@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from portal.i18n import lazy_gettext as _l
 from portal.models import Degree, Employment, Program, School, Teacher
-from portal.services import programs, school_records, spreadsheets
+from portal.services import organisations, programs, school_records, spreadsheets
 from portal.services.spreadsheets import BOOLEAN, CHOICE, INTEGER, Column, SheetSpec
 
 DEGREE_LABELS: dict[str, object] = {
@@ -73,10 +73,12 @@ def teacher_row(teacher: Teacher) -> dict:
 
 
 def import_programs(school: School, data: bytes, filename: str | None) -> int:
+    organisations.ensure_may_import(school)
     return spreadsheets.import_rows(MAJORS, data, filename, lambda values: programs.create_program(school, **values))
 
 
 def import_teachers(school: School, data: bytes, filename: str | None) -> int:
+    organisations.ensure_may_import(school)
     return spreadsheets.import_rows(
         TEACHERS, data, filename, lambda values: school_records.create_teacher(school, **values)
     )

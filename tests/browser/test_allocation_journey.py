@@ -62,7 +62,9 @@ def test_preview_then_publish_and_the_student_sees_the_result_only_after(page, l
     # School staff publish that preview; the programme is frozen.
     switch_to(page, STAFF)
     page.goto(run_url)
-    page.once("dialog", lambda dialog: dialog.accept())
+    # Applications are still open: publishing says so and asks the school to close them first.
+    expect(page.get_by_test_id("publish-early")).to_contain_text("截止")
+    page.check("input[name=close_early]")
     page.click("form[action$='/publish'] button")
     expect(page.locator(".flash-success")).to_be_visible()
     expect(page.get_by_test_id("run-published")).to_be_visible()
