@@ -290,6 +290,8 @@ def ask_directly(user: User, posting_id: int, program_id: int) -> Proposal:
     side = side_of(user)
     if side is None or user.organisation_id is None:
         raise NotFound(_l("Proposal not found."))
+    if not (checks.is_id(posting_id) and checks.is_id(program_id)):
+        raise NotFound(_l("Major not found.") if side is Side.SCHOOL else _l("Posting not found."))
     posting = db.session.get(Posting, posting_id)
     program = db.session.get(Program, program_id)
     own, other = (program, posting) if side is Side.SCHOOL else (posting, program)
