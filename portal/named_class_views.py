@@ -10,6 +10,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal.confirm import needs_confirmation
 from portal.forms import ActionForm
 from portal.models.named_classes import APPLICATION_STATUS_LABELS, BENEFITS, CLASS_STATUS_LABELS
 from portal.services import named_classes
@@ -52,6 +53,7 @@ def add_named_class_routes(bp: Blueprint, *, extra_list_context=None) -> None:
         return url_for(f"{area}.named_class_list")
 
     @bp.post("/class-applications/<int:application_id>/admit")
+    @needs_confirmation("admit")
     def application_admit(application_id: int):
         application = attempt(lambda: named_classes.admit(current_user, application_id, request.form.get("reason", "")))
         if application is not REFUSED:
@@ -59,6 +61,7 @@ def add_named_class_routes(bp: Blueprint, *, extra_list_context=None) -> None:
         return redirect(back(application))
 
     @bp.post("/class-applications/<int:application_id>/reject")
+    @needs_confirmation("reject_application")
     def application_reject(application_id: int):
         application = attempt(lambda: named_classes.reject(current_user, application_id, request.form.get("reason", "")))
         if application is not REFUSED:

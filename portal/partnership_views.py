@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal import vocab
+from portal.confirm import needs_confirmation
 from portal.forms import ActionForm
 from portal.models.cooperation import COOPERATION_KIND_LABELS
 from portal.models.postings import KIND_LABELS
@@ -101,6 +102,7 @@ def add_partnership_routes(bp: Blueprint, side: Side) -> None:
         return render_detail(proposal_id, terms_form=form, status=400)
 
     @bp.post("/proposals/<int:proposal_id>/accept")
+    @needs_confirmation("accept_terms")
     def proposal_accept(proposal_id: int):
         if ActionForm().validate_on_submit():
             cooperation = attempt(lambda: proposals.accept_terms(current_user, proposal_id))

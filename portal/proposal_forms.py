@@ -31,8 +31,8 @@ class TermsForm(FlaskForm):
     )
     start_date = DateField(_l("Start date"), validators=[InputRequired(message=_l("Enter a date."))])
     duration_months = IntField(_l("Duration in months"), validators=[InputRequired(message=REQUIRED)])
-    school_provides = TextAreaField(_l("What the school provides"))
-    enterprise_provides = TextAreaField(_l("What the enterprise provides"))
+    school_provides = TextAreaField(_l("What the school provides"), render_kw={"maxlength": 1000})
+    enterprise_provides = TextAreaField(_l("What the enterprise provides"), render_kw={"maxlength": 1000})
     admissions_mode = SelectField(_l("Admissions"), choices=list(ADMISSIONS_LABELS.items()))
 
     def fill(self, terms: Terms) -> None:

@@ -25,10 +25,12 @@ def local_time(value: datetime | None, pattern: str = "yyyy-MM-dd HH:mm") -> Mar
 
 
 def init_templating(app: Flask) -> None:
+    from portal.confirm import confirm_message
     from portal.services.audit import reason_text
 
     app.add_template_filter(local_time, "local_time")
     app.add_template_global(reason_text, "audit_reason")
+    app.add_template_global(confirm_message, "confirm_message")
 
     @app.context_processor
     def globals_():

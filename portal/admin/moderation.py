@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from portal.admin.views import bp
+from portal.confirm import needs_confirmation
 from portal.extensions import db
 from portal.forms import ReasonForm
 from portal.models import Enterprise
@@ -44,6 +45,7 @@ def posting_queue():
 
 
 @bp.post("/postings/<int:posting_id>/take-down")
+@needs_confirmation("take_down")
 def posting_take_down(posting_id: int):
     posting = attempt(lambda: postings.take_down(current_user, posting_id, request.form.get("reason", "")))
     if posting is REFUSED:

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.admin.views import bp
+from portal.confirm import needs_confirmation
 from portal.forms import ActionForm, ReasonForm
 from portal.models import PilotEnterpriseStatus
 from portal.services import audit, pilots
@@ -68,6 +69,7 @@ def _pilot_step(pilot_id: int, step, done: str):
 
 
 @bp.post("/pilots/<int:pilot_id>/approve")
+@needs_confirmation("approve_pilot")
 def pilot_approve(pilot_id: int):
     return _pilot_step(
         pilot_id, lambda: pilots.approve_pilot(current_user, pilot_id),

@@ -5,6 +5,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal.confirm import needs_confirmation
 from portal.extensions import db
 from portal.forms import ActionForm, ReasonForm
 from portal.models import OrgStatus, Role
@@ -50,6 +51,7 @@ def organisation_detail(org_id: int):
 
 
 @bp.post("/organisations/<int:org_id>/verify")
+@needs_confirmation("verify")
 def verify(org_id: int):
     org = organisations.verify(current_user, org_id)
     db.session.commit()
@@ -58,6 +60,7 @@ def verify(org_id: int):
 
 
 @bp.post("/organisations/<int:org_id>/reject")
+@needs_confirmation("reject_organisation")
 def reject(org_id: int):
     org = organisations.reject(current_user, org_id, request.form.get("reason", ""))
     db.session.commit()

@@ -24,8 +24,8 @@ from portal.web import REFUSED, attempt, form_status
 
 class PracticePostForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(message=_l("This field is required."))])
-    description = TextAreaField(_l("What the teacher will do"))
-    skills = TextAreaField(_l("Skills practised"), description=_l("Separate with 、 or new lines."))
+    description = TextAreaField(_l("What the teacher will do"), render_kw={"maxlength": 4000})
+    skills = TextAreaField(_l("Skills practised"), description=_l("Separate with 、 or new lines."), render_kw={"maxlength": 1000})
     hours_per_term = IntField(_l("Hours a term"), validators=[InputRequired(message=_l("Enter a whole number."))],
                               default=40)
     places = IntField(_l("Places (teachers at the same time)"),

@@ -23,6 +23,7 @@ class PilotApplicationForm(FlaskForm):
             "Describe your cooperation: classes, apprentices, part-time teachers, training bases, investment. "
             "The figures below are added from the platform's records when you apply."
         ),
+        render_kw={"maxlength": 4000},
     )
 
 

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.apprenticeship_forms import PlaceForm, ProgrammeForm
+from portal.confirm import needs_confirmation
 from portal.models.postings import TECH_TITLES
 from portal.school.views import bp
 from portal.services import apprenticeships
@@ -113,6 +114,7 @@ def apprenticeship_run(run_id: int):
 
 
 @bp.post("/apprenticeships/runs/<int:run_id>/publish")
+@needs_confirmation("publish_allocation")
 def apprenticeship_publish(run_id: int):
     close_early = request.form.get("close_early") == "1"
     if attempt(lambda: apprenticeships.publish(current_user, run_id, close_early=close_early)) is not REFUSED:

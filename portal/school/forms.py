@@ -35,11 +35,11 @@ class ProgramForm(FlaskForm):
     )
     intake_capacity = IntegerField(_l("Annual intake"), validators=[InputRequired(message=WHOLE_NUMBER)])
     enrolment = IntegerField(_l("Current enrolment"), validators=[Optional()], default=0)
-    skills = TextAreaField(_l("Skills taught"), description=_l("Separate with 、 or new lines."))
-    certificates = TextAreaField(_l("1+X certificates offered"), description=_l("Separate with 、 or new lines."))
-    facilities = TextAreaField(_l("Training facilities"))
+    skills = TextAreaField(_l("Skills taught"), description=_l("Separate with 、 or new lines."), render_kw={"maxlength": 1000})
+    certificates = TextAreaField(_l("1+X certificates offered"), description=_l("Separate with 、 or new lines."), render_kw={"maxlength": 1000})
+    facilities = TextAreaField(_l("Training facilities"), render_kw={"maxlength": 4000})
     partner_college = StringField(_l("3+2 partner college"))
-    description = TextAreaField(_l("Description"))
+    description = TextAreaField(_l("Description"), render_kw={"maxlength": 4000})
 
     def values(self) -> dict:
         return {
@@ -76,12 +76,12 @@ class TeacherForm(FlaskForm):
 
 class TeachingNeedForm(FlaskForm):
     course = StringField(_l("Course"), validators=[DataRequired(message=REQUIRED)])
-    skills = TextAreaField(_l("Skills the teacher should bring"))
+    skills = TextAreaField(_l("Skills the teacher should bring"), render_kw={"maxlength": 1000})
     hours = IntegerField(_l("Teaching hours"), validators=[InputRequired(message=WHOLE_NUMBER)])
     term = StringField(_l("Term"), description=_l("e.g. 2026年秋季学期"))
     starts_on = DateField(_l("From"), validators=[Optional()], format="%Y-%m-%d")
     ends_on = DateField(_l("Until"), validators=[Optional()], format="%Y-%m-%d")
-    description = TextAreaField(_l("Description"))
+    description = TextAreaField(_l("Description"), render_kw={"maxlength": 4000})
 
     def values(self) -> dict:
         return {
@@ -106,8 +106,8 @@ class TrainingOfferForm(FlaskForm):
     schedule = StringField(_l("Schedule"), description=_l("e.g. 每周六全天"))
     starts_on = DateField(_l("From"), validators=[Optional()], format="%Y-%m-%d")
     ends_on = DateField(_l("Until"), validators=[Optional()], format="%Y-%m-%d")
-    skills = TextAreaField(_l("Skills taught"))
-    description = TextAreaField(_l("Description"))
+    skills = TextAreaField(_l("Skills taught"), render_kw={"maxlength": 1000})
+    description = TextAreaField(_l("Description"), render_kw={"maxlength": 4000})
 
     def values(self) -> dict:
         return {

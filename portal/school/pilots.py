@@ -22,15 +22,17 @@ from portal.web import REFUSED, attempt, form_status
 
 
 class PilotPlanForm(FlaskForm):
-    goals = TextAreaField(_l("Goals"), description=_l("What the pilot should achieve, with measurable targets."))
+    goals = TextAreaField(_l("Goals"), description=_l("What the pilot should achieve, with measurable targets."), render_kw={"maxlength": 4000})
     content = TextAreaField(
         _l("Content of the cooperation"),
         description=_l("Teaching, training and jobs: what the school and the enterprise do together."),
+        render_kw={"maxlength": 4000},
     )
     resources = TextAreaField(
-        _l("Resources each partner commits"), description=_l("Staff, equipment, training bases, funding.")
+        _l("Resources each partner commits"), description=_l("Staff, equipment, training bases, funding."),
+        render_kw={"maxlength": 4000},
     )
-    timeline = TextAreaField(_l("Timeline"), description=_l("Stages and dates."))
+    timeline = TextAreaField(_l("Timeline"), description=_l("Stages and dates."), render_kw={"maxlength": 4000})
 
     def plan(self) -> PilotPlan:
         return PilotPlan(

@@ -98,16 +98,18 @@ PLAN_LABELS: dict[str, Any] = {
 
 
 def _clean_plan(plan: PilotPlan, *, complete: bool) -> dict[str, str]:
+    """Every field's problem at once, each beside its field."""
+    problems = Problems()
     values = {}
     for key, label in PLAN_LABELS.items():
         text = (getattr(plan, key) or "").strip()
         if len(text) > PLAN_FIELD_MAX:
-            raise ServiceError(
-                _l("%(field)s is too long (at most %(n)d characters).", field=label, n=PLAN_FIELD_MAX), field=key
-            )
-        if complete and not text:
-            raise ServiceError(_l("%(field)s is required.", field=label), field=key)
+            problems.add(_l("%(field)s is too long (at most %(n)d characters).", field=label, n=PLAN_FIELD_MAX),
+                         field=key)
+        elif complete and not text:
+            problems.add(_l("%(field)s is required.", field=label), field=key)
         values[key] = text
+    problems.raise_if_any()
     return values
 
 

@@ -24,7 +24,7 @@ from portal.models import Organisation, OrgStatus, Posting, PostingKind, Publica
 from portal.models.base import utcnow
 from portal.models.postings import DETAIL_FIELDS, KIND_KEYWORDS, DetailField
 from portal.services import audit, checks, notifications
-from portal.services.errors import NotFound, ServiceError
+from portal.services.errors import NotFound, Problems, ServiceError
 from portal.services.locking import transition
 from portal.services.organisations import ensure_can_publish
 
@@ -147,7 +147,11 @@ def _clean_people(spec: DetailField, rows: Any, key: str) -> list[dict[str, Any]
 
 def clean_details(kind: str, details: dict[str, Any]) -> dict[str, Any]:
     """Check a kind's own fields; unknown keys are dropped (no mass assignment)."""
-    return {spec.key: _clean_field(spec, details.get(spec.key), spec.key) for spec in DETAIL_FIELDS[kind]}
+    problems = Problems()
+    cleaned = {spec.key: problems.check(_clean_field, spec, details.get(spec.key), spec.key)
+               for spec in DETAIL_FIELDS[kind]}
+    problems.raise_if_any()
+    return cleaned
 
 
 def _check_date(value: date | None, label, key: str, today: date, *, required: bool = False) -> None:
@@ -162,32 +166,32 @@ def _check_date(value: date | None, label, key: str, today: date, *, required: b
 
 
 def _clean(kind: str, data: PostingInput, today: date) -> dict[str, Any]:
+    """Every problem of the form at once (errors.Invalid), each beside its field."""
     if kind not in KINDS:
         raise ServiceError(_l("Please choose a valid kind of posting."), field="kind")
-    title = _text(data.title, _l("Title"), TITLE_MAX, "title", required=True)
-    description = _text(data.description, _l("Description"), DESCRIPTION_MAX, "description")
+    problems = Problems()
+    title = problems.check(_text, data.title, _l("Title"), TITLE_MAX, "title", required=True)
+    description = problems.check(_text, data.description, _l("Description"), DESCRIPTION_MAX, "description")
     lists = {}
     for key, label in (("skills", _l("Skills")), ("certificates", _l("1+X certificates wanted"))):
-        raw = _text(data.__getattribute__(key), label, LIST_MAX, key)
-        value = normalise_list(raw)
+        raw = problems.check(_text, getattr(data, key), label, LIST_MAX, key)
+        value = normalise_list(raw or "")
         if any(len(item) > LIST_ITEM_MAX for item in value.split("、")):
-            raise ServiceError(
-                _l("%(field)s: each item at most %(n)d characters; separate items with commas.",
-                   field=label, n=LIST_ITEM_MAX),
-                field=key,
-            )
+            problems.add(_l("%(field)s: each item at most %(n)d characters; separate items with commas.",
+                            field=label, n=LIST_ITEM_MAX), field=key)
         lists[key] = value
-    headcount = _int(data.headcount, _l("Headcount"), 1, MAX_HEADCOUNT, "headcount", required=True)
+    headcount = problems.check(_int, data.headcount, _l("Headcount"), 1, MAX_HEADCOUNT, "headcount", required=True)
     if data.town not in vocab.TOWNS:
-        raise ServiceError(_l("Please choose a valid town or street."), field="town")
-    _check_date(data.deadline, _l("Application deadline"), "deadline", today, required=True)
-    assert data.deadline is not None
-    if data.deadline < today:
-        raise ServiceError(_l("The application deadline is in the past."), field="deadline")
-    _check_date(data.start_date, _l("Start date"), "start_date", today)
-    _check_date(data.end_date, _l("End date"), "end_date", today)
+        problems.add(_l("Please choose a valid town or street."), field="town")
+    problems.check(_check_date, data.deadline, _l("Application deadline"), "deadline", today, required=True)
+    if data.deadline is not None and data.deadline < today:
+        problems.add(_l("The application deadline is in the past."), field="deadline")
+    problems.check(_check_date, data.start_date, _l("Start date"), "start_date", today)
+    problems.check(_check_date, data.end_date, _l("End date"), "end_date", today)
     if data.start_date and data.end_date and data.end_date < data.start_date:
-        raise ServiceError(_l("The end date is before the start date."), field="end_date")
+        problems.add(_l("The end date is before the start date."), field="end_date")
+    details = problems.check(clean_details, kind, data.details)
+    problems.raise_if_any()
     return {
         "title": title,
         "description": description,
@@ -197,7 +201,7 @@ def _clean(kind: str, data: PostingInput, today: date) -> dict[str, Any]:
         "start_date": data.start_date,
         "end_date": data.end_date,
         "deadline": data.deadline,
-        "details": clean_details(kind, data.details),
+        "details": details,
     }
 
 

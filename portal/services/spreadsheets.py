@@ -90,8 +90,12 @@ class RowError:
     line: int  # the row number a spreadsheet program shows; the header is line 1
     column: str
     message: str
+    value: str = ""  # the cell as typed, so the user can find it
 
     def __str__(self) -> str:
+        if self.column and self.value:
+            return _("Line %(line)d, %(column)s (“%(value)s”): %(message)s", line=self.line, column=self.column,
+                     value=self.value, message=self.message)
         if self.column:
             return _("Line %(line)d, %(column)s: %(message)s", line=self.line, column=self.column, message=self.message)
         return _("Line %(line)d: %(message)s", line=self.line, message=self.message)
@@ -421,26 +425,35 @@ def import_rows(spec: SheetSpec, data: bytes, filename: str | None, create: Call
     created = 0
     for line, row in table.rows:
         values: dict = {}
-        row_ok = True
+        failed: set[str] = set()
         for index, column in mapping.items():
             raw = row[index] if index < len(row) else None
             try:
                 value = convert(column, raw)
             except _CellError as exc:
-                errors.append(RowError(line, str(column.label), str(exc.message)))
-                row_ok = False
+                errors.append(RowError(line, str(column.label), str(exc.message), _shown(raw)))
+                failed.add(column.key)
                 continue
             if value is not None:
                 values[column.key] = value
-        if not row_ok:
-            continue
+        if any(c.required and c.key in failed for c in spec.columns):
+            continue  # the service cannot judge a row without its required cells
         try:
+            # Even a row with unreadable cells goes to the service, so that the user sees the
+            # rest of its problems too; whatever it writes is rolled back with the import.
             create(values)
         except ServiceError as exc:
-            column = spec.column(exc.field) if exc.field else None
-            errors.append(RowError(line, str(column.label) if column else "", str(exc.message)))
+            # Every problem of the row (a service may report several at once), each with its column.
+            for problem in getattr(exc, "problems", None) or [exc]:
+                if problem.field in failed:
+                    continue  # already reported as the cell that could not be read
+                column = spec.column(problem.field) if problem.field else None
+                index = next((i for i, c in mapping.items() if c is column), None)
+                raw = row[index] if index is not None and index < len(row) else None
+                errors.append(RowError(line, str(column.label) if column else "", str(problem.message), _shown(raw)))
             continue
-        created += 1
+        if not failed:
+            created += 1
     if errors:
         raise ImportRefused(
             _l("%(n)d of %(total)d rows have problems; nothing was imported. Correct them and upload again.",
@@ -448,6 +461,12 @@ def import_rows(spec: SheetSpec, data: bytes, filename: str | None, create: Call
             errors[:MAX_ERRORS_SHOWN],
         )
     return created
+
+
+def _shown(raw) -> str:
+    """A cell as the user typed it, short enough for one line of the report."""
+    text = "" if raw is None else str(raw).strip()
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 # --- writing --------------------------------------------------------------------

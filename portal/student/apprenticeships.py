@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.apprenticeship_forms import ranks_from
-from portal.services import apprenticeships
+from portal.services import apprenticeships, checks
 from portal.student.views import bp
 from portal.web import REFUSED, attempt
 
@@ -26,13 +26,13 @@ def apprenticeship_list():
 
 
 @bp.get("/apprenticeships/<int:programme_id>")
-def apprenticeship_detail(programme_id: int):
+def apprenticeship_detail(programme_id: int, typed_ranks: dict[int, int] | None = None):
     programme = apprenticeships.get_for_student(current_user, programme_id)
     choices = apprenticeships.choices_of(current_user, programme)
     return render_template(
         "student/apprenticeships/detail.html",
         programme=programme,
-        my_ranks={c.place_id: c.rank for c in choices},
+        my_ranks=typed_ranks if typed_ranks is not None else {c.place_id: c.rank for c in choices},
         choices=choices,
         result=apprenticeships.student_result(current_user, programme),
         accepts=apprenticeships.accepts_choices(programme),
@@ -43,6 +43,17 @@ def apprenticeship_detail(programme_id: int):
 @bp.post("/apprenticeships/<int:programme_id>/choices")
 def apprenticeship_choose(programme_id: int):
     saved = attempt(lambda: apprenticeships.set_choices(current_user, programme_id, ranks_from(request.form)))
-    if saved is not REFUSED:
-        flash(_("Your ranking has been saved.") if saved else _("Your application has been withdrawn."), "success")
+    if saved is REFUSED:
+        # The ranking stays as the student typed it, beside the message, to correct and resend.
+        return apprenticeship_detail(programme_id, typed_ranks=_typed_ranks()), 400
+    flash(_("Your ranking has been saved.") if saved else _("Your application has been withdrawn."), "success")
     return redirect(url_for("student.apprenticeship_detail", programme_id=programme_id))
+
+
+def _typed_ranks() -> dict[int, int]:
+    typed = {}
+    for key, value in request.form.items():
+        place, rank = checks.whole_number(key.removeprefix("rank-")), checks.whole_number(value, maximum=9999)
+        if key.startswith("rank-") and place and rank:
+            typed[place] = rank
+    return typed

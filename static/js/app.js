@@ -62,9 +62,15 @@
   });
 
   // Forms that ask for confirmation before a destructive action.
+  // The server asks again with a page when `confirmed` is missing (no JavaScript).
   document.querySelectorAll("form[data-confirm]").forEach(function (form) {
     form.addEventListener("submit", function (event) {
-      if (!window.confirm(form.getAttribute("data-confirm"))) { event.preventDefault(); }
+      if (!window.confirm(form.getAttribute("data-confirm"))) { event.preventDefault(); return; }
+      if (!form.querySelector("input[name=confirmed]")) {
+        var input = document.createElement("input");
+        input.type = "hidden"; input.name = "confirmed"; input.value = "1";
+        form.appendChild(input);
+      }
     });
   });
 

@@ -50,6 +50,7 @@ def test_admin_approves_a_pilot_partnership_and_a_pilot_enterprise(page, live_se
     page.get_by_test_id("waiting-pilots-count").click()
     page.locator("[data-testid=pilot-queue] a", has_text=COOPERATION).click()
     expect(page.get_by_test_id("pilot-plan")).to_contain_text("双证书获取率100%")
+    page.once("dialog", lambda dialog: dialog.accept() if "公示期" in dialog.message else dialog.dismiss())
     page.locator("[data-testid=pilot-decision] form[action$='/approve'] button").click()
     expect(page.locator(".flash-success")).to_be_visible()
     expect(page.locator("h1 [data-testid=pilot-state]")).to_have_attribute("data-state", "notice")

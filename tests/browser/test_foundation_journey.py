@@ -14,7 +14,7 @@ pytestmark = pytest.mark.browser
 NEW_CODE = "91370116MA3C8XKP44"  # valid check character, not in the demo data
 
 
-def test_register_verify_login(page, live_server):
+def test_register_verify_login(page, browser, live_server):
     page.goto("/")
     page.click("text=注册")
     page.click("text=注册企业")
@@ -34,13 +34,18 @@ def test_register_verify_login(page, live_server):
     expect(page.get_by_test_id("org-pending")).to_be_visible()
     page.get_by_test_id("logout").click()
 
-    log_in(page, "admin@xiaoqi-demo.cn", DEMO_PASSWORD)
-    expect(page).to_have_url(re.compile(r"/admin/$"))
-    page.goto("/admin/organisations?status=pending")
-    row = page.locator("tr", has_text="莱芜精工机械有限公司")
+    # The administrator verifies, in a browser without JavaScript: the question comes as a page.
+    plain = browser.new_context(base_url=live_server.url, locale="zh-CN", java_script_enabled=False)
+    admin = plain.new_page()
+    log_in(admin, "admin@xiaoqi-demo.cn", DEMO_PASSWORD)
+    expect(admin).to_have_url(re.compile(r"/admin/$"))
+    admin.goto("/admin/organisations?status=pending")
+    row = admin.locator("tr", has_text="莱芜精工机械有限公司")
     row.get_by_role("button", name="通过认证").click()
-    expect(page.locator(".flash-success")).to_contain_text("莱芜精工机械有限公司")
-    page.get_by_test_id("logout").click()
+    expect(admin.get_by_test_id("confirm-page")).to_contain_text("认证该单位")
+    admin.get_by_test_id("confirm").click()
+    expect(admin.locator(".flash-success")).to_contain_text("莱芜精工机械有限公司")
+    plain.close()
 
     log_in(page, "hr@jinggong.example.com", "laiwu welding 2026")
     expect(page).to_have_url(re.compile(r"/enterprise/$"))

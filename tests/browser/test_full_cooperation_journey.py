@@ -78,6 +78,7 @@ def test_posting_to_admission(page, live_server):
     nav_go(page, '/enterprise/proposals')
     section = page.locator(f"[data-testid=posting-proposals][data-posting='{POSTING}']")
     section.get_by_test_id("proposal-row").filter(has_text=MAJOR).filter(has_text="莱芜职业中专").locator("a").click()
+    page.once("dialog", lambda dialog: dialog.accept())  # accepting terms asks once
     page.get_by_test_id("terms").locator("form[action$='/accept'] button").click()
     expect(page).to_have_url(re.compile(r"/enterprise/cooperations/\d+$"))
     expect(page.get_by_test_id("cooperation")).to_contain_text(COOPERATION)
@@ -111,6 +112,7 @@ def test_posting_to_admission(page, live_server):
     # 6. The school admits alone, as the agreed terms say.
     log_in(page, "school@xiaoqi-demo.cn", DEMO_PASSWORD)
     page.goto(class_url)
+    page.once("dialog", lambda dialog: dialog.accept())  # admitting asks once
     page.get_by_test_id("class-application-row").filter(has_text="王小明").get_by_test_id("admit").click()
     expect(page.get_by_test_id("taken")).to_have_text("1 / 30")
     _log_out(page)

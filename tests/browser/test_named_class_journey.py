@@ -42,6 +42,12 @@ def test_publish_apply_review_admit(page, live_server):
     page.check("#guaranteed_job")
     page.fill("#criteria", "焊接技术应用专业在校生，经企业面试。")
     page.click("#publish")
+    # The demo cooperation agreed on 40 seats and its 2026 class already offers 30: the form
+    # says how many are left, beside the seats field, and keeps what was typed.
+    expect(page.locator("#seats-error")).to_contain_text("最多只能设 10 个名额")
+    expect(page.locator("#name")).to_have_value(CLASS_NAME)
+    page.fill("#seats", "10")
+    page.click("#publish")
     expect(page).to_have_url(re.compile(r"/school/named-classes/\d+$"))
     expect(page.locator(".flash-success")).to_be_visible()
     expect(page.get_by_test_id("class-status")).to_have_text(re.compile("Open|开放"))
@@ -79,9 +85,13 @@ def test_publish_apply_review_admit(page, live_server):
     page.get_by_test_id("named-class-table").get_by_role("link", name=CLASS_NAME).click()
     applicant = page.get_by_test_id("class-application-row").filter(has_text=STUDENT_NAME)
     expect(applicant).to_contain_text("<script>alert(1)</script>")  # shown as text, never run
+    # Admitting cannot be undone: the browser asks once, saying what will happen.
+    asked: list[str] = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     applicant.get_by_test_id("admit").click()
     expect(page.locator(".flash-success")).to_be_visible()
-    expect(page.get_by_test_id("taken")).to_have_text("1 / 30")
+    assert asked and "占用班级一个名额" in asked[0]
+    expect(page.get_by_test_id("taken")).to_have_text("1 / 10")
     _log_out(page)
 
     # The student sees the admission, in the list and as a notification.

@@ -66,6 +66,7 @@ def test_hr_proposes_terms_school_accepts_and_both_see_the_cooperation(page, liv
     terms = page.get_by_test_id("terms")
     expect(terms).to_contain_text(TITLE)
     expect(terms).to_contain_text("岗位、师傅、住宿")
+    page.once("dialog", lambda dialog: dialog.accept() if "建立合作" in dialog.message else dialog.dismiss())
     terms.locator("form[action$='/accept'] button").click()
 
     expect(page).to_have_url(re.compile(r"/school/cooperations/\d+$"))
