@@ -15,6 +15,10 @@ ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = ROOT / "instance"
 
 
+# argon2id at the OWASP minimum (t=2, m=19 MiB, p=1); see SECURITY.md item 6.
+ARGON2_OWASP = {"ARGON2_TIME_COST": 2, "ARGON2_MEMORY_COST": 19 * 1024, "ARGON2_PARALLELISM": 1}
+
+
 class ConfigError(RuntimeError):
     """Raised when the environment cannot run the app safely."""
 
@@ -65,10 +69,7 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "WTF_CSRF_TIME_LIMIT": None,  # token lives as long as the session
         "HSTS": production,
         "PROPAGATE_EXCEPTIONS": False,
-        # argon2id at the OWASP minimum (t=2, m=19 MiB, p=1); see SECURITY.md item 6.
-        "ARGON2_TIME_COST": 2,
-        "ARGON2_MEMORY_COST": 19 * 1024,
-        "ARGON2_PARALLELISM": 1,
+        **ARGON2_OWASP,
         "ALLOW_DEMO_IN_PRODUCTION": env.get("ALLOW_DEMO_IN_PRODUCTION") == "1",
         # hide_parameters: a failed statement's log line must not carry password hashes or
         # session tokens (SECURITY.md, secrets in logs).

@@ -94,6 +94,11 @@ def make_app(db_url: str, **overrides):
         "SQLALCHEMY_DATABASE_URI": db_url,
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_STORAGE_URI": "memory://",
+        # The cheapest argon2id: production cost (~60 ms a login) is kept by the tests that
+        # check it (tests/portal/test_accounts.py use `production_hashing`).
+        "ARGON2_TIME_COST": 1,
+        "ARGON2_MEMORY_COST": 8,
+        "ARGON2_PARALLELISM": 1,
     }
     config.update(overrides)
     app = create_app(config)
@@ -101,25 +106,54 @@ def make_app(db_url: str, **overrides):
     return app
 
 
-@pytest.fixture
-def app_factory(db_url):
-    """Build an app on this test's database; the schema is created once and dropped at the end.
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    """An empty SQLite database with the schema, built once; each test starts from a copy."""
+    from portal.extensions import db
 
-    SQLite databases are files under the test's tmp_path and simply vanish;
-    the shared PostgreSQL database is emptied before and after.
+    path = tmp_path_factory.mktemp("schema") / "template.db"
+    app = make_app(f"sqlite:///{path}")
+    with app.app_context():
+        db.create_all()
+        db.engine.dispose()  # the last connection closing folds the WAL into the file
+    return path
+
+
+def _empty_postgres(db) -> None:
+    """Every table emptied in one statement (much cheaper than dropping and creating the
+    schema per test); a schema some test dropped (the migration test) is created again."""
+    from sqlalchemy import inspect, text
+
+    tables = db.metadata.sorted_tables
+    if set(inspect(db.engine).get_table_names()) >= {t.name for t in tables}:
+        with db.engine.begin() as conn:
+            conn.execute(text("TRUNCATE " + ", ".join(f'"{t.name}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+    else:
+        db.drop_all()
+        db.create_all()
+
+
+@pytest.fixture
+def app_factory(db_url, request):
+    """Build an app on this test's database, which starts empty with the schema.
+
+    SQLite: a copy of the session's template file under the test's tmp_path. PostgreSQL: the
+    run's own database, emptied before each test.
     """
+    import shutil
+
     from portal.extensions import db
 
     shared = not db_url.startswith("sqlite")
+    if not shared:
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), db_url.removeprefix("sqlite:///"))
     apps = []
 
     def build(**overrides):
         app = make_app(db_url, **overrides)
         with app.app_context():
-            if not apps:
-                if shared:
-                    db.drop_all()
-                db.create_all()
+            if not apps and shared:
+                _empty_postgres(db)
         apps.append(app)
         return app
 
@@ -127,8 +161,6 @@ def app_factory(db_url):
     for app in apps:
         with app.app_context():
             db.session.remove()
-            if shared and app is apps[0]:
-                db.drop_all()
             db.engine.dispose()
 
 
@@ -137,6 +169,14 @@ def app(app_factory):
     app = app_factory()
     with app.app_context():
         yield app
+
+
+@pytest.fixture
+def production_hashing(app):
+    """argon2id at the cost production uses, for the tests that check that cost."""
+    from portal.config import ARGON2_OWASP
+
+    app.config.update(ARGON2_OWASP)
 
 
 @pytest.fixture

@@ -163,13 +163,13 @@ def test_password_policy_by_length_and_common_list(app, password, ok):
             passwords.check_policy(password)
 
 
-def test_hash_is_argon2id_at_owasp_minimum(app, build):
+def test_hash_is_argon2id_at_owasp_minimum(app, production_hashing, build):
     hr = build.enterprise()
     assert hr.password_hash.startswith("$argon2id$")
     assert "m=19456,t=2,p=1" in hr.password_hash
 
 
-def test_outdated_hash_is_upgraded_at_login(client, build):
+def test_outdated_hash_is_upgraded_at_login(production_hashing, client, build):
     hr = build.enterprise()
     hr.password_hash = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1).hash(PASSWORD)
     db.session.commit()

@@ -403,7 +403,7 @@ def test_public_list_filters_search_and_pages(app, world, client):
     assert names("?q=泰钢") == ["泰钢护理订单班"]
     assert client.get("/named-classes?industry=bogus&school=x&page=-3&benefit=nope").status_code == 200
     for n in range(13):
-        nc.create_named_class(world.staff, world.cooperation.id, class_input(name=f"批量班{n:02d}"), publish=True)
+        nc.create_named_class(world.staff, world.cooperation.id, class_input(name=f"批量班{n:02d}", seats=1), publish=True)
     db.session.commit()
     client.set_cookie("lang", "en")
     first = client.get("/named-classes").get_data(as_text=True)

@@ -136,7 +136,7 @@ def test_concurrent_admissions_never_exceed_seats(app, build, db_url, pool):
     second = accounts.add_member(NewAccount("staff.two@example.com", "Staff Two", PASSWORD), staff.organisation)
     students = _students(build, staff, PROCESSES)
     # SHARED: school staff and enterprise HR admit at the same moment.
-    cooperation = make_cooperation(staff, hr, seats=PROCESSES, mode=AdmissionsMode.SHARED)
+    cooperation = make_cooperation(staff, hr, seats=SEATS * (ROUNDS + 1), mode=AdmissionsMode.SHARED)
     db.session.commit()
     actors = [staff.id, second.id, hr.id]
     report = []
