@@ -97,6 +97,21 @@ def init_cli(app: Flask) -> None:
         db.session.commit()
         click.echo(f"done: {tally}")
 
+    @app.cli.command("worker")
+    @click.option("--burst", is_flag=True, help="Run the queued jobs, then exit.")
+    def worker(burst: bool) -> None:
+        """Run background jobs from the Redis queue (REDIS_URL); start one or more beside the web servers."""
+        from rq import SimpleWorker
+
+        from portal.services import jobs
+
+        if app.config["JOBS_BACKEND"] != "rq":
+            raise click.ClickException("Set REDIS_URL (jobs then go to Redis) to run a worker.")
+        # SimpleWorker: jobs run in this process, in this command's app context (no fork, so
+        # no database connection is shared between processes).
+        queue = jobs.queue(app)
+        SimpleWorker([queue], connection=queue.connection).work(burst=burst, with_scheduler=False)
+
     @app.cli.command("remove-demo")
     def remove_demo() -> None:
         """Delete the demo organisations and accounts (before going to production)."""

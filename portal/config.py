@@ -40,6 +40,10 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL")
         or f"sqlite:///{INSTANCE_DIR / 'xiaoqi.db'}",
         "REDIS_URL": redis_url,
+        # Long work runs as background jobs (portal/services/jobs.py): on RQ with Redis, else
+        # in a thread of the web process.
+        "JOBS_BACKEND": env.get("JOBS_BACKEND") or ("rq" if redis_url else "thread"),
+        "JOBS_QUEUE": env.get("JOBS_QUEUE", "xiaoqi"),
         # Rate-limit counters must be shared between workers in production.
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,

@@ -99,6 +99,9 @@ def make_app(db_url: str, **overrides):
         "ARGON2_TIME_COST": 1,
         "ARGON2_MEMORY_COST": 8,
         "ARGON2_PARALLELISM": 1,
+        # Jobs run right after the commit that submits them, so a test sees their effect at
+        # once; tests/portal/test_jobs.py runs them on threads and on RQ.
+        "JOBS_BACKEND": "inline",
     }
     config.update(overrides)
     app = create_app(config)

@@ -1,22 +1,15 @@
-"""Administrators: recompute every partnership proposal, one chunk of postings per request.
-
-Synchronous but chunked: each POST ranks the next `matching.CHUNK` postings
-against every live major, commits, and shows how far it got; the page then
-submits itself for the next chunk (static/js/app.js), or the administrator
-presses "Continue" without JavaScript.
-"""
+"""Administrators: the district's proposals at a glance, and recomputing them all as a job."""
 from __future__ import annotations
 
-import time
-
-from flask import render_template, request
+from flask import redirect, render_template, url_for
+from flask_login import current_user
 from sqlalchemy import func, select
 
 from portal.admin.views import bp
 from portal.extensions import db
 from portal.forms import ActionForm
-from portal.models import Proposal
-from portal.services import checks, matching
+from portal.models import Job, JobStatus, Proposal
+from portal.services import jobs, matching
 from portal.web import REFUSED, attempt
 
 
@@ -26,33 +19,20 @@ def _counts() -> dict[str, int]:
 
 @bp.get("/proposals")
 def proposal_overview():
+    running = db.session.scalar(
+        select(Job).where(Job.kind == "rank_all", Job.status.in_([JobStatus.QUEUED.value, JobStatus.RUNNING.value]))
+        .order_by(Job.id.desc()).limit(1)
+    )
     return render_template(
-        "admin/proposals.html", counts=_counts(), total=matching.posting_count(), step=None,
+        "admin/proposals.html", counts=_counts(), total=matching.posting_count(), running=running,
         action_form=ActionForm(),
     )
 
 
 @bp.post("/proposals/recompute")
 def proposal_recompute():
-    form = ActionForm()
-    offset = request.form.get("offset", "0")
-    offset = checks.whole_number(offset) or 0
-    step = None
-    if form.validate_on_submit():
-        started = time.perf_counter()
-        result = attempt(lambda: matching.recompute_step(offset))
-        if result is not REFUSED:
-            tally, next_offset, total = result
-            step = {
-                "tally": tally, "done": next_offset, "total": total,
-                "seconds": time.perf_counter() - started,
-                "scored_so_far": _int(request.form.get("scored")) + tally.scored,
-                "finished": next_offset >= total,
-            }
-    return render_template(
-        "admin/proposals.html", counts=_counts(), total=matching.posting_count(), step=step, action_form=form,
-    )
-
-
-def _int(raw: str | None) -> int:
-    return checks.whole_number(raw) or 0
+    if ActionForm().validate_on_submit():
+        job = attempt(lambda: jobs.submit("rank_all", user=current_user))
+        if job is not REFUSED:
+            return redirect(url_for("auth.job_detail", job_id=job.id))
+    return redirect(url_for("admin.proposal_overview"))

@@ -187,4 +187,5 @@ def change_password():
 
 
 # Routes in their own modules register on `bp` when imported.
+from portal.auth import jobs as _job_routes  # noqa: E402,F401
 from portal.auth import notifications as _notification_routes  # noqa: E402,F401

@@ -24,6 +24,7 @@ from portal.models.exchanges import (
     PracticePost,
     PracticePostStatus,
 )
+from portal.models.jobs import Job, JobStatus
 from portal.models.named_classes import ApplicationStatus, ClassApplication, NamedClass, NamedClassStatus
 from portal.models.notifications import Notification
 from portal.models.organisations import Enterprise, Organisation, OrgKind, OrgStatus, School
@@ -48,6 +49,8 @@ from portal.models.schools import (
 )
 
 __all__ = [
+    "Job",
+    "JobStatus",
     "AllocationRun",
     "ApprenticeChoice",
     "ApprenticePlace",

@@ -83,7 +83,7 @@ def program_publish(program_id: int):
 
 @bp.post("/programs/<int:program_id>/close")
 def program_close(program_id: int):
-    programs.close_program(programs.get_own_program(current_user, program_id))
+    programs.close_program(programs.get_own_program(current_user, program_id), actor=current_user)
     db.session.commit()
     flash(_("The major has been closed; it no longer appears on the public pages."), "success")
     return redirect(url_for("school.program_list"))

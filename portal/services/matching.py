@@ -11,7 +11,7 @@ import hashlib
 import importlib.util
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, fields
 from typing import TYPE_CHECKING
 
@@ -203,6 +203,9 @@ class Tally:
         for key in asdict(self):
             setattr(self, key, getattr(self, key) + getattr(other, key))
 
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
 
 # (posting id, program id) → (score, the library's Match, fingerprint); reasons are built only when stored.
 Pairs = dict[tuple[int, int], tuple[float, "matching.Match", str]]
@@ -319,7 +322,7 @@ def recompute_for_posting(posting: Posting) -> Tally:
     return _recompute_postings([posting], _programs())
 
 
-def recompute_for_programs(program_ids: Sequence[int]) -> Tally:
+def recompute_for_programs(program_ids: Sequence[int], *, progress: Callable[[int, int], None] | None = None) -> Tally:
     """After majors are published, changed or closed: their proposals, against every live posting.
 
     Every posting is ranked (a posting proposes its best majors, so whether this
@@ -334,6 +337,8 @@ def recompute_for_programs(program_ids: Sequence[int]) -> Tally:
     for start in range(0, len(posting_list), CHUNK):
         chunk_pairs = _rank_pairs(posting_list[start:start + CHUNK], programs)
         pairs.update({key: value for key, value in chunk_pairs.items() if key[1] in wanted})
+        if progress is not None:
+            progress(min(start + CHUNK, len(posting_list)), len(posting_list) + 1)
     existing = list(db.session.scalars(select(Proposal).where(Proposal.program_id.in_(list(wanted)))))
     school_of = {p.id: p.school_id for p in programs}
     _store(pairs, existing, {p.id: p.enterprise_id for p in posting_list}, school_of, tally)
@@ -344,9 +349,9 @@ def recompute_for_program(program: Program) -> Tally:
     return recompute_for_programs([program.id])
 
 
-def recompute_for_school(school_id: int) -> Tally:
+def recompute_for_school(school_id: int, *, progress: Callable[[int, int], None] | None = None) -> Tally:
     ids = list(db.session.scalars(select(Program.id).where(Program.school_id == school_id)))
-    return recompute_for_programs(ids) if ids else Tally()
+    return recompute_for_programs(ids, progress=progress) if ids else Tally()
 
 
 def posting_count() -> int:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.i18n import lazy_gettext as _l
 from portal.models import OrgStatus, Program, PublicationStatus, School, User
-from portal.services import audit, catalogue, checks
+from portal.services import audit, catalogue, checks, jobs
 from portal.services.errors import Conflict, NotFound, ServiceError
 from portal.services.locking import transition
 from portal.services.organisations import ensure_can_publish
@@ -127,7 +127,7 @@ def update_program(
         setattr(program, key, value)
     db.session.flush()
     if program.is_published:
-        _recompute_proposals(program)
+        _recompute_proposals(program, staff)
     return program
 
 
@@ -143,22 +143,20 @@ def publish_program(program: Program, actor: User | None = None) -> Program:
     transition(program, PublicationStatus.PUBLISHED.value)
     db.session.flush()
     audit.record(actor, program, "publish", from_state, program.status)
-    _recompute_proposals(program)
+    _recompute_proposals(program, actor)
     return program
 
 
-def close_program(program: Program) -> Program:
+def close_program(program: Program, actor: User | None = None) -> Program:
     """A closed major leaves the public pages; its students keep it."""
     if program.is_closed:
         raise ServiceError(_l("This major is already closed."))
     transition(program, PublicationStatus.CLOSED.value)
     db.session.flush()
-    _recompute_proposals(program)
+    _recompute_proposals(program, actor)
     return program
 
 
-def _recompute_proposals(program: Program) -> None:
-    # Imported here: the matcher's adapter imports the services this module is imported with.
-    from portal.services import matching
-
-    matching.recompute_for_program(program)
+def _recompute_proposals(program: Program, actor: User | None) -> None:
+    """A major's proposals depend on every live posting: ranking them is a job, never the request's."""
+    jobs.submit("rank_programs", user=actor, args={"program_ids": [program.id]})

@@ -74,10 +74,6 @@
     });
   });
 
-  // Long jobs done in steps (e.g. recomputing proposals): each page submits the next step.
-  document.querySelectorAll("form[data-autosubmit]").forEach(function (form) {
-    window.setTimeout(function () { form.submit(); }, 300);
-  });
 
   // A select whose options belong to the value chosen in another select
   // (e.g. a student's major depends on the school). The server re-checks.

@@ -482,19 +482,22 @@ def test_reasons_are_rendered_in_the_readers_language(app, build, lang):
         assert "Distance" in html and "High-end equipment manufacturing" in html
 
 
-def test_admin_recompute_reports_progress_in_chunks(app, pair, build, monkeypatch):
+def test_admin_recompute_is_a_job_with_its_result(app, pair, build, monkeypatch):
     _, hr, _, _, _ = pair
     publish_posting(hr, title="焊接机器人岗位实习")
     monkeypatch.setattr(matching, "CHUNK", 1)
     client = client_for(app, build.admin())
     assert client.get("/admin/proposals").status_code == 200
-    first = client.post("/admin/proposals/recompute", data={"offset": "0"}).get_data(as_text=True)
-    assert 'data-finished="no"' in first and "data-autosubmit" in first and 'name="offset" value="1"' in first
-    last = client.post("/admin/proposals/recompute", data={"offset": "1", "scored": "1"}).get_data(as_text=True)
-    assert 'data-finished="yes"' in last
+    response = client.post("/admin/proposals/recompute")
+    assert response.status_code == 302 and "/auth/jobs/" in response.location
+    job = client.get(response.location).get_data(as_text=True)
+    assert 'data-status="done"' in job and 'data-testid="job-result"' in job
+    state = client.get(response.location + ".json").get_json()
+    assert state["status"] == "done" and state["progress"] == 100 and state["result"]["postings"] == 2
     school_client = client_for(app, pair[0])
     assert school_client.post("/school/proposals/recompute").status_code == 302
     assert client_for(app, hr).post("/admin/proposals/recompute").status_code == 403
+    assert client_for(app, hr).get(response.location).status_code == 404  # not the job of HR
 
 
 # --- demo data --------------------------------------------------------------------------
