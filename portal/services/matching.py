@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, fields
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import joinedload
 
 from portal import vocab
@@ -232,44 +232,84 @@ def _rank_pairs(posting_list: Sequence[Posting], programs: Sequence[Program], *,
     return pairs
 
 
-def _store(pairs: Pairs, existing: list[Proposal], enterprise_of: dict[int, int], school_of: dict[int, int],
+# What _store needs of a stored proposal: read as plain rows, not ORM objects (their JSON
+# reasons alone took seconds to decode on a district's recompute).
+_EXISTING = (Proposal.id, Proposal.posting_id, Proposal.program_id, Proposal.status, Proposal.origin,
+             Proposal.inputs_fingerprint, Proposal.score)
+
+
+def _existing(where) -> list:
+    return list(db.session.execute(select(*_EXISTING).where(where)))
+
+
+def _store(pairs: Pairs, existing: list, enterprise_of: dict[int, int], school_of: dict[int, int],
            tally: Tally) -> None:
     """Upsert the matcher's pairs; drop untouched matcher proposals it no longer makes.
 
-    A declined proposal stays declined while its fingerprint is unchanged; an
-    agreed one keeps the score it was agreed on.
+    A declined proposal stays declined while its fingerprint is unchanged; an agreed one keeps
+    the score it was agreed on; a pair whose inputs and score did not change is not rewritten.
+    Rows are written in bulk (Core executemany), not through the unit of work: a district's
+    recompute writes tens of thousands of them, and the ORM spent two thirds of the time on it.
     """
     now = utcnow()
-    by_pair = {(p.posting_id, p.program_id): p for p in existing}
+    by_pair = {(row.posting_id, row.program_id): row for row in existing}
+    new_rows: list[dict] = []
+    updates: list[dict] = []
     for key, (score, match, print_) in pairs.items():
-        proposal = by_pair.get(key)
-        if proposal is None:
+        row = by_pair.get(key)
+        if row is None:
             posting_id, program_id = key
-            proposal = Proposal(
-                posting_id=posting_id, program_id=program_id,
-                enterprise_id=enterprise_of[posting_id], school_id=school_of[program_id],
-                status=ProposalStatus.PROPOSED.value, origin=Origin.MATCHER.value,
-            )
-            db.session.add(proposal)
+            new_rows.append({
+                "posting_id": posting_id, "program_id": program_id, "enterprise_id": enterprise_of[posting_id],
+                "school_id": school_of[program_id], "status": ProposalStatus.PROPOSED.value,
+                "origin": Origin.MATCHER.value, "score": score, "reasons": reasons_of(match),
+                "inputs_fingerprint": print_, "scored_at": now, "created_at": now, "updated_at": now,
+            })
             tally.created += 1
-        elif proposal.status == ProposalStatus.AGREED.value:
+            tally.scored += 1
             continue
-        elif proposal.status == ProposalStatus.DECLINED.value:
-            if proposal.inputs_fingerprint == print_:
+        if row.status == ProposalStatus.AGREED.value:
+            continue
+        if row.status == ProposalStatus.DECLINED.value:
+            if row.inputs_fingerprint == print_:
                 tally.kept_declined += 1
                 continue
-            _reopen(proposal)
+            _reopen(db.session.get(Proposal, row.id))
             tally.reopened += 1
-        # Building reasons costs more than ranking: skip it when nothing about the pair changed.
-        if proposal.id is None or proposal.inputs_fingerprint != print_ or proposal.score != score:
-            proposal.reasons = reasons_of(match)
-        proposal.score, proposal.inputs_fingerprint, proposal.scored_at = score, print_, now
         tally.scored += 1
-    for key, proposal in by_pair.items():
-        if (key not in pairs and proposal.status == ProposalStatus.PROPOSED.value
-                and proposal.origin == Origin.MATCHER.value):
-            db.session.delete(proposal)
-            tally.removed += 1
+        if row.inputs_fingerprint == print_ and row.score == score:
+            continue  # nothing about the pair changed
+        updates.append({"b_id": row.id, "score": score, "reasons": reasons_of(match),
+                        "inputs_fingerprint": print_, "scored_at": now, "updated_at": now})
+    gone = [row.id for key, row in by_pair.items()
+            if key not in pairs and row.status == ProposalStatus.PROPOSED.value and row.origin == Origin.MATCHER.value]
+    tally.removed += len(gone)
+    db.session.flush()  # the reopened proposals, before the bulk statements touch the same rows
+    table = Proposal.__table__
+    if new_rows:
+        db.session.execute(insert(table), new_rows)
+    if updates:
+        db.session.execute(
+            update(table).where(table.c.id == bindparam("b_id")).values(
+                score=bindparam("score"), reasons=bindparam("reasons"),
+                inputs_fingerprint=bindparam("inputs_fingerprint"), scored_at=bindparam("scored_at"),
+                updated_at=bindparam("updated_at")),
+            updates,
+        )
+    # Proposal objects this session holds: deleted through the session (the caller may still
+    # read them), the others' rows in bulk; updated ones read afresh. By identity key: reading an
+    # expired object's id would load its row.
+    held = {ident: db.session.identity_map.get(db.session.identity_key(Proposal, ident))
+            for ident in [u["b_id"] for u in updates] + gone}
+    for ident in gone:
+        if held[ident] is not None:
+            db.session.delete(held[ident])
+    unheld = [ident for ident in gone if held[ident] is None]
+    if unheld:
+        db.session.execute(delete(table).where(table.c.id.in_(unheld)))
+    for update_ in updates:
+        if held[update_["b_id"]] is not None:
+            db.session.expire(held[update_["b_id"]])
     db.session.flush()
 
 
@@ -306,9 +346,7 @@ def _programs() -> list[Program]:
 def _recompute_postings(posting_list: Sequence[Posting], programs: Sequence[Program]) -> Tally:
     tally = Tally(postings=sum(1 for p in posting_list if _posting_is_live(p)))
     pairs = _rank_pairs(posting_list, programs)
-    existing = list(db.session.scalars(
-        select(Proposal).where(Proposal.posting_id.in_([p.id for p in posting_list]))
-    )) if posting_list else []
+    existing = _existing(Proposal.posting_id.in_([p.id for p in posting_list])) if posting_list else []
     _store(pairs, existing, {p.id: p.enterprise_id for p in posting_list}, {p.id: p.school_id for p in programs},
            tally)
     return tally
@@ -317,7 +355,8 @@ def _recompute_postings(posting_list: Sequence[Posting], programs: Sequence[Prog
 # --- public use cases ------------------------------------------------------------------
 
 def recompute_for_posting(posting: Posting) -> Tally:
-    """After a posting is published, changed or closed: its proposals, against every live major."""
+    """After a posting is published, changed or closed: its proposals, against every live major
+    (one posting: quick enough for the request that saved it)."""
     db.session.flush()
     return _recompute_postings([posting], _programs())
 
@@ -325,21 +364,21 @@ def recompute_for_posting(posting: Posting) -> Tally:
 def recompute_for_programs(program_ids: Sequence[int], *, progress: Callable[[int, int], None] | None = None) -> Tally:
     """After majors are published, changed or closed: their proposals, against every live posting.
 
-    Every posting is ranked (a posting proposes its best majors, so whether this
-    major is among them depends on the others); only these majors' pairs are stored.
+    Every live posting is ranked, in one ranking (a posting proposes its best majors, so
+    whether this major is among them depends on the others); only these majors' pairs are
+    stored. Runs as a job (portal.services.jobs), never in a request.
     """
     db.session.flush()
     wanted = set(program_ids)
     programs = _programs()
     posting_list = _load_postings(live_posting_ids())
     tally = Tally(postings=len(posting_list))
-    pairs: Pairs = {}
-    for start in range(0, len(posting_list), CHUNK):
-        chunk_pairs = _rank_pairs(posting_list[start:start + CHUNK], programs)
-        pairs.update({key: value for key, value in chunk_pairs.items() if key[1] in wanted})
-        if progress is not None:
-            progress(min(start + CHUNK, len(posting_list)), len(posting_list) + 1)
-    existing = list(db.session.scalars(select(Proposal).where(Proposal.program_id.in_(list(wanted)))))
+    if progress is not None:
+        progress(0, 2)
+    pairs = {key: value for key, value in _rank_pairs(posting_list, programs).items() if key[1] in wanted}
+    if progress is not None:
+        progress(1, 2)
+    existing = _existing(Proposal.program_id.in_(list(wanted)))
     school_of = {p.id: p.school_id for p in programs}
     _store(pairs, existing, {p.id: p.enterprise_id for p in posting_list}, school_of, tally)
     return tally
@@ -358,27 +397,33 @@ def posting_count() -> int:
     return int(db.session.scalar(select(func.count()).select_from(Posting)) or 0)
 
 
-def recompute_step(offset: int, limit: int | None = None) -> tuple[Tally, int, int]:
-    """One chunk of a full recompute: postings [offset, offset + limit) by id, against every live major.
-
-    Returns the chunk's tally, the next offset and the number of postings. Every
-    posting is visited (also closed ones, whose untouched proposals are dropped).
-    """
-    total, limit = posting_count(), limit or CHUNK
-    offset = max(0, min(offset, total))
-    ids = list(db.session.scalars(select(Posting.id).order_by(Posting.id).offset(offset).limit(limit)))
-    tally = _recompute_postings(_load_postings(ids), _programs()) if ids else Tally()
-    return tally, offset + len(ids), total
-
-
 def recompute_all(*, chunk: int | None = None, progress=None) -> Tally:
-    """Every posting against every live major, chunk by chunk; `progress(done, total, tally)` after each."""
-    tally, offset, total = Tally(), 0, posting_count()
-    while offset < total:
-        step, offset, total = recompute_step(offset, chunk)
+    """Every posting against every live major: one ranking (the model fitted once), then the
+    proposals stored chunk by chunk of postings; `progress(done, total, tally)` after each chunk.
+
+    Every posting is visited, closed ones too, whose untouched proposals are dropped.
+    """
+    chunk = chunk or CHUNK
+    programs = _programs()
+    school_of = {p.id: p.school_id for p in programs}
+    ids = list(db.session.scalars(select(Posting.id).order_by(Posting.id)))
+    live = _load_postings(live_posting_ids())
+    pairs = _rank_pairs(live, programs)
+    by_posting: dict[int, Pairs] = {}
+    for key, value in pairs.items():
+        by_posting.setdefault(key[0], {})[key] = value
+    enterprise_of = dict(db.session.execute(select(Posting.id, Posting.enterprise_id)).tuples().all())
+    live_ids = {p.id for p in live}
+    del live, pairs
+    tally = Tally()
+    for start in range(0, len(ids), chunk):
+        step_ids = ids[start:start + chunk]
+        step = Tally(postings=sum(1 for i in step_ids if i in live_ids))
+        step_pairs = {key: value for i in step_ids for key, value in by_posting.pop(i, {}).items()}
+        _store(step_pairs, _existing(Proposal.posting_id.in_(step_ids)), enterprise_of, school_of, step)
         tally.add(step)
         if progress is not None:
-            progress(offset, total, tally)
+            progress(start + len(step_ids), len(ids), tally)
     return tally
 
 
