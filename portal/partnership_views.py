@@ -6,7 +6,7 @@ commits once (through `attempt`) and redirects or renders.
 """
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -17,7 +17,7 @@ from portal.models.cooperation import COOPERATION_KIND_LABELS
 from portal.models.postings import KIND_LABELS
 from portal.models.proposals import Side
 from portal.proposal_forms import ADMISSIONS_LABELS, AskForm, DeclineForm, TermsForm
-from portal.services import cooperations, proposals
+from portal.services import checks, cooperations, proposals
 from portal.services.matching import INDUSTRY_NAMES
 from portal.web import REFUSED, attempt
 
@@ -47,14 +47,24 @@ def add_partnership_routes(bp: Blueprint, side: Side) -> None:
 
     @bp.get("/proposals")
     def proposal_list():
+        """Every major (posting) with its first proposals; `?of=<id>` all of one, a page at a time;
+        `?ask=<id>&q=…` finds what to ask about directly for one of them."""
+        args = request.args
+        page = checks.page_number(args.get("page"))
+        owner_id = checks.whole_number(args.get("of"))
+        if owner_id:
+            owner, results = proposals.proposals_of(current_user, owner_id, page)
+            return render_template("shared/proposals_of.html", owner=owner, results=results, area=area,
+                                   side=side.value, **labels())
+        ask_id, text = checks.whole_number(args.get("ask")), (args.get("q") or "").strip()
         if side is Side.SCHOOL:
-            groups = proposals.for_school(current_user)
-            choices = proposals.askable_postings(current_user)
+            groups, results = proposals.for_school(current_user), None
+            found = proposals.askable_postings(current_user, text) if ask_id else []
         else:
-            groups = proposals.for_enterprise(current_user)
-            choices = proposals.askable_programs(current_user)
+            groups, results = proposals.for_enterprise(current_user, page)
+            found = proposals.askable_programs(current_user, text) if ask_id else []
         return render_template(
-            f"{area}/proposals.html", groups=groups, choices=choices, ask_form=AskForm(),
+            f"{area}/proposals.html", groups=groups, results=results, ask_id=ask_id, ask_text=text, found=found,
             action_form=ActionForm(), **labels(),
         )
 

@@ -4,7 +4,7 @@ Routes join the `enterprise` blueprint, so its role guard applies to them all.
 """
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,7 +12,7 @@ from portal.enterprise.forms import posting_form
 from portal.enterprise.views import bp
 from portal.forms import ActionForm
 from portal.models.postings import DETAIL_FIELDS, KIND_LABELS
-from portal.services import postings
+from portal.services import checks, postings
 from portal.web import REFUSED, attempt, form_status
 
 
@@ -20,7 +20,7 @@ from portal.web import REFUSED, attempt, form_status
 def posting_list():
     return render_template(
         "enterprise/postings.html",
-        postings=postings.postings_of_enterprise(current_user),
+        results=postings.own_postings_page(current_user, checks.page_number(request.args.get("page"))),
         kinds=KIND_LABELS,
         action_form=ActionForm(),
     )

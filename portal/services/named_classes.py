@@ -401,7 +401,12 @@ def search_named_classes(query: NamedClassQuery, *, today: date | None = None, p
     )
     loaded = {
         c.id: c for c in db.session.scalars(
-            select(NamedClass).options(joinedload(NamedClass.cooperation)).where(NamedClass.id.in_(ids))
+            # Everything the cards read, in this one query (no query per card).
+            select(NamedClass).options(
+                joinedload(NamedClass.cooperation).options(
+                    joinedload(Cooperation.school), joinedload(Cooperation.enterprise), joinedload(Cooperation.program)
+                )
+            ).where(NamedClass.id.in_(ids))
         )
     } if ids else {}
     return Page([loaded[i] for i in ids if i in loaded], total, page, per_page)

@@ -237,6 +237,22 @@ def get_own_posting(hr: User, posting_id: int) -> Posting:
     return posting
 
 
+OWN_PER_PAGE = 25
+
+
+def own_postings_page(hr: User, page: int = 1) -> Page:
+    """The enterprise's own postings, newest change first, a page at a time (an import may
+    bring thousands)."""
+    where = Posting.enterprise_id == hr.organisation_id
+    total = db.session.scalar(select(func.count()).select_from(Posting).where(where)) or 0
+    page = min(max(page, 1), max(1, -(-total // OWN_PER_PAGE)))
+    items = list(db.session.scalars(
+        select(Posting).where(where).order_by(Posting.updated_at.desc(), Posting.id.desc())
+        .offset((page - 1) * OWN_PER_PAGE).limit(OWN_PER_PAGE)
+    ))
+    return Page(items, total, page, OWN_PER_PAGE)
+
+
 def postings_of_enterprise(hr: User) -> list[Posting]:
     return list(
         db.session.scalars(

@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload
 
 from portal.extensions import db
@@ -45,7 +45,7 @@ from portal.services import audit, checks, notifications
 from portal.services import matching as matcher
 from portal.services.errors import Conflict, NotFound, ServiceError
 from portal.services.locking import transition
-from portal.services.postings import district_today
+from portal.services.postings import QUERY_MAX, Page, PostingQuery, district_today, search_postings
 
 TITLE_MAX = 120
 PROVIDES_MAX = 1000
@@ -336,57 +336,104 @@ def _is_public(record: Posting | Program) -> bool:
 
 # --- lists ------------------------------------------------------------------------------
 
-def _sorted(items: list[Proposal]) -> list[Proposal]:
-    order = {s.value: i for i, s in enumerate(
-        (ProposalStatus.NEGOTIATING, ProposalStatus.INTERESTED, ProposalStatus.PROPOSED,
-         ProposalStatus.AGREED, ProposalStatus.DECLINED)
-    )}
-    return sorted(items, key=lambda p: (order[p.status], -p.score, p.id))
+# Overview pages show each major's (or posting's) first proposals and a count; the rest is one
+# click away, a page at a time: a popular major may be proposed for thousands of postings.
+PER_GROUP = 5
+PER_PAGE = 20
+ASK_RESULTS = 20
 
 
-def for_school(user: User) -> list[tuple[Program, list[Proposal]]]:
-    """Each of the school's majors with the enterprise demand proposed for it."""
+def _ordering():
+    order = (ProposalStatus.NEGOTIATING, ProposalStatus.INTERESTED, ProposalStatus.PROPOSED,
+             ProposalStatus.AGREED, ProposalStatus.DECLINED)
+    status_rank = case({s.value: i for i, s in enumerate(order)}, value=Proposal.status, else_=len(order))
+    return (status_rank, Proposal.score.desc(), Proposal.id)
+
+
+@dataclass(frozen=True)
+class Group:
+    """One major (school side) or posting (enterprise side), its first proposals and how many."""
+
+    owner: Any  # Program or Posting
+    items: list[Proposal]
+    total: int
+
+
+def _groups(owners: list, owner_column, where, load) -> list[Group]:
+    """Each owner's first PER_GROUP proposals (one windowed query) and its count (one grouped query)."""
+    ids = [o.id for o in owners]
+    if not ids:
+        return []
+    totals = dict(db.session.execute(
+        select(owner_column, func.count()).where(where, owner_column.in_(ids)).group_by(owner_column)
+    ).tuples().all())
+    numbered = (
+        select(Proposal.id, func.row_number().over(partition_by=owner_column, order_by=_ordering()).label("n"))
+        .where(where, owner_column.in_(ids)).subquery()
+    )
+    found: dict[int, list[Proposal]] = {i: [] for i in ids}
+    for proposal in db.session.scalars(
+        select(Proposal).join(numbered, numbered.c.id == Proposal.id).where(numbered.c.n <= PER_GROUP)
+        .options(*load).order_by(*_ordering())
+    ):
+        found[getattr(proposal, owner_column.key)].append(proposal)
+    return [Group(o, found[o.id], totals.get(o.id, 0)) for o in owners]
+
+
+def _page_of(stmt, total: int, page: int) -> tuple[list, int]:
+    page = min(max(page, 1), max(1, -(-total // PER_PAGE)))
+    return list(db.session.scalars(stmt.offset((page - 1) * PER_PAGE).limit(PER_PAGE))), page
+
+
+def for_school(user: User) -> list[Group]:
+    """Each of the school's majors (a school has tens) with the first demand proposed for it."""
     programs = list(db.session.scalars(
         select(Program).where(Program.school_id == user.organisation_id).order_by(Program.name)
     ))
-    found: dict[int, list[Proposal]] = {p.id: [] for p in programs}
-    for proposal in db.session.scalars(
-        select(Proposal).options(joinedload(Proposal.posting), joinedload(Proposal.enterprise))
-        .where(Proposal.school_id == user.organisation_id)
-    ):
-        found.setdefault(proposal.program_id, []).append(proposal)
-    return [(program, _sorted(found[program.id])) for program in programs]
+    return _groups(programs, Proposal.program_id, Proposal.school_id == user.organisation_id,
+                   (joinedload(Proposal.posting), joinedload(Proposal.enterprise)))
 
 
-def for_enterprise(user: User) -> list[tuple[Posting, list[Proposal]]]:
-    """Each of the enterprise's postings with the majors proposed for it."""
-    posting_list = list(db.session.scalars(
-        select(Posting).where(Posting.enterprise_id == user.organisation_id)
-        .order_by(Posting.updated_at.desc(), Posting.id.desc())
-    ))
-    found: dict[int, list[Proposal]] = {p.id: [] for p in posting_list}
-    for proposal in db.session.scalars(
-        select(Proposal).options(joinedload(Proposal.program), joinedload(Proposal.school))
-        .where(Proposal.enterprise_id == user.organisation_id)
-    ):
-        found.setdefault(proposal.posting_id, []).append(proposal)
-    return [(posting, _sorted(found[posting.id])) for posting in posting_list]
+def for_enterprise(user: User, page: int = 1) -> tuple[list[Group], Page]:
+    """The enterprise's postings (an import may bring thousands), a page at a time, each with
+    the first majors proposed for it."""
+    where = Posting.enterprise_id == user.organisation_id
+    total = db.session.scalar(select(func.count()).select_from(Posting).where(where)) or 0
+    posting_list, page = _page_of(
+        select(Posting).where(where).order_by(Posting.updated_at.desc(), Posting.id.desc()), total, page)
+    groups = _groups(posting_list, Proposal.posting_id, Proposal.enterprise_id == user.organisation_id,
+                     (joinedload(Proposal.program), joinedload(Proposal.school)))
+    return groups, Page(posting_list, total, page, PER_PAGE)
 
 
-def askable_postings(user: User) -> list[Posting]:
-    """Public postings a school may ask about directly."""
-    return list(db.session.scalars(
-        select(Posting).options(joinedload(Posting.enterprise))
-        .where(Posting.id.in_(matcher.live_posting_ids())).order_by(Posting.enterprise_id, Posting.title)
-    ).unique())
+def proposals_of(user: User, owner_id: int, page: int = 1) -> tuple[Any, Page]:
+    """Every proposal of one of the user's majors (school) or postings (enterprise), a page at a time."""
+    school = side_of(user) is Side.SCHOOL
+    model = Program if school else Posting
+    owner = db.session.get(model, owner_id) if checks.is_id(owner_id) else None
+    if owner is None or (owner.school_id if school else owner.enterprise_id) != user.organisation_id:
+        raise NotFound(_l("Major not found.") if school else _l("Posting not found."))
+    where = (Proposal.program_id if school else Proposal.posting_id) == owner.id
+    load = ((joinedload(Proposal.posting), joinedload(Proposal.enterprise)) if school
+            else (joinedload(Proposal.program), joinedload(Proposal.school)))
+    total = db.session.scalar(select(func.count()).select_from(Proposal).where(where)) or 0
+    items, page = _page_of(select(Proposal).where(where).options(*load).order_by(*_ordering()), total, page)
+    return owner, Page(items, total, page, PER_PAGE)
 
 
-def askable_programs(user: User) -> list[Program]:
-    """Public majors an enterprise may ask about directly."""
-    from portal.models import School
+def askable_postings(user: User, text: str) -> list[Posting]:
+    """Public postings a school may ask about directly, found by what the staff type
+    (never a drop-down of every posting of the district)."""
+    if not text.strip():
+        return []
+    query = PostingQuery(q=" ".join(text.split())[:QUERY_MAX])
+    return list(search_postings(query, per_page=ASK_RESULTS).items)
 
-    return list(db.session.scalars(
-        select(Program).join(School, Program.school_id == School.id).options(joinedload(Program.school))
-        .where(Program.status == PublicationStatus.PUBLISHED.value, School.status == OrgStatus.VERIFIED.value)
-        .order_by(School.name, Program.name)
-    ).unique())
+
+def askable_programs(user: User, text: str) -> list[Program]:
+    """Public majors an enterprise may ask about directly, found by what HR type."""
+    from portal.services.directory import MajorQuery, search_majors
+
+    if not text.strip():
+        return []
+    return list(search_majors(MajorQuery(q=" ".join(text.split())[:QUERY_MAX])).items)[:ASK_RESULTS]

@@ -22,6 +22,7 @@ from datetime import date
 
 from flask_babel import format_decimal
 from sqlalchemy import distinct, func, select
+from sqlalchemy.orm import joinedload
 
 from portal import vocab
 from portal.extensions import db
@@ -817,7 +818,9 @@ def public_named_classes() -> list[dict]:
     """Published named classes: name, partners and seats (organisations only, no student)."""
     classes = db.session.scalars(
         _published_named_classes().order_by(NamedClass.opens_on.desc(), NamedClass.name)
-    ).all()
+        .options(joinedload(NamedClass.cooperation).options(
+            joinedload(Cooperation.school), joinedload(Cooperation.enterprise)))
+    ).unique().all()
     return [
         {"name": c.name, "school": c.school.name, "enterprise": c.enterprise.name, "seats": c.seats,
          "since": c.opens_on}

@@ -1,0 +1,138 @@
+"""Pages whose cost does not grow with the data (issue 11): a constant number of queries for
+1 and for 20 rows, and lists a page at a time."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event, insert
+
+from portal.extensions import db
+from portal.models import Proposal
+from portal.models.base import utcnow
+from portal.services import named_classes as nc
+from tests.conftest import login
+from tests.portal.test_named_classes import class_input, make_cooperation
+from tests.portal.test_postings import make_posting
+from tests.portal.test_proposals import publish_posting, publish_program
+
+PUBLIC_PAGES = ["/", "/named-classes", "/stats", "/postings", "/enterprises", "/schools", "/majors"]
+
+
+@contextmanager
+def counted():
+    count = [0]
+
+    def tick(*_args, **_kwargs):
+        count[0] += 1
+
+    event.listen(db.engine, "before_cursor_execute", tick)
+    try:
+        yield count
+    finally:
+        event.remove(db.engine, "before_cursor_execute", tick)
+
+
+def _queries(client, url: str) -> int:
+    with counted() as count:
+        assert client.get(url).status_code == 200, url
+    return count[0]
+
+
+def _partners_with_a_class(build, n: int) -> None:
+    """n schools and enterprises, each pair with a published named class and a posting."""
+    for i in range(n):
+        staff, hr = build.school(), build.enterprise()
+        cooperation = make_cooperation(staff, hr, seats=10)
+        nc.create_named_class(staff, cooperation.id, class_input(name=f"测试冠名班{i}", seats=1), publish=True)
+        publish_posting(hr, title=f"护理岗位{i}")
+    db.session.commit()
+
+
+def test_public_pages_make_the_same_queries_for_1_and_20_rows(app, build, client):
+    _partners_with_a_class(build, 1)
+    one = {url: _queries(client, url) for url in PUBLIC_PAGES}
+    _partners_with_a_class(build, 19)
+    twenty = {url: _queries(client, url) for url in PUBLIC_PAGES}
+    assert twenty == one
+
+
+def test_an_enterprise_sees_its_postings_a_page_at_a_time(app, build):
+    hr = build.enterprise()
+    for i in range(30):
+        make_posting(hr, "internship", publish=False, title=f"岗位{i:02d}")
+    db.session.commit()
+    client = app.test_client()
+    login(client, hr.email)
+    first = client.get("/enterprise/postings").get_data(as_text=True)
+    second = client.get("/enterprise/postings?page=2").get_data(as_text=True)
+    assert first.count("<tr>") - 1 == 25 and second.count("<tr>") - 1 == 5
+    assert "岗位29" in first and "岗位00" in second  # newest first
+    with counted() as count:
+        client.get("/enterprise/postings?page=2")
+    few = count[0]
+    for i in range(30, 60):
+        make_posting(hr, "internship", publish=False, title=f"岗位{i:02d}")
+    db.session.commit()
+    with counted() as count:
+        client.get("/enterprise/postings?page=2")
+    assert count[0] == few
+
+
+def _many_proposals_for_one_major(staff, hr, n: int) -> int:
+    program = publish_program(staff)
+    now = utcnow()
+    rows = []
+    for i in range(n):
+        posting = make_posting(hr, "internship", title=f"焊工{i:02d}")
+        rows.append({"posting_id": posting.id, "program_id": program.id, "enterprise_id": hr.organisation_id,
+                     "school_id": staff.organisation_id, "status": "proposed", "origin": "matcher",
+                     "score": 0.5 + i / 1000, "reasons": [], "created_at": now, "updated_at": now})
+    db.session.flush()
+    db.session.execute(Proposal.__table__.delete().where(Proposal.program_id == program.id))
+    db.session.execute(insert(Proposal.__table__), rows)
+    db.session.commit()
+    return program.id
+
+
+def test_a_major_shows_its_first_proposals_and_the_rest_a_page_at_a_time(app, build):
+    staff, hr = build.school(), build.enterprise()
+    program_id = _many_proposals_for_one_major(staff, hr, 45)
+    client = app.test_client()
+    login(client, staff.email)
+    overview = client.get("/school/proposals").get_data(as_text=True)
+    assert overview.count('data-testid="proposal-row"') == 5
+    assert f"/school/proposals?of={program_id}" in overview and "45" in overview
+    assert "<select" not in overview  # no drop-down of every posting of the district
+    pages = [client.get(f"/school/proposals?of={program_id}&page={n}").get_data(as_text=True) for n in (1, 2, 3)]
+    assert [p.count('data-testid="proposal-row"') for p in pages] == [20, 20, 5]
+    assert "焊工44" in pages[0]  # best first
+    assert client.get(f"/school/proposals?of={program_id + 999}").status_code == 404
+    other = build.school()
+    stranger = app.test_client()
+    login(stranger, other.email)
+    assert stranger.get(f"/school/proposals?of={program_id}").status_code == 404
+
+
+def test_asking_directly_searches_instead_of_listing_everything(app, build):
+    staff, hr = build.school(), build.enterprise()
+    program = publish_program(staff)
+    publish_posting(hr, title="电商直播运营岗位")
+    publish_posting(hr, title="焊接机器人操作工")
+    db.session.commit()
+    client = app.test_client()
+    login(client, staff.email)
+    assert 'data-testid="ask-results"' not in client.get("/school/proposals").get_data(as_text=True)
+    found = client.get(f"/school/proposals?ask={program.id}&q=电商").get_data(as_text=True)
+    assert 'data-testid="ask-results"' in found and "电商直播运营岗位" in found
+    nothing = client.get(f"/school/proposals?ask={program.id}&q=不存在的岗位").get_data(as_text=True)
+    assert 'data-testid="ask-results"' not in nothing
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "99999", "²"])
+def test_odd_pages_of_proposals_are_the_nearest_page(app, build, page):
+    hr = build.enterprise()
+    client = app.test_client()
+    login(client, hr.email)
+    assert client.get(f"/enterprise/proposals?page={page}").status_code == 200
+    assert client.get(f"/enterprise/postings?page={page}").status_code == 200
