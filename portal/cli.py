@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from flask import Flask
 from flask.cli import AppGroup
+from sqlalchemy import text
 
 from portal.extensions import db
 from portal.services import accounts
@@ -67,18 +68,29 @@ def init_cli(app: Flask) -> None:
 
     @app.cli.command("seed")
     @click.option("--scale", type=int, default=0, help="Also generate N synthetic organisations' worth of data.")
-    def seed(scale: int) -> None:
-        """Load the demo data (idempotent); --scale N adds synthetic data for benchmarks."""
+    @click.option("--postings", type=click.IntRange(0), default=0, help="Synthetic postings (with --majors).")
+    @click.option("--majors", type=click.IntRange(0), default=0, help="Synthetic majors (10 per synthetic school).")
+    def seed(scale: int, postings: int, majors: int) -> None:
+        """Load the demo data (idempotent); --scale N, or --postings N --majors M, add synthetic
+        data of that size for benchmarks and load tests, then refresh the planner's statistics."""
         from seed.loader import load_demo
         from seed.synthetic import generate
 
         summary = load_demo()
         db.session.commit()
         click.echo(f"demo data: {summary}")
-        if scale:
+        if majors or postings:
+            # generate(N) makes N enterprises and N/5 schools of 10 majors each: 2N majors.
+            scale = max(1, majors // 2)
+            summary = generate(scale, postings_per_enterprise=max(1, round(postings / scale)))
+        elif scale:
             summary = generate(scale)
-            db.session.commit()
-            click.echo(f"synthetic data: {summary}")
+        else:
+            return
+        db.session.commit()
+        db.session.execute(text("ANALYZE"))
+        db.session.commit()
+        click.echo(f"synthetic data: {summary}")
 
     @app.cli.command("recompute-proposals")
     @click.option("--chunk", type=click.IntRange(1, 10_000), default=200, help="Postings ranked per step.")

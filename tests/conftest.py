@@ -286,6 +286,24 @@ def login(client, email: str, password: str = PASSWORD, follow: bool = False):
     return client.post("/auth/login", data={"email": email, "password": password}, follow_redirects=follow)
 
 
+def shown(client, response):
+    """What the user sees after uploading: the import page again when the request refused the
+    file outright (not a spreadsheet, too large), else the import job's page (jobs run inline
+    in tests)."""
+    if response.status_code == 302 and "/auth/jobs/" in response.location:
+        return client.get(response.location)
+    return response
+
+
+def imported(response) -> bool:
+    return response.status_code == 200 and 'data-testid="import-done"' in response.get_data(as_text=True)
+
+
+def refused(response) -> bool:
+    """Refused in the request (400, the message beside the file field) or by the job (its report)."""
+    return response.status_code == 400 or 'data-testid="import-result"' in response.get_data(as_text=True)
+
+
 def example_url(rule) -> str:
     """A URL for any rule: 1 for each id, the first choice for `any(...)` parts."""
     from werkzeug.routing import AnyConverter

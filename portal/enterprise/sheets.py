@@ -5,7 +5,7 @@ Imported rows become drafts of the HR user's own enterprise.
 """
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import ImmutableMultiDict
@@ -14,9 +14,8 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from portal.enterprise.views import bp
 from portal.extensions import db
 from portal.forms import ImportForm
-from portal.services import posting_sheets, spreadsheets
+from portal.services import jobs, posting_sheets, spreadsheets
 from portal.services.errors import ServiceError
-from portal.services.spreadsheets import ImportRefused
 from portal.web import download
 
 
@@ -33,20 +32,16 @@ def posting_import():
     if not form.validate_on_submit():
         return _page(form, status=400 if request.method == "POST" else 200)
     upload = form.file.data
+    # The file name only says which format the user claims; it is never a path.
+    data = upload.read(spreadsheets.MAX_BYTES + 1)
     try:
-        # The file name only says which format the user claims; it is never a path.
-        created = posting_sheets.import_postings(
-            current_user, upload.read(spreadsheets.MAX_BYTES + 1), upload.filename
-        )
-    except ImportRefused as exc:
-        db.session.rollback()
-        return _page(form, errors=exc.errors, message=str(exc.message), status=400)
-    except ServiceError as exc:
+        job = jobs.submit_import(current_user, "postings", data, upload.filename,
+                                 back=url_for("enterprise.posting_list"), again=url_for("enterprise.posting_import"))
+    except ServiceError as exc:  # refused before reading a row: said at the top of the import page
         db.session.rollback()
         return _page(form, message=str(exc.message), status=400)
     db.session.commit()
-    flash(_("%(n)d postings imported as drafts.", n=created), "success")
-    return redirect(url_for("enterprise.posting_list"))
+    return redirect(url_for("auth.job_detail", job_id=job.id))
 
 
 @bp.errorhandler(RequestEntityTooLarge)

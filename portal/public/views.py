@@ -8,7 +8,7 @@ from sqlalchemy import func, select, text
 from portal.extensions import csrf, db, limiter
 from portal.models import Organisation, OrgStatus, Program, PublicationStatus, User
 from portal.security import is_safe_next
-from portal.services import accounts, named_classes
+from portal.services import accounts, jobs, named_classes
 
 bp = Blueprint("public", __name__)
 
@@ -64,19 +64,19 @@ def healthz():
     except Exception as exc:  # report, never raise: this is what the probe is for
         db.session.rollback()
         checks["database"] = f"error: {type(exc).__name__}"
-    redis_url = current_app.config["REDIS_URL"]
-    if redis_url:
+    queued = None
+    if current_app.config["REDIS_URL"]:
         try:
-            import redis
-
-            redis.Redis.from_url(redis_url, socket_timeout=2).ping()
+            connection = jobs.redis_connection()
+            connection.ping()
             checks["redis"] = "ok"
+            queued = jobs.pending_count()
         except Exception as exc:
             checks["redis"] = f"error: {type(exc).__name__}"
     else:
         checks["redis"] = "not configured"
     healthy = all(v in ("ok", "not configured") for v in checks.values())
-    return jsonify(status="ok" if healthy else "error", **checks), 200 if healthy else 503
+    return jsonify(status="ok" if healthy else "error", jobs_queued=queued, **checks), 200 if healthy else 503
 
 
 from portal.public import directory as _directory  # noqa: E402,F401  (registers /majors and /schools)

@@ -1,7 +1,7 @@
 """School staff: spreadsheet import and export of majors and teachers."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import ImmutableMultiDict
@@ -10,13 +10,11 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from portal.extensions import db
 from portal.forms import ImportForm
 from portal.school.views import bp
-from portal.services import school_sheets, spreadsheets
+from portal.services import jobs, school_sheets, spreadsheets
 from portal.services.errors import ServiceError
-from portal.services.spreadsheets import ImportRefused
 from portal.web import download
 
 KINDS = {"majors": "school.program_list", "teachers": "school.teacher_list"}
-IMPORTERS = {"majors": school_sheets.import_programs, "teachers": school_sheets.import_teachers}
 
 
 def _kind_or_404(kind: str) -> str:
@@ -39,18 +37,16 @@ def import_sheet(kind: str):
     if not form.validate_on_submit():
         return _page(kind, form, status=400 if request.method == "POST" else 200)
     upload = form.file.data
+    # The file name only says which format the user claims; it is never a path.
+    data = upload.read(spreadsheets.MAX_BYTES + 1)
     try:
-        # The file name only says which format the user claims; it is never a path.
-        created = IMPORTERS[kind](current_user.organisation, upload.read(spreadsheets.MAX_BYTES + 1), upload.filename)
-    except ImportRefused as exc:
-        db.session.rollback()
-        return _page(kind, form, errors=exc.errors, message=str(exc.message), status=400)
-    except ServiceError as exc:
+        job = jobs.submit_import(current_user, kind, data, upload.filename, back=url_for(KINDS[kind]),
+                                 again=url_for("school.import_sheet", kind=kind))
+    except ServiceError as exc:  # refused before reading a row: said at the top of the import page
         db.session.rollback()
         return _page(kind, form, message=str(exc.message), status=400)
     db.session.commit()
-    flash(_("%(n)d rows imported.", n=created), "success")
-    return redirect(url_for(KINDS[kind]))
+    return redirect(url_for("auth.job_detail", job_id=job.id))
 
 
 @bp.errorhandler(RequestEntityTooLarge)

@@ -26,6 +26,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import current_app, has_request_context
+from flask_babel import get_locale
 from sqlalchemy import event, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
@@ -47,6 +48,7 @@ KIND_LABELS = {
     "rank_programs": _l("Updating the proposals of a major"),
     "rank_school": _l("Recomputing your proposals"),
     "rank_all": _l("Recomputing every proposal of the district"),
+    "import_sheet": _l("Importing a spreadsheet"),
 }
 
 
@@ -112,10 +114,35 @@ def _rank_all(job: Job, progress: Progress) -> dict:
     return matching.recompute_all(progress=step).as_dict()
 
 
+def _import_sheet(job: Job, progress: Progress) -> dict:
+    """Every row or none (ImportRefused lists each bad row); the report in the asker's language."""
+    from flask_babel import force_locale
+
+    from portal.services import posting_sheets, school_sheets
+    from portal.services.spreadsheets import ImportRefused
+
+    user = db.session.get(User, job.created_by_id)
+    importer = {
+        "postings": lambda: posting_sheets.import_postings(user, job.payload, job.args.get("filename")),
+        "majors": lambda: school_sheets.import_programs(user.organisation, job.payload, job.args.get("filename")),
+        "teachers": lambda: school_sheets.import_teachers(user.organisation, job.payload, job.args.get("filename")),
+    }[job.args["sheet"]]
+    with force_locale(job.args.get("locale") or user.locale or "zh"):
+        try:
+            return {"imported": importer()}
+        except ImportRefused as exc:
+            db.session.rollback()
+            return {"imported": 0, "message": str(exc.message), "errors": [str(e) for e in exc.errors]}
+        except ServiceError as exc:
+            db.session.rollback()
+            return {"imported": 0, "message": str(exc.message), "errors": []}
+
+
 KINDS: dict[str, Callable[[Job, Progress], dict]] = {
     "rank_programs": _rank_programs,
     "rank_school": _rank_school,
     "rank_all": _rank_all,
+    "import_sheet": _import_sheet,
 }
 
 
@@ -130,6 +157,19 @@ def submit(kind: str, *, user: User | None = None, args: dict | None = None, pay
     db.session.flush()
     db.session.info.setdefault(_TO_START, []).append(job.id)
     return job
+
+
+def submit_import(user: User, sheet: str, data: bytes, filename: str | None, *, back: str, again: str) -> Job:
+    """An import as a job: what costs nothing (who may import, whether the file is a spreadsheet
+    at all) is answered in the request; reading the rows happens in the job, not the web worker."""
+    from portal.services import organisations, spreadsheets
+
+    organisations.ensure_may_import(user.organisation)
+    spreadsheets.sniff(data, filename)
+    # The report is written in the language the page was in when the file was sent.
+    locale = str(get_locale() or "zh") if has_request_context() else (user.locale or "zh")
+    return submit("import_sheet", user=user, payload=data,
+                  args={"sheet": sheet, "filename": filename, "back": back, "again": again, "locale": locale})
 
 
 @event.listens_for(Session, "after_commit")
@@ -166,12 +206,24 @@ def _run_in_app(app, job_id: int) -> None:
             db.session.remove()
 
 
-def queue(app=None):
+_connections: dict[str, Any] = {}
+
+
+def redis_connection(app=None):
+    """One Redis client (and its connection pool) per URL and process, reused by every request."""
     from redis import Redis
+
+    url = (app or current_app).config["REDIS_URL"]
+    if url not in _connections:
+        _connections[url] = Redis.from_url(url, socket_timeout=5)
+    return _connections[url]
+
+
+def queue(app=None):
     from rq import Queue
 
     app = app or current_app
-    return Queue(app.config["JOBS_QUEUE"], connection=Redis.from_url(app.config["REDIS_URL"]))
+    return Queue(app.config["JOBS_QUEUE"], connection=redis_connection(app))
 
 
 # --- running ----------------------------------------------------------------------------------

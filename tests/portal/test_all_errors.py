@@ -9,7 +9,7 @@ from portal.models import Posting, Teacher
 from portal.services import pilots
 from portal.services.errors import Invalid
 from portal.services.pilots import PilotPlan
-from tests.conftest import login
+from tests.conftest import login, refused, shown
 from tests.hostile_files import workbook
 from tests.portal.test_apprenticeships import make_world
 from tests.portal.test_postings import day, form_data
@@ -48,10 +48,10 @@ def test_an_import_reports_every_problem_of_every_row_with_its_value(app, build)
     data = workbook([["专业名称", "专业代码", "年招生计划", "在校生"],
                      ["焊接技术应用", "ABC", "很多", "-5"],
                      ["", "660301", "30", "10"]])
-    response = client.post("/school/import/majors", data={"file": (io.BytesIO(data), "majors.xlsx")},
-                           content_type="multipart/form-data", headers={"Cookie": "lang=zh"})
+    response = shown(client, client.post("/school/import/majors", data={"file": (io.BytesIO(data), "majors.xlsx")},
+                                         content_type="multipart/form-data"))
     body = response.get_data(as_text=True)
-    assert response.status_code == 400
+    assert refused(response)
     lines = re.findall(r"<li>(.*?)</li>", body.split('class="row-errors"', 1)[1].split("</ul>", 1)[0])
     assert len([line for line in lines if line.startswith("第 2 行")]) >= 2, lines  # two problems of one row
     assert any("“很多”" in line for line in lines), lines  # the value as typed

@@ -5,7 +5,7 @@ from __future__ import annotations
 def test_healthy(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json == {"status": "ok", "database": "ok", "redis": "not configured"}
+    assert response.json == {"status": "ok", "database": "ok", "redis": "not configured", "jobs_queued": None}
     assert "Set-Cookie" not in response.headers  # probes get no session
 
 
@@ -19,10 +19,11 @@ def test_database_down_is_503(tmp_path):
 
 
 def test_redis_checked_when_configured(app_factory):
-    app = app_factory(REDIS_URL="redis://127.0.0.1:6379/0")
+    app = app_factory(REDIS_URL="redis://127.0.0.1:6379/0", JOBS_BACKEND="rq", JOBS_QUEUE="test-health-empty")
     with app.app_context():
         response = app.test_client().get("/healthz")
     assert response.status_code == 200 and response.json["redis"] == "ok"
+    assert response.json["jobs_queued"] == 0  # the queue's depth, for the operator
 
 
 def test_redis_down_is_503(app_factory):
