@@ -84,7 +84,7 @@ def serve(app: str, port: int, env: dict) -> subprocess.Popen:
         env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     for _ in range(200):
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz" if "portal" in app else f"http://127.0.0.1:{port}/", timeout=5)
             return process
         except (urllib.error.URLError, ConnectionError):
             time.sleep(0.1)

@@ -136,3 +136,17 @@ def test_odd_pages_of_proposals_are_the_nearest_page(app, build, page):
     login(client, hr.email)
     assert client.get(f"/enterprise/proposals?page={page}").status_code == 200
     assert client.get(f"/enterprise/postings?page={page}").status_code == 200
+
+
+def test_a_broad_search_counts_up_to_a_cap(app, build, client, monkeypatch):
+    from portal.services import postings
+
+    hr = build.enterprise()
+    for i in range(5):
+        make_posting(hr, "internship", title=f"焊接岗位{i}")
+    db.session.commit()
+    monkeypatch.setattr(postings, "COUNT_CAP", 3)
+    page = client.get("/postings?q=焊接").get_data(as_text=True)
+    assert 'data-testid="result-count"' in page and "超过 3 条" in page
+    monkeypatch.setattr(postings, "COUNT_CAP", 1000)
+    assert "5 条" in client.get("/postings?q=焊接").get_data(as_text=True)

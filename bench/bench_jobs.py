@@ -1,0 +1,109 @@
+"""How long the background jobs take at 1× and 5× the district, and how long the requests that
+start them take (issue 11). Uses the databases bench/bench_web.py prepares (xq_web_1x, xq_web_5x:
+run it first). Each job runs in this process (the "inline" backend, as a worker would run it);
+the requests are timed with the RQ backend, which only queues.
+
+    .venv/bin/python bench/bench_jobs.py [--scales 1,5]
+"""
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.bench_web import DEMO_PASSWORD, SERVER  # noqa: E402
+
+TARGETS = {
+    "request: recompute our proposals": "< 300 ms",
+    "request: import 5,000 rows": "< 300 ms",
+    "job: a major published (rank_programs)": "a job",
+    "job: recompute a school (rank_school)": "a job",
+    "job: recompute the district (rank_all)": "≤ 60 s at 1×, ≤ 5 min at 5×",
+    "job: import 5,000 teachers": "a job",
+}
+
+
+def _csv(rows: int) -> bytes:
+    lines = ["姓名,任教学科,学历"] + [f"基准教师{i:05d},焊接工艺,本科" for i in range(rows)]
+    return "\n".join(lines).encode("utf-8")
+
+
+def run(scale: int) -> dict[str, float]:
+    from sqlalchemy import select
+
+    from portal import create_app
+    from portal.extensions import db
+    from portal.models import Program, Teacher, User
+    from portal.services import jobs
+
+    url = SERVER.rsplit("/", 1)[0] + f"/xq_web_{scale}x"
+    figures: dict[str, float] = {}
+    queue = f"bench-{uuid.uuid4().hex}"
+    web = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url, "JOBS_BACKEND": "rq",
+                      "REDIS_URL": "redis://127.0.0.1:6379/0", "JOBS_QUEUE": queue, "WTF_CSRF_ENABLED": False,
+                      "RATELIMIT_ENABLED": False})
+    with web.app_context():
+        client = web.test_client()
+        client.post("/auth/login", data={"email": "school@xiaoqi-demo.cn", "password": DEMO_PASSWORD})
+        started = time.perf_counter()
+        assert client.post("/school/proposals/recompute").status_code == 302
+        figures["request: recompute our proposals"] = time.perf_counter() - started
+        started = time.perf_counter()
+        response = client.post("/school/import/teachers", content_type="multipart/form-data",
+                               data={"file": (__import__("io").BytesIO(_csv(5000)), "teachers.csv")})
+        assert response.status_code == 302, response.status_code
+        figures["request: import 5,000 rows"] = time.perf_counter() - started
+        jobs.queue(web).delete(delete_jobs=True)
+        db.session.rollback()
+        db.session.execute(db.text("DELETE FROM job WHERE status = 'queued'"))
+        db.session.commit()
+
+    worker = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url, "JOBS_BACKEND": "inline"})
+    with worker.app_context():
+        staff = db.session.scalar(select(User).where(User.email == "school@xiaoqi-demo.cn"))
+        program = db.session.scalar(select(Program).where(Program.school_id == staff.organisation_id)
+                                    .order_by(Program.id).limit(1))
+
+        def timed(label: str, kind: str, **kwargs) -> None:
+            started = time.perf_counter()
+            job = jobs.submit(kind, user=staff, **kwargs)
+            db.session.commit()  # inline: the job runs here
+            db.session.refresh(job)
+            assert job.status == "done", (kind, job.error)
+            figures[label] = time.perf_counter() - started
+
+        timed("job: a major published (rank_programs)", "rank_programs", args={"program_ids": [program.id]})
+        timed("job: recompute a school (rank_school)", "rank_school", args={"school_id": staff.organisation_id})
+        timed("job: recompute the district (rank_all)", "rank_all")
+        started = time.perf_counter()
+        job = jobs.submit_import(staff, "teachers", _csv(5000), "teachers.csv", back="/", again="/")
+        db.session.commit()
+        db.session.refresh(job)
+        assert job.status == "done" and job.result["imported"] == 5000, job.result
+        figures["job: import 5,000 teachers"] = time.perf_counter() - started
+        db.session.execute(db.delete(Teacher).where(Teacher.name.like("基准教师%")))
+        db.session.commit()
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scales", default="1,5")
+    args = parser.parse_args()
+    scales = [int(s) for s in args.scales.split(",")]
+    results = {scale: run(scale) for scale in scales}
+    print(f"{'what':42}" + "".join(f"{f'{s}×':>10}" for s in scales) + "  target")
+    for label, target in TARGETS.items():
+        cells = "".join(f"{results[s][label]:9.2f}s" for s in scales)
+        print(f"{label:42}{cells}  {target}")
+    print(f"peak RSS of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
