@@ -44,6 +44,8 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         # in a thread of the web process.
         "JOBS_BACKEND": env.get("JOBS_BACKEND") or ("rq" if redis_url else "thread"),
         "JOBS_QUEUE": env.get("JOBS_QUEUE", "xiaoqi"),
+        # A running job without a heartbeat for this long lost its worker (it reads as failed).
+        "JOBS_STALE_SECONDS": _env_int("JOBS_STALE_SECONDS", 300),
         # Rate-limit counters must be shared between workers in production.
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,

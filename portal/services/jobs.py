@@ -40,7 +40,6 @@ from portal.services.locking import transition
 
 log = logging.getLogger(__name__)
 
-STALE_AFTER = timedelta(minutes=5)  # no heartbeat for this long: the worker is gone
 JOB_TIMEOUT = 3600  # seconds RQ lets one job run
 _TO_START = "jobs_to_start"
 
@@ -266,8 +265,9 @@ def get_for(user: User, job_id: int) -> Job:
     job = db.session.get(Job, job_id)
     if job is None or not (job.created_by_id == user.id or user.role == Role.ADMIN.value):
         raise NotFound(_l("Job not found."))
+    stale_after = timedelta(seconds=current_app.config["JOBS_STALE_SECONDS"])
     if (job.status == JobStatus.RUNNING.value and job.heartbeat_at is not None
-            and utcnow() - job.heartbeat_at > STALE_AFTER):
+            and utcnow() - job.heartbeat_at > stale_after):
         db.session.execute(update(Job).where(Job.id == job.id, Job.status == JobStatus.RUNNING.value).values(
             status=JobStatus.FAILED.value, error=str(INTERRUPTED), finished_at=utcnow()))
         db.session.commit()

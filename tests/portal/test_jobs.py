@@ -113,7 +113,8 @@ def test_a_job_whose_worker_died_reads_as_failed_and_runs_again(app):
     staff, _hr = _world()
     job = jobs.submit("rank_school", user=staff, args={"school_id": staff.organisation_id})
     db.session.commit()  # inline: done
-    job.status, job.heartbeat_at = "running", utcnow() - jobs.STALE_AFTER - timedelta(seconds=1)
+    job.status = "running"
+    job.heartbeat_at = utcnow() - timedelta(seconds=app.config["JOBS_STALE_SECONDS"] + 1)
     db.session.commit()
     client = app.test_client()
     login(client, staff.email)
