@@ -79,6 +79,11 @@ def prepare(scale: int) -> str:
 
 
 def serve(app: str, port: int, env: dict) -> subprocess.Popen:
+    import socket
+
+    with socket.socket() as probe:  # a server left over from an earlier run would answer instead
+        if probe.connect_ex(("127.0.0.1", port)) == 0:
+            raise RuntimeError(f"port {port} is already in use")
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-w", "2", "--timeout", "30", "-b", f"127.0.0.1:{port}", app],
         env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
@@ -88,6 +93,7 @@ def serve(app: str, port: int, env: dict) -> subprocess.Popen:
             return process
         except (urllib.error.URLError, ConnectionError):
             time.sleep(0.1)
+    stop(process)
     raise RuntimeError(f"{app} did not start on port {port}")
 
 
@@ -156,6 +162,7 @@ def main() -> None:
             db_url = prepare(scale)
             app = serve("portal:create_app()", 8100, _env(db_url))
             try:
+                wrk(8100, "/postings", 2)  # warm both workers up
                 cookies = {who: session_cookie(8100, who) for _, _, who, _ in PAGES if who}
                 results[scale] = {}
                 for label, path, who, _target in PAGES:

@@ -189,7 +189,11 @@ def _start(job_id: int) -> None:
     if backend == "thread" and not has_request_context():
         backend = "inline"  # a command (flask seed) would exit before a thread of its own finished
     if backend == "rq":
-        queue(app).enqueue("portal.services.jobs.run", job_id, job_timeout=JOB_TIMEOUT)
+        try:
+            queue(app).enqueue("portal.services.jobs.run", job_id, job_timeout=JOB_TIMEOUT)
+        except Exception:  # noqa: BLE001 - Redis down: the job is kept, failed and retryable, not a 500
+            log.exception("job %s could not be queued", job_id)
+            _touch(job_id, status=JobStatus.FAILED.value, error=str(QUEUE_DOWN), finished_at=utcnow())
     elif backend == "thread":
         threading.Thread(target=_run_in_app, args=(app, job_id), name=f"job-{job_id}", daemon=True).start()
     else:
@@ -257,6 +261,7 @@ def run(job_id: int) -> None:
 
 # --- reading and retrying ---------------------------------------------------------------------
 
+QUEUE_DOWN = _l("The job could not be queued (the job queue is unreachable). Run it again in a moment.")
 INTERRUPTED = _l("The job was interrupted (its worker stopped). Nothing it was doing was saved; run it again.")
 
 

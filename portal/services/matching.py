@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, fields
 from typing import TYPE_CHECKING
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, text, update
 from sqlalchemy.orm import joinedload
 
 from portal import vocab
@@ -424,6 +424,10 @@ def recompute_all(*, chunk: int | None = None, progress=None) -> Tally:
         tally.add(step)
         if progress is not None:
             progress(start + len(step_ids), len(ids), tally)
+    if db.session.get_bind().dialect.name == "postgresql":
+        # Tens of thousands of rows changed at once: without fresh statistics the planner
+        # took a school's 780 proposals for 120,000 and scanned the whole table (130 ms a page).
+        db.session.execute(text("ANALYZE proposal"))
     return tally
 
 

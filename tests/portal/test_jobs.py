@@ -154,3 +154,13 @@ def test_nobody_sees_another_users_job(app):
     assert client.get(f"/auth/jobs/{job.id}").status_code == 404
     assert client.get(f"/auth/jobs/{job.id}.json").status_code == 404
     assert client.post(f"/auth/jobs/{job.id}/retry").status_code == 404
+
+
+def test_a_queue_that_is_down_leaves_the_job_failed_and_retryable(app_factory):
+    app = app_factory(JOBS_BACKEND="rq", REDIS_URL="redis://127.0.0.1:1/0")
+    with app.app_context():
+        staff, _hr = _world()
+        client = app.test_client()
+        login(client, staff.email)
+        job = db.session.get(Job, _recompute(client))
+        assert job.status == "failed" and ("unreachable" in job.error or "无法连接" in job.error)
