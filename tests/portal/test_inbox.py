@@ -103,5 +103,5 @@ def test_homes_show_counts_with_links(app, pair):
     login(client, staff.email)
     html = client.get("/school/").get_data(as_text=True)
     assert 'data-testid="waiting-proposals-count">1<' in html
-    assert 'data-testid="proposals-per-major"' in html and "#major-" in html
+    assert 'data-testid="proposals-per-major"' in html and "#owner-" in html  # the major's section
     assert 'data-testid="part-time-share"' in html
