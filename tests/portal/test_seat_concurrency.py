@@ -78,18 +78,20 @@ def _worker(barrier, jobs, results) -> None:
         results.put((round_no, application_id, outcome))
 
 
-@pytest.fixture(scope="module")
-def pool():
-    # forkserver: a fresh interpreter (not a fork of this test process, so no inherited engine or
-    # connection) imports the app's modules once, then forks each worker; every worker builds its own
-    # app and engine. Starting 24 interpreters with "spawn" is the same test, only slower.
+def worker_pool(target, processes: int):
+    """`processes` workers running `target(barrier, jobs, results)`; yields (jobs, results).
+
+    forkserver: a fresh interpreter (not a fork of this test process, so no inherited engine or
+    connection) imports the app's modules once, then forks each worker; every worker builds its own
+    app and engine. Starting them with "spawn" (SEAT_TEST_START=spawn) is the same test, only slower.
+    """
     method = os.environ.get("SEAT_TEST_START", "forkserver")
     context = multiprocessing.get_context(method)
     if method == "forkserver":
         context.set_forkserver_preload(PRELOAD)
-    barrier = context.Barrier(PROCESSES)
+    barrier = context.Barrier(processes)
     jobs, results = context.Queue(), context.Queue()
-    workers = [context.Process(target=_worker, args=(barrier, jobs, results), daemon=True) for _ in range(PROCESSES)]
+    workers = [context.Process(target=target, args=(barrier, jobs, results), daemon=True) for _ in range(processes)]
     for worker in workers:
         worker.start()
     yield jobs, results
@@ -99,6 +101,11 @@ def pool():
         worker.join(timeout=30)
         if worker.is_alive():
             worker.kill()
+
+
+@pytest.fixture(scope="module")
+def pool():
+    yield from worker_pool(_worker, PROCESSES)
 
 
 def _run_round(pool, db_url: str, round_no: int, pairs: list[tuple[int, int]]) -> Counter:

@@ -8,8 +8,6 @@ same moment both went through (seat taken, student withdrawn).
 """
 from __future__ import annotations
 
-import multiprocessing
-import os
 import queue
 from collections import Counter
 
@@ -22,7 +20,7 @@ from portal.services import named_classes as nc
 from portal.services import proposals
 from tests.portal.test_named_classes import class_input, make_cooperation
 from tests.portal.test_proposals import pair, terms  # noqa: F401  (fixture)
-from tests.portal.test_seat_concurrency import PRELOAD, _students
+from tests.portal.test_seat_concurrency import _students, worker_pool
 
 PROCESSES = 8
 TIMEOUT = 300
@@ -79,22 +77,7 @@ def _worker(barrier, jobs, results) -> None:
 
 @pytest.fixture(scope="module")
 def pool():
-    method = os.environ.get("SEAT_TEST_START", "forkserver")
-    context = multiprocessing.get_context(method)
-    if method == "forkserver":
-        context.set_forkserver_preload(PRELOAD)
-    barrier = context.Barrier(PROCESSES)
-    jobs, results = context.Queue(), context.Queue()
-    workers = [context.Process(target=_worker, args=(barrier, jobs, results), daemon=True) for _ in range(PROCESSES)]
-    for worker in workers:
-        worker.start()
-    yield jobs, results
-    for _ in workers:
-        jobs.put(None)
-    for worker in workers:
-        worker.join(timeout=30)
-        if worker.is_alive():
-            worker.kill()
+    yield from worker_pool(_worker, PROCESSES)
 
 
 def at_once(pool, db_url: str, round_no: int, jobs_: list[tuple[str, int, int]]) -> list[tuple[str, int, str]]:
