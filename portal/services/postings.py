@@ -241,17 +241,17 @@ def get_own_posting(hr: User, posting_id: int) -> Posting:
 OWN_PER_PAGE = 25
 
 
-def own_postings_page(hr: User, page: int = 1) -> Page:
+def own_postings_page(hr: User, page: int = 1, per_page: int = OWN_PER_PAGE) -> Page:
     """The enterprise's own postings, newest change first, a page at a time (an import may
     bring thousands)."""
     where = Posting.enterprise_id == hr.organisation_id
     total = db.session.scalar(select(func.count()).select_from(Posting).where(where)) or 0
-    page = min(max(page, 1), max(1, -(-total // OWN_PER_PAGE)))
+    page = min(max(page, 1), max(1, -(-total // per_page)))
     items = list(db.session.scalars(
         select(Posting).where(where).order_by(Posting.updated_at.desc(), Posting.id.desc())
-        .offset((page - 1) * OWN_PER_PAGE).limit(OWN_PER_PAGE)
+        .offset((page - 1) * per_page).limit(per_page)
     ))
-    return Page(items, total, page, OWN_PER_PAGE)
+    return Page(items, total, page, per_page)
 
 
 def postings_of_enterprise(hr: User) -> list[Posting]:

@@ -45,7 +45,14 @@ from portal.services import audit, checks, notifications
 from portal.services import matching as matcher
 from portal.services.errors import Conflict, NotFound, ServiceError
 from portal.services.locking import transition
-from portal.services.postings import QUERY_MAX, Page, PostingQuery, district_today, search_postings
+from portal.services.postings import (
+    QUERY_MAX,
+    Page,
+    PostingQuery,
+    district_today,
+    own_postings_page,
+    search_postings,
+)
 
 TITLE_MAX = 120
 PROVIDES_MAX = 1000
@@ -397,13 +404,10 @@ def for_school(user: User) -> list[Group]:
 def for_enterprise(user: User, page: int = 1) -> tuple[list[Group], Page]:
     """The enterprise's postings (an import may bring thousands), a page at a time, each with
     the first majors proposed for it."""
-    where = Posting.enterprise_id == user.organisation_id
-    total = db.session.scalar(select(func.count()).select_from(Posting).where(where)) or 0
-    posting_list, page = _page_of(
-        select(Posting).where(where).order_by(Posting.updated_at.desc(), Posting.id.desc()), total, page)
-    groups = _groups(posting_list, Proposal.posting_id, Proposal.enterprise_id == user.organisation_id,
+    own = own_postings_page(user, page, per_page=PER_PAGE)
+    groups = _groups(own.items, Proposal.posting_id, Proposal.enterprise_id == user.organisation_id,
                      (joinedload(Proposal.program), joinedload(Proposal.school)))
-    return groups, Page(posting_list, total, page, PER_PAGE)
+    return groups, own
 
 
 def proposals_of(user: User, owner_id: int, page: int = 1) -> tuple[Any, Page]:
