@@ -37,9 +37,9 @@ def _chart_helpers():
     return {"charts": charts, "format_value": statistics.format_value}
 
 
-def _trend_context():
-    periods, rows = statistics.trend()
-    earlier, later = statistics.comparison_periods(request.args.get("from"), request.args.get("to"))
+def _trend_context(figures):
+    periods, rows = statistics.trend(figures)
+    earlier, later = statistics.comparison_periods(periods, request.args.get("from"), request.args.get("to"))
     keys = [r.key for r in rows]
     chosen = request.args.get("figure")
     chosen = chosen if chosen in keys else keys[0]
@@ -52,15 +52,17 @@ def _trend_context():
 
 @bp.get("/dashboard")
 def dashboard():
+    figures = statistics.district_figures()
+    tables = statistics.breakdowns()
     return render_template(
         "admin/dashboard.html",
-        figures=statistics.district_figures(),
-        schools=statistics.by_school(),
-        industries=statistics.by_industry(),
-        towns=statistics.by_town(),
+        figures=figures,
+        schools=tables.schools,
+        industries=tables.industries,
+        towns=tables.towns,
         action_form=ActionForm(),
         today=district_today(),
-        **_trend_context(),
+        **_trend_context(figures),
     )
 
 
@@ -101,13 +103,15 @@ def statistics_inputs():
 
 @bp.get("/dashboard/report")
 def yearly_report():
-    periods, rows = statistics.trend()
+    figures = statistics.district_figures()
+    tables = statistics.breakdowns()
+    periods, rows = statistics.trend(figures)
     return render_template(
         "admin/report.html",
-        figures=statistics.district_figures(),
-        schools=statistics.by_school(),
-        industries=statistics.by_industry(),
-        towns=statistics.by_town(),
+        figures=figures,
+        schools=tables.schools,
+        industries=tables.industries,
+        towns=tables.towns,
         periods=periods,
         trend_rows=rows,
         history=statistics.input_history(),

@@ -19,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from flask_babel import format_decimal
 from sqlalchemy import distinct, func, select
@@ -130,22 +131,72 @@ def _full_time_teachers():
 
 @dataclass
 class Context:
+    """What the figures share: the day, and the records' totals read once for all of them."""
+
     today: date
     year: int
     term: str  # the school term, e.g. 2026年秋季学期
+
+    @cached_property
+    def counts(self) -> dict[str, int]:
+        return _district_counts(self)
+
+    @cached_property
+    def inputs(self) -> dict[str, DistrictInput]:
+        return inputs_for(self.year)
+
+    @cached_property
+    def apprentices_placed(self) -> int:
+        return apprentices_placed()
+
+    @cached_property
+    def exchange_people(self) -> tuple[int, int]:
+        return _exchange_people(self.term)
+
+
+def _district_counts(ctx: Context) -> dict[str, int]:
+    """Every plain total the figures use, as one SELECT of scalar subqueries (one round trip)."""
+    full_time = _full_time_teachers()
+    classes = _published_named_classes().subquery()
+    totals = {
+        "full_time_teachers": full_time,
+        "double_qualified": full_time.where(Teacher.double_qualified.is_(True)),
+        "postgraduate": full_time.where(Teacher.degree.in_(POSTGRADUATE)),
+        "part_time_teachers": select(func.count(Teacher.id)).where(
+            Teacher.school_id.in_(_verified_schools()), Teacher.employment == Employment.PART_TIME.value),
+        "enrolment": _enrolment(),
+        "intake": _intake(),
+        "pilot_enterprises": select(func.count(distinct(PilotEnterpriseApplication.enterprise_id)))
+        .join(Organisation, Organisation.id == PilotEnterpriseApplication.enterprise_id)
+        .where(PilotEnterpriseApplication.status == PilotEnterpriseStatus.APPROVED.value,
+               Organisation.status == OrgStatus.VERIFIED.value),
+        "named_classes": select(func.count(classes.c.id)),
+        "named_class_seats": select(func.coalesce(func.sum(classes.c.seats), 0)),
+        "named_class_taken": select(func.coalesce(func.sum(classes.c.taken), 0)),
+        "apprenticeship_places": select(func.coalesce(func.sum(ApprenticePlace.capacity), 0))
+        .join(ApprenticeshipProgramme, ApprenticeshipProgramme.id == ApprenticePlace.programme_id)
+        .where(ApprenticeshipProgramme.status != ProgrammeStatus.DRAFT.value),
+        "apprenticeship_majors": select(func.count(distinct(Cooperation.program_id))).where(
+            Cooperation.status == CooperationStatus.ACTIVE.value,
+            Cooperation.kind == CooperationKind.APPRENTICESHIP.value,
+            Cooperation.program_id.is_not(None)),
+        "staff_trained": select(func.coalesce(func.sum(Cooperation.seats), 0)).where(
+            Cooperation.kind == CooperationKind.STAFF_TRAINING.value, Cooperation.start_date <= ctx.today),
+    }
+    row = db.session.execute(select(*(q.scalar_subquery().label(k) for k, q in totals.items()))).one()
+    return {key: int(value or 0) for key, value in row._mapping.items()}
 
 
 def full_time_teachers(ctx: Context) -> Figure:
     return Figure(
         "full_time_teachers", _l("Full-time teachers (secondary vocational)"),
-        db.session.scalar(_full_time_teachers()) or 0, 230, COUNT,
+        ctx.counts["full_time_teachers"], 230, COUNT,
         _l("Teachers recorded as full-time (专任) by verified secondary vocational schools."),
     )
 
 
 def double_qualified_share(ctx: Context) -> Figure:
-    total = db.session.scalar(_full_time_teachers()) or 0
-    double = db.session.scalar(_full_time_teachers().where(Teacher.double_qualified.is_(True))) or 0
+    total, double = ctx.counts["full_time_teachers"], ctx.counts["double_qualified"]
     return Figure(
         "double_qualified_share", _l("Double-qualified share of full-time teachers"),
         _share(double, total), 70, PERCENT,
@@ -156,8 +207,7 @@ def double_qualified_share(ctx: Context) -> Figure:
 
 
 def postgraduate_share(ctx: Context) -> Figure:
-    total = db.session.scalar(_full_time_teachers()) or 0
-    post = db.session.scalar(_full_time_teachers().where(Teacher.degree.in_(POSTGRADUATE))) or 0
+    total, post = ctx.counts["full_time_teachers"], ctx.counts["postgraduate"]
     return Figure(
         "postgraduate_share", _l("Postgraduate share of full-time teachers"),
         _share(post, total), 10, PERCENT,
@@ -173,27 +223,25 @@ def _enrolment():
     )
 
 
+def _intake():
+    """Annual intake of the published majors of verified secondary vocational schools."""
+    return select(func.coalesce(func.sum(Program.intake_capacity), 0)).where(
+        Program.school_id.in_(_verified_schools()), Program.status == PublicationStatus.PUBLISHED.value
+    )
+
+
 def full_time_enrolment(ctx: Context) -> Figure:
     return Figure(
         "full_time_enrolment", _l("Full-time enrolment (secondary vocational)"),
-        db.session.scalar(_enrolment()) or 0, 3000, COUNT,
+        ctx.counts["enrolment"], 3000, COUNT,
         _l("Students enrolled, all years, in the published or closed majors of verified secondary vocational "
            "schools (drafts are not counted)."),
     )
 
 
-def secondary_vocational_intake() -> int:
-    """Annual intake of the published majors of verified secondary vocational schools."""
-    return db.session.scalar(
-        select(func.coalesce(func.sum(Program.intake_capacity), 0)).where(
-            Program.school_id.in_(_verified_schools()), Program.status == PublicationStatus.PUBLISHED.value
-        )
-    ) or 0
-
-
 def secondary_vocational_share(ctx: Context) -> Figure:
-    intake = secondary_vocational_intake()
-    entry = input_for("upper_secondary_intake", ctx.year)
+    intake = ctx.counts["intake"]
+    entry = ctx.inputs.get("upper_secondary_intake")
     explanation = _l(
         "Annual intake of the published majors of verified secondary vocational schools ÷ the district's total "
         "upper-secondary intake, which administrators enter each year with its source. The plan starts from 30%."
@@ -230,19 +278,10 @@ def _published_named_classes():
     )
 
 
-def _named_class_totals() -> tuple[int, int, int]:
-    classes = _published_named_classes().subquery()
-    row = db.session.execute(
-        select(func.count(classes.c.id), func.coalesce(func.sum(classes.c.seats), 0),
-               func.coalesce(func.sum(classes.c.taken), 0))
-    ).one()
-    return int(row[0]), int(row[1]), int(row[2])
-
-
 def named_classes(ctx: Context) -> Figure:
-    count, seats, taken = _named_class_totals()
+    seats, taken = ctx.counts["named_class_seats"], ctx.counts["named_class_taken"]
     return Figure(
-        "named_classes", _l("Named classes"), count, None, COUNT,
+        "named_classes", _l("Named classes"), ctx.counts["named_classes"], None, COUNT,
         _l("Named classes and order classes (冠名班/订单班) published by schools of verified partners, open or "
            "closed (drafts are not counted)."),
         detail=str(_l("%(seats)s seats, %(taken)s students admitted", seats=seats, taken=taken)),
@@ -250,25 +289,17 @@ def named_classes(ctx: Context) -> Figure:
 
 
 def named_class_seats(ctx: Context) -> Figure:
-    _count, seats, taken = _named_class_totals()
     return Figure(
-        "named_class_seats", _l("Seats in named classes"), seats, None, COUNT,
+        "named_class_seats", _l("Seats in named classes"), ctx.counts["named_class_seats"], None, COUNT,
         _l("Seats of the published named classes counted above."),
-        detail=str(_l("%(taken)s taken", taken=taken)),
+        detail=str(_l("%(taken)s taken", taken=ctx.counts["named_class_taken"])),
     )
 
 
 def pilot_enterprises(ctx: Context) -> Figure:
-    count = db.session.scalar(
-        select(func.count(distinct(PilotEnterpriseApplication.enterprise_id)))
-        .join(Organisation, Organisation.id == PilotEnterpriseApplication.enterprise_id)
-        .where(
-            PilotEnterpriseApplication.status == PilotEnterpriseStatus.APPROVED.value,
-            Organisation.status == OrgStatus.VERIFIED.value,
-        )
-    ) or 0
     return Figure(
-        "pilot_enterprises", _l("Industry–education integration pilot enterprises"), count, None, COUNT,
+        "pilot_enterprises", _l("Industry–education integration pilot enterprises"),
+        ctx.counts["pilot_enterprises"], None, COUNT,
         _l("Verified enterprises whose application as an industry–education integration pilot enterprise "
            "(产教融合型试点企业) administrators approved and have not revoked. The plan names 山东汇金股份有限公司 "
            "among them but sets no number."),
@@ -302,78 +333,66 @@ def apprentices_placed() -> int:
 
 
 def apprenticeship_places(ctx: Context) -> Figure:
-    places = db.session.scalar(
-        select(func.coalesce(func.sum(ApprenticePlace.capacity), 0))
-        .join(ApprenticeshipProgramme, ApprenticeshipProgramme.id == ApprenticePlace.programme_id)
-        .where(ApprenticeshipProgramme.status != ProgrammeStatus.DRAFT.value)
-    ) or 0
-    placed = apprentices_placed()
     return Figure(
-        "apprenticeship_places", _l("Modern apprenticeship places"), places, None, COUNT,
+        "apprenticeship_places", _l("Modern apprenticeship places"), ctx.counts["apprenticeship_places"], None,
+        COUNT,
         _l("Places (at an enterprise site or with a workplace mentor) of the modern-apprenticeship programmes "
            "opened to students; apprentices placed are the students given a place by a published allocation."),
-        detail=str(_l("%(placed)s apprentices placed", placed=placed)),
+        detail=str(_l("%(placed)s apprentices placed", placed=ctx.apprentices_placed)),
     )
 
 
 def apprentices(ctx: Context) -> Figure:
     return Figure(
-        "apprentices_placed", _l("Apprentices placed"), apprentices_placed(), None, COUNT,
+        "apprentices_placed", _l("Apprentices placed"), ctx.apprentices_placed, None, COUNT,
         _l("Students given a modern-apprenticeship place by a published allocation run."),
     )
 
 
 def apprenticeship_majors(ctx: Context) -> Figure:
-    count = db.session.scalar(
-        select(func.count(distinct(Cooperation.program_id))).where(
-            Cooperation.status == CooperationStatus.ACTIVE.value,
-            Cooperation.kind == CooperationKind.APPRENTICESHIP.value,
-            Cooperation.program_id.is_not(None),
-        )
-    ) or 0
     return Figure(
-        "apprenticeship_majors", _l("Majors with a modern apprenticeship"), count, 1, COUNT,
+        "apprenticeship_majors", _l("Majors with a modern apprenticeship"), ctx.counts["apprenticeship_majors"], 1,
+        COUNT,
         _l("Distinct majors named in active modern-apprenticeship cooperations. The plan asks for one new "
            "modern-apprenticeship major."),
     )
 
 
-def part_time_teachers(ctx: Context) -> Figure:
-    """As the 20% rule counts them (portal.services.exchanges.part_time_share), summed over the schools."""
-    recorded = db.session.scalar(
-        select(func.count(Teacher.id)).where(
-            Teacher.school_id.in_(_verified_schools()), Teacher.employment == Employment.PART_TIME.value
-        )
-    ) or 0
-    experts = db.session.execute(
-        select(Exchange.school_id, Exchange.posting_id, Exchange.expert_name).distinct().where(
-            Exchange.school_id.in_(_verified_schools()),
-            Exchange.direction == ExchangeDirection.EXPERT_TO_SCHOOL.value,
-            Exchange.term == ctx.term, Exchange.status.in_(COUNTED_EXCHANGE_STATUSES),
+def _exchange_people(term: str) -> tuple[int, int]:
+    """(distinct enterprise experts teaching, distinct teachers in enterprise practice) in `term`'s exchanges."""
+    rows = db.session.execute(
+        select(Exchange.direction, Exchange.school_id, Exchange.posting_id, Exchange.expert_name,
+               Exchange.teacher_id, Exchange.teacher_name).distinct().where(
+            Exchange.school_id.in_(_verified_schools()), Exchange.term == term,
+            Exchange.status.in_(COUNTED_EXCHANGE_STATUSES),
         )
     ).all()
+    experts, teachers = set(), set()
+    for direction, school, posting, expert, teacher_id, teacher_name in rows:
+        if direction == ExchangeDirection.EXPERT_TO_SCHOOL.value:
+            experts.add((school, posting, expert))
+        elif direction == ExchangeDirection.TEACHER_TO_ENTERPRISE.value:
+            # A teacher record removed since keeps its name on the exchange.
+            teachers.add((school, teacher_id if teacher_id is not None else teacher_name))
+    return len(experts), len(teachers)
+
+
+def part_time_teachers(ctx: Context) -> Figure:
+    """As the 20% rule counts them (portal.services.exchanges.part_time_share), summed over the schools."""
+    recorded, experts = ctx.counts["part_time_teachers"], ctx.exchange_people[0]
     return Figure(
-        "part_time_teachers", _l("Part-time teachers from industry"), recorded + len(experts), None, COUNT,
+        "part_time_teachers", _l("Part-time teachers from industry"), recorded + experts, None, COUNT,
         _l("Part-time teachers (兼职) recorded by verified secondary vocational schools, plus the distinct enterprise "
            "experts in agreed or completed expert-to-school exchanges of the current term. Schools may fill up to "
            "20% of their staffing quota this way."),
         detail=str(_l("%(recorded)s recorded by schools + %(experts)s experts through exchanges (%(term)s)",
-                      recorded=recorded, experts=len(experts), term=ctx.term)),
+                      recorded=recorded, experts=experts, term=ctx.term)),
     )
 
 
 def teachers_in_practice(ctx: Context) -> Figure:
-    rows = db.session.execute(
-        select(Exchange.school_id, Exchange.teacher_id, Exchange.teacher_name).distinct().where(
-            Exchange.school_id.in_(_verified_schools()),
-            Exchange.direction == ExchangeDirection.TEACHER_TO_ENTERPRISE.value,
-            Exchange.term == ctx.term, Exchange.status.in_(COUNTED_EXCHANGE_STATUSES),
-        )
-    ).all()
-    # A teacher record removed since keeps its name on the exchange.
-    teachers = {(school, teacher_id if teacher_id is not None else name) for school, teacher_id, name in rows}
     return Figure(
-        "teachers_in_practice", _l("Teachers in enterprise practice"), len(teachers), None, COUNT,
+        "teachers_in_practice", _l("Teachers in enterprise practice"), ctx.exchange_people[1], None, COUNT,
         _l("Distinct teachers of verified secondary vocational schools in agreed or completed enterprise-practice "
            "exchanges (教师企业实践) of the current term."),
         detail=ctx.term,
@@ -381,20 +400,15 @@ def teachers_in_practice(ctx: Context) -> Figure:
 
 
 def staff_trained(ctx: Context) -> Figure:
-    seats = db.session.scalar(
-        select(func.coalesce(func.sum(Cooperation.seats), 0)).where(
-            Cooperation.kind == CooperationKind.STAFF_TRAINING.value, Cooperation.start_date <= ctx.today
-        )
-    ) or 0
     return Figure(
-        "staff_trained", _l("Enterprise staff trained"), seats, None, COUNT,
+        "staff_trained", _l("Enterprise staff trained"), ctx.counts["staff_trained"], None, COUNT,
         _l("Trainees agreed in staff-training cooperations (职工培训) that have started, active or ended."),
     )
 
 
 def _input_figure(key: str, label, target: float, explanation, target_note="") -> Callable[[Context], Figure]:
     def figure(ctx: Context) -> Figure:
-        entry = input_for(key, ctx.year)
+        entry = ctx.inputs.get(key)
         detail = (
             str(_l("%(year)s, from: %(source)s", year=entry.year, source=entry.source))
             if entry is not None else str(_l("Not entered yet."))
@@ -463,55 +477,93 @@ class Breakdown:
     totals: dict = field(default_factory=dict)
 
 
-def _counts(query) -> dict:
-    return {key: value for key, value in db.session.execute(query).all()}
+@dataclass(frozen=True)
+class Breakdowns:
+    schools: Breakdown
+    industries: Breakdown
+    towns: Breakdown
 
 
-def by_school() -> Breakdown:
+def breakdowns() -> Breakdowns:
+    """The three tables, from six grouped queries whatever the number of organisations."""
+    verified = Organisation.status == OrgStatus.VERIFIED.value
     schools = db.session.execute(
         select(Organisation.id, Organisation.name, Organisation.school_kind, Organisation.town)
-        .where(Organisation.kind == OrgKind.SCHOOL.value, Organisation.status == OrgStatus.VERIFIED.value)
+        .where(Organisation.kind == OrgKind.SCHOOL.value, verified)
         .order_by(Organisation.name)
     ).all()
     full = Teacher.employment == Employment.FULL_TIME.value
-    teachers = _counts(select(Teacher.school_id, func.count()).where(full).group_by(Teacher.school_id))
-    double = _counts(
-        select(Teacher.school_id, func.count()).where(full, Teacher.double_qualified.is_(True))
+    teachers = _grouped(
+        select(Teacher.school_id, func.count().filter(full),
+               func.count().filter(full, Teacher.double_qualified.is_(True)),
+               func.count().filter(full, Teacher.degree.in_(POSTGRADUATE)),
+               func.count().filter(Teacher.employment == Employment.PART_TIME.value))
         .group_by(Teacher.school_id)
-    )
-    post = _counts(
-        select(Teacher.school_id, func.count()).where(full, Teacher.degree.in_(POSTGRADUATE))
-        .group_by(Teacher.school_id)
-    )
-    part = _counts(
-        select(Teacher.school_id, func.count()).where(Teacher.employment == Employment.PART_TIME.value)
-        .group_by(Teacher.school_id)
-    )
-    enrolment = _counts(
-        select(Program.school_id, func.sum(Program.enrolment))
-        .where(Program.status != PublicationStatus.DRAFT.value).group_by(Program.school_id)
     )
     published = Program.status == PublicationStatus.PUBLISHED.value
-    intake = _counts(select(Program.school_id, func.sum(Program.intake_capacity)).where(published)
-                     .group_by(Program.school_id))
-    majors = _counts(select(Program.school_id, func.count()).where(published).group_by(Program.school_id))
+    programs = _grouped(
+        select(Program.school_id,
+               func.sum(Program.enrolment).filter(Program.status != PublicationStatus.DRAFT.value),
+               func.sum(Program.intake_capacity).filter(published), func.count().filter(published))
+        .group_by(Program.school_id)
+    )
     active = Cooperation.status == CooperationStatus.ACTIVE.value
-    coops = _counts(select(Cooperation.school_id, func.count()).where(active).group_by(Cooperation.school_id))
+    school_coops = _grouped(select(Cooperation.school_id, func.count()).where(active)
+                            .group_by(Cooperation.school_id))
+    # The enterprise side, by industry and town at once.
+    enterprises = db.session.execute(
+        select(Organisation.industry, Organisation.town, func.count())
+        .where(Organisation.kind == OrgKind.ENTERPRISE.value, verified)
+        .group_by(Organisation.industry, Organisation.town)
+    ).all()
+    coops = _enterprise_cooperations()
+    postings = db.session.execute(
+        select(Organisation.industry, Organisation.town, func.count(Posting.id))
+        .join(Organisation, Organisation.id == Posting.enterprise_id)
+        .where(Posting.status == PublicationStatus.PUBLISHED.value)
+        .group_by(Organisation.industry, Organisation.town)
+    ).all()
+    return Breakdowns(
+        schools=_by_school(schools, teachers, programs, school_coops),
+        industries=_by_industry(enterprises, coops, postings),
+        towns=_by_town(schools, programs, enterprises, coops, postings),
+    )
+
+
+def _enterprise_cooperations() -> list:
+    """(industry, town, kind, count, seats) of active cooperations, by their enterprise partner."""
+    return db.session.execute(
+        select(Organisation.industry, Organisation.town, Cooperation.kind, func.count(),
+               func.coalesce(func.sum(Cooperation.seats), 0))
+        .join(Organisation, Organisation.id == Cooperation.enterprise_id)
+        .where(Cooperation.status == CooperationStatus.ACTIVE.value)
+        .group_by(Organisation.industry, Organisation.town, Cooperation.kind)
+    ).all()
+
+
+def _grouped(query) -> dict:
+    """{first column: the other columns} of a grouped query."""
+    return {key: tuple(int(v or 0) for v in values) for key, *values in db.session.execute(query).all()}
+
+
+def _by_school(schools, teachers: dict, programs: dict, coops: dict) -> Breakdown:
     rows = []
     for school_id, name, kind, town in schools:
+        full_time, double, post, part = teachers.get(school_id, (0, 0, 0, 0))
+        enrolment, intake, majors = programs.get(school_id, (0, 0, 0))
         rows.append({
             "name": name,
             "kind": str(vocab.SCHOOL_KINDS.get(kind, kind or "")),
             "town": vocab.town_label(town, _locale()),
             "in_scope": kind in SCOPE_SCHOOL_KINDS,
-            "full_time_teachers": teachers.get(school_id, 0),
-            "double_qualified": double.get(school_id, 0),
-            "postgraduate": post.get(school_id, 0),
-            "part_time_teachers": part.get(school_id, 0),
-            "majors": majors.get(school_id, 0),
-            "intake": int(intake.get(school_id, 0) or 0),
-            "enrolment": int(enrolment.get(school_id, 0) or 0),
-            "cooperations": coops.get(school_id, 0),
+            "full_time_teachers": full_time,
+            "double_qualified": double,
+            "postgraduate": post,
+            "part_time_teachers": part,
+            "majors": majors,
+            "intake": intake,
+            "enrolment": enrolment,
+            "cooperations": coops.get(school_id, (0,))[0],
         })
     numeric = ("full_time_teachers", "double_qualified", "postgraduate", "part_time_teachers", "majors", "intake",
                "enrolment", "cooperations")
@@ -527,37 +579,23 @@ def by_school() -> Breakdown:
     )
 
 
-def by_industry() -> Breakdown:
-    enterprise = (Organisation.kind == OrgKind.ENTERPRISE.value, Organisation.status == OrgStatus.VERIFIED.value)
-    enterprises = _counts(select(Organisation.industry, func.count()).where(*enterprise)
-                          .group_by(Organisation.industry))
-    coop_rows = db.session.execute(
-        select(Organisation.industry, Cooperation.kind, func.count(), func.coalesce(func.sum(Cooperation.seats), 0))
-        .join(Organisation, Organisation.id == Cooperation.enterprise_id)
-        .where(Cooperation.status == CooperationStatus.ACTIVE.value)
-        .group_by(Organisation.industry, Cooperation.kind)
-    ).all()
-    postings = _counts(
-        select(Organisation.industry, func.count(Posting.id))
-        .join(Organisation, Organisation.id == Posting.enterprise_id)
-        .where(Posting.status == PublicationStatus.PUBLISHED.value).group_by(Organisation.industry)
-    )
-    per_kind: dict = defaultdict(lambda: defaultdict(int))
-    seats: dict = defaultdict(int)
-    for industry, kind, count, seat_sum in coop_rows:
-        per_kind[industry][kind] += count
-        seats[industry] += int(seat_sum)
+def _by_industry(enterprises, coops, postings) -> Breakdown:
+    counts: dict = defaultdict(lambda: defaultdict(int))
+    for industry, _town, count in enterprises:
+        counts[industry]["enterprises"] += count
+    for industry, _town, kind, count, seats in coops:
+        counts[industry][f"kind_{kind}"] += count
+        counts[industry]["cooperations"] += count
+        counts[industry]["seats"] += int(seats)
+    for industry, _town, count in postings:
+        counts[industry]["postings"] += count
     rows = []
     for code, label in vocab.INDUSTRIES.items():
-        kinds = per_kind.get(code, {})
-        row = {
-            "industry": str(label),
-            "enterprises": enterprises.get(code, 0),
-            "cooperations": sum(kinds.values()),
-            "seats": seats.get(code, 0),
-            "postings": postings.get(code, 0),
+        row = {"industry": str(label)} | {
+            key: counts[code][key]
+            for key in ("enterprises", "cooperations", "seats", "postings",
+                        *(f"kind_{k}" for k in COOPERATION_KIND_LABELS))
         }
-        row.update({f"kind_{k}": kinds.get(k, 0) for k in COOPERATION_KIND_LABELS})
         if any(row[k] for k in ("enterprises", "cooperations", "postings")):
             rows.append(row)
     numeric = ("enterprises", "cooperations", *(f"kind_{k}" for k in COOPERATION_KIND_LABELS), "seats", "postings")
@@ -570,36 +608,21 @@ def by_industry() -> Breakdown:
     return Breakdown(columns=columns, rows=rows, numeric=numeric, totals=_totals(rows, numeric))
 
 
-def by_town() -> Breakdown:
-    verified = Organisation.status == OrgStatus.VERIFIED.value
-    schools = _counts(select(Organisation.town, func.count()).where(
-        verified, Organisation.kind == OrgKind.SCHOOL.value).group_by(Organisation.town))
-    enterprises = _counts(select(Organisation.town, func.count()).where(
-        verified, Organisation.kind == OrgKind.ENTERPRISE.value).group_by(Organisation.town))
-    enrolment = _counts(
-        select(Organisation.town, func.sum(Program.enrolment))
-        .join(Organisation, Organisation.id == Program.school_id)
-        .where(verified, Program.status != PublicationStatus.DRAFT.value).group_by(Organisation.town)
-    )
-    coops = _counts(
-        select(Organisation.town, func.count(Cooperation.id))
-        .join(Organisation, Organisation.id == Cooperation.enterprise_id)
-        .where(Cooperation.status == CooperationStatus.ACTIVE.value).group_by(Organisation.town)
-    )
-    postings = _counts(
-        select(Organisation.town, func.count(Posting.id))
-        .join(Organisation, Organisation.id == Posting.enterprise_id)
-        .where(Posting.status == PublicationStatus.PUBLISHED.value).group_by(Organisation.town)
-    )
+def _by_town(schools, programs: dict, enterprises, coops, postings) -> Breakdown:
+    counts: dict = defaultdict(lambda: defaultdict(int))
+    for school_id, _name, _kind, town in schools:
+        counts[town]["schools"] += 1
+        counts[town]["enrolment"] += programs.get(school_id, (0,))[0]
+    for _industry, town, count in enterprises:
+        counts[town]["enterprises"] += count
+    for _industry, town, _kind, count, _seats in coops:
+        counts[town]["cooperations"] += count
+    for _industry, town, count in postings:
+        counts[town]["postings"] += count
     rows = []
     for code in vocab.TOWNS:
-        row = {
-            "town": vocab.town_label(code, _locale()),
-            "schools": schools.get(code, 0),
-            "enterprises": enterprises.get(code, 0),
-            "enrolment": int(enrolment.get(code, 0) or 0),
-            "cooperations": coops.get(code, 0),
-            "postings": postings.get(code, 0),
+        row = {"town": vocab.town_label(code, _locale())} | {
+            key: counts[code][key] for key in ("schools", "enterprises", "enrolment", "cooperations", "postings")
         }
         if any(row[k] for k in ("schools", "enterprises", "cooperations", "postings")):
             rows.append(row)
@@ -650,14 +673,15 @@ INPUTS: dict[str, InputSpec] = {
 }
 
 
-def input_for(key: str, year: int) -> DistrictInput | None:
-    """The latest entry for `year`, or else for the latest earlier year (the newest entry of a year wins)."""
-    return db.session.scalar(
-        select(DistrictInput)
-        .where(DistrictInput.key == key, DistrictInput.year <= year)
+def inputs_for(year: int) -> dict[str, DistrictInput]:
+    """Per key, the latest entry for `year`, or else for the latest earlier year (the newest entry of a year wins)."""
+    latest: dict[str, DistrictInput] = {}
+    for entry in db.session.scalars(
+        select(DistrictInput).where(DistrictInput.year <= year)
         .order_by(DistrictInput.year.desc(), DistrictInput.entered_at.desc(), DistrictInput.id.desc())
-        .limit(1)
-    )
+    ):
+        latest.setdefault(entry.key, entry)
+    return latest
 
 
 def input_history(limit: int = 200) -> list[DistrictInput]:
@@ -667,8 +691,8 @@ def input_history(limit: int = 200) -> list[DistrictInput]:
 
 
 def current_inputs(year: int | None = None) -> list[tuple[str, InputSpec, DistrictInput | None]]:
-    year = year or district_today().year
-    return [(key, spec, input_for(key, year)) for key, spec in INPUTS.items()]
+    latest = inputs_for(year or district_today().year)
+    return [(key, spec, latest.get(key)) for key, spec in INPUTS.items()]
 
 
 def enter_input(
@@ -694,7 +718,7 @@ def enter_input(
             field="value",
         )
     if key == "upper_secondary_intake":
-        own = secondary_vocational_intake()
+        own = db.session.scalar(_intake()) or 0
         if value == 0 or value < own:
             raise ServiceError(
                 _l("The total upper-secondary intake cannot be smaller than the secondary vocational schools' own "
@@ -762,10 +786,6 @@ def take_snapshot(actor: User | None = None, period: str | None = None, *, is_de
     return len(FIGURES)
 
 
-def periods() -> list[str]:
-    return list(db.session.scalars(select(distinct(StatisticSnapshot.period)).order_by(StatisticSnapshot.period)))
-
-
 @dataclass(frozen=True)
 class TrendRow:
     key: str
@@ -778,22 +798,22 @@ class TrendRow:
         return None if a is None or b is None else round(b - a, 1)
 
 
-def trend() -> tuple[list[str], list[TrendRow]]:
-    """Every stored period, oldest first, and each figure's value in each."""
-    all_periods = periods()
+def trend(figures: list[Figure]) -> tuple[list[str], list[TrendRow]]:
+    """Every stored period, oldest first, and each of `figures`' values in each."""
     values: dict[str, dict[str, float | None]] = defaultdict(dict)
-    for snapshot in db.session.scalars(select(StatisticSnapshot)):
-        values[snapshot.key][snapshot.period] = snapshot.value
-    rows = [
-        TrendRow(f.key, f.label, f.unit, dict(values.get(f.key, {})))
-        for f in district_figures()
-    ]
-    return all_periods, rows
+    periods: set[str] = set()
+    for period, key, value in db.session.execute(
+        select(StatisticSnapshot.period, StatisticSnapshot.key, StatisticSnapshot.value)
+    ):
+        values[key][period] = value
+        periods.add(period)
+    return sorted(periods), [TrendRow(f.key, f.label, f.unit, dict(values.get(f.key, {}))) for f in figures]
 
 
-def comparison_periods(requested_from: str | None, requested_to: str | None) -> tuple[str | None, str | None]:
-    """Two stored periods to compare: as asked if stored, else a year before the latest (or the earliest)."""
-    stored = periods()
+def comparison_periods(
+    stored: list[str], requested_from: str | None, requested_to: str | None
+) -> tuple[str | None, str | None]:
+    """Two of the `stored` periods to compare: as asked if stored, else a year before the latest (or the earliest)."""
     if not stored:
         return None, None
     later = requested_to if requested_to in stored else stored[-1]
@@ -809,7 +829,7 @@ def comparison_periods(requested_from: str | None, requested_to: str | None) -> 
 
 def cooperations_by_industry() -> list[dict]:
     """Active cooperations per industry of the enterprise partner, and their seats."""
-    table = by_industry()
+    table = _by_industry((), _enterprise_cooperations(), ())
     keep = ("industry", "cooperations", *(f"kind_{k}" for k in COOPERATION_KIND_LABELS), "seats")
     return [{k: row[k] for k in keep} for row in table.rows if row["cooperations"]]
 

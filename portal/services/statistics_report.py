@@ -112,8 +112,8 @@ def breakdown_sheet(title: str, table: Breakdown) -> Sheet:
     return Sheet(title, [str(label) for _k, label in table.columns], rows)
 
 
-def trend_sheet() -> Sheet:
-    periods, rows = statistics.trend()
+def trend_sheet(figures: list[statistics.Figure]) -> Sheet:
+    periods, rows = statistics.trend(figures)
     return Sheet(
         _("Trend"),
         [_("Figure"), *periods],
@@ -138,12 +138,14 @@ def inputs_sheet() -> Sheet:
 
 
 def yearly_report_workbook() -> bytes:
+    figures = statistics.district_figures()
+    tables = statistics.breakdowns()
     return write_workbook([
-        targets_sheet(statistics.district_figures()),
-        breakdown_sheet(_("By school"), statistics.by_school()),
-        breakdown_sheet(_("By industry"), statistics.by_industry()),
-        breakdown_sheet(_("By town"), statistics.by_town()),
-        trend_sheet(),
+        targets_sheet(figures),
+        breakdown_sheet(_("By school"), tables.schools),
+        breakdown_sheet(_("By industry"), tables.industries),
+        breakdown_sheet(_("By town"), tables.towns),
+        trend_sheet(figures),
         inputs_sheet(),
     ])
 

@@ -150,3 +150,20 @@ def test_a_broad_search_counts_up_to_a_cap(app, build, client, monkeypatch):
     assert 'data-testid="result-count"' in page and "超过 3 条" in page
     monkeypatch.setattr(postings, "COUNT_CAP", 1000)
     assert "5 条" in client.get("/postings?q=焊接").get_data(as_text=True)
+
+
+DASHBOARD_PAGES = ["/admin/dashboard", "/admin/dashboard/report"]
+DASHBOARD_MAX_QUERIES = 20  # issue 11's target for /admin/dashboard
+
+
+def test_the_dashboard_reads_a_fixed_number_of_queries_however_many_partners(app, build):
+    build.admin()
+    db.session.commit()
+    admin = app.test_client()
+    login(admin, "admin@example.com")
+    _partners_with_a_class(build, 1)
+    one = {url: _queries(admin, url) for url in DASHBOARD_PAGES}
+    _partners_with_a_class(build, 19)
+    twenty = {url: _queries(admin, url) for url in DASHBOARD_PAGES}
+    assert twenty == one
+    assert max(one.values()) <= DASHBOARD_MAX_QUERIES, one

@@ -174,9 +174,9 @@ def test_figures_follow_the_records(app, build, admin_client):
     db.session.commit()
     html = admin_client.get("/admin/dashboard").get_data(as_text=True)
     assert shown(html, "named_classes") == "1" and shown(html, "named_class_seats") == "28"
-    industries = statistics.by_industry().rows
+    industries = statistics.breakdowns().industries.rows
     assert industries[0]["cooperations"] == 2 and industries[0]["kind_order_class"] == 1
-    schools = {r["name"]: r for r in statistics.by_school().rows}
+    schools = {r["name"]: r for r in statistics.breakdowns().schools.rows}
     assert schools[school.name]["full_time_teachers"] == 2 and schools[school.name]["enrolment"] == 150
 
 
@@ -192,7 +192,7 @@ def test_unverified_schools_and_other_kinds_do_not_count(app, build):
     school_records.create_teacher(college.organisation, name="技校老师")
     db.session.commit()
     assert figure("full_time_teachers").value == 0
-    rows = {r["name"]: r for r in statistics.by_school().rows}
+    rows = {r["name"]: r for r in statistics.breakdowns().schools.rows}
     assert rows[college.organisation.name]["full_time_teachers"] == 1  # shown in the breakdown, not in scope
     assert rows[college.organisation.name]["in_scope"] is False
 
@@ -249,8 +249,8 @@ def test_inputs_keep_their_history_and_the_newest_counts(admin_client):
     entries = db.session.scalars(select(DistrictInput).order_by(DistrictInput.id)).all()
     assert [e.value for e in entries] == [1800, 1750]
     assert entries[0].entered_by_email == "admin@example.com" and entries[0].entered_at is not None
-    assert statistics.input_for("upper_secondary_intake", year).value == 1750
-    assert statistics.input_for("upper_secondary_intake", year + 5).value == 1750  # latest earlier year
+    assert statistics.inputs_for(year)["upper_secondary_intake"].value == 1750
+    assert statistics.inputs_for(year + 5)["upper_secondary_intake"].value == 1750  # latest earlier year
     page = admin_client.get("/admin/dashboard/inputs").get_data(as_text=True)
     assert "（初稿）" in page and "（定稿）" in page  # the history keeps both
     from portal.models import AuditEntry
@@ -294,12 +294,13 @@ def test_trend_compares_stored_periods(app, admin_client):
     ])
     statistics.take_snapshot(None)
     db.session.commit()
-    periods, rows = statistics.trend()
+    periods, rows = statistics.trend(statistics.district_figures())
     assert periods == [older, year_before, now]
     # By default the latest month is compared with the same month a year before.
-    assert statistics.comparison_periods(None, None) == (year_before, now)
-    assert statistics.comparison_periods(older, year_before) == (older, year_before)
-    assert statistics.comparison_periods("1999-01", "nonsense") == (year_before, now)
+    assert statistics.comparison_periods(periods, None, None) == (year_before, now)
+    assert statistics.comparison_periods(periods, older, year_before) == (older, year_before)
+    assert statistics.comparison_periods(periods, "1999-01", "nonsense") == (year_before, now)
+    assert statistics.comparison_periods([], None, None) == (None, None)
     row = next(r for r in rows if r.key == "full_time_teachers")
     assert row.change(older, year_before) == 30
     assert row.change(year_before, now) == -180  # no teacher on record today
