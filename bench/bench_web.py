@@ -2,7 +2,8 @@
 
 For each scale: a PostgreSQL database with the demo data plus synthetic data (1×: 10,000
 postings and 2,000 majors; 5×: 50,000 and 10,000; `flask seed --postings --majors`, then
-`flask recompute-proposals`), the platform under gunicorn (-w 2, production mode) and the bare
+`flask recompute-proposals`), the platform under gunicorn (-w 2, production mode, Redis at
+REDIS_URL or 127.0.0.1:6379 as in production) and the bare
 page of bench/bare_app.py under the same gunicorn. wrk measures each page's throughput; one
 request measures its size and latency. Every figure is printed beside its target; ratios are
 against the bare page measured in the same run, medians of --repeat runs.
@@ -43,6 +44,8 @@ PAGES = [
     ("/enterprise/postings", "/enterprise/postings", "hr@xiaoqi-demo.cn", "paginated, < 150 ms"),
     ("/admin/dashboard", "/admin/dashboard", "admin@xiaoqi-demo.cn", "≤ 300 ms at 5×"),
 ]
+# The same searches with the page cache off (PAGE_CACHE_SECONDS=0): what a first visitor pays.
+UNCACHED = [(f"{label} (no cache)", path, who, "for the record") for label, path, who, _ in PAGES[:2]]
 
 
 def _url(database: str) -> str:
@@ -51,7 +54,8 @@ def _url(database: str) -> str:
 
 def _env(db_url: str) -> dict:
     return {**os.environ, "FLASK_APP": "portal:create_app", "FLASK_ENV": "production", "SECRET_KEY": "bench",
-            "DATABASE_URL": db_url, "ALLOW_DEMO_IN_PRODUCTION": "1", "JOBS_BACKEND": "inline",
+            "DATABASE_URL": db_url, "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+            "ALLOW_DEMO_IN_PRODUCTION": "1", "JOBS_BACKEND": "inline",
             "LOGIN_LIMIT_PER_ACCOUNT": "1000 per minute", "LOGIN_LIMIT_PER_ADDRESS": "1000 per minute"}
 
 
@@ -148,6 +152,16 @@ def one_request(port: int, path: str, cookie: str | None) -> tuple[float, int]:
     return statistics.median(times), size
 
 
+def measure(path: str, cookie: str | None, args) -> dict:
+    """The page's throughput against the bare page's, measured alternately (median of --repeat)."""
+    ratios = []
+    for _ in range(args.repeat):
+        base = wrk(8101, "/", args.seconds)
+        ratios.append(wrk(8100, path, args.seconds, cookie) / base)
+    latency, size = one_request(8100, path, cookie)
+    return {"ratio": statistics.median(ratios), "ms": latency, "kb": size / 1024}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scales", default="1,5")
@@ -160,35 +174,31 @@ def main() -> None:
         for scale in (int(s) for s in args.scales.split(",")):
             print(f"{scale}×: preparing …", flush=True)
             db_url = prepare(scale)
-            app = serve("portal:create_app()", 8100, _env(db_url))
-            try:
-                wrk(8100, "/postings", 2)  # warm both workers up
-                cookies = {who: session_cookie(8100, who) for _, _, who, _ in PAGES if who}
-                results[scale] = {}
-                for label, path, who, _target in PAGES:
-                    cookie = cookies.get(who)
-                    ratios = []
-                    for _ in range(args.repeat):
-                        base = wrk(8101, "/", args.seconds)
-                        ratios.append(wrk(8100, path, args.seconds, cookie) / base)
-                    latency, size = one_request(8100, path, cookie)
-                    results[scale][label] = {"ratio": statistics.median(ratios), "ms": latency, "kb": size / 1024}
-                    print(f"  {label:24} {100 * statistics.median(ratios):6.1f} % of bare  {latency:7.1f} ms"
-                          f"  {size / 1024:7.1f} KB", flush=True)
-            finally:
-                stop(app)
+            results[scale] = {}
+            for pages, extra in ((PAGES, {}), (UNCACHED, {"PAGE_CACHE_SECONDS": "0"})):
+                app = serve("portal:create_app()", 8100, {**_env(db_url), **extra})
+                try:
+                    wrk(8100, "/postings", 2)  # warm both workers up
+                    cookies = {who: session_cookie(8100, who) for _, _, who, _ in pages if who}
+                    for label, path, who, _target in pages:
+                        results[scale][label] = measure(path, cookies.get(who), args)
+                        print(f"  {label:32} {100 * results[scale][label]['ratio']:6.1f} % of bare"
+                              f"  {results[scale][label]['ms']:7.1f} ms  {results[scale][label]['kb']:7.1f} KB",
+                              flush=True)
+                finally:
+                    stop(app)
     finally:
         stop(bare)
     print()
     scales = sorted(results)
     head = "".join(f"{f'{s}× % of bare':>14}{f'{s}× ms':>9}{f'{s}× KB':>9}" for s in scales)
-    print(f"{'page':24}{head}{'5×/1× time':>12}  target")
-    for label, _path, _who, target in PAGES:
+    print(f"{'page':32}{head}{'5×/1× time':>12}  target")
+    for label, _path, _who, target in PAGES + UNCACHED:
         cells = "".join(f"{100 * results[s][label]['ratio']:14.1f}{results[s][label]['ms']:9.1f}"
                         f"{results[s][label]['kb']:9.1f}" for s in scales)
         growth = (f"{results[1][label]['ratio'] / results[5][label]['ratio']:12.2f}"
                   if {1, 5} <= set(results) else f"{'':12}")
-        print(f"{label:24}{cells}{growth}  {target}")
+        print(f"{label:32}{cells}{growth}  {target}")
 
 
 if __name__ == "__main__":

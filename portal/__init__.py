@@ -30,7 +30,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _configure_logging(app)
     register_extensions(app)
     register_blueprints(app)
-    from portal import errors, navigation, security, templating
+    from portal import cache, errors, navigation, security, templating
+
+    with app.app_context():
+        cache.init_app(app, db.engine)
 
     security.init_security(app)
     errors.init_errors(app)

@@ -46,6 +46,9 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "JOBS_QUEUE": env.get("JOBS_QUEUE", "xiaoqi"),
         # A running job without a heartbeat for this long lost its worker (it reads as failed).
         "JOBS_STALE_SECONDS": _env_int("JOBS_STALE_SECONDS", 300),
+        # Public list pages kept rendered until a posting or organisation changes (portal/cache.py);
+        # 0 turns it off.
+        "PAGE_CACHE_SECONDS": _env_int("PAGE_CACHE_SECONDS", 300),
         # Rate-limit counters must be shared between workers in production.
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,

@@ -5,8 +5,10 @@ Stable, shareable URLs: every filter is a query parameter (`/postings?q=焊接&k
 from __future__ import annotations
 
 from flask import render_template, request
+from flask_babel import get_locale
+from markupsafe import Markup
 
-from portal import vocab
+from portal import cache, vocab
 from portal.models.postings import DETAIL_FIELDS, HEADCOUNT_LABELS, KIND_LABELS
 from portal.public.views import bp
 from portal.services import enterprises, postings
@@ -15,16 +17,22 @@ from portal.services import enterprises, postings
 @bp.get("/postings")
 def postings_list():
     query = postings.PostingQuery.from_args(request.args)
-    results = postings.search_postings(query)
-    return render_template(
-        "public/postings.html",
-        query=query,
-        results=results,
-        nearest=postings.nearest_searches(query) if not results.total else [],
-        kinds=KIND_LABELS,
-        industries=vocab.INDUSTRIES,
-        towns=vocab.TOWNS,
-    )
+
+    def render() -> str:
+        results = postings.search_postings(query)
+        return render_template(
+            "public/_postings_content.html",
+            query=query,
+            results=results,
+            nearest=postings.nearest_searches(query) if not results.total else [],
+            kinds=KIND_LABELS,
+            industries=vocab.INDUSTRIES,
+            towns=vocab.TOWNS,
+        )
+
+    # The same for everyone asking the same question today, in the same language.
+    key = ("postings", str(get_locale()), postings.district_today().isoformat(), query)
+    return render_template("public/postings.html", content=Markup(cache.cached(key, render)))
 
 
 @bp.get("/postings/<int:posting_id>")
