@@ -9,9 +9,9 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.extensions import db
 from portal.forms import ActionForm, ReasonForm
 from portal.services import organisations
+from portal.web import REFUSED, attempt
 
 
 def add_member_routes(bp: Blueprint) -> None:
@@ -27,14 +27,16 @@ def add_member_routes(bp: Blueprint) -> None:
 
     @bp.post("/members/<int:member_id>/approve")
     def approve_member(member_id: int):
-        member = organisations.approve_member(current_user, member_id)
-        db.session.commit()
+        member = attempt(lambda: organisations.approve_member(current_user, member_id))
+        if member is REFUSED:
+            return members(), 400
         flash(_("%(name)s has been approved.", name=member.name), "success")
         return redirect(url_for(f"{bp.name}.members"))
 
     @bp.post("/members/<int:member_id>/reject")
     def reject_member(member_id: int):
-        member = organisations.reject_member(current_user, member_id, request.form.get("reason", ""))
-        db.session.commit()
+        member = attempt(lambda: organisations.reject_member(current_user, member_id, request.form.get("reason", "")))
+        if member is REFUSED:
+            return members(), 400
         flash(_("%(name)s has been declined.", name=member.name), "info")
         return redirect(url_for(f"{bp.name}.members"))

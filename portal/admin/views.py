@@ -6,11 +6,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.confirm import needs_confirmation
-from portal.extensions import db
 from portal.forms import ActionForm, ReasonForm
 from portal.models import OrgStatus, Role
 from portal.security import guard_blueprint
 from portal.services import inbox, organisations, users
+from portal.web import REFUSED, attempt
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 guard_blueprint(bp, Role.ADMIN)
@@ -53,8 +53,9 @@ def organisation_detail(org_id: int):
 @bp.post("/organisations/<int:org_id>/verify")
 @needs_confirmation("verify")
 def verify(org_id: int):
-    org = organisations.verify(current_user, org_id)
-    db.session.commit()
+    org = attempt(lambda: organisations.verify(current_user, org_id))
+    if org is REFUSED:
+        return organisation_detail(org_id), 400
     flash(_("%(name)s is now verified.", name=org.name), "success")
     return redirect(url_for("admin.organisation_list"))
 
@@ -62,8 +63,9 @@ def verify(org_id: int):
 @bp.post("/organisations/<int:org_id>/reject")
 @needs_confirmation("reject_organisation")
 def reject(org_id: int):
-    org = organisations.reject(current_user, org_id, request.form.get("reason", ""))
-    db.session.commit()
+    org = attempt(lambda: organisations.reject(current_user, org_id, request.form.get("reason", "")))
+    if org is REFUSED:
+        return organisation_detail(org_id), 400
     flash(_("%(name)s has been rejected.", name=org.name), "info")
     return redirect(url_for("admin.organisation_list"))
 
@@ -84,16 +86,18 @@ def user_list():
 
 @bp.post("/users/<int:user_id>/disable")
 def disable_user(user_id: int):
-    user = users.set_user_disabled(current_user, user_id, True)
-    db.session.commit()
+    user = attempt(lambda: users.set_user_disabled(current_user, user_id, True))
+    if user is REFUSED:
+        return user_list(), 400
     flash(_("%(email)s has been disabled and logged out everywhere.", email=user.email), "info")
     return redirect(url_for("admin.user_list"))
 
 
 @bp.post("/users/<int:user_id>/enable")
 def enable_user(user_id: int):
-    user = users.set_user_disabled(current_user, user_id, False)
-    db.session.commit()
+    user = attempt(lambda: users.set_user_disabled(current_user, user_id, False))
+    if user is REFUSED:
+        return user_list(), 400
     flash(_("%(email)s has been enabled.", email=user.email), "success")
     return redirect(url_for("admin.user_list"))
 

@@ -5,12 +5,12 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.extensions import db
 from portal.forms import ActionForm
 from portal.membership_views import add_member_routes
 from portal.models import Role
 from portal.security import guard_blueprint
 from portal.services import inbox, organisations
+from portal.web import REFUSED, attempt
 
 bp = Blueprint("enterprise", __name__, url_prefix="/enterprise")
 guard_blueprint(bp, Role.ENTERPRISE_HR, open_endpoints=("enterprise.home",))
@@ -29,8 +29,8 @@ def home():
 
 @bp.post("/resubmit")
 def resubmit():
-    organisations.resubmit(current_user)
-    db.session.commit()
+    if attempt(lambda: organisations.resubmit(current_user)) is REFUSED:
+        return home(), 400
     flash(_("Your organisation has been submitted for verification again."), "success")
     return redirect(url_for("enterprise.home"))
 

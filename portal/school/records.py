@@ -5,7 +5,6 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.extensions import db
 from portal.forms import ActionForm
 from portal.school.forms import TeacherForm, TeachingNeedForm, TrainingOfferForm
 from portal.school.views import bp
@@ -49,8 +48,8 @@ def teacher_edit(teacher_id: int):
 
 @bp.post("/teachers/<int:teacher_id>/remove")
 def teacher_remove(teacher_id: int):
-    school_records.remove_teacher(current_user, teacher_id)
-    db.session.commit()
+    if attempt(lambda: school_records.remove_teacher(current_user, teacher_id)) is REFUSED:
+        return teacher_list(), 400
     flash(_("The teacher has been removed."), "success")
     return redirect(url_for("school.teacher_list"))
 

@@ -5,7 +5,6 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.extensions import db
 from portal.forms import ActionForm
 from portal.membership_views import add_member_routes
 from portal.models import Role
@@ -33,8 +32,8 @@ def home():
 
 @bp.post("/resubmit")
 def resubmit():
-    organisations.resubmit(current_user)
-    db.session.commit()
+    if attempt(lambda: organisations.resubmit(current_user)) is REFUSED:
+        return home(), 400
     flash(_("Your organisation has been submitted for verification again."), "success")
     return redirect(url_for("school.home"))
 
@@ -75,16 +74,20 @@ def program_edit(program_id: int):
 
 @bp.post("/programs/<int:program_id>/publish")
 def program_publish(program_id: int):
-    programs.publish_program(programs.get_own_program(current_user, program_id), actor=current_user)
-    db.session.commit()
+    published = attempt(lambda: programs.publish_program(programs.get_own_program(current_user, program_id),
+                                                         actor=current_user))
+    if published is REFUSED:
+        return program_list(), 400
     flash(_("The major has been published."), "success")
     return redirect(url_for("school.program_list"))
 
 
 @bp.post("/programs/<int:program_id>/close")
 def program_close(program_id: int):
-    programs.close_program(programs.get_own_program(current_user, program_id), actor=current_user)
-    db.session.commit()
+    closed = attempt(lambda: programs.close_program(programs.get_own_program(current_user, program_id),
+                                                    actor=current_user))
+    if closed is REFUSED:
+        return program_list(), 400
     flash(_("The major has been closed; it no longer appears on the public pages."), "success")
     return redirect(url_for("school.program_list"))
 
