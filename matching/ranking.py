@@ -388,15 +388,22 @@ def _details(scorer: _Scorer, name: str, i: int, j: int) -> tuple[tuple[str, ...
 
 
 def _prepare(
-    demands: Sequence[Demand], programs: Sequence[Program], weights: Weights
-) -> tuple[_Scorer, TextModel]:
-    """Checked input turned into features, and the text model fitted on the programs."""
+    demands: Sequence[Demand], programs: Sequence[Program], weights: Weights,
+    corpus: Sequence[Program] | None = None,
+) -> tuple[_Scorer, TextModel, sparse.csr_matrix]:
+    """Checked input turned into features, the text model fitted on the programs (or on
+    `corpus`), and the programs' rows in it."""
     _check_unique([d.id for d in demands], "demand")
     _check_unique([p.id for p in programs], "program")
     d_side = _side(demands, [d.title for d in demands], [d.headcount for d in demands])
     p_side = _side(programs, [p.name for p in programs], [p.capacity for p in programs])
     p_side.concept_sets = [frozenset(c) for c in p_side.concepts]
-    return _Scorer(d_side, p_side, weights), TextModel(p_side.texts)
+    scorer = _Scorer(d_side, p_side, weights)
+    if corpus is None:
+        model = TextModel(p_side.texts)
+        return scorer, model, model.documents
+    model = TextModel(_side(corpus, [p.name for p in corpus], [p.capacity for p in corpus]).texts)
+    return scorer, model, model.transform(p_side.texts)
 
 
 def score_blocks(
@@ -407,11 +414,11 @@ def score_blocks(
 
     Shared by `rank` and `matching.exchange` so that both score pairs the same way.
     """
-    scorer, model = _prepare(demands, programs, weights)
+    scorer, model, documents = _prepare(demands, programs, weights)
 
     def blocks() -> Iterator[tuple[int, dict[str, np.ndarray], np.ndarray, np.ndarray]]:
         queries = model.transform(scorer.d.texts)
-        for start, text, words in iter_cosine_blocks(queries, model.documents, model.word_features):
+        for start, text, words in iter_cosine_blocks(queries, documents, model.word_features):
             values = scorer.criteria(start, text)
             yield start, values, scorer.combine(values), words
 
@@ -425,13 +432,19 @@ def rank(
     top_k: int = 10,
     weights: Weights = Weights(),
     threshold: float = DEFAULT_THRESHOLD,
+    corpus: Sequence[Program] | None = None,
 ) -> list[Ranking]:
-    """Up to `top_k` proposals per demand, in input order, best first, with their reasons."""
+    """Up to `top_k` proposals per demand, in input order, best first, with their reasons.
+
+    `corpus`: the programs the text model is fitted on (default: `programs`). Ranking against
+    one new or changed program with every live program as the corpus scores each pair as a
+    ranking against all of them would, at the cost of one column instead of all.
+    """
     if not programs or top_k <= 0:
         _check_unique([d.id for d in demands], "demand")
         return [Ranking(d.id, ()) for d in demands]
     with _collector_paused():
-        return _rank(demands, programs, top_k, weights, threshold)
+        return _rank(demands, programs, top_k, weights, threshold, corpus)
 
 
 @contextmanager
@@ -456,13 +469,14 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _rank(
-    demands: Sequence[Demand], programs: Sequence[Program], top_k: int, weights: Weights, threshold: float
+    demands: Sequence[Demand], programs: Sequence[Program], top_k: int, weights: Weights, threshold: float,
+    corpus: Sequence[Program] | None,
 ) -> list[Ranking]:
-    scorer, model = _prepare(demands, programs, weights)
+    scorer, model, documents = _prepare(demands, programs, weights, corpus)
     queries = model.transform(scorer.d.texts)
     program_ids = [p.id for p in programs]
     results: list[Ranking] = []
-    for start, text, words in iter_cosine_blocks(queries, model.documents, model.word_features):
+    for start, text, words in iter_cosine_blocks(queries, documents, model.word_features):
         # Only pairs whose word part reaches the threshold can be proposed (a few percent of
         # them): the other criteria, the combined score and the ordering are computed for
         # those pairs alone instead of for whole blocks.

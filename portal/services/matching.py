@@ -61,8 +61,9 @@ else:
 # Owned by the match review workflow (portal.services.proposals). Stored codes are translated into the
 # names the library's data files use (industry → 高端装备制造, major → its catalogue group 装备制造大类,
 # town code → 凤城街道). Each pair carries a fingerprint of exactly those inputs: a declined proposal
-# comes back only when it changes. TF-IDF is fitted on the programs, so every ranking uses all
-# published majors; ranking only some demands (one posting, a chunk) gives the scores ranking all would.
+# comes back only when it changes. TF-IDF is fitted on the programs, so every ranking fits it on all
+# published majors (as `corpus` when only some majors' columns are ranked); ranking only some demands
+# (one posting, a chunk) or only some majors gives the scores ranking all would.
 
 TOP_K = 8  # majors proposed per posting
 CHUNK = 200  # postings ranked per step of a full recompute
@@ -212,13 +213,16 @@ Pairs = dict[tuple[int, int], tuple[float, "matching.Match", str]]
 
 
 def _rank_pairs(posting_list: Sequence[Posting], programs: Sequence[Program], *, top_k: int = TOP_K,
-                threshold: float | None = None) -> Pairs:
-    """The pairs the matcher proposes for these postings, among these majors."""
+                threshold: float | None = None, corpus: Sequence[Program] | None = None) -> Pairs:
+    """The pairs the matcher proposes for these postings, among these majors (scored as among
+    the `corpus` of every live major, when given)."""
     demands = {p.id: demand_for(p) for p in posting_list if _posting_is_live(p)}
     majors = {p.id: program_for(p) for p in programs}
     if not demands or not majors:
         return {}
-    options = {} if threshold is None else {"threshold": threshold}
+    options: dict = {} if threshold is None else {"threshold": threshold}
+    if corpus is not None:
+        options["corpus"] = [program_for(p) for p in corpus]
     pairs: Pairs = {}
     digests: dict = {}
     for ranking in matching.rank(list(demands.values()), list(majors.values()), top_k=top_k, **options):
@@ -364,24 +368,58 @@ def recompute_for_posting(posting: Posting) -> Tally:
 def recompute_for_programs(program_ids: Sequence[int], *, progress: Callable[[int, int], None] | None = None) -> Tally:
     """After majors are published, changed or closed: their proposals, against every live posting.
 
-    Every live posting is ranked, in one ranking (a posting proposes its best majors, so
-    whether this major is among them depends on the others); only these majors' pairs are
-    stored. Runs as a job (portal.services.jobs), never in a request.
+    Only these majors' columns are ranked (the text model fitted on every live major, so each
+    pair scores as in a full ranking), then merged into each posting's stored top `TOP_K`: a
+    pair enters when it beats the posting's weakest matcher proposal, which then leaves unless
+    someone has acted on it. The other majors' stored scores are those of their last ranking;
+    a full re-rank (`recompute_all`, the administrators' job) makes every score current again.
+    Runs as a job (portal.services.jobs), never in a request.
     """
     db.session.flush()
     wanted = set(program_ids)
-    programs = _programs()
+    corpus = _programs()
+    programs = [p for p in corpus if p.id in wanted]  # closed or unverified majors: no column, pairs go
     posting_list = _load_postings(live_posting_ids())
     tally = Tally(postings=len(posting_list))
     if progress is not None:
         progress(0, 2)
-    pairs = {key: value for key, value in _rank_pairs(posting_list, programs).items() if key[1] in wanted}
+    candidates = _rank_pairs(posting_list, programs, corpus=corpus)
     if progress is not None:
         progress(1, 2)
-    existing = _existing(Proposal.program_id.in_(list(wanted)))
-    school_of = {p.id: p.school_id for p in programs}
-    _store(pairs, existing, {p.id: p.enterprise_id for p in posting_list}, school_of, tally)
+    own = _existing(Proposal.program_id.in_(list(wanted)))
+    touched = sorted({posting_id for posting_id, _ in candidates})
+    # The matcher's own proposals of other majors compete for the places; those asked for by hand do not.
+    others = [row for row in _existing(Proposal.posting_id.in_(touched))
+              if row.program_id not in wanted and row.origin == Origin.MATCHER.value] if touched else []
+    pairs, pushed_out = _merge_top(candidates, others)
+    _store(pairs, own + pushed_out, {p.id: p.enterprise_id for p in posting_list},
+           {p.id: p.school_id for p in corpus}, tally)
     return tally
+
+
+def _merge_top(candidates: Pairs, others: list) -> tuple[Pairs, list]:
+    """Per posting, the `TOP_K` best of the new pairs and the stored proposals of other majors:
+    the new pairs that made it, and the stored rows they pushed out (`_store` drops those that
+    nobody acted on)."""
+    stored: dict[int, list] = {}
+    for row in others:
+        stored.setdefault(row.posting_id, []).append(row)
+    by_posting: dict[int, list] = {}
+    for key, value in candidates.items():
+        by_posting.setdefault(key[0], []).append((value[0], 0, key))
+    kept: Pairs = {}
+    pushed_out: list = []
+    for posting_id, new in by_posting.items():
+        rows = stored.get(posting_id, [])
+        # On equal scores the stored proposal stays (1 sorts before 0 in reverse).
+        ranked = sorted(new + [(row.score, 1, row) for row in rows], key=lambda t: (t[0], t[1]), reverse=True)
+        for position, (_score, is_stored, item) in enumerate(ranked):
+            if position < TOP_K:
+                if not is_stored:
+                    kept[item] = candidates[item]
+            elif is_stored:
+                pushed_out.append(item)
+    return kept, pushed_out
 
 
 def recompute_for_program(program: Program) -> Tally:

@@ -101,3 +101,29 @@ def test_ranking_leaves_the_garbage_collector_as_it_found_it() -> None:
     with pytest.raises(ValueError):
         rank([Demand("d", "焊工"), Demand("d", "焊工")], PROGRAMS)
     assert gc.isenabled()
+
+
+def test_one_program_against_the_whole_corpus_scores_as_the_full_ranking() -> None:
+    """What the platform ranks when one major is published or edited: that major's column alone."""
+    from pathlib import Path
+
+    data = Path(__file__).resolve().parents[1] / "data"
+    majors = json.loads((data / "majors.json").read_text(encoding="utf-8"))
+    programs = [Program(m["id"], m["name"], m["description"], industry=m["group"], skills=tuple(m.get("skills", ())))
+                for m in majors]
+    demands = [Demand(p["id"], p["title"], p["description"])
+               for p in json.loads((data / "demands.json").read_text(encoding="utf-8"))]
+    full = {(r.demand_id, m.program_id): m for r in rank(demands, programs, top_k=len(programs)) for m in r.matches}
+    compared = 0
+    for program in programs[::7]:
+        alone = {(r.demand_id, m.program_id): m
+                 for r in rank(demands, [program], top_k=1, corpus=programs) for m in r.matches}
+        assert alone.keys() == {key for key in full if key[1] == program.id}
+        for key, match in alone.items():
+            assert match.score == pytest.approx(full[key].score, abs=1e-6)
+            assert [r.to_dict() for r in match.reasons] == pytest.approx([r.to_dict() for r in full[key].reasons])
+            compared += 1
+    assert compared > 20
+    # Without the corpus, one program alone is its own vocabulary: other scores, the reason the option exists.
+    alone = {(r.demand_id, m.program_id): m.score for r in rank(demands, programs[:1], top_k=1) for m in r.matches}
+    assert any(score != pytest.approx(full[key].score, abs=1e-6) for key, score in alone.items() if key in full)
