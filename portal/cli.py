@@ -1,6 +1,7 @@
 """Flask commands over the services; each is safe to run twice."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -45,8 +46,12 @@ def compile_catalogs() -> None:
     for po_path in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"):
         with po_path.open("rb") as fh:
             catalog = read_po(fh)
-        with po_path.with_suffix(".mo").open("wb") as fh:
+        # Written aside, then renamed: another process (a test worker, a second server) starting
+        # meanwhile reads the old catalog or the new one, never half of one.
+        partial = po_path.with_suffix(f".mo.{os.getpid()}")
+        with partial.open("wb") as fh:
             write_mo(fh, catalog)
+        os.replace(partial, po_path.with_suffix(".mo"))
 
 
 def init_cli(app: Flask) -> None:
