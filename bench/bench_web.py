@@ -152,6 +152,19 @@ def one_request(port: int, path: str, cookie: str | None) -> tuple[float, int]:
     return statistics.median(times), size
 
 
+def workers_rss_mb(master: subprocess.Popen) -> float:
+    """The largest resident set of the gunicorn master's workers, in MB (Linux /proc)."""
+    sizes = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
+        except OSError:
+            continue
+        if fields.get("PPid", "").strip() == str(master.pid):
+            sizes.append(int(fields["VmRSS"].split()[0]) / 1024)
+    return max(sizes, default=0.0)
+
+
 def measure(path: str, cookie: str | None, args) -> dict:
     """The page's throughput against the bare page's, measured alternately (median of --repeat)."""
     ratios = []
@@ -185,6 +198,8 @@ def main() -> None:
                         print(f"  {label:32} {100 * results[scale][label]['ratio']:6.1f} % of bare"
                               f"  {results[scale][label]['ms']:7.1f} ms  {results[scale][label]['kb']:7.1f} KB",
                               flush=True)
+                    print(f"  web workers' largest RSS after these pages: {workers_rss_mb(app):.0f} MB"
+                          " (target < 200 MB)", flush=True)
                 finally:
                     stop(app)
     finally:
