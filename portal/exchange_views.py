@@ -15,7 +15,7 @@ from wtforms.validators import InputRequired, Length
 
 from portal.forms import ReasonForm
 from portal.models.exchanges import DIRECTION_LABELS, STATUS_LABELS, ExchangeStatus
-from portal.services import exchanges
+from portal.services import checks, exchanges
 from portal.web import REFUSED, attempt
 
 DIRECTIONS = "any(expert_to_school, teacher_to_enterprise)"
@@ -27,7 +27,7 @@ class SuggestionForm(FlaskForm):
     posting_id = IntegerField(validators=[InputRequired()])
     expert = IntegerField(validators=[InputRequired()])
     target_id = IntegerField(validators=[InputRequired()])
-    reason = StringField(validators=[Length(max=exchanges.REASON_MAX)])
+    reason = StringField(validators=[Length(max=checks.REASON_MAX)])
 
 
 def page_context() -> dict:

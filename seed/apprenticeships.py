@@ -27,7 +27,7 @@ from portal.models import (
 )
 from portal.services import accounts, apprenticeships
 from portal.services.accounts import NewAccount
-from portal.services.postings import district_today
+from portal.services.checks import district_today
 from seed.students import student
 
 SCHOOL = "莱芜职业中专"

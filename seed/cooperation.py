@@ -12,9 +12,17 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.models import AdmissionsMode, CooperationKind, Organisation, Posting, Program, Proposal, ProposalStatus
+from portal.models import (
+    AdmissionsMode,
+    CooperationKind,
+    Organisation,
+    Posting,
+    Program,
+    Proposal,
+    ProposalStatus,
+)
 from portal.services import accounts, matching, proposals
-from portal.services.postings import district_today
+from portal.services.checks import district_today
 from portal.services.proposals import Terms
 
 SCHOOL = "莱芜职业中专"

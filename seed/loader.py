@@ -7,16 +7,27 @@ from pathlib import Path
 from sqlalchemy import delete, or_, select, update
 
 from portal.extensions import db
-from portal.models import MembershipStatus, Organisation, OrgStatus, Posting, Program, School, User
-from portal.models import Teacher, TeachingNeed, TrainingOffer
-from portal.models import Cooperation, Proposal
+from portal.models import (
+    Cooperation,
+    MembershipStatus,
+    Organisation,
+    OrgStatus,
+    Posting,
+    Program,
+    Proposal,
+    School,
+    Teacher,
+    TeachingNeed,
+    TrainingOffer,
+    User,
+)
 from portal.services import accounts, organisations, programs, school_records
 from portal.services.accounts import NewAccount
 from portal.services.organisations import NewEnterprise, NewSchool
-from seed.exchanges import load_demo_exchanges
-from seed.cooperation import load_demo_cooperation
-from seed.named_classes import load_demo_named_classes, remove_demo_named_classes
 from seed.apprenticeships import load_demo_apprenticeships, remove_demo_apprenticeships
+from seed.cooperation import load_demo_cooperation
+from seed.exchanges import load_demo_exchanges
+from seed.named_classes import load_demo_named_classes, remove_demo_named_classes
 from seed.pilots import load_demo_pilots, remove_demo_pilots
 from seed.postings import load_demo_postings
 from seed.statistics import load_demo_statistics, remove_demo_statistics

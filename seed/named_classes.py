@@ -25,7 +25,7 @@ from portal.models import (
     Program,
     User,
 )
-from portal.services import accounts, named_classes
+from portal.services import accounts, checks, named_classes
 from portal.services.accounts import NewAccount
 from portal.services.named_classes import NamedClassInput
 from seed.students import student as demo_student
@@ -81,7 +81,7 @@ def _cooperation(school: Organisation, enterprise: Organisation, today: date) ->
 
 
 def load_demo_named_classes(password: str, today: date | None = None) -> dict[str, int]:
-    today = today or named_classes.district_today()
+    today = today or checks.district_today()
     school, enterprise = _org(SCHOOL), _org(ENTERPRISE)
     staff, hr = _user(STAFF), _user(HR)
     if not (school and enterprise and staff and hr):

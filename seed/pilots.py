@@ -24,8 +24,8 @@ from portal.models import (
     PilotPartnership,
 )
 from portal.services import accounts, pilots
+from portal.services.checks import district_today
 from portal.services.pilots import PilotPlan
-from portal.services.postings import district_today
 
 SCHOOL = "莱芜职业中专"
 ENTERPRISE = "山东重工"

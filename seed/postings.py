@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import Organisation, Posting, PublicationStatus
-from portal.services import postings
+from portal.services import checks, postings
 from portal.services.postings import PostingInput
 
 POSTINGS_FILE = Path(__file__).resolve().parent / "data" / "postings.json"
@@ -27,7 +27,7 @@ def _day(today: date, spec: dict, key: str) -> date | None:
 
 def load_demo_postings(today: date | None = None) -> int:
     """Create the demo postings that are missing; returns how many were created."""
-    today = today or postings.district_today()
+    today = today or checks.district_today()
     specs = json.loads(POSTINGS_FILE.read_text(encoding="utf-8"))["postings"]
     created = 0
     for spec in specs:
@@ -102,7 +102,7 @@ def synthetic_posting_rows(
     from portal.services.postings import build_search_text
 
     kinds = [k.value for k in PostingKind]
-    today = postings.district_today()
+    today = checks.district_today()
     rows = []
     for enterprise_id, name, town in enterprises:
         for _ in range(per_enterprise):

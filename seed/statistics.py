@@ -15,7 +15,7 @@ from sqlalchemy import delete, select
 from portal.extensions import db
 from portal.models.statistics import DistrictInput, StatisticSnapshot
 from portal.services import statistics
-from portal.services.postings import district_today
+from portal.services.checks import district_today
 
 DEMO_SOURCE = "演示数据"
 # Invented, of the order of a district of Laiwu's size; with the demo majors' intake it gives about a third.

@@ -16,7 +16,7 @@ from portal.admin.views import bp
 from portal.forms import ActionForm, IntField
 from portal.i18n import lazy_gettext as _l
 from portal.services import statistics, statistics_report
-from portal.services.postings import district_today
+from portal.services.checks import district_today
 from portal.web import REFUSED, attempt, download, form_status
 
 

@@ -13,7 +13,7 @@ from portal.confirm import needs_confirmation
 from portal.forms import ActionForm, ReasonForm
 from portal.models import PilotEnterpriseStatus
 from portal.services import audit, pilots
-from portal.services.postings import district_today
+from portal.services.checks import district_today
 from portal.web import REFUSED, attempt
 
 PILOT_TABS = ["submitted", "returned", "approved", "final", "rejected", "withdrawn", "all"]

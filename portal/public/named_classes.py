@@ -10,7 +10,7 @@ from flask_login import current_user
 from portal import vocab
 from portal.models.named_classes import BENEFITS
 from portal.public.views import bp
-from portal.services import named_classes
+from portal.services import checks, named_classes
 from portal.student.forms import ApplicationForm
 
 
@@ -24,7 +24,7 @@ def named_class_list():
         options=named_classes.filter_options(),
         industries=vocab.INDUSTRIES,
         benefits=BENEFITS,
-        today=named_classes.district_today(),
+        today=checks.district_today(),
     )
 
 
@@ -37,5 +37,5 @@ def named_class_detail(class_id: int):
         benefits=BENEFITS,
         state=named_classes.apply_state(current_user, named_class),
         form=ApplicationForm(),
-        today=named_classes.district_today(),
+        today=checks.district_today(),
     )

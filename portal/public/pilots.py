@@ -8,7 +8,7 @@ from portal.extensions import limiter
 from portal.public.forms import ObjectionForm
 from portal.public.views import bp
 from portal.services import pilots
-from portal.services.postings import district_today
+from portal.services.checks import district_today
 from portal.web import REFUSED, attempt
 
 

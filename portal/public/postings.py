@@ -11,7 +11,7 @@ from markupsafe import Markup
 from portal import cache, vocab
 from portal.models.postings import DETAIL_FIELDS, HEADCOUNT_LABELS, KIND_LABELS
 from portal.public.views import bp
-from portal.services import enterprises, postings
+from portal.services import checks, enterprises, postings
 
 
 @bp.get("/postings")
@@ -31,7 +31,7 @@ def postings_list():
         )
 
     # The same for everyone asking the same question today, in the same language.
-    key = ("postings", str(get_locale()), postings.district_today().isoformat(), query)
+    key = ("postings", str(get_locale()), checks.district_today().isoformat(), query)
     return render_template("public/postings.html", content=Markup(cache.cached(key, render)))
 
 
@@ -41,7 +41,7 @@ def posting_detail(posting_id: int):
     return render_template(
         "public/posting.html",
         posting=posting,
-        today=postings.district_today(),
+        today=checks.district_today(),
         kinds=KIND_LABELS,
         fields=DETAIL_FIELDS[posting.kind],
         headcount_label=HEADCOUNT_LABELS[posting.kind],

@@ -10,7 +10,7 @@ from portal import charts
 from portal.models.cooperation import COOPERATION_KIND_LABELS
 from portal.public.views import bp
 from portal.services import statistics, statistics_report
-from portal.services.postings import district_today
+from portal.services.checks import district_today
 from portal.web import download
 
 

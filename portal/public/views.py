@@ -8,7 +8,7 @@ from sqlalchemy import func, select, text
 from portal.extensions import csrf, db, limiter
 from portal.models import Organisation, OrgStatus, Program, PublicationStatus, User
 from portal.security import is_safe_next
-from portal.services import accounts, jobs, named_classes
+from portal.services import accounts, checks, jobs, named_classes
 
 bp = Blueprint("public", __name__)
 
@@ -28,7 +28,7 @@ def index():
         ),
     }
     demo = db.session.scalar(select(User.id).where(User.is_demo.is_(True)).limit(1)) is not None
-    today = named_classes.district_today()
+    today = checks.district_today()
     recruiting = [
         c for c in named_classes.search_named_classes(named_classes.NamedClassQuery(), per_page=4).items
         if c.opens_on <= today <= c.closes_on

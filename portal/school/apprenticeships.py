@@ -13,7 +13,7 @@ from portal.confirm import needs_confirmation
 from portal.models.postings import TECH_TITLES
 from portal.school.views import bp
 from portal.services import apprenticeships
-from portal.services.postings import district_today
+from portal.services.checks import district_today
 from portal.web import REFUSED, attempt, form_status
 
 

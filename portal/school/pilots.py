@@ -16,8 +16,8 @@ from portal.i18n import lazy_gettext as _l
 from portal.models import PilotPartnership
 from portal.school.views import bp
 from portal.services import pilots
+from portal.services.checks import district_today
 from portal.services.pilots import PilotPlan
-from portal.services.postings import district_today
 from portal.web import REFUSED, attempt, form_status
 
 

@@ -49,9 +49,9 @@ from portal.models.base import utcnow
 from portal.models.postings import TECH_TITLES
 from portal.services import audit, notifications
 from portal.services import matching as matcher
+from portal.services.checks import district_today
 from portal.services.errors import Conflict, NotFound, ServiceError
 from portal.services.locking import transition
-from portal.services.postings import district_today
 
 NAME_MAX = 120
 TEXT_MAX = 2000

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from portal.i18n import lazy_gettext as _l
 from portal.services.errors import ServiceError
 
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+DISTRICT_TZ = ZoneInfo("Asia/Shanghai")
 # NUL is refused by PostgreSQL text columns; other C0 controls are never meant.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -45,8 +45,9 @@ def is_id(raw: object) -> bool:
     return isinstance(raw, int) and not isinstance(raw, bool) and 0 < raw <= MAX_INT
 
 
-def today() -> date:
-    return datetime.now(LOCAL_TZ).date()
+def district_today() -> date:
+    """Today in Laiwu: deadlines, terms and notice periods are dates there, not in UTC."""
+    return datetime.now(DISTRICT_TZ).date()
 
 
 def text(value: str | None, *, field: str, max_length: int, required: bool = False) -> str:
@@ -55,6 +56,20 @@ def text(value: str | None, *, field: str, max_length: int, required: bool = Fal
         raise ServiceError(_l("This field is required."), field=field)
     if len(cleaned) > max_length:
         raise ServiceError(_l("At most %(max)d characters.", max=max_length), field=field)
+    return cleaned
+
+
+REASON_MAX = 500  # characters of a reason given for a decision
+
+
+def reason(value: str | None, *, required: bool = True, missing=None) -> str:
+    """A reason someone gives for a decision (declining, rejecting, taking down, cancelling):
+    the other side reads it, so it is cleaned of control characters and kept to REASON_MAX."""
+    cleaned = _CONTROL.sub("", value or "").strip()
+    if required and not cleaned:
+        raise ServiceError(missing or _l("Please give a reason."), field="reason")
+    if len(cleaned) > REASON_MAX:
+        raise ServiceError(_l("The reason is too long (at most %(n)d characters).", n=REASON_MAX), field="reason")
     return cleaned
 
 
@@ -75,5 +90,5 @@ def choice(value: str | None, allowed, *, field: str) -> str:
 def date_range(starts_on: date | None, ends_on: date | None, *, check_past: bool) -> None:
     if starts_on and ends_on and ends_on < starts_on:
         raise ServiceError(_l("The end date is before the start date."), field="ends_on")
-    if check_past and ends_on and ends_on < today():
+    if check_past and ends_on and ends_on < district_today():
         raise ServiceError(_l("The end date is in the past."), field="ends_on")

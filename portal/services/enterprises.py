@@ -12,8 +12,9 @@ from portal.extensions import db
 from portal.i18n import lazy_gettext as _l
 from portal.models import Enterprise, OrgStatus, Posting, PublicationStatus
 from portal.services import checks
+from portal.services.checks import district_today
 from portal.services.errors import NotFound
-from portal.services.postings import MAX_PAGE, QUERY_MAX, Page, district_today, like_escape
+from portal.services.postings import MAX_PAGE, QUERY_MAX, Page, like_escape
 
 PER_PAGE = 20
 

@@ -67,7 +67,6 @@ from portal.services.postings import normalise_list
 TITLE_MAX = 100
 TEXT_MAX = 4000
 SKILLS_MAX = 1000
-REASON_MAX = 500
 MAX_HOURS = 2000
 MAX_PLACES = 100
 MAX_QUOTA = 100_000
@@ -85,7 +84,7 @@ COUNTED_STATUSES = (ExchangeStatus.AGREED.value, ExchangeStatus.COMPLETED.value)
 
 def current_term(today: date | None = None) -> str:
     """The school term a day falls in: spring is February–July, autumn August–January."""
-    today = today or checks.today()
+    today = today or checks.district_today()
     if 2 <= today.month <= 7:
         return f"{today.year}年春季学期"
     return f"{today.year if today.month >= 8 else today.year - 1}年秋季学期"
@@ -479,7 +478,7 @@ def accept_suggestion(user: User, direction: str, posting_id: int, expert: int, 
 def decline_suggestion(user: User, direction: str, posting_id: int, expert: int, target_id: int,
                        reason: str) -> Exchange:
     """Decline a suggested pair: it is recorded as cancelled with the reason, and not suggested again."""
-    reason = _reason(reason)
+    reason = checks.reason(reason)
     suggestion = _find_suggestion(user, direction, posting_id, expert, target_id)
     return cancel(user, _exchange_from(suggestion).id, reason)
 
@@ -618,17 +617,10 @@ def complete(user: User, exchange_id: int) -> Exchange:
     return exchange
 
 
-def _reason(reason: str | None) -> str:
-    reason = checks.text(reason, field="reason", max_length=REASON_MAX)
-    if not reason:
-        raise ServiceError(_l("Please give a reason."), field="reason")
-    return reason
-
-
 def cancel(user: User, exchange_id: int, reason: str) -> Exchange:
     """Either partner cancels an exchange that is not completed, with a reason the other side sees."""
     exchange = get_own_exchange(user, exchange_id)
-    reason = _reason(reason)
+    reason = checks.reason(reason)
     if exchange.status not in ACTIVE_STATUSES:
         raise ServiceError(_l("This exchange can no longer be cancelled (it is %(status)s).",
                               status=status_label(exchange.status)))

@@ -51,7 +51,7 @@ from portal.models import (
 )
 from portal.models.apprenticeships import AllocationRun, RunStatus
 from portal.models.cooperation import AdmissionsMode
-from portal.services.checks import today as district_today
+from portal.services.checks import district_today
 
 EXPIRING_DAYS = 14
 

@@ -31,7 +31,7 @@ from portal.models import (
 )
 from portal.models.base import utcnow
 from portal.models.proposals import Origin
-from portal.services import audit, catalogue, postings
+from portal.services import audit, catalogue, checks
 from portal.services.locking import transition
 from portal.services.postings import normalise_list
 
@@ -164,7 +164,7 @@ def _posting_is_live(posting: Posting) -> bool:
     return (
         posting.status == PublicationStatus.PUBLISHED.value
         and posting.enterprise.status == OrgStatus.VERIFIED.value
-        and posting.deadline >= postings.district_today()
+        and posting.deadline >= checks.district_today()
     )
 
 
@@ -179,7 +179,7 @@ def live_posting_ids() -> list[int]:
             .join(Organisation, Posting.enterprise_id == Organisation.id)
             .where(
                 Posting.status == PublicationStatus.PUBLISHED.value,
-                Posting.deadline >= postings.district_today(),
+                Posting.deadline >= checks.district_today(),
                 Organisation.status == OrgStatus.VERIFIED.value,
             )
             .order_by(Posting.id)

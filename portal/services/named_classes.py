@@ -57,6 +57,7 @@ from portal.models import (
 from portal.models.base import utcnow
 from portal.models.named_classes import APPLICATION_STATUS_LABELS, BENEFITS
 from portal.services import audit, checks, notifications, spreadsheets
+from portal.services.checks import district_today
 from portal.services.errors import Conflict, NotFound, ServiceError
 from portal.services.locking import begin_write, lock_row, transition
 from portal.services.postings import Page, like_escape
@@ -64,7 +65,6 @@ from portal.services.postings import Page, like_escape
 NAME_MAX = 80
 TEXT_MAX = 2000
 STATEMENT_MAX = 1000
-REASON_MAX = 500
 MAX_YEARS_AHEAD = 2
 MAX_SEATS = 1000  # no class in the district is larger; larger is a typo
 DEFAULT_DECISION_DAYS = 30
@@ -77,10 +77,6 @@ class NotPermitted(ServiceError):
     """The partnership does not give this organisation the right (403, not 404: it is a partner)."""
 
     status_code = 403
-
-
-def district_today() -> date:
-    return checks.today()
 
 
 def _day(value: date) -> str:
@@ -661,16 +657,9 @@ def _for_decision(user: User, application_id: int, today: date) -> tuple[ClassAp
     return application, named_class, rights
 
 
-def _reason(reason: str | None, *, required: bool) -> str:
-    reason = checks.text(reason, field="reason", max_length=REASON_MAX)
-    if required and not reason:
-        raise ServiceError(_l("Please give a reason."), field="reason")
-    return reason
-
-
 def review(hr: User, application_id: int, note: str = "", *, today: date | None = None) -> ClassApplication:
     """The enterprise approves an application (ENTERPRISE_REVIEW); the school then admits."""
-    note = _reason(note, required=False)
+    note = checks.reason(note, required=False)
     application, named_class, rights = _for_decision(hr, application_id, today or district_today())
     if not rights.review:
         raise NotPermitted(_l("Only the enterprise reviews applications before the school admits."))
@@ -692,7 +681,7 @@ def review(hr: User, application_id: int, note: str = "", *, today: date | None 
 
 def admit(actor: User, application_id: int, reason: str = "", *, today: date | None = None) -> ClassApplication:
     """Admit one application, taking one seat: never more admissions than seats, whoever admits at once."""
-    reason = _reason(reason, required=False)
+    reason = checks.reason(reason, required=False)
     application, named_class, rights = _for_decision(actor, application_id, today or district_today())
     if not rights.admit:
         raise NotPermitted(_l("Under this cooperation the enterprise reviews; the school admits."))
@@ -722,7 +711,7 @@ def admit(actor: User, application_id: int, reason: str = "", *, today: date | N
 
 
 def reject(actor: User, application_id: int, reason: str, *, today: date | None = None) -> ClassApplication:
-    reason = _reason(reason, required=True)
+    reason = checks.reason(reason, required=True)
     application, named_class, rights = _for_decision(actor, application_id, today or district_today())
     if not rights.reject:
         raise NotPermitted(_l("Under this cooperation the school decides admissions alone."))
@@ -776,7 +765,7 @@ def export_applicants(user: User, class_id: int, fmt: str) -> tuple[NamedClass, 
             "major": a.student.program.name if a.student.program else "",
             "statement": a.statement,
             "status": a.status,
-            "submitted_on": a.submitted_at.astimezone(checks.LOCAL_TZ).date(),
+            "submitted_on": a.submitted_at.astimezone(checks.DISTRICT_TZ).date(),
             "reason": a.decision_reason or "",
         }
         for a in applications

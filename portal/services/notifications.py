@@ -187,11 +187,11 @@ class Day:
 
 def by_day(items: list[Notification], today: date | None = None) -> list[Day]:
     """Group a page of notifications (already newest first) by the district date they arrived."""
-    today = today or checks.today()
+    today = today or checks.district_today()
     days: list[Day] = []
     for note in items:
         created = note.created_at if note.created_at.tzinfo else note.created_at.replace(tzinfo=timezone.utc)
-        day = created.astimezone(checks.LOCAL_TZ).date()
+        day = created.astimezone(checks.DISTRICT_TZ).date()
         if not days or days[-1].day != day:
             days.append(Day(day, (today - day).days, []))
         days[-1].items.append(note)

@@ -10,11 +10,9 @@ from portal.extensions import db
 from portal.i18n import lazy_gettext as _l
 from portal.models import Enterprise, MembershipStatus, Organisation, OrgStatus, Role, School, User
 from portal.models.base import utcnow
-from portal.services import audit, credit_code, notifications
+from portal.services import audit, checks, credit_code, notifications
 from portal.services.errors import Conflict, NotFound, ServiceError
 from portal.services.locking import transition
-
-REASON_MAX = 500
 
 
 @dataclass(frozen=True)
@@ -89,15 +87,6 @@ def create_school(org: NewSchool) -> School:
     return school
 
 
-def _require_reason(reason: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ServiceError(_l("Please give a reason."), field="reason")
-    if len(reason) > REASON_MAX:
-        raise ServiceError(_l("The reason is too long (at most %(n)d characters).", n=REASON_MAX))
-    return reason
-
-
 def get_organisation(org_id: int) -> Organisation:
     org = db.session.get(Organisation, org_id)
     if org is None:
@@ -151,7 +140,7 @@ def verify(admin: User, org_id: int) -> Organisation:
 
 
 def reject(admin: User, org_id: int, reason: str) -> Organisation:
-    reason = _require_reason(reason)
+    reason = checks.reason(reason)
     org = get_organisation(org_id)
     if org.status != OrgStatus.PENDING.value:
         raise ServiceError(_l("Only pending organisations can be rejected."))
@@ -239,7 +228,7 @@ def approve_member(actor: User, member_id: int) -> User:
 
 
 def reject_member(actor: User, member_id: int, reason: str) -> User:
-    reason = _require_reason(reason)
+    reason = checks.reason(reason)
     member = _pending_member(actor, member_id)
     transition(member, MembershipStatus.REJECTED.value, "membership_status")
     member.membership_note = reason

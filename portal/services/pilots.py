@@ -46,15 +46,14 @@ from portal.models import (
 from portal.models.base import utcnow
 from portal.models.pilots import OPEN_APPLICATION_STATES, OPEN_PILOT_STATES
 from portal.services import audit, checks, notifications
+from portal.services.checks import district_today
 from portal.services.errors import Conflict, NotFound, Problems, ServiceError
 from portal.services.locking import transition
-from portal.services.postings import district_today
 
 # The notice period (公示期) of an approved pilot, in calendar days including the first.
 NOTICE_PERIOD_DAYS = 7
 PLAN_FIELD_MAX = 4000
 STATEMENT_MAX = 4000
-REASON_MAX = 500
 
 
 class NotAllowed(ServiceError):
@@ -66,15 +65,6 @@ class NotAllowed(ServiceError):
 def _require_admin(actor: User) -> None:
     if not actor.is_admin:
         raise NotAllowed(_l("Only administrators decide on pilots."))
-
-
-def _reason(reason: str | None, *, label=None) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ServiceError(label or _l("Please give a reason."), field="reason")
-    if len(reason) > REASON_MAX:
-        raise ServiceError(_l("The reason is too long (at most %(n)d characters).", n=REASON_MAX), field="reason")
-    return reason
 
 
 # --- pilot partnerships: the school's side ------------------------------------------
@@ -280,7 +270,7 @@ def approve_pilot(admin: User, pilot_id: int, *, today: date | None = None) -> P
 
 
 def reject_pilot(admin: User, pilot_id: int, reason: str) -> PilotPartnership:
-    reason = _reason(reason)
+    reason = checks.reason(reason)
     pilot = _decide(admin, pilot_id)
     transition(pilot, PilotStatus.REJECTED.value)
     pilot.decided_at = utcnow()
@@ -296,7 +286,7 @@ def reject_pilot(admin: User, pilot_id: int, reason: str) -> PilotPartnership:
 
 def return_pilot(admin: User, pilot_id: int, note: str) -> PilotPartnership:
     """submitted → returned: the school changes the plan and submits again."""
-    note = _reason(note, label=_l("Please say what should change."))
+    note = checks.reason(note, missing=_l("Please say what should change."))
     pilot = _decide(admin, pilot_id)
     transition(pilot, PilotStatus.RETURNED.value)
     pilot.decided_at = utcnow()
@@ -312,7 +302,7 @@ def return_pilot(admin: User, pilot_id: int, note: str) -> PilotPartnership:
 
 def withdraw_approval(admin: User, pilot_id: int, reason: str, *, today: date | None = None) -> PilotPartnership:
     """approved → withdrawn, only while the notice period runs (an objection arrived)."""
-    reason = _reason(reason)
+    reason = checks.reason(reason)
     pilot = get_pilot(admin, pilot_id)
     if pilot.public_state(today or district_today()) != "notice":
         raise ServiceError(_l("An approval can only be withdrawn during its notice period."))
@@ -562,7 +552,7 @@ def approve_enterprise(admin: User, application_id: int) -> PilotEnterpriseAppli
 
 
 def reject_enterprise(admin: User, application_id: int, reason: str) -> PilotEnterpriseApplication:
-    reason = _reason(reason)
+    reason = checks.reason(reason)
     application = get_application(admin, application_id)
     if application.status != PilotEnterpriseStatus.SUBMITTED.value:
         raise ServiceError(_l("Only a submitted application can be decided; this one is not waiting for a decision."))
@@ -580,7 +570,7 @@ def reject_enterprise(admin: User, application_id: int, reason: str) -> PilotEnt
 
 
 def revoke_enterprise(admin: User, application_id: int, reason: str) -> PilotEnterpriseApplication:
-    reason = _reason(reason)
+    reason = checks.reason(reason)
     application = get_application(admin, application_id)
     if application.status != PilotEnterpriseStatus.APPROVED.value:
         raise ServiceError(_l("Only an approved pilot enterprise can be revoked."))

@@ -9,9 +9,8 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask_babel import force_locale
 from sqlalchemy import func, or_, select
@@ -24,11 +23,11 @@ from portal.models import Organisation, OrgStatus, Posting, PostingKind, Publica
 from portal.models.base import utcnow
 from portal.models.postings import DETAIL_FIELDS, KIND_KEYWORDS, DetailField
 from portal.services import audit, checks, notifications
+from portal.services.checks import district_today
 from portal.services.errors import NotFound, Problems, ServiceError
 from portal.services.locking import transition
 from portal.services.organisations import ensure_can_publish
 
-DISTRICT_TZ = ZoneInfo("Asia/Shanghai")
 TITLE_MAX = 120
 DESCRIPTION_MAX = 4000
 LIST_MAX = 500  # skills, certificates
@@ -43,11 +42,6 @@ QUERY_MAX = 100
 KINDS = [k.value for k in PostingKind]
 SORTS = ("newest", "deadline", "headcount")
 _LIST_SPLIT = re.compile(r"[,，、;；\n\r]+")
-
-
-def district_today() -> date:
-    """Deadlines are dates in Laiwu, not in UTC."""
-    return datetime.now(DISTRICT_TZ).date()
 
 
 # --- input -----------------------------------------------------------------------
@@ -570,7 +564,6 @@ def open_postings_of(enterprise_id: int, *, today: date | None = None) -> list[P
 
 # --- moderation (administrators) ----------------------------------------------------
 
-TAKEDOWN_REASON_MAX = 500
 MODERATION_STATUSES = ("published", "draft", "closed", "taken_down", "all")
 MODERATION_PER_PAGE = 30
 
@@ -579,11 +572,7 @@ def take_down(admin: User, posting_id: int, reason: str) -> Posting:
     """An administrator removes a posting from the site; it is closed for good and its owner told why."""
     if not admin.is_admin:
         raise NotFound(_l("Posting not found."))
-    reason = (reason or "").strip()
-    if not reason:
-        raise ServiceError(_l("Please give a reason."), field="reason")
-    if len(reason) > TAKEDOWN_REASON_MAX:
-        raise ServiceError(_l("The reason is too long (at most %(n)d characters).", n=TAKEDOWN_REASON_MAX))
+    reason = checks.reason(reason)
     posting = db.session.get(Posting, posting_id)
     if posting is None:
         raise NotFound(_l("Posting not found."))

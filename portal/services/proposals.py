@@ -43,20 +43,19 @@ from portal.models.base import utcnow
 from portal.models.proposals import Origin, Side
 from portal.services import audit, checks, notifications
 from portal.services import matching as matcher
+from portal.services.checks import district_today
 from portal.services.errors import Conflict, NotFound, ServiceError
 from portal.services.locking import transition
 from portal.services.postings import (
     QUERY_MAX,
     Page,
     PostingQuery,
-    district_today,
     own_postings_page,
     search_postings,
 )
 
 TITLE_MAX = 120
 PROVIDES_MAX = 1000
-REASON_MAX = 500
 MAX_SEATS = 1000
 MAX_MONTHS = 72
 KINDS = [k.value for k in CooperationKind]
@@ -228,9 +227,7 @@ def express_interest(user: User, proposal_id: int) -> Proposal:
 
 def decline(user: User, proposal_id: int, reason: str) -> Proposal:
     proposal, side = _acting(user, proposal_id)
-    reason = checks.text(reason, field="reason", max_length=REASON_MAX)
-    if not reason:
-        raise ServiceError(_l("Please give a reason for declining."), field="reason")
+    reason = checks.reason(reason, missing=_l("Please give a reason for declining."))
     before = proposal.status
     transition(proposal, ProposalStatus.DECLINED.value)
     proposal.declined_by, proposal.decline_reason, proposal.declined_at = side.value, reason, utcnow()

@@ -60,9 +60,9 @@ from portal.models.base import utcnow
 from portal.models.cooperation import COOPERATION_KIND_LABELS
 from portal.models.statistics import DistrictInput, StatisticSnapshot
 from portal.services import audit, exchanges, pilots
+from portal.services.checks import district_today
 from portal.services.errors import ServiceError
 from portal.services.exchanges import COUNTED_STATUSES as COUNTED_EXCHANGE_STATUSES
-from portal.services.postings import district_today
 
 COUNT, PERCENT = "count", "percent"
 SCOPE_SCHOOL_KINDS = ("secondary_vocational",)

@@ -8,7 +8,7 @@ from flask_login import current_user
 from portal.extensions import limiter
 from portal.forms import ActionForm
 from portal.models.named_classes import APPLICATION_STATUS_LABELS, BENEFITS
-from portal.services import named_classes
+from portal.services import checks, named_classes
 from portal.student.forms import ApplicationForm
 from portal.student.views import bp
 from portal.web import REFUSED, attempt
@@ -29,7 +29,7 @@ def applications():
         applications=named_classes.applications_of_student(current_user),
         labels=APPLICATION_STATUS_LABELS,
         action_form=ActionForm(),
-        today=named_classes.district_today(),
+        today=checks.district_today(),
     )
 
 
@@ -50,7 +50,7 @@ def apply(class_id: int):
         benefits=BENEFITS,
         state=named_classes.apply_state(current_user, named_class),
         form=form,
-        today=named_classes.district_today(),
+        today=checks.district_today(),
     ), 400
 
 

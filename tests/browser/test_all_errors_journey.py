@@ -2,7 +2,6 @@
 refused ranking stays as typed (issue 13 item 1), on a desktop and on a phone."""
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 import pytest
@@ -16,7 +15,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.mark.parametrize("viewport", [{"width": 1280, "height": 900}, {"width": 390, "height": 844}])
 def test_the_posting_form_shows_every_problem_beside_its_field(browser, live_server, viewport):
-    from portal.services.postings import district_today
+    from portal.services.checks import district_today
 
     today = district_today()
     context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport=viewport)

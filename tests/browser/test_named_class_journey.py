@@ -25,7 +25,7 @@ def _log_out(page) -> None:
 
 
 def test_publish_apply_review_admit(page, live_server):
-    from portal.services.named_classes import district_today
+    from portal.services.checks import district_today
 
     today = district_today()
 

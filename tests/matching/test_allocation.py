@@ -6,10 +6,10 @@ import random
 
 import pytest
 from algmatch import HospitalResidentsProblem, StudentProjectAllocation
+from conftest import random_instance
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import random_instance
 from matching import AllocationResult, Enterprise, Place, Student, allocate
 
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-import matching
 import pytest
 from flask_babel import force_locale
 from sqlalchemy import func, select
 
+import matching
 from portal.extensions import db
 from portal.models import (
     AllocationRun,
@@ -27,8 +27,8 @@ from portal.models import (
     User,
 )
 from portal.services import apprenticeships
+from portal.services.checks import district_today
 from portal.services.errors import NotFound, ServiceError
-from portal.services.postings import district_today
 from tests.conftest import login
 
 

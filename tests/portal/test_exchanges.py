@@ -12,8 +12,16 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.extensions import db
-from portal.models import AuditEntry, Employment, Exchange, ExchangeStatus, Notification, PracticePost, Teacher
-from portal.services import exchanges, postings, school_records
+from portal.models import (
+    AuditEntry,
+    Employment,
+    Exchange,
+    ExchangeStatus,
+    Notification,
+    PracticePost,
+    Teacher,
+)
+from portal.services import checks, exchanges, postings, school_records
 from portal.services.errors import NotFound, ServiceError
 from portal.services.postings import PostingInput
 from tests.conftest import login
@@ -35,7 +43,7 @@ def text_of(response) -> str:
 
 
 def expert_posting(hr, *experts):
-    today = postings.district_today()
+    today = checks.district_today()
     posting = postings.create_posting(hr.organisation, "part_time_teacher", PostingInput(
         title="焊接技师到校兼职授课", description="派出焊接机器人方向技师到职业学校授课。",
         skills="焊接机器人、工业机器人编程", headcount=len(experts), town="fengcheng",

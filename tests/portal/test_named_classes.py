@@ -28,12 +28,13 @@ from portal.models import (
     Notification,
     User,
 )
+from portal.services import checks
 from portal.services import named_classes as nc
 from portal.services.errors import NotFound, ServiceError
 from portal.services.named_classes import NamedClassInput, NotPermitted
 from tests.conftest import login
 
-TODAY = nc.district_today()
+TODAY = checks.district_today()
 
 
 def day(n: int) -> date:

@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 from portal.extensions import db
 from portal.models import PilotObjection, PilotPartnership
 from portal.services import inbox, pilots
+from portal.services.checks import district_today
 from portal.services.errors import Invalid, NotFound, ServiceError
 from portal.services.pilots import NewObjection
-from portal.services.postings import district_today
 from tests.conftest import csrf_token
 from tests.portal.test_pilots import DAY, client_for, cooperation, fresh, submitted_pilot
 

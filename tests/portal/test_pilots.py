@@ -19,9 +19,9 @@ from portal.models import (
     PilotPartnership,
 )
 from portal.services import pilots
+from portal.services.checks import district_today
 from portal.services.errors import NotFound, ServiceError
 from portal.services.pilots import NOTICE_PERIOD_DAYS, PilotPlan
-from portal.services.postings import district_today
 from tests.conftest import login
 from tests.portal.test_postings import make_posting
 

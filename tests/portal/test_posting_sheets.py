@@ -10,13 +10,13 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.models import Posting
-from portal.services import posting_sheets, postings, spreadsheets
+from portal.services import checks, posting_sheets, postings, spreadsheets
 from portal.services.spreadsheets import ImportRefused
 from tests.conftest import imported, login, refused, shown
 from tests.portal.test_postings import make_posting
 from tests.portal.test_spreadsheets import PNG, csv_bytes, docx_like, multipart, xlsx
 
-TODAY = postings.district_today()
+TODAY = checks.district_today()
 
 
 def day(n: int) -> str:

@@ -8,12 +8,12 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.models import Posting, PostingKind
-from portal.services import postings
+from portal.services import checks, postings
 from portal.services.postings import PostingInput
 from tests.conftest import login
 
 KINDS = [k.value for k in PostingKind]
-TODAY = postings.district_today()
+TODAY = checks.district_today()
 
 
 def day(n: int) -> str:

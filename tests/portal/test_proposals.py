@@ -14,14 +14,14 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.models import AuditEntry, Cooperation, Notification, Proposal, ProposalStatus
-from portal.services import matching, postings, programs, proposals
+from portal.services import checks, matching, postings, programs, proposals
 from portal.services.errors import NotFound, ServiceError
 from portal.services.postings import PostingInput
 from portal.services.proposals import Terms
 from tests.conftest import login
 
 ROOT = Path(__file__).resolve().parents[2]
-TODAY = postings.district_today()
+TODAY = checks.district_today()
 
 
 # --- builders ---------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from portal.services import catalogue, checks, programs, school_records
 from portal.services.errors import NotFound, ServiceError
 from tests.conftest import login
 
-TODAY = checks.today()
+TODAY = checks.district_today()
 
 
 def day(n: int) -> str:

@@ -24,7 +24,7 @@ import pytest
 
 from portal.extensions import db
 from portal.models import AdmissionsMode, ApplicationStatus, MembershipStatus, NamedClass, Role, User
-from portal.services import accounts
+from portal.services import accounts, checks
 from portal.services import named_classes as nc
 from portal.services.accounts import NewAccount
 from tests.conftest import PASSWORD
@@ -183,7 +183,7 @@ def test_dates_do_not_matter_for_the_seat_count(app, build):
     named = nc.create_named_class(staff, cooperation.id, class_input(seats=1), publish=True)
     first, second = (nc.apply(s, named.id, "申请") for s in students)
     db.session.commit()
-    later = nc.district_today() + timedelta(days=11)
+    later = checks.district_today() + timedelta(days=11)
     nc.admit(staff, first.id, today=later)
     db.session.commit()
     with pytest.raises(nc.Conflict):
