@@ -2,6 +2,7 @@
 1 and for 20 rows, and lists a page at a time."""
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 
 import pytest
@@ -168,3 +169,24 @@ def test_the_dashboard_reads_a_fixed_number_of_queries_however_many_partners(app
     twenty = {url: _queries(admin, url) for url in DASHBOARD_PAGES}
     assert twenty == one
     assert max(one.values()) <= DASHBOARD_MAX_QUERIES, one
+
+
+def test_every_pager_keeps_its_list_and_filters(app, build):
+    """One pager macro serves every list: the next page keeps the list's own parameters."""
+    from portal.services import notifications, postings
+
+    hr = build.enterprise()
+    for i in range(notifications.PER_PAGE + 1):
+        notifications.notify(hr, "organisation_verified", "/enterprise/", organisation=f"第{i}次")
+    for i in range(postings.MODERATION_PER_PAGE + 1):
+        make_posting(hr, "internship", title=f"实习岗位{i}")
+    db.session.commit()
+    client = app.test_client()
+    login(client, hr.email)
+    page = client.get("/auth/notifications").get_data(as_text=True)
+    assert 'rel="next" href="/auth/notifications?page=2"' in page
+    admin = app.test_client()
+    login(admin, "admin@example.com")
+    page = admin.get("/admin/postings?kind=internship").get_data(as_text=True)
+    assert re.search(r'rel="next" href="/admin/postings\?[^"]*kind=internship[^"]*"', page)
+    assert re.search(r'rel="next" href="/admin/postings\?[^"]*page=2', page)
