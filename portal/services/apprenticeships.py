@@ -38,7 +38,6 @@ from portal.models import (
     CooperationKind,
     CooperationStatus,
     EnterpriseRanking,
-    MembershipStatus,
     ProgrammeStatus,
     RankedBy,
     Role,
@@ -637,12 +636,3 @@ def student_result(student: User, programme: ApprenticeshipProgramme) -> Student
         place = db.session.get(ApprenticePlace, int(assigned))
         return StudentResult("placed", place=place, choice_rank=entry["preferences"].index(assigned) + 1)
     return StudentResult("unplaced", reason=run.result["unassigned_reasons"].get(sid, "capacity"))
-
-
-def confirmed_students_of(programme: ApprenticeshipProgramme) -> int:
-    return int(db.session.scalar(
-        select(func.count()).select_from(User).where(
-            User.organisation_id == programme.school_id, User.role == Role.STUDENT.value,
-            User.membership_status == MembershipStatus.ACTIVE.value,
-        )
-    ) or 0)

@@ -267,11 +267,3 @@ def history(subject: Any) -> list[AuditEntry]:
             .order_by(AuditEntry.created_at, AuditEntry.id)
         )
     )
-
-
-def known_subject_types() -> list[str]:
-    return list(SUBJECT_LABELS)
-
-
-def known_actions() -> list[str]:
-    return list(ACTION_LABELS)

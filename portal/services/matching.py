@@ -168,10 +168,6 @@ def _posting_is_live(posting: Posting) -> bool:
     )
 
 
-def _program_is_live(program: Program) -> bool:
-    return program.status == PublicationStatus.PUBLISHED.value and program.school.status == OrgStatus.VERIFIED.value
-
-
 def live_posting_ids() -> list[int]:
     return list(
         db.session.scalars(

@@ -773,4 +773,3 @@ def export_applicants(user: User, class_id: int, fmt: str) -> tuple[NamedClass, 
     if fmt == "xlsx":
         return named_class, spreadsheets.write_xlsx(APPLICANTS, rows)
     return named_class, spreadsheets.write_csv(APPLICANTS, rows)
-

@@ -184,21 +184,6 @@ def set_need_status(staff: User, need_id: int, status: str) -> TeachingNeed:
     return need
 
 
-def open_needs(limit: int = 500) -> list[TeachingNeed]:
-    """Open needs of verified schools: what enterprises' experts could answer."""
-    from portal.models import OrgStatus
-
-    return list(
-        db.session.scalars(
-            select(TeachingNeed)
-            .join(School, TeachingNeed.school_id == School.id)
-            .where(TeachingNeed.status == NeedStatus.OPEN.value, School.status == OrgStatus.VERIFIED.value)
-            .order_by(TeachingNeed.created_at.desc())
-            .limit(limit)
-        )
-    )
-
-
 # --- training offers ------------------------------------------------------------
 
 def offers_of_school(school_id: int, published_only: bool = False) -> list[TrainingOffer]:

@@ -93,10 +93,6 @@ class Figure:
     def reached(self) -> bool:
         return self.target is not None and self.value is not None and self.value >= self.target
 
-    def display(self, value: float | None = None) -> str:
-        value = self.value if value is None else value
-        return format_value(value, self.unit)
-
 
 def format_value(value: float | None, unit: str) -> str:
     if value is None:
@@ -875,4 +871,3 @@ def public_tables() -> dict[str, list[dict]]:
         "named_classes": public_named_classes(),
         "pilots": public_pilot_partnerships(),
     }
-
