@@ -19,7 +19,6 @@ from portal.models import (
     ApprenticeshipProgramme,
     Cooperation,
     CooperationKind,
-    CooperationStatus,
     EnterpriseRanking,
     Organisation,
     Program,
@@ -28,6 +27,8 @@ from portal.models import (
 from portal.services import accounts, apprenticeships
 from portal.services.accounts import NewAccount
 from portal.services.checks import district_today
+from portal.services.proposals import Terms
+from seed.cooperation import agreed_cooperation
 from seed.students import student
 
 SCHOOL = "莱芜职业中专"
@@ -99,28 +100,11 @@ def _org(name: str) -> Organisation | None:
 
 def _cooperation(school: Organisation, enterprise: Organisation, today: date) -> Cooperation:
     """The agreed apprenticeship cooperation (the proposals demo agrees one; else it is made here)."""
-    found = db.session.scalar(
-        select(Cooperation).where(
-            Cooperation.school_id == school.id, Cooperation.enterprise_id == enterprise.id,
-            Cooperation.kind == CooperationKind.APPRENTICESHIP.value,
-            Cooperation.status == CooperationStatus.ACTIVE.value,
-        ).order_by(Cooperation.id)
-    )
-    if found is not None:
-        return found
-    program = db.session.scalar(
-        select(Program).where(Program.school_id == school.id, Program.name == "数控技术应用")
-    )
-    cooperation = Cooperation(
-        school_id=school.id, enterprise_id=enterprise.id, program_id=program.id if program else None,
+    return agreed_cooperation(school, enterprise, Terms(
         kind=CooperationKind.APPRENTICESHIP.value, title=COOPERATION_TITLE, seats=20,
         start_date=today + timedelta(days=60), duration_months=24,
         school_provides="理论课程、学徒管理、学校导师", enterprise_provides="岗位、带徒师傅、学徒津贴",
-        is_demo=True,
-    )
-    db.session.add(cooperation)
-    db.session.flush()
-    return cooperation
+    ), program="数控技术应用")
 
 
 def _students(school: Organisation, password: str) -> int:

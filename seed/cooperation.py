@@ -14,6 +14,7 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.models import (
     AdmissionsMode,
+    Cooperation,
     CooperationKind,
     Organisation,
     Posting,
@@ -21,12 +22,26 @@ from portal.models import (
     Proposal,
     ProposalStatus,
 )
-from portal.services import accounts, matching, proposals
+from portal.services import accounts, cooperations, matching, proposals
 from portal.services.checks import district_today
 from portal.services.proposals import Terms
 
 SCHOOL = "莱芜职业中专"
 SCHOOL_STAFF = "school@xiaoqi-demo.cn"
+
+
+def agreed_cooperation(school: Organisation, enterprise: Organisation, terms: Terms, *, program: str | None = None,
+                       same_title: bool = False) -> Cooperation:
+    """The partners' active cooperation of this kind (of this title, with `same_title`), else one on
+    `terms`, as an agreement made before the platform: the demo's partnerships that other demo
+    records (named classes, apprenticeships, pilots) build on."""
+    found = cooperations.active_between(school.id, enterprise.id, terms.kind,
+                                        title=terms.title if same_title else None)
+    if found is not None:
+        return found
+    program_id = db.session.scalar(
+        select(Program.id).where(Program.school_id == school.id, Program.name == program)) if program else None
+    return cooperations.create(school.id, enterprise.id, terms, program_id=program_id, is_demo=True)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,6 @@ from portal.models import (
     ClassApplication,
     Cooperation,
     CooperationKind,
-    CooperationStatus,
     NamedClass,
     Organisation,
     Program,
@@ -28,6 +27,8 @@ from portal.models import (
 from portal.services import accounts, checks, named_classes
 from portal.services.accounts import NewAccount
 from portal.services.named_classes import NamedClassInput
+from portal.services.proposals import Terms
+from seed.cooperation import agreed_cooperation
 from seed.students import student as demo_student
 
 SCHOOL = "莱芜职业中专"
@@ -58,26 +59,12 @@ def _user(email: str) -> User | None:
 
 
 def _cooperation(school: Organisation, enterprise: Organisation, today: date) -> Cooperation:
-    found = db.session.scalar(
-        select(Cooperation).where(
-            Cooperation.school_id == school.id, Cooperation.enterprise_id == enterprise.id,
-            Cooperation.kind == CooperationKind.ORDER_CLASS.value,
-            Cooperation.status == CooperationStatus.ACTIVE.value,
-        ).order_by(Cooperation.id)
-    )
-    if found is not None:
-        return found
-    program = db.session.scalar(select(Program).where(Program.school_id == school.id, Program.name == PROGRAM))
-    cooperation = Cooperation(
-        school_id=school.id, enterprise_id=enterprise.id, program_id=program.id if program else None,
+    return agreed_cooperation(school, enterprise, Terms(
         kind=CooperationKind.ORDER_CLASS.value, title="山东重工智能制造订单班（演示）", seats=40,
         start_date=today + timedelta(days=120), duration_months=36,
         school_provides="焊接与装配专业课程、实训中心、班主任", enterprise_provides="奖学金、实训设备、企业师傅、毕业后录用",
-        admissions_mode=AdmissionsMode.ENTERPRISE_REVIEW.value, is_demo=True,
-    )
-    db.session.add(cooperation)
-    db.session.flush()
-    return cooperation
+        admissions_mode=AdmissionsMode.ENTERPRISE_REVIEW.value,
+    ), program=PROGRAM)
 
 
 def load_demo_named_classes(password: str, today: date | None = None) -> dict[str, int]:

@@ -26,6 +26,8 @@ from portal.models import (
 from portal.services import accounts, pilots
 from portal.services.checks import district_today
 from portal.services.pilots import PilotPlan
+from portal.services.proposals import Terms
+from seed.cooperation import agreed_cooperation
 
 SCHOOL = "莱芜职业中专"
 ENTERPRISE = "山东重工"
@@ -68,23 +70,13 @@ def _cooperation(today: date) -> Cooperation | None:
     school, enterprise = _org(SCHOOL), _org(ENTERPRISE)
     if school is None or enterprise is None:
         return None
-    cooperation = db.session.scalar(
-        select(Cooperation).where(
-            Cooperation.school_id == school.id, Cooperation.enterprise_id == enterprise.id,
-            Cooperation.title == COOPERATION_TITLE,
-        )
-    )
-    if cooperation is None:
-        cooperation = Cooperation(
-            school_id=school.id, enterprise_id=enterprise.id, kind=CooperationKind.ORDER_CLASS.value,
-            title=COOPERATION_TITLE, seats=40, start_date=today + timedelta(days=120), duration_months=36,
-            school_provides="焊接与装配专业课程、实训中心、班主任和专业教师",
-            enterprise_provides="奖学金、实训设备、企业师傅授课、毕业后录用",
-            admissions_mode=AdmissionsMode.ENTERPRISE_REVIEW.value, is_demo=True,
-        )
-        db.session.add(cooperation)
-        db.session.flush()
-    return cooperation
+    return agreed_cooperation(school, enterprise, Terms(
+        kind=CooperationKind.ORDER_CLASS.value, title=COOPERATION_TITLE, seats=40,
+        start_date=today + timedelta(days=120), duration_months=36,
+        school_provides="焊接与装配专业课程、实训中心、班主任和专业教师",
+        enterprise_provides="奖学金、实训设备、企业师傅授课、毕业后录用",
+        admissions_mode=AdmissionsMode.ENTERPRISE_REVIEW.value,
+    ), same_title=True)
 
 
 def load_demo_pilots(today: date | None = None) -> dict[str, int]:

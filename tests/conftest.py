@@ -267,6 +267,30 @@ class Builders:
         user, _ = accounts.create_admin("admin@example.com", "Admin", PASSWORD)
         return user
 
+    @staticmethod
+    def cooperation(staff, hr, *, kind: str = "order_class", title: str = "智能制造订单班合作", seats: int = 30,
+                    start_date=None, duration_months: int = 36, admissions_mode: str = "school",
+                    status: str = "active", with_program: bool = True, school_provides: str = "教学",
+                    enterprise_provides: str = "奖学金、设备"):
+        """An agreed cooperation between `staff`'s school and `hr`'s enterprise, made by the service
+        the proposal workflow uses (tests of later workflows need not agree one first). `status`
+        other than active is set afterwards, as ending or cancelling would."""
+        from datetime import timedelta
+
+        from portal.extensions import db
+        from portal.services import cooperations
+        from portal.services.checks import district_today
+        from portal.services.proposals import Terms
+
+        terms = Terms(kind=kind, title=title, seats=seats, start_date=start_date or district_today() + timedelta(60),
+                      duration_months=duration_months, school_provides=school_provides,
+                      enterprise_provides=enterprise_provides, admissions_mode=admissions_mode)
+        program_id = staff.organisation.programs[0].id if with_program and staff.organisation.programs else None
+        cooperation = cooperations.create(staff.organisation_id, hr.organisation_id, terms, program_id=program_id)
+        cooperation.status = status
+        db.session.commit()
+        return cooperation
+
 
 @pytest.fixture
 def build(app) -> Builders:
@@ -284,6 +308,13 @@ def csrf_token(html: str) -> str:
 
 def login(client, email: str, password: str = PASSWORD, follow: bool = False):
     return client.post("/auth/login", data={"email": email, "password": password}, follow_redirects=follow)
+
+
+def client_for(app, who, password: str = PASSWORD):
+    """A client of `app` logged in as `who` (a user, or an e-mail address)."""
+    client = app.test_client()
+    login(client, who if isinstance(who, str) else who.email, password)
+    return client
 
 
 def shown(client, response):

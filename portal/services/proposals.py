@@ -41,7 +41,7 @@ from portal.models import (
 )
 from portal.models.base import utcnow
 from portal.models.proposals import Origin, Side
-from portal.services import audit, checks, notifications
+from portal.services import audit, checks, cooperations, notifications
 from portal.services import matching as matcher
 from portal.services.checks import district_today
 from portal.services.errors import Conflict, NotFound, ServiceError
@@ -268,19 +268,12 @@ def accept_terms(user: User, proposal_id: int) -> Cooperation:
     # First the transition: of two "accept" clicks at once, the second stops here, before
     # it creates a cooperation (eight at once made four cooperations before).
     transition(proposal, ProposalStatus.AGREED.value)
-    cooperation = Cooperation(
-        school_id=proposal.school_id, enterprise_id=proposal.enterprise_id,
-        program_id=proposal.program_id, posting_id=proposal.posting_id,
-        kind=terms.kind, title=terms.title, seats=terms.seats, start_date=terms.start_date,
-        duration_months=terms.duration_months, school_provides=terms.school_provides,
-        enterprise_provides=terms.enterprise_provides, admissions_mode=terms.admissions_mode,
-    )
-    db.session.add(cooperation)
+    cooperation = cooperations.create(proposal.school_id, proposal.enterprise_id, terms,
+                                      program_id=proposal.program_id, posting_id=proposal.posting_id, actor=user)
     _mark_interest(proposal, side)
     proposal.cooperation = cooperation
     db.session.flush()
     audit.record(user, proposal, "agree", before, proposal.status)
-    audit.record(user, cooperation, "agree", None, cooperation.status)
     _tell_other_side(proposal, side, "cooperation_agreed", title=cooperation.title)
     return cooperation
 

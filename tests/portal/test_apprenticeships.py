@@ -29,18 +29,13 @@ from portal.models import (
 from portal.services import apprenticeships
 from portal.services.checks import district_today
 from portal.services.errors import NotFound, ServiceError
-from tests.conftest import login
+from tests.conftest import Builders, login
 
 
 def cooperation(school_staff: User, hr: User, kind: str = CooperationKind.APPRENTICESHIP.value) -> Cooperation:
-    """An agreed cooperation, inserted directly (agreeing one is another workflow's business)."""
-    row = Cooperation(
-        school_id=school_staff.organisation_id, enterprise_id=hr.organisation_id, kind=kind,
-        title="数控加工现代学徒制班", seats=10, start_date=date(2026, 9, 1), duration_months=24,
-    )
-    db.session.add(row)
-    db.session.commit()
-    return row
+    return Builders.cooperation(school_staff, hr, kind=kind, title="数控加工现代学徒制班", seats=10,
+                                start_date=date(2026, 9, 1), duration_months=24, with_program=False,
+                                school_provides="", enterprise_provides="")
 
 
 def count(model) -> int:

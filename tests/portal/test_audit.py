@@ -11,7 +11,7 @@ from portal.models import AppendOnlyError, AuditEntry, Organisation, User
 from portal.services import accounts, audit, organisations, programs
 from portal.services.accounts import NewAccount
 from portal.services.errors import ServiceError
-from tests.conftest import PASSWORD, login
+from tests.conftest import PASSWORD, client_for
 
 
 def _count() -> int:
@@ -25,19 +25,13 @@ def _only_new(before: int) -> AuditEntry:
     return db.session.scalar(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1))
 
 
-def _client(app, user):
-    client = app.test_client()
-    login(client, user.email)
-    return client
-
-
 # --- each hooked transition writes exactly one entry ------------------------------------------
 
 def test_verify_writes_one_entry(app, build):
     admin = build.admin()
     hr = build.enterprise(verified=False)
     before = _count()
-    assert _client(app, admin).post(f"/admin/organisations/{hr.organisation_id}/verify").status_code == 302
+    assert client_for(app, admin).post(f"/admin/organisations/{hr.organisation_id}/verify").status_code == 302
     entry = _only_new(before)
     assert (entry.subject_type, entry.subject_id) == ("organisation", hr.organisation_id)
     assert entry.action == "verify"
@@ -53,7 +47,7 @@ def test_reject_and_resubmit_write_one_entry_each(app, build):
     hr = build.enterprise(verified=False)
     org_id = hr.organisation_id
     before = _count()
-    response = _client(app, admin).post(f"/admin/organisations/{org_id}/reject", data={"reason": "执照模糊"})
+    response = client_for(app, admin).post(f"/admin/organisations/{org_id}/reject", data={"reason": "执照模糊"})
     assert response.status_code == 302
     entry = _only_new(before)
     assert (entry.action, entry.from_state, entry.to_state) == ("reject", "pending", "rejected")
@@ -61,7 +55,7 @@ def test_reject_and_resubmit_write_one_entry_each(app, build):
     assert entry.actor_id == admin.id
 
     before = _count()
-    assert _client(app, hr).post("/enterprise/resubmit").status_code == 302
+    assert client_for(app, hr).post("/enterprise/resubmit").status_code == 302
     entry = _only_new(before)
     assert (entry.action, entry.from_state, entry.to_state) == ("resubmit", "rejected", "pending")
     assert (entry.actor_id, entry.subject_id) == (hr.id, org_id)
@@ -72,7 +66,7 @@ def test_member_approve_and_reject_write_one_entry_each(app, build):
     joiner = accounts.register_member(NewAccount("join@example.com", "J", PASSWORD), hr.organisation_id)
     other = accounts.register_member(NewAccount("other@example.com", "O", PASSWORD), hr.organisation_id)
     db.session.commit()
-    client = _client(app, hr)
+    client = client_for(app, hr)
 
     before = _count()
     assert client.post(f"/enterprise/members/{joiner.id}/approve").status_code == 302
@@ -92,7 +86,7 @@ def test_student_confirmation_writes_one_entry(app, build):
     staff = build.school()
     student = build.student(staff, confirmed=False)
     before = _count()
-    assert _client(app, staff).post(f"/school/members/{student.id}/approve").status_code == 302
+    assert client_for(app, staff).post(f"/school/members/{student.id}/approve").status_code == 302
     entry = _only_new(before)
     assert (entry.subject_id, entry.action, entry.to_state) == (student.id, "approve", "active")
     assert entry.actor_id == staff.id
@@ -101,7 +95,7 @@ def test_student_confirmation_writes_one_entry(app, build):
 def test_disable_and_enable_write_one_entry_each(app, build):
     admin = build.admin()
     hr = build.enterprise()
-    client = _client(app, admin)
+    client = client_for(app, admin)
     before = _count()
     assert client.post(f"/admin/users/{hr.id}/disable").status_code == 302
     entry = _only_new(before)
@@ -129,7 +123,7 @@ def test_program_publish_through_the_school_page_writes_one_entry(app, build):
     staff = build.school()
     program = staff.organisation.programs[0]
     before = _count()
-    assert _client(app, staff).post(f"/school/programs/{program.id}/publish").status_code == 302
+    assert client_for(app, staff).post(f"/school/programs/{program.id}/publish").status_code == 302
     entry = _only_new(before)
     assert (entry.subject_id, entry.action, entry.to_state) == (program.id, "publish", "published")
 
@@ -158,7 +152,7 @@ def test_refused_transitions_write_nothing(app, build):
     student = build.student(staff, confirmed=False)
     joiner = accounts.register_member(NewAccount("join@example.com", "J", PASSWORD), hr.organisation_id)
     db.session.commit()
-    admin_client, hr_client, other_client = _client(app, admin), _client(app, hr), _client(app, other_staff)
+    admin_client, hr_client, other_client = client_for(app, admin), client_for(app, hr), client_for(app, other_staff)
     before = _count()
 
     assert admin_client.post(f"/admin/organisations/{hr.organisation_id}/verify").status_code == 400  # twice
@@ -244,7 +238,7 @@ def test_non_admins_are_refused(app, build):
     staff = build.school()
     people = [build.enterprise(), staff, build.student(staff)]
     for person in people:
-        assert _client(app, person).get("/admin/audit").status_code == 403
+        assert client_for(app, person).get("/admin/audit").status_code == 403
     response = app.test_client().get("/admin/audit")
     assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
 
@@ -259,7 +253,7 @@ def test_admin_page_lists_newest_first_and_filters(app, build):
     joiner = accounts.register_member(NewAccount("join@example.com", "J", PASSWORD), hr.organisation_id)
     organisations.approve_member(hr, joiner.id)
     db.session.commit()
-    client = _client(app, admin)
+    client = client_for(app, admin)
 
     html = client.get("/admin/audit").get_data(as_text=True)
     assert _rows(html) == _count()
@@ -299,10 +293,10 @@ def test_date_range_uses_the_districts_calendar_days(app, build):
         db.session.add(AuditEntry(created_at=moment, actor_id=admin.id, actor_email=admin.email,
                                   subject_type="organisation", subject_id=1, action="verify", reason=name))
     db.session.commit()
-    html = _client(app, admin).get("/admin/audit?from=2026-03-01&to=2026-03-02").get_data(as_text=True)
+    html = client_for(app, admin).get("/admin/audit?from=2026-03-01&to=2026-03-02").get_data(as_text=True)
     assert _rows(html) == 2
     assert ">first<" in html and ">last<" in html and ">before<" not in html and ">after<" not in html
-    html = _client(app, admin).get("/admin/audit?from=2026-03-02").get_data(as_text=True)
+    html = client_for(app, admin).get("/admin/audit?from=2026-03-02").get_data(as_text=True)
     assert ">last<" in html and ">after<" in html and ">first<" not in html
 
 
@@ -311,7 +305,7 @@ def test_admin_page_is_paginated(app, build):
     for i in range(audit.PER_PAGE + 5):
         audit.record(admin, ("organisation", i + 1), "verify", "pending", "verified", reason=f"r{i}")
     db.session.commit()
-    client = _client(app, admin)
+    client = client_for(app, admin)
     first = client.get("/admin/audit?actor=admin@example.com").get_data(as_text=True)
     assert _rows(first) == audit.PER_PAGE and 'rel="next"' in first
     assert f">r{audit.PER_PAGE + 4}<" in first  # newest on page 1

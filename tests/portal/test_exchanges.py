@@ -24,7 +24,7 @@ from portal.models import (
 from portal.services import checks, exchanges, postings, school_records
 from portal.services.errors import NotFound, ServiceError
 from portal.services.postings import PostingInput
-from tests.conftest import login
+from tests.conftest import client_for
 
 ROBOT_NEED = dict(course="焊接机器人离线编程", skills="焊接机器人、离线仿真、工业机器人编程", hours=30,
                   description="需要有产线经验的工程师讲授焊接机器人离线编程。")
@@ -92,12 +92,6 @@ def post(hr):
     post = exchanges.create_post(hr.organisation, **ROBOT_POST)
     db.session.commit()
     return post
-
-
-def client_for(app, user):
-    client = app.test_client()
-    login(client, user.email)
-    return client
 
 
 def snapshot(exchange_id: int):

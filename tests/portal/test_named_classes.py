@@ -32,7 +32,7 @@ from portal.services import checks
 from portal.services import named_classes as nc
 from portal.services.errors import NotFound, ServiceError
 from portal.services.named_classes import NamedClassInput, NotPermitted
-from tests.conftest import login
+from tests.conftest import Builders, login
 
 TODAY = checks.district_today()
 
@@ -77,16 +77,8 @@ def refused(action, error=ServiceError, match: str | None = None):
 
 def make_cooperation(staff: User, hr: User, *, kind=CooperationKind.ORDER_CLASS, seats=30,
                      mode=AdmissionsMode.SCHOOL, status=CooperationStatus.ACTIVE) -> Cooperation:
-    """An agreed cooperation inserted directly (the proposals workflow is not under test here)."""
-    cooperation = Cooperation(
-        school_id=staff.organisation_id, enterprise_id=hr.organisation_id,
-        program_id=staff.organisation.programs[0].id, kind=kind.value, title="智能制造订单班合作",
-        seats=seats, start_date=day(60), duration_months=36, admissions_mode=mode.value, status=status.value,
-        school_provides="教学", enterprise_provides="奖学金、设备",
-    )
-    db.session.add(cooperation)
-    db.session.commit()
-    return cooperation
+    return Builders.cooperation(staff, hr, kind=kind.value, seats=seats, start_date=day(60),
+                                admissions_mode=mode.value, status=status.value)
 
 
 def class_input(**overrides) -> NamedClassInput:

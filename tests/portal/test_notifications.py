@@ -16,13 +16,7 @@ from portal.models import Notification, Organisation, User
 from portal.services import accounts, notifications, organisations
 from portal.services.accounts import NewAccount
 from portal.services.errors import NotFound
-from tests.conftest import PASSWORD, login
-
-
-def _client(app, user):
-    client = app.test_client()
-    login(client, user.email)
-    return client
+from tests.conftest import PASSWORD, client_for
 
 
 def _notes(user) -> list[Notification]:
@@ -42,7 +36,7 @@ def test_verification_tells_the_active_staff_only(app, build):
     hr = build.enterprise(verified=False, name="莱芜重工")
     pending = accounts.register_member(NewAccount("pending@example.com", "P", PASSWORD), hr.organisation_id)
     db.session.commit()
-    assert _client(app, admin).post(f"/admin/organisations/{hr.organisation_id}/verify").status_code == 302
+    assert client_for(app, admin).post(f"/admin/organisations/{hr.organisation_id}/verify").status_code == 302
     [note] = _notes(hr)
     assert note.kind == "organisation_verified"
     assert note.params == {"organisation": "莱芜重工"}  # parameters, not a sentence
@@ -54,13 +48,13 @@ def test_rejection_tells_members_with_the_reason(app, build):
     admin = build.admin()
     staff = build.school(verified=False)
     db.session.commit()
-    client = _client(app, admin)
+    client = client_for(app, admin)
     assert client.post(f"/admin/organisations/{staff.organisation_id}/reject",
                        data={"reason": "办学许可证缺失"}).status_code == 302
     [note] = _notes(staff)
     assert note.kind == "organisation_rejected" and note.params["reason"] == "办学许可证缺失"
     assert note.link == "/school/"
-    page = _client(app, staff).get("/auth/notifications").get_data(as_text=True)
+    page = client_for(app, staff).get("/auth/notifications").get_data(as_text=True)
     assert "办学许可证缺失" in page
 
 
@@ -69,7 +63,7 @@ def test_member_decisions_tell_that_member(app, build):
     joiner = accounts.register_member(NewAccount("join@example.com", "J", PASSWORD), hr.organisation_id)
     declined = accounts.register_member(NewAccount("no@example.com", "N", PASSWORD), hr.organisation_id)
     db.session.commit()
-    client = _client(app, hr)
+    client = client_for(app, hr)
     client.post(f"/enterprise/members/{joiner.id}/approve")
     client.post(f"/enterprise/members/{declined.id}/reject", data={"reason": "非本单位员工"})
     [approved] = _notes(joiner)
@@ -78,14 +72,14 @@ def test_member_decisions_tell_that_member(app, build):
     assert rejected.kind == "member_rejected" and rejected.params["reason"] == "非本单位员工"
     assert _notes(hr) == [n for n in _notes(hr) if n.kind == "organisation_verified"]
     # A declined member can still read why.
-    page = _client(app, declined).get("/auth/notifications")
+    page = client_for(app, declined).get("/auth/notifications")
     assert page.status_code == 200 and "非本单位员工" in page.get_data(as_text=True)
 
 
 def test_student_confirmation_tells_the_student(app, build):
     staff = build.school(name="莱芜职业中专", programs=("焊接技术应用",))
     student = build.student(staff, confirmed=False)
-    assert _client(app, staff).post(f"/school/members/{student.id}/approve").status_code == 302
+    assert client_for(app, staff).post(f"/school/members/{student.id}/approve").status_code == 302
     [note] = _notes(student)
     assert note.kind == "student_confirmed" and note.link == "/student/"
     assert note.params == {"organisation": "莱芜职业中专", "program": "焊接技术应用"}
@@ -105,7 +99,7 @@ def test_refused_action_tells_nobody(app, build):
     hr = build.enterprise()
     db.session.commit()
     before = _total()
-    client = _client(app, admin)
+    client = client_for(app, admin)
     assert client.post(f"/admin/organisations/{hr.organisation_id}/verify").status_code == 400
     rejected = client.post(f"/admin/organisations/{hr.organisation_id}/reject", data={"reason": "x"})
     assert rejected.status_code == 400
@@ -128,7 +122,7 @@ def test_centre_unread_count_and_marking(app, build):
         notifications.notify(hr, "member_approved", "/enterprise/members", organisation=f"单位{i}")
     db.session.commit()
     assert notifications.unread_count(hr) == 3
-    client = _client(app, hr)
+    client = client_for(app, hr)
     page = client.get("/auth/notifications").get_data(as_text=True)
     assert 'data-testid="unread-count">3<' in page
     assert "单位0" in page and "单位1" in page
@@ -155,7 +149,7 @@ def test_badge_for_every_role(app, build):
         notifications.notify(person, "member_approved", "/", organisation="x")
     db.session.commit()
     for person in people:
-        html = _client(app, person).get("/auth/notifications").get_data(as_text=True)
+        html = client_for(app, person).get("/auth/notifications").get_data(as_text=True)
         expected = notifications.unread_count(person)
         assert f'data-testid="unread-count">{expected}<' in html, person.role
     assert 'data-testid="notifications-link"' not in app.test_client().get("/").get_data(as_text=True)
@@ -182,7 +176,7 @@ def test_nobody_sees_or_marks_another_users_notifications(app, build):
     hr_a = build.enterprise(name="甲企业")
     hr_b = build.enterprise(name="乙企业")
     [note_a] = _notes(hr_a)
-    client_b = _client(app, hr_b)
+    client_b = client_for(app, hr_b)
     page = client_b.get("/auth/notifications").get_data(as_text=True)
     assert "甲企业" not in page
     assert client_b.post(f"/auth/notifications/{note_a.id}/read").status_code == 404
@@ -210,7 +204,7 @@ def test_text_in_the_readers_language(app, build):
     with force_locale("en"):
         english = notifications.render(note.kind, note.params)
     assert english == "莱芜重工 has been verified: you can now publish."
-    client = _client(app, hr)
+    client = client_for(app, hr)
     client.post("/lang", data={"lang": "en"})
     assert english in client.get("/auth/notifications").get_data(as_text=True)
     client.post("/lang", data={"lang": "zh"})
@@ -226,7 +220,7 @@ def test_script_in_parameters_is_escaped(app, build):
         hr, "organisation_rejected", "/enterprise/", organisation="x", reason="<script>alert(1)</script>"
     )
     db.session.commit()
-    page = _client(app, hr).get("/auth/notifications").get_data(as_text=True)
+    page = client_for(app, hr).get("/auth/notifications").get_data(as_text=True)
     assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)" in page
 
 
@@ -300,7 +294,7 @@ def test_mail_sent_after_commit_in_the_recipients_language(mail_app):
     db.session.commit()
     assert inbox.messages == []  # nothing to tell yet
 
-    client = _client(app, admin)
+    client = client_for(app, admin)
     assert client.post(f"/admin/organisations/{zh_hr.organisation_id}/verify").status_code == 302
     assert client.post(f"/admin/organisations/{en_hr.organisation_id}/reject",
                        data={"reason": "licence unreadable"}).status_code == 302
@@ -347,7 +341,7 @@ def test_no_mail_unless_configured(app_factory, smtp_server):
         admin = build.admin()
         hr = build.enterprise(verified=False)
         db.session.commit()
-        response = _client(app, admin).post(f"/admin/organisations/{hr.organisation_id}/verify")
+        response = client_for(app, admin).post(f"/admin/organisations/{hr.organisation_id}/verify")
         assert response.status_code == 302
         assert len(_notes(hr)) == 1  # in-app all the same
     assert inbox.messages == []
@@ -363,7 +357,7 @@ def test_smtp_down_never_breaks_the_request(app_factory, caplog):
         hr = build.enterprise(verified=False)
         db.session.commit()
         with caplog.at_level(logging.ERROR, logger="portal.services.notifications"):
-            response = _client(app, admin).post(f"/admin/organisations/{hr.organisation_id}/verify")
+            response = client_for(app, admin).post(f"/admin/organisations/{hr.organisation_id}/verify")
         assert response.status_code == 302
         db.session.expire_all()
         assert db.session.get(Organisation, hr.organisation_id).status == "verified"

@@ -22,7 +22,7 @@ from portal.services import pilots
 from portal.services.checks import district_today
 from portal.services.errors import NotFound, ServiceError
 from portal.services.pilots import NOTICE_PERIOD_DAYS, PilotPlan
-from tests.conftest import login
+from tests.conftest import Builders, client_for
 from tests.portal.test_postings import make_posting
 
 PLAN = {"goals": "建成焊接专业校企一体化样板", "content": "共建冠名班，企业师傅授课",
@@ -32,20 +32,8 @@ DAY = date(2026, 3, 2)
 
 def cooperation(school, hr, *, kind: str = "order_class", title: str = "山东重工智能制造冠名班", seats: int = 40,
                 status: str = "active") -> Cooperation:
-    """Cooperations come from another workflow: tests insert the rows directly."""
-    row = Cooperation(
-        school_id=school.organisation_id, enterprise_id=hr.organisation_id, kind=kind, title=title, seats=seats,
-        start_date=date(2026, 9, 1), duration_months=36, status=status,
-    )
-    db.session.add(row)
-    db.session.commit()
-    return row
-
-
-def client_for(app, user):
-    client = app.test_client()
-    login(client, user.email)
-    return client
+    return Builders.cooperation(school, hr, kind=kind, title=title, seats=seats, start_date=date(2026, 9, 1),
+                                status=status, with_program=False, school_provides="", enterprise_provides="")
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from portal.services import checks, matching, postings, programs, proposals
 from portal.services.errors import NotFound, ServiceError
 from portal.services.postings import PostingInput
 from portal.services.proposals import Terms
-from tests.conftest import login
+from tests.conftest import client_for
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = checks.district_today()
@@ -93,12 +93,6 @@ def refused(call, proposal_id: int, error=ServiceError, match: str | None = None
         with current_app.test_request_context(), force_locale("en"):
             assert match in str(info.value.message)
     return info.value
-
-
-def client_for(app, user):
-    client = app.test_client()
-    login(client, user.email)
-    return client
 
 
 # --- the adapter ------------------------------------------------------------------------

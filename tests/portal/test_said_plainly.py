@@ -10,13 +10,7 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.models import Cooperation, Posting
 from seed.loader import load_demo
-from tests.conftest import DEMO_PASSWORD
-
-
-def _client(app, email):
-    client = app.test_client()
-    client.post("/auth/login", data={"email": email, "password": DEMO_PASSWORD})
-    return client
+from tests.conftest import DEMO_PASSWORD, client_for
 
 
 def test_named_class_starts_from_the_posting(app):
@@ -26,7 +20,7 @@ def test_named_class_starts_from_the_posting(app):
         select(Cooperation).join(Posting, Cooperation.posting_id == Posting.id)
         .where(Posting.title == "山东重工智能制造冠名班（焊接与装配方向）")
     )
-    html = _client(app, "school@xiaoqi-demo.cn").get(f"/school/cooperations/{cooperation.id}/named-class").get_data(
+    html = client_for(app, "school@xiaoqi-demo.cn", DEMO_PASSWORD).get(f"/school/cooperations/{cooperation.id}/named-class").get_data(
         as_text=True
     )
     assert 'value="山东重工智能制造冠名班"' in html
@@ -39,7 +33,7 @@ def test_named_class_starts_from_the_posting(app):
 def test_allocation_in_plain_words(app):
     load_demo()
     db.session.commit()
-    school = _client(app, "school@xiaoqi-demo.cn")
+    school = client_for(app, "school@xiaoqi-demo.cn", DEMO_PASSWORD)
     listing = school.get("/school/apprenticeships").get_data(as_text=True)
     runs = [
         run for programme in re.findall(r'href="(/school/apprenticeships/\d+)"', listing)
@@ -48,7 +42,7 @@ def test_allocation_in_plain_words(app):
     page = school.get(runs[0]).get_data(as_text=True)
     assert "公平性检查" in page and "抽签编号" in page and "分配是怎样决定的" in page
     assert "阻塞对" not in page and "随机种子" not in page
-    hr = _client(app, "hr.huijin@xiaoqi-demo.cn")
+    hr = client_for(app, "hr.huijin@xiaoqi-demo.cn", DEMO_PASSWORD)
     listing = hr.get("/enterprise/apprenticeships").get_data(as_text=True)
     programme = re.search(r'href="(/enterprise/apprenticeships/\d+)"', listing).group(1)
     page = hr.get(programme).get_data(as_text=True)

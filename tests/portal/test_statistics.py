@@ -16,7 +16,7 @@ from portal.models import Cooperation, Organisation, Teacher
 from portal.models.statistics import DistrictInput, StatisticSnapshot
 from portal.services import checks, statistics
 from portal.services.errors import ServiceError
-from tests.conftest import DEMO_PASSWORD, PASSWORD, login
+from tests.conftest import DEMO_PASSWORD, PASSWORD, Builders, login
 
 DEMO_ADMIN = "admin@xiaoqi-demo.cn"
 DEMO_FILE = Path(__file__).resolve().parents[2] / "seed" / "data" / "demo.json"
@@ -51,16 +51,9 @@ def admin_client(app, build):
     return client
 
 
-def _cooperation(school_id: int, enterprise_id: int, kind: str, seats: int, *, title: str = "测试合作",
-                 start: date | None = None) -> Cooperation:
-    # No committed service creates cooperations outside the proposal workflow yet; the row is what it would store.
-    cooperation = Cooperation(
-        school_id=school_id, enterprise_id=enterprise_id, kind=kind, title=title, seats=seats,
-        start_date=start or date(2025, 9, 1), duration_months=12,
-    )
-    db.session.add(cooperation)
-    db.session.commit()
-    return cooperation
+def _cooperation(staff, hr, kind: str, seats: int, *, title: str = "测试合作") -> Cooperation:
+    return Builders.cooperation(staff, hr, kind=kind, title=title, seats=seats, start_date=date(2025, 9, 1),
+                                duration_months=12, with_program=False)
 
 
 def _named_class(staff, cooperation_id: int, name: str, seats: int, *, publish: bool = True):
@@ -162,8 +155,8 @@ def test_figures_follow_the_records(app, build, admin_client):
     db.session.commit()
     assert figure("secondary_vocational_share").value == 30.0
 
-    order_class = _cooperation(school.id, hr.organisation_id, "order_class", 30, title="数控订单班")
-    _cooperation(school.id, hr.organisation_id, "staff_training", 25, title="职工培训")
+    order_class = _cooperation(staff, hr, "order_class", 30, title="数控订单班")
+    _cooperation(staff, hr, "staff_training", 25, title="职工培训")
     draft = _named_class(staff, order_class.id, "数控冠名班", 28, publish=False)
     html = admin_client.get("/admin/dashboard").get_data(as_text=True)
     assert shown(html, "named_classes") == "0" and shown(html, "named_class_seats") == "0"  # drafts do not count
@@ -412,7 +405,7 @@ def test_public_csv_download(app, demo):
 
 def test_public_named_classes_and_seats(app, build):
     staff, hr = build.school(), build.enterprise()
-    cooperation = _cooperation(staff.organisation_id, hr.organisation_id, "order_class", 45, title="智能制造订单班")
+    cooperation = _cooperation(staff, hr, "order_class", 45, title="智能制造订单班")
     _named_class(staff, cooperation.id, "智能制造冠名班", 45)
     _named_class(staff, cooperation.id, "草稿冠名班", 10, publish=False)
     html = app.test_client().get("/stats").get_data(as_text=True)
@@ -475,7 +468,7 @@ def test_pilot_figures_and_public_pilots_follow_the_decisions(app, build, admin_
 
     staff, hr = build.school(), build.enterprise()
     admin = build.admin()
-    cooperation = _cooperation(staff.organisation_id, hr.organisation_id, "order_class", 40, title="智能制造一体化试点")
+    cooperation = _cooperation(staff, hr, "order_class", 40, title="智能制造一体化试点")
     assert figure("pilot_partnerships").value == 0 and figure("pilot_enterprises").value == 0
     plan = pilots.PilotPlan(goals="共建产线", content="工学交替", resources="设备", timeline="三年")
     pilot = pilots.create_pilot(staff, cooperation.id, plan)
