@@ -17,7 +17,16 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from matching.ranking import DEFAULT_THRESHOLD, Demand, Program, Reason, Weights, explain, gather, score_blocks
+from matching.ranking import (
+    DEFAULT_THRESHOLD,
+    Demand,
+    Program,
+    Reason,
+    Weights,
+    explain,
+    gather,
+    score_blocks,
+)
 
 __all__ = ["Expert", "Need", "ExchangePair", "EXCHANGE_WEIGHTS", "exchange"]
 

@@ -27,8 +27,8 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from types import MethodType
 from dataclasses import dataclass, field, fields
+from types import MethodType
 
 import numpy as np
 from scipy import sparse

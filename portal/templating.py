@@ -1,7 +1,7 @@
 """Template globals: vocabulary labels, locale, navigation counts."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import Flask
 from flask_babel import format_datetime, get_locale
@@ -20,7 +20,7 @@ def local_time(value: datetime | None, pattern: str = "yyyy-MM-dd HH:mm") -> Mar
     if value is None:
         return Markup("—")
     if value.tzinfo is None:  # SQLite hands back naive values; they are stored in UTC
-        value = value.replace(tzinfo=timezone.utc)
+        value = value.replace(tzinfo=UTC)
     return Markup('<time datetime="%s">%s</time>') % (value.isoformat(), format_datetime(value, pattern))
 
 

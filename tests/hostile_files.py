@@ -89,7 +89,7 @@ def blank_rows(n: int = 200_000) -> bytes:
 def entity_expansion() -> bytes:
     """The billion laughs: ten levels of entities that each repeat the one below ten times."""
     levels = ['<!ENTITY lol0 "lol">'] + [
-        f'<!ENTITY lol{i} "{("&lol%d;" % (i - 1)) * 10}">' for i in range(1, 10)
+        f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10)
     ]
     prolog = ("<!DOCTYPE worksheet [" + "".join(levels) + "]>").encode()
     rows = _HEAD_ROW + b'<row r="2">' + _cell("A2", "&lol9;") + b"</row>"

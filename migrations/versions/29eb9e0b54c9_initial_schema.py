@@ -2,13 +2,12 @@
 cooperations, named classes, apprenticeships, exchanges, pilots, statistics, audit log, notifications
 
 Revision ID: 29eb9e0b54c9
-Revises: 
+Revises:
 Create Date: 2026-11-28 14:25:13.537567
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '29eb9e0b54c9'

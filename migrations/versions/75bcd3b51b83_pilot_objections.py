@@ -5,9 +5,8 @@ Revises: 29eb9e0b54c9
 Create Date: 2026-12-02 19:57:26.856687
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '75bcd3b51b83'

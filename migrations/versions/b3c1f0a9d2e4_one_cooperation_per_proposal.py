@@ -7,7 +7,6 @@ Create Date: 2026-12-03 07:00:00
 """
 from alembic import op
 
-
 revision = 'b3c1f0a9d2e4'
 down_revision = '75bcd3b51b83'
 branch_labels = None

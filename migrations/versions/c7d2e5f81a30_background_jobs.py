@@ -5,9 +5,8 @@ Revises: b3c1f0a9d2e4
 Create Date: 2026-12-03 07:20:00
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = 'c7d2e5f81a30'
 down_revision = 'b3c1f0a9d2e4'

@@ -191,7 +191,7 @@ def _start(job_id: int) -> None:
     if backend == "rq":
         try:
             queue(app).enqueue("portal.services.jobs.run", job_id, job_timeout=JOB_TIMEOUT)
-        except Exception:  # noqa: BLE001 - Redis down: the job is kept, failed and retryable, not a 500
+        except Exception:  # Redis down: the job is kept, failed and retryable, not a 500
             log.exception("job %s could not be queued", job_id)
             _touch(job_id, status=JobStatus.FAILED.value, error=str(QUEUE_DOWN), finished_at=utcnow())
     elif backend == "thread":
@@ -250,7 +250,7 @@ def run(job_id: int) -> None:
         job.status, job.result, job.progress = JobStatus.DONE.value, result, 100
         job.finished_at, job.payload = utcnow(), None
         db.session.commit()
-    except Exception as exc:  # noqa: BLE001 - a job's failure is its result, recorded and shown
+    except Exception as exc:  # a job's failure is its result, recorded and shown
         db.session.rollback()
         log.exception("job %s (%s) failed", job_id, job.kind)
         message = str(exc.message) if isinstance(exc, ServiceError) else f"{type(exc).__name__}: {exc}"

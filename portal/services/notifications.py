@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import smtplib
 from dataclasses import dataclass
-from datetime import date, timezone
+from datetime import UTC, date
 from email.message import EmailMessage
 from typing import Any
 
@@ -190,7 +190,7 @@ def by_day(items: list[Notification], today: date | None = None) -> list[Day]:
     today = today or checks.district_today()
     days: list[Day] = []
     for note in items:
-        created = note.created_at if note.created_at.tzinfo else note.created_at.replace(tzinfo=timezone.utc)
+        created = note.created_at if note.created_at.tzinfo else note.created_at.replace(tzinfo=UTC)
         day = created.astimezone(checks.DISTRICT_TZ).date()
         if not days or days[-1].day != day:
             days.append(Day(day, (today - day).days, []))
@@ -301,7 +301,7 @@ def send_all(batch: list[tuple[MailSettings, EmailMessage]]) -> int:
                         sent += 1
                     except smtplib.SMTPException:
                         log.exception("e-mail to %r not sent", message["To"])
-        except Exception:  # noqa: BLE001 - nothing about mail may break the request
+        except Exception:  # nothing about mail may break the request
             log.exception("e-mail server %s:%s unavailable; %d message(s) not sent",
                           settings.server, settings.port, len(messages))
     return sent

@@ -1,7 +1,7 @@
 """Audit log: one entry per state change (who, when, from, to, why), none for a refusal, never changed."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import delete, func, select, update
@@ -39,7 +39,7 @@ def test_verify_writes_one_entry(app, build):
     assert (entry.actor_id, entry.actor_email) == (admin.id, admin.email)
     assert entry.organisation_ids == [hr.organisation_id]
     assert entry.created_at.tzinfo is not None
-    assert abs(entry.created_at - datetime.now(timezone.utc)) < timedelta(minutes=1)
+    assert abs(entry.created_at - datetime.now(UTC)) < timedelta(minutes=1)
 
 
 def test_reject_and_resubmit_write_one_entry_each(app, build):

@@ -2,7 +2,7 @@
 mark all as read, each line opening its object; one labelled time zone (item 8)."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from flask_babel import force_locale
 
@@ -19,9 +19,9 @@ def _note(user, when: datetime, link: str = "/enterprise/"):
 
 def test_grouped_by_beijing_day(app, build):
     hr = build.enterprise()
-    late = _note(hr, datetime(2026, 12, 1, 17, 30, tzinfo=timezone.utc))  # 01:30 on 2 Dec in Laiwu
-    early = _note(hr, datetime(2026, 12, 1, 15, 0, tzinfo=timezone.utc))  # 23:00 on 1 Dec in Laiwu
-    old = _note(hr, datetime(2026, 11, 20, 2, 0, tzinfo=timezone.utc))
+    late = _note(hr, datetime(2026, 12, 1, 17, 30, tzinfo=UTC))  # 01:30 on 2 Dec in Laiwu
+    early = _note(hr, datetime(2026, 12, 1, 15, 0, tzinfo=UTC))  # 23:00 on 1 Dec in Laiwu
+    old = _note(hr, datetime(2026, 11, 20, 2, 0, tzinfo=UTC))
     db.session.commit()
     days = notifications.by_day([late, early, old], today=date(2026, 12, 2))
     assert [(d.day, d.ago, [n.id for n in d.items]) for d in days] == [
@@ -31,7 +31,7 @@ def test_grouped_by_beijing_day(app, build):
 
 def test_page_marks_unread_and_reads_all(app, build):
     hr = build.enterprise()
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     _note(hr, now)
     _note(hr, now)
     db.session.commit()
@@ -57,7 +57,7 @@ def test_times_are_beijing_time(app, build):
     from portal.templating import local_time
 
     with app.test_request_context("/"):
-        assert str(local_time(datetime(2026, 12, 1, 17, 30, tzinfo=timezone.utc))) == (
+        assert str(local_time(datetime(2026, 12, 1, 17, 30, tzinfo=UTC))) == (
             '<time datetime="2026-12-01T17:30:00+00:00">2026-12-02 01:30</time>'
         )
         assert str(local_time(datetime(2026, 12, 1, 17, 30))) .endswith(">2026-12-02 01:30</time>")

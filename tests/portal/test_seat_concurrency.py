@@ -72,7 +72,7 @@ def _worker(barrier, jobs, results) -> None:
                     outcome = f"refused:{type(exc).__name__}"
                 finally:
                     db.session.remove()
-        except Exception as exc:  # noqa: BLE001 - a lock timeout or integrity error fails the design: report it
+        except Exception as exc:  # a lock timeout or integrity error fails the design: report it
             barrier.abort()
             outcome = f"error:{type(exc).__name__}:{exc}"
         results.put((round_no, application_id, outcome))

@@ -69,7 +69,7 @@ def _worker(barrier, jobs, results) -> None:
                     outcome = "refused"
                 finally:
                     db.session.remove()
-        except Exception as exc:  # noqa: BLE001 - a 500 in production: report it
+        except Exception as exc:  # a 500 in production: report it
             barrier.abort()
             outcome = f"error:{type(exc).__name__}:{exc}"
         results.put((round_no, action, ident, outcome))
