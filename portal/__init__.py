@@ -30,7 +30,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _configure_logging(app)
     register_extensions(app)
     register_blueprints(app)
-    from portal import cache, errors, navigation, security, templating
+    from portal import cache, errors, security, templating
 
     with app.app_context():
         cache.init_app(app, db.engine)
@@ -38,7 +38,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     security.init_security(app)
     errors.init_errors(app)
     templating.init_templating(app)
-    navigation.init_navigation(app)
     from portal.cli import init_cli
 
     init_cli(app)

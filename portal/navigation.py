@@ -191,7 +191,6 @@ def all_menus() -> dict[str, tuple[Menu, ...]]:
     return {role: menus + (BROWSE,) for role, menus in ROLE_MENUS.items()}
 
 
-def init_navigation(app) -> None:
-    @app.context_processor
-    def _navigation():
-        return {"navigation": lambda: menus_for(current_user)}
+def navigation() -> dict:
+    """The signed-in person's menus, for base.html."""
+    return menus_for(current_user)

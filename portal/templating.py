@@ -1,4 +1,5 @@
-"""Template globals: vocabulary labels, locale, navigation counts."""
+"""Template globals, all registered here: vocabulary labels, locale, navigation and its counts,
+charts. Functions are called by the templates only when a page needs them."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
@@ -25,12 +26,25 @@ def local_time(value: datetime | None, pattern: str = "yyyy-MM-dd HH:mm") -> Mar
 
 
 def init_templating(app: Flask) -> None:
+    from portal import charts
+    from portal.auth.notifications import unread_notifications
     from portal.confirm import confirm_message
+    from portal.navigation import navigation
+    from portal.services import pilots, statistics
     from portal.services.audit import reason_text
 
     app.add_template_filter(local_time, "local_time")
-    app.add_template_global(reason_text, "audit_reason")
-    app.add_template_global(confirm_message, "confirm_message")
+    for name, value in {
+        "audit_reason": reason_text,
+        "confirm_message": confirm_message,
+        "navigation": navigation,
+        "unread_notifications": unread_notifications,
+        # The administrators' home shows what waits for a decision.
+        "pilot_waiting_counts": pilots.waiting_counts,
+        "charts": charts,
+        "format_value": statistics.format_value,
+    }.items():
+        app.add_template_global(value, name)
 
     @app.context_processor
     def globals_():

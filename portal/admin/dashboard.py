@@ -11,7 +11,6 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import InputRequired
 
-from portal import charts
 from portal.admin.views import bp
 from portal.forms import ActionForm, IntField
 from portal.i18n import lazy_gettext as _l
@@ -30,11 +29,6 @@ class InputForm(FlaskForm):
         validators=[InputRequired(message=_l(
             "Say where the figure comes from (document, office or publication) so others can check it."))],
     )
-
-
-@bp.context_processor
-def _chart_helpers():
-    return {"charts": charts, "format_value": statistics.format_value}
 
 
 def _trend_context(figures):

@@ -20,12 +20,6 @@ PILOT_TABS = ["submitted", "returned", "approved", "final", "rejected", "withdra
 APPLICATION_TABS = [s.value for s in PilotEnterpriseStatus] + ["all"]
 
 
-@bp.context_processor
-def _pilot_counts():
-    # The administrators' home shows what waits for a decision; computed only when a page asks.
-    return {"pilot_waiting_counts": pilots.waiting_counts}
-
-
 def _tab(allowed: list[str]) -> str:
     status = request.args.get("status", allowed[0])
     return status if status in allowed else allowed[0]

@@ -45,16 +45,12 @@ def notification_read_all():
     return redirect(url_for("auth.notification_list"))
 
 
-@bp.app_context_processor
-def _unread_badge():
-    def unread_notifications() -> int:
-        # Called by the nav only when someone is logged in: one COUNT on an index.
-        if not current_user.is_authenticated:
-            return 0
-        try:
-            return notifications.unread_count(current_user)
-        except SQLAlchemyError:  # an error page must still render when the database is down
-            log.warning("unread notification count unavailable", exc_info=True)
-            return 0
-
-    return {"unread_notifications": unread_notifications}
+def unread_notifications() -> int:
+    """The nav's unread count: one COUNT on an index, only when someone is logged in."""
+    if not current_user.is_authenticated:
+        return 0
+    try:
+        return notifications.unread_count(current_user)
+    except SQLAlchemyError:  # an error page must still render when the database is down
+        log.warning("unread notification count unavailable", exc_info=True)
+        return 0

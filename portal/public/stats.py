@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from flask import render_template
 
-from portal import charts
 from portal.models.cooperation import COOPERATION_KIND_LABELS
 from portal.public.views import bp
 from portal.services import statistics, statistics_report
@@ -21,7 +20,6 @@ def stats():
         "public/stats.html",
         tables=tables,
         kinds=COOPERATION_KIND_LABELS,
-        charts=charts,
         titles=statistics_report.PUBLIC_TITLES,
         today=district_today(),
         named_class_seats=sum(r["seats"] for r in tables["named_classes"]),
