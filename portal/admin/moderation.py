@@ -5,15 +5,12 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from portal.admin.views import bp
 from portal.confirm import needs_confirmation
-from portal.extensions import db
 from portal.forms import ReasonForm
-from portal.models import Enterprise
 from portal.models.postings import KIND_LABELS
-from portal.services import checks, postings
+from portal.services import checks, enterprises, postings
 from portal.web import REFUSED, attempt
 
 
@@ -39,7 +36,7 @@ def posting_queue():
         filters=filters,
         statuses=postings.MODERATION_STATUSES,
         kinds=KIND_LABELS,
-        enterprises=list(db.session.scalars(select(Enterprise).order_by(Enterprise.name))),
+        enterprises=enterprises.all_by_name(),
         reason_form=ReasonForm(),
     )
 

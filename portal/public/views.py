@@ -3,37 +3,24 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request
 from flask_login import current_user
-from sqlalchemy import func, select, text
+from sqlalchemy import text
 
 from portal.extensions import csrf, db, limiter
-from portal.models import Organisation, OrgStatus, Program, PublicationStatus, User
 from portal.security import is_safe_next
-from portal.services import accounts, checks, jobs, named_classes
+from portal.services import accounts, checks, directory, jobs, named_classes
 
 bp = Blueprint("public", __name__)
 
 
 @bp.get("/")
 def index():
-    verified = Organisation.status == OrgStatus.VERIFIED.value
-    figures = {
-        "enterprises": db.session.scalar(
-            select(func.count()).select_from(Organisation).where(verified, Organisation.kind == "enterprise")
-        ),
-        "schools": db.session.scalar(
-            select(func.count()).select_from(Organisation).where(verified, Organisation.kind == "school")
-        ),
-        "programs": db.session.scalar(
-            select(func.count()).select_from(Program).where(Program.status == PublicationStatus.PUBLISHED.value)
-        ),
-    }
-    demo = db.session.scalar(select(User.id).where(User.is_demo.is_(True)).limit(1)) is not None
     today = checks.district_today()
     recruiting = [
         c for c in named_classes.search_named_classes(named_classes.NamedClassQuery(), per_page=4).items
         if c.opens_on <= today <= c.closes_on
     ]
-    return render_template("public/index.html", figures=figures, demo=demo, recruiting=recruiting)
+    return render_template("public/index.html", figures=directory.home_figures(), demo=directory.demo_loaded(),
+                           recruiting=recruiting)
 
 
 @bp.post("/lang")

@@ -13,7 +13,16 @@ from sqlalchemy import Select, func, or_, select
 from portal import vocab
 from portal.extensions import db
 from portal.i18n import lazy_gettext as _l
-from portal.models import OrgStatus, Program, PublicationStatus, School, Teacher, TrainingOffer
+from portal.models import (
+    Organisation,
+    OrgStatus,
+    Program,
+    PublicationStatus,
+    School,
+    Teacher,
+    TrainingOffer,
+    User,
+)
 from portal.services import school_records
 from portal.services.errors import NotFound
 
@@ -187,3 +196,20 @@ def school_profile(school_id: int) -> SchoolProfile:
         double_qualified=double,
         offers=school_records.offers_of_school(school.id, published_only=True),
     )
+
+
+def home_figures() -> dict[str, int]:
+    """What the home page counts: verified enterprises and schools, published majors (one query)."""
+    verified = Organisation.status == OrgStatus.VERIFIED.value
+    counts = {
+        "enterprises": select(func.count()).select_from(Organisation).where(verified, Organisation.kind == "enterprise"),
+        "schools": select(func.count()).select_from(Organisation).where(verified, Organisation.kind == "school"),
+        "programs": select(func.count()).select_from(Program).where(Program.status == PublicationStatus.PUBLISHED.value),
+    }
+    row = db.session.execute(select(*(q.scalar_subquery().label(k) for k, q in counts.items()))).one()
+    return dict(row._mapping)
+
+
+def demo_loaded() -> bool:
+    """Whether demo accounts exist (the home page then shows their password)."""
+    return db.session.scalar(select(User.id).where(User.is_demo.is_(True)).limit(1)) is not None

@@ -88,3 +88,8 @@ def get_public_enterprise(enterprise_id: int) -> Enterprise:
     if not isinstance(org, Enterprise) or org.status != OrgStatus.VERIFIED.value:
         raise NotFound(_l("Enterprise not found."))
     return org
+
+
+def all_by_name() -> list[Enterprise]:
+    """Every enterprise, whatever its status, for administrators' filters."""
+    return list(db.session.scalars(select(Enterprise).order_by(Enterprise.name)))

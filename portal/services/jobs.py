@@ -27,7 +27,7 @@ from typing import Any
 
 from flask import current_app, has_request_context
 from flask_babel import get_locale
-from sqlalchemy import event, update
+from sqlalchemy import event, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -295,3 +295,11 @@ def pending_count() -> int | None:
     if current_app.config["JOBS_BACKEND"] != "rq":
         return None
     return len(queue())
+
+
+def unfinished(kind: str) -> Job | None:
+    """The latest job of `kind` still queued or running, if any."""
+    return db.session.scalar(
+        select(Job).where(Job.kind == kind, Job.status.in_([JobStatus.QUEUED.value, JobStatus.RUNNING.value]))
+        .order_by(Job.id.desc()).limit(1)
+    )

@@ -431,3 +431,8 @@ def askable_programs(user: User, text: str) -> list[Program]:
     if not text.strip():
         return []
     return list(search_majors(MajorQuery(q=" ".join(text.split())[:QUERY_MAX])).items)[:ASK_RESULTS]
+
+
+def status_counts() -> dict[str, int]:
+    """Proposals of the whole district per status (the administrators' overview)."""
+    return dict(db.session.execute(select(Proposal.status, func.count()).group_by(Proposal.status)).all())
