@@ -14,7 +14,7 @@ from wtforms import IntegerField, StringField
 from wtforms.validators import InputRequired, Length
 
 from portal.forms import ReasonForm
-from portal.models.exchanges import DIRECTION_LABELS, STATUS_LABELS, ExchangeStatus
+from portal.models.exchanges import DIRECTION_LABELS, ExchangeStatus
 from portal.services import checks, exchanges
 from portal.web import REFUSED, attempt
 
@@ -43,7 +43,6 @@ def page_context() -> dict:
         "cancelled": [e for e in own if e.status == ExchangeStatus.CANCELLED.value],
         "side": exchanges.side_of(current_user),
         "direction_labels": DIRECTION_LABELS,
-        "status_labels": STATUS_LABELS,
         "describe_reasons": exchanges.describe_reasons,
         "reason_form": ReasonForm(),
         "term": exchanges.current_term(),

@@ -12,7 +12,7 @@ from flask_login import current_user
 
 from portal.confirm import needs_confirmation
 from portal.forms import ActionForm
-from portal.models.named_classes import APPLICATION_STATUS_LABELS, BENEFITS, CLASS_STATUS_LABELS
+from portal.models.named_classes import BENEFITS
 from portal.services import named_classes
 from portal.web import REFUSED, attempt, download
 
@@ -26,7 +26,6 @@ def add_named_class_routes(bp: Blueprint, *, extra_list_context=None) -> None:
         return render_template(
             f"{area}/named_classes.html",
             classes=named_classes.classes_of_partner(current_user),
-            labels=CLASS_STATUS_LABELS,
             action_form=ActionForm(),
             **context,
         )
@@ -39,8 +38,6 @@ def add_named_class_routes(bp: Blueprint, *, extra_list_context=None) -> None:
             named_class=named_class,
             applications=applications,
             rights=rights,
-            labels=APPLICATION_STATUS_LABELS,
-            class_labels=CLASS_STATUS_LABELS,
             benefits=BENEFITS,
             area=area,
             action_form=ActionForm(),

@@ -11,13 +11,20 @@ from flask_login import current_user
 from portal.admin.views import bp
 from portal.confirm import needs_confirmation
 from portal.forms import ActionForm, ReasonForm
-from portal.models import PilotEnterpriseStatus
+from portal.i18n import lazy_gettext as _l
+from portal.models import PilotEnterpriseStatus, PilotStatus
+from portal.models.base import State
 from portal.services import audit, pilots
 from portal.services.checks import district_today
 from portal.web import REFUSED, attempt
 
-PILOT_TABS = ["submitted", "returned", "approved", "final", "rejected", "withdrawn", "all"]
+PILOT_TABS = [s.value for s in PilotStatus if s is not PilotStatus.DRAFT] + ["all"]
 APPLICATION_TABS = [s.value for s in PilotEnterpriseStatus] + ["all"]
+
+
+def _tabs(values: list[str], states: type[State]) -> list[tuple[str, object]]:
+    """(value, label) of each tab: the states' own labels, and "all"."""
+    return [(value, _l("All") if value == "all" else states(value).label) for value in values]
 
 
 def _tab(allowed: list[str]) -> str:
@@ -32,7 +39,7 @@ def pilot_list():
         "admin/pilots.html",
         pilots=pilots.pilots_for_review(current_user, status),
         status=status,
-        tabs=PILOT_TABS,
+        tabs=_tabs(PILOT_TABS, PilotStatus),
         today=district_today(),
     )
 
@@ -102,7 +109,7 @@ def pilot_enterprise_list():
         "admin/pilot_enterprises.html",
         applications=pilots.applications_for_review(current_user, status),
         status=status,
-        tabs=APPLICATION_TABS,
+        tabs=_tabs(APPLICATION_TABS, PilotEnterpriseStatus),
     )
 
 

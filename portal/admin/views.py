@@ -34,7 +34,7 @@ def organisation_list():
         orgs=organisations.list_organisations(status, kind or None),
         status=status,
         kind=kind,
-        statuses=STATUSES,
+        statuses=list(OrgStatus),
         action_form=ActionForm(),
         reason_form=ReasonForm(),
     )

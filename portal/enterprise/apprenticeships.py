@@ -22,7 +22,6 @@ def apprenticeship_list():
     return render_template(
         "enterprise/apprenticeships/list.html",
         programmes=apprenticeships.programmes_of_enterprise(current_user),
-        status_labels=apprenticeships.STATUS_LABELS,
     )
 
 
@@ -37,7 +36,6 @@ def _detail(programme, place_form: PlaceForm, status: int = 200):
         run=run,
         rows=apprenticeships.run_rows(run) if run else [],
         reason_labels=apprenticeships.REASON_LABELS,
-        status_labels=apprenticeships.STATUS_LABELS,
     ), status
 
 

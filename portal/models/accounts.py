@@ -11,7 +11,8 @@ from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
-from portal.models.base import UTCDateTime, utcnow
+from portal.i18n import lazy_gettext as _l
+from portal.models.base import State, UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from portal.models.organisations import Organisation
@@ -25,16 +26,16 @@ class Role(str, enum.Enum):
     ADMIN = "admin"
 
 
-class MembershipStatus(str, enum.Enum):
+class MembershipStatus(State):
     """A member's standing in their organisation.
 
     Staff who join an existing organisation, and students, wait for an active
     member of that organisation to approve (confirm) them.
     """
 
-    PENDING = "pending"
-    ACTIVE = "active"
-    REJECTED = "rejected"
+    PENDING = "pending", _l("Pending"), "warn"
+    ACTIVE = "active", _l("Active"), "good"
+    REJECTED = "rejected", _l("Rejected"), "bad"
 
 
 def new_session_token() -> str:

@@ -18,7 +18,8 @@ from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, String, Text, Un
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
-from portal.models.base import UTCDateTime, utcnow
+from portal.i18n import lazy_gettext as _l
+from portal.models.base import State, Stateful, UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from portal.models.accounts import User
@@ -26,10 +27,10 @@ if TYPE_CHECKING:
     from portal.models.organisations import Enterprise, School
 
 
-class ProgrammeStatus(str, enum.Enum):
-    DRAFT = "draft"  # staff prepare places; students do not see it
-    OPEN = "open"  # students rank places within the application window
-    CLOSED = "closed"  # no more choices; allocation may still be previewed until published
+class ProgrammeStatus(State):
+    DRAFT = "draft", _l("Draft"), "warn"  # staff prepare places; students do not see it
+    OPEN = "open", _l("Open for applications"), "good"  # students rank places within the application window
+    CLOSED = "closed", _l("Closed"), "neutral"  # no more choices; allocation may still be previewed until published
 
 
 class RankedBy(str, enum.Enum):
@@ -39,13 +40,14 @@ class RankedBy(str, enum.Enum):
     ENTERPRISE = "enterprise"  # the enterprise's own order (EnterpriseRanking rows)
 
 
-class RunStatus(str, enum.Enum):
-    PREVIEW = "preview"
-    PUBLISHED = "published"
+class RunStatus(State):
+    PREVIEW = "preview", _l("Preview"), "warn"
+    PUBLISHED = "published", _l("Published"), "good"
 
 
-class ApprenticeshipProgramme(db.Model):
+class ApprenticeshipProgramme(Stateful, db.Model):
     __tablename__ = "apprenticeship_programme"
+    states = ProgrammeStatus
     __table_args__ = (CheckConstraint("closes_on >= opens_on", name="window_in_order"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -141,7 +143,7 @@ class EnterpriseRanking(db.Model):
     rank: Mapped[int] = mapped_column()
 
 
-class AllocationRun(db.Model):
+class AllocationRun(Stateful, db.Model):
     """One run of the allocation, with everything needed to repeat it.
 
     `inputs`: {"students": [{"id", "preferences", "profile"}], "places": [{"id", "capacity",
@@ -150,6 +152,7 @@ class AllocationRun(db.Model):
     """
 
     __tablename__ = "allocation_run"
+    states = RunStatus
 
     id: Mapped[int] = mapped_column(primary_key=True)
     programme_id: Mapped[int] = mapped_column(ForeignKey("apprenticeship_programme.id"), index=True)

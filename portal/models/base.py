@@ -1,10 +1,48 @@
 """Shared column types and helpers for the typed models."""
 from __future__ import annotations
 
+import enum
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
+
+
+class State(str, enum.Enum):
+    """A stored state that also says how people read it: a label and a tone.
+
+    Members are declared `VALUE = "value", _l("Label"), "tone"`. The value is what the database
+    stores and the services compare; the label is what every page, export and message shows
+    (one label per state, everywhere); the tone is the badge's colour: good, warn, bad, info or
+    neutral (`tone-*` in static/css/app.css).
+    """
+
+    label: object
+    tone: str
+
+    def __new__(cls, value: str, label: object, tone: str = "neutral") -> State:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        member.tone = tone
+        return member
+
+    @classmethod
+    def labels(cls) -> dict[str, object]:
+        """{value: label}, for choice lists and spreadsheet columns."""
+        return {member.value: member.label for member in cls}
+
+
+class Stateful:
+    """A model whose `status` column holds one of `states`: `record.state` is the member,
+    with its label and tone (what `status_badge` shows)."""
+
+    states: type[State]
+    status: str
+
+    @property
+    def state(self) -> State:
+        return self.states(self.status)
 
 
 def utcnow() -> datetime:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.i18n import lazy_gettext as _l
-from portal.models.base import UTCDateTime, utcnow
+from portal.models.base import State, Stateful, UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from portal.models.organisations import Enterprise, School
@@ -54,13 +54,14 @@ class AdmissionsMode(str, enum.Enum):
     SHARED = "shared"  # either partner may admit or reject
 
 
-class CooperationStatus(str, enum.Enum):
-    ACTIVE = "active"
-    ENDED = "ended"
+class CooperationStatus(State):
+    ACTIVE = "active", _l("Active"), "good"
+    ENDED = "ended", _l("Ended"), "neutral"
 
 
-class Cooperation(db.Model):
+class Cooperation(Stateful, db.Model):
     __tablename__ = "cooperation"
+    states = CooperationStatus
     __table_args__ = (
         CheckConstraint("seats >= 0", name="seats_nonnegative"),
         CheckConstraint("duration_months > 0", name="duration_positive"),

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.i18n import lazy_gettext as _l
-from portal.models.base import UTCDateTime, utcnow
+from portal.models.base import State, Stateful, UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from portal.models.cooperation import Cooperation
@@ -33,15 +33,16 @@ if TYPE_CHECKING:
     from portal.models.schools import Teacher, TeachingNeed
 
 
-class PracticePostStatus(str, enum.Enum):
-    OPEN = "open"
-    CLOSED = "closed"
+class PracticePostStatus(State):
+    OPEN = "open", _l("Open"), "good"
+    CLOSED = "closed", _l("Closed"), "neutral"
 
 
-class PracticePost(db.Model):
+class PracticePost(Stateful, db.Model):
     """A post where school teachers can do enterprise practice (教师企业实践岗位)."""
 
     __tablename__ = "practice_post"
+    states = PracticePostStatus
     __table_args__ = (
         CheckConstraint("hours_per_term > 0", name="hours_positive"),
         CheckConstraint("places > 0", name="places_positive"),
@@ -82,23 +83,14 @@ DIRECTION_LABELS: dict[str, Any] = {
 }
 
 
-class ExchangeStatus(str, enum.Enum):
-    PROPOSED = "proposed"
-    ACCEPTED_BY_SCHOOL = "accepted_by_school"
-    ACCEPTED_BY_ENTERPRISE = "accepted_by_enterprise"
-    AGREED = "agreed"
-    COMPLETED = "completed"
-    CANCELLED = "cancelled"
+class ExchangeStatus(State):
+    PROPOSED = "proposed", _l("Proposed"), "warn"
+    ACCEPTED_BY_SCHOOL = "accepted_by_school", _l("Accepted by the school"), "warn"
+    ACCEPTED_BY_ENTERPRISE = "accepted_by_enterprise", _l("Accepted by the enterprise"), "warn"
+    AGREED = "agreed", _l("Agreed"), "good"
+    COMPLETED = "completed", _l("Completed"), "good"
+    CANCELLED = "cancelled", _l("Cancelled"), "neutral"
 
-
-STATUS_LABELS: dict[str, Any] = {
-    ExchangeStatus.PROPOSED.value: _l("Proposed"),
-    ExchangeStatus.ACCEPTED_BY_SCHOOL.value: _l("Accepted by the school"),
-    ExchangeStatus.ACCEPTED_BY_ENTERPRISE.value: _l("Accepted by the enterprise"),
-    ExchangeStatus.AGREED.value: _l("Agreed"),
-    ExchangeStatus.COMPLETED.value: _l("Completed"),
-    ExchangeStatus.CANCELLED.value: _l("Cancelled"),
-}
 
 # Statuses that hold the expert's hours, the need's hours or the post's place.
 ACTIVE_STATUSES = (
@@ -107,8 +99,9 @@ ACTIVE_STATUSES = (
 )
 
 
-class Exchange(db.Model):
+class Exchange(Stateful, db.Model):
     __tablename__ = "exchange"
+    states = ExchangeStatus
     __table_args__ = (
         CheckConstraint("hours > 0", name="hours_positive"),
         CheckConstraint("direction IN ('expert_to_school', 'teacher_to_enterprise')", name="direction_known"),

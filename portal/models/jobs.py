@@ -6,25 +6,26 @@ itself runs in an RQ worker (with Redis) or a thread of the web process (without
 """
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.extensions import db
-from portal.models.base import UTCDateTime, utcnow
+from portal.i18n import lazy_gettext as _l
+from portal.models.base import State, Stateful, UTCDateTime, utcnow
 
 
-class JobStatus(str, enum.Enum):
-    QUEUED = "queued"
-    RUNNING = "running"
-    DONE = "done"
-    FAILED = "failed"
+class JobStatus(State):
+    QUEUED = "queued", _l("Queued"), "info"
+    RUNNING = "running", _l("Running"), "info"
+    DONE = "done", _l("Done"), "good"
+    FAILED = "failed", _l("Failed"), "bad"
 
 
-class Job(db.Model):
+class Job(Stateful, db.Model):
     __tablename__ = "job"
+    states = JobStatus
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(40))

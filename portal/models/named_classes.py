@@ -8,7 +8,6 @@ ever moves `taken` through a conditional UPDATE (see
 """
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -17,25 +16,25 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.i18n import lazy_gettext as _l
-from portal.models.base import UTCDateTime, utcnow
+from portal.models.base import State, Stateful, UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from portal.models.accounts import User
     from portal.models.cooperation import Cooperation
 
 
-class NamedClassStatus(str, enum.Enum):
-    DRAFT = "draft"
-    OPEN = "open"
-    CLOSED = "closed"
+class NamedClassStatus(State):
+    DRAFT = "draft", _l("Draft"), "warn"
+    OPEN = "open", _l("Open"), "good"
+    CLOSED = "closed", _l("Closed"), "neutral"
 
 
-class ApplicationStatus(str, enum.Enum):
-    SUBMITTED = "submitted"
-    WITHDRAWN = "withdrawn"
-    ENTERPRISE_APPROVED = "enterprise_approved"  # the enterprise's review said yes; the school admits
-    ADMITTED = "admitted"
-    REJECTED = "rejected"
+class ApplicationStatus(State):
+    SUBMITTED = "submitted", _l("Submitted"), "warn"
+    WITHDRAWN = "withdrawn", _l("Withdrawn"), "neutral"
+    ENTERPRISE_APPROVED = "enterprise_approved", _l("Approved by the enterprise"), "info"  # the enterprise's review said yes; the school admits
+    ADMITTED = "admitted", _l("Admitted"), "good"
+    REJECTED = "rejected", _l("Not admitted"), "bad"
 
 
 # Applications still waiting for a decision: a student has at most one per class.
@@ -48,23 +47,9 @@ BENEFITS: dict[str, object] = {
     "mentors": _l("Workplace mentors"),
 }
 
-CLASS_STATUS_LABELS: dict[str, object] = {
-    NamedClassStatus.DRAFT.value: _l("Draft"),
-    NamedClassStatus.OPEN.value: _l("Open"),
-    NamedClassStatus.CLOSED.value: _l("Closed"),
-}
-
-APPLICATION_STATUS_LABELS: dict[str, object] = {
-    ApplicationStatus.SUBMITTED.value: _l("Submitted"),
-    ApplicationStatus.WITHDRAWN.value: _l("Withdrawn"),
-    ApplicationStatus.ENTERPRISE_APPROVED.value: _l("Approved by the enterprise"),
-    ApplicationStatus.ADMITTED.value: _l("Admitted"),
-    ApplicationStatus.REJECTED.value: _l("Not admitted"),
-}
-
-
-class NamedClass(db.Model):
+class NamedClass(Stateful, db.Model):
     __tablename__ = "named_class"
+    states = NamedClassStatus
     __table_args__ = (
         CheckConstraint("seats > 0", name="seats_positive"),
         CheckConstraint("taken >= 0", name="taken_nonnegative"),
@@ -154,7 +139,7 @@ class NamedClass(db.Model):
         return f"<NamedClass {self.id} {self.status} {self.taken}/{self.seats} {self.name!r}>"
 
 
-class ClassApplication(db.Model):
+class ClassApplication(Stateful, db.Model):
     """One student's application to one class.
 
     UNIQUE(class, student): a student who withdrew and applies again reuses the
@@ -163,6 +148,7 @@ class ClassApplication(db.Model):
     """
 
     __tablename__ = "class_application"
+    states = ApplicationStatus
     __table_args__ = (
         UniqueConstraint("named_class_id", "student_id", name="uq_class_application_class_student"),
         CheckConstraint(

@@ -9,17 +9,18 @@ from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
-from portal.models.base import UTCDateTime, utcnow
+from portal.i18n import lazy_gettext as _l
+from portal.models.base import State, Stateful, UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from portal.models.accounts import User
     from portal.models.programs import Program
 
 
-class OrgStatus(str, enum.Enum):
-    PENDING = "pending"
-    VERIFIED = "verified"
-    REJECTED = "rejected"
+class OrgStatus(State):
+    PENDING = "pending", _l("Pending"), "warn"
+    VERIFIED = "verified", _l("Verified"), "good"
+    REJECTED = "rejected", _l("Rejected"), "bad"
 
 
 class OrgKind(str, enum.Enum):
@@ -27,10 +28,11 @@ class OrgKind(str, enum.Enum):
     SCHOOL = "school"
 
 
-class Organisation(db.Model):
+class Organisation(Stateful, db.Model):
     """Single-table base of `Enterprise` and `School`: one verification queue for both."""
 
     __tablename__ = "organisation"
+    states = OrgStatus
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20), index=True)

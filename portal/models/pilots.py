@@ -13,7 +13,6 @@ The state machines live in `portal.services.pilots`.
 """
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -21,21 +20,22 @@ from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, String, T
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
-from portal.models.base import UTCDateTime, utcnow
+from portal.i18n import lazy_gettext as _l
+from portal.models.base import State, Stateful, UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from portal.models.cooperation import Cooperation
     from portal.models.organisations import Enterprise, School
 
 
-class PilotStatus(str, enum.Enum):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    RETURNED = "returned"  # sent back for changes; the school edits and submits again
-    REJECTED = "rejected"
-    APPROVED = "approved"  # published; in its notice period until notice_ends_on
-    FINAL = "final"  # notice period over without objection (stored by `flask finalise-pilots`)
-    WITHDRAWN = "withdrawn"  # approval withdrawn during the notice period
+class PilotStatus(State):
+    DRAFT = "draft", _l("Draft"), "warn"
+    SUBMITTED = "submitted", _l("Submitted"), "warn"
+    RETURNED = "returned", _l("Returned for changes"), "warn"  # sent back for changes; the school edits and submits again
+    REJECTED = "rejected", _l("Rejected"), "bad"
+    APPROVED = "approved", _l("In notice period"), "info"  # published; in its notice period until notice_ends_on
+    FINAL = "final", _l("Confirmed"), "good"  # notice period over without objection (stored by `flask finalise-pilots`)
+    WITHDRAWN = "withdrawn", _l("Withdrawn"), "bad"  # approval withdrawn during the notice period
 
 
 # A cooperation has at most one pilot in these states; after a rejection or a
@@ -43,8 +43,9 @@ class PilotStatus(str, enum.Enum):
 OPEN_PILOT_STATES = ("draft", "submitted", "returned", "approved", "final")
 
 
-class PilotPartnership(db.Model):
+class PilotPartnership(Stateful, db.Model):
     __tablename__ = "pilot_partnership"
+    states = PilotStatus
     __table_args__ = (
         CheckConstraint(
             "status IN ('draft', 'submitted', 'returned', 'rejected', 'approved', 'final', 'withdrawn')",
@@ -112,6 +113,11 @@ class PilotPartnership(db.Model):
             return None
         return "notice" if today <= self.notice_ends_on or self.open_objections else "final"
 
+    def state_on(self, today: date) -> PilotStatus:
+        """The state people read on `today`: final once the notice period is over, even before
+        `flask finalise-pilots` has stored it."""
+        return PilotStatus.FINAL if self.public_state(today) == "final" else PilotStatus(self.status)
+
     def accepts_objections(self, today: date) -> bool:
         """Anyone may object from the first to the last day of the notice period."""
         return (
@@ -155,18 +161,19 @@ class PilotObjection(db.Model):
         return f"<PilotObjection {self.id} pilot={self.pilot_id} {'answered' if self.is_answered else 'open'}>"
 
 
-class PilotEnterpriseStatus(str, enum.Enum):
-    SUBMITTED = "submitted"
-    APPROVED = "approved"
-    REJECTED = "rejected"
-    REVOKED = "revoked"
+class PilotEnterpriseStatus(State):
+    SUBMITTED = "submitted", _l("Submitted"), "warn"
+    APPROVED = "approved", _l("Approved"), "good"
+    REJECTED = "rejected", _l("Rejected"), "bad"
+    REVOKED = "revoked", _l("Revoked"), "bad"
 
 
 OPEN_APPLICATION_STATES = ("submitted", "approved")
 
 
-class PilotEnterpriseApplication(db.Model):
+class PilotEnterpriseApplication(Stateful, db.Model):
     __tablename__ = "pilot_enterprise_application"
+    states = PilotEnterpriseStatus
     __table_args__ = (
         CheckConstraint("status IN ('submitted', 'approved', 'rejected', 'revoked')", name="status_known"),
         # One open application (waiting or approved) per enterprise.

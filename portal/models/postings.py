@@ -18,7 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.i18n import lazy_gettext as _l
-from portal.models.base import UTCDateTime, utcnow
+from portal.models.base import Stateful, UTCDateTime, utcnow
 from portal.models.programs import PublicationStatus
 
 if TYPE_CHECKING:
@@ -158,8 +158,9 @@ DETAIL_FIELDS: dict[str, tuple[DetailField, ...]] = {
 }
 
 
-class Posting(db.Model):
+class Posting(Stateful, db.Model):
     __tablename__ = "posting"
+    states = PublicationStatus
     __table_args__ = (
         CheckConstraint("headcount >= 0", name="headcount_nonnegative"),
         CheckConstraint(

@@ -1,7 +1,6 @@
 """Majors (专业) offered by schools."""
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -9,20 +8,22 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstrai
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
-from portal.models.base import UTCDateTime, utcnow
+from portal.i18n import lazy_gettext as _l
+from portal.models.base import State, Stateful, UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from portal.models.organisations import School
 
 
-class PublicationStatus(str, enum.Enum):
-    DRAFT = "draft"
-    PUBLISHED = "published"
-    CLOSED = "closed"
+class PublicationStatus(State):
+    DRAFT = "draft", _l("Draft"), "warn"
+    PUBLISHED = "published", _l("Published"), "good"
+    CLOSED = "closed", _l("Closed"), "neutral"
 
 
-class Program(db.Model):
+class Program(Stateful, db.Model):
     __tablename__ = "program"
+    states = PublicationStatus
     __table_args__ = (
         UniqueConstraint("school_id", "name", name="uq_program_school_name"),
         CheckConstraint("intake_capacity >= 0", name="intake_nonnegative"),

@@ -16,7 +16,8 @@ from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, String, Text, U
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
-from portal.models.base import UTCDateTime, utcnow
+from portal.i18n import lazy_gettext as _l
+from portal.models.base import State, Stateful, UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from portal.models.cooperation import Cooperation
@@ -25,12 +26,12 @@ if TYPE_CHECKING:
     from portal.models.programs import Program
 
 
-class ProposalStatus(str, enum.Enum):
-    PROPOSED = "proposed"  # the matcher proposed it; nobody has acted yet
-    INTERESTED = "interested"  # one or both sides are interested, or one side asked the other directly
-    NEGOTIATING = "negotiating"  # terms are on the table, waiting for the other side
-    AGREED = "agreed"  # the other side accepted the terms: a Cooperation exists
-    DECLINED = "declined"  # one side declined, with a reason
+class ProposalStatus(State):
+    PROPOSED = "proposed", _l("Proposed"), "info"  # the matcher proposed it; nobody has acted yet
+    INTERESTED = "interested", _l("Interest expressed"), "info"  # one or both sides are interested, or one side asked the other directly
+    NEGOTIATING = "negotiating", _l("Terms proposed"), "warn"  # terms are on the table, waiting for the other side
+    AGREED = "agreed", _l("Agreed"), "good"  # the other side accepted the terms: a Cooperation exists
+    DECLINED = "declined", _l("Declined"), "bad"  # one side declined, with a reason
 
 
 OPEN_STATUSES = (ProposalStatus.PROPOSED.value, ProposalStatus.INTERESTED.value, ProposalStatus.NEGOTIATING.value)
@@ -51,8 +52,9 @@ class Origin(str, enum.Enum):
     ENTERPRISE = "enterprise"  # HR asked the school directly
 
 
-class Proposal(db.Model):
+class Proposal(Stateful, db.Model):
     __tablename__ = "proposal"
+    states = ProposalStatus
     __table_args__ = (
         UniqueConstraint("posting_id", "program_id", name="uq_proposal_posting_program"),
         CheckConstraint("score >= 0 AND score <= 1", name="score_in_range"),

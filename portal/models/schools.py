@@ -9,7 +9,8 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
-from portal.models.base import UTCDateTime, utcnow
+from portal.i18n import lazy_gettext as _l
+from portal.models.base import State, Stateful, UTCDateTime, utcnow
 from portal.models.programs import PublicationStatus
 
 if TYPE_CHECKING:
@@ -29,10 +30,10 @@ class Employment(str, enum.Enum):
     PART_TIME = "part_time"  # 兼职教师
 
 
-class NeedStatus(str, enum.Enum):
-    OPEN = "open"
-    FILLED = "filled"
-    CLOSED = "closed"
+class NeedStatus(State):
+    OPEN = "open", _l("Open"), "good"
+    FILLED = "filled", _l("Filled"), "neutral"
+    CLOSED = "closed", _l("Closed"), "neutral"
 
 
 class TargetGroup(str, enum.Enum):
@@ -63,10 +64,11 @@ class Teacher(db.Model):
     school: Mapped[School] = relationship()
 
 
-class TeachingNeed(db.Model):
+class TeachingNeed(Stateful, db.Model):
     """A course that needs a part-time teacher from industry (企业兼职教师)."""
 
     __tablename__ = "teaching_need"
+    states = NeedStatus
     __table_args__ = (
         CheckConstraint("hours > 0", name="hours_positive"),
         CheckConstraint("ends_on IS NULL OR starts_on IS NULL OR ends_on >= starts_on", name="dates_ordered"),
@@ -89,10 +91,11 @@ class TeachingNeed(db.Model):
     school: Mapped[School] = relationship()
 
 
-class TrainingOffer(db.Model):
+class TrainingOffer(Stateful, db.Model):
     """Courses a school can run for enterprise staff and target groups (职工培训)."""
 
     __tablename__ = "training_offer"
+    states = PublicationStatus
     __table_args__ = (
         CheckConstraint("capacity > 0", name="capacity_positive"),
         CheckConstraint("hours >= 0", name="hours_nonnegative"),

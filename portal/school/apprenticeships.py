@@ -23,7 +23,6 @@ def apprenticeship_list():
         "school/apprenticeships/list.html",
         programmes=apprenticeships.programmes_of_school(current_user),
         cooperations=apprenticeships.apprenticeship_cooperations(current_user),
-        status_labels=apprenticeships.STATUS_LABELS,
     )
 
 
@@ -60,7 +59,6 @@ def _detail(programme, place_form: PlaceForm, status: int = 200):
         published=next((r for r in runs if r.is_published), None),
         place_form=place_form,
         titles=TECH_TITLES,
-        status_labels=apprenticeships.STATUS_LABELS,
     ), status
 
 

@@ -69,13 +69,6 @@ REASON_LABELS: dict[str, Any] = {
     "no_preferences": _l("No place ranked"),
     "enterprise_cap": _l("Enterprise has no room left"),
 }
-STATUS_LABELS: dict[str, Any] = {
-    ProgrammeStatus.DRAFT.value: _l("Draft"),
-    ProgrammeStatus.OPEN.value: _l("Open for applications"),
-    ProgrammeStatus.CLOSED.value: _l("Closed"),
-}
-
-
 # --- who may see what ----------------------------------------------------------------
 
 def _is_staff_of(actor: User, role: Role, organisation_id: int) -> bool:
@@ -257,7 +250,7 @@ def _set_status(actor: User, programme: ApprenticeshipProgramme, wanted: Program
     _require_not_frozen(programme)
     if programme.status != allowed_from.value:
         raise ServiceError(_l("This programme is %(status)s: that step is not possible now.",
-                              status=STATUS_LABELS[programme.status]))
+                              status=programme.state.label))
     before = programme.status
     transition(programme, wanted.value)
     db.session.flush()

@@ -92,7 +92,7 @@ STATE_LABELS: dict[str, Any] = {
     "submitted": _l("Submitted"),
     "returned": _l("Returned for changes"),
     "approved": _l("Approved"),
-    "final": _l("Final"),
+    "final": _l("Confirmed"),
     "withdrawn": _l("Withdrawn"),
     "revoked": _l("Revoked"),
     "proposed": _l("Proposed"),

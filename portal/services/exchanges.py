@@ -762,9 +762,7 @@ def set_staffing_quota(staff: User, quota: int) -> Organisation:
 # --- phrasing --------------------------------------------------------------------------------
 
 def status_label(status: str) -> str:
-    from portal.models.exchanges import STATUS_LABELS
-
-    return str(STATUS_LABELS.get(status, status))
+    return str(ExchangeStatus(status).label)
 
 
 def describe_reasons(reasons: list[dict] | None) -> list[str]:

@@ -85,6 +85,10 @@ class StudentApplication:
     closes_on: date
     decide_by: date
 
+    @property
+    def state(self) -> ApplicationStatus:
+        return ApplicationStatus(self.status)
+
 
 @dataclass(frozen=True)
 class StudentProgramme:

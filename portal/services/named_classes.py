@@ -55,7 +55,7 @@ from portal.models import (
     User,
 )
 from portal.models.base import utcnow
-from portal.models.named_classes import APPLICATION_STATUS_LABELS, BENEFITS
+from portal.models.named_classes import BENEFITS
 from portal.services import audit, checks, notifications, spreadsheets
 from portal.services.checks import district_today
 from portal.services.errors import Conflict, NotFound, ServiceError
@@ -748,7 +748,7 @@ APPLICANTS = spreadsheets.SheetSpec(
         spreadsheets.Column("email", _l("E-mail")),
         spreadsheets.Column("major", _l("Major")),
         spreadsheets.Column("statement", _l("Statement")),
-        spreadsheets.Column("status", _l("Status"), spreadsheets.CHOICE, choices=APPLICATION_STATUS_LABELS),
+        spreadsheets.Column("status", _l("Status"), spreadsheets.CHOICE, choices=ApplicationStatus.labels()),
         spreadsheets.Column("submitted_on", _l("Applied on"), spreadsheets.DATE),
         spreadsheets.Column("reason", _l("Reason")),
     ),

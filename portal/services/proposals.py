@@ -433,6 +433,7 @@ def askable_programs(user: User, text: str) -> list[Program]:
     return list(search_majors(MajorQuery(q=" ".join(text.split())[:QUERY_MAX])).items)[:ASK_RESULTS]
 
 
-def status_counts() -> dict[str, int]:
+def status_counts() -> dict[ProposalStatus, int]:
     """Proposals of the whole district per status (the administrators' overview)."""
-    return dict(db.session.execute(select(Proposal.status, func.count()).group_by(Proposal.status)).all())
+    rows = db.session.execute(select(Proposal.status, func.count()).group_by(Proposal.status)).all()
+    return {ProposalStatus(status): count for status, count in rows}

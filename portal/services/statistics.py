@@ -844,7 +844,8 @@ def public_named_classes() -> list[dict]:
     ]
 
 
-PILOT_STATE_LABELS = {"notice": _l("In the notice period (公示中)"), "final": _l("Confirmed")}
+# A public pilot's state, as the pilot's own states say it.
+PILOT_STATE_LABELS = {"notice": PilotStatus.APPROVED.label, "final": PilotStatus.FINAL.label}
 
 
 def public_pilot_partnerships(today: date | None = None) -> list[dict]:

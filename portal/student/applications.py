@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from portal.extensions import limiter
 from portal.forms import ActionForm
-from portal.models.named_classes import APPLICATION_STATUS_LABELS, BENEFITS
+from portal.models.named_classes import BENEFITS
 from portal.services import checks, named_classes
 from portal.student.forms import ApplicationForm
 from portal.student.views import bp
@@ -27,7 +27,6 @@ def applications():
     return render_template(
         "student/applications.html",
         applications=named_classes.applications_of_student(current_user),
-        labels=APPLICATION_STATUS_LABELS,
         action_form=ActionForm(),
         today=checks.district_today(),
     )

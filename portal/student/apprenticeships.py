@@ -21,7 +21,6 @@ def apprenticeship_list():
         "student/apprenticeships/list.html",
         programmes=programmes,
         results={p.id: apprenticeships.student_result(current_user, p) for p in programmes},
-        status_labels=apprenticeships.STATUS_LABELS,
     )
 
 
@@ -36,7 +35,6 @@ def apprenticeship_detail(programme_id: int, typed_ranks: dict[int, int] | None 
         choices=choices,
         result=apprenticeships.student_result(current_user, programme),
         accepts=apprenticeships.accepts_choices(programme),
-        status_labels=apprenticeships.STATUS_LABELS,
     )
 
 

@@ -5,7 +5,6 @@ from flask import Blueprint, render_template
 from flask_login import current_user
 
 from portal.models import Role
-from portal.models.named_classes import APPLICATION_STATUS_LABELS
 from portal.security import guard_blueprint
 from portal.services import inbox
 
@@ -20,7 +19,6 @@ def home():
         applications=inbox.applications_of(current_user),
         open_classes=inbox.open_classes_for(current_user),
         programmes=inbox.apprenticeships_of(current_user),
-        labels=APPLICATION_STATUS_LABELS,
         waiting=[],
     )
 

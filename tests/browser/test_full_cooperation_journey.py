@@ -49,7 +49,7 @@ def test_posting_to_admission(page, live_server):
     page.click("[data-testid=posting-form] button[type=submit]")
     row = page.locator("[data-testid=own-postings] tr", has_text=POSTING)
     row.locator("form[action$='/publish'] button").click()
-    expect(row.locator(".badge-published")).to_be_visible()
+    expect(row.locator("[data-state=published]")).to_be_visible()
     _log_out(page)
 
     # 2. School staff find the posting proposed for their welding major and propose terms.

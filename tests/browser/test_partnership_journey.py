@@ -61,7 +61,7 @@ def test_hr_proposes_terms_school_accepts_and_both_see_the_cooperation(page, liv
     nav_go(page, '/school/proposals')
     section = page.locator(f"[data-testid=program-proposals][data-program='{MAJOR}']")
     row = section.get_by_test_id("proposal-row").filter(has_text=POSTING)
-    expect(row.locator(".badge-proposal-negotiating")).to_be_visible()
+    expect(row.locator("[data-state=negotiating]")).to_be_visible()
     row.locator("a").click()
     terms = page.get_by_test_id("terms")
     expect(terms).to_contain_text(TITLE)

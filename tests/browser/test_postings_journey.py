@@ -43,10 +43,10 @@ def test_hr_posts_a_named_class_and_the_public_finds_it(page, live_server):
 
     expect(page).to_have_url(re.compile(r"/enterprise/postings$"))
     row = page.locator("[data-testid=own-postings] tr", has_text=CLASS_NAME)
-    expect(row.locator(".badge-draft")).to_be_visible()
+    expect(row.locator("[data-state=draft]")).to_be_visible()
     row.locator("form[action$='/publish'] button").click()
     expect(page.locator(".flash-success")).to_be_visible()
-    expect(row.locator(".badge-published")).to_be_visible()
+    expect(row.locator("[data-state=published]")).to_be_visible()
     page.get_by_test_id("logout").click()
 
     page.goto("/postings")

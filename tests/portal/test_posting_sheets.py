@@ -210,7 +210,7 @@ def test_required_columns_missing_are_reported(app, client, hr):
     (b"%PDF-1.7 hello", "postings.csv"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "postings.xls"),
     (b"", "postings.csv"),
-])
+], ids=["png-as-xlsx", "png-as-csv", "docx-as-xlsx", "pdf", "xls", "empty"])  # the same ids in every xdist worker
 def test_wrong_files_are_refused(app, client, hr, data, filename):
     response = upload(client, data, filename)
     assert refused(response)

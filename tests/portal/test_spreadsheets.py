@@ -173,7 +173,8 @@ def docx_like() -> bytes:
     (b"%PDF-1.7 hello", "majors.pdf"),
     (b"", "majors.csv"),
     (b"\x00\x01\x02binary\x03" * 10, "majors.csv"),
-])
+], ids=["png-as-xlsx", "png-as-csv", "docx-as-xlsx", "csv-as-xlsx", "xlsx-as-csv", "xls", "pdf", "empty", "binary-as-csv"])
+# Named ids: the generated files carry timestamps, and test ids must be the same in every xdist worker.
 def test_wrong_files_are_refused(app, client, staff, data, filename):
     response = upload(client, "majors", data, filename)
     assert refused(response)
