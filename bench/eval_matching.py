@@ -42,7 +42,7 @@ def main() -> int:
         results[split] = (len(postings), score_split(postings, catalogues, matcher_rankings),
                           score_split(postings, catalogues, baseline_rankings))
     print(f"catalogue: {len(catalogues['rich'])} majors; postings: dev {results['dev'][0]}, test {results['test'][0]}")
-    print(f"{"majors":<7}{"style":<12}{'dev':>7}{'base':>7}{'test':>8}{'base':>7}   target (test)")
+    print(f"{'majors':<7}{'style':<12}{'dev':>7}{'base':>7}{'test':>8}{'base':>7}   target (test)")
     ok = True
     for key, target in TARGETS.items():
         dev, test = results["dev"], results["test"]
