@@ -6,6 +6,7 @@ touching code; they are read once per process.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -16,7 +17,8 @@ from matching.text import TermScanner, normalise
 
 _EARTH_RADIUS_KM = 6371.0
 
-__all__ = ["Thesaurus", "thesaurus", "industry_affinity", "town_coordinates", "distance_km"]
+__all__ = ["Thesaurus", "thesaurus", "industry_affinity", "town_coordinates", "distance_km", "Major",
+           "MajorKnowledge", "major_key", "majors"]
 
 
 def _data_lines(name: str) -> list[list[str]]:
@@ -110,3 +112,87 @@ def distance_km(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     h = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
     return 2 * _EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(h, 1.0)))
 
+
+
+# --- the major knowledge base (data/majors.tsv) ---------------------------------------------
+
+_NONE = "-"
+_BRACKETED = re.compile(r"[（(][^）)]*[）)]")
+
+
+def major_key(name: str) -> str:
+    """A major's name as the knowledge base keys it: normalised, without a bracketed direction
+    ("焊接技术应用（机器人焊接方向）" -> "焊接技术应用")."""
+    return normalise(_BRACKETED.sub("", name))
+
+
+@dataclass(frozen=True)
+class Major:
+    """What one major of the catalogue prepares people for (one line of data/majors.tsv)."""
+
+    code: str
+    name: str
+    level: str
+    group: str
+    major_class: str
+    occupations: tuple[str, ...]
+    titles: tuple[str, ...]
+    skills: tuple[str, ...]
+    certificates: tuple[str, ...]
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        """Normalised occupation names and job titles: what a posting's title may say."""
+        return tuple(dict.fromkeys(normalise(t) for t in (*self.occupations, *self.titles)))
+
+
+@dataclass(frozen=True)
+class MajorKnowledge:
+    """The knowledge base: majors by name and code, and scanners for roles and skills in a text."""
+
+    by_name: dict[str, Major]
+    by_code: dict[str, Major]
+    roles: TermScanner
+    skills: TermScanner
+
+    def find(self, name: str, code: str = "") -> Major | None:
+        """The major of this catalogue code, else of this name (a bracketed direction ignored)."""
+        return self.by_code.get(code.strip()) if code.strip() in self.by_code else self.by_name.get(major_key(name))
+
+    def roles_in(self, text: str) -> list[str]:
+        """Role terms in `text` (normalised), dropping those inside a longer one found
+        ("设备维修工" names 设备维修, not the generic 维修工 within it)."""
+        return _longest(self.roles.scan(text))
+
+    def skills_in(self, text: str) -> list[str]:
+        return _longest(self.skills.scan(text))
+
+
+def _longest(terms: list[str]) -> list[str]:
+    return [t for t in terms if not any(t != other and t in other for other in terms)]
+
+
+def _list(field: str) -> tuple[str, ...]:
+    return () if field == _NONE else tuple(item.strip() for item in field.split("、") if item.strip())
+
+
+@lru_cache(maxsize=1)
+def majors() -> MajorKnowledge:
+    text = resources.files("matching").joinpath("data", "majors.tsv").read_text(encoding="utf-8")
+    by_name: dict[str, Major] = {}
+    by_code: dict[str, Major] = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = [f.strip() for f in line.split("\t")]
+        if len(fields) != 9:
+            raise ValueError(f"data/majors.tsv line {number}: expected 9 tab-separated fields, got {len(fields)}")
+        code, name, level, group, major_class, occupations, titles, skills, certificates = fields
+        major = Major(code if code != _NONE else "", name, level, group, major_class, _list(occupations),
+                      _list(titles), _list(skills), _list(certificates))
+        by_name.setdefault(major_key(name), major)
+        if major.code:
+            by_code[major.code] = major
+    role_terms = {t for m in by_name.values() for t in m.roles}
+    skill_terms = {normalise(s) for m in by_name.values() for s in m.skills}
+    return MajorKnowledge(by_name, by_code, TermScanner(role_terms), TermScanner(skill_terms))
