@@ -104,7 +104,9 @@ def _details_text(details: dict) -> list[str]:
 
 def demand_for(posting: Posting) -> matching.Demand:
     enterprise = posting.enterprise
-    description = "\n".join([posting.description, *_details_text(posting.details or {})]).strip()
+    details = posting.details or {}
+    description = "\n".join([posting.description, *_details_text(details)]).strip()
+    major = details.get("major")
     return matching.Demand(
         id=str(posting.id),
         title=posting.title,
@@ -115,6 +117,7 @@ def demand_for(posting: Posting) -> matching.Demand:
         certificates=_items(posting.certificates),
         headcount=posting.headcount or None,
         town=vocab.TOWNS.get(posting.town, ""),
+        major=major.strip() if isinstance(major, str) else "",  # order classes and apprenticeships name one
     )
 
 
@@ -130,13 +133,20 @@ def program_for(program: Program) -> matching.Program:
         certificates=_items(program.certificates),
         capacity=program.intake_capacity or None,
         town=vocab.TOWNS.get(program.school.town, ""),
+        code=entry.code if entry is not None else "",
     )
+
+
+_LATER_FIELDS = frozenset({"major", "code"})
 
 
 def digest(record: matching.Demand | matching.Program) -> str:
     """sha256 of every field of one matcher input (computed once per record, not per pair)."""
-    payload = json.dumps([type(record).__name__, *(getattr(record, f.name) for f in fields(record))],
-                         ensure_ascii=False)
+    # Fields added to the library later count only when set, so that a declined proposal's
+    # fingerprint stays what it was until the record really changes.
+    values = [getattr(record, f.name) for f in fields(record)
+              if not (f.name in _LATER_FIELDS and getattr(record, f.name) == "")]
+    payload = json.dumps([type(record).__name__, *values], ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
