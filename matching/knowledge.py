@@ -99,9 +99,10 @@ def town_coordinates() -> dict[str, tuple[float, float]]:
     for name, lat, lon in _data_lines("towns.tsv"):
         point = (float(lat), float(lon))
         coordinates[normalise(name)] = point
-        short = name.removesuffix("街道").removesuffix("镇")
-        if len(short) >= 2:
-            coordinates.setdefault(normalise(short), point)
+        street = name.removesuffix("街道")  # 口镇街道 -> 口镇 (a 镇 until 2020) -> 口 (too short)
+        for short in (street, street.removesuffix("镇")):
+            if len(short) >= 2:
+                coordinates.setdefault(normalise(short), point)
     return coordinates
 
 

@@ -31,12 +31,14 @@ from types import MethodType
 from dataclasses import dataclass, field, fields
 
 import numpy as np
-from scipy import sparse
 
 from matching import knowledge
+from matching._lazy import LazyModule
 from matching.text import TextModel, iter_cosine_blocks, normalise
 
 __all__ = ["Demand", "Program", "Reason", "Match", "Ranking", "Weights", "DEFAULT_THRESHOLD", "rank"]
+
+sparse = LazyModule("scipy.sparse")
 
 DEFAULT_THRESHOLD = 0.075
 _DISTANCE_RANGE_KM = 40.0
