@@ -44,9 +44,14 @@ class Thesaurus:
 
     def concepts(self, text: str) -> list[str]:
         """Catalogue terms that `text` (normalised) mentions, directly or colloquially."""
+        return self.concepts_of(self.scanner.scan(text))
+
+    def concepts_of(self, keys: list[str]) -> list[str]:
+        """Catalogue terms of the scanned `keys` (others ignored), in order."""
         found: dict[str, None] = {}
-        for key in self.scanner.scan(text):
-            for term in self.mapping[key]:
+        mapping = self.mapping
+        for key in keys:
+            for term in mapping.get(key, ()):
                 found[term] = None
         return list(found)
 
@@ -155,6 +160,16 @@ class MajorKnowledge:
     by_code: dict[str, Major]
     roles: TermScanner
     skills: TermScanner
+    role_terms: frozenset[str]
+    skill_terms: frozenset[str]
+    # One scanner for the thesaurus's, roles' and skills' terms together: a text is scanned once.
+    everything: TermScanner
+
+    def scan(self, text: str) -> tuple[list[str], list[str], list[str]]:
+        """(thesaurus keys, roles, skills) in `text` (normalised), from one pass over it."""
+        keys = self.everything.scan(text)
+        roles, skills = self.role_terms, self.skill_terms
+        return keys, _longest([k for k in keys if k in roles]), _longest([k for k in keys if k in skills])
 
     def find(self, name: str, code: str = "") -> Major | None:
         """The major of this catalogue code, else of this name (a bracketed direction ignored)."""
@@ -196,4 +211,6 @@ def majors() -> MajorKnowledge:
             by_code[major.code] = major
     role_terms = {t for m in by_name.values() for t in m.roles}
     skill_terms = {normalise(s) for m in by_name.values() for s in m.skills}
-    return MajorKnowledge(by_name, by_code, TermScanner(role_terms), TermScanner(skill_terms))
+    everything = TermScanner({*thesaurus().mapping, *role_terms, *skill_terms})
+    return MajorKnowledge(by_name, by_code, TermScanner(role_terms), TermScanner(skill_terms),
+                          frozenset(role_terms), frozenset(skill_terms), everything)

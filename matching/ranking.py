@@ -233,7 +233,11 @@ def _side(
         # Certificates are left to their own criterion: their long official names would
         # otherwise dilute the text similarity.
         body = normalise(" ".join((name, record.description, *record.skills)))
-        found = thesaurus.concepts(body)
+        if kb is None:
+            found = thesaurus.concepts(body)
+        else:
+            keys, body_roles, body_skills = kb.scan(body)
+            found = thesaurus.concepts_of(keys)
         side.concepts.append(found)
         side.skill_items.append(items(tuple(record.skills)))
         side.skills_entered.append([v for v in dict.fromkeys(record.skills) if normalise(v)])
@@ -246,8 +250,8 @@ def _side(
         text = [norm(name), body, *found, *found]
         if kb is not None and is_program:
             major = kb.find(name, record.code)
-            side.school_roles.append(frozenset(kb.roles_in(body)))
-            side.school_skills.append(frozenset(kb.skills_in(body)).union(*side.skill_items[-1]))
+            side.school_roles.append(frozenset(body_roles))
+            side.school_skills.append(frozenset(body_skills).union(*side.skill_items[-1]))
             side.catalogue_roles.append(frozenset(major.roles) if major else frozenset())
             side.catalogue_skills.append(frozenset(map(normalise, major.skills)) if major else frozenset())
             side.majors.append(knowledge.major_key(name))
@@ -257,11 +261,10 @@ def _side(
                 text.extend((*major.occupations, *major.titles, *major.skills))
                 industry = industry or major.group
         elif kb is not None:
-            title = norm(name)
-            roles = kb.roles_in(title)
+            roles = kb.scan(norm(name))[1]
             side.roles.append(roles)
-            side.roles_elsewhere.append([r for r in kb.roles_in(normalise(record.description)) if r not in roles])
-            side.kb_skills.append(kb.skills_in(body))
+            side.roles_elsewhere.append([r for r in body_roles if r not in roles and not any(r in t for t in roles)])
+            side.kb_skills.append(body_skills)
             side.majors.append(knowledge.major_key(record.major))
             side.codes.append(record.major.strip())
         side.texts.append(" ".join(text))
