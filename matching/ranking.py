@@ -186,6 +186,7 @@ class _Side:
     catalogue_skills: list[frozenset[str]] = field(default_factory=list)
     majors: list[str] = field(default_factory=list)  # demand: major asked for; program: its key
     codes: list[str] = field(default_factory=list)
+    described: list[bool] = field(default_factory=list)  # program: the school wrote a description or skills
     skills_entered: list[list[str]] = field(default_factory=list)  # as typed, one per item
     certificates_entered: list[list[str]] = field(default_factory=list)
 
@@ -250,8 +251,12 @@ def _side(
         text = [norm(name), body, *found, *found]
         if kb is not None and is_program:
             major = kb.find(name, record.code)
-            side.school_roles.append(frozenset(body_roles))
-            side.school_skills.append(frozenset(body_skills).union(*side.skill_items[-1]))
+            # What the school wrote (not the catalogue name it chose) is the school's own evidence.
+            own = normalise(" ".join((record.description, *record.skills)))
+            _, own_roles, own_skills = kb.scan(own) if own else ((), (), ())
+            side.school_roles.append(frozenset(own_roles))
+            side.school_skills.append(frozenset(own_skills).union(*side.skill_items[-1]))
+            side.described.append(bool(own))
             side.catalogue_roles.append(frozenset(major.roles) if major else frozenset())
             side.catalogue_skills.append(frozenset(map(normalise, major.skills)) if major else frozenset())
             side.majors.append(knowledge.major_key(name))
@@ -538,7 +543,8 @@ def _details(scorer: _Scorer, name: str, i: int, j: int) -> tuple[tuple[str, ...
         roles = [r for r in (*d.roles[i], *d.roles_elsewhere[i]) if r in school_roles or r in catalogue_roles]
         school_skills, catalogue_skills = scorer.p_own_skill_sets[j], p.catalogue_skills[j]
         skills = [s for s in d.kb_skills[i] if s in school_skills or s in catalogue_skills]
-        school = any(r in school_roles for r in roles) or any(s in school_skills for s in skills) or bool(concepts)
+        school = (any(r in school_roles for r in roles) or any(s in school_skills for s in skills)
+                  or (bool(concepts) and p.described[j]))
         catalogue = any(r in catalogue_roles for r in roles) or any(s in catalogue_skills for s in skills)
         terms = tuple(dict.fromkeys((*roles, *skills, *concepts)))
         values: tuple[tuple[str, Value], ...] = (("role", roles[0] if roles else ""),)
