@@ -1,4 +1,5 @@
-"""Domain knowledge shipped in `matching/data/`: thesaurus, industry affinity, town coordinates.
+"""Domain knowledge shipped in `matching/data/`: the major knowledge base, thesaurus, industry
+affinity, town coordinates.
 
 The files are plain UTF-8 text so that domain experts can review and extend them without
 touching code; they are read once per process.
@@ -158,15 +159,14 @@ class MajorKnowledge:
 
     by_name: dict[str, Major]
     by_code: dict[str, Major]
-    roles: TermScanner
-    skills: TermScanner
     role_terms: frozenset[str]
     skill_terms: frozenset[str]
     # One scanner for the thesaurus's, roles' and skills' terms together: a text is scanned once.
     everything: TermScanner
 
     def scan(self, text: str) -> tuple[list[str], list[str], list[str]]:
-        """(thesaurus keys, roles, skills) in `text` (normalised), from one pass over it."""
+        """(thesaurus keys, roles, skills) in `text` (normalised), from one pass over it; roles and
+        skills inside a longer one found are dropped ("设备维修工" names 设备维修, not 维修工)."""
         keys = self.everything.scan(text)
         roles, skills = self.role_terms, self.skill_terms
         return keys, _longest([k for k in keys if k in roles]), _longest([k for k in keys if k in skills])
@@ -174,14 +174,6 @@ class MajorKnowledge:
     def find(self, name: str, code: str = "") -> Major | None:
         """The major of this catalogue code, else of this name (a bracketed direction ignored)."""
         return self.by_code.get(code.strip()) if code.strip() in self.by_code else self.by_name.get(major_key(name))
-
-    def roles_in(self, text: str) -> list[str]:
-        """Role terms in `text` (normalised), dropping those inside a longer one found
-        ("设备维修工" names 设备维修, not the generic 维修工 within it)."""
-        return _longest(self.roles.scan(text))
-
-    def skills_in(self, text: str) -> list[str]:
-        return _longest(self.skills.scan(text))
 
 
 def _longest(terms: list[str]) -> list[str]:
@@ -212,5 +204,4 @@ def majors() -> MajorKnowledge:
     role_terms = {t for m in by_name.values() for t in m.roles}
     skill_terms = {normalise(s) for m in by_name.values() for s in m.skills}
     everything = TermScanner({*thesaurus().mapping, *role_terms, *skill_terms})
-    return MajorKnowledge(by_name, by_code, TermScanner(role_terms), TermScanner(skill_terms),
-                          frozenset(role_terms), frozenset(skill_terms), everything)
+    return MajorKnowledge(by_name, by_code, frozenset(role_terms), frozenset(skill_terms), everything)

@@ -15,11 +15,15 @@ data, e.g. no headcount or an unknown town, so missing data neither helps nor hu
     capacity      min(1, program capacity / demand headcount)
     distance      max(0, 1 - km / 40) between the two towns
 
-A pair is proposed only when the part of its text cosine due to words (character bigrams,
-Latin words, thesaurus terms; not single characters) reaches `threshold`: single characters
-such as 员 or 安 are shared by unrelated texts, words are not, so a demand that no major fits
-("招保安员") gets no proposals instead of the least bad ones. The default was calibrated on
-the labelled set in tests/data (unrelated demands stay under 0.05, fitting ones above 0.1).
+With the major knowledge base (data/majors.tsv), the text criterion reads the demand's title as
+a role first: the share of its role terms the major leads to, then the catalogue skills it
+mentions, then the cosine, which breaks ties; a demand naming a major adds the `major` criterion.
+
+A pair is proposed only when its evidence reaches `threshold`: a role the major leads to, a
+catalogue skill or thesaurus term in common, or the major asked for by name or code. Text
+likeness alone never proposes, so a demand that no major prepares for ("招保安员") gets no
+proposals instead of the least bad ones. (Exchange, which has no roles, keeps the older rule:
+the part of the text cosine due to words, not single characters, must reach the threshold.)
 """
 
 from __future__ import annotations
