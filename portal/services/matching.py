@@ -137,15 +137,15 @@ def program_for(program: Program) -> matching.Program:
     )
 
 
-_LATER_FIELDS = frozenset({"major", "code"})
+# Fields that follow from others already in the digest (a posting's major wanted is in its
+# description, a major's code comes from its catalogue name): left out, so that fingerprints
+# stored before the library had them stay valid and declined proposals do not come back.
+_DERIVED_FIELDS = frozenset({"major", "code"})
 
 
 def digest(record: matching.Demand | matching.Program) -> str:
     """sha256 of every field of one matcher input (computed once per record, not per pair)."""
-    # Fields added to the library later count only when set, so that a declined proposal's
-    # fingerprint stays what it was until the record really changes.
-    values = [getattr(record, f.name) for f in fields(record)
-              if not (f.name in _LATER_FIELDS and getattr(record, f.name) == "")]
+    values = [getattr(record, f.name) for f in fields(record) if f.name not in _DERIVED_FIELDS]
     payload = json.dumps([type(record).__name__, *values], ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 

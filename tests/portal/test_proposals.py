@@ -127,6 +127,7 @@ def test_adapter_turns_records_into_matcher_inputs(pair):
     assert demand.skills == ("焊接", "装配", "机器人焊接") and demand.certificates == ("特殊焊接技术",)
     assert demand.headcount == 30
     assert "焊接技术应用" in demand.description  # the kind's own fields feed the text
+    assert demand.major == "焊接技术应用"  # the order class's major wanted, a criterion of its own
     major = matching.program_for(program)
     assert major.industry == "装备制造大类"  # the catalogue's major group
     assert major.town == "鹏泉街道" and major.capacity == 40
