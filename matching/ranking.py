@@ -190,6 +190,7 @@ class _Side:
     catalogue_skills: list[frozenset[str]] = field(default_factory=list)
     majors: list[str] = field(default_factory=list)  # demand: major asked for; program: its key
     codes: list[str] = field(default_factory=list)
+    asked: list[str] = field(default_factory=list)  # demand: the major asked for, as HR wrote it
     described: list[bool] = field(default_factory=list)  # program: the school wrote a description or skills
     skills_entered: list[list[str]] = field(default_factory=list)  # as typed, one per item
     certificates_entered: list[list[str]] = field(default_factory=list)
@@ -275,6 +276,7 @@ def _side(
             side.roles_elsewhere.append([r for r in body_roles if r not in roles and not any(r in t for t in roles)])
             side.kb_skills.append(body_skills)
             side.majors.append(knowledge.major_key(record.major))
+            side.asked.append(record.major)
             side.codes.append(record.major.strip())
         side.texts.append(" ".join(text))
         industries.append(norm(industry))
@@ -303,6 +305,16 @@ def _incidence(rows: Sequence[Iterable[str]], vocabulary: dict[str, int], normal
         data.extend([1.0 / max(1, len(terms)) if normalised else 1.0] * len(known))
         indptr.append(len(indices))
     return sparse.csr_matrix((np.array(data, dtype=np.float32), indices, indptr), shape=(len(rows), len(vocabulary)))
+
+
+def _vocabulary(*term_sets: Iterable[Iterable[str]]) -> dict[str, int]:
+    """Column of each term, in order of first occurrence."""
+    vocabulary: dict[str, int] = {}
+    for sets in term_sets:
+        for terms in sets:
+            for t in terms:
+                vocabulary.setdefault(t, len(vocabulary))
+    return vocabulary
 
 
 def _item_matrices(item_lists: list[list[list[str]]], vocabulary: dict[str, int]) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
@@ -341,10 +353,7 @@ class _Scorer:
             self.p_skill_sets = own
         self.p_own_skill_sets = own
         self.p_cert_sets = [frozenset().union(*c) for c in programs.certificate_items]
-        vocabulary: dict[str, int] = {}
-        for terms in (*self.p_skill_sets, *self.p_cert_sets):
-            for t in terms:
-                vocabulary.setdefault(t, len(vocabulary))
+        vocabulary = _vocabulary(self.p_skill_sets, self.p_cert_sets)
         self.p_skills_t = _incidence(self.p_skill_sets, vocabulary).T.tocsr()
         self.p_certs_t = _incidence(self.p_cert_sets, vocabulary).T.tocsr()
         self.d_skill_items, self.d_skill_owner = _item_matrices(demands.skill_items, vocabulary)
@@ -364,24 +373,16 @@ class _Scorer:
     def _knowledge_matrices(self) -> None:
         d, p = self.d, self.p
         self.p_role_sets = [s | c for s, c in zip(p.school_roles, p.catalogue_roles)]
-        roles: dict[str, int] = {}
-        for terms in self.p_role_sets:
-            for t in terms:
-                roles.setdefault(t, len(roles))
+        roles = _vocabulary(self.p_role_sets)
         self.p_roles_t = _incidence(self.p_role_sets, roles).T.tocsr()
         self.d_roles = _incidence(d.roles, roles, normalised=True)
         self.d_roles_elsewhere = _incidence(d.roles_elsewhere, roles, normalised=True)
         self.d_has_roles = np.array([bool(r) for r in d.roles])
-        skills: dict[str, int] = {}
-        for terms in self.p_skill_sets:
-            for t in terms:
-                skills.setdefault(t, len(skills))
+        # Catalogue skills the posting mentions, against everything the program covers.
+        skills = _vocabulary(self.p_skill_sets)
         self.p_kb_skills_t = _incidence(self.p_skill_sets, skills).T.tocsr()
         self.d_kb_skills = _incidence(d.kb_skills, skills, normalised=True)
-        concepts: dict[str, int] = {}
-        for terms in p.concept_sets:
-            for t in terms:
-                concepts.setdefault(t, len(concepts))
+        concepts = _vocabulary(p.concept_sets)
         self.p_concepts_t = _incidence(p.concept_sets, concepts).T.tocsr()
         self.d_concepts = _incidence(d.concepts, concepts, normalised=True)
         # The major HR asked for: programs of that name or code, as a (demands x programs) 0/1 matrix.
@@ -522,13 +523,6 @@ def _source(school: bool, catalogue: bool) -> str:
     return "both" if school and catalogue else "school" if school else "catalogue" if catalogue else ""
 
 
-def _entered(items: list[list[str]], have: frozenset[str], terms_of: Sequence[str]) -> tuple[list[int], list[str]]:
-    """Indices of the entered items a program covers, and the catalogue terms they matched."""
-    covered = [n for n, terms in enumerate(items) if any(t in have for t in terms)]
-    matched = [t for t in dict.fromkeys(t for n in covered for t in items[n]) if t in have and t in terms_of]
-    return covered, matched
-
-
 def _details(scorer: _Scorer, name: str, i: int, j: int) -> tuple[tuple[str, ...], tuple[tuple[str, Value], ...]]:
     """Matched terms and figures of one criterion for demand i and program j.
 
@@ -555,17 +549,17 @@ def _details(scorer: _Scorer, name: str, i: int, j: int) -> tuple[tuple[str, ...
         return terms, (*values, ("source", _source(school, catalogue)))
     if name in ("skills", "certificates"):
         if name == "skills":
-            items, entered = d.skill_items[i], scorer.p_skill_sets[j]
+            items, typed, have = d.skill_items[i], d.skills_entered[i], scorer.p_skill_sets[j]
             own, catalogue_set = scorer.p_own_skill_sets[j], scorer.p_catalogue_skill_sets[j]
         else:
-            items, entered = d.certificate_items[i], scorer.p_cert_sets[j]
-            own, catalogue_set = entered, frozenset()
-        flat = [t for terms in items for t in terms]
-        covered, matched = _entered(items, entered, flat)
-        by_school = any(t in own for n in covered for t in items[n])
-        by_catalogue = any(t in catalogue_set and t not in own for n in covered for t in items[n])
-        listed = _listed(d, name, i, covered)
-        return tuple(matched), (("required", len(items)), ("covered", len(covered)), ("listed", listed),
+            items, typed, have = d.certificate_items[i], d.certificates_entered[i], scorer.p_cert_sets[j]
+            own, catalogue_set = have, frozenset()
+        covered = [n for n, terms in enumerate(items) if any(t in have for t in terms)]
+        matched = [t for t in dict.fromkeys(t for n in covered for t in items[n]) if t in have]
+        by_school = any(t in own for t in matched)
+        by_catalogue = any(t in catalogue_set and t not in own for t in matched)
+        return tuple(matched), (("required", len(items)), ("covered", len(covered)),
+                                ("listed", "、".join(typed[n] for n in covered)),
                                 ("source", _source(by_school, by_catalogue)))
     if name == "industry":
         return (), (("industry", d.industries[i]), ("major_group", p.industries[j]))
@@ -573,14 +567,8 @@ def _details(scorer: _Scorer, name: str, i: int, j: int) -> tuple[tuple[str, ...
         headcount, capacity = int(d.sizes[i]), int(p.sizes[j])
         return (), (("headcount", headcount), ("capacity", capacity), ("fits", capacity >= headcount))
     if name == "major":
-        return (), (("major", scorer.d_major_names[i]),)
+        return (), (("major", d.asked[i]),)
     return (), (("km", round(float(scorer.km[d.towns[i], p.towns[j]]), 1)),)
-
-
-def _listed(d: _Side, name: str, i: int, covered: list[int]) -> str:
-    """The covered items as HR entered them, joined by 、."""
-    entered = d.skills_entered[i] if name == "skills" else d.certificates_entered[i]
-    return "、".join(entered[n] for n in covered)
 
 
 def _prepare(
@@ -592,9 +580,7 @@ def _prepare(
     d_side = _side(demands, [d.title for d in demands], [d.headcount for d in demands], use_knowledge=use_knowledge)
     p_side = _side(programs, [p.name for p in programs], [p.capacity for p in programs], use_knowledge=use_knowledge)
     p_side.concept_sets = [frozenset(c) for c in p_side.concepts]
-    scorer = _Scorer(d_side, p_side, weights, use_knowledge)
-    scorer.d_major_names = [getattr(d, "major", "") for d in demands]
-    return scorer, TextModel(p_side.texts)
+    return _Scorer(d_side, p_side, weights, use_knowledge), TextModel(p_side.texts)
 
 
 def score_blocks(
