@@ -63,7 +63,7 @@ def main() -> int:
     return 0 if ok else 1
 
 
-assert set(k[1] for k in TARGETS) == set(STYLES)
+assert {k[1] for k in TARGETS} == set(STYLES)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -120,7 +120,6 @@ def distance_km(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return 2 * _EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(h, 1.0)))
 
 
-
 # --- the major knowledge base (data/majors.tsv) ---------------------------------------------
 
 _NONE = "-"

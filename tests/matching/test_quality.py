@@ -6,7 +6,15 @@ from pathlib import Path
 import pytest
 
 from matching import Demand, Program
-from matching.evaluation import baseline_rankings, evaluate, matcher_rankings
+from matching.evaluation import (
+    STYLES,
+    baseline_rankings,
+    evaluate,
+    load_majors,
+    load_split,
+    matcher_rankings,
+    score_split,
+)
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -49,7 +57,6 @@ def test_demands_with_no_fitting_major_get_no_proposals(evaluation) -> None:
 
 # --- the dev and test splits (issue 12) --------------------------------------------------------
 
-from matching.evaluation import STYLES, load_majors, load_split, score_split  # noqa: E402
 
 MAJOR_FILES = (DATA / "majors.json", DATA / "eval_majors_extra.json")
 # Floors on the held-out test split, a little below what the matcher reaches (bench/eval_matching.py
