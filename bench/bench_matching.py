@@ -2,7 +2,9 @@
 
 Run: python bench/bench_matching.py [--skip-reference] [--only rank|allocate|exchange]
 Each case runs in a fresh child process so that its peak RSS is its own. Timings are
-wall-clock for one call of the public API (inputs already built as dataclasses).
+wall-clock for one call of the public API (inputs already built as dataclasses), after a
+warm-up call on one record (lazy imports, data files). The start-up case times
+`python -m matching allocate` as a whole process against algmatch in-process (medians).
 """
 
 from __future__ import annotations

@@ -219,7 +219,7 @@ def _side(
     # is normalised, and each distinct skill or certificate list resolved, once. The lists
     # are shared between records and only ever read.
     normalised: dict[str, str] = {}
-    resolved: dict[tuple[str, ...], list[list[str]]] = {}
+    resolved: dict[tuple[str, ...], tuple[list[list[str]], list[str]]] = {}
 
     def norm(text: str) -> str:
         value = normalised.get(text)
@@ -227,10 +227,12 @@ def _side(
             value = normalised[text] = normalise(text)
         return value
 
-    def items(values: tuple[str, ...]) -> list[list[str]]:
+    def items(values: tuple[str, ...]) -> tuple[list[list[str]], list[str]]:
+        """Each distinct non-empty item's catalogue terms, and the items as typed."""
         value = resolved.get(values)
         if value is None:
-            value = resolved[values] = [_terms((v,), thesaurus) for v in dict.fromkeys(values) if normalise(v)]
+            typed = [v for v in dict.fromkeys(values) if normalise(v)]
+            value = resolved[values] = ([_terms((v,), thesaurus) for v in typed], typed)
         return value
 
     side = _Side([], [], [], [], [], np.array([]), np.array([]))
@@ -245,10 +247,11 @@ def _side(
             keys, body_roles, body_skills = kb.scan(body)
             found = thesaurus.concepts_of(keys)
         side.concepts.append(found)
-        side.skill_items.append(items(tuple(record.skills)))
-        side.skills_entered.append([v for v in dict.fromkeys(record.skills) if normalise(v)])
-        side.certificates_entered.append([v for v in dict.fromkeys(record.certificates) if normalise(v)])
-        side.certificate_items.append(items(tuple(record.certificates)))
+        for terms, typed, values in ((side.skill_items, side.skills_entered, record.skills),
+                                     (side.certificate_items, side.certificates_entered, record.certificates)):
+            resolved_items, as_typed = items(tuple(values))
+            terms.append(resolved_items)
+            typed.append(as_typed)
         towns.append(town_index.get(norm(record.town), -1))
         industry = record.industry
         # The name counts twice (titles say what the job is); the catalogue terms found count
@@ -648,11 +651,11 @@ def _rank(
     results: list[Ranking] = []
     for start, cosine, _words in iter_cosine_blocks(queries, model.documents, model.word_features):
         height = cosine.shape[0]
-        role, skill, concept, major = scorer.knowledge(start, height)
         # Evidence that the major prepares for the posting: a role it leads to, a skill or
         # catalogue term it teaches, or its name asked for. Only pairs whose evidence reaches
         # the threshold can be proposed (a few percent of them): the other criteria, the
         # combined score and the ordering are computed for those pairs alone.
+        role, skill, concept, major = scorer.knowledge(start, height)
         evidence = np.maximum(np.maximum(role, skill), np.maximum(concept, major))
         # Flat positions, then rows and columns: about three times faster than np.nonzero on
         # a 2-D mask, same row-major order.
