@@ -72,12 +72,12 @@ Schema = tuple[dict[str, Callable[[Any], Any]], dict[str, Callable[[Any], Any]]]
 DEMAND: Schema = (
     {"id": _id, "title": _text, "description": _text},
     {"kind": _text, "industry": _text, "skills": _strings, "certificates": _strings,
-     "headcount": _optional_count, "town": _text},
+     "headcount": _optional_count, "town": _text, "major": _text},
 )
 PROGRAM: Schema = (
     {"id": _id, "name": _text, "description": _text},
     {"school": _text, "industry": _text, "skills": _strings, "certificates": _strings,
-     "capacity": _optional_count, "town": _text},
+     "capacity": _optional_count, "town": _text, "code": _text},
 )
 STUDENT: Schema = ({"id": _id, "preferences": _strings}, {"profile": _text})
 PLACE: Schema = ({"id": _id, "capacity": _count}, {"preferences": _strings, "description": _text})

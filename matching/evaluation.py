@@ -6,16 +6,19 @@ compute exactly the same figures.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 from matching.ranking import Demand, Program, rank
 from matching.text import TextModel, normalise, top_k
 
-__all__ = ["Scores", "evaluate", "matcher_rankings", "baseline_rankings"]
+__all__ = ["Scores", "evaluate", "matcher_rankings", "baseline_rankings", "Posting", "load_split", "load_majors",
+           "SplitScores", "score_split"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,3 +58,78 @@ def baseline_rankings(demands: Sequence[Demand], programs: Sequence[Program], k:
     queries = model.transform([normalise(f"{d.title} {d.description}") for d in demands])
     scores = (queries @ model.documents.T).toarray()
     return [[programs[j].id for j in row] for row in top_k(scores, min(k, len(programs)))]
+
+
+# --- the dev and test splits (tests/data/postings_{dev,test}.tsv) -------------------------
+
+STYLES = ("formal", "colloquial", "jargon")
+
+
+@dataclass(frozen=True, slots=True)
+class Posting:
+    """One labelled posting of a split: `relevant` names the majors that fit (empty: none)."""
+
+    id: str
+    style: str
+    title: str
+    description: str
+    relevant: frozenset[str]
+
+
+def load_split(path: str | Path) -> list[Posting]:
+    """Postings of a split file: tab-separated id, style, title, description, relevant (、)."""
+    out = []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = (line.split("\t") + [""] * 5)[:5]
+        out.append(Posting(fields[0], fields[1], fields[2], fields[3],
+                           frozenset(name for name in fields[4].split("、") if name)))
+    return out
+
+
+def load_majors(*paths: str | Path, bare: bool = False) -> list[Program]:
+    """Programs from majors JSON files; `bare` keeps the catalogue name only (as many schools list them)."""
+    out = []
+    for path in paths:
+        for m in json.loads(Path(path).read_text(encoding="utf-8")):
+            if bare:
+                out.append(Program(m["id"], m["name"]))
+            else:
+                out.append(Program(m["id"], m["name"], m["description"], industry=m["group"],
+                                   skills=tuple(m.get("skills", ())), certificates=tuple(m.get("certificates", ()))))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class SplitScores:
+    """MRR (top 5) per (catalogue, style), and how many no-fit postings got no proposal."""
+
+    mrr: dict[tuple[str, str], float]
+    no_fit_empty: dict[str, tuple[int, int]]
+    misses: dict[str, list[str]]
+
+
+def score_split(postings: Sequence[Posting], catalogues: dict[str, Sequence[Program]], system) -> SplitScores:
+    """Score `system(demands, programs) -> rankings` on every catalogue ("rich", "bare")."""
+    demands = [Demand(p.id, p.title, p.description) for p in postings]
+    mrr: dict[tuple[str, str], float] = {}
+    empty: dict[str, tuple[int, int]] = {}
+    misses: dict[str, list[str]] = {}
+    for name, programs in catalogues.items():
+        ids = {p.name: p.id for p in programs}
+        rankings = system(demands, programs)
+        for style in STYLES:
+            rows = [i for i, p in enumerate(postings) if p.style == style]
+            wanted = [{ids[n] for n in postings[i].relevant} for i in rows]
+            mrr[(name, style)] = evaluate([rankings[i][:5] for i in rows], wanted).mrr
+        none = [i for i, p in enumerate(postings) if not p.relevant]
+        empty[name] = (sum(1 for i in none if not rankings[i]), len(none))
+        names = {p.id: p.name for p in programs}
+        misses[name] = [
+            f"{p.id} {p.title} -> {[names[j] for j in rankings[i][:3]]}"
+            for i, p in enumerate(postings)
+            if (p.relevant and (not rankings[i] or names[rankings[i][0]] not in p.relevant))
+            or (not p.relevant and rankings[i])
+        ]
+    return SplitScores(mrr, empty, misses)

@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from matching.ranking import (
     DEFAULT_THRESHOLD,
@@ -92,6 +91,8 @@ def exchange(
         scorer, blocks = score_blocks(demands, programs, EXCHANGE_WEIGHTS)
     except ValueError as error:  # name the records as the caller knows them
         raise ValueError(str(error).replace("demand ", "need ", 1).replace("program ", "expert ", 1)) from None
+    from scipy.optimize import linear_sum_assignment  # on first use: see matching._lazy
+
     parts = list(blocks)
     values = {name: np.vstack([p[1][name] for p in parts]) for name in parts[0][1]}
     scores = np.vstack([p[2] for p in parts])

@@ -1,4 +1,5 @@
-"""Domain knowledge shipped in `matching/data/`: thesaurus, industry affinity, town coordinates.
+"""Domain knowledge shipped in `matching/data/`: the major knowledge base, thesaurus, industry
+affinity, town coordinates.
 
 The files are plain UTF-8 text so that domain experts can review and extend them without
 touching code; they are read once per process.
@@ -6,6 +7,7 @@ touching code; they are read once per process.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -16,7 +18,8 @@ from matching.text import TermScanner, normalise
 
 _EARTH_RADIUS_KM = 6371.0
 
-__all__ = ["Thesaurus", "thesaurus", "industry_affinity", "town_coordinates", "distance_km"]
+__all__ = ["Thesaurus", "thesaurus", "industry_affinity", "town_coordinates", "distance_km", "Major",
+           "MajorKnowledge", "major_key", "majors"]
 
 
 def _data_lines(name: str) -> list[list[str]]:
@@ -42,9 +45,14 @@ class Thesaurus:
 
     def concepts(self, text: str) -> list[str]:
         """Catalogue terms that `text` (normalised) mentions, directly or colloquially."""
+        return self.concepts_of(self.scanner.scan(text))
+
+    def concepts_of(self, keys: list[str]) -> list[str]:
+        """Catalogue terms of the scanned `keys` (others ignored), in order."""
         found: dict[str, None] = {}
-        for key in self.scanner.scan(text):
-            for term in self.mapping[key]:
+        mapping = self.mapping
+        for key in keys:
+            for term in mapping.get(key, ()):
                 found[term] = None
         return list(found)
 
@@ -97,9 +105,10 @@ def town_coordinates() -> dict[str, tuple[float, float]]:
     for name, lat, lon in _data_lines("towns.tsv"):
         point = (float(lat), float(lon))
         coordinates[normalise(name)] = point
-        short = name.removesuffix("街道").removesuffix("镇")
-        if len(short) >= 2:
-            coordinates.setdefault(normalise(short), point)
+        street = name.removesuffix("街道")  # 口镇街道 -> 口镇 (a 镇 until 2020) -> 口 (too short)
+        for short in (street, street.removesuffix("镇")):
+            if len(short) >= 2:
+                coordinates.setdefault(normalise(short), point)
     return coordinates
 
 
@@ -110,3 +119,88 @@ def distance_km(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     h = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
     return 2 * _EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(h, 1.0)))
 
+
+# --- the major knowledge base (data/majors.tsv) ---------------------------------------------
+
+_NONE = "-"
+_BRACKETED = re.compile(r"[（(][^）)]*[）)]")
+
+
+def major_key(name: str) -> str:
+    """A major's name as the knowledge base keys it: normalised, without a bracketed direction
+    ("焊接技术应用（机器人焊接方向）" -> "焊接技术应用")."""
+    return normalise(_BRACKETED.sub("", name))
+
+
+@dataclass(frozen=True)
+class Major:
+    """What one major of the catalogue prepares people for (one line of data/majors.tsv)."""
+
+    code: str
+    name: str
+    level: str
+    group: str
+    major_class: str
+    occupations: tuple[str, ...]
+    titles: tuple[str, ...]
+    skills: tuple[str, ...]
+    certificates: tuple[str, ...]
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        """Normalised occupation names and job titles: what a posting's title may say."""
+        return tuple(dict.fromkeys(normalise(t) for t in (*self.occupations, *self.titles)))
+
+
+@dataclass(frozen=True)
+class MajorKnowledge:
+    """The knowledge base: majors by name and code, and scanners for roles and skills in a text."""
+
+    by_name: dict[str, Major]
+    by_code: dict[str, Major]
+    role_terms: frozenset[str]
+    skill_terms: frozenset[str]
+    # One scanner for the thesaurus's, roles' and skills' terms together: a text is scanned once.
+    everything: TermScanner
+
+    def scan(self, text: str) -> tuple[list[str], list[str], list[str]]:
+        """(thesaurus keys, roles, skills) in `text` (normalised), from one pass over it; roles and
+        skills inside a longer one found are dropped ("设备维修工" names 设备维修, not 维修工)."""
+        keys = self.everything.scan(text)
+        roles, skills = self.role_terms, self.skill_terms
+        return keys, _longest([k for k in keys if k in roles]), _longest([k for k in keys if k in skills])
+
+    def find(self, name: str, code: str = "") -> Major | None:
+        """The major of this catalogue code, else of this name (a bracketed direction ignored)."""
+        return self.by_code.get(code.strip()) if code.strip() in self.by_code else self.by_name.get(major_key(name))
+
+
+def _longest(terms: list[str]) -> list[str]:
+    return [t for t in terms if not any(t != other and t in other for other in terms)]
+
+
+def _list(field: str) -> tuple[str, ...]:
+    return () if field == _NONE else tuple(item.strip() for item in field.split("、") if item.strip())
+
+
+@lru_cache(maxsize=1)
+def majors() -> MajorKnowledge:
+    text = resources.files("matching").joinpath("data", "majors.tsv").read_text(encoding="utf-8")
+    by_name: dict[str, Major] = {}
+    by_code: dict[str, Major] = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = [f.strip() for f in line.split("\t")]
+        if len(fields) != 9:
+            raise ValueError(f"data/majors.tsv line {number}: expected 9 tab-separated fields, got {len(fields)}")
+        code, name, level, group, major_class, occupations, titles, skills, certificates = fields
+        major = Major(code if code != _NONE else "", name, level, group, major_class, _list(occupations),
+                      _list(titles), _list(skills), _list(certificates))
+        by_name.setdefault(major_key(name), major)
+        if major.code:
+            by_code[major.code] = major
+    role_terms = {t for m in by_name.values() for t in m.roles}
+    skill_terms = {normalise(s) for m in by_name.values() for s in m.skills}
+    everything = TermScanner({*thesaurus().mapping, *role_terms, *skill_terms})
+    return MajorKnowledge(by_name, by_code, frozenset(role_terms), frozenset(skill_terms), everything)

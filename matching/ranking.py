@@ -15,28 +15,34 @@ data, e.g. no headcount or an unknown town, so missing data neither helps nor hu
     capacity      min(1, program capacity / demand headcount)
     distance      max(0, 1 - km / 40) between the two towns
 
-A pair is proposed only when the part of its text cosine due to words (character bigrams,
-Latin words, thesaurus terms; not single characters) reaches `threshold`: single characters
-such as 员 or 安 are shared by unrelated texts, words are not, so a demand that no major fits
-("招保安员") gets no proposals instead of the least bad ones. The default was calibrated on
-the labelled set in tests/data (unrelated demands stay under 0.05, fitting ones above 0.1).
+With the major knowledge base (data/majors.tsv), the text criterion reads the demand's title as
+a role first: the share of its role terms the major leads to, then the catalogue skills it
+mentions, then the cosine, which breaks ties; a demand naming a major adds the `major` criterion.
+
+A pair is proposed only when its evidence reaches `threshold`: a role the major leads to, a
+catalogue skill or thesaurus term in common, or the major asked for by name or code. Text
+likeness alone never proposes, so a demand that no major prepares for ("招保安员") gets no
+proposals instead of the least bad ones. (Exchange, which has no roles, keeps the older rule:
+the part of the text cosine due to words, not single characters, must reach the threshold.)
 """
 
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from types import MethodType
 
 import numpy as np
-from scipy import sparse
 
 from matching import knowledge
+from matching._lazy import LazyModule
 from matching.text import TextModel, iter_cosine_blocks, normalise
 
 __all__ = ["Demand", "Program", "Reason", "Match", "Ranking", "Weights", "DEFAULT_THRESHOLD", "rank"]
+
+sparse = LazyModule("scipy.sparse")
 
 DEFAULT_THRESHOLD = 0.075
 _DISTANCE_RANGE_KM = 40.0
@@ -56,6 +62,7 @@ class Demand:
     certificates: tuple[str, ...] = ()
     headcount: int | None = None
     town: str = ""
+    major: str = ""  # the major HR asked for (an order class's or apprenticeship's), by name or code
 
     def __post_init__(self) -> None:
         if self.headcount is not None and self.headcount < 0:
@@ -75,6 +82,7 @@ class Program:
     certificates: tuple[str, ...] = ()
     capacity: int | None = None
     town: str = ""
+    code: str = ""  # six-digit catalogue code, when the school gave one
 
     def __post_init__(self) -> None:
         if self.capacity is not None and self.capacity < 0:
@@ -149,6 +157,7 @@ class Weights:
     industry: float = 0.1
     capacity: float = 0.05
     distance: float = 0.05
+    major: float = 0.2
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -164,12 +173,27 @@ class _Side:
 
     texts: list[str]
     concepts: list[list[str]]
-    skill_terms: list[list[str]]
-    certificate_terms: list[list[str]]
+    skill_items: list[list[list[str]]]  # per record, per skill as entered: its catalogue terms
+    certificate_items: list[list[list[str]]]
     industries: list[str]
     sizes: np.ndarray  # headcount or capacity, NaN when unknown
     towns: np.ndarray  # row of the town in knowledge.town_coordinates(), -1 when unknown
     concept_sets: list[frozenset[str]] = field(default_factory=list)
+    # Knowledge-base features (ranking only). Demands: roles named in the title and in the rest,
+    # catalogue skills mentioned. Programs: roles and skills from the catalogue and from the school.
+    roles: list[list[str]] = field(default_factory=list)
+    roles_elsewhere: list[list[str]] = field(default_factory=list)
+    kb_skills: list[list[str]] = field(default_factory=list)
+    school_roles: list[frozenset[str]] = field(default_factory=list)
+    school_skills: list[frozenset[str]] = field(default_factory=list)
+    catalogue_roles: list[frozenset[str]] = field(default_factory=list)
+    catalogue_skills: list[frozenset[str]] = field(default_factory=list)
+    majors: list[str] = field(default_factory=list)  # demand: major asked for; program: its key
+    codes: list[str] = field(default_factory=list)
+    asked: list[str] = field(default_factory=list)  # demand: the major asked for, as HR wrote it
+    described: list[bool] = field(default_factory=list)  # program: the school wrote a description or skills
+    skills_entered: list[list[str]] = field(default_factory=list)  # as typed, one per item
+    certificates_entered: list[list[str]] = field(default_factory=list)
 
 
 def _terms(items: Sequence[str], thesaurus: knowledge.Thesaurus) -> list[str]:
@@ -183,16 +207,19 @@ def _terms(items: Sequence[str], thesaurus: knowledge.Thesaurus) -> list[str]:
 
 
 def _side(
-    records: Sequence[Demand] | Sequence[Program], names: list[str], sizes: list[int | None]
+    records: Sequence[Demand] | Sequence[Program], names: list[str], sizes: list[int | None],
+    *, use_knowledge: bool = False,
 ) -> _Side:
     thesaurus = knowledge.thesaurus()
+    kb = knowledge.majors() if use_knowledge else None
+    is_program = bool(records) and isinstance(records[0], Program)
     town_index = {name: i for i, name in enumerate(knowledge.town_coordinates())}
     # Names, skills, certificates, industries and towns repeat across thousands of records
     # (the same major at many schools, the same skill in many postings): each distinct value
     # is normalised, and each distinct skill or certificate list resolved, once. The lists
     # are shared between records and only ever read.
     normalised: dict[str, str] = {}
-    resolved: dict[tuple[str, ...], list[str]] = {}
+    resolved: dict[tuple[str, ...], tuple[list[list[str]], list[str]]] = {}
 
     def norm(text: str) -> str:
         value = normalised.get(text)
@@ -200,34 +227,66 @@ def _side(
             value = normalised[text] = normalise(text)
         return value
 
-    def terms(items: tuple[str, ...]) -> list[str]:
-        value = resolved.get(items)
+    def items(values: tuple[str, ...]) -> tuple[list[list[str]], list[str]]:
+        """Each distinct non-empty item's catalogue terms, and the items as typed."""
+        value = resolved.get(values)
         if value is None:
-            value = resolved[items] = _terms(items, thesaurus)
+            typed = [v for v in dict.fromkeys(values) if normalise(v)]
+            value = resolved[values] = ([_terms((v,), thesaurus) for v in typed], typed)
         return value
 
-    texts, concepts, skill_terms, certificate_terms, towns = [], [], [], [], []
+    side = _Side([], [], [], [], [], np.array([]), np.array([]))
+    towns, industries = [], []
     for record, name in zip(records, names):
         # Certificates are left to their own criterion: their long official names would
         # otherwise dilute the text similarity.
         body = normalise(" ".join((name, record.description, *record.skills)))
-        found = thesaurus.concepts(body)
-        concepts.append(found)
+        if kb is None:
+            found = thesaurus.concepts(body)
+        else:
+            keys, body_roles, body_skills = kb.scan(body)
+            found = thesaurus.concepts_of(keys)
+        side.concepts.append(found)
+        for terms, typed, values in ((side.skill_items, side.skills_entered, record.skills),
+                                     (side.certificate_items, side.certificates_entered, record.certificates)):
+            resolved_items, as_typed = items(tuple(values))
+            terms.append(resolved_items)
+            typed.append(as_typed)
+        towns.append(town_index.get(norm(record.town), -1))
+        industry = record.industry
         # The name counts twice (titles say what the job is); the catalogue terms found count
         # twice more, as they are the clearest evidence of what the text is about.
-        texts.append(" ".join((norm(name), body, *found, *found)))
-        skill_terms.append(terms(tuple(record.skills)))
-        certificate_terms.append(terms(tuple(record.certificates)))
-        towns.append(town_index.get(norm(record.town), -1))
-    return _Side(
-        texts=texts,
-        concepts=concepts,
-        skill_terms=skill_terms,
-        certificate_terms=certificate_terms,
-        industries=[norm(r.industry) for r in records],
-        sizes=np.array([np.nan if s is None else s for s in sizes], dtype=np.float32),
-        towns=np.array(towns, dtype=np.intp),
-    )
+        text = [norm(name), body, *found, *found]
+        if kb is not None and is_program:
+            major = kb.find(name, record.code)
+            # What the school wrote (not the catalogue name it chose) is the school's own evidence.
+            own = normalise(" ".join((record.description, *record.skills)))
+            _, own_roles, own_skills = kb.scan(own) if own else ((), (), ())
+            side.school_roles.append(frozenset(own_roles))
+            side.school_skills.append(frozenset(own_skills).union(*side.skill_items[-1]))
+            side.described.append(bool(own))
+            side.catalogue_roles.append(frozenset(major.roles) if major else frozenset())
+            side.catalogue_skills.append(frozenset(map(normalise, major.skills)) if major else frozenset())
+            side.majors.append(knowledge.major_key(name))
+            side.codes.append((major.code if major else "") or record.code.strip())
+            if major is not None:
+                # A major listed by name alone still says what it prepares for.
+                text.extend((*major.occupations, *major.titles, *major.skills))
+                industry = industry or major.group
+        elif kb is not None:
+            roles = kb.scan(norm(name))[1]
+            side.roles.append(roles)
+            side.roles_elsewhere.append([r for r in body_roles if r not in roles and not any(r in t for t in roles)])
+            side.kb_skills.append(body_skills)
+            side.majors.append(knowledge.major_key(record.major))
+            side.asked.append(record.major)
+            side.codes.append(record.major.strip())
+        side.texts.append(" ".join(text))
+        industries.append(norm(industry))
+    side.industries = industries
+    side.sizes = np.array([np.nan if s is None else s for s in sizes], dtype=np.float32)
+    side.towns = np.array(towns, dtype=np.intp)
+    return side
 
 
 def _check_unique(ids: Sequence[str], kind: str) -> None:
@@ -238,34 +297,72 @@ def _check_unique(ids: Sequence[str], kind: str) -> None:
         seen.add(record_id)
 
 
-def _incidence(rows: list[list[str]], vocabulary: dict[str, int]) -> sparse.csr_matrix:
-    """Binary (rows x vocabulary) matrix; terms missing from the vocabulary are dropped."""
-    indptr, indices = [0], []
+def _incidence(rows: Sequence[Iterable[str]], vocabulary: dict[str, int], normalised: bool = False) -> sparse.csr_matrix:
+    """(rows x vocabulary) matrix, 1 per term (or 1/len(row) when `normalised`); terms missing
+    from the vocabulary are dropped (but still count in a normalised row's length)."""
+    indptr, indices, data = [0], [], []
     for terms in rows:
-        indices.extend(vocabulary[t] for t in terms if t in vocabulary)
+        terms = list(terms)
+        known = [vocabulary[t] for t in terms if t in vocabulary]
+        indices.extend(known)
+        data.extend([1.0 / max(1, len(terms)) if normalised else 1.0] * len(known))
         indptr.append(len(indices))
-    data = np.ones(len(indices), dtype=np.float32)
-    return sparse.csr_matrix((data, indices, indptr), shape=(len(rows), len(vocabulary)))
+    return sparse.csr_matrix((np.array(data, dtype=np.float32), indices, indptr), shape=(len(rows), len(vocabulary)))
+
+
+def _vocabulary(*term_sets: Iterable[Iterable[str]]) -> dict[str, int]:
+    """Column of each term, in order of first occurrence."""
+    vocabulary: dict[str, int] = {}
+    for sets in term_sets:
+        for terms in sets:
+            for t in terms:
+                vocabulary.setdefault(t, len(vocabulary))
+    return vocabulary
+
+
+def _item_matrices(item_lists: list[list[list[str]]], vocabulary: dict[str, int]) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+    """For records whose items each have terms: (items x vocabulary) and (records x items)."""
+    flat = [terms for items in item_lists for terms in items]
+    counts = np.array([len(items) for items in item_lists], dtype=np.int64)
+    owner = sparse.csr_matrix(
+        (np.ones(len(flat), dtype=np.float32), np.arange(len(flat)), np.concatenate(([0], np.cumsum(counts)))),
+        shape=(len(item_lists), len(flat)),
+    )
+    return _incidence(flat, vocabulary), owner
+
+
+# How the text criterion weighs, when the knowledge base is used, the role a posting names
+# (its title, else the rest of its text), the catalogue skills it mentions and plain text
+# similarity (which breaks ties). Tuned on tests/data/postings_dev.tsv.
+_ROLE, _SKILL, _COSINE = 0.55, 0.2, 0.25
+_ROLE_ELSEWHERE = 0.5  # a role named only in the description counts half
 
 
 class _Scorer:
     """Vectorised criteria over blocks of demands x all programs."""
 
-    def __init__(self, demands: _Side, programs: _Side, weights: Weights) -> None:
+    def __init__(self, demands: _Side, programs: _Side, weights: Weights, use_knowledge: bool = False) -> None:
         self.d, self.p, self.w = demands, programs, weights
-        # Programs "cover" a skill when it is in their skills or anywhere in their text.
-        self.p_skill_sets = [frozenset(c).union(s) for c, s in zip(programs.concepts, programs.skill_terms)]
-        self.p_cert_sets = [frozenset(c) for c in programs.certificate_terms]
-        vocabulary: dict[str, int] = {}
-        for terms in (*self.p_skill_sets, *self.p_cert_sets):
-            for t in terms:
-                vocabulary.setdefault(t, len(vocabulary))
-        self.p_skills_t = _incidence([list(s) for s in self.p_skill_sets], vocabulary).T.tocsr()
-        self.p_certs_t = _incidence([list(s) for s in self.p_cert_sets], vocabulary).T.tocsr()
-        self.d_skills = _incidence(demands.skill_terms, vocabulary)
-        self.d_certs = _incidence(demands.certificate_terms, vocabulary)
-        self.d_skill_n = np.array([len(t) for t in demands.skill_terms], dtype=np.float32)
-        self.d_cert_n = np.array([len(t) for t in demands.certificate_terms], dtype=np.float32)
+        self.use_knowledge = use_knowledge
+        # Programs "cover" a skill when it is in their skills or anywhere in their text, or
+        # (with the knowledge base) among the skills of their catalogue major.
+        own = [frozenset(c).union(*s) for c, s in zip(programs.concepts, programs.skill_items)]
+        if use_knowledge:
+            own = [o | s for o, s in zip(own, programs.school_skills)]
+            self.p_catalogue_skill_sets = programs.catalogue_skills
+            self.p_skill_sets = [o | c for o, c in zip(own, programs.catalogue_skills)]
+        else:
+            self.p_catalogue_skill_sets = [frozenset()] * len(own)
+            self.p_skill_sets = own
+        self.p_own_skill_sets = own
+        self.p_cert_sets = [frozenset().union(*c) for c in programs.certificate_items]
+        vocabulary = _vocabulary(self.p_skill_sets, self.p_cert_sets)
+        self.p_skills_t = _incidence(self.p_skill_sets, vocabulary).T.tocsr()
+        self.p_certs_t = _incidence(self.p_cert_sets, vocabulary).T.tocsr()
+        self.d_skill_items, self.d_skill_owner = _item_matrices(demands.skill_items, vocabulary)
+        self.d_cert_items, self.d_cert_owner = _item_matrices(demands.certificate_items, vocabulary)
+        self.d_skill_n = np.array([len(t) for t in demands.skill_items], dtype=np.float32)
+        self.d_cert_n = np.array([len(t) for t in demands.certificate_items], dtype=np.float32)
         self.p_has_certs = np.array([bool(s) for s in self.p_cert_sets])
         self.industry = self._industry_matrix()
         # Few towns: distances between all of them, plus a NaN row/column for "unknown" (-1).
@@ -273,6 +370,49 @@ class _Scorer:
         km = np.full((len(points) + 1, len(points) + 1), np.nan, dtype=np.float32)
         km[:-1, :-1] = knowledge.distance_km(points, points)
         self.km = km
+        if use_knowledge:
+            self._knowledge_matrices()
+
+    def _knowledge_matrices(self) -> None:
+        d, p = self.d, self.p
+        self.p_role_sets = [s | c for s, c in zip(p.school_roles, p.catalogue_roles)]
+        roles = _vocabulary(self.p_role_sets)
+        self.p_roles_t = _incidence(self.p_role_sets, roles).T.tocsr()
+        self.d_roles = _incidence(d.roles, roles, normalised=True)
+        self.d_roles_elsewhere = _incidence(d.roles_elsewhere, roles, normalised=True)
+        self.d_has_roles = np.array([bool(r) for r in d.roles])
+        # Catalogue skills the posting mentions, against everything the program covers.
+        skills = _vocabulary(self.p_skill_sets)
+        self.p_kb_skills_t = _incidence(self.p_skill_sets, skills).T.tocsr()
+        self.d_kb_skills = _incidence(d.kb_skills, skills, normalised=True)
+        concepts = _vocabulary(p.concept_sets)
+        self.p_concepts_t = _incidence(p.concept_sets, concepts).T.tocsr()
+        self.d_concepts = _incidence(d.concepts, concepts, normalised=True)
+        # The major HR asked for: programs of that name or code, as a (demands x programs) 0/1 matrix.
+        by_key: dict[str, list[int]] = {}
+        for j, (key, code) in enumerate(zip(p.majors, p.codes)):
+            by_key.setdefault(key, []).append(j)
+            if code:
+                by_key.setdefault(code, []).append(j)
+        rows, cols = [], []
+        for i, (key, code) in enumerate(zip(d.majors, d.codes)):
+            for j in dict.fromkeys(by_key.get(key, []) + by_key.get(code, [])) if key else ():
+                rows.append(i)
+                cols.append(j)
+        self.major_named = sparse.csr_matrix(
+            (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(d.majors), len(p.majors)))
+        self.d_asks_major = np.array([bool(k) for k in d.majors])
+
+    def knowledge(self, start: int, height: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(role, catalogue-skill share, thesaurus-concept share, major named) blocks."""
+        rows = slice(start, start + height)
+        title = (self.d_roles[rows] @ self.p_roles_t).toarray()
+        elsewhere = (self.d_roles_elsewhere[rows] @ self.p_roles_t).toarray()
+        role = np.where(self.d_has_roles[rows, None], np.maximum(title, _ROLE_ELSEWHERE * elsewhere),
+                        _ROLE_ELSEWHERE * elsewhere)
+        skill = (self.d_kb_skills[rows] @ self.p_kb_skills_t).toarray()
+        concept = (self.d_concepts[rows] @ self.p_concepts_t).toarray()
+        return role, skill, concept, self.major_named[rows].toarray()
 
     def _industry_matrix(self) -> np.ndarray:
         """Affinity for each (demand industry, program group) pair, NaN when either is unknown."""
@@ -288,18 +428,29 @@ class _Scorer:
         self.d_industry_index = np.array([d_index[n] for n in self.d.industries], dtype=np.intp)
         return table[:, p_index] if len(p_index) else table[:, :0]
 
+    def _covered(self, items: sparse.csr_matrix, owner: sparse.csr_matrix, programs_t: sparse.csr_matrix,
+                 rows: slice) -> np.ndarray:
+        """Per demand of `rows` and program: how many of the demand's entered items the program covers."""
+        block = owner[rows]
+        used = np.unique(block.indices)
+        if not len(used):
+            return np.zeros((block.shape[0], programs_t.shape[1]), dtype=np.float32)
+        hits = (items[used] @ programs_t)
+        hits.data = (hits.data > 0).astype(np.float32)
+        return (block[:, used] @ hits).toarray()
+
     def criteria(self, start: int, text: np.ndarray) -> dict[str, np.ndarray]:
         """Per-criterion value blocks for demands start..start+len(text), NaN where absent."""
         rows = slice(start, start + text.shape[0])
         out = {"text": text}
         if self.w.skills:
-            n = self.d_skill_n[rows, None]
             with np.errstate(invalid="ignore", divide="ignore"):
-                out["skills"] = (self.d_skills[rows] @ self.p_skills_t).toarray() / n
+                out["skills"] = self._covered(self.d_skill_items, self.d_skill_owner, self.p_skills_t, rows) \
+                    / self.d_skill_n[rows, None]
         if self.w.certificates:
-            n = self.d_cert_n[rows, None]
             with np.errstate(invalid="ignore", divide="ignore"):
-                values = (self.d_certs[rows] @ self.p_certs_t).toarray() / n
+                values = self._covered(self.d_cert_items, self.d_cert_owner, self.p_certs_t, rows) \
+                    / self.d_cert_n[rows, None]
             values[:, ~self.p_has_certs] = np.nan
             out["certificates"] = values
         if self.w.industry:
@@ -313,7 +464,8 @@ class _Scorer:
         return out
 
     def pair_criteria(
-        self, start: int, height: int, rows: np.ndarray, cols: np.ndarray, text: np.ndarray
+        self, start: int, height: int, rows: np.ndarray, cols: np.ndarray, text: np.ndarray,
+        major: np.ndarray | None = None,
     ) -> dict[str, np.ndarray]:
         """`criteria` of the pairs (start + rows[n], cols[n]) of a block of `height` demands,
         as flat arrays: the same operations on the same float32 figures, so the same values,
@@ -322,11 +474,11 @@ class _Scorer:
         block = slice(start, start + height)
         out = {"text": text}
         if self.w.skills:
-            shared = (self.d_skills[block] @ self.p_skills_t).toarray()[rows, cols]
+            shared = self._covered(self.d_skill_items, self.d_skill_owner, self.p_skills_t, block)[rows, cols]
             with np.errstate(invalid="ignore", divide="ignore"):
                 out["skills"] = shared / self.d_skill_n[i]
         if self.w.certificates:
-            shared = (self.d_certs[block] @ self.p_certs_t).toarray()[rows, cols]
+            shared = self._covered(self.d_cert_items, self.d_cert_owner, self.p_certs_t, block)[rows, cols]
             with np.errstate(invalid="ignore", divide="ignore"):
                 values = shared / self.d_cert_n[i]
             values[~self.p_has_certs[cols]] = np.nan
@@ -339,6 +491,8 @@ class _Scorer:
         if self.w.distance:
             km = self.km[self.d.towns[i], self.p.towns[cols]]
             out["distance"] = np.maximum(0.0, 1.0 - km / _DISTANCE_RANGE_KM)
+        if major is not None and self.w.major:
+            out["major"] = np.where(self.d_asks_major[i], major, np.nan).astype(np.float32)
         return out
 
     def combine(self, values: dict[str, np.ndarray]) -> np.ndarray:
@@ -367,42 +521,76 @@ def explain(scorer: _Scorer, gathered: dict[str, np.ndarray], row: int, col: int
     )
 
 
+def _source(school: bool, catalogue: bool) -> str:
+    """Where a match came from: the school's own entry, the catalogue's knowledge, or both."""
+    return "both" if school and catalogue else "school" if school else "catalogue" if catalogue else ""
+
+
 def _details(scorer: _Scorer, name: str, i: int, j: int) -> tuple[tuple[str, ...], tuple[tuple[str, Value], ...]]:
-    """Matched terms and figures of one criterion for demand i and program j."""
+    """Matched terms and figures of one criterion for demand i and program j.
+
+    Skills and certificates count the items HR entered in the posting's own fields: `required`
+    is how many they listed, `covered` how many the major offers, `listed` names those items as
+    HR wrote them, `source` says whether the school's entry or the catalogue covers them. The
+    text criterion's terms are what it matched on (roles, catalogue skills, thesaurus terms).
+    """
     d, p = scorer.d, scorer.p
     if name == "text":
         wanted = p.concept_sets[j]
-        return tuple(t for t in d.concepts[i] if t in wanted), ()
-    if name == "skills":
-        have = scorer.p_skill_sets[j]
-        return tuple(t for t in d.skill_terms[i] if t in have), (("required", len(d.skill_terms[i])),)
-    if name == "certificates":
-        have = scorer.p_cert_sets[j]
-        return tuple(t for t in d.certificate_terms[i] if t in have), (("required", len(d.certificate_terms[i])),)
+        concepts = [t for t in d.concepts[i] if t in wanted]
+        if not scorer.use_knowledge:
+            return tuple(concepts), ()
+        school_roles, catalogue_roles = p.school_roles[j], p.catalogue_roles[j]
+        roles = [r for r in (*d.roles[i], *d.roles_elsewhere[i]) if r in school_roles or r in catalogue_roles]
+        school_skills, catalogue_skills = scorer.p_own_skill_sets[j], p.catalogue_skills[j]
+        skills = [s for s in d.kb_skills[i] if s in school_skills or s in catalogue_skills]
+        school = (any(r in school_roles for r in roles) or any(s in school_skills for s in skills)
+                  or (bool(concepts) and p.described[j]))
+        catalogue = any(r in catalogue_roles for r in roles) or any(s in catalogue_skills for s in skills)
+        terms = tuple(dict.fromkeys((*roles, *skills, *concepts)))
+        values: tuple[tuple[str, Value], ...] = (("role", roles[0] if roles else ""),)
+        return terms, (*values, ("source", _source(school, catalogue)))
+    if name in ("skills", "certificates"):
+        if name == "skills":
+            items, typed, have = d.skill_items[i], d.skills_entered[i], scorer.p_skill_sets[j]
+            own, catalogue_set = scorer.p_own_skill_sets[j], scorer.p_catalogue_skill_sets[j]
+        else:
+            items, typed, have = d.certificate_items[i], d.certificates_entered[i], scorer.p_cert_sets[j]
+            own, catalogue_set = have, frozenset()
+        covered = [n for n, terms in enumerate(items) if any(t in have for t in terms)]
+        matched = [t for t in dict.fromkeys(t for n in covered for t in items[n]) if t in have]
+        by_school = any(t in own for t in matched)
+        by_catalogue = any(t in catalogue_set and t not in own for t in matched)
+        return tuple(matched), (("required", len(items)), ("covered", len(covered)),
+                                ("listed", "、".join(typed[n] for n in covered)),
+                                ("source", _source(by_school, by_catalogue)))
     if name == "industry":
         return (), (("industry", d.industries[i]), ("major_group", p.industries[j]))
     if name == "capacity":
         headcount, capacity = int(d.sizes[i]), int(p.sizes[j])
         return (), (("headcount", headcount), ("capacity", capacity), ("fits", capacity >= headcount))
+    if name == "major":
+        return (), (("major", d.asked[i]),)
     return (), (("km", round(float(scorer.km[d.towns[i], p.towns[j]]), 1)),)
 
 
 def _prepare(
-    demands: Sequence[Demand], programs: Sequence[Program], weights: Weights,
+    demands: Sequence[Demand], programs: Sequence[Program], weights: Weights, use_knowledge: bool = False,
     corpus: Sequence[Program] | None = None,
 ) -> tuple[_Scorer, TextModel, sparse.csr_matrix]:
     """Checked input turned into features, the text model fitted on the programs (or on
     `corpus`), and the programs' rows in it."""
     _check_unique([d.id for d in demands], "demand")
     _check_unique([p.id for p in programs], "program")
-    d_side = _side(demands, [d.title for d in demands], [d.headcount for d in demands])
-    p_side = _side(programs, [p.name for p in programs], [p.capacity for p in programs])
+    d_side = _side(demands, [d.title for d in demands], [d.headcount for d in demands], use_knowledge=use_knowledge)
+    p_side = _side(programs, [p.name for p in programs], [p.capacity for p in programs], use_knowledge=use_knowledge)
     p_side.concept_sets = [frozenset(c) for c in p_side.concepts]
-    scorer = _Scorer(d_side, p_side, weights)
+    scorer = _Scorer(d_side, p_side, weights, use_knowledge)
     if corpus is None:
         model = TextModel(p_side.texts)
         return scorer, model, model.documents
-    model = TextModel(_side(corpus, [p.name for p in corpus], [p.capacity for p in corpus]).texts)
+    corpus_side = _side(corpus, [p.name for p in corpus], [p.capacity for p in corpus], use_knowledge=use_knowledge)
+    model = TextModel(corpus_side.texts)
     return scorer, model, model.transform(p_side.texts)
 
 
@@ -472,22 +660,27 @@ def _rank(
     demands: Sequence[Demand], programs: Sequence[Program], top_k: int, weights: Weights, threshold: float,
     corpus: Sequence[Program] | None,
 ) -> list[Ranking]:
-    scorer, model, documents = _prepare(demands, programs, weights, corpus)
+    scorer, model, documents = _prepare(demands, programs, weights, use_knowledge=True, corpus=corpus)
     queries = model.transform(scorer.d.texts)
     program_ids = [p.id for p in programs]
     results: list[Ranking] = []
-    for start, text, words in iter_cosine_blocks(queries, documents, model.word_features):
-        # Only pairs whose word part reaches the threshold can be proposed (a few percent of
-        # them): the other criteria, the combined score and the ordering are computed for
-        # those pairs alone instead of for whole blocks.
+    for start, cosine, _words in iter_cosine_blocks(queries, documents, model.word_features):
+        height = cosine.shape[0]
+        # Evidence that the major prepares for the posting: a role it leads to, a skill or
+        # catalogue term it teaches, or its name asked for. Only pairs whose evidence reaches
+        # the threshold can be proposed (a few percent of them): the other criteria, the
+        # combined score and the ordering are computed for those pairs alone.
+        role, skill, concept, major = scorer.knowledge(start, height)
+        evidence = np.maximum(np.maximum(role, skill), np.maximum(concept, major))
         # Flat positions, then rows and columns: about three times faster than np.nonzero on
         # a 2-D mask, same row-major order.
-        flat = np.flatnonzero(words >= threshold)
-        rows = flat // words.shape[1]
-        cols = flat - rows * words.shape[1]
-        values = scorer.pair_criteria(start, text.shape[0], rows, cols, text[rows, cols])
+        flat = np.flatnonzero(evidence >= threshold)
+        rows = flat // cosine.shape[1]
+        cols = flat - rows * cosine.shape[1]
+        text = (_ROLE * role.flat[flat] + _SKILL * skill.flat[flat] + _COSINE * cosine.flat[flat]).astype(np.float32)
+        values = scorer.pair_criteria(start, height, rows, cols, text, major.flat[flat])
         scores = scorer.combine(values)
-        best = _best_pairs(rows, scores, top_k, text.shape[0])
+        best = _best_pairs(rows, scores, top_k, height)
         proposed = _Proposed(scorer, start + rows[best], cols[best], {n: v[best] for n, v in values.items()})
         # A bound method is the lightest callable that carries an argument (one object where
         # functools.partial makes three): with 100,000 proposals, the collector's passes
@@ -497,7 +690,7 @@ def _rank(
             for n, (j, score) in enumerate(zip(proposed.programs.tolist(), scores[best].tolist()))
         ]
         end = 0
-        for row, count in enumerate(np.bincount(rows[best], minlength=text.shape[0]).tolist()):
+        for row, count in enumerate(np.bincount(rows[best], minlength=height).tolist()):
             results.append(Ranking(demands[start + row].id, tuple(matches[end : end + count])))
             end += count
     return results

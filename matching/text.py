@@ -16,8 +16,10 @@ from functools import lru_cache
 from operator import add
 
 import numpy as np
-from scipy import sparse
-from sklearn.feature_extraction.text import TfidfTransformer
+
+from matching._lazy import LazyModule
+
+sparse = LazyModule("scipy.sparse")
 
 __all__ = [
     "normalise",
@@ -160,6 +162,8 @@ class TextModel:
         self._run_features: dict[str, list[int]] = {
             run: [self._vocabulary[g] for g in grams] for run, grams in zip(runs, grams_of_runs)
         }
+        from sklearn.feature_extraction.text import TfidfTransformer  # on first use: see matching._lazy
+
         self._tfidf = TfidfTransformer(sublinear_tf=True).fit(counts)
         self.documents = sparse.csr_matrix(self._tfidf.transform(counts, copy=False))
 

@@ -31,7 +31,7 @@ TOWNS: dict[str, str] = {
     "zhangjiawa": "张家洼街道",
     "gaozhuang": "高庄街道",
     "pengquan": "鹏泉街道",
-    "kouzhen": "口镇",
+    "kouzhen": "口镇街道",  # a 街道 since 2020; the code is kept so existing records stay valid
     "yangli": "羊里街道",
     "fangxia": "方下街道",
     "xueye": "雪野街道",
@@ -41,6 +41,13 @@ TOWNS: dict[str, str] = {
     "chayekou": "茶业口镇",
     "hezhuang": "和庄镇",
     "miaoshan": "苗山镇",
+    "niuquan": "牛泉镇",
+    # Outside the district's 15 units, where partners also are: the neighbouring district and
+    # the functional zones (功能区) that administer parts of it.
+    "gangcheng": "钢城区",
+    "hitech_zone": "莱芜高新区",
+    "agri_zone": "农高区",
+    "xueye_zone": "雪野旅游区",
 }
 
 TOWN_NAMES_EN: dict[str, str] = {
@@ -48,7 +55,7 @@ TOWN_NAMES_EN: dict[str, str] = {
     "zhangjiawa": "Zhangjiawa Street",
     "gaozhuang": "Gaozhuang Street",
     "pengquan": "Pengquan Street",
-    "kouzhen": "Kou Town",
+    "kouzhen": "Kouzhen Street",
     "yangli": "Yangli Street",
     "fangxia": "Fangxia Street",
     "xueye": "Xueye Street",
@@ -58,6 +65,11 @@ TOWN_NAMES_EN: dict[str, str] = {
     "chayekou": "Chayekou Town",
     "hezhuang": "Hezhuang Town",
     "miaoshan": "Miaoshan Town",
+    "niuquan": "Niuquan Town",
+    "gangcheng": "Gangcheng District",
+    "hitech_zone": "Laiwu High-tech Zone",
+    "agri_zone": "Agricultural High-tech Zone",
+    "xueye_zone": "Xueye Tourist Zone",
 }
 
 SCHOOL_KINDS: dict[str, object] = {

@@ -105,7 +105,9 @@ def _details_text(details: dict) -> list[str]:
 
 def demand_for(posting: Posting) -> matching.Demand:
     enterprise = posting.enterprise
-    description = "\n".join([posting.description, *_details_text(posting.details or {})]).strip()
+    details = posting.details or {}
+    description = "\n".join([posting.description, *_details_text(details)]).strip()
+    major = details.get("major")
     return matching.Demand(
         id=str(posting.id),
         title=posting.title,
@@ -116,6 +118,7 @@ def demand_for(posting: Posting) -> matching.Demand:
         certificates=_items(posting.certificates),
         headcount=posting.headcount or None,
         town=vocab.TOWNS.get(posting.town, ""),
+        major=major.strip() if isinstance(major, str) else "",  # order classes and apprenticeships name one
     )
 
 
@@ -131,13 +134,20 @@ def program_for(program: Program) -> matching.Program:
         certificates=_items(program.certificates),
         capacity=program.intake_capacity or None,
         town=vocab.TOWNS.get(program.school.town, ""),
+        code=entry.code if entry is not None else "",
     )
+
+
+# Fields that follow from others already in the digest (a posting's major wanted is in its
+# description, a major's code comes from its catalogue name): left out, so that fingerprints
+# stored before the library had them stay valid and declined proposals do not come back.
+_DERIVED_FIELDS = frozenset({"major", "code"})
 
 
 def digest(record: matching.Demand | matching.Program) -> str:
     """sha256 of every field of one matcher input (computed once per record, not per pair)."""
-    payload = json.dumps([type(record).__name__, *(getattr(record, f.name) for f in fields(record))],
-                         ensure_ascii=False)
+    values = [getattr(record, f.name) for f in fields(record) if f.name not in _DERIVED_FIELDS]
+    payload = json.dumps([type(record).__name__, *values], ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 

@@ -127,3 +127,52 @@ def test_one_program_against_the_whole_corpus_scores_as_the_full_ranking() -> No
     # Without the corpus, one program alone is its own vocabulary: other scores, the reason the option exists.
     alone = {(r.demand_id, m.program_id): m.score for r in rank(demands, programs[:1], top_k=1) for m in r.matches}
     assert any(score != pytest.approx(full[key].score, abs=1e-6) for key, score in alone.items() if key in full)
+
+# --- knowledge of the trades (issue 12) --------------------------------------------------------
+
+BARE = [Program(name, name) for name in (
+    "机电设备安装与维修", "汽车运用与维修", "母婴照护", "智慧健康养老服务", "数字媒体技术应用", "服装设计与工艺",
+    "畜牧兽医", "焊接技术应用", "护理", "制药技术应用")]
+
+
+@pytest.mark.parametrize(("title", "best"), [
+    ("设备维修工", "机电设备安装与维修"),  # plant maintenance, not car repair
+    ("招育婴员", "母婴照护"),  # infant care, not elderly care
+    ("UI设计", "数字媒体技术应用"),  # digital design, not garment design
+    ("招打版师傅", "服装设计与工艺"),
+    ("猪场兽医", "畜牧兽医"),
+    ("招电焊学徒 有师傅带", "焊接技术应用"),  # a master/apprentice phrase still gets its proposal
+])
+def test_a_title_is_read_as_a_role_of_a_major_listed_by_name_only(title: str, best: str) -> None:
+    [ranking] = rank([Demand("d", title)], BARE)
+    assert ranking.matches and ranking.matches[0].program_id == best
+    text = ranking.matches[0].reasons[0]
+    assert text.criterion == "text" and dict(text.values)["source"] == "catalogue" and text.terms
+
+
+def test_no_offered_major_prepares_for_an_office_cleaner() -> None:
+    assert rank([Demand("d", "写字楼保洁员", "打扫办公室卫生")], BARE)[0].matches == ()
+
+
+def test_skills_and_certificates_are_counted_per_item_hr_entered() -> None:
+    # Four skills, some of which the thesaurus expands into several terms: still "of 4".
+    demand = Demand("d", "机器人焊接订单班", skills=("机器人焊接", "氩弧焊", "装配", "叉车驾驶"),
+                    certificates=("特殊焊接技术",))
+    program = Program("p", "焊接技术应用", "焊接操作与检验", skills=("焊接", "装配"), certificates=("特殊焊接技术",))
+    [ranking] = rank([demand], [program])
+    reasons = {r.criterion: dict(r.values) for r in ranking.matches[0].reasons}
+    assert reasons["skills"]["required"] == 4 and reasons["skills"]["covered"] == 3
+    assert reasons["skills"]["listed"] == "机器人焊接、氩弧焊、装配"
+    assert reasons["certificates"] == {**reasons["certificates"], "required": 1, "covered": 1,
+                                       "listed": "特殊焊接技术", "source": "school"}
+
+
+def test_the_major_a_posting_names_is_a_criterion_by_name_or_code() -> None:
+    programs = [Program("weld", "焊接技术应用"), Program("robot", "工业机器人技术应用", code="660303")]
+    for asked, expected in (("焊接技术应用（机器人焊接方向）", "weld"), ("660303", "robot")):
+        [ranking] = rank([Demand("d", "机器人焊接工", major=asked)], programs)
+        best = ranking.matches[0]
+        major = {r.criterion: r for r in best.reasons}["major"]
+        assert best.program_id == expected and major.score == 1.0 and dict(major.values)["major"] == asked
+        other = {r.criterion: r for r in ranking.matches[1].reasons}["major"]
+        assert other.score == 0.0

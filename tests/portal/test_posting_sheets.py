@@ -126,7 +126,7 @@ def test_good_import_creates_drafts_of_the_hr_enterprise(app, build, client, hr)
 def test_csv_with_english_headers_and_values(app, client, hr):
     header = ["Kind", "Title", "Headcount", "Town / street", "Application deadline", "Positions", "Period",
               "Lodging provided"]
-    rows = [["Internship", "Summer interns", 5, "Kou Town", day(10), "Assembler", 3, "no"]]
+    rows = [["Internship", "Summer interns", 5, "Kouzhen Street", day(10), "Assembler", 3, "no"]]
     response = upload(client, csv_bytes(header, rows, "utf-8"), "postings.csv")
     assert imported(response), response.get_data(as_text=True)
     (posting,) = postings_of(hr.organisation_id)

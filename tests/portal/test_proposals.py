@@ -121,6 +121,7 @@ def test_adapter_turns_records_into_matcher_inputs(pair):
     assert demand.skills == ("焊接", "装配", "机器人焊接") and demand.certificates == ("特殊焊接技术",)
     assert demand.headcount == 30
     assert "焊接技术应用" in demand.description  # the kind's own fields feed the text
+    assert demand.major == "焊接技术应用"  # the order class's major wanted, a criterion of its own
     major = matching.program_for(program)
     assert major.industry == "装备制造大类"  # the catalogue's major group
     assert major.town == "鹏泉街道" and major.capacity == 40
@@ -139,8 +140,9 @@ def test_publishing_stores_proposals_with_structured_reasons(pair):
     assert 0 < proposal.score <= 1
     assert len(proposal.inputs_fingerprint) == 64
     criteria = {r["criterion"]: r for r in proposal.reasons}
-    assert set(criteria) == {"text", "skills", "certificates", "industry", "capacity", "distance"}
+    assert set(criteria) == {"text", "skills", "certificates", "industry", "capacity", "distance", "major"}
     assert "焊接" in criteria["skills"]["terms"] and criteria["skills"]["required"] == 3
+    assert criteria["major"] == {**criteria["major"], "score": 1.0, "major": "焊接技术应用"}  # the order class names it
     assert criteria["capacity"] == {**criteria["capacity"], "headcount": 30, "capacity": 40, "fits": True}
     assert criteria["distance"]["km"] > 0
     assert abs(sum(r["weight"] * r["score"] for r in proposal.reasons) - proposal.score) < 0.01
@@ -512,3 +514,39 @@ def test_demo_data_has_proposals_and_cooperations_and_loads_twice(app):
     db.session.commit()
     assert db.session.scalar(select(func.count()).select_from(Cooperation)) == 0
     assert db.session.scalar(select(func.count()).select_from(Proposal)) == 0
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_reasons_count_only_what_hr_entered_in_the_posting(app, build, lang):
+    # An order class with 4 skills and 1 certificate: the reasons say "of the 4 skills" and
+    # "of the 1 certificate", name only items HR typed, and say where each match came from.
+    staff = build.school()
+    hr = build.enterprise()
+    publish_program(staff)  # skills 焊接、装配、钳工; certificate 特殊焊接技术
+    posting = publish_posting(hr, skills="焊接、装配、机器人焊接、叉车驾驶")
+    proposal = db.session.scalar(select(Proposal).where(Proposal.posting_id == posting.id))
+    criteria = {r["criterion"]: r for r in proposal.reasons}
+    skills, certificates = criteria["skills"], criteria["certificates"]
+    assert (skills["required"], skills["covered"], skills["listed"]) == (4, 3, "焊接、装配、机器人焊接")
+    assert (certificates["required"], certificates["covered"], certificates["listed"]) == (1, 1, "特殊焊接技术")
+    assert skills["source"] == "school" and criteria["text"]["source"] in ("school", "catalogue", "both")
+    client = client_for(app, staff)
+    client.set_cookie("lang", lang)
+    html = client.get(f"/school/proposals/{proposal.id}").get_data(as_text=True)
+    with app.test_request_context(), force_locale(lang):
+        expected = [
+            babel_gettext("%(covered)d of the %(required)d skills the posting lists: %(listed)s",
+                          covered=3, required=4, listed="焊接、装配、机器人焊接"),
+            babel_gettext("%(covered)d of the %(required)d certificates the posting lists: %(listed)s",
+                          covered=1, required=1, listed="特殊焊接技术"),
+            babel_gettext("(from the school's own entry)"),
+            babel_gettext("Matched on: %(terms)s", terms="、".join(criteria["text"]["terms"])),
+            babel_gettext("The posting asks for this major: %(major)s", major="焊接技术应用"),
+        ]
+    for text in expected:
+        assert text in html, (lang, text)
+    if lang == "zh":
+        assert "需求所列 4 项技能中，本专业覆盖 3 项：焊接、装配、机器人焊接" in html
+        assert "8 项" not in html and "满足所需" not in html
+    else:
+        assert "3 of the 4 skills the posting lists: 焊接、装配、机器人焊接" in html and "of 8" not in html
