@@ -31,6 +31,12 @@ MESSAGES = {
                         "unless an objection holds it."),
     "publish_allocation": _l("Publish this allocation? Students will see their results and nothing can change "
                              "afterwards."),
+    "reject_placement": _l("Turn this internship down? The student is told, with your reason; it cannot be taken back."),
+    "accept_offer": _l("Accept this offer? You take the internship on these terms and your school is asked to "
+                       "approve it."),
+    "approve_placement": _l("Approve this internship? The rules are checked once more; the student and the "
+                            "enterprise are told."),
+    "hire": _l("Confirm that you hired this student? It counts in the district's figures."),
 }
 
 

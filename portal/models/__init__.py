@@ -24,6 +24,7 @@ from portal.models.exchanges import (
     PracticePost,
     PracticePostStatus,
 )
+from portal.models.internships import Placement, PlacementStatus
 from portal.models.jobs import Job, JobStatus
 from portal.models.named_classes import ApplicationStatus, ClassApplication, NamedClass, NamedClassStatus
 from portal.models.notifications import Notification
@@ -49,6 +50,8 @@ from portal.models.schools import (
 )
 
 __all__ = [
+    "Placement",
+    "PlacementStatus",
     "Job",
     "JobStatus",
     "AllocationRun",

@@ -6,11 +6,13 @@ from flask_login import current_user
 from sqlalchemy import func, select, text
 
 from portal.extensions import csrf, db, limiter
+from portal.internships import public_bp as internships_public_bp
 from portal.models import Organisation, OrgStatus, Program, PublicationStatus, User
 from portal.security import is_safe_next
 from portal.services import accounts, jobs, named_classes
 
 bp = Blueprint("public", __name__)
+bp.register_blueprint(internships_public_bp)
 
 
 @bp.get("/")

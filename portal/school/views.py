@@ -10,12 +10,14 @@ from portal.forms import ActionForm
 from portal.membership_views import add_member_routes
 from portal.models import Role
 from portal.school.forms import ProgramForm
+from portal.internships import bp as internships_bp
 from portal.security import guard_blueprint
 from portal.services import catalogue, exchanges, inbox, organisations, programs
 from portal.web import REFUSED, attempt, form_status
 
 bp = Blueprint("school", __name__, url_prefix="/school")
 guard_blueprint(bp, Role.SCHOOL_STAFF, open_endpoints=("school.home",))
+bp.register_blueprint(internships_bp)
 add_member_routes(bp)
 
 

@@ -37,6 +37,7 @@ SUBJECT_LABELS: dict[str, Any] = {
     "cooperation": _l("Cooperation"),
     "named_class": _l("Named class"),
     "class_application": _l("Application to a named class"),
+    "internship_placement": _l("Internship"),
     "district_input": _l("District figure"),
     "statistic_snapshot": _l("Statistics snapshot"),
 }
@@ -77,6 +78,10 @@ ACTION_LABELS: dict[str, Any] = {
     "review": _l("Review"),
     "objection": _l("Objection received"),
     "answer_objection": _l("Answer an objection"),
+    "shortlist": _l("Shortlist"),
+    "offer": _l("Offer"),
+    "start": _l("Start"),
+    "hire": _l("Hire"),
 }
 STATE_LABELS: dict[str, Any] = {
     "pending": _l("Pending"),
@@ -112,6 +117,12 @@ STATE_LABELS: dict[str, Any] = {
     "declined": _l("Declined"),
     "enterprise_approved": _l("Approved by the enterprise"),
     "admitted": _l("Admitted"),
+    "applied": _l("Applied"),
+    "shortlisted": _l("Shortlisted"),
+    "offered": _l("Offered"),
+    "accepted": _l("Offer accepted"),
+    "in_progress": _l("In progress"),
+    "hired": _l("Hired"),
 }
 
 

@@ -1,0 +1,79 @@
+"""internship placements (岗位实习) and the student's date of birth for the under-16 rule
+
+Revision ID: e4a9c3b7d215
+Revises: c7d2e5f81a30
+Create Date: 2026-12-03 11:00:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = 'e4a9c3b7d215'
+down_revision = 'c7d2e5f81a30'
+branch_labels = None
+depends_on = None
+
+STATES = "'applied', 'shortlisted', 'offered', 'accepted', 'declined', 'rejected', 'approved', " \
+         "'in_progress', 'completed', 'hired'"
+
+
+def upgrade():
+    with op.batch_alter_table('user', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('birth_date', sa.Date(), nullable=True))
+    op.create_table('internship_placement',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('posting_id', sa.Integer(), nullable=False),
+    sa.Column('student_id', sa.Integer(), nullable=False),
+    sa.Column('enterprise_id', sa.Integer(), nullable=False),
+    sa.Column('school_id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('statement', sa.Text(), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=True),
+    sa.Column('starts_on', sa.Date(), nullable=True),
+    sa.Column('ends_on', sa.Date(), nullable=True),
+    sa.Column('daily_hours', sa.Integer(), nullable=True),
+    sa.Column('shift_pattern', sa.String(length=200), nullable=True),
+    sa.Column('night_shifts', sa.Boolean(), nullable=True),
+    sa.Column('overtime', sa.Boolean(), nullable=True),
+    sa.Column('holiday_work', sa.Boolean(), nullable=True),
+    sa.Column('pay_monthly', sa.Integer(), nullable=True),
+    sa.Column('post_wage', sa.Integer(), nullable=True),
+    sa.Column('insurance_policy', sa.String(length=200), nullable=True),
+    sa.Column('fee_charged', sa.Integer(), nullable=True),
+    sa.Column('mentor_name', sa.String(length=60), nullable=True),
+    sa.Column('staff_count', sa.Integer(), nullable=True),
+    sa.Column('post_staff_count', sa.Integer(), nullable=True),
+    sa.Column('applied_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('offered_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('answered_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('approved_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('started_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('completed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('hired_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('is_demo', sa.Boolean(), nullable=False),
+    sa.CheckConstraint(f"status IN ({STATES})", name=op.f('ck_internship_placement_status_known')),
+    sa.CheckConstraint('ends_on IS NULL OR starts_on IS NULL OR ends_on >= starts_on',
+                       name=op.f('ck_internship_placement_dates_ordered')),
+    sa.CheckConstraint('fee_charged IS NULL OR fee_charged = 0', name=op.f('ck_internship_placement_no_fee')),
+    sa.ForeignKeyConstraint(['enterprise_id'], ['organisation.id'],
+                            name=op.f('fk_internship_placement_enterprise_id_organisation')),
+    sa.ForeignKeyConstraint(['posting_id'], ['posting.id'], name=op.f('fk_internship_placement_posting_id_posting')),
+    sa.ForeignKeyConstraint(['school_id'], ['organisation.id'],
+                            name=op.f('fk_internship_placement_school_id_organisation')),
+    sa.ForeignKeyConstraint(['student_id'], ['user.id'], name=op.f('fk_internship_placement_student_id_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_internship_placement')),
+    sa.UniqueConstraint('posting_id', 'student_id', name='uq_internship_placement_posting_student')
+    )
+    with op.batch_alter_table('internship_placement', schema=None) as batch_op:
+        for column in ('enterprise_id', 'posting_id', 'school_id', 'student_id'):
+            batch_op.create_index(batch_op.f(f'ix_internship_placement_{column}'), [column], unique=False)
+
+
+def downgrade():
+    with op.batch_alter_table('internship_placement', schema=None) as batch_op:
+        for column in ('enterprise_id', 'posting_id', 'school_id', 'student_id'):
+            batch_op.drop_index(batch_op.f(f'ix_internship_placement_{column}'))
+    op.drop_table('internship_placement')
+    with op.batch_alter_table('user', schema=None) as batch_op:
+        batch_op.drop_column('birth_date')

@@ -1,0 +1,38 @@
+"""Forms of the internship feature: the student's application and the enterprise's offer."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, StringField, TextAreaField
+
+from portal.enterprise.forms import DayField, WholeNumberField
+from portal.i18n import lazy_gettext as _l
+from portal.services.internships import STATEMENT_MAX, OfferTerms
+
+
+class ApplyForm(FlaskForm):
+    statement = TextAreaField(_l("Why this internship"), render_kw={"maxlength": STATEMENT_MAX})
+    birth_date = DayField(_l("Date of birth"), description=_l("Needed for the rule that no student under 16 "
+                                                             "takes an internship."))
+
+
+class OfferForm(FlaskForm):
+    starts_on = DayField(_l("Start date"))
+    ends_on = DayField(_l("End date"))
+    daily_hours = WholeNumberField(_l("Hours a day"), description=_l("At most 8."))
+    shift_pattern = StringField(_l("Shift pattern"), description=_l("For example: day shift, 8:00–17:00, "
+                                                                   "Monday to Friday."))
+    night_shifts = BooleanField(_l("Night shifts"))
+    overtime = BooleanField(_l("Overtime"))
+    holiday_work = BooleanField(_l("Work on public holidays"))
+    pay_monthly = WholeNumberField(_l("Pay (yuan a month)"))
+    post_wage = WholeNumberField(_l("Wage of the same post (yuan a month)"),
+                                 description=_l("The pay must be at least 80 % of it."))
+    insurance_policy = StringField(_l("Internship liability insurance policy"))
+    fee_charged = WholeNumberField(_l("Fee charged to the student (yuan)"), default=0,
+                                   description=_l("Must be 0: no deposit, fee or commission."))
+    mentor_name = StringField(_l("Workplace mentor"))
+    staff_count = WholeNumberField(_l("Employees of the enterprise"), description=_l("Interns at most 10 %."))
+    post_staff_count = WholeNumberField(_l("Employees on this post"), description=_l("Interns at most 20 %."))
+
+    def terms(self) -> OfferTerms:
+        return OfferTerms(**{name: getattr(self, name).data for name in OfferTerms.__dataclass_fields__})

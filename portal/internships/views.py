@@ -1,0 +1,135 @@
+"""岗位实习: one blueprint for the three partners, registered nested in the enterprise, school
+and student areas (their role guards run first; URLs stay the area's), and the public list.
+
+Which steps a user may take follows from their side of the placement and its state
+(`services.internships`); the pages only offer what the service would accept.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal.confirm import needs_confirmation
+from portal.forms import ActionForm
+from portal.internships.forms import ApplyForm, OfferForm
+from portal.models import PlacementStatus
+from portal.services import internships, postings
+from portal.services.internships import RULES
+from portal.web import REFUSED, attempt, form_status
+
+bp = Blueprint("internships", __name__, url_prefix="/internships")
+public_bp = Blueprint("internships", __name__, url_prefix="/internships")
+
+
+@public_bp.get("/")
+def listing():
+    query = internships.ListingQuery.from_args(request.args)
+    return render_template("internships/listing.html", query=query, results=internships.open_postings(query),
+                           options=internships.listing_options(), rules=RULES)
+
+
+@bp.get("/")
+def index():
+    pipeline = internships.pipeline_counts(current_user) if current_user.role == "enterprise_hr" else None
+    return render_template("internships/index.html", placements=internships.placements_of(current_user),
+                           pipeline=pipeline)
+
+
+@bp.route("/apply/<int:posting_id>", methods=["GET", "POST"])
+def apply(posting_id: int):
+    posting = postings.get_public_posting(posting_id)
+    form = ApplyForm()
+    if request.method == "GET" and current_user.birth_date:
+        form.birth_date.data = current_user.birth_date
+    if form.validate_on_submit():
+        placement = attempt(lambda: internships.apply(current_user, posting_id, form.statement.data,
+                                                      form.birth_date.data), form)
+        if placement is not REFUSED:
+            flash(_("Your application has been sent to %(enterprise)s.", enterprise=posting.enterprise.name),
+                  "success")
+            return redirect(url_for(".placement", placement_id=placement.id))
+    return render_template("internships/apply.html", form=form, posting=posting, rules=RULES), form_status()
+
+
+def _page(placement_id: int, offer_form: OfferForm | None = None):
+    placement = internships.get_for(current_user, placement_id)
+    party = internships.party_of(current_user, placement)
+    if offer_form is None:
+        offer_form = OfferForm(obj=placement if placement.offered_at else None)
+    return render_template("internships/placement.html", placement=placement, party=party, rules=RULES,
+                           offer_form=offer_form, action_form=ActionForm(), states=PlacementStatus)
+
+
+@bp.get("/<int:placement_id>")
+def placement(placement_id: int):
+    return _page(placement_id)
+
+
+@bp.post("/<int:placement_id>/offer")
+def offer(placement_id: int):
+    form = OfferForm()
+    if form.validate_on_submit():
+        done = attempt(lambda: internships.offer(current_user, placement_id, form.terms()), form)
+        if done is not REFUSED:
+            flash(_("The offer has been sent to the student."), "success")
+            return redirect(url_for(".placement", placement_id=placement_id))
+    return _page(placement_id, form), 400
+
+
+def _step(placement_id: int, action, message: str):
+    if ActionForm().validate_on_submit():
+        if attempt(action) is not REFUSED:
+            flash(message, "success")
+    return redirect(url_for(".placement", placement_id=placement_id))
+
+
+@bp.post("/<int:placement_id>/shortlist")
+def shortlist(placement_id: int):
+    return _step(placement_id, lambda: internships.shortlist(current_user, placement_id), _("Shortlisted."))
+
+
+@bp.post("/<int:placement_id>/reject")
+@needs_confirmation("reject_placement")
+def reject(placement_id: int):
+    reason = request.form.get("reason", "")
+    return _step(placement_id, lambda: internships.reject(current_user, placement_id, reason),
+                 _("The student has been told, with your reason."))
+
+
+@bp.post("/<int:placement_id>/accept")
+@needs_confirmation("accept_offer")
+def accept(placement_id: int):
+    return _step(placement_id, lambda: internships.answer(current_user, placement_id, accept=True),
+                 _("You have accepted the offer; your school decides next."))
+
+
+@bp.post("/<int:placement_id>/decline")
+def decline(placement_id: int):
+    reason = request.form.get("reason", "")
+    return _step(placement_id, lambda: internships.answer(current_user, placement_id, accept=False, reason=reason),
+                 _("You have declined the offer."))
+
+
+@bp.post("/<int:placement_id>/approve")
+@needs_confirmation("approve_placement")
+def approve(placement_id: int):
+    return _step(placement_id, lambda: internships.approve(current_user, placement_id),
+                 _("The internship is approved."))
+
+
+@bp.post("/<int:placement_id>/start")
+def start(placement_id: int):
+    return _step(placement_id, lambda: internships.start(current_user, placement_id), _("The internship has started."))
+
+
+@bp.post("/<int:placement_id>/complete")
+def complete(placement_id: int):
+    return _step(placement_id, lambda: internships.complete(current_user, placement_id),
+                 _("The internship is completed."))
+
+
+@bp.post("/<int:placement_id>/hire")
+@needs_confirmation("hire")
+def hire(placement_id: int):
+    return _step(placement_id, lambda: internships.hire(current_user, placement_id), _("The hire is recorded."))
