@@ -1,4 +1,4 @@
-"""internship placements (岗位实习) and the student's date of birth for the under-16 rule
+"""internship placements (岗位实习) with their terms and outcome, and the student's date of birth for the under-16 rule
 
 Revision ID: e4a9c3b7d215
 Revises: c7d2e5f81a30
@@ -51,11 +51,15 @@ def upgrade():
     sa.Column('started_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('completed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('hired_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('destination', sa.String(length=20), nullable=True),
+    sa.Column('destination_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('is_demo', sa.Boolean(), nullable=False),
     sa.CheckConstraint(f"status IN ({STATES})", name=op.f('ck_internship_placement_status_known')),
     sa.CheckConstraint('ends_on IS NULL OR starts_on IS NULL OR ends_on >= starts_on',
                        name=op.f('ck_internship_placement_dates_ordered')),
     sa.CheckConstraint('fee_charged IS NULL OR fee_charged = 0', name=op.f('ck_internship_placement_no_fee')),
+    sa.CheckConstraint("destination IS NULL OR destination IN ('host', 'laiwu', 'outside', 'study', 'other')",
+                       name=op.f('ck_internship_placement_destination_known')),
     sa.ForeignKeyConstraint(['enterprise_id'], ['organisation.id'],
                             name=op.f('fk_internship_placement_enterprise_id_organisation')),
     sa.ForeignKeyConstraint(['posting_id'], ['posting.id'], name=op.f('fk_internship_placement_posting_id_posting')),

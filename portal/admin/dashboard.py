@@ -15,7 +15,7 @@ from portal import charts
 from portal.admin.views import bp
 from portal.forms import ActionForm, IntField
 from portal.i18n import lazy_gettext as _l
-from portal.services import statistics, statistics_report
+from portal.services import internship_outcomes, statistics, statistics_report
 from portal.services.postings import district_today
 from portal.web import REFUSED, attempt, download, form_status
 
@@ -58,6 +58,7 @@ def dashboard():
         schools=statistics.by_school(),
         industries=statistics.by_industry(),
         towns=statistics.by_town(),
+        outcomes=internship_outcomes.outcomes(),
         action_form=ActionForm(),
         today=district_today(),
         **_trend_context(),
@@ -112,6 +113,7 @@ def yearly_report():
         trend_rows=rows,
         history=statistics.input_history(),
         inputs_labels={key: spec.label for key, spec in statistics.INPUTS.items()},
+        outcomes=internship_outcomes.outcomes(),
         today=district_today(),
     )
 

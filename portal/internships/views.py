@@ -14,6 +14,7 @@ from portal.confirm import needs_confirmation
 from portal.forms import ActionForm
 from portal.internships.forms import ApplyForm, OfferForm
 from portal.models import PlacementStatus
+from portal.models.internships import Destination
 from portal.services import internships, postings
 from portal.services.internships import RULES
 from portal.web import REFUSED, attempt, form_status
@@ -58,7 +59,7 @@ def _page(placement_id: int, offer_form: OfferForm | None = None):
     if offer_form is None:
         offer_form = OfferForm(obj=placement if placement.offered_at else None)
     return render_template("internships/placement.html", placement=placement, party=party, rules=RULES,
-                           offer_form=offer_form, action_form=ActionForm(), states=PlacementStatus)
+                           offer_form=offer_form, action_form=ActionForm(), destinations=Destination)
 
 
 @bp.get("/<int:placement_id>")
@@ -127,6 +128,13 @@ def start(placement_id: int):
 def complete(placement_id: int):
     return _step(placement_id, lambda: internships.complete(current_user, placement_id),
                  _("The internship is completed."))
+
+
+@bp.post("/<int:placement_id>/destination")
+def destination(placement_id: int):
+    chosen = request.form.get("destination", "")
+    return _step(placement_id, lambda: internships.record_destination(current_user, placement_id, chosen),
+                 _("The destination is recorded."))
 
 
 @bp.post("/<int:placement_id>/hire")

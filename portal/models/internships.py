@@ -69,6 +69,32 @@ _TONES = {
     PlacementStatus.HIRED: "good",
 }
 
+class Destination(str, enum.Enum):
+    """Where the student went after the internship (recorded by the school)."""
+
+    HOST = "host"  # hired by the host enterprise
+    LAIWU = "laiwu"  # another enterprise in Laiwu
+    OUTSIDE = "outside"  # work outside Laiwu
+    STUDY = "study"  # further study
+    OTHER = "other"
+
+    @property
+    def label(self):
+        return _DESTINATION_LABELS[self]
+
+    @property
+    def stays_in_laiwu(self) -> bool:
+        return self in (Destination.HOST, Destination.LAIWU)
+
+
+_DESTINATION_LABELS = {
+    Destination.HOST: _l("Hired by the host enterprise"),
+    Destination.LAIWU: _l("Another enterprise in Laiwu"),
+    Destination.OUTSIDE: _l("Work outside Laiwu"),
+    Destination.STUDY: _l("Further study"),
+    Destination.OTHER: _l("Other"),
+}
+
 # The pipeline an enterprise watches, in order (declined and rejected leave it).
 PIPELINE = (
     PlacementStatus.APPLIED, PlacementStatus.SHORTLISTED, PlacementStatus.OFFERED, PlacementStatus.ACCEPTED,
@@ -88,6 +114,10 @@ class Placement(db.Model):
         CheckConstraint(f"status IN ({_STATES})", name="status_known"),
         CheckConstraint("ends_on IS NULL OR starts_on IS NULL OR ends_on >= starts_on", name="dates_ordered"),
         CheckConstraint("fee_charged IS NULL OR fee_charged = 0", name="no_fee"),
+        CheckConstraint(
+            "destination IS NULL OR destination IN ('host', 'laiwu', 'outside', 'study', 'other')",
+            name="destination_known",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -122,6 +152,8 @@ class Placement(db.Model):
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     hired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    destination: Mapped[str | None] = mapped_column(String(20))
+    destination_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     is_demo: Mapped[bool] = mapped_column(default=False)
 
     posting: Mapped[Posting] = relationship()
@@ -132,6 +164,10 @@ class Placement(db.Model):
     @property
     def state(self) -> PlacementStatus:
         return PlacementStatus(self.status)
+
+    @property
+    def where_to(self) -> Destination | None:
+        return Destination(self.destination) if self.destination else None
 
     def __repr__(self) -> str:
         return f"<Placement {self.id} {self.status}>"

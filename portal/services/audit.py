@@ -82,6 +82,7 @@ ACTION_LABELS: dict[str, Any] = {
     "offer": _l("Offer"),
     "start": _l("Start"),
     "hire": _l("Hire"),
+    "record_destination": _l("Record the destination"),
 }
 STATE_LABELS: dict[str, Any] = {
     "pending": _l("Pending"),

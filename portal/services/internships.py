@@ -27,7 +27,7 @@ from portal.extensions import db
 from portal.i18n import lazy_gettext as _l
 from portal.models import MembershipStatus, Organisation, OrgStatus, Posting, PostingKind, PublicationStatus, Role, User
 from portal.models.base import utcnow
-from portal.models.internships import HOLDING, PIPELINE, Placement, PlacementStatus
+from portal.models.internships import HOLDING, PIPELINE, Destination, Placement, PlacementStatus
 from portal.services import audit, checks, notifications
 from portal.services.errors import Conflict, NotFound, Problems, ServiceError
 from portal.services.locking import lock_row, transition
@@ -391,8 +391,22 @@ def hire(hr: User, placement_id: int) -> Placement:
     placement = get_for(hr, placement_id, party="enterprise", lock=True)
     _expect(placement, PlacementStatus.COMPLETED)
     placement.hired_at = utcnow()
+    placement.destination, placement.destination_at = Destination.HOST.value, utcnow()
     _move(hr, placement, PlacementStatus.HIRED, "hire")
     _tell(placement, "internship_hired", to=("student", "school"))
+    return placement
+
+
+def record_destination(staff: User, placement_id: int, destination: str) -> Placement:
+    """The school records where the student went after a completed internship. A hire the host
+    enterprise confirmed stays "hired by the host enterprise"."""
+    placement = get_for(staff, placement_id, party="school", lock=True)
+    _expect(placement, PlacementStatus.COMPLETED)
+    before = placement.destination
+    placement.destination = checks.choice(destination, Destination, field="destination")
+    placement.destination_at = utcnow()
+    db.session.flush()
+    audit.record(staff, placement, "record_destination", before, placement.destination)
     return placement
 
 

@@ -231,3 +231,51 @@ def test_foreign_placement_page_is_404(world, client):
     assert client.post(f"/enterprise/internships/{placement.id}/shortlist").status_code in (302, 404)
     db.session.expire_all()
     assert db.session.get(Placement, placement.id).status == "applied"
+
+
+def completed(world, student=None) -> Placement:
+    placement = applied(world, student)
+    internships.offer(world.hr, placement.id, terms())
+    internships.answer(placement.student, placement.id, accept=True)
+    internships.approve(world.staff, placement.id)
+    internships.start(world.hr, placement.id)
+    internships.complete(world.hr, placement.id)
+    db.session.commit()
+    return placement
+
+
+def test_outcomes_one_query_and_stay_rate(world, client, app):
+    from sqlalchemy import event
+
+    from portal.services import internship_outcomes
+
+    hired = completed(world)
+    internships.hire(world.hr, hired.id)
+    away = completed(world, world.build.student(world.staff))
+    internships.record_destination(world.staff, away.id, "outside")
+    applied(world, world.build.student(world.staff))
+    db.session.commit()
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        result = internship_outcomes.outcomes()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert len(statements) == 1
+    district = result.district
+    assert (district.applied, district.placed, district.destinations) == (3, 2, 2)
+    assert district.stay_rate == 50.0 and district.hired_by_partner_rate == 50.0
+    assert round(district.placement_rate, 1) == 66.7
+    assert [o.name for o in result.schools] == [world.staff.organisation.name]
+    page = client.get("/stats").get_data(as_text=True)
+    assert 'data-testid="stay-rate">50.0 %' in page and world.student.name not in page
+
+
+def test_destination_only_by_the_school_after_completion(world):
+    placement = applied(world)
+    refused(lambda: internships.record_destination(world.staff, placement.id, "laiwu"), Conflict)
+    done = completed(world, world.build.student(world.staff))
+    refused(lambda: internships.record_destination(world.hr, done.id, "laiwu"), NotFound)
+    error = refused(lambda: internships.record_destination(world.staff, done.id, "mars"))
+    assert error.field == "destination"
