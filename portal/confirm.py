@@ -36,6 +36,8 @@ MESSAGES = {
                        "approve it."),
     "approve_placement": _l("Approve this internship? The rules are checked once more; the student and the "
                             "enterprise are told."),
+    "sign_agreement": _l("Confirm the three-party agreement? You agree to its terms and clauses; the "
+                         "confirmation is recorded and cannot be taken back."),
     "hire": _l("Confirm that you hired this student? It counts in the district's figures."),
 }
 

@@ -1,4 +1,4 @@
-"""internship placements (岗位实习) with their terms and outcome, and the student's date of birth for the under-16 rule
+"""internship placements (岗位实习) with their terms, three-party agreement and outcome, and the student's date of birth for the under-16 rule
 
 Revision ID: e4a9c3b7d215
 Revises: c7d2e5f81a30
@@ -51,6 +51,9 @@ def upgrade():
     sa.Column('started_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('completed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('hired_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('school_signed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('enterprise_signed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('student_signed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('destination', sa.String(length=20), nullable=True),
     sa.Column('destination_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('is_demo', sa.Boolean(), nullable=False),

@@ -6,7 +6,7 @@ Which steps a user may take follows from their side of the placement and its sta
 """
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -15,9 +15,9 @@ from portal.forms import ActionForm
 from portal.internships.forms import ApplyForm, OfferForm
 from portal.models import PlacementStatus
 from portal.models.internships import Destination
-from portal.services import internships, postings
+from portal.services import internship_agreement, internships, postings
 from portal.services.internships import RULES
-from portal.web import REFUSED, attempt, form_status
+from portal.web import REFUSED, attempt, download, form_status
 
 bp = Blueprint("internships", __name__, url_prefix="/internships")
 public_bp = Blueprint("internships", __name__, url_prefix="/internships")
@@ -117,6 +117,32 @@ def decline(placement_id: int):
 def approve(placement_id: int):
     return _step(placement_id, lambda: internships.approve(current_user, placement_id),
                  _("The internship is approved."))
+
+
+@bp.get("/<int:placement_id>/agreement")
+def agreement(placement_id: int):
+    placement = internships.get_for(current_user, placement_id)
+    if placement.offered_at is None:
+        abort(404)
+    return render_template("internships/agreement.html", placement=placement, party=internships.party_of(
+        current_user, placement), facts=internship_agreement.facts(placement),
+        signatures=internship_agreement.signatures(placement), clauses=internships.AGREEMENT_CLAUSES,
+        title=internship_agreement.TITLE, regulation=internship_agreement.REGULATION)
+
+
+@bp.get("/<int:placement_id>/agreement.docx")
+def agreement_docx(placement_id: int):
+    placement = internships.get_for(current_user, placement_id)
+    if placement.offered_at is None:
+        abort(404)
+    return download(internship_agreement.docx(placement), f"internship-agreement-{placement.id}.docx")
+
+
+@bp.post("/<int:placement_id>/sign")
+@needs_confirmation("sign_agreement")
+def sign(placement_id: int):
+    return _step(placement_id, lambda: internships.sign(current_user, placement_id),
+                 _("You have confirmed the agreement."))
 
 
 @bp.post("/<int:placement_id>/start")

@@ -152,6 +152,10 @@ class Placement(db.Model):
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     hired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The three-party agreement (学校—企业—学生三方协议): when each party confirmed it.
+    school_signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    enterprise_signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    student_signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     destination: Mapped[str | None] = mapped_column(String(20))
     destination_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     is_demo: Mapped[bool] = mapped_column(default=False)
@@ -164,6 +168,10 @@ class Placement(db.Model):
     @property
     def state(self) -> PlacementStatus:
         return PlacementStatus(self.status)
+
+    @property
+    def is_signed(self) -> bool:
+        return None not in (self.school_signed_at, self.enterprise_signed_at, self.student_signed_at)
 
     @property
     def where_to(self) -> Destination | None:

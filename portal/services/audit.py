@@ -83,6 +83,7 @@ ACTION_LABELS: dict[str, Any] = {
     "start": _l("Start"),
     "hire": _l("Hire"),
     "record_destination": _l("Record the destination"),
+    "sign": _l("Confirm the agreement"),
 }
 STATE_LABELS: dict[str, Any] = {
     "pending": _l("Pending"),
@@ -124,6 +125,7 @@ STATE_LABELS: dict[str, Any] = {
     "accepted": _l("Offer accepted"),
     "in_progress": _l("In progress"),
     "hired": _l("Hired"),
+    "signed": _l("Signed by all three parties"),
 }
 
 

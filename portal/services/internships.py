@@ -365,11 +365,52 @@ def approve(staff: User, placement_id: int) -> Placement:
     return placement
 
 
+# --- the three-party agreement (学校—企业—学生三方协议) ---------------------------------------
+# 第十三条 (2021): no 岗位实习 without an agreement signed by school, enterprise and student. Its
+# clauses below are the contents the regulation requires; the terms come from the accepted offer.
+AGREEMENT_CLAUSES = (
+    _l("The parties: the school, the enterprise and the student named above, with their addresses."),
+    _l("The internship: the post, what the student learns there, the place and the period above."),
+    _l("Working time and rest: the hours and shifts above; no night shifts, overtime or work on public "
+       "holidays; the national rules on working time and rest apply."),
+    _l("Pay: the amount above, at least 80 % of the same post's wage, paid to the student in money at least "
+       "once a month, never through a third party and never in goods or vouchers."),
+    _l("Safety: the enterprise gives safety training and protective equipment and never assigns work that "
+       "minors or the student may not do; the internship liability insurance named above covers the "
+       "whole internship."),
+    _l("Supervision: the enterprise's mentor and the school's supervisor guide and assess the student together; "
+       "the student keeps a weekly log."),
+    _l("No deposit, fee, commission or other charge of any kind is taken from the student, and no identity "
+       "document is kept."),
+    _l("Each party keeps to this agreement; disputes are settled by consultation, or else under the law."),
+)
+
+
+def sign(user: User, placement_id: int) -> Placement:
+    """One party confirms the agreement, once the school has approved the placement. The
+    agreement is signed when all three have; nothing is changed by confirming twice."""
+    placement = get_for(user, placement_id, lock=True)
+    party = _party(user, placement)
+    _expect(placement, PlacementStatus.APPROVED)
+    column = f"{party}_signed_at"
+    if getattr(placement, column) is not None:
+        raise Conflict(_l("You have already confirmed this agreement."))
+    setattr(placement, column, utcnow())
+    db.session.flush()
+    audit.record(user, placement, "sign", None, "signed" if placement.is_signed else None)
+    if placement.is_signed:
+        _tell(placement, "internship_agreement_signed", to=("student", "enterprise", "school"))
+    return placement
+
+
 def start(actor: User, placement_id: int) -> Placement:
+    """The internship starts once the three parties have confirmed the agreement (第十三条)."""
     placement = get_for(actor, placement_id, lock=True)
     if _party(actor, placement) not in ("enterprise", "school"):
         raise NotFound(_l("Internship not found."))
     _expect(placement, PlacementStatus.APPROVED)
+    if not placement.is_signed:
+        raise ServiceError(_l("The three parties must confirm the agreement before the internship starts."))
     placement.started_at = utcnow()
     _move(actor, placement, PlacementStatus.IN_PROGRESS, "start")
     return placement

@@ -97,6 +97,8 @@ KINDS: dict[str, Any] = {
     "internship_declined": _l("%(student)s declined the internship “%(posting)s”."),
     "internship_rejected": _l("The internship “%(posting)s” of %(student)s will not go ahead. Reason: %(reason)s"),
     "internship_approved": _l("The school approved the internship of %(student)s at %(enterprise)s (“%(posting)s”)."),
+    "internship_agreement_signed": _l("The school, %(enterprise)s and %(student)s have all confirmed the "
+                                      "internship agreement for “%(posting)s”."),
     "internship_completed": _l("The internship of %(student)s at %(enterprise)s is completed."),
     "internship_hired": _l("%(enterprise)s has hired %(student)s after the internship."),
 }

@@ -84,6 +84,11 @@ def applied(world, student=None) -> Placement:
     return placement
 
 
+def sign_all(world, placement) -> None:
+    for user in (world.staff, world.hr, placement.student):
+        internships.sign(user, placement.id)
+
+
 def test_whole_loop_with_audit_and_notifications(world):
     placement = applied(world)
     assert placement.status == "applied" and placement.school_id == world.staff.organisation_id
@@ -92,6 +97,7 @@ def test_whole_loop_with_audit_and_notifications(world):
     assert placement.status == "offered" and placement.pay_monthly == 3200 and placement.fee_charged == 0
     internships.answer(world.student, placement.id, accept=True)
     internships.approve(world.staff, placement.id)
+    sign_all(world, placement)
     internships.start(world.hr, placement.id)
     internships.complete(world.staff, placement.id)
     internships.hire(world.hr, placement.id)
@@ -99,7 +105,8 @@ def test_whole_loop_with_audit_and_notifications(world):
     assert placement.status == "hired"
     actions = list(db.session.scalars(select(AuditEntry.action).where(
         AuditEntry.subject_type == "internship_placement").order_by(AuditEntry.id)))
-    assert actions == ["apply", "shortlist", "offer", "accept", "approve", "start", "complete", "hire"]
+    assert actions == ["apply", "shortlist", "offer", "accept", "approve", "sign", "sign", "sign", "start",
+                       "complete", "hire"]
     kinds = set(db.session.scalars(select(Notification.kind).where(Notification.user_id == world.student.id)))
     assert {"internship_offered", "internship_approved", "internship_hired"} <= kinds
     assert db.session.scalar(select(func.count()).select_from(Notification).where(
@@ -238,6 +245,7 @@ def completed(world, student=None) -> Placement:
     internships.offer(world.hr, placement.id, terms())
     internships.answer(placement.student, placement.id, accept=True)
     internships.approve(world.staff, placement.id)
+    sign_all(world, placement)
     internships.start(world.hr, placement.id)
     internships.complete(world.hr, placement.id)
     db.session.commit()
@@ -279,3 +287,35 @@ def test_destination_only_by_the_school_after_completion(world):
     refused(lambda: internships.record_destination(world.hr, done.id, "laiwu"), NotFound)
     error = refused(lambda: internships.record_destination(world.staff, done.id, "mars"))
     assert error.field == "destination"
+
+
+def test_agreement_needs_all_three_before_the_start(world, client):
+    placement = applied(world)
+    internships.offer(world.hr, placement.id, terms())
+    refused(lambda: internships.sign(world.hr, placement.id), Conflict)  # not approved yet
+    internships.answer(world.student, placement.id, accept=True)
+    internships.approve(world.staff, placement.id)
+    internships.sign(world.staff, placement.id)
+    internships.sign(world.hr, placement.id)
+    db.session.commit()
+    refused(lambda: internships.sign(world.hr, placement.id), Conflict)  # twice
+    refused(lambda: internships.start(world.hr, placement.id))  # the student has not confirmed
+    outsider = world.build.enterprise()
+    refused(lambda: internships.sign(outsider, placement.id), NotFound)
+    internships.sign(world.student, placement.id)
+    db.session.commit()
+    assert placement.is_signed
+    kinds = set(db.session.scalars(select(Notification.kind).where(Notification.user_id == world.student.id)))
+    assert "internship_agreement_signed" in kinds
+    login(client, world.student.email)
+    page = client.get(f"/student/internships/{placement.id}/agreement").get_data(as_text=True)
+    assert "实习责任保险 PICC-2026-001" in page and 'data-testid="agreement-signed"' in page
+    docx = client.get(f"/student/internships/{placement.id}/agreement.docx")
+    assert docx.status_code == 200 and docx.data[:2] == b"PK" and docx.headers["Cache-Control"] == "no-store"
+    from docx import Document
+    import io
+    text = "\n".join(p.text for p in Document(io.BytesIO(docx.data)).paragraphs)
+    assert "80%" in text or "80 %" in text
+    client.get("/auth/logout")
+    login(client, world.build.enterprise().email)
+    assert client.get(f"/enterprise/internships/{placement.id}/agreement.docx").status_code == 404
