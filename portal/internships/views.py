@@ -21,13 +21,15 @@ from portal.web import REFUSED, attempt, download, form_status
 
 bp = Blueprint("internships", __name__, url_prefix="/internships")
 public_bp = Blueprint("internships", __name__, url_prefix="/internships")
+# The rules are listed on every internship page and on internship postings.
+public_bp.add_app_template_global(RULES, "internship_rules")
 
 
 @public_bp.get("/")
 def listing():
     query = internships.ListingQuery.from_args(request.args)
     return render_template("internships/listing.html", query=query, results=internships.open_postings(query),
-                           options=internships.listing_options(), rules=RULES)
+                           options=internships.listing_options())
 
 
 @bp.get("/")
@@ -50,7 +52,7 @@ def apply(posting_id: int):
             flash(_("Your application has been sent to %(enterprise)s.", enterprise=posting.enterprise.name),
                   "success")
             return redirect(url_for(".placement", placement_id=placement.id))
-    return render_template("internships/apply.html", form=form, posting=posting, rules=RULES), form_status()
+    return render_template("internships/apply.html", form=form, posting=posting), form_status()
 
 
 def _page(placement_id: int, offer_form: OfferForm | None = None):
@@ -58,7 +60,7 @@ def _page(placement_id: int, offer_form: OfferForm | None = None):
     party = internships.party_of(current_user, placement)
     if offer_form is None:
         offer_form = OfferForm(obj=placement if placement.offered_at else None)
-    return render_template("internships/placement.html", placement=placement, party=party, rules=RULES,
+    return render_template("internships/placement.html", placement=placement, party=party,
                            offer_form=offer_form, action_form=ActionForm(), destinations=Destination)
 
 

@@ -319,3 +319,10 @@ def test_agreement_needs_all_three_before_the_start(world, client):
     client.get("/auth/logout")
     login(client, world.build.enterprise().email)
     assert client.get(f"/enterprise/internships/{placement.id}/agreement.docx").status_code == 404
+
+
+def test_rules_listed_on_the_posting_with_apply_for_students(world, client):
+    assert 'data-rule="share"' in client.get(f"/postings/{world.posting.id}").get_data(as_text=True)
+    login(client, world.student.email)
+    page = client.get(f"/postings/{world.posting.id}").get_data(as_text=True)
+    assert f"/student/internships/apply/{world.posting.id}" in page
