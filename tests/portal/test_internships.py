@@ -326,3 +326,20 @@ def test_rules_listed_on_the_posting_with_apply_for_students(world, client):
     login(client, world.student.email)
     page = client.get(f"/postings/{world.posting.id}").get_data(as_text=True)
     assert f"/student/internships/apply/{world.posting.id}" in page
+
+
+def test_demo_data_has_every_state_and_outcomes_and_loads_twice(app):
+    from portal.models import PlacementStatus
+    from portal.services import internship_outcomes
+    from seed.loader import load_demo, remove_demo
+
+    load_demo()
+    db.session.commit()
+    states = set(db.session.scalars(select(Placement.status)))
+    assert states == {s.value for s in PlacementStatus}
+    assert internship_outcomes.outcomes().district.stay_rate is not None
+    assert load_demo()["internships"] == 0
+    db.session.commit()
+    remove_demo()
+    db.session.commit()
+    assert count(Placement) == 0
