@@ -45,7 +45,7 @@ def _terms(today: date, finished: bool) -> OfferTerms:
     return OfferTerms(
         starts_on=starts, ends_on=starts + timedelta(days=180), daily_hours=8,
         shift_pattern="白班 8:00–17:00，周一至周五，周末与法定节假日休息", night_shifts=False, overtime=False,
-        holiday_work=False, pay_monthly=3200, post_wage=3800, insurance_policy="学生实习责任保险（演示）SX-2026-0815",
+        holiday_work=False, pay_monthly=3200, post_wage=3800, insurance_policy="学生实习责任保险（演示）保单号 3701162026000815",
         fee_charged=0, mentor_name="高建国（演示）", staff_count=3000, post_staff_count=60,
     )
 

@@ -126,6 +126,12 @@ STATE_LABELS: dict[str, Any] = {
     "in_progress": _l("In progress"),
     "hired": _l("Hired"),
     "signed": _l("Signed by all three parties"),
+    # Destinations after an internship (portal.models.internships.Destination).
+    "host": _l("Hired by the host enterprise"),
+    "laiwu": _l("Another enterprise in Laiwu"),
+    "outside": _l("Work outside Laiwu"),
+    "study": _l("Further study"),
+    "other": _l("Other"),
 }
 
 
