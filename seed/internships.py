@@ -1,4 +1,5 @@
-"""Demo 岗位实习 placements on 山东重工's assembly-line internship, in every state, through the services.
+"""Demo 岗位实习 placements on 山东重工's assembly-line internship, in every state, through the services,
+with weekly logs, an evaluation and a visit on those that have started.
 
 王小明 (the demo student) holds an offer to answer; others are applied, shortlisted, accepted,
 declined, not taken, approved (agreement half confirmed), in progress, completed (went on to another
@@ -12,7 +13,7 @@ from datetime import date, timedelta
 from sqlalchemy import delete, or_, select
 
 from portal.extensions import db
-from portal.models import Organisation, Placement, Posting, Program, User
+from portal.models import Organisation, Placement, Posting, Program, TimelineEntry, User
 from portal.services import accounts, checks, internships
 from portal.services.accounts import NewAccount
 from portal.services.internships import OfferTerms
@@ -40,8 +41,8 @@ INTERNS = (
 AFTER = ("offered", "accepted", "approved", "in_progress", "completed", "hired")
 
 
-def _terms(today: date, finished: bool) -> OfferTerms:
-    starts = today - timedelta(days=200) if finished else today + timedelta(days=20)
+def _terms(today: date, end: str) -> OfferTerms:
+    starts = today + timedelta(days={"completed": -200, "hired": -200, "in_progress": -30}.get(end, 20))
     return OfferTerms(
         starts_on=starts, ends_on=starts + timedelta(days=180), daily_hours=8,
         shift_pattern="白班 8:00–17:00，周一至周五，周末与法定节假日休息", night_shifts=False, overtime=False,
@@ -59,6 +60,21 @@ def _student(email: str, school: Organisation, password: str) -> User:
     user = accounts.add_member(NewAccount(email, name, password), school, program=program)
     user.is_demo = True
     return user
+
+
+def _timeline(placement: Placement, student: User, hr: User, staff: User, today: date) -> None:
+    """A few weeks of logs, a monthly evaluation and a visit, dated inside the internship."""
+    first = max(placement.starts_on, today - timedelta(days=28))
+    for week in range(3):
+        day = first + timedelta(days=7 * week)
+        if day <= today:
+            entry = internships.add_entry(student, placement.id, "log", day,
+                                          f"第{week + 1}周：跟随师傅练习底盘焊接，学习安全操作规程。", today=today)
+            entry.is_demo = True
+    for author, kind, text, score in ((hr, "evaluation", "出勤良好，焊缝质量稳步提高。", 4),
+                                      (staff, "visit", "到总装车间巡查：劳动防护到位，住宿安全。", None)):
+        entry = internships.add_entry(author, placement.id, kind, first, text, score, today=today)
+        entry.is_demo = True
 
 
 def load_demo_internships(password: str, today: date | None = None) -> dict[str, int]:
@@ -84,7 +100,7 @@ def load_demo_internships(password: str, today: date | None = None) -> dict[str,
         if end == "rejected":
             internships.reject(hr, placement.id, "本期岗位已满，欢迎关注下一期。")
         if end in AFTER or end == "declined":
-            internships.offer(hr, placement.id, _terms(today, end in ("completed", "hired")))
+            internships.offer(hr, placement.id, _terms(today, end))
         if end == "declined":
             internships.answer(student, placement.id, accept=False, reason="已选择离家更近的实习单位。")
         if end in AFTER[1:]:
@@ -96,6 +112,7 @@ def load_demo_internships(password: str, today: date | None = None) -> dict[str,
         if end in AFTER[3:]:
             internships.sign(student, placement.id)
             internships.start(hr, placement.id)
+            _timeline(placement, student, hr, staff, today)
         if end in AFTER[4:]:
             internships.complete(hr, placement.id)
         if destination:
@@ -110,6 +127,11 @@ def remove_demo_internships() -> None:
     """Before demo users and organisations go: their placements."""
     demo_users = select(User.id).where(User.is_demo.is_(True))
     demo_orgs = select(Organisation.id).where(Organisation.is_demo.is_(True))
+    placements = select(Placement.id).where(or_(
+        Placement.is_demo.is_(True), Placement.student_id.in_(demo_users),
+        Placement.enterprise_id.in_(demo_orgs), Placement.school_id.in_(demo_orgs),
+    ))
+    db.session.execute(delete(TimelineEntry).where(TimelineEntry.placement_id.in_(placements)))
     db.session.execute(delete(Placement).where(or_(
         Placement.is_demo.is_(True), Placement.student_id.in_(demo_users),
         Placement.enterprise_id.in_(demo_orgs), Placement.school_id.in_(demo_orgs),

@@ -1,4 +1,4 @@
-"""internship placements (岗位实习) with their terms, three-party agreement and outcome, and the student's date of birth for the under-16 rule
+"""internship placements (岗位实习) with their terms, three-party agreement, timeline (logs, evaluations, visits) and outcome, and the student's date of birth for the under-16 rule
 
 Revision ID: e4a9c3b7d215
 Revises: c7d2e5f81a30
@@ -54,6 +54,8 @@ def upgrade():
     sa.Column('school_signed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('enterprise_signed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('student_signed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('log_reminded_for', sa.Date(), nullable=True),
+    sa.Column('evaluation_reminded_for', sa.Date(), nullable=True),
     sa.Column('destination', sa.String(length=20), nullable=True),
     sa.Column('destination_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('is_demo', sa.Boolean(), nullable=False),
@@ -75,9 +77,33 @@ def upgrade():
     with op.batch_alter_table('internship_placement', schema=None) as batch_op:
         for column in ('enterprise_id', 'posting_id', 'school_id', 'student_id'):
             batch_op.create_index(batch_op.f(f'ix_internship_placement_{column}'), [column], unique=False)
+    op.create_table('internship_entry',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('placement_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('period', sa.Date(), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('score', sa.Integer(), nullable=True),
+    sa.Column('author_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('is_demo', sa.Boolean(), nullable=False),
+    sa.CheckConstraint("kind IN ('log', 'evaluation', 'visit')", name=op.f('ck_internship_entry_kind_known')),
+    sa.CheckConstraint('score IS NULL OR score BETWEEN 1 AND 5', name=op.f('ck_internship_entry_score_range')),
+    sa.ForeignKeyConstraint(['author_id'], ['user.id'], name=op.f('fk_internship_entry_author_id_user'),
+                            ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['placement_id'], ['internship_placement.id'],
+                            name=op.f('fk_internship_entry_placement_id_internship_placement')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_internship_entry')),
+    sa.UniqueConstraint('placement_id', 'kind', 'period', name='uq_internship_entry_placement_kind_period')
+    )
+    with op.batch_alter_table('internship_entry', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_internship_entry_placement_id'), ['placement_id'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('internship_entry', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_internship_entry_placement_id'))
+    op.drop_table('internship_entry')
     with op.batch_alter_table('internship_placement', schema=None) as batch_op:
         for column in ('enterprise_id', 'posting_id', 'school_id', 'student_id'):
             batch_op.drop_index(batch_op.f(f'ix_internship_placement_{column}'))

@@ -3,16 +3,25 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, TextAreaField
+from wtforms.validators import Optional
 
 from portal.enterprise.forms import DayField, WholeNumberField
 from portal.i18n import lazy_gettext as _l
-from portal.services.internships import STATEMENT_MAX, OfferTerms
+from portal.services.internships import ENTRY_MAX, STATEMENT_MAX, OfferTerms
 
 
 class ApplyForm(FlaskForm):
     statement = TextAreaField(_l("Why this internship"), render_kw={"maxlength": STATEMENT_MAX})
     birth_date = DayField(_l("Date of birth"), description=_l("Needed for the rule that no student under 16 "
                                                              "takes an internship."))
+
+
+class EntryForm(FlaskForm):
+    """A weekly log, a monthly evaluation or a visit; the score is asked only in evaluations."""
+
+    day = DayField(_l("Day"), description=_l("Any day of the week (log) or month (evaluation) it is about."))
+    text = TextAreaField(_l("What happened"), render_kw={"maxlength": ENTRY_MAX})
+    score = WholeNumberField(_l("Score (1–5)"), validators=[Optional()])
 
 
 class OfferForm(FlaskForm):

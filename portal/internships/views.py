@@ -12,9 +12,9 @@ from flask_login import current_user
 
 from portal.confirm import needs_confirmation
 from portal.forms import ActionForm
-from portal.internships.forms import ApplyForm, OfferForm
+from portal.internships.forms import ApplyForm, EntryForm, OfferForm
 from portal.models import PlacementStatus
-from portal.models.internships import Destination
+from portal.models.internships import Destination, EntryKind
 from portal.services import internship_agreement, internships, postings
 from portal.services.internships import RULES
 from portal.web import REFUSED, attempt, download, form_status
@@ -55,13 +55,16 @@ def apply(posting_id: int):
     return render_template("internships/apply.html", form=form, posting=posting), form_status()
 
 
-def _page(placement_id: int, offer_form: OfferForm | None = None):
+def _page(placement_id: int, offer_form: OfferForm | None = None, entry_form: EntryForm | None = None):
     placement = internships.get_for(current_user, placement_id)
     party = internships.party_of(current_user, placement)
     if offer_form is None:
         offer_form = OfferForm(obj=placement if placement.offered_at else None)
     return render_template("internships/placement.html", placement=placement, party=party,
-                           offer_form=offer_form, action_form=ActionForm(), destinations=Destination)
+                           offer_form=offer_form, entry_form=entry_form or EntryForm(),
+                           entry_kind=next(k for k in EntryKind if k.party == party),
+                           timeline=internships.timeline(placement), action_form=ActionForm(),
+                           destinations=Destination)
 
 
 @bp.get("/<int:placement_id>")
@@ -78,6 +81,18 @@ def offer(placement_id: int):
             flash(_("The offer has been sent to the student."), "success")
             return redirect(url_for(".placement", placement_id=placement_id))
     return _page(placement_id, form), 400
+
+
+@bp.post("/<int:placement_id>/entries/<any(log, evaluation, visit):kind>")
+def add_entry(placement_id: int, kind: str):
+    form = EntryForm()
+    if form.validate_on_submit():
+        done = attempt(lambda: internships.add_entry(current_user, placement_id, kind, form.day.data,
+                                                     form.text.data, form.score.data), form)
+        if done is not REFUSED:
+            flash(_("Added to the timeline."), "success")
+            return redirect(url_for(".placement", placement_id=placement_id))
+    return _page(placement_id, entry_form=form), 400
 
 
 def _step(placement_id: int, action, message: str):

@@ -24,7 +24,7 @@ from portal.models.exchanges import (
     PracticePost,
     PracticePostStatus,
 )
-from portal.models.internships import Placement, PlacementStatus
+from portal.models.internships import Placement, PlacementStatus, TimelineEntry
 from portal.models.jobs import Job, JobStatus
 from portal.models.named_classes import ApplicationStatus, ClassApplication, NamedClass, NamedClassStatus
 from portal.models.notifications import Notification
@@ -52,6 +52,7 @@ from portal.models.schools import (
 __all__ = [
     "Placement",
     "PlacementStatus",
+    "TimelineEntry",
     "Job",
     "JobStatus",
     "AllocationRun",

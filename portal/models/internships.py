@@ -156,6 +156,10 @@ class Placement(db.Model):
     school_signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     enterprise_signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     student_signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The last week (Monday) and month (1st) a late log or evaluation was reminded of: the
+    # reminder command may run any number of times and tells once per period.
+    log_reminded_for: Mapped[date | None] = mapped_column(Date)
+    evaluation_reminded_for: Mapped[date | None] = mapped_column(Date)
     destination: Mapped[str | None] = mapped_column(String(20))
     destination_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     is_demo: Mapped[bool] = mapped_column(default=False)
@@ -179,3 +183,54 @@ class Placement(db.Model):
 
     def __repr__(self) -> str:
         return f"<Placement {self.id} {self.status}>"
+
+
+class EntryKind(str, enum.Enum):
+    """What the three parties write during the internship, each by one of them."""
+
+    LOG = "log"  # the student's weekly log (实习日志), one a week
+    EVALUATION = "evaluation"  # the enterprise mentor's monthly evaluation, one a month
+    VISIT = "visit"  # the school supervisor's visit (巡查), one a day
+
+    @property
+    def label(self):
+        return _ENTRY_LABELS[self]
+
+    @property
+    def party(self) -> str:
+        return {"log": "student", "evaluation": "enterprise", "visit": "school"}[self.value]
+
+
+_ENTRY_LABELS = {
+    EntryKind.LOG: _l("Weekly log"),
+    EntryKind.EVALUATION: _l("Monthly evaluation"),
+    EntryKind.VISIT: _l("Supervisor's visit"),
+}
+
+
+class TimelineEntry(db.Model):
+    """One log, evaluation or visit of a placement; the enterprise and the school read the same timeline."""
+
+    __tablename__ = "internship_entry"
+    __table_args__ = (
+        UniqueConstraint("placement_id", "kind", "period", name="uq_internship_entry_placement_kind_period"),
+        CheckConstraint("kind IN ('log', 'evaluation', 'visit')", name="kind_known"),
+        CheckConstraint("score IS NULL OR score BETWEEN 1 AND 5", name="score_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    placement_id: Mapped[int] = mapped_column(ForeignKey("internship_placement.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    # The week's Monday (log), the month's first day (evaluation) or the day (visit).
+    period: Mapped[date] = mapped_column(Date)
+    text: Mapped[str] = mapped_column(Text)
+    score: Mapped[int | None] = mapped_column()  # evaluations: 1 (poor) to 5 (excellent)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    is_demo: Mapped[bool] = mapped_column(default=False)
+
+    author: Mapped[User | None] = relationship()
+
+    @property
+    def entry_kind(self) -> EntryKind:
+        return EntryKind(self.kind)

@@ -16,7 +16,7 @@ may have changed in between). Every step is a conditional UPDATE from the state 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -27,7 +27,15 @@ from portal.extensions import db
 from portal.i18n import lazy_gettext as _l
 from portal.models import MembershipStatus, Organisation, OrgStatus, Posting, PostingKind, PublicationStatus, Role, User
 from portal.models.base import utcnow
-from portal.models.internships import HOLDING, PIPELINE, Destination, Placement, PlacementStatus
+from portal.models.internships import (
+    HOLDING,
+    PIPELINE,
+    Destination,
+    EntryKind,
+    Placement,
+    PlacementStatus,
+    TimelineEntry,
+)
 from portal.services import audit, checks, notifications
 from portal.services.errors import Conflict, NotFound, Problems, ServiceError
 from portal.services.locking import lock_row, transition
@@ -449,6 +457,94 @@ def record_destination(staff: User, placement_id: int, destination: str) -> Plac
     db.session.flush()
     audit.record(staff, placement, "record_destination", before, placement.destination)
     return placement
+
+
+# --- during the internship: one timeline of logs, evaluations and visits ---------------------
+ENTRY_MAX = 2000
+
+
+def period_of(kind: EntryKind, day: date) -> date:
+    """The week's Monday for a log, the month's first day for an evaluation, the day for a visit."""
+    if kind is EntryKind.LOG:
+        return day - timedelta(days=day.weekday())
+    if kind is EntryKind.EVALUATION:
+        return day.replace(day=1)
+    return day
+
+
+def add_entry(user: User, placement_id: int, kind: str, day: date | None, text: str, score: int | None = None,
+              *, today: date | None = None) -> TimelineEntry:
+    """The student's weekly log, the enterprise's monthly evaluation or the school's visit, while the
+    internship is in progress; one per week, month or day (a second one says so)."""
+    today = today or checks.today()
+    placement = get_for(user, placement_id)
+    party = _party(user, placement)
+    problems = Problems()
+    entry_kind = EntryKind(kind) if kind in {k.value for k in EntryKind} else None
+    if entry_kind is None or entry_kind.party != party:
+        raise NotFound(_l("Internship not found."))
+    _expect(placement, PlacementStatus.IN_PROGRESS)
+    if day is None:
+        problems.add(_l("This field is required."), field="day")
+    elif day > today or (placement.starts_on and day < placement.starts_on - timedelta(days=6)):
+        problems.add(_l("Choose a day of the internship, not in the future."), field="day")
+    text = problems.check(checks.text, text, field="text", max_length=ENTRY_MAX, required=True)
+    if entry_kind is EntryKind.EVALUATION:
+        problems.check(checks.integer, score, field="score", minimum=1, maximum=5)
+    problems.raise_if_any()
+    period = period_of(entry_kind, day)
+    if db.session.scalar(select(TimelineEntry.id).where(TimelineEntry.placement_id == placement.id,
+                                                        TimelineEntry.kind == entry_kind.value,
+                                                        TimelineEntry.period == period)):
+        raise Conflict(_l("There is already an entry of this kind for %(period)s.", period=period.isoformat()))
+    entry = TimelineEntry(placement_id=placement.id, kind=entry_kind.value, period=period, text=text,
+                          score=score if entry_kind is EntryKind.EVALUATION else None, author_id=user.id)
+    db.session.add(entry)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        raise Conflict(_l("There is already an entry of this kind for %(period)s.", period=period.isoformat())) from None
+    return entry
+
+
+def timeline(placement: Placement) -> list[TimelineEntry]:
+    """Every entry of a placement, newest first: the same list for the student, enterprise and school."""
+    return list(db.session.scalars(
+        select(TimelineEntry).where(TimelineEntry.placement_id == placement.id)
+        .options(joinedload(TimelineEntry.author))
+        .order_by(TimelineEntry.period.desc(), TimelineEntry.id.desc())
+    ))
+
+
+def send_reminders(today: date | None = None) -> int:
+    """Tell the student whose log of last week is missing and the enterprise whose evaluation of last
+    month is missing, once per period; safe to run any number of times (daily, say)."""
+    today = today or checks.today()
+    last_week = period_of(EntryKind.LOG, today) - timedelta(days=7)
+    last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    sent = 0
+    running = db.session.scalars(select(Placement).where(Placement.status == PlacementStatus.IN_PROGRESS.value)
+                                 .options(joinedload(Placement.student), joinedload(Placement.enterprise),
+                                          joinedload(Placement.posting)))
+    written = {(p, k, d) for p, k, d in db.session.execute(
+        select(TimelineEntry.placement_id, TimelineEntry.kind, TimelineEntry.period)
+        .join(Placement, TimelineEntry.placement_id == Placement.id)
+        .where(Placement.status == PlacementStatus.IN_PROGRESS.value,
+               TimelineEntry.period.in_([last_week, last_month])))}
+    for placement in running:
+        began = placement.starts_on or today
+        if (began <= last_week and (placement.id, EntryKind.LOG.value, last_week) not in written
+                and placement.log_reminded_for != last_week):
+            placement.log_reminded_for = last_week
+            _tell(placement, "internship_log_late", to=("student",), week=last_week.isoformat())
+            sent += 1
+        if (began <= last_month and (placement.id, EntryKind.EVALUATION.value, last_month) not in written
+                and placement.evaluation_reminded_for != last_month):
+            placement.evaluation_reminded_for = last_month
+            _tell(placement, "internship_evaluation_late", to=("enterprise",), month=last_month.strftime("%Y-%m"))
+            sent += 1
+    db.session.flush()
+    return sent
 
 
 # --- the public list ------------------------------------------------------------------

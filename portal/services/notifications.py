@@ -99,6 +99,8 @@ KINDS: dict[str, Any] = {
     "internship_approved": _l("The school approved the internship of %(student)s at %(enterprise)s (“%(posting)s”)."),
     "internship_agreement_signed": _l("The school, %(enterprise)s and %(student)s have all confirmed the "
                                       "internship agreement for “%(posting)s”."),
+    "internship_log_late": _l("Your internship log for the week of %(week)s is missing: write it now."),
+    "internship_evaluation_late": _l("The monthly evaluation of %(student)s for %(month)s is missing."),
     "internship_completed": _l("The internship of %(student)s at %(enterprise)s is completed."),
     "internship_hired": _l("%(enterprise)s has hired %(student)s after the internship."),
 }

@@ -343,3 +343,52 @@ def test_demo_data_has_every_state_and_outcomes_and_loads_twice(app):
     remove_demo()
     db.session.commit()
     assert count(Placement) == 0
+
+
+def running(world) -> Placement:
+    placement = applied(world)
+    internships.offer(world.hr, placement.id, terms(starts_on=TODAY - timedelta(days=60),
+                                                    ends_on=TODAY + timedelta(days=120)))
+    internships.answer(world.student, placement.id, accept=True)
+    internships.approve(world.staff, placement.id)
+    sign_all(world, placement)
+    internships.start(world.hr, placement.id)
+    db.session.commit()
+    return placement
+
+
+def test_timeline_each_party_writes_its_own_kind_once_per_period(world, client):
+    placement = running(world)
+    monday = TODAY - timedelta(days=TODAY.weekday())
+    internships.add_entry(world.student, placement.id, "log", TODAY, "学习了焊接机器人示教。", today=TODAY)
+    internships.add_entry(world.hr, placement.id, "evaluation", TODAY, "态度认真，进步明显。", 4, today=TODAY)
+    internships.add_entry(world.staff, placement.id, "visit", TODAY, "到车间巡查，安全防护到位。", today=TODAY)
+    db.session.commit()
+    refused(lambda: internships.add_entry(world.student, placement.id, "log", monday, "again", today=TODAY), Conflict)
+    refused(lambda: internships.add_entry(world.student, placement.id, "evaluation", TODAY, "x", 5), NotFound)
+    error = refused(lambda: internships.add_entry(world.hr, placement.id, "evaluation",
+                                                  TODAY + timedelta(days=1), "", 9, today=TODAY))
+    assert set(messages(error)) == {"day", "text", "score"}
+    kinds = [e.kind for e in internships.timeline(placement)]
+    assert sorted(kinds) == ["evaluation", "log", "visit"]
+    for email, area in ((world.hr.email, "enterprise"), (world.staff.email, "school")):
+        login(client, email)
+        page = client.get(f"/{area}/internships/{placement.id}").get_data(as_text=True)
+        assert "学习了焊接机器人示教。" in page and "到车间巡查" in page
+        client.get("/auth/logout")
+
+
+def test_reminders_once_per_period(world):
+    placement = running(world)
+    sent = internships.send_reminders(TODAY)
+    db.session.commit()
+    assert sent == 2  # last week's log and last month's evaluation are missing
+    assert internships.send_reminders(TODAY) == 0  # run again: nothing more
+    db.session.commit()
+    kinds = list(db.session.scalars(select(Notification.kind).where(
+        Notification.kind.in_(["internship_log_late", "internship_evaluation_late"]))))
+    assert sorted(kinds) == ["internship_evaluation_late", "internship_log_late"]
+    last_week = TODAY - timedelta(days=TODAY.weekday() + 7)
+    internships.add_entry(world.student, placement.id, "log", last_week, "补写上周日志", today=TODAY)
+    db.session.commit()
+    assert internships.send_reminders(TODAY + timedelta(days=7)) >= 1  # a new week, a new reminder
