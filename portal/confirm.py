@@ -38,6 +38,8 @@ MESSAGES = {
                             "enterprise are told."),
     "sign_agreement": _l("Confirm the three-party agreement? You agree to its terms and clauses; the "
                          "confirmation is recorded and cannot be taken back."),
+    "delete_profile": _l("Delete your profile and CV? They are removed at once, also for your school and the "
+                         "enterprises you applied to."),
     "hire": _l("Confirm that you hired this student? It counts in the district's figures."),
 }
 

@@ -71,7 +71,8 @@ def form_status() -> int:
 
 
 _MIMETYPES = {"xlsx": XLSX_MIMETYPE, "csv": CSV_MIMETYPE,
-              "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+              "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+              "pdf": "application/pdf"}
 
 
 def download(data: bytes, filename: str, *, private: bool = True) -> Response:

@@ -1,4 +1,4 @@
-"""internship placements (岗位实习) with their terms, three-party agreement, timeline (logs, evaluations, visits) and outcome, and the student's date of birth for the under-16 rule
+"""student profiles and internship placements (岗位实习) with their terms, three-party agreement, timeline (logs, evaluations, visits) and outcome, and the student's date of birth for the under-16 rule
 
 Revision ID: e4a9c3b7d215
 Revises: c7d2e5f81a30
@@ -100,7 +100,27 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_internship_entry_placement_id'), ['placement_id'], unique=False)
 
 
+    op.create_table('student_profile',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('student_id', sa.Integer(), nullable=False),
+    sa.Column('entry_year', sa.Integer(), nullable=True),
+    sa.Column('hometown', sa.String(length=40), nullable=True),
+    sa.Column('statement', sa.Text(), nullable=False),
+    sa.Column('certificates', sa.JSON(), nullable=False),
+    sa.Column('awards', sa.JSON(), nullable=False),
+    sa.Column('discoverable', sa.Boolean(), nullable=False),
+    sa.Column('consent_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('cv', sa.LargeBinary(), nullable=True),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('is_demo', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['student_id'], ['user.id'], name=op.f('fk_student_profile_student_id_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_student_profile')),
+    sa.UniqueConstraint('student_id', name=op.f('uq_student_profile_student_id'))
+    )
+
+
 def downgrade():
+    op.drop_table('student_profile')
     with op.batch_alter_table('internship_entry', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_internship_entry_placement_id'))
     op.drop_table('internship_entry')

@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, StringField, TextAreaField
+from flask_wtf.file import FileField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import Optional
 
+from portal import vocab
 from portal.enterprise.forms import DayField, WholeNumberField
 from portal.i18n import lazy_gettext as _l
+from portal.services import profiles
 from portal.services.internships import ENTRY_MAX, STATEMENT_MAX, OfferTerms
 
 
@@ -14,6 +17,30 @@ class ApplyForm(FlaskForm):
     statement = TextAreaField(_l("Why this internship"), render_kw={"maxlength": STATEMENT_MAX})
     birth_date = DayField(_l("Date of birth"), description=_l("Needed for the rule that no student under 16 "
                                                              "takes an internship."))
+
+
+class ProfileForm(FlaskForm):
+    entry_year = WholeNumberField(_l("Year of entry"), validators=[Optional()])
+    hometown = SelectField(_l("Hometown (town / street)"), choices=[])
+    statement = TextAreaField(_l("About me"), render_kw={"maxlength": profiles.STATEMENT_MAX})
+    certificates = TextAreaField(_l("Certificates (1+X, skill levels)"),
+                                 description=_l("One a line: name, level, date (YYYY-MM)."))
+    awards = TextAreaField(_l("Skills competition awards"), description=_l("One a line: level, event, prize."))
+    cv = FileField(_l("CV (PDF, at most 2 MB)"))
+    discoverable = BooleanField(_l("Enterprises may find my profile without an application"))
+    consent = BooleanField(_l("I agree that my school, and the enterprises I apply to, see this profile; "
+                              "every enterprise view is recorded and I can delete it at any time."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.hometown.choices = [("", _l("— choose —")), *vocab.town_choices()]
+
+    def data_input(self) -> profiles.ProfileInput:
+        return profiles.ProfileInput(
+            entry_year=self.entry_year.data, hometown=self.hometown.data or "", statement=self.statement.data or "",
+            certificates=self.certificates.data or "", awards=self.awards.data or "",
+            discoverable=self.discoverable.data, consent=self.consent.data,
+        )
 
 
 class EntryForm(FlaskForm):

@@ -12,15 +12,17 @@ from flask_login import current_user
 
 from portal.confirm import needs_confirmation
 from portal.forms import ActionForm
-from portal.internships.forms import ApplyForm, EntryForm, OfferForm
+from portal.internships.forms import ApplyForm, EntryForm, OfferForm, ProfileForm
 from portal.models import PlacementStatus
 from portal.models.internships import Destination, EntryKind
-from portal.services import internship_agreement, internships, postings
+from portal.services import internship_agreement, internships, postings, profiles
 from portal.services.internships import RULES
 from portal.web import REFUSED, attempt, download, form_status
 
-bp = Blueprint("internships", __name__, url_prefix="/internships")
+bp = Blueprint("internships", __name__, url_prefix="/internships")  # students, enterprises and schools
 public_bp = Blueprint("internships", __name__, url_prefix="/internships")
+profile_bp = Blueprint("profile", __name__, url_prefix="/internships/profile")  # students only
+students_bp = Blueprint("internship_students", __name__, url_prefix="/internships/students")  # enterprises only
 # The rules are listed on every internship page and on internship postings.
 public_bp.add_app_template_global(RULES, "internship_rules")
 
@@ -37,6 +39,62 @@ def index():
     pipeline = internships.pipeline_counts(current_user) if current_user.role == "enterprise_hr" else None
     return render_template("internships/index.html", placements=internships.placements_of(current_user),
                            pipeline=pipeline)
+
+
+# --- the student's profile -----------------------------------------------------------------
+
+@profile_bp.route("/", methods=["GET", "POST"])
+def edit():
+    existing = profiles.own(current_user)
+    form = ProfileForm(obj=existing)
+    if request.method == "GET" and existing is not None:
+        form.certificates.data = "\n".join(f"{c['name']}, {c['level']}, {c['date']}" for c in existing.certificates)
+        form.awards.data = "\n".join(f"{a['level']}, {a['event']}, {a['prize']}" for a in existing.awards)
+        form.consent.data = True
+    if form.validate_on_submit():
+        upload = form.cv.data
+        # The file name is never used: the bytes say whether it is a PDF.
+        cv = upload.read(profiles.CV_MAX_BYTES + 1) if upload else None
+        if attempt(lambda: profiles.save(current_user, form.data_input(), cv), form) is not REFUSED:
+            flash(_("Your profile is saved."), "success")
+            return redirect(url_for(".edit"))
+    return render_template("internships/profile_form.html", form=form, profile=existing,
+                           action_form=ActionForm()), form_status()
+
+
+@profile_bp.post("/delete")
+@needs_confirmation("delete_profile")
+def delete():
+    if attempt(lambda: profiles.delete(current_user)) is not REFUSED:
+        flash(_("Your profile and CV are deleted."), "success")
+    return redirect(url_for(".edit"))
+
+
+@students_bp.get("/")
+def discoverable():
+    return render_template("internships/students.html", profiles=profiles.discoverable(current_user))
+
+
+def _viewed(student_id: int, what: str):
+    """The profile, through `attempt`: an enterprise's view is logged and committed."""
+    seen = attempt(lambda: profiles.view(current_user, student_id, what=what))
+    if seen is REFUSED:
+        abort(404)
+    return seen
+
+
+@bp.get("/students/<int:student_id>")
+def student_profile(student_id: int):
+    student, found = _viewed(student_id, "view_profile")
+    return render_template("internships/student_profile.html", student=student, profile=found)
+
+
+@bp.get("/students/<int:student_id>/cv.pdf")
+def student_cv(student_id: int):
+    student, found = _viewed(student_id, "view_cv")
+    if found is None or not found.cv:
+        abort(404)
+    return download(found.cv, f"cv-{student.id}.pdf")
 
 
 @bp.route("/apply/<int:posting_id>", methods=["GET", "POST"])

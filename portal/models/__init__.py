@@ -37,6 +37,7 @@ from portal.models.pilots import (
     PilotStatus,
 )
 from portal.models.postings import Posting, PostingKind
+from portal.models.profiles import StudentProfile
 from portal.models.programs import Program, PublicationStatus
 from portal.models.proposals import Proposal, ProposalStatus
 from portal.models.schools import (
@@ -104,6 +105,7 @@ __all__ = [
     "Proposal",
     "ProposalStatus",
     "Role",
+    "StudentProfile",
     "School",
     "User",
 ]

@@ -38,6 +38,7 @@ SUBJECT_LABELS: dict[str, Any] = {
     "named_class": _l("Named class"),
     "class_application": _l("Application to a named class"),
     "internship_placement": _l("Internship"),
+    "student_profile": _l("Student profile"),
     "district_input": _l("District figure"),
     "statistic_snapshot": _l("Statistics snapshot"),
 }
@@ -84,6 +85,10 @@ ACTION_LABELS: dict[str, Any] = {
     "hire": _l("Hire"),
     "record_destination": _l("Record the destination"),
     "sign": _l("Confirm the agreement"),
+    "view_profile": _l("View the profile"),
+    "view_cv": _l("Download the CV"),
+    "update": _l("Update"),
+    "delete": _l("Delete"),
 }
 STATE_LABELS: dict[str, Any] = {
     "pending": _l("Pending"),
