@@ -9,11 +9,12 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.datastructures import FileStorage
 
 from portal.confirm import needs_confirmation
 from portal.forms import ActionForm
 from portal.internships.forms import ApplyForm, EntryForm, OfferForm, ProfileForm
-from portal.models import PlacementStatus
+from portal.models import Role
 from portal.models.internships import Destination, EntryKind
 from portal.services import internship_agreement, internships, postings, profiles
 from portal.services.internships import RULES
@@ -36,7 +37,7 @@ def listing():
 
 @bp.get("/")
 def index():
-    pipeline = internships.pipeline_counts(current_user) if current_user.role == "enterprise_hr" else None
+    pipeline = internships.pipeline_counts(current_user) if current_user.role == Role.ENTERPRISE_HR.value else None
     return render_template("internships/index.html", placements=internships.placements_of(current_user),
                            pipeline=pipeline)
 
@@ -53,8 +54,9 @@ def edit():
         form.consent.data = True
     if form.validate_on_submit():
         upload = form.cv.data
-        # The file name is never used: the bytes say whether it is a PDF.
-        cv = upload.read(profiles.CV_MAX_BYTES + 1) if upload else None
+        # The file name is never used: the bytes say whether it is a PDF. Without a new file
+        # the field holds the stored CV (from `obj`), which stays as it is.
+        cv = upload.read(profiles.CV_MAX_BYTES + 1) if isinstance(upload, FileStorage) else None
         if attempt(lambda: profiles.save(current_user, form.data_input(), cv), form) is not REFUSED:
             flash(_("Your profile is saved."), "success")
             return redirect(url_for(".edit"))
