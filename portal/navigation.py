@@ -56,7 +56,7 @@ ROLE_MENUS: dict[str, tuple[Menu, ...]] = {
                 Item("enterprise.named_class_list", _l("Our named classes")),
                 Item("enterprise.apprenticeship_list", _l("Apprenticeships")),
                 Item("enterprise.internships.index", _l("Interns"), "nav-our-internships"),
-                Item("enterprise.internship_students.discoverable", _l("Students open to offers")),
+                Item("enterprise.enterprise_internships.discoverable", _l("Students open to offers")),
             ),
         ),
         Menu(
@@ -111,7 +111,7 @@ ROLE_MENUS: dict[str, tuple[Menu, ...]] = {
                 Item("student.applications", _l("My applications")),
                 Item("student.apprenticeship_list", _l("Apprenticeships")),
                 Item("student.internships.index", _l("My internships"), "nav-our-internships"),
-                Item("student.profile.edit", _l("My profile")),
+                Item("student.student_internships.profile", _l("My profile")),
             ),
         ),
     ),

@@ -10,14 +10,14 @@ from portal.forms import ActionForm
 from portal.membership_views import add_member_routes
 from portal.models import Role
 from portal.internships import bp as internships_bp
-from portal.internships import students_bp
+from portal.internships import enterprise_bp as enterprise_internships_bp
 from portal.security import guard_blueprint
 from portal.services import inbox, organisations
 
 bp = Blueprint("enterprise", __name__, url_prefix="/enterprise")
 guard_blueprint(bp, Role.ENTERPRISE_HR, open_endpoints=("enterprise.home",))
 bp.register_blueprint(internships_bp)
-bp.register_blueprint(students_bp)
+bp.register_blueprint(enterprise_internships_bp)
 add_member_routes(bp)
 
 

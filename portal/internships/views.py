@@ -22,8 +22,8 @@ from portal.web import REFUSED, attempt, download, form_status
 
 bp = Blueprint("internships", __name__, url_prefix="/internships")  # students, enterprises and schools
 public_bp = Blueprint("internships", __name__, url_prefix="/internships")
-profile_bp = Blueprint("profile", __name__, url_prefix="/internships/profile")  # students only
-students_bp = Blueprint("internship_students", __name__, url_prefix="/internships/students")  # enterprises only
+student_bp = Blueprint("student_internships", __name__, url_prefix="/internships")  # students only
+enterprise_bp = Blueprint("enterprise_internships", __name__, url_prefix="/internships")  # enterprises only
 # The rules are listed on every internship page and on internship postings.
 public_bp.add_app_template_global(RULES, "internship_rules")
 
@@ -44,8 +44,8 @@ def index():
 
 # --- the student's profile -----------------------------------------------------------------
 
-@profile_bp.route("/", methods=["GET", "POST"])
-def edit():
+@student_bp.route("/profile/", methods=["GET", "POST"])
+def profile():
     existing = profiles.own(current_user)
     form = ProfileForm(obj=existing)
     if request.method == "GET" and existing is not None:
@@ -59,20 +59,20 @@ def edit():
         cv = upload.read(profiles.CV_MAX_BYTES + 1) if isinstance(upload, FileStorage) else None
         if attempt(lambda: profiles.save(current_user, form.data_input(), cv), form) is not REFUSED:
             flash(_("Your profile is saved."), "success")
-            return redirect(url_for(".edit"))
+            return redirect(url_for(".profile"))
     return render_template("internships/profile_form.html", form=form, profile=existing,
                            action_form=ActionForm()), form_status()
 
 
-@profile_bp.post("/delete")
+@student_bp.post("/profile/delete")
 @needs_confirmation("delete_profile")
-def delete():
+def profile_delete():
     if attempt(lambda: profiles.delete(current_user)) is not REFUSED:
         flash(_("Your profile and CV are deleted."), "success")
-    return redirect(url_for(".edit"))
+    return redirect(url_for(".profile"))
 
 
-@students_bp.get("/")
+@enterprise_bp.get("/students/")
 def discoverable():
     return render_template("internships/students.html", profiles=profiles.discoverable(current_user))
 
@@ -99,7 +99,7 @@ def student_cv(student_id: int):
     return download(found.cv, f"cv-{student.id}.pdf")
 
 
-@bp.route("/apply/<int:posting_id>", methods=["GET", "POST"])
+@student_bp.route("/apply/<int:posting_id>", methods=["GET", "POST"])
 def apply(posting_id: int):
     posting = postings.get_public_posting(posting_id)
     form = ApplyForm()
@@ -111,7 +111,7 @@ def apply(posting_id: int):
         if placement is not REFUSED:
             flash(_("Your application has been sent to %(enterprise)s.", enterprise=posting.enterprise.name),
                   "success")
-            return redirect(url_for(".placement", placement_id=placement.id))
+            return redirect(url_for("student.internships.placement", placement_id=placement.id))
     return render_template("internships/apply.html", form=form, posting=posting), form_status()
 
 

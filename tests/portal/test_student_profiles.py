@@ -117,3 +117,13 @@ def test_only_students_have_a_profile_page(world, client):
     assert client.get("/enterprise/internships/profile/").status_code == 404
     with pytest.raises(NotFound):
         profiles.save(world.hr, data())
+
+
+def test_apply_and_profile_pages_exist_only_for_students(world, client):
+    posting = internship_posting(world.hr)
+    login(client, world.hr.email)
+    assert client.get(f"/enterprise/internships/apply/{posting.id}").status_code == 404
+    client.get("/auth/logout")
+    login(client, world.staff.email)
+    assert client.get("/school/internships/profile/").status_code == 404
+    assert client.get("/school/internships/students/").status_code == 404
