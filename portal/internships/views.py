@@ -37,7 +37,8 @@ def listing():
 
 @bp.get("/")
 def index():
-    pipeline = internships.pipeline_counts(current_user) if current_user.role == Role.ENTERPRISE_HR.value else None
+    is_enterprise = current_user.role == Role.ENTERPRISE_HR.value
+    pipeline = internships.pipeline_counts(current_user) if is_enterprise else None
     return render_template("internships/index.html", placements=internships.placements_of(current_user),
                            pipeline=pipeline)
 
@@ -49,7 +50,8 @@ def profile():
     existing = profiles.own(current_user)
     form = ProfileForm(obj=existing)
     if request.method == "GET" and existing is not None:
-        form.certificates.data = "\n".join(f"{c['name']}, {c['level']}, {c['date']}" for c in existing.certificates)
+        form.certificates.data = "\n".join(f"{c['name']}, {c['level']}, {c['date']}"
+                                           for c in existing.certificates)
         form.awards.data = "\n".join(f"{a['level']}, {a['event']}, {a['prize']}" for a in existing.awards)
         form.consent.data = True
     if form.validate_on_submit():
@@ -185,7 +187,8 @@ def accept(placement_id: int):
 @bp.post("/<int:placement_id>/decline")
 def decline(placement_id: int):
     reason = request.form.get("reason", "")
-    return _step(placement_id, lambda: internships.answer(current_user, placement_id, accept=False, reason=reason),
+    return _step(placement_id,
+                 lambda: internships.answer(current_user, placement_id, accept=False, reason=reason),
                  _("You have declined the offer."))
 
 
@@ -224,7 +227,8 @@ def sign(placement_id: int):
 
 @bp.post("/<int:placement_id>/start")
 def start(placement_id: int):
-    return _step(placement_id, lambda: internships.start(current_user, placement_id), _("The internship has started."))
+    return _step(placement_id, lambda: internships.start(current_user, placement_id),
+                 _("The internship has started."))
 
 
 @bp.post("/<int:placement_id>/complete")
@@ -243,4 +247,5 @@ def destination(placement_id: int):
 @bp.post("/<int:placement_id>/hire")
 @needs_confirmation("hire")
 def hire(placement_id: int):
-    return _step(placement_id, lambda: internships.hire(current_user, placement_id), _("The hire is recorded."))
+    return _step(placement_id, lambda: internships.hire(current_user, placement_id),
+                 _("The hire is recorded."))

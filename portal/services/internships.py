@@ -142,15 +142,16 @@ def rule_problems(placement: Placement, terms: OfferTerms, problems: Problems) -
         problems.add(_l("Interns may not work overtime."), field="overtime")
     if terms.holiday_work:
         problems.add(_l("Interns may not work on public holidays."), field="holiday_work")
-    if terms.pay_monthly is not None and terms.post_wage is not None and terms.pay_monthly * 100 < terms.post_wage * PAY_PERCENT:
+    pay, wage = terms.pay_monthly, terms.post_wage
+    if pay is not None and wage is not None and pay * 100 < wage * PAY_PERCENT:
         problems.add(_l("The pay must be at least 80 %% of the same post's wage: at least %(min)d yuan (Art. 18).",
-                        min=-(-terms.post_wage * PAY_PERCENT // 100)), field="pay_monthly")
+                        min=-(-wage * PAY_PERCENT // 100)), field="pay_monthly")
     if terms.fee_charged:
         problems.add(_l("No fee of any kind may be charged to the student."), field="fee_charged")
     if terms.staff_count is not None and (_held(placement, enterprise_id=placement.enterprise_id) + 1) * 100 \
             > terms.staff_count * STAFF_SHARE:
-        problems.add(_l("Interns would be more than 10 %% of the enterprise's %(n)d employees.", n=terms.staff_count),
-                     field="staff_count")
+        problems.add(_l("Interns would be more than 10 %% of the enterprise's %(n)d employees.",
+                        n=terms.staff_count), field="staff_count")
     if terms.post_staff_count is not None and (_held(placement, posting_id=placement.posting_id) + 1) * 100 \
             > terms.post_staff_count * POST_SHARE:
         problems.add(_l("Interns would be more than 20 %% of the %(n)d employees on this post.",
@@ -267,7 +268,8 @@ def _tell(placement: Placement, kind: str, *, to: tuple[str, ...], **params) -> 
             notifications.notify_organisation(org, kind, _link(placement, side), **params)
 
 
-def _move(actor: User, placement: Placement, to: PlacementStatus, action: str, reason: str | None = None) -> None:
+def _move(actor: User, placement: Placement, to: PlacementStatus, action: str,
+          reason: str | None = None) -> None:
     from_state = placement.status
     transition(placement, to.value)
     db.session.flush()
@@ -291,9 +293,11 @@ def apply(student: User, posting_id: int, statement: str, birth_date: date | Non
     if student.role != Role.STUDENT.value or student.membership_status != MembershipStatus.ACTIVE.value:
         raise ServiceError(_l("Only students confirmed by their school can apply."))
     if posting.deadline < today:
-        raise ServiceError(_l("The application deadline (%(date)s) has passed.", date=posting.deadline.isoformat()))
+        raise ServiceError(_l("The application deadline (%(date)s) has passed.",
+                              date=posting.deadline.isoformat()))
     problems = Problems()
-    statement = problems.check(checks.text, statement, field="statement", max_length=STATEMENT_MAX, required=True)
+    statement = problems.check(checks.text, statement, field="statement", max_length=STATEMENT_MAX,
+                               required=True)
     if birth_date is None:
         problems.add(_l("This field is required."), field="birth_date")
     elif not date(today.year - 40, 1, 1) <= birth_date <= today:
@@ -348,8 +352,8 @@ def reject(actor: User, placement_id: int, reason: str) -> Placement:
         raise NotFound(_l("Internship not found."))
     placement.reason = checks.text(reason, field="reason", max_length=REASON_MAX, required=True)
     _move(actor, placement, PlacementStatus.REJECTED, "reject", placement.reason)
-    _tell(placement, "internship_rejected", to=("student", "enterprise") if party == "school" else ("student",),
-          reason=placement.reason)
+    told = ("student", "enterprise") if party == "school" else ("student",)
+    _tell(placement, "internship_rejected", to=told, reason=placement.reason)
     return placement
 
 
@@ -398,8 +402,8 @@ AGREEMENT_CLAUSES = (
     _l("Safety: the enterprise gives safety training and protective equipment and never assigns work that "
        "minors or the student may not do; the internship liability insurance named above covers the "
        "whole internship."),
-    _l("Supervision: the enterprise's mentor and the school's supervisor guide and assess the student together; "
-       "the student keeps a weekly log."),
+    _l("Supervision: the enterprise's mentor and the school's supervisor guide and assess the student "
+       "together; the student keeps a weekly log."),
     _l("No deposit, fee, commission or other charge of any kind is taken from the student, and no identity "
        "document is kept."),
     _l("Each party keeps to this agreement; disputes are settled by consultation, or else under the law."),
@@ -505,17 +509,18 @@ def add_entry(user: User, placement_id: int, kind: str, day: date | None, text: 
         problems.check(checks.integer, score, field="score", minimum=1, maximum=5)
     problems.raise_if_any()
     period = period_of(entry_kind, day)
+    taken = Conflict(_l("There is already an entry of this kind for %(period)s.", period=period.isoformat()))
     if db.session.scalar(select(TimelineEntry.id).where(TimelineEntry.placement_id == placement.id,
                                                         TimelineEntry.kind == entry_kind.value,
                                                         TimelineEntry.period == period)):
-        raise Conflict(_l("There is already an entry of this kind for %(period)s.", period=period.isoformat()))
+        raise taken
     entry = TimelineEntry(placement_id=placement.id, kind=entry_kind.value, period=period, text=text,
                           score=score if entry_kind is EntryKind.EVALUATION else None, author_id=user.id)
     db.session.add(entry)
     try:
         db.session.flush()
     except IntegrityError:
-        raise Conflict(_l("There is already an entry of this kind for %(period)s.", period=period.isoformat())) from None
+        raise taken from None
     return entry
 
 
@@ -535,9 +540,10 @@ def send_reminders(today: date | None = None) -> int:
     last_week = period_of(EntryKind.LOG, today) - timedelta(days=7)
     last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
     sent = 0
-    running = db.session.scalars(select(Placement).where(Placement.status == PlacementStatus.IN_PROGRESS.value)
-                                 .options(joinedload(Placement.student), joinedload(Placement.enterprise),
-                                          joinedload(Placement.posting)))
+    running = db.session.scalars(
+        select(Placement).where(Placement.status == PlacementStatus.IN_PROGRESS.value)
+        .options(joinedload(Placement.student), joinedload(Placement.enterprise), joinedload(Placement.posting))
+    )
     written = {(p, k, d) for p, k, d in db.session.execute(
         select(TimelineEntry.placement_id, TimelineEntry.kind, TimelineEntry.period)
         .join(Placement, TimelineEntry.placement_id == Placement.id)
@@ -553,7 +559,8 @@ def send_reminders(today: date | None = None) -> int:
         if (began <= last_month and (placement.id, EntryKind.EVALUATION.value, last_month) not in written
                 and placement.evaluation_reminded_for != last_month):
             placement.evaluation_reminded_for = last_month
-            _tell(placement, "internship_evaluation_late", to=("enterprise",), month=last_month.strftime("%Y-%m"))
+            _tell(placement, "internship_evaluation_late", to=("enterprise",),
+                  month=last_month.strftime("%Y-%m"))
             sent += 1
     db.session.flush()
     return sent
@@ -584,7 +591,8 @@ class ListingQuery:
         )
 
     def args(self) -> dict:
-        return {k: v for k, v in (("major", self.major), ("industry", self.industry), ("town", self.town)) if v}
+        values = {"major": self.major, "industry": self.industry, "town": self.town}
+        return {k: v for k, v in values.items() if v}
 
 
 def _open_internships(*columns):
@@ -595,7 +603,8 @@ def _open_internships(*columns):
 
 
 def open_postings(query: ListingQuery, *, today: date | None = None, per_page: int = PER_PAGE) -> Page:
-    """Published internship postings of verified enterprises still taking applications, soonest deadline first."""
+    """Published internship postings of verified enterprises still taking applications, soonest
+    deadline first."""
     conditions = [Posting.deadline >= (today or checks.today())]
     if query.major:
         conditions.append(Posting.search_text.like(f"%{like_escape(query.major.lower())}%", escape="\\"))
@@ -615,6 +624,7 @@ def open_postings(query: ListingQuery, *, today: date | None = None, per_page: i
 def listing_options() -> dict[str, list]:
     """The industries and towns that have open internships, for the filters."""
     return {
-        "industries": [c for c in db.session.scalars(_open_internships(Organisation.industry).distinct()) if c],
+        "industries": [c for c in db.session.scalars(_open_internships(Organisation.industry).distinct())
+                       if c],
         "towns": [c for c in db.session.scalars(_open_internships(Posting.town).distinct()) if c],
     }
