@@ -1,11 +1,11 @@
 """What came of the internships: placement rate, hired-by-partner rate and 留莱率 (the share
-staying in Laiwu), for the district and per school, major and industry.
+staying in Laiwu), for the district and per cooperation, school, major and industry.
 
-All of it comes from ONE aggregate query (counts grouped by school, major, industry, state and
-destination) summed up here, so the dashboard gains one query, not one per row. Aggregates only:
+All of it comes from ONE aggregate query (counts grouped by cooperation, school, major, industry,
+state and destination) summed up here, so the dashboard gains one query, not one per row. Aggregates only:
 no person is named, so the public statistics may show them.
 
-    placement rate       students placed (approved or further) / students who applied
+    placement rate       applications approved by the school (or further) / applications
     hired-by-partner     placements whose student the host enterprise hired / placements with a destination
     留莱率 (stay rate)    destinations in Laiwu (host enterprise or another Laiwu enterprise) / destinations
 """
@@ -19,7 +19,15 @@ from sqlalchemy.orm import aliased
 
 from portal import vocab
 from portal.extensions import db
-from portal.models import Organisation, Placement, PlacementStatus, Program, User
+from portal.models import (
+    Cooperation,
+    CooperationStatus,
+    Organisation,
+    Placement,
+    PlacementStatus,
+    Program,
+    User,
+)
 from portal.models.internships import Destination
 
 PLACED = {s.value for s in (PlacementStatus.APPROVED, PlacementStatus.IN_PROGRESS, PlacementStatus.COMPLETED,
@@ -63,6 +71,7 @@ class Outcome:
 @dataclass
 class Outcomes:
     district: Outcome
+    cooperations: list[Outcome]  # placements between partners of an active cooperation
     schools: list[Outcome]
     majors: list[Outcome]
     industries: list[Outcome]
@@ -71,20 +80,32 @@ class Outcomes:
 def outcomes() -> Outcomes:
     school = aliased(Organisation)
     enterprise = aliased(Organisation)
+    # The partners' active cooperation (the oldest, when they have several), as a subquery of the
+    # same statement: a placement counts once, never once per cooperation.
+    cooperation = (
+        select(Cooperation.title)
+        .where(Cooperation.school_id == Placement.school_id, Cooperation.enterprise_id == Placement.enterprise_id,
+               Cooperation.status == CooperationStatus.ACTIVE.value)
+        .order_by(Cooperation.id).limit(1).scalar_subquery()
+    )
+    keys = (cooperation, school.name, Program.name, enterprise.industry, Placement.status, Placement.destination)
     rows = db.session.execute(
-        select(school.name, Program.name, enterprise.industry, Placement.status, Placement.destination, func.count())
+        select(*keys, func.count())
         .select_from(Placement)
         .join(school, Placement.school_id == school.id)
         .join(enterprise, Placement.enterprise_id == enterprise.id)
         .join(User, Placement.student_id == User.id)
         .outerjoin(Program, User.program_id == Program.id)
-        .group_by(school.name, Program.name, enterprise.industry, Placement.status, Placement.destination)
+        .group_by(*keys)
     ).all()
     district = Outcome("")
-    groups: list[dict[str, Outcome]] = [defaultdict(lambda: Outcome("")) for _ in range(3)]
-    for school_name, major, industry, status, destination, n in rows:
+    groups: list[dict[str, Outcome]] = [defaultdict(lambda: Outcome("")) for _ in range(4)]
+    for cooperation_title, school_name, major, industry, status, destination, n in rows:
         district.add(status, destination, n)
-        for group, key in zip(groups, (school_name, major or "—", str(vocab.INDUSTRIES.get(industry, industry or "—")))):
+        industry_name = str(vocab.INDUSTRIES.get(industry, industry or "—"))
+        for group, key in zip(groups, (cooperation_title, school_name, major or "—", industry_name)):
+            if key is None:
+                continue  # no cooperation between these partners
             group[key].name = key
             group[key].add(status, destination, n)
     ordered = [sorted(g.values(), key=lambda o: (-o.applied, o.name)) for g in groups]

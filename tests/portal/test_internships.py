@@ -276,6 +276,7 @@ def test_outcomes_one_query_and_stay_rate(world, client, app):
     assert district.stay_rate == 50.0 and district.hired_by_partner_rate == 50.0
     assert round(district.placement_rate, 1) == 66.7
     assert [o.name for o in result.schools] == [world.staff.organisation.name]
+    assert result.cooperations == []  # these partners have no cooperation
     page = client.get("/stats").get_data(as_text=True)
     assert 'data-testid="stay-rate">50.0 %' in page and world.student.name not in page
 
@@ -337,7 +338,9 @@ def test_demo_data_has_every_state_and_outcomes_and_loads_twice(app):
     db.session.commit()
     states = set(db.session.scalars(select(Placement.status)))
     assert states == {s.value for s in PlacementStatus}
-    assert internship_outcomes.outcomes().district.stay_rate is not None
+    result = internship_outcomes.outcomes()
+    assert result.district.stay_rate is not None
+    assert [o.name for o in result.cooperations] and result.cooperations[0].stay_rate is not None
     assert load_demo()["internships"] == 0
     db.session.commit()
     remove_demo()
