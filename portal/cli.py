@@ -146,6 +146,16 @@ def init_cli(app: Flask) -> None:
         db.session.commit()
         click.echo(f"finalised: {count} pilot partnership(s)")
 
+    @app.cli.command("internship-reminders")
+    def internship_reminders() -> None:
+        """Remind students of missing weekly logs and enterprises of missing monthly evaluations
+        (once per week or month; run daily)."""
+        from portal.services import internships
+
+        count = internships.send_reminders()
+        db.session.commit()
+        click.echo(f"reminders sent: {count}")
+
     @app.cli.command("snapshot-statistics")
     @click.option("--period", default=None, help="YYYY-MM; only the current month (the default) is accepted.")
     def snapshot_statistics(period: str | None) -> None:

@@ -31,6 +31,16 @@ MESSAGES = {
                         "unless an objection holds it."),
     "publish_allocation": _l("Publish this allocation? Students will see their results and nothing can change "
                              "afterwards."),
+    "reject_placement": _l("Turn this internship down? The student is told, with your reason; it cannot be taken back."),
+    "accept_offer": _l("Accept this offer? You take the internship on these terms and your school is asked to "
+                       "approve it."),
+    "approve_placement": _l("Approve this internship? The rules are checked once more; the student and the "
+                            "enterprise are told."),
+    "sign_agreement": _l("Confirm the three-party agreement? You agree to its terms and clauses; the "
+                         "confirmation is recorded and cannot be taken back."),
+    "delete_profile": _l("Delete your profile and CV? They are removed at once, also for your school and the "
+                         "enterprises you applied to."),
+    "hire": _l("Confirm that you hired this student? It counts in the district's figures."),
 }
 
 

@@ -37,6 +37,7 @@ BROWSE = Menu(
     (
         Item("public.postings_list", _l("Postings")),
         Item("public.named_class_list", _l("Named classes"), "nav-named-classes"),
+        Item("public.internships.listing", _l("Internships"), "nav-internships"),
         Item("public.enterprises_list", _l("Enterprises")),
         Item("public.majors", _l("Majors")),
         Item("public.schools", _l("Schools")),
@@ -54,6 +55,8 @@ ROLE_MENUS: dict[str, tuple[Menu, ...]] = {
                 Item("enterprise.posting_list", _l("Our postings")),
                 Item("enterprise.named_class_list", _l("Our named classes")),
                 Item("enterprise.apprenticeship_list", _l("Apprenticeships")),
+                Item("enterprise.internships.index", _l("Interns"), "nav-our-internships"),
+                Item("enterprise.enterprise_internships.discoverable", _l("Students open to offers")),
             ),
         ),
         Menu(
@@ -94,6 +97,7 @@ ROLE_MENUS: dict[str, tuple[Menu, ...]] = {
                 Item("school.cooperation_list", _l("Cooperations")),
                 Item("school.named_class_list", _l("Our named classes")),
                 Item("school.apprenticeship_list", _l("Apprenticeships")),
+                Item("school.internships.index", _l("Students' internships"), "nav-our-internships"),
                 Item("school.exchange_list", _l("Teacher exchange"), "nav-exchanges"),
                 Item("school.pilot_list", _l("Pilot partnerships")),
             ),
@@ -106,6 +110,8 @@ ROLE_MENUS: dict[str, tuple[Menu, ...]] = {
             (
                 Item("student.applications", _l("My applications")),
                 Item("student.apprenticeship_list", _l("Apprenticeships")),
+                Item("student.internships.index", _l("My internships"), "nav-our-internships"),
+                Item("student.student_internships.profile", _l("My profile")),
             ),
         ),
     ),

@@ -70,7 +70,9 @@ def form_status() -> int:
     return 400 if request.method == "POST" else 200
 
 
-_MIMETYPES = {"xlsx": XLSX_MIMETYPE, "csv": CSV_MIMETYPE}
+_MIMETYPES = {"xlsx": XLSX_MIMETYPE, "csv": CSV_MIMETYPE,
+              "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+              "pdf": "application/pdf"}
 
 
 def download(data: bytes, filename: str, *, private: bool = True) -> Response:

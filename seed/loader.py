@@ -27,6 +27,7 @@ from portal.services.organisations import NewEnterprise, NewSchool
 from seed.apprenticeships import load_demo_apprenticeships, remove_demo_apprenticeships
 from seed.cooperation import load_demo_cooperation
 from seed.exchanges import load_demo_exchanges
+from seed.internships import load_demo_internships, remove_demo_internships
 from seed.named_classes import load_demo_named_classes, remove_demo_named_classes
 from seed.pilots import load_demo_pilots, remove_demo_pilots
 from seed.postings import load_demo_postings
@@ -110,6 +111,7 @@ def load_demo() -> dict[str, int]:
     created.update(load_demo_cooperation())  # proposals and agreed cooperations of 莱芜职业中专
     created.update(load_demo_named_classes(password))  # a published named class with applications
     created.update(load_demo_apprenticeships(password))  # apprenticeship programmes and a published allocation
+    created.update(load_demo_internships(password))  # internships in every state, with outcomes
     created.update(load_demo_exchanges())  # practice posts and teacher exchanges of 莱芜职业中专 and 山东重工
     created.update(load_demo_pilots())  # a pilot partnership in its notice period and a pilot enterprise
     created.update(load_demo_statistics())  # last: the total intake input and this month's snapshot
@@ -164,6 +166,7 @@ def remove_demo() -> dict[str, int]:
         .values(verified_by_id=None)
     )
     remove_demo_apprenticeships()  # its choices and runs refer to demo users and cooperations
+    remove_demo_internships()  # placements refer to demo users, postings and organisations
     remove_demo_named_classes()  # classes and applications refer to demo users and cooperations
     remove_demo_statistics()
     remove_demo_pilots()  # pilots refer to demo cooperations and organisations

@@ -18,6 +18,11 @@ STUDENTS: dict[str, tuple[str, str]] = {
     "student.sun@xiaoqi-demo.cn": ("孙志强（演示）", "焊接技术应用"),
     "student.zhou@xiaoqi-demo.cn": ("周文静（演示）", "焊接技术应用"),
     "student.wu@xiaoqi-demo.cn": ("吴鹏（演示）", "焊接技术应用"),
+    # Interns of the 山东重工 assembly-line internship (seed/internships.py).
+    "student.zheng@xiaoqi-demo.cn": ("郑浩（演示）", "焊接技术应用"),
+    "student.feng@xiaoqi-demo.cn": ("冯丽（演示）", "焊接技术应用"),
+    "student.he@xiaoqi-demo.cn": ("何磊（演示）", "数控技术应用"),
+    "student.xu@xiaoqi-demo.cn": ("徐静（演示）", "焊接技术应用"),
 }
 
 

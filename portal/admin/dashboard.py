@@ -14,7 +14,7 @@ from wtforms.validators import InputRequired
 from portal.admin.views import bp
 from portal.forms import ActionForm, IntField
 from portal.i18n import lazy_gettext as _l
-from portal.services import statistics, statistics_report
+from portal.services import internship_outcomes, statistics, statistics_report
 from portal.services.checks import district_today
 from portal.web import REFUSED, attempt, download, form_status
 
@@ -54,6 +54,7 @@ def dashboard():
         schools=tables.schools,
         industries=tables.industries,
         towns=tables.towns,
+        outcomes=internship_outcomes.outcomes(),
         action_form=ActionForm(),
         today=district_today(),
         **_trend_context(figures),
@@ -110,6 +111,7 @@ def yearly_report():
         trend_rows=rows,
         history=statistics.input_history(),
         inputs_labels={key: spec.label for key, spec in statistics.INPUTS.items()},
+        outcomes=internship_outcomes.outcomes(),
         today=district_today(),
     )
 

@@ -6,6 +6,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.forms import ActionForm
+from portal.internships import bp as internships_bp
+from portal.internships import enterprise_bp as enterprise_internships_bp
 from portal.membership_views import add_member_routes
 from portal.models import Role
 from portal.security import guard_blueprint
@@ -14,6 +16,8 @@ from portal.web import REFUSED, attempt
 
 bp = Blueprint("enterprise", __name__, url_prefix="/enterprise")
 guard_blueprint(bp, Role.ENTERPRISE_HR, open_endpoints=("enterprise.home",))
+bp.register_blueprint(internships_bp)
+bp.register_blueprint(enterprise_internships_bp)
 add_member_routes(bp)
 
 

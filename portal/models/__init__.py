@@ -24,6 +24,7 @@ from portal.models.exchanges import (
     PracticePost,
     PracticePostStatus,
 )
+from portal.models.internships import Placement, PlacementStatus, TimelineEntry
 from portal.models.jobs import Job, JobStatus
 from portal.models.named_classes import ApplicationStatus, ClassApplication, NamedClass, NamedClassStatus
 from portal.models.notifications import Notification
@@ -36,6 +37,7 @@ from portal.models.pilots import (
     PilotStatus,
 )
 from portal.models.postings import Posting, PostingKind
+from portal.models.profiles import StudentProfile
 from portal.models.programs import Program, PublicationStatus
 from portal.models.proposals import Proposal, ProposalStatus
 from portal.models.schools import (
@@ -49,6 +51,9 @@ from portal.models.schools import (
 )
 
 __all__ = [
+    "Placement",
+    "PlacementStatus",
+    "TimelineEntry",
     "Job",
     "JobStatus",
     "AllocationRun",
@@ -100,6 +105,7 @@ __all__ = [
     "Proposal",
     "ProposalStatus",
     "Role",
+    "StudentProfile",
     "School",
     "User",
 ]

@@ -8,7 +8,7 @@ from flask import render_template
 
 from portal.models.cooperation import COOPERATION_KIND_LABELS
 from portal.public.views import bp
-from portal.services import statistics, statistics_report
+from portal.services import internship_outcomes, statistics, statistics_report
 from portal.services.checks import district_today
 from portal.web import download
 
@@ -23,6 +23,7 @@ def stats():
         titles=statistics_report.PUBLIC_TITLES,
         today=district_today(),
         named_class_seats=sum(r["seats"] for r in tables["named_classes"]),
+        outcomes=internship_outcomes.outcomes(),
     )
 
 

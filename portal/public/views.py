@@ -6,10 +6,12 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from portal.extensions import csrf, db, limiter
+from portal.internships import public_bp as internships_public_bp
 from portal.security import is_safe_next
 from portal.services import accounts, checks, directory, jobs, named_classes
 
 bp = Blueprint("public", __name__)
+bp.register_blueprint(internships_public_bp)
 
 
 @bp.get("/")

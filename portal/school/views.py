@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.forms import ActionForm
+from portal.internships import bp as internships_bp
 from portal.membership_views import add_member_routes
 from portal.models import Role
 from portal.school.forms import ProgramForm
@@ -15,6 +16,7 @@ from portal.web import REFUSED, attempt, form_status
 
 bp = Blueprint("school", __name__, url_prefix="/school")
 guard_blueprint(bp, Role.SCHOOL_STAFF, open_endpoints=("school.home",))
+bp.register_blueprint(internships_bp)
 add_member_routes(bp)
 
 

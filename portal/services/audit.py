@@ -37,6 +37,8 @@ SUBJECT_LABELS: dict[str, Any] = {
     "cooperation": _l("Cooperation"),
     "named_class": _l("Named class"),
     "class_application": _l("Application to a named class"),
+    "internship_placement": _l("Internship"),
+    "student_profile": _l("Student profile"),
     "district_input": _l("District figure"),
     "statistic_snapshot": _l("Statistics snapshot"),
 }
@@ -77,6 +79,16 @@ ACTION_LABELS: dict[str, Any] = {
     "review": _l("Review"),
     "objection": _l("Objection received"),
     "answer_objection": _l("Answer an objection"),
+    "shortlist": _l("Shortlist"),
+    "offer": _l("Offer"),
+    "start": _l("Start"),
+    "hire": _l("Hire"),
+    "record_destination": _l("Record the destination"),
+    "sign": _l("Confirm the agreement"),
+    "view_profile": _l("View the profile"),
+    "view_cv": _l("Download the CV"),
+    "update": _l("Update"),
+    "delete": _l("Delete"),
 }
 STATE_LABELS: dict[str, Any] = {
     "pending": _l("Pending"),
@@ -112,6 +124,19 @@ STATE_LABELS: dict[str, Any] = {
     "declined": _l("Declined"),
     "enterprise_approved": _l("Approved by the enterprise"),
     "admitted": _l("Admitted"),
+    "applied": _l("Applied"),
+    "shortlisted": _l("Shortlisted"),
+    "offered": _l("Offered"),
+    "accepted": _l("Offer accepted"),
+    "in_progress": _l("In progress"),
+    "hired": _l("Hired"),
+    "signed": _l("Signed by all three parties"),
+    # Destinations after an internship (portal.models.internships.Destination).
+    "host": _l("Hired by the host enterprise"),
+    "laiwu": _l("Another enterprise in Laiwu"),
+    "outside": _l("Work outside Laiwu"),
+    "study": _l("Further study"),
+    "other": _l("Other"),
 }
 
 

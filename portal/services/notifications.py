@@ -89,6 +89,20 @@ KINDS: dict[str, Any] = {
     ),
     # Modern apprenticeship allocation (portal.services.apprenticeships).
     "allocation_published": _l("The apprenticeship allocation of “%(programme)s” has been published."),
+    # Internships (portal.services.internships).
+    "internship_applied": _l("%(student)s has applied for the internship “%(posting)s”."),
+    "internship_offered": _l("%(enterprise)s offers you the internship “%(posting)s”: read the terms and answer."),
+    "internship_accepted": _l("%(student)s accepted the internship “%(posting)s” at %(enterprise)s; "
+                              "the school approves next."),
+    "internship_declined": _l("%(student)s declined the internship “%(posting)s”."),
+    "internship_rejected": _l("The internship “%(posting)s” of %(student)s will not go ahead. Reason: %(reason)s"),
+    "internship_approved": _l("The school approved the internship of %(student)s at %(enterprise)s (“%(posting)s”)."),
+    "internship_agreement_signed": _l("The school, %(enterprise)s and %(student)s have all confirmed the "
+                                      "internship agreement for “%(posting)s”."),
+    "internship_log_late": _l("Your internship log for the week of %(week)s is missing: write it now."),
+    "internship_evaluation_late": _l("The monthly evaluation of %(student)s for %(month)s is missing."),
+    "internship_completed": _l("The internship of %(student)s at %(enterprise)s is completed."),
+    "internship_hired": _l("%(enterprise)s has hired %(student)s after the internship."),
 }
 
 

@@ -13,8 +13,8 @@ from tests.conftest import DEMO_PASSWORD
 ALLOWED = {
     "English",  # the language switch
     "UTC",  # "北京时间（UTC+8）"
-    "Excel", "CSV", "csv", "xlsx", "MB", "PDF",  # file formats and sizes
-    "PLC", "plc", "GMP", "CAD", "CAM", "CO", "FANUC", "ABB",  # product and standard names in the demo records
+    "Excel", "CSV", "csv", "xlsx", "docx", "MB", "PDF",  # file formats and sizes
+    "PLC", "plc", "GMP", "QC", "CAD", "CAM", "CO", "FANUC", "ABB",  # product and standard names in the demo records
 }
 HOMES = {
     None: "/", "hr@xiaoqi-demo.cn": "/enterprise/", "school@xiaoqi-demo.cn": "/school/",

@@ -27,9 +27,10 @@ TIMEOUT = 300
 
 
 def _act(action: str, actor, ident: int) -> None:
-    from portal.services import named_classes, organisations, proposals
+    from portal.services import internships, named_classes, organisations, proposals
 
     {
+        "approve_internship": lambda: internships.approve(actor, ident),
         "accept_terms": lambda: proposals.accept_terms(actor, ident),
         "verify": lambda: organisations.verify(actor, ident),
         "reject": lambda: organisations.reject(actor, ident, "材料不全"),
@@ -152,3 +153,25 @@ def test_admit_and_withdraw_at_once_never_both(build, db_url, pool):
             assert len(won) == 1 and status == {"admit": "admitted", "withdraw": "withdrawn"}[won[0]], (won, status)
     taken = db.session.get(NamedClass, named.id).taken
     assert taken == nc.admitted_count(named.id)
+
+
+def test_the_last_intern_place_is_approved_once(build, db_url, pool):
+    """Eight accepted placements at an enterprise of 10 employees (10 %: one intern), approved at once:
+    one approval wins, the others are refused by the share rule, never two interns."""
+    from portal.models import Placement
+    from portal.services import internships
+    from tests.portal.test_internships import ADULT, internship_posting
+    from tests.portal.test_internships import terms as offer_terms
+
+    staff, hr = build.school(), build.enterprise()
+    posting = internship_posting(hr)
+    ids = []
+    for student in _students(build, staff, PROCESSES):
+        placement = internships.apply(student, posting.id, "申请", ADULT)
+        internships.offer(hr, placement.id, offer_terms(staff_count=10))
+        internships.answer(student, placement.id, accept=True)
+        ids.append(placement.id)
+    db.session.commit()
+    outcomes = at_once(pool, db_url, 0, [("approve_internship", staff.id, i) for i in ids])
+    assert Counter(o for *_, o in outcomes) == Counter({"done": 1, "refused": PROCESSES - 1})
+    assert db.session.scalar(select(func.count()).select_from(Placement).where(Placement.status == "approved")) == 1

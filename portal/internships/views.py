@@ -1,0 +1,251 @@
+"""岗位实习: one blueprint for the three partners, registered nested in the enterprise, school
+and student areas (their role guards run first; URLs stay the area's), and the public list.
+
+Which steps a user may take follows from their side of the placement and its state
+(`services.internships`); the pages only offer what the service would accept.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.datastructures import FileStorage
+
+from portal.confirm import needs_confirmation
+from portal.forms import ActionForm
+from portal.internships.forms import ApplyForm, EntryForm, OfferForm, ProfileForm
+from portal.models import Role
+from portal.models.internships import Destination, EntryKind
+from portal.services import internship_agreement, internships, postings, profiles
+from portal.services.internships import RULES
+from portal.web import REFUSED, attempt, download, form_status
+
+bp = Blueprint("internships", __name__, url_prefix="/internships")  # students, enterprises and schools
+public_bp = Blueprint("internships", __name__, url_prefix="/internships")
+student_bp = Blueprint("student_internships", __name__, url_prefix="/internships")  # students only
+enterprise_bp = Blueprint("enterprise_internships", __name__, url_prefix="/internships")  # enterprises only
+# The rules are listed on every internship page and on internship postings.
+public_bp.add_app_template_global(RULES, "internship_rules")
+
+
+@public_bp.get("/")
+def listing():
+    query = internships.ListingQuery.from_args(request.args)
+    return render_template("internships/listing.html", query=query, results=internships.open_postings(query),
+                           options=internships.listing_options())
+
+
+@bp.get("/")
+def index():
+    is_enterprise = current_user.role == Role.ENTERPRISE_HR.value
+    pipeline = internships.pipeline_counts(current_user) if is_enterprise else None
+    return render_template("internships/index.html", placements=internships.placements_of(current_user),
+                           pipeline=pipeline)
+
+
+# --- the student's profile -----------------------------------------------------------------
+
+@student_bp.route("/profile/", methods=["GET", "POST"])
+def profile():
+    existing = profiles.own(current_user)
+    form = ProfileForm(obj=existing)
+    if request.method == "GET" and existing is not None:
+        form.certificates.data = "\n".join(f"{c['name']}, {c['level']}, {c['date']}"
+                                           for c in existing.certificates)
+        form.awards.data = "\n".join(f"{a['level']}, {a['event']}, {a['prize']}" for a in existing.awards)
+        form.consent.data = True
+    if form.validate_on_submit():
+        upload = form.cv.data
+        # The file name is never used: the bytes say whether it is a PDF. Without a new file
+        # the field holds the stored CV (from `obj`), which stays as it is.
+        cv = upload.read(profiles.CV_MAX_BYTES + 1) if isinstance(upload, FileStorage) else None
+        if attempt(lambda: profiles.save(current_user, form.data_input(), cv), form) is not REFUSED:
+            flash(_("Your profile is saved."), "success")
+            return redirect(url_for(".profile"))
+    return render_template("internships/profile_form.html", form=form, profile=existing,
+                           action_form=ActionForm()), form_status()
+
+
+@student_bp.post("/profile/delete")
+@needs_confirmation("delete_profile")
+def profile_delete():
+    if attempt(lambda: profiles.delete(current_user)) is not REFUSED:
+        flash(_("Your profile and CV are deleted."), "success")
+    return redirect(url_for(".profile"))
+
+
+@enterprise_bp.get("/students/")
+def discoverable():
+    return render_template("internships/students.html", profiles=profiles.discoverable(current_user))
+
+
+def _viewed(student_id: int, what: str):
+    """The profile, through `attempt`: an enterprise's view is logged and committed."""
+    seen = attempt(lambda: profiles.view(current_user, student_id, what=what))
+    if seen is REFUSED:
+        abort(404)
+    return seen
+
+
+@bp.get("/students/<int:student_id>")
+def student_profile(student_id: int):
+    student, found = _viewed(student_id, "view_profile")
+    return render_template("internships/student_profile.html", student=student, profile=found)
+
+
+@bp.get("/students/<int:student_id>/cv.pdf")
+def student_cv(student_id: int):
+    student, found = _viewed(student_id, "view_cv")
+    if found is None or not found.cv:
+        abort(404)
+    return download(found.cv, f"cv-{student.id}.pdf")
+
+
+@student_bp.route("/apply/<int:posting_id>", methods=["GET", "POST"])
+def apply(posting_id: int):
+    posting = postings.get_public_posting(posting_id)
+    form = ApplyForm()
+    if request.method == "GET" and current_user.birth_date:
+        form.birth_date.data = current_user.birth_date
+    if form.validate_on_submit():
+        placement = attempt(lambda: internships.apply(current_user, posting_id, form.statement.data,
+                                                      form.birth_date.data), form)
+        if placement is not REFUSED:
+            flash(_("Your application has been sent to %(enterprise)s.", enterprise=posting.enterprise.name),
+                  "success")
+            return redirect(url_for("student.internships.placement", placement_id=placement.id))
+    return render_template("internships/apply.html", form=form, posting=posting), form_status()
+
+
+def _page(placement_id: int, offer_form: OfferForm | None = None, entry_form: EntryForm | None = None):
+    placement = internships.get_for(current_user, placement_id)
+    party = internships.party_of(current_user, placement)
+    if offer_form is None:
+        offer_form = OfferForm(obj=placement if placement.offered_at else None)
+    return render_template("internships/placement.html", placement=placement, party=party,
+                           offer_form=offer_form, entry_form=entry_form or EntryForm(),
+                           entry_kind=next(k for k in EntryKind if k.party == party),
+                           timeline=internships.timeline(placement), action_form=ActionForm(),
+                           destinations=Destination)
+
+
+@bp.get("/<int:placement_id>")
+def placement(placement_id: int):
+    return _page(placement_id)
+
+
+@bp.post("/<int:placement_id>/offer")
+def offer(placement_id: int):
+    form = OfferForm()
+    if form.validate_on_submit():
+        done = attempt(lambda: internships.offer(current_user, placement_id, form.terms()), form)
+        if done is not REFUSED:
+            flash(_("The offer has been sent to the student."), "success")
+            return redirect(url_for(".placement", placement_id=placement_id))
+    return _page(placement_id, form), 400
+
+
+@bp.post("/<int:placement_id>/entries/<any(log, evaluation, visit):kind>")
+def add_entry(placement_id: int, kind: str):
+    form = EntryForm()
+    if form.validate_on_submit():
+        done = attempt(lambda: internships.add_entry(current_user, placement_id, kind, form.day.data,
+                                                     form.text.data, form.score.data), form)
+        if done is not REFUSED:
+            flash(_("Added to the timeline."), "success")
+            return redirect(url_for(".placement", placement_id=placement_id))
+    return _page(placement_id, entry_form=form), 400
+
+
+def _step(placement_id: int, action, message: str):
+    if ActionForm().validate_on_submit():
+        if attempt(action) is not REFUSED:
+            flash(message, "success")
+    return redirect(url_for(".placement", placement_id=placement_id))
+
+
+@bp.post("/<int:placement_id>/shortlist")
+def shortlist(placement_id: int):
+    return _step(placement_id, lambda: internships.shortlist(current_user, placement_id), _("Shortlisted."))
+
+
+@bp.post("/<int:placement_id>/reject")
+@needs_confirmation("reject_placement")
+def reject(placement_id: int):
+    reason = request.form.get("reason", "")
+    return _step(placement_id, lambda: internships.reject(current_user, placement_id, reason),
+                 _("The student has been told, with your reason."))
+
+
+@bp.post("/<int:placement_id>/accept")
+@needs_confirmation("accept_offer")
+def accept(placement_id: int):
+    return _step(placement_id, lambda: internships.answer(current_user, placement_id, accept=True),
+                 _("You have accepted the offer; your school decides next."))
+
+
+@bp.post("/<int:placement_id>/decline")
+def decline(placement_id: int):
+    reason = request.form.get("reason", "")
+    return _step(placement_id,
+                 lambda: internships.answer(current_user, placement_id, accept=False, reason=reason),
+                 _("You have declined the offer."))
+
+
+@bp.post("/<int:placement_id>/approve")
+@needs_confirmation("approve_placement")
+def approve(placement_id: int):
+    return _step(placement_id, lambda: internships.approve(current_user, placement_id),
+                 _("The internship is approved."))
+
+
+@bp.get("/<int:placement_id>/agreement")
+def agreement(placement_id: int):
+    placement = internships.get_for(current_user, placement_id)
+    if placement.offered_at is None:
+        abort(404)
+    return render_template("internships/agreement.html", placement=placement, party=internships.party_of(
+        current_user, placement), facts=internship_agreement.facts(placement),
+        signatures=internship_agreement.signatures(placement), clauses=internships.AGREEMENT_CLAUSES,
+        title=internship_agreement.TITLE, regulation=internship_agreement.REGULATION)
+
+
+@bp.get("/<int:placement_id>/agreement.docx")
+def agreement_docx(placement_id: int):
+    placement = internships.get_for(current_user, placement_id)
+    if placement.offered_at is None:
+        abort(404)
+    return download(internship_agreement.docx(placement), f"internship-agreement-{placement.id}.docx")
+
+
+@bp.post("/<int:placement_id>/sign")
+@needs_confirmation("sign_agreement")
+def sign(placement_id: int):
+    return _step(placement_id, lambda: internships.sign(current_user, placement_id),
+                 _("You have confirmed the agreement."))
+
+
+@bp.post("/<int:placement_id>/start")
+def start(placement_id: int):
+    return _step(placement_id, lambda: internships.start(current_user, placement_id),
+                 _("The internship has started."))
+
+
+@bp.post("/<int:placement_id>/complete")
+def complete(placement_id: int):
+    return _step(placement_id, lambda: internships.complete(current_user, placement_id),
+                 _("The internship is completed."))
+
+
+@bp.post("/<int:placement_id>/destination")
+def destination(placement_id: int):
+    chosen = request.form.get("destination", "")
+    return _step(placement_id, lambda: internships.record_destination(current_user, placement_id, chosen),
+                 _("The destination is recorded."))
+
+
+@bp.post("/<int:placement_id>/hire")
+@needs_confirmation("hire")
+def hire(placement_id: int):
+    return _step(placement_id, lambda: internships.hire(current_user, placement_id),
+                 _("The hire is recorded."))

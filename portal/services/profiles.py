@@ -1,0 +1,143 @@
+"""Student profiles: the student keeps one (with consent), deletes it at will; the school reads its
+students' profiles, an enterprise only those of students who applied to it or who opted in to be
+found, and each of its views is written to the audit log (个人信息保护法: purpose, consent, deletion,
+a record of who saw what)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from portal import vocab
+from portal.extensions import db
+from portal.i18n import lazy_gettext as _l
+from portal.models import Placement, Role, StudentProfile, User
+from portal.models.base import utcnow
+from portal.services import audit, checks
+from portal.services.errors import NotFound, Problems, ServiceError
+
+STATEMENT_MAX = 1000
+LINES_MAX = 20
+CV_MAX_BYTES = 2 * 1024 * 1024
+PDF_MAGIC = b"%PDF-"
+_SEPARATORS = re.compile(r"\s*[,，|｜;；]\s*")
+_DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
+
+
+@dataclass(frozen=True)
+class ProfileInput:
+    entry_year: int | None
+    hometown: str
+    statement: str
+    certificates: str  # one a line: name, level, date (YYYY-MM)
+    awards: str  # one a line: level, event, prize
+    discoverable: bool
+    consent: bool
+
+
+def _lines(raw: str, field: str, keys: tuple[str, ...], problems: Problems, *, dated: bool) -> list[dict]:
+    rows = []
+    for number, line in enumerate((raw or "").splitlines(), start=1):
+        line = checks.text(line, field=field, max_length=200)
+        if not line:
+            continue
+        parts = _SEPARATORS.split(line)
+        if len(parts) != len(keys) or not all(parts) or (dated and not _DATE.match(parts[-1])):
+            problems.add(_l("Line %(n)d: write %(parts)d parts separated by commas.", n=number, parts=len(keys)),
+                         field=field)
+            continue
+        rows.append(dict(zip(keys, parts)))
+    if len(rows) > LINES_MAX:
+        problems.add(_l("At most %(max)d lines.", max=LINES_MAX), field=field)
+    return rows
+
+
+def check_cv(data: bytes | None) -> bytes | None:
+    """A PDF by its content (magic bytes), never by its name; at most 2 MB."""
+    if not data:
+        return None
+    if len(data) > CV_MAX_BYTES:
+        raise ServiceError(_l("The CV is larger than 2 MB."), field="cv")
+    if not data.startswith(PDF_MAGIC):
+        raise ServiceError(_l("The CV must be a PDF file."), field="cv")
+    return data
+
+
+def own(student: User) -> StudentProfile | None:
+    return db.session.scalar(select(StudentProfile).where(StudentProfile.student_id == student.id))
+
+
+def save(student: User, data: ProfileInput, cv: bytes | None = None, *, today: date | None = None) -> StudentProfile:
+    """Create or update the student's profile; nothing is kept without consent."""
+    if student.role != Role.STUDENT.value:
+        raise NotFound(_l("Profile not found."))
+    today = today or checks.today()
+    problems = Problems()
+    if not data.consent:
+        problems.add(_l("Agree to the use of your profile to save it."), field="consent")
+    if data.entry_year is not None:
+        problems.check(checks.integer, data.entry_year, field="entry_year", minimum=today.year - 10,
+                       maximum=today.year)
+    if data.hometown and data.hometown not in vocab.TOWNS:
+        problems.add(_l("Please choose a valid value."), field="hometown")
+    statement = problems.check(checks.text, data.statement, field="statement", max_length=STATEMENT_MAX)
+    certificates = _lines(data.certificates, "certificates", ("name", "level", "date"), problems, dated=True)
+    awards = _lines(data.awards, "awards", ("level", "event", "prize"), problems, dated=False)
+    cv = problems.check(check_cv, cv)
+    problems.raise_if_any()
+    profile = own(student)
+    created = profile is None
+    if created:
+        profile = StudentProfile(student_id=student.id, consent_at=utcnow())
+        db.session.add(profile)
+    profile.entry_year, profile.hometown, profile.statement = data.entry_year, data.hometown or None, statement
+    profile.certificates, profile.awards, profile.discoverable = certificates, awards, bool(data.discoverable)
+    if cv is not None:
+        profile.cv = cv
+    db.session.flush()
+    audit.record(student, profile, "create" if created else "update", None, None,
+                 organisations=[student.organisation_id] if student.organisation_id else ())
+    return profile
+
+
+def delete(student: User) -> None:
+    """The student withdraws consent: the profile and its CV are deleted, not hidden."""
+    profile = own(student)
+    if profile is None:
+        raise NotFound(_l("Profile not found."))
+    audit.record(student, profile, "delete", None, None)
+    db.session.delete(profile)
+    db.session.flush()
+
+
+def _may_see(viewer: User, student: User, profile: StudentProfile | None) -> bool:
+    if not viewer.is_member_active or student.role != Role.STUDENT.value:
+        return False
+    if viewer.role == Role.SCHOOL_STAFF.value:
+        return viewer.organisation_id == student.organisation_id
+    if viewer.role == Role.ENTERPRISE_HR.value and profile is not None:
+        return profile.discoverable or db.session.scalar(select(Placement.id).where(
+            Placement.student_id == student.id, Placement.enterprise_id == viewer.organisation_id).limit(1)) is not None
+    return viewer.id == student.id
+
+
+def view(viewer: User, student_id: int, *, what: str = "view_profile") -> tuple[User, StudentProfile | None]:
+    """The student and their profile, for those who may see it; an enterprise's view is logged."""
+    student = db.session.get(User, student_id)
+    profile = own(student) if student is not None else None
+    if student is None or not _may_see(viewer, student, profile):
+        raise NotFound(_l("Profile not found."))
+    if viewer.role == Role.ENTERPRISE_HR.value:
+        audit.record(viewer, profile, what, None, None, organisations=[student.organisation_id])
+    return student, profile
+
+
+def discoverable(hr: User) -> list[StudentProfile]:
+    """Profiles whose students opted in to be found by enterprises (only their names are listed)."""
+    if hr.role != Role.ENTERPRISE_HR.value or not hr.is_member_active:
+        return []
+    return list(db.session.scalars(
+        select(StudentProfile).where(StudentProfile.discoverable.is_(True)).order_by(StudentProfile.updated_at.desc())
+    ))

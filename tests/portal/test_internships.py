@@ -1,0 +1,398 @@
+"""岗位实习 placements: the state machine, the 2021 rules at offer and approval, ownership, pages.
+
+Every refused step changes nothing; foreign ids are 404s; each rule refuses a violating offer
+with its message in English and in Chinese.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+
+import pytest
+from flask_babel import force_locale
+from sqlalchemy import func, select
+
+from portal.extensions import db
+from portal.models import AuditEntry, Notification, Placement, PostingKind
+from portal.services import checks, internships, postings
+from portal.services.errors import Conflict, NotFound, ServiceError
+from portal.services.internships import OfferTerms
+from tests.conftest import login
+
+TODAY = checks.today()
+ADULT = date(TODAY.year - 18, 1, 1)
+
+
+def terms(**changes) -> OfferTerms:
+    base = OfferTerms(
+        starts_on=TODAY + timedelta(days=30), ends_on=TODAY + timedelta(days=210), daily_hours=8,
+        shift_pattern="白班 8:00–17:00，周一至周五", night_shifts=False, overtime=False, holiday_work=False,
+        pay_monthly=3200, post_wage=4000, insurance_policy="实习责任保险 PICC-2026-001", fee_charged=0,
+        mentor_name="王师傅", staff_count=500, post_staff_count=40,
+    )
+    return replace(base, **changes)
+
+
+def internship_posting(hr, *, title="焊接岗位实习"):
+    posting = postings.create_posting(hr.organisation, PostingKind.INTERNSHIP.value, postings.PostingInput(
+        title=title, description="焊接 实习", headcount=5, town="fengcheng", deadline=TODAY + timedelta(days=20),
+        details={"positions": "焊工", "months": 6},
+    ))
+    postings.publish(posting)
+    db.session.commit()
+    return posting
+
+
+@pytest.fixture
+def world(app, build):
+    staff = build.school()
+    hr = build.enterprise()
+    student = build.student(staff)
+    posting = internship_posting(hr)
+    return type("World", (), {"staff": staff, "hr": hr, "student": student, "posting": posting, "build": build})
+
+
+def count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model)) or 0
+
+
+def snapshot():
+    db.session.expire_all()
+    return (count(AuditEntry), count(Notification),
+            tuple(db.session.execute(select(Placement.id, Placement.status).order_by(Placement.id))))
+
+
+def refused(action, error=ServiceError):
+    db.session.commit()
+    before = snapshot()
+    with pytest.raises(error) as info:
+        action()
+    db.session.rollback()
+    assert snapshot() == before
+    return info.value
+
+
+def messages(error) -> dict[str, str]:
+    problems = getattr(error, "problems", None) or [error]
+    with force_locale("en"):
+        return {p.field: str(p.message) for p in problems}
+
+
+def applied(world, student=None) -> Placement:
+    placement = internships.apply(student or world.student, world.posting.id, "我想学焊接", ADULT)
+    db.session.commit()
+    return placement
+
+
+def sign_all(world, placement) -> None:
+    for user in (world.staff, world.hr, placement.student):
+        internships.sign(user, placement.id)
+
+
+def test_whole_loop_with_audit_and_notifications(world):
+    placement = applied(world)
+    assert placement.status == "applied" and placement.school_id == world.staff.organisation_id
+    internships.shortlist(world.hr, placement.id)
+    internships.offer(world.hr, placement.id, terms())
+    assert placement.status == "offered" and placement.pay_monthly == 3200 and placement.fee_charged == 0
+    internships.answer(world.student, placement.id, accept=True)
+    internships.approve(world.staff, placement.id)
+    sign_all(world, placement)
+    internships.start(world.hr, placement.id)
+    internships.complete(world.staff, placement.id)
+    internships.hire(world.hr, placement.id)
+    db.session.commit()
+    assert placement.status == "hired"
+    actions = list(db.session.scalars(select(AuditEntry.action).where(
+        AuditEntry.subject_type == "internship_placement").order_by(AuditEntry.id)))
+    assert actions == ["apply", "shortlist", "offer", "accept", "approve", "sign", "sign", "sign", "start",
+                       "complete", "hire"]
+    kinds = set(db.session.scalars(select(Notification.kind).where(Notification.user_id == world.student.id)))
+    assert {"internship_offered", "internship_approved", "internship_hired"} <= kinds
+    assert db.session.scalar(select(func.count()).select_from(Notification).where(
+        Notification.user_id == world.hr.id, Notification.kind == "internship_applied")) == 1
+
+
+@pytest.mark.parametrize("changes, field, words_en, words_zh", [
+    ({"night_shifts": True}, "night_shifts", "night shifts", "夜班"),
+    ({"overtime": True}, "overtime", "overtime", "加班"),
+    ({"holiday_work": True}, "holiday_work", "public holidays", "法定节假日"),
+    ({"daily_hours": 9}, "daily_hours", "8 hours", "8小时"),
+    ({"pay_monthly": 3199}, "pay_monthly", "80 % of the same post's wage: at least 3200 yuan", "80%"),
+    ({"insurance_policy": ""}, "insurance_policy", "insurance", "实习责任保险"),
+    ({"fee_charged": 100}, "fee_charged", "No fee", "费用"),
+    ({"staff_count": 9}, "staff_count", "10 % of the enterprise's 9 employees", "10%"),
+    ({"post_staff_count": 4}, "post_staff_count", "20 % of the 4 employees", "20%"),
+])
+def test_each_rule_refuses_a_violating_offer(world, changes, field, words_en, words_zh):
+    placement = applied(world)
+    error = refused(lambda: internships.offer(world.hr, placement.id, terms(**changes)))
+    assert words_en in messages(error)[field]
+    with force_locale("zh"):
+        problems = getattr(error, "problems", None) or [error]
+        assert words_zh in str(next(p.message for p in problems if p.field == field))
+
+
+def test_no_student_under_16(world):
+    young = world.build.student(world.staff)
+    placement = internships.apply(young, world.posting.id, "想实习", date(TODAY.year - 15, 6, 1))
+    db.session.commit()
+    error = refused(lambda: internships.offer(world.hr, placement.id, terms()))
+    assert "under 16" in messages(error)["starts_on"]
+
+
+def test_every_problem_at_once(world):
+    placement = applied(world)
+    error = refused(lambda: internships.offer(world.hr, placement.id, terms(night_shifts=True, fee_charged=5,
+                                                                              pay_monthly=100)))
+    assert {"night_shifts", "fee_charged", "pay_monthly"} <= set(messages(error))
+
+
+def test_exactly_80_percent_and_exactly_10_and_20_percent_pass(world):
+    placement = applied(world)
+    internships.offer(world.hr, placement.id, terms(pay_monthly=3200, post_wage=4000, staff_count=10,
+                                                     post_staff_count=5))
+    db.session.commit()
+    assert placement.status == "offered"
+
+
+def test_approval_checks_the_shares_again(world):
+    """Two offers fit one intern place (10 % of 10 staff); the second approval is refused."""
+    first, second = applied(world), applied(world, world.build.student(world.staff))
+    for placement in (first, second):
+        internships.offer(world.hr, placement.id, terms(staff_count=10))
+        internships.answer(placement.student, placement.id, accept=True)
+    internships.approve(world.staff, first.id)
+    db.session.commit()
+    error = refused(lambda: internships.approve(world.staff, second.id))
+    assert "10 % of the enterprise's 10 employees" in messages(error)["staff_count"]
+
+
+def test_steps_out_of_order_are_refused(world):
+    placement = applied(world)
+    refused(lambda: internships.answer(world.student, placement.id, accept=True), Conflict)
+    refused(lambda: internships.approve(world.staff, placement.id), Conflict)
+    refused(lambda: internships.hire(world.hr, placement.id), Conflict)
+    internships.offer(world.hr, placement.id, terms())
+    internships.answer(world.student, placement.id, accept=False, reason="已找到其他实习")
+    db.session.commit()
+    assert placement.status == "declined"
+    refused(lambda: internships.answer(world.student, placement.id, accept=True), Conflict)
+
+
+def test_only_the_parties_see_or_act(world):
+    placement = applied(world)
+    other_hr = world.build.enterprise()
+    other_staff = world.build.school()
+    other_student = world.build.student(other_staff)
+    for user in (other_hr, other_staff, other_student):
+        refused(lambda u=user: internships.get_for(u, placement.id), NotFound)
+    refused(lambda: internships.offer(other_hr, placement.id, terms()), NotFound)
+    refused(lambda: internships.offer(world.staff, placement.id, terms()), NotFound)  # school cannot offer
+    refused(lambda: internships.approve(world.hr, placement.id), NotFound)  # enterprise cannot approve
+    assert internships.placements_of(other_hr) == []
+
+
+def test_apply_twice_and_to_other_kinds_refused(world):
+    applied(world)
+    refused(lambda: internships.apply(world.student, world.posting.id, "再来一次", ADULT), Conflict)
+    other = world.build.student(world.staff)
+    error = refused(lambda: internships.apply(other, world.posting.id, "", None))
+    assert set(messages(error)) == {"statement", "birth_date"}
+
+
+def test_public_listing_filters_and_pages(world, client):
+    page = client.get("/internships/")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "焊接岗位实习" in html and 'data-rule="pay"' in html
+    assert "焊接岗位实习" not in client.get("/internships/?town=kouzhen").get_data(as_text=True)
+    assert "焊接岗位实习" in client.get("/internships/?major=焊接").get_data(as_text=True)
+    assert client.get("/internships/?page=999999999999").status_code == 200
+
+
+def test_pages_follow_the_loop(world, client):
+    login(client, world.student.email)
+    response = client.post(f"/student/internships/apply/{world.posting.id}",
+                           data={"statement": "我想学焊接", "birth_date": ADULT.isoformat()})
+    assert response.status_code == 302
+    placement = db.session.scalar(select(Placement))
+    client.get("/auth/logout")
+    login(client, world.hr.email)
+    assert "焊接岗位实习" in client.get("/enterprise/internships/").get_data(as_text=True)
+    bad = client.post(f"/enterprise/internships/{placement.id}/offer",
+                      data={**{k: str(v) for k, v in vars(terms()).items() if not isinstance(v, bool)},
+                            "night_shifts": "y"})
+    assert bad.status_code == 400 and 'id="night_shifts-error"' in bad.get_data(as_text=True)
+    good = client.post(f"/enterprise/internships/{placement.id}/offer",
+                       data={k: str(v) for k, v in vars(terms()).items() if not isinstance(v, bool)})
+    assert good.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Placement, placement.id).status == "offered"
+
+
+def test_foreign_placement_page_is_404(world, client):
+    placement = applied(world)
+    other = world.build.enterprise()
+    login(client, other.email)
+    assert client.get(f"/enterprise/internships/{placement.id}").status_code == 404
+    assert client.post(f"/enterprise/internships/{placement.id}/shortlist").status_code in (302, 404)
+    db.session.expire_all()
+    assert db.session.get(Placement, placement.id).status == "applied"
+
+
+def completed(world, student=None) -> Placement:
+    placement = applied(world, student)
+    internships.offer(world.hr, placement.id, terms())
+    internships.answer(placement.student, placement.id, accept=True)
+    internships.approve(world.staff, placement.id)
+    sign_all(world, placement)
+    internships.start(world.hr, placement.id)
+    internships.complete(world.hr, placement.id)
+    db.session.commit()
+    return placement
+
+
+def test_outcomes_one_query_and_stay_rate(world, client, app):
+    from sqlalchemy import event
+
+    from portal.services import internship_outcomes
+
+    hired = completed(world)
+    internships.hire(world.hr, hired.id)
+    away = completed(world, world.build.student(world.staff))
+    internships.record_destination(world.staff, away.id, "outside")
+    applied(world, world.build.student(world.staff))
+    db.session.commit()
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        result = internship_outcomes.outcomes()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert len(statements) == 1
+    district = result.district
+    assert (district.applied, district.placed, district.destinations) == (3, 2, 2)
+    assert district.stay_rate == 50.0 and district.hired_by_partner_rate == 50.0
+    assert round(district.placement_rate, 1) == 66.7
+    assert [o.name for o in result.schools] == [world.staff.organisation.name]
+    assert result.cooperations == []  # these partners have no cooperation
+    page = client.get("/stats").get_data(as_text=True)
+    assert 'data-testid="stay-rate">50.0 %' in page and world.student.name not in page
+
+
+def test_destination_only_by_the_school_after_completion(world):
+    placement = applied(world)
+    refused(lambda: internships.record_destination(world.staff, placement.id, "laiwu"), Conflict)
+    done = completed(world, world.build.student(world.staff))
+    refused(lambda: internships.record_destination(world.hr, done.id, "laiwu"), NotFound)
+    error = refused(lambda: internships.record_destination(world.staff, done.id, "mars"))
+    assert error.field == "destination"
+
+
+def test_agreement_needs_all_three_before_the_start(world, client):
+    placement = applied(world)
+    internships.offer(world.hr, placement.id, terms())
+    refused(lambda: internships.sign(world.hr, placement.id), Conflict)  # not approved yet
+    internships.answer(world.student, placement.id, accept=True)
+    internships.approve(world.staff, placement.id)
+    internships.sign(world.staff, placement.id)
+    internships.sign(world.hr, placement.id)
+    db.session.commit()
+    refused(lambda: internships.sign(world.hr, placement.id), Conflict)  # twice
+    refused(lambda: internships.start(world.hr, placement.id))  # the student has not confirmed
+    outsider = world.build.enterprise()
+    refused(lambda: internships.sign(outsider, placement.id), NotFound)
+    internships.sign(world.student, placement.id)
+    db.session.commit()
+    assert placement.is_signed
+    kinds = set(db.session.scalars(select(Notification.kind).where(Notification.user_id == world.student.id)))
+    assert "internship_agreement_signed" in kinds
+    login(client, world.student.email)
+    page = client.get(f"/student/internships/{placement.id}/agreement").get_data(as_text=True)
+    assert "实习责任保险 PICC-2026-001" in page and 'data-testid="agreement-signed"' in page
+    docx = client.get(f"/student/internships/{placement.id}/agreement.docx")
+    assert docx.status_code == 200 and docx.data[:2] == b"PK" and docx.headers["Cache-Control"] == "no-store"
+    import io
+
+    from docx import Document
+    text = "\n".join(p.text for p in Document(io.BytesIO(docx.data)).paragraphs)
+    assert "80%" in text or "80 %" in text
+    client.get("/auth/logout")
+    login(client, world.build.enterprise().email)
+    assert client.get(f"/enterprise/internships/{placement.id}/agreement.docx").status_code == 404
+
+
+def test_rules_listed_on_the_posting_with_apply_for_students(world, client):
+    assert 'data-rule="share"' in client.get(f"/postings/{world.posting.id}").get_data(as_text=True)
+    login(client, world.student.email)
+    page = client.get(f"/postings/{world.posting.id}").get_data(as_text=True)
+    assert f"/student/internships/apply/{world.posting.id}" in page
+
+
+def test_demo_data_has_every_state_and_outcomes_and_loads_twice(app):
+    from portal.models import PlacementStatus
+    from portal.services import internship_outcomes
+    from seed.loader import load_demo, remove_demo
+
+    load_demo()
+    db.session.commit()
+    states = set(db.session.scalars(select(Placement.status)))
+    assert states == {s.value for s in PlacementStatus}
+    result = internship_outcomes.outcomes()
+    assert result.district.stay_rate is not None
+    assert [o.name for o in result.cooperations] and result.cooperations[0].stay_rate is not None
+    assert load_demo()["internships"] == 0
+    db.session.commit()
+    remove_demo()
+    db.session.commit()
+    assert count(Placement) == 0
+
+
+def running(world) -> Placement:
+    placement = applied(world)
+    internships.offer(world.hr, placement.id, terms(starts_on=TODAY - timedelta(days=60),
+                                                    ends_on=TODAY + timedelta(days=120)))
+    internships.answer(world.student, placement.id, accept=True)
+    internships.approve(world.staff, placement.id)
+    sign_all(world, placement)
+    internships.start(world.hr, placement.id)
+    db.session.commit()
+    return placement
+
+
+def test_timeline_each_party_writes_its_own_kind_once_per_period(world, client):
+    placement = running(world)
+    monday = TODAY - timedelta(days=TODAY.weekday())
+    internships.add_entry(world.student, placement.id, "log", TODAY, "学习了焊接机器人示教。", today=TODAY)
+    internships.add_entry(world.hr, placement.id, "evaluation", TODAY, "态度认真，进步明显。", 4, today=TODAY)
+    internships.add_entry(world.staff, placement.id, "visit", TODAY, "到车间巡查，安全防护到位。", today=TODAY)
+    db.session.commit()
+    refused(lambda: internships.add_entry(world.student, placement.id, "log", monday, "again", today=TODAY), Conflict)
+    refused(lambda: internships.add_entry(world.student, placement.id, "evaluation", TODAY, "x", 5), NotFound)
+    error = refused(lambda: internships.add_entry(world.hr, placement.id, "evaluation",
+                                                  TODAY + timedelta(days=1), "", 9, today=TODAY))
+    assert set(messages(error)) == {"day", "text", "score"}
+    kinds = [e.kind for e in internships.timeline(placement)]
+    assert sorted(kinds) == ["evaluation", "log", "visit"]
+    for email, area in ((world.hr.email, "enterprise"), (world.staff.email, "school")):
+        login(client, email)
+        page = client.get(f"/{area}/internships/{placement.id}").get_data(as_text=True)
+        assert "学习了焊接机器人示教。" in page and "到车间巡查" in page
+        client.get("/auth/logout")
+
+
+def test_reminders_once_per_period(world):
+    placement = running(world)
+    sent = internships.send_reminders(TODAY)
+    db.session.commit()
+    assert sent == 2  # last week's log and last month's evaluation are missing
+    assert internships.send_reminders(TODAY) == 0  # run again: nothing more
+    db.session.commit()
+    kinds = list(db.session.scalars(select(Notification.kind).where(
+        Notification.kind.in_(["internship_log_late", "internship_evaluation_late"]))))
+    assert sorted(kinds) == ["internship_evaluation_late", "internship_log_late"]
+    last_week = TODAY - timedelta(days=TODAY.weekday() + 7)
+    internships.add_entry(world.student, placement.id, "log", last_week, "补写上周日志", today=TODAY)
+    db.session.commit()
+    assert internships.send_reminders(TODAY + timedelta(days=7)) >= 1  # a new week, a new reminder
