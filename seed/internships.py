@@ -78,7 +78,7 @@ def _timeline(placement: Placement, student: User, hr: User, staff: User, today:
 
 
 def load_demo_internships(password: str, today: date | None = None) -> dict[str, int]:
-    today = today or checks.today()
+    today = today or checks.district_today()
     school = db.session.scalar(select(Organisation).where(Organisation.name == SCHOOL))
     posting = db.session.scalar(select(Posting).where(Posting.title == POSTING))
     staff, hr = accounts.find_user_by_email(STAFF), accounts.find_user_by_email(HR)

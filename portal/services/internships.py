@@ -285,7 +285,7 @@ def _expect(placement: Placement, *states: PlacementStatus) -> None:
 def apply(student: User, posting_id: int, statement: str, birth_date: date | None, *,
           today: date | None = None) -> Placement:
     """A confirmed student applies to a published internship posting of a verified enterprise."""
-    today = today or checks.today()
+    today = today or checks.district_today()
     posting = db.session.get(Posting, posting_id)
     if (posting is None or posting.kind != PostingKind.INTERNSHIP.value or not posting.is_published
             or posting.enterprise.status != OrgStatus.VERIFIED.value):
@@ -492,7 +492,7 @@ def add_entry(user: User, placement_id: int, kind: str, day: date | None, text: 
               *, today: date | None = None) -> TimelineEntry:
     """The student's weekly log, the enterprise's monthly evaluation or the school's visit, while the
     internship is in progress; one per week, month or day (a second one says so)."""
-    today = today or checks.today()
+    today = today or checks.district_today()
     placement = get_for(user, placement_id)
     party = _party(user, placement)
     problems = Problems()
@@ -536,7 +536,7 @@ def timeline(placement: Placement) -> list[TimelineEntry]:
 def send_reminders(today: date | None = None) -> int:
     """Tell the student whose log of last week is missing and the enterprise whose evaluation of last
     month is missing, once per period; safe to run any number of times (daily, say)."""
-    today = today or checks.today()
+    today = today or checks.district_today()
     last_week = period_of(EntryKind.LOG, today) - timedelta(days=7)
     last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
     sent = 0
@@ -605,7 +605,7 @@ def _open_internships(*columns):
 def open_postings(query: ListingQuery, *, today: date | None = None, per_page: int = PER_PAGE) -> Page:
     """Published internship postings of verified enterprises still taking applications, soonest
     deadline first."""
-    conditions = [Posting.deadline >= (today or checks.today())]
+    conditions = [Posting.deadline >= (today or checks.district_today())]
     if query.major:
         conditions.append(Posting.search_text.like(f"%{like_escape(query.major.lower())}%", escape="\\"))
     if query.industry:

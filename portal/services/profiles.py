@@ -73,7 +73,7 @@ def save(student: User, data: ProfileInput, cv: bytes | None = None, *, today: d
     """Create or update the student's profile; nothing is kept without consent."""
     if student.role != Role.STUDENT.value:
         raise NotFound(_l("Profile not found."))
-    today = today or checks.today()
+    today = today or checks.district_today()
     problems = Problems()
     if not data.consent:
         problems.add(_l("Agree to the use of your profile to save it."), field="consent")

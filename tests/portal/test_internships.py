@@ -19,7 +19,7 @@ from portal.services.errors import Conflict, NotFound, ServiceError
 from portal.services.internships import OfferTerms
 from tests.conftest import login
 
-TODAY = checks.today()
+TODAY = checks.district_today()
 ADULT = date(TODAY.year - 18, 1, 1)
 
 
