@@ -123,6 +123,7 @@ def _page(placement_id: int, offer_form: OfferForm | None = None, entry_form: En
     if offer_form is None:
         offer_form = OfferForm(obj=placement if placement.offered_at else None)
     return render_template("internships/placement.html", placement=placement, party=party,
+                           steps=internships.next_steps(placement, party),
                            offer_form=offer_form, entry_form=entry_form or EntryForm(),
                            entry_kind=next(k for k in EntryKind if k.party == party),
                            timeline=internships.timeline(placement), action_form=ActionForm(),

@@ -226,6 +226,30 @@ def party_of(user: User, placement: Placement) -> str | None:
     return _party(user, placement)
 
 
+# Which step each side may take in each state: the same rules the steps below enforce, for the
+# pages to offer only what would be accepted.
+_STEPS = {
+    "enterprise": {
+        "applied": {"shortlist", "reject", "offer"}, "shortlisted": {"reject", "offer"}, "offered": {"reject"},
+        "approved": {"sign", "start"}, "in_progress": {"complete", "evaluation"}, "completed": {"hire"},
+    },
+    "school": {
+        "accepted": {"approve", "reject"}, "approved": {"sign", "start"}, "in_progress": {"complete", "visit"},
+        "completed": {"destination"},
+    },
+    "student": {"offered": {"accept", "decline"}, "approved": {"sign"}, "in_progress": {"log"}},
+}
+
+
+def next_steps(placement: Placement, party: str | None) -> set[str]:
+    steps = set(_STEPS.get(party or "", {}).get(placement.status, ()))
+    if party and getattr(placement, f"{party}_signed_at", None) is not None:
+        steps.discard("sign")
+    if not placement.is_signed:
+        steps.discard("start")
+    return steps
+
+
 def placements_of(user: User, posting_id: int | None = None) -> list[Placement]:
     """The placements the user's side holds: a student's own, an organisation's, newest first."""
     column = {Role.STUDENT.value: Placement.student_id, Role.ENTERPRISE_HR.value: Placement.enterprise_id,

@@ -396,3 +396,15 @@ def test_reminders_once_per_period(world):
     internships.add_entry(world.student, placement.id, "log", last_week, "补写上周日志", today=TODAY)
     db.session.commit()
     assert internships.send_reminders(TODAY + timedelta(days=7)) >= 1  # a new week, a new reminder
+
+
+def test_next_steps_follow_the_service(world):
+    placement = applied(world)
+    assert internships.next_steps(placement, "enterprise") == {"shortlist", "reject", "offer"}
+    assert internships.next_steps(placement, "school") == set()
+    internships.offer(world.hr, placement.id, terms())
+    internships.answer(world.student, placement.id, accept=True)
+    internships.approve(world.staff, placement.id)
+    internships.sign(world.hr, placement.id)
+    assert internships.next_steps(placement, "enterprise") == set()  # signed; the others have not
+    assert internships.next_steps(placement, "school") == {"sign"}
