@@ -33,7 +33,7 @@ def test_huge_ids_in_any_url_are_404_not_500(app, client, build, ident):
     login(client, "admin@example.com")
     checked = 0
     for rule in app.url_map.iter_rules():
-        if "int" not in str(rule) or not (rule.methods & {"GET", "POST"}):
+        if not rule.arguments or not (rule.methods & {"GET", "POST"}):
             continue
         values = {arg: ident for arg in rule.arguments if type(rule._converters[arg]).__name__ == "BoundedIntConverter"}
         if len(values) != len(rule.arguments):
