@@ -43,6 +43,7 @@ def init_templating(app: Flask) -> None:
     from portal.navigation import navigation
     from portal.services import pilots, statistics
     from portal.services.audit import reason_text
+    from portal.services.internships import RULES as internship_rules
 
     app.add_template_filter(local_time, "local_time")
     for name, value in {
@@ -55,6 +56,8 @@ def init_templating(app: Flask) -> None:
         "pilot_waiting_counts": pilots.waiting_counts,
         "charts": charts,
         "format_value": statistics.format_value,
+        # The 2021 internship rules, listed wherever an internship is offered.
+        "internship_rules": internship_rules,
     }.items():
         app.add_template_global(value, name)
 

@@ -17,15 +17,12 @@ from portal.internships.forms import ApplyForm, EntryForm, OfferForm, ProfileFor
 from portal.models import Role
 from portal.models.internships import Destination, EntryKind
 from portal.services import internship_agreement, internships, postings, profiles
-from portal.services.internships import RULES
 from portal.web import REFUSED, attempt, download, form_status
 
 bp = Blueprint("internships", __name__, url_prefix="/internships")  # students, enterprises and schools
 public_bp = Blueprint("internships", __name__, url_prefix="/internships")
 student_bp = Blueprint("student_internships", __name__, url_prefix="/internships")  # students only
 enterprise_bp = Blueprint("enterprise_internships", __name__, url_prefix="/internships")  # enterprises only
-# The rules are listed on every internship page and on internship postings.
-public_bp.add_app_template_global(RULES, "internship_rules")
 
 
 @public_bp.get("/")

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.i18n import lazy_gettext as _l
-from portal.models.base import UTCDateTime, utcnow
+from portal.models.base import State, Stateful, UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from portal.models.accounts import User
@@ -24,50 +24,21 @@ if TYPE_CHECKING:
     from portal.models.postings import Posting
 
 
-class PlacementStatus(str, enum.Enum):
+class PlacementStatus(State):
     """applied → shortlisted → offered → accepted → approved → in_progress → completed → hired;
-    declined (student), rejected (enterprise or school) end it. Each state carries its label and tone."""
+    declined (student), rejected (enterprise or school) end it."""
 
-    APPLIED = "applied"
-    SHORTLISTED = "shortlisted"
-    OFFERED = "offered"
-    ACCEPTED = "accepted"
-    DECLINED = "declined"
-    REJECTED = "rejected"
-    APPROVED = "approved"
-    IN_PROGRESS = "in_progress"
-    COMPLETED = "completed"
-    HIRED = "hired"
+    APPLIED = "applied", _l("Applied"), "info"
+    SHORTLISTED = "shortlisted", _l("Shortlisted"), "info"
+    OFFERED = "offered", _l("Offered"), "warn"
+    ACCEPTED = "accepted", _l("Offer accepted"), "warn"
+    DECLINED = "declined", _l("Offer declined"), "neutral"
+    REJECTED = "rejected", _l("Not taken"), "bad"
+    APPROVED = "approved", _l("Approved by the school"), "good"
+    IN_PROGRESS = "in_progress", _l("In progress"), "good"
+    COMPLETED = "completed", _l("Completed"), "good"
+    HIRED = "hired", _l("Hired"), "good"
 
-    @property
-    def label(self):
-        return _LABELS[self]
-
-    @property
-    def tone(self) -> str:
-        return _TONES.get(self, "neutral")
-
-
-_LABELS = {
-    PlacementStatus.APPLIED: _l("Applied"),
-    PlacementStatus.SHORTLISTED: _l("Shortlisted"),
-    PlacementStatus.OFFERED: _l("Offered"),
-    PlacementStatus.ACCEPTED: _l("Offer accepted"),
-    PlacementStatus.DECLINED: _l("Offer declined"),
-    PlacementStatus.REJECTED: _l("Not taken"),
-    PlacementStatus.APPROVED: _l("Approved by the school"),
-    PlacementStatus.IN_PROGRESS: _l("In progress"),
-    PlacementStatus.COMPLETED: _l("Completed"),
-    PlacementStatus.HIRED: _l("Hired"),
-}
-_TONES = {
-    PlacementStatus.DECLINED: "muted",
-    PlacementStatus.REJECTED: "bad",
-    PlacementStatus.APPROVED: "good",
-    PlacementStatus.IN_PROGRESS: "good",
-    PlacementStatus.COMPLETED: "good",
-    PlacementStatus.HIRED: "good",
-}
 
 class Destination(str, enum.Enum):
     """Where the student went after the internship (recorded by the school)."""
@@ -107,8 +78,9 @@ HOLDING = (PlacementStatus.APPROVED, PlacementStatus.IN_PROGRESS)
 _STATES = ", ".join(f"'{s.value}'" for s in PlacementStatus)
 
 
-class Placement(db.Model):
+class Placement(Stateful, db.Model):
     __tablename__ = "internship_placement"
+    states = PlacementStatus
     __table_args__ = (
         UniqueConstraint("posting_id", "student_id", name="uq_internship_placement_posting_student"),
         CheckConstraint(f"status IN ({_STATES})", name="status_known"),
@@ -168,10 +140,6 @@ class Placement(db.Model):
     student: Mapped[User] = relationship(foreign_keys=[student_id])
     enterprise: Mapped[Organisation] = relationship(foreign_keys=[enterprise_id])
     school: Mapped[Organisation] = relationship(foreign_keys=[school_id])
-
-    @property
-    def state(self) -> PlacementStatus:
-        return PlacementStatus(self.status)
 
     @property
     def is_signed(self) -> bool:

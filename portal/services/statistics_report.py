@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 
 from portal.i18n import lazy_gettext as _l
 from portal.models.cooperation import COOPERATION_KIND_LABELS
-from portal.services import statistics
+from portal.services import internship_outcomes, statistics
 from portal.services.statistics import PERCENT, Breakdown
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -137,6 +137,20 @@ def inputs_sheet() -> Sheet:
     )
 
 
+def outcomes_sheet(outcomes) -> Sheet:
+    """Internship outcomes by cooperation, school, major and industry (aggregates only)."""
+    header = [_("Group"), _("Name"), _("Applications"), _("Placed"), _("Placement rate"),
+              _("Hired by the host enterprise"), _("留莱率 (staying in Laiwu)")]
+    rows = []
+    for group, items in ((_("District"), [outcomes.district]), (_("Cooperation"), outcomes.cooperations),
+                         (_("School"), outcomes.schools), (_("Major"), outcomes.majors),
+                         (_("Industry"), outcomes.industries)):
+        for o in items:
+            rows.append([group, o.name or group, o.applied, o.placed, _value(o.placement_rate, PERCENT),
+                         _value(o.hired_by_partner_rate, PERCENT), _value(o.stay_rate, PERCENT)])
+    return Sheet(_("Internship outcomes"), header, rows)
+
+
 def yearly_report_workbook() -> bytes:
     figures = statistics.district_figures()
     tables = statistics.breakdowns()
@@ -146,6 +160,7 @@ def yearly_report_workbook() -> bytes:
         breakdown_sheet(_("By industry"), tables.industries),
         breakdown_sheet(_("By town"), tables.towns),
         trend_sheet(figures),
+        outcomes_sheet(internship_outcomes.outcomes()),
         inputs_sheet(),
     ])
 

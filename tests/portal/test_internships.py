@@ -279,6 +279,18 @@ def test_outcomes_one_query_and_stay_rate(world, client, app):
     assert result.cooperations == []  # these partners have no cooperation
     page = client.get("/stats").get_data(as_text=True)
     assert 'data-testid="stay-rate">50.0 %' in page and world.student.name not in page
+    # The yearly report's workbook carries the same figures, on a sheet of their own.
+    import io
+
+    from openpyxl import load_workbook
+
+    from portal.services import statistics_report
+
+    with app.test_request_context():
+        sheet = load_workbook(io.BytesIO(statistics_report.yearly_report_workbook()))["实习与去向"]
+    rows = {(r[0], r[1]): r[2:] for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert rows[("全区", "全区")] == (3, 2, 66.7, 50.0, 50.0)
+    assert rows[("学校", world.staff.organisation.name)][:2] == (3, 2)
 
 
 def test_destination_only_by_the_school_after_completion(world):
