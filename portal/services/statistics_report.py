@@ -160,8 +160,8 @@ def yearly_report_workbook() -> bytes:
         breakdown_sheet(_("By industry"), tables.industries),
         breakdown_sheet(_("By town"), tables.towns),
         trend_sheet(figures),
-        outcomes_sheet(internship_outcomes.outcomes()),
         inputs_sheet(),
+        outcomes_sheet(internship_outcomes.outcomes()),
     ])
 
 

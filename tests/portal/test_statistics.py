@@ -426,7 +426,8 @@ def test_report_workbook_opens_with_the_expected_sheets(app, demo):
     response = client.get("/admin/dashboard/report.xlsx")
     assert response.status_code == 200 and response.mimetype.endswith("spreadsheetml.sheet")
     workbook = load_workbook(io.BytesIO(response.data))
-    assert workbook.sheetnames == ["Targets", "By school", "By industry", "By town", "Trend", "Inputs"]
+    assert workbook.sheetnames == ["Targets", "By school", "By industry", "By town", "Trend", "Inputs",
+                                   "Internship outcomes"]
     targets = list(workbook["Targets"].iter_rows(values_only=True))
     by_label = {row[0]: row for row in targets[1:]}
     assert by_label["Full-time teachers (secondary vocational)"][1] == figure("full_time_teachers").value
@@ -443,7 +444,7 @@ def test_report_workbook_in_chinese_has_one_sheet_per_topic(app, demo):
     client = app.test_client()
     login(client, DEMO_ADMIN, DEMO_PASSWORD)
     workbook = load_workbook(io.BytesIO(client.get("/admin/dashboard/report.xlsx").data))
-    assert len(workbook.sheetnames) == 6
+    assert len(workbook.sheetnames) == 7
 
 
 @pytest.mark.parametrize(("lang", "html_lang"), [("zh", "zh-CN"), ("en", "en")])
