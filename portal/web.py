@@ -1,6 +1,7 @@
 """Small helpers shared by the blueprints' views."""
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Callable
 from typing import TypeVar
@@ -25,6 +26,23 @@ class BoundedIntConverter(IntegerConverter):
     def __init__(self, map, *args, **kwargs) -> None:
         kwargs.setdefault("max", MAX_INT)
         super().__init__(map, *args, **kwargs)
+
+
+def area() -> str:
+    """The role area (`school`, `enterprise`, …) a nested feature blueprint was reached through."""
+    return request.blueprints[-1]
+
+
+def only_in(*areas: str):
+    """A view of a shared feature that only some areas have: elsewhere it does not exist (404)."""
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            if area() not in areas:
+                abort(404)
+            return view(*args, **kwargs)
+        return wrapper
+    return decorator
 
 
 class Refused:

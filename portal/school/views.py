@@ -5,19 +5,20 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal import apprenticeships, membership, named_classes, partnerships
+from portal import exchanges as exchanges_feature
 from portal.forms import ActionForm
 from portal.internships import bp as internships_bp
-from portal.membership_views import add_member_routes
 from portal.models import Role
 from portal.school.forms import ProgramForm
 from portal.security import guard_blueprint
-from portal.services import catalogue, exchanges, inbox, organisations, programs
+from portal.services import catalogue, exchanges, inbox, jobs, organisations, programs
 from portal.web import REFUSED, attempt, form_status
 
 bp = Blueprint("school", __name__, url_prefix="/school")
 guard_blueprint(bp, Role.SCHOOL_STAFF, open_endpoints=("school.home",))
-bp.register_blueprint(internships_bp)
-add_member_routes(bp)
+for feature in (internships_bp, membership.bp, apprenticeships.school.bp, partnerships.bp, named_classes.bp, exchanges_feature.bp):
+    bp.register_blueprint(feature)
 
 
 @bp.get("/")
@@ -94,10 +95,11 @@ def program_close(program_id: int):
     return redirect(url_for("school.program_list"))
 
 
-# Teachers, teaching needs, training offers and spreadsheets live in their own modules.
-from portal.school import apprenticeships as _apprenticeships  # noqa: E402,F401  (registers the apprenticeship routes)
-from portal.school import cooperation as _cooperation  # noqa: E402,F401  (registers the proposal and cooperation routes)
-from portal.school import exchanges as _exchanges  # noqa: E402,F401  (registers the teacher exchange routes)
-from portal.school import named_classes as _named_classes  # noqa: E402,F401  (registers the named-class routes)
-from portal.school import pilots as _pilots  # noqa: E402,F401  (registers the pilot partnership routes)
-from portal.school import records, sheets  # noqa: E402,F401
+@bp.post("/proposals/recompute")
+def proposal_recompute():
+    if ActionForm().validate_on_submit():
+        job = attempt(lambda: jobs.submit("rank_school", user=current_user,
+                                          args={"school_id": current_user.organisation_id}))
+        if job is not REFUSED:
+            return redirect(url_for("auth.job_detail", job_id=job.id))
+    return redirect(url_for("school.partnerships.proposal_list"))

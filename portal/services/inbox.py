@@ -183,10 +183,10 @@ def for_enterprise(hr: User) -> list[Waiting]:
         )
     )
     return [
-        Waiting("proposals", proposals, _l("Proposals waiting for your answer"), "enterprise.proposal_list",
+        Waiting("proposals", proposals, _l("Proposals waiting for your answer"), "enterprise.partnerships.proposal_list",
                 hint=_l("Majors the matcher proposed, and schools that asked you or proposed terms.")),
         Waiting("applicants", _count(_applications_to_decide("enterprise", org_id)),
-                _l("Applicants to review"), "enterprise.named_class_list",
+                _l("Applicants to review"), "enterprise.named_classes.named_class_list",
                 hint=_l("Students who applied to your named classes, where your agreement lets you decide.")),
         Waiting("exchanges", _exchanges_waiting("enterprise", org_id), _l("Teacher exchanges to answer"),
                 "enterprise.exchange_list"),
@@ -201,15 +201,15 @@ def for_school(staff: User) -> list[Waiting]:
     org_id = staff.organisation_id
     proposals = _count(select(func.count()).select_from(Proposal).where(_proposals_waiting("school", org_id)))
     return [
-        Waiting("proposals", proposals, _l("Proposals waiting for your answer"), "school.proposal_list",
+        Waiting("proposals", proposals, _l("Proposals waiting for your answer"), "school.partnerships.proposal_list",
                 hint=_l("Per major below.")),
         Waiting("applicants", _count(_applications_to_decide("school", org_id)), _l("Applicants to admit"),
-                "school.named_class_list",
+                "school.named_classes.named_class_list",
                 hint=_l("Applications you may decide now, including those the enterprise approved.")),
         Waiting("students", _pending_members(org_id, Role.STUDENT), _l("Students to confirm"),
-                "school.members"),
+                "school.membership.members"),
         Waiting("staff", _pending_members(org_id, Role.SCHOOL_STAFF), _l("Colleagues asking to join"),
-                "school.members"),
+                "school.membership.members"),
         Waiting("exchanges", _exchanges_waiting("school", org_id), _l("Teacher exchanges to answer"),
                 "school.exchange_list"),
     ]

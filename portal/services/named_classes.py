@@ -589,7 +589,7 @@ def _deciders(named_class: NamedClass) -> list[Organisation]:
 
 def _review_link(org: Organisation, named_class: NamedClass) -> str:
     area = "enterprise" if org.is_enterprise else "school"
-    return notifications.link_to(f"{area}.named_class_detail", class_id=named_class.id)
+    return notifications.link_to(f"{area}.named_classes.named_class_detail", class_id=named_class.id)
 
 
 def _record(actor: User, application: ClassApplication, action: str, from_state: str | None,

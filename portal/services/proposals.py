@@ -189,7 +189,7 @@ def _acting(user: User, proposal_id: int) -> tuple[Proposal, Side]:
 
 
 def _link(proposal: Proposal, side: Side) -> str:
-    endpoint = "school.proposal_detail" if side is Side.SCHOOL else "enterprise.proposal_detail"
+    endpoint = "school.partnerships.proposal_detail" if side is Side.SCHOOL else "enterprise.partnerships.proposal_detail"
     return notifications.link_to(endpoint, proposal_id=proposal.id)
 
 
