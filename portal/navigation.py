@@ -82,7 +82,7 @@ ROLE_MENUS: dict[str, tuple[Menu, ...]] = {
             "records",
             _l("Our school"),
             (
-                Item("school.program_list", _l("Our majors")),
+                Item("school.major_list", _l("Our majors")),
                 Item("school.teacher_list", _l("Teachers")),
                 Item("school.need_list", _l("Teaching needs")),
                 Item("school.offer_list", _l("Training offers")),

@@ -14,7 +14,7 @@ from portal.services import jobs, school_sheets, spreadsheets
 from portal.services.errors import ServiceError
 from portal.web import download
 
-KINDS = {"majors": "school.program_list", "teachers": "school.teacher_list"}
+KINDS = {"majors": "school.major_list", "teachers": "school.teacher_list"}
 
 
 def _kind_or_404(kind: str) -> str:
