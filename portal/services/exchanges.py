@@ -510,7 +510,7 @@ def _other(exchange: Exchange, side: str) -> Organisation:
 
 
 def _link(side: str) -> str:
-    return notifications.link_to("school.exchange_list" if side == "school" else "enterprise.exchange_list")
+    return notifications.link(side, "exchanges")
 
 
 def _current_expert(exchange: Exchange) -> ExpertOffer | None:

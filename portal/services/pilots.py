@@ -238,7 +238,7 @@ def pilots_for_review(admin: User, status: str = PilotStatus.SUBMITTED.value) ->
 
 
 def _pilot_link(pilot: PilotPartnership) -> str:
-    return notifications.link_to("school.pilot_detail", pilot_id=pilot.id)
+    return notifications.link("school", "pilot", pilot.id)
 
 
 def _decide(admin: User, pilot_id: int) -> PilotPartnership:
@@ -260,7 +260,7 @@ def approve_pilot(admin: User, pilot_id: int, *, today: date | None = None) -> P
     pilot.notice_ends_on = today + timedelta(days=NOTICE_PERIOD_DAYS - 1)
     db.session.flush()
     audit.record(admin, pilot, "approve", PilotStatus.SUBMITTED.value, pilot.status)
-    public_link = notifications.link_to("public.pilot_detail", pilot_id=pilot.id)
+    public_link = notifications.link("public", "pilot", pilot.id)
     for org, link in ((pilot.school, _pilot_link(pilot)), (pilot.enterprise, public_link)):
         notifications.notify_organisation(
             org, "pilot_approved", link,
@@ -312,7 +312,7 @@ def withdraw_approval(admin: User, pilot_id: int, reason: str, *, today: date | 
     pilot.decision_note = reason
     db.session.flush()
     audit.record(admin, pilot, "withdraw", PilotStatus.APPROVED.value, pilot.status, reason)
-    for org, link in ((pilot.school, _pilot_link(pilot)), (pilot.enterprise, notifications.link_to("enterprise.home"))):
+    for org, link in ((pilot.school, _pilot_link(pilot)), (pilot.enterprise, notifications.link("enterprise", "home"))):
         notifications.notify_organisation(
             org, "pilot_withdrawn", link, cooperation=pilot.cooperation.title, reason=reason
         )
@@ -531,7 +531,7 @@ def applications_for_review(
 
 
 def _enterprise_link() -> str:
-    return notifications.link_to("enterprise.pilot_status")
+    return notifications.link("enterprise", "pilot_enterprise")
 
 
 def approve_enterprise(admin: User, application_id: int) -> PilotEnterpriseApplication:

@@ -189,8 +189,7 @@ def _acting(user: User, proposal_id: int) -> tuple[Proposal, Side]:
 
 
 def _link(proposal: Proposal, side: Side) -> str:
-    endpoint = "school.partnerships.proposal_detail" if side is Side.SCHOOL else "enterprise.partnerships.proposal_detail"
-    return notifications.link_to(endpoint, proposal_id=proposal.id)
+    return notifications.link(side.value, "proposal", proposal.id)
 
 
 def _tell_other_side(proposal: Proposal, side: Side, kind: str, **params: Any) -> None:

@@ -550,7 +550,7 @@ def _by_school(schools, teachers: dict, programs: dict, coops: dict) -> Breakdow
         rows.append({
             "name": name,
             "kind": str(vocab.SCHOOL_KINDS.get(kind, kind or "")),
-            "town": vocab.town_label(town, _locale()),
+            "town": vocab.town_name(town),
             "in_scope": kind in SCOPE_SCHOOL_KINDS,
             "full_time_teachers": full_time,
             "double_qualified": double,
@@ -617,7 +617,7 @@ def _by_town(schools, programs: dict, enterprises, coops, postings) -> Breakdown
         counts[town]["postings"] += count
     rows = []
     for code in vocab.TOWNS:
-        row = {"town": vocab.town_label(code, _locale())} | {
+        row = {"town": vocab.town_name(code)} | {
             key: counts[code][key] for key in ("schools", "enterprises", "enrolment", "cooperations", "postings")
         }
         if any(row[k] for k in ("schools", "enterprises", "cooperations", "postings")):
@@ -635,12 +635,6 @@ def _by_town(schools, programs: dict, enterprises, coops, postings) -> Breakdown
 
 def _totals(rows: list[dict], numeric: tuple[str, ...]) -> dict:
     return {key: sum(int(r.get(key) or 0) for r in rows) for key in numeric}
-
-
-def _locale() -> str:
-    from flask_babel import get_locale
-
-    return str(get_locale() or "zh")
 
 
 # --- inputs the records cannot know -------------------------------------------------
