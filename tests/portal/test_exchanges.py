@@ -6,7 +6,6 @@ exchange or post is 404. Runs on SQLite, and on PostgreSQL when TEST_DATABASE_UR
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -21,10 +20,9 @@ from portal.models import (
     PracticePost,
     Teacher,
 )
-from portal.services import checks, exchanges, postings, school_records
+from portal.services import exchanges, school_records
 from portal.services.errors import NotFound, ServiceError
-from portal.services.postings import PostingInput
-from tests.conftest import client_for
+from tests.conftest import Builders, client_for
 
 ROBOT_NEED = dict(course="焊接机器人离线编程", skills="焊接机器人、离线仿真、工业机器人编程", hours=30,
                   description="需要有产线经验的工程师讲授焊接机器人离线编程。")
@@ -43,15 +41,10 @@ def text_of(response) -> str:
 
 
 def expert_posting(hr, *experts):
-    today = checks.district_today()
-    posting = postings.create_posting(hr.organisation, "part_time_teacher", PostingInput(
-        title="焊接技师到校兼职授课", description="派出焊接机器人方向技师到职业学校授课。",
-        skills="焊接机器人、工业机器人编程", headcount=len(experts), town="fengcheng",
-        deadline=today + timedelta(days=30), details={"experts": [dict(e) for e in experts]},
-    ), today=today)
-    postings.publish(posting, today=today)
-    db.session.commit()
-    return posting
+    return Builders.posting(
+        hr, "part_time_teacher", title="焊接技师到校兼职授课", description="派出焊接机器人方向技师到职业学校授课。",
+        skills="焊接机器人、工业机器人编程", headcount=len(experts), details={"experts": [dict(e) for e in experts]},
+    )
 
 
 @pytest.fixture

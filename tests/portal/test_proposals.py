@@ -18,7 +18,7 @@ from portal.services import checks, matching, postings, programs, proposals
 from portal.services.errors import NotFound, ServiceError
 from portal.services.postings import PostingInput
 from portal.services.proposals import Terms
-from tests.conftest import client_for
+from tests.conftest import Builders, client_for
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = checks.district_today()
@@ -28,17 +28,11 @@ TODAY = checks.district_today()
 
 def publish_posting(hr, *, title="焊接技术应用订单班（焊接与装配方向）", headcount=30, description="",
                     skills="焊接、装配、机器人焊接", town="gaozhuang", major="焊接技术应用"):
-    posting = postings.create_posting(
-        hr.organisation, "order_class",
-        PostingInput(
-            title=title, description=description or "面向焊接技术应用专业的订单培养，学习焊接与装配。",
-            skills=skills, certificates="特殊焊接技术", headcount=headcount, town=town,
-            deadline=TODAY + timedelta(days=30), details={"major": major, "years": 3},
-        ),
+    return Builders.posting(
+        hr, "order_class", title=title, description=description or "面向焊接技术应用专业的订单培养，学习焊接与装配。",
+        skills=skills, certificates="特殊焊接技术", headcount=headcount, town=town,
+        details={"major": major, "years": 3},
     )
-    postings.publish(posting)
-    db.session.commit()
-    return posting
 
 
 def publish_program(staff, name="焊接技术应用", skills="焊接、装配、钳工", certificates="特殊焊接技术"):

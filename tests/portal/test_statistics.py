@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from portal.extensions import db
 from portal.models import Cooperation, Organisation, Teacher
 from portal.models.statistics import DistrictInput, StatisticSnapshot
-from portal.services import checks, statistics
+from portal.services import statistics
 from portal.services.errors import ServiceError
 from tests.conftest import DEMO_PASSWORD, PASSWORD, Builders, login
 
@@ -57,18 +57,7 @@ def _cooperation(staff, hr, kind: str, seats: int, *, title: str = "测试合作
 
 
 def _named_class(staff, cooperation_id: int, name: str, seats: int, *, publish: bool = True):
-    from datetime import timedelta
-
-    from portal.services import named_classes
-
-    today = checks.district_today()
-    named_class = named_classes.create_named_class(
-        staff, cooperation_id,
-        named_classes.NamedClassInput(name=name, seats=seats, opens_on=today, closes_on=today + timedelta(days=30)),
-        publish=publish,
-    )
-    db.session.commit()
-    return named_class
+    return Builders.named_class(staff, cooperation_id, name=name, seats=seats, publish=publish)
 
 
 # --- figures from the demo records -------------------------------------------------------
