@@ -696,13 +696,20 @@ class PartTimeShare:
         return bool(self.quota) and self.count * 100 >= self.quota * self.limit_percent
 
 
-def _experts_of_term(school_id: int, term: str) -> set[tuple[int | None, str | None]]:
-    return set(db.session.execute(
-        select(Exchange.posting_id, Exchange.expert_name).where(
-            Exchange.school_id == school_id, Exchange.direction == EXPERT, Exchange.term == term,
-            Exchange.status.in_(COUNTED_STATUSES),
+def people_of_term(term: str, school_ids) -> tuple[set[tuple], set[tuple]]:
+    """(experts, teachers) in the agreed or completed exchanges of `term` at `school_ids`, as the
+    20% rule and the district's figures count them: an expert is (school, posting, name), a
+    teacher (school, teacher id — or the name, if the record was removed since)."""
+    rows = db.session.execute(
+        select(Exchange.direction, Exchange.school_id, Exchange.posting_id, Exchange.expert_name,
+               Exchange.teacher_id, Exchange.teacher_name).distinct().where(
+            Exchange.school_id.in_(school_ids), Exchange.term == term, Exchange.status.in_(COUNTED_STATUSES),
         )
-    ).tuples())
+    ).all()
+    experts = {(school, posting, name) for direction, school, posting, name, _t, _n in rows if direction == EXPERT}
+    teachers = {(school, teacher_id if teacher_id is not None else teacher_name)
+                for direction, school, _p, _e, teacher_id, teacher_name in rows if direction == TEACHER}
+    return experts, teachers
 
 
 def part_time_share(school: Organisation, *, term: str | None = None) -> PartTimeShare:
@@ -720,7 +727,7 @@ def part_time_share(school: Organisation, *, term: str | None = None) -> PartTim
         )
     ) or 0
     return PartTimeShare(term=term, quota=school.staffing_quota, part_time_teachers=int(part_time),
-                         experts=len(_experts_of_term(school.id, term)))
+                         experts=len(people_of_term(term, [school.id])[0]))
 
 
 def ensure_within_part_time_limit(exchange: Exchange) -> None:
@@ -733,7 +740,8 @@ def ensure_within_part_time_limit(exchange: Exchange) -> None:
             school=school.name,
         ))
     share = part_time_share(school, term=exchange.term)
-    already = (exchange.posting_id, exchange.expert_name) in _experts_of_term(school.id, exchange.term)
+    experts, _teachers = people_of_term(exchange.term, [school.id])
+    already = (school.id, exchange.posting_id, exchange.expert_name) in experts
     after = share.count + (0 if already else 1)
     if after * 100 > school.staffing_quota * PART_TIME_LIMIT_PERCENT:
         raise ServiceError(_l(

@@ -37,8 +37,6 @@ from portal.models import (
     CooperationStatus,
     Degree,
     Employment,
-    Exchange,
-    ExchangeDirection,
     NamedClass,
     NamedClassStatus,
     Organisation,
@@ -62,7 +60,6 @@ from portal.models.statistics import DistrictInput, StatisticSnapshot
 from portal.services import audit, exchanges, pilots
 from portal.services.checks import district_today
 from portal.services.errors import ServiceError
-from portal.services.exchanges import COUNTED_STATUSES as COUNTED_EXCHANGE_STATUSES
 
 COUNT, PERCENT = "count", "percent"
 SCOPE_SCHOOL_KINDS = ("secondary_vocational",)
@@ -303,12 +300,11 @@ def pilot_enterprises(ctx: Context) -> Figure:
 
 
 def pilot_partnerships(ctx: Context) -> Figure:
-    rows = db.session.execute(
-        select(PilotPartnership.status, PilotPartnership.notice_ends_on).where(
-            PilotPartnership.status.in_((PilotStatus.APPROVED.value, PilotStatus.FINAL.value))
-        )
+    # When a pilot is final is the model's to say (an unanswered objection keeps it in notice).
+    rows = db.session.scalars(
+        select(PilotPartnership).where(PilotPartnership.status.in_((PilotStatus.APPROVED.value, PilotStatus.FINAL.value)))
     ).all()
-    final = sum(1 for status, ends in rows if status == PilotStatus.FINAL.value or (ends and ends < ctx.today))
+    final = sum(1 for pilot in rows if pilot.public_state(ctx.today) == "final")
     return Figure(
         "pilot_partnerships", _l("Integrated school–enterprise pilots"), len(rows), None, COUNT,
         _l("Cooperations administrators approved as integrated school–enterprise pilots (校企一体化合作办学试点), in "
@@ -355,21 +351,9 @@ def apprenticeship_majors(ctx: Context) -> Figure:
 
 
 def _exchange_people(term: str) -> tuple[int, int]:
-    """(distinct enterprise experts teaching, distinct teachers in enterprise practice) in `term`'s exchanges."""
-    rows = db.session.execute(
-        select(Exchange.direction, Exchange.school_id, Exchange.posting_id, Exchange.expert_name,
-               Exchange.teacher_id, Exchange.teacher_name).distinct().where(
-            Exchange.school_id.in_(_verified_schools()), Exchange.term == term,
-            Exchange.status.in_(COUNTED_EXCHANGE_STATUSES),
-        )
-    ).all()
-    experts, teachers = set(), set()
-    for direction, school, posting, expert, teacher_id, teacher_name in rows:
-        if direction == ExchangeDirection.EXPERT_TO_SCHOOL.value:
-            experts.add((school, posting, expert))
-        elif direction == ExchangeDirection.TEACHER_TO_ENTERPRISE.value:
-            # A teacher record removed since keeps its name on the exchange.
-            teachers.add((school, teacher_id if teacher_id is not None else teacher_name))
+    """(distinct enterprise experts teaching, distinct teachers in enterprise practice) in `term`'s
+    exchanges, counted the way the 20% rule counts them (`exchanges.people_of_term`)."""
+    experts, teachers = exchanges.people_of_term(term, _verified_schools())
     return len(experts), len(teachers)
 
 
