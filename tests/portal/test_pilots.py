@@ -18,7 +18,7 @@ from portal.models import (
     PilotEnterpriseApplication,
     PilotPartnership,
 )
-from portal.services import pilots
+from portal.services import pilots, statistics
 from portal.services.checks import district_today
 from portal.services.errors import NotFound, ServiceError
 from portal.services.pilots import NOTICE_PERIOD_DAYS, PilotPlan
@@ -414,7 +414,7 @@ def test_figures_are_computed_from_the_records_at_submission(app, build, world):
     # Stored at submission: later records do not change what was submitted.
     cooperation(school, hr, kind="training_base", title="共建实训基地")
     assert fresh(PilotEnterpriseApplication, application.id).figures["active_cooperations"] == 4
-    assert pilots.evidence_figures(hr.organisation_id)["active_cooperations"] == 5
+    assert statistics.enterprise_evidence(hr.organisation_id)["active_cooperations"] == 5
     assert entries("pilot_enterprise_application", application.id) == [("submit", None, "submitted", None)]
 
 
