@@ -33,7 +33,6 @@ def page_context() -> dict:
         "cancelled": [e for e in own if e.status == ExchangeStatus.CANCELLED.value],
         "side": exchanges.side_of(current_user),
         "direction_labels": DIRECTION_LABELS,
-        "describe_reasons": exchanges.describe_reasons,
         "reason_form": ReasonForm(),
         "term": exchanges.current_term(),
     }

@@ -28,7 +28,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
@@ -560,7 +559,7 @@ def accept(user: User, exchange_id: int) -> Exchange:
         raise ServiceError(_l("You have already accepted this exchange; the other side has not yet."))
     if exchange.status not in (ExchangeStatus.PROPOSED.value, theirs):
         raise ServiceError(_l("This exchange can no longer be accepted (it is %(status)s).",
-                              status=status_label(exchange.status)))
+                              status=ExchangeStatus(exchange.status).label))
     _check_capacity(exchange)
     agreeing = exchange.status == theirs
     if exchange.is_expert_to_school and (side == "school" or agreeing):
@@ -623,7 +622,7 @@ def cancel(user: User, exchange_id: int, reason: str) -> Exchange:
     reason = checks.reason(reason)
     if exchange.status not in ACTIVE_STATUSES:
         raise ServiceError(_l("This exchange can no longer be cancelled (it is %(status)s).",
-                              status=status_label(exchange.status)))
+                              status=ExchangeStatus(exchange.status).label))
     side = side_of(user)
     from_state = exchange.status
     transition(exchange, ExchangeStatus.CANCELLED.value)
@@ -765,26 +764,3 @@ def set_staffing_quota(staff: User, quota: int) -> Organisation:
     db.session.flush()
     audit.record(staff, school, "set_staffing_quota", str(before) if before else None, str(quota))
     return school
-
-
-# --- phrasing --------------------------------------------------------------------------------
-
-def status_label(status: str) -> str:
-    return str(ExchangeStatus(status).label)
-
-
-def describe_reasons(reasons: list[dict] | None) -> list[str]:
-    """The matcher's structured reasons as sentences in the current language."""
-    lines = []
-    for reason in reasons or []:
-        terms = "、".join(str(t) for t in reason.get("terms") or [])
-        percent = round(float(reason.get("score") or 0) * 100)
-        if reason.get("criterion") == "text":
-            lines.append(_("Descriptions agree %(percent)d%%", percent=percent)
-                         + (_(" (in common: %(terms)s)", terms=terms) if terms else ""))
-        elif reason.get("criterion") == "skills":
-            required = int(reason.get("required") or 0)
-            lines.append(_("Skills: %(percent)d%% of the %(required)d wanted are covered",
-                           percent=percent, required=required)
-                         + (_(" (%(terms)s)", terms=terms) if terms else ""))
-    return lines

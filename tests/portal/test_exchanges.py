@@ -122,10 +122,14 @@ def test_reasons_in_the_users_language(app, school, need, posting):
     client = client_for(app, school)
     client.post("/lang", data={"lang": "en", "next": "/school/exchanges"})
     english = text_of(client.get("/school/exchanges"))
-    assert "Descriptions agree" in english
-    with app.test_request_context():
-        lines = exchanges.describe_reasons(exchanges.expert_suggestions()[0].reasons)
-    assert any("%" in line for line in lines)
+    reasons = exchanges.expert_suggestions()[0].reasons
+    text = next(r for r in reasons if r["criterion"] == "text")
+    assert f"Descriptions agree {round(text['score'] * 100)}%" in english
+    skills = next(r for r in reasons if r["criterion"] == "skills")
+    assert f"Skills: {round(skills['score'] * 100)}% of the {skills['required']} wanted are covered" in english
+    client.post("/lang", data={"lang": "zh", "next": "/school/exchanges"})
+    chinese = text_of(client.get("/school/exchanges"))
+    assert "Descriptions agree" not in chinese and f"{round(text['score'] * 100)}%" in chinese
 
 
 def test_pairs_under_the_threshold_are_never_suggested(school, hr):
