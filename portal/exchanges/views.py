@@ -32,6 +32,7 @@ def page_context() -> dict:
         "completed": [e for e in own if e.status == ExchangeStatus.COMPLETED.value],
         "cancelled": [e for e in own if e.status == ExchangeStatus.CANCELLED.value],
         "side": exchanges.side_of(current_user),
+        "steps": lambda exchange: exchanges.steps(exchange, exchanges.side_of(current_user)),
         "direction_labels": DIRECTION_LABELS,
         "reason_form": ReasonForm(),
         "term": exchanges.current_term(),

@@ -549,6 +549,24 @@ def _check_capacity(exchange: Exchange) -> None:
             raise ServiceError(_l("The teacher is no longer on the school's staff."))
 
 
+def steps(exchange: Exchange, side: str) -> frozenset[str]:
+    """What `side` may do with `exchange` now. The pages offer exactly these; the steps below
+    refuse the rest with their reasons (a test holds the two together)."""
+    status, allowed = exchange.status, set()
+    waiting = (ExchangeStatus.PROPOSED.value, ExchangeStatus.ACCEPTED_BY_SCHOOL.value,
+               ExchangeStatus.ACCEPTED_BY_ENTERPRISE.value)
+    if status in waiting and status != f"accepted_by_{side}":
+        allowed.add("accept")
+    if status == ExchangeStatus.AGREED.value:
+        allowed.add("complete")
+    if status in ACTIVE_STATUSES:
+        allowed.add("cancel")
+    if (side == "school" and status == ExchangeStatus.COMPLETED.value and not exchange.is_expert_to_school
+            and exchange.teacher is not None and not exchange.teacher.double_qualified):
+        allowed.add("record_double_qualified")
+    return frozenset(allowed)
+
+
 def accept(user: User, exchange_id: int) -> Exchange:
     """The user's side accepts; when the other side has already accepted, the exchange is agreed."""
     exchange = get_own_exchange(user, exchange_id)

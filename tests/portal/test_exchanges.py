@@ -445,3 +445,26 @@ def test_demo_exchanges_load_once(app):
                         ("teacher_to_enterprise", "completed")]
     completed = db.session.scalar(select(Exchange).where(Exchange.status == "completed"))
     assert completed.teacher.double_qualified and completed.double_qualified_recorded_at is not None
+
+
+@pytest.mark.parametrize("status", [state.value for state in ExchangeStatus])
+def test_pages_offer_exactly_the_steps_the_service_takes(school, hr, teacher, post, status):
+    exchange = exchanges.propose_practice(teacher.id, post.id)
+    exchange.status = status
+    db.session.commit()
+    for user, side in ((school, "school"), (hr, "enterprise")):
+        offered = exchanges.steps(db.session.get(Exchange, exchange.id), side)
+        calls = {
+            "accept": lambda: exchanges.accept(user, exchange.id),
+            "complete": lambda: exchanges.complete(user, exchange.id),
+            "cancel": lambda: exchanges.cancel(user, exchange.id, "计划有变"),
+            "record_double_qualified": lambda: exchanges.record_double_qualified(user, exchange.id),
+        }
+        for step, call in calls.items():
+            try:
+                call()
+                taken = True
+            except ServiceError:
+                taken = False
+            db.session.rollback()
+            assert (step in offered) == taken, (status, side, step)
