@@ -80,6 +80,7 @@ def render_detail(proposal_id: int, *, terms_form: TermsForm | None = None,
         terms_form.fill(proposals.suggested_terms(proposal))
     return render_template(
         "shared/proposal.html", proposal=proposal, side=side().value, area=area(),
+        steps=proposals.steps(proposal, side(), current_user.organisation.is_verified),
         terms=proposals.Terms.from_json(proposal.terms) if proposal.terms else None,
         terms_form=terms_form, decline_form=decline_form or DeclineForm(formdata=None),
         action_form=ActionForm(), **labels(),
