@@ -371,6 +371,21 @@ def client_for(app, who, password: str = PASSWORD):
     return client
 
 
+def service_takes(call) -> bool:
+    """Whether a service call goes through (True) or is refused (False); either way nothing stays
+    written, so the next call starts from the same state."""
+    from portal.extensions import db
+    from portal.services.errors import ServiceError
+
+    try:
+        call()
+        return True
+    except ServiceError:
+        return False
+    finally:
+        db.session.rollback()
+
+
 def shown(client, response):
     """What the user sees after uploading: the import page again when the request refused the
     file outright (not a spreadsheet, too large), else the import job's page (jobs run inline
