@@ -103,6 +103,7 @@ def enable_user(user_id: int):
 
 
 # Routes in their own modules register on `bp` when imported.
+from portal.admin import alignment as _alignment_routes  # noqa: E402,F401  (supply against demand by major)
 from portal.admin import audit as _audit_routes  # noqa: E402,F401
 from portal.admin import dashboard as _dashboard_routes  # noqa: E402,F401  (targets dashboard, inputs, report)
 from portal.admin import moderation as _moderation_routes  # noqa: E402,F401

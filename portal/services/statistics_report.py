@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 
 from portal.i18n import lazy_gettext as _l
 from portal.models.cooperation import COOPERATION_KIND_LABELS
-from portal.services import internship_outcomes, statistics
+from portal.services import alignment, internship_outcomes, statistics
 from portal.services.statistics import PERCENT, Breakdown
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -162,7 +162,39 @@ def yearly_report_workbook() -> bytes:
         trend_sheet(figures),
         inputs_sheet(),
         outcomes_sheet(internship_outcomes.outcomes()),
+        *alignment_sheets(alignment.report()),
     ])
+
+
+def alignment_sheet(title: str, lines, figures, *, with_group: bool = False) -> Sheet:
+    """Demand against supply, one line per major group, major, town or plan target (aggregates only)."""
+    kinds = alignment.DEMAND_KINDS
+    from portal.models.postings import HEADCOUNT_LABELS
+
+    header = [_("Name"), *([_("Major group")] if with_group else []),
+              _("Demand %(year)s", year=figures.year), *(str(HEADCOUNT_LABELS[k]) for k in kinds), _("Postings"),
+              _("Planned intake"), _("Enrolment"), _("Gap (demand − intake)"), _("Ratio (demand / intake)"),
+              _("Warning"), *(_("Demand %(year)s", year=y) for y in figures.years)]
+    rows = [
+        [str(ln.label), *([ln.group] if with_group else []), ln.demand, *(ln.by_kind.get(k, 0) for k in kinds),
+         ln.postings, ln.intake, ln.enrolment, ln.gap, ln.ratio, str(ln.level.label) if ln.level else "",
+         *(ln.trend.get(y, 0) for y in figures.years)]
+        for ln in lines
+    ]
+    return Sheet(title, header, rows)
+
+
+def alignment_sheets(figures) -> list[Sheet]:
+    return [
+        alignment_sheet(_("Supply and demand by major group"), figures.groups, figures),
+        alignment_sheet(_("Supply and demand by major"), figures.majors, figures, with_group=True),
+        alignment_sheet(_("New majors the plan names"), figures.targets, figures, with_group=True),
+        alignment_sheet(_("Supply and demand by town"), figures.towns, figures),
+    ]
+
+
+def alignment_workbook() -> bytes:
+    return write_workbook(alignment_sheets(alignment.report()))
 
 
 # --- public statistics --------------------------------------------------------------
