@@ -95,6 +95,7 @@ def program_close(program_id: int):
 
 
 # Teachers, teaching needs, training offers and spreadsheets live in their own modules.
+from portal.school import alignment as _alignment  # noqa: E402,F401  (registers /school/alignment, intake suggestions)
 from portal.school import apprenticeships as _apprenticeships  # noqa: E402,F401  (registers the apprenticeship routes)
 from portal.school import cooperation as _cooperation  # noqa: E402,F401  (registers the proposal and cooperation routes)
 from portal.school import exchanges as _exchanges  # noqa: E402,F401  (registers the teacher exchange routes)

@@ -186,10 +186,10 @@ def alignment_sheet(title: str, lines, figures, *, with_group: bool = False) -> 
 
 def alignment_sheets(figures) -> list[Sheet]:
     return [
-        alignment_sheet(_("Supply and demand by major group"), figures.groups, figures),
-        alignment_sheet(_("Supply and demand by major"), figures.majors, figures, with_group=True),
+        alignment_sheet(_("Demand and intake by group"), figures.groups, figures),
+        alignment_sheet(_("Demand and intake by major"), figures.majors, figures, with_group=True),
         alignment_sheet(_("New majors the plan names"), figures.targets, figures, with_group=True),
-        alignment_sheet(_("Supply and demand by town"), figures.towns, figures),
+        alignment_sheet(_("Demand and intake by town"), figures.towns, figures),
     ]
 
 

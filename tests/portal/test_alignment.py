@@ -219,3 +219,34 @@ def test_admin_page_access_and_thresholds(app, district):
     assert saved.status_code == 302
     assert db.session.scalars(select(AlignmentThreshold)).one().set_by_email == "admin@example.com"
     assert client.get("/admin/alignment.xlsx").status_code == 200
+
+
+def test_a_school_sees_its_own_suggestions_only(app, district):
+    client = client_for(app, district["other"])
+    client.post("/lang", data={"lang": "en"})
+    html = client.get("/school/alignment").get_data(as_text=True)
+    assert 'data-key="护理"' in html and "-16" in html and ">4<" in html  # 20 − 16
+    assert "焊接技术应用" not in html.split('data-testid="alignment-suggestions"')[1]  # the other school's
+    assert client.get("/admin/alignment").status_code == 403
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_dashboard_and_report_carry_the_figures(app, district, lang):
+    client = app.test_client()
+    login(client, "admin@example.com")
+    client.post("/lang", data={"lang": lang})
+    for url in ("/admin/dashboard", "/admin/dashboard/report"):
+        html = client.get(url).get_data(as_text=True)
+        cells = _figures_on(html, "装备制造大类")
+        assert (cells["demand"], cells["intake"], cells["ratio"]) == ("60", "40", "1.50")
+        assert 'class="chart"' in html
+    dashboard = client.get("/admin/dashboard").get_data(as_text=True)
+    assert ("1 个专业大类人才短缺" if lang == "zh" else "1 major groups short of graduates") in dashboard
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(client.get("/admin/dashboard/report.xlsx").data))
+    title = "按专业大类的供需" if lang == "zh" else "Demand and intake by group"
+    assert title in book.sheetnames
+    rows = {r[0]: r for r in book[title].iter_rows(min_row=2, values_only=True)}
+    assert rows["装备制造大类"][1] == 60
