@@ -250,3 +250,24 @@ def test_dashboard_and_report_carry_the_figures(app, district, lang):
     assert title in book.sheetnames
     rows = {r[0]: r for r in book[title].iter_rows(min_row=2, values_only=True)}
     assert rows["装备制造大类"][1] == 60
+
+
+def test_the_command_backfills_every_posting(app, district):
+    db.session.execute(PostingMajor.__table__.delete())
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["classify-postings"])
+    assert result.exit_code == 0, result.output
+    assert "postings classified" in result.output
+    assert group(alignment.report(), "装备制造大类").demand == 60
+
+
+def test_the_demo_data_shows_a_shortage_and_a_surplus(app):
+    from seed.loader import load_demo
+
+    load_demo()
+    db.session.commit()
+    figures = alignment.report()
+    care = group(figures, "公共管理与服务大类")  # 颐康's named class 25 and interns 30 against an intake of 40
+    assert (care.demand, care.intake, care.level) == (55, 40, WarningLevel.SHORTAGE)
+    equipment = group(figures, "装备制造大类")
+    assert equipment.level is WarningLevel.SURPLUS and equipment.intake > equipment.demand > 0
