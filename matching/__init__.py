@@ -15,12 +15,17 @@ Exchange (experts to teaching needs, teachers to enterprise practice posts)::
     exchange(experts: Sequence[Expert], needs: Sequence[Need], *,
              threshold=DEFAULT_THRESHOLD) -> list[ExchangePair]
 
+Alignment (which catalogue majors a posting prepares for, for the supply-and-demand figures)::
+
+    alignment.classify(title, description="", skills=(), major="", *, limit=3) -> tuple[MajorFit, ...]
+
 Inputs and outputs are frozen dataclasses; outputs have `to_dict()` giving the JSON form
 of the command line (`python -m matching rank|allocate|exchange`). Reasons are structured
 (`Reason`: criterion code, score, weight, matched terms, figures), never sentences, so the
 portal can render them in any language. Invalid input raises `ValueError` naming the record.
 """
 
+from matching import alignment
 from matching.allocation import AllocationResult, Enterprise, Place, Student, allocate
 from matching.exchange import ExchangePair, Expert, Need, exchange
 from matching.ranking import DEFAULT_THRESHOLD, Demand, Match, Program, Ranking, Reason, Weights, rank
@@ -40,6 +45,7 @@ __all__ = [
     "Reason",
     "Student",
     "Weights",
+    "alignment",
     "allocate",
     "exchange",
     "rank",

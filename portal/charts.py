@@ -123,3 +123,8 @@ def _clip(label: str, limit: int = 14) -> str:
 
 
 __all__ = ["bar_chart", "items", "line_chart", "progress_bar", "progress_items", "series"]
+
+
+def attribute_items(rows, value: str, label: str = "label") -> list[tuple[str, float | None]]:
+    """(label, value) of objects rather than dicts (e.g. the alignment figures' lines)."""
+    return [(str(getattr(row, label)), getattr(row, value)) for row in rows]

@@ -93,9 +93,27 @@ def init_cli(app: Flask) -> None:
         else:
             return
         db.session.commit()
+        from portal.services import alignment
+
+        # Synthetic postings are inserted in bulk, not published one by one: classify them all.
+        alignment.classify_all()
+        db.session.commit()
         db.session.execute(text("ANALYZE"))
         db.session.commit()
         click.echo(f"synthetic data: {summary}")
+
+    @app.cli.command("classify-postings")
+    def classify_postings() -> None:
+        """Store every posting's catalogue majors for the supply-and-demand figures (safe to run twice)."""
+        from portal.services import alignment
+
+        def progress(done: int, total: int) -> None:
+            click.echo(f"{done}/{total} postings classified")
+            db.session.commit()  # the command's commit point, once per chunk
+
+        count = alignment.classify_all(progress=progress)
+        db.session.commit()
+        click.echo(f"{count} postings classified")
 
     @app.cli.command("recompute-proposals")
     @click.option("--chunk", type=click.IntRange(1, 10_000), default=200, help="Postings ranked per step.")

@@ -87,6 +87,7 @@ ROLE_MENUS: dict[str, tuple[Menu, ...]] = {
                 Item("school.need_list", _l("Teaching needs")),
                 Item("school.offer_list", _l("Training offers")),
                 Item("school.membership.members", _l("Staff and students")),
+                Item("school.alignment_suggestions", _l("Intake suggestions"), "nav-alignment"),
             ),
         ),
         Menu(
@@ -131,6 +132,7 @@ ROLE_MENUS: dict[str, tuple[Menu, ...]] = {
             _l("Oversight"),
             (
                 Item("admin.dashboard", _l("Dashboard"), "nav-dashboard"),
+                Item("admin.alignment_overview", _l("Majors against demand"), "nav-alignment"),
                 Item("admin.proposal_overview", _l("Proposals")),
                 Item("admin.user_list", _l("Accounts")),
                 Item("admin.audit_log", _l("Audit log")),

@@ -14,7 +14,7 @@ from wtforms.validators import InputRequired
 from portal.admin.views import bp
 from portal.forms import ActionForm, IntField
 from portal.i18n import lazy_gettext as _l
-from portal.services import internship_outcomes, statistics, statistics_report
+from portal.services import alignment, internship_outcomes, statistics, statistics_report
 from portal.services.checks import district_today
 from portal.web import REFUSED, attempt, download, form_status
 
@@ -55,6 +55,7 @@ def dashboard():
         industries=tables.industries,
         towns=tables.towns,
         outcomes=internship_outcomes.outcomes(),
+        alignment=alignment.report(),
         action_form=ActionForm(),
         today=district_today(),
         **_trend_context(figures),
@@ -112,6 +113,7 @@ def yearly_report():
         history=statistics.input_history(),
         inputs_labels={key: spec.label for key, spec in statistics.INPUTS.items()},
         outcomes=internship_outcomes.outcomes(),
+        alignment=alignment.report(),
         today=district_today(),
     )
 

@@ -1,5 +1,6 @@
 """Typed SQLAlchemy 2.0 models, one module per domain area."""
 from portal.models.accounts import MembershipStatus, Role, User
+from portal.models.alignment import AlignmentThreshold, PostingMajor
 from portal.models.apprenticeships import (
     AllocationRun,
     ApprenticeChoice,
@@ -51,6 +52,8 @@ from portal.models.schools import (
 )
 
 __all__ = [
+    "AlignmentThreshold",
+    "PostingMajor",
     "Placement",
     "PlacementStatus",
     "TimelineEntry",

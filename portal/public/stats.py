@@ -8,7 +8,7 @@ from flask import render_template
 
 from portal.models.cooperation import COOPERATION_KIND_LABELS
 from portal.public.views import bp
-from portal.services import internship_outcomes, statistics, statistics_report
+from portal.services import alignment, internship_outcomes, statistics, statistics_report
 from portal.services.checks import district_today
 from portal.web import download
 
@@ -37,3 +37,16 @@ def stats_xlsx():
 def stats_csv(table: str):
     return download(statistics_report.public_csv(table),
                     f"laiwu-{table.replace('_', '-')}-{district_today().isoformat()}.csv", private=False)
+
+
+@bp.get("/stats/alignment")
+def stats_alignment():
+    # Aggregates by major group, major, town and plan target only: no posting or person is named.
+    return render_template("public/alignment.html", figures=alignment.report(), today=district_today(),
+                           kinds=alignment.DEMAND_KINDS)
+
+
+@bp.get("/stats/alignment.xlsx")
+def stats_alignment_xlsx():
+    return download(statistics_report.alignment_workbook(),
+                    f"laiwu-alignment-{district_today().isoformat()}.xlsx", private=False)

@@ -573,3 +573,12 @@ def allocate_apprentices(inputs: dict, seed: int) -> dict:
         for p in inputs["places"]
     ]
     return matching.allocate(students, places, seed=seed).to_dict()
+
+
+# --- supply against demand by major (portal.services.alignment) ---
+# A posting's catalogue majors, from its title, description, kind-specific texts, skills and the
+# major HR named; the library reads only its knowledge base, so one posting is a few text scans.
+
+def classify_posting(posting: Posting) -> tuple[matching.alignment.MajorFit, ...]:
+    demand = demand_for(posting)
+    return matching.alignment.classify(demand.title, demand.description, demand.skills, demand.major)

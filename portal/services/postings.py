@@ -320,9 +320,11 @@ def close_posting(hr: User, posting_id: int) -> Posting:
 
 def _recompute_proposals(posting: Posting) -> None:
     # Imported here: the matcher's adapter imports this module.
-    from portal.services import matching
+    from portal.services import alignment, matching
 
     matching.recompute_for_posting(posting)
+    # Its catalogue majors for the supply-and-demand figures: a few text scans of this one posting.
+    alignment.classify(posting)
 
 
 # --- public browsing ---------------------------------------------------------------

@@ -12,12 +12,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask_babel import format_datetime
+from flask_babel import format_datetime, get_locale
 from flask_babel import gettext as _
 
+from portal import vocab
 from portal.i18n import lazy_gettext as _l
 from portal.models.cooperation import COOPERATION_KIND_LABELS
-from portal.services import internship_outcomes, statistics
+from portal.services import alignment, internship_outcomes, statistics
 from portal.services.statistics import PERCENT, Breakdown
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -162,7 +163,41 @@ def yearly_report_workbook() -> bytes:
         trend_sheet(figures),
         inputs_sheet(),
         outcomes_sheet(internship_outcomes.outcomes()),
+        *alignment_sheets(alignment.report()),
     ])
+
+
+def alignment_sheet(title: str, lines, figures, *, group_label: str = "", towns: bool = False) -> Sheet:
+    """Demand against supply, one line per major group, major, town or plan target (aggregates only)."""
+    kinds = alignment.DEMAND_KINDS
+    from portal.models.postings import HEADCOUNT_LABELS
+
+    with_group = bool(group_label)
+    header = [_("Name"), *([group_label] if with_group else []),
+              _("Demand %(year)s", year=figures.year), *(str(HEADCOUNT_LABELS[k]) for k in kinds), _("Postings"),
+              _("Planned intake"), _("Enrolment"), _("Gap (demand − intake)"), _("Ratio (demand / intake)"),
+              _("Warning"), *(_("Demand %(year)s", year=y) for y in figures.years)]
+    rows = [
+        [vocab.town_label(ln.key, str(get_locale() or "zh")) if towns else str(ln.label),
+         *([ln.group] if with_group else []), ln.demand, *(ln.by_kind.get(k, 0) for k in kinds),
+         ln.postings, ln.intake, ln.enrolment, ln.gap, ln.ratio, str(ln.level.label) if ln.level else "",
+         *(ln.trend.get(y, 0) for y in figures.years)]
+        for ln in lines
+    ]
+    return Sheet(title, header, rows)
+
+
+def alignment_sheets(figures) -> list[Sheet]:
+    return [
+        alignment_sheet(_("Demand and intake by group"), figures.groups, figures),
+        alignment_sheet(_("Demand and intake by major"), figures.majors, figures, group_label=_("Major group")),
+        alignment_sheet(_("New majors the plan names"), figures.targets, figures, group_label=_("Catalogue majors")),
+        alignment_sheet(_("Demand and intake by town"), figures.towns, figures, towns=True),
+    ]
+
+
+def alignment_workbook() -> bytes:
+    return write_workbook(alignment_sheets(alignment.report()))
 
 
 # --- public statistics --------------------------------------------------------------

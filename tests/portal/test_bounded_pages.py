@@ -16,7 +16,7 @@ from tests.conftest import Builders, login
 from tests.portal.test_named_classes import class_input, make_cooperation
 from tests.portal.test_proposals import publish_posting, publish_program
 
-PUBLIC_PAGES = ["/", "/named-classes", "/stats", "/postings", "/enterprises", "/schools", "/majors"]
+PUBLIC_PAGES = ["/", "/named-classes", "/stats", "/stats/alignment", "/postings", "/enterprises", "/schools", "/majors"]
 
 
 @contextmanager
@@ -153,7 +153,7 @@ def test_a_broad_search_counts_up_to_a_cap(app, build, client, monkeypatch):
     assert "5 条" in client.get("/postings?q=焊接").get_data(as_text=True)
 
 
-DASHBOARD_PAGES = ["/admin/dashboard", "/admin/dashboard/report"]
+DASHBOARD_PAGES = ["/admin/dashboard", "/admin/dashboard/report", "/admin/alignment"]
 DASHBOARD_MAX_QUERIES = 20  # issue 11's target for /admin/dashboard
 
 

@@ -1,0 +1,21 @@
+"""Suggested changes to next year's intake plan, from the district's supply-and-demand figures.
+
+Routes join the `school` blueprint (its role guard applies); a school sees only its own majors.
+"""
+from __future__ import annotations
+
+from flask import render_template
+from flask_login import current_user
+
+from portal.school.views import bp
+from portal.services import alignment
+from portal.services.checks import district_today
+
+
+@bp.get("/alignment")
+def alignment_suggestions():
+    figures = alignment.report()
+    return render_template(
+        "school/alignment.html", figures=figures, today=district_today(),
+        suggestions=alignment.suggestions(current_user.organisation_id, figures),
+    )

@@ -1,0 +1,275 @@
+"""Supply against demand by major (专业预警调控): each figure computed by hand from seeded records."""
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.models import AlignmentThreshold, PostingMajor, Program, User
+from portal.models.alignment import WarningLevel
+from portal.services import alignment, checks, postings
+from portal.services import programs as program_service
+from portal.services.errors import Invalid
+from portal.services.postings import PostingInput
+from tests.conftest import Builders, client_for, login
+
+TODAY = checks.district_today()
+
+
+def posting(hr, kind: str, title: str, headcount: int, *, details=None, skills: str = "", publish=True,
+            town: str = "fengcheng"):
+    base = {
+        "order_class": {"major": "", "years": 3},
+        "apprenticeship": {"rotation": "工学交替", "mentors": [{"name": "王师傅", "skills": "带徒", "title": "technician"}]},
+        "internship": {"positions": title, "months": 3},
+        "part_time_teacher": {"experts": [{"name": "李工", "expertise": "焊接", "title": "technician", "hours": 20}]},
+    }[kind]
+    item = postings.create_posting(hr.organisation, kind, PostingInput(
+        title=title, description="", skills=skills, certificates="", headcount=headcount, town=town,
+        deadline=TODAY + timedelta(days=30), details={**base, **(details or {})},
+    ))
+    if publish:
+        postings.publish(item)
+    db.session.commit()
+    return item
+
+
+def publish_programs(staff, intakes: dict[str, int], enrolment: int = 0) -> None:
+    for program in db.session.scalars(select(Program).where(Program.school_id == staff.organisation_id)):
+        db.session.delete(program)
+    db.session.flush()
+    for name, intake in intakes.items():
+        program = program_service.create_program(staff.organisation, name=name, intake_capacity=intake,
+                                                 enrolment=enrolment)
+        program_service.publish_program(program)
+    db.session.commit()
+
+
+@pytest.fixture
+def district(app, build: Builders):
+    """Welding: 60 wanted against 40 planned (shortage, ratio 1.5); nursing: 10 against 50 (surplus, 0.2);
+    e-commerce: 30 against 30 (balanced)."""
+    hr = build.enterprise()
+    school = build.school(programs=())
+    other = build.school(programs=())
+    publish_programs(school, {"焊接技术应用": 40, "护理": 30, "电子商务": 30}, enrolment=90)
+    publish_programs(other, {"护理": 20})
+    posting(hr, "internship", "招聘电焊工", 25)
+    posting(hr, "order_class", "山东重工冠名班", 35, details={"major": "焊接技术应用", "class_name": "重工班"})
+    posting(hr, "apprenticeship", "病房护士学徒", 10)
+    posting(hr, "internship", "电商主播实习", 30)
+    posting(hr, "part_time_teacher", "焊接专家兼职", 5)  # asks for no students: not demand
+    posting(hr, "internship", "电焊工草稿", 99, publish=False)  # a draft: not demand
+    return {"hr": hr, "school": school, "other": other}
+
+
+def group(figures, name):
+    return next(g for g in figures.groups if g.key == name)
+
+
+def test_a_posting_is_classified_by_what_it_asks_for(district):
+    rows = db.session.scalars(select(PostingMajor).where(PostingMajor.rank == 1)).all()
+    by_title = {row.posting_id: row for row in rows}
+    welding = [r for r in rows if r.major_name == "焊接技术应用"]
+    assert len(welding) >= 2  # the title role 电焊工, and the major HR named
+    assert all(r.major_group == "装备制造大类" for r in welding)
+    assert any(["named", "焊接技术应用"] in r.evidence for r in welding)
+    assert by_title  # every published student-demand posting got a major
+
+
+def test_figures_by_group_computed_by_hand(district):
+    figures = alignment.report()
+    welding = group(figures, "装备制造大类")
+    assert (welding.demand, welding.intake, welding.gap, welding.ratio) == (60, 40, 20, 1.5)
+    assert welding.by_kind == {"internship": 25, "order_class": 35}
+    assert welding.postings == 2
+    assert welding.level is WarningLevel.SHORTAGE
+    care = [g for g in figures.groups if g.intake == 50]
+    assert len(care) == 1 and care[0].demand == 10 and care[0].ratio == 0.2
+    assert care[0].level is WarningLevel.SURPLUS
+    trade = group(figures, "财经商贸大类")
+    assert (trade.demand, trade.intake, trade.level) == (30, 30, WarningLevel.BALANCED)
+    assert welding.trend[figures.year] == 60 and welding.trend.get(figures.year - 1, 0) == 0
+    assert sum(g.demand for g in figures.groups) == 25 + 35 + 10 + 30
+    assert figures.shortages == [welding]
+
+
+def test_targets_and_towns(district):
+    figures = alignment.report()
+    care = next(t for t in figures.targets if t.key == "care")
+    assert (care.intake, care.programs) == (50, 2)
+    ecommerce = next(t for t in figures.targets if t.key == "rural_ecommerce")
+    assert (ecommerce.demand, ecommerce.intake) == (30, 30)
+    fengcheng = next(t for t in figures.towns if t.key == "fengcheng")
+    assert fengcheng.demand == 100
+    pengquan = next(t for t in figures.towns if t.key == "pengquan")  # the builders' schools are there
+    assert (pengquan.intake, pengquan.level) == (40 + 30 + 30 + 20, WarningLevel.SURPLUS)
+
+
+def admin_user():
+    # The school builder made the administrator who verified the schools.
+    return db.session.scalars(select(User).where(User.email == "admin@example.com")).one()
+
+
+def test_thresholds_change_levels_and_bad_input_changes_nothing(district):
+    admin = admin_user()
+    with pytest.raises(Invalid) as refused:
+        alignment.set_thresholds(admin, "abc", "0")
+    assert {p.field for p in refused.value.problems} == {"shortage_above", "surplus_below"}
+    db.session.rollback()
+    with pytest.raises(Invalid):
+        alignment.set_thresholds(admin, "0.9", "1.1")
+    db.session.rollback()
+    assert db.session.scalar(select(AlignmentThreshold.id)) is None
+    alignment.set_thresholds(admin, "1,6", "0.1")
+    db.session.commit()
+    figures = alignment.report()
+    assert figures.thresholds.shortage_above == 1.6
+    assert group(figures, "装备制造大类").level is WarningLevel.BALANCED  # 1.5 is no longer above
+    assert [g for g in figures.groups if g.intake == 50][0].level is WarningLevel.BALANCED  # 0.2 ≥ 0.1
+
+
+def test_suggestions_share_the_gap_by_intake_and_stay_within_the_school(district):
+    figures = alignment.report()
+    mine = {s.program: s for s in alignment.suggestions(district["school"].organisation_id, figures)}
+    # Welding: gap +20, all 40 of the group's intake is ours -> +20.
+    assert mine["焊接技术应用"].change == 20 and mine["焊接技术应用"].suggested_intake == 60
+    # Nursing: gap 10 − 50 = −40, we plan 30 of the 50 -> round(−40 × 30 / 50) = −24.
+    assert mine["护理"].change == -24 and mine["护理"].share == 0.6
+    assert "电子商务" not in mine  # balanced
+    theirs = alignment.suggestions(district["other"].organisation_id, figures)
+    assert [(s.program, s.change) for s in theirs] == [("护理", -16)]
+
+
+def test_a_closed_or_taken_down_posting(district):
+    hr = district["hr"]
+    item = db.session.scalars(select(postings.Posting).where(postings.Posting.title == "电商主播实习")).one()
+    postings.close_posting(hr, item.id)
+    db.session.commit()
+    assert group(alignment.report(), "财经商贸大类").demand == 30  # closed: still this year's demand
+    admin = admin_user()
+    other = posting(hr, "internship", "电商客服实习", 7)
+    assert group(alignment.report(), "财经商贸大类").demand == 37
+    postings.take_down(admin, other.id, "虚假信息")
+    db.session.commit()
+    assert group(alignment.report(), "财经商贸大类").demand == 30
+
+
+def test_backfill_writes_the_same_rows(district):
+    before = sorted((r.posting_id, r.rank, r.major_name) for r in db.session.scalars(select(PostingMajor)))
+    db.session.execute(PostingMajor.__table__.delete())
+    assert alignment.classify_all() >= 5
+    after = sorted((r.posting_id, r.rank, r.major_name) for r in db.session.scalars(select(PostingMajor)))
+    assert before == after
+
+
+# --- pages ---------------------------------------------------------------------------------
+
+def _figures_on(html: str, key: str) -> dict[str, str]:
+    import re
+
+    row = re.search(rf'<tr data-key="{re.escape(key)}">(.*?)</tr>', html, re.S)
+    assert row, f"{key} not on the page"
+    return dict(re.findall(r'data-col="(\w+)">(.*?)</td>', row.group(1), re.S))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_public_page_and_export_show_the_same_figures(app, district, lang):
+    client = app.test_client()
+    client.post("/lang", data={"lang": lang})
+    html = client.get("/stats/alignment").get_data(as_text=True)
+    cells = _figures_on(html, "装备制造大类")
+    assert (cells["demand"], cells["intake"], cells["gap"], cells["ratio"]) == ("60", "40", "+20", "1.50")
+    assert ("短缺" if lang == "zh" else "Shortage") in cells["level"]
+    assert ("专业与产业需求" if lang == "zh" else "Majors against industry demand") in html
+    assert "招聘电焊工" not in html  # aggregates only
+
+    from openpyxl import load_workbook
+
+    response = client.get("/stats/alignment.xlsx")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.data)).worksheets[0]
+    rows = {r[0]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
+    header = [c.value for c in sheet[1]]
+    welding = dict(zip(header, rows["装备制造大类"], strict=True))
+    assert list(welding.values())[1] == 60
+    assert 40 in welding.values() and 20 in welding.values() and 1.5 in welding.values()
+
+
+def test_admin_page_access_and_thresholds(app, district):
+    assert app.test_client().get("/admin/alignment").status_code in (302, 401, 403)
+    school_client = client_for(app, district["school"])
+    assert school_client.get("/admin/alignment").status_code == 403
+    client = app.test_client()
+    login(client, "admin@example.com")
+    client.post("/lang", data={"lang": "en"})
+    page = client.get("/admin/alignment")
+    assert page.status_code == 200 and "Warning thresholds" in page.get_data(as_text=True)
+    refused = client.post("/admin/alignment", data={"shortage_above": "0.5", "surplus_below": "x"})
+    assert refused.status_code == 400
+    text = refused.get_data(as_text=True)
+    assert "Enter a ratio such as 1.2." in text
+    assert db.session.scalar(select(AlignmentThreshold.id)) is None
+    refused = client.post("/admin/alignment", data={"shortage_above": "0.9", "surplus_below": "0.5"})
+    assert "A shortage means demand above intake" in refused.get_data(as_text=True)
+    saved = client.post("/admin/alignment", data={"shortage_above": "2", "surplus_below": "0.5"})
+    assert saved.status_code == 302
+    assert db.session.scalars(select(AlignmentThreshold)).one().set_by_email == "admin@example.com"
+    assert client.get("/admin/alignment.xlsx").status_code == 200
+    audit_page = client.get("/admin/audit").get_data(as_text=True)
+    assert "set_thresholds" in audit_page or "alignment_threshold" in audit_page
+
+
+def test_a_school_sees_its_own_suggestions_only(app, district):
+    client = client_for(app, district["other"])
+    client.post("/lang", data={"lang": "en"})
+    html = client.get("/school/alignment").get_data(as_text=True)
+    assert 'data-key="护理"' in html and "-16" in html and ">4<" in html  # 20 − 16
+    assert "焊接技术应用" not in html.split('data-testid="alignment-suggestions"')[1]  # the other school's
+    assert client.get("/admin/alignment").status_code == 403
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_dashboard_and_report_carry_the_figures(app, district, lang):
+    client = app.test_client()
+    login(client, "admin@example.com")
+    client.post("/lang", data={"lang": lang})
+    for url in ("/admin/dashboard", "/admin/dashboard/report"):
+        html = client.get(url).get_data(as_text=True)
+        cells = _figures_on(html, "装备制造大类")
+        assert (cells["demand"], cells["intake"], cells["ratio"]) == ("60", "40", "1.50")
+        assert 'class="chart"' in html
+    dashboard = client.get("/admin/dashboard").get_data(as_text=True)
+    assert ("1 个专业大类人才短缺" if lang == "zh" else "1 major groups short of graduates") in dashboard
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(client.get("/admin/dashboard/report.xlsx").data))
+    title = "按专业大类的供需" if lang == "zh" else "Demand and intake by group"
+    assert title in book.sheetnames
+    rows = {r[0]: r for r in book[title].iter_rows(min_row=2, values_only=True)}
+    assert rows["装备制造大类"][1] == 60
+
+
+def test_the_command_backfills_every_posting(app, district):
+    db.session.execute(PostingMajor.__table__.delete())
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["classify-postings"])
+    assert result.exit_code == 0, result.output
+    assert "postings classified" in result.output
+    assert group(alignment.report(), "装备制造大类").demand == 60
+
+
+def test_the_demo_data_shows_a_shortage_and_a_surplus(app):
+    from seed.loader import load_demo
+
+    load_demo()
+    db.session.commit()
+    figures = alignment.report()
+    care = group(figures, "公共管理与服务大类")  # 颐康's named class 25 and interns 30 against an intake of 40
+    assert (care.demand, care.intake, care.level) == (55, 40, WarningLevel.SHORTAGE)
+    equipment = group(figures, "装备制造大类")
+    assert equipment.level is WarningLevel.SURPLUS and equipment.intake > equipment.demand > 0
