@@ -84,6 +84,7 @@ ROLE_MENUS: dict[str, tuple[Menu, ...]] = {
             (
                 Item("school.major_list", _l("Our majors")),
                 Item("school.teacher_list", _l("Teachers")),
+                Item("school.double_qualified_roadmap", _l("Double-qualified teachers"), "nav-double-qualified"),
                 Item("school.need_list", _l("Teaching needs")),
                 Item("school.offer_list", _l("Training offers")),
                 Item("school.membership.members", _l("Staff and students")),

@@ -96,7 +96,7 @@ def form_status() -> int:
 
 _MIMETYPES = {"xlsx": XLSX_MIMETYPE, "csv": CSV_MIMETYPE,
               "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-              "pdf": "application/pdf"}
+              "pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg"}
 
 
 def download(data: bytes, filename: str, *, private: bool = True) -> Response:

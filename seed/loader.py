@@ -26,6 +26,7 @@ from portal.services.accounts import NewAccount
 from portal.services.organisations import NewEnterprise, NewSchool
 from seed.apprenticeships import load_demo_apprenticeships, remove_demo_apprenticeships
 from seed.cooperation import load_demo_cooperation
+from seed.double_qualified import load_demo_double_qualified
 from seed.exchanges import load_demo_exchanges
 from seed.internships import load_demo_internships, remove_demo_internships
 from seed.named_classes import load_demo_named_classes, remove_demo_named_classes
@@ -113,6 +114,7 @@ def load_demo() -> dict[str, int]:
     created.update(load_demo_apprenticeships(password))  # apprenticeship programmes and a published allocation
     created.update(load_demo_internships(password))  # internships in every state, with outcomes
     created.update(load_demo_exchanges())  # practice posts and teacher exchanges of 莱芜职业中专 and 山东重工
+    created.update(load_demo_double_qualified())  # practice and certificates: a school one teacher short of 70 %
     created.update(load_demo_pilots())  # a pilot partnership in its notice period and a pilot enterprise
     created.update(load_demo_statistics())  # last: the total intake input and this month's snapshot
     return created

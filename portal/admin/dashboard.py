@@ -14,7 +14,7 @@ from wtforms.validators import InputRequired
 from portal.admin.views import bp
 from portal.forms import ActionForm, IntField
 from portal.i18n import lazy_gettext as _l
-from portal.services import alignment, internship_outcomes, statistics, statistics_report
+from portal.services import alignment, double_qualified, internship_outcomes, statistics, statistics_report
 from portal.services.checks import district_today
 from portal.web import REFUSED, attempt, download, form_status
 
@@ -56,6 +56,7 @@ def dashboard():
         towns=tables.towns,
         outcomes=internship_outcomes.outcomes(),
         alignment=alignment.report(),
+        dq_rows=double_qualified.district_rows(), dq_target=double_qualified.TARGET_PERCENT,
         action_form=ActionForm(),
         today=district_today(),
         **_trend_context(figures),
@@ -114,6 +115,7 @@ def yearly_report():
         inputs_labels={key: spec.label for key, spec in statistics.INPUTS.items()},
         outcomes=internship_outcomes.outcomes(),
         alignment=alignment.report(),
+        dq_rows=double_qualified.district_rows(), dq_target=double_qualified.TARGET_PERCENT,
         today=district_today(),
     )
 

@@ -6,7 +6,7 @@ which `page_context` fills. The rules live in `portal.services.exchanges`.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -90,3 +90,12 @@ def exchange_complete(exchange_id: int):
         flash(_("The exchange has been recorded as completed."), "success")
     return redirect(back())
 
+
+
+@bp.get("/exchanges/<int:exchange_id>/teaching-certificate")
+def teaching_certificate(exchange_id: int):
+    """A printable certificate of an expert's teaching service (hours, terms, courses)."""
+    from portal.services.checks import district_today
+
+    return render_template("shared/teaching_certificate.html", service=exchanges.teaching_service(current_user, exchange_id),
+                           issued_by=current_user.organisation, today=district_today())

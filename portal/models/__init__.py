@@ -42,16 +42,20 @@ from portal.models.profiles import StudentProfile
 from portal.models.programs import Program, PublicationStatus
 from portal.models.proposals import Proposal, ProposalStatus
 from portal.models.schools import (
+    CertificateKind,
     Degree,
     Employment,
     NeedStatus,
     TargetGroup,
     Teacher,
+    TeacherCertificate,
+    TeacherPractice,
     TeachingNeed,
     TrainingOffer,
 )
 
 __all__ = [
+    "CertificateKind",
     "AlignmentThreshold",
     "PostingMajor",
     "Placement",
@@ -89,6 +93,8 @@ __all__ = [
     "NeedStatus",
     "TargetGroup",
     "Teacher",
+    "TeacherCertificate",
+    "TeacherPractice",
     "TeachingNeed",
     "TrainingOffer",
     "Enterprise",

@@ -5,7 +5,7 @@ import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -123,3 +123,49 @@ class TrainingOffer(Stateful, db.Model):
     @property
     def target_group_list(self) -> list[str]:
         return [g for g in self.target_groups.split(",") if g]
+
+
+class CertificateKind(str, enum.Enum):
+    """Certificates that show a teacher's industry side (the plan ties them to 双师型 training)."""
+
+    VOCATIONAL_QUALIFICATION = "vocational_qualification"  # 职业资格证书
+    SKILL_LEVEL = "skill_level"  # 职业技能等级证书
+    ONE_PLUS_X = "one_plus_x"  # 1+X 职业技能等级证书
+    TECHNICAL_TITLE = "technical_title"  # 专业技术职务（工程师、技师等）
+
+
+class TeacherPractice(db.Model):
+    """A period a teacher spent in enterprise practice (教师企业实践), entered by the school with
+    its evidence. Completed teacher-to-enterprise exchanges count too, without an entry here."""
+
+    __tablename__ = "teacher_practice"
+    __table_args__ = (CheckConstraint("ends_on >= starts_on", name="dates_ordered"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    teacher_id: Mapped[int] = mapped_column(ForeignKey("teacher.id", ondelete="CASCADE"), index=True)
+    enterprise: Mapped[str] = mapped_column(String(120))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    description: Mapped[str] = mapped_column(Text, default="")
+    evidence: Mapped[bytes | None] = mapped_column(LargeBinary)  # a PDF or image, checked by content
+    evidence_type: Mapped[str | None] = mapped_column(String(20))  # its MIME type, from the content
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    is_demo: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    teacher: Mapped[Teacher] = relationship()
+
+
+class TeacherCertificate(db.Model):
+    __tablename__ = "teacher_certificate"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    teacher_id: Mapped[int] = mapped_column(ForeignKey("teacher.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    name: Mapped[str] = mapped_column(String(120))
+    level: Mapped[str] = mapped_column(String(30), default="")
+    issued_on: Mapped[date] = mapped_column(Date)
+    is_demo: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    teacher: Mapped[Teacher] = relationship()

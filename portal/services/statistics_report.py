@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from portal import vocab
 from portal.i18n import lazy_gettext as _l
 from portal.models.cooperation import COOPERATION_KIND_LABELS
-from portal.services import alignment, internship_outcomes, statistics
+from portal.services import alignment, double_qualified, internship_outcomes, statistics
 from portal.services.statistics import PERCENT, Breakdown
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -164,7 +164,16 @@ def yearly_report_workbook() -> bytes:
         inputs_sheet(),
         outcomes_sheet(internship_outcomes.outcomes()),
         *alignment_sheets(alignment.report()),
+        double_qualified_sheet(double_qualified.district_rows()),
     ])
+
+
+def double_qualified_sheet(rows: list[dict]) -> Sheet:
+    """The 双师型 road per school, as the dashboard shows it."""
+    header = [_("School"), _("Full-time teachers"), _("Double-qualified"), _("Share (%)"), _("Target (%)"),
+              _("More needed"), _("Records ready"), _("Short of practice")]
+    keys = ("school", "full_time", "double_qualified", "share", "target", "needed", "ready", "short_of_practice")
+    return Sheet(_("Double-qualified teachers"), header, [[r[k] for k in keys] for r in rows])
 
 
 def alignment_sheet(title: str, lines, figures, *, group_label: str = "", towns: bool = False) -> Sheet:

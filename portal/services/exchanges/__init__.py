@@ -52,6 +52,7 @@ from portal.services.exchanges.workflow import (
     get_own_exchange,
     record_double_qualified,
     steps,
+    teaching_service,
 )
 
 __all__ = [
@@ -59,5 +60,5 @@ __all__ = [
     "exchanges_of", "expert_suggestions", "get_own_exchange", "get_own_post", "offered_experts", "part_time_share",
     "people_of_term", "posts_of_enterprise", "practice_suggestions", "propose_expert", "propose_practice",
     "record_double_qualified", "set_post_status", "set_staffing_quota", "side_of", "steps", "suggestions_for",
-    "update_post",
+    "teaching_service", "update_post",
 ]

@@ -2,6 +2,8 @@
 steps a page may offer; accepting or declining a suggested pair starts it."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import select
 
 from portal.extensions import db
@@ -22,7 +24,7 @@ from portal.models.base import utcnow
 from portal.models.exchanges import ACTIVE_STATUSES
 from portal.services import audit, checks, notifications
 from portal.services.errors import NotFound, ServiceError
-from portal.services.exchanges.common import side_of
+from portal.services.exchanges.common import EXPERT, side_of
 from portal.services.exchanges.part_time import ensure_within_part_time_limit
 from portal.services.exchanges.suggestions import (
     ExpertOffer,
@@ -251,3 +253,38 @@ def decline_suggestion(user: User, direction: str, posting_id: int, expert: int,
     reason = checks.reason(reason)
     suggestion = find_suggestion(user, direction, posting_id, expert, target_id)
     return cancel(user, exchange_from(suggestion).id, reason)
+
+
+@dataclass(frozen=True)
+class TeachingService:
+    """What an enterprise expert taught at schools as a part-time teacher (企业兼职教师), for the
+    certificate the plan asks schools to give (experts' employers use it in appraisal)."""
+
+    expert: str
+    title: str | None
+    enterprise: Organisation
+    exchanges: list[Exchange]  # completed, oldest first
+
+    @property
+    def hours(self) -> int:
+        return sum(e.hours for e in self.exchanges)
+
+    @property
+    def terms(self) -> list[str]:
+        return sorted({e.term for e in self.exchanges})
+
+
+def teaching_service(user: User, exchange_id: int) -> TeachingService:
+    """The completed teaching of the expert of `exchange_id`: at every school for the expert's
+    enterprise, at the reader's own school for a school."""
+    exchange = get_own_exchange(user, exchange_id)
+    if not exchange.is_expert_to_school or exchange.status != ExchangeStatus.COMPLETED.value:
+        raise NotFound(_l("A certificate of teaching service is issued for completed teaching by an expert."))
+    query = select(Exchange).where(
+        Exchange.direction == EXPERT, Exchange.status == ExchangeStatus.COMPLETED.value,
+        Exchange.posting_id == exchange.posting_id, Exchange.expert_name == exchange.expert_name,
+    )
+    if side_of(user) == "school":
+        query = query.where(Exchange.school_id == user.organisation_id)
+    done = list(db.session.scalars(query.order_by(Exchange.completed_at, Exchange.id)))
+    return TeachingService(exchange.expert_name or "", exchange.expert_title, exchange.enterprise, done)

@@ -1,0 +1,75 @@
+"""The road to 70 % double-qualified teachers in the browser: the school's roadmap and a teacher's
+ledger (a bad evidence file refused beside its field, a practice period recorded), and the
+administrators' dashboard section, in Chinese and English, on a desktop and on a phone."""
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import log_in
+from tests.browser.test_alignment_journey import VIEWPORTS, choose_language, laid_out
+from tests.conftest import DEMO_PASSWORD
+
+pytestmark = pytest.mark.browser
+
+WORDS = {
+    "zh": {"title": "迈向 70% 双师型教师", "evidence": "证明材料必须是 PDF、PNG 或 JPEG 文件。", "saved": "企业实践已录入。"},
+    "en": {"title": "The road to 70% double-qualified teachers",
+           "evidence": "The evidence must be a PDF, PNG or JPEG file.", "saved": "The practice period has been recorded."},
+}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("device", list(VIEWPORTS))
+def test_school_roadmap_ledger_and_dashboard(browser, live_server, device, lang, tmp_path):
+    words = WORDS[lang]
+    context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport=VIEWPORTS[device])
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        log_in(page, "school@xiaoqi-demo.cn", DEMO_PASSWORD)
+        choose_language(page, lang)
+        page.goto("/school/double-qualified")
+        expect(page.locator("h1")).to_contain_text(words["title"])
+        # The demo school: 9 of 13 full-time teachers, one short of 70 %.
+        expect(page.get_by_test_id("dq-share-value")).to_have_text("69.2%")
+        expect(page.get_by_test_id("dq-needed")).to_have_text("1")
+        nearest = page.get_by_test_id("dq-candidates").locator("tbody tr").first
+        expect(nearest).to_have_attribute("data-key", "王海燕（演示）")
+        expect(nearest.locator('[data-col="months"]')).to_have_text("5.3")
+        laid_out(page)
+
+        nearest.locator("a").first.click()
+        expect(page.get_by_test_id("ledger-summary")).to_contain_text("5.3")
+        page.get_by_test_id("practice-open").click()
+        page.fill("#enterprise", "山东重工（演示）")
+        page.fill("#starts_on", "2026-10-01")
+        page.fill("#ends_on", "2026-10-31")
+        page.fill("#description", "焊装线机器人调试，车间主任签字证明。")
+        bad = tmp_path / "evidence.pdf"
+        bad.write_bytes(b"GIF89a not a pdf")
+        page.set_input_files("#evidence", str(bad))
+        page.click("[data-testid=practice-form] button[type=submit]")
+        expect(page.locator("#evidence-error")).to_contain_text(words["evidence"])
+        good = tmp_path / "evidence-ok.pdf"
+        good.write_bytes(b"%PDF-1.4 practice certificate")
+        page.set_input_files("#evidence", str(good))
+        page.click("[data-testid=practice-form] button[type=submit]")
+        expect(page.locator(".flash-success")).to_contain_text(words["saved"])
+        expect(page.get_by_test_id("ledger-summary")).to_contain_text("6.3")  # 160 + 31 days
+        laid_out(page)
+
+        page.goto("/school/double-qualified")
+        expect(page.get_by_test_id("dq-ready")).to_have_text("1")  # practice and a certificate now
+
+        log_in(page, "admin@xiaoqi-demo.cn", DEMO_PASSWORD)
+        page.goto("/admin/dashboard#double-qualified")
+        row = page.get_by_test_id("dq-schools").locator('tr[data-key="莱芜职业中专"]')
+        expect(row.locator('[data-col="share"]')).to_have_text("69.2%")
+        expect(row.locator('[data-col="ready"]')).to_have_text("1")
+        laid_out(page)
+    finally:
+        context.close()
+    assert not errors, f"browser errors: {errors}"
