@@ -273,3 +273,15 @@ def test_the_demo_data_shows_a_shortage_and_a_surplus(app):
     assert (care.demand, care.intake, care.level) == (55, 40, WarningLevel.SHORTAGE)
     equipment = group(figures, "装备制造大类")
     assert equipment.level is WarningLevel.SURPLUS and equipment.intake > equipment.demand > 0
+
+
+def test_the_administrators_job_classifies_every_posting_again(app, district):
+    db.session.execute(PostingMajor.__table__.delete())
+    db.session.commit()
+    client = app.test_client()
+    login(client, "admin@example.com")
+    response = client.post("/admin/alignment/classify")
+    assert response.status_code == 302 and "/auth/jobs/" in response.headers["Location"]
+    assert group(alignment.report(), "装备制造大类").demand == 60  # the job ran (inline in tests)
+    school_client = client_for(app, district["school"])
+    assert school_client.post("/admin/alignment/classify").status_code == 403
