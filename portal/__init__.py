@@ -105,12 +105,12 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from portal.admin.views import bp as admin_bp
-    from portal.auth.views import bp as auth_bp
-    from portal.enterprise.views import bp as enterprise_bp
-    from portal.public.views import bp as public_bp
-    from portal.school.views import bp as school_bp
-    from portal.student.views import bp as student_bp
+    from portal.admin import bp as admin_bp
+    from portal.auth import bp as auth_bp
+    from portal.enterprise import bp as enterprise_bp
+    from portal.public import bp as public_bp
+    from portal.school import bp as school_bp
+    from portal.student import bp as student_bp
     from portal.web import BoundedIntConverter
 
     app.url_map.converters["int"] = BoundedIntConverter

@@ -59,13 +59,18 @@ def is_safe_next(target: str | None) -> bool:
     return not parts.scheme and not parts.netloc and "\\" not in target and "\n" not in target
 
 
-def home_endpoint(role: str) -> str:
+def area_of(role: str) -> str:
+    """The area (blueprint) where people of `role` work."""
     return {
-        Role.ENTERPRISE_HR.value: "enterprise.home",
-        Role.SCHOOL_STAFF.value: "school.home",
-        Role.STUDENT.value: "student.home",
-        Role.ADMIN.value: "admin.home",
+        Role.ENTERPRISE_HR.value: "enterprise",
+        Role.SCHOOL_STAFF.value: "school",
+        Role.STUDENT.value: "student",
+        Role.ADMIN.value: "admin",
     }[role]
+
+
+def home_endpoint(role: str) -> str:
+    return f"{area_of(role)}.home"
 
 
 def home_url_for(user) -> str:

@@ -10,6 +10,7 @@ from markupsafe import Markup
 
 from portal import vocab
 from portal.models.base import State
+from portal.web import area
 
 
 def _label(vocabulary: dict, code: str | None) -> str:
@@ -37,7 +38,7 @@ def status_badge(state: State, /, **attributes: object) -> Markup:
 
 
 def init_templating(app: Flask) -> None:
-    from portal import charts
+    from portal import charts, links
     from portal.auth.notifications import unread_notifications
     from portal.confirm import confirm_message
     from portal.navigation import navigation
@@ -52,6 +53,7 @@ def init_templating(app: Flask) -> None:
         "confirm_message": confirm_message,
         "navigation": navigation,
         "unread_notifications": unread_notifications,
+        "inbox_url": lambda key: links.inbox_url(area(), key),
         # The administrators' home shows what waits for a decision.
         "pilot_waiting_counts": pilots.waiting_counts,
         "charts": charts,

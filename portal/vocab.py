@@ -95,8 +95,11 @@ def town_label(code: str | None, locale: str = "zh") -> str:
     return names.get(code, code)
 
 
+def town_name(code: str | None) -> LazyString:
+    """A town's name in the language of whatever renders it (services need not know the locale)."""
+    return LazyString(lambda: town_label(code, str(get_locale() or "zh")))
+
+
 def town_choices() -> list[tuple[str, object]]:
     """Towns as form choices, labelled in the language of the request that renders them."""
-    return [
-        (code, LazyString(lambda c=code: town_label(c, str(get_locale() or "zh")))) for code in TOWNS
-    ]
+    return [(code, town_name(code)) for code in TOWNS]

@@ -1,11 +1,13 @@
 """Small helpers shared by the blueprints' views."""
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Callable
 from typing import TypeVar
 
 from flask import Response, abort, flash, request, send_file
+from flask_babel import get_locale
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
 from werkzeug.routing import IntegerConverter
@@ -25,6 +27,28 @@ class BoundedIntConverter(IntegerConverter):
     def __init__(self, map, *args, **kwargs) -> None:
         kwargs.setdefault("max", MAX_INT)
         super().__init__(map, *args, **kwargs)
+
+
+def page_locale() -> str:
+    """The language this page is shown in; work done later for it (a job's report) uses it too."""
+    return str(get_locale() or "zh")
+
+
+def area() -> str:
+    """The role area (`school`, `enterprise`, …) a nested feature blueprint was reached through."""
+    return request.blueprints[-1]
+
+
+def only_in(*areas: str):
+    """A view of a shared feature that only some areas have: elsewhere it does not exist (404)."""
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            if area() not in areas:
+                abort(404)
+            return view(*args, **kwargs)
+        return wrapper
+    return decorator
 
 
 class Refused:

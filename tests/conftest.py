@@ -195,6 +195,20 @@ def csrf_client(app_factory):
         yield app.test_client()
 
 
+# The kind-specific part of a posting, as the service takes it (Builders.posting).
+POSTING_DETAILS = {
+    "order_class": {"major": "某专业", "class_name": "冠名班", "years": 3, "benefits": ["scholarship"]},
+    "apprenticeship": {
+        "rotation": "工学交替", "mentors": [{"name": "王师傅", "skills": "技能", "title": "technician"}],
+    },
+    "internship": {"positions": "岗位", "months": 3},
+    "part_time_teacher": {
+        "experts": [{"name": "李工", "expertise": "专长", "title": "technician", "hours": 20}],
+    },
+    "staff_training": {"courses": "课程", "schedule": "周末", "target_groups": ["employees"]},
+}
+
+
 @dataclass
 class Builders:
     """Create records through the services, as the site does."""
@@ -291,6 +305,46 @@ class Builders:
         db.session.commit()
         return cooperation
 
+    @staticmethod
+    def posting(hr, kind: str = "internship", *, publish: bool = True, today=None, **overrides):
+        """A posting of `kind` by `hr`'s enterprise through the service, published unless told
+        otherwise; `overrides` are PostingInput fields."""
+        from datetime import timedelta
+
+        from portal.extensions import db
+        from portal.services import postings
+        from portal.services.checks import district_today
+
+        values = {
+            "title": f"{kind}岗位", "description": "", "skills": "", "certificates": "", "headcount": 10,
+            "town": "fengcheng", "deadline": (today or district_today()) + timedelta(days=30),
+            "details": POSTING_DETAILS[kind],
+        }
+        values.update(overrides)
+        posting = postings.create_posting(hr.organisation, kind, postings.PostingInput(**values), today=today)
+        if publish:
+            postings.publish(posting, today=today)
+        db.session.commit()
+        return posting
+
+    @staticmethod
+    def named_class(staff, cooperation_id: int, *, publish: bool = True, **overrides):
+        """A named class of an order-class cooperation through the service, open for applications
+        from today for 30 days unless told otherwise; `overrides` are NamedClassInput fields."""
+        from datetime import timedelta
+
+        from portal.extensions import db
+        from portal.services import named_classes
+        from portal.services.checks import district_today
+
+        today = district_today()
+        values = {"name": "智能制造冠名班", "seats": 30, "opens_on": today, "closes_on": today + timedelta(days=30)}
+        values.update(overrides)
+        named_class = named_classes.create_named_class(
+            staff, cooperation_id, named_classes.NamedClassInput(**values), publish=publish)
+        db.session.commit()
+        return named_class
+
 
 @pytest.fixture
 def build(app) -> Builders:
@@ -315,6 +369,21 @@ def client_for(app, who, password: str = PASSWORD):
     client = app.test_client()
     login(client, who if isinstance(who, str) else who.email, password)
     return client
+
+
+def service_takes(call) -> bool:
+    """Whether a service call goes through (True) or is refused (False); either way nothing stays
+    written, so the next call starts from the same state."""
+    from portal.extensions import db
+    from portal.services.errors import ServiceError
+
+    try:
+        call()
+        return True
+    except ServiceError:
+        return False
+    finally:
+        db.session.rollback()
 
 
 def shown(client, response):

@@ -14,7 +14,7 @@ from portal.forms import ActionForm, ReasonForm
 from portal.i18n import lazy_gettext as _l
 from portal.models import PilotEnterpriseStatus, PilotStatus
 from portal.models.base import State
-from portal.services import audit, pilots
+from portal.services import audit, pilots, statistics
 from portal.services.checks import district_today
 from portal.web import REFUSED, attempt
 
@@ -119,8 +119,8 @@ def pilot_enterprise_detail(application_id: int):
     return render_template(
         "admin/pilot_enterprise.html",
         application=application,
-        figure_labels=pilots.FIGURE_LABELS,
-        current_figures=pilots.evidence_figures(application.enterprise_id),
+        figure_labels=statistics.EVIDENCE_LABELS,
+        current_figures=statistics.enterprise_evidence(application.enterprise_id),
         entries=audit.history(application),
         action_labels=audit.ACTION_LABELS,
         state_labels=audit.STATE_LABELS,

@@ -100,12 +100,3 @@ def enable_user(user_id: int):
         return user_list(), 400
     flash(_("%(email)s has been enabled.", email=user.email), "success")
     return redirect(url_for("admin.user_list"))
-
-
-# Routes in their own modules register on `bp` when imported.
-from portal.admin import alignment as _alignment_routes  # noqa: E402,F401  (supply against demand by major)
-from portal.admin import audit as _audit_routes  # noqa: E402,F401
-from portal.admin import dashboard as _dashboard_routes  # noqa: E402,F401  (targets dashboard, inputs, report)
-from portal.admin import moderation as _moderation_routes  # noqa: E402,F401
-from portal.admin import pilots as _pilot_routes  # noqa: E402,F401
-from portal.admin import proposals as _proposal_routes  # noqa: E402,F401  (recompute proposals)

@@ -184,8 +184,3 @@ def change_password():
             flash(_("Your password has been changed. Other sessions have been logged out."), "success")
             return redirect(home_url_for(user))
     return render_template("auth/change_password.html", form=form), form_status()
-
-
-# Routes in their own modules register on `bp` when imported.
-from portal.auth import jobs as _job_routes  # noqa: E402,F401
-from portal.auth import notifications as _notification_routes  # noqa: E402,F401

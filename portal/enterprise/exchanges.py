@@ -15,7 +15,7 @@ from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired
 
 from portal.enterprise.views import bp
-from portal.exchange_views import SuggestionForm, add_exchange_routes, page_context
+from portal.exchanges import SuggestionForm, page_context
 from portal.forms import ActionForm, IntField
 from portal.i18n import lazy_gettext as _l
 from portal.services import exchanges
@@ -75,5 +75,3 @@ def practice_post_status(post_id: int, status: str):
               else _("The practice post has been closed."), "success")
     return redirect(url_for("enterprise.exchange_list"))
 
-
-add_exchange_routes(bp)

@@ -12,7 +12,7 @@ from wtforms import TextAreaField
 
 from portal.enterprise.views import bp
 from portal.i18n import lazy_gettext as _l
-from portal.services import pilots
+from portal.services import pilots, statistics
 from portal.web import REFUSED, attempt, form_status
 
 
@@ -42,6 +42,6 @@ def pilot_status():
         form=form,
         applications=pilots.applications_of_enterprise(current_user),
         open_application=pilots.open_application_of(current_user.organisation_id),
-        figures=pilots.evidence_figures(current_user.organisation_id),
-        figure_labels=pilots.FIGURE_LABELS,
+        figures=statistics.enterprise_evidence(current_user.organisation_id),
+        figure_labels=statistics.EVIDENCE_LABELS,
     ), form_status()

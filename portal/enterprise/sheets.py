@@ -16,7 +16,7 @@ from portal.extensions import db
 from portal.forms import ImportForm
 from portal.services import jobs, posting_sheets, spreadsheets
 from portal.services.errors import ServiceError
-from portal.web import download
+from portal.web import download, page_locale
 
 
 def _page(form: ImportForm, *, errors=(), message: str | None = None, status: int = 200):
@@ -36,7 +36,8 @@ def posting_import():
     data = upload.read(spreadsheets.MAX_BYTES + 1)
     try:
         job = jobs.submit_import(current_user, "postings", data, upload.filename,
-                                 back=url_for("enterprise.posting_list"), again=url_for("enterprise.posting_import"))
+                                 back=url_for("enterprise.posting_list"), again=url_for("enterprise.posting_import"),
+                                 locale=page_locale())
     except ServiceError as exc:  # refused before reading a row: said at the top of the import page
         db.session.rollback()
         return _page(form, message=str(exc.message), status=400)

@@ -188,7 +188,7 @@ class PilotEnterpriseApplication(Stateful, db.Model):
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     status: Mapped[str] = mapped_column(String(20), default=PilotEnterpriseStatus.SUBMITTED.value, index=True)
     statement: Mapped[str] = mapped_column(Text, default="")  # the enterprise's own account of its cooperation
-    # Figures computed from the records at submission (see services.pilots.evidence_figures).
+    # Figures computed from the records at submission (see services.statistics.enterprise_evidence).
     figures: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     decision_reason: Mapped[str | None] = mapped_column(Text)
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))

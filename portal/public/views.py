@@ -66,10 +66,3 @@ def healthz():
         checks["redis"] = "not configured"
     healthy = all(v in ("ok", "not configured") for v in checks.values())
     return jsonify(status="ok" if healthy else "error", jobs_queued=queued, **checks), 200 if healthy else 503
-
-
-from portal.public import directory as _directory  # noqa: E402,F401  (registers /majors and /schools)
-from portal.public import named_classes as _named_classes  # noqa: E402,F401  (registers /named-classes)
-from portal.public import pilots as _pilots  # noqa: E402,F401  (registers /pilots)
-from portal.public import postings as _postings  # noqa: E402,F401  (registers /postings and /enterprises)
-from portal.public import stats as _stats  # noqa: E402,F401  (registers /stats and its downloads)

@@ -13,7 +13,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms.validators import InputRequired
 
-from portal.exchange_views import SuggestionForm, add_exchange_routes, page_context
+from portal.exchanges import SuggestionForm, page_context
 from portal.forms import ActionForm, IntField
 from portal.i18n import lazy_gettext as _l
 from portal.school.views import bp
@@ -59,5 +59,3 @@ def exchange_double_qualified(exchange_id: int):
         flash(_("%(name)s is now recorded as a double-qualified teacher (双师型).", name=teacher.name), "success")
     return redirect(url_for("school.exchange_list"))
 
-
-add_exchange_routes(bp)

@@ -12,9 +12,9 @@ from portal.forms import ImportForm
 from portal.school.views import bp
 from portal.services import jobs, school_sheets, spreadsheets
 from portal.services.errors import ServiceError
-from portal.web import download
+from portal.web import download, page_locale
 
-KINDS = {"majors": "school.program_list", "teachers": "school.teacher_list"}
+KINDS = {"majors": "school.major_list", "teachers": "school.teacher_list"}
 
 
 def _kind_or_404(kind: str) -> str:
@@ -41,7 +41,7 @@ def import_sheet(kind: str):
     data = upload.read(spreadsheets.MAX_BYTES + 1)
     try:
         job = jobs.submit_import(current_user, kind, data, upload.filename, back=url_for(KINDS[kind]),
-                                 again=url_for("school.import_sheet", kind=kind))
+                                 again=url_for("school.import_sheet", kind=kind), locale=page_locale())
     except ServiceError as exc:  # refused before reading a row: said at the top of the import page
         db.session.rollback()
         return _page(kind, form, message=str(exc.message), status=400)

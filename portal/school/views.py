@@ -5,19 +5,20 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal import apprenticeships, membership, named_classes, partnerships
+from portal import exchanges as exchanges_feature
 from portal.forms import ActionForm
 from portal.internships import bp as internships_bp
-from portal.membership_views import add_member_routes
 from portal.models import Role
 from portal.school.forms import ProgramForm
 from portal.security import guard_blueprint
-from portal.services import catalogue, exchanges, inbox, organisations, programs
+from portal.services import catalogue, exchanges, inbox, jobs, organisations, programs
 from portal.web import REFUSED, attempt, form_status
 
 bp = Blueprint("school", __name__, url_prefix="/school")
 guard_blueprint(bp, Role.SCHOOL_STAFF, open_endpoints=("school.home",))
-bp.register_blueprint(internships_bp)
-add_member_routes(bp)
+for feature in (internships_bp, membership.bp, apprenticeships.school.bp, partnerships.bp, named_classes.bp, exchanges_feature.bp):
+    bp.register_blueprint(feature)
 
 
 @bp.get("/")
@@ -40,65 +41,73 @@ def resubmit():
     return redirect(url_for("school.home"))
 
 
-@bp.get("/programs")
-def program_list():
+@bp.get("/majors")
+def major_list():
     return render_template(
-        "school/programs.html",
+        "school/majors.html",
         programs=programs.programs_of_school(current_user.organisation_id),
         action_form=ActionForm(),
     )
 
 
-@bp.route("/programs/new", methods=["GET", "POST"])
-def program_new():
+@bp.route("/majors/new", methods=["GET", "POST"])
+def major_new():
     form = ProgramForm()
     if form.validate_on_submit():
         program = attempt(lambda: programs.create_program(current_user.organisation, **form.values()), form)
         if program is not REFUSED:
             flash(_("The major has been saved as a draft."), "success")
-            return redirect(url_for("school.program_list"))
-    return render_template("school/program_form.html", form=form, catalogue=catalogue.entries()), form_status()
+            return redirect(url_for("school.major_list"))
+    return render_template("school/major_form.html", form=form, catalogue=catalogue.entries()), form_status()
 
 
-@bp.route("/programs/<int:program_id>/edit", methods=["GET", "POST"])
-def program_edit(program_id: int):
+@bp.route("/majors/<int:program_id>/edit", methods=["GET", "POST"])
+def major_edit(program_id: int):
     program = programs.get_own_program(current_user, program_id)
     form = ProgramForm(obj=program)
     if form.validate_on_submit():
         saved = attempt(lambda: programs.update_program(current_user, program_id, **form.values()), form)
         if saved is not REFUSED:
             flash(_("The major has been saved."), "success")
-            return redirect(url_for("school.program_list"))
+            return redirect(url_for("school.major_list"))
     return render_template(
-        "school/program_form.html", form=form, program=program, catalogue=catalogue.entries()
+        "school/major_form.html", form=form, program=program, catalogue=catalogue.entries()
     ), form_status()
 
 
-@bp.post("/programs/<int:program_id>/publish")
-def program_publish(program_id: int):
+@bp.post("/majors/<int:program_id>/publish")
+def major_publish(program_id: int):
     published = attempt(lambda: programs.publish_program(programs.get_own_program(current_user, program_id),
                                                          actor=current_user))
     if published is REFUSED:
-        return program_list(), 400
+        return major_list(), 400
     flash(_("The major has been published."), "success")
-    return redirect(url_for("school.program_list"))
+    return redirect(url_for("school.major_list"))
 
 
-@bp.post("/programs/<int:program_id>/close")
-def program_close(program_id: int):
+@bp.post("/majors/<int:program_id>/close")
+def major_close(program_id: int):
     closed = attempt(lambda: programs.close_program(programs.get_own_program(current_user, program_id),
                                                     actor=current_user))
     if closed is REFUSED:
-        return program_list(), 400
+        return major_list(), 400
     flash(_("The major has been closed; it no longer appears on the public pages."), "success")
-    return redirect(url_for("school.program_list"))
+    return redirect(url_for("school.major_list"))
 
 
-# Teachers, teaching needs, training offers and spreadsheets live in their own modules.
-from portal.school import alignment as _alignment  # noqa: E402,F401  (registers /school/alignment, intake suggestions)
-from portal.school import apprenticeships as _apprenticeships  # noqa: E402,F401  (registers the apprenticeship routes)
-from portal.school import cooperation as _cooperation  # noqa: E402,F401  (registers the proposal and cooperation routes)
-from portal.school import exchanges as _exchanges  # noqa: E402,F401  (registers the teacher exchange routes)
-from portal.school import named_classes as _named_classes  # noqa: E402,F401  (registers the named-class routes)
-from portal.school import pilots as _pilots  # noqa: E402,F401  (registers the pilot partnership routes)
-from portal.school import records, sheets  # noqa: E402,F401
+@bp.post("/proposals/recompute")
+def proposal_recompute():
+    if ActionForm().validate_on_submit():
+        job = attempt(lambda: jobs.submit("rank_school", user=current_user,
+                                          args={"school_id": current_user.organisation_id}))
+        if job is not REFUSED:
+            return redirect(url_for("auth.job_detail", job_id=job.id))
+    return redirect(url_for("school.partnerships.proposal_list"))
+
+
+
+# The staff pages of majors were /school/programs until they took the name the rest of the site
+# uses (/majors); old links and bookmarks still arrive (308 keeps the method and the form).
+bp.add_url_rule("/programs", "programs_moved", redirect_to="/school/majors", methods=["GET", "POST"])
+bp.add_url_rule("/programs/<path:rest>", "programs_moved", redirect_to="/school/majors/<rest>",
+                 methods=["GET", "POST"])

@@ -542,12 +542,12 @@ def publish(actor: User, run_id: int, *, close_early: bool = False, today: date 
     for student in db.session.scalars(select(User).where(User.id.in_(student_ids)).order_by(User.id)):
         notifications.notify(
             student, "allocation_published",
-            notifications.link_to("student.apprenticeship_detail", programme_id=programme.id),
+            notifications.link("student", "apprenticeship", programme.id),
             programme=programme.name,
         )
     notifications.notify_organisation(
         programme.enterprise, "allocation_published",
-        notifications.link_to("enterprise.apprenticeship_detail", programme_id=programme.id),
+        notifications.link("enterprise", "apprenticeship", programme.id),
         programme=programme.name,
     )
     return run

@@ -28,7 +28,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
@@ -510,7 +509,7 @@ def _other(exchange: Exchange, side: str) -> Organisation:
 
 
 def _link(side: str) -> str:
-    return notifications.link_to("school.exchange_list" if side == "school" else "enterprise.exchange_list")
+    return notifications.link(side, "exchanges")
 
 
 def _current_expert(exchange: Exchange) -> ExpertOffer | None:
@@ -550,6 +549,24 @@ def _check_capacity(exchange: Exchange) -> None:
             raise ServiceError(_l("The teacher is no longer on the school's staff."))
 
 
+def steps(exchange: Exchange, side: str) -> frozenset[str]:
+    """What `side` may do with `exchange` now. The pages offer exactly these; the steps below
+    refuse the rest with their reasons (a test holds the two together)."""
+    status, allowed = exchange.status, set()
+    waiting = (ExchangeStatus.PROPOSED.value, ExchangeStatus.ACCEPTED_BY_SCHOOL.value,
+               ExchangeStatus.ACCEPTED_BY_ENTERPRISE.value)
+    if status in waiting and status != f"accepted_by_{side}":
+        allowed.add("accept")
+    if status == ExchangeStatus.AGREED.value:
+        allowed.add("complete")
+    if status in ACTIVE_STATUSES:
+        allowed.add("cancel")
+    if (side == "school" and status == ExchangeStatus.COMPLETED.value and not exchange.is_expert_to_school
+            and exchange.teacher is not None and not exchange.teacher.double_qualified):
+        allowed.add("record_double_qualified")
+    return frozenset(allowed)
+
+
 def accept(user: User, exchange_id: int) -> Exchange:
     """The user's side accepts; when the other side has already accepted, the exchange is agreed."""
     exchange = get_own_exchange(user, exchange_id)
@@ -560,7 +577,7 @@ def accept(user: User, exchange_id: int) -> Exchange:
         raise ServiceError(_l("You have already accepted this exchange; the other side has not yet."))
     if exchange.status not in (ExchangeStatus.PROPOSED.value, theirs):
         raise ServiceError(_l("This exchange can no longer be accepted (it is %(status)s).",
-                              status=status_label(exchange.status)))
+                              status=ExchangeStatus(exchange.status).label))
     _check_capacity(exchange)
     agreeing = exchange.status == theirs
     if exchange.is_expert_to_school and (side == "school" or agreeing):
@@ -623,7 +640,7 @@ def cancel(user: User, exchange_id: int, reason: str) -> Exchange:
     reason = checks.reason(reason)
     if exchange.status not in ACTIVE_STATUSES:
         raise ServiceError(_l("This exchange can no longer be cancelled (it is %(status)s).",
-                              status=status_label(exchange.status)))
+                              status=ExchangeStatus(exchange.status).label))
     side = side_of(user)
     from_state = exchange.status
     transition(exchange, ExchangeStatus.CANCELLED.value)
@@ -696,13 +713,20 @@ class PartTimeShare:
         return bool(self.quota) and self.count * 100 >= self.quota * self.limit_percent
 
 
-def _experts_of_term(school_id: int, term: str) -> set[tuple[int | None, str | None]]:
-    return set(db.session.execute(
-        select(Exchange.posting_id, Exchange.expert_name).where(
-            Exchange.school_id == school_id, Exchange.direction == EXPERT, Exchange.term == term,
-            Exchange.status.in_(COUNTED_STATUSES),
+def people_of_term(term: str, school_ids) -> tuple[set[tuple], set[tuple]]:
+    """(experts, teachers) in the agreed or completed exchanges of `term` at `school_ids`, as the
+    20% rule and the district's figures count them: an expert is (school, posting, name), a
+    teacher (school, teacher id — or the name, if the record was removed since)."""
+    rows = db.session.execute(
+        select(Exchange.direction, Exchange.school_id, Exchange.posting_id, Exchange.expert_name,
+               Exchange.teacher_id, Exchange.teacher_name).distinct().where(
+            Exchange.school_id.in_(school_ids), Exchange.term == term, Exchange.status.in_(COUNTED_STATUSES),
         )
-    ).tuples())
+    ).all()
+    experts = {(school, posting, name) for direction, school, posting, name, _t, _n in rows if direction == EXPERT}
+    teachers = {(school, teacher_id if teacher_id is not None else teacher_name)
+                for direction, school, _p, _e, teacher_id, teacher_name in rows if direction == TEACHER}
+    return experts, teachers
 
 
 def part_time_share(school: Organisation, *, term: str | None = None) -> PartTimeShare:
@@ -720,7 +744,7 @@ def part_time_share(school: Organisation, *, term: str | None = None) -> PartTim
         )
     ) or 0
     return PartTimeShare(term=term, quota=school.staffing_quota, part_time_teachers=int(part_time),
-                         experts=len(_experts_of_term(school.id, term)))
+                         experts=len(people_of_term(term, [school.id])[0]))
 
 
 def ensure_within_part_time_limit(exchange: Exchange) -> None:
@@ -733,7 +757,8 @@ def ensure_within_part_time_limit(exchange: Exchange) -> None:
             school=school.name,
         ))
     share = part_time_share(school, term=exchange.term)
-    already = (exchange.posting_id, exchange.expert_name) in _experts_of_term(school.id, exchange.term)
+    experts, _teachers = people_of_term(exchange.term, [school.id])
+    already = (school.id, exchange.posting_id, exchange.expert_name) in experts
     after = share.count + (0 if already else 1)
     if after * 100 > school.staffing_quota * PART_TIME_LIMIT_PERCENT:
         raise ServiceError(_l(
@@ -757,26 +782,3 @@ def set_staffing_quota(staff: User, quota: int) -> Organisation:
     db.session.flush()
     audit.record(staff, school, "set_staffing_quota", str(before) if before else None, str(quota))
     return school
-
-
-# --- phrasing --------------------------------------------------------------------------------
-
-def status_label(status: str) -> str:
-    return str(ExchangeStatus(status).label)
-
-
-def describe_reasons(reasons: list[dict] | None) -> list[str]:
-    """The matcher's structured reasons as sentences in the current language."""
-    lines = []
-    for reason in reasons or []:
-        terms = "、".join(str(t) for t in reason.get("terms") or [])
-        percent = round(float(reason.get("score") or 0) * 100)
-        if reason.get("criterion") == "text":
-            lines.append(_("Descriptions agree %(percent)d%%", percent=percent)
-                         + (_(" (in common: %(terms)s)", terms=terms) if terms else ""))
-        elif reason.get("criterion") == "skills":
-            required = int(reason.get("required") or 0)
-            lines.append(_("Skills: %(percent)d%% of the %(required)d wanted are covered",
-                           percent=percent, required=required)
-                         + (_(" (%(terms)s)", terms=terms) if terms else ""))
-    return lines

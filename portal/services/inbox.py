@@ -14,7 +14,7 @@ arguments, not URLs: the template builds the link.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -58,13 +58,12 @@ EXPIRING_DAYS = 14
 
 @dataclass(frozen=True)
 class Waiting:
-    """One line of a home's "waiting for you": how many, what, where to act."""
+    """One line of a home's "waiting for you": how many and what (`portal.links.INBOX` knows
+    where, by `key`, the reader acts on it)."""
 
     key: str
     count: int
     label: Any
-    endpoint: str
-    args: dict[str, Any] = field(default_factory=dict)
     hint: Any = ""
 
 
@@ -183,17 +182,14 @@ def for_enterprise(hr: User) -> list[Waiting]:
         )
     )
     return [
-        Waiting("proposals", proposals, _l("Proposals waiting for your answer"), "enterprise.proposal_list",
+        Waiting("proposals", proposals, _l("Proposals waiting for your answer"),
                 hint=_l("Majors the matcher proposed, and schools that asked you or proposed terms.")),
-        Waiting("applicants", _count(_applications_to_decide("enterprise", org_id)),
-                _l("Applicants to review"), "enterprise.named_class_list",
+        Waiting("applicants", _count(_applications_to_decide("enterprise", org_id)), _l("Applicants to review"),
                 hint=_l("Students who applied to your named classes, where your agreement lets you decide.")),
-        Waiting("exchanges", _exchanges_waiting("enterprise", org_id), _l("Teacher exchanges to answer"),
-                "enterprise.exchange_list"),
+        Waiting("exchanges", _exchanges_waiting("enterprise", org_id), _l("Teacher exchanges to answer")),
         Waiting("expiring", expiring, _l("Postings closing within %(days)d days", days=EXPIRING_DAYS),
-                "enterprise.posting_list", hint=_l("Extend or close them so that schools see the right dates.")),
-        Waiting("members", _pending_members(org_id, Role.ENTERPRISE_HR), _l("Colleagues asking to join"),
-                "enterprise.home", {"_anchor": "members"}),
+                hint=_l("Extend or close them so that schools see the right dates.")),
+        Waiting("members", _pending_members(org_id, Role.ENTERPRISE_HR), _l("Colleagues asking to join")),
     ]
 
 
@@ -201,17 +197,12 @@ def for_school(staff: User) -> list[Waiting]:
     org_id = staff.organisation_id
     proposals = _count(select(func.count()).select_from(Proposal).where(_proposals_waiting("school", org_id)))
     return [
-        Waiting("proposals", proposals, _l("Proposals waiting for your answer"), "school.proposal_list",
-                hint=_l("Per major below.")),
+        Waiting("proposals", proposals, _l("Proposals waiting for your answer"), hint=_l("Per major below.")),
         Waiting("applicants", _count(_applications_to_decide("school", org_id)), _l("Applicants to admit"),
-                "school.named_class_list",
                 hint=_l("Applications you may decide now, including those the enterprise approved.")),
-        Waiting("students", _pending_members(org_id, Role.STUDENT), _l("Students to confirm"),
-                "school.members"),
-        Waiting("staff", _pending_members(org_id, Role.SCHOOL_STAFF), _l("Colleagues asking to join"),
-                "school.members"),
-        Waiting("exchanges", _exchanges_waiting("school", org_id), _l("Teacher exchanges to answer"),
-                "school.exchange_list"),
+        Waiting("students", _pending_members(org_id, Role.STUDENT), _l("Students to confirm")),
+        Waiting("staff", _pending_members(org_id, Role.SCHOOL_STAFF), _l("Colleagues asking to join")),
+        Waiting("exchanges", _exchanges_waiting("school", org_id), _l("Teacher exchanges to answer")),
     ]
 
 
@@ -251,14 +242,12 @@ def for_admin() -> list[Waiting]:
         )
     )
     return [
-        Waiting("organisations", pending_orgs, _l("Organisations to verify"), "admin.organisation_list",
-                {"status": "pending"}),
-        Waiting("pilots", pilots, _l("Pilot partnerships to decide"), "admin.pilot_list", {"status": "submitted"}),
-        Waiting("objections", objections, _l("Objections to pilots to answer"), "admin.pilot_list",
-                {"status": "approved"}, hint=_l("A pilot cannot become final while an objection is unanswered.")),
-        Waiting("pilot_enterprises", pilot_enterprises, _l("Pilot enterprise applications to decide"),
-                "admin.pilot_enterprise_list", {"status": "submitted"}),
-        Waiting("postings", new_postings, _l("Postings published this week to look over"), "admin.posting_queue",
+        Waiting("organisations", pending_orgs, _l("Organisations to verify")),
+        Waiting("pilots", pilots, _l("Pilot partnerships to decide")),
+        Waiting("objections", objections, _l("Objections to pilots to answer"),
+                hint=_l("A pilot cannot become final while an objection is unanswered.")),
+        Waiting("pilot_enterprises", pilot_enterprises, _l("Pilot enterprise applications to decide")),
+        Waiting("postings", new_postings, _l("Postings published this week to look over"),
                 hint=_l("Take down what breaks the rules; the enterprise reads your reason.")),
     ]
 

@@ -278,7 +278,7 @@ def pipeline_counts(hr: User) -> list[tuple[PlacementStatus, int]]:
 # --- the steps --------------------------------------------------------------------------
 
 def _link(placement: Placement, area: str) -> str:
-    return notifications.link_to(f"{area}.internships.placement", placement_id=placement.id)
+    return notifications.link(area, "placement", placement.id)
 
 
 def _tell(placement: Placement, kind: str, *, to: tuple[str, ...], **params) -> None:

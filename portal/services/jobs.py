@@ -26,7 +26,6 @@ from datetime import timedelta
 from typing import Any
 
 from flask import current_app, has_request_context
-from flask_babel import get_locale
 from sqlalchemy import event, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
@@ -172,15 +171,14 @@ def submit(kind: str, *, user: User | None = None, args: dict | None = None, pay
     return job
 
 
-def submit_import(user: User, sheet: str, data: bytes, filename: str | None, *, back: str, again: str) -> Job:
+def submit_import(user: User, sheet: str, data: bytes, filename: str | None, *, back: str, again: str,
+                  locale: str) -> Job:
     """An import as a job: what costs nothing (who may import, whether the file is a spreadsheet
     at all) is answered in the request; reading the rows happens in the job, not the web worker."""
     from portal.services import organisations, spreadsheets
 
     organisations.ensure_may_import(user.organisation)
     spreadsheets.sniff(data, filename)
-    # The report is written in the language the page was in when the file was sent.
-    locale = str(get_locale() or "zh") if has_request_context() else (user.locale or "zh")
     return submit("import_sheet", user=user, payload=data,
                   args={"sheet": sheet, "filename": filename, "back": back, "again": again, "locale": locale})
 

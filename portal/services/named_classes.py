@@ -258,7 +258,7 @@ def _open(staff: User, named_class: NamedClass, today: date) -> NamedClass:
     audit.record(staff, named_class, "publish", NamedClassStatus.DRAFT.value, named_class.status)
     notifications.notify_organisation(
         named_class.enterprise, "named_class_published",
-        notifications.link_to("public.named_class_detail", class_id=named_class.id),
+        notifications.link("public", "named_class", named_class.id),
         named_class=named_class.name, school=named_class.school.name,
     )
     return named_class
@@ -589,7 +589,7 @@ def _deciders(named_class: NamedClass) -> list[Organisation]:
 
 def _review_link(org: Organisation, named_class: NamedClass) -> str:
     area = "enterprise" if org.is_enterprise else "school"
-    return notifications.link_to(f"{area}.named_class_detail", class_id=named_class.id)
+    return notifications.link(area, "named_class", named_class.id)
 
 
 def _record(actor: User, application: ClassApplication, action: str, from_state: str | None,
@@ -704,7 +704,7 @@ def admit(actor: User, application_id: int, reason: str = "", *, today: date | N
     db.session.flush()
     _record(actor, application, "admit", from_state, reason)
     notifications.notify(
-        application.student, "admission", notifications.link_to("student.applications"),
+        application.student, "admission", notifications.link("student", "applications"),
         named_class=named_class.name, enterprise=named_class.enterprise.name,
     )
     return application
@@ -723,7 +723,7 @@ def reject(actor: User, application_id: int, reason: str, *, today: date | None 
     db.session.flush()
     _record(actor, application, "reject", from_state, reason)
     notifications.notify(
-        application.student, "rejection", notifications.link_to("student.applications"),
+        application.student, "rejection", notifications.link("student", "applications"),
         named_class=named_class.name, reason=reason,
     )
     return application

@@ -28,7 +28,7 @@ from portal.extensions import db
 from portal.i18n import lazy_gettext as _l
 from portal.models import MembershipStatus, Notification, Organisation, Role, User
 from portal.models.base import utcnow
-from portal.security import home_endpoint, is_safe_next
+from portal.security import area_of, is_safe_next
 from portal.services import checks
 from portal.services.errors import NotFound
 
@@ -121,15 +121,15 @@ def render(kind: str, params: dict[str, Any] | None) -> str:
     return str(message) % _Params(params or {})
 
 
-def link_to(endpoint: str, **values: Any) -> str:
-    """A relative URL for `endpoint`, built without a request (services have none)."""
-    root = current_app.config.get("APPLICATION_ROOT") or "/"
-    adapter = current_app.url_map.bind("localhost", script_name=root)
-    return adapter.build(endpoint, values)
+def link(area: str, subject: str, subject_id: int | None = None) -> str:
+    """The page a notification about `subject` opens for a reader in `area` (`portal.links`)."""
+    from portal import links
+
+    return links.path(area, subject, subject_id)
 
 
 def home_link(user: User) -> str:
-    return link_to(home_endpoint(user.role))
+    return link(area_of(user.role), "home")
 
 
 # --- writing ----------------------------------------------------------------------

@@ -134,7 +134,7 @@ def verify(admin: User, org_id: int) -> Organisation:
     db.session.flush()
     audit.record(admin, org, "verify", from_state, org.status)
     notifications.notify_organisation(
-        org, "organisation_verified", notifications.link_to(f"{org.kind}.home"), organisation=org.name
+        org, "organisation_verified", notifications.link(org.kind, "home"), organisation=org.name
     )
     return org
 
@@ -149,7 +149,7 @@ def reject(admin: User, org_id: int, reason: str) -> Organisation:
     db.session.flush()
     audit.record(admin, org, "reject", OrgStatus.PENDING.value, org.status, reason)
     notifications.notify_organisation(
-        org, "organisation_rejected", notifications.link_to(f"{org.kind}.home"),
+        org, "organisation_rejected", notifications.link(org.kind, "home"),
         organisation=org.name, reason=reason,
     )
     return org

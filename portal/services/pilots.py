@@ -29,7 +29,6 @@ from portal.extensions import db
 from portal.i18n import lazy_gettext as _l
 from portal.models import (
     Cooperation,
-    CooperationKind,
     CooperationStatus,
     Organisation,
     PilotEnterpriseApplication,
@@ -37,15 +36,12 @@ from portal.models import (
     PilotObjection,
     PilotPartnership,
     PilotStatus,
-    Posting,
-    PostingKind,
-    PublicationStatus,
     Role,
     User,
 )
 from portal.models.base import utcnow
 from portal.models.pilots import OPEN_APPLICATION_STATES, OPEN_PILOT_STATES
-from portal.services import audit, checks, notifications
+from portal.services import audit, checks, notifications, statistics
 from portal.services.checks import district_today
 from portal.services.errors import Conflict, NotFound, Problems, ServiceError
 from portal.services.locking import transition
@@ -238,7 +234,7 @@ def pilots_for_review(admin: User, status: str = PilotStatus.SUBMITTED.value) ->
 
 
 def _pilot_link(pilot: PilotPartnership) -> str:
-    return notifications.link_to("school.pilot_detail", pilot_id=pilot.id)
+    return notifications.link("school", "pilot", pilot.id)
 
 
 def _decide(admin: User, pilot_id: int) -> PilotPartnership:
@@ -260,7 +256,7 @@ def approve_pilot(admin: User, pilot_id: int, *, today: date | None = None) -> P
     pilot.notice_ends_on = today + timedelta(days=NOTICE_PERIOD_DAYS - 1)
     db.session.flush()
     audit.record(admin, pilot, "approve", PilotStatus.SUBMITTED.value, pilot.status)
-    public_link = notifications.link_to("public.pilot_detail", pilot_id=pilot.id)
+    public_link = notifications.link("public", "pilot", pilot.id)
     for org, link in ((pilot.school, _pilot_link(pilot)), (pilot.enterprise, public_link)):
         notifications.notify_organisation(
             org, "pilot_approved", link,
@@ -312,7 +308,7 @@ def withdraw_approval(admin: User, pilot_id: int, reason: str, *, today: date | 
     pilot.decision_note = reason
     db.session.flush()
     audit.record(admin, pilot, "withdraw", PilotStatus.APPROVED.value, pilot.status, reason)
-    for org, link in ((pilot.school, _pilot_link(pilot)), (pilot.enterprise, notifications.link_to("enterprise.home"))):
+    for org, link in ((pilot.school, _pilot_link(pilot)), (pilot.enterprise, notifications.link("enterprise", "home"))):
         notifications.notify_organisation(
             org, "pilot_withdrawn", link, cooperation=pilot.cooperation.title, reason=reason
         )
@@ -381,74 +377,6 @@ def public_pilot_enterprises() -> list[PilotEnterpriseApplication]:
 
 # --- pilot enterprises ------------------------------------------------------------------
 
-FIGURE_LABELS: dict[str, Any] = {
-    "active_cooperations": _l("Active cooperations with schools"),
-    "order_classes": _l("Order classes / named classes"),
-    "order_class_seats": _l("Seats in order classes"),
-    "apprenticeships": _l("Modern apprenticeship programmes"),
-    "apprentice_places": _l("Apprentice places"),
-    "internships": _l("Internship placements"),
-    "part_time_teachers": _l("Part-time teachers offered to schools"),
-    "staff_training": _l("Staff training cooperations"),
-    "training_bases": _l("Shared training bases"),
-    "schools": _l("Partner schools"),
-}
-
-
-def evidence_figures(enterprise_id: int) -> dict[str, int]:
-    """What the records show about an enterprise's cooperation, right now.
-
-    Cooperations count by kind (active ones); places and part-time teachers add
-    the cooperations' seats and the headcounts of the enterprise's published or
-    closed postings of that kind (drafts and taken-down postings do not count).
-    """
-    by_kind = dict(
-        db.session.execute(
-            select(Cooperation.kind, func.count())
-            .where(Cooperation.enterprise_id == enterprise_id, Cooperation.status == CooperationStatus.ACTIVE.value)
-            .group_by(Cooperation.kind)
-        ).tuples().all()
-    )
-    seats = dict(
-        db.session.execute(
-            select(Cooperation.kind, func.coalesce(func.sum(Cooperation.seats), 0))
-            .where(Cooperation.enterprise_id == enterprise_id, Cooperation.status == CooperationStatus.ACTIVE.value)
-            .group_by(Cooperation.kind)
-        ).tuples().all()
-    )
-    offered = dict(
-        db.session.execute(
-            select(Posting.kind, func.coalesce(func.sum(Posting.headcount), 0))
-            .where(
-                Posting.enterprise_id == enterprise_id,
-                Posting.status.in_((PublicationStatus.PUBLISHED.value, PublicationStatus.CLOSED.value)),
-                Posting.taken_down_at.is_(None),
-            )
-            .group_by(Posting.kind)
-        ).tuples().all()
-    )
-    schools = db.session.scalar(
-        select(func.count(func.distinct(Cooperation.school_id))).where(
-            Cooperation.enterprise_id == enterprise_id, Cooperation.status == CooperationStatus.ACTIVE.value
-        )
-    ) or 0
-    kind = CooperationKind
-    return {
-        "active_cooperations": int(sum(by_kind.values())),
-        "order_classes": int(by_kind.get(kind.ORDER_CLASS.value, 0)),
-        "order_class_seats": int(seats.get(kind.ORDER_CLASS.value, 0)),
-        "apprenticeships": int(by_kind.get(kind.APPRENTICESHIP.value, 0)),
-        "apprentice_places": int(seats.get(kind.APPRENTICESHIP.value, 0))
-        + int(offered.get(PostingKind.APPRENTICESHIP.value, 0)),
-        "internships": int(by_kind.get(kind.INTERNSHIP.value, 0)),
-        "part_time_teachers": int(seats.get(kind.TEACHER_EXCHANGE.value, 0))
-        + int(offered.get(PostingKind.PART_TIME_TEACHER.value, 0)),
-        "staff_training": int(by_kind.get(kind.STAFF_TRAINING.value, 0)),
-        "training_bases": int(by_kind.get(kind.TRAINING_BASE.value, 0)),
-        "schools": int(schools),
-    }
-
-
 def _hr(actor: User) -> Organisation:
     if actor.role != Role.ENTERPRISE_HR.value or actor.organisation is None:
         raise NotAllowed(_l("Only an enterprise can apply to become a pilot enterprise."))
@@ -498,7 +426,7 @@ def apply_as_pilot_enterprise(hr: User, statement: str) -> PilotEnterpriseApplic
         enterprise_id=org.id,
         status=PilotEnterpriseStatus.SUBMITTED.value,
         statement=statement,
-        figures=evidence_figures(org.id),
+        figures=statistics.enterprise_evidence(org.id),
         submitted_by_id=hr.id,
         submitted_at=utcnow(),
     )
@@ -531,7 +459,7 @@ def applications_for_review(
 
 
 def _enterprise_link() -> str:
-    return notifications.link_to("enterprise.pilot_status")
+    return notifications.link("enterprise", "pilot_enterprise")
 
 
 def approve_enterprise(admin: User, application_id: int) -> PilotEnterpriseApplication:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask_babel import LazyString, force_locale, get_locale
+from flask_babel import LazyString, force_locale
 
 from portal import vocab
 from portal.i18n import lazy_gettext as _l
@@ -73,13 +73,9 @@ class _Note:
         return " ".join(text for text in (str(p) for p in self.parts) if text)
 
 
-def _locale() -> str:
-    return str(get_locale() or "zh")
-
-
 def _towns() -> dict[str, object]:
     # Chinese or English town names by the language of the moment: both are accepted.
-    return {code: LazyString(lambda c=code: vocab.town_label(c, _locale())) for code in vocab.TOWNS}
+    return {code: vocab.town_name(code) for code in vocab.TOWNS}
 
 
 def _applies_to(key: str) -> _Note:
@@ -139,7 +135,7 @@ POSTINGS = SheetSpec(
         Column("town", _l("Town / street"), CHOICE, choices=_towns(),
                aliases=("镇街", "所在镇街", "镇", "街道", "镇（街道）"),
                hint=_Note(_l("Empty: your enterprise's town."), _l("Any of: %(values)s.", values=LazyString(
-                   lambda: "、".join(vocab.town_label(c, _locale()) for c in vocab.TOWNS))))),
+                   lambda: "、".join(str(vocab.town_name(c)) for c in vocab.TOWNS))))),
         Column("start_date", _l("Start date"), DATE, aliases=("开始日期", "开始时间"),
                hint=_l("Write the date as 2026-09-01.")),
         Column("end_date", _l("End date"), DATE, aliases=("结束日期", "结束时间"),

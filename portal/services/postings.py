@@ -591,7 +591,7 @@ def take_down(admin: User, posting_id: int, reason: str) -> Posting:
     db.session.flush()
     audit.record(admin, posting, "take_down", from_state, "taken_down", reason)
     notifications.notify_organisation(
-        posting.enterprise, "posting_taken_down", notifications.link_to("enterprise.posting_list"),
+        posting.enterprise, "posting_taken_down", notifications.link("enterprise", "postings"),
         posting=posting.title, reason=reason,
     )
     return posting

@@ -189,8 +189,7 @@ def _acting(user: User, proposal_id: int) -> tuple[Proposal, Side]:
 
 
 def _link(proposal: Proposal, side: Side) -> str:
-    endpoint = "school.proposal_detail" if side is Side.SCHOOL else "enterprise.proposal_detail"
-    return notifications.link_to(endpoint, proposal_id=proposal.id)
+    return notifications.link(side.value, "proposal", proposal.id)
 
 
 def _tell_other_side(proposal: Proposal, side: Side, kind: str, **params: Any) -> None:
@@ -209,6 +208,26 @@ def _mark_interest(proposal: Proposal, side: Side) -> None:
 
 
 # --- transitions ----------------------------------------------------------------------
+
+def steps(proposal: Proposal, side: Side, organisation_verified: bool) -> frozenset[str]:
+    """What `side` may do with `proposal` now: the page offers exactly these, and the steps
+    below refuse the rest with their reasons (a test holds the two together)."""
+    closed = (proposal.status in (ProposalStatus.AGREED.value, ProposalStatus.DECLINED.value)
+              or proposal.posting.is_closed or proposal.program.is_closed)
+    if closed or not organisation_verified:
+        return frozenset()
+    negotiating = proposal.status == ProposalStatus.NEGOTIATING.value
+    my_terms_waiting = negotiating and proposal.terms_by == side.value
+    allowed = {"decline"}
+    if not negotiating and not proposal.interested(side):
+        allowed.add("interest")
+    if not my_terms_waiting:
+        allowed.add("terms")
+    if (negotiating and proposal.terms and not my_terms_waiting
+            and proposal.school.is_verified and proposal.enterprise.is_verified):
+        allowed.add("accept")
+    return frozenset(allowed)
+
 
 def express_interest(user: User, proposal_id: int) -> Proposal:
     proposal, side = _acting(user, proposal_id)

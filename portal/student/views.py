@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask_login import current_user
 
+from portal import apprenticeships
 from portal.internships import bp as internships_bp
 from portal.internships import student_bp as student_internships_bp
 from portal.models import Role
@@ -14,6 +15,7 @@ bp = Blueprint("student", __name__, url_prefix="/student")
 guard_blueprint(bp, Role.STUDENT, open_endpoints=("student.home",))
 bp.register_blueprint(internships_bp)
 bp.register_blueprint(student_internships_bp)
+bp.register_blueprint(apprenticeships.student.bp)
 
 
 @bp.get("/")
@@ -25,7 +27,3 @@ def home():
         programmes=inbox.apprenticeships_of(current_user),
         waiting=[],
     )
-
-
-from portal.student import applications as _applications  # noqa: E402,F401  (registers the named-class application routes)
-from portal.student import apprenticeships as _apprenticeships  # noqa: E402,F401  (registers the apprenticeship routes)

@@ -44,7 +44,7 @@ def upload(page, name: str, data: bytes) -> None:
 def test_import_majors_with_a_bad_row_then_a_good_file(page, live_server):
     log_in(page, "school@xiaoqi-demo.cn", DEMO_PASSWORD)
     expect(page).to_have_url(re.compile(r"/school/$"))
-    page.goto("/school/programs")
+    page.goto("/school/majors")
     page.locator("details.sheet-tools summary").click()
     page.get_by_test_id("import-majors").click()
     expect(page).to_have_url(re.compile(r"/school/import/majors$"))
@@ -56,7 +56,7 @@ def test_import_majors_with_a_bad_row_then_a_good_file(page, live_server):
     expect(report.locator("li")).to_have_count(1)
     expect(report.locator("li")).to_contain_text("3")  # the bad row's line
     expect(page.get_by_test_id("import-again")).to_have_attribute("href", "/school/import/majors")
-    page.goto("/school/programs")
+    page.goto("/school/majors")
     table = page.get_by_test_id("program-table")
     for name in ("药剂", "会计事务", "物流服务与管理"):
         expect(table).not_to_contain_text(name)
@@ -65,7 +65,7 @@ def test_import_majors_with_a_bad_row_then_a_good_file(page, live_server):
     upload(page, "专业.xlsx", workbook(GOOD))
     expect(page.get_by_test_id("import-done")).to_contain_text("3")
     page.get_by_role("link", name="查看").click()
-    expect(page).to_have_url(re.compile(r"/school/programs$"))
+    expect(page).to_have_url(re.compile(r"/school/majors$"))
     table = page.get_by_test_id("program-table")
     for name in ("药剂", "会计事务", "物流服务与管理"):
         expect(table).to_contain_text(name)

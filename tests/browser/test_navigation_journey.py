@@ -35,8 +35,8 @@ def test_menus_by_keyboard(page, live_server):
     page.keyboard.press("Enter")
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
-    expect(page).to_have_url(re.compile(r"/school/programs$"))
-    expect(page.locator("nav a[href='/school/programs']")).to_have_attribute("aria-current", "page")
+    expect(page).to_have_url(re.compile(r"/school/majors$"))
+    expect(page.locator("nav a[href='/school/majors']")).to_have_attribute("aria-current", "page")
     # The public "Majors" and the school's own majors are two different links with two names.
     expect(page.locator("nav a", has_text=re.compile(r"^专业$"))).to_have_count(1)
     expect(page.locator("nav a", has_text="本校专业")).to_have_count(1)

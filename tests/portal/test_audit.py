@@ -123,7 +123,7 @@ def test_program_publish_through_the_school_page_writes_one_entry(app, build):
     staff = build.school()
     program = staff.organisation.programs[0]
     before = _count()
-    assert client_for(app, staff).post(f"/school/programs/{program.id}/publish").status_code == 302
+    assert client_for(app, staff).post(f"/school/majors/{program.id}/publish").status_code == 302
     entry = _only_new(before)
     assert (entry.subject_id, entry.action, entry.to_state) == (program.id, "publish", "published")
 
@@ -168,7 +168,7 @@ def test_refused_transitions_write_nothing(app, build):
     assert hr_client.post(f"/enterprise/members/{student.id}/approve").status_code == 404
     assert hr_client.post(f"/enterprise/members/{joiner.id}/reject", data={"reason": ""}).status_code == 400
     program_id = staff.organisation.programs[0].id
-    assert other_client.post(f"/school/programs/{program_id}/publish").status_code == 404
+    assert other_client.post(f"/school/majors/{program_id}/publish").status_code == 404
     with pytest.raises(ServiceError):
         organisations.approve_member(staff, staff.id)  # oneself
     db.session.rollback()

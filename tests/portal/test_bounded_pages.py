@@ -12,9 +12,8 @@ from portal.extensions import db
 from portal.models import Proposal
 from portal.models.base import utcnow
 from portal.services import named_classes as nc
-from tests.conftest import login
+from tests.conftest import Builders, login
 from tests.portal.test_named_classes import class_input, make_cooperation
-from tests.portal.test_postings import make_posting
 from tests.portal.test_proposals import publish_posting, publish_program
 
 PUBLIC_PAGES = ["/", "/named-classes", "/stats", "/stats/alignment", "/postings", "/enterprises", "/schools", "/majors"]
@@ -61,7 +60,7 @@ def test_public_pages_make_the_same_queries_for_1_and_20_rows(app, build, client
 def test_an_enterprise_sees_its_postings_a_page_at_a_time(app, build):
     hr = build.enterprise()
     for i in range(30):
-        make_posting(hr, "internship", publish=False, title=f"岗位{i:02d}")
+        Builders.posting(hr, "internship", publish=False, title=f"岗位{i:02d}")
     db.session.commit()
     client = app.test_client()
     login(client, hr.email)
@@ -73,7 +72,7 @@ def test_an_enterprise_sees_its_postings_a_page_at_a_time(app, build):
         client.get("/enterprise/postings?page=2")
     few = count[0]
     for i in range(30, 60):
-        make_posting(hr, "internship", publish=False, title=f"岗位{i:02d}")
+        Builders.posting(hr, "internship", publish=False, title=f"岗位{i:02d}")
     db.session.commit()
     with counted() as count:
         client.get("/enterprise/postings?page=2")
@@ -85,7 +84,7 @@ def _many_proposals_for_one_major(staff, hr, n: int) -> int:
     now = utcnow()
     rows = []
     for i in range(n):
-        posting = make_posting(hr, "internship", title=f"焊工{i:02d}")
+        posting = Builders.posting(hr, "internship", title=f"焊工{i:02d}")
         rows.append({"posting_id": posting.id, "program_id": program.id, "enterprise_id": hr.organisation_id,
                      "school_id": staff.organisation_id, "status": "proposed", "origin": "matcher",
                      "score": 0.5 + i / 1000, "reasons": [], "created_at": now, "updated_at": now})
@@ -144,7 +143,7 @@ def test_a_broad_search_counts_up_to_a_cap(app, build, client, monkeypatch):
 
     hr = build.enterprise()
     for i in range(5):
-        make_posting(hr, "internship", title=f"焊接岗位{i}")
+        Builders.posting(hr, "internship", title=f"焊接岗位{i}")
     db.session.commit()
     monkeypatch.delitem(app.extensions, "page_cache")  # the cap changes, not the records
     monkeypatch.setattr(postings, "COUNT_CAP", 3)
@@ -179,7 +178,7 @@ def test_every_pager_keeps_its_list_and_filters(app, build):
     for i in range(notifications.PER_PAGE + 1):
         notifications.notify(hr, "organisation_verified", "/enterprise/", organisation=f"第{i}次")
     for i in range(postings.MODERATION_PER_PAGE + 1):
-        make_posting(hr, "internship", title=f"实习岗位{i}")
+        Builders.posting(hr, "internship", title=f"实习岗位{i}")
     db.session.commit()
     client = app.test_client()
     login(client, hr.email)

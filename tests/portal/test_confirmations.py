@@ -88,8 +88,8 @@ def test_verifying_an_organisation_asks_first(app, build):
 
 def test_every_irreversible_action_names_its_question(app):
     asked = {rule.endpoint for rule in app.url_map.iter_rules()
-             if getattr(app.view_functions[rule.endpoint], "confirmation", None) in MESSAGES}
+             if getattr(app.view_functions.get(rule.endpoint), "confirmation", None) in MESSAGES}
     expected = {"admin.verify", "admin.reject", "admin.pilot_approve", "admin.posting_take_down",
-                "school.apprenticeship_publish", "school.proposal_accept", "enterprise.proposal_accept",
-                "school.application_admit", "school.application_reject"}
+                "school.apprenticeships.apprenticeship_publish", "school.partnerships.proposal_accept",
+                "enterprise.partnerships.proposal_accept", "school.named_classes.application_admit", "school.named_classes.application_reject"}
     assert expected <= asked, expected - asked

@@ -6,7 +6,6 @@ exchange or post is 404. Runs on SQLite, and on PostgreSQL when TEST_DATABASE_UR
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -21,10 +20,9 @@ from portal.models import (
     PracticePost,
     Teacher,
 )
-from portal.services import checks, exchanges, postings, school_records
+from portal.services import exchanges, school_records
 from portal.services.errors import NotFound, ServiceError
-from portal.services.postings import PostingInput
-from tests.conftest import client_for
+from tests.conftest import Builders, client_for, service_takes
 
 ROBOT_NEED = dict(course="焊接机器人离线编程", skills="焊接机器人、离线仿真、工业机器人编程", hours=30,
                   description="需要有产线经验的工程师讲授焊接机器人离线编程。")
@@ -43,15 +41,10 @@ def text_of(response) -> str:
 
 
 def expert_posting(hr, *experts):
-    today = checks.district_today()
-    posting = postings.create_posting(hr.organisation, "part_time_teacher", PostingInput(
-        title="焊接技师到校兼职授课", description="派出焊接机器人方向技师到职业学校授课。",
-        skills="焊接机器人、工业机器人编程", headcount=len(experts), town="fengcheng",
-        deadline=today + timedelta(days=30), details={"experts": [dict(e) for e in experts]},
-    ), today=today)
-    postings.publish(posting, today=today)
-    db.session.commit()
-    return posting
+    return Builders.posting(
+        hr, "part_time_teacher", title="焊接技师到校兼职授课", description="派出焊接机器人方向技师到职业学校授课。",
+        skills="焊接机器人、工业机器人编程", headcount=len(experts), details={"experts": [dict(e) for e in experts]},
+    )
 
 
 @pytest.fixture
@@ -129,10 +122,14 @@ def test_reasons_in_the_users_language(app, school, need, posting):
     client = client_for(app, school)
     client.post("/lang", data={"lang": "en", "next": "/school/exchanges"})
     english = text_of(client.get("/school/exchanges"))
-    assert "Descriptions agree" in english
-    with app.test_request_context():
-        lines = exchanges.describe_reasons(exchanges.expert_suggestions()[0].reasons)
-    assert any("%" in line for line in lines)
+    reasons = exchanges.expert_suggestions()[0].reasons
+    text = next(r for r in reasons if r["criterion"] == "text")
+    assert f"Descriptions agree {round(text['score'] * 100)}%" in english
+    skills = next(r for r in reasons if r["criterion"] == "skills")
+    assert f"Skills: {round(skills['score'] * 100)}% of the {skills['required']} wanted are covered" in english
+    client.post("/lang", data={"lang": "zh", "next": "/school/exchanges"})
+    chinese = text_of(client.get("/school/exchanges"))
+    assert "Descriptions agree" not in chinese and f"{round(text['score'] * 100)}%" in chinese
 
 
 def test_pairs_under_the_threshold_are_never_suggested(school, hr):
@@ -448,3 +445,20 @@ def test_demo_exchanges_load_once(app):
                         ("teacher_to_enterprise", "completed")]
     completed = db.session.scalar(select(Exchange).where(Exchange.status == "completed"))
     assert completed.teacher.double_qualified and completed.double_qualified_recorded_at is not None
+
+
+@pytest.mark.parametrize("status", [state.value for state in ExchangeStatus])
+def test_pages_offer_exactly_the_steps_the_service_takes(school, hr, teacher, post, status):
+    exchange = exchanges.propose_practice(teacher.id, post.id)
+    exchange.status = status
+    db.session.commit()
+    for user, side in ((school, "school"), (hr, "enterprise")):
+        offered = exchanges.steps(db.session.get(Exchange, exchange.id), side)
+        calls = {
+            "accept": lambda: exchanges.accept(user, exchange.id),
+            "complete": lambda: exchanges.complete(user, exchange.id),
+            "cancel": lambda: exchanges.cancel(user, exchange.id, "计划有变"),
+            "record_double_qualified": lambda: exchanges.record_double_qualified(user, exchange.id),
+        }
+        for step, call in calls.items():
+            assert (step in offered) == service_takes(call), (status, side, step)

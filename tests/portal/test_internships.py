@@ -14,10 +14,10 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.models import AuditEntry, Notification, Placement, PostingKind
-from portal.services import checks, internships, postings
+from portal.services import checks, internships
 from portal.services.errors import Conflict, NotFound, ServiceError
 from portal.services.internships import OfferTerms
-from tests.conftest import login
+from tests.conftest import Builders, login
 
 TODAY = checks.district_today()
 ADULT = date(TODAY.year - 18, 1, 1)
@@ -34,13 +34,8 @@ def terms(**changes) -> OfferTerms:
 
 
 def internship_posting(hr, *, title="焊接岗位实习"):
-    posting = postings.create_posting(hr.organisation, PostingKind.INTERNSHIP.value, postings.PostingInput(
-        title=title, description="焊接 实习", headcount=5, town="fengcheng", deadline=TODAY + timedelta(days=20),
-        details={"positions": "焊工", "months": 6},
-    ))
-    postings.publish(posting)
-    db.session.commit()
-    return posting
+    return Builders.posting(hr, PostingKind.INTERNSHIP.value, title=title, description="焊接 实习", headcount=5,
+                            deadline=TODAY + timedelta(days=20), details={"positions": "焊工", "months": 6})
 
 
 @pytest.fixture

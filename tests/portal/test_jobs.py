@@ -139,7 +139,7 @@ def test_publishing_a_major_ranks_it_in_a_job(app, build):
     program = db.session.scalar(select(Program).where(Program.school_id == staff.organisation_id))
     client = app.test_client()
     login(client, staff.email)
-    client.post(f"/school/programs/{program.id}/close")
+    client.post(f"/school/majors/{program.id}/close")
     job = db.session.scalar(select(Job).order_by(Job.id.desc()).limit(1))
     assert job.kind == "rank_programs" and job.args == {"program_ids": [program.id]}
     assert job.created_by_id == staff.id and job.status == "done"

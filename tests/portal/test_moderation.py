@@ -8,8 +8,7 @@ from portal.extensions import db
 from portal.models import AuditEntry, Notification, Posting
 from portal.services import postings
 from portal.services.errors import NotFound
-from tests.conftest import login
-from tests.portal.test_postings import make_posting
+from tests.conftest import Builders, login
 
 
 def admin_client(app, build):
@@ -27,7 +26,7 @@ def audit_count(action: str) -> int:
 
 def test_verified_enterprise_publishes_at_once_and_shows_in_the_queue(app, build):
     hr = build.enterprise(name="山东重工")
-    posting = make_posting(hr, "internship", title="总装线岗位实习")
+    posting = Builders.posting(hr, "internship", title="总装线岗位实习")
     assert posting.is_published  # no moderation step before publication
     client = admin_client(app, build)
     page = client.get("/admin/postings").get_data(as_text=True)
@@ -36,10 +35,10 @@ def test_verified_enterprise_publishes_at_once_and_shows_in_the_queue(app, build
 
 def test_queue_filters_by_kind_enterprise_and_status_newest_first(app, build):
     heavy, care = build.enterprise(name="山东重工"), build.enterprise(name="颐康养老")
-    make_posting(heavy, "internship", title="焊接实习")
-    make_posting(heavy, "order_class", title="智能制造冠名班")
-    make_posting(care, "apprenticeship", title="养老护理学徒")
-    make_posting(care, "internship", title="护理草稿", publish=False)
+    Builders.posting(heavy, "internship", title="焊接实习")
+    Builders.posting(heavy, "order_class", title="智能制造冠名班")
+    Builders.posting(care, "apprenticeship", title="养老护理学徒")
+    Builders.posting(care, "internship", title="护理草稿", publish=False)
     client = admin_client(app, build)
 
     page = client.get("/admin/postings").get_data(as_text=True)
@@ -57,7 +56,7 @@ def test_queue_filters_by_kind_enterprise_and_status_newest_first(app, build):
 
 def test_take_down_hides_the_posting_tells_the_owner_and_is_audited(app, build):
     hr = build.enterprise(name="山东重工")
-    posting = make_posting(hr, "internship", title="违规招聘信息")
+    posting = Builders.posting(hr, "internship", title="违规招聘信息")
     public = app.test_client()
     assert public.get(f"/postings/{posting.id}").status_code == 200
     assert "违规招聘信息" in public.get("/postings").get_data(as_text=True)
@@ -98,7 +97,7 @@ def test_take_down_hides_the_posting_tells_the_owner_and_is_audited(app, build):
 
 def test_take_down_refusals_change_nothing(app, build):
     hr = build.enterprise()
-    posting = make_posting(hr, "internship", title="岗位")
+    posting = Builders.posting(hr, "internship", title="岗位")
     client = admin_client(app, build)
     # No reason.
     assert client.post(f"/admin/postings/{posting.id}/take-down", data={"reason": "  "}).status_code == 400
@@ -113,7 +112,7 @@ def test_take_down_refusals_change_nothing(app, build):
     db.session.expire_all()
     assert db.session.get(Posting, posting.id).takedown_reason == "违规" and audit_count("take_down") == 1
     # A posting its owner closed is no longer public: nothing to take down.
-    closed = make_posting(hr, "internship", title="已关闭")
+    closed = Builders.posting(hr, "internship", title="已关闭")
     postings.close_posting(hr, closed.id)
     db.session.commit()
     assert client.post(f"/admin/postings/{closed.id}/take-down", data={"reason": "x"}).status_code == 400
@@ -122,7 +121,7 @@ def test_take_down_refusals_change_nothing(app, build):
 
 def test_only_administrators_moderate(app, build):
     hr = build.enterprise()
-    posting = make_posting(hr, "internship", title="岗位")
+    posting = Builders.posting(hr, "internship", title="岗位")
     school = build.school()
     for user in (hr, school):
         client = app.test_client()

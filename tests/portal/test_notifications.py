@@ -363,3 +363,37 @@ def test_smtp_down_never_breaks_the_request(app_factory, caplog):
         assert db.session.get(Organisation, hr.organisation_id).status == "verified"
         assert len(_notes(hr)) == 1
         assert any("not sent" in r.getMessage() for r in caplog.records)
+
+
+# --- where links lead: one table, no endpoint named in a service ---------------------------
+
+def test_every_page_a_service_may_link_to_builds(app):
+    from portal import links
+
+    with app.test_request_context():
+        for (area, subject), (_endpoint, parameter) in links.PAGES.items():
+            path = links.path(area, subject, 7 if parameter else None)
+            assert path.startswith(f"/{area}" if area != "public" else "/"), (area, subject, path)
+        for area, key in links.INBOX:
+            assert links.inbox_url(area, key).startswith(f"/{area}"), (area, key)
+
+
+def test_services_name_no_blueprint_endpoint():
+    """Services say what a link is about; `portal.links` alone knows the endpoints (issue 10, item 5)."""
+    import pathlib
+    import re
+
+    endpoint = re.compile(r"""["'](school|enterprise|student|admin|public|auth)\.[a-z_]+["'.]|url_for\(""")
+    services = pathlib.Path(notifications.__file__).parent
+    named = [f"{f.name}:{n}" for f in services.glob("*.py")
+             for n, line in enumerate(f.read_text().splitlines(), 1) if endpoint.search(line)]
+    assert named == []
+
+
+def test_a_notification_opens_the_readers_own_page(app, build):
+    staff, hr = build.school(), build.enterprise()
+    cooperation = build.cooperation(staff, hr)
+    link = notifications.link("school", "named_class", 3)
+    assert link == "/school/named-classes/3"
+    assert notifications.link("enterprise", "proposal", cooperation.id) == f"/enterprise/proposals/{cooperation.id}"
+    assert notifications.home_link(staff) == "/school/"

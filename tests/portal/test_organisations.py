@@ -122,6 +122,6 @@ def test_verified_school_publishes_major(app, build):
     client = app.test_client()
     login(client, staff.email)
     program = staff.organisation.programs[0]
-    assert client.post(f"/school/programs/{program.id}/publish").status_code == 302
+    assert client.post(f"/school/majors/{program.id}/publish").status_code == 302
     db.session.refresh(program)
     assert program.status == "published"

@@ -7,9 +7,8 @@ from sqlalchemy import update
 from portal.extensions import db
 from portal.models import Organisation, OrgStatus, Posting, User
 from portal.services import postings
-from tests.conftest import unavailable
+from tests.conftest import Builders, unavailable
 from tests.portal.test_bounded_pages import counted
-from tests.portal.test_postings import make_posting
 
 REDIS = "redis://127.0.0.1:6379/0"
 
@@ -27,7 +26,7 @@ def _queries(client, url: str = "/postings") -> int:
 
 
 def test_a_second_visit_reads_nothing_and_each_language_has_its_own_page(app, build, client):
-    make_posting(build.enterprise(), title="焊接学徒岗位")
+    Builders.posting(build.enterprise(), title="焊接学徒岗位")
     assert "焊接学徒岗位" in _page(client) and _queries(client) == 0
     english = app.test_client()
     english.post("/lang", data={"lang": "en"})
@@ -37,10 +36,10 @@ def test_a_second_visit_reads_nothing_and_each_language_has_its_own_page(app, bu
 
 def test_what_is_written_shows_at_once(app, build, client):
     hr = build.enterprise(name="莱芜甲企业")
-    posting = make_posting(hr, title="焊接学徒岗位")
+    posting = Builders.posting(hr, title="焊接学徒岗位")
     assert "焊接学徒岗位" in _page(client)
 
-    make_posting(hr, title="数控车工岗位")  # the unit of work
+    Builders.posting(hr, title="数控车工岗位")  # the unit of work
     assert "数控车工岗位" in _page(client)
 
     postings.close_posting(hr, posting.id)  # a conditional UPDATE (locking.transition)
@@ -57,7 +56,7 @@ def test_what_is_written_shows_at_once(app, build, client):
 
 
 def test_a_write_rolled_back_keeps_the_page(app, build, client):
-    make_posting(build.enterprise(), title="焊接学徒岗位")
+    Builders.posting(build.enterprise(), title="焊接学徒岗位")
     _page(client)
     db.session.execute(update(Posting).values(title="从未保存的标题"))
     db.session.rollback()
@@ -83,11 +82,11 @@ def test_servers_sharing_redis_see_each_others_writes(redis_apps, build):
     first, second = redis_apps
     with first.app_context():
         hr_id = build.enterprise().id
-        make_posting(db.session.get(User, hr_id), title="焊接学徒岗位")
+        Builders.posting(db.session.get(User, hr_id), title="焊接学徒岗位")
     with second.app_context():
         assert "焊接学徒岗位" in _page(second.test_client())
     with first.app_context():
-        make_posting(db.session.get(User, hr_id), title="数控车工岗位")
+        Builders.posting(db.session.get(User, hr_id), title="数控车工岗位")
     with second.app_context():
         client = second.test_client()
         assert "数控车工岗位" in _page(client) and _queries(client) == 0
@@ -96,5 +95,5 @@ def test_servers_sharing_redis_see_each_others_writes(redis_apps, build):
 def test_redis_down_still_serves_the_page(app_factory, build):
     app = app_factory(REDIS_URL="redis://127.0.0.1:1/0")
     with app.app_context():
-        make_posting(build.enterprise(), title="焊接学徒岗位")
+        Builders.posting(build.enterprise(), title="焊接学徒岗位")
         assert "焊接学徒岗位" in _page(app.test_client())

@@ -18,12 +18,11 @@ from portal.models import (
     PilotEnterpriseApplication,
     PilotPartnership,
 )
-from portal.services import pilots
+from portal.services import pilots, statistics
 from portal.services.checks import district_today
 from portal.services.errors import NotFound, ServiceError
 from portal.services.pilots import NOTICE_PERIOD_DAYS, PilotPlan
 from tests.conftest import Builders, client_for
-from tests.portal.test_postings import make_posting
 
 PLAN = {"goals": "建成焊接专业校企一体化样板", "content": "共建冠名班，企业师傅授课",
         "resources": "实训中心、焊接机器人", "timeline": "第一学期开班，第三学年末评估"}
@@ -396,9 +395,9 @@ def test_figures_are_computed_from_the_records_at_submission(app, build, world):
     cooperation(school, hr, kind="internship", title="已结束实习", status="ended")
     other_school = build.school(name="莱芜区第二职业中专")
     cooperation(other_school, hr, kind="order_class", title="第二个订单班", seats=30)
-    make_posting(hr, "apprenticeship", title="学徒岗位", headcount=6)
-    make_posting(hr, "part_time_teacher", title="兼职授课", headcount=3)
-    make_posting(hr, "apprenticeship", title="学徒草稿", headcount=50, publish=False)
+    Builders.posting(hr, "apprenticeship", title="学徒岗位", headcount=6)
+    Builders.posting(hr, "part_time_teacher", title="兼职授课", headcount=3)
+    Builders.posting(hr, "apprenticeship", title="学徒草稿", headcount=50, publish=False)
     other = build.enterprise(name="别的企业")
     cooperation(school, other, kind="order_class", title="别人的订单班")
 
@@ -415,7 +414,7 @@ def test_figures_are_computed_from_the_records_at_submission(app, build, world):
     # Stored at submission: later records do not change what was submitted.
     cooperation(school, hr, kind="training_base", title="共建实训基地")
     assert fresh(PilotEnterpriseApplication, application.id).figures["active_cooperations"] == 4
-    assert pilots.evidence_figures(hr.organisation_id)["active_cooperations"] == 5
+    assert statistics.enterprise_evidence(hr.organisation_id)["active_cooperations"] == 5
     assert entries("pilot_enterprise_application", application.id) == [("submit", None, "submitted", None)]
 
 

@@ -12,8 +12,7 @@ from portal.extensions import db
 from portal.models import Posting
 from portal.services import checks, posting_sheets, postings, spreadsheets
 from portal.services.spreadsheets import ImportRefused
-from tests.conftest import imported, login, refused, shown
-from tests.portal.test_postings import make_posting
+from tests.conftest import Builders, imported, login, refused, shown
 from tests.portal.test_spreadsheets import PNG, csv_bytes, docx_like, multipart, xlsx
 
 TODAY = checks.district_today()
@@ -250,7 +249,7 @@ def test_no_file_is_refused(app, client, hr):
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
 def test_export_round_trips_into_another_enterprise(app, build, client, hr, fmt):
     assert imported(upload(client, xlsx(HEADER, GOOD_ROWS), "p.xlsx"))
-    make_posting(hr, "internship", title="已发布的实习")  # published: exported too, imported as a draft
+    Builders.posting(hr, "internship", title="已发布的实习")  # published: exported too, imported as a draft
     response = client.get(f"/enterprise/postings/export.{fmt}")
     assert response.status_code == 200
     if fmt == "xlsx":
@@ -267,10 +266,10 @@ def test_export_round_trips_into_another_enterprise(app, build, client, hr, fmt)
 
 
 def test_export_contains_only_own_postings(app, build, client, hr):
-    make_posting(hr, "order_class", title="我们的订单班")
+    Builders.posting(hr, "order_class", title="我们的订单班")
     other = build.enterprise(name="别家企业")
-    make_posting(other, "internship", title="别家的实习", publish=False)
-    make_posting(other, "staff_training", title="别家的培训")
+    Builders.posting(other, "internship", title="别家的实习", publish=False)
+    Builders.posting(other, "staff_training", title="别家的培训")
     response = client.get("/enterprise/postings/export.xlsx")
     sheet = load_workbook(io.BytesIO(response.data), read_only=True).worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
@@ -280,7 +279,7 @@ def test_export_contains_only_own_postings(app, build, client, hr):
 
 
 def test_export_defuses_formulas(app, client, hr):
-    make_posting(hr, "internship", description='=HYPERLINK("http://evil.example","点我")')
+    Builders.posting(hr, "internship", description='=HYPERLINK("http://evil.example","点我")')
     text = client.get("/enterprise/postings/export.csv").data.decode("utf-8-sig")
     assert "'=HYPERLINK" in text
 

@@ -1,7 +1,7 @@
 """Enterprise demand postings: HR life cycle, validation, ownership, public search and directory."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -9,8 +9,7 @@ from sqlalchemy import func, select
 from portal.extensions import db
 from portal.models import Posting, PostingKind
 from portal.services import checks, postings
-from portal.services.postings import PostingInput
-from tests.conftest import login
+from tests.conftest import Builders, login
 
 KINDS = [k.value for k in PostingKind]
 TODAY = checks.district_today()
@@ -40,20 +39,6 @@ KIND_FORM = {
     },
 }
 
-# The same through the service.
-KIND_DETAILS = {
-    "order_class": {"major": "某专业", "class_name": "冠名班", "years": 3, "benefits": ["scholarship"]},
-    "apprenticeship": {
-        "rotation": "工学交替", "mentors": [{"name": "王师傅", "skills": "技能", "title": "technician"}],
-    },
-    "internship": {"positions": "岗位", "months": 3},
-    "part_time_teacher": {
-        "experts": [{"name": "李工", "expertise": "专长", "title": "technician", "hours": 20}],
-    },
-    "staff_training": {"courses": "课程", "schedule": "周末", "target_groups": ["employees"]},
-}
-
-
 def form_data(kind: str, **overrides) -> dict:
     data = {
         "title": f"测试{kind}岗位", "description": "描述", "skills": "焊接, 装配、焊接",
@@ -62,21 +47,6 @@ def form_data(kind: str, **overrides) -> dict:
     }
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
-
-
-def make_posting(
-    hr, kind: str = "internship", *, publish: bool = True, today: date | None = None, **overrides
-):
-    values = {
-        "title": f"{kind}岗位", "description": "", "skills": "", "certificates": "", "headcount": 10,
-        "town": "fengcheng", "deadline": TODAY + timedelta(days=30), "details": KIND_DETAILS[kind],
-    }
-    values.update(overrides)
-    posting = postings.create_posting(hr.organisation, kind, PostingInput(**values), today=today)
-    if publish:
-        postings.publish(posting, today=today)
-    db.session.commit()
-    return posting
 
 
 def count_postings() -> int:
@@ -129,7 +99,7 @@ def test_named_class_details_shown(app, build):
 
 def test_edit_keeps_status_and_close_is_final(app, build):
     hr = build.enterprise()
-    posting = make_posting(hr, "internship")
+    posting = Builders.posting(hr, "internship")
     client = en_client(app, hr)
     assert client.get(f"/enterprise/postings/{posting.id}/edit").status_code == 200
     response = client.post(
@@ -212,7 +182,7 @@ def test_bad_input_is_refused_with_a_message(app, build, kind, change, message):
 
 def test_bad_edit_changes_nothing(app, build):
     hr = build.enterprise()
-    posting = make_posting(hr, "internship", headcount=10)
+    posting = Builders.posting(hr, "internship", headcount=10)
     client = en_client(app, hr)
     response = client.post(
         f"/enterprise/postings/{posting.id}/edit", data=form_data("internship", headcount="-3")
@@ -225,7 +195,7 @@ def test_bad_edit_changes_nothing(app, build):
 def test_script_tags_are_shown_escaped(app, build):
     hr = build.enterprise()
     payload = "<script>alert('x')</script>"
-    posting = make_posting(hr, "internship", title=f"焊工{payload}", description=payload, skills=payload)
+    posting = Builders.posting(hr, "internship", title=f"焊工{payload}", description=payload, skills=payload)
     for url in ("/postings", f"/postings/{posting.id}", f"/enterprises/{hr.organisation_id}"):
         html = app.test_client().get(url).get_data(as_text=True)
         assert "<script>alert" not in html, url
@@ -239,8 +209,8 @@ def test_script_tags_are_shown_escaped(app, build):
 def test_foreign_posting_is_404_and_unchanged(app, build):
     owner = build.enterprise()
     intruder = build.enterprise()
-    draft = make_posting(owner, "internship", publish=False, title="甲的草稿")
-    live = make_posting(owner, "order_class", title="甲的订单班")
+    draft = Builders.posting(owner, "internship", publish=False, title="甲的草稿")
+    live = Builders.posting(owner, "order_class", title="甲的订单班")
     client = en_client(app, intruder)
     assert client.get(f"/enterprise/postings/{draft.id}/edit").status_code == 404
     assert client.post(
@@ -280,7 +250,7 @@ def test_pending_enterprise_saves_drafts_but_cannot_publish(app, build):
 
 def test_publishing_after_the_deadline_is_refused(app, build):
     hr = build.enterprise()
-    posting = make_posting(
+    posting = Builders.posting(
         hr, publish=False, deadline=TODAY - timedelta(days=1), today=TODAY - timedelta(days=5)
     )
     response = en_client(app, hr).post(f"/enterprise/postings/{posting.id}/publish")
@@ -298,9 +268,9 @@ def titles(response) -> str:
 def test_search_finds_chinese_substrings(app, build):
     heavy = build.enterprise(name="山东重工")
     care = build.enterprise(name="颐康养老")
-    make_posting(heavy, "order_class", title="智能制造冠名班", skills="熔化极气体保护焊接、装配")
-    make_posting(heavy, "internship", title="自动化产线实习", description="学习工业机器人示教编程")
-    make_posting(care, "apprenticeship", title="养老护理学徒", skills="老年照护")
+    Builders.posting(heavy, "order_class", title="智能制造冠名班", skills="熔化极气体保护焊接、装配")
+    Builders.posting(heavy, "internship", title="自动化产线实习", description="学习工业机器人示教编程")
+    Builders.posting(care, "apprenticeship", title="养老护理学徒", skills="老年照护")
     client = app.test_client()
 
     page = titles(client.get("/postings?q=焊接"))
@@ -319,7 +289,7 @@ def test_search_finds_chinese_substrings(app, build):
 
 def test_search_is_case_insensitive_for_latin_text(app, build):
     hr = build.enterprise()
-    make_posting(hr, title="PLC 编程实习", skills="Siemens S7")
+    Builders.posting(hr, title="PLC 编程实习", skills="Siemens S7")
     assert "PLC 编程实习" in titles(app.test_client().get("/postings?q=siemens"))
     assert "PLC 编程实习" in titles(app.test_client().get("/postings?q=plc"))
 
@@ -328,9 +298,9 @@ def test_filters(app, build):
     a = build.enterprise()
     b = build.enterprise()
     a.organisation.industry = "care"
-    make_posting(a, "staff_training", title="培训甲", town="kouzhen", certificates="老年照护")
-    make_posting(b, "internship", title="实习乙", town="gaozhuang", certificates="特殊焊接技术")
-    make_posting(b, "staff_training", title="培训丙", town="gaozhuang")
+    Builders.posting(a, "staff_training", title="培训甲", town="kouzhen", certificates="老年照护")
+    Builders.posting(b, "internship", title="实习乙", town="gaozhuang", certificates="特殊焊接技术")
+    Builders.posting(b, "staff_training", title="培训丙", town="gaozhuang")
     client = app.test_client()
 
     def found(query: str) -> set[str]:
@@ -348,9 +318,9 @@ def test_filters(app, build):
 
 def test_sorting(app, build):
     hr = build.enterprise()
-    make_posting(hr, title="较晚截止", headcount=5, deadline=TODAY + timedelta(days=60))
-    make_posting(hr, title="最早截止", headcount=50, deadline=TODAY + timedelta(days=3))
-    make_posting(hr, title="最新发布", headcount=20, deadline=TODAY + timedelta(days=30))
+    Builders.posting(hr, title="较晚截止", headcount=5, deadline=TODAY + timedelta(days=60))
+    Builders.posting(hr, title="最早截止", headcount=50, deadline=TODAY + timedelta(days=3))
+    Builders.posting(hr, title="最新发布", headcount=20, deadline=TODAY + timedelta(days=30))
     client = app.test_client()
 
     def order(sort: str) -> list[str]:
@@ -365,7 +335,7 @@ def test_sorting(app, build):
 def test_pagination_keeps_the_filters(app, build):
     hr = build.enterprise()
     for i in range(postings.PER_PAGE + 5):
-        make_posting(hr, title=f"焊接岗位{i:02d}", skills="焊接", publish=False)
+        Builders.posting(hr, title=f"焊接岗位{i:02d}", skills="焊接", publish=False)
     for posting in db.session.scalars(select(Posting)):
         postings.publish(posting)
     db.session.commit()
@@ -381,13 +351,13 @@ def test_pagination_keeps_the_filters(app, build):
 
 def test_drafts_closed_and_expired_are_never_listed(app, build):
     hr = build.enterprise()
-    draft = make_posting(hr, title="焊接草稿", publish=False)
-    closed = make_posting(hr, title="焊接已关闭")
+    draft = Builders.posting(hr, title="焊接草稿", publish=False)
+    closed = Builders.posting(hr, title="焊接已关闭")
     postings.close_posting(hr, closed.id)
-    expired = make_posting(
+    expired = Builders.posting(
         hr, title="焊接已截止", deadline=TODAY - timedelta(days=1), today=TODAY - timedelta(days=10)
     )
-    live = make_posting(hr, title="焊接招聘中")
+    live = Builders.posting(hr, title="焊接招聘中")
     db.session.commit()
     client = app.test_client()
     for query in ("/postings", "/postings?q=焊接", f"/enterprises/{hr.organisation_id}"):
@@ -407,7 +377,7 @@ def test_drafts_closed_and_expired_are_never_listed(app, build):
 def test_enterprise_directory(app, build):
     verified = build.enterprise(name="泰钢不锈钢产业园")
     pending = build.enterprise(name="待认证企业", verified=False)
-    make_posting(verified, title="冷轧学徒")
+    Builders.posting(verified, title="冷轧学徒")
     client = app.test_client()
     page = titles(client.get("/enterprises"))
     assert "泰钢不锈钢产业园" in page and "待认证企业" not in page

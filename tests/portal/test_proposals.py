@@ -14,11 +14,13 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.models import AuditEntry, Cooperation, Notification, Proposal, ProposalStatus
+from portal.models.base import utcnow
+from portal.models.proposals import Side
 from portal.services import checks, matching, postings, programs, proposals
 from portal.services.errors import NotFound, ServiceError
 from portal.services.postings import PostingInput
 from portal.services.proposals import Terms
-from tests.conftest import client_for
+from tests.conftest import Builders, client_for, service_takes
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = checks.district_today()
@@ -28,17 +30,11 @@ TODAY = checks.district_today()
 
 def publish_posting(hr, *, title="焊接技术应用订单班（焊接与装配方向）", headcount=30, description="",
                     skills="焊接、装配、机器人焊接", town="gaozhuang", major="焊接技术应用"):
-    posting = postings.create_posting(
-        hr.organisation, "order_class",
-        PostingInput(
-            title=title, description=description or "面向焊接技术应用专业的订单培养，学习焊接与装配。",
-            skills=skills, certificates="特殊焊接技术", headcount=headcount, town=town,
-            deadline=TODAY + timedelta(days=30), details={"major": major, "years": 3},
-        ),
+    return Builders.posting(
+        hr, "order_class", title=title, description=description or "面向焊接技术应用专业的订单培养，学习焊接与装配。",
+        skills=skills, certificates="特殊焊接技术", headcount=headcount, town=town,
+        details={"major": major, "years": 3},
     )
-    postings.publish(posting)
-    db.session.commit()
-    return posting
 
 
 def publish_program(staff, name="焊接技术应用", skills="焊接、装配、钳工", certificates="特殊焊接技术"):
@@ -550,3 +546,31 @@ def test_reasons_count_only_what_hr_entered_in_the_posting(app, build, lang):
         assert "8 项" not in html and "满足所需" not in html
     else:
         assert "3 of the 4 skills the posting lists: 焊接、装配、机器人焊接" in html and "of 8" not in html
+
+
+STEP_STATES = [  # (status, terms by, school interested, enterprise interested)
+    ("proposed", None, False, False), ("interested", None, True, False), ("interested", None, False, True),
+    ("negotiating", "school", True, False), ("negotiating", "enterprise", False, True),
+    ("agreed", "school", True, True), ("declined", None, False, False),
+]
+
+
+@pytest.mark.parametrize("state", STEP_STATES, ids=lambda s: f"{s[0]}-{s[1]}-{s[2]}-{s[3]}")
+def test_the_page_offers_exactly_the_steps_the_service_takes(pair, state):
+    staff, hr, _program, _posting, proposal = pair
+    status, terms_by, school_in, enterprise_in = state
+    proposal.status, proposal.terms_by = status, terms_by
+    proposal.terms = terms().to_json() if terms_by else None
+    proposal.school_interested_at = utcnow() if school_in else None
+    proposal.enterprise_interested_at = utcnow() if enterprise_in else None
+    db.session.commit()
+    for user, side in ((staff, Side.SCHOOL), (hr, Side.ENTERPRISE)):
+        offered = proposals.steps(db.session.get(Proposal, proposal.id), side, True)
+        calls = {
+            "interest": lambda: proposals.express_interest(user, proposal.id),
+            "decline": lambda: proposals.decline(user, proposal.id, "方向不符"),
+            "terms": lambda: proposals.propose_terms(user, proposal.id, terms()),
+            "accept": lambda: proposals.accept_terms(user, proposal.id),
+        }
+        for step, call in calls.items():
+            assert (step in offered) == service_takes(call), (state, side, step)

@@ -114,26 +114,39 @@ def test_code_is_checked_against_the_catalogue(build, coded_catalogue):
 # --- majors -----------------------------------------------------------------------
 
 def test_staff_create_edit_publish_close_a_major(app, client, staff):
-    response = client.post("/school/programs/new", data=major_form())
+    response = client.post("/school/majors/new", data=major_form())
     assert response.status_code == 302
     program = db.session.scalar(select(Program).where(Program.name == "工业机器人技术应用"))
     assert (program.enrolment, program.partner_college, program.status) == (150, "莱芜职业技术学院", "draft")
     assert program.certificates == "工业机器人操作与运维"
 
-    response = client.post(f"/school/programs/{program.id}/edit", data=major_form(intake_capacity="80", skills="焊接机器人"))
+    response = client.post(f"/school/majors/{program.id}/edit", data=major_form(intake_capacity="80", skills="焊接机器人"))
     assert response.status_code == 302
     db.session.refresh(program)
     assert (program.intake_capacity, program.skills) == (80, "焊接机器人")
 
-    assert client.post(f"/school/programs/{program.id}/publish").status_code == 302
+    assert client.post(f"/school/majors/{program.id}/publish").status_code == 302
     db.session.refresh(program)
     assert program.status == PublicationStatus.PUBLISHED.value
     assert "工业机器人技术应用" in client.get("/majors").get_data(as_text=True)
 
-    assert client.post(f"/school/programs/{program.id}/close").status_code == 302
+    assert client.post(f"/school/majors/{program.id}/close").status_code == 302
     db.session.refresh(program)
     assert program.status == PublicationStatus.CLOSED.value
     assert client.get(f"/majors/{program.id}").status_code == 404
+
+
+def test_the_old_programs_addresses_lead_to_the_majors_pages(app, client, staff):
+    """Staff pages of majors moved from /school/programs to /school/majors (one name, as on /majors);
+    308 keeps the method and body, so a form posted to the old address still arrives."""
+    def moved(method: str, path: str) -> tuple[int, str]:
+        response = client.open(path, method=method, data=major_form() if method == "POST" else None)
+        return response.status_code, response.headers["Location"].removeprefix("http://localhost")
+
+    assert moved("GET", "/school/programs") == (308, "/school/majors")
+    assert moved("POST", "/school/programs/new") == (308, "/school/majors/new")
+    assert moved("GET", "/school/programs/7/edit") == (308, "/school/majors/7/edit")
+    assert count(Program) == 1  # the builder's; the POST only redirected
 
 
 BAD_MAJORS = [
@@ -156,7 +169,7 @@ BAD_MAJORS = [
 @pytest.mark.parametrize("changes,field", BAD_MAJORS)
 def test_bad_major_input_is_refused_and_nothing_saved(app, client, staff, changes, field):
     before = count(Program)
-    response = client.post("/school/programs/new", data=major_form(**changes))
+    response = client.post("/school/majors/new", data=major_form(**changes))
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert f'id="{field}-error"' in page or 'class="error"' in page
@@ -164,17 +177,17 @@ def test_bad_major_input_is_refused_and_nothing_saved(app, client, staff, change
 
 
 def test_duplicate_major_message(app, client, staff):
-    response = client.post("/school/programs/new", data=major_form(name="焊接技术应用"))
+    response = client.post("/school/majors/new", data=major_form(name="焊接技术应用"))
     assert "Your school already has a major with this name." in response.get_data(as_text=True) or \
         "已有" in response.get_data(as_text=True)
 
 
 def test_script_tags_are_stored_as_text_and_shown_escaped(app, client, staff):
     payload = "<script>alert('x')</script>"
-    client.post("/school/programs/new", data=major_form(description=payload, skills=payload))
+    client.post("/school/majors/new", data=major_form(description=payload, skills=payload))
     program = db.session.scalar(select(Program).where(Program.name == "工业机器人技术应用"))
     assert program.description == payload
-    client.post(f"/school/programs/{program.id}/publish")
+    client.post(f"/school/majors/{program.id}/publish")
     page = client.get(f"/majors/{program.id}").get_data(as_text=True)
     assert payload not in page and "&lt;script&gt;" in page
 
@@ -189,7 +202,7 @@ def test_unverified_school_keeps_drafts_but_cannot_publish(app, build, client):
     user = build.school(verified=False, programs=("护理",))
     login(client, user.email)
     program = user.organisation.programs[0]
-    response = client.post(f"/school/programs/{program.id}/publish")
+    response = client.post(f"/school/majors/{program.id}/publish")
     assert response.status_code == 400
     db.session.refresh(program)
     assert program.status == "draft"
@@ -199,10 +212,10 @@ def test_unverified_school_keeps_drafts_but_cannot_publish(app, build, client):
 def test_foreign_major_is_404_and_unchanged(app, client, staff, other_school, action):
     theirs = other_school.organisation.programs[0]
     if action == "edit":
-        assert client.get(f"/school/programs/{theirs.id}/edit").status_code == 404
-        response = client.post(f"/school/programs/{theirs.id}/edit", data=major_form(name="护理", intake_capacity="1"))
+        assert client.get(f"/school/majors/{theirs.id}/edit").status_code == 404
+        response = client.post(f"/school/majors/{theirs.id}/edit", data=major_form(name="护理", intake_capacity="1"))
     else:
-        response = client.post(f"/school/programs/{theirs.id}/{action}")
+        response = client.post(f"/school/majors/{theirs.id}/{action}")
     assert response.status_code == 404
     db.session.expire_all()
     theirs = db.session.get(Program, theirs.id)

@@ -5,10 +5,11 @@ import csv
 import io
 import json
 import re
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from portal.extensions import db
@@ -57,18 +58,7 @@ def _cooperation(staff, hr, kind: str, seats: int, *, title: str = "测试合作
 
 
 def _named_class(staff, cooperation_id: int, name: str, seats: int, *, publish: bool = True):
-    from datetime import timedelta
-
-    from portal.services import named_classes
-
-    today = checks.district_today()
-    named_class = named_classes.create_named_class(
-        staff, cooperation_id,
-        named_classes.NamedClassInput(name=name, seats=seats, opens_on=today, closes_on=today + timedelta(days=30)),
-        publish=publish,
-    )
-    db.session.commit()
-    return named_class
+    return Builders.named_class(staff, cooperation_id, name=name, seats=seats, publish=publish)
 
 
 # --- figures from the demo records -------------------------------------------------------
@@ -493,6 +483,17 @@ def test_pilot_figures_and_public_pilots_follow_the_decisions(app, build, admin_
     pilots.revoke_enterprise(admin, application.id, "不再符合条件")
     db.session.commit()
     assert figure("pilot_enterprises").value == 0
+
+    # Once the notice period is over the pilot is final, unless an objection is still unanswered
+    # (the model says when a pilot is final; the figure asks it).
+    pilot.notice_starts_on = checks.district_today() - timedelta(days=8)
+    pilot.notice_ends_on = checks.district_today() - timedelta(days=1)
+    db.session.commit()
+    with force_locale("en"):
+        assert figure("pilot_partnerships").detail == "1 final, 0 in the notice period"
+        pilot.open_objections = 1
+        db.session.commit()
+        assert figure("pilot_partnerships").detail == "0 final, 1 in the notice period"
 
 
 def test_charts_are_escaped_svg_without_inline_style():

@@ -1,17 +1,18 @@
 """Students: rank the places of their school's apprenticeship programmes; see the published result.
 
-Routes join the `student` blueprint, so its role guard applies to them all.
+Nested in the student area (`bp`), whose role guard applies to them all.
 """
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.apprenticeship_forms import ranks_from
+from portal.apprenticeships.forms import ranks_from
 from portal.services import apprenticeships, checks
-from portal.student.views import bp
 from portal.web import REFUSED, attempt
+
+bp = Blueprint("apprenticeships", __name__)  # nested in the student area
 
 
 @bp.get("/apprenticeships")
@@ -45,7 +46,7 @@ def apprenticeship_choose(programme_id: int):
         # The ranking stays as the student typed it, beside the message, to correct and resend.
         return apprenticeship_detail(programme_id, typed_ranks=_typed_ranks()), 400
     flash(_("Your ranking has been saved.") if saved else _("Your application has been withdrawn."), "success")
-    return redirect(url_for("student.apprenticeship_detail", programme_id=programme_id))
+    return redirect(url_for("student.apprenticeships.apprenticeship_detail", programme_id=programme_id))
 
 
 def _typed_ranks() -> dict[int, int]:

@@ -1,20 +1,21 @@
 """School staff: apprenticeship programmes, their places and applicants, allocation preview and publish.
 
-Routes join the `school` blueprint, so its role guard applies to them all.
+Nested in the school area (`bp`), whose role guard applies to them all.
 """
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.apprenticeship_forms import PlaceForm, ProgrammeForm
+from portal.apprenticeships.forms import PlaceForm, ProgrammeForm
 from portal.confirm import needs_confirmation
 from portal.models.postings import TECH_TITLES
-from portal.school.views import bp
 from portal.services import apprenticeships
 from portal.services.checks import district_today
 from portal.web import REFUSED, attempt, form_status
+
+bp = Blueprint("apprenticeships", __name__)  # nested in the school area
 
 
 @bp.get("/apprenticeships")
@@ -42,7 +43,7 @@ def apprenticeship_new(cooperation_id: int):
         )
         if programme is not REFUSED:
             flash(_("The programme has been created as a draft: add its places, then open it."), "success")
-            return redirect(url_for("school.apprenticeship_detail", programme_id=programme.id))
+            return redirect(url_for("school.apprenticeships.apprenticeship_detail", programme_id=programme.id))
     return render_template(
         "school/apprenticeships/new.html", form=form, cooperation=cooperation
     ), form_status()
@@ -75,7 +76,7 @@ def apprenticeship_place_add(programme_id: int):
         place = attempt(lambda: apprenticeships.add_place(current_user, programme_id, **form.values()), form)
         if place is not REFUSED:
             flash(_("The place has been added."), "success")
-            return redirect(url_for("school.apprenticeship_detail", programme_id=programme_id))
+            return redirect(url_for("school.apprenticeships.apprenticeship_detail", programme_id=programme_id))
     return _detail(programme, form, 400)
 
 
@@ -85,16 +86,16 @@ def apprenticeship_step(programme_id: int, step: str):
     if attempt(lambda: action(current_user, programme_id)) is not REFUSED:
         flash(_("The programme is open for applications.") if step == "open"
               else _("The programme is closed for applications."), "success")
-    return redirect(url_for("school.apprenticeship_detail", programme_id=programme_id))
+    return redirect(url_for("school.apprenticeships.apprenticeship_detail", programme_id=programme_id))
 
 
 @bp.post("/apprenticeships/<int:programme_id>/preview")
 def apprenticeship_preview(programme_id: int):
     run = attempt(lambda: apprenticeships.preview(current_user, programme_id))
     if run is REFUSED:
-        return redirect(url_for("school.apprenticeship_detail", programme_id=programme_id))
+        return redirect(url_for("school.apprenticeships.apprenticeship_detail", programme_id=programme_id))
     flash(_("Preview ready. Students do not see it until you publish it."), "success")
-    return redirect(url_for("school.apprenticeship_run", run_id=run.id))
+    return redirect(url_for("school.apprenticeships.apprenticeship_run", run_id=run.id))
 
 
 @bp.get("/apprenticeships/runs/<int:run_id>")
@@ -117,4 +118,4 @@ def apprenticeship_publish(run_id: int):
     close_early = request.form.get("close_early") == "1"
     if attempt(lambda: apprenticeships.publish(current_user, run_id, close_early=close_early)) is not REFUSED:
         flash(_("The allocation has been published: students and the enterprise have been told."), "success")
-    return redirect(url_for("school.apprenticeship_run", run_id=run_id))
+    return redirect(url_for("school.apprenticeships.apprenticeship_run", run_id=run_id))

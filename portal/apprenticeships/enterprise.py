@@ -1,20 +1,20 @@
 """Enterprise HR: places and mentors of their apprenticeship programmes; ranking applicants.
 
 For each place the enterprise either ranks the applicants itself or lets the matcher
-rank them by the similarity of the student's major to the place. Routes join the
-`enterprise` blueprint, so its role guard applies to them all.
+rank them by the similarity of the student's major to the place. Nested in the enterprise area (`bp`), whose role guard applies to them all.
 """
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.apprenticeship_forms import PlaceForm, ranks_from
-from portal.enterprise.views import bp
+from portal.apprenticeships.forms import PlaceForm, ranks_from
 from portal.models.postings import TECH_TITLES
 from portal.services import apprenticeships
 from portal.web import REFUSED, attempt
+
+bp = Blueprint("apprenticeships", __name__)  # nested in the enterprise area
 
 
 @bp.get("/apprenticeships")
@@ -52,7 +52,7 @@ def apprenticeship_place_add(programme_id: int):
         place = attempt(lambda: apprenticeships.add_place(current_user, programme_id, **form.values()), form)
         if place is not REFUSED:
             flash(_("The place has been added."), "success")
-            return redirect(url_for("enterprise.apprenticeship_detail", programme_id=programme_id))
+            return redirect(url_for("enterprise.apprenticeships.apprenticeship_detail", programme_id=programme_id))
     return _detail(programme, form, 400)
 
 
@@ -62,7 +62,7 @@ def apprenticeship_rank(place_id: int):
     ranks = request.form
     if attempt(lambda: apprenticeships.set_enterprise_ranking(current_user, place_id, ranks_from(ranks))) is not REFUSED:
         flash(_("Your ranking of the applicants has been saved."), "success")
-    return redirect(url_for("enterprise.apprenticeship_detail", programme_id=programme_id))
+    return redirect(url_for("enterprise.apprenticeships.apprenticeship_detail", programme_id=programme_id))
 
 
 @bp.post("/apprenticeships/places/<int:place_id>/matcher")
@@ -70,4 +70,4 @@ def apprenticeship_use_matcher(place_id: int):
     programme_id = apprenticeships.get_place_for_enterprise(current_user, place_id).programme_id
     if attempt(lambda: apprenticeships.use_matcher(current_user, place_id)) is not REFUSED:
         flash(_("The matcher will rank the applicants of this place."), "success")
-    return redirect(url_for("enterprise.apprenticeship_detail", programme_id=programme_id))
+    return redirect(url_for("enterprise.apprenticeships.apprenticeship_detail", programme_id=programme_id))

@@ -1,0 +1,8 @@
+"""Two-way exchange (双向交流): enterprise experts teach part-time, teachers practise in enterprises.
+
+`bp` holds the steps both partners take; each area keeps its own exchange page.
+"""
+from portal.exchanges.forms import SuggestionForm
+from portal.exchanges.views import bp, page_context
+
+__all__ = ["SuggestionForm", "bp", "page_context"]

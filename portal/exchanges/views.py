@@ -1,0 +1,92 @@
+"""Two-way exchange steps both partners take: suggestions, accept, cancel, complete.
+
+`bp` is nested in the school and enterprise areas (their role guards run first); each
+area keeps its own exchange page (`school.exchange_list`, `enterprise.exchange_list`),
+which `page_context` fills. The rules live in `portal.services.exchanges`.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal.exchanges.forms import SuggestionForm
+from portal.forms import ReasonForm
+from portal.models.exchanges import DIRECTION_LABELS, ExchangeStatus
+from portal.services import exchanges
+from portal.web import REFUSED, area, attempt
+
+bp = Blueprint("exchanges", __name__)
+DIRECTIONS = "any(expert_to_school, teacher_to_enterprise)"
+
+
+def page_context() -> dict:
+    """What both areas' exchange pages show: suggestions, exchanges by stage, labels."""
+    own = exchanges.exchanges_of(current_user)
+    waiting = (ExchangeStatus.PROPOSED.value, ExchangeStatus.ACCEPTED_BY_SCHOOL.value,
+               ExchangeStatus.ACCEPTED_BY_ENTERPRISE.value)
+    return {
+        "suggestions": exchanges.suggestions_for(current_user),
+        "pending": [e for e in own if e.status in waiting],
+        "agreed": [e for e in own if e.status == ExchangeStatus.AGREED.value],
+        "completed": [e for e in own if e.status == ExchangeStatus.COMPLETED.value],
+        "cancelled": [e for e in own if e.status == ExchangeStatus.CANCELLED.value],
+        "side": exchanges.side_of(current_user),
+        "steps": lambda exchange: exchanges.steps(exchange, exchanges.side_of(current_user)),
+        "direction_labels": DIRECTION_LABELS,
+        "reason_form": ReasonForm(),
+        "term": exchanges.current_term(),
+    }
+
+
+def back():
+    return url_for(f"{area()}.exchange_list")
+
+
+@bp.post(f"/exchanges/suggestions/<{DIRECTIONS}:direction>/accept")
+def exchange_suggestion_accept(direction: str):
+    form = SuggestionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    done = attempt(lambda: exchanges.accept_suggestion(
+        current_user, direction, form.posting_id.data, form.expert.data, form.target_id.data))
+    if done is not REFUSED:
+        flash(_("Exchange agreed by both sides.") if done.status == ExchangeStatus.AGREED.value
+              else _("You have accepted; the other side has been asked to accept too."), "success")
+    return redirect(back())
+
+@bp.post(f"/exchanges/suggestions/<{DIRECTIONS}:direction>/decline")
+def exchange_suggestion_decline(direction: str):
+    form = SuggestionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    done = attempt(lambda: exchanges.decline_suggestion(
+        current_user, direction, form.posting_id.data, form.expert.data, form.target_id.data,
+        form.reason.data or ""))
+    if done is not REFUSED:
+        flash(_("The suggestion has been declined; it will not be suggested again."), "info")
+    return redirect(back())
+
+@bp.post("/exchanges/<int:exchange_id>/accept")
+def exchange_accept(exchange_id: int):
+    done = attempt(lambda: exchanges.accept(current_user, exchange_id))
+    if done is not REFUSED:
+        flash(_("Exchange agreed by both sides.") if done.status == ExchangeStatus.AGREED.value
+              else _("You have accepted; the other side has been asked to accept too."), "success")
+    return redirect(back())
+
+@bp.post("/exchanges/<int:exchange_id>/cancel")
+def exchange_cancel(exchange_id: int):
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if attempt(lambda: exchanges.cancel(current_user, exchange_id, form.reason.data or "")) is not REFUSED:
+        flash(_("The exchange has been cancelled."), "info")
+    return redirect(back())
+
+@bp.post("/exchanges/<int:exchange_id>/complete")
+def exchange_complete(exchange_id: int):
+    if attempt(lambda: exchanges.complete(current_user, exchange_id)) is not REFUSED:
+        flash(_("The exchange has been recorded as completed."), "success")
+    return redirect(back())
+

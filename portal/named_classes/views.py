@@ -1,0 +1,134 @@
+"""Named classes as both partners see them: one blueprint nested in the school and enterprise areas.
+
+Both partners of an order-class cooperation see its named classes; which of
+them may see applicants, approve, admit or reject follows the cooperation's
+AdmissionsMode (the rules live in `services.named_classes`).
+"""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal.confirm import needs_confirmation
+from portal.forms import ActionForm
+from portal.models.named_classes import BENEFITS
+from portal.models.proposals import Side
+from portal.named_classes.forms import NamedClassForm
+from portal.services import named_classes
+from portal.web import REFUSED, area, attempt, download, form_status, only_in
+
+bp = Blueprint("named_classes", __name__)
+
+
+@bp.get("/named-classes")
+def named_class_list():
+    # The school also sees the order-class cooperations it can still publish a class for.
+    context = ({"cooperations": named_classes.publishable_cooperations(current_user)}
+               if area() == Side.SCHOOL.value else {})
+    return render_template(
+        f"{area()}/named_classes.html",
+        classes=named_classes.classes_of_partner(current_user),
+        action_form=ActionForm(),
+        **context,
+    )
+
+@bp.get("/named-classes/<int:class_id>")
+def named_class_detail(class_id: int):
+    named_class, rights, applications = named_classes.partner_view(current_user, class_id)
+    return render_template(
+        "shared/named_class_applications.html",
+        named_class=named_class,
+        applications=applications,
+        rights=rights,
+        benefits=BENEFITS,
+        area=area(),
+        action_form=ActionForm(),
+    )
+
+def back(application) -> str:
+    class_id = application.named_class_id if application is not REFUSED else request.form.get("class_id", type=int)
+    if class_id:
+        return url_for(".named_class_detail", class_id=class_id)
+    return url_for(".named_class_list")
+
+@bp.post("/class-applications/<int:application_id>/admit")
+@needs_confirmation("admit")
+def application_admit(application_id: int):
+    application = attempt(lambda: named_classes.admit(current_user, application_id, request.form.get("reason", "")))
+    if application is not REFUSED:
+        flash(_("%(name)s has been admitted.", name=application.student.name), "success")
+    return redirect(back(application))
+
+@bp.post("/class-applications/<int:application_id>/reject")
+@needs_confirmation("reject_application")
+def application_reject(application_id: int):
+    application = attempt(lambda: named_classes.reject(current_user, application_id, request.form.get("reason", "")))
+    if application is not REFUSED:
+        flash(_("%(name)s has not been admitted.", name=application.student.name), "info")
+    return redirect(back(application))
+
+def applicants_file(class_id: int, fmt: str):
+    named_class, data = named_classes.export_applicants(current_user, class_id, fmt)
+    return download(data, f"applicants-{named_class.id}.{fmt}")
+
+@bp.get("/named-classes/<int:class_id>/applicants.xlsx")
+def applicants_xlsx(class_id: int):
+    return applicants_file(class_id, "xlsx")
+
+@bp.get("/named-classes/<int:class_id>/applicants.csv")
+def applicants_csv(class_id: int):
+    return applicants_file(class_id, "csv")
+
+
+@bp.post("/class-applications/<int:application_id>/review")
+@only_in(Side.ENTERPRISE.value)
+def application_review(application_id: int):
+    """The enterprise's approval before the school admits (AdmissionsMode.ENTERPRISE_REVIEW)."""
+    application = attempt(lambda: named_classes.review(current_user, application_id, request.form.get("reason", "")))
+    if application is not REFUSED:
+        flash(_("You have approved %(name)s; the school can now admit.", name=application.student.name), "success")
+        return redirect(url_for(".named_class_detail", class_id=application.named_class_id))
+    class_id = request.form.get("class_id", type=int)
+    return redirect(url_for(".named_class_detail", class_id=class_id) if class_id
+                    else url_for(".named_class_list"))
+
+
+# --- the school publishes named classes from its order-class cooperations -------------------
+
+
+@bp.route("/cooperations/<int:cooperation_id>/named-class", methods=["GET", "POST"])
+@only_in(Side.SCHOOL.value)
+def named_class_new(cooperation_id: int):
+    cooperation = named_classes.get_cooperation_for_school(current_user, cooperation_id)
+    form = NamedClassForm()
+    if request.method == "GET":
+        for name, value in named_classes.suggested_values(cooperation).items():
+            getattr(form, name).data = value
+    if form.validate_on_submit():
+        publish = bool(form.publish.data)
+        created = attempt(
+            lambda: named_classes.create_named_class(current_user, cooperation_id, form.values(), publish=publish),
+            form,
+        )
+        if created is not REFUSED:
+            flash(_("The named class has been published.") if publish
+                  else _("The named class has been saved as a draft."), "success")
+            return redirect(url_for(".named_class_detail", class_id=created.id))
+    return render_template("school/named_class_form.html", form=form, cooperation=cooperation), form_status()
+
+
+@bp.post("/named-classes/<int:class_id>/publish")
+@only_in(Side.SCHOOL.value)
+def named_class_publish(class_id: int):
+    if attempt(lambda: named_classes.open_named_class(current_user, class_id)) is not REFUSED:
+        flash(_("The named class has been published."), "success")
+    return redirect(url_for(".named_class_detail", class_id=class_id))
+
+
+@bp.post("/named-classes/<int:class_id>/close")
+@only_in(Side.SCHOOL.value)
+def named_class_close(class_id: int):
+    if attempt(lambda: named_classes.close_named_class(current_user, class_id)) is not REFUSED:
+        flash(_("The class no longer takes applications; you can still decide on those received."), "info")
+    return redirect(url_for(".named_class_detail", class_id=class_id))
