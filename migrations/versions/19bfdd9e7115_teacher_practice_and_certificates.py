@@ -5,9 +5,8 @@ Revises: f3b8d1a6c942
 Create Date: 2026-12-03 17:51:21.666083
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '19bfdd9e7115'

@@ -12,8 +12,9 @@ from wtforms import StringField
 from wtforms.validators import InputRequired
 
 from portal.admin.views import bp
+from portal.forms import ActionForm
 from portal.i18n import lazy_gettext as _l
-from portal.services import alignment, statistics_report
+from portal.services import alignment, jobs, statistics_report
 from portal.services.checks import district_today
 from portal.web import REFUSED, attempt, download, form_status
 
@@ -46,7 +47,19 @@ def alignment_overview():
         form.shortage_above.data = f"{figures.thresholds.shortage_above:g}"
         form.surplus_below.data = f"{figures.thresholds.surplus_below:g}"
     return render_template("admin/alignment.html", form=form, figures=figures, today=district_today(),
-                           kinds=alignment.DEMAND_KINDS), form_status()
+                           kinds=alignment.DEMAND_KINDS, action_form=ActionForm(),
+                           running=jobs.unfinished("classify_all")), form_status()
+
+
+@bp.post("/alignment/classify")
+def alignment_classify():
+    # Every posting is classified when published or edited; this redoes them all (a job, never the
+    # request), e.g. after matching/data/majors.tsv learnt new job titles.
+    if ActionForm().validate_on_submit():
+        job = attempt(lambda: jobs.submit("classify_all", user=current_user))
+        if job is not REFUSED:
+            return redirect(url_for("auth.job_detail", job_id=job.id))
+    return redirect(url_for("admin.alignment_overview"))
 
 
 @bp.get("/alignment.xlsx")

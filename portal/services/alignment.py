@@ -102,11 +102,6 @@ def classify_all(*, chunk: int = 200, progress: Callable[[int, int], None] | Non
     return len(ids)
 
 
-def majors_of(posting_id: int) -> list[PostingMajor]:
-    return list(db.session.scalars(
-        select(PostingMajor).where(PostingMajor.posting_id == posting_id).order_by(PostingMajor.rank)))
-
-
 # --- thresholds ---------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -121,7 +116,7 @@ class Thresholds:
             return None
         if supply == 0:
             return WarningLevel.SHORTAGE
-        ratio = demand / supply
+        ratio = round(demand / supply, 2)  # the ratio the pages and exports show decides the level
         if ratio > self.shortage_above:
             return WarningLevel.SHORTAGE
         if ratio < self.surplus_below:
@@ -142,7 +137,7 @@ def _ratio(raw: object, field_name: str, problems: Problems) -> float | None:
     except (TypeError, ValueError):
         problems.add(_l("Enter a ratio such as 1.2."), field=field_name)
         return None
-    if not 0 < value <= MAX_RATIO or value != value:
+    if not 0 < value <= MAX_RATIO:  # NaN and infinity fail this too
         problems.add(_l("A ratio must be above 0 and at most %(max)s.", max=int(MAX_RATIO)), field=field_name)
         return None
     return round(value, 2)

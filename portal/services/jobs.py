@@ -47,6 +47,7 @@ KIND_LABELS = {
     "rank_school": _l("Recomputing your proposals"),
     "rank_all": _l("Recomputing every proposal of the district"),
     "import_sheet": _l("Importing a spreadsheet"),
+    "classify_all": _l("Finding the majors of every posting (supply and demand)"),
 }
 
 
@@ -57,6 +58,7 @@ RESULT_LABELS = {
     "created": _l("New proposals"),
     "reopened": _l("Declined proposals proposed again (their inputs changed)"),
     "kept_declined": _l("Declined proposals left declined"),
+    "classified": _l("Postings classified"),
     "removed": _l("Proposals no longer made"),
 }
 
@@ -136,11 +138,23 @@ def _import_sheet(job: Job, progress: Progress) -> dict:
             return {"imported": 0, "message": str(exc.message), "errors": []}
 
 
+def _classify_all(job: Job, progress: Progress) -> dict:
+    """Every posting's catalogue majors again, e.g. after the knowledge base learnt new titles."""
+    from portal.services import alignment
+
+    def step(done: int, total: int) -> None:
+        db.session.commit()  # each chunk of postings is complete in itself
+        progress(done, total)
+
+    return {"classified": alignment.classify_all(progress=step)}
+
+
 KINDS: dict[str, Callable[[Job, Progress], dict]] = {
     "rank_programs": _rank_programs,
     "rank_school": _rank_school,
     "rank_all": _rank_all,
     "import_sheet": _import_sheet,
+    "classify_all": _classify_all,
 }
 
 

@@ -273,3 +273,26 @@ def test_the_demo_data_shows_a_shortage_and_a_surplus(app):
     assert (care.demand, care.intake, care.level) == (55, 40, WarningLevel.SHORTAGE)
     equipment = group(figures, "装备制造大类")
     assert equipment.level is WarningLevel.SURPLUS and equipment.intake > equipment.demand > 0
+
+
+def test_the_administrators_job_classifies_every_posting_again(app, district):
+    db.session.execute(PostingMajor.__table__.delete())
+    db.session.commit()
+    client = app.test_client()
+    login(client, "admin@example.com")
+    response = client.post("/admin/alignment/classify")
+    assert response.status_code == 302 and "/auth/jobs/" in response.headers["Location"]
+    assert group(alignment.report(), "装备制造大类").demand == 60  # the job ran (inline in tests)
+    school_client = client_for(app, district["school"])
+    assert school_client.post("/admin/alignment/classify").status_code == 403
+
+
+def test_levels_at_the_edges():
+    limits = alignment.Thresholds(1.2, 0.8)
+    assert limits.level(48, 40) is WarningLevel.BALANCED  # exactly 1.2 is not above it
+    assert limits.level(49, 40) is WarningLevel.SHORTAGE  # 1.23 (shown 1.23)
+    assert limits.level(32, 40) is WarningLevel.BALANCED  # exactly 0.8 is not below it
+    assert limits.level(31, 40) is WarningLevel.SURPLUS
+    assert limits.level(5, 0) is WarningLevel.SHORTAGE  # demand and no intake at all
+    assert limits.level(0, 40) is WarningLevel.SURPLUS  # intake and no demand
+    assert limits.level(0, 0) is None
