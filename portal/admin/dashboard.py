@@ -100,7 +100,9 @@ def statistics_inputs():
 
 @bp.get("/dashboard/report")
 def yearly_report():
-    figures = statistics.district_figures()
+    history = statistics.input_history()
+    # The report lists the inputs anyway: when that list is all of them, the figures use it too.
+    figures = statistics.district_figures(entries=history if len(history) < statistics.HISTORY_LIMIT else None)
     tables = statistics.breakdowns()
     periods, rows = statistics.trend(figures)
     return render_template(
@@ -111,7 +113,7 @@ def yearly_report():
         towns=tables.towns,
         periods=periods,
         trend_rows=rows,
-        history=statistics.input_history(),
+        history=history,
         inputs_labels={key: spec.label for key, spec in statistics.INPUTS.items()},
         outcomes=internship_outcomes.outcomes(),
         alignment=alignment.report(),

@@ -39,7 +39,7 @@ def teacher_ledger(teacher_id: int):
     return _ledger_page(teacher_id)
 
 
-@bp.post("/teachers/<int:teacher_id>/practice")
+@bp.post("/teachers/<int:teacher_id>/practice/new")
 def practice_record(teacher_id: int):
     form = PracticeForm()
     if form.validate_on_submit():

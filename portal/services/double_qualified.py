@@ -24,9 +24,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
@@ -96,11 +96,11 @@ class Ledger:
     entries: list[LedgerEntry]
     certificates: list[TeacherCertificate]
     entered_days: int  # days covered by entered periods in the window, overlaps once
+    exchange_hours: int  # hours of completed exchanges in the window
 
     @property
     def months(self) -> float:
-        exchanged = sum(e.months for e in self.entries if e.source == "exchange")
-        return round(self.entered_days / DAYS_PER_MONTH + exchanged, 1)
+        return practice_months(self.entered_days, self.exchange_hours)
 
     @property
     def months_missing(self) -> float:
@@ -119,6 +119,11 @@ class Ledger:
         """What the records do not show yet: "practice", "certificate"."""
         return [name for name, missing in (("practice", self.months_missing > 0),
                                            ("certificate", not self.has_certificate)) if missing]
+
+
+def practice_months(days: int, hours: int) -> float:
+    """Months of practice from calendar days of dated periods and hours of exchanges."""
+    return round(days / DAYS_PER_MONTH + hours / HOURS_PER_MONTH, 1)
 
 
 def _exchange_months(exchange: Exchange | None) -> float:
@@ -184,7 +189,9 @@ def ledgers(teachers: list[Teacher], today: date | None = None) -> dict[int, Led
                 round(_exchange_months(e), 1) if counted else 0.0, planned=not completed, exchange=e,
             ))
         entered_days = _union_days([(p.starts_on, p.ends_on) for p in own], start, today)
-        result[teacher.id] = Ledger(teacher, (start, today), entries, certificates.get(teacher.id, []), entered_days)
+        hours = sum(e.exchange.hours for e in entries if e.source == "exchange" and e.months)
+        result[teacher.id] = Ledger(teacher, (start, today), entries, certificates.get(teacher.id, []),
+                                    entered_days, hours)
     return result
 
 
@@ -329,15 +336,6 @@ def _full_time(school_ids) -> list[Teacher]:
     ))
 
 
-def _roadmap(teachers: list[Teacher], books: dict[int, Ledger], posts: dict[int, list]) -> Roadmap:
-    candidates = sorted((Candidate(books[t.id], posts.get(t.id, [])[:3]) for t in teachers if t.id in books),
-                        key=lambda c: _nearest_first(c.ledger))
-    return Roadmap(
-        full_time=len(teachers), double_qualified=sum(1 for t in teachers if t.double_qualified),
-        candidates=candidates, ready=sum(1 for c in candidates if not c.ledger.lacks),
-    )
-
-
 def roadmap(school: Organisation, today: date | None = None) -> Roadmap:
     """The school's share against 70 %, and its teachers not yet double-qualified, nearest first,
     each with the practice posts the matcher suggests for them."""
@@ -349,26 +347,59 @@ def roadmap(school: Organisation, today: date | None = None) -> Roadmap:
         for suggestion in exchanges.practice_suggestions():
             if suggestion.offer.id in books:
                 posts.setdefault(suggestion.offer.id, []).append(suggestion)
-    return _roadmap(teachers, books, posts)
+    candidates = sorted((Candidate(books[t.id], posts.get(t.id, [])[:3]) for t in teachers if t.id in books),
+                        key=lambda c: _nearest_first(c.ledger))
+    return Roadmap(
+        full_time=len(teachers), double_qualified=sum(1 for t in teachers if t.double_qualified),
+        candidates=candidates, ready=sum(1 for c in candidates if not c.ledger.lacks),
+    )
 
 
 def district_rows(today: date | None = None) -> list[dict]:
     """One row per verified secondary vocational school (the plan's scope), for the dashboard and
-    the yearly report: five queries whatever the number of schools and teachers."""
-    schools = list(db.session.scalars(
-        select(Organisation).where(Organisation.kind == OrgKind.SCHOOL.value,
-                                   Organisation.status == OrgStatus.VERIFIED.value,
-                                   Organisation.school_kind == "secondary_vocational")
-        .order_by(Organisation.name)
-    ))
-    teachers = _full_time([s.id for s in schools])
-    books = ledgers([t for t in teachers if not t.double_qualified], today)
-    rows = []
-    for school in schools:
-        plan = _roadmap([t for t in teachers if t.school_id == school.id], books, {})
-        rows.append({
-            "school": school.name, "full_time": plan.full_time, "double_qualified": plan.double_qualified,
-            "share": plan.share, "target": TARGET_PERCENT, "needed": plan.needed, "ready": plan.ready,
-            "short_of_practice": sum(1 for c in plan.candidates if "practice" in c.ledger.lacks),
+    the yearly report, from one query whatever the number of schools and teachers: each full-time
+    teacher with their practice periods, whether they hold a certificate and their completed
+    exchange hours in the window (the same facts `ledgers` reads, aggregated)."""
+    today = today or checks.district_today()
+    start = window_start(today)
+    has_certificate = select(TeacherCertificate.id).where(TeacherCertificate.teacher_id == Teacher.id).exists()
+    exchange_hours = (
+        select(func.coalesce(func.sum(Exchange.hours), 0)).where(
+            Exchange.teacher_id == Teacher.id, Exchange.direction == ExchangeDirection.TEACHER_TO_ENTERPRISE.value,
+            Exchange.status == ExchangeStatus.COMPLETED.value,
+            Exchange.completed_at >= datetime.combine(start, time.min, tzinfo=UTC),
+        ).scalar_subquery()
+    )
+    rows = db.session.execute(
+        select(Organisation.id, Organisation.name, Teacher.id, Teacher.double_qualified, has_certificate,
+               exchange_hours, TeacherPractice.starts_on, TeacherPractice.ends_on)
+        .outerjoin(Teacher, (Teacher.school_id == Organisation.id) & (Teacher.employment == Employment.FULL_TIME.value))
+        .outerjoin(TeacherPractice, TeacherPractice.teacher_id == Teacher.id)
+        .where(Organisation.kind == OrgKind.SCHOOL.value, Organisation.status == OrgStatus.VERIFIED.value,
+               Organisation.school_kind == "secondary_vocational")
+        .order_by(Organisation.name, Organisation.id)
+    ).all()
+    schools: dict[int, dict] = {}
+    for school_id, name, teacher_id, double, certified, hours, starts_on, ends_on in rows:
+        schools.setdefault(school_id, {"school": name, "teachers": {}})
+        if teacher_id is None:
+            continue
+        facts = schools[school_id]["teachers"].setdefault(
+            teacher_id, {"double": bool(double), "certified": bool(certified), "hours": int(hours or 0), "periods": []})
+        if starts_on is not None:
+            facts["periods"].append((starts_on, ends_on))
+    result = []
+    for school in schools.values():
+        facts = list(school["teachers"].values())
+        double = sum(1 for f in facts if f["double"])
+        others = [f for f in facts if not f["double"]]
+        short = [practice_months(_union_days(f["periods"], start, today), f["hours"]) < MONTHS_NEEDED
+                 for f in others]
+        plan = Roadmap(full_time=len(facts), double_qualified=double, candidates=[], ready=0)
+        result.append({
+            "school": school["school"], "full_time": len(facts), "double_qualified": double, "share": plan.share,
+            "target": TARGET_PERCENT, "needed": plan.needed,
+            "ready": sum(1 for f, s in zip(others, short, strict=True) if f["certified"] and not s),
+            "short_of_practice": sum(short),
         })
-    return rows
+    return result

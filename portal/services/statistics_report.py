@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask_babel import format_datetime, get_locale
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 
 from portal import vocab
@@ -187,7 +187,7 @@ def alignment_sheet(title: str, lines, figures, *, group_label: str = "", towns:
               _("Planned intake"), _("Enrolment"), _("Gap (demand − intake)"), _("Ratio (demand / intake)"),
               _("Warning"), *(_("Demand %(year)s", year=y) for y in figures.years)]
     rows = [
-        [vocab.town_label(ln.key, str(get_locale() or "zh")) if towns else str(ln.label),
+        [str(vocab.town_name(ln.key)) if towns else str(ln.label),
          *([ln.group] if with_group else []), ln.demand, *(ln.by_kind.get(k, 0) for k in kinds),
          ln.postings, ln.intake, ln.enrolment, ln.gap, ln.ratio, str(ln.level.label) if ln.level else "",
          *(ln.trend.get(y, 0) for y in figures.years)]

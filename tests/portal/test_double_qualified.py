@@ -170,7 +170,7 @@ def test_district_rows_match_the_dashboard_and_the_workbook(app, school, build):
 def test_staff_record_practice_and_certificate_through_the_pages(app, school):
     t = teacher(school, "郑老师")
     client = client_for(app, school)
-    response = client.post(f"/school/teachers/{t.id}/practice", data={
+    response = client.post(f"/school/teachers/{t.id}/practice/new", data={
         "enterprise": "山东重工", "starts_on": "2025-04-01", "ends_on": "2025-04-30", "description": "装配线实践",
         "evidence": (io.BytesIO(b"%PDF-1.4 evidence"), "证明.pdf"),
     }, content_type="multipart/form-data")
@@ -191,7 +191,7 @@ def test_a_bad_file_is_refused_in_the_readers_language(app, school, lang, messag
     t = teacher(school, "冯老师")
     client = client_for(app, school)
     client.post("/lang", data={"lang": lang})
-    response = client.post(f"/school/teachers/{t.id}/practice", data={
+    response = client.post(f"/school/teachers/{t.id}/practice/new", data={
         "enterprise": "山东重工", "starts_on": "2025-04-01", "ends_on": "2025-04-30", "description": "实践",
         "evidence": (io.BytesIO(b"GIF89a not allowed"), "证明.pdf"),
     }, content_type="multipart/form-data")

@@ -13,7 +13,7 @@ from tests.conftest import DEMO_PASSWORD
 ALLOWED = {
     "English",  # the language switch
     "UTC",  # "北京时间（UTC+8）"
-    "Excel", "CSV", "csv", "xlsx", "docx", "MB", "PDF",  # file formats and sizes
+    "Excel", "CSV", "csv", "xlsx", "docx", "MB", "PDF", "PNG", "JPEG",  # file formats and sizes
     "PLC", "plc", "GMP", "QC", "CAD", "CAM", "CO", "FANUC", "ABB",  # product and standard names in the demo records
 }
 HOMES = {

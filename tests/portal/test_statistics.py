@@ -418,7 +418,8 @@ def test_report_workbook_opens_with_the_expected_sheets(app, demo):
     workbook = load_workbook(io.BytesIO(response.data))
     assert workbook.sheetnames == ["Targets", "By school", "By industry", "By town", "Trend", "Inputs",
                                    "Internship outcomes", "Demand and intake by group", "Demand and intake by major",
-                                   "New majors the plan names", "Demand and intake by town"]
+                                   "New majors the plan names", "Demand and intake by town",
+                                   "Double-qualified teachers"]
     targets = list(workbook["Targets"].iter_rows(values_only=True))
     by_label = {row[0]: row for row in targets[1:]}
     assert by_label["Full-time teachers (secondary vocational)"][1] == figure("full_time_teachers").value
@@ -435,7 +436,7 @@ def test_report_workbook_in_chinese_has_one_sheet_per_topic(app, demo):
     client = app.test_client()
     login(client, DEMO_ADMIN, DEMO_PASSWORD)
     workbook = load_workbook(io.BytesIO(client.get("/admin/dashboard/report.xlsx").data))
-    assert len(workbook.sheetnames) == 11
+    assert len(workbook.sheetnames) == 12 and workbook.sheetnames[-1] == "双师型教师"
 
 
 @pytest.mark.parametrize(("lang", "html_lang"), [("zh", "zh-CN"), ("en", "en")])

@@ -20,6 +20,7 @@ from portal.services.statistics.breakdowns import Breakdown, Breakdowns, breakdo
 from portal.services.statistics.evidence import EVIDENCE_LABELS, enterprise_evidence
 from portal.services.statistics.figures import COUNT, FIGURES, PERCENT, Figure, district_figures, format_value
 from portal.services.statistics.inputs import (
+    HISTORY_LIMIT,
     INPUTS,
     InputSpec,
     current_inputs,
@@ -37,7 +38,7 @@ from portal.services.statistics.snapshots import (
 )
 
 __all__ = [
-    "COUNT", "EVIDENCE_LABELS", "FIGURES", "INPUTS", "PERCENT", "PUBLIC_TABLES", "Breakdown", "Breakdowns", "Figure", "InputSpec",
+    "COUNT", "EVIDENCE_LABELS", "FIGURES", "HISTORY_LIMIT", "INPUTS", "PERCENT", "PUBLIC_TABLES", "Breakdown", "Breakdowns", "Figure", "InputSpec",
     "TrendRow", "breakdowns", "comparison_periods", "cooperations_by_industry", "current_inputs", "current_period",
     "district_figures", "enter_input", "enterprise_evidence", "format_value", "input_history", "inputs_for", "public_tables",
     "take_snapshot", "trend",

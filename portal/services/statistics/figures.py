@@ -90,6 +90,7 @@ class Context:
     today: date
     year: int
     term: str  # the school term, e.g. 2026年秋季学期
+    entries: list[DistrictInput] | None = None  # every input entry, when the caller has read them
 
     @cached_property
     def counts(self) -> dict[str, int]:
@@ -97,7 +98,7 @@ class Context:
 
     @cached_property
     def inputs(self) -> dict[str, DistrictInput]:
-        return inputs_for(self.year)
+        return inputs_for(self.year, self.entries)
 
     @cached_property
     def apprentices_placed(self) -> int:
@@ -370,7 +371,8 @@ FIGURES: tuple[Callable[[Context], Figure], ...] = (
 )
 
 
-def district_figures(today: date | None = None) -> list[Figure]:
+def district_figures(today: date | None = None, *, entries: list[DistrictInput] | None = None) -> list[Figure]:
+    """`entries`: every input entry, if the caller has read them (the report lists them anyway)."""
     today = today or district_today()
-    ctx = Context(today=today, year=today.year, term=exchanges.current_term(today))
+    ctx = Context(today=today, year=today.year, term=exchanges.current_term(today), entries=entries)
     return [compute(ctx) for compute in FIGURES]

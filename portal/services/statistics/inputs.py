@@ -41,18 +41,22 @@ INPUTS: dict[str, InputSpec] = {
 }
 
 
-def inputs_for(year: int) -> dict[str, DistrictInput]:
-    """Per key, the latest entry for `year`, or else for the latest earlier year (the newest entry of a year wins)."""
+def inputs_for(year: int, entries: list[DistrictInput] | None = None) -> dict[str, DistrictInput]:
+    """Per key, the latest entry for `year`, or else for the latest earlier year (the newest entry
+    of a year wins). From `entries` when the caller has read them all already, else one query."""
+    if entries is None:
+        entries = db.session.scalars(select(DistrictInput).where(DistrictInput.year <= year))
     latest: dict[str, DistrictInput] = {}
-    for entry in db.session.scalars(
-        select(DistrictInput).where(DistrictInput.year <= year)
-        .order_by(DistrictInput.year.desc(), DistrictInput.entered_at.desc(), DistrictInput.id.desc())
-    ):
+    for entry in sorted((e for e in entries if e.year <= year), key=lambda e: (e.year, e.entered_at, e.id),
+                        reverse=True):
         latest.setdefault(entry.key, entry)
     return latest
 
 
-def input_history(limit: int = 200) -> list[DistrictInput]:
+HISTORY_LIMIT = 200
+
+
+def input_history(limit: int = HISTORY_LIMIT) -> list[DistrictInput]:
     return list(db.session.scalars(
         select(DistrictInput).order_by(DistrictInput.entered_at.desc(), DistrictInput.id.desc()).limit(limit)
     ))
