@@ -3,6 +3,7 @@
 Creates the SQLite database under instance/ (through the migrations) and loads
 the demo data when they are missing, compiles the translations, then serves.
 """
+
 from __future__ import annotations
 
 import argparse

@@ -5,6 +5,7 @@ Every file is read by `spreadsheets.read_table` (what an import does first) in a
 process, so that its peak RSS is its own; the legitimate 5,000-row workbook, the largest the
 site accepts, runs beside them as the baseline. Prints the median of the repeats.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -56,18 +57,28 @@ def main() -> None:
     from tests import hostile_files
 
     names = ["legitimate 5,000 rows", *hostile_files.HOSTILE]
-    print(f"{'file':24} {'size':>9} {'seconds':>8} {'extra MB':>9}  target: ≤{TARGET_SECONDS:g} s, ≤{TARGET_MB} MB")
+    print(
+        f"{'file':24} {'size':>9} {'seconds':>8} {'extra MB':>9}  target: ≤{TARGET_SECONDS:g} s, "
+        f"≤{TARGET_MB} MB"
+    )
     failed = False
     for name in names:
-        runs = [json.loads(subprocess.run([sys.executable, __file__, "--child", name], check=True,
-                                          capture_output=True, text=True).stdout)
-                for _ in range(args.repeat)]
+        runs = [
+            json.loads(
+                subprocess.run(
+                    [sys.executable, __file__, "--child", name], check=True, capture_output=True, text=True
+                ).stdout
+            )
+            for _ in range(args.repeat)
+        ]
         seconds = statistics.median(r["seconds"] for r in runs)
         extra = statistics.median(r["extra_mb"] for r in runs)
         ok = name.startswith("legitimate") or (seconds <= TARGET_SECONDS and extra <= TARGET_MB)
         failed |= not ok
-        print(f"{name:24} {runs[0]['kb']:>7.1f}KB {seconds:>8.3f} {extra:>9.1f}  {'ok' if ok else 'OVER'}  "
-              f"{runs[0]['outcome'][:70]}")
+        print(
+            f"{name:24} {runs[0]['kb']:>7.1f}KB {seconds:>8.3f} {extra:>9.1f}  {'ok' if ok else 'OVER'}  "
+            f"{runs[0]['outcome'][:70]}"
+        )
     sys.exit(1 if failed else 0)
 
 

@@ -5,6 +5,7 @@ the requests are timed with the RQ backend, which only queues.
 
     .venv/bin/python bench/bench_jobs.py [--scales 1,5]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -45,9 +46,17 @@ def run(scale: int) -> dict[str, float]:
     url = SERVER.rsplit("/", 1)[0] + f"/xq_web_{scale}x"
     figures: dict[str, float] = {}
     queue = f"bench-{uuid.uuid4().hex}"
-    web = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url, "JOBS_BACKEND": "rq",
-                      "REDIS_URL": "redis://127.0.0.1:6379/0", "JOBS_QUEUE": queue, "WTF_CSRF_ENABLED": False,
-                      "RATELIMIT_ENABLED": False})
+    web = create_app(
+        {
+            "SECRET_KEY": "bench",
+            "SQLALCHEMY_DATABASE_URI": url,
+            "JOBS_BACKEND": "rq",
+            "REDIS_URL": "redis://127.0.0.1:6379/0",
+            "JOBS_QUEUE": queue,
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": False,
+        }
+    )
     with web.app_context():
         client = web.test_client()
         client.post("/auth/login", data={"email": "school@xiaoqi-demo.cn", "password": DEMO_PASSWORD})
@@ -55,8 +64,11 @@ def run(scale: int) -> dict[str, float]:
         assert client.post("/school/proposals/recompute").status_code == 302
         figures["request: recompute our proposals"] = time.perf_counter() - started
         started = time.perf_counter()
-        response = client.post("/school/import/teachers", content_type="multipart/form-data",
-                               data={"file": (__import__("io").BytesIO(_csv(5000)), "teachers.csv")})
+        response = client.post(
+            "/school/import/teachers",
+            content_type="multipart/form-data",
+            data={"file": (__import__("io").BytesIO(_csv(5000)), "teachers.csv")},
+        )
         assert response.status_code == 302, response.status_code
         figures["request: import 5,000 rows"] = time.perf_counter() - started
         jobs.queue(web).delete(delete_jobs=True)
@@ -67,8 +79,9 @@ def run(scale: int) -> dict[str, float]:
     worker = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url, "JOBS_BACKEND": "inline"})
     with worker.app_context():
         staff = db.session.scalar(select(User).where(User.email == "school@xiaoqi-demo.cn"))
-        program = db.session.scalar(select(Program).where(Program.school_id == staff.organisation_id)
-                                    .order_by(Program.id).limit(1))
+        program = db.session.scalar(
+            select(Program).where(Program.school_id == staff.organisation_id).order_by(Program.id).limit(1)
+        )
 
         def timed(label: str, kind: str, **kwargs) -> None:
             started = time.perf_counter()
@@ -79,7 +92,9 @@ def run(scale: int) -> dict[str, float]:
             figures[label] = time.perf_counter() - started
 
         timed("job: a major published (rank_programs)", "rank_programs", args={"program_ids": [program.id]})
-        timed("job: recompute a school (rank_school)", "rank_school", args={"school_id": staff.organisation_id})
+        timed(
+            "job: recompute a school (rank_school)", "rank_school", args={"school_id": staff.organisation_id}
+        )
         timed("job: recompute the district (rank_all)", "rank_all")
         started = time.perf_counter()
         job = jobs.submit_import(staff, "teachers", _csv(5000), "teachers.csv", back="/", again="/")

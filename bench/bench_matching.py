@@ -30,8 +30,26 @@ from matching.knowledge import thesaurus, town_coordinates  # noqa: E402
 
 MAJORS = json.loads((ROOT / "tests" / "data" / "majors.json").read_text(encoding="utf-8"))
 TOWNS = sorted({name for name in town_coordinates() if name.endswith(("镇", "街道"))})
-BOILERPLATE = ["包吃住", "五险一金", "月薪6000-9000", "长白班", "能吃苦耐劳", "有经验者优先", "年龄18-45岁", "中专及以上学历"]
-INDUSTRIES = ["高端装备制造", "新能源", "新材料", "新医药", "现代高效农业", "现代服务业", "农村电商", "医养健康"]
+BOILERPLATE = [
+    "包吃住",
+    "五险一金",
+    "月薪6000-9000",
+    "长白班",
+    "能吃苦耐劳",
+    "有经验者优先",
+    "年龄18-45岁",
+    "中专及以上学历",
+]
+INDUSTRIES = [
+    "高端装备制造",
+    "新能源",
+    "新材料",
+    "新医药",
+    "现代高效农业",
+    "现代服务业",
+    "农村电商",
+    "医养健康",
+]
 
 
 def programs(n: int, rng: random.Random) -> list[Program]:
@@ -41,11 +59,19 @@ def programs(n: int, rng: random.Random) -> list[Program]:
         m = MAJORS[i % len(MAJORS)]
         parts = m["description"].replace("。", "，").split("，")
         rng.shuffle(parts)
-        out.append(Program(
-            id=f"p{i}", name=m["name"], description="，".join(parts[: rng.randint(2, len(parts))]),
-            school=f"学校{i // len(MAJORS)}", industry=m["group"], skills=tuple(m.get("skills", ())),
-            certificates=tuple(m.get("certificates", ())), capacity=rng.randint(20, 120), town=rng.choice(TOWNS),
-        ))
+        out.append(
+            Program(
+                id=f"p{i}",
+                name=m["name"],
+                description="，".join(parts[: rng.randint(2, len(parts))]),
+                school=f"学校{i // len(MAJORS)}",
+                industry=m["group"],
+                skills=tuple(m.get("skills", ())),
+                certificates=tuple(m.get("certificates", ())),
+                capacity=rng.randint(20, 120),
+                town=rng.choice(TOWNS),
+            )
+        )
     return out
 
 
@@ -57,10 +83,17 @@ def demands(n: int, rng: random.Random) -> list[Demand]:
         words = rng.sample(colloquial, 2)
         title = f"招{words[0]}{rng.randint(1, 20)}名"
         description = "，".join([f"会{words[1]}", *rng.sample(BOILERPLATE, 3)])
-        out.append(Demand(
-            id=f"d{i}", title=title, description=description, industry=rng.choice(INDUSTRIES),
-            skills=(words[1],), headcount=rng.randint(1, 60), town=rng.choice(TOWNS),
-        ))
+        out.append(
+            Demand(
+                id=f"d{i}",
+                title=title,
+                description=description,
+                industry=rng.choice(INDUSTRIES),
+                skills=(words[1],),
+                headcount=rng.randint(1, 60),
+                town=rng.choice(TOWNS),
+            )
+        )
     return out
 
 
@@ -97,14 +130,18 @@ def reference(students: list[Student], places: list[Place]) -> tuple[float, dict
     p_num = {p.id: j for j, p in enumerate(places)}
     instance = {
         "residents": {s_num[s.id]: [p_num[p] for p in s.preferences] for s in students},
-        "hospitals": {p_num[p.id]: {"capacity": p.capacity, "preferences": [s_num[s] for s in p.preferences]}
-                      for p in places},
+        "hospitals": {
+            p_num[p.id]: {"capacity": p.capacity, "preferences": [s_num[s] for s in p.preferences]}
+            for p in places
+        },
     }
     start = time.perf_counter()
     matching = HospitalResidentsProblem(dictionary=instance, optimised_side="residents").get_stable_matching()
     seconds = time.perf_counter() - start
     sided = matching["resident_sided"]
-    return seconds, {s.id: (places[int(h[1:])].id if (h := sided[f"r{i}"]) else None) for i, s in enumerate(students)}
+    return seconds, {
+        s.id: (places[int(h[1:])].id if (h := sided[f"r{i}"]) else None) for i, s in enumerate(students)
+    }
 
 
 def timed(call):
@@ -130,18 +167,25 @@ def case(name: str) -> dict[str, object]:
         n_s, n_p = map(int, size.split("x"))
         students, places = allocation_instance(n_s, n_p, int(length), shape == "zipf")
         seconds, result = timed(lambda: allocate(students, places, seed=1))
-        figures: dict[str, object] = {"seconds": seconds, "blocking_pairs": result.blocking_pairs,
-                                      "assigned": sum(p is not None for p in result.assignments.values())}
+        figures: dict[str, object] = {
+            "seconds": seconds,
+            "blocking_pairs": result.blocking_pairs,
+            "assigned": sum(p is not None for p in result.assignments.values()),
+        }
         if name.endswith(":ref"):
             ref_seconds, ref = reference(students, places)
             figures.update(reference_seconds=ref_seconds, identical=ref == dict(result.assignments))
         return figures
     n_e, n_n = map(int, name.split(":")[1].split("x"))
     skills = [m.get("skills", [""])[0] for m in MAJORS]
-    experts = [Expert(f"e{i}", MAJORS[i % len(MAJORS)]["description"], (skills[i % len(skills)],))
-               for i in range(n_e)]
-    needs = [Need(f"n{i}", f"{MAJORS[(i * 7) % len(MAJORS)]['name']}实训课", (skills[(i * 7) % len(skills)],))
-             for i in range(n_n)]
+    experts = [
+        Expert(f"e{i}", MAJORS[i % len(MAJORS)]["description"], (skills[i % len(skills)],))
+        for i in range(n_e)
+    ]
+    needs = [
+        Need(f"n{i}", f"{MAJORS[(i * 7) % len(MAJORS)]['name']}实训课", (skills[(i * 7) % len(skills)],))
+        for i in range(n_n)
+    ]
     exchange(experts[:1], needs[:1])  # warm-up, as for rank
     seconds, pairs = timed(lambda: exchange(experts, needs))
     return {"seconds": seconds, "pairs": len(pairs)}
@@ -154,18 +198,35 @@ def startup(n_students: int = 5000, n_places: int = 250, repeats: int = 5) -> di
     with tempfile.TemporaryDirectory() as folder:
         s_path, p_path = Path(folder) / "students.json", Path(folder) / "places.json"
         s_path.write_text(json.dumps([{"id": s.id, "preferences": list(s.preferences)} for s in students]))
-        p_path.write_text(json.dumps([{"id": p.id, "capacity": p.capacity, "preferences": list(p.preferences)}
-                                      for p in places]))
-        command = [sys.executable, "-m", "matching", "allocate", "--students", str(s_path),
-                   "--places", str(p_path), "--seed", "1"]
+        p_path.write_text(
+            json.dumps(
+                [{"id": p.id, "capacity": p.capacity, "preferences": list(p.preferences)} for p in places]
+            )
+        )
+        command = [
+            sys.executable,
+            "-m",
+            "matching",
+            "allocate",
+            "--students",
+            str(s_path),
+            "--places",
+            str(p_path),
+            "--seed",
+            "1",
+        ]
         ours = []
         for _ in range(repeats):
             start = time.perf_counter()
             subprocess.run(command, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
             ours.append(time.perf_counter() - start)
     reference_seconds = [reference(students, places)[0] for _ in range(repeats)]
-    return {"process_median": statistics.median(ours), "reference_median": statistics.median(reference_seconds),
-            "process_runs": ours, "reference_runs": reference_seconds}
+    return {
+        "process_median": statistics.median(ours),
+        "reference_median": statistics.median(reference_seconds),
+        "process_runs": ours,
+        "reference_runs": reference_seconds,
+    }
 
 
 STARTUP_TARGET = 5.0  # times faster than the reference solving in-process
@@ -185,7 +246,9 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--case", help=argparse.SUPPRESS)
     parser.add_argument("--skip-reference", action="store_true", help="do not time algmatch")
-    parser.add_argument("--only", choices=("rank", "allocate", "exchange", "startup"), help="run only these cases")
+    parser.add_argument(
+        "--only", choices=("rank", "allocate", "exchange", "startup"), help="run only these cases"
+    )
     args = parser.parse_args()
     if args.case:
         figures = case(args.case)
@@ -198,9 +261,12 @@ def main() -> int:
         ratio = f["reference_median"] / f["process_median"]
         met = ratio >= STARTUP_TARGET
         ok &= met
-        print(f"{'python -m matching allocate 5,000 x 250 (process)':<48} {f['process_median']:6.2f} s  "
-              f"algmatch in-process {f['reference_median']:.2f} s: {ratio:.1f}x (target >= {STARTUP_TARGET:.0f}x)  "
-              f"{'ok' if met else 'MISSED'}  (medians of {len(f['process_runs'])})")
+        print(
+            f"{'python -m matching allocate 5,000 x 250 (process)':<48} {f['process_median']:6.2f} s  "
+            f"algmatch in-process {f['reference_median']:.2f} s: {ratio:.1f}x (target >= "
+            f"{STARTUP_TARGET:.0f}x)  "
+            f"{'ok' if met else 'MISSED'}  (medians of {len(f['process_runs'])})"
+        )
     for key, label, target_s, target_mb in CASES:
         if args.only == "startup":
             continue
@@ -208,17 +274,23 @@ def main() -> int:
             continue
         if args.skip_reference:
             key = key.removesuffix(":ref")
-        done = subprocess.run([sys.executable, __file__, "--case", key], capture_output=True, text=True, check=True)
+        done = subprocess.run(
+            [sys.executable, __file__, "--case", key], capture_output=True, text=True, check=True
+        )
         f = json.loads(done.stdout)
         met = f["seconds"] <= target_s and (target_mb is None or f["peak_rss_mb"] <= target_mb)
         ok &= met
         rss_target = f" (target <= {target_mb} MB)" if target_mb else ""
-        print(f"{label:<48} {f['seconds']:6.2f} s (target <= {target_s} s)  "
-              f"peak RSS {f['peak_rss_mb']:5.0f} MB{rss_target}  {'ok' if met else 'MISSED'}")
+        print(
+            f"{label:<48} {f['seconds']:6.2f} s (target <= {target_s} s)  "
+            f"peak RSS {f['peak_rss_mb']:5.0f} MB{rss_target}  {'ok' if met else 'MISSED'}"
+        )
         extra = {k: v for k, v in f.items() if k not in ("seconds", "peak_rss_mb")}
         if "reference_seconds" in extra:
-            print(f"{'  algmatch (reference) on the same instance':<48} {extra.pop('reference_seconds'):6.2f} s"
-                  f"  identical assignments: {extra.pop('identical')}")
+            print(
+                f"{'  algmatch (reference) on the same instance':<48} {extra.pop('reference_seconds'):6.2f} s"
+                f"  identical assignments: {extra.pop('identical')}"
+            )
         print(f"{'':<50}{extra}")
     print("all targets met" if ok else "SOME TARGETS MISSED")
     return 0 if ok else 1

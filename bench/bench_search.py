@@ -6,6 +6,7 @@ Flask test client for five typical queries and prints median and p95 per query.
 
     .venv/bin/python bench/bench_search.py [--postings 10000] [--majors 2000] [--runs 60]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -42,10 +43,15 @@ def build(db_path: Path, postings: int, majors: int):
     from seed.loader import load_demo
     from seed.synthetic import generate
 
-    app = create_app({
-        "TESTING": True, "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}",
-        "RATELIMIT_ENABLED": False, "WTF_CSRF_ENABLED": False,
-    })
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "bench",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}",
+            "RATELIMIT_ENABLED": False,
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
     with app.app_context():
         db.create_all()
         load_demo()

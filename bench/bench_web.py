@@ -13,6 +13,7 @@ against the bare page measured in the same run, medians of --repeat runs.
 Databases are created as xq_web_1x / xq_web_5x on TEST_DATABASE_URL's server (kept with --keep
 and reused when present, so a second run skips seeding).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -53,10 +54,18 @@ def _url(database: str) -> str:
 
 
 def _env(db_url: str) -> dict:
-    return {**os.environ, "FLASK_APP": "portal:create_app", "FLASK_ENV": "production", "SECRET_KEY": "bench",
-            "DATABASE_URL": db_url, "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
-            "ALLOW_DEMO_IN_PRODUCTION": "1", "JOBS_BACKEND": "inline",
-            "LOGIN_LIMIT_PER_ACCOUNT": "1000 per minute", "LOGIN_LIMIT_PER_ADDRESS": "1000 per minute"}
+    return {
+        **os.environ,
+        "FLASK_APP": "portal:create_app",
+        "FLASK_ENV": "production",
+        "SECRET_KEY": "bench",
+        "DATABASE_URL": db_url,
+        "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+        "ALLOW_DEMO_IN_PRODUCTION": "1",
+        "JOBS_BACKEND": "inline",
+        "LOGIN_LIMIT_PER_ACCOUNT": "1000 per minute",
+        "LOGIN_LIMIT_PER_ADDRESS": "1000 per minute",
+    }
 
 
 def prepare(scale: int) -> str:
@@ -75,10 +84,17 @@ def prepare(scale: int) -> str:
         flask = [sys.executable, "-m", "flask"]
         started = time.perf_counter()
         subprocess.run([*flask, "db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True)
-        subprocess.run([*flask, "seed", "--postings", str(postings), "--majors", str(majors)], env=env, cwd=ROOT,
-                       check=True, capture_output=True)
+        subprocess.run(
+            [*flask, "seed", "--postings", str(postings), "--majors", str(majors)],
+            env=env,
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
         subprocess.run([*flask, "recompute-proposals"], env=env, cwd=ROOT, check=True, capture_output=True)
-        print(f"  seeded {name}: {postings} postings, {majors} majors in {time.perf_counter() - started:.0f} s")
+        print(
+            f"  seeded {name}: {postings} postings, {majors} majors in {time.perf_counter() - started:.0f} s"
+        )
     return db_url
 
 
@@ -90,10 +106,18 @@ def serve(app: str, port: int, env: dict) -> subprocess.Popen:
             raise RuntimeError(f"port {port} is already in use")
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-w", "2", "--timeout", "30", "-b", f"127.0.0.1:{port}", app],
-        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     for _ in range(200):
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz" if "portal" in app else f"http://127.0.0.1:{port}/", timeout=5)
+            urllib.request.urlopen(
+                f"http://127.0.0.1:{port}/healthz" if "portal" in app else f"http://127.0.0.1:{port}/",
+                timeout=5,
+            )
             return process
         except (urllib.error.URLError, ConnectionError):
             time.sleep(0.1)
@@ -124,8 +148,12 @@ def session_cookie(port: int, email: str) -> str:
 
     page, cookie = request("GET", "/auth/login")
     token = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page).group(1)
-    _, cookie = request("POST", "/auth/login", cookie,
-                        urllib.parse.urlencode({"csrf_token": token, "email": email, "password": DEMO_PASSWORD}))
+    _, cookie = request(
+        "POST",
+        "/auth/login",
+        cookie,
+        urllib.parse.urlencode({"csrf_token": token, "email": email, "password": DEMO_PASSWORD}),
+    )
     return cookie
 
 
@@ -142,7 +170,9 @@ def wrk(port: int, path: str, seconds: int, cookie: str | None = None) -> float:
 
 def one_request(port: int, path: str, cookie: str | None) -> tuple[float, int]:
     """Median latency (ms) of 5 sequential requests, and the page's size in bytes."""
-    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Cookie": cookie} if cookie else {})
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}{path}", headers={"Cookie": cookie} if cookie else {}
+    )
     times, size = [], 0
     for _ in range(5):
         started = time.perf_counter()
@@ -195,11 +225,16 @@ def main() -> None:
                     cookies = {who: session_cookie(8100, who) for _, _, who, _ in pages if who}
                     for label, path, who, _target in pages:
                         results[scale][label] = measure(path, cookies.get(who), args)
-                        print(f"  {label:32} {100 * results[scale][label]['ratio']:6.1f} % of bare"
-                              f"  {results[scale][label]['ms']:7.1f} ms  {results[scale][label]['kb']:7.1f} KB",
-                              flush=True)
-                    print(f"  web workers' largest RSS after these pages: {workers_rss_mb(app):.0f} MB"
-                          " (target < 200 MB)", flush=True)
+                        print(
+                            f"  {label:32} {100 * results[scale][label]['ratio']:6.1f} % of bare"
+                            f"  {results[scale][label]['ms']:7.1f} ms  {results[scale][label]['kb']:7.1f} KB",
+                            flush=True,
+                        )
+                    print(
+                        f"  web workers' largest RSS after these pages: {workers_rss_mb(app):.0f} MB"
+                        " (target < 200 MB)",
+                        flush=True,
+                    )
                 finally:
                     stop(app)
     finally:
@@ -209,10 +244,16 @@ def main() -> None:
     head = "".join(f"{f'{s}× % of bare':>14}{f'{s}× ms':>9}{f'{s}× KB':>9}" for s in scales)
     print(f"{'page':32}{head}{'5×/1× time':>12}  target")
     for label, _path, _who, target in PAGES + UNCACHED:
-        cells = "".join(f"{100 * results[s][label]['ratio']:14.1f}{results[s][label]['ms']:9.1f}"
-                        f"{results[s][label]['kb']:9.1f}" for s in scales)
-        growth = (f"{results[1][label]['ratio'] / results[5][label]['ratio']:12.2f}"
-                  if {1, 5} <= set(results) else f"{'':12}")
+        cells = "".join(
+            f"{100 * results[s][label]['ratio']:14.1f}{results[s][label]['ms']:9.1f}"
+            f"{results[s][label]['kb']:9.1f}"
+            for s in scales
+        )
+        growth = (
+            f"{results[1][label]['ratio'] / results[5][label]['ratio']:12.2f}"
+            if {1, 5} <= set(results)
+            else f"{'':12}"
+        )
         print(f"{label:32}{cells}{growth}  {target}")
 
 

@@ -38,8 +38,12 @@ class MajorFit:
     evidence: tuple[tuple[str, str], ...]
 
     def to_dict(self) -> dict:
-        return {"name": self.name, "group": self.group, "points": self.points,
-                "evidence": [list(pair) for pair in self.evidence]}
+        return {
+            "name": self.name,
+            "group": self.group,
+            "points": self.points,
+            "evidence": [list(pair) for pair in self.evidence],
+        }
 
 
 @lru_cache(maxsize=1)
@@ -52,12 +56,15 @@ def _index() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
             roles.setdefault(role, []).append(major.name)
         for skill in major.skills:
             skills.setdefault(normalise(skill), []).append(major.name)
-    return ({k: tuple(dict.fromkeys(v)) for k, v in roles.items()},
-            {k: tuple(dict.fromkeys(v)) for k, v in skills.items()})
+    return (
+        {k: tuple(dict.fromkeys(v)) for k, v in roles.items()},
+        {k: tuple(dict.fromkeys(v)) for k, v in skills.items()},
+    )
 
 
-def classify(title: str, description: str = "", skills: tuple[str, ...] = (), major: str = "", *,
-             limit: int = 3) -> tuple[MajorFit, ...]:
+def classify(
+    title: str, description: str = "", skills: tuple[str, ...] = (), major: str = "", *, limit: int = 3
+) -> tuple[MajorFit, ...]:
     """The catalogue majors this posting prepares for, best first (at most `limit`)."""
     kb = knowledge.majors()
     by_role, by_skill = _index()
@@ -87,7 +94,11 @@ def classify(title: str, description: str = "", skills: tuple[str, ...] = (), ma
             add(name, "skill", skill)
     ranked = sorted((n for n, p in points.items() if p >= MIN_POINTS), key=lambda n: (-points[n], n))
     return tuple(
-        MajorFit(name=n, group=kb.by_name[knowledge.major_key(n)].group, points=points[n],
-                 evidence=tuple(evidence[n]))
+        MajorFit(
+            name=n,
+            group=kb.by_name[knowledge.major_key(n)].group,
+            points=points[n],
+            evidence=tuple(evidence[n]),
+        )
         for n in ranked[:limit]
     )

@@ -124,7 +124,11 @@ class _Instance:
 
 
 def _similarity_keys(
-    students: Sequence[Student], place: Place, applicants: list[int], model: TextModel, p: int,
+    students: Sequence[Student],
+    place: Place,
+    applicants: list[int],
+    model: TextModel,
+    p: int,
     lottery: np.ndarray,
 ) -> dict[int, float]:
     """Rank applicants by profile similarity to the place, lottery breaking ties."""
@@ -135,23 +139,32 @@ def _similarity_keys(
 
 
 def _build(
-    students: Sequence[Student], places: Sequence[Place], enterprises: Sequence[Enterprise], lottery: np.ndarray
+    students: Sequence[Student],
+    places: Sequence[Place],
+    enterprises: Sequence[Enterprise],
+    lottery: np.ndarray,
 ) -> _Instance:
-    s_index, p_index, e_index = _index(students, "student"), _index(places, "place"), _index(enterprises, "enterprise")
+    s_index, p_index, e_index = (
+        _index(students, "student"),
+        _index(places, "place"),
+        _index(enterprises, "enterprise"),
+    )
     raw_prefs = [_resolve(s.preferences, p_index, f"student {s.id!r}", "place") for s in students]
     lottery_keys: Sequence[int] = lottery.tolist()
     enterprise_keys: list[Mapping[int, float] | Sequence[int]] = []
     for e in enterprises:
         listed = e.preferences
         ranks = _resolve(listed, s_index, f"enterprise {e.id!r}", "student") if listed is not None else None
-        enterprise_keys.append({s: float(r) for r, s in enumerate(ranks)} if ranks is not None else lottery_keys)
+        enterprise_keys.append(
+            {s: float(r) for r, s in enumerate(ranks)} if ranks is not None else lottery_keys
+        )
     applicants: list[list[int]] = [[] for _ in places]
     for s, prefs in enumerate(raw_prefs):
         for p in prefs:
             applicants[p].append(s)
-    needs_text = any(pl.preferences is None and not pl.enterprise and pl.description for pl in places) and any(
-        st.profile for st in students
-    )
+    needs_text = any(
+        pl.preferences is None and not pl.enterprise and pl.description for pl in places
+    ) and any(st.profile for st in students)
     model = TextModel([normalise(pl.description) for pl in places]) if needs_text else None
     keys: list[Mapping[int, float] | Sequence[int]] = []
     enterprise_of: list[int] = []
@@ -174,7 +187,9 @@ def _build(
         else:
             keys.append(lottery_keys)
     # Pairs the place does not accept are dropped up front (a place's incomplete list).
-    prefs = [[p for p in ps if not isinstance(keys[p], dict) or s in keys[p]] for s, ps in enumerate(raw_prefs)]
+    prefs = [
+        [p for p in ps if not isinstance(keys[p], dict) or s in keys[p]] for s, ps in enumerate(raw_prefs)
+    ]
     return _Instance(
         prefs=prefs,
         keys=keys,

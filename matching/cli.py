@@ -51,7 +51,9 @@ def _id(value: Any) -> str:
 
 
 def _strings(value: Any) -> tuple[str, ...]:
-    if not isinstance(value, list) or not all(isinstance(v, str | int) and not isinstance(v, bool) for v in value):
+    if not isinstance(value, list) or not all(
+        isinstance(v, str | int) and not isinstance(v, bool) for v in value
+    ):
         raise TypeError("must be an array of strings")
     return tuple(str(v) for v in value)
 
@@ -71,13 +73,27 @@ Schema = tuple[dict[str, Callable[[Any], Any]], dict[str, Callable[[Any], Any]]]
 
 DEMAND: Schema = (
     {"id": _id, "title": _text, "description": _text},
-    {"kind": _text, "industry": _text, "skills": _strings, "certificates": _strings,
-     "headcount": _optional_count, "town": _text, "major": _text},
+    {
+        "kind": _text,
+        "industry": _text,
+        "skills": _strings,
+        "certificates": _strings,
+        "headcount": _optional_count,
+        "town": _text,
+        "major": _text,
+    },
 )
 PROGRAM: Schema = (
     {"id": _id, "name": _text, "description": _text},
-    {"school": _text, "industry": _text, "skills": _strings, "certificates": _strings,
-     "capacity": _optional_count, "town": _text, "code": _text},
+    {
+        "school": _text,
+        "industry": _text,
+        "skills": _strings,
+        "certificates": _strings,
+        "capacity": _optional_count,
+        "town": _text,
+        "code": _text,
+    },
 )
 STUDENT: Schema = ({"id": _id, "preferences": _strings}, {"profile": _text})
 PLACE: Schema = ({"id": _id, "capacity": _count}, {"preferences": _strings, "description": _text})

@@ -17,8 +17,17 @@ import numpy as np
 from matching.ranking import Demand, Program, rank
 from matching.text import TextModel, normalise, top_k
 
-__all__ = ["Scores", "evaluate", "matcher_rankings", "baseline_rankings", "Posting", "load_split", "load_majors",
-           "SplitScores", "score_split"]
+__all__ = [
+    "Scores",
+    "evaluate",
+    "matcher_rankings",
+    "baseline_rankings",
+    "Posting",
+    "load_split",
+    "load_majors",
+    "SplitScores",
+    "score_split",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,8 +92,15 @@ def load_split(path: str | Path) -> list[Posting]:
         if not line.strip() or line.startswith("#"):
             continue
         fields = (line.split("\t") + [""] * 5)[:5]
-        out.append(Posting(fields[0], fields[1], fields[2], fields[3],
-                           frozenset(name for name in fields[4].split("、") if name)))
+        out.append(
+            Posting(
+                fields[0],
+                fields[1],
+                fields[2],
+                fields[3],
+                frozenset(name for name in fields[4].split("、") if name),
+            )
+        )
     return out
 
 
@@ -96,8 +112,16 @@ def load_majors(*paths: str | Path, bare: bool = False) -> list[Program]:
             if bare:
                 out.append(Program(m["id"], m["name"]))
             else:
-                out.append(Program(m["id"], m["name"], m["description"], industry=m["group"],
-                                   skills=tuple(m.get("skills", ())), certificates=tuple(m.get("certificates", ()))))
+                out.append(
+                    Program(
+                        m["id"],
+                        m["name"],
+                        m["description"],
+                        industry=m["group"],
+                        skills=tuple(m.get("skills", ())),
+                        certificates=tuple(m.get("certificates", ())),
+                    )
+                )
     return out
 
 

@@ -90,7 +90,9 @@ def exchange(
     try:
         scorer, blocks = score_blocks(demands, programs, EXCHANGE_WEIGHTS)
     except ValueError as error:  # name the records as the caller knows them
-        raise ValueError(str(error).replace("demand ", "need ", 1).replace("program ", "expert ", 1)) from None
+        raise ValueError(
+            str(error).replace("demand ", "need ", 1).replace("program ", "expert ", 1)
+        ) from None
     from scipy.optimize import linear_sum_assignment  # on first use: see matching._lazy
 
     parts = list(blocks)

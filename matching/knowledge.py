@@ -18,8 +18,17 @@ from matching.text import TermScanner, normalise
 
 _EARTH_RADIUS_KM = 6371.0
 
-__all__ = ["Thesaurus", "thesaurus", "industry_affinity", "town_coordinates", "distance_km", "Major",
-           "MajorKnowledge", "major_key", "majors"]
+__all__ = [
+    "Thesaurus",
+    "thesaurus",
+    "industry_affinity",
+    "town_coordinates",
+    "distance_km",
+    "Major",
+    "MajorKnowledge",
+    "major_key",
+    "majors",
+]
 
 
 def _data_lines(name: str) -> list[list[str]]:
@@ -172,7 +181,11 @@ class MajorKnowledge:
 
     def find(self, name: str, code: str = "") -> Major | None:
         """The major of this catalogue code, else of this name (a bracketed direction ignored)."""
-        return self.by_code.get(code.strip()) if code.strip() in self.by_code else self.by_name.get(major_key(name))
+        return (
+            self.by_code.get(code.strip())
+            if code.strip() in self.by_code
+            else self.by_name.get(major_key(name))
+        )
 
 
 def _longest(terms: list[str]) -> list[str]:
@@ -193,10 +206,21 @@ def majors() -> MajorKnowledge:
             continue
         fields = [f.strip() for f in line.split("\t")]
         if len(fields) != 9:
-            raise ValueError(f"data/majors.tsv line {number}: expected 9 tab-separated fields, got {len(fields)}")
+            raise ValueError(
+                f"data/majors.tsv line {number}: expected 9 tab-separated fields, got {len(fields)}"
+            )
         code, name, level, group, major_class, occupations, titles, skills, certificates = fields
-        major = Major(code if code != _NONE else "", name, level, group, major_class, _list(occupations),
-                      _list(titles), _list(skills), _list(certificates))
+        major = Major(
+            code if code != _NONE else "",
+            name,
+            level,
+            group,
+            major_class,
+            _list(occupations),
+            _list(titles),
+            _list(skills),
+            _list(certificates),
+        )
         by_name.setdefault(major_key(name), major)
         if major.code:
             by_code[major.code] = major

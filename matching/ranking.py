@@ -207,8 +207,11 @@ def _terms(items: Sequence[str], thesaurus: knowledge.Thesaurus) -> list[str]:
 
 
 def _side(
-    records: Sequence[Demand] | Sequence[Program], names: list[str], sizes: list[int | None],
-    *, use_knowledge: bool = False,
+    records: Sequence[Demand] | Sequence[Program],
+    names: list[str],
+    sizes: list[int | None],
+    *,
+    use_knowledge: bool = False,
 ) -> _Side:
     thesaurus = knowledge.thesaurus()
     kb = knowledge.majors() if use_knowledge else None
@@ -247,8 +250,10 @@ def _side(
             keys, body_roles, body_skills = kb.scan(body)
             found = thesaurus.concepts_of(keys)
         side.concepts.append(found)
-        for terms, typed, values in ((side.skill_items, side.skills_entered, record.skills),
-                                     (side.certificate_items, side.certificates_entered, record.certificates)):
+        for terms, typed, values in (
+            (side.skill_items, side.skills_entered, record.skills),
+            (side.certificate_items, side.certificates_entered, record.certificates),
+        ):
             resolved_items, as_typed = items(tuple(values))
             terms.append(resolved_items)
             typed.append(as_typed)
@@ -276,7 +281,9 @@ def _side(
         elif kb is not None:
             roles = kb.scan(norm(name))[1]
             side.roles.append(roles)
-            side.roles_elsewhere.append([r for r in body_roles if r not in roles and not any(r in t for t in roles)])
+            side.roles_elsewhere.append(
+                [r for r in body_roles if r not in roles and not any(r in t for t in roles)]
+            )
             side.kb_skills.append(body_skills)
             side.majors.append(knowledge.major_key(record.major))
             side.asked.append(record.major)
@@ -297,7 +304,9 @@ def _check_unique(ids: Sequence[str], kind: str) -> None:
         seen.add(record_id)
 
 
-def _incidence(rows: Sequence[Iterable[str]], vocabulary: dict[str, int], normalised: bool = False) -> sparse.csr_matrix:
+def _incidence(
+    rows: Sequence[Iterable[str]], vocabulary: dict[str, int], normalised: bool = False
+) -> sparse.csr_matrix:
     """(rows x vocabulary) matrix, 1 per term (or 1/len(row) when `normalised`); terms missing
     from the vocabulary are dropped (but still count in a normalised row's length)."""
     indptr, indices, data = [0], [], []
@@ -307,7 +316,9 @@ def _incidence(rows: Sequence[Iterable[str]], vocabulary: dict[str, int], normal
         indices.extend(known)
         data.extend([1.0 / max(1, len(terms)) if normalised else 1.0] * len(known))
         indptr.append(len(indices))
-    return sparse.csr_matrix((np.array(data, dtype=np.float32), indices, indptr), shape=(len(rows), len(vocabulary)))
+    return sparse.csr_matrix(
+        (np.array(data, dtype=np.float32), indices, indptr), shape=(len(rows), len(vocabulary))
+    )
 
 
 def _vocabulary(*term_sets: Iterable[Iterable[str]]) -> dict[str, int]:
@@ -320,12 +331,18 @@ def _vocabulary(*term_sets: Iterable[Iterable[str]]) -> dict[str, int]:
     return vocabulary
 
 
-def _item_matrices(item_lists: list[list[list[str]]], vocabulary: dict[str, int]) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+def _item_matrices(
+    item_lists: list[list[list[str]]], vocabulary: dict[str, int]
+) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
     """For records whose items each have terms: (items x vocabulary) and (records x items)."""
     flat = [terms for items in item_lists for terms in items]
     counts = np.array([len(items) for items in item_lists], dtype=np.int64)
     owner = sparse.csr_matrix(
-        (np.ones(len(flat), dtype=np.float32), np.arange(len(flat)), np.concatenate(([0], np.cumsum(counts)))),
+        (
+            np.ones(len(flat), dtype=np.float32),
+            np.arange(len(flat)),
+            np.concatenate(([0], np.cumsum(counts))),
+        ),
         shape=(len(item_lists), len(flat)),
     )
     return _incidence(flat, vocabulary), owner
@@ -341,7 +358,9 @@ _ROLE_ELSEWHERE = 0.5  # a role named only in the description counts half
 class _Scorer:
     """Vectorised criteria over blocks of demands x all programs."""
 
-    def __init__(self, demands: _Side, programs: _Side, weights: Weights, use_knowledge: bool = False) -> None:
+    def __init__(
+        self, demands: _Side, programs: _Side, weights: Weights, use_knowledge: bool = False
+    ) -> None:
         self.d, self.p, self.w = demands, programs, weights
         self.use_knowledge = use_knowledge
         # Programs "cover" a skill when it is in their skills or anywhere in their text, or
@@ -400,7 +419,8 @@ class _Scorer:
                 rows.append(i)
                 cols.append(j)
         self.major_named = sparse.csr_matrix(
-            (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(d.majors), len(p.majors)))
+            (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(d.majors), len(p.majors))
+        )
         self.d_asks_major = np.array([bool(k) for k in d.majors])
 
     def knowledge(self, start: int, height: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -408,8 +428,11 @@ class _Scorer:
         rows = slice(start, start + height)
         title = (self.d_roles[rows] @ self.p_roles_t).toarray()
         elsewhere = (self.d_roles_elsewhere[rows] @ self.p_roles_t).toarray()
-        role = np.where(self.d_has_roles[rows, None], np.maximum(title, _ROLE_ELSEWHERE * elsewhere),
-                        _ROLE_ELSEWHERE * elsewhere)
+        role = np.where(
+            self.d_has_roles[rows, None],
+            np.maximum(title, _ROLE_ELSEWHERE * elsewhere),
+            _ROLE_ELSEWHERE * elsewhere,
+        )
         skill = (self.d_kb_skills[rows] @ self.p_kb_skills_t).toarray()
         concept = (self.d_concepts[rows] @ self.p_concepts_t).toarray()
         return role, skill, concept, self.major_named[rows].toarray()
@@ -428,14 +451,15 @@ class _Scorer:
         self.d_industry_index = np.array([d_index[n] for n in self.d.industries], dtype=np.intp)
         return table[:, p_index] if len(p_index) else table[:, :0]
 
-    def _covered(self, items: sparse.csr_matrix, owner: sparse.csr_matrix, programs_t: sparse.csr_matrix,
-                 rows: slice) -> np.ndarray:
+    def _covered(
+        self, items: sparse.csr_matrix, owner: sparse.csr_matrix, programs_t: sparse.csr_matrix, rows: slice
+    ) -> np.ndarray:
         """Per demand of `rows` and program: how many of the demand's entered items the program covers."""
         block = owner[rows]
         used = np.unique(block.indices)
         if not len(used):
             return np.zeros((block.shape[0], programs_t.shape[1]), dtype=np.float32)
-        hits = (items[used] @ programs_t)
+        hits = items[used] @ programs_t
         hits.data = (hits.data > 0).astype(np.float32)
         return (block[:, used] @ hits).toarray()
 
@@ -445,12 +469,16 @@ class _Scorer:
         out = {"text": text}
         if self.w.skills:
             with np.errstate(invalid="ignore", divide="ignore"):
-                out["skills"] = self._covered(self.d_skill_items, self.d_skill_owner, self.p_skills_t, rows) \
+                out["skills"] = (
+                    self._covered(self.d_skill_items, self.d_skill_owner, self.p_skills_t, rows)
                     / self.d_skill_n[rows, None]
+                )
         if self.w.certificates:
             with np.errstate(invalid="ignore", divide="ignore"):
-                values = self._covered(self.d_cert_items, self.d_cert_owner, self.p_certs_t, rows) \
+                values = (
+                    self._covered(self.d_cert_items, self.d_cert_owner, self.p_certs_t, rows)
                     / self.d_cert_n[rows, None]
+                )
             values[:, ~self.p_has_certs] = np.nan
             out["certificates"] = values
         if self.w.industry:
@@ -464,7 +492,12 @@ class _Scorer:
         return out
 
     def pair_criteria(
-        self, start: int, height: int, rows: np.ndarray, cols: np.ndarray, text: np.ndarray,
+        self,
+        start: int,
+        height: int,
+        rows: np.ndarray,
+        cols: np.ndarray,
+        text: np.ndarray,
         major: np.ndarray | None = None,
     ) -> dict[str, np.ndarray]:
         """`criteria` of the pairs (start + rows[n], cols[n]) of a block of `height` demands,
@@ -511,9 +544,13 @@ def gather(values: dict[str, np.ndarray], picked: np.ndarray) -> dict[str, np.nd
     return {name: np.take_along_axis(block, picked, axis=1) for name, block in values.items()}
 
 
-def explain(scorer: _Scorer, gathered: dict[str, np.ndarray], row: int, col: int, i: int, j: int) -> tuple[Reason, ...]:
+def explain(
+    scorer: _Scorer, gathered: dict[str, np.ndarray], row: int, col: int, i: int, j: int
+) -> tuple[Reason, ...]:
     """Reasons for demand i and program j, whose values are gathered[name][row, col]."""
-    present = {name: float(block[row, col]) for name, block in gathered.items() if not np.isnan(block[row, col])}
+    present = {
+        name: float(block[row, col]) for name, block in gathered.items() if not np.isnan(block[row, col])
+    }
     total = sum(getattr(scorer.w, name) for name in present)
     return tuple(
         Reason(name, value, getattr(scorer.w, name) / total, *_details(scorer, name, i, j))
@@ -526,7 +563,9 @@ def _source(school: bool, catalogue: bool) -> str:
     return "both" if school and catalogue else "school" if school else "catalogue" if catalogue else ""
 
 
-def _details(scorer: _Scorer, name: str, i: int, j: int) -> tuple[tuple[str, ...], tuple[tuple[str, Value], ...]]:
+def _details(
+    scorer: _Scorer, name: str, i: int, j: int
+) -> tuple[tuple[str, ...], tuple[tuple[str, Value], ...]]:
     """Matched terms and figures of one criterion for demand i and program j.
 
     Skills and certificates count the items HR entered in the posting's own fields: `required`
@@ -544,8 +583,11 @@ def _details(scorer: _Scorer, name: str, i: int, j: int) -> tuple[tuple[str, ...
         roles = [r for r in (*d.roles[i], *d.roles_elsewhere[i]) if r in school_roles or r in catalogue_roles]
         school_skills, catalogue_skills = scorer.p_own_skill_sets[j], p.catalogue_skills[j]
         skills = [s for s in d.kb_skills[i] if s in school_skills or s in catalogue_skills]
-        school = (any(r in school_roles for r in roles) or any(s in school_skills for s in skills)
-                  or (bool(concepts) and p.described[j]))
+        school = (
+            any(r in school_roles for r in roles)
+            or any(s in school_skills for s in skills)
+            or (bool(concepts) and p.described[j])
+        )
         catalogue = any(r in catalogue_roles for r in roles) or any(s in catalogue_skills for s in skills)
         terms = tuple(dict.fromkeys((*roles, *skills, *concepts)))
         values: tuple[tuple[str, Value], ...] = (("role", roles[0] if roles else ""),)
@@ -561,9 +603,12 @@ def _details(scorer: _Scorer, name: str, i: int, j: int) -> tuple[tuple[str, ...
         matched = [t for t in dict.fromkeys(t for n in covered for t in items[n]) if t in have]
         by_school = any(t in own for t in matched)
         by_catalogue = any(t in catalogue_set and t not in own for t in matched)
-        return tuple(matched), (("required", len(items)), ("covered", len(covered)),
-                                ("listed", "、".join(typed[n] for n in covered)),
-                                ("source", _source(by_school, by_catalogue)))
+        return tuple(matched), (
+            ("required", len(items)),
+            ("covered", len(covered)),
+            ("listed", "、".join(typed[n] for n in covered)),
+            ("source", _source(by_school, by_catalogue)),
+        )
     if name == "industry":
         return (), (("industry", d.industries[i]), ("major_group", p.industries[j]))
     if name == "capacity":
@@ -575,21 +620,30 @@ def _details(scorer: _Scorer, name: str, i: int, j: int) -> tuple[tuple[str, ...
 
 
 def _prepare(
-    demands: Sequence[Demand], programs: Sequence[Program], weights: Weights, use_knowledge: bool = False,
+    demands: Sequence[Demand],
+    programs: Sequence[Program],
+    weights: Weights,
+    use_knowledge: bool = False,
     corpus: Sequence[Program] | None = None,
 ) -> tuple[_Scorer, TextModel, sparse.csr_matrix]:
     """Checked input turned into features, the text model fitted on the programs (or on
     `corpus`), and the programs' rows in it."""
     _check_unique([d.id for d in demands], "demand")
     _check_unique([p.id for p in programs], "program")
-    d_side = _side(demands, [d.title for d in demands], [d.headcount for d in demands], use_knowledge=use_knowledge)
-    p_side = _side(programs, [p.name for p in programs], [p.capacity for p in programs], use_knowledge=use_knowledge)
+    d_side = _side(
+        demands, [d.title for d in demands], [d.headcount for d in demands], use_knowledge=use_knowledge
+    )
+    p_side = _side(
+        programs, [p.name for p in programs], [p.capacity for p in programs], use_knowledge=use_knowledge
+    )
     p_side.concept_sets = [frozenset(c) for c in p_side.concepts]
     scorer = _Scorer(d_side, p_side, weights, use_knowledge)
     if corpus is None:
         model = TextModel(p_side.texts)
         return scorer, model, model.documents
-    corpus_side = _side(corpus, [p.name for p in corpus], [p.capacity for p in corpus], use_knowledge=use_knowledge)
+    corpus_side = _side(
+        corpus, [p.name for p in corpus], [p.capacity for p in corpus], use_knowledge=use_knowledge
+    )
     model = TextModel(corpus_side.texts)
     return scorer, model, model.transform(p_side.texts)
 
@@ -657,7 +711,11 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _rank(
-    demands: Sequence[Demand], programs: Sequence[Program], top_k: int, weights: Weights, threshold: float,
+    demands: Sequence[Demand],
+    programs: Sequence[Program],
+    top_k: int,
+    weights: Weights,
+    threshold: float,
     corpus: Sequence[Program] | None,
 ) -> list[Ranking]:
     scorer, model, documents = _prepare(demands, programs, weights, use_knowledge=True, corpus=corpus)
@@ -677,7 +735,9 @@ def _rank(
         flat = np.flatnonzero(evidence >= threshold)
         rows = flat // cosine.shape[1]
         cols = flat - rows * cosine.shape[1]
-        text = (_ROLE * role.flat[flat] + _SKILL * skill.flat[flat] + _COSINE * cosine.flat[flat]).astype(np.float32)
+        text = (_ROLE * role.flat[flat] + _SKILL * skill.flat[flat] + _COSINE * cosine.flat[flat]).astype(
+            np.float32
+        )
         values = scorer.pair_criteria(start, height, rows, cols, text, major.flat[flat])
         scores = scorer.combine(values)
         best = _best_pairs(rows, scores, top_k, height)
@@ -701,7 +761,9 @@ class _Proposed:
 
     __slots__ = ("scorer", "demands", "programs", "values")
 
-    def __init__(self, scorer: _Scorer, demands: np.ndarray, programs: np.ndarray, values: dict[str, np.ndarray]):
+    def __init__(
+        self, scorer: _Scorer, demands: np.ndarray, programs: np.ndarray, values: dict[str, np.ndarray]
+    ):
         self.scorer, self.demands, self.programs = scorer, demands, programs
         self.values = {name: block[None, :] for name, block in values.items()}  # one row, as `explain` reads
 

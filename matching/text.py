@@ -148,7 +148,9 @@ class TextModel:
                 first_seen.setdefault(gram, len(first_seen))
         if not first_seen:
             raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
-        counts = doc_runs @ _gram_matrix([[first_seen[g] for g in grams] for grams in grams_of_runs], len(first_seen))
+        counts = doc_runs @ _gram_matrix(
+            [[first_seen[g] for g in grams] for grams in grams_of_runs], len(first_seen)
+        )
         counts.sort_indices()
         # Then columns are renumbered in alphabetical order without re-sorting each row, like
         # CountVectorizer does: the order of a row's entries decides how its L2 norm rounds.

@@ -1,4 +1,5 @@
 """校企通 (Xiaoqi Bridge): the Flask application factory."""
+
 from __future__ import annotations
 
 import logging

@@ -7,13 +7,15 @@ organisations: a posting's card shows its enterprise) moves a generation number 
 fragments are stored under the generation they were rendered at. The number lives in Redis
 when `REDIS_URL` is set, so every app server and worker sees a change at once; without Redis
 it lives in this process (the quick start and tests run one), and in production without
-Redis there is no cache at all (gunicorn's workers could not tell each other of a change). Entries expire after `PAGE_CACHE_SECONDS`
+Redis there is no cache at all (gunicorn's workers could not tell each other of a change).
+Entries expire after `PAGE_CACHE_SECONDS`
 all the same, which bounds memory and any clock-driven change (a deadline passing).
 
 A change is noticed on the connection that executes an INSERT, UPDATE or DELETE of a watched
 table, whoever issues it (the unit of work, `locking.transition`'s conditional updates, bulk
 statements), and counted when that connection commits; a rollback forgets it.
 """
+
 from __future__ import annotations
 
 import hashlib

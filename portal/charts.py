@@ -4,6 +4,7 @@ Colours and sizes come from classes in static/css/app.css; geometry uses SVG
 presentation attributes (x, y, width, height), which the CSP allows. Every chart
 is an image with a title; the page puts the same figures in a table beside it.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -28,7 +29,8 @@ def progress_bar(progress: float | None, label: str) -> Markup:
     width = round(progress * 100, 1)
     state = "done" if progress >= 1 else "part"
     return Markup(
-        '<svg class="progress" viewBox="0 0 100 6" preserveAspectRatio="none" role="img" aria-label="{label}">'
+        '<svg class="progress" viewBox="0 0 100 6" preserveAspectRatio="none" role="img" '
+        'aria-label="{label}">'
         '<rect class="progress-track" x="0" y="0" width="100" height="6" rx="3"/>'
         '<rect class="progress-fill progress-{state}" x="0" y="0" width="{width}" height="6" rx="3"/></svg>'
     ).format(label=label, state=state, width=width)
@@ -41,21 +43,32 @@ def bar_chart(items: Sequence[tuple[str, float | None]], title: str, *, suffix: 
     room = CHART_WIDTH - LABEL_WIDTH - 70
     height = len(items) * (BAR_HEIGHT + BAR_GAP) + BAR_GAP
     parts = [
-        Markup('<svg class="chart" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" '
-               'aria-label="{title}"><title>{title}</title>').format(w=CHART_WIDTH, h=height, title=title)
+        Markup(
+            '<svg class="chart" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" '
+            'aria-label="{title}"><title>{title}</title>'
+        ).format(w=CHART_WIDTH, h=height, title=title)
     ]
     for index, (label, value) in enumerate(items):
         y = BAR_GAP + index * (BAR_HEIGHT + BAR_GAP)
         width = 0 if value is None else round(max(value, 0) / top * room, 1)
         text = "—" if value is None else f"{_fmt(value)}{suffix}"
-        parts.append(Markup(
-            '<text class="chart-label" x="{lx}" y="{ty}" text-anchor="end">{label}</text>'
-            '<rect class="chart-bar" x="{x}" y="{y}" width="{width}" height="{bh}" rx="3"/>'
-            '<text class="chart-value" x="{vx}" y="{ty}">{text}</text>'
-        ).format(
-            lx=LABEL_WIDTH - 8, ty=y + BAR_HEIGHT - 6, label=_clip(label), x=LABEL_WIDTH, y=y, width=width,
-            bh=BAR_HEIGHT, vx=LABEL_WIDTH + width + 6, text=text,
-        ))
+        parts.append(
+            Markup(
+                '<text class="chart-label" x="{lx}" y="{ty}" text-anchor="end">{label}</text>'
+                '<rect class="chart-bar" x="{x}" y="{y}" width="{width}" height="{bh}" rx="3"/>'
+                '<text class="chart-value" x="{vx}" y="{ty}">{text}</text>'
+            ).format(
+                lx=LABEL_WIDTH - 8,
+                ty=y + BAR_HEIGHT - 6,
+                label=_clip(label),
+                x=LABEL_WIDTH,
+                y=y,
+                width=width,
+                bh=BAR_HEIGHT,
+                vx=LABEL_WIDTH + width + 6,
+                text=text,
+            )
+        )
     parts.append(Markup("</svg>"))
     return Markup("").join(parts)
 
@@ -68,35 +81,53 @@ def line_chart(points: Sequence[tuple[str, float | None]], title: str, *, suffix
     plot_w, plot_h = width - left - 20, height - bottom - top_pad
     step = plot_w / max(len(points) - 1, 1)
     parts = [
-        Markup('<svg class="chart" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" '
-               'aria-label="{title}"><title>{title}</title>').format(w=width, h=height, title=title),
-        Markup('<line class="chart-axis" x1="{x}" y1="{y0}" x2="{x}" y2="{y1}"/>'
-               '<line class="chart-axis" x1="{x}" y1="{y1}" x2="{x2}" y2="{y1}"/>'
-               '<text class="chart-label" x="{lx}" y="{ty}" text-anchor="end">{top}</text>'
-               '<text class="chart-label" x="{lx}" y="{y1}" text-anchor="end">0</text>').format(
-            x=left, y0=top_pad, y1=top_pad + plot_h, x2=left + plot_w, lx=left - 6, ty=top_pad + 4,
-            top=f"{_fmt(top)}{suffix}"),
+        Markup(
+            '<svg class="chart" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" '
+            'aria-label="{title}"><title>{title}</title>'
+        ).format(w=width, h=height, title=title),
+        Markup(
+            '<line class="chart-axis" x1="{x}" y1="{y0}" x2="{x}" y2="{y1}"/>'
+            '<line class="chart-axis" x1="{x}" y1="{y1}" x2="{x2}" y2="{y1}"/>'
+            '<text class="chart-label" x="{lx}" y="{ty}" text-anchor="end">{top}</text>'
+            '<text class="chart-label" x="{lx}" y="{y1}" text-anchor="end">0</text>'
+        ).format(
+            x=left,
+            y0=top_pad,
+            y1=top_pad + plot_h,
+            x2=left + plot_w,
+            lx=left - 6,
+            ty=top_pad + 4,
+            top=f"{_fmt(top)}{suffix}",
+        ),
     ]
     coords = []
     every = max(1, -(-len(points) // 12))
     for index, (period, value) in enumerate(points):
         x = round(left + (index * step if len(points) > 1 else plot_w / 2), 1)
         if index % every == 0 or index == len(points) - 1:  # at most about a dozen period labels
-            parts.append(Markup('<text class="chart-label" x="{x}" y="{y}" text-anchor="middle">{p}</text>').format(
-                x=x, y=height - 12, p=period))
+            parts.append(
+                Markup('<text class="chart-label" x="{x}" y="{y}" text-anchor="middle">{p}</text>').format(
+                    x=x, y=height - 12, p=period
+                )
+            )
         if value is None:
             coords.append(None)
             continue
         y = round(top_pad + plot_h - max(value, 0) / top * plot_h, 1)
         coords.append((x, y))
-        parts.append(Markup('<circle class="chart-point" cx="{x}" cy="{y}" r="4"/>'
-                            '<text class="chart-value" x="{x}" y="{ty}" text-anchor="middle">{v}</text>').format(
-            x=x, y=y, ty=y - 8, v=f"{_fmt(value)}{suffix}"))
+        parts.append(
+            Markup(
+                '<circle class="chart-point" cx="{x}" cy="{y}" r="4"/>'
+                '<text class="chart-value" x="{x}" y="{ty}" text-anchor="middle">{v}</text>'
+            ).format(x=x, y=y, ty=y - 8, v=f"{_fmt(value)}{suffix}")
+        )
     segment: list[str] = []
     for point in [*coords, None]:
         if point is None:
             if len(segment) > 1:
-                parts.append(Markup('<polyline class="chart-line" points="{p}"/>').format(p=" ".join(segment)))
+                parts.append(
+                    Markup('<polyline class="chart-line" points="{p}"/>').format(p=" ".join(segment))
+                )
             segment = []
         else:
             segment.append(f"{point[0]},{point[1]}")

@@ -1,4 +1,5 @@
 """Flask commands over the services; each is safe to run twice."""
+
 from __future__ import annotations
 
 import os
@@ -72,9 +73,13 @@ def init_cli(app: Flask) -> None:
         click.echo(f"{'created' if created else 'exists'}: administrator {user.email}")
 
     @app.cli.command("seed")
-    @click.option("--scale", type=int, default=0, help="Also generate N synthetic organisations' worth of data.")
+    @click.option(
+        "--scale", type=int, default=0, help="Also generate N synthetic organisations' worth of data."
+    )
     @click.option("--postings", type=click.IntRange(0), default=0, help="Synthetic postings (with --majors).")
-    @click.option("--majors", type=click.IntRange(0), default=0, help="Synthetic majors (10 per synthetic school).")
+    @click.option(
+        "--majors", type=click.IntRange(0), default=0, help="Synthetic majors (10 per synthetic school)."
+    )
     def seed(scale: int, postings: int, majors: int) -> None:
         """Load the demo data (idempotent); --scale N, or --postings N --majors M, add synthetic
         data of that size for benchmarks and load tests, then refresh the planner's statistics."""
@@ -126,7 +131,10 @@ def init_cli(app: Flask) -> None:
         started = time.perf_counter()
 
         def progress(done: int, total: int, tally) -> None:
-            click.echo(f"{done}/{total} postings, {tally.scored} proposals scored ({time.perf_counter() - started:.1f} s)")
+            click.echo(
+                f"{done}/{total} postings, {tally.scored} proposals scored "
+                f"({time.perf_counter() - started:.1f} s)"
+            )
 
         tally = matching.recompute_all(chunk=chunk, progress=progress)
         db.session.commit()

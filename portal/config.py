@@ -4,6 +4,7 @@
 development (default), production (`FLASK_ENV=production`) and testing (set by
 the test suite through overrides).
 """
+
 from __future__ import annotations
 
 import os
@@ -37,8 +38,7 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     config: dict[str, Any] = {
         "ENV": mode,
         "SECRET_KEY": env.get("SECRET_KEY"),
-        "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL")
-        or f"sqlite:///{INSTANCE_DIR / 'xiaoqi.db'}",
+        "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'xiaoqi.db'}",
         "REDIS_URL": redis_url,
         # Long work runs as background jobs (portal/services/jobs.py): on RQ with Redis, else
         # in a thread of the web process.

@@ -1,4 +1,5 @@
 """Error pages in both languages; no traceback ever reaches the user."""
+
 from __future__ import annotations
 
 import logging
@@ -56,14 +57,19 @@ def init_errors(app: Flask) -> None:
         if status == 403:
             security_log.warning("forbidden: user=%s path=%s", _who(), request.path)
         if status == 429:
-            security_log.warning("rate limited: user=%s addr=%s path=%s", _who(), request.remote_addr, request.path)
+            security_log.warning(
+                "rate limited: user=%s addr=%s path=%s", _who(), request.remote_addr, request.path
+            )
         titles = {
             400: (_("Bad request"), _("The request could not be understood.")),
             403: (_("Access denied"), _("You do not have permission to see this page.")),
             404: (_("Page not found"), _("The page you asked for does not exist or is not yours to see.")),
             405: (_("Method not allowed"), _("This address does not accept that kind of request.")),
             413: (_("File too large"), _("The upload is larger than the site accepts.")),
-            429: (_("Too many attempts"), _("Too many attempts in a short time. Please wait and try again later.")),
+            429: (
+                _("Too many attempts"),
+                _("Too many attempts in a short time. Please wait and try again later."),
+            ),
         }
         title, message = titles.get(status, (exc.name, exc.description or ""))
         response = _page(status, title, message)
@@ -75,4 +81,8 @@ def init_errors(app: Flask) -> None:
     def unexpected(exc: Exception):
         db.session.rollback()
         log.exception("unhandled error on %s %s", request.method, request.path)
-        return _page(500, _("Something went wrong"), _("An unexpected error occurred. It has been logged; please try again later."))
+        return _page(
+            500,
+            _("Something went wrong"),
+            _("An unexpected error occurred. It has been logged; please try again later."),
+        )

@@ -1,4 +1,5 @@
 """Unbound extension objects, bound to the app in `create_app` (no circular imports)."""
+
 from flask import request
 from flask_babel import Babel
 from flask_limiter import Limiter

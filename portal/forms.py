@@ -1,4 +1,5 @@
 """Forms shared by several role areas."""
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
@@ -38,5 +39,6 @@ class IntField(IntegerField):
 
 class ImportForm(FlaskForm):
     file = FileField(
-        _l("Spreadsheet file (.xlsx or .csv)"), validators=[FileRequired(message=_l("Choose a file to upload."))]
+        _l("Spreadsheet file (.xlsx or .csv)"),
+        validators=[FileRequired(message=_l("Choose a file to upload."))],
     )

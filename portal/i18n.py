@@ -6,6 +6,7 @@ users (a school's name, a student's name): sent as markup, a name such as
 `<meta http-equiv=refresh …>` would be injected into the page. Every lazy message here
 is plain text: `__html__` escapes it like any other string (SECURITY.md, stored XSS).
 """
+
 from __future__ import annotations
 
 from flask_babel import gettext

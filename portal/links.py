@@ -5,6 +5,7 @@ Services say what something is about (a proposal, a placement, applicants to dec
 which area its reader works; only these tables know the blueprints' endpoints and their URL
 parameters, so moving a page changes one line here and no service.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -21,13 +22,17 @@ PAGES: dict[tuple[str, str], tuple[str, str | None]] = {
     ("public", "named_class"): ("public.named_class_detail", "class_id"),
     ("student", "applications"): ("student.applications", None),
     **{(area, "exchanges"): (f"{area}.exchange_list", None) for area in PARTNERS},
-    **{(area, "placement"): (f"{area}.internships.placement", "placement_id")
-       for area in ("school", "enterprise", "student")},
+    **{
+        (area, "placement"): (f"{area}.internships.placement", "placement_id")
+        for area in ("school", "enterprise", "student")
+    },
     ("school", "pilot"): ("school.pilot_detail", "pilot_id"),
     ("public", "pilot"): ("public.pilot_detail", "pilot_id"),
     ("enterprise", "pilot_enterprise"): ("enterprise.pilot_status", None),
-    **{(area, "apprenticeship"): (f"{area}.apprenticeships.apprenticeship_detail", "programme_id")
-       for area in ("enterprise", "student")},
+    **{
+        (area, "apprenticeship"): (f"{area}.apprenticeships.apprenticeship_detail", "programme_id")
+        for area in ("enterprise", "student")
+    },
     ("enterprise", "postings"): ("enterprise.posting_list", None),
 }
 

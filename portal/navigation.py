@@ -6,6 +6,7 @@ menu so that a school's own "Our majors" never sits beside the public "Majors".
 Menus are <details> elements in the template: they open by keyboard and by touch
 without any script; static/js/app.js only closes the others and handles Escape.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -84,7 +85,9 @@ ROLE_MENUS: dict[str, tuple[Menu, ...]] = {
             (
                 Item("school.major_list", _l("Our majors")),
                 Item("school.teacher_list", _l("Teachers")),
-                Item("school.double_qualified_roadmap", _l("Double-qualified teachers"), "nav-double-qualified"),
+                Item(
+                    "school.double_qualified_roadmap", _l("Double-qualified teachers"), "nav-double-qualified"
+                ),
                 Item("school.need_list", _l("Teaching needs")),
                 Item("school.offer_list", _l("Training offers")),
                 Item("school.membership.members", _l("Staff and students")),

@@ -1,4 +1,5 @@
 """Cross-cutting security: headers with a nonce CSP, safe redirects, role guards, security log."""
+
 from __future__ import annotations
 
 import logging

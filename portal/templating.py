@@ -1,5 +1,6 @@
 """Template globals, all registered here: vocabulary labels, locale, navigation and its counts,
 charts. Functions are called by the templates only when a page needs them."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime

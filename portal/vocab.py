@@ -3,6 +3,7 @@
 Stored values are stable English codes; labels go through gettext so the UI
 shows Chinese first and English on the switch.
 """
+
 from __future__ import annotations
 
 from flask_babel import LazyString, get_locale

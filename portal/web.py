@@ -1,4 +1,5 @@
 """Small helpers shared by the blueprints' views."""
+
 from __future__ import annotations
 
 import functools
@@ -41,13 +42,16 @@ def area() -> str:
 
 def only_in(*areas: str):
     """A view of a shared feature that only some areas have: elsewhere it does not exist (404)."""
+
     def decorator(view):
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
             if area() not in areas:
                 abort(404)
             return view(*args, **kwargs)
+
         return wrapper
+
     return decorator
 
 
@@ -94,16 +98,25 @@ def form_status() -> int:
     return 400 if request.method == "POST" else 200
 
 
-_MIMETYPES = {"xlsx": XLSX_MIMETYPE, "csv": CSV_MIMETYPE,
-              "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-              "pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg"}
+_MIMETYPES = {
+    "xlsx": XLSX_MIMETYPE,
+    "csv": CSV_MIMETYPE,
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+}
 
 
 def download(data: bytes, filename: str, *, private: bool = True) -> Response:
     """A file to save. `private`: it holds names or contacts, so neither the browser nor a
     proxy may keep a copy (SECURITY.md, exports with personal data)."""
-    response = send_file(io.BytesIO(data), mimetype=_MIMETYPES[filename.rsplit(".", 1)[-1]],
-                         as_attachment=True, download_name=filename)
+    response = send_file(
+        io.BytesIO(data),
+        mimetype=_MIMETYPES[filename.rsplit(".", 1)[-1]],
+        as_attachment=True,
+        download_name=filename,
+    )
     if private:
         response.headers["Cache-Control"] = "no-store"
     return response

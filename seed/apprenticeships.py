@@ -5,6 +5,7 @@ applications with a few choices made, so the school can preview and publish it. 
 run twice: a programme is recognised by its cooperation and name and then left alone.
 Dates are relative to the day of loading.
 """
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -40,24 +41,47 @@ SEED = 2026  # the published demo run's lottery seed
 
 # Extra demo students (e-mail, name, major); the password is the demo password.
 STUDENTS = tuple(
-    student(email) for email in (
-        "student.zhang@xiaoqi-demo.cn", "student.li@xiaoqi-demo.cn",
-        "student.chen@xiaoqi-demo.cn", "student.liu@xiaoqi-demo.cn",
+    student(email)
+    for email in (
+        "student.zhang@xiaoqi-demo.cn",
+        "student.li@xiaoqi-demo.cn",
+        "student.chen@xiaoqi-demo.cn",
+        "student.liu@xiaoqi-demo.cn",
     )
 )
 
 PUBLISHED = {
     "name": "汇金数控加工现代学徒制 2026 级（演示）",
-    "description": "学生具有学生和学徒双重身份：第一学年在校学习，第二、三学年校内与企业交替，每名学徒配备一名企业师傅。（演示数据）",
+    "description": (
+        "学生具有学生和学徒双重身份：第一学年在校学习，第二、三学年校内与企业交替，"
+        "每名学徒配备一名企业师傅。（演示数据）"
+    ),
     "window": (-14, 0),
     "places": [
-        dict(site="精密加工车间", mentor_name="李师傅（演示）", mentor_title="technician",
-             mentor_skills="数控车床操作与编程", capacity=2, description="数控车削、铣削加工，零件编程与精度控制。"),
-        dict(site="质量检测中心", mentor_name="赵师傅（演示）", mentor_title="senior_worker",
-             mentor_skills="三坐标测量与质量控制", capacity=1, description="精密测量、三坐标检测与质量控制。"),
-        dict(site="自动化产线", mentor_name="孙工（演示）", mentor_title="engineer",
-             mentor_skills="工业机器人自动化产线调试", capacity=1,
-             description="工业机器人上下料、自动化产线调试与维护。"),
+        dict(
+            site="精密加工车间",
+            mentor_name="李师傅（演示）",
+            mentor_title="technician",
+            mentor_skills="数控车床操作与编程",
+            capacity=2,
+            description="数控车削、铣削加工，零件编程与精度控制。",
+        ),
+        dict(
+            site="质量检测中心",
+            mentor_name="赵师傅（演示）",
+            mentor_title="senior_worker",
+            mentor_skills="三坐标测量与质量控制",
+            capacity=1,
+            description="精密测量、三坐标检测与质量控制。",
+        ),
+        dict(
+            site="自动化产线",
+            mentor_name="孙工（演示）",
+            mentor_title="engineer",
+            mentor_skills="工业机器人自动化产线调试",
+            capacity=1,
+            description="工业机器人上下料、自动化产线调试与维护。",
+        ),
     ],
     # student e-mail → ranked place numbers (0-based, best first)
     "choices": {
@@ -68,8 +92,14 @@ PUBLISHED = {
         "student.liu@xiaoqi-demo.cn": (1,),
     },
     # the enterprise ranks the applicants of the first place itself; the matcher ranks the others
-    "enterprise_ranking": {0: ("student.li@xiaoqi-demo.cn", "student@xiaoqi-demo.cn",
-                               "student.zhang@xiaoqi-demo.cn", "student.chen@xiaoqi-demo.cn")},
+    "enterprise_ranking": {
+        0: (
+            "student.li@xiaoqi-demo.cn",
+            "student@xiaoqi-demo.cn",
+            "student.zhang@xiaoqi-demo.cn",
+            "student.chen@xiaoqi-demo.cn",
+        )
+    },
     "publish": True,
 }
 
@@ -78,11 +108,22 @@ OPEN = {
     "description": "机器人焊接与智能装配方向，学徒津贴每月 1500 元。（演示数据）",
     "window": (-3, 30),
     "places": [
-        dict(site="机器人焊接工作站", mentor_name="孙工（演示）", mentor_title="engineer",
-             mentor_skills="机器人焊接编程、工作站维护", capacity=2,
-             description="焊接机器人示教编程、焊接工作站运维。"),
-        dict(site="智能装配线", mentor_name="周师傅（演示）", mentor_title="technician",
-             mentor_skills="智能产线装配与调试", capacity=1, description="智能装配线安装调试、设备点检与维修。"),
+        dict(
+            site="机器人焊接工作站",
+            mentor_name="孙工（演示）",
+            mentor_title="engineer",
+            mentor_skills="机器人焊接编程、工作站维护",
+            capacity=2,
+            description="焊接机器人示教编程、焊接工作站运维。",
+        ),
+        dict(
+            site="智能装配线",
+            mentor_name="周师傅（演示）",
+            mentor_title="technician",
+            mentor_skills="智能产线装配与调试",
+            capacity=1,
+            description="智能装配线安装调试、设备点检与维修。",
+        ),
     ],
     "choices": {
         "student@xiaoqi-demo.cn": (0, 1),
@@ -100,11 +141,20 @@ def _org(name: str) -> Organisation | None:
 
 def _cooperation(school: Organisation, enterprise: Organisation, today: date) -> Cooperation:
     """The agreed apprenticeship cooperation (the proposals demo agrees one; else it is made here)."""
-    return agreed_cooperation(school, enterprise, Terms(
-        kind=CooperationKind.APPRENTICESHIP.value, title=COOPERATION_TITLE, seats=20,
-        start_date=today + timedelta(days=60), duration_months=24,
-        school_provides="理论课程、学徒管理、学校导师", enterprise_provides="岗位、带徒师傅、学徒津贴",
-    ), program="数控技术应用")
+    return agreed_cooperation(
+        school,
+        enterprise,
+        Terms(
+            kind=CooperationKind.APPRENTICESHIP.value,
+            title=COOPERATION_TITLE,
+            seats=20,
+            start_date=today + timedelta(days=60),
+            duration_months=24,
+            school_provides="理论课程、学徒管理、学校导师",
+            enterprise_provides="岗位、带徒师傅、学徒津贴",
+        ),
+        program="数控技术应用",
+    )
 
 
 def _students(school: Organisation, password: str) -> int:
@@ -112,7 +162,9 @@ def _students(school: Organisation, password: str) -> int:
     for email, name, major in STUDENTS:
         if accounts.find_user_by_email(email):
             continue
-        program = db.session.scalar(select(Program).where(Program.school_id == school.id, Program.name == major))
+        program = db.session.scalar(
+            select(Program).where(Program.school_id == school.id, Program.name == major)
+        )
         if program is None:
             continue
         accounts.add_member(NewAccount(email, name, password), school, program=program).is_demo = True
@@ -122,15 +174,22 @@ def _students(school: Organisation, password: str) -> int:
 
 
 def _programme(spec: dict, cooperation: Cooperation, staff: User, hr: User, today: date) -> bool:
-    exists = db.session.scalar(select(ApprenticeshipProgramme.id).where(
-        ApprenticeshipProgramme.cooperation_id == cooperation.id, ApprenticeshipProgramme.name == spec["name"]
-    ))
+    exists = db.session.scalar(
+        select(ApprenticeshipProgramme.id).where(
+            ApprenticeshipProgramme.cooperation_id == cooperation.id,
+            ApprenticeshipProgramme.name == spec["name"],
+        )
+    )
     if exists:
         return False
     start, end = spec["window"]
     programme = apprenticeships.create_programme(
-        staff, cooperation.id, name=spec["name"], description=spec["description"],
-        opens_on=today + timedelta(days=start), closes_on=today + timedelta(days=end),
+        staff,
+        cooperation.id,
+        name=spec["name"],
+        description=spec["description"],
+        opens_on=today + timedelta(days=start),
+        closes_on=today + timedelta(days=end),
     )
     programme.is_demo = True
     places = []
@@ -177,14 +236,20 @@ def remove_demo_apprenticeships() -> int:
     ids = select(ApprenticeshipProgramme.id).where(ApprenticeshipProgramme.is_demo.is_(True))
     place_ids = select(ApprenticePlace.id).where(ApprenticePlace.programme_id.in_(ids))
     demo_users = select(User.id).where(User.is_demo.is_(True))
-    db.session.execute(delete(EnterpriseRanking).where(
-        EnterpriseRanking.place_id.in_(place_ids) | EnterpriseRanking.student_id.in_(demo_users)
-    ))
-    db.session.execute(delete(ApprenticeChoice).where(
-        ApprenticeChoice.programme_id.in_(ids) | ApprenticeChoice.student_id.in_(demo_users)
-    ))
+    db.session.execute(
+        delete(EnterpriseRanking).where(
+            EnterpriseRanking.place_id.in_(place_ids) | EnterpriseRanking.student_id.in_(demo_users)
+        )
+    )
+    db.session.execute(
+        delete(ApprenticeChoice).where(
+            ApprenticeChoice.programme_id.in_(ids) | ApprenticeChoice.student_id.in_(demo_users)
+        )
+    )
     db.session.execute(delete(AllocationRun).where(AllocationRun.programme_id.in_(ids)))
     db.session.execute(delete(ApprenticePlace).where(ApprenticePlace.programme_id.in_(ids)))
-    removed = db.session.execute(delete(ApprenticeshipProgramme).where(ApprenticeshipProgramme.is_demo.is_(True)))
+    removed = db.session.execute(
+        delete(ApprenticeshipProgramme).where(ApprenticeshipProgramme.is_demo.is_(True))
+    )
     db.session.flush()
     return removed.rowcount or 0

@@ -5,6 +5,7 @@ Then, in both directions: an expert of 山东重工's part-time-teacher posting 
 teaching need, a teacher agreed for welding-robot practice, and a teacher whose new-energy
 practice is completed and who is now recorded as double-qualified (双师型).
 """
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -78,10 +79,17 @@ def load_demo_exchanges() -> dict[str, int]:
     posting = _named(Posting, Posting.title, EXPERT_POSTING, enterprise_id=enterprise.id)
     need = _named(TeachingNeed, TeachingNeed.course, NEED_COURSE, school_id=school.id)
     if posting is not None and need is not None and posting.is_published:
-        index = next((i for i, row in enumerate(posting.details.get("experts", [])) if row.get("name") == EXPERT_NAME),
-                     None)
-        exists = db.session.scalar(select(Exchange.id).where(
-            Exchange.posting_id == posting.id, Exchange.expert_name == EXPERT_NAME, Exchange.need_id == need.id))
+        index = next(
+            (i for i, row in enumerate(posting.details.get("experts", [])) if row.get("name") == EXPERT_NAME),
+            None,
+        )
+        exists = db.session.scalar(
+            select(Exchange.id).where(
+                Exchange.posting_id == posting.id,
+                Exchange.expert_name == EXPERT_NAME,
+                Exchange.need_id == need.id,
+            )
+        )
         if index is not None and not exists:
             _agree(exchanges.propose_expert(posting.id, index, need.id), staff, hr)
             created["exchanges"] += 1
@@ -89,8 +97,9 @@ def load_demo_exchanges() -> dict[str, int]:
     for teacher_name, post_title, completed in PRACTICE:
         teacher = _named(Teacher, Teacher.name, teacher_name, school_id=school.id)
         post = posts[post_title]
-        if teacher is None or db.session.scalar(select(Exchange.id).where(
-                Exchange.teacher_id == teacher.id, Exchange.practice_post_id == post.id)):
+        if teacher is None or db.session.scalar(
+            select(Exchange.id).where(Exchange.teacher_id == teacher.id, Exchange.practice_post_id == post.id)
+        ):
             continue
         exchange = exchanges.propose_practice(teacher.id, post.id)
         _agree(exchange, staff, hr)

@@ -6,6 +6,7 @@ declined, not taken, approved (agreement half confirmed), in progress, completed
 Laiwu enterprise, and one outside Laiwu) and hired, so each role sees the loop and the dashboard's
 留莱率 has figures on first start. Safe to run twice: a student's existing placement is left alone.
 """
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -44,10 +45,20 @@ AFTER = ("offered", "accepted", "approved", "in_progress", "completed", "hired")
 def _terms(today: date, end: str) -> OfferTerms:
     starts = today + timedelta(days={"completed": -200, "hired": -200, "in_progress": -30}.get(end, 20))
     return OfferTerms(
-        starts_on=starts, ends_on=starts + timedelta(days=180), daily_hours=8,
-        shift_pattern="白班 8:00–17:00，周一至周五，周末与法定节假日休息", night_shifts=False, overtime=False,
-        holiday_work=False, pay_monthly=3200, post_wage=3800, insurance_policy="学生实习责任保险（演示）保单号 3701162026000815",
-        fee_charged=0, mentor_name="高建国（演示）", staff_count=3000, post_staff_count=60,
+        starts_on=starts,
+        ends_on=starts + timedelta(days=180),
+        daily_hours=8,
+        shift_pattern="白班 8:00–17:00，周一至周五，周末与法定节假日休息",
+        night_shifts=False,
+        overtime=False,
+        holiday_work=False,
+        pay_monthly=3200,
+        post_wage=3800,
+        insurance_policy="学生实习责任保险（演示）保单号 3701162026000815",
+        fee_charged=0,
+        mentor_name="高建国（演示）",
+        staff_count=3000,
+        post_staff_count=60,
     )
 
 
@@ -68,11 +79,19 @@ def _timeline(placement: Placement, student: User, hr: User, staff: User, today:
     for week in range(3):
         day = first + timedelta(days=7 * week)
         if day <= today:
-            entry = internships.add_entry(student, placement.id, "log", day,
-                                          f"第{week + 1}周：跟随师傅练习底盘焊接，学习安全操作规程。", today=today)
+            entry = internships.add_entry(
+                student,
+                placement.id,
+                "log",
+                day,
+                f"第{week + 1}周：跟随师傅练习底盘焊接，学习安全操作规程。",
+                today=today,
+            )
             entry.is_demo = True
-    for author, kind, text, score in ((hr, "evaluation", "出勤良好，焊缝质量稳步提高。", 4),
-                                      (staff, "visit", "到总装车间巡查：劳动防护到位，住宿安全。", None)):
+    for author, kind, text, score in (
+        (hr, "evaluation", "出勤良好，焊缝质量稳步提高。", 4),
+        (staff, "visit", "到总装车间巡查：劳动防护到位，住宿安全。", None),
+    ):
         entry = internships.add_entry(author, placement.id, kind, first, text, score, today=today)
         entry.is_demo = True
 
@@ -88,11 +107,13 @@ def load_demo_internships(password: str, today: date | None = None) -> dict[str,
     for n, (email, end, destination) in enumerate(INTERNS):
         student = _student(email, school, password)
         if not student.is_member_active or db.session.scalar(
-                select(Placement.id).where(Placement.posting_id == posting.id, Placement.student_id == student.id)):
+            select(Placement.id).where(Placement.posting_id == posting.id, Placement.student_id == student.id)
+        ):
             continue
         birth = student.birth_date or date(today.year - 18, 3 + n % 9, 1 + n)
-        placement = internships.apply(student, posting.id, "希望在总装线学习焊接与装配，毕业后留在莱芜工作。", birth,
-                                      today=today)
+        placement = internships.apply(
+            student, posting.id, "希望在总装线学习焊接与装配，毕业后留在莱芜工作。", birth, today=today
+        )
         placement.is_demo = True
         created += 1
         if end == "shortlisted":
@@ -127,12 +148,22 @@ def remove_demo_internships() -> None:
     """Before demo users and organisations go: their placements."""
     demo_users = select(User.id).where(User.is_demo.is_(True))
     demo_orgs = select(Organisation.id).where(Organisation.is_demo.is_(True))
-    placements = select(Placement.id).where(or_(
-        Placement.is_demo.is_(True), Placement.student_id.in_(demo_users),
-        Placement.enterprise_id.in_(demo_orgs), Placement.school_id.in_(demo_orgs),
-    ))
+    placements = select(Placement.id).where(
+        or_(
+            Placement.is_demo.is_(True),
+            Placement.student_id.in_(demo_users),
+            Placement.enterprise_id.in_(demo_orgs),
+            Placement.school_id.in_(demo_orgs),
+        )
+    )
     db.session.execute(delete(TimelineEntry).where(TimelineEntry.placement_id.in_(placements)))
-    db.session.execute(delete(Placement).where(or_(
-        Placement.is_demo.is_(True), Placement.student_id.in_(demo_users),
-        Placement.enterprise_id.in_(demo_orgs), Placement.school_id.in_(demo_orgs),
-    )))
+    db.session.execute(
+        delete(Placement).where(
+            or_(
+                Placement.is_demo.is_(True),
+                Placement.student_id.in_(demo_users),
+                Placement.enterprise_id.in_(demo_orgs),
+                Placement.school_id.in_(demo_orgs),
+            )
+        )
+    )

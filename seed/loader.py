@@ -1,4 +1,5 @@
 """Load the demo data in seed/data/demo.json through the services. Safe to run twice."""
+
 from __future__ import annotations
 
 import json
@@ -52,8 +53,14 @@ def _organisation(spec: dict, admin: User) -> tuple[Organisation, bool]:
     else:
         org = organisations.create_enterprise(
             NewEnterprise(
-                spec["name"], spec["credit_code"], spec["industry"], spec["town"], spec["address"],
-                spec["contact_person"], spec["phone"], spec["size"],
+                spec["name"],
+                spec["credit_code"],
+                spec["industry"],
+                spec["town"],
+                spec["address"],
+                spec["contact_person"],
+                spec["phone"],
+                spec["size"],
             )
         )
     org.is_demo = True
@@ -86,8 +93,11 @@ def load_demo() -> dict[str, int]:
         )
         if program is None:
             program = programs.create_program(
-                school, name=spec["name"], code=spec.get("code"),
-                intake_capacity=spec["intake_capacity"], description=spec["description"],
+                school,
+                name=spec["name"],
+                code=spec.get("code"),
+                intake_capacity=spec["intake_capacity"],
+                description=spec["description"],
                 **{key: spec[key] for key in PROGRAM_EXTRAS if key in spec},
             )
             program.is_demo = True
@@ -111,10 +121,14 @@ def load_demo() -> dict[str, int]:
     created.update(_load_school_records(data, orgs))
     created.update(load_demo_cooperation())  # proposals and agreed cooperations of 莱芜职业中专
     created.update(load_demo_named_classes(password))  # a published named class with applications
-    created.update(load_demo_apprenticeships(password))  # apprenticeship programmes and a published allocation
+    created.update(
+        load_demo_apprenticeships(password)
+    )  # apprenticeship programmes and a published allocation
     created.update(load_demo_internships(password))  # internships in every state, with outcomes
     created.update(load_demo_exchanges())  # practice posts and teacher exchanges of 莱芜职业中专 and 山东重工
-    created.update(load_demo_double_qualified())  # practice and certificates: a school one teacher short of 70 %
+    created.update(
+        load_demo_double_qualified()
+    )  # practice and certificates: a school one teacher short of 70 %
     created.update(load_demo_pilots())  # a pilot partnership in its notice period and a pilot enterprise
     created.update(load_demo_statistics())  # last: the total intake input and this month's snapshot
     return created
@@ -128,7 +142,9 @@ def _load_school_records(data: dict, orgs: dict[str, Organisation]) -> dict[str,
     created = {"teachers": 0, "teaching_needs": 0, "training_offers": 0}
     for spec in data.get("teachers", []):
         school = orgs[spec["school"]]
-        if db.session.scalar(select(Teacher.id).where(Teacher.school_id == school.id, Teacher.name == spec["name"])):
+        if db.session.scalar(
+            select(Teacher.id).where(Teacher.school_id == school.id, Teacher.name == spec["name"])
+        ):
             continue
         fields = {k: v for k, v in spec.items() if k != "school"}
         school_records.create_teacher(school, **fields).is_demo = True
@@ -136,7 +152,9 @@ def _load_school_records(data: dict, orgs: dict[str, Organisation]) -> dict[str,
     for spec in data.get("teaching_needs", []):
         school = orgs[spec["school"]]
         if db.session.scalar(
-            select(TeachingNeed.id).where(TeachingNeed.school_id == school.id, TeachingNeed.course == spec["course"])
+            select(TeachingNeed.id).where(
+                TeachingNeed.school_id == school.id, TeachingNeed.course == spec["course"]
+            )
         ):
             continue
         fields = {k: v for k, v in spec.items() if k != "school"}
@@ -145,7 +163,9 @@ def _load_school_records(data: dict, orgs: dict[str, Organisation]) -> dict[str,
     for spec in data.get("training_offers", []):
         school = orgs[spec["school"]]
         if db.session.scalar(
-            select(TrainingOffer.id).where(TrainingOffer.school_id == school.id, TrainingOffer.title == spec["title"])
+            select(TrainingOffer.id).where(
+                TrainingOffer.school_id == school.id, TrainingOffer.title == spec["title"]
+            )
         ):
             continue
         fields = {k: v for k, v in spec.items() if k not in ("school", "publish")}
@@ -163,9 +183,7 @@ def remove_demo() -> dict[str, int]:
     demo_org_ids = select(Organisation.id).where(Organisation.is_demo.is_(True))
     demo_user_ids = select(User.id).where(User.is_demo.is_(True))
     db.session.execute(
-        update(Organisation)
-        .where(Organisation.verified_by_id.in_(demo_user_ids))
-        .values(verified_by_id=None)
+        update(Organisation).where(Organisation.verified_by_id.in_(demo_user_ids)).values(verified_by_id=None)
     )
     remove_demo_apprenticeships()  # its choices and runs refer to demo users and cooperations
     remove_demo_internships()  # placements refer to demo users, postings and organisations
@@ -176,14 +194,22 @@ def remove_demo() -> dict[str, int]:
     in_use = select(User.organisation_id).where(User.organisation_id.is_not(None))
     # Cooperations (and the proposals that led to them) refer to the postings and majors deleted below.
     gone = Organisation.id.in_(demo_org_ids) & Organisation.id.not_in(in_use)
-    db.session.execute(delete(Proposal).where(
-        or_(Proposal.school_id.in_(select(Organisation.id).where(gone)),
-            Proposal.enterprise_id.in_(select(Organisation.id).where(gone)))
-    ))
-    db.session.execute(delete(Cooperation).where(
-        or_(Cooperation.school_id.in_(select(Organisation.id).where(gone)),
-            Cooperation.enterprise_id.in_(select(Organisation.id).where(gone)))
-    ))
+    db.session.execute(
+        delete(Proposal).where(
+            or_(
+                Proposal.school_id.in_(select(Organisation.id).where(gone)),
+                Proposal.enterprise_id.in_(select(Organisation.id).where(gone)),
+            )
+        )
+    )
+    db.session.execute(
+        delete(Cooperation).where(
+            or_(
+                Cooperation.school_id.in_(select(Organisation.id).where(gone)),
+                Cooperation.enterprise_id.in_(select(Organisation.id).where(gone)),
+            )
+        )
+    )
     progs = db.session.execute(
         delete(Program).where(Program.school_id.in_(demo_org_ids), Program.school_id.not_in(in_use))
     ).rowcount

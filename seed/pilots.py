@@ -8,6 +8,7 @@ Safe to run twice: a cooperation that already has a pilot, or an enterprise with
 an open application, is left alone. The cooperation comes from seed.cooperation;
 if it is missing (that part of the demo was not loaded) it is created here.
 """
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -70,13 +71,21 @@ def _cooperation(today: date) -> Cooperation | None:
     school, enterprise = _org(SCHOOL), _org(ENTERPRISE)
     if school is None or enterprise is None:
         return None
-    return agreed_cooperation(school, enterprise, Terms(
-        kind=CooperationKind.ORDER_CLASS.value, title=COOPERATION_TITLE, seats=40,
-        start_date=today + timedelta(days=120), duration_months=36,
-        school_provides="焊接与装配专业课程、实训中心、班主任和专业教师",
-        enterprise_provides="奖学金、实训设备、企业师傅授课、毕业后录用",
-        admissions_mode=AdmissionsMode.ENTERPRISE_REVIEW.value,
-    ), same_title=True)
+    return agreed_cooperation(
+        school,
+        enterprise,
+        Terms(
+            kind=CooperationKind.ORDER_CLASS.value,
+            title=COOPERATION_TITLE,
+            seats=40,
+            start_date=today + timedelta(days=120),
+            duration_months=36,
+            school_provides="焊接与装配专业课程、实训中心、班主任和专业教师",
+            enterprise_provides="奖学金、实训设备、企业师傅授课、毕业后录用",
+            admissions_mode=AdmissionsMode.ENTERPRISE_REVIEW.value,
+        ),
+        same_title=True,
+    )
 
 
 def load_demo_pilots(today: date | None = None) -> dict[str, int]:
@@ -104,11 +113,21 @@ def load_demo_pilots(today: date | None = None) -> dict[str, int]:
 def remove_demo_pilots() -> None:
     """Before the demo organisations and cooperations go: every pilot record that refers to them."""
     demo_orgs = select(Organisation.id).where(Organisation.is_demo.is_(True))
-    db.session.execute(delete(PilotPartnership).where(
-        or_(PilotPartnership.is_demo.is_(True), PilotPartnership.school_id.in_(demo_orgs),
-            PilotPartnership.enterprise_id.in_(demo_orgs))
-    ))
-    db.session.execute(delete(PilotEnterpriseApplication).where(
-        or_(PilotEnterpriseApplication.is_demo.is_(True), PilotEnterpriseApplication.enterprise_id.in_(demo_orgs))
-    ))
+    db.session.execute(
+        delete(PilotPartnership).where(
+            or_(
+                PilotPartnership.is_demo.is_(True),
+                PilotPartnership.school_id.in_(demo_orgs),
+                PilotPartnership.enterprise_id.in_(demo_orgs),
+            )
+        )
+    )
+    db.session.execute(
+        delete(PilotEnterpriseApplication).where(
+            or_(
+                PilotEnterpriseApplication.is_demo.is_(True),
+                PilotEnterpriseApplication.enterprise_id.in_(demo_orgs),
+            )
+        )
+    )
     db.session.flush()

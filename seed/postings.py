@@ -4,6 +4,7 @@ Safe to run twice: a posting whose enterprise already has one with the same
 title is left alone. Dates are relative to the day of loading, so the demo
 site always shows open postings.
 """
+
 from __future__ import annotations
 
 import json
@@ -63,34 +64,81 @@ def load_demo_postings(today: date | None = None) -> int:
 # --- synthetic postings for benchmarks (seed/synthetic.py) -----------------------
 
 SYNTHETIC_STEMS = [
-    "焊接", "装配", "工业机器人", "数控加工", "电气控制", "新能源汽车维修", "护理", "老年照护",
-    "药物制剂", "农产品加工", "直播电商", "网店运营", "冷链物流", "质量检测", "不锈钢冷轧", "钳工",
+    "焊接",
+    "装配",
+    "工业机器人",
+    "数控加工",
+    "电气控制",
+    "新能源汽车维修",
+    "护理",
+    "老年照护",
+    "药物制剂",
+    "农产品加工",
+    "直播电商",
+    "网店运营",
+    "冷链物流",
+    "质量检测",
+    "不锈钢冷轧",
+    "钳工",
 ]
 SYNTHETIC_CERTS = [
-    "特殊焊接技术", "工业机器人操作与运维", "数控车铣加工", "智能新能源汽车", "老年照护",
-    "药物制剂生产", "农产品电商运营", "网店运营推广", "食品合规管理",
+    "特殊焊接技术",
+    "工业机器人操作与运维",
+    "数控车铣加工",
+    "智能新能源汽车",
+    "老年照护",
+    "药物制剂生产",
+    "农产品电商运营",
+    "网店运营推广",
+    "食品合规管理",
 ]
 _KIND_WORDS = {
-    "order_class": "订单班", "apprenticeship": "现代学徒制", "internship": "岗位实习",
-    "part_time_teacher": "兼职教师", "staff_training": "职工培训",
+    "order_class": "订单班",
+    "apprenticeship": "现代学徒制",
+    "internship": "岗位实习",
+    "part_time_teacher": "兼职教师",
+    "staff_training": "职工培训",
 }
 
 
 def _synthetic_details(kind: str, stem: str, rng) -> dict:
     if kind == "order_class":
-        return {"major": f"{stem}相关专业", "class_name": f"{stem}冠名班" if rng.random() < 0.5 else "",
-                "years": rng.randint(2, 3), "benefits": ["scholarship", "guaranteed_job"], "expectations": ""}
+        return {
+            "major": f"{stem}相关专业",
+            "class_name": f"{stem}冠名班" if rng.random() < 0.5 else "",
+            "years": rng.randint(2, 3),
+            "benefits": ["scholarship", "guaranteed_job"],
+            "expectations": "",
+        }
     if kind == "apprenticeship":
-        return {"major": "", "stipend": rng.randint(0, 30) * 100, "rotation": "工学交替",
-                "mentors": [{"name": "合成师傅", "skills": stem, "title": "technician"}]}
+        return {
+            "major": "",
+            "stipend": rng.randint(0, 30) * 100,
+            "rotation": "工学交替",
+            "mentors": [{"name": "合成师傅", "skills": stem, "title": "technician"}],
+        }
     if kind == "internship":
-        return {"positions": f"{stem}岗", "months": rng.randint(1, 12), "pay": rng.randint(20, 50) * 100,
-                "lodging": rng.random() < 0.5}
+        return {
+            "positions": f"{stem}岗",
+            "months": rng.randint(1, 12),
+            "pay": rng.randint(20, 50) * 100,
+            "lodging": rng.random() < 0.5,
+        }
     if kind == "part_time_teacher":
-        return {"experts": [{"name": "合成专家", "expertise": stem, "title": "senior_technician",
-                             "hours": rng.randint(8, 120)}]}
+        return {
+            "experts": [
+                {
+                    "name": "合成专家",
+                    "expertise": stem,
+                    "title": "senior_technician",
+                    "hours": rng.randint(8, 120),
+                }
+            ]
+        }
     return {
-        "courses": f"{stem}技能提升", "target_groups": ["employees", "migrant_workers"], "schedule": "周末",
+        "courses": f"{stem}技能提升",
+        "target_groups": ["employees", "migrant_workers"],
+        "schedule": "周末",
     }
 
 
@@ -117,20 +165,37 @@ def synthetic_posting_rows(
             roll = rng.random()
             status = "published" if roll < 0.9 else ("draft" if roll < 0.95 else "closed")
             start = today + timedelta(days=rng.randint(10, 200))
-            rows.append({
-                "enterprise_id": enterprise_id, "kind": kind, "status": status, "title": title,
-                "description": description, "skills": skills, "certificates": certificates,
-                "headcount": rng.randint(1, 80), "town": town, "start_date": start,
-                "end_date": start + timedelta(days=rng.randint(30, 900)),
-                "deadline": today + timedelta(days=rng.randint(0, 150)), "details": details,
-                "search_text": build_search_text(
-                    kind=kind, title=title, description=description, skills=skills,
-                    certificates=certificates, details=details, enterprise_name=name,
-                ),
-                "is_demo": True, "created_at": now, "updated_at": now,
-                "published_at": (
-                    now - timedelta(minutes=rng.randint(0, 100_000)) if status != "draft" else None
-                ),
-                "closed_at": now if status == "closed" else None,
-            })
+            rows.append(
+                {
+                    "enterprise_id": enterprise_id,
+                    "kind": kind,
+                    "status": status,
+                    "title": title,
+                    "description": description,
+                    "skills": skills,
+                    "certificates": certificates,
+                    "headcount": rng.randint(1, 80),
+                    "town": town,
+                    "start_date": start,
+                    "end_date": start + timedelta(days=rng.randint(30, 900)),
+                    "deadline": today + timedelta(days=rng.randint(0, 150)),
+                    "details": details,
+                    "search_text": build_search_text(
+                        kind=kind,
+                        title=title,
+                        description=description,
+                        skills=skills,
+                        certificates=certificates,
+                        details=details,
+                        enterprise_name=name,
+                    ),
+                    "is_demo": True,
+                    "created_at": now,
+                    "updated_at": now,
+                    "published_at": (
+                        now - timedelta(minutes=rng.randint(0, 100_000)) if status != "draft" else None
+                    ),
+                    "closed_at": now if status == "closed" else None,
+                }
+            )
     return rows

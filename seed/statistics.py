@@ -8,6 +8,7 @@ upper-secondary intake cannot come from the records; the demo enters one
 clearly marked figure (source "演示数据", is_demo) so that the
 secondary-vocational share shows how it is computed. Safe to run twice.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import delete, select
@@ -26,7 +27,9 @@ def load_demo_statistics() -> dict[str, int]:
     created = {"statistics_inputs": 0, "statistics_snapshots": 0}
     year = district_today().year
     exists = db.session.scalar(
-        select(DistrictInput.id).where(DistrictInput.key == "upper_secondary_intake", DistrictInput.year == year)
+        select(DistrictInput.id).where(
+            DistrictInput.key == "upper_secondary_intake", DistrictInput.year == year
+        )
     )
     if exists is None:
         statistics.enter_input(
@@ -34,7 +37,10 @@ def load_demo_statistics() -> dict[str, int]:
         )
         created["statistics_inputs"] += 1
     period = statistics.current_period()
-    if db.session.scalar(select(StatisticSnapshot.id).where(StatisticSnapshot.period == period).limit(1)) is None:
+    if (
+        db.session.scalar(select(StatisticSnapshot.id).where(StatisticSnapshot.period == period).limit(1))
+        is None
+    ):
         created["statistics_snapshots"] = statistics.take_snapshot(None, period, is_demo=True)
     return created
 

@@ -4,6 +4,7 @@ The loaders (demo.json's two students, named classes, apprenticeships) all take 
 student's name and major from here, so the same e-mail never appears under two
 names or two majors whichever loader creates the account first.
 """
+
 from __future__ import annotations
 
 STUDENTS: dict[str, tuple[str, str]] = {

@@ -4,6 +4,7 @@ Deterministic for a given N, and safe to run twice: records already present
 (by name) are not created again. Inserted in bulk, bypassing per-record
 validation for speed; every value generated is valid by construction.
 """
+
 from __future__ import annotations
 
 import random
@@ -19,9 +20,21 @@ from portal.services.credit_code import ALPHABET, complete
 from seed.postings import synthetic_posting_rows
 
 MAJOR_STEMS = [
-    "焊接技术应用", "工业机器人技术应用", "数控技术应用", "机电技术应用", "智能设备运行与维护",
-    "新能源汽车运用与维修", "汽车运用与维修", "护理", "智慧健康养老服务", "药剂",
-    "农产品加工与质量检测", "电子商务", "计算机网络技术", "会计事务", "物流服务与管理",
+    "焊接技术应用",
+    "工业机器人技术应用",
+    "数控技术应用",
+    "机电技术应用",
+    "智能设备运行与维护",
+    "新能源汽车运用与维修",
+    "汽车运用与维修",
+    "护理",
+    "智慧健康养老服务",
+    "药剂",
+    "农产品加工与质量检测",
+    "电子商务",
+    "计算机网络技术",
+    "会计事务",
+    "物流服务与管理",
 ]
 
 
@@ -38,23 +51,41 @@ def generate(scale: int, seed: int = 2020, postings_per_enterprise: int = 1) -> 
         body = "".join(rng.choice(ALPHABET) for _ in range(9))
         if name in existing:
             continue
-        enterprises.append({
-            "kind": OrgKind.ENTERPRISE.value, "name": name, "town": rng.choice(towns),
-            "address": "合成地址", "status": OrgStatus.VERIFIED.value, "is_demo": True,
-            "created_at": now, "verified_at": now, "credit_code": complete(f"9137{i:06d}"[:8] + body),
-            "industry": rng.choice(industries), "contact_person": "合成", "phone": "0531-76000000",
-            "size": rng.choice(list(vocab.ENTERPRISE_SIZES)),
-        })
+        enterprises.append(
+            {
+                "kind": OrgKind.ENTERPRISE.value,
+                "name": name,
+                "town": rng.choice(towns),
+                "address": "合成地址",
+                "status": OrgStatus.VERIFIED.value,
+                "is_demo": True,
+                "created_at": now,
+                "verified_at": now,
+                "credit_code": complete(f"9137{i:06d}"[:8] + body),
+                "industry": rng.choice(industries),
+                "contact_person": "合成",
+                "phone": "0531-76000000",
+                "size": rng.choice(list(vocab.ENTERPRISE_SIZES)),
+            }
+        )
     schools = []
     for i in range(max(1, scale // 5)):
         name = f"合成学校{i:05d}"
         if name in existing:
             continue
-        schools.append({
-            "kind": OrgKind.SCHOOL.value, "name": name, "town": rng.choice(towns), "address": "合成地址",
-            "status": OrgStatus.VERIFIED.value, "is_demo": True, "created_at": now, "verified_at": now,
-            "school_kind": rng.choice(list(vocab.SCHOOL_KINDS)),
-        })
+        schools.append(
+            {
+                "kind": OrgKind.SCHOOL.value,
+                "name": name,
+                "town": rng.choice(towns),
+                "address": "合成地址",
+                "status": OrgStatus.VERIFIED.value,
+                "is_demo": True,
+                "created_at": now,
+                "verified_at": now,
+                "school_kind": rng.choice(list(vocab.SCHOOL_KINDS)),
+            }
+        )
     if enterprises:
         db.session.execute(insert(Organisation), enterprises)
     if schools:
@@ -66,9 +97,14 @@ def generate(scale: int, seed: int = 2020, postings_per_enterprise: int = 1) -> 
     ).all()
     program_rows = [
         {
-            "school_id": school_id, "name": stem, "intake_capacity": rng.randint(20, 120),
-            "description": f"{stem}（合成数据）", "status": PublicationStatus.PUBLISHED.value,
-            "is_demo": True, "created_at": now, "updated_at": now,
+            "school_id": school_id,
+            "name": stem,
+            "intake_capacity": rng.randint(20, 120),
+            "description": f"{stem}（合成数据）",
+            "status": PublicationStatus.PUBLISHED.value,
+            "is_demo": True,
+            "created_at": now,
+            "updated_at": now,
             **_program_extras(stem, rng),
         }
         for school_id in school_ids
@@ -79,22 +115,25 @@ def generate(scale: int, seed: int = 2020, postings_per_enterprise: int = 1) -> 
     db.session.flush()
     teacher_rows = _teacher_rows(school_ids, rng, now)
     for start in range(0, len(teacher_rows), 2000):
-        db.session.execute(insert(Teacher), teacher_rows[start:start + 2000])
+        db.session.execute(insert(Teacher), teacher_rows[start : start + 2000])
     db.session.flush()
 
     # Postings of every kind for the new enterprises (search benchmark: bench/bench_search.py).
     new_enterprises = db.session.execute(
-        select(Organisation.id, Organisation.name, Organisation.town)
-        .where(Organisation.name.in_([e["name"] for e in enterprises]))
+        select(Organisation.id, Organisation.name, Organisation.town).where(
+            Organisation.name.in_([e["name"] for e in enterprises])
+        )
     ).all()
     posting_rows = synthetic_posting_rows(
         [tuple(row) for row in new_enterprises], postings_per_enterprise, rng, now
     )
     for start in range(0, len(posting_rows), 2000):
-        db.session.execute(insert(Posting), posting_rows[start:start + 2000])
+        db.session.execute(insert(Posting), posting_rows[start : start + 2000])
     db.session.flush()
     return {
-        "enterprises": len(enterprises), "schools": len(schools), "programs": len(program_rows),
+        "enterprises": len(enterprises),
+        "schools": len(schools),
+        "programs": len(program_rows),
         "teachers": len(teacher_rows),
         "postings": len(posting_rows),
     }
@@ -119,7 +158,18 @@ MAJOR_SKILLS: dict[str, tuple[str, str]] = {
     "物流服务与管理": ("仓储管理、配送调度、冷链", "物流管理"),
 }
 TEACHERS_PER_SCHOOL = 8
-SUBJECTS = ["焊接工艺", "机械制图", "机器人编程", "电工基础", "基础护理", "老年照护", "电子商务", "会计基础", "语文", "数学"]
+SUBJECTS = [
+    "焊接工艺",
+    "机械制图",
+    "机器人编程",
+    "电工基础",
+    "基础护理",
+    "老年照护",
+    "电子商务",
+    "会计基础",
+    "语文",
+    "数学",
+]
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
 
 
@@ -127,20 +177,28 @@ def _program_extras(stem: str, rng: random.Random) -> dict:
     skills, certificate = MAJOR_SKILLS.get(stem, ("", ""))
     entry = catalogue.entry_for_name(stem)
     return {
-        "skills": skills, "certificates": certificate, "enrolment": rng.randint(40, 300),
+        "skills": skills,
+        "certificates": certificate,
+        "enrolment": rng.randint(40, 300),
         "code": (entry.code or None) if entry else None,
-        "facilities": "", "partner_college": "",
+        "facilities": "",
+        "partner_college": "",
     }
 
 
 def _teacher_rows(school_ids, rng: random.Random, now) -> list[dict]:
     return [
         {
-            "school_id": school_id, "name": f"{rng.choice(SURNAMES)}老师（合成）{n}",
-            "subjects": "、".join(rng.sample(SUBJECTS, 2)), "double_qualified": rng.random() < 0.6,
+            "school_id": school_id,
+            "name": f"{rng.choice(SURNAMES)}老师（合成）{n}",
+            "subjects": "、".join(rng.sample(SUBJECTS, 2)),
+            "double_qualified": rng.random() < 0.6,
             "degree": rng.choice(["associate", "bachelor", "bachelor", "bachelor", "master"]),
             "employment": "full_time" if rng.random() < 0.85 else "part_time",
-            "open_to_practice": rng.random() < 0.5, "is_demo": True, "created_at": now, "updated_at": now,
+            "open_to_practice": rng.random() < 0.5,
+            "is_demo": True,
+            "created_at": now,
+            "updated_at": now,
         }
         for school_id in school_ids
         for n in range(TEACHERS_PER_SCHOOL)

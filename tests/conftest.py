@@ -4,6 +4,7 @@ Every app-level test runs on SQLite, and again on PostgreSQL when
 TEST_DATABASE_URL is set. With REQUIRE_ALL_BACKENDS=1 (CI), a missing
 PostgreSQL or browser fails the run instead of skipping.
 """
+
 from __future__ import annotations
 
 import os
@@ -130,7 +131,9 @@ def _empty_postgres(db) -> None:
     tables = db.metadata.sorted_tables
     if set(inspect(db.engine).get_table_names()) >= {t.name for t in tables}:
         with db.engine.begin() as conn:
-            conn.execute(text("TRUNCATE " + ", ".join(f'"{t.name}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+            conn.execute(
+                text("TRUNCATE " + ", ".join(f'"{t.name}"' for t in tables) + " RESTART IDENTITY CASCADE")
+            )
     else:
         db.drop_all()
         db.create_all()
@@ -199,7 +202,8 @@ def csrf_client(app_factory):
 POSTING_DETAILS = {
     "order_class": {"major": "某专业", "class_name": "冠名班", "years": 3, "benefits": ["scholarship"]},
     "apprenticeship": {
-        "rotation": "工学交替", "mentors": [{"name": "王师傅", "skills": "技能", "title": "technician"}],
+        "rotation": "工学交替",
+        "mentors": [{"name": "王师傅", "skills": "技能", "title": "technician"}],
     },
     "internship": {"positions": "岗位", "months": 3},
     "part_time_teacher": {
@@ -229,16 +233,26 @@ class Builders:
 
         n = self._n()
         org = NewEnterprise(
-            name=name or f"测试企业{n}", credit_code=complete(f"91370116MA{n:07d}"), industry="equipment",
-            town="fengcheng", address="测试地址", contact_person="联系人", phone="0531-1234567", size="medium",
+            name=name or f"测试企业{n}",
+            credit_code=complete(f"91370116MA{n:07d}"),
+            industry="equipment",
+            town="fengcheng",
+            address="测试地址",
+            contact_person="联系人",
+            phone="0531-1234567",
+            size="medium",
         )
-        user = accounts.register_enterprise(NewAccount(email or f"hr{n}@example.com", f"HR {n}", PASSWORD), org)
+        user = accounts.register_enterprise(
+            NewAccount(email or f"hr{n}@example.com", f"HR {n}", PASSWORD), org
+        )
         if verified:
             organisations.verify(self.admin(), user.organisation_id)
         db.session.commit()
         return db.session.get(User, user.id)
 
-    def school(self, *, verified: bool = True, name: str | None = None, programs: tuple[str, ...] = ("焊接技术应用",)):
+    def school(
+        self, *, verified: bool = True, name: str | None = None, programs: tuple[str, ...] = ("焊接技术应用",)
+    ):
         from portal.extensions import db
         from portal.models import User
         from portal.services import accounts, organisations
@@ -282,10 +296,21 @@ class Builders:
         return user
 
     @staticmethod
-    def cooperation(staff, hr, *, kind: str = "order_class", title: str = "智能制造订单班合作", seats: int = 30,
-                    start_date=None, duration_months: int = 36, admissions_mode: str = "school",
-                    status: str = "active", with_program: bool = True, school_provides: str = "教学",
-                    enterprise_provides: str = "奖学金、设备"):
+    def cooperation(
+        staff,
+        hr,
+        *,
+        kind: str = "order_class",
+        title: str = "智能制造订单班合作",
+        seats: int = 30,
+        start_date=None,
+        duration_months: int = 36,
+        admissions_mode: str = "school",
+        status: str = "active",
+        with_program: bool = True,
+        school_provides: str = "教学",
+        enterprise_provides: str = "奖学金、设备",
+    ):
         """An agreed cooperation between `staff`'s school and `hr`'s enterprise, made by the service
         the proposal workflow uses (tests of later workflows need not agree one first). `status`
         other than active is set afterwards, as ending or cancelling would."""
@@ -296,11 +321,22 @@ class Builders:
         from portal.services.checks import district_today
         from portal.services.proposals import Terms
 
-        terms = Terms(kind=kind, title=title, seats=seats, start_date=start_date or district_today() + timedelta(60),
-                      duration_months=duration_months, school_provides=school_provides,
-                      enterprise_provides=enterprise_provides, admissions_mode=admissions_mode)
-        program_id = staff.organisation.programs[0].id if with_program and staff.organisation.programs else None
-        cooperation = cooperations.create(staff.organisation_id, hr.organisation_id, terms, program_id=program_id)
+        terms = Terms(
+            kind=kind,
+            title=title,
+            seats=seats,
+            start_date=start_date or district_today() + timedelta(60),
+            duration_months=duration_months,
+            school_provides=school_provides,
+            enterprise_provides=enterprise_provides,
+            admissions_mode=admissions_mode,
+        )
+        program_id = (
+            staff.organisation.programs[0].id if with_program and staff.organisation.programs else None
+        )
+        cooperation = cooperations.create(
+            staff.organisation_id, hr.organisation_id, terms, program_id=program_id
+        )
         cooperation.status = status
         db.session.commit()
         return cooperation
@@ -316,8 +352,13 @@ class Builders:
         from portal.services.checks import district_today
 
         values = {
-            "title": f"{kind}岗位", "description": "", "skills": "", "certificates": "", "headcount": 10,
-            "town": "fengcheng", "deadline": (today or district_today()) + timedelta(days=30),
+            "title": f"{kind}岗位",
+            "description": "",
+            "skills": "",
+            "certificates": "",
+            "headcount": 10,
+            "town": "fengcheng",
+            "deadline": (today or district_today()) + timedelta(days=30),
             "details": POSTING_DETAILS[kind],
         }
         values.update(overrides)
@@ -338,10 +379,16 @@ class Builders:
         from portal.services.checks import district_today
 
         today = district_today()
-        values = {"name": "智能制造冠名班", "seats": 30, "opens_on": today, "closes_on": today + timedelta(days=30)}
+        values = {
+            "name": "智能制造冠名班",
+            "seats": 30,
+            "opens_on": today,
+            "closes_on": today + timedelta(days=30),
+        }
         values.update(overrides)
         named_class = named_classes.create_named_class(
-            staff, cooperation_id, named_classes.NamedClassInput(**values), publish=publish)
+            staff, cooperation_id, named_classes.NamedClassInput(**values), publish=publish
+        )
         db.session.commit()
         return named_class
 

@@ -3,6 +3,7 @@
 Each is small on the wire and meant to keep a parser busy or swell its memory. The teachers
 sheet ("姓名" is its one required column) is the target; every file is otherwise well formed.
 """
+
 from __future__ import annotations
 
 import io
@@ -48,8 +49,17 @@ def _cell(ref: str, value: str) -> bytes:
 
 
 def _sheet(rows: bytes, dimension: str = "A1:B2", prolog: bytes = b"") -> bytes:
-    return (b'<?xml version="1.0" encoding="UTF-8"?>' + prolog + b"<worksheet " + _NS + b">"
-            + f'<dimension ref="{dimension}"/>'.encode() + b"<sheetData>" + rows + b"</sheetData></worksheet>")
+    return (
+        b'<?xml version="1.0" encoding="UTF-8"?>'
+        + prolog
+        + b"<worksheet "
+        + _NS
+        + b">"
+        + f'<dimension ref="{dimension}"/>'.encode()
+        + b"<sheetData>"
+        + rows
+        + b"</sheetData></worksheet>"
+    )
 
 
 _HEAD_ROW = b'<row r="1">' + _cell("A1", "姓名") + b"</row>"
@@ -65,8 +75,13 @@ def shared_strings_bomb(unpacked_mb: int = 78) -> bytes:
     """~200 KB whose sharedStrings.xml unpacks to tens of MB of strings."""
     item = b"<si><t>" + b"A" * 1000 + b"</t></si>"
     count = unpacked_mb * 1024 * 1024 // len(item)
-    strings = (b'<?xml version="1.0" encoding="UTF-8"?><sst ' + _NS + f' count="{count}" uniqueCount="{count}">'.encode()
-               + item * count + b"</sst>")
+    strings = (
+        b'<?xml version="1.0" encoding="UTF-8"?><sst '
+        + _NS
+        + f' count="{count}" uniqueCount="{count}">'.encode()
+        + item * count
+        + b"</sst>"
+    )
     return _with_part(workbook([HEADER, ["张三", "焊接"]]), "xl/sharedStrings.xml", strings)
 
 
@@ -88,17 +103,16 @@ def blank_rows(n: int = 200_000) -> bytes:
 
 def entity_expansion() -> bytes:
     """The billion laughs: ten levels of entities that each repeat the one below ten times."""
-    levels = ['<!ENTITY lol0 "lol">'] + [
-        f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10)
-    ]
+    levels = ['<!ENTITY lol0 "lol">'] + [f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10)]
     prolog = ("<!DOCTYPE worksheet [" + "".join(levels) + "]>").encode()
     rows = _HEAD_ROW + b'<row r="2">' + _cell("A2", "&lol9;") + b"</row>"
     return _with_part(workbook([["x"]]), SHEET, _sheet(rows, prolog=prolog))
 
 
 def unterminated_csv() -> bytes:
-    """A quote opened on line 2 and never closed: read leniently, one teacher named with every line after it."""
-    return "姓名,任教学科\n\"张三,焊接\n李四,钳工\n王五,电工\n".encode()
+    """A quote opened on line 2 and never closed: read leniently, one teacher named with every line after
+    it."""
+    return '姓名,任教学科\n"张三,焊接\n李四,钳工\n王五,电工\n'.encode()
 
 
 # name: (builder, format, what the site must do with it)

@@ -2,6 +2,7 @@
 
 Routes join the `admin` blueprint, so its role guard applies to them all.
 """
+
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
@@ -37,8 +38,10 @@ class ThresholdForm(FlaskForm):
 def alignment_overview():
     form = ThresholdForm()
     if form.validate_on_submit():
-        saved = attempt(lambda: alignment.set_thresholds(current_user, form.shortage_above.data,
-                                                         form.surplus_below.data), form)
+        saved = attempt(
+            lambda: alignment.set_thresholds(current_user, form.shortage_above.data, form.surplus_below.data),
+            form,
+        )
         if saved is not REFUSED:
             flash(_("The warning thresholds are changed; the levels below use them."), "success")
             return redirect(url_for("admin.alignment_overview"))
@@ -46,9 +49,15 @@ def alignment_overview():
     if not form.is_submitted():
         form.shortage_above.data = f"{figures.thresholds.shortage_above:g}"
         form.surplus_below.data = f"{figures.thresholds.surplus_below:g}"
-    return render_template("admin/alignment.html", form=form, figures=figures, today=district_today(),
-                           kinds=alignment.DEMAND_KINDS, action_form=ActionForm(),
-                           running=jobs.unfinished("classify_all")), form_status()
+    return render_template(
+        "admin/alignment.html",
+        form=form,
+        figures=figures,
+        today=district_today(),
+        kinds=alignment.DEMAND_KINDS,
+        action_form=ActionForm(),
+        running=jobs.unfinished("classify_all"),
+    ), form_status()
 
 
 @bp.post("/alignment/classify")
@@ -64,5 +73,8 @@ def alignment_classify():
 
 @bp.get("/alignment.xlsx")
 def alignment_xlsx():
-    return download(statistics_report.alignment_workbook(),
-                    f"alignment-{district_today().isoformat()}.xlsx", private=False)
+    return download(
+        statistics_report.alignment_workbook(),
+        f"alignment-{district_today().isoformat()}.xlsx",
+        private=False,
+    )

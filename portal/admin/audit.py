@@ -1,4 +1,5 @@
 """The audit log for administrators: filter by subject, actor, action and dates."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -50,9 +51,12 @@ class AuditQuery:
     def args(self, **changes: Any) -> dict[str, Any]:
         """Query parameters for a link to this search (empty ones left out), e.g. the next page."""
         values = {
-            "subject_type": self.subject_type, "actor": self.actor, "action": self.action,
+            "subject_type": self.subject_type,
+            "actor": self.actor,
+            "action": self.action,
             "from": self.date_from.isoformat() if self.date_from else "",
-            "to": self.date_to.isoformat() if self.date_to else "", "page": self.page,
+            "to": self.date_to.isoformat() if self.date_to else "",
+            "page": self.page,
         }
         values.update(changes)
         if values["page"] == 1:

@@ -2,6 +2,7 @@
 
 Routes join the `admin` blueprint, so its role guard applies to them all.
 """
+
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
@@ -22,12 +23,22 @@ from portal.web import REFUSED, attempt, download, form_status
 class InputForm(FlaskForm):
     key = SelectField(_l("Figure"), choices=[], validate_choice=False)
     year = IntField(_l("Year"), validators=[InputRequired(message=_l("Enter the year the figure is for."))])
-    value = IntField(_l("Value"), validators=[InputRequired(message=_l("Enter the figure as a whole number."))])
+    value = IntField(
+        _l("Value"), validators=[InputRequired(message=_l("Enter the figure as a whole number."))]
+    )
     source = StringField(
         _l("Source"),
-        description=_l("The document, office or publication the figure comes from, e.g. 区教体局2026年招生计划."),
-        validators=[InputRequired(message=_l(
-            "Say where the figure comes from (document, office or publication) so others can check it."))],
+        description=_l(
+            "The document, office or publication the figure comes from, e.g. 区教体局2026年招生计划."
+        ),
+        validators=[
+            InputRequired(
+                message=_l(
+                    "Say where the figure comes from (document, office or publication) so others can check "
+                    "it."
+                )
+            )
+        ],
     )
 
 
@@ -39,8 +50,12 @@ def _trend_context(figures):
     chosen = chosen if chosen in keys else keys[0]
     chosen_row = next(r for r in rows if r.key == chosen)
     return {
-        "periods": periods, "trend_rows": rows, "earlier": earlier, "later": later,
-        "chosen": chosen_row, "current_period": statistics.current_period(),
+        "periods": periods,
+        "trend_rows": rows,
+        "earlier": earlier,
+        "later": later,
+        "chosen": chosen_row,
+        "current_period": statistics.current_period(),
     }
 
 
@@ -56,7 +71,8 @@ def dashboard():
         towns=tables.towns,
         outcomes=internship_outcomes.outcomes(),
         alignment=alignment.report(),
-        dq_rows=double_qualified.district_rows(), dq_target=double_qualified.TARGET_PERCENT,
+        dq_rows=double_qualified.district_rows(),
+        dq_target=double_qualified.TARGET_PERCENT,
         action_form=ActionForm(),
         today=district_today(),
         **_trend_context(figures),
@@ -102,7 +118,9 @@ def statistics_inputs():
 def yearly_report():
     history = statistics.input_history()
     # The report lists the inputs anyway: when that list is all of them, the figures use it too.
-    figures = statistics.district_figures(entries=history if len(history) < statistics.HISTORY_LIMIT else None)
+    figures = statistics.district_figures(
+        entries=history if len(history) < statistics.HISTORY_LIMIT else None
+    )
     tables = statistics.breakdowns()
     periods, rows = statistics.trend(figures)
     return render_template(
@@ -117,7 +135,8 @@ def yearly_report():
         inputs_labels={key: spec.label for key, spec in statistics.INPUTS.items()},
         outcomes=internship_outcomes.outcomes(),
         alignment=alignment.report(),
-        dq_rows=double_qualified.district_rows(), dq_target=double_qualified.TARGET_PERCENT,
+        dq_rows=double_qualified.district_rows(),
+        dq_target=double_qualified.TARGET_PERCENT,
         today=district_today(),
     )
 

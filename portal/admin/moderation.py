@@ -1,5 +1,6 @@
 """Administrators: the postings queue. Postings of verified enterprises publish at once;
 an administrator can take any of them down, with a reason the owner sees."""
+
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
@@ -47,5 +48,8 @@ def posting_take_down(posting_id: int):
     posting = attempt(lambda: postings.take_down(current_user, posting_id, request.form.get("reason", "")))
     if posting is REFUSED:
         return posting_queue(), 400
-    flash(_("“%(title)s” has been taken down; its enterprise has been told why.", title=posting.title), "success")
+    flash(
+        _("“%(title)s” has been taken down; its enterprise has been told why.", title=posting.title),
+        "success",
+    )
     return redirect(url_for("admin.posting_queue"))

@@ -2,6 +2,7 @@
 
 Routes join the `admin` blueprint, so its role guard applies to them all.
 """
+
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
@@ -73,7 +74,8 @@ def _pilot_step(pilot_id: int, step, done: str):
 @needs_confirmation("approve_pilot")
 def pilot_approve(pilot_id: int):
     return _pilot_step(
-        pilot_id, lambda: pilots.approve_pilot(current_user, pilot_id),
+        pilot_id,
+        lambda: pilots.approve_pilot(current_user, pilot_id),
         _("The pilot has been approved; its notice period has started."),
     )
 
@@ -81,7 +83,8 @@ def pilot_approve(pilot_id: int):
 @bp.post("/pilots/<int:pilot_id>/reject")
 def pilot_reject(pilot_id: int):
     return _pilot_step(
-        pilot_id, lambda: pilots.reject_pilot(current_user, pilot_id, request.form.get("reason", "")),
+        pilot_id,
+        lambda: pilots.reject_pilot(current_user, pilot_id, request.form.get("reason", "")),
         _("The pilot has been rejected."),
     )
 
@@ -89,7 +92,8 @@ def pilot_reject(pilot_id: int):
 @bp.post("/pilots/<int:pilot_id>/return")
 def pilot_return(pilot_id: int):
     return _pilot_step(
-        pilot_id, lambda: pilots.return_pilot(current_user, pilot_id, request.form.get("reason", "")),
+        pilot_id,
+        lambda: pilots.return_pilot(current_user, pilot_id, request.form.get("reason", "")),
         _("The pilot has been returned to the school for changes."),
     )
 
@@ -97,7 +101,8 @@ def pilot_return(pilot_id: int):
 @bp.post("/pilots/<int:pilot_id>/withdraw")
 def pilot_withdraw(pilot_id: int):
     return _pilot_step(
-        pilot_id, lambda: pilots.withdraw_approval(current_user, pilot_id, request.form.get("reason", "")),
+        pilot_id,
+        lambda: pilots.withdraw_approval(current_user, pilot_id, request.form.get("reason", "")),
         _("The approval has been withdrawn."),
     )
 
@@ -140,7 +145,8 @@ def _application_step(application_id: int, step, done: str):
 @bp.post("/pilot-enterprises/<int:application_id>/approve")
 def pilot_enterprise_approve(application_id: int):
     return _application_step(
-        application_id, lambda: pilots.approve_enterprise(current_user, application_id),
+        application_id,
+        lambda: pilots.approve_enterprise(current_user, application_id),
         _("The enterprise is now a pilot enterprise."),
     )
 

@@ -1,4 +1,5 @@
 """Administrators: the district's proposals at a glance, and recomputing them all as a job."""
+
 from __future__ import annotations
 
 from flask import redirect, render_template, url_for
@@ -13,7 +14,9 @@ from portal.web import REFUSED, attempt
 @bp.get("/proposals")
 def proposal_overview():
     return render_template(
-        "admin/proposals.html", counts=proposals.status_counts(), total=matching.posting_count(),
+        "admin/proposals.html",
+        counts=proposals.status_counts(),
+        total=matching.posting_count(),
         running=jobs.unfinished("rank_all"),
         action_form=ActionForm(),
     )

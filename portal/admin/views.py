@@ -1,4 +1,5 @@
 """Administrators' area: verification queue and accounts."""
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -20,7 +21,9 @@ STATUSES = [s.value for s in OrgStatus]
 
 @bp.get("/")
 def home():
-    return render_template("admin/home.html", waiting=inbox.for_admin(), users_by_role=inbox.accounts_by_role())
+    return render_template(
+        "admin/home.html", waiting=inbox.for_admin(), users_by_role=inbox.accounts_by_role()
+    )
 
 
 @bp.get("/organisations")

@@ -5,6 +5,7 @@ keeps its places and mentors and ranks applicants (`enterprise.bp`), the student
 and reads the result (`student.bp`); each is nested in its area, whose role guard runs first.
 The rules live in `portal.services.apprenticeships`.
 """
+
 from portal.apprenticeships import enterprise, school, student
 
 __all__ = ["enterprise", "school", "student"]

@@ -1,8 +1,10 @@
 """Enterprise HR: places and mentors of their apprenticeship programmes; ranking applicants.
 
 For each place the enterprise either ranks the applicants itself or lets the matcher
-rank them by the similarity of the student's major to the place. Nested in the enterprise area (`bp`), whose role guard applies to them all.
+rank them by the similarity of the student's major to the place. Nested in the enterprise
+area (`bp`), whose role guard applies to them all.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -52,7 +54,9 @@ def apprenticeship_place_add(programme_id: int):
         place = attempt(lambda: apprenticeships.add_place(current_user, programme_id, **form.values()), form)
         if place is not REFUSED:
             flash(_("The place has been added."), "success")
-            return redirect(url_for("enterprise.apprenticeships.apprenticeship_detail", programme_id=programme_id))
+            return redirect(
+                url_for("enterprise.apprenticeships.apprenticeship_detail", programme_id=programme_id)
+            )
     return _detail(programme, form, 400)
 
 
@@ -60,7 +64,10 @@ def apprenticeship_place_add(programme_id: int):
 def apprenticeship_rank(place_id: int):
     programme_id = apprenticeships.get_place_for_enterprise(current_user, place_id).programme_id
     ranks = request.form
-    if attempt(lambda: apprenticeships.set_enterprise_ranking(current_user, place_id, ranks_from(ranks))) is not REFUSED:
+    if (
+        attempt(lambda: apprenticeships.set_enterprise_ranking(current_user, place_id, ranks_from(ranks)))
+        is not REFUSED
+    ):
         flash(_("Your ranking of the applicants has been saved."), "success")
     return redirect(url_for("enterprise.apprenticeships.apprenticeship_detail", programme_id=programme_id))
 

@@ -2,6 +2,7 @@
 
 They convert input; `portal.services.apprenticeships` holds the rules.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -22,36 +23,50 @@ DATE = _l("Enter a date.")
 
 class ProgrammeForm(FlaskForm):
     name = StringField(
-        _l("Programme name"), validators=[DataRequired(message=REQUIRED)],
-        description=_l("e.g. 数控加工现代学徒制 2026 级"), render_kw={"maxlength": 120},
+        _l("Programme name"),
+        validators=[DataRequired(message=REQUIRED)],
+        description=_l("e.g. 数控加工现代学徒制 2026 级"),
+        render_kw={"maxlength": 120},
     )
-    opens_on = DateField(_l("Applications open on"), validators=[InputRequired(message=DATE)], format="%Y-%m-%d")
-    closes_on = DateField(_l("Application deadline"), validators=[InputRequired(message=DATE)], format="%Y-%m-%d")
+    opens_on = DateField(
+        _l("Applications open on"), validators=[InputRequired(message=DATE)], format="%Y-%m-%d"
+    )
+    closes_on = DateField(
+        _l("Application deadline"), validators=[InputRequired(message=DATE)], format="%Y-%m-%d"
+    )
     description = TextAreaField(_l("Description"), render_kw={"maxlength": 2000, "rows": 4})
 
     def values(self) -> dict:
         return {
-            "name": self.name.data or "", "description": self.description.data or "",
-            "opens_on": self.opens_on.data, "closes_on": self.closes_on.data,
+            "name": self.name.data or "",
+            "description": self.description.data or "",
+            "opens_on": self.opens_on.data,
+            "closes_on": self.closes_on.data,
         }
 
 
 class PlaceForm(FlaskForm):
-    site = StringField(_l("Site"), description=_l("Workshop, production line or site."), render_kw={"maxlength": 120})
+    site = StringField(
+        _l("Site"), description=_l("Workshop, production line or site."), render_kw={"maxlength": 120}
+    )
     mentor_name = StringField(_l("Mentor (师傅)"), render_kw={"maxlength": 40})
     mentor_title = SelectField(_l("Mentor's title"), choices=[("", "—"), *TECH_TITLES.items()], default="")
     mentor_skills = StringField(_l("Mentor's skills"), render_kw={"maxlength": 200})
     capacity = IntField(_l("Places"), validators=[InputRequired(message=REQUIRED)], default=1)
     description = TextAreaField(
-        _l("What the apprentice learns here"), render_kw={"maxlength": 2000, "rows": 3},
+        _l("What the apprentice learns here"),
+        render_kw={"maxlength": 2000, "rows": 3},
         description=_l("The matcher compares this with the students' majors when it ranks applicants."),
     )
 
     def values(self) -> dict:
         return {
-            "site": self.site.data or "", "mentor_name": self.mentor_name.data or "",
-            "mentor_title": self.mentor_title.data or "", "mentor_skills": self.mentor_skills.data or "",
-            "capacity": self.capacity.data, "description": self.description.data or "",
+            "site": self.site.data or "",
+            "mentor_name": self.mentor_name.data or "",
+            "mentor_title": self.mentor_title.data or "",
+            "mentor_skills": self.mentor_skills.data or "",
+            "capacity": self.capacity.data,
+            "description": self.description.data or "",
         }
 
 
@@ -61,7 +76,7 @@ def ranks_from(form: Mapping[str, str], prefix: str = "rank-") -> dict[int, int]
     for key, value in form.items():
         if not key.startswith(prefix):
             continue
-        ident, value = key[len(prefix):], (value or "").strip()
+        ident, value = key[len(prefix) :], (value or "").strip()
         if not value:
             continue
         number, rank = checks.whole_number(ident), checks.whole_number(value, maximum=9999)

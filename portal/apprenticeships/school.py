@@ -2,6 +2,7 @@
 
 Nested in the school area (`bp`), whose role guard applies to them all.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -43,7 +44,9 @@ def apprenticeship_new(cooperation_id: int):
         )
         if programme is not REFUSED:
             flash(_("The programme has been created as a draft: add its places, then open it."), "success")
-            return redirect(url_for("school.apprenticeships.apprenticeship_detail", programme_id=programme.id))
+            return redirect(
+                url_for("school.apprenticeships.apprenticeship_detail", programme_id=programme.id)
+            )
     return render_template(
         "school/apprenticeships/new.html", form=form, cooperation=cooperation
     ), form_status()
@@ -76,7 +79,9 @@ def apprenticeship_place_add(programme_id: int):
         place = attempt(lambda: apprenticeships.add_place(current_user, programme_id, **form.values()), form)
         if place is not REFUSED:
             flash(_("The place has been added."), "success")
-            return redirect(url_for("school.apprenticeships.apprenticeship_detail", programme_id=programme_id))
+            return redirect(
+                url_for("school.apprenticeships.apprenticeship_detail", programme_id=programme_id)
+            )
     return _detail(programme, form, 400)
 
 
@@ -84,8 +89,12 @@ def apprenticeship_place_add(programme_id: int):
 def apprenticeship_step(programme_id: int, step: str):
     action = apprenticeships.open_programme if step == "open" else apprenticeships.close_programme
     if attempt(lambda: action(current_user, programme_id)) is not REFUSED:
-        flash(_("The programme is open for applications.") if step == "open"
-              else _("The programme is closed for applications."), "success")
+        flash(
+            _("The programme is open for applications.")
+            if step == "open"
+            else _("The programme is closed for applications."),
+            "success",
+        )
     return redirect(url_for("school.apprenticeships.apprenticeship_detail", programme_id=programme_id))
 
 

@@ -2,6 +2,7 @@
 
 Nested in the student area (`bp`), whose role guard applies to them all.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -45,7 +46,9 @@ def apprenticeship_choose(programme_id: int):
     if saved is REFUSED:
         # The ranking stays as the student typed it, beside the message, to correct and resend.
         return apprenticeship_detail(programme_id, typed_ranks=_typed_ranks()), 400
-    flash(_("Your ranking has been saved.") if saved else _("Your application has been withdrawn."), "success")
+    flash(
+        _("Your ranking has been saved.") if saved else _("Your application has been withdrawn."), "success"
+    )
     return redirect(url_for("student.apprenticeships.apprenticeship_detail", programme_id=programme_id))
 
 

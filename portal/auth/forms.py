@@ -29,7 +29,11 @@ class AccountForm(FlaskForm):
     name = StringField(_l("Your name"), validators=[_required(), _max(60)])
     email = EmailField(
         _l("E-mail"),
-        validators=[_required(), _max(254), Email(message=_l("Enter a valid e-mail address."), check_deliverability=False)],
+        validators=[
+            _required(),
+            _max(254),
+            Email(message=_l("Enter a valid e-mail address."), check_deliverability=False),
+        ],
     )
     password = PasswordField(
         _l("Password"),
@@ -73,7 +77,9 @@ class EnterpriseRegistrationForm(AccountForm):
 
 class SchoolRegistrationForm(AccountForm):
     org_name = StringField(_l("School name"), validators=[_required(), _max(120)])
-    school_kind = SelectField(_l("Kind of school"), choices=_choices(vocab.SCHOOL_KINDS), validators=[_required()])
+    school_kind = SelectField(
+        _l("Kind of school"), choices=_choices(vocab.SCHOOL_KINDS), validators=[_required()]
+    )
     town = SelectField(_l("Town / street"), choices=_town_choices(), validators=[_required()])
     address = StringField(_l("Address"), validators=[_required(), _max(200)])
 

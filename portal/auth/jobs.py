@@ -1,5 +1,6 @@
 """A background job's page: its progress while it runs, its result or error after; every
 role reaches the jobs it started (administrators all)."""
+
 from __future__ import annotations
 
 from flask import flash, jsonify, redirect, render_template, url_for
@@ -16,16 +17,22 @@ from portal.web import REFUSED, attempt
 @login_required
 def job_detail(job_id: int):
     job = jobs.get_for(current_user, job_id)
-    return render_template("auth/job.html", job=job, label=jobs.KIND_LABELS.get(job.kind, job.kind),
-                           result_labels=jobs.RESULT_LABELS, action_form=ActionForm())
+    return render_template(
+        "auth/job.html",
+        job=job,
+        label=jobs.KIND_LABELS.get(job.kind, job.kind),
+        result_labels=jobs.RESULT_LABELS,
+        action_form=ActionForm(),
+    )
 
 
 @bp.get("/jobs/<int:job_id>.json")
 @login_required
 def job_state(job_id: int):
     job = jobs.get_for(current_user, job_id)
-    return jsonify(id=job.id, kind=job.kind, status=job.status, progress=job.progress, result=job.result,
-                   error=job.error)
+    return jsonify(
+        id=job.id, kind=job.kind, status=job.status, progress=job.progress, result=job.result, error=job.error
+    )
 
 
 @bp.post("/jobs/<int:job_id>/retry")

@@ -1,4 +1,5 @@
 """The notification centre: every logged-in user, whatever their role or standing."""
+
 from __future__ import annotations
 
 import logging
@@ -21,7 +22,9 @@ def notification_list():
     page = request.args.get("page", "1")
     results = notifications.list_for(current_user, checks.page_number(page))
     return render_template(
-        "auth/notifications.html", results=results, days=notifications.by_day(results.items),
+        "auth/notifications.html",
+        results=results,
+        days=notifications.by_day(results.items),
         render=notifications.render,
     )
 

@@ -1,4 +1,5 @@
 """Registration, login, logout and password change."""
+
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
@@ -139,9 +140,7 @@ def register_school():
 @register_limit
 def register_join():
     form = JoinForm()
-    form.organisation.choices = [
-        (org.id, f"{org.name}") for org in organisations.joinable_organisations()
-    ]
+    form.organisation.choices = [(org.id, f"{org.name}") for org in organisations.joinable_organisations()]
     if form.validate_on_submit():
         user = attempt(lambda: accounts.register_member(_account(form), form.organisation.data), form)
         if user is not REFUSED:

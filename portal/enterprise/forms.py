@@ -3,6 +3,7 @@
 The forms only parse (text, whole numbers, dates); every rule about values is
 checked in `services.postings`, which puts its message on the field concerned.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -64,8 +65,9 @@ def _field(spec: DetailField):
     """The form field for one kind-specific field; limits shown as HTML hints, enforced by the service."""
     if spec.type == "int":
         kw = {"min": spec.min, "max": spec.max}
-        return WholeNumberField(spec.label, validators=[Optional()], render_kw=kw,
-                            description=spec.unit or None)
+        return WholeNumberField(
+            spec.label, validators=[Optional()], render_kw=kw, description=spec.unit or None
+        )
     if spec.type == "text":
         return StringField(spec.label, render_kw={"maxlength": spec.max_len})
     if spec.type == "longtext":
@@ -90,9 +92,7 @@ class PostingBaseForm(FlaskForm):
     title = StringField(_l("Title"), render_kw={"maxlength": 120})
     description = TextAreaField(_l("Description"), render_kw={"maxlength": 4000})
     skills = StringField(_l("Skills"), description=_l("Separate with commas or 、"))
-    certificates = StringField(
-        _l("1+X certificates wanted"), description=_l("Separate with commas or 、")
-    )
+    certificates = StringField(_l("1+X certificates wanted"), description=_l("Separate with commas or 、"))
     headcount = WholeNumberField(_l("Headcount"), validators=[Optional()], render_kw={"min": 1, "max": 1000})
     town = SelectField(_l("Town / street"), choices=[], validate_choice=False)
     start_date = DayField(_l("Start date"), validators=[Optional()])
@@ -144,11 +144,16 @@ def posting_form(
     data: dict[str, Any] = {"town": default_town}
     if posting is not None:
         data = {
-            "title": posting.title, "description": posting.description,
-            "skills": posting.skills, "certificates": posting.certificates,
-            "headcount": posting.headcount, "town": posting.town,
-            "start_date": posting.start_date, "end_date": posting.end_date,
-            "deadline": posting.deadline, **posting.details,
+            "title": posting.title,
+            "description": posting.description,
+            "skills": posting.skills,
+            "certificates": posting.certificates,
+            "headcount": posting.headcount,
+            "town": posting.town,
+            "start_date": posting.start_date,
+            "end_date": posting.end_date,
+            "deadline": posting.deadline,
+            **posting.details,
         }
     form = cls(data=data)
     form.town.choices = vocab.town_choices()

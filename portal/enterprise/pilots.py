@@ -2,6 +2,7 @@
 
 Routes join the `enterprise` blueprint, so its role guard applies to them all.
 """
+
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
@@ -20,7 +21,8 @@ class PilotApplicationForm(FlaskForm):
     statement = TextAreaField(
         _l("Your cooperation with schools"),
         description=_l(
-            "Describe your cooperation: classes, apprentices, part-time teachers, training bases, investment. "
+            "Describe your cooperation: classes, apprentices, part-time teachers, training bases, "
+            "investment. "
             "The figures below are added from the platform's records when you apply."
         ),
         render_kw={"maxlength": 4000},

@@ -2,6 +2,7 @@
 
 Routes join the `enterprise` blueprint, so its role guard applies to them all.
 """
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for

@@ -3,6 +3,7 @@
 Routes join the `enterprise` blueprint, so its role guard applies to them all.
 Imported rows become drafts of the HR user's own enterprise.
 """
+
 from __future__ import annotations
 
 from flask import redirect, render_template, request, url_for
@@ -21,8 +22,13 @@ from portal.web import download, page_locale
 
 def _page(form: ImportForm, *, errors=(), message: str | None = None, status: int = 200):
     return render_template(
-        "enterprise/postings_import.html", spec=posting_sheets.POSTINGS, notes=posting_sheets.column_notes(),
-        form=form, errors=errors, message=message, max_rows=spreadsheets.MAX_ROWS,
+        "enterprise/postings_import.html",
+        spec=posting_sheets.POSTINGS,
+        notes=posting_sheets.column_notes(),
+        form=form,
+        errors=errors,
+        message=message,
+        max_rows=spreadsheets.MAX_ROWS,
     ), status
 
 
@@ -35,9 +41,15 @@ def posting_import():
     # The file name only says which format the user claims; it is never a path.
     data = upload.read(spreadsheets.MAX_BYTES + 1)
     try:
-        job = jobs.submit_import(current_user, "postings", data, upload.filename,
-                                 back=url_for("enterprise.posting_list"), again=url_for("enterprise.posting_import"),
-                                 locale=page_locale())
+        job = jobs.submit_import(
+            current_user,
+            "postings",
+            data,
+            upload.filename,
+            back=url_for("enterprise.posting_list"),
+            again=url_for("enterprise.posting_import"),
+            locale=page_locale(),
+        )
     except ServiceError as exc:  # refused before reading a row: said at the top of the import page
         db.session.rollback()
         return _page(form, message=str(exc.message), status=400)
@@ -49,8 +61,10 @@ def posting_import():
 def upload_too_large(_exc):
     # The body was refused; forms built while rendering must see it as empty instead of raising 413 again.
     request.__dict__.update(form=ImmutableMultiDict(), files=ImmutableMultiDict())
-    message = _("The file is larger than %(mb)d MB. Split it into smaller files.",
-                mb=spreadsheets.MAX_BYTES // (1024 * 1024))
+    message = _(
+        "The file is larger than %(mb)d MB. Split it into smaller files.",
+        mb=spreadsheets.MAX_BYTES // (1024 * 1024),
+    )
     if request.endpoint == "enterprise.posting_import":
         return _page(ImportForm(formdata=None), message=message, status=413)
     return render_template("errors/error.html", status=413, title=_("File too large"), message=message), 413

@@ -1,4 +1,5 @@
 """Enterprise HR area."""
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
@@ -16,8 +17,15 @@ from portal.web import REFUSED, attempt
 
 bp = Blueprint("enterprise", __name__, url_prefix="/enterprise")
 guard_blueprint(bp, Role.ENTERPRISE_HR, open_endpoints=("enterprise.home",))
-for feature in (internships_bp, enterprise_internships_bp, membership.bp, partnerships.bp, named_classes.bp,
-                exchanges.bp, apprenticeships.enterprise.bp):
+for feature in (
+    internships_bp,
+    enterprise_internships_bp,
+    membership.bp,
+    partnerships.bp,
+    named_classes.bp,
+    exchanges.bp,
+    apprenticeships.enterprise.bp,
+):
     bp.register_blueprint(feature)
 
 
@@ -25,7 +33,9 @@ for feature in (internships_bp, enterprise_internships_bp, membership.bp, partne
 def home():
     active = current_user.is_member_active
     return render_template(
-        "enterprise/home.html", org=current_user.organisation, action_form=ActionForm(),
+        "enterprise/home.html",
+        org=current_user.organisation,
+        action_form=ActionForm(),
         pending=organisations.pending_members(current_user) if active else [],
         waiting=inbox.for_enterprise(current_user) if active else [],
     )

@@ -1,4 +1,5 @@
 """Forms of the two-way exchange steps; `portal.services.exchanges` holds the rules."""
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm

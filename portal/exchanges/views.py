@@ -4,6 +4,7 @@
 area keeps its own exchange page (`school.exchange_list`, `enterprise.exchange_list`),
 which `page_context` fills. The rules live in `portal.services.exchanges`.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
@@ -23,8 +24,11 @@ DIRECTIONS = "any(expert_to_school, teacher_to_enterprise)"
 def page_context() -> dict:
     """What both areas' exchange pages show: suggestions, exchanges by stage, labels."""
     own = exchanges.exchanges_of(current_user)
-    waiting = (ExchangeStatus.PROPOSED.value, ExchangeStatus.ACCEPTED_BY_SCHOOL.value,
-               ExchangeStatus.ACCEPTED_BY_ENTERPRISE.value)
+    waiting = (
+        ExchangeStatus.PROPOSED.value,
+        ExchangeStatus.ACCEPTED_BY_SCHOOL.value,
+        ExchangeStatus.ACCEPTED_BY_ENTERPRISE.value,
+    )
     return {
         "suggestions": exchanges.suggestions_for(current_user),
         "pending": [e for e in own if e.status in waiting],
@@ -48,32 +52,53 @@ def exchange_suggestion_accept(direction: str):
     form = SuggestionForm()
     if not form.validate_on_submit():
         abort(400)
-    done = attempt(lambda: exchanges.accept_suggestion(
-        current_user, direction, form.posting_id.data, form.expert.data, form.target_id.data))
+    done = attempt(
+        lambda: exchanges.accept_suggestion(
+            current_user, direction, form.posting_id.data, form.expert.data, form.target_id.data
+        )
+    )
     if done is not REFUSED:
-        flash(_("Exchange agreed by both sides.") if done.status == ExchangeStatus.AGREED.value
-              else _("You have accepted; the other side has been asked to accept too."), "success")
+        flash(
+            _("Exchange agreed by both sides.")
+            if done.status == ExchangeStatus.AGREED.value
+            else _("You have accepted; the other side has been asked to accept too."),
+            "success",
+        )
     return redirect(back())
+
 
 @bp.post(f"/exchanges/suggestions/<{DIRECTIONS}:direction>/decline")
 def exchange_suggestion_decline(direction: str):
     form = SuggestionForm()
     if not form.validate_on_submit():
         abort(400)
-    done = attempt(lambda: exchanges.decline_suggestion(
-        current_user, direction, form.posting_id.data, form.expert.data, form.target_id.data,
-        form.reason.data or ""))
+    done = attempt(
+        lambda: exchanges.decline_suggestion(
+            current_user,
+            direction,
+            form.posting_id.data,
+            form.expert.data,
+            form.target_id.data,
+            form.reason.data or "",
+        )
+    )
     if done is not REFUSED:
         flash(_("The suggestion has been declined; it will not be suggested again."), "info")
     return redirect(back())
+
 
 @bp.post("/exchanges/<int:exchange_id>/accept")
 def exchange_accept(exchange_id: int):
     done = attempt(lambda: exchanges.accept(current_user, exchange_id))
     if done is not REFUSED:
-        flash(_("Exchange agreed by both sides.") if done.status == ExchangeStatus.AGREED.value
-              else _("You have accepted; the other side has been asked to accept too."), "success")
+        flash(
+            _("Exchange agreed by both sides.")
+            if done.status == ExchangeStatus.AGREED.value
+            else _("You have accepted; the other side has been asked to accept too."),
+            "success",
+        )
     return redirect(back())
+
 
 @bp.post("/exchanges/<int:exchange_id>/cancel")
 def exchange_cancel(exchange_id: int):
@@ -84,6 +109,7 @@ def exchange_cancel(exchange_id: int):
         flash(_("The exchange has been cancelled."), "info")
     return redirect(back())
 
+
 @bp.post("/exchanges/<int:exchange_id>/complete")
 def exchange_complete(exchange_id: int):
     if attempt(lambda: exchanges.complete(current_user, exchange_id)) is not REFUSED:
@@ -91,11 +117,14 @@ def exchange_complete(exchange_id: int):
     return redirect(back())
 
 
-
 @bp.get("/exchanges/<int:exchange_id>/teaching-certificate")
 def teaching_certificate(exchange_id: int):
     """A printable certificate of an expert's teaching service (hours, terms, courses)."""
     from portal.services.checks import district_today
 
-    return render_template("shared/teaching_certificate.html", service=exchanges.teaching_service(current_user, exchange_id),
-                           issued_by=current_user.organisation, today=district_today())
+    return render_template(
+        "shared/teaching_certificate.html",
+        service=exchanges.teaching_service(current_user, exchange_id),
+        issued_by=current_user.organisation,
+        today=district_today(),
+    )

@@ -1,4 +1,5 @@
 """Forms of the internship feature: the student's application and the enterprise's offer."""
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
@@ -15,21 +16,30 @@ from portal.services.internships import ENTRY_MAX, STATEMENT_MAX, OfferTerms
 
 class ApplyForm(FlaskForm):
     statement = TextAreaField(_l("Why this internship"), render_kw={"maxlength": STATEMENT_MAX})
-    birth_date = DayField(_l("Date of birth"), description=_l("Needed for the rule that no student under 16 "
-                                                             "takes an internship."))
+    birth_date = DayField(
+        _l("Date of birth"),
+        description=_l("Needed for the rule that no student under 16 takes an internship."),
+    )
 
 
 class ProfileForm(FlaskForm):
     entry_year = WholeNumberField(_l("Year of entry"), validators=[Optional()])
     hometown = SelectField(_l("Hometown (town / street)"), choices=[])
     statement = TextAreaField(_l("About me"), render_kw={"maxlength": profiles.STATEMENT_MAX})
-    certificates = TextAreaField(_l("Certificates (1+X, skill levels)"),
-                                 description=_l("One a line: name, level, date (YYYY-MM)."))
-    awards = TextAreaField(_l("Skills competition awards"), description=_l("One a line: level, event, prize."))
+    certificates = TextAreaField(
+        _l("Certificates (1+X, skill levels)"), description=_l("One a line: name, level, date (YYYY-MM).")
+    )
+    awards = TextAreaField(
+        _l("Skills competition awards"), description=_l("One a line: level, event, prize.")
+    )
     cv = FileField(_l("CV (PDF, at most 2 MB)"))
     discoverable = BooleanField(_l("Enterprises may find my profile without an application"))
-    consent = BooleanField(_l("I agree that my school, and the enterprises I apply to, see this profile; "
-                              "every enterprise view is recorded and I can delete it at any time."))
+    consent = BooleanField(
+        _l(
+            "I agree that my school, and the enterprises I apply to, see this profile; "
+            "every enterprise view is recorded and I can delete it at any time."
+        )
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -37,9 +47,13 @@ class ProfileForm(FlaskForm):
 
     def data_input(self) -> profiles.ProfileInput:
         return profiles.ProfileInput(
-            entry_year=self.entry_year.data, hometown=self.hometown.data or "", statement=self.statement.data or "",
-            certificates=self.certificates.data or "", awards=self.awards.data or "",
-            discoverable=self.discoverable.data, consent=self.consent.data,
+            entry_year=self.entry_year.data,
+            hometown=self.hometown.data or "",
+            statement=self.statement.data or "",
+            certificates=self.certificates.data or "",
+            awards=self.awards.data or "",
+            discoverable=self.discoverable.data,
+            consent=self.consent.data,
         )
 
 
@@ -55,17 +69,22 @@ class OfferForm(FlaskForm):
     starts_on = DayField(_l("Start date"))
     ends_on = DayField(_l("End date"))
     daily_hours = WholeNumberField(_l("Hours a day"), description=_l("At most 8."))
-    shift_pattern = StringField(_l("Shift pattern"), description=_l("For example: day shift, 8:00–17:00, "
-                                                                   "Monday to Friday."))
+    shift_pattern = StringField(
+        _l("Shift pattern"), description=_l("For example: day shift, 8:00–17:00, Monday to Friday.")
+    )
     night_shifts = BooleanField(_l("Night shifts"))
     overtime = BooleanField(_l("Overtime"))
     holiday_work = BooleanField(_l("Work on public holidays"))
     pay_monthly = WholeNumberField(_l("Pay (yuan a month)"))
-    post_wage = WholeNumberField(_l("Wage of the same post (yuan a month)"),
-                                 description=_l("The pay must be at least 80 % of it."))
+    post_wage = WholeNumberField(
+        _l("Wage of the same post (yuan a month)"), description=_l("The pay must be at least 80 % of it.")
+    )
     insurance_policy = StringField(_l("Internship liability insurance policy"))
-    fee_charged = WholeNumberField(_l("Fee charged to the student (yuan)"), default=0,
-                                   description=_l("Must be 0: no deposit, fee or commission."))
+    fee_charged = WholeNumberField(
+        _l("Fee charged to the student (yuan)"),
+        default=0,
+        description=_l("Must be 0: no deposit, fee or commission."),
+    )
     mentor_name = StringField(_l("Workplace mentor"))
     staff_count = WholeNumberField(_l("Employees of the enterprise"), description=_l("Interns at most 10 %."))
     post_staff_count = WholeNumberField(_l("Employees on this post"), description=_l("Interns at most 20 %."))

@@ -4,6 +4,7 @@ and student areas (their role guards run first; URLs stay the area's), and the p
 Which steps a user may take follows from their side of the placement and its state
 (`services.internships`); the pages only offer what the service would accept.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -28,27 +29,34 @@ enterprise_bp = Blueprint("enterprise_internships", __name__, url_prefix="/inter
 @public_bp.get("/")
 def listing():
     query = internships.ListingQuery.from_args(request.args)
-    return render_template("internships/listing.html", query=query, results=internships.open_postings(query),
-                           options=internships.listing_options())
+    return render_template(
+        "internships/listing.html",
+        query=query,
+        results=internships.open_postings(query),
+        options=internships.listing_options(),
+    )
 
 
 @bp.get("/")
 def index():
     is_enterprise = current_user.role == Role.ENTERPRISE_HR.value
     pipeline = internships.pipeline_counts(current_user) if is_enterprise else None
-    return render_template("internships/index.html", placements=internships.placements_of(current_user),
-                           pipeline=pipeline)
+    return render_template(
+        "internships/index.html", placements=internships.placements_of(current_user), pipeline=pipeline
+    )
 
 
 # --- the student's profile -----------------------------------------------------------------
+
 
 @student_bp.route("/profile/", methods=["GET", "POST"])
 def profile():
     existing = profiles.own(current_user)
     form = ProfileForm(obj=existing)
     if request.method == "GET" and existing is not None:
-        form.certificates.data = "\n".join(f"{c['name']}, {c['level']}, {c['date']}"
-                                           for c in existing.certificates)
+        form.certificates.data = "\n".join(
+            f"{c['name']}, {c['level']}, {c['date']}" for c in existing.certificates
+        )
         form.awards.data = "\n".join(f"{a['level']}, {a['event']}, {a['prize']}" for a in existing.awards)
         form.consent.data = True
     if form.validate_on_submit():
@@ -59,8 +67,9 @@ def profile():
         if attempt(lambda: profiles.save(current_user, form.data_input(), cv), form) is not REFUSED:
             flash(_("Your profile is saved."), "success")
             return redirect(url_for(".profile"))
-    return render_template("internships/profile_form.html", form=form, profile=existing,
-                           action_form=ActionForm()), form_status()
+    return render_template(
+        "internships/profile_form.html", form=form, profile=existing, action_form=ActionForm()
+    ), form_status()
 
 
 @student_bp.post("/profile/delete")
@@ -105,11 +114,15 @@ def apply(posting_id: int):
     if request.method == "GET" and current_user.birth_date:
         form.birth_date.data = current_user.birth_date
     if form.validate_on_submit():
-        placement = attempt(lambda: internships.apply(current_user, posting_id, form.statement.data,
-                                                      form.birth_date.data), form)
+        placement = attempt(
+            lambda: internships.apply(current_user, posting_id, form.statement.data, form.birth_date.data),
+            form,
+        )
         if placement is not REFUSED:
-            flash(_("Your application has been sent to %(enterprise)s.", enterprise=posting.enterprise.name),
-                  "success")
+            flash(
+                _("Your application has been sent to %(enterprise)s.", enterprise=posting.enterprise.name),
+                "success",
+            )
             return redirect(url_for("student.internships.placement", placement_id=placement.id))
     return render_template("internships/apply.html", form=form, posting=posting), form_status()
 
@@ -119,12 +132,18 @@ def _page(placement_id: int, offer_form: OfferForm | None = None, entry_form: En
     party = internships.party_of(current_user, placement)
     if offer_form is None:
         offer_form = OfferForm(obj=placement if placement.offered_at else None)
-    return render_template("internships/placement.html", placement=placement, party=party,
-                           steps=internships.next_steps(placement, party),
-                           offer_form=offer_form, entry_form=entry_form or EntryForm(),
-                           entry_kind=next(k for k in EntryKind if k.party == party),
-                           timeline=internships.timeline(placement), action_form=ActionForm(),
-                           destinations=Destination)
+    return render_template(
+        "internships/placement.html",
+        placement=placement,
+        party=party,
+        steps=internships.next_steps(placement, party),
+        offer_form=offer_form,
+        entry_form=entry_form or EntryForm(),
+        entry_kind=next(k for k in EntryKind if k.party == party),
+        timeline=internships.timeline(placement),
+        action_form=ActionForm(),
+        destinations=Destination,
+    )
 
 
 @bp.get("/<int:placement_id>")
@@ -147,8 +166,12 @@ def offer(placement_id: int):
 def add_entry(placement_id: int, kind: str):
     form = EntryForm()
     if form.validate_on_submit():
-        done = attempt(lambda: internships.add_entry(current_user, placement_id, kind, form.day.data,
-                                                     form.text.data, form.score.data), form)
+        done = attempt(
+            lambda: internships.add_entry(
+                current_user, placement_id, kind, form.day.data, form.text.data, form.score.data
+            ),
+            form,
+        )
         if done is not REFUSED:
             flash(_("Added to the timeline."), "success")
             return redirect(url_for(".placement", placement_id=placement_id))
@@ -171,30 +194,41 @@ def shortlist(placement_id: int):
 @needs_confirmation("reject_placement")
 def reject(placement_id: int):
     reason = request.form.get("reason", "")
-    return _step(placement_id, lambda: internships.reject(current_user, placement_id, reason),
-                 _("The student has been told, with your reason."))
+    return _step(
+        placement_id,
+        lambda: internships.reject(current_user, placement_id, reason),
+        _("The student has been told, with your reason."),
+    )
 
 
 @bp.post("/<int:placement_id>/accept")
 @needs_confirmation("accept_offer")
 def accept(placement_id: int):
-    return _step(placement_id, lambda: internships.answer(current_user, placement_id, accept=True),
-                 _("You have accepted the offer; your school decides next."))
+    return _step(
+        placement_id,
+        lambda: internships.answer(current_user, placement_id, accept=True),
+        _("You have accepted the offer; your school decides next."),
+    )
 
 
 @bp.post("/<int:placement_id>/decline")
 def decline(placement_id: int):
     reason = request.form.get("reason", "")
-    return _step(placement_id,
-                 lambda: internships.answer(current_user, placement_id, accept=False, reason=reason),
-                 _("You have declined the offer."))
+    return _step(
+        placement_id,
+        lambda: internships.answer(current_user, placement_id, accept=False, reason=reason),
+        _("You have declined the offer."),
+    )
 
 
 @bp.post("/<int:placement_id>/approve")
 @needs_confirmation("approve_placement")
 def approve(placement_id: int):
-    return _step(placement_id, lambda: internships.approve(current_user, placement_id),
-                 _("The internship is approved."))
+    return _step(
+        placement_id,
+        lambda: internships.approve(current_user, placement_id),
+        _("The internship is approved."),
+    )
 
 
 @bp.get("/<int:placement_id>/agreement")
@@ -202,10 +236,16 @@ def agreement(placement_id: int):
     placement = internships.get_for(current_user, placement_id)
     if placement.offered_at is None:
         abort(404)
-    return render_template("internships/agreement.html", placement=placement, party=internships.party_of(
-        current_user, placement), facts=internship_agreement.facts(placement),
-        signatures=internship_agreement.signatures(placement), clauses=internships.AGREEMENT_CLAUSES,
-        title=internship_agreement.TITLE, regulation=internship_agreement.REGULATION)
+    return render_template(
+        "internships/agreement.html",
+        placement=placement,
+        party=internships.party_of(current_user, placement),
+        facts=internship_agreement.facts(placement),
+        signatures=internship_agreement.signatures(placement),
+        clauses=internships.AGREEMENT_CLAUSES,
+        title=internship_agreement.TITLE,
+        regulation=internship_agreement.REGULATION,
+    )
 
 
 @bp.get("/<int:placement_id>/agreement.docx")
@@ -219,31 +259,42 @@ def agreement_docx(placement_id: int):
 @bp.post("/<int:placement_id>/sign")
 @needs_confirmation("sign_agreement")
 def sign(placement_id: int):
-    return _step(placement_id, lambda: internships.sign(current_user, placement_id),
-                 _("You have confirmed the agreement."))
+    return _step(
+        placement_id,
+        lambda: internships.sign(current_user, placement_id),
+        _("You have confirmed the agreement."),
+    )
 
 
 @bp.post("/<int:placement_id>/start")
 def start(placement_id: int):
-    return _step(placement_id, lambda: internships.start(current_user, placement_id),
-                 _("The internship has started."))
+    return _step(
+        placement_id, lambda: internships.start(current_user, placement_id), _("The internship has started.")
+    )
 
 
 @bp.post("/<int:placement_id>/complete")
 def complete(placement_id: int):
-    return _step(placement_id, lambda: internships.complete(current_user, placement_id),
-                 _("The internship is completed."))
+    return _step(
+        placement_id,
+        lambda: internships.complete(current_user, placement_id),
+        _("The internship is completed."),
+    )
 
 
 @bp.post("/<int:placement_id>/destination")
 def destination(placement_id: int):
     chosen = request.form.get("destination", "")
-    return _step(placement_id, lambda: internships.record_destination(current_user, placement_id, chosen),
-                 _("The destination is recorded."))
+    return _step(
+        placement_id,
+        lambda: internships.record_destination(current_user, placement_id, chosen),
+        _("The destination is recorded."),
+    )
 
 
 @bp.post("/<int:placement_id>/hire")
 @needs_confirmation("hire")
 def hire(placement_id: int):
-    return _step(placement_id, lambda: internships.hire(current_user, placement_id),
-                 _("The hire is recorded."))
+    return _step(
+        placement_id, lambda: internships.hire(current_user, placement_id), _("The hire is recorded.")
+    )

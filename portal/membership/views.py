@@ -3,6 +3,7 @@
 Both kinds of organisation approve the staff who ask to join them; schools also
 confirm their students. The rules live in `services.organisations`.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -26,6 +27,7 @@ def members():
         area=area(),
     )
 
+
 @bp.post("/members/<int:member_id>/approve")
 def approve_member(member_id: int):
     member = attempt(lambda: organisations.approve_member(current_user, member_id))
@@ -34,9 +36,12 @@ def approve_member(member_id: int):
     flash(_("%(name)s has been approved.", name=member.name), "success")
     return redirect(url_for(".members"))
 
+
 @bp.post("/members/<int:member_id>/reject")
 def reject_member(member_id: int):
-    member = attempt(lambda: organisations.reject_member(current_user, member_id, request.form.get("reason", "")))
+    member = attempt(
+        lambda: organisations.reject_member(current_user, member_id, request.form.get("reason", ""))
+    )
     if member is REFUSED:
         return members(), 400
     flash(_("%(name)s has been declined.", name=member.name), "info")

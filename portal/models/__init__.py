@@ -1,4 +1,5 @@
 """Typed SQLAlchemy 2.0 models, one module per domain area."""
+
 from portal.models.accounts import MembershipStatus, Role, User
 from portal.models.alignment import AlignmentThreshold, PostingMajor
 from portal.models.apprenticeships import (

@@ -1,4 +1,5 @@
 """User accounts, roles and organisation membership."""
+
 from __future__ import annotations
 
 import enum
@@ -52,9 +53,7 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(20), index=True)
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
     program_id: Mapped[int | None] = mapped_column(ForeignKey("program.id"))
-    membership_status: Mapped[str] = mapped_column(
-        String(20), default=MembershipStatus.ACTIVE.value
-    )
+    membership_status: Mapped[str] = mapped_column(String(20), default=MembershipStatus.ACTIVE.value)
     membership_note: Mapped[str | None] = mapped_column(Text)
     # Rotated at logout, password change and disabling: every older session dies with it.
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)

@@ -9,6 +9,7 @@ warning thresholds administrators set.
   shortage and below which it is a surplus. Rows are never changed: the latest wins, so the
   history of who set what stays readable.
 """
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -8,6 +8,7 @@ place (`EnterpriseRanking`) or lets the matcher rank them by profile similarity
 inputs and result as JSON (`AllocationRun`), so a published run can be repeated
 exactly. Publishing one run freezes the programme (`frozen_at`).
 """
+
 from __future__ import annotations
 
 import enum
@@ -30,7 +31,11 @@ if TYPE_CHECKING:
 class ProgrammeStatus(State):
     DRAFT = "draft", _l("Draft"), "warn"  # staff prepare places; students do not see it
     OPEN = "open", _l("Open for applications"), "good"  # students rank places within the application window
-    CLOSED = "closed", _l("Closed"), "neutral"  # no more choices; allocation may still be previewed until published
+    CLOSED = (
+        "closed",
+        _l("Closed"),
+        "neutral",
+    )  # no more choices; allocation may still be previewed until published
 
 
 class RankedBy(str, enum.Enum):

@@ -5,6 +5,7 @@ bulk UPDATE/DELETE statements. Actor, subject and organisation ids are plain
 integers, not foreign keys, so the history outlives deleted accounts and
 organisations (e.g. `flask remove-demo`).
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -39,7 +40,10 @@ class AuditEntry(db.Model):
 
     organisation_links: Mapped[list[AuditEntryOrganisation]] = relationship(
         # passive_deletes="all": deleting an entry must reach before_delete, not blank out its links.
-        back_populates="entry", cascade="save-update, merge", lazy="selectin", passive_deletes="all",
+        back_populates="entry",
+        cascade="save-update, merge",
+        lazy="selectin",
+        passive_deletes="all",
         order_by="AuditEntryOrganisation.organisation_id",
     )
 

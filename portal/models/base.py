@@ -1,4 +1,5 @@
 """Shared column types and helpers for the typed models."""
+
 from __future__ import annotations
 
 import enum

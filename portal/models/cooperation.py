@@ -5,6 +5,7 @@ whether they met through a matcher proposal or by asking each other directly.
 Named classes, apprenticeship programmes, exchanges and pilot applications
 all refer to one.
 """
+
 from __future__ import annotations
 
 import enum

@@ -13,6 +13,7 @@ The workflow (portal.services.exchanges) is proposed → accepted by one side �
 agreed (both accepted) → completed, or cancelled with a reason at any step
 before completion.
 """
+
 from __future__ import annotations
 
 import enum
@@ -94,8 +95,10 @@ class ExchangeStatus(State):
 
 # Statuses that hold the expert's hours, the need's hours or the post's place.
 ACTIVE_STATUSES = (
-    ExchangeStatus.PROPOSED.value, ExchangeStatus.ACCEPTED_BY_SCHOOL.value,
-    ExchangeStatus.ACCEPTED_BY_ENTERPRISE.value, ExchangeStatus.AGREED.value,
+    ExchangeStatus.PROPOSED.value,
+    ExchangeStatus.ACCEPTED_BY_SCHOOL.value,
+    ExchangeStatus.ACCEPTED_BY_ENTERPRISE.value,
+    ExchangeStatus.AGREED.value,
 )
 
 
@@ -125,7 +128,9 @@ class Exchange(Stateful, db.Model):
     posting_id: Mapped[int | None] = mapped_column(ForeignKey("posting.id", ondelete="CASCADE"), index=True)
     expert_name: Mapped[str | None] = mapped_column(String(60))
     expert_title: Mapped[str | None] = mapped_column(String(30))  # a postings.TECH_TITLES code
-    need_id: Mapped[int | None] = mapped_column(ForeignKey("teaching_need.id", ondelete="CASCADE"), index=True)
+    need_id: Mapped[int | None] = mapped_column(
+        ForeignKey("teaching_need.id", ondelete="CASCADE"), index=True
+    )
     # teacher_to_enterprise: the teacher (name kept if the teacher record is removed) and the post.
     teacher_id: Mapped[int | None] = mapped_column(ForeignKey("teacher.id", ondelete="SET NULL"), index=True)
     teacher_name: Mapped[str | None] = mapped_column(String(60))

@@ -5,6 +5,7 @@ One row per student and posting (UNIQUE). The offer's terms are columns, not JSO
 rules of the 2021 internship regulation are checked against them (services/internships.py) and
 the three-party agreement is written from them.
 """
+
 from __future__ import annotations
 
 import enum
@@ -68,8 +69,14 @@ _DESTINATION_LABELS = {
 
 # The pipeline an enterprise watches, in order (declined and rejected leave it).
 PIPELINE = (
-    PlacementStatus.APPLIED, PlacementStatus.SHORTLISTED, PlacementStatus.OFFERED, PlacementStatus.ACCEPTED,
-    PlacementStatus.APPROVED, PlacementStatus.IN_PROGRESS, PlacementStatus.COMPLETED, PlacementStatus.HIRED,
+    PlacementStatus.APPLIED,
+    PlacementStatus.SHORTLISTED,
+    PlacementStatus.OFFERED,
+    PlacementStatus.ACCEPTED,
+    PlacementStatus.APPROVED,
+    PlacementStatus.IN_PROGRESS,
+    PlacementStatus.COMPLETED,
+    PlacementStatus.HIRED,
 )
 # States in which the student counts as the enterprise's intern for the 10 % / 20 % rules: the
 # placements the school approved (accepted offers still compete; the school's approval decides).

@@ -4,6 +4,7 @@ A `Job` row is what pages poll: who asked, what, how far it is, and how it ended
 itself runs in an RQ worker (with Redis) or a thread of the web process (without), see
 `portal.services.jobs`.
 """
+
 from __future__ import annotations
 
 from datetime import datetime

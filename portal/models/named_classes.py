@@ -6,6 +6,7 @@ refuses a class with more admissions than seats (CHECK), and admission only
 ever moves `taken` through a conditional UPDATE (see
 `portal.services.named_classes.admit`).
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -32,7 +33,11 @@ class NamedClassStatus(State):
 class ApplicationStatus(State):
     SUBMITTED = "submitted", _l("Submitted"), "warn"
     WITHDRAWN = "withdrawn", _l("Withdrawn"), "neutral"
-    ENTERPRISE_APPROVED = "enterprise_approved", _l("Approved by the enterprise"), "info"  # the enterprise's review said yes; the school admits
+    ENTERPRISE_APPROVED = (
+        "enterprise_approved",
+        _l("Approved by the enterprise"),
+        "info",
+    )  # the enterprise's review said yes; the school admits
     ADMITTED = "admitted", _l("Admitted"), "good"
     REJECTED = "rejected", _l("Not admitted"), "bad"
 
@@ -46,6 +51,7 @@ BENEFITS: dict[str, object] = {
     "equipment": _l("Training equipment"),
     "mentors": _l("Workplace mentors"),
 }
+
 
 class NamedClass(Stateful, db.Model):
     __tablename__ = "named_class"
@@ -184,4 +190,5 @@ class ClassApplication(Stateful, db.Model):
         return self.status in ACTIVE_APPLICATION_STATES
 
     def __repr__(self) -> str:
-        return f"<ClassApplication {self.id} class={self.named_class_id} student={self.student_id} {self.status}>"
+        who = f"class={self.named_class_id} student={self.student_id}"
+        return f"<ClassApplication {self.id} {who} {self.status}>"

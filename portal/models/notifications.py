@@ -4,6 +4,7 @@ A notification stores a kind code and its parameters, never a sentence: the
 text is rendered in the reader's language when it is shown (see
 `portal.services.notifications.KINDS`).
 """
+
 from __future__ import annotations
 
 from datetime import datetime

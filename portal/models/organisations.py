@@ -1,4 +1,5 @@
 """Organisations: enterprises and schools, verified by administrators."""
+
 from __future__ import annotations
 
 import enum
@@ -85,6 +86,4 @@ class Enterprise(Organisation):
 class School(Organisation):
     __mapper_args__ = {"polymorphic_identity": OrgKind.SCHOOL.value}
 
-    programs: Mapped[list[Program]] = relationship(
-        back_populates="school", order_by="Program.name"
-    )
+    programs: Mapped[list[Program]] = relationship(back_populates="school", order_by="Program.name")

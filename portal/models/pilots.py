@@ -11,6 +11,7 @@
 
 The state machines live in `portal.services.pilots`.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -31,10 +32,22 @@ if TYPE_CHECKING:
 class PilotStatus(State):
     DRAFT = "draft", _l("Draft"), "warn"
     SUBMITTED = "submitted", _l("Submitted"), "warn"
-    RETURNED = "returned", _l("Returned for changes"), "warn"  # sent back for changes; the school edits and submits again
+    RETURNED = (
+        "returned",
+        _l("Returned for changes"),
+        "warn",
+    )  # sent back for changes; the school edits and submits again
     REJECTED = "rejected", _l("Rejected"), "bad"
-    APPROVED = "approved", _l("In notice period"), "info"  # published; in its notice period until notice_ends_on
-    FINAL = "final", _l("Confirmed"), "good"  # notice period over without objection (stored by `flask finalise-pilots`)
+    APPROVED = (
+        "approved",
+        _l("In notice period"),
+        "info",
+    )  # published; in its notice period until notice_ends_on
+    FINAL = (
+        "final",
+        _l("Confirmed"),
+        "good",
+    )  # notice period over without objection (stored by `flask finalise-pilots`)
     WITHDRAWN = "withdrawn", _l("Withdrawn"), "bad"  # approval withdrawn during the notice period
 
 
@@ -57,7 +70,9 @@ class PilotPartnership(Stateful, db.Model):
         ),
         # One open pilot per cooperation, also when two staff submit at the same moment.
         Index(
-            "uq_pilot_partnership_open", "cooperation_id", unique=True,
+            "uq_pilot_partnership_open",
+            "cooperation_id",
+            unique=True,
             sqlite_where=text("status IN ('draft', 'submitted', 'returned', 'approved', 'final')"),
             postgresql_where=text("status IN ('draft', 'submitted', 'returned', 'approved', 'final')"),
         ),
@@ -121,8 +136,10 @@ class PilotPartnership(Stateful, db.Model):
     def accepts_objections(self, today: date) -> bool:
         """Anyone may object from the first to the last day of the notice period."""
         return (
-            self.status == PilotStatus.APPROVED.value and self.notice_starts_on is not None
-            and self.notice_ends_on is not None and self.notice_starts_on <= today <= self.notice_ends_on
+            self.status == PilotStatus.APPROVED.value
+            and self.notice_starts_on is not None
+            and self.notice_ends_on is not None
+            and self.notice_starts_on <= today <= self.notice_ends_on
         )
 
     def __repr__(self) -> str:
@@ -137,9 +154,7 @@ class PilotObjection(db.Model):
     """
 
     __tablename__ = "pilot_objection"
-    __table_args__ = (
-        CheckConstraint("answered_at IS NULL OR answer IS NOT NULL", name="answer_with_time"),
-    )
+    __table_args__ = (CheckConstraint("answered_at IS NULL OR answer IS NOT NULL", name="answer_with_time"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     pilot_id: Mapped[int] = mapped_column(ForeignKey("pilot_partnership.id", ondelete="CASCADE"), index=True)
@@ -158,7 +173,9 @@ class PilotObjection(db.Model):
         return self.answered_at is not None
 
     def __repr__(self) -> str:
-        return f"<PilotObjection {self.id} pilot={self.pilot_id} {'answered' if self.is_answered else 'open'}>"
+        return (
+            f"<PilotObjection {self.id} pilot={self.pilot_id} {'answered' if self.is_answered else 'open'}>"
+        )
 
 
 class PilotEnterpriseStatus(State):
@@ -178,7 +195,9 @@ class PilotEnterpriseApplication(Stateful, db.Model):
         CheckConstraint("status IN ('submitted', 'approved', 'rejected', 'revoked')", name="status_known"),
         # One open application (waiting or approved) per enterprise.
         Index(
-            "uq_pilot_enterprise_open", "enterprise_id", unique=True,
+            "uq_pilot_enterprise_open",
+            "enterprise_id",
+            unique=True,
             sqlite_where=text("status IN ('submitted', 'approved')"),
             postgresql_where=text("status IN ('submitted', 'approved')"),
         ),
@@ -187,7 +206,9 @@ class PilotEnterpriseApplication(Stateful, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     status: Mapped[str] = mapped_column(String(20), default=PilotEnterpriseStatus.SUBMITTED.value, index=True)
-    statement: Mapped[str] = mapped_column(Text, default="")  # the enterprise's own account of its cooperation
+    statement: Mapped[str] = mapped_column(
+        Text, default=""
+    )  # the enterprise's own account of its cooperation
     # Figures computed from the records at submission (see services.statistics.enterprise_evidence).
     figures: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     decision_reason: Mapped[str | None] = mapped_column(Text)

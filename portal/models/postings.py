@@ -6,6 +6,7 @@ keys and types are declared below in `DETAIL_FIELDS` and checked by
 `portal.services.postings` before anything is stored. The same declaration
 builds the HR form and the detail page, so a kind's fields are defined once.
 """
+
 from __future__ import annotations
 
 import enum
@@ -125,7 +126,10 @@ DETAIL_FIELDS: dict[str, tuple[DetailField, ...]] = {
             "rotation", _l("Rotation of school and work periods"), "text", required=True, max_len=200
         ),
         DetailField(
-            "mentors", _l("Workplace mentors (师傅)"), "people", required=True,
+            "mentors",
+            _l("Workplace mentors (师傅)"),
+            "people",
+            required=True,
             person=(
                 _PERSON_NAME,
                 DetailField("skills", _l("Skills"), "text", required=True, max_len=200),
@@ -141,7 +145,10 @@ DETAIL_FIELDS: dict[str, tuple[DetailField, ...]] = {
     ),
     PostingKind.PART_TIME_TEACHER.value: (
         DetailField(
-            "experts", _l("Experts who can teach"), "people", required=True,
+            "experts",
+            _l("Experts who can teach"),
+            "people",
+            required=True,
             person=(
                 _PERSON_NAME,
                 DetailField("expertise", _l("Expertise"), "text", required=True, max_len=200),

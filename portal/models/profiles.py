@@ -4,6 +4,7 @@ Visible to the student's school, and to an enterprise only for the applications 
 (or when the student opts in to be found); every enterprise view is written to the audit log
 (services/profiles.py). Deleting the profile deletes the row, CV included.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -31,7 +32,9 @@ class StudentProfile(db.Model):
     certificates: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     # [{"level", "event", "prize"}]: 技能大赛 awards.
     awards: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
-    discoverable: Mapped[bool] = mapped_column(default=False)  # enterprises may find it without an application
+    discoverable: Mapped[bool] = mapped_column(
+        default=False
+    )  # enterprises may find it without an application
     consent_at: Mapped[datetime] = mapped_column(UTCDateTime())  # when the student agreed to the processing
     cv: Mapped[bytes | None] = mapped_column(LargeBinary)  # a PDF, checked by content
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

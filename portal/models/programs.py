@@ -1,4 +1,5 @@
 """Majors (专业) offered by schools."""
+
 from __future__ import annotations
 
 from datetime import datetime

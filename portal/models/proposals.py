@@ -6,6 +6,7 @@ sides agree on terms (a `Cooperation` is created) or one side declines.
 Reasons are stored as the matcher gives them (structured, no sentences) and
 phrased in the reader's language when shown.
 """
+
 from __future__ import annotations
 
 import enum
@@ -28,13 +29,25 @@ if TYPE_CHECKING:
 
 class ProposalStatus(State):
     PROPOSED = "proposed", _l("Proposed"), "info"  # the matcher proposed it; nobody has acted yet
-    INTERESTED = "interested", _l("Interest expressed"), "info"  # one or both sides are interested, or one side asked the other directly
-    NEGOTIATING = "negotiating", _l("Terms proposed"), "warn"  # terms are on the table, waiting for the other side
+    INTERESTED = (
+        "interested",
+        _l("Interest expressed"),
+        "info",
+    )  # one or both sides are interested, or one side asked the other directly
+    NEGOTIATING = (
+        "negotiating",
+        _l("Terms proposed"),
+        "warn",
+    )  # terms are on the table, waiting for the other side
     AGREED = "agreed", _l("Agreed"), "good"  # the other side accepted the terms: a Cooperation exists
     DECLINED = "declined", _l("Declined"), "bad"  # one side declined, with a reason
 
 
-OPEN_STATUSES = (ProposalStatus.PROPOSED.value, ProposalStatus.INTERESTED.value, ProposalStatus.NEGOTIATING.value)
+OPEN_STATUSES = (
+    ProposalStatus.PROPOSED.value,
+    ProposalStatus.INTERESTED.value,
+    ProposalStatus.NEGOTIATING.value,
+)
 
 
 class Side(str, enum.Enum):
@@ -87,7 +100,9 @@ class Proposal(Stateful, db.Model):
     decline_reason: Mapped[str | None] = mapped_column(Text)
     declined_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # One cooperation per proposal: a second "accept terms" can never link a second one.
-    cooperation_id: Mapped[int | None] = mapped_column(ForeignKey("cooperation.id", ondelete="SET NULL"), unique=True)
+    cooperation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cooperation.id", ondelete="SET NULL"), unique=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     scored_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

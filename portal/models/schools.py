@@ -1,4 +1,5 @@
 """A school's people and offers: teachers, teaching needs, training offers."""
+
 from __future__ import annotations
 
 import enum

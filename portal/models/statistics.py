@@ -8,6 +8,7 @@
   ("2026-11"), so that next year's figures can be compared with this year's.
   Snapshots are taken from the records of the day; history is never invented.
 """
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,4 +1,5 @@
 """The school's form for publishing a named class from an order-class cooperation."""
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
@@ -15,14 +16,22 @@ DATE = _l("Enter a date.")
 
 class NamedClassForm(FlaskForm):
     name = StringField(
-        _l("Class name"), validators=[DataRequired(message=REQUIRED)],
-        description=_l("e.g. 山东重工智能制造冠名班"), render_kw={"maxlength": 80},
+        _l("Class name"),
+        validators=[DataRequired(message=REQUIRED)],
+        description=_l("e.g. 山东重工智能制造冠名班"),
+        render_kw={"maxlength": 80},
     )
     seats = IntField(_l("Seats"), validators=[InputRequired(message=REQUIRED)])
-    opens_on = DateField(_l("Applications open on"), validators=[InputRequired(message=DATE)], format="%Y-%m-%d")
-    closes_on = DateField(_l("Application deadline"), validators=[InputRequired(message=DATE)], format="%Y-%m-%d")
+    opens_on = DateField(
+        _l("Applications open on"), validators=[InputRequired(message=DATE)], format="%Y-%m-%d"
+    )
+    closes_on = DateField(
+        _l("Application deadline"), validators=[InputRequired(message=DATE)], format="%Y-%m-%d"
+    )
     decide_by = DateField(
-        _l("Decisions by"), validators=[Optional()], format="%Y-%m-%d",
+        _l("Decisions by"),
+        validators=[Optional()],
+        format="%Y-%m-%d",
         description=_l("Admissions continue after the deadline until this date (30 days when left empty)."),
     )
     scholarship = BooleanField(_l("Scholarship"))

@@ -4,6 +4,7 @@ Both partners of an order-class cooperation see its named classes; which of
 them may see applicants, approve, admit or reject follows the cooperation's
 AdmissionsMode (the rules live in `services.named_classes`).
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -24,14 +25,18 @@ bp = Blueprint("named_classes", __name__)
 @bp.get("/named-classes")
 def named_class_list():
     # The school also sees the order-class cooperations it can still publish a class for.
-    context = ({"cooperations": named_classes.publishable_cooperations(current_user)}
-               if area() == Side.SCHOOL.value else {})
+    context = (
+        {"cooperations": named_classes.publishable_cooperations(current_user)}
+        if area() == Side.SCHOOL.value
+        else {}
+    )
     return render_template(
         f"{area()}/named_classes.html",
         classes=named_classes.classes_of_partner(current_user),
         action_form=ActionForm(),
         **context,
     )
+
 
 @bp.get("/named-classes/<int:class_id>")
 def named_class_detail(class_id: int):
@@ -46,35 +51,47 @@ def named_class_detail(class_id: int):
         action_form=ActionForm(),
     )
 
+
 def back(application) -> str:
-    class_id = application.named_class_id if application is not REFUSED else request.form.get("class_id", type=int)
+    class_id = (
+        application.named_class_id if application is not REFUSED else request.form.get("class_id", type=int)
+    )
     if class_id:
         return url_for(".named_class_detail", class_id=class_id)
     return url_for(".named_class_list")
 
+
 @bp.post("/class-applications/<int:application_id>/admit")
 @needs_confirmation("admit")
 def application_admit(application_id: int):
-    application = attempt(lambda: named_classes.admit(current_user, application_id, request.form.get("reason", "")))
+    application = attempt(
+        lambda: named_classes.admit(current_user, application_id, request.form.get("reason", ""))
+    )
     if application is not REFUSED:
         flash(_("%(name)s has been admitted.", name=application.student.name), "success")
     return redirect(back(application))
 
+
 @bp.post("/class-applications/<int:application_id>/reject")
 @needs_confirmation("reject_application")
 def application_reject(application_id: int):
-    application = attempt(lambda: named_classes.reject(current_user, application_id, request.form.get("reason", "")))
+    application = attempt(
+        lambda: named_classes.reject(current_user, application_id, request.form.get("reason", ""))
+    )
     if application is not REFUSED:
         flash(_("%(name)s has not been admitted.", name=application.student.name), "info")
     return redirect(back(application))
+
 
 def applicants_file(class_id: int, fmt: str):
     named_class, data = named_classes.export_applicants(current_user, class_id, fmt)
     return download(data, f"applicants-{named_class.id}.{fmt}")
 
+
 @bp.get("/named-classes/<int:class_id>/applicants.xlsx")
 def applicants_xlsx(class_id: int):
     return applicants_file(class_id, "xlsx")
+
 
 @bp.get("/named-classes/<int:class_id>/applicants.csv")
 def applicants_csv(class_id: int):
@@ -85,13 +102,19 @@ def applicants_csv(class_id: int):
 @only_in(Side.ENTERPRISE.value)
 def application_review(application_id: int):
     """The enterprise's approval before the school admits (AdmissionsMode.ENTERPRISE_REVIEW)."""
-    application = attempt(lambda: named_classes.review(current_user, application_id, request.form.get("reason", "")))
+    application = attempt(
+        lambda: named_classes.review(current_user, application_id, request.form.get("reason", ""))
+    )
     if application is not REFUSED:
-        flash(_("You have approved %(name)s; the school can now admit.", name=application.student.name), "success")
+        flash(
+            _("You have approved %(name)s; the school can now admit.", name=application.student.name),
+            "success",
+        )
         return redirect(url_for(".named_class_detail", class_id=application.named_class_id))
     class_id = request.form.get("class_id", type=int)
-    return redirect(url_for(".named_class_detail", class_id=class_id) if class_id
-                    else url_for(".named_class_list"))
+    return redirect(
+        url_for(".named_class_detail", class_id=class_id) if class_id else url_for(".named_class_list")
+    )
 
 
 # --- the school publishes named classes from its order-class cooperations -------------------
@@ -108,12 +131,18 @@ def named_class_new(cooperation_id: int):
     if form.validate_on_submit():
         publish = bool(form.publish.data)
         created = attempt(
-            lambda: named_classes.create_named_class(current_user, cooperation_id, form.values(), publish=publish),
+            lambda: named_classes.create_named_class(
+                current_user, cooperation_id, form.values(), publish=publish
+            ),
             form,
         )
         if created is not REFUSED:
-            flash(_("The named class has been published.") if publish
-                  else _("The named class has been saved as a draft."), "success")
+            flash(
+                _("The named class has been published.")
+                if publish
+                else _("The named class has been saved as a draft."),
+                "success",
+            )
             return redirect(url_for(".named_class_detail", class_id=created.id))
     return render_template("school/named_class_form.html", form=form, cooperation=cooperation), form_status()
 

@@ -2,6 +2,7 @@
 
 They convert input; `portal.services.proposals` holds the rules.
 """
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
@@ -26,8 +27,11 @@ class TermsForm(FlaskForm):
     kind = SelectField(_l("Kind of cooperation"), choices=list(COOPERATION_KIND_LABELS.items()))
     title = StringField(_l("Title of the cooperation"), validators=[DataRequired(message=REQUIRED)])
     seats = IntField(
-        _l("Seats, places or people"), validators=[InputRequired(message=REQUIRED)],
-        description=_l("Class seats, apprentice places, interns, teachers or trainees, depending on the kind."),
+        _l("Seats, places or people"),
+        validators=[InputRequired(message=REQUIRED)],
+        description=_l(
+            "Class seats, apprentice places, interns, teachers or trainees, depending on the kind."
+        ),
     )
     start_date = DateField(_l("Start date"), validators=[InputRequired(message=_l("Enter a date."))])
     duration_months = IntField(_l("Duration in months"), validators=[InputRequired(message=REQUIRED)])
@@ -36,8 +40,16 @@ class TermsForm(FlaskForm):
     admissions_mode = SelectField(_l("Admissions"), choices=list(ADMISSIONS_LABELS.items()))
 
     def fill(self, terms: Terms) -> None:
-        for name in ("kind", "title", "seats", "start_date", "duration_months", "school_provides",
-                     "enterprise_provides", "admissions_mode"):
+        for name in (
+            "kind",
+            "title",
+            "seats",
+            "start_date",
+            "duration_months",
+            "school_provides",
+            "enterprise_provides",
+            "admissions_mode",
+        ):
             getattr(self, name).data = getattr(terms, name)
 
     def to_terms(self) -> Terms:
@@ -54,7 +66,9 @@ class TermsForm(FlaskForm):
 
 
 class DeclineForm(FlaskForm):
-    reason = TextAreaField(_l("Reason"), validators=[DataRequired(message=_l("Please give a reason for declining."))])
+    reason = TextAreaField(
+        _l("Reason"), validators=[DataRequired(message=_l("Please give a reason for declining."))]
+    )
 
 
 class AskForm(FlaskForm):

@@ -5,6 +5,7 @@ The area's role guard runs first and the URLs stay the area's (`/school/proposal
 reads the request, calls one service, commits once (through `attempt`) and redirects
 or renders.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -58,8 +59,14 @@ def proposal_list():
     owner_id = checks.whole_number(args.get("of"))
     if owner_id:
         owner, results = proposals.proposals_of(current_user, owner_id, page)
-        return render_template("shared/proposals_of.html", owner=owner, results=results, area=area(),
-                               side=side().value, **labels())
+        return render_template(
+            "shared/proposals_of.html",
+            owner=owner,
+            results=results,
+            area=area(),
+            side=side().value,
+            **labels(),
+        )
     ask_id, text = checks.whole_number(args.get("ask")), (args.get("q") or "").strip()
     if side() is Side.SCHOOL:
         groups, results = proposals.for_school(current_user), None
@@ -68,27 +75,46 @@ def proposal_list():
         groups, results = proposals.for_enterprise(current_user, page)
         found = proposals.askable_programs(current_user, text) if ask_id else []
     return render_template(
-        f"{area()}/proposals.html", groups=groups, results=results, ask_id=ask_id, ask_text=text, found=found,
-        action_form=ActionForm(), **labels(),
+        f"{area()}/proposals.html",
+        groups=groups,
+        results=results,
+        ask_id=ask_id,
+        ask_text=text,
+        found=found,
+        action_form=ActionForm(),
+        **labels(),
     )
 
-def render_detail(proposal_id: int, *, terms_form: TermsForm | None = None,
-                  decline_form: DeclineForm | None = None, status: int = 200):
+
+def render_detail(
+    proposal_id: int,
+    *,
+    terms_form: TermsForm | None = None,
+    decline_form: DeclineForm | None = None,
+    status: int = 200,
+):
     proposal = proposals.get_for(current_user, proposal_id)
     if terms_form is None:
         terms_form = TermsForm(formdata=None)
         terms_form.fill(proposals.suggested_terms(proposal))
     return render_template(
-        "shared/proposal.html", proposal=proposal, side=side().value, area=area(),
+        "shared/proposal.html",
+        proposal=proposal,
+        side=side().value,
+        area=area(),
         steps=proposals.steps(proposal, side(), current_user.organisation.is_verified),
         terms=proposals.Terms.from_json(proposal.terms) if proposal.terms else None,
-        terms_form=terms_form, decline_form=decline_form or DeclineForm(formdata=None),
-        action_form=ActionForm(), **labels(),
+        terms_form=terms_form,
+        decline_form=decline_form or DeclineForm(formdata=None),
+        action_form=ActionForm(),
+        **labels(),
     ), status
+
 
 @bp.get("/proposals/<int:proposal_id>")
 def proposal_detail(proposal_id: int):
     return render_detail(proposal_id)
+
 
 @bp.post("/proposals/<int:proposal_id>/interest")
 def proposal_interest(proposal_id: int):
@@ -98,23 +124,32 @@ def proposal_interest(proposal_id: int):
             return redirect(detail_url(proposal_id))
     return render_detail(proposal_id, status=400)
 
+
 @bp.post("/proposals/<int:proposal_id>/decline")
 def proposal_decline(proposal_id: int):
     form = DeclineForm()
     if form.validate_on_submit():
-        if attempt(lambda: proposals.decline(current_user, proposal_id, form.reason.data or ""), form) is not REFUSED:
+        if (
+            attempt(lambda: proposals.decline(current_user, proposal_id, form.reason.data or ""), form)
+            is not REFUSED
+        ):
             flash(_("The proposal has been declined."), "success")
             return redirect(detail_url(proposal_id))
     return render_detail(proposal_id, decline_form=form, status=400)
+
 
 @bp.post("/proposals/<int:proposal_id>/terms")
 def proposal_terms(proposal_id: int):
     form = TermsForm()
     if form.validate_on_submit():
-        if attempt(lambda: proposals.propose_terms(current_user, proposal_id, form.to_terms()), form) is not REFUSED:
+        if (
+            attempt(lambda: proposals.propose_terms(current_user, proposal_id, form.to_terms()), form)
+            is not REFUSED
+        ):
             flash(_("Your terms have been sent to the other side."), "success")
             return redirect(detail_url(proposal_id))
     return render_detail(proposal_id, terms_form=form, status=400)
+
 
 @bp.post("/proposals/<int:proposal_id>/accept")
 @needs_confirmation("accept_terms")
@@ -125,6 +160,7 @@ def proposal_accept(proposal_id: int):
             flash(_("The terms are agreed: the cooperation has been created."), "success")
             return redirect(url_for(".cooperation_detail", cooperation_id=cooperation.id))
     return render_detail(proposal_id, status=400)
+
 
 @bp.post("/proposals/ask")
 def proposal_ask():
@@ -140,16 +176,24 @@ def proposal_ask():
         flash(_("Please choose what to ask about."), "error")
     return redirect(url_for(".proposal_list"))
 
+
 @bp.get("/cooperations")
 def cooperation_list():
     return render_template(
-        f"{area()}/cooperations.html", cooperations=cooperations.list_for(current_user), side=side().value,
-        area=area(), **labels(),
+        f"{area()}/cooperations.html",
+        cooperations=cooperations.list_for(current_user),
+        side=side().value,
+        area=area(),
+        **labels(),
     )
+
 
 @bp.get("/cooperations/<int:cooperation_id>")
 def cooperation_detail(cooperation_id: int):
     return render_template(
-        f"{area()}/cooperation.html", cooperation=cooperations.get_for(current_user, cooperation_id),
-        side=side().value, area=area(), **labels(),
+        f"{area()}/cooperation.html",
+        cooperation=cooperations.get_for(current_user, cooperation_id),
+        side=side().value,
+        area=area(),
+        **labels(),
     )

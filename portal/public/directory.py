@@ -1,4 +1,5 @@
 """Public directory: majors and schools, searchable by anyone (no login)."""
+
 from __future__ import annotations
 
 from flask import render_template, request
@@ -26,12 +27,17 @@ def majors():
         school_id=_int_arg("school"),
         town=request.args.get("town", ""),
         certificate=request.args.get("certificate", "").strip()[: directory.Q_MAX],
-        sort=request.args.get("sort", "relevance") if request.args.get("sort") in directory.MAJOR_SORTS else "relevance",
+        sort=request.args.get("sort", "relevance")
+        if request.args.get("sort") in directory.MAJOR_SORTS
+        else "relevance",
         page=_page_arg(),
     )
     return render_template(
-        "public/majors.html", query=query, results=directory.search_majors(query),
-        schools=directory.public_schools(), towns=vocab.TOWNS,
+        "public/majors.html",
+        query=query,
+        results=directory.search_majors(query),
+        schools=directory.public_schools(),
+        towns=vocab.TOWNS,
     )
 
 
@@ -46,12 +52,18 @@ def schools():
         q=request.args.get("q", "").strip()[: directory.Q_MAX],
         kind=request.args.get("kind", ""),
         town=request.args.get("town", ""),
-        sort=request.args.get("sort", "name") if request.args.get("sort") in directory.SCHOOL_SORTS else "name",
+        sort=request.args.get("sort", "name")
+        if request.args.get("sort") in directory.SCHOOL_SORTS
+        else "name",
         page=_page_arg(),
     )
     results = directory.search_schools(query)
     return render_template(
-        "public/schools.html", query=query, results=results, towns=vocab.TOWNS, kinds=vocab.SCHOOL_KINDS,
+        "public/schools.html",
+        query=query,
+        results=results,
+        towns=vocab.TOWNS,
+        kinds=vocab.SCHOOL_KINDS,
         major_counts=directory.major_counts([s.id for s in results.items]),
     )
 

@@ -1,4 +1,5 @@
 """Public forms (no account needed)."""
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
@@ -12,5 +13,10 @@ class ObjectionForm(FlaskForm):
     reports every problem at once, so the form itself only carries CSRF."""
 
     name = StringField(_l("Your name (optional)"))
-    contact = StringField(_l("Telephone or e-mail"), description=_l("Only the administration sees it, to answer you."))
-    body = TextAreaField(_l("Your objection"), description=_l("What is wrong with this pilot, as precisely as you can (at most 2,000 characters)."))
+    contact = StringField(
+        _l("Telephone or e-mail"), description=_l("Only the administration sees it, to answer you.")
+    )
+    body = TextAreaField(
+        _l("Your objection"),
+        description=_l("What is wrong with this pilot, as precisely as you can (at most 2,000 characters)."),
+    )

@@ -2,6 +2,7 @@
 
 `/named-classes?industry=equipment&benefit=scholarship&page=2`
 """
+
 from __future__ import annotations
 
 from flask import render_template, request

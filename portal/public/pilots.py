@@ -1,4 +1,5 @@
 """Public: approved pilot partnerships with their notice period (公示), and the pilot enterprises."""
+
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, url_for
@@ -48,5 +49,11 @@ def pilot_object(pilot_id: int):
     objection = pilots.NewObjection(form.name.data or "", form.contact.data or "", form.body.data or "")
     if attempt(lambda: pilots.object_to_pilot(pilot_id, objection), form) is REFUSED:
         return pilot_detail(pilot_id, form), 400
-    flash(_("Your objection has been sent to the district's administration. They will answer you through the contact you gave before the pilot becomes final."), "success")
+    flash(
+        _(
+            "Your objection has been sent to the district's administration. They will answer you through "
+            "the contact you gave before the pilot becomes final."
+        ),
+        "success",
+    )
     return redirect(url_for("public.pilot_detail", pilot_id=pilot_id))

@@ -2,6 +2,7 @@
 
 Stable, shareable URLs: every filter is a query parameter (`/postings?q=焊接&kind=internship&page=2`).
 """
+
 from __future__ import annotations
 
 from flask import render_template, request

@@ -2,6 +2,7 @@
 
 Organisations and counts only; no person's name or contact appears here.
 """
+
 from __future__ import annotations
 
 from flask import render_template
@@ -29,24 +30,37 @@ def stats():
 
 @bp.get("/stats.xlsx")
 def stats_xlsx():
-    return download(statistics_report.public_workbook(),
-                    f"laiwu-statistics-{district_today().isoformat()}.xlsx", private=False)
+    return download(
+        statistics_report.public_workbook(),
+        f"laiwu-statistics-{district_today().isoformat()}.xlsx",
+        private=False,
+    )
 
 
 @bp.get("/stats/<any(industries, named_classes, pilots):table>.csv")
 def stats_csv(table: str):
-    return download(statistics_report.public_csv(table),
-                    f"laiwu-{table.replace('_', '-')}-{district_today().isoformat()}.csv", private=False)
+    return download(
+        statistics_report.public_csv(table),
+        f"laiwu-{table.replace('_', '-')}-{district_today().isoformat()}.csv",
+        private=False,
+    )
 
 
 @bp.get("/stats/alignment")
 def stats_alignment():
     # Aggregates by major group, major, town and plan target only: no posting or person is named.
-    return render_template("public/alignment.html", figures=alignment.report(), today=district_today(),
-                           kinds=alignment.DEMAND_KINDS)
+    return render_template(
+        "public/alignment.html",
+        figures=alignment.report(),
+        today=district_today(),
+        kinds=alignment.DEMAND_KINDS,
+    )
 
 
 @bp.get("/stats/alignment.xlsx")
 def stats_alignment_xlsx():
-    return download(statistics_report.alignment_workbook(),
-                    f"laiwu-alignment-{district_today().isoformat()}.xlsx", private=False)
+    return download(
+        statistics_report.alignment_workbook(),
+        f"laiwu-alignment-{district_today().isoformat()}.xlsx",
+        private=False,
+    )

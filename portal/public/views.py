@@ -1,4 +1,5 @@
 """Public pages: home, language switch, health check."""
+
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request
@@ -18,11 +19,16 @@ bp.register_blueprint(internships_public_bp)
 def index():
     today = checks.district_today()
     recruiting = [
-        c for c in named_classes.search_named_classes(named_classes.NamedClassQuery(), per_page=4).items
+        c
+        for c in named_classes.search_named_classes(named_classes.NamedClassQuery(), per_page=4).items
         if c.opens_on <= today <= c.closes_on
     ]
-    return render_template("public/index.html", figures=directory.home_figures(), demo=directory.demo_loaded(),
-                           recruiting=recruiting)
+    return render_template(
+        "public/index.html",
+        figures=directory.home_figures(),
+        demo=directory.demo_loaded(),
+        recruiting=recruiting,
+    )
 
 
 @bp.post("/lang")
@@ -36,7 +42,11 @@ def set_language():
     target = request.form.get("next")
     response = redirect(target if is_safe_next(target) else "/")
     response.set_cookie(
-        "lang", lang, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
+        "lang",
+        lang,
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        httponly=True,
         secure=current_app.config["SESSION_COOKIE_SECURE"],
     )
     return response

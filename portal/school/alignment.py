@@ -2,6 +2,7 @@
 
 Routes join the `school` blueprint (its role guard applies); a school sees only its own majors.
 """
+
 from __future__ import annotations
 
 from flask import render_template
@@ -16,6 +17,8 @@ from portal.services.checks import district_today
 def alignment_suggestions():
     figures = alignment.report()
     return render_template(
-        "school/alignment.html", figures=figures, today=district_today(),
+        "school/alignment.html",
+        figures=figures,
+        today=district_today(),
         suggestions=alignment.suggestions(current_user.organisation_id, figures),
     )

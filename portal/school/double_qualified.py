@@ -1,6 +1,7 @@
 """School staff: the road to 70 % double-qualified (双师型) teachers, and each teacher's ledger of
 enterprise practice and certificates. Routes join the `school` blueprint (its role guard runs
 first); another school's teacher or record is a 404."""
+
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
@@ -20,17 +21,22 @@ _EXTENSIONS = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"
 @bp.get("/double-qualified")
 def double_qualified_roadmap():
     return render_template(
-        "school/double_qualified.html", plan=double_qualified.roadmap(current_user.organisation),
-        target=double_qualified.TARGET_PERCENT, months_needed=double_qualified.MONTHS_NEEDED,
+        "school/double_qualified.html",
+        plan=double_qualified.roadmap(current_user.organisation),
+        target=double_qualified.TARGET_PERCENT,
+        months_needed=double_qualified.MONTHS_NEEDED,
     )
 
 
 def _ledger_page(teacher_id: int, practice_form=None, certificate_form=None):
     return render_template(
-        "school/teacher_ledger.html", ledger=double_qualified.ledger(current_user, teacher_id),
+        "school/teacher_ledger.html",
+        ledger=double_qualified.ledger(current_user, teacher_id),
         practice_form=practice_form or PracticeForm(formdata=None),
-        certificate_form=certificate_form or CertificateForm(formdata=None), action_form=ActionForm(),
-        certificate_labels=double_qualified.CERTIFICATE_LABELS, months_needed=double_qualified.MONTHS_NEEDED,
+        certificate_form=certificate_form or CertificateForm(formdata=None),
+        action_form=ActionForm(),
+        certificate_labels=double_qualified.CERTIFICATE_LABELS,
+        months_needed=double_qualified.MONTHS_NEEDED,
     ), form_status()
 
 
@@ -44,10 +50,21 @@ def practice_record(teacher_id: int):
     form = PracticeForm()
     if form.validate_on_submit():
         upload = form.evidence.data
-        evidence = upload.read(double_qualified.EVIDENCE_MAX_BYTES + 1) if isinstance(upload, FileStorage) else None
-        saved = attempt(lambda: double_qualified.record_practice(
-            current_user, teacher_id, enterprise=form.enterprise.data, starts_on=form.starts_on.data,
-            ends_on=form.ends_on.data, description=form.description.data, evidence=evidence), form)
+        evidence = (
+            upload.read(double_qualified.EVIDENCE_MAX_BYTES + 1) if isinstance(upload, FileStorage) else None
+        )
+        saved = attempt(
+            lambda: double_qualified.record_practice(
+                current_user,
+                teacher_id,
+                enterprise=form.enterprise.data,
+                starts_on=form.starts_on.data,
+                ends_on=form.ends_on.data,
+                description=form.description.data,
+                evidence=evidence,
+            ),
+            form,
+        )
         if saved is not REFUSED:
             flash(_("The practice period has been recorded."), "success")
             return redirect(url_for("school.teacher_ledger", teacher_id=teacher_id))
@@ -58,9 +75,17 @@ def practice_record(teacher_id: int):
 def certificate_add(teacher_id: int):
     form = CertificateForm()
     if form.validate_on_submit():
-        saved = attempt(lambda: double_qualified.add_certificate(
-            current_user, teacher_id, kind=form.kind.data, name=form.name.data, level=form.level.data or "",
-            issued_on=form.issued_on.data), form)
+        saved = attempt(
+            lambda: double_qualified.add_certificate(
+                current_user,
+                teacher_id,
+                kind=form.kind.data,
+                name=form.name.data,
+                level=form.level.data or "",
+                issued_on=form.issued_on.data,
+            ),
+            form,
+        )
         if saved is not REFUSED:
             flash(_("The certificate has been added."), "success")
             return redirect(url_for("school.teacher_ledger", teacher_id=teacher_id))

@@ -5,6 +5,7 @@ school's exchanges by stage, its part-time teacher share against the 20% rule an
 staffing quota, and recording double-qualified status after enterprise practice.
 Routes join the `school` blueprint, so its role guard applies to them all.
 """
+
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
@@ -23,8 +24,11 @@ from portal.web import REFUSED, attempt, form_status
 
 class StaffingQuotaForm(FlaskForm):
     staffing_quota = IntField(
-        _l("Staffing quota (编制员额)"), validators=[InputRequired(message=_l("Enter a whole number."))],
-        description=_l("Teaching posts the school is funded for; part-time teachers may fill up to 20% of it."),
+        _l("Staffing quota (编制员额)"),
+        validators=[InputRequired(message=_l("Enter a whole number."))],
+        description=_l(
+            "Teaching posts the school is funded for; part-time teachers may fill up to 20% of it."
+        ),
     )
 
 
@@ -32,8 +36,12 @@ def _page(quota_form: StaffingQuotaForm | None = None):
     school = current_user.organisation
     form = quota_form or StaffingQuotaForm(staffing_quota=school.staffing_quota)
     return render_template(
-        "school/exchanges.html", share=exchanges.part_time_share(school), quota_form=form,
-        suggestion_form=SuggestionForm(), action_form=ActionForm(), **page_context(),
+        "school/exchanges.html",
+        share=exchanges.part_time_share(school),
+        quota_form=form,
+        suggestion_form=SuggestionForm(),
+        action_form=ActionForm(),
+        **page_context(),
     ), form_status()
 
 
@@ -46,7 +54,10 @@ def exchange_list():
 def exchange_quota():
     form = StaffingQuotaForm()
     if form.validate_on_submit():
-        if attempt(lambda: exchanges.set_staffing_quota(current_user, form.staffing_quota.data), form) is not REFUSED:
+        if (
+            attempt(lambda: exchanges.set_staffing_quota(current_user, form.staffing_quota.data), form)
+            is not REFUSED
+        ):
             flash(_("The staffing quota has been saved."), "success")
             return redirect(url_for("school.exchange_list"))
     return _page(form)
@@ -56,6 +67,8 @@ def exchange_quota():
 def exchange_double_qualified(exchange_id: int):
     teacher = attempt(lambda: exchanges.record_double_qualified(current_user, exchange_id))
     if teacher is not REFUSED:
-        flash(_("%(name)s is now recorded as a double-qualified teacher (双师型).", name=teacher.name), "success")
+        flash(
+            _("%(name)s is now recorded as a double-qualified teacher (双师型).", name=teacher.name),
+            "success",
+        )
     return redirect(url_for("school.exchange_list"))
-

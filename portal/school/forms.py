@@ -1,4 +1,5 @@
 """School staff forms. They convert input; the services hold the rules."""
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
@@ -23,7 +24,6 @@ WHOLE_NUMBER = _l("Enter a whole number.")
 DATE_FORMAT = _l("Enter a date.")
 
 
-
 class ProgramForm(FlaskForm):
     name = StringField(
         _l("Major name"),
@@ -31,13 +31,20 @@ class ProgramForm(FlaskForm):
         description=_l("Choose from the national catalogue; you may add a direction in brackets."),
     )
     code = StringField(
-        _l("Catalogue code"), validators=[Optional()],
+        _l("Catalogue code"),
+        validators=[Optional()],
         description=_l("Optional: filled from the catalogue when it knows the code."),
     )
     intake_capacity = IntegerField(_l("Annual intake"), validators=[InputRequired(message=WHOLE_NUMBER)])
     enrolment = IntegerField(_l("Current enrolment"), validators=[Optional()], default=0)
-    skills = TextAreaField(_l("Skills taught"), description=_l("Separate with 、 or new lines."), render_kw={"maxlength": 1000})
-    certificates = TextAreaField(_l("1+X certificates offered"), description=_l("Separate with 、 or new lines."), render_kw={"maxlength": 1000})
+    skills = TextAreaField(
+        _l("Skills taught"), description=_l("Separate with 、 or new lines."), render_kw={"maxlength": 1000}
+    )
+    certificates = TextAreaField(
+        _l("1+X certificates offered"),
+        description=_l("Separate with 、 or new lines."),
+        render_kw={"maxlength": 1000},
+    )
     facilities = TextAreaField(_l("Training facilities"), render_kw={"maxlength": 4000})
     partner_college = StringField(_l("3+2 partner college"))
     description = TextAreaField(_l("Description"), render_kw={"maxlength": 4000})
@@ -99,8 +106,10 @@ class TeachingNeedForm(FlaskForm):
 class TrainingOfferForm(FlaskForm):
     title = StringField(_l("Course"), validators=[DataRequired(message=REQUIRED)])
     target_groups = SelectMultipleField(
-        _l("For whom"), choices=list(TARGET_GROUP_LABELS.items()),
-        widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),
+        _l("For whom"),
+        choices=list(TARGET_GROUP_LABELS.items()),
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
     )
     capacity = IntegerField(_l("Trainees per run"), validators=[InputRequired(message=WHOLE_NUMBER)])
     hours = IntegerField(_l("Hours"), validators=[Optional()], default=0)
@@ -127,11 +136,14 @@ class TrainingOfferForm(FlaskForm):
 class PracticeForm(FlaskForm):
     """A period of enterprise practice (教师企业实践) and its evidence."""
 
-    enterprise = StringField(_l("Enterprise"), validators=[DataRequired(message=REQUIRED)], render_kw={"maxlength": 120})
+    enterprise = StringField(
+        _l("Enterprise"), validators=[DataRequired(message=REQUIRED)], render_kw={"maxlength": 120}
+    )
     starts_on = DateField(_l("First day"), validators=[InputRequired(message=DATE_FORMAT)])
     ends_on = DateField(_l("Last day"), validators=[InputRequired(message=DATE_FORMAT)])
     description = TextAreaField(
-        _l("What the teacher did, and the evidence"), validators=[DataRequired(message=REQUIRED)],
+        _l("What the teacher did, and the evidence"),
+        validators=[DataRequired(message=REQUIRED)],
         description=_l("E.g. the post, the work, who certified it (a reference number if there is no file)."),
         render_kw={"maxlength": 2000},
     )
@@ -140,7 +152,9 @@ class PracticeForm(FlaskForm):
 
 class CertificateForm(FlaskForm):
     kind = SelectField(_l("Kind"), choices=[])
-    name = StringField(_l("Certificate"), validators=[DataRequired(message=REQUIRED)], render_kw={"maxlength": 120})
+    name = StringField(
+        _l("Certificate"), validators=[DataRequired(message=REQUIRED)], render_kw={"maxlength": 120}
+    )
     level = StringField(_l("Level"), description=_l("E.g. 高级工, 技师, 中级."), render_kw={"maxlength": 30})
     issued_on = DateField(_l("Issued on"), validators=[InputRequired(message=DATE_FORMAT)])
 

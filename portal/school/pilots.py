@@ -3,6 +3,7 @@
 Draft the plan, submit it, and after a return for changes edit and submit it again.
 Routes join the `school` blueprint, so its role guard applies to them all.
 """
+
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
@@ -22,22 +23,31 @@ from portal.web import REFUSED, attempt, form_status
 
 
 class PilotPlanForm(FlaskForm):
-    goals = TextAreaField(_l("Goals"), description=_l("What the pilot should achieve, with measurable targets."), render_kw={"maxlength": 4000})
+    goals = TextAreaField(
+        _l("Goals"),
+        description=_l("What the pilot should achieve, with measurable targets."),
+        render_kw={"maxlength": 4000},
+    )
     content = TextAreaField(
         _l("Content of the cooperation"),
         description=_l("Teaching, training and jobs: what the school and the enterprise do together."),
         render_kw={"maxlength": 4000},
     )
     resources = TextAreaField(
-        _l("Resources each partner commits"), description=_l("Staff, equipment, training bases, funding."),
+        _l("Resources each partner commits"),
+        description=_l("Staff, equipment, training bases, funding."),
         render_kw={"maxlength": 4000},
     )
-    timeline = TextAreaField(_l("Timeline"), description=_l("Stages and dates."), render_kw={"maxlength": 4000})
+    timeline = TextAreaField(
+        _l("Timeline"), description=_l("Stages and dates."), render_kw={"maxlength": 4000}
+    )
 
     def plan(self) -> PilotPlan:
         return PilotPlan(
-            goals=self.goals.data or "", content=self.content.data or "",
-            resources=self.resources.data or "", timeline=self.timeline.data or "",
+            goals=self.goals.data or "",
+            content=self.content.data or "",
+            resources=self.resources.data or "",
+            timeline=self.timeline.data or "",
         )
 
 
@@ -55,6 +65,7 @@ def pilot_list():
 
 def _save(form: PilotPlanForm, save, then_submit: bool):
     """Save the plan, and submit it too when the 'submit' button was pressed: one unit of work."""
+
     def action() -> PilotPartnership:
         pilot = save()
         return pilots.submit_pilot(current_user, pilot.id) if then_submit else pilot
@@ -70,8 +81,12 @@ def pilot_new(cooperation_id: int):
         submit = "submit" in request.form
         pilot = _save(form, lambda: pilots.create_pilot(current_user, cooperation_id, form.plan()), submit)
         if pilot is not REFUSED:
-            flash(_("The pilot application has been submitted.") if submit
-                  else _("The pilot plan has been saved as a draft."), "success")
+            flash(
+                _("The pilot application has been submitted.")
+                if submit
+                else _("The pilot plan has been saved as a draft."),
+                "success",
+            )
             return redirect(url_for("school.pilot_detail", pilot_id=pilot.id))
     return render_template(
         "school/pilot_form.html", form=form, cooperation=cooperation, pilot=None
@@ -86,8 +101,12 @@ def pilot_edit(pilot_id: int):
         submit = "submit" in request.form
         saved = _save(form, lambda: pilots.update_plan(current_user, pilot_id, form.plan()), submit)
         if saved is not REFUSED:
-            flash(_("The pilot application has been submitted.") if submit
-                  else _("The pilot plan has been saved."), "success")
+            flash(
+                _("The pilot application has been submitted.")
+                if submit
+                else _("The pilot plan has been saved."),
+                "success",
+            )
             return redirect(url_for("school.pilot_detail", pilot_id=pilot_id))
     return render_template(
         "school/pilot_form.html", form=form, cooperation=pilot.cooperation, pilot=pilot

@@ -1,4 +1,5 @@
 """School staff: teachers, teaching needs, training offers."""
+
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
@@ -17,11 +18,14 @@ LABELS = {"degrees": DEGREE_LABELS, "employments": EMPLOYMENT_LABELS, "target_gr
 
 # --- teachers -------------------------------------------------------------------
 
+
 @bp.get("/teachers")
 def teacher_list():
     return render_template(
-        "school/teachers.html", teachers=school_records.teachers_of_school(current_user.organisation_id),
-        action_form=ActionForm(), **LABELS,
+        "school/teachers.html",
+        teachers=school_records.teachers_of_school(current_user.organisation_id),
+        action_form=ActionForm(),
+        **LABELS,
     )
 
 
@@ -29,7 +33,10 @@ def teacher_list():
 def teacher_new():
     form = TeacherForm()
     if form.validate_on_submit():
-        if attempt(lambda: school_records.create_teacher(current_user.organisation, **form.values()), form) is not REFUSED:
+        if (
+            attempt(lambda: school_records.create_teacher(current_user.organisation, **form.values()), form)
+            is not REFUSED
+        ):
             flash(_("The teacher has been added."), "success")
             return redirect(url_for("school.teacher_list"))
     return render_template("school/teacher_form.html", form=form), form_status()
@@ -40,7 +47,10 @@ def teacher_edit(teacher_id: int):
     teacher = school_records.get_own_teacher(current_user, teacher_id)
     form = TeacherForm(obj=teacher)
     if form.validate_on_submit():
-        if attempt(lambda: school_records.update_teacher(current_user, teacher_id, **form.values()), form) is not REFUSED:
+        if (
+            attempt(lambda: school_records.update_teacher(current_user, teacher_id, **form.values()), form)
+            is not REFUSED
+        ):
             flash(_("The teacher has been saved."), "success")
             return redirect(url_for("school.teacher_list"))
     return render_template("school/teacher_form.html", form=form, teacher=teacher), form_status()
@@ -56,10 +66,12 @@ def teacher_remove(teacher_id: int):
 
 # --- teaching needs -------------------------------------------------------------
 
+
 @bp.get("/needs")
 def need_list():
     return render_template(
-        "school/needs.html", needs=school_records.needs_of_school(current_user.organisation_id),
+        "school/needs.html",
+        needs=school_records.needs_of_school(current_user.organisation_id),
         action_form=ActionForm(),
     )
 
@@ -68,7 +80,10 @@ def need_list():
 def need_new():
     form = TeachingNeedForm()
     if form.validate_on_submit():
-        if attempt(lambda: school_records.create_need(current_user.organisation, **form.values()), form) is not REFUSED:
+        if (
+            attempt(lambda: school_records.create_need(current_user.organisation, **form.values()), form)
+            is not REFUSED
+        ):
             flash(_("The teaching need has been saved."), "success")
             return redirect(url_for("school.need_list"))
     return render_template("school/need_form.html", form=form), form_status()
@@ -79,7 +94,10 @@ def need_edit(need_id: int):
     need = school_records.get_own_need(current_user, need_id)
     form = TeachingNeedForm(obj=need)
     if form.validate_on_submit():
-        if attempt(lambda: school_records.update_need(current_user, need_id, **form.values()), form) is not REFUSED:
+        if (
+            attempt(lambda: school_records.update_need(current_user, need_id, **form.values()), form)
+            is not REFUSED
+        ):
             flash(_("The teaching need has been saved."), "success")
             return redirect(url_for("school.need_list"))
     return render_template("school/need_form.html", form=form, need=need), form_status()
@@ -94,11 +112,14 @@ def need_status(need_id: int, status: str):
 
 # --- training offers ------------------------------------------------------------
 
+
 @bp.get("/offers")
 def offer_list():
     return render_template(
-        "school/offers.html", offers=school_records.offers_of_school(current_user.organisation_id),
-        action_form=ActionForm(), **LABELS,
+        "school/offers.html",
+        offers=school_records.offers_of_school(current_user.organisation_id),
+        action_form=ActionForm(),
+        **LABELS,
     )
 
 
@@ -106,7 +127,10 @@ def offer_list():
 def offer_new():
     form = TrainingOfferForm()
     if form.validate_on_submit():
-        if attempt(lambda: school_records.create_offer(current_user.organisation, **form.values()), form) is not REFUSED:
+        if (
+            attempt(lambda: school_records.create_offer(current_user.organisation, **form.values()), form)
+            is not REFUSED
+        ):
             flash(_("The training offer has been saved as a draft."), "success")
             return redirect(url_for("school.offer_list"))
     return render_template("school/offer_form.html", form=form), form_status()
@@ -119,7 +143,10 @@ def offer_edit(offer_id: int):
     if not form.is_submitted():
         form.target_groups.data = offer.target_group_list
     if form.validate_on_submit():
-        if attempt(lambda: school_records.update_offer(current_user, offer_id, **form.values()), form) is not REFUSED:
+        if (
+            attempt(lambda: school_records.update_offer(current_user, offer_id, **form.values()), form)
+            is not REFUSED
+        ):
             flash(_("The training offer has been saved."), "success")
             return redirect(url_for("school.offer_list"))
     return render_template("school/offer_form.html", form=form, offer=offer), form_status()

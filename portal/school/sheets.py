@@ -1,4 +1,5 @@
 """School staff: spreadsheet import and export of majors and teachers."""
+
 from __future__ import annotations
 
 from flask import abort, redirect, render_template, request, url_for
@@ -25,8 +26,14 @@ def _kind_or_404(kind: str) -> str:
 
 def _page(kind: str, form: ImportForm, *, errors=(), message: str | None = None, status: int = 200):
     return render_template(
-        "school/import.html", kind=kind, spec=school_sheets.SPECS[kind], form=form, errors=errors,
-        message=message, back=KINDS[kind], max_rows=spreadsheets.MAX_ROWS,
+        "school/import.html",
+        kind=kind,
+        spec=school_sheets.SPECS[kind],
+        form=form,
+        errors=errors,
+        message=message,
+        back=KINDS[kind],
+        max_rows=spreadsheets.MAX_ROWS,
     ), status
 
 
@@ -40,8 +47,15 @@ def import_sheet(kind: str):
     # The file name only says which format the user claims; it is never a path.
     data = upload.read(spreadsheets.MAX_BYTES + 1)
     try:
-        job = jobs.submit_import(current_user, kind, data, upload.filename, back=url_for(KINDS[kind]),
-                                 again=url_for("school.import_sheet", kind=kind), locale=page_locale())
+        job = jobs.submit_import(
+            current_user,
+            kind,
+            data,
+            upload.filename,
+            back=url_for(KINDS[kind]),
+            again=url_for("school.import_sheet", kind=kind),
+            locale=page_locale(),
+        )
     except ServiceError as exc:  # refused before reading a row: said at the top of the import page
         db.session.rollback()
         return _page(kind, form, message=str(exc.message), status=400)
@@ -55,7 +69,10 @@ def upload_too_large(_exc):
     # see it as empty instead of raising 413 again.
     request.__dict__.update(form=ImmutableMultiDict(), files=ImmutableMultiDict())
     kind = (request.view_args or {}).get("kind")
-    message = _("The file is larger than %(mb)d MB. Split it into smaller files.", mb=spreadsheets.MAX_BYTES // (1024 * 1024))
+    message = _(
+        "The file is larger than %(mb)d MB. Split it into smaller files.",
+        mb=spreadsheets.MAX_BYTES // (1024 * 1024),
+    )
     if kind in KINDS and request.endpoint == "school.import_sheet":
         return _page(kind, ImportForm(formdata=None), message=message, status=413)
     return render_template("errors/error.html", status=413, title=_("File too large"), message=message), 413
@@ -78,9 +95,13 @@ def import_template_csv(kind: str):
 
 @bp.get("/export/<kind>.xlsx")
 def export_xlsx(kind: str):
-    return _download(school_sheets.export(_kind_or_404(kind), current_user.organisation_id, "xlsx"), "xlsx", kind)
+    return _download(
+        school_sheets.export(_kind_or_404(kind), current_user.organisation_id, "xlsx"), "xlsx", kind
+    )
 
 
 @bp.get("/export/<kind>.csv")
 def export_csv(kind: str):
-    return _download(school_sheets.export(_kind_or_404(kind), current_user.organisation_id, "csv"), "csv", kind)
+    return _download(
+        school_sheets.export(_kind_or_404(kind), current_user.organisation_id, "csv"), "csv", kind
+    )

@@ -1,4 +1,5 @@
 """School staff area."""
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
@@ -17,7 +18,14 @@ from portal.web import REFUSED, attempt, form_status
 
 bp = Blueprint("school", __name__, url_prefix="/school")
 guard_blueprint(bp, Role.SCHOOL_STAFF, open_endpoints=("school.home",))
-for feature in (internships_bp, membership.bp, apprenticeships.school.bp, partnerships.bp, named_classes.bp, exchanges_feature.bp):
+for feature in (
+    internships_bp,
+    membership.bp,
+    apprenticeships.school.bp,
+    partnerships.bp,
+    named_classes.bp,
+    exchanges_feature.bp,
+):
     bp.register_blueprint(feature)
 
 
@@ -25,7 +33,9 @@ for feature in (internships_bp, membership.bp, apprenticeships.school.bp, partne
 def home():
     active = current_user.is_member_active
     return render_template(
-        "school/home.html", org=current_user.organisation, action_form=ActionForm(),
+        "school/home.html",
+        org=current_user.organisation,
+        action_form=ActionForm(),
         pending=organisations.pending_members(current_user) if active else [],
         waiting=inbox.for_school(current_user) if active else [],
         per_major=inbox.proposals_per_major(current_user) if active else [],
@@ -77,8 +87,11 @@ def major_edit(program_id: int):
 
 @bp.post("/majors/<int:program_id>/publish")
 def major_publish(program_id: int):
-    published = attempt(lambda: programs.publish_program(programs.get_own_program(current_user, program_id),
-                                                         actor=current_user))
+    published = attempt(
+        lambda: programs.publish_program(
+            programs.get_own_program(current_user, program_id), actor=current_user
+        )
+    )
     if published is REFUSED:
         return major_list(), 400
     flash(_("The major has been published."), "success")
@@ -87,8 +100,9 @@ def major_publish(program_id: int):
 
 @bp.post("/majors/<int:program_id>/close")
 def major_close(program_id: int):
-    closed = attempt(lambda: programs.close_program(programs.get_own_program(current_user, program_id),
-                                                    actor=current_user))
+    closed = attempt(
+        lambda: programs.close_program(programs.get_own_program(current_user, program_id), actor=current_user)
+    )
     if closed is REFUSED:
         return major_list(), 400
     flash(_("The major has been closed; it no longer appears on the public pages."), "success")
@@ -98,16 +112,19 @@ def major_close(program_id: int):
 @bp.post("/proposals/recompute")
 def proposal_recompute():
     if ActionForm().validate_on_submit():
-        job = attempt(lambda: jobs.submit("rank_school", user=current_user,
-                                          args={"school_id": current_user.organisation_id}))
+        job = attempt(
+            lambda: jobs.submit(
+                "rank_school", user=current_user, args={"school_id": current_user.organisation_id}
+            )
+        )
         if job is not REFUSED:
             return redirect(url_for("auth.job_detail", job_id=job.id))
     return redirect(url_for("school.partnerships.proposal_list"))
 
 
-
 # The staff pages of majors were /school/programs until they took the name the rest of the site
 # uses (/majors); old links and bookmarks still arrive (308 keeps the method and the form).
 bp.add_url_rule("/programs", "programs_moved", redirect_to="/school/majors", methods=["GET", "POST"])
-bp.add_url_rule("/programs/<path:rest>", "programs_moved", redirect_to="/school/majors/<rest>",
-                 methods=["GET", "POST"])
+bp.add_url_rule(
+    "/programs/<path:rest>", "programs_moved", redirect_to="/school/majors/<rest>", methods=["GET", "POST"]
+)

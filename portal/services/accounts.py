@@ -1,4 +1,5 @@
 """Accounts: registration, authentication, password change, sessions."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -83,9 +84,7 @@ def add_member(
     else:
         role = Role.ENTERPRISE_HR if org.is_enterprise else Role.SCHOOL_STAFF
     status = MembershipStatus.PENDING if pending else MembershipStatus.ACTIVE
-    user = _new_user(
-        account, role, organisation=org, program=program, membership_status=status.value
-    )
+    user = _new_user(account, role, organisation=org, program=program, membership_status=status.value)
     db.session.flush()
     return user
 

@@ -23,6 +23,7 @@ Everything here is a GROUP BY over stored rows: no page runs the matcher. A post
 classified when it is published, edited or closed (one posting, a few text scans), and
 `classify_all` (the `flask alignment classify` command) backfills every posting.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -50,14 +51,22 @@ OUTSIDE_CATALOGUE = _l("Not in the catalogue")
 
 # The new majors the plan names for 2022 (item 9), as the catalogue majors that teach them.
 PLAN_TARGETS: tuple[tuple[str, object, tuple[str, ...]], ...] = (
-    ("smart_manufacturing", _l("Intelligent manufacturing (智能制造)"), ("智能制造装备技术", "智能设备运行与维护")),
-    ("care", _l("Nursing and elderly care (医学护理及老年人护理)"),
-     ("护理", "中医护理", "智慧健康养老服务", "智慧健康养老服务与管理")),
+    (
+        "smart_manufacturing",
+        _l("Intelligent manufacturing (智能制造)"),
+        ("智能制造装备技术", "智能设备运行与维护"),
+    ),
+    (
+        "care",
+        _l("Nursing and elderly care (医学护理及老年人护理)"),
+        ("护理", "中医护理", "智慧健康养老服务", "智慧健康养老服务与管理"),
+    ),
     ("rural_ecommerce", _l("Rural e-commerce (农村电商)"), ("农村电子商务", "电子商务", "直播电商服务")),
 )
 
 
 # --- classification (written per posting) ---------------------------------------------
+
 
 def _year_of(posting: Posting) -> int:
     moment = posting.published_at or posting.created_at
@@ -77,8 +86,15 @@ def classify(posting: Posting) -> list[PostingMajor]:
         return []
     year = _year_of(posting)
     rows = [
-        PostingMajor(posting_id=posting.id, rank=rank, major_name=fit.name, major_group=fit.group, year=year,
-                     points=fit.points, evidence=[list(pair) for pair in fit.evidence])
+        PostingMajor(
+            posting_id=posting.id,
+            rank=rank,
+            major_name=fit.name,
+            major_group=fit.group,
+            year=year,
+            points=fit.points,
+            evidence=[list(pair) for pair in fit.evidence],
+        )
         for rank, fit in enumerate(matching.classify_posting(posting), 1)
     ]
     db.session.add_all(rows)
@@ -92,7 +108,7 @@ def classify_all(*, chunk: int = 200, progress: Callable[[int, int], None] | Non
 
     ids = list(db.session.scalars(select(Posting.id).order_by(Posting.id)))
     for start in range(0, len(ids), chunk):
-        step = ids[start:start + chunk]
+        step = ids[start : start + chunk]
         for posting in db.session.scalars(
             select(Posting).options(joinedload(Posting.enterprise)).where(Posting.id.in_(step))
         ).unique():
@@ -103,6 +119,7 @@ def classify_all(*, chunk: int = 200, progress: Callable[[int, int], None] | Non
 
 
 # --- thresholds ---------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Thresholds:
@@ -125,7 +142,9 @@ class Thresholds:
 
 
 def thresholds() -> Thresholds:
-    row = db.session.scalars(select(AlignmentThreshold).order_by(AlignmentThreshold.id.desc()).limit(1)).first()
+    row = db.session.scalars(
+        select(AlignmentThreshold).order_by(AlignmentThreshold.id.desc()).limit(1)
+    ).first()
     if row is None:
         return Thresholds(DEFAULT_SHORTAGE_ABOVE, DEFAULT_SURPLUS_BELOW)
     return Thresholds(row.shortage_above, row.surplus_below, row.set_by_email, row.set_at)
@@ -150,22 +169,32 @@ def set_thresholds(admin: User, shortage_above: object, surplus_below: object) -
     surplus = _ratio(surplus_below, "surplus_below", problems)
     if shortage is not None and surplus is not None:
         if surplus >= 1:
-            problems.add(_l("A surplus means demand below intake: the ratio must be below 1."), field="surplus_below")
+            problems.add(
+                _l("A surplus means demand below intake: the ratio must be below 1."), field="surplus_below"
+            )
         if shortage <= 1:
-            problems.add(_l("A shortage means demand above intake: the ratio must be above 1."),
-                         field="shortage_above")
+            problems.add(
+                _l("A shortage means demand above intake: the ratio must be above 1."), field="shortage_above"
+            )
     problems.raise_if_any()
     before = thresholds()
-    row = AlignmentThreshold(shortage_above=shortage, surplus_below=surplus, set_by_id=admin.id,
-                             set_by_email=admin.email)
+    row = AlignmentThreshold(
+        shortage_above=shortage, surplus_below=surplus, set_by_id=admin.id, set_by_email=admin.email
+    )
     db.session.add(row)
     db.session.flush()
-    audit.record(admin, row, "set_thresholds", f"{before.surplus_below}–{before.shortage_above}",
-                 f"{surplus}–{shortage}")
+    audit.record(
+        admin,
+        row,
+        "set_thresholds",
+        f"{before.surplus_below}–{before.shortage_above}",
+        f"{surplus}–{shortage}",
+    )
     return row
 
 
 # --- figures -------------------------------------------------------------------------
+
 
 @dataclass
 class Line:
@@ -213,19 +242,24 @@ class Alignment:
 
 
 def _demand_filter(query, years):
-    return query.select_from(PostingMajor).join(Posting, Posting.id == PostingMajor.posting_id).join(
-        Organisation, Organisation.id == Posting.enterprise_id).where(
-        PostingMajor.rank == 1,
-        Posting.status.in_(COUNTED_STATUSES),
-        Posting.taken_down_at.is_(None),
-        Posting.kind.in_(DEMAND_KINDS),
-        PostingMajor.year.in_(years),
+    return (
+        query.select_from(PostingMajor)
+        .join(Posting, Posting.id == PostingMajor.posting_id)
+        .join(Organisation, Organisation.id == Posting.enterprise_id)
+        .where(
+            PostingMajor.rank == 1,
+            Posting.status.in_(COUNTED_STATUSES),
+            Posting.taken_down_at.is_(None),
+            Posting.kind.in_(DEMAND_KINDS),
+            PostingMajor.year.in_(years),
+        )
     )
 
 
 def _live_programs(query):
     return query.join(Organisation, Organisation.id == Program.school_id).where(
-        Program.status == PublicationStatus.PUBLISHED.value, Organisation.status == OrgStatus.VERIFIED.value)
+        Program.status == PublicationStatus.PUBLISHED.value, Organisation.status == OrgStatus.VERIFIED.value
+    )
 
 
 def _group_of(name: str) -> str:
@@ -257,31 +291,78 @@ def report(year: int | None = None) -> Alignment:
     def group_line(name: str) -> Line:
         return groups.setdefault(name, Line(key=name, label=name or OUTSIDE_CATALOGUE, group=name))
 
-    demand = db.session.execute(_demand_filter(
-        select(PostingMajor.major_group, PostingMajor.major_name, PostingMajor.year, Posting.kind, Posting.town,
-               Organisation.industry, func.sum(Posting.headcount), func.count(Posting.id)), years)
-        .group_by(PostingMajor.major_group, PostingMajor.major_name, PostingMajor.year, Posting.kind, Posting.town,
-                  Organisation.industry)
+    demand = db.session.execute(
+        _demand_filter(
+            select(
+                PostingMajor.major_group,
+                PostingMajor.major_name,
+                PostingMajor.year,
+                Posting.kind,
+                Posting.town,
+                Organisation.industry,
+                func.sum(Posting.headcount),
+                func.count(Posting.id),
+            ),
+            years,
+        ).group_by(
+            PostingMajor.major_group,
+            PostingMajor.major_name,
+            PostingMajor.year,
+            Posting.kind,
+            Posting.town,
+            Organisation.industry,
+        )
     ).all()
     for group, major, row_year, kind, town, industry, headcount, count in demand:
         headcount, count = int(headcount or 0), int(count)
         _add_demand(group_line(group), row_year, year, kind, headcount, count)
-        _add_demand(majors.setdefault(major, Line(key=major, label=major, group=group)), row_year, year, kind,
-                    headcount, count)
-        _add_demand(towns.setdefault(town, Line(key=town, label=vocab.TOWNS.get(town, town))), row_year, year,
-                    kind, headcount, count)
+        _add_demand(
+            majors.setdefault(major, Line(key=major, label=major, group=group)),
+            row_year,
+            year,
+            kind,
+            headcount,
+            count,
+        )
+        _add_demand(
+            towns.setdefault(town, Line(key=town, label=vocab.TOWNS.get(town, town))),
+            row_year,
+            year,
+            kind,
+            headcount,
+            count,
+        )
         industry = industry or ""
-        _add_demand(industries.setdefault(industry, Line(key=industry, label=vocab.INDUSTRIES.get(industry, industry))),
-                    row_year, year, kind, headcount, count)
+        _add_demand(
+            industries.setdefault(
+                industry, Line(key=industry, label=vocab.INDUSTRIES.get(industry, industry))
+            ),
+            row_year,
+            year,
+            kind,
+            headcount,
+            count,
+        )
 
-    supply = db.session.execute(_live_programs(
-        select(Program.name, Organisation.town, func.sum(Program.intake_capacity), func.sum(Program.enrolment),
-               func.count(Program.id))).group_by(Program.name, Organisation.town)).all()
+    supply = db.session.execute(
+        _live_programs(
+            select(
+                Program.name,
+                Organisation.town,
+                func.sum(Program.intake_capacity),
+                func.sum(Program.enrolment),
+                func.count(Program.id),
+            )
+        ).group_by(Program.name, Organisation.town)
+    ).all()
     for name, town, intake, enrolment, count in supply:
         major = catalogue.base_name(name)
         group = _group_of(major)
-        for line in (group_line(group), majors.setdefault(major, Line(key=major, label=major, group=group)),
-                     towns.setdefault(town, Line(key=town, label=vocab.TOWNS.get(town, town)))):
+        for line in (
+            group_line(group),
+            majors.setdefault(major, Line(key=major, label=major, group=group)),
+            towns.setdefault(town, Line(key=town, label=vocab.TOWNS.get(town, town))),
+        ):
             line.intake += int(intake or 0)
             line.enrolment += int(enrolment or 0)
             line.programs += int(count)
@@ -303,12 +384,20 @@ def report(year: int | None = None) -> Alignment:
 
     for line in [*groups.values(), *majors.values(), *towns.values(), *targets]:
         line.level = limits.level(line.demand, line.intake)
-    return Alignment(year=year, years=years, thresholds=limits, groups=_sorted(groups), majors=_sorted(majors),
-                     towns=_sorted(towns), industries=sorted(industries.values(), key=lambda ln: -ln.demand),
-                     targets=targets)
+    return Alignment(
+        year=year,
+        years=years,
+        thresholds=limits,
+        groups=_sorted(groups),
+        majors=_sorted(majors),
+        towns=_sorted(towns),
+        industries=sorted(industries.values(), key=lambda ln: -ln.demand),
+        targets=targets,
+    )
 
 
 # --- suggestions to schools ------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Suggestion:
@@ -338,14 +427,30 @@ def suggestions(school_id: int, figures: Alignment | None = None) -> list[Sugges
     figures = figures or report()
     by_group = {g.key: g for g in figures.groups}
     found = []
-    for program in db.session.scalars(_live_programs(select(Program)).where(Program.school_id == school_id)
-                                      .order_by(Program.name)):
+    for program in db.session.scalars(
+        _live_programs(select(Program)).where(Program.school_id == school_id).order_by(Program.name)
+    ):
         line = by_group.get(_group_of(catalogue.base_name(program.name)))
-        if line is None or line.level not in (WarningLevel.SHORTAGE, WarningLevel.SURPLUS) or not program.intake_capacity:
+        if (
+            line is None
+            or line.level not in (WarningLevel.SHORTAGE, WarningLevel.SURPLUS)
+            or not program.intake_capacity
+        ):
             continue
         change = round(line.gap * program.intake_capacity / line.intake) if line.intake else 0
         change = max(change, -program.intake_capacity)
         if change:
-            found.append(Suggestion(program.id, program.name, line.key, line.level, program.intake_capacity,
-                                    line.demand, line.intake, line.ratio, change))
+            found.append(
+                Suggestion(
+                    program.id,
+                    program.name,
+                    line.key,
+                    line.level,
+                    program.intake_capacity,
+                    line.demand,
+                    line.intake,
+                    line.ratio,
+                    change,
+                )
+            )
     return found

@@ -17,6 +17,7 @@
 A foreign id is NotFound; an illegal step raises ServiceError before anything changes.
 Services flush, never commit.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -71,9 +72,12 @@ REASON_LABELS: dict[str, Any] = {
 }
 # --- who may see what ----------------------------------------------------------------
 
+
 def _is_staff_of(actor: User, role: Role, organisation_id: int) -> bool:
     return (
-        actor.role == role.value and actor.is_member_active and not actor.disabled
+        actor.role == role.value
+        and actor.is_member_active
+        and not actor.disabled
         and actor.organisation_id == organisation_id
     )
 
@@ -110,7 +114,8 @@ def get_for_student(student: User, programme_id: int) -> ApprenticeshipProgramme
     """A programme of the student's own school that has been opened; anything else does not exist."""
     programme = db.session.get(ApprenticeshipProgramme, programme_id)
     if (
-        programme is None or programme.status == ProgrammeStatus.DRAFT.value
+        programme is None
+        or programme.status == ProgrammeStatus.DRAFT.value
         or not _is_staff_of(student, Role.STUDENT, programme.school_id)
     ):
         raise _not_found()
@@ -128,20 +133,27 @@ def apprenticeship_cooperations(actor: User) -> list[Cooperation]:
     """The school's active apprenticeship cooperations (a programme hangs on one)."""
     if actor.role != Role.SCHOOL_STAFF.value or actor.organisation_id is None:
         return []
-    return list(db.session.scalars(
-        select(Cooperation).where(
-            Cooperation.school_id == actor.organisation_id,
-            Cooperation.kind == CooperationKind.APPRENTICESHIP.value,
-            Cooperation.status == CooperationStatus.ACTIVE.value,
-        ).order_by(Cooperation.agreed_at.desc(), Cooperation.id.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(Cooperation)
+            .where(
+                Cooperation.school_id == actor.organisation_id,
+                Cooperation.kind == CooperationKind.APPRENTICESHIP.value,
+                Cooperation.status == CooperationStatus.ACTIVE.value,
+            )
+            .order_by(Cooperation.agreed_at.desc(), Cooperation.id.desc())
+        )
+    )
 
 
 def _programmes(*conditions) -> list[ApprenticeshipProgramme]:
-    return list(db.session.scalars(
-        select(ApprenticeshipProgramme).where(*conditions)
-        .order_by(ApprenticeshipProgramme.created_at.desc(), ApprenticeshipProgramme.id.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(ApprenticeshipProgramme)
+            .where(*conditions)
+            .order_by(ApprenticeshipProgramme.created_at.desc(), ApprenticeshipProgramme.id.desc())
+        )
+    )
 
 
 def programmes_of_school(actor: User) -> list[ApprenticeshipProgramme]:
@@ -163,12 +175,15 @@ def programmes_for_student(student: User) -> list[ApprenticeshipProgramme]:
 
 # --- input checks ----------------------------------------------------------------------
 
+
 def _text(value: str | None, label, *, field: str, limit: int = TEXT_MAX, required: bool = False) -> str:
     text = (value or "").strip()
     if required and not text:
         raise ServiceError(_l("%(field)s is required.", field=label), field=field)
     if len(text) > limit:
-        raise ServiceError(_l("%(field)s is too long (at most %(n)d characters).", field=label, n=limit), field=field)
+        raise ServiceError(
+            _l("%(field)s is too long (at most %(n)d characters).", field=label, n=limit), field=field
+        )
     return text
 
 
@@ -176,7 +191,9 @@ def _window(opens_on: date | None, closes_on: date | None) -> tuple[date, date]:
     if opens_on is None or closes_on is None:
         raise ServiceError(_l("Give the first and the last day of the application window."), field="opens_on")
     if closes_on < opens_on:
-        raise ServiceError(_l("The application window must end on or after the day it opens."), field="closes_on")
+        raise ServiceError(
+            _l("The application window must end on or after the day it opens."), field="closes_on"
+        )
     return opens_on, closes_on
 
 
@@ -191,23 +208,36 @@ def _partners(programme: ApprenticeshipProgramme) -> list[int]:
 
 # --- the programme ----------------------------------------------------------------------
 
+
 def create_programme(
-    actor: User, cooperation_id: int, *, name: str, description: str = "",
-    opens_on: date | None, closes_on: date | None,
+    actor: User,
+    cooperation_id: int,
+    *,
+    name: str,
+    description: str = "",
+    opens_on: date | None,
+    closes_on: date | None,
 ) -> ApprenticeshipProgramme:
     cooperation = db.session.get(Cooperation, cooperation_id)
     if cooperation is None or not _is_staff_of(actor, Role.SCHOOL_STAFF, cooperation.school_id):
         raise NotFound(_l("Cooperation not found."))
     if cooperation.kind != CooperationKind.APPRENTICESHIP.value:
-        raise ServiceError(_l("Only a modern apprenticeship cooperation can hold an apprenticeship programme."))
+        raise ServiceError(
+            _l("Only a modern apprenticeship cooperation can hold an apprenticeship programme.")
+        )
     if cooperation.status != CooperationStatus.ACTIVE.value:
         raise ServiceError(_l("This cooperation has ended."))
     name = _text(name, _l("Name"), field="name", limit=NAME_MAX, required=True)
     description = _text(description, _l("Description"), field="description")
     opens_on, closes_on = _window(opens_on, closes_on)
     programme = ApprenticeshipProgramme(
-        cooperation_id=cooperation.id, school_id=cooperation.school_id, enterprise_id=cooperation.enterprise_id,
-        name=name, description=description, opens_on=opens_on, closes_on=closes_on,
+        cooperation_id=cooperation.id,
+        school_id=cooperation.school_id,
+        enterprise_id=cooperation.enterprise_id,
+        name=name,
+        description=description,
+        opens_on=opens_on,
+        closes_on=closes_on,
         status=ProgrammeStatus.DRAFT.value,
     )
     db.session.add(programme)
@@ -217,8 +247,15 @@ def create_programme(
 
 
 def add_place(
-    actor: User, programme_id: int, *, site: str = "", mentor_name: str = "", mentor_title: str = "",
-    mentor_skills: str = "", capacity: int | None, description: str = "",
+    actor: User,
+    programme_id: int,
+    *,
+    site: str = "",
+    mentor_name: str = "",
+    mentor_title: str = "",
+    mentor_skills: str = "",
+    capacity: int | None,
+    description: str = "",
 ) -> ApprenticePlace:
     """Staff of either partner add places at a site or with a mentor, until the allocation is published."""
     programme = get_for_partner(actor, programme_id)
@@ -235,26 +272,38 @@ def add_place(
     if capacity is None or not 0 <= capacity <= CAPACITY_MAX:
         raise ServiceError(_l("Places must be between 0 and %(n)d.", n=CAPACITY_MAX), field="capacity")
     place = ApprenticePlace(
-        programme=programme, site=site, mentor_name=mentor_name, mentor_title=mentor_title,
-        mentor_skills=mentor_skills, capacity=capacity, description=description,
-        ranked_by=RankedBy.MATCHER.value, added_by_organisation_id=actor.organisation_id,
+        programme=programme,
+        site=site,
+        mentor_name=mentor_name,
+        mentor_title=mentor_title,
+        mentor_skills=mentor_skills,
+        capacity=capacity,
+        description=description,
+        ranked_by=RankedBy.MATCHER.value,
+        added_by_organisation_id=actor.organisation_id,
     )
     db.session.add(place)
     db.session.flush()
-    audit.record(actor, ("apprentice_place", place.id), "create", None, None, organisations=_partners(programme))
+    audit.record(
+        actor, ("apprentice_place", place.id), "create", None, None, organisations=_partners(programme)
+    )
     return place
 
 
-def _set_status(actor: User, programme: ApprenticeshipProgramme, wanted: ProgrammeStatus,
-                allowed_from: ProgrammeStatus) -> ApprenticeshipProgramme:
+def _set_status(
+    actor: User, programme: ApprenticeshipProgramme, wanted: ProgrammeStatus, allowed_from: ProgrammeStatus
+) -> ApprenticeshipProgramme:
     _require_not_frozen(programme)
     if programme.status != allowed_from.value:
-        raise ServiceError(_l("This programme is %(status)s: that step is not possible now.",
-                              status=programme.state.label))
+        raise ServiceError(
+            _l("This programme is %(status)s: that step is not possible now.", status=programme.state.label)
+        )
     before = programme.status
     transition(programme, wanted.value)
     db.session.flush()
-    audit.record(actor, programme, "open" if wanted is ProgrammeStatus.OPEN else "close", before, programme.status)
+    audit.record(
+        actor, programme, "open" if wanted is ProgrammeStatus.OPEN else "close", before, programme.status
+    )
     return programme
 
 
@@ -266,25 +315,31 @@ def open_programme(actor: User, programme_id: int) -> ApprenticeshipProgramme:
 
 
 def close_programme(actor: User, programme_id: int) -> ApprenticeshipProgramme:
-    return _set_status(actor, get_for_school(actor, programme_id), ProgrammeStatus.CLOSED, ProgrammeStatus.OPEN)
+    return _set_status(
+        actor, get_for_school(actor, programme_id), ProgrammeStatus.CLOSED, ProgrammeStatus.OPEN
+    )
 
 
 def accepts_choices(programme: ApprenticeshipProgramme, today: date | None = None) -> bool:
     today = today or district_today()
     return (
-        programme.status == ProgrammeStatus.OPEN.value and not programme.is_frozen
+        programme.status == ProgrammeStatus.OPEN.value
+        and not programme.is_frozen
         and programme.opens_on <= today <= programme.closes_on
     )
 
 
 # --- students' choices -------------------------------------------------------------------
 
+
 def choices_of(student: User, programme: ApprenticeshipProgramme) -> list[ApprenticeChoice]:
-    return list(db.session.scalars(
-        select(ApprenticeChoice)
-        .where(ApprenticeChoice.programme_id == programme.id, ApprenticeChoice.student_id == student.id)
-        .order_by(ApprenticeChoice.rank)
-    ))
+    return list(
+        db.session.scalars(
+            select(ApprenticeChoice)
+            .where(ApprenticeChoice.programme_id == programme.id, ApprenticeChoice.student_id == student.id)
+            .order_by(ApprenticeChoice.rank)
+        )
+    )
 
 
 def set_choices(student: User, programme_id: int, ranks: dict[int, int]) -> list[ApprenticeChoice]:
@@ -314,9 +369,11 @@ def set_choices(student: User, programme_id: int, ranks: dict[int, int]) -> list
     if any(place_id in full for place_id in ranks):
         raise ServiceError(_l("A place without capacity cannot be chosen."))
     # Core delete runs at once: the new rows would otherwise meet the old ones' unique ranks.
-    db.session.execute(delete(ApprenticeChoice).where(
-        ApprenticeChoice.programme_id == programme.id, ApprenticeChoice.student_id == student.id
-    ))
+    db.session.execute(
+        delete(ApprenticeChoice).where(
+            ApprenticeChoice.programme_id == programme.id, ApprenticeChoice.student_id == student.id
+        )
+    )
     ordered = sorted(ranks, key=ranks.__getitem__)
     choices = [
         ApprenticeChoice(programme_id=programme.id, student_id=student.id, place_id=place_id, rank=position)
@@ -324,8 +381,14 @@ def set_choices(student: User, programme_id: int, ranks: dict[int, int]) -> list
     ]
     db.session.add_all(choices)
     db.session.flush()
-    audit.record(student, ("apprenticeship_programme", programme.id), "apply" if choices else "withdraw",
-                 None, None, organisations=[programme.school_id])
+    audit.record(
+        student,
+        ("apprenticeship_programme", programme.id),
+        "apply" if choices else "withdraw",
+        None,
+        None,
+        organisations=[programme.school_id],
+    )
     return choices
 
 
@@ -339,14 +402,16 @@ class Applicant:
 def applicants_by_place(programme: ApprenticeshipProgramme) -> dict[int, list[Applicant]]:
     """Each place's applicants: in the enterprise's order when it ranks them, else by name."""
     rows = db.session.execute(
-        select(ApprenticeChoice, User).join(User, ApprenticeChoice.student_id == User.id)
+        select(ApprenticeChoice, User)
+        .join(User, ApprenticeChoice.student_id == User.id)
         .where(ApprenticeChoice.programme_id == programme.id)
         .order_by(User.name, User.id)
     ).all()
     rankings = {
         (r.place_id, r.student_id): r.rank
         for r in db.session.scalars(
-            select(EnterpriseRanking).join(ApprenticePlace, EnterpriseRanking.place_id == ApprenticePlace.id)
+            select(EnterpriseRanking)
+            .join(ApprenticePlace, EnterpriseRanking.place_id == ApprenticePlace.id)
             .where(ApprenticePlace.programme_id == programme.id)
         )
     }
@@ -362,22 +427,27 @@ def applicants_by_place(programme: ApprenticeshipProgramme) -> dict[int, list[Ap
 
 
 def applicant_count(programme: ApprenticeshipProgramme) -> int:
-    return int(db.session.scalar(
-        select(func.count(func.distinct(ApprenticeChoice.student_id)))
-        .where(ApprenticeChoice.programme_id == programme.id)
-    ) or 0)
+    return int(
+        db.session.scalar(
+            select(func.count(func.distinct(ApprenticeChoice.student_id))).where(
+                ApprenticeChoice.programme_id == programme.id
+            )
+        )
+        or 0
+    )
 
 
 # --- the enterprise's ranking ---------------------------------------------------------------
+
 
 def set_enterprise_ranking(actor: User, place_id: int, ranks: dict[int, int]) -> ApprenticePlace:
     """The enterprise orders the place's applicants (student id → rank); those left out are not acceptable."""
     place = get_place_for_enterprise(actor, place_id)
     programme = place.programme
     _require_not_frozen(programme)
-    applicants = set(db.session.scalars(
-        select(ApprenticeChoice.student_id).where(ApprenticeChoice.place_id == place.id)
-    ))
+    applicants = set(
+        db.session.scalars(select(ApprenticeChoice.student_id).where(ApprenticeChoice.place_id == place.id))
+    )
     if any(student_id not in applicants for student_id in ranks):
         raise ServiceError(_l("Only students who applied for this place can be ranked."))
     if not ranks:
@@ -393,8 +463,14 @@ def set_enterprise_ranking(actor: User, place_id: int, ranks: dict[int, int]) ->
     before = place.ranked_by
     place.ranked_by = RankedBy.ENTERPRISE.value
     db.session.flush()
-    audit.record(actor, ("apprentice_place", place.id), "rank_applicants", before, place.ranked_by,
-                 organisations=_partners(programme))
+    audit.record(
+        actor,
+        ("apprentice_place", place.id),
+        "rank_applicants",
+        before,
+        place.ranked_by,
+        organisations=_partners(programme),
+    )
     return place
 
 
@@ -407,12 +483,19 @@ def use_matcher(actor: User, place_id: int) -> ApprenticePlace:
     before = place.ranked_by
     place.ranked_by = RankedBy.MATCHER.value
     db.session.flush()
-    audit.record(actor, ("apprentice_place", place.id), "rank_applicants", before, place.ranked_by,
-                 organisations=_partners(programme))
+    audit.record(
+        actor,
+        ("apprentice_place", place.id),
+        "rank_applicants",
+        before,
+        place.ranked_by,
+        organisations=_partners(programme),
+    )
     return place
 
 
 # --- allocation runs ------------------------------------------------------------------------
+
 
 def _profile(student: User) -> str:
     program = student.program
@@ -435,11 +518,16 @@ def build_inputs(programme: ApprenticeshipProgramme) -> dict[str, Any]:
     preferences: dict[int, list[str]] = {}
     for student_id, place_id in choices:
         preferences.setdefault(student_id, []).append(str(place_id))
-    students = {
-        user.id: user for user in db.session.scalars(
-            select(User).options(joinedload(User.program)).where(User.id.in_(list(preferences)))
-        )
-    } if preferences else {}
+    students = (
+        {
+            user.id: user
+            for user in db.session.scalars(
+                select(User).options(joinedload(User.program)).where(User.id.in_(list(preferences)))
+            )
+        }
+        if preferences
+        else {}
+    )
     rankings: dict[int, list[str]] = {}
     for place_id, student_id in db.session.execute(
         select(EnterpriseRanking.place_id, EnterpriseRanking.student_id)
@@ -455,8 +543,11 @@ def build_inputs(programme: ApprenticeshipProgramme) -> dict[str, Any]:
         ],
         "places": [
             {
-                "id": str(place.id), "capacity": place.capacity,
-                "preferences": rankings.get(place.id, []) if place.ranked_by == RankedBy.ENTERPRISE.value else None,
+                "id": str(place.id),
+                "capacity": place.capacity,
+                "preferences": rankings.get(place.id, [])
+                if place.ranked_by == RankedBy.ENTERPRISE.value
+                else None,
                 "description": _place_text(place),
             }
             for place in programme.places
@@ -476,7 +567,11 @@ def preview(actor: User, programme_id: int, *, seed: int | None = None) -> Alloc
     seed = secrets.randbelow(2**31) if seed is None else int(seed)
     result = matcher.allocate_apprentices(inputs, seed)
     run = AllocationRun(
-        programme_id=programme.id, status=RunStatus.PREVIEW.value, seed=seed, inputs=inputs, result=result,
+        programme_id=programme.id,
+        status=RunStatus.PREVIEW.value,
+        seed=seed,
+        inputs=inputs,
+        result=result,
         created_by_id=actor.id,
     )
     db.session.add(run)
@@ -486,16 +581,21 @@ def preview(actor: User, programme_id: int, *, seed: int | None = None) -> Alloc
 
 
 def runs_of(programme: ApprenticeshipProgramme) -> list[AllocationRun]:
-    return list(db.session.scalars(
-        select(AllocationRun).where(AllocationRun.programme_id == programme.id)
-        .order_by(AllocationRun.created_at.desc(), AllocationRun.id.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(AllocationRun)
+            .where(AllocationRun.programme_id == programme.id)
+            .order_by(AllocationRun.created_at.desc(), AllocationRun.id.desc())
+        )
+    )
 
 
 def published_run(programme: ApprenticeshipProgramme) -> AllocationRun | None:
-    return db.session.scalar(select(AllocationRun).where(
-        AllocationRun.programme_id == programme.id, AllocationRun.status == RunStatus.PUBLISHED.value
-    ))
+    return db.session.scalar(
+        select(AllocationRun).where(
+            AllocationRun.programme_id == programme.id, AllocationRun.status == RunStatus.PUBLISHED.value
+        )
+    )
 
 
 def get_run_for_school(actor: User, run_id: int) -> AllocationRun:
@@ -505,7 +605,9 @@ def get_run_for_school(actor: User, run_id: int) -> AllocationRun:
     return run
 
 
-def publish(actor: User, run_id: int, *, close_early: bool = False, today: date | None = None) -> AllocationRun:
+def publish(
+    actor: User, run_id: int, *, close_early: bool = False, today: date | None = None
+) -> AllocationRun:
     """Publish one preview: students see their result, and the programme is frozen for good.
 
     Before the application deadline this would also close applications to students who have
@@ -515,12 +617,18 @@ def publish(actor: User, run_id: int, *, close_early: bool = False, today: date 
     if run.is_published or programme.is_frozen:
         raise ServiceError(_l("The allocation of this programme has already been published."))
     if accepts_choices(programme, today) and not close_early:
-        raise ServiceError(_l(
-            "Applications are open until %(date)s. Publishing now closes them at once, and students who have "
-            "not chosen yet can no longer apply. Tick “close applications now” to publish anyway.",
-            date=programme.closes_on.isoformat()))
+        raise ServiceError(
+            _l(
+                "Applications are open until %(date)s. Publishing now closes them at once, and students who "
+                "have "
+                "not chosen yet can no longer apply. Tick “close applications now” to publish anyway.",
+                date=programme.closes_on.isoformat(),
+            )
+        )
     if run.inputs != build_inputs(programme):
-        raise ServiceError(_l("Choices, places or rankings changed after this preview: run a new preview first."))
+        raise ServiceError(
+            _l("Choices, places or rankings changed after this preview: run a new preview first.")
+        )
     before = programme.status
     # The conditional update decides a race between two publishers: only one freezes the programme.
     now = utcnow()
@@ -535,18 +643,22 @@ def publish(actor: User, run_id: int, *, close_early: bool = False, today: date 
     db.session.refresh(programme, ["frozen_at", "status"])
     run.status, run.published_at, run.published_by_id = RunStatus.PUBLISHED.value, now, actor.id
     db.session.flush()
-    audit.record(actor, run, "publish", RunStatus.PREVIEW.value, run.status, organisations=_partners(programme))
+    audit.record(
+        actor, run, "publish", RunStatus.PREVIEW.value, run.status, organisations=_partners(programme)
+    )
     if before != programme.status:
         audit.record(actor, programme, "close", before, programme.status, audit.coded("allocation_published"))
     student_ids = [int(s["id"]) for s in run.inputs["students"]]
     for student in db.session.scalars(select(User).where(User.id.in_(student_ids)).order_by(User.id)):
         notifications.notify(
-            student, "allocation_published",
+            student,
+            "allocation_published",
             notifications.link("student", "apprenticeship", programme.id),
             programme=programme.name,
         )
     notifications.notify_organisation(
-        programme.enterprise, "allocation_published",
+        programme.enterprise,
+        "allocation_published",
         notifications.link("enterprise", "apprenticeship", programme.id),
         programme=programme.name,
     )
@@ -554,6 +666,7 @@ def publish(actor: User, run_id: int, *, close_early: bool = False, today: date 
 
 
 # --- reading results -----------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class RunRow:
@@ -570,26 +683,35 @@ class RunRow:
 def run_rows(run: AllocationRun) -> list[RunRow]:
     places = {str(p.id): p for p in run.programme.places}
     student_ids = [int(s["id"]) for s in run.inputs["students"]]
-    users = {
-        str(u.id): u for u in db.session.scalars(
-            select(User).options(joinedload(User.program)).where(User.id.in_(student_ids))
-        )
-    } if student_ids else {}
+    users = (
+        {
+            str(u.id): u
+            for u in db.session.scalars(
+                select(User).options(joinedload(User.program)).where(User.id.in_(student_ids))
+            )
+        }
+        if student_ids
+        else {}
+    )
     result = run.result
     rows = []
     for entry in run.inputs["students"]:
         sid = entry["id"]
         assigned = result["assignments"].get(sid)
         prefs = list(entry["preferences"])
-        rows.append(RunRow(
-            student=users.get(sid),
-            choices=[places.get(p) for p in prefs],
-            place=places.get(assigned) if assigned else None,
-            choice_rank=prefs.index(assigned) + 1 if assigned in prefs else None,
-            reason=result["unassigned_reasons"].get(sid),
-            lottery=result.get("lottery", {}).get(sid),
-        ))
-    rows.sort(key=lambda r: (r.place is None, r.place.id if r.place else 0, r.student.name if r.student else ""))
+        rows.append(
+            RunRow(
+                student=users.get(sid),
+                choices=[places.get(p) for p in prefs],
+                place=places.get(assigned) if assigned else None,
+                choice_rank=prefs.index(assigned) + 1 if assigned in prefs else None,
+                reason=result["unassigned_reasons"].get(sid),
+                lottery=result.get("lottery", {}).get(sid),
+            )
+        )
+    rows.sort(
+        key=lambda r: (r.place is None, r.place.id if r.place else 0, r.student.name if r.student else "")
+    )
     return rows
 
 
@@ -598,8 +720,11 @@ def run_summary(run: AllocationRun) -> dict[str, int]:
     placed = sum(1 for value in assignments.values() if value)
     capacity = sum(int(p["capacity"]) for p in run.inputs["places"])
     return {
-        "applicants": len(assignments), "placed": placed, "unplaced": len(assignments) - placed,
-        "capacity": capacity, "blocking_pairs": int(run.result["blocking_pairs"]),
+        "applicants": len(assignments),
+        "placed": placed,
+        "unplaced": len(assignments) - placed,
+        "capacity": capacity,
+        "blocking_pairs": int(run.result["blocking_pairs"]),
     }
 
 

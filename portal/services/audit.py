@@ -4,6 +4,7 @@ Only `record` writes; everything else reads. Entries are never changed or
 deleted (the model refuses it). Workflows call `record` right after they change
 a state, so a refused transition (which raises before) writes nothing.
 """
+
 from __future__ import annotations
 
 import json
@@ -164,7 +165,7 @@ def reason_text(reason: str | None) -> str:
     if not reason or not reason.startswith(CODED):
         return reason or ""
     try:
-        params = json.loads(reason[len(CODED):])
+        params = json.loads(reason[len(CODED) :])
         template = SYSTEM_REASONS[params.pop("code")]
     except (ValueError, KeyError):
         return reason

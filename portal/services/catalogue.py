@@ -4,6 +4,7 @@ Read once from `seed/data/major_catalogue.csv` (or the file named by the
 `MAJOR_CATALOGUE_FILE` setting) and cached. Codes are empty where they could not
 be checked against the published document; a code is never guessed.
 """
+
 from __future__ import annotations
 
 import csv
@@ -46,8 +47,10 @@ def _load(path: str) -> Catalogue:
         lines = [line for line in handle if line.strip() and not line.startswith("#")]
     entries = tuple(
         CatalogueEntry(
-            code=row["code"].strip(), name=row["name"].strip(),
-            category_code=row["category_code"].strip(), category=row["category"].strip(),
+            code=row["code"].strip(),
+            name=row["name"].strip(),
+            category_code=row["category_code"].strip(),
+            category=row["category"].strip(),
         )
         for row in csv.DictReader(lines)
     )

@@ -3,6 +3,7 @@
 Each raises `ServiceError` with the field it concerns, so a form shows the message
 next to the field and a spreadsheet import reports the column.
 """
+
 from __future__ import annotations
 
 import re
@@ -69,7 +70,9 @@ def reason(value: str | None, *, required: bool = True, missing=None) -> str:
     if required and not cleaned:
         raise ServiceError(missing or _l("Please give a reason."), field="reason")
     if len(cleaned) > REASON_MAX:
-        raise ServiceError(_l("The reason is too long (at most %(n)d characters).", n=REASON_MAX), field="reason")
+        raise ServiceError(
+            _l("The reason is too long (at most %(n)d characters).", n=REASON_MAX), field="reason"
+        )
     return cleaned
 
 

@@ -5,6 +5,7 @@ proposal (`portal.services.proposals.accept_terms`), or for an agreement the par
 before the platform (the demo data). Only the two partners see a cooperation (administrators
 see all); to anyone else its id does not exist.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -21,14 +22,31 @@ if TYPE_CHECKING:
     from portal.services.proposals import Terms
 
 
-def create(school_id: int, enterprise_id: int, terms: Terms, *, program_id: int | None = None,
-           posting_id: int | None = None, actor: User | None = None, is_demo: bool = False) -> Cooperation:
+def create(
+    school_id: int,
+    enterprise_id: int,
+    terms: Terms,
+    *,
+    program_id: int | None = None,
+    posting_id: int | None = None,
+    actor: User | None = None,
+    is_demo: bool = False,
+) -> Cooperation:
     """An active cooperation on `terms` (already checked). Flushes and audits."""
     cooperation = Cooperation(
-        school_id=school_id, enterprise_id=enterprise_id, program_id=program_id, posting_id=posting_id,
-        kind=terms.kind, title=terms.title, seats=terms.seats, start_date=terms.start_date,
-        duration_months=terms.duration_months, school_provides=terms.school_provides,
-        enterprise_provides=terms.enterprise_provides, admissions_mode=terms.admissions_mode, is_demo=is_demo,
+        school_id=school_id,
+        enterprise_id=enterprise_id,
+        program_id=program_id,
+        posting_id=posting_id,
+        kind=terms.kind,
+        title=terms.title,
+        seats=terms.seats,
+        start_date=terms.start_date,
+        duration_months=terms.duration_months,
+        school_provides=terms.school_provides,
+        enterprise_provides=terms.enterprise_provides,
+        admissions_mode=terms.admissions_mode,
+        is_demo=is_demo,
     )
     db.session.add(cooperation)
     db.session.flush()
@@ -36,10 +54,14 @@ def create(school_id: int, enterprise_id: int, terms: Terms, *, program_id: int 
     return cooperation
 
 
-def active_between(school_id: int, enterprise_id: int, kind: str, *, title: str | None = None) -> Cooperation | None:
+def active_between(
+    school_id: int, enterprise_id: int, kind: str, *, title: str | None = None
+) -> Cooperation | None:
     """The partners' earliest active cooperation of `kind` (and `title`, when given)."""
     query = select(Cooperation).where(
-        Cooperation.school_id == school_id, Cooperation.enterprise_id == enterprise_id, Cooperation.kind == kind,
+        Cooperation.school_id == school_id,
+        Cooperation.enterprise_id == enterprise_id,
+        Cooperation.kind == kind,
         Cooperation.status == CooperationStatus.ACTIVE.value,
     )
     if title is not None:
@@ -58,6 +80,9 @@ def list_for(user: User) -> list[Cooperation]:
     query = select(Cooperation).order_by(Cooperation.agreed_at.desc(), Cooperation.id.desc())
     if not user.is_admin:
         query = query.where(
-            or_(Cooperation.school_id == user.organisation_id, Cooperation.enterprise_id == user.organisation_id)
+            or_(
+                Cooperation.school_id == user.organisation_id,
+                Cooperation.enterprise_id == user.organisation_id,
+            )
         )
     return list(db.session.scalars(query))

@@ -4,6 +4,7 @@ Only published majors of verified schools, and verified schools, are ever
 returned. Search is a substring match (LIKE), which is what Chinese needs:
 "焊接" finds "焊接技术应用" without word segmentation.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -53,8 +54,14 @@ class MajorQuery:
 
     def args(self, **changes) -> dict:
         """Query-string arguments of this search (for page links), without empty ones."""
-        values = {"q": self.q, "school": self.school_id, "town": self.town, "certificate": self.certificate,
-                  "sort": self.sort if self.sort != "relevance" else "", "page": self.page if self.page > 1 else ""}
+        values = {
+            "q": self.q,
+            "school": self.school_id,
+            "town": self.town,
+            "certificate": self.certificate,
+            "sort": self.sort if self.sort != "relevance" else "",
+            "page": self.page if self.page > 1 else "",
+        }
         values.update(changes)
         return {k: v for k, v in values.items() if v}
 
@@ -124,8 +131,13 @@ class SchoolQuery:
     page: int = 1
 
     def args(self, **changes) -> dict:
-        values = {"q": self.q, "kind": self.kind, "town": self.town,
-                  "sort": self.sort if self.sort != "name" else "", "page": self.page if self.page > 1 else ""}
+        values = {
+            "q": self.q,
+            "kind": self.kind,
+            "town": self.town,
+            "sort": self.sort if self.sort != "name" else "",
+            "page": self.page if self.page > 1 else "",
+        }
         values.update(changes)
         return {k: v for k, v in values.items() if v}
 
@@ -143,7 +155,11 @@ def search_schools(query: SchoolQuery):
             )
             .exists()
         )
-        stmt = stmt.where(or_(School.name.ilike(pattern, escape="\\"), School.address.ilike(pattern, escape="\\"), has_major))
+        stmt = stmt.where(
+            or_(
+                School.name.ilike(pattern, escape="\\"), School.address.ilike(pattern, escape="\\"), has_major
+            )
+        )
     if query.kind in vocab.SCHOOL_KINDS:
         stmt = stmt.where(School.school_kind == query.kind)
     if query.town in vocab.TOWNS:
@@ -179,9 +195,14 @@ def school_profile(school_id: int) -> SchoolProfile:
     school = db.session.get(School, school_id)
     if school is None or not school.is_verified:
         raise NotFound(_l("School not found."))
-    double = db.session.scalar(
-        select(func.count()).select_from(Teacher).where(Teacher.school_id == school.id, Teacher.double_qualified.is_(True))
-    ) or 0
+    double = (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Teacher)
+            .where(Teacher.school_id == school.id, Teacher.double_qualified.is_(True))
+        )
+        or 0
+    )
     programs = list(
         db.session.scalars(
             select(Program)
@@ -202,9 +223,15 @@ def home_figures() -> dict[str, int]:
     """What the home page counts: verified enterprises and schools, published majors (one query)."""
     verified = Organisation.status == OrgStatus.VERIFIED.value
     counts = {
-        "enterprises": select(func.count()).select_from(Organisation).where(verified, Organisation.kind == "enterprise"),
-        "schools": select(func.count()).select_from(Organisation).where(verified, Organisation.kind == "school"),
-        "programs": select(func.count()).select_from(Program).where(Program.status == PublicationStatus.PUBLISHED.value),
+        "enterprises": select(func.count())
+        .select_from(Organisation)
+        .where(verified, Organisation.kind == "enterprise"),
+        "schools": select(func.count())
+        .select_from(Organisation)
+        .where(verified, Organisation.kind == "school"),
+        "programs": select(func.count())
+        .select_from(Program)
+        .where(Program.status == PublicationStatus.PUBLISHED.value),
     }
     row = db.session.execute(select(*(q.scalar_subquery().label(k) for k, q in counts.items()))).one()
     return dict(row._mapping)

@@ -20,6 +20,7 @@ are shown as planned and do not count.
 
 Plain arguments in, objects out; writes flush, never commit.
 """
+
 from __future__ import annotations
 
 import math
@@ -54,7 +55,11 @@ WINDOW_YEARS = 5
 DAYS_PER_MONTH = 365.25 / 12
 HOURS_PER_MONTH = 174
 EVIDENCE_MAX_BYTES = 2 * 1024 * 1024
-EVIDENCE_TYPES = {b"%PDF-": "application/pdf", b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+EVIDENCE_TYPES = {
+    b"%PDF-": "application/pdf",
+    b"\x89PNG\r\n\x1a\n": "image/png",
+    b"\xff\xd8\xff": "image/jpeg",
+}
 ENTERPRISE_MAX, NAME_MAX, LEVEL_MAX, TEXT_MAX = 120, 120, 30, 2000
 
 CERTIFICATE_LABELS = {
@@ -74,6 +79,7 @@ def window_start(today: date) -> date:
 
 
 # --- the ledger --------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class LedgerEntry:
@@ -117,8 +123,14 @@ class Ledger:
     @property
     def lacks(self) -> list[str]:
         """What the records do not show yet: "practice", "certificate"."""
-        return [name for name, missing in (("practice", self.months_missing > 0),
-                                           ("certificate", not self.has_certificate)) if missing]
+        return [
+            name
+            for name, missing in (
+                ("practice", self.months_missing > 0),
+                ("certificate", not self.has_certificate),
+            )
+            if missing
+        ]
 
 
 def practice_months(days: int, hours: int) -> float:
@@ -147,11 +159,14 @@ def _union_days(periods: list[tuple[date, date]], start: date, end: date) -> int
 
 def _practice_exchanges(teacher_ids: list[int]) -> dict[int, list[Exchange]]:
     rows = db.session.scalars(
-        select(Exchange).where(
+        select(Exchange)
+        .where(
             Exchange.teacher_id.in_(teacher_ids),
             Exchange.direction == ExchangeDirection.TEACHER_TO_ENTERPRISE.value,
             Exchange.status.in_((ExchangeStatus.AGREED.value, ExchangeStatus.COMPLETED.value)),
-        ).options(selectinload(Exchange.enterprise)).order_by(Exchange.id)
+        )
+        .options(selectinload(Exchange.enterprise))
+        .order_by(Exchange.id)
     )
     found: dict[int, list[Exchange]] = {}
     for exchange in rows:
@@ -165,33 +180,54 @@ def ledgers(teachers: list[Teacher], today: date | None = None) -> dict[int, Led
     start = window_start(today)
     ids = [t.id for t in teachers]
     periods: dict[int, list[TeacherPractice]] = {}
-    for p in db.session.scalars(select(TeacherPractice).where(TeacherPractice.teacher_id.in_(ids))
-                                .order_by(TeacherPractice.starts_on, TeacherPractice.id)):
+    for p in db.session.scalars(
+        select(TeacherPractice)
+        .where(TeacherPractice.teacher_id.in_(ids))
+        .order_by(TeacherPractice.starts_on, TeacherPractice.id)
+    ):
         periods.setdefault(p.teacher_id, []).append(p)
     certificates: dict[int, list[TeacherCertificate]] = {}
-    for c in db.session.scalars(select(TeacherCertificate).where(TeacherCertificate.teacher_id.in_(ids))
-                                .order_by(TeacherCertificate.issued_on.desc(), TeacherCertificate.id)):
+    for c in db.session.scalars(
+        select(TeacherCertificate)
+        .where(TeacherCertificate.teacher_id.in_(ids))
+        .order_by(TeacherCertificate.issued_on.desc(), TeacherCertificate.id)
+    ):
         certificates.setdefault(c.teacher_id, []).append(c)
     by_exchange = _practice_exchanges(ids)
     result = {}
     for teacher in teachers:
         own = periods.get(teacher.id, [])
         # Each period shows its own months in the window; the total counts overlapping days once.
-        entries = [LedgerEntry("entered", p.enterprise, p.starts_on, p.ends_on,
-                               round(_union_days([(p.starts_on, p.ends_on)], start, today) / DAYS_PER_MONTH, 1),
-                               practice=p)
-                   for p in own]
+        entries = [
+            LedgerEntry(
+                "entered",
+                p.enterprise,
+                p.starts_on,
+                p.ends_on,
+                round(_union_days([(p.starts_on, p.ends_on)], start, today) / DAYS_PER_MONTH, 1),
+                practice=p,
+            )
+            for p in own
+        ]
         for e in by_exchange.get(teacher.id, []):
             completed = e.status == ExchangeStatus.COMPLETED.value
             counted = completed and e.completed_at is not None and e.completed_at.date() >= start
-            entries.append(LedgerEntry(
-                "exchange", e.enterprise.name, None, e.completed_at.date() if e.completed_at else None,
-                round(_exchange_months(e), 1) if counted else 0.0, planned=not completed, exchange=e,
-            ))
+            entries.append(
+                LedgerEntry(
+                    "exchange",
+                    e.enterprise.name,
+                    None,
+                    e.completed_at.date() if e.completed_at else None,
+                    round(_exchange_months(e), 1) if counted else 0.0,
+                    planned=not completed,
+                    exchange=e,
+                )
+            )
         entered_days = _union_days([(p.starts_on, p.ends_on) for p in own], start, today)
         hours = sum(e.exchange.hours for e in entries if e.source == "exchange" and e.months)
-        result[teacher.id] = Ledger(teacher, (start, today), entries, certificates.get(teacher.id, []),
-                                    entered_days, hours)
+        result[teacher.id] = Ledger(
+            teacher, (start, today), entries, certificates.get(teacher.id, []), entered_days, hours
+        )
     return result
 
 
@@ -201,6 +237,7 @@ def ledger(staff: User, teacher_id: int, today: date | None = None) -> Ledger:
 
 
 # --- recording -----------------------------------------------------------------------------------
+
 
 def evidence_type(data: bytes | None) -> str | None:
     """A PDF, PNG or JPEG by its content (never its name); at most 2 MB."""
@@ -214,15 +251,27 @@ def evidence_type(data: bytes | None) -> str | None:
     raise ServiceError(_l("The evidence must be a PDF, PNG or JPEG file."), field="evidence")
 
 
-def record_practice(staff: User, teacher_id: int, *, enterprise: str, starts_on: date | None,
-                    ends_on: date | None, description: str, evidence: bytes | None = None,
-                    today: date | None = None) -> TeacherPractice:
+def record_practice(
+    staff: User,
+    teacher_id: int,
+    *,
+    enterprise: str,
+    starts_on: date | None,
+    ends_on: date | None,
+    description: str,
+    evidence: bytes | None = None,
+    today: date | None = None,
+) -> TeacherPractice:
     """A period of enterprise practice with its evidence (a file, or a reference in the description)."""
     today = today or checks.district_today()
     teacher = school_records.get_own_teacher(staff, teacher_id)
     problems = Problems()
-    enterprise = problems.check(checks.text, enterprise, field="enterprise", max_length=ENTERPRISE_MAX, required=True)
-    description = problems.check(checks.text, description, field="description", max_length=TEXT_MAX, required=True)
+    enterprise = problems.check(
+        checks.text, enterprise, field="enterprise", max_length=ENTERPRISE_MAX, required=True
+    )
+    description = problems.check(
+        checks.text, description, field="description", max_length=TEXT_MAX, required=True
+    )
     if starts_on is None:
         problems.add(_l("Enter the first day of the practice."), field="starts_on")
     if ends_on is None:
@@ -231,24 +280,42 @@ def record_practice(staff: User, teacher_id: int, *, enterprise: str, starts_on:
         if ends_on < starts_on:
             problems.add(_l("The last day cannot be before the first day."), field="ends_on")
         if ends_on > today:
-            problems.add(_l("Only practice that has taken place counts; the last day is in the future."),
-                         field="ends_on")
+            problems.add(
+                _l("Only practice that has taken place counts; the last day is in the future."),
+                field="ends_on",
+            )
         if starts_on < today.replace(year=today.year - 30):
             problems.add(_l("The first day is too far in the past."), field="starts_on")
     mime = problems.check(evidence_type, evidence)
     problems.raise_if_any()
-    practice = TeacherPractice(teacher_id=teacher.id, enterprise=enterprise, starts_on=starts_on, ends_on=ends_on,
-                               description=description, evidence=evidence or None, evidence_type=mime,
-                               recorded_by_id=staff.id)
+    practice = TeacherPractice(
+        teacher_id=teacher.id,
+        enterprise=enterprise,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        description=description,
+        evidence=evidence or None,
+        evidence_type=mime,
+        recorded_by_id=staff.id,
+    )
     db.session.add(practice)
     db.session.flush()
-    audit.record(staff, teacher, "record_practice", None, f"{starts_on.isoformat()}–{ends_on.isoformat()}",
-                 enterprise)
+    audit.record(
+        staff, teacher, "record_practice", None, f"{starts_on.isoformat()}–{ends_on.isoformat()}", enterprise
+    )
     return practice
 
 
-def add_certificate(staff: User, teacher_id: int, *, kind: str, name: str, level: str,
-                    issued_on: date | None, today: date | None = None) -> TeacherCertificate:
+def add_certificate(
+    staff: User,
+    teacher_id: int,
+    *,
+    kind: str,
+    name: str,
+    level: str,
+    issued_on: date | None,
+    today: date | None = None,
+) -> TeacherCertificate:
     today = today or checks.district_today()
     teacher = school_records.get_own_teacher(staff, teacher_id)
     problems = Problems()
@@ -260,7 +327,9 @@ def add_certificate(staff: User, teacher_id: int, *, kind: str, name: str, level
     elif issued_on > today:
         problems.add(_l("The date of issue cannot be in the future."), field="issued_on")
     problems.raise_if_any()
-    certificate = TeacherCertificate(teacher_id=teacher.id, kind=kind, name=name, level=level, issued_on=issued_on)
+    certificate = TeacherCertificate(
+        teacher_id=teacher.id, kind=kind, name=name, level=level, issued_on=issued_on
+    )
     db.session.add(certificate)
     db.session.flush()
     audit.record(staff, teacher, "add_certificate", None, name, level or None)
@@ -277,8 +346,14 @@ def _own_record(model, staff: User, record_id: int):
 def remove_practice(staff: User, practice_id: int) -> Teacher:
     practice = _own_record(TeacherPractice, staff, practice_id)
     teacher = practice.teacher
-    audit.record(staff, teacher, "remove_practice", f"{practice.starts_on}–{practice.ends_on}", None,
-                 practice.enterprise)
+    audit.record(
+        staff,
+        teacher,
+        "remove_practice",
+        f"{practice.starts_on}–{practice.ends_on}",
+        None,
+        practice.enterprise,
+    )
     db.session.delete(practice)
     db.session.flush()
     return teacher
@@ -301,6 +376,7 @@ def evidence_of(staff: User, practice_id: int) -> TeacherPractice:
 
 
 # --- a school's road to 70 % ---------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Candidate:
@@ -330,10 +406,13 @@ def _nearest_first(ledger: Ledger) -> tuple:
 
 
 def _full_time(school_ids) -> list[Teacher]:
-    return list(db.session.scalars(
-        select(Teacher).where(Teacher.school_id.in_(school_ids), Teacher.employment == Employment.FULL_TIME.value)
-        .order_by(Teacher.name, Teacher.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(Teacher)
+            .where(Teacher.school_id.in_(school_ids), Teacher.employment == Employment.FULL_TIME.value)
+            .order_by(Teacher.name, Teacher.id)
+        )
+    )
 
 
 def roadmap(school: Organisation, today: date | None = None) -> Roadmap:
@@ -347,11 +426,15 @@ def roadmap(school: Organisation, today: date | None = None) -> Roadmap:
         for suggestion in exchanges.practice_suggestions():
             if suggestion.offer.id in books:
                 posts.setdefault(suggestion.offer.id, []).append(suggestion)
-    candidates = sorted((Candidate(books[t.id], posts.get(t.id, [])[:3]) for t in teachers if t.id in books),
-                        key=lambda c: _nearest_first(c.ledger))
+    candidates = sorted(
+        (Candidate(books[t.id], posts.get(t.id, [])[:3]) for t in teachers if t.id in books),
+        key=lambda c: _nearest_first(c.ledger),
+    )
     return Roadmap(
-        full_time=len(teachers), double_qualified=sum(1 for t in teachers if t.double_qualified),
-        candidates=candidates, ready=sum(1 for c in candidates if not c.ledger.lacks),
+        full_time=len(teachers),
+        double_qualified=sum(1 for t in teachers if t.double_qualified),
+        candidates=candidates,
+        ready=sum(1 for c in candidates if not c.ledger.lacks),
     )
 
 
@@ -362,21 +445,40 @@ def district_rows(today: date | None = None) -> list[dict]:
     exchange hours in the window (the same facts `ledgers` reads, aggregated)."""
     today = today or checks.district_today()
     start = window_start(today)
-    has_certificate = select(TeacherCertificate.id).where(TeacherCertificate.teacher_id == Teacher.id).exists()
+    has_certificate = (
+        select(TeacherCertificate.id).where(TeacherCertificate.teacher_id == Teacher.id).exists()
+    )
     exchange_hours = (
-        select(func.coalesce(func.sum(Exchange.hours), 0)).where(
-            Exchange.teacher_id == Teacher.id, Exchange.direction == ExchangeDirection.TEACHER_TO_ENTERPRISE.value,
+        select(func.coalesce(func.sum(Exchange.hours), 0))
+        .where(
+            Exchange.teacher_id == Teacher.id,
+            Exchange.direction == ExchangeDirection.TEACHER_TO_ENTERPRISE.value,
             Exchange.status == ExchangeStatus.COMPLETED.value,
             Exchange.completed_at >= datetime.combine(start, time.min, tzinfo=UTC),
-        ).scalar_subquery()
+        )
+        .scalar_subquery()
     )
     rows = db.session.execute(
-        select(Organisation.id, Organisation.name, Teacher.id, Teacher.double_qualified, has_certificate,
-               exchange_hours, TeacherPractice.starts_on, TeacherPractice.ends_on)
-        .outerjoin(Teacher, (Teacher.school_id == Organisation.id) & (Teacher.employment == Employment.FULL_TIME.value))
+        select(
+            Organisation.id,
+            Organisation.name,
+            Teacher.id,
+            Teacher.double_qualified,
+            has_certificate,
+            exchange_hours,
+            TeacherPractice.starts_on,
+            TeacherPractice.ends_on,
+        )
+        .outerjoin(
+            Teacher,
+            (Teacher.school_id == Organisation.id) & (Teacher.employment == Employment.FULL_TIME.value),
+        )
         .outerjoin(TeacherPractice, TeacherPractice.teacher_id == Teacher.id)
-        .where(Organisation.kind == OrgKind.SCHOOL.value, Organisation.status == OrgStatus.VERIFIED.value,
-               Organisation.school_kind == "secondary_vocational")
+        .where(
+            Organisation.kind == OrgKind.SCHOOL.value,
+            Organisation.status == OrgStatus.VERIFIED.value,
+            Organisation.school_kind == "secondary_vocational",
+        )
         .order_by(Organisation.name, Organisation.id)
     ).all()
     schools: dict[int, dict] = {}
@@ -385,7 +487,9 @@ def district_rows(today: date | None = None) -> list[dict]:
         if teacher_id is None:
             continue
         facts = schools[school_id]["teachers"].setdefault(
-            teacher_id, {"double": bool(double), "certified": bool(certified), "hours": int(hours or 0), "periods": []})
+            teacher_id,
+            {"double": bool(double), "certified": bool(certified), "hours": int(hours or 0), "periods": []},
+        )
         if starts_on is not None:
             facts["periods"].append((starts_on, ends_on))
     result = []
@@ -393,13 +497,21 @@ def district_rows(today: date | None = None) -> list[dict]:
         facts = list(school["teachers"].values())
         double = sum(1 for f in facts if f["double"])
         others = [f for f in facts if not f["double"]]
-        short = [practice_months(_union_days(f["periods"], start, today), f["hours"]) < MONTHS_NEEDED
-                 for f in others]
+        short = [
+            practice_months(_union_days(f["periods"], start, today), f["hours"]) < MONTHS_NEEDED
+            for f in others
+        ]
         plan = Roadmap(full_time=len(facts), double_qualified=double, candidates=[], ready=0)
-        result.append({
-            "school": school["school"], "full_time": len(facts), "double_qualified": double, "share": plan.share,
-            "target": TARGET_PERCENT, "needed": plan.needed,
-            "ready": sum(1 for f, s in zip(others, short, strict=True) if f["certified"] and not s),
-            "short_of_practice": sum(short),
-        })
+        result.append(
+            {
+                "school": school["school"],
+                "full_time": len(facts),
+                "double_qualified": double,
+                "share": plan.share,
+                "target": TARGET_PERCENT,
+                "needed": plan.needed,
+                "ready": sum(1 for f, s in zip(others, short, strict=True) if f["certified"] and not s),
+                "short_of_practice": sum(short),
+            }
+        )
     return result

@@ -1,4 +1,5 @@
 """The public directory of verified enterprises."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -41,7 +42,10 @@ class EnterpriseQuery:
 
     def args(self, **changes) -> dict[str, Any]:
         values: dict[str, Any] = {
-            "q": self.q, "industry": self.industry, "town": self.town, "page": self.page,
+            "q": self.q,
+            "industry": self.industry,
+            "town": self.town,
+            "page": self.page,
         }
         values.update(changes)
         if values["page"] == 1:

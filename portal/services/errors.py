@@ -1,12 +1,14 @@
 """Errors that services raise and views turn into messages or status codes."""
+
 from __future__ import annotations
 
 from portal.i18n import lazy_gettext as _l
 
 # Shown when a unique key refuses a write that the service's own check let through
 # because another request saved the same thing in the meantime.
-ALREADY_EXISTS = _l("This already exists: it was saved a moment ago, perhaps by a second click. "
-                    "Reload the page to see it.")
+ALREADY_EXISTS = _l(
+    "This already exists: it was saved a moment ago, perhaps by a second click. Reload the page to see it."
+)
 
 
 def is_duplicate(exc: Exception) -> bool:
@@ -41,10 +43,10 @@ class Invalid(ServiceError):
 class Problems:
     """Collects the ServiceErrors of several checks, then raises them together.
 
-        problems = Problems()
-        name = problems.check(checks.text, raw_name, field="name", max_length=60)
-        ...
-        problems.raise_if_any()
+    problems = Problems()
+    name = problems.check(checks.text, raw_name, field="name", max_length=60)
+    ...
+    problems.raise_if_any()
     """
 
     def __init__(self) -> None:

@@ -12,6 +12,7 @@ arguments, not URLs: the template builds the link.
                  mode), and for the school those the enterprise approved;
   exchanges      proposed ones, and those the other side already accepted.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -107,9 +108,9 @@ def _count(stmt) -> int:
 
 def unread_notifications(user: User) -> int:
     return _count(
-        select(func.count()).select_from(Notification).where(
-            Notification.user_id == user.id, Notification.read_at.is_(None)
-        )
+        select(func.count())
+        .select_from(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
     )
 
 
@@ -155,7 +156,9 @@ def _exchanges_waiting(side: str, org_id: int) -> int:
         ExchangeStatus.ACCEPTED_BY_SCHOOL if side == "enterprise" else ExchangeStatus.ACCEPTED_BY_ENTERPRISE
     )
     return _count(
-        select(func.count()).select_from(Exchange).where(
+        select(func.count())
+        .select_from(Exchange)
+        .where(
             getattr(Exchange, f"{side}_id") == org_id,
             Exchange.status.in_((ExchangeStatus.PROPOSED.value, accepted_by_other.value)),
         )
@@ -164,8 +167,11 @@ def _exchanges_waiting(side: str, org_id: int) -> int:
 
 def _pending_members(org_id: int, role: Role) -> int:
     return _count(
-        select(func.count()).select_from(User).where(
-            User.organisation_id == org_id, User.role == role.value,
+        select(func.count())
+        .select_from(User)
+        .where(
+            User.organisation_id == org_id,
+            User.role == role.value,
             User.membership_status == MembershipStatus.PENDING.value,
         )
     )
@@ -174,21 +180,39 @@ def _pending_members(org_id: int, role: Role) -> int:
 def for_enterprise(hr: User) -> list[Waiting]:
     org_id = hr.organisation_id
     today = district_today()
-    proposals = _count(select(func.count()).select_from(Proposal).where(_proposals_waiting("enterprise", org_id)))
+    proposals = _count(
+        select(func.count()).select_from(Proposal).where(_proposals_waiting("enterprise", org_id))
+    )
     expiring = _count(
-        select(func.count()).select_from(Posting).where(
-            Posting.enterprise_id == org_id, Posting.status == PublicationStatus.PUBLISHED.value,
-            Posting.deadline >= today, Posting.deadline <= today + timedelta(days=EXPIRING_DAYS),
+        select(func.count())
+        .select_from(Posting)
+        .where(
+            Posting.enterprise_id == org_id,
+            Posting.status == PublicationStatus.PUBLISHED.value,
+            Posting.deadline >= today,
+            Posting.deadline <= today + timedelta(days=EXPIRING_DAYS),
         )
     )
     return [
-        Waiting("proposals", proposals, _l("Proposals waiting for your answer"),
-                hint=_l("Majors the matcher proposed, and schools that asked you or proposed terms.")),
-        Waiting("applicants", _count(_applications_to_decide("enterprise", org_id)), _l("Applicants to review"),
-                hint=_l("Students who applied to your named classes, where your agreement lets you decide.")),
+        Waiting(
+            "proposals",
+            proposals,
+            _l("Proposals waiting for your answer"),
+            hint=_l("Majors the matcher proposed, and schools that asked you or proposed terms."),
+        ),
+        Waiting(
+            "applicants",
+            _count(_applications_to_decide("enterprise", org_id)),
+            _l("Applicants to review"),
+            hint=_l("Students who applied to your named classes, where your agreement lets you decide."),
+        ),
         Waiting("exchanges", _exchanges_waiting("enterprise", org_id), _l("Teacher exchanges to answer")),
-        Waiting("expiring", expiring, _l("Postings closing within %(days)d days", days=EXPIRING_DAYS),
-                hint=_l("Extend or close them so that schools see the right dates.")),
+        Waiting(
+            "expiring",
+            expiring,
+            _l("Postings closing within %(days)d days", days=EXPIRING_DAYS),
+            hint=_l("Extend or close them so that schools see the right dates."),
+        ),
         Waiting("members", _pending_members(org_id, Role.ENTERPRISE_HR), _l("Colleagues asking to join")),
     ]
 
@@ -198,8 +222,12 @@ def for_school(staff: User) -> list[Waiting]:
     proposals = _count(select(func.count()).select_from(Proposal).where(_proposals_waiting("school", org_id)))
     return [
         Waiting("proposals", proposals, _l("Proposals waiting for your answer"), hint=_l("Per major below.")),
-        Waiting("applicants", _count(_applications_to_decide("school", org_id)), _l("Applicants to admit"),
-                hint=_l("Applications you may decide now, including those the enterprise approved.")),
+        Waiting(
+            "applicants",
+            _count(_applications_to_decide("school", org_id)),
+            _l("Applicants to admit"),
+            hint=_l("Applications you may decide now, including those the enterprise approved."),
+        ),
         Waiting("students", _pending_members(org_id, Role.STUDENT), _l("Students to confirm")),
         Waiting("staff", _pending_members(org_id, Role.SCHOOL_STAFF), _l("Colleagues asking to join")),
         Waiting("exchanges", _exchanges_waiting("school", org_id), _l("Teacher exchanges to answer")),
@@ -223,20 +251,25 @@ def for_admin() -> list[Waiting]:
         select(func.count()).select_from(Organisation).where(Organisation.status == OrgStatus.PENDING.value)
     )
     pilots = _count(
-        select(func.count()).select_from(PilotPartnership)
+        select(func.count())
+        .select_from(PilotPartnership)
         .where(PilotPartnership.status == PilotStatus.SUBMITTED.value)
     )
     objections = _count(
-        select(func.coalesce(func.sum(PilotPartnership.open_objections), 0))
-        .where(PilotPartnership.status == PilotStatus.APPROVED.value)
+        select(func.coalesce(func.sum(PilotPartnership.open_objections), 0)).where(
+            PilotPartnership.status == PilotStatus.APPROVED.value
+        )
     )
     pilot_enterprises = _count(
-        select(func.count()).select_from(PilotEnterpriseApplication)
+        select(func.count())
+        .select_from(PilotEnterpriseApplication)
         .where(PilotEnterpriseApplication.status == PilotEnterpriseStatus.SUBMITTED.value)
     )
     week_ago = district_today() - timedelta(days=7)
     new_postings = _count(
-        select(func.count()).select_from(Posting).where(
+        select(func.count())
+        .select_from(Posting)
+        .where(
             Posting.status == PublicationStatus.PUBLISHED.value,
             func.date(Posting.published_at) >= week_ago,
         )
@@ -244,23 +277,40 @@ def for_admin() -> list[Waiting]:
     return [
         Waiting("organisations", pending_orgs, _l("Organisations to verify")),
         Waiting("pilots", pilots, _l("Pilot partnerships to decide")),
-        Waiting("objections", objections, _l("Objections to pilots to answer"),
-                hint=_l("A pilot cannot become final while an objection is unanswered.")),
+        Waiting(
+            "objections",
+            objections,
+            _l("Objections to pilots to answer"),
+            hint=_l("A pilot cannot become final while an objection is unanswered."),
+        ),
         Waiting("pilot_enterprises", pilot_enterprises, _l("Pilot enterprise applications to decide")),
-        Waiting("postings", new_postings, _l("Postings published this week to look over"),
-                hint=_l("Take down what breaks the rules; the enterprise reads your reason.")),
+        Waiting(
+            "postings",
+            new_postings,
+            _l("Postings published this week to look over"),
+            hint=_l("Take down what breaks the rules; the enterprise reads your reason."),
+        ),
     ]
 
 
 def accounts_by_role() -> dict[str, int]:
-    return {role: int(n) for role, n in db.session.execute(select(User.role, func.count()).group_by(User.role))}
+    return {
+        role: int(n) for role, n in db.session.execute(select(User.role, func.count()).group_by(User.role))
+    }
 
 
 def applications_of(student: User) -> list[StudentApplication]:
     """The student's applications, newest first, with their deadlines (one query)."""
     rows = db.session.execute(
-        select(ClassApplication.id, NamedClass.name, NamedClass.id, Organisation.name, ClassApplication.status,
-               NamedClass.closes_on, NamedClass.decide_by)
+        select(
+            ClassApplication.id,
+            NamedClass.name,
+            NamedClass.id,
+            Organisation.name,
+            ClassApplication.status,
+            NamedClass.closes_on,
+            NamedClass.decide_by,
+        )
         .join(NamedClass, NamedClass.id == ClassApplication.named_class_id)
         .join(Cooperation, Cooperation.id == NamedClass.cooperation_id)
         .join(Organisation, Organisation.id == Cooperation.enterprise_id)
@@ -276,11 +326,14 @@ def open_classes_for(student: User) -> int:
         return 0
     today = district_today()
     return _count(
-        select(func.count()).select_from(NamedClass)
+        select(func.count())
+        .select_from(NamedClass)
         .join(Cooperation, Cooperation.id == NamedClass.cooperation_id)
         .where(
-            Cooperation.program_id == student.program_id, NamedClass.status == NamedClassStatus.OPEN.value,
-            NamedClass.opens_on <= today, NamedClass.closes_on >= today,
+            Cooperation.program_id == student.program_id,
+            NamedClass.status == NamedClassStatus.OPEN.value,
+            NamedClass.opens_on <= today,
+            NamedClass.closes_on >= today,
         )
     )
 
@@ -291,39 +344,61 @@ def apprenticeships_of(student: User) -> list[StudentProgramme]:
         return []
     today = district_today()
     programmes = db.session.execute(
-        select(ApprenticeshipProgramme.id, ApprenticeshipProgramme.name, Organisation.name,
-               ApprenticeshipProgramme.opens_on, ApprenticeshipProgramme.closes_on, ApprenticeshipProgramme.status)
+        select(
+            ApprenticeshipProgramme.id,
+            ApprenticeshipProgramme.name,
+            Organisation.name,
+            ApprenticeshipProgramme.opens_on,
+            ApprenticeshipProgramme.closes_on,
+            ApprenticeshipProgramme.status,
+        )
         .join(Organisation, Organisation.id == ApprenticeshipProgramme.enterprise_id)
-        .where(ApprenticeshipProgramme.school_id == student.organisation_id,
-               ApprenticeshipProgramme.status != ProgrammeStatus.DRAFT.value)
+        .where(
+            ApprenticeshipProgramme.school_id == student.organisation_id,
+            ApprenticeshipProgramme.status != ProgrammeStatus.DRAFT.value,
+        )
         .order_by(ApprenticeshipProgramme.closes_on.desc())
     ).all()
-    runs = {
-        run.programme_id: run
-        for run in db.session.scalars(
-            select(AllocationRun).where(
-                AllocationRun.programme_id.in_([p[0] for p in programmes]),
-                AllocationRun.status == RunStatus.PUBLISHED.value,
+    runs = (
+        {
+            run.programme_id: run
+            for run in db.session.scalars(
+                select(AllocationRun).where(
+                    AllocationRun.programme_id.in_([p[0] for p in programmes]),
+                    AllocationRun.status == RunStatus.PUBLISHED.value,
+                )
             )
-        )
-    } if programmes else {}
+        }
+        if programmes
+        else {}
+    )
     sid = str(student.id)
     assigned = {pid: run.result["assignments"].get(sid) for pid, run in runs.items()}
     applied = {pid: any(s["id"] == sid for s in run.inputs["students"]) for pid, run in runs.items()}
     place_ids = [int(a) for a in assigned.values() if a]
-    sites = dict(
-        db.session.execute(select(ApprenticePlace.id, ApprenticePlace.site).where(ApprenticePlace.id.in_(place_ids)))
-        .all()
-    ) if place_ids else {}
+    sites = (
+        dict(
+            db.session.execute(
+                select(ApprenticePlace.id, ApprenticePlace.site).where(ApprenticePlace.id.in_(place_ids))
+            ).all()
+        )
+        if place_ids
+        else {}
+    )
     result = []
     for pid, name, enterprise, opens_on, closes_on, status in programmes:
         published = pid in runs
         place = assigned.get(pid)
-        result.append(StudentProgramme(
-            pid, name, enterprise, closes_on,
-            open_now=status == ProgrammeStatus.OPEN.value and opens_on <= today <= closes_on,
-            published=published,
-            placed_at=(sites.get(int(place)) or "—") if place else None,
-            unplaced=published and applied.get(pid, False) and not place,
-        ))
+        result.append(
+            StudentProgramme(
+                pid,
+                name,
+                enterprise,
+                closes_on,
+                open_now=status == ProgrammeStatus.OPEN.value and opens_on <= today <= closes_on,
+                published=published,
+                placed_at=(sites.get(int(place)) or "—") if place else None,
+                unplaced=published and applied.get(pid, False) and not place,
+            )
+        )
     return result

@@ -1,5 +1,6 @@
 """The three-party agreement (学校—企业—学生三方协议) of a placement, from its accepted terms:
 the same facts and clauses for the printable page and the .docx (python-docx)."""
+
 from __future__ import annotations
 
 import io
@@ -34,8 +35,11 @@ def facts(placement: Placement) -> list[tuple[object, str]]:
 
 
 def signatures(placement: Placement) -> list[tuple[object, object]]:
-    return [(_l("School"), placement.school_signed_at), (_l("Enterprise"), placement.enterprise_signed_at),
-            (_l("Student"), placement.student_signed_at)]
+    return [
+        (_l("School"), placement.school_signed_at),
+        (_l("Enterprise"), placement.enterprise_signed_at),
+        (_l("Student"), placement.student_signed_at),
+    ]
 
 
 def docx(placement: Placement) -> bytes:

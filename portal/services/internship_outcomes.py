@@ -9,6 +9,7 @@ no person is named, so the public statistics may show them.
     hired-by-partner     placements whose student the host enterprise hired / placements with a destination
     留莱率 (stay rate)    destinations in Laiwu (host enterprise or another Laiwu enterprise) / destinations
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -30,8 +31,15 @@ from portal.models import (
 )
 from portal.models.internships import Destination
 
-PLACED = {s.value for s in (PlacementStatus.APPROVED, PlacementStatus.IN_PROGRESS, PlacementStatus.COMPLETED,
-                            PlacementStatus.HIRED)}
+PLACED = {
+    s.value
+    for s in (
+        PlacementStatus.APPROVED,
+        PlacementStatus.IN_PROGRESS,
+        PlacementStatus.COMPLETED,
+        PlacementStatus.HIRED,
+    )
+}
 
 
 @dataclass
@@ -84,11 +92,23 @@ def outcomes() -> Outcomes:
     # same statement: a placement counts once, never once per cooperation.
     cooperation = (
         select(Cooperation.title)
-        .where(Cooperation.school_id == Placement.school_id, Cooperation.enterprise_id == Placement.enterprise_id,
-               Cooperation.status == CooperationStatus.ACTIVE.value)
-        .order_by(Cooperation.id).limit(1).scalar_subquery()
+        .where(
+            Cooperation.school_id == Placement.school_id,
+            Cooperation.enterprise_id == Placement.enterprise_id,
+            Cooperation.status == CooperationStatus.ACTIVE.value,
+        )
+        .order_by(Cooperation.id)
+        .limit(1)
+        .scalar_subquery()
     )
-    keys = (cooperation, school.name, Program.name, enterprise.industry, Placement.status, Placement.destination)
+    keys = (
+        cooperation,
+        school.name,
+        Program.name,
+        enterprise.industry,
+        Placement.status,
+        Placement.destination,
+    )
     rows = db.session.execute(
         select(*keys, func.count())
         .select_from(Placement)

@@ -14,6 +14,7 @@ offer's terms when the enterprise offers and again when the school approves (the
 may have changed in between). Every step is a conditional UPDATE from the state read
 (`locking.transition`), writes one audit entry and tells the other side. Functions flush, never commit.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -116,12 +117,18 @@ def age_on(birth_date: date, day: date) -> int:
 
 def _held(placement: Placement, **where) -> int:
     """Other placements at the same enterprise (or post) that hold an intern now."""
-    return db.session.scalar(
-        select(func.count()).select_from(Placement).where(
-            Placement.id != placement.id, Placement.status.in_([s.value for s in HOLDING]),
-            *(getattr(Placement, k) == v for k, v in where.items()),
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Placement)
+            .where(
+                Placement.id != placement.id,
+                Placement.status.in_([s.value for s in HOLDING]),
+                *(getattr(Placement, k) == v for k, v in where.items()),
+            )
         )
-    ) or 0
+        or 0
+    )
 
 
 def rule_problems(placement: Placement, terms: OfferTerms, problems: Problems) -> None:
@@ -129,11 +136,15 @@ def rule_problems(placement: Placement, terms: OfferTerms, problems: Problems) -
     birth_date = placement.student.birth_date
     if terms.starts_on is not None:
         if birth_date is None:
-            problems.add(_l("The student's date of birth is not known; the age rule cannot be checked."),
-                         field="starts_on")
+            problems.add(
+                _l("The student's date of birth is not known; the age rule cannot be checked."),
+                field="starts_on",
+            )
         elif age_on(birth_date, terms.starts_on) < MIN_AGE:
-            problems.add(_l("The student is under 16 on the start date: no internship under 16 (Art. 16)."),
-                         field="starts_on")
+            problems.add(
+                _l("The student is under 16 on the start date: no internship under 16 (Art. 16)."),
+                field="starts_on",
+            )
     if terms.daily_hours is not None and terms.daily_hours > MAX_DAILY_HOURS:
         problems.add(_l("At most 8 hours a day: longer days are overtime."), field="daily_hours")
     if terms.night_shifts:
@@ -144,25 +155,47 @@ def rule_problems(placement: Placement, terms: OfferTerms, problems: Problems) -
         problems.add(_l("Interns may not work on public holidays."), field="holiday_work")
     pay, wage = terms.pay_monthly, terms.post_wage
     if pay is not None and wage is not None and pay * 100 < wage * PAY_PERCENT:
-        problems.add(_l("The pay must be at least 80 %% of the same post's wage: at least %(min)d yuan (Art. 18).",
-                        min=-(-wage * PAY_PERCENT // 100)), field="pay_monthly")
+        problems.add(
+            _l(
+                "The pay must be at least 80 %% of the same post's wage: at least %(min)d yuan (Art. 18).",
+                min=-(-wage * PAY_PERCENT // 100),
+            ),
+            field="pay_monthly",
+        )
     if terms.fee_charged:
         problems.add(_l("No fee of any kind may be charged to the student."), field="fee_charged")
-    if terms.staff_count is not None and (_held(placement, enterprise_id=placement.enterprise_id) + 1) * 100 \
-            > terms.staff_count * STAFF_SHARE:
-        problems.add(_l("Interns would be more than 10 %% of the enterprise's %(n)d employees.",
-                        n=terms.staff_count), field="staff_count")
-    if terms.post_staff_count is not None and (_held(placement, posting_id=placement.posting_id) + 1) * 100 \
-            > terms.post_staff_count * POST_SHARE:
-        problems.add(_l("Interns would be more than 20 %% of the %(n)d employees on this post.",
-                        n=terms.post_staff_count), field="post_staff_count")
+    if (
+        terms.staff_count is not None
+        and (_held(placement, enterprise_id=placement.enterprise_id) + 1) * 100
+        > terms.staff_count * STAFF_SHARE
+    ):
+        problems.add(
+            _l("Interns would be more than 10 %% of the enterprise's %(n)d employees.", n=terms.staff_count),
+            field="staff_count",
+        )
+    if (
+        terms.post_staff_count is not None
+        and (_held(placement, posting_id=placement.posting_id) + 1) * 100
+        > terms.post_staff_count * POST_SHARE
+    ):
+        problems.add(
+            _l(
+                "Interns would be more than 20 %% of the %(n)d employees on this post.",
+                n=terms.post_staff_count,
+            ),
+            field="post_staff_count",
+        )
 
 
 def _checked_terms(placement: Placement, terms: OfferTerms) -> dict:
     problems = Problems()
     required = {
-        "starts_on": terms.starts_on, "ends_on": terms.ends_on, "daily_hours": terms.daily_hours,
-        "pay_monthly": terms.pay_monthly, "post_wage": terms.post_wage, "staff_count": terms.staff_count,
+        "starts_on": terms.starts_on,
+        "ends_on": terms.ends_on,
+        "daily_hours": terms.daily_hours,
+        "pay_monthly": terms.pay_monthly,
+        "post_wage": terms.post_wage,
+        "staff_count": terms.staff_count,
         "post_staff_count": terms.post_staff_count,
     }
     for field, value in required.items():
@@ -170,28 +203,41 @@ def _checked_terms(placement: Placement, terms: OfferTerms) -> dict:
             problems.add(_l("This field is required."), field=field)
     problems.check(checks.date_range, terms.starts_on, terms.ends_on, check_past=False)
     for field, value, low, high in (
-        ("daily_hours", terms.daily_hours, 1, 24), ("pay_monthly", terms.pay_monthly, 0, MAX_PAY),
-        ("post_wage", terms.post_wage, 1, MAX_PAY), ("staff_count", terms.staff_count, 1, checks.MAX_INT),
+        ("daily_hours", terms.daily_hours, 1, 24),
+        ("pay_monthly", terms.pay_monthly, 0, MAX_PAY),
+        ("post_wage", terms.post_wage, 1, MAX_PAY),
+        ("staff_count", terms.staff_count, 1, checks.MAX_INT),
         ("post_staff_count", terms.post_staff_count, 1, checks.MAX_INT),
     ):
         if value is not None:
             problems.check(checks.integer, value, field=field, minimum=low, maximum=high)
     values = {
-        "shift_pattern": problems.check(checks.text, terms.shift_pattern, field="shift_pattern",
-                                        max_length=TERMS_TEXT_MAX, required=True),
-        "insurance_policy": problems.check(checks.text, terms.insurance_policy, field="insurance_policy",
-                                           max_length=TERMS_TEXT_MAX),
-        "mentor_name": problems.check(checks.text, terms.mentor_name, field="mentor_name", max_length=60,
-                                      required=True),
+        "shift_pattern": problems.check(
+            checks.text, terms.shift_pattern, field="shift_pattern", max_length=TERMS_TEXT_MAX, required=True
+        ),
+        "insurance_policy": problems.check(
+            checks.text, terms.insurance_policy, field="insurance_policy", max_length=TERMS_TEXT_MAX
+        ),
+        "mentor_name": problems.check(
+            checks.text, terms.mentor_name, field="mentor_name", max_length=60, required=True
+        ),
     }
     if not values["insurance_policy"]:
-        problems.add(_l("Name the internship liability insurance policy that covers the student."),
-                     field="insurance_policy")
+        problems.add(
+            _l("Name the internship liability insurance policy that covers the student."),
+            field="insurance_policy",
+        )
     if not problems.items:
         rule_problems(placement, terms, problems)
     problems.raise_if_any()
-    return {**required, **values, "night_shifts": bool(terms.night_shifts), "overtime": bool(terms.overtime),
-            "holiday_work": bool(terms.holiday_work), "fee_charged": terms.fee_charged or 0}
+    return {
+        **required,
+        **values,
+        "night_shifts": bool(terms.night_shifts),
+        "overtime": bool(terms.overtime),
+        "holiday_work": bool(terms.holiday_work),
+        "fee_charged": terms.fee_charged or 0,
+    }
 
 
 def terms_of(placement: Placement) -> OfferTerms:
@@ -199,6 +245,7 @@ def terms_of(placement: Placement) -> OfferTerms:
 
 
 # --- loading with ownership -----------------------------------------------------------
+
 
 def _party(user: User, placement: Placement) -> str | None:
     """'student', 'enterprise' or 'school' when the user acts for that side of the placement."""
@@ -230,11 +277,17 @@ def party_of(user: User, placement: Placement) -> str | None:
 # pages to offer only what would be accepted.
 _STEPS = {
     "enterprise": {
-        "applied": {"shortlist", "reject", "offer"}, "shortlisted": {"reject", "offer"}, "offered": {"reject"},
-        "approved": {"sign", "start"}, "in_progress": {"complete", "evaluation"}, "completed": {"hire"},
+        "applied": {"shortlist", "reject", "offer"},
+        "shortlisted": {"reject", "offer"},
+        "offered": {"reject"},
+        "approved": {"sign", "start"},
+        "in_progress": {"complete", "evaluation"},
+        "completed": {"hire"},
     },
     "school": {
-        "accepted": {"approve", "reject"}, "approved": {"sign", "start"}, "in_progress": {"complete", "visit"},
+        "accepted": {"approve", "reject"},
+        "approved": {"sign", "start"},
+        "in_progress": {"complete", "visit"},
         "completed": {"destination"},
     },
     "student": {"offered": {"accept", "decline"}, "approved": {"sign"}, "in_progress": {"log"}},
@@ -252,15 +305,25 @@ def next_steps(placement: Placement, party: str | None) -> set[str]:
 
 def placements_of(user: User, posting_id: int | None = None) -> list[Placement]:
     """The placements the user's side holds: a student's own, an organisation's, newest first."""
-    column = {Role.STUDENT.value: Placement.student_id, Role.ENTERPRISE_HR.value: Placement.enterprise_id,
-              Role.SCHOOL_STAFF.value: Placement.school_id}.get(user.role)
+    column = {
+        Role.STUDENT.value: Placement.student_id,
+        Role.ENTERPRISE_HR.value: Placement.enterprise_id,
+        Role.SCHOOL_STAFF.value: Placement.school_id,
+    }.get(user.role)
     if column is None:
         return []
     owner = user.id if user.role == Role.STUDENT.value else user.organisation_id
-    query = (select(Placement).where(column == owner)
-             .options(joinedload(Placement.posting), joinedload(Placement.student),
-                      joinedload(Placement.enterprise), joinedload(Placement.school))
-             .order_by(Placement.applied_at.desc(), Placement.id.desc()))
+    query = (
+        select(Placement)
+        .where(column == owner)
+        .options(
+            joinedload(Placement.posting),
+            joinedload(Placement.student),
+            joinedload(Placement.enterprise),
+            joinedload(Placement.school),
+        )
+        .order_by(Placement.applied_at.desc(), Placement.id.desc())
+    )
     if posting_id is not None:
         query = query.where(Placement.posting_id == posting_id)
     return list(db.session.scalars(query))
@@ -268,22 +331,31 @@ def placements_of(user: User, posting_id: int | None = None) -> list[Placement]:
 
 def pipeline_counts(hr: User) -> list[tuple[PlacementStatus, int]]:
     """How many of the enterprise's placements are in each pipeline state (one query)."""
-    counts = {status: n for status, n in db.session.execute(
-        select(Placement.status, func.count()).where(Placement.enterprise_id == hr.organisation_id)
-        .group_by(Placement.status)
-    )}
+    counts = {
+        status: n
+        for status, n in db.session.execute(
+            select(Placement.status, func.count())
+            .where(Placement.enterprise_id == hr.organisation_id)
+            .group_by(Placement.status)
+        )
+    }
     return [(state, counts.get(state.value, 0)) for state in PIPELINE]
 
 
 # --- the steps --------------------------------------------------------------------------
+
 
 def _link(placement: Placement, area: str) -> str:
     return notifications.link(area, "placement", placement.id)
 
 
 def _tell(placement: Placement, kind: str, *, to: tuple[str, ...], **params) -> None:
-    params = {"student": placement.student.name, "enterprise": placement.enterprise.name,
-              "posting": placement.posting.title, **params}
+    params = {
+        "student": placement.student.name,
+        "enterprise": placement.enterprise.name,
+        "posting": placement.posting.title,
+        **params,
+    }
     for side in to:
         if side == "student":
             notifications.notify(placement.student, kind, _link(placement, "student"), **params)
@@ -292,8 +364,9 @@ def _tell(placement: Placement, kind: str, *, to: tuple[str, ...], **params) -> 
             notifications.notify_organisation(org, kind, _link(placement, side), **params)
 
 
-def _move(actor: User, placement: Placement, to: PlacementStatus, action: str,
-          reason: str | None = None) -> None:
+def _move(
+    actor: User, placement: Placement, to: PlacementStatus, action: str, reason: str | None = None
+) -> None:
     from_state = placement.status
     transition(placement, to.value)
     db.session.flush()
@@ -302,38 +375,52 @@ def _move(actor: User, placement: Placement, to: PlacementStatus, action: str,
 
 def _expect(placement: Placement, *states: PlacementStatus) -> None:
     if placement.status not in {s.value for s in states}:
-        raise Conflict(_l("This step is not possible now: the internship is “%(state)s”.",
-                          state=placement.state.label))
+        raise Conflict(
+            _l("This step is not possible now: the internship is “%(state)s”.", state=placement.state.label)
+        )
 
 
-def apply(student: User, posting_id: int, statement: str, birth_date: date | None, *,
-          today: date | None = None) -> Placement:
+def apply(
+    student: User, posting_id: int, statement: str, birth_date: date | None, *, today: date | None = None
+) -> Placement:
     """A confirmed student applies to a published internship posting of a verified enterprise."""
     today = today or checks.district_today()
     posting = db.session.get(Posting, posting_id)
-    if (posting is None or posting.kind != PostingKind.INTERNSHIP.value or not posting.is_published
-            or posting.enterprise.status != OrgStatus.VERIFIED.value):
+    if (
+        posting is None
+        or posting.kind != PostingKind.INTERNSHIP.value
+        or not posting.is_published
+        or posting.enterprise.status != OrgStatus.VERIFIED.value
+    ):
         raise NotFound(_l("Posting not found."))
     if student.role != Role.STUDENT.value or student.membership_status != MembershipStatus.ACTIVE.value:
         raise ServiceError(_l("Only students confirmed by their school can apply."))
     if posting.deadline < today:
-        raise ServiceError(_l("The application deadline (%(date)s) has passed.",
-                              date=posting.deadline.isoformat()))
+        raise ServiceError(
+            _l("The application deadline (%(date)s) has passed.", date=posting.deadline.isoformat())
+        )
     problems = Problems()
-    statement = problems.check(checks.text, statement, field="statement", max_length=STATEMENT_MAX,
-                               required=True)
+    statement = problems.check(
+        checks.text, statement, field="statement", max_length=STATEMENT_MAX, required=True
+    )
     if birth_date is None:
         problems.add(_l("This field is required."), field="birth_date")
     elif not date(today.year - 40, 1, 1) <= birth_date <= today:
         problems.add(_l("Please give your real date of birth."), field="birth_date")
     problems.raise_if_any()
-    if db.session.scalar(select(Placement.id).where(Placement.posting_id == posting.id,
-                                                   Placement.student_id == student.id)):
+    if db.session.scalar(
+        select(Placement.id).where(Placement.posting_id == posting.id, Placement.student_id == student.id)
+    ):
         raise Conflict(_l("You have already applied to this internship."))
     student.birth_date = birth_date
-    placement = Placement(posting=posting, student=student, enterprise_id=posting.enterprise_id,
-                          school_id=student.organisation_id, statement=statement,
-                          status=PlacementStatus.APPLIED.value)
+    placement = Placement(
+        posting=posting,
+        student=student,
+        enterprise_id=posting.enterprise_id,
+        school_id=student.organisation_id,
+        statement=statement,
+        status=PlacementStatus.APPLIED.value,
+    )
     db.session.add(placement)
     try:
         db.session.flush()
@@ -419,17 +506,27 @@ def approve(staff: User, placement_id: int) -> Placement:
 AGREEMENT_CLAUSES = (
     _l("The parties: the school, the enterprise and the student named above, with their addresses."),
     _l("The internship: the post, what the student learns there, the place and the period above."),
-    _l("Working time and rest: the hours and shifts above; no night shifts, overtime or work on public "
-       "holidays; the national rules on working time and rest apply."),
-    _l("Pay: the amount above, at least 80 % of the same post's wage, paid to the student in money at least "
-       "once a month, never through a third party and never in goods or vouchers."),
-    _l("Safety: the enterprise gives safety training and protective equipment and never assigns work that "
-       "minors or the student may not do; the internship liability insurance named above covers the "
-       "whole internship."),
-    _l("Supervision: the enterprise's mentor and the school's supervisor guide and assess the student "
-       "together; the student keeps a weekly log."),
-    _l("No deposit, fee, commission or other charge of any kind is taken from the student, and no identity "
-       "document is kept."),
+    _l(
+        "Working time and rest: the hours and shifts above; no night shifts, overtime or work on public "
+        "holidays; the national rules on working time and rest apply."
+    ),
+    _l(
+        "Pay: the amount above, at least 80 % of the same post's wage, paid to the student in money at least "
+        "once a month, never through a third party and never in goods or vouchers."
+    ),
+    _l(
+        "Safety: the enterprise gives safety training and protective equipment and never assigns work that "
+        "minors or the student may not do; the internship liability insurance named above covers the "
+        "whole internship."
+    ),
+    _l(
+        "Supervision: the enterprise's mentor and the school's supervisor guide and assess the student "
+        "together; the student keeps a weekly log."
+    ),
+    _l(
+        "No deposit, fee, commission or other charge of any kind is taken from the student, and no identity "
+        "document is kept."
+    ),
     _l("Each party keeps to this agreement; disputes are settled by consultation, or else under the law."),
 )
 
@@ -512,8 +609,16 @@ def period_of(kind: EntryKind, day: date) -> date:
     return day
 
 
-def add_entry(user: User, placement_id: int, kind: str, day: date | None, text: str, score: int | None = None,
-              *, today: date | None = None) -> TimelineEntry:
+def add_entry(
+    user: User,
+    placement_id: int,
+    kind: str,
+    day: date | None,
+    text: str,
+    score: int | None = None,
+    *,
+    today: date | None = None,
+) -> TimelineEntry:
     """The student's weekly log, the enterprise's monthly evaluation or the school's visit, while the
     internship is in progress; one per week, month or day (a second one says so)."""
     today = today or checks.district_today()
@@ -534,12 +639,22 @@ def add_entry(user: User, placement_id: int, kind: str, day: date | None, text: 
     problems.raise_if_any()
     period = period_of(entry_kind, day)
     taken = Conflict(_l("There is already an entry of this kind for %(period)s.", period=period.isoformat()))
-    if db.session.scalar(select(TimelineEntry.id).where(TimelineEntry.placement_id == placement.id,
-                                                        TimelineEntry.kind == entry_kind.value,
-                                                        TimelineEntry.period == period)):
+    if db.session.scalar(
+        select(TimelineEntry.id).where(
+            TimelineEntry.placement_id == placement.id,
+            TimelineEntry.kind == entry_kind.value,
+            TimelineEntry.period == period,
+        )
+    ):
         raise taken
-    entry = TimelineEntry(placement_id=placement.id, kind=entry_kind.value, period=period, text=text,
-                          score=score if entry_kind is EntryKind.EVALUATION else None, author_id=user.id)
+    entry = TimelineEntry(
+        placement_id=placement.id,
+        kind=entry_kind.value,
+        period=period,
+        text=text,
+        score=score if entry_kind is EntryKind.EVALUATION else None,
+        author_id=user.id,
+    )
     db.session.add(entry)
     try:
         db.session.flush()
@@ -550,11 +665,14 @@ def add_entry(user: User, placement_id: int, kind: str, day: date | None, text: 
 
 def timeline(placement: Placement) -> list[TimelineEntry]:
     """Every entry of a placement, newest first: the same list for the student, enterprise and school."""
-    return list(db.session.scalars(
-        select(TimelineEntry).where(TimelineEntry.placement_id == placement.id)
-        .options(joinedload(TimelineEntry.author))
-        .order_by(TimelineEntry.period.desc(), TimelineEntry.id.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(TimelineEntry)
+            .where(TimelineEntry.placement_id == placement.id)
+            .options(joinedload(TimelineEntry.author))
+            .order_by(TimelineEntry.period.desc(), TimelineEntry.id.desc())
+        )
+    )
 
 
 def send_reminders(today: date | None = None) -> int:
@@ -565,26 +683,45 @@ def send_reminders(today: date | None = None) -> int:
     last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
     sent = 0
     running = db.session.scalars(
-        select(Placement).where(Placement.status == PlacementStatus.IN_PROGRESS.value)
-        .options(joinedload(Placement.student), joinedload(Placement.enterprise), joinedload(Placement.posting))
+        select(Placement)
+        .where(Placement.status == PlacementStatus.IN_PROGRESS.value)
+        .options(
+            joinedload(Placement.student), joinedload(Placement.enterprise), joinedload(Placement.posting)
+        )
     )
-    written = {(p, k, d) for p, k, d in db.session.execute(
-        select(TimelineEntry.placement_id, TimelineEntry.kind, TimelineEntry.period)
-        .join(Placement, TimelineEntry.placement_id == Placement.id)
-        .where(Placement.status == PlacementStatus.IN_PROGRESS.value,
-               TimelineEntry.period.in_([last_week, last_month])))}
+    written = {
+        (p, k, d)
+        for p, k, d in db.session.execute(
+            select(TimelineEntry.placement_id, TimelineEntry.kind, TimelineEntry.period)
+            .join(Placement, TimelineEntry.placement_id == Placement.id)
+            .where(
+                Placement.status == PlacementStatus.IN_PROGRESS.value,
+                TimelineEntry.period.in_([last_week, last_month]),
+            )
+        )
+    }
     for placement in running:
         began = placement.starts_on or today
-        if (began <= last_week and (placement.id, EntryKind.LOG.value, last_week) not in written
-                and placement.log_reminded_for != last_week):
+        if (
+            began <= last_week
+            and (placement.id, EntryKind.LOG.value, last_week) not in written
+            and placement.log_reminded_for != last_week
+        ):
             placement.log_reminded_for = last_week
             _tell(placement, "internship_log_late", to=("student",), week=last_week.isoformat())
             sent += 1
-        if (began <= last_month and (placement.id, EntryKind.EVALUATION.value, last_month) not in written
-                and placement.evaluation_reminded_for != last_month):
+        if (
+            began <= last_month
+            and (placement.id, EntryKind.EVALUATION.value, last_month) not in written
+            and placement.evaluation_reminded_for != last_month
+        ):
             placement.evaluation_reminded_for = last_month
-            _tell(placement, "internship_evaluation_late", to=("enterprise",),
-                  month=last_month.strftime("%Y-%m"))
+            _tell(
+                placement,
+                "internship_evaluation_late",
+                to=("enterprise",),
+                month=last_month.strftime("%Y-%m"),
+            )
             sent += 1
     db.session.flush()
     return sent
@@ -620,10 +757,16 @@ class ListingQuery:
 
 
 def _open_internships(*columns):
-    return (select(*columns).select_from(Posting).join(Organisation, Posting.enterprise_id == Organisation.id)
-            .where(Posting.kind == PostingKind.INTERNSHIP.value,
-                   Posting.status == PublicationStatus.PUBLISHED.value,
-                   Organisation.status == OrgStatus.VERIFIED.value))
+    return (
+        select(*columns)
+        .select_from(Posting)
+        .join(Organisation, Posting.enterprise_id == Organisation.id)
+        .where(
+            Posting.kind == PostingKind.INTERNSHIP.value,
+            Posting.status == PublicationStatus.PUBLISHED.value,
+            Organisation.status == OrgStatus.VERIFIED.value,
+        )
+    )
 
 
 def open_postings(query: ListingQuery, *, today: date | None = None, per_page: int = PER_PAGE) -> Page:
@@ -638,17 +781,24 @@ def open_postings(query: ListingQuery, *, today: date | None = None, per_page: i
         conditions.append(Posting.town == query.town)
     total = db.session.scalar(_open_internships(func.count()).where(*conditions)) or 0
     page = min(query.page, max(1, -(-total // per_page)))
-    items = list(db.session.scalars(
-        _open_internships(Posting).where(*conditions).options(joinedload(Posting.enterprise))
-        .order_by(Posting.deadline.asc(), Posting.id.asc()).limit(per_page).offset((page - 1) * per_page)
-    ))
+    items = list(
+        db.session.scalars(
+            _open_internships(Posting)
+            .where(*conditions)
+            .options(joinedload(Posting.enterprise))
+            .order_by(Posting.deadline.asc(), Posting.id.asc())
+            .limit(per_page)
+            .offset((page - 1) * per_page)
+        )
+    )
     return Page(items, total, page, per_page)
 
 
 def listing_options() -> dict[str, list]:
     """The industries and towns that have open internships, for the filters."""
     return {
-        "industries": [c for c in db.session.scalars(_open_internships(Organisation.industry).distinct())
-                       if c],
+        "industries": [
+            c for c in db.session.scalars(_open_internships(Organisation.industry).distinct()) if c
+        ],
         "towns": [c for c in db.session.scalars(_open_internships(Posting.town).distinct()) if c],
     }

@@ -17,6 +17,7 @@ so a killed worker leaves nothing half-written.
 
     state machine:  queued → running → done | failed;  failed → queued (retry)
 """
+
 from __future__ import annotations
 
 import logging
@@ -92,6 +93,7 @@ def _touch(job_id: int, **values: Any) -> None:
 
 # --- the kinds of work ------------------------------------------------------------------------
 
+
 def _rank_programs(job: Job, progress: Progress) -> dict:
     from portal.services import matching
 
@@ -124,8 +126,12 @@ def _import_sheet(job: Job, progress: Progress) -> dict:
     user = db.session.get(User, job.created_by_id)
     importer = {
         "postings": lambda: posting_sheets.import_postings(user, job.payload, job.args.get("filename")),
-        "majors": lambda: school_sheets.import_programs(user.organisation, job.payload, job.args.get("filename")),
-        "teachers": lambda: school_sheets.import_teachers(user.organisation, job.payload, job.args.get("filename")),
+        "majors": lambda: school_sheets.import_programs(
+            user.organisation, job.payload, job.args.get("filename")
+        ),
+        "teachers": lambda: school_sheets.import_teachers(
+            user.organisation, job.payload, job.args.get("filename")
+        ),
     }[job.args["sheet"]]
     with force_locale(job.args.get("locale") or user.locale or "zh"):
         try:
@@ -160,27 +166,41 @@ KINDS: dict[str, Callable[[Job, Progress], dict]] = {
 
 # --- submitting and starting ------------------------------------------------------------------
 
-def submit(kind: str, *, user: User | None = None, args: dict | None = None, payload: bytes | None = None) -> Job:
+
+def submit(
+    kind: str, *, user: User | None = None, args: dict | None = None, payload: bytes | None = None
+) -> Job:
     """A new job in the caller's transaction; it starts once that transaction commits."""
     assert kind in KINDS, kind
-    job = Job(kind=kind, args=args or {}, payload=payload, status=JobStatus.QUEUED.value,
-              created_by_id=user.id if user else None, organisation_id=user.organisation_id if user else None)
+    job = Job(
+        kind=kind,
+        args=args or {},
+        payload=payload,
+        status=JobStatus.QUEUED.value,
+        created_by_id=user.id if user else None,
+        organisation_id=user.organisation_id if user else None,
+    )
     db.session.add(job)
     db.session.flush()
     db.session.info.setdefault(_TO_START, []).append(job.id)
     return job
 
 
-def submit_import(user: User, sheet: str, data: bytes, filename: str | None, *, back: str, again: str,
-                  locale: str) -> Job:
+def submit_import(
+    user: User, sheet: str, data: bytes, filename: str | None, *, back: str, again: str, locale: str
+) -> Job:
     """An import as a job: what costs nothing (who may import, whether the file is a spreadsheet
     at all) is answered in the request; reading the rows happens in the job, not the web worker."""
     from portal.services import organisations, spreadsheets
 
     organisations.ensure_may_import(user.organisation)
     spreadsheets.sniff(data, filename)
-    return submit("import_sheet", user=user, payload=data,
-                  args={"sheet": sheet, "filename": filename, "back": back, "again": again, "locale": locale})
+    return submit(
+        "import_sheet",
+        user=user,
+        payload=data,
+        args={"sheet": sheet, "filename": filename, "back": back, "again": again, "locale": locale},
+    )
 
 
 @event.listens_for(Session, "after_commit")
@@ -243,13 +263,21 @@ def queue(app=None):
 
 # --- running ----------------------------------------------------------------------------------
 
+
 def run(job_id: int) -> None:
     """Run one job to its end. RQ calls this in `flask worker`, whose app context is pushed."""
     now = utcnow()
     claimed = db.session.execute(
-        update(Job).where(Job.id == job_id, Job.status == JobStatus.QUEUED.value)
-        .values(status=JobStatus.RUNNING.value, started_at=now, heartbeat_at=now, progress=0,
-                attempts=Job.attempts + 1, error=None)
+        update(Job)
+        .where(Job.id == job_id, Job.status == JobStatus.QUEUED.value)
+        .values(
+            status=JobStatus.RUNNING.value,
+            started_at=now,
+            heartbeat_at=now,
+            progress=0,
+            attempts=Job.attempts + 1,
+            error=None,
+        )
         .execution_options(synchronize_session=False)
     ).rowcount
     db.session.commit()
@@ -266,15 +294,20 @@ def run(job_id: int) -> None:
         db.session.rollback()
         log.exception("job %s (%s) failed", job_id, job.kind)
         message = str(exc.message) if isinstance(exc, ServiceError) else f"{type(exc).__name__}: {exc}"
-        db.session.execute(update(Job).where(Job.id == job_id).values(
-            status=JobStatus.FAILED.value, error=message[:2000], finished_at=utcnow()))
+        db.session.execute(
+            update(Job)
+            .where(Job.id == job_id)
+            .values(status=JobStatus.FAILED.value, error=message[:2000], finished_at=utcnow())
+        )
         db.session.commit()
 
 
 # --- reading and retrying ---------------------------------------------------------------------
 
 QUEUE_DOWN = _l("The job could not be queued (the job queue is unreachable). Run it again in a moment.")
-INTERRUPTED = _l("The job was interrupted (its worker stopped). Nothing it was doing was saved; run it again.")
+INTERRUPTED = _l(
+    "The job was interrupted (its worker stopped). Nothing it was doing was saved; run it again."
+)
 
 
 def get_for(user: User, job_id: int) -> Job:
@@ -283,10 +316,16 @@ def get_for(user: User, job_id: int) -> Job:
     if job is None or not (job.created_by_id == user.id or user.role == Role.ADMIN.value):
         raise NotFound(_l("Job not found."))
     stale_after = timedelta(seconds=current_app.config["JOBS_STALE_SECONDS"])
-    if (job.status == JobStatus.RUNNING.value and job.heartbeat_at is not None
-            and utcnow() - job.heartbeat_at > stale_after):
-        db.session.execute(update(Job).where(Job.id == job.id, Job.status == JobStatus.RUNNING.value).values(
-            status=JobStatus.FAILED.value, error=str(INTERRUPTED), finished_at=utcnow()))
+    if (
+        job.status == JobStatus.RUNNING.value
+        and job.heartbeat_at is not None
+        and utcnow() - job.heartbeat_at > stale_after
+    ):
+        db.session.execute(
+            update(Job)
+            .where(Job.id == job.id, Job.status == JobStatus.RUNNING.value)
+            .values(status=JobStatus.FAILED.value, error=str(INTERRUPTED), finished_at=utcnow())
+        )
         db.session.commit()
         db.session.refresh(job)
     return job
@@ -312,6 +351,8 @@ def pending_count() -> int | None:
 def unfinished(kind: str) -> Job | None:
     """The latest job of `kind` still queued or running, if any."""
     return db.session.scalar(
-        select(Job).where(Job.kind == kind, Job.status.in_([JobStatus.QUEUED.value, JobStatus.RUNNING.value]))
-        .order_by(Job.id.desc()).limit(1)
+        select(Job)
+        .where(Job.kind == kind, Job.status.in_([JobStatus.QUEUED.value, JobStatus.RUNNING.value]))
+        .order_by(Job.id.desc())
+        .limit(1)
     )

@@ -14,6 +14,7 @@ A use case that hands out something limited (a seat, a place) calls
   (SELECT … FOR UPDATE) and takes the limited resource with a conditional UPDATE,
   which PostgreSQL re-checks against the newest row version.
 """
+
 from __future__ import annotations
 
 from typing import TypeVar

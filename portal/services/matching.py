@@ -5,6 +5,7 @@ postings of verified enterprises become `matching.Demand`s, published majors of
 verified schools become `matching.Program`s; `matching.rank` scores them and the
 best pairs are stored as `Proposal` rows with their structured reasons.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -97,8 +98,11 @@ def _details_text(details: dict) -> list[str]:
     for value in details.values():
         if isinstance(value, list):
             parts.extend(
-                row[key] for row in value if isinstance(row, dict)
-                for key in _PEOPLE_TEXT_KEYS if isinstance(row.get(key), str) and row[key]
+                row[key]
+                for row in value
+                if isinstance(row, dict)
+                for key in _PEOPLE_TEXT_KEYS
+                if isinstance(row.get(key), str) and row[key]
             )
     return parts
 
@@ -170,6 +174,7 @@ def reasons_of(match: matching.Match) -> list[dict]:
 
 # --- what takes part ----------------------------------------------------------------
 
+
 def _posting_is_live(posting: Posting) -> bool:
     return (
         posting.status == PublicationStatus.PUBLISHED.value
@@ -195,6 +200,7 @@ def live_posting_ids() -> list[int]:
 
 # --- storing results ---------------------------------------------------------------
 
+
 @dataclass
 class Tally:
     """What one recompute did, for the progress page and the command's output."""
@@ -218,8 +224,14 @@ class Tally:
 Pairs = dict[tuple[int, int], tuple[float, "matching.Match", str]]
 
 
-def _rank_pairs(posting_list: Sequence[Posting], programs: Sequence[Program], *, top_k: int = TOP_K,
-                threshold: float | None = None, corpus: Sequence[Program] | None = None) -> Pairs:
+def _rank_pairs(
+    posting_list: Sequence[Posting],
+    programs: Sequence[Program],
+    *,
+    top_k: int = TOP_K,
+    threshold: float | None = None,
+    corpus: Sequence[Program] | None = None,
+) -> Pairs:
     """The pairs the matcher proposes for these postings, among these majors (scored as among
     the `corpus` of every live major, when given)."""
     demands = {p.id: demand_for(p) for p in posting_list if _posting_is_live(p)}
@@ -236,7 +248,8 @@ def _rank_pairs(posting_list: Sequence[Posting], programs: Sequence[Program], *,
         for match in ranking.matches:
             program_id = int(match.program_id)
             pairs[(posting_id, program_id)] = (
-                min(1.0, max(0.0, float(match.score))), match,
+                min(1.0, max(0.0, float(match.score))),
+                match,
                 fingerprint(demands[posting_id], majors[program_id], digests=digests),
             )
     return pairs
@@ -244,16 +257,24 @@ def _rank_pairs(posting_list: Sequence[Posting], programs: Sequence[Program], *,
 
 # What _store needs of a stored proposal: read as plain rows, not ORM objects (their JSON
 # reasons alone took seconds to decode on a district's recompute).
-_EXISTING = (Proposal.id, Proposal.posting_id, Proposal.program_id, Proposal.status, Proposal.origin,
-             Proposal.inputs_fingerprint, Proposal.score)
+_EXISTING = (
+    Proposal.id,
+    Proposal.posting_id,
+    Proposal.program_id,
+    Proposal.status,
+    Proposal.origin,
+    Proposal.inputs_fingerprint,
+    Proposal.score,
+)
 
 
 def _existing(where) -> list:
     return list(db.session.execute(select(*_EXISTING).where(where)))
 
 
-def _store(pairs: Pairs, existing: list, enterprise_of: dict[int, int], school_of: dict[int, int],
-           tally: Tally) -> None:
+def _store(
+    pairs: Pairs, existing: list, enterprise_of: dict[int, int], school_of: dict[int, int], tally: Tally
+) -> None:
     """Upsert the matcher's pairs; drop untouched matcher proposals it no longer makes.
 
     A declined proposal stays declined while its fingerprint is unchanged; an agreed one keeps
@@ -269,12 +290,22 @@ def _store(pairs: Pairs, existing: list, enterprise_of: dict[int, int], school_o
         row = by_pair.get(key)
         if row is None:
             posting_id, program_id = key
-            new_rows.append({
-                "posting_id": posting_id, "program_id": program_id, "enterprise_id": enterprise_of[posting_id],
-                "school_id": school_of[program_id], "status": ProposalStatus.PROPOSED.value,
-                "origin": Origin.MATCHER.value, "score": score, "reasons": reasons_of(match),
-                "inputs_fingerprint": print_, "scored_at": now, "created_at": now, "updated_at": now,
-            })
+            new_rows.append(
+                {
+                    "posting_id": posting_id,
+                    "program_id": program_id,
+                    "enterprise_id": enterprise_of[posting_id],
+                    "school_id": school_of[program_id],
+                    "status": ProposalStatus.PROPOSED.value,
+                    "origin": Origin.MATCHER.value,
+                    "score": score,
+                    "reasons": reasons_of(match),
+                    "inputs_fingerprint": print_,
+                    "scored_at": now,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
             tally.created += 1
             tally.scored += 1
             continue
@@ -289,10 +320,23 @@ def _store(pairs: Pairs, existing: list, enterprise_of: dict[int, int], school_o
         tally.scored += 1
         if row.inputs_fingerprint == print_ and row.score == score:
             continue  # nothing about the pair changed
-        updates.append({"b_id": row.id, "score": score, "reasons": reasons_of(match),
-                        "inputs_fingerprint": print_, "scored_at": now, "updated_at": now})
-    gone = [row.id for key, row in by_pair.items()
-            if key not in pairs and row.status == ProposalStatus.PROPOSED.value and row.origin == Origin.MATCHER.value]
+        updates.append(
+            {
+                "b_id": row.id,
+                "score": score,
+                "reasons": reasons_of(match),
+                "inputs_fingerprint": print_,
+                "scored_at": now,
+                "updated_at": now,
+            }
+        )
+    gone = [
+        row.id
+        for key, row in by_pair.items()
+        if key not in pairs
+        and row.status == ProposalStatus.PROPOSED.value
+        and row.origin == Origin.MATCHER.value
+    ]
     tally.removed += len(gone)
     db.session.flush()  # the reopened proposals, before the bulk statements touch the same rows
     table = Proposal.__table__
@@ -300,17 +344,24 @@ def _store(pairs: Pairs, existing: list, enterprise_of: dict[int, int], school_o
         db.session.execute(insert(table), new_rows)
     if updates:
         db.session.execute(
-            update(table).where(table.c.id == bindparam("b_id")).values(
-                score=bindparam("score"), reasons=bindparam("reasons"),
-                inputs_fingerprint=bindparam("inputs_fingerprint"), scored_at=bindparam("scored_at"),
-                updated_at=bindparam("updated_at")),
+            update(table)
+            .where(table.c.id == bindparam("b_id"))
+            .values(
+                score=bindparam("score"),
+                reasons=bindparam("reasons"),
+                inputs_fingerprint=bindparam("inputs_fingerprint"),
+                scored_at=bindparam("scored_at"),
+                updated_at=bindparam("updated_at"),
+            ),
             updates,
         )
     # Proposal objects this session holds: deleted through the session (the caller may still
     # read them), the others' rows in bulk; updated ones read afresh. By identity key: reading an
     # expired object's id would load its row.
-    held = {ident: db.session.identity_map.get(db.session.identity_key(Proposal, ident))
-            for ident in [u["b_id"] for u in updates] + gone}
+    held = {
+        ident: db.session.identity_map.get(db.session.identity_key(Proposal, ident))
+        for ident in [u["b_id"] for u in updates] + gone
+    }
     for ident in gone:
         if held[ident] is not None:
             db.session.delete(held[ident])
@@ -331,8 +382,14 @@ def _reopen(proposal: Proposal) -> None:
     proposal.school_interested_at = proposal.enterprise_interested_at = None
     proposal.terms = proposal.terms_by = proposal.terms_at = None
     proposal.declined_by = proposal.decline_reason = proposal.declined_at = None
-    audit.record(None, proposal, "reopen", ProposalStatus.DECLINED.value, ProposalStatus.PROPOSED.value,
-                 "inputs changed")
+    audit.record(
+        None,
+        proposal,
+        "reopen",
+        ProposalStatus.DECLINED.value,
+        ProposalStatus.PROPOSED.value,
+        "inputs changed",
+    )
 
 
 def _load_postings(ids: Sequence[int] | None = None) -> list[Posting]:
@@ -345,9 +402,13 @@ def _load_postings(ids: Sequence[int] | None = None) -> list[Posting]:
 def _programs() -> list[Program]:
     return list(
         db.session.scalars(
-            select(Program).options(joinedload(Program.school))
+            select(Program)
+            .options(joinedload(Program.school))
             .join(Organisation, Program.school_id == Organisation.id)
-            .where(Program.status == PublicationStatus.PUBLISHED.value, Organisation.status == OrgStatus.VERIFIED.value)
+            .where(
+                Program.status == PublicationStatus.PUBLISHED.value,
+                Organisation.status == OrgStatus.VERIFIED.value,
+            )
             .order_by(Program.id)
         ).unique()
     )
@@ -357,12 +418,18 @@ def _recompute_postings(posting_list: Sequence[Posting], programs: Sequence[Prog
     tally = Tally(postings=sum(1 for p in posting_list if _posting_is_live(p)))
     pairs = _rank_pairs(posting_list, programs)
     existing = _existing(Proposal.posting_id.in_([p.id for p in posting_list])) if posting_list else []
-    _store(pairs, existing, {p.id: p.enterprise_id for p in posting_list}, {p.id: p.school_id for p in programs},
-           tally)
+    _store(
+        pairs,
+        existing,
+        {p.id: p.enterprise_id for p in posting_list},
+        {p.id: p.school_id for p in programs},
+        tally,
+    )
     return tally
 
 
 # --- public use cases ------------------------------------------------------------------
+
 
 def recompute_for_posting(posting: Posting) -> Tally:
     """After a posting is published, changed or closed: its proposals, against every live major
@@ -371,7 +438,9 @@ def recompute_for_posting(posting: Posting) -> Tally:
     return _recompute_postings([posting], _programs())
 
 
-def recompute_for_programs(program_ids: Sequence[int], *, progress: Callable[[int, int], None] | None = None) -> Tally:
+def recompute_for_programs(
+    program_ids: Sequence[int], *, progress: Callable[[int, int], None] | None = None
+) -> Tally:
     """After majors are published, changed or closed: their proposals, against every live posting.
 
     Only these majors' columns are ranked (the text model fitted on every live major, so each
@@ -395,11 +464,23 @@ def recompute_for_programs(program_ids: Sequence[int], *, progress: Callable[[in
     own = _existing(Proposal.program_id.in_(list(wanted)))
     touched = sorted({posting_id for posting_id, _ in candidates})
     # The matcher's own proposals of other majors compete for the places; those asked for by hand do not.
-    others = [row for row in _existing(Proposal.posting_id.in_(touched))
-              if row.program_id not in wanted and row.origin == Origin.MATCHER.value] if touched else []
+    others = (
+        [
+            row
+            for row in _existing(Proposal.posting_id.in_(touched))
+            if row.program_id not in wanted and row.origin == Origin.MATCHER.value
+        ]
+        if touched
+        else []
+    )
     pairs, pushed_out = _merge_top(candidates, others)
-    _store(pairs, own + pushed_out, {p.id: p.enterprise_id for p in posting_list},
-           {p.id: p.school_id for p in corpus}, tally)
+    _store(
+        pairs,
+        own + pushed_out,
+        {p.id: p.enterprise_id for p in posting_list},
+        {p.id: p.school_id for p in corpus},
+        tally,
+    )
     return tally
 
 
@@ -461,7 +542,7 @@ def recompute_all(*, chunk: int | None = None, progress=None) -> Tally:
     del live, pairs
     tally = Tally()
     for start in range(0, len(ids), chunk):
-        step_ids = ids[start:start + chunk]
+        step_ids = ids[start : start + chunk]
         step = Tally(postings=sum(1 for i in step_ids if i in live_ids))
         step_pairs = {key: value for i in step_ids for key, value in by_posting.pop(i, {}).items()}
         _store(step_pairs, _existing(Proposal.posting_id.in_(step_ids)), enterprise_of, school_of, step)
@@ -513,8 +594,9 @@ class ExchangeSuggestion:
     reasons: list[dict]
 
 
-def exchange_suggestions(offers: Sequence[ExchangeSide], needs: Sequence[ExchangeSide], *,
-                         threshold: float | None = None) -> list[ExchangeSuggestion]:
+def exchange_suggestions(
+    offers: Sequence[ExchangeSide], needs: Sequence[ExchangeSide], *, threshold: float | None = None
+) -> list[ExchangeSuggestion]:
     """The pairs `matching.exchange` proposes (never one under its threshold), highest score first.
 
     Hours are whole slots in the library (one assignment row per hour); when the sides offer more
@@ -531,20 +613,27 @@ def exchange_suggestions(offers: Sequence[ExchangeSide], needs: Sequence[Exchang
     def slots(hours: int) -> int:
         return max(1, hours // block)
 
-    experts = [matching.Expert(id=str(i), description=o.description, skills=tuple(o.skills), hours=slots(o.hours))
-               for i, o in enumerate(offers)]
-    wanted = [matching.Need(id=str(i), description=n.description, skills=tuple(n.skills), hours=slots(n.hours))
-              for i, n in enumerate(needs)]
+    experts = [
+        matching.Expert(id=str(i), description=o.description, skills=tuple(o.skills), hours=slots(o.hours))
+        for i, o in enumerate(offers)
+    ]
+    wanted = [
+        matching.Need(id=str(i), description=n.description, skills=tuple(n.skills), hours=slots(n.hours))
+        for i, n in enumerate(needs)
+    ]
     options = {} if threshold is None else {"threshold": threshold}
     found = []
     for pair in matching.exchange(experts, wanted, **options):
         offer, need = offers[int(pair.expert_id)], needs[int(pair.need_id)]
-        found.append(ExchangeSuggestion(
-            offer_key=offer.key, need_key=need.key,
-            score=min(1.0, max(0.0, float(pair.score))),
-            hours=min(pair.hours * block, offer.hours, need.hours),
-            reasons=[reason.to_dict() for reason in pair.reasons],
-        ))
+        found.append(
+            ExchangeSuggestion(
+                offer_key=offer.key,
+                need_key=need.key,
+                score=min(1.0, max(0.0, float(pair.score))),
+                hours=min(pair.hours * block, offer.hours, need.hours),
+                reasons=[reason.to_dict() for reason in pair.reasons],
+            )
+        )
     found.sort(key=lambda s: -s.score)
     return found
 
@@ -553,6 +642,7 @@ def exchange_suggestions(offers: Sequence[ExchangeSide], needs: Sequence[Exchang
 # Owned by the apprenticeship workflow (portal.services.apprenticeships). The inputs are the
 # plain JSON an AllocationRun stores, so a stored run can be repeated exactly.
 
+
 def allocate_apprentices(inputs: dict, seed: int) -> dict:
     """Run `matching.allocate` on stored allocation inputs; the result as JSON.
 
@@ -560,13 +650,17 @@ def allocate_apprentices(inputs: dict, seed: int) -> dict:
     "places": [{"id", "capacity", "preferences" (None: ranked by similarity), "description"}]}.
     """
     students = [
-        matching.Student(id=str(s["id"]), preferences=tuple(str(p) for p in s["preferences"]),
-                         profile=s.get("profile") or "")
+        matching.Student(
+            id=str(s["id"]),
+            preferences=tuple(str(p) for p in s["preferences"]),
+            profile=s.get("profile") or "",
+        )
         for s in inputs["students"]
     ]
     places = [
         matching.Place(
-            id=str(p["id"]), capacity=int(p["capacity"]),
+            id=str(p["id"]),
+            capacity=int(p["capacity"]),
             preferences=None if p.get("preferences") is None else tuple(str(s) for s in p["preferences"]),
             description=p.get("description") or "",
         )
@@ -578,6 +672,7 @@ def allocate_apprentices(inputs: dict, seed: int) -> dict:
 # --- supply against demand by major (portal.services.alignment) ---
 # A posting's catalogue majors, from its title, description, kind-specific texts, skills and the
 # major HR named; the library reads only its knowledge base, so one posting is a few text scans.
+
 
 def classify_posting(posting: Posting) -> tuple[matching.alignment.MajorFit, ...]:
     demand = demand_for(posting)

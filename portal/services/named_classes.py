@@ -25,6 +25,7 @@ SQLite, the application row locked FOR UPDATE on PostgreSQL); the seat is won
 only if that statement changed one row. See SECURITY.md "Limited seats under
 concurrency" and tests/portal/test_seat_concurrency.py.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -85,6 +86,7 @@ def _day(value: date) -> str:
 
 # --- loading with ownership -------------------------------------------------------
 
+
 def _is_staff_of(user: User, organisation_id: int) -> bool:
     return (
         user.role in (Role.SCHOOL_STAFF.value, Role.ENTERPRISE_HR.value)
@@ -109,8 +111,12 @@ def classes_of_partner(user: User) -> list[NamedClass]:
         db.session.scalars(
             select(NamedClass)
             .join(Cooperation, NamedClass.cooperation_id == Cooperation.id)
-            .where(or_(Cooperation.school_id == user.organisation_id,
-                       Cooperation.enterprise_id == user.organisation_id))
+            .where(
+                or_(
+                    Cooperation.school_id == user.organisation_id,
+                    Cooperation.enterprise_id == user.organisation_id,
+                )
+            )
             .options(joinedload(NamedClass.cooperation))
             .order_by(NamedClass.created_at.desc(), NamedClass.id.desc())
         )
@@ -158,6 +164,7 @@ def get_cooperation_for_school(staff: User, cooperation_id: int) -> Cooperation:
 
 # --- the class: publish, open, close --------------------------------------------------
 
+
 @dataclass(frozen=True)
 class NamedClassInput:
     name: str
@@ -190,7 +197,9 @@ def _checked(cooperation: Cooperation, data: NamedClassInput, today: date) -> di
     if data.closes_on < today:
         raise ServiceError(_l("The application deadline is in the past."), field="closes_on")
     if data.closes_on > today + timedelta(days=366 * MAX_YEARS_AHEAD):
-        raise ServiceError(_l("The deadline is more than %(n)d years ahead.", n=MAX_YEARS_AHEAD), field="closes_on")
+        raise ServiceError(
+            _l("The deadline is more than %(n)d years ahead.", n=MAX_YEARS_AHEAD), field="closes_on"
+        )
     decide_by = data.decide_by or data.closes_on + timedelta(days=DEFAULT_DECISION_DAYS)
     if decide_by < data.closes_on:
         raise ServiceError(_l("Decisions cannot end before applications close."), field="decide_by")
@@ -213,15 +222,24 @@ def _checked(cooperation: Cooperation, data: NamedClassInput, today: date) -> di
 
 def _index(named_class: NamedClass, cooperation: Cooperation) -> None:
     parts = [
-        named_class.name, cooperation.enterprise.name, cooperation.school.name,
-        cooperation.program.name if cooperation.program else "", named_class.criteria,
-        named_class.benefits_detail, "冠名班 订单班 named class order class",
+        named_class.name,
+        cooperation.enterprise.name,
+        cooperation.school.name,
+        cooperation.program.name if cooperation.program else "",
+        named_class.criteria,
+        named_class.benefits_detail,
+        "冠名班 订单班 named class order class",
     ]
     named_class.search_text = "\n".join(p for p in parts if p).lower()
 
 
 def create_named_class(
-    staff: User, cooperation_id: int, data: NamedClassInput, *, publish: bool = False, today: date | None = None
+    staff: User,
+    cooperation_id: int,
+    data: NamedClassInput,
+    *,
+    publish: bool = False,
+    today: date | None = None,
 ) -> NamedClass:
     """A named class of an agreed order-class cooperation, by its school's staff; a draft unless `publish`."""
     if not staff.is_member_active:
@@ -232,8 +250,12 @@ def create_named_class(
     if cooperation.status != CooperationStatus.ACTIVE.value:
         raise ServiceError(_l("This cooperation has ended; it can no longer publish a named class."))
     today = today or district_today()
-    named_class = NamedClass(cooperation=cooperation, status=NamedClassStatus.DRAFT.value, taken=0,
-                             **_checked(cooperation, data, today))
+    named_class = NamedClass(
+        cooperation=cooperation,
+        status=NamedClassStatus.DRAFT.value,
+        taken=0,
+        **_checked(cooperation, data, today),
+    )
     _index(named_class, cooperation)
     db.session.add(named_class)
     db.session.flush()
@@ -257,9 +279,11 @@ def _open(staff: User, named_class: NamedClass, today: date) -> NamedClass:
     db.session.flush()
     audit.record(staff, named_class, "publish", NamedClassStatus.DRAFT.value, named_class.status)
     notifications.notify_organisation(
-        named_class.enterprise, "named_class_published",
+        named_class.enterprise,
+        "named_class_published",
         notifications.link("public", "named_class", named_class.id),
-        named_class=named_class.name, school=named_class.school.name,
+        named_class=named_class.name,
+        school=named_class.school.name,
     )
     return named_class
 
@@ -271,9 +295,11 @@ def _check_seat_budget(named_class: NamedClass, today: date) -> None:
     published at the same moment are counted one after the other."""
     cooperation = lock_row(Cooperation, named_class.cooperation_id)
     promised = db.session.scalar(
-        select(func.coalesce(func.sum(
-            case((NamedClass.decide_by < today, NamedClass.taken), else_=NamedClass.seats)
-        ), 0)).where(
+        select(
+            func.coalesce(
+                func.sum(case((NamedClass.decide_by < today, NamedClass.taken), else_=NamedClass.seats)), 0
+            )
+        ).where(
             NamedClass.cooperation_id == cooperation.id,
             NamedClass.status != NamedClassStatus.DRAFT.value,
             NamedClass.id != named_class.id,
@@ -282,9 +308,13 @@ def _check_seat_budget(named_class: NamedClass, today: date) -> None:
     left = cooperation.seats - promised
     if named_class.seats > left:
         raise ServiceError(
-            _l("The cooperation agreed on %(agreed)d seats and its published classes already offer "
-               "%(promised)d; this class can have at most %(left)d.",
-               agreed=cooperation.seats, promised=promised, left=max(left, 0)),
+            _l(
+                "The cooperation agreed on %(agreed)d seats and its published classes already offer "
+                "%(promised)d; this class can have at most %(left)d.",
+                agreed=cooperation.seats,
+                promised=promised,
+                left=max(left, 0),
+            ),
             field="seats",
         )
 
@@ -315,6 +345,7 @@ def close_named_class(staff: User, class_id: int) -> NamedClass:
 
 # --- public browsing ---------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class NamedClassQuery:
     """The public list's filters, each from a query parameter; bad values are ignored."""
@@ -341,8 +372,12 @@ class NamedClassQuery:
 
     def args(self, **changes) -> dict[str, Any]:
         values: dict[str, Any] = {
-            "q": self.q, "industry": self.industry, "school": self.school_id, "major": self.major,
-            "benefit": list(self.benefits), "page": self.page,
+            "q": self.q,
+            "industry": self.industry,
+            "school": self.school_id,
+            "major": self.major,
+            "benefit": list(self.benefits),
+            "page": self.page,
         }
         values.update(changes)
         if values["page"] == 1:
@@ -370,7 +405,9 @@ def _public_select(*columns):
     )
 
 
-def search_named_classes(query: NamedClassQuery, *, today: date | None = None, per_page: int = PER_PAGE) -> Page:
+def search_named_classes(
+    query: NamedClassQuery, *, today: date | None = None, per_page: int = PER_PAGE
+) -> Page:
     """Open classes of verified partners matching every filter; those still taking applications first."""
     today = today or district_today()
     conditions = []
@@ -390,32 +427,47 @@ def search_named_classes(query: NamedClassQuery, *, today: date | None = None, p
     accepting = case((NamedClass.closes_on >= today, 0), else_=1)
     ids = list(
         db.session.scalars(
-            _public_select(NamedClass.id).where(*conditions)
+            _public_select(NamedClass.id)
+            .where(*conditions)
             .order_by(accepting, NamedClass.closes_on.asc(), NamedClass.id.asc())
-            .limit(per_page).offset((page - 1) * per_page)
+            .limit(per_page)
+            .offset((page - 1) * per_page)
         )
     )
-    loaded = {
-        c.id: c for c in db.session.scalars(
-            # Everything the cards read, in this one query (no query per card).
-            select(NamedClass).options(
-                joinedload(NamedClass.cooperation).options(
-                    joinedload(Cooperation.school), joinedload(Cooperation.enterprise), joinedload(Cooperation.program)
+    loaded = (
+        {
+            c.id: c
+            for c in db.session.scalars(
+                # Everything the cards read, in this one query (no query per card).
+                select(NamedClass)
+                .options(
+                    joinedload(NamedClass.cooperation).options(
+                        joinedload(Cooperation.school),
+                        joinedload(Cooperation.enterprise),
+                        joinedload(Cooperation.program),
+                    )
                 )
-            ).where(NamedClass.id.in_(ids))
-        )
-    } if ids else {}
+                .where(NamedClass.id.in_(ids))
+            )
+        }
+        if ids
+        else {}
+    )
     return Page([loaded[i] for i in ids if i in loaded], total, page, per_page)
 
 
 def filter_options() -> dict[str, list]:
     """Schools and majors that have open classes, for the public filters."""
-    schools = list(db.session.execute(
-        _public_select(_School.id, _School.name).distinct().order_by(_School.name)
-    ).tuples())
-    majors = [name for name in db.session.scalars(
-        _public_select(Program.name).distinct().order_by(Program.name)
-    ) if name]
+    schools = list(
+        db.session.execute(
+            _public_select(_School.id, _School.name).distinct().order_by(_School.name)
+        ).tuples()
+    )
+    majors = [
+        name
+        for name in db.session.scalars(_public_select(Program.name).distinct().order_by(Program.name))
+        if name
+    ]
     return {"schools": schools, "majors": majors}
 
 
@@ -433,6 +485,7 @@ def get_public_class(class_id: int) -> NamedClass:
 
 
 # --- students: apply and withdraw -------------------------------------------------
+
 
 def _refusal_to_apply(student: User, named_class: NamedClass, today: date):
     """Why this student may not apply to this class now, or None."""
@@ -503,8 +556,11 @@ def apply(student: User, class_id: int, statement: str, *, today: date | None = 
     _record(student, application, "submit", from_state)
     for org in _deciders(named_class):
         notifications.notify_organisation(
-            org, "application_submitted", _review_link(org, named_class),
-            student=student.name, named_class=named_class.name,
+            org,
+            "application_submitted",
+            _review_link(org, named_class),
+            student=student.name,
+            named_class=named_class.name,
         )
     return application
 
@@ -526,8 +582,10 @@ def withdraw(student: User, application_id: int, *, today: date | None = None) -
         raise ServiceError(_l("Only an application waiting for a decision can be withdrawn."))
     if (today or district_today()) > named_class.closes_on:
         raise ServiceError(
-            _l("The application deadline (%(date)s) has passed; the application can no longer be withdrawn.",
-               date=_day(named_class.closes_on))
+            _l(
+                "The application deadline (%(date)s) has passed; the application can no longer be withdrawn.",
+                date=_day(named_class.closes_on),
+            )
         )
     from_state = application.status
     transition(application, ApplicationStatus.WITHDRAWN.value)
@@ -536,8 +594,11 @@ def withdraw(student: User, application_id: int, *, today: date | None = None) -
     _record(student, application, "withdraw", from_state)
     for org in _deciders(named_class):
         notifications.notify_organisation(
-            org, "application_withdrawn", _review_link(org, named_class),
-            student=student.name, named_class=named_class.name,
+            org,
+            "application_withdrawn",
+            _review_link(org, named_class),
+            student=student.name,
+            named_class=named_class.name,
         )
     return application
 
@@ -555,6 +616,7 @@ def applications_of_student(student: User) -> list[ClassApplication]:
 
 # --- partners: review, admit, reject ------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Rights:
     """What one partner's staff may do with a class's applications under its AdmissionsMode."""
@@ -569,8 +631,12 @@ class Rights:
 def rights_of(user: User, named_class: NamedClass) -> Rights:
     mode = named_class.cooperation.admissions_mode
     if _is_staff_of(user, named_class.school_id) and user.role == Role.SCHOOL_STAFF.value:
-        return Rights(see_applicants=True, admit=True, reject=True,
-                      admit_needs_review=mode == AdmissionsMode.ENTERPRISE_REVIEW.value)
+        return Rights(
+            see_applicants=True,
+            admit=True,
+            reject=True,
+            admit_needs_review=mode == AdmissionsMode.ENTERPRISE_REVIEW.value,
+        )
     if _is_staff_of(user, named_class.enterprise_id) and user.role == Role.ENTERPRISE_HR.value:
         if mode == AdmissionsMode.ENTERPRISE_REVIEW.value:
             return Rights(see_applicants=True, review=True, reject=True)
@@ -592,11 +658,19 @@ def _review_link(org: Organisation, named_class: NamedClass) -> str:
     return notifications.link(area, "named_class", named_class.id)
 
 
-def _record(actor: User, application: ClassApplication, action: str, from_state: str | None,
-            reason: str | None = None) -> None:
+def _record(
+    actor: User, application: ClassApplication, action: str, from_state: str | None, reason: str | None = None
+) -> None:
     named_class = application.named_class
-    audit.record(actor, application, action, from_state, application.status, reason,
-                 organisations=(named_class.school_id, named_class.enterprise_id))
+    audit.record(
+        actor,
+        application,
+        action,
+        from_state,
+        application.status,
+        reason,
+        organisations=(named_class.school_id, named_class.enterprise_id),
+    )
 
 
 def _applicants_class(user: User, class_id: int) -> NamedClass:
@@ -628,17 +702,22 @@ def partner_view(user: User, class_id: int) -> tuple[NamedClass, Rights, list[Cl
     return (named_class, rights, *applications_of_class(user, class_id)[1:])
 
 
-def _for_decision(user: User, application_id: int, today: date) -> tuple[ClassApplication, NamedClass, Rights]:
+def _for_decision(
+    user: User, application_id: int, today: date
+) -> tuple[ClassApplication, NamedClass, Rights]:
     """The application and its class, read fresh inside a write transaction, the application locked."""
     begin_write()
     application = db.session.execute(
-        select(ClassApplication).where(ClassApplication.id == application_id)
-        .with_for_update().execution_options(populate_existing=True)
+        select(ClassApplication)
+        .where(ClassApplication.id == application_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     ).scalar_one_or_none()
     if application is None:
         raise NotFound(_l("Application not found."))
     named_class = db.session.execute(
-        select(NamedClass).where(NamedClass.id == application.named_class_id)
+        select(NamedClass)
+        .where(NamedClass.id == application.named_class_id)
         .execution_options(populate_existing=True)
     ).scalar_one()
     if not (_is_staff_of(user, named_class.school_id) or _is_staff_of(user, named_class.enterprise_id)):
@@ -673,13 +752,19 @@ def review(hr: User, application_id: int, note: str = "", *, today: date | None 
     db.session.flush()
     _record(hr, application, "review", ApplicationStatus.SUBMITTED.value, note)
     notifications.notify_organisation(
-        named_class.school, "application_reviewed", _review_link(named_class.school, named_class),
-        student=application.student.name, named_class=named_class.name, enterprise=named_class.enterprise.name,
+        named_class.school,
+        "application_reviewed",
+        _review_link(named_class.school, named_class),
+        student=application.student.name,
+        named_class=named_class.name,
+        enterprise=named_class.enterprise.name,
     )
     return application
 
 
-def admit(actor: User, application_id: int, reason: str = "", *, today: date | None = None) -> ClassApplication:
+def admit(
+    actor: User, application_id: int, reason: str = "", *, today: date | None = None
+) -> ClassApplication:
     """Admit one application, taking one seat: never more admissions than seats, whoever admits at once."""
     reason = checks.reason(reason, required=False)
     application, named_class, rights = _for_decision(actor, application_id, today or district_today())
@@ -704,8 +789,11 @@ def admit(actor: User, application_id: int, reason: str = "", *, today: date | N
     db.session.flush()
     _record(actor, application, "admit", from_state, reason)
     notifications.notify(
-        application.student, "admission", notifications.link("student", "applications"),
-        named_class=named_class.name, enterprise=named_class.enterprise.name,
+        application.student,
+        "admission",
+        notifications.link("student", "applications"),
+        named_class=named_class.name,
+        enterprise=named_class.enterprise.name,
     )
     return application
 
@@ -723,19 +811,27 @@ def reject(actor: User, application_id: int, reason: str, *, today: date | None 
     db.session.flush()
     _record(actor, application, "reject", from_state, reason)
     notifications.notify(
-        application.student, "rejection", notifications.link("student", "applications"),
-        named_class=named_class.name, reason=reason,
+        application.student,
+        "rejection",
+        notifications.link("student", "applications"),
+        named_class=named_class.name,
+        reason=reason,
     )
     return application
 
 
 def admitted_count(class_id: int) -> int:
-    return db.session.scalar(
-        select(func.count()).select_from(ClassApplication).where(
-            ClassApplication.named_class_id == class_id,
-            ClassApplication.status == ApplicationStatus.ADMITTED.value,
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(ClassApplication)
+            .where(
+                ClassApplication.named_class_id == class_id,
+                ClassApplication.status == ApplicationStatus.ADMITTED.value,
+            )
         )
-    ) or 0
+        or 0
+    )
 
 
 # --- export -------------------------------------------------------------------------

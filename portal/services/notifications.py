@@ -9,6 +9,7 @@ E-mail (only when MAIL_SERVER is configured) is queued on the database session
 and sent after that session commits; a rollback discards it. A failed send is
 logged and never undoes or breaks anything.
 """
+
 from __future__ import annotations
 
 import logging
@@ -50,7 +51,9 @@ KINDS: dict[str, Any] = {
     "named_class_published": _l("%(school)s has published the named class %(named_class)s."),
     "application_submitted": _l("%(student)s has applied to %(named_class)s."),
     "application_withdrawn": _l("%(student)s has withdrawn the application to %(named_class)s."),
-    "application_reviewed": _l("%(enterprise)s has approved %(student)s for %(named_class)s; the school can admit."),
+    "application_reviewed": _l(
+        "%(enterprise)s has approved %(student)s for %(named_class)s; the school can admit."
+    ),
     "admission": _l("You have been admitted to %(named_class)s (%(enterprise)s)."),
     "rejection": _l("Your application to %(named_class)s was not successful. Reason: %(reason)s"),
     # Partnership proposals (portal.services.proposals).
@@ -64,14 +67,18 @@ KINDS: dict[str, Any] = {
     ),
     "cooperation_agreed": _l("%(organisation)s accepted the terms: the cooperation “%(title)s” is agreed."),
     # Administration: postings moderation and pilots (portal.services.postings, portal.services.pilots).
-    "posting_taken_down": _l("Your posting “%(posting)s” was taken down by an administrator. Reason: %(reason)s"),
+    "posting_taken_down": _l(
+        "Your posting “%(posting)s” was taken down by an administrator. Reason: %(reason)s"
+    ),
     "pilot_approved": _l(
         "“%(cooperation)s” has been approved as a pilot partnership; public notice until %(notice_ends_on)s."
     ),
     "pilot_rejected": _l("The pilot application for “%(cooperation)s” was rejected. Reason: %(reason)s"),
     "pilot_returned": _l("The pilot application for “%(cooperation)s” was returned for changes: %(reason)s"),
     "pilot_withdrawn": _l("The pilot approval of “%(cooperation)s” was withdrawn. Reason: %(reason)s"),
-    "pilot_enterprise_approved": _l("%(organisation)s has been approved as an industry–education pilot enterprise."),
+    "pilot_enterprise_approved": _l(
+        "%(organisation)s has been approved as an industry–education pilot enterprise."
+    ),
     "pilot_enterprise_rejected": _l(
         "The pilot enterprise application of %(organisation)s was rejected. Reason: %(reason)s"
     ),
@@ -91,14 +98,23 @@ KINDS: dict[str, Any] = {
     "allocation_published": _l("The apprenticeship allocation of “%(programme)s” has been published."),
     # Internships (portal.services.internships).
     "internship_applied": _l("%(student)s has applied for the internship “%(posting)s”."),
-    "internship_offered": _l("%(enterprise)s offers you the internship “%(posting)s”: read the terms and answer."),
-    "internship_accepted": _l("%(student)s accepted the internship “%(posting)s” at %(enterprise)s; "
-                              "the school approves next."),
+    "internship_offered": _l(
+        "%(enterprise)s offers you the internship “%(posting)s”: read the terms and answer."
+    ),
+    "internship_accepted": _l(
+        "%(student)s accepted the internship “%(posting)s” at %(enterprise)s; the school approves next."
+    ),
     "internship_declined": _l("%(student)s declined the internship “%(posting)s”."),
-    "internship_rejected": _l("The internship “%(posting)s” of %(student)s will not go ahead. Reason: %(reason)s"),
-    "internship_approved": _l("The school approved the internship of %(student)s at %(enterprise)s (“%(posting)s”)."),
-    "internship_agreement_signed": _l("The school, %(enterprise)s and %(student)s have all confirmed the "
-                                      "internship agreement for “%(posting)s”."),
+    "internship_rejected": _l(
+        "The internship “%(posting)s” of %(student)s will not go ahead. Reason: %(reason)s"
+    ),
+    "internship_approved": _l(
+        "The school approved the internship of %(student)s at %(enterprise)s (“%(posting)s”)."
+    ),
+    "internship_agreement_signed": _l(
+        "The school, %(enterprise)s and %(student)s have all confirmed the "
+        "internship agreement for “%(posting)s”."
+    ),
     "internship_log_late": _l("Your internship log for the week of %(week)s is missing: write it now."),
     "internship_evaluation_late": _l("The monthly evaluation of %(student)s for %(month)s is missing."),
     "internship_completed": _l("The internship of %(student)s at %(enterprise)s is completed."),
@@ -134,14 +150,17 @@ def home_link(user: User) -> str:
 
 # --- writing ----------------------------------------------------------------------
 
+
 def notify(user: User, kind: str, link: str, **params: Any) -> Notification:
     """Tell one person; flushes, never commits. E-mail follows the commit when configured."""
     if kind not in KINDS:
         raise ValueError(f"unknown notification kind {kind!r}")
     if link and not is_safe_next(link):
         raise ValueError(f"notification links are relative paths, got {link!r}")
-    params = {key: value if isinstance(value, (int, float)) or value is None else str(value)
-              for key, value in params.items()}
+    params = {
+        key: value if isinstance(value, (int, float)) or value is None else str(value)
+        for key, value in params.items()
+    }
     note = Notification(user_id=user.id, kind=kind, params=params, link=link or "")
     db.session.add(note)
     db.session.flush()
@@ -171,12 +190,16 @@ def notify_organisation(org: Organisation, kind: str, link: str, **params: Any) 
 
 # --- reading ----------------------------------------------------------------------
 
+
 def unread_count(user: User) -> int:
-    return db.session.scalar(
-        select(func.count()).select_from(Notification).where(
-            Notification.user_id == user.id, Notification.read_at.is_(None)
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Notification)
+            .where(Notification.user_id == user.id, Notification.read_at.is_(None))
         )
-    ) or 0
+        or 0
+    )
 
 
 def list_for(user: User, page: int = 1, per_page: int = PER_PAGE):
@@ -240,6 +263,7 @@ def mark_all_read(user: User) -> int:
 
 
 # --- e-mail -----------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class MailSettings:
@@ -316,8 +340,12 @@ def send_all(batch: list[tuple[MailSettings, EmailMessage]]) -> int:
                     except smtplib.SMTPException:
                         log.exception("e-mail to %r not sent", message["To"])
         except Exception:  # nothing about mail may break the request
-            log.exception("e-mail server %s:%s unavailable; %d message(s) not sent",
-                          settings.server, settings.port, len(messages))
+            log.exception(
+                "e-mail server %s:%s unavailable; %d message(s) not sent",
+                settings.server,
+                settings.port,
+                len(messages),
+            )
     return sent
 
 

@@ -1,4 +1,5 @@
 """Organisations: verification by administrators, membership approval by members."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -149,8 +150,11 @@ def reject(admin: User, org_id: int, reason: str) -> Organisation:
     db.session.flush()
     audit.record(admin, org, "reject", OrgStatus.PENDING.value, org.status, reason)
     notifications.notify_organisation(
-        org, "organisation_rejected", notifications.link(org.kind, "home"),
-        organisation=org.name, reason=reason,
+        org,
+        "organisation_rejected",
+        notifications.link(org.kind, "home"),
+        organisation=org.name,
+        reason=reason,
     )
     return org
 
@@ -175,6 +179,7 @@ def ensure_can_publish(org: Organisation | None) -> None:
 
 
 # --- membership -----------------------------------------------------------------
+
 
 def pending_members(actor: User) -> list[User]:
     """Staff join requests and unconfirmed students of the actor's organisation."""
@@ -217,8 +222,11 @@ def approve_member(actor: User, member_id: int) -> User:
     org_name = member.organisation.name if member.organisation else ""
     if member.role == Role.STUDENT.value:
         notifications.notify(
-            member, "student_confirmed", notifications.home_link(member),
-            organisation=org_name, program=member.program.name if member.program else "",
+            member,
+            "student_confirmed",
+            notifications.home_link(member),
+            organisation=org_name,
+            program=member.program.name if member.program else "",
         )
     else:
         notifications.notify(
@@ -235,8 +243,11 @@ def reject_member(actor: User, member_id: int, reason: str) -> User:
     db.session.flush()
     audit.record(actor, member, "reject", MembershipStatus.PENDING.value, member.membership_status, reason)
     notifications.notify(
-        member, "member_rejected", notifications.home_link(member),
-        organisation=member.organisation.name if member.organisation else "", reason=reason,
+        member,
+        "member_rejected",
+        notifications.home_link(member),
+        organisation=member.organisation.name if member.organisation else "",
+        reason=reason,
     )
     return member
 
@@ -245,4 +256,6 @@ def ensure_may_import(org: Organisation) -> None:
     """Spreadsheet imports are the costliest request a user can send: only members of
     verified organisations may send them, not any self-registered account."""
     if not org.is_verified:
-        raise ServiceError(_l("Spreadsheet imports open once your organisation has been verified."), field="file")
+        raise ServiceError(
+            _l("Spreadsheet imports open once your organisation has been verified."), field="file"
+        )

@@ -1,4 +1,5 @@
 """Password policy and hashing (SECURITY.md items 1, 2 and 6)."""
+
 from __future__ import annotations
 
 from functools import lru_cache

@@ -15,6 +15,7 @@ decide. A foreign id is NotFound; an illegal step raises ServiceError before
 anything changes. Every change writes one audit entry and notifies the
 organisation(s) concerned. Services flush, never commit.
 """
+
 from __future__ import annotations
 
 import re
@@ -65,6 +66,7 @@ def _require_admin(actor: User) -> None:
 
 # --- pilot partnerships: the school's side ------------------------------------------
 
+
 @dataclass(frozen=True)
 class PilotPlan:
     """The plan a school submits with its cooperation (试点方案)."""
@@ -90,8 +92,10 @@ def _clean_plan(plan: PilotPlan, *, complete: bool) -> dict[str, str]:
     for key, label in PLAN_LABELS.items():
         text = (getattr(plan, key) or "").strip()
         if len(text) > PLAN_FIELD_MAX:
-            problems.add(_l("%(field)s is too long (at most %(n)d characters).", field=label, n=PLAN_FIELD_MAX),
-                         field=key)
+            problems.add(
+                _l("%(field)s is too long (at most %(n)d characters).", field=label, n=PLAN_FIELD_MAX),
+                field=key,
+            )
         elif complete and not text:
             problems.add(_l("%(field)s is required.", field=label), field=key)
         values[key] = text
@@ -193,9 +197,7 @@ def submit_pilot(staff: User, pilot_id: int) -> PilotPartnership:
         raise ServiceError(_l("Only a draft or a pilot returned for changes can be submitted."))
     if pilot.cooperation.status != CooperationStatus.ACTIVE.value:
         raise ServiceError(_l("Only an active cooperation can become a pilot."))
-    _clean_plan(
-        PilotPlan(pilot.goals, pilot.content, pilot.resources, pilot.timeline), complete=True
-    )
+    _clean_plan(PilotPlan(pilot.goals, pilot.content, pilot.resources, pilot.timeline), complete=True)
     from_state = pilot.status
     transition(pilot, PilotStatus.SUBMITTED.value)
     pilot.submitted_at = utcnow()
@@ -208,6 +210,7 @@ def submit_pilot(staff: User, pilot_id: int) -> PilotPartnership:
 
 # --- pilot partnerships: the administrators' side -----------------------------------
 
+
 def get_pilot(admin: User, pilot_id: int) -> PilotPartnership:
     _require_admin(admin)
     pilot = db.session.get(PilotPartnership, pilot_id)
@@ -219,7 +222,8 @@ def get_pilot(admin: User, pilot_id: int) -> PilotPartnership:
 def pilots_for_review(admin: User, status: str = PilotStatus.SUBMITTED.value) -> list[PilotPartnership]:
     _require_admin(admin)
     query = select(PilotPartnership).options(
-        joinedload(PilotPartnership.cooperation), joinedload(PilotPartnership.school),
+        joinedload(PilotPartnership.cooperation),
+        joinedload(PilotPartnership.school),
         joinedload(PilotPartnership.enterprise),
     )
     if status in [s.value for s in PilotStatus]:
@@ -240,7 +244,9 @@ def _pilot_link(pilot: PilotPartnership) -> str:
 def _decide(admin: User, pilot_id: int) -> PilotPartnership:
     pilot = get_pilot(admin, pilot_id)
     if pilot.status != PilotStatus.SUBMITTED.value:
-        raise ServiceError(_l("Only a submitted pilot can be decided; this one is not waiting for a decision."))
+        raise ServiceError(
+            _l("Only a submitted pilot can be decided; this one is not waiting for a decision.")
+        )
     return pilot
 
 
@@ -259,8 +265,11 @@ def approve_pilot(admin: User, pilot_id: int, *, today: date | None = None) -> P
     public_link = notifications.link("public", "pilot", pilot.id)
     for org, link in ((pilot.school, _pilot_link(pilot)), (pilot.enterprise, public_link)):
         notifications.notify_organisation(
-            org, "pilot_approved", link,
-            cooperation=pilot.cooperation.title, notice_ends_on=pilot.notice_ends_on.isoformat(),
+            org,
+            "pilot_approved",
+            link,
+            cooperation=pilot.cooperation.title,
+            notice_ends_on=pilot.notice_ends_on.isoformat(),
         )
     return pilot
 
@@ -296,7 +305,9 @@ def return_pilot(admin: User, pilot_id: int, note: str) -> PilotPartnership:
     return pilot
 
 
-def withdraw_approval(admin: User, pilot_id: int, reason: str, *, today: date | None = None) -> PilotPartnership:
+def withdraw_approval(
+    admin: User, pilot_id: int, reason: str, *, today: date | None = None
+) -> PilotPartnership:
     """approved → withdrawn, only while the notice period runs (an objection arrived)."""
     reason = checks.reason(reason)
     pilot = get_pilot(admin, pilot_id)
@@ -308,7 +319,10 @@ def withdraw_approval(admin: User, pilot_id: int, reason: str, *, today: date | 
     pilot.decision_note = reason
     db.session.flush()
     audit.record(admin, pilot, "withdraw", PilotStatus.APPROVED.value, pilot.status, reason)
-    for org, link in ((pilot.school, _pilot_link(pilot)), (pilot.enterprise, notifications.link("enterprise", "home"))):
+    for org, link in (
+        (pilot.school, _pilot_link(pilot)),
+        (pilot.enterprise, notifications.link("enterprise", "home")),
+    ):
         notifications.notify_organisation(
             org, "pilot_withdrawn", link, cooperation=pilot.cooperation.title, reason=reason
         )
@@ -326,7 +340,8 @@ def finalise_due(*, today: date | None = None) -> int:
         db.session.scalars(
             select(PilotPartnership)
             .where(
-                PilotPartnership.status == PilotStatus.APPROVED.value, PilotPartnership.notice_ends_on < today,
+                PilotPartnership.status == PilotStatus.APPROVED.value,
+                PilotPartnership.notice_ends_on < today,
                 PilotPartnership.open_objections == 0,  # unanswered objections hold it in its notice period
             )
             .order_by(PilotPartnership.id)
@@ -342,13 +357,15 @@ def finalise_due(*, today: date | None = None) -> int:
 
 # --- public --------------------------------------------------------------------------
 
+
 def public_pilots() -> list[PilotPartnership]:
     """Approved pilots (in their notice period or final), newest approval first."""
     return list(
         db.session.scalars(
             select(PilotPartnership)
             .options(
-                joinedload(PilotPartnership.cooperation), joinedload(PilotPartnership.school),
+                joinedload(PilotPartnership.cooperation),
+                joinedload(PilotPartnership.school),
                 joinedload(PilotPartnership.enterprise),
             )
             .where(PilotPartnership.status.in_((PilotStatus.APPROVED.value, PilotStatus.FINAL.value)))
@@ -376,6 +393,7 @@ def public_pilot_enterprises() -> list[PilotEnterpriseApplication]:
 
 
 # --- pilot enterprises ------------------------------------------------------------------
+
 
 def _hr(actor: User) -> Organisation:
     if actor.role != Role.ENTERPRISE_HR.value or actor.organisation is None:
@@ -453,7 +471,9 @@ def applications_for_review(
         query = query.where(PilotEnterpriseApplication.status == status)
     return list(
         db.session.scalars(
-            query.order_by(PilotEnterpriseApplication.submitted_at.desc(), PilotEnterpriseApplication.id.desc())
+            query.order_by(
+                PilotEnterpriseApplication.submitted_at.desc(), PilotEnterpriseApplication.id.desc()
+            )
         )
     )
 
@@ -465,7 +485,9 @@ def _enterprise_link() -> str:
 def approve_enterprise(admin: User, application_id: int) -> PilotEnterpriseApplication:
     application = get_application(admin, application_id)
     if application.status != PilotEnterpriseStatus.SUBMITTED.value:
-        raise ServiceError(_l("Only a submitted application can be decided; this one is not waiting for a decision."))
+        raise ServiceError(
+            _l("Only a submitted application can be decided; this one is not waiting for a decision.")
+        )
     transition(application, PilotEnterpriseStatus.APPROVED.value)
     application.decided_at = utcnow()
     application.decided_by_id = admin.id
@@ -473,7 +495,9 @@ def approve_enterprise(admin: User, application_id: int) -> PilotEnterpriseAppli
     db.session.flush()
     audit.record(admin, application, "approve", PilotEnterpriseStatus.SUBMITTED.value, application.status)
     notifications.notify_organisation(
-        application.enterprise, "pilot_enterprise_approved", _enterprise_link(),
+        application.enterprise,
+        "pilot_enterprise_approved",
+        _enterprise_link(),
         organisation=application.enterprise.name,
     )
     return application
@@ -483,16 +507,23 @@ def reject_enterprise(admin: User, application_id: int, reason: str) -> PilotEnt
     reason = checks.reason(reason)
     application = get_application(admin, application_id)
     if application.status != PilotEnterpriseStatus.SUBMITTED.value:
-        raise ServiceError(_l("Only a submitted application can be decided; this one is not waiting for a decision."))
+        raise ServiceError(
+            _l("Only a submitted application can be decided; this one is not waiting for a decision.")
+        )
     transition(application, PilotEnterpriseStatus.REJECTED.value)
     application.decided_at = utcnow()
     application.decided_by_id = admin.id
     application.decision_reason = reason
     db.session.flush()
-    audit.record(admin, application, "reject", PilotEnterpriseStatus.SUBMITTED.value, application.status, reason)
+    audit.record(
+        admin, application, "reject", PilotEnterpriseStatus.SUBMITTED.value, application.status, reason
+    )
     notifications.notify_organisation(
-        application.enterprise, "pilot_enterprise_rejected", _enterprise_link(),
-        organisation=application.enterprise.name, reason=reason,
+        application.enterprise,
+        "pilot_enterprise_rejected",
+        _enterprise_link(),
+        organisation=application.enterprise.name,
+        reason=reason,
     )
     return application
 
@@ -507,26 +538,36 @@ def revoke_enterprise(admin: User, application_id: int, reason: str) -> PilotEnt
     application.decided_by_id = admin.id
     application.decision_reason = reason
     db.session.flush()
-    audit.record(admin, application, "revoke", PilotEnterpriseStatus.APPROVED.value, application.status, reason)
+    audit.record(
+        admin, application, "revoke", PilotEnterpriseStatus.APPROVED.value, application.status, reason
+    )
     notifications.notify_organisation(
-        application.enterprise, "pilot_enterprise_revoked", _enterprise_link(),
-        organisation=application.enterprise.name, reason=reason,
+        application.enterprise,
+        "pilot_enterprise_revoked",
+        _enterprise_link(),
+        organisation=application.enterprise.name,
+        reason=reason,
     )
     return application
 
 
 # --- counts for the administrators' home ------------------------------------------------
 
+
 def waiting_counts() -> dict[str, int]:
     return {
         "pilots": db.session.scalar(
-            select(func.count()).select_from(PilotPartnership)
+            select(func.count())
+            .select_from(PilotPartnership)
             .where(PilotPartnership.status == PilotStatus.SUBMITTED.value)
-        ) or 0,
+        )
+        or 0,
         "pilot_enterprises": db.session.scalar(
-            select(func.count()).select_from(PilotEnterpriseApplication)
+            select(func.count())
+            .select_from(PilotEnterpriseApplication)
             .where(PilotEnterpriseApplication.status == PilotEnterpriseStatus.SUBMITTED.value)
-        ) or 0,
+        )
+        or 0,
     }
 
 
@@ -570,11 +611,14 @@ def object_to_pilot(pilot_id: int, objection: NewObjection, *, today: date | Non
         problems.add(_l("The notice period of this pilot is over: objections are no longer accepted."))
     name = problems.check(checks.text, objection.name, field="name", max_length=OBJECTION_NAME_MAX)
     contact = problems.check(_contact, objection.contact)
-    body = problems.check(checks.text, objection.body, field="body", max_length=OBJECTION_BODY_MAX, required=True)
+    body = problems.check(
+        checks.text, objection.body, field="body", max_length=OBJECTION_BODY_MAX, required=True
+    )
     problems.raise_if_any()
     # A concurrent answer must not lose this increment: add in SQL, not in Python.
     db.session.execute(
-        update(PilotPartnership).where(PilotPartnership.id == pilot.id)
+        update(PilotPartnership)
+        .where(PilotPartnership.id == pilot.id)
         .values(open_objections=PilotPartnership.open_objections + 1)
     )
     row = PilotObjection(pilot_id=pilot.id, name=name or "", contact=contact, body=body)
@@ -596,9 +640,12 @@ def objections_of(admin: User, pilot_id: int) -> list[PilotObjection]:
 
 def objection_counts(pilot: PilotPartnership) -> tuple[int, int]:
     """(received, answered) for the public page."""
-    total = db.session.scalar(
-        select(func.count()).select_from(PilotObjection).where(PilotObjection.pilot_id == pilot.id)
-    ) or 0
+    total = (
+        db.session.scalar(
+            select(func.count()).select_from(PilotObjection).where(PilotObjection.pilot_id == pilot.id)
+        )
+        or 0
+    )
     return int(total), int(total) - pilot.open_objections
 
 
@@ -613,13 +660,15 @@ def answer_objection(admin: User, pilot_id: int, objection_id: int, answer: str)
         raise ServiceError(_l("This objection has already been answered."))
     answer = checks.text(answer, field="answer", max_length=ANSWER_MAX, required=True)
     changed = db.session.execute(
-        update(PilotObjection).where(PilotObjection.id == row.id, PilotObjection.answered_at.is_(None))
+        update(PilotObjection)
+        .where(PilotObjection.id == row.id, PilotObjection.answered_at.is_(None))
         .values(answer=answer, answered_at=utcnow(), answered_by_id=admin.id)
     ).rowcount
     if not changed:  # answered by another administrator in the meantime
         raise ServiceError(_l("This objection has already been answered."))
     db.session.execute(
-        update(PilotPartnership).where(PilotPartnership.id == pilot.id)
+        update(PilotPartnership)
+        .where(PilotPartnership.id == pilot.id)
         .values(open_objections=PilotPartnership.open_objections - 1)
     )
     db.session.flush()
@@ -630,7 +679,11 @@ def answer_objection(admin: User, pilot_id: int, objection_id: int, answer: str)
 
 
 def open_objection_count() -> int:
-    return int(db.session.scalar(
-        select(func.coalesce(func.sum(PilotPartnership.open_objections), 0))
-        .where(PilotPartnership.status == PilotStatus.APPROVED.value)
-    ) or 0)
+    return int(
+        db.session.scalar(
+            select(func.coalesce(func.sum(PilotPartnership.open_objections), 0)).where(
+                PilotPartnership.status == PilotStatus.APPROVED.value
+            )
+        )
+        or 0
+    )

@@ -13,6 +13,7 @@ exactly the rules of the form, and becomes a draft of the importer's own
 enterprise: the sheet has no enterprise or status column, and any other
 column is refused by the generic importer as unknown.
 """
+
 from __future__ import annotations
 
 import re
@@ -85,8 +86,12 @@ def _applies_to(key: str) -> _Note:
         if spec is not None:
             label = KIND_LABELS[kind]
             kinds.append(_l("%(kind)s (required)", kind=label) if spec.required else label)
-    return _Note(_l("Only for %(kinds)s; leave empty for other kinds.",
-                    kinds=LazyString(lambda: "、".join(str(k) for k in kinds))))
+    return _Note(
+        _l(
+            "Only for %(kinds)s; leave empty for other kinds.",
+            kinds=LazyString(lambda: "、".join(str(k) for k in kinds)),
+        )
+    )
 
 
 def _detail(key: str) -> DetailField:
@@ -99,70 +104,150 @@ def _range(key: str) -> object:
 
 
 def _people_note(key: str) -> object:
-    return _l("One cell for all: people separated by ；, each written as %(format)s, e.g. %(example)s.",
-              format=PEOPLE_FORMATS[key], example=PEOPLE_EXAMPLES[key])
+    return _l(
+        "One cell for all: people separated by ；, each written as %(format)s, e.g. %(example)s.",
+        format=PEOPLE_FORMATS[key],
+        example=PEOPLE_EXAMPLES[key],
+    )
 
 
-def _detail_column(key: str, kind: str = spreadsheets.TEXT, *, aliases: tuple[str, ...], note: object = "",
-                   choices: dict[str, object] | None = None) -> Column:
+def _detail_column(
+    key: str,
+    kind: str = spreadsheets.TEXT,
+    *,
+    aliases: tuple[str, ...],
+    note: object = "",
+    choices: dict[str, object] | None = None,
+) -> Column:
     spec = _detail(key)
-    allowed = _l("Any of: %(values)s.", values=LazyString(
-        lambda: "、".join(str(v) for v in (choices or {}).values()))) if choices else ""
-    return Column(key, spec.label, kind, choices=choices, aliases=aliases,
-                  hint=_Note(_applies_to(key), note, allowed))
+    allowed = (
+        _l(
+            "Any of: %(values)s.",
+            values=LazyString(lambda: "、".join(str(v) for v in (choices or {}).values())),
+        )
+        if choices
+        else ""
+    )
+    return Column(
+        key, spec.label, kind, choices=choices, aliases=aliases, hint=_Note(_applies_to(key), note, allowed)
+    )
 
 
 POSTINGS = SheetSpec(
     name="postings",
     title=_l("Postings"),
     columns=(
-        Column("kind", _l("Kind"), required=True, aliases=("类型", "需求类型", "合作类型", "合作形式"),
-               # The codes (order_class, …) are accepted too, but only the names are shown.
-               hint=_Note(_l("One of %(names)s.", names="、".join(KIND_NAMES.values())),
-                          _l("A 冠名班 (named class) needs a class name."))),
-        Column("title", _l("Title"), required=True, aliases=("标题", "需求标题", "需求名称"),
-               hint=_l("At most %(n)d characters.", n=postings.TITLE_MAX)),
-        Column("description", _l("Description"), aliases=("描述", "说明", "需求说明", "需求描述"),
-               hint=_l("At most %(n)d characters.", n=postings.DESCRIPTION_MAX)),
-        Column("skills", _l("Skills"), aliases=("技能", "技能要求", "所需技能"),
-               hint=_l("Separate with commas or 、")),
-        Column("certificates", _l("1+X certificates wanted"), aliases=("1+X证书", "证书", "职业技能等级证书"),
-               hint=_l("Separate with commas or 、")),
-        Column("headcount", _l("Headcount"), INTEGER, required=True,
-               aliases=("人数", "需求人数", "招收人数", "名额"),
-               hint=_l("1 to %(n)d: seats in the class, apprentice places, interns, experts or trainees.",
-                       n=postings.MAX_HEADCOUNT)),
-        Column("town", _l("Town / street"), CHOICE, choices=_towns(),
-               aliases=("镇街", "所在镇街", "镇", "街道", "镇（街道）"),
-               hint=_Note(_l("Empty: your enterprise's town."), _l("Any of: %(values)s.", values=LazyString(
-                   lambda: "、".join(str(vocab.town_name(c)) for c in vocab.TOWNS))))),
-        Column("start_date", _l("Start date"), DATE, aliases=("开始日期", "开始时间"),
-               hint=_l("Write the date as 2026-09-01.")),
-        Column("end_date", _l("End date"), DATE, aliases=("结束日期", "结束时间"),
-               hint=_l("Write the date as 2026-09-01.")),
-        Column("deadline", _l("Application deadline"), DATE, required=True,
-               aliases=("截止日期", "报名截止", "报名截止日期", "申请截止日期"),
-               hint=_l("Today or later, written as 2026-09-01.")),
+        Column(
+            "kind",
+            _l("Kind"),
+            required=True,
+            aliases=("类型", "需求类型", "合作类型", "合作形式"),
+            # The codes (order_class, …) are accepted too, but only the names are shown.
+            hint=_Note(
+                _l("One of %(names)s.", names="、".join(KIND_NAMES.values())),
+                _l("A 冠名班 (named class) needs a class name."),
+            ),
+        ),
+        Column(
+            "title",
+            _l("Title"),
+            required=True,
+            aliases=("标题", "需求标题", "需求名称"),
+            hint=_l("At most %(n)d characters.", n=postings.TITLE_MAX),
+        ),
+        Column(
+            "description",
+            _l("Description"),
+            aliases=("描述", "说明", "需求说明", "需求描述"),
+            hint=_l("At most %(n)d characters.", n=postings.DESCRIPTION_MAX),
+        ),
+        Column(
+            "skills",
+            _l("Skills"),
+            aliases=("技能", "技能要求", "所需技能"),
+            hint=_l("Separate with commas or 、"),
+        ),
+        Column(
+            "certificates",
+            _l("1+X certificates wanted"),
+            aliases=("1+X证书", "证书", "职业技能等级证书"),
+            hint=_l("Separate with commas or 、"),
+        ),
+        Column(
+            "headcount",
+            _l("Headcount"),
+            INTEGER,
+            required=True,
+            aliases=("人数", "需求人数", "招收人数", "名额"),
+            hint=_l(
+                "1 to %(n)d: seats in the class, apprentice places, interns, experts or trainees.",
+                n=postings.MAX_HEADCOUNT,
+            ),
+        ),
+        Column(
+            "town",
+            _l("Town / street"),
+            CHOICE,
+            choices=_towns(),
+            aliases=("镇街", "所在镇街", "镇", "街道", "镇（街道）"),
+            hint=_Note(
+                _l("Empty: your enterprise's town."),
+                _l(
+                    "Any of: %(values)s.",
+                    values=LazyString(lambda: "、".join(str(vocab.town_name(c)) for c in vocab.TOWNS)),
+                ),
+            ),
+        ),
+        Column(
+            "start_date",
+            _l("Start date"),
+            DATE,
+            aliases=("开始日期", "开始时间"),
+            hint=_l("Write the date as 2026-09-01."),
+        ),
+        Column(
+            "end_date",
+            _l("End date"),
+            DATE,
+            aliases=("结束日期", "结束时间"),
+            hint=_l("Write the date as 2026-09-01."),
+        ),
+        Column(
+            "deadline",
+            _l("Application deadline"),
+            DATE,
+            required=True,
+            aliases=("截止日期", "报名截止", "报名截止日期", "申请截止日期"),
+            hint=_l("Today or later, written as 2026-09-01."),
+        ),
         _detail_column("major", aliases=("专业", "需求专业", "对口专业")),
         _detail_column("class_name", aliases=("班级名称", "冠名班名称", "班名")),
         _detail_column("years", INTEGER, aliases=("培养年限", "学制", "年限"), note=_range("years")),
-        _detail_column("benefits", CHOICES, choices=_detail("benefits").choices,
-                       aliases=("企业提供", "企业支持")),
+        _detail_column(
+            "benefits", CHOICES, choices=_detail("benefits").choices, aliases=("企业提供", "企业支持")
+        ),
         _detail_column("expectations", aliases=("企业要求", "企业期望")),
-        _detail_column("stipend", INTEGER, aliases=("学徒补贴", "学徒津贴", "每月补贴", "补贴"),
-                       note=_range("stipend")),
+        _detail_column(
+            "stipend", INTEGER, aliases=("学徒补贴", "学徒津贴", "每月补贴", "补贴"), note=_range("stipend")
+        ),
         _detail_column("rotation", aliases=("工学交替", "工学交替安排", "轮岗安排")),
         _detail_column("mentors", aliases=("企业师傅", "师傅"), note=_people_note("mentors")),
         _detail_column("positions", aliases=("实习岗位", "岗位")),
-        _detail_column("months", INTEGER, aliases=("实习期", "实习时长", "实习月数", "月数"),
-                       note=_range("months")),
+        _detail_column(
+            "months", INTEGER, aliases=("实习期", "实习时长", "实习月数", "月数"), note=_range("months")
+        ),
         _detail_column("pay", INTEGER, aliases=("实习报酬", "报酬", "月薪"), note=_range("pay")),
-        _detail_column("lodging", BOOLEAN, aliases=("住宿", "提供住宿", "是否提供住宿"),
-                       note=_l("Write 是 or 否 (yes or no).")),
+        _detail_column(
+            "lodging",
+            BOOLEAN,
+            aliases=("住宿", "提供住宿", "是否提供住宿"),
+            note=_l("Write 是 or 否 (yes or no)."),
+        ),
         _detail_column("experts", aliases=("专家", "兼职教师", "可任教的专家"), note=_people_note("experts")),
         _detail_column("courses", aliases=("培训课程", "课程", "所需课程")),
-        _detail_column("target_groups", CHOICES, choices=_detail("target_groups").choices,
-                       aliases=("培训对象", "对象")),
+        _detail_column(
+            "target_groups", CHOICES, choices=_detail("target_groups").choices, aliases=("培训对象", "对象")
+        ),
         _detail_column("schedule", aliases=("培训时间", "时间安排")),
     ),
 )
@@ -173,6 +258,7 @@ PEOPLE_KEYS = tuple(key for key in DETAIL_KEYS if _detail(key).type == "people")
 
 
 # --- reading one row ----------------------------------------------------------------
+
 
 def _norm(text: object) -> str:
     return spreadsheets._normalise_header(text)
@@ -248,8 +334,11 @@ def parse_people(key: str, text: str) -> list[dict[str, Any]]:
         parts = [part.strip() for part in _PERSON_SPLIT.split(chunk)]
         if len(parts) != len(spec.person):
             raise ServiceError(
-                _l("%(field)s: write each person as %(format)s and separate people with ；.",
-                   field=spec.label, format=PEOPLE_FORMATS[key]),
+                _l(
+                    "%(field)s: write each person as %(format)s and separate people with ；.",
+                    field=spec.label,
+                    format=PEOPLE_FORMATS[key],
+                ),
                 field=key,
             )
         person: dict[str, Any] = {}
@@ -274,8 +363,11 @@ def row_input(enterprise: Organisation, values: dict[str, Any]) -> tuple[str, Po
     for key in DETAIL_KEYS:
         if key not in own and not _is_blank(values.get(key)):
             raise ServiceError(
-                _l("%(field)s does not apply to %(kind)s; leave it empty.",
-                   field=_detail(key).label, kind=KIND_LABELS[kind]),
+                _l(
+                    "%(field)s does not apply to %(kind)s; leave it empty.",
+                    field=_detail(key).label,
+                    kind=KIND_LABELS[kind],
+                ),
                 field=key,
             )
     if named and not (values.get("class_name") or "").strip():
@@ -312,6 +404,7 @@ def import_postings(hr: User, data: bytes, filename: str | None) -> int:
 
 # --- writing ------------------------------------------------------------------------
 
+
 def format_people(key: str, people: list[dict[str, Any]]) -> str:
     spec = _detail(key)
     out = []
@@ -329,9 +422,15 @@ def format_people(key: str, people: list[dict[str, Any]]) -> str:
 def posting_row(posting: Posting) -> dict[str, Any]:
     kind_name = KIND_NAMES[NAMED_CLASS] if posting.is_named_class else KIND_NAMES[posting.kind]
     row: dict[str, Any] = {
-        "kind": kind_name, "title": posting.title, "description": posting.description,
-        "skills": posting.skills, "certificates": posting.certificates, "headcount": posting.headcount,
-        "town": posting.town, "start_date": posting.start_date, "end_date": posting.end_date,
+        "kind": kind_name,
+        "title": posting.title,
+        "description": posting.description,
+        "skills": posting.skills,
+        "certificates": posting.certificates,
+        "headcount": posting.headcount,
+        "town": posting.town,
+        "start_date": posting.start_date,
+        "end_date": posting.end_date,
         "deadline": posting.deadline,
     }
     for key, value in (posting.details or {}).items():

@@ -4,6 +4,7 @@ Only an enterprise's own HR staff see and change its postings (a foreign id is
 NotFound); only verified enterprises publish. Every rule about what a posting
 may contain lives here, so the form, the seed loader and any import share it.
 """
+
 from __future__ import annotations
 
 import math
@@ -45,6 +46,7 @@ _LIST_SPLIT = re.compile(r"[,，、;；\n\r]+")
 
 
 # --- input -----------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class PostingInput:
@@ -143,8 +145,10 @@ def _clean_people(spec: DetailField, rows: Any, key: str) -> list[dict[str, Any]
 def clean_details(kind: str, details: dict[str, Any]) -> dict[str, Any]:
     """Check a kind's own fields; unknown keys are dropped (no mass assignment)."""
     problems = Problems()
-    cleaned = {spec.key: problems.check(_clean_field, spec, details.get(spec.key), spec.key)
-               for spec in DETAIL_FIELDS[kind]}
+    cleaned = {
+        spec.key: problems.check(_clean_field, spec, details.get(spec.key), spec.key)
+        for spec in DETAIL_FIELDS[kind]
+    }
     problems.raise_if_any()
     return cleaned
 
@@ -172,10 +176,18 @@ def _clean(kind: str, data: PostingInput, today: date) -> dict[str, Any]:
         raw = problems.check(_text, getattr(data, key), label, LIST_MAX, key)
         value = normalise_list(raw or "")
         if any(len(item) > LIST_ITEM_MAX for item in value.split("、")):
-            problems.add(_l("%(field)s: each item at most %(n)d characters; separate items with commas.",
-                            field=label, n=LIST_ITEM_MAX), field=key)
+            problems.add(
+                _l(
+                    "%(field)s: each item at most %(n)d characters; separate items with commas.",
+                    field=label,
+                    n=LIST_ITEM_MAX,
+                ),
+                field=key,
+            )
         lists[key] = value
-    headcount = problems.check(_int, data.headcount, _l("Headcount"), 1, MAX_HEADCOUNT, "headcount", required=True)
+    headcount = problems.check(
+        _int, data.headcount, _l("Headcount"), 1, MAX_HEADCOUNT, "headcount", required=True
+    )
     if data.town not in vocab.TOWNS:
         problems.add(_l("Please choose a valid town or street."), field="town")
     problems.check(_check_date, data.deadline, _l("Application deadline"), "deadline", today, required=True)
@@ -201,8 +213,14 @@ def _clean(kind: str, data: PostingInput, today: date) -> dict[str, Any]:
 
 
 def build_search_text(
-    *, kind: str, title: str, description: str, skills: str, certificates: str,
-    details: dict[str, Any], enterprise_name: str,
+    *,
+    kind: str,
+    title: str,
+    description: str,
+    skills: str,
+    certificates: str,
+    details: dict[str, Any],
+    enterprise_name: str,
 ) -> str:
     """The lower-cased haystack that `?q=` searches (also used by the bulk generator)."""
     parts = [title, description, skills, certificates, enterprise_name, KIND_KEYWORDS.get(kind, "")]
@@ -218,12 +236,18 @@ def build_search_text(
 
 def _index(posting: Posting, enterprise_name: str) -> None:
     posting.search_text = build_search_text(
-        kind=posting.kind, title=posting.title, description=posting.description, skills=posting.skills,
-        certificates=posting.certificates, details=posting.details, enterprise_name=enterprise_name,
+        kind=posting.kind,
+        title=posting.title,
+        description=posting.description,
+        skills=posting.skills,
+        certificates=posting.certificates,
+        details=posting.details,
+        enterprise_name=enterprise_name,
     )
 
 
 # --- HR use cases ------------------------------------------------------------------
+
 
 def get_own_posting(hr: User, posting_id: int) -> Posting:
     posting = db.session.get(Posting, posting_id)
@@ -241,10 +265,15 @@ def own_postings_page(hr: User, page: int = 1, per_page: int = OWN_PER_PAGE) -> 
     where = Posting.enterprise_id == hr.organisation_id
     total = db.session.scalar(select(func.count()).select_from(Posting).where(where)) or 0
     page = min(max(page, 1), max(1, -(-total // per_page)))
-    items = list(db.session.scalars(
-        select(Posting).where(where).order_by(Posting.updated_at.desc(), Posting.id.desc())
-        .offset((page - 1) * per_page).limit(per_page)
-    ))
+    items = list(
+        db.session.scalars(
+            select(Posting)
+            .where(where)
+            .order_by(Posting.updated_at.desc(), Posting.id.desc())
+            .offset((page - 1) * per_page)
+            .limit(per_page)
+        )
+    )
     return Page(items, total, page, per_page)
 
 
@@ -329,6 +358,7 @@ def _recompute_proposals(posting: Posting) -> None:
 
 # --- public browsing ---------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class PostingQuery:
     """The public search: every field comes from a query parameter; bad values are ignored."""
@@ -367,8 +397,14 @@ class PostingQuery:
     def args(self, **changes) -> dict[str, Any]:
         """Query parameters for a link to this search (empty ones left out), e.g. the next page."""
         values: dict[str, Any] = {
-            "q": self.q, "kind": self.kind, "industry": self.industry, "town": self.town,
-            "cert": self.certificate, "enterprise": self.enterprise_id, "sort": self.sort, "page": self.page,
+            "q": self.q,
+            "kind": self.kind,
+            "industry": self.industry,
+            "town": self.town,
+            "cert": self.certificate,
+            "enterprise": self.enterprise_id,
+            "sort": self.sort,
+            "page": self.page,
         }
         values.update(changes)
         if values["sort"] == "newest":
@@ -419,7 +455,10 @@ def _industry_labels() -> dict[str, set[str]]:
 
 
 def _town_labels() -> dict[str, set[str]]:
-    return {code: {vocab.town_label(code, "zh").lower(), vocab.town_label(code, "en").lower()} for code in vocab.TOWNS}
+    return {
+        code: {vocab.town_label(code, "zh").lower(), vocab.town_label(code, "en").lower()}
+        for code in vocab.TOWNS
+    }
 
 
 def _term_condition(term: str, industries: dict[str, set[str]], towns: dict[str, set[str]]):
@@ -463,9 +502,7 @@ def _public_filter(query: PostingQuery, today: date) -> list:
     return conditions
 
 
-def search_postings(
-    query: PostingQuery, *, per_page: int = PER_PAGE, today: date | None = None
-) -> Page:
+def search_postings(query: PostingQuery, *, per_page: int = PER_PAGE, today: date | None = None) -> Page:
     """Published, still open postings of verified enterprises matching the query, one page.
 
     A capped count, then the page's ids (sorting only narrow rows), then those few postings.
@@ -479,23 +516,37 @@ def search_postings(
     }[query.sort]
 
     def matching():
-        return select(Posting.id).join(Organisation, Posting.enterprise_id == Organisation.id).where(*conditions)
+        return (
+            select(Posting.id).join(Organisation, Posting.enterprise_id == Organisation.id).where(*conditions)
+        )
 
     # The count stops at COUNT_CAP ("1,000+"): counting every match of a broad search cost more
     # than finding the page at 5× the district (180 ms of 240 ms), and nobody pages that far.
-    found = db.session.scalar(select(func.count()).select_from(matching().limit(COUNT_CAP + 1).subquery())) or 0
+    found = (
+        db.session.scalar(select(func.count()).select_from(matching().limit(COUNT_CAP + 1).subquery())) or 0
+    )
     total = min(found, COUNT_CAP)
     page = min(query.page, max(1, math.ceil(total / per_page)))
-    rows = list(db.session.execute(
-        matching().order_by(*order).limit(per_page).offset((page - 1) * per_page)
-    ).tuples()) if total else []
-    ids = [posting_id for (posting_id,) in rows]
-    loaded = {
-        p.id: p
-        for p in db.session.scalars(
-            select(Posting).options(joinedload(Posting.enterprise)).where(Posting.id.in_(ids))
+    rows = (
+        list(
+            db.session.execute(
+                matching().order_by(*order).limit(per_page).offset((page - 1) * per_page)
+            ).tuples()
         )
-    } if ids else {}
+        if total
+        else []
+    )
+    ids = [posting_id for (posting_id,) in rows]
+    loaded = (
+        {
+            p.id: p
+            for p in db.session.scalars(
+                select(Posting).options(joinedload(Posting.enterprise)).where(Posting.id.in_(ids))
+            )
+        }
+        if ids
+        else {}
+    )
     return Page([loaded[i] for i in ids if i in loaded], total, page, per_page, more=found > COUNT_CAP)
 
 
@@ -521,17 +572,27 @@ def nearest_searches(query: PostingQuery, *, today: date | None = None) -> list[
             candidates.append(("word", word, replace(query, q=rest, page=1)))
     elif words:
         candidates.append(("q", query.q, replace(query, q="", page=1)))
-    for name, field_name, empty in (("kind", "kind", ""), ("industry", "industry", ""), ("town", "town", ""),
-                                    ("cert", "certificate", ""), ("enterprise", "enterprise_id", None)):
+    for name, field_name, empty in (
+        ("kind", "kind", ""),
+        ("industry", "industry", ""),
+        ("town", "town", ""),
+        ("cert", "certificate", ""),
+        ("enterprise", "enterprise_id", None),
+    ):
         value = getattr(query, field_name)
         if value not in ("", None):
             candidates.append((name, str(value), replace(query, **{field_name: empty}, page=1)))
     found = []
     for dropped, value, nearer in candidates:
-        count = db.session.scalar(
-            select(func.count()).select_from(Posting)
-            .join(Organisation, Posting.enterprise_id == Organisation.id).where(*_public_filter(nearer, today))
-        ) or 0
+        count = (
+            db.session.scalar(
+                select(func.count())
+                .select_from(Posting)
+                .join(Organisation, Posting.enterprise_id == Organisation.id)
+                .where(*_public_filter(nearer, today))
+            )
+            or 0
+        )
         if count:
             found.append(Suggestion(dropped, value, nearer.args(), int(count)))
     return sorted(found, key=lambda s: -s.count)
@@ -591,17 +652,25 @@ def take_down(admin: User, posting_id: int, reason: str) -> Posting:
     db.session.flush()
     audit.record(admin, posting, "take_down", from_state, "taken_down", reason)
     notifications.notify_organisation(
-        posting.enterprise, "posting_taken_down", notifications.link("enterprise", "postings"),
-        posting=posting.title, reason=reason,
+        posting.enterprise,
+        "posting_taken_down",
+        notifications.link("enterprise", "postings"),
+        posting=posting.title,
+        reason=reason,
     )
     return posting
 
 
 def postings_for_review(
-    *, status: str = "published", kind: str = "", enterprise_id: int | None = None, page: int = 1,
+    *,
+    status: str = "published",
+    kind: str = "",
+    enterprise_id: int | None = None,
+    page: int = 1,
     per_page: int = MODERATION_PER_PAGE,
 ):
-    """Every enterprise's postings for administrators, newest published first (Flask-SQLAlchemy Pagination)."""
+    """Every enterprise's postings for administrators, newest published first (Flask-SQLAlchemy
+    Pagination)."""
     query = select(Posting).options(joinedload(Posting.enterprise))
     if status == "taken_down":
         query = query.where(Posting.taken_down_at.is_not(None))

@@ -2,6 +2,7 @@
 students' profiles, an enterprise only those of students who applied to it or who opted in to be
 found, and each of its views is written to the audit log (个人信息保护法: purpose, consent, deletion,
 a record of who saw what)."""
+
 from __future__ import annotations
 
 import re
@@ -45,8 +46,10 @@ def _lines(raw: str, field: str, keys: tuple[str, ...], problems: Problems, *, d
             continue
         parts = _SEPARATORS.split(line)
         if len(parts) != len(keys) or not all(parts) or (dated and not _DATE.match(parts[-1])):
-            problems.add(_l("Line %(n)d: write %(parts)d parts separated by commas.", n=number, parts=len(keys)),
-                         field=field)
+            problems.add(
+                _l("Line %(n)d: write %(parts)d parts separated by commas.", n=number, parts=len(keys)),
+                field=field,
+            )
             continue
         rows.append(dict(zip(keys, parts)))
     if len(rows) > LINES_MAX:
@@ -69,7 +72,9 @@ def own(student: User) -> StudentProfile | None:
     return db.session.scalar(select(StudentProfile).where(StudentProfile.student_id == student.id))
 
 
-def save(student: User, data: ProfileInput, cv: bytes | None = None, *, today: date | None = None) -> StudentProfile:
+def save(
+    student: User, data: ProfileInput, cv: bytes | None = None, *, today: date | None = None
+) -> StudentProfile:
     """Create or update the student's profile; nothing is kept without consent."""
     if student.role != Role.STUDENT.value:
         raise NotFound(_l("Profile not found."))
@@ -78,8 +83,9 @@ def save(student: User, data: ProfileInput, cv: bytes | None = None, *, today: d
     if not data.consent:
         problems.add(_l("Agree to the use of your profile to save it."), field="consent")
     if data.entry_year is not None:
-        problems.check(checks.integer, data.entry_year, field="entry_year", minimum=today.year - 10,
-                       maximum=today.year)
+        problems.check(
+            checks.integer, data.entry_year, field="entry_year", minimum=today.year - 10, maximum=today.year
+        )
     if data.hometown and data.hometown not in vocab.TOWNS:
         problems.add(_l("Please choose a valid value."), field="hometown")
     statement = problems.check(checks.text, data.statement, field="statement", max_length=STATEMENT_MAX)
@@ -92,13 +98,23 @@ def save(student: User, data: ProfileInput, cv: bytes | None = None, *, today: d
     if created:
         profile = StudentProfile(student_id=student.id, consent_at=utcnow())
         db.session.add(profile)
-    profile.entry_year, profile.hometown, profile.statement = data.entry_year, data.hometown or None, statement
+    profile.entry_year, profile.hometown, profile.statement = (
+        data.entry_year,
+        data.hometown or None,
+        statement,
+    )
     profile.certificates, profile.awards, profile.discoverable = certificates, awards, bool(data.discoverable)
     if cv is not None:
         profile.cv = cv
     db.session.flush()
-    audit.record(student, profile, "create" if created else "update", None, None,
-                 organisations=[student.organisation_id] if student.organisation_id else ())
+    audit.record(
+        student,
+        profile,
+        "create" if created else "update",
+        None,
+        None,
+        organisations=[student.organisation_id] if student.organisation_id else (),
+    )
     return profile
 
 
@@ -118,8 +134,15 @@ def _may_see(viewer: User, student: User, profile: StudentProfile | None) -> boo
     if viewer.role == Role.SCHOOL_STAFF.value:
         return viewer.organisation_id == student.organisation_id
     if viewer.role == Role.ENTERPRISE_HR.value and profile is not None:
-        return profile.discoverable or db.session.scalar(select(Placement.id).where(
-            Placement.student_id == student.id, Placement.enterprise_id == viewer.organisation_id).limit(1)) is not None
+        return (
+            profile.discoverable
+            or db.session.scalar(
+                select(Placement.id)
+                .where(Placement.student_id == student.id, Placement.enterprise_id == viewer.organisation_id)
+                .limit(1)
+            )
+            is not None
+        )
     return viewer.id == student.id
 
 
@@ -138,6 +161,10 @@ def discoverable(hr: User) -> list[StudentProfile]:
     """Profiles whose students opted in to be found by enterprises (only their names are listed)."""
     if hr.role != Role.ENTERPRISE_HR.value or not hr.is_member_active:
         return []
-    return list(db.session.scalars(
-        select(StudentProfile).where(StudentProfile.discoverable.is_(True)).order_by(StudentProfile.updated_at.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(StudentProfile)
+            .where(StudentProfile.discoverable.is_(True))
+            .order_by(StudentProfile.updated_at.desc())
+        )
+    )

@@ -4,6 +4,7 @@ A major's name comes from the national catalogue (`portal.services.catalogue`),
 optionally followed by a direction in brackets; a code, when given, must be the
 catalogue's code for that name.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -52,15 +53,25 @@ def get_own_program(staff: User, program_id: int) -> Program:
 
 
 def _checked(
-    *, name: str, code: str | None, intake_capacity: int, description: str, skills: str,
-    certificates: str, enrolment: int, facilities: str, partner_college: str,
+    *,
+    name: str,
+    code: str | None,
+    intake_capacity: int,
+    description: str,
+    skills: str,
+    certificates: str,
+    enrolment: int,
+    facilities: str,
+    partner_college: str,
 ) -> dict:
     name = checks.text(name, field="name", max_length=NAME_MAX, required=True)
     entry = catalogue.entry_for_name(name)
     if entry is None:
         raise ServiceError(
-            _l("Choose the major from the national catalogue; a direction may follow in brackets, "
-               "e.g. 工业机器人技术应用（焊接机器人方向）."),
+            _l(
+                "Choose the major from the national catalogue; a direction may follow in brackets, "
+                "e.g. 工业机器人技术应用（焊接机器人方向）."
+            ),
             field="name",
         )
     code = checks.text(code, field="code", max_length=CODE_MAX)
@@ -68,17 +79,24 @@ def _checked(
         by_code = catalogue.entry_for_code(code)
         if by_code is None:
             raise ServiceError(
-                _l("Unknown major code %(code)s: it is not in the national catalogue.", code=code), field="code"
+                _l("Unknown major code %(code)s: it is not in the national catalogue.", code=code),
+                field="code",
             )
         if by_code.name != entry.name:
             raise ServiceError(
-                _l("Code %(code)s belongs to the major %(name)s in the catalogue.", code=code, name=by_code.name),
+                _l(
+                    "Code %(code)s belongs to the major %(name)s in the catalogue.",
+                    code=code,
+                    name=by_code.name,
+                ),
                 field="code",
             )
     return {
         "name": name,
         "code": code or entry.code or None,
-        "intake_capacity": checks.integer(intake_capacity, field="intake_capacity", minimum=0, maximum=MAX_INTAKE),
+        "intake_capacity": checks.integer(
+            intake_capacity, field="intake_capacity", minimum=0, maximum=MAX_INTAKE
+        ),
         "enrolment": checks.integer(enrolment, field="enrolment", minimum=0, maximum=MAX_ENROLMENT),
         "description": checks.text(description, field="description", max_length=LONG_TEXT_MAX),
         "skills": checks.text(skills, field="skills", max_length=LIST_TEXT_MAX),
@@ -97,13 +115,29 @@ def _ensure_unique(school_id: int, name: str, exclude_id: int | None = None) -> 
 
 
 def create_program(
-    school: School, *, name: str, code: str | None = None, intake_capacity: int = 0, description: str = "",
-    skills: str = "", certificates: str = "", enrolment: int = 0, facilities: str = "", partner_college: str = "",
+    school: School,
+    *,
+    name: str,
+    code: str | None = None,
+    intake_capacity: int = 0,
+    description: str = "",
+    skills: str = "",
+    certificates: str = "",
+    enrolment: int = 0,
+    facilities: str = "",
+    partner_college: str = "",
 ) -> Program:
     """A new major of `school`, saved as a draft."""
     values = _checked(
-        name=name, code=code, intake_capacity=intake_capacity, description=description, skills=skills,
-        certificates=certificates, enrolment=enrolment, facilities=facilities, partner_college=partner_college,
+        name=name,
+        code=code,
+        intake_capacity=intake_capacity,
+        description=description,
+        skills=skills,
+        certificates=certificates,
+        enrolment=enrolment,
+        facilities=facilities,
+        partner_college=partner_college,
     )
     _ensure_unique(school.id, values["name"])
     program = Program(school_id=school.id, **values)
@@ -113,14 +147,30 @@ def create_program(
 
 
 def update_program(
-    staff: User, program_id: int, *, name: str, code: str | None = None, intake_capacity: int = 0,
-    description: str = "", skills: str = "", certificates: str = "", enrolment: int = 0,
-    facilities: str = "", partner_college: str = "",
+    staff: User,
+    program_id: int,
+    *,
+    name: str,
+    code: str | None = None,
+    intake_capacity: int = 0,
+    description: str = "",
+    skills: str = "",
+    certificates: str = "",
+    enrolment: int = 0,
+    facilities: str = "",
+    partner_college: str = "",
 ) -> Program:
     program = get_own_program(staff, program_id)
     values = _checked(
-        name=name, code=code, intake_capacity=intake_capacity, description=description, skills=skills,
-        certificates=certificates, enrolment=enrolment, facilities=facilities, partner_college=partner_college,
+        name=name,
+        code=code,
+        intake_capacity=intake_capacity,
+        description=description,
+        skills=skills,
+        certificates=certificates,
+        enrolment=enrolment,
+        facilities=facilities,
+        partner_college=partner_college,
     )
     _ensure_unique(program.school_id, values["name"], exclude_id=program.id)
     for key, value in values.items():

@@ -15,6 +15,7 @@ transition raises before anything changes; every allowed one writes an audit
 entry and notifies the other side's staff. An actor only ever sees proposals of
 their own organisation: anything else is NotFound.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
@@ -111,7 +112,9 @@ def check_terms(terms: Terms, *, today: date | None = None) -> Terms:
         title=checks.text(terms.title, field="title", max_length=TITLE_MAX, required=True),
         seats=checks.integer(terms.seats, field="seats", minimum=1, maximum=MAX_SEATS),
         start_date=terms.start_date,
-        duration_months=checks.integer(terms.duration_months, field="duration_months", minimum=1, maximum=MAX_MONTHS),
+        duration_months=checks.integer(
+            terms.duration_months, field="duration_months", minimum=1, maximum=MAX_MONTHS
+        ),
         school_provides=checks.text(terms.school_provides, field="school_provides", max_length=PROVIDES_MAX),
         enterprise_provides=checks.text(
             terms.enterprise_provides, field="enterprise_provides", max_length=PROVIDES_MAX
@@ -140,6 +143,7 @@ def suggested_terms(proposal: Proposal) -> Terms:
 
 # --- who is acting ------------------------------------------------------------------
 
+
 def side_of(user: User) -> Side | None:
     if user.role == Role.SCHOOL_STAFF.value:
         return Side.SCHOOL
@@ -156,7 +160,12 @@ def get_for(user: User, proposal_id: int) -> Proposal:
     """The proposal if the user's organisation is one of its two sides; otherwise NotFound."""
     proposal = db.session.get(Proposal, proposal_id)
     side = side_of(user)
-    if proposal is None or side is None or user.organisation_id is None or _owner_id(proposal, side) != user.organisation_id:
+    if (
+        proposal is None
+        or side is None
+        or user.organisation_id is None
+        or _owner_id(proposal, side) != user.organisation_id
+    ):
         raise NotFound(_l("Proposal not found."))
     return proposal
 
@@ -197,8 +206,13 @@ def _tell_other_side(proposal: Proposal, side: Side, kind: str, **params: Any) -
     org = proposal.school if other is Side.SCHOOL else proposal.enterprise
     me = proposal.enterprise if other is Side.SCHOOL else proposal.school
     notifications.notify_organisation(
-        org, kind, _link(proposal, other),
-        organisation=me.name, posting=proposal.posting.title, program=proposal.program.name, **params,
+        org,
+        kind,
+        _link(proposal, other),
+        organisation=me.name,
+        posting=proposal.posting.title,
+        program=proposal.program.name,
+        **params,
     )
 
 
@@ -209,11 +223,15 @@ def _mark_interest(proposal: Proposal, side: Side) -> None:
 
 # --- transitions ----------------------------------------------------------------------
 
+
 def steps(proposal: Proposal, side: Side, organisation_verified: bool) -> frozenset[str]:
     """What `side` may do with `proposal` now: the page offers exactly these, and the steps
     below refuse the rest with their reasons (a test holds the two together)."""
-    closed = (proposal.status in (ProposalStatus.AGREED.value, ProposalStatus.DECLINED.value)
-              or proposal.posting.is_closed or proposal.program.is_closed)
+    closed = (
+        proposal.status in (ProposalStatus.AGREED.value, ProposalStatus.DECLINED.value)
+        or proposal.posting.is_closed
+        or proposal.program.is_closed
+    )
     if closed or not organisation_verified:
         return frozenset()
     negotiating = proposal.status == ProposalStatus.NEGOTIATING.value
@@ -223,8 +241,13 @@ def steps(proposal: Proposal, side: Side, organisation_verified: bool) -> frozen
         allowed.add("interest")
     if not my_terms_waiting:
         allowed.add("terms")
-    if (negotiating and proposal.terms and not my_terms_waiting
-            and proposal.school.is_verified and proposal.enterprise.is_verified):
+    if (
+        negotiating
+        and proposal.terms
+        and not my_terms_waiting
+        and proposal.school.is_verified
+        and proposal.enterprise.is_verified
+    ):
         allowed.add("accept")
     return frozenset(allowed)
 
@@ -260,7 +283,9 @@ def propose_terms(user: User, proposal_id: int, terms: Terms, *, today: date | N
     """Put terms on the table, or counter-propose the other side's; the other side must answer."""
     proposal, side = _acting(user, proposal_id)
     if proposal.status == ProposalStatus.NEGOTIATING.value and proposal.terms_by == side.value:
-        raise Conflict(_l("You have already proposed terms; wait for the other side to accept or counter-propose."))
+        raise Conflict(
+            _l("You have already proposed terms; wait for the other side to accept or counter-propose.")
+        )
     terms = check_terms(terms, today=today)
     before = proposal.status
     counter = before == ProposalStatus.NEGOTIATING.value
@@ -287,8 +312,14 @@ def accept_terms(user: User, proposal_id: int) -> Cooperation:
     # First the transition: of two "accept" clicks at once, the second stops here, before
     # it creates a cooperation (eight at once made four cooperations before).
     transition(proposal, ProposalStatus.AGREED.value)
-    cooperation = cooperations.create(proposal.school_id, proposal.enterprise_id, terms,
-                                      program_id=proposal.program_id, posting_id=proposal.posting_id, actor=user)
+    cooperation = cooperations.create(
+        proposal.school_id,
+        proposal.enterprise_id,
+        terms,
+        program_id=proposal.program_id,
+        posting_id=proposal.posting_id,
+        actor=user,
+    )
     _mark_interest(proposal, side)
     proposal.cooperation = cooperation
     db.session.flush()
@@ -329,8 +360,13 @@ def ask_directly(user: User, posting_id: int, program_id: int) -> Proposal:
         raise Conflict(_l("There is already a proposal for this posting and this major."))
     score, reasons, print_ = matcher.score_pair(posting, program)
     proposal = existing or Proposal(
-        posting_id=posting.id, program_id=program.id, school_id=program.school_id,
-        enterprise_id=posting.enterprise_id, score=score, reasons=reasons, inputs_fingerprint=print_,
+        posting_id=posting.id,
+        program_id=program.id,
+        school_id=program.school_id,
+        enterprise_id=posting.enterprise_id,
+        score=score,
+        reasons=reasons,
+        inputs_fingerprint=print_,
         scored_at=utcnow(),
     )
     before = existing.status if existing is not None else None
@@ -347,7 +383,11 @@ def ask_directly(user: User, posting_id: int, program_id: int) -> Proposal:
 
 def _is_public(record: Posting | Program) -> bool:
     org = record.enterprise if isinstance(record, Posting) else record.school
-    return record.status == PublicationStatus.PUBLISHED.value and org is not None and org.status == OrgStatus.VERIFIED.value
+    return (
+        record.status == PublicationStatus.PUBLISHED.value
+        and org is not None
+        and org.status == OrgStatus.VERIFIED.value
+    )
 
 
 # --- lists ------------------------------------------------------------------------------
@@ -360,8 +400,13 @@ ASK_RESULTS = 20
 
 
 def _ordering():
-    order = (ProposalStatus.NEGOTIATING, ProposalStatus.INTERESTED, ProposalStatus.PROPOSED,
-             ProposalStatus.AGREED, ProposalStatus.DECLINED)
+    order = (
+        ProposalStatus.NEGOTIATING,
+        ProposalStatus.INTERESTED,
+        ProposalStatus.PROPOSED,
+        ProposalStatus.AGREED,
+        ProposalStatus.DECLINED,
+    )
     status_rank = case({s.value: i for i, s in enumerate(order)}, value=Proposal.status, else_=len(order))
     return (status_rank, Proposal.score.desc(), Proposal.id)
 
@@ -380,17 +425,27 @@ def _groups(owners: list, owner_column, where, load) -> list[Group]:
     ids = [o.id for o in owners]
     if not ids:
         return []
-    totals = dict(db.session.execute(
-        select(owner_column, func.count()).where(where, owner_column.in_(ids)).group_by(owner_column)
-    ).tuples().all())
+    totals = dict(
+        db.session.execute(
+            select(owner_column, func.count()).where(where, owner_column.in_(ids)).group_by(owner_column)
+        )
+        .tuples()
+        .all()
+    )
     numbered = (
-        select(Proposal.id, func.row_number().over(partition_by=owner_column, order_by=_ordering()).label("n"))
-        .where(where, owner_column.in_(ids)).subquery()
+        select(
+            Proposal.id, func.row_number().over(partition_by=owner_column, order_by=_ordering()).label("n")
+        )
+        .where(where, owner_column.in_(ids))
+        .subquery()
     )
     found: dict[int, list[Proposal]] = {i: [] for i in ids}
     for proposal in db.session.scalars(
-        select(Proposal).join(numbered, numbered.c.id == Proposal.id).where(numbered.c.n <= PER_GROUP)
-        .options(*load).order_by(*_ordering())
+        select(Proposal)
+        .join(numbered, numbered.c.id == Proposal.id)
+        .where(numbered.c.n <= PER_GROUP)
+        .options(*load)
+        .order_by(*_ordering())
     ):
         found[getattr(proposal, owner_column.key)].append(proposal)
     return [Group(o, found[o.id], totals.get(o.id, 0)) for o in owners]
@@ -403,19 +458,29 @@ def _page_of(stmt, total: int, page: int) -> tuple[list, int]:
 
 def for_school(user: User) -> list[Group]:
     """Each of the school's majors (a school has tens) with the first demand proposed for it."""
-    programs = list(db.session.scalars(
-        select(Program).where(Program.school_id == user.organisation_id).order_by(Program.name)
-    ))
-    return _groups(programs, Proposal.program_id, Proposal.school_id == user.organisation_id,
-                   (joinedload(Proposal.posting), joinedload(Proposal.enterprise)))
+    programs = list(
+        db.session.scalars(
+            select(Program).where(Program.school_id == user.organisation_id).order_by(Program.name)
+        )
+    )
+    return _groups(
+        programs,
+        Proposal.program_id,
+        Proposal.school_id == user.organisation_id,
+        (joinedload(Proposal.posting), joinedload(Proposal.enterprise)),
+    )
 
 
 def for_enterprise(user: User, page: int = 1) -> tuple[list[Group], Page]:
     """The enterprise's postings (an import may bring thousands), a page at a time, each with
     the first majors proposed for it."""
     own = own_postings_page(user, page, per_page=PER_PAGE)
-    groups = _groups(own.items, Proposal.posting_id, Proposal.enterprise_id == user.organisation_id,
-                     (joinedload(Proposal.program), joinedload(Proposal.school)))
+    groups = _groups(
+        own.items,
+        Proposal.posting_id,
+        Proposal.enterprise_id == user.organisation_id,
+        (joinedload(Proposal.program), joinedload(Proposal.school)),
+    )
     return groups, own
 
 
@@ -427,8 +492,11 @@ def proposals_of(user: User, owner_id: int, page: int = 1) -> tuple[Any, Page]:
     if owner is None or (owner.school_id if school else owner.enterprise_id) != user.organisation_id:
         raise NotFound(_l("Major not found.") if school else _l("Posting not found."))
     where = (Proposal.program_id if school else Proposal.posting_id) == owner.id
-    load = ((joinedload(Proposal.posting), joinedload(Proposal.enterprise)) if school
-            else (joinedload(Proposal.program), joinedload(Proposal.school)))
+    load = (
+        (joinedload(Proposal.posting), joinedload(Proposal.enterprise))
+        if school
+        else (joinedload(Proposal.program), joinedload(Proposal.school))
+    )
     total = db.session.scalar(select(func.count()).select_from(Proposal).where(where)) or 0
     items, page = _page_of(select(Proposal).where(where).options(*load).order_by(*_ordering()), total, page)
     return owner, Page(items, total, page, PER_PAGE)

@@ -3,6 +3,7 @@
 Owner checks live here: a record of another school is `NotFound`, exactly like
 a missing one. Plain arguments in; flush, never commit.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -48,12 +49,20 @@ def _own(model, staff: User, record_id: int, message):
 
 # --- teachers -------------------------------------------------------------------
 
+
 def teachers_of_school(school_id: int) -> list[Teacher]:
-    return list(db.session.scalars(select(Teacher).where(Teacher.school_id == school_id).order_by(Teacher.name, Teacher.id)))
+    return list(
+        db.session.scalars(
+            select(Teacher).where(Teacher.school_id == school_id).order_by(Teacher.name, Teacher.id)
+        )
+    )
 
 
 def count_teachers(school_id: int) -> int:
-    return db.session.scalar(select(func.count()).select_from(Teacher).where(Teacher.school_id == school_id)) or 0
+    return (
+        db.session.scalar(select(func.count()).select_from(Teacher).where(Teacher.school_id == school_id))
+        or 0
+    )
 
 
 def get_own_teacher(staff: User, teacher_id: int) -> Teacher:
@@ -74,15 +83,24 @@ def _teacher_values(
 
 
 def create_teacher(
-    school: School, *, name: str, subjects: str = "", double_qualified: bool = False,
-    degree: str = Degree.BACHELOR.value, employment: str = Employment.FULL_TIME.value,
+    school: School,
+    *,
+    name: str,
+    subjects: str = "",
+    double_qualified: bool = False,
+    degree: str = Degree.BACHELOR.value,
+    employment: str = Employment.FULL_TIME.value,
     open_to_practice: bool = False,
 ) -> Teacher:
     teacher = Teacher(
         school_id=school.id,
         **_teacher_values(
-            name=name, subjects=subjects, double_qualified=double_qualified, degree=degree,
-            employment=employment, open_to_practice=open_to_practice,
+            name=name,
+            subjects=subjects,
+            double_qualified=double_qualified,
+            degree=degree,
+            employment=employment,
+            open_to_practice=open_to_practice,
         ),
     )
     db.session.add(teacher)
@@ -91,14 +109,24 @@ def create_teacher(
 
 
 def update_teacher(
-    staff: User, teacher_id: int, *, name: str, subjects: str = "", double_qualified: bool = False,
-    degree: str = Degree.BACHELOR.value, employment: str = Employment.FULL_TIME.value,
+    staff: User,
+    teacher_id: int,
+    *,
+    name: str,
+    subjects: str = "",
+    double_qualified: bool = False,
+    degree: str = Degree.BACHELOR.value,
+    employment: str = Employment.FULL_TIME.value,
     open_to_practice: bool = False,
 ) -> Teacher:
     teacher = get_own_teacher(staff, teacher_id)
     values = _teacher_values(
-        name=name, subjects=subjects, double_qualified=double_qualified, degree=degree,
-        employment=employment, open_to_practice=open_to_practice,
+        name=name,
+        subjects=subjects,
+        double_qualified=double_qualified,
+        degree=degree,
+        employment=employment,
+        open_to_practice=open_to_practice,
     )
     for key, value in values.items():
         setattr(teacher, key, value)
@@ -114,10 +142,13 @@ def remove_teacher(staff: User, teacher_id: int) -> None:
 
 # --- teaching needs -------------------------------------------------------------
 
+
 def needs_of_school(school_id: int) -> list[TeachingNeed]:
     return list(
         db.session.scalars(
-            select(TeachingNeed).where(TeachingNeed.school_id == school_id).order_by(TeachingNeed.created_at.desc(), TeachingNeed.id.desc())
+            select(TeachingNeed)
+            .where(TeachingNeed.school_id == school_id)
+            .order_by(TeachingNeed.created_at.desc(), TeachingNeed.id.desc())
         )
     )
 
@@ -127,8 +158,15 @@ def get_own_need(staff: User, need_id: int) -> TeachingNeed:
 
 
 def _need_values(
-    *, course: str, skills: str, hours: int, term: str, starts_on: date | None, ends_on: date | None,
-    description: str, check_past: bool,
+    *,
+    course: str,
+    skills: str,
+    hours: int,
+    term: str,
+    starts_on: date | None,
+    ends_on: date | None,
+    description: str,
+    check_past: bool,
 ) -> dict:
     values = {
         "course": checks.text(course, field="course", max_length=TITLE_MAX, required=True),
@@ -144,14 +182,27 @@ def _need_values(
 
 
 def create_need(
-    school: School, *, course: str, hours: int, skills: str = "", term: str = "",
-    starts_on: date | None = None, ends_on: date | None = None, description: str = "",
+    school: School,
+    *,
+    course: str,
+    hours: int,
+    skills: str = "",
+    term: str = "",
+    starts_on: date | None = None,
+    ends_on: date | None = None,
+    description: str = "",
 ) -> TeachingNeed:
     need = TeachingNeed(
         school_id=school.id,
         **_need_values(
-            course=course, skills=skills, hours=hours, term=term, starts_on=starts_on, ends_on=ends_on,
-            description=description, check_past=True,
+            course=course,
+            skills=skills,
+            hours=hours,
+            term=term,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            description=description,
+            check_past=True,
         ),
     )
     db.session.add(need)
@@ -160,13 +211,27 @@ def create_need(
 
 
 def update_need(
-    staff: User, need_id: int, *, course: str, hours: int, skills: str = "", term: str = "",
-    starts_on: date | None = None, ends_on: date | None = None, description: str = "",
+    staff: User,
+    need_id: int,
+    *,
+    course: str,
+    hours: int,
+    skills: str = "",
+    term: str = "",
+    starts_on: date | None = None,
+    ends_on: date | None = None,
+    description: str = "",
 ) -> TeachingNeed:
     need = get_own_need(staff, need_id)
     values = _need_values(
-        course=course, skills=skills, hours=hours, term=term, starts_on=starts_on, ends_on=ends_on,
-        description=description, check_past=ends_on != need.ends_on,
+        course=course,
+        skills=skills,
+        hours=hours,
+        term=term,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        description=description,
+        check_past=ends_on != need.ends_on,
     )
     for key, value in values.items():
         setattr(need, key, value)
@@ -186,6 +251,7 @@ def set_need_status(staff: User, need_id: int, status: str) -> TeachingNeed:
 
 # --- training offers ------------------------------------------------------------
 
+
 def offers_of_school(school_id: int, published_only: bool = False) -> list[TrainingOffer]:
     query = select(TrainingOffer).where(TrainingOffer.school_id == school_id)
     if published_only:
@@ -198,8 +264,17 @@ def get_own_offer(staff: User, offer_id: int) -> TrainingOffer:
 
 
 def _offer_values(
-    *, title: str, description: str, skills: str, target_groups: list[str] | tuple[str, ...], capacity: int,
-    hours: int, schedule: str, starts_on: date | None, ends_on: date | None, check_past: bool,
+    *,
+    title: str,
+    description: str,
+    skills: str,
+    target_groups: list[str] | tuple[str, ...],
+    capacity: int,
+    hours: int,
+    schedule: str,
+    starts_on: date | None,
+    ends_on: date | None,
+    check_past: bool,
 ) -> dict:
     groups = [checks.choice(g, TargetGroup, field="target_groups") for g in target_groups]
     if not groups:
@@ -220,15 +295,31 @@ def _offer_values(
 
 
 def create_offer(
-    school: School, *, title: str, target_groups: list[str] | tuple[str, ...], capacity: int, hours: int = 0,
-    description: str = "", skills: str = "", schedule: str = "", starts_on: date | None = None,
+    school: School,
+    *,
+    title: str,
+    target_groups: list[str] | tuple[str, ...],
+    capacity: int,
+    hours: int = 0,
+    description: str = "",
+    skills: str = "",
+    schedule: str = "",
+    starts_on: date | None = None,
     ends_on: date | None = None,
 ) -> TrainingOffer:
     offer = TrainingOffer(
         school_id=school.id,
         **_offer_values(
-            title=title, description=description, skills=skills, target_groups=target_groups, capacity=capacity,
-            hours=hours, schedule=schedule, starts_on=starts_on, ends_on=ends_on, check_past=True,
+            title=title,
+            description=description,
+            skills=skills,
+            target_groups=target_groups,
+            capacity=capacity,
+            hours=hours,
+            schedule=schedule,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            check_past=True,
         ),
     )
     db.session.add(offer)
@@ -237,14 +328,31 @@ def create_offer(
 
 
 def update_offer(
-    staff: User, offer_id: int, *, title: str, target_groups: list[str] | tuple[str, ...], capacity: int,
-    hours: int = 0, description: str = "", skills: str = "", schedule: str = "",
-    starts_on: date | None = None, ends_on: date | None = None,
+    staff: User,
+    offer_id: int,
+    *,
+    title: str,
+    target_groups: list[str] | tuple[str, ...],
+    capacity: int,
+    hours: int = 0,
+    description: str = "",
+    skills: str = "",
+    schedule: str = "",
+    starts_on: date | None = None,
+    ends_on: date | None = None,
 ) -> TrainingOffer:
     offer = get_own_offer(staff, offer_id)
     values = _offer_values(
-        title=title, description=description, skills=skills, target_groups=target_groups, capacity=capacity,
-        hours=hours, schedule=schedule, starts_on=starts_on, ends_on=ends_on, check_past=ends_on != offer.ends_on,
+        title=title,
+        description=description,
+        skills=skills,
+        target_groups=target_groups,
+        capacity=capacity,
+        hours=hours,
+        schedule=schedule,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        check_past=ends_on != offer.ends_on,
     )
     for key, value in values.items():
         setattr(offer, key, value)

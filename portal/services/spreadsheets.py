@@ -12,6 +12,7 @@ used as a path. Bytes are inspected: an .xlsx is a ZIP holding `xl/workbook.xml`
 a CSV must decode as text (UTF-8 with or without BOM, UTF-16 as Excel's "Unicode
 text", or GBK/GB18030 as Excel in China writes it).
 """
+
 from __future__ import annotations
 
 import csv
@@ -52,7 +53,15 @@ _LIST_SPLIT = re.compile(r"[,，、;；/\n]+")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _BINARY_MAGIC = (
-    b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"Rar!", b"\x1f\x8b", b"7z\xbc\xaf", b"MZ", b"\x7fELF",
+    b"%PDF",
+    b"\x89PNG",
+    b"\xff\xd8\xff",
+    b"GIF8",
+    b"Rar!",
+    b"\x1f\x8b",
+    b"7z\xbc\xaf",
+    b"MZ",
+    b"\x7fELF",
 )
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -94,10 +103,20 @@ class RowError:
 
     def __str__(self) -> str:
         if self.column and self.value:
-            return _("Line %(line)d, %(column)s (“%(value)s”): %(message)s", line=self.line, column=self.column,
-                     value=self.value, message=self.message)
+            return _(
+                "Line %(line)d, %(column)s (“%(value)s”): %(message)s",
+                line=self.line,
+                column=self.column,
+                value=self.value,
+                message=self.message,
+            )
         if self.column:
-            return _("Line %(line)d, %(column)s: %(message)s", line=self.line, column=self.column, message=self.message)
+            return _(
+                "Line %(line)d, %(column)s: %(message)s",
+                line=self.line,
+                column=self.column,
+                message=self.message,
+            )
         return _("Line %(line)d: %(message)s", line=self.line, message=self.message)
 
 
@@ -118,6 +137,7 @@ class Table:
 
 # --- reading --------------------------------------------------------------------
 
+
 def _normalise_header(value: object) -> str:
     text = str(value if value is not None else "").strip().lower()
     return re.sub(r"[\s*＊（）()：:]+", "", text)
@@ -129,7 +149,9 @@ def _extension(filename: str | None) -> str:
 
 
 def _refuse_not_spreadsheet():
-    raise ServiceError(_l("This file is not a spreadsheet. Upload an .xlsx workbook or a .csv file."), field="file")
+    raise ServiceError(
+        _l("This file is not a spreadsheet. Upload an .xlsx workbook or a .csv file."), field="file"
+    )
 
 
 def sniff(data: bytes, filename: str | None) -> str:
@@ -138,13 +160,18 @@ def sniff(data: bytes, filename: str | None) -> str:
         raise ServiceError(_l("The file is empty."), field="file")
     if len(data) > MAX_BYTES:
         raise ServiceError(
-            _l("The file is larger than %(mb)d MB. Split it into smaller files.", mb=MAX_BYTES // (1024 * 1024)),
+            _l(
+                "The file is larger than %(mb)d MB. Split it into smaller files.",
+                mb=MAX_BYTES // (1024 * 1024),
+            ),
             field="file",
         )
     ext = _extension(filename)
     if ext not in ("xlsx", "csv", "txt", ""):
         if ext == "xls":
-            raise ServiceError(_l("Old .xls workbooks are not supported; save it as .xlsx or .csv."), field="file")
+            raise ServiceError(
+                _l("Old .xls workbooks are not supported; save it as .xlsx or .csv."), field="file"
+            )
         _refuse_not_spreadsheet()
     if data.startswith(b"PK\x03\x04"):
         if ext in ("csv", "txt"):
@@ -158,7 +185,9 @@ def sniff(data: bytes, filename: str | None) -> str:
     if ext == "xlsx":
         raise ServiceError(_l("The file is named .xlsx but is not an Excel workbook."), field="file")
     if data.startswith(_OLE_MAGIC):
-        raise ServiceError(_l("Old .xls workbooks are not supported; save it as .xlsx or .csv."), field="file")
+        raise ServiceError(
+            _l("Old .xls workbooks are not supported; save it as .xlsx or .csv."), field="file"
+        )
     if data.startswith(_BINARY_MAGIC):
         _refuse_not_spreadsheet()
     return "csv"
@@ -203,7 +232,9 @@ def decode_text(data: bytes) -> str:
 
 def _too_many_rows():
     raise ServiceError(
-        _l("The file has more than %(n)s rows. Split it into files of at most %(n)s rows.", n=f"{MAX_ROWS:,}"),
+        _l(
+            "The file has more than %(n)s rows. Split it into files of at most %(n)s rows.", n=f"{MAX_ROWS:,}"
+        ),
         field="file",
     )
 
@@ -220,12 +251,17 @@ def _collect(numbered_rows: Iterable[tuple[int, list]]) -> Table:
             # A sheet whose last row is numbered 1,048,576 would otherwise be read blank line
             # by blank line; Excel's "delete rows" removes such trailing rows.
             raise ServiceError(
-                _l("The sheet goes on beyond line %(n)s. Delete the empty rows at its end, or split the file.",
-                   n=f"{MAX_SHEET_LINES:,}"),
+                _l(
+                    "The sheet goes on beyond line %(n)s. Delete the empty rows at its end, or split the "
+                    "file.",
+                    n=f"{MAX_SHEET_LINES:,}",
+                ),
                 field="file",
             )
         if line % 256 == 0 and time.monotonic() > deadline:
-            raise ServiceError(_l("The file took too long to read. Split it into smaller files."), field="file")
+            raise ServiceError(
+                _l("The file took too long to read. Split it into smaller files."), field="file"
+            )
         if _empty(row):
             continue
         row = list(row[:MAX_COLUMNS])
@@ -249,7 +285,9 @@ def _read_xlsx(data: bytes) -> Table:
         try:
             workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except Exception:  # openpyxl raises many kinds on a corrupt workbook
-            raise ServiceError(_l("The workbook could not be opened; it may be damaged."), field="file") from None
+            raise ServiceError(
+                _l("The workbook could not be opened; it may be damaged."), field="file"
+            ) from None
         try:
             sheet = workbook.worksheets[0]
             # The declared <dimension> (A1:XFD1048576 in a hostile file) is not believed: rows are
@@ -259,7 +297,9 @@ def _read_xlsx(data: bytes) -> Table:
         except ServiceError:
             raise
         except Exception:
-            raise ServiceError(_l("The workbook could not be opened; it may be damaged."), field="file") from None
+            raise ServiceError(
+                _l("The workbook could not be opened; it may be damaged."), field="file"
+            ) from None
         finally:
             workbook.close()
 
@@ -280,7 +320,10 @@ def _read_csv(data: bytes) -> Table:
                 return
             except csv.Error:
                 raise ServiceError(
-                    _l("Line %(n)d: the quotes do not match. Check that every quoted cell is closed.", n=start),
+                    _l(
+                        "Line %(n)d: the quotes do not match. Check that every quoted cell is closed.",
+                        n=start,
+                    ),
                     field="file",
                 ) from None
             yield start, row
@@ -293,6 +336,7 @@ def read_table(data: bytes, filename: str | None) -> Table:
 
 
 # --- converting cells -----------------------------------------------------------
+
 
 class _CellError(Exception):
     def __init__(self, message) -> None:
@@ -401,13 +445,16 @@ def _map_header(spec: SheetSpec, table: Table) -> dict[int, Column]:
             mapping[index] = column
     for column in spec.columns:
         if column.required and column not in mapping.values():
-            errors.append(RowError(table.header_line, str(column.label), str(_l("This required column is missing."))))
+            errors.append(
+                RowError(table.header_line, str(column.label), str(_l("This required column is missing.")))
+            )
     if errors:
         raise ImportRefused(_l("The header row does not match the template; nothing was imported."), errors)
     return mapping
 
 
 # --- importing ------------------------------------------------------------------
+
 
 def import_rows(spec: SheetSpec, data: bytes, filename: str | None, create: Callable[[dict], object]) -> int:
     """Create one record per data row through `create`, or nothing at all.
@@ -450,14 +497,19 @@ def import_rows(spec: SheetSpec, data: bytes, filename: str | None, create: Call
                 column = spec.column(problem.field) if problem.field else None
                 index = next((i for i, c in mapping.items() if c is column), None)
                 raw = row[index] if index is not None and index < len(row) else None
-                errors.append(RowError(line, str(column.label) if column else "", str(problem.message), _shown(raw)))
+                errors.append(
+                    RowError(line, str(column.label) if column else "", str(problem.message), _shown(raw))
+                )
             continue
         if not failed:
             created += 1
     if errors:
         raise ImportRefused(
-            _l("%(n)d of %(total)d rows have problems; nothing was imported. Correct them and upload again.",
-               n=len({e.line for e in errors}), total=len(table.rows)),
+            _l(
+                "%(n)d of %(total)d rows have problems; nothing was imported. Correct them and upload again.",
+                n=len({e.line for e in errors}),
+                total=len(table.rows),
+            ),
             errors[:MAX_ERRORS_SHOWN],
         )
     return created
@@ -470,6 +522,7 @@ def _shown(raw) -> str:
 
 
 # --- writing --------------------------------------------------------------------
+
 
 def _cell_out(column: Column, value):
     if value is None:
@@ -509,13 +562,17 @@ def write_xlsx(spec: SheetSpec, records: Iterable[dict], *, with_notes: bool = F
             if isinstance(cell.value, str):
                 cell.data_type = TYPE_STRING  # never a formula, whatever the text
     for index, column in enumerate(spec.columns):
-        sheet.column_dimensions[sheet.cell(row=1, column=index + 1).column_letter].width = 18 if column.kind != TEXT else 28
+        sheet.column_dimensions[sheet.cell(row=1, column=index + 1).column_letter].width = (
+            18 if column.kind != TEXT else 28
+        )
     if with_notes:
         notes = workbook.create_sheet(_("Notes")[:31])
         notes.append([_("Column"), _("Required"), _("What to write")])
         for column in spec.columns:
             allowed = "、".join(str(v) for v in (column.choices or {}).values())
-            notes.append([str(column.label), _("Yes") if column.required else _("No"), str(column.hint or allowed)])
+            notes.append(
+                [str(column.label), _("Yes") if column.required else _("No"), str(column.hint or allowed)]
+            )
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -4,6 +4,7 @@ Built from `portal.services.statistics`; labels are written in the language of
 the request that asks (Chinese or English). Text cells are always stored as
 text, never as formulas (a cell like "=1+1" stays text in Excel).
 """
+
 from __future__ import annotations
 
 import csv
@@ -63,7 +64,9 @@ def write_workbook(sheets: Sequence[Sheet]) -> bytes:
                 if isinstance(cell.value, str):
                     cell.data_type = TYPE_STRING
         for index in range(len(sheet_spec.header)):
-            sheet.column_dimensions[sheet.cell(row=1, column=index + 1).column_letter].width = 22 if index else 34
+            sheet.column_dimensions[sheet.cell(row=1, column=index + 1).column_letter].width = (
+                22 if index else 34
+            )
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
@@ -81,6 +84,7 @@ def write_csv(sheet: Sheet) -> bytes:
 
 # --- sheets -----------------------------------------------------------------------
 
+
 def _value(value, unit: str):
     if value is None:
         return None
@@ -91,16 +95,28 @@ def targets_sheet(figures: Iterable[statistics.Figure]) -> Sheet:
     rows = []
     for f in figures:
         target = f.target_note or (None if f.target is None else _value(f.target, f.unit))
-        rows.append([
-            str(f.label), _value(f.value, f.unit), target if target is not None else "",
-            _("percent") if f.unit == PERCENT else _("count"),
-            "" if f.progress is None else round(f.progress * 100, 1),
-            f.detail, str(f.explanation),
-        ])
+        rows.append(
+            [
+                str(f.label),
+                _value(f.value, f.unit),
+                target if target is not None else "",
+                _("percent") if f.unit == PERCENT else _("count"),
+                "" if f.progress is None else round(f.progress * 100, 1),
+                f.detail,
+                str(f.explanation),
+            ]
+        )
     return Sheet(
         _("Targets"),
-        [_("Figure"), _("Value"), _("2022 target"), _("Unit"), _("Progress (% of target)"), _("Detail"),
-         _("What it counts")],
+        [
+            _("Figure"),
+            _("Value"),
+            _("2022 target"),
+            _("Unit"),
+            _("Progress (% of target)"),
+            _("Detail"),
+            _("What it counts"),
+        ],
         rows,
     )
 
@@ -126,11 +142,17 @@ def inputs_sheet() -> Sheet:
     rows = []
     for entry in statistics.input_history():
         spec = statistics.INPUTS.get(entry.key)
-        rows.append([
-            str(spec.label) if spec else entry.key, entry.year, entry.value, entry.source,
-            entry.entered_by_email or "", format_datetime(entry.entered_at, "yyyy-MM-dd HH:mm"),
-            _("Demo") if entry.is_demo else "",
-        ])
+        rows.append(
+            [
+                str(spec.label) if spec else entry.key,
+                entry.year,
+                entry.value,
+                entry.source,
+                entry.entered_by_email or "",
+                format_datetime(entry.entered_at, "yyyy-MM-dd HH:mm"),
+                _("Demo") if entry.is_demo else "",
+            ]
+        )
     return Sheet(
         _("Inputs"),
         [_("Input"), _("Year"), _("Value"), _("Source"), _("Entered by"), _("Entered at"), _("Note")],
@@ -140,39 +162,78 @@ def inputs_sheet() -> Sheet:
 
 def outcomes_sheet(outcomes) -> Sheet:
     """Internship outcomes by cooperation, school, major and industry (aggregates only)."""
-    header = [_("Group"), _("Name"), _("Applications"), _("Placed"), _("Placement rate"),
-              _("Hired by the host enterprise"), _("留莱率 (staying in Laiwu)")]
+    header = [
+        _("Group"),
+        _("Name"),
+        _("Applications"),
+        _("Placed"),
+        _("Placement rate"),
+        _("Hired by the host enterprise"),
+        _("留莱率 (staying in Laiwu)"),
+    ]
     rows = []
-    for group, items in ((_("District"), [outcomes.district]), (_("Cooperation"), outcomes.cooperations),
-                         (_("School"), outcomes.schools), (_("Major"), outcomes.majors),
-                         (_("Industry"), outcomes.industries)):
+    for group, items in (
+        (_("District"), [outcomes.district]),
+        (_("Cooperation"), outcomes.cooperations),
+        (_("School"), outcomes.schools),
+        (_("Major"), outcomes.majors),
+        (_("Industry"), outcomes.industries),
+    ):
         for o in items:
-            rows.append([group, o.name or group, o.applied, o.placed, _value(o.placement_rate, PERCENT),
-                         _value(o.hired_by_partner_rate, PERCENT), _value(o.stay_rate, PERCENT)])
+            rows.append(
+                [
+                    group,
+                    o.name or group,
+                    o.applied,
+                    o.placed,
+                    _value(o.placement_rate, PERCENT),
+                    _value(o.hired_by_partner_rate, PERCENT),
+                    _value(o.stay_rate, PERCENT),
+                ]
+            )
     return Sheet(_("Internship outcomes"), header, rows)
 
 
 def yearly_report_workbook() -> bytes:
     figures = statistics.district_figures()
     tables = statistics.breakdowns()
-    return write_workbook([
-        targets_sheet(figures),
-        breakdown_sheet(_("By school"), tables.schools),
-        breakdown_sheet(_("By industry"), tables.industries),
-        breakdown_sheet(_("By town"), tables.towns),
-        trend_sheet(figures),
-        inputs_sheet(),
-        outcomes_sheet(internship_outcomes.outcomes()),
-        *alignment_sheets(alignment.report()),
-        double_qualified_sheet(double_qualified.district_rows()),
-    ])
+    return write_workbook(
+        [
+            targets_sheet(figures),
+            breakdown_sheet(_("By school"), tables.schools),
+            breakdown_sheet(_("By industry"), tables.industries),
+            breakdown_sheet(_("By town"), tables.towns),
+            trend_sheet(figures),
+            inputs_sheet(),
+            outcomes_sheet(internship_outcomes.outcomes()),
+            *alignment_sheets(alignment.report()),
+            double_qualified_sheet(double_qualified.district_rows()),
+        ]
+    )
 
 
 def double_qualified_sheet(rows: list[dict]) -> Sheet:
     """The 双师型 road per school, as the dashboard shows it."""
-    header = [_("School"), _("Full-time teachers"), _("Double-qualified"), _("Share (%)"), _("Target (%)"),
-              _("More needed"), _("Records ready"), _("Short of practice")]
-    keys = ("school", "full_time", "double_qualified", "share", "target", "needed", "ready", "short_of_practice")
+    header = [
+        _("School"),
+        _("Full-time teachers"),
+        _("Double-qualified"),
+        _("Share (%)"),
+        _("Target (%)"),
+        _("More needed"),
+        _("Records ready"),
+        _("Short of practice"),
+    ]
+    keys = (
+        "school",
+        "full_time",
+        "double_qualified",
+        "share",
+        "target",
+        "needed",
+        "ready",
+        "short_of_practice",
+    )
     return Sheet(_("Double-qualified teachers"), header, [[r[k] for k in keys] for r in rows])
 
 
@@ -182,15 +243,33 @@ def alignment_sheet(title: str, lines, figures, *, group_label: str = "", towns:
     from portal.models.postings import HEADCOUNT_LABELS
 
     with_group = bool(group_label)
-    header = [_("Name"), *([group_label] if with_group else []),
-              _("Demand %(year)s", year=figures.year), *(str(HEADCOUNT_LABELS[k]) for k in kinds), _("Postings"),
-              _("Planned intake"), _("Enrolment"), _("Gap (demand − intake)"), _("Ratio (demand / intake)"),
-              _("Warning"), *(_("Demand %(year)s", year=y) for y in figures.years)]
+    header = [
+        _("Name"),
+        *([group_label] if with_group else []),
+        _("Demand %(year)s", year=figures.year),
+        *(str(HEADCOUNT_LABELS[k]) for k in kinds),
+        _("Postings"),
+        _("Planned intake"),
+        _("Enrolment"),
+        _("Gap (demand − intake)"),
+        _("Ratio (demand / intake)"),
+        _("Warning"),
+        *(_("Demand %(year)s", year=y) for y in figures.years),
+    ]
     rows = [
-        [str(vocab.town_name(ln.key)) if towns else str(ln.label),
-         *([ln.group] if with_group else []), ln.demand, *(ln.by_kind.get(k, 0) for k in kinds),
-         ln.postings, ln.intake, ln.enrolment, ln.gap, ln.ratio, str(ln.level.label) if ln.level else "",
-         *(ln.trend.get(y, 0) for y in figures.years)]
+        [
+            str(vocab.town_name(ln.key)) if towns else str(ln.label),
+            *([ln.group] if with_group else []),
+            ln.demand,
+            *(ln.by_kind.get(k, 0) for k in kinds),
+            ln.postings,
+            ln.intake,
+            ln.enrolment,
+            ln.gap,
+            ln.ratio,
+            str(ln.level.label) if ln.level else "",
+            *(ln.trend.get(y, 0) for y in figures.years),
+        ]
         for ln in lines
     ]
     return Sheet(title, header, rows)
@@ -199,8 +278,12 @@ def alignment_sheet(title: str, lines, figures, *, group_label: str = "", towns:
 def alignment_sheets(figures) -> list[Sheet]:
     return [
         alignment_sheet(_("Demand and intake by group"), figures.groups, figures),
-        alignment_sheet(_("Demand and intake by major"), figures.majors, figures, group_label=_("Major group")),
-        alignment_sheet(_("New majors the plan names"), figures.targets, figures, group_label=_("Catalogue majors")),
+        alignment_sheet(
+            _("Demand and intake by major"), figures.majors, figures, group_label=_("Major group")
+        ),
+        alignment_sheet(
+            _("New majors the plan names"), figures.targets, figures, group_label=_("Catalogue majors")
+        ),
         alignment_sheet(_("Demand and intake by town"), figures.towns, figures, towns=True),
     ]
 
@@ -223,8 +306,12 @@ def public_sheet(table: str, rows: list[dict]) -> Sheet:
         kinds = list(COOPERATION_KIND_LABELS)
         return Sheet(
             str(PUBLIC_TITLES[table]),
-            [_("Industry"), _("Active cooperations"), *(str(COOPERATION_KIND_LABELS[k]) for k in kinds),
-             _("Seats and places")],
+            [
+                _("Industry"),
+                _("Active cooperations"),
+                *(str(COOPERATION_KIND_LABELS[k]) for k in kinds),
+                _("Seats and places"),
+            ],
             [[r["industry"], r["cooperations"], *(r[f"kind_{k}"] for k in kinds), r["seats"]] for r in rows],
         )
     if table == "named_classes":

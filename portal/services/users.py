@@ -1,4 +1,5 @@
 """Administrators' view of accounts."""
+
 from __future__ import annotations
 
 from sqlalchemy import or_, select

@@ -1,4 +1,5 @@
 """Student area: applications to named classes (apply, see status and reasons, withdraw)."""
+
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, url_for
@@ -37,7 +38,9 @@ def applications():
 def apply(class_id: int):
     form = ApplicationForm()
     if form.validate_on_submit():
-        application = attempt(lambda: named_classes.apply(current_user, class_id, form.statement.data or ""), form)
+        application = attempt(
+            lambda: named_classes.apply(current_user, class_id, form.statement.data or ""), form
+        )
         if application is not REFUSED:
             flash(_("Your application has been submitted."), "success")
             return redirect(url_for("student.applications"))

@@ -1,4 +1,5 @@
 """Student forms. They convert input; the services hold the rules."""
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm

@@ -1,4 +1,5 @@
 """Student area."""
+
 from __future__ import annotations
 
 from flask import Blueprint, render_template
@@ -21,7 +22,8 @@ bp.register_blueprint(apprenticeships.student.bp)
 @bp.get("/")
 def home():
     return render_template(
-        "student/home.html", student=current_user,
+        "student/home.html",
+        student=current_user,
         applications=inbox.applications_of(current_user),
         open_classes=inbox.open_classes_for(current_user),
         programmes=inbox.apprenticeships_of(current_user),

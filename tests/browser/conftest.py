@@ -4,6 +4,7 @@ Never a downloaded browser: Playwright launches /usr/bin/chromium through
 `executable_path`. Without Chromium the tests skip, or fail under CI
 (REQUIRE_ALL_BACKENDS=1).
 """
+
 from __future__ import annotations
 
 import re
@@ -92,7 +93,9 @@ def live_server(tmp_path):
 
 @pytest.fixture
 def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 900})
+    context = browser.new_context(
+        base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 900}
+    )
     context.set_default_timeout(10_000)
     page = context.new_page()
     errors: list[str] = []

@@ -1,5 +1,6 @@
 """An administrator approves a pilot partnership a school submitted and a pilot enterprise an HR applied for;
 both then appear on the public /pilots page."""
+
 from __future__ import annotations
 
 import re
@@ -19,7 +20,7 @@ def test_admin_approves_a_pilot_partnership_and_a_pilot_enterprise(page, live_se
     # The school submits its cooperation with a plan.
     log_in(page, "school@xiaoqi-demo.cn", DEMO_PASSWORD)
     expect(page).to_have_url(re.compile(r"/school/$"))
-    nav_go(page, '/school/pilots')
+    nav_go(page, "/school/pilots")
     row = page.locator("[data-testid=school-cooperations] tr", has_text=COOPERATION)
     row.get_by_test_id("apply-pilot").click()
     page.fill("#goals", "三年培养数控加工学徒60名，双证书获取率100%")
@@ -34,7 +35,7 @@ def test_admin_approves_a_pilot_partnership_and_a_pilot_enterprise(page, live_se
     # 山东重工's HR applies to become a pilot enterprise; the figures come from the records.
     log_in(page, "hr@xiaoqi-demo.cn", DEMO_PASSWORD)
     expect(page).to_have_url(re.compile(r"/enterprise/$"))
-    nav_go(page, '/enterprise/pilot')
+    nav_go(page, "/enterprise/pilot")
     expect(page.locator("[data-figure=active_cooperations]").first).not_to_have_text("0")
     page.fill("#statement", "与莱芜职业中专共建智能制造冠名班，技师到校兼职授课，接收教师企业实践。")
     page.get_by_test_id("apply-pilot-enterprise").click()
@@ -56,7 +57,7 @@ def test_admin_approves_a_pilot_partnership_and_a_pilot_enterprise(page, live_se
     expect(page.locator("h1 [data-testid=pilot-state]")).to_have_attribute("data-state", "notice")
     expect(page.get_by_test_id("notice-dates")).to_be_visible()
 
-    nav_go(page, '/admin/pilot-enterprises')
+    nav_go(page, "/admin/pilot-enterprises")
     page.locator("[data-testid=application-queue] a", has_text="山东重工").click()
     expect(page.get_by_test_id("evidence-figures").first).to_be_visible()
     page.locator("[data-testid=application-decision] form[action$='/approve'] button").click()
@@ -64,7 +65,7 @@ def test_admin_approves_a_pilot_partnership_and_a_pilot_enterprise(page, live_se
     expect(page.locator("h1 [data-testid=application-state]")).to_have_attribute("data-state", "approved")
 
     # Both are public, with the pilot's notice period.
-    nav_go(page, '/pilots')
+    nav_go(page, "/pilots")
     pilots = page.get_by_test_id("public-pilots")
     row = pilots.locator("tr", has_text=COOPERATION)
     expect(row.get_by_test_id("pilot-state")).to_have_attribute("data-state", "notice")

@@ -1,5 +1,6 @@
 """Supply against demand by major, in the browser: the public figures and the administrators' page
 with its thresholds, in Chinese and in English, on a desktop and on a phone."""
+
 from __future__ import annotations
 
 import pytest
@@ -14,8 +15,12 @@ pytestmark = pytest.mark.browser
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 WORDS = {
     "zh": {"title": "专业与产业需求对接", "shortage": "短缺", "surplus": "过剩", "error": "请输入比值"},
-    "en": {"title": "Majors against industry demand", "shortage": "Shortage", "surplus": "Surplus",
-           "error": "Enter a ratio such as 1.2."},
+    "en": {
+        "title": "Majors against industry demand",
+        "shortage": "Shortage",
+        "surplus": "Surplus",
+        "error": "Enter a ratio such as 1.2.",
+    },
 }
 
 
@@ -52,7 +57,9 @@ def test_public_and_admin_alignment_pages(browser, live_server, device, lang):
         care = groups.locator('tr[data-key="公共管理与服务大类"]')
         expect(care.locator('[data-col="level"]')).to_contain_text(words["shortage"])
         expect(care.locator('[data-col="demand"]')).to_have_text("55")
-        expect(groups.locator('tr[data-key="装备制造大类"] [data-col="level"]')).to_contain_text(words["surplus"])
+        expect(groups.locator('tr[data-key="装备制造大类"] [data-col="level"]')).to_contain_text(
+            words["surplus"]
+        )
         expect(page.locator("svg.chart").first).to_be_visible()
         expect(page.get_by_test_id("alignment-targets")).to_be_visible()
         laid_out(page)
@@ -65,15 +72,21 @@ def test_public_and_admin_alignment_pages(browser, live_server, device, lang):
         page.fill("#shortage_above", "abc")
         page.click("[data-testid=threshold-form] button[type=submit]")
         expect(page.locator("#shortage_above-error")).to_contain_text(words["error"])
-        expect(page.get_by_test_id("alignment-groups").locator(
-            'tr[data-key="公共管理与服务大类"] [data-col="level"]')).to_contain_text(words["shortage"])
+        expect(
+            page.get_by_test_id("alignment-groups").locator(
+                'tr[data-key="公共管理与服务大类"] [data-col="level"]'
+            )
+        ).to_contain_text(words["shortage"])
         # A shortage threshold above the group's ratio (1.38) makes it balanced.
         page.fill("#shortage_above", "1.5")
         page.fill("#surplus_below", "0.8")
         page.click("[data-testid=threshold-form] button[type=submit]")
         expect(page.locator(".flash-success")).to_be_visible()
-        expect(page.get_by_test_id("alignment-groups").locator(
-            'tr[data-key="公共管理与服务大类"] [data-col="level"]')).not_to_contain_text(words["shortage"])
+        expect(
+            page.get_by_test_id("alignment-groups").locator(
+                'tr[data-key="公共管理与服务大类"] [data-col="level"]'
+            )
+        ).not_to_contain_text(words["shortage"])
     finally:
         context.close()
     assert not errors, f"browser errors: {errors}"

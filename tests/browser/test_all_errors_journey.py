@@ -1,5 +1,6 @@
 """Every problem of a form at once, beside its field; long texts count their characters; a
 refused ranking stays as typed (issue 13 item 1), on a desktop and on a phone."""
+
 from __future__ import annotations
 
 from datetime import timedelta

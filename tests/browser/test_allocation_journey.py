@@ -1,5 +1,6 @@
 """Apprenticeship allocation: a student ranks places, school staff preview and then publish;
 the student sees the result only after publishing."""
+
 from __future__ import annotations
 
 import re
@@ -18,7 +19,7 @@ STAFF = "school@xiaoqi-demo.cn"
 
 
 def open_programme(page, area: str) -> None:
-    nav_go(page, f'/{area}/apprenticeships')
+    nav_go(page, f"/{area}/apprenticeships")
     page.get_by_role("link", name=PROGRAMME).click()
     expect(page.locator("h1")).to_have_text(PROGRAMME)
 

@@ -1,4 +1,6 @@
-"""The administrator opens the dashboard, checks a figure against the demo data, enters an input, stores a snapshot."""
+"""The administrator opens the dashboard, checks a figure against the demo data, enters an input, stores a
+snapshot."""
+
 from __future__ import annotations
 
 import json
@@ -12,13 +14,22 @@ from tests.conftest import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
 
-DEMO = json.loads((Path(__file__).resolve().parents[2] / "seed" / "data" / "demo.json").read_text(encoding="utf-8"))
+DEMO = json.loads(
+    (Path(__file__).resolve().parents[2] / "seed" / "data" / "demo.json").read_text(encoding="utf-8")
+)
 
 
 def demo_full_time_teachers() -> int:
-    secondary = {o["name"] for o in DEMO["organisations"] if o.get("school_kind") == "secondary_vocational"
-                 and o["status"] == "verified"}
-    return sum(1 for t in DEMO["teachers"] if t["school"] in secondary and t.get("employment", "full_time") == "full_time")
+    secondary = {
+        o["name"]
+        for o in DEMO["organisations"]
+        if o.get("school_kind") == "secondary_vocational" and o["status"] == "verified"
+    }
+    return sum(
+        1
+        for t in DEMO["teachers"]
+        if t["school"] in secondary and t.get("employment", "full_time") == "full_time"
+    )
 
 
 def test_admin_reads_the_dashboard_and_enters_an_input(page, live_server):

@@ -1,6 +1,7 @@
 """The road to 70 % double-qualified teachers in the browser: the school's roadmap and a teacher's
 ledger (a bad evidence file refused beside its field, a practice period recorded), and the
 administrators' dashboard section, in Chinese and English, on a desktop and on a phone."""
+
 from __future__ import annotations
 
 import pytest
@@ -13,9 +14,16 @@ from tests.conftest import DEMO_PASSWORD
 pytestmark = pytest.mark.browser
 
 WORDS = {
-    "zh": {"title": "迈向 70% 双师型教师", "evidence": "证明材料必须是 PDF、PNG 或 JPEG 文件。", "saved": "企业实践已录入。"},
-    "en": {"title": "The road to 70% double-qualified teachers",
-           "evidence": "The evidence must be a PDF, PNG or JPEG file.", "saved": "The practice period has been recorded."},
+    "zh": {
+        "title": "迈向 70% 双师型教师",
+        "evidence": "证明材料必须是 PDF、PNG 或 JPEG 文件。",
+        "saved": "企业实践已录入。",
+    },
+    "en": {
+        "title": "The road to 70% double-qualified teachers",
+        "evidence": "The evidence must be a PDF, PNG or JPEG file.",
+        "saved": "The practice period has been recorded.",
+    },
 }
 
 

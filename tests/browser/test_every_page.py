@@ -9,6 +9,7 @@ The pages are found as a person finds them: from the role's home and menus, then
 following links, one page per URL pattern (/x/12 and /x/13 are the same page). Each
 role's home is saved under tests/browser/screens/ (ignored by git) for review.
 """
+
 from __future__ import annotations
 
 import re
@@ -31,7 +32,13 @@ ROLES = {
     "student": "student@xiaoqi-demo.cn",
     "admin": "admin@xiaoqi-demo.cn",
 }
-HOMES = {"public": "/", "enterprise": "/enterprise/", "school": "/school/", "student": "/student/", "admin": "/admin/"}
+HOMES = {
+    "public": "/",
+    "enterprise": "/enterprise/",
+    "school": "/school/",
+    "student": "/student/",
+    "admin": "/admin/",
+}
 MAX_PAGES = 120
 SKIP = re.compile(r"\.(xlsx|csv|docx|pdf|svg|png)$|^/static/|^/healthz")
 DESKTOP = {"width": 1280, "height": 900}
@@ -115,12 +122,21 @@ def test_every_page_is_accessible_and_fits(browser, live_server, role):
     page = context.new_page()
     script_errors: list[str] = []
     page.on("pageerror", lambda exc: script_errors.append(str(exc)))
-    page.on("console", lambda msg: script_errors.append(msg.text) if msg.type == "error" and "status of 4" not in msg.text else None)
+    page.on(
+        "console",
+        lambda msg: (
+            script_errors.append(msg.text) if msg.type == "error" and "status of 4" not in msg.text else None
+        ),
+    )
     if ROLES[role]:
         log_in(page, ROLES[role], DEMO_PASSWORD)
         page.wait_for_url(re.compile(re.escape(HOMES[role]) + "$"))
     home = HOMES[role]
-    menu_links = [urlsplit(h).path for h in page.eval_on_selector_all("nav a[href]", "els => els.map(e => e.href)")] if ROLES[role] else []
+    menu_links = (
+        [urlsplit(h).path for h in page.eval_on_selector_all("nav a[href]", "els => els.map(e => e.href)")]
+        if ROLES[role]
+        else []
+    )
     pages = crawl(page, live_server.url, [home, *menu_links])
     assert len(pages) >= 5, pages
 

@@ -1,4 +1,5 @@
 """First journey: register an enterprise, have the administrator verify it, log in as its HR."""
+
 from __future__ import annotations
 
 import re
@@ -54,7 +55,9 @@ def test_register_verify_login(page, browser, live_server):
 
 
 def test_phone_layout_and_language_switch(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844}, is_mobile=True)
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 390, "height": 844}, is_mobile=True
+    )
     page = context.new_page()
     page.goto("/")
     # On a phone the menu is folded behind the toggle.

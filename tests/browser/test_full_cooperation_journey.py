@@ -1,6 +1,7 @@
 """Issue 5's journey in one run, every step through the UI: HR posts → the matcher proposes the
 posting to the school → school staff propose terms → HR accepts → a cooperation → the school
 publishes its named class → a student applies → the school admits → the student sees it."""
+
 from __future__ import annotations
 
 import re
@@ -31,7 +32,7 @@ def test_posting_to_admission(page, live_server):
 
     # 1. HR posts an order class and publishes it; the matcher proposes it at once.
     log_in(page, "hr@xiaoqi-demo.cn", DEMO_PASSWORD)
-    nav_go(page, '/enterprise/postings')
+    nav_go(page, "/enterprise/postings")
     page.click("[data-testid=new-posting] a[href$='/new/order_class']")
     page.fill("#title", POSTING)
     page.fill("#description", "面向焊接技术应用专业招收订单班学生，激光焊接与机器人焊接方向，毕业直接录用。")
@@ -54,7 +55,7 @@ def test_posting_to_admission(page, live_server):
 
     # 2. School staff find the posting proposed for their welding major and propose terms.
     log_in(page, "school@xiaoqi-demo.cn", DEMO_PASSWORD)
-    nav_go(page, '/school/proposals')
+    nav_go(page, "/school/proposals")
     section = page.locator(f"[data-testid=program-proposals][data-program='{MAJOR}']")
     proposal_row = section.get_by_test_id("proposal-row").filter(has_text=POSTING)
     expect(proposal_row.get_by_test_id("score")).to_have_text(re.compile(r"^\d{1,3}%$"))
@@ -75,9 +76,11 @@ def test_posting_to_admission(page, live_server):
 
     # 3. HR accepts the terms: the cooperation exists.
     log_in(page, "hr@xiaoqi-demo.cn", DEMO_PASSWORD)
-    nav_go(page, '/enterprise/proposals')
+    nav_go(page, "/enterprise/proposals")
     section = page.locator(f"[data-testid=posting-proposals][data-posting='{POSTING}']")
-    section.get_by_test_id("proposal-row").filter(has_text=MAJOR).filter(has_text="莱芜职业中专").locator("a").click()
+    section.get_by_test_id("proposal-row").filter(has_text=MAJOR).filter(has_text="莱芜职业中专").locator(
+        "a"
+    ).click()
     page.once("dialog", lambda dialog: dialog.accept())  # accepting terms asks once
     page.get_by_test_id("terms").locator("form[action$='/accept'] button").click()
     expect(page).to_have_url(re.compile(r"/enterprise/cooperations/\d+$"))
@@ -86,7 +89,7 @@ def test_posting_to_admission(page, live_server):
 
     # 4. The school publishes the named class of that cooperation.
     log_in(page, "school@xiaoqi-demo.cn", DEMO_PASSWORD)
-    nav_go(page, '/school/named-classes')
+    nav_go(page, "/school/named-classes")
     page.get_by_test_id("publishable-cooperations").locator("li", has_text=COOPERATION).locator("a").click()
     page.fill("#name", CLASS_NAME)
     page.fill("#seats", "30")

@@ -1,4 +1,5 @@
 """Each role's home lists what waits, with counts and links, on a desktop and a phone (issue 13, item 3)."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """School staff import a majors spreadsheet: one bad row imports nothing and is reported; then a good one."""
+
 from __future__ import annotations
 
 import io
@@ -13,13 +14,38 @@ from tests.conftest import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
 
-HEADER = ["专业名称", "专业代码", "年招生计划", "在校生", "核心技能", "1+X证书", "实训条件", "3+2合作高校", "专业介绍"]
+HEADER = [
+    "专业名称",
+    "专业代码",
+    "年招生计划",
+    "在校生",
+    "核心技能",
+    "1+X证书",
+    "实训条件",
+    "3+2合作高校",
+    "专业介绍",
+]
 GOOD = [
     ["药剂", "", 45, 120, "药品调剂、药品检验", "药物制剂生产", "GMP 模拟车间", "", "面向新医药企业。"],
-    ["会计事务", "", 40, 100, "出纳、记账、纳税申报", "业财一体信息化应用", "会计实训室", "", "面向中小企业财务岗位。"],
+    [
+        "会计事务",
+        "",
+        40,
+        100,
+        "出纳、记账、纳税申报",
+        "业财一体信息化应用",
+        "会计实训室",
+        "",
+        "面向中小企业财务岗位。",
+    ],
     ["物流服务与管理", "", 35, 90, "仓储管理、配送调度", "物流管理", "智慧物流实训室", "", "面向园区物流。"],
 ]
-BAD = [GOOD[0], ["火箭发射技术", "", 30, 0, "", "", "", "", ""], GOOD[1], GOOD[2]]  # line 3 is not a catalogue major
+BAD = [
+    GOOD[0],
+    ["火箭发射技术", "", 30, 0, "", "", "", "", ""],
+    GOOD[1],
+    GOOD[2],
+]  # line 3 is not a catalogue major
 
 
 def workbook(rows) -> bytes:
@@ -34,10 +60,16 @@ def workbook(rows) -> bytes:
 
 
 def upload(page, name: str, data: bytes) -> None:
-    page.set_input_files("#file", files=[{
-        "name": name, "buffer": data,
-        "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    }])
+    page.set_input_files(
+        "#file",
+        files=[
+            {
+                "name": name,
+                "buffer": data,
+                "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            }
+        ],
+    )
     page.locator("main form button[type=submit]").click()
 
 

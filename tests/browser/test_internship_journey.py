@@ -2,6 +2,7 @@
 breaks a rule is refused beside its field, then a fair one is sent → the student accepts → the
 school approves → the three parties confirm the agreement → the internship runs and ends → the
 enterprise confirms the hire → the administrators' 留莱率 changes."""
+
 from __future__ import annotations
 
 import re

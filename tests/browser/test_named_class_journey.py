@@ -2,6 +2,7 @@
 order-class cooperation → a student applies → the enterprise approves (the demo partnership
 lets it review first) → the school admits → the student sees "admitted". The public list
 works on a phone."""
+
 from __future__ import annotations
 
 import re
@@ -32,7 +33,7 @@ def test_publish_apply_review_admit(page, live_server):
     # School staff publish a named class from the agreed order-class cooperation.
     log_in(page, "school@xiaoqi-demo.cn", DEMO_PASSWORD)
     expect(page).to_have_url(re.compile(r"/school/$"))
-    nav_go(page, '/school/named-classes')
+    nav_go(page, "/school/named-classes")
     page.get_by_test_id("publishable-cooperations").locator("a[href$='/named-class']").first.click()
     page.fill("#name", CLASS_NAME)
     page.fill("#seats", "30")
@@ -71,7 +72,7 @@ def test_publish_apply_review_admit(page, live_server):
 
     # The enterprise reviews first (AdmissionsMode.ENTERPRISE_REVIEW in the demo cooperation).
     log_in(page, "hr@xiaoqi-demo.cn", DEMO_PASSWORD)
-    nav_go(page, '/enterprise/named-classes')
+    nav_go(page, "/enterprise/named-classes")
     page.get_by_test_id("named-class-table").get_by_role("link", name=CLASS_NAME).click()
     applicant = page.get_by_test_id("class-application-row").filter(has_text=STUDENT_NAME)
     expect(applicant.get_by_test_id("admit")).to_have_count(0)

@@ -1,4 +1,5 @@
 """Menus that work by keyboard and on a phone (issue 13, item 4)."""
+
 from __future__ import annotations
 
 import re
@@ -48,7 +49,9 @@ def test_menus_by_keyboard(page, live_server):
 
 
 def test_menus_on_a_phone(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True)
+    context = browser.new_context(
+        base_url=live_server.url, locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True
+    )
     page = context.new_page()
     log_in(page, "hr@xiaoqi-demo.cn", DEMO_PASSWORD)
     expect(page).to_have_url(re.compile(r"/enterprise/$"))

@@ -1,6 +1,7 @@
 """公示 that works (issue 13, item 10): on a phone, anyone objects to the demo pilot in its
 notice period, sees every problem at once and a live character counter; the administrator
 answers on a desktop."""
+
 from __future__ import annotations
 
 import re
@@ -15,7 +16,9 @@ pytestmark = pytest.mark.browser
 
 
 def test_object_then_answer(browser, live_server):
-    phone = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True)
+    phone = browser.new_context(
+        base_url=live_server.url, locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True
+    )
     page = phone.new_page()
     page.goto("/pilots")
     page.locator("main a[href^='/pilots/']").first.click()
@@ -36,7 +39,9 @@ def test_object_then_answer(browser, live_server):
     pilot_path = re.sub(r"^https?://[^/]+", "", page.url)
     phone.close()
 
-    desktop = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 900})
+    desktop = browser.new_context(
+        base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 900}
+    )
     page = desktop.new_page()
     log_in(page, "admin@xiaoqi-demo.cn", DEMO_PASSWORD)
     expect(page.get_by_test_id("waiting-objections-count")).to_have_text("1")

@@ -1,5 +1,6 @@
 """HR sees the majors proposed for a posting and proposes terms; school staff see the proposal for
 their major and accept; the cooperation then exists for both."""
+
 from __future__ import annotations
 
 import re
@@ -26,7 +27,7 @@ def test_hr_proposes_terms_school_accepts_and_both_see_the_cooperation(page, liv
 
     log_in(page, "hr@xiaoqi-demo.cn", DEMO_PASSWORD)
     expect(page).to_have_url(re.compile(r"/enterprise/$"))
-    nav_go(page, '/enterprise/proposals')
+    nav_go(page, "/enterprise/proposals")
     section = page.locator(f"[data-testid=posting-proposals][data-posting='{POSTING}']")
     row = section.get_by_test_id("proposal-row").filter(has_text=SCHOOL).filter(has_text=MAJOR)
     expect(row).to_have_count(1)
@@ -38,7 +39,9 @@ def test_hr_proposes_terms_school_accepts_and_both_see_the_cooperation(page, liv
     reasons = proposal.get_by_test_id("reasons")
     for criterion in ("text", "skills", "industry", "capacity", "distance"):
         expect(reasons.locator(f"[data-criterion={criterion}]")).to_have_count(1)
-    expect(reasons.locator("[data-criterion=distance]")).to_contain_text(re.compile(r"\d+\.\d"))  # km, either language
+    expect(reasons.locator("[data-criterion=distance]")).to_contain_text(
+        re.compile(r"\d+\.\d")
+    )  # km, either language
 
     page.locator("[data-testid=terms-form-box] summary").click()
     form = page.get_by_test_id("terms-form")
@@ -58,7 +61,7 @@ def test_hr_proposes_terms_school_accepts_and_both_see_the_cooperation(page, liv
 
     log_in(page, "school@xiaoqi-demo.cn", DEMO_PASSWORD)
     expect(page).to_have_url(re.compile(r"/school/$"))
-    nav_go(page, '/school/proposals')
+    nav_go(page, "/school/proposals")
     section = page.locator(f"[data-testid=program-proposals][data-program='{MAJOR}']")
     row = section.get_by_test_id("proposal-row").filter(has_text=POSTING)
     expect(row.locator("[data-state=negotiating]")).to_be_visible()
@@ -74,16 +77,16 @@ def test_hr_proposes_terms_school_accepts_and_both_see_the_cooperation(page, liv
     expect(cooperation).to_contain_text(TITLE)
     expect(cooperation.get_by_test_id("partners")).to_contain_text("山东重工")
     expect(cooperation.get_by_test_id("terms-facts")).to_contain_text(start)
-    nav_go(page, '/school/cooperations')
+    nav_go(page, "/school/cooperations")
     expect(page.get_by_test_id("cooperation-row").filter(has_text=TITLE)).to_have_count(1)
     page.get_by_test_id("logout").click()
 
     log_in(page, "hr@xiaoqi-demo.cn", DEMO_PASSWORD)
-    nav_go(page, '/enterprise/cooperations')
+    nav_go(page, "/enterprise/cooperations")
     row = page.get_by_test_id("cooperation-row").filter(has_text=TITLE)
     expect(row).to_contain_text(SCHOOL)
     row.locator("a").click()
     expect(page.get_by_test_id("cooperation")).to_contain_text(MAJOR)
     # The demo cooperations are there too, from the first start.
-    nav_go(page, '/enterprise/cooperations')
+    nav_go(page, "/enterprise/cooperations")
     expect(page.get_by_test_id("cooperation-row").filter(has_text="山东重工智能制造冠名班")).to_have_count(1)

@@ -1,4 +1,5 @@
 """HR posts a named class through the UI; anyone finds it on /postings, also on a phone."""
+
 from __future__ import annotations
 
 import re
@@ -21,7 +22,7 @@ def test_hr_posts_a_named_class_and_the_public_finds_it(page, live_server):
     today = district_today()
     log_in(page, "hr@xiaoqi-demo.cn", DEMO_PASSWORD)
     expect(page).to_have_url(re.compile(r"/enterprise/$"))
-    nav_go(page, '/enterprise/postings')
+    nav_go(page, "/enterprise/postings")
     page.click("[data-testid=new-posting] a[href$='/new/order_class']")
 
     page.fill("#title", f"{CLASS_NAME}（2026级）")

@@ -1,5 +1,6 @@
 """Search finds what people type (issue 13, item 6): from the home page's search box, on a
 desktop and a phone; an empty result offers the nearest searches; /stats is in the menu."""
+
 from __future__ import annotations
 
 import re

@@ -31,7 +31,9 @@ def random_instance(
             ranked = [s.id for s in students if rng.random() < 0.9]
             rng.shuffle(ranked)
             enterprises.append(Enterprise(f"e{e}", rng.randint(1, 6), tuple(ranked)))
-        places = [Place(p, rng.randint(1, 4), enterprise=f"e{j % n_enterprises}") for j, p in enumerate(places_ids)]
+        places = [
+            Place(p, rng.randint(1, 4), enterprise=f"e{j % n_enterprises}") for j, p in enumerate(places_ids)
+        ]
     else:
         places = []
         for p in places_ids:

@@ -1,4 +1,5 @@
 """Classifying a posting into the catalogue majors it prepares for (no app needed)."""
+
 from __future__ import annotations
 
 from matching import alignment

@@ -27,10 +27,15 @@ def oracle_hr(students: list[Student], places: list[Place]) -> dict[str, str | N
     matching = HospitalResidentsProblem(dictionary=instance, optimised_side="residents").get_stable_matching()
     assert matching is not None
     assigned = matching["resident_sided"]
-    return {s.id: (places[int(assigned[f"r{i}"][1:])].id if assigned[f"r{i}"] else None) for i, s in enumerate(students)}
+    return {
+        s.id: (places[int(assigned[f"r{i}"][1:])].id if assigned[f"r{i}"] else None)
+        for i, s in enumerate(students)
+    }
 
 
-def oracle_spa(students: list[Student], places: list[Place], enterprises: list[Enterprise]) -> dict[str, str | None]:
+def oracle_spa(
+    students: list[Student], places: list[Place], enterprises: list[Enterprise]
+) -> dict[str, str | None]:
     s_num = {s.id: i for i, s in enumerate(students)}
     p_num = {p.id: j for j, p in enumerate(places)}
     e_num = {e.id: k for k, e in enumerate(enterprises)}
@@ -45,7 +50,9 @@ def oracle_spa(students: list[Student], places: list[Place], enterprises: list[E
     matching = StudentProjectAllocation(dictionary=instance, optimised_side="students").get_stable_matching()
     assert matching is not None
     assigned = matching["student_sided"]
-    return {s.id: (places[int(p[1:])].id if (p := assigned[f"s{i}"]) else None) for i, s in enumerate(students)}
+    return {
+        s.id: (places[int(p[1:])].id if (p := assigned[f"s{i}"]) else None) for i, s in enumerate(students)
+    }
 
 
 def assert_valid(result: AllocationResult, students: list[Student], places: list[Place]) -> None:
@@ -73,7 +80,9 @@ def test_equals_the_student_optimal_matching_of_algmatch(n_students: int, n_plac
 @pytest.mark.parametrize(("n_students", "n_places"), [(15, 6), (120, 30)])
 def test_enterprise_caps_equal_algmatch_student_project_allocation(n_students: int, n_places: int) -> None:
     for trial in range(5):
-        students, places, enterprises = random_instance(random.Random(trial), n_students, n_places, 4, grouped=True)
+        students, places, enterprises = random_instance(
+            random.Random(trial), n_students, n_places, 4, grouped=True
+        )
         result = allocate(students, places, enterprises=enterprises)
         assert dict(result.assignments) == oracle_spa(students, places, enterprises)
         assert result.blocking_pairs == 0
@@ -97,7 +106,9 @@ def instances(draw: st.DrawFn) -> tuple[list[Student], list[Place], int]:
     ]
     places = []
     for p in place_ids:
-        ranked = draw(st.none() | st.permutations(student_ids).flatmap(lambda xs: st.just(xs[: len(xs) * 3 // 4])))
+        ranked = draw(
+            st.none() | st.permutations(student_ids).flatmap(lambda xs: st.just(xs[: len(xs) * 3 // 4]))
+        )
         places.append(Place(p, draw(st.integers(0, 4)), None if ranked is None else tuple(ranked)))
     return students, places, draw(st.integers(0, 2**31))
 

@@ -33,8 +33,13 @@ def test_a_need_of_several_hours_can_take_several_slots_of_one_expert() -> None:
 
 
 def test_maximises_the_total_score_against_brute_force() -> None:
-    experts = [Expert(f"e{i}", text) for i, text in enumerate(["焊接 数控", "数控 编程", "护理 养老", "电商 直播"])]
-    needs = [Need(f"n{i}", text) for i, text in enumerate(["数控编程课", "焊接课", "养老护理", "直播带货", "焊接数控"])]
+    experts = [
+        Expert(f"e{i}", text) for i, text in enumerate(["焊接 数控", "数控 编程", "护理 养老", "电商 直播"])
+    ]
+    needs = [
+        Need(f"n{i}", text)
+        for i, text in enumerate(["数控编程课", "焊接课", "养老护理", "直播带货", "焊接数控"])
+    ]
     pairs = exchange(experts, needs)
     total = sum(p.score * p.hours for p in pairs)
     single = {(p.need_id, p.expert_id): p.score for p in exchange(experts, needs)}

@@ -23,9 +23,17 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 def evaluation() -> tuple[list[dict], list[list[str]], list[list[str]]]:
     majors = json.loads((DATA / "majors.json").read_text(encoding="utf-8"))
     postings = json.loads((DATA / "demands.json").read_text(encoding="utf-8"))
-    programs = [Program(m["id"], m["name"], m["description"], industry=m["group"],
-                        skills=tuple(m.get("skills", ())), certificates=tuple(m.get("certificates", ())))
-                for m in majors]
+    programs = [
+        Program(
+            m["id"],
+            m["name"],
+            m["description"],
+            industry=m["group"],
+            skills=tuple(m.get("skills", ())),
+            certificates=tuple(m.get("certificates", ())),
+        )
+        for m in majors
+    ]
     demands = [Demand(p["id"], p["title"], p["description"], kind=p["kind"]) for p in postings]
     ids = {m["name"]: m["id"] for m in majors}
     for p in postings:
@@ -61,8 +69,14 @@ def test_demands_with_no_fitting_major_get_no_proposals(evaluation) -> None:
 MAJOR_FILES = (DATA / "majors.json", DATA / "eval_majors_extra.json")
 # Floors on the held-out test split, a little below what the matcher reaches (bench/eval_matching.py
 # prints the figures); the targets are 0.98/0.95/0.93 and 0.92/0.90/0.88.
-TEST_FLOORS = {("rich", "formal"): 0.98, ("rich", "colloquial"): 0.97, ("rich", "jargon"): 0.96,
-               ("bare", "formal"): 0.97, ("bare", "colloquial"): 0.95, ("bare", "jargon"): 0.94}
+TEST_FLOORS = {
+    ("rich", "formal"): 0.98,
+    ("rich", "colloquial"): 0.97,
+    ("rich", "jargon"): 0.96,
+    ("bare", "formal"): 0.97,
+    ("bare", "colloquial"): 0.95,
+    ("bare", "jargon"): 0.94,
+}
 
 
 @pytest.fixture(scope="module")
@@ -71,8 +85,11 @@ def splits():
     out = {}
     for split in ("dev", "test"):
         postings = load_split(DATA / f"postings_{split}.tsv")
-        out[split] = (postings, score_split(postings, catalogues, matcher_rankings),
-                      score_split(postings, catalogues, baseline_rankings))
+        out[split] = (
+            postings,
+            score_split(postings, catalogues, matcher_rankings),
+            score_split(postings, catalogues, baseline_rankings),
+        )
     return out
 
 

@@ -5,10 +5,25 @@ import pytest
 from matching import Demand, Program, Weights, rank
 
 PROGRAMS = [
-    Program("weld", "焊接技术应用", "培养焊接操作与焊接检验人员", industry="装备制造大类",
-            skills=("焊接",), certificates=("特种作业操作证（熔化焊接与热切割）",), capacity=40, town="凤城街道"),
-    Program("weld-small", "焊接技术应用", "培养焊接操作与焊接检验人员", industry="装备制造大类",
-            skills=("焊接",), capacity=2, town="凤城街道"),
+    Program(
+        "weld",
+        "焊接技术应用",
+        "培养焊接操作与焊接检验人员",
+        industry="装备制造大类",
+        skills=("焊接",),
+        certificates=("特种作业操作证（熔化焊接与热切割）",),
+        capacity=40,
+        town="凤城街道",
+    ),
+    Program(
+        "weld-small",
+        "焊接技术应用",
+        "培养焊接操作与焊接检验人员",
+        industry="装备制造大类",
+        skills=("焊接",),
+        capacity=2,
+        town="凤城街道",
+    ),
     Program("nurse", "护理", "培养临床护理人员", industry="医药卫生大类", capacity=80, town="口镇"),
 ]
 
@@ -26,8 +41,16 @@ def test_demand_nothing_fits_gets_no_proposals() -> None:
 
 
 def test_reasons_are_structured_and_weights_sum_to_one() -> None:
-    demand = Demand("d", "焊工", "", industry="高端装备制造", skills=("氩弧焊",),
-                    certificates=("焊工证",), headcount=10, town="张家洼")
+    demand = Demand(
+        "d",
+        "焊工",
+        "",
+        industry="高端装备制造",
+        skills=("氩弧焊",),
+        certificates=("焊工证",),
+        headcount=10,
+        town="张家洼",
+    )
     [ranking] = rank([demand], PROGRAMS, top_k=2)
     best, second = ranking.matches
     assert best.program_id == "weld"
@@ -49,7 +72,9 @@ def test_reasons_are_structured_and_weights_sum_to_one() -> None:
 def test_weights_are_configurable() -> None:
     demand = Demand("d", "焊工", headcount=10)
     default = {m.program_id: m for m in rank([demand], PROGRAMS)[0].matches}["weld-small"]
-    no_capacity = {m.program_id: m for m in rank([demand], PROGRAMS, weights=Weights(capacity=0.0))[0].matches}
+    no_capacity = {
+        m.program_id: m for m in rank([demand], PROGRAMS, weights=Weights(capacity=0.0))[0].matches
+    }
     text_only = no_capacity["weld-small"]
     assert text_only.score > default.score
     assert "capacity" not in {r.criterion for r in text_only.reasons}
@@ -109,40 +134,73 @@ def test_one_program_against_the_whole_corpus_scores_as_the_full_ranking() -> No
 
     data = Path(__file__).resolve().parents[1] / "data"
     majors = json.loads((data / "majors.json").read_text(encoding="utf-8"))
-    programs = [Program(m["id"], m["name"], m["description"], industry=m["group"], skills=tuple(m.get("skills", ())))
-                for m in majors]
-    demands = [Demand(p["id"], p["title"], p["description"])
-               for p in json.loads((data / "demands.json").read_text(encoding="utf-8"))]
-    full = {(r.demand_id, m.program_id): m for r in rank(demands, programs, top_k=len(programs)) for m in r.matches}
+    programs = [
+        Program(m["id"], m["name"], m["description"], industry=m["group"], skills=tuple(m.get("skills", ())))
+        for m in majors
+    ]
+    demands = [
+        Demand(p["id"], p["title"], p["description"])
+        for p in json.loads((data / "demands.json").read_text(encoding="utf-8"))
+    ]
+    full = {
+        (r.demand_id, m.program_id): m
+        for r in rank(demands, programs, top_k=len(programs))
+        for m in r.matches
+    }
     compared = 0
     for program in programs[::7]:
-        alone = {(r.demand_id, m.program_id): m
-                 for r in rank(demands, [program], top_k=1, corpus=programs) for m in r.matches}
+        alone = {
+            (r.demand_id, m.program_id): m
+            for r in rank(demands, [program], top_k=1, corpus=programs)
+            for m in r.matches
+        }
         assert alone.keys() == {key for key in full if key[1] == program.id}
         for key, match in alone.items():
             assert match.score == pytest.approx(full[key].score, abs=1e-6)
-            assert [r.to_dict() for r in match.reasons] == pytest.approx([r.to_dict() for r in full[key].reasons])
+            assert [r.to_dict() for r in match.reasons] == pytest.approx(
+                [r.to_dict() for r in full[key].reasons]
+            )
             compared += 1
     assert compared > 20
     # Without the corpus, one program alone is its own vocabulary: other scores, the reason the option exists.
-    alone = {(r.demand_id, m.program_id): m.score for r in rank(demands, programs[:1], top_k=1) for m in r.matches}
-    assert any(score != pytest.approx(full[key].score, abs=1e-6) for key, score in alone.items() if key in full)
+    alone = {
+        (r.demand_id, m.program_id): m.score for r in rank(demands, programs[:1], top_k=1) for m in r.matches
+    }
+    assert any(
+        score != pytest.approx(full[key].score, abs=1e-6) for key, score in alone.items() if key in full
+    )
+
 
 # --- knowledge of the trades (issue 12) --------------------------------------------------------
 
-BARE = [Program(name, name) for name in (
-    "机电设备安装与维修", "汽车运用与维修", "母婴照护", "智慧健康养老服务", "数字媒体技术应用", "服装设计与工艺",
-    "畜牧兽医", "焊接技术应用", "护理", "制药技术应用")]
+BARE = [
+    Program(name, name)
+    for name in (
+        "机电设备安装与维修",
+        "汽车运用与维修",
+        "母婴照护",
+        "智慧健康养老服务",
+        "数字媒体技术应用",
+        "服装设计与工艺",
+        "畜牧兽医",
+        "焊接技术应用",
+        "护理",
+        "制药技术应用",
+    )
+]
 
 
-@pytest.mark.parametrize(("title", "best"), [
-    ("设备维修工", "机电设备安装与维修"),  # plant maintenance, not car repair
-    ("招育婴员", "母婴照护"),  # infant care, not elderly care
-    ("UI设计", "数字媒体技术应用"),  # digital design, not garment design
-    ("招打版师傅", "服装设计与工艺"),
-    ("猪场兽医", "畜牧兽医"),
-    ("招电焊学徒 有师傅带", "焊接技术应用"),  # a master/apprentice phrase still gets its proposal
-])
+@pytest.mark.parametrize(
+    ("title", "best"),
+    [
+        ("设备维修工", "机电设备安装与维修"),  # plant maintenance, not car repair
+        ("招育婴员", "母婴照护"),  # infant care, not elderly care
+        ("UI设计", "数字媒体技术应用"),  # digital design, not garment design
+        ("招打版师傅", "服装设计与工艺"),
+        ("猪场兽医", "畜牧兽医"),
+        ("招电焊学徒 有师傅带", "焊接技术应用"),  # a master/apprentice phrase still gets its proposal
+    ],
+)
 def test_a_title_is_read_as_a_role_of_a_major_listed_by_name_only(title: str, best: str) -> None:
     [ranking] = rank([Demand("d", title)], BARE)
     assert ranking.matches and ranking.matches[0].program_id == best
@@ -156,15 +214,26 @@ def test_no_offered_major_prepares_for_an_office_cleaner() -> None:
 
 def test_skills_and_certificates_are_counted_per_item_hr_entered() -> None:
     # Four skills, some of which the thesaurus expands into several terms: still "of 4".
-    demand = Demand("d", "机器人焊接订单班", skills=("机器人焊接", "氩弧焊", "装配", "叉车驾驶"),
-                    certificates=("特殊焊接技术",))
-    program = Program("p", "焊接技术应用", "焊接操作与检验", skills=("焊接", "装配"), certificates=("特殊焊接技术",))
+    demand = Demand(
+        "d",
+        "机器人焊接订单班",
+        skills=("机器人焊接", "氩弧焊", "装配", "叉车驾驶"),
+        certificates=("特殊焊接技术",),
+    )
+    program = Program(
+        "p", "焊接技术应用", "焊接操作与检验", skills=("焊接", "装配"), certificates=("特殊焊接技术",)
+    )
     [ranking] = rank([demand], [program])
     reasons = {r.criterion: dict(r.values) for r in ranking.matches[0].reasons}
     assert reasons["skills"]["required"] == 4 and reasons["skills"]["covered"] == 3
     assert reasons["skills"]["listed"] == "机器人焊接、氩弧焊、装配"
-    assert reasons["certificates"] == {**reasons["certificates"], "required": 1, "covered": 1,
-                                       "listed": "特殊焊接技术", "source": "school"}
+    assert reasons["certificates"] == {
+        **reasons["certificates"],
+        "required": 1,
+        "covered": 1,
+        "listed": "特殊焊接技术",
+        "source": "school",
+    }
 
 
 def test_the_major_a_posting_names_is_a_criterion_by_name_or_code() -> None:

@@ -45,8 +45,13 @@ QUERIES = ["招电焊工5名", "护理员", "ＣＮＣ操作工 PLC", "厨师", 
 
 
 def _same(a: sparse.csr_matrix, b: sparse.csr_matrix) -> bool:
-    return (a.shape == b.shape and a.dtype == b.dtype and np.array_equal(a.indptr, b.indptr)
-            and np.array_equal(a.indices, b.indices) and np.array_equal(a.data, b.data))
+    return (
+        a.shape == b.shape
+        and a.dtype == b.dtype
+        and np.array_equal(a.indptr, b.indptr)
+        and np.array_equal(a.indices, b.indices)
+        and np.array_equal(a.data, b.data)
+    )
 
 
 def test_text_model_equals_scikit_learn_vectorizer_entry_for_entry() -> None:
@@ -84,7 +89,14 @@ def test_dense_and_sparse_cosine_paths_agree_exactly(monkeypatch: pytest.MonkeyP
 def test_term_scanner_pieces_find_what_a_whole_text_scan_finds() -> None:
     # Pieces are cut at characters no term contains; Latin neighbours stay in the piece.
     scanner = TermScanner(["电焊", "电焊工", "pr", "焊", "cnc操作", "3d打印"])
-    assert scanner.scan("招电焊工，会pr。cnc操作工 3d打印") == ["电焊", "电焊工", "焊", "pr", "cnc操作", "3d打印"]
+    assert scanner.scan("招电焊工，会pr。cnc操作工 3d打印") == [
+        "电焊",
+        "电焊工",
+        "焊",
+        "pr",
+        "cnc操作",
+        "3d打印",
+    ]
     assert scanner.scan("prz电焊 xpr，pr") == ["电焊", "焊", "pr"]
     assert scanner.scan("包吃住，五险一金") == []
 

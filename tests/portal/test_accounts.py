@@ -1,4 +1,5 @@
 """Registration, login, password policy and hashing, password change (issue 2, SECURITY 1–3, 6)."""
+
 from __future__ import annotations
 
 import pytest
@@ -16,10 +17,18 @@ VALID_CODE = credit_code.complete("91370116MA3C8XKP4")
 
 def enterprise_form(**overrides) -> dict:
     form = {
-        "org_name": "莱芜精工机械有限公司", "credit_code": VALID_CODE, "industry": "equipment",
-        "town": "kouzhen", "address": "口镇工业园", "contact_person": "周工", "phone": "0531-76001234",
-        "size": "medium", "name": "周红", "email": "hr@jinggong.example.com",
-        "password": PASSWORD, "confirm": PASSWORD,
+        "org_name": "莱芜精工机械有限公司",
+        "credit_code": VALID_CODE,
+        "industry": "equipment",
+        "town": "kouzhen",
+        "address": "口镇工业园",
+        "contact_person": "周工",
+        "phone": "0531-76001234",
+        "size": "medium",
+        "name": "周红",
+        "email": "hr@jinggong.example.com",
+        "password": PASSWORD,
+        "confirm": PASSWORD,
     }
     form.update(overrides)
     return form
@@ -31,18 +40,23 @@ def count(model) -> int:
 
 # --- credit code -------------------------------------------------------------------
 
-@pytest.mark.parametrize("code,ok", [
-    ("91350100M000100Y43", True),   # a published example code
-    ("91350100M000100Y44", False),  # wrong check character
-    ("91350100M000100Y4", False),   # 17 characters
-    ("91350100M000100I43", False),  # I is not in the alphabet
-    ("91350100m000100y43", True),   # lower case is normalised
-])
+
+@pytest.mark.parametrize(
+    "code,ok",
+    [
+        ("91350100M000100Y43", True),  # a published example code
+        ("91350100M000100Y44", False),  # wrong check character
+        ("91350100M000100Y4", False),  # 17 characters
+        ("91350100M000100I43", False),  # I is not in the alphabet
+        ("91350100m000100y43", True),  # lower case is normalised
+    ],
+)
 def test_credit_code_check_character(code, ok):
     assert credit_code.is_valid(code) is ok
 
 
 # --- registration ------------------------------------------------------------------
+
 
 def test_register_enterprise_pending_and_lands_home(client):
     response = client.post("/auth/register/enterprise", data=enterprise_form())
@@ -55,15 +69,18 @@ def test_register_enterprise_pending_and_lands_home(client):
     assert "等待认证" in home.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("overrides,message", [
-    ({"credit_code": "91370116MA3C8XKP40"}, "统一社会信用代码无效"),
-    ({"password": "short", "confirm": "short"}, "密码至少需要 8 个字符"),
-    ({"password": "password123", "confirm": "password123"}, "该密码过于常见"),
-    ({"confirm": "something else"}, "两次输入的密码不一致"),
-    ({"org_name": "很" * 121}, "最多 120 个字符"),
-    ({"email": "not-an-email"}, "请输入有效的邮箱地址"),
-    ({"industry": "mining"}, "Not a valid choice"),
-])
+@pytest.mark.parametrize(
+    "overrides,message",
+    [
+        ({"credit_code": "91370116MA3C8XKP40"}, "统一社会信用代码无效"),
+        ({"password": "short", "confirm": "short"}, "密码至少需要 8 个字符"),
+        ({"password": "password123", "confirm": "password123"}, "该密码过于常见"),
+        ({"confirm": "something else"}, "两次输入的密码不一致"),
+        ({"org_name": "很" * 121}, "最多 120 个字符"),
+        ({"email": "not-an-email"}, "请输入有效的邮箱地址"),
+        ({"industry": "mining"}, "Not a valid choice"),
+    ],
+)
 def test_register_enterprise_bad_input_changes_nothing(client, overrides, message):
     response = client.post("/auth/register/enterprise", data=enterprise_form(**overrides))
     assert response.status_code == 400
@@ -81,14 +98,18 @@ def test_duplicate_email_refused(client, build):
 
 def test_duplicate_credit_code_refused(client, build):
     hr = build.enterprise()
-    response = client.post("/auth/register/enterprise", data=enterprise_form(credit_code=hr.organisation.credit_code))
+    response = client.post(
+        "/auth/register/enterprise", data=enterprise_form(credit_code=hr.organisation.credit_code)
+    )
     assert response.status_code == 400
     assert "该统一社会信用代码已注册" in response.get_data(as_text=True)
 
 
 def test_english_messages_when_english_chosen(client):
     client.set_cookie("lang", "en")
-    response = client.post("/auth/register/enterprise", data=enterprise_form(credit_code="91370116MA3C8XKP40"))
+    response = client.post(
+        "/auth/register/enterprise", data=enterprise_form(credit_code="91370116MA3C8XKP40")
+    )
     assert response.status_code == 400
     assert "The unified social credit code is not valid" in response.get_data(as_text=True)
 
@@ -102,18 +123,32 @@ def test_mass_assignment_ignored(client):
 
 
 def test_register_school_and_join_existing(client, build):
-    response = client.post("/auth/register/school", data={
-        "org_name": "莱芜第三职业学校", "school_kind": "secondary_vocational", "town": "fengcheng",
-        "address": "凤城", "name": "王老师", "email": "wang@school.example.com",
-        "password": PASSWORD, "confirm": PASSWORD,
-    })
+    response = client.post(
+        "/auth/register/school",
+        data={
+            "org_name": "莱芜第三职业学校",
+            "school_kind": "secondary_vocational",
+            "town": "fengcheng",
+            "address": "凤城",
+            "name": "王老师",
+            "email": "wang@school.example.com",
+            "password": PASSWORD,
+            "confirm": PASSWORD,
+        },
+    )
     assert response.headers["Location"].endswith("/school/")
     hr = build.enterprise()
     client.post("/auth/logout")
-    response = client.post("/auth/register/join", data={
-        "organisation": hr.organisation_id, "name": "新同事", "email": "new@example.com",
-        "password": PASSWORD, "confirm": PASSWORD,
-    })
+    response = client.post(
+        "/auth/register/join",
+        data={
+            "organisation": hr.organisation_id,
+            "name": "新同事",
+            "email": "new@example.com",
+            "password": PASSWORD,
+            "confirm": PASSWORD,
+        },
+    )
     assert response.status_code == 302
     newcomer = accounts.find_user_by_email("new@example.com")
     assert newcomer.membership_status == MembershipStatus.PENDING.value
@@ -127,8 +162,14 @@ def test_student_registration_and_other_schools_major(client, build):
     staff_a = build.school(programs=("护理",))
     staff_b = build.school(programs=("焊接技术应用",))
     foreign_major = staff_b.organisation.programs[0]
-    data = {"school": staff_a.organisation_id, "program": foreign_major.id, "name": "小明",
-            "email": "xm@example.com", "password": PASSWORD, "confirm": PASSWORD}
+    data = {
+        "school": staff_a.organisation_id,
+        "program": foreign_major.id,
+        "name": "小明",
+        "email": "xm@example.com",
+        "password": PASSWORD,
+        "confirm": PASSWORD,
+    }
     response = client.post("/auth/register/student", data=data)
     assert response.status_code == 400
     assert "所选专业不属于该学校" in response.get_data(as_text=True)
@@ -142,19 +183,36 @@ def test_student_registration_and_other_schools_major(client, build):
 
 def test_student_cannot_register_at_pending_school(client, build):
     staff = build.school(verified=False)
-    data = {"school": staff.organisation_id, "program": staff.organisation.programs[0].id, "name": "小明",
-            "email": "xm@example.com", "password": PASSWORD, "confirm": PASSWORD}
+    data = {
+        "school": staff.organisation_id,
+        "program": staff.organisation.programs[0].id,
+        "name": "小明",
+        "email": "xm@example.com",
+        "password": PASSWORD,
+        "confirm": PASSWORD,
+    }
     assert client.post("/auth/register/student", data=data).status_code == 400
     assert accounts.find_user_by_email("xm@example.com") is None
 
 
 # --- password policy and hashing ----------------------------------------------------
 
-@pytest.mark.parametrize("password,ok", [
-    ("a" * 7, False), ("tulipsqx", True), ("长城长城长城长城", True), ("x" * 64, True),
-    ("y" * 128, True), ("z" * 129, False), ("12345678", False), ("qwerty123", False),
-    ("Password123", False), ("pass word with spaces", True),
-])
+
+@pytest.mark.parametrize(
+    "password,ok",
+    [
+        ("a" * 7, False),
+        ("tulipsqx", True),
+        ("长城长城长城长城", True),
+        ("x" * 64, True),
+        ("y" * 128, True),
+        ("z" * 129, False),
+        ("12345678", False),
+        ("qwerty123", False),
+        ("Password123", False),
+        ("pass word with spaces", True),
+    ],
+)
 def test_password_policy_by_length_and_common_list(app, password, ok):
     if ok:
         passwords.check_policy(password)
@@ -180,9 +238,16 @@ def test_outdated_hash_is_upgraded_at_login(production_hashing, client, build):
 
 # --- login ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("role,home", [
-    ("enterprise", "/enterprise/"), ("school", "/school/"), ("student", "/student/"), ("admin", "/admin/"),
-])
+
+@pytest.mark.parametrize(
+    "role,home",
+    [
+        ("enterprise", "/enterprise/"),
+        ("school", "/school/"),
+        ("student", "/student/"),
+        ("admin", "/admin/"),
+    ],
+)
 def test_each_role_lands_on_its_home(client, build, role, home):
     if role == "enterprise":
         user = build.enterprise()
@@ -209,18 +274,31 @@ def test_wrong_password_and_unknown_email_look_the_same(client, build):
 
 # --- password change ------------------------------------------------------------------
 
+
 def test_change_password_needs_current(client, build):
     hr = build.enterprise()
     login(client, hr.email)
     before = hr.password_hash
     for current in ("", "not my password"):
-        response = client.post("/auth/password", data={
-            "current_password": current, "password": "a brand new secret", "confirm": "a brand new secret"})
+        response = client.post(
+            "/auth/password",
+            data={
+                "current_password": current,
+                "password": "a brand new secret",
+                "confirm": "a brand new secret",
+            },
+        )
         assert response.status_code == 400
         db.session.refresh(hr)
         assert hr.password_hash == before
-    response = client.post("/auth/password", data={
-        "current_password": PASSWORD, "password": "a brand new secret", "confirm": "a brand new secret"})
+    response = client.post(
+        "/auth/password",
+        data={
+            "current_password": PASSWORD,
+            "password": "a brand new secret",
+            "confirm": "a brand new secret",
+        },
+    )
     assert response.status_code == 302
     db.session.refresh(hr)
     assert hr.password_hash != before
@@ -233,13 +311,15 @@ def test_change_password_needs_current(client, build):
 def test_change_password_refuses_common_password(client, build):
     hr = build.enterprise()
     login(client, hr.email)
-    response = client.post("/auth/password", data={
-        "current_password": PASSWORD, "password": "12345678", "confirm": "12345678"})
+    response = client.post(
+        "/auth/password", data={"current_password": PASSWORD, "password": "12345678", "confirm": "12345678"}
+    )
     assert response.status_code == 400
     assert "该密码过于常见" in response.get_data(as_text=True)
 
 
 # --- CLI --------------------------------------------------------------------------------
+
 
 def test_create_admin_twice(app):
     runner = app.test_cli_runner()
@@ -253,7 +333,8 @@ def test_create_admin_twice(app):
 
 def test_create_admin_weak_password_refused(app):
     result = app.test_cli_runner().invoke(
-        args=["create-admin", "--email", "a@example.com", "--name", "A", "--password", "12345678"])
+        args=["create-admin", "--email", "a@example.com", "--name", "A", "--password", "12345678"]
+    )
     assert result.exit_code != 0
     assert count(User) == 0
 
@@ -272,8 +353,12 @@ def test_seed_twice_is_idempotent(app):
 
 def test_demo_logins_work(client, app):
     app.test_cli_runner().invoke(args=["seed"])
-    for email, home in [("admin@xiaoqi-demo.cn", "/admin/"), ("hr@xiaoqi-demo.cn", "/enterprise/"),
-                        ("school@xiaoqi-demo.cn", "/school/"), ("student@xiaoqi-demo.cn", "/student/")]:
+    for email, home in [
+        ("admin@xiaoqi-demo.cn", "/admin/"),
+        ("hr@xiaoqi-demo.cn", "/enterprise/"),
+        ("school@xiaoqi-demo.cn", "/school/"),
+        ("student@xiaoqi-demo.cn", "/student/"),
+    ]:
         response = login(client, email, "laiwu-demo-2026")
         assert response.headers["Location"].endswith(home), email
         assert client.get(home).status_code == 200
@@ -285,9 +370,14 @@ def test_seed_scale_generates_synthetic_data(app):
     assert result.exit_code == 0, result.output
     db.session.rollback()  # only what the command committed survives
     synthetic = db.session.scalar(
-        select(func.count()).select_from(Organisation).where(Organisation.name.like("合成%")))
+        select(func.count()).select_from(Organisation).where(Organisation.name.like("合成%"))
+    )
     assert synthetic == 60  # 50 enterprises + 10 schools
     again = app.test_cli_runner().invoke(args=["seed", "--scale", "50"])
     assert again.exit_code == 0
-    assert db.session.scalar(
-        select(func.count()).select_from(Organisation).where(Organisation.name.like("合成%"))) == 60
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(Organisation).where(Organisation.name.like("合成%"))
+        )
+        == 60
+    )

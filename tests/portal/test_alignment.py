@@ -1,4 +1,5 @@
 """Supply against demand by major (专业预警调控): each figure computed by hand from seeded records."""
+
 from __future__ import annotations
 
 import io
@@ -19,18 +20,42 @@ from tests.conftest import Builders, client_for, login
 TODAY = checks.district_today()
 
 
-def posting(hr, kind: str, title: str, headcount: int, *, details=None, skills: str = "", publish=True,
-            town: str = "fengcheng"):
+def posting(
+    hr,
+    kind: str,
+    title: str,
+    headcount: int,
+    *,
+    details=None,
+    skills: str = "",
+    publish=True,
+    town: str = "fengcheng",
+):
     base = {
         "order_class": {"major": "", "years": 3},
-        "apprenticeship": {"rotation": "工学交替", "mentors": [{"name": "王师傅", "skills": "带徒", "title": "technician"}]},
+        "apprenticeship": {
+            "rotation": "工学交替",
+            "mentors": [{"name": "王师傅", "skills": "带徒", "title": "technician"}],
+        },
         "internship": {"positions": title, "months": 3},
-        "part_time_teacher": {"experts": [{"name": "李工", "expertise": "焊接", "title": "technician", "hours": 20}]},
+        "part_time_teacher": {
+            "experts": [{"name": "李工", "expertise": "焊接", "title": "technician", "hours": 20}]
+        },
     }[kind]
-    item = postings.create_posting(hr.organisation, kind, PostingInput(
-        title=title, description="", skills=skills, certificates="", headcount=headcount, town=town,
-        deadline=TODAY + timedelta(days=30), details={**base, **(details or {})},
-    ))
+    item = postings.create_posting(
+        hr.organisation,
+        kind,
+        PostingInput(
+            title=title,
+            description="",
+            skills=skills,
+            certificates="",
+            headcount=headcount,
+            town=town,
+            deadline=TODAY + timedelta(days=30),
+            details={**base, **(details or {})},
+        ),
+    )
     if publish:
         postings.publish(item)
     db.session.commit()
@@ -42,8 +67,9 @@ def publish_programs(staff, intakes: dict[str, int], enrolment: int = 0) -> None
         db.session.delete(program)
     db.session.flush()
     for name, intake in intakes.items():
-        program = program_service.create_program(staff.organisation, name=name, intake_capacity=intake,
-                                                 enrolment=enrolment)
+        program = program_service.create_program(
+            staff.organisation, name=name, intake_capacity=intake, enrolment=enrolment
+        )
         program_service.publish_program(program)
     db.session.commit()
 
@@ -58,7 +84,9 @@ def district(app, build: Builders):
     publish_programs(school, {"焊接技术应用": 40, "护理": 30, "电子商务": 30}, enrolment=90)
     publish_programs(other, {"护理": 20})
     posting(hr, "internship", "招聘电焊工", 25)
-    posting(hr, "order_class", "山东重工冠名班", 35, details={"major": "焊接技术应用", "class_name": "重工班"})
+    posting(
+        hr, "order_class", "山东重工冠名班", 35, details={"major": "焊接技术应用", "class_name": "重工班"}
+    )
     posting(hr, "apprenticeship", "病房护士学徒", 10)
     posting(hr, "internship", "电商主播实习", 30)
     posting(hr, "part_time_teacher", "焊接专家兼职", 5)  # asks for no students: not demand
@@ -168,6 +196,7 @@ def test_backfill_writes_the_same_rows(district):
 
 # --- pages ---------------------------------------------------------------------------------
 
+
 def _figures_on(html: str, key: str) -> dict[str, str]:
     import re
 
@@ -269,7 +298,9 @@ def test_the_demo_data_shows_a_shortage_and_a_surplus(app):
     load_demo()
     db.session.commit()
     figures = alignment.report()
-    care = group(figures, "公共管理与服务大类")  # 颐康's named class 25 and interns 30 against an intake of 40
+    care = group(
+        figures, "公共管理与服务大类"
+    )  # 颐康's named class 25 and interns 30 against an intake of 40
     assert (care.demand, care.intake, care.level) == (55, 40, WarningLevel.SHORTAGE)
     equipment = group(figures, "装备制造大类")
     assert equipment.level is WarningLevel.SURPLUS and equipment.intake > equipment.demand > 0

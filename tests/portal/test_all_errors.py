@@ -1,4 +1,5 @@
 """Every problem of a submission at once, beside its field (issue 13 item 1)."""
+
 from __future__ import annotations
 
 import io
@@ -16,15 +17,27 @@ from tests.portal.test_postings import day, form_data
 
 
 def _errors(html: str) -> dict[str, str]:
-    return {m.group(1): m.group(2) for m in re.finditer(r'<div id="([a-z_0-9-]+)-error">(.*?)</div>', html, re.S)}
+    return {
+        m.group(1): m.group(2) for m in re.finditer(r'<div id="([a-z_0-9-]+)-error">(.*?)</div>', html, re.S)
+    }
 
 
 def test_the_posting_form_shows_every_problem_at_once(app, build):
     hr = build.enterprise()
     client = app.test_client()
     login(client, hr.email)
-    response = client.post("/enterprise/postings/new/internship", data=form_data(
-        "internship", title="", headcount="0", deadline=day(-3), start_date=day(90), end_date=day(60), months="99"))
+    response = client.post(
+        "/enterprise/postings/new/internship",
+        data=form_data(
+            "internship",
+            title="",
+            headcount="0",
+            deadline=day(-3),
+            start_date=day(90),
+            end_date=day(60),
+            months="99",
+        ),
+    )
     assert response.status_code == 400
     errors = _errors(response.get_data(as_text=True))
     assert {"title", "headcount", "deadline", "end_date"} <= set(errors), errors
@@ -45,11 +58,21 @@ def test_an_import_reports_every_problem_of_every_row_with_its_value(app, build)
     staff = build.school()
     client = app.test_client()
     login(client, staff.email)
-    data = workbook([["专业名称", "专业代码", "年招生计划", "在校生"],
-                     ["焊接技术应用", "ABC", "很多", "-5"],
-                     ["", "660301", "30", "10"]])
-    response = shown(client, client.post("/school/import/majors", data={"file": (io.BytesIO(data), "majors.xlsx")},
-                                         content_type="multipart/form-data"))
+    data = workbook(
+        [
+            ["专业名称", "专业代码", "年招生计划", "在校生"],
+            ["焊接技术应用", "ABC", "很多", "-5"],
+            ["", "660301", "30", "10"],
+        ]
+    )
+    response = shown(
+        client,
+        client.post(
+            "/school/import/majors",
+            data={"file": (io.BytesIO(data), "majors.xlsx")},
+            content_type="multipart/form-data",
+        ),
+    )
     body = response.get_data(as_text=True)
     assert refused(response)
     lines = re.findall(r"<li>(.*?)</li>", body.split('class="row-errors"', 1)[1].split("</ul>", 1)[0])
@@ -64,8 +87,10 @@ def test_a_refused_ranking_stays_as_typed(app, build):
     first, second = w.places[:2]
     client = app.test_client()
     login(client, w.students[0].email)
-    response = client.post(f"/student/apprenticeships/{w.programme.id}/choices",
-                           data={f"rank-{first.id}": "2", f"rank-{second.id}": "2"})  # the same rank twice
+    response = client.post(
+        f"/student/apprenticeships/{w.programme.id}/choices",
+        data={f"rank-{first.id}": "2", f"rank-{second.id}": "2"},
+    )  # the same rank twice
     assert response.status_code == 400
     html = response.get_data(as_text=True)
     for place in (first, second):

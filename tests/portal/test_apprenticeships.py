@@ -3,6 +3,7 @@
 Every refused step changes nothing; foreign ids are 404; a published run is frozen and
 repeatable from its stored inputs. Runs on SQLite and PostgreSQL.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -32,10 +33,21 @@ from portal.services.errors import NotFound, ServiceError
 from tests.conftest import Builders, login
 
 
-def cooperation(school_staff: User, hr: User, kind: str = CooperationKind.APPRENTICESHIP.value) -> Cooperation:
-    return Builders.cooperation(school_staff, hr, kind=kind, title="数控加工现代学徒制班", seats=10,
-                                start_date=date(2026, 9, 1), duration_months=24, with_program=False,
-                                school_provides="", enterprise_provides="")
+def cooperation(
+    school_staff: User, hr: User, kind: str = CooperationKind.APPRENTICESHIP.value
+) -> Cooperation:
+    return Builders.cooperation(
+        school_staff,
+        hr,
+        kind=kind,
+        title="数控加工现代学徒制班",
+        seats=10,
+        start_date=date(2026, 9, 1),
+        duration_months=24,
+        with_program=False,
+        school_provides="",
+        enterprise_provides="",
+    )
 
 
 def count(model) -> int:
@@ -44,8 +56,18 @@ def count(model) -> int:
 
 def snapshot() -> tuple[int, ...]:
     db.session.expire_all()
-    return tuple(count(m) for m in (ApprenticeshipProgramme, ApprenticePlace, ApprenticeChoice, EnterpriseRanking,
-                                    AllocationRun, AuditEntry, Notification))
+    return tuple(
+        count(m)
+        for m in (
+            ApprenticeshipProgramme,
+            ApprenticePlace,
+            ApprenticeChoice,
+            EnterpriseRanking,
+            AllocationRun,
+            AuditEntry,
+            Notification,
+        )
+    )
 
 
 @dataclass
@@ -63,14 +85,33 @@ def make_world(build, *, students: int = 3, capacities=(1, 1), open_: bool = Tru
     coop = cooperation(staff, hr)
     today = district_today()
     programme = apprenticeships.create_programme(
-        staff, coop.id, name="汇金学徒制 2026", opens_on=today - timedelta(days=1),
+        staff,
+        coop.id,
+        name="汇金学徒制 2026",
+        opens_on=today - timedelta(days=1),
         closes_on=today + timedelta(days=10),
     )
-    places = [apprenticeships.add_place(staff, programme.id, site="精密加工车间", mentor_name="李师傅",
-                                        capacity=capacities[0], description="数控车削、零件编程")]
+    places = [
+        apprenticeships.add_place(
+            staff,
+            programme.id,
+            site="精密加工车间",
+            mentor_name="李师傅",
+            capacity=capacities[0],
+            description="数控车削、零件编程",
+        )
+    ]
     for capacity in capacities[1:]:
-        places.append(apprenticeships.add_place(hr, programme.id, mentor_name="赵师傅", mentor_title="technician",
-                                                capacity=capacity, description="三坐标测量、质量控制"))
+        places.append(
+            apprenticeships.add_place(
+                hr,
+                programme.id,
+                mentor_name="赵师傅",
+                mentor_title="technician",
+                capacity=capacity,
+                description="三坐标测量、质量控制",
+            )
+        )
     if open_:
         apprenticeships.open_programme(staff, programme.id)
     db.session.commit()
@@ -84,6 +125,7 @@ def choose(world: World, student: User, *places: ApprenticePlace):
 
 
 # --- the whole journey ------------------------------------------------------------------------
+
 
 def test_preview_then_publish_freezes_and_tells_everyone(app, build):
     w = make_world(build)
@@ -139,10 +181,16 @@ def test_published_run_is_repeatable_from_its_stored_inputs(app, build):
     db.session.commit()
     db.session.expire_all()
     stored = db.session.get(AllocationRun, run.id)
-    students = [matching.Student(s["id"], tuple(s["preferences"]), s["profile"]) for s in stored.inputs["students"]]
+    students = [
+        matching.Student(s["id"], tuple(s["preferences"]), s["profile"]) for s in stored.inputs["students"]
+    ]
     places = [
-        matching.Place(p["id"], p["capacity"], None if p["preferences"] is None else tuple(p["preferences"]),
-                       p["description"])
+        matching.Place(
+            p["id"],
+            p["capacity"],
+            None if p["preferences"] is None else tuple(p["preferences"]),
+            p["description"],
+        )
         for p in stored.inputs["places"]
     ]
     again = matching.allocate(students, places, seed=stored.seed).to_dict()
@@ -173,8 +221,9 @@ def test_matcher_ranks_by_similarity_of_the_major(app, build):
     from portal.services import programs as program_service
 
     fit, other = build.student(w.staff), build.student(w.staff)  # both study 数控技术应用
-    nursing = program_service.create_program(w.staff.organisation, name="护理", code=None, intake_capacity=30,
-                                             description="老年护理、康复")
+    nursing = program_service.create_program(
+        w.staff.organisation, name="护理", code=None, intake_capacity=30, description="老年护理、康复"
+    )
     db.session.get(User, other.id).program_id = nursing.id
     db.session.commit()
     for s in (other, fit):
@@ -186,6 +235,7 @@ def test_matcher_ranks_by_similarity_of_the_major(app, build):
 
 
 # --- refused transitions: a message, and nothing changed --------------------------------------
+
 
 def refused(action, message: str | None = None, error=ServiceError):
     before = snapshot()
@@ -230,43 +280,63 @@ def test_rerun_after_publish_is_refused(app, build):
 
 def test_choosing_after_publish_is_refused(app, build):
     w, _ = published_world(build)
-    refused(lambda: apprenticeships.set_choices(w.students[1], w.programme.id, {w.places[1].id: 1}),
-            "choices can no longer change")
-    refused(lambda: apprenticeships.set_choices(w.students[0], w.programme.id, {}), "choices can no longer change")
+    refused(
+        lambda: apprenticeships.set_choices(w.students[1], w.programme.id, {w.places[1].id: 1}),
+        "choices can no longer change",
+    )
+    refused(
+        lambda: apprenticeships.set_choices(w.students[0], w.programme.id, {}), "choices can no longer change"
+    )
 
 
 def test_ranking_and_places_after_publish_are_refused(app, build):
     w, _ = published_world(build)
-    refused(lambda: apprenticeships.set_enterprise_ranking(w.hr, w.places[0].id, {w.students[0].id: 1}),
-            "can no longer change")
+    refused(
+        lambda: apprenticeships.set_enterprise_ranking(w.hr, w.places[0].id, {w.students[0].id: 1}),
+        "can no longer change",
+    )
     refused(lambda: apprenticeships.use_matcher(w.hr, w.places[0].id), "can no longer change")
-    refused(lambda: apprenticeships.add_place(w.staff, w.programme.id, site="新车间", capacity=1),
-            "can no longer change")
+    refused(
+        lambda: apprenticeships.add_place(w.staff, w.programme.id, site="新车间", capacity=1),
+        "can no longer change",
+    )
 
 
 def test_ranking_a_place_of_another_programme_is_refused(app, build):
     w = make_world(build, students=1)
     other = apprenticeships.create_programme(
-        w.staff, w.programme.cooperation_id, name="另一期", opens_on=district_today(), closes_on=district_today(),
+        w.staff,
+        w.programme.cooperation_id,
+        name="另一期",
+        opens_on=district_today(),
+        closes_on=district_today(),
     )
     foreign = apprenticeships.add_place(w.staff, other.id, site="别处", capacity=3)
     db.session.commit()
-    refused(lambda: apprenticeships.set_choices(w.students[0], w.programme.id, {w.places[0].id: 1, foreign.id: 2}),
-            "not part of this programme")
+    refused(
+        lambda: apprenticeships.set_choices(
+            w.students[0], w.programme.id, {w.places[0].id: 1, foreign.id: 2}
+        ),
+        "not part of this programme",
+    )
 
 
 def test_enterprise_ranks_only_applicants_of_the_place(app, build):
     w = make_world(build, students=2)
     choose(w, w.students[0], w.places[0])
-    refused(lambda: apprenticeships.set_enterprise_ranking(w.hr, w.places[0].id, {w.students[1].id: 1}),
-            "Only students who applied")
+    refused(
+        lambda: apprenticeships.set_enterprise_ranking(w.hr, w.places[0].id, {w.students[1].id: 1}),
+        "Only students who applied",
+    )
     refused(lambda: apprenticeships.set_enterprise_ranking(w.hr, w.places[0].id, {}), "Rank at least one")
 
 
 def test_duplicate_ranks_are_refused(app, build):
     w = make_world(build, students=1)
-    refused(lambda: apprenticeships.set_choices(w.students[0], w.programme.id, {p.id: 1 for p in w.places}),
-            "one place only")
+    refused(
+        lambda: apprenticeships.set_choices(w.students[0], w.programme.id, {p.id: 1 for p in w.places}),
+        "one place only",
+    )
 
 
 def test_another_schools_staff_cannot_act_on_the_programme(app, build):
@@ -285,8 +355,10 @@ def test_another_enterprise_cannot_rank_or_add_places(app, build):
     w = make_world(build, students=1)
     choose(w, w.students[0], w.places[0])
     stranger = build.enterprise(name="别的企业")
-    refused(lambda: apprenticeships.set_enterprise_ranking(stranger, w.places[0].id, {w.students[0].id: 1}),
-            error=NotFound)
+    refused(
+        lambda: apprenticeships.set_enterprise_ranking(stranger, w.places[0].id, {w.students[0].id: 1}),
+        error=NotFound,
+    )
     refused(lambda: apprenticeships.use_matcher(stranger, w.places[0].id), error=NotFound)
     refused(lambda: apprenticeships.add_place(stranger, w.programme.id, site="x", capacity=1), error=NotFound)
     # the partner enterprise may not run or publish the allocation either
@@ -296,7 +368,9 @@ def test_another_enterprise_cannot_rank_or_add_places(app, build):
 def test_a_student_of_another_school_cannot_apply(app, build):
     w = make_world(build, students=0)
     elsewhere = build.student(build.school(name="别的学校"))
-    refused(lambda: apprenticeships.set_choices(elsewhere, w.programme.id, {w.places[0].id: 1}), error=NotFound)
+    refused(
+        lambda: apprenticeships.set_choices(elsewhere, w.programme.id, {w.places[0].id: 1}), error=NotFound
+    )
 
 
 def test_an_unconfirmed_student_cannot_apply(app, build):
@@ -313,11 +387,16 @@ def test_choices_only_while_open_and_within_the_window(app, build):
     w.programme.closes_on = district_today() - timedelta(days=1)
     w.programme.opens_on = district_today() - timedelta(days=5)
     db.session.commit()
-    refused(lambda: apprenticeships.set_choices(student, w.programme.id, {w.places[0].id: 1}), "Applications closed")
+    refused(
+        lambda: apprenticeships.set_choices(student, w.programme.id, {w.places[0].id: 1}),
+        "Applications closed",
+    )
     w.programme.opens_on = district_today() + timedelta(days=1)
     w.programme.closes_on = district_today() + timedelta(days=5)
     db.session.commit()
-    refused(lambda: apprenticeships.set_choices(student, w.programme.id, {w.places[0].id: 1}), "Applications open")
+    refused(
+        lambda: apprenticeships.set_choices(student, w.programme.id, {w.places[0].id: 1}), "Applications open"
+    )
     w.programme.opens_on = district_today()
     db.session.commit()
     apprenticeships.close_programme(w.staff, w.programme.id)
@@ -338,8 +417,9 @@ def test_illegal_programme_steps(app, build):
 def test_opening_needs_a_place(app, build):
     staff, hr = build.school(), build.enterprise()
     coop = cooperation(staff, hr)
-    programme = apprenticeships.create_programme(staff, coop.id, name="空", opens_on=date(2026, 1, 1),
-                                                 closes_on=date(2026, 2, 1))
+    programme = apprenticeships.create_programme(
+        staff, coop.id, name="空", opens_on=date(2026, 1, 1), closes_on=date(2026, 2, 1)
+    )
     db.session.commit()
     refused(lambda: apprenticeships.open_programme(staff, programme.id), "at least one place")
 
@@ -356,24 +436,38 @@ def test_stale_preview_cannot_be_published(app, build):
 def test_programme_needs_an_own_apprenticeship_cooperation(app, build):
     staff, hr = build.school(), build.enterprise()
     order_class = cooperation(staff, hr, CooperationKind.ORDER_CLASS.value)
-    refused(lambda: apprenticeships.create_programme(staff, order_class.id, name="x", opens_on=date(2026, 1, 1),
-                                                     closes_on=date(2026, 2, 1)), "modern apprenticeship")
+    refused(
+        lambda: apprenticeships.create_programme(
+            staff, order_class.id, name="x", opens_on=date(2026, 1, 1), closes_on=date(2026, 2, 1)
+        ),
+        "modern apprenticeship",
+    )
     apprenticeship = cooperation(staff, hr)
     stranger = build.school(name="别的学校")
-    refused(lambda: apprenticeships.create_programme(stranger, apprenticeship.id, name="x",
-                                                     opens_on=date(2026, 1, 1), closes_on=date(2026, 2, 1)),
-            error=NotFound)
-    refused(lambda: apprenticeships.create_programme(staff, apprenticeship.id, name="x", opens_on=date(2026, 2, 1),
-                                                     closes_on=date(2026, 1, 1)), "window")
+    refused(
+        lambda: apprenticeships.create_programme(
+            stranger, apprenticeship.id, name="x", opens_on=date(2026, 1, 1), closes_on=date(2026, 2, 1)
+        ),
+        error=NotFound,
+    )
+    refused(
+        lambda: apprenticeships.create_programme(
+            staff, apprenticeship.id, name="x", opens_on=date(2026, 2, 1), closes_on=date(2026, 1, 1)
+        ),
+        "window",
+    )
 
 
 @pytest.mark.parametrize("capacity", [-1, None, 1000])
 def test_bad_capacity_is_refused(app, build, capacity):
     w = make_world(build, students=0)
-    refused(lambda: apprenticeships.add_place(w.staff, w.programme.id, site="x", capacity=capacity), "between 0")
+    refused(
+        lambda: apprenticeships.add_place(w.staff, w.programme.id, site="x", capacity=capacity), "between 0"
+    )
 
 
 # --- pages ------------------------------------------------------------------------------------
+
 
 def test_student_sees_the_result_only_after_publishing(app, build):
     w = make_world(build, students=1)
@@ -381,10 +475,17 @@ def test_student_sees_the_result_only_after_publishing(app, build):
     client = app.test_client()
     login(client, student.email)
     page = f"/student/apprenticeships/{w.programme.id}"
-    assert client.post(f"{page}/choices", data={f"rank-{w.places[1].id}": "1", f"rank-{w.places[0].id}": "2"}
-                       ).status_code == 302
+    assert (
+        client.post(
+            f"{page}/choices", data={f"rank-{w.places[1].id}": "1", f"rank-{w.places[0].id}": "2"}
+        ).status_code
+        == 302
+    )
     db.session.expire_all()
-    assert [c.place_id for c in apprenticeships.choices_of(student, w.programme)] == [w.places[1].id, w.places[0].id]
+    assert [c.place_id for c in apprenticeships.choices_of(student, w.programme)] == [
+        w.places[1].id,
+        w.places[0].id,
+    ]
 
     staff = app.test_client()
     login(staff, w.staff.email)
@@ -429,12 +530,16 @@ def test_refused_choice_over_http_changes_nothing(app, build):
     client = app.test_client()
     login(client, w.students[1].email)
     before = snapshot()
-    response = client.post(f"/student/apprenticeships/{w.programme.id}/choices",
-                           data={f"rank-{w.places[0].id}": "1"}, follow_redirects=True)
+    response = client.post(
+        f"/student/apprenticeships/{w.programme.id}/choices",
+        data={f"rank-{w.places[0].id}": "1"},
+        follow_redirects=True,
+    )
     assert "choices can no longer change" in response.get_data(as_text=True)
     assert snapshot() == before
-    bad = client.post(f"/student/apprenticeships/{w.programme.id}/choices", data={"rank-x": "1"},
-                      follow_redirects=True)
+    bad = client.post(
+        f"/student/apprenticeships/{w.programme.id}/choices", data={"rank-x": "1"}, follow_redirects=True
+    )
     assert bad.status_code == 400 and snapshot() == before  # shown again with the message
 
 
@@ -462,12 +567,21 @@ def test_foreign_pages_are_404(app, build):
     assert client.post(f"/school/apprenticeships/{pid}/preview").status_code == 404
     client = app.test_client()
     login(client, other_hr.email)
-    assert client.post(f"/enterprise/apprenticeships/places/{w.places[0].id}/ranking",
-                       data={f"rank-{w.students[0].id}": "1"}).status_code == 404
+    assert (
+        client.post(
+            f"/enterprise/apprenticeships/places/{w.places[0].id}/ranking",
+            data={f"rank-{w.students[0].id}": "1"},
+        ).status_code
+        == 404
+    )
     client = app.test_client()
     login(client, other_student.email)
-    assert client.post(f"/student/apprenticeships/{pid}/choices",
-                       data={f"rank-{w.places[0].id}": "1"}).status_code == 404
+    assert (
+        client.post(
+            f"/student/apprenticeships/{pid}/choices", data={f"rank-{w.places[0].id}": "1"}
+        ).status_code
+        == 404
+    )
     assert snapshot() == before
 
 
@@ -478,8 +592,13 @@ def test_school_and_enterprise_pages(app, build):
     staff = app.test_client()
     login(staff, w.staff.email)
     assert w.programme.name in staff.get("/school/apprenticeships").get_data(as_text=True)
-    assert staff.post(f"/school/apprenticeships/{w.programme.id}/places",
-                      data={"site": "装配线", "capacity": "2", "mentor_title": ""}).status_code == 302
+    assert (
+        staff.post(
+            f"/school/apprenticeships/{w.programme.id}/places",
+            data={"site": "装配线", "capacity": "2", "mentor_title": ""},
+        ).status_code
+        == 302
+    )
     bad = staff.post(f"/school/apprenticeships/{w.programme.id}/places", data={"capacity": "2"})
     assert bad.status_code == 400 and "Give the site" in bad.get_data(as_text=True)
     assert staff.post(f"/school/apprenticeships/{w.programme.id}/open").status_code == 302
@@ -493,8 +612,13 @@ def test_school_and_enterprise_pages(app, build):
     html = hr.get(f"/enterprise/apprenticeships/{w.programme.id}").get_data(as_text=True)
     assert w.students[0].name in html
     a, b = w.students
-    assert hr.post(f"/enterprise/apprenticeships/places/{w.places[0].id}/ranking",
-                   data={f"rank-{b.id}": "1", f"rank-{a.id}": "2"}).status_code == 302
+    assert (
+        hr.post(
+            f"/enterprise/apprenticeships/places/{w.places[0].id}/ranking",
+            data={f"rank-{b.id}": "1", f"rank-{a.id}": "2"},
+        ).status_code
+        == 302
+    )
     db.session.expire_all()
     assert w.places[0].ranked_by == "enterprise"
     run = apprenticeships.preview(w.staff, w.programme.id, seed=5)
@@ -511,8 +635,10 @@ def test_new_programme_form(app, build):
     staff = app.test_client()
     login(staff, staff_user.email)
     assert staff.get(f"/school/apprenticeships/new/{coop.id}").status_code == 200
-    response = staff.post(f"/school/apprenticeships/new/{coop.id}",
-                          data={"name": "学徒制", "opens_on": "2026-05-01", "closes_on": "2026-05-31"})
+    response = staff.post(
+        f"/school/apprenticeships/new/{coop.id}",
+        data={"name": "学徒制", "opens_on": "2026-05-01", "closes_on": "2026-05-31"},
+    )
     assert response.status_code == 302
     assert db.session.scalar(select(ApprenticeshipProgramme.name)) == "学徒制"
     other = build.school(name="别的学校")
@@ -528,7 +654,9 @@ def test_demo_data_has_a_published_allocation_and_loads_twice(app):
     db.session.commit()
     load_demo()
     db.session.commit()
-    programmes = list(db.session.scalars(select(ApprenticeshipProgramme).order_by(ApprenticeshipProgramme.id)))
+    programmes = list(
+        db.session.scalars(select(ApprenticeshipProgramme).order_by(ApprenticeshipProgramme.id))
+    )
     assert len(programmes) == 2
     published = [p for p in programmes if p.is_frozen]
     assert len(published) == 1

@@ -1,4 +1,5 @@
 """Audit log: one entry per state change (who, when, from, to, why), none for a refusal, never changed."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
@@ -27,6 +28,7 @@ def _only_new(before: int) -> AuditEntry:
 
 # --- each hooked transition writes exactly one entry ------------------------------------------
 
+
 def test_verify_writes_one_entry(app, build):
     admin = build.admin()
     hr = build.enterprise(verified=False)
@@ -47,7 +49,9 @@ def test_reject_and_resubmit_write_one_entry_each(app, build):
     hr = build.enterprise(verified=False)
     org_id = hr.organisation_id
     before = _count()
-    response = client_for(app, admin).post(f"/admin/organisations/{org_id}/reject", data={"reason": "执照模糊"})
+    response = client_for(app, admin).post(
+        f"/admin/organisations/{org_id}/reject", data={"reason": "执照模糊"}
+    )
     assert response.status_code == 302
     entry = _only_new(before)
     assert (entry.action, entry.from_state, entry.to_state) == ("reject", "pending", "rejected")
@@ -131,8 +135,14 @@ def test_program_publish_through_the_school_page_writes_one_entry(app, build):
 def test_system_actor_and_extra_organisations(app, build):
     hr = build.enterprise()
     staff = build.school()
-    entry = audit.record(None, ("cooperation", 7), "agree", "proposed", "agreed",
-                         organisations=[staff.organisation_id, hr.organisation_id])
+    entry = audit.record(
+        None,
+        ("cooperation", 7),
+        "agree",
+        "proposed",
+        "agreed",
+        organisations=[staff.organisation_id, hr.organisation_id],
+    )
     db.session.commit()
     assert entry.actor_id is None and entry.actor_email is None
     assert entry.organisation_ids == sorted([staff.organisation_id, hr.organisation_id])
@@ -143,6 +153,7 @@ def test_system_actor_and_extra_organisations(app, build):
 
 # --- a refused transition writes nothing ---------------------------------------------------
 
+
 def test_refused_transitions_write_nothing(app, build):
     admin = build.admin()
     hr = build.enterprise()  # verified
@@ -152,14 +163,26 @@ def test_refused_transitions_write_nothing(app, build):
     student = build.student(staff, confirmed=False)
     joiner = accounts.register_member(NewAccount("join@example.com", "J", PASSWORD), hr.organisation_id)
     db.session.commit()
-    admin_client, hr_client, other_client = client_for(app, admin), client_for(app, hr), client_for(app, other_staff)
+    admin_client, hr_client, other_client = (
+        client_for(app, admin),
+        client_for(app, hr),
+        client_for(app, other_staff),
+    )
     before = _count()
 
     assert admin_client.post(f"/admin/organisations/{hr.organisation_id}/verify").status_code == 400  # twice
-    assert admin_client.post(f"/admin/organisations/{hr.organisation_id}/reject",
-                             data={"reason": "late"}).status_code == 400  # not pending
-    assert admin_client.post(f"/admin/organisations/{pending_hr.organisation_id}/reject",
-                             data={"reason": " "}).status_code == 400  # no reason
+    assert (
+        admin_client.post(
+            f"/admin/organisations/{hr.organisation_id}/reject", data={"reason": "late"}
+        ).status_code
+        == 400
+    )  # not pending
+    assert (
+        admin_client.post(
+            f"/admin/organisations/{pending_hr.organisation_id}/reject", data={"reason": " "}
+        ).status_code
+        == 400
+    )  # no reason
     assert admin_client.post("/admin/organisations/99999/verify").status_code == 404
     assert hr_client.post("/enterprise/resubmit").status_code == 400  # not rejected
     assert admin_client.post(f"/admin/users/{admin.id}/disable").status_code == 400  # self
@@ -186,6 +209,7 @@ def test_refused_transitions_write_nothing(app, build):
 
 
 # --- append-only ---------------------------------------------------------------------------
+
 
 def test_entries_cannot_be_changed_or_deleted(app, build):
     build.enterprise()  # its verification wrote an entry
@@ -228,6 +252,7 @@ def test_history_survives_deleted_accounts(app, build):
 
 
 # --- the administrators' page ----------------------------------------------------------------
+
 
 def _rows(html: str) -> int:
     body = html.split('data-testid="audit-log"', 1)
@@ -290,8 +315,17 @@ def test_date_range_uses_the_districts_calendar_days(app, build):
         "after": datetime(2026, 3, 3, 0, 0, tzinfo=shanghai),
     }
     for name, moment in moments.items():
-        db.session.add(AuditEntry(created_at=moment, actor_id=admin.id, actor_email=admin.email,
-                                  subject_type="organisation", subject_id=1, action="verify", reason=name))
+        db.session.add(
+            AuditEntry(
+                created_at=moment,
+                actor_id=admin.id,
+                actor_email=admin.email,
+                subject_type="organisation",
+                subject_id=1,
+                action="verify",
+                reason=name,
+            )
+        )
     db.session.commit()
     html = client_for(app, admin).get("/admin/audit?from=2026-03-01&to=2026-03-02").get_data(as_text=True)
     assert _rows(html) == 2

@@ -1,5 +1,6 @@
 """Pages whose cost does not grow with the data (issue 11): a constant number of queries for
 1 and for 20 rows, and lists a page at a time."""
+
 from __future__ import annotations
 
 import re
@@ -16,7 +17,16 @@ from tests.conftest import Builders, login
 from tests.portal.test_named_classes import class_input, make_cooperation
 from tests.portal.test_proposals import publish_posting, publish_program
 
-PUBLIC_PAGES = ["/", "/named-classes", "/stats", "/stats/alignment", "/postings", "/enterprises", "/schools", "/majors"]
+PUBLIC_PAGES = [
+    "/",
+    "/named-classes",
+    "/stats",
+    "/stats/alignment",
+    "/postings",
+    "/enterprises",
+    "/schools",
+    "/majors",
+]
 
 
 @contextmanager
@@ -44,7 +54,9 @@ def _partners_with_a_class(build, n: int) -> None:
     for i in range(n):
         staff, hr = build.school(), build.enterprise()
         cooperation = make_cooperation(staff, hr, seats=10)
-        nc.create_named_class(staff, cooperation.id, class_input(name=f"测试冠名班{i}", seats=1), publish=True)
+        nc.create_named_class(
+            staff, cooperation.id, class_input(name=f"测试冠名班{i}", seats=1), publish=True
+        )
         publish_posting(hr, title=f"护理岗位{i}")
     db.session.commit()
 
@@ -85,9 +97,20 @@ def _many_proposals_for_one_major(staff, hr, n: int) -> int:
     rows = []
     for i in range(n):
         posting = Builders.posting(hr, "internship", title=f"焊工{i:02d}")
-        rows.append({"posting_id": posting.id, "program_id": program.id, "enterprise_id": hr.organisation_id,
-                     "school_id": staff.organisation_id, "status": "proposed", "origin": "matcher",
-                     "score": 0.5 + i / 1000, "reasons": [], "created_at": now, "updated_at": now})
+        rows.append(
+            {
+                "posting_id": posting.id,
+                "program_id": program.id,
+                "enterprise_id": hr.organisation_id,
+                "school_id": staff.organisation_id,
+                "status": "proposed",
+                "origin": "matcher",
+                "score": 0.5 + i / 1000,
+                "reasons": [],
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
     db.session.flush()
     db.session.execute(Proposal.__table__.delete().where(Proposal.program_id == program.id))
     db.session.execute(insert(Proposal.__table__), rows)
@@ -104,7 +127,9 @@ def test_a_major_shows_its_first_proposals_and_the_rest_a_page_at_a_time(app, bu
     assert overview.count('data-testid="proposal-row"') == 5
     assert f"/school/proposals?of={program_id}" in overview and "45" in overview
     assert "<select" not in overview  # no drop-down of every posting of the district
-    pages = [client.get(f"/school/proposals?of={program_id}&page={n}").get_data(as_text=True) for n in (1, 2, 3)]
+    pages = [
+        client.get(f"/school/proposals?of={program_id}&page={n}").get_data(as_text=True) for n in (1, 2, 3)
+    ]
     assert [p.count('data-testid="proposal-row"') for p in pages] == [20, 20, 5]
     assert "焊工44" in pages[0]  # best first
     assert client.get(f"/school/proposals?of={program_id + 999}").status_code == 404

@@ -1,4 +1,5 @@
 """Demo data a district would recognise (issue 13, item 11)."""
+
 from __future__ import annotations
 
 import json
@@ -36,7 +37,9 @@ def test_every_demo_credit_code_passes_both_checks_and_phones_have_eight_digits(
 def test_one_identity_per_demo_student(app):
     load_demo()
     db.session.commit()
-    students = db.session.scalars(select(User).where(User.role == Role.STUDENT.value, User.is_demo.is_(True))).all()
+    students = db.session.scalars(
+        select(User).where(User.role == Role.STUDENT.value, User.is_demo.is_(True))
+    ).all()
     assert len(students) == len(STUDENTS)
     for student in students:
         name, major = STUDENTS[student.email]
@@ -54,5 +57,5 @@ def test_the_technical_school_is_typed_as_such_and_demo_is_said_once(app, client
     html = client.get(f"/schools/{school.id}").get_data(as_text=True)
     assert "技工学校" in html
     html = client.get("/enterprises").get_data(as_text=True)
-    row = html[html.index("莱芜颐康养老服务中心（演示）"):][:200]
-    assert 'badge-demo' not in row
+    row = html[html.index("莱芜颐康养老服务中心（演示）") :][:200]
+    assert "badge-demo" not in row

@@ -1,4 +1,5 @@
 """Public /majors and /schools: substring search, filters, sorting, pages, details, visibility."""
+
 from __future__ import annotations
 
 import re
@@ -30,11 +31,18 @@ def names(html: str) -> list[str]:
 @pytest.fixture
 def schools(build):
     laiwu = build.school(name="莱芜职业中专", programs=("工业机器人技术应用", "焊接技术应用", "护理"))
-    publish_all(laiwu, **{
-        "工业机器人技术应用": {"skills": "机器人示教编程", "certificates": "工业机器人操作与运维", "intake_capacity": 80},
-        "焊接技术应用": {"description": "焊条电弧焊与气体保护焊", "intake_capacity": 50},
-        "护理": {"certificates": "老年照护", "intake_capacity": 100},
-    })
+    publish_all(
+        laiwu,
+        **{
+            "工业机器人技术应用": {
+                "skills": "机器人示教编程",
+                "certificates": "工业机器人操作与运维",
+                "intake_capacity": 80,
+            },
+            "焊接技术应用": {"description": "焊条电弧焊与气体保护焊", "intake_capacity": 50},
+            "护理": {"certificates": "老年照护", "intake_capacity": 100},
+        },
+    )
     tech = build.school(name="凤城技工学校", programs=("机电技术应用", "电子商务"))
     tech.organisation.town = "fengcheng"
     publish_all(tech, **{"机电技术应用": {"skills": "焊接与装配"}})
@@ -65,7 +73,11 @@ def test_drafts_and_unverified_schools_are_never_listed(client, schools):
 
 def test_filters_school_town_certificate(client, schools):
     laiwu_id = schools["laiwu"].organisation_id
-    assert sorted(names(page(client, f"/majors?school={laiwu_id}"))) == ["工业机器人技术应用", "护理", "焊接技术应用"]
+    assert sorted(names(page(client, f"/majors?school={laiwu_id}"))) == [
+        "工业机器人技术应用",
+        "护理",
+        "焊接技术应用",
+    ]
     assert sorted(names(page(client, "/majors?town=fengcheng"))) == ["机电技术应用", "电子商务"]
     assert names(page(client, "/majors?certificate=老年照护")) == ["护理"]
     assert names(page(client, f"/majors?q=焊接&school={laiwu_id}")) == ["焊接技术应用"]
@@ -75,8 +87,15 @@ def test_sorting_and_bad_parameters(client, schools):
     by_intake = names(page(client, "/majors?sort=intake"))
     assert by_intake[:3] == ["护理", "工业机器人技术应用", "焊接技术应用"]
     # Nonsense never breaks the page.
-    for url in ("/majors?sort=drop", "/majors?page=-1", "/majors?page=abc", "/majors?school=x", "/majors?town=mars",
-                "/majors?q=" + "长" * 500, "/schools?kind=x&page=0"):
+    for url in (
+        "/majors?sort=drop",
+        "/majors?page=-1",
+        "/majors?page=abc",
+        "/majors?school=x",
+        "/majors?town=mars",
+        "/majors?q=" + "长" * 500,
+        "/schools?kind=x&page=0",
+    ):
         assert client.get(url).status_code == 200, url
 
 
@@ -86,9 +105,21 @@ def test_like_wildcards_are_literal(client, schools):
 
 
 def test_pagination_keeps_the_filters(app, build, client):
-    catalogue_names = ["护理", "药剂", "电子商务", "会计事务", "焊接技术应用", "数控技术应用", "机电技术应用",
-                       "工业机器人技术应用", "计算机网络技术", "物流服务与管理", "汽车运用与维修",
-                       "新能源汽车运用与维修", "智慧健康养老服务"]
+    catalogue_names = [
+        "护理",
+        "药剂",
+        "电子商务",
+        "会计事务",
+        "焊接技术应用",
+        "数控技术应用",
+        "机电技术应用",
+        "工业机器人技术应用",
+        "计算机网络技术",
+        "物流服务与管理",
+        "汽车运用与维修",
+        "新能源汽车运用与维修",
+        "智慧健康养老服务",
+    ]
     for n in range(2):
         user = build.school(name=f"分页学校{n}", programs=tuple(catalogue_names))
         publish_all(user)
@@ -125,7 +156,9 @@ def test_school_detail_counts_teachers_and_lists_published_only(client, schools)
     laiwu = schools["laiwu"].organisation
     school_records.create_teacher(laiwu, name="甲", double_qualified=True)
     school_records.create_teacher(laiwu, name="乙")
-    offer = school_records.create_offer(laiwu, title="退役军人电焊培训", target_groups=["veterans"], capacity=20)
+    offer = school_records.create_offer(
+        laiwu, title="退役军人电焊培训", target_groups=["veterans"], capacity=20
+    )
     school_records.create_offer(laiwu, title="草稿培训", target_groups=["disabled"], capacity=10)
     school_records.publish_offer(schools["laiwu"], offer.id)
     db.session.commit()

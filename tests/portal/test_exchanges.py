@@ -3,6 +3,7 @@
 Every refused step answers with a message and changes nothing; another organisation's
 exchange or post is 404. Runs on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set.
 """
+
 from __future__ import annotations
 
 import re
@@ -24,11 +25,25 @@ from portal.services import exchanges, school_records
 from portal.services.errors import NotFound, ServiceError
 from tests.conftest import Builders, client_for, service_takes
 
-ROBOT_NEED = dict(course="焊接机器人离线编程", skills="焊接机器人、离线仿真、工业机器人编程", hours=30,
-                  description="需要有产线经验的工程师讲授焊接机器人离线编程。")
-ROBOT_EXPERT = {"name": "刘工", "expertise": "焊接机器人离线编程与维护、工业机器人编程", "title": "technician", "hours": 40}
-ROBOT_POST = dict(title="焊接机器人工作站调试实践", skills="焊接机器人、焊接工艺、工业机器人编程、PLC", hours_per_term=60,
-                  places=1, description="参与焊接机器人工作站示教编程与调试。")
+ROBOT_NEED = dict(
+    course="焊接机器人离线编程",
+    skills="焊接机器人、离线仿真、工业机器人编程",
+    hours=30,
+    description="需要有产线经验的工程师讲授焊接机器人离线编程。",
+)
+ROBOT_EXPERT = {
+    "name": "刘工",
+    "expertise": "焊接机器人离线编程与维护、工业机器人编程",
+    "title": "technician",
+    "hours": 40,
+}
+ROBOT_POST = dict(
+    title="焊接机器人工作站调试实践",
+    skills="焊接机器人、焊接工艺、工业机器人编程、PLC",
+    hours_per_term=60,
+    places=1,
+    description="参与焊接机器人工作站示教编程与调试。",
+)
 
 
 def refused(response) -> bool:
@@ -42,8 +57,13 @@ def text_of(response) -> str:
 
 def expert_posting(hr, *experts):
     return Builders.posting(
-        hr, "part_time_teacher", title="焊接技师到校兼职授课", description="派出焊接机器人方向技师到职业学校授课。",
-        skills="焊接机器人、工业机器人编程", headcount=len(experts), details={"experts": [dict(e) for e in experts]},
+        hr,
+        "part_time_teacher",
+        title="焊接技师到校兼职授课",
+        description="派出焊接机器人方向技师到职业学校授课。",
+        skills="焊接机器人、工业机器人编程",
+        headcount=len(experts),
+        details={"experts": [dict(e) for e in experts]},
     )
 
 
@@ -74,8 +94,9 @@ def posting(hr):
 
 @pytest.fixture
 def teacher(school):
-    teacher = school_records.create_teacher(school.organisation, name="孙老师", subjects="工业机器人编程、PLC、焊接工艺",
-                                            open_to_practice=True)
+    teacher = school_records.create_teacher(
+        school.organisation, name="孙老师", subjects="工业机器人编程、PLC、焊接工艺", open_to_practice=True
+    )
     db.session.commit()
     return teacher
 
@@ -90,8 +111,14 @@ def post(hr):
 def snapshot(exchange_id: int):
     db.session.expire_all()
     exchange = db.session.get(Exchange, exchange_id)
-    return (exchange.status, exchange.school_accepted_at, exchange.enterprise_accepted_at, exchange.completed_at,
-            exchange.cancel_reason, db.session.scalar(select(func.count()).select_from(AuditEntry)))
+    return (
+        exchange.status,
+        exchange.school_accepted_at,
+        exchange.enterprise_accepted_at,
+        exchange.completed_at,
+        exchange.cancel_reason,
+        db.session.scalar(select(func.count()).select_from(AuditEntry)),
+    )
 
 
 def agreed_expert_exchange(school, hr, posting, need) -> Exchange:
@@ -103,6 +130,7 @@ def agreed_expert_exchange(school, hr, posting, need) -> Exchange:
 
 
 # --- suggestions --------------------------------------------------------------------------------
+
 
 def test_expert_suggestion_shown_to_both_sides_with_score_and_reasons(app, build, school, hr, need, posting):
     found = exchanges.expert_suggestions()
@@ -126,17 +154,23 @@ def test_reasons_in_the_users_language(app, school, need, posting):
     text = next(r for r in reasons if r["criterion"] == "text")
     assert f"Descriptions agree {round(text['score'] * 100)}%" in english
     skills = next(r for r in reasons if r["criterion"] == "skills")
-    assert f"Skills: {round(skills['score'] * 100)}% of the {skills['required']} wanted are covered" in english
+    assert (
+        f"Skills: {round(skills['score'] * 100)}% of the {skills['required']} wanted are covered" in english
+    )
     client.post("/lang", data={"lang": "zh", "next": "/school/exchanges"})
     chinese = text_of(client.get("/school/exchanges"))
     assert "Descriptions agree" not in chinese and f"{round(text['score'] * 100)}%" in chinese
 
 
 def test_pairs_under_the_threshold_are_never_suggested(school, hr):
-    school_records.create_need(school.organisation, course="语文阅读与写作", skills="古诗词鉴赏、作文", hours=20)
+    school_records.create_need(
+        school.organisation, course="语文阅读与写作", skills="古诗词鉴赏、作文", hours=20
+    )
     expert_posting(hr, {"name": "张工", "expertise": "液压系统维修", "title": "engineer", "hours": 40})
     school_records.create_teacher(school.organisation, name="钱老师", subjects="语文", open_to_practice=True)
-    exchanges.create_post(school and hr.organisation, title="液压件装配实践", skills="液压、装配", hours_per_term=40)
+    exchanges.create_post(
+        school and hr.organisation, title="液压件装配实践", skills="液压、装配", hours_per_term=40
+    )
     db.session.commit()
     assert exchanges.expert_suggestions() == []
     assert exchanges.practice_suggestions() == []
@@ -162,8 +196,10 @@ def test_teacher_suggestion_for_a_practice_post(app, school, hr, teacher, post):
 
 def test_declined_suggestion_is_not_suggested_again(app, school, need, posting):
     client = client_for(app, school)
-    response = client.post("/school/exchanges/suggestions/expert_to_school/decline",
-                           data={"posting_id": posting.id, "expert": 0, "target_id": need.id, "reason": "课时已排满"})
+    response = client.post(
+        "/school/exchanges/suggestions/expert_to_school/decline",
+        data={"posting_id": posting.id, "expert": 0, "target_id": need.id, "reason": "课时已排满"},
+    )
     assert response.status_code == 302
     exchange = db.session.scalar(select(Exchange))
     assert exchange.status == ExchangeStatus.CANCELLED.value and exchange.cancel_reason == "课时已排满"
@@ -173,24 +209,32 @@ def test_declined_suggestion_is_not_suggested_again(app, school, need, posting):
 def test_a_forged_suggestion_is_refused(app, school, need, posting, build):
     other = build.school(name="别的学校")
     client = client_for(app, other)
-    response = client.post("/school/exchanges/suggestions/expert_to_school/accept",
-                           data={"posting_id": posting.id, "expert": 0, "target_id": need.id}, follow_redirects=True)
+    response = client.post(
+        "/school/exchanges/suggestions/expert_to_school/accept",
+        data={"posting_id": posting.id, "expert": 0, "target_id": need.id},
+        follow_redirects=True,
+    )
     assert refused(response)
     assert db.session.scalar(select(func.count()).select_from(Exchange)) == 0
 
 
 # --- the workflow -------------------------------------------------------------------------------
 
+
 def test_both_sides_accept_then_agreed_with_audit_and_notifications(app, school, hr, need, posting):
     school_client, hr_client = client_for(app, school), client_for(app, hr)
-    response = school_client.post("/school/exchanges/suggestions/expert_to_school/accept",
-                                  data={"posting_id": posting.id, "expert": 0, "target_id": need.id})
+    response = school_client.post(
+        "/school/exchanges/suggestions/expert_to_school/accept",
+        data={"posting_id": posting.id, "expert": 0, "target_id": need.id},
+    )
     assert response.status_code == 302
     exchange = db.session.scalar(select(Exchange))
     assert exchange.status == ExchangeStatus.ACCEPTED_BY_SCHOOL.value
     assert (exchange.term, exchange.hours, exchange.expert_name) == (exchanges.current_term(), 30, "刘工")
     assert exchange.score is not None and exchange.reasons
-    assert "exchange_proposed" in set(db.session.scalars(select(Notification.kind).where(Notification.user_id == hr.id)))
+    assert "exchange_proposed" in set(
+        db.session.scalars(select(Notification.kind).where(Notification.user_id == hr.id))
+    )
 
     assert hr_client.post(f"/enterprise/exchanges/{exchange.id}/accept").status_code == 302
     db.session.expire_all()
@@ -198,10 +242,17 @@ def test_both_sides_accept_then_agreed_with_audit_and_notifications(app, school,
     assert exchange.status == ExchangeStatus.AGREED.value and exchange.agreed_at is not None
     kinds = set(db.session.scalars(select(Notification.kind)))
     assert "exchange_agreed" in kinds
-    steps = [(e.action, e.from_state, e.to_state) for e in
-             db.session.scalars(select(AuditEntry).where(AuditEntry.subject_type == "exchange").order_by(AuditEntry.id))]
-    assert steps == [("propose", None, "proposed"), ("accept", "proposed", "accepted_by_school"),
-                     ("accept", "accepted_by_school", "agreed")]
+    steps = [
+        (e.action, e.from_state, e.to_state)
+        for e in db.session.scalars(
+            select(AuditEntry).where(AuditEntry.subject_type == "exchange").order_by(AuditEntry.id)
+        )
+    ]
+    assert steps == [
+        ("propose", None, "proposed"),
+        ("accept", "proposed", "accepted_by_school"),
+        ("accept", "accepted_by_school", "agreed"),
+    ]
     page = text_of(school_client.get("/school/exchanges"))
     assert "刘工" in page and exchanges.current_term() in page
 
@@ -232,7 +283,10 @@ def test_another_organisation_cannot_act_on_an_exchange(app, build, school, hr, 
         client = client_for(app, user)
         for action, data in (("accept", {}), ("complete", {}), ("cancel", {"reason": "x"})):
             assert client.post(f"/{area}/exchanges/{exchange.id}/{action}", data=data).status_code == 404
-    assert client_for(app, other_school).post(f"/school/exchanges/{exchange.id}/double-qualified").status_code == 404
+    assert (
+        client_for(app, other_school).post(f"/school/exchanges/{exchange.id}/double-qualified").status_code
+        == 404
+    )
     with pytest.raises(NotFound):
         exchanges.accept(other_hr, exchange.id)
     assert snapshot(exchange.id) == before
@@ -243,7 +297,9 @@ def test_completing_before_agreed_is_refused(app, school, hr, need, posting):
     exchanges.accept(school, exchange.id)
     db.session.commit()
     before = snapshot(exchange.id)
-    response = client_for(app, hr).post(f"/enterprise/exchanges/{exchange.id}/complete", follow_redirects=True)
+    response = client_for(app, hr).post(
+        f"/enterprise/exchanges/{exchange.id}/complete", follow_redirects=True
+    )
     assert refused(response)
     assert snapshot(exchange.id) == before
 
@@ -270,9 +326,19 @@ def test_cancel_needs_a_reason_and_tells_the_other_side(app, school, hr, need, p
     client.post(f"/school/exchanges/{exchange.id}/cancel", data={"reason": "课程调整"})
     db.session.expire_all()
     exchange = db.session.get(Exchange, exchange.id)
-    assert (exchange.status, exchange.cancelled_by, exchange.cancel_reason) == ("cancelled", "school", "课程调整")
-    assert db.session.scalar(select(Notification).where(
-        Notification.user_id == hr.id, Notification.kind == "exchange_cancelled")) is not None
+    assert (exchange.status, exchange.cancelled_by, exchange.cancel_reason) == (
+        "cancelled",
+        "school",
+        "课程调整",
+    )
+    assert (
+        db.session.scalar(
+            select(Notification).where(
+                Notification.user_id == hr.id, Notification.kind == "exchange_cancelled"
+            )
+        )
+        is not None
+    )
     # The expert's hours are free again: the pair itself stays declined, other needs can have them.
     assert exchanges.offered_experts()[0].hours_left == 40
 
@@ -295,8 +361,9 @@ def test_exceeding_the_experts_hours_is_refused(app, school, hr, need, posting):
 
 
 def test_a_practice_post_has_limited_places(school, hr, post, teacher):
-    second = school_records.create_teacher(school.organisation, name="李老师", subjects="焊接工艺、焊接机器人",
-                                           open_to_practice=True)
+    second = school_records.create_teacher(
+        school.organisation, name="李老师", subjects="焊接工艺、焊接机器人", open_to_practice=True
+    )
     a = exchanges.propose_practice(teacher.id, post.id)
     b = exchanges.propose_practice(second.id, post.id)  # one place only
     db.session.commit()
@@ -306,6 +373,7 @@ def test_a_practice_post_has_limited_places(school, hr, post, teacher):
 
 
 # --- the 20% rule -------------------------------------------------------------------------------
+
 
 def test_share_counts_part_time_teachers_and_agreed_experts(school, hr, need, posting):
     school_records.create_teacher(school.organisation, name="兼职王", employment=Employment.PART_TIME.value)
@@ -352,13 +420,17 @@ def test_staffing_quota_form(app, school):
     client = client_for(app, school)
     assert client.post("/school/exchanges/quota", data={"staffing_quota": "0"}).status_code == 400
     assert client.post("/school/exchanges/quota", data={"staffing_quota": "abc"}).status_code == 400
-    assert client.post("/school/exchanges/quota", data={"staffing_quota": "150", "status": "x"}).status_code == 302
+    assert (
+        client.post("/school/exchanges/quota", data={"staffing_quota": "150", "status": "x"}).status_code
+        == 302
+    )
     db.session.expire_all()
     assert school.organisation.staffing_quota == 150
     assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "set_staffing_quota")) is not None
 
 
 # --- double-qualified ---------------------------------------------------------------------------
+
 
 def test_double_qualified_recorded_after_completed_practice(app, school, hr, teacher, post):
     exchange = exchanges.propose_practice(teacher.id, post.id)
@@ -372,7 +444,7 @@ def test_double_qualified_recorded_after_completed_practice(app, school, hr, tea
     hr_client = client_for(app, hr)
     hr_client.post(f"/enterprise/exchanges/{exchange.id}/accept")
     hr_client.post(f"/enterprise/exchanges/{exchange.id}/complete")
-    assert 'double-qualified' in client.get("/school/exchanges").get_data(as_text=True)
+    assert "double-qualified" in client.get("/school/exchanges").get_data(as_text=True)
     # The enterprise cannot record it.
     with pytest.raises(ServiceError):
         exchanges.record_double_qualified(hr, exchange.id)
@@ -380,7 +452,11 @@ def test_double_qualified_recorded_after_completed_practice(app, school, hr, tea
     db.session.expire_all()
     assert db.session.get(Teacher, teacher.id).double_qualified is True
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "record_double_qualified"))
-    assert (entry.subject_type, entry.subject_id, entry.to_state) == ("teacher", teacher.id, "double_qualified")
+    assert (entry.subject_type, entry.subject_id, entry.to_state) == (
+        "teacher",
+        teacher.id,
+        "double_qualified",
+    )
     # Twice is refused.
     before = db.session.scalar(select(func.count()).select_from(AuditEntry))
     with pytest.raises(ServiceError):
@@ -397,19 +473,35 @@ def test_double_qualified_not_for_expert_exchanges(school, hr, need, posting):
 
 # --- practice posts -----------------------------------------------------------------------------
 
+
 def test_practice_post_create_edit_close_and_foreign_404(app, build, hr):
     client = client_for(app, hr)
-    assert client.post("/enterprise/exchanges/posts/new", data={"title": "", "hours_per_term": "40",
-                                                                "places": "1"}).status_code == 400
-    response = client.post("/enterprise/exchanges/posts/new", data={
-        "title": "数控车间实践", "skills": "数控车床, 数控铣", "hours_per_term": "40", "places": "2",
-        "enterprise_id": "999",
-    })
+    assert (
+        client.post(
+            "/enterprise/exchanges/posts/new", data={"title": "", "hours_per_term": "40", "places": "1"}
+        ).status_code
+        == 400
+    )
+    response = client.post(
+        "/enterprise/exchanges/posts/new",
+        data={
+            "title": "数控车间实践",
+            "skills": "数控车床, 数控铣",
+            "hours_per_term": "40",
+            "places": "2",
+            "enterprise_id": "999",
+        },
+    )
     assert response.status_code == 302
     post = db.session.scalar(select(PracticePost))
     assert (post.enterprise_id, post.skills, post.places) == (hr.organisation_id, "数控车床、数控铣", 2)
-    assert client.post(f"/enterprise/exchanges/posts/{post.id}/edit", data={
-        "title": "数控车间实践（改）", "hours_per_term": "48", "places": "1"}).status_code == 302
+    assert (
+        client.post(
+            f"/enterprise/exchanges/posts/{post.id}/edit",
+            data={"title": "数控车间实践（改）", "hours_per_term": "48", "places": "1"},
+        ).status_code
+        == 302
+    )
     assert client.post(f"/enterprise/exchanges/posts/{post.id}/closed").status_code == 302
     db.session.expire_all()
     post = db.session.get(PracticePost, post.id)
@@ -417,8 +509,13 @@ def test_practice_post_create_edit_close_and_foreign_404(app, build, hr):
     other = client_for(app, build.enterprise(name="别的企业"))
     assert other.get(f"/enterprise/exchanges/posts/{post.id}/edit").status_code == 404
     assert other.post(f"/enterprise/exchanges/posts/{post.id}/open").status_code == 404
-    assert other.post(f"/enterprise/exchanges/posts/{post.id}/edit", data={
-        "title": "x", "hours_per_term": "1", "places": "1"}).status_code == 404
+    assert (
+        other.post(
+            f"/enterprise/exchanges/posts/{post.id}/edit",
+            data={"title": "x", "hours_per_term": "1", "places": "1"},
+        ).status_code
+        == 404
+    )
     db.session.expire_all()
     assert db.session.get(PracticePost, post.id).title == "数控车间实践（改）"
 
@@ -431,6 +528,7 @@ def test_roles_are_kept_apart(app, school, hr):
 
 # --- demo data ----------------------------------------------------------------------------------
 
+
 def test_demo_exchanges_load_once(app):
     from seed.loader import load_demo
 
@@ -441,8 +539,11 @@ def test_demo_exchanges_load_once(app):
     db.session.commit()
     assert second["practice_posts"] == 0 and second["exchanges"] == 0
     statuses = sorted((e.direction, e.status) for e in db.session.scalars(select(Exchange)))
-    assert statuses == [("expert_to_school", "agreed"), ("teacher_to_enterprise", "agreed"),
-                        ("teacher_to_enterprise", "completed")]
+    assert statuses == [
+        ("expert_to_school", "agreed"),
+        ("teacher_to_enterprise", "agreed"),
+        ("teacher_to_enterprise", "completed"),
+    ]
     completed = db.session.scalar(select(Exchange).where(Exchange.status == "completed"))
     assert completed.teacher.double_qualified and completed.double_qualified_recorded_at is not None
 

@@ -1,4 +1,5 @@
 """GET /healthz: database (and Redis when configured) state as JSON, 200 or 503."""
+
 from __future__ import annotations
 
 

@@ -6,6 +6,7 @@ Now the request refuses what costs nothing to check (sizes, DTDs, not a spreadsh
 rest is read by the import job, outside the web worker, within the same bounds.
 Timing is measured by bench/bench_hostile_uploads.py, not asserted here.
 """
+
 from __future__ import annotations
 
 import io
@@ -23,8 +24,14 @@ from tests.conftest import imported, login, refused, shown
 
 
 def upload(client, data: bytes, fmt: str):
-    return shown(client, client.post("/school/import/teachers", data={"file": (io.BytesIO(data), f"teachers.{fmt}")},
-                                     content_type="multipart/form-data"))
+    return shown(
+        client,
+        client.post(
+            "/school/import/teachers",
+            data={"file": (io.BytesIO(data), f"teachers.{fmt}")},
+            content_type="multipart/form-data",
+        ),
+    )
 
 
 def teachers() -> int:

@@ -5,6 +5,7 @@ and odd strings, adds hostile query parameters and, for POST, hostile values for
 names the site's forms use, and sends it as each role. Deterministic (derandomize) so CI
 replays the same walk; a failure prints the request that broke.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -19,10 +20,40 @@ from tests.conftest import login
 from tests.portal.test_named_classes import class_input, make_cooperation
 
 HOSTILE_TEXT = [
-    "", " ", "0", "-1", "1", "²", "①", "٣", "１", "1.5", "1e9", "NaN", "2147483648", "9" * 40, "0x10",
-    "\x00", "a\x00b", "\u202e", "𝕏𝕏𝕏", "%", "_", "\\", "' OR 1=1 --", "<script>alert(1)</script>",
-    '<meta http-equiv=refresh content="0;url=//e.cn">', "../../etc/passwd", "2026-02-30", "9999-12-31",
-    "0001-01-01", "true", "on", "zh", "en", "x" * 5000,
+    "",
+    " ",
+    "0",
+    "-1",
+    "1",
+    "²",
+    "①",
+    "٣",
+    "１",
+    "1.5",
+    "1e9",
+    "NaN",
+    "2147483648",
+    "9" * 40,
+    "0x10",
+    "\x00",
+    "a\x00b",
+    "\u202e",
+    "𝕏𝕏𝕏",
+    "%",
+    "_",
+    "\\",
+    "' OR 1=1 --",
+    "<script>alert(1)</script>",
+    '<meta http-equiv=refresh content="0;url=//e.cn">',
+    "../../etc/passwd",
+    "2026-02-30",
+    "9999-12-31",
+    "0001-01-01",
+    "true",
+    "on",
+    "zh",
+    "en",
+    "x" * 5000,
 ]
 hostile = st.one_of(st.sampled_from(HOSTILE_TEXT), st.text(max_size=40))
 ids = st.one_of(st.integers(1, 6), st.sampled_from([2**31 - 1, 2**31, 2**63, 10**30]))
@@ -33,9 +64,33 @@ def _form_fields() -> list[str]:
     """Field names of every WTForms form the site defines, and those views read by hand."""
     import portal  # noqa: F401  (forms are defined on import of the blueprints)
 
-    names = {"answer", "certificate", "class_id", "close_early", "email", "figure", "from", "kind", "lang",
-             "next", "offset", "open", "page", "q", "reason", "role", "scored", "sort", "status", "to", "town",
-             "rank-1", "rank-2", "rank-999999999999", "benefit"}
+    names = {
+        "answer",
+        "certificate",
+        "class_id",
+        "close_early",
+        "email",
+        "figure",
+        "from",
+        "kind",
+        "lang",
+        "next",
+        "offset",
+        "open",
+        "page",
+        "q",
+        "reason",
+        "role",
+        "scored",
+        "sort",
+        "status",
+        "to",
+        "town",
+        "rank-1",
+        "rank-2",
+        "rank-999999999999",
+        "benefit",
+    }
     pending = list(FlaskForm.__subclasses__())
     while pending:
         form = pending.pop()
@@ -51,7 +106,9 @@ def _path_value(converter):
     if isinstance(converter, IntegerConverter):
         return ids
     if isinstance(converter, AnyConverter):
-        return st.one_of(st.sampled_from(sorted(converter.items)), hostile.filter(lambda s: s and "/" not in s))
+        return st.one_of(
+            st.sampled_from(sorted(converter.items)), hostile.filter(lambda s: s and "/" not in s)
+        )
     return hostile.filter(lambda s: s.strip() and "/" not in s and "\x00" not in s)
 
 
@@ -62,12 +119,21 @@ def requests(draw, rules):
     try:
         path = rule.build(values)[1]
     except Exception:  # a value the rule cannot carry (e.g. a converter refusing it): its example instead
-        path = rule.build({a: 1 if isinstance(rule._converters[a], IntegerConverter) else
-                           sorted(getattr(rule._converters[a], "items", ["x"]))[0] for a in rule.arguments})[1]
+        path = rule.build(
+            {
+                a: 1
+                if isinstance(rule._converters[a], IntegerConverter)
+                else sorted(getattr(rule._converters[a], "items", ["x"]))[0]
+                for a in rule.arguments
+            }
+        )[1]
     method = draw(st.sampled_from(sorted(rule.methods & {"GET", "POST"})))
     query = draw(st.dictionaries(st.sampled_from(FIELDS), hostile, max_size=4))
-    form = draw(st.dictionaries(st.sampled_from(FIELDS), st.lists(hostile, min_size=1, max_size=2), max_size=8)) \
-        if method == "POST" else {}
+    form = (
+        draw(st.dictionaries(st.sampled_from(FIELDS), st.lists(hostile, min_size=1, max_size=2), max_size=8))
+        if method == "POST"
+        else {}
+    )
     return method, path, query, form
 
 
@@ -80,8 +146,13 @@ def world(app, build):
     named = nc.create_named_class(staff, cooperation.id, class_input(), publish=True)
     nc.apply(student, named.id, "申请")
     db.session.commit()
-    return {"anonymous": None, "admin": admin_email, "school": staff.email, "enterprise": hr.email,
-            "student": student.email}
+    return {
+        "anonymous": None,
+        "admin": admin_email,
+        "school": staff.email,
+        "enterprise": hr.email,
+        "student": student.email,
+    }
 
 
 @pytest.mark.parametrize("role", ["anonymous", "admin", "school", "enterprise", "student"])
@@ -91,8 +162,13 @@ def test_no_hostile_request_gets_a_500(app, world, role):
     if world[role]:
         assert login(client, world[role]).status_code == 302
 
-    @settings(max_examples=300, deadline=None, derandomize=True, database=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=300,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
     @given(requests(rules))
     def walk(request):
         method, path, query, form = request

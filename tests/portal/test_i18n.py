@@ -1,4 +1,5 @@
 """Chinese first, English on a remembered switch; every page renders in both."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -19,9 +20,23 @@ def test_every_message_has_a_chinese_translation(tmp_path):
 
     pot = tmp_path / "messages.pot"
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg", "-k", "_l",
-         "--no-location", "-o", str(pot), "."],
-        cwd=ROOT, capture_output=True, check=True,
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "_l",
+            "--no-location",
+            "-o",
+            str(pot),
+            ".",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
     )
     with pot.open("rb") as fh:
         wanted = {m.id for m in read_po(fh) if m.id}
@@ -39,14 +54,24 @@ def test_every_message_has_a_chinese_translation(tmp_path):
 
 def _pages(app):
     for rule in app.url_map.iter_rules():
-        if "GET" in rule.methods and not rule.arguments and not rule.redirect_to and rule.endpoint not in ("static", "public.healthz"):
+        if (
+            "GET" in rule.methods
+            and not rule.arguments
+            and not rule.redirect_to
+            and rule.endpoint not in ("static", "public.healthz")
+        ):
             yield rule.endpoint.split(".")[0], rule.rule
 
 
 @pytest.mark.parametrize("lang,html_lang,marker", [("zh", "zh-CN", "校企通"), ("en", "en", "Xiaoqi Bridge")])
 def test_each_page_renders_in_both_languages(app, build, lang, html_lang, marker):
     school = build.school()
-    users = {"enterprise": build.enterprise(), "school": school, "student": build.student(school), "admin": build.admin()}
+    users = {
+        "enterprise": build.enterprise(),
+        "school": school,
+        "student": build.student(school),
+        "admin": build.admin(),
+    }
     db.session.commit()
     clients = {}
     for area, user in users.items():

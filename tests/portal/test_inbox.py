@@ -1,5 +1,6 @@
 """Homes that say what waits (issue 13, item 3): the counts follow whose turn it is,
 stay within the organisation, and cost a fixed number of queries."""
+
 from __future__ import annotations
 
 from contextlib import contextmanager

@@ -1,5 +1,6 @@
 """Publishing or editing a major ranks that major's column only and merges it into each
 posting's top proposals (issue 11): the same proposals a full re-rank would store."""
+
 from __future__ import annotations
 
 import pytest
@@ -14,8 +15,10 @@ MAJORS = ("焊接技术应用", "数控技术应用", "机械制造技术", "护
 
 
 def _stored() -> dict[tuple[int, int], float]:
-    return {(p.posting_id, p.program_id): round(p.score, 6)
-            for p in db.session.scalars(select(Proposal).where(Proposal.origin == "matcher"))}
+    return {
+        (p.posting_id, p.program_id): round(p.score, 6)
+        for p in db.session.scalars(select(Proposal).where(Proposal.origin == "matcher"))
+    }
 
 
 @pytest.fixture
@@ -54,7 +57,8 @@ def test_publishing_a_major_ranks_its_column_alone_and_stores_what_a_full_rerank
     # an administrators' job, brings those scores up to date.)
     last = max(program for _, program in full)
     assert {k: v for k, v in incremental.items() if k[1] == last} == pytest.approx(
-        {k: v for k, v in full.items() if k[1] == last}, abs=1e-5)
+        {k: v for k, v in full.items() if k[1] == last}, abs=1e-5
+    )
 
 
 def test_a_better_major_takes_the_place_of_the_weakest_untouched_proposal(build, monkeypatch):

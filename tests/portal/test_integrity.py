@@ -1,5 +1,6 @@
 """Integrity under hostile input and faults (issue 9): no 500 where a message belongs, no
 markup from names, no secret in logs, no cached personal exports, seats within the agreement."""
+
 from __future__ import annotations
 
 import pytest
@@ -25,6 +26,7 @@ HOSTILE = '<meta http-equiv=refresh content="0;url=//e.cn">'
 
 # --- item 7: ids beyond what a column holds ----------------------------------------------
 
+
 @pytest.mark.parametrize("ident", HUGE_IDS)
 def test_huge_ids_in_any_url_are_404_not_500(app, client, build, ident):
     build.admin()
@@ -35,7 +37,11 @@ def test_huge_ids_in_any_url_are_404_not_500(app, client, build, ident):
     for rule in app.url_map.iter_rules():
         if not rule.arguments or not (rule.methods & {"GET", "POST"}):
             continue
-        values = {arg: ident for arg in rule.arguments if type(rule._converters[arg]).__name__ == "BoundedIntConverter"}
+        values = {
+            arg: ident
+            for arg in rule.arguments
+            if type(rule._converters[arg]).__name__ == "BoundedIntConverter"
+        }
         if len(values) != len(rule.arguments):
             continue
         url = rule.rule
@@ -50,6 +56,7 @@ def test_huge_ids_in_any_url_are_404_not_500(app, client, build, ident):
 
 # --- item 8: digits that are not ASCII ----------------------------------------------------
 
+
 @pytest.mark.parametrize("odd", ["²", "①", "٣", "１", "-1", "9" * 40])
 def test_odd_numbers_in_query_strings_are_ignored(app, client, build, odd):
     build.school()
@@ -63,12 +70,14 @@ def test_an_odd_rank_is_a_message_not_a_500(app, build):
     login_client = app.test_client()
     login(login_client, w.students[0].email)
     place = w.places[0]
-    response = login_client.post(f"/student/apprenticeships/{w.programme.id}/choices",
-                                 data={f"rank-{place.id}": "²"})
+    response = login_client.post(
+        f"/student/apprenticeships/{w.programme.id}/choices", data={f"rank-{place.id}": "²"}
+    )
     assert response.status_code < 500
 
 
 # --- item 9: a unique key refusing a concurrent duplicate --------------------------------
+
 
 def test_a_duplicate_caught_by_the_unique_key_says_it_already_exists(app, build):
     staff = build.school()
@@ -76,7 +85,9 @@ def test_a_duplicate_caught_by_the_unique_key_says_it_already_exists(app, build)
     with app.test_request_context("/"):
         # The service checked (no such e-mail) and meanwhile another request saved it:
         # the unique key refuses the write; the user reads a message, not a 500.
-        result = attempt(lambda: db.session.add(User(email=email, name="二次", password_hash="x", role="school_staff")))
+        result = attempt(
+            lambda: db.session.add(User(email=email, name="二次", password_hash="x", role="school_staff"))
+        )
         assert result is REFUSED
         assert str(ALREADY_EXISTS) in get_flashed_messages()
     assert db.session.scalar(select(User).where(User.email == email)).name == staff.name
@@ -88,6 +99,7 @@ def test_a_service_error_keeps_its_message_lazy_until_shown():
 
 
 # --- items 10 and 11: a rate limiter without Redis, errors that are not wrong passwords -----
+
 
 def test_redis_down_login_still_works(app_factory):
     app = app_factory(RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0")
@@ -127,6 +139,7 @@ def test_wrong_passwords_still_lock_the_account(app, client, build):
 
 # --- item 12: names are text, never markup ------------------------------------------------
 
+
 def test_hostile_names_are_escaped_on_every_page_that_shows_them(app, build):
     staff = build.school(name="学校" + HOSTILE)
     hr = build.enterprise(name="企业" + HOSTILE)
@@ -139,7 +152,12 @@ def test_hostile_names_are_escaped_on_every_page_that_shows_them(app, build):
         outsider.email: [f"/named-classes/{named.id}", "/named-classes", "/student/"],
         hr.email: ["/notifications", "/enterprise/", "/enterprise/named-classes"],
         staff.email: [f"/school/named-classes/{named.id}", "/school/"],
-        None: [f"/named-classes/{named.id}", f"/enterprises/{hr.organisation_id}", "/schools", "/enterprises"],
+        None: [
+            f"/named-classes/{named.id}",
+            f"/enterprises/{hr.organisation_id}",
+            "/schools",
+            "/enterprises",
+        ],
     }
     shown = 0
     for email, urls in pages.items():
@@ -158,12 +176,14 @@ def test_lazy_messages_escape_what_they_interpolate(app):
     with app.test_request_context("/"):
         from flask import render_template_string
 
-        html = render_template_string("{{ m }}", m=_l("Only students of %(school)s can apply to this class.",
-                                                     school="<b>x</b>"))
+        html = render_template_string(
+            "{{ m }}", m=_l("Only students of %(school)s can apply to this class.", school="<b>x</b>")
+        )
     assert "<b>" not in html and "&lt;b&gt;x&lt;/b&gt;" in html
 
 
 # --- item 13: no secret in a log line ---------------------------------------------------------
+
 
 def test_failed_statements_do_not_carry_their_parameters(app, build):
     secret = "$argon2id$v=19$m=19456,t=2,p=1$c2VjcmV0$c2VjcmV0aGFzaA"
@@ -174,6 +194,7 @@ def test_failed_statements_do_not_carry_their_parameters(app, build):
 
 
 # --- item 15: exports with personal data -----------------------------------------------------
+
 
 def test_personal_exports_are_not_stored_and_name_one_charset(app, build):
     staff = build.school()
@@ -188,6 +209,7 @@ def test_personal_exports_are_not_stored_and_name_one_charset(app, build):
 
 
 # --- item 5: seats of all classes within the agreement -----------------------------------------
+
 
 def test_classes_of_one_cooperation_never_offer_more_seats_than_agreed(app, build):
     staff, hr = build.school(), build.enterprise()
@@ -212,6 +234,7 @@ def test_classes_of_one_cooperation_never_offer_more_seats_than_agreed(app, buil
 
 
 # --- item 6: publishing an allocation before the deadline asks first --------------------------
+
 
 def test_publishing_before_the_deadline_is_refused_unless_the_school_closes_applications(app, build):
     w = make_world(build)

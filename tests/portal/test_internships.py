@@ -3,6 +3,7 @@
 Every refused step changes nothing; foreign ids are 404s; each rule refuses a violating offer
 with its message in English and in Chinese.
 """
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -25,17 +26,34 @@ ADULT = date(TODAY.year - 18, 1, 1)
 
 def terms(**changes) -> OfferTerms:
     base = OfferTerms(
-        starts_on=TODAY + timedelta(days=30), ends_on=TODAY + timedelta(days=210), daily_hours=8,
-        shift_pattern="白班 8:00–17:00，周一至周五", night_shifts=False, overtime=False, holiday_work=False,
-        pay_monthly=3200, post_wage=4000, insurance_policy="实习责任保险 PICC-2026-001", fee_charged=0,
-        mentor_name="王师傅", staff_count=500, post_staff_count=40,
+        starts_on=TODAY + timedelta(days=30),
+        ends_on=TODAY + timedelta(days=210),
+        daily_hours=8,
+        shift_pattern="白班 8:00–17:00，周一至周五",
+        night_shifts=False,
+        overtime=False,
+        holiday_work=False,
+        pay_monthly=3200,
+        post_wage=4000,
+        insurance_policy="实习责任保险 PICC-2026-001",
+        fee_charged=0,
+        mentor_name="王师傅",
+        staff_count=500,
+        post_staff_count=40,
     )
     return replace(base, **changes)
 
 
 def internship_posting(hr, *, title="焊接岗位实习"):
-    return Builders.posting(hr, PostingKind.INTERNSHIP.value, title=title, description="焊接 实习", headcount=5,
-                            deadline=TODAY + timedelta(days=20), details={"positions": "焊工", "months": 6})
+    return Builders.posting(
+        hr,
+        PostingKind.INTERNSHIP.value,
+        title=title,
+        description="焊接 实习",
+        headcount=5,
+        deadline=TODAY + timedelta(days=20),
+        details={"positions": "焊工", "months": 6},
+    )
 
 
 @pytest.fixture
@@ -44,7 +62,9 @@ def world(app, build):
     hr = build.enterprise()
     student = build.student(staff)
     posting = internship_posting(hr)
-    return type("World", (), {"staff": staff, "hr": hr, "student": student, "posting": posting, "build": build})
+    return type(
+        "World", (), {"staff": staff, "hr": hr, "student": student, "posting": posting, "build": build}
+    )
 
 
 def count(model) -> int:
@@ -53,8 +73,11 @@ def count(model) -> int:
 
 def snapshot():
     db.session.expire_all()
-    return (count(AuditEntry), count(Notification),
-            tuple(db.session.execute(select(Placement.id, Placement.status).order_by(Placement.id))))
+    return (
+        count(AuditEntry),
+        count(Notification),
+        tuple(db.session.execute(select(Placement.id, Placement.status).order_by(Placement.id))),
+    )
 
 
 def refused(action, error=ServiceError):
@@ -98,27 +121,52 @@ def test_whole_loop_with_audit_and_notifications(world):
     internships.hire(world.hr, placement.id)
     db.session.commit()
     assert placement.status == "hired"
-    actions = list(db.session.scalars(select(AuditEntry.action).where(
-        AuditEntry.subject_type == "internship_placement").order_by(AuditEntry.id)))
-    assert actions == ["apply", "shortlist", "offer", "accept", "approve", "sign", "sign", "sign", "start",
-                       "complete", "hire"]
+    actions = list(
+        db.session.scalars(
+            select(AuditEntry.action)
+            .where(AuditEntry.subject_type == "internship_placement")
+            .order_by(AuditEntry.id)
+        )
+    )
+    assert actions == [
+        "apply",
+        "shortlist",
+        "offer",
+        "accept",
+        "approve",
+        "sign",
+        "sign",
+        "sign",
+        "start",
+        "complete",
+        "hire",
+    ]
     kinds = set(db.session.scalars(select(Notification.kind).where(Notification.user_id == world.student.id)))
     assert {"internship_offered", "internship_approved", "internship_hired"} <= kinds
-    assert db.session.scalar(select(func.count()).select_from(Notification).where(
-        Notification.user_id == world.hr.id, Notification.kind == "internship_applied")) == 1
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Notification)
+            .where(Notification.user_id == world.hr.id, Notification.kind == "internship_applied")
+        )
+        == 1
+    )
 
 
-@pytest.mark.parametrize("changes, field, words_en, words_zh", [
-    ({"night_shifts": True}, "night_shifts", "night shifts", "夜班"),
-    ({"overtime": True}, "overtime", "overtime", "加班"),
-    ({"holiday_work": True}, "holiday_work", "public holidays", "法定节假日"),
-    ({"daily_hours": 9}, "daily_hours", "8 hours", "8小时"),
-    ({"pay_monthly": 3199}, "pay_monthly", "80 % of the same post's wage: at least 3200 yuan", "80%"),
-    ({"insurance_policy": ""}, "insurance_policy", "insurance", "实习责任保险"),
-    ({"fee_charged": 100}, "fee_charged", "No fee", "费用"),
-    ({"staff_count": 9}, "staff_count", "10 % of the enterprise's 9 employees", "10%"),
-    ({"post_staff_count": 4}, "post_staff_count", "20 % of the 4 employees", "20%"),
-])
+@pytest.mark.parametrize(
+    "changes, field, words_en, words_zh",
+    [
+        ({"night_shifts": True}, "night_shifts", "night shifts", "夜班"),
+        ({"overtime": True}, "overtime", "overtime", "加班"),
+        ({"holiday_work": True}, "holiday_work", "public holidays", "法定节假日"),
+        ({"daily_hours": 9}, "daily_hours", "8 hours", "8小时"),
+        ({"pay_monthly": 3199}, "pay_monthly", "80 % of the same post's wage: at least 3200 yuan", "80%"),
+        ({"insurance_policy": ""}, "insurance_policy", "insurance", "实习责任保险"),
+        ({"fee_charged": 100}, "fee_charged", "No fee", "费用"),
+        ({"staff_count": 9}, "staff_count", "10 % of the enterprise's 9 employees", "10%"),
+        ({"post_staff_count": 4}, "post_staff_count", "20 % of the 4 employees", "20%"),
+    ],
+)
 def test_each_rule_refuses_a_violating_offer(world, changes, field, words_en, words_zh):
     placement = applied(world)
     error = refused(lambda: internships.offer(world.hr, placement.id, terms(**changes)))
@@ -138,15 +186,19 @@ def test_no_student_under_16(world):
 
 def test_every_problem_at_once(world):
     placement = applied(world)
-    error = refused(lambda: internships.offer(world.hr, placement.id, terms(night_shifts=True, fee_charged=5,
-                                                                              pay_monthly=100)))
+    error = refused(
+        lambda: internships.offer(
+            world.hr, placement.id, terms(night_shifts=True, fee_charged=5, pay_monthly=100)
+        )
+    )
     assert {"night_shifts", "fee_charged", "pay_monthly"} <= set(messages(error))
 
 
 def test_exactly_80_percent_and_exactly_10_and_20_percent_pass(world):
     placement = applied(world)
-    internships.offer(world.hr, placement.id, terms(pay_monthly=3200, post_wage=4000, staff_count=10,
-                                                     post_staff_count=5))
+    internships.offer(
+        world.hr, placement.id, terms(pay_monthly=3200, post_wage=4000, staff_count=10, post_staff_count=5)
+    )
     db.session.commit()
     assert placement.status == "offered"
 
@@ -207,19 +259,27 @@ def test_public_listing_filters_and_pages(world, client):
 
 def test_pages_follow_the_loop(world, client):
     login(client, world.student.email)
-    response = client.post(f"/student/internships/apply/{world.posting.id}",
-                           data={"statement": "我想学焊接", "birth_date": ADULT.isoformat()})
+    response = client.post(
+        f"/student/internships/apply/{world.posting.id}",
+        data={"statement": "我想学焊接", "birth_date": ADULT.isoformat()},
+    )
     assert response.status_code == 302
     placement = db.session.scalar(select(Placement))
     client.get("/auth/logout")
     login(client, world.hr.email)
     assert "焊接岗位实习" in client.get("/enterprise/internships/").get_data(as_text=True)
-    bad = client.post(f"/enterprise/internships/{placement.id}/offer",
-                      data={**{k: str(v) for k, v in vars(terms()).items() if not isinstance(v, bool)},
-                            "night_shifts": "y"})
+    bad = client.post(
+        f"/enterprise/internships/{placement.id}/offer",
+        data={
+            **{k: str(v) for k, v in vars(terms()).items() if not isinstance(v, bool)},
+            "night_shifts": "y",
+        },
+    )
     assert bad.status_code == 400 and 'id="night_shifts-error"' in bad.get_data(as_text=True)
-    good = client.post(f"/enterprise/internships/{placement.id}/offer",
-                       data={k: str(v) for k, v in vars(terms()).items() if not isinstance(v, bool)})
+    good = client.post(
+        f"/enterprise/internships/{placement.id}/offer",
+        data={k: str(v) for k, v in vars(terms()).items() if not isinstance(v, bool)},
+    )
     assert good.status_code == 302
     db.session.expire_all()
     assert db.session.get(Placement, placement.id).status == "offered"
@@ -323,6 +383,7 @@ def test_agreement_needs_all_three_before_the_start(world, client):
     import io
 
     from docx import Document
+
     text = "\n".join(p.text for p in Document(io.BytesIO(docx.data)).paragraphs)
     assert "80%" in text or "80 %" in text
     client.get("/auth/logout")
@@ -358,8 +419,11 @@ def test_demo_data_has_every_state_and_outcomes_and_loads_twice(app):
 
 def running(world) -> Placement:
     placement = applied(world)
-    internships.offer(world.hr, placement.id, terms(starts_on=TODAY - timedelta(days=60),
-                                                    ends_on=TODAY + timedelta(days=120)))
+    internships.offer(
+        world.hr,
+        placement.id,
+        terms(starts_on=TODAY - timedelta(days=60), ends_on=TODAY + timedelta(days=120)),
+    )
     internships.answer(world.student, placement.id, accept=True)
     internships.approve(world.staff, placement.id)
     sign_all(world, placement)
@@ -373,12 +437,20 @@ def test_timeline_each_party_writes_its_own_kind_once_per_period(world, client):
     monday = TODAY - timedelta(days=TODAY.weekday())
     internships.add_entry(world.student, placement.id, "log", TODAY, "学习了焊接机器人示教。", today=TODAY)
     internships.add_entry(world.hr, placement.id, "evaluation", TODAY, "态度认真，进步明显。", 4, today=TODAY)
-    internships.add_entry(world.staff, placement.id, "visit", TODAY, "到车间巡查，安全防护到位。", today=TODAY)
+    internships.add_entry(
+        world.staff, placement.id, "visit", TODAY, "到车间巡查，安全防护到位。", today=TODAY
+    )
     db.session.commit()
-    refused(lambda: internships.add_entry(world.student, placement.id, "log", monday, "again", today=TODAY), Conflict)
+    refused(
+        lambda: internships.add_entry(world.student, placement.id, "log", monday, "again", today=TODAY),
+        Conflict,
+    )
     refused(lambda: internships.add_entry(world.student, placement.id, "evaluation", TODAY, "x", 5), NotFound)
-    error = refused(lambda: internships.add_entry(world.hr, placement.id, "evaluation",
-                                                  TODAY + timedelta(days=1), "", 9, today=TODAY))
+    error = refused(
+        lambda: internships.add_entry(
+            world.hr, placement.id, "evaluation", TODAY + timedelta(days=1), "", 9, today=TODAY
+        )
+    )
     assert set(messages(error)) == {"day", "text", "score"}
     kinds = [e.kind for e in internships.timeline(placement)]
     assert sorted(kinds) == ["evaluation", "log", "visit"]
@@ -396,8 +468,13 @@ def test_reminders_once_per_period(world):
     assert sent == 2  # last week's log and last month's evaluation are missing
     assert internships.send_reminders(TODAY) == 0  # run again: nothing more
     db.session.commit()
-    kinds = list(db.session.scalars(select(Notification.kind).where(
-        Notification.kind.in_(["internship_log_late", "internship_evaluation_late"]))))
+    kinds = list(
+        db.session.scalars(
+            select(Notification.kind).where(
+                Notification.kind.in_(["internship_log_late", "internship_evaluation_late"])
+            )
+        )
+    )
     assert sorted(kinds) == ["internship_evaluation_late", "internship_log_late"]
     last_week = TODAY - timedelta(days=TODAY.weekday() + 7)
     internships.add_entry(world.student, placement.id, "log", last_week, "补写上周日志", today=TODAY)

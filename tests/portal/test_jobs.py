@@ -1,5 +1,6 @@
 """Background jobs (issue 11): long work leaves the request, on a thread or on RQ; progress,
 failure, retry and a lost worker, with nothing half-written."""
+
 from __future__ import annotations
 
 import time
@@ -54,7 +55,7 @@ def test_on_a_thread_the_request_answers_and_the_job_finishes_after(app_factory)
         assert job.status == "done" and job.progress == 100 and job.result["scored"] >= 1
         assert job.created_by_id == staff.id and job.attempts == 1
         page = client.get(f"/auth/jobs/{job.id}").get_data(as_text=True)
-        assert 'data-status="done"' in page and "http-equiv=\"refresh\"" not in page
+        assert 'data-status="done"' in page and 'http-equiv="refresh"' not in page
 
 
 def test_on_rq_the_job_waits_for_a_worker(app_factory):
@@ -64,7 +65,9 @@ def test_on_rq_the_job_waits_for_a_worker(app_factory):
         redis.Redis.from_url("redis://127.0.0.1:6379/0", socket_timeout=2).ping()
     except redis.RedisError as exc:
         unavailable(f"Redis unreachable: {exc}")
-    app = app_factory(JOBS_BACKEND="rq", REDIS_URL="redis://127.0.0.1:6379/0", JOBS_QUEUE=f"test-{uuid.uuid4().hex}")
+    app = app_factory(
+        JOBS_BACKEND="rq", REDIS_URL="redis://127.0.0.1:6379/0", JOBS_QUEUE=f"test-{uuid.uuid4().hex}"
+    )
     with app.app_context():
         staff, _hr = _world()
         client = app.test_client()

@@ -1,6 +1,7 @@
 """No English left on Chinese pages (issue 13, item 8): every page every role reaches from its
 home, in Chinese, on the demo data, shows no Latin word except names, product names and
 file formats people write that way (PLC, Excel, CSV …), e-mail addresses and the language switch."""
+
 from __future__ import annotations
 
 import re
@@ -13,12 +14,31 @@ from tests.conftest import DEMO_PASSWORD
 ALLOWED = {
     "English",  # the language switch
     "UTC",  # "北京时间（UTC+8）"
-    "Excel", "CSV", "csv", "xlsx", "docx", "MB", "PDF", "PNG", "JPEG",  # file formats and sizes
-    "PLC", "plc", "GMP", "QC", "CAD", "CAM", "CO", "FANUC", "ABB",  # product and standard names in the demo records
+    "Excel",
+    "CSV",
+    "csv",
+    "xlsx",
+    "docx",
+    "MB",
+    "PDF",
+    "PNG",
+    "JPEG",  # file formats and sizes
+    "PLC",
+    "plc",
+    "GMP",
+    "QC",
+    "CAD",
+    "CAM",
+    "CO",
+    "FANUC",
+    "ABB",  # product and standard names in the demo records
 }
 HOMES = {
-    None: "/", "hr@xiaoqi-demo.cn": "/enterprise/", "school@xiaoqi-demo.cn": "/school/",
-    "student@xiaoqi-demo.cn": "/student/", "admin@xiaoqi-demo.cn": "/admin/",
+    None: "/",
+    "hr@xiaoqi-demo.cn": "/enterprise/",
+    "school@xiaoqi-demo.cn": "/school/",
+    "student@xiaoqi-demo.cn": "/student/",
+    "admin@xiaoqi-demo.cn": "/admin/",
 }
 SKIP = re.compile(r"\.(xlsx|csv|docx|pdf)$|^/static/|^/healthz")
 
@@ -90,11 +110,17 @@ def test_system_reasons_read_in_the_readers_language(app):
 
     from portal.services import audit
 
-    reason = audit.coded("district_input", input="upper_secondary_intake", year=2026, value=1800, source="区教体局")
+    reason = audit.coded(
+        "district_input", input="upper_secondary_intake", year=2026, value=1800, source="区教体局"
+    )
     with app.test_request_context("/"):
         with force_locale("zh"):
             assert audit.reason_text(reason) == "2026 年全区高中阶段招生总数设为 1,800（来源：区教体局）"
         with force_locale("en"):
-            assert audit.reason_text(reason).startswith("Total upper-secondary intake of the district for 2026 set to 1,800")
-            assert audit.reason_text(audit.coded("allocation_published")).startswith("The allocation was published")
+            assert audit.reason_text(reason).startswith(
+                "Total upper-secondary intake of the district for 2026 set to 1,800"
+            )
+            assert audit.reason_text(audit.coded("allocation_published")).startswith(
+                "The allocation was published"
+            )
         assert audit.reason_text("执照模糊") == "执照模糊"  # what people type stays as typed

@@ -1,4 +1,5 @@
 """Migrations and models agree: upgrade an empty database to head, then autogenerate finds nothing."""
+
 from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata

@@ -1,4 +1,6 @@
-"""Postings moderation: verified enterprises publish at once; administrators take any posting down with a reason."""
+"""Postings moderation: verified enterprises publish at once; administrators take any posting down with a
+reason."""
+
 from __future__ import annotations
 
 import pytest
@@ -62,7 +64,9 @@ def test_take_down_hides_the_posting_tells_the_owner_and_is_audited(app, build):
     assert "违规招聘信息" in public.get("/postings").get_data(as_text=True)
     client = admin_client(app, build)
 
-    response = client.post(f"/admin/postings/{posting.id}/take-down", data={"reason": "收取学生押金，违反规定"})
+    response = client.post(
+        f"/admin/postings/{posting.id}/take-down", data={"reason": "收取学生押金，违反规定"}
+    )
     assert response.status_code == 302
     db.session.expire_all()
     posting = db.session.get(Posting, posting.id)
@@ -73,7 +77,11 @@ def test_take_down_hides_the_posting_tells_the_owner_and_is_audited(app, build):
 
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "take_down"))
     assert (entry.subject_type, entry.subject_id) == ("posting", posting.id)
-    assert (entry.from_state, entry.to_state, entry.reason) == ("published", "taken_down", "收取学生押金，违反规定")
+    assert (entry.from_state, entry.to_state, entry.reason) == (
+        "published",
+        "taken_down",
+        "收取学生押金，违反规定",
+    )
     assert entry.organisation_ids == [hr.organisation_id]
     note = db.session.scalar(
         select(Notification).where(Notification.user_id == hr.id, Notification.kind == "posting_taken_down")
@@ -87,7 +95,10 @@ def test_take_down_hides_the_posting_tells_the_owner_and_is_audited(app, build):
     page = owner.get("/enterprise/postings").get_data(as_text=True)
     assert 'data-testid="taken-down"' in page and "收取学生押金，违反规定" in page
     # The owner cannot bring it back.
-    assert owner.post(f"/enterprise/postings/{posting.id}/edit", data={"title": "改"}).status_code in (400, 404)
+    assert owner.post(f"/enterprise/postings/{posting.id}/edit", data={"title": "改"}).status_code in (
+        400,
+        404,
+    )
     db.session.expire_all()
     assert db.session.get(Posting, posting.id).is_taken_down
     # The queue shows it under "taken down", with the reason.

@@ -4,6 +4,7 @@ Every illegal transition is refused with a message and changes nothing (no row,
 no audit entry, no notification); foreign ids are 404. Runs on SQLite and, with
 TEST_DATABASE_URL, on PostgreSQL.
 """
+
 from __future__ import annotations
 
 import csv
@@ -51,11 +52,18 @@ def state() -> tuple:
     return (
         count(AuditEntry),
         count(Notification),
-        tuple(db.session.execute(select(NamedClass.id, NamedClass.status, NamedClass.taken).order_by(NamedClass.id))),
-        tuple(db.session.execute(
-            select(ClassApplication.id, ClassApplication.status, ClassApplication.decision_reason)
-            .order_by(ClassApplication.id)
-        )),
+        tuple(
+            db.session.execute(
+                select(NamedClass.id, NamedClass.status, NamedClass.taken).order_by(NamedClass.id)
+            )
+        ),
+        tuple(
+            db.session.execute(
+                select(
+                    ClassApplication.id, ClassApplication.status, ClassApplication.decision_reason
+                ).order_by(ClassApplication.id)
+            )
+        ),
     )
 
 
@@ -75,17 +83,40 @@ def refused(action, error=ServiceError, match: str | None = None):
 
 # --- builders -----------------------------------------------------------------------------
 
-def make_cooperation(staff: User, hr: User, *, kind=CooperationKind.ORDER_CLASS, seats=30,
-                     mode=AdmissionsMode.SCHOOL, status=CooperationStatus.ACTIVE) -> Cooperation:
-    return Builders.cooperation(staff, hr, kind=kind.value, seats=seats, start_date=day(60),
-                                admissions_mode=mode.value, status=status.value)
+
+def make_cooperation(
+    staff: User,
+    hr: User,
+    *,
+    kind=CooperationKind.ORDER_CLASS,
+    seats=30,
+    mode=AdmissionsMode.SCHOOL,
+    status=CooperationStatus.ACTIVE,
+) -> Cooperation:
+    return Builders.cooperation(
+        staff,
+        hr,
+        kind=kind.value,
+        seats=seats,
+        start_date=day(60),
+        admissions_mode=mode.value,
+        status=status.value,
+    )
 
 
 def class_input(**overrides) -> NamedClassInput:
     values = {
-        "name": "山东重工智能制造冠名班", "seats": 5, "opens_on": day(-1), "closes_on": day(10), "decide_by": day(30),
-        "scholarship": True, "guaranteed_job": True, "equipment": False, "mentors": True,
-        "benefits_detail": "每年奖学金 2000 元", "criteria": "焊接技术应用专业二年级，身体健康",
+        "name": "山东重工智能制造冠名班",
+        "seats": 5,
+        "opens_on": day(-1),
+        "closes_on": day(10),
+        "decide_by": day(30),
+        "scholarship": True,
+        "guaranteed_job": True,
+        "equipment": False,
+        "mentors": True,
+        "benefits_detail": "每年奖学金 2000 元",
+        "criteria": "焊接技术应用专业二年级，身体健康",
     }
     values.update(overrides)
     return NamedClassInput(**values)
@@ -100,8 +131,9 @@ def world(build):
     cooperation = make_cooperation(staff, hr)
     named_class = nc.create_named_class(staff, cooperation.id, class_input(), publish=True)
     db.session.commit()
-    return SimpleNamespace(staff=staff, hr=hr, students=students, cooperation=cooperation,
-                           named_class=named_class, build=build)
+    return SimpleNamespace(
+        staff=staff, hr=hr, students=students, cooperation=cooperation, named_class=named_class, build=build
+    )
 
 
 def with_mode(world, mode: AdmissionsMode) -> None:
@@ -110,6 +142,7 @@ def with_mode(world, mode: AdmissionsMode) -> None:
 
 
 # --- the class -------------------------------------------------------------------------------
+
 
 def test_school_publishes_a_named_class_from_its_order_class_cooperation(app, build):
     staff, hr = build.school(), build.enterprise()
@@ -122,14 +155,22 @@ def test_school_publishes_a_named_class_from_its_order_class_cooperation(app, bu
     nc.open_named_class(staff, draft.id)
     db.session.commit()
     assert draft.status == "open" and draft.opened_at is not None
-    actions = [(e.action, e.from_state, e.to_state) for e in db.session.scalars(
-        select(AuditEntry).where(AuditEntry.subject_type == "named_class").order_by(AuditEntry.id))]
+    actions = [
+        (e.action, e.from_state, e.to_state)
+        for e in db.session.scalars(
+            select(AuditEntry).where(AuditEntry.subject_type == "named_class").order_by(AuditEntry.id)
+        )
+    ]
     assert actions == [("create", None, "draft"), ("publish", "draft", "open")]
-    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "publish",
-                                                        AuditEntry.subject_type == "named_class")).one()
+    entry = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "publish", AuditEntry.subject_type == "named_class")
+    ).one()
     assert set(entry.organisation_ids) == {staff.organisation_id, hr.organisation_id}
-    note = db.session.scalars(select(Notification).where(Notification.user_id == hr.id,
-                                                         Notification.kind == "named_class_published")).one()
+    note = db.session.scalars(
+        select(Notification).where(
+            Notification.user_id == hr.id, Notification.kind == "named_class_published"
+        )
+    ).one()
     assert note.link == f"/named-classes/{draft.id}"
 
 
@@ -144,8 +185,10 @@ def test_publish_refusals(app, build):
     error = refused(lambda: nc.create_named_class(staff, order.id, class_input(seats=11)))
     assert error.field == "seats"
     refused(lambda: nc.create_named_class(staff, order.id, class_input(seats=0)))
-    refused(lambda: nc.create_named_class(staff, order.id, class_input(closes_on=day(-2), opens_on=day(-5))),
-            match="past")
+    refused(
+        lambda: nc.create_named_class(staff, order.id, class_input(closes_on=day(-2), opens_on=day(-5))),
+        match="past",
+    )
     refused(lambda: nc.create_named_class(staff, order.id, class_input(opens_on=day(5), closes_on=day(4))))
     refused(lambda: nc.create_named_class(staff, order.id, class_input(decide_by=day(9))))
     refused(lambda: nc.create_named_class(staff, order.id, class_input(name=" ")))
@@ -167,14 +210,23 @@ def test_open_and_close_rules(app, world):
 
 # --- applying ----------------------------------------------------------------------------------
 
+
 def test_confirmed_student_applies_and_the_school_is_told(app, world):
     student = world.students[0]
     application = nc.apply(student, world.named_class.id, "我想学机器人焊接。")
     db.session.commit()
     assert application.status == "submitted" and application.statement == "我想学机器人焊接。"
     entry = db.session.scalars(select(AuditEntry).where(AuditEntry.subject_type == "class_application")).one()
-    assert (entry.action, entry.from_state, entry.to_state, entry.actor_id) == ("submit", None, "submitted", student.id)
-    told = {n.user_id for n in db.session.scalars(select(Notification).where(Notification.kind == "application_submitted"))}
+    assert (entry.action, entry.from_state, entry.to_state, entry.actor_id) == (
+        "submit",
+        None,
+        "submitted",
+        student.id,
+    )
+    told = {
+        n.user_id
+        for n in db.session.scalars(select(Notification).where(Notification.kind == "application_submitted"))
+    }
     assert told == {world.staff.id}  # SCHOOL mode: the enterprise does not decide, so is not told
 
 
@@ -203,7 +255,9 @@ def test_cannot_apply_to_a_draft_closed_or_full_class(app, world):
     draft = nc.create_named_class(world.staff, world.cooperation.id, class_input(name="草稿班"))
     db.session.commit()
     refused(lambda: nc.apply(student, draft.id, "申请"), NotFound)
-    full = nc.create_named_class(world.staff, world.cooperation.id, class_input(name="满员班", seats=1), publish=True)
+    full = nc.create_named_class(
+        world.staff, world.cooperation.id, class_input(name="满员班", seats=1), publish=True
+    )
     db.session.commit()
     nc.apply(world.students[1], full.id, "先到")
     db.session.commit()
@@ -227,8 +281,12 @@ def test_withdraw_then_apply_again_reuses_the_row(app, world):
     db.session.commit()
     assert again.id == first.id and again.status == "submitted" and again.statement == "第二次"
     assert count(ClassApplication) == 1
-    actions = [e.action for e in db.session.scalars(
-        select(AuditEntry).where(AuditEntry.subject_type == "class_application").order_by(AuditEntry.id))]
+    actions = [
+        e.action
+        for e in db.session.scalars(
+            select(AuditEntry).where(AuditEntry.subject_type == "class_application").order_by(AuditEntry.id)
+        )
+    ]
     assert actions == ["submit", "withdraw", "submit"]
 
 
@@ -247,7 +305,9 @@ def test_one_application_per_class_and_student_in_the_database(app, world):
     student = world.students[0]
     nc.apply(student, world.named_class.id, "申请")
     db.session.commit()
-    db.session.add(ClassApplication(named_class_id=world.named_class.id, student_id=student.id, statement="x"))
+    db.session.add(
+        ClassApplication(named_class_id=world.named_class.id, student_id=student.id, statement="x")
+    )
     with pytest.raises(IntegrityError):
         db.session.flush()
     db.session.rollback()
@@ -255,16 +315,20 @@ def test_one_application_per_class_and_student_in_the_database(app, world):
 
 def test_the_database_refuses_more_admissions_than_seats(app, world):
     with pytest.raises(IntegrityError):
-        db.session.execute(text("UPDATE named_class SET taken = seats + 1 WHERE id = :id"),
-                           {"id": world.named_class.id})
+        db.session.execute(
+            text("UPDATE named_class SET taken = seats + 1 WHERE id = :id"), {"id": world.named_class.id}
+        )
         db.session.flush()
     db.session.rollback()
     with pytest.raises(IntegrityError):
-        db.session.execute(text("UPDATE named_class SET taken = -1 WHERE id = :id"), {"id": world.named_class.id})
+        db.session.execute(
+            text("UPDATE named_class SET taken = -1 WHERE id = :id"), {"id": world.named_class.id}
+        )
     db.session.rollback()
 
 
 # --- deciding -------------------------------------------------------------------------------------
+
 
 def test_school_admits_and_rejects_with_reason(app, world):
     a, b = (nc.apply(s, world.named_class.id, "申请") for s in world.students)
@@ -278,8 +342,12 @@ def test_school_admits_and_rejects_with_reason(app, world):
     assert (b.status, b.decision_reason) == ("rejected", "名额优先给二年级")
     kinds = {(n.user_id, n.kind) for n in db.session.scalars(select(Notification))}
     assert (world.students[0].id, "admission") in kinds and (world.students[1].id, "rejection") in kinds
-    actions = [(e.action, e.to_state, e.reason) for e in db.session.scalars(
-        select(AuditEntry).where(AuditEntry.action.in_(["admit", "reject"])).order_by(AuditEntry.id))]
+    actions = [
+        (e.action, e.to_state, e.reason)
+        for e in db.session.scalars(
+            select(AuditEntry).where(AuditEntry.action.in_(["admit", "reject"])).order_by(AuditEntry.id)
+        )
+    ]
     assert actions == [("admit", "admitted", "成绩优秀"), ("reject", "rejected", "名额优先给二年级")]
 
 
@@ -307,7 +375,9 @@ def test_admitting_after_the_window_is_allowed_until_the_decision_deadline(app, 
 
 
 def test_full_class_refuses_admission_and_changes_nothing(app, world):
-    small = nc.create_named_class(world.staff, world.cooperation.id, class_input(name="一座班", seats=1), publish=True)
+    small = nc.create_named_class(
+        world.staff, world.cooperation.id, class_input(name="一座班", seats=1), publish=True
+    )
     db.session.commit()
     a, b = (nc.apply(s, small.id, "申请") for s in world.students)
     db.session.commit()
@@ -342,7 +412,10 @@ def test_enterprise_review_mode_enterprise_approves_then_school_admits(app, worl
     with_mode(world, AdmissionsMode.ENTERPRISE_REVIEW)
     a, b = (nc.apply(s, world.named_class.id, "申请") for s in world.students)
     db.session.commit()
-    told = {n.user_id for n in db.session.scalars(select(Notification).where(Notification.kind == "application_submitted"))}
+    told = {
+        n.user_id
+        for n in db.session.scalars(select(Notification).where(Notification.kind == "application_submitted"))
+    }
     assert told == {world.staff.id, world.hr.id}
     refused(lambda: nc.admit(world.staff, a.id), match="enterprise must approve")
     refused(lambda: nc.admit(world.hr, a.id), NotPermitted)
@@ -350,7 +423,12 @@ def test_enterprise_review_mode_enterprise_approves_then_school_admits(app, worl
     nc.review(world.hr, a.id, "面试通过")
     db.session.commit()
     assert a.status == "enterprise_approved" and a.reviewed_by_id == world.hr.id
-    assert count(Notification, Notification.kind == "application_reviewed", Notification.user_id == world.staff.id) == 1
+    assert (
+        count(
+            Notification, Notification.kind == "application_reviewed", Notification.user_id == world.staff.id
+        )
+        == 1
+    )
     refused(lambda: nc.review(world.hr, a.id), match="already approved")
     nc.admit(world.staff, a.id)
     nc.reject(world.hr, b.id, "面试未通过")  # the enterprise's review may also say no
@@ -372,13 +450,20 @@ def test_shared_mode_either_partner_admits(app, world):
 
 # --- pages -------------------------------------------------------------------------------------------
 
+
 def test_public_list_filters_search_and_pages(app, world, client):
     hr2 = world.build.enterprise(name="泰钢测试")
     hr2.organisation.industry = "new_materials"
     staff2 = world.build.school(name="第二职专", programs=("护理",))
     co2 = make_cooperation(staff2, hr2)
-    nc.create_named_class(staff2, co2.id, class_input(name="泰钢护理订单班", scholarship=False, guaranteed_job=False,
-                                                      mentors=False, equipment=True), publish=True)
+    nc.create_named_class(
+        staff2,
+        co2.id,
+        class_input(
+            name="泰钢护理订单班", scholarship=False, guaranteed_job=False, mentors=False, equipment=True
+        ),
+        publish=True,
+    )
     nc.create_named_class(staff2, co2.id, class_input(name="草稿不显示"))
     db.session.commit()
 
@@ -396,7 +481,9 @@ def test_public_list_filters_search_and_pages(app, world, client):
     assert names("?q=泰钢") == ["泰钢护理订单班"]
     assert client.get("/named-classes?industry=bogus&school=x&page=-3&benefit=nope").status_code == 200
     for n in range(13):
-        nc.create_named_class(world.staff, world.cooperation.id, class_input(name=f"批量班{n:02d}", seats=1), publish=True)
+        nc.create_named_class(
+            world.staff, world.cooperation.id, class_input(name=f"批量班{n:02d}", seats=1), publish=True
+        )
     db.session.commit()
     client.set_cookie("lang", "en")
     first = client.get("/named-classes").get_data(as_text=True)
@@ -408,7 +495,9 @@ def test_public_list_filters_search_and_pages(app, world, client):
 def test_detail_page_offers_the_form_to_confirmed_students_of_the_school(app, world, client):
     url = f"/named-classes/{world.named_class.id}"
     anonymous = client.get(url).get_data(as_text=True)
-    assert "山东重工智能制造冠名班" in anonymous and "山东重工测试" in anonymous and "焊接技术应用" in anonymous
+    assert (
+        "山东重工智能制造冠名班" in anonymous and "山东重工测试" in anonymous and "焊接技术应用" in anonymous
+    )
     assert 'data-testid="apply-form"' not in anonymous
     student = app.test_client()
     login(student, world.students[0].email)
@@ -427,8 +516,10 @@ def test_student_applies_sees_status_and_withdraws_through_the_pages(app, world)
     login(client, world.students[0].email)
     class_id = world.named_class.id
     # Extra fields never reach the record (no mass assignment).
-    response = client.post(f"/student/named-classes/{class_id}/apply",
-                           data={"statement": "热爱焊接", "status": "admitted", "student_id": world.students[1].id})
+    response = client.post(
+        f"/student/named-classes/{class_id}/apply",
+        data={"statement": "热爱焊接", "status": "admitted", "student_id": world.students[1].id},
+    )
     assert response.status_code == 302 and response.headers["Location"].endswith("/student/applications")
     application = db.session.scalars(select(ClassApplication)).one()
     assert (application.status, application.student_id) == ("submitted", world.students[0].id)
@@ -448,19 +539,33 @@ def test_student_applies_sees_status_and_withdraws_through_the_pages(app, world)
 
 
 def test_staff_review_page_admit_reject_and_exports(app, world):
-    a, b = (nc.apply(s, world.named_class.id, "=HYPERLINK(\"x\") 申请") for s in world.students)
+    a, b = (nc.apply(s, world.named_class.id, '=HYPERLINK("x") 申请') for s in world.students)
     db.session.commit()
     staff = app.test_client()
     login(staff, world.staff.email)
     page = staff.get(f"/school/named-classes/{world.named_class.id}").get_data(as_text=True)
     assert world.students[0].name in page and 'data-testid="admit"' in page
-    assert staff.post(f"/school/class-applications/{a.id}/admit", data={"class_id": world.named_class.id}).status_code == 302
-    refused_reject = staff.post(f"/school/class-applications/{b.id}/reject", data={"reason": ""}, follow_redirects=True)
-    assert "Please give a reason" in refused_reject.get_data(as_text=True) or "请" in refused_reject.get_data(as_text=True)
-    assert staff.post(f"/school/class-applications/{b.id}/reject", data={"reason": "名额已满"}).status_code == 302
+    assert (
+        staff.post(
+            f"/school/class-applications/{a.id}/admit", data={"class_id": world.named_class.id}
+        ).status_code
+        == 302
+    )
+    refused_reject = staff.post(
+        f"/school/class-applications/{b.id}/reject", data={"reason": ""}, follow_redirects=True
+    )
+    assert "Please give a reason" in refused_reject.get_data(as_text=True) or "请" in refused_reject.get_data(
+        as_text=True
+    )
+    assert (
+        staff.post(f"/school/class-applications/{b.id}/reject", data={"reason": "名额已满"}).status_code
+        == 302
+    )
     db.session.expire_all()
     assert (db.session.get(ClassApplication, a.id).status, db.session.get(ClassApplication, b.id).status) == (
-        "admitted", "rejected")
+        "admitted",
+        "rejected",
+    )
     csv_response = staff.get(f"/school/named-classes/{world.named_class.id}/applicants.csv")
     assert csv_response.status_code == 200 and csv_response.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(csv_response.data.decode("utf-8-sig"))))
@@ -480,8 +585,11 @@ def test_exports_and_pages_never_leak_to_other_organisations(app, world):
     class_id = world.named_class.id
     other = app.test_client()
     login(other, world.build.school(name="外校五").email)
-    for url in (f"/school/named-classes/{class_id}", f"/school/named-classes/{class_id}/applicants.csv",
-                f"/school/named-classes/{class_id}/applicants.xlsx"):
+    for url in (
+        f"/school/named-classes/{class_id}",
+        f"/school/named-classes/{class_id}/applicants.csv",
+        f"/school/named-classes/{class_id}/applicants.xlsx",
+    ):
         assert other.get(url).status_code == 404, url
     assert "山东重工智能制造冠名班" not in other.get("/school/named-classes").get_data(as_text=True)
     # The enterprise partner in SCHOOL mode sees the class, not the applicants.
@@ -501,7 +609,9 @@ def test_enterprise_reviews_through_its_pages(app, world):
     login(hr, world.hr.email)
     page = hr.get(f"/enterprise/named-classes/{world.named_class.id}").get_data(as_text=True)
     assert 'data-testid="review"' in page and 'data-testid="admit"' not in page
-    assert hr.post(f"/enterprise/class-applications/{application.id}/admit").status_code == 302  # refused, flashed
+    assert (
+        hr.post(f"/enterprise/class-applications/{application.id}/admit").status_code == 302
+    )  # refused, flashed
     db.session.expire_all()
     assert db.session.get(ClassApplication, application.id).status == "submitted"
     assert hr.post(f"/enterprise/class-applications/{application.id}/review").status_code == 302
@@ -517,8 +627,17 @@ def test_staff_publish_form(app, world):
     assert f"/school/cooperations/{world.cooperation.id}/named-class" in listing
     url = f"/school/cooperations/{world.cooperation.id}/named-class"
     assert staff.get(url).status_code == 200
-    form = {"name": "新冠名班", "seats": "6", "opens_on": day(0).isoformat(), "closes_on": day(5).isoformat(),
-            "scholarship": "y", "criteria": "成绩优良", "publish": "Publish", "taken": "6", "status": "closed"}
+    form = {
+        "name": "新冠名班",
+        "seats": "6",
+        "opens_on": day(0).isoformat(),
+        "closes_on": day(5).isoformat(),
+        "scholarship": "y",
+        "criteria": "成绩优良",
+        "publish": "Publish",
+        "taken": "6",
+        "status": "closed",
+    }
     response = staff.post(url, data=form)
     assert response.status_code == 302
     created = db.session.scalars(select(NamedClass).where(NamedClass.name == "新冠名班")).one()
@@ -545,6 +664,8 @@ def test_application_bursts_are_throttled(app_factory, build):
         db.session.commit()
         client = app.test_client()
         login(client, student.email)
-        statuses = [client.post(f"/student/named-classes/{named.id}/apply", data={"statement": ""}).status_code
-                    for _ in range(4)]
+        statuses = [
+            client.post(f"/student/named-classes/{named.id}/apply", data={"statement": ""}).status_code
+            for _ in range(4)
+        ]
     assert statuses == [400, 400, 400, 429]

@@ -1,4 +1,5 @@
 """The navigation: a few task menus per role, each link once, every link a real page."""
+
 from __future__ import annotations
 
 import re
@@ -24,15 +25,17 @@ def test_each_role_has_few_menus_and_no_label_twice(app):
 def test_every_menu_link_is_a_page_of_that_role(app, build):
     school = build.school()
     users = {
-        "enterprise_hr": build.enterprise(), "school_staff": school,
-        "student": build.student(school), "admin": build.admin(),
+        "enterprise_hr": build.enterprise(),
+        "school_staff": school,
+        "student": build.student(school),
+        "admin": build.admin(),
     }
     db.session.commit()
     for role, user in users.items():
         client = app.test_client()
         login(client, user.email)
         html = client.get("/auth/notifications").get_data(as_text=True)
-        nav = html[html.index('<nav class="nav"'):html.index("</nav>")]
+        nav = html[html.index('<nav class="nav"') : html.index("</nav>")]
         links = re.findall(r'<a href="(/[^"]*)"', nav)
         assert len(links) >= 8, (role, links)
         for href in links:
@@ -46,5 +49,8 @@ def test_current_page_is_marked(app, build):
     client = app.test_client()
     login(client, user.email)
     html = client.get("/enterprise/postings").get_data(as_text=True)
-    assert re.search(r'<li class="nav-menu nav-current">\s*<details data-nav-menu>\s*<summary data-testid="menu-demand">', html)
+    assert re.search(
+        r'<li class="nav-menu nav-current">\s*<details data-nav-menu>\s*<summary data-testid="menu-demand">',
+        html,
+    )
     assert 'href="/enterprise/postings" aria-current="page"' in html

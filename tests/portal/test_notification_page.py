@@ -1,5 +1,6 @@
 """The notifications page (issue 13, item 9): grouped by district day, unread marked 未读/New,
 mark all as read, each line opening its object; one labelled time zone (item 8)."""
+
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
@@ -25,7 +26,9 @@ def test_grouped_by_beijing_day(app, build):
     db.session.commit()
     days = notifications.by_day([late, early, old], today=date(2026, 12, 2))
     assert [(d.day, d.ago, [n.id for n in d.items]) for d in days] == [
-        (date(2026, 12, 2), 0, [late.id]), (date(2026, 12, 1), 1, [early.id]), (date(2026, 11, 20), 12, [old.id]),
+        (date(2026, 12, 2), 0, [late.id]),
+        (date(2026, 12, 1), 1, [early.id]),
+        (date(2026, 11, 20), 12, [old.id]),
     ]
 
 
@@ -60,4 +63,4 @@ def test_times_are_beijing_time(app, build):
         assert str(local_time(datetime(2026, 12, 1, 17, 30, tzinfo=UTC))) == (
             '<time datetime="2026-12-01T17:30:00+00:00">2026-12-02 01:30</time>'
         )
-        assert str(local_time(datetime(2026, 12, 1, 17, 30))) .endswith(">2026-12-02 01:30</time>")
+        assert str(local_time(datetime(2026, 12, 1, 17, 30))).endswith(">2026-12-02 01:30</time>")

@@ -1,4 +1,5 @@
 """Notifications: the right people are told, only they see them, in their language, e-mail when configured."""
+
 from __future__ import annotations
 
 import logging
@@ -21,8 +22,11 @@ from tests.conftest import PASSWORD, client_for
 
 def _notes(user) -> list[Notification]:
     db.session.expire_all()
-    return list(db.session.scalars(select(Notification).where(Notification.user_id == user.id)
-                                   .order_by(Notification.id)))
+    return list(
+        db.session.scalars(
+            select(Notification).where(Notification.user_id == user.id).order_by(Notification.id)
+        )
+    )
 
 
 def _total() -> int:
@@ -30,6 +34,7 @@ def _total() -> int:
 
 
 # --- who is told ---------------------------------------------------------------------------
+
 
 def test_verification_tells_the_active_staff_only(app, build):
     admin = build.admin()
@@ -49,8 +54,12 @@ def test_rejection_tells_members_with_the_reason(app, build):
     staff = build.school(verified=False)
     db.session.commit()
     client = client_for(app, admin)
-    assert client.post(f"/admin/organisations/{staff.organisation_id}/reject",
-                       data={"reason": "办学许可证缺失"}).status_code == 302
+    assert (
+        client.post(
+            f"/admin/organisations/{staff.organisation_id}/reject", data={"reason": "办学许可证缺失"}
+        ).status_code
+        == 302
+    )
     [note] = _notes(staff)
     assert note.kind == "organisation_rejected" and note.params["reason"] == "办学许可证缺失"
     assert note.link == "/school/"
@@ -88,8 +97,9 @@ def test_student_confirmation_tells_the_student(app, build):
 def test_students_are_not_told_about_their_schools_affairs(app, build):
     staff = build.school()
     student = build.student(staff)
-    told = notifications.notify_organisation(staff.organisation, "organisation_verified", "/school/",
-                                             organisation="x")
+    told = notifications.notify_organisation(
+        staff.organisation, "organisation_verified", "/school/", organisation="x"
+    )
     assert [n.user_id for n in told] == [staff.id]
     assert _notes(student) == [n for n in _notes(student) if n.kind == "student_confirmed"]
 
@@ -115,6 +125,7 @@ def test_links_must_be_relative_and_kinds_known(app, build):
 
 
 # --- the notification centre ---------------------------------------------------------------
+
 
 def test_centre_unread_count_and_marking(app, build):
     hr = build.enterprise()  # told of its verification
@@ -232,11 +243,16 @@ def test_deleting_an_account_takes_its_notifications(app, build):
     assert _notes(joiner)
     db.session.delete(db.session.get(User, joiner.id))
     db.session.commit()
-    assert db.session.scalar(select(func.count()).select_from(Notification)
-                             .where(Notification.user_id == joiner.id)) == 0
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(Notification).where(Notification.user_id == joiner.id)
+        )
+        == 0
+    )
 
 
 # --- e-mail against a real local SMTP server ---------------------------------------------------
+
 
 def _free_port() -> int:
     with socket.socket() as sock:
@@ -276,8 +292,12 @@ def smtp_server():
 @pytest.fixture
 def mail_app(app_factory, smtp_server):
     inbox, port = smtp_server
-    app = app_factory(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_FROM="noreply@xiaoqi.test",
-                      SITE_URL="https://xqt.example.cn")
+    app = app_factory(
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=port,
+        MAIL_FROM="noreply@xiaoqi.test",
+        SITE_URL="https://xqt.example.cn",
+    )
     with app.app_context():
         yield app, inbox
 
@@ -296,8 +316,12 @@ def test_mail_sent_after_commit_in_the_recipients_language(mail_app):
 
     client = client_for(app, admin)
     assert client.post(f"/admin/organisations/{zh_hr.organisation_id}/verify").status_code == 302
-    assert client.post(f"/admin/organisations/{en_hr.organisation_id}/reject",
-                       data={"reason": "licence unreadable"}).status_code == 302
+    assert (
+        client.post(
+            f"/admin/organisations/{en_hr.organisation_id}/reject", data={"reason": "licence unreadable"}
+        ).status_code
+        == 302
+    )
     messages = inbox.wait_for(2)
     assert len(messages) == 2
     (zh_to, zh_msg), (en_to, en_msg) = messages
@@ -367,6 +391,7 @@ def test_smtp_down_never_breaks_the_request(app_factory, caplog):
 
 # --- where links lead: one table, no endpoint named in a service ---------------------------
 
+
 def test_every_page_a_service_may_link_to_builds(app):
     from portal import links
 
@@ -385,8 +410,12 @@ def test_services_name_no_blueprint_endpoint():
 
     endpoint = re.compile(r"""["'](school|enterprise|student|admin|public|auth)\.[a-z_]+["'.]|url_for\(""")
     services = pathlib.Path(notifications.__file__).parent
-    named = [f"{f.name}:{n}" for f in services.glob("*.py")
-             for n, line in enumerate(f.read_text().splitlines(), 1) if endpoint.search(line)]
+    named = [
+        f"{f.name}:{n}"
+        for f in services.glob("*.py")
+        for n, line in enumerate(f.read_text().splitlines(), 1)
+        if endpoint.search(line)
+    ]
     assert named == []
 
 
@@ -395,5 +424,8 @@ def test_a_notification_opens_the_readers_own_page(app, build):
     cooperation = build.cooperation(staff, hr)
     link = notifications.link("school", "named_class", 3)
     assert link == "/school/named-classes/3"
-    assert notifications.link("enterprise", "proposal", cooperation.id) == f"/enterprise/proposals/{cooperation.id}"
+    assert (
+        notifications.link("enterprise", "proposal", cooperation.id)
+        == f"/enterprise/proposals/{cooperation.id}"
+    )
     assert notifications.home_link(staff) == "/school/"

@@ -1,4 +1,5 @@
 """Verification of organisations, membership approval, student confirmation."""
+
 from __future__ import annotations
 
 from portal.extensions import db
@@ -25,7 +26,9 @@ def test_queue_lists_pending_and_verify(app, build):
     org = db.session.get(Organisation, hr.organisation_id)
     db.session.refresh(org)
     assert org.status == OrgStatus.VERIFIED.value and org.verified_at is not None
-    assert f"/admin/organisations/{org.id}/verify" not in client.get("/admin/organisations").get_data(as_text=True)
+    assert f"/admin/organisations/{org.id}/verify" not in client.get("/admin/organisations").get_data(
+        as_text=True
+    )
 
 
 def test_reject_needs_reason_and_applicant_sees_it(app, build):

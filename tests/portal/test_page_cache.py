@@ -1,4 +1,5 @@
 """/postings is kept rendered (portal/cache.py) and never shows what the records no longer say."""
+
 from __future__ import annotations
 
 import pytest
@@ -46,7 +47,9 @@ def test_what_is_written_shows_at_once(app, build, client):
     db.session.commit()
     assert "焊接学徒岗位" not in _page(client)
 
-    db.session.execute(update(Organisation).where(Organisation.id == hr.organisation_id).values(name="莱芜乙企业"))
+    db.session.execute(
+        update(Organisation).where(Organisation.id == hr.organisation_id).values(name="莱芜乙企业")
+    )
     db.session.commit()
     assert "莱芜乙企业" in _page(client) and "莱芜甲企业" not in _page(client)
 

@@ -1,6 +1,7 @@
 """Objections (异议) during a pilot's notice period (公示) (issue 13, item 10): anyone sends one
 with a contact; every problem of the form is shown at once; administrators answer each;
 an unanswered objection keeps the pilot from becoming final; contacts stay private."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -148,7 +149,8 @@ def test_public_form_over_http_shows_every_error_and_keeps_contacts_private(app,
     assert db.session.scalar(select(func.count()).select_from(PilotObjection)) == 0
     response = client.post(
         f"/pilots/{pilot.id}/objections",
-        data={"name": "王五", "contact": "wang.wu@example.cn", "body": "企业资质存疑"}, follow_redirects=True,
+        data={"name": "王五", "contact": "wang.wu@example.cn", "body": "企业资质存疑"},
+        follow_redirects=True,
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "wang.wu@example.cn" not in html
@@ -159,7 +161,9 @@ def test_public_form_over_http_shows_every_error_and_keeps_contacts_private(app,
 
 def test_objection_needs_csrf(app, world, csrf_client):
     pilot = approved(world, today=district_today())
-    response = csrf_client.post(f"/pilots/{pilot.id}/objections", data={"contact": "13912345678", "body": "x"})
+    response = csrf_client.post(
+        f"/pilots/{pilot.id}/objections", data={"contact": "13912345678", "body": "x"}
+    )
     assert response.status_code == 400
     assert db.session.scalar(select(func.count()).select_from(PilotObjection)) == 0
     page = csrf_client.get(f"/pilots/{pilot.id}").get_data(as_text=True)

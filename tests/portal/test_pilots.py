@@ -3,6 +3,7 @@
 Every transition and every refusal; refusals change nothing. Dates are fixed: the
 notice period is computed from them, never from waiting.
 """
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -24,15 +25,36 @@ from portal.services.errors import NotFound, ServiceError
 from portal.services.pilots import NOTICE_PERIOD_DAYS, PilotPlan
 from tests.conftest import Builders, client_for
 
-PLAN = {"goals": "建成焊接专业校企一体化样板", "content": "共建冠名班，企业师傅授课",
-        "resources": "实训中心、焊接机器人", "timeline": "第一学期开班，第三学年末评估"}
+PLAN = {
+    "goals": "建成焊接专业校企一体化样板",
+    "content": "共建冠名班，企业师傅授课",
+    "resources": "实训中心、焊接机器人",
+    "timeline": "第一学期开班，第三学年末评估",
+}
 DAY = date(2026, 3, 2)
 
 
-def cooperation(school, hr, *, kind: str = "order_class", title: str = "山东重工智能制造冠名班", seats: int = 40,
-                status: str = "active") -> Cooperation:
-    return Builders.cooperation(school, hr, kind=kind, title=title, seats=seats, start_date=date(2026, 9, 1),
-                                status=status, with_program=False, school_provides="", enterprise_provides="")
+def cooperation(
+    school,
+    hr,
+    *,
+    kind: str = "order_class",
+    title: str = "山东重工智能制造冠名班",
+    seats: int = 40,
+    status: str = "active",
+) -> Cooperation:
+    return Builders.cooperation(
+        school,
+        hr,
+        kind=kind,
+        title=title,
+        seats=seats,
+        start_date=date(2026, 9, 1),
+        status=status,
+        with_program=False,
+        school_provides="",
+        enterprise_provides="",
+    )
 
 
 @pytest.fixture
@@ -59,7 +81,8 @@ def entries(subject_type: str, subject_id: int) -> list[tuple]:
     return [
         (e.action, e.from_state, e.to_state, e.reason)
         for e in db.session.scalars(
-            select(AuditEntry).where(AuditEntry.subject_type == subject_type, AuditEntry.subject_id == subject_id)
+            select(AuditEntry)
+            .where(AuditEntry.subject_type == subject_type, AuditEntry.subject_id == subject_id)
             .order_by(AuditEntry.id)
         )
     ]
@@ -71,6 +94,7 @@ def kinds_of(user) -> list[str]:
 
 # --- pilot partnerships: the school's side ----------------------------------------------
 
+
 def test_school_drafts_and_submits_through_its_pages(app, world):
     school, _hr, _admin, coop = world
     client = client_for(app, school)
@@ -79,10 +103,15 @@ def test_school_drafts_and_submits_through_its_pages(app, world):
 
     assert client.post(f"/school/pilots/new/{coop.id}", data={**PLAN, "save": "1"}).status_code == 302
     pilot = db.session.scalar(select(PilotPartnership))
-    assert pilot.status == "draft" and (pilot.school_id, pilot.enterprise_id) == (coop.school_id, coop.enterprise_id)
+    assert pilot.status == "draft" and (pilot.school_id, pilot.enterprise_id) == (
+        coop.school_id,
+        coop.enterprise_id,
+    )
     # Mass assignment: status and ids in the form are ignored.
-    client.post(f"/school/pilots/{pilot.id}/edit",
-                data={**PLAN, "goals": "新目标", "status": "approved", "school_id": "999", "save": "1"})
+    client.post(
+        f"/school/pilots/{pilot.id}/edit",
+        data={**PLAN, "goals": "新目标", "status": "approved", "school_id": "999", "save": "1"},
+    )
     pilot = fresh(PilotPartnership, pilot.id)
     assert (pilot.goals, pilot.status, pilot.school_id) == ("新目标", "draft", coop.school_id)
 
@@ -90,7 +119,8 @@ def test_school_drafts_and_submits_through_its_pages(app, world):
     pilot = fresh(PilotPartnership, pilot.id)
     assert pilot.status == "submitted" and pilot.submitted_by_id == school.id
     assert entries("pilot_partnership", pilot.id) == [
-        ("create", None, "draft", None), ("submit", "draft", "submitted", None)
+        ("create", None, "draft", None),
+        ("submit", "draft", "submitted", None),
     ]
     assert 'data-state="submitted"' in client.get(f"/school/pilots/{pilot.id}").get_data(as_text=True)
 
@@ -165,6 +195,7 @@ def test_the_enterprise_partner_does_not_submit_pilots(app, world):
 
 # --- pilot partnerships: the administrators' side -------------------------------------------
 
+
 def test_admin_approves_and_the_notice_period_is_computed_from_the_date(app, world):
     school, hr, admin, coop = world
     pilot = submitted_pilot(school, coop)
@@ -179,8 +210,11 @@ def test_admin_approves_and_the_notice_period_is_computed_from_the_date(app, wor
     assert pilot.public_state(pilot.notice_ends_on + timedelta(days=1)) == "final"
     assert pilot.public_state(DAY - timedelta(days=1)) == "notice"
     assert entries("pilot_partnership", pilot.id)[-1] == ("approve", "submitted", "approved", None)
-    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "approve",
-                                                       AuditEntry.subject_type == "pilot_partnership"))
+    entry = db.session.scalar(
+        select(AuditEntry).where(
+            AuditEntry.action == "approve", AuditEntry.subject_type == "pilot_partnership"
+        )
+    )
     assert sorted(entry.organisation_ids) == sorted([coop.school_id, coop.enterprise_id])
     assert "pilot_approved" in kinds_of(school) and "pilot_approved" in kinds_of(hr)
 
@@ -216,7 +250,10 @@ def test_return_then_resubmit_then_approve(app, world):
     school, _hr, admin, coop = world
     pilot = submitted_pilot(school, coop)
     admin_client, school_client = client_for(app, admin), client_for(app, school)
-    assert admin_client.post(f"/admin/pilots/{pilot.id}/return", data={"reason": "请补充经费来源"}).status_code == 302
+    assert (
+        admin_client.post(f"/admin/pilots/{pilot.id}/return", data={"reason": "请补充经费来源"}).status_code
+        == 302
+    )
     pilot = fresh(PilotPartnership, pilot.id)
     assert (pilot.status, pilot.decision_note) == ("returned", "请补充经费来源")
     assert "pilot_returned" in kinds_of(school)
@@ -227,13 +264,19 @@ def test_return_then_resubmit_then_approve(app, world):
     assert admin_client.post(f"/admin/pilots/{pilot.id}/reject", data={"reason": "x"}).status_code == 400
     assert fresh(PilotPartnership, pilot.id).status == "returned"
 
-    school_client.post(f"/school/pilots/{pilot.id}/edit", data={**PLAN, "resources": "经费：企业每年投入50万元", "submit": "1"})
+    school_client.post(
+        f"/school/pilots/{pilot.id}/edit",
+        data={**PLAN, "resources": "经费：企业每年投入50万元", "submit": "1"},
+    )
     pilot = fresh(PilotPartnership, pilot.id)
     assert (pilot.status, pilot.resources) == ("submitted", "经费：企业每年投入50万元")
     assert admin_client.post(f"/admin/pilots/{pilot.id}/approve").status_code == 302
     assert [e[:3] for e in entries("pilot_partnership", pilot.id)] == [
-        ("create", None, "draft"), ("submit", "draft", "submitted"), ("return", "submitted", "returned"),
-        ("resubmit", "returned", "submitted"), ("approve", "submitted", "approved"),
+        ("create", None, "draft"),
+        ("submit", "draft", "submitted"),
+        ("return", "submitted", "returned"),
+        ("resubmit", "returned", "submitted"),
+        ("approve", "submitted", "approved"),
     ]
 
 
@@ -241,7 +284,10 @@ def test_submitted_pilot_cannot_be_edited_by_the_school(app, world):
     school, _hr, _admin, coop = world
     pilot = submitted_pilot(school, coop)
     client = client_for(app, school)
-    assert client.post(f"/school/pilots/{pilot.id}/edit", data={**PLAN, "goals": "改", "save": "1"}).status_code == 400
+    assert (
+        client.post(f"/school/pilots/{pilot.id}/edit", data={**PLAN, "goals": "改", "save": "1"}).status_code
+        == 400
+    )
     assert client.post(f"/school/pilots/{pilot.id}/submit").status_code == 400
     assert fresh(PilotPartnership, pilot.id).goals == PLAN["goals"]
 
@@ -253,7 +299,10 @@ def test_reject_needs_a_reason_and_is_final(app, world):
     assert client.post(f"/admin/pilots/{pilot.id}/reject", data={"reason": " "}).status_code == 400
     assert client.post(f"/admin/pilots/{pilot.id}/return", data={"reason": ""}).status_code == 400
     assert fresh(PilotPartnership, pilot.id).status == "submitted"
-    assert client.post(f"/admin/pilots/{pilot.id}/reject", data={"reason": "方案不具备试点条件"}).status_code == 302
+    assert (
+        client.post(f"/admin/pilots/{pilot.id}/reject", data={"reason": "方案不具备试点条件"}).status_code
+        == 302
+    )
     pilot = fresh(PilotPartnership, pilot.id)
     assert (pilot.status, pilot.decision_note) == ("rejected", "方案不具备试点条件")
     assert "pilot_rejected" in kinds_of(school) and "pilot_rejected" not in kinds_of(hr)
@@ -281,12 +330,17 @@ def test_withdraw_only_during_the_notice_period(app, world):
     with pytest.raises(ServiceError):  # a reason is required
         pilots.withdraw_approval(admin, pilot.id, "", today=DAY)
     db.session.rollback()
-    pilots.withdraw_approval(admin, pilot.id, "收到实名异议：实训设备未到位", today=DAY + timedelta(days=NOTICE_PERIOD_DAYS - 1))
+    pilots.withdraw_approval(
+        admin, pilot.id, "收到实名异议：实训设备未到位", today=DAY + timedelta(days=NOTICE_PERIOD_DAYS - 1)
+    )
     db.session.commit()
     pilot = fresh(PilotPartnership, pilot.id)
     assert (pilot.status, pilot.decision_note) == ("withdrawn", "收到实名异议：实训设备未到位")
     assert entries("pilot_partnership", pilot.id)[-1] == (
-        "withdraw", "approved", "withdrawn", "收到实名异议：实训设备未到位"
+        "withdraw",
+        "approved",
+        "withdrawn",
+        "收到实名异议：实训设备未到位",
     )
     assert "pilot_withdrawn" in kinds_of(school) and "pilot_withdrawn" in kinds_of(hr)
     assert app.test_client().get(f"/pilots/{pilot.id}").status_code == 404
@@ -356,6 +410,7 @@ def test_unknown_pilot_is_404_for_administrators(app, world):
 
 # --- public -----------------------------------------------------------------------------
 
+
 def test_public_list_shows_approved_pilots_with_their_notice_period(app, build, world):
     school, hr, admin, coop = world
     in_notice = submitted_pilot(school, coop)
@@ -365,8 +420,9 @@ def test_public_list_shows_approved_pilots_with_their_notice_period(app, build, 
     waiting = submitted_pilot(school, cooperation(school, hr, kind="internship", title="待审核的实习合作"))
     rejected = submitted_pilot(school, cooperation(school, hr, kind="internship", title="被驳回的合作"))
     pilots.reject_pilot(admin, rejected.id, "不符合条件")
-    draft = pilots.create_pilot(school, cooperation(school, hr, kind="staff_training", title="草稿合作").id,
-                                PilotPlan(**PLAN))
+    draft = pilots.create_pilot(
+        school, cooperation(school, hr, kind="staff_training", title="草稿合作").id, PilotPlan(**PLAN)
+    )
     db.session.commit()
 
     client = app.test_client()
@@ -388,6 +444,7 @@ def test_public_list_shows_approved_pilots_with_their_notice_period(app, build, 
 
 # --- pilot enterprises ------------------------------------------------------------------------
 
+
 def test_figures_are_computed_from_the_records_at_submission(app, build, world):
     school, hr, _admin, _coop = world
     cooperation(school, hr, kind="apprenticeship", title="学徒制班", seats=20)
@@ -403,13 +460,23 @@ def test_figures_are_computed_from_the_records_at_submission(app, build, world):
 
     client = client_for(app, hr)
     assert client.get("/enterprise/pilot").status_code == 200
-    assert client.post("/enterprise/pilot", data={"statement": "深度合作，共建冠名班和学徒制"}).status_code == 302
+    assert (
+        client.post("/enterprise/pilot", data={"statement": "深度合作，共建冠名班和学徒制"}).status_code
+        == 302
+    )
     application = db.session.scalar(select(PilotEnterpriseApplication))
     assert application.status == "submitted" and application.enterprise_id == hr.organisation_id
     assert application.figures == {
-        "active_cooperations": 4, "order_classes": 2, "order_class_seats": 70, "apprenticeships": 1,
-        "apprentice_places": 26, "internships": 0, "part_time_teachers": 5, "staff_training": 0,
-        "training_bases": 0, "schools": 2,
+        "active_cooperations": 4,
+        "order_classes": 2,
+        "order_class_seats": 70,
+        "apprenticeships": 1,
+        "apprentice_places": 26,
+        "internships": 0,
+        "part_time_teachers": 5,
+        "staff_training": 0,
+        "training_bases": 0,
+        "schools": 2,
     }
     # Stored at submission: later records do not change what was submitted.
     cooperation(school, hr, kind="training_base", title="共建实训基地")
@@ -455,10 +522,20 @@ def test_approve_reject_revoke_and_apply_again(app, build, world):
     assert "山东重工" in admin_client.get("/admin/pilot-enterprises").get_data(as_text=True)
     assert admin_client.get(f"/admin/pilot-enterprises/{first.id}").status_code == 200
     # Revoking one that was never approved is refused.
-    assert admin_client.post(f"/admin/pilot-enterprises/{first.id}/revoke", data={"reason": "x"}).status_code == 400
-    assert admin_client.post(f"/admin/pilot-enterprises/{first.id}/reject", data={"reason": ""}).status_code == 400
-    assert admin_client.post(f"/admin/pilot-enterprises/{first.id}/reject",
-                             data={"reason": "合作年限不足"}).status_code == 302
+    assert (
+        admin_client.post(f"/admin/pilot-enterprises/{first.id}/revoke", data={"reason": "x"}).status_code
+        == 400
+    )
+    assert (
+        admin_client.post(f"/admin/pilot-enterprises/{first.id}/reject", data={"reason": ""}).status_code
+        == 400
+    )
+    assert (
+        admin_client.post(
+            f"/admin/pilot-enterprises/{first.id}/reject", data={"reason": "合作年限不足"}
+        ).status_code
+        == 302
+    )
     first = fresh(PilotEnterpriseApplication, first.id)
     assert (first.status, first.decision_reason) == ("rejected", "合作年限不足")
     assert "pilot_enterprise_rejected" in kinds_of(hr)
@@ -467,22 +544,32 @@ def test_approve_reject_revoke_and_apply_again(app, build, world):
     assert fresh(PilotEnterpriseApplication, first.id).status == "rejected"
 
     hr_client.post("/enterprise/pilot", data={"statement": "第二次"})
-    second = db.session.scalar(select(PilotEnterpriseApplication).where(PilotEnterpriseApplication.id != first.id))
+    second = db.session.scalar(
+        select(PilotEnterpriseApplication).where(PilotEnterpriseApplication.id != first.id)
+    )
     assert admin_client.post(f"/admin/pilot-enterprises/{second.id}/approve").status_code == 302
     assert admin_client.post(f"/admin/pilot-enterprises/{second.id}/approve").status_code == 400  # twice
     assert fresh(PilotEnterpriseApplication, second.id).status == "approved"
     assert "pilot_enterprise_approved" in kinds_of(hr)
     assert "山东重工" in app.test_client().get("/pilots").get_data(as_text=True)
 
-    assert admin_client.post(f"/admin/pilot-enterprises/{second.id}/revoke", data={"reason": ""}).status_code == 400
-    assert admin_client.post(f"/admin/pilot-enterprises/{second.id}/revoke",
-                             data={"reason": "合作协议已终止"}).status_code == 302
+    assert (
+        admin_client.post(f"/admin/pilot-enterprises/{second.id}/revoke", data={"reason": ""}).status_code
+        == 400
+    )
+    assert (
+        admin_client.post(
+            f"/admin/pilot-enterprises/{second.id}/revoke", data={"reason": "合作协议已终止"}
+        ).status_code
+        == 302
+    )
     second = fresh(PilotEnterpriseApplication, second.id)
     assert (second.status, second.decision_reason) == ("revoked", "合作协议已终止")
     assert "pilot_enterprise_revoked" in kinds_of(hr)
-    assert 'data-enterprise-id' not in app.test_client().get("/pilots").get_data(as_text=True)
+    assert "data-enterprise-id" not in app.test_client().get("/pilots").get_data(as_text=True)
     assert entries("pilot_enterprise_application", second.id) == [
-        ("submit", None, "submitted", None), ("approve", "submitted", "approved", None),
+        ("submit", None, "submitted", None),
+        ("approve", "submitted", "approved", None),
         ("revoke", "approved", "revoked", "合作协议已终止"),
     ]
 
@@ -499,8 +586,12 @@ def test_applications_are_seen_only_by_their_enterprise_and_decided_only_by_admi
         assert client.get("/admin/pilot-enterprises").status_code == 403
         assert client.get(f"/admin/pilot-enterprises/{application.id}").status_code == 403
         for action in ("approve", "reject", "revoke"):
-            assert client.post(f"/admin/pilot-enterprises/{application.id}/{action}",
-                               data={"reason": "x"}).status_code == 403
+            assert (
+                client.post(
+                    f"/admin/pilot-enterprises/{application.id}/{action}", data={"reason": "x"}
+                ).status_code
+                == 403
+            )
     assert client_for(app, school).get("/enterprise/pilot").status_code == 403
     with pytest.raises(pilots.NotAllowed):
         pilots.approve_enterprise(hr, application.id)
@@ -515,10 +606,14 @@ def test_admin_home_counts_what_waits(app, world):
     pilots.apply_as_pilot_enterprise(hr, "申请")
     db.session.commit()
     page = client_for(app, admin).get("/admin/").get_data(as_text=True)
-    assert 'data-testid="waiting-pilots-count">1<' in page and 'data-testid="waiting-pilot_enterprises-count">1<' in page
+    assert (
+        'data-testid="waiting-pilots-count">1<' in page
+        and 'data-testid="waiting-pilot_enterprises-count">1<' in page
+    )
 
 
 # --- demo data ------------------------------------------------------------------------------
+
 
 def test_demo_pilots_load_twice_and_are_public(app):
     from seed.loader import load_demo, remove_demo

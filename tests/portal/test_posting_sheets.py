@@ -1,4 +1,5 @@
 """Demand postings in spreadsheets: drafts of the HR's own enterprise, all rows or none, own export only."""
+
 from __future__ import annotations
 
 import io
@@ -23,9 +24,32 @@ def day(n: int) -> str:
 
 
 HEADER = [
-    "类型", "标题", "简介", "技能", "1+X证书", "人数", "镇街", "开始日期", "结束日期", "报名截止日期",
-    "所需专业", "班级名称", "培养年限", "企业提供", "企业的要求", "每月补贴", "工学交替安排", "企业师傅",
-    "岗位", "实习期", "月薪", "提供住宿", "专家", "培训课程", "培训对象", "培训时间",
+    "类型",
+    "标题",
+    "简介",
+    "技能",
+    "1+X证书",
+    "人数",
+    "镇街",
+    "开始日期",
+    "结束日期",
+    "报名截止日期",
+    "所需专业",
+    "班级名称",
+    "培养年限",
+    "企业提供",
+    "企业的要求",
+    "每月补贴",
+    "工学交替安排",
+    "企业师傅",
+    "岗位",
+    "实习期",
+    "月薪",
+    "提供住宿",
+    "专家",
+    "培训课程",
+    "培训对象",
+    "培训时间",
 ]
 
 
@@ -35,17 +59,37 @@ def row(kind: str, title: str, **cells) -> list:
 
 
 GOOD_ROWS = [
-    row("冠名班", "智能制造冠名班", 简介="三年制", 技能="焊接、装配", 所需专业="焊接技术应用",
-        班级名称="山东重工冠名班", 培养年限=3, 企业提供="奖学金、scholarship、guaranteed_job",
-        开始日期=day(60), 结束日期=day(400)),
+    row(
+        "冠名班",
+        "智能制造冠名班",
+        简介="三年制",
+        技能="焊接、装配",
+        所需专业="焊接技术应用",
+        班级名称="山东重工冠名班",
+        培养年限=3,
+        企业提供="奖学金、scholarship、guaranteed_job",
+        开始日期=day(60),
+        结束日期=day(400),
+    ),
     row("订单班", "数控订单班", 所需专业="数控技术应用", 培养年限="2", 镇街="kouzhen"),
-    row("现代学徒制", "焊工学徒", 每月补贴=1500, 工学交替安排="校内2个月、企业2个月交替",
-        企业师傅="王师傅/氩弧焊、二保焊/技师；李师傅/钳工/senior_worker"),
+    row(
+        "现代学徒制",
+        "焊工学徒",
+        每月补贴=1500,
+        工学交替安排="校内2个月、企业2个月交替",
+        企业师傅="王师傅/氩弧焊、二保焊/技师；李师傅/钳工/senior_worker",
+    ),
     row("现代学徒制", "装配学徒", 工学交替安排="工学交替", 企业师傅="赵师傅/装配/技师、钱师傅/调试/Engineer"),
     row("internship", "装配实习", 岗位="装配工", 实习期=6, 月薪=3200, 提供住宿="是", 人数=20),
     row("企业兼职教师", "机器人编程专家", 专家="李工/机器人焊接编程/高级技师/40"),
-    row("职工培训", "氩弧焊培训", 培训课程="不锈钢氩弧焊", 培训对象="退役军人、disabled", 培训时间="周末",
-        镇街=""),
+    row(
+        "职工培训",
+        "氩弧焊培训",
+        培训课程="不锈钢氩弧焊",
+        培训对象="退役军人、disabled",
+        培训时间="周末",
+        镇街="",
+    ),
 ]
 
 
@@ -54,20 +98,26 @@ def alert(response) -> str:
     page = response.get_data(as_text=True)
     start = page.find('data-testid="import-result"')
     assert start >= 0, page
-    return page[start:page.find("</div>", start)]
+    return page[start : page.find("</div>", start)]
 
 
 def upload(client, data: bytes, filename: str):
-    return shown(client, client.post(
-        "/enterprise/postings/import", data=multipart(data, filename),
-        content_type="multipart/form-data; boundary=XQ",
-    ))
-
+    return shown(
+        client,
+        client.post(
+            "/enterprise/postings/import",
+            data=multipart(data, filename),
+            content_type="multipart/form-data; boundary=XQ",
+        ),
+    )
 
 
 def postings_of(enterprise_id) -> list[Posting]:
-    return list(db.session.scalars(
-        select(Posting).where(Posting.enterprise_id == enterprise_id).order_by(Posting.title)))
+    return list(
+        db.session.scalars(
+            select(Posting).where(Posting.enterprise_id == enterprise_id).order_by(Posting.title)
+        )
+    )
 
 
 def count() -> int:
@@ -82,12 +132,24 @@ def hr(build, client):
 
 
 def shape(posting: Posting) -> tuple:
-    return (posting.kind, posting.title, posting.description, posting.skills, posting.certificates,
-            posting.headcount, posting.town, posting.start_date, posting.end_date, posting.deadline,
-            posting.details, posting.status)
+    return (
+        posting.kind,
+        posting.title,
+        posting.description,
+        posting.skills,
+        posting.certificates,
+        posting.headcount,
+        posting.town,
+        posting.start_date,
+        posting.end_date,
+        posting.deadline,
+        posting.details,
+        posting.status,
+    )
 
 
 # --- good imports ---------------------------------------------------------------------
+
 
 def test_good_import_creates_drafts_of_the_hr_enterprise(app, build, client, hr):
     other = build.enterprise(name="别的企业")
@@ -111,9 +173,13 @@ def test_good_import_creates_drafts_of_the_hr_enterprise(app, build, client, hr)
     ]
     intern = made["装配实习"]
     assert (intern.kind, intern.headcount, intern.details) == (
-        "internship", 20, {"positions": "装配工", "months": 6, "pay": 3200, "lodging": True})
+        "internship",
+        20,
+        {"positions": "装配工", "months": 6, "pay": 3200, "lodging": True},
+    )
     assert made["机器人编程专家"].details["experts"] == [
-        {"name": "李工", "expertise": "机器人焊接编程", "title": "senior_technician", "hours": 40}]
+        {"name": "李工", "expertise": "机器人焊接编程", "title": "senior_technician", "hours": 40}
+    ]
     training = made["氩弧焊培训"]
     assert training.details["target_groups"] == ["veterans", "disabled"]
     assert training.town == "fengcheng"  # empty town: the enterprise's own
@@ -123,8 +189,16 @@ def test_good_import_creates_drafts_of_the_hr_enterprise(app, build, client, hr)
 
 
 def test_csv_with_english_headers_and_values(app, client, hr):
-    header = ["Kind", "Title", "Headcount", "Town / street", "Application deadline", "Positions", "Period",
-              "Lodging provided"]
+    header = [
+        "Kind",
+        "Title",
+        "Headcount",
+        "Town / street",
+        "Application deadline",
+        "Positions",
+        "Period",
+        "Lodging provided",
+    ]
     rows = [["Internship", "Summer interns", 5, "Kouzhen Street", day(10), "Assembler", 3, "no"]]
     response = upload(client, csv_bytes(header, rows, "utf-8"), "postings.csv")
     assert imported(response), response.get_data(as_text=True)
@@ -148,18 +222,25 @@ def test_gbk_csv_import(app, client, hr):
 
 # --- bad rows ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("bad,word", [
-    (row("岗位实习", "过期实习", 岗位="焊工", 实习期=3, 报名截止日期=day(-1)), ["报名截止日期", "past"]),
-    (row("夏令营", "未知类型"), ["夏令营"]),
-    (row("岗位实习", "负数人数", 岗位="焊工", 实习期=3, 人数=-5), ["1000", "1 ", "1和"]),
-    (row("岗位实习", "未知镇街", 岗位="焊工", 实习期=3, 镇街="火星镇"), ["火星镇"]),
-    (row("冠名班", "没有班名", 所需专业="焊接", 培养年限=3), ["冠名班"]),
-    (row("岗位实习", "多填了列", 岗位="焊工", 实习期=3, 每月补贴=100), ["每月补贴", "Monthly stipend"]),
-    (row("现代学徒制", "师傅格式错", 工学交替安排="交替", 企业师傅="王师傅氩弧焊"), ["企业师傅", "mentors"]),
-    (row("现代学徒制", "未知职称", 工学交替安排="交替", 企业师傅="王师傅/氩弧焊/大师"), ["大师"]),
-    (row("企业兼职教师", "学时非数", 专家="李工/编程/技师/很多"), ["专家", "Experts"]),
-    (row("岗位实习", "<script>alert(1)</script>", 岗位="焊工", 实习期=99), ["时间段", "Period"]),
-])
+
+@pytest.mark.parametrize(
+    "bad,word",
+    [
+        (row("岗位实习", "过期实习", 岗位="焊工", 实习期=3, 报名截止日期=day(-1)), ["报名截止日期", "past"]),
+        (row("夏令营", "未知类型"), ["夏令营"]),
+        (row("岗位实习", "负数人数", 岗位="焊工", 实习期=3, 人数=-5), ["1000", "1 ", "1和"]),
+        (row("岗位实习", "未知镇街", 岗位="焊工", 实习期=3, 镇街="火星镇"), ["火星镇"]),
+        (row("冠名班", "没有班名", 所需专业="焊接", 培养年限=3), ["冠名班"]),
+        (row("岗位实习", "多填了列", 岗位="焊工", 实习期=3, 每月补贴=100), ["每月补贴", "Monthly stipend"]),
+        (
+            row("现代学徒制", "师傅格式错", 工学交替安排="交替", 企业师傅="王师傅氩弧焊"),
+            ["企业师傅", "mentors"],
+        ),
+        (row("现代学徒制", "未知职称", 工学交替安排="交替", 企业师傅="王师傅/氩弧焊/大师"), ["大师"]),
+        (row("企业兼职教师", "学时非数", 专家="李工/编程/技师/很多"), ["专家", "Experts"]),
+        (row("岗位实习", "<script>alert(1)</script>", 岗位="焊工", 实习期=99), ["时间段", "Period"]),
+    ],
+)
 def test_one_bad_row_imports_nothing_and_reports_its_line(app, client, hr, bad, word):
     rows = [*GOOD_ROWS[:2], bad, GOOD_ROWS[3]]
     response = upload(client, xlsx(HEADER, rows), "postings.xlsx")
@@ -174,9 +255,11 @@ def test_one_bad_row_imports_nothing_and_reports_its_line(app, client, hr, bad, 
 
 
 def test_every_bad_row_is_reported_by_the_service(app, hr):
-    rows = [row("订单班", "", 所需专业="焊接", 培养年限=3),  # line 2: no title
-            GOOD_ROWS[1],
-            row("岗位实习", "晚于开始", 岗位="焊工", 实习期=3, 开始日期=day(50), 结束日期=day(40))]  # line 4
+    rows = [
+        row("订单班", "", 所需专业="焊接", 培养年限=3),  # line 2: no title
+        GOOD_ROWS[1],
+        row("岗位实习", "晚于开始", 岗位="焊工", 实习期=3, 开始日期=day(50), 结束日期=day(40)),
+    ]  # line 4
     with pytest.raises(ImportRefused) as refused:
         posting_sheets.import_postings(hr, xlsx(HEADER, rows), "p.xlsx")
     db.session.rollback()
@@ -202,14 +285,19 @@ def test_required_columns_missing_are_reported(app, client, hr):
 
 # --- files that are not what they claim -------------------------------------------------
 
-@pytest.mark.parametrize("data,filename", [
-    (PNG, "postings.xlsx"),
-    (PNG, "postings.csv"),
-    (docx_like(), "postings.xlsx"),
-    (b"%PDF-1.7 hello", "postings.csv"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "postings.xls"),
-    (b"", "postings.csv"),
-], ids=["png-as-xlsx", "png-as-csv", "docx-as-xlsx", "pdf", "xls", "empty"])  # the same ids in every xdist worker
+
+@pytest.mark.parametrize(
+    "data,filename",
+    [
+        (PNG, "postings.xlsx"),
+        (PNG, "postings.csv"),
+        (docx_like(), "postings.xlsx"),
+        (b"%PDF-1.7 hello", "postings.csv"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "postings.xls"),
+        (b"", "postings.csv"),
+    ],
+    ids=["png-as-xlsx", "png-as-csv", "docx-as-xlsx", "pdf", "xls", "empty"],
+)  # the same ids in every xdist worker
 def test_wrong_files_are_refused(app, client, hr, data, filename):
     response = upload(client, data, filename)
     assert refused(response)
@@ -245,6 +333,7 @@ def test_no_file_is_refused(app, client, hr):
 
 
 # --- export and templates ---------------------------------------------------------------
+
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
 def test_export_round_trips_into_another_enterprise(app, build, client, hr, fmt):
@@ -315,9 +404,13 @@ def test_column_headers_do_not_collide(app):
 
 # --- access -----------------------------------------------------------------------------
 
-URLS = ["/enterprise/postings/import", "/enterprise/postings/import/template.xlsx",
-        "/enterprise/postings/import/template.csv", "/enterprise/postings/export.xlsx",
-        "/enterprise/postings/export.csv"]
+URLS = [
+    "/enterprise/postings/import",
+    "/enterprise/postings/import/template.xlsx",
+    "/enterprise/postings/import/template.csv",
+    "/enterprise/postings/export.xlsx",
+    "/enterprise/postings/export.csv",
+]
 
 
 @pytest.mark.parametrize("url", URLS)

@@ -1,4 +1,5 @@
 """Enterprise demand postings: HR life cycle, validation, ownership, public search and directory."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -22,28 +23,46 @@ def day(n: int) -> str:
 # What the HR form sends for each kind's own fields.
 KIND_FORM = {
     "order_class": {
-        "major": "焊接技术应用", "class_name": "山东重工智能制造冠名班", "years": "3",
-        "benefits": ["scholarship", "guaranteed_job"], "expectations": "能适应倒班",
+        "major": "焊接技术应用",
+        "class_name": "山东重工智能制造冠名班",
+        "years": "3",
+        "benefits": ["scholarship", "guaranteed_job"],
+        "expectations": "能适应倒班",
     },
     "apprenticeship": {
-        "rotation": "校内2个月、企业2个月交替", "stipend": "1500",
-        "mentors-0-name": "王师傅", "mentors-0-skills": "氩弧焊", "mentors-0-title": "technician",
+        "rotation": "校内2个月、企业2个月交替",
+        "stipend": "1500",
+        "mentors-0-name": "王师傅",
+        "mentors-0-skills": "氩弧焊",
+        "mentors-0-title": "technician",
     },
     "internship": {"positions": "焊工、装配工", "months": "6", "pay": "3200", "lodging": "y"},
     "part_time_teacher": {
-        "experts-0-name": "李工", "experts-0-expertise": "机器人焊接编程",
-        "experts-0-title": "senior_technician", "experts-0-hours": "40",
+        "experts-0-name": "李工",
+        "experts-0-expertise": "机器人焊接编程",
+        "experts-0-title": "senior_technician",
+        "experts-0-hours": "40",
     },
     "staff_training": {
-        "courses": "不锈钢氩弧焊", "target_groups": ["veterans", "disabled"], "schedule": "周末",
+        "courses": "不锈钢氩弧焊",
+        "target_groups": ["veterans", "disabled"],
+        "schedule": "周末",
     },
 }
 
+
 def form_data(kind: str, **overrides) -> dict:
     data = {
-        "title": f"测试{kind}岗位", "description": "描述", "skills": "焊接, 装配、焊接",
-        "certificates": "特殊焊接技术", "headcount": "20", "town": "gaozhuang",
-        "start_date": day(60), "end_date": day(240), "deadline": day(30), **KIND_FORM[kind],
+        "title": f"测试{kind}岗位",
+        "description": "描述",
+        "skills": "焊接, 装配、焊接",
+        "certificates": "特殊焊接技术",
+        "headcount": "20",
+        "town": "gaozhuang",
+        "start_date": day(60),
+        "end_date": day(240),
+        "deadline": day(30),
+        **KIND_FORM[kind],
     }
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
@@ -62,6 +81,7 @@ def en_client(app, user=None):
 
 
 # --- life cycle through the HR pages -------------------------------------------------
+
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_each_kind_created_published_and_listed(app, build, kind):
@@ -153,8 +173,11 @@ BAD_INPUT = [
     ("order_class", {"years": "50"}, "Years of training must be between 1 and 6."),
     ("apprenticeship", {"stipend": "-1"}, "Monthly stipend must be between 0 and 20000."),
     ("part_time_teacher", {"experts-0-hours": "100000"}, "Hours a term must be between 1 and 600."),
-    ("part_time_teacher", {"experts-0-name": "", "experts-0-expertise": "", "experts-0-title": "",
-                           "experts-0-hours": ""}, "Experts who can teach: add at least one person."),
+    (
+        "part_time_teacher",
+        {"experts-0-name": "", "experts-0-expertise": "", "experts-0-title": "", "experts-0-hours": ""},
+        "Experts who can teach: add at least one person.",
+    ),
     ("apprenticeship", {"mentors-0-title": "grand_master"}, "Title: please choose a valid value."),
     ("staff_training", {"target_groups": ["aliens"]}, "Target groups: please choose a valid value."),
     ("internship", {"start_date": day(100), "end_date": day(50)}, "The end date is before the start date."),
@@ -206,6 +229,7 @@ def test_script_tags_are_shown_escaped(app, build):
 
 # --- ownership ---------------------------------------------------------------------
 
+
 def test_foreign_posting_is_404_and_unchanged(app, build):
     owner = build.enterprise()
     intruder = build.enterprise()
@@ -213,9 +237,12 @@ def test_foreign_posting_is_404_and_unchanged(app, build):
     live = Builders.posting(owner, "order_class", title="甲的订单班")
     client = en_client(app, intruder)
     assert client.get(f"/enterprise/postings/{draft.id}/edit").status_code == 404
-    assert client.post(
-        f"/enterprise/postings/{draft.id}/edit", data=form_data("internship", title="乙改的")
-    ).status_code == 404
+    assert (
+        client.post(
+            f"/enterprise/postings/{draft.id}/edit", data=form_data("internship", title="乙改的")
+        ).status_code
+        == 404
+    )
     assert client.post(f"/enterprise/postings/{draft.id}/publish").status_code == 404
     assert client.post(f"/enterprise/postings/{live.id}/close").status_code == 404
     assert client.post("/enterprise/postings/999999/close").status_code == 404
@@ -259,6 +286,7 @@ def test_publishing_after_the_deadline_is_refused(app, build):
 
 
 # --- public search -----------------------------------------------------------------
+
 
 def titles(response) -> str:
     assert response.status_code == 200
@@ -374,6 +402,7 @@ def test_drafts_closed_and_expired_are_never_listed(app, build):
 
 # --- enterprise directory ------------------------------------------------------------
 
+
 def test_enterprise_directory(app, build):
     verified = build.enterprise(name="泰钢不锈钢产业园")
     pending = build.enterprise(name="待认证企业", verified=False)
@@ -390,6 +419,7 @@ def test_enterprise_directory(app, build):
 
 
 # --- demo and synthetic data ---------------------------------------------------------
+
 
 def test_demo_postings_load_twice_and_cover_every_kind(app):
     from seed.loader import load_demo, remove_demo

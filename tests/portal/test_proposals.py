@@ -1,5 +1,6 @@
 """Match review and partnerships: the matcher adapter, recompute, the proposal state machine,
 cooperations, ownership (IDOR), and reasons rendered in both languages."""
+
 from __future__ import annotations
 
 import ast
@@ -28,11 +29,26 @@ TODAY = checks.district_today()
 
 # --- builders ---------------------------------------------------------------------------
 
-def publish_posting(hr, *, title="焊接技术应用订单班（焊接与装配方向）", headcount=30, description="",
-                    skills="焊接、装配、机器人焊接", town="gaozhuang", major="焊接技术应用"):
+
+def publish_posting(
+    hr,
+    *,
+    title="焊接技术应用订单班（焊接与装配方向）",
+    headcount=30,
+    description="",
+    skills="焊接、装配、机器人焊接",
+    town="gaozhuang",
+    major="焊接技术应用",
+):
     return Builders.posting(
-        hr, "order_class", title=title, description=description or "面向焊接技术应用专业的订单培养，学习焊接与装配。",
-        skills=skills, certificates="特殊焊接技术", headcount=headcount, town=town,
+        hr,
+        "order_class",
+        title=title,
+        description=description or "面向焊接技术应用专业的订单培养，学习焊接与装配。",
+        skills=skills,
+        certificates="特殊焊接技术",
+        headcount=headcount,
+        town=town,
         details={"major": major, "years": 3},
     )
 
@@ -61,8 +77,13 @@ def pair(build):
 
 def terms(**changes) -> Terms:
     values = dict(
-        kind="order_class", title="测试冠名班", seats=30, start_date=TODAY + timedelta(days=60),
-        duration_months=36, school_provides="课程与教师", enterprise_provides="设备与奖学金",
+        kind="order_class",
+        title="测试冠名班",
+        seats=30,
+        start_date=TODAY + timedelta(days=60),
+        duration_months=36,
+        school_provides="课程与教师",
+        enterprise_provides="设备与奖学金",
         admissions_mode="enterprise_review",
     )
     values.update(changes)
@@ -75,8 +96,17 @@ def snapshot(proposal_id: int) -> tuple:
     audits = db.session.scalar(select(func.count()).select_from(AuditEntry))
     notes = db.session.scalar(select(func.count()).select_from(Notification))
     coops = db.session.scalar(select(func.count()).select_from(Cooperation))
-    return (p.status, p.terms, p.terms_by, p.school_interested_at, p.enterprise_interested_at, p.declined_by,
-            audits, notes, coops)
+    return (
+        p.status,
+        p.terms,
+        p.terms_by,
+        p.school_interested_at,
+        p.enterprise_interested_at,
+        p.declined_by,
+        audits,
+        notes,
+        coops,
+    )
 
 
 def refused(call, proposal_id: int, error=ServiceError, match: str | None = None):
@@ -92,6 +122,7 @@ def refused(call, proposal_id: int, error=ServiceError, match: str | None = None
 
 
 # --- the adapter ------------------------------------------------------------------------
+
 
 def test_only_the_adapter_imports_matching():
     offenders = []
@@ -124,7 +155,9 @@ def test_adapter_turns_records_into_matcher_inputs(pair):
     assert major.school == staff.organisation.name
     assert major.skills == ("焊接", "装配", "钳工")
     print_ = matching.fingerprint(demand, major)
-    assert len(print_) == 64 and print_ == matching.fingerprint(matching.demand_for(posting), matching.program_for(program))
+    assert len(print_) == 64 and print_ == matching.fingerprint(
+        matching.demand_for(posting), matching.program_for(program)
+    )
     posting.description += "，另需叉车证"
     assert matching.fingerprint(matching.demand_for(posting), major) != print_
     db.session.rollback()
@@ -138,7 +171,11 @@ def test_publishing_stores_proposals_with_structured_reasons(pair):
     criteria = {r["criterion"]: r for r in proposal.reasons}
     assert set(criteria) == {"text", "skills", "certificates", "industry", "capacity", "distance", "major"}
     assert "焊接" in criteria["skills"]["terms"] and criteria["skills"]["required"] == 3
-    assert criteria["major"] == {**criteria["major"], "score": 1.0, "major": "焊接技术应用"}  # the order class names it
+    assert criteria["major"] == {
+        **criteria["major"],
+        "score": 1.0,
+        "major": "焊接技术应用",
+    }  # the order class names it
     assert criteria["capacity"] == {**criteria["capacity"], "headcount": 30, "capacity": 40, "fits": True}
     assert criteria["distance"]["km"] > 0
     assert abs(sum(r["weight"] * r["score"] for r in proposal.reasons) - proposal.score) < 0.01
@@ -149,7 +186,9 @@ def test_an_unrelated_demand_gets_no_proposal(build):
     staff = build.school()
     publish_program(staff)
     hr = build.enterprise()
-    publish_posting(hr, title="招聘保安员", description="负责园区门岗值守和巡逻。", skills="巡逻", major="安保")
+    publish_posting(
+        hr, title="招聘保安员", description="负责园区门岗值守和巡逻。", skills="巡逻", major="安保"
+    )
     assert db.session.scalar(select(func.count()).select_from(Proposal)) == 0
 
 
@@ -190,9 +229,14 @@ def test_declined_stays_declined_unless_its_inputs_change(pair):
     assert proposal.status == "declined" and proposal.decline_reason == "本学期名额已满"
     # Saving without changing anything the matcher reads does not bring it back either.
     data = PostingInput(
-        title=posting.title, description=posting.description, skills=posting.skills,
-        certificates=posting.certificates, headcount=posting.headcount, town=posting.town,
-        deadline=posting.deadline, details=posting.details,
+        title=posting.title,
+        description=posting.description,
+        skills=posting.skills,
+        certificates=posting.certificates,
+        headcount=posting.headcount,
+        town=posting.town,
+        deadline=posting.deadline,
+        details=posting.details,
     )
     postings.update_posting(hr, posting.id, data)
     db.session.commit()
@@ -210,15 +254,21 @@ def test_declined_stays_declined_unless_its_inputs_change(pair):
 
 # --- the state machine ------------------------------------------------------------------
 
+
 def _notes(user) -> list[Notification]:
-    return list(db.session.scalars(select(Notification).where(Notification.user_id == user.id).order_by(Notification.id)))
+    return list(
+        db.session.scalars(
+            select(Notification).where(Notification.user_id == user.id).order_by(Notification.id)
+        )
+    )
 
 
 def _actions(proposal_id: int) -> list[tuple]:
     return [
         (e.actor_id, e.action, e.from_state, e.to_state)
         for e in db.session.scalars(
-            select(AuditEntry).where(AuditEntry.subject_type == "proposal", AuditEntry.subject_id == proposal_id)
+            select(AuditEntry)
+            .where(AuditEntry.subject_type == "proposal", AuditEntry.subject_id == proposal_id)
             .order_by(AuditEntry.id)
         )
     ]
@@ -355,7 +405,9 @@ def test_asking_directly_starts_a_proposal_without_the_matcher(build):
     assert 0 <= proposal.score < 0.5 and proposal.reasons  # scored, even below the matcher's threshold
     assert _notes(staff)[-1].kind == "proposal"
     assert _actions(proposal.id) == [(hr.id, "ask", None, "interested")]
-    refused(lambda: proposals.ask_directly(hr, posting.id, nursing.id), proposal.id, match="already a proposal")
+    refused(
+        lambda: proposals.ask_directly(hr, posting.id, nursing.id), proposal.id, match="already a proposal"
+    )
     # The asker's own record must be theirs; the other must be public.
     other_hr = build.enterprise()
     with pytest.raises(NotFound):
@@ -372,6 +424,7 @@ def test_asking_directly_starts_a_proposal_without_the_matcher(build):
 
 # --- the web pages ----------------------------------------------------------------------
 
+
 def test_partnership_journey_over_http(app, pair):
     staff, hr, program, posting, proposal = pair
     hr_client, school_client = client_for(app, hr), client_for(app, staff)
@@ -381,11 +434,21 @@ def test_partnership_journey_over_http(app, pair):
     assert posting.title in page
 
     start = (TODAY + timedelta(days=45)).isoformat()
-    response = hr_client.post(f"/enterprise/proposals/{proposal.id}/terms", data={
-        "kind": "order_class", "title": "焊接冠名班", "seats": "30", "start_date": start,
-        "duration_months": "36", "school_provides": "教师", "enterprise_provides": "设备",
-        "admissions_mode": "enterprise_review", "status": "agreed", "school_id": "999",  # mass assignment ignored
-    })
+    response = hr_client.post(
+        f"/enterprise/proposals/{proposal.id}/terms",
+        data={
+            "kind": "order_class",
+            "title": "焊接冠名班",
+            "seats": "30",
+            "start_date": start,
+            "duration_months": "36",
+            "school_provides": "教师",
+            "enterprise_provides": "设备",
+            "admissions_mode": "enterprise_review",
+            "status": "agreed",
+            "school_id": "999",  # mass assignment ignored
+        },
+    )
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(Proposal, proposal.id).status == "negotiating"
@@ -408,12 +471,19 @@ def test_partnership_journey_over_http(app, pair):
 def test_decline_and_ask_over_http(app, pair):
     staff, hr, program, posting, proposal = pair
     school_client = client_for(app, staff)
-    assert school_client.post(f"/school/proposals/{proposal.id}/decline", data={"reason": ""}).status_code == 400
-    assert school_client.post(f"/school/proposals/{proposal.id}/decline", data={"reason": "不合适"}).status_code == 302
+    assert (
+        school_client.post(f"/school/proposals/{proposal.id}/decline", data={"reason": ""}).status_code == 400
+    )
+    assert (
+        school_client.post(f"/school/proposals/{proposal.id}/decline", data={"reason": "不合适"}).status_code
+        == 302
+    )
     db.session.expire_all()
     assert db.session.get(Proposal, proposal.id).status == "declined"
     second = publish_posting(hr, title="焊接装配岗位实习（第二批）")
-    response = school_client.post("/school/proposals/ask", data={"program_id": program.id, "posting_id": second.id})
+    response = school_client.post(
+        "/school/proposals/ask", data={"program_id": program.id, "posting_id": second.id}
+    )
     assert response.status_code == 302
     asked = db.session.scalar(select(Proposal).where(Proposal.posting_id == second.id))
     assert asked.origin == "school" and asked.status == "interested"
@@ -432,15 +502,32 @@ def test_other_organisations_get_404_and_change_nothing(app, pair, build):
     before = snapshot(open_one.id)
     for client, area in ((other_school, "school"), (other_hr, "enterprise")):
         assert client.get(f"/{area}/proposals/{open_one.id}").status_code == 404
-        for action, data in (("interest", {}), ("decline", {"reason": "x"}), ("accept", {}), ("terms", {
-            "kind": "order_class", "title": "x", "seats": "1", "start_date": TODAY.isoformat(),
-            "duration_months": "1", "admissions_mode": "school",
-        })):
+        for action, data in (
+            ("interest", {}),
+            ("decline", {"reason": "x"}),
+            ("accept", {}),
+            (
+                "terms",
+                {
+                    "kind": "order_class",
+                    "title": "x",
+                    "seats": "1",
+                    "start_date": TODAY.isoformat(),
+                    "duration_months": "1",
+                    "admissions_mode": "school",
+                },
+            ),
+        ):
             assert client.post(f"/{area}/proposals/{open_one.id}/{action}", data=data).status_code == 404
         assert client.get(f"/{area}/cooperations/{cooperation.id}").status_code == 404
         assert cooperation.title not in client.get(f"/{area}/cooperations").get_data(as_text=True)
-        assert second.title not in client.get(f"/{area}/proposals").get_data(as_text=True).split("<main", 1)[1].split(
-            "ask-form", 1)[0]
+        assert (
+            second.title
+            not in client.get(f"/{area}/proposals")
+            .get_data(as_text=True)
+            .split("<main", 1)[1]
+            .split("ask-form", 1)[0]
+        )
     assert snapshot(open_one.id) == before
     # Wrong role for the area: 403.
     assert client_for(app, staff).get("/enterprise/proposals").status_code == 403
@@ -461,7 +548,9 @@ def test_reasons_are_rendered_in_the_readers_language(app, build, lang):
         expected = [
             babel_gettext("Distance"),
             babel_gettext("%(km)s km apart", km=f"{km:.1f}"),
-            babel_gettext("annual intake %(capacity)d for a headcount of %(headcount)d", capacity=40, headcount=60),
+            babel_gettext(
+                "annual intake %(capacity)d for a headcount of %(headcount)d", capacity=40, headcount=60
+            ),
             babel_gettext("The intake cannot hold the headcount."),
             babel_gettext("1+X certificates"),
             babel_gettext("Industry"),
@@ -494,6 +583,7 @@ def test_admin_recompute_is_a_job_with_its_result(app, pair, build, monkeypatch)
 
 # --- demo data --------------------------------------------------------------------------
 
+
 def test_demo_data_has_proposals_and_cooperations_and_loads_twice(app):
     from seed.loader import load_demo, remove_demo
 
@@ -504,8 +594,12 @@ def test_demo_data_has_proposals_and_cooperations_and_loads_twice(app):
     db.session.commit()
     kinds = set(db.session.scalars(select(Cooperation.kind)))
     assert kinds == {"order_class", "apprenticeship", "teacher_exchange"}
-    assert db.session.scalar(select(func.count()).where(Proposal.status == ProposalStatus.DECLINED.value)) == 1
-    assert db.session.scalar(select(func.count()).where(Proposal.status == ProposalStatus.PROPOSED.value)) > 10
+    assert (
+        db.session.scalar(select(func.count()).where(Proposal.status == ProposalStatus.DECLINED.value)) == 1
+    )
+    assert (
+        db.session.scalar(select(func.count()).where(Proposal.status == ProposalStatus.PROPOSED.value)) > 10
+    )
     remove_demo()
     db.session.commit()
     assert db.session.scalar(select(func.count()).select_from(Cooperation)) == 0
@@ -524,17 +618,29 @@ def test_reasons_count_only_what_hr_entered_in_the_posting(app, build, lang):
     criteria = {r["criterion"]: r for r in proposal.reasons}
     skills, certificates = criteria["skills"], criteria["certificates"]
     assert (skills["required"], skills["covered"], skills["listed"]) == (4, 3, "焊接、装配、机器人焊接")
-    assert (certificates["required"], certificates["covered"], certificates["listed"]) == (1, 1, "特殊焊接技术")
+    assert (certificates["required"], certificates["covered"], certificates["listed"]) == (
+        1,
+        1,
+        "特殊焊接技术",
+    )
     assert skills["source"] == "school" and criteria["text"]["source"] in ("school", "catalogue", "both")
     client = client_for(app, staff)
     client.set_cookie("lang", lang)
     html = client.get(f"/school/proposals/{proposal.id}").get_data(as_text=True)
     with app.test_request_context(), force_locale(lang):
         expected = [
-            babel_gettext("%(covered)d of the %(required)d skills the posting lists: %(listed)s",
-                          covered=3, required=4, listed="焊接、装配、机器人焊接"),
-            babel_gettext("%(covered)d of the %(required)d certificates the posting lists: %(listed)s",
-                          covered=1, required=1, listed="特殊焊接技术"),
+            babel_gettext(
+                "%(covered)d of the %(required)d skills the posting lists: %(listed)s",
+                covered=3,
+                required=4,
+                listed="焊接、装配、机器人焊接",
+            ),
+            babel_gettext(
+                "%(covered)d of the %(required)d certificates the posting lists: %(listed)s",
+                covered=1,
+                required=1,
+                listed="特殊焊接技术",
+            ),
             babel_gettext("(from the school's own entry)"),
             babel_gettext("Matched on: %(terms)s", terms="、".join(criteria["text"]["terms"])),
             babel_gettext("The posting asks for this major: %(major)s", major="焊接技术应用"),
@@ -549,9 +655,13 @@ def test_reasons_count_only_what_hr_entered_in_the_posting(app, build, lang):
 
 
 STEP_STATES = [  # (status, terms by, school interested, enterprise interested)
-    ("proposed", None, False, False), ("interested", None, True, False), ("interested", None, False, True),
-    ("negotiating", "school", True, False), ("negotiating", "enterprise", False, True),
-    ("agreed", "school", True, True), ("declined", None, False, False),
+    ("proposed", None, False, False),
+    ("interested", None, True, False),
+    ("interested", None, False, True),
+    ("negotiating", "school", True, False),
+    ("negotiating", "enterprise", False, True),
+    ("agreed", "school", True, True),
+    ("declined", None, False, False),
 ]
 
 

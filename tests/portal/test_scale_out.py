@@ -2,6 +2,7 @@
 one server is valid on the other, login throttling is shared, a recompute started on one is
 followed on the other, and a worker killed mid-job leaves the job failed, retryable, with
 nothing half-written. Real processes (gunicorn, `flask worker`), real sockets."""
+
 from __future__ import annotations
 
 import http.client
@@ -61,12 +62,20 @@ class Browser:
 
     def login(self, port: int, email: str, password: str) -> int:
         token = self.token(port, "/auth/login")
-        return self.request(port, "POST", "/auth/login", {"csrf_token": token, "email": email, "password": password})[0]
+        return self.request(
+            port, "POST", "/auth/login", {"csrf_token": token, "email": email, "password": password}
+        )[0]
 
 
 def _start(command: list[str], env: dict, wait_port: int | None = None) -> subprocess.Popen:
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               start_new_session=True)
+    process = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     if wait_port is not None:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -121,12 +130,35 @@ def test_two_servers_and_two_workers_share_everything(app_factory, db_url):
         db.session.commit()
         school_id = staff.organisation_id
 
-        env = {**os.environ, "FLASK_APP": "portal:create_app", "FLASK_ENV": "development", "SECRET_KEY": "shared",
-               "DATABASE_URL": db_url, "REDIS_URL": REDIS_URL, "JOBS_QUEUE": f"test-{uuid.uuid4().hex}",
-               "JOBS_STALE_SECONDS": "2", "LOGIN_LIMIT_PER_ADDRESS": "1000 per minute"}
+        env = {
+            **os.environ,
+            "FLASK_APP": "portal:create_app",
+            "FLASK_ENV": "development",
+            "SECRET_KEY": "shared",
+            "DATABASE_URL": db_url,
+            "REDIS_URL": REDIS_URL,
+            "JOBS_QUEUE": f"test-{uuid.uuid4().hex}",
+            "JOBS_STALE_SECONDS": "2",
+            "LOGIN_LIMIT_PER_ADDRESS": "1000 per minute",
+        }
         ports = [_free_port(), _free_port()]
-        servers = [_start([sys.executable, "-m", "gunicorn", "-w", "1", "-b", f"127.0.0.1:{port}",
-                           "portal:create_app()"], env, port) for port in ports]
+        servers = [
+            _start(
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "-w",
+                    "1",
+                    "-b",
+                    f"127.0.0.1:{port}",
+                    "portal:create_app()",
+                ],
+                env,
+                port,
+            )
+            for port in ports
+        ]
         workers: list[subprocess.Popen] = []
         try:
             a, b = ports
@@ -144,8 +176,12 @@ def test_two_servers_and_two_workers_share_everything(app_factory, db_url):
             assert Browser().login(b, stranger.email, PASSWORD) == 429
 
             # A recompute started on server A waits in the queue; server B shows it.
-            status, location, _ = browser.request(a, "POST", "/school/proposals/recompute",
-                                                  {"csrf_token": browser.token(a, "/school/proposals")})
+            status, location, _ = browser.request(
+                a,
+                "POST",
+                "/school/proposals/recompute",
+                {"csrf_token": browser.token(a, "/school/proposals")},
+            )
             assert status == 302 and "/auth/jobs/" in location
             job_id = int(location.rsplit("/", 1)[1])
             assert 'data-status="queued"' in browser.request(b, "GET", f"/auth/jobs/{job_id}")[2]
@@ -157,15 +193,25 @@ def test_two_servers_and_two_workers_share_everything(app_factory, db_url):
             _kill(workers[0], signal.SIGKILL)
             assert _job(job_id).status == "running"
             proposals = lambda: db.session.scalar(  # noqa: E731
-                select(func.count()).select_from(Proposal).where(Proposal.school_id == school_id))
+                select(func.count()).select_from(Proposal).where(Proposal.school_id == school_id)
+            )
             assert proposals() == 0
-            page = _wait_for(lambda: (lambda t: t if 'data-status="failed"' in t else None)(
-                browser.request(b, "GET", f"/auth/jobs/{job_id}")[2]), "the job to read as failed", 30)
+            page = _wait_for(
+                lambda: (lambda t: t if 'data-status="failed"' in t else None)(
+                    browser.request(b, "GET", f"/auth/jobs/{job_id}")[2]
+                ),
+                "the job to read as failed",
+                30,
+            )
             assert 'data-testid="job-retry"' in page
 
             # Run again from server B: the second worker does it, and A sees it done.
-            status, _, _ = browser.request(b, "POST", f"/auth/jobs/{job_id}/retry",
-                                           {"csrf_token": browser.token(b, f"/auth/jobs/{job_id}")})
+            status, _, _ = browser.request(
+                b,
+                "POST",
+                f"/auth/jobs/{job_id}/retry",
+                {"csrf_token": browser.token(b, f"/auth/jobs/{job_id}")},
+            )
             assert status == 302
             workers.append(_start([sys.executable, "-m", "flask", "worker"], env))
             _wait_for(lambda: _job(job_id).status == "done", "the second worker to finish the job", 120)

@@ -3,6 +3,7 @@
 Each refused input answers 400 with a message and saves nothing; another school's
 ids are 404 and change nothing.
 """
+
 from __future__ import annotations
 
 import csv
@@ -31,9 +32,15 @@ def count(model) -> int:
 
 def major_form(**overrides) -> dict:
     data = {
-        "name": "工业机器人技术应用", "code": "", "intake_capacity": "60", "enrolment": "150",
-        "skills": "机器人示教编程、离线仿真", "certificates": "工业机器人操作与运维", "facilities": "机器人实训室 12 工位",
-        "partner_college": "莱芜职业技术学院", "description": "面向智能制造产线。",
+        "name": "工业机器人技术应用",
+        "code": "",
+        "intake_capacity": "60",
+        "enrolment": "150",
+        "skills": "机器人示教编程、离线仿真",
+        "certificates": "工业机器人操作与运维",
+        "facilities": "机器人实训室 12 工位",
+        "partner_college": "莱芜职业技术学院",
+        "description": "面向智能制造产线。",
     }
     data.update(overrides)
     return data
@@ -60,6 +67,7 @@ def other_school(build):
 
 # --- the catalogue ----------------------------------------------------------------
 
+
 def test_catalogue_file_is_well_formed():
     with open(catalogue.DEFAULT_FILE, encoding="utf-8") as handle:
         rows = list(csv.DictReader(line for line in handle if not line.startswith("#")))
@@ -72,9 +80,22 @@ def test_catalogue_file_is_well_formed():
     assert all(r["code"].startswith(r["category_code"]) for r in rows if r["code"])
     # 中职 categories 61-79, and 专科 41-59 for the higher-vocational majors of the district's industries.
     assert {r["category_code"] for r in rows} <= {str(n) for n in (*range(41, 60), *range(61, 80))}
-    for needed in ("工业机器人技术应用", "机电技术应用", "焊接技术应用", "数控技术应用", "新能源汽车运用与维修",
-                   "汽车运用与维修", "护理", "智慧健康养老服务", "药剂", "农产品加工与质量检测", "电子商务",
-                   "计算机网络技术", "会计事务", "物流服务与管理"):
+    for needed in (
+        "工业机器人技术应用",
+        "机电技术应用",
+        "焊接技术应用",
+        "数控技术应用",
+        "新能源汽车运用与维修",
+        "汽车运用与维修",
+        "护理",
+        "智慧健康养老服务",
+        "药剂",
+        "农产品加工与质量检测",
+        "电子商务",
+        "计算机网络技术",
+        "会计事务",
+        "物流服务与管理",
+    ):
         assert needed in names
 
 
@@ -113,6 +134,7 @@ def test_code_is_checked_against_the_catalogue(build, coded_catalogue):
 
 # --- majors -----------------------------------------------------------------------
 
+
 def test_staff_create_edit_publish_close_a_major(app, client, staff):
     response = client.post("/school/majors/new", data=major_form())
     assert response.status_code == 302
@@ -120,7 +142,9 @@ def test_staff_create_edit_publish_close_a_major(app, client, staff):
     assert (program.enrolment, program.partner_college, program.status) == (150, "莱芜职业技术学院", "draft")
     assert program.certificates == "工业机器人操作与运维"
 
-    response = client.post(f"/school/majors/{program.id}/edit", data=major_form(intake_capacity="80", skills="焊接机器人"))
+    response = client.post(
+        f"/school/majors/{program.id}/edit", data=major_form(intake_capacity="80", skills="焊接机器人")
+    )
     assert response.status_code == 302
     db.session.refresh(program)
     assert (program.intake_capacity, program.skills) == (80, "焊接机器人")
@@ -139,6 +163,7 @@ def test_staff_create_edit_publish_close_a_major(app, client, staff):
 def test_the_old_programs_addresses_lead_to_the_majors_pages(app, client, staff):
     """Staff pages of majors moved from /school/programs to /school/majors (one name, as on /majors);
     308 keeps the method and body, so a form posted to the old address still arrives."""
+
     def moved(method: str, path: str) -> tuple[int, str]:
         response = client.open(path, method=method, data=major_form() if method == "POST" else None)
         return response.status_code, response.headers["Location"].removeprefix("http://localhost")
@@ -178,8 +203,9 @@ def test_bad_major_input_is_refused_and_nothing_saved(app, client, staff, change
 
 def test_duplicate_major_message(app, client, staff):
     response = client.post("/school/majors/new", data=major_form(name="焊接技术应用"))
-    assert "Your school already has a major with this name." in response.get_data(as_text=True) or \
-        "已有" in response.get_data(as_text=True)
+    assert "Your school already has a major with this name." in response.get_data(
+        as_text=True
+    ) or "已有" in response.get_data(as_text=True)
 
 
 def test_script_tags_are_stored_as_text_and_shown_escaped(app, client, staff):
@@ -213,7 +239,9 @@ def test_foreign_major_is_404_and_unchanged(app, client, staff, other_school, ac
     theirs = other_school.organisation.programs[0]
     if action == "edit":
         assert client.get(f"/school/majors/{theirs.id}/edit").status_code == 404
-        response = client.post(f"/school/majors/{theirs.id}/edit", data=major_form(name="护理", intake_capacity="1"))
+        response = client.post(
+            f"/school/majors/{theirs.id}/edit", data=major_form(name="护理", intake_capacity="1")
+        )
     else:
         response = client.post(f"/school/majors/{theirs.id}/{action}")
     assert response.status_code == 404
@@ -230,9 +258,16 @@ def test_foreign_id_through_the_service(app, staff, other_school):
 
 # --- teachers ---------------------------------------------------------------------
 
+
 def teacher_form(**overrides) -> dict:
-    data = {"name": "张老师", "subjects": "焊接工艺、机械制图", "degree": "bachelor", "employment": "full_time",
-            "double_qualified": "y", "open_to_practice": "y"}
+    data = {
+        "name": "张老师",
+        "subjects": "焊接工艺、机械制图",
+        "degree": "bachelor",
+        "employment": "full_time",
+        "double_qualified": "y",
+        "open_to_practice": "y",
+    }
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
 
@@ -240,9 +275,15 @@ def teacher_form(**overrides) -> dict:
 def test_teacher_life_cycle(app, client, staff):
     assert client.post("/school/teachers/new", data=teacher_form()).status_code == 302
     teacher = db.session.scalar(select(Teacher))
-    assert (teacher.double_qualified, teacher.open_to_practice, teacher.school_id) == (True, True, staff.organisation_id)
-    response = client.post(f"/school/teachers/{teacher.id}/edit",
-                           data=teacher_form(double_qualified=None, employment="part_time"))
+    assert (teacher.double_qualified, teacher.open_to_practice, teacher.school_id) == (
+        True,
+        True,
+        staff.organisation_id,
+    )
+    response = client.post(
+        f"/school/teachers/{teacher.id}/edit",
+        data=teacher_form(double_qualified=None, employment="part_time"),
+    )
     assert response.status_code == 302
     db.session.refresh(teacher)
     assert (teacher.double_qualified, teacher.employment) == (False, "part_time")
@@ -252,8 +293,16 @@ def test_teacher_life_cycle(app, client, staff):
     assert count(Teacher) == 0
 
 
-@pytest.mark.parametrize("changes", [{"name": ""}, {"name": "名" * 61}, {"degree": "wizard"}, {"employment": "slave"},
-                                     {"subjects": "科" * 201}])
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"name": ""},
+        {"name": "名" * 61},
+        {"degree": "wizard"},
+        {"employment": "slave"},
+        {"subjects": "科" * 201},
+    ],
+)
 def test_bad_teacher_input_is_refused(app, client, staff, changes):
     response = client.post("/school/teachers/new", data=teacher_form(**changes))
     assert response.status_code == 400
@@ -261,7 +310,9 @@ def test_bad_teacher_input_is_refused(app, client, staff, changes):
 
 
 def test_mass_assignment_is_ignored(app, client, staff, other_school):
-    client.post("/school/teachers/new", data=teacher_form(school_id=str(other_school.organisation_id), id="999"))
+    client.post(
+        "/school/teachers/new", data=teacher_form(school_id=str(other_school.organisation_id), id="999")
+    )
     teacher = db.session.scalar(select(Teacher).where(Teacher.name == "张老师"))
     assert teacher.school_id == staff.organisation_id and teacher.id != 999
 
@@ -281,9 +332,17 @@ def test_foreign_teacher_is_404(app, client, staff, other_school, action):
 
 # --- teaching needs ---------------------------------------------------------------
 
+
 def need_form(**overrides) -> dict:
-    data = {"course": "焊接机器人编程", "skills": "FANUC 示教", "hours": "32", "term": "2026年秋季学期",
-            "starts_on": day(30), "ends_on": day(120), "description": "每周两次"}
+    data = {
+        "course": "焊接机器人编程",
+        "skills": "FANUC 示教",
+        "hours": "32",
+        "term": "2026年秋季学期",
+        "starts_on": day(30),
+        "ends_on": day(120),
+        "description": "每周两次",
+    }
     data.update(overrides)
     return data
 
@@ -298,12 +357,20 @@ def test_need_life_cycle(app, client, staff):
     assert (need.hours, need.status) == (48, "filled")
 
 
-@pytest.mark.parametrize("changes", [
-    {"hours": "0"}, {"hours": "-3"}, {"hours": "50000"}, {"hours": "abc"}, {"course": ""},
-    {"starts_on": day(60), "ends_on": day(10)},  # end before start
-    {"starts_on": day(-60), "ends_on": day(-10)},  # ended already
-    {"ends_on": "2026-13-45"}, {"term": "期" * 41},
-])
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"hours": "0"},
+        {"hours": "-3"},
+        {"hours": "50000"},
+        {"hours": "abc"},
+        {"course": ""},
+        {"starts_on": day(60), "ends_on": day(10)},  # end before start
+        {"starts_on": day(-60), "ends_on": day(-10)},  # ended already
+        {"ends_on": "2026-13-45"},
+        {"term": "期" * 41},
+    ],
+)
 def test_bad_need_input_is_refused(app, client, staff, changes):
     response = client.post("/school/needs/new", data=need_form(**changes))
     assert response.status_code == 400
@@ -316,7 +383,9 @@ def test_end_before_start_message(app, client, staff):
 
 
 def test_foreign_need_is_404(app, client, staff, other_school):
-    theirs = db.session.scalar(select(TeachingNeed).where(TeachingNeed.school_id == other_school.organisation_id))
+    theirs = db.session.scalar(
+        select(TeachingNeed).where(TeachingNeed.school_id == other_school.organisation_id)
+    )
     assert client.post(f"/school/needs/{theirs.id}/edit", data=need_form()).status_code == 404
     assert client.post(f"/school/needs/{theirs.id}/closed").status_code == 404
     db.session.expire_all()
@@ -326,10 +395,19 @@ def test_foreign_need_is_404(app, client, staff, other_school):
 
 # --- training offers --------------------------------------------------------------
 
+
 def offer_form(**overrides) -> dict:
-    data = {"title": "退役军人焊工培训", "target_groups": ["veterans", "enterprise_staff"], "capacity": "30",
-            "hours": "80", "schedule": "每周六全天", "starts_on": day(20), "ends_on": day(90),
-            "skills": "焊条电弧焊", "description": "结业考核"}
+    data = {
+        "title": "退役军人焊工培训",
+        "target_groups": ["veterans", "enterprise_staff"],
+        "capacity": "30",
+        "hours": "80",
+        "schedule": "每周六全天",
+        "starts_on": day(20),
+        "ends_on": day(90),
+        "skills": "焊条电弧焊",
+        "description": "结业考核",
+    }
     data.update(overrides)
     return data
 
@@ -347,11 +425,20 @@ def test_offer_life_cycle_and_public_school_page(app, client, staff):
     assert "退役军人焊工培训" not in client.get(school_page).get_data(as_text=True)
 
 
-@pytest.mark.parametrize("changes", [
-    {"target_groups": []}, {"target_groups": ["aliens"]}, {"capacity": "0"}, {"capacity": "-1"},
-    {"capacity": "100000"}, {"hours": "-5"}, {"title": ""}, {"title": "训" * 101},
-    {"starts_on": day(50), "ends_on": day(5)},
-])
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"target_groups": []},
+        {"target_groups": ["aliens"]},
+        {"capacity": "0"},
+        {"capacity": "-1"},
+        {"capacity": "100000"},
+        {"hours": "-5"},
+        {"title": ""},
+        {"title": "训" * 101},
+        {"starts_on": day(50), "ends_on": day(5)},
+    ],
+)
 def test_bad_offer_input_is_refused(app, client, staff, changes):
     response = client.post("/school/offers/new", data=offer_form(**changes))
     assert response.status_code == 400
@@ -359,7 +446,9 @@ def test_bad_offer_input_is_refused(app, client, staff, changes):
 
 
 def test_foreign_offer_is_404(app, client, staff, other_school):
-    theirs = db.session.scalar(select(TrainingOffer).where(TrainingOffer.school_id == other_school.organisation_id))
+    theirs = db.session.scalar(
+        select(TrainingOffer).where(TrainingOffer.school_id == other_school.organisation_id)
+    )
     for url in (f"/school/offers/{theirs.id}/publish", f"/school/offers/{theirs.id}/close"):
         assert client.post(url).status_code == 404
     assert client.post(f"/school/offers/{theirs.id}/edit", data=offer_form()).status_code == 404
@@ -371,6 +460,11 @@ def test_foreign_offer_is_404(app, client, staff, other_school):
 def test_other_roles_are_refused(app, build, client):
     hr = build.enterprise()
     login(client, hr.email)
-    for url in ("/school/teachers", "/school/needs", "/school/offers", "/school/import/majors",
-                "/school/export/majors.xlsx"):
+    for url in (
+        "/school/teachers",
+        "/school/needs",
+        "/school/offers",
+        "/school/import/majors",
+        "/school/export/majors.xlsx",
+    ):
         assert client.get(url).status_code == 403

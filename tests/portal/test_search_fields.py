@@ -1,5 +1,6 @@
 """Search finds what people type (issue 13, item 6): industry and town names in both languages
 besides the posting's own text; an empty result suggests the nearest searches that find something."""
+
 from __future__ import annotations
 
 from portal.extensions import db
@@ -21,8 +22,14 @@ def test_industry_town_and_text(build):
     hr = build.enterprise(name="莱芜储能科技")
     hr.organisation.industry = "new_energy"
     db.session.commit()
-    publish_posting(hr, title="电池包装配订单班", description="面向机电专业的订单培养", skills="装配、检测",
-                    town="gaozhuang", major="机电技术应用")
+    publish_posting(
+        hr,
+        title="电池包装配订单班",
+        description="面向机电专业的订单培养",
+        skills="装配、检测",
+        town="gaozhuang",
+        major="机电技术应用",
+    )
     assert found(q="新能源") == ["电池包装配订单班"]  # the enterprise's industry
     assert found(q="New energy") == ["电池包装配订单班"]  # in English too
     assert found(q="高庄") == ["电池包装配订单班"]  # the town

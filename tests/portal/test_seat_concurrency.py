@@ -12,6 +12,7 @@ the same application: one admission, one seat.
 The worker processes are started once for the module (starting the app is the
 slow part) and serve both databases.
 """
+
 from __future__ import annotations
 
 import multiprocessing
@@ -34,8 +35,16 @@ PROCESSES = 24
 SEATS = 5
 ROUNDS = 5
 TIMEOUT = 300  # generous: a loaded machine starts processes slowly; a healthy round takes well under a second
-PRELOAD = ["portal", "portal.admin.views", "portal.auth.views", "portal.enterprise.views", "portal.public.views",
-           "portal.school.views", "portal.student.views", "tests.conftest"]
+PRELOAD = [
+    "portal",
+    "portal.admin.views",
+    "portal.auth.views",
+    "portal.enterprise.views",
+    "portal.public.views",
+    "portal.school.views",
+    "portal.student.views",
+    "tests.conftest",
+]
 
 
 def _worker(barrier, jobs, results) -> None:
@@ -91,7 +100,9 @@ def worker_pool(target, processes: int):
         context.set_forkserver_preload(PRELOAD)
     barrier = context.Barrier(processes)
     jobs, results = context.Queue(), context.Queue()
-    workers = [context.Process(target=target, args=(barrier, jobs, results), daemon=True) for _ in range(processes)]
+    workers = [
+        context.Process(target=target, args=(barrier, jobs, results), daemon=True) for _ in range(processes)
+    ]
     for worker in workers:
         worker.start()
     yield jobs, results
@@ -124,12 +135,19 @@ def _run_round(pool, db_url: str, round_no: int, pairs: list[tuple[int, int]]) -
 
 
 def _students(build, staff, n: int) -> list[User]:
-    """n confirmed students of the staff's school; one password hash computed, then reused (argon2 is slow)."""
+    """n confirmed students of the staff's school; one password hash computed, then reused (argon2 is
+    slow)."""
     first = build.student(staff)
     others = [
-        User(email=f"concurrent{i}@example.com", name=f"并发学生{i}", password_hash=first.password_hash,
-             role=Role.STUDENT.value, organisation_id=first.organisation_id, program_id=first.program_id,
-             membership_status=MembershipStatus.ACTIVE.value)
+        User(
+            email=f"concurrent{i}@example.com",
+            name=f"并发学生{i}",
+            password_hash=first.password_hash,
+            role=Role.STUDENT.value,
+            organisation_id=first.organisation_id,
+            program_id=first.program_id,
+            membership_status=MembershipStatus.ACTIVE.value,
+        )
         for i in range(n - 1)
     ]
     db.session.add_all(others)
@@ -140,7 +158,9 @@ def _students(build, staff, n: int) -> list[User]:
 def test_concurrent_admissions_never_exceed_seats(app, build, db_url, pool):
     staff = build.school()
     hr = build.enterprise()
-    second = accounts.add_member(NewAccount("staff.two@example.com", "Staff Two", PASSWORD), staff.organisation)
+    second = accounts.add_member(
+        NewAccount("staff.two@example.com", "Staff Two", PASSWORD), staff.organisation
+    )
     students = _students(build, staff, PROCESSES)
     # SHARED: school staff and enterprise HR admit at the same moment.
     cooperation = make_cooperation(staff, hr, seats=SEATS * (ROUNDS + 1), mode=AdmissionsMode.SHARED)
@@ -163,15 +183,22 @@ def test_concurrent_admissions_never_exceed_seats(app, build, db_url, pool):
         assert taken == SEATS == nc.admitted_count(named.id)
 
     # Everyone admits the same application at once: one admission, one seat.
-    named = nc.create_named_class(staff, cooperation.id, class_input(name="同一申请班", seats=SEATS), publish=True)
+    named = nc.create_named_class(
+        staff, cooperation.id, class_input(name="同一申请班", seats=SEATS), publish=True
+    )
     application = nc.apply(students[0], named.id, "申请")
     db.session.commit()
-    outcomes = _run_round(pool, db_url, ROUNDS, [(actors[i % len(actors)], application.id) for i in range(PROCESSES)])
+    outcomes = _run_round(
+        pool, db_url, ROUNDS, [(actors[i % len(actors)], application.id) for i in range(PROCESSES)]
+    )
     db.session.expire_all()
     taken = db.session.get(NamedClass, named.id).taken
     report.append(("same application", dict(outcomes), taken))
     assert outcomes == Counter({"admitted": 1, "refused:ServiceError": PROCESSES - 1}), report
-    assert taken == 1 and db.session.get(type(application), application.id).status == ApplicationStatus.ADMITTED.value
+    assert (
+        taken == 1
+        and db.session.get(type(application), application.id).status == ApplicationStatus.ADMITTED.value
+    )
     print(f"\n[{db_url.split(':')[0]}] {PROCESSES} processes, {SEATS} seats: {report}")
 
 

@@ -1,4 +1,5 @@
 """The SECURITY.md checklist items of the foundation, each as a test."""
+
 from __future__ import annotations
 
 import logging
@@ -22,6 +23,7 @@ def session_cookie(client) -> str | None:
 
 # 7. cookie flags ---------------------------------------------------------------------
 
+
 def test_session_cookie_flags(client, build):
     hr = build.enterprise()
     response = login(client, hr.email)
@@ -44,6 +46,7 @@ def test_production_cookies_are_secure(db_url, monkeypatch):
 
 # Production refuses to start without its secret, or with demo accounts ---------------
 
+
 def test_production_requires_secret_key(monkeypatch, tmp_path):
     monkeypatch.setenv("FLASK_ENV", "production")
     monkeypatch.delenv("SECRET_KEY", raising=False)
@@ -64,6 +67,7 @@ def test_production_refuses_demo_accounts(app, db_url, monkeypatch):
 
 
 # 8, 9, 10. sessions --------------------------------------------------------------------
+
 
 def test_new_session_at_login(client, build):
     hr = build.enterprise()
@@ -105,13 +109,20 @@ def test_password_change_ends_other_sessions(app, build):
     first, second = app.test_client(), app.test_client()
     login(first, hr.email)
     login(second, hr.email)
-    first.post("/auth/password", data={
-        "current_password": PASSWORD, "password": "another long secret", "confirm": "another long secret"})
+    first.post(
+        "/auth/password",
+        data={
+            "current_password": PASSWORD,
+            "password": "another long secret",
+            "confirm": "another long secret",
+        },
+    )
     assert first.get("/enterprise/").status_code == 200
     assert second.get("/enterprise/").status_code == 302
 
 
 # 4, 25. throttling ------------------------------------------------------------------------
+
 
 def test_login_throttled_per_account_even_with_right_password(app, build):
     hr = build.enterprise()
@@ -121,8 +132,11 @@ def test_login_throttled_per_account_even_with_right_password(app, build):
     assert login(attacker, hr.email).status_code == 429
     # The account is protected from other addresses too.
     other = app.test_client()
-    response = other.post("/auth/login", data={"email": hr.email, "password": PASSWORD},
-                          environ_base={"REMOTE_ADDR": "10.9.8.7"})
+    response = other.post(
+        "/auth/login",
+        data={"email": hr.email, "password": PASSWORD},
+        environ_base={"REMOTE_ADDR": "10.9.8.7"},
+    )
     assert response.status_code == 429
     assert "尝试次数过多" in response.get_data(as_text=True)
 
@@ -153,6 +167,7 @@ def test_registration_burst_throttled(app_factory):
 
 
 # 11. role x route matrix --------------------------------------------------------------------
+
 
 def _area_routes(app, area):
     for rule in app.url_map.iter_rules():
@@ -196,6 +211,7 @@ def test_role_route_matrix(app, people):
 
 # 12. object-level access ------------------------------------------------------------------
 
+
 def test_foreign_member_approval_is_404(app, build):
     hr_a = build.enterprise()
     hr_b = build.enterprise()
@@ -222,8 +238,10 @@ def test_foreign_program_publish_is_404(app, build):
     assert client.post(f"/school/majors/{program.id}/publish").status_code == 404
     db.session.refresh(program)
     assert program.status == "draft"
-    assert program.name not in client.get("/school/majors").get_data(as_text=True) or \
-        staff_b.organisation.programs[0].name == program.name
+    assert (
+        program.name not in client.get("/school/majors").get_data(as_text=True)
+        or staff_b.organisation.programs[0].name == program.name
+    )
 
 
 def test_enterprise_cannot_confirm_students(app, build):
@@ -237,6 +255,7 @@ def test_enterprise_cannot_confirm_students(app, build):
 
 
 # 15. workflow order -------------------------------------------------------------------------
+
 
 def test_cannot_decide_twice_or_reject_verified(app, build):
     admin = build.admin()
@@ -264,10 +283,21 @@ def test_admin_cannot_disable_self(app, build):
 
 # 16. CSRF ------------------------------------------------------------------------------------
 
+
 def test_post_without_csrf_token_refused(csrf_client):
-    response = csrf_client.post("/auth/register/school", data={
-        "org_name": "某校", "school_kind": "secondary_vocational", "town": "fengcheng", "address": "x",
-        "name": "n", "email": "n@example.com", "password": PASSWORD, "confirm": PASSWORD})
+    response = csrf_client.post(
+        "/auth/register/school",
+        data={
+            "org_name": "某校",
+            "school_kind": "secondary_vocational",
+            "town": "fengcheng",
+            "address": "x",
+            "name": "n",
+            "email": "n@example.com",
+            "password": PASSWORD,
+            "confirm": PASSWORD,
+        },
+    )
     assert response.status_code == 400
     assert "表单已失效" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Organisation)) == 0
@@ -275,9 +305,20 @@ def test_post_without_csrf_token_refused(csrf_client):
 
 def test_post_with_csrf_token_accepted(csrf_client):
     token = csrf_token(csrf_client.get("/auth/register/school").get_data(as_text=True))
-    response = csrf_client.post("/auth/register/school", data={
-        "csrf_token": token, "org_name": "某校", "school_kind": "secondary_vocational", "town": "fengcheng",
-        "address": "x", "name": "n", "email": "n@example.com", "password": PASSWORD, "confirm": PASSWORD})
+    response = csrf_client.post(
+        "/auth/register/school",
+        data={
+            "csrf_token": token,
+            "org_name": "某校",
+            "school_kind": "secondary_vocational",
+            "town": "fengcheng",
+            "address": "x",
+            "name": "n",
+            "email": "n@example.com",
+            "password": PASSWORD,
+            "confirm": PASSWORD,
+        },
+    )
     assert response.status_code == 302
 
 
@@ -287,6 +328,7 @@ def test_logout_and_language_need_csrf(csrf_client):
 
 
 # 17. GET never changes state ---------------------------------------------------------------
+
 
 def _snapshot():
     rows = []
@@ -315,14 +357,24 @@ def test_get_requests_change_nothing(app, people):
 
 # 18. output encoding --------------------------------------------------------------------------
 
+
 def test_script_in_names_is_escaped(app, build):
     admin = build.admin()
     db.session.commit()
     client = app.test_client()
-    client.post("/auth/register/school", data={
-        "org_name": "<script>alert(1)</script>学校", "school_kind": "secondary_vocational", "town": "fengcheng",
-        "address": "<img src=x onerror=alert(2)>", "name": "<b>n</b>", "email": "n@example.com",
-        "password": PASSWORD, "confirm": PASSWORD})
+    client.post(
+        "/auth/register/school",
+        data={
+            "org_name": "<script>alert(1)</script>学校",
+            "school_kind": "secondary_vocational",
+            "town": "fengcheng",
+            "address": "<img src=x onerror=alert(2)>",
+            "name": "<b>n</b>",
+            "email": "n@example.com",
+            "password": PASSWORD,
+            "confirm": PASSWORD,
+        },
+    )
     client.post("/auth/logout")
     login(client, admin.email)
     page = client.get("/admin/organisations").get_data(as_text=True)
@@ -330,8 +382,21 @@ def test_script_in_names_is_escaped(app, build):
     assert "<script>alert(1)" not in page
 
 
-FUZZ = ["", " ", "'", "\"; DROP TABLE user; --", "%00", "\x00", "😀" * 300, "9" * 400, "-1", "1e309",
-        "<svg onload=alert(1)>", "../../etc/passwd", "{{7*7}}"]
+FUZZ = [
+    "",
+    " ",
+    "'",
+    '"; DROP TABLE user; --',
+    "%00",
+    "\x00",
+    "😀" * 300,
+    "9" * 400,
+    "-1",
+    "1e309",
+    "<svg onload=alert(1)>",
+    "../../etc/passwd",
+    "{{7*7}}",
+]
 
 
 def test_fuzzed_forms_never_500(app, build):
@@ -341,7 +406,11 @@ def test_fuzzed_forms_never_500(app, build):
     anonymous = app.test_client()
     targets = [
         (anonymous, "/auth/login", ["email", "password"]),
-        (anonymous, "/auth/register/enterprise", ["org_name", "credit_code", "industry", "town", "phone", "email", "password"]),
+        (
+            anonymous,
+            "/auth/register/enterprise",
+            ["org_name", "credit_code", "industry", "town", "phone", "email", "password"],
+        ),
         (anonymous, "/auth/register/student", ["school", "program", "email", "password"]),
         (anonymous, "/auth/register/join", ["organisation", "email"]),
         (logged_in, "/school/majors/new", ["name", "code", "intake_capacity", "description"]),
@@ -356,25 +425,40 @@ def test_fuzzed_forms_never_500(app, build):
 
 # 19. safe redirects ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("target,safe", [
-    ("/school/", True), ("/postings?q=焊接", True), ("//evil.example", False), ("https://evil.example/", False),
-    ("/\\evil.example", False), ("javascript:alert(1)", False), ("", False), (None, False),
-    ("/ok\n//evil", False),
-])
+
+@pytest.mark.parametrize(
+    "target,safe",
+    [
+        ("/school/", True),
+        ("/postings?q=焊接", True),
+        ("//evil.example", False),
+        ("https://evil.example/", False),
+        ("/\\evil.example", False),
+        ("javascript:alert(1)", False),
+        ("", False),
+        (None, False),
+        ("/ok\n//evil", False),
+    ],
+)
 def test_is_safe_next(target, safe):
     assert is_safe_next(target) is safe
 
 
 def test_login_ignores_offsite_next(client, build):
     hr = build.enterprise()
-    response = client.post("/auth/login?next=//evil.example/x", data={"email": hr.email, "password": PASSWORD})
+    response = client.post(
+        "/auth/login?next=//evil.example/x", data={"email": hr.email, "password": PASSWORD}
+    )
     assert response.headers["Location"].endswith("/enterprise/")
     client.post("/auth/logout")
-    response = client.post("/auth/login?next=/enterprise/members", data={"email": hr.email, "password": PASSWORD})
+    response = client.post(
+        "/auth/login?next=/enterprise/members", data={"email": hr.email, "password": PASSWORD}
+    )
     assert response.headers["Location"].endswith("/enterprise/members")
 
 
 # 20. headers ------------------------------------------------------------------------------------
+
 
 def test_security_headers_and_nonce_csp(client):
     response = client.get("/")
@@ -394,6 +478,7 @@ def test_security_headers_and_nonce_csp(client):
 
 
 # 22. errors ---------------------------------------------------------------------------------------
+
 
 def test_unexpected_error_shows_friendly_page(app_factory):
     app = app_factory(TESTING=False)
@@ -426,11 +511,14 @@ def test_403_in_both_languages(client, build):
 
 
 def test_oversized_upload_413(client):
-    response = client.post("/auth/login", data="x" * (7 * 1024 * 1024), content_type="application/octet-stream")
+    response = client.post(
+        "/auth/login", data="x" * (7 * 1024 * 1024), content_type="application/octet-stream"
+    )
     assert response.status_code == 413
 
 
 # 23. security log -----------------------------------------------------------------------------------
+
 
 def test_failed_login_and_refused_access_logged_without_secrets(client, build, caplog):
     hr = build.enterprise()
@@ -446,6 +534,7 @@ def test_failed_login_and_refused_access_logged_without_secrets(client, build, c
 
 # Pending organisations keep drafts but publish nothing -----------------------------------------------
 
+
 def test_pending_school_cannot_publish(app, build):
     staff = build.school(verified=False)
     program = staff.organisation.programs[0]
@@ -456,14 +545,17 @@ def test_pending_school_cannot_publish(app, build):
     assert "尚未通过认证" in response.get_data(as_text=True)
     db.session.refresh(program)
     assert program.status == "draft"
-    assert db.session.scalar(select(func.count()).select_from(Program).where(Program.status == "published")) == 0
+    assert (
+        db.session.scalar(select(func.count()).select_from(Program).where(Program.status == "published")) == 0
+    )
 
 
 def test_oversized_upload_413_when_logged_in(client, build):
     # The error page must render without re-reading the refused body.
     staff = build.school()
     login(client, staff.email)
-    response = client.post("/school/majors/new", data="x" * (7 * 1024 * 1024),
-                           content_type="application/x-www-form-urlencoded")
+    response = client.post(
+        "/school/majors/new", data="x" * (7 * 1024 * 1024), content_type="application/x-www-form-urlencoded"
+    )
     assert response.status_code == 413
     assert "文件过大" in response.get_data(as_text=True)

@@ -1,4 +1,5 @@
 """Spreadsheet import and export: all rows or none, bad rows reported by line, files checked."""
+
 from __future__ import annotations
 
 import csv
@@ -16,9 +17,29 @@ from portal.services.errors import ServiceError
 from portal.services.spreadsheets import INTEGER, Column, ImportRefused, SheetSpec
 from tests.conftest import imported, login, refused, shown
 
-MAJOR_HEADER = ["专业名称", "专业代码", "年招生计划", "在校生", "核心技能", "1+X证书", "实训条件", "3+2合作高校", "专业介绍"]
+MAJOR_HEADER = [
+    "专业名称",
+    "专业代码",
+    "年招生计划",
+    "在校生",
+    "核心技能",
+    "1+X证书",
+    "实训条件",
+    "3+2合作高校",
+    "专业介绍",
+]
 GOOD_MAJORS = [
-    ["工业机器人技术应用", "", 60, 150, "示教编程、离线仿真", "工业机器人操作与运维", "机器人实训室", "莱芜职业技术学院", "智能制造"],
+    [
+        "工业机器人技术应用",
+        "",
+        60,
+        150,
+        "示教编程、离线仿真",
+        "工业机器人操作与运维",
+        "机器人实训室",
+        "莱芜职业技术学院",
+        "智能制造",
+    ],
     ["护理", "", 100, 280, "基础护理", "老年照护", "模拟病房", "", "临床护理"],
     ["电子商务（农村电商方向）", None, 40, 90, "直播带货", "网店运营推广", "直播间", "", "生姜大蒜网销"],
 ]
@@ -51,15 +72,25 @@ def csv_bytes(header, rows, encoding="utf-8-sig") -> bytes:
 
 def multipart(data: bytes, filename: str) -> bytes:
     # Built by hand: the test client spools large bodies to a temporary file it never closes.
-    return (f'--XQ\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'
-            "Content-Type: application/octet-stream\r\n\r\n").encode() + data + b"\r\n--XQ--\r\n"
+    return (
+        (
+            f'--XQ\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'
+            "Content-Type: application/octet-stream\r\n\r\n"
+        ).encode()
+        + data
+        + b"\r\n--XQ--\r\n"
+    )
 
 
 def upload(client, kind, data: bytes, filename: str):
-    return shown(client, client.post(
-        f"/school/import/{kind}", data=multipart(data, filename), content_type="multipart/form-data; boundary=XQ"
-    ))
-
+    return shown(
+        client,
+        client.post(
+            f"/school/import/{kind}",
+            data=multipart(data, filename),
+            content_type="multipart/form-data; boundary=XQ",
+        ),
+    )
 
 
 def majors_of(school_id) -> list[str]:
@@ -78,6 +109,7 @@ def staff(build, client):
 
 
 # --- good imports -----------------------------------------------------------------
+
 
 def test_good_xlsx_import_writes_every_row(app, client, staff):
     response = upload(client, "majors", xlsx(MAJOR_HEADER, GOOD_MAJORS), "专业.xlsx")
@@ -99,13 +131,21 @@ def test_good_csv_import_in_each_encoding(app, client, staff, encoding):
 
 
 def test_english_headers_and_labels_are_accepted(app, client, staff):
-    header = ["Name", "Subjects", "Double-qualified", "Highest degree", "Employment", "Open to enterprise practice"]
+    header = [
+        "Name",
+        "Subjects",
+        "Double-qualified",
+        "Highest degree",
+        "Employment",
+        "Open to enterprise practice",
+    ]
     rows = [["Ms Zhao", "Nursing", "yes", "Bachelor", "Full-time", "no"]]
     assert imported(upload(client, "teachers", xlsx(header, rows), "t.xlsx"))
     assert db.session.scalar(select(Teacher.degree)) == "bachelor"
 
 
 # --- bad rows ---------------------------------------------------------------------
+
 
 def test_one_bad_row_imports_nothing_and_reports_its_line(app, client, staff):
     rows = [*GOOD_MAJORS[:2], ["火箭发射技术", "", 30, 0, "", "", "", "", ""], GOOD_MAJORS[2]]
@@ -163,17 +203,31 @@ def docx_like() -> bytes:
     return out.getvalue()
 
 
-@pytest.mark.parametrize("data,filename", [
-    (PNG, "majors.xlsx"),
-    (PNG, "majors.csv"),
-    (docx_like(), "majors.xlsx"),
-    (b"name,code\n\xe5\xb7\xa5,1\n", "majors.xlsx"),  # CSV text named .xlsx
-    (xlsx(MAJOR_HEADER, GOOD_MAJORS), "majors.csv"),  # a workbook named .csv
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "majors.xls"),
-    (b"%PDF-1.7 hello", "majors.pdf"),
-    (b"", "majors.csv"),
-    (b"\x00\x01\x02binary\x03" * 10, "majors.csv"),
-], ids=["png-as-xlsx", "png-as-csv", "docx-as-xlsx", "csv-as-xlsx", "xlsx-as-csv", "xls", "pdf", "empty", "binary-as-csv"])
+@pytest.mark.parametrize(
+    "data,filename",
+    [
+        (PNG, "majors.xlsx"),
+        (PNG, "majors.csv"),
+        (docx_like(), "majors.xlsx"),
+        (b"name,code\n\xe5\xb7\xa5,1\n", "majors.xlsx"),  # CSV text named .xlsx
+        (xlsx(MAJOR_HEADER, GOOD_MAJORS), "majors.csv"),  # a workbook named .csv
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "majors.xls"),
+        (b"%PDF-1.7 hello", "majors.pdf"),
+        (b"", "majors.csv"),
+        (b"\x00\x01\x02binary\x03" * 10, "majors.csv"),
+    ],
+    ids=[
+        "png-as-xlsx",
+        "png-as-csv",
+        "docx-as-xlsx",
+        "csv-as-xlsx",
+        "xlsx-as-csv",
+        "xls",
+        "pdf",
+        "empty",
+        "binary-as-csv",
+    ],
+)
 # Named ids: the generated files carry timestamps, and test ids must be the same in every xdist worker.
 def test_wrong_files_are_refused(app, client, staff, data, filename):
     response = upload(client, "majors", data, filename)
@@ -229,6 +283,7 @@ def test_unknown_list_is_404(app, client, staff):
 
 # --- export and templates ---------------------------------------------------------
 
+
 def test_export_opens_with_openpyxl_and_round_trips(app, build, client, staff):
     upload(client, "majors", xlsx(MAJOR_HEADER, GOOD_MAJORS), "m.xlsx")
     other = build.school(name="别的学校", programs=("药剂",))
@@ -247,7 +302,7 @@ def test_export_opens_with_openpyxl_and_round_trips(app, build, client, staff):
 
 
 def test_csv_export_round_trips_and_defuses_formulas(app, build, client, staff):
-    formula = "=HYPERLINK(\"http://evil.example\",\"点我\")"
+    formula = '=HYPERLINK("http://evil.example","点我")'
     from portal.services import programs
 
     programs.create_program(staff.organisation, name="护理", intake_capacity=10, description=formula)
@@ -272,7 +327,9 @@ def test_teacher_export_round_trips(app, build, client, staff):
         assert imported(upload(client, "teachers", data, f"teachers.{fmt}"))
         copied = db.session.scalars(select(Teacher).where(Teacher.school_id == other.organisation_id)).all()
         assert {(t.name, t.double_qualified, t.degree, t.employment) for t in copied} == {
-            ("王老师", True, "bachelor", "full_time"), ("李工", False, "master", "part_time")}
+            ("王老师", True, "bachelor", "full_time"),
+            ("李工", False, "master", "part_time"),
+        }
         login(client, staff.email)
 
 
@@ -292,7 +349,8 @@ def test_templates_download_and_import_as_empty(app, client, staff, kind):
 # --- the generic importer, as another list would use it ---------------------------
 
 SPEC = SheetSpec(
-    name="things", title="Things",
+    name="things",
+    title="Things",
     columns=(Column("title", "Title", required=True, aliases=("标题",)), Column("count", "Count", INTEGER)),
 )
 

@@ -1,4 +1,5 @@
 """bin/start says what it does while it installs (issue 13, item 13)."""
+
 from __future__ import annotations
 
 import shutil
@@ -29,11 +30,15 @@ def test_install_reports_progress(tmp_path):
     python.parent.mkdir(parents=True)
     python.write_text(FAKE_PYTHON)
     python.chmod(0o755)
-    first = subprocess.run(["bash", "-c", f"source {tmp_path}/bin/_env"], capture_output=True, text=True, check=True)
+    first = subprocess.run(
+        ["bash", "-c", f"source {tmp_path}/bin/_env"], capture_output=True, text=True, check=True
+    )
     assert "installing the pinned requirements" in first.stderr
     assert "  · Flask==3.1.0" in first.stderr and "  · rq==2.12.0" in first.stderr
     assert "requirements installed in" in first.stderr
     assert "Downloading" not in first.stderr and first.stdout == ""
     # Nothing changed: nothing to install, nothing said.
-    again = subprocess.run(["bash", "-c", f"source {tmp_path}/bin/_env"], capture_output=True, text=True, check=True)
+    again = subprocess.run(
+        ["bash", "-c", f"source {tmp_path}/bin/_env"], capture_output=True, text=True, check=True
+    )
     assert again.stderr == ""

@@ -1,4 +1,5 @@
 """Dashboard against the plan's targets, inputs, snapshots, public statistics and the yearly report."""
+
 from __future__ import annotations
 
 import csv
@@ -53,8 +54,16 @@ def admin_client(app, build):
 
 
 def _cooperation(staff, hr, kind: str, seats: int, *, title: str = "测试合作") -> Cooperation:
-    return Builders.cooperation(staff, hr, kind=kind, title=title, seats=seats, start_date=date(2025, 9, 1),
-                                duration_months=12, with_program=False)
+    return Builders.cooperation(
+        staff,
+        hr,
+        kind=kind,
+        title=title,
+        seats=seats,
+        start_date=date(2025, 9, 1),
+        duration_months=12,
+        with_program=False,
+    )
 
 
 def _named_class(staff, cooperation_id: int, name: str, seats: int, *, publish: bool = True):
@@ -63,6 +72,7 @@ def _named_class(staff, cooperation_id: int, name: str, seats: int, *, publish: 
 
 # --- figures from the demo records -------------------------------------------------------
 
+
 def test_demo_dashboard_shows_figures_derived_from_the_records(app, demo):
     client = app.test_client()
     login(client, DEMO_ADMIN, DEMO_PASSWORD)
@@ -70,12 +80,19 @@ def test_demo_dashboard_shows_figures_derived_from_the_records(app, demo):
 
     kinds = {o["name"]: o.get("school_kind") for o in demo["organisations"]}
     secondary = {name for name, kind in kinds.items() if kind == "secondary_vocational"}
-    full_time = [t for t in demo["teachers"] if t["school"] in secondary and t.get("employment", "full_time") == "full_time"]
+    full_time = [
+        t
+        for t in demo["teachers"]
+        if t["school"] in secondary and t.get("employment", "full_time") == "full_time"
+    ]
     assert shown(html, "full_time_teachers") == str(len(full_time))
     # The same number straight from the database, independently of the service.
     in_db = db.session.scalar(
-        select(func.count(Teacher.id)).join(Organisation, Organisation.id == Teacher.school_id).where(
-            Organisation.school_kind == "secondary_vocational", Organisation.status == "verified",
+        select(func.count(Teacher.id))
+        .join(Organisation, Organisation.id == Teacher.school_id)
+        .where(
+            Organisation.school_kind == "secondary_vocational",
+            Organisation.status == "verified",
             Teacher.employment == "full_time",
         )
     )
@@ -131,7 +148,9 @@ def test_figures_follow_the_records(app, build, admin_client):
     assert shown(html, "double_qualified_share") == "50.0%"
     assert shown(html, "postgraduate_share") == "50.0%"
 
-    program = programs.create_program(school, name="数控技术应用", code=None, intake_capacity=60, description="")
+    program = programs.create_program(
+        school, name="数控技术应用", code=None, intake_capacity=60, description=""
+    )
     db.session.commit()
     assert figure("full_time_enrolment").value == 0  # a draft counts for nothing
     programs.update_program(staff, program.id, name="数控技术应用", intake_capacity=60, enrolment=150)
@@ -149,7 +168,9 @@ def test_figures_follow_the_records(app, build, admin_client):
     _cooperation(staff, hr, "staff_training", 25, title="职工培训")
     draft = _named_class(staff, order_class.id, "数控冠名班", 28, publish=False)
     html = admin_client.get("/admin/dashboard").get_data(as_text=True)
-    assert shown(html, "named_classes") == "0" and shown(html, "named_class_seats") == "0"  # drafts do not count
+    assert (
+        shown(html, "named_classes") == "0" and shown(html, "named_class_seats") == "0"
+    )  # drafts do not count
     assert shown(html, "staff_trained") == "25"
     from portal.services import named_classes
 
@@ -182,6 +203,7 @@ def test_unverified_schools_and_other_kinds_do_not_count(app, build):
 
 # --- inputs ------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("form", "message"),
     [
@@ -197,7 +219,12 @@ def test_unverified_schools_and_other_kinds_do_not_count(app, build):
     ],
 )
 def test_bad_inputs_are_refused_with_a_message_and_nothing_saved(admin_client, form, message):
-    data = {"key": "upper_secondary_intake", "year": str(date.today().year), "value": "1800", "source": "招生计划"}
+    data = {
+        "key": "upper_secondary_intake",
+        "year": str(date.today().year),
+        "value": "1800",
+        "source": "招生计划",
+    }
     data.update(form)
     response = admin_client.post("/admin/dashboard/inputs", data=data)
     assert response.status_code == 400
@@ -209,7 +236,9 @@ def test_total_intake_below_the_schools_own_intake_is_refused(app, build, admin_
     from portal.services import programs
 
     staff = build.school(programs=())
-    program = programs.create_program(staff.organisation, name="护理", code=None, intake_capacity=300, description="")
+    program = programs.create_program(
+        staff.organisation, name="护理", code=None, intake_capacity=300, description=""
+    )
     programs.publish_program(program)
     db.session.commit()
     from flask_babel import force_locale
@@ -238,10 +267,16 @@ def test_inputs_keep_their_history_and_the_newest_counts(admin_client):
     assert "（初稿）" in page and "（定稿）" in page  # the history keeps both
     from portal.models import AuditEntry
 
-    assert db.session.scalar(select(func.count(AuditEntry.id)).where(AuditEntry.subject_type == "district_input")) == 2
+    assert (
+        db.session.scalar(
+            select(func.count(AuditEntry.id)).where(AuditEntry.subject_type == "district_input")
+        )
+        == 2
+    )
 
 
 # --- snapshots and the trend -------------------------------------------------------------
+
 
 def test_snapshot_is_idempotent_and_refuses_other_months(app, build):
     from portal.services import school_records
@@ -257,8 +292,9 @@ def test_snapshot_is_idempotent_and_refuses_other_months(app, build):
     db.session.commit()
     assert db.session.scalar(select(func.count(StatisticSnapshot.id))) == count  # refreshed, not duplicated
     stored = db.session.scalar(
-        select(StatisticSnapshot.value).where(StatisticSnapshot.period == period,
-                                              StatisticSnapshot.key == "full_time_teachers")
+        select(StatisticSnapshot.value).where(
+            StatisticSnapshot.period == period, StatisticSnapshot.key == "full_time_teachers"
+        )
     )
     assert stored == 1
     for bad in ("2020-01", "2999-12", "2026-13", "last month"):
@@ -271,10 +307,12 @@ def test_trend_compares_stored_periods(app, admin_client):
     now = statistics.current_period()
     year, month = (int(part) for part in now.split("-"))
     year_before, older = f"{year - 1:04d}-{month:02d}", f"{year - 2:04d}-{month:02d}"
-    db.session.add_all([
-        StatisticSnapshot(period=older, key="full_time_teachers", value=150),
-        StatisticSnapshot(period=year_before, key="full_time_teachers", value=180),
-    ])
+    db.session.add_all(
+        [
+            StatisticSnapshot(period=older, key="full_time_teachers", value=150),
+            StatisticSnapshot(period=year_before, key="full_time_teachers", value=180),
+        ]
+    )
     statistics.take_snapshot(None)
     db.session.commit()
     periods, rows = statistics.trend(statistics.district_figures())
@@ -287,10 +325,12 @@ def test_trend_compares_stored_periods(app, admin_client):
     row = next(r for r in rows if r.key == "full_time_teachers")
     assert row.change(older, year_before) == 30
     assert row.change(year_before, now) == -180  # no teacher on record today
-    html = admin_client.get(f"/admin/dashboard?figure=full_time_teachers&from={older}&to={now}").get_data(as_text=True)
-    table = html[html.index('data-testid="trend-table"'):]
+    html = admin_client.get(f"/admin/dashboard?figure=full_time_teachers&from={older}&to={now}").get_data(
+        as_text=True
+    )
+    table = html[html.index('data-testid="trend-table"') :]
     assert older in table and now in table and ">-150<" in table
-    chosen = html[html.index('data-testid="trend-chosen"'):]
+    chosen = html[html.index('data-testid="trend-chosen"') :]
     assert ">150<" in chosen and ">180<" in chosen  # every stored period beside the line chart
 
 
@@ -326,7 +366,12 @@ def test_demo_statistics_load_twice_and_are_removed_with_the_demo(app, demo):
 
 # --- access ------------------------------------------------------------------------------
 
-ADMIN_URLS = ["/admin/dashboard", "/admin/dashboard/inputs", "/admin/dashboard/report", "/admin/dashboard/report.xlsx"]
+ADMIN_URLS = [
+    "/admin/dashboard",
+    "/admin/dashboard/inputs",
+    "/admin/dashboard/report",
+    "/admin/dashboard/report.xlsx",
+]
 
 
 def test_non_admins_get_403_and_anonymous_must_log_in(app, build):
@@ -338,8 +383,13 @@ def test_non_admins_get_403_and_anonymous_must_log_in(app, build):
         for url in ADMIN_URLS:
             assert client.get(url).status_code == 403, (email, url)
         assert client.post("/admin/dashboard/snapshot").status_code == 403
-        assert client.post("/admin/dashboard/inputs", data={"key": "upper_secondary_intake", "year": "2026",
-                                                            "value": "1", "source": "x"}).status_code == 403
+        assert (
+            client.post(
+                "/admin/dashboard/inputs",
+                data={"key": "upper_secondary_intake", "year": "2026", "value": "1", "source": "x"},
+            ).status_code
+            == 403
+        )
     anonymous = app.test_client()
     for url in ADMIN_URLS:
         response = anonymous.get(url)
@@ -349,6 +399,7 @@ def test_non_admins_get_403_and_anonymous_must_log_in(app, build):
 
 
 # --- public statistics ------------------------------------------------------------------
+
 
 def _personal_data(demo: dict) -> list[str]:
     values = [u["email"] for u in demo["users"]] + [u["name"] for u in demo["users"]]
@@ -373,7 +424,9 @@ def test_public_stats_publish_figures_without_personal_data(app, demo):
     from openpyxl import load_workbook
 
     workbook = load_workbook(io.BytesIO(downloads[0]))
-    cells = " ".join(str(c) for ws in workbook.worksheets for row in ws.iter_rows(values_only=True) for c in row)
+    cells = " ".join(
+        str(c) for ws in workbook.worksheets for row in ws.iter_rows(values_only=True) for c in row
+    )
     texts = [html, cells, *(d.decode("utf-8-sig") for d in downloads[1:])]
     for value in _personal_data(demo):
         for text in texts:
@@ -401,11 +454,14 @@ def test_public_named_classes_and_seats(app, build):
     html = app.test_client().get("/stats").get_data(as_text=True)
     assert "智能制造冠名班" in html and "草稿冠名班" not in html
     assert re.search(r'data-testid="named-class-seats">45<', html)
-    rows = list(csv.reader(io.StringIO(app.test_client().get("/stats/named_classes.csv").data.decode("utf-8-sig"))))
+    rows = list(
+        csv.reader(io.StringIO(app.test_client().get("/stats/named_classes.csv").data.decode("utf-8-sig")))
+    )
     assert rows[1][:4] == ["智能制造冠名班", staff.organisation.name, hr.organisation.name, "45"]
 
 
 # --- the yearly report -------------------------------------------------------------------
+
 
 def test_report_workbook_opens_with_the_expected_sheets(app, demo):
     from openpyxl import load_workbook
@@ -416,10 +472,20 @@ def test_report_workbook_opens_with_the_expected_sheets(app, demo):
     response = client.get("/admin/dashboard/report.xlsx")
     assert response.status_code == 200 and response.mimetype.endswith("spreadsheetml.sheet")
     workbook = load_workbook(io.BytesIO(response.data))
-    assert workbook.sheetnames == ["Targets", "By school", "By industry", "By town", "Trend", "Inputs",
-                                   "Internship outcomes", "Demand and intake by group", "Demand and intake by major",
-                                   "New majors the plan names", "Demand and intake by town",
-                                   "Double-qualified teachers"]
+    assert workbook.sheetnames == [
+        "Targets",
+        "By school",
+        "By industry",
+        "By town",
+        "Trend",
+        "Inputs",
+        "Internship outcomes",
+        "Demand and intake by group",
+        "Demand and intake by major",
+        "New majors the plan names",
+        "Demand and intake by town",
+        "Double-qualified teachers",
+    ]
     targets = list(workbook["Targets"].iter_rows(values_only=True))
     by_label = {row[0]: row for row in targets[1:]}
     assert by_label["Full-time teachers (secondary vocational)"][1] == figure("full_time_teachers").value
@@ -455,6 +521,7 @@ def test_printable_report_in_both_languages(app, demo, lang, html_lang):
 
 
 # --- pilots ------------------------------------------------------------------------------
+
 
 def test_pilot_figures_and_public_pilots_follow_the_decisions(app, build, admin_client):
     from portal.services import pilots

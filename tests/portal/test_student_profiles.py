@@ -1,6 +1,7 @@
 """Student profiles: consent, deletion, a CV checked by content, and who may see them. No enterprise
 sees a profile it was not sent (an application) unless the student opted in; each enterprise view
 is in the audit log."""
+
 from __future__ import annotations
 
 import io
@@ -21,9 +22,15 @@ PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def data(**changes) -> ProfileInput:
-    values = dict(entry_year=date.today().year - 2, hometown="fengcheng", statement="喜欢焊接，想留在莱芜。",
-                  certificates="特殊焊接技术, 初级, 2025-06", awards="区级, 焊接技能大赛, 二等奖",
-                  discoverable=False, consent=True)
+    values = dict(
+        entry_year=date.today().year - 2,
+        hometown="fengcheng",
+        statement="喜欢焊接，想留在莱芜。",
+        certificates="特殊焊接技术, 初级, 2025-06",
+        awards="区级, 焊接技能大赛, 二等奖",
+        discoverable=False,
+        consent=True,
+    )
     values.update(changes)
     return ProfileInput(**values)
 
@@ -36,12 +43,20 @@ def world(app, build):
     other_hr = build.enterprise()
     profiles.save(student, data(), PDF)
     db.session.commit()
-    return type("World", (), {"staff": staff, "student": student, "hr": hr, "other_hr": other_hr, "build": build})
+    return type(
+        "World", (), {"staff": staff, "student": student, "hr": hr, "other_hr": other_hr, "build": build}
+    )
 
 
 def views() -> list[tuple[int, str]]:
-    return list(db.session.execute(select(AuditEntry.actor_id, AuditEntry.action).where(
-        AuditEntry.subject_type == "student_profile", AuditEntry.action.in_(["view_profile", "view_cv"]))).tuples())
+    return list(
+        db.session.execute(
+            select(AuditEntry.actor_id, AuditEntry.action).where(
+                AuditEntry.subject_type == "student_profile",
+                AuditEntry.action.in_(["view_profile", "view_cv"]),
+            )
+        ).tuples()
+    )
 
 
 def test_no_enterprise_sees_a_profile_it_was_not_sent(world, client):
@@ -49,7 +64,9 @@ def test_no_enterprise_sees_a_profile_it_was_not_sent(world, client):
         login(client, user.email)
         assert client.get(f"/{area}/internships/students/{world.student.id}").status_code == 404
         assert client.get(f"/{area}/internships/students/{world.student.id}/cv.pdf").status_code == 404
-        assert world.student.name not in client.get("/enterprise/internships/students/").get_data(as_text=True)
+        assert world.student.name not in client.get("/enterprise/internships/students/").get_data(
+            as_text=True
+        )
         client.get("/auth/logout")
     assert views() == []
     # The student applies to hr's internship: hr may now see it (logged), the other enterprise still not.
@@ -84,7 +101,9 @@ def test_opt_in_to_be_found_and_the_school_sees_its_students(world, client):
 
 def test_consent_lines_and_cv_checked_all_at_once(world):
     with pytest.raises(ServiceError) as info:
-        profiles.save(world.student, data(consent=False, certificates="只有名称", hometown="mars"), b"MZ\x90\x00")
+        profiles.save(
+            world.student, data(consent=False, certificates="只有名称", hometown="mars"), b"MZ\x90\x00"
+        )
     fields = {p.field for p in getattr(info.value, "problems", [info.value])}
     assert fields == {"consent", "certificates", "hometown", "cv"}
     db.session.rollback()
@@ -96,14 +115,26 @@ def test_upload_by_content_not_name_and_deletion(world, client):
     login(client, world.student.email)
     page = client.get("/student/internships/profile/").get_data(as_text=True)
     assert "特殊焊接技术, 初级, 2025-06" in page
-    form = {"entry_year": "2025", "hometown": "fengcheng", "statement": "新的介绍", "certificates": "",
-            "awards": "", "consent": "y", "cv": (io.BytesIO(b"not a pdf at all"), "cv.pdf")}
+    form = {
+        "entry_year": "2025",
+        "hometown": "fengcheng",
+        "statement": "新的介绍",
+        "certificates": "",
+        "awards": "",
+        "consent": "y",
+        "cv": (io.BytesIO(b"not a pdf at all"), "cv.pdf"),
+    }
     refused = client.post("/student/internships/profile/", data=form, content_type="multipart/form-data")
     assert refused.status_code == 400 and 'id="cv-error"' in refused.get_data(as_text=True)
     db.session.expire_all()
     assert profiles.own(world.student).statement == "喜欢焊接，想留在莱芜。"  # bad input changed nothing
     form["cv"] = (io.BytesIO(b""), "")  # saved again without a new file: the stored CV stays
-    assert client.post("/student/internships/profile/", data=form, content_type="multipart/form-data").status_code == 302
+    assert (
+        client.post(
+            "/student/internships/profile/", data=form, content_type="multipart/form-data"
+        ).status_code
+        == 302
+    )
     db.session.expire_all()
     assert profiles.own(world.student).statement == "新的介绍" and profiles.own(world.student).cv == PDF
     assert client.post("/student/internships/profile/delete", data={"confirmed": "1"}).status_code == 302

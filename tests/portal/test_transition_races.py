@@ -6,6 +6,7 @@ Before `locking.transition`, eight "accept terms" made four cooperations, verify
 reject ×4 recorded pending→rejected three times, and an admission and a withdrawal at the
 same moment both went through (seat taken, student withdrawn).
 """
+
 from __future__ import annotations
 
 import queue
@@ -81,7 +82,9 @@ def pool():
     yield from worker_pool(_worker, PROCESSES)
 
 
-def at_once(pool, db_url: str, round_no: int, jobs_: list[tuple[str, int, int]]) -> list[tuple[str, int, str]]:
+def at_once(
+    pool, db_url: str, round_no: int, jobs_: list[tuple[str, int, int]]
+) -> list[tuple[str, int, str]]:
     """Run PROCESSES jobs (action, actor id, record id) at the same moment; their outcomes."""
     assert len(jobs_) == PROCESSES
     jobs, results = pool
@@ -110,8 +113,14 @@ def test_eight_accepts_of_one_proposal_make_one_cooperation(pair, db_url, pool):
     assert db.session.scalar(select(func.count()).select_from(Cooperation)) == 1
     agreed = db.session.get(Proposal, proposal.id)
     assert agreed.status == "agreed" and agreed.cooperation_id is not None
-    assert db.session.scalar(select(func.count()).select_from(AuditEntry).where(
-        AuditEntry.subject_type == "proposal", AuditEntry.action == "agree")) == 1
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(AuditEntry)
+            .where(AuditEntry.subject_type == "proposal", AuditEntry.action == "agree")
+        )
+        == 1
+    )
 
 
 def test_verify_and_reject_at_once_record_one_chain_of_transitions(build, db_url, pool):
@@ -123,9 +132,15 @@ def test_verify_and_reject_at_once_record_one_chain_of_transitions(build, db_url
         jobs_ = [("verify" if i % 2 else "reject", admin.id, org_id) for i in range(PROCESSES)]
         outcomes = at_once(pool, db_url, round_no, jobs_)
         done = [action for action, _, outcome in outcomes if outcome == "done"]
-        log = db.session.execute(select(AuditEntry.from_state, AuditEntry.to_state).where(
-            AuditEntry.subject_type == "organisation", AuditEntry.subject_id == org_id,
-            AuditEntry.action.in_(["verify", "reject"])).order_by(AuditEntry.id)).all()
+        log = db.session.execute(
+            select(AuditEntry.from_state, AuditEntry.to_state)
+            .where(
+                AuditEntry.subject_type == "organisation",
+                AuditEntry.subject_id == org_id,
+                AuditEntry.action.in_(["verify", "reject"]),
+            )
+            .order_by(AuditEntry.id)
+        ).all()
         # One transition per success, each from the state the previous one left: pending→verified,
         # or pending→rejected then perhaps rejected→verified; never the same transition twice.
         assert len(log) == len(done) and 1 <= len(done) <= 2, (outcomes, log)
@@ -141,16 +156,24 @@ def test_admit_and_withdraw_at_once_never_both(build, db_url, pool):
     named = nc.create_named_class(staff, cooperation.id, class_input(seats=len(students)), publish=True)
     applications = {s.id: nc.apply(s, named.id, "申请").id for s in students}
     db.session.commit()
-    for round_no, chunk in enumerate([students[i:i + PROCESSES // 2] for i in range(0, len(students), PROCESSES // 2)]):
+    for round_no, chunk in enumerate(
+        [students[i : i + PROCESSES // 2] for i in range(0, len(students), PROCESSES // 2)]
+    ):
         jobs_ = []
         for student in chunk:
-            jobs_ += [("admit", staff.id, applications[student.id]), ("withdraw", student.id, applications[student.id])]
+            jobs_ += [
+                ("admit", staff.id, applications[student.id]),
+                ("withdraw", student.id, applications[student.id]),
+            ]
         outcomes = at_once(pool, db_url, round_no, jobs_)
         for student in chunk:
             ident = applications[student.id]
             won = [action for action, i, outcome in outcomes if i == ident and outcome == "done"]
             status = db.session.get(ClassApplication, ident).status
-            assert len(won) == 1 and status == {"admit": "admitted", "withdraw": "withdrawn"}[won[0]], (won, status)
+            assert len(won) == 1 and status == {"admit": "admitted", "withdraw": "withdrawn"}[won[0]], (
+                won,
+                status,
+            )
     taken = db.session.get(NamedClass, named.id).taken
     assert taken == nc.admitted_count(named.id)
 
@@ -174,4 +197,7 @@ def test_the_last_intern_place_is_approved_once(build, db_url, pool):
     db.session.commit()
     outcomes = at_once(pool, db_url, 0, [("approve_internship", staff.id, i) for i in ids])
     assert Counter(o for *_, o in outcomes) == Counter({"done": 1, "refused": PROCESSES - 1})
-    assert db.session.scalar(select(func.count()).select_from(Placement).where(Placement.status == "approved")) == 1
+    assert (
+        db.session.scalar(select(func.count()).select_from(Placement).where(Placement.status == "approved"))
+        == 1
+    )

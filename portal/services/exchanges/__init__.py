@@ -25,6 +25,7 @@ The package holds one concern a module: `common` (limits, the term, sides), `pos
 posts), `suggestions` (the matcher's pairs), `workflow` (the state machine) and `part_time`
 (the 20% rule).
 """
+
 from portal.services.exchanges.common import current_term, side_of
 from portal.services.exchanges.part_time import part_time_share, people_of_term, set_staffing_quota
 from portal.services.exchanges.posts import (
@@ -56,9 +57,30 @@ from portal.services.exchanges.workflow import (
 )
 
 __all__ = [
-    "accept", "accept_suggestion", "cancel", "complete", "create_post", "current_term", "decline_suggestion",
-    "exchanges_of", "expert_suggestions", "get_own_exchange", "get_own_post", "offered_experts", "part_time_share",
-    "people_of_term", "posts_of_enterprise", "practice_suggestions", "propose_expert", "propose_practice",
-    "record_double_qualified", "set_post_status", "set_staffing_quota", "side_of", "steps", "suggestions_for",
-    "teaching_service", "update_post",
+    "accept",
+    "accept_suggestion",
+    "cancel",
+    "complete",
+    "create_post",
+    "current_term",
+    "decline_suggestion",
+    "exchanges_of",
+    "expert_suggestions",
+    "get_own_exchange",
+    "get_own_post",
+    "offered_experts",
+    "part_time_share",
+    "people_of_term",
+    "posts_of_enterprise",
+    "practice_suggestions",
+    "propose_expert",
+    "propose_practice",
+    "record_double_qualified",
+    "set_post_status",
+    "set_staffing_quota",
+    "side_of",
+    "steps",
+    "suggestions_for",
+    "teaching_service",
+    "update_post",
 ]

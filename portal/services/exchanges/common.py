@@ -1,4 +1,5 @@
 """Shared by the exchange modules: limits, the school term, which side a user is on."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -26,8 +27,11 @@ EXPERT = ExchangeDirection.EXPERT_TO_SCHOOL.value
 TEACHER = ExchangeDirection.TEACHER_TO_ENTERPRISE.value
 # An exchange holds the expert's hours, the need's hours and the post's place once one side has
 # accepted it (a pair merely proposed holds nothing); hours stay used when it is completed.
-PLACE_STATUSES = (ExchangeStatus.ACCEPTED_BY_SCHOOL.value, ExchangeStatus.ACCEPTED_BY_ENTERPRISE.value,
-                  ExchangeStatus.AGREED.value)
+PLACE_STATUSES = (
+    ExchangeStatus.ACCEPTED_BY_SCHOOL.value,
+    ExchangeStatus.ACCEPTED_BY_ENTERPRISE.value,
+    ExchangeStatus.AGREED.value,
+)
 HOLDING_STATUSES = (*PLACE_STATUSES, ExchangeStatus.COMPLETED.value)
 COUNTED_STATUSES = (ExchangeStatus.AGREED.value, ExchangeStatus.COMPLETED.value)  # in the 20% share
 
@@ -41,7 +45,7 @@ def current_term(today: date | None = None) -> str:
 
 
 def side_of(user: User) -> str:
-    """"school" or "enterprise": which partner the user acts for."""
+    """ "school" or "enterprise": which partner the user acts for."""
     if user.role == Role.SCHOOL_STAFF.value:
         return "school"
     if user.role == Role.ENTERPRISE_HR.value:

@@ -1,5 +1,6 @@
 """The 20% rule: schools may fill at most 20% of their staffing quota (编制员额) with part-time
 teachers; the people of a term as the rule and the district's figures count them."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -59,14 +60,29 @@ def people_of_term(term: str, school_ids) -> tuple[set[tuple], set[tuple]]:
     20% rule and the district's figures count them: an expert is (school, posting, name), a
     teacher (school, teacher id — or the name, if the record was removed since)."""
     rows = db.session.execute(
-        select(Exchange.direction, Exchange.school_id, Exchange.posting_id, Exchange.expert_name,
-               Exchange.teacher_id, Exchange.teacher_name).distinct().where(
-            Exchange.school_id.in_(school_ids), Exchange.term == term, Exchange.status.in_(COUNTED_STATUSES),
+        select(
+            Exchange.direction,
+            Exchange.school_id,
+            Exchange.posting_id,
+            Exchange.expert_name,
+            Exchange.teacher_id,
+            Exchange.teacher_name,
+        )
+        .distinct()
+        .where(
+            Exchange.school_id.in_(school_ids),
+            Exchange.term == term,
+            Exchange.status.in_(COUNTED_STATUSES),
         )
     ).all()
-    experts = {(school, posting, name) for direction, school, posting, name, _t, _n in rows if direction == EXPERT}
-    teachers = {(school, teacher_id if teacher_id is not None else teacher_name)
-                for direction, school, _p, _e, teacher_id, teacher_name in rows if direction == TEACHER}
+    experts = {
+        (school, posting, name) for direction, school, posting, name, _t, _n in rows if direction == EXPERT
+    }
+    teachers = {
+        (school, teacher_id if teacher_id is not None else teacher_name)
+        for direction, school, _p, _e, teacher_id, teacher_name in rows
+        if direction == TEACHER
+    }
     return experts, teachers
 
 
@@ -79,35 +95,49 @@ def part_time_share(school: Organisation, *, term: str | None = None) -> PartTim
     `staffing_quota`; the rule allows at most 20%. Without a quota there is no share.
     """
     term = term or current_term()
-    part_time = db.session.scalar(
-        select(func.count()).select_from(Teacher).where(
-            Teacher.school_id == school.id, Teacher.employment == Employment.PART_TIME.value
+    part_time = (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Teacher)
+            .where(Teacher.school_id == school.id, Teacher.employment == Employment.PART_TIME.value)
         )
-    ) or 0
-    return PartTimeShare(term=term, quota=school.staffing_quota, part_time_teachers=int(part_time),
-                         experts=len(people_of_term(term, [school.id])[0]))
+        or 0
+    )
+    return PartTimeShare(
+        term=term,
+        quota=school.staffing_quota,
+        part_time_teachers=int(part_time),
+        experts=len(people_of_term(term, [school.id])[0]),
+    )
 
 
 def ensure_within_part_time_limit(exchange: Exchange) -> None:
     """Refuse an expert exchange whose agreement would take the school above 20% of its quota."""
     school = exchange.school
     if not school.staffing_quota:
-        raise ServiceError(_l(
-            "%(school)s has not entered its staffing quota (编制员额) yet, so the 20%% limit on "
-            "part-time teachers cannot be checked. The school can enter it on its exchange page.",
-            school=school.name,
-        ))
+        raise ServiceError(
+            _l(
+                "%(school)s has not entered its staffing quota (编制员额) yet, so the 20%% limit on "
+                "part-time teachers cannot be checked. The school can enter it on its exchange page.",
+                school=school.name,
+            )
+        )
     share = part_time_share(school, term=exchange.term)
     experts, _teachers = people_of_term(exchange.term, [school.id])
     already = (school.id, exchange.posting_id, exchange.expert_name) in experts
     after = share.count + (0 if already else 1)
     if after * 100 > school.staffing_quota * PART_TIME_LIMIT_PERCENT:
-        raise ServiceError(_l(
-            "This would give %(school)s %(count)d part-time teachers in %(term)s, more than 20%% of its "
-            "staffing quota of %(quota)d (at most %(allowed)d).",
-            school=school.name, count=after, term=exchange.term, quota=school.staffing_quota,
-            allowed=school.staffing_quota * PART_TIME_LIMIT_PERCENT // 100,
-        ))
+        raise ServiceError(
+            _l(
+                "This would give %(school)s %(count)d part-time teachers in %(term)s, more than 20%% of its "
+                "staffing quota of %(quota)d (at most %(allowed)d).",
+                school=school.name,
+                count=after,
+                term=exchange.term,
+                quota=school.staffing_quota,
+                allowed=school.staffing_quota * PART_TIME_LIMIT_PERCENT // 100,
+            )
+        )
 
 
 def set_staffing_quota(staff: User, quota: int) -> Organisation:

@@ -1,4 +1,5 @@
 """Practice posts (教师企业实践岗位) that enterprises offer teachers."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -20,10 +21,13 @@ from portal.services.postings import normalise_list
 
 
 def posts_of_enterprise(enterprise_id: int) -> list[PracticePost]:
-    return list(db.session.scalars(
-        select(PracticePost).where(PracticePost.enterprise_id == enterprise_id)
-        .order_by(PracticePost.created_at.desc(), PracticePost.id.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(PracticePost)
+            .where(PracticePost.enterprise_id == enterprise_id)
+            .order_by(PracticePost.created_at.desc(), PracticePost.id.desc())
+        )
+    )
 
 
 def get_own_post(hr: User, post_id: int) -> PracticePost:
@@ -38,28 +42,47 @@ def _post_values(*, title: str, description: str, skills: str, hours_per_term: i
         "title": checks.text(title, field="title", max_length=TITLE_MAX, required=True),
         "description": checks.text(description, field="description", max_length=TEXT_MAX),
         "skills": normalise_list(checks.text(skills, field="skills", max_length=SKILLS_MAX)),
-        "hours_per_term": checks.integer(hours_per_term, field="hours_per_term", minimum=1, maximum=MAX_HOURS),
+        "hours_per_term": checks.integer(
+            hours_per_term, field="hours_per_term", minimum=1, maximum=MAX_HOURS
+        ),
         "places": checks.integer(places, field="places", minimum=1, maximum=MAX_PLACES),
     }
 
 
-def create_post(enterprise: Organisation, *, title: str, hours_per_term: int, places: int = 1,
-                description: str = "", skills: str = "") -> PracticePost:
+def create_post(
+    enterprise: Organisation,
+    *,
+    title: str,
+    hours_per_term: int,
+    places: int = 1,
+    description: str = "",
+    skills: str = "",
+) -> PracticePost:
     post = PracticePost(
         enterprise_id=enterprise.id,
-        **_post_values(title=title, description=description, skills=skills, hours_per_term=hours_per_term,
-                       places=places),
+        **_post_values(
+            title=title, description=description, skills=skills, hours_per_term=hours_per_term, places=places
+        ),
     )
     db.session.add(post)
     db.session.flush()
     return post
 
 
-def update_post(hr: User, post_id: int, *, title: str, hours_per_term: int, places: int = 1,
-                description: str = "", skills: str = "") -> PracticePost:
+def update_post(
+    hr: User,
+    post_id: int,
+    *,
+    title: str,
+    hours_per_term: int,
+    places: int = 1,
+    description: str = "",
+    skills: str = "",
+) -> PracticePost:
     post = get_own_post(hr, post_id)
-    values = _post_values(title=title, description=description, skills=skills, hours_per_term=hours_per_term,
-                          places=places)
+    values = _post_values(
+        title=title, description=description, skills=skills, hours_per_term=hours_per_term, places=places
+    )
     for key, value in values.items():
         setattr(post, key, value)
     db.session.flush()

@@ -1,5 +1,6 @@
 """The exchange state machine (see the package's docstring): accept, complete, cancel, and the
 steps a page may offer; accepting or declining a suggested pair starts it."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -40,10 +41,13 @@ from portal.services.locking import transition
 
 def exchanges_of(user: User) -> list[Exchange]:
     column = Exchange.school_id if side_of(user) == "school" else Exchange.enterprise_id
-    return list(db.session.scalars(
-        select(Exchange).where(column == user.organisation_id)
-        .order_by(Exchange.updated_at.desc(), Exchange.id.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(Exchange)
+            .where(column == user.organisation_id)
+            .order_by(Exchange.updated_at.desc(), Exchange.id.desc())
+        )
+    )
 
 
 def get_own_exchange(user: User, exchange_id: int) -> Exchange:
@@ -82,12 +86,16 @@ def _check_capacity(exchange: Exchange) -> None:
         if expert is None:
             raise ServiceError(_l("The enterprise no longer offers this expert."))
         held = hours_held_by_experts([exchange.posting_id], besides=exchange.id).get(
-            (exchange.posting_id, exchange.expert_name), 0)
+            (exchange.posting_id, exchange.expert_name), 0
+        )
         if held + exchange.hours > expert.hours:
-            raise ServiceError(_l(
-                "This would exceed the hours %(name)s can teach (%(hours)d hours).",
-                name=expert.name, hours=expert.hours,
-            ))
+            raise ServiceError(
+                _l(
+                    "This would exceed the hours %(name)s can teach (%(hours)d hours).",
+                    name=expert.name,
+                    hours=expert.hours,
+                )
+            )
         need = exchange.need
         if need is None or need.status != NeedStatus.OPEN.value:
             raise ServiceError(_l("The teaching need is no longer open."))
@@ -107,16 +115,24 @@ def steps(exchange: Exchange, side: str) -> frozenset[str]:
     """What `side` may do with `exchange` now. The pages offer exactly these; the steps below
     refuse the rest with their reasons (a test holds the two together)."""
     status, allowed = exchange.status, set()
-    waiting = (ExchangeStatus.PROPOSED.value, ExchangeStatus.ACCEPTED_BY_SCHOOL.value,
-               ExchangeStatus.ACCEPTED_BY_ENTERPRISE.value)
+    waiting = (
+        ExchangeStatus.PROPOSED.value,
+        ExchangeStatus.ACCEPTED_BY_SCHOOL.value,
+        ExchangeStatus.ACCEPTED_BY_ENTERPRISE.value,
+    )
     if status in waiting and status != f"accepted_by_{side}":
         allowed.add("accept")
     if status == ExchangeStatus.AGREED.value:
         allowed.add("complete")
     if status in ACTIVE_STATUSES:
         allowed.add("cancel")
-    if (side == "school" and status == ExchangeStatus.COMPLETED.value and not exchange.is_expert_to_school
-            and exchange.teacher is not None and not exchange.teacher.double_qualified):
+    if (
+        side == "school"
+        and status == ExchangeStatus.COMPLETED.value
+        and not exchange.is_expert_to_school
+        and exchange.teacher is not None
+        and not exchange.teacher.double_qualified
+    ):
         allowed.add("record_double_qualified")
     return frozenset(allowed)
 
@@ -126,12 +142,20 @@ def accept(user: User, exchange_id: int) -> Exchange:
     exchange = get_own_exchange(user, exchange_id)
     side = side_of(user)
     mine = f"accepted_by_{side}"
-    theirs = ExchangeStatus.ACCEPTED_BY_ENTERPRISE.value if side == "school" else ExchangeStatus.ACCEPTED_BY_SCHOOL.value
+    theirs = (
+        ExchangeStatus.ACCEPTED_BY_ENTERPRISE.value
+        if side == "school"
+        else ExchangeStatus.ACCEPTED_BY_SCHOOL.value
+    )
     if exchange.status == mine:
         raise ServiceError(_l("You have already accepted this exchange; the other side has not yet."))
     if exchange.status not in (ExchangeStatus.PROPOSED.value, theirs):
-        raise ServiceError(_l("This exchange can no longer be accepted (it is %(status)s).",
-                              status=ExchangeStatus(exchange.status).label))
+        raise ServiceError(
+            _l(
+                "This exchange can no longer be accepted (it is %(status)s).",
+                status=ExchangeStatus(exchange.status).label,
+            )
+        )
     _check_capacity(exchange)
     agreeing = exchange.status == theirs
     if exchange.is_expert_to_school and (side == "school" or agreeing):
@@ -149,16 +173,23 @@ def accept(user: User, exchange_id: int) -> Exchange:
         transition(exchange, mine)
     db.session.flush()
     audit.record(user, exchange, "accept", from_state, exchange.status)
-    params = {"person": exchange.person, "placement": exchange.placement, "term": exchange.term,
-              "hours": exchange.hours}
+    params = {
+        "person": exchange.person,
+        "placement": exchange.placement,
+        "term": exchange.term,
+        "hours": exchange.hours,
+    }
     if agreeing:
         for org, org_side in ((exchange.school, "school"), (exchange.enterprise, "enterprise")):
             notifications.notify_organisation(org, "exchange_agreed", _link(org_side), **params)
     else:
         other_side = "enterprise" if side == "school" else "school"
         notifications.notify_organisation(
-            _other(exchange, side), "exchange_proposed", _link(other_side),
-            organisation=user.organisation.name, **params,
+            _other(exchange, side),
+            "exchange_proposed",
+            _link(other_side),
+            organisation=user.organisation.name,
+            **params,
         )
     return exchange
 
@@ -166,11 +197,15 @@ def accept(user: User, exchange_id: int) -> Exchange:
 def _teacher_exchange_cooperation(exchange: Exchange) -> int | None:
     """The partners' active teacher-exchange cooperation, if they have one, for the record."""
     return db.session.scalar(
-        select(Cooperation.id).where(
-            Cooperation.school_id == exchange.school_id, Cooperation.enterprise_id == exchange.enterprise_id,
+        select(Cooperation.id)
+        .where(
+            Cooperation.school_id == exchange.school_id,
+            Cooperation.enterprise_id == exchange.enterprise_id,
             Cooperation.kind == CooperationKind.TEACHER_EXCHANGE.value,
             Cooperation.status == CooperationStatus.ACTIVE.value,
-        ).order_by(Cooperation.agreed_at.desc()).limit(1)
+        )
+        .order_by(Cooperation.agreed_at.desc())
+        .limit(1)
     )
 
 
@@ -193,8 +228,12 @@ def cancel(user: User, exchange_id: int, reason: str) -> Exchange:
     exchange = get_own_exchange(user, exchange_id)
     reason = checks.reason(reason)
     if exchange.status not in ACTIVE_STATUSES:
-        raise ServiceError(_l("This exchange can no longer be cancelled (it is %(status)s).",
-                              status=ExchangeStatus(exchange.status).label))
+        raise ServiceError(
+            _l(
+                "This exchange can no longer be cancelled (it is %(status)s).",
+                status=ExchangeStatus(exchange.status).label,
+            )
+        )
     side = side_of(user)
     from_state = exchange.status
     transition(exchange, ExchangeStatus.CANCELLED.value)
@@ -206,8 +245,12 @@ def cancel(user: User, exchange_id: int, reason: str) -> Exchange:
     if from_state != ExchangeStatus.PROPOSED.value:  # a declined suggestion concerned nobody else yet
         other_side = "enterprise" if side == "school" else "school"
         notifications.notify_organisation(
-            _other(exchange, side), "exchange_cancelled", _link(other_side),
-            organisation=user.organisation.name, person=exchange.person, placement=exchange.placement,
+            _other(exchange, side),
+            "exchange_cancelled",
+            _link(other_side),
+            organisation=user.organisation.name,
+            person=exchange.person,
+            placement=exchange.placement,
             reason=reason,
         )
     return exchange
@@ -219,26 +262,31 @@ def record_double_qualified(user: User, exchange_id: int) -> Teacher:
     if side_of(user) != "school":
         raise ServiceError(_l("Only the teacher's school can record double-qualified status."))
     if exchange.is_expert_to_school:
-        raise ServiceError(_l("Double-qualified status is recorded for the school's own teachers after "
-                              "enterprise practice."))
+        raise ServiceError(
+            _l("Double-qualified status is recorded for the school's own teachers after enterprise practice.")
+        )
     if exchange.status != ExchangeStatus.COMPLETED.value:
         raise ServiceError(_l("The enterprise practice must be completed first."))
     teacher = exchange.teacher
     if teacher is None:
         raise ServiceError(_l("The teacher is no longer on the school's staff."))
     if teacher.double_qualified:
-        raise ServiceError(_l("%(name)s is already recorded as a double-qualified teacher.", name=teacher.name))
+        raise ServiceError(
+            _l("%(name)s is already recorded as a double-qualified teacher.", name=teacher.name)
+        )
     teacher.double_qualified = True
     exchange.double_qualified_recorded_at = utcnow()
     db.session.flush()
     audit.record(
-        user, teacher, "record_double_qualified", "not_double_qualified", "double_qualified",
+        user,
+        teacher,
+        "record_double_qualified",
+        "not_double_qualified",
+        "double_qualified",
         f"{exchange.placement} ({exchange.enterprise.name}, {exchange.term})",
         organisations=[exchange.enterprise_id],
     )
     return teacher
-
-
 
 
 def accept_suggestion(user: User, direction: str, posting_id: int, expert: int, target_id: int) -> Exchange:
@@ -247,8 +295,9 @@ def accept_suggestion(user: User, direction: str, posting_id: int, expert: int, 
     return accept(user, exchange_from(suggestion).id)
 
 
-def decline_suggestion(user: User, direction: str, posting_id: int, expert: int, target_id: int,
-                       reason: str) -> Exchange:
+def decline_suggestion(
+    user: User, direction: str, posting_id: int, expert: int, target_id: int, reason: str
+) -> Exchange:
     """Decline a suggested pair: it is recorded as cancelled with the reason, and not suggested again."""
     reason = checks.reason(reason)
     suggestion = find_suggestion(user, direction, posting_id, expert, target_id)
@@ -281,8 +330,10 @@ def teaching_service(user: User, exchange_id: int) -> TeachingService:
     if not exchange.is_expert_to_school or exchange.status != ExchangeStatus.COMPLETED.value:
         raise NotFound(_l("A certificate of teaching service is issued for completed teaching by an expert."))
     query = select(Exchange).where(
-        Exchange.direction == EXPERT, Exchange.status == ExchangeStatus.COMPLETED.value,
-        Exchange.posting_id == exchange.posting_id, Exchange.expert_name == exchange.expert_name,
+        Exchange.direction == EXPERT,
+        Exchange.status == ExchangeStatus.COMPLETED.value,
+        Exchange.posting_id == exchange.posting_id,
+        Exchange.expert_name == exchange.expert_name,
     )
     if side_of(user) == "school":
         query = query.where(Exchange.school_id == user.organisation_id)

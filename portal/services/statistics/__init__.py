@@ -16,6 +16,7 @@ The package holds one concern a module: `scopes` (what is counted), `figures` (t
 `snapshots` (monthly snapshots and the trend), `public` (what /stats publishes) and
 `evidence` (one enterprise's record, for its pilot-enterprise application).
 """
+
 from portal.services.statistics.breakdowns import Breakdown, Breakdowns, breakdowns
 from portal.services.statistics.evidence import EVIDENCE_LABELS, enterprise_evidence
 from portal.services.statistics.figures import COUNT, FIGURES, PERCENT, Figure, district_figures, format_value
@@ -38,8 +39,30 @@ from portal.services.statistics.snapshots import (
 )
 
 __all__ = [
-    "COUNT", "EVIDENCE_LABELS", "FIGURES", "HISTORY_LIMIT", "INPUTS", "PERCENT", "PUBLIC_TABLES", "Breakdown", "Breakdowns", "Figure", "InputSpec",
-    "TrendRow", "breakdowns", "comparison_periods", "cooperations_by_industry", "current_inputs", "current_period",
-    "district_figures", "enter_input", "enterprise_evidence", "format_value", "input_history", "inputs_for", "public_tables",
-    "take_snapshot", "trend",
+    "COUNT",
+    "EVIDENCE_LABELS",
+    "FIGURES",
+    "HISTORY_LIMIT",
+    "INPUTS",
+    "PERCENT",
+    "PUBLIC_TABLES",
+    "Breakdown",
+    "Breakdowns",
+    "Figure",
+    "InputSpec",
+    "TrendRow",
+    "breakdowns",
+    "comparison_periods",
+    "cooperations_by_industry",
+    "current_inputs",
+    "current_period",
+    "district_figures",
+    "enter_input",
+    "enterprise_evidence",
+    "format_value",
+    "input_history",
+    "inputs_for",
+    "public_tables",
+    "take_snapshot",
+    "trend",
 ]

@@ -1,4 +1,5 @@
 """The same records broken down by school, industry and town (six grouped queries)."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -52,22 +53,27 @@ def breakdowns() -> Breakdowns:
     ).all()
     full = Teacher.employment == Employment.FULL_TIME.value
     teachers = _grouped(
-        select(Teacher.school_id, func.count().filter(full),
-               func.count().filter(full, Teacher.double_qualified.is_(True)),
-               func.count().filter(full, Teacher.degree.in_(POSTGRADUATE)),
-               func.count().filter(Teacher.employment == Employment.PART_TIME.value))
-        .group_by(Teacher.school_id)
+        select(
+            Teacher.school_id,
+            func.count().filter(full),
+            func.count().filter(full, Teacher.double_qualified.is_(True)),
+            func.count().filter(full, Teacher.degree.in_(POSTGRADUATE)),
+            func.count().filter(Teacher.employment == Employment.PART_TIME.value),
+        ).group_by(Teacher.school_id)
     )
     published = Program.status == PublicationStatus.PUBLISHED.value
     programs = _grouped(
-        select(Program.school_id,
-               func.sum(Program.enrolment).filter(Program.status != PublicationStatus.DRAFT.value),
-               func.sum(Program.intake_capacity).filter(published), func.count().filter(published))
-        .group_by(Program.school_id)
+        select(
+            Program.school_id,
+            func.sum(Program.enrolment).filter(Program.status != PublicationStatus.DRAFT.value),
+            func.sum(Program.intake_capacity).filter(published),
+            func.count().filter(published),
+        ).group_by(Program.school_id)
     )
     active = Cooperation.status == CooperationStatus.ACTIVE.value
-    school_coops = _grouped(select(Cooperation.school_id, func.count()).where(active)
-                            .group_by(Cooperation.school_id))
+    school_coops = _grouped(
+        select(Cooperation.school_id, func.count()).where(active).group_by(Cooperation.school_id)
+    )
     # The enterprise side, by industry and town at once.
     enterprises = db.session.execute(
         select(Organisation.industry, Organisation.town, func.count())
@@ -91,8 +97,13 @@ def breakdowns() -> Breakdowns:
 def enterprise_cooperations() -> list:
     """(industry, town, kind, count, seats) of active cooperations, by their enterprise partner."""
     return db.session.execute(
-        select(Organisation.industry, Organisation.town, Cooperation.kind, func.count(),
-               func.coalesce(func.sum(Cooperation.seats), 0))
+        select(
+            Organisation.industry,
+            Organisation.town,
+            Cooperation.kind,
+            func.count(),
+            func.coalesce(func.sum(Cooperation.seats), 0),
+        )
         .join(Organisation, Organisation.id == Cooperation.enterprise_id)
         .where(Cooperation.status == CooperationStatus.ACTIVE.value)
         .group_by(Organisation.industry, Organisation.town, Cooperation.kind)
@@ -109,31 +120,49 @@ def _by_school(schools, teachers: dict, programs: dict, coops: dict) -> Breakdow
     for school_id, name, kind, town in schools:
         full_time, double, post, part = teachers.get(school_id, (0, 0, 0, 0))
         enrolment, intake, majors = programs.get(school_id, (0, 0, 0))
-        rows.append({
-            "name": name,
-            "kind": str(vocab.SCHOOL_KINDS.get(kind, kind or "")),
-            "town": vocab.town_name(town),
-            "in_scope": kind in SCOPE_SCHOOL_KINDS,
-            "full_time_teachers": full_time,
-            "double_qualified": double,
-            "postgraduate": post,
-            "part_time_teachers": part,
-            "majors": majors,
-            "intake": intake,
-            "enrolment": enrolment,
-            "cooperations": coops.get(school_id, (0,))[0],
-        })
-    numeric = ("full_time_teachers", "double_qualified", "postgraduate", "part_time_teachers", "majors", "intake",
-               "enrolment", "cooperations")
+        rows.append(
+            {
+                "name": name,
+                "kind": str(vocab.SCHOOL_KINDS.get(kind, kind or "")),
+                "town": vocab.town_name(town),
+                "in_scope": kind in SCOPE_SCHOOL_KINDS,
+                "full_time_teachers": full_time,
+                "double_qualified": double,
+                "postgraduate": post,
+                "part_time_teachers": part,
+                "majors": majors,
+                "intake": intake,
+                "enrolment": enrolment,
+                "cooperations": coops.get(school_id, (0,))[0],
+            }
+        )
+    numeric = (
+        "full_time_teachers",
+        "double_qualified",
+        "postgraduate",
+        "part_time_teachers",
+        "majors",
+        "intake",
+        "enrolment",
+        "cooperations",
+    )
     return Breakdown(
         columns=(
-            ("name", _l("School")), ("kind", _l("Kind")), ("town", _l("Town")),
-            ("full_time_teachers", _l("Full-time teachers")), ("double_qualified", _l("Double-qualified")),
-            ("postgraduate", _l("Postgraduate")), ("part_time_teachers", _l("Part-time teachers")),
-            ("majors", _l("Published majors")), ("intake", _l("Annual intake")), ("enrolment", _l("Enrolment")),
+            ("name", _l("School")),
+            ("kind", _l("Kind")),
+            ("town", _l("Town")),
+            ("full_time_teachers", _l("Full-time teachers")),
+            ("double_qualified", _l("Double-qualified")),
+            ("postgraduate", _l("Postgraduate")),
+            ("part_time_teachers", _l("Part-time teachers")),
+            ("majors", _l("Published majors")),
+            ("intake", _l("Annual intake")),
+            ("enrolment", _l("Enrolment")),
             ("cooperations", _l("Active cooperations")),
         ),
-        rows=rows, numeric=numeric, totals=_totals(rows, numeric),
+        rows=rows,
+        numeric=numeric,
+        totals=_totals(rows, numeric),
     )
 
 
@@ -151,17 +180,30 @@ def by_industry(enterprises, coops, postings) -> Breakdown:
     for code, label in vocab.INDUSTRIES.items():
         row = {"industry": str(label)} | {
             key: counts[code][key]
-            for key in ("enterprises", "cooperations", "seats", "postings",
-                        *(f"kind_{k}" for k in COOPERATION_KIND_LABELS))
+            for key in (
+                "enterprises",
+                "cooperations",
+                "seats",
+                "postings",
+                *(f"kind_{k}" for k in COOPERATION_KIND_LABELS),
+            )
         }
         if any(row[k] for k in ("enterprises", "cooperations", "postings")):
             rows.append(row)
-    numeric = ("enterprises", "cooperations", *(f"kind_{k}" for k in COOPERATION_KIND_LABELS), "seats", "postings")
+    numeric = (
+        "enterprises",
+        "cooperations",
+        *(f"kind_{k}" for k in COOPERATION_KIND_LABELS),
+        "seats",
+        "postings",
+    )
     columns = (
-        ("industry", _l("Industry")), ("enterprises", _l("Verified enterprises")),
+        ("industry", _l("Industry")),
+        ("enterprises", _l("Verified enterprises")),
         ("cooperations", _l("Active cooperations")),
         *((f"kind_{k}", label) for k, label in COOPERATION_KIND_LABELS.items()),
-        ("seats", _l("Seats and places")), ("postings", _l("Published postings")),
+        ("seats", _l("Seats and places")),
+        ("postings", _l("Published postings")),
     )
     return Breakdown(columns=columns, rows=rows, numeric=numeric, totals=_totals(rows, numeric))
 
@@ -180,18 +222,24 @@ def _by_town(schools, programs: dict, enterprises, coops, postings) -> Breakdown
     rows = []
     for code in vocab.TOWNS:
         row = {"town": vocab.town_name(code)} | {
-            key: counts[code][key] for key in ("schools", "enterprises", "enrolment", "cooperations", "postings")
+            key: counts[code][key]
+            for key in ("schools", "enterprises", "enrolment", "cooperations", "postings")
         }
         if any(row[k] for k in ("schools", "enterprises", "cooperations", "postings")):
             rows.append(row)
     numeric = ("schools", "enterprises", "enrolment", "cooperations", "postings")
     return Breakdown(
         columns=(
-            ("town", _l("Town")), ("schools", _l("Verified schools")), ("enterprises", _l("Verified enterprises")),
-            ("enrolment", _l("Enrolment")), ("cooperations", _l("Active cooperations with an enterprise here")),
+            ("town", _l("Town")),
+            ("schools", _l("Verified schools")),
+            ("enterprises", _l("Verified enterprises")),
+            ("enrolment", _l("Enrolment")),
+            ("cooperations", _l("Active cooperations with an enterprise here")),
             ("postings", _l("Published postings")),
         ),
-        rows=rows, numeric=numeric, totals=_totals(rows, numeric),
+        rows=rows,
+        numeric=numeric,
+        totals=_totals(rows, numeric),
     )
 
 

@@ -1,5 +1,6 @@
 """What the records show about one enterprise's cooperation with schools: the evidence an
 application to become a pilot enterprise (产教融合型试点企业) carries, frozen at submission."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -41,16 +42,26 @@ def enterprise_evidence(enterprise_id: int) -> dict[str, int]:
     by_kind = dict(
         db.session.execute(
             select(Cooperation.kind, func.count())
-            .where(Cooperation.enterprise_id == enterprise_id, Cooperation.status == CooperationStatus.ACTIVE.value)
+            .where(
+                Cooperation.enterprise_id == enterprise_id,
+                Cooperation.status == CooperationStatus.ACTIVE.value,
+            )
             .group_by(Cooperation.kind)
-        ).tuples().all()
+        )
+        .tuples()
+        .all()
     )
     seats = dict(
         db.session.execute(
             select(Cooperation.kind, func.coalesce(func.sum(Cooperation.seats), 0))
-            .where(Cooperation.enterprise_id == enterprise_id, Cooperation.status == CooperationStatus.ACTIVE.value)
+            .where(
+                Cooperation.enterprise_id == enterprise_id,
+                Cooperation.status == CooperationStatus.ACTIVE.value,
+            )
             .group_by(Cooperation.kind)
-        ).tuples().all()
+        )
+        .tuples()
+        .all()
     )
     offered = dict(
         db.session.execute(
@@ -61,13 +72,19 @@ def enterprise_evidence(enterprise_id: int) -> dict[str, int]:
                 Posting.taken_down_at.is_(None),
             )
             .group_by(Posting.kind)
-        ).tuples().all()
-    )
-    schools = db.session.scalar(
-        select(func.count(func.distinct(Cooperation.school_id))).where(
-            Cooperation.enterprise_id == enterprise_id, Cooperation.status == CooperationStatus.ACTIVE.value
         )
-    ) or 0
+        .tuples()
+        .all()
+    )
+    schools = (
+        db.session.scalar(
+            select(func.count(func.distinct(Cooperation.school_id))).where(
+                Cooperation.enterprise_id == enterprise_id,
+                Cooperation.status == CooperationStatus.ACTIVE.value,
+            )
+        )
+        or 0
+    )
     kind = CooperationKind
     return {
         "active_cooperations": int(sum(by_kind.values())),

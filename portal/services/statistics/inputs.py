@@ -1,4 +1,5 @@
 """The figures the records cannot know, entered by administrators with their year and source."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -26,17 +27,27 @@ class InputSpec:
 
 INPUTS: dict[str, InputSpec] = {
     "upper_secondary_intake": InputSpec(
-        _l("Total upper-secondary intake of the district"), 100_000,
-        _l("Students admitted to all upper-secondary schools (general and vocational) in the district that year."),
+        _l("Total upper-secondary intake of the district"),
+        100_000,
+        _l(
+            "Students admitted to all upper-secondary schools (general and vocational) in the district that "
+            "year."
+        ),
     ),
     "high_level_major_groups": InputSpec(
-        _l("High-level major groups"), 50, _l("Recognised high-level secondary vocational major groups (count)."),
+        _l("High-level major groups"),
+        50,
+        _l("Recognised high-level secondary vocational major groups (count)."),
     ),
     "provincial_brand_major_groups": InputSpec(
-        _l("New provincial brand major groups"), 50, _l("Provincial brand major groups newly recognised (count)."),
+        _l("New provincial brand major groups"),
+        50,
+        _l("Provincial brand major groups newly recognised (count)."),
     ),
     "vocational_education_groups": InputSpec(
-        _l("Vocational education groups"), 50, _l("Vocational education groups recognised (count)."),
+        _l("Vocational education groups"),
+        50,
+        _l("Vocational education groups recognised (count)."),
     ),
 }
 
@@ -47,8 +58,9 @@ def inputs_for(year: int, entries: list[DistrictInput] | None = None) -> dict[st
     if entries is None:
         entries = db.session.scalars(select(DistrictInput).where(DistrictInput.year <= year))
     latest: dict[str, DistrictInput] = {}
-    for entry in sorted((e for e in entries if e.year <= year), key=lambda e: (e.year, e.entered_at, e.id),
-                        reverse=True):
+    for entry in sorted(
+        (e for e in entries if e.year <= year), key=lambda e: (e.year, e.entered_at, e.id), reverse=True
+    ):
         latest.setdefault(entry.key, entry)
     return latest
 
@@ -57,9 +69,13 @@ HISTORY_LIMIT = 200
 
 
 def input_history(limit: int = HISTORY_LIMIT) -> list[DistrictInput]:
-    return list(db.session.scalars(
-        select(DistrictInput).order_by(DistrictInput.entered_at.desc(), DistrictInput.id.desc()).limit(limit)
-    ))
+    return list(
+        db.session.scalars(
+            select(DistrictInput)
+            .order_by(DistrictInput.entered_at.desc(), DistrictInput.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def current_inputs(year: int | None = None) -> list[tuple[str, InputSpec, DistrictInput | None]]:
@@ -85,16 +101,23 @@ def enter_input(
         raise ServiceError(_l("The figure cannot be negative."), field="value")
     if value > spec.maximum:
         raise ServiceError(
-            _l("%(value)s is implausibly large for this figure (at most %(max)s). Check the number.",
-               value=f"{value:,}", max=f"{spec.maximum:,}"),
+            _l(
+                "%(value)s is implausibly large for this figure (at most %(max)s). Check the number.",
+                value=f"{value:,}",
+                max=f"{spec.maximum:,}",
+            ),
             field="value",
         )
     if key == "upper_secondary_intake":
         own = db.session.scalar(intake_total()) or 0
         if value == 0 or value < own:
             raise ServiceError(
-                _l("The total upper-secondary intake cannot be smaller than the secondary vocational schools' own "
-                   "intake on record (%(own)s).", own=f"{own:,}"),
+                _l(
+                    "The total upper-secondary intake cannot be smaller than the secondary vocational "
+                    "schools' own "
+                    "intake on record (%(own)s).",
+                    own=f"{own:,}",
+                ),
                 field="value",
             )
     source = " ".join((source or "").split())
@@ -106,13 +129,22 @@ def enter_input(
     if len(source) > 200:
         raise ServiceError(_l("At most %(max)d characters.", max=200), field="source")
     entry = DistrictInput(
-        key=key, year=year, value=value, source=source,
+        key=key,
+        year=year,
+        value=value,
+        source=source,
         entered_by_id=actor.id if actor is not None else None,
         entered_by_email=actor.email if actor is not None else None,
         is_demo=is_demo,
     )
     db.session.add(entry)
     db.session.flush()
-    audit.record(actor, entry, "create", None, None,
-                 audit.coded("district_input", input=key, year=year, value=value, source=source))
+    audit.record(
+        actor,
+        entry,
+        "create",
+        None,
+        None,
+        audit.coded("district_input", input=key, year=year, value=value, source=source),
+    )
     return entry

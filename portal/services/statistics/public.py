@@ -1,4 +1,5 @@
 """What the district publishes on /stats: aggregates, never a person."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -27,14 +28,27 @@ def cooperations_by_industry() -> list[dict]:
 
 def public_named_classes() -> list[dict]:
     """Published named classes: name, partners and seats (organisations only, no student)."""
-    classes = db.session.scalars(
-        published_named_classes().order_by(NamedClass.opens_on.desc(), NamedClass.name)
-        .options(joinedload(NamedClass.cooperation).options(
-            joinedload(Cooperation.school), joinedload(Cooperation.enterprise)))
-    ).unique().all()
+    classes = (
+        db.session.scalars(
+            published_named_classes()
+            .order_by(NamedClass.opens_on.desc(), NamedClass.name)
+            .options(
+                joinedload(NamedClass.cooperation).options(
+                    joinedload(Cooperation.school), joinedload(Cooperation.enterprise)
+                )
+            )
+        )
+        .unique()
+        .all()
+    )
     return [
-        {"name": c.name, "school": c.school.name, "enterprise": c.enterprise.name, "seats": c.seats,
-         "since": c.opens_on}
+        {
+            "name": c.name,
+            "school": c.school.name,
+            "enterprise": c.enterprise.name,
+            "seats": c.seats,
+            "since": c.opens_on,
+        }
         for c in classes
     ]
 
@@ -51,10 +65,15 @@ def public_pilot_partnerships(today: date | None = None) -> list[dict]:
         state = pilot.public_state(today)
         if state is None:
             continue
-        rows.append({
-            "name": pilot.cooperation.title, "school": pilot.school.name, "enterprise": pilot.enterprise.name,
-            "state": str(PILOT_STATE_LABELS[state]), "approved_on": pilot.notice_starts_on,
-        })
+        rows.append(
+            {
+                "name": pilot.cooperation.title,
+                "school": pilot.school.name,
+                "enterprise": pilot.enterprise.name,
+                "state": str(PILOT_STATE_LABELS[state]),
+                "approved_on": pilot.notice_starts_on,
+            }
+        )
     return rows
 
 

@@ -1,4 +1,5 @@
 """Which records the figures count: the plan's scope (secondary vocational schools) and its totals."""
+
 from __future__ import annotations
 
 from sqlalchemy import func, select
@@ -19,6 +20,7 @@ from portal.models import (
 
 SCOPE_SCHOOL_KINDS = ("secondary_vocational",)
 POSTGRADUATE = (Degree.MASTER.value, Degree.DOCTORATE.value)
+
 
 def verified_schools(kinds: tuple[str, ...] | None = SCOPE_SCHOOL_KINDS):
     query = select(Organisation.id).where(

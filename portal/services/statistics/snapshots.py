@@ -1,4 +1,5 @@
 """Monthly snapshots of the figures and the trend they draw."""
+
 from __future__ import annotations
 
 import re
@@ -40,24 +41,38 @@ def take_snapshot(actor: User | None = None, period: str | None = None, *, is_de
         raise ServiceError(_l("Write the period as YYYY-MM, e.g. 2026-09."), field="period")
     if period != current_period(today):
         raise ServiceError(
-            _l("Only the current month (%(period)s) can be taken: the figures come from today's records.",
-               period=current_period(today)),
+            _l(
+                "Only the current month (%(period)s) can be taken: the figures come from today's records.",
+                period=current_period(today),
+            ),
             field="period",
         )
-    existing = {s.key: s for s in db.session.scalars(select(StatisticSnapshot).where(StatisticSnapshot.period == period))}
+    existing = {
+        s.key: s
+        for s in db.session.scalars(select(StatisticSnapshot).where(StatisticSnapshot.period == period))
+    }
     now = utcnow()
     for figure in district_figures(today):
         snapshot = existing.get(figure.key)
         if snapshot is None:
-            db.session.add(StatisticSnapshot(period=period, key=figure.key, value=figure.value, taken_at=now,
-                                             is_demo=is_demo))
+            db.session.add(
+                StatisticSnapshot(
+                    period=period, key=figure.key, value=figure.value, taken_at=now, is_demo=is_demo
+                )
+            )
         else:
             snapshot.value, snapshot.taken_at = figure.value, now
             snapshot.is_demo = snapshot.is_demo and is_demo
     db.session.flush()
     if actor is not None:
-        audit.record(actor, ("statistic_snapshot", int(period.replace("-", ""))), "create", None, None,
-                     audit.coded("snapshot", period=period))
+        audit.record(
+            actor,
+            ("statistic_snapshot", int(period.replace("-", ""))),
+            "create",
+            None,
+            None,
+            audit.coded("snapshot", period=period),
+        )
     return len(FIGURES)
 
 
@@ -88,7 +103,8 @@ def trend(figures: list[Figure]) -> tuple[list[str], list[TrendRow]]:
 def comparison_periods(
     stored: list[str], requested_from: str | None, requested_to: str | None
 ) -> tuple[str | None, str | None]:
-    """Two of the `stored` periods to compare: as asked if stored, else a year before the latest (or the earliest)."""
+    """Two of the `stored` periods to compare: as asked if stored, else a year before the latest (or the
+    earliest)."""
     if not stored:
         return None, None
     later = requested_to if requested_to in stored else stored[-1]
