@@ -1,7 +1,7 @@
 """Typed SQLAlchemy 2.0 models, one module per domain area."""
 
 from portal.models.accounts import MembershipStatus, Role, User
-from portal.models.alignment import AlignmentThreshold, PostingMajor
+from portal.models.alignment import AlignmentThreshold, PostingMajor, SupplySnapshot
 from portal.models.apprenticeships import (
     AllocationRun,
     ApprenticeChoice,
@@ -58,6 +58,7 @@ from portal.models.schools import (
 __all__ = [
     "CertificateKind",
     "AlignmentThreshold",
+    "SupplySnapshot",
     "PostingMajor",
     "Placement",
     "PlacementStatus",

@@ -68,3 +68,22 @@ class WarningLevel(State):
     SHORTAGE = "shortage", _l("Shortage"), "bad"
     BALANCED = "balanced", _l("Balanced"), "good"
     SURPLUS = "surplus", _l("Surplus"), "warn"
+
+
+class SupplySnapshot(db.Model):
+    """A year's planned intake and enrolment per catalogue major and town, stored with the monthly
+    figure snapshots: majors keep only today's intake, so past years' supply lives here."""
+
+    __tablename__ = "supply_snapshot"
+    __table_args__ = (
+        UniqueConstraint("year", "major_name", "town", name="uq_supply_snapshot_year_major_town"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(index=True)
+    major_name: Mapped[str] = mapped_column(String(80))
+    major_group: Mapped[str] = mapped_column(String(40), default="")
+    town: Mapped[str] = mapped_column(String(40), default="")
+    intake: Mapped[int] = mapped_column(default=0)
+    enrolment: Mapped[int] = mapped_column(default=0)
+    taken_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -30,13 +30,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, literal, select, union_all
 
 from portal import vocab
 from portal.extensions import db
 from portal.i18n import lazy_gettext as _l
 from portal.models import Organisation, OrgStatus, Posting, PostingKind, Program, PublicationStatus, User
-from portal.models.alignment import AlignmentThreshold, PostingMajor, WarningLevel
+from portal.models.alignment import AlignmentThreshold, PostingMajor, SupplySnapshot, WarningLevel
 from portal.services import audit, catalogue
 from portal.services.checks import DISTRICT_TZ, district_today
 from portal.services.errors import Problems
@@ -210,6 +210,7 @@ class Line:
     enrolment: int = 0
     programs: int = 0
     trend: dict[int, int] = field(default_factory=dict)  # year -> demand
+    supply_trend: dict[int, int] = field(default_factory=dict)  # year -> planned intake, as stored that year
     level: WarningLevel | None = None
 
     @property
@@ -344,18 +345,26 @@ def report(year: int | None = None) -> Alignment:
             count,
         )
 
-    supply = db.session.execute(
-        _live_programs(
-            select(
-                Program.name,
-                Organisation.town,
-                func.sum(Program.intake_capacity),
-                func.sum(Program.enrolment),
-                func.count(Program.id),
-            )
-        ).group_by(Program.name, Organisation.town)
-    ).all()
-    for name, town, intake, enrolment, count in supply:
+    # Today's supply from the live majors, and past years' from their yearly records, in one query.
+    live = _live_programs(
+        select(
+            literal(year).label("year"),
+            Program.name,
+            Organisation.town,
+            func.sum(Program.intake_capacity),
+            func.sum(Program.enrolment),
+            func.count(Program.id),
+        )
+    ).group_by(Program.name, Organisation.town)
+    past = select(
+        SupplySnapshot.year,
+        SupplySnapshot.major_name,
+        SupplySnapshot.town,
+        SupplySnapshot.intake,
+        SupplySnapshot.enrolment,
+        literal(0),
+    ).where(SupplySnapshot.year.in_(years[:-1]))
+    for row_year, name, town, intake, enrolment, count in db.session.execute(union_all(live, past)).all():
         major = catalogue.base_name(name)
         group = _group_of(major)
         for line in (
@@ -363,9 +372,14 @@ def report(year: int | None = None) -> Alignment:
             majors.setdefault(major, Line(key=major, label=major, group=group)),
             towns.setdefault(town, Line(key=town, label=vocab.TOWNS.get(town, town))),
         ):
-            line.intake += int(intake or 0)
-            line.enrolment += int(enrolment or 0)
-            line.programs += int(count)
+            line.supply_trend[row_year] = line.supply_trend.get(row_year, 0) + int(intake or 0)
+            if row_year == year:
+                line.intake += int(intake or 0)
+                line.enrolment += int(enrolment or 0)
+                line.programs += int(count)
+
+    for line in (*groups.values(), *majors.values(), *towns.values()):
+        line.supply_trend.setdefault(year, line.intake)  # this year's is known, if only 0
 
     targets = []
     for key, label, names in PLAN_TARGETS:
@@ -380,6 +394,8 @@ def report(year: int | None = None) -> Alignment:
                 line.programs += found.programs
                 for y, value in found.trend.items():
                     line.trend[y] = line.trend.get(y, 0) + value
+                for y, value in found.supply_trend.items():
+                    line.supply_trend[y] = line.supply_trend.get(y, 0) + value
         targets.append(line)
 
     for line in [*groups.values(), *majors.values(), *towns.values(), *targets]:
@@ -454,3 +470,39 @@ def suggestions(school_id: int, figures: Alignment | None = None) -> list[Sugges
                 )
             )
     return found
+
+
+def record_supply(year: int | None = None) -> int:
+    """Store this year's planned intake and enrolment per catalogue major and town (taken with the
+    monthly figure snapshots; taking it again in the same year refreshes it). Flushes."""
+    year = year or district_today().year
+    rows = db.session.execute(
+        _live_programs(
+            select(
+                Program.name,
+                Organisation.town,
+                func.sum(Program.intake_capacity),
+                func.sum(Program.enrolment),
+            )
+        ).group_by(Program.name, Organisation.town)
+    ).all()
+    totals: dict[tuple[str, str], list[int]] = {}
+    for name, town, intake, enrolment in rows:
+        key = (catalogue.base_name(name), town or "")
+        total = totals.setdefault(key, [0, 0])
+        total[0] += int(intake or 0)
+        total[1] += int(enrolment or 0)
+    db.session.execute(delete(SupplySnapshot).where(SupplySnapshot.year == year))
+    db.session.add_all(
+        SupplySnapshot(
+            year=year,
+            major_name=major,
+            major_group=_group_of(major),
+            town=town,
+            intake=intake,
+            enrolment=enrolment,
+        )
+        for (major, town), (intake, enrolment) in totals.items()
+    )
+    db.session.flush()
+    return len(totals)

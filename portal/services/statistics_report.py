@@ -255,6 +255,7 @@ def alignment_sheet(title: str, lines, figures, *, group_label: str = "", towns:
         _("Ratio (demand / intake)"),
         _("Warning"),
         *(_("Demand %(year)s", year=y) for y in figures.years),
+        *(_("Planned intake %(year)s", year=y) for y in figures.years),
     ]
     rows = [
         [
@@ -269,6 +270,7 @@ def alignment_sheet(title: str, lines, figures, *, group_label: str = "", towns:
             ln.ratio,
             str(ln.level.label) if ln.level else "",
             *(ln.trend.get(y, 0) for y in figures.years),
+            *(ln.supply_trend.get(y) for y in figures.years),  # empty where no year's supply was stored
         ]
         for ln in lines
     ]

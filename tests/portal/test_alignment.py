@@ -6,10 +6,10 @@ import io
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 
 from portal.extensions import db
-from portal.models import AlignmentThreshold, PostingMajor, Program, User
+from portal.models import AlignmentThreshold, PostingMajor, Program, SupplySnapshot, User
 from portal.models.alignment import WarningLevel
 from portal.services import alignment, checks, postings
 from portal.services import programs as program_service
@@ -123,6 +123,40 @@ def test_figures_by_group_computed_by_hand(district):
     assert welding.trend[figures.year] == 60 and welding.trend.get(figures.year - 1, 0) == 0
     assert sum(g.demand for g in figures.groups) == 25 + 35 + 10 + 30
     assert figures.shortages == [welding]
+
+
+def test_supply_of_past_years_comes_from_the_yearly_record(app, district, build):
+    """Majors keep only today's intake: a year's supply is stored with the monthly snapshot, and the
+    trend reads past years from there, this year from the live majors."""
+    from portal.services import statistics
+
+    year = alignment.report().year
+    statistics.take_snapshot(None)  # records this year's supply beside the figures
+    db.session.commit()
+    assert (
+        db.session.scalar(select(func.sum(SupplySnapshot.intake)).where(SupplySnapshot.year == year))
+        == 40 + 50 + 30
+    )
+    # Last year's record, as the snapshot of last year would have stored it: 25 welding places.
+    alignment.record_supply(year - 1)
+    db.session.execute(
+        update(SupplySnapshot)
+        .where(SupplySnapshot.year == year - 1, SupplySnapshot.major_name == "焊接技术应用")
+        .values(intake=25)
+    )
+    publish_programs(district["school"], {"焊接技术应用": 45, "护理": 30, "电子商务": 30}, enrolment=90)
+    figures = alignment.report()
+    welding = group(figures, "装备制造大类")
+    assert welding.supply_trend == {year - 1: 25, year: 45}
+    assert figures.years[0] not in welding.supply_trend  # no record that year: shown as unknown, not 0
+    care = next(t for t in figures.targets if t.key == "care")
+    assert care.supply_trend[year] == 50
+    statistics.take_snapshot(None)  # taken again the same year: refreshed, not doubled
+    db.session.commit()
+    assert (
+        db.session.scalar(select(func.sum(SupplySnapshot.intake)).where(SupplySnapshot.year == year))
+        == 45 + 50 + 30
+    )
 
 
 def test_targets_and_towns(district):

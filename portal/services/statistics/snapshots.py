@@ -64,6 +64,11 @@ def take_snapshot(actor: User | None = None, period: str | None = None, *, is_de
             snapshot.value, snapshot.taken_at = figure.value, now
             snapshot.is_demo = snapshot.is_demo and is_demo
     db.session.flush()
+    # The year's supply by major is kept beside the figures: it is what the trend of supply
+    # against demand reads for past years (majors keep only today's intake).
+    from portal.services import alignment
+
+    alignment.record_supply(today.year)
     if actor is not None:
         audit.record(
             actor,
