@@ -398,7 +398,19 @@ def report(year: int | None = None) -> Alignment:
                     line.supply_trend[y] = line.supply_trend.get(y, 0) + value
         targets.append(line)
 
-    for line in [*groups.values(), *majors.values(), *towns.values(), *targets]:
+    # An industry's supply: the intake of the major groups that train for its core jobs.
+    from portal.services import matching  # see classify
+
+    for line in industries.values():
+        for grp in groups.values():
+            if matching.trains_for(line.key, grp.key):
+                line.intake += grp.intake
+                line.enrolment += grp.enrolment
+                line.programs += grp.programs
+                for y, value in grp.supply_trend.items():
+                    line.supply_trend[y] = line.supply_trend.get(y, 0) + value
+
+    for line in [*groups.values(), *majors.values(), *towns.values(), *industries.values(), *targets]:
         line.level = limits.level(line.demand, line.intake)
     return Alignment(
         year=year,

@@ -677,3 +677,10 @@ def allocate_apprentices(inputs: dict, seed: int) -> dict:
 def classify_posting(posting: Posting) -> tuple[matching.alignment.MajorFit, ...]:
     demand = demand_for(posting)
     return matching.alignment.classify(demand.title, demand.description, demand.skills, demand.major)
+
+
+def trains_for(industry: str, major_group: str) -> bool:
+    """Whether the major group trains for the industry's core jobs (affinity 1 in the knowledge
+    base's industry table): its planned intake is that industry's supply."""
+    name = INDUSTRY_NAMES.get(industry, "")
+    return bool(name and major_group) and matching.knowledge.industry_affinity(name, major_group) >= 1.0

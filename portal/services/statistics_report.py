@@ -287,6 +287,7 @@ def alignment_sheets(figures) -> list[Sheet]:
             _("New majors the plan names"), figures.targets, figures, group_label=_("Catalogue majors")
         ),
         alignment_sheet(_("Demand and intake by town"), figures.towns, figures, towns=True),
+        alignment_sheet(_("Demand and intake by industry"), figures.industries, figures),
     ]
 
 

@@ -361,3 +361,13 @@ def test_levels_at_the_edges():
     assert limits.level(5, 0) is WarningLevel.SHORTAGE  # demand and no intake at all
     assert limits.level(0, 40) is WarningLevel.SURPLUS  # intake and no demand
     assert limits.level(0, 0) is None
+
+
+def test_an_industrys_supply_is_the_intake_of_the_groups_that_train_for_it(district):
+    """The builders' enterprise is in 高端装备制造, whose core group (affinity 1) is 装备制造大类:
+    all 100 students it asks for against the 40 welding places; nursing and e-commerce do not count."""
+    figures = alignment.report()
+    equipment = next(ln for ln in figures.industries if ln.key == "equipment")
+    assert (equipment.demand, equipment.intake, equipment.ratio) == (100, 40, 2.5)
+    assert equipment.level is WarningLevel.SHORTAGE
+    assert equipment.supply_trend[figures.year] == 40

@@ -484,6 +484,7 @@ def test_report_workbook_opens_with_the_expected_sheets(app, demo):
         "Demand and intake by major",
         "New majors the plan names",
         "Demand and intake by town",
+        "Demand and intake by industry",
         "Double-qualified teachers",
     ]
     targets = list(workbook["Targets"].iter_rows(values_only=True))
@@ -502,7 +503,7 @@ def test_report_workbook_in_chinese_has_one_sheet_per_topic(app, demo):
     client = app.test_client()
     login(client, DEMO_ADMIN, DEMO_PASSWORD)
     workbook = load_workbook(io.BytesIO(client.get("/admin/dashboard/report.xlsx").data))
-    assert len(workbook.sheetnames) == 12 and workbook.sheetnames[-1] == "双师型教师"
+    assert len(workbook.sheetnames) == 13 and workbook.sheetnames[-1] == "双师型教师"
 
 
 @pytest.mark.parametrize(("lang", "html_lang"), [("zh", "zh-CN"), ("en", "en")])
