@@ -37,8 +37,9 @@ def test_school_roadmap_ledger_and_dashboard(browser, live_server, device, lang,
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     try:
-        log_in(page, "school@xiaoqi-demo.cn", DEMO_PASSWORD)
+        page.goto("/stats")  # the language is chosen on a public page, as a visitor would, then kept
         choose_language(page, lang)
+        log_in(page, "school@xiaoqi-demo.cn", DEMO_PASSWORD)
         page.goto("/school/double-qualified")
         expect(page.locator("h1")).to_contain_text(words["title"])
         # The demo school: 9 of 13 full-time teachers, one short of 70 %.
