@@ -9,7 +9,7 @@ is plain text: `__html__` escapes it like any other string (SECURITY.md, stored 
 
 from __future__ import annotations
 
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from flask_babel.speaklater import LazyString
 from markupsafe import escape
 
@@ -21,3 +21,9 @@ class TextLazyString(LazyString):
 
 def lazy_gettext(string: str, **variables) -> TextLazyString:
     return TextLazyString(gettext, string, **variables)
+
+
+def current_locale() -> str:
+    """The language of what is being rendered now ("zh" outside a request); work done later for a
+    page (an import job's report) is given it."""
+    return str(get_locale() or "zh")

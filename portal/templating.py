@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask import Flask
-from flask_babel import format_datetime, get_locale
+from flask_babel import format_datetime
 from markupsafe import Markup
 
 from portal import vocab
+from portal.i18n import current_locale
 from portal.models.base import State
 from portal.web import area
 
@@ -66,7 +67,7 @@ def init_templating(app: Flask) -> None:
 
     @app.context_processor
     def globals_():
-        locale = str(get_locale() or "zh")
+        locale = current_locale()
         return {
             "locale": locale,
             "industry_label": lambda code: _label(vocab.INDUSTRIES, code),

@@ -6,8 +6,9 @@ shows Chinese first and English on the switch.
 
 from __future__ import annotations
 
-from flask_babel import LazyString, get_locale
+from flask_babel import LazyString
 
+from portal.i18n import current_locale
 from portal.i18n import lazy_gettext as _l
 
 # The plan's industries (GLOSSARY.md) plus the district's other employers.
@@ -98,7 +99,7 @@ def town_label(code: str | None, locale: str = "zh") -> str:
 
 def town_name(code: str | None) -> LazyString:
     """A town's name in the language of whatever renders it (services need not know the locale)."""
-    return LazyString(lambda: town_label(code, str(get_locale() or "zh")))
+    return LazyString(lambda: town_label(code, current_locale()))
 
 
 def town_choices() -> list[tuple[str, object]]:

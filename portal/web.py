@@ -8,7 +8,6 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from flask import Response, abort, flash, request, send_file
-from flask_babel import get_locale
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
 from werkzeug.routing import IntegerConverter
@@ -28,11 +27,6 @@ class BoundedIntConverter(IntegerConverter):
     def __init__(self, map, *args, **kwargs) -> None:
         kwargs.setdefault("max", MAX_INT)
         super().__init__(map, *args, **kwargs)
-
-
-def page_locale() -> str:
-    """The language this page is shown in; work done later for it (a job's report) uses it too."""
-    return str(get_locale() or "zh")
 
 
 def area() -> str:

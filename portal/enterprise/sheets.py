@@ -15,9 +15,10 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from portal.enterprise.views import bp
 from portal.extensions import db
 from portal.forms import ImportForm
+from portal.i18n import current_locale
 from portal.services import jobs, posting_sheets, spreadsheets
 from portal.services.errors import ServiceError
-from portal.web import download, page_locale
+from portal.web import download
 
 
 def _page(form: ImportForm, *, errors=(), message: str | None = None, status: int = 200):
@@ -48,7 +49,7 @@ def posting_import():
             upload.filename,
             back=url_for("enterprise.posting_list"),
             again=url_for("enterprise.posting_import"),
-            locale=page_locale(),
+            locale=current_locale(),
         )
     except ServiceError as exc:  # refused before reading a row: said at the top of the import page
         db.session.rollback()

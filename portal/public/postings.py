@@ -6,10 +6,10 @@ Stable, shareable URLs: every filter is a query parameter (`/postings?q=焊接&k
 from __future__ import annotations
 
 from flask import render_template, request
-from flask_babel import get_locale
 from markupsafe import Markup
 
 from portal import cache, vocab
+from portal.i18n import current_locale
 from portal.models.postings import DETAIL_FIELDS, HEADCOUNT_LABELS, KIND_LABELS
 from portal.public.views import bp
 from portal.services import checks, enterprises, postings
@@ -32,7 +32,7 @@ def postings_list():
         )
 
     # The same for everyone asking the same question today, in the same language.
-    key = ("postings", str(get_locale()), checks.district_today().isoformat(), query)
+    key = ("postings", current_locale(), checks.district_today().isoformat(), query)
     return render_template("public/postings.html", content=Markup(cache.cached(key, render)))
 
 

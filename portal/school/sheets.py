@@ -10,10 +10,11 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from portal.extensions import db
 from portal.forms import ImportForm
+from portal.i18n import current_locale
 from portal.school.views import bp
 from portal.services import jobs, school_sheets, spreadsheets
 from portal.services.errors import ServiceError
-from portal.web import download, page_locale
+from portal.web import download
 
 KINDS = {"majors": "school.major_list", "teachers": "school.teacher_list"}
 
@@ -54,7 +55,7 @@ def import_sheet(kind: str):
             upload.filename,
             back=url_for(KINDS[kind]),
             again=url_for("school.import_sheet", kind=kind),
-            locale=page_locale(),
+            locale=current_locale(),
         )
     except ServiceError as exc:  # refused before reading a row: said at the top of the import page
         db.session.rollback()
