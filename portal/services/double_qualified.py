@@ -209,9 +209,11 @@ def ledgers(teachers: list[Teacher], today: date | None = None) -> dict[int, Led
             )
             for p in own
         ]
+        hours = 0  # of the completed exchanges that count (completed inside the window)
         for e in by_exchange.get(teacher.id, []):
             completed = e.status == ExchangeStatus.COMPLETED.value
             counted = completed and e.completed_at is not None and e.completed_at.date() >= start
+            hours += e.hours if counted else 0
             entries.append(
                 LedgerEntry(
                     "exchange",
@@ -224,7 +226,6 @@ def ledgers(teachers: list[Teacher], today: date | None = None) -> dict[int, Led
                 )
             )
         entered_days = _union_days([(p.starts_on, p.ends_on) for p in own], start, today)
-        hours = sum(e.exchange.hours for e in entries if e.source == "exchange" and e.months)
         result[teacher.id] = Ledger(
             teacher, (start, today), entries, certificates.get(teacher.id, []), entered_days, hours
         )
