@@ -120,12 +120,17 @@ def log_in(page, email: str, password: str) -> None:
     page.fill("#email", email)
     page.fill("#password", password)
     page.click("main form button[type=submit]")
+    # The next step must act on the page the login leads to, not on the login page still
+    # unloading: wait until the browser has left it.
+    page.wait_for_url(lambda url: "/auth/login" not in url)
 
 
 def nav_go(page, href: str) -> None:
     """Follow a navigation link as a person would: unfold the phone menu, open the
     task menu that holds the link, then click it."""
     link = page.locator(f"nav a[href='{href}']").first
+    # Whether the menu is open is only worth asking once the page holding the link is there.
+    link.wait_for(state="attached")
     toggle = page.locator("label.nav-toggle-label")
     if toggle.is_visible() and not page.locator("nav.nav").is_visible():
         toggle.click()
