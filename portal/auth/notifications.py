@@ -9,9 +9,9 @@ from flask_login import current_user, login_required
 from sqlalchemy.exc import SQLAlchemyError
 
 from portal.auth.views import bp
-from portal.extensions import db
 from portal.security import is_safe_next
 from portal.services import checks, notifications
+from portal.web import REFUSED, attempt
 
 log = logging.getLogger(__name__)
 
@@ -33,9 +33,8 @@ def notification_list():
 @login_required
 def notification_read(notification_id: int):
     """Mark one read; with `open`, go on to what it is about."""
-    note = notifications.mark_read(current_user, notification_id)
-    db.session.commit()
-    if request.form.get("open") and note.link and is_safe_next(note.link):
+    note = attempt(lambda: notifications.mark_read(current_user, notification_id))
+    if note is not REFUSED and request.form.get("open") and note.link and is_safe_next(note.link):
         return redirect(note.link)
     return redirect(url_for("auth.notification_list"))
 
@@ -43,8 +42,7 @@ def notification_read(notification_id: int):
 @bp.post("/notifications/read-all")
 @login_required
 def notification_read_all():
-    notifications.mark_all_read(current_user)
-    db.session.commit()
+    attempt(lambda: notifications.mark_all_read(current_user))
     return redirect(url_for("auth.notification_list"))
 
 

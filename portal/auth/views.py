@@ -14,7 +14,7 @@ from portal.auth.forms import (
     SchoolRegistrationForm,
     StudentRegistrationForm,
 )
-from portal.extensions import client_address, db, limiter
+from portal.extensions import client_address, limiter
 from portal.security import home_url_for, is_safe_next, security_log
 from portal.services import accounts, organisations, programs
 from portal.services.accounts import NewAccount
@@ -54,12 +54,11 @@ def login():
     form = LoginForm()
     next_url = request.args.get("next")
     if form.validate_on_submit():
-        user = accounts.authenticate(form.email.data, form.password.data)
-        if user is not None:
-            db.session.commit()
+        # A login writes too (a rehashed password, the session token), so it is a unit of work.
+        user = attempt(lambda: accounts.authenticate(form.email.data, form.password.data))
+        if user not in (None, REFUSED):
             _start_session(user)
             return redirect(next_url if is_safe_next(next_url) else home_url_for(user))
-        db.session.rollback()
         g.wrong_credentials = True
         security_log.warning(
             "login failed: email=%r addr=%s", accounts.normalise_email(form.email.data), client_address()
@@ -72,8 +71,7 @@ def login():
 @login_required
 def logout():
     # Rotating the token ends this session on the server: a copied cookie stops working.
-    accounts.end_sessions(current_user._get_current_object())
-    db.session.commit()
+    attempt(lambda: accounts.end_sessions(current_user._get_current_object()))
     logout_user()
     session.clear()
     flash(_("You have logged out."), "info")

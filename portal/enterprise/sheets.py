@@ -13,12 +13,10 @@ from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from portal.enterprise.views import bp
-from portal.extensions import db
 from portal.forms import ImportForm
 from portal.i18n import current_locale
 from portal.services import jobs, posting_sheets, spreadsheets
-from portal.services.errors import ServiceError
-from portal.web import download
+from portal.web import REFUSED, attempt, download
 
 
 def _page(form: ImportForm, *, errors=(), message: str | None = None, status: int = 200):
@@ -41,8 +39,8 @@ def posting_import():
     upload = form.file.data
     # The file name only says which format the user claims; it is never a path.
     data = upload.read(spreadsheets.MAX_BYTES + 1)
-    try:
-        job = jobs.submit_import(
+    job = attempt(
+        lambda: jobs.submit_import(
             current_user,
             "postings",
             data,
@@ -50,11 +48,11 @@ def posting_import():
             back=url_for("enterprise.posting_list"),
             again=url_for("enterprise.posting_import"),
             locale=current_locale(),
-        )
-    except ServiceError as exc:  # refused before reading a row: said at the top of the import page
-        db.session.rollback()
-        return _page(form, message=str(exc.message), status=400)
-    db.session.commit()
+        ),
+        form,
+    )
+    if job is REFUSED:  # refused before reading a row: in the summary at the top and beside the field
+        return _page(form, message=form.file.errors[-1], status=400)
     return redirect(url_for("auth.job_detail", job_id=job.id))
 
 

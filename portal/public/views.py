@@ -10,6 +10,7 @@ from portal.extensions import csrf, db, limiter
 from portal.internships import public_bp as internships_public_bp
 from portal.security import is_safe_next
 from portal.services import accounts, checks, directory, jobs, named_classes
+from portal.web import attempt
 
 bp = Blueprint("public", __name__)
 bp.register_blueprint(internships_public_bp)
@@ -37,8 +38,7 @@ def set_language():
     if lang not in current_app.config["LANGUAGES"]:
         lang = "zh"
     if current_user.is_authenticated:
-        accounts.set_locale(current_user._get_current_object(), lang)
-        db.session.commit()
+        attempt(lambda: accounts.set_locale(current_user._get_current_object(), lang))
     target = request.form.get("next")
     response = redirect(target if is_safe_next(target) else "/")
     response.set_cookie(

@@ -8,13 +8,11 @@ from flask_login import current_user
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from portal.extensions import db
 from portal.forms import ImportForm
 from portal.i18n import current_locale
 from portal.school.views import bp
 from portal.services import jobs, school_sheets, spreadsheets
-from portal.services.errors import ServiceError
-from portal.web import download
+from portal.web import REFUSED, attempt, download
 
 KINDS = {"majors": "school.major_list", "teachers": "school.teacher_list"}
 
@@ -47,8 +45,8 @@ def import_sheet(kind: str):
     upload = form.file.data
     # The file name only says which format the user claims; it is never a path.
     data = upload.read(spreadsheets.MAX_BYTES + 1)
-    try:
-        job = jobs.submit_import(
+    job = attempt(
+        lambda: jobs.submit_import(
             current_user,
             kind,
             data,
@@ -56,11 +54,11 @@ def import_sheet(kind: str):
             back=url_for(KINDS[kind]),
             again=url_for("school.import_sheet", kind=kind),
             locale=current_locale(),
-        )
-    except ServiceError as exc:  # refused before reading a row: said at the top of the import page
-        db.session.rollback()
-        return _page(kind, form, message=str(exc.message), status=400)
-    db.session.commit()
+        ),
+        form,
+    )
+    if job is REFUSED:  # refused before reading a row: in the summary at the top and beside the field
+        return _page(kind, form, message=form.file.errors[-1], status=400)
     return redirect(url_for("auth.job_detail", job_id=job.id))
 
 

@@ -53,7 +53,6 @@ from portal.services.locking import lock_row, transition
 from portal.services.postings import Page, like_escape
 
 STATEMENT_MAX = 1000
-REASON_MAX = 500
 TERMS_TEXT_MAX = 200
 MAX_PAY = 100_000
 
@@ -461,7 +460,7 @@ def reject(actor: User, placement_id: int, reason: str) -> Placement:
         _expect(placement, PlacementStatus.ACCEPTED)
     else:
         raise NotFound(_l("Internship not found."))
-    placement.reason = checks.text(reason, field="reason", max_length=REASON_MAX, required=True)
+    placement.reason = checks.reason(reason)
     _move(actor, placement, PlacementStatus.REJECTED, "reject", placement.reason)
     told = ("student", "enterprise") if party == "school" else ("student",)
     _tell(placement, "internship_rejected", to=told, reason=placement.reason)
@@ -477,7 +476,7 @@ def answer(student: User, placement_id: int, *, accept: bool, reason: str = "") 
         _move(student, placement, PlacementStatus.ACCEPTED, "accept")
         _tell(placement, "internship_accepted", to=("enterprise", "school"))
     else:
-        placement.reason = checks.text(reason, field="reason", max_length=REASON_MAX) or None
+        placement.reason = checks.reason(reason, required=False) or None
         _move(student, placement, PlacementStatus.DECLINED, "decline", placement.reason)
         _tell(placement, "internship_declined", to=("enterprise",))
     return placement
