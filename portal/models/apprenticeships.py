@@ -20,7 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.i18n import lazy_gettext as _l
-from portal.models.base import State, Stateful, UTCDateTime, utcnow
+from portal.models.base import State, Stateful, UTCDateTime, step_table, utcnow
 
 if TYPE_CHECKING:
     from portal.models.accounts import User
@@ -53,6 +53,11 @@ class RunStatus(State):
 class ApprenticeshipProgramme(Stateful, db.Model):
     __tablename__ = "apprenticeship_programme"
     states = ProgrammeStatus
+    steps = step_table(
+        open=(ProgrammeStatus.DRAFT,),
+        close=(ProgrammeStatus.OPEN,),
+        preview=(ProgrammeStatus.OPEN, ProgrammeStatus.CLOSED),
+    )
     __table_args__ = (CheckConstraint("closes_on >= opens_on", name="window_in_order"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

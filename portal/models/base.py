@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from datetime import UTC, datetime
+from typing import ClassVar
 
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
@@ -34,16 +36,30 @@ class State(str, enum.Enum):
         return {member.value: member.label for member in cls}
 
 
+def step_table(**table: tuple[State, ...]) -> dict[str, frozenset[str]]:
+    """{step: the states it may start from}, for `Stateful.steps`."""
+    return {step: frozenset(state.value for state in starts) for step, starts in table.items()}
+
+
 class Stateful:
     """A model whose `status` column holds one of `states`: `record.state` is the member,
-    with its label and tone (what `status_badge` shows)."""
+    with its label and tone (what `status_badge` shows).
+
+    `steps` says from which states each step may start. It is the one rule both sides use:
+    the service refuses a step the record `can` not take, and a page shows a step's button
+    only when `record.can(step)`, so no template decides who may act from a state's name.
+    """
 
     states: type[State]
+    steps: ClassVar[Mapping[str, frozenset[str]]] = {}
     status: str
 
     @property
     def state(self) -> State:
         return self.states(self.status)
+
+    def can(self, step: str) -> bool:
+        return self.status in self.steps[step]
 
 
 def utcnow() -> datetime:

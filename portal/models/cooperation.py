@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.i18n import lazy_gettext as _l
-from portal.models.base import State, Stateful, UTCDateTime, utcnow
+from portal.models.base import State, Stateful, UTCDateTime, step_table, utcnow
 
 if TYPE_CHECKING:
     from portal.models.organisations import Enterprise, School
@@ -63,6 +63,7 @@ class CooperationStatus(State):
 class Cooperation(Stateful, db.Model):
     __tablename__ = "cooperation"
     states = CooperationStatus
+    steps = step_table(become_pilot=(CooperationStatus.ACTIVE,))
     __table_args__ = (
         CheckConstraint("seats >= 0", name="seats_nonnegative"),
         CheckConstraint("duration_months > 0", name="duration_positive"),

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.i18n import lazy_gettext as _l
-from portal.models.base import State, Stateful, UTCDateTime, utcnow
+from portal.models.base import State, Stateful, UTCDateTime, step_table, utcnow
 
 if TYPE_CHECKING:
     from portal.models.accounts import User
@@ -56,6 +56,7 @@ BENEFITS: dict[str, object] = {
 class NamedClass(Stateful, db.Model):
     __tablename__ = "named_class"
     states = NamedClassStatus
+    steps = step_table(publish=(NamedClassStatus.DRAFT,), close=(NamedClassStatus.OPEN,))
     __table_args__ = (
         CheckConstraint("seats > 0", name="seats_positive"),
         CheckConstraint("taken >= 0", name="taken_nonnegative"),
@@ -155,6 +156,13 @@ class ClassApplication(Stateful, db.Model):
 
     __tablename__ = "class_application"
     states = ApplicationStatus
+    steps = step_table(
+        withdraw=(ApplicationStatus.SUBMITTED, ApplicationStatus.ENTERPRISE_APPROVED),
+        review=(ApplicationStatus.SUBMITTED,),
+        admit=(ApplicationStatus.SUBMITTED, ApplicationStatus.ENTERPRISE_APPROVED),
+        # where the enterprise reviews first, the school admits only what it approved
+        admit_reviewed=(ApplicationStatus.ENTERPRISE_APPROVED,),
+    )
     __table_args__ = (
         UniqueConstraint("named_class_id", "student_id", name="uq_class_application_class_student"),
         CheckConstraint(

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.i18n import lazy_gettext as _l
-from portal.models.base import State, Stateful, UTCDateTime, utcnow
+from portal.models.base import State, Stateful, UTCDateTime, step_table, utcnow
 
 if TYPE_CHECKING:
     from portal.models.accounts import User
@@ -34,6 +34,11 @@ class Organisation(Stateful, db.Model):
 
     __tablename__ = "organisation"
     states = OrgStatus
+    steps = step_table(
+        verify=(OrgStatus.PENDING, OrgStatus.REJECTED),
+        reject=(OrgStatus.PENDING,),
+        resubmit=(OrgStatus.REJECTED,),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20), index=True)

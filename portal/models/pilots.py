@@ -22,7 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.i18n import lazy_gettext as _l
-from portal.models.base import State, Stateful, UTCDateTime, utcnow
+from portal.models.base import State, Stateful, UTCDateTime, step_table, utcnow
 
 if TYPE_CHECKING:
     from portal.models.cooperation import Cooperation
@@ -59,6 +59,12 @@ OPEN_PILOT_STATES = ("draft", "submitted", "returned", "approved", "final")
 class PilotPartnership(Stateful, db.Model):
     __tablename__ = "pilot_partnership"
     states = PilotStatus
+    # The school edits and submits its plan until the administrators decide; returned, it may again.
+    steps = step_table(
+        edit=(PilotStatus.DRAFT, PilotStatus.RETURNED),
+        submit=(PilotStatus.DRAFT, PilotStatus.RETURNED),
+        decide=(PilotStatus.SUBMITTED,),
+    )
     __table_args__ = (
         CheckConstraint(
             "status IN ('draft', 'submitted', 'returned', 'rejected', 'approved', 'final', 'withdrawn')",
@@ -111,10 +117,6 @@ class PilotPartnership(Stateful, db.Model):
     cooperation: Mapped[Cooperation] = relationship()
     school: Mapped[School] = relationship(foreign_keys=[school_id])
     enterprise: Mapped[Enterprise] = relationship(foreign_keys=[enterprise_id])
-
-    @property
-    def is_editable(self) -> bool:
-        return self.status in (PilotStatus.DRAFT.value, PilotStatus.RETURNED.value)
 
     def public_state(self, today: date) -> str | None:
         """'notice' (公示中), 'final' (已确认) or None (not public), from the dates.
@@ -191,6 +193,7 @@ OPEN_APPLICATION_STATES = ("submitted", "approved")
 class PilotEnterpriseApplication(Stateful, db.Model):
     __tablename__ = "pilot_enterprise_application"
     states = PilotEnterpriseStatus
+    steps = step_table(decide=(PilotEnterpriseStatus.SUBMITTED,), revoke=(PilotEnterpriseStatus.APPROVED,))
     __table_args__ = (
         CheckConstraint("status IN ('submitted', 'approved', 'rejected', 'revoked')", name="status_known"),
         # One open application (waiting or approved) per enterprise.

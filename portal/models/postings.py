@@ -19,7 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.i18n import lazy_gettext as _l
-from portal.models.base import Stateful, UTCDateTime, utcnow
+from portal.models.base import Stateful, UTCDateTime, step_table, utcnow
 from portal.models.programs import PublicationStatus
 
 if TYPE_CHECKING:
@@ -168,6 +168,12 @@ DETAIL_FIELDS: dict[str, tuple[DetailField, ...]] = {
 class Posting(Stateful, db.Model):
     __tablename__ = "posting"
     states = PublicationStatus
+    # A posting is published once, before its deadline; closing is for good (HR or a take-down).
+    steps = step_table(
+        publish=(PublicationStatus.DRAFT,),
+        edit=(PublicationStatus.DRAFT, PublicationStatus.PUBLISHED),
+        close=(PublicationStatus.DRAFT, PublicationStatus.PUBLISHED),
+    )
     __table_args__ = (
         CheckConstraint("headcount >= 0", name="headcount_nonnegative"),
         CheckConstraint(

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.i18n import lazy_gettext as _l
-from portal.models.base import State, Stateful, UTCDateTime, utcnow
+from portal.models.base import State, Stateful, UTCDateTime, step_table, utcnow
 
 if TYPE_CHECKING:
     from portal.models.organisations import School
@@ -22,9 +22,17 @@ class PublicationStatus(State):
     CLOSED = "closed", _l("Closed"), "neutral"
 
 
+# A school's major or training offer: published again after closing, closed from any other state.
+REPUBLISHABLE = step_table(
+    publish=(PublicationStatus.DRAFT, PublicationStatus.CLOSED),
+    close=(PublicationStatus.DRAFT, PublicationStatus.PUBLISHED),
+)
+
+
 class Program(Stateful, db.Model):
     __tablename__ = "program"
     states = PublicationStatus
+    steps = REPUBLISHABLE
     __table_args__ = (
         UniqueConstraint("school_id", "name", name="uq_program_school_name"),
         CheckConstraint("intake_capacity >= 0", name="intake_nonnegative"),

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.i18n import lazy_gettext as _l
-from portal.models.base import State, Stateful, UTCDateTime, utcnow
-from portal.models.programs import PublicationStatus
+from portal.models.base import State, Stateful, UTCDateTime, step_table, utcnow
+from portal.models.programs import REPUBLISHABLE, PublicationStatus
 
 if TYPE_CHECKING:
     from portal.models.organisations import School
@@ -70,6 +70,12 @@ class TeachingNeed(Stateful, db.Model):
 
     __tablename__ = "teaching_need"
     states = NeedStatus
+    # Steps are named by the state they lead to.
+    steps = step_table(
+        filled=(NeedStatus.OPEN,),
+        closed=(NeedStatus.OPEN, NeedStatus.FILLED),
+        open=(NeedStatus.FILLED, NeedStatus.CLOSED),
+    )
     __table_args__ = (
         CheckConstraint("hours > 0", name="hours_positive"),
         CheckConstraint("ends_on IS NULL OR starts_on IS NULL OR ends_on >= starts_on", name="dates_ordered"),
@@ -97,6 +103,7 @@ class TrainingOffer(Stateful, db.Model):
 
     __tablename__ = "training_offer"
     states = PublicationStatus
+    steps = REPUBLISHABLE
     __table_args__ = (
         CheckConstraint("capacity > 0", name="capacity_positive"),
         CheckConstraint("hours >= 0", name="hours_nonnegative"),

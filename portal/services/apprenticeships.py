@@ -290,20 +290,16 @@ def add_place(
     return place
 
 
-def _set_status(
-    actor: User, programme: ApprenticeshipProgramme, wanted: ProgrammeStatus, allowed_from: ProgrammeStatus
-) -> ApprenticeshipProgramme:
+def _set_status(actor: User, programme: ApprenticeshipProgramme, step: str) -> ApprenticeshipProgramme:
     _require_not_frozen(programme)
-    if programme.status != allowed_from.value:
+    if not programme.can(step):
         raise ServiceError(
             _l("This programme is %(status)s: that step is not possible now.", status=programme.state.label)
         )
     before = programme.status
-    transition(programme, wanted.value)
+    transition(programme, (ProgrammeStatus.OPEN if step == "open" else ProgrammeStatus.CLOSED).value)
     db.session.flush()
-    audit.record(
-        actor, programme, "open" if wanted is ProgrammeStatus.OPEN else "close", before, programme.status
-    )
+    audit.record(actor, programme, step, before, programme.status)
     return programme
 
 
@@ -311,13 +307,11 @@ def open_programme(actor: User, programme_id: int) -> ApprenticeshipProgramme:
     programme = get_for_school(actor, programme_id)
     if programme.status == ProgrammeStatus.DRAFT.value and not any(p.capacity > 0 for p in programme.places):
         raise ServiceError(_l("Add at least one place before opening the programme."))
-    return _set_status(actor, programme, ProgrammeStatus.OPEN, ProgrammeStatus.DRAFT)
+    return _set_status(actor, programme, "open")
 
 
 def close_programme(actor: User, programme_id: int) -> ApprenticeshipProgramme:
-    return _set_status(
-        actor, get_for_school(actor, programme_id), ProgrammeStatus.CLOSED, ProgrammeStatus.OPEN
-    )
+    return _set_status(actor, get_for_school(actor, programme_id), "close")
 
 
 def accepts_choices(programme: ApprenticeshipProgramme, today: date | None = None) -> bool:
@@ -559,7 +553,7 @@ def preview(actor: User, programme_id: int, *, seed: int | None = None) -> Alloc
     """Run the allocation on the current choices and rankings; stored as a preview, shown to staff only."""
     programme = get_for_school(actor, programme_id)
     _require_not_frozen(programme)
-    if programme.status == ProgrammeStatus.DRAFT.value:
+    if not programme.can("preview"):
         raise ServiceError(_l("Open the programme for applications before running the allocation."))
     inputs = build_inputs(programme)
     if not inputs["students"]:

@@ -266,7 +266,7 @@ def create_named_class(
 
 
 def _open(staff: User, named_class: NamedClass, today: date) -> NamedClass:
-    if not named_class.is_draft:
+    if not named_class.can("publish"):
         raise ServiceError(_l("Only a draft can be published."))
     for org in (named_class.school, named_class.enterprise):
         if org.status != OrgStatus.VERIFIED.value:
@@ -333,7 +333,7 @@ def open_named_class(staff: User, class_id: int, *, today: date | None = None) -
 def close_named_class(staff: User, class_id: int) -> NamedClass:
     """No more applications; decisions on those received continue until `decide_by`."""
     named_class = _school_staff_class(staff, class_id)
-    if named_class.is_closed:
+    if not named_class.can("close"):
         raise ServiceError(_l("This class is already closed."))
     from_state = named_class.status
     transition(named_class, NamedClassStatus.CLOSED.value)
@@ -578,7 +578,7 @@ def withdraw(student: User, application_id: int, *, today: date | None = None) -
     """Before the deadline, while no decision has been made."""
     application = _own_application(student, application_id)
     named_class = application.named_class
-    if not application.is_active:
+    if not application.can("withdraw"):
         raise ServiceError(_l("Only an application waiting for a decision can be withdrawn."))
     if (today or district_today()) > named_class.closes_on:
         raise ServiceError(
@@ -626,6 +626,12 @@ class Rights:
     admit: bool = False
     reject: bool = False
     admit_needs_review: bool = False  # the school admits only applications the enterprise approved
+
+    def may_review(self, application: ClassApplication) -> bool:
+        return self.review and application.can("review")
+
+    def may_admit(self, application: ClassApplication) -> bool:
+        return self.admit and application.can("admit_reviewed" if self.admit_needs_review else "admit")
 
 
 def rights_of(user: User, named_class: NamedClass) -> Rights:
@@ -742,7 +748,7 @@ def review(hr: User, application_id: int, note: str = "", *, today: date | None 
     application, named_class, rights = _for_decision(hr, application_id, today or district_today())
     if not rights.review:
         raise NotPermitted(_l("Only the enterprise reviews applications before the school admits."))
-    if application.status != ApplicationStatus.SUBMITTED.value:
+    if not rights.may_review(application):
         raise ServiceError(_l("The enterprise has already approved this application."))
     transition(application, ApplicationStatus.ENTERPRISE_APPROVED.value)
     application.reviewed_by_id = hr.id
@@ -770,7 +776,7 @@ def admit(
     application, named_class, rights = _for_decision(actor, application_id, today or district_today())
     if not rights.admit:
         raise NotPermitted(_l("Under this cooperation the enterprise reviews; the school admits."))
-    if rights.admit_needs_review and application.status != ApplicationStatus.ENTERPRISE_APPROVED.value:
+    if not rights.may_admit(application):
         raise ServiceError(_l("The enterprise must approve this application before the school admits."))
     won = db.session.execute(
         update(NamedClass)

@@ -125,7 +125,7 @@ def joinable_organisations() -> list[Organisation]:
 
 def verify(admin: User, org_id: int) -> Organisation:
     org = get_organisation(org_id)
-    if org.status == OrgStatus.VERIFIED.value:
+    if not org.can("verify"):
         raise ServiceError(_l("This organisation is already verified."))
     from_state = org.status
     transition(org, OrgStatus.VERIFIED.value)
@@ -143,7 +143,7 @@ def verify(admin: User, org_id: int) -> Organisation:
 def reject(admin: User, org_id: int, reason: str) -> Organisation:
     reason = checks.reason(reason)
     org = get_organisation(org_id)
-    if org.status != OrgStatus.PENDING.value:
+    if not org.can("reject"):
         raise ServiceError(_l("Only pending organisations can be rejected."))
     transition(org, OrgStatus.REJECTED.value)
     org.rejection_reason = reason
@@ -162,7 +162,7 @@ def reject(admin: User, org_id: int, reason: str) -> Organisation:
 def resubmit(member: User) -> Organisation:
     """A rejected organisation's member corrects the record and asks again."""
     org = member.organisation
-    if org is None or org.status != OrgStatus.REJECTED.value:
+    if org is None or not org.can("resubmit"):
         raise ServiceError(_l("Only a rejected organisation can be submitted again."))
     transition(org, OrgStatus.PENDING.value)
     db.session.flush()

@@ -30,7 +30,6 @@ from portal.extensions import db
 from portal.i18n import lazy_gettext as _l
 from portal.models import (
     Cooperation,
-    CooperationStatus,
     Organisation,
     PilotEnterpriseApplication,
     PilotEnterpriseStatus,
@@ -162,7 +161,7 @@ def create_pilot(staff: User, cooperation_id: int, plan: PilotPlan) -> PilotPart
     cooperation = get_own_cooperation(staff, cooperation_id)
     if not staff.is_member_active or not (staff.organisation and staff.organisation.is_verified):
         raise ServiceError(_l("Only confirmed staff of a verified school can apply for pilot status."))
-    if cooperation.status != CooperationStatus.ACTIVE.value:
+    if not cooperation.can("become_pilot"):
         raise ServiceError(_l("Only an active cooperation can become a pilot."))
     if open_pilot_of(cooperation.id) is not None:
         raise Conflict(_l("This cooperation already has a pilot application."))
@@ -182,7 +181,7 @@ def create_pilot(staff: User, cooperation_id: int, plan: PilotPlan) -> PilotPart
 
 def update_plan(staff: User, pilot_id: int, plan: PilotPlan) -> PilotPartnership:
     pilot = get_own_pilot(staff, pilot_id)
-    if not pilot.is_editable:
+    if not pilot.can("edit"):
         raise ServiceError(_l("Only a draft or a pilot returned for changes can be edited."))
     for key, value in _clean_plan(plan, complete=False).items():
         setattr(pilot, key, value)
@@ -193,9 +192,9 @@ def update_plan(staff: User, pilot_id: int, plan: PilotPlan) -> PilotPartnership
 def submit_pilot(staff: User, pilot_id: int) -> PilotPartnership:
     """draft → submitted, or returned → submitted (a resubmission)."""
     pilot = get_own_pilot(staff, pilot_id)
-    if not pilot.is_editable:
+    if not pilot.can("submit"):
         raise ServiceError(_l("Only a draft or a pilot returned for changes can be submitted."))
-    if pilot.cooperation.status != CooperationStatus.ACTIVE.value:
+    if not pilot.cooperation.can("become_pilot"):
         raise ServiceError(_l("Only an active cooperation can become a pilot."))
     _clean_plan(PilotPlan(pilot.goals, pilot.content, pilot.resources, pilot.timeline), complete=True)
     from_state = pilot.status
@@ -243,7 +242,7 @@ def _pilot_link(pilot: PilotPartnership) -> str:
 
 def _decide(admin: User, pilot_id: int) -> PilotPartnership:
     pilot = get_pilot(admin, pilot_id)
-    if pilot.status != PilotStatus.SUBMITTED.value:
+    if not pilot.can("decide"):
         raise ServiceError(
             _l("Only a submitted pilot can be decided; this one is not waiting for a decision.")
         )
@@ -484,7 +483,7 @@ def _enterprise_link() -> str:
 
 def approve_enterprise(admin: User, application_id: int) -> PilotEnterpriseApplication:
     application = get_application(admin, application_id)
-    if application.status != PilotEnterpriseStatus.SUBMITTED.value:
+    if not application.can("decide"):
         raise ServiceError(
             _l("Only a submitted application can be decided; this one is not waiting for a decision.")
         )
@@ -506,7 +505,7 @@ def approve_enterprise(admin: User, application_id: int) -> PilotEnterpriseAppli
 def reject_enterprise(admin: User, application_id: int, reason: str) -> PilotEnterpriseApplication:
     reason = checks.reason(reason)
     application = get_application(admin, application_id)
-    if application.status != PilotEnterpriseStatus.SUBMITTED.value:
+    if not application.can("decide"):
         raise ServiceError(
             _l("Only a submitted application can be decided; this one is not waiting for a decision.")
         )
@@ -531,7 +530,7 @@ def reject_enterprise(admin: User, application_id: int, reason: str) -> PilotEnt
 def revoke_enterprise(admin: User, application_id: int, reason: str) -> PilotEnterpriseApplication:
     reason = checks.reason(reason)
     application = get_application(admin, application_id)
-    if application.status != PilotEnterpriseStatus.APPROVED.value:
+    if not application.can("revoke"):
         raise ServiceError(_l("Only an approved pilot enterprise can be revoked."))
     transition(application, PilotEnterpriseStatus.REVOKED.value)
     application.revoked_at = utcnow()

@@ -304,7 +304,7 @@ def create_posting(
 def update_posting(hr: User, posting_id: int, data: PostingInput, *, today: date | None = None) -> Posting:
     """Edit a draft or a published posting (fixing a typo need not unpublish it)."""
     posting = get_own_posting(hr, posting_id)
-    if posting.is_closed:
+    if not posting.can("edit"):
         raise ServiceError(_l("A closed posting can no longer be changed."))
     values = _clean(posting.kind, data, today or district_today())
     for key, value in values.items():
@@ -319,7 +319,7 @@ def update_posting(hr: User, posting_id: int, data: PostingInput, *, today: date
 def publish(posting: Posting, *, today: date | None = None) -> Posting:
     """Publish a draft; only a verified enterprise may, and only before its deadline."""
     ensure_can_publish(posting.enterprise)
-    if not posting.is_draft:
+    if not posting.can("publish"):
         raise ServiceError(_l("Only a draft can be published."))
     if posting.deadline < (today or district_today()):
         raise ServiceError(
@@ -338,7 +338,7 @@ def publish_posting(hr: User, posting_id: int, *, today: date | None = None) -> 
 
 def close_posting(hr: User, posting_id: int) -> Posting:
     posting = get_own_posting(hr, posting_id)
-    if posting.is_closed:
+    if not posting.can("close"):
         raise ServiceError(_l("This posting is already closed."))
     transition(posting, PublicationStatus.CLOSED.value)
     posting.closed_at = utcnow()
@@ -641,7 +641,7 @@ def take_down(admin: User, posting_id: int, reason: str) -> Posting:
         raise NotFound(_l("Posting not found."))
     if posting.is_taken_down:
         raise ServiceError(_l("This posting has already been taken down."))
-    if posting.is_closed:
+    if not posting.can("close"):
         raise ServiceError(_l("This posting is already closed."))
     from_state = posting.status
     now = utcnow()

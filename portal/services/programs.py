@@ -187,7 +187,7 @@ def publish_program(program: Program, actor: User | None = None) -> Program:
     `actor` is who publishes, for the audit log (None: the system, e.g. seed data).
     """
     ensure_can_publish(program.school)
-    if program.is_published:
+    if not program.can("publish"):
         raise ServiceError(_l("This major is already published."))
     from_state = program.status
     transition(program, PublicationStatus.PUBLISHED.value)
@@ -199,7 +199,7 @@ def publish_program(program: Program, actor: User | None = None) -> Program:
 
 def close_program(program: Program, actor: User | None = None) -> Program:
     """A closed major leaves the public pages; its students keep it."""
-    if program.is_closed:
+    if not program.can("close"):
         raise ServiceError(_l("This major is already closed."))
     transition(program, PublicationStatus.CLOSED.value)
     db.session.flush()

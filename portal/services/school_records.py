@@ -242,7 +242,7 @@ def update_need(
 def set_need_status(staff: User, need_id: int, status: str) -> TeachingNeed:
     need = get_own_need(staff, need_id)
     status = checks.choice(status, NeedStatus, field="status")
-    if need.status == status:
+    if not need.can(status):
         raise ServiceError(_l("Nothing to change."))
     transition(need, status)
     db.session.flush()
@@ -367,7 +367,7 @@ def publish_offer(staff: User, offer_id: int) -> TrainingOffer:
 def publish_training_offer(offer: TrainingOffer) -> TrainingOffer:
     """Only verified schools publish (the demo loader calls this directly)."""
     ensure_can_publish(offer.school)
-    if offer.status == PublicationStatus.PUBLISHED.value:
+    if not offer.can("publish"):
         raise ServiceError(_l("This training offer is already published."))
     transition(offer, PublicationStatus.PUBLISHED.value)
     db.session.flush()
@@ -376,7 +376,7 @@ def publish_training_offer(offer: TrainingOffer) -> TrainingOffer:
 
 def close_offer(staff: User, offer_id: int) -> TrainingOffer:
     offer = get_own_offer(staff, offer_id)
-    if offer.status == PublicationStatus.CLOSED.value:
+    if not offer.can("close"):
         raise ServiceError(_l("This training offer is already closed."))
     transition(offer, PublicationStatus.CLOSED.value)
     db.session.flush()
