@@ -124,19 +124,28 @@ def sqlite_template(tmp_path_factory):
 
 
 def _empty_postgres(db) -> None:
-    """Every table emptied in one statement (much cheaper than dropping and creating the
-    schema per test); a schema some test dropped (the migration test) is created again."""
+    """Every table emptied and every id sequence reset, in two statements; a schema some test
+    dropped (the migration test) is created again.
+
+    DELETE, not TRUNCATE: a test leaves a few rows in a few tables, and TRUNCATE pays for each
+    of the ~35 tables whether it holds rows or not (80 ms against 2 ms, per test). Foreign-key
+    triggers are off for the transaction, so the order of the deletes does not matter.
+    """
     from sqlalchemy import inspect, text
 
     tables = db.metadata.sorted_tables
-    if set(inspect(db.engine).get_table_names()) >= {t.name for t in tables}:
-        with db.engine.begin() as conn:
-            conn.execute(
-                text("TRUNCATE " + ", ".join(f'"{t.name}"' for t in tables) + " RESTART IDENTITY CASCADE")
-            )
-    else:
+    if set(inspect(db.engine).get_table_names()) < {t.name for t in tables}:
         db.drop_all()
         db.create_all()
+        return
+    with db.engine.begin() as conn:
+        conn.execute(text("SET LOCAL session_replication_role = replica"))
+        conn.execute(text("; ".join(f'DELETE FROM "{t.name}"' for t in tables)))
+        sequences = conn.scalars(
+            text("SELECT sequence_name FROM information_schema.sequences WHERE sequence_schema = 'public'")
+        ).all()
+        if sequences:
+            conn.execute(text("SELECT " + ", ".join(f"setval('\"{s}\"', 1, false)" for s in sequences)))
 
 
 @pytest.fixture

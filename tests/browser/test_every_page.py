@@ -98,8 +98,9 @@ def pattern(path: str) -> str:
     return re.sub(r"/\d+", "/N", path)
 
 
-def crawl(page, base: str, start: list[str]) -> list[str]:
-    """Same-origin pages reachable from `start`, one per URL pattern."""
+def crawl(page, base: str, start: list[str], check) -> list[str]:
+    """Same-origin pages reachable from `start`, one per URL pattern; `check(path, response)`
+    runs on each page as it is reached."""
     seen: dict[str, str] = {}
     queue = list(start)
     while queue and len(seen) < MAX_PAGES:
@@ -107,7 +108,7 @@ def crawl(page, base: str, start: list[str]) -> list[str]:
         if pattern(path) in seen or SKIP.search(path):
             continue
         seen[pattern(path)] = path
-        page.goto(path)
+        check(path, page.goto(path))
         for href in page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)"):
             parts = urlsplit(href)
             if href.startswith(base) and parts.path and pattern(parts.path) not in seen:
@@ -137,29 +138,31 @@ def test_every_page_is_accessible_and_fits(browser, live_server, role):
         if ROLES[role]
         else []
     )
-    pages = crawl(page, live_server.url, [home, *menu_links])
-    assert len(pages) >= 5, pages
-
     axe = Axe()
     problems: list[str] = []
     SCREENS.mkdir(exist_ok=True)
-    for viewport_name, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
-        page.set_viewport_size(viewport)
-        for path in pages:
-            response = page.goto(path)
-            if response is not None and response.status >= 500:
-                problems.append(f"{viewport_name} {path}: HTTP {response.status}")
-                continue
-            for problem in page.evaluate(LAYOUT_PROBLEMS):
-                problems.append(f"{viewport_name} {path}: {problem}")
-            if viewport_name == "desktop":
-                # axe is the same at both widths except for layout; run it once per page to keep the suite quick.
-                results = axe.run(page)
-                for violation in results.response["violations"]:
-                    targets = [", ".join(node["target"]) for node in violation["nodes"]][:3]
-                    problems.append(f"axe {path}: {violation['id']} ({violation['impact']}) {targets}")
-            if path == home:
-                page.screenshot(path=str(SCREENS / f"{role}-home-{viewport_name}.png"), full_page=True)
+
+    def check(viewport_name: str, path: str, response) -> None:
+        if response is not None and response.status >= 500:
+            problems.append(f"{viewport_name} {path}: HTTP {response.status}")
+            return
+        for problem in page.evaluate(LAYOUT_PROBLEMS):
+            problems.append(f"{viewport_name} {path}: {problem}")
+        if viewport_name == "desktop":
+            # axe is the same at both widths except for layout; run it once per page to keep the suite quick.
+            results = axe.run(page)
+            for violation in results.response["violations"]:
+                targets = [", ".join(node["target"]) for node in violation["nodes"]][:3]
+                problems.append(f"axe {path}: {violation['id']} ({violation['impact']}) {targets}")
+        if path == home:
+            page.screenshot(path=str(SCREENS / f"{role}-home-{viewport_name}.png"), full_page=True)
+
+    # The desktop check runs as the crawl reaches each page; then the phone visits them all.
+    pages = crawl(page, live_server.url, [home, *menu_links], lambda path, r: check("desktop", path, r))
+    assert len(pages) >= 5, pages
+    page.set_viewport_size(PHONE)
+    for path in pages:
+        check("phone", path, page.goto(path))
     context.close()
     assert not problems, f"{len(problems)} problems over {len(pages)} pages:\n" + "\n".join(problems)
     assert not script_errors, script_errors
