@@ -123,6 +123,26 @@ def sqlite_template(tmp_path_factory):
     return path
 
 
+@pytest.fixture(scope="session")
+def sqlite_demo_template(sqlite_template, tmp_path_factory):
+    """The schema with the demo data loaded, built once: tests that start from the demo (those
+    that ask for the `demo` fixture, and the browser's live server) copy it instead of loading
+    the demo again (1-2 s each)."""
+    import shutil
+
+    from portal.extensions import db
+    from seed.loader import load_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    shutil.copyfile(sqlite_template, path)
+    app = make_app(f"sqlite:///{path}")
+    with app.app_context():
+        load_demo()
+        db.session.commit()
+        db.engine.dispose()
+    return path
+
+
 def _empty_postgres(db) -> None:
     """Every table emptied and every id sequence reset, in two statements; a schema some test
     dropped (the migration test) is created again.
@@ -153,15 +173,19 @@ def app_factory(db_url, request):
     """Build an app on this test's database, which starts empty with the schema.
 
     SQLite: a copy of the session's template file under the test's tmp_path. PostgreSQL: the
-    run's own database, emptied before each test.
+    run's own database, emptied before each test. A test that asks for `demo` starts with the
+    demo data loaded (SQLite: a copy of the demo template).
     """
     import shutil
 
     from portal.extensions import db
+    from seed.loader import load_demo
 
     shared = not db_url.startswith("sqlite")
+    with_demo = "demo" in request.fixturenames
     if not shared:
-        shutil.copyfile(request.getfixturevalue("sqlite_template"), db_url.removeprefix("sqlite:///"))
+        template = "sqlite_demo_template" if with_demo else "sqlite_template"
+        shutil.copyfile(request.getfixturevalue(template), db_url.removeprefix("sqlite:///"))
     apps = []
 
     def build(**overrides):
@@ -169,6 +193,9 @@ def app_factory(db_url, request):
         with app.app_context():
             if not apps and shared:
                 _empty_postgres(db)
+                if with_demo:
+                    load_demo()
+                    db.session.commit()
         apps.append(app)
         return app
 
@@ -184,6 +211,11 @@ def app(app_factory):
     app = app_factory()
     with app.app_context():
         yield app
+
+
+@pytest.fixture
+def demo(app) -> None:
+    """The demo data, loaded before the test starts (see app_factory)."""
 
 
 @pytest.fixture

@@ -71,16 +71,13 @@ def _buffered(app):
 
 
 @pytest.fixture
-def live_server(tmp_path):
-    """The site with demo data and CSRF on, served from a thread on 127.0.0.1:<free port>."""
+def live_server(tmp_path, sqlite_demo_template):
+    """The site with demo data and CSRF on, served from a thread on 127.0.0.1:<free port>.
+    Each test gets its own copy of the demo database (journeys change it), seeded once."""
     from portal.extensions import db
-    from seed.loader import load_demo
 
+    shutil.copyfile(sqlite_demo_template, tmp_path / "live.db")
     app = make_app(f"sqlite:///{tmp_path / 'live.db'}", WTF_CSRF_ENABLED=True, TESTING=False)
-    with app.app_context():
-        db.create_all()
-        load_demo()
-        db.session.commit()
     server = make_server("127.0.0.1", 0, _buffered(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -326,11 +326,7 @@ def test_the_command_backfills_every_posting(app, district):
     assert group(alignment.report(), "装备制造大类").demand == 60
 
 
-def test_the_demo_data_shows_a_shortage_and_a_surplus(app):
-    from seed.loader import load_demo
-
-    load_demo()
-    db.session.commit()
+def test_the_demo_data_shows_a_shortage_and_a_surplus(app, demo):
     figures = alignment.report()
     care = group(
         figures, "公共管理与服务大类"

@@ -11,7 +11,6 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.models import Organisation, Role, User
 from portal.services.credit_code import build, is_valid, organisation_check, organisation_code_is_valid
-from seed.loader import load_demo
 from seed.students import STUDENTS
 
 DEMO = json.loads((Path(__file__).resolve().parents[2] / "seed/data/demo.json").read_text(encoding="utf-8"))
@@ -34,9 +33,7 @@ def test_every_demo_credit_code_passes_both_checks_and_phones_have_eight_digits(
         assert re.fullmatch(r"0531-\d{8}", org["phone"]), org["phone"]
 
 
-def test_one_identity_per_demo_student(app):
-    load_demo()
-    db.session.commit()
+def test_one_identity_per_demo_student(app, demo):
     students = db.session.scalars(
         select(User).where(User.role == Role.STUDENT.value, User.is_demo.is_(True))
     ).all()
@@ -49,9 +46,7 @@ def test_one_identity_per_demo_student(app):
             assert (spec["name"], spec["program"]) == STUDENTS[spec["email"]]
 
 
-def test_the_technical_school_is_typed_as_such_and_demo_is_said_once(app, client):
-    load_demo()
-    db.session.commit()
+def test_the_technical_school_is_typed_as_such_and_demo_is_said_once(app, demo, client):
     school = db.session.scalar(select(Organisation).where(Organisation.name == "莱芜区技工学校（演示）"))
     assert school.school_kind == "technical_school"
     html = client.get(f"/schools/{school.id}").get_data(as_text=True)

@@ -368,11 +368,7 @@ def test_certificate_of_teaching_service(app, school, build):
 # --- the demo data -------------------------------------------------------------------------------
 
 
-def test_demo_school_is_one_teacher_short_of_seventy_percent(app):
-    from seed.loader import load_demo
-
-    load_demo()
-    db.session.commit()
+def test_demo_school_is_one_teacher_short_of_seventy_percent(app, demo):
     row = next(r for r in dq.district_rows() if r["school"] == "莱芜职业中专")
     assert (row["full_time"], row["double_qualified"], row["share"], row["needed"]) == (13, 9, 69.2, 1)
     wang = db.session.scalar(select(Teacher).where(Teacher.name == "王海燕（演示）"))

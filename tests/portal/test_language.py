@@ -7,8 +7,6 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-from portal.extensions import db
-from seed.loader import load_demo
 from tests.conftest import DEMO_PASSWORD
 
 ALLOWED = {
@@ -75,9 +73,7 @@ def english_words(html: str) -> set[str]:
     return {w for w in re.findall(r"[A-Za-z][A-Za-z'-]+", text) if w not in ALLOWED}
 
 
-def test_no_english_word_on_chinese_pages(app):
-    load_demo()
-    db.session.commit()
+def test_no_english_word_on_chinese_pages(app, demo):
     found: dict[str, set[str]] = {}
     visited = 0
     for email, home in HOMES.items():

@@ -10,13 +10,10 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import Cooperation, Posting
-from seed.loader import load_demo
 from tests.conftest import DEMO_PASSWORD, client_for
 
 
-def test_named_class_starts_from_the_posting(app):
-    load_demo()
-    db.session.commit()
+def test_named_class_starts_from_the_posting(app, demo):
     cooperation = db.session.scalar(
         select(Cooperation)
         .join(Posting, Cooperation.posting_id == Posting.id)
@@ -36,9 +33,7 @@ def test_named_class_starts_from_the_posting(app):
     assert "学生身体健康" in html  # the enterprise's expectations become the selection criteria
 
 
-def test_allocation_in_plain_words(app):
-    load_demo()
-    db.session.commit()
+def test_allocation_in_plain_words(app, demo):
     school = client_for(app, "school@xiaoqi-demo.cn", DEMO_PASSWORD)
     listing = school.get("/school/apprenticeships").get_data(as_text=True)
     runs = [

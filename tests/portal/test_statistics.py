@@ -36,10 +36,7 @@ def figure(key: str) -> statistics.Figure:
 
 @pytest.fixture
 def demo(app):
-    from seed.loader import load_demo
-
-    load_demo()
-    db.session.commit()
+    """The demo data is loaded before the test (app_factory); this is what it was loaded from."""
     return json.loads(DEMO_FILE.read_text(encoding="utf-8"))
 
 
