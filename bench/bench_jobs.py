@@ -97,7 +97,9 @@ def run(scale: int) -> dict[str, float]:
         )
         timed("job: recompute the district (rank_all)", "rank_all")
         started = time.perf_counter()
-        job = jobs.submit_import(staff, "teachers", _csv(5000), "teachers.csv", back="/", again="/")
+        job = jobs.submit_import(
+            staff, "teachers", _csv(5000), "teachers.csv", back="/", again="/", locale="zh"
+        )
         db.session.commit()
         db.session.refresh(job)
         assert job.status == "done" and job.result["imported"] == 5000, job.result
