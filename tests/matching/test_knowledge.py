@@ -34,3 +34,38 @@ def test_titles_are_found_longest_first_in_normalised_text() -> None:
     kb = knowledge.majors()
     assert kb.scan(normalise("ＣＮＣ操机师傅"))[1] == ["cnc", "操机"]  # full-width letters read as Latin
     assert "维修工" not in kb.scan(normalise("设备维修工"))[1]
+
+
+def _from(origin: str, town: str) -> tuple[float, float]:
+    """(km, compass bearing in degrees) from one unit's seat to another's, by matching/data/towns.tsv."""
+    import math
+
+    import numpy as np
+
+    places = knowledge.town_coordinates()
+    (lat1, lon1), (lat2, lon2) = places[normalise(origin)], places[normalise(town)]
+    km = float(knowledge.distance_km(np.array([[lat1, lon1]]), np.array([[lat2, lon2]]))[0, 0])
+    east = (lon2 - lon1) * math.cos(math.radians(lat1))
+    return km, math.degrees(math.atan2(east, lat2 - lat1)) % 360
+
+
+def test_towns_stand_where_the_gazetteer_puts_them() -> None:
+    """Distances and directions from the city as the units' and their seat villages' entries give them."""
+    city = "凤城街道"
+    km, bearing = _from(city, "方下街道")  # 方下南街 (the seat): 7.5 km west of 莱城
+    assert 5 <= km <= 9 and 240 <= bearing <= 300
+    km, bearing = _from(city, "牛泉镇")  # 东牛泉 (the seat): 11 km west, in the south-west
+    assert 7 <= km <= 12 and 230 <= bearing <= 280
+    km, bearing = _from(city, "杨庄镇")  # 梅家官庄 15 km west is at 杨庄镇's east end, 6 km from its seat
+    assert 17 <= km <= 23 and 250 <= bearing <= 290
+    for town in ("羊里街道", "寨里镇"):  # seats 20 and 19 km north-west (by road)
+        km, bearing = _from(city, town)
+        assert 14 <= km <= 21 and 280 <= bearing <= 320, town
+    km, bearing = _from(city, "苗山镇")  # 牛旺泉, 2 km north of the seat, is 20 km north-east
+    assert 14 <= km <= 21 and 30 <= bearing <= 70
+    # Neighbours: 杨庄 west of 方下, 牛泉 across the river south of 方下, 口镇 east of 羊里,
+    # 茶业口 to the north of both 口镇 (its south-west neighbour) and 苗山 (its south-east one).
+    assert 250 <= _from("方下街道", "杨庄镇")[1] <= 290
+    assert 135 <= _from("方下街道", "牛泉镇")[1] <= 225
+    assert 45 <= _from("羊里街道", "口镇街道")[1] <= 135
+    assert _from("口镇街道", "茶业口镇")[1] <= 60 and 270 <= _from("苗山镇", "茶业口镇")[1] <= 360
