@@ -177,7 +177,7 @@ class MajorKnowledge:
         skills inside a longer one found are dropped ("设备维修工" names 设备维修, not 维修工)."""
         keys = self.everything.scan(text)
         roles, skills = self.role_terms, self.skill_terms
-        return keys, _longest([k for k in keys if k in roles]), _longest([k for k in keys if k in skills])
+        return keys, longest([k for k in keys if k in roles]), longest([k for k in keys if k in skills])
 
     def find(self, name: str, code: str = "") -> Major | None:
         """The major of this catalogue code, else of this name (a bracketed direction ignored)."""
@@ -188,7 +188,8 @@ class MajorKnowledge:
         )
 
 
-def _longest(terms: list[str]) -> list[str]:
+def longest(terms: list[str]) -> list[str]:
+    """The terms not inside a longer one of the list."""
     return [t for t in terms if not any(t != other and t in other for other in terms)]
 
 

@@ -248,7 +248,10 @@ def _side(
             found = thesaurus.concepts(body)
         else:
             keys, body_roles, body_skills = kb.scan(body)
-            found = thesaurus.concepts_of(keys)
+            # A posting's word inside a longer term it uses is not that word: "殡葬服务员" is
+            # not the hotel's 服务员, "纺织挡车工" not the machinist's 车工. A school's text
+            # keeps every term, as its longer titles ("执业兽医") teach the shorter ones.
+            found = thesaurus.concepts_of(keys if is_program else knowledge.longest(keys))
         side.concepts.append(found)
         for terms, typed, values in (
             (side.skill_items, side.skills_entered, record.skills),

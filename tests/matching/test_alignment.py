@@ -26,8 +26,13 @@ def test_the_named_major_counts_most_and_evidence_adds_up():
 
 
 def test_no_evidence_no_major():
-    assert alignment.classify("招保安员") == ()
+    assert alignment.classify("招大货车司机") == ()  # no major of the catalogue trains lorry drivers
     assert alignment.classify("诚聘", "待遇从优，五险一金") == ()
+
+
+def test_a_trade_of_the_catalogue_is_its_major():
+    assert alignment.classify("招保安员")[0].name == "安全保卫服务"
+    assert alignment.classify("招殡葬服务员")[0].name == "现代殡葬技术与管理"
 
 
 def test_a_major_name_outside_the_knowledge_base_is_ignored():

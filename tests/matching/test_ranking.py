@@ -212,6 +212,19 @@ def test_no_offered_major_prepares_for_an_office_cleaner() -> None:
     assert rank([Demand("d", "写字楼保洁员", "打扫办公室卫生")], BARE)[0].matches == ()
 
 
+def test_a_word_inside_a_longer_title_is_not_that_word() -> None:
+    """服务员 alone reads as hotel work, 车工 as machining; inside 殡葬服务员 and 纺织挡车工 they are
+    other trades, which no offered major here prepares for."""
+    majors = [Program(name, name) for name in ("高星级饭店运营与管理", "数控技术应用")]
+    best = [
+        r.matches[0].program_id if r.matches else None
+        for r in rank(
+            [Demand(t, t) for t in ("招酒店服务员", "招殡葬服务员", "数控车工", "纺织挡车工")], majors
+        )
+    ]
+    assert best == ["高星级饭店运营与管理", None, "数控技术应用", None]
+
+
 def test_skills_and_certificates_are_counted_per_item_hr_entered() -> None:
     # Four skills, some of which the thesaurus expands into several terms: still "of 4".
     demand = Demand(
