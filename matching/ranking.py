@@ -21,9 +21,10 @@ mentions, then the cosine, which breaks ties; a demand naming a major adds the `
 
 A pair is proposed only when its evidence reaches `threshold`: a role the major leads to, a
 catalogue skill or thesaurus term in common, or the major asked for by name or code. Text
-likeness alone never proposes, so a demand that no major prepares for ("招保安员") gets no
-proposals instead of the least bad ones. (Exchange, which has no roles, keeps the older rule:
-the part of the text cosine due to words, not single characters, must reach the threshold.)
+likeness alone never proposes, so a demand that no offered major prepares for ("招保安员" when
+no school offers security guarding) gets no proposals instead of the least bad ones. (Exchange,
+which has no roles, keeps the older rule: the part of the text cosine due to words, not single
+characters, must reach the threshold.)
 """
 
 from __future__ import annotations
