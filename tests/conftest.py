@@ -191,18 +191,59 @@ def _empty_postgres(db) -> None:
             conn.execute(text("SELECT " + ", ".join(f"setval('\"{s}\"', 1, false)" for s in sequences)))
 
 
+_DEMO_COPY = "demo_copy"  # the schema holding this run's PostgreSQL copy of the demo data
+_demo_copied: set[str] = set()  # the databases (one per test process) whose copy is current
+
+
+def _demo_postgres(db, url: str) -> None:
+    """The demo data in an emptied PostgreSQL database: loaded once per test process and kept
+    in a schema of its own, then copied back for each later test (60 ms against 1.6 s for
+    loading it again), as SQLite tests copy their demo template file."""
+    from sqlalchemy import text
+
+    from seed.loader import load_demo
+
+    tables = [(t.name, ", ".join(f'"{c.name}"' for c in t.columns)) for t in db.metadata.sorted_tables]
+    if url in _demo_copied:
+        with db.engine.begin() as conn:
+            conn.execute(text("SET LOCAL session_replication_role = replica"))
+            conn.execute(
+                text(
+                    "; ".join(
+                        f'INSERT INTO "{name}" ({columns}) SELECT {columns} FROM {_DEMO_COPY}."{name}"'
+                        for name, columns in tables
+                    )
+                )
+            )
+            conn.execute(text(f"SELECT setval(quote_ident(name), last_value) FROM {_DEMO_COPY}._sequences"))
+        return
+    load_demo()
+    db.session.commit()
+    with db.engine.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {_DEMO_COPY} CASCADE; CREATE SCHEMA {_DEMO_COPY}"))
+        conn.execute(
+            text("; ".join(f'CREATE TABLE {_DEMO_COPY}."{name}" AS TABLE "{name}"' for name, _ in tables))
+        )
+        conn.execute(
+            text(
+                f"CREATE TABLE {_DEMO_COPY}._sequences AS SELECT sequencename AS name, last_value"
+                " FROM pg_sequences WHERE schemaname = 'public' AND last_value IS NOT NULL"
+            )
+        )
+    _demo_copied.add(url)
+
+
 @pytest.fixture
 def app_factory(db_url, request):
     """Build an app on this test's database, which starts empty with the schema.
 
     SQLite: a copy of the session's template file under the test's tmp_path. PostgreSQL: the
     run's own database, emptied before each test. A test that asks for `demo` starts with the
-    demo data loaded (SQLite: a copy of the demo template).
+    demo data loaded (SQLite: a copy of the demo template; PostgreSQL: see _demo_postgres).
     """
     import shutil
 
     from portal.extensions import db
-    from seed.loader import load_demo
 
     shared = not db_url.startswith("sqlite")
     with_demo = "demo" in request.fixturenames
@@ -217,8 +258,7 @@ def app_factory(db_url, request):
             if not apps and shared:
                 _empty_postgres(db)
                 if with_demo:
-                    load_demo()
-                    db.session.commit()
+                    _demo_postgres(db, db_url)
         apps.append(app)
         return app
 
