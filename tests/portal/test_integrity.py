@@ -101,7 +101,14 @@ def test_a_service_error_keeps_its_message_lazy_until_shown():
 # --- items 10 and 11: a rate limiter without Redis, errors that are not wrong passwords -----
 
 
-def test_redis_down_login_still_works(app_factory):
+def test_redis_down_login_still_works(app_factory, monkeypatch):
+    from portal.extensions import limiter
+
+    # The limiter is one object for the whole process and remembers that its storage died;
+    # put that back afterwards, or a later test's app (memory storage) counts its first
+    # requests in the fallback and then, when the limiter sees the storage "recovered",
+    # starts again from zero.
+    monkeypatch.setattr(limiter, "_storage_dead", False)
     app = app_factory(RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0")
     with app.app_context():
         from tests.conftest import Builders
@@ -112,8 +119,6 @@ def test_redis_down_login_still_works(app_factory):
         assert login(client, staff.email).status_code == 302
         # Counting in this process's memory now; flask-limiter logged "falling back to in-memory
         # storage" once, when it first found Redis gone (once per process, so not asserted here).
-        from portal.extensions import limiter
-
         assert limiter._storage_dead
 
 
