@@ -17,6 +17,7 @@ from portal.forms import ActionForm, IntField
 from portal.i18n import lazy_gettext as _l
 from portal.services import alignment, double_qualified, internship_outcomes, statistics, statistics_report
 from portal.services.checks import district_today
+from portal.services.postings import QUERY_MAX
 from portal.web import REFUSED, attempt, download, form_status
 
 
@@ -42,6 +43,12 @@ class InputForm(FlaskForm):
     )
 
 
+# A district has about a dozen schools, a city or a province hundreds: the dashboard shows the
+# schools that say most and links to pages of all of them, so its size does not grow with theirs.
+DASHBOARD_SCHOOLS = 15
+SCHOOLS_PER_PAGE = 50
+
+
 def _trend_context(figures):
     periods, rows = statistics.trend(figures)
     earlier, later = statistics.comparison_periods(periods, request.args.get("from"), request.args.get("to"))
@@ -63,19 +70,52 @@ def _trend_context(figures):
 def dashboard():
     figures = statistics.district_figures()
     tables = statistics.breakdowns()
+    dq_rows = double_qualified.district_rows()
     return render_template(
         "admin/dashboard.html",
         figures=figures,
-        schools=tables.schools,
+        schools=tables.schools.leading("full_time_teachers", DASHBOARD_SCHOOLS),
+        school_count=len(tables.schools.rows),
         industries=tables.industries,
         towns=tables.towns,
         outcomes=internship_outcomes.outcomes(),
         alignment=alignment.report(),
-        dq_rows=double_qualified.district_rows(),
+        dq_rows=statistics.leading(dq_rows, "needed", DASHBOARD_SCHOOLS),
+        dq_count=len(dq_rows),
         dq_target=double_qualified.TARGET_PERCENT,
         action_form=ActionForm(),
         today=district_today(),
         **_trend_context(figures),
+    )
+
+
+def _school_search() -> tuple[str, int]:
+    return " ".join(request.args.get("q", "").split())[:QUERY_MAX], request.args.get("page", 1, type=int)
+
+
+@bp.get("/dashboard/schools")
+def dashboard_schools():
+    """Every verified school's row of the dashboard's "By school" table, by name, a page at a time."""
+    q, page = _school_search()
+    table = statistics.breakdowns().schools.matching(q)
+    return render_template(
+        "admin/dashboard_schools.html",
+        q=q,
+        table=table,
+        results=statistics.page_of(table.rows, page, SCHOOLS_PER_PAGE),
+    )
+
+
+@bp.get("/dashboard/double-qualified")
+def dashboard_double_qualified():
+    """Every secondary vocational school's row of the 双师型 table, by name, a page at a time."""
+    q, page = _school_search()
+    rows = statistics.matching(double_qualified.district_rows(), "school", q)
+    return render_template(
+        "admin/dashboard_schools.html",
+        q=q,
+        results=statistics.page_of(rows, page, SCHOOLS_PER_PAGE),
+        dq_target=double_qualified.TARGET_PERCENT,
     )
 
 

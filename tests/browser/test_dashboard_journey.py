@@ -70,3 +70,34 @@ def test_admin_reads_the_dashboard_and_enters_an_input(page, live_server):
     page.get_by_test_id("report-link").click()
     expect(page.get_by_test_id("yearly-report")).to_contain_text("莱芜政发〔2020〕5号")
     expect(page.get_by_test_id("report-by-town")).to_be_visible()
+
+
+def test_admin_finds_any_school_when_the_dashboard_shows_only_some(page, live_server):
+    from portal.admin.dashboard import DASHBOARD_SCHOOLS
+    from portal.extensions import db
+    from tests.portal.test_statistics import _schools
+
+    with live_server.app.app_context():
+        _schools(DASHBOARD_SCHOOLS + 50)
+        db.session.remove()
+    log_in(page, "admin@xiaoqi-demo.cn", DEMO_PASSWORD)
+    page.goto("/admin/dashboard")
+    expect(page.get_by_test_id("schools-fold")).to_contain_text(str(DASHBOARD_SCHOOLS + 52))
+    expect(page.get_by_test_id("by-school").locator("tbody tr")).to_have_count(DASHBOARD_SCHOOLS)
+    page.locator("section[aria-labelledby=schools-h]").screenshot(
+        path=str(Path(__file__).parent / "screens" / "admin-dashboard-folded.png")
+    )
+
+    page.get_by_test_id("schools-all").click()
+    expect(page.get_by_test_id("school-count")).to_contain_text(str(DASHBOARD_SCHOOLS + 52))
+    page.fill("#q", "莱芜职业")
+    page.locator("main form[role=search] button").click()
+    expect(page.get_by_test_id("by-school").locator("tbody tr")).to_have_count(1)
+    expect(page.get_by_test_id("by-school")).to_contain_text("莱芜职业中专")
+    page.screenshot(path=str(Path(__file__).parent / "screens" / "admin-all-schools.png"), full_page=True)
+
+    page.goto("/admin/dashboard#double-qualified")
+    page.get_by_test_id("dq-all").click()
+    page.locator("a[rel=next]").click()
+    expect(page.locator("a[rel=prev]")).to_be_visible()  # on page 2 of the 双师型 rows
+    expect(page.get_by_test_id("dq-schools").locator("tbody tr").first).to_be_visible()

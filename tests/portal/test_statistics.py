@@ -114,6 +114,7 @@ def test_demo_dashboard_shows_figures_derived_from_the_records(app, demo):
     # Targets and the breakdowns are there, and the first trend point was taken at seeding.
     assert "230" in html and 'data-testid="by-school"' in html and 'data-testid="by-industry"' in html
     assert 'data-testid="by-town"' in html and 'data-testid="trend-table"' in html
+    assert 'data-testid="schools-fold"' not in html  # two schools: all of them, no "of N"
     assert "<svg" in html and " style=" not in html  # charts are SVG; the CSP forbids inline styles
 
 
@@ -364,11 +365,85 @@ def test_demo_statistics_load_twice_and_are_removed_with_the_demo(app, demo):
 # --- access ------------------------------------------------------------------------------
 
 ADMIN_URLS = [
+    "/admin/dashboard/schools",
+    "/admin/dashboard/double-qualified",
     "/admin/dashboard",
     "/admin/dashboard/inputs",
     "/admin/dashboard/report",
     "/admin/dashboard/report.xlsx",
 ]
+
+
+def _schools(count: int) -> None:
+    """`count` verified secondary vocational schools; 测试学校NN has NN full-time teachers, one
+    double-qualified (so the larger a school, the more double-qualified teachers it lacks)."""
+    from portal.models import OrgKind, OrgStatus
+
+    for n in range(1, count + 1):
+        school = Organisation(
+            kind=OrgKind.SCHOOL.value,
+            name=f"测试学校{n:02d}",
+            town="pengquan",
+            address="地址",
+            status=OrgStatus.VERIFIED.value,
+            school_kind="secondary_vocational",
+        )
+        db.session.add(school)
+        db.session.flush()
+        db.session.add_all(
+            Teacher(school_id=school.id, name=f"老师{n}-{i}", double_qualified=i == 0) for i in range(n)
+        )
+    db.session.commit()
+
+
+def test_dashboard_of_many_schools_shows_those_that_say_most_and_links_to_all(app, admin_client):
+    from portal.admin.dashboard import DASHBOARD_SCHOOLS
+
+    count = DASHBOARD_SCHOOLS + 5
+    _schools(count)
+    html = admin_client.get("/admin/dashboard").get_data(as_text=True)
+    by_school = re.search(r'data-testid="by-school".*?</table>', html, re.S).group(0)
+    listed = re.findall(r'<th scope="row">(测试学校\d+)', by_school)
+    # The largest first, no more than the dashboard shows; the totals still count every school.
+    assert listed == [f"测试学校{n:02d}" for n in range(count, count - DASHBOARD_SCHOOLS, -1)]
+    assert f"Total, all {count} schools" in by_school
+    assert f'<td class="num">{sum(range(1, count + 1))}</td>' in by_school
+    assert 'data-testid="schools-fold"' in html and 'data-testid="dq-fold"' in html
+    dq = re.search(r'data-testid="dq-schools".*?</table>', html, re.S).group(0)
+    # The schools that lack the most double-qualified teachers, most first.
+    needed = [int(n) for n in re.findall(r'data-col="needed">(\d+)<', dq)]
+    assert needed == sorted(needed, reverse=True) and len(needed) == DASHBOARD_SCHOOLS
+    assert set(re.findall(r'data-key="(测试学校\d+)"', dq)) == {
+        f"测试学校{n:02d}" for n in range(count - DASHBOARD_SCHOOLS + 1, count + 1)
+    }
+
+    # Every school, a page at a time, by name; the search narrows rows and totals alike.
+    from portal.admin.dashboard import SCHOOLS_PER_PAGE
+
+    page = admin_client.get("/admin/dashboard/schools").get_data(as_text=True)
+    assert f"{count} schools" in page and len(re.findall(r'<th scope="row">测试学校', page)) == min(
+        count, SCHOOLS_PER_PAGE
+    )
+    page = admin_client.get("/admin/dashboard/schools?q=学校07").get_data(as_text=True)
+    assert re.findall(r'<th scope="row">(测试学校\d+)', page) == ["测试学校07"]
+    assert '<td class="num">7</td>' in page  # its seven full-time teachers, in its row and the total
+    page = admin_client.get("/admin/dashboard/double-qualified?q=学校1").get_data(as_text=True)
+    assert re.findall(r'data-key="(测试学校\d+)"', page) == [f"测试学校{n}" for n in range(10, 20)]
+    nothing = admin_client.get("/admin/dashboard/schools?q=<无此校>&page=abc")
+    assert nothing.status_code == 200 and "contains “&lt;无此校&gt;”" in nothing.get_data(as_text=True)
+
+
+def test_all_schools_pages_hold_every_school_once(app, admin_client, monkeypatch):
+    from portal.admin import dashboard
+
+    monkeypatch.setattr(dashboard, "SCHOOLS_PER_PAGE", 4)
+    _schools(10)
+    seen = []
+    for number in (1, 2, 3, 99, -1):
+        page = admin_client.get(f"/admin/dashboard/schools?page={number}").get_data(as_text=True)
+        seen.append(re.findall(r'<th scope="row">(测试学校\d+)', page))
+    assert sum(seen[:3], []) == [f"测试学校{n:02d}" for n in range(1, 11)]
+    assert seen[3] == seen[2] and seen[4] == seen[0]  # past the end: the last page; before it: the first
 
 
 def test_non_admins_get_403_and_anonymous_must_log_in(app, build):

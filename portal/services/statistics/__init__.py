@@ -17,7 +17,14 @@ The package holds one concern a module: `scopes` (what is counted), `figures` (t
 `evidence` (one enterprise's record, for its pilot-enterprise application).
 """
 
-from portal.services.statistics.breakdowns import Breakdown, Breakdowns, breakdowns
+from portal.services.statistics.breakdowns import (
+    Breakdown,
+    Breakdowns,
+    breakdowns,
+    leading,
+    matching,
+    page_of,
+)
 from portal.services.statistics.evidence import EVIDENCE_LABELS, enterprise_evidence
 from portal.services.statistics.figures import COUNT, FIGURES, PERCENT, Figure, district_figures, format_value
 from portal.services.statistics.inputs import (
@@ -52,6 +59,9 @@ __all__ = [
     "InputSpec",
     "TrendRow",
     "breakdowns",
+    "leading",
+    "matching",
+    "page_of",
     "comparison_periods",
     "cooperations_by_industry",
     "current_inputs",

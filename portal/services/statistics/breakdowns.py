@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import func, select
 
@@ -23,6 +23,7 @@ from portal.models import (
     Teacher,
 )
 from portal.models.cooperation import COOPERATION_KIND_LABELS
+from portal.services.postings import Page
 from portal.services.statistics.scopes import POSTGRADUATE, SCOPE_SCHOOL_KINDS
 
 
@@ -34,6 +35,15 @@ class Breakdown:
     rows: list[dict]
     numeric: tuple[str, ...] = ()
     totals: dict = field(default_factory=dict)
+
+    def leading(self, key: str, count: int) -> Breakdown:
+        """At most `count` rows, those with the most `key`; the totals stay those of every row."""
+        return self if len(self.rows) <= count else replace(self, rows=leading(self.rows, key, count))
+
+    def matching(self, query: str) -> Breakdown:
+        """The rows whose first column contains `query`, with their own totals."""
+        rows = matching(self.rows, self.columns[0][0], query)
+        return replace(self, rows=rows, totals=_totals(rows, self.numeric))
 
 
 @dataclass(frozen=True)
@@ -241,6 +251,24 @@ def _by_town(schools, programs: dict, enterprises, coops, postings) -> Breakdown
         numeric=numeric,
         totals=_totals(rows, numeric),
     )
+
+
+def leading(rows: list[dict], key: str, count: int) -> list[dict]:
+    """The `count` rows with the most `key`, most first (ties keep their order: by name)."""
+    return sorted(rows, key=lambda row: row[key] or 0, reverse=True)[:count]
+
+
+def matching(rows: list[dict], key: str, query: str) -> list[dict]:
+    """The rows whose `key` contains every word of `query`, ignoring case."""
+    words = query.casefold().split()
+    return [row for row in rows if all(word in str(row[key]).casefold() for word in words)]
+
+
+def page_of(rows: list, page: int, per_page: int) -> Page:
+    """One page of rows already in memory (a page past the end shows the last)."""
+    pages = max(1, -(-len(rows) // per_page))
+    page = min(max(page, 1), pages)
+    return Page(rows[(page - 1) * per_page : page * per_page], len(rows), page, per_page)
 
 
 def _totals(rows: list[dict], numeric: tuple[str, ...]) -> dict:
