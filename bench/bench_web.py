@@ -8,10 +8,11 @@ page of bench/bare_app.py under the same gunicorn. wrk measures each page's thro
 request measures its size and latency. Every figure is printed beside its target; ratios are
 against the bare page measured in the same run, medians of --repeat runs.
 
-    .venv/bin/python bench/bench_web.py [--scales 1,5] [--repeat 3] [--seconds 8] [--keep]
+    .venv/bin/python bench/bench_web.py [--scales 1,5] [--repeat 3] [--seconds 8] [--pages dashboard]
 
-Databases are created as xq_web_1x / xq_web_5x on TEST_DATABASE_URL's server (kept with --keep
-and reused when present, so a second run skips seeding).
+--pages measures only the pages whose label contains it. Databases are created as xq_web_1x /
+xq_web_5x on TEST_DATABASE_URL's server, kept and reused when present (a second run skips
+seeding; drop them to seed again).
 """
 
 from __future__ import annotations
@@ -40,10 +41,12 @@ PAGES = [
     ("/postings?q=焊接", "/postings?q=" + urllib.parse.quote("焊接"), None, "≥ 20 % of bare; flat"),
     ("/named-classes", "/named-classes", None, "flat"),
     ("/stats", "/stats", None, "flat"),
+    ("/stats/alignment", "/stats/alignment", None, "flat"),
     ("/school/proposals", "/school/proposals", "school@xiaoqi-demo.cn", "< 200 KB, < 150 ms"),
     ("/enterprise/proposals", "/enterprise/proposals", "hr@xiaoqi-demo.cn", "paginated, flat"),
     ("/enterprise/postings", "/enterprise/postings", "hr@xiaoqi-demo.cn", "paginated, < 150 ms"),
     ("/admin/dashboard", "/admin/dashboard", "admin@xiaoqi-demo.cn", "≤ 300 ms at 5×"),
+    ("/admin/dashboard/schools", "/admin/dashboard/schools", "admin@xiaoqi-demo.cn", "a page of 50 schools"),
 ]
 # The same searches with the page cache off (PAGE_CACHE_SECONDS=0): what a first visitor pays.
 UNCACHED = [(f"{label} (no cache)", path, who, "for the record") for label, path, who, _ in PAGES[:2]]
@@ -210,7 +213,10 @@ def main() -> None:
     parser.add_argument("--scales", default="1,5")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seconds", type=int, default=8)
+    parser.add_argument("--pages", default="", help="only the pages whose label contains this")
     args = parser.parse_args()
+    chosen = [page for page in PAGES if args.pages in page[0]]
+    uncached = [page for page in UNCACHED if args.pages in page[0]]
     bare = serve("bench.bare_app:app", 8101, dict(os.environ))
     results: dict[int, dict[str, dict]] = {}
     try:
@@ -218,7 +224,9 @@ def main() -> None:
             print(f"{scale}×: preparing …", flush=True)
             db_url = prepare(scale)
             results[scale] = {}
-            for pages, extra in ((PAGES, {}), (UNCACHED, {"PAGE_CACHE_SECONDS": "0"})):
+            for pages, extra in ((chosen, {}), (uncached, {"PAGE_CACHE_SECONDS": "0"})):
+                if not pages:
+                    continue
                 app = serve("portal:create_app()", 8100, {**_env(db_url), **extra})
                 try:
                     wrk(8100, "/postings", 2)  # warm both workers up
@@ -243,7 +251,7 @@ def main() -> None:
     scales = sorted(results)
     head = "".join(f"{f'{s}× % of bare':>14}{f'{s}× ms':>9}{f'{s}× KB':>9}" for s in scales)
     print(f"{'page':32}{head}{'5×/1× time':>12}  target")
-    for label, _path, _who, target in PAGES + UNCACHED:
+    for label, _path, _who, target in chosen + uncached:
         cells = "".join(
             f"{100 * results[s][label]['ratio']:14.1f}{results[s][label]['ms']:9.1f}"
             f"{results[s][label]['kb']:9.1f}"

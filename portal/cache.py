@@ -1,10 +1,12 @@
-"""Rendered public pages, kept until the records under them change.
+"""Rendered public pages and computed figures, kept until the records under them change.
 
 `/postings` is the busiest page of the platform and the same for everyone who asks the same
-question, so its content is rendered once per (search, language, day) and reused. Nothing
-stale is served: every committed transaction that wrote to a watched table (postings and
-organisations: a posting's card shows its enterprise) moves a generation number on, and
-fragments are stored under the generation they were rendered at. The number lives in Redis
+question, so its content is rendered once per (search, language, day) and reused. The
+supply-and-demand figures (services/alignment.py) read every counted posting, and public
+/stats/alignment shows them to anyone: they are computed once per change and kept in each
+process (`memoised`). Nothing stale is served: each topic watches the tables it is made of,
+every committed transaction that wrote to one of them moves the topic's generation number on,
+and what is kept is stored under the generation it was made at. The numbers live in Redis
 when `REDIS_URL` is set, so every app server and worker sees a change at once; without Redis
 it lives in this process (the quick start and tests run one), and in production without
 Redis there is no cache at all (gunicorn's workers could not tell each other of a change).
@@ -22,36 +24,52 @@ import hashlib
 import logging
 import secrets
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from typing import TypeVar
 
 from flask import Flask, current_app
 from redis import RedisError
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
-WATCHED_TABLES = frozenset({"posting", "organisation"})
+# Each topic and the tables what it keeps is made of.
+TOPICS = {
+    # Public list pages: a posting's card shows its enterprise.
+    "pages": frozenset({"posting", "organisation"}),
+    # services/alignment.py: counted postings and the majors they prepare for, against the
+    # verified schools' published majors and past years' supply, levelled by the thresholds.
+    "alignment": frozenset(
+        {"posting", "organisation", "posting_major", "program", "supply_snapshot", "alignment_threshold"}
+    ),
+}
+WATCHED_TABLES = frozenset().union(*TOPICS.values())
 _TOUCHED = "page_cache_touched"
 MEMORY_ENTRIES = 512  # per process, least recently used dropped first
 
 
 class _Memory:
-    """This process's generation and fragments."""
+    """This process's generations and fragments."""
 
     def __init__(self) -> None:
-        self.generation = 0
+        self.generations = dict.fromkeys(TOPICS, 0)
         self.entries: OrderedDict[str, str] = OrderedDict()
         self.lock = threading.Lock()
+        self.objects = _Objects()
 
-    def current(self) -> int:
-        return self.generation
+    def current(self, topic: str = "pages") -> int:
+        return self.generations[topic]
 
-    def bump(self) -> None:
+    def bump(self, topics=TOPICS) -> None:
         with self.lock:
-            self.generation += 1
-            self.entries.clear()  # every key of the old generation is dead
+            for topic in topics:
+                self.generations[topic] += 1
+            if "pages" in topics:
+                self.entries.clear()  # every key of the old generation is dead
 
     def get(self, key: str) -> str | None:
         with self.lock:
@@ -80,12 +98,20 @@ class _Redis:
         # Pages are this release's: a new deployment (other templates) starts with none.
         # (`gunicorn --preload` creates the app once, so its workers share the token.)
         self.prefix = f"xq:page:{database}:{secrets.token_hex(4)}:"
+        self.objects = _Objects()
 
-    def current(self) -> int:
-        return int(self.redis.get(self.generation_key) or 0)
+    def _key(self, topic: str) -> str:
+        # The pages' key is the one every release has used.
+        return self.generation_key if topic == "pages" else f"{self.generation_key}:{topic}"
 
-    def bump(self) -> None:
-        self.redis.incr(self.generation_key)
+    def current(self, topic: str = "pages") -> int:
+        return int(self.redis.get(self._key(topic)) or 0)
+
+    def bump(self, topics=TOPICS) -> None:
+        with self.redis.pipeline() as pipe:
+            for topic in topics:
+                pipe.incr(self._key(topic))
+            pipe.execute()
 
     def get(self, key: str) -> str | None:
         value = self.redis.get(self.prefix + key)
@@ -93,6 +119,26 @@ class _Redis:
 
     def put(self, key: str, value: str, seconds: int) -> None:
         self.redis.set(self.prefix + key, value, ex=seconds)
+
+
+class _Objects:
+    """Computed values kept in this process, one per key: objects are not shared through Redis
+    (unpickling what Redis holds would run whatever was put there)."""
+
+    def __init__(self) -> None:
+        self.entries: dict[Hashable, tuple[int, float, object]] = {}
+        self.lock = threading.Lock()
+
+    def get(self, key: Hashable, generation: int) -> object | None:
+        with self.lock:
+            found = self.entries.get(key)
+        if found is None or found[0] != generation or found[1] < time.monotonic():
+            return None
+        return found[2]
+
+    def put(self, key: Hashable, generation: int, value: object, seconds: int) -> None:
+        with self.lock:
+            self.entries[key] = (generation, time.monotonic() + seconds, value)
 
 
 def init_app(app: Flask, engine: Engine) -> None:
@@ -114,13 +160,14 @@ def init_app(app: Flask, engine: Engine) -> None:
             return
         table = getattr(getattr(context.compiled, "statement", None), "table", None)
         if getattr(table, "name", None) in WATCHED_TABLES:
-            conn.info[_TOUCHED] = True
+            conn.info.setdefault(_TOUCHED, set()).add(table.name)
 
     @event.listens_for(engine, "commit")
     def _count_commit(conn):
-        if conn.info.pop(_TOUCHED, False):
+        touched = conn.info.pop(_TOUCHED, None)
+        if touched:
             try:
-                store.bump()
+                store.bump([topic for topic, tables in TOPICS.items() if tables & touched])
             except RedisError:  # the commit stands; entries expire on their own
                 log.exception("page cache: could not move the generation on")
 
@@ -148,3 +195,23 @@ def cached(key: Hashable, render: Callable[[], str]) -> str:
     except RedisError:
         log.warning("page cache unavailable", exc_info=True)
     return value
+
+
+def memoised(topic: str, key: Hashable, compute: Callable[[], T], connection: Connection) -> T:
+    """`compute()`'s result for `key` at `topic`'s current generation, kept in this process.
+
+    Computed afresh, and not kept, when `connection` has written one of the topic's tables in
+    its open transaction: the kept value could not show that transaction its own writes."""
+    store = current_app.extensions.get("page_cache")
+    if store is None or TOPICS[topic] & connection.info.get(_TOUCHED, set()):
+        return compute()
+    try:
+        generation = store.current(topic)
+    except RedisError:
+        log.warning("page cache unavailable", exc_info=True)
+        return compute()
+    found = store.objects.get((topic, key), generation)
+    if found is None:
+        found = compute()
+        store.objects.put((topic, key), generation, found, current_app.config["PAGE_CACHE_SECONDS"])
+    return found

@@ -32,7 +32,7 @@ from datetime import UTC
 
 from sqlalchemy import delete, func, literal, select, union_all
 
-from portal import vocab
+from portal import cache, vocab
 from portal.extensions import db
 from portal.i18n import lazy_gettext as _l
 from portal.models import Organisation, OrgStatus, Posting, PostingKind, Program, PublicationStatus, User
@@ -281,7 +281,14 @@ def _sorted(lines: dict[str, Line]) -> list[Line]:
 
 
 def report(year: int | None = None) -> Alignment:
+    """The figures of `year` (this year by default). They read every counted posting, so each
+    process keeps them until one of the tables they are made of changes (portal/cache.py)."""
     year = year or district_today().year
+    db.session.flush()  # what this transaction wrote counts, and marks the figures as changing
+    return cache.memoised("alignment", year, lambda: _report(year), db.session.connection())
+
+
+def _report(year: int) -> Alignment:
     years = list(range(year - TREND_YEARS + 1, year + 1))
     limits = thresholds()
     groups: dict[str, Line] = {}

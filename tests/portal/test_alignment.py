@@ -367,3 +367,36 @@ def test_an_industrys_supply_is_the_intake_of_the_groups_that_train_for_it(distr
     assert (equipment.demand, equipment.intake, equipment.ratio) == (100, 40, 2.5)
     assert equipment.level is WarningLevel.SHORTAGE
     assert equipment.supply_trend[figures.year] == 40
+
+
+def test_the_figures_are_kept_until_what_they_are_made_of_changes(app, district):
+    from tests.portal.test_bounded_pages import counted
+
+    first = alignment.report()
+    with counted() as count:
+        assert alignment.report() is first  # kept: nothing read again
+    assert count[0] == 0
+    welding = lambda: group(alignment.report(), "装备制造大类")  # noqa: E731
+
+    posting(district["hr"], "internship", "招聘电焊工", 5)  # postings and their majors
+    assert welding().demand == 65
+    program = db.session.scalar(
+        select(Program).where(
+            Program.school_id == district["school"].organisation_id, Program.name == "焊接技术应用"
+        )
+    )
+    program.intake_capacity = 50  # the schools' majors
+    db.session.commit()
+    assert (welding().intake, welding().level) == (50, WarningLevel.SHORTAGE)  # 65 / 50 = 1.3
+    alignment.set_thresholds(admin_user(), "1.5", "0.5")  # the administrators' thresholds
+    db.session.commit()
+    assert welding().level is WarningLevel.BALANCED
+
+    # This transaction's own writes count before they are committed, and are not kept for others.
+    kept = alignment.report()
+    program.intake_capacity = 100
+    assert welding().intake == 100
+    db.session.rollback()
+    with counted() as count:
+        assert alignment.report() is kept
+    assert count[0] == 0

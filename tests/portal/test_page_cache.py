@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from portal.extensions import db
 from portal.models import Organisation, OrgStatus, Posting, User
@@ -100,3 +100,25 @@ def test_redis_down_still_serves_the_page(app_factory, build):
     with app.app_context():
         Builders.posting(build.enterprise(), title="焊接学徒岗位")
         assert "焊接学徒岗位" in _page(app.test_client())
+
+
+def test_figures_kept_by_one_server_follow_a_write_on_another(redis_apps, build):
+    from portal.models import Program
+    from portal.services import alignment
+
+    first, second = redis_apps
+    with first.app_context():
+        staff = build.school(programs=("焊接技术应用",))
+        program_id = db.session.scalar(select(Program.id).where(Program.school_id == staff.organisation_id))
+        from portal.services import programs
+
+        programs.publish_program(db.session.get(Program, program_id))
+        db.session.commit()
+        before = next(g.intake for g in alignment.report().groups if g.key == "装备制造大类")
+        db.session.commit()
+    with second.app_context():
+        db.session.get(Program, program_id).intake_capacity += 25
+        db.session.commit()
+    with first.app_context():
+        after = next(g.intake for g in alignment.report().groups if g.key == "装备制造大类")
+        assert after == before + 25

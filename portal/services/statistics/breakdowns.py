@@ -127,13 +127,15 @@ def _grouped(query) -> dict:
 
 def _by_school(schools, teachers: dict, programs: dict, coops: dict) -> Breakdown:
     rows = []
+    # Translated once, not once per school.
+    kinds = {code: str(label) for code, label in vocab.SCHOOL_KINDS.items()}
     for school_id, name, kind, town in schools:
         full_time, double, post, part = teachers.get(school_id, (0, 0, 0, 0))
         enrolment, intake, majors = programs.get(school_id, (0, 0, 0))
         rows.append(
             {
                 "name": name,
-                "kind": str(vocab.SCHOOL_KINDS.get(kind, kind or "")),
+                "kind": kinds.get(kind, kind or ""),
                 "town": vocab.town_name(town),
                 "in_scope": kind in SCOPE_SCHOOL_KINDS,
                 "full_time_teachers": full_time,
