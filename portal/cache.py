@@ -8,14 +8,15 @@ process (`memoised`). Nothing stale is served: each topic watches the tables it 
 every committed transaction that wrote to one of them moves the topic's generation number on,
 and what is kept is stored under the generation it was made at. The numbers live in Redis
 when `REDIS_URL` is set, so every app server and worker sees a change at once; without Redis
-it lives in this process (the quick start and tests run one), and in production without
+they live in this process (the quick start and tests run one), and in production without
 Redis there is no cache at all (gunicorn's workers could not tell each other of a change).
-Entries expire after `PAGE_CACHE_SECONDS`
-all the same, which bounds memory and any clock-driven change (a deadline passing).
+Entries expire after `PAGE_CACHE_SECONDS` all the same, which bounds memory and any
+clock-driven change (a deadline passing).
 
 A change is noticed on the connection that executes an INSERT, UPDATE or DELETE of a watched
 table, whoever issues it (the unit of work, `locking.transition`'s conditional updates, bulk
-statements), and counted when that connection commits; a rollback forgets it.
+statements), and counted once that connection has committed and gone back to the pool; a
+rollback forgets it.
 """
 
 from __future__ import annotations
@@ -48,7 +49,8 @@ TOPICS = {
     ),
 }
 WATCHED_TABLES = frozenset().union(*TOPICS.values())
-_TOUCHED = "page_cache_touched"
+_TOUCHED = "page_cache_touched"  # written in the open transaction
+_COMMITTED = "page_cache_committed"  # committed, not yet counted
 MEMORY_ENTRIES = 512  # per process, least recently used dropped first
 
 
@@ -166,8 +168,18 @@ def init_app(app: Flask, engine: Engine) -> None:
     def _count_commit(conn):
         touched = conn.info.pop(_TOUCHED, None)
         if touched:
+            conn.info.setdefault(_COMMITTED, set()).update(touched)
+
+    # The "commit" event comes before the database commits: a generation moved on there could be
+    # read, and filled with what the records said before, by another process in between. So it
+    # moves on when the connection goes back to the pool, which is after (a session gives its
+    # connection back when it commits).
+    @event.listens_for(engine, "checkin")
+    def _move_on(_dbapi_connection, record):
+        committed = record.info.pop(_COMMITTED, None)
+        if committed:
             try:
-                store.bump([topic for topic, tables in TOPICS.items() if tables & touched])
+                store.bump([topic for topic, tables in TOPICS.items() if tables & committed])
             except RedisError:  # the commit stands; entries expire on their own
                 log.exception("page cache: could not move the generation on")
 

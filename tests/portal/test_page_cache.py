@@ -66,6 +66,30 @@ def test_a_write_rolled_back_keeps_the_page(app, build, client):
     assert _queries(client) == 0 and "从未保存的标题" not in _page(client)
 
 
+def test_the_generation_moves_on_once_the_database_has_committed(app, build):
+    """Moved on before, another process could read the new generation and fill it from the
+    records as they were before the commit, keeping stale figures until they expire."""
+    from sqlalchemy import event
+
+    hr = build.enterprise()
+    store = app.extensions["page_cache"]
+    start = store.current()
+    at_commit = []
+
+    def note(_conn):
+        at_commit.append(store.current())
+
+    event.listen(db.engine, "commit", note)
+    try:
+        db.session.execute(
+            update(Organisation).where(Organisation.id == hr.organisation_id).values(name="改名")
+        )
+        db.session.commit()
+    finally:
+        event.remove(db.engine, "commit", note)
+    assert at_commit == [start] and store.current() == start + 1
+
+
 @pytest.fixture
 def redis_apps(app_factory):
     """Two app servers on one database and one Redis."""
