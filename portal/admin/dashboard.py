@@ -16,8 +16,7 @@ from portal.admin.views import bp
 from portal.forms import ActionForm, IntField
 from portal.i18n import lazy_gettext as _l
 from portal.services import alignment, double_qualified, internship_outcomes, statistics, statistics_report
-from portal.services.checks import district_today
-from portal.services.postings import QUERY_MAX
+from portal.services.checks import district_today, page_number, search_text
 from portal.web import REFUSED, attempt, download, form_status
 
 
@@ -90,7 +89,7 @@ def dashboard():
 
 
 def _school_search() -> tuple[str, int]:
-    return " ".join(request.args.get("q", "").split())[:QUERY_MAX], request.args.get("page", 1, type=int)
+    return search_text(request.args.get("q")), page_number(request.args.get("page"))
 
 
 @bp.get("/dashboard/schools")

@@ -22,6 +22,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # or a form would make the database raise instead of finding nothing.
 MAX_INT = 2**31 - 1
 MAX_PAGE = 10_000
+QUERY_MAX = 100  # the longest search text kept
 
 
 def whole_number(raw: str | None, maximum: int = MAX_INT) -> int | None:
@@ -40,6 +41,11 @@ def page_number(raw: str | None) -> int:
     """A page number from a query string: anything odd is the first page, huge is the last."""
     value = whole_number(raw)
     return 1 if not value else min(value, MAX_PAGE)
+
+
+def search_text(raw: str | None, max_length: int = QUERY_MAX) -> str:
+    """A search box's text: runs of spaces as one, at most `max_length` characters."""
+    return " ".join((raw or "").split())[:max_length]
 
 
 def is_id(raw: object) -> bool:

@@ -15,7 +15,7 @@ from portal.models import Enterprise, OrgStatus, Posting, PublicationStatus
 from portal.services import checks
 from portal.services.checks import district_today
 from portal.services.errors import NotFound
-from portal.services.postings import MAX_PAGE, QUERY_MAX, Page, like_escape
+from portal.services.postings import MAX_PAGE, Page, like_escape
 
 PER_PAGE = 20
 
@@ -34,7 +34,7 @@ class EnterpriseQuery:
         raw_page = (args.get("page") or "").strip()
         page = checks.page_number(raw_page)
         return cls(
-            q=" ".join((args.get("q") or "").split())[:QUERY_MAX],
+            q=checks.search_text(args.get("q")),
             industry=industry if industry in vocab.INDUSTRIES else "",
             town=town if town in vocab.TOWNS else "",
             page=min(max(page, 1), MAX_PAGE),

@@ -744,7 +744,7 @@ class ListingQuery:
     @classmethod
     def from_args(cls, args) -> ListingQuery:
         return cls(
-            major=" ".join((args.get("major") or "").split())[:QUERY_MAX],
+            major=checks.search_text(args.get("major"), QUERY_MAX),
             industry=args.get("industry") if args.get("industry") in vocab.INDUSTRIES else "",
             town=args.get("town") if args.get("town") in vocab.TOWNS else "",
             page=checks.page_number(args.get("page")),

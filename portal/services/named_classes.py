@@ -71,7 +71,6 @@ MAX_SEATS = 1000  # no class in the district is larger; larger is a typo
 DEFAULT_DECISION_DAYS = 30
 PER_PAGE = 12
 MAX_PAGE = 10_000
-QUERY_MAX = 100
 
 
 class NotPermitted(ServiceError):
@@ -362,7 +361,7 @@ class NamedClassQuery:
         raw_school = (args.get("school") or "").strip()
         raw_page = (args.get("page") or "").strip()
         return cls(
-            q=" ".join((args.get("q") or "").split())[:QUERY_MAX],
+            q=checks.search_text(args.get("q")),
             industry=(args.get("industry") or "").strip() if args.get("industry") in vocab.INDUSTRIES else "",
             school_id=checks.whole_number(raw_school),
             major=" ".join((args.get("major") or "").split())[:NAME_MAX],

@@ -38,7 +38,6 @@ MAX_YEARS_AHEAD = 5  # dates further ahead are typos
 PER_PAGE = 20
 COUNT_CAP = 1000  # a search counts its matches up to here ("1,000+")
 MAX_PAGE = 10_000
-QUERY_MAX = 100
 
 KINDS = [k.value for k in PostingKind]
 SORTS = ("newest", "deadline", "headcount")
@@ -384,7 +383,7 @@ class PostingQuery:
             return default if value is None else value
 
         return cls(
-            q=" ".join((args.get("q") or "").split())[:QUERY_MAX],
+            q=checks.search_text(args.get("q")),
             kind=choice("kind", KINDS),
             industry=choice("industry", vocab.INDUSTRIES),
             town=choice("town", vocab.TOWNS),

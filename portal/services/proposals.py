@@ -48,7 +48,6 @@ from portal.services.checks import district_today
 from portal.services.errors import Conflict, NotFound, ServiceError
 from portal.services.locking import transition
 from portal.services.postings import (
-    QUERY_MAX,
     Page,
     PostingQuery,
     own_postings_page,
@@ -507,7 +506,7 @@ def askable_postings(user: User, text: str) -> list[Posting]:
     (never a drop-down of every posting of the district)."""
     if not text.strip():
         return []
-    query = PostingQuery(q=" ".join(text.split())[:QUERY_MAX])
+    query = PostingQuery(q=checks.search_text(text))
     return list(search_postings(query, per_page=ASK_RESULTS).items)
 
 
@@ -517,7 +516,7 @@ def askable_programs(user: User, text: str) -> list[Program]:
 
     if not text.strip():
         return []
-    return list(search_majors(MajorQuery(q=" ".join(text.split())[:QUERY_MAX])).items)[:ASK_RESULTS]
+    return list(search_majors(MajorQuery(q=checks.search_text(text))).items)[:ASK_RESULTS]
 
 
 def status_counts() -> dict[ProposalStatus, int]:
