@@ -96,7 +96,7 @@ def _school_search() -> tuple[str, int]:
 def dashboard_schools():
     """Every verified school's row of the dashboard's "By school" table, by name, a page at a time."""
     q, page = _school_search()
-    table = statistics.breakdowns().schools.matching(q)
+    table = statistics.school_breakdown().matching(q)
     return render_template(
         "admin/dashboard_schools.html",
         q=q,

@@ -24,6 +24,7 @@ from portal.services.statistics.breakdowns import (
     leading,
     matching,
     page_of,
+    school_breakdown,
 )
 from portal.services.statistics.evidence import EVIDENCE_LABELS, enterprise_evidence
 from portal.services.statistics.figures import COUNT, FIGURES, PERCENT, Figure, district_figures, format_value
@@ -62,6 +63,7 @@ __all__ = [
     "leading",
     "matching",
     "page_of",
+    "school_breakdown",
     "comparison_periods",
     "cooperations_by_industry",
     "current_inputs",

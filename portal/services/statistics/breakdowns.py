@@ -55,10 +55,37 @@ class Breakdowns:
 
 def breakdowns() -> Breakdowns:
     """The three tables, from six grouped queries whatever the number of organisations."""
-    verified = Organisation.status == OrgStatus.VERIFIED.value
+    schools, teachers, programs, school_coops = _school_records()
+    # The enterprise side, by industry and town at once.
+    enterprises = db.session.execute(
+        select(Organisation.industry, Organisation.town, func.count())
+        .where(Organisation.kind == OrgKind.ENTERPRISE.value, Organisation.status == OrgStatus.VERIFIED.value)
+        .group_by(Organisation.industry, Organisation.town)
+    ).all()
+    coops = enterprise_cooperations()
+    postings = db.session.execute(
+        select(Organisation.industry, Organisation.town, func.count(Posting.id))
+        .join(Organisation, Organisation.id == Posting.enterprise_id)
+        .where(Posting.status == PublicationStatus.PUBLISHED.value)
+        .group_by(Organisation.industry, Organisation.town)
+    ).all()
+    return Breakdowns(
+        schools=_by_school(schools, teachers, programs, school_coops),
+        industries=by_industry(enterprises, coops, postings),
+        towns=_by_town(schools, programs, enterprises, coops, postings),
+    )
+
+
+def school_breakdown() -> Breakdown:
+    """The by-school table alone (the page of every school needs no enterprise side)."""
+    return _by_school(*_school_records())
+
+
+def _school_records() -> tuple[list, dict, dict, dict]:
+    """The verified schools by name, and their teachers, majors and active cooperations by id."""
     schools = db.session.execute(
         select(Organisation.id, Organisation.name, Organisation.school_kind, Organisation.town)
-        .where(Organisation.kind == OrgKind.SCHOOL.value, verified)
+        .where(Organisation.kind == OrgKind.SCHOOL.value, Organisation.status == OrgStatus.VERIFIED.value)
         .order_by(Organisation.name)
     ).all()
     full = Teacher.employment == Employment.FULL_TIME.value
@@ -84,24 +111,7 @@ def breakdowns() -> Breakdowns:
     school_coops = _grouped(
         select(Cooperation.school_id, func.count()).where(active).group_by(Cooperation.school_id)
     )
-    # The enterprise side, by industry and town at once.
-    enterprises = db.session.execute(
-        select(Organisation.industry, Organisation.town, func.count())
-        .where(Organisation.kind == OrgKind.ENTERPRISE.value, verified)
-        .group_by(Organisation.industry, Organisation.town)
-    ).all()
-    coops = enterprise_cooperations()
-    postings = db.session.execute(
-        select(Organisation.industry, Organisation.town, func.count(Posting.id))
-        .join(Organisation, Organisation.id == Posting.enterprise_id)
-        .where(Posting.status == PublicationStatus.PUBLISHED.value)
-        .group_by(Organisation.industry, Organisation.town)
-    ).all()
-    return Breakdowns(
-        schools=_by_school(schools, teachers, programs, school_coops),
-        industries=by_industry(enterprises, coops, postings),
-        towns=_by_town(schools, programs, enterprises, coops, postings),
-    )
+    return schools, teachers, programs, school_coops
 
 
 def enterprise_cooperations() -> list:
