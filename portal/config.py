@@ -60,6 +60,8 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "LOGIN_LIMIT_PER_ADDRESS": env.get("LOGIN_LIMIT_PER_ADDRESS", "20 per 15 minutes"),
         "REGISTER_LIMIT": env.get("REGISTER_LIMIT", "10 per hour"),
         "APPLY_LIMIT": env.get("APPLY_LIMIT", "30 per hour"),
+        # Student CVs one enterprise may download in a district day (portal.services.profiles).
+        "CV_DOWNLOADS_PER_DAY": _env_int("CV_DOWNLOADS_PER_DAY", 30),
         # Number of trusted reverse proxies in front of the app (0: none).
         "PROXY_COUNT": _env_int("PROXY_COUNT", 0),
         "BABEL_DEFAULT_LOCALE": "zh",

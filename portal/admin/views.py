@@ -56,7 +56,7 @@ def organisation_detail(org_id: int):
 @bp.post("/organisations/<int:org_id>/verify")
 @needs_confirmation("verify")
 def verify(org_id: int):
-    org = attempt(lambda: organisations.verify(current_user, org_id))
+    org = attempt(lambda: organisations.verify(current_user, org_id, seen=request.form.get("seen")))
     if org is REFUSED:
         return organisation_detail(org_id), 400
     flash(_("%(name)s is now verified.", name=org.name), "success")
@@ -66,7 +66,11 @@ def verify(org_id: int):
 @bp.post("/organisations/<int:org_id>/reject")
 @needs_confirmation("reject_organisation")
 def reject(org_id: int):
-    org = attempt(lambda: organisations.reject(current_user, org_id, request.form.get("reason", "")))
+    org = attempt(
+        lambda: organisations.reject(
+            current_user, org_id, request.form.get("reason", ""), seen=request.form.get("seen")
+        )
+    )
     if org is REFUSED:
         return organisation_detail(org_id), 400
     flash(_("%(name)s has been rejected.", name=org.name), "info")

@@ -82,26 +82,29 @@ def profile_delete():
 
 @enterprise_bp.get("/students/")
 def discoverable():
-    return render_template("internships/students.html", profiles=profiles.discoverable(current_user))
-
-
-def _viewed(student_id: int, what: str):
-    """The profile, through `attempt`: an enterprise's view is logged and committed."""
-    seen = attempt(lambda: profiles.view(current_user, student_id, what=what))
-    if seen is REFUSED:
-        abort(404)
-    return seen
+    return render_template(
+        "internships/students.html",
+        profiles=profiles.discoverable(current_user),
+        verified=current_user.organisation is not None and current_user.organisation.is_verified,
+    )
 
 
 @bp.get("/students/<int:student_id>")
 def student_profile(student_id: int):
-    student, found = _viewed(student_id, "view_profile")
+    # Through `attempt`: an enterprise's view is logged and committed.
+    seen = attempt(lambda: profiles.view(current_user, student_id, what="view_profile"))
+    if seen is REFUSED:
+        abort(404)
+    student, found = seen
     return render_template("internships/student_profile.html", student=student, profile=found)
 
 
 @bp.get("/students/<int:student_id>/cv.pdf")
 def student_cv(student_id: int):
-    student, found = _viewed(student_id, "view_cv")
+    seen = attempt(lambda: profiles.view(current_user, student_id, what="view_cv"))
+    if seen is REFUSED:  # the day's CV limit: back to the profile, where the message is shown
+        return redirect(url_for(".student_profile", student_id=student_id))
+    student, found = seen
     if found is None or not found.cv:
         abort(404)
     return download(found.cv, f"cv-{student.id}.pdf")

@@ -13,7 +13,7 @@ from portal.models import Enterprise, MembershipStatus, Organisation, OrgStatus,
 from portal.models.base import utcnow
 from portal.services import audit, checks, credit_code, notifications
 from portal.services.errors import Conflict, NotFound, ServiceError
-from portal.services.locking import transition
+from portal.services.locking import CHANGED_MEANWHILE, transition
 
 
 @dataclass(frozen=True)
@@ -123,8 +123,16 @@ def joinable_organisations() -> list[Organisation]:
     )
 
 
-def verify(admin: User, org_id: int) -> Organisation:
+def _as_seen(org: Organisation, seen: str | None) -> None:
+    """A decision is made on what the page showed: if the record moved since (another administrator
+    rejected what this page still shows as pending), the decision is refused, never recorded over it."""
+    if seen is not None and seen != org.status:
+        raise Conflict(CHANGED_MEANWHILE)
+
+
+def verify(admin: User, org_id: int, *, seen: str | None = None) -> Organisation:
     org = get_organisation(org_id)
+    _as_seen(org, seen)
     if not org.can("verify"):
         raise ServiceError(_l("This organisation is already verified."))
     from_state = org.status
@@ -140,9 +148,10 @@ def verify(admin: User, org_id: int) -> Organisation:
     return org
 
 
-def reject(admin: User, org_id: int, reason: str) -> Organisation:
+def reject(admin: User, org_id: int, reason: str, *, seen: str | None = None) -> Organisation:
     reason = checks.reason(reason)
     org = get_organisation(org_id)
+    _as_seen(org, seen)
     if not org.can("reject"):
         raise ServiceError(_l("Only pending organisations can be rejected."))
     transition(org, OrgStatus.REJECTED.value)

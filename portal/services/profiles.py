@@ -7,17 +7,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time
 
-from sqlalchemy import select
+from flask import current_app
+from sqlalchemy import func, select
 
 from portal import vocab
 from portal.extensions import db
 from portal.i18n import lazy_gettext as _l
-from portal.models import Placement, Role, StudentProfile, User
+from portal.models import AuditEntry, Organisation, Placement, Role, StudentProfile, User
 from portal.models.base import utcnow
 from portal.services import audit, checks
 from portal.services.errors import NotFound, Problems, ServiceError
+from portal.services.locking import lock_row
 
 STATEMENT_MAX = 1000
 LINES_MAX = 20
@@ -128,8 +130,18 @@ def delete(student: User) -> None:
     db.session.flush()
 
 
+def _verified_member(viewer: User) -> bool:
+    """Only an active member of an organisation an administrator has verified reads anything about a
+    student: a registration made a moment ago is nobody yet (most of these students are minors)."""
+    return viewer.is_member_active and viewer.organisation is not None and viewer.organisation.is_verified
+
+
 def _may_see(viewer: User, student: User, profile: StudentProfile | None) -> bool:
-    if not viewer.is_member_active or student.role != Role.STUDENT.value:
+    if student.role != Role.STUDENT.value:
+        return False
+    if viewer.id == student.id:
+        return viewer.is_member_active
+    if not _verified_member(viewer):
         return False
     if viewer.role == Role.SCHOOL_STAFF.value:
         return viewer.organisation_id == student.organisation_id
@@ -143,7 +155,42 @@ def _may_see(viewer: User, student: User, profile: StudentProfile | None) -> boo
             )
             is not None
         )
-    return viewer.id == student.id
+    return False
+
+
+class TooManyDownloads(ServiceError):
+    status_code = 429
+
+
+def cv_downloads_today(enterprise_id: int) -> int:
+    """CVs the enterprise's people downloaded since midnight in the district, read from the audit log
+    (the record that cannot be changed, so the count survives restarts and is shared by all workers)."""
+    midnight = datetime.combine(checks.district_today(), time(), tzinfo=checks.DISTRICT_TZ)
+    return db.session.scalar(
+        select(func.count(AuditEntry.id))
+        .join(User, User.id == AuditEntry.actor_id)
+        .where(
+            AuditEntry.action == "view_cv",
+            AuditEntry.created_at >= midnight.astimezone(UTC),
+            User.organisation_id == enterprise_id,
+        )
+    )
+
+
+def _within_cv_limit(viewer: User) -> None:
+    """At most CV_DOWNLOADS_PER_DAY CVs a day per enterprise: a harvester is stopped, an employer reading
+    its applicants is not. The enterprise's row is locked while counting, so parallel downloads cannot
+    pass the limit together."""
+    limit = current_app.config["CV_DOWNLOADS_PER_DAY"]
+    lock_row(Organisation, viewer.organisation_id)
+    if cv_downloads_today(viewer.organisation_id) >= limit:
+        raise TooManyDownloads(
+            _l(
+                "Your enterprise has downloaded %(limit)d CVs today, the most allowed in a day. "
+                "You can still read the profiles; CVs can be downloaded again tomorrow.",
+                limit=limit,
+            )
+        )
 
 
 def view(viewer: User, student_id: int, *, what: str = "view_profile") -> tuple[User, StudentProfile | None]:
@@ -153,13 +200,15 @@ def view(viewer: User, student_id: int, *, what: str = "view_profile") -> tuple[
     if student is None or not _may_see(viewer, student, profile):
         raise NotFound(_l("Profile not found."))
     if viewer.role == Role.ENTERPRISE_HR.value:
+        if what == "view_cv":
+            _within_cv_limit(viewer)
         audit.record(viewer, profile, what, None, None, organisations=[student.organisation_id])
     return student, profile
 
 
 def discoverable(hr: User) -> list[StudentProfile]:
     """Profiles whose students opted in to be found by enterprises (only their names are listed)."""
-    if hr.role != Role.ENTERPRISE_HR.value or not hr.is_member_active:
+    if hr.role != Role.ENTERPRISE_HR.value or not _verified_member(hr):
         return []
     return list(
         db.session.scalars(

@@ -11,7 +11,8 @@ from portal.config import ConfigError
 from portal.extensions import db
 from portal.models import Organisation, OrgStatus, Program, User
 from portal.security import is_safe_next
-from tests.conftest import PASSWORD, csrf_token, example_url, login, make_app
+from portal.services import accounts
+from tests.conftest import PASSWORD, client_for, csrf_token, example_url, login, make_app
 
 ROLE_AREAS = ("enterprise", "school", "student", "admin")
 
@@ -270,6 +271,29 @@ def test_cannot_decide_twice_or_reject_verified(app, build):
     reject = client.post(f"/admin/organisations/{org_id}/reject", data={"reason": "late"})
     assert reject.status_code == 400
     assert db.session.get(Organisation, org_id).status == OrgStatus.VERIFIED.value
+
+
+def test_a_decision_on_a_stale_page_is_refused(app, build):
+    """Issue 22.4: two administrators open the same pending organisation; one rejects it; the other's
+    verify, made on a page that still shows it pending, is refused, and the rejection stands."""
+    first, (second, _) = build.admin(), accounts.create_admin("admin2@example.com", "Admin 2", PASSWORD)
+    hr = build.enterprise(verified=False)
+    db.session.commit()
+    org_id = hr.organisation_id
+    page = client_for(app, second).get(f"/admin/organisations/{org_id}").get_data(as_text=True)
+    assert 'name="seen" value="pending"' in page  # the state the buttons were shown for
+    rejected = client_for(app, first).post(
+        f"/admin/organisations/{org_id}/reject", data={"reason": "执照模糊", "seen": "pending"}
+    )
+    assert rejected.status_code == 302
+    late = client_for(app, second).post(f"/admin/organisations/{org_id}/verify", data={"seen": "pending"})
+    assert late.status_code == 400 and "刚刚有人修改了" in late.get_data(as_text=True)
+    db.session.expire_all()
+    org = db.session.get(Organisation, org_id)
+    assert org.status == OrgStatus.REJECTED.value and org.verified_by_id is None
+    # Verifying a rejected organisation stays possible from a page that shows it rejected.
+    again = client_for(app, second).post(f"/admin/organisations/{org_id}/verify", data={"seen": "rejected"})
+    assert again.status_code == 302
 
 
 def test_admin_cannot_disable_self(app, build):

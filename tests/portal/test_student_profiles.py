@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.models import AuditEntry, StudentProfile
-from portal.services import internships, profiles
+from portal.models import AuditEntry, OrgStatus, StudentProfile
+from portal.services import internships, organisations, profiles
 from portal.services.errors import NotFound, ServiceError
 from portal.services.profiles import ProfileInput
 from tests.conftest import login
@@ -158,3 +158,55 @@ def test_apply_and_profile_pages_exist_only_for_students(world, client):
     login(client, world.staff.email)
     assert client.get("/school/internships/profile/").status_code == 404
     assert client.get("/school/internships/students/").status_code == 404
+
+
+def test_an_enterprise_not_yet_verified_sees_no_student(world, client):
+    """Issue 22.1: a registration made a moment ago lists nobody and downloads no CV, even of a
+    student who opted in to be found; once the district verifies the enterprise, it does."""
+    profiles.save(world.student, data(discoverable=True))
+    pending = world.build.enterprise(verified=False)
+    db.session.commit()
+    login(client, pending.email)
+    listing = client.get("/enterprise/internships/students/").get_data(as_text=True)
+    assert world.student.name not in listing and 'data-testid="not-verified"' in listing
+    assert client.get(f"/enterprise/internships/students/{world.student.id}").status_code == 404
+    assert client.get(f"/enterprise/internships/students/{world.student.id}/cv.pdf").status_code == 404
+    assert profiles.discoverable(pending) == []
+    db.session.expire_all()
+    assert views() == []
+    organisations.verify(world.build.admin(), pending.organisation_id)
+    db.session.commit()
+    assert client.get(f"/enterprise/internships/students/{world.student.id}/cv.pdf").data == PDF
+
+
+def test_a_school_not_verified_sees_no_student(world, client):
+    """Students join verified schools only; should a school's verification be withdrawn (set here by
+    hand: no page does it yet), its staff read no profile either."""
+    world.staff.organisation.status = OrgStatus.PENDING.value
+    db.session.commit()
+    login(client, world.staff.email)
+    assert client.get(f"/school/internships/students/{world.student.id}").status_code == 404
+
+
+def test_cv_downloads_are_limited_per_enterprise_and_day(world, client, app):
+    """Each download is audited and counts against the enterprise's day, whoever of its people
+    downloads; profiles stay readable; another enterprise has its own count."""
+    app.config["CV_DOWNLOADS_PER_DAY"] = 2
+    profiles.save(world.student, data(discoverable=True))
+    colleague = world.build.enterprise()  # moved into hr's enterprise below
+    colleague.organisation_id = world.hr.organisation_id
+    db.session.commit()
+    url = f"/enterprise/internships/students/{world.student.id}/cv.pdf"
+    login(client, world.hr.email)
+    assert client.get(url).data == PDF
+    client.get("/auth/logout")
+    login(client, colleague.email)
+    assert client.get(url).data == PDF
+    refused = client.get(url, follow_redirects=True)
+    assert refused.data != PDF and "2" in refused.get_data(as_text=True)
+    assert profiles.cv_downloads_today(world.hr.organisation_id) == 2
+    client.get("/auth/logout")
+    login(client, world.other_hr.email)
+    assert client.get(url).data == PDF
+    db.session.expire_all()
+    assert [action for _, action in views()].count("view_cv") == 3
