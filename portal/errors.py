@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+import traceback
 
 from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from portal.extensions import db
@@ -80,7 +81,20 @@ def init_errors(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
         db.session.rollback()
-        log.exception("unhandled error on %s %s", request.method, request.path)
+        if isinstance(exc, DBAPIError):
+            # The driver's message goes on with the failing row (PostgreSQL's DETAIL: "Failing row
+            # contains (…, admin@…)"), which hide_parameters does not reach: log its first line only.
+            first_line = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else ""
+            log.error(
+                "unhandled database error on %s %s: %s: %s\n%s",
+                request.method,
+                request.path,
+                type(exc.orig).__name__,
+                first_line,
+                "".join(traceback.format_tb(exc.__traceback__)),
+            )
+        else:
+            log.exception("unhandled error on %s %s", request.method, request.path)
         return _page(
             500,
             _("Something went wrong"),

@@ -27,6 +27,10 @@ def _set_headers(response):
         "style-src 'self'; img-src 'self' data:; font-src 'self'; "
         "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
     )
+    if response.headers.get("Content-Disposition", "").startswith("attachment"):
+        # A file to save (exports, a student's CV, practice evidence): should a browser ever open it
+        # in place, it runs in a sandbox with nothing allowed (no script, no same-origin access).
+        response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'; frame-ancestors 'none'"
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["X-Frame-Options"] = "DENY"
     # Not no-referrer: Flask-WTF's HTTPS CSRF check needs the same-origin Referer.

@@ -22,7 +22,12 @@ T = TypeVar("T")
 
 class BoundedIntConverter(IntegerConverter):
     """`<int:…>` that only matches ids a column can hold: /postings/2147483648 is a 404,
-    not a database error (PostgreSQL refuses integers beyond 2^31 - 1)."""
+    not a database error (PostgreSQL refuses integers beyond 2^31 - 1). ASCII digits only: `\\d`
+    also matches full-width and other scripts' digits, and int() reads them, so /majors/１２ was
+    /majors/12 under a second address."""
+
+    regex = r"[0-9]+"
+    signed_regex = r"-?[0-9]+"
 
     def __init__(self, map, *args, **kwargs) -> None:
         kwargs.setdefault("max", MAX_INT)

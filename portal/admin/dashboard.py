@@ -17,6 +17,7 @@ from portal.forms import ActionForm, IntField
 from portal.i18n import lazy_gettext as _l
 from portal.services import alignment, double_qualified, internship_outcomes, statistics, statistics_report
 from portal.services.checks import district_today, page_number, search_text
+from portal.services.statistics.inputs import SOURCE_MAX
 from portal.web import REFUSED, attempt, download, form_status
 
 
@@ -28,6 +29,7 @@ class InputForm(FlaskForm):
     )
     source = StringField(
         _l("Source"),
+        render_kw={"maxlength": SOURCE_MAX},
         description=_l(
             "The document, office or publication the figure comes from, e.g. 区教体局2026年招生计划."
         ),

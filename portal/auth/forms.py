@@ -71,6 +71,7 @@ class EnterpriseRegistrationForm(AccountForm):
             _required(),
             Regexp(r"^[0-9+\-() ]{7,20}$", message=_l("Enter a phone number (digits, 7–20 characters).")),
         ],
+        render_kw={"maxlength": 20},
     )
     size = SelectField(_l("Size"), choices=_choices(vocab.ENTERPRISE_SIZES), validators=[_required()])
 

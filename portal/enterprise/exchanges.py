@@ -20,11 +20,16 @@ from portal.exchanges import SuggestionForm, page_context
 from portal.forms import ActionForm, IntField
 from portal.i18n import lazy_gettext as _l
 from portal.services import exchanges
+from portal.services.exchanges.common import TITLE_MAX
 from portal.web import REFUSED, attempt, form_status
 
 
 class PracticePostForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(message=_l("This field is required."))])
+    title = StringField(
+        _l("Title"),
+        validators=[DataRequired(message=_l("This field is required."))],
+        render_kw={"maxlength": TITLE_MAX},
+    )
     description = TextAreaField(_l("What the teacher will do"), render_kw={"maxlength": 4000})
     skills = TextAreaField(
         _l("Skills practised"),

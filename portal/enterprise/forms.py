@@ -28,6 +28,7 @@ from portal import vocab
 from portal.i18n import lazy_gettext as _l
 from portal.models import Posting
 from portal.models.postings import DETAIL_FIELDS, HEADCOUNT_LABELS, DetailField
+from portal.services import postings
 from portal.services.postings import PostingInput
 
 NOT_A_NUMBER = _l("Enter a whole number.")
@@ -91,8 +92,14 @@ def _field(spec: DetailField):
 class PostingBaseForm(FlaskForm):
     title = StringField(_l("Title"), render_kw={"maxlength": 120})
     description = TextAreaField(_l("Description"), render_kw={"maxlength": 4000})
-    skills = StringField(_l("Skills"), description=_l("Separate with commas or 、"))
-    certificates = StringField(_l("1+X certificates wanted"), description=_l("Separate with commas or 、"))
+    skills = StringField(
+        _l("Skills"), description=_l("Separate with commas or 、"), render_kw={"maxlength": postings.LIST_MAX}
+    )
+    certificates = StringField(
+        _l("1+X certificates wanted"),
+        description=_l("Separate with commas or 、"),
+        render_kw={"maxlength": postings.LIST_MAX},
+    )
     headcount = WholeNumberField(_l("Headcount"), validators=[Optional()], render_kw={"min": 1, "max": 1000})
     town = SelectField(_l("Town / street"), choices=[], validate_choice=False)
     start_date = DayField(_l("Start date"), validators=[Optional()])

@@ -10,7 +10,7 @@ from wtforms.validators import Optional
 from portal import vocab
 from portal.enterprise.forms import DayField, WholeNumberField
 from portal.i18n import lazy_gettext as _l
-from portal.services import profiles
+from portal.services import internships, profiles
 from portal.services.internships import ENTRY_MAX, STATEMENT_MAX, OfferTerms
 
 
@@ -70,7 +70,9 @@ class OfferForm(FlaskForm):
     ends_on = DayField(_l("End date"))
     daily_hours = WholeNumberField(_l("Hours a day"), description=_l("At most 8."))
     shift_pattern = StringField(
-        _l("Shift pattern"), description=_l("For example: day shift, 8:00–17:00, Monday to Friday.")
+        _l("Shift pattern"),
+        description=_l("For example: day shift, 8:00–17:00, Monday to Friday."),
+        render_kw={"maxlength": internships.TERMS_TEXT_MAX},
     )
     night_shifts = BooleanField(_l("Night shifts"))
     overtime = BooleanField(_l("Overtime"))
@@ -79,13 +81,15 @@ class OfferForm(FlaskForm):
     post_wage = WholeNumberField(
         _l("Wage of the same post (yuan a month)"), description=_l("The pay must be at least 80 % of it.")
     )
-    insurance_policy = StringField(_l("Internship liability insurance policy"))
+    insurance_policy = StringField(
+        _l("Internship liability insurance policy"), render_kw={"maxlength": internships.TERMS_TEXT_MAX}
+    )
     fee_charged = WholeNumberField(
         _l("Fee charged to the student (yuan)"),
         default=0,
         description=_l("Must be 0: no deposit, fee or commission."),
     )
-    mentor_name = StringField(_l("Workplace mentor"))
+    mentor_name = StringField(_l("Workplace mentor"), render_kw={"maxlength": 60})
     staff_count = WholeNumberField(_l("Employees of the enterprise"), description=_l("Interns at most 10 %."))
     post_staff_count = WholeNumberField(_l("Employees on this post"), description=_l("Interns at most 20 %."))
 

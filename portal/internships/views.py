@@ -52,7 +52,9 @@ def index():
 @student_bp.route("/profile/", methods=["GET", "POST"])
 def profile():
     existing = profiles.own(current_user)
-    form = ProfileForm(obj=existing)
+    # The stored profile fills the form only when it is shown: a POST that leaves a field out must not
+    # fall back to the stored value (certificates are stored as a list, the field holds text).
+    form = ProfileForm(obj=existing if request.method == "GET" else None)
     if request.method == "GET" and existing is not None:
         form.certificates.data = "\n".join(
             f"{c['name']}, {c['level']}, {c['date']}" for c in existing.certificates
@@ -62,7 +64,7 @@ def profile():
     if form.validate_on_submit():
         upload = form.cv.data
         # The file name is never used: the bytes say whether it is a PDF. Without a new file
-        # the field holds the stored CV (from `obj`), which stays as it is.
+        # the stored CV stays as it is.
         cv = upload.read(profiles.CV_MAX_BYTES + 1) if isinstance(upload, FileStorage) else None
         if attempt(lambda: profiles.save(current_user, form.data_input(), cv), form) is not REFUSED:
             flash(_("Your profile is saved."), "success")

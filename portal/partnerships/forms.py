@@ -12,6 +12,7 @@ from wtforms.validators import DataRequired, InputRequired
 from portal.forms import IntField
 from portal.i18n import lazy_gettext as _l
 from portal.models.cooperation import COOPERATION_KIND_LABELS, AdmissionsMode
+from portal.services import proposals
 from portal.services.proposals import Terms
 
 REQUIRED = _l("This field is required.")
@@ -25,7 +26,11 @@ ADMISSIONS_LABELS: dict[str, object] = {
 
 class TermsForm(FlaskForm):
     kind = SelectField(_l("Kind of cooperation"), choices=list(COOPERATION_KIND_LABELS.items()))
-    title = StringField(_l("Title of the cooperation"), validators=[DataRequired(message=REQUIRED)])
+    title = StringField(
+        _l("Title of the cooperation"),
+        validators=[DataRequired(message=REQUIRED)],
+        render_kw={"maxlength": proposals.TITLE_MAX},
+    )
     seats = IntField(
         _l("Seats, places or people"),
         validators=[InputRequired(message=REQUIRED)],

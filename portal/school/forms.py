@@ -17,6 +17,7 @@ from wtforms.validators import DataRequired, InputRequired, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.i18n import lazy_gettext as _l
+from portal.services import programs, school_records
 from portal.services.school_sheets import DEGREE_LABELS, EMPLOYMENT_LABELS, TARGET_GROUP_LABELS
 
 REQUIRED = _l("This field is required.")
@@ -29,11 +30,13 @@ class ProgramForm(FlaskForm):
         _l("Major name"),
         validators=[DataRequired(message=REQUIRED)],
         description=_l("Choose from the national catalogue; you may add a direction in brackets."),
+        render_kw={"maxlength": programs.NAME_MAX},
     )
     code = StringField(
         _l("Catalogue code"),
         validators=[Optional()],
         description=_l("Optional: filled from the catalogue when it knows the code."),
+        render_kw={"maxlength": programs.CODE_MAX},
     )
     intake_capacity = IntegerField(_l("Annual intake"), validators=[InputRequired(message=WHOLE_NUMBER)])
     enrolment = IntegerField(_l("Current enrolment"), validators=[Optional()], default=0)
@@ -46,7 +49,7 @@ class ProgramForm(FlaskForm):
         render_kw={"maxlength": 1000},
     )
     facilities = TextAreaField(_l("Training facilities"), render_kw={"maxlength": 4000})
-    partner_college = StringField(_l("3+2 partner college"))
+    partner_college = StringField(_l("3+2 partner college"), render_kw={"maxlength": programs.PARTNER_MAX})
     description = TextAreaField(_l("Description"), render_kw={"maxlength": 4000})
 
     def values(self) -> dict:
@@ -64,8 +67,16 @@ class ProgramForm(FlaskForm):
 
 
 class TeacherForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(message=REQUIRED)])
-    subjects = StringField(_l("Subjects"), description=_l("Separate with 、"))
+    name = StringField(
+        _l("Name"),
+        validators=[DataRequired(message=REQUIRED)],
+        render_kw={"maxlength": school_records.NAME_MAX},
+    )
+    subjects = StringField(
+        _l("Subjects"),
+        description=_l("Separate with 、"),
+        render_kw={"maxlength": school_records.SUBJECTS_MAX},
+    )
     degree = SelectField(_l("Highest degree"), choices=list(DEGREE_LABELS.items()), default="bachelor")
     employment = SelectField(_l("Employment"), choices=list(EMPLOYMENT_LABELS.items()), default="full_time")
     double_qualified = BooleanField(_l("Double-qualified teacher (双师型)"))
@@ -83,10 +94,16 @@ class TeacherForm(FlaskForm):
 
 
 class TeachingNeedForm(FlaskForm):
-    course = StringField(_l("Course"), validators=[DataRequired(message=REQUIRED)])
+    course = StringField(
+        _l("Course"),
+        validators=[DataRequired(message=REQUIRED)],
+        render_kw={"maxlength": school_records.TITLE_MAX},
+    )
     skills = TextAreaField(_l("Skills the teacher should bring"), render_kw={"maxlength": 1000})
     hours = IntegerField(_l("Teaching hours"), validators=[InputRequired(message=WHOLE_NUMBER)])
-    term = StringField(_l("Term"), description=_l("e.g. 2026年秋季学期"))
+    term = StringField(
+        _l("Term"), description=_l("e.g. 2026年秋季学期"), render_kw={"maxlength": school_records.TERM_MAX}
+    )
     starts_on = DateField(_l("From"), validators=[Optional()], format="%Y-%m-%d")
     ends_on = DateField(_l("Until"), validators=[Optional()], format="%Y-%m-%d")
     description = TextAreaField(_l("Description"), render_kw={"maxlength": 4000})
@@ -104,7 +121,11 @@ class TeachingNeedForm(FlaskForm):
 
 
 class TrainingOfferForm(FlaskForm):
-    title = StringField(_l("Course"), validators=[DataRequired(message=REQUIRED)])
+    title = StringField(
+        _l("Course"),
+        validators=[DataRequired(message=REQUIRED)],
+        render_kw={"maxlength": school_records.TITLE_MAX},
+    )
     target_groups = SelectMultipleField(
         _l("For whom"),
         choices=list(TARGET_GROUP_LABELS.items()),
@@ -113,7 +134,11 @@ class TrainingOfferForm(FlaskForm):
     )
     capacity = IntegerField(_l("Trainees per run"), validators=[InputRequired(message=WHOLE_NUMBER)])
     hours = IntegerField(_l("Hours"), validators=[Optional()], default=0)
-    schedule = StringField(_l("Schedule"), description=_l("e.g. 每周六全天"))
+    schedule = StringField(
+        _l("Schedule"),
+        description=_l("e.g. 每周六全天"),
+        render_kw={"maxlength": school_records.SCHEDULE_MAX},
+    )
     starts_on = DateField(_l("From"), validators=[Optional()], format="%Y-%m-%d")
     ends_on = DateField(_l("Until"), validators=[Optional()], format="%Y-%m-%d")
     skills = TextAreaField(_l("Skills taught"), render_kw={"maxlength": 1000})

@@ -26,6 +26,7 @@ classified when it is published, edited or closed (one posting, a few text scans
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC
@@ -156,10 +157,14 @@ def _ratio(raw: object, field_name: str, problems: Problems) -> float | None:
     except (TypeError, ValueError):
         problems.add(_l("Enter a ratio such as 1.2."), field=field_name)
         return None
+    # Ratios are kept to two decimals: judge the value that will be stored (0.004 is stored as 0).
+    value = round(value, 2) if math.isfinite(value) else value
     if not 0 < value <= MAX_RATIO:  # NaN and infinity fail this too
-        problems.add(_l("A ratio must be above 0 and at most %(max)s.", max=int(MAX_RATIO)), field=field_name)
+        problems.add(
+            _l("A ratio must be at least 0.01 and at most %(max)s.", max=int(MAX_RATIO)), field=field_name
+        )
         return None
-    return round(value, 2)
+    return value
 
 
 def set_thresholds(admin: User, shortage_above: object, surplus_below: object) -> AlignmentThreshold:

@@ -199,6 +199,17 @@ def _organisations_of(subject: Any) -> set[int]:
     return found
 
 
+STATE_MAX = AuditEntry.__table__.c.to_state.type.length
+
+
+def _fit(value: str | None) -> str | None:
+    """Some entries record a value, not a state, in the state columns (a certificate's name, dates):
+    a long one is cut to the column, marked with "…", rather than refusing the change it records."""
+    if value is None or len(value) <= STATE_MAX:
+        return value
+    return value[: STATE_MAX - 1] + "…"
+
+
 def record(
     actor: User | None,
     subject: Any,
@@ -223,8 +234,8 @@ def record(
         subject_type=subject_type,
         subject_id=subject_id,
         action=action,
-        from_state=from_state,
-        to_state=to_state,
+        from_state=_fit(from_state),
+        to_state=_fit(to_state),
         reason=reason or None,
         organisation_links=[AuditEntryOrganisation(organisation_id=i) for i in sorted(org_ids)],
     )

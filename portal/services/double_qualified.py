@@ -46,7 +46,7 @@ from portal.models import (
     TeacherPractice,
     User,
 )
-from portal.services import audit, checks, exchanges, school_records
+from portal.services import audit, checks, exchanges, school_records, uploads
 from portal.services.errors import NotFound, Problems, ServiceError
 
 TARGET_PERCENT = 70
@@ -55,11 +55,6 @@ WINDOW_YEARS = 5
 DAYS_PER_MONTH = 365.25 / 12
 HOURS_PER_MONTH = 174
 EVIDENCE_MAX_BYTES = 2 * 1024 * 1024
-EVIDENCE_TYPES = {
-    b"%PDF-": "application/pdf",
-    b"\x89PNG\r\n\x1a\n": "image/png",
-    b"\xff\xd8\xff": "image/jpeg",
-}
 ENTERPRISE_MAX, NAME_MAX, LEVEL_MAX, TEXT_MAX = 120, 120, 30, 2000
 
 CERTIFICATE_LABELS = {
@@ -246,10 +241,11 @@ def evidence_type(data: bytes | None) -> str | None:
         return None
     if len(data) > EVIDENCE_MAX_BYTES:
         raise ServiceError(_l("The evidence file is larger than 2 MB."), field="evidence")
-    for magic, mime in EVIDENCE_TYPES.items():
-        if data.startswith(magic):
-            return mime
-    raise ServiceError(_l("The evidence must be a PDF, PNG or JPEG file."), field="evidence")
+    mime = uploads.content_type(data)
+    if mime is None:
+        raise ServiceError(_l("The evidence must be a PDF, PNG or JPEG file."), field="evidence")
+    uploads.refuse_polyglot(data, mime, field="evidence")
+    return mime
 
 
 def record_practice(

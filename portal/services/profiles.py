@@ -17,14 +17,13 @@ from portal.extensions import db
 from portal.i18n import lazy_gettext as _l
 from portal.models import AuditEntry, Organisation, Placement, Role, StudentProfile, User
 from portal.models.base import utcnow
-from portal.services import audit, checks
+from portal.services import audit, checks, uploads
 from portal.services.errors import NotFound, Problems, ServiceError
 from portal.services.locking import lock_row
 
 STATEMENT_MAX = 1000
 LINES_MAX = 20
 CV_MAX_BYTES = 2 * 1024 * 1024
-PDF_MAGIC = b"%PDF-"
 _SEPARATORS = re.compile(r"\s*[,，|｜;；]\s*")
 _DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
 
@@ -65,8 +64,9 @@ def check_cv(data: bytes | None) -> bytes | None:
         return None
     if len(data) > CV_MAX_BYTES:
         raise ServiceError(_l("The CV is larger than 2 MB."), field="cv")
-    if not data.startswith(PDF_MAGIC):
+    if uploads.content_type(data) != "application/pdf":
         raise ServiceError(_l("The CV must be a PDF file."), field="cv")
+    uploads.refuse_polyglot(data, "application/pdf", field="cv")
     return data
 
 

@@ -400,3 +400,32 @@ def test_the_figures_are_kept_until_what_they_are_made_of_changes(app, district)
     with counted() as count:
         assert alignment.report() is kept
     assert count[0] == 0
+
+
+def test_a_ratio_that_rounds_to_zero_is_refused_beside_its_field(app, district):
+    """Issue 22.3: 0.004 passed the "above 0" check, was stored as 0.0 and broke the table's check
+    (a 500); it is now judged as stored, with the message beside the field, and nothing is saved."""
+    client = client_for(app, admin_user())
+    refused = client.post("/admin/alignment", data={"shortage_above": "1.5", "surplus_below": "0.004"})
+    assert refused.status_code == 400
+    assert 'id="surplus_below-error"' in refused.get_data(as_text=True)
+    assert "比值须不小于 0.01" in refused.get_data(as_text=True)
+    assert db.session.scalar(select(AlignmentThreshold.id)) is None
+
+
+def test_a_database_error_is_logged_without_the_failing_row(app, district, caplog):
+    """PostgreSQL's message for a failed check repeats the row (here the administrator's e-mail);
+    the log keeps its first line and the traceback, never the row."""
+
+    @app.get("/_test/broken-check")
+    def broken_check():
+        db.session.add(
+            AlignmentThreshold(shortage_above=0, surplus_below=0, set_by_email="secret@example.com")
+        )
+        db.session.flush()
+        return "unreachable"
+
+    with caplog.at_level("ERROR"):
+        response = app.test_client().get("/_test/broken-check")
+    assert response.status_code == 500
+    assert "ratios_ordered" in caplog.text and "secret@example.com" not in caplog.text

@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from portal.extensions import db
-from portal.models import Exchange, ExchangeStatus, Teacher, TeacherCertificate, TeacherPractice
+from portal.models import AuditEntry, Exchange, ExchangeStatus, Teacher, TeacherCertificate, TeacherPractice
 from portal.models.base import utcnow
 from portal.services import double_qualified as dq
 from portal.services import exchanges, school_records
@@ -374,3 +374,18 @@ def test_demo_school_is_one_teacher_short_of_seventy_percent(app, demo):
     wang = db.session.scalar(select(Teacher).where(Teacher.name == "王海燕（演示）"))
     book = dq.ledgers([wang])[wang.id]
     assert book.entered_days == 92 + 68 and book.lacks == ["practice"] and 0 < book.months_missing < 1
+
+
+def test_a_certificate_name_as_long_as_the_form_allows_is_saved(app, school):
+    """Issue 22.3: a name of 41–120 characters (the form allows 120) gave a 500: the audit entry's
+    state column holds 40. The certificate keeps its whole name; the entry a shortened one."""
+    t = teacher(school, "韩老师")
+    name = "工业机器人应用编程职业技能等级证书（中级）" * 5  # 105 characters
+    response = client_for(app, school).post(
+        f"/school/teachers/{t.id}/certificates",
+        data={"kind": "skill_level", "name": name, "level": "中级", "issued_on": "2024-01-10"},
+    )
+    assert response.status_code == 302
+    assert db.session.scalar(select(TeacherCertificate.name)) == name
+    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "add_certificate")).one()
+    assert entry.to_state == name[:39] + "…"

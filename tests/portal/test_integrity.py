@@ -12,7 +12,7 @@ from sqlalchemy.exc import OperationalError
 from portal.extensions import db
 from portal.i18n import lazy_gettext as _l
 from portal.models import AllocationRun, NamedClass, User
-from portal.services import apprenticeships
+from portal.services import apprenticeships, programs
 from portal.services import named_classes as nc
 from portal.services.errors import ALREADY_EXISTS, ServiceError
 from portal.web import REFUSED, attempt
@@ -63,6 +63,20 @@ def test_odd_numbers_in_query_strings_are_ignored(app, client, build, odd):
     for url in ["/postings", "/enterprises", "/schools", "/majors", "/named-classes"]:
         assert client.get(url, query_string={"page": odd}).status_code == 200, url
     assert client.get("/majors", query_string={"school": odd}).status_code == 200
+
+
+@pytest.mark.parametrize("digits", ["０１２３４５６７８９", "٠١٢٣٤٥٦٧٨٩"], ids=["full-width", "arabic-indic"])
+def test_digits_that_are_not_ascii_in_a_path_are_not_an_id(app, client, build, digits):
+    """Issue 22.6: /majors/１２ answered as /majors/12 (the converter's \\d matches full-width digits and
+    int() reads them); an id in a path is ASCII digits or nothing."""
+    staff = build.school()
+    program = staff.organisation.programs[0]
+    programs.publish_program(program, staff)
+    db.session.commit()
+    odd = str.maketrans("0123456789", digits)
+    for url in (f"/majors/{program.id}", f"/schools/{staff.organisation_id}"):
+        assert client.get(url).status_code == 200, url
+        assert client.get(url.translate(odd)).status_code == 404, url.translate(odd)
 
 
 def test_an_odd_rank_is_a_message_not_a_500(app, build):

@@ -210,3 +210,15 @@ def test_cv_downloads_are_limited_per_enterprise_and_day(world, client, app):
     assert client.get(url).data == PDF
     db.session.expire_all()
     assert [action for _, action in views()].count("view_cv") == 3
+
+
+def test_a_profile_update_without_certificates_or_awards_is_saved(world, client):
+    """Issue 22.3: a POST leaving out `certificates` or `awards` fell back to the stored lists and gave a
+    500; a field left out is now empty, like a field sent empty."""
+    login(client, world.student.email)
+    form = {"entry_year": "2025", "hometown": "fengcheng", "statement": "只改介绍", "consent": "y"}
+    assert client.post("/student/internships/profile/", data=form).status_code == 302
+    db.session.expire_all()
+    saved = profiles.own(world.student)
+    assert saved.statement == "只改介绍" and saved.certificates == [] and saved.awards == []
+    assert saved.cv == PDF  # no file sent: the stored CV stays

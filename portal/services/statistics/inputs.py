@@ -17,6 +17,8 @@ from portal.services.checks import district_today
 from portal.services.errors import ServiceError
 from portal.services.statistics.scopes import intake_total
 
+SOURCE_MAX = 200  # district_input.source
+
 
 @dataclass(frozen=True)
 class InputSpec:
@@ -126,8 +128,8 @@ def enter_input(
             _l("Say where the figure comes from (document, office or publication) so others can check it."),
             field="source",
         )
-    if len(source) > 200:
-        raise ServiceError(_l("At most %(max)d characters.", max=200), field="source")
+    if len(source) > SOURCE_MAX:
+        raise ServiceError(_l("At most %(max)d characters.", max=SOURCE_MAX), field="source")
     entry = DistrictInput(
         key=key,
         year=year,
