@@ -28,6 +28,7 @@ __all__ = [
     "MajorKnowledge",
     "major_key",
     "majors",
+    "untrained_roles",
 ]
 
 
@@ -233,3 +234,15 @@ def majors() -> MajorKnowledge:
     everything = TermScanner({*thesaurus().mapping, *role_terms, *skill_terms})
     roles, skills = frozenset(role_terms), frozenset(skill_terms)
     return MajorKnowledge(by_name, by_code, aliases, roles, skills, everything)
+
+
+@lru_cache(maxsize=1)
+def untrained_roles() -> TermScanner:
+    """Titles of roles no major trains for (data/untrained_roles.tsv): 文员, 销售代表, 普工 …"""
+    return TermScanner(fields[0] for fields in _data_lines("untrained_roles.tsv"))
+
+
+def untrained_title(title: str, title_roles: list[str]) -> bool:
+    """Whether a posting's title (normalised) is a role no major trains for: it names one of
+    data/untrained_roles.tsv and no role of the knowledge base. Its description is then no evidence."""
+    return not title_roles and bool(untrained_roles().scan(title))

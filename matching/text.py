@@ -28,6 +28,7 @@ __all__ = [
     "TextModel",
     "iter_cosine_blocks",
     "top_k",
+    "role_text",
 ]
 
 # Runs of CJK ideographs, or of ASCII letters/digits (with the joiners found in skill names).
@@ -259,3 +260,49 @@ def top_k(scores: np.ndarray, k: int) -> np.ndarray:
     picked = np.take_along_axis(scores, part, axis=1)
     order = np.lexsort((part, -picked), axis=1)
     return np.take_along_axis(part, order, axis=1)
+
+
+# --- reading an ad as it is written -------------------------------------------------------------
+# Real ads wrap the role (岗位职责, 任职要求) in the company's blurb (公司简介: its industry, products,
+# customers), benefits and hours. Only the role's sections say what the job is; an industry word in
+# the blurb ("本公司是一家医药企业") is not evidence that a welder's job needs a pharmacy major.
+_ROLE_HEADINGS = (
+    "岗位职责|工作职责|职位职责|职责描述|岗位描述|职位描述|岗位说明|职位说明|工作内容|主要职责|岗位内容"
+    "|任职要求|任职资格|任职条件|岗位要求|职位要求|招聘要求|技能要求|应聘要求|能力要求"
+)
+_OTHER_HEADINGS = (
+    "公司简介|公司介绍|企业简介|企业介绍|关于我们|公司概况|单位简介|集团简介|我们是谁"
+    "|福利待遇|薪资福利|薪酬福利|薪资待遇|薪酬待遇|薪资结构|福利|待遇|我们提供|员工福利"
+    "|工作时间|上班时间|工作地点|上班地点|工作地址|公司地址|联系方式|联系电话|联系人|面试地点|面试时间"
+)
+_HEADING = re.compile(
+    rf"(?:[【\[]\s*)?(?:[一二三四五六七八九十\d]+\s*[、.．]\s*)?({_ROLE_HEADINGS}|{_OTHER_HEADINGS})\s*(?:[】\]]\s*[:：]?|[:：])"
+)
+_ROLE_HEADING = re.compile(rf"^(?:{_ROLE_HEADINGS})$")
+# A sentence about the company rather than the job: names the company and says what it is or does.
+_BLURB = re.compile(
+    r"(?:本公司|我公司|公司|我们|集团|本院|医院|企业|单位)[^。！!]{0,20}?"
+    r"(?:是一家|是一所|成立于|始建于|创建于|位于|坐落于|主营|主要从事|从事|专注于|致力于|业务涵盖|经营|拥有|旗下|依托|隶属)"
+)
+
+
+def role_text(description: str) -> str:
+    """The part of a posting's description that says what the job is.
+
+    With section headings (岗位职责：, 【任职要求】, 工作内容: …), the role's sections only: the text
+    before the first of them and the sections headed 公司简介, 福利待遇, 工作时间, 联系方式 … are
+    dropped. Without them, every sentence except those describing the company (本公司是一家…,
+    公司成立于…). A description with neither is returned unchanged.
+    """
+    marks = list(_HEADING.finditer(description))
+    if any(_ROLE_HEADING.match(m.group(1)) for m in marks):
+        kept = [
+            description[m.end() : marks[i + 1].start() if i + 1 < len(marks) else len(description)]
+            for i, m in enumerate(marks)
+            if _ROLE_HEADING.match(m.group(1))
+        ]
+        return "。".join(part.strip(" 。；;") for part in kept)
+    if marks:  # only blurb/benefit headings: keep what comes before them
+        description = description[: marks[0].start()]
+    sentences = re.split(r"(?<=[。！!？?\n])", description)
+    return "".join(s for s in sentences if not _BLURB.search(s))

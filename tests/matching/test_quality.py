@@ -10,6 +10,7 @@ from matching.evaluation import (
     STYLES,
     baseline_rankings,
     evaluate,
+    load_extra_relevance,
     load_majors,
     load_split,
     matcher_rankings,
@@ -67,6 +68,8 @@ def test_demands_with_no_fitting_major_get_no_proposals(evaluation) -> None:
 
 
 MAJOR_FILES = (DATA / "majors.json", DATA / "eval_majors_extra.json")
+# Majors outside a posting's labels that fit it too (d313 招调酒师 -> 高星级饭店运营与管理).
+EXTRA = load_extra_relevance(DATA / "relevant_whole_catalogue.tsv")
 # Floors on the held-out test split, a little below what the matcher reaches (bench/eval_matching.py
 # prints the figures); the targets are 0.98/0.95/0.93 and 0.92/0.90/0.88.
 TEST_FLOORS = {
@@ -87,8 +90,8 @@ def splits():
         postings = load_split(DATA / f"postings_{split}.tsv")
         out[split] = (
             postings,
-            score_split(postings, catalogues, matcher_rankings),
-            score_split(postings, catalogues, baseline_rankings),
+            score_split(postings, catalogues, matcher_rankings, EXTRA),
+            score_split(postings, catalogues, baseline_rankings, EXTRA),
         )
     return out
 
@@ -112,7 +115,8 @@ def test_test_split_mrr_holds_its_floor_and_beats_the_baseline(splits, key) -> N
 
 
 def test_postings_no_offered_major_prepares_for_get_nothing(splits) -> None:
-    for split, least in (("dev", 15), ("test", 14)):  # test: 招殡葬服务员 still reaches 饭店 through 服务员
+    for split in ("dev", "test"):
         _, ours, _ = splits[split]
-        assert ours.no_fit_empty["bare"][0] == ours.no_fit_empty["bare"][1]
-        assert ours.no_fit_empty["rich"][0] >= least
+        for kind in ("rich", "bare"):
+            got_nothing, no_fit = ours.no_fit_empty[kind]
+            assert no_fit >= 10 and got_nothing == no_fit, (split, kind)
