@@ -210,7 +210,7 @@ def score_split(
                 names |= counterparts.get(n, frozenset())
             for n in names:
                 key = major_key(n)
-                found |= ids.get(key) or ids.get(aliases.get(key, ""), set())
+                found |= ids.get(key, set()) | ids.get(aliases.get(key, ""), set())
             return found
 
         wanted_all = [relevant(p) for p in postings]

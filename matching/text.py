@@ -275,10 +275,36 @@ _OTHER_HEADINGS = (
     "|福利待遇|薪资福利|薪酬福利|薪资待遇|薪酬待遇|薪资结构|福利|待遇|我们提供|员工福利"
     "|工作时间|上班时间|工作地点|上班地点|工作地址|公司地址|联系方式|联系电话|联系人|面试地点|面试时间"
 )
-_HEADING = re.compile(
-    rf"(?:[【\[]\s*)?(?:[一二三四五六七八九十\d]+\s*[、.．]\s*)?({_ROLE_HEADINGS}|{_OTHER_HEADINGS})\s*(?:[】\]]\s*[:：]?|[:：])"
-)
-_ROLE_HEADING = re.compile(rf"^(?:{_ROLE_HEADINGS})$")
+_ROLE_SET = frozenset(_ROLE_HEADINGS.split("|"))
+_HEADING_SET = _ROLE_SET | frozenset(_OTHER_HEADINGS.split("|"))
+_HEADING_LENGTHS = sorted({len(h) for h in _HEADING_SET}, reverse=True)
+_DELIMITER = re.compile(r"[:：】\]]")
+# "二、" left at the end of a section: the number of the next heading.
+_NUMBERING = re.compile(r"[一二三四五六七八九十\d]+\s*[、.．]\s*[【\[]?\s*$")
+
+
+def _headings(description: str) -> list[tuple[int, int, str]]:
+    """(start, end, heading) of each section heading: a heading word right before ：, : or 】
+    (after an optional 【 or a number such as 一、), found from the delimiters, not by a regex
+    alternation tried at every position."""
+    out: list[tuple[int, int, str]] = []
+    for m in _DELIMITER.finditer(description):
+        end = m.start()
+        while end > 0 and description[end - 1] in " 】]":
+            end -= 1
+        for length in _HEADING_LENGTHS:
+            word = description[max(0, end - length) : end]
+            if word in _HEADING_SET:
+                start = end - length
+                if not out or start >= out[-1][1]:
+                    out.append((start, m.end(), word))
+                elif start == out[-1][0]:  # 【岗位职责】： -- the same heading, its end moves on
+                    out[-1] = (start, m.end(), word)
+                break
+    return out
+
+
+_BLURB_SUBJECT = re.compile(r"公司|我们|集团|本院|医院|企业|单位")
 # A sentence about the company rather than the job: names the company and says what it is or does.
 _BLURB = re.compile(
     r"(?:本公司|我公司|公司|我们|集团|本院|医院|企业|单位)[^。！!]{0,20}?"
@@ -294,15 +320,17 @@ def role_text(description: str) -> str:
     dropped. Without them, every sentence except those describing the company (本公司是一家…,
     公司成立于…). A description with neither is returned unchanged.
     """
-    marks = list(_HEADING.finditer(description))
-    if any(_ROLE_HEADING.match(m.group(1)) for m in marks):
+    marks = _headings(description)
+    if any(word in _ROLE_SET for _, _, word in marks):
         kept = [
-            description[m.end() : marks[i + 1].start() if i + 1 < len(marks) else len(description)]
-            for i, m in enumerate(marks)
-            if _ROLE_HEADING.match(m.group(1))
+            description[end : marks[i + 1][0] if i + 1 < len(marks) else len(description)]
+            for i, (_, end, word) in enumerate(marks)
+            if word in _ROLE_SET
         ]
-        return "。".join(part.strip(" 。；;") for part in kept)
+        return "。".join(_NUMBERING.sub("", part).strip(" 。；;【[") for part in kept)
     if marks:  # only blurb/benefit headings: keep what comes before them
-        description = description[: marks[0].start()]
+        description = description[: marks[0][0]]
+    if not _BLURB_SUBJECT.search(description):
+        return description
     sentences = re.split(r"(?<=[。！!？?\n])", description)
     return "".join(s for s in sentences if not _BLURB.search(s))
