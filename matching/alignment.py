@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from matching import knowledge
+from matching import knowledge, text
 from matching.text import normalise
 
 __all__ = ["MajorFit", "classify", "MIN_POINTS"]
@@ -81,7 +81,10 @@ def classify(
     if named is not None:
         add(named.name, "named", named.name)
     _, title_roles, title_skills = kb.scan(normalise(title))
-    _, body_roles, body_skills = kb.scan(normalise("\n".join([description, *skills])))
+    # As ads are written: the role's sections only, nothing for a role no major trains for.
+    if knowledge.untrained_title(normalise(title), title_roles):
+        description = ""
+    _, body_roles, body_skills = kb.scan(normalise("\n".join([text.role_text(description), *skills])))
     for role in title_roles:
         for name in by_role.get(role, ()):
             add(name, "title", role)

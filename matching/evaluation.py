@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +27,8 @@ __all__ = [
     "load_majors",
     "SplitScores",
     "score_split",
+    "candidate_set",
+    "load_extra_relevance",
 ]
 
 
@@ -125,6 +127,44 @@ def load_majors(*paths: str | Path, bare: bool = False) -> list[Program]:
     return out
 
 
+def load_extra_relevance(path: str | Path) -> dict[str, frozenset[str]]:  # also reads counterparts.tsv
+    """Posting id -> majors outside the labelled ones that also fit it (tab-separated id, names 、,
+    reason): labels were written against a few dozen majors; with the whole catalogue offered, a
+    posting for a trade one of the other majors teaches (招保安 -> 安全保卫服务) has a right answer too."""
+    out: dict[str, frozenset[str]] = {}
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            fields = line.split("\t")
+            out[fields[0]] = frozenset(name for name in fields[1].split("、") if name)
+    return out
+
+
+def candidate_set(described: Sequence[Program], names: Sequence[str], *, bare: bool = False) -> list[Program]:
+    """The majors on offer: `described` (schools' descriptions; by name only when `bare`), then every
+    name of `names` (a catalogue) that none of them has, by name only. A described major whose old
+    name the catalogue replaced (data/aliases.tsv) takes its 2021 name when `names` lacks the old one."""
+    from matching.knowledge import major_key, majors
+
+    kb = majors()
+    wanted = {major_key(n) for n in names}
+    out, seen = [], set()
+    for p in described:
+        name = p.name
+        if major_key(name) not in wanted and kb.aliases.get(major_key(name)) in wanted:
+            name = kb.find(name).name
+        if major_key(name) not in wanted:
+            continue  # not a major of this catalogue: a school cannot offer it
+        seen.add(major_key(name))
+        out.append(Program(p.id, name) if bare else replace(p, name=name))
+    for i, name in enumerate(names):
+        key = major_key(name)
+        if key in seen:  # each described major stands for one catalogue line of its name
+            seen.discard(key)
+        else:
+            out.append(Program(f"c{i:04d}", name))
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class SplitScores:
     """MRR (top 5) per (catalogue, style), and how many no-fit postings got no proposal."""
@@ -134,26 +174,57 @@ class SplitScores:
     misses: dict[str, list[str]]
 
 
-def score_split(postings: Sequence[Posting], catalogues: dict[str, Sequence[Program]], system) -> SplitScores:
-    """Score `system(demands, programs) -> rankings` on every catalogue ("rich", "bare")."""
+def score_split(
+    postings: Sequence[Posting],
+    catalogues: dict[str, Sequence[Program]],
+    system,
+    extra: dict[str, frozenset[str]] | None = None,
+    counterparts: dict[str, frozenset[str]] | None = None,
+) -> SplitScores:
+    """Score `system(demands, programs) -> rankings` on every catalogue ("rich", "bare").
+
+    A posting's relevant programs are those named by its label (or by the 2021 name of an old name in
+    it, and the same name at the other level), plus `extra` majors when the catalogue offers them; a
+    posting with none of them on offer counts as no-fit."""
+    from matching.knowledge import major_key, majors
+
+    aliases = majors().aliases
+    extra = extra or {}
+    counterparts = counterparts or {}
     demands = [Demand(p.id, p.title, p.description) for p in postings]
     mrr: dict[tuple[str, str], float] = {}
     empty: dict[str, tuple[int, int]] = {}
     misses: dict[str, list[str]] = {}
+    styles = list(dict.fromkeys(p.style for p in postings if p.relevant))
     for name, programs in catalogues.items():
-        ids = {p.name: p.id for p in programs}
+        ids: dict[str, set[str]] = {}
+        for p in programs:
+            ids.setdefault(major_key(p.name), set()).add(p.id)
+            if major_key(p.name) in aliases:  # an old name offered as it is (the 227 names)
+                ids.setdefault(aliases[major_key(p.name)], set()).add(p.id)
+
+        def relevant(posting: Posting) -> set[str]:
+            found: set[str] = set()
+            names = set(posting.relevant) | extra.get(posting.id, frozenset())
+            for n in posting.relevant:
+                names |= counterparts.get(n, frozenset())
+            for n in names:
+                key = major_key(n)
+                found |= ids.get(key, set()) | ids.get(aliases.get(key, ""), set())
+            return found
+
+        wanted_all = [relevant(p) for p in postings]
         rankings = system(demands, programs)
-        for style in STYLES:
-            rows = [i for i, p in enumerate(postings) if p.style == style]
-            wanted = [{ids[n] for n in postings[i].relevant} for i in rows]
-            mrr[(name, style)] = evaluate([rankings[i][:5] for i in rows], wanted).mrr
-        none = [i for i, p in enumerate(postings) if not p.relevant]
+        for style in styles:
+            rows = [i for i, p in enumerate(postings) if p.style == style and wanted_all[i]]
+            mrr[(name, style)] = evaluate([rankings[i][:5] for i in rows], [wanted_all[i] for i in rows]).mrr
+        none = [i for i in range(len(postings)) if not wanted_all[i]]
         empty[name] = (sum(1 for i in none if not rankings[i]), len(none))
         names = {p.id: p.name for p in programs}
         misses[name] = [
             f"{p.id} {p.title} -> {[names[j] for j in rankings[i][:3]]}"
             for i, p in enumerate(postings)
-            if (p.relevant and (not rankings[i] or names[rankings[i][0]] not in p.relevant))
-            or (not p.relevant and rankings[i])
+            if (wanted_all[i] and (not rankings[i] or rankings[i][0] not in wanted_all[i]))
+            or (not wanted_all[i] and rankings[i])
         ]
     return SplitScores(mrr, empty, misses)

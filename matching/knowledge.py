@@ -28,6 +28,7 @@ __all__ = [
     "MajorKnowledge",
     "major_key",
     "majors",
+    "untrained_roles",
 ]
 
 
@@ -167,6 +168,8 @@ class MajorKnowledge:
 
     by_name: dict[str, Major]
     by_code: dict[str, Major]
+    # Old names (2010 中职 / 2015 专科) -> the 2021 major's key (data/aliases.tsv).
+    aliases: dict[str, str]
     role_terms: frozenset[str]
     skill_terms: frozenset[str]
     # One scanner for the thesaurus's, roles' and skills' terms together: a text is scanned once.
@@ -180,12 +183,12 @@ class MajorKnowledge:
         return keys, longest([k for k in keys if k in roles]), longest([k for k in keys if k in skills])
 
     def find(self, name: str, code: str = "") -> Major | None:
-        """The major of this catalogue code, else of this name (a bracketed direction ignored)."""
-        return (
-            self.by_code.get(code.strip())
-            if code.strip() in self.by_code
-            else self.by_name.get(major_key(name))
-        )
+        """The major of this catalogue code, else of this name (a bracketed direction ignored),
+        else of the 2021 name an old name became."""
+        if code.strip() in self.by_code:
+            return self.by_code[code.strip()]
+        key = major_key(name)
+        return self.by_name.get(key) or self.by_name.get(self.aliases.get(key, ""))
 
 
 def longest(terms: list[str]) -> list[str]:
@@ -225,7 +228,21 @@ def majors() -> MajorKnowledge:
         by_name.setdefault(major_key(name), major)
         if major.code:
             by_code[major.code] = major
+    aliases = {major_key(old): major_key(new) for old, new, *_ in _data_lines("aliases.tsv")}
     role_terms = {t for m in by_name.values() for t in m.roles}
     skill_terms = {normalise(s) for m in by_name.values() for s in m.skills}
     everything = TermScanner({*thesaurus().mapping, *role_terms, *skill_terms})
-    return MajorKnowledge(by_name, by_code, frozenset(role_terms), frozenset(skill_terms), everything)
+    roles, skills = frozenset(role_terms), frozenset(skill_terms)
+    return MajorKnowledge(by_name, by_code, aliases, roles, skills, everything)
+
+
+@lru_cache(maxsize=1)
+def untrained_roles() -> TermScanner:
+    """Titles of roles no major trains for (data/untrained_roles.tsv): 文员, 销售代表, 普工 …"""
+    return TermScanner(fields[0] for fields in _data_lines("untrained_roles.tsv"))
+
+
+def untrained_title(title: str, title_roles: list[str]) -> bool:
+    """Whether a posting's title (normalised) is a role no major trains for: it names one of
+    data/untrained_roles.tsv and no role of the knowledge base. Its description is then no evidence."""
+    return not title_roles and bool(untrained_roles().scan(title))

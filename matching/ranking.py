@@ -39,7 +39,7 @@ import numpy as np
 
 from matching import knowledge
 from matching._lazy import LazyModule
-from matching.text import TextModel, iter_cosine_blocks, normalise
+from matching.text import TextModel, iter_cosine_blocks, normalise, role_text
 
 __all__ = ["Demand", "Program", "Reason", "Match", "Ranking", "Weights", "DEFAULT_THRESHOLD", "rank"]
 
@@ -243,10 +243,18 @@ def _side(
     towns, industries = [], []
     for record, name in zip(records, names):
         # Certificates are left to their own criterion: their long official names would
-        # otherwise dilute the text similarity.
-        body = normalise(" ".join((name, record.description, *record.skills)))
+        # otherwise dilute the text similarity. A posting is read as ads are written: the role's
+        # sections of its description only (not the company's blurb, benefits or hours), and
+        # none of it when its title is a role no major trains for (文员, 销售代表, 普工 …).
+        description, untrained = record.description, False
+        if not is_program and kb is not None:
+            untrained = knowledge.untrained_title(norm(name), kb.scan(norm(name))[1])
+            description = "" if untrained else role_text(description)
+        body = normalise(" ".join((name, description, *record.skills)))
         if kb is None:
             found = thesaurus.concepts(body)
+        elif untrained:  # only the major HR names can carry a proposal
+            found, body_roles, body_skills = [], [], []
         else:
             keys, body_roles, body_skills = kb.scan(body)
             # A posting's word inside a longer term it uses is not that word: "殡葬服务员" is
@@ -357,6 +365,7 @@ def _item_matrices(
 # similarity (which breaks ties). Tuned on tests/data/postings_dev.tsv.
 _ROLE, _SKILL, _COSINE = 0.55, 0.2, 0.25
 _ROLE_ELSEWHERE = 0.5  # a role named only in the description counts half
+_ROLE_UNKNOWN_TITLE = 1.0  # ... unless the title names no role: then the duties say what the job is
 
 
 class _Scorer:
@@ -435,7 +444,7 @@ class _Scorer:
         role = np.where(
             self.d_has_roles[rows, None],
             np.maximum(title, _ROLE_ELSEWHERE * elsewhere),
-            _ROLE_ELSEWHERE * elsewhere,
+            _ROLE_UNKNOWN_TITLE * elsewhere,
         )
         skill = (self.d_kb_skills[rows] @ self.p_kb_skills_t).toarray()
         concept = (self.d_concepts[rows] @ self.p_concepts_t).toarray()

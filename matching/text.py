@@ -28,6 +28,7 @@ __all__ = [
     "TextModel",
     "iter_cosine_blocks",
     "top_k",
+    "role_text",
 ]
 
 # Runs of CJK ideographs, or of ASCII letters/digits (with the joiners found in skill names).
@@ -259,3 +260,77 @@ def top_k(scores: np.ndarray, k: int) -> np.ndarray:
     picked = np.take_along_axis(scores, part, axis=1)
     order = np.lexsort((part, -picked), axis=1)
     return np.take_along_axis(part, order, axis=1)
+
+
+# --- reading an ad as it is written -------------------------------------------------------------
+# Real ads wrap the role (岗位职责, 任职要求) in the company's blurb (公司简介: its industry, products,
+# customers), benefits and hours. Only the role's sections say what the job is; an industry word in
+# the blurb ("本公司是一家医药企业") is not evidence that a welder's job needs a pharmacy major.
+_ROLE_HEADINGS = (
+    "岗位职责|工作职责|职位职责|职责描述|岗位描述|职位描述|岗位说明|职位说明|工作内容|主要职责|岗位内容"
+    "|任职要求|任职资格|任职条件|岗位要求|职位要求|招聘要求|技能要求|应聘要求|能力要求"
+)
+_OTHER_HEADINGS = (
+    "公司简介|公司介绍|企业简介|企业介绍|关于我们|公司概况|单位简介|集团简介|我们是谁"
+    "|福利待遇|薪资福利|薪酬福利|薪资待遇|薪酬待遇|薪资结构|福利|待遇|我们提供|员工福利"
+    "|工作时间|上班时间|工作地点|上班地点|工作地址|公司地址|联系方式|联系电话|联系人|面试地点|面试时间"
+)
+_ROLE_SET = frozenset(_ROLE_HEADINGS.split("|"))
+_HEADING_SET = _ROLE_SET | frozenset(_OTHER_HEADINGS.split("|"))
+_HEADING_LENGTHS = sorted({len(h) for h in _HEADING_SET}, reverse=True)
+_DELIMITER = re.compile(r"[:：】\]]")
+# "二、" left at the end of a section: the number of the next heading.
+_NUMBERING = re.compile(r"[一二三四五六七八九十\d]+\s*[、.．]\s*[【\[]?\s*$")
+
+
+def _headings(description: str) -> list[tuple[int, int, str]]:
+    """(start, end, heading) of each section heading: a heading word right before ：, : or 】
+    (after an optional 【 or a number such as 一、), found from the delimiters, not by a regex
+    alternation tried at every position."""
+    out: list[tuple[int, int, str]] = []
+    for m in _DELIMITER.finditer(description):
+        end = m.start()
+        while end > 0 and description[end - 1] in " 】]":
+            end -= 1
+        for length in _HEADING_LENGTHS:
+            word = description[max(0, end - length) : end]
+            if word in _HEADING_SET:
+                start = end - length
+                if not out or start >= out[-1][1]:
+                    out.append((start, m.end(), word))
+                elif start == out[-1][0]:  # 【岗位职责】： -- the same heading, its end moves on
+                    out[-1] = (start, m.end(), word)
+                break
+    return out
+
+
+_BLURB_SUBJECT = re.compile(r"公司|我们|集团|本院|医院|企业|单位")
+# A sentence about the company rather than the job: names the company and says what it is or does.
+_BLURB = re.compile(
+    r"(?:本公司|我公司|公司|我们|集团|本院|医院|企业|单位)[^。！!]{0,20}?"
+    r"(?:是一家|是一所|成立于|始建于|创建于|位于|坐落于|主营|主要从事|从事|专注于|致力于|业务涵盖|经营|拥有|旗下|依托|隶属)"
+)
+
+
+def role_text(description: str) -> str:
+    """The part of a posting's description that says what the job is.
+
+    With section headings (岗位职责：, 【任职要求】, 工作内容: …), the role's sections only: the text
+    before the first of them and the sections headed 公司简介, 福利待遇, 工作时间, 联系方式 … are
+    dropped. Without them, every sentence except those describing the company (本公司是一家…,
+    公司成立于…). A description with neither is returned unchanged.
+    """
+    marks = _headings(description)
+    if any(word in _ROLE_SET for _, _, word in marks):
+        kept = [
+            description[end : marks[i + 1][0] if i + 1 < len(marks) else len(description)]
+            for i, (_, end, word) in enumerate(marks)
+            if word in _ROLE_SET
+        ]
+        return "。".join(_NUMBERING.sub("", part).strip(" 。；;【[") for part in kept)
+    if marks:  # only blurb/benefit headings: keep what comes before them
+        description = description[: marks[0][0]]
+    if not _BLURB_SUBJECT.search(description):
+        return description
+    sentences = re.split(r"(?<=[。！!？?\n])", description)
+    return "".join(s for s in sentences if not _BLURB.search(s))

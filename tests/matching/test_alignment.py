@@ -32,7 +32,7 @@ def test_no_evidence_no_major():
 
 def test_a_trade_of_the_catalogue_is_its_major():
     assert alignment.classify("招保安员")[0].name == "安全保卫服务"
-    assert alignment.classify("招殡葬服务员")[0].name == "现代殡葬技术与管理"
+    assert alignment.classify("招殡葬服务员")[0].name == "殡葬服务与管理"  # the 中职 major, now known
 
 
 def test_a_major_name_outside_the_knowledge_base_is_ignored():
@@ -45,3 +45,11 @@ def test_best_first_and_limited():
     assert fits[0].points >= fits[1].points
     assert all(f.group == "财经商贸大类" for f in fits)
     assert fits[0].to_dict()["evidence"][0] == list(fits[0].evidence[0])
+
+
+def test_an_ad_is_classified_by_its_duties_not_by_its_blurb() -> None:
+    blurb = "【公司简介】本公司是一家医药企业，主营片剂和胶囊。"
+    fits = alignment.classify("焊工", blurb + "【岗位职责】负责结构件气体保护焊。【福利待遇】五险一金")
+    assert fits and fits[0].name in ("焊接技术应用", "智能焊接技术")
+    assert all(f.group != "食品药品与粮食大类" for f in fits)
+    assert alignment.classify("行政文员", "岗位职责：负责档案整理、公文写作和会议记录。") == ()

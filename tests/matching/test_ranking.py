@@ -258,3 +258,41 @@ def test_the_major_a_posting_names_is_a_criterion_by_name_or_code() -> None:
         assert best.program_id == expected and major.score == 1.0 and dict(major.values)["major"] == asked
         other = {r.criterion: r for r in ranking.matches[1].reasons}["major"]
         assert other.score == 0.0
+
+
+# --- ads as they are written (issue 23) ---------------------------------------------------------
+
+CATALOGUE = [
+    Program("weld", "焊接技术应用"),
+    Program("pharma", "制药技术应用"),
+    Program("nurse", "护理"),
+    Program("stats", "统计事务"),
+    Program("office", "文秘"),
+    Program("plastic", "塑料成型"),
+]
+
+
+def test_an_industry_word_in_the_company_blurb_is_not_evidence() -> None:
+    ad = Demand(
+        "d",
+        "焊工（包吃住）",
+        "【公司简介】本公司是一家医药企业，拥有GMP片剂车间和医院客户。【岗位职责】负责结构件二保焊。"
+        "【福利待遇】五险一金",
+    )
+    [ranking] = rank([ad], CATALOGUE)
+    assert [m.program_id for m in ranking.matches] == ["weld"]
+
+
+def test_a_role_no_major_trains_for_gets_nothing_unless_hr_names_a_major() -> None:
+    clerk = "岗位职责：负责文件收发、Excel数据录入、档案整理和会议记录。任职要求：会Office"
+    assert rank([Demand("d", "行政文员", clerk)], CATALOGUE)[0].matches == ()
+    assert rank([Demand("d", "电话销售", "负责电话邀约客户，介绍护理服务")], CATALOGUE)[0].matches == ()
+    [ranking] = rank([Demand("d", "行政文员", clerk, major="文秘")], CATALOGUE)
+    assert ranking.matches[0].program_id == "office"
+
+
+def test_duties_carry_a_proposal_when_the_title_names_no_known_role() -> None:
+    ad = Demand("d", "生产储备干部", "岗位职责：负责注塑机调机与模具安装，处理缩水、飞边等缺陷。")
+    [ranking] = rank([ad], CATALOGUE)
+    assert ranking.matches and ranking.matches[0].program_id == "plastic"
+    assert "调机" in ranking.matches[0].reasons[0].terms  # the duties' words, not the title's

@@ -3,7 +3,15 @@ import pytest
 from scipy import sparse
 
 from matching import text
-from matching.text import TermScanner, TextModel, char_ngrams, iter_cosine_blocks, normalise, top_k
+from matching.text import (
+    TermScanner,
+    TextModel,
+    char_ngrams,
+    iter_cosine_blocks,
+    normalise,
+    role_text,
+    top_k,
+)
 
 
 def test_normalise_folds_full_width_and_case() -> None:
@@ -111,3 +119,25 @@ def test_normalise_collapses_every_kind_of_whitespace_like_the_regular_expressio
     regex_version = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text).casefold()).strip()
     assert normalise(text) == regex_version
     assert normalise(text).startswith("电焊 plc 工 x x")
+
+
+def test_an_ad_is_read_from_its_duties_and_requirements_not_its_blurb_benefits_or_hours() -> None:
+    ad = (
+        "【公司简介】本公司是一家集原料药与制剂于一体的医药企业。【岗位职责】1.负责结构件的二氧化碳气体保护焊；"
+        "2.自检焊缝。【任职要求】持焊工证。【福利待遇】五险一金，包吃住。【工作时间】两班倒"
+    )
+    assert role_text(ad) == "1.负责结构件的二氧化碳气体保护焊；2.自检焊缝。持焊工证"
+    numbered = "一、岗位职责：负责数控车床操作。二、任职要求：会看图纸。三、公司介绍：我们是一家车企。"
+    assert role_text(numbered) == "负责数控车床操作。会看图纸"
+    # Duties first, blurb and benefits after their own headings; English colons too.
+    ad = "工作内容:负责养老院老人照护。公司介绍:集团经营三家化工厂。我们提供:五险"
+    assert role_text(ad) == "负责养老院老人照护"
+
+
+def test_without_role_headings_only_the_sentences_about_the_company_go() -> None:
+    text = "本公司是一家钢铁企业，位于莱芜高新区。负责设备点检与维修。包吃住。"
+    assert role_text(text) == "负责设备点检与维修。包吃住。"
+    assert role_text("负责数控车床的操作、程序输入与对刀。") == "负责数控车床的操作、程序输入与对刀。"
+    assert role_text("") == ""
+    # Only a benefits heading: what comes before it is the role.
+    assert role_text("负责电梯维保。福利待遇：五险一金") == "负责电梯维保。"
