@@ -27,13 +27,17 @@ DATE_FORMAT = _l("Enter a date.")
 class ProgramForm(FlaskForm):
     name = StringField(
         _l("Major name"),
-        validators=[DataRequired(message=REQUIRED)],
-        description=_l("Choose from the national catalogue; you may add a direction in brackets."),
-    )
-    code = StringField(
-        _l("Catalogue code"),
         validators=[Optional()],
-        description=_l("Optional: filled from the catalogue when it knows the code."),
+        description=_l(
+            "Type a name, a code, part of a name or an old name, or choose below; "
+            "you may add a direction in brackets."
+        ),
+    )
+    # Rendered as a select grouped by 专业大类 and 专业类 (school/major_form.html); the service checks it.
+    code = StringField(
+        _l("Catalogue major"),
+        validators=[Optional()],
+        description=_l("Choose by major group and class; the name is then filled in for you."),
     )
     intake_capacity = IntegerField(_l("Annual intake"), validators=[InputRequired(message=WHOLE_NUMBER)])
     enrolment = IntegerField(_l("Current enrolment"), validators=[Optional()], default=0)
