@@ -5,8 +5,8 @@ can offer: 358 中职 and 744 专科 majors, each with its six-digit code (K of 
 专业大类 and 专业类 (provenance in the file's `#` lines). `seed/data/major_aliases.csv` is the
 reviewed table of names from the older lists (中职 2010, 专科 2015): each either points to its
 2021 successor, with the relation and the source that says so, or has no confirmed successor and
-is flagged for the school to choose. Both files are read once and cached (the setting
-`MAJOR_CATALOGUE_FILE` names another catalogue, for tests).
+is flagged for the school to choose. Both files are read once and cached (the settings
+`MAJOR_CATALOGUE_FILE` and `MAJOR_ALIAS_FILE` name other files, for tests).
 
 A name may stand at both levels (园艺技术 is 中职 610105 and 专科 410105); such twins always share
 their 大类 and 类, so grouping by name is safe, and only the code and level need the level.
@@ -107,6 +107,12 @@ def _path() -> Path:
     return DEFAULT_FILE
 
 
+def _alias_path() -> Path:
+    if has_app_context():
+        return Path(current_app.config.get("MAJOR_ALIAS_FILE") or ALIAS_FILE)
+    return ALIAS_FILE
+
+
 @lru_cache(maxsize=4)
 def _load(path: str, alias_path: str) -> Catalogue:
     entries = tuple(
@@ -151,7 +157,7 @@ def _load(path: str, alias_path: str) -> Catalogue:
 
 
 def catalogue() -> Catalogue:
-    return _load(str(_path()), str(ALIAS_FILE))
+    return _load(str(_path()), str(_alias_path()))
 
 
 def entries() -> tuple[CatalogueEntry, ...]:
@@ -236,7 +242,7 @@ def matches(entry: CatalogueEntry, needle: str) -> bool:
 
 
 def aliases_of(entry: CatalogueEntry) -> tuple[Alias, ...]:
-    return _aliases_by_code(str(_path()), str(ALIAS_FILE)).get(entry.code, ())
+    return _aliases_by_code(str(_path()), str(_alias_path())).get(entry.code, ())
 
 
 @lru_cache(maxsize=4)
