@@ -206,6 +206,12 @@ def codes_of(name: str) -> str:
     return "、".join(e.code for e in catalogue().by_name.get(base_name(name), ()))
 
 
+def class_of(name: str) -> str:
+    """The 专业类 of a catalogue name, or of an old name through its alias ("" when unknown)."""
+    found = resolve(name)
+    return found.entry.class_name if found.entry is not None else ""
+
+
 def group_of(name: str) -> str:
     """The 专业大类 of a catalogue name, or of an old name through its alias ("" when unknown)."""
     found = resolve(name)

@@ -247,7 +247,7 @@ def alignment_sheet(
     with_group = bool(group_label)
     header = [
         _("Name"),
-        *([_("Catalogue code")] if codes else []),
+        *([_("Catalogue code"), _("Major class")] if codes else []),
         *([group_label] if with_group else []),
         _("Demand %(year)s", year=figures.year),
         *(str(HEADCOUNT_LABELS[k]) for k in kinds),
@@ -263,7 +263,7 @@ def alignment_sheet(
     rows = [
         [
             str(vocab.town_name(ln.key)) if towns else str(ln.label),
-            *([catalogue.codes_of(str(ln.key))] if codes else []),
+            *([catalogue.codes_of(str(ln.key)), catalogue.class_of(str(ln.key))] if codes else []),
             *([ln.group] if with_group else []),
             ln.demand,
             *(ln.by_kind.get(k, 0) for k in kinds),
