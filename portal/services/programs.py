@@ -234,3 +234,30 @@ def close_program(program: Program, actor: User | None = None) -> Program:
 def _recompute_proposals(program: Program, actor: User | None) -> None:
     """A major's proposals depend on every live posting: ranking them is a job, never the request's."""
     jobs.submit("rank_programs", user=actor, args={"program_ids": [program.id]})
+
+
+def move_to_successors() -> tuple[int, int]:
+    """Majors kept under an old name (no code) whose name the alias table now leads to a 2021
+    major take it: same row, so everything that points at the major keeps pointing at it. A school
+    that already has the successor is left to choose. Returns (moved, still to choose). Flushes."""
+    moved = left = 0
+    flagged = db.session.scalars(select(Program).where(Program.code.is_(None)).order_by(Program.id))
+    for program in list(flagged):
+        found = catalogue.resolve(program.name, catalogue.level_for_school_kind(program.school.school_kind))
+        name = found.name
+        if found.entry is None or len(name) > NAME_MAX:
+            left += 1
+            continue
+        try:
+            _ensure_unique(program.school_id, name, exclude_id=program.id)
+        except Conflict:
+            left += 1
+            continue
+        entry = found.entry
+        program.name, program.code, program.level = name, entry.code, entry.level
+        program.category, program.major_class = entry.category, entry.class_name
+        db.session.flush()
+        if program.is_published:
+            _recompute_proposals(program, None)
+        moved += 1
+    return moved, left

@@ -214,3 +214,27 @@ def test_a_school_sees_the_majors_it_must_choose_for(app, build):
     assert response.status_code == 302
     db.session.refresh(flagged)
     assert (flagged.name, flagged.code, flagged.category) == ("作物生产技术", "610102", "农林牧渔大类")
+
+
+def test_once_a_reviewer_resolves_an_old_name_its_majors_move_and_keep_their_rows(app, build, reviewed):
+    college = build.school(programs=()).organisation
+    college.school_kind = "higher_vocational"
+    other = build.school(programs=()).organisation
+    other.school_kind = "higher_vocational"
+    kept_as_typed = [
+        Program(school_id=college.id, name="焊接技术与自动化", intake_capacity=30),
+        Program(school_id=college.id, name="现代农艺技术", intake_capacity=20),  # still unresolved
+        Program(school_id=other.id, name="焊接技术与自动化", intake_capacity=10),
+    ]
+    db.session.add_all(kept_as_typed)
+    db.session.flush()
+    programs.create_program(other, name="智能焊接技术", intake_capacity=5)  # the successor is there already
+    db.session.commit()
+    ids = [p.id for p in kept_as_typed]
+    result = app.test_cli_runner().invoke(args=["remap-majors"])
+    assert result.exit_code == 0 and "1 majors moved" in result.output and "2 left" in result.output
+    db.session.expire_all()
+    moved, unresolved, collided = (db.session.get(Program, i) for i in ids)
+    assert (moved.name, moved.code, moved.category) == ("智能焊接技术", "460110", "装备制造大类")
+    assert unresolved.needs_catalogue_choice and collided.needs_catalogue_choice
+    assert collided.name == "焊接技术与自动化"
