@@ -79,6 +79,9 @@ def _checked(
     # The name field takes a 2021 name (a direction may follow), a code, or an old name the alias
     # table leads to its 2021 successor; a school's level decides between twins (园艺技术 中职/专科).
     found = catalogue.resolve(name, by_code.level if by_code is not None else level)
+    if found.entry is None and found.alias is not None and by_code is not None:
+        # A major kept under an old name: the school chose its 2021 major from the list.
+        found = catalogue.Resolution(by_code, direction=found.direction)
     if found.entry is None:
         if found.alias is not None:
             raise ServiceError(
