@@ -92,6 +92,16 @@ def _checked(
                 ),
                 field="name",
             )
+        near = [e for e in catalogue.search(catalogue.base_name(name)) if level in (None, e.level)][:5]
+        if near:  # a fragment ("焊接"): name the majors it could be
+            raise ServiceError(
+                _l(
+                    "%(name)s is not a major of the national catalogue. Did you mean: %(majors)s?",
+                    name=name,
+                    majors="、".join(e.label for e in near),
+                ),
+                field="name",
+            )
         raise ServiceError(
             _l(
                 "Choose the major from the national catalogue; a direction may follow in brackets, "

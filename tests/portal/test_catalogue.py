@@ -240,3 +240,12 @@ def test_once_a_reviewer_resolves_an_old_name_its_majors_move_and_keep_their_row
     assert (moved.name, moved.code, moved.category) == ("智能焊接技术", "460110", "装备制造大类")
     assert unresolved.needs_catalogue_choice and collided.needs_catalogue_choice
     assert collided.name == "焊接技术与自动化"
+
+
+def test_a_fragment_is_answered_with_the_majors_it_could_be(build):
+    school = build.school(programs=()).organisation
+    with pytest.raises(ServiceError) as refused:
+        programs.create_program(school, name="机器人", intake_capacity=40)
+    message = str(refused.value.message)
+    assert refused.value.field == "name" and "660303 工业机器人技术应用" in message
+    assert "专科" not in message and "460305" not in message  # the school's level only
