@@ -120,6 +120,16 @@ def init_cli(app: Flask) -> None:
         db.session.commit()
         click.echo(f"{count} postings classified")
 
+    @app.cli.command("remap-majors")
+    def remap_majors() -> None:
+        """Majors still under an old name take the 2021 major that seed/data/major_aliases.csv now
+        names for it (after a reviewer resolved a line; safe to run twice)."""
+        from portal.services import programs
+
+        moved, left = programs.move_to_successors()
+        db.session.commit()
+        click.echo(f"{moved} majors moved to their 2021 successor; {left} left for their school to choose")
+
     @app.cli.command("recompute-proposals")
     @click.option("--chunk", type=click.IntRange(1, 10_000), default=200, help="Postings ranked per step.")
     def recompute_proposals(chunk: int) -> None:

@@ -41,6 +41,7 @@ BROWSE = Menu(
         Item("public.internships.listing", _l("Internships"), "nav-internships"),
         Item("public.enterprises_list", _l("Enterprises")),
         Item("public.majors", _l("Majors")),
+        Item("public.catalogue_page", _l("Major catalogue"), "nav-catalogue"),
         Item("public.schools", _l("Schools")),
         Item("public.pilots_list", _l("Pilots"), "nav-pilots"),
         Item("public.stats", _l("District statistics"), "nav-stats"),

@@ -180,7 +180,10 @@ def _program_extras(stem: str, rng: random.Random) -> dict:
         "skills": skills,
         "certificates": certificate,
         "enrolment": rng.randint(40, 300),
-        "code": (entry.code or None) if entry else None,
+        "code": entry.code if entry else None,
+        "level": entry.level if entry else None,
+        "category": entry.category if entry else None,
+        "major_class": entry.class_name if entry else None,
         "facilities": "",
         "partner_college": "",
     }

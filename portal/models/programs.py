@@ -42,7 +42,13 @@ class Program(Stateful, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     name: Mapped[str] = mapped_column(String(80))
+    # From the 2021 catalogue (portal.services.catalogue): the code (K kept), level, 专业大类 and 专业类.
+    # All NULL only for a major kept under an old name with no confirmed successor: flagged for
+    # the school to choose (see needs_catalogue_choice).
     code: Mapped[str | None] = mapped_column(String(12))
+    level: Mapped[str | None] = mapped_column(String(4))
+    category: Mapped[str | None] = mapped_column(String(40))
+    major_class: Mapped[str | None] = mapped_column(String(40))
     description: Mapped[str] = mapped_column(Text, default="")
     intake_capacity: Mapped[int] = mapped_column(default=0)
     # Free text, one item per line or separated by 、/，: what the major teaches and certifies.
@@ -57,6 +63,11 @@ class Program(Stateful, db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     school: Mapped[School] = relationship(back_populates="programs")
+
+    @property
+    def needs_catalogue_choice(self) -> bool:
+        """Stored under a name the 2021 catalogue does not have: the school must choose its major."""
+        return not self.code
 
     @property
     def is_published(self) -> bool:

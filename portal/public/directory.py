@@ -6,8 +6,9 @@ from flask import render_template, request
 
 from portal import vocab
 from portal.public.views import bp
-from portal.services import checks, directory
+from portal.services import catalogue, checks, directory, matching, statistics_report
 from portal.services.school_sheets import TARGET_GROUP_LABELS
+from portal.web import download
 
 
 def _page_arg() -> int:
@@ -43,7 +44,48 @@ def majors():
 
 @bp.get("/majors/<int:program_id>")
 def major(program_id: int):
-    return render_template("public/major.html", program=directory.get_public_major(program_id))
+    program = directory.get_public_major(program_id)
+    return render_template(
+        "public/major.html",
+        program=program,
+        entry=catalogue.entry_for_code(program.code or ""),
+        has_knowledge=matching.has_knowledge(program.name, program.code or ""),
+    )
+
+
+def _catalogue_query() -> directory.CatalogueQuery:
+    return directory.catalogue_query(
+        checks.search_text(request.args.get("q", "")),
+        request.args.get("level", ""),
+        request.args.get("category", ""),
+        request.args.get("class", ""),
+        _page_arg(),
+    )
+
+
+@bp.get("/catalogue")
+def catalogue_page():
+    query = _catalogue_query()
+    return render_template(
+        "public/catalogue.html",
+        query=query,
+        results=directory.search_catalogue(query),
+        catalogue=catalogue.catalogue(),
+        levels=catalogue.LEVELS,
+        aliases_of=catalogue.aliases_of,
+    )
+
+
+@bp.get("/catalogue.csv")
+def catalogue_csv():
+    """Every entry the filters select (not one page), as in the annex, with the old names."""
+    query = _catalogue_query()
+    found = directory.search_catalogue(query, per_page=len(catalogue.entries())).items
+    return download(
+        statistics_report.write_csv(statistics_report.catalogue_sheet(found)),
+        "major-catalogue-2021.csv",
+        private=False,
+    )
 
 
 @bp.get("/schools")

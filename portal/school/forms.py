@@ -28,14 +28,18 @@ DATE_FORMAT = _l("Enter a date.")
 class ProgramForm(FlaskForm):
     name = StringField(
         _l("Major name"),
-        validators=[DataRequired(message=REQUIRED)],
-        description=_l("Choose from the national catalogue; you may add a direction in brackets."),
+        validators=[Optional()],
+        description=_l(
+            "Type a name, a code, part of a name or an old name, or choose below; "
+            "you may add a direction in brackets."
+        ),
         render_kw={"maxlength": programs.NAME_MAX},
     )
+    # Rendered as a select grouped by 专业大类 and 专业类 (school/major_form.html); the service checks it.
     code = StringField(
-        _l("Catalogue code"),
+        _l("Catalogue major"),
         validators=[Optional()],
-        description=_l("Optional: filled from the catalogue when it knows the code."),
+        description=_l("Choose by major group and class; the name is then filled in for you."),
         render_kw={"maxlength": programs.CODE_MAX},
     )
     intake_capacity = IntegerField(_l("Annual intake"), validators=[InputRequired(message=WHOLE_NUMBER)])

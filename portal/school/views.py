@@ -68,7 +68,14 @@ def major_new():
         if program is not REFUSED:
             flash(_("The major has been saved as a draft."), "success")
             return redirect(url_for("school.major_list"))
-    return render_template("school/major_form.html", form=form, catalogue=catalogue.entries()), form_status()
+    return render_template("school/major_form.html", form=form, **_picker()), form_status()
+
+
+def _picker() -> dict:
+    """The catalogue a school picks from: its level's majors (both for a school of either level),
+    grouped by 大类 and 类, and the old names that lead to them."""
+    level = catalogue.level_for_school_kind(current_user.organisation.school_kind)
+    return {"groups": catalogue.grouped(level), "aliases": catalogue.aliases().values()}
 
 
 @bp.route("/majors/<int:program_id>/edit", methods=["GET", "POST"])
@@ -80,9 +87,7 @@ def major_edit(program_id: int):
         if saved is not REFUSED:
             flash(_("The major has been saved."), "success")
             return redirect(url_for("school.major_list"))
-    return render_template(
-        "school/major_form.html", form=form, program=program, catalogue=catalogue.entries()
-    ), form_status()
+    return render_template("school/major_form.html", form=form, program=program, **_picker()), form_status()
 
 
 @bp.post("/majors/<int:program_id>/publish")

@@ -91,7 +91,7 @@ def classify(posting: Posting) -> list[PostingMajor]:
             posting_id=posting.id,
             rank=rank,
             major_name=fit.name,
-            major_group=fit.group,
+            major_group=catalogue.group_of(fit.name) or fit.group,  # the catalogue's 大类 is the authority
             year=year,
             points=fit.points,
             evidence=[list(pair) for pair in fit.evidence],
@@ -269,8 +269,7 @@ def _live_programs(query):
 
 
 def _group_of(name: str) -> str:
-    entry = catalogue.entry_for_name(name)
-    return entry.category if entry is not None else ""
+    return catalogue.group_of(name)
 
 
 def _add_demand(line: Line, year: int, current: int, kind: str, headcount: int, postings: int) -> None:
@@ -470,7 +469,7 @@ def suggestions(school_id: int, figures: Alignment | None = None) -> list[Sugges
     for program in db.session.scalars(
         _live_programs(select(Program)).where(Program.school_id == school_id).order_by(Program.name)
     ):
-        line = by_group.get(_group_of(catalogue.base_name(program.name)))
+        line = by_group.get(program.category or _group_of(catalogue.base_name(program.name)))
         if (
             line is None
             or line.level not in (WarningLevel.SHORTAGE, WarningLevel.SURPLUS)

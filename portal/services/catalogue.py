@@ -1,8 +1,15 @@
-"""The national secondary-vocational major catalogue (《职业教育专业目录（2021年）》).
+"""The national vocational major catalogue (《职业教育专业目录（2021年）》, 教职成〔2021〕2号 annex).
 
-Read once from `seed/data/major_catalogue.csv` (or the file named by the
-`MAJOR_CATALOGUE_FILE` setting) and cached. Codes are empty where they could not
-be checked against the published document; a code is never guessed.
+`matching/data/catalogue-2021.csv` (the one copy, which the matcher reads too) holds the whole
+annex for the two levels a school of the district can offer: 358 中职 and 744 专科 majors, each
+with its six-digit code (K of the 国家控制专业 kept), 专业大类 and 专业类 (provenance in the
+file's `#` lines). `seed/data/major_aliases.csv` is the reviewed table of names from the older
+lists (中职 2010, 专科 2015): each either points to its 2021 successor, with the relation and the
+source that says so, or has no confirmed successor and is flagged for the school to choose. Both files are read once and cached (the settings
+`MAJOR_CATALOGUE_FILE` and `MAJOR_ALIAS_FILE` name other files, for tests).
+
+A name may stand at both levels (园艺技术 is 中职 610105 and 专科 410105); such twins always share
+their 大类 and 类, so grouping by name is safe, and only the code and level need the level.
 """
 
 from __future__ import annotations
@@ -15,24 +22,84 @@ from pathlib import Path
 
 from flask import current_app, has_app_context
 
-DEFAULT_FILE = Path(__file__).resolve().parent.parent.parent / "seed" / "data" / "major_catalogue.csv"
+ROOT = Path(__file__).resolve().parent.parent.parent
+DATA = ROOT / "seed" / "data"
+DEFAULT_FILE = ROOT / "matching" / "data" / "catalogue-2021.csv"
+ALIAS_FILE = DATA / "major_aliases.csv"
+SECONDARY, HIGHER = "中职", "专科"
+LEVELS = (SECONDARY, HIGHER)
+# The catalogue level a kind of school offers (None: either; its majors are told apart by code).
+LEVEL_OF_SCHOOL_KIND = {
+    "secondary_vocational": SECONDARY,
+    "technical_school": SECONDARY,
+    "higher_vocational": HIGHER,
+}
 # "工业机器人技术应用（焊接机器人方向）": a school may name a direction after the catalogue name.
-_DIRECTION = re.compile(r"^(?P<base>[^（(]+?)\s*[（(][^（）()]{1,30}[）)]$")
+_DIRECTION = re.compile(r"^(?P<base>[^（(]+?)\s*(?P<direction>[（(][^（）()]{1,30}[）)])$")
+_CODE = re.compile(r"^\d{6}[Kk]?$")
 
 
 @dataclass(frozen=True)
 class CatalogueEntry:
-    code: str  # six digits, or "" when not checked
+    level: str  # 中职 or 专科
+    code: str  # six digits, K kept for 国家控制专业
     name: str
     category_code: str
-    category: str
+    category: str  # 专业大类
+    class_code: str
+    class_name: str  # 专业类
+
+    @property
+    def label(self) -> str:
+        """How pages show a major: its code beside its name."""
+        return f"{self.code} {self.name}"
+
+
+@dataclass(frozen=True)
+class Alias:
+    """A name of the older lists: its 2021 successor (code "": none confirmed, the school chooses)."""
+
+    old_name: str
+    old_level: str
+    code: str
+    name: str
+    relation: str  # renamed, merged, split, unresolved
+    reason: str
+    source: str
+
+    @property
+    def is_resolved(self) -> bool:
+        return bool(self.code)
 
 
 @dataclass(frozen=True)
 class Catalogue:
     entries: tuple[CatalogueEntry, ...]
-    by_name: dict[str, CatalogueEntry]
     by_code: dict[str, CatalogueEntry]
+    by_name: dict[str, tuple[CatalogueEntry, ...]]
+    aliases: dict[str, Alias]
+    categories: tuple[str, ...]
+    classes: dict[str, tuple[str, ...]]  # 大类 -> its 类, in catalogue order
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """What a typed name or code stands for: the 2021 entry, and the alias it came through."""
+
+    entry: CatalogueEntry | None
+    alias: Alias | None = None
+    direction: str = ""
+
+    @property
+    def name(self) -> str:
+        """The 2021 name (with the school's direction kept), or "" when nothing was found."""
+        return f"{self.entry.name}{self.direction}" if self.entry is not None else ""
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        lines = [line for line in handle if line.strip() and not line.startswith("#")]
+    return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(lines)]
 
 
 def _path() -> Path:
@@ -41,44 +108,178 @@ def _path() -> Path:
     return DEFAULT_FILE
 
 
+def _alias_path() -> Path:
+    if has_app_context():
+        return Path(current_app.config.get("MAJOR_ALIAS_FILE") or ALIAS_FILE)
+    return ALIAS_FILE
+
+
 @lru_cache(maxsize=4)
-def _load(path: str) -> Catalogue:
-    with open(path, encoding="utf-8", newline="") as handle:
-        lines = [line for line in handle if line.strip() and not line.startswith("#")]
+def _load(path: str, alias_path: str) -> Catalogue:
     entries = tuple(
         CatalogueEntry(
-            code=row["code"].strip(),
-            name=row["name"].strip(),
-            category_code=row["category_code"].strip(),
-            category=row["category"].strip(),
+            level=row.get("level") or (HIGHER if row["category_code"] < "60" else SECONDARY),
+            code=row["code"].upper(),
+            name=row["name"],
+            category_code=row["category_code"],
+            category=row["category"],
+            class_code=row.get("class_code", ""),
+            class_name=row.get("class", ""),
         )
-        for row in csv.DictReader(lines)
+        for row in _rows(Path(path))
     )
+    by_name: dict[str, list[CatalogueEntry]] = {}
+    classes: dict[str, list[str]] = {}
+    for entry in entries:
+        by_name.setdefault(entry.name, []).append(entry)
+        group = classes.setdefault(entry.category, [])
+        if entry.class_name and entry.class_name not in group:
+            group.append(entry.class_name)
+    aliases = {
+        row["old_name"]: Alias(
+            old_name=row["old_name"],
+            old_level=row["old_level"],
+            code=row["code"].upper(),
+            name=row["name"],
+            relation=row["relation"],
+            reason=row["reason"],
+            source=row["source"],
+        )
+        for row in (_rows(Path(alias_path)) if Path(alias_path).exists() else [])
+    }
     return Catalogue(
         entries=entries,
-        by_name={e.name: e for e in entries},
         by_code={e.code: e for e in entries if e.code},
+        by_name={name: tuple(found) for name, found in by_name.items()},
+        aliases=aliases,
+        categories=tuple(classes),
+        classes={category: tuple(names) for category, names in classes.items()},
     )
 
 
 def catalogue() -> Catalogue:
-    return _load(str(_path()))
+    return _load(str(_path()), str(_alias_path()))
 
 
 def entries() -> tuple[CatalogueEntry, ...]:
     return catalogue().entries
 
 
+def aliases() -> dict[str, Alias]:
+    return catalogue().aliases
+
+
 def base_name(name: str) -> str:
     """The catalogue name inside a programme name that may carry a direction in brackets."""
+    return split_direction(name)[0]
+
+
+def split_direction(name: str) -> tuple[str, str]:
     name = name.strip()
     match = _DIRECTION.match(name)
-    return match.group("base").strip() if match else name
+    return (match.group("base").strip(), match.group("direction")) if match else (name, "")
 
 
-def entry_for_name(name: str) -> CatalogueEntry | None:
-    return catalogue().by_name.get(base_name(name))
+def level_for_school_kind(kind: str | None) -> str | None:
+    return LEVEL_OF_SCHOOL_KIND.get(kind or "")
+
+
+def _pick(found: tuple[CatalogueEntry, ...], level: str | None) -> CatalogueEntry | None:
+    if not found:
+        return None
+    for entry in found:
+        if entry.level == level:
+            return entry
+    return found[0]  # the file lists 中职 first: a secondary school's reading, the district's usual
+
+
+def entry_for_name(name: str, level: str | None = None) -> CatalogueEntry | None:
+    """The 2021 major of this exact catalogue name (a direction in brackets allowed)."""
+    return _pick(catalogue().by_name.get(base_name(name), ()), level)
 
 
 def entry_for_code(code: str) -> CatalogueEntry | None:
-    return catalogue().by_code.get(code.strip())
+    return catalogue().by_code.get(code.strip().upper())
+
+
+def codes_of(name: str) -> str:
+    """The code(s) of a catalogue name: one, or both of a name at two levels (610105、410105)."""
+    return "、".join(e.code for e in catalogue().by_name.get(base_name(name), ()))
+
+
+def class_of(name: str) -> str:
+    """The 专业类 of a catalogue name, or of an old name through its alias ("" when unknown)."""
+    found = resolve(name)
+    return found.entry.class_name if found.entry is not None else ""
+
+
+def group_of(name: str) -> str:
+    """The 专业大类 of a catalogue name, or of an old name through its alias ("" when unknown)."""
+    found = resolve(name)
+    return found.entry.category if found.entry is not None else ""
+
+
+def resolve(text: str, level: str | None = None) -> Resolution:
+    """What a school, HR or a spreadsheet typed: a code, a 2021 name (with a direction) or an old
+    name of the alias table. Resolution(None) when none of these; an alias without a confirmed
+    successor resolves to None too, with the alias kept so the caller can say why."""
+    text = (text or "").strip()
+    if not text:
+        return Resolution(None)
+    if _CODE.match(text):
+        return Resolution(entry_for_code(text))
+    base, direction = split_direction(text)
+    cat = catalogue()
+    found = _pick(cat.by_name.get(base, ()), level)
+    if found is not None:
+        return Resolution(found, direction=direction)
+    alias = cat.aliases.get(base)
+    if alias is None:
+        return Resolution(None)
+    return Resolution(entry_for_code(alias.code) if alias.is_resolved else None, alias, direction)
+
+
+def matches(entry: CatalogueEntry, needle: str) -> bool:
+    """A catalogue search hit: code prefix, name fragment, or an old name that leads to it."""
+    if not needle:
+        return True
+    if entry.code.startswith(needle.upper()) or needle in entry.name:
+        return True
+    return any(needle in a.old_name for a in aliases_of(entry))
+
+
+def aliases_of(entry: CatalogueEntry) -> tuple[Alias, ...]:
+    return _aliases_by_code(str(_path()), str(_alias_path())).get(entry.code, ())
+
+
+@lru_cache(maxsize=4)
+def _aliases_by_code(path: str, alias_path: str) -> dict[str, tuple[Alias, ...]]:
+    found: dict[str, list[Alias]] = {}
+    for alias in _load(path, alias_path).aliases.values():
+        if alias.is_resolved:
+            found.setdefault(alias.code, []).append(alias)
+    return {code: tuple(items) for code, items in found.items()}
+
+
+def search(q: str = "", *, level: str = "", category: str = "", class_name: str = "") -> list[CatalogueEntry]:
+    """Catalogue entries by level, 大类, 类 and a search text (code, name fragment or old name)."""
+    needle = (q or "").strip()
+    resolved = resolve(needle).entry if needle else None
+    return [
+        e
+        for e in entries()
+        if (not level or e.level == level)
+        and (not category or e.category == category)
+        and (not class_name or e.class_name == class_name)
+        and (matches(e, needle) or (resolved is not None and e.name == resolved.name))
+    ]
+
+
+def grouped(level: str | None = None) -> list[tuple[str, tuple[CatalogueEntry, ...]]]:
+    """The entries of one level (None: both) under "大类 · 类" headings, in catalogue order."""
+    groups: dict[str, list[CatalogueEntry]] = {}
+    for entry in entries():
+        if level is None or entry.level == level:
+            heading = f"{entry.level} · {entry.category} · {entry.class_name}"
+            groups.setdefault(heading, []).append(entry)
+    return [(heading, tuple(items)) for heading, items in groups.items()]

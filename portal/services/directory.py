@@ -24,8 +24,9 @@ from portal.models import (
     TrainingOffer,
     User,
 )
-from portal.services import school_records
+from portal.services import catalogue, school_records
 from portal.services.errors import NotFound
+from portal.services.postings import Page
 
 PER_PAGE = 20
 Q_MAX = 100
@@ -78,8 +79,14 @@ def search_majors(query: MajorQuery):
     stmt = _published_majors()
     for term in terms(query.q):
         pattern = like(term)
+        # A code or an old name (现代农艺技术) also finds the 2021 major it stands for.
+        found = catalogue.resolve(term).entry
+        also = (
+            (Program.code == found.code, Program.name.ilike(like(found.name), escape="\\")) if found else ()
+        )
         stmt = stmt.where(
             or_(
+                *also,
                 Program.name.ilike(pattern, escape="\\"),
                 Program.description.ilike(pattern, escape="\\"),
                 Program.skills.ilike(pattern, escape="\\"),
@@ -240,3 +247,49 @@ def home_figures() -> dict[str, int]:
 def demo_loaded() -> bool:
     """Whether demo accounts exist (the home page then shows their password)."""
     return db.session.scalar(select(User.id).where(User.is_demo.is_(True)).limit(1)) is not None
+
+
+# --- the national catalogue (/catalogue) ------------------------------------------------------
+
+CATALOGUE_PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class CatalogueQuery:
+    q: str = ""
+    level: str = ""
+    category: str = ""
+    class_name: str = ""
+    page: int = 1
+
+    def args(self, **changes) -> dict:
+        values = {
+            "q": self.q,
+            "level": self.level,
+            "category": self.category,
+            "class": self.class_name,
+            "page": self.page if self.page > 1 else "",
+        }
+        values.update(changes)
+        return {k: v for k, v in values.items() if v}
+
+
+def catalogue_query(q: str, level: str, category: str, class_name: str, page: int) -> CatalogueQuery:
+    """The filters as given, an unknown level, 大类 or 类 dropped (a filter that cannot match)."""
+    cat = catalogue.catalogue()
+    category = category if category in cat.classes else ""
+    known_classes = cat.classes.get(category) or {c for group in cat.classes.values() for c in group}
+    return CatalogueQuery(
+        q=q,
+        level=level if level in catalogue.LEVELS else "",
+        category=category,
+        class_name=class_name if class_name in known_classes else "",
+        page=page,
+    )
+
+
+def search_catalogue(query: CatalogueQuery, *, per_page: int = CATALOGUE_PER_PAGE) -> Page:
+    found = catalogue.search(query.q, level=query.level, category=query.category, class_name=query.class_name)
+    page = max(1, min(query.page, max(1, -(-len(found) // per_page))))
+    start = (page - 1) * per_page
+    return Page(items=found[start : start + per_page], total=len(found), page=page, per_page=per_page)

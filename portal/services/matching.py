@@ -112,6 +112,9 @@ def demand_for(posting: Posting) -> matching.Demand:
     details = posting.details or {}
     description = "\n".join([posting.description, *_details_text(details)]).strip()
     major = details.get("major")
+    major = major.strip() if isinstance(major, str) else ""
+    # HR may write an old name (工业分析与检验): the matcher is given its 2021 major.
+    major = catalogue.resolve(major).name or major
     return matching.Demand(
         id=str(posting.id),
         title=posting.title,
@@ -122,23 +125,24 @@ def demand_for(posting: Posting) -> matching.Demand:
         certificates=_items(posting.certificates),
         headcount=posting.headcount or None,
         town=vocab.TOWNS.get(posting.town, ""),
-        major=major.strip() if isinstance(major, str) else "",  # order classes and apprenticeships name one
+        major=major,  # order classes and apprenticeships name one
     )
 
 
 def program_for(program: Program) -> matching.Program:
-    entry = catalogue.entry_for_name(program.name)
+    """The matcher's view of a school's major: its 2021 catalogue group and code as stored (a major
+    flagged with an old name is matched on its name only)."""
     return matching.Program(
         id=str(program.id),
         name=program.name,
         description=program.description,
         school=program.school.name,
-        industry=entry.category if entry is not None else "",
+        industry=program.category or "",
         skills=_items(program.skills),
         certificates=_items(program.certificates),
         capacity=program.intake_capacity or None,
         town=vocab.TOWNS.get(program.school.town, ""),
-        code=entry.code if entry is not None else "",
+        code=program.code or "",
     )
 
 
@@ -684,3 +688,9 @@ def trains_for(industry: str, major_group: str) -> bool:
     base's industry table): its planned intake is that industry's supply."""
     name = INDUSTRY_NAMES.get(industry, "")
     return bool(name and major_group) and matching.knowledge.industry_affinity(name, major_group) >= 1.0
+
+
+def has_knowledge(name: str, code: str = "") -> bool:
+    """Whether the knowledge base has a line for this major (by code, else by name); without one
+    the matcher reads the major's name and the school's own texts only ("matched on the name only")."""
+    return matching.knowledge.majors().find(name, code or "") is not None

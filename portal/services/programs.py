@@ -1,8 +1,9 @@
 """Majors (专业): a school's staff keep them; only verified schools publish.
 
 A major's name comes from the national catalogue (`portal.services.catalogue`),
-optionally followed by a direction in brackets; a code, when given, must be the
-catalogue's code for that name.
+optionally followed by a direction in brackets; a code or an old name (alias) typed in
+its place finds the 2021 major. A code, when given, must be the catalogue's code for
+that name. Every saved major carries its catalogue code, level, 专业大类 and 专业类.
 """
 
 from __future__ import annotations
@@ -63,10 +64,44 @@ def _checked(
     enrolment: int,
     facilities: str,
     partner_college: str,
+    level: str | None = None,
 ) -> dict:
+    code = (checks.text(code, field="code", max_length=CODE_MAX) or "").upper()
+    by_code = catalogue.entry_for_code(code) if code else None
+    if code and by_code is None:
+        raise ServiceError(
+            _l("Unknown major code %(code)s: it is not in the national catalogue.", code=code),
+            field="code",
+        )
+    if by_code is not None and not (name or "").strip():
+        name = by_code.name  # chosen from the grouped list alone
     name = checks.text(name, field="name", max_length=NAME_MAX, required=True)
-    entry = catalogue.entry_for_name(name)
-    if entry is None:
+    # The name field takes a 2021 name (a direction may follow), a code, or an old name the alias
+    # table leads to its 2021 successor; a school's level decides between twins (园艺技术 中职/专科).
+    found = catalogue.resolve(name, by_code.level if by_code is not None else level)
+    if found.entry is None and found.alias is not None and by_code is not None:
+        # A major kept under an old name: the school chose its 2021 major from the list.
+        found = catalogue.Resolution(by_code, direction=found.direction)
+    if found.entry is None:
+        if found.alias is not None:
+            raise ServiceError(
+                _l(
+                    "%(name)s is a name of the older lists with no confirmed successor in the 2021 "
+                    "catalogue: choose the 2021 major that your school teaches instead.",
+                    name=found.alias.old_name,
+                ),
+                field="name",
+            )
+        near = [e for e in catalogue.search(catalogue.base_name(name)) if level in (None, e.level)][:5]
+        if near:  # a fragment ("焊接"): name the majors it could be
+            raise ServiceError(
+                _l(
+                    "%(name)s is not a major of the national catalogue. Did you mean: %(majors)s?",
+                    name=name,
+                    majors="、".join(e.label for e in near),
+                ),
+                field="name",
+            )
         raise ServiceError(
             _l(
                 "Choose the major from the national catalogue; a direction may follow in brackets, "
@@ -74,26 +109,26 @@ def _checked(
             ),
             field="name",
         )
-    code = checks.text(code, field="code", max_length=CODE_MAX)
-    if code:
-        by_code = catalogue.entry_for_code(code)
-        if by_code is None:
-            raise ServiceError(
-                _l("Unknown major code %(code)s: it is not in the national catalogue.", code=code),
-                field="code",
-            )
-        if by_code.name != entry.name:
-            raise ServiceError(
-                _l(
-                    "Code %(code)s belongs to the major %(name)s in the catalogue.",
-                    code=code,
-                    name=by_code.name,
-                ),
-                field="code",
-            )
+    entry = found.entry
+    if by_code is not None and by_code.name != entry.name:
+        raise ServiceError(
+            _l(
+                "Code %(code)s belongs to the major %(name)s in the catalogue.",
+                code=code,
+                name=by_code.name,
+            ),
+            field="code",
+        )
+    entry = by_code or entry
+    name = found.name or entry.name
+    if len(name) > NAME_MAX:
+        raise ServiceError(_l("At most %(max)d characters.", max=NAME_MAX), field="name")
     return {
         "name": name,
-        "code": code or entry.code or None,
+        "code": entry.code,
+        "level": entry.level,
+        "category": entry.category,
+        "major_class": entry.class_name,
         "intake_capacity": checks.integer(
             intake_capacity, field="intake_capacity", minimum=0, maximum=MAX_INTAKE
         ),
@@ -138,6 +173,7 @@ def create_program(
         enrolment=enrolment,
         facilities=facilities,
         partner_college=partner_college,
+        level=catalogue.level_for_school_kind(school.school_kind),
     )
     _ensure_unique(school.id, values["name"])
     program = Program(school_id=school.id, **values)
@@ -171,6 +207,7 @@ def update_program(
         enrolment=enrolment,
         facilities=facilities,
         partner_college=partner_college,
+        level=catalogue.level_for_school_kind(program.school.school_kind),
     )
     _ensure_unique(program.school_id, values["name"], exclude_id=program.id)
     for key, value in values.items():
@@ -210,3 +247,30 @@ def close_program(program: Program, actor: User | None = None) -> Program:
 def _recompute_proposals(program: Program, actor: User | None) -> None:
     """A major's proposals depend on every live posting: ranking them is a job, never the request's."""
     jobs.submit("rank_programs", user=actor, args={"program_ids": [program.id]})
+
+
+def move_to_successors() -> tuple[int, int]:
+    """Majors kept under an old name (no code) whose name the alias table now leads to a 2021
+    major take it: same row, so everything that points at the major keeps pointing at it. A school
+    that already has the successor is left to choose. Returns (moved, still to choose). Flushes."""
+    moved = left = 0
+    flagged = db.session.scalars(select(Program).where(Program.code.is_(None)).order_by(Program.id))
+    for program in list(flagged):
+        found = catalogue.resolve(program.name, catalogue.level_for_school_kind(program.school.school_kind))
+        name = found.name
+        if found.entry is None or len(name) > NAME_MAX:
+            left += 1
+            continue
+        try:
+            _ensure_unique(program.school_id, name, exclude_id=program.id)
+        except Conflict:
+            left += 1
+            continue
+        entry = found.entry
+        program.name, program.code, program.level = name, entry.code, entry.level
+        program.category, program.major_class = entry.category, entry.class_name
+        db.session.flush()
+        if program.is_published:
+            _recompute_proposals(program, None)
+        moved += 1
+    return moved, left

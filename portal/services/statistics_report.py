@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from portal import vocab
 from portal.i18n import lazy_gettext as _l
 from portal.models.cooperation import COOPERATION_KIND_LABELS
-from portal.services import alignment, double_qualified, internship_outcomes, statistics
+from portal.services import alignment, catalogue, double_qualified, internship_outcomes, statistics
 from portal.services.statistics import PERCENT, Breakdown
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -237,7 +237,9 @@ def double_qualified_sheet(rows: list[dict]) -> Sheet:
     return Sheet(_("Double-qualified teachers"), header, [[r[k] for k in keys] for r in rows])
 
 
-def alignment_sheet(title: str, lines, figures, *, group_label: str = "", towns: bool = False) -> Sheet:
+def alignment_sheet(
+    title: str, lines, figures, *, group_label: str = "", towns: bool = False, codes: bool = False
+) -> Sheet:
     """Demand against supply, one line per major group, major, town or plan target (aggregates only)."""
     kinds = alignment.DEMAND_KINDS
     from portal.models.postings import HEADCOUNT_LABELS
@@ -245,6 +247,7 @@ def alignment_sheet(title: str, lines, figures, *, group_label: str = "", towns:
     with_group = bool(group_label)
     header = [
         _("Name"),
+        *([_("Catalogue code"), _("Major class")] if codes else []),
         *([group_label] if with_group else []),
         _("Demand %(year)s", year=figures.year),
         *(str(HEADCOUNT_LABELS[k]) for k in kinds),
@@ -260,6 +263,7 @@ def alignment_sheet(title: str, lines, figures, *, group_label: str = "", towns:
     rows = [
         [
             str(vocab.town_name(ln.key)) if towns else str(ln.label),
+            *([catalogue.codes_of(str(ln.key)), catalogue.class_of(str(ln.key))] if codes else []),
             *([ln.group] if with_group else []),
             ln.demand,
             *(ln.by_kind.get(k, 0) for k in kinds),
@@ -281,7 +285,11 @@ def alignment_sheets(figures) -> list[Sheet]:
     return [
         alignment_sheet(_("Demand and intake by group"), figures.groups, figures),
         alignment_sheet(
-            _("Demand and intake by major"), figures.majors, figures, group_label=_("Major group")
+            _("Demand and intake by major"),
+            figures.majors,
+            figures,
+            group_label=_("Major group"),
+            codes=True,
         ),
         alignment_sheet(
             _("New majors the plan names"), figures.targets, figures, group_label=_("Catalogue majors")
@@ -293,6 +301,32 @@ def alignment_sheets(figures) -> list[Sheet]:
 
 def alignment_workbook() -> bytes:
     return write_workbook(alignment_sheets(alignment.report()))
+
+
+def catalogue_sheet(entries: Iterable[catalogue.CatalogueEntry]) -> Sheet:
+    """The national catalogue as the annex lists it, with the old names that lead to each major."""
+    return Sheet(
+        _("Major catalogue 2021"),
+        [
+            _("Level"),
+            _("Catalogue code"),
+            _("Major"),
+            _("Major group"),
+            _("Major class"),
+            _("Old names"),
+        ],
+        [
+            [
+                e.level,
+                e.code,
+                e.name,
+                f"{e.category_code} {e.category}",
+                f"{e.class_code} {e.class_name}",
+                "、".join(a.old_name for a in catalogue.aliases_of(e)),
+            ]
+            for e in entries
+        ],
+    )
 
 
 # --- public statistics --------------------------------------------------------------

@@ -95,4 +95,42 @@
     source.addEventListener("change", sync);
     sync();
   });
+
+  // The catalogue picker (a school's major form): a filter box narrows the grouped list by code,
+  // name or group; choosing from the list fills the name, and a typed name or old name the
+  // browser's list knows selects its major. Without this the list and the name field still work.
+  document.querySelectorAll("input[data-catalogue-filter]").forEach(function (filter) {
+    var select = document.getElementById(filter.getAttribute("data-catalogue-filter"));
+    if (!select) { return; }
+    filter.hidden = false;
+    filter.addEventListener("input", function () {
+      var needle = filter.value.trim().toUpperCase();
+      Array.prototype.forEach.call(select.querySelectorAll("optgroup"), function (group) {
+        var inGroup = group.label.toUpperCase().indexOf(needle) !== -1;
+        var shown = 0;
+        Array.prototype.forEach.call(group.children, function (option) {
+          var match = !needle || inGroup || option.textContent.toUpperCase().indexOf(needle) !== -1;
+          option.hidden = !match;
+          if (match) { shown += 1; }
+        });
+        group.hidden = shown === 0;
+      });
+    });
+  });
+  document.querySelectorAll("input[data-catalogue-name]").forEach(function (name) {
+    var select = document.getElementById(name.getAttribute("data-catalogue-name"));
+    var list = document.getElementById(name.getAttribute("list"));
+    if (!select || !list) { return; }
+    select.addEventListener("change", function () {
+      var option = select.selectedOptions[0];
+      var chosen = option && option.getAttribute("data-name");
+      // Keep a direction the school typed after the same name: "护理（老年护理方向）".
+      if (chosen && name.value.split(/[（(]/)[0].trim() !== chosen) { name.value = chosen; }
+    });
+    name.addEventListener("change", function () {
+      var typed = name.value.split(/[（(]/)[0].trim();
+      var known = Array.prototype.find.call(list.options, function (option) { return option.value === typed; });
+      if (known) { select.value = known.getAttribute("data-code"); }
+    });
+  });
 })();

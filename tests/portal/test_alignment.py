@@ -260,6 +260,10 @@ def test_public_page_and_export_show_the_same_figures(app, district, lang):
     welding = dict(zip(header, rows["装备制造大类"], strict=True))
     assert list(welding.values())[1] == 60
     assert 40 in welding.values() and 20 in welding.values() and 1.5 in welding.values()
+    # By major: the catalogue code and 专业类 beside the name (from the 2021 catalogue).
+    by_major = load_workbook(io.BytesIO(response.data)).worksheets[1]
+    majors = {r[0]: r[1:4] for r in by_major.iter_rows(min_row=2, values_only=True)}
+    assert majors["焊接技术应用"] == ("660105", "机械设计制造类", "装备制造大类")
 
 
 def test_admin_page_access_and_thresholds(app, district):

@@ -25,7 +25,8 @@ def page(client, url: str) -> str:
 
 
 def names(html: str) -> list[str]:
-    return re.findall(r'<h2><a href="/majors/\d+">([^<]+)</a></h2>', html)
+    """The majors listed (each shown with its catalogue code beside the name)."""
+    return re.findall(r'<h2><a href="/majors/\d+"><span class="code">\d{6}K?</span> ([^<]+)</a></h2>', html)
 
 
 @pytest.fixture

@@ -72,13 +72,15 @@ def test_catalogue_file_is_well_formed():
     with open(catalogue.DEFAULT_FILE, encoding="utf-8") as handle:
         rows = list(csv.DictReader(line for line in handle if not line.startswith("#")))
     names = [r["name"] for r in rows]
-    assert len(names) == len(set(names)) >= 100
-    codes = [r["code"] for r in rows if r["code"]]
-    assert len(codes) == len(set(codes))
-    assert all(re.fullmatch(r"\d{6}", c) for c in codes)
+    for level in ("中职", "专科"):  # a name may stand at both levels, never twice in one
+        at_level = [r["name"] for r in rows if r["level"] == level]
+        assert len(at_level) == len(set(at_level))
+    codes = [r["code"] for r in rows]
+    assert len(codes) == len(set(codes)) == len(rows)
+    assert all(re.fullmatch(r"\d{6}K?", c) for c in codes)
     # The six-digit code starts with its category's two digits.
     assert all(r["code"].startswith(r["category_code"]) for r in rows if r["code"])
-    # 中职 categories 61-79, and 专科 41-59 for the higher-vocational majors of the district's industries.
+    # 中职 categories 61-79, 专科 41-59.
     assert {r["category_code"] for r in rows} <= {str(n) for n in (*range(41, 60), *range(61, 80))}
     for needed in (
         "工业机器人技术应用",
@@ -105,31 +107,35 @@ def test_catalogue_names_with_a_direction(app):
     assert catalogue.entry_for_name("火箭发射") is None
 
 
-@pytest.fixture
-def coded_catalogue(app, tmp_path):
-    """A catalogue with codes (test values, not the national ones)."""
-    path = tmp_path / "catalogue.csv"
-    path.write_text(
-        "code,name,category_code,category\n"
-        "669901,工业机器人技术应用,66,装备制造大类\n669902,焊接技术应用,66,装备制造大类\n,护理,72,医药卫生大类\n",
-        encoding="utf-8",
-    )
-    app.config["MAJOR_CATALOGUE_FILE"] = str(path)
-    yield
-    app.config.pop("MAJOR_CATALOGUE_FILE")
-
-
-def test_code_is_checked_against_the_catalogue(build, coded_catalogue):
+def test_code_is_checked_against_the_catalogue(build):
     school = build.school(programs=()).organisation
     program = programs.create_program(school, name="工业机器人技术应用", intake_capacity=40)
-    assert program.code == "669901"  # filled in from the catalogue
+    # Filled in from the 2021 catalogue: code, level, 专业大类 and 专业类.
+    assert (program.code, program.level, program.category, program.major_class) == (
+        "660303",
+        "中职",
+        "装备制造大类",
+        "自动化类",
+    )
     with pytest.raises(ServiceError) as unknown:
         programs.create_program(school, name="焊接技术应用", code="123456", intake_capacity=40)
     assert unknown.value.field == "code" and "123456" in str(unknown.value.message)
     with pytest.raises(ServiceError) as mismatch:
-        programs.create_program(school, name="焊接技术应用", code="669901", intake_capacity=40)
+        programs.create_program(school, name="焊接技术应用", code="660303", intake_capacity=40)
     assert "工业机器人技术应用" in str(mismatch.value.message)
-    assert programs.create_program(school, name="护理", intake_capacity=40).code is None
+    # The code alone (chosen from the grouped list) names the major.
+    assert programs.create_program(school, name="", code="720201", intake_capacity=40).name == "护理"
+
+
+def test_a_name_at_both_levels_takes_the_school_level_or_the_code(build):
+    secondary = build.school(programs=()).organisation
+    assert programs.create_program(secondary, name="园艺技术", intake_capacity=30).code == "610105"
+    college = build.school(programs=()).organisation
+    college.school_kind = "higher_vocational"
+    assert programs.create_program(college, name="园艺技术", intake_capacity=30).code == "410105"
+    # A K code (国家控制专业) is kept as the annex prints it, typed in either case.
+    medicine = programs.create_program(college, name="", code="520101k", intake_capacity=30)
+    assert (medicine.name, medicine.code, medicine.level) == ("临床医学", "520101K", "专科")
 
 
 # --- majors -----------------------------------------------------------------------
