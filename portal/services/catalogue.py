@@ -5,8 +5,9 @@ annex for the two levels a school of the district can offer: 358 中职 and 744 
 with its six-digit code (K of the 国家控制专业 kept), 专业大类 and 专业类 (provenance in the
 file's `#` lines). `seed/data/major_aliases.csv` is the reviewed table of names from the older
 lists (中职 2010, 专科 2015): each either points to its 2021 successor, with the relation and the
-source that says so, or has no confirmed successor and is flagged for the school to choose. Both files are read once and cached (the settings
-`MAJOR_CATALOGUE_FILE` and `MAJOR_ALIAS_FILE` name other files, for tests).
+source that says so, or has no confirmed successor and is flagged for the school to choose. Both
+files are read once and cached (the settings `MAJOR_CATALOGUE_FILE` and `MAJOR_ALIAS_FILE` name
+other files, for tests).
 
 A name may stand at both levels (园艺技术 is 中职 610105 and 专科 410105); such twins always share
 their 大类 and 类, so grouping by name is safe, and only the code and level need the level.
