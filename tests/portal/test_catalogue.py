@@ -188,13 +188,13 @@ def test_the_catalogue_csv_holds_every_selected_major(client):
 def test_a_major_page_shows_its_code_groups_and_whether_it_is_matched_on_the_name_only(build, client):
     user = build.school(programs=())
     known = programs.create_program(user.organisation, name="焊接技术应用", intake_capacity=40)
-    unknown = programs.create_program(user.organisation, name="棉花加工与检验", intake_capacity=40)
+    unknown = programs.create_program(user.organisation, name="水文与水资源技术", intake_capacity=40)
     for program in (known, unknown):
         programs.publish_program(program)
     db.session.commit()
     page = client.get(f"/majors/{known.id}").get_data(as_text=True)
     assert "660105" in page and "装备制造大类" in page and 'data-testid="name-only"' not in page
-    assert matching.has_knowledge("焊接技术应用") and not matching.has_knowledge("棉花加工与检验", "610117")
+    assert matching.has_knowledge("焊接技术应用") and not matching.has_knowledge("水文与水资源技术", "450101")
     assert 'data-testid="name-only"' in client.get(f"/majors/{unknown.id}").get_data(as_text=True)
 
 
