@@ -131,7 +131,7 @@ def test_a_fourth_waiting_import_is_refused_with_a_message(held):
     for _ in range(3):
         assert _import(a)[0] == 302
     status, page = _import(a)
-    assert status == 400
+    assert status == 429
     assert "already have 3 jobs" in page or "已有 3 个" in page
     assert db.session.scalar(select(func.count()).select_from(Job).where(Job.kind == "import_sheet")) == 3
     # Another school is not affected, and once a job has started there is room again.
