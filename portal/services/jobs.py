@@ -345,7 +345,11 @@ def _start(job_id: int) -> None:
         backend = "inline"  # a command (flask seed) would exit before a thread of its own finished
     if backend == "rq":
         try:
-            _signal(app)
+            with app.app_context():  # a session of its own: the committing one cannot run SQL
+                try:
+                    _wake_up(app)
+                finally:
+                    db.session.remove()
         except Exception:  # Redis down: the job is kept, failed and retryable, not a 500
             log.exception("job %s could not be queued", job_id)
             _touch(job_id, status=JobStatus.FAILED.value, error=str(QUEUE_DOWN), finished_at=utcnow())
@@ -414,7 +418,8 @@ def startable(limit: int | None = None) -> list[int]:
     recent = db.session.execute(
         select(Job.organisation_id, Job.kind, Job.status, Job.started_at, Job.finished_at).where(
             Job.started_at.is_not(None),
-            or_(Job.status == JobStatus.RUNNING.value, Job.started_at >= since, Job.finished_at >= since),
+            # (a job that started in the window is running or ended after it started)
+            or_(Job.status == JobStatus.RUNNING.value, Job.finished_at >= since),
         )
     )
     for organisation_id, kind, status, started_at, finished_at in recent:
@@ -473,7 +478,7 @@ def work_next(*, wake: bool = True) -> int | None:
         _execute(job_id)
     finally:
         if wake:
-            _wake_up()
+            _wake_up_or_log()
     return job_id
 
 
@@ -547,14 +552,23 @@ def _mark_failed(job_id: int, message: str) -> None:
     log.error("job %s: its failure could not be recorded; the sweep will mark it failed", job_id)
 
 
-def _wake_up() -> None:
-    """RQ: enough wake-ups queued for every job that may start now."""
-    if current_app.config["JOBS_BACKEND"] != "rq":
+def _wake_up(app=None) -> None:
+    """RQ: a wake-up queued for each job that may start now, and no more.
+
+    A job held back (its organisation is running one) gets its wake-up when that one ends, so
+    no worker spends a turn on a wake-up with nothing to do while another organisation waits.
+    """
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    if app.config["JOBS_BACKEND"] != "rq":
         return
+    missing = len(startable()) - queue(app).count
+    if missing > 0:
+        _signal(app, missing)
+
+
+def _wake_up_or_log() -> None:
     try:
-        missing = len(startable()) - queue().count
-        if missing > 0:
-            _signal(current_app, missing)
+        _wake_up()
     except Exception:  # Redis or the database down: the sweep wakes the workers later
         db.session.rollback()
         log.exception("jobs: could not wake the workers")
@@ -573,7 +587,7 @@ def sweep() -> int:
     db.session.commit()
     if count:
         log.warning("jobs: %d job(s) without heartbeat marked failed", count)
-    _wake_up()
+    _wake_up_or_log()
     return count
 
 
