@@ -249,3 +249,41 @@ def _wait(condition, seconds: float = 30) -> None:
             return
         time.sleep(0.02)
     pytest.fail("condition not reached")
+
+
+def test_workers_taking_jobs_at_the_same_moment_never_start_two_of_one_school(held, monkeypatch):
+    """Several RQ workers: the choice and the claim are one step (a lock), so three workers woken
+    at once start the flooding school's first import and the other school's job, not two imports."""
+    flooding, _other, a, b = _schools(held)
+    imports = [_job_id(_import(a)[1]) for _ in range(2)]
+    short = _recompute(b)
+    release, barrier = threading.Event(), threading.Barrier(3)
+    real = jobs.KINDS["import_sheet"]
+
+    def slow_import(job, progress):
+        release.wait(30)
+        return real(job, progress)
+
+    monkeypatch.setitem(jobs.KINDS, "import_sheet", slow_import)
+    took: list[int | None] = []
+
+    def worker() -> None:
+        with held.app_context():
+            barrier.wait(10)
+            try:
+                took.append(jobs.work_next())
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=worker) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    try:
+        _wait(lambda: _status(short) == "done" and len(took) == 2)
+        assert [_status(i) for i in imports] == ["running", "queued"]
+        assert sorted(took, key=str) == sorted([short, None], key=str)
+    finally:
+        release.set()
+        for thread in threads:
+            thread.join(30)
+    assert sorted(took, key=str) == sorted([short, None, imports[0]], key=str)
