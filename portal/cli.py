@@ -154,16 +154,46 @@ def init_cli(app: Flask) -> None:
     @click.option("--burst", is_flag=True, help="Run the queued jobs, then exit.")
     def worker(burst: bool) -> None:
         """Run background jobs from the Redis queue (REDIS_URL); start one or more beside the web servers."""
+        import threading
+
         from rq import SimpleWorker
 
         from portal.services import jobs
 
         if app.config["JOBS_BACKEND"] != "rq":
             raise click.ClickException("Set REDIS_URL (jobs then go to Redis) to run a worker.")
+        # Jobs whose worker died are marked failed, and waiting jobs get their wake-ups, on a
+        # schedule beside the worker: before it starts, then every JOBS_SWEEP_SECONDS.
+        _sweep(jobs)
+        if not burst:
+            stop = threading.Event()
+            threading.Thread(target=_sweeper, args=(jobs, stop), name="job-sweeper", daemon=True).start()
         # SimpleWorker: jobs run in this process, in this command's app context (no fork, so
         # no database connection is shared between processes).
         queue = jobs.queue(app)
         SimpleWorker([queue], connection=queue.connection).work(burst=burst, with_scheduler=False)
+
+    def _sweep(jobs) -> None:
+        with app.app_context():  # a session of its own, apart from the job running beside it
+            try:
+                jobs.sweep()
+            except Exception:  # the database or Redis down: the next sweep
+                jobs.log.exception("jobs: sweep failed; trying again in JOBS_SWEEP_SECONDS")
+            finally:
+                db.session.remove()
+
+    def _sweeper(jobs, stop) -> None:
+        while not stop.wait(app.config["JOBS_SWEEP_SECONDS"]):
+            _sweep(jobs)
+
+    @app.cli.command("sweep-jobs")
+    def sweep_jobs() -> None:
+        """Mark failed the running jobs whose worker stopped (no heartbeat for JOBS_STALE_SECONDS),
+        and wake the workers for waiting jobs; `flask worker` also does this on its own."""
+        from portal.services import jobs
+
+        count = jobs.sweep()
+        click.echo(f"{count} job(s) without a heartbeat marked failed")
 
     @app.cli.command("remove-demo")
     def remove_demo() -> None:

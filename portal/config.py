@@ -46,6 +46,12 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "JOBS_QUEUE": env.get("JOBS_QUEUE", "xiaoqi"),
         # A running job without a heartbeat for this long lost its worker (it reads as failed).
         "JOBS_STALE_SECONDS": _env_int("JOBS_STALE_SECONDS", 300),
+        # `flask worker` marks such jobs failed (and wakes workers for waiting jobs) this often.
+        "JOBS_SWEEP_SECONDS": _env_int("JOBS_SWEEP_SECONDS", 30),
+        # Fair share (issue 22): jobs of one kind an organisation may have waiting (one more is
+        # refused), and jobs it may have running at once (at most one of each kind).
+        "JOBS_QUEUED_PER_KIND": _env_int("JOBS_QUEUED_PER_KIND", 3),
+        "JOBS_RUNNING_PER_ORGANISATION": _env_int("JOBS_RUNNING_PER_ORGANISATION", 1),
         # Public list pages kept rendered until a posting or organisation changes (portal/cache.py);
         # 0 turns it off.
         "PAGE_CACHE_SECONDS": _env_int("PAGE_CACHE_SECONDS", 300),

@@ -7,7 +7,7 @@ import io
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import Response, abort, flash, request, send_file
+from flask import Response, abort, flash, g, request, send_file
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
 from werkzeug.routing import IntegerConverter
@@ -74,6 +74,7 @@ def attempt(action: Callable[[], T], form: FlaskForm | None = None) -> T | Refus
         db.session.rollback()
         if exc.status_code == 404:
             abort(404)
+        g.refusal_status = exc.status_code
         for problem in getattr(exc, "problems", None) or [exc]:
             field = getattr(form, problem.field, None) if form is not None and problem.field else None
             if field is not None:
@@ -90,6 +91,12 @@ def attempt(action: Callable[[], T], form: FlaskForm | None = None) -> T | Refus
         flash(str(ALREADY_EXISTS), "error")
         return REFUSED
     return result
+
+
+def refusal_status() -> int:
+    """Status for a page that shows this request's refusal: the refusal's own (429: too many
+    jobs waiting, 409: changed meanwhile), else 400."""
+    return g.get("refusal_status", 400)
 
 
 def form_status() -> int:

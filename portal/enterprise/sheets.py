@@ -16,7 +16,7 @@ from portal.enterprise.views import bp
 from portal.forms import ImportForm
 from portal.i18n import current_locale
 from portal.services import jobs, posting_sheets, spreadsheets
-from portal.web import REFUSED, attempt, download
+from portal.web import REFUSED, attempt, download, refusal_status
 
 
 def _page(form: ImportForm, *, errors=(), message: str | None = None, status: int = 200):
@@ -52,7 +52,7 @@ def posting_import():
         form,
     )
     if job is REFUSED:  # refused before reading a row: in the summary at the top and beside the field
-        return _page(form, message=form.file.errors[-1], status=400)
+        return _page(form, message=form.file.errors[-1], status=refusal_status())
     return redirect(url_for("auth.job_detail", job_id=job.id))
 
 

@@ -12,7 +12,7 @@ from portal.forms import ImportForm
 from portal.i18n import current_locale
 from portal.school.views import bp
 from portal.services import jobs, school_sheets, spreadsheets
-from portal.web import REFUSED, attempt, download
+from portal.web import REFUSED, attempt, download, refusal_status
 
 KINDS = {"majors": "school.major_list", "teachers": "school.teacher_list"}
 
@@ -58,7 +58,7 @@ def import_sheet(kind: str):
         form,
     )
     if job is REFUSED:  # refused before reading a row: in the summary at the top and beside the field
-        return _page(kind, form, message=form.file.errors[-1], status=400)
+        return _page(kind, form, message=form.file.errors[-1], status=refusal_status())
     return redirect(url_for("auth.job_detail", job_id=job.id))
 
 

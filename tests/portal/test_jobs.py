@@ -73,9 +73,10 @@ def test_on_rq_the_job_waits_for_a_worker(app_factory):
         client = app.test_client()
         login(client, staff.email)
         job_id = _recompute(client)
-        # Queued beside the major's own ranking job (published by _world, outside a request).
+        # Queued beside the major's own ranking job (published by _world, outside a request); the
+        # school runs one job at a time, so one wake-up waits in Redis (the Job table is the queue).
         queued = db.session.scalar(select(func.count()).select_from(Job).where(Job.status == "queued"))
-        assert db.session.get(Job, job_id).status == "queued" and jobs.queue(app).count == queued == 2
+        assert db.session.get(Job, job_id).status == "queued" and queued == 2 and jobs.queue(app).count == 1
         page = client.get(f"/auth/jobs/{job_id}").get_data(as_text=True)
         assert 'http-equiv="refresh"' in page  # the page follows the job by itself
         result = app.test_cli_runner().invoke(args=["worker", "--burst"])
@@ -167,3 +168,94 @@ def test_a_queue_that_is_down_leaves_the_job_failed_and_retryable(app_factory):
         login(client, staff.email)
         job = db.session.get(Job, _recompute(client))
         assert job.status == "failed" and ("unreachable" in job.error or "无法连接" in job.error)
+
+
+def test_a_job_that_loses_the_database_is_marked_failed_once_it_is_back(app, monkeypatch):
+    """Issue 22, item 5: PostgreSQL dropped mid-job and the job stayed running until its page was
+    opened, 584 s later. The worker records the failure, trying again while the database is away."""
+    from sqlalchemy import event
+    from sqlalchemy.exc import OperationalError
+
+    staff, _hr = _world()
+    client = app.test_client()
+    login(client, staff.email)
+    lost = OperationalError("SELECT …", {}, Exception("server closed the connection unexpectedly"))
+    real = jobs.KINDS["rank_school"]
+
+    def work_without_database(job, progress):
+        raise lost
+
+    still_away = []
+
+    def refuse_first_write(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("UPDATE JOB") and "failed" in str(parameters):
+            if not still_away:  # the first attempt to record the failure: the database is still away
+                still_away.append(statement)
+                raise lost
+
+    monkeypatch.setitem(jobs.KINDS, "rank_school", work_without_database)
+    monkeypatch.setattr(jobs, "MARK_FAILED_DELAYS", (0, 0, 0), raising=False)
+    event.listen(db.engine, "before_cursor_execute", refuse_first_write)
+    try:
+        job_id = _recompute(client)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", refuse_first_write)
+    assert still_away  # the first attempt did fail
+    db.session.expire_all()
+    job = db.session.get(Job, job_id)
+    assert job.status == "failed" and job.finished_at is not None
+    assert "database" in job.error or "数据库" in job.error
+    # … and it can be run again.
+    monkeypatch.setitem(jobs.KINDS, "rank_school", real)
+    assert client.post(f"/auth/jobs/{job_id}/retry").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Job, job_id).status == "done"
+
+
+def _stale_running_job(app, staff) -> Job:
+    job = jobs.submit("rank_school", user=staff, args={"school_id": staff.organisation_id})
+    db.session.commit()  # inline: done
+    job.status = "running"
+    job.heartbeat_at = utcnow() - timedelta(seconds=app.config["JOBS_STALE_SECONDS"] + 1)
+    db.session.commit()
+    return job
+
+
+def test_flask_sweep_jobs_marks_jobs_without_heartbeat_failed_without_a_page_view(app):
+    staff, _hr = _world()
+    stale = _stale_running_job(app, staff)
+    alive = jobs.submit("rank_programs", user=staff, args={"program_ids": [1]})
+    db.session.commit()
+    alive.status, alive.heartbeat_at = "running", utcnow()
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["sweep-jobs"])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert db.session.get(Job, stale.id).status == "failed"
+    assert db.session.get(Job, alive.id).status == "running"  # its worker is still at it
+
+
+def test_the_worker_sweeps_jobs_whose_worker_died(app_factory):
+    import redis
+
+    try:
+        redis.Redis.from_url("redis://127.0.0.1:6379/0", socket_timeout=2).ping()
+    except redis.RedisError as exc:
+        unavailable(f"Redis unreachable: {exc}")
+    app = app_factory(
+        JOBS_BACKEND="rq", REDIS_URL="redis://127.0.0.1:6379/0", JOBS_QUEUE=f"test-{uuid.uuid4().hex}"
+    )
+    with app.app_context():
+        staff, _hr = _world()
+        job = jobs.submit("rank_school", user=staff, args={"school_id": staff.organisation_id})
+        db.session.commit()
+        job.status = "running"
+        job.heartbeat_at = utcnow() - timedelta(seconds=app.config["JOBS_STALE_SECONDS"] + 1)
+        db.session.commit()
+        try:
+            result = app.test_cli_runner().invoke(args=["worker", "--burst"])
+            assert result.exit_code == 0, result.output
+            db.session.expire_all()
+            assert db.session.get(Job, job.id).status == "failed"
+        finally:
+            jobs.queue(app).delete(delete_jobs=True)
