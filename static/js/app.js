@@ -95,4 +95,8 @@
     source.addEventListener("change", sync);
     sync();
   });
+  // A "print" button (the internship agreement): the browser's own print, with the print CSS.
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
 })();
