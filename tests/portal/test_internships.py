@@ -22,6 +22,7 @@ from tests.conftest import Builders, login
 
 TODAY = checks.district_today()
 ADULT = date(TODAY.year - 18, 1, 1)
+MINOR = date(TODAY.year - 16, 6, 1)  # 16 or 17 when the offers below start
 
 
 def terms(**changes) -> OfferTerms:
@@ -558,3 +559,170 @@ def test_next_steps_follow_the_service(world):
     internships.sign(world.hr, placement.id)
     assert internships.next_steps(placement, "enterprise") == set()  # signed; the others have not
     assert internships.next_steps(placement, "school") == {"sign"}
+
+
+# --- the rules added from the 2021 text (portal/rules/internships.py) ----------------------------
+
+
+def test_first_year_student_refused_at_apply_and_at_offer(world):
+    """Art. 16(1): before 1 September of the year after entry, no 岗位实习."""
+    starts = TODAY + timedelta(days=30)
+    first_year = starts.year if starts.month >= 9 else starts.year - 1
+    dated = internship_posting(world.hr, title="有开始日期的实习")
+    dated.start_date = starts
+    db.session.commit()
+    error = refused(
+        lambda: internships.apply(world.student, dated.id, "想实习", ADULT, entry_year=first_year, sex="m")
+    )
+    assert "first school year" in messages(error)["entry_year"] and "16(1)" in messages(error)["entry_year"]
+    placement = applied(world, entry_year=first_year)  # the undated posting: judged at the offer
+    error = refused(lambda: internships.offer(world.hr, placement.id, terms(starts_on=starts)))
+    assert "first-year" in messages(error)["starts_on"]
+    with force_locale("zh"):
+        assert "一年级" in str(error.problems[0].message if hasattr(error, "problems") else error.message)
+
+
+def test_minors_and_women_forbidden_work_refused(world):
+    minor = applied(world, world.build.student(world.staff), birth=MINOR)
+    woman = applied(world, world.build.student(world.staff), sex="f")
+    world.posting.details = dict(POST_DETAILS, minors_forbidden="yes", women_forbidden="yes")
+    db.session.commit()
+    error = refused(lambda: internships.offer(world.hr, minor.id, terms()))
+    assert "forbidden to minors" in messages(error)["starts_on"]
+    error = refused(lambda: internships.offer(world.hr, woman.id, terms()))
+    assert "forbidden to women" in messages(error)["starts_on"] and "16(4)" in messages(error)["starts_on"]
+    internships.offer(world.hr, applied(world).id, terms())  # an adult man may take the post
+
+
+@pytest.mark.parametrize(
+    "answer, field, words",
+    [
+        ({"venue": "entertainment"}, "venue", "Art. 16(5)"),
+        ({"channel": "agency"}, "channel", "Art. 16(6)"),
+        ({"intensity": "3"}, "intensity", "Art. 16(7)"),
+        ({"hazards": ["height"]}, "hazards", "Art. 17"),
+    ],
+)
+def test_forbidden_posts_refused_when_declared(world, answer, field, words):
+    from portal.services import postings
+
+    def save():
+        return Builders.posting(world.hr, title="KTV服务员实习", details=dict(POST_DETAILS, **answer))
+
+    before = count(Placement)
+    error = refused(save)
+    assert words in messages(error)[field]
+    assert count(Placement) == before
+    draft = Builders.posting(
+        world.hr, title="草稿", details={"positions": "服务员", "months": 3}, publish=False
+    )
+    error = refused(lambda: postings.publish(draft))
+    assert {"venue", "channel", "intensity", "hazards"} <= set(messages(error))
+
+
+def test_keywords_and_long_internships_warn_without_refusing(world):
+    posting = internship_posting(world.hr, title="KTV 包厢服务实习")
+    placement = applied(world, posting=posting)
+    internships.offer(world.hr, placement.id, terms(ends_on=TODAY + timedelta(days=400)))
+    with force_locale("en"):
+        found = " ".join(str(w) for w in internships.warnings(placement))
+    assert "KTV" in found and "six months" in found
+
+
+def test_guardian_consent_for_a_minor_and_consent_by_content(world, client):
+    minor = world.build.student(world.staff)
+    placement = applied(world, minor, birth=MINOR)
+    internships.offer(world.hr, placement.id, terms())
+    internships.answer(minor, placement.id, accept=True)
+    approve(world, placement)
+    error = refused(lambda: internships.upload_consent(minor, placement.id, own=b"MZ not a pdf"))
+    assert "PDF, PNG or JPEG" in messages(error)["student_consent"]
+    refused(lambda: internships.upload_consent(world.student, placement.id, own=PDF), NotFound)
+    internships.upload_consent(minor, placement.id, own=PDF)
+    db.session.commit()
+    error = refused(lambda: internships.sign(minor, placement.id))
+    assert "guardian" in messages(error)["guardian_consent"]
+    internships.upload_consent(minor, placement.id, guardian=b"\x89PNG\r\n\x1a\n" + b"0" * 20)
+    for user in (world.staff, world.hr, minor):
+        internships.sign(user, placement.id)
+    db.session.commit()
+    login(client, world.hr.email)
+    page = client.get(f"/enterprise/internships/{placement.id}/agreement").get_data(as_text=True)
+    assert 'data-testid="guardian-consent"' in page
+    got = client.get(f"/enterprise/internships/{placement.id}/consent/guardian")
+    assert got.status_code == 200 and got.data.startswith(b"\x89PNG")
+    client.get("/auth/logout")
+    login(client, world.build.enterprise().email)
+    assert client.get(f"/enterprise/internships/{placement.id}/consent/guardian").status_code == 404
+
+
+def test_completion_needs_both_grades(world):
+    placement = running(world)
+    error = refused(lambda: internships.complete(world.hr, placement.id))
+    assert {"enterprise_grade", "school_grade"} == set(messages(error))
+    refused(lambda: internships.grade(world.hr, placement.id, "superb"))
+    refused(lambda: internships.grade(world.student, placement.id, "good"), NotFound)
+    grade_both(world, placement)
+    internships.complete(world.hr, placement.id)
+    db.session.commit()
+    assert (placement.status, placement.enterprise_grade, placement.school_grade) == (
+        "completed",
+        "good",
+        "excellent",
+    )
+
+
+def test_shares_come_from_the_record_and_count_overlapping_dates(world):
+    world.hr.organisation.staff_count = None
+    db.session.commit()
+    placement = applied(world)
+    error = refused(lambda: internships.offer(world.hr, placement.id, terms()))
+    assert "employees on the job first" in messages(error)["staff_count"]
+    error = refused(lambda: internships.record_staff(world.hr, 0))
+    assert error.field == "staff_count"
+    internships.record_staff(world.hr, 10)  # one intern at a time
+    db.session.commit()
+    assert world.hr.organisation.staff_count_on == TODAY
+    spring = terms(starts_on=TODAY + timedelta(days=10), ends_on=TODAY + timedelta(days=100))
+    autumn = terms(starts_on=TODAY + timedelta(days=200), ends_on=TODAY + timedelta(days=300))
+    internships.offer(world.hr, placement.id, spring)
+    internships.answer(world.student, placement.id, accept=True)
+    approve(world, placement)
+    later = applied(world, world.build.student(world.staff))
+    internships.offer(world.hr, later.id, autumn)  # no overlap: the place is free again
+    overlapping = applied(world, world.build.student(world.staff))
+    error = refused(lambda: internships.offer(world.hr, overlapping.id, spring))
+    assert "10 %" in messages(error)["staff_count"]
+    assert placement.staff_count == 10 and placement.post_staff_count == 40  # snapshots at the offer
+
+
+def test_a_past_agreement_keeps_its_clauses_and_is_listed_for_review(world, client):
+    """A placement offered before the rule version (rule_version NULL) keeps the first clause set; the
+    school sees it among those today's rules would refuse, and nothing about it changes."""
+    placement = applied(world)
+    internships.offer(world.hr, placement.id, terms())
+    placement.rule_version = None
+    world.student.entry_year = None  # the old application did not ask
+    db.session.commit()
+    assert internships.clauses_for(placement) == internships.LEGACY_CLAUSES
+    with force_locale("en"):
+        review = internships.to_review(world.staff)
+    assert [p.id for p, _ in review] == [placement.id]
+    assert any("year of entry" in m for m in review[0][1])
+    login(client, world.staff.email)
+    page = client.get("/school/internships/").get_data(as_text=True)
+    assert 'data-testid="to-review"' in page
+    assert internships.to_review(world.hr) == []
+    db.session.expire_all()
+    assert db.session.get(Placement, placement.id).status == "offered"
+
+
+def test_agreement_page_has_every_model_clause_and_prints(world, client):
+    placement = running(world)
+    login(client, world.student.email)
+    page = client.get(f"/student/internships/{placement.id}/agreement").get_data(as_text=True)
+    with force_locale("zh"):
+        for clause in internships.AGREEMENT_CLAUSES:
+            assert str(clause).split("：")[0] in page
+    for words in ("李老师", "提供宿舍和午餐", "人保财险莱芜支公司", "data-print"):
+        assert words in page
