@@ -726,3 +726,23 @@ def test_agreement_page_has_every_model_clause_and_prints(world, client):
             assert str(clause).split("：")[0] in page
     for words in ("李老师", "提供宿舍和午餐", "人保财险莱芜支公司", "data-print"):
         assert words in page
+
+
+def test_hr_is_warned_of_words_in_an_internship_posting(world, client):
+    from portal.rules import internships as rules
+
+    assert rules.keyword_warnings("网吧管理员", "高空作业") == ["网吧", "高空"]
+    assert rules.major_fit_warning("焊接技术应用", "焊接岗位") is None
+    with force_locale("en"):
+        assert "major" in str(rules.major_fit_warning("护理", "焊接岗位", "焊工"))
+    login(client, world.hr.email)
+    data = {
+        "title": "网吧夜班实习",
+        "headcount": "3",
+        "town": "fengcheng",
+        "deadline": (TODAY + timedelta(days=20)).isoformat(),
+        "positions": "网管",
+        "months": "3",
+    }
+    page = client.post("/enterprise/postings/new/internship", data=data, follow_redirects=True)
+    assert "网吧" in page.get_data(as_text=True) and "flash-info" in page.get_data(as_text=True)
