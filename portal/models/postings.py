@@ -157,13 +157,13 @@ DETAIL_FIELDS: dict[str, tuple[DetailField, ...]] = {
         DetailField("hazards", _l("High-risk work in the post"), "choices", choices=internship_rules.HAZARDS),
         DetailField(
             "minors_forbidden",
-            _l("Work forbidden to minors (《未成年工特殊保护规定》)?"),
+            _l("Work forbidden to minors?"),
             "choice",
             choices=internship_rules.YES_NO,
         ),
         DetailField(
             "women_forbidden",
-            _l("Work forbidden to women (《女职工劳动保护特别规定》)?"),
+            _l("Work forbidden to women?"),
             "choice",
             choices=internship_rules.YES_NO,
         ),
