@@ -44,9 +44,9 @@ def init_templating(app: Flask) -> None:
     from portal.auth.notifications import unread_notifications
     from portal.confirm import confirm_message
     from portal.navigation import navigation
+    from portal.rules.internships import RULES as internship_rules
     from portal.services import pilots, statistics
     from portal.services.audit import reason_text
-    from portal.services.internships import RULES as internship_rules
 
     app.add_template_filter(local_time, "local_time")
     for name, value in {

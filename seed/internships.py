@@ -25,6 +25,9 @@ POSTING = "重卡总装线岗位实习（焊接、装配、涂装）"
 STAFF = "school@xiaoqi-demo.cn"
 HR = "hr@xiaoqi-demo.cn"
 
+# A small PDF standing for a signed consent (知情同意书) in the demo.
+DEMO_CONSENT = b"%PDF-1.4\n% demo consent\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
 # (e-mail, where the placement ends up, destination after a completed internship)
 INTERNS = (
     ("student@xiaoqi-demo.cn", "offered", None),
@@ -57,8 +60,16 @@ def _terms(today: date, end: str) -> OfferTerms:
         insurance_policy="学生实习责任保险（演示）保单号 3701162026000815",
         fee_charged=0,
         mentor_name="高建国（演示）",
-        staff_count=3000,
-        post_staff_count=60,
+        weekly_hours=40,
+        rest_days=2,
+        insurance_payer="school",
+        insurer="中国人民财产保险股份有限公司莱芜支公司（演示）",
+        cover_starts_on=starts,
+        cover_ends_on=starts + timedelta(days=180),
+        lodging_terms="企业提供四人间宿舍和工作日午餐，不收费。",
+        leave_terms="病假、事假向企业导师和学校指导教师同时请假，学校知情。",
+        accident_terms="发生事故立即送医并通知学校和家长；保险赔付以外的合理费用由企业先行承担，再依法依责分担。",
+        assessment_terms="企业导师与学校指导教师共同考核：过程（日志、月度评价）占六成，结果占四成。",
     )
 
 
@@ -103,6 +114,8 @@ def load_demo_internships(password: str, today: date | None = None) -> dict[str,
     staff, hr = accounts.find_user_by_email(STAFF), accounts.find_user_by_email(HR)
     if not (school and posting and staff and hr and posting.is_published):
         return {"internships": 0}
+    if hr.organisation.staff_count is None:
+        internships.record_staff(hr, 3000, today=today)
     created = 0
     for n, (email, end, destination) in enumerate(INTERNS):
         student = _student(email, school, password)
@@ -112,7 +125,13 @@ def load_demo_internships(password: str, today: date | None = None) -> dict[str,
             continue
         birth = student.birth_date or date(today.year - 18, 3 + n % 9, 1 + n)
         placement = internships.apply(
-            student, posting.id, "希望在总装线学习焊接与装配，毕业后留在莱芜工作。", birth, today=today
+            student,
+            posting.id,
+            "希望在总装线学习焊接与装配，毕业后留在莱芜工作。",
+            birth,
+            entry_year=student.entry_year or today.year - 2,
+            sex=student.sex or ("f" if n % 2 else "m"),
+            today=today,
         )
         placement.is_demo = True
         created += 1
@@ -126,8 +145,10 @@ def load_demo_internships(password: str, today: date | None = None) -> dict[str,
             internships.answer(student, placement.id, accept=False, reason="已选择离家更近的实习单位。")
         if end in AFTER[1:]:
             internships.answer(student, placement.id, accept=True)
+        if end in AFTER[1:]:
+            internships.upload_consent(student, placement.id, own=DEMO_CONSENT, guardian=DEMO_CONSENT)
         if end in AFTER[2:]:
-            internships.approve(staff, placement.id)
+            internships.approve(staff, placement.id, "李老师（演示）")
             internships.sign(staff, placement.id)
             internships.sign(hr, placement.id)
         if end in AFTER[3:]:
@@ -135,6 +156,8 @@ def load_demo_internships(password: str, today: date | None = None) -> dict[str,
             internships.start(hr, placement.id)
             _timeline(placement, student, hr, staff, today)
         if end in AFTER[4:]:
+            internships.grade(hr, placement.id, "good")
+            internships.grade(staff, placement.id, "excellent" if end == "hired" else "good")
             internships.complete(hr, placement.id)
         if destination:
             internships.record_destination(staff, placement.id, destination)

@@ -123,6 +123,14 @@ def _synthetic_details(kind: str, stem: str, rng) -> dict:
             "months": rng.randint(1, 12),
             "pay": rng.randint(20, 50) * 100,
             "lodging": rng.random() < 0.5,
+            # What the 2021 internship rules ask HR to declare: an ordinary, safe post.
+            "post_staff_count": rng.randint(10, 200),
+            "venue": "workplace",
+            "channel": "direct",
+            "intensity": rng.choice(["1", "2"]),
+            "hazards": ["none"],
+            "minors_forbidden": "no",
+            "women_forbidden": "no",
         }
     if kind == "part_time_teacher":
         return {

@@ -309,7 +309,18 @@ POSTING_DETAILS = {
         "rotation": "工学交替",
         "mentors": [{"name": "王师傅", "skills": "技能", "title": "technician"}],
     },
-    "internship": {"positions": "岗位", "months": 3},
+    "internship": {
+        "positions": "岗位",
+        "months": 3,
+        # What HR declares about the post for the 2021 internship rules (required to publish).
+        "post_staff_count": 50,
+        "venue": "workplace",
+        "channel": "direct",
+        "intensity": "2",
+        "hazards": ["none"],
+        "minors_forbidden": "no",
+        "women_forbidden": "no",
+    },
     "part_time_teacher": {
         "experts": [{"name": "李工", "expertise": "专长", "title": "technician", "hours": 20}],
     },

@@ -12,7 +12,8 @@ from flask_login import current_user
 from portal.enterprise.forms import posting_form
 from portal.enterprise.views import bp
 from portal.forms import ActionForm
-from portal.models.postings import DETAIL_FIELDS, KIND_LABELS
+from portal.models.postings import DETAIL_FIELDS, KIND_LABELS, PostingKind
+from portal.rules import internships as internship_rules
 from portal.services import checks, postings
 from portal.web import REFUSED, attempt, form_status
 
@@ -27,6 +28,21 @@ def posting_list():
     )
 
 
+def _warn_of_words(posting) -> None:
+    """An internship whose text mentions a forbidden kind of post (KTV, 高空…): a warning only, the
+    declared answers decide (portal.rules.internships)."""
+    if posting.kind == PostingKind.INTERNSHIP.value:
+        words = internship_rules.keyword_warnings(posting.title, posting.description)
+        if words:
+            flash(
+                _(
+                    "The posting mentions %(words)s: check that the post is none of those the rules forbid.",
+                    words="、".join(words),
+                ),
+                "info",
+            )
+
+
 @bp.route("/postings/new/<kind>", methods=["GET", "POST"])
 def posting_new(kind: str):
     if kind not in DETAIL_FIELDS:
@@ -38,6 +54,7 @@ def posting_new(kind: str):
         )
         if posting is not REFUSED:
             flash(_("The posting has been saved as a draft."), "success")
+            _warn_of_words(posting)
             return redirect(url_for("enterprise.posting_list"))
     return (
         render_template(
@@ -55,6 +72,7 @@ def posting_edit(posting_id: int):
         saved = attempt(lambda: postings.update_posting(current_user, posting_id, form.to_input()), form)
         if saved is not REFUSED:
             flash(_("The posting has been saved."), "success")
+            _warn_of_words(saved)
             return redirect(url_for("enterprise.posting_list"))
     return (
         render_template(

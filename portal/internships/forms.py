@@ -10,6 +10,7 @@ from wtforms.validators import Optional
 from portal import vocab
 from portal.enterprise.forms import DayField, WholeNumberField
 from portal.i18n import lazy_gettext as _l
+from portal.rules import internships as rules
 from portal.services import internships, profiles
 from portal.services.internships import ENTRY_MAX, STATEMENT_MAX, OfferTerms
 
@@ -19,6 +20,16 @@ class ApplyForm(FlaskForm):
     birth_date = DayField(
         _l("Date of birth"),
         description=_l("Needed for the rule that no student under 16 takes an internship."),
+    )
+    entry_year = WholeNumberField(
+        _l("Year you entered your school"),
+        validators=[Optional()],
+        description=_l("No 岗位实习 in the first school year (Art. 16(1))."),
+    )
+    sex = SelectField(
+        _l("Sex"),
+        choices=[("", _l("— choose —")), *rules.SEXES.items()],
+        description=_l("Needed for the rule on work forbidden to women (Art. 16(4))."),
     )
 
 
@@ -81,17 +92,52 @@ class OfferForm(FlaskForm):
     post_wage = WholeNumberField(
         _l("Wage of the same post (yuan a month)"), description=_l("The pay must be at least 80 % of it.")
     )
+    weekly_hours = WholeNumberField(_l("Hours a week"), description=_l("At most 40."))
+    rest_days = WholeNumberField(_l("Days of rest a week"), description=_l("At least 1."))
     insurance_policy = StringField(
         _l("Internship liability insurance policy"), render_kw={"maxlength": internships.TERMS_TEXT_MAX}
     )
+    insurer = StringField(_l("Insurer"), render_kw={"maxlength": 100})
+    insurance_payer = SelectField(
+        _l("Insurance paid by"), choices=[("", _l("— choose —")), *rules.INSURANCE_PAYERS.items()]
+    )
+    cover_starts_on = DayField(_l("Cover starts"))
+    cover_ends_on = DayField(_l("Cover ends"), description=_l("The cover must span the whole internship."))
     fee_charged = WholeNumberField(
         _l("Fee charged to the student (yuan)"),
         default=0,
         description=_l("Must be 0: no deposit, fee or commission."),
     )
     mentor_name = StringField(_l("Workplace mentor"), render_kw={"maxlength": 60})
-    staff_count = WholeNumberField(_l("Employees of the enterprise"), description=_l("Interns at most 10 %."))
-    post_staff_count = WholeNumberField(_l("Employees on this post"), description=_l("Interns at most 20 %."))
+    lodging_terms = TextAreaField(_l("Board and lodging"), render_kw={"maxlength": 300})
+    leave_terms = TextAreaField(_l("Leave"), render_kw={"maxlength": 300})
+    accident_terms = TextAreaField(
+        _l("Accidents and costs beyond the insurance"), render_kw={"maxlength": 300}
+    )
+    assessment_terms = TextAreaField(_l("Assessment"), render_kw={"maxlength": 300})
 
     def terms(self) -> OfferTerms:
-        return OfferTerms(**{name: getattr(self, name).data for name in OfferTerms.__dataclass_fields__})
+        values = {name: getattr(self, name).data for name in OfferTerms.__dataclass_fields__}
+        return OfferTerms(**{k: ("" if v is None and k in _TEXTS else v) for k, v in values.items()})
+
+
+_TEXTS = {name for name, spec in OfferTerms.__dataclass_fields__.items() if spec.default == ""}
+
+
+class ApproveForm(FlaskForm):
+    school_supervisor = StringField(_l("School supervisor"), render_kw={"maxlength": 60})
+
+
+class ConsentForm(FlaskForm):
+    student_consent = FileField(_l("Student's signed consent (PDF, PNG or JPEG, at most 2 MB)"))
+    guardian_consent = FileField(_l("Guardian's signed consent, for a student under 18"))
+
+
+class GradeForm(FlaskForm):
+    grade = SelectField(_l("Grade"), choices=[("", _l("— choose —")), *rules.GRADES.items()])
+
+
+class StaffForm(FlaskForm):
+    staff_count = WholeNumberField(
+        _l("Employees on the job (在岗职工总数)"), description=_l("Interns at most 10 % of them at any time.")
+    )

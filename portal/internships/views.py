@@ -14,9 +14,19 @@ from werkzeug.datastructures import FileStorage
 
 from portal.confirm import needs_confirmation
 from portal.forms import ActionForm
-from portal.internships.forms import ApplyForm, EntryForm, OfferForm, ProfileForm
+from portal.internships.forms import (
+    ApplyForm,
+    ApproveForm,
+    ConsentForm,
+    EntryForm,
+    GradeForm,
+    OfferForm,
+    ProfileForm,
+    StaffForm,
+)
 from portal.models import Role
 from portal.models.internships import Destination, EntryKind
+from portal.rules import internships as rules
 from portal.services import internship_agreement, internships, postings, profiles
 from portal.web import REFUSED, attempt, download, form_status
 
@@ -38,12 +48,32 @@ def listing():
 
 
 @bp.get("/")
-def index():
+def index(staff_form: StaffForm | None = None):
     is_enterprise = current_user.role == Role.ENTERPRISE_HR.value
     pipeline = internships.pipeline_counts(current_user) if is_enterprise else None
+    if is_enterprise and staff_form is None:
+        staff_form = StaffForm(staff_count=current_user.organisation.staff_count)
     return render_template(
-        "internships/index.html", placements=internships.placements_of(current_user), pipeline=pipeline
+        "internships/index.html",
+        placements=internships.placements_of(current_user),
+        pipeline=pipeline,
+        review=internships.to_review(current_user),
+        staff_form=staff_form,
     )
+
+
+@enterprise_bp.post("/staff")
+def record_staff():
+    """The enterprise's employees on the job, entered once and dated (the 10 % rule reads it)."""
+    form = StaffForm()
+    if form.validate_on_submit():
+        if (
+            attempt(lambda: internships.record_staff(current_user, form.staff_count.data), form)
+            is not REFUSED
+        ):
+            flash(_("The number of employees is recorded."), "success")
+            return redirect(url_for("enterprise.internships.index"))
+    return index(form), 400
 
 
 # --- the student's profile -----------------------------------------------------------------
@@ -116,11 +146,22 @@ def student_cv(student_id: int):
 def apply(posting_id: int):
     posting = postings.get_public_posting(posting_id)
     form = ApplyForm()
-    if request.method == "GET" and current_user.birth_date:
+    if request.method == "GET":
         form.birth_date.data = current_user.birth_date
+        form.entry_year.data = current_user.entry_year or getattr(
+            profiles.own(current_user), "entry_year", None
+        )
+        form.sex.data = current_user.sex or ""
     if form.validate_on_submit():
         placement = attempt(
-            lambda: internships.apply(current_user, posting_id, form.statement.data, form.birth_date.data),
+            lambda: internships.apply(
+                current_user,
+                posting_id,
+                form.statement.data,
+                form.birth_date.data,
+                entry_year=form.entry_year.data,
+                sex=form.sex.data or None,
+            ),
             form,
         )
         if placement is not REFUSED:
@@ -132,7 +173,13 @@ def apply(posting_id: int):
     return render_template("internships/apply.html", form=form, posting=posting), form_status()
 
 
-def _page(placement_id: int, offer_form: OfferForm | None = None, entry_form: EntryForm | None = None):
+def _page(
+    placement_id: int,
+    offer_form: OfferForm | None = None,
+    entry_form: EntryForm | None = None,
+    approve_form: ApproveForm | None = None,
+    consent_form: ConsentForm | None = None,
+):
     placement = internships.get_for(current_user, placement_id)
     party = internships.party_of(current_user, placement)
     if offer_form is None:
@@ -148,6 +195,12 @@ def _page(placement_id: int, offer_form: OfferForm | None = None, entry_form: En
         timeline=internships.timeline(placement),
         action_form=ActionForm(),
         destinations=Destination,
+        approve_form=approve_form or ApproveForm(),
+        consent_form=consent_form or ConsentForm(),
+        grade_form=GradeForm(),
+        grades=rules.GRADES,
+        warnings=internships.warnings(placement) if party != "student" and placement.offered_at else [],
+        needs_guardian=rules.needs_guardian(placement.student.birth_date, placement.starts_on),
     )
 
 
@@ -229,10 +282,50 @@ def decline(placement_id: int):
 @bp.post("/<int:placement_id>/approve")
 @needs_confirmation("approve_placement")
 def approve(placement_id: int):
+    form = ApproveForm()
+    if form.validate_on_submit():
+        done = attempt(
+            lambda: internships.approve(current_user, placement_id, form.school_supervisor.data or ""), form
+        )
+        if done is not REFUSED:
+            flash(_("The internship is approved."), "success")
+            return redirect(url_for(".placement", placement_id=placement_id))
+    return _page(placement_id, approve_form=form), 400
+
+
+@bp.post("/<int:placement_id>/consent")
+def consent(placement_id: int):
+    """The student's and the guardian's signed consent, checked by content (never by name)."""
+    form = ConsentForm()
+    if form.validate_on_submit():
+
+        def read(upload):
+            return upload.read(internships.CONSENT_MAX_BYTES + 1) if isinstance(upload, FileStorage) else None
+
+        own, guardian = read(form.student_consent.data), read(form.guardian_consent.data)
+        done = attempt(
+            lambda: internships.upload_consent(current_user, placement_id, own=own, guardian=guardian), form
+        )
+        if done is not REFUSED:
+            flash(_("The consent is uploaded."), "success")
+            return redirect(url_for(".placement", placement_id=placement_id))
+    return _page(placement_id, consent_form=form), 400
+
+
+@bp.get("/<int:placement_id>/consent/<any(student, guardian):whose>")
+def consent_file(placement_id: int, whose: str):
+    data, mime = internships.consent_file(current_user, placement_id, whose)
+    extension = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}[mime]
+    return download(data, f"consent-{whose}-{placement_id}.{extension}")
+
+
+@bp.post("/<int:placement_id>/grade")
+def grade(placement_id: int):
+    chosen = request.form.get("grade", "")
     return _step(
         placement_id,
-        lambda: internships.approve(current_user, placement_id),
-        _("The internship is approved."),
+        lambda: internships.grade(current_user, placement_id, chosen),
+        _("The grade is recorded."),
     )
 
 
@@ -247,7 +340,7 @@ def agreement(placement_id: int):
         party=internships.party_of(current_user, placement),
         facts=internship_agreement.facts(placement),
         signatures=internship_agreement.signatures(placement),
-        clauses=internships.AGREEMENT_CLAUSES,
+        clauses=internships.clauses_for(placement),
         title=internship_agreement.TITLE,
         regulation=internship_agreement.REGULATION,
     )

@@ -61,6 +61,10 @@ class User(UserMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(String(8))
     # Students: needed for the internship rule "no student under 16" (given when applying).
     birth_date: Mapped[date | None] = mapped_column(Date)
+    # Students, given when applying for an internship: the year of entry (no 岗位实习 in the first
+    # year) and the sex (work forbidden to women), 《职业学校学生实习管理规定》(2021) Art. 16(1), 16(4).
+    entry_year: Mapped[int | None] = mapped_column()
+    sex: Mapped[str | None] = mapped_column(String(1))
     is_demo: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -12,7 +12,7 @@ import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -94,6 +94,9 @@ class Placement(Stateful, db.Model):
         CheckConstraint("ends_on IS NULL OR starts_on IS NULL OR ends_on >= starts_on", name="dates_ordered"),
         CheckConstraint("fee_charged IS NULL OR fee_charged = 0", name="no_fee"),
         CheckConstraint(
+            "insurance_payer IS NULL OR insurance_payer <> 'student'", name="insurance_not_student"
+        ),
+        CheckConstraint(
             "destination IS NULL OR destination IN ('host', 'laiwu', 'outside', 'study', 'other')",
             name="destination_known",
         ),
@@ -121,8 +124,33 @@ class Placement(Stateful, db.Model):
     insurance_policy: Mapped[str | None] = mapped_column(String(200))
     fee_charged: Mapped[int | None] = mapped_column()  # always 0: the CHECK above and the rules
     mentor_name: Mapped[str | None] = mapped_column(String(60))
-    staff_count: Mapped[int | None] = mapped_column()  # enterprise's employees on the job (在岗职工总数)
-    post_staff_count: Mapped[int | None] = mapped_column()  # employees on the same post (同类岗位在岗职工)
+    # Snapshots at the offer of the enterprise's record (在岗职工总数) and the posting's count of
+    # employees on the same post (同类岗位在岗职工): the 10 %/20 % shares, never retyped by HR.
+    staff_count: Mapped[int | None] = mapped_column()
+    post_staff_count: Mapped[int | None] = mapped_column()
+    # Added with the 2021 model agreement (rule version 2021-4/2026.1); NULL on older offers.
+    weekly_hours: Mapped[int | None] = mapped_column()
+    rest_days: Mapped[int | None] = mapped_column()  # days of rest a week
+    insurance_payer: Mapped[str | None] = mapped_column(String(20))  # school | enterprise | both
+    insurer: Mapped[str | None] = mapped_column(String(100))
+    cover_starts_on: Mapped[date | None] = mapped_column(Date)
+    cover_ends_on: Mapped[date | None] = mapped_column(Date)
+    lodging_terms: Mapped[str | None] = mapped_column(String(300))  # board and lodging
+    leave_terms: Mapped[str | None] = mapped_column(String(300))  # asking for leave
+    accident_terms: Mapped[str | None] = mapped_column(String(300))  # accidents, costs beyond insurance
+    assessment_terms: Mapped[str | None] = mapped_column(String(300))  # how the internship is assessed
+    school_supervisor: Mapped[str | None] = mapped_column(String(60))  # named when the school approves
+    # The rules and agreement clauses the offer was made under (portal.rules.internships.RULE_VERSION);
+    # NULL: before versions were kept (the first clause set).
+    rule_version: Mapped[str | None] = mapped_column(String(30))
+    # Written consent (知情同意书) of the student and, under 18, of the guardian: PDF/PNG/JPEG by content.
+    student_consent: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    student_consent_type: Mapped[str | None] = mapped_column(String(20))
+    guardian_consent: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    guardian_consent_type: Mapped[str | None] = mapped_column(String(20))
+    # The graded assessment at the end, by each supervisor (excellent | good | pass | fail).
+    enterprise_grade: Mapped[str | None] = mapped_column(String(20))
+    school_grade: Mapped[str | None] = mapped_column(String(20))
 
     applied_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     offered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

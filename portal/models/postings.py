@@ -21,6 +21,7 @@ from portal.extensions import db
 from portal.i18n import lazy_gettext as _l
 from portal.models.base import Stateful, UTCDateTime, step_table, utcnow
 from portal.models.programs import PublicationStatus
+from portal.rules import internships as internship_rules
 
 if TYPE_CHECKING:
     from portal.models.organisations import Enterprise
@@ -142,6 +143,30 @@ DETAIL_FIELDS: dict[str, tuple[DetailField, ...]] = {
         DetailField("months", _l("Period"), "int", required=True, min=1, max=12, unit=_l("months")),
         DetailField("pay", _l("Monthly pay"), "int", min=0, max=30000, unit=_l("yuan a month")),
         DetailField("lodging", _l("Lodging provided"), "bool"),
+        # What HR declares about the post, judged by the 2021 internship rules (portal.rules.internships):
+        # optional in a draft, every answer required to publish.
+        DetailField("post_staff_count", _l("Employees on this post"), "int", min=1, max=1_000_000),
+        DetailField("venue", _l("Where the intern works"), "choice", choices=internship_rules.VENUES),
+        DetailField("channel", _l("How the intern is taken on"), "choice", choices=internship_rules.CHANNELS),
+        DetailField(
+            "intensity",
+            _l("Physical labour intensity (GB 3869)"),
+            "choice",
+            choices=internship_rules.INTENSITIES,
+        ),
+        DetailField("hazards", _l("High-risk work in the post"), "choices", choices=internship_rules.HAZARDS),
+        DetailField(
+            "minors_forbidden",
+            _l("Work forbidden to minors?"),
+            "choice",
+            choices=internship_rules.YES_NO,
+        ),
+        DetailField(
+            "women_forbidden",
+            _l("Work forbidden to women?"),
+            "choice",
+            choices=internship_rules.YES_NO,
+        ),
     ),
     PostingKind.PART_TIME_TEACHER.value: (
         DetailField(

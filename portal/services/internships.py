@@ -1,7 +1,7 @@
 """岗位实习 placements under 《职业学校学生实习管理规定》(教职成〔2021〕4号).
 
     applied ──shortlist──▶ shortlisted ──offer──▶ offered ──accept──▶ accepted ──approve──▶ approved
-    approved ──start (once all three signed the agreement)──▶ in_progress ──complete──▶ completed
+    approved ──start (all three signed, consent uploaded)──▶ in_progress ──complete (both graded)──▶ completed
     completed ──hire──▶ hired
     applied | shortlisted ──offer──▶ offered
     applied | shortlisted | offered ──reject (enterprise)──▶ rejected
@@ -9,10 +9,13 @@
     offered ──decline (student)──▶ declined
 
 The student applies; the enterprise shortlists and offers with the terms; the student accepts or
-declines; the student's school approves. The regulation's rules (`RULES`) are checked against the
-offer's terms when the enterprise offers and again when the school approves (the 10 %/20 % counts
-may have changed in between). Every step is a conditional UPDATE from the state read
-(`locking.transition`), writes one audit entry and tells the other side. Functions flush, never commit.
+declines; the student's school approves and names its supervisor. The regulation's rules
+(portal.rules.internships, each with its article) are checked against the offer's terms, the post's
+declared answers and the student when the enterprise offers and again when the school approves
+(the 10 %/20 % counts may have changed in between). A placement keeps the rule version it was
+offered under; placements that a newer rule would refuse are listed for the school (`to_review`).
+Every step is a conditional UPDATE from the state read (`locking.transition`), writes one audit
+entry and tells the other side. Functions flush, never commit.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -47,6 +50,7 @@ from portal.models.internships import (
     PlacementStatus,
     TimelineEntry,
 )
+from portal.rules import internships as rules
 from portal.services import audit, checks, notifications
 from portal.services.errors import Conflict, NotFound, Problems, ServiceError
 from portal.services.locking import lock_row, transition
@@ -54,46 +58,26 @@ from portal.services.postings import Page, like_escape
 
 STATEMENT_MAX = 1000
 TERMS_TEXT_MAX = 200
+AGREEMENT_TEXT_MAX = 300
 MAX_PAY = 100_000
+CONSENT_MAX_BYTES = 2 * 1024 * 1024
+CONSENT_TYPES = {
+    b"%PDF-": "application/pdf",
+    b"\x89PNG\r\n\x1a\n": "image/png",
+    b"\xff\xd8\xff": "image/jpeg",
+}
 
-# --- the regulation's rules -----------------------------------------------------------
-# 《职业学校学生实习管理规定》(教职成〔2021〕4号), read in its 2021 text for the two figures whose
-# wording changed from 2016; the article numbers shown to users are only those two:
-#   第十六条（二）no 岗位实习 for a student under 16 ("安排、接收未满16周岁的学生进行岗位实习");
-#   第十八条 pay in principle at least 80 % of "本单位相同岗位工资标准…或最低档工资标准" (the 2016
-#     text said 试用期工资标准; 2021 dropped "probation"), in money, at least monthly.
-# The others, checked against the rule's wording (article numbers in the 2021 text not confirmed here,
-# so not shown to users):
-#   no night shifts, overtime or work on public holidays (the article on working time and rest);
-#   at most 8 hours a day: the national standard working day (劳动法第三十六条), beyond it is overtime;
-#   no deposit, fee, commission or other charge to the student;
-#   internship liability insurance (实习责任保险) for every intern;
-#   interns at most 10 % of the enterprise's employees and 20 % of the same post's (2016 第九条).
-MIN_AGE = 16
-PAY_PERCENT = 80
-STAFF_SHARE = 10  # per cent
-POST_SHARE = 20  # per cent
-MAX_DAILY_HOURS = 8  # the national standard working day; more is overtime
-
-
-@dataclass(frozen=True)
-class Rule:
-    code: str
-    text: object
-
-
-RULES = (
-    Rule("age", _l("No student under 16 (Art. 16)")),
-    Rule("hours", _l("At most 8 hours a day; no night shifts, overtime or work on public holidays")),
-    Rule("pay", _l("Pay at least 80 % of the same post's wage, in money, every month (Art. 18)")),
-    Rule("fee", _l("No deposit, fee or commission charged to the student")),
-    Rule("insurance", _l("Internship liability insurance named in the offer")),
-    Rule("share", _l("Interns at most 10 % of the enterprise's employees and 20 % of the same post's")),
-)
+# The regulation's rules live in portal.rules.internships, each with its source and article; the
+# pages list them from there.
+RULES = rules.RULES
+MIN_AGE = rules.MIN_AGE
 
 
 @dataclass(frozen=True)
 class OfferTerms:
+    """What HR offers. The staff counts are not among them: they come from the enterprise's record and
+    the posting (entered once), and the rules count the interns whose dates overlap."""
+
     starts_on: date | None
     ends_on: date | None
     daily_hours: int | None
@@ -106,84 +90,113 @@ class OfferTerms:
     insurance_policy: str
     fee_charged: int | None
     mentor_name: str
-    staff_count: int | None
-    post_staff_count: int | None
+    weekly_hours: int | None = None
+    rest_days: int | None = None
+    insurance_payer: str = ""
+    insurer: str = ""
+    cover_starts_on: date | None = None
+    cover_ends_on: date | None = None
+    lodging_terms: str = ""
+    leave_terms: str = ""
+    accident_terms: str = ""
+    assessment_terms: str = ""
 
 
-def age_on(birth_date: date, day: date) -> int:
-    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+age_on = rules.age_on
 
 
-def _held(placement: Placement, **where) -> int:
-    """Other placements at the same enterprise (or post) that hold an intern now."""
-    return (
-        db.session.scalar(
-            select(func.count())
-            .select_from(Placement)
-            .where(
-                Placement.id != placement.id,
-                Placement.status.in_([s.value for s in HOLDING]),
-                *(getattr(Placement, k) == v for k, v in where.items()),
-            )
-        )
-        or 0
-    )
+def _overlapping(placement: Placement, starts: date | None, ends: date | None, **where) -> int:
+    """Other interns at the same enterprise (or post) whose internships overlap these dates: the
+    placements the school approved or that run now (an undated one counts, to be safe)."""
+    conditions = [
+        Placement.id != placement.id,
+        Placement.status.in_([s.value for s in HOLDING]),
+        *(getattr(Placement, k) == v for k, v in where.items()),
+    ]
+    if starts is not None and ends is not None:
+        conditions += [
+            or_(Placement.starts_on.is_(None), Placement.starts_on <= ends),
+            or_(Placement.ends_on.is_(None), Placement.ends_on >= starts),
+        ]
+    return db.session.scalar(select(func.count()).select_from(Placement).where(*conditions)) or 0
+
+
+def _add(problems: Problems, found) -> None:
+    for field, message in found:
+        problems.add(message, field=field)
 
 
 def rule_problems(placement: Placement, terms: OfferTerms, problems: Problems) -> None:
-    """Every rule the terms break, each beside its field (all at once)."""
-    birth_date = placement.student.birth_date
-    if terms.starts_on is not None:
-        if birth_date is None:
-            problems.add(
-                _l("The student's date of birth is not known; the age rule cannot be checked."),
-                field="starts_on",
-            )
-        elif age_on(birth_date, terms.starts_on) < MIN_AGE:
-            problems.add(
-                _l("The student is under 16 on the start date: no internship under 16 (Art. 16)."),
-                field="starts_on",
-            )
-    if terms.daily_hours is not None and terms.daily_hours > MAX_DAILY_HOURS:
-        problems.add(_l("At most 8 hours a day: longer days are overtime."), field="daily_hours")
-    if terms.night_shifts:
-        problems.add(_l("Interns may not work night shifts."), field="night_shifts")
-    if terms.overtime:
-        problems.add(_l("Interns may not work overtime."), field="overtime")
-    if terms.holiday_work:
-        problems.add(_l("Interns may not work on public holidays."), field="holiday_work")
-    pay, wage = terms.pay_monthly, terms.post_wage
-    if pay is not None and wage is not None and pay * 100 < wage * PAY_PERCENT:
-        problems.add(
+    """Every rule the terms break for this student on this post, each beside its field (all at once)."""
+    student, details = placement.student, placement.posting.details or {}
+    _add(
+        problems,
+        rules.student_problems(
+            birth_date=student.birth_date,
+            entry_year=student.entry_year,
+            sex=student.sex,
+            starts_on=terms.starts_on,
+            details=details,
+        ),
+    )
+    _add(problems, rules.declared_problems(details, complete=False))
+    _add(
+        problems,
+        rules.hours_problems(
+            terms.daily_hours,
+            terms.weekly_hours,
+            terms.rest_days,
+            terms.night_shifts,
+            terms.overtime,
+            terms.holiday_work,
+        ),
+    )
+    _add(problems, rules.pay_problems(terms.pay_monthly, terms.post_wage))
+    _add(problems, rules.fee_problems(terms.fee_charged))
+    _add(
+        problems,
+        rules.insurance_problems(
+            terms.insurance_payer or None,
+            terms.cover_starts_on,
+            terms.cover_ends_on,
+            terms.starts_on,
+            terms.ends_on,
+        ),
+    )
+    starts, ends = terms.starts_on, terms.ends_on
+    _add(
+        problems,
+        rules.share_problems(
+            _overlapping(placement, starts, ends, enterprise_id=placement.enterprise_id) + 1,
+            placement.enterprise.staff_count,
+            _overlapping(placement, starts, ends, posting_id=placement.posting_id) + 1,
+            details.get("post_staff_count"),
+        ),
+    )
+
+
+def warnings(placement: Placement) -> list[object]:
+    """What the rules ask to look at twice without refusing: a long internship, a post that may not
+    fit the student's major, words in the posting that suggest a forbidden post."""
+    posting = placement.posting
+    found = [
+        rules.duration_warning(placement.starts_on, placement.ends_on),
+        rules.major_fit_warning(
+            placement.student.program.name if placement.student.program else None,
+            posting.title,
+            posting.description,
+            str((posting.details or {}).get("positions", "")),
+        ),
+    ]
+    words = rules.keyword_warnings(posting.title, posting.description)
+    if words:
+        found.append(
             _l(
-                "The pay must be at least 80 %% of the same post's wage: at least %(min)d yuan (Art. 18).",
-                min=-(-wage * PAY_PERCENT // 100),
-            ),
-            field="pay_monthly",
+                "The posting mentions %(words)s: check that the post is none of those the rules forbid.",
+                words="、".join(words),
+            )
         )
-    if terms.fee_charged:
-        problems.add(_l("No fee of any kind may be charged to the student."), field="fee_charged")
-    if (
-        terms.staff_count is not None
-        and (_held(placement, enterprise_id=placement.enterprise_id) + 1) * 100
-        > terms.staff_count * STAFF_SHARE
-    ):
-        problems.add(
-            _l("Interns would be more than 10 %% of the enterprise's %(n)d employees.", n=terms.staff_count),
-            field="staff_count",
-        )
-    if (
-        terms.post_staff_count is not None
-        and (_held(placement, posting_id=placement.posting_id) + 1) * 100
-        > terms.post_staff_count * POST_SHARE
-    ):
-        problems.add(
-            _l(
-                "Interns would be more than 20 %% of the %(n)d employees on this post.",
-                n=terms.post_staff_count,
-            ),
-            field="post_staff_count",
-        )
+    return [w for w in found if w is not None]
 
 
 def _checked_terms(placement: Placement, terms: OfferTerms) -> dict:
@@ -192,10 +205,12 @@ def _checked_terms(placement: Placement, terms: OfferTerms) -> dict:
         "starts_on": terms.starts_on,
         "ends_on": terms.ends_on,
         "daily_hours": terms.daily_hours,
+        "weekly_hours": terms.weekly_hours,
+        "rest_days": terms.rest_days,
         "pay_monthly": terms.pay_monthly,
         "post_wage": terms.post_wage,
-        "staff_count": terms.staff_count,
-        "post_staff_count": terms.post_staff_count,
+        "cover_starts_on": terms.cover_starts_on,
+        "cover_ends_on": terms.cover_ends_on,
     }
     for field, value in required.items():
         if value is None:
@@ -203,44 +218,55 @@ def _checked_terms(placement: Placement, terms: OfferTerms) -> dict:
     problems.check(checks.date_range, terms.starts_on, terms.ends_on, check_past=False)
     for field, value, low, high in (
         ("daily_hours", terms.daily_hours, 1, 24),
+        ("weekly_hours", terms.weekly_hours, 1, 168),
+        ("rest_days", terms.rest_days, 0, 7),
         ("pay_monthly", terms.pay_monthly, 0, MAX_PAY),
         ("post_wage", terms.post_wage, 1, MAX_PAY),
-        ("staff_count", terms.staff_count, 1, checks.MAX_INT),
-        ("post_staff_count", terms.post_staff_count, 1, checks.MAX_INT),
     ):
         if value is not None:
             problems.check(checks.integer, value, field=field, minimum=low, maximum=high)
-    values = {
-        "shift_pattern": problems.check(
-            checks.text, terms.shift_pattern, field="shift_pattern", max_length=TERMS_TEXT_MAX, required=True
-        ),
-        "insurance_policy": problems.check(
-            checks.text, terms.insurance_policy, field="insurance_policy", max_length=TERMS_TEXT_MAX
-        ),
-        "mentor_name": problems.check(
-            checks.text, terms.mentor_name, field="mentor_name", max_length=60, required=True
-        ),
+    texts = {
+        "shift_pattern": (TERMS_TEXT_MAX, True),
+        "insurance_policy": (TERMS_TEXT_MAX, True),
+        "insurer": (100, True),
+        "mentor_name": (60, True),
+        "lodging_terms": (AGREEMENT_TEXT_MAX, True),
+        "leave_terms": (AGREEMENT_TEXT_MAX, True),
+        "accident_terms": (AGREEMENT_TEXT_MAX, True),
+        "assessment_terms": (AGREEMENT_TEXT_MAX, True),
     }
-    if not values["insurance_policy"]:
-        problems.add(
-            _l("Name the internship liability insurance policy that covers the student."),
-            field="insurance_policy",
-        )
+    values = {
+        name: problems.check(checks.text, getattr(terms, name), field=name, max_length=limit, required=needed)
+        for name, (limit, needed) in texts.items()
+    }
+    if terms.insurance_payer not in rules.INSURANCE_PAYERS:
+        problems.add(_l("Say who pays the internship liability insurance."), field="insurance_payer")
     if not problems.items:
         rule_problems(placement, terms, problems)
     problems.raise_if_any()
     return {
         **required,
         **values,
+        "insurance_payer": terms.insurance_payer,
         "night_shifts": bool(terms.night_shifts),
         "overtime": bool(terms.overtime),
         "holiday_work": bool(terms.holiday_work),
         "fee_charged": terms.fee_charged or 0,
+        # Snapshots of the counts the shares were judged on, and the rules' version.
+        "staff_count": placement.enterprise.staff_count,
+        "post_staff_count": (placement.posting.details or {}).get("post_staff_count"),
+        "rule_version": rules.RULE_VERSION,
     }
 
 
 def terms_of(placement: Placement) -> OfferTerms:
-    return OfferTerms(**{name: getattr(placement, name) for name in OfferTerms.__dataclass_fields__})
+    """The placement's terms as offered (texts added since older offers read as empty)."""
+    fields = OfferTerms.__dataclass_fields__
+    values = {name: getattr(placement, name) for name in fields}
+    for name, spec in fields.items():
+        if values[name] is None and spec.default == "":
+            values[name] = ""
+    return OfferTerms(**values)
 
 
 # --- loading with ownership -----------------------------------------------------------
@@ -380,9 +406,18 @@ def _expect(placement: Placement, *states: PlacementStatus) -> None:
 
 
 def apply(
-    student: User, posting_id: int, statement: str, birth_date: date | None, *, today: date | None = None
+    student: User,
+    posting_id: int,
+    statement: str,
+    birth_date: date | None,
+    *,
+    entry_year: int | None = None,
+    sex: str | None = None,
+    today: date | None = None,
 ) -> Placement:
-    """A confirmed student applies to a published internship posting of a verified enterprise."""
+    """A confirmed student applies to a published internship posting of a verified enterprise, with
+    the facts the rules need: date of birth (Art. 16(2)), year of entry (16(1)) and sex (16(4)).
+    A first-year student is refused at once when the posting says when it starts."""
     today = today or checks.district_today()
     posting = db.session.get(Posting, posting_id)
     if (
@@ -406,12 +441,26 @@ def apply(
         problems.add(_l("This field is required."), field="birth_date")
     elif not date(today.year - 40, 1, 1) <= birth_date <= today:
         problems.add(_l("Please give your real date of birth."), field="birth_date")
+    if entry_year is None:
+        problems.add(_l("This field is required."), field="entry_year")
+    elif not today.year - 10 <= entry_year <= today.year:
+        problems.add(_l("Please give the year you entered your school."), field="entry_year")
+    elif posting.start_date and rules.is_first_year(entry_year, posting.start_date):
+        problems.add(
+            _l(
+                "You are in your first school year when this internship starts: no 岗位实习 for "
+                "first-year students (Art. 16(1))."
+            ),
+            field="entry_year",
+        )
+    if sex not in rules.SEXES:
+        problems.add(_l("This field is required."), field="sex")
     problems.raise_if_any()
     if db.session.scalar(
         select(Placement.id).where(Placement.posting_id == posting.id, Placement.student_id == student.id)
     ):
         raise Conflict(_l("You have already applied to this internship."))
-    student.birth_date = birth_date
+    student.birth_date, student.entry_year, student.sex = birth_date, entry_year, sex
     placement = Placement(
         posting=posting,
         student=student,
@@ -482,17 +531,20 @@ def answer(student: User, placement_id: int, *, accept: bool, reason: str = "") 
     return placement
 
 
-def approve(staff: User, placement_id: int) -> Placement:
-    """The school approves an accepted placement, after the rules are checked again: another
-    intern may have been approved at the same enterprise since the offer (10 %/20 %)."""
+def approve(staff: User, placement_id: int, supervisor: str = "") -> Placement:
+    """The school approves an accepted placement and names its supervisor, after the rules are
+    checked again: another intern may have been approved at the same enterprise since the offer
+    (10 %/20 %), and a rule may have been added since."""
     placement = get_for(staff, placement_id, party="school", lock=True)
     _expect(placement, PlacementStatus.ACCEPTED)
     # Approvals at one enterprise run one after the other (its row locked until the commit), so two
     # schools approving at once cannot both take the last place within the 10 %/20 % shares.
     lock_row(Organisation, placement.enterprise_id)
     problems = Problems()
+    name = problems.check(checks.text, supervisor, field="school_supervisor", max_length=60, required=True)
     rule_problems(placement, terms_of(placement), problems)
     problems.raise_if_any()  # each broken rule is shown as its own message
+    placement.school_supervisor = name
     placement.approved_at = utcnow()
     _move(staff, placement, PlacementStatus.APPROVED, "approve")
     _tell(placement, "internship_approved", to=("student", "enterprise"))
@@ -500,9 +552,11 @@ def approve(staff: User, placement_id: int) -> Placement:
 
 
 # --- the three-party agreement (学校—企业—学生三方协议) ---------------------------------------
-# The regulation allows no 岗位实习 without an agreement signed by school, enterprise and student. Its
-# clauses below are the contents the regulation requires; the terms come from the accepted offer.
-AGREEMENT_CLAUSES = (
+# No 岗位实习 without an agreement signed by school, enterprise and student. Its clauses follow the
+# headings of the 2021 model text (实习协议示范文本); the terms come from the accepted offer. Each set
+# of clauses is kept under the rule version it belongs to: a placement shows the clauses of the
+# version it was offered under, so changing the clauses never rewrites a past agreement.
+LEGACY_CLAUSES = (
     _l("The parties: the school, the enterprise and the student named above, with their addresses."),
     _l("The internship: the post, what the student learns there, the place and the period above."),
     _l(
@@ -528,6 +582,98 @@ AGREEMENT_CLAUSES = (
     ),
     _l("Each party keeps to this agreement; disputes are settled by consultation, or else under the law."),
 )
+MODEL_CLAUSES = (
+    (
+        "parties",
+        _l("The parties: the school, the enterprise and the student named above, with their addresses."),
+    ),
+    (
+        "post",
+        _l(
+            "The internship: the post, what the student learns there, the place and the period above; the "
+            "post is none the 2021 rules forbid (Art. 16, 17) and fits the student's major."
+        ),
+    ),
+    (
+        "time",
+        _l(
+            "Working time and rest: the hours a day and a week and the days of rest above; no night shifts, "
+            "overtime or work on public holidays."
+        ),
+    ),
+    (
+        "pay",
+        _l(
+            "Pay: the amount above, at least 80 % of the same post's wage, paid to the student in money at "
+            "least once a month, never through a third party and never in goods or vouchers (Art. 18)."
+        ),
+    ),
+    ("lodging", _l("Board and lodging: as written above under board and lodging.")),
+    ("leave", _l("Leave: the student asks for leave as written above; the school is told of every absence.")),
+    (
+        "safety",
+        _l(
+            "Safety: the enterprise gives safety training and protective equipment and never assigns "
+            "work forbidden to minors or to women, or work the rules forbid to every intern."
+        ),
+    ),
+    (
+        "insurance",
+        _l(
+            "Insurance: the internship liability insurance above, paid by the party named above and never "
+            "by the student, covers the whole internship."
+        ),
+    ),
+    (
+        "accidents",
+        _l(
+            "Accidents: the parties act at once as written above; costs beyond what the insurance pays are "
+            "settled as written above, never charged to the student beyond the law."
+        ),
+    ),
+    (
+        "supervision",
+        _l(
+            "Supervision: the enterprise's mentor and the school's supervisor named above guide the "
+            "student together; the student keeps a weekly log, the mentor evaluates monthly and the "
+            "supervisor visits."
+        ),
+    ),
+    (
+        "assessment",
+        _l(
+            "Assessment: as written above; at the end both supervisors grade the internship (excellent, "
+            "good, pass or fail)."
+        ),
+    ),
+    (
+        "no_fee",
+        _l(
+            "No deposit, fee, commission or other charge of any kind is taken from the student (Art. 19), no "
+            "student card, identity card or other document of the student is kept, and no guarantee is asked."
+        ),
+    ),
+    (
+        "consent",
+        _l(
+            "Consent: the student's written consent, and for a student under 18 the guardian's, are kept "
+            "with this agreement."
+        ),
+    ),
+    (
+        "disputes",
+        _l(
+            "Each party keeps to this agreement; disputes are settled by consultation, or else under the law."
+        ),
+    ),
+)
+AGREEMENT_CLAUSES = tuple(text for _, text in MODEL_CLAUSES)  # today's clauses
+CLAUSES_BY_VERSION = {None: LEGACY_CLAUSES, rules.RULE_VERSION: AGREEMENT_CLAUSES}
+
+
+def clauses_for(placement: Placement) -> tuple:
+    """The clauses of the rule version the placement was offered under."""
+    return CLAUSES_BY_VERSION.get(placement.rule_version, AGREEMENT_CLAUSES)
 
 
 def sign(user: User, placement_id: int) -> Placement:
@@ -539,6 +685,10 @@ def sign(user: User, placement_id: int) -> Placement:
     column = f"{party}_signed_at"
     if getattr(placement, column) is not None:
         raise Conflict(_l("You have already confirmed this agreement."))
+    if party == "student" and placement.rule_version is not None:  # older offers keep their terms
+        problems = Problems()
+        _add(problems, _consent_problems(placement))
+        problems.raise_if_any()
     setattr(placement, column, utcnow())
     db.session.flush()
     audit.record(user, placement, "sign", None, "signed" if placement.is_signed else None)
@@ -555,6 +705,10 @@ def start(actor: User, placement_id: int) -> Placement:
     _expect(placement, PlacementStatus.APPROVED)
     if not placement.is_signed:
         raise ServiceError(_l("The three parties must confirm the agreement before the internship starts."))
+    if placement.rule_version is not None:
+        problems = Problems()
+        _add(problems, _consent_problems(placement))
+        problems.raise_if_any()
     placement.started_at = utcnow()
     _move(actor, placement, PlacementStatus.IN_PROGRESS, "start")
     return placement
@@ -565,6 +719,15 @@ def complete(actor: User, placement_id: int) -> Placement:
     if _party(actor, placement) not in ("enterprise", "school"):
         raise NotFound(_l("Internship not found."))
     _expect(placement, PlacementStatus.IN_PROGRESS)
+    if placement.rule_version is not None:
+        problems = Problems()
+        for field, grade in (
+            ("enterprise_grade", placement.enterprise_grade),
+            ("school_grade", placement.school_grade),
+        ):
+            if grade is None:
+                problems.add(_l("Both supervisors grade the internship before it is completed."), field=field)
+        problems.raise_if_any()
     placement.completed_at = utcnow()
     _move(actor, placement, PlacementStatus.COMPLETED, "complete")
     _tell(placement, "internship_completed", to=("student", "enterprise", "school"))
@@ -593,6 +756,128 @@ def record_destination(staff: User, placement_id: int, destination: str) -> Plac
     db.session.flush()
     audit.record(staff, placement, "record_destination", before, placement.destination)
     return placement
+
+
+# --- consent, grades, the enterprise's staff record, records to review -----------------------------
+
+
+def _consent_problems(placement: Placement):
+    return rules.consent_problems(
+        placement.student_consent_type is not None,
+        placement.guardian_consent_type is not None,
+        placement.student.birth_date,
+        placement.starts_on,
+    )
+
+
+def consent_type(data: bytes | None, field: str) -> str | None:
+    """A PDF, PNG or JPEG by its content (never its name); at most 2 MB."""
+    if not data:
+        return None
+    if len(data) > CONSENT_MAX_BYTES:
+        raise ServiceError(_l("The file is larger than 2 MB."), field=field)
+    for magic, mime in CONSENT_TYPES.items():
+        if data.startswith(magic):
+            return mime
+    raise ServiceError(_l("The consent must be a PDF, PNG or JPEG file."), field=field)
+
+
+def upload_consent(
+    student: User, placement_id: int, *, own: bytes | None = None, guardian: bytes | None = None
+) -> Placement:
+    """The student uploads the signed consent (知情同意书), their own and, under 18, the guardian's,
+    after accepting the offer and before the agreement starts the internship."""
+    placement = get_for(student, placement_id, party="student", lock=True)
+    _expect(placement, PlacementStatus.OFFERED, PlacementStatus.ACCEPTED, PlacementStatus.APPROVED)
+    problems = Problems()
+    own_type = problems.check(consent_type, own, "student_consent")
+    guardian_type = problems.check(consent_type, guardian, "guardian_consent")
+    if not own and not guardian:
+        problems.add(_l("Choose a file to upload."), field="student_consent")
+    problems.raise_if_any()
+    if own_type:
+        placement.student_consent, placement.student_consent_type = own, own_type
+    if guardian_type:
+        placement.guardian_consent, placement.guardian_consent_type = guardian, guardian_type
+    db.session.flush()
+    audit.record(student, placement, "upload_consent", None, "guardian" if guardian_type else "student")
+    return placement
+
+
+def consent_file(user: User, placement_id: int, whose: str) -> tuple[bytes, str]:
+    """A consent file for the parties of the placement; anything missing is NotFound."""
+    placement = get_for(user, placement_id)
+    data = getattr(placement, f"{whose}_consent") if whose in ("student", "guardian") else None
+    if not data:
+        raise NotFound(_l("Internship not found."))
+    return data, getattr(placement, f"{whose}_consent_type")
+
+
+def grade(actor: User, placement_id: int, value: str) -> Placement:
+    """The enterprise mentor's or the school supervisor's grade of the internship, while it runs."""
+    placement = get_for(actor, placement_id, lock=True)
+    party = _party(actor, placement)
+    if party not in ("enterprise", "school"):
+        raise NotFound(_l("Internship not found."))
+    _expect(placement, PlacementStatus.IN_PROGRESS)
+    field = f"{party}_grade"
+    if value not in rules.GRADES:
+        raise ServiceError(_l("Please choose a grade."), field=field)
+    before = getattr(placement, field)
+    setattr(placement, field, value)
+    db.session.flush()
+    audit.record(actor, placement, "grade", before, value)
+    return placement
+
+
+def record_staff(hr: User, count: int | None, *, today: date | None = None) -> Organisation:
+    """The enterprise's employees on the job, entered once and dated; offers read it (10 % rule)."""
+    if hr.role != Role.ENTERPRISE_HR.value or not hr.is_member_active:
+        raise NotFound(_l("Internship not found."))
+    checks.integer(count, field="staff_count", minimum=1, maximum=checks.MAX_INT)
+    enterprise = hr.organisation
+    before = enterprise.staff_count
+    enterprise.staff_count = count
+    enterprise.staff_count_on = today or checks.district_today()
+    db.session.flush()
+    audit.record(hr, enterprise, "record_staff", None if before is None else str(before), str(count))
+    return enterprise
+
+
+# Placements still open to change: a rule added since their offer is checked on them, never applied.
+UNDER_REVIEW = (
+    PlacementStatus.OFFERED,
+    PlacementStatus.ACCEPTED,
+    PlacementStatus.APPROVED,
+    PlacementStatus.IN_PROGRESS,
+)
+
+
+def to_review(staff: User) -> list[tuple[Placement, list[object]]]:
+    """The school's running or pending placements that today's rules would refuse, with why. They
+    stay as they are: the school decides what to do (talk to the enterprise, end the internship)."""
+    if staff.role != Role.SCHOOL_STAFF.value:
+        return []
+    found = []
+    for placement in db.session.scalars(
+        select(Placement)
+        .where(
+            Placement.school_id == staff.organisation_id,
+            Placement.status.in_([s.value for s in UNDER_REVIEW]),
+        )
+        .options(
+            joinedload(Placement.posting), joinedload(Placement.student), joinedload(Placement.enterprise)
+        )
+        .order_by(Placement.id)
+    ):
+        problems = Problems()
+        rule_problems(placement, terms_of(placement), problems)
+        if placement.status in (PlacementStatus.APPROVED.value, PlacementStatus.IN_PROGRESS.value):
+            _add(problems, _consent_problems(placement))
+        messages = list(dict.fromkeys(str(p.message) for p in problems.items))
+        if messages:
+            found.append((placement, messages))
+    return found
 
 
 # --- during the internship: one timeline of logs, evaluations and visits ---------------------

@@ -243,6 +243,25 @@ POSTINGS = SheetSpec(
             aliases=("住宿", "提供住宿", "是否提供住宿"),
             note=_l("Write 是 or 否 (yes or no)."),
         ),
+        # What HR declares about an internship post (the 2021 internship rules; required to publish).
+        _detail_column(
+            "post_staff_count",
+            INTEGER,
+            aliases=("岗位在岗职工", "同类岗位在岗职工", "岗位职工数"),
+            note=_range("post_staff_count"),
+        ),
+        _detail_column("venue", CHOICE, choices=_detail("venue").choices, aliases=("实习场所",)),
+        _detail_column("channel", CHOICE, choices=_detail("channel").choices, aliases=("接收方式",)),
+        _detail_column(
+            "intensity", CHOICE, choices=_detail("intensity").choices, aliases=("体力劳动强度", "劳动强度")
+        ),
+        _detail_column("hazards", CHOICES, choices=_detail("hazards").choices, aliases=("高风险作业",)),
+        _detail_column(
+            "minors_forbidden", CHOICE, choices=_detail("minors_forbidden").choices, aliases=("未成年工禁忌",)
+        ),
+        _detail_column(
+            "women_forbidden", CHOICE, choices=_detail("women_forbidden").choices, aliases=("女职工禁忌",)
+        ),
         _detail_column("experts", aliases=("专家", "兼职教师", "可任教的专家"), note=_people_note("experts")),
         _detail_column("courses", aliases=("培训课程", "课程", "所需课程")),
         _detail_column(

@@ -23,6 +23,7 @@ from portal.i18n import lazy_gettext as _l
 from portal.models import Organisation, OrgStatus, Posting, PostingKind, PublicationStatus, User
 from portal.models.base import utcnow
 from portal.models.postings import DETAIL_FIELDS, KIND_KEYWORDS, DetailField
+from portal.rules import internships as internship_rules
 from portal.services import audit, checks, notifications
 from portal.services.checks import district_today
 from portal.services.errors import NotFound, Problems, ServiceError
@@ -163,7 +164,7 @@ def _check_date(value: date | None, label, key: str, today: date, *, required: b
         )
 
 
-def _clean(kind: str, data: PostingInput, today: date) -> dict[str, Any]:
+def _clean(kind: str, data: PostingInput, today: date, *, published: bool = False) -> dict[str, Any]:
     """Every problem of the form at once (errors.Invalid), each beside its field."""
     if kind not in KINDS:
         raise ServiceError(_l("Please choose a valid kind of posting."), field="kind")
@@ -197,6 +198,10 @@ def _clean(kind: str, data: PostingInput, today: date) -> dict[str, Any]:
     if data.start_date and data.end_date and data.end_date < data.start_date:
         problems.add(_l("The end date is before the start date."), field="end_date")
     details = problems.check(clean_details, kind, data.details)
+    if details is not None and kind == PostingKind.INTERNSHIP.value:
+        # The 2021 internship rules on what HR declares about the post (a draft may leave answers out).
+        for key, message in internship_rules.declared_problems(details, complete=published):
+            problems.add(message, field=key)
     problems.raise_if_any()
     return {
         "title": title,
@@ -305,7 +310,7 @@ def update_posting(hr: User, posting_id: int, data: PostingInput, *, today: date
     posting = get_own_posting(hr, posting_id)
     if not posting.can("edit"):
         raise ServiceError(_l("A closed posting can no longer be changed."))
-    values = _clean(posting.kind, data, today or district_today())
+    values = _clean(posting.kind, data, today or district_today(), published=posting.is_published)
     for key, value in values.items():
         setattr(posting, key, value)
     _index(posting, posting.enterprise.name)
@@ -324,6 +329,11 @@ def publish(posting: Posting, *, today: date | None = None) -> Posting:
         raise ServiceError(
             _l("The application deadline has passed; set a later one before publishing."), field="deadline"
         )
+    if posting.kind == PostingKind.INTERNSHIP.value:
+        problems = Problems()
+        for key, message in internship_rules.declared_problems(posting.details, complete=True):
+            problems.add(message, field=key)
+        problems.raise_if_any()
     transition(posting, PublicationStatus.PUBLISHED.value)
     posting.published_at = utcnow()
     db.session.flush()

@@ -133,4 +133,8 @@
       if (known) { select.value = known.getAttribute("data-code"); }
     });
   });
+  // A "print" button (the internship agreement): the browser's own print, with the print CSS.
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
 })();

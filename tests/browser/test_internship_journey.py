@@ -1,12 +1,14 @@
-"""Internship journey on the demo data: HR posts an internship → a student applies → an offer that
-breaks a rule is refused beside its field, then a fair one is sent → the student accepts → the
-school approves → the three parties confirm the agreement → the internship runs and ends → the
-enterprise confirms the hire → the administrators' 留莱率 changes."""
+"""Internship journey on the demo data: HR posts an internship, answering what the 2021 rules ask
+about the post → a 17-year-old student applies → an offer that breaks a rule is refused beside its
+field, then a fair one is sent → the student accepts and uploads their own and the guardian's
+consent → the school approves, naming its supervisor → the three parties confirm the agreement,
+which shows the consent and prints with every clause → the internship runs, both supervisors grade
+it, it ends → the enterprise confirms the hire → the administrators' 留莱率 changes."""
 
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -32,6 +34,42 @@ def _confirmed_click(page, locator) -> None:
     page.once("dialog", lambda dialog: dialog.accept())
     locator.click()
     expect(page.locator(".flash-success")).to_be_visible()
+
+
+PDF = b"%PDF-1.4\n% signed consent\n%%EOF\n"
+
+
+def declare_post(page, *, staff: str = "50") -> None:
+    """What HR answers about an internship post for the 2021 rules (an ordinary, safe post)."""
+    page.fill("#post_staff_count", staff)
+    page.select_option("#venue", "workplace")
+    page.select_option("#channel", "direct")
+    page.select_option("#intensity", "2")
+    page.check("input[name=hazards][value=none]")
+    page.select_option("#minors_forbidden", "no")
+    page.select_option("#women_forbidden", "no")
+
+
+def fill_offer(page, today, *, weekly: str = "40") -> None:
+    ends = today + timedelta(days=170)
+    page.fill("#starts_on", today.isoformat())
+    page.fill("#ends_on", ends.isoformat())
+    page.fill("#daily_hours", "8")
+    page.fill("#weekly_hours", weekly)
+    page.fill("#rest_days", "2")
+    page.fill("#shift_pattern", "白班 8:00–17:00")
+    page.fill("#pay_monthly", "3000")
+    page.fill("#post_wage", "3600")
+    page.fill("#insurance_policy", "实习责任保险 SX-2027-001")
+    page.fill("#insurer", "人保财险莱芜支公司")
+    page.select_option("#insurance_payer", "school")
+    page.fill("#cover_starts_on", today.isoformat())
+    page.fill("#cover_ends_on", ends.isoformat())
+    page.fill("#mentor_name", "高师傅")
+    page.fill("#lodging_terms", "企业提供宿舍和午餐")
+    page.fill("#leave_terms", "向导师和指导教师请假")
+    page.fill("#accident_terms", "保险以外的合理费用由企业先行承担")
+    page.fill("#assessment_terms", "导师与指导教师共同考核")
 
 
 def _open_placement(page, area: str) -> None:
@@ -61,6 +99,7 @@ def test_the_whole_internship_loop(page, live_server):
     page.fill("#deadline", (today + timedelta(days=30)).isoformat())
     page.fill("#positions", "焊接机器人操作员")
     page.fill("#months", "6")
+    declare_post(page)
     page.click("[data-testid=posting-form] button[type=submit]")
     row = page.locator("[data-testid=own-postings] tr", has_text=TITLE)
     row.locator("form[action$='/publish'] button").click()
@@ -73,37 +112,40 @@ def test_the_whole_internship_loop(page, live_server):
     card = page.get_by_test_id("internship-card").filter(has_text=TITLE)
     card.get_by_test_id("apply-internship").click()
     page.fill("#statement", "我想学习机器人焊接，毕业后留在莱芜。")
-    page.fill("#birth_date", "2008-05-01")
+    page.fill("#birth_date", date(today.year - 17, today.month, 1).isoformat())  # 17 at the start
+    page.fill("#entry_year", str(today.year - 2))
+    page.select_option("#sex", "m")
     page.click("[data-testid=apply-form] button[type=submit]")
     expect(page.get_by_test_id("placement-status")).to_have_text("已申请")
 
     # An offer with night shifts is refused beside its field; the fair one goes out.
     _as(page, HR)
     _open_placement(page, "enterprise")
-    page.fill("#starts_on", today.isoformat())
-    page.fill("#ends_on", (today + timedelta(days=220)).isoformat())
-    page.fill("#daily_hours", "8")
-    page.fill("#shift_pattern", "白班 8:00–17:00")
+    fill_offer(page, today)
     page.check("#night_shifts")
-    page.fill("#pay_monthly", "3000")
-    page.fill("#post_wage", "3600")
-    page.fill("#insurance_policy", "实习责任保险 SX-2027-001")
-    page.fill("#mentor_name", "高师傅")
-    page.fill("#staff_count", "3000")
-    page.fill("#post_staff_count", "50")
     page.click("[data-testid=offer-form] button[type=submit]")
     expect(page.locator("#night_shifts-error")).to_contain_text("夜班")
     page.uncheck("#night_shifts")
     page.click("[data-testid=offer-form] button[type=submit]")
     expect(page.get_by_test_id("placement-status")).to_have_text("已发录用")
 
-    # The student accepts; the school approves and confirms the agreement.
+    # The student accepts and uploads the signed consent, their own and the guardian's (under 18).
     _as(page, STUDENT)
     _open_placement(page, "student")
     _confirmed_click(page, page.get_by_role("button", name="接受录用", exact=True))
+    consent = {"name": "consent.pdf", "mimeType": "application/pdf", "buffer": PDF}
+    page.set_input_files("#student_consent", files=[consent])
+    page.set_input_files("#guardian_consent", files=[consent])
+    page.click("[data-testid=consent-form] button[type=submit]")
+    expect(page.get_by_test_id("guardian-consent-done")).to_be_visible()
+
+    # The school names its supervisor, approves and confirms the agreement.
     _as(page, STAFF)
     _open_placement(page, "school")
-    _confirmed_click(page, page.get_by_role("button", name="批准", exact=True))
+    page.fill("#school_supervisor", "李老师")
+    page.click("[data-testid=approve-form] button[type=submit]")
+    page.get_by_test_id("confirm").click()
+    expect(page.get_by_test_id("placement-status")).to_have_text("学校已批准")
     _confirmed_click(page, page.get_by_role("button", name="确认协议", exact=True))
 
     # The student and the enterprise confirm too; the agreement is signed.
@@ -115,7 +157,20 @@ def test_the_whole_internship_loop(page, live_server):
     _confirmed_click(page, page.get_by_role("button", name="确认协议", exact=True))
     page.get_by_test_id("agreement-link").click()
     expect(page.get_by_test_id("agreement-signed")).to_be_visible()
-    expect(page.get_by_test_id("agreement")).to_contain_text("实习责任保险 SX-2027-001")
+    agreement = page.get_by_test_id("agreement")
+    expect(agreement).to_contain_text("实习责任保险 SX-2027-001")
+    expect(agreement).to_contain_text("李老师")
+    expect(page.get_by_test_id("guardian-consent")).to_be_visible()
+
+    # On paper: every clause of the model text, the page's navigation left out.
+    page.emulate_media(media="print")
+    expect(page.get_by_test_id("clauses").locator("li")).to_have_count(14)
+    for heading in ("食宿", "请假", "意外事故", "实习考核", "证件", "知情同意"):
+        expect(page.get_by_test_id("clauses")).to_contain_text(heading)
+    expect(page.get_by_test_id("print-agreement")).to_be_hidden()
+    expect(page.locator(".topbar")).to_be_hidden()
+    assert page.pdf()[:4] == b"%PDF"
+    page.emulate_media(media="screen")
 
     # The internship runs, ends, and the enterprise hires the student.
     _open_placement(page, "enterprise")
@@ -137,6 +192,16 @@ def test_the_whole_internship_loop(page, live_server):
     page.click("[data-testid=entry-form] button[type=submit]")
     expect(page.get_by_test_id("timeline")).to_contain_text("第一周：学习焊接机器人示教编程。")
     expect(page.get_by_test_id("timeline-entry")).to_have_count(2)
+    # Both supervisors grade the internship before it ends.
+    page.select_option("#grade", "good")
+    page.click("[data-testid=grade-form] button[type=submit]")
+    _as(page, STAFF)
+    _open_placement(page, "school")
+    page.select_option("#grade", "excellent")
+    page.click("[data-testid=grade-form] button[type=submit]")
+    expect(page.get_by_test_id("school-grade")).to_have_text("优秀")
+    _as(page, HR)
+    _open_placement(page, "enterprise")
     page.get_by_role("button", name="标记为已完成", exact=True).click()
     _confirmed_click(page, page.get_by_role("button", name="确认录用", exact=True))
     expect(page.get_by_test_id("placement-status")).to_have_text("已录用就业")

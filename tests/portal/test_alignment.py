@@ -15,7 +15,7 @@ from portal.services import alignment, checks, postings
 from portal.services import programs as program_service
 from portal.services.errors import Invalid
 from portal.services.postings import PostingInput
-from tests.conftest import Builders, client_for, login
+from tests.conftest import POSTING_DETAILS, Builders, client_for, login
 
 TODAY = checks.district_today()
 
@@ -37,7 +37,7 @@ def posting(
             "rotation": "工学交替",
             "mentors": [{"name": "王师傅", "skills": "带徒", "title": "technician"}],
         },
-        "internship": {"positions": title, "months": 3},
+        "internship": {**POSTING_DETAILS["internship"], "positions": title},
         "part_time_teacher": {
             "experts": [{"name": "李工", "expertise": "焊接", "title": "technician", "hours": 20}]
         },

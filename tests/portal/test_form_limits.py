@@ -67,7 +67,13 @@ LANDS_IN: dict[str, dict[str, str | None]] = {
         "shift_pattern": "internship_placement.shift_pattern",
         "insurance_policy": "internship_placement.insurance_policy",
         "mentor_name": "internship_placement.mentor_name",
+        "insurer": "internship_placement.insurer",
+        "lodging_terms": "internship_placement.lodging_terms",
+        "leave_terms": "internship_placement.leave_terms",
+        "accident_terms": "internship_placement.accident_terms",
+        "assessment_terms": "internship_placement.assessment_terms",
     },
+    "ApproveForm": {"school_supervisor": "internship_placement.school_supervisor"},
     "ProfileForm": {
         "statement": "student_profile.statement",
         "certificates": None,

@@ -22,6 +22,7 @@ from tests.conftest import Builders, login
 
 TODAY = checks.district_today()
 ADULT = date(TODAY.year - 18, 1, 1)
+MINOR = date(TODAY.year - 16, 6, 1)  # 16 or 17 when the offers below start
 
 
 def terms(**changes) -> OfferTerms:
@@ -38,13 +39,38 @@ def terms(**changes) -> OfferTerms:
         insurance_policy="实习责任保险 PICC-2026-001",
         fee_charged=0,
         mentor_name="王师傅",
-        staff_count=500,
-        post_staff_count=40,
+        weekly_hours=40,
+        rest_days=2,
+        insurance_payer="enterprise",
+        insurer="人保财险莱芜支公司",
+        cover_starts_on=TODAY + timedelta(days=30),
+        cover_ends_on=TODAY + timedelta(days=210),
+        lodging_terms="提供宿舍和午餐",
+        leave_terms="向导师和指导教师请假",
+        accident_terms="保险以外费用由企业先行承担",
+        assessment_terms="导师与指导教师共同考核",
     )
-    return replace(base, **changes)
+    made = replace(base, **changes)
+    if "cover_starts_on" not in changes and "cover_ends_on" not in changes:
+        made = replace(made, cover_starts_on=made.starts_on, cover_ends_on=made.ends_on)
+    return made
 
 
-def internship_posting(hr, *, title="焊接岗位实习"):
+PDF = b"%PDF-1.4\n% consent\n%%EOF\n"
+POST_DETAILS = {
+    "positions": "焊工",
+    "months": 6,
+    "post_staff_count": 40,
+    "venue": "workplace",
+    "channel": "direct",
+    "intensity": "2",
+    "hazards": ["none"],
+    "minors_forbidden": "no",
+    "women_forbidden": "no",
+}
+
+
+def internship_posting(hr, *, title="焊接岗位实习", **details):
     return Builders.posting(
         hr,
         PostingKind.INTERNSHIP.value,
@@ -52,7 +78,7 @@ def internship_posting(hr, *, title="焊接岗位实习"):
         description="焊接 实习",
         headcount=5,
         deadline=TODAY + timedelta(days=20),
-        details={"positions": "焊工", "months": 6},
+        details=dict(POST_DETAILS, **details),
     )
 
 
@@ -61,6 +87,7 @@ def world(app, build):
     staff = build.school()
     hr = build.enterprise()
     student = build.student(staff)
+    internships.record_staff(hr, 500)
     posting = internship_posting(hr)
     return type(
         "World", (), {"staff": staff, "hr": hr, "student": student, "posting": posting, "build": build}
@@ -96,15 +123,34 @@ def messages(error) -> dict[str, str]:
         return {p.field: str(p.message) for p in problems}
 
 
-def applied(world, student=None) -> Placement:
-    placement = internships.apply(student or world.student, world.posting.id, "我想学焊接", ADULT)
+def applied(
+    world, student=None, *, birth=ADULT, entry_year=TODAY.year - 2, sex="m", posting=None
+) -> Placement:
+    placement = internships.apply(
+        student or world.student,
+        (posting or world.posting).id,
+        "我想学焊接",
+        birth,
+        entry_year=entry_year,
+        sex=sex,
+    )
     db.session.commit()
     return placement
 
 
+def approve(world, placement) -> None:
+    internships.approve(world.staff, placement.id, "李老师")
+
+
 def sign_all(world, placement) -> None:
+    internships.upload_consent(placement.student, placement.id, own=PDF, guardian=PDF)
     for user in (world.staff, world.hr, placement.student):
         internships.sign(user, placement.id)
+
+
+def grade_both(world, placement) -> None:
+    internships.grade(world.hr, placement.id, "good")
+    internships.grade(world.staff, placement.id, "excellent")
 
 
 def test_whole_loop_with_audit_and_notifications(world):
@@ -114,9 +160,10 @@ def test_whole_loop_with_audit_and_notifications(world):
     internships.offer(world.hr, placement.id, terms())
     assert placement.status == "offered" and placement.pay_monthly == 3200 and placement.fee_charged == 0
     internships.answer(world.student, placement.id, accept=True)
-    internships.approve(world.staff, placement.id)
+    approve(world, placement)
     sign_all(world, placement)
     internships.start(world.hr, placement.id)
+    grade_both(world, placement)
     internships.complete(world.staff, placement.id)
     internships.hire(world.hr, placement.id)
     db.session.commit()
@@ -134,10 +181,13 @@ def test_whole_loop_with_audit_and_notifications(world):
         "offer",
         "accept",
         "approve",
+        "upload_consent",
         "sign",
         "sign",
         "sign",
         "start",
+        "grade",
+        "grade",
         "complete",
         "hire",
     ]
@@ -161,10 +211,18 @@ def test_whole_loop_with_audit_and_notifications(world):
         ({"holiday_work": True}, "holiday_work", "public holidays", "法定节假日"),
         ({"daily_hours": 9}, "daily_hours", "8 hours", "8小时"),
         ({"pay_monthly": 3199}, "pay_monthly", "80 % of the same post's wage: at least 3200 yuan", "80%"),
-        ({"insurance_policy": ""}, "insurance_policy", "insurance", "实习责任保险"),
+        ({"insurance_policy": ""}, "insurance_policy", "required", "必填"),
         ({"fee_charged": 100}, "fee_charged", "No fee", "费用"),
-        ({"staff_count": 9}, "staff_count", "10 % of the enterprise's 9 employees", "10%"),
-        ({"post_staff_count": 4}, "post_staff_count", "20 % of the 4 employees", "20%"),
+        ({"weekly_hours": 46, "rest_days": 1}, "weekly_hours", "40 hours a week", "40小时"),
+        ({"rest_days": 0}, "rest_days", "one day of rest", "休息"),
+        ({"insurance_payer": "student"}, "insurance_payer", "never be paid by the student", "学生"),
+        (
+            {"cover_ends_on": TODAY + timedelta(days=100)},
+            "cover_ends_on",
+            "cover the whole internship",
+            "整个实习",
+        ),
+        ({"lodging_terms": ""}, "lodging_terms", "required", "必填"),
     ],
 )
 def test_each_rule_refuses_a_violating_offer(world, changes, field, words_en, words_zh):
@@ -177,11 +235,9 @@ def test_each_rule_refuses_a_violating_offer(world, changes, field, words_en, wo
 
 
 def test_no_student_under_16(world):
-    young = world.build.student(world.staff)
-    placement = internships.apply(young, world.posting.id, "想实习", date(TODAY.year - 15, 6, 1))
-    db.session.commit()
+    placement = applied(world, world.build.student(world.staff), birth=date(TODAY.year - 15, 6, 1))
     error = refused(lambda: internships.offer(world.hr, placement.id, terms()))
-    assert "under 16" in messages(error)["starts_on"]
+    assert "under 16" in messages(error)["starts_on"] and "Art. 16(2)" in messages(error)["starts_on"]
 
 
 def test_every_problem_at_once(world):
@@ -195,23 +251,24 @@ def test_every_problem_at_once(world):
 
 
 def test_exactly_80_percent_and_exactly_10_and_20_percent_pass(world):
-    placement = applied(world)
-    internships.offer(
-        world.hr, placement.id, terms(pay_monthly=3200, post_wage=4000, staff_count=10, post_staff_count=5)
-    )
+    internships.record_staff(world.hr, 10)
+    posting = internship_posting(world.hr, title="小岗位", post_staff_count=5)
+    placement = applied(world, posting=posting)
+    internships.offer(world.hr, placement.id, terms(pay_monthly=3200, post_wage=4000))
     db.session.commit()
     assert placement.status == "offered"
 
 
 def test_approval_checks_the_shares_again(world):
     """Two offers fit one intern place (10 % of 10 staff); the second approval is refused."""
+    internships.record_staff(world.hr, 10)
     first, second = applied(world), applied(world, world.build.student(world.staff))
     for placement in (first, second):
-        internships.offer(world.hr, placement.id, terms(staff_count=10))
+        internships.offer(world.hr, placement.id, terms())
         internships.answer(placement.student, placement.id, accept=True)
-    internships.approve(world.staff, first.id)
+    approve(world, first)
     db.session.commit()
-    error = refused(lambda: internships.approve(world.staff, second.id))
+    error = refused(lambda: internships.approve(world.staff, second.id, "李老师"))
     assert "10 % of the enterprise's 10 employees" in messages(error)["staff_count"]
 
 
@@ -242,10 +299,11 @@ def test_only_the_parties_see_or_act(world):
 
 def test_apply_twice_and_to_other_kinds_refused(world):
     applied(world)
-    refused(lambda: internships.apply(world.student, world.posting.id, "再来一次", ADULT), Conflict)
+    again = dict(entry_year=TODAY.year - 2, sex="m")
+    refused(lambda: internships.apply(world.student, world.posting.id, "再来一次", ADULT, **again), Conflict)
     other = world.build.student(world.staff)
     error = refused(lambda: internships.apply(other, world.posting.id, "", None))
-    assert set(messages(error)) == {"statement", "birth_date"}
+    assert set(messages(error)) == {"statement", "birth_date", "entry_year", "sex"}
 
 
 def test_public_listing_filters_and_pages(world, client):
@@ -261,7 +319,12 @@ def test_pages_follow_the_loop(world, client):
     login(client, world.student.email)
     response = client.post(
         f"/student/internships/apply/{world.posting.id}",
-        data={"statement": "我想学焊接", "birth_date": ADULT.isoformat()},
+        data={
+            "statement": "我想学焊接",
+            "birth_date": ADULT.isoformat(),
+            "entry_year": str(TODAY.year - 2),
+            "sex": "m",
+        },
     )
     assert response.status_code == 302
     placement = db.session.scalar(select(Placement))
@@ -299,9 +362,10 @@ def completed(world, student=None) -> Placement:
     placement = applied(world, student)
     internships.offer(world.hr, placement.id, terms())
     internships.answer(placement.student, placement.id, accept=True)
-    internships.approve(world.staff, placement.id)
+    approve(world, placement)
     sign_all(world, placement)
     internships.start(world.hr, placement.id)
+    grade_both(world, placement)
     internships.complete(world.hr, placement.id)
     db.session.commit()
     return placement
@@ -362,7 +426,7 @@ def test_agreement_needs_all_three_before_the_start(world, client):
     internships.offer(world.hr, placement.id, terms())
     refused(lambda: internships.sign(world.hr, placement.id), Conflict)  # not approved yet
     internships.answer(world.student, placement.id, accept=True)
-    internships.approve(world.staff, placement.id)
+    approve(world, placement)
     internships.sign(world.staff, placement.id)
     internships.sign(world.hr, placement.id)
     db.session.commit()
@@ -370,6 +434,9 @@ def test_agreement_needs_all_three_before_the_start(world, client):
     refused(lambda: internships.start(world.hr, placement.id))  # the student has not confirmed
     outsider = world.build.enterprise()
     refused(lambda: internships.sign(outsider, placement.id), NotFound)
+    error = refused(lambda: internships.sign(world.student, placement.id))  # no consent yet
+    assert "consent" in messages(error)["student_consent"]
+    internships.upload_consent(world.student, placement.id, own=PDF)
     internships.sign(world.student, placement.id)
     db.session.commit()
     assert placement.is_signed
@@ -425,7 +492,7 @@ def running(world) -> Placement:
         terms(starts_on=TODAY - timedelta(days=60), ends_on=TODAY + timedelta(days=120)),
     )
     internships.answer(world.student, placement.id, accept=True)
-    internships.approve(world.staff, placement.id)
+    approve(world, placement)
     sign_all(world, placement)
     internships.start(world.hr, placement.id)
     db.session.commit()
@@ -488,7 +555,194 @@ def test_next_steps_follow_the_service(world):
     assert internships.next_steps(placement, "school") == set()
     internships.offer(world.hr, placement.id, terms())
     internships.answer(world.student, placement.id, accept=True)
-    internships.approve(world.staff, placement.id)
+    approve(world, placement)
     internships.sign(world.hr, placement.id)
     assert internships.next_steps(placement, "enterprise") == set()  # signed; the others have not
     assert internships.next_steps(placement, "school") == {"sign"}
+
+
+# --- the rules added from the 2021 text (portal/rules/internships.py) ----------------------------
+
+
+def test_first_year_student_refused_at_apply_and_at_offer(world):
+    """Art. 16(1): before 1 September of the year after entry, no 岗位实习."""
+    starts = TODAY + timedelta(days=30)
+    first_year = starts.year if starts.month >= 9 else starts.year - 1
+    dated = internship_posting(world.hr, title="有开始日期的实习")
+    dated.start_date = starts
+    db.session.commit()
+    error = refused(
+        lambda: internships.apply(world.student, dated.id, "想实习", ADULT, entry_year=first_year, sex="m")
+    )
+    assert "first school year" in messages(error)["entry_year"] and "16(1)" in messages(error)["entry_year"]
+    placement = applied(world, entry_year=first_year)  # the undated posting: judged at the offer
+    error = refused(lambda: internships.offer(world.hr, placement.id, terms(starts_on=starts)))
+    assert "first-year" in messages(error)["starts_on"]
+    with force_locale("zh"):
+        assert "一年级" in str(error.problems[0].message if hasattr(error, "problems") else error.message)
+
+
+def test_minors_and_women_forbidden_work_refused(world):
+    minor = applied(world, world.build.student(world.staff), birth=MINOR)
+    woman = applied(world, world.build.student(world.staff), sex="f")
+    world.posting.details = dict(POST_DETAILS, minors_forbidden="yes", women_forbidden="yes")
+    db.session.commit()
+    error = refused(lambda: internships.offer(world.hr, minor.id, terms()))
+    assert "forbidden to minors" in messages(error)["starts_on"]
+    error = refused(lambda: internships.offer(world.hr, woman.id, terms()))
+    assert "forbidden to women" in messages(error)["starts_on"] and "16(4)" in messages(error)["starts_on"]
+    internships.offer(world.hr, applied(world).id, terms())  # an adult man may take the post
+
+
+@pytest.mark.parametrize(
+    "answer, field, words",
+    [
+        ({"venue": "entertainment"}, "venue", "Art. 16(5)"),
+        ({"channel": "agency"}, "channel", "Art. 16(6)"),
+        ({"intensity": "3"}, "intensity", "Art. 16(7)"),
+        ({"hazards": ["height"]}, "hazards", "Art. 17"),
+    ],
+)
+def test_forbidden_posts_refused_when_declared(world, answer, field, words):
+    from portal.services import postings
+
+    def save():
+        return Builders.posting(world.hr, title="KTV服务员实习", details=dict(POST_DETAILS, **answer))
+
+    before = count(Placement)
+    error = refused(save)
+    assert words in messages(error)[field]
+    assert count(Placement) == before
+    draft = Builders.posting(
+        world.hr, title="草稿", details={"positions": "服务员", "months": 3}, publish=False
+    )
+    error = refused(lambda: postings.publish(draft))
+    assert {"venue", "channel", "intensity", "hazards"} <= set(messages(error))
+
+
+def test_keywords_and_long_internships_warn_without_refusing(world):
+    posting = internship_posting(world.hr, title="KTV 包厢服务实习")
+    placement = applied(world, posting=posting)
+    internships.offer(world.hr, placement.id, terms(ends_on=TODAY + timedelta(days=400)))
+    with force_locale("en"):
+        found = " ".join(str(w) for w in internships.warnings(placement))
+    assert "KTV" in found and "six months" in found
+
+
+def test_guardian_consent_for_a_minor_and_consent_by_content(world, client):
+    minor = world.build.student(world.staff)
+    placement = applied(world, minor, birth=MINOR)
+    internships.offer(world.hr, placement.id, terms())
+    internships.answer(minor, placement.id, accept=True)
+    approve(world, placement)
+    error = refused(lambda: internships.upload_consent(minor, placement.id, own=b"MZ not a pdf"))
+    assert "PDF, PNG or JPEG" in messages(error)["student_consent"]
+    refused(lambda: internships.upload_consent(world.student, placement.id, own=PDF), NotFound)
+    internships.upload_consent(minor, placement.id, own=PDF)
+    db.session.commit()
+    error = refused(lambda: internships.sign(minor, placement.id))
+    assert "guardian" in messages(error)["guardian_consent"]
+    internships.upload_consent(minor, placement.id, guardian=b"\x89PNG\r\n\x1a\n" + b"0" * 20)
+    for user in (world.staff, world.hr, minor):
+        internships.sign(user, placement.id)
+    db.session.commit()
+    login(client, world.hr.email)
+    page = client.get(f"/enterprise/internships/{placement.id}/agreement").get_data(as_text=True)
+    assert 'data-testid="guardian-consent"' in page
+    got = client.get(f"/enterprise/internships/{placement.id}/consent/guardian")
+    assert got.status_code == 200 and got.data.startswith(b"\x89PNG")
+    client.get("/auth/logout")
+    login(client, world.build.enterprise().email)
+    assert client.get(f"/enterprise/internships/{placement.id}/consent/guardian").status_code == 404
+
+
+def test_completion_needs_both_grades(world):
+    placement = running(world)
+    error = refused(lambda: internships.complete(world.hr, placement.id))
+    assert {"enterprise_grade", "school_grade"} == set(messages(error))
+    refused(lambda: internships.grade(world.hr, placement.id, "superb"))
+    refused(lambda: internships.grade(world.student, placement.id, "good"), NotFound)
+    grade_both(world, placement)
+    internships.complete(world.hr, placement.id)
+    db.session.commit()
+    assert (placement.status, placement.enterprise_grade, placement.school_grade) == (
+        "completed",
+        "good",
+        "excellent",
+    )
+
+
+def test_shares_come_from_the_record_and_count_overlapping_dates(world):
+    world.hr.organisation.staff_count = None
+    db.session.commit()
+    placement = applied(world)
+    error = refused(lambda: internships.offer(world.hr, placement.id, terms()))
+    assert "employees on the job first" in messages(error)["staff_count"]
+    error = refused(lambda: internships.record_staff(world.hr, 0))
+    assert error.field == "staff_count"
+    internships.record_staff(world.hr, 10)  # one intern at a time
+    db.session.commit()
+    assert world.hr.organisation.staff_count_on == TODAY
+    spring = terms(starts_on=TODAY + timedelta(days=10), ends_on=TODAY + timedelta(days=100))
+    autumn = terms(starts_on=TODAY + timedelta(days=200), ends_on=TODAY + timedelta(days=300))
+    internships.offer(world.hr, placement.id, spring)
+    internships.answer(world.student, placement.id, accept=True)
+    approve(world, placement)
+    later = applied(world, world.build.student(world.staff))
+    internships.offer(world.hr, later.id, autumn)  # no overlap: the place is free again
+    overlapping = applied(world, world.build.student(world.staff))
+    error = refused(lambda: internships.offer(world.hr, overlapping.id, spring))
+    assert "10 %" in messages(error)["staff_count"]
+    assert placement.staff_count == 10 and placement.post_staff_count == 40  # snapshots at the offer
+
+
+def test_a_past_agreement_keeps_its_clauses_and_is_listed_for_review(world, client):
+    """A placement offered before the rule version (rule_version NULL) keeps the first clause set; the
+    school sees it among those today's rules would refuse, and nothing about it changes."""
+    placement = applied(world)
+    internships.offer(world.hr, placement.id, terms())
+    placement.rule_version = None
+    world.student.entry_year = None  # the old application did not ask
+    db.session.commit()
+    assert internships.clauses_for(placement) == internships.LEGACY_CLAUSES
+    with force_locale("en"):
+        review = internships.to_review(world.staff)
+    assert [p.id for p, _ in review] == [placement.id]
+    assert any("year of entry" in m for m in review[0][1])
+    login(client, world.staff.email)
+    page = client.get("/school/internships/").get_data(as_text=True)
+    assert 'data-testid="to-review"' in page
+    assert internships.to_review(world.hr) == []
+    db.session.expire_all()
+    assert db.session.get(Placement, placement.id).status == "offered"
+
+
+def test_agreement_page_has_every_model_clause_and_prints(world, client):
+    placement = running(world)
+    login(client, world.student.email)
+    page = client.get(f"/student/internships/{placement.id}/agreement").get_data(as_text=True)
+    with force_locale("zh"):
+        for clause in internships.AGREEMENT_CLAUSES:
+            assert str(clause).split("：")[0] in page
+    for words in ("李老师", "提供宿舍和午餐", "人保财险莱芜支公司", "data-print"):
+        assert words in page
+
+
+def test_hr_is_warned_of_words_in_an_internship_posting(world, client):
+    from portal.rules import internships as rules
+
+    assert rules.keyword_warnings("网吧管理员", "高空作业") == ["网吧", "高空"]
+    assert rules.major_fit_warning("焊接技术应用", "焊接岗位") is None
+    with force_locale("en"):
+        assert "major" in str(rules.major_fit_warning("护理", "焊接岗位", "焊工"))
+    login(client, world.hr.email)
+    data = {
+        "title": "网吧夜班实习",
+        "headcount": "3",
+        "town": "fengcheng",
+        "deadline": (TODAY + timedelta(days=20)).isoformat(),
+        "positions": "网管",
+        "months": "3",
+    }
+    page = client.post("/enterprise/postings/new/internship", data=data, follow_redirects=True)
+    assert "网吧" in page.get_data(as_text=True) and "flash-info" in page.get_data(as_text=True)

@@ -71,7 +71,7 @@ def test_no_enterprise_sees_a_profile_it_was_not_sent(world, client):
     assert views() == []
     # The student applies to hr's internship: hr may now see it (logged), the other enterprise still not.
     posting = internship_posting(world.hr)
-    internships.apply(world.student, posting.id, "申请", date(2008, 1, 1))
+    internships.apply(world.student, posting.id, "申请", date(2008, 1, 1), entry_year=2024, sex="f")
     db.session.commit()
     login(client, world.hr.email)
     page = client.get(f"/enterprise/internships/students/{world.student.id}")

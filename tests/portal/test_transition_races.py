@@ -31,7 +31,7 @@ def _act(action: str, actor, ident: int) -> None:
     from portal.services import internships, named_classes, organisations, proposals
 
     {
-        "approve_internship": lambda: internships.approve(actor, ident),
+        "approve_internship": lambda: internships.approve(actor, ident, "李老师"),
         "accept_terms": lambda: proposals.accept_terms(actor, ident),
         "verify": lambda: organisations.verify(actor, ident),
         "reject": lambda: organisations.reject(actor, ident, "材料不全"),
@@ -187,11 +187,12 @@ def test_the_last_intern_place_is_approved_once(build, db_url, pool):
     from tests.portal.test_internships import terms as offer_terms
 
     staff, hr = build.school(), build.enterprise()
+    internships.record_staff(hr, 10)
     posting = internship_posting(hr)
     ids = []
     for student in _students(build, staff, PROCESSES):
-        placement = internships.apply(student, posting.id, "申请", ADULT)
-        internships.offer(hr, placement.id, offer_terms(staff_count=10))
+        placement = internships.apply(student, posting.id, "申请", ADULT, entry_year=ADULT.year + 16, sex="m")
+        internships.offer(hr, placement.id, offer_terms())
         internships.answer(student, placement.id, accept=True)
         ids.append(placement.id)
     db.session.commit()
