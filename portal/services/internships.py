@@ -51,7 +51,7 @@ from portal.models.internships import (
     TimelineEntry,
 )
 from portal.rules import internships as rules
-from portal.services import audit, checks, notifications
+from portal.services import audit, checks, notifications, uploads
 from portal.services.errors import Conflict, NotFound, Problems, ServiceError
 from portal.services.locking import lock_row, transition
 from portal.services.postings import Page, like_escape
@@ -61,11 +61,6 @@ TERMS_TEXT_MAX = 200
 AGREEMENT_TEXT_MAX = 300
 MAX_PAY = 100_000
 CONSENT_MAX_BYTES = 2 * 1024 * 1024
-CONSENT_TYPES = {
-    b"%PDF-": "application/pdf",
-    b"\x89PNG\r\n\x1a\n": "image/png",
-    b"\xff\xd8\xff": "image/jpeg",
-}
 
 # The regulation's rules live in portal.rules.internships, each with its source and article; the
 # pages list them from there.
@@ -776,10 +771,11 @@ def consent_type(data: bytes | None, field: str) -> str | None:
         return None
     if len(data) > CONSENT_MAX_BYTES:
         raise ServiceError(_l("The file is larger than 2 MB."), field=field)
-    for magic, mime in CONSENT_TYPES.items():
-        if data.startswith(magic):
-            return mime
-    raise ServiceError(_l("The consent must be a PDF, PNG or JPEG file."), field=field)
+    mime = uploads.content_type(data)
+    if mime is None:
+        raise ServiceError(_l("The consent must be a PDF, PNG or JPEG file."), field=field)
+    uploads.refuse_polyglot(data, mime, field=field)
+    return mime
 
 
 def upload_consent(

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.models import StudentProfile, TeacherPractice
-from portal.services import profiles, uploads
+from portal.services import internships, profiles, uploads
 from portal.services.errors import ServiceError
 from tests.conftest import client_for
 from tests.portal.test_double_qualified import teacher
@@ -102,6 +102,14 @@ def test_evidence_with_a_page_after_the_image_is_refused(app, build):
     )
     assert response.status_code == 400 and "HTML" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(TeacherPractice)) == 0
+
+
+@pytest.mark.parametrize("field", ["student_consent", "guardian_consent"])
+def test_a_consent_is_checked_like_every_upload(field):
+    with pytest.raises(ServiceError) as refused:
+        internships.consent_type(JPEG + HTML, field)
+    assert refused.value.field == field and "HTML" in str(refused.value.message)
+    assert internships.consent_type(JPEG, field) == "image/jpeg"
 
 
 def test_a_cv_is_served_in_a_sandbox(app, build):
