@@ -42,6 +42,7 @@ from portal.models.postings import Posting, PostingKind
 from portal.models.profiles import StudentProfile
 from portal.models.programs import Program, PublicationStatus
 from portal.models.proposals import Proposal, ProposalStatus
+from portal.models.rules import RuleSetting
 from portal.models.schools import (
     CertificateKind,
     Degree,
@@ -56,6 +57,7 @@ from portal.models.schools import (
 )
 
 __all__ = [
+    "RuleSetting",
     "CertificateKind",
     "AlignmentThreshold",
     "SupplySnapshot",

@@ -31,6 +31,8 @@ SUBJECT_LABELS: dict[str, Any] = {
     "pilot_enterprise_application": _l("Pilot enterprise application"),
     "exchange": _l("Teacher exchange"),
     "teacher": _l("Teacher"),
+    "rule_setting": _l("Rule setting"),
+    "apprentice_agreement": _l("Apprenticeship training agreement"),
     "apprenticeship_programme": _l("Apprenticeship programme"),
     "apprentice_place": _l("Apprentice place"),
     "allocation_run": _l("Allocation run"),

@@ -26,7 +26,7 @@ from portal.models.exchanges import ACTIVE_STATUSES
 from portal.services import audit, checks, notifications
 from portal.services.errors import NotFound, ServiceError
 from portal.services.exchanges.common import EXPERT, side_of
-from portal.services.exchanges.part_time import ensure_within_part_time_limit
+from portal.services.exchanges.part_time import part_time_warning
 from portal.services.exchanges.suggestions import (
     ExpertOffer,
     exchange_from,
@@ -158,8 +158,6 @@ def accept(user: User, exchange_id: int) -> Exchange:
         )
     _check_capacity(exchange)
     agreeing = exchange.status == theirs
-    if exchange.is_expert_to_school and (side == "school" or agreeing):
-        ensure_within_part_time_limit(exchange)
     from_state, now = exchange.status, utcnow()
     if side == "school":
         exchange.school_accepted_at = now
@@ -173,6 +171,10 @@ def accept(user: User, exchange_id: int) -> Exchange:
         transition(exchange, mine)
     db.session.flush()
     audit.record(user, exchange, "accept", from_state, exchange.status)
+    # The 20% rule limits the school's own part-time posts, never an expert's exchange: a warning only.
+    exchange.warnings = tuple(
+        filter(None, [part_time_warning(exchange) if exchange.is_expert_to_school else None])
+    )
     params = {
         "person": exchange.person,
         "placement": exchange.placement,

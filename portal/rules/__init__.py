@@ -1,0 +1,1 @@
+"""Rules as written: each rule the platform applies, with its source and article, beside the check."""
