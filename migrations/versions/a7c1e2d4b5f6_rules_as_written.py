@@ -1,4 +1,6 @@
-"""rules as written (issue 24): rule settings, the part-time quota's funding
+"""rules as written (issue 24): rule settings, the part-time quota's funding, pilot enterprises
+recommended by the district and confirmed by the province (approved ones become confirmed, with a
+note that the province's decision document is missing)
 
 Revision ID: a7c1e2d4b5f6
 Revises: e182bd07f007
@@ -13,6 +15,9 @@ revision = "a7c1e2d4b5f6"
 down_revision = "e182bd07f007"
 branch_labels = None
 depends_on = None
+
+OPEN_SQL = "status IN ('submitted', 'recommended', 'confirmed')"
+MIGRATED_NOTE = "迁移：原由区里批准；产教融合型企业由省级发展改革、教育部门确认（发改社会〔2019〕590号第四条），省级确认文件（文号、日期）待补录。"
 
 
 def upgrade():
@@ -37,8 +42,91 @@ def upgrade():
         batch_op.add_column(sa.Column("part_time_funding", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("part_time_spending", sa.Integer(), nullable=True))
 
+    with op.batch_alter_table("pilot_enterprise_application", schema=None) as batch_op:
+        batch_op.drop_index("uq_pilot_enterprise_open")
+        batch_op.drop_constraint(op.f("ck_pilot_enterprise_application_status_known"), type_="check")
+        batch_op.add_column(sa.Column("criteria", sa.JSON(), nullable=True))
+        batch_op.add_column(sa.Column("recommendation", sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column("recommended_at", sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column("notice_starts_on", sa.Date(), nullable=True))
+        batch_op.add_column(sa.Column("notice_ends_on", sa.Date(), nullable=True))
+        batch_op.add_column(sa.Column("notice_days", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("notice_note", sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column("decision_document", sa.String(length=120), nullable=True))
+        batch_op.add_column(sa.Column("decision_date", sa.Date(), nullable=True))
+        batch_op.add_column(sa.Column("decision_note", sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column("decision_recorded_at", sa.DateTime(timezone=True), nullable=True))
+    application = sa.table(
+        "pilot_enterprise_application",
+        sa.column("status", sa.String),
+        sa.column("criteria", sa.JSON),
+        sa.column("decision_note", sa.Text),
+    )
+    op.execute(application.update().values(criteria=[]))
+    # The district approved these itself; 590 has the province confirm. They stay counted, marked for
+    # the district to record the province's document.
+    op.execute(
+        application.update()
+        .where(application.c.status == "approved")
+        .values(status="confirmed", decision_note=MIGRATED_NOTE)
+    )
+    with op.batch_alter_table("pilot_enterprise_application", schema=None) as batch_op:
+        batch_op.alter_column("criteria", existing_type=sa.JSON(), nullable=False)
+        batch_op.create_check_constraint(
+            "status_known",
+            "status IN ('submitted', 'recommended', 'confirmed', 'not_confirmed', 'rejected', 'withdrawn', "
+            "'revoked')",
+        )
+        batch_op.create_check_constraint(
+            "notice_ordered",
+            "notice_ends_on IS NULL OR notice_starts_on IS NULL OR notice_ends_on >= notice_starts_on",
+        )
+        batch_op.create_index(
+            "uq_pilot_enterprise_open",
+            ["enterprise_id"],
+            unique=True,
+            sqlite_where=sa.text(OPEN_SQL),
+            postgresql_where=sa.text(OPEN_SQL),
+        )
+
 
 def downgrade():
+    with op.batch_alter_table("pilot_enterprise_application", schema=None) as batch_op:
+        batch_op.drop_index("uq_pilot_enterprise_open")
+        batch_op.drop_constraint(op.f("ck_pilot_enterprise_application_notice_ordered"), type_="check")
+        batch_op.drop_constraint(op.f("ck_pilot_enterprise_application_status_known"), type_="check")
+    application = sa.table("pilot_enterprise_application", sa.column("status", sa.String))
+    op.execute(application.update().where(application.c.status == "confirmed").values(status="approved"))
+    op.execute(
+        application.update()
+        .where(application.c.status.in_(("recommended", "not_confirmed", "withdrawn")))
+        .values(status="rejected")
+    )
+    with op.batch_alter_table("pilot_enterprise_application", schema=None) as batch_op:
+        for column in (
+            "decision_recorded_at",
+            "decision_note",
+            "decision_date",
+            "decision_document",
+            "notice_note",
+            "notice_days",
+            "notice_ends_on",
+            "notice_starts_on",
+            "recommended_at",
+            "recommendation",
+            "criteria",
+        ):
+            batch_op.drop_column(column)
+        batch_op.create_check_constraint(
+            "status_known", "status IN ('submitted', 'approved', 'rejected', 'revoked')"
+        )
+        batch_op.create_index(
+            "uq_pilot_enterprise_open",
+            ["enterprise_id"],
+            unique=True,
+            sqlite_where=sa.text("status IN ('submitted', 'approved')"),
+            postgresql_where=sa.text("status IN ('submitted', 'approved')"),
+        )
     with op.batch_alter_table("organisation", schema=None) as batch_op:
         batch_op.drop_column("part_time_spending")
         batch_op.drop_column("part_time_funding")
