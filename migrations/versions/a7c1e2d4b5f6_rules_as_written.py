@@ -1,6 +1,7 @@
 """rules as written (issue 24): rule settings, the part-time quota's funding, pilot enterprises
 recommended by the district and confirmed by the province (approved ones become confirmed, with a
-note that the province's decision document is missing)
+note that the province's decision document is missing), teachers' 双师型 level, date and certifying body
+(yes/no flags become level "unknown" with a note) and whether they teach subject courses
 
 Revision ID: a7c1e2d4b5f6
 Revises: e182bd07f007
@@ -16,6 +17,7 @@ down_revision = "e182bd07f007"
 branch_labels = None
 depends_on = None
 
+TEACHER_NOTE = "迁移：原“双师型”是/否标记，未记录级别、认定日期和认定机构，请学校补录。"
 OPEN_SQL = "status IN ('submitted', 'recommended', 'confirmed')"
 MIGRATED_NOTE = "迁移：原由区里批准；产教融合型企业由省级发展改革、教育部门确认（发改社会〔2019〕590号第四条），省级确认文件（文号、日期）待补录。"
 
@@ -89,8 +91,38 @@ def upgrade():
             postgresql_where=sa.text(OPEN_SQL),
         )
 
+    with op.batch_alter_table("teacher", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("dq_level", sa.String(length=20), nullable=True))
+        batch_op.add_column(sa.Column("dq_certified_on", sa.Date(), nullable=True))
+        batch_op.add_column(sa.Column("dq_certified_by", sa.String(length=20), nullable=True))
+        batch_op.add_column(sa.Column("dq_note", sa.String(length=300), nullable=True))
+        batch_op.add_column(
+            sa.Column("subject_teacher", sa.Boolean(), server_default=sa.true(), nullable=False)
+        )
+        batch_op.create_check_constraint(
+            "dq_level_known",
+            "dq_level IS NULL OR dq_level IN ('unknown', 'junior', 'intermediate', 'senior')",
+        )
+    teacher = sa.table(
+        "teacher",
+        sa.column("double_qualified", sa.Boolean),
+        sa.column("dq_level", sa.String),
+        sa.column("dq_note", sa.String),
+    )
+    # The flag recorded no level: "unknown" keeps the teacher counted and asks the school to complete it
+    # (初级 would assert a certification under the 2022 standard that nobody recorded).
+    op.execute(
+        teacher.update()
+        .where(teacher.c.double_qualified.is_(True))
+        .values(dq_level="unknown", dq_note=TEACHER_NOTE)
+    )
+
 
 def downgrade():
+    with op.batch_alter_table("teacher", schema=None) as batch_op:
+        batch_op.drop_constraint(op.f("ck_teacher_dq_level_known"), type_="check")
+        for column in ("subject_teacher", "dq_note", "dq_certified_by", "dq_certified_on", "dq_level"):
+            batch_op.drop_column(column)
     with op.batch_alter_table("pilot_enterprise_application", schema=None) as batch_op:
         batch_op.drop_index("uq_pilot_enterprise_open")
         batch_op.drop_constraint(op.f("ck_pilot_enterprise_application_notice_ordered"), type_="check")

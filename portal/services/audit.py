@@ -65,6 +65,7 @@ ACTION_LABELS: dict[str, Any] = {
     "complete": _l("Complete"),
     "cancel": _l("Cancel"),
     "record_double_qualified": _l("Record double-qualified"),
+    "certify_double_qualified": _l("Double-qualified certification changed"),
     "record_practice": _l("Record enterprise practice"),
     "remove_practice": _l("Remove enterprise practice"),
     "add_certificate": _l("Add a certificate"),

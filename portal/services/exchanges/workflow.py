@@ -259,7 +259,10 @@ def cancel(user: User, exchange_id: int, reason: str) -> Exchange:
 
 
 def record_double_qualified(user: User, exchange_id: int) -> Teacher:
-    """After a teacher completes enterprise practice, the school records them as double-qualified (双师型)."""
+    """After a teacher completes enterprise practice, the school records them as double-qualified (双师型).
+
+    Practice alone certifies no level (教师厅〔2022〕2号 certifies through a provincial or school
+    procedure): the record is level "unknown", with a note asking for the level, date and body."""
     exchange = get_own_exchange(user, exchange_id)
     if side_of(user) != "school":
         raise ServiceError(_l("Only the teacher's school can record double-qualified status."))
@@ -277,6 +280,10 @@ def record_double_qualified(user: User, exchange_id: int) -> Teacher:
             _l("%(name)s is already recorded as a double-qualified teacher.", name=teacher.name)
         )
     teacher.double_qualified = True
+    teacher.dq_level = "unknown"
+    teacher.dq_note = (
+        f"企业实践后记录（{exchange.enterprise.name}，{exchange.term}）；请补录认定级别、日期和认定机构。"
+    )
     exchange.double_qualified_recorded_at = utcnow()
     db.session.flush()
     audit.record(
