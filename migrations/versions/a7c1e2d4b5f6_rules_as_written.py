@@ -1,7 +1,9 @@
 """rules as written (issue 24): rule settings, the part-time quota's funding, pilot enterprises
 recommended by the district and confirmed by the province (approved ones become confirmed, with a
 note that the province's decision document is missing), teachers' 双师型 level, date and certifying body
-(yes/no flags become level "unknown" with a note) and whether they teach subject courses
+(yes/no flags become level "unknown" with a note) and whether they teach subject courses, the
+apprenticeship training agreement of a pairing, and the free-choice clause of named classes (NULL for
+classes made before it: listed for review)
 
 Revision ID: a7c1e2d4b5f6
 Revises: e182bd07f007
@@ -117,8 +119,82 @@ def upgrade():
         .values(dq_level="unknown", dq_note=TEACHER_NOTE)
     )
 
+    op.create_table(
+        "apprentice_agreement",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("programme_id", sa.Integer(), nullable=False),
+        sa.Column("place_id", sa.Integer(), nullable=False),
+        sa.Column("student_id", sa.Integer(), nullable=False),
+        sa.Column("school_id", sa.Integer(), nullable=False),
+        sa.Column("enterprise_id", sa.Integer(), nullable=False),
+        sa.Column("starts_on", sa.Date(), nullable=False),
+        sa.Column("signed_on", sa.Date(), nullable=False),
+        sa.Column("stipend_yuan", sa.Integer(), nullable=False),
+        sa.Column("insurer", sa.String(length=120), nullable=False),
+        sa.Column("insurance_policy", sa.String(length=120), nullable=False),
+        sa.Column("insurance_paid_by", sa.String(length=20), nullable=False),
+        sa.Column("insurance_from", sa.Date(), nullable=False),
+        sa.Column("insurance_until", sa.Date(), nullable=False),
+        sa.Column("apprentice_minor", sa.Boolean(), nullable=False),
+        sa.Column("guardian_name", sa.String(length=60), nullable=True),
+        sa.Column("guardian_relation", sa.String(length=30), nullable=True),
+        sa.Column("guardian_consent_on", sa.Date(), nullable=True),
+        sa.Column("terms_version", sa.String(length=30), nullable=False),
+        sa.Column("recorded_by_id", sa.Integer(), nullable=True),
+        sa.Column("is_demo", sa.Boolean(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint("stipend_yuan > 0", name=op.f("ck_apprentice_agreement_stipend_positive")),
+        sa.CheckConstraint(
+            "insurance_until >= insurance_from", name=op.f("ck_apprentice_agreement_insurance_ordered")
+        ),
+        sa.CheckConstraint(
+            "insurance_paid_by IN ('enterprise', 'school')",
+            name=op.f("ck_apprentice_agreement_insurance_not_by_apprentice"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["enterprise_id"],
+            ["organisation.id"],
+            name=op.f("fk_apprentice_agreement_enterprise_id_organisation"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["place_id"],
+            ["apprentice_place.id"],
+            name=op.f("fk_apprentice_agreement_place_id_apprentice_place"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["programme_id"],
+            ["apprenticeship_programme.id"],
+            name=op.f("fk_apprentice_agreement_programme_id_apprenticeship_programme"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["recorded_by_id"],
+            ["user.id"],
+            name=op.f("fk_apprentice_agreement_recorded_by_id_user"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["school_id"], ["organisation.id"], name=op.f("fk_apprentice_agreement_school_id_organisation")
+        ),
+        sa.ForeignKeyConstraint(
+            ["student_id"], ["user.id"], name=op.f("fk_apprentice_agreement_student_id_user")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_apprentice_agreement")),
+        sa.UniqueConstraint("programme_id", "student_id", name="uq_apprentice_agreement_programme_student"),
+    )
+    with op.batch_alter_table("apprentice_agreement", schema=None) as batch_op:
+        for column in ("enterprise_id", "place_id", "programme_id", "school_id", "student_id"):
+            batch_op.create_index(batch_op.f(f"ix_apprentice_agreement_{column}"), [column], unique=False)
+
+    with op.batch_alter_table("named_class", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("free_choice", sa.Boolean(), nullable=True))
+        batch_op.add_column(sa.Column("free_choice_clause", sa.Text(), nullable=True))
+
 
 def downgrade():
+    with op.batch_alter_table("named_class", schema=None) as batch_op:
+        batch_op.drop_column("free_choice_clause")
+        batch_op.drop_column("free_choice")
+    op.drop_table("apprentice_agreement")
     with op.batch_alter_table("teacher", schema=None) as batch_op:
         batch_op.drop_constraint(op.f("ck_teacher_dq_level_known"), type_="check")
         for column in ("subject_teacher", "dq_note", "dq_certified_by", "dq_certified_on", "dq_level"):

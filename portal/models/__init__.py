@@ -4,6 +4,7 @@ from portal.models.accounts import MembershipStatus, Role, User
 from portal.models.alignment import AlignmentThreshold, PostingMajor, SupplySnapshot
 from portal.models.apprenticeships import (
     AllocationRun,
+    ApprenticeAgreement,
     ApprenticeChoice,
     ApprenticePlace,
     ApprenticeshipProgramme,
@@ -57,6 +58,7 @@ from portal.models.schools import (
 )
 
 __all__ = [
+    "ApprenticeAgreement",
     "RuleSetting",
     "CertificateKind",
     "AlignmentThreshold",
