@@ -116,3 +116,21 @@ def test_only_the_programmes_school_and_only_placed_students(app, build):
     stranger = build.school(name="别的学校")
     assert client_for(app, stranger).get(url(run, w.students[0])).status_code == 404
     assert client_for(app, w.hr).get(url(run, w.students[0])).status_code == 403
+
+
+def test_the_demo_data_shows_a_signed_agreement_and_pairings_not_started(app):
+    from portal.models import Organisation, Teacher
+    from seed.loader import load_demo, remove_demo
+
+    load_demo()
+    db.session.commit()
+    agreement = db.session.scalar(select(ApprenticeAgreement))
+    assert agreement is not None and agreement.guardian_name and agreement.apprentice_minor
+    assert apprentice_agreements.missing_agreements(agreement.programme_id) >= 1  # listed: not started
+    school = db.session.scalar(select(Organisation).where(Organisation.name == "莱芜职业中专"))
+    assert (school.staffing_quota, school.part_time_funding) == (120, 480_000)
+    levels = {t.dq_level for t in db.session.scalars(select(Teacher).where(Teacher.school_id == school.id))}
+    assert {"junior", "intermediate", "senior", "unknown"} <= levels
+    remove_demo()
+    db.session.commit()
+    assert agreements() == 0
