@@ -42,9 +42,10 @@ def upgrade():
     with op.batch_alter_table("rule_setting", schema=None) as batch_op:
         batch_op.create_index("ix_rule_setting_key_id", ["key", "id"], unique=False)
 
-    with op.batch_alter_table("organisation", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("part_time_funding", sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column("part_time_spending", sa.Integer(), nullable=True))
+    # Plain ADD COLUMN (never a batch recreate) on tables others refer to: on SQLite a recreate drops
+    # the table, which foreign keys refuse, or cascade (teacher → practice periods, certificates).
+    op.add_column("organisation", sa.Column("part_time_funding", sa.Integer(), nullable=True))
+    op.add_column("organisation", sa.Column("part_time_spending", sa.Integer(), nullable=True))
 
     with op.batch_alter_table("pilot_enterprise_application", schema=None) as batch_op:
         batch_op.drop_index("uq_pilot_enterprise_open")
@@ -93,18 +94,13 @@ def upgrade():
             postgresql_where=sa.text(OPEN_SQL),
         )
 
-    with op.batch_alter_table("teacher", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("dq_level", sa.String(length=20), nullable=True))
-        batch_op.add_column(sa.Column("dq_certified_on", sa.Date(), nullable=True))
-        batch_op.add_column(sa.Column("dq_certified_by", sa.String(length=20), nullable=True))
-        batch_op.add_column(sa.Column("dq_note", sa.String(length=300), nullable=True))
-        batch_op.add_column(
-            sa.Column("subject_teacher", sa.Boolean(), server_default=sa.true(), nullable=False)
-        )
-        batch_op.create_check_constraint(
-            "dq_level_known",
-            "dq_level IS NULL OR dq_level IN ('unknown', 'junior', 'intermediate', 'senior')",
-        )
+    op.add_column("teacher", sa.Column("dq_level", sa.String(length=20), nullable=True))
+    op.add_column("teacher", sa.Column("dq_certified_on", sa.Date(), nullable=True))
+    op.add_column("teacher", sa.Column("dq_certified_by", sa.String(length=20), nullable=True))
+    op.add_column("teacher", sa.Column("dq_note", sa.String(length=300), nullable=True))
+    op.add_column(
+        "teacher", sa.Column("subject_teacher", sa.Boolean(), server_default=sa.true(), nullable=False)
+    )
     teacher = sa.table(
         "teacher",
         sa.column("double_qualified", sa.Boolean),
@@ -185,20 +181,16 @@ def upgrade():
         for column in ("enterprise_id", "place_id", "programme_id", "school_id", "student_id"):
             batch_op.create_index(batch_op.f(f"ix_apprentice_agreement_{column}"), [column], unique=False)
 
-    with op.batch_alter_table("named_class", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("free_choice", sa.Boolean(), nullable=True))
-        batch_op.add_column(sa.Column("free_choice_clause", sa.Text(), nullable=True))
+    op.add_column("named_class", sa.Column("free_choice", sa.Boolean(), nullable=True))
+    op.add_column("named_class", sa.Column("free_choice_clause", sa.Text(), nullable=True))
 
 
 def downgrade():
-    with op.batch_alter_table("named_class", schema=None) as batch_op:
-        batch_op.drop_column("free_choice_clause")
-        batch_op.drop_column("free_choice")
+    op.drop_column("named_class", "free_choice_clause")
+    op.drop_column("named_class", "free_choice")
     op.drop_table("apprentice_agreement")
-    with op.batch_alter_table("teacher", schema=None) as batch_op:
-        batch_op.drop_constraint(op.f("ck_teacher_dq_level_known"), type_="check")
-        for column in ("subject_teacher", "dq_note", "dq_certified_by", "dq_certified_on", "dq_level"):
-            batch_op.drop_column(column)
+    for column in ("subject_teacher", "dq_note", "dq_certified_by", "dq_certified_on", "dq_level"):
+        op.drop_column("teacher", column)
     with op.batch_alter_table("pilot_enterprise_application", schema=None) as batch_op:
         batch_op.drop_index("uq_pilot_enterprise_open")
         batch_op.drop_constraint(op.f("ck_pilot_enterprise_application_notice_ordered"), type_="check")
@@ -235,9 +227,8 @@ def downgrade():
             sqlite_where=sa.text("status IN ('submitted', 'approved')"),
             postgresql_where=sa.text("status IN ('submitted', 'approved')"),
         )
-    with op.batch_alter_table("organisation", schema=None) as batch_op:
-        batch_op.drop_column("part_time_spending")
-        batch_op.drop_column("part_time_funding")
+    op.drop_column("organisation", "part_time_spending")
+    op.drop_column("organisation", "part_time_funding")
     with op.batch_alter_table("rule_setting", schema=None) as batch_op:
         batch_op.drop_index("ix_rule_setting_key_id")
     op.drop_table("rule_setting")

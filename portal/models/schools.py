@@ -50,12 +50,8 @@ class TargetGroup(str, enum.Enum):
 
 class Teacher(db.Model):
     __tablename__ = "teacher"
-    __table_args__ = (
-        CheckConstraint(
-            "dq_level IS NULL OR dq_level IN ('unknown', 'junior', 'intermediate', 'senior')",
-            name="dq_level_known",
-        ),
-    )
+    # No CHECK on dq_level: adding one on SQLite recreates the table, and dropping `teacher` would
+    # cascade to its practice periods and certificates. The service accepts only known levels.
 
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
