@@ -140,6 +140,7 @@ ROLE_MENUS: dict[str, tuple[Menu, ...]] = {
                 Item("admin.alignment_overview", _l("Majors against demand"), "nav-alignment"),
                 Item("admin.proposal_overview", _l("Proposals")),
                 Item("admin.user_list", _l("Accounts")),
+                Item("admin.rule_settings_page", _l("Rule settings")),
                 Item("admin.audit_log", _l("Audit log")),
             ),
         ),

@@ -15,6 +15,7 @@ from sqlalchemy import delete, select
 from portal.extensions import db
 from portal.models import (
     AllocationRun,
+    ApprenticeAgreement,
     ApprenticeChoice,
     ApprenticePlace,
     ApprenticeshipProgramme,
@@ -25,7 +26,7 @@ from portal.models import (
     Program,
     User,
 )
-from portal.services import accounts, apprenticeships
+from portal.services import accounts, apprentice_agreements, apprenticeships
 from portal.services.accounts import NewAccount
 from portal.services.checks import district_today
 from portal.services.proposals import Terms
@@ -213,7 +214,37 @@ def _programme(spec: dict, cooperation: Cooperation, staff: User, hr: User, toda
         apprenticeships.close_programme(staff, programme.id)
         run = apprenticeships.preview(staff, programme.id, seed=SEED)
         apprenticeships.publish(staff, run.id)
+        _first_agreement(staff, run, today)
     return True
+
+
+def _first_agreement(staff: User, run, today: date) -> None:
+    """The training agreement of the first pairing (职业教育法 Art. 30), with the guardian's consent (the
+    demo students' dates of birth are not recorded, so they count as minors); the other pairings show
+    as not started until theirs is recorded."""
+    placed = sorted(int(sid) for sid, place in run.result["assignments"].items() if place)
+    if not placed:
+        return
+    start = today + timedelta(days=60)
+    agreement = apprentice_agreements.record_agreement(
+        staff,
+        run.id,
+        placed[0],
+        apprentice_agreements.AgreementInput(
+            starts_on=start,
+            signed_on=today,
+            stipend_yuan=1800,
+            insurer="中国人寿财产保险莱芜支公司（演示）",
+            insurance_policy="学徒意外伤害及责任险 LW-2026-0018（演示）",
+            insurance_paid_by="enterprise",
+            insurance_from=start,
+            insurance_until=start + timedelta(days=730),
+            guardian_name="监护人（演示）",
+            guardian_relation="父亲",
+            guardian_consent_on=today,
+        ),
+    )
+    agreement.is_demo = True
 
 
 def load_demo_apprenticeships(password: str, today: date | None = None) -> dict[str, int]:
@@ -244,6 +275,11 @@ def remove_demo_apprenticeships() -> int:
     db.session.execute(
         delete(ApprenticeChoice).where(
             ApprenticeChoice.programme_id.in_(ids) | ApprenticeChoice.student_id.in_(demo_users)
+        )
+    )
+    db.session.execute(
+        delete(ApprenticeAgreement).where(
+            ApprenticeAgreement.programme_id.in_(ids) | ApprenticeAgreement.student_id.in_(demo_users)
         )
     )
     db.session.execute(delete(AllocationRun).where(AllocationRun.programme_id.in_(ids)))

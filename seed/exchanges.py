@@ -19,6 +19,8 @@ ENTERPRISE = "山东重工"
 SCHOOL_STAFF = "school@xiaoqi-demo.cn"
 ENTERPRISE_HR = "hr@xiaoqi-demo.cn"
 STAFFING_QUOTA = 120
+# The yearly funding of the part-time posts within the 20% and what is spent of it (yuan, 演示).
+PART_TIME_FUNDING, PART_TIME_SPENDING = 480_000, 96_000
 POSTS = [
     {
         "title": "焊接机器人工作站调试实践（演示）",
@@ -66,7 +68,7 @@ def load_demo_exchanges() -> dict[str, int]:
     if None in (school, enterprise, staff, hr):
         return created  # the demo organisations were removed or renamed: nothing to attach to
     if not school.staffing_quota:
-        exchanges.set_staffing_quota(staff, STAFFING_QUOTA)
+        exchanges.set_staffing_quota(staff, STAFFING_QUOTA, PART_TIME_FUNDING, PART_TIME_SPENDING)
     posts = {}
     for spec in POSTS:
         post = _named(PracticePost, PracticePost.title, spec["title"], enterprise_id=enterprise.id)

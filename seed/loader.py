@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import delete, or_, select, update
@@ -146,7 +147,15 @@ def _load_school_records(data: dict, orgs: dict[str, Organisation]) -> dict[str,
             select(Teacher.id).where(Teacher.school_id == school.id, Teacher.name == spec["name"])
         ):
             continue
-        fields = {k: v for k, v in spec.items() if k != "school"}
+        fields = {k: v for k, v in spec.items() if k != "school" and not k.startswith("dq_")}
+        if spec.get("dq_level"):
+            certified_on = spec.get("dq_certified_on")
+            fields["certification"] = school_records.Certification(
+                spec["dq_level"],
+                date.fromisoformat(certified_on) if certified_on else None,
+                spec.get("dq_certified_by", ""),
+                spec.get("dq_note", ""),
+            )
         school_records.create_teacher(school, **fields).is_demo = True
         created["teachers"] += 1
     for spec in data.get("teaching_needs", []):

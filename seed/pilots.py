@@ -24,7 +24,8 @@ from portal.models import (
     PilotEnterpriseApplication,
     PilotPartnership,
 )
-from portal.services import accounts, pilots
+from portal.rules.settings import PILOT_ENTERPRISE_NOTICE_DAYS
+from portal.services import accounts, pilots, rule_settings
 from portal.services.checks import district_today
 from portal.services.pilots import PilotPlan
 from portal.services.proposals import Terms
@@ -60,6 +61,9 @@ PLAN = PilotPlan(
 STATEMENT = (
     "汇金与莱芜职业中专共建数控加工现代学徒制班，企业师傅带徒，提供学徒岗位和津贴；"
     "每年接收教师企业实践，选派技术人员到校兼职授课，共建精密制造实训基地。"
+)
+RECOMMENDATION = (
+    "山东汇金与莱芜职业中专共建数控加工现代学徒制班、接收教师企业实践，合作稳定；区教体局推荐（演示）。"
 )
 
 
@@ -104,7 +108,9 @@ def load_demo_pilots(today: date | None = None) -> dict[str, int]:
     if admin and hr and hr.organisation and pilots.open_application_of(hr.organisation_id) is None:
         application = pilots.apply_as_pilot_enterprise(hr, STATEMENT)
         application.is_demo = True
-        pilots.approve_enterprise(admin, application.id)
+        # Recommended with its public notice over: the province's decision is awaited (none is invented).
+        started = today - timedelta(days=rule_settings.value(PILOT_ENTERPRISE_NOTICE_DAYS) + 3)
+        pilots.recommend_enterprise(admin, application.id, RECOMMENDATION, today=started)
         created["pilot_enterprises"] += 1
     db.session.flush()
     return created

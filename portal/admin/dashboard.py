@@ -15,7 +15,15 @@ from wtforms.validators import InputRequired
 from portal.admin.views import bp
 from portal.forms import ActionForm, IntField
 from portal.i18n import lazy_gettext as _l
-from portal.services import alignment, double_qualified, internship_outcomes, statistics, statistics_report
+from portal.rules.part_time import SOURCE as PART_TIME_SOURCE
+from portal.services import (
+    alignment,
+    double_qualified,
+    exchanges,
+    internship_outcomes,
+    statistics,
+    statistics_report,
+)
 from portal.services.checks import district_today, page_number, search_text
 from portal.services.statistics.inputs import SOURCE_MAX
 from portal.web import REFUSED, attempt, download, form_status
@@ -84,6 +92,8 @@ def dashboard():
         dq_rows=statistics.leading(dq_rows, "needed", DASHBOARD_SCHOOLS),
         dq_count=len(dq_rows),
         dq_target=double_qualified.TARGET_PERCENT,
+        quota_rows=_quota_rows(),
+        rule_source=PART_TIME_SOURCE,
         action_form=ActionForm(),
         today=district_today(),
         **_trend_context(figures),
@@ -92,6 +102,13 @@ def dashboard():
 
 def _school_search() -> tuple[str, int]:
     return search_text(request.args.get("q")), page_number(request.args.get("page"))
+
+
+def _quota_rows() -> list[dict]:
+    """Schools over or near the part-time limit first, then by name; at most DASHBOARD_SCHOOLS."""
+    order = {"over": 0, "near": 1, "within": 2, "unknown": 3}
+    rows = sorted(exchanges.district_quota_rows(), key=lambda r: (order[r["share"].level], r["school"]))
+    return rows[:DASHBOARD_SCHOOLS]
 
 
 @bp.get("/dashboard/schools")

@@ -8,6 +8,9 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import DateField, RadioField, StringField, TextAreaField
+from wtforms.validators import Optional
 
 from portal.admin.views import bp
 from portal.confirm import needs_confirmation
@@ -15,7 +18,11 @@ from portal.forms import ActionForm, ReasonForm
 from portal.i18n import lazy_gettext as _l
 from portal.models import PilotEnterpriseStatus, PilotStatus
 from portal.models.base import State
-from portal.services import audit, pilots, statistics
+from portal.rules.pilots import CONFIRMING_AUTHORITY
+from portal.rules.pilots import CRITERIA as PILOT_CRITERIA
+from portal.rules.pilots import CRITERIA_SOURCE as PILOT_CRITERIA_SOURCE
+from portal.rules.settings import PILOT_ENTERPRISE_NOTICE_DAYS
+from portal.services import audit, pilots, rule_settings, statistics
 from portal.services.checks import district_today
 from portal.web import REFUSED, attempt
 
@@ -118,37 +125,100 @@ def pilot_enterprise_list():
     )
 
 
-@bp.get("/pilot-enterprises/<int:application_id>")
-def pilot_enterprise_detail(application_id: int):
+class RecommendForm(FlaskForm):
+    recommendation = TextAreaField(
+        _l("The district's recommendation (推荐意见)"),
+        description=_l("What the district recommends the province to consider; the enterprise reads it."),
+        render_kw={"maxlength": pilots.STATEMENT_MAX},
+    )
+
+
+class DecisionForm(FlaskForm):
+    confirmed = RadioField(
+        _l("The province's decision"),
+        choices=[("yes", _l("Confirmed")), ("no", _l("Not confirmed"))],
+        validate_choice=False,
+    )
+    document = StringField(
+        _l("Document number (文号)"),
+        description=_l("e.g. 鲁发改社会〔2026〕12号"),
+        render_kw={"maxlength": pilots.DOCUMENT_MAX},
+    )
+    decided_on = DateField(_l("Date of the decision"), validators=[Optional()], format="%Y-%m-%d")
+    note = TextAreaField(_l("Note"), validators=[Optional()], render_kw={"maxlength": pilots.STATEMENT_MAX})
+
+
+def _enterprise_page(application_id: int, recommend_form=None, decision_form=None):
     application = pilots.get_application(current_user, application_id)
+    today = district_today()
     return render_template(
         "admin/pilot_enterprise.html",
         application=application,
+        today=today,
         figure_labels=statistics.EVIDENCE_LABELS,
         current_figures=statistics.enterprise_evidence(application.enterprise_id),
+        criteria=application.criteria or pilots.enterprise_criteria(application.enterprise_id, today),
+        criteria_labels=dict(PILOT_CRITERIA),
+        criteria_source=PILOT_CRITERIA_SOURCE,
+        confirming_authority=CONFIRMING_AUTHORITY,
+        notice=rule_settings.current(PILOT_ENTERPRISE_NOTICE_DAYS),
         entries=audit.history(application),
         action_labels=audit.ACTION_LABELS,
         state_labels=audit.STATE_LABELS,
         action_form=ActionForm(),
         reason_form=ReasonForm(),
+        recommend_form=recommend_form or RecommendForm(),
+        decision_form=decision_form or DecisionForm(),
     )
+
+
+@bp.get("/pilot-enterprises/<int:application_id>")
+def pilot_enterprise_detail(application_id: int):
+    return _enterprise_page(application_id)
 
 
 def _application_step(application_id: int, step, done: str):
     result = attempt(step)
     if result is REFUSED:
-        return pilot_enterprise_detail(application_id), 400
+        return _enterprise_page(application_id), 400
     flash(done, "success")
     return redirect(url_for("admin.pilot_enterprise_detail", application_id=application_id))
 
 
-@bp.post("/pilot-enterprises/<int:application_id>/approve")
-def pilot_enterprise_approve(application_id: int):
-    return _application_step(
-        application_id,
-        lambda: pilots.approve_enterprise(current_user, application_id),
-        _("The enterprise is now a pilot enterprise."),
-    )
+@bp.post("/pilot-enterprises/<int:application_id>/recommend")
+def pilot_enterprise_recommend(application_id: int):
+    form = RecommendForm()
+    if form.validate_on_submit():
+        done = attempt(
+            lambda: pilots.recommend_enterprise(current_user, application_id, form.recommendation.data), form
+        )
+        if done is not REFUSED:
+            flash(
+                _(
+                    "The enterprise is recommended; its public notice runs until %(date)s.",
+                    date=done.notice_ends_on.isoformat(),
+                ),
+                "success",
+            )
+            return redirect(url_for("admin.pilot_enterprise_detail", application_id=application_id))
+    return _enterprise_page(application_id, recommend_form=form), 400
+
+
+@bp.post("/pilot-enterprises/<int:application_id>/decision")
+def pilot_enterprise_decision(application_id: int):
+    form = DecisionForm()
+    if form.validate_on_submit():
+        choice = {"yes": True, "no": False}.get(form.confirmed.data or "")
+        decision = pilots.ProvincialDecision(
+            choice, form.document.data or "", form.decided_on.data, form.note.data or ""
+        )
+        done = attempt(
+            lambda: pilots.record_provincial_decision(current_user, application_id, decision), form
+        )
+        if done is not REFUSED:
+            flash(_("The province's decision is recorded."), "success")
+            return redirect(url_for("admin.pilot_enterprise_detail", application_id=application_id))
+    return _enterprise_page(application_id, decision_form=form), 400
 
 
 @bp.post("/pilot-enterprises/<int:application_id>/reject")
@@ -156,7 +226,16 @@ def pilot_enterprise_reject(application_id: int):
     return _application_step(
         application_id,
         lambda: pilots.reject_enterprise(current_user, application_id, request.form.get("reason", "")),
-        _("The application has been rejected."),
+        _("The enterprise is not recommended."),
+    )
+
+
+@bp.post("/pilot-enterprises/<int:application_id>/withdraw")
+def pilot_enterprise_withdraw(application_id: int):
+    return _application_step(
+        application_id,
+        lambda: pilots.withdraw_recommendation(current_user, application_id, request.form.get("reason", "")),
+        _("The recommendation has been withdrawn."),
     )
 
 
@@ -165,7 +244,7 @@ def pilot_enterprise_revoke(application_id: int):
     return _application_step(
         application_id,
         lambda: pilots.revoke_enterprise(current_user, application_id, request.form.get("reason", "")),
-        _("The pilot enterprise status has been revoked."),
+        _("The revocation is recorded."),
     )
 
 

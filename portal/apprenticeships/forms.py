@@ -9,12 +9,13 @@ from collections.abc import Mapping
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired
+from wtforms.validators import DataRequired, InputRequired, Optional
 
 from portal.forms import IntField
 from portal.i18n import lazy_gettext as _l
 from portal.models.postings import TECH_TITLES
 from portal.services import checks
+from portal.services.apprentice_agreements import AgreementInput
 from portal.services.errors import ServiceError
 
 REQUIRED = _l("This field is required.")
@@ -84,3 +85,39 @@ def ranks_from(form: Mapping[str, str], prefix: str = "rank-") -> dict[int, int]
             raise ServiceError(_l("Choose a rank from the list."))
         ranks[number] = rank
     return ranks
+
+
+class AgreementForm(FlaskForm):
+    """The apprenticeship training agreement (职业教育法 2022 Art. 30). Optional validators only: the
+    service judges every field at once, beside each, with the article."""
+
+    starts_on = DateField(_l("First day of the apprenticeship"), validators=[Optional()], format="%Y-%m-%d")
+    signed_on = DateField(_l("Signed by all parties on"), validators=[Optional()], format="%Y-%m-%d")
+    stipend_yuan = IntField(_l("Monthly stipend (yuan)"), validators=[Optional()])
+    insurer = StringField(_l("Insurer"), render_kw={"maxlength": 120})
+    insurance_policy = StringField(_l("Insurance policy"), render_kw={"maxlength": 120})
+    insurance_paid_by = SelectField(
+        _l("Insurance paid by"),
+        choices=[("", "—"), ("enterprise", _l("The enterprise")), ("school", _l("The school"))],
+        default="",
+    )
+    insurance_from = DateField(_l("Insurance from"), validators=[Optional()], format="%Y-%m-%d")
+    insurance_until = DateField(_l("Insurance until"), validators=[Optional()], format="%Y-%m-%d")
+    guardian_name = StringField(_l("Guardian (apprentice under 18)"), render_kw={"maxlength": 60})
+    guardian_relation = StringField(_l("Relation to the apprentice"), render_kw={"maxlength": 30})
+    guardian_consent_on = DateField(_l("Guardian consented on"), validators=[Optional()], format="%Y-%m-%d")
+
+    def values(self) -> AgreementInput:
+        return AgreementInput(
+            starts_on=self.starts_on.data,
+            signed_on=self.signed_on.data,
+            stipend_yuan=self.stipend_yuan.data,
+            insurer=self.insurer.data or "",
+            insurance_policy=self.insurance_policy.data or "",
+            insurance_paid_by=self.insurance_paid_by.data or "",
+            insurance_from=self.insurance_from.data,
+            insurance_until=self.insurance_until.data,
+            guardian_name=self.guardian_name.data or "",
+            guardian_relation=self.guardian_relation.data or "",
+            guardian_consent_on=self.guardian_consent_on.data,
+        )

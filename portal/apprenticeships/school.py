@@ -9,10 +9,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.apprenticeships.forms import PlaceForm, ProgrammeForm
+from portal.apprenticeships.forms import AgreementForm, PlaceForm, ProgrammeForm
 from portal.confirm import needs_confirmation
 from portal.models.postings import TECH_TITLES
-from portal.services import apprenticeships
+from portal.rules.apprenticeships import AGREEMENT_SOURCE
+from portal.services import apprentice_agreements, apprenticeships
 from portal.services.checks import district_today
 from portal.web import REFUSED, attempt, form_status
 
@@ -115,6 +116,8 @@ def apprenticeship_run(run_id: int):
         run=run,
         programme=run.programme,
         rows=apprenticeships.run_rows(run),
+        agreements=apprentice_agreements.agreements_of(run.programme_id) if run.is_published else {},
+        agreement_source=AGREEMENT_SOURCE,
         summary=apprenticeships.run_summary(run),
         reason_labels=apprenticeships.REASON_LABELS,
         accepting=apprenticeships.accepts_choices(run.programme),
@@ -128,3 +131,33 @@ def apprenticeship_publish(run_id: int):
     if attempt(lambda: apprenticeships.publish(current_user, run_id, close_early=close_early)) is not REFUSED:
         flash(_("The allocation has been published: students and the enterprise have been told."), "success")
     return redirect(url_for("school.apprenticeships.apprenticeship_run", run_id=run_id))
+
+
+@bp.route("/apprenticeships/runs/<int:run_id>/agreements/<int:student_id>", methods=["GET", "POST"])
+def apprenticeship_agreement(run_id: int, student_id: int):
+    """The training agreement of one pairing: recorded once, then shown (and printable)."""
+    run, place, student = apprentice_agreements.pairing_for_school(current_user, run_id, student_id)
+    agreement = apprentice_agreements.agreements_of(run.programme_id).get(student_id)
+    form = AgreementForm()
+    if agreement is None and form.validate_on_submit():
+        saved = attempt(
+            lambda: apprentice_agreements.record_agreement(current_user, run_id, student_id, form.values()),
+            form,
+        )
+        if saved is not REFUSED:
+            flash(
+                _("The training agreement is recorded; the apprenticeship can start on its first day."),
+                "success",
+            )
+            return redirect(url_for(".apprenticeship_agreement", run_id=run_id, student_id=student_id))
+    return render_template(
+        "school/apprenticeships/agreement.html",
+        run=run,
+        programme=run.programme,
+        place=place,
+        student=student,
+        agreement=agreement,
+        form=form,
+        payers=apprentice_agreements.PAYERS,
+        source=AGREEMENT_SOURCE,
+    ), form_status()

@@ -64,6 +64,8 @@ def exchange_suggestion_accept(direction: str):
             else _("You have accepted; the other side has been asked to accept too."),
             "success",
         )
+        for warning in done.warnings:
+            flash(str(warning), "warning")
     return redirect(back())
 
 
@@ -97,6 +99,8 @@ def exchange_accept(exchange_id: int):
             else _("You have accepted; the other side has been asked to accept too."),
             "success",
         )
+        for warning in done.warnings:
+            flash(str(warning), "warning")
     return redirect(back())
 
 

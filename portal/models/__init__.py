@@ -4,6 +4,7 @@ from portal.models.accounts import MembershipStatus, Role, User
 from portal.models.alignment import AlignmentThreshold, PostingMajor, SupplySnapshot
 from portal.models.apprenticeships import (
     AllocationRun,
+    ApprenticeAgreement,
     ApprenticeChoice,
     ApprenticePlace,
     ApprenticeshipProgramme,
@@ -42,6 +43,7 @@ from portal.models.postings import Posting, PostingKind
 from portal.models.profiles import StudentProfile
 from portal.models.programs import Program, PublicationStatus
 from portal.models.proposals import Proposal, ProposalStatus
+from portal.models.rules import RuleSetting
 from portal.models.schools import (
     CertificateKind,
     Degree,
@@ -56,6 +58,8 @@ from portal.models.schools import (
 )
 
 __all__ = [
+    "ApprenticeAgreement",
+    "RuleSetting",
     "CertificateKind",
     "AlignmentThreshold",
     "SupplySnapshot",

@@ -181,3 +181,47 @@ class AllocationRun(Stateful, db.Model):
     @property
     def is_published(self) -> bool:
         return self.status == RunStatus.PUBLISHED.value
+
+
+class ApprenticeAgreement(db.Model):
+    """The apprenticeship training agreement (学徒培养协议, 职业教育法 2022 Art. 30) of one pairing of a
+    published allocation: school, enterprise and apprentice (and the guardian of a minor), with the
+    stipend and the insurance. A pairing starts only once its agreement is recorded; the agreement
+    keeps the version of the rules it was made under (`terms_version`), so later rules never rewrite it."""
+
+    __tablename__ = "apprentice_agreement"
+    __table_args__ = (
+        UniqueConstraint("programme_id", "student_id", name="uq_apprentice_agreement_programme_student"),
+        CheckConstraint("stipend_yuan > 0", name="stipend_positive"),
+        CheckConstraint("insurance_until >= insurance_from", name="insurance_ordered"),
+        CheckConstraint("insurance_paid_by IN ('enterprise', 'school')", name="insurance_not_by_apprentice"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("apprenticeship_programme.id"), index=True)
+    place_id: Mapped[int] = mapped_column(ForeignKey("apprentice_place.id"), index=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    # The partners, copied so ownership checks and the audit log need no join.
+    school_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    starts_on: Mapped[date] = mapped_column(Date)
+    signed_on: Mapped[date] = mapped_column(Date)
+    stipend_yuan: Mapped[int] = mapped_column()  # a month
+    insurer: Mapped[str] = mapped_column(String(120))
+    insurance_policy: Mapped[str] = mapped_column(String(120))
+    insurance_paid_by: Mapped[str] = mapped_column(String(20))
+    insurance_from: Mapped[date] = mapped_column(Date)
+    insurance_until: Mapped[date] = mapped_column(Date)
+    # Under 18 on the first day: the guardian's written consent (name, relation, date).
+    apprentice_minor: Mapped[bool] = mapped_column(default=False)
+    guardian_name: Mapped[str | None] = mapped_column(String(60))
+    guardian_relation: Mapped[str | None] = mapped_column(String(30))
+    guardian_consent_on: Mapped[date | None] = mapped_column(Date)
+    terms_version: Mapped[str] = mapped_column(String(30))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    is_demo: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    programme: Mapped[ApprenticeshipProgramme] = relationship()
+    place: Mapped[ApprenticePlace] = relationship()
+    student: Mapped[User] = relationship(foreign_keys=[student_id])

@@ -105,6 +105,8 @@ ACTIVE_STATUSES = (
 class Exchange(Stateful, db.Model):
     __tablename__ = "exchange"
     states = ExchangeStatus
+    # Warnings the last service call gives about this exchange, for the page (not stored).
+    warnings = ()
     __table_args__ = (
         CheckConstraint("hours > 0", name="hours_positive"),
         CheckConstraint("direction IN ('expert_to_school', 'teacher_to_enterprise')", name="direction_known"),

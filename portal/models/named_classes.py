@@ -82,6 +82,11 @@ class NamedClass(Stateful, db.Model):
     equipment: Mapped[bool] = mapped_column(default=False)
     mentors: Mapped[bool] = mapped_column(default=False)
     benefits_detail: Mapped[str] = mapped_column(Text, default="")
+    # Students stay free to choose an employer at the end (the district's rule, setting
+    # `order_class_free_choice`): the clause as recorded when the class was made. NULL: made before the
+    # rule, listed for the school to review.
+    free_choice: Mapped[bool | None] = mapped_column()
+    free_choice_clause: Mapped[str | None] = mapped_column(Text)
     criteria: Mapped[str] = mapped_column(Text, default="")  # selection criteria
     status: Mapped[str] = mapped_column(String(20), default=NamedClassStatus.DRAFT.value)
     # Lower-cased name, partners, major, criteria: one LIKE finds Chinese substrings on both databases.

@@ -68,6 +68,11 @@ class Organisation(Stateful, db.Model):
     # 编制员额: teaching posts the school is funded for; part-time teachers from industry may fill up to
     # 20% of it (portal.services.exchanges.part_time_share). NULL until the school enters it.
     staffing_quota: Mapped[int | None] = mapped_column()
+    # The yearly funding (yuan) that comes with the part-time posts of the 20% rule, and what the school
+    # has spent of it this year: the school's own figures, for the report of quota use (莱芜政发〔2020〕5号
+    # item 5). NULL until entered.
+    part_time_funding: Mapped[int | None] = mapped_column()
+    part_time_spending: Mapped[int | None] = mapped_column()
 
     members: Mapped[list[User]] = relationship(
         back_populates="organisation", foreign_keys="User.organisation_id"

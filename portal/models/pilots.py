@@ -5,9 +5,11 @@
   it with a reason or return it for changes; an approved pilot is published for
   a notice period (公示) and becomes final when that period ends, unless an
   administrator withdraws the approval because of an objection.
-- `PilotEnterpriseApplication` (产教融合型试点企业): an enterprise applies with
+- `PilotEnterpriseApplication` (产教融合型企业): an enterprise applies with
   evidence; the figures are computed from the records when it applies and
-  stored, so the decision rests on what the reviewer saw.
+  stored. The district recommends it after a public notice, with the
+  criteria of 发改社会〔2019〕590号 as its records show them, and records the
+  province's decision when it comes (the province confirms, Art. 4).
 
 The state machines live in `portal.services.pilots`.
 """
@@ -182,27 +184,47 @@ class PilotObjection(db.Model):
 
 class PilotEnterpriseStatus(State):
     SUBMITTED = "submitted", _l("Submitted"), "warn"
-    APPROVED = "approved", _l("Approved"), "good"
-    REJECTED = "rejected", _l("Rejected"), "bad"
-    REVOKED = "revoked", _l("Revoked"), "bad"
+    # The district recommends it to the province (发改社会〔2019〕590号 Art. 4: the province confirms),
+    # after a public notice; the label says what it is until the province's decision is recorded.
+    RECOMMENDED = "recommended", _l("Recommended to the province"), "info"
+    CONFIRMED = "confirmed", _l("Confirmed by the province"), "good"
+    NOT_CONFIRMED = "not_confirmed", _l("Not confirmed by the province"), "bad"
+    REJECTED = "rejected", _l("Not recommended"), "bad"  # the district declined to recommend it
+    WITHDRAWN = "withdrawn", _l("Recommendation withdrawn"), "bad"  # during the public notice
+    REVOKED = "revoked", _l("Revoked"), "bad"  # confirmation revoked by the province, recorded
 
 
-OPEN_APPLICATION_STATES = ("submitted", "approved")
+OPEN_APPLICATION_STATES = ("submitted", "recommended", "confirmed")
+_OPEN_SQL = "status IN ('submitted', 'recommended', 'confirmed')"
 
 
 class PilotEnterpriseApplication(Stateful, db.Model):
     __tablename__ = "pilot_enterprise_application"
     states = PilotEnterpriseStatus
-    steps = step_table(decide=(PilotEnterpriseStatus.SUBMITTED,), revoke=(PilotEnterpriseStatus.APPROVED,))
+    steps = step_table(
+        recommend=(PilotEnterpriseStatus.SUBMITTED,),
+        decline=(PilotEnterpriseStatus.SUBMITTED,),
+        withdraw=(PilotEnterpriseStatus.RECOMMENDED,),
+        record_decision=(PilotEnterpriseStatus.RECOMMENDED,),
+        revoke=(PilotEnterpriseStatus.CONFIRMED,),
+    )
     __table_args__ = (
-        CheckConstraint("status IN ('submitted', 'approved', 'rejected', 'revoked')", name="status_known"),
-        # One open application (waiting or approved) per enterprise.
+        CheckConstraint(
+            "status IN ('submitted', 'recommended', 'confirmed', 'not_confirmed', 'rejected', 'withdrawn', "
+            "'revoked')",
+            name="status_known",
+        ),
+        CheckConstraint(
+            "notice_ends_on IS NULL OR notice_starts_on IS NULL OR notice_ends_on >= notice_starts_on",
+            name="notice_ordered",
+        ),
+        # One open application (waiting, recommended or confirmed) per enterprise.
         Index(
             "uq_pilot_enterprise_open",
             "enterprise_id",
             unique=True,
-            sqlite_where=text("status IN ('submitted', 'approved')"),
-            postgresql_where=text("status IN ('submitted', 'approved')"),
+            sqlite_where=text(_OPEN_SQL),
+            postgresql_where=text(_OPEN_SQL),
         ),
     )
 
@@ -214,12 +236,28 @@ class PilotEnterpriseApplication(Stateful, db.Model):
     )  # the enterprise's own account of its cooperation
     # Figures computed from the records at submission (see services.statistics.enterprise_evidence).
     figures: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    decision_reason: Mapped[str | None] = mapped_column(Text)
+    # The 590 criteria as the records showed them when the district recommended (portal.rules.pilots):
+    # [{"key", "met", "evidence", "missing"}], kept so the recommendation rests on what was seen.
+    criteria: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    decision_reason: Mapped[str | None] = mapped_column(Text)  # why not recommended, withdrawn or revoked
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The district's recommendation (推荐意见) and its public notice (公示), district dates, inclusive;
+    # the notice's length and its reason are copied from the setting in force when it started.
+    recommendation: Mapped[str | None] = mapped_column(Text)
+    recommended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    notice_starts_on: Mapped[date | None] = mapped_column(Date)
+    notice_ends_on: Mapped[date | None] = mapped_column(Date)
+    notice_days: Mapped[int | None] = mapped_column()
+    notice_note: Mapped[str | None] = mapped_column(Text)
+    # The province's decision, recorded when it comes: its document number (文号) and date.
+    decision_document: Mapped[str | None] = mapped_column(String(120))
+    decision_date: Mapped[date | None] = mapped_column(Date)
+    decision_note: Mapped[str | None] = mapped_column(Text)
+    decision_recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     is_demo: Mapped[bool] = mapped_column(default=False)
 
     enterprise: Mapped[Enterprise] = relationship(foreign_keys=[enterprise_id])
@@ -227,6 +265,23 @@ class PilotEnterpriseApplication(Stateful, db.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_APPLICATION_STATES
+
+    def in_notice(self, today: date) -> bool:
+        """Recommended and inside its public notice, first and last day included."""
+        return (
+            self.status == PilotEnterpriseStatus.RECOMMENDED.value
+            and self.notice_starts_on is not None
+            and self.notice_ends_on is not None
+            and self.notice_starts_on <= today <= self.notice_ends_on
+        )
+
+    def awaits_decision(self, today: date) -> bool:
+        """Recommended, notice over: the province's decision can be recorded."""
+        return (
+            self.status == PilotEnterpriseStatus.RECOMMENDED.value
+            and self.notice_ends_on is not None
+            and today > self.notice_ends_on
+        )
 
     def __repr__(self) -> str:
         return f"<PilotEnterpriseApplication {self.id} enterprise={self.enterprise_id} {self.status}>"

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, Date, ForeignKey, LargeBinary, String, Text
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -49,12 +50,24 @@ class TargetGroup(str, enum.Enum):
 
 class Teacher(db.Model):
     __tablename__ = "teacher"
+    # No CHECK on dq_level: adding one on SQLite recreates the table, and dropping `teacher` would
+    # cascade to its practice periods and certificates. The service accepts only known levels.
 
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     name: Mapped[str] = mapped_column(String(60))
     subjects: Mapped[str] = mapped_column(String(200), default="")
-    double_qualified: Mapped[bool] = mapped_column(default=False)  # 双师型
+    # 双师型 as certified under 教师厅〔2022〕2号 (portal.rules.double_qualified): the level (None: not
+    # certified; "unknown": certified before levels were recorded), when and by whom. `double_qualified`
+    # is kept by the service as "certified at any level", the flag every count reads.
+    double_qualified: Mapped[bool] = mapped_column(default=False)
+    dq_level: Mapped[str | None] = mapped_column(String(20))
+    dq_certified_on: Mapped[date | None] = mapped_column(Date)
+    dq_certified_by: Mapped[str | None] = mapped_column(String(20))
+    dq_note: Mapped[str | None] = mapped_column(String(300))
+    # 专业课 (and 实习指导) teacher, or 公共基础课: Art. 4 of 教师〔2016〕3号 and the national share count
+    # subject teachers only.
+    subject_teacher: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
     degree: Mapped[str] = mapped_column(String(20), default=Degree.BACHELOR.value)
     employment: Mapped[str] = mapped_column(String(20), default=Employment.FULL_TIME.value)
     open_to_practice: Mapped[bool] = mapped_column(default=False)  # open to enterprise practice

@@ -40,6 +40,11 @@ class NamedClassForm(FlaskForm):
     mentors = BooleanField(_l("Workplace mentors"))
     benefits_detail = TextAreaField(_l("Benefits in detail"), render_kw={"maxlength": 2000, "rows": 3})
     criteria = TextAreaField(_l("Selection criteria"), render_kw={"maxlength": 2000, "rows": 4})
+    free_choice = BooleanField(
+        _l("Students stay free to choose an employer at the end"),
+        default=True,
+        description=_l("The clause is recorded with the class and shown to applicants."),
+    )
     save_draft = SubmitField(_l("Save as draft"))
     publish = SubmitField(_l("Publish"))
 
@@ -54,6 +59,7 @@ class NamedClassForm(FlaskForm):
             guaranteed_job=bool(self.guaranteed_job.data),
             equipment=bool(self.equipment.data),
             mentors=bool(self.mentors.data),
+            free_choice=bool(self.free_choice.data),
             benefits_detail=self.benefits_detail.data or "",
             criteria=self.criteria.data or "",
         )

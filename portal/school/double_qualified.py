@@ -10,6 +10,7 @@ from flask_login import current_user
 from werkzeug.datastructures import FileStorage
 
 from portal.forms import ActionForm
+from portal.rules import double_qualified as dq_rule
 from portal.school.forms import CertificateForm, PracticeForm
 from portal.school.views import bp
 from portal.services import double_qualified
@@ -25,6 +26,9 @@ def double_qualified_roadmap():
         plan=double_qualified.roadmap(current_user.organisation),
         target=double_qualified.TARGET_PERCENT,
         months_needed=double_qualified.MONTHS_NEEDED,
+        plan_source=dq_rule.PLAN_SOURCE,
+        practice_source=dq_rule.PRACTICE_SOURCE,
+        standard_source=dq_rule.STANDARD_SOURCE,
     )
 
 
@@ -37,6 +41,8 @@ def _ledger_page(teacher_id: int, practice_form=None, certificate_form=None):
         action_form=ActionForm(),
         certificate_labels=double_qualified.CERTIFICATE_LABELS,
         months_needed=double_qualified.MONTHS_NEEDED,
+        dq_levels=dq_rule.LEVELS,
+        dq_bodies=dq_rule.BODIES,
     ), form_status()
 
 

@@ -12,11 +12,12 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms.validators import InputRequired
+from wtforms.validators import InputRequired, Optional
 
 from portal.exchanges import SuggestionForm, page_context
 from portal.forms import ActionForm, IntField
 from portal.i18n import lazy_gettext as _l
+from portal.rules.part_time import SOURCE as PART_TIME_SOURCE
 from portal.school.views import bp
 from portal.services import exchanges
 from portal.web import REFUSED, attempt, form_status
@@ -27,17 +28,30 @@ class StaffingQuotaForm(FlaskForm):
         _l("Staffing quota (编制员额)"),
         validators=[InputRequired(message=_l("Enter a whole number."))],
         description=_l(
-            "Teaching posts the school is funded for; part-time teachers may fill up to 20% of it."
+            "Teaching posts the school is funded for; up to 20% of it may be used to hire part-time teachers."
         ),
+    )
+    part_time_funding = IntField(
+        _l("Yearly funding of the part-time posts (yuan)"),
+        validators=[Optional()],
+        description=_l("As the finance department allocates it for the posts within the 20%; optional."),
+    )
+    part_time_spending = IntField(
+        _l("Spent of it this year (yuan)"), validators=[Optional()], description=_l("Optional.")
     )
 
 
 def _page(quota_form: StaffingQuotaForm | None = None):
     school = current_user.organisation
-    form = quota_form or StaffingQuotaForm(staffing_quota=school.staffing_quota)
+    form = quota_form or StaffingQuotaForm(
+        staffing_quota=school.staffing_quota,
+        part_time_funding=school.part_time_funding,
+        part_time_spending=school.part_time_spending,
+    )
     return render_template(
         "school/exchanges.html",
         share=exchanges.part_time_share(school),
+        rule_source=PART_TIME_SOURCE,
         quota_form=form,
         suggestion_form=SuggestionForm(),
         action_form=ActionForm(),
@@ -55,7 +69,15 @@ def exchange_quota():
     form = StaffingQuotaForm()
     if form.validate_on_submit():
         if (
-            attempt(lambda: exchanges.set_staffing_quota(current_user, form.staffing_quota.data), form)
+            attempt(
+                lambda: exchanges.set_staffing_quota(
+                    current_user,
+                    form.staffing_quota.data,
+                    form.part_time_funding.data,
+                    form.part_time_spending.data,
+                ),
+                form,
+            )
             is not REFUSED
         ):
             flash(_("The staffing quota has been saved."), "success")

@@ -17,7 +17,9 @@ from wtforms.validators import DataRequired, InputRequired, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.i18n import lazy_gettext as _l
+from portal.rules import double_qualified as dq_rule
 from portal.services import programs, school_records
+from portal.services.school_records import Certification
 from portal.services.school_sheets import DEGREE_LABELS, EMPLOYMENT_LABELS, TARGET_GROUP_LABELS
 
 REQUIRED = _l("This field is required.")
@@ -70,6 +72,12 @@ class ProgramForm(FlaskForm):
         }
 
 
+COURSE_KINDS = {
+    "subject": _l("Subject courses or practice instruction (专业课/实习指导)"),
+    "public": _l("Public basic courses (公共基础课)"),
+}
+
+
 class TeacherForm(FlaskForm):
     name = StringField(
         _l("Name"),
@@ -83,8 +91,32 @@ class TeacherForm(FlaskForm):
     )
     degree = SelectField(_l("Highest degree"), choices=list(DEGREE_LABELS.items()), default="bachelor")
     employment = SelectField(_l("Employment"), choices=list(EMPLOYMENT_LABELS.items()), default="full_time")
-    double_qualified = BooleanField(_l("Double-qualified teacher (双师型)"))
+    course_kind = SelectField(
+        _l("Teaches"),
+        choices=list(COURSE_KINDS.items()),
+        default="subject",
+        description=_l("教师〔2016〕3号 Art. 4 and the national 双师型 share count subject teachers."),
+    )
+    dq_level = SelectField(
+        _l("Double-qualified (双师型) level"),
+        choices=[("", _l("Not certified")), *dq_rule.LEVELS.items()],
+        default="",
+        description=dq_rule.STANDARD_SOURCE,
+    )
+    dq_certified_on = DateField(_l("Certified on"), validators=[Optional()], format="%Y-%m-%d")
+    dq_certified_by = SelectField(
+        _l("Certified by"), choices=[("", "—"), *dq_rule.BODIES.items()], default=""
+    )
+    dq_note = StringField(_l("Note on the certification"), render_kw={"maxlength": 300})
     open_to_practice = BooleanField(_l("Open to enterprise practice"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        teacher = kwargs.get("obj")
+        if teacher is not None and not self.is_submitted():
+            self.course_kind.data = "subject" if teacher.subject_teacher else "public"
+            self.dq_level.data = teacher.dq_level or ""
+            self.dq_certified_by.data = teacher.dq_certified_by or ""
 
     def values(self) -> dict:
         return {
@@ -92,7 +124,13 @@ class TeacherForm(FlaskForm):
             "subjects": self.subjects.data or "",
             "degree": self.degree.data,
             "employment": self.employment.data,
-            "double_qualified": bool(self.double_qualified.data),
+            "subject_teacher": self.course_kind.data != "public",
+            "certification": Certification(
+                self.dq_level.data or "",
+                self.dq_certified_on.data,
+                self.dq_certified_by.data or "",
+                self.dq_note.data or "",
+            ),
             "open_to_practice": bool(self.open_to_practice.data),
         }
 

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.forms import ActionForm
+from portal.rules import double_qualified as dq_rule
 from portal.school.forms import TeacherForm, TeachingNeedForm, TrainingOfferForm
 from portal.school.views import bp
 from portal.services import school_records
@@ -24,6 +25,7 @@ def teacher_list():
     return render_template(
         "school/teachers.html",
         teachers=school_records.teachers_of_school(current_user.organisation_id),
+        dq_levels=dq_rule.LEVELS,
         action_form=ActionForm(),
         **LABELS,
     )

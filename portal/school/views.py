@@ -11,6 +11,7 @@ from portal import exchanges as exchanges_feature
 from portal.forms import ActionForm
 from portal.internships import bp as internships_bp
 from portal.models import Role
+from portal.rules.part_time import SOURCE as PART_TIME_SOURCE
 from portal.school.forms import ProgramForm
 from portal.security import guard_blueprint
 from portal.services import catalogue, exchanges, inbox, jobs, organisations, programs
@@ -40,6 +41,7 @@ def home():
         waiting=inbox.for_school(current_user) if active else [],
         per_major=inbox.proposals_per_major(current_user) if active else [],
         share=exchanges.part_time_share(current_user.organisation) if active else None,
+        rule_source=PART_TIME_SOURCE,
     )
 
 

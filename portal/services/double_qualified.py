@@ -1,16 +1,19 @@
-"""The road to 70 % double-qualified (双师型) teachers: each teacher's enterprise practice and
-certificates, and each school's distance to the plan's target.
+"""The road to 70 % double-qualified (双师型) teachers: each teacher's certification, enterprise
+practice and certificates, and each school's distance to the plan's target.
 
-The rules, from their sources:
-- 《职业学校教师企业实践规定》(教师〔2016〕3号) 第二条: a specialised teacher spends at least six
-  months in total in enterprises or on the production/service front line in every five years.
-  The ledger sums practice over the five years ending today (a rolling window) and compares it
-  with six months.
-- The plan (莱芜政发〔2020〕5号, 一（二）) sets 70 % double-qualified teachers among the full-time
-  teachers of secondary vocational schools by 2022, and (item 6) ties teachers' vocational
-  certificates to their training. Who is double-qualified is the school's record
-  (`Teacher.double_qualified`); the platform does not decide it. It shows what the records say
-  towards it: the six months of practice and an industry certificate, and who lacks what.
+The rules, from their sources (portal.rules.double_qualified):
+- 《职业学校教师企业实践规定》(教师〔2016〕3号) Art. 4: a subject teacher (专业课, practice instructors
+  included) spends at least six months in total in enterprises or on the production/service front line
+  in every five years; public basic-course teachers visit enterprises regularly, with no duration. The
+  ledger sums practice over the five years ending today (a rolling window) and compares it with six
+  months, for subject teachers only.
+- 教师厅〔2022〕2号 (《职业教育"双师型"教师基本标准（试行）》): 初级/中级/高级 certified through a
+  provincial procedure or one the province delegates to schools. The school records the certification
+  (level, date, body); the platform never decides it. No source makes "practice AND a certificate" a
+  double-qualified teacher, so the platform no longer counts such teachers as "ready".
+- The plan (莱芜政发〔2020〕5号, 一（二）) sets 70 % double-qualified among the full-time teachers of
+  secondary vocational schools by 2022; the national measure counts the share among subject teachers.
+  Both shares are shown.
 
 How practice is measured: a period entered with dates counts its calendar days (overlapping
 periods once), clipped to the window; a month is 365.25 / 12 days. A completed teacher-to-
@@ -46,12 +49,13 @@ from portal.models import (
     TeacherPractice,
     User,
 )
+from portal.rules import double_qualified as dq_rule
 from portal.services import audit, checks, exchanges, school_records, uploads
 from portal.services.errors import NotFound, Problems, ServiceError
 
-TARGET_PERCENT = 70
-MONTHS_NEEDED = 6
-WINDOW_YEARS = 5
+TARGET_PERCENT = dq_rule.PLAN_TARGET_PERCENT
+MONTHS_NEEDED = dq_rule.PRACTICE_MONTHS
+WINDOW_YEARS = dq_rule.PRACTICE_YEARS
 DAYS_PER_MONTH = 365.25 / 12
 HOURS_PER_MONTH = 174
 EVIDENCE_MAX_BYTES = 2 * 1024 * 1024
@@ -116,16 +120,14 @@ class Ledger:
         return bool(self.certificates)
 
     @property
+    def practice_applies(self) -> bool:
+        """Art. 4 of 教师〔2016〕3号 sets the six months for subject teachers only."""
+        return self.teacher.subject_teacher
+
+    @property
     def lacks(self) -> list[str]:
-        """What the records do not show yet: "practice", "certificate"."""
-        return [
-            name
-            for name, missing in (
-                ("practice", self.months_missing > 0),
-                ("certificate", not self.has_certificate),
-            )
-            if missing
-        ]
+        """What Art. 4 asks that the records do not show yet: "practice" (subject teachers only)."""
+        return ["practice"] if self.practice_applies and self.months_missing > 0 else []
 
 
 def practice_months(days: int, hours: int) -> float:
@@ -385,21 +387,31 @@ class Candidate:
 class Roadmap:
     full_time: int
     double_qualified: int
-    candidates: list[Candidate]  # full-time teachers not yet double-qualified, nearest first
-    ready: int  # of them, those whose records show both practice and a certificate
+    candidates: list[Candidate]  # full-time teachers not yet certified, nearest first
+    subject_teachers: int = 0  # full-time subject teachers (专业课/实习指导)
+    subject_double_qualified: int = 0
+    short_of_practice: int = 0  # full-time subject teachers short of Art. 4's six months
 
     @property
     def share(self) -> float | None:
+        """Of all full-time teachers, as the plan counts."""
         return round(100.0 * self.double_qualified / self.full_time, 1) if self.full_time else None
 
     @property
+    def subject_share(self) -> float | None:
+        """Of full-time subject teachers, as the national measure counts."""
+        if not self.subject_teachers:
+            return None
+        return round(100.0 * self.subject_double_qualified / self.subject_teachers, 1)
+
+    @property
     def needed(self) -> int:
-        """How many more double-qualified teachers reach 70 %."""
+        """How many more double-qualified teachers reach 70 % of the full-time teachers (the plan)."""
         return max(0, math.ceil(self.full_time * TARGET_PERCENT / 100) - self.double_qualified)
 
 
 def _nearest_first(ledger: Ledger) -> tuple:
-    return (len(ledger.lacks), ledger.months_missing, ledger.teacher.name)
+    return (not ledger.practice_applies, ledger.months_missing, ledger.teacher.name)
 
 
 def _full_time(school_ids) -> list[Teacher]:
@@ -413,10 +425,13 @@ def _full_time(school_ids) -> list[Teacher]:
 
 
 def roadmap(school: Organisation, today: date | None = None) -> Roadmap:
-    """The school's share against 70 %, and its teachers not yet double-qualified, nearest first,
-    each with the practice posts the matcher suggests for them."""
+    """The school's shares (of full-time and of subject teachers), its teachers not yet certified,
+    nearest first, each with the practice posts the matcher suggests for them."""
     teachers = _full_time([school.id])
-    books = ledgers([t for t in teachers if not t.double_qualified], today)
+    subject = [t for t in teachers if t.subject_teacher]
+    books = ledgers(
+        subject + [t for t in teachers if not t.subject_teacher and not t.double_qualified], today
+    )
     posts: dict[int, list] = {}
     if books:
         # The matcher's practice suggestions, as the exchange page computes them on demand.
@@ -424,14 +439,20 @@ def roadmap(school: Organisation, today: date | None = None) -> Roadmap:
             if suggestion.offer.id in books:
                 posts.setdefault(suggestion.offer.id, []).append(suggestion)
     candidates = sorted(
-        (Candidate(books[t.id], posts.get(t.id, [])[:3]) for t in teachers if t.id in books),
+        (
+            Candidate(books[t.id], posts.get(t.id, [])[:3])
+            for t in teachers
+            if t.id in books and not t.double_qualified
+        ),
         key=lambda c: _nearest_first(c.ledger),
     )
     return Roadmap(
         full_time=len(teachers),
         double_qualified=sum(1 for t in teachers if t.double_qualified),
         candidates=candidates,
-        ready=sum(1 for c in candidates if not c.ledger.lacks),
+        subject_teachers=len(subject),
+        subject_double_qualified=sum(1 for t in subject if t.double_qualified),
+        short_of_practice=sum(1 for t in subject if books[t.id].months_missing > 0),
     )
 
 
@@ -442,9 +463,6 @@ def district_rows(today: date | None = None) -> list[dict]:
     exchange hours in the window (the same facts `ledgers` reads, aggregated)."""
     today = today or checks.district_today()
     start = window_start(today)
-    has_certificate = (
-        select(TeacherCertificate.id).where(TeacherCertificate.teacher_id == Teacher.id).exists()
-    )
     exchange_hours = (
         select(func.coalesce(func.sum(Exchange.hours), 0))
         .where(
@@ -461,7 +479,7 @@ def district_rows(today: date | None = None) -> list[dict]:
             Organisation.name,
             Teacher.id,
             Teacher.double_qualified,
-            has_certificate,
+            Teacher.subject_teacher,
             exchange_hours,
             TeacherPractice.starts_on,
             TeacherPractice.ends_on,
@@ -479,36 +497,45 @@ def district_rows(today: date | None = None) -> list[dict]:
         .order_by(Organisation.name, Organisation.id)
     ).all()
     schools: dict[int, dict] = {}
-    for school_id, name, teacher_id, double, certified, hours, starts_on, ends_on in rows:
+    for school_id, name, teacher_id, double, subject, hours, starts_on, ends_on in rows:
         schools.setdefault(school_id, {"school": name, "teachers": {}})
         if teacher_id is None:
             continue
         facts = schools[school_id]["teachers"].setdefault(
             teacher_id,
-            {"double": bool(double), "certified": bool(certified), "hours": int(hours or 0), "periods": []},
+            {"double": bool(double), "subject": bool(subject), "hours": int(hours or 0), "periods": []},
         )
         if starts_on is not None:
             facts["periods"].append((starts_on, ends_on))
     result = []
     for school in schools.values():
         facts = list(school["teachers"].values())
-        double = sum(1 for f in facts if f["double"])
-        others = [f for f in facts if not f["double"]]
-        short = [
-            practice_months(_union_days(f["periods"], start, today), f["hours"]) < MONTHS_NEEDED
-            for f in others
-        ]
-        plan = Roadmap(full_time=len(facts), double_qualified=double, candidates=[], ready=0)
+        subject = [f for f in facts if f["subject"]]
+        short = sum(
+            1
+            for f in subject
+            if practice_months(_union_days(f["periods"], start, today), f["hours"]) < MONTHS_NEEDED
+        )
+        plan = Roadmap(
+            full_time=len(facts),
+            double_qualified=sum(1 for f in facts if f["double"]),
+            candidates=[],
+            subject_teachers=len(subject),
+            subject_double_qualified=sum(1 for f in subject if f["double"]),
+            short_of_practice=short,
+        )
         result.append(
             {
                 "school": school["school"],
-                "full_time": len(facts),
-                "double_qualified": double,
+                "full_time": plan.full_time,
+                "double_qualified": plan.double_qualified,
                 "share": plan.share,
+                "subject_teachers": plan.subject_teachers,
+                "subject_double_qualified": plan.subject_double_qualified,
+                "subject_share": plan.subject_share,
                 "target": TARGET_PERCENT,
                 "needed": plan.needed,
-                "ready": sum(1 for f, s in zip(others, short, strict=True) if f["certified"] and not s),
-                "short_of_practice": sum(short),
+                "short_of_practice": plan.short_of_practice,
             }
         )
     return result

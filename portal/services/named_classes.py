@@ -57,9 +57,11 @@ from portal.models import (
 )
 from portal.models.base import utcnow
 from portal.models.named_classes import BENEFITS
-from portal.services import audit, checks, notifications, spreadsheets
+from portal.rules import apprenticeships as apprenticeship_rule
+from portal.rules.settings import ORDER_CLASS_FREE_CHOICE
+from portal.services import audit, checks, notifications, rule_settings, spreadsheets
 from portal.services.checks import district_today
-from portal.services.errors import Conflict, NotFound, ServiceError
+from portal.services.errors import Conflict, NotFound, Problems, ServiceError
 from portal.services.locking import begin_write, lock_row, transition
 from portal.services.postings import Page, like_escape
 
@@ -177,6 +179,7 @@ class NamedClassInput:
     mentors: bool = False
     benefits_detail: str = ""
     criteria: str = ""
+    free_choice: bool = True  # students free to choose an employer at the end (the form asks explicitly)
 
 
 def _checked(cooperation: Cooperation, data: NamedClassInput, today: date) -> dict[str, Any]:
@@ -249,11 +252,27 @@ def create_named_class(
     if cooperation.status != CooperationStatus.ACTIVE.value:
         raise ServiceError(_l("This cooperation has ended; it can no longer publish a named class."))
     today = today or district_today()
+    problems = Problems()
+    values = problems.check(_checked, cooperation, data, today)
+    required = rule_settings.current(ORDER_CLASS_FREE_CHOICE)
+    if required.value and not data.free_choice:
+        problems.add(
+            _l(
+                "An order or named class must leave students free to choose an employer at the end "
+                "(%(source)s: %(note)s).",
+                source=apprenticeship_rule.FREE_CHOICE_SOURCE,
+                note=required.note,
+            ),
+            field="free_choice",
+        )
+    problems.raise_if_any()
     named_class = NamedClass(
         cooperation=cooperation,
         status=NamedClassStatus.DRAFT.value,
         taken=0,
-        **_checked(cooperation, data, today),
+        free_choice=bool(data.free_choice),
+        free_choice_clause=apprenticeship_rule.FREE_CHOICE_CLAUSE if data.free_choice else None,
+        **values,
     )
     _index(named_class, cooperation)
     db.session.add(named_class)

@@ -76,11 +76,23 @@ KINDS: dict[str, Any] = {
     "pilot_rejected": _l("The pilot application for “%(cooperation)s” was rejected. Reason: %(reason)s"),
     "pilot_returned": _l("The pilot application for “%(cooperation)s” was returned for changes: %(reason)s"),
     "pilot_withdrawn": _l("The pilot approval of “%(cooperation)s” was withdrawn. Reason: %(reason)s"),
-    "pilot_enterprise_approved": _l(
-        "%(organisation)s has been approved as an industry–education pilot enterprise."
+    "pilot_enterprise_recommended": _l(
+        "The district recommends %(organisation)s to the province as an industry–education integration "
+        "enterprise; the public notice runs until %(notice_ends_on)s."
+    ),
+    "pilot_enterprise_confirmed": _l(
+        "The province confirmed %(organisation)s as an industry–education integration enterprise "
+        "(%(document)s, %(date)s)."
+    ),
+    "pilot_enterprise_not_confirmed": _l(
+        "The province did not confirm %(organisation)s as an industry–education integration enterprise "
+        "(%(document)s, %(date)s)."
+    ),
+    "pilot_enterprise_withdrawn": _l(
+        "The district withdrew its recommendation of %(organisation)s. Reason: %(reason)s"
     ),
     "pilot_enterprise_rejected": _l(
-        "The pilot enterprise application of %(organisation)s was rejected. Reason: %(reason)s"
+        "The district does not recommend %(organisation)s to the province. Reason: %(reason)s"
     ),
     "pilot_enterprise_revoked": _l(
         "The pilot enterprise status of %(organisation)s was revoked. Reason: %(reason)s"

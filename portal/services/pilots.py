@@ -7,11 +7,16 @@ Two explicit state machines (section 7 of the district's plan):
                                           ↘ returned → submitted (resubmitted)
                         approved —(objection during the notice period)→ withdrawn
 
-    pilot enterprise:   submitted → approved → revoked
-                                  ↘ rejected
+    pilot enterprise:   submitted ─recommend→ recommended ─(notice over)─record decision→ confirmed → revoked
+                                  ↘ rejected        ↘ withdrawn (during the notice)  ↘ not_confirmed
 
 Only the cooperation's school drafts and submits a pilot; only administrators
-decide. A foreign id is NotFound; an illegal step raises ServiceError before
+decide. For enterprises the district does not decide: 《建设产教融合型企业实施办法
+（试行）》(发改社会〔2019〕590号) Art. 4 has the provincial development-reform and education
+departments confirm them. The district checks the measure's criteria from its records
+(portal.rules.pilots, each with what is missing), recommends, holds a public notice whose
+length is an administrator setting (no source fixes it), and records the province's decision
+(document number and date) when it comes. A foreign id is NotFound; an illegal step raises ServiceError before
 anything changes. Every change writes one audit entry and notifies the
 organisation(s) concerned. Services flush, never commit.
 """
@@ -30,6 +35,11 @@ from portal.extensions import db
 from portal.i18n import lazy_gettext as _l
 from portal.models import (
     Cooperation,
+    CooperationStatus,
+    Exchange,
+    ExchangeDirection,
+    ExchangeStatus,
+    NamedClass,
     Organisation,
     PilotEnterpriseApplication,
     PilotEnterpriseStatus,
@@ -41,7 +51,9 @@ from portal.models import (
 )
 from portal.models.base import utcnow
 from portal.models.pilots import OPEN_APPLICATION_STATES, OPEN_PILOT_STATES
-from portal.services import audit, checks, notifications, statistics
+from portal.rules import pilots as rule
+from portal.rules.settings import PILOT_ENTERPRISE_NOTICE_DAYS
+from portal.services import audit, checks, notifications, rule_settings, statistics
 from portal.services.checks import district_today
 from portal.services.errors import Conflict, NotFound, Problems, ServiceError
 from portal.services.locking import transition
@@ -380,15 +392,24 @@ def get_public_pilot(pilot_id: int) -> PilotPartnership:
     return pilot
 
 
-def public_pilot_enterprises() -> list[PilotEnterpriseApplication]:
-    return list(
-        db.session.scalars(
-            select(PilotEnterpriseApplication)
-            .options(joinedload(PilotEnterpriseApplication.enterprise))
-            .where(PilotEnterpriseApplication.status == PilotEnterpriseStatus.APPROVED.value)
-            .order_by(PilotEnterpriseApplication.decided_at.desc(), PilotEnterpriseApplication.id.desc())
+def public_pilot_enterprises(today: date | None = None) -> list[PilotEnterpriseApplication]:
+    """Enterprises the province confirmed, and those the district recommends while their public
+    notice runs (the public page says which)."""
+    today = today or district_today()
+    rows = db.session.scalars(
+        select(PilotEnterpriseApplication)
+        .options(joinedload(PilotEnterpriseApplication.enterprise))
+        .where(
+            PilotEnterpriseApplication.status.in_(
+                (PilotEnterpriseStatus.CONFIRMED.value, PilotEnterpriseStatus.RECOMMENDED.value)
+            )
+        )
+        .order_by(
+            PilotEnterpriseApplication.recommended_at.desc().nulls_last(),
+            PilotEnterpriseApplication.id.desc(),
         )
     )
+    return [a for a in rows if a.status == PilotEnterpriseStatus.CONFIRMED.value or a.in_notice(today)]
 
 
 # --- pilot enterprises ------------------------------------------------------------------
@@ -435,8 +456,10 @@ def apply_as_pilot_enterprise(hr: User, statement: str) -> PilotEnterpriseApplic
     existing = open_application_of(org.id)
     if existing is not None:
         raise Conflict(
-            _l("Your enterprise is already a pilot enterprise.")
-            if existing.status == PilotEnterpriseStatus.APPROVED.value
+            _l("Your enterprise is already confirmed as an industry–education integration enterprise.")
+            if existing.status == PilotEnterpriseStatus.CONFIRMED.value
+            else _l("Your enterprise is recommended; the province's decision is awaited.")
+            if existing.status == PilotEnterpriseStatus.RECOMMENDED.value
             else _l("Your enterprise already has an application waiting for a decision.")
         )
     application = PilotEnterpriseApplication(
@@ -481,34 +504,159 @@ def _enterprise_link() -> str:
     return notifications.link("enterprise", "pilot_enterprise")
 
 
-def approve_enterprise(admin: User, application_id: int) -> PilotEnterpriseApplication:
-    application = get_application(admin, application_id)
-    if not application.can("decide"):
-        raise ServiceError(
-            _l("Only a submitted application can be decided; this one is not waiting for a decision.")
+DOCUMENT_MAX = 120
+YEAR_DAYS = 365
+
+
+def enterprise_criteria(enterprise_id: int, today: date | None = None) -> list[dict[str, Any]]:
+    """What the platform's records show towards 发改社会〔2019〕590号 Art. 5 (portal.rules.pilots):
+    each criterion met or not, with the evidence or what is missing. Never refuses anything."""
+    today = today or district_today()
+    org = db.session.get(Organisation, enterprise_id)
+    evidence = statistics.enterprise_evidence(enterprise_id)
+    first_agreed = db.session.scalar(
+        select(func.min(Cooperation.agreed_at)).where(
+            Cooperation.enterprise_id == enterprise_id, Cooperation.status == CooperationStatus.ACTIVE.value
         )
-    transition(application, PilotEnterpriseStatus.APPROVED.value)
-    application.decided_at = utcnow()
+    )
+    named_classes = (
+        db.session.scalar(
+            select(func.count())
+            .select_from(NamedClass)
+            .join(Cooperation, Cooperation.id == NamedClass.cooperation_id)
+            .where(Cooperation.enterprise_id == enterprise_id)
+        )
+        or 0
+    )
+    exchanges_done = (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Exchange)
+            .where(
+                Exchange.enterprise_id == enterprise_id,
+                Exchange.status.in_((ExchangeStatus.AGREED.value, ExchangeStatus.COMPLETED.value)),
+                Exchange.direction.in_([d.value for d in ExchangeDirection]),
+            )
+        )
+        or 0
+    )
+    since = first_agreed.date() if first_agreed is not None else None
+    held_a_year = since is not None and (today - since).days >= YEAR_DAYS
+    facts = {
+        "registered": (
+            bool(org is not None and org.is_verified and org.credit_code),
+            _l("Verified, credit code %(code)s", code=org.credit_code if org else ""),
+            _l("The enterprise is not verified on the platform."),
+        ),
+        "stable_cooperation": (
+            held_a_year,
+            _l(
+                "Active cooperations: %(n)d; the first agreed on %(date)s",
+                n=evidence["active_cooperations"],
+                date=since.isoformat() if since else "—",
+            ),
+            _l("No active cooperation with a school agreed a year or more ago.")
+            if since is None or not held_a_year
+            else "",
+        ),
+        "order_classes": (
+            evidence["order_classes"] > 0 or named_classes > 0,
+            _l(
+                "Order-class cooperations: %(n)d; named classes: %(c)d",
+                n=evidence["order_classes"],
+                c=named_classes,
+            ),
+            _l("No order or named class on record."),
+        ),
+        "apprenticeship": (
+            evidence["apprenticeships"] > 0 or evidence["apprentice_places"] > 0,
+            _l(
+                "Apprenticeship cooperations: %(n)d; places: %(p)d",
+                n=evidence["apprenticeships"],
+                p=evidence["apprentice_places"],
+            ),
+            _l("No modern apprenticeship on record."),
+        ),
+        "teaching": (
+            evidence["part_time_teachers"] > 0 or exchanges_done > 0,
+            _l(
+                "Experts offered: %(n)d; agreed or completed exchanges: %(e)d",
+                n=evidence["part_time_teachers"],
+                e=exchanges_done,
+            ),
+            _l("No expert teaching at a school and no teacher received for practice on record."),
+        ),
+        "internships": (
+            evidence["internships"] > 0,
+            _l("Internship cooperations: %(n)d", n=evidence["internships"]),
+            _l("No internship cooperation on record."),
+        ),
+    }
+    return [
+        {
+            "key": key,
+            "met": met,
+            "evidence": str(shown),
+            "missing": "" if met else str(missing),
+        }
+        for key, _label in rule.CRITERIA
+        for met, shown, missing in [facts[key]]
+    ]
+
+
+def _application_in(admin: User, application_id: int, step: str, message) -> PilotEnterpriseApplication:
+    application = get_application(admin, application_id)
+    if not application.can(step):
+        raise ServiceError(message)
+    return application
+
+
+def recommend_enterprise(
+    admin: User, application_id: int, recommendation: str, *, today: date | None = None
+) -> PilotEnterpriseApplication:
+    """submitted → recommended: the district's recommendation, with the 590 criteria as the records
+    show them now (kept), and the public notice starting today for the days the setting says."""
+    today = today or district_today()
+    application = _application_in(
+        admin,
+        application_id,
+        "recommend",
+        _l("Only a submitted application can be recommended; this one is not waiting for the district."),
+    )
+    recommendation = checks.text(
+        recommendation, field="recommendation", max_length=STATEMENT_MAX, required=True
+    )
+    setting = rule_settings.current(PILOT_ENTERPRISE_NOTICE_DAYS)
+    transition(application, PilotEnterpriseStatus.RECOMMENDED.value)
+    application.criteria = enterprise_criteria(application.enterprise_id, today)
+    application.recommendation = recommendation
+    application.recommended_at = application.decided_at = utcnow()
     application.decided_by_id = admin.id
-    application.decision_reason = None
+    application.notice_days = setting.value
+    application.notice_note = str(setting.note)
+    application.notice_starts_on = today
+    application.notice_ends_on = today + timedelta(days=setting.value - 1)
     db.session.flush()
-    audit.record(admin, application, "approve", PilotEnterpriseStatus.SUBMITTED.value, application.status)
+    audit.record(admin, application, "recommend", PilotEnterpriseStatus.SUBMITTED.value, application.status)
     notifications.notify_organisation(
         application.enterprise,
-        "pilot_enterprise_approved",
+        "pilot_enterprise_recommended",
         _enterprise_link(),
         organisation=application.enterprise.name,
+        notice_ends_on=application.notice_ends_on.isoformat(),
     )
     return application
 
 
 def reject_enterprise(admin: User, application_id: int, reason: str) -> PilotEnterpriseApplication:
+    """submitted → rejected: the district does not recommend the enterprise."""
     reason = checks.reason(reason)
-    application = get_application(admin, application_id)
-    if not application.can("decide"):
-        raise ServiceError(
-            _l("Only a submitted application can be decided; this one is not waiting for a decision.")
-        )
+    application = _application_in(
+        admin,
+        application_id,
+        "decline",
+        _l("Only a submitted application can be decided; this one is not waiting for a decision."),
+    )
     transition(application, PilotEnterpriseStatus.REJECTED.value)
     application.decided_at = utcnow()
     application.decided_by_id = admin.id
@@ -527,18 +675,113 @@ def reject_enterprise(admin: User, application_id: int, reason: str) -> PilotEnt
     return application
 
 
-def revoke_enterprise(admin: User, application_id: int, reason: str) -> PilotEnterpriseApplication:
+def withdraw_recommendation(
+    admin: User, application_id: int, reason: str, *, today: date | None = None
+) -> PilotEnterpriseApplication:
+    """recommended → withdrawn, only while the public notice runs (an objection was upheld)."""
     reason = checks.reason(reason)
     application = get_application(admin, application_id)
-    if not application.can("revoke"):
-        raise ServiceError(_l("Only an approved pilot enterprise can be revoked."))
+    if not application.in_notice(today or district_today()):
+        raise ServiceError(_l("A recommendation can only be withdrawn during its public notice."))
+    transition(application, PilotEnterpriseStatus.WITHDRAWN.value)
+    application.decided_at = utcnow()
+    application.decided_by_id = admin.id
+    application.decision_reason = reason
+    db.session.flush()
+    audit.record(
+        admin, application, "withdraw", PilotEnterpriseStatus.RECOMMENDED.value, application.status, reason
+    )
+    notifications.notify_organisation(
+        application.enterprise,
+        "pilot_enterprise_withdrawn",
+        _enterprise_link(),
+        organisation=application.enterprise.name,
+        reason=reason,
+    )
+    return application
+
+
+@dataclass(frozen=True)
+class ProvincialDecision:
+    confirmed: bool | None  # None: not chosen
+    document: str  # 文号, e.g. 鲁发改社会〔2026〕12号
+    decided_on: date | None
+    note: str = ""
+
+
+def record_provincial_decision(
+    admin: User, application_id: int, decision: ProvincialDecision, *, today: date | None = None
+) -> PilotEnterpriseApplication:
+    """recommended → confirmed | not_confirmed, once the public notice is over: the province's decision
+    (发改社会〔2019〕590号 Art. 4) with its document number and date. Every problem at once."""
+    today = today or district_today()
+    application = get_application(admin, application_id)
+    problems = Problems()
+    if not application.can("record_decision"):
+        problems.add(_l("Only a recommended enterprise awaits the province's decision."))
+    elif not application.awaits_decision(today):
+        problems.add(
+            _l(
+                "The public notice runs until %(date)s; the province's decision is recorded after it.",
+                date=application.notice_ends_on.isoformat() if application.notice_ends_on else "—",
+            )
+        )
+    if decision.confirmed is None:
+        problems.add(_l("Say whether the province confirmed the enterprise."), field="confirmed")
+    document = problems.check(
+        checks.text, decision.document, field="document", max_length=DOCUMENT_MAX, required=True
+    )
+    if decision.decided_on is None:
+        problems.add(_l("Enter the date of the province's decision."), field="decided_on")
+    elif decision.decided_on > today:
+        problems.add(_l("The date of the decision cannot be in the future."), field="decided_on")
+    elif application.notice_starts_on and decision.decided_on < application.notice_starts_on:
+        problems.add(
+            _l("The decision cannot be dated before the district recommended the enterprise."),
+            field="decided_on",
+        )
+    note = problems.check(checks.text, decision.note, field="note", max_length=STATEMENT_MAX)
+    problems.raise_if_any()
+    to = PilotEnterpriseStatus.CONFIRMED if decision.confirmed else PilotEnterpriseStatus.NOT_CONFIRMED
+    transition(application, to.value)
+    application.decision_document = document
+    application.decision_date = decision.decided_on
+    application.decision_note = note or None
+    application.decision_recorded_at = utcnow()
+    application.decided_by_id = admin.id
+    db.session.flush()
+    audit.record(
+        admin,
+        application,
+        "record_decision",
+        PilotEnterpriseStatus.RECOMMENDED.value,
+        application.status,
+        f"{document} {decision.decided_on.isoformat()}",
+    )
+    notifications.notify_organisation(
+        application.enterprise,
+        "pilot_enterprise_confirmed" if decision.confirmed else "pilot_enterprise_not_confirmed",
+        _enterprise_link(),
+        organisation=application.enterprise.name,
+        document=document,
+        date=decision.decided_on.isoformat(),
+    )
+    return application
+
+
+def revoke_enterprise(admin: User, application_id: int, reason: str) -> PilotEnterpriseApplication:
+    """confirmed → revoked: records that the province revoked the confirmation (say which document)."""
+    reason = checks.reason(reason)
+    application = _application_in(
+        admin, application_id, "revoke", _l("Only a confirmed enterprise can be recorded as revoked.")
+    )
     transition(application, PilotEnterpriseStatus.REVOKED.value)
     application.revoked_at = utcnow()
     application.decided_by_id = admin.id
     application.decision_reason = reason
     db.session.flush()
     audit.record(
-        admin, application, "revoke", PilotEnterpriseStatus.APPROVED.value, application.status, reason
+        admin, application, "revoke", PilotEnterpriseStatus.CONFIRMED.value, application.status, reason
     )
     notifications.notify_organisation(
         application.enterprise,

@@ -6,6 +6,7 @@ a missing one. Plain arguments in; flush, never commit.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
@@ -24,8 +25,9 @@ from portal.models import (
     TrainingOffer,
     User,
 )
-from portal.services import checks
-from portal.services.errors import NotFound, ServiceError
+from portal.rules import double_qualified as dq_rule
+from portal.services import audit, checks
+from portal.services.errors import NotFound, Problems, ServiceError
 from portal.services.locking import transition
 from portal.services.organisations import ensure_can_publish
 
@@ -69,17 +71,106 @@ def get_own_teacher(staff: User, teacher_id: int) -> Teacher:
     return _own(Teacher, staff, teacher_id, _l("Teacher not found."))
 
 
-def _teacher_values(
-    *, name: str, subjects: str, double_qualified: bool, degree: str, employment: str, open_to_practice: bool
+DQ_NOTE_MAX = 300
+IMPORTED_NOTE = "导入：表格只写是/否，未写级别、认定日期和认定机构，请补录。"
+
+
+@dataclass(frozen=True)
+class Certification:
+    """A 双师型 certification (教师厅〔2022〕2号): level, date, certifying body, note. Level "" is none."""
+
+    level: str = ""
+    certified_on: date | None = None
+    certified_by: str = ""
+    note: str = ""
+
+
+def _certification(
+    cert: Certification, *, subject_teacher: bool, employment: str | None, today: date, problems: Problems
 ) -> dict:
+    """The certification's columns, every problem beside its field. A level needs its date and body,
+    except "unknown" (a certification recorded before levels were, or a yes/no import)."""
+    level = cert.level or None
+    if level is not None and level not in dq_rule.LEVELS:
+        problems.add(_l("Please choose a valid value."), field="dq_level")
+        return {}
+    note = problems.check(checks.text, cert.note, field="dq_note", max_length=DQ_NOTE_MAX) or None
+    if level is None:
+        return {
+            "double_qualified": False,
+            "dq_level": None,
+            "dq_certified_on": None,
+            "dq_certified_by": None,
+            "dq_note": note,
+        }
+    if employment == Employment.FULL_TIME.value and not subject_teacher:
+        problems.add(
+            _l(
+                "Double-qualified certification is for subject teachers (专业课, practice instructors "
+                "included) and enterprise part-time teachers (%(source)s); a public basic-course teacher who "
+                "teaches subject courses is certified as a subject teacher.",
+                source=dq_rule.STANDARD_SOURCE,
+            ),
+            field="dq_level",
+        )
+    certified_by = cert.certified_by or None
+    if level != "unknown":
+        if cert.certified_on is None:
+            problems.add(_l("Enter the date of the certification."), field="dq_certified_on")
+        if certified_by is None:
+            problems.add(
+                _l("Say who certified: the province, or the school it delegated."), field="dq_certified_by"
+            )
+    if cert.certified_on is not None and cert.certified_on > today:
+        problems.add(_l("The date of the certification cannot be in the future."), field="dq_certified_on")
+    if certified_by is not None and certified_by not in dq_rule.BODIES:
+        problems.add(_l("Please choose a valid value."), field="dq_certified_by")
     return {
-        "name": checks.text(name, field="name", max_length=NAME_MAX, required=True),
-        "subjects": checks.text(subjects, field="subjects", max_length=SUBJECTS_MAX),
-        "double_qualified": bool(double_qualified),
-        "degree": checks.choice(degree, Degree, field="degree"),
-        "employment": checks.choice(employment, Employment, field="employment"),
-        "open_to_practice": bool(open_to_practice),
+        "double_qualified": True,
+        "dq_level": level,
+        "dq_certified_on": cert.certified_on,
+        "dq_certified_by": certified_by,
+        "dq_note": note,
     }
+
+
+def _teacher_values(
+    *,
+    name: str,
+    subjects: str,
+    double_qualified: bool | None,
+    degree: str,
+    employment: str,
+    open_to_practice: bool,
+    subject_teacher: bool,
+    certification: Certification | None,
+    today: date | None = None,
+) -> dict:
+    """Every problem at once. `double_qualified` is the yes/no of a spreadsheet import: yes without a
+    certification is recorded as level unknown, with a note asking for the rest."""
+    problems = Problems()
+    values = {
+        "name": problems.check(checks.text, name, field="name", max_length=NAME_MAX, required=True),
+        "subjects": problems.check(checks.text, subjects, field="subjects", max_length=SUBJECTS_MAX),
+        "degree": problems.check(checks.choice, degree, Degree, field="degree"),
+        "employment": problems.check(checks.choice, employment, Employment, field="employment"),
+        "open_to_practice": bool(open_to_practice),
+        "subject_teacher": bool(subject_teacher),
+    }
+    if certification is None and double_qualified is not None:
+        certification = Certification("unknown", note=IMPORTED_NOTE) if double_qualified else Certification()
+    if certification is not None:
+        values.update(
+            _certification(
+                certification,
+                subject_teacher=bool(subject_teacher),
+                employment=values["employment"],
+                today=today or checks.district_today(),
+                problems=problems,
+            )
+        )
+    problems.raise_if_any()
+    return values
 
 
 def create_teacher(
@@ -87,22 +178,24 @@ def create_teacher(
     *,
     name: str,
     subjects: str = "",
-    double_qualified: bool = False,
+    double_qualified: bool | None = None,
     degree: str = Degree.BACHELOR.value,
     employment: str = Employment.FULL_TIME.value,
     open_to_practice: bool = False,
+    subject_teacher: bool = True,
+    certification: Certification | None = None,
 ) -> Teacher:
-    teacher = Teacher(
-        school_id=school.id,
-        **_teacher_values(
-            name=name,
-            subjects=subjects,
-            double_qualified=double_qualified,
-            degree=degree,
-            employment=employment,
-            open_to_practice=open_to_practice,
-        ),
+    values = _teacher_values(
+        name=name,
+        subjects=subjects,
+        double_qualified=bool(double_qualified) if certification is None else None,
+        degree=degree,
+        employment=employment,
+        open_to_practice=open_to_practice,
+        subject_teacher=subject_teacher,
+        certification=certification,
     )
+    teacher = Teacher(school_id=school.id, **values)
     db.session.add(teacher)
     db.session.flush()
     return teacher
@@ -114,11 +207,14 @@ def update_teacher(
     *,
     name: str,
     subjects: str = "",
-    double_qualified: bool = False,
+    double_qualified: bool | None = None,
     degree: str = Degree.BACHELOR.value,
     employment: str = Employment.FULL_TIME.value,
     open_to_practice: bool = False,
+    subject_teacher: bool = True,
+    certification: Certification | None = None,
 ) -> Teacher:
+    """A teacher's record; the certification is changed only when one is given (or a yes/no)."""
     teacher = get_own_teacher(staff, teacher_id)
     values = _teacher_values(
         name=name,
@@ -127,10 +223,15 @@ def update_teacher(
         degree=degree,
         employment=employment,
         open_to_practice=open_to_practice,
+        subject_teacher=subject_teacher,
+        certification=certification,
     )
+    before = teacher.dq_level
     for key, value in values.items():
         setattr(teacher, key, value)
     db.session.flush()
+    if before != teacher.dq_level:
+        audit.record(staff, teacher, "certify_double_qualified", before, teacher.dq_level)
     return teacher
 
 

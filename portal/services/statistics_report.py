@@ -218,20 +218,22 @@ def double_qualified_sheet(rows: list[dict]) -> Sheet:
         _("School"),
         _("Full-time teachers"),
         _("Double-qualified"),
-        _("Share (%)"),
+        _("Share of full-time teachers (%)"),
+        _("Subject teachers"),
+        _("Share of subject teachers (%)"),
         _("Target (%)"),
         _("More needed"),
-        _("Records ready"),
-        _("Short of practice"),
+        _("Subject teachers short of practice"),
     ]
     keys = (
         "school",
         "full_time",
         "double_qualified",
         "share",
+        "subject_teachers",
+        "subject_share",
         "target",
         "needed",
-        "ready",
         "short_of_practice",
     )
     return Sheet(_("Double-qualified teachers"), header, [[r[k] for k in keys] for r in rows])

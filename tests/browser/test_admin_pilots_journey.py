@@ -1,9 +1,11 @@
-"""An administrator approves a pilot partnership a school submitted and a pilot enterprise an HR applied for;
-both then appear on the public /pilots page."""
+"""An administrator approves a pilot partnership a school submitted; recommends the pilot enterprise an HR
+applied for (a public notice starts: 发改社会〔2019〕590号 has the province confirm) and records the
+province's decision for the demo enterprise whose notice is over; all appear on the public /pilots page."""
 
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 from playwright.sync_api import expect
@@ -16,7 +18,9 @@ pytestmark = pytest.mark.browser
 COOPERATION = "汇金精密制造现代学徒制班"  # a demo cooperation of 莱芜职业中专 without a pilot yet
 
 
-def test_admin_approves_a_pilot_partnership_and_a_pilot_enterprise(page, live_server):
+def test_admin_approves_a_pilot_and_an_enterprise_goes_recommend_notice_provincial_decision(
+    page, live_server
+):
     # The school submits its cooperation with a plan.
     log_in(page, "school@xiaoqi-demo.cn", DEMO_PASSWORD)
     expect(page).to_have_url(re.compile(r"/school/$"))
@@ -60,18 +64,39 @@ def test_admin_approves_a_pilot_partnership_and_a_pilot_enterprise(page, live_se
     nav_go(page, "/admin/pilot-enterprises")
     page.locator("[data-testid=application-queue] a", has_text="山东重工").click()
     expect(page.get_by_test_id("evidence-figures").first).to_be_visible()
-    page.locator("[data-testid=application-decision] form[action$='/approve'] button").click()
+    expect(page.get_by_test_id("enterprise-criteria")).to_contain_text("590")
+    page.get_by_test_id("recommend").click()  # without its text: refused beside the field
+    expect(page.locator("#recommendation-error")).to_be_visible()
+    page.fill("#recommendation", "与莱芜职业中专合作稳定，推荐申报产教融合型企业。")
+    page.get_by_test_id("recommend").click()
     expect(page.locator(".flash-success")).to_be_visible()
-    expect(page.locator("h1 [data-testid=application-state]")).to_have_attribute("data-state", "approved")
+    expect(page.locator("h1 [data-testid=application-state]")).to_have_attribute("data-state", "recommended")
+    expect(page.get_by_test_id("in-notice")).to_be_visible()
+    expect(page.get_by_test_id("notice-dates")).to_contain_text("7")
 
-    # Both are public, with the pilot's notice period.
+    # 山东汇金 (demo) was recommended earlier and its notice is over: the province's decision is recorded.
+    nav_go(page, "/admin/pilot-enterprises")
+    page.locator("nav.tabs a[href$='status=recommended']").click()
+    page.locator("[data-testid=application-queue] a", has_text="山东汇金股份有限公司").click()
+    form = page.get_by_test_id("decision-form")
+    form.locator("input[name=confirmed][value=yes]").check()
+    page.fill("#document", "鲁发改社会〔2026〕12号（演示）")
+    page.fill("#decided_on", date.today().isoformat())
+    page.get_by_test_id("record-decision").click()
+    expect(page.locator(".flash-success")).to_be_visible()
+    expect(page.locator("h1 [data-testid=application-state]")).to_have_attribute("data-state", "confirmed")
+    expect(page.get_by_test_id("provincial-decision")).to_contain_text("鲁发改社会〔2026〕12号")
+
+    # All are public: the pilot in its notice period, 山东重工 in its notice, 山东汇金 confirmed.
     nav_go(page, "/pilots")
     pilots = page.get_by_test_id("public-pilots")
     row = pilots.locator("tr", has_text=COOPERATION)
     expect(row.get_by_test_id("pilot-state")).to_have_attribute("data-state", "notice")
     expect(pilots.locator("tr", has_text="山东重工智能制造冠名班")).to_have_count(1)  # the demo pilot
     enterprises = page.get_by_test_id("public-pilot-enterprises")
-    expect(enterprises).to_contain_text("山东重工")
-    expect(enterprises).to_contain_text("山东汇金股份有限公司")
+    expect(enterprises.locator("li", has_text="山东重工").get_by_test_id("public-notice")).to_be_visible()
+    expect(enterprises.locator("li", has_text="山东汇金股份有限公司")).to_contain_text(
+        "鲁发改社会〔2026〕12号"
+    )
     row.locator("a").first.click()
     expect(page.get_by_test_id("pilot-plan")).to_contain_text("企业师傅带徒")

@@ -71,13 +71,15 @@ def test_school_roadmap_ledger_and_dashboard(browser, live_server, device, lang,
         laid_out(page)
 
         page.goto("/school/double-qualified")
-        expect(page.get_by_test_id("dq-ready")).to_have_text("1")  # practice and a certificate now
+        wang = page.get_by_test_id("dq-candidates").locator('tr[data-key="王海燕（演示）"]')
+        expect(wang.locator('[data-col="missing"]')).to_have_text("0.0")  # Art. 4's six months now
+        expect(page.get_by_test_id("dq-subject-share")).to_have_text("75.0%")  # 9 of 12 subject teachers
 
         log_in(page, "admin@xiaoqi-demo.cn", DEMO_PASSWORD)
         page.goto("/admin/dashboard#double-qualified")
         row = page.get_by_test_id("dq-schools").locator('tr[data-key="莱芜职业中专"]')
         expect(row.locator('[data-col="share"]')).to_have_text("69.2%")
-        expect(row.locator('[data-col="ready"]')).to_have_text("1")
+        expect(row.locator('[data-col="subject-share"]')).to_have_text("75.0%")  # 钱明 teaches 语文
         laid_out(page)
     finally:
         context.close()

@@ -86,7 +86,7 @@ def test_days_are_counted_once_and_only_inside_the_window(school):
         round(20 / MONTH, 1),
     ]
     assert book.months_missing == round(6 - 59 / MONTH, 1)
-    assert book.lacks == ["practice", "certificate"]
+    assert book.lacks == ["practice"]  # Art. 4 asks for practice; no source makes a certificate a lack
 
 
 def test_six_months_of_days_meet_the_rule(school):
@@ -191,12 +191,32 @@ def test_roadmap_share_needed_and_who_is_nearest(school):
     assert (plan.full_time, plan.double_qualified, plan.share) == (8, 6, 75.0)
     assert plan.needed == 0  # ceil(8 × 0.7) = 6
     assert [c.ledger.teacher.name for c in plan.candidates] == ["近老师", "远老师"]
-    assert plan.candidates[0].ledger.lacks == ["practice"] and plan.ready == 0
+    assert plan.candidates[0].ledger.lacks == ["practice"]
+    assert (plan.subject_teachers, plan.subject_double_qualified, plan.subject_share) == (8, 6, 75.0)
 
     teacher(school, "新老师")
     teacher(school, "新老师二")
     plan = dq.roadmap(school.organisation, TODAY)
     assert (plan.full_time, plan.share, plan.needed) == (10, 60.0, 1)  # ceil(7.0) − 6
+
+
+def test_the_share_both_ways_and_art_4_only_for_subject_teachers(school):
+    """The plan counts all full-time teachers; the national measure, subject teachers. 教师〔2016〕3号
+    Art. 4's six months apply to subject teachers (practice instructors included) only."""
+    teacher(school, "专业课甲", double=True)
+    teacher(school, "专业课乙")
+    for name in ("语文老师", "数学老师"):
+        school_records.create_teacher(school.organisation, name=name, subject_teacher=False)
+    db.session.commit()
+    plan = dq.roadmap(school.organisation, TODAY)
+    assert (plan.full_time, plan.double_qualified, plan.share) == (4, 1, 25.0)
+    assert (plan.subject_teachers, plan.subject_double_qualified, plan.subject_share) == (2, 1, 50.0)
+    assert plan.short_of_practice == 2  # both subject teachers, certified or not; never the others
+    public = next(c.ledger for c in plan.candidates if c.ledger.teacher.name == "语文老师")
+    assert (public.practice_applies, public.lacks) == (False, [])
+    assert plan.candidates[0].ledger.teacher.name == "专业课乙"  # subject teachers first
+    row = next(r for r in dq.district_rows(TODAY) if r["school"] == "莱芜测试职专")
+    assert (row["share"], row["subject_share"], row["short_of_practice"]) == (25.0, 50.0, 2)
 
 
 def test_district_rows_match_the_dashboard_and_the_workbook(app, school, build):
@@ -214,10 +234,10 @@ def test_district_rows_match_the_dashboard_and_the_workbook(app, school, build):
     sheet = next(
         ws
         for ws in load_workbook(io.BytesIO(data)).worksheets
-        if ws.max_column == 8 and any(c.value == "莱芜测试职专" for c in ws["A"])
+        if ws.max_column == 9 and any(c.value == "莱芜测试职专" for c in ws["A"])
     )
     row = next(r for r in sheet.iter_rows(values_only=True) if r[0] == "莱芜测试职专")
-    assert row[1:6] == (3, 2, 66.7, 70, 1)
+    assert row[1:8] == (3, 2, 66.7, 3, 66.7, 70, 1)
 
 
 # --- pages, access, languages ------------------------------------------------------------------
@@ -314,7 +334,8 @@ def test_roadmap_page_in_both_languages(app, school):
     assert "迈向 70% 双师型教师" in zh and "沈老师" in zh and 'data-testid="dq-share-value">50.0%' in zh
     client.post("/lang", data={"lang": "en"})
     en = client.get("/school/double-qualified").get_data(as_text=True)
-    assert "The road to 70% double-qualified teachers" in en and "Teachers nearest to qualifying" in en
+    assert "The road to 70% double-qualified teachers" in en and "Full-time teachers not yet certified" in en
+    assert "教师〔2016〕3号 Art. 4" in en and "教师厅〔2022〕2号" in en
 
 
 # --- the certificate of teaching service ---------------------------------------------------------

@@ -74,6 +74,18 @@ LANDS_IN: dict[str, dict[str, str | None]] = {
         "assessment_terms": "internship_placement.assessment_terms",
     },
     "ApproveForm": {"school_supervisor": "internship_placement.school_supervisor"},
+    "AgreementForm": {
+        "insurer": "apprentice_agreement.insurer",
+        "insurance_policy": "apprentice_agreement.insurance_policy",
+        "guardian_name": "apprentice_agreement.guardian_name",
+        "guardian_relation": "apprentice_agreement.guardian_relation",
+    },
+    "RecommendForm": {"recommendation": "pilot_enterprise_application.recommendation"},
+    "DecisionForm": {
+        "document": "pilot_enterprise_application.decision_document",
+        "note": "pilot_enterprise_application.decision_note",
+    },
+    "RuleSettingForm": {"note": "rule_setting.note"},
     "ProfileForm": {
         "statement": "student_profile.statement",
         "certificates": None,
@@ -109,7 +121,7 @@ LANDS_IN: dict[str, dict[str, str | None]] = {
         "partner_college": "program.partner_college",
         "description": "program.description",
     },
-    "TeacherForm": {"name": "teacher.name", "subjects": "teacher.subjects"},
+    "TeacherForm": {"name": "teacher.name", "subjects": "teacher.subjects", "dq_note": "teacher.dq_note"},
     "TeachingNeedForm": {
         "course": "teaching_need.course",
         "skills": "teaching_need.skills",

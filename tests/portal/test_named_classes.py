@@ -144,6 +144,47 @@ def with_mode(world, mode: AdmissionsMode) -> None:
 # --- the class -------------------------------------------------------------------------------
 
 
+def test_an_order_class_must_leave_students_free_to_choose_and_shows_the_clause(app, build):
+    """The district's rule (setting order_class_free_choice; no national text confirmed): refused beside
+    the field with its source, the clause recorded with the class and shown to applicants."""
+    staff, hr = build.school(), build.enterprise()
+    cooperation = make_cooperation(staff, hr, seats=40)
+    with pytest.raises(ServiceError) as refused:
+        nc.create_named_class(staff, cooperation.id, class_input(free_choice=False, seats=400))
+    db.session.rollback()
+    fields = {p.field for p in getattr(refused.value, "problems", [refused.value])}
+    assert fields == {"seats", "free_choice"}  # every problem at once
+    assert count(NamedClass) == 0
+    made = nc.create_named_class(staff, cooperation.id, class_input(), publish=True)
+    db.session.commit()
+    assert made.free_choice is True and "自主选择就业单位" in made.free_choice_clause
+    page = app.test_client().get(f"/named-classes/{made.id}").get_data(as_text=True)
+    assert 'data-testid="free-choice-clause"' in page and "自主选择就业单位" in page
+
+
+def test_with_the_rule_off_a_class_without_the_clause_is_allowed_and_says_so(app, build):
+    from portal.services import rule_settings
+
+    staff, hr = build.school(), build.enterprise()
+    admin = build.admin()
+    rule_settings.set_value(admin, "order_class_free_choice", 0, "试行期间暂不要求")
+    cooperation = make_cooperation(staff, hr, seats=40)
+    made = nc.create_named_class(staff, cooperation.id, class_input(free_choice=False), publish=True)
+    db.session.commit()
+    assert (made.free_choice, made.free_choice_clause) == (False, None)
+
+
+def test_classes_made_before_the_clause_are_listed_for_review(app, build):
+    staff, hr = build.school(), build.enterprise()
+    cooperation = make_cooperation(staff, hr, seats=40)
+    made = nc.create_named_class(staff, cooperation.id, class_input(), publish=True)
+    made.free_choice, made.free_choice_clause = None, None  # as the migration leaves older classes
+    db.session.commit()
+    client = app.test_client()
+    login(client, staff.email)
+    assert 'data-testid="free-choice-review"' in client.get("/school/named-classes").get_data(as_text=True)
+
+
 def test_school_publishes_a_named_class_from_its_order_class_cooperation(app, build):
     staff, hr = build.school(), build.enterprise()
     cooperation = make_cooperation(staff, hr, seats=40)
@@ -634,10 +675,13 @@ def test_staff_publish_form(app, world):
         "closes_on": day(5).isoformat(),
         "scholarship": "y",
         "criteria": "成绩优良",
+        "free_choice": "y",
         "publish": "Publish",
         "taken": "6",
         "status": "closed",
     }
+    without = staff.post(url, data={k: v for k, v in form.items() if k != "free_choice"})
+    assert without.status_code == 400 and 'id="free_choice-error"' in without.get_data(as_text=True)
     response = staff.post(url, data=form)
     assert response.status_code == 302
     created = db.session.scalars(select(NamedClass).where(NamedClass.name == "新冠名班")).one()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from portal.extensions import db
 from portal.models import (
@@ -19,7 +19,7 @@ from portal.models import (
     PilotEnterpriseApplication,
     PilotPartnership,
 )
-from portal.services import pilots, statistics
+from portal.services import pilots, rule_settings, statistics
 from portal.services.checks import district_today
 from portal.services.errors import NotFound, ServiceError
 from portal.services.pilots import NOTICE_PERIOD_DAYS, PilotPlan
@@ -493,9 +493,9 @@ def test_one_open_application_per_enterprise(app, world):
     assert response.status_code == 400
     assert db.session.scalar(select(func.count()).select_from(PilotEnterpriseApplication)) == 1
     application = db.session.scalar(select(PilotEnterpriseApplication))
-    pilots.approve_enterprise(admin, application.id)
+    pilots.recommend_enterprise(admin, application.id, "推荐")
     db.session.commit()
-    with pytest.raises(ServiceError):  # approved is open too
+    with pytest.raises(ServiceError):  # recommended is open too
         pilots.apply_as_pilot_enterprise(hr, "再申请")
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(PilotEnterpriseApplication)) == 1
@@ -514,14 +514,16 @@ def test_pending_enterprise_cannot_apply(app, build):
     db.session.rollback()
 
 
-def test_approve_reject_revoke_and_apply_again(app, build, world):
-    _school, hr, admin, _coop = world
+def test_not_recommended_then_recommend_notice_provincial_decision_and_revocation(app, build, world):
+    """590 Art. 4: the province confirms; the district recommends, publishes a notice and records."""
+    school, hr, admin, _coop = world
     hr_client, admin_client = client_for(app, hr), client_for(app, admin)
     hr_client.post("/enterprise/pilot", data={"statement": "第一次"})
     first = db.session.scalar(select(PilotEnterpriseApplication))
     assert "山东重工" in admin_client.get("/admin/pilot-enterprises").get_data(as_text=True)
-    assert admin_client.get(f"/admin/pilot-enterprises/{first.id}").status_code == 200
-    # Revoking one that was never approved is refused.
+    page = admin_client.get(f"/admin/pilot-enterprises/{first.id}").get_data(as_text=True)
+    assert 'data-testid="enterprise-criteria"' in page and "发改社会〔2019〕590号" in page
+    # Revoking one that was never confirmed is refused.
     assert (
         admin_client.post(f"/admin/pilot-enterprises/{first.id}/revoke", data={"reason": "x"}).status_code
         == 400
@@ -540,38 +542,124 @@ def test_approve_reject_revoke_and_apply_again(app, build, world):
     assert (first.status, first.decision_reason) == ("rejected", "合作年限不足")
     assert "pilot_enterprise_rejected" in kinds_of(hr)
     assert "合作年限不足" in hr_client.get("/enterprise/pilot").get_data(as_text=True)
-    assert admin_client.post(f"/admin/pilot-enterprises/{first.id}/approve").status_code == 400
-    assert fresh(PilotEnterpriseApplication, first.id).status == "rejected"
+    refused = admin_client.post(
+        f"/admin/pilot-enterprises/{first.id}/recommend", data={"recommendation": "x"}
+    )
+    assert refused.status_code == 400 and fresh(PilotEnterpriseApplication, first.id).status == "rejected"
 
     hr_client.post("/enterprise/pilot", data={"statement": "第二次"})
     second = db.session.scalar(
         select(PilotEnterpriseApplication).where(PilotEnterpriseApplication.id != first.id)
     )
-    assert admin_client.post(f"/admin/pilot-enterprises/{second.id}/approve").status_code == 302
-    assert admin_client.post(f"/admin/pilot-enterprises/{second.id}/approve").status_code == 400  # twice
-    assert fresh(PilotEnterpriseApplication, second.id).status == "approved"
-    assert "pilot_enterprise_approved" in kinds_of(hr)
-    assert "山东重工" in app.test_client().get("/pilots").get_data(as_text=True)
-
-    assert (
-        admin_client.post(f"/admin/pilot-enterprises/{second.id}/revoke", data={"reason": ""}).status_code
-        == 400
+    # A recommendation without its text is refused beside the field.
+    response = admin_client.post(
+        f"/admin/pilot-enterprises/{second.id}/recommend", data={"recommendation": ""}
     )
+    assert response.status_code == 400 and fresh(PilotEnterpriseApplication, second.id).status == "submitted"
     assert (
         admin_client.post(
-            f"/admin/pilot-enterprises/{second.id}/revoke", data={"reason": "合作协议已终止"}
+            f"/admin/pilot-enterprises/{second.id}/recommend", data={"recommendation": "合作扎实，推荐"}
         ).status_code
         == 302
     )
     second = fresh(PilotEnterpriseApplication, second.id)
-    assert (second.status, second.decision_reason) == ("revoked", "合作协议已终止")
+    today = district_today()
+    assert (second.status, second.notice_starts_on, second.notice_days) == ("recommended", today, 7)
+    assert second.notice_ends_on == today + timedelta(days=6)
+    assert {c["key"] for c in second.criteria} >= {"registered", "stable_cooperation", "order_classes"}
+    assert "pilot_enterprise_recommended" in kinds_of(hr)
+    public = app.test_client().get("/pilots").get_data(as_text=True)
+    assert "山东重工" in public and 'data-testid="public-notice"' in public
+    # During the notice the province's decision cannot be recorded.
+    decision = {"confirmed": "yes", "document": "鲁发改社会〔2026〕12号", "decided_on": today.isoformat()}
+    assert (
+        admin_client.post(f"/admin/pilot-enterprises/{second.id}/decision", data=decision).status_code == 400
+    )
+    assert fresh(PilotEnterpriseApplication, second.id).status == "recommended"
+    # The notice is over (moved back in time here): the decision needs its document number and date.
+    db.session.execute(
+        update(PilotEnterpriseApplication)
+        .where(PilotEnterpriseApplication.id == second.id)
+        .values(notice_starts_on=today - timedelta(days=10), notice_ends_on=today - timedelta(days=4))
+    )
+    db.session.commit()
+    response = admin_client.post(f"/admin/pilot-enterprises/{second.id}/decision", data={"confirmed": ""})
+    assert response.status_code == 400 and response.get_data(as_text=True).count('class="error"') >= 3
+    future = dict(decision, decided_on=(today + timedelta(days=1)).isoformat())
+    assert admin_client.post(f"/admin/pilot-enterprises/{second.id}/decision", data=future).status_code == 400
+    assert (
+        admin_client.post(f"/admin/pilot-enterprises/{second.id}/decision", data=decision).status_code == 302
+    )
+    second = fresh(PilotEnterpriseApplication, second.id)
+    assert (second.status, second.decision_document, second.decision_date) == (
+        "confirmed",
+        "鲁发改社会〔2026〕12号",
+        today,
+    )
+    assert (
+        admin_client.post(f"/admin/pilot-enterprises/{second.id}/decision", data=decision).status_code == 400
+    )
+    assert "pilot_enterprise_confirmed" in kinds_of(hr)
+    public = app.test_client().get("/pilots").get_data(as_text=True)
+    assert "鲁发改社会〔2026〕12号" in public
+
+    assert (
+        admin_client.post(
+            f"/admin/pilot-enterprises/{second.id}/revoke", data={"reason": "省发改委撤销确认"}
+        ).status_code
+        == 302
+    )
+    second = fresh(PilotEnterpriseApplication, second.id)
+    assert (second.status, second.decision_reason) == ("revoked", "省发改委撤销确认")
     assert "pilot_enterprise_revoked" in kinds_of(hr)
     assert "data-enterprise-id" not in app.test_client().get("/pilots").get_data(as_text=True)
     assert entries("pilot_enterprise_application", second.id) == [
         ("submit", None, "submitted", None),
-        ("approve", "submitted", "approved", None),
-        ("revoke", "approved", "revoked", "合作协议已终止"),
+        ("recommend", "submitted", "recommended", None),
+        ("record_decision", "recommended", "confirmed", f"鲁发改社会〔2026〕12号 {today.isoformat()}"),
+        ("revoke", "confirmed", "revoked", "省发改委撤销确认"),
     ]
+
+
+def test_a_recommendation_can_be_withdrawn_only_during_its_notice(app, world):
+    _school, hr, admin, _coop = world
+    application = pilots.apply_as_pilot_enterprise(hr, "申请")
+    pilots.recommend_enterprise(admin, application.id, "推荐", today=district_today() - timedelta(days=30))
+    db.session.commit()
+    with pytest.raises(ServiceError):
+        pilots.withdraw_recommendation(admin, application.id, "有异议")
+    db.session.rollback()
+    second_try = pilots.get_application(admin, application.id)
+    second_try.notice_ends_on = district_today()
+    db.session.commit()
+    pilots.withdraw_recommendation(admin, application.id, "公示期内收到实名异议，经核实属实")
+    db.session.commit()
+    assert fresh(PilotEnterpriseApplication, application.id).status == "withdrawn"
+
+
+def test_the_notice_length_is_the_setting_in_force_and_a_change_never_rewrites_a_notice(app, world):
+    _school, hr, admin, _coop = world
+    first = pilots.apply_as_pilot_enterprise(hr, "申请")
+    pilots.recommend_enterprise(admin, first.id, "推荐")
+    db.session.commit()
+    rule_settings.set_value(admin, "pilot_enterprise_notice_days", 10, "省里要求公示10天")
+    db.session.commit()
+    first = fresh(PilotEnterpriseApplication, first.id)
+    assert (first.notice_days, first.notice_ends_on - first.notice_starts_on) == (7, timedelta(days=6))
+    other = Builders().enterprise(name="另一家企业")
+    second = pilots.apply_as_pilot_enterprise(other, "申请")
+    pilots.recommend_enterprise(admin, second.id, "推荐")
+    db.session.commit()
+    second = fresh(PilotEnterpriseApplication, second.id)
+    assert (second.notice_days, second.notice_note) == (10, "省里要求公示10天")
+
+
+def test_the_criteria_say_what_is_missing_and_refuse_nothing(app, build):
+    hr = build.enterprise(name="新企业")
+    criteria = {c["key"]: c for c in pilots.enterprise_criteria(hr.organisation_id)}
+    assert criteria["registered"]["met"] is True
+    assert criteria["stable_cooperation"]["met"] is False and criteria["stable_cooperation"]["missing"]
+    assert criteria["order_classes"]["met"] is False and criteria["order_classes"]["missing"]
 
 
 def test_applications_are_seen_only_by_their_enterprise_and_decided_only_by_admins(app, build, world):
@@ -585,7 +673,7 @@ def test_applications_are_seen_only_by_their_enterprise_and_decided_only_by_admi
         client = client_for(app, user)
         assert client.get("/admin/pilot-enterprises").status_code == 403
         assert client.get(f"/admin/pilot-enterprises/{application.id}").status_code == 403
-        for action in ("approve", "reject", "revoke"):
+        for action in ("recommend", "decision", "reject", "withdraw", "revoke"):
             assert (
                 client.post(
                     f"/admin/pilot-enterprises/{application.id}/{action}", data={"reason": "x"}
@@ -594,7 +682,7 @@ def test_applications_are_seen_only_by_their_enterprise_and_decided_only_by_admi
             )
     assert client_for(app, school).get("/enterprise/pilot").status_code == 403
     with pytest.raises(pilots.NotAllowed):
-        pilots.approve_enterprise(hr, application.id)
+        pilots.recommend_enterprise(hr, application.id, "自荐")
     db.session.rollback()
     assert fresh(PilotEnterpriseApplication, application.id).status == "submitted"
     assert client_for(app, admin).get("/admin/pilot-enterprises/999").status_code == 404
@@ -628,7 +716,14 @@ def test_demo_pilots_load_twice_and_are_public(app):
     assert pilot.public_state(district_today()) == "notice"
     assert (pilot.school.name, pilot.enterprise.name) == ("莱芜职业中专", "山东重工")
     page = app.test_client().get("/pilots").get_data(as_text=True)
-    assert pilot.cooperation.title in page and "山东汇金股份有限公司" in page
+    assert pilot.cooperation.title in page
+    # 山东汇金 is recommended, its notice over: the province's decision is awaited, nothing is invented.
+    huijin = db.session.scalar(select(PilotEnterpriseApplication))
+    assert (huijin.status, huijin.awaits_decision(district_today()), huijin.decision_document) == (
+        "recommended",
+        True,
+        None,
+    )
     remove_demo()
     db.session.commit()
     assert db.session.scalar(select(func.count()).select_from(PilotPartnership)) == 0

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -271,7 +271,10 @@ def teacher_form(**overrides) -> dict:
         "subjects": "焊接工艺、机械制图",
         "degree": "bachelor",
         "employment": "full_time",
-        "double_qualified": "y",
+        "course_kind": "subject",
+        "dq_level": "junior",
+        "dq_certified_on": "2025-06-30",
+        "dq_certified_by": "provincial",
         "open_to_practice": "y",
     }
     data.update(overrides)
@@ -286,17 +289,47 @@ def test_teacher_life_cycle(app, client, staff):
         True,
         staff.organisation_id,
     )
+    assert (teacher.dq_level, teacher.dq_certified_on, teacher.dq_certified_by) == (
+        "junior",
+        date(2025, 6, 30),
+        "provincial",
+    )
     response = client.post(
         f"/school/teachers/{teacher.id}/edit",
-        data=teacher_form(double_qualified=None, employment="part_time"),
+        data=teacher_form(dq_level="", employment="part_time"),
     )
     assert response.status_code == 302
     db.session.refresh(teacher)
-    assert (teacher.double_qualified, teacher.employment) == (False, "part_time")
+    assert (teacher.double_qualified, teacher.dq_level, teacher.employment) == (False, None, "part_time")
     page = client.get("/school/teachers").get_data(as_text=True)
     assert "张老师" in page
     assert client.post(f"/school/teachers/{teacher.id}/remove").status_code == 302
     assert count(Teacher) == 0
+
+
+def test_a_certification_needs_its_date_and_body_and_a_subject_teacher(app, client, staff):
+    """教师厅〔2022〕2号: levels for subject teachers (and enterprise part-time teachers), each certified
+    on a date by the province or a school it delegated. Every problem at once, beside its field."""
+    response = client.post(
+        "/school/teachers/new",
+        data=teacher_form(course_kind="public", dq_certified_on="", dq_certified_by=""),
+    )
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    for field in ("dq_level-error", "dq_certified_on-error", "dq_certified_by-error"):
+        assert f'id="{field}"' in page
+    assert "教师厅〔2022〕2号" in page
+    assert count(Teacher) == 0
+    future = client.post("/school/teachers/new", data=teacher_form(dq_certified_on="2999-01-01"))
+    assert future.status_code == 400 and count(Teacher) == 0
+    # A public basic-course teacher without a level is fine; so is "level not recorded" without a date.
+    assert (
+        client.post("/school/teachers/new", data=teacher_form(course_kind="public", dq_level="")).status_code
+        == 302
+    )
+    unknown = teacher_form(name="李老师", dq_level="unknown", dq_certified_on="", dq_certified_by="")
+    assert client.post("/school/teachers/new", data=unknown).status_code == 302
+    assert db.session.scalar(select(Teacher).where(Teacher.name == "李老师")).double_qualified is True
 
 
 @pytest.mark.parametrize(

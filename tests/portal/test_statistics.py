@@ -612,7 +612,14 @@ def test_pilot_figures_and_public_pilots_follow_the_decisions(app, build, admin_
     assert "智能制造一体化试点" not in app.test_client().get("/stats").get_data(as_text=True)
 
     pilots.approve_pilot(admin, pilot.id)
-    pilots.approve_enterprise(admin, application.id)
+    # Recommended is not confirmed: only the province's recorded decision counts (590 Art. 4).
+    pilots.recommend_enterprise(
+        admin, application.id, "推荐", today=checks.district_today() - timedelta(days=9)
+    )
+    db.session.commit()
+    assert figure("pilot_enterprises").value == 0
+    decision = pilots.ProvincialDecision(True, "鲁发改社会〔2026〕1号", checks.district_today())
+    pilots.record_provincial_decision(admin, application.id, decision)
     db.session.commit()
     html = admin_client.get("/admin/dashboard").get_data(as_text=True)
     assert shown(html, "pilot_partnerships") == "1" and shown(html, "pilot_enterprises") == "1"

@@ -16,18 +16,25 @@ Workflow (one state machine for both directions)
     Accepting a suggestion creates the exchange (proposed) and accepts it for the accepting side
     in the same unit of work. Every refused step raises `ServiceError` before changing anything.
 
-The 20% rule (see `part_time_share`): schools may fill at most 20% of their staffing quota
-(编制员额) with part-time teachers; an expert exchange that would go beyond is refused.
+The 20% rule (see `part_time_share`): a school may use up to 20% of its staffing quota (编制员额)
+to hire part-time teachers, with those posts' funding; the school and the dashboard see its use and
+a warning near or over the limit. An expert exchange is never refused for it.
 
 Plain arguments in; flush, never commit. Another organisation's exchange or post is `NotFound`.
 
 The package holds one concern a module: `common` (limits, the term, sides), `posts` (practice
 posts), `suggestions` (the matcher's pairs), `workflow` (the state machine) and `part_time`
-(the 20% rule).
+(the report of the 20% rule).
 """
 
 from portal.services.exchanges.common import current_term, side_of
-from portal.services.exchanges.part_time import part_time_share, people_of_term, set_staffing_quota
+from portal.services.exchanges.part_time import (
+    district_quota_rows,
+    part_time_share,
+    part_time_warning,
+    people_of_term,
+    set_staffing_quota,
+)
 from portal.services.exchanges.posts import (
     create_post,
     get_own_post,
@@ -70,6 +77,8 @@ __all__ = [
     "get_own_post",
     "offered_experts",
     "part_time_share",
+    "part_time_warning",
+    "district_quota_rows",
     "people_of_term",
     "posts_of_enterprise",
     "practice_suggestions",

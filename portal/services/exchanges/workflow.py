@@ -26,7 +26,7 @@ from portal.models.exchanges import ACTIVE_STATUSES
 from portal.services import audit, checks, notifications
 from portal.services.errors import NotFound, ServiceError
 from portal.services.exchanges.common import EXPERT, side_of
-from portal.services.exchanges.part_time import ensure_within_part_time_limit
+from portal.services.exchanges.part_time import part_time_warning
 from portal.services.exchanges.suggestions import (
     ExpertOffer,
     exchange_from,
@@ -158,8 +158,6 @@ def accept(user: User, exchange_id: int) -> Exchange:
         )
     _check_capacity(exchange)
     agreeing = exchange.status == theirs
-    if exchange.is_expert_to_school and (side == "school" or agreeing):
-        ensure_within_part_time_limit(exchange)
     from_state, now = exchange.status, utcnow()
     if side == "school":
         exchange.school_accepted_at = now
@@ -173,6 +171,10 @@ def accept(user: User, exchange_id: int) -> Exchange:
         transition(exchange, mine)
     db.session.flush()
     audit.record(user, exchange, "accept", from_state, exchange.status)
+    # The 20% rule limits the school's own part-time posts, never an expert's exchange: a warning only.
+    exchange.warnings = tuple(
+        filter(None, [part_time_warning(exchange) if exchange.is_expert_to_school else None])
+    )
     params = {
         "person": exchange.person,
         "placement": exchange.placement,
@@ -257,7 +259,10 @@ def cancel(user: User, exchange_id: int, reason: str) -> Exchange:
 
 
 def record_double_qualified(user: User, exchange_id: int) -> Teacher:
-    """After a teacher completes enterprise practice, the school records them as double-qualified (双师型)."""
+    """After a teacher completes enterprise practice, the school records them as double-qualified (双师型).
+
+    Practice alone certifies no level (教师厅〔2022〕2号 certifies through a provincial or school
+    procedure): the record is level "unknown", with a note asking for the level, date and body."""
     exchange = get_own_exchange(user, exchange_id)
     if side_of(user) != "school":
         raise ServiceError(_l("Only the teacher's school can record double-qualified status."))
@@ -275,6 +280,10 @@ def record_double_qualified(user: User, exchange_id: int) -> Teacher:
             _l("%(name)s is already recorded as a double-qualified teacher.", name=teacher.name)
         )
     teacher.double_qualified = True
+    teacher.dq_level = "unknown"
+    teacher.dq_note = (
+        f"企业实践后记录（{exchange.enterprise.name}，{exchange.term}）；请补录认定级别、日期和认定机构。"
+    )
     exchange.double_qualified_recorded_at = utcnow()
     db.session.flush()
     audit.record(

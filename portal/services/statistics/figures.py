@@ -127,7 +127,7 @@ def _district_counts(ctx: Context) -> dict[str, int]:
         "pilot_enterprises": select(func.count(distinct(PilotEnterpriseApplication.enterprise_id)))
         .join(Organisation, Organisation.id == PilotEnterpriseApplication.enterprise_id)
         .where(
-            PilotEnterpriseApplication.status == PilotEnterpriseStatus.APPROVED.value,
+            PilotEnterpriseApplication.status == PilotEnterpriseStatus.CONFIRMED.value,
             Organisation.status == OrgStatus.VERIFIED.value,
         ),
         "named_classes": select(func.count(classes.c.id)),
@@ -284,10 +284,9 @@ def pilot_enterprises(ctx: Context) -> Figure:
         None,
         COUNT,
         _l(
-            "Verified enterprises whose application as an industry–education integration pilot enterprise "
-            "(产教融合型试点企业) administrators approved and have not revoked. The plan names "
-            "山东汇金股份有限公司 "
-            "among them but sets no number."
+            "Verified enterprises the province confirmed as industry–education integration enterprises "
+            "(产教融合型企业, 发改社会〔2019〕590号 Art. 4), as the district recorded the decision, and not "
+            "revoked. The plan names 山东汇金股份有限公司 among those to promote but sets no number."
         ),
     )
 

@@ -1,0 +1,66 @@
+"""Rule values administrators keep: what no source we could confirm fixes, or what a source
+leaves to the district. Each has a default, the note that says why, and bounds; the stored
+values live in `RuleSetting` rows (portal.services.rule_settings reads and writes them)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from portal.i18n import lazy_gettext as _l
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    key: str
+    label: object
+    default: int
+    minimum: int
+    maximum: int
+    note: object  # the default's reason: why this is a setting and where its value comes from
+    unit: object = ""
+    yes_no: bool = False  # 1/0 shown as yes/no
+
+
+PILOT_ENTERPRISE_NOTICE_DAYS = SettingSpec(
+    key="pilot_enterprise_notice_days",
+    label=_l("Public notice of a recommended industry–education integration enterprise"),
+    default=7,
+    minimum=1,
+    maximum=60,
+    unit=_l("calendar days"),
+    note=_l(
+        "《建设产教融合型企业实施办法（试行）》(发改社会〔2019〕590号) leaves the confirmation to the "
+        "provincial development-reform and education departments (Art. 4); no text we could confirm fixes "
+        "the length of the district's public notice before it recommends an enterprise. 7 days is the "
+        "district's choice, the same as for pilot partnerships."
+    ),
+)
+
+PART_TIME_NEAR_PERCENT = SettingSpec(
+    key="part_time_near_percent",
+    label=_l("Warn a school when its part-time posts reach this share of what the 20% quota allows"),
+    default=90,
+    minimum=1,
+    maximum=100,
+    unit="%",
+    note=_l(
+        "The plan (莱芜政发〔2020〕5号, item 5) lets a school use up to 20% of its staffing quota for "
+        "part-time teachers; when to warn before the limit is the district's choice, not the plan's."
+    ),
+)
+
+ORDER_CLASS_FREE_CHOICE = SettingSpec(
+    key="order_class_free_choice",
+    label=_l("An order or named class must leave students free to choose an employer at the end"),
+    default=1,
+    minimum=0,
+    maximum=1,
+    yes_no=True,
+    note=_l(
+        "We could not confirm a national text that requires this clause of an order class; the issue "
+        "asks for it. Until a source is found it is the district's rule, set here."
+    ),
+)
+
+ALL = (PILOT_ENTERPRISE_NOTICE_DAYS, PART_TIME_NEAR_PERCENT, ORDER_CLASS_FREE_CHOICE)
+BY_KEY = {spec.key: spec for spec in ALL}
