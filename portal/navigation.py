@@ -75,6 +75,7 @@ ROLE_MENUS: dict[str, tuple[Menu, ...]] = {
             (
                 Item("enterprise.membership.members", _l("Members")),
                 Item("enterprise.pilot_status", _l("Pilot enterprise")),
+                Item("enterprise.api_access.access", _l("API access")),
             ),
         ),
     ),
@@ -92,6 +93,7 @@ ROLE_MENUS: dict[str, tuple[Menu, ...]] = {
                 Item("school.offer_list", _l("Training offers")),
                 Item("school.membership.members", _l("Staff and students")),
                 Item("school.alignment_suggestions", _l("Intake suggestions"), "nav-alignment"),
+                Item("school.api_access.access", _l("API access")),
             ),
         ),
         Menu(
@@ -140,6 +142,7 @@ ROLE_MENUS: dict[str, tuple[Menu, ...]] = {
                 Item("admin.proposal_overview", _l("Proposals")),
                 Item("admin.user_list", _l("Accounts")),
                 Item("admin.audit_log", _l("Audit log")),
+                Item("admin.api_access.access", _l("API access")),
             ),
         ),
     ),

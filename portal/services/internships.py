@@ -47,7 +47,7 @@ from portal.models.internships import (
     PlacementStatus,
     TimelineEntry,
 )
-from portal.services import audit, checks, notifications
+from portal.services import audit, checks, events, notifications
 from portal.services.errors import Conflict, NotFound, Problems, ServiceError
 from portal.services.locking import lock_row, transition
 from portal.services.postings import Page, like_escape
@@ -427,7 +427,22 @@ def apply(
         raise Conflict(_l("You have already applied to this internship.")) from None
     audit.record(student, placement, "apply", None, placement.status)
     _tell(placement, "internship_applied", to=("enterprise",))
+    events.emit(
+        events.APPLICATION_RECEIVED, organisations=(placement.enterprise_id,), data=_event_data(placement)
+    )
     return placement
+
+
+def _event_data(placement: Placement) -> dict:
+    """What a webhook says about a placement: ids and state, never the student's name."""
+    return {
+        "kind": "internship",
+        "placement_id": placement.id,
+        "posting_id": placement.posting_id,
+        "school_id": placement.school_id,
+        "enterprise_id": placement.enterprise_id,
+        "status": placement.status,
+    }
 
 
 def shortlist(hr: User, placement_id: int) -> Placement:
@@ -496,6 +511,11 @@ def approve(staff: User, placement_id: int) -> Placement:
     placement.approved_at = utcnow()
     _move(staff, placement, PlacementStatus.APPROVED, "approve")
     _tell(placement, "internship_approved", to=("student", "enterprise"))
+    events.emit(
+        events.PLACEMENT_APPROVED,
+        organisations=(placement.school_id, placement.enterprise_id),
+        data=_event_data(placement),
+    )
     return placement
 
 

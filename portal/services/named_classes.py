@@ -57,7 +57,7 @@ from portal.models import (
 )
 from portal.models.base import utcnow
 from portal.models.named_classes import BENEFITS
-from portal.services import audit, checks, notifications, spreadsheets
+from portal.services import audit, checks, events, notifications, spreadsheets
 from portal.services.checks import district_today
 from portal.services.errors import Conflict, NotFound, ServiceError
 from portal.services.locking import begin_write, lock_row, transition
@@ -561,6 +561,16 @@ def apply(student: User, class_id: int, statement: str, *, today: date | None = 
             student=student.name,
             named_class=named_class.name,
         )
+    events.emit(
+        events.APPLICATION_RECEIVED,
+        organisations=[org.id for org in _deciders(named_class)],
+        data={
+            "kind": "named_class",
+            "application_id": application.id,
+            "named_class_id": named_class.id,
+            "status": application.status,
+        },
+    )
     return application
 
 
