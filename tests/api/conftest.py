@@ -22,3 +22,11 @@ def token_for(app):
 
 def bearer(raw: str, **extra: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {raw}", **extra}
+
+
+@pytest.fixture
+def client(app):
+    """The API's client: JSON bodies as sent (the site's test client adds a form confirmation)."""
+    client = app.test_client()
+    client.confirms = False
+    return client
