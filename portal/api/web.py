@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from portal.api import tokens
 from portal.api.problems import ApiProblem
+from portal.api.render import plain
 from portal.extensions import db
 from portal.i18n import lazy_gettext as _l
 from portal.models import ApiToken, IdempotentWrite, Role, TokenScope, User
@@ -173,7 +174,7 @@ def write(
         result = action()
         if problems:
             raise Invalid([ServiceError(p["message"], field=p["field"]) for p in problems])
-        body = json.dumps(render(result), ensure_ascii=False, default=str)
+        body = json.dumps(plain(render(result)), ensure_ascii=False)
         if key is not None:
             db.session.add(
                 IdempotentWrite(
