@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 
 import apiflask.settings
+import click
 from apiflask import APIBlueprint
 from apiflask.exceptions import HTTPError
 from flask import Blueprint, Flask, current_app, has_request_context, request
@@ -31,7 +32,7 @@ bp = APIBlueprint("api", __name__, url_prefix="/api/v1", tag="Public")
 docs_bp = Blueprint("api_docs", __name__, url_prefix="/api")
 
 # The modules that add routes to `bp` (imported for that).
-from portal.api import docs, own, public, webhooks  # noqa: E402, F401
+from portal.api import docs, own, public, tokens, webhooks  # noqa: E402, F401
 from portal.api.web import add_cors, finish_read, rate_key  # noqa: E402
 
 
@@ -114,6 +115,29 @@ def init_app(app: Flask) -> None:
         return _api_locale() if _is_api() else site_locale()
 
     babel_config.locale_selector = locale
+
+    @app.cli.command("api-token")
+    @click.argument("email")
+    @click.option("--name", default="command line", help="What uses the token.")
+    @click.option("--scope", type=click.Choice(["read", "write"]), default="read")
+    @click.option("--days", type=click.Choice([str(d) for d in tokens.LIFETIMES]), default="30")
+    def api_token_command(email: str, name: str, scope: str, days: str) -> None:
+        """Make an API token for the member with this e-mail and print it (shown once), as their
+        area's API access page does: for scripts, and the README's examples."""
+        from sqlalchemy import func, select
+
+        from portal.models import User
+
+        user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+        if user is None:
+            raise click.ClickException(f"No account with the e-mail {email}.")
+        try:
+            _token, raw = tokens.create(user, name=name, scope=scope, days=days)
+            db.session.commit()
+        except ServiceError as exc:
+            db.session.rollback()
+            raise click.ClickException(str(exc.message)) from None
+        print(raw)
 
     @app.cli.command("deliver-webhooks")
     def deliver_webhooks_command() -> None:

@@ -23,9 +23,9 @@ VERSION = "1.0.0"
 DESCRIPTION = """Laiwu District's school–enterprise cooperation platform, as JSON.
 
 * **Public reads** need no token.
-* **Tokens**: an organisation's members make them on the site (enterprise, school: *API tokens* in
-  their area; administrators: the district's). Send `Authorization: Bearer xqt_…`. A token acts as
-  the member who made it; `read` tokens only read.
+* **Tokens**: an organisation's members make them on the site (*API access* in their area;
+  administrators' tokens have the district's scope). Send `Authorization: Bearer xqt_…`.
+  A token acts as the member who made it; `read` tokens only read.
 * **Errors** are RFC 9457 `application/problem+json`, in the language of `Accept-Language` (zh or en),
   with every field problem at once in `errors`.
 * **Writes** take an `Idempotency-Key` header; a repeat returns the first answer and changes nothing.
