@@ -39,6 +39,36 @@ IDEMPOTENT = (
 )
 
 
+def _links(param: str, **operations: str) -> dict[str, dict]:
+    """OpenAPI links from a created record to what can be done with it next (stateful tests follow them)."""
+    return {
+        name: {"operationId": operation_id, "parameters": {param: "$response.body#/id"}}
+        for name, operation_id in operations.items()
+    }
+
+
+POSTING_LINKS = _links(
+    "posting_id",
+    GetPosting="get_api_own_posting",
+    UpdatePosting="put_api_update_posting",
+    PublishPosting="post_api_publish_posting",
+    ClosePosting="post_api_close_posting",
+    PostingProposals="get_api_posting_proposals",
+)
+MAJOR_LINKS = _links(
+    "major_id",
+    GetMajor="get_api_own_major",
+    UpdateMajor="put_api_update_major",
+    PublishMajor="post_api_publish_major",
+    CloseMajor="post_api_close_major",
+    MajorProposals="get_api_major_proposals",
+)
+TEACHER_LINKS = _links(
+    "teacher_id", UpdateTeacher="put_api_update_teacher", RemoveTeacher="delete_api_remove_teacher"
+)
+NEED_LINKS = _links("need_id", UpdateNeed="put_api_update_need")
+
+
 def _body() -> Any:
     return request.get_json(silent=True) if request.data else {}
 
@@ -169,7 +199,7 @@ def own_postings(query):
 @bp.post("/enterprise/postings")
 @requires(ENTERPRISE, write=True)
 @bp.input(schemas.NewPostingIn, location="json", arg_name="body", validation=False)
-@bp.output(schemas.OwnPosting, status_code=201)
+@bp.output(schemas.OwnPosting, status_code=201, links=POSTING_LINKS)
 @bp.doc(summary="Post a demand (as a draft)", description=IDEMPOTENT, tags=["Enterprise"], **SECURED)
 def create_posting(body):
     user = actor()
@@ -264,7 +294,7 @@ def own_majors():
 @bp.post("/school/majors")
 @requires(SCHOOL, write=True)
 @bp.input(schemas.MajorIn, location="json", arg_name="body", validation=False)
-@bp.output(schemas.OwnMajor, status_code=201)
+@bp.output(schemas.OwnMajor, status_code=201, links=MAJOR_LINKS)
 @bp.doc(
     summary="Add a major (as a draft)",
     description="Its name from the national catalogue. " + IDEMPOTENT,
@@ -351,7 +381,7 @@ def own_teachers():
 @bp.post("/school/teachers")
 @requires(SCHOOL, write=True)
 @bp.input(schemas.TeacherIn, location="json", arg_name="body", validation=False)
-@bp.output(schemas.Teacher, status_code=201)
+@bp.output(schemas.Teacher, status_code=201, links=TEACHER_LINKS)
 @bp.doc(summary="Add a teacher", description=IDEMPOTENT, tags=["School"], **SECURED)
 def create_teacher(body):
     user = actor()
@@ -406,7 +436,7 @@ def own_needs():
 @bp.post("/school/teaching-needs")
 @requires(SCHOOL, write=True)
 @bp.input(schemas.TeachingNeedIn, location="json", arg_name="body", validation=False)
-@bp.output(schemas.TeachingNeed, status_code=201)
+@bp.output(schemas.TeachingNeed, status_code=201, links=NEED_LINKS)
 @bp.doc(summary="Add a teaching need", description=IDEMPOTENT, tags=["School"], **SECURED)
 def create_need(body):
     user = actor()

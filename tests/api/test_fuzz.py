@@ -134,3 +134,40 @@ def test_every_operation_fuzzed_against_the_spec(app_factory, build, token_for, 
     print("API fuzz:", json.dumps(figures))
     assert len(operations) >= 30
     assert not server_errors and not failures, "\n\n".join((server_errors + failures)[:15])
+
+
+def test_stateful_links_from_created_records(app_factory, build, token_for):
+    """Create → read, change, publish, close, list proposals, remove: schemathesis follows the
+    spec's links from each created record, checking every answer as above."""
+    from schemathesis.generation.stateful import run_state_machine_as_test
+
+    app = app_factory(API_RATE_LIMIT="100000 per minute")
+    with app.app_context():
+        tokens, _ids, _public = _world(build, token_for)
+    schema = schemathesis.openapi.from_wsgi(
+        "/api/v1/openapi.json", app, config=schemathesis.Config.from_dict(CONFIG)
+    ).include(path_regex="^/api/v1/(enterprise|school)/")
+    steps: Counter[str] = Counter()
+
+    class Scenario(schema.as_state_machine()):
+        def get_call_kwargs(self, case):
+            steps[case.operation.label] += 1
+            return {"headers": {"Authorization": f"Bearer {_token_for_path(case.operation.path, tokens)}"}}
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            case.validate_response(response, headers=kwargs.get("headers"), transport_kwargs=kwargs)
+
+    run_state_machine_as_test(
+        Scenario,
+        settings=settings(
+            max_examples=MAX_EXAMPLES * 3,
+            stateful_step_count=6,
+            derandomize=True,
+            database=None,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+        ),
+    )
+    print("API stateful:", json.dumps({"steps": sum(steps.values()), "operations": len(steps)}))
+    linked = {label for label in steps if "{" in label}
+    assert linked, "no link was followed"
