@@ -89,6 +89,7 @@ def requires(*roles: Role, write: bool = False):
             if write and token.scope != TokenScope.WRITE.value:
                 raise ApiProblem(403, READ_ONLY)
             tokens.touch(token)
+            db.session.commit()  # the last use is kept also when the request only reads
             return view(*args, **kwargs)
 
         wrapper._api_roles = roles  # type: ignore[attr-defined]

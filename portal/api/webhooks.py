@@ -223,7 +223,7 @@ def _jobs_failed(state) -> None:
     statement = state.statement
     if not state.is_update or getattr(statement, "table", None) is not Job.__table__:
         return
-    values = {getattr(k, "key", k): getattr(v, "value", v) for k, v in statement._values.items()}
+    values = {getattr(k, "key", k): getattr(v, "value", v) for k, v in (statement._values or {}).items()}
     if values.get("status") != JobStatus.FAILED.value:
         return
     where = statement.whereclause

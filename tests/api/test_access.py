@@ -152,6 +152,7 @@ def test_revoked_expired_and_disabled_tokens_are_refused_at_once(client, world, 
     raw = token_for(world["hr"])
     assert client.get("/api/v1/me", headers=bearer(raw)).status_code == 200
     token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == tokens.hash_of(raw)))
+    assert token.last_used_at is not None  # shown on the API access page
     tokens.revoke(world["hr"], token.id)
     db.session.commit()
     refused = client.get("/api/v1/me", headers=bearer(raw))
