@@ -89,8 +89,9 @@ def postings_list(query):
     after = _decode_cursor(args["cursor"], search.sort) if args.get("cursor") else None
     major = None
     if args.get("major"):
-        entry = catalogue.entry_for_code(args["major"].strip())
-        major = entry.name if entry is not None else ""
+        wanted = args["major"].strip()
+        entry = catalogue.entry_for_code(wanted) or catalogue.entry_for_name(wanted)
+        major = entry.name if entry is not None else ""  # not in the catalogue: nothing prepares for it
     items, last = postings.search_postings_after(search, after=after, limit=args["limit"], major=major)
     return {
         "items": [render.posting(p) for p in items],

@@ -120,7 +120,9 @@ class PostingQuery(inputs.Input):
     industry = inputs.one_of(_l("Industry"), INDUSTRIES)
     town = inputs.one_of(_l("Town or street"), TOWNS)
     major = inputs.text(
-        _l("Major"), 12, metadata={"description": "A national-catalogue major code the posting prepares for."}
+        _l("Major"),
+        80,
+        metadata={"description": "A national-catalogue major (code or name) the posting prepares for."},
     )
     cert = inputs.text(_l("Certificate"), 60)
     enterprise = inputs.whole(_l("Enterprise"), 1, ID_MAX)

@@ -271,3 +271,34 @@ def test_rate_limit_is_per_token(app_factory, build, token_for):
     limited = client.get("/api/v1/me", headers=bearer(one))
     assert limited.mimetype == "application/problem+json" and "Retry-After" in limited.headers
     assert client.get("/api/v1/me", headers=bearer(two)).status_code == 200
+
+
+def test_the_same_key_sent_twice_at_once_writes_once(app, world, token_for, db_url):
+    """Two requests with one Idempotency-Key at the same moment: one posting, one answer for both."""
+    import threading
+
+    raw = token_for(world["hr"])
+    before = _count(Posting)
+    barrier = threading.Barrier(2)
+    answers: list = []
+
+    def send():
+        client = app.test_client()
+        client.confirms = False
+        barrier.wait()
+        response = client.post(
+            "/api/v1/enterprise/postings",
+            json=NEW_POSTING,
+            headers=bearer(raw, **{"Idempotency-Key": "same"}),
+        )
+        answers.append((response.status_code, response.get_json().get("id")))
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    db.session.expire_all()
+    assert [status for status, _id in answers] == [201, 201]
+    assert len({posting_id for _status, posting_id in answers}) == 1
+    assert _count(Posting) == before + 1
