@@ -66,7 +66,7 @@ MAJOR_LINKS = _links(
 TEACHER_LINKS = _links(
     "teacher_id", UpdateTeacher="put_api_update_teacher", RemoveTeacher="delete_api_remove_teacher"
 )
-NEED_LINKS = _links("need_id", UpdateNeed="put_api_update_need")
+NEED_LINKS = _links("need_id", UpdateNeed="put_api_update_need", SetNeedStatus="post_api_set_need_status")
 
 
 def _body() -> Any:
@@ -460,6 +460,28 @@ def update_need(need_id: int, body):
     values, problems = load(schemas.TeachingNeedIn(), _body())
     return write(
         lambda: school_records.update_need(user, need_id, **_need_fields(values)),
+        render.need,
+        problems=problems,
+    )
+
+
+@bp.post("/school/teaching-needs/<int:need_id>/status")
+@requires(SCHOOL, write=True)
+@bp.input(schemas.NeedStatusIn, location="json", arg_name="body", validation=False)
+@bp.output(schemas.TeachingNeed)
+@bp.doc(
+    summary="Mark a teaching need filled, closed or open again",
+    description="As the site's buttons do (filled or closed from open, open again from either). "
+    + IDEMPOTENT,
+    tags=["School"],
+    **SECURED,
+)
+def set_need_status(need_id: int, body):
+    user = actor()
+    school_records.get_own_need(user, need_id)
+    values, problems = load(schemas.NeedStatusIn(), _body())
+    return write(
+        lambda: school_records.set_need_status(user, need_id, values.get("status") or ""),
         render.need,
         problems=problems,
     )

@@ -12,7 +12,7 @@ from marshmallow import Schema, fields, validate
 from portal import vocab
 from portal.api import inputs
 from portal.i18n import lazy_gettext as _l
-from portal.models import Degree, Employment, TokenScope
+from portal.models import Degree, Employment, NeedStatus, TokenScope
 from portal.models.postings import PostingKind
 from portal.services import postings as posting_rules
 from portal.services import programs as program_rules
@@ -397,6 +397,10 @@ class TeachingNeedIn(inputs.Input):
     starts_on = inputs.StrictDate(allow_none=True, load_default=None, metadata={"label": _l("Starts on")})
     ends_on = inputs.StrictDate(allow_none=True, load_default=None, metadata={"label": _l("Ends on")})
     description = inputs.text(_l("Description"), record_rules.TEXT_MAX, load_default="")
+
+
+class NeedStatusIn(inputs.Input):
+    status = inputs.one_of(_l("Status"), [s.value for s in NeedStatus], required=True)
 
 
 class Applicant(Schema):

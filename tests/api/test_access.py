@@ -40,6 +40,7 @@ def world(build):
 
     foreign_teacher = school_records.create_teacher(other_staff.organisation, name="别校老师")
     foreign_need = school_records.create_need(other_staff.organisation, course="别校课程", hours=10)
+    own_need = school_records.create_need(staff.organisation, course="本校课程", hours=10)
     db.session.commit()
     return {
         "hr": hr,
@@ -53,6 +54,7 @@ def world(build):
         "own_major": staff.organisation.programs[0].id,
         "foreign_teacher": foreign_teacher.id,
         "foreign_need": foreign_need.id,
+        "own_need": own_need.id,
     }
 
 
@@ -73,6 +75,13 @@ def _operations(w):
         ("POST", "/api/v1/school/teachers", {"name": "新老师"}, {"staff"}, True),
         ("GET", "/api/v1/school/teaching-needs", None, {"staff"}, False),
         ("POST", "/api/v1/school/teaching-needs", {"course": "焊接", "hours": 8}, {"staff"}, True),
+        (
+            "POST",
+            f"/api/v1/school/teaching-needs/{w['own_need']}/status",
+            {"status": "filled"},
+            {"staff"},
+            True,
+        ),
         ("GET", "/api/v1/school/placements", None, {"staff"}, False),
         ("GET", "/api/v1/district/dashboard", None, {"admin"}, False),
         ("GET", "/api/v1/district/yearly-report", None, {"admin"}, False),
@@ -90,7 +99,8 @@ def test_each_scope_against_each_operation(client, world, token_for, scope):
             elif needs_write and scope == "read":
                 expected = 403
             else:
-                expected = 201 if method == "POST" else 200
+                created = method == "POST" and path.endswith(("postings", "majors", "teachers", "needs"))
+                expected = 201 if created else 200
             assert response.status_code == expected, (scope, who, method, path, response.get_json())
             if expected == 403:
                 assert response.mimetype == "application/problem+json"
@@ -124,6 +134,12 @@ def test_no_read_or_write_across_organisations(client, world, token_for):
             "PUT",
             f"/api/v1/school/teaching-needs/{world['foreign_need']}",
             {"course": "改", "hours": 2},
+        ),
+        (
+            staff,
+            "POST",
+            f"/api/v1/school/teaching-needs/{world['foreign_need']}/status",
+            {"status": "closed"},
         ),
         (staff, "GET", "/api/v1/school/named-classes/1/applicants", None),
     ]
