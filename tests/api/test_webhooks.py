@@ -189,3 +189,67 @@ def test_webhook_urls_must_be_https_or_loopback(app, build):
     assert webhooks.register(hr, url="https://erp.example.cn/hook", events_wanted=["job.finished"]).id
     with pytest.raises(ServiceError):
         webhooks.check_url("http://127.0.0.1/hook", production=True)
+
+
+def test_nothing_is_lost_when_the_delivering_process_is_killed(app_factory, db_url, build, receiver_factory):
+    """A worker process killed (SIGKILL) while its receiver is still answering: the delivery stays
+    pending, and the next run delivers it once its claim has run out."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from portal.api import webhooks
+    from portal.services import internships
+
+    app = app_factory(JOBS_BACKEND="rq", REDIS_URL="redis://127.0.0.1:1/0")  # the job waits: nobody runs it
+    with app.app_context():
+        hr, _staff, student, posting = _internship_world(build)
+        arrived = threading.Event()
+        receiver = receiver_factory([])
+        original = receiver.server.RequestHandlerClass.do_POST
+
+        def slow_first(handler):
+            if not arrived.is_set():
+                arrived.set()
+                time.sleep(30)  # the worker is killed while it waits for this answer
+            original(handler)
+
+        receiver.server.RequestHandlerClass.do_POST = slow_first
+        webhooks.register(hr, url=receiver.url, events_wanted=["application.received"])
+        db.session.commit()
+        internships.apply(student, posting.id, "我想实习", date(2000, 1, 1))
+        db.session.commit()
+        delivery = db.session.scalar(select(WebhookDelivery))
+        assert delivery.status == "pending"
+
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from tests.conftest import make_app; from portal.api import webhooks\n"
+            "app = make_app(sys.argv[1], WEBHOOK_TIMEOUT_SECONDS=60)\n"
+            "with app.app_context(): webhooks.deliver_due(wait=False)",
+            db_url,
+        ],
+        cwd=os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+    )
+    try:
+        assert arrived.wait(60), "the worker never sent the delivery"
+        os.kill(worker.pid, signal.SIGKILL)
+        worker.wait(10)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+
+    with app.app_context():
+        db.session.expire_all()
+        delivery = db.session.get(WebhookDelivery, delivery.id)
+        assert (delivery.status, delivery.attempts) == ("pending", 0)  # nothing recorded, nothing lost
+        delivery.next_attempt_at = utcnow()  # its claim has run out
+        db.session.commit()
+        receiver.server.RequestHandlerClass.do_POST = original
+        assert "1 delivered" in app.test_cli_runner().invoke(args=["deliver-webhooks"]).output
+        db.session.expire_all()
+        assert db.session.get(WebhookDelivery, delivery.id).status == "delivered"
