@@ -39,6 +39,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     security.init_security(app)
     errors.init_errors(app)
     templating.init_templating(app)
+    from portal import api
+
+    api.init_app(app)  # after the site's error handlers: it wraps them for /api/v1
     from portal.cli import init_cli
 
     init_cli(app)

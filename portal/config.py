@@ -100,6 +100,18 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "MAIL_FROM": env.get("MAIL_FROM", "noreply@xiaoqi.local"),
         # Public address of the site, for absolute links in e-mails (e.g. https://xqt.example.cn).
         "SITE_URL": env.get("SITE_URL", ""),
+        # The open API (portal/api): requests per token a minute (per address without a token),
+        # and the browser origins allowed to call it (CORS), separated by spaces.
+        "API_RATE_LIMIT": env.get("API_RATE_LIMIT", "120 per minute"),
+        "API_CORS_ORIGINS": tuple((env.get("API_CORS_ORIGINS") or "").split()),
+        # Webhook deliveries: attempts before a delivery is given up, the first wait between attempts
+        # (then ×4 each time, at most an hour), the receiver's time to answer, and how long one
+        # delivery job stays for retries that are due soon (later ones wait for the next job or
+        # `flask deliver-webhooks`).
+        "WEBHOOK_MAX_ATTEMPTS": _env_int("WEBHOOK_MAX_ATTEMPTS", 6),
+        "WEBHOOK_RETRY_SECONDS": _env_int("WEBHOOK_RETRY_SECONDS", 30),
+        "WEBHOOK_TIMEOUT_SECONDS": _env_int("WEBHOOK_TIMEOUT_SECONDS", 10),
+        "WEBHOOK_MAX_WAIT_SECONDS": _env_int("WEBHOOK_MAX_WAIT_SECONDS", 120),
     }
     if overrides:
         config.update(overrides)

@@ -76,6 +76,7 @@ ROLE_MENUS: dict[str, tuple[Menu, ...]] = {
             (
                 Item("enterprise.membership.members", _l("Members")),
                 Item("enterprise.pilot_status", _l("Pilot enterprise")),
+                Item("enterprise.api_access.access", _l("API access")),
             ),
         ),
     ),
@@ -93,6 +94,7 @@ ROLE_MENUS: dict[str, tuple[Menu, ...]] = {
                 Item("school.offer_list", _l("Training offers")),
                 Item("school.membership.members", _l("Staff and students")),
                 Item("school.alignment_suggestions", _l("Intake suggestions"), "nav-alignment"),
+                Item("school.api_access.access", _l("API access")),
             ),
         ),
         Menu(
@@ -142,6 +144,7 @@ ROLE_MENUS: dict[str, tuple[Menu, ...]] = {
                 Item("admin.user_list", _l("Accounts")),
                 Item("admin.rule_settings_page", _l("Rule settings")),
                 Item("admin.audit_log", _l("Audit log")),
+                Item("admin.api_access.access", _l("API access")),
             ),
         ),
     ),

@@ -6,6 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal.api.site import bp as api_access_bp
 from portal.confirm import needs_confirmation
 from portal.forms import ActionForm, ReasonForm
 from portal.models import OrgStatus, Role
@@ -15,6 +16,7 @@ from portal.web import REFUSED, attempt
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 guard_blueprint(bp, Role.ADMIN)
+bp.register_blueprint(api_access_bp)
 
 STATUSES = [s.value for s in OrgStatus]
 

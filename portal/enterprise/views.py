@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal import apprenticeships, exchanges, membership, named_classes, partnerships
+from portal.api.site import bp as api_access_bp
 from portal.forms import ActionForm
 from portal.internships import bp as internships_bp
 from portal.internships import enterprise_bp as enterprise_internships_bp
@@ -25,6 +26,7 @@ for feature in (
     named_classes.bp,
     exchanges.bp,
     apprenticeships.enterprise.bp,
+    api_access_bp,
 ):
     bp.register_blueprint(feature)
 

@@ -2,6 +2,7 @@
 
 from portal.models.accounts import MembershipStatus, Role, User
 from portal.models.alignment import AlignmentThreshold, PostingMajor, SupplySnapshot
+from portal.models.api import ApiToken, DeliveryStatus, IdempotentWrite, TokenScope, Webhook, WebhookDelivery
 from portal.models.apprenticeships import (
     AllocationRun,
     ApprenticeAgreement,
@@ -60,6 +61,12 @@ from portal.models.schools import (
 __all__ = [
     "ApprenticeAgreement",
     "RuleSetting",
+    "ApiToken",
+    "DeliveryStatus",
+    "IdempotentWrite",
+    "TokenScope",
+    "Webhook",
+    "WebhookDelivery",
     "CertificateKind",
     "AlignmentThreshold",
     "SupplySnapshot",

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from portal import apprenticeships, membership, named_classes, partnerships
 from portal import exchanges as exchanges_feature
+from portal.api.site import bp as api_access_bp
 from portal.forms import ActionForm
 from portal.internships import bp as internships_bp
 from portal.models import Role
@@ -26,6 +27,7 @@ for feature in (
     partnerships.bp,
     named_classes.bp,
     exchanges_feature.bp,
+    api_access_bp,
 ):
     bp.register_blueprint(feature)
 

@@ -51,7 +51,7 @@ from portal.models.internships import (
     TimelineEntry,
 )
 from portal.rules import internships as rules
-from portal.services import audit, checks, notifications, uploads
+from portal.services import audit, checks, events, notifications, uploads
 from portal.services.errors import Conflict, NotFound, Problems, ServiceError
 from portal.services.locking import lock_row, transition
 from portal.services.postings import Page, like_escape
@@ -471,7 +471,22 @@ def apply(
         raise Conflict(_l("You have already applied to this internship.")) from None
     audit.record(student, placement, "apply", None, placement.status)
     _tell(placement, "internship_applied", to=("enterprise",))
+    events.emit(
+        events.APPLICATION_RECEIVED, organisations=(placement.enterprise_id,), data=_event_data(placement)
+    )
     return placement
+
+
+def _event_data(placement: Placement) -> dict:
+    """What a webhook says about a placement: ids and state, never the student's name."""
+    return {
+        "kind": "internship",
+        "placement_id": placement.id,
+        "posting_id": placement.posting_id,
+        "school_id": placement.school_id,
+        "enterprise_id": placement.enterprise_id,
+        "status": placement.status,
+    }
 
 
 def shortlist(hr: User, placement_id: int) -> Placement:
@@ -543,6 +558,11 @@ def approve(staff: User, placement_id: int, supervisor: str = "") -> Placement:
     placement.approved_at = utcnow()
     _move(staff, placement, PlacementStatus.APPROVED, "approve")
     _tell(placement, "internship_approved", to=("student", "enterprise"))
+    events.emit(
+        events.PLACEMENT_APPROVED,
+        organisations=(placement.school_id, placement.enterprise_id),
+        data=_event_data(placement),
+    )
     return placement
 
 

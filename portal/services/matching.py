@@ -32,7 +32,7 @@ from portal.models import (
 )
 from portal.models.base import utcnow
 from portal.models.proposals import Origin
-from portal.services import audit, catalogue, checks
+from portal.services import audit, catalogue, checks, events
 from portal.services.locking import transition
 from portal.services.postings import normalise_list
 
@@ -346,6 +346,12 @@ def _store(
     table = Proposal.__table__
     if new_rows:
         db.session.execute(insert(table), new_rows)
+        for row in new_rows:
+            events.emit(
+                events.PROPOSAL_CREATED,
+                organisations=(row["school_id"], row["enterprise_id"]),
+                data={key: row[key] for key in _EVENT_KEYS},
+            )
     if updates:
         db.session.execute(
             update(table)
@@ -376,6 +382,11 @@ def _store(
         if held[update_["b_id"]] is not None:
             db.session.expire(held[update_["b_id"]])
     db.session.flush()
+
+
+# What a proposal.created event says about a proposal the matcher made (written in bulk, so
+# without its id: the pair identifies it).
+_EVENT_KEYS = ("posting_id", "program_id", "school_id", "enterprise_id", "score", "origin", "status")
 
 
 def _reopen(proposal: Proposal) -> None:

@@ -59,7 +59,7 @@ from portal.models.base import utcnow
 from portal.models.named_classes import BENEFITS
 from portal.rules import apprenticeships as apprenticeship_rule
 from portal.rules.settings import ORDER_CLASS_FREE_CHOICE
-from portal.services import audit, checks, notifications, rule_settings, spreadsheets
+from portal.services import audit, checks, events, notifications, rule_settings, spreadsheets
 from portal.services.checks import district_today
 from portal.services.errors import Conflict, NotFound, Problems, ServiceError
 from portal.services.locking import begin_write, lock_row, transition
@@ -580,6 +580,16 @@ def apply(student: User, class_id: int, statement: str, *, today: date | None = 
             student=student.name,
             named_class=named_class.name,
         )
+    events.emit(
+        events.APPLICATION_RECEIVED,
+        organisations=[org.id for org in _deciders(named_class)],
+        data={
+            "kind": "named_class",
+            "application_id": application.id,
+            "named_class_id": named_class.id,
+            "status": application.status,
+        },
+    )
     return application
 
 

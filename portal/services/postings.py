@@ -14,13 +14,13 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask_babel import force_locale
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from portal import vocab
 from portal.extensions import db
 from portal.i18n import lazy_gettext as _l
-from portal.models import Organisation, OrgStatus, Posting, PostingKind, PublicationStatus, User
+from portal.models import Organisation, OrgStatus, Posting, PostingKind, PostingMajor, PublicationStatus, User
 from portal.models.base import utcnow
 from portal.models.postings import DETAIL_FIELDS, KIND_KEYWORDS, DetailField
 from portal.rules import internships as internship_rules
@@ -557,6 +557,53 @@ def search_postings(query: PostingQuery, *, per_page: int = PER_PAGE, today: dat
         else {}
     )
     return Page([loaded[i] for i in ids if i in loaded], total, page, per_page, more=found > COUNT_CAP)
+
+
+def search_postings_after(
+    query: PostingQuery,
+    *,
+    after: tuple[Any, int] | None = None,
+    limit: int = PER_PAGE,
+    major: str | None = None,
+    today: date | None = None,
+) -> tuple[list[Posting], tuple[Any, int] | None]:
+    """The public search a page at a time by keyset (the open API's cursor), in `query.sort`'s order.
+
+    `after`: the sort value and id of the last posting already seen. `major`: only postings found to
+    prepare for this catalogue major (`posting_major`). Returns the page and, when more follow,
+    the sort value and id of its last posting.
+    """
+    conditions = _public_filter(query, today or district_today())
+    if major is not None:
+        conditions.append(
+            Posting.id.in_(select(PostingMajor.posting_id).where(PostingMajor.major_name == major))
+        )
+    column, descending = {
+        "newest": (Posting.published_at, True),
+        "deadline": (Posting.deadline, False),
+        "headcount": (Posting.headcount, True),
+    }[query.sort]
+    if after is not None:
+        value, last_id = after
+        if descending:
+            conditions.append(or_(column < value, and_(column == value, Posting.id < last_id)))
+        else:
+            conditions.append(or_(column > value, and_(column == value, Posting.id > last_id)))
+    order = (column.desc(), Posting.id.desc()) if descending else (column.asc(), Posting.id.asc())
+    rows = list(
+        db.session.scalars(
+            select(Posting)
+            .join(Organisation, Posting.enterprise_id == Organisation.id)
+            .where(*conditions)
+            .options(joinedload(Posting.enterprise))
+            .order_by(*order)
+            .limit(limit + 1)
+        )
+    )
+    if len(rows) <= limit:
+        return rows, None
+    last = rows[limit - 1]
+    return rows[:limit], (getattr(last, column.key), last.id)
 
 
 @dataclass(frozen=True)

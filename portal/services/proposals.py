@@ -42,7 +42,7 @@ from portal.models import (
 )
 from portal.models.base import utcnow
 from portal.models.proposals import Origin, Side
-from portal.services import audit, checks, cooperations, notifications
+from portal.services import audit, checks, cooperations, events, notifications
 from portal.services import matching as matcher
 from portal.services.checks import district_today
 from portal.services.errors import Conflict, NotFound, ServiceError
@@ -324,6 +324,11 @@ def accept_terms(user: User, proposal_id: int) -> Cooperation:
     db.session.flush()
     audit.record(user, proposal, "agree", before, proposal.status)
     _tell_other_side(proposal, side, "cooperation_agreed", title=cooperation.title)
+    events.emit(
+        events.COOPERATION_AGREED,
+        organisations=(proposal.school_id, proposal.enterprise_id),
+        data={"cooperation_id": cooperation.id, "title": cooperation.title, **events_data(proposal)},
+    )
     return cooperation
 
 
@@ -377,7 +382,27 @@ def ask_directly(user: User, posting_id: int, program_id: int) -> Proposal:
     db.session.flush()
     audit.record(user, proposal, "ask", before, proposal.status)
     _tell_other_side(proposal, side, "proposal")
+    if existing is None:
+        events.emit(
+            events.PROPOSAL_CREATED,
+            organisations=(proposal.school_id, proposal.enterprise_id),
+            data=events_data(proposal),
+        )
     return proposal
+
+
+def events_data(proposal: Proposal) -> dict:
+    """What a webhook of proposal events says about one proposal."""
+    return {
+        "proposal_id": proposal.id,
+        "posting_id": proposal.posting_id,
+        "program_id": proposal.program_id,
+        "school_id": proposal.school_id,
+        "enterprise_id": proposal.enterprise_id,
+        "score": proposal.score,
+        "origin": proposal.origin,
+        "status": proposal.status,
+    }
 
 
 def _is_public(record: Posting | Program) -> bool:

@@ -40,7 +40,8 @@ HOMES = {
     "admin": "/admin/",
 }
 MAX_PAGES = 120
-SKIP = re.compile(r"\.(xlsx|csv|docx|pdf|svg|png)$|^/static/|^/healthz")
+# /api: JSON and its Swagger UI, checked by tests/api.
+SKIP = re.compile(r"\.(xlsx|csv|docx|pdf|svg|png)$|^/static/|^/healthz|^/api/")
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 

@@ -23,6 +23,8 @@ from portal.extensions import db
 
 LANDS_IN: dict[str, dict[str, str | None]] = {
     "ThresholdForm": {"shortage_above": None, "surplus_below": None},  # parsed as numbers
+    "TokenForm": {"name": "api_token.name"},
+    "WebhookForm": {"url": "webhook.url"},
     "InputForm": {"source": "district_input.source"},
     "PlaceForm": {
         "site": "apprentice_place.site",

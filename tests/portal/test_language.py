@@ -30,6 +30,10 @@ ALLOWED = {
     "CO",
     "FANUC",
     "ABB",  # product and standard names in the demo records
+    "API",
+    "URL",
+    "Webhook",
+    "https",  # the open API's page (portal/api): names of the technology, as developers write them
 }
 HOMES = {
     None: "/",

@@ -1,0 +1,161 @@
+"""Records as the API shows them (plain dicts that the output schemas document)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from portal.models import Posting, Program, Proposal
+
+
+def plain(value: Any) -> Any:
+    """Dates as ISO 8601 and lazy labels as text, all the way down."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+def org_ref(org) -> dict[str, Any]:
+    return {"id": org.id, "name": org.name}
+
+
+def posting(p: Posting, *, own: bool = False) -> dict[str, Any]:
+    out = {
+        "id": p.id,
+        "kind": p.kind,
+        "status": p.status,
+        "title": p.title,
+        "description": p.description,
+        "skills": p.skill_list,
+        "certificates": p.certificate_list,
+        "headcount": p.headcount,
+        "town": p.town,
+        "start_date": p.start_date,
+        "end_date": p.end_date,
+        "deadline": p.deadline,
+        "details": plain(p.details or {}),
+        "enterprise": {
+            "id": p.enterprise.id,
+            "name": p.enterprise.name,
+            "industry": p.enterprise.industry,
+            "town": p.enterprise.town,
+        },
+        "published_at": p.published_at,
+    }
+    if own:
+        out.update(
+            created_at=p.created_at,
+            updated_at=p.updated_at,
+            closed_at=p.closed_at,
+            takedown_reason=p.takedown_reason,
+        )
+    return out
+
+
+def major(m: Program, *, own: bool = False) -> dict[str, Any]:
+    out = {
+        "id": m.id,
+        "name": m.name,
+        "code": m.code,
+        "school": org_ref(m.school),
+        "intake_capacity": m.intake_capacity,
+        "enrolment": m.enrolment,
+        "description": m.description,
+        "skills": m.skills,
+        "certificates": m.certificates,
+        "facilities": m.facilities,
+        "partner_college": m.partner_college,
+    }
+    if own:
+        out["status"] = m.status
+    return out
+
+
+def proposal(p: Proposal) -> dict[str, Any]:
+    return {
+        "id": p.id,
+        "status": p.status,
+        "score": p.score,
+        "origin": p.origin,
+        "posting": {"id": p.posting.id, "name": p.posting.title},
+        "major": {"id": p.program.id, "name": p.program.name},
+        "school": org_ref(p.school),
+        "enterprise": org_ref(p.enterprise),
+        "cooperation_id": p.cooperation_id,
+        "updated_at": p.updated_at,
+    }
+
+
+def teacher(t) -> dict[str, Any]:
+    return {
+        "id": t.id,
+        "name": t.name,
+        "subjects": t.subjects,
+        "double_qualified": t.double_qualified,
+        "degree": t.degree,
+        "employment": t.employment,
+        "open_to_practice": t.open_to_practice,
+    }
+
+
+def need(n) -> dict[str, Any]:
+    return {
+        "id": n.id,
+        "course": n.course,
+        "skills": n.skills,
+        "hours": n.hours,
+        "term": n.term,
+        "starts_on": n.starts_on,
+        "ends_on": n.ends_on,
+        "description": n.description,
+        "status": n.status,
+    }
+
+
+def line(x) -> dict[str, Any]:
+    return {
+        "key": x.key,
+        "label": str(x.label),
+        "group": x.group,
+        "demand": x.demand,
+        "postings": x.postings,
+        "by_kind": dict(x.by_kind),
+        "intake": x.intake,
+        "enrolment": x.enrolment,
+        "programs": x.programs,
+        "gap": x.gap,
+        "ratio": x.ratio,
+        "level": getattr(x.level, "value", None) if x.level is not None else None,
+    }
+
+
+def alignment(a) -> dict[str, Any]:
+    return {
+        "year": a.year,
+        "years": list(a.years),
+        "shortage_above": a.thresholds.shortage_above,
+        "surplus_below": a.thresholds.surplus_below,
+        "groups": [line(x) for x in a.groups],
+        "majors": [line(x) for x in a.majors],
+        "towns": [line(x) for x in a.towns],
+        "industries": [line(x) for x in a.industries],
+        "targets": [line(x) for x in a.targets],
+    }
+
+
+def figure(f) -> dict[str, Any]:
+    return {
+        "key": f.key,
+        "label": str(f.label),
+        "value": f.value,
+        "target": f.target,
+        "unit": f.unit,
+        "detail": f.detail,
+        "from_input": f.from_input,
+    }
