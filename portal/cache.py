@@ -47,6 +47,8 @@ TOPICS = {
     "alignment": frozenset(
         {"posting", "organisation", "posting_major", "program", "supply_snapshot", "alignment_threshold"}
     ),
+    # services/rule_settings.py: the values in force, read by checks and pages on most requests.
+    "rule_settings": frozenset({"rule_setting"}),
 }
 WATCHED_TABLES = frozenset().union(*TOPICS.values())
 _TOUCHED = "page_cache_touched"  # written in the open transaction

@@ -20,14 +20,28 @@ from portal.services.spreadsheets import CSV_MIMETYPE, XLSX_MIMETYPE
 T = TypeVar("T")
 
 
-class BoundedIntConverter(IntegerConverter):
-    """`<int:…>` that only matches ids a column can hold: /postings/2147483648 is a 404,
-    not a database error (PostgreSQL refuses integers beyond 2^31 - 1). ASCII digits only: `\\d`
-    also matches full-width and other scripts' digits, and int() reads them, so /majors/１２ was
-    /majors/12 under a second address."""
+def _at_most(limit: int) -> str:
+    """A regex of the ASCII numbers from 0 to `limit`. The bound is in the pattern, not only in
+    `to_python`: werkzeug judges a rule's method before its converters, so a path that matched the
+    pattern of a GET and a PUT rule, with an id the PUT's converter then refused, was a 405, not a 404."""
+    digits = str(limit)
+    branches = [f"[0-9]{{1,{len(digits) - 1}}}"] if len(digits) > 1 else []
+    for i, digit in enumerate(digits):
+        if digit != "0":
+            rest = len(digits) - i - 1
+            branches.append(digits[:i] + f"[0-{int(digit) - 1}]" + (f"[0-9]{{{rest}}}" if rest else ""))
+    branches.append(digits)
+    return "(?:" + "|".join(branches) + ")"
 
-    regex = r"[0-9]+"
-    signed_regex = r"-?[0-9]+"
+
+class BoundedIntConverter(IntegerConverter):
+    """`<int:…>` that only matches ids a column can hold: /postings/2147483648 is a 404 for every
+    method, not a database error (PostgreSQL refuses integers beyond 2^31 - 1). ASCII digits only:
+    `\\d` also matches full-width and other scripts' digits, and int() reads them, so /majors/１２
+    was /majors/12 under a second address."""
+
+    regex = _at_most(MAX_INT)
+    signed_regex = rf"-?(?:{regex})"
 
     def __init__(self, map, *args, **kwargs) -> None:
         kwargs.setdefault("max", MAX_INT)

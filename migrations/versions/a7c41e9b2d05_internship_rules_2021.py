@@ -61,9 +61,9 @@ def downgrade():
         batch_op.drop_constraint(op.f("ck_internship_placement_insurance_not_student"), type_="check")
         for name, _ in reversed(PLACEMENT_COLUMNS):
             batch_op.drop_column(name)
-    with op.batch_alter_table("organisation", schema=None) as batch_op:
-        batch_op.drop_column("staff_count_on")
-        batch_op.drop_column("staff_count")
-    with op.batch_alter_table("user", schema=None) as batch_op:
-        batch_op.drop_column("sex")
-        batch_op.drop_column("entry_year")
+    # Plain DROP COLUMN (SQLite ≥ 3.35): a batch rebuild of these tables fails on the foreign keys
+    # that point at them once they hold rows.
+    for table, column in (("organisation", "staff_count_on"), ("organisation", "staff_count")):
+        op.drop_column(table, column)
+    for column in ("sex", "entry_year"):
+        op.drop_column("user", column)

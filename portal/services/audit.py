@@ -43,6 +43,7 @@ SUBJECT_LABELS: dict[str, Any] = {
     "internship_placement": _l("Internship"),
     "student_profile": _l("Student profile"),
     "district_input": _l("District figure"),
+    "alignment_threshold": _l("Warning thresholds"),
     "statistic_snapshot": _l("Statistics snapshot"),
 }
 ACTION_LABELS: dict[str, Any] = {
@@ -97,6 +98,14 @@ ACTION_LABELS: dict[str, Any] = {
     "view_cv": _l("Download the CV"),
     "update": _l("Update"),
     "delete": _l("Delete"),
+    "grade": _l("Grade the internship"),
+    "recommend": _l("Recommend to the province"),
+    "record_agreement": _l("Record the training agreement"),
+    "record_decision": _l("Record the province's decision"),
+    "record_staff": _l("Record the number of employees"),
+    "set_rule": _l("Change a rule setting"),
+    "set_thresholds": _l("Set the warning thresholds"),
+    "upload_consent": _l("Upload a signed consent"),
 }
 STATE_LABELS: dict[str, Any] = {
     "pending": _l("Pending"),
@@ -138,6 +147,15 @@ STATE_LABELS: dict[str, Any] = {
     "accepted": _l("Offer accepted"),
     "in_progress": _l("In progress"),
     "hired": _l("Hired"),
+    "recommended": _l("Recommended to the province"),
+    "confirmed": _l("Confirmed by the province"),
+    "not_confirmed": _l("Not confirmed by the province"),
+    "student": _l("The student's consent"),
+    "guardian": _l("The guardian's consent"),
+    "excellent": _l("Excellent"),
+    "good": _l("Good"),
+    "pass": _l("Pass"),
+    "fail": _l("Fail"),
     "signed": _l("Signed by all three parties"),
     # Destinations after an internship (portal.models.internships.Destination).
     "host": _l("Hired by the host enterprise"),

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from portal import cache
 from portal.extensions import db
 from portal.i18n import lazy_gettext as _l
 from portal.models import RuleSetting, User
@@ -56,7 +57,16 @@ def _current(spec: SettingSpec, row: RuleSetting | None) -> CurrentSetting:
 
 
 def value(spec: SettingSpec) -> int:
-    return current(spec).value
+    """The value in force: kept in this process (plain numbers, never ORM rows) until a setting is
+    written (portal/cache.py), so a check or a page costs no query for it."""
+    db.session.flush()  # a setting this transaction wrote counts
+    values = cache.memoised(
+        "rule_settings",
+        "values",
+        lambda: {key: int(row.value) for key, row in _latest().items()},
+        db.session.connection(),
+    )
+    return values.get(spec.key, spec.default)
 
 
 def all_settings() -> list[CurrentSetting]:

@@ -89,7 +89,9 @@ def test_signed_delivery_and_a_receiver_failing_twice_gets_the_third(hooked_app,
         hook = webhooks.register(hr, url=receiver.url, events_wanted=["application.received"])
         db.session.commit()
         secret = hook.secret
-        placement = internships.apply(student, posting.id, "我想实习", date(2000, 1, 1))
+        placement = internships.apply(
+            student, posting.id, "我想实习", date(2000, 1, 1), entry_year=date.today().year - 2, sex="f"
+        )
         db.session.commit()  # the delivery job runs after this commit (inline in tests)
 
         assert [status for _h, _b, status in receiver.received] == [500, 503, 200]
@@ -123,7 +125,9 @@ def test_a_delivery_whose_worker_died_is_sent_by_the_next_run(
             raise RuntimeError("worker killed mid-delivery")
 
         monkeypatch.setattr(webhooks, "_send", killed)
-        internships.apply(student, posting.id, "我想实习", date(2000, 1, 1))
+        internships.apply(
+            student, posting.id, "我想实习", date(2000, 1, 1), entry_year=date.today().year - 2, sex="f"
+        )
         db.session.commit()
         delivery = db.session.scalar(select(WebhookDelivery))
         assert delivery.status == "pending" and delivery.attempts == 0 and receiver.received == []
@@ -148,7 +152,9 @@ def test_a_receiver_that_never_answers_is_given_up_after_the_attempts(hooked_app
         receiver = receiver_factory([500] * 10)
         webhooks.register(hr, url=receiver.url, events_wanted=["application.received"])
         db.session.commit()
-        internships.apply(student, posting.id, "我想实习", date(2000, 1, 1))
+        internships.apply(
+            student, posting.id, "我想实习", date(2000, 1, 1), entry_year=date.today().year - 2, sex="f"
+        )
         db.session.commit()
         delivery = db.session.scalar(select(WebhookDelivery))
         assert (delivery.status, delivery.attempts) == ("failed", 5)
@@ -219,7 +225,9 @@ def test_nothing_is_lost_when_the_delivering_process_is_killed(app_factory, db_u
         receiver.server.RequestHandlerClass.do_POST = slow_first
         webhooks.register(hr, url=receiver.url, events_wanted=["application.received"])
         db.session.commit()
-        internships.apply(student, posting.id, "我想实习", date(2000, 1, 1))
+        internships.apply(
+            student, posting.id, "我想实习", date(2000, 1, 1), entry_year=date.today().year - 2, sex="f"
+        )
         db.session.commit()
         delivery = db.session.scalar(select(WebhookDelivery))
         assert delivery.status == "pending"

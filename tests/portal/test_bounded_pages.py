@@ -64,7 +64,7 @@ def _partners_with_a_class(build, n: int) -> None:
 def test_public_pages_make_the_same_queries_for_1_and_20_rows(app, build, client):
     _partners_with_a_class(build, 1)
     one = {url: _queries(client, url) for url in PUBLIC_PAGES}
-    _partners_with_a_class(build, 19)
+    _partners_with_a_class(build, 18)
     twenty = {url: _queries(client, url) for url in PUBLIC_PAGES}
     assert twenty == one
 
@@ -179,7 +179,10 @@ def test_a_broad_search_counts_up_to_a_cap(app, build, client, monkeypatch):
 
 
 DASHBOARD_PAGES = ["/admin/dashboard", "/admin/dashboard/report", "/admin/alignment"]
-DASHBOARD_MAX_QUERIES = 20  # issue 11's target for /admin/dashboard
+# Issue 11's target for /admin/dashboard was 20; issue 24's table of each school's part-time quota use
+# (plan item 5) reads one more (the schools with their part-time teachers; the warning setting is kept
+# in the process, portal/cache.py).
+DASHBOARD_MAX_QUERIES = 21
 
 
 def test_the_dashboard_reads_a_fixed_number_of_queries_however_many_partners(app, build):
@@ -188,8 +191,11 @@ def test_the_dashboard_reads_a_fixed_number_of_queries_however_many_partners(app
     admin = app.test_client()
     login(admin, "admin@example.com")
     _partners_with_a_class(build, 1)
+    for url in DASHBOARD_PAGES:  # what the process keeps until a table changes (rule settings) is kept
+        admin.get(url)
+    _partners_with_a_class(build, 1)
     one = {url: _queries(admin, url) for url in DASHBOARD_PAGES}
-    _partners_with_a_class(build, 19)
+    _partners_with_a_class(build, 18)
     twenty = {url: _queries(admin, url) for url in DASHBOARD_PAGES}
     assert twenty == one
     assert max(one.values()) <= DASHBOARD_MAX_QUERIES, one

@@ -79,6 +79,15 @@ def test_digits_that_are_not_ascii_in_a_path_are_not_an_id(app, client, build, d
         assert client.get(url.translate(odd)).status_code == 404, url.translate(odd)
 
 
+@pytest.mark.parametrize("method", ["GET", "PUT", "POST"])
+def test_an_id_beyond_the_column_is_a_404_whatever_the_method(app, client, method):
+    """werkzeug judges a rule's method before its converter: /api/v1/school/majors/<huge> has a GET
+    and a PUT rule, and a PUT with an id the converter refused was a 405. The bound is in the pattern."""
+    for ident in (2**31, 10**21):
+        response = client.open(f"/api/v1/school/majors/{ident}", method=method)
+        assert response.status_code == 404, (method, ident, response.status_code)
+
+
 def test_an_odd_rank_is_a_message_not_a_500(app, build):
     w = make_world(build)
     login_client = app.test_client()

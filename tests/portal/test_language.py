@@ -30,6 +30,8 @@ ALLOWED = {
     "CO",
     "FANUC",
     "ABB",  # product and standard names in the demo records
+    "KTV",  # how Chinese writes it (internship rules: entertainment venues)
+    "GB",  # national standard numbers (GB 3869 体力劳动强度分级, GB 32100)
     "API",
     "URL",
     "Webhook",

@@ -12,7 +12,7 @@ from flask_migrate import downgrade, upgrade
 from portal.extensions import db
 from tests.conftest import make_app
 
-BEFORE = "e182bd07f007"
+BEFORE = "a7c41e9b2d05"  # the revision before the rules migration
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
 

@@ -180,24 +180,19 @@ def part_time_warning(exchange: Exchange):
 
 
 def district_quota_rows() -> list[dict]:
-    """Every verified school's use of its part-time quota, for the administrators' dashboard."""
-    schools = list(
-        db.session.scalars(
-            select(Organisation)
-            .where(Organisation.kind == OrgKind.SCHOOL.value, Organisation.status == OrgStatus.VERIFIED.value)
-            .order_by(Organisation.name, Organisation.id)
-        )
+    """Every verified school's use of its part-time quota, for the administrators' dashboard: one
+    query (each school with the count of its part-time teachers) and the warning setting."""
+    part_time = (
+        select(func.count(Teacher.id))
+        .where(Teacher.school_id == Organisation.id, Teacher.employment == Employment.PART_TIME.value)
+        .correlate(Organisation)
+        .scalar_subquery()
     )
-    counts = dict(
-        db.session.execute(
-            select(Teacher.school_id, func.count())
-            .where(
-                Teacher.school_id.in_([s.id for s in schools]),
-                Teacher.employment == Employment.PART_TIME.value,
-            )
-            .group_by(Teacher.school_id)
-        ).all()
-    )
+    rows = db.session.execute(
+        select(Organisation, part_time)
+        .where(Organisation.kind == OrgKind.SCHOOL.value, Organisation.status == OrgStatus.VERIFIED.value)
+        .order_by(Organisation.name, Organisation.id)
+    ).all()
     near = rule_settings.value(PART_TIME_NEAR_PERCENT)
     term = current_term()
     return [
@@ -206,14 +201,14 @@ def district_quota_rows() -> list[dict]:
             "share": PartTimeShare(
                 term=term,
                 quota=school.staffing_quota,
-                part_time_teachers=int(counts.get(school.id, 0)),
+                part_time_teachers=int(count or 0),
                 experts=0,
                 funding=school.part_time_funding,
                 spending=school.part_time_spending,
                 near_percent=near,
             ),
         }
-        for school in schools
+        for school, count in rows
     ]
 
 
