@@ -366,8 +366,20 @@ def major_proposals(major_id: int, query):
 
 
 def _teacher_fields(values: dict[str, Any]) -> dict[str, Any]:
+    """The service's arguments: a dq_level given makes the 2022 certification (the service checks it
+    as the form's); without one, the yes/no double_qualified of earlier clients still works."""
     defaults = {k: f.load_default for k, f in schemas.TeacherIn().fields.items()}
-    return {**defaults, **values, "name": values.get("name") or ""}
+    fields_ = {**defaults, **values, "name": values.get("name") or ""}
+    level = fields_.pop("dq_level")
+    certification = school_records.Certification(
+        level=level or "",
+        certified_on=fields_.pop("dq_certified_on"),
+        certified_by=fields_.pop("dq_certified_by") or "",
+        note=fields_.pop("dq_note") or "",
+    )
+    if level is not None:
+        fields_["certification"] = certification
+    return fields_
 
 
 @bp.get("/school/teachers")

@@ -14,6 +14,7 @@ from portal.api import inputs
 from portal.i18n import lazy_gettext as _l
 from portal.models import Degree, Employment, NeedStatus, TokenScope
 from portal.models.postings import PostingKind
+from portal.rules import double_qualified as dq_rule
 from portal.services import postings as posting_rules
 from portal.services import programs as program_rules
 from portal.services import school_records as record_rules
@@ -353,6 +354,20 @@ class Teacher(Schema):
     name = fields.String(required=True)
     subjects = fields.String(required=True)
     double_qualified = fields.Boolean(required=True)
+    subject_teacher = fields.Boolean(
+        required=True, metadata={"description": "Teaches subject courses or practice (专业课/实习指导)"}
+    )
+    dq_level = fields.String(
+        allow_none=True,
+        required=True,
+        metadata={
+            "description": "双师型 level under 教师厅〔2022〕2号: unknown, junior, intermediate, senior"
+        },
+    )
+    dq_certified_on = fields.Date(allow_none=True, required=True)
+    dq_certified_by = fields.String(
+        allow_none=True, required=True, metadata={"description": "school or provincial"}
+    )
     degree = fields.String(required=True)
     employment = fields.String(required=True)
     open_to_practice = fields.Boolean(required=True)
@@ -366,6 +381,12 @@ class TeacherIn(inputs.Input):
     name = inputs.text(_l("Name"), record_rules.NAME_MAX, required=True)
     subjects = inputs.text(_l("Subjects"), record_rules.SUBJECTS_MAX, load_default="")
     double_qualified = inputs.StrictBool(load_default=False, metadata={"label": _l("Double-qualified")})
+    subject_teacher = inputs.StrictBool(load_default=True, metadata={"label": _l("Teaches")})
+    # The 2022 standard's certification; when dq_level is given it decides, not double_qualified.
+    dq_level = inputs.one_of(_l("Double-qualified (双师型) level"), ["", *dq_rule.LEVELS], load_default=None)
+    dq_certified_on = inputs.StrictDate(load_default=None, metadata={"label": _l("Certified on")})
+    dq_certified_by = inputs.one_of(_l("Certified by"), ["", *dq_rule.BODIES], load_default="")
+    dq_note = inputs.text(_l("Note on the certification"), 300, load_default="")
     degree = inputs.one_of(_l("Degree"), [d.value for d in Degree], load_default=Degree.BACHELOR.value)
     employment = inputs.one_of(
         _l("Employment"), [e.value for e in Employment], load_default=Employment.FULL_TIME.value

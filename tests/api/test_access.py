@@ -318,3 +318,39 @@ def test_the_same_key_sent_twice_at_once_writes_once(app, world, token_for, db_u
     assert [status for status, _id in answers] == [201, 201]
     assert len({posting_id for _status, posting_id in answers}) == 1
     assert _count(Posting) == before + 1
+
+
+def test_a_teacher_carries_the_2022_certification_checked_as_on_the_form(client, world, token_for):
+    """教师厅〔2022〕2号: a level needs its date and certifying body (every problem at once, as on the
+    form); a certified teacher reads back with level, date and body; the yes/no of earlier clients
+    still records a teacher (level not recorded)."""
+    raw = token_for(world["staff"])
+    headers = bearer(raw, **{"Accept-Language": "en"})
+    refused = client.post(
+        "/api/v1/school/teachers", json={"name": "周老师", "dq_level": "junior"}, headers=headers
+    )
+    assert refused.status_code == 422
+    assert {"dq_certified_on", "dq_certified_by"} <= {e["field"] for e in refused.get_json()["errors"]}
+    assert _count(Teacher) == 1  # only the other school's
+    made = client.post(
+        "/api/v1/school/teachers",
+        json={
+            "name": "周老师",
+            "dq_level": "intermediate",
+            "dq_certified_on": "2025-09-01",
+            "dq_certified_by": "school",
+        },
+        headers=headers,
+    )
+    assert made.status_code == 201, made.get_json()
+    body = made.get_json()
+    assert (body["dq_level"], body["dq_certified_on"], body["dq_certified_by"]) == (
+        "intermediate",
+        "2025-09-01",
+        "school",
+    )
+    assert body["subject_teacher"] is True and body["double_qualified"] is True
+    legacy = client.post(
+        "/api/v1/school/teachers", json={"name": "吴老师", "double_qualified": True}, headers=headers
+    )
+    assert legacy.status_code == 201 and legacy.get_json()["dq_level"] == "unknown"
