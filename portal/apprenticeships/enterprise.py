@@ -13,7 +13,7 @@ from flask_login import current_user
 
 from portal.apprenticeships.forms import PlaceForm, ranks_from
 from portal.models.postings import TECH_TITLES
-from portal.services import apprenticeships
+from portal.services import apprentice_agreements, apprenticeships
 from portal.web import REFUSED, attempt
 
 bp = Blueprint("apprenticeships", __name__)  # nested in the enterprise area
@@ -38,6 +38,9 @@ def _detail(programme, place_form: PlaceForm, status: int = 200):
         run=run,
         rows=apprenticeships.run_rows(run) if run else [],
         reason_labels=apprenticeships.REASON_LABELS,
+        # The enterprise is a party to each pairing's training agreement.
+        agreements=apprentice_agreements.agreements_of(programme.id) if run else {},
+        payers=apprentice_agreements.PAYERS,
     ), status
 
 

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.apprenticeships.forms import ranks_from
-from portal.services import apprenticeships, checks
+from portal.services import apprentice_agreements, apprenticeships, checks
 from portal.web import REFUSED, attempt
 
 bp = Blueprint("apprenticeships", __name__)  # nested in the student area
@@ -37,6 +37,9 @@ def apprenticeship_detail(programme_id: int, typed_ranks: dict[int, int] | None 
         choices=choices,
         result=apprenticeships.student_result(current_user, programme),
         accepts=apprenticeships.accepts_choices(programme),
+        # The apprentice is a party to the training agreement: they read what was signed.
+        agreement=apprentice_agreements.agreements_of(programme.id).get(current_user.id),
+        payers=apprentice_agreements.PAYERS,
     )
 
 

@@ -66,6 +66,27 @@ def test_a_pairing_has_not_started_until_its_agreement_is_recorded(app, build):
     assert agreements() == 1 and db.session.scalar(select(ApprenticeAgreement)).stipend_yuan == 1800
 
 
+def test_every_party_reads_the_agreement_and_no_one_else(app, build):
+    """School, enterprise and apprentice are the agreement's parties: the apprentice and the enterprise
+    read what was signed (the apprentice sees "not started" before); another student does not."""
+    w, run = published_world(build)
+    placed, other = w.students[0], w.students[1]
+    placed.birth_date = date(2000, 1, 1)
+    db.session.commit()
+    student_page = f"/student/apprenticeships/{run.programme_id}"
+    student = client_for(app, placed)
+    assert 'data-testid="agreement-missing"' in student.get(student_page).get_data(as_text=True)
+    enterprise_page = f"/enterprise/apprenticeships/{run.programme_id}"
+    hr = client_for(app, w.hr)
+    assert f'data-testid="agreement-missing-{placed.id}"' in hr.get(enterprise_page).get_data(as_text=True)
+    assert client_for(app, w.staff).post(url(run, placed), data=form()).status_code == 302
+    mine = student.get(student_page).get_data(as_text=True)
+    assert 'data-testid="agreement-stipend"' in mine and "中国人寿莱芜支公司" in mine
+    theirs = hr.get(enterprise_page).get_data(as_text=True)
+    assert f'data-testid="agreement-{placed.id}"' in theirs and "学徒责任险 2026-018" in theirs
+    assert "学徒责任险 2026-018" not in client_for(app, other).get(student_page).get_data(as_text=True)
+
+
 def test_every_missing_term_is_refused_beside_its_field_with_the_article(app, build):
     w, run = published_world(build)
     placed = w.students[0]
