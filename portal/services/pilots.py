@@ -648,6 +648,34 @@ def recommend_enterprise(
     return application
 
 
+def _end_application(
+    admin: User,
+    application: PilotEnterpriseApplication,
+    to: PilotEnterpriseStatus,
+    action: str,
+    reason: str,
+    *,
+    stamp: str = "decided_at",
+) -> PilotEnterpriseApplication:
+    """The district's step that ends an application with its reason (not recommended, withdrawn
+    during the notice, revocation recorded): stamped, audited, and the enterprise is told why."""
+    from_state = application.status
+    transition(application, to.value)
+    setattr(application, stamp, utcnow())
+    application.decided_by_id = admin.id
+    application.decision_reason = reason
+    db.session.flush()
+    audit.record(admin, application, action, from_state, application.status, reason)
+    notifications.notify_organisation(
+        application.enterprise,
+        f"pilot_enterprise_{to.value}",
+        _enterprise_link(),
+        organisation=application.enterprise.name,
+        reason=reason,
+    )
+    return application
+
+
 def reject_enterprise(admin: User, application_id: int, reason: str) -> PilotEnterpriseApplication:
     """submitted → rejected: the district does not recommend the enterprise."""
     reason = checks.reason(reason)
@@ -657,22 +685,7 @@ def reject_enterprise(admin: User, application_id: int, reason: str) -> PilotEnt
         "decline",
         _l("Only a submitted application can be decided; this one is not waiting for a decision."),
     )
-    transition(application, PilotEnterpriseStatus.REJECTED.value)
-    application.decided_at = utcnow()
-    application.decided_by_id = admin.id
-    application.decision_reason = reason
-    db.session.flush()
-    audit.record(
-        admin, application, "reject", PilotEnterpriseStatus.SUBMITTED.value, application.status, reason
-    )
-    notifications.notify_organisation(
-        application.enterprise,
-        "pilot_enterprise_rejected",
-        _enterprise_link(),
-        organisation=application.enterprise.name,
-        reason=reason,
-    )
-    return application
+    return _end_application(admin, application, PilotEnterpriseStatus.REJECTED, "reject", reason)
 
 
 def withdraw_recommendation(
@@ -683,22 +696,7 @@ def withdraw_recommendation(
     application = get_application(admin, application_id)
     if not application.in_notice(today or district_today()):
         raise ServiceError(_l("A recommendation can only be withdrawn during its public notice."))
-    transition(application, PilotEnterpriseStatus.WITHDRAWN.value)
-    application.decided_at = utcnow()
-    application.decided_by_id = admin.id
-    application.decision_reason = reason
-    db.session.flush()
-    audit.record(
-        admin, application, "withdraw", PilotEnterpriseStatus.RECOMMENDED.value, application.status, reason
-    )
-    notifications.notify_organisation(
-        application.enterprise,
-        "pilot_enterprise_withdrawn",
-        _enterprise_link(),
-        organisation=application.enterprise.name,
-        reason=reason,
-    )
-    return application
+    return _end_application(admin, application, PilotEnterpriseStatus.WITHDRAWN, "withdraw", reason)
 
 
 @dataclass(frozen=True)
@@ -775,22 +773,9 @@ def revoke_enterprise(admin: User, application_id: int, reason: str) -> PilotEnt
     application = _application_in(
         admin, application_id, "revoke", _l("Only a confirmed enterprise can be recorded as revoked.")
     )
-    transition(application, PilotEnterpriseStatus.REVOKED.value)
-    application.revoked_at = utcnow()
-    application.decided_by_id = admin.id
-    application.decision_reason = reason
-    db.session.flush()
-    audit.record(
-        admin, application, "revoke", PilotEnterpriseStatus.CONFIRMED.value, application.status, reason
+    return _end_application(
+        admin, application, PilotEnterpriseStatus.REVOKED, "revoke", reason, stamp="revoked_at"
     )
-    notifications.notify_organisation(
-        application.enterprise,
-        "pilot_enterprise_revoked",
-        _enterprise_link(),
-        organisation=application.enterprise.name,
-        reason=reason,
-    )
-    return application
 
 
 # --- counts for the administrators' home ------------------------------------------------
