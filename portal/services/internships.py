@@ -20,7 +20,7 @@ entry and tells the other side. Functions flush, never commit.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from sqlalchemy import func, or_, select
@@ -211,6 +211,8 @@ def _checked_terms(placement: Placement, terms: OfferTerms) -> dict:
         if value is None:
             problems.add(_l("This field is required."), field=field)
     problems.check(checks.date_range, terms.starts_on, terms.ends_on, check_past=False)
+    # A number out of its range is judged by no rule (its field already says what is wrong).
+    numbers = {}
     for field, value, low, high in (
         ("daily_hours", terms.daily_hours, 1, 24),
         ("weekly_hours", terms.weekly_hours, 1, 168),
@@ -219,7 +221,7 @@ def _checked_terms(placement: Placement, terms: OfferTerms) -> dict:
         ("post_wage", terms.post_wage, 1, MAX_PAY),
     ):
         if value is not None:
-            problems.check(checks.integer, value, field=field, minimum=low, maximum=high)
+            numbers[field] = problems.check(checks.integer, value, field=field, minimum=low, maximum=high)
     texts = {
         "shift_pattern": (TERMS_TEXT_MAX, True),
         "insurance_policy": (TERMS_TEXT_MAX, True),
@@ -236,8 +238,9 @@ def _checked_terms(placement: Placement, terms: OfferTerms) -> dict:
     }
     if terms.insurance_payer not in rules.INSURANCE_PAYERS:
         problems.add(_l("Say who pays the internship liability insurance."), field="insurance_payer")
-    if not problems.items:
-        rule_problems(placement, terms, problems)
+    # Every rule that can be judged from what was given runs with the field checks: one round of
+    # problems, each beside its field (the rules skip what is missing).
+    rule_problems(placement, replace(terms, **numbers), problems)
     problems.raise_if_any()
     return {
         **required,

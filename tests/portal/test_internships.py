@@ -250,6 +250,26 @@ def test_every_problem_at_once(world):
     assert {"night_shifts", "fee_charged", "pay_monthly"} <= set(messages(error))
 
 
+def test_field_checks_and_rules_are_one_round(world):
+    """A missing text or an out-of-range number no longer hides the rules' problems until the next
+    submission (issue 26's "errors come in rounds", on the offer): every problem in one answer."""
+    placement = applied(world)
+    error = refused(
+        lambda: internships.offer(
+            world.hr,
+            placement.id,
+            terms(
+                shift_pattern="", insurer="", daily_hours=30, night_shifts=True, fee_charged=100, rest_days=0
+            ),
+        )
+    )
+    found = messages(error)
+    assert {"shift_pattern", "insurer", "daily_hours", "night_shifts", "fee_charged", "rest_days"} <= set(
+        found
+    )
+    assert "8 hours" not in found["daily_hours"]  # out of range: its field says so, no rule judges it
+
+
 def test_exactly_80_percent_and_exactly_10_and_20_percent_pass(world):
     internships.record_staff(world.hr, 10)
     posting = internship_posting(world.hr, title="小岗位", post_staff_count=5)
