@@ -17,7 +17,16 @@ from portal.api import bp, render, schemas
 from portal.api.inputs import require_valid
 from portal.api.problems import ApiProblem
 from portal.i18n import lazy_gettext as _l
-from portal.services import alignment, catalogue, directory, enterprises, internships, named_classes, postings
+from portal.services import (
+    alignment,
+    catalogue,
+    checks,
+    directory,
+    enterprises,
+    internships,
+    named_classes,
+    postings,
+)
 from portal.services import statistics as statistics_service
 
 BAD_CURSOR = _l("The cursor is not one this API gave; start again without it.")
@@ -78,11 +87,11 @@ def _decode_cursor(cursor: str, sort: str) -> tuple[Any, int]:
 def postings_list(query):
     args = _query(schemas.PostingQuery)
     search = postings.PostingQuery(
-        q=" ".join((args.get("q") or "").split()),
+        q=checks.search_text(args.get("q")),
         kind=args.get("kind") or "",
         industry=args.get("industry") or "",
         town=args.get("town") or "",
-        certificate=" ".join((args.get("cert") or "").split()),
+        certificate=checks.search_text(args.get("cert")),
         enterprise_id=args.get("enterprise"),
         sort=args["sort"],
     )
@@ -130,7 +139,7 @@ def enterprise_list(query):
     args = _query(schemas.EnterpriseQuery)
     result = enterprises.search_enterprises(
         enterprises.EnterpriseQuery(
-            q=" ".join((args.get("q") or "").split()),
+            q=checks.search_text(args.get("q")),
             industry=args.get("industry") or "",
             town=args.get("town") or "",
             page=args["page"],
@@ -231,10 +240,10 @@ def named_class_list(query):
     args = _query(schemas.NamedClassQuery)
     result = named_classes.search_named_classes(
         named_classes.NamedClassQuery(
-            q=" ".join((args.get("q") or "").split()),
+            q=checks.search_text(args.get("q")),
             industry=args.get("industry") or "",
             school_id=args.get("school"),
-            major=" ".join((args.get("major") or "").split()),
+            major=checks.search_text(args.get("major")),
             page=args["page"],
         )
     )
@@ -249,7 +258,7 @@ def internship_list(query):
     args = _query(schemas.InternshipQuery)
     result = internships.open_postings(
         internships.ListingQuery(
-            major=" ".join((args.get("major") or "").split()),
+            major=checks.search_text(args.get("major")),
             industry=args.get("industry") or "",
             town=args.get("town") or "",
             page=args["page"],
