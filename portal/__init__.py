@@ -14,7 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal.config import INSTANCE_DIR, ConfigError, load_config
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
-from portal.models.base import render_migration_item
+from portal.platform.model_base import render_migration_item
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -31,7 +31,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _configure_logging(app)
     register_extensions(app)
     register_blueprints(app)
-    from portal import cache, errors, security, templating
+    from portal import templating
+    from portal.platform import cache, security
+    from portal.platform import error_pages as errors
 
     with app.app_context():
         cache.init_app(app, db.engine)
@@ -52,7 +54,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 def _configure_logging(app: Flask) -> None:
     # flask-limiter says here when Redis is unreachable and it counts per process instead.
-    for name in ("portal.security", "flask-limiter"):
+    for name in ("portal.platform.security", "flask-limiter"):
         logger = logging.getLogger(name)
         if not any(isinstance(h, logging.StreamHandler) for h in logger.handlers) and not app.testing:
             handler = logging.StreamHandler()
@@ -101,7 +103,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = None  # the login page itself says why
 
-    from portal.services.accounts import load_session_user
+    from portal.accounts.services import load_session_user
 
     login_manager.user_loader(load_session_user)
     # Session tokens, not Flask-Login's IP/UA fingerprint, decide whether a session is valid.
@@ -112,10 +114,10 @@ def register_blueprints(app: Flask) -> None:
     from portal.admin import bp as admin_bp
     from portal.auth import bp as auth_bp
     from portal.enterprise import bp as enterprise_bp
+    from portal.platform.web import BoundedIntConverter
     from portal.public import bp as public_bp
     from portal.school import bp as school_bp
     from portal.student import bp as student_bp
-    from portal.web import BoundedIntConverter
 
     app.url_map.converters["int"] = BoundedIntConverter
     for bp in (public_bp, auth_bp, enterprise_bp, school_bp, student_bp, admin_bp):
@@ -125,7 +127,7 @@ def register_blueprints(app: Flask) -> None:
 def _refuse_demo_accounts(app: Flask) -> None:
     """SECURITY.md item 5: demo accounts with published passwords must not reach production."""
     if app.config["ALLOW_DEMO_IN_PRODUCTION"]:
-        logging.getLogger("portal.security").critical(
+        logging.getLogger("portal.platform.security").critical(
             "DEMO ACCOUNTS ALLOWED IN PRODUCTION (ALLOW_DEMO_IN_PRODUCTION=1): their passwords are public"
         )
         return

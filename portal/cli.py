@@ -12,9 +12,9 @@ from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import text
 
+from portal.accounts import services as accounts
 from portal.extensions import db
-from portal.services import accounts
-from portal.services.errors import ServiceError
+from portal.platform.errors import ServiceError
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "translations"
@@ -98,7 +98,7 @@ def init_cli(app: Flask) -> None:
         else:
             return
         db.session.commit()
-        from portal.services import alignment
+        from portal.planning import alignment
 
         # Synthetic postings are inserted in bulk, not published one by one: classify them all.
         alignment.classify_all()
@@ -110,7 +110,7 @@ def init_cli(app: Flask) -> None:
     @app.cli.command("classify-postings")
     def classify_postings() -> None:
         """Store every posting's catalogue majors for the supply-and-demand figures (safe to run twice)."""
-        from portal.services import alignment
+        from portal.planning import alignment
 
         def progress(done: int, total: int) -> None:
             click.echo(f"{done}/{total} postings classified")
@@ -124,7 +124,7 @@ def init_cli(app: Flask) -> None:
     def remap_majors() -> None:
         """Majors still under an old name take the 2021 major that seed/data/major_aliases.csv now
         names for it (after a reviewer resolved a line; safe to run twice)."""
-        from portal.services import programs
+        from portal.programs import services as programs
 
         moved, left = programs.move_to_successors()
         db.session.commit()
@@ -136,7 +136,7 @@ def init_cli(app: Flask) -> None:
         """Rank every posting against every published major and store the proposals (safe to run twice)."""
         import time
 
-        from portal.services import matching
+        from portal.partnerships import matching
 
         started = time.perf_counter()
 
@@ -158,7 +158,7 @@ def init_cli(app: Flask) -> None:
 
         from rq import SimpleWorker
 
-        from portal.services import jobs
+        from portal.platform import jobs
 
         if app.config["JOBS_BACKEND"] != "rq":
             raise click.ClickException("Set REDIS_URL (jobs then go to Redis) to run a worker.")
@@ -190,7 +190,7 @@ def init_cli(app: Flask) -> None:
     def sweep_jobs() -> None:
         """Mark failed the running jobs whose worker stopped (no heartbeat for JOBS_STALE_SECONDS),
         and wake the workers for waiting jobs; `flask worker` also does this on its own."""
-        from portal.services import jobs
+        from portal.platform import jobs
 
         count = jobs.sweep()
         click.echo(f"{count} job(s) without a heartbeat marked failed")
@@ -206,7 +206,7 @@ def init_cli(app: Flask) -> None:
     @app.cli.command("finalise-pilots")
     def finalise_pilots() -> None:
         """Mark approved pilot partnerships whose notice period (公示) has ended as final."""
-        from portal.services import pilots
+        from portal.pilots import services as pilots
 
         count = pilots.finalise_due()
         db.session.commit()
@@ -216,7 +216,7 @@ def init_cli(app: Flask) -> None:
     def internship_reminders() -> None:
         """Remind students of missing weekly logs and enterprises of missing monthly evaluations
         (once per week or month; run daily)."""
-        from portal.services import internships
+        from portal.internships import services as internships
 
         count = internships.send_reminders()
         db.session.commit()
@@ -226,7 +226,7 @@ def init_cli(app: Flask) -> None:
     @click.option("--period", default=None, help="YYYY-MM; only the current month (the default) is accepted.")
     def snapshot_statistics(period: str | None) -> None:
         """Store this month's dashboard figures for the trend (taking it again refreshes the month)."""
-        from portal.services import statistics
+        from portal.statistics import services as statistics
 
         try:
             count = statistics.take_snapshot(None, period)

@@ -9,10 +9,10 @@ from flask import Flask
 from flask_babel import format_datetime
 from markupsafe import Markup
 
-from portal import vocab
-from portal.i18n import current_locale
-from portal.models.base import State
-from portal.web import area
+from portal.platform import vocab
+from portal.platform.i18n import current_locale
+from portal.platform.model_base import State
+from portal.platform.web import area
 
 
 def _label(vocabulary: dict, code: str | None) -> str:
@@ -40,13 +40,14 @@ def status_badge(state: State, /, **attributes: object) -> Markup:
 
 
 def init_templating(app: Flask) -> None:
-    from portal import charts, links
-    from portal.auth.notifications import unread_notifications
-    from portal.confirm import confirm_message
+    from portal.audit.services import reason_text
     from portal.navigation import navigation
+    from portal.notifications.views import unread_notifications
+    from portal.pilots import services as pilots
+    from portal.platform import charts, links
+    from portal.platform.confirm import confirm_message
     from portal.rules.internships import RULES as internship_rules
-    from portal.services import pilots, statistics
-    from portal.services.audit import reason_text
+    from portal.statistics import services as statistics
 
     app.add_template_filter(local_time, "local_time")
     for name, value in {

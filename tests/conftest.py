@@ -346,12 +346,13 @@ class Builders:
         return self.counter
 
     def enterprise(self, *, verified: bool = True, name: str | None = None, email: str | None = None):
+        from portal.accounts import services as accounts
+        from portal.accounts.services import NewAccount
         from portal.extensions import db
         from portal.models import User
-        from portal.services import accounts, organisations
-        from portal.services.accounts import NewAccount
-        from portal.services.credit_code import complete
-        from portal.services.organisations import NewEnterprise
+        from portal.organisations import services as organisations
+        from portal.organisations.credit_code import complete
+        from portal.organisations.services import NewEnterprise
 
         n = self._n()
         org = NewEnterprise(
@@ -375,12 +376,13 @@ class Builders:
     def school(
         self, *, verified: bool = True, name: str | None = None, programs: tuple[str, ...] = ("焊接技术应用",)
     ):
+        from portal.accounts import services as accounts
+        from portal.accounts.services import NewAccount
         from portal.extensions import db
         from portal.models import User
-        from portal.services import accounts, organisations
-        from portal.services import programs as program_service
-        from portal.services.accounts import NewAccount
-        from portal.services.organisations import NewSchool
+        from portal.organisations import services as organisations
+        from portal.organisations.services import NewSchool
+        from portal.programs import services as program_service
 
         n = self._n()
         user = accounts.register_school(
@@ -397,9 +399,10 @@ class Builders:
         return db.session.get(User, user.id)
 
     def student(self, school_staff, *, confirmed: bool = True):
+        from portal.accounts import services as accounts
+        from portal.accounts.services import NewAccount
         from portal.extensions import db
-        from portal.services import accounts, organisations
-        from portal.services.accounts import NewAccount
+        from portal.organisations import services as organisations
 
         n = self._n()
         school = school_staff.organisation
@@ -412,7 +415,7 @@ class Builders:
         return user
 
     def admin(self):
-        from portal.services import accounts
+        from portal.accounts import services as accounts
 
         user, _ = accounts.create_admin("admin@example.com", "Admin", PASSWORD)
         return user
@@ -439,9 +442,9 @@ class Builders:
         from datetime import timedelta
 
         from portal.extensions import db
-        from portal.services import cooperations
-        from portal.services.checks import district_today
-        from portal.services.proposals import Terms
+        from portal.partnerships import cooperations
+        from portal.partnerships.services import Terms
+        from portal.platform.checks import district_today
 
         terms = Terms(
             kind=kind,
@@ -470,8 +473,8 @@ class Builders:
         from datetime import timedelta
 
         from portal.extensions import db
-        from portal.services import postings
-        from portal.services.checks import district_today
+        from portal.platform.checks import district_today
+        from portal.postings import services as postings
 
         values = {
             "title": f"{kind}岗位",
@@ -497,8 +500,8 @@ class Builders:
         from datetime import timedelta
 
         from portal.extensions import db
-        from portal.services import named_classes
-        from portal.services.checks import district_today
+        from portal.named_classes import services as named_classes
+        from portal.platform.checks import district_today
 
         today = district_today()
         values = {
@@ -544,7 +547,7 @@ def service_takes(call) -> bool:
     """Whether a service call goes through (True) or is refused (False); either way nothing stays
     written, so the next call starts from the same state."""
     from portal.extensions import db
-    from portal.services.errors import ServiceError
+    from portal.platform.errors import ServiceError
 
     try:
         call()

@@ -24,7 +24,7 @@ from werkzeug.exceptions import HTTPException
 
 from portal.api.problems import ApiProblem, from_problem, problem_response
 from portal.extensions import csrf, db, limiter
-from portal.services.errors import ServiceError
+from portal.platform.errors import ServiceError
 
 log = logging.getLogger(__name__)
 

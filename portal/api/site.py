@@ -16,10 +16,10 @@ from wtforms.validators import Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.api import tokens, webhooks
-from portal.forms import ActionForm
-from portal.i18n import lazy_gettext as _l
 from portal.models import Role, TokenScope
-from portal.web import REFUSED, area, attempt, form_status
+from portal.platform.forms import ActionForm
+from portal.platform.i18n import lazy_gettext as _l
+from portal.platform.web import REFUSED, area, attempt, form_status
 
 bp = Blueprint("api_access", __name__)
 

@@ -16,7 +16,7 @@ from typing import Any
 from apiflask import APIFlask
 
 from portal.api.problems import PROBLEM_MIMETYPE
-from portal.web import BoundedIntConverter
+from portal.platform.web import BoundedIntConverter
 
 TITLE = "校企通 Xiaoqi Bridge open API"
 VERSION = "1.0.0"

@@ -1,6 +1,6 @@
 """Webhooks: an organisation's URL told of its events, signed, retried with back-off.
 
-An event (`portal.services.events`) becomes one `WebhookDelivery` row per hook that wants it, in
+An event (`portal.platform.events`) becomes one `WebhookDelivery` row per hook that wants it, in
 the transaction of the change itself (an outbox), and a `deliver_webhooks` background job is
 submitted to send them once that transaction commits. Each attempt is its own short transaction:
 a worker killed mid-delivery leaves the row pending, and the next job (or `flask
@@ -38,11 +38,11 @@ from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
 from portal.extensions import db
-from portal.i18n import lazy_gettext as _l
 from portal.models import DeliveryStatus, Job, JobStatus, Role, User, Webhook, WebhookDelivery
-from portal.models.base import utcnow
-from portal.services import checks, events, jobs
-from portal.services.errors import NotFound, Problems, ServiceError
+from portal.platform import checks, events, jobs
+from portal.platform.errors import NotFound, Problems, ServiceError
+from portal.platform.i18n import lazy_gettext as _l
+from portal.platform.model_base import utcnow
 
 log = logging.getLogger(__name__)
 

@@ -9,13 +9,14 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal.apprenticeships import agreements as apprentice_agreements
+from portal.apprenticeships import services as apprenticeships
 from portal.apprenticeships.forms import AgreementForm, PlaceForm, ProgrammeForm
-from portal.confirm import needs_confirmation
-from portal.models.postings import TECH_TITLES
+from portal.platform.checks import district_today
+from portal.platform.confirm import needs_confirmation
+from portal.platform.web import REFUSED, attempt, form_status
+from portal.postings.models import TECH_TITLES
 from portal.rules.apprenticeships import AGREEMENT_SOURCE
-from portal.services import apprentice_agreements, apprenticeships
-from portal.services.checks import district_today
-from portal.web import REFUSED, attempt, form_status
 
 bp = Blueprint("apprenticeships", __name__)  # nested in the school area
 

@@ -9,9 +9,11 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal.apprenticeships import agreements as apprentice_agreements
+from portal.apprenticeships import services as apprenticeships
 from portal.apprenticeships.forms import ranks_from
-from portal.services import apprentice_agreements, apprenticeships, checks
-from portal.web import REFUSED, attempt
+from portal.platform import checks
+from portal.platform.web import REFUSED, attempt
 
 bp = Blueprint("apprenticeships", __name__)  # nested in the student area
 

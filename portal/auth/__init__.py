@@ -1,6 +1,7 @@
 """Accounts: sign-in, registration, notifications and job pages: `bp`, with the routes of its modules."""
 
-from portal.auth import jobs, notifications  # noqa: F401  (they add routes to bp)
-from portal.auth.views import bp
+from portal.accounts.views import bp
+from portal.notifications import views as notifications  # noqa: F401  (adds routes to bp)
+from portal.platform import job_views as jobs  # noqa: F401  (adds routes to bp)
 
 __all__ = ["bp"]

@@ -24,12 +24,12 @@ from wtforms import (
 from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from portal import vocab
-from portal.i18n import lazy_gettext as _l
 from portal.models import Posting
-from portal.models.postings import DETAIL_FIELDS, HEADCOUNT_LABELS, DetailField
-from portal.services import postings
-from portal.services.postings import PostingInput
+from portal.platform import vocab
+from portal.platform.i18n import lazy_gettext as _l
+from portal.postings import services as postings
+from portal.postings.models import DETAIL_FIELDS, HEADCOUNT_LABELS, DetailField
+from portal.postings.services import PostingInput
 
 NOT_A_NUMBER = _l("Enter a whole number.")
 NOT_A_DATE = _l("Enter a date (YYYY-MM-DD).")

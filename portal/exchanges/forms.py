@@ -1,4 +1,4 @@
-"""Forms of the two-way exchange steps; `portal.services.exchanges` holds the rules."""
+"""Forms of the two-way exchange steps; `portal.exchanges.services` holds the rules."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField
 from wtforms.validators import InputRequired, Length
 
-from portal.services import checks
+from portal.platform import checks
 
 
 class SuggestionForm(FlaskForm):

@@ -12,8 +12,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import FileStorage
 
-from portal.confirm import needs_confirmation
-from portal.forms import ActionForm
+from portal.internships import agreement as internship_agreement
+from portal.internships import profiles
+from portal.internships import services as internships
 from portal.internships.forms import (
     ApplyForm,
     ApproveForm,
@@ -24,11 +25,13 @@ from portal.internships.forms import (
     ProfileForm,
     StaffForm,
 )
+from portal.internships.models import Destination, EntryKind
 from portal.models import Role
-from portal.models.internships import Destination, EntryKind
+from portal.platform.confirm import needs_confirmation
+from portal.platform.forms import ActionForm
+from portal.platform.web import REFUSED, attempt, download, form_status
+from portal.postings import services as postings
 from portal.rules import internships as rules
-from portal.services import internship_agreement, internships, postings, profiles
-from portal.web import REFUSED, attempt, download, form_status
 
 bp = Blueprint("internships", __name__, url_prefix="/internships")  # students, enterprises and schools
 public_bp = Blueprint("internships", __name__, url_prefix="/internships")

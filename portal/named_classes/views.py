@@ -11,13 +11,13 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.confirm import needs_confirmation
-from portal.forms import ActionForm
-from portal.models.named_classes import BENEFITS
-from portal.models.proposals import Side
+from portal.named_classes import services as named_classes
 from portal.named_classes.forms import NamedClassForm
-from portal.services import named_classes
-from portal.web import REFUSED, area, attempt, download, form_status, only_in
+from portal.named_classes.models import BENEFITS
+from portal.partnerships.models import Side
+from portal.platform.confirm import needs_confirmation
+from portal.platform.forms import ActionForm
+from portal.platform.web import REFUSED, area, attempt, download, form_status, only_in
 
 bp = Blueprint("named_classes", __name__)
 

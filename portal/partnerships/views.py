@@ -12,16 +12,17 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal import vocab
-from portal.confirm import needs_confirmation
-from portal.forms import ActionForm
-from portal.models.cooperation import COOPERATION_KIND_LABELS
-from portal.models.postings import KIND_LABELS
-from portal.models.proposals import Side
+from portal.partnerships import cooperations
+from portal.partnerships import services as proposals
+from portal.partnerships.cooperation_models import COOPERATION_KIND_LABELS
 from portal.partnerships.forms import ADMISSIONS_LABELS, AskForm, DeclineForm, TermsForm
-from portal.services import checks, cooperations, proposals
-from portal.services.matching import INDUSTRY_NAMES
-from portal.web import REFUSED, area, attempt
+from portal.partnerships.matching import INDUSTRY_NAMES
+from portal.partnerships.models import Side
+from portal.platform import checks, vocab
+from portal.platform.confirm import needs_confirmation
+from portal.platform.forms import ActionForm
+from portal.platform.web import REFUSED, area, attempt
+from portal.postings.models import KIND_LABELS
 
 bp = Blueprint("partnerships", __name__)
 _INDUSTRY_CODES = {name: code for code, name in INDUSTRY_NAMES.items()}

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 
-from portal.i18n import lazy_gettext as _l
-from portal.services import pilots
+from portal.pilots import services as pilots
+from portal.platform.i18n import lazy_gettext as _l
 
 
 class ObjectionForm(FlaskForm):

@@ -16,11 +16,12 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from portal.i18n import lazy_gettext as _l
+from portal.platform.i18n import lazy_gettext as _l
+from portal.programs import records as school_records
+from portal.programs import services as programs
+from portal.programs.records import Certification
+from portal.programs.sheets import DEGREE_LABELS, EMPLOYMENT_LABELS, TARGET_GROUP_LABELS
 from portal.rules import double_qualified as dq_rule
-from portal.services import programs, school_records
-from portal.services.school_records import Certification
-from portal.services.school_sheets import DEGREE_LABELS, EMPLOYMENT_LABELS, TARGET_GROUP_LABELS
 
 REQUIRED = _l("This field is required.")
 WHOLE_NUMBER = _l("Enter a whole number.")
@@ -226,7 +227,7 @@ class CertificateForm(FlaskForm):
     issued_on = DateField(_l("Issued on"), validators=[InputRequired(message=DATE_FORMAT)])
 
     def __init__(self, *args, **kwargs) -> None:
-        from portal.services.double_qualified import CERTIFICATE_LABELS
+        from portal.planning.double_qualified import CERTIFICATE_LABELS
 
         super().__init__(*args, **kwargs)
         self.kind.choices = list(CERTIFICATE_LABELS.items())

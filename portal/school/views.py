@@ -6,24 +6,32 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal import apprenticeships, membership, named_classes, partnerships
-from portal import exchanges as exchanges_feature
+from portal import inbox
 from portal.api.site import bp as api_access_bp
-from portal.forms import ActionForm
-from portal.internships import bp as internships_bp
+from portal.apprenticeships import school as apprenticeships_school
+from portal.exchanges import services as exchanges
+from portal.exchanges import views as exchanges_feature
+from portal.internships.views import bp as internships_bp
 from portal.models import Role
+from portal.named_classes import views as named_classes
+from portal.organisations import services as organisations
+from portal.organisations import views as membership
+from portal.partnerships import views as partnerships
+from portal.platform import jobs
+from portal.platform.forms import ActionForm
+from portal.platform.security import guard_blueprint
+from portal.platform.web import REFUSED, attempt, form_status
+from portal.programs import catalogue
+from portal.programs import services as programs
 from portal.rules.part_time import SOURCE as PART_TIME_SOURCE
 from portal.school.forms import ProgramForm
-from portal.security import guard_blueprint
-from portal.services import catalogue, exchanges, inbox, jobs, organisations, programs
-from portal.web import REFUSED, attempt, form_status
 
 bp = Blueprint("school", __name__, url_prefix="/school")
 guard_blueprint(bp, Role.SCHOOL_STAFF, open_endpoints=("school.home",))
 for feature in (
     internships_bp,
     membership.bp,
-    apprenticeships.school.bp,
+    apprenticeships_school.bp,
     partnerships.bp,
     named_classes.bp,
     exchanges_feature.bp,

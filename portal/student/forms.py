@@ -6,8 +6,8 @@ from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from portal.i18n import lazy_gettext as _l
-from portal.services.named_classes import STATEMENT_MAX
+from portal.named_classes.services import STATEMENT_MAX
+from portal.platform.i18n import lazy_gettext as _l
 
 
 class ApplicationForm(FlaskForm):

@@ -6,10 +6,12 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
+from portal.accounts import passwords
+from portal.accounts import services as accounts
 from portal.extensions import db
 from portal.models import MembershipStatus, Organisation, OrgStatus, Program, Role, User
-from portal.services import accounts, credit_code, passwords
-from portal.services.errors import ServiceError
+from portal.organisations import credit_code
+from portal.platform.errors import ServiceError
 from tests.conftest import PASSWORD, login
 
 VALID_CODE = credit_code.complete("91370116MA3C8XKP4")

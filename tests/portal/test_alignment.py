@@ -10,11 +10,13 @@ from sqlalchemy import func, select, update
 
 from portal.extensions import db
 from portal.models import AlignmentThreshold, PostingMajor, Program, SupplySnapshot, User
-from portal.models.alignment import WarningLevel
-from portal.services import alignment, checks, postings
-from portal.services import programs as program_service
-from portal.services.errors import Invalid
-from portal.services.postings import PostingInput
+from portal.planning import alignment
+from portal.planning.models import WarningLevel
+from portal.platform import checks
+from portal.platform.errors import Invalid
+from portal.postings import services as postings
+from portal.postings.services import PostingInput
+from portal.programs import services as program_service
 from tests.conftest import POSTING_DETAILS, Builders, client_for, login
 
 TODAY = checks.district_today()
@@ -128,7 +130,7 @@ def test_figures_by_group_computed_by_hand(district):
 def test_supply_of_past_years_comes_from_the_yearly_record(app, district, build):
     """Majors keep only today's intake: a year's supply is stored with the monthly snapshot, and the
     trend reads past years from there, this year from the live majors."""
-    from portal.services import statistics
+    from portal.statistics import services as statistics
 
     year = alignment.report().year
     statistics.take_snapshot(None)  # records this year's supply beside the figures

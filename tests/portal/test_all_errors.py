@@ -7,9 +7,9 @@ import re
 
 from portal.extensions import db
 from portal.models import Posting, Teacher
-from portal.services import pilots
-from portal.services.errors import Invalid
-from portal.services.pilots import PilotPlan
+from portal.pilots import services as pilots
+from portal.pilots.services import PilotPlan
+from portal.platform.errors import Invalid
 from tests.conftest import login, refused, shown
 from tests.hostile_files import workbook
 from tests.portal.test_apprenticeships import make_world

@@ -7,10 +7,10 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
+from portal.apprenticeships import agreements as apprentice_agreements
 from portal.extensions import db
 from portal.models import ApprenticeAgreement
-from portal.services import apprentice_agreements
-from portal.services.checks import district_today
+from portal.platform.checks import district_today
 from tests.conftest import client_for
 from tests.portal.test_apprenticeships import published_world
 

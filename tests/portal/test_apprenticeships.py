@@ -14,6 +14,7 @@ from flask_babel import force_locale
 from sqlalchemy import func, select
 
 import matching
+from portal.apprenticeships import services as apprenticeships
 from portal.extensions import db
 from portal.models import (
     AllocationRun,
@@ -27,9 +28,8 @@ from portal.models import (
     Notification,
     User,
 )
-from portal.services import apprenticeships
-from portal.services.checks import district_today
-from portal.services.errors import NotFound, ServiceError
+from portal.platform.checks import district_today
+from portal.platform.errors import NotFound, ServiceError
 from tests.conftest import Builders, login
 
 
@@ -218,7 +218,7 @@ def test_unranked_applicant_is_not_acceptable_and_told_why(app, build):
 def test_matcher_ranks_by_similarity_of_the_major(app, build):
     w = make_world(build, students=0, capacities=(1,))
     [place] = w.places
-    from portal.services import programs as program_service
+    from portal.programs import services as program_service
 
     fit, other = build.student(w.staff), build.student(w.staff)  # both study 数控技术应用
     nursing = program_service.create_program(

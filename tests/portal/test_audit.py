@@ -7,11 +7,14 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import delete, func, select, update
 
+from portal.accounts import services as accounts
+from portal.accounts.services import NewAccount
+from portal.audit import services as audit
 from portal.extensions import db
 from portal.models import AppendOnlyError, AuditEntry, Organisation, User
-from portal.services import accounts, audit, organisations, programs
-from portal.services.accounts import NewAccount
-from portal.services.errors import ServiceError
+from portal.organisations import services as organisations
+from portal.platform.errors import ServiceError
+from portal.programs import services as programs
 from tests.conftest import PASSWORD, client_for
 
 

@@ -11,8 +11,8 @@ from sqlalchemy import event, insert
 
 from portal.extensions import db
 from portal.models import Proposal
-from portal.models.base import utcnow
-from portal.services import named_classes as nc
+from portal.named_classes import services as nc
+from portal.platform.model_base import utcnow
 from tests.conftest import Builders, login
 from tests.portal.test_named_classes import class_input, make_cooperation
 from tests.portal.test_proposals import publish_posting, publish_program
@@ -164,7 +164,7 @@ def test_odd_pages_of_proposals_are_the_nearest_page(app, build, page):
 
 
 def test_a_broad_search_counts_up_to_a_cap(app, build, client, monkeypatch):
-    from portal.services import postings
+    from portal.postings import services as postings
 
     hr = build.enterprise()
     for i in range(5):
@@ -203,7 +203,8 @@ def test_the_dashboard_reads_a_fixed_number_of_queries_however_many_partners(app
 
 def test_every_pager_keeps_its_list_and_filters(app, build):
     """One pager macro serves every list: the next page keeps the list's own parameters."""
-    from portal.services import notifications, postings
+    from portal.notifications import services as notifications
+    from portal.postings import services as postings
 
     hr = build.enterprise()
     for i in range(notifications.PER_PAGE + 1):

@@ -13,9 +13,12 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import Program
-from portal.services import catalogue, directory, matching, programs, school_sheets
-from portal.services.errors import ServiceError
-from portal.services.spreadsheets import ImportRefused
+from portal.partnerships import matching
+from portal.platform.errors import ServiceError
+from portal.platform.spreadsheets import ImportRefused
+from portal.programs import catalogue, directory
+from portal.programs import services as programs
+from portal.programs import sheets as school_sheets
 from tests.conftest import client_for
 
 ROOT = Path(__file__).resolve().parents[2]

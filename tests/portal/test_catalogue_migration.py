@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from flask_migrate import upgrade
 
 from portal.extensions import db
-from portal.services import catalogue
+from portal.programs import catalogue
 from tests.conftest import make_app
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -7,10 +7,10 @@ from __future__ import annotations
 import pytest
 from flask_babel import force_locale
 
-from portal.confirm import MESSAGES
 from portal.extensions import db
 from portal.models import ClassApplication, Organisation
-from portal.services import named_classes as nc
+from portal.named_classes import services as nc
+from portal.platform.confirm import MESSAGES
 from tests.conftest import login
 from tests.portal.test_named_classes import class_input, make_cooperation
 

@@ -7,7 +7,8 @@ import re
 import pytest
 
 from portal.extensions import db
-from portal.services import programs, school_records
+from portal.programs import records as school_records
+from portal.programs import services as programs
 
 
 def publish_all(user, **fields_by_name) -> None:

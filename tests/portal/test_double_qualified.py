@@ -15,12 +15,13 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
+from portal.exchanges import services as exchanges
 from portal.extensions import db
 from portal.models import AuditEntry, Exchange, ExchangeStatus, Teacher, TeacherCertificate, TeacherPractice
-from portal.models.base import utcnow
-from portal.services import double_qualified as dq
-from portal.services import exchanges, school_records
-from portal.services.errors import NotFound, ServiceError
+from portal.planning import double_qualified as dq
+from portal.platform.errors import NotFound, ServiceError
+from portal.platform.model_base import utcnow
+from portal.programs import records as school_records
 from tests.conftest import Builders, client_for
 
 TODAY = date(2026, 12, 1)

@@ -11,6 +11,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
+from portal.exchanges import services as exchanges
 from portal.extensions import db
 from portal.models import (
     AuditEntry,
@@ -21,8 +22,8 @@ from portal.models import (
     PracticePost,
     Teacher,
 )
-from portal.services import exchanges, school_records
-from portal.services.errors import NotFound, ServiceError
+from portal.platform.errors import NotFound, ServiceError
+from portal.programs import records as school_records
 from tests.conftest import Builders, client_for, service_takes
 
 ROBOT_NEED = dict(

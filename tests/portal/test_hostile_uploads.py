@@ -16,9 +16,9 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.models import Teacher
-from portal.services import spreadsheets
-from portal.services.errors import ServiceError
-from portal.services.school_sheets import TEACHERS
+from portal.platform import spreadsheets
+from portal.platform.errors import ServiceError
+from portal.programs.sheets import TEACHERS
 from tests import hostile_files
 from tests.conftest import imported, login, refused, shown
 

@@ -14,10 +14,11 @@ from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from portal.extensions import db
+from portal.internships import services as internships
+from portal.internships.services import OfferTerms
 from portal.models import AuditEntry, Notification, Placement, PostingKind
-from portal.services import checks, internships
-from portal.services.errors import Conflict, NotFound, ServiceError
-from portal.services.internships import OfferTerms
+from portal.platform import checks
+from portal.platform.errors import Conflict, NotFound, ServiceError
 from tests.conftest import Builders, login
 
 TODAY = checks.district_today()
@@ -394,7 +395,7 @@ def completed(world, student=None) -> Placement:
 def test_outcomes_one_query_and_stay_rate(world, client, app):
     from sqlalchemy import event
 
-    from portal.services import internship_outcomes
+    from portal.internships import outcomes as internship_outcomes
 
     hired = completed(world)
     internships.hire(world.hr, hired.id)
@@ -423,7 +424,7 @@ def test_outcomes_one_query_and_stay_rate(world, client, app):
 
     from openpyxl import load_workbook
 
-    from portal.services import statistics_report
+    from portal.statistics import report as statistics_report
 
     with app.test_request_context():
         sheet = load_workbook(io.BytesIO(statistics_report.yearly_report_workbook()))["实习与去向"]
@@ -486,8 +487,8 @@ def test_rules_listed_on_the_posting_with_apply_for_students(world, client):
 
 
 def test_demo_data_has_every_state_and_outcomes_and_loads_twice(app):
+    from portal.internships import outcomes as internship_outcomes
     from portal.models import PlacementStatus
-    from portal.services import internship_outcomes
     from seed.loader import load_demo, remove_demo
 
     load_demo()
@@ -624,7 +625,7 @@ def test_minors_and_women_forbidden_work_refused(world):
     ],
 )
 def test_forbidden_posts_refused_when_declared(world, answer, field, words):
-    from portal.services import postings
+    from portal.postings import services as postings
 
     def save():
         return Builders.posting(world.hr, title="KTV服务员实习", details=dict(POST_DETAILS, **answer))

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.models import Job
-from portal.services import jobs
+from portal.platform import jobs
 from tests.conftest import Builders, login, unavailable
 
 

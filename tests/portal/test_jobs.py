@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.models import Job, Program, Proposal
-from portal.models.base import utcnow
-from portal.services import jobs
+from portal.platform import jobs
+from portal.platform.model_base import utcnow
 from tests.conftest import Builders, login, unavailable
 from tests.portal.test_proposals import publish_posting, publish_program
 

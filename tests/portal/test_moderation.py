@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.models import AuditEntry, Notification, Posting
-from portal.services import postings
-from portal.services.errors import NotFound
+from portal.platform.errors import NotFound
+from portal.postings import services as postings
 from tests.conftest import Builders, login
 
 

@@ -29,10 +29,10 @@ from portal.models import (
     Notification,
     User,
 )
-from portal.services import checks
-from portal.services import named_classes as nc
-from portal.services.errors import NotFound, ServiceError
-from portal.services.named_classes import NamedClassInput, NotPermitted
+from portal.named_classes import services as nc
+from portal.named_classes.services import NamedClassInput, NotPermitted
+from portal.platform import checks
+from portal.platform.errors import NotFound, ServiceError
 from tests.conftest import Builders, login
 
 TODAY = checks.district_today()
@@ -163,7 +163,7 @@ def test_an_order_class_must_leave_students_free_to_choose_and_shows_the_clause(
 
 
 def test_with_the_rule_off_a_class_without_the_clause_is_allowed_and_says_so(app, build):
-    from portal.services import rule_settings
+    from portal.rules import services as rule_settings
 
     staff, hr = build.school(), build.enterprise()
     admin = build.admin()

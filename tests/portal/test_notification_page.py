@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from flask_babel import force_locale
 
 from portal.extensions import db
-from portal.services import notifications
+from portal.notifications import services as notifications
 from tests.conftest import login
 
 

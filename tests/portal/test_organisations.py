@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from portal.accounts import services as accounts
+from portal.accounts.services import NewAccount
 from portal.extensions import db
 from portal.models import Organisation, OrgStatus
-from portal.services import accounts
-from portal.services.accounts import NewAccount
 from tests.conftest import PASSWORD, login
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import select, update
 
 from portal.extensions import db
 from portal.models import Organisation, OrgStatus, Posting, User
-from portal.services import postings
+from portal.postings import services as postings
 from tests.conftest import Builders, unavailable
 from tests.portal.test_bounded_pages import counted
 
@@ -128,13 +128,13 @@ def test_redis_down_still_serves_the_page(app_factory, build):
 
 def test_figures_kept_by_one_server_follow_a_write_on_another(redis_apps, build):
     from portal.models import Program
-    from portal.services import alignment
+    from portal.planning import alignment
 
     first, second = redis_apps
     with first.app_context():
         staff = build.school(programs=("焊接技术应用",))
         program_id = db.session.scalar(select(Program.id).where(Program.school_id == staff.organisation_id))
-        from portal.services import programs
+        from portal.programs import services as programs
 
         programs.publish_program(db.session.get(Program, program_id))
         db.session.commit()

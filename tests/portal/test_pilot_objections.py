@@ -10,12 +10,13 @@ import pytest
 from flask_babel import force_locale
 from sqlalchemy import func, select
 
+from portal import inbox
 from portal.extensions import db
 from portal.models import PilotObjection, PilotPartnership
-from portal.services import inbox, pilots
-from portal.services.checks import district_today
-from portal.services.errors import Invalid, NotFound, ServiceError
-from portal.services.pilots import NewObjection
+from portal.pilots import services as pilots
+from portal.pilots.services import NewObjection
+from portal.platform.checks import district_today
+from portal.platform.errors import Invalid, NotFound, ServiceError
 from tests.conftest import csrf_token
 from tests.portal.test_pilots import DAY, client_for, cooperation, fresh, submitted_pilot
 

@@ -19,10 +19,12 @@ from portal.models import (
     PilotEnterpriseApplication,
     PilotPartnership,
 )
-from portal.services import pilots, rule_settings, statistics
-from portal.services.checks import district_today
-from portal.services.errors import NotFound, ServiceError
-from portal.services.pilots import NOTICE_PERIOD_DAYS, PilotPlan
+from portal.pilots import services as pilots
+from portal.pilots.services import NOTICE_PERIOD_DAYS, PilotPlan
+from portal.platform.checks import district_today
+from portal.platform.errors import NotFound, ServiceError
+from portal.rules import services as rule_settings
+from portal.statistics import services as statistics
 from tests.conftest import Builders, client_for
 
 PLAN = {

@@ -11,9 +11,11 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.extensions import db
+from portal.internships import profiles
+from portal.internships import services as internships
 from portal.models import StudentProfile, TeacherPractice
-from portal.services import internships, profiles, uploads
-from portal.services.errors import ServiceError
+from portal.platform import uploads
+from portal.platform.errors import ServiceError
 from tests.conftest import client_for
 from tests.portal.test_double_qualified import teacher
 

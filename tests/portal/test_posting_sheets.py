@@ -11,8 +11,10 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.models import Posting
-from portal.services import checks, posting_sheets, postings, spreadsheets
-from portal.services.spreadsheets import ImportRefused
+from portal.platform import checks, spreadsheets
+from portal.platform.spreadsheets import ImportRefused
+from portal.postings import services as postings
+from portal.postings import sheets as posting_sheets
 from tests.conftest import Builders, imported, login, refused, shown
 from tests.portal.test_spreadsheets import PNG, csv_bytes, docx_like, multipart, xlsx
 

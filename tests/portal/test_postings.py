@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.models import Posting, PostingKind
-from portal.services import checks, postings
+from portal.platform import checks
+from portal.postings import services as postings
 from tests.conftest import Builders, login
 
 KINDS = [k.value for k in PostingKind]

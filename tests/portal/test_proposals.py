@@ -15,12 +15,16 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.models import AuditEntry, Cooperation, Notification, Proposal, ProposalStatus
-from portal.models.base import utcnow
-from portal.models.proposals import Side
-from portal.services import checks, matching, postings, programs, proposals
-from portal.services.errors import NotFound, ServiceError
-from portal.services.postings import PostingInput
-from portal.services.proposals import Terms
+from portal.partnerships import matching
+from portal.partnerships import services as proposals
+from portal.partnerships.models import Side
+from portal.partnerships.services import Terms
+from portal.platform import checks
+from portal.platform.errors import NotFound, ServiceError
+from portal.platform.model_base import utcnow
+from portal.postings import services as postings
+from portal.postings.services import PostingInput
+from portal.programs import services as programs
 from tests.conftest import Builders, client_for, service_takes
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -136,7 +140,7 @@ def test_only_the_adapter_imports_matching():
                 names = [node.module]
             if any(n == "matching" or n.startswith("matching.") for n in names):
                 offenders.append(str(path.relative_to(ROOT)))
-    assert offenders == ["portal/services/matching.py"]
+    assert offenders == ["portal/partnerships/matching.py"]
 
 
 def test_adapter_turns_records_into_matcher_inputs(pair):
@@ -554,7 +558,7 @@ def test_reasons_are_rendered_in_the_readers_language(app, build, lang):
             babel_gettext("The intake cannot hold the headcount."),
             babel_gettext("1+X certificates"),
             babel_gettext("Industry"),
-            str(__import__("portal.vocab", fromlist=["INDUSTRIES"]).INDUSTRIES["equipment"]),
+            str(__import__("portal.platform.vocab", fromlist=["INDUSTRIES"]).INDUSTRIES["equipment"]),
         ]
     for text in expected:
         assert text in html, (lang, text)

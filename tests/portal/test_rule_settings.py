@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.models import AuditEntry, RuleSetting
+from portal.rules import services as rule_settings
 from portal.rules.settings import ALL, PART_TIME_NEAR_PERCENT, PILOT_ENTERPRISE_NOTICE_DAYS
-from portal.services import rule_settings
 from tests.conftest import client_for
 
 

@@ -15,8 +15,11 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.models import Program, PublicationStatus, Teacher, TeachingNeed, TrainingOffer
-from portal.services import catalogue, checks, programs, school_records
-from portal.services.errors import NotFound, ServiceError
+from portal.platform import checks
+from portal.platform.errors import NotFound, ServiceError
+from portal.programs import catalogue
+from portal.programs import records as school_records
+from portal.programs import services as programs
 from tests.conftest import login
 
 TODAY = checks.district_today()

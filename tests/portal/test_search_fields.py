@@ -4,8 +4,8 @@ besides the posting's own text; an empty result suggests the nearest searches th
 from __future__ import annotations
 
 from portal.extensions import db
-from portal.services import postings
-from portal.services.postings import PostingQuery
+from portal.postings import services as postings
+from portal.postings.services import PostingQuery
 from tests.portal.test_proposals import publish_posting
 
 

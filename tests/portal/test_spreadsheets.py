@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.models import Program, Teacher
-from portal.services import spreadsheets
-from portal.services.errors import ServiceError
-from portal.services.spreadsheets import INTEGER, Column, ImportRefused, SheetSpec
+from portal.platform import spreadsheets
+from portal.platform.errors import ServiceError
+from portal.platform.spreadsheets import INTEGER, Column, ImportRefused, SheetSpec
 from tests.conftest import imported, login, refused, shown
 
 MAJOR_HEADER = [
@@ -167,7 +167,7 @@ def test_every_bad_row_is_reported(app, client, staff):
         ["", "", 40, 0, "", "", "", "", ""],  # line 6: no name
     ]
     with pytest.raises(ImportRefused) as refused:
-        from portal.services import school_sheets
+        from portal.programs import sheets as school_sheets
 
         school_sheets.import_programs(staff.organisation, xlsx(MAJOR_HEADER, rows), "m.xlsx")
     db.session.rollback()
@@ -303,7 +303,7 @@ def test_export_opens_with_openpyxl_and_round_trips(app, build, client, staff):
 
 def test_csv_export_round_trips_and_defuses_formulas(app, build, client, staff):
     formula = '=HYPERLINK("http://evil.example","点我")'
-    from portal.services import programs
+    from portal.programs import services as programs
 
     programs.create_program(staff.organisation, name="护理", intake_capacity=10, description=formula)
     db.session.commit()

@@ -11,9 +11,10 @@ import pytest
 
 from portal.extensions import db
 from portal.models import Organisation, Program, PublicationStatus
-from portal.models.base import Stateful
-from portal.services import organisations, programs
-from portal.services.errors import ServiceError
+from portal.organisations import services as organisations
+from portal.platform.errors import ServiceError
+from portal.platform.model_base import Stateful
+from portal.programs import services as programs
 from tests.conftest import client_for
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"

@@ -15,9 +15,10 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.models import Cooperation, Organisation, Teacher
-from portal.models.statistics import DistrictInput, StatisticSnapshot
-from portal.services import checks, statistics
-from portal.services.errors import ServiceError
+from portal.platform import checks
+from portal.platform.errors import ServiceError
+from portal.statistics import services as statistics
+from portal.statistics.models import DistrictInput, StatisticSnapshot
 from tests.conftest import DEMO_PASSWORD, PASSWORD, Builders, login
 
 DEMO_ADMIN = "admin@xiaoqi-demo.cn"
@@ -105,8 +106,8 @@ def test_demo_dashboard_shows_figures_derived_from_the_records(app, demo):
     postgraduates = [t for t in full_time if t.get("degree") in ("master", "doctorate")]
     assert shown(html, "postgraduate_share") == f"{100 * len(postgraduates) / len(full_time):.1f}%"
     # Apprentices placed: what the published allocation runs say, as the apprenticeship pages summarise them.
+    from portal.apprenticeships import services as apprenticeships
     from portal.models import AllocationRun
-    from portal.services import apprenticeships
 
     published = db.session.scalars(select(AllocationRun).where(AllocationRun.status == "published")).all()
     placed = sum(apprenticeships.run_summary(run)["placed"] for run in published)
@@ -130,7 +131,8 @@ def test_every_figure_says_what_it_counts(app, demo):
 
 
 def test_figures_follow_the_records(app, build, admin_client):
-    from portal.services import programs, school_records
+    from portal.programs import records as school_records
+    from portal.programs import services as programs
 
     staff = build.school(programs=())
     school = staff.organisation
@@ -170,7 +172,7 @@ def test_figures_follow_the_records(app, build, admin_client):
         shown(html, "named_classes") == "0" and shown(html, "named_class_seats") == "0"
     )  # drafts do not count
     assert shown(html, "staff_trained") == "25"
-    from portal.services import named_classes
+    from portal.named_classes import services as named_classes
 
     named_classes.open_named_class(staff, draft.id)
     db.session.commit()
@@ -183,7 +185,7 @@ def test_figures_follow_the_records(app, build, admin_client):
 
 
 def test_unverified_schools_and_other_kinds_do_not_count(app, build):
-    from portal.services import school_records
+    from portal.programs import records as school_records
 
     pending = build.school(verified=False)
     school_records.create_teacher(pending.organisation, name="待审老师")
@@ -231,7 +233,7 @@ def test_bad_inputs_are_refused_with_a_message_and_nothing_saved(admin_client, f
 
 
 def test_total_intake_below_the_schools_own_intake_is_refused(app, build, admin_client):
-    from portal.services import programs
+    from portal.programs import services as programs
 
     staff = build.school(programs=())
     program = programs.create_program(
@@ -277,7 +279,7 @@ def test_inputs_keep_their_history_and_the_newest_counts(admin_client):
 
 
 def test_snapshot_is_idempotent_and_refuses_other_months(app, build):
-    from portal.services import school_records
+    from portal.programs import records as school_records
 
     period = statistics.current_period()
     count = statistics.take_snapshot(None)
@@ -397,7 +399,7 @@ def _schools(count: int) -> None:
 
 
 def test_dashboard_of_many_schools_shows_those_that_say_most_and_links_to_all(app, admin_client):
-    from portal.admin.dashboard import DASHBOARD_SCHOOLS
+    from portal.statistics.admin_views import DASHBOARD_SCHOOLS
 
     count = DASHBOARD_SCHOOLS + 5
     _schools(count)
@@ -418,7 +420,7 @@ def test_dashboard_of_many_schools_shows_those_that_say_most_and_links_to_all(ap
     }
 
     # Every school, a page at a time, by name; the search narrows rows and totals alike.
-    from portal.admin.dashboard import SCHOOLS_PER_PAGE
+    from portal.statistics.admin_views import SCHOOLS_PER_PAGE
 
     page = admin_client.get("/admin/dashboard/schools").get_data(as_text=True)
     assert f"{count} schools" in page and len(re.findall(r'<th scope="row">测试学校', page)) == min(
@@ -434,7 +436,7 @@ def test_dashboard_of_many_schools_shows_those_that_say_most_and_links_to_all(ap
 
 
 def test_all_schools_pages_hold_every_school_once(app, admin_client, monkeypatch):
-    from portal.admin import dashboard
+    from portal.statistics import admin_views as dashboard
 
     monkeypatch.setattr(dashboard, "SCHOOLS_PER_PAGE", 4)
     _schools(10)
@@ -597,7 +599,7 @@ def test_printable_report_in_both_languages(app, demo, lang, html_lang):
 
 
 def test_pilot_figures_and_public_pilots_follow_the_decisions(app, build, admin_client):
-    from portal.services import pilots
+    from portal.pilots import services as pilots
 
     staff, hr = build.school(), build.enterprise()
     admin = build.admin()
@@ -645,7 +647,7 @@ def test_pilot_figures_and_public_pilots_follow_the_decisions(app, build, admin_
 
 
 def test_charts_are_escaped_svg_without_inline_style():
-    from portal import charts
+    from portal.platform import charts
 
     bars = charts.bar_chart([("<script>x</script>", 3), ("空", None)], 'a"b')
     assert "<script>" not in bars and "&lt;script&gt;" in bars and "style=" not in bars

@@ -11,10 +11,12 @@ import pytest
 from sqlalchemy import select
 
 from portal.extensions import db
+from portal.internships import profiles
+from portal.internships import services as internships
+from portal.internships.profiles import ProfileInput
 from portal.models import AuditEntry, OrgStatus, StudentProfile
-from portal.services import internships, organisations, profiles
-from portal.services.errors import NotFound, ServiceError
-from portal.services.profiles import ProfileInput
+from portal.organisations import services as organisations
+from portal.platform.errors import NotFound, ServiceError
 from tests.conftest import login
 from tests.portal.test_internships import internship_posting
 

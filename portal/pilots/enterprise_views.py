@@ -1,0 +1,50 @@
+"""Enterprise HR: apply to become an industry–education pilot enterprise (产教融合型试点企业), see the status.
+
+Routes join the `enterprise` blueprint, so its role guard applies to them all.
+"""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import TextAreaField
+
+from portal.enterprise.views import bp
+from portal.pilots import services as pilots
+from portal.platform.i18n import lazy_gettext as _l
+from portal.platform.web import REFUSED, attempt, form_status
+from portal.statistics import services as statistics
+
+
+class PilotApplicationForm(FlaskForm):
+    statement = TextAreaField(
+        _l("Your cooperation with schools"),
+        description=_l(
+            "Describe your cooperation: classes, apprentices, part-time teachers, training bases, "
+            "investment. "
+            "The figures below are added from the platform's records when you apply."
+        ),
+        render_kw={"maxlength": 4000},
+    )
+
+
+@bp.route("/pilot", methods=["GET", "POST"])
+def pilot_status():
+    form = PilotApplicationForm()
+    if form.validate_on_submit():
+        application = attempt(
+            lambda: pilots.apply_as_pilot_enterprise(current_user, form.statement.data or ""), form
+        )
+        if application is not REFUSED:
+            flash(_("Your application has been submitted to the administrators."), "success")
+            return redirect(url_for("enterprise.pilot_status"))
+    return render_template(
+        "enterprise/pilot.html",
+        form=form,
+        applications=pilots.applications_of_enterprise(current_user),
+        open_application=pilots.open_application_of(current_user.organisation_id),
+        figures=statistics.enterprise_evidence(current_user.organisation_id),
+        figure_labels=statistics.EVIDENCE_LABELS,
+    ), form_status()

@@ -1,0 +1,24 @@
+"""Suggested changes to next year's intake plan, from the district's supply-and-demand figures.
+
+Routes join the `school` blueprint (its role guard applies); a school sees only its own majors.
+"""
+
+from __future__ import annotations
+
+from flask import render_template
+from flask_login import current_user
+
+from portal.planning import alignment
+from portal.platform.checks import district_today
+from portal.school.views import bp
+
+
+@bp.get("/alignment")
+def alignment_suggestions():
+    figures = alignment.report()
+    return render_template(
+        "school/alignment.html",
+        figures=figures,
+        today=district_today(),
+        suggestions=alignment.suggestions(current_user.organisation_id, figures),
+    )

@@ -1,0 +1,44 @@
+"""Forms shared by several role areas."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import IntegerField, TextAreaField
+from wtforms.validators import Length
+
+from portal.platform.i18n import lazy_gettext as _l
+
+
+class ActionForm(FlaskForm):
+    """A bare POST button: carries only the CSRF token."""
+
+
+class ReasonForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Reason"), validators=[Length(max=500, message=_l("At most %(max)d characters.", max=500))]
+    )
+
+
+class IntField(IntegerField):
+    """An IntegerField that refuses absurdly long numbers instead of crashing.
+
+    WTForms' NumberRange calls math.isnan(), which raises OverflowError on
+    integers too large for a float; nine digits are more than any count here.
+    """
+
+    def process_formdata(self, valuelist):
+        if valuelist and len(valuelist[0].strip().lstrip("+-")) > 9:
+            self.data = None
+            raise ValueError(str(_l("The number is too large.")))
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError(str(_l("Enter a whole number."))) from exc
+
+
+class ImportForm(FlaskForm):
+    file = FileField(
+        _l("Spreadsheet file (.xlsx or .csv)"),
+        validators=[FileRequired(message=_l("Choose a file to upload."))],
+    )
