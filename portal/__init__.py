@@ -111,17 +111,69 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    """The role areas are blueprints (URL prefix, role guard, home page); each domain's views for an
+    area are added to it here, by name, so reading this function tells where every page comes from."""
+    from portal.accounts.views import bp as auth_bp
     from portal.admin import bp as admin_bp
-    from portal.auth import bp as auth_bp
+    from portal.audit import admin_views as audit_admin
     from portal.enterprise import bp as enterprise_bp
+    from portal.exchanges import enterprise_views as exchanges_enterprise
+    from portal.exchanges import school_views as exchanges_school
+    from portal.named_classes import public_views as named_classes_public
+    from portal.named_classes import student_views as named_classes_student
+    from portal.notifications import views as notifications_views
+    from portal.partnerships import admin_views as proposals_admin
+    from portal.pilots import admin_views as pilots_admin
+    from portal.pilots import enterprise_views as pilots_enterprise
+    from portal.pilots import public_views as pilots_public
+    from portal.pilots import school_views as pilots_school
+    from portal.planning import admin_views as alignment_admin
+    from portal.planning import double_qualified_views as double_qualified_school
+    from portal.planning import school_views as alignment_school
+    from portal.platform import job_views
     from portal.platform.web import BoundedIntConverter
+    from portal.postings import admin_views as moderation_admin
+    from portal.postings import enterprise_views as postings_enterprise
+    from portal.postings import public_views as postings_public
+    from portal.postings import sheet_views as postings_sheets
+    from portal.programs import public_views as directory_public
+    from portal.programs import school_sheet_views as programs_sheets
+    from portal.programs import school_views as records_school
     from portal.public import bp as public_bp
+    from portal.rules import admin_views as rules_admin
     from portal.school import bp as school_bp
+    from portal.statistics import admin_views as dashboard_admin
+    from portal.statistics import public_views as stats_public
     from portal.student import bp as student_bp
 
+    areas = {
+        public_bp: (postings_public, directory_public, named_classes_public, pilots_public, stats_public),
+        auth_bp: (notifications_views, job_views),
+        enterprise_bp: (postings_enterprise, postings_sheets, exchanges_enterprise, pilots_enterprise),
+        school_bp: (
+            records_school,
+            programs_sheets,
+            alignment_school,
+            double_qualified_school,
+            exchanges_school,
+            pilots_school,
+        ),
+        student_bp: (named_classes_student,),
+        admin_bp: (
+            moderation_admin,
+            proposals_admin,
+            alignment_admin,
+            audit_admin,
+            dashboard_admin,
+            pilots_admin,
+            rules_admin,
+        ),
+    }
     app.url_map.converters["int"] = BoundedIntConverter
-    for bp in (public_bp, auth_bp, enterprise_bp, school_bp, student_bp, admin_bp):
-        app.register_blueprint(bp)
+    for area, domain_views in areas.items():
+        for module in domain_views:
+            module.routes.add_to(area)
+        app.register_blueprint(area)
 
 
 def _refuse_demo_accounts(app: Flask) -> None:

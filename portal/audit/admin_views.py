@@ -9,9 +9,11 @@ from typing import Any
 from flask import render_template, request
 from flask_babel import get_timezone
 
-from portal.admin.views import bp
 from portal.audit import services as audit
 from portal.platform import checks
+from portal.platform.routing import Routes
+
+routes = Routes("admin")
 
 
 def _date(raw: str | None) -> date | None:
@@ -65,7 +67,7 @@ class AuditQuery:
         return {key: value for key, value in values.items() if value}
 
 
-@bp.get("/audit")
+@routes.get("/audit")
 def audit_log():
     query = AuditQuery.from_args(request.args)
     results = audit.search(

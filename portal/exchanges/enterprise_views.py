@@ -15,14 +15,16 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired
 
-from portal.enterprise.views import bp
 from portal.exchanges import services as exchanges
 from portal.exchanges.forms import SuggestionForm
 from portal.exchanges.services.common import TITLE_MAX
 from portal.exchanges.views import page_context
 from portal.platform.forms import ActionForm, IntField
 from portal.platform.i18n import lazy_gettext as _l
+from portal.platform.routing import Routes
 from portal.platform.web import REFUSED, attempt, form_status
+
+routes = Routes("enterprise")
 
 
 class PracticePostForm(FlaskForm):
@@ -56,7 +58,7 @@ class PracticePostForm(FlaskForm):
         }
 
 
-@bp.get("/exchanges")
+@routes.get("/exchanges")
 def exchange_list():
     return render_template(
         "enterprise/exchanges.html",
@@ -67,7 +69,7 @@ def exchange_list():
     )
 
 
-@bp.route("/exchanges/posts/new", methods=["GET", "POST"])
+@routes.route("/exchanges/posts/new", methods=["GET", "POST"])
 def practice_post_new():
     form = PracticePostForm()
     if form.validate_on_submit():
@@ -80,7 +82,7 @@ def practice_post_new():
     return render_template("enterprise/practice_post_form.html", form=form, post=None), form_status()
 
 
-@bp.route("/exchanges/posts/<int:post_id>/edit", methods=["GET", "POST"])
+@routes.route("/exchanges/posts/<int:post_id>/edit", methods=["GET", "POST"])
 def practice_post_edit(post_id: int):
     post = exchanges.get_own_post(current_user, post_id)
     form = PracticePostForm(obj=post)
@@ -94,7 +96,7 @@ def practice_post_edit(post_id: int):
     return render_template("enterprise/practice_post_form.html", form=form, post=post), form_status()
 
 
-@bp.post("/exchanges/posts/<int:post_id>/<any(open, closed):status>")
+@routes.post("/exchanges/posts/<int:post_id>/<any(open, closed):status>")
 def practice_post_status(post_id: int, status: str):
     if attempt(lambda: exchanges.set_post_status(current_user, post_id, status)) is not REFUSED:
         flash(

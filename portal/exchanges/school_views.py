@@ -19,9 +19,11 @@ from portal.exchanges.forms import SuggestionForm
 from portal.exchanges.views import page_context
 from portal.platform.forms import ActionForm, IntField
 from portal.platform.i18n import lazy_gettext as _l
+from portal.platform.routing import Routes
 from portal.platform.web import REFUSED, attempt, form_status
 from portal.rules.part_time import SOURCE as PART_TIME_SOURCE
-from portal.school.views import bp
+
+routes = Routes("school")
 
 
 class StaffingQuotaForm(FlaskForm):
@@ -60,12 +62,12 @@ def _page(quota_form: StaffingQuotaForm | None = None):
     ), form_status()
 
 
-@bp.get("/exchanges")
+@routes.get("/exchanges")
 def exchange_list():
     return _page()
 
 
-@bp.post("/exchanges/quota")
+@routes.post("/exchanges/quota")
 def exchange_quota():
     form = StaffingQuotaForm()
     if form.validate_on_submit():
@@ -86,7 +88,7 @@ def exchange_quota():
     return _page(form)
 
 
-@bp.post("/exchanges/<int:exchange_id>/double-qualified")
+@routes.post("/exchanges/<int:exchange_id>/double-qualified")
 def exchange_double_qualified(exchange_id: int):
     teacher = attempt(lambda: exchanges.record_double_qualified(current_user, exchange_id))
     if teacher is not REFUSED:

@@ -11,11 +11,13 @@ from flask_login import current_user
 from portal.named_classes import services as named_classes
 from portal.named_classes.models import BENEFITS
 from portal.platform import checks, vocab
-from portal.public.views import bp
+from portal.platform.routing import Routes
 from portal.student.forms import ApplicationForm
 
+routes = Routes("public")
 
-@bp.get("/named-classes")
+
+@routes.get("/named-classes")
 def named_class_list():
     query = named_classes.NamedClassQuery.from_args(request.args)
     return render_template(
@@ -29,7 +31,7 @@ def named_class_list():
     )
 
 
-@bp.get("/named-classes/<int:class_id>")
+@routes.get("/named-classes/<int:class_id>")
 def named_class_detail(class_id: int):
     named_class = named_classes.get_public_class(class_id)
     return render_template(

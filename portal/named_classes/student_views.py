@@ -11,9 +11,11 @@ from portal.named_classes import services as named_classes
 from portal.named_classes.models import BENEFITS
 from portal.platform import checks
 from portal.platform.forms import ActionForm
+from portal.platform.routing import Routes
 from portal.platform.web import REFUSED, attempt
 from portal.student.forms import ApplicationForm
-from portal.student.views import bp
+
+routes = Routes("student")
 
 
 def _apply_limit() -> str:
@@ -24,7 +26,7 @@ def _student_key() -> str:
     return f"apply:{current_user.id}"
 
 
-@bp.get("/applications")
+@routes.get("/applications")
 def applications():
     return render_template(
         "student/applications.html",
@@ -34,7 +36,7 @@ def applications():
     )
 
 
-@bp.post("/named-classes/<int:class_id>/apply")
+@routes.post("/named-classes/<int:class_id>/apply")
 @limiter.limit(_apply_limit, key_func=_student_key)
 def apply(class_id: int):
     form = ApplicationForm()
@@ -57,7 +59,7 @@ def apply(class_id: int):
     ), 400
 
 
-@bp.post("/applications/<int:application_id>/withdraw")
+@routes.post("/applications/<int:application_id>/withdraw")
 def withdraw(application_id: int):
     if attempt(lambda: named_classes.withdraw(current_user, application_id)) is not REFUSED:
         flash(_("Your application has been withdrawn."), "info")

@@ -8,16 +8,18 @@ from flask import redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.exc import SQLAlchemyError
 
-from portal.accounts.views import bp
 from portal.notifications import services as notifications
 from portal.platform import checks
+from portal.platform.routing import Routes
 from portal.platform.security import is_safe_next
 from portal.platform.web import REFUSED, attempt
+
+routes = Routes("auth")
 
 log = logging.getLogger(__name__)
 
 
-@bp.get("/notifications")
+@routes.get("/notifications")
 @login_required
 def notification_list():
     page = request.args.get("page", "1")
@@ -30,7 +32,7 @@ def notification_list():
     )
 
 
-@bp.post("/notifications/<int:notification_id>/read")
+@routes.post("/notifications/<int:notification_id>/read")
 @login_required
 def notification_read(notification_id: int):
     """Mark one read; with `open`, go on to what it is about."""
@@ -40,7 +42,7 @@ def notification_read(notification_id: int):
     return redirect(url_for("auth.notification_list"))
 
 
-@bp.post("/notifications/read-all")
+@routes.post("/notifications/read-all")
 @login_required
 def notification_read_all():
     attempt(lambda: notifications.mark_all_read(current_user))

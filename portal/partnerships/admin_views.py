@@ -5,15 +5,17 @@ from __future__ import annotations
 from flask import redirect, render_template, url_for
 from flask_login import current_user
 
-from portal.admin.views import bp
 from portal.partnerships import matching
 from portal.partnerships import services as proposals
 from portal.platform import jobs
 from portal.platform.forms import ActionForm
+from portal.platform.routing import Routes
 from portal.platform.web import REFUSED, attempt
 
+routes = Routes("admin")
 
-@bp.get("/proposals")
+
+@routes.get("/proposals")
 def proposal_overview():
     return render_template(
         "admin/proposals.html",
@@ -24,7 +26,7 @@ def proposal_overview():
     )
 
 
-@bp.post("/proposals/recompute")
+@routes.post("/proposals/recompute")
 def proposal_recompute():
     if ActionForm().validate_on_submit():
         job = attempt(lambda: jobs.submit("rank_all", user=current_user))

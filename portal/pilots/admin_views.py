@@ -12,7 +12,6 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, StringField, TextAreaField
 from wtforms.validators import Optional
 
-from portal.admin.views import bp
 from portal.audit import services as audit
 from portal.models import PilotEnterpriseStatus, PilotStatus
 from portal.pilots import services as pilots
@@ -21,6 +20,7 @@ from portal.platform.confirm import needs_confirmation
 from portal.platform.forms import ActionForm, ReasonForm
 from portal.platform.i18n import lazy_gettext as _l
 from portal.platform.model_base import State
+from portal.platform.routing import Routes
 from portal.platform.web import REFUSED, attempt
 from portal.rules import services as rule_settings
 from portal.rules.pilots import CONFIRMING_AUTHORITY
@@ -28,6 +28,8 @@ from portal.rules.pilots import CRITERIA as PILOT_CRITERIA
 from portal.rules.pilots import CRITERIA_SOURCE as PILOT_CRITERIA_SOURCE
 from portal.rules.settings import PILOT_ENTERPRISE_NOTICE_DAYS
 from portal.statistics import services as statistics
+
+routes = Routes("admin")
 
 PILOT_TABS = [s.value for s in PilotStatus if s is not PilotStatus.DRAFT] + ["all"]
 APPLICATION_TABS = [s.value for s in PilotEnterpriseStatus] + ["all"]
@@ -43,7 +45,7 @@ def _tab(allowed: list[str]) -> str:
     return status if status in allowed else allowed[0]
 
 
-@bp.get("/pilots")
+@routes.get("/pilots")
 def pilot_list():
     status = _tab(PILOT_TABS)
     return render_template(
@@ -55,7 +57,7 @@ def pilot_list():
     )
 
 
-@bp.get("/pilots/<int:pilot_id>")
+@routes.get("/pilots/<int:pilot_id>")
 def pilot_detail(pilot_id: int):
     pilot = pilots.get_pilot(current_user, pilot_id)
     return render_template(
@@ -80,7 +82,7 @@ def _pilot_step(pilot_id: int, step, done: str):
     return redirect(url_for("admin.pilot_detail", pilot_id=pilot_id))
 
 
-@bp.post("/pilots/<int:pilot_id>/approve")
+@routes.post("/pilots/<int:pilot_id>/approve")
 @needs_confirmation("approve_pilot")
 def pilot_approve(pilot_id: int):
     return _pilot_step(
@@ -90,7 +92,7 @@ def pilot_approve(pilot_id: int):
     )
 
 
-@bp.post("/pilots/<int:pilot_id>/reject")
+@routes.post("/pilots/<int:pilot_id>/reject")
 def pilot_reject(pilot_id: int):
     return _pilot_step(
         pilot_id,
@@ -99,7 +101,7 @@ def pilot_reject(pilot_id: int):
     )
 
 
-@bp.post("/pilots/<int:pilot_id>/return")
+@routes.post("/pilots/<int:pilot_id>/return")
 def pilot_return(pilot_id: int):
     return _pilot_step(
         pilot_id,
@@ -108,7 +110,7 @@ def pilot_return(pilot_id: int):
     )
 
 
-@bp.post("/pilots/<int:pilot_id>/withdraw")
+@routes.post("/pilots/<int:pilot_id>/withdraw")
 def pilot_withdraw(pilot_id: int):
     return _pilot_step(
         pilot_id,
@@ -117,7 +119,7 @@ def pilot_withdraw(pilot_id: int):
     )
 
 
-@bp.get("/pilot-enterprises")
+@routes.get("/pilot-enterprises")
 def pilot_enterprise_list():
     status = _tab(APPLICATION_TABS)
     return render_template(
@@ -175,7 +177,7 @@ def _enterprise_page(application_id: int, recommend_form=None, decision_form=Non
     )
 
 
-@bp.get("/pilot-enterprises/<int:application_id>")
+@routes.get("/pilot-enterprises/<int:application_id>")
 def pilot_enterprise_detail(application_id: int):
     return _enterprise_page(application_id)
 
@@ -188,7 +190,7 @@ def _application_step(application_id: int, step, done: str):
     return redirect(url_for("admin.pilot_enterprise_detail", application_id=application_id))
 
 
-@bp.post("/pilot-enterprises/<int:application_id>/recommend")
+@routes.post("/pilot-enterprises/<int:application_id>/recommend")
 def pilot_enterprise_recommend(application_id: int):
     form = RecommendForm()
     if form.validate_on_submit():
@@ -207,7 +209,7 @@ def pilot_enterprise_recommend(application_id: int):
     return _enterprise_page(application_id, recommend_form=form), 400
 
 
-@bp.post("/pilot-enterprises/<int:application_id>/decision")
+@routes.post("/pilot-enterprises/<int:application_id>/decision")
 def pilot_enterprise_decision(application_id: int):
     form = DecisionForm()
     if form.validate_on_submit():
@@ -224,7 +226,7 @@ def pilot_enterprise_decision(application_id: int):
     return _enterprise_page(application_id, decision_form=form), 400
 
 
-@bp.post("/pilot-enterprises/<int:application_id>/reject")
+@routes.post("/pilot-enterprises/<int:application_id>/reject")
 def pilot_enterprise_reject(application_id: int):
     return _application_step(
         application_id,
@@ -233,7 +235,7 @@ def pilot_enterprise_reject(application_id: int):
     )
 
 
-@bp.post("/pilot-enterprises/<int:application_id>/withdraw")
+@routes.post("/pilot-enterprises/<int:application_id>/withdraw")
 def pilot_enterprise_withdraw(application_id: int):
     return _application_step(
         application_id,
@@ -242,7 +244,7 @@ def pilot_enterprise_withdraw(application_id: int):
     )
 
 
-@bp.post("/pilot-enterprises/<int:application_id>/revoke")
+@routes.post("/pilot-enterprises/<int:application_id>/revoke")
 def pilot_enterprise_revoke(application_id: int):
     return _application_step(
         application_id,
@@ -251,7 +253,7 @@ def pilot_enterprise_revoke(application_id: int):
     )
 
 
-@bp.post("/pilots/<int:pilot_id>/objections/<int:objection_id>/answer")
+@routes.post("/pilots/<int:pilot_id>/objections/<int:objection_id>/answer")
 def pilot_objection_answer(pilot_id: int, objection_id: int):
     return _pilot_step(
         pilot_id,

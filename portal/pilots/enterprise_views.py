@@ -11,11 +11,13 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 
-from portal.enterprise.views import bp
 from portal.pilots import services as pilots
 from portal.platform.i18n import lazy_gettext as _l
+from portal.platform.routing import Routes
 from portal.platform.web import REFUSED, attempt, form_status
 from portal.statistics import services as statistics
+
+routes = Routes("enterprise")
 
 
 class PilotApplicationForm(FlaskForm):
@@ -30,7 +32,7 @@ class PilotApplicationForm(FlaskForm):
     )
 
 
-@bp.route("/pilot", methods=["GET", "POST"])
+@routes.route("/pilot", methods=["GET", "POST"])
 def pilot_status():
     form = PilotApplicationForm()
     if form.validate_on_submit():

@@ -8,12 +8,14 @@ from flask_babel import gettext as _
 from portal.extensions import limiter
 from portal.pilots import services as pilots
 from portal.platform.checks import district_today
+from portal.platform.routing import Routes
 from portal.platform.web import REFUSED, attempt
 from portal.public.forms import ObjectionForm
-from portal.public.views import bp
+
+routes = Routes("public")
 
 
-@bp.get("/pilots")
+@routes.get("/pilots")
 def pilots_list():
     return render_template(
         "public/pilots.html",
@@ -28,7 +30,7 @@ def _objection_limit() -> str:
     return current_app.config["APPLY_LIMIT"]
 
 
-@bp.get("/pilots/<int:pilot_id>")
+@routes.get("/pilots/<int:pilot_id>")
 def pilot_detail(pilot_id: int, form: ObjectionForm | None = None):
     pilot = pilots.get_public_pilot(pilot_id)
     return render_template(
@@ -41,7 +43,7 @@ def pilot_detail(pilot_id: int, form: ObjectionForm | None = None):
     )
 
 
-@bp.post("/pilots/<int:pilot_id>/objections")
+@routes.post("/pilots/<int:pilot_id>/objections")
 @limiter.limit(_objection_limit)
 def pilot_object(pilot_id: int):
     """Anyone sends an objection (异议) during the notice period (公示); every problem shown at once."""

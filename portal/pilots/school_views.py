@@ -18,8 +18,10 @@ from portal.pilots.services import PilotPlan
 from portal.platform.checks import district_today
 from portal.platform.forms import ActionForm
 from portal.platform.i18n import lazy_gettext as _l
+from portal.platform.routing import Routes
 from portal.platform.web import REFUSED, attempt, form_status
-from portal.school.views import bp
+
+routes = Routes("school")
 
 
 class PilotPlanForm(FlaskForm):
@@ -51,7 +53,7 @@ class PilotPlanForm(FlaskForm):
         )
 
 
-@bp.get("/pilots")
+@routes.get("/pilots")
 def pilot_list():
     cooperations = pilots.cooperations_of_school(current_user)
     return render_template(
@@ -73,7 +75,7 @@ def _save(form: PilotPlanForm, save, then_submit: bool):
     return attempt(action, form)
 
 
-@bp.route("/pilots/new/<int:cooperation_id>", methods=["GET", "POST"])
+@routes.route("/pilots/new/<int:cooperation_id>", methods=["GET", "POST"])
 def pilot_new(cooperation_id: int):
     cooperation = pilots.get_own_cooperation(current_user, cooperation_id)
     form = PilotPlanForm()
@@ -93,7 +95,7 @@ def pilot_new(cooperation_id: int):
     ), form_status()
 
 
-@bp.route("/pilots/<int:pilot_id>/edit", methods=["GET", "POST"])
+@routes.route("/pilots/<int:pilot_id>/edit", methods=["GET", "POST"])
 def pilot_edit(pilot_id: int):
     pilot = pilots.get_own_pilot(current_user, pilot_id)
     form = PilotPlanForm(obj=pilot)
@@ -113,7 +115,7 @@ def pilot_edit(pilot_id: int):
     ), form_status()
 
 
-@bp.get("/pilots/<int:pilot_id>")
+@routes.get("/pilots/<int:pilot_id>")
 def pilot_detail(pilot_id: int):
     return render_template(
         "school/pilot.html",
@@ -124,7 +126,7 @@ def pilot_detail(pilot_id: int):
     )
 
 
-@bp.post("/pilots/<int:pilot_id>/submit")
+@routes.post("/pilots/<int:pilot_id>/submit")
 def pilot_submit(pilot_id: int):
     pilot = attempt(lambda: pilots.submit_pilot(current_user, pilot_id))
     if pilot is REFUSED:

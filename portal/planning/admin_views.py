@@ -12,14 +12,16 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import InputRequired
 
-from portal.admin.views import bp
 from portal.planning import alignment
 from portal.platform import jobs
 from portal.platform.checks import district_today
 from portal.platform.forms import ActionForm
 from portal.platform.i18n import lazy_gettext as _l
+from portal.platform.routing import Routes
 from portal.platform.web import REFUSED, attempt, download, form_status
 from portal.statistics import report as statistics_report
+
+routes = Routes("admin")
 
 
 class ThresholdForm(FlaskForm):
@@ -36,7 +38,7 @@ class ThresholdForm(FlaskForm):
     )
 
 
-@bp.route("/alignment", methods=["GET", "POST"])
+@routes.route("/alignment", methods=["GET", "POST"])
 def alignment_overview():
     form = ThresholdForm()
     if form.validate_on_submit():
@@ -62,7 +64,7 @@ def alignment_overview():
     ), form_status()
 
 
-@bp.post("/alignment/classify")
+@routes.post("/alignment/classify")
 def alignment_classify():
     # Every posting is classified when published or edited; this redoes them all (a job, never the
     # request), e.g. after matching/data/majors.tsv learnt new job titles.
@@ -73,7 +75,7 @@ def alignment_classify():
     return redirect(url_for("admin.alignment_overview"))
 
 
-@bp.get("/alignment.xlsx")
+@routes.get("/alignment.xlsx")
 def alignment_xlsx():
     return download(
         statistics_report.alignment_workbook(),

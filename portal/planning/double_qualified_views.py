@@ -11,15 +11,17 @@ from werkzeug.datastructures import FileStorage
 
 from portal.planning import double_qualified
 from portal.platform.forms import ActionForm
+from portal.platform.routing import Routes
 from portal.platform.web import REFUSED, attempt, download, form_status
 from portal.rules import double_qualified as dq_rule
 from portal.school.forms import CertificateForm, PracticeForm
-from portal.school.views import bp
+
+routes = Routes("school")
 
 _EXTENSIONS = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}
 
 
-@bp.get("/double-qualified")
+@routes.get("/double-qualified")
 def double_qualified_roadmap():
     return render_template(
         "school/double_qualified.html",
@@ -46,12 +48,12 @@ def _ledger_page(teacher_id: int, practice_form=None, certificate_form=None):
     ), form_status()
 
 
-@bp.get("/teachers/<int:teacher_id>/practice")
+@routes.get("/teachers/<int:teacher_id>/practice")
 def teacher_ledger(teacher_id: int):
     return _ledger_page(teacher_id)
 
 
-@bp.post("/teachers/<int:teacher_id>/practice/new")
+@routes.post("/teachers/<int:teacher_id>/practice/new")
 def practice_record(teacher_id: int):
     form = PracticeForm()
     if form.validate_on_submit():
@@ -77,7 +79,7 @@ def practice_record(teacher_id: int):
     return _ledger_page(teacher_id, practice_form=form)
 
 
-@bp.post("/teachers/<int:teacher_id>/certificates")
+@routes.post("/teachers/<int:teacher_id>/certificates")
 def certificate_add(teacher_id: int):
     form = CertificateForm()
     if form.validate_on_submit():
@@ -98,7 +100,7 @@ def certificate_add(teacher_id: int):
     return _ledger_page(teacher_id, certificate_form=form)
 
 
-@bp.post("/practice/<int:practice_id>/remove")
+@routes.post("/practice/<int:practice_id>/remove")
 def practice_remove(practice_id: int):
     teacher = attempt(lambda: double_qualified.remove_practice(current_user, practice_id))
     if teacher is REFUSED:
@@ -107,7 +109,7 @@ def practice_remove(practice_id: int):
     return redirect(url_for("school.teacher_ledger", teacher_id=teacher.id))
 
 
-@bp.post("/certificates/<int:certificate_id>/remove")
+@routes.post("/certificates/<int:certificate_id>/remove")
 def certificate_remove(certificate_id: int):
     teacher = attempt(lambda: double_qualified.remove_certificate(current_user, certificate_id))
     if teacher is REFUSED:
@@ -116,7 +118,7 @@ def certificate_remove(certificate_id: int):
     return redirect(url_for("school.teacher_ledger", teacher_id=teacher.id))
 
 
-@bp.get("/practice/<int:practice_id>/evidence")
+@routes.get("/practice/<int:practice_id>/evidence")
 def practice_evidence(practice_id: int):
     practice = double_qualified.evidence_of(current_user, practice_id)
     return download(practice.evidence, f"practice-{practice.id}.{_EXTENSIONS[practice.evidence_type]}")

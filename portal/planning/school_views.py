@@ -10,10 +10,12 @@ from flask_login import current_user
 
 from portal.planning import alignment
 from portal.platform.checks import district_today
-from portal.school.views import bp
+from portal.platform.routing import Routes
+
+routes = Routes("school")
 
 
-@bp.get("/alignment")
+@routes.get("/alignment")
 def alignment_suggestions():
     figures = alignment.report()
     return render_template(

@@ -7,13 +7,15 @@ from flask import flash, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from portal.accounts.views import bp
 from portal.platform import jobs
 from portal.platform.forms import ActionForm
+from portal.platform.routing import Routes
 from portal.platform.web import REFUSED, attempt
 
+routes = Routes("auth")
 
-@bp.get("/jobs/<int:job_id>")
+
+@routes.get("/jobs/<int:job_id>")
 @login_required
 def job_detail(job_id: int):
     job = jobs.get_for(current_user, job_id)
@@ -26,7 +28,7 @@ def job_detail(job_id: int):
     )
 
 
-@bp.get("/jobs/<int:job_id>.json")
+@routes.get("/jobs/<int:job_id>.json")
 @login_required
 def job_state(job_id: int):
     job = jobs.get_for(current_user, job_id)
@@ -35,7 +37,7 @@ def job_state(job_id: int):
     )
 
 
-@bp.post("/jobs/<int:job_id>/retry")
+@routes.post("/jobs/<int:job_id>/retry")
 @login_required
 def job_retry(job_id: int):
     if ActionForm().validate_on_submit() and attempt(lambda: jobs.retry(current_user, job_id)) is not REFUSED:

@@ -7,14 +7,16 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.admin.views import bp
 from portal.organisations import directory as enterprises
 from portal.platform import checks
 from portal.platform.confirm import needs_confirmation
 from portal.platform.forms import ReasonForm
+from portal.platform.routing import Routes
 from portal.platform.web import REFUSED, attempt
 from portal.postings import services as postings
 from portal.postings.models import KIND_LABELS
+
+routes = Routes("admin")
 
 
 def _filters(args) -> dict:
@@ -30,7 +32,7 @@ def _filters(args) -> dict:
     }
 
 
-@bp.get("/postings")
+@routes.get("/postings")
 def posting_queue():
     filters = _filters(request.args)
     return render_template(
@@ -44,7 +46,7 @@ def posting_queue():
     )
 
 
-@bp.post("/postings/<int:posting_id>/take-down")
+@routes.post("/postings/<int:posting_id>/take-down")
 @needs_confirmation("take_down")
 def posting_take_down(posting_id: int):
     posting = attempt(lambda: postings.take_down(current_user, posting_id, request.form.get("reason", "")))

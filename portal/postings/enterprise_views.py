@@ -10,16 +10,18 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.enterprise.forms import posting_form
-from portal.enterprise.views import bp
 from portal.platform import checks
 from portal.platform.forms import ActionForm
+from portal.platform.routing import Routes
 from portal.platform.web import REFUSED, attempt, form_status
 from portal.postings import services as postings
 from portal.postings.models import DETAIL_FIELDS, KIND_LABELS, PostingKind
 from portal.rules import internships as internship_rules
 
+routes = Routes("enterprise")
 
-@bp.get("/postings")
+
+@routes.get("/postings")
 def posting_list():
     return render_template(
         "enterprise/postings.html",
@@ -44,7 +46,7 @@ def _warn_of_words(posting) -> None:
             )
 
 
-@bp.route("/postings/new/<kind>", methods=["GET", "POST"])
+@routes.route("/postings/new/<kind>", methods=["GET", "POST"])
 def posting_new(kind: str):
     if kind not in DETAIL_FIELDS:
         abort(404)
@@ -65,7 +67,7 @@ def posting_new(kind: str):
     )
 
 
-@bp.route("/postings/<int:posting_id>/edit", methods=["GET", "POST"])
+@routes.route("/postings/<int:posting_id>/edit", methods=["GET", "POST"])
 def posting_edit(posting_id: int):
     posting = postings.get_own_posting(current_user, posting_id)
     form = posting_form(posting.kind, posting)
@@ -83,7 +85,7 @@ def posting_edit(posting_id: int):
     )
 
 
-@bp.post("/postings/<int:posting_id>/publish")
+@routes.post("/postings/<int:posting_id>/publish")
 def posting_publish(posting_id: int):
     posting = attempt(lambda: postings.publish_posting(current_user, posting_id))
     if posting is REFUSED:
@@ -92,7 +94,7 @@ def posting_publish(posting_id: int):
     return redirect(url_for("enterprise.posting_list"))
 
 
-@bp.post("/postings/<int:posting_id>/close")
+@routes.post("/postings/<int:posting_id>/close")
 def posting_close(posting_id: int):
     posting = attempt(lambda: postings.close_posting(current_user, posting_id))
     if posting is REFUSED:

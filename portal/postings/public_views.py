@@ -11,12 +11,14 @@ from markupsafe import Markup
 from portal.organisations import directory as enterprises
 from portal.platform import cache, checks, vocab
 from portal.platform.i18n import current_locale
+from portal.platform.routing import Routes
 from portal.postings import services as postings
 from portal.postings.models import DETAIL_FIELDS, HEADCOUNT_LABELS, KIND_LABELS
-from portal.public.views import bp
+
+routes = Routes("public")
 
 
-@bp.get("/postings")
+@routes.get("/postings")
 def postings_list():
     query = postings.PostingQuery.from_args(request.args)
 
@@ -37,7 +39,7 @@ def postings_list():
     return render_template("public/postings.html", content=Markup(cache.cached(key, render)))
 
 
-@bp.get("/postings/<int:posting_id>")
+@routes.get("/postings/<int:posting_id>")
 def posting_detail(posting_id: int):
     posting = postings.get_public_posting(posting_id)
     return render_template(
@@ -50,7 +52,7 @@ def posting_detail(posting_id: int):
     )
 
 
-@bp.get("/enterprises")
+@routes.get("/enterprises")
 def enterprises_list():
     query = enterprises.EnterpriseQuery.from_args(request.args)
     return render_template(
@@ -62,7 +64,7 @@ def enterprises_list():
     )
 
 
-@bp.get("/enterprises/<int:enterprise_id>")
+@routes.get("/enterprises/<int:enterprise_id>")
 def enterprise_detail(enterprise_id: int):
     org = enterprises.get_public_enterprise(enterprise_id)
     return render_template(

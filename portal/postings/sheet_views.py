@@ -12,12 +12,14 @@ from flask_login import current_user
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from portal.enterprise.views import bp
 from portal.platform import jobs, spreadsheets
 from portal.platform.forms import ImportForm
 from portal.platform.i18n import current_locale
+from portal.platform.routing import Routes
 from portal.platform.web import REFUSED, attempt, download, refusal_status
 from portal.postings import sheets as posting_sheets
+
+routes = Routes("enterprise")
 
 
 def _page(form: ImportForm, *, errors=(), message: str | None = None, status: int = 200):
@@ -32,7 +34,7 @@ def _page(form: ImportForm, *, errors=(), message: str | None = None, status: in
     ), status
 
 
-@bp.route("/postings/import", methods=["GET", "POST"])
+@routes.route("/postings/import", methods=["GET", "POST"])
 def posting_import():
     form = ImportForm()
     if not form.validate_on_submit():
@@ -57,7 +59,7 @@ def posting_import():
     return redirect(url_for("auth.job_detail", job_id=job.id))
 
 
-@bp.errorhandler(RequestEntityTooLarge)
+@routes.errorhandler(RequestEntityTooLarge)
 def upload_too_large(_exc):
     # The body was refused; forms built while rendering must see it as empty instead of raising 413 again.
     request.__dict__.update(form=ImmutableMultiDict(), files=ImmutableMultiDict())
@@ -74,21 +76,21 @@ def _download(data: bytes, fmt: str, name: str):
     return download(data, f"{name}.{fmt}")
 
 
-@bp.get("/postings/import/template.xlsx")
+@routes.get("/postings/import/template.xlsx")
 def posting_template_xlsx():
     return _download(posting_sheets.template("xlsx"), "xlsx", "postings-template")
 
 
-@bp.get("/postings/import/template.csv")
+@routes.get("/postings/import/template.csv")
 def posting_template_csv():
     return _download(posting_sheets.template("csv"), "csv", "postings-template")
 
 
-@bp.get("/postings/export.xlsx")
+@routes.get("/postings/export.xlsx")
 def posting_export_xlsx():
     return _download(posting_sheets.export(current_user, "xlsx"), "xlsx", "postings")
 
 
-@bp.get("/postings/export.csv")
+@routes.get("/postings/export.csv")
 def posting_export_csv():
     return _download(posting_sheets.export(current_user, "csv"), "csv", "postings")

@@ -6,11 +6,13 @@ from flask import render_template, request
 
 from portal.partnerships import matching
 from portal.platform import checks, vocab
+from portal.platform.routing import Routes
 from portal.platform.web import download
 from portal.programs import catalogue, directory
 from portal.programs.sheets import TARGET_GROUP_LABELS
-from portal.public.views import bp
 from portal.statistics import report as statistics_report
+
+routes = Routes("public")
 
 
 def _page_arg() -> int:
@@ -23,7 +25,7 @@ def _int_arg(name: str) -> int | None:
     return checks.whole_number(raw)
 
 
-@bp.get("/majors")
+@routes.get("/majors")
 def majors():
     query = directory.MajorQuery(
         q=request.args.get("q", "").strip()[: directory.Q_MAX],
@@ -44,7 +46,7 @@ def majors():
     )
 
 
-@bp.get("/majors/<int:program_id>")
+@routes.get("/majors/<int:program_id>")
 def major(program_id: int):
     program = directory.get_public_major(program_id)
     return render_template(
@@ -65,7 +67,7 @@ def _catalogue_query() -> directory.CatalogueQuery:
     )
 
 
-@bp.get("/catalogue")
+@routes.get("/catalogue")
 def catalogue_page():
     query = _catalogue_query()
     return render_template(
@@ -78,7 +80,7 @@ def catalogue_page():
     )
 
 
-@bp.get("/catalogue.csv")
+@routes.get("/catalogue.csv")
 def catalogue_csv():
     """Every entry the filters select (not one page), as in the annex, with the old names."""
     query = _catalogue_query()
@@ -90,7 +92,7 @@ def catalogue_csv():
     )
 
 
-@bp.get("/schools")
+@routes.get("/schools")
 def schools():
     query = directory.SchoolQuery(
         q=request.args.get("q", "").strip()[: directory.Q_MAX],
@@ -112,7 +114,7 @@ def schools():
     )
 
 
-@bp.get("/schools/<int:school_id>")
+@routes.get("/schools/<int:school_id>")
 def school(school_id: int):
     return render_template(
         "public/school.html", profile=directory.school_profile(school_id), target_groups=TARGET_GROUP_LABELS

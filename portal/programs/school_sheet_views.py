@@ -11,9 +11,11 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from portal.platform import jobs, spreadsheets
 from portal.platform.forms import ImportForm
 from portal.platform.i18n import current_locale
+from portal.platform.routing import Routes
 from portal.platform.web import REFUSED, attempt, download, refusal_status
 from portal.programs import sheets as school_sheets
-from portal.school.views import bp
+
+routes = Routes("school")
 
 KINDS = {"majors": "school.major_list", "teachers": "school.teacher_list"}
 
@@ -37,7 +39,7 @@ def _page(kind: str, form: ImportForm, *, errors=(), message: str | None = None,
     ), status
 
 
-@bp.route("/import/<kind>", methods=["GET", "POST"])
+@routes.route("/import/<kind>", methods=["GET", "POST"])
 def import_sheet(kind: str):
     kind = _kind_or_404(kind)
     form = ImportForm()
@@ -63,7 +65,7 @@ def import_sheet(kind: str):
     return redirect(url_for("auth.job_detail", job_id=job.id))
 
 
-@bp.errorhandler(RequestEntityTooLarge)
+@routes.errorhandler(RequestEntityTooLarge)
 def upload_too_large(_exc):
     # The body was refused; forms built while rendering (e.g. the logout button's) must
     # see it as empty instead of raising 413 again.
@@ -83,24 +85,24 @@ def _download(data: bytes, fmt: str, name: str):
     return download(data, f"{name}.{fmt}")
 
 
-@bp.get("/import/<kind>/template.xlsx")
+@routes.get("/import/<kind>/template.xlsx")
 def import_template_xlsx(kind: str):
     return _download(school_sheets.template(_kind_or_404(kind), "xlsx"), "xlsx", f"{kind}-template")
 
 
-@bp.get("/import/<kind>/template.csv")
+@routes.get("/import/<kind>/template.csv")
 def import_template_csv(kind: str):
     return _download(school_sheets.template(_kind_or_404(kind), "csv"), "csv", f"{kind}-template")
 
 
-@bp.get("/export/<kind>.xlsx")
+@routes.get("/export/<kind>.xlsx")
 def export_xlsx(kind: str):
     return _download(
         school_sheets.export(_kind_or_404(kind), current_user.organisation_id, "xlsx"), "xlsx", kind
     )
 
 
-@bp.get("/export/<kind>.csv")
+@routes.get("/export/<kind>.csv")
 def export_csv(kind: str):
     return _download(
         school_sheets.export(_kind_or_404(kind), current_user.organisation_id, "csv"), "csv", kind

@@ -7,12 +7,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.platform.forms import ActionForm
+from portal.platform.routing import Routes
 from portal.platform.web import REFUSED, attempt, form_status
 from portal.programs import records as school_records
 from portal.programs.sheets import DEGREE_LABELS, EMPLOYMENT_LABELS, TARGET_GROUP_LABELS
 from portal.rules import double_qualified as dq_rule
 from portal.school.forms import TeacherForm, TeachingNeedForm, TrainingOfferForm
-from portal.school.views import bp
+
+routes = Routes("school")
 
 LABELS = {"degrees": DEGREE_LABELS, "employments": EMPLOYMENT_LABELS, "target_groups": TARGET_GROUP_LABELS}
 
@@ -20,7 +22,7 @@ LABELS = {"degrees": DEGREE_LABELS, "employments": EMPLOYMENT_LABELS, "target_gr
 # --- teachers -------------------------------------------------------------------
 
 
-@bp.get("/teachers")
+@routes.get("/teachers")
 def teacher_list():
     return render_template(
         "school/teachers.html",
@@ -31,7 +33,7 @@ def teacher_list():
     )
 
 
-@bp.route("/teachers/new", methods=["GET", "POST"])
+@routes.route("/teachers/new", methods=["GET", "POST"])
 def teacher_new():
     form = TeacherForm()
     if form.validate_on_submit():
@@ -44,7 +46,7 @@ def teacher_new():
     return render_template("school/teacher_form.html", form=form), form_status()
 
 
-@bp.route("/teachers/<int:teacher_id>/edit", methods=["GET", "POST"])
+@routes.route("/teachers/<int:teacher_id>/edit", methods=["GET", "POST"])
 def teacher_edit(teacher_id: int):
     teacher = school_records.get_own_teacher(current_user, teacher_id)
     form = TeacherForm(obj=teacher)
@@ -58,7 +60,7 @@ def teacher_edit(teacher_id: int):
     return render_template("school/teacher_form.html", form=form, teacher=teacher), form_status()
 
 
-@bp.post("/teachers/<int:teacher_id>/remove")
+@routes.post("/teachers/<int:teacher_id>/remove")
 def teacher_remove(teacher_id: int):
     if attempt(lambda: school_records.remove_teacher(current_user, teacher_id)) is REFUSED:
         return teacher_list(), 400
@@ -69,7 +71,7 @@ def teacher_remove(teacher_id: int):
 # --- teaching needs -------------------------------------------------------------
 
 
-@bp.get("/needs")
+@routes.get("/needs")
 def need_list():
     return render_template(
         "school/needs.html",
@@ -78,7 +80,7 @@ def need_list():
     )
 
 
-@bp.route("/needs/new", methods=["GET", "POST"])
+@routes.route("/needs/new", methods=["GET", "POST"])
 def need_new():
     form = TeachingNeedForm()
     if form.validate_on_submit():
@@ -91,7 +93,7 @@ def need_new():
     return render_template("school/need_form.html", form=form), form_status()
 
 
-@bp.route("/needs/<int:need_id>/edit", methods=["GET", "POST"])
+@routes.route("/needs/<int:need_id>/edit", methods=["GET", "POST"])
 def need_edit(need_id: int):
     need = school_records.get_own_need(current_user, need_id)
     form = TeachingNeedForm(obj=need)
@@ -105,7 +107,7 @@ def need_edit(need_id: int):
     return render_template("school/need_form.html", form=form, need=need), form_status()
 
 
-@bp.post("/needs/<int:need_id>/<any(open, filled, closed):status>")
+@routes.post("/needs/<int:need_id>/<any(open, filled, closed):status>")
 def need_status(need_id: int, status: str):
     if attempt(lambda: school_records.set_need_status(current_user, need_id, status)) is not REFUSED:
         flash(_("The teaching need has been updated."), "success")
@@ -115,7 +117,7 @@ def need_status(need_id: int, status: str):
 # --- training offers ------------------------------------------------------------
 
 
-@bp.get("/offers")
+@routes.get("/offers")
 def offer_list():
     return render_template(
         "school/offers.html",
@@ -125,7 +127,7 @@ def offer_list():
     )
 
 
-@bp.route("/offers/new", methods=["GET", "POST"])
+@routes.route("/offers/new", methods=["GET", "POST"])
 def offer_new():
     form = TrainingOfferForm()
     if form.validate_on_submit():
@@ -138,7 +140,7 @@ def offer_new():
     return render_template("school/offer_form.html", form=form), form_status()
 
 
-@bp.route("/offers/<int:offer_id>/edit", methods=["GET", "POST"])
+@routes.route("/offers/<int:offer_id>/edit", methods=["GET", "POST"])
 def offer_edit(offer_id: int):
     offer = school_records.get_own_offer(current_user, offer_id)
     form = TrainingOfferForm(obj=offer)
@@ -154,14 +156,14 @@ def offer_edit(offer_id: int):
     return render_template("school/offer_form.html", form=form, offer=offer), form_status()
 
 
-@bp.post("/offers/<int:offer_id>/publish")
+@routes.post("/offers/<int:offer_id>/publish")
 def offer_publish(offer_id: int):
     if attempt(lambda: school_records.publish_offer(current_user, offer_id)) is not REFUSED:
         flash(_("The training offer has been published."), "success")
     return redirect(url_for("school.offer_list"))
 
 
-@bp.post("/offers/<int:offer_id>/close")
+@routes.post("/offers/<int:offer_id>/close")
 def offer_close(offer_id: int):
     if attempt(lambda: school_records.close_offer(current_user, offer_id)) is not REFUSED:
         flash(_("The training offer has been closed."), "success")

@@ -12,12 +12,14 @@ from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import InputRequired
 
-from portal.admin.views import bp
 from portal.platform.forms import IntField
 from portal.platform.i18n import lazy_gettext as _l
+from portal.platform.routing import Routes
 from portal.platform.web import REFUSED, attempt, form_status
 from portal.rules import services as rule_settings
 from portal.rules.settings import BY_KEY
+
+routes = Routes("admin")
 
 
 class RuleSettingForm(FlaskForm):
@@ -39,12 +41,12 @@ def _page(forms: dict | None = None):
     return render_template("admin/rules.html", settings=settings, forms=forms), form_status()
 
 
-@bp.get("/rules")
+@routes.get("/rules")
 def rule_settings_page():
     return _page()
 
 
-@bp.post("/rules/<key>")
+@routes.post("/rules/<key>")
 def rule_setting_save(key: str):
     if key not in BY_KEY:
         abort(404)

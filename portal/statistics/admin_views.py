@@ -12,18 +12,20 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import InputRequired
 
-from portal.admin.views import bp
 from portal.exchanges import services as exchanges
 from portal.internships import outcomes as internship_outcomes
 from portal.planning import alignment, double_qualified
 from portal.platform.checks import district_today, page_number, search_text
 from portal.platform.forms import ActionForm, IntField
 from portal.platform.i18n import lazy_gettext as _l
+from portal.platform.routing import Routes
 from portal.platform.web import REFUSED, attempt, download, form_status
 from portal.rules.part_time import SOURCE as PART_TIME_SOURCE
 from portal.statistics import report as statistics_report
 from portal.statistics import services as statistics
 from portal.statistics.inputs import SOURCE_MAX
+
+routes = Routes("admin")
 
 
 class InputForm(FlaskForm):
@@ -72,7 +74,7 @@ def _trend_context(figures):
     }
 
 
-@bp.get("/dashboard")
+@routes.get("/dashboard")
 def dashboard():
     figures = statistics.district_figures()
     tables = statistics.breakdowns()
@@ -108,7 +110,7 @@ def _quota_rows() -> list[dict]:
     return rows[:DASHBOARD_SCHOOLS]
 
 
-@bp.get("/dashboard/schools")
+@routes.get("/dashboard/schools")
 def dashboard_schools():
     """Every verified school's row of the dashboard's "By school" table, by name, a page at a time."""
     q, page = _school_search()
@@ -121,7 +123,7 @@ def dashboard_schools():
     )
 
 
-@bp.get("/dashboard/double-qualified")
+@routes.get("/dashboard/double-qualified")
 def dashboard_double_qualified():
     """Every secondary vocational school's row of the 双师型 table, by name, a page at a time."""
     q, page = _school_search()
@@ -134,7 +136,7 @@ def dashboard_double_qualified():
     )
 
 
-@bp.post("/dashboard/snapshot")
+@routes.post("/dashboard/snapshot")
 def take_snapshot():
     # CSRFProtect has checked the token before this view runs.
     taken = attempt(lambda: statistics.take_snapshot(current_user))
@@ -143,7 +145,7 @@ def take_snapshot():
     return redirect(url_for("admin.dashboard", _anchor="trend"))
 
 
-@bp.route("/dashboard/inputs", methods=["GET", "POST"])
+@routes.route("/dashboard/inputs", methods=["GET", "POST"])
 def statistics_inputs():
     form = InputForm()
     form.key.choices = [(key, str(spec.label)) for key, spec in statistics.INPUTS.items()]
@@ -169,7 +171,7 @@ def statistics_inputs():
     ), form_status()
 
 
-@bp.get("/dashboard/report")
+@routes.get("/dashboard/report")
 def yearly_report():
     history = statistics.input_history()
     # The report lists the inputs anyway: when that list is all of them, the figures use it too.
@@ -196,7 +198,7 @@ def yearly_report():
     )
 
 
-@bp.get("/dashboard/report.xlsx")
+@routes.get("/dashboard/report.xlsx")
 def yearly_report_xlsx():
     data = statistics_report.yearly_report_workbook()
     name = f"statistics-report-{district_today().isoformat()}.xlsx"

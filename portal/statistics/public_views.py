@@ -11,13 +11,15 @@ from portal.internships import outcomes as internship_outcomes
 from portal.partnerships.cooperation_models import COOPERATION_KIND_LABELS
 from portal.planning import alignment
 from portal.platform.checks import district_today
+from portal.platform.routing import Routes
 from portal.platform.web import download
-from portal.public.views import bp
 from portal.statistics import report as statistics_report
 from portal.statistics import services as statistics
 
+routes = Routes("public")
 
-@bp.get("/stats")
+
+@routes.get("/stats")
 def stats():
     tables = statistics.public_tables()
     return render_template(
@@ -31,7 +33,7 @@ def stats():
     )
 
 
-@bp.get("/stats.xlsx")
+@routes.get("/stats.xlsx")
 def stats_xlsx():
     return download(
         statistics_report.public_workbook(),
@@ -40,7 +42,7 @@ def stats_xlsx():
     )
 
 
-@bp.get("/stats/<any(industries, named_classes, pilots):table>.csv")
+@routes.get("/stats/<any(industries, named_classes, pilots):table>.csv")
 def stats_csv(table: str):
     return download(
         statistics_report.public_csv(table),
@@ -49,7 +51,7 @@ def stats_csv(table: str):
     )
 
 
-@bp.get("/stats/alignment")
+@routes.get("/stats/alignment")
 def stats_alignment():
     # Aggregates by major group, major, town and plan target only: no posting or person is named.
     return render_template(
@@ -60,7 +62,7 @@ def stats_alignment():
     )
 
 
-@bp.get("/stats/alignment.xlsx")
+@routes.get("/stats/alignment.xlsx")
 def stats_alignment_xlsx():
     return download(
         statistics_report.alignment_workbook(),
