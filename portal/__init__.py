@@ -31,6 +31,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _configure_logging(app)
     register_extensions(app)
     register_blueprints(app)
+    register_hooks()
     from portal import templating
     from portal.platform import cache, security
     from portal.platform import error_pages as errors
@@ -176,6 +177,40 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(area)
 
 
+def register_hooks() -> None:
+    """Where one domain follows another, wired here so that imports go one way (the lower
+    domain announces or runs a registered function; it never imports the higher one)."""
+    from portal.audit import services as audit
+    from portal.organisations import services as organisations
+    from portal.partnerships import jobs as partnership_jobs
+    from portal.partnerships import matching
+    from portal.planning import alignment
+    from portal.planning import jobs as planning_jobs
+    from portal.platform import events, jobs
+    from portal.postings import sheets as posting_sheets
+    from portal.programs import sheets as school_sheets
+    from portal.statistics.services import INPUTS
+
+    # A posting published, edited or closed: its proposals again, and its catalogue majors.
+    events.on(events.POSTING_CHANGED, matching.recompute_for_posting)
+    events.on(events.POSTING_CHANGED, alignment.classify)
+    # Background work, by kind.
+    jobs.register_kind("rank_programs", partnership_jobs.rank_programs)
+    jobs.register_kind("rank_school", partnership_jobs.rank_school)
+    jobs.register_kind("rank_all", partnership_jobs.rank_all)
+    jobs.register_kind("classify_all", planning_jobs.classify_all)
+    jobs.register_import_check(lambda user: organisations.ensure_may_import(user.organisation))
+    jobs.register_importer("postings", posting_sheets.import_postings)
+    jobs.register_importer(
+        "majors", lambda user, data, name: school_sheets.import_programs(user.organisation, data, name)
+    )
+    jobs.register_importer(
+        "teachers", lambda user, data, name: school_sheets.import_teachers(user.organisation, data, name)
+    )
+    # The audit log names a statistics input by its label (the figures' names live with the figures).
+    audit.label_param("input", lambda key: str(INPUTS[key].label) if key in INPUTS else key)
+
+
 def _refuse_demo_accounts(app: Flask) -> None:
     """SECURITY.md item 5: demo accounts with published passwords must not reach production."""
     if app.config["ALLOW_DEMO_IN_PRODUCTION"]:
@@ -183,7 +218,7 @@ def _refuse_demo_accounts(app: Flask) -> None:
             "DEMO ACCOUNTS ALLOWED IN PRODUCTION (ALLOW_DEMO_IN_PRODUCTION=1): their passwords are public"
         )
         return
-    from portal.models import User
+    from portal.accounts.models import User
 
     with app.app_context():
         try:

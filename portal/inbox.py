@@ -21,38 +21,31 @@ from typing import Any
 
 from sqlalchemy import and_, func, or_, select
 
-from portal.apprenticeships.models import AllocationRun, RunStatus
-from portal.extensions import db
-from portal.models import (
-    ApplicationStatus,
+from portal.accounts.models import MembershipStatus, Role, User
+from portal.apprenticeships.models import (
+    AllocationRun,
     ApprenticePlace,
     ApprenticeshipProgramme,
-    ClassApplication,
-    Cooperation,
-    Exchange,
-    ExchangeStatus,
-    MembershipStatus,
-    NamedClass,
-    NamedClassStatus,
-    Notification,
-    Organisation,
-    OrgStatus,
+    ProgrammeStatus,
+    RunStatus,
+)
+from portal.exchanges.models import Exchange, ExchangeStatus
+from portal.extensions import db
+from portal.named_classes.models import ApplicationStatus, ClassApplication, NamedClass, NamedClassStatus
+from portal.notifications.models import Notification
+from portal.organisations.models import Organisation, OrgStatus
+from portal.partnerships.cooperation_models import AdmissionsMode, Cooperation
+from portal.partnerships.models import Proposal, ProposalStatus
+from portal.pilots.models import (
     PilotEnterpriseApplication,
     PilotEnterpriseStatus,
     PilotPartnership,
     PilotStatus,
-    Posting,
-    Program,
-    ProgrammeStatus,
-    Proposal,
-    ProposalStatus,
-    PublicationStatus,
-    Role,
-    User,
 )
-from portal.partnerships.cooperation_models import AdmissionsMode
 from portal.platform.checks import district_today
 from portal.platform.i18n import lazy_gettext as _l
+from portal.postings.models import Posting
+from portal.programs.models import Program, PublicationStatus
 
 EXPIRING_DAYS = 14
 

@@ -9,10 +9,17 @@ from flask import Flask
 from flask_babel import format_datetime
 from markupsafe import Markup
 
-from portal.platform import vocab
+from portal.audit.services import reason_text
+from portal.navigation import navigation
+from portal.notifications.views import unread_notifications
+from portal.pilots import services as pilots
+from portal.platform import charts, links, vocab
+from portal.platform.confirm import confirm_message
 from portal.platform.i18n import current_locale
 from portal.platform.model_base import State
 from portal.platform.web import area
+from portal.rules.internships import RULES as internship_rules
+from portal.statistics import services as statistics
 
 
 def _label(vocabulary: dict, code: str | None) -> str:
@@ -40,14 +47,6 @@ def status_badge(state: State, /, **attributes: object) -> Markup:
 
 
 def init_templating(app: Flask) -> None:
-    from portal.audit.services import reason_text
-    from portal.navigation import navigation
-    from portal.notifications.views import unread_notifications
-    from portal.pilots import services as pilots
-    from portal.platform import charts, links
-    from portal.platform.confirm import confirm_message
-    from portal.rules.internships import RULES as internship_rules
-    from portal.statistics import services as statistics
 
     app.add_template_filter(local_time, "local_time")
     for name, value in {

@@ -7,14 +7,16 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from portal.accounts import passwords
+from portal.accounts.models import MembershipStatus, Role, User
 from portal.extensions import db
-from portal.models import MembershipStatus, Organisation, OrgStatus, Program, Role, School, User
 from portal.organisations import services as organisations
+from portal.organisations.models import Organisation, OrgStatus, School
 from portal.organisations.services import NewEnterprise, NewSchool
 from portal.platform import checks
 from portal.platform.errors import Conflict, NotFound, ServiceError
 from portal.platform.i18n import lazy_gettext as _l
 from portal.platform.model_base import utcnow
+from portal.programs.models import Program
 
 
 @dataclass(frozen=True)

@@ -5,18 +5,19 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 
 from portal.accounts import services as accounts
+from portal.accounts.models import User
 from portal.audit import services as audit
 from portal.extensions import db
-from portal.models import User
 from portal.platform.errors import NotFound, ServiceError
 from portal.platform.i18n import lazy_gettext as _l
+from portal.platform.search import contains
 
 
 def search_users(q: str = "", role: str = "", limit: int = 200) -> list[User]:
     query = select(User).order_by(User.created_at.desc(), User.id.desc()).limit(limit)
     if q:
-        like = f"%{q.strip()}%"
-        query = query.where(or_(User.email.ilike(like), User.name.ilike(like)))
+        like = contains(q.strip())
+        query = query.where(or_(User.email.ilike(like, escape="\\"), User.name.ilike(like, escape="\\")))
     if role:
         query = query.where(User.role == role)
     return list(db.session.scalars(query))

@@ -66,7 +66,7 @@ def login():
             "login failed: email=%r addr=%s", accounts.normalise_email(form.email.data), client_address()
         )
         flash(_("Wrong e-mail or password."), "error")
-    return render_template("auth/login.html", form=form), form_status()
+    return render_template("accounts/login.html", form=form), form_status()
 
 
 @bp.post("/logout")
@@ -82,7 +82,7 @@ def logout():
 
 @bp.get("/register")
 def register():
-    return render_template("auth/register.html")
+    return render_template("accounts/register.html")
 
 
 def _account(form) -> NewAccount:
@@ -116,7 +116,7 @@ def register_enterprise():
         user = attempt(lambda: accounts.register_enterprise(_account(form), org), form)
         if user is not REFUSED:
             return _registered(user)
-    return render_template("auth/register_enterprise.html", form=form), form_status()
+    return render_template("accounts/register_enterprise.html", form=form), form_status()
 
 
 @bp.route("/register/school", methods=["GET", "POST"])
@@ -133,7 +133,7 @@ def register_school():
         user = attempt(lambda: accounts.register_school(_account(form), org), form)
         if user is not REFUSED:
             return _registered(user)
-    return render_template("auth/register_school.html", form=form), form_status()
+    return render_template("accounts/register_school.html", form=form), form_status()
 
 
 @bp.route("/register/join", methods=["GET", "POST"])
@@ -145,7 +145,7 @@ def register_join():
         user = attempt(lambda: accounts.register_member(_account(form), form.organisation.data), form)
         if user is not REFUSED:
             return _registered(user)
-    return render_template("auth/register_join.html", form=form), form_status()
+    return render_template("accounts/register_join.html", form=form), form_status()
 
 
 @bp.route("/register/student", methods=["GET", "POST"])
@@ -164,7 +164,7 @@ def register_student():
         if user is not REFUSED:
             return _registered(user)
     return (
-        render_template("auth/register_student.html", form=form, program_schools=program_schools),
+        render_template("accounts/register_student.html", form=form, program_schools=program_schools),
         form_status(),
     )
 
@@ -182,4 +182,4 @@ def change_password():
             _start_session(user)  # the token rotated: this session continues under the new one
             flash(_("Your password has been changed. Other sessions have been logged out."), "success")
             return redirect(home_url_for(user))
-    return render_template("auth/change_password.html", form=form), form_status()
+    return render_template("accounts/change_password.html", form=form), form_status()

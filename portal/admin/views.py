@@ -8,9 +8,10 @@ from flask_login import current_user
 
 from portal import inbox
 from portal.accounts import users
+from portal.accounts.models import Role
 from portal.api.site import bp as api_access_bp
-from portal.models import OrgStatus, Role
 from portal.organisations import services as organisations
+from portal.organisations.models import OrgStatus
 from portal.platform.confirm import needs_confirmation
 from portal.platform.forms import ActionForm, ReasonForm
 from portal.platform.security import guard_blueprint

@@ -10,11 +10,12 @@ from typing import Any
 
 from flask import request
 
-from portal.api import bp, render, schemas
+from portal.accounts.models import Role
+from portal.api import render, schemas
+from portal.api.blueprints import bp
 from portal.api.inputs import load, require_valid
 from portal.api.web import actor, current_token, requires, write
 from portal.internships import services as internships
-from portal.models import Role
 from portal.named_classes import services as named_classes
 from portal.partnerships import services as proposals
 from portal.planning import alignment

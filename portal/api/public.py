@@ -13,15 +13,16 @@ from typing import Any
 
 from flask import request
 
-from portal.api import bp, render, schemas
+from portal.api import render, schemas
+from portal.api.blueprints import bp
 from portal.api.inputs import require_valid
 from portal.api.problems import ApiProblem
 from portal.internships import services as internships
 from portal.named_classes import services as named_classes
-from portal.organisations import directory as enterprises
 from portal.planning import alignment
 from portal.platform import checks
 from portal.platform.i18n import lazy_gettext as _l
+from portal.postings import enterprises
 from portal.postings import services as postings
 from portal.programs import catalogue, directory
 from portal.statistics import services as statistics_service

@@ -10,13 +10,14 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from portal.api import inputs
-from portal.models import Degree, Employment, NeedStatus, TokenScope
+from portal.models.api import TokenScope
 from portal.platform import vocab
 from portal.platform.i18n import lazy_gettext as _l
 from portal.postings import services as posting_rules
 from portal.postings.models import PostingKind
 from portal.programs import records as record_rules
 from portal.programs import services as program_rules
+from portal.programs.school_models import Degree, Employment, NeedStatus
 from portal.rules import double_qualified as dq_rule
 
 KINDS = [k.value for k in PostingKind]

@@ -15,8 +15,9 @@ from wtforms import SelectField, SelectMultipleField, StringField
 from wtforms.validators import Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from portal.accounts.models import Role
 from portal.api import tokens, webhooks
-from portal.models import Role, TokenScope
+from portal.models.api import TokenScope
 from portal.platform.forms import ActionForm
 from portal.platform.i18n import lazy_gettext as _l
 from portal.platform.web import REFUSED, area, attempt, form_status

@@ -20,8 +20,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select, update
 
+from portal.accounts.models import Role, User
 from portal.extensions import db
-from portal.models import ApiToken, Role, TokenScope, User
+from portal.models.api import ApiToken, TokenScope
 from portal.platform import checks
 from portal.platform.errors import NotFound, Problems, ServiceError
 from portal.platform.i18n import lazy_gettext as _l

@@ -18,11 +18,12 @@ from flask import Response, current_app, g, request
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from portal.accounts.models import Role, User
 from portal.api import tokens
 from portal.api.problems import ApiProblem
 from portal.api.render import plain
 from portal.extensions import db
-from portal.models import ApiToken, IdempotentWrite, Role, TokenScope, User
+from portal.models.api import ApiToken, IdempotentWrite, TokenScope
 from portal.platform.errors import ALREADY_EXISTS, Conflict, Invalid, NotFound, ServiceError, is_duplicate
 from portal.platform.i18n import lazy_gettext as _l
 from portal.platform.security import security_log

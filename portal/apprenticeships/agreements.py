@@ -17,10 +17,16 @@ from datetime import date
 
 from sqlalchemy import select
 
+from portal.accounts.models import User
+from portal.apprenticeships.models import (
+    AllocationRun,
+    ApprenticeAgreement,
+    ApprenticePlace,
+    ApprenticeshipProgramme,
+)
 from portal.apprenticeships.services import get_for_partner, get_run_for_school, published_run
 from portal.audit import services as audit
 from portal.extensions import db
-from portal.models import AllocationRun, ApprenticeAgreement, ApprenticePlace, ApprenticeshipProgramme, User
 from portal.platform import checks
 from portal.platform.errors import Conflict, NotFound, Problems
 from portal.platform.i18n import lazy_gettext as _l

@@ -23,7 +23,7 @@ bp = Blueprint("apprenticeships", __name__)  # nested in the enterprise area
 @bp.get("/apprenticeships")
 def apprenticeship_list():
     return render_template(
-        "enterprise/apprenticeships/list.html",
+        "apprenticeships/enterprise/list.html",
         programmes=apprenticeships.programmes_of_enterprise(current_user),
     )
 
@@ -31,7 +31,7 @@ def apprenticeship_list():
 def _detail(programme, place_form: PlaceForm, status: int = 200):
     run = apprenticeships.published_run(programme)
     return render_template(
-        "enterprise/apprenticeships/detail.html",
+        "apprenticeships/enterprise/detail.html",
         programme=programme,
         applicants=apprenticeships.applicants_by_place(programme),
         place_form=place_form,

@@ -28,25 +28,22 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import joinedload
 
-from portal.audit import services as audit
-from portal.extensions import db
-from portal.models import (
+from portal.accounts.models import Role, User
+from portal.apprenticeships.models import (
     AllocationRun,
     ApprenticeChoice,
     ApprenticePlace,
     ApprenticeshipProgramme,
-    Cooperation,
-    CooperationKind,
-    CooperationStatus,
     EnterpriseRanking,
     ProgrammeStatus,
     RankedBy,
-    Role,
     RunStatus,
-    User,
 )
+from portal.audit import services as audit
+from portal.extensions import db
 from portal.notifications import services as notifications
 from portal.partnerships import matching as matcher
+from portal.partnerships.cooperation_models import Cooperation, CooperationKind, CooperationStatus
 from portal.platform.checks import district_today
 from portal.platform.errors import Conflict, NotFound, ServiceError
 from portal.platform.i18n import lazy_gettext as _l

@@ -22,7 +22,7 @@ bp = Blueprint("apprenticeships", __name__)  # nested in the student area
 def apprenticeship_list():
     programmes = apprenticeships.programmes_for_student(current_user)
     return render_template(
-        "student/apprenticeships/list.html",
+        "apprenticeships/student/list.html",
         programmes=programmes,
         results={p.id: apprenticeships.student_result(current_user, p) for p in programmes},
     )
@@ -33,7 +33,7 @@ def apprenticeship_detail(programme_id: int, typed_ranks: dict[int, int] | None 
     programme = apprenticeships.get_for_student(current_user, programme_id)
     choices = apprenticeships.choices_of(current_user, programme)
     return render_template(
-        "student/apprenticeships/detail.html",
+        "apprenticeships/student/detail.html",
         programme=programme,
         my_ranks=typed_ranks if typed_ranks is not None else {c.place_id: c.rank for c in choices},
         choices=choices,

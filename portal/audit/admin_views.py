@@ -80,7 +80,7 @@ def audit_log():
         page=query.page,
     )
     return render_template(
-        "admin/audit.html",
+        "audit/admin/audit.html",
         results=results,
         query=query,
         subject_labels=audit.SUBJECT_LABELS,

@@ -8,18 +8,20 @@ a state, so a refused transition (which raises before) writes nothing.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 
+from portal.accounts.models import User
+from portal.audit.models import AuditEntry, AuditEntryOrganisation
 from portal.extensions import db
-from portal.models import AuditEntry, AuditEntryOrganisation, Organisation, User
+from portal.organisations.models import Organisation
 from portal.platform.i18n import lazy_gettext as _l
+from portal.platform.search import MAX_PAGE, contains
 
 PER_PAGE = 50
-MAX_PAGE = 10_000
 
 # Labels for the administrators' view; a code without a label is shown as it is.
 SUBJECT_LABELS: dict[str, Any] = {
@@ -181,6 +183,15 @@ def coded(code: str, **params: Any) -> str:
     return CODED + json.dumps({"code": code, **params}, ensure_ascii=False, sort_keys=True)
 
 
+# How a coded reason's parameter reads, registered by the domain that names it (the statistics'
+# inputs: `portal.register_hooks`); an unknown value stays as it is.
+_PARAM_LABELS: dict[str, Callable[[Any], str]] = {}
+
+
+def label_param(name: str, label: Callable[[Any], str]) -> None:
+    _PARAM_LABELS[name] = label
+
+
 def reason_text(reason: str | None) -> str:
     """The reason as the reader should see it, in their language."""
     if not reason or not reason.startswith(CODED):
@@ -190,11 +201,9 @@ def reason_text(reason: str | None) -> str:
         template = SYSTEM_REASONS[params.pop("code")]
     except (ValueError, KeyError):
         return reason
-    if "input" in params:
-        from portal.statistics.services import INPUTS  # the figures' names live with the figures
-
-        spec = INPUTS.get(params["input"])
-        params["input"] = str(spec.label) if spec else params["input"]
+    for name, label in _PARAM_LABELS.items():
+        if name in params:
+            params[name] = label(params[name])
     if isinstance(params.get("value"), int):
         params["value"] = f"{params['value']:,}"
     return str(template) % params
@@ -265,11 +274,6 @@ def record(
     return entry
 
 
-def _like(term: str) -> str:
-    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def search(
     *,
     subject_type: str | None = None,
@@ -300,7 +304,7 @@ def search(
         if actor.lower() in ("system", "系统"):  # what the filter's placeholder offers, in either language
             query = query.where(AuditEntry.actor_id.is_(None))
         elif actor:
-            query = query.where(AuditEntry.actor_email.ilike(_like(actor), escape="\\"))
+            query = query.where(AuditEntry.actor_email.ilike(contains(actor), escape="\\"))
     if action:
         query = query.where(AuditEntry.action == action)
     if organisation_id is not None:

@@ -61,7 +61,7 @@ class PracticePostForm(FlaskForm):
 @routes.get("/exchanges")
 def exchange_list():
     return render_template(
-        "enterprise/exchanges.html",
+        "exchanges/enterprise/exchanges.html",
         posts=exchanges.posts_of_enterprise(current_user.organisation_id),
         suggestion_form=SuggestionForm(),
         action_form=ActionForm(),
@@ -79,7 +79,9 @@ def practice_post_new():
         ):
             flash(_("The practice post has been saved; it is open to teachers."), "success")
             return redirect(url_for("enterprise.exchange_list"))
-    return render_template("enterprise/practice_post_form.html", form=form, post=None), form_status()
+    return render_template(
+        "exchanges/enterprise/practice_post_form.html", form=form, post=None
+    ), form_status()
 
 
 @routes.route("/exchanges/posts/<int:post_id>/edit", methods=["GET", "POST"])
@@ -93,7 +95,9 @@ def practice_post_edit(post_id: int):
         ):
             flash(_("The practice post has been saved."), "success")
             return redirect(url_for("enterprise.exchange_list"))
-    return render_template("enterprise/practice_post_form.html", form=form, post=post), form_status()
+    return render_template(
+        "exchanges/enterprise/practice_post_form.html", form=form, post=post
+    ), form_status()
 
 
 @routes.post("/exchanges/posts/<int:post_id>/<any(open, closed):status>")

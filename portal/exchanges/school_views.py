@@ -52,7 +52,7 @@ def _page(quota_form: StaffingQuotaForm | None = None):
         part_time_spending=school.part_time_spending,
     )
     return render_template(
-        "school/exchanges.html",
+        "exchanges/school/exchanges.html",
         share=exchanges.part_time_share(school),
         rule_source=PART_TIME_SOURCE,
         quota_form=form,

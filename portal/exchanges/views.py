@@ -14,6 +14,7 @@ from flask_login import current_user
 from portal.exchanges import services as exchanges
 from portal.exchanges.forms import SuggestionForm
 from portal.exchanges.models import DIRECTION_LABELS, ExchangeStatus
+from portal.platform.checks import district_today
 from portal.platform.forms import ReasonForm
 from portal.platform.web import REFUSED, area, attempt
 
@@ -124,10 +125,9 @@ def exchange_complete(exchange_id: int):
 @bp.get("/exchanges/<int:exchange_id>/teaching-certificate")
 def teaching_certificate(exchange_id: int):
     """A printable certificate of an expert's teaching service (hours, terms, courses)."""
-    from portal.platform.checks import district_today
 
     return render_template(
-        "shared/teaching_certificate.html",
+        "exchanges/teaching_certificate.html",
         service=exchanges.teaching_service(current_user, exchange_id),
         issued_by=current_user.organisation,
         today=district_today(),

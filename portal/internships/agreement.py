@@ -7,8 +7,8 @@ import io
 
 from docx import Document
 
+from portal.internships.models import Placement
 from portal.internships.services import clauses_for
-from portal.models import Placement
 from portal.platform.i18n import lazy_gettext as _l
 from portal.rules import internships as rules
 

@@ -18,18 +18,13 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
+from portal.accounts.models import User
 from portal.extensions import db
-from portal.internships.models import Destination
-from portal.models import (
-    Cooperation,
-    CooperationStatus,
-    Organisation,
-    Placement,
-    PlacementStatus,
-    Program,
-    User,
-)
+from portal.internships.models import Destination, Placement, PlacementStatus
+from portal.organisations.models import Organisation
+from portal.partnerships.cooperation_models import Cooperation, CooperationStatus
 from portal.platform import vocab
+from portal.programs.models import Program
 
 PLACED = {
     s.value

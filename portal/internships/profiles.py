@@ -12,9 +12,13 @@ from datetime import UTC, date, datetime, time
 from flask import current_app
 from sqlalchemy import func, select
 
+from portal.accounts.models import Role, User
 from portal.audit import services as audit
+from portal.audit.models import AuditEntry
 from portal.extensions import db
-from portal.models import AuditEntry, Organisation, Placement, Role, StudentProfile, User
+from portal.internships.models import Placement
+from portal.internships.profile_models import StudentProfile
+from portal.organisations.models import Organisation
 from portal.platform import checks, uploads, vocab
 from portal.platform.errors import NotFound, Problems, ServiceError
 from portal.platform.i18n import lazy_gettext as _l

@@ -27,6 +27,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from portal.accounts.models import MembershipStatus, Role, User
 from portal.audit import services as audit
 from portal.extensions import db
 from portal.internships.models import (
@@ -38,23 +39,16 @@ from portal.internships.models import (
     PlacementStatus,
     TimelineEntry,
 )
-from portal.models import (
-    MembershipStatus,
-    Organisation,
-    OrgStatus,
-    Posting,
-    PostingKind,
-    PublicationStatus,
-    Role,
-    User,
-)
 from portal.notifications import services as notifications
+from portal.organisations.models import Organisation, OrgStatus
 from portal.platform import checks, events, uploads, vocab
 from portal.platform.errors import Conflict, NotFound, Problems, ServiceError
 from portal.platform.i18n import lazy_gettext as _l
 from portal.platform.locking import lock_row, transition
 from portal.platform.model_base import utcnow
-from portal.postings.services import Page, like_escape
+from portal.platform.search import Page, like_escape
+from portal.postings.models import Posting, PostingKind
+from portal.programs.models import PublicationStatus
 from portal.rules import internships as rules
 
 STATEMENT_MAX = 1000

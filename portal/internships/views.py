@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import FileStorage
 
+from portal.accounts.models import Role
 from portal.internships import agreement as internship_agreement
 from portal.internships import profiles
 from portal.internships import services as internships
@@ -26,7 +27,6 @@ from portal.internships.forms import (
     StaffForm,
 )
 from portal.internships.models import Destination, EntryKind
-from portal.models import Role
 from portal.platform.confirm import needs_confirmation
 from portal.platform.forms import ActionForm
 from portal.platform.web import REFUSED, attempt, download, form_status

@@ -10,9 +10,9 @@ from flask_login import current_user
 
 from portal.named_classes import services as named_classes
 from portal.named_classes.models import BENEFITS
+from portal.named_classes.student_forms import ApplicationForm
 from portal.platform import checks, vocab
 from portal.platform.routing import Routes
-from portal.student.forms import ApplicationForm
 
 routes = Routes("public")
 
@@ -21,7 +21,7 @@ routes = Routes("public")
 def named_class_list():
     query = named_classes.NamedClassQuery.from_args(request.args)
     return render_template(
-        "public/named_classes.html",
+        "named_classes/public/named_classes.html",
         query=query,
         results=named_classes.search_named_classes(query),
         options=named_classes.filter_options(),
@@ -35,7 +35,7 @@ def named_class_list():
 def named_class_detail(class_id: int):
     named_class = named_classes.get_public_class(class_id)
     return render_template(
-        "public/named_class.html",
+        "named_classes/public/named_class.html",
         named_class=named_class,
         benefits=BENEFITS,
         state=named_classes.apply_state(current_user, named_class),

@@ -36,33 +36,32 @@ from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload
 
+from portal.accounts.models import MembershipStatus, Role, User
 from portal.audit import services as audit
 from portal.extensions import db
-from portal.models import (
-    AdmissionsMode,
+from portal.named_classes.models import (
+    BENEFITS,
     ApplicationStatus,
     ClassApplication,
+    NamedClass,
+    NamedClassStatus,
+)
+from portal.notifications import services as notifications
+from portal.organisations.models import Organisation, OrgStatus
+from portal.partnerships.cooperation_models import (
+    AdmissionsMode,
     Cooperation,
     CooperationKind,
     CooperationStatus,
-    MembershipStatus,
-    NamedClass,
-    NamedClassStatus,
-    Organisation,
-    OrgStatus,
-    Program,
-    Role,
-    User,
 )
-from portal.named_classes.models import BENEFITS
-from portal.notifications import services as notifications
 from portal.platform import checks, events, spreadsheets, vocab
 from portal.platform.checks import district_today
 from portal.platform.errors import Conflict, NotFound, Problems, ServiceError
 from portal.platform.i18n import lazy_gettext as _l
 from portal.platform.locking import begin_write, lock_row, transition
 from portal.platform.model_base import utcnow
-from portal.postings.services import Page, like_escape
+from portal.platform.search import MAX_PAGE, Page, like_escape
+from portal.programs.models import Program
 from portal.rules import apprenticeships as apprenticeship_rule
 from portal.rules import services as rule_settings
 from portal.rules.settings import ORDER_CLASS_FREE_CHOICE
@@ -74,7 +73,6 @@ MAX_YEARS_AHEAD = 2
 MAX_SEATS = 1000  # no class in the district is larger; larger is a typo
 DEFAULT_DECISION_DAYS = 30
 PER_PAGE = 12
-MAX_PAGE = 10_000
 
 
 class NotPermitted(ServiceError):

@@ -9,11 +9,11 @@ from flask_login import current_user
 from portal.extensions import limiter
 from portal.named_classes import services as named_classes
 from portal.named_classes.models import BENEFITS
+from portal.named_classes.student_forms import ApplicationForm
 from portal.platform import checks
 from portal.platform.forms import ActionForm
 from portal.platform.routing import Routes
 from portal.platform.web import REFUSED, attempt
-from portal.student.forms import ApplicationForm
 
 routes = Routes("student")
 
@@ -29,7 +29,7 @@ def _student_key() -> str:
 @routes.get("/applications")
 def applications():
     return render_template(
-        "student/applications.html",
+        "named_classes/student/applications.html",
         applications=named_classes.applications_of_student(current_user),
         action_form=ActionForm(),
         today=checks.district_today(),
@@ -50,7 +50,7 @@ def apply(class_id: int):
     # The detail page again, with the statement kept and the reason shown.
     named_class = named_classes.get_public_class(class_id)
     return render_template(
-        "public/named_class.html",
+        "named_classes/public/named_class.html",
         named_class=named_class,
         benefits=BENEFITS,
         state=named_classes.apply_state(current_user, named_class),

@@ -25,18 +25,20 @@ from flask_babel import gettext as _
 from sqlalchemy import event, func, select, update
 from sqlalchemy.orm import Session
 
+from portal.accounts.models import MembershipStatus, Role, User
 from portal.extensions import db
-from portal.models import MembershipStatus, Notification, Organisation, Role, User
-from portal.platform import checks
+from portal.notifications.models import Notification
+from portal.organisations.models import Organisation
+from portal.platform import checks, links
 from portal.platform.errors import NotFound
 from portal.platform.i18n import lazy_gettext as _l
 from portal.platform.model_base import utcnow
+from portal.platform.search import MAX_PAGE
 from portal.platform.security import area_of, is_safe_next
 
 log = logging.getLogger(__name__)
 
 PER_PAGE = 30
-MAX_PAGE = 10_000
 SUBJECT_MAX = 150
 OUTBOX = "portal.outbox"
 
@@ -151,7 +153,6 @@ def render(kind: str, params: dict[str, Any] | None) -> str:
 
 def link(area: str, subject: str, subject_id: int | None = None) -> str:
     """The page a notification about `subject` opens for a reader in `area` (`portal.platform.links`)."""
-    from portal.platform import links
 
     return links.path(area, subject, subject_id)
 

@@ -25,7 +25,7 @@ def notification_list():
     page = request.args.get("page", "1")
     results = notifications.list_for(current_user, checks.page_number(page))
     return render_template(
-        "auth/notifications.html",
+        "notifications/notifications.html",
         results=results,
         days=notifications.by_day(results.items),
         render=notifications.render,

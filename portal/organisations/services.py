@@ -6,11 +6,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from portal.accounts.models import MembershipStatus, Role, User
 from portal.audit import services as audit
 from portal.extensions import db
-from portal.models import Enterprise, MembershipStatus, Organisation, OrgStatus, Role, School, User
 from portal.notifications import services as notifications
 from portal.organisations import credit_code
+from portal.organisations.models import Enterprise, Organisation, OrgStatus, School
 from portal.platform import checks, vocab
 from portal.platform.errors import Conflict, NotFound, ServiceError
 from portal.platform.i18n import lazy_gettext as _l

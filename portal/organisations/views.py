@@ -20,7 +20,7 @@ bp = Blueprint("membership", __name__)
 @bp.get("/members")
 def members():
     return render_template(
-        "shared/members.html",
+        "organisations/members.html",
         pending=organisations.pending_members(current_user),
         action_form=ActionForm(),
         reason_form=ReasonForm(),

@@ -18,7 +18,7 @@ routes = Routes("admin")
 @routes.get("/proposals")
 def proposal_overview():
     return render_template(
-        "admin/proposals.html",
+        "partnerships/admin/proposals.html",
         counts=proposals.status_counts(),
         total=matching.posting_count(),
         running=jobs.unfinished("rank_all"),

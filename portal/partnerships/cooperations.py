@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import or_, select
 
+from portal.accounts.models import User
 from portal.audit import services as audit
 from portal.extensions import db
-from portal.models import Cooperation, CooperationStatus, User
+from portal.partnerships.cooperation_models import Cooperation, CooperationStatus
 from portal.platform.errors import NotFound
 from portal.platform.i18n import lazy_gettext as _l
 

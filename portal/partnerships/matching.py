@@ -21,21 +21,15 @@ from sqlalchemy.orm import joinedload
 
 from portal.audit import services as audit
 from portal.extensions import db
-from portal.models import (
-    Organisation,
-    OrgStatus,
-    Posting,
-    Program,
-    Proposal,
-    ProposalStatus,
-    PublicationStatus,
-)
-from portal.partnerships.models import Origin
+from portal.organisations.models import Organisation, OrgStatus
+from portal.partnerships.models import Origin, Proposal, ProposalStatus
 from portal.platform import checks, events, vocab
 from portal.platform.locking import transition
 from portal.platform.model_base import utcnow
+from portal.postings.models import Posting
 from portal.postings.services import normalise_list
 from portal.programs import catalogue
+from portal.programs.models import Program, PublicationStatus
 
 
 def _load_lazily(name: str):

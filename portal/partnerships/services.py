@@ -25,32 +25,26 @@ from typing import Any
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload
 
+from portal.accounts.models import Role, User
 from portal.audit import services as audit
 from portal.extensions import db
-from portal.models import (
-    AdmissionsMode,
-    Cooperation,
-    CooperationKind,
-    OrgStatus,
-    Posting,
-    Program,
-    Proposal,
-    ProposalStatus,
-    PublicationStatus,
-    Role,
-    User,
-)
 from portal.notifications import services as notifications
+from portal.organisations.models import OrgStatus
 from portal.partnerships import cooperations
 from portal.partnerships import matching as matcher
-from portal.partnerships.models import Origin, Side
+from portal.partnerships.cooperation_models import AdmissionsMode, Cooperation, CooperationKind
+from portal.partnerships.models import Origin, Proposal, ProposalStatus, Side
 from portal.platform import checks, events
 from portal.platform.checks import district_today
 from portal.platform.errors import Conflict, NotFound, ServiceError
 from portal.platform.i18n import lazy_gettext as _l
 from portal.platform.locking import transition
 from portal.platform.model_base import utcnow
-from portal.postings.services import Page, PostingQuery, own_postings_page, search_postings
+from portal.platform.search import Page
+from portal.postings.models import Posting
+from portal.postings.services import PostingQuery, own_postings_page, search_postings
+from portal.programs.directory import MajorQuery, search_majors
+from portal.programs.models import Program, PublicationStatus
 
 TITLE_MAX = 120
 PROVIDES_MAX = 1000
@@ -535,7 +529,6 @@ def askable_postings(user: User, text: str) -> list[Posting]:
 
 def askable_programs(user: User, text: str) -> list[Program]:
     """Public majors an enterprise may ask about directly, found by what HR type."""
-    from portal.programs.directory import MajorQuery, search_majors
 
     if not text.strip():
         return []

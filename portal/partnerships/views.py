@@ -61,7 +61,7 @@ def proposal_list():
     if owner_id:
         owner, results = proposals.proposals_of(current_user, owner_id, page)
         return render_template(
-            "shared/proposals_of.html",
+            "partnerships/proposals_of.html",
             owner=owner,
             results=results,
             area=area(),
@@ -76,7 +76,7 @@ def proposal_list():
         groups, results = proposals.for_enterprise(current_user, page)
         found = proposals.askable_programs(current_user, text) if ask_id else []
     return render_template(
-        f"{area()}/proposals.html",
+        f"partnerships/{area()}/proposals.html",
         groups=groups,
         results=results,
         ask_id=ask_id,
@@ -99,7 +99,7 @@ def render_detail(
         terms_form = TermsForm(formdata=None)
         terms_form.fill(proposals.suggested_terms(proposal))
     return render_template(
-        "shared/proposal.html",
+        "partnerships/proposal.html",
         proposal=proposal,
         side=side().value,
         area=area(),
@@ -181,7 +181,7 @@ def proposal_ask():
 @bp.get("/cooperations")
 def cooperation_list():
     return render_template(
-        f"{area()}/cooperations.html",
+        f"partnerships/{area()}/cooperations.html",
         cooperations=cooperations.list_for(current_user),
         side=side().value,
         area=area(),
@@ -192,7 +192,7 @@ def cooperation_list():
 @bp.get("/cooperations/<int:cooperation_id>")
 def cooperation_detail(cooperation_id: int):
     return render_template(
-        f"{area()}/cooperation.html",
+        f"partnerships/{area()}/cooperation.html",
         cooperation=cooperations.get_for(current_user, cooperation_id),
         side=side().value,
         area=area(),

@@ -13,8 +13,9 @@ from wtforms import DateField, RadioField, StringField, TextAreaField
 from wtforms.validators import Optional
 
 from portal.audit import services as audit
-from portal.models import PilotEnterpriseStatus, PilotStatus
+from portal.pilots import evidence
 from portal.pilots import services as pilots
+from portal.pilots.models import PilotEnterpriseStatus, PilotStatus
 from portal.platform.checks import district_today
 from portal.platform.confirm import needs_confirmation
 from portal.platform.forms import ActionForm, ReasonForm
@@ -27,7 +28,6 @@ from portal.rules.pilots import CONFIRMING_AUTHORITY
 from portal.rules.pilots import CRITERIA as PILOT_CRITERIA
 from portal.rules.pilots import CRITERIA_SOURCE as PILOT_CRITERIA_SOURCE
 from portal.rules.settings import PILOT_ENTERPRISE_NOTICE_DAYS
-from portal.statistics import services as statistics
 
 routes = Routes("admin")
 
@@ -49,7 +49,7 @@ def _tab(allowed: list[str]) -> str:
 def pilot_list():
     status = _tab(PILOT_TABS)
     return render_template(
-        "admin/pilots.html",
+        "pilots/admin/pilots.html",
         pilots=pilots.pilots_for_review(current_user, status),
         status=status,
         tabs=_tabs(PILOT_TABS, PilotStatus),
@@ -61,7 +61,7 @@ def pilot_list():
 def pilot_detail(pilot_id: int):
     pilot = pilots.get_pilot(current_user, pilot_id)
     return render_template(
-        "admin/pilot.html",
+        "pilots/admin/pilot.html",
         pilot=pilot,
         today=district_today(),
         plan_labels=pilots.PLAN_LABELS,
@@ -123,7 +123,7 @@ def pilot_withdraw(pilot_id: int):
 def pilot_enterprise_list():
     status = _tab(APPLICATION_TABS)
     return render_template(
-        "admin/pilot_enterprises.html",
+        "pilots/admin/pilot_enterprises.html",
         applications=pilots.applications_for_review(current_user, status),
         status=status,
         tabs=_tabs(APPLICATION_TABS, PilotEnterpriseStatus),
@@ -157,11 +157,11 @@ def _enterprise_page(application_id: int, recommend_form=None, decision_form=Non
     application = pilots.get_application(current_user, application_id)
     today = district_today()
     return render_template(
-        "admin/pilot_enterprise.html",
+        "pilots/admin/pilot_enterprise.html",
         application=application,
         today=today,
-        figure_labels=statistics.EVIDENCE_LABELS,
-        current_figures=statistics.enterprise_evidence(application.enterprise_id),
+        figure_labels=evidence.EVIDENCE_LABELS,
+        current_figures=evidence.enterprise_evidence(application.enterprise_id),
         criteria=application.criteria or pilots.enterprise_criteria(application.enterprise_id, today),
         criteria_labels=dict(PILOT_CRITERIA),
         criteria_source=PILOT_CRITERIA_SOURCE,

@@ -11,11 +11,11 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 
+from portal.pilots import evidence
 from portal.pilots import services as pilots
 from portal.platform.i18n import lazy_gettext as _l
 from portal.platform.routing import Routes
 from portal.platform.web import REFUSED, attempt, form_status
-from portal.statistics import services as statistics
 
 routes = Routes("enterprise")
 
@@ -43,10 +43,10 @@ def pilot_status():
             flash(_("Your application has been submitted to the administrators."), "success")
             return redirect(url_for("enterprise.pilot_status"))
     return render_template(
-        "enterprise/pilot.html",
+        "pilots/enterprise/pilot.html",
         form=form,
         applications=pilots.applications_of_enterprise(current_user),
         open_application=pilots.open_application_of(current_user.organisation_id),
-        figures=statistics.enterprise_evidence(current_user.organisation_id),
-        figure_labels=statistics.EVIDENCE_LABELS,
+        figures=evidence.enterprise_evidence(current_user.organisation_id),
+        figure_labels=evidence.EVIDENCE_LABELS,
     ), form_status()

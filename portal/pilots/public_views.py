@@ -7,10 +7,10 @@ from flask_babel import gettext as _
 
 from portal.extensions import limiter
 from portal.pilots import services as pilots
+from portal.pilots.forms import ObjectionForm
 from portal.platform.checks import district_today
 from portal.platform.routing import Routes
 from portal.platform.web import REFUSED, attempt
-from portal.public.forms import ObjectionForm
 
 routes = Routes("public")
 
@@ -18,7 +18,7 @@ routes = Routes("public")
 @routes.get("/pilots")
 def pilots_list():
     return render_template(
-        "public/pilots.html",
+        "pilots/public/pilots.html",
         pilots=pilots.public_pilots(),
         enterprises=pilots.public_pilot_enterprises(),
         today=district_today(),
@@ -34,7 +34,7 @@ def _objection_limit() -> str:
 def pilot_detail(pilot_id: int, form: ObjectionForm | None = None):
     pilot = pilots.get_public_pilot(pilot_id)
     return render_template(
-        "public/pilot.html",
+        "pilots/public/pilot.html",
         pilot=pilot,
         plan_labels=pilots.PLAN_LABELS,
         today=district_today(),

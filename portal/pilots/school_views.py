@@ -12,8 +12,8 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 
-from portal.models import PilotPartnership
 from portal.pilots import services as pilots
+from portal.pilots.models import PilotPartnership
 from portal.pilots.services import PilotPlan
 from portal.platform.checks import district_today
 from portal.platform.forms import ActionForm
@@ -57,7 +57,7 @@ class PilotPlanForm(FlaskForm):
 def pilot_list():
     cooperations = pilots.cooperations_of_school(current_user)
     return render_template(
-        "school/pilots.html",
+        "pilots/school/pilots.html",
         cooperations=cooperations,
         open_pilots={c.id: pilots.open_pilot_of(c.id) for c in cooperations},
         pilots=pilots.pilots_of_school(current_user),
@@ -91,7 +91,7 @@ def pilot_new(cooperation_id: int):
             )
             return redirect(url_for("school.pilot_detail", pilot_id=pilot.id))
     return render_template(
-        "school/pilot_form.html", form=form, cooperation=cooperation, pilot=None
+        "pilots/school/pilot_form.html", form=form, cooperation=cooperation, pilot=None
     ), form_status()
 
 
@@ -111,14 +111,14 @@ def pilot_edit(pilot_id: int):
             )
             return redirect(url_for("school.pilot_detail", pilot_id=pilot_id))
     return render_template(
-        "school/pilot_form.html", form=form, cooperation=pilot.cooperation, pilot=pilot
+        "pilots/school/pilot_form.html", form=form, cooperation=pilot.cooperation, pilot=pilot
     ), form_status()
 
 
 @routes.get("/pilots/<int:pilot_id>")
 def pilot_detail(pilot_id: int):
     return render_template(
-        "school/pilot.html",
+        "pilots/school/pilot.html",
         pilot=pilots.get_own_pilot(current_user, pilot_id),
         plan_labels=pilots.PLAN_LABELS,
         today=district_today(),

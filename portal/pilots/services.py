@@ -31,26 +31,24 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 
+from portal.accounts.models import Role, User
 from portal.audit import services as audit
+from portal.exchanges.models import Exchange, ExchangeDirection, ExchangeStatus
 from portal.extensions import db
-from portal.models import (
-    Cooperation,
-    CooperationStatus,
-    Exchange,
-    ExchangeDirection,
-    ExchangeStatus,
-    NamedClass,
-    Organisation,
+from portal.named_classes.models import NamedClass
+from portal.notifications import services as notifications
+from portal.organisations.models import Organisation
+from portal.partnerships.cooperation_models import Cooperation, CooperationStatus
+from portal.pilots import evidence as records_evidence
+from portal.pilots.models import (
+    OPEN_APPLICATION_STATES,
+    OPEN_PILOT_STATES,
     PilotEnterpriseApplication,
     PilotEnterpriseStatus,
     PilotObjection,
     PilotPartnership,
     PilotStatus,
-    Role,
-    User,
 )
-from portal.notifications import services as notifications
-from portal.pilots.models import OPEN_APPLICATION_STATES, OPEN_PILOT_STATES
 from portal.platform import checks
 from portal.platform.checks import district_today
 from portal.platform.errors import Conflict, NotFound, Problems, ServiceError
@@ -60,7 +58,6 @@ from portal.platform.model_base import utcnow
 from portal.rules import pilots as rule
 from portal.rules import services as rule_settings
 from portal.rules.settings import PILOT_ENTERPRISE_NOTICE_DAYS
-from portal.statistics import services as statistics
 
 # The notice period (公示期) of an approved pilot, in calendar days including the first.
 NOTICE_PERIOD_DAYS = 7
@@ -470,7 +467,7 @@ def apply_as_pilot_enterprise(hr: User, statement: str) -> PilotEnterpriseApplic
         enterprise_id=org.id,
         status=PilotEnterpriseStatus.SUBMITTED.value,
         statement=statement,
-        figures=statistics.enterprise_evidence(org.id),
+        figures=records_evidence.enterprise_evidence(org.id),
         submitted_by_id=hr.id,
         submitted_at=utcnow(),
     )
@@ -517,7 +514,7 @@ def enterprise_criteria(enterprise_id: int, today: date | None = None) -> list[d
     each criterion met or not, with the evidence or what is missing. Never refuses anything."""
     today = today or district_today()
     org = db.session.get(Organisation, enterprise_id)
-    evidence = statistics.enterprise_evidence(enterprise_id)
+    evidence = records_evidence.enterprise_evidence(enterprise_id)
     first_agreed = db.session.scalar(
         select(func.min(Cooperation.agreed_at)).where(
             Cooperation.enterprise_id == enterprise_id, Cooperation.status == CooperationStatus.ACTIVE.value

@@ -54,7 +54,7 @@ def alignment_overview():
         form.shortage_above.data = f"{figures.thresholds.shortage_above:g}"
         form.surplus_below.data = f"{figures.thresholds.surplus_below:g}"
     return render_template(
-        "admin/alignment.html",
+        "planning/admin/alignment.html",
         form=form,
         figures=figures,
         today=district_today(),

@@ -33,15 +33,19 @@ from datetime import UTC
 
 from sqlalchemy import delete, func, literal, select, union_all
 
+from portal.accounts.models import User
 from portal.audit import services as audit
 from portal.extensions import db
-from portal.models import Organisation, OrgStatus, Posting, PostingKind, Program, PublicationStatus, User
+from portal.organisations.models import Organisation, OrgStatus
+from portal.partnerships import matching
 from portal.planning.models import AlignmentThreshold, PostingMajor, SupplySnapshot, WarningLevel
 from portal.platform import cache, vocab
 from portal.platform.checks import DISTRICT_TZ, district_today
 from portal.platform.errors import Problems
 from portal.platform.i18n import lazy_gettext as _l
+from portal.postings.models import Posting, PostingKind
 from portal.programs import catalogue
+from portal.programs.models import Program, PublicationStatus
 
 DEMAND_KINDS = (PostingKind.ORDER_CLASS.value, PostingKind.APPRENTICESHIP.value, PostingKind.INTERNSHIP.value)
 COUNTED_STATUSES = (PublicationStatus.PUBLISHED.value, PublicationStatus.CLOSED.value)
@@ -81,7 +85,6 @@ def _year_of(posting: Posting) -> int:
 
 def classify(posting: Posting) -> list[PostingMajor]:
     """(Re)write the catalogue majors of one published or closed posting. Flushes."""
-    from portal.partnerships import matching
 
     db.session.execute(delete(PostingMajor).where(PostingMajor.posting_id == posting.id))
     if posting.is_draft:  # not demand yet; classified when published
@@ -411,7 +414,6 @@ def _report(year: int) -> Alignment:
         targets.append(line)
 
     # An industry's supply: the intake of the major groups that train for its core jobs.
-    from portal.partnerships import matching  # see classify
 
     for line in industries.values():
         for grp in groups.values():

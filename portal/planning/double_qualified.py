@@ -33,27 +33,23 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from portal.accounts.models import User
 from portal.audit import services as audit
 from portal.exchanges import services as exchanges
+from portal.exchanges.models import Exchange, ExchangeDirection, ExchangeStatus
 from portal.extensions import db
-from portal.models import (
-    CertificateKind,
-    Employment,
-    Exchange,
-    ExchangeDirection,
-    ExchangeStatus,
-    Organisation,
-    OrgKind,
-    OrgStatus,
-    Teacher,
-    TeacherCertificate,
-    TeacherPractice,
-    User,
-)
+from portal.organisations.models import Organisation, OrgKind, OrgStatus
 from portal.platform import checks, uploads
 from portal.platform.errors import NotFound, Problems, ServiceError
 from portal.platform.i18n import lazy_gettext as _l
 from portal.programs import records as school_records
+from portal.programs.school_models import (
+    CertificateKind,
+    Employment,
+    Teacher,
+    TeacherCertificate,
+    TeacherPractice,
+)
 from portal.rules import double_qualified as dq_rule
 
 TARGET_PERCENT = dq_rule.PLAN_TARGET_PERCENT

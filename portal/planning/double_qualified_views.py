@@ -13,8 +13,8 @@ from portal.planning import double_qualified
 from portal.platform.forms import ActionForm
 from portal.platform.routing import Routes
 from portal.platform.web import REFUSED, attempt, download, form_status
+from portal.programs.forms import CertificateForm, PracticeForm
 from portal.rules import double_qualified as dq_rule
-from portal.school.forms import CertificateForm, PracticeForm
 
 routes = Routes("school")
 
@@ -24,7 +24,7 @@ _EXTENSIONS = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"
 @routes.get("/double-qualified")
 def double_qualified_roadmap():
     return render_template(
-        "school/double_qualified.html",
+        "planning/school/double_qualified.html",
         plan=double_qualified.roadmap(current_user.organisation),
         target=double_qualified.TARGET_PERCENT,
         months_needed=double_qualified.MONTHS_NEEDED,
@@ -36,7 +36,7 @@ def double_qualified_roadmap():
 
 def _ledger_page(teacher_id: int, practice_form=None, certificate_form=None):
     return render_template(
-        "school/teacher_ledger.html",
+        "planning/school/teacher_ledger.html",
         ledger=double_qualified.ledger(current_user, teacher_id),
         practice_form=practice_form or PracticeForm(formdata=None),
         certificate_form=certificate_form or CertificateForm(formdata=None),

@@ -19,7 +19,7 @@ routes = Routes("school")
 def alignment_suggestions():
     figures = alignment.report()
     return render_template(
-        "school/alignment.html",
+        "planning/school/alignment.html",
         figures=figures,
         today=district_today(),
         suggestions=alignment.suggestions(current_user.organisation_id, figures),

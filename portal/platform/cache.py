@@ -35,6 +35,8 @@ from redis import RedisError
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
+from portal.platform.jobs import redis_connection
+
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
@@ -93,7 +95,6 @@ class _Redis:
     """The generation and fragments in Redis, shared by every process."""
 
     def __init__(self, app: Flask) -> None:
-        from portal.platform.jobs import redis_connection
 
         self.redis = redis_connection(app)
         # One Redis may serve several databases (staging, benchmarks): never share their pages.

@@ -1,4 +1,5 @@
-"""Domain events: what happened, for whoever listens (the open API's webhooks).
+"""Domain events: what happened, for whoever listens (the open API's webhooks), and the hooks
+by which one domain follows another's changes without importing it.
 
 A service calls `emit` once per event, after its flush, in the same transaction as the change
 itself; listeners write what they need (e.g. webhook deliveries) in that transaction too, so an
@@ -36,3 +37,27 @@ def emit(event: str, *, organisations: Iterable[int | None], data: dict[str, Any
     owners = tuple(sorted({org for org in organisations if org is not None}))
     for listener in _listeners:
         listener(event, owners, data)
+
+
+# --- hooks between domains --------------------------------------------------------------------
+# A lower domain announces a change; a higher one registers what must follow (the app factory
+# wires them in `portal.register_hooks`), so imports keep going one way. Same transaction as
+# the change: a handler flushes, never commits.
+
+POSTING_CHANGED = "posting.changed"  # (posting,): published, edited while published, or closed
+HOOKS = (POSTING_CHANGED,)
+
+_hooks: dict[str, list[Callable[..., Any]]] = {}
+
+
+def on(hook: str, handler: Callable[..., Any]) -> None:
+    assert hook in HOOKS, hook
+    handlers = _hooks.setdefault(hook, [])
+    if handler not in handlers:
+        handlers.append(handler)
+
+
+def announce(hook: str, *args: Any) -> None:
+    assert hook in HOOKS, hook
+    for handler in _hooks.get(hook, ()):
+        handler(*args)

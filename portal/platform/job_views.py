@@ -20,7 +20,7 @@ routes = Routes("auth")
 def job_detail(job_id: int):
     job = jobs.get_for(current_user, job_id)
     return render_template(
-        "auth/job.html",
+        "platform/job.html",
         job=job,
         label=jobs.KIND_LABELS.get(job.kind, job.kind),
         result_labels=jobs.RESULT_LABELS,

@@ -48,16 +48,19 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app, has_request_context
+from flask_babel import force_locale
 from sqlalchemy import event, func, or_, select, text, update
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
+from portal.accounts.models import Role, User
 from portal.extensions import db
-from portal.models import Job, JobStatus, Role, User
+from portal.platform import spreadsheets
 from portal.platform.errors import NotFound, ServiceError
 from portal.platform.i18n import lazy_gettext as _l
 from portal.platform.locking import begin_write, transition
 from portal.platform.model_base import utcnow
+from portal.platform.models import Job, JobStatus
 
 log = logging.getLogger(__name__)
 
@@ -124,52 +127,39 @@ def _touch(job_id: int, **values: Any) -> None:
 
 
 # --- the kinds of work ------------------------------------------------------------------------
+# Each domain registers the work it runs (`register_kind`, from `portal.register_hooks`); this
+# module knows the kinds only by name, so plumbing never imports a domain.
+
+KINDS: dict[str, Callable[[Job, Progress], dict]] = {}
+# The importers behind the "import_sheet" kind, by sheet: (who may import, what imports).
+IMPORTERS: dict[str, Callable[[User, bytes, str | None], int]] = {}
+_import_allowed: list[Callable[[User], None]] = []
 
 
-def _rank_programs(job: Job, progress: Progress) -> dict:
-    from portal.partnerships import matching
-
-    return matching.recompute_for_programs(job.args["program_ids"], progress=progress).as_dict()
-
-
-def _rank_school(job: Job, progress: Progress) -> dict:
-    from portal.partnerships import matching
-
-    return matching.recompute_for_school(job.args["school_id"], progress=progress).as_dict()
+def register_kind(kind: str, run: Callable[[Job, Progress], dict], label=None) -> None:
+    KINDS[kind] = run
+    if label is not None:
+        KIND_LABELS[kind] = label
 
 
-def _rank_all(job: Job, progress: Progress) -> dict:
-    from portal.partnerships import matching
+def register_importer(sheet: str, importer: Callable[[User, bytes, str | None], int]) -> None:
+    IMPORTERS[sheet] = importer
 
-    def step(done: int, total: int, _tally) -> None:
-        db.session.commit()  # each chunk of postings is complete in itself
-        progress(done, total)
 
-    return matching.recompute_all(progress=step).as_dict()
+def register_import_check(check: Callable[[User], None]) -> None:
+    """A check run in the request before an import is queued (e.g. the organisation may import)."""
+    if check not in _import_allowed:
+        _import_allowed.append(check)
 
 
 def _import_sheet(job: Job, progress: Progress) -> dict:
     """Every row or none (ImportRefused lists each bad row); the report in the asker's language."""
-    from flask_babel import force_locale
-
-    from portal.platform.spreadsheets import ImportRefused
-    from portal.postings import sheets as posting_sheets
-    from portal.programs import sheets as school_sheets
-
     user = db.session.get(User, job.created_by_id)
-    importer = {
-        "postings": lambda: posting_sheets.import_postings(user, job.payload, job.args.get("filename")),
-        "majors": lambda: school_sheets.import_programs(
-            user.organisation, job.payload, job.args.get("filename")
-        ),
-        "teachers": lambda: school_sheets.import_teachers(
-            user.organisation, job.payload, job.args.get("filename")
-        ),
-    }[job.args["sheet"]]
+    importer = IMPORTERS[job.args["sheet"]]
     with force_locale(job.args.get("locale") or user.locale or "zh"):
         try:
-            return {"imported": importer()}
-        except ImportRefused as exc:
+            return {"imported": importer(user, job.payload, job.args.get("filename"))}
+        except spreadsheets.ImportRefused as exc:
             db.session.rollback()
             return {"imported": 0, "message": str(exc.message), "errors": [str(e) for e in exc.errors]}
         except ServiceError as exc:
@@ -177,24 +167,7 @@ def _import_sheet(job: Job, progress: Progress) -> dict:
             return {"imported": 0, "message": str(exc.message), "errors": []}
 
 
-def _classify_all(job: Job, progress: Progress) -> dict:
-    """Every posting's catalogue majors again, e.g. after the knowledge base learnt new titles."""
-    from portal.planning import alignment
-
-    def step(done: int, total: int) -> None:
-        db.session.commit()  # each chunk of postings is complete in itself
-        progress(done, total)
-
-    return {"classified": alignment.classify_all(progress=step)}
-
-
-KINDS: dict[str, Callable[[Job, Progress], dict]] = {
-    "rank_programs": _rank_programs,
-    "rank_school": _rank_school,
-    "rank_all": _rank_all,
-    "import_sheet": _import_sheet,
-    "classify_all": _classify_all,
-}
+register_kind("import_sheet", _import_sheet)
 
 
 # --- submitting and starting ------------------------------------------------------------------
@@ -312,10 +285,8 @@ def submit_import(
 ) -> Job:
     """An import as a job: what costs nothing (who may import, whether the file is a spreadsheet
     at all) is answered in the request; reading the rows happens in the job, not the web worker."""
-    from portal.organisations import services as organisations
-    from portal.platform import spreadsheets
-
-    organisations.ensure_may_import(user.organisation)
+    for check in _import_allowed:
+        check(user)
     spreadsheets.sniff(data, filename)
     _lock_admission("import_sheet", user.organisation_id)
     _ensure_room("import_sheet", _waiting("import_sheet", user.organisation_id), field="file")

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Flask, abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
-from portal.models import Role
+from portal.accounts.models import Role
 
 security_log = logging.getLogger("portal.platform.security")
 

@@ -7,12 +7,12 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.organisations import directory as enterprises
 from portal.platform import checks
 from portal.platform.confirm import needs_confirmation
 from portal.platform.forms import ReasonForm
 from portal.platform.routing import Routes
 from portal.platform.web import REFUSED, attempt
+from portal.postings import enterprises
 from portal.postings import services as postings
 from portal.postings.models import KIND_LABELS
 
@@ -36,7 +36,7 @@ def _filters(args) -> dict:
 def posting_queue():
     filters = _filters(request.args)
     return render_template(
-        "admin/postings.html",
+        "postings/admin/postings.html",
         results=postings.postings_for_review(**filters),
         filters=filters,
         statuses=postings.MODERATION_STATUSES,

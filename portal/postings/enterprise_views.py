@@ -9,12 +9,12 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.enterprise.forms import posting_form
 from portal.platform import checks
 from portal.platform.forms import ActionForm
 from portal.platform.routing import Routes
 from portal.platform.web import REFUSED, attempt, form_status
 from portal.postings import services as postings
+from portal.postings.forms import posting_form
 from portal.postings.models import DETAIL_FIELDS, KIND_LABELS, PostingKind
 from portal.rules import internships as internship_rules
 
@@ -24,7 +24,7 @@ routes = Routes("enterprise")
 @routes.get("/postings")
 def posting_list():
     return render_template(
-        "enterprise/postings.html",
+        "postings/enterprise/postings.html",
         results=postings.own_postings_page(current_user, checks.page_number(request.args.get("page"))),
         kinds=KIND_LABELS,
         action_form=ActionForm(),
@@ -61,7 +61,7 @@ def posting_new(kind: str):
             return redirect(url_for("enterprise.posting_list"))
     return (
         render_template(
-            "enterprise/posting_form.html", form=form, kind=kind, posting=None, kinds=KIND_LABELS
+            "postings/enterprise/posting_form.html", form=form, kind=kind, posting=None, kinds=KIND_LABELS
         ),
         form_status(),
     )
@@ -79,7 +79,11 @@ def posting_edit(posting_id: int):
             return redirect(url_for("enterprise.posting_list"))
     return (
         render_template(
-            "enterprise/posting_form.html", form=form, kind=posting.kind, posting=posting, kinds=KIND_LABELS
+            "postings/enterprise/posting_form.html",
+            form=form,
+            kind=posting.kind,
+            posting=posting,
+            kinds=KIND_LABELS,
         ),
         form_status(),
     )

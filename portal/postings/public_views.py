@@ -8,10 +8,10 @@ from __future__ import annotations
 from flask import render_template, request
 from markupsafe import Markup
 
-from portal.organisations import directory as enterprises
 from portal.platform import cache, checks, vocab
 from portal.platform.i18n import current_locale
 from portal.platform.routing import Routes
+from portal.postings import enterprises
 from portal.postings import services as postings
 from portal.postings.models import DETAIL_FIELDS, HEADCOUNT_LABELS, KIND_LABELS
 
@@ -25,7 +25,7 @@ def postings_list():
     def render() -> str:
         results = postings.search_postings(query)
         return render_template(
-            "public/_postings_content.html",
+            "postings/public/_postings_content.html",
             query=query,
             results=results,
             nearest=postings.nearest_searches(query) if not results.total else [],
@@ -36,14 +36,14 @@ def postings_list():
 
     # The same for everyone asking the same question today, in the same language.
     key = ("postings", current_locale(), checks.district_today().isoformat(), query)
-    return render_template("public/postings.html", content=Markup(cache.cached(key, render)))
+    return render_template("postings/public/postings.html", content=Markup(cache.cached(key, render)))
 
 
 @routes.get("/postings/<int:posting_id>")
 def posting_detail(posting_id: int):
     posting = postings.get_public_posting(posting_id)
     return render_template(
-        "public/posting.html",
+        "postings/public/posting.html",
         posting=posting,
         today=checks.district_today(),
         kinds=KIND_LABELS,
@@ -56,7 +56,7 @@ def posting_detail(posting_id: int):
 def enterprises_list():
     query = enterprises.EnterpriseQuery.from_args(request.args)
     return render_template(
-        "public/enterprises.html",
+        "postings/public/enterprises.html",
         query=query,
         results=enterprises.search_enterprises(query),
         industries=vocab.INDUSTRIES,
@@ -68,5 +68,8 @@ def enterprises_list():
 def enterprise_detail(enterprise_id: int):
     org = enterprises.get_public_enterprise(enterprise_id)
     return render_template(
-        "public/enterprise.html", org=org, postings=postings.open_postings_of(org.id), kinds=KIND_LABELS
+        "postings/public/enterprise.html",
+        org=org,
+        postings=postings.open_postings_of(org.id),
+        kinds=KIND_LABELS,
     )

@@ -17,18 +17,22 @@ from flask_babel import force_locale
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload
 
+from portal.accounts.models import User
 from portal.audit import services as audit
 from portal.extensions import db
-from portal.models import Organisation, OrgStatus, Posting, PostingKind, PostingMajor, PublicationStatus, User
 from portal.notifications import services as notifications
+from portal.organisations.models import Organisation, OrgStatus
 from portal.organisations.services import ensure_can_publish
-from portal.platform import checks, vocab
+from portal.planning.models import PostingMajor
+from portal.platform import checks, events, vocab
 from portal.platform.checks import district_today
 from portal.platform.errors import NotFound, Problems, ServiceError
 from portal.platform.i18n import lazy_gettext as _l
 from portal.platform.locking import transition
 from portal.platform.model_base import utcnow
-from portal.postings.models import DETAIL_FIELDS, KIND_KEYWORDS, DetailField
+from portal.platform.search import MAX_PAGE, Page, like_escape
+from portal.postings.models import DETAIL_FIELDS, KIND_KEYWORDS, DetailField, Posting, PostingKind
+from portal.programs.models import PublicationStatus
 from portal.rules import internships as internship_rules
 
 TITLE_MAX = 120
@@ -39,7 +43,6 @@ MAX_HEADCOUNT = 1000  # no class, intake or training round in the district is la
 MAX_YEARS_AHEAD = 5  # dates further ahead are typos
 PER_PAGE = 20
 COUNT_CAP = 1000  # a search counts its matches up to here ("1,000+")
-MAX_PAGE = 10_000
 
 KINDS = [k.value for k in PostingKind]
 SORTS = ("newest", "deadline", "headcount")
@@ -358,13 +361,9 @@ def close_posting(hr: User, posting_id: int) -> Posting:
 
 
 def _recompute_proposals(posting: Posting) -> None:
-    # Imported here: the matcher's adapter imports this module.
-    from portal.partnerships import matching
-    from portal.planning import alignment
-
-    matching.recompute_for_posting(posting)
-    # Its catalogue majors for the supply-and-demand figures: a few text scans of this one posting.
-    alignment.classify(posting)
+    # The proposals for it are recomputed and its catalogue majors found again (for the
+    # supply-and-demand figures) by the domains that registered for the hook.
+    events.announce(events.POSTING_CHANGED, posting)
 
 
 # --- public browsing ---------------------------------------------------------------
@@ -423,31 +422,6 @@ class PostingQuery:
         if values["page"] == 1:
             values["page"] = None
         return {k: v for k, v in values.items() if v not in ("", None)}
-
-
-@dataclass(frozen=True)
-class Page:
-    items: list[Any]
-    total: int
-    page: int
-    per_page: int
-    more: bool = False  # there are more than `total` (a capped count: "1,000+")
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-
-def like_escape(term: str) -> str:
-    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _label_codes(labels: dict[str, set[str]], term: str) -> list[str]:

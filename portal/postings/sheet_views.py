@@ -24,7 +24,7 @@ routes = Routes("enterprise")
 
 def _page(form: ImportForm, *, errors=(), message: str | None = None, status: int = 200):
     return render_template(
-        "enterprise/postings_import.html",
+        "postings/enterprise/postings_import.html",
         spec=posting_sheets.POSTINGS,
         notes=posting_sheets.column_notes(),
         form=form,

@@ -21,14 +21,15 @@ from typing import Any
 
 from flask_babel import LazyString, force_locale
 
-from portal.models import Organisation, Posting, PostingKind, User
+from portal.accounts.models import User
 from portal.organisations import services as organisations
+from portal.organisations.models import Organisation
 from portal.platform import spreadsheets, vocab
 from portal.platform.errors import ServiceError
 from portal.platform.i18n import lazy_gettext as _l
 from portal.platform.spreadsheets import BOOLEAN, CHOICE, CHOICES, DATE, INTEGER, Column, SheetSpec
 from portal.postings import services as postings
-from portal.postings.models import DETAIL_FIELDS, KIND_LABELS, DetailField
+from portal.postings.models import DETAIL_FIELDS, KIND_LABELS, DetailField, Posting, PostingKind
 from portal.postings.services import PostingInput
 
 NAMED_CLASS = "named_class"  # a sheet-only kind: an order class that must carry a class name

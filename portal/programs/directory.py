@@ -11,34 +11,23 @@ from dataclasses import dataclass
 
 from sqlalchemy import Select, func, or_, select
 
+from portal.accounts.models import User
 from portal.extensions import db
-from portal.models import (
-    Organisation,
-    OrgStatus,
-    Program,
-    PublicationStatus,
-    School,
-    Teacher,
-    TrainingOffer,
-    User,
-)
+from portal.organisations.models import Organisation, OrgStatus, School
 from portal.platform import vocab
 from portal.platform.errors import NotFound
 from portal.platform.i18n import lazy_gettext as _l
-from portal.postings.services import Page
+from portal.platform.search import Page
+from portal.platform.search import contains as like
 from portal.programs import catalogue
 from portal.programs import records as school_records
+from portal.programs.models import Program, PublicationStatus
+from portal.programs.school_models import Teacher, TrainingOffer
 
 PER_PAGE = 20
 Q_MAX = 100
 MAJOR_SORTS = ("relevance", "name", "newest", "intake")
 SCHOOL_SORTS = ("name", "newest")
-
-
-def like(term: str) -> str:
-    """A LIKE pattern matching `term` literally anywhere (%, _ and \\ escaped)."""
-    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 def terms(q: str) -> list[str]:

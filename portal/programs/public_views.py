@@ -38,7 +38,7 @@ def majors():
         page=_page_arg(),
     )
     return render_template(
-        "public/majors.html",
+        "programs/public/majors.html",
         query=query,
         results=directory.search_majors(query),
         schools=directory.public_schools(),
@@ -50,7 +50,7 @@ def majors():
 def major(program_id: int):
     program = directory.get_public_major(program_id)
     return render_template(
-        "public/major.html",
+        "programs/public/major.html",
         program=program,
         entry=catalogue.entry_for_code(program.code or ""),
         has_knowledge=matching.has_knowledge(program.name, program.code or ""),
@@ -71,7 +71,7 @@ def _catalogue_query() -> directory.CatalogueQuery:
 def catalogue_page():
     query = _catalogue_query()
     return render_template(
-        "public/catalogue.html",
+        "programs/public/catalogue.html",
         query=query,
         results=directory.search_catalogue(query),
         catalogue=catalogue.catalogue(),
@@ -105,7 +105,7 @@ def schools():
     )
     results = directory.search_schools(query)
     return render_template(
-        "public/schools.html",
+        "programs/public/schools.html",
         query=query,
         results=results,
         towns=vocab.TOWNS,
@@ -117,5 +117,7 @@ def schools():
 @routes.get("/schools/<int:school_id>")
 def school(school_id: int):
     return render_template(
-        "public/school.html", profile=directory.school_profile(school_id), target_groups=TARGET_GROUP_LABELS
+        "programs/public/school.html",
+        profile=directory.school_profile(school_id),
+        target_groups=TARGET_GROUP_LABELS,
     )

@@ -11,25 +11,25 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from portal.accounts.models import User
 from portal.audit import services as audit
 from portal.extensions import db
-from portal.models import (
-    Degree,
-    Employment,
-    NeedStatus,
-    PublicationStatus,
-    School,
-    TargetGroup,
-    Teacher,
-    TeachingNeed,
-    TrainingOffer,
-    User,
-)
+from portal.organisations.models import School
 from portal.organisations.services import ensure_can_publish
 from portal.platform import checks
 from portal.platform.errors import NotFound, Problems, ServiceError
 from portal.platform.i18n import lazy_gettext as _l
 from portal.platform.locking import transition
+from portal.programs.models import PublicationStatus
+from portal.programs.school_models import (
+    Degree,
+    Employment,
+    NeedStatus,
+    TargetGroup,
+    Teacher,
+    TeachingNeed,
+    TrainingOffer,
+)
 from portal.rules import double_qualified as dq_rule
 
 NAME_MAX = 60

@@ -28,7 +28,7 @@ def _kind_or_404(kind: str) -> str:
 
 def _page(kind: str, form: ImportForm, *, errors=(), message: str | None = None, status: int = 200):
     return render_template(
-        "school/import.html",
+        "programs/school/import.html",
         kind=kind,
         spec=school_sheets.SPECS[kind],
         form=form,

@@ -10,9 +10,9 @@ from portal.platform.forms import ActionForm
 from portal.platform.routing import Routes
 from portal.platform.web import REFUSED, attempt, form_status
 from portal.programs import records as school_records
+from portal.programs.forms import TeacherForm, TeachingNeedForm, TrainingOfferForm
 from portal.programs.sheets import DEGREE_LABELS, EMPLOYMENT_LABELS, TARGET_GROUP_LABELS
 from portal.rules import double_qualified as dq_rule
-from portal.school.forms import TeacherForm, TeachingNeedForm, TrainingOfferForm
 
 routes = Routes("school")
 
@@ -25,7 +25,7 @@ LABELS = {"degrees": DEGREE_LABELS, "employments": EMPLOYMENT_LABELS, "target_gr
 @routes.get("/teachers")
 def teacher_list():
     return render_template(
-        "school/teachers.html",
+        "programs/school/teachers.html",
         teachers=school_records.teachers_of_school(current_user.organisation_id),
         dq_levels=dq_rule.LEVELS,
         action_form=ActionForm(),
@@ -43,7 +43,7 @@ def teacher_new():
         ):
             flash(_("The teacher has been added."), "success")
             return redirect(url_for("school.teacher_list"))
-    return render_template("school/teacher_form.html", form=form), form_status()
+    return render_template("programs/school/teacher_form.html", form=form), form_status()
 
 
 @routes.route("/teachers/<int:teacher_id>/edit", methods=["GET", "POST"])
@@ -57,7 +57,7 @@ def teacher_edit(teacher_id: int):
         ):
             flash(_("The teacher has been saved."), "success")
             return redirect(url_for("school.teacher_list"))
-    return render_template("school/teacher_form.html", form=form, teacher=teacher), form_status()
+    return render_template("programs/school/teacher_form.html", form=form, teacher=teacher), form_status()
 
 
 @routes.post("/teachers/<int:teacher_id>/remove")
@@ -74,7 +74,7 @@ def teacher_remove(teacher_id: int):
 @routes.get("/needs")
 def need_list():
     return render_template(
-        "school/needs.html",
+        "programs/school/needs.html",
         needs=school_records.needs_of_school(current_user.organisation_id),
         action_form=ActionForm(),
     )
@@ -90,7 +90,7 @@ def need_new():
         ):
             flash(_("The teaching need has been saved."), "success")
             return redirect(url_for("school.need_list"))
-    return render_template("school/need_form.html", form=form), form_status()
+    return render_template("programs/school/need_form.html", form=form), form_status()
 
 
 @routes.route("/needs/<int:need_id>/edit", methods=["GET", "POST"])
@@ -104,7 +104,7 @@ def need_edit(need_id: int):
         ):
             flash(_("The teaching need has been saved."), "success")
             return redirect(url_for("school.need_list"))
-    return render_template("school/need_form.html", form=form, need=need), form_status()
+    return render_template("programs/school/need_form.html", form=form, need=need), form_status()
 
 
 @routes.post("/needs/<int:need_id>/<any(open, filled, closed):status>")
@@ -120,7 +120,7 @@ def need_status(need_id: int, status: str):
 @routes.get("/offers")
 def offer_list():
     return render_template(
-        "school/offers.html",
+        "programs/school/offers.html",
         offers=school_records.offers_of_school(current_user.organisation_id),
         action_form=ActionForm(),
         **LABELS,
@@ -137,7 +137,7 @@ def offer_new():
         ):
             flash(_("The training offer has been saved as a draft."), "success")
             return redirect(url_for("school.offer_list"))
-    return render_template("school/offer_form.html", form=form), form_status()
+    return render_template("programs/school/offer_form.html", form=form), form_status()
 
 
 @routes.route("/offers/<int:offer_id>/edit", methods=["GET", "POST"])
@@ -153,7 +153,7 @@ def offer_edit(offer_id: int):
         ):
             flash(_("The training offer has been saved."), "success")
             return redirect(url_for("school.offer_list"))
-    return render_template("school/offer_form.html", form=form, offer=offer), form_status()
+    return render_template("programs/school/offer_form.html", form=form, offer=offer), form_status()
 
 
 @routes.post("/offers/<int:offer_id>/publish")

@@ -10,15 +10,17 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from portal.accounts.models import User
 from portal.audit import services as audit
 from portal.extensions import db
-from portal.models import OrgStatus, Program, PublicationStatus, School, User
+from portal.organisations.models import OrgStatus, School
 from portal.organisations.services import ensure_can_publish
 from portal.platform import checks, jobs
 from portal.platform.errors import Conflict, NotFound, ServiceError
 from portal.platform.i18n import lazy_gettext as _l
 from portal.platform.locking import transition
 from portal.programs import catalogue
+from portal.programs.models import Program, PublicationStatus
 
 MAX_INTAKE = 2000  # no secondary-vocational major takes more a year; larger is a typo
 MAX_ENROLMENT = 3 * MAX_INTAKE  # three years of full intake

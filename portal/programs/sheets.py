@@ -6,13 +6,15 @@ row obeys exactly the same rules.
 
 from __future__ import annotations
 
-from portal.models import Degree, Employment, Program, School, Teacher
 from portal.organisations import services as organisations
+from portal.organisations.models import School
 from portal.platform import spreadsheets
 from portal.platform.i18n import lazy_gettext as _l
 from portal.platform.spreadsheets import BOOLEAN, CHOICE, INTEGER, Column, SheetSpec
 from portal.programs import records as school_records
 from portal.programs import services as programs
+from portal.programs.models import Program
+from portal.programs.school_models import Degree, Employment, Teacher
 
 DEGREE_LABELS: dict[str, object] = {
     Degree.SECONDARY.value: _l("Secondary or below"),

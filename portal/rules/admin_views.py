@@ -38,7 +38,7 @@ def _page(forms: dict | None = None):
             current.spec.key,
             RuleSettingForm(prefix=current.spec.key, value=current.value, note=str(current.note)),
         )
-    return render_template("admin/rules.html", settings=settings, forms=forms), form_status()
+    return render_template("rules/admin/rules.html", settings=settings, forms=forms), form_status()
 
 
 @routes.get("/rules")

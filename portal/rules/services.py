@@ -11,12 +11,13 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from portal.accounts.models import User
 from portal.audit import services as audit
 from portal.extensions import db
-from portal.models import RuleSetting, User
 from portal.platform import cache, checks
 from portal.platform.errors import NotFound, Problems, ServiceError
 from portal.platform.i18n import lazy_gettext as _l
+from portal.rules.models import RuleSetting
 from portal.rules.settings import ALL, BY_KEY, SettingSpec
 
 NOTE_MAX = 2000

@@ -80,7 +80,7 @@ def dashboard():
     tables = statistics.breakdowns()
     dq_rows = double_qualified.district_rows()
     return render_template(
-        "admin/dashboard.html",
+        "statistics/admin/dashboard.html",
         figures=figures,
         schools=tables.schools.leading("full_time_teachers", DASHBOARD_SCHOOLS),
         school_count=len(tables.schools.rows),
@@ -116,7 +116,7 @@ def dashboard_schools():
     q, page = _school_search()
     table = statistics.school_breakdown().matching(q)
     return render_template(
-        "admin/dashboard_schools.html",
+        "statistics/admin/dashboard_schools.html",
         q=q,
         table=table,
         results=statistics.page_of(table.rows, page, SCHOOLS_PER_PAGE),
@@ -129,7 +129,7 @@ def dashboard_double_qualified():
     q, page = _school_search()
     rows = statistics.matching(double_qualified.district_rows(), "school", q)
     return render_template(
-        "admin/dashboard_schools.html",
+        "statistics/admin/dashboard_schools.html",
         q=q,
         results=statistics.page_of(rows, page, SCHOOLS_PER_PAGE),
         dq_target=double_qualified.TARGET_PERCENT,
@@ -162,7 +162,7 @@ def statistics_inputs():
             flash(_("The figure is recorded with its source."), "success")
             return redirect(url_for("admin.statistics_inputs"))
     return render_template(
-        "admin/statistics_inputs.html",
+        "statistics/admin/statistics_inputs.html",
         form=form,
         inputs=statistics.INPUTS,
         current=statistics.current_inputs(),
@@ -181,7 +181,7 @@ def yearly_report():
     tables = statistics.breakdowns()
     periods, rows = statistics.trend(figures)
     return render_template(
-        "admin/report.html",
+        "statistics/admin/report.html",
         figures=figures,
         schools=tables.schools,
         industries=tables.industries,

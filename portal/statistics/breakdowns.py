@@ -8,22 +8,14 @@ from dataclasses import dataclass, field, replace
 from sqlalchemy import func, select
 
 from portal.extensions import db
-from portal.models import (
-    Cooperation,
-    CooperationStatus,
-    Employment,
-    Organisation,
-    OrgKind,
-    OrgStatus,
-    Posting,
-    Program,
-    PublicationStatus,
-    Teacher,
-)
-from portal.partnerships.cooperation_models import COOPERATION_KIND_LABELS
+from portal.organisations.models import Organisation, OrgKind, OrgStatus
+from portal.partnerships.cooperation_models import COOPERATION_KIND_LABELS, Cooperation, CooperationStatus
 from portal.platform import vocab
 from portal.platform.i18n import lazy_gettext as _l
-from portal.postings.services import Page
+from portal.platform.search import Page
+from portal.postings.models import Posting
+from portal.programs.models import Program, PublicationStatus
+from portal.programs.school_models import Employment, Teacher
 from portal.statistics.scopes import POSTGRADUATE, SCOPE_SCHOOL_KINDS
 
 

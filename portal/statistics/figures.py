@@ -10,28 +10,26 @@ from functools import cached_property
 from flask_babel import format_decimal
 from sqlalchemy import distinct, func, select
 
-from portal.exchanges import services as exchanges
-from portal.extensions import db
-from portal.models import (
+from portal.apprenticeships.models import (
     AllocationRun,
     ApprenticePlace,
     ApprenticeshipProgramme,
-    Cooperation,
-    CooperationKind,
-    CooperationStatus,
-    Employment,
-    Organisation,
-    OrgStatus,
+    ProgrammeStatus,
+    RunStatus,
+)
+from portal.exchanges import services as exchanges
+from portal.extensions import db
+from portal.organisations.models import Organisation, OrgStatus
+from portal.partnerships.cooperation_models import Cooperation, CooperationKind, CooperationStatus
+from portal.pilots.models import (
     PilotEnterpriseApplication,
     PilotEnterpriseStatus,
     PilotPartnership,
     PilotStatus,
-    ProgrammeStatus,
-    RunStatus,
-    Teacher,
 )
 from portal.platform.checks import district_today
 from portal.platform.i18n import lazy_gettext as _l
+from portal.programs.school_models import Employment, Teacher
 from portal.statistics.inputs import inputs_for
 from portal.statistics.models import DistrictInput
 from portal.statistics.scopes import (

@@ -6,11 +6,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from portal.accounts.models import User
 from portal.audit import services as audit
 from portal.extensions import db
-from portal.models import (
-    User,
-)
 from portal.platform.checks import district_today
 from portal.platform.errors import ServiceError
 from portal.platform.i18n import lazy_gettext as _l

@@ -7,13 +7,10 @@ from datetime import date
 from sqlalchemy.orm import joinedload
 
 from portal.extensions import db
-from portal.models import (
-    Cooperation,
-    NamedClass,
-    PilotStatus,
-)
-from portal.partnerships.cooperation_models import COOPERATION_KIND_LABELS
+from portal.named_classes.models import NamedClass
+from portal.partnerships.cooperation_models import COOPERATION_KIND_LABELS, Cooperation
 from portal.pilots import services as pilots
+from portal.pilots.models import PilotStatus
 from portal.platform.checks import district_today
 from portal.statistics.breakdowns import by_industry, enterprise_cooperations
 from portal.statistics.scopes import published_named_classes

@@ -23,7 +23,7 @@ routes = Routes("public")
 def stats():
     tables = statistics.public_tables()
     return render_template(
-        "public/stats.html",
+        "statistics/public/stats.html",
         tables=tables,
         kinds=COOPERATION_KIND_LABELS,
         titles=statistics_report.PUBLIC_TITLES,
@@ -55,7 +55,7 @@ def stats_csv(table: str):
 def stats_alignment():
     # Aggregates by major group, major, town and plan target only: no posting or person is named.
     return render_template(
-        "public/alignment.html",
+        "planning/public/alignment.html",
         figures=alignment.report(),
         today=district_today(),
         kinds=alignment.DEMAND_KINDS,

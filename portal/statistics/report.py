@@ -21,6 +21,7 @@ from portal.partnerships.cooperation_models import COOPERATION_KIND_LABELS
 from portal.planning import alignment, double_qualified
 from portal.platform import vocab
 from portal.platform.i18n import lazy_gettext as _l
+from portal.postings.models import HEADCOUNT_LABELS
 from portal.programs import catalogue
 from portal.statistics import services as statistics
 from portal.statistics.services import PERCENT, Breakdown
@@ -247,7 +248,6 @@ def alignment_sheet(
 ) -> Sheet:
     """Demand against supply, one line per major group, major, town or plan target (aggregates only)."""
     kinds = alignment.DEMAND_KINDS
-    from portal.postings.models import HEADCOUNT_LABELS
 
     with_group = bool(group_label)
     header = [

@@ -4,19 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from portal.models import (
-    Cooperation,
-    Degree,
-    Employment,
-    NamedClass,
-    NamedClassStatus,
-    Organisation,
-    OrgKind,
-    OrgStatus,
-    Program,
-    PublicationStatus,
-    Teacher,
-)
+from portal.named_classes.models import NamedClass, NamedClassStatus
+from portal.organisations.models import Organisation, OrgKind, OrgStatus
+from portal.partnerships.cooperation_models import Cooperation
+from portal.programs.models import Program, PublicationStatus
+from portal.programs.school_models import Degree, Employment, Teacher
 
 SCOPE_SCHOOL_KINDS = ("secondary_vocational",)
 POSTGRADUATE = (Degree.MASTER.value, Degree.DOCTORATE.value)

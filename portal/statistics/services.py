@@ -17,6 +17,7 @@ The package holds one concern a module: `scopes` (what is counted), `figures` (t
 `evidence` (one enterprise's record, for its pilot-enterprise application).
 """
 
+from portal.pilots.evidence import EVIDENCE_LABELS, enterprise_evidence
 from portal.statistics.breakdowns import (
     Breakdown,
     Breakdowns,
@@ -26,7 +27,6 @@ from portal.statistics.breakdowns import (
     page_of,
     school_breakdown,
 )
-from portal.statistics.evidence import EVIDENCE_LABELS, enterprise_evidence
 from portal.statistics.figures import COUNT, FIGURES, PERCENT, Figure, district_figures, format_value
 from portal.statistics.inputs import (
     HISTORY_LIMIT,

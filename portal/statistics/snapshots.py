@@ -9,11 +9,10 @@ from datetime import date
 
 from sqlalchemy import select
 
+from portal.accounts.models import User
 from portal.audit import services as audit
 from portal.extensions import db
-from portal.models import (
-    User,
-)
+from portal.planning import alignment
 from portal.platform.checks import district_today
 from portal.platform.errors import ServiceError
 from portal.platform.i18n import lazy_gettext as _l
@@ -66,7 +65,6 @@ def take_snapshot(actor: User | None = None, period: str | None = None, *, is_de
     db.session.flush()
     # The year's supply by major is kept beside the figures: it is what the trend of supply
     # against demand reads for past years (majors keep only today's intake).
-    from portal.planning import alignment
 
     alignment.record_supply(today.year)
     if actor is not None:

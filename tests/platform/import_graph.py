@@ -1,6 +1,7 @@
 """The import graph of `portal/`, read from the source with `ast` (issue 25).
 
-Every import counts: at module level, inside functions and under `TYPE_CHECKING`. An edge
+Every import that runs counts, at module level and inside functions; those under `if
+TYPE_CHECKING:` never run (annotations of relationships between models) and are left out. An edge
 goes from the importing module to the module it names; `from package import name` points at
 `package.name` when that is a module, else at `package`.
 """
@@ -44,8 +45,17 @@ def imports(root: Path = ROOT) -> dict[str, set[tuple[str, int, bool]]]:
         for node in tree.body:  # `if TYPE_CHECKING:` / try blocks at module level count as module level
             if isinstance(node, (ast.If, ast.Try)):
                 top_level.update(id(n) for n in ast.walk(node))
+        typing_only = {
+            id(inner)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.If)
+            and ast.unparse(node.test) in ("TYPE_CHECKING", "typing.TYPE_CHECKING")
+            for inner in ast.walk(node)
+        }
         edges = graph.setdefault(module, set())
         for node in ast.walk(tree):
+            if id(node) in typing_only:
+                continue
             targets: list[str] = []
             if isinstance(node, ast.Import):
                 targets = [alias.name for alias in node.names]

@@ -4,12 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from portal.models import (
-    ExchangeDirection,
-    ExchangeStatus,
-    Role,
-    User,
-)
+from portal.accounts.models import Role, User
+from portal.exchanges.models import ExchangeDirection, ExchangeStatus
 from portal.platform import checks
 from portal.platform.errors import NotFound
 from portal.platform.i18n import lazy_gettext as _l

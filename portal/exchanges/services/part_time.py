@@ -14,7 +14,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from portal.accounts.models import Role, User
 from portal.audit import services as audit
+from portal.exchanges.models import Exchange
 from portal.exchanges.services.common import (
     COUNTED_STATUSES,
     EXPERT,
@@ -24,19 +26,11 @@ from portal.exchanges.services.common import (
     current_term,
 )
 from portal.extensions import db
-from portal.models import (
-    Employment,
-    Exchange,
-    Organisation,
-    OrgKind,
-    OrgStatus,
-    Role,
-    Teacher,
-    User,
-)
+from portal.organisations.models import Organisation, OrgKind, OrgStatus
 from portal.platform import checks
 from portal.platform.errors import NotFound, Problems, ServiceError
 from portal.platform.i18n import lazy_gettext as _l
+from portal.programs.school_models import Employment, Teacher
 from portal.rules import part_time as rule
 from portal.rules import services as rule_settings
 from portal.rules.settings import PART_TIME_NEAR_PERCENT

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from portal.accounts.models import Role, User
+from portal.exchanges.models import PracticePost, PracticePostStatus
 from portal.exchanges.services.common import MAX_HOURS, MAX_PLACES, SKILLS_MAX, TEXT_MAX, TITLE_MAX
 from portal.extensions import db
-from portal.models import (
-    Organisation,
-    PracticePost,
-    PracticePostStatus,
-    Role,
-    User,
-)
+from portal.organisations.models import Organisation
 from portal.platform import checks
 from portal.platform.errors import NotFound, ServiceError
 from portal.platform.i18n import lazy_gettext as _l

@@ -10,8 +10,15 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from portal.accounts.models import User
 from portal.audit import services as audit
-from portal.exchanges.models import ACTIVE_STATUSES
+from portal.exchanges.models import (
+    ACTIVE_STATUSES,
+    Exchange,
+    ExchangeStatus,
+    PracticePost,
+    PracticePostStatus,
+)
 from portal.exchanges.services.common import (
     EXPERT,
     HOLDING_STATUSES,
@@ -22,25 +29,13 @@ from portal.exchanges.services.common import (
     side_of,
 )
 from portal.extensions import db
-from portal.models import (
-    Exchange,
-    ExchangeStatus,
-    NeedStatus,
-    Organisation,
-    OrgStatus,
-    Posting,
-    PostingKind,
-    PracticePost,
-    PracticePostStatus,
-    PublicationStatus,
-    School,
-    Teacher,
-    TeachingNeed,
-    User,
-)
+from portal.organisations.models import Organisation, OrgStatus, School
 from portal.partnerships import matching as matcher
 from portal.platform.errors import NotFound, ServiceError
 from portal.platform.i18n import lazy_gettext as _l
+from portal.postings.models import Posting, PostingKind
+from portal.programs.models import PublicationStatus
+from portal.programs.school_models import NeedStatus, Teacher, TeachingNeed
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from portal.accounts.models import User
 from portal.audit import services as audit
-from portal.exchanges.models import ACTIVE_STATUSES
+from portal.exchanges.models import ACTIVE_STATUSES, Exchange, ExchangeStatus
 from portal.exchanges.services.common import EXPERT, side_of
 from portal.exchanges.services.part_time import part_time_warning
 from portal.exchanges.services.suggestions import (
@@ -21,24 +22,16 @@ from portal.exchanges.services.suggestions import (
     places_taken,
 )
 from portal.extensions import db
-from portal.models import (
-    Cooperation,
-    CooperationKind,
-    CooperationStatus,
-    Exchange,
-    ExchangeStatus,
-    NeedStatus,
-    Organisation,
-    PublicationStatus,
-    Teacher,
-    User,
-)
 from portal.notifications import services as notifications
+from portal.organisations.models import Organisation
+from portal.partnerships.cooperation_models import Cooperation, CooperationKind, CooperationStatus
 from portal.platform import checks
 from portal.platform.errors import NotFound, ServiceError
 from portal.platform.i18n import lazy_gettext as _l
 from portal.platform.locking import transition
 from portal.platform.model_base import utcnow
+from portal.programs.models import PublicationStatus
+from portal.programs.school_models import NeedStatus, Teacher
 
 
 def exchanges_of(user: User) -> list[Exchange]:
