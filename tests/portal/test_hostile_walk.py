@@ -17,7 +17,7 @@ from werkzeug.routing import AnyConverter, IntegerConverter
 from portal.extensions import db
 from portal.named_classes import services as nc
 from tests.conftest import login
-from tests.portal.test_named_classes import class_input, make_cooperation
+from tests.named_classes.test_named_classes import class_input, make_cooperation
 
 HOSTILE_TEXT = [
     "",

@@ -14,7 +14,7 @@ from portal.extensions import db
 from portal.models import Proposal
 from portal.partnerships import services as proposals
 from tests.conftest import login
-from tests.portal.test_proposals import TODAY, publish_posting, publish_program, terms
+from tests.partnerships.test_proposals import TODAY, publish_posting, publish_program, terms
 
 
 @contextmanager

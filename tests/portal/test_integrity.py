@@ -17,9 +17,9 @@ from portal.platform.errors import ALREADY_EXISTS, ServiceError
 from portal.platform.i18n import lazy_gettext as _l
 from portal.platform.web import REFUSED, attempt
 from portal.programs import services as programs
+from tests.apprenticeships.test_apprenticeships import choose, make_world
 from tests.conftest import login
-from tests.portal.test_apprenticeships import choose, make_world
-from tests.portal.test_named_classes import class_input, make_cooperation
+from tests.named_classes.test_named_classes import class_input, make_cooperation
 
 HUGE_IDS = [2**31, 2**31 + 1, 2**63, 10**30]
 HOSTILE = '<meta http-equiv=refresh content="0;url=//e.cn">'

@@ -30,7 +30,7 @@ from portal.models import AdmissionsMode, ApplicationStatus, MembershipStatus, N
 from portal.named_classes import services as nc
 from portal.platform import checks
 from tests.conftest import PASSWORD
-from tests.portal.test_named_classes import class_input, make_cooperation
+from tests.named_classes.test_named_classes import class_input, make_cooperation
 
 PROCESSES = 24
 SEATS = 5

@@ -19,8 +19,8 @@ from portal.extensions import db
 from portal.models import AuditEntry, ClassApplication, Cooperation, NamedClass, Organisation, Proposal
 from portal.named_classes import services as nc
 from portal.partnerships import services as proposals
-from tests.portal.test_named_classes import class_input, make_cooperation
-from tests.portal.test_proposals import pair, terms  # noqa: F401  (fixture)
+from tests.named_classes.test_named_classes import class_input, make_cooperation
+from tests.partnerships.test_proposals import pair, terms  # noqa: F401  (fixture)
 from tests.portal.test_seat_concurrency import _students, worker_pool
 
 PROCESSES = 8
@@ -186,8 +186,8 @@ def test_the_last_intern_place_is_approved_once(build, db_url, pool):
     one approval wins, the others are refused by the share rule, never two interns."""
     from portal.internships import services as internships
     from portal.models import Placement
-    from tests.portal.test_internships import ADULT, internship_posting
-    from tests.portal.test_internships import terms as offer_terms
+    from tests.internships.test_internships import ADULT, internship_posting
+    from tests.internships.test_internships import terms as offer_terms
 
     staff, hr = build.school(), build.enterprise()
     internships.record_staff(hr, 10)

@@ -376,7 +376,7 @@ def test_an_industrys_supply_is_the_intake_of_the_groups_that_train_for_it(distr
 
 
 def test_the_figures_are_kept_until_what_they_are_made_of_changes(app, district):
-    from tests.portal.test_bounded_pages import counted
+    from tests.platform.test_bounded_pages import counted
 
     first = alignment.report()
     with counted() as count:

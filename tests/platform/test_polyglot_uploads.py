@@ -17,7 +17,7 @@ from portal.models import StudentProfile, TeacherPractice
 from portal.platform import uploads
 from portal.platform.errors import ServiceError
 from tests.conftest import client_for
-from tests.portal.test_double_qualified import teacher
+from tests.planning.test_double_qualified import teacher
 
 PLAIN_PDF = b"%PDF-1.7\n1 0 obj<</Type/Catalog/Pages 2 0 R/OpenAction 3 0 R>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 17 + b"\x00\x00\x00\x00IEND\xaeB`\x82"

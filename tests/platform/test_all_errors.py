@@ -10,10 +10,10 @@ from portal.models import Posting, Teacher
 from portal.pilots import services as pilots
 from portal.pilots.services import PilotPlan
 from portal.platform.errors import Invalid
+from tests.apprenticeships.test_apprenticeships import make_world
 from tests.conftest import login, refused, shown
 from tests.hostile_files import workbook
-from tests.portal.test_apprenticeships import make_world
-from tests.portal.test_postings import day, form_data
+from tests.postings.test_postings import day, form_data
 
 
 def _errors(html: str) -> dict[str, str]:

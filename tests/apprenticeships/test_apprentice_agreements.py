@@ -11,8 +11,8 @@ from portal.apprenticeships import agreements as apprentice_agreements
 from portal.extensions import db
 from portal.models import ApprenticeAgreement
 from portal.platform.checks import district_today
+from tests.apprenticeships.test_apprenticeships import published_world
 from tests.conftest import client_for
-from tests.portal.test_apprenticeships import published_world
 
 
 def form(**overrides) -> dict:

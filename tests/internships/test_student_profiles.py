@@ -18,7 +18,7 @@ from portal.models import AuditEntry, OrgStatus, StudentProfile
 from portal.organisations import services as organisations
 from portal.platform.errors import NotFound, ServiceError
 from tests.conftest import login
-from tests.portal.test_internships import internship_posting
+from tests.internships.test_internships import internship_posting
 
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

@@ -14,8 +14,8 @@ from portal.models import Proposal
 from portal.named_classes import services as nc
 from portal.platform.model_base import utcnow
 from tests.conftest import Builders, login
-from tests.portal.test_named_classes import class_input, make_cooperation
-from tests.portal.test_proposals import publish_posting, publish_program
+from tests.named_classes.test_named_classes import class_input, make_cooperation
+from tests.partnerships.test_proposals import publish_posting, publish_program
 
 PUBLIC_PAGES = [
     "/",

@@ -16,7 +16,7 @@ from portal.platform.spreadsheets import ImportRefused
 from portal.postings import services as postings
 from portal.postings import sheets as posting_sheets
 from tests.conftest import Builders, imported, login, refused, shown
-from tests.portal.test_spreadsheets import PNG, csv_bytes, docx_like, multipart, xlsx
+from tests.platform.test_spreadsheets import PNG, csv_bytes, docx_like, multipart, xlsx
 
 TODAY = checks.district_today()
 

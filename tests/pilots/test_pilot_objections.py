@@ -18,7 +18,7 @@ from portal.pilots.services import NewObjection
 from portal.platform.checks import district_today
 from portal.platform.errors import Invalid, NotFound, ServiceError
 from tests.conftest import csrf_token
-from tests.portal.test_pilots import DAY, client_for, cooperation, fresh, submitted_pilot
+from tests.pilots.test_pilots import DAY, client_for, cooperation, fresh, submitted_pilot
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from portal.extensions import db
 from portal.models import Proposal
 from portal.partnerships import matching
 from portal.partnerships import services as proposals
-from tests.portal.test_proposals import publish_posting, publish_program
+from tests.partnerships.test_proposals import publish_posting, publish_program
 
 MAJORS = ("焊接技术应用", "数控技术应用", "机械制造技术", "护理")
 

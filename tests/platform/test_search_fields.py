@@ -6,7 +6,7 @@ from __future__ import annotations
 from portal.extensions import db
 from portal.postings import services as postings
 from portal.postings.services import PostingQuery
-from tests.portal.test_proposals import publish_posting
+from tests.partnerships.test_proposals import publish_posting
 
 
 def found(**args) -> list[str]:

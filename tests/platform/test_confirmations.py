@@ -12,7 +12,7 @@ from portal.models import ClassApplication, Organisation
 from portal.named_classes import services as nc
 from portal.platform.confirm import MESSAGES
 from tests.conftest import login
-from tests.portal.test_named_classes import class_input, make_cooperation
+from tests.named_classes.test_named_classes import class_input, make_cooperation
 
 
 @pytest.fixture

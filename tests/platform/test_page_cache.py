@@ -9,7 +9,7 @@ from portal.extensions import db
 from portal.models import Organisation, OrgStatus, Posting, User
 from portal.postings import services as postings
 from tests.conftest import Builders, unavailable
-from tests.portal.test_bounded_pages import counted
+from tests.platform.test_bounded_pages import counted
 
 REDIS = "redis://127.0.0.1:6379/0"
 

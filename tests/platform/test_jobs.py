@@ -15,7 +15,7 @@ from portal.models import Job, Program, Proposal
 from portal.platform import jobs
 from portal.platform.model_base import utcnow
 from tests.conftest import Builders, login, unavailable
-from tests.portal.test_proposals import publish_posting, publish_program
+from tests.partnerships.test_proposals import publish_posting, publish_program
 
 
 def _wait_until_ended(job_id: int, seconds: float = 60) -> Job:
