@@ -12,6 +12,9 @@ from sqlalchemy import event, inspect, select
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+# Every model class, before any mapper is configured: domain modules import only their own and
+# their lower domains' models, and a relationship names its other side by string.
+from portal import models  # noqa: F401  (the registry of every table)
 from portal.config import INSTANCE_DIR, ConfigError, load_config
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
 from portal.platform.model_base import render_migration_item

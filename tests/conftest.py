@@ -32,29 +32,6 @@ def _compiled_translations():
     compile_catalogs()
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _url_builders_compiled_once():
-    """Werkzeug compiles two URL-builder functions per route when an app is made: 90 ms for
-    this site's routes, nearly all of an app's creation, and the suite makes an app per test.
-    A builder depends only on the rule's parsed text, its defaults and whether unknown
-    arguments go to the query string (the rule itself is passed in when it is bound), so each
-    is compiled once per test process and reused by every app."""
-    from werkzeug.routing.rules import Rule
-
-    compile_builder = Rule._compile_builder
-    builders: dict[tuple, object] = {}
-
-    def compiled_once(rule: Rule, append_unknown: bool = True):
-        key = (rule.rule, rule.subdomain, rule.host, tuple(rule._trace), repr(rule.defaults), append_unknown)
-        if key not in builders:
-            builders[key] = compile_builder(rule, append_unknown)
-        return builders[key]
-
-    Rule._compile_builder = compiled_once
-    yield
-    Rule._compile_builder = compile_builder
-
-
 @pytest.fixture(scope="session")
 def postgres_url():
     """A database of this test run's own, created beside TEST_DATABASE_URL's and dropped after.
@@ -81,10 +58,19 @@ def postgres_url():
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@pytest.fixture(scope="session")
+def sqlite_path(tmp_path_factory):
+    """The SQLite file every test of this process uses in turn (so its app can be reused)."""
+    return tmp_path_factory.mktemp("sqlite") / "test.db"
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request, tmp_path):
+def db_url(request):
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'test.db'}"
+        path = request.getfixturevalue("sqlite_path")
+        for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            leftover.unlink(missing_ok=True)  # each test starts without a database
+        return f"sqlite:///{path}"
     return request.getfixturevalue("postgres_url")
 
 
@@ -254,7 +240,7 @@ def app_factory(db_url, request):
     apps = []
 
     def build(**overrides):
-        app = make_app(db_url, **overrides)
+        app = _app_for(db_url, overrides, apps)
         with app.app_context():
             if not apps and shared:
                 _empty_postgres(db)
@@ -274,6 +260,41 @@ def app_factory(db_url, request):
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
+        _put_back(app)
+
+
+# Apps made in this process, by database and overrides, lent to one test at a time: making an app
+# binds its ~340 routes (werkzeug compiles two URL builders a route, most of the 0.1 s an app takes),
+# so a test borrows one already made. Lent again only as it was made: its configuration is restored
+# and its in-process page cache and the rate limiter's counts are emptied. An app with Redis is never
+# lent twice (its cache and queue live outside the process).
+_LENDABLE: dict[tuple[str, str], list] = {}
+_LENT: dict[int, tuple[tuple[str, str], dict]] = {}
+
+
+def _app_for(db_url: str, overrides: dict, in_this_test: list):
+    from portal.extensions import limiter
+    from portal.platform import cache
+
+    key = (db_url, repr(sorted(overrides.items())))
+    free = [a for a in _LENDABLE.get(key, []) if id(a) not in _LENT and a not in in_this_test]
+    if free:
+        app = free[0]
+        cache.forget_everything(app)
+    else:
+        app = make_app(db_url, **overrides)
+        if not app.config["REDIS_URL"]:
+            _LENDABLE.setdefault(key, []).append(app)
+    _LENT[id(app)] = (key, dict(app.config))
+    limiter.reset()
+    return app
+
+
+def _put_back(app) -> None:
+    _key, config = _LENT.pop(id(app), (None, None))
+    if config is not None:
+        app.config.clear()
+        app.config.update(config)
 
 
 @pytest.fixture

@@ -11,51 +11,15 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from wtforms import StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired
 
 from portal.exchanges import services as exchanges
-from portal.exchanges.forms import SuggestionForm
-from portal.exchanges.services.common import TITLE_MAX
+from portal.exchanges.forms import PracticePostForm, SuggestionForm
 from portal.exchanges.views import page_context
-from portal.platform.forms import ActionForm, IntField
-from portal.platform.i18n import lazy_gettext as _l
+from portal.platform.forms import ActionForm
 from portal.platform.routing import Routes
 from portal.platform.web import REFUSED, attempt, form_status
 
 routes = Routes("enterprise")
-
-
-class PracticePostForm(FlaskForm):
-    title = StringField(
-        _l("Title"),
-        validators=[DataRequired(message=_l("This field is required."))],
-        render_kw={"maxlength": TITLE_MAX},
-    )
-    description = TextAreaField(_l("What the teacher will do"), render_kw={"maxlength": 4000})
-    skills = TextAreaField(
-        _l("Skills practised"),
-        description=_l("Separate with 、 or new lines."),
-        render_kw={"maxlength": 1000},
-    )
-    hours_per_term = IntField(
-        _l("Hours a term"), validators=[InputRequired(message=_l("Enter a whole number."))], default=40
-    )
-    places = IntField(
-        _l("Places (teachers at the same time)"),
-        validators=[InputRequired(message=_l("Enter a whole number."))],
-        default=1,
-    )
-
-    def values(self) -> dict:
-        return {
-            "title": self.title.data or "",
-            "description": self.description.data or "",
-            "skills": self.skills.data or "",
-            "hours_per_term": self.hours_per_term.data,
-            "places": self.places.data,
-        }
 
 
 @routes.get("/exchanges")

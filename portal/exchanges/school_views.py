@@ -11,37 +11,16 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from wtforms.validators import InputRequired, Optional
 
 from portal.exchanges import services as exchanges
-from portal.exchanges.forms import SuggestionForm
+from portal.exchanges.forms import StaffingQuotaForm, SuggestionForm
 from portal.exchanges.views import page_context
-from portal.platform.forms import ActionForm, IntField
-from portal.platform.i18n import lazy_gettext as _l
+from portal.platform.forms import ActionForm
 from portal.platform.routing import Routes
 from portal.platform.web import REFUSED, attempt, form_status
 from portal.rules.part_time import SOURCE as PART_TIME_SOURCE
 
 routes = Routes("school")
-
-
-class StaffingQuotaForm(FlaskForm):
-    staffing_quota = IntField(
-        _l("Staffing quota (编制员额)"),
-        validators=[InputRequired(message=_l("Enter a whole number."))],
-        description=_l(
-            "Teaching posts the school is funded for; up to 20% of it may be used to hire part-time teachers."
-        ),
-    )
-    part_time_funding = IntField(
-        _l("Yearly funding of the part-time posts (yuan)"),
-        validators=[Optional()],
-        description=_l("As the finance department allocates it for the posts within the 20%; optional."),
-    )
-    part_time_spending = IntField(
-        _l("Spent of it this year (yuan)"), validators=[Optional()], description=_l("Optional.")
-    )
 
 
 def _page(quota_form: StaffingQuotaForm | None = None):

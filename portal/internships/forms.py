@@ -11,8 +11,8 @@ from portal.internships import profiles
 from portal.internships import services as internships
 from portal.internships.services import ENTRY_MAX, STATEMENT_MAX, OfferTerms
 from portal.platform import vocab
+from portal.platform.forms import DayField, WholeNumberField
 from portal.platform.i18n import lazy_gettext as _l
-from portal.postings.forms import DayField, WholeNumberField
 from portal.rules import internships as rules
 
 

@@ -40,7 +40,7 @@ from portal.internships.models import (
     TimelineEntry,
 )
 from portal.notifications import services as notifications
-from portal.organisations.models import Organisation, OrgStatus
+from portal.organisations.models import Organisation
 from portal.platform import checks, events, uploads, vocab
 from portal.platform.errors import Conflict, NotFound, Problems, ServiceError
 from portal.platform.i18n import lazy_gettext as _l
@@ -417,7 +417,7 @@ def apply(
         posting is None
         or posting.kind != PostingKind.INTERNSHIP.value
         or not posting.is_published
-        or posting.enterprise.status != OrgStatus.VERIFIED.value
+        or not posting.enterprise.is_verified
     ):
         raise NotFound(_l("Posting not found."))
     if student.role != Role.STUDENT.value or student.membership_status != MembershipStatus.ACTIVE.value:
@@ -1062,7 +1062,7 @@ def _open_internships(*columns):
         .where(
             Posting.kind == PostingKind.INTERNSHIP.value,
             Posting.status == PublicationStatus.PUBLISHED.value,
-            Organisation.status == OrgStatus.VERIFIED.value,
+            Organisation.is_verified,
         )
     )
 

@@ -47,7 +47,7 @@ from portal.named_classes.models import (
     NamedClassStatus,
 )
 from portal.notifications import services as notifications
-from portal.organisations.models import Organisation, OrgStatus
+from portal.organisations.models import Organisation
 from portal.partnerships.cooperation_models import (
     AdmissionsMode,
     Cooperation,
@@ -287,7 +287,7 @@ def _open(staff: User, named_class: NamedClass, today: date) -> NamedClass:
     if not named_class.can("publish"):
         raise ServiceError(_l("Only a draft can be published."))
     for org in (named_class.school, named_class.enterprise):
-        if org.status != OrgStatus.VERIFIED.value:
+        if not org.is_verified:
             raise ServiceError(_l("Both partners must be verified before the class is published."))
     if named_class.closes_on < today:
         raise ServiceError(_l("The application deadline has passed; set a later one before publishing."))
@@ -417,8 +417,8 @@ def _public_select(*columns):
         .outerjoin(Program, Cooperation.program_id == Program.id)
         .where(
             NamedClass.status == NamedClassStatus.OPEN.value,
-            _School.status == OrgStatus.VERIFIED.value,
-            _Enterprise.status == OrgStatus.VERIFIED.value,
+            _School.is_verified,
+            _Enterprise.is_verified,
         )
     )
 
@@ -495,8 +495,8 @@ def get_public_class(class_id: int) -> NamedClass:
     if (
         named_class is None
         or named_class.is_draft
-        or named_class.school.status != OrgStatus.VERIFIED.value
-        or named_class.enterprise.status != OrgStatus.VERIFIED.value
+        or not named_class.school.is_verified
+        or not named_class.enterprise.is_verified
     ):
         raise NotFound(_l("Named class not found."))
     return named_class

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Date, ForeignKey, String, Text
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -80,8 +81,10 @@ class Organisation(Stateful, db.Model):
 
     __mapper_args__ = {"polymorphic_on": "kind", "polymorphic_identity": "organisation"}
 
-    @property
+    @hybrid_property
     def is_verified(self) -> bool:
+        """Verified by an administrator: the one filter for "a verified organisation", in Python
+        (`org.is_verified`) and in queries (`.where(School.is_verified)`)."""
         return self.status == OrgStatus.VERIFIED.value
 
     @property

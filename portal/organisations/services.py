@@ -108,11 +108,7 @@ def list_organisations(status: str | None = None, kind: str | None = None) -> li
 
 
 def verified_schools() -> list[School]:
-    return list(
-        db.session.scalars(
-            select(School).where(School.status == OrgStatus.VERIFIED.value).order_by(School.name)
-        )
-    )
+    return list(db.session.scalars(select(School).where(School.is_verified).order_by(School.name)))
 
 
 def joinable_organisations() -> list[Organisation]:

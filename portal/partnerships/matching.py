@@ -21,7 +21,7 @@ from sqlalchemy.orm import joinedload
 
 from portal.audit import services as audit
 from portal.extensions import db
-from portal.organisations.models import Organisation, OrgStatus
+from portal.organisations.models import Organisation
 from portal.partnerships.models import Origin, Proposal, ProposalStatus
 from portal.platform import checks, events, vocab
 from portal.platform.locking import transition
@@ -177,7 +177,7 @@ def reasons_of(match: matching.Match) -> list[dict]:
 def _posting_is_live(posting: Posting) -> bool:
     return (
         posting.status == PublicationStatus.PUBLISHED.value
-        and posting.enterprise.status == OrgStatus.VERIFIED.value
+        and posting.enterprise.is_verified
         and posting.deadline >= checks.district_today()
     )
 
@@ -190,7 +190,7 @@ def live_posting_ids() -> list[int]:
             .where(
                 Posting.status == PublicationStatus.PUBLISHED.value,
                 Posting.deadline >= checks.district_today(),
-                Organisation.status == OrgStatus.VERIFIED.value,
+                Organisation.is_verified,
             )
             .order_by(Posting.id)
         )
@@ -417,7 +417,7 @@ def _programs() -> list[Program]:
             .join(Organisation, Program.school_id == Organisation.id)
             .where(
                 Program.status == PublicationStatus.PUBLISHED.value,
-                Organisation.status == OrgStatus.VERIFIED.value,
+                Organisation.is_verified,
             )
             .order_by(Program.id)
         ).unique()

@@ -29,7 +29,6 @@ from portal.accounts.models import Role, User
 from portal.audit import services as audit
 from portal.extensions import db
 from portal.notifications import services as notifications
-from portal.organisations.models import OrgStatus
 from portal.partnerships import cooperations
 from portal.partnerships import matching as matcher
 from portal.partnerships.cooperation_models import AdmissionsMode, Cooperation, CooperationKind
@@ -399,11 +398,7 @@ def events_data(proposal: Proposal) -> dict:
 
 def _is_public(record: Posting | Program) -> bool:
     org = record.enterprise if isinstance(record, Posting) else record.school
-    return (
-        record.status == PublicationStatus.PUBLISHED.value
-        and org is not None
-        and org.status == OrgStatus.VERIFIED.value
-    )
+    return record.status == PublicationStatus.PUBLISHED.value and org is not None and org.is_verified
 
 
 # --- lists ------------------------------------------------------------------------------

@@ -8,13 +8,11 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from wtforms import DateField, RadioField, StringField, TextAreaField
-from wtforms.validators import Optional
 
 from portal.audit import services as audit
 from portal.pilots import evidence
 from portal.pilots import services as pilots
+from portal.pilots.forms import DecisionForm, RecommendForm
 from portal.pilots.models import PilotEnterpriseStatus, PilotStatus
 from portal.platform.checks import district_today
 from portal.platform.confirm import needs_confirmation
@@ -128,29 +126,6 @@ def pilot_enterprise_list():
         status=status,
         tabs=_tabs(APPLICATION_TABS, PilotEnterpriseStatus),
     )
-
-
-class RecommendForm(FlaskForm):
-    recommendation = TextAreaField(
-        _l("The district's recommendation (推荐意见)"),
-        description=_l("What the district recommends the province to consider; the enterprise reads it."),
-        render_kw={"maxlength": pilots.STATEMENT_MAX},
-    )
-
-
-class DecisionForm(FlaskForm):
-    confirmed = RadioField(
-        _l("The province's decision"),
-        choices=[("yes", _l("Confirmed")), ("no", _l("Not confirmed"))],
-        validate_choice=False,
-    )
-    document = StringField(
-        _l("Document number (文号)"),
-        description=_l("e.g. 鲁发改社会〔2026〕12号"),
-        render_kw={"maxlength": pilots.DOCUMENT_MAX},
-    )
-    decided_on = DateField(_l("Date of the decision"), validators=[Optional()], format="%Y-%m-%d")
-    note = TextAreaField(_l("Note"), validators=[Optional()], render_kw={"maxlength": pilots.STATEMENT_MAX})
 
 
 def _enterprise_page(application_id: int, recommend_form=None, decision_form=None):

@@ -8,28 +8,14 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from wtforms import TextAreaField
 
 from portal.pilots import evidence
 from portal.pilots import services as pilots
-from portal.platform.i18n import lazy_gettext as _l
+from portal.pilots.forms import PilotApplicationForm
 from portal.platform.routing import Routes
 from portal.platform.web import REFUSED, attempt, form_status
 
 routes = Routes("enterprise")
-
-
-class PilotApplicationForm(FlaskForm):
-    statement = TextAreaField(
-        _l("Your cooperation with schools"),
-        description=_l(
-            "Describe your cooperation: classes, apprentices, part-time teachers, training bases, "
-            "investment. "
-            "The figures below are added from the platform's records when you apply."
-        ),
-        render_kw={"maxlength": 4000},
-    )
 
 
 @routes.route("/pilot", methods=["GET", "POST"])

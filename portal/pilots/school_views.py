@@ -9,48 +9,16 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from wtforms import TextAreaField
 
 from portal.pilots import services as pilots
+from portal.pilots.forms import PilotPlanForm
 from portal.pilots.models import PilotPartnership
-from portal.pilots.services import PilotPlan
 from portal.platform.checks import district_today
 from portal.platform.forms import ActionForm
-from portal.platform.i18n import lazy_gettext as _l
 from portal.platform.routing import Routes
 from portal.platform.web import REFUSED, attempt, form_status
 
 routes = Routes("school")
-
-
-class PilotPlanForm(FlaskForm):
-    goals = TextAreaField(
-        _l("Goals"),
-        description=_l("What the pilot should achieve, with measurable targets."),
-        render_kw={"maxlength": 4000},
-    )
-    content = TextAreaField(
-        _l("Content of the cooperation"),
-        description=_l("Teaching, training and jobs: what the school and the enterprise do together."),
-        render_kw={"maxlength": 4000},
-    )
-    resources = TextAreaField(
-        _l("Resources each partner commits"),
-        description=_l("Staff, equipment, training bases, funding."),
-        render_kw={"maxlength": 4000},
-    )
-    timeline = TextAreaField(
-        _l("Timeline"), description=_l("Stages and dates."), render_kw={"maxlength": 4000}
-    )
-
-    def plan(self) -> PilotPlan:
-        return PilotPlan(
-            goals=self.goals.data or "",
-            content=self.content.data or "",
-            resources=self.resources.data or "",
-            timeline=self.timeline.data or "",
-        )
 
 
 @routes.get("/pilots")

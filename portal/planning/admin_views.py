@@ -8,34 +8,17 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from wtforms import StringField
-from wtforms.validators import InputRequired
 
 from portal.planning import alignment
+from portal.planning.forms import ThresholdForm
 from portal.platform import jobs
 from portal.platform.checks import district_today
 from portal.platform.forms import ActionForm
-from portal.platform.i18n import lazy_gettext as _l
 from portal.platform.routing import Routes
 from portal.platform.web import REFUSED, attempt, download, form_status
 from portal.statistics import report as statistics_report
 
 routes = Routes("admin")
-
-
-class ThresholdForm(FlaskForm):
-    # Text, not a number field: the service reads "1,2" too and words every problem itself.
-    shortage_above = StringField(
-        _l("Shortage above (demand / intake)"),
-        description=_l("A group whose demand is more than this many times its planned intake is a shortage."),
-        validators=[InputRequired(message=_l("Enter a ratio such as 1.2."))],
-    )
-    surplus_below = StringField(
-        _l("Surplus below (demand / intake)"),
-        description=_l("A group whose demand is less than this many times its planned intake is a surplus."),
-        validators=[InputRequired(message=_l("Enter a ratio such as 0.8."))],
-    )
 
 
 @routes.route("/alignment", methods=["GET", "POST"])

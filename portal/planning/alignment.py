@@ -36,7 +36,7 @@ from sqlalchemy import delete, func, literal, select, union_all
 from portal.accounts.models import User
 from portal.audit import services as audit
 from portal.extensions import db
-from portal.organisations.models import Organisation, OrgStatus
+from portal.organisations.models import Organisation
 from portal.partnerships import matching
 from portal.planning.models import AlignmentThreshold, PostingMajor, SupplySnapshot, WarningLevel
 from portal.platform import cache, vocab
@@ -268,7 +268,7 @@ def _demand_filter(query, years):
 
 def _live_programs(query):
     return query.join(Organisation, Organisation.id == Program.school_id).where(
-        Program.status == PublicationStatus.PUBLISHED.value, Organisation.status == OrgStatus.VERIFIED.value
+        Program.status == PublicationStatus.PUBLISHED.value, Organisation.is_verified
     )
 
 

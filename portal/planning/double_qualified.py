@@ -38,7 +38,7 @@ from portal.audit import services as audit
 from portal.exchanges import services as exchanges
 from portal.exchanges.models import Exchange, ExchangeDirection, ExchangeStatus
 from portal.extensions import db
-from portal.organisations.models import Organisation, OrgKind, OrgStatus
+from portal.organisations.models import Organisation, OrgKind
 from portal.platform import checks, uploads
 from portal.platform.errors import NotFound, Problems, ServiceError
 from portal.platform.i18n import lazy_gettext as _l
@@ -490,7 +490,7 @@ def district_rows(today: date | None = None) -> list[dict]:
         .outerjoin(TeacherPractice, TeacherPractice.teacher_id == Teacher.id)
         .where(
             Organisation.kind == OrgKind.SCHOOL.value,
-            Organisation.status == OrgStatus.VERIFIED.value,
+            Organisation.is_verified,
             Organisation.school_kind == "secondary_vocational",
         )
         .order_by(Organisation.name, Organisation.id)

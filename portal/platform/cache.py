@@ -191,6 +191,14 @@ def init_app(app: Flask, engine: Engine) -> None:
         conn.info.pop(_TOUCHED, None)
 
 
+def forget_everything(app: Flask) -> None:
+    """This process's pages and figures forgotten, as if `app` had just started (tests lend one app
+    to many tests, each on a fresh database)."""
+    store = app.extensions.get("page_cache")
+    if isinstance(store, _Memory):
+        store.__init__()
+
+
 def cached(key: Hashable, render: Callable[[], str]) -> str:
     """`render()`'s result for `key` at the current generation: from the store, or rendered and kept."""
     store = current_app.extensions.get("page_cache")

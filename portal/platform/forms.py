@@ -1,11 +1,12 @@
-"""Forms shared by several role areas."""
+"""Forms and fields shared by every domain: generic fields parse; the services hold the rules."""
 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import IntegerField, TextAreaField
+from wtforms import DateField, IntegerField, SelectMultipleField, TextAreaField
 from wtforms.validators import Length
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.platform.i18n import lazy_gettext as _l
 
@@ -42,3 +43,28 @@ class ImportForm(FlaskForm):
         _l("Spreadsheet file (.xlsx or .csv)"),
         validators=[FileRequired(message=_l("Choose a file to upload."))],
     )
+
+
+NOT_A_NUMBER = _l("Enter a whole number.")
+NOT_A_DATE = _l("Enter a date (YYYY-MM-DD).")
+
+
+class WholeNumberField(IntegerField):
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError(str(NOT_A_NUMBER)) from exc
+
+
+class DayField(DateField):
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError(str(NOT_A_DATE)) from exc
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from portal.extensions import db
-from portal.organisations.models import Enterprise, OrgStatus
+from portal.organisations.models import Enterprise
 from portal.platform import checks, vocab
 from portal.platform.checks import district_today
 from portal.platform.errors import NotFound
@@ -58,7 +58,7 @@ def search_enterprises(
     query: EnterpriseQuery, *, per_page: int = PER_PAGE, today: date | None = None
 ) -> Page:
     """Verified enterprises, each with its number of open postings: items are (enterprise, count)."""
-    conditions = [Enterprise.status == OrgStatus.VERIFIED.value]
+    conditions = [Enterprise.is_verified]
     for term in query.q.lower().split():
         conditions.append(func.lower(Enterprise.name).like(f"%{like_escape(term)}%", escape="\\"))
     if query.industry:
@@ -90,7 +90,7 @@ def search_enterprises(
 
 def get_public_enterprise(enterprise_id: int) -> Enterprise:
     org = db.session.get(Enterprise, enterprise_id)
-    if not isinstance(org, Enterprise) or org.status != OrgStatus.VERIFIED.value:
+    if not isinstance(org, Enterprise) or not org.is_verified:
         raise NotFound(_l("Enterprise not found."))
     return org
 

@@ -11,49 +11,23 @@ from typing import Any
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     FieldList,
     Form,
     FormField,
-    IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.platform import vocab
+from portal.platform.forms import DayField, MultiCheckboxField, WholeNumberField
 from portal.platform.i18n import lazy_gettext as _l
 from portal.postings import services as postings
 from portal.postings.models import DETAIL_FIELDS, HEADCOUNT_LABELS, DetailField, Posting
 from portal.postings.services import PostingInput
 
-NOT_A_NUMBER = _l("Enter a whole number.")
-NOT_A_DATE = _l("Enter a date (YYYY-MM-DD).")
 PEOPLE_ROWS = 3
-
-
-class WholeNumberField(IntegerField):
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as exc:
-            raise ValueError(str(NOT_A_NUMBER)) from exc
-
-
-class DayField(DateField):
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as exc:
-            raise ValueError(str(NOT_A_DATE)) from exc
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 def _choices(options: dict[str, object], blank: bool) -> list[tuple[str, object]]:

@@ -21,7 +21,7 @@ from portal.accounts.models import User
 from portal.audit import services as audit
 from portal.extensions import db
 from portal.notifications import services as notifications
-from portal.organisations.models import Organisation, OrgStatus
+from portal.organisations.models import Organisation
 from portal.organisations.services import ensure_can_publish
 from portal.planning.models import PostingMajor
 from portal.platform import checks, events, vocab
@@ -464,7 +464,7 @@ def _public_filter(query: PostingQuery, today: date) -> list:
     conditions = [
         Posting.status == PublicationStatus.PUBLISHED.value,
         Posting.deadline >= today,
-        Organisation.status == OrgStatus.VERIFIED.value,
+        Organisation.is_verified,
     ]
     # Every word must appear (AND); lower-cased like the stored search_text.
     terms = query.q.lower().split()
@@ -637,7 +637,7 @@ def get_public_posting(posting_id: int) -> Posting:
         posting is None
         or not posting.is_published
         or posting.enterprise is None
-        or posting.enterprise.status != OrgStatus.VERIFIED.value
+        or not posting.enterprise.is_verified
     ):
         raise NotFound(_l("Posting not found."))
     return posting

@@ -13,7 +13,7 @@ from sqlalchemy import Select, func, or_, select
 
 from portal.accounts.models import User
 from portal.extensions import db
-from portal.organisations.models import Organisation, OrgStatus, School
+from portal.organisations.models import Organisation, School
 from portal.platform import vocab
 from portal.platform.errors import NotFound
 from portal.platform.i18n import lazy_gettext as _l
@@ -61,7 +61,7 @@ def _published_majors() -> Select:
     return (
         select(Program)
         .join(School, Program.school_id == School.id)
-        .where(Program.status == PublicationStatus.PUBLISHED.value, School.status == OrgStatus.VERIFIED.value)
+        .where(Program.status == PublicationStatus.PUBLISHED.value, School.is_verified)
     )
 
 
@@ -113,9 +113,7 @@ def get_public_major(program_id: int) -> Program:
 def public_schools(limit: int = 500) -> list[School]:
     """For the school filter of the majors page."""
     return list(
-        db.session.scalars(
-            select(School).where(School.status == OrgStatus.VERIFIED.value).order_by(School.name).limit(limit)
-        )
+        db.session.scalars(select(School).where(School.is_verified).order_by(School.name).limit(limit))
     )
 
 
@@ -140,7 +138,7 @@ class SchoolQuery:
 
 
 def search_schools(query: SchoolQuery):
-    stmt = select(School).where(School.status == OrgStatus.VERIFIED.value)
+    stmt = select(School).where(School.is_verified)
     for term in terms(query.q):
         pattern = like(term)
         has_major = (
@@ -218,7 +216,7 @@ def school_profile(school_id: int) -> SchoolProfile:
 
 def home_figures() -> dict[str, int]:
     """What the home page counts: verified enterprises and schools, published majors (one query)."""
-    verified = Organisation.status == OrgStatus.VERIFIED.value
+    verified = Organisation.is_verified
     counts = {
         "enterprises": select(func.count())
         .select_from(Organisation)

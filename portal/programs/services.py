@@ -13,7 +13,7 @@ from sqlalchemy import select
 from portal.accounts.models import User
 from portal.audit import services as audit
 from portal.extensions import db
-from portal.organisations.models import OrgStatus, School
+from portal.organisations.models import School
 from portal.organisations.services import ensure_can_publish
 from portal.platform import checks, jobs
 from portal.platform.errors import Conflict, NotFound, ServiceError
@@ -44,7 +44,7 @@ def student_choices() -> list[Program]:
         db.session.scalars(
             select(Program)
             .join(School, Program.school_id == School.id)
-            .where(School.status == OrgStatus.VERIFIED.value)
+            .where(School.is_verified)
             .order_by(School.name, Program.name)
         )
     )

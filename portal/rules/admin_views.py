@@ -8,26 +8,14 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from wtforms import TextAreaField
-from wtforms.validators import InputRequired
 
-from portal.platform.forms import IntField
-from portal.platform.i18n import lazy_gettext as _l
 from portal.platform.routing import Routes
 from portal.platform.web import REFUSED, attempt, form_status
 from portal.rules import services as rule_settings
+from portal.rules.forms import RuleSettingForm
 from portal.rules.settings import BY_KEY
 
 routes = Routes("admin")
-
-
-class RuleSettingForm(FlaskForm):
-    value = IntField(_l("Value"), validators=[InputRequired(message=_l("Enter a whole number."))])
-    # Required, but judged by the service with the value, so both problems show at once.
-    note = TextAreaField(
-        _l("Why (source, or the district's decision)"), render_kw={"maxlength": rule_settings.NOTE_MAX}
-    )
 
 
 def _page(forms: dict | None = None):

@@ -8,47 +8,20 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField
-from wtforms.validators import InputRequired
 
 from portal.exchanges import services as exchanges
 from portal.internships import outcomes as internship_outcomes
 from portal.planning import alignment, double_qualified
 from portal.platform.checks import district_today, page_number, search_text
-from portal.platform.forms import ActionForm, IntField
-from portal.platform.i18n import lazy_gettext as _l
+from portal.platform.forms import ActionForm
 from portal.platform.routing import Routes
 from portal.platform.web import REFUSED, attempt, download, form_status
 from portal.rules.part_time import SOURCE as PART_TIME_SOURCE
 from portal.statistics import report as statistics_report
 from portal.statistics import services as statistics
-from portal.statistics.inputs import SOURCE_MAX
+from portal.statistics.forms import InputForm
 
 routes = Routes("admin")
-
-
-class InputForm(FlaskForm):
-    key = SelectField(_l("Figure"), choices=[], validate_choice=False)
-    year = IntField(_l("Year"), validators=[InputRequired(message=_l("Enter the year the figure is for."))])
-    value = IntField(
-        _l("Value"), validators=[InputRequired(message=_l("Enter the figure as a whole number."))]
-    )
-    source = StringField(
-        _l("Source"),
-        render_kw={"maxlength": SOURCE_MAX},
-        description=_l(
-            "The document, office or publication the figure comes from, e.g. 区教体局2026年招生计划."
-        ),
-        validators=[
-            InputRequired(
-                message=_l(
-                    "Say where the figure comes from (document, office or publication) so others can check "
-                    "it."
-                )
-            )
-        ],
-    )
 
 
 # A district has about a dozen schools, a city or a province hundreds: the dashboard shows the

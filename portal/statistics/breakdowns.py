@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from sqlalchemy import func, select
 
 from portal.extensions import db
-from portal.organisations.models import Organisation, OrgKind, OrgStatus
+from portal.organisations.models import Organisation, OrgKind
 from portal.partnerships.cooperation_models import COOPERATION_KIND_LABELS, Cooperation, CooperationStatus
 from portal.platform import vocab
 from portal.platform.i18n import lazy_gettext as _l
@@ -51,7 +51,7 @@ def breakdowns() -> Breakdowns:
     # The enterprise side, by industry and town at once.
     enterprises = db.session.execute(
         select(Organisation.industry, Organisation.town, func.count())
-        .where(Organisation.kind == OrgKind.ENTERPRISE.value, Organisation.status == OrgStatus.VERIFIED.value)
+        .where(Organisation.kind == OrgKind.ENTERPRISE.value, Organisation.is_verified)
         .group_by(Organisation.industry, Organisation.town)
     ).all()
     coops = enterprise_cooperations()
@@ -77,7 +77,7 @@ def _school_records() -> tuple[list, dict, dict, dict]:
     """The verified schools by name, and their teachers, majors and active cooperations by id."""
     schools = db.session.execute(
         select(Organisation.id, Organisation.name, Organisation.school_kind, Organisation.town)
-        .where(Organisation.kind == OrgKind.SCHOOL.value, Organisation.status == OrgStatus.VERIFIED.value)
+        .where(Organisation.kind == OrgKind.SCHOOL.value, Organisation.is_verified)
         .order_by(Organisation.name)
     ).all()
     full = Teacher.employment == Employment.FULL_TIME.value

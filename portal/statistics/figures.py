@@ -19,7 +19,7 @@ from portal.apprenticeships.models import (
 )
 from portal.exchanges import services as exchanges
 from portal.extensions import db
-from portal.organisations.models import Organisation, OrgStatus
+from portal.organisations.models import Organisation
 from portal.partnerships.cooperation_models import Cooperation, CooperationKind, CooperationStatus
 from portal.pilots.models import (
     PilotEnterpriseApplication,
@@ -126,7 +126,7 @@ def _district_counts(ctx: Context) -> dict[str, int]:
         .join(Organisation, Organisation.id == PilotEnterpriseApplication.enterprise_id)
         .where(
             PilotEnterpriseApplication.status == PilotEnterpriseStatus.CONFIRMED.value,
-            Organisation.status == OrgStatus.VERIFIED.value,
+            Organisation.is_verified,
         ),
         "named_classes": select(func.count(classes.c.id)),
         "named_class_seats": select(func.coalesce(func.sum(classes.c.seats), 0)),

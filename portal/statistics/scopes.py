@@ -15,9 +15,7 @@ POSTGRADUATE = (Degree.MASTER.value, Degree.DOCTORATE.value)
 
 
 def verified_schools(kinds: tuple[str, ...] | None = SCOPE_SCHOOL_KINDS):
-    query = select(Organisation.id).where(
-        Organisation.kind == OrgKind.SCHOOL.value, Organisation.status == OrgStatus.VERIFIED.value
-    )
+    query = select(Organisation.id).where(Organisation.kind == OrgKind.SCHOOL.value, Organisation.is_verified)
     if kinds:
         query = query.where(Organisation.school_kind.in_(kinds))
     return query

@@ -26,7 +26,7 @@ from portal.exchanges.services.common import (
     current_term,
 )
 from portal.extensions import db
-from portal.organisations.models import Organisation, OrgKind, OrgStatus
+from portal.organisations.models import Organisation, OrgKind
 from portal.platform import checks
 from portal.platform.errors import NotFound, Problems, ServiceError
 from portal.platform.i18n import lazy_gettext as _l
@@ -186,7 +186,7 @@ def district_quota_rows() -> list[dict]:
     )
     rows = db.session.execute(
         select(Organisation, part_time)
-        .where(Organisation.kind == OrgKind.SCHOOL.value, Organisation.status == OrgStatus.VERIFIED.value)
+        .where(Organisation.kind == OrgKind.SCHOOL.value, Organisation.is_verified)
         .order_by(Organisation.name, Organisation.id)
     ).all()
     near = rule_settings.value(PART_TIME_NEAR_PERCENT)

@@ -29,7 +29,7 @@ from portal.exchanges.services.common import (
     side_of,
 )
 from portal.extensions import db
-from portal.organisations.models import Organisation, OrgStatus, School
+from portal.organisations.models import Organisation, School
 from portal.partnerships import matching as matcher
 from portal.platform.errors import NotFound, ServiceError
 from portal.platform.i18n import lazy_gettext as _l
@@ -105,7 +105,7 @@ def offered_experts() -> list[ExpertOffer]:
             .where(
                 Posting.kind == PostingKind.PART_TIME_TEACHER.value,
                 Posting.status == PublicationStatus.PUBLISHED.value,
-                Organisation.status == OrgStatus.VERIFIED.value,
+                Organisation.is_verified,
             )
             .order_by(Posting.id)
         ).unique()
@@ -134,7 +134,7 @@ def _open_needs() -> list[TeachingNeed]:
             select(TeachingNeed)
             .options(joinedload(TeachingNeed.school))
             .join(School, TeachingNeed.school_id == School.id)
-            .where(TeachingNeed.status == NeedStatus.OPEN.value, School.status == OrgStatus.VERIFIED.value)
+            .where(TeachingNeed.status == NeedStatus.OPEN.value, School.is_verified)
             .order_by(TeachingNeed.id)
         ).unique()
     )
@@ -158,7 +158,7 @@ def _teachers_open_to_practice() -> list[Teacher]:
         select(Teacher)
         .options(joinedload(Teacher.school))
         .join(School, Teacher.school_id == School.id)
-        .where(Teacher.open_to_practice.is_(True), School.status == OrgStatus.VERIFIED.value)
+        .where(Teacher.open_to_practice.is_(True), School.is_verified)
         .order_by(Teacher.id)
     ).unique()
     return [t for t in teachers if t.id not in busy]
@@ -188,7 +188,7 @@ def _open_posts() -> list[PracticePost]:
             .join(Organisation, PracticePost.enterprise_id == Organisation.id)
             .where(
                 PracticePost.status == PracticePostStatus.OPEN.value,
-                Organisation.status == OrgStatus.VERIFIED.value,
+                Organisation.is_verified,
             )
             .order_by(PracticePost.id)
         ).unique()
