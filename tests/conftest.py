@@ -239,8 +239,10 @@ def app_factory(db_url, request):
         shutil.copyfile(request.getfixturevalue(template), db_url.removeprefix("sqlite:///"))
     apps = []
 
+    own = request.node.get_closest_marker("fresh_app") is not None
+
     def build(**overrides):
-        app = _app_for(db_url, overrides, apps)
+        app = make_app(db_url, **overrides) if own else _app_for(db_url, overrides, apps)
         with app.app_context():
             if not apps and shared:
                 _empty_postgres(db)

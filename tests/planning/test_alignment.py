@@ -419,6 +419,7 @@ def test_a_ratio_that_rounds_to_zero_is_refused_beside_its_field(app, district):
     assert db.session.scalar(select(AlignmentThreshold.id)) is None
 
 
+@pytest.mark.fresh_app
 def test_a_database_error_is_logged_without_the_failing_row(app, district, caplog):
     """PostgreSQL's message for a failed check repeats the row (here the administrator's e-mail);
     the log keeps its first line and the traceback, never the row."""

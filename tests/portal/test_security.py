@@ -504,6 +504,7 @@ def test_security_headers_and_nonce_csp(client):
 # 22. errors ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.fresh_app
 def test_unexpected_error_shows_friendly_page(app_factory):
     app = app_factory(TESTING=False)
 
