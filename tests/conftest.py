@@ -283,12 +283,15 @@ def _app_for(db_url: str, overrides: dict, in_this_test: list):
     if free:
         app = free[0]
         cache.forget_everything(app)
+        limiter.reset()  # the limiter is one object per process: its counts, in memory
     else:
         app = make_app(db_url, **overrides)
-        if not app.config["REDIS_URL"]:
+        if app.config["REDIS_URL"] or app.config["RATELIMIT_STORAGE_URI"] != "memory://":
+            # The process's one limiter now counts elsewhere: the next test makes its app anew.
+            _LENDABLE.clear()
+        else:
             _LENDABLE.setdefault(key, []).append(app)
     _LENT[id(app)] = (key, dict(app.config))
-    limiter.reset()
     return app
 
 
