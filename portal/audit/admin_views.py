@@ -85,5 +85,4 @@ def audit_log():
         query=query,
         subject_labels=audit.SUBJECT_LABELS,
         action_labels=audit.ACTION_LABELS,
-        state_labels=audit.STATE_LABELS,
     )

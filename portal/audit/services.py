@@ -7,6 +7,7 @@ a state, so a refused transition (which raises before) writes nothing.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Iterable
 from datetime import datetime
@@ -109,6 +110,9 @@ ACTION_LABELS: dict[str, Any] = {
     "set_thresholds": _l("Set the warning thresholds"),
     "upload_consent": _l("Upload a signed consent"),
 }
+# Labels of the states recorded for subjects whose model declares no State (a teacher's
+# certification, a rule's setting, an allocation's ranking); a Stateful model's states are read
+# through its State: one label per state, everywhere (`state_label`).
 STATE_LABELS: dict[str, Any] = {
     "pending": _l("Pending"),
     "verified": _l("Verified"),
@@ -207,6 +211,28 @@ def reason_text(reason: str | None) -> str:
     if isinstance(params.get("value"), int):
         params["value"] = f"{params['value']:,}"
     return str(template) % params
+
+
+def state_label(subject_type: str, value: str | None) -> object:
+    """A recorded state as people read it: the label of the subject's State when its model has one
+    (a pilot "approved" reads "In notice period", as on the pilot's own page), else STATE_LABELS."""
+    if not value:
+        return "—"
+    states = _states_of(subject_type)
+    if states is not None:
+        try:
+            return states(value).label
+        except ValueError:
+            pass
+    return STATE_LABELS.get(value, value)
+
+
+@functools.cache
+def _states_of(subject_type: str) -> Any:
+    for mapper in db.Model.registry.mappers:
+        if getattr(mapper.class_, "__tablename__", None) == subject_type:
+            return getattr(mapper.class_, "states", None)
+    return None
 
 
 def subject_key(subject: Any) -> tuple[str, int]:

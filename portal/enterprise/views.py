@@ -11,8 +11,8 @@ from portal.accounts.models import Role
 from portal.api.site import bp as api_access_bp
 from portal.apprenticeships import enterprise as apprenticeships_enterprise
 from portal.exchanges import views as exchanges
+from portal.internships.enterprise_views import enterprise_bp as enterprise_internships_bp
 from portal.internships.views import bp as internships_bp
-from portal.internships.views import enterprise_bp as enterprise_internships_bp
 from portal.named_classes import views as named_classes
 from portal.organisations import services as organisations
 from portal.organisations import views as membership

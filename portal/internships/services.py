@@ -398,6 +398,19 @@ def _expect(placement: Placement, *states: PlacementStatus) -> None:
         )
 
 
+def offers_to_apply(user, posting: Posting, today: date | None = None) -> bool:
+    """Whether a page offers `user` the way to apply to `posting`: a student, an internship still
+    open. The application itself (`apply`) checks everything else and says why it refuses."""
+    today = today or checks.district_today()
+    return bool(
+        user.is_authenticated
+        and user.role == Role.STUDENT.value
+        and posting.kind == PostingKind.INTERNSHIP.value
+        and posting.deadline is not None
+        and posting.deadline >= today
+    )
+
+
 def apply(
     student: User,
     posting_id: int,
@@ -1028,7 +1041,6 @@ def send_reminders(today: date | None = None) -> int:
 # --- the public list ------------------------------------------------------------------
 
 PER_PAGE = 12
-QUERY_MAX = 80
 
 
 @dataclass(frozen=True)
@@ -1043,7 +1055,7 @@ class ListingQuery:
     @classmethod
     def from_args(cls, args) -> ListingQuery:
         return cls(
-            major=checks.search_text(args.get("major"), QUERY_MAX),
+            major=checks.search_text(args.get("major")),
             industry=args.get("industry") if args.get("industry") in vocab.INDUSTRIES else "",
             town=args.get("town") if args.get("town") in vocab.TOWNS else "",
             page=checks.page_number(args.get("page")),

@@ -650,6 +650,7 @@ class Rights:
     """What one partner's staff may do with a class's applications under its AdmissionsMode."""
 
     see_applicants: bool = False
+    manage: bool = False  # publish and close the class: the school's staff
     review: bool = False  # enterprise approval before the school admits
     admit: bool = False
     reject: bool = False
@@ -667,6 +668,7 @@ def rights_of(user: User, named_class: NamedClass) -> Rights:
     if _is_staff_of(user, named_class.school_id) and user.role == Role.SCHOOL_STAFF.value:
         return Rights(
             see_applicants=True,
+            manage=True,
             admit=True,
             reject=True,
             admit_needs_review=mode == AdmissionsMode.ENTERPRISE_REVIEW.value,

@@ -66,7 +66,6 @@ def pilot_detail(pilot_id: int):
         entries=audit.history(pilot),
         objections=pilots.objections_of(current_user, pilot.id),
         action_labels=audit.ACTION_LABELS,
-        state_labels=audit.STATE_LABELS,
         action_form=ActionForm(),
         reason_form=ReasonForm(),
     )
@@ -144,7 +143,6 @@ def _enterprise_page(application_id: int, recommend_form=None, decision_form=Non
         notice=rule_settings.current(PILOT_ENTERPRISE_NOTICE_DAYS),
         entries=audit.history(application),
         action_labels=audit.ACTION_LABELS,
-        state_labels=audit.STATE_LABELS,
         action_form=ActionForm(),
         reason_form=ReasonForm(),
         recommend_form=recommend_form or RecommendForm(),

@@ -8,6 +8,7 @@ from wtforms import DateField, IntegerField, SelectMultipleField, TextAreaField
 from wtforms.validators import Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from portal.platform.checks import REASON_MAX
 from portal.platform.i18n import lazy_gettext as _l
 
 
@@ -17,7 +18,8 @@ class ActionForm(FlaskForm):
 
 class ReasonForm(FlaskForm):
     reason = TextAreaField(
-        _l("Reason"), validators=[Length(max=500, message=_l("At most %(max)d characters.", max=500))]
+        _l("Reason"),
+        validators=[Length(max=REASON_MAX, message=_l("At most %(max)d characters.", max=REASON_MAX))],
     )
 
 

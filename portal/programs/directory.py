@@ -15,6 +15,7 @@ from portal.accounts.models import User
 from portal.extensions import db
 from portal.organisations.models import Organisation, School
 from portal.platform import vocab
+from portal.platform.checks import QUERY_MAX
 from portal.platform.errors import NotFound
 from portal.platform.i18n import lazy_gettext as _l
 from portal.platform.search import Page
@@ -25,13 +26,12 @@ from portal.programs.models import Program, PublicationStatus
 from portal.programs.school_models import Teacher, TrainingOffer
 
 PER_PAGE = 20
-Q_MAX = 100
 MAJOR_SORTS = ("relevance", "name", "newest", "intake")
 SCHOOL_SORTS = ("name", "newest")
 
 
 def terms(q: str) -> list[str]:
-    return [t for t in (q or "")[:Q_MAX].split() if t][:5]
+    return [t for t in (q or "")[:QUERY_MAX].split() if t][:5]
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,9 @@ def search_majors(query: MajorQuery):
     if query.town in vocab.TOWNS:
         stmt = stmt.where(School.town == query.town)
     if query.certificate.strip():
-        stmt = stmt.where(Program.certificates.ilike(like(query.certificate.strip()[:Q_MAX]), escape="\\"))
+        stmt = stmt.where(
+            Program.certificates.ilike(like(query.certificate.strip()[:QUERY_MAX]), escape="\\")
+        )
     if query.sort == "newest":
         stmt = stmt.order_by(Program.created_at.desc(), Program.id.desc())
     elif query.sort == "intake":

@@ -28,10 +28,10 @@ def _int_arg(name: str) -> int | None:
 @routes.get("/majors")
 def majors():
     query = directory.MajorQuery(
-        q=request.args.get("q", "").strip()[: directory.Q_MAX],
+        q=request.args.get("q", "").strip()[: checks.QUERY_MAX],
         school_id=_int_arg("school"),
         town=request.args.get("town", ""),
-        certificate=request.args.get("certificate", "").strip()[: directory.Q_MAX],
+        certificate=request.args.get("certificate", "").strip()[: checks.QUERY_MAX],
         sort=request.args.get("sort", "relevance")
         if request.args.get("sort") in directory.MAJOR_SORTS
         else "relevance",
@@ -95,7 +95,7 @@ def catalogue_csv():
 @routes.get("/schools")
 def schools():
     query = directory.SchoolQuery(
-        q=request.args.get("q", "").strip()[: directory.Q_MAX],
+        q=request.args.get("q", "").strip()[: checks.QUERY_MAX],
         kind=request.args.get("kind", ""),
         town=request.args.get("town", ""),
         sort=request.args.get("sort", "name")

@@ -8,7 +8,7 @@ from sqlalchemy import text
 
 from portal.accounts import services as accounts
 from portal.extensions import csrf, db, limiter
-from portal.internships.views import public_bp as internships_public_bp
+from portal.internships.public_views import public_bp as internships_public_bp
 from portal.named_classes import services as named_classes
 from portal.platform import checks, jobs
 from portal.platform.security import is_safe_next

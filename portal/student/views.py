@@ -8,8 +8,8 @@ from flask_login import current_user
 from portal import inbox
 from portal.accounts.models import Role
 from portal.apprenticeships import student as apprenticeships_student
+from portal.internships.student_views import student_bp as student_internships_bp
 from portal.internships.views import bp as internships_bp
-from portal.internships.views import student_bp as student_internships_bp
 from portal.platform.security import guard_blueprint
 
 bp = Blueprint("student", __name__, url_prefix="/student")

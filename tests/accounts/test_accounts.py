@@ -383,3 +383,14 @@ def test_seed_scale_generates_synthetic_data(app):
         )
         == 60
     )
+
+
+def test_the_administrators_user_search_takes_wildcards_literally(app, build):
+    """One LIKE escaping helper (issue 25): "%" and "_" typed into the search are characters."""
+    from portal.accounts.users import search_users
+
+    build.school()
+    build.enterprise()
+    assert search_users("%") == []
+    assert search_users("_") == []
+    assert search_users("staff")  # an ordinary term still finds
