@@ -190,10 +190,13 @@ def register_hooks() -> None:
     from portal.planning import alignment
     from portal.planning import jobs as planning_jobs
     from portal.platform import events, jobs
+    from portal.postings import services as posting_service
     from portal.postings import sheets as posting_sheets
     from portal.programs import sheets as school_sheets
     from portal.statistics.services import INPUTS
 
+    # The public search by catalogue major reads the majors planning found in each posting.
+    posting_service.register_major_postings(alignment.postings_of_major)
     # A posting published, edited or closed: its proposals again, and its catalogue majors.
     events.on(events.POSTING_CHANGED, matching.recompute_for_posting)
     events.on(events.POSTING_CHANGED, alignment.classify)

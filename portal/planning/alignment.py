@@ -31,7 +31,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC
 
-from sqlalchemy import delete, func, literal, select, union_all
+from sqlalchemy import Select, delete, func, literal, select, union_all
 
 from portal.accounts.models import User
 from portal.audit import services as audit
@@ -81,6 +81,11 @@ def _year_of(posting: Posting) -> int:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(DISTRICT_TZ).year
+
+
+def postings_of_major(major: str) -> Select:
+    """The ids of the postings found to prepare for catalogue major `major` (the public search)."""
+    return select(PostingMajor.posting_id).where(PostingMajor.major_name == major)
 
 
 def classify(posting: Posting) -> list[PostingMajor]:

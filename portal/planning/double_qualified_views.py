@@ -10,10 +10,10 @@ from flask_login import current_user
 from werkzeug.datastructures import FileStorage
 
 from portal.planning import double_qualified
+from portal.planning.forms import CertificateForm, PracticeForm
 from portal.platform.forms import ActionForm
 from portal.platform.routing import Routes
 from portal.platform.web import REFUSED, attempt, download, form_status
-from portal.programs.forms import CertificateForm, PracticeForm
 from portal.rules import double_qualified as dq_rule
 
 routes = Routes("school")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
@@ -23,7 +24,6 @@ from portal.extensions import db
 from portal.notifications import services as notifications
 from portal.organisations.models import Organisation
 from portal.organisations.services import ensure_can_publish
-from portal.planning.models import PostingMajor
 from portal.platform import checks, events, vocab
 from portal.platform.checks import district_today
 from portal.platform.errors import NotFound, Problems, ServiceError
@@ -369,6 +369,15 @@ def _recompute_proposals(posting: Posting) -> None:
 # --- public browsing ---------------------------------------------------------------
 
 
+# The ids of the postings found to prepare for a catalogue major: planning classifies postings and
+# registers the query (`portal.register_hooks`), so postings never import planning.
+_MAJOR_POSTINGS: list[Callable[[str], Any]] = []
+
+
+def register_major_postings(postings_of_major: Callable[[str], Any]) -> None:
+    _MAJOR_POSTINGS[:] = [postings_of_major]
+
+
 @dataclass(frozen=True)
 class PostingQuery:
     """The public search: every field comes from a query parameter; bad values are ignored."""
@@ -551,9 +560,7 @@ def search_postings_after(
     """
     conditions = _public_filter(query, today or district_today())
     if major is not None:
-        conditions.append(
-            Posting.id.in_(select(PostingMajor.posting_id).where(PostingMajor.major_name == major))
-        )
+        conditions.append(Posting.id.in_(_MAJOR_POSTINGS[0](major)))
     column, descending = {
         "newest": (Posting.published_at, True),
         "deadline": (Posting.deadline, False),

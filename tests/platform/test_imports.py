@@ -53,12 +53,8 @@ KNOWN_UPWARD = {
     # Spreadsheets of the statistics report module, offered on the pages of other domains.
     "portal.planning.admin_views -> portal.statistics.report",
     "portal.programs.public_views -> portal.statistics.report",
-    # The public search filters postings by the catalogue majors found in them.
-    "portal.postings.services -> portal.planning.models",
     # A major's page says whether the matcher knows its name.
     "portal.programs.public_views -> portal.partnerships.matching",
-    # The teacher forms check the 双师型 certificate kinds.
-    "portal.programs.forms -> portal.planning.double_qualified",
 }
 
 
