@@ -1,1 +1,1 @@
-"""accounts"""
+"""Accounts: users, roles, sessions, passwords, registration and sign-in (the `/auth` blueprint)."""

@@ -1,1 +1,1 @@
-"""organisations"""
+"""Organisations: enterprises and schools, their verification and the approval of their members."""

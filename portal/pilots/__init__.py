@@ -1,1 +1,1 @@
-"""pilots"""
+"""Pilots the administration designates: pilot partnerships and pilot enterprises, objections, evidence."""

@@ -1,1 +1,1 @@
-"""planning"""
+"""Planning: supply against demand by major (alignment) and the road to 70 % double-qualified teachers."""

@@ -1,1 +1,1 @@
-"""postings"""
+"""Enterprise demand postings: drafts, publication, moderation, the public search, the HR spreadsheet."""

@@ -1,1 +1,1 @@
-"""accounts"""
+"""Tests of portal/accounts/."""

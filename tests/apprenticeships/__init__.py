@@ -1,1 +1,1 @@
-"""apprenticeships"""
+"""Tests of portal/apprenticeships/."""

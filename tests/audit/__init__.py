@@ -1,1 +1,1 @@
-"""audit"""
+"""Tests of portal/audit/."""

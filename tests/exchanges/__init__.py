@@ -1,1 +1,1 @@
-"""exchanges"""
+"""Tests of portal/exchanges/."""

@@ -1,1 +1,1 @@
-"""internships"""
+"""Tests of portal/internships/."""

@@ -1,1 +1,1 @@
-"""named_classes"""
+"""Tests of portal/named_classes/."""

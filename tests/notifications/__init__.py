@@ -1,1 +1,1 @@
-"""notifications"""
+"""Tests of portal/notifications/."""

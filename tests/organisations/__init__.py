@@ -1,1 +1,1 @@
-"""organisations"""
+"""Tests of portal/organisations/."""

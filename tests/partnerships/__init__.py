@@ -1,1 +1,1 @@
-"""partnerships"""
+"""Tests of portal/partnerships/."""

@@ -1,1 +1,1 @@
-"""pilots"""
+"""Tests of portal/pilots/."""

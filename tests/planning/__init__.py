@@ -1,1 +1,1 @@
-"""planning"""
+"""Tests of portal/planning/."""

@@ -1,1 +1,1 @@
-"""postings"""
+"""Tests of portal/postings/."""

@@ -1,1 +1,1 @@
-"""programs"""
+"""Tests of portal/programs/."""

@@ -1,1 +1,1 @@
-"""rules"""
+"""Tests of portal/rules/."""

@@ -1,1 +1,1 @@
-"""statistics"""
+"""Tests of portal/statistics/."""
