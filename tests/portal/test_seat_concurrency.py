@@ -68,6 +68,9 @@ def _worker(barrier, jobs, results) -> None:
             if db_url not in apps:
                 apps[db_url] = make_app(db_url)
             with apps[db_url].app_context():
+                # The parent's SQLite tests all use one file, made anew for each test: a connection
+                # kept from an earlier test's file must not serve this one.
+                db.engine.dispose()
                 actor = db.session.get(User, actor_id)
                 db.session.expunge(actor)  # loaded before the barrier; nothing else is read early
                 db.session.execute(text("SELECT 1"))  # a pooled connection ready
