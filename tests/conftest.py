@@ -106,7 +106,7 @@ def make_app(db_url: str, **overrides):
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_STORAGE_URI": "memory://",
         # The cheapest argon2id: production cost (~60 ms a login) is kept by the tests that
-        # check it (tests/accounts/test_accounts.py use `production_hashing`).
+        # check it (tests/portal/test_accounts.py use `production_hashing`).
         "ARGON2_TIME_COST": 1,
         "ARGON2_MEMORY_COST": 8,
         "ARGON2_PARALLELISM": 1,
