@@ -24,8 +24,8 @@ TARGET_SECONDS, TARGET_MB = 1.0, 100
 
 
 def child(name: str) -> None:
-    from portal.services import spreadsheets
-    from portal.services.errors import ServiceError
+    from portal.platform import spreadsheets
+    from portal.platform.errors import ServiceError
     from tests import hostile_files
 
     if name == "legitimate 5,000 rows":

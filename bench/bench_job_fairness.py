@@ -135,7 +135,7 @@ def run(url: str, mode: str, workers: int, rounds: int) -> list[float]:
 
     from portal.extensions import db
     from portal.models import Job, Teacher
-    from portal.services import jobs
+    from portal.platform import jobs
     from tests.conftest import PASSWORD, make_app
 
     queue = f"bench-fair-{uuid.uuid4().hex}"
@@ -192,7 +192,7 @@ def run(url: str, mode: str, workers: int, rounds: int) -> list[float]:
                     db.session.commit()
                     for job in flood:
                         jobs.queue(app).enqueue(
-                            "portal.services.jobs.run", job.id, job_timeout=jobs.JOB_TIMEOUT
+                            "portal.platform.jobs.run", job.id, job_timeout=jobs.JOB_TIMEOUT
                         )
                 flooded = time.perf_counter() - started
                 if mode == "fair":
@@ -209,7 +209,7 @@ def run(url: str, mode: str, workers: int, rounds: int) -> list[float]:
                     db.session.commit()
                     short_id = short.id
                     jobs.queue(app).enqueue(
-                        "portal.services.jobs.run", short_id, job_timeout=jobs.JOB_TIMEOUT
+                        "portal.platform.jobs.run", short_id, job_timeout=jobs.JOB_TIMEOUT
                     )
                 _wait_all_ended(db, Job)
                 db.session.expire_all()

@@ -41,7 +41,7 @@ def run(scale: int) -> dict[str, float]:
     from portal import create_app
     from portal.extensions import db
     from portal.models import Program, Teacher, User
-    from portal.services import jobs
+    from portal.platform import jobs
 
     url = SERVER.rsplit("/", 1)[0] + f"/xq_web_{scale}x"
     figures: dict[str, float] = {}

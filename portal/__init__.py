@@ -12,9 +12,12 @@ from sqlalchemy import event, inspect, select
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+# Every model class, before any mapper is configured: domain modules import only their own and
+# their lower domains' models, and a relationship names its other side by string.
+from portal import models  # noqa: F401  (the registry of every table)
 from portal.config import INSTANCE_DIR, ConfigError, load_config
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
-from portal.models.base import render_migration_item
+from portal.platform.model_base import render_migration_item
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -31,7 +34,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _configure_logging(app)
     register_extensions(app)
     register_blueprints(app)
-    from portal import cache, errors, security, templating
+    register_hooks()
+    from portal import templating
+    from portal.platform import cache, security
+    from portal.platform import error_pages as errors
 
     with app.app_context():
         cache.init_app(app, db.engine)
@@ -52,7 +58,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 def _configure_logging(app: Flask) -> None:
     # flask-limiter says here when Redis is unreachable and it counts per process instead.
-    for name in ("portal.security", "flask-limiter"):
+    for name in ("portal.platform.security", "flask-limiter"):
         logger = logging.getLogger(name)
         if not any(isinstance(h, logging.StreamHandler) for h in logger.handlers) and not app.testing:
             handler = logging.StreamHandler()
@@ -101,7 +107,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = None  # the login page itself says why
 
-    from portal.services.accounts import load_session_user
+    from portal.accounts.services import load_session_user
 
     login_manager.user_loader(load_session_user)
     # Session tokens, not Flask-Login's IP/UA fingerprint, decide whether a session is valid.
@@ -109,27 +115,116 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    """The role areas are blueprints (URL prefix, role guard, home page); each domain's views for an
+    area are added to it here, by name, so reading this function tells where every page comes from."""
+    from portal.accounts.views import bp as auth_bp
     from portal.admin import bp as admin_bp
-    from portal.auth import bp as auth_bp
+    from portal.audit import admin_views as audit_admin
     from portal.enterprise import bp as enterprise_bp
+    from portal.exchanges import enterprise_views as exchanges_enterprise
+    from portal.exchanges import school_views as exchanges_school
+    from portal.named_classes import public_views as named_classes_public
+    from portal.named_classes import student_views as named_classes_student
+    from portal.notifications import views as notifications_views
+    from portal.partnerships import admin_views as proposals_admin
+    from portal.pilots import admin_views as pilots_admin
+    from portal.pilots import enterprise_views as pilots_enterprise
+    from portal.pilots import public_views as pilots_public
+    from portal.pilots import school_views as pilots_school
+    from portal.planning import admin_views as alignment_admin
+    from portal.planning import double_qualified_views as double_qualified_school
+    from portal.planning import school_views as alignment_school
+    from portal.platform import job_views
+    from portal.platform.web import BoundedIntConverter
+    from portal.postings import admin_views as moderation_admin
+    from portal.postings import enterprise_views as postings_enterprise
+    from portal.postings import public_views as postings_public
+    from portal.postings import sheet_views as postings_sheets
+    from portal.programs import public_views as directory_public
+    from portal.programs import school_sheet_views as programs_sheets
+    from portal.programs import school_views as records_school
     from portal.public import bp as public_bp
+    from portal.rules import admin_views as rules_admin
     from portal.school import bp as school_bp
+    from portal.statistics import admin_views as dashboard_admin
+    from portal.statistics import public_views as stats_public
     from portal.student import bp as student_bp
-    from portal.web import BoundedIntConverter
 
+    areas = {
+        public_bp: (postings_public, directory_public, named_classes_public, pilots_public, stats_public),
+        auth_bp: (notifications_views, job_views),
+        enterprise_bp: (postings_enterprise, postings_sheets, exchanges_enterprise, pilots_enterprise),
+        school_bp: (
+            records_school,
+            programs_sheets,
+            alignment_school,
+            double_qualified_school,
+            exchanges_school,
+            pilots_school,
+        ),
+        student_bp: (named_classes_student,),
+        admin_bp: (
+            moderation_admin,
+            proposals_admin,
+            alignment_admin,
+            audit_admin,
+            dashboard_admin,
+            pilots_admin,
+            rules_admin,
+        ),
+    }
     app.url_map.converters["int"] = BoundedIntConverter
-    for bp in (public_bp, auth_bp, enterprise_bp, school_bp, student_bp, admin_bp):
-        app.register_blueprint(bp)
+    for area, domain_views in areas.items():
+        for module in domain_views:
+            module.routes.add_to(area)
+        app.register_blueprint(area)
+
+
+def register_hooks() -> None:
+    """Where one domain follows another, wired here so that imports go one way (the lower
+    domain announces or runs a registered function; it never imports the higher one)."""
+    from portal.audit import services as audit
+    from portal.organisations import services as organisations
+    from portal.partnerships import jobs as partnership_jobs
+    from portal.partnerships import matching
+    from portal.planning import alignment
+    from portal.planning import jobs as planning_jobs
+    from portal.platform import events, jobs
+    from portal.postings import services as posting_service
+    from portal.postings import sheets as posting_sheets
+    from portal.programs import sheets as school_sheets
+    from portal.statistics.services import INPUTS
+
+    # The public search by catalogue major reads the majors planning found in each posting.
+    posting_service.register_major_postings(alignment.postings_of_major)
+    # A posting published, edited or closed: its proposals again, and its catalogue majors.
+    events.on(events.POSTING_CHANGED, matching.recompute_for_posting)
+    events.on(events.POSTING_CHANGED, alignment.classify)
+    # Background work, by kind.
+    jobs.register_kind("rank_programs", partnership_jobs.rank_programs)
+    jobs.register_kind("rank_school", partnership_jobs.rank_school)
+    jobs.register_kind("rank_all", partnership_jobs.rank_all)
+    jobs.register_kind("classify_all", planning_jobs.classify_all)
+    jobs.register_import_check(lambda user: organisations.ensure_may_import(user.organisation))
+    jobs.register_importer("postings", posting_sheets.import_postings)
+    jobs.register_importer(
+        "majors", lambda user, data, name: school_sheets.import_programs(user.organisation, data, name)
+    )
+    jobs.register_importer(
+        "teachers", lambda user, data, name: school_sheets.import_teachers(user.organisation, data, name)
+    )
+    # The audit log names a statistics input by its label (the figures' names live with the figures).
+    audit.label_param("input", lambda key: str(INPUTS[key].label) if key in INPUTS else key)
 
 
 def _refuse_demo_accounts(app: Flask) -> None:
     """SECURITY.md item 5: demo accounts with published passwords must not reach production."""
     if app.config["ALLOW_DEMO_IN_PRODUCTION"]:
-        logging.getLogger("portal.security").critical(
+        logging.getLogger("portal.platform.security").critical(
             "DEMO ACCOUNTS ALLOWED IN PRODUCTION (ALLOW_DEMO_IN_PRODUCTION=1): their passwords are public"
         )
         return
-    from portal.models import User
+    from portal.accounts.models import User
 
     with app.app_context():
         try:

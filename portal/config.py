@@ -66,7 +66,7 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "LOGIN_LIMIT_PER_ADDRESS": env.get("LOGIN_LIMIT_PER_ADDRESS", "20 per 15 minutes"),
         "REGISTER_LIMIT": env.get("REGISTER_LIMIT", "10 per hour"),
         "APPLY_LIMIT": env.get("APPLY_LIMIT", "30 per hour"),
-        # Student CVs one enterprise may download in a district day (portal.services.profiles).
+        # Student CVs one enterprise may download in a district day (portal.internships.profiles).
         "CV_DOWNLOADS_PER_DAY": _env_int("CV_DOWNLOADS_PER_DAY", 30),
         # Number of trusted reverse proxies in front of the app (0: none).
         "PROXY_COUNT": _env_int("PROXY_COUNT", 0),
@@ -91,7 +91,7 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         # hide_parameters: a failed statement's log line must not carry password hashes or
         # session tokens (SECURITY.md, secrets in logs).
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
-        # Notification e-mail: sent only when MAIL_SERVER is set (portal.services.notifications).
+        # Notification e-mail: sent only when MAIL_SERVER is set (portal.notifications.services).
         "MAIL_SERVER": env.get("MAIL_SERVER") or None,
         "MAIL_PORT": _env_int("MAIL_PORT", 25),
         "MAIL_USE_TLS": env.get("MAIL_USE_TLS") == "1",

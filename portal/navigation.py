@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from flask import request, url_for
 from flask_login import current_user
 
-from portal.i18n import lazy_gettext as _l
-from portal.models import Role
+from portal.accounts.models import Role
+from portal.platform.i18n import lazy_gettext as _l
 
 
 @dataclass(frozen=True)

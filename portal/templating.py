@@ -7,12 +7,21 @@ from datetime import UTC, datetime
 
 from flask import Flask
 from flask_babel import format_datetime
+from flask_login import current_user
 from markupsafe import Markup
 
-from portal import vocab
-from portal.i18n import current_locale
-from portal.models.base import State
-from portal.web import area
+from portal.audit.services import reason_text, state_label
+from portal.internships import services as internships
+from portal.navigation import navigation
+from portal.notifications.views import unread_notifications
+from portal.pilots import services as pilots
+from portal.platform import charts, links, vocab
+from portal.platform.confirm import confirm_message
+from portal.platform.i18n import current_locale
+from portal.platform.model_base import State
+from portal.platform.web import area
+from portal.rules.internships import RULES as internship_rules
+from portal.statistics import services as statistics
 
 
 def _label(vocabulary: dict, code: str | None) -> str:
@@ -40,17 +49,11 @@ def status_badge(state: State, /, **attributes: object) -> Markup:
 
 
 def init_templating(app: Flask) -> None:
-    from portal import charts, links
-    from portal.auth.notifications import unread_notifications
-    from portal.confirm import confirm_message
-    from portal.navigation import navigation
-    from portal.rules.internships import RULES as internship_rules
-    from portal.services import pilots, statistics
-    from portal.services.audit import reason_text
 
     app.add_template_filter(local_time, "local_time")
     for name, value in {
         "audit_reason": reason_text,
+        "audit_state": state_label,
         "status_badge": status_badge,
         "confirm_message": confirm_message,
         "navigation": navigation,
@@ -60,6 +63,8 @@ def init_templating(app: Flask) -> None:
         "pilot_waiting_counts": pilots.waiting_counts,
         "charts": charts,
         "format_value": statistics.format_value,
+        # Whether a page offers the current user the way to apply to an internship posting.
+        "offers_to_apply": lambda posting: internships.offers_to_apply(current_user, posting),
         # The 2021 internship rules, listed wherever an internship is offered.
         "internship_rules": internship_rules,
     }.items():

@@ -12,6 +12,10 @@ from datetime import date, timedelta
 
 from sqlalchemy import delete, select
 
+from portal.accounts import services as accounts
+from portal.accounts.services import NewAccount
+from portal.apprenticeships import agreements as apprentice_agreements
+from portal.apprenticeships import services as apprenticeships
 from portal.extensions import db
 from portal.models import (
     AllocationRun,
@@ -26,10 +30,8 @@ from portal.models import (
     Program,
     User,
 )
-from portal.services import accounts, apprentice_agreements, apprenticeships
-from portal.services.accounts import NewAccount
-from portal.services.checks import district_today
-from portal.services.proposals import Terms
+from portal.partnerships.services import Terms
+from portal.platform.checks import district_today
 from seed.cooperation import agreed_cooperation
 from seed.students import student
 

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from portal.accounts import services as accounts
 from portal.extensions import db
 from portal.models import (
     AdmissionsMode,
@@ -23,9 +24,10 @@ from portal.models import (
     Proposal,
     ProposalStatus,
 )
-from portal.services import accounts, cooperations, matching, proposals
-from portal.services.checks import district_today
-from portal.services.proposals import Terms
+from portal.partnerships import cooperations, matching
+from portal.partnerships import services as proposals
+from portal.partnerships.services import Terms
+from portal.platform.checks import district_today
 
 SCHOOL = "莱芜职业中专"
 SCHOOL_STAFF = "school@xiaoqi-demo.cn"

@@ -15,8 +15,8 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import Organisation, Teacher, TeacherCertificate, TeacherPractice, User
-from portal.services import double_qualified
-from portal.services.checks import district_today
+from portal.planning import double_qualified
+from portal.platform.checks import district_today
 
 SCHOOL = "莱芜职业中专"
 SCHOOL_STAFF = "school@xiaoqi-demo.cn"

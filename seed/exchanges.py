@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from portal.exchanges import services as exchanges
 from portal.extensions import db
 from portal.models import Exchange, Organisation, Posting, PracticePost, Teacher, TeachingNeed, User
-from portal.services import exchanges
 
 SCHOOL = "莱芜职业中专"
 ENTERPRISE = "山东重工"

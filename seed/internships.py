@@ -13,11 +13,13 @@ from datetime import date, timedelta
 
 from sqlalchemy import delete, or_, select
 
+from portal.accounts import services as accounts
+from portal.accounts.services import NewAccount
 from portal.extensions import db
+from portal.internships import services as internships
+from portal.internships.services import OfferTerms
 from portal.models import Organisation, Placement, Posting, Program, TimelineEntry, User
-from portal.services import accounts, checks, internships
-from portal.services.accounts import NewAccount
-from portal.services.internships import OfferTerms
+from portal.platform import checks
 from seed.students import student as demo_student
 
 SCHOOL = "莱芜职业中专"

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from sqlalchemy import delete, or_, select, update
 
+from portal.accounts import services as accounts
+from portal.accounts.services import NewAccount
 from portal.extensions import db
 from portal.models import (
     Cooperation,
@@ -23,9 +25,10 @@ from portal.models import (
     TrainingOffer,
     User,
 )
-from portal.services import accounts, organisations, programs, school_records
-from portal.services.accounts import NewAccount
-from portal.services.organisations import NewEnterprise, NewSchool
+from portal.organisations import services as organisations
+from portal.organisations.services import NewEnterprise, NewSchool
+from portal.programs import records as school_records
+from portal.programs import services as programs
 from seed.apprenticeships import load_demo_apprenticeships, remove_demo_apprenticeships
 from seed.cooperation import load_demo_cooperation
 from seed.double_qualified import load_demo_double_qualified

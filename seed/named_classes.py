@@ -14,6 +14,8 @@ from datetime import date, timedelta
 
 from sqlalchemy import delete, or_, select, update
 
+from portal.accounts import services as accounts
+from portal.accounts.services import NewAccount
 from portal.extensions import db
 from portal.models import (
     AdmissionsMode,
@@ -25,10 +27,10 @@ from portal.models import (
     Program,
     User,
 )
-from portal.services import accounts, checks, named_classes
-from portal.services.accounts import NewAccount
-from portal.services.named_classes import NamedClassInput
-from portal.services.proposals import Terms
+from portal.named_classes import services as named_classes
+from portal.named_classes.services import NamedClassInput
+from portal.partnerships.services import Terms
+from portal.platform import checks
 from seed.cooperation import agreed_cooperation
 from seed.students import student as demo_student
 

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import delete, or_, select
 
+from portal.accounts import services as accounts
 from portal.extensions import db
 from portal.models import (
     AdmissionsMode,
@@ -24,11 +25,12 @@ from portal.models import (
     PilotEnterpriseApplication,
     PilotPartnership,
 )
+from portal.partnerships.services import Terms
+from portal.pilots import services as pilots
+from portal.pilots.services import PilotPlan
+from portal.platform.checks import district_today
+from portal.rules import services as rule_settings
 from portal.rules.settings import PILOT_ENTERPRISE_NOTICE_DAYS
-from portal.services import accounts, pilots, rule_settings
-from portal.services.checks import district_today
-from portal.services.pilots import PilotPlan
-from portal.services.proposals import Terms
 from seed.cooperation import agreed_cooperation
 
 SCHOOL = "莱芜职业中专"

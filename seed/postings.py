@@ -15,8 +15,9 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import Organisation, Posting, PublicationStatus
-from portal.services import checks, postings
-from portal.services.postings import PostingInput
+from portal.platform import checks
+from portal.postings import services as postings
+from portal.postings.services import PostingInput
 
 POSTINGS_FILE = Path(__file__).resolve().parent / "data" / "postings.json"
 
@@ -155,7 +156,7 @@ def synthetic_posting_rows(
 ) -> list[dict]:
     """Valid-by-construction rows for bulk insert: `enterprises` are (id, name, town)."""
     from portal.models import PostingKind
-    from portal.services.postings import build_search_text
+    from portal.postings.services import build_search_text
 
     kinds = [k.value for k in PostingKind]
     today = checks.district_today()

@@ -14,9 +14,9 @@ from __future__ import annotations
 from sqlalchemy import delete, select
 
 from portal.extensions import db
-from portal.models.statistics import DistrictInput, StatisticSnapshot
-from portal.services import statistics
-from portal.services.checks import district_today
+from portal.platform.checks import district_today
+from portal.statistics import services as statistics
+from portal.statistics.models import DistrictInput, StatisticSnapshot
 
 DEMO_SOURCE = "演示数据"
 # Invented, of the order of a district of Laiwu's size; with the demo majors' intake it gives about a third.

@@ -11,12 +11,12 @@ import random
 
 from sqlalchemy import insert, select
 
-from portal import vocab
 from portal.extensions import db
 from portal.models import Organisation, OrgKind, OrgStatus, Posting, Program, PublicationStatus, Teacher
-from portal.models.base import utcnow
-from portal.services import catalogue
-from portal.services.credit_code import ALPHABET, complete
+from portal.organisations.credit_code import ALPHABET, complete
+from portal.platform import vocab
+from portal.platform.model_base import utcnow
+from portal.programs import catalogue
 from seed.postings import synthetic_posting_rows
 
 MAJOR_STEMS = [

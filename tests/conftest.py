@@ -32,29 +32,6 @@ def _compiled_translations():
     compile_catalogs()
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _url_builders_compiled_once():
-    """Werkzeug compiles two URL-builder functions per route when an app is made: 90 ms for
-    this site's routes, nearly all of an app's creation, and the suite makes an app per test.
-    A builder depends only on the rule's parsed text, its defaults and whether unknown
-    arguments go to the query string (the rule itself is passed in when it is bound), so each
-    is compiled once per test process and reused by every app."""
-    from werkzeug.routing.rules import Rule
-
-    compile_builder = Rule._compile_builder
-    builders: dict[tuple, object] = {}
-
-    def compiled_once(rule: Rule, append_unknown: bool = True):
-        key = (rule.rule, rule.subdomain, rule.host, tuple(rule._trace), repr(rule.defaults), append_unknown)
-        if key not in builders:
-            builders[key] = compile_builder(rule, append_unknown)
-        return builders[key]
-
-    Rule._compile_builder = compiled_once
-    yield
-    Rule._compile_builder = compile_builder
-
-
 @pytest.fixture(scope="session")
 def postgres_url():
     """A database of this test run's own, created beside TEST_DATABASE_URL's and dropped after.
@@ -81,10 +58,19 @@ def postgres_url():
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@pytest.fixture(scope="session")
+def sqlite_path(tmp_path_factory):
+    """The SQLite file every test of this process uses in turn (so its app can be reused)."""
+    return tmp_path_factory.mktemp("sqlite") / "test.db"
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request, tmp_path):
+def db_url(request):
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'test.db'}"
+        path = request.getfixturevalue("sqlite_path")
+        for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            leftover.unlink(missing_ok=True)  # each test starts without a database
+        return f"sqlite:///{path}"
     return request.getfixturevalue("postgres_url")
 
 
@@ -125,7 +111,7 @@ def make_app(db_url: str, **overrides):
         "ARGON2_MEMORY_COST": 8,
         "ARGON2_PARALLELISM": 1,
         # Jobs run right after the commit that submits them, so a test sees their effect at
-        # once; tests/portal/test_jobs.py runs them on threads and on RQ.
+        # once; tests/platform/test_jobs.py runs them on threads and on RQ.
         "JOBS_BACKEND": "inline",
     }
     config.update(overrides)
@@ -253,8 +239,10 @@ def app_factory(db_url, request):
         shutil.copyfile(request.getfixturevalue(template), db_url.removeprefix("sqlite:///"))
     apps = []
 
+    own = request.node.get_closest_marker("fresh_app") is not None
+
     def build(**overrides):
-        app = make_app(db_url, **overrides)
+        app = make_app(db_url, **overrides) if own else _app_for(db_url, overrides, apps)
         with app.app_context():
             if not apps and shared:
                 _empty_postgres(db)
@@ -274,6 +262,44 @@ def app_factory(db_url, request):
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
+        _put_back(app)
+
+
+# Apps made in this process, by database and overrides, lent to one test at a time: making an app
+# binds its ~340 routes (werkzeug compiles two URL builders a route, most of the 0.1 s an app takes),
+# so a test borrows one already made. Lent again only as it was made: its configuration is restored
+# and its in-process page cache and the rate limiter's counts are emptied. An app with Redis is never
+# lent twice (its cache and queue live outside the process).
+_LENDABLE: dict[tuple[str, str], list] = {}
+_LENT: dict[int, tuple[tuple[str, str], dict]] = {}
+
+
+def _app_for(db_url: str, overrides: dict, in_this_test: list):
+    from portal.extensions import limiter
+    from portal.platform import cache
+
+    key = (db_url, repr(sorted(overrides.items())))
+    free = [a for a in _LENDABLE.get(key, []) if id(a) not in _LENT and a not in in_this_test]
+    if free:
+        app = free[0]
+        cache.forget_everything(app)
+        limiter.reset()  # the limiter is one object per process: its counts, in memory
+    else:
+        app = make_app(db_url, **overrides)
+        if app.config["REDIS_URL"] or app.config["RATELIMIT_STORAGE_URI"] != "memory://":
+            # The process's one limiter now counts elsewhere: the next test makes its app anew.
+            _LENDABLE.clear()
+        else:
+            _LENDABLE.setdefault(key, []).append(app)
+    _LENT[id(app)] = (key, dict(app.config))
+    return app
+
+
+def _put_back(app) -> None:
+    _key, config = _LENT.pop(id(app), (None, None))
+    if config is not None:
+        app.config.clear()
+        app.config.update(config)
 
 
 @pytest.fixture
@@ -346,12 +372,13 @@ class Builders:
         return self.counter
 
     def enterprise(self, *, verified: bool = True, name: str | None = None, email: str | None = None):
+        from portal.accounts import services as accounts
+        from portal.accounts.services import NewAccount
         from portal.extensions import db
         from portal.models import User
-        from portal.services import accounts, organisations
-        from portal.services.accounts import NewAccount
-        from portal.services.credit_code import complete
-        from portal.services.organisations import NewEnterprise
+        from portal.organisations import services as organisations
+        from portal.organisations.credit_code import complete
+        from portal.organisations.services import NewEnterprise
 
         n = self._n()
         org = NewEnterprise(
@@ -375,12 +402,13 @@ class Builders:
     def school(
         self, *, verified: bool = True, name: str | None = None, programs: tuple[str, ...] = ("焊接技术应用",)
     ):
+        from portal.accounts import services as accounts
+        from portal.accounts.services import NewAccount
         from portal.extensions import db
         from portal.models import User
-        from portal.services import accounts, organisations
-        from portal.services import programs as program_service
-        from portal.services.accounts import NewAccount
-        from portal.services.organisations import NewSchool
+        from portal.organisations import services as organisations
+        from portal.organisations.services import NewSchool
+        from portal.programs import services as program_service
 
         n = self._n()
         user = accounts.register_school(
@@ -397,9 +425,10 @@ class Builders:
         return db.session.get(User, user.id)
 
     def student(self, school_staff, *, confirmed: bool = True):
+        from portal.accounts import services as accounts
+        from portal.accounts.services import NewAccount
         from portal.extensions import db
-        from portal.services import accounts, organisations
-        from portal.services.accounts import NewAccount
+        from portal.organisations import services as organisations
 
         n = self._n()
         school = school_staff.organisation
@@ -412,7 +441,7 @@ class Builders:
         return user
 
     def admin(self):
-        from portal.services import accounts
+        from portal.accounts import services as accounts
 
         user, _ = accounts.create_admin("admin@example.com", "Admin", PASSWORD)
         return user
@@ -439,9 +468,9 @@ class Builders:
         from datetime import timedelta
 
         from portal.extensions import db
-        from portal.services import cooperations
-        from portal.services.checks import district_today
-        from portal.services.proposals import Terms
+        from portal.partnerships import cooperations
+        from portal.partnerships.services import Terms
+        from portal.platform.checks import district_today
 
         terms = Terms(
             kind=kind,
@@ -470,8 +499,8 @@ class Builders:
         from datetime import timedelta
 
         from portal.extensions import db
-        from portal.services import postings
-        from portal.services.checks import district_today
+        from portal.platform.checks import district_today
+        from portal.postings import services as postings
 
         values = {
             "title": f"{kind}岗位",
@@ -497,8 +526,8 @@ class Builders:
         from datetime import timedelta
 
         from portal.extensions import db
-        from portal.services import named_classes
-        from portal.services.checks import district_today
+        from portal.named_classes import services as named_classes
+        from portal.platform.checks import district_today
 
         today = district_today()
         values = {
@@ -544,7 +573,7 @@ def service_takes(call) -> bool:
     """Whether a service call goes through (True) or is refused (False); either way nothing stays
     written, so the next call starts from the same state."""
     from portal.extensions import db
-    from portal.services.errors import ServiceError
+    from portal.platform.errors import ServiceError
 
     try:
         call()

@@ -1,6 +1,5 @@
-"""Administrators' area: `bp`, with the routes of its modules."""
+"""Administrators' area: `bp`."""
 
-from portal.admin import alignment, audit, dashboard, moderation, pilots, proposals, rules  # noqa: F401  (they add routes to bp)
 from portal.admin.views import bp
 
 __all__ = ["bp"]

@@ -6,13 +6,16 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal import inbox
+from portal.accounts import users
+from portal.accounts.models import Role
 from portal.api.site import bp as api_access_bp
-from portal.confirm import needs_confirmation
-from portal.forms import ActionForm, ReasonForm
-from portal.models import OrgStatus, Role
-from portal.security import guard_blueprint
-from portal.services import inbox, organisations, users
-from portal.web import REFUSED, attempt
+from portal.organisations import services as organisations
+from portal.organisations.models import OrgStatus
+from portal.platform.confirm import needs_confirmation
+from portal.platform.forms import ActionForm, ReasonForm
+from portal.platform.security import guard_blueprint
+from portal.platform.web import REFUSED, attempt
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 guard_blueprint(bp, Role.ADMIN)

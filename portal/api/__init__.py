@@ -16,24 +16,20 @@ import logging
 
 import apiflask.settings
 import click
-from apiflask import APIBlueprint
 from apiflask.exceptions import HTTPError
-from flask import Blueprint, Flask, current_app, has_request_context, request
+from flask import Flask, current_app, has_request_context, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
+from portal.accounts.models import User
+from portal.api import docs, own, public, tokens, webhooks  # noqa: F401  (their routes are on `bp`: APIFlask documents a view by its decorators there)
+from portal.api.blueprints import bp, docs_bp
 from portal.api.problems import ApiProblem, from_problem, problem_response
+from portal.api.web import add_cors, finish_read, rate_key
 from portal.extensions import csrf, db, limiter
-from portal.services.errors import ServiceError
+from portal.platform.errors import ServiceError
 
 log = logging.getLogger(__name__)
-
-bp = APIBlueprint("api", __name__, url_prefix="/api/v1", tag="Public")
-docs_bp = Blueprint("api_docs", __name__, url_prefix="/api")
-
-# The modules that add routes to `bp` (imported for that).
-from portal.api import docs, own, public, tokens, webhooks  # noqa: E402, F401
-from portal.api.web import add_cors, finish_read, rate_key  # noqa: E402
 
 
 def _is_api() -> bool:
@@ -125,8 +121,6 @@ def init_app(app: Flask) -> None:
         """Make an API token for the member with this e-mail and print it (shown once), as their
         area's API access page does: for scripts, and the README's examples."""
         from sqlalchemy import func, select
-
-        from portal.models import User
 
         user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
         if user is None:

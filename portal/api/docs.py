@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import jsonify, render_template
 
-from portal.api import docs_bp
+from portal.api.blueprints import docs_bp
 from portal.api.spec import openapi
 from portal.api.web import add_cors
 

@@ -15,7 +15,7 @@ from typing import Any
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from portal.api.problems import ApiProblem
-from portal.i18n import lazy_gettext as _l
+from portal.platform.i18n import lazy_gettext as _l
 
 REQUIRED = _l("This field is required.")
 NOT_TEXT = _l("%(field)s: please enter text.")

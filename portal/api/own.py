@@ -10,24 +10,23 @@ from typing import Any
 
 from flask import request
 
-from portal.api import bp, render, schemas
+from portal.accounts.models import Role
+from portal.api import render, schemas
+from portal.api.blueprints import bp
 from portal.api.inputs import load, require_valid
 from portal.api.web import actor, current_token, requires, write
-from portal.i18n import lazy_gettext as _l
-from portal.models import Role
-from portal.models.postings import DETAIL_FIELDS
-from portal.services import (
-    alignment,
-    internships,
-    named_classes,
-    postings,
-    programs,
-    proposals,
-    school_records,
-    statistics,
-)
-from portal.services.errors import ServiceError
-from portal.services.postings import PostingInput
+from portal.internships import services as internships
+from portal.named_classes import services as named_classes
+from portal.partnerships import services as proposals
+from portal.planning import alignment
+from portal.platform.errors import ServiceError
+from portal.platform.i18n import lazy_gettext as _l
+from portal.postings import services as postings
+from portal.postings.models import DETAIL_FIELDS
+from portal.postings.services import PostingInput
+from portal.programs import records as school_records
+from portal.programs import services as programs
+from portal.statistics import services as statistics
 
 ENTERPRISE = Role.ENTERPRISE_HR
 SCHOOL = Role.SCHOOL_STAFF

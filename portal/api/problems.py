@@ -16,7 +16,7 @@ from typing import Any
 from flask import Response, current_app, request
 from flask_babel import gettext as _
 
-from portal.i18n import lazy_gettext as _l
+from portal.platform.i18n import lazy_gettext as _l
 
 log = logging.getLogger(__name__)
 

@@ -13,21 +13,19 @@ from typing import Any
 
 from flask import request
 
-from portal.api import bp, render, schemas
+from portal.api import render, schemas
+from portal.api.blueprints import bp
 from portal.api.inputs import require_valid
 from portal.api.problems import ApiProblem
-from portal.i18n import lazy_gettext as _l
-from portal.services import (
-    alignment,
-    catalogue,
-    checks,
-    directory,
-    enterprises,
-    internships,
-    named_classes,
-    postings,
-)
-from portal.services import statistics as statistics_service
+from portal.internships import services as internships
+from portal.named_classes import services as named_classes
+from portal.planning import alignment
+from portal.platform import checks
+from portal.platform.i18n import lazy_gettext as _l
+from portal.postings import enterprises
+from portal.postings import services as postings
+from portal.programs import catalogue, directory
+from portal.statistics import services as statistics_service
 
 BAD_CURSOR = _l("The cursor is not one this API gave; start again without it.")
 

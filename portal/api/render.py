@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from portal.models import Posting, Program, Proposal
+from portal.partnerships.models import Proposal
+from portal.postings.models import Posting
+from portal.programs.models import Program
 
 
 def plain(value: Any) -> Any:

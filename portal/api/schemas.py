@@ -9,15 +9,16 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from portal import vocab
 from portal.api import inputs
-from portal.i18n import lazy_gettext as _l
-from portal.models import Degree, Employment, NeedStatus, TokenScope
-from portal.models.postings import PostingKind
+from portal.models.api import TokenScope
+from portal.platform import vocab
+from portal.platform.i18n import lazy_gettext as _l
+from portal.postings import services as posting_rules
+from portal.postings.models import PostingKind
+from portal.programs import records as record_rules
+from portal.programs import services as program_rules
+from portal.programs.school_models import Degree, Employment, NeedStatus
 from portal.rules import double_qualified as dq_rule
-from portal.services import postings as posting_rules
-from portal.services import programs as program_rules
-from portal.services import school_records as record_rules
 
 KINDS = [k.value for k in PostingKind]
 TOWNS = list(vocab.TOWNS)

@@ -10,48 +10,14 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from wtforms import SelectField, SelectMultipleField, StringField
-from wtforms.validators import Length
-from wtforms.widgets import CheckboxInput, ListWidget
 
+from portal.accounts.models import Role
 from portal.api import tokens, webhooks
-from portal.forms import ActionForm
-from portal.i18n import lazy_gettext as _l
-from portal.models import Role, TokenScope
-from portal.web import REFUSED, area, attempt, form_status
+from portal.api.forms import TokenForm, WebhookForm
+from portal.platform.forms import ActionForm
+from portal.platform.web import REFUSED, area, attempt, form_status
 
 bp = Blueprint("api_access", __name__)
-
-
-class TokenForm(FlaskForm):
-    name = StringField(
-        _l("Name"),
-        description=_l("What uses it, e.g. “HR system”."),
-        validators=[Length(max=tokens.NAME_MAX)],
-        render_kw={"maxlength": tokens.NAME_MAX},
-    )
-    scope = SelectField(_l("Scope"), choices=[(s.value, s.label) for s in TokenScope])
-    days = SelectField(
-        _l("Expires after"),
-        choices=[(str(d), _l("%(n)d days", n=d)) for d in tokens.LIFETIMES],
-        default=str(tokens.LIFETIMES[1]),
-    )
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
-class WebhookForm(FlaskForm):
-    url = StringField(
-        _l("Address (URL)"),
-        description=_l("https://… Deliveries are signed with the secret shown once below."),
-        validators=[Length(max=webhooks.URL_MAX)],
-        render_kw={"maxlength": webhooks.URL_MAX},
-    )
-    events = MultiCheckboxField(_l("Events"), choices=list(webhooks.EVENT_LABELS.items()))
 
 
 def _has_webhooks() -> bool:

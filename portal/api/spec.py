@@ -15,8 +15,10 @@ from typing import Any
 
 from apiflask import APIFlask
 
+from portal.api import schemas
+from portal.api.blueprints import bp
 from portal.api.problems import PROBLEM_MIMETYPE
-from portal.web import BoundedIntConverter
+from portal.platform.web import BoundedIntConverter
 
 TITLE = "校企通 Xiaoqi Bridge open API"
 VERSION = "1.0.0"
@@ -52,8 +54,6 @@ def _problem_response(description: str) -> dict[str, Any]:
 
 
 def _finish(spec: dict[str, Any]) -> dict[str, Any]:
-    from portal.api import schemas
-
     spec["info"]["description"] = DESCRIPTION
     spec["servers"] = [{"url": "/"}]
     components = spec.setdefault("components", {})
@@ -111,8 +111,6 @@ def _finish(spec: dict[str, Any]) -> dict[str, Any]:
 
 @lru_cache(maxsize=1)
 def _generated(blueprint_id: int) -> dict[str, Any]:
-    from portal.api import bp
-
     app = APIFlask("xiaoqi_api_spec", title=TITLE, version=VERSION, spec_path=None, docs_path=None)
     app.url_map.converters["int"] = BoundedIntConverter
     app.config.update(
@@ -130,6 +128,4 @@ def _generated(blueprint_id: int) -> dict[str, Any]:
 
 
 def openapi() -> dict[str, Any]:
-    from portal.api import bp
-
     return copy.deepcopy(_generated(id(bp)))

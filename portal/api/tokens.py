@@ -20,12 +20,13 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select, update
 
+from portal.accounts.models import Role, User
 from portal.extensions import db
-from portal.i18n import lazy_gettext as _l
-from portal.models import ApiToken, Role, TokenScope, User
-from portal.models.base import utcnow
-from portal.services import checks
-from portal.services.errors import NotFound, Problems, ServiceError
+from portal.models.api import ApiToken, TokenScope
+from portal.platform import checks
+from portal.platform.errors import NotFound, Problems, ServiceError
+from portal.platform.i18n import lazy_gettext as _l
+from portal.platform.model_base import utcnow
 
 PREFIX = "xqt_"
 NAME_MAX = 60

@@ -1,7 +1,7 @@
 """The API's request plumbing: who is calling (Bearer token), the one commit path for writes
 (with Idempotency-Key), ETags on reads, CORS for configured origins.
 
-A write runs exactly as a form's POST does (`portal.web.attempt`): one service call, one commit,
+A write runs exactly as a form's POST does (`portal.platform.web.attempt`): one service call, one commit,
 a refusal rolls back. A refusal's problems go beside their fields, together with the problems of
 the request's types, so every problem of one request is answered at once.
 """
@@ -18,14 +18,15 @@ from flask import Response, current_app, g, request
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from portal.accounts.models import Role, User
 from portal.api import tokens
 from portal.api.problems import ApiProblem
 from portal.api.render import plain
 from portal.extensions import db
-from portal.i18n import lazy_gettext as _l
-from portal.models import ApiToken, IdempotentWrite, Role, TokenScope, User
-from portal.security import security_log
-from portal.services.errors import ALREADY_EXISTS, Conflict, Invalid, NotFound, ServiceError, is_duplicate
+from portal.models.api import ApiToken, IdempotentWrite, TokenScope
+from portal.platform.errors import ALREADY_EXISTS, Conflict, Invalid, NotFound, ServiceError, is_duplicate
+from portal.platform.i18n import lazy_gettext as _l
+from portal.platform.security import security_log
 
 KEY_MAX = 200
 _NO_TOKEN = object()

@@ -1,6 +1,6 @@
 """Webhooks: an organisation's URL told of its events, signed, retried with back-off.
 
-An event (`portal.services.events`) becomes one `WebhookDelivery` row per hook that wants it, in
+An event (`portal.platform.events`) becomes one `WebhookDelivery` row per hook that wants it, in
 the transaction of the change itself (an outbox), and a `deliver_webhooks` background job is
 submitted to send them once that transaction commits. Each attempt is its own short transaction:
 a worker killed mid-delivery leaves the row pending, and the next job (or `flask
@@ -37,12 +37,14 @@ from flask import current_app
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
+from portal.accounts.models import Role, User
 from portal.extensions import db
-from portal.i18n import lazy_gettext as _l
-from portal.models import DeliveryStatus, Job, JobStatus, Role, User, Webhook, WebhookDelivery
-from portal.models.base import utcnow
-from portal.services import checks, events, jobs
-from portal.services.errors import NotFound, Problems, ServiceError
+from portal.models.api import DeliveryStatus, Webhook, WebhookDelivery
+from portal.platform import checks, events, jobs
+from portal.platform.errors import NotFound, Problems, ServiceError
+from portal.platform.i18n import lazy_gettext as _l
+from portal.platform.model_base import utcnow
+from portal.platform.models import Job, JobStatus
 
 log = logging.getLogger(__name__)
 
@@ -420,10 +422,7 @@ def _deliver_job(job: Job, progress: jobs.Progress) -> dict:
     return deliver_due()
 
 
-# A job kind of its own, registered beside the others (portal/services/jobs.py runs it).
-jobs.KINDS[JOB_KIND] = _deliver_job
-jobs.KIND_LABELS[JOB_KIND] = _l("Sending webhooks")
-
-
 def init() -> None:
     events.subscribe(record)
+    # A job kind of its own, registered beside the others (portal.platform.jobs runs it).
+    jobs.register_kind(JOB_KIND, _deliver_job, _l("Sending webhooks"))

@@ -3,9 +3,5 @@
 The school keeps programmes and places and runs the allocation (`school.bp`), the enterprise
 keeps its places and mentors and ranks applicants (`enterprise.bp`), the student ranks places
 and reads the result (`student.bp`); each is nested in its area, whose role guard runs first.
-The rules live in `portal.services.apprenticeships`.
+The rules live in `portal.apprenticeships.services`.
 """
-
-from portal.apprenticeships import enterprise, school, student
-
-__all__ = ["enterprise", "school", "student"]

@@ -11,10 +11,11 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal.apprenticeships import agreements as apprentice_agreements
+from portal.apprenticeships import services as apprenticeships
 from portal.apprenticeships.forms import PlaceForm, ranks_from
-from portal.models.postings import TECH_TITLES
-from portal.services import apprentice_agreements, apprenticeships
-from portal.web import REFUSED, attempt
+from portal.platform.web import REFUSED, attempt
+from portal.postings.models import TECH_TITLES
 
 bp = Blueprint("apprenticeships", __name__)  # nested in the enterprise area
 
@@ -22,7 +23,7 @@ bp = Blueprint("apprenticeships", __name__)  # nested in the enterprise area
 @bp.get("/apprenticeships")
 def apprenticeship_list():
     return render_template(
-        "enterprise/apprenticeships/list.html",
+        "apprenticeships/enterprise/list.html",
         programmes=apprenticeships.programmes_of_enterprise(current_user),
     )
 
@@ -30,7 +31,7 @@ def apprenticeship_list():
 def _detail(programme, place_form: PlaceForm, status: int = 200):
     run = apprenticeships.published_run(programme)
     return render_template(
-        "enterprise/apprenticeships/detail.html",
+        "apprenticeships/enterprise/detail.html",
         programme=programme,
         applicants=apprenticeships.applicants_by_place(programme),
         place_form=place_form,

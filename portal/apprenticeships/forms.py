@@ -1,6 +1,6 @@
 """Forms of the apprenticeship allocation, shared by the school and enterprise areas.
 
-They convert input; `portal.services.apprenticeships` holds the rules.
+They convert input; `portal.apprenticeships.services` holds the rules.
 """
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Optional
 
-from portal.forms import IntField
-from portal.i18n import lazy_gettext as _l
-from portal.models.postings import TECH_TITLES
-from portal.services import checks
-from portal.services.apprentice_agreements import AgreementInput
-from portal.services.errors import ServiceError
+from portal.apprenticeships.agreements import AgreementInput
+from portal.platform import checks
+from portal.platform.errors import ServiceError
+from portal.platform.forms import IntField
+from portal.platform.i18n import lazy_gettext as _l
+from portal.postings.models import TECH_TITLES
 
 REQUIRED = _l("This field is required.")
 DATE = _l("Enter a date.")

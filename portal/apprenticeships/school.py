@@ -9,13 +9,14 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal.apprenticeships import agreements as apprentice_agreements
+from portal.apprenticeships import services as apprenticeships
 from portal.apprenticeships.forms import AgreementForm, PlaceForm, ProgrammeForm
-from portal.confirm import needs_confirmation
-from portal.models.postings import TECH_TITLES
+from portal.platform.checks import district_today
+from portal.platform.confirm import needs_confirmation
+from portal.platform.web import REFUSED, attempt, form_status
+from portal.postings.models import TECH_TITLES
 from portal.rules.apprenticeships import AGREEMENT_SOURCE
-from portal.services import apprentice_agreements, apprenticeships
-from portal.services.checks import district_today
-from portal.web import REFUSED, attempt, form_status
 
 bp = Blueprint("apprenticeships", __name__)  # nested in the school area
 
@@ -23,7 +24,7 @@ bp = Blueprint("apprenticeships", __name__)  # nested in the school area
 @bp.get("/apprenticeships")
 def apprenticeship_list():
     return render_template(
-        "school/apprenticeships/list.html",
+        "apprenticeships/school/list.html",
         programmes=apprenticeships.programmes_of_school(current_user),
         cooperations=apprenticeships.apprenticeship_cooperations(current_user),
     )
@@ -49,14 +50,14 @@ def apprenticeship_new(cooperation_id: int):
                 url_for("school.apprenticeships.apprenticeship_detail", programme_id=programme.id)
             )
     return render_template(
-        "school/apprenticeships/new.html", form=form, cooperation=cooperation
+        "apprenticeships/school/new.html", form=form, cooperation=cooperation
     ), form_status()
 
 
 def _detail(programme, place_form: PlaceForm, status: int = 200):
     runs = apprenticeships.runs_of(programme)
     return render_template(
-        "school/apprenticeships/detail.html",
+        "apprenticeships/school/detail.html",
         programme=programme,
         applicants=apprenticeships.applicants_by_place(programme),
         applicant_count=apprenticeships.applicant_count(programme),
@@ -112,7 +113,7 @@ def apprenticeship_preview(programme_id: int):
 def apprenticeship_run(run_id: int):
     run = apprenticeships.get_run_for_school(current_user, run_id)
     return render_template(
-        "school/apprenticeships/run.html",
+        "apprenticeships/school/run.html",
         run=run,
         programme=run.programme,
         rows=apprenticeships.run_rows(run),
@@ -151,7 +152,7 @@ def apprenticeship_agreement(run_id: int, student_id: int):
             )
             return redirect(url_for(".apprenticeship_agreement", run_id=run_id, student_id=student_id))
     return render_template(
-        "school/apprenticeships/agreement.html",
+        "apprenticeships/school/agreement.html",
         run=run,
         programme=run.programme,
         place=place,

@@ -9,9 +9,11 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal.apprenticeships import agreements as apprentice_agreements
+from portal.apprenticeships import services as apprenticeships
 from portal.apprenticeships.forms import ranks_from
-from portal.services import apprentice_agreements, apprenticeships, checks
-from portal.web import REFUSED, attempt
+from portal.platform import checks
+from portal.platform.web import REFUSED, attempt
 
 bp = Blueprint("apprenticeships", __name__)  # nested in the student area
 
@@ -20,7 +22,7 @@ bp = Blueprint("apprenticeships", __name__)  # nested in the student area
 def apprenticeship_list():
     programmes = apprenticeships.programmes_for_student(current_user)
     return render_template(
-        "student/apprenticeships/list.html",
+        "apprenticeships/student/list.html",
         programmes=programmes,
         results={p.id: apprenticeships.student_result(current_user, p) for p in programmes},
     )
@@ -31,7 +33,7 @@ def apprenticeship_detail(programme_id: int, typed_ranks: dict[int, int] | None 
     programme = apprenticeships.get_for_student(current_user, programme_id)
     choices = apprenticeships.choices_of(current_user, programme)
     return render_template(
-        "student/apprenticeships/detail.html",
+        "apprenticeships/student/detail.html",
         programme=programme,
         my_ranks=typed_ranks if typed_ranks is not None else {c.place_id: c.rank for c in choices},
         choices=choices,

@@ -6,15 +6,20 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal import apprenticeships, exchanges, membership, named_classes, partnerships
+from portal import inbox
+from portal.accounts.models import Role
 from portal.api.site import bp as api_access_bp
-from portal.forms import ActionForm
-from portal.internships import bp as internships_bp
-from portal.internships import enterprise_bp as enterprise_internships_bp
-from portal.models import Role
-from portal.security import guard_blueprint
-from portal.services import inbox, organisations
-from portal.web import REFUSED, attempt
+from portal.apprenticeships import enterprise as apprenticeships_enterprise
+from portal.exchanges import views as exchanges
+from portal.internships.enterprise_views import enterprise_bp as enterprise_internships_bp
+from portal.internships.views import bp as internships_bp
+from portal.named_classes import views as named_classes
+from portal.organisations import services as organisations
+from portal.organisations import views as membership
+from portal.partnerships import views as partnerships
+from portal.platform.forms import ActionForm
+from portal.platform.security import guard_blueprint
+from portal.platform.web import REFUSED, attempt
 
 bp = Blueprint("enterprise", __name__, url_prefix="/enterprise")
 guard_blueprint(bp, Role.ENTERPRISE_HR, open_endpoints=("enterprise.home",))
@@ -25,7 +30,7 @@ for feature in (
     partnerships.bp,
     named_classes.bp,
     exchanges.bp,
-    apprenticeships.enterprise.bp,
+    apprenticeships_enterprise.bp,
     api_access_bp,
 ):
     bp.register_blueprint(feature)

@@ -2,8 +2,3 @@
 
 `bp` holds the steps both partners take; each area keeps its own exchange page.
 """
-
-from portal.exchanges.forms import SuggestionForm
-from portal.exchanges.views import bp, page_context
-
-__all__ = ["SuggestionForm", "bp", "page_context"]

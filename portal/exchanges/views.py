@@ -2,7 +2,7 @@
 
 `bp` is nested in the school and enterprise areas (their role guards run first); each
 area keeps its own exchange page (`school.exchange_list`, `enterprise.exchange_list`),
-which `page_context` fills. The rules live in `portal.services.exchanges`.
+which `page_context` fills. The rules live in `portal.exchanges.services`.
 """
 
 from __future__ import annotations
@@ -11,11 +11,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal.exchanges import services as exchanges
 from portal.exchanges.forms import SuggestionForm
-from portal.forms import ReasonForm
-from portal.models.exchanges import DIRECTION_LABELS, ExchangeStatus
-from portal.services import exchanges
-from portal.web import REFUSED, area, attempt
+from portal.exchanges.models import DIRECTION_LABELS, ExchangeStatus
+from portal.platform.checks import district_today
+from portal.platform.forms import ReasonForm
+from portal.platform.web import REFUSED, area, attempt
 
 bp = Blueprint("exchanges", __name__)
 DIRECTIONS = "any(expert_to_school, teacher_to_enterprise)"
@@ -124,10 +125,9 @@ def exchange_complete(exchange_id: int):
 @bp.get("/exchanges/<int:exchange_id>/teaching-certificate")
 def teaching_certificate(exchange_id: int):
     """A printable certificate of an expert's teaching service (hours, terms, courses)."""
-    from portal.services.checks import district_today
 
     return render_template(
-        "shared/teaching_certificate.html",
+        "exchanges/teaching_certificate.html",
         service=exchanges.teaching_service(current_user, exchange_id),
         issued_by=current_user.organisation,
         today=district_today(),

@@ -1,9 +1,6 @@
 """岗位实习 (internships) and student profiles: the feature students, enterprises and schools use,
-in one package. `bp` (placements, agreements, timelines, profiles as read by others) is nested in
-the enterprise, school and student areas; `student_bp` (applying, one's own profile) in the student
-area; `enterprise_bp` (students open to offers) in the enterprise area; `public_bp` in the public one.
+in one package. `views.bp` (placements, agreements, timelines, profiles as read by others) is nested in
+the enterprise, school and student areas; `student_views.student_bp` (applying, one's own profile) in
+the student area; `enterprise_views.enterprise_bp` (students open to offers) in the enterprise area;
+`public_views.public_bp` in the public one.
 Each area's role guard runs before them."""
-
-from portal.internships.views import bp, enterprise_bp, public_bp, student_bp
-
-__all__ = ["bp", "enterprise_bp", "public_bp", "student_bp"]

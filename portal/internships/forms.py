@@ -7,12 +7,13 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import Optional
 
-from portal import vocab
-from portal.enterprise.forms import DayField, WholeNumberField
-from portal.i18n import lazy_gettext as _l
+from portal.internships import profiles
+from portal.internships import services as internships
+from portal.internships.services import ENTRY_MAX, STATEMENT_MAX, OfferTerms
+from portal.platform import vocab
+from portal.platform.forms import DayField, WholeNumberField
+from portal.platform.i18n import lazy_gettext as _l
 from portal.rules import internships as rules
-from portal.services import internships, profiles
-from portal.services.internships import ENTRY_MAX, STATEMENT_MAX, OfferTerms
 
 
 class ApplyForm(FlaskForm):

@@ -1,5 +1,6 @@
-"""岗位实习: one blueprint for the three partners, registered nested in the enterprise, school
-and student areas (their role guards run first; URLs stay the area's), and the public list.
+"""岗位实习: `bp`, the placement pages of the three partners, registered nested in the enterprise,
+school and student areas (their role guards run first; URLs stay the area's). Each role's own pages
+are in `public_views`, `student_views` and `enterprise_views`, one blueprint a module.
 
 Which steps a user may take follows from their side of the placement and its state
 (`services.internships`); the pages only offer what the service would accept.
@@ -12,39 +13,25 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import FileStorage
 
-from portal.confirm import needs_confirmation
-from portal.forms import ActionForm
+from portal.accounts.models import Role
+from portal.internships import agreement as internship_agreement
+from portal.internships import profiles
+from portal.internships import services as internships
 from portal.internships.forms import (
-    ApplyForm,
     ApproveForm,
     ConsentForm,
     EntryForm,
     GradeForm,
     OfferForm,
-    ProfileForm,
     StaffForm,
 )
-from portal.models import Role
-from portal.models.internships import Destination, EntryKind
+from portal.internships.models import Destination, EntryKind
+from portal.platform.confirm import needs_confirmation
+from portal.platform.forms import ActionForm
+from portal.platform.web import REFUSED, attempt, download
 from portal.rules import internships as rules
-from portal.services import internship_agreement, internships, postings, profiles
-from portal.web import REFUSED, attempt, download, form_status
 
 bp = Blueprint("internships", __name__, url_prefix="/internships")  # students, enterprises and schools
-public_bp = Blueprint("internships", __name__, url_prefix="/internships")
-student_bp = Blueprint("student_internships", __name__, url_prefix="/internships")  # students only
-enterprise_bp = Blueprint("enterprise_internships", __name__, url_prefix="/internships")  # enterprises only
-
-
-@public_bp.get("/")
-def listing():
-    query = internships.ListingQuery.from_args(request.args)
-    return render_template(
-        "internships/listing.html",
-        query=query,
-        results=internships.open_postings(query),
-        options=internships.listing_options(),
-    )
 
 
 @bp.get("/")
@@ -62,63 +49,7 @@ def index(staff_form: StaffForm | None = None):
     )
 
 
-@enterprise_bp.post("/staff")
-def record_staff():
-    """The enterprise's employees on the job, entered once and dated (the 10 % rule reads it)."""
-    form = StaffForm()
-    if form.validate_on_submit():
-        if (
-            attempt(lambda: internships.record_staff(current_user, form.staff_count.data), form)
-            is not REFUSED
-        ):
-            flash(_("The number of employees is recorded."), "success")
-            return redirect(url_for("enterprise.internships.index"))
-    return index(form), 400
-
-
 # --- the student's profile -----------------------------------------------------------------
-
-
-@student_bp.route("/profile/", methods=["GET", "POST"])
-def profile():
-    existing = profiles.own(current_user)
-    # The stored profile fills the form only when it is shown: a POST that leaves a field out must not
-    # fall back to the stored value (certificates are stored as a list, the field holds text).
-    form = ProfileForm(obj=existing if request.method == "GET" else None)
-    if request.method == "GET" and existing is not None:
-        form.certificates.data = "\n".join(
-            f"{c['name']}, {c['level']}, {c['date']}" for c in existing.certificates
-        )
-        form.awards.data = "\n".join(f"{a['level']}, {a['event']}, {a['prize']}" for a in existing.awards)
-        form.consent.data = True
-    if form.validate_on_submit():
-        upload = form.cv.data
-        # The file name is never used: the bytes say whether it is a PDF. Without a new file
-        # the stored CV stays as it is.
-        cv = upload.read(profiles.CV_MAX_BYTES + 1) if isinstance(upload, FileStorage) else None
-        if attempt(lambda: profiles.save(current_user, form.data_input(), cv), form) is not REFUSED:
-            flash(_("Your profile is saved."), "success")
-            return redirect(url_for(".profile"))
-    return render_template(
-        "internships/profile_form.html", form=form, profile=existing, action_form=ActionForm()
-    ), form_status()
-
-
-@student_bp.post("/profile/delete")
-@needs_confirmation("delete_profile")
-def profile_delete():
-    if attempt(lambda: profiles.delete(current_user)) is not REFUSED:
-        flash(_("Your profile and CV are deleted."), "success")
-    return redirect(url_for(".profile"))
-
-
-@enterprise_bp.get("/students/")
-def discoverable():
-    return render_template(
-        "internships/students.html",
-        profiles=profiles.discoverable(current_user),
-        verified=current_user.organisation is not None and current_user.organisation.is_verified,
-    )
 
 
 @bp.get("/students/<int:student_id>")
@@ -140,37 +71,6 @@ def student_cv(student_id: int):
     if found is None or not found.cv:
         abort(404)
     return download(found.cv, f"cv-{student.id}.pdf")
-
-
-@student_bp.route("/apply/<int:posting_id>", methods=["GET", "POST"])
-def apply(posting_id: int):
-    posting = postings.get_public_posting(posting_id)
-    form = ApplyForm()
-    if request.method == "GET":
-        form.birth_date.data = current_user.birth_date
-        form.entry_year.data = current_user.entry_year or getattr(
-            profiles.own(current_user), "entry_year", None
-        )
-        form.sex.data = current_user.sex or ""
-    if form.validate_on_submit():
-        placement = attempt(
-            lambda: internships.apply(
-                current_user,
-                posting_id,
-                form.statement.data,
-                form.birth_date.data,
-                entry_year=form.entry_year.data,
-                sex=form.sex.data or None,
-            ),
-            form,
-        )
-        if placement is not REFUSED:
-            flash(
-                _("Your application has been sent to %(enterprise)s.", enterprise=posting.enterprise.name),
-                "success",
-            )
-            return redirect(url_for("student.internships.placement", placement_id=placement.id))
-    return render_template("internships/apply.html", form=form, posting=posting), form_status()
 
 
 def _page(

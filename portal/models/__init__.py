@@ -1,9 +1,7 @@
 """Typed SQLAlchemy 2.0 models, one module per domain area."""
 
-from portal.models.accounts import MembershipStatus, Role, User
-from portal.models.alignment import AlignmentThreshold, PostingMajor, SupplySnapshot
-from portal.models.api import ApiToken, DeliveryStatus, IdempotentWrite, TokenScope, Webhook, WebhookDelivery
-from portal.models.apprenticeships import (
+from portal.accounts.models import MembershipStatus, Role, User
+from portal.apprenticeships.models import (
     AllocationRun,
     ApprenticeAgreement,
     ApprenticeChoice,
@@ -14,38 +12,39 @@ from portal.models.apprenticeships import (
     RankedBy,
     RunStatus,
 )
-from portal.models.audit import AppendOnlyError, AuditEntry, AuditEntryOrganisation
-from portal.models.cooperation import (
-    AdmissionsMode,
-    Cooperation,
-    CooperationKind,
-    CooperationStatus,
-)
-from portal.models.exchanges import (
+from portal.audit.models import AppendOnlyError, AuditEntry, AuditEntryOrganisation
+from portal.exchanges.models import (
     Exchange,
     ExchangeDirection,
     ExchangeStatus,
     PracticePost,
     PracticePostStatus,
 )
-from portal.models.internships import Placement, PlacementStatus, TimelineEntry
-from portal.models.jobs import Job, JobStatus
-from portal.models.named_classes import ApplicationStatus, ClassApplication, NamedClass, NamedClassStatus
-from portal.models.notifications import Notification
-from portal.models.organisations import Enterprise, Organisation, OrgKind, OrgStatus, School
-from portal.models.pilots import (
+from portal.internships.models import Placement, PlacementStatus, TimelineEntry
+from portal.internships.profile_models import StudentProfile
+from portal.models.api import ApiToken, DeliveryStatus, IdempotentWrite, TokenScope, Webhook, WebhookDelivery
+from portal.named_classes.models import ApplicationStatus, ClassApplication, NamedClass, NamedClassStatus
+from portal.notifications.models import Notification
+from portal.organisations.models import Enterprise, Organisation, OrgKind, OrgStatus, School
+from portal.partnerships.cooperation_models import (
+    AdmissionsMode,
+    Cooperation,
+    CooperationKind,
+    CooperationStatus,
+)
+from portal.partnerships.models import Proposal, ProposalStatus
+from portal.pilots.models import (
     PilotEnterpriseApplication,
     PilotEnterpriseStatus,
     PilotObjection,
     PilotPartnership,
     PilotStatus,
 )
-from portal.models.postings import Posting, PostingKind
-from portal.models.profiles import StudentProfile
-from portal.models.programs import Program, PublicationStatus
-from portal.models.proposals import Proposal, ProposalStatus
-from portal.models.rules import RuleSetting
-from portal.models.schools import (
+from portal.planning.models import AlignmentThreshold, PostingMajor, SupplySnapshot
+from portal.platform.models import Job, JobStatus
+from portal.postings.models import Posting, PostingKind
+from portal.programs.models import Program, PublicationStatus
+from portal.programs.school_models import (
     CertificateKind,
     Degree,
     Employment,
@@ -57,6 +56,7 @@ from portal.models.schools import (
     TeachingNeed,
     TrainingOffer,
 )
+from portal.rules.models import RuleSetting
 
 __all__ = [
     "ApprenticeAgreement",

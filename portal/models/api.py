@@ -13,10 +13,10 @@ from datetime import datetime
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.accounts.models import User
 from portal.extensions import db
-from portal.i18n import lazy_gettext as _l
-from portal.models.accounts import User
-from portal.models.base import State, Stateful, UTCDateTime, utcnow
+from portal.platform.i18n import lazy_gettext as _l
+from portal.platform.model_base import State, Stateful, UTCDateTime, utcnow
 
 
 class TokenScope(State):

@@ -4,7 +4,3 @@ The school publishes them and decides admissions; the enterprise reviews applica
 when the cooperation's admissions mode asks it to. `bp` is nested in both areas; the
 students' side lives in `portal.student` and the public list in `portal.public`.
 """
-
-from portal.named_classes.views import bp
-
-__all__ = ["bp"]

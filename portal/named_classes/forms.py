@@ -6,9 +6,9 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Optional
 
-from portal.forms import IntField
-from portal.i18n import lazy_gettext as _l
-from portal.services.named_classes import NamedClassInput
+from portal.named_classes.services import NamedClassInput
+from portal.platform.forms import IntField
+from portal.platform.i18n import lazy_gettext as _l
 
 REQUIRED = _l("This field is required.")
 DATE = _l("Enter a date.")

@@ -11,13 +11,13 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.confirm import needs_confirmation
-from portal.forms import ActionForm
-from portal.models.named_classes import BENEFITS
-from portal.models.proposals import Side
+from portal.named_classes import services as named_classes
 from portal.named_classes.forms import NamedClassForm
-from portal.services import named_classes
-from portal.web import REFUSED, area, attempt, download, form_status, only_in
+from portal.named_classes.models import BENEFITS
+from portal.partnerships.models import Side
+from portal.platform.confirm import needs_confirmation
+from portal.platform.forms import ActionForm
+from portal.platform.web import REFUSED, area, attempt, download, form_status, only_in
 
 bp = Blueprint("named_classes", __name__)
 
@@ -31,7 +31,7 @@ def named_class_list():
         else {}
     )
     return render_template(
-        f"{area()}/named_classes.html",
+        f"named_classes/{area()}/named_classes.html",
         classes=named_classes.classes_of_partner(current_user),
         action_form=ActionForm(),
         **context,
@@ -42,7 +42,7 @@ def named_class_list():
 def named_class_detail(class_id: int):
     named_class, rights, applications = named_classes.partner_view(current_user, class_id)
     return render_template(
-        "shared/named_class_applications.html",
+        "named_classes/named_class_applications.html",
         named_class=named_class,
         applications=applications,
         rights=rights,
@@ -144,7 +144,9 @@ def named_class_new(cooperation_id: int):
                 "success",
             )
             return redirect(url_for(".named_class_detail", class_id=created.id))
-    return render_template("school/named_class_form.html", form=form, cooperation=cooperation), form_status()
+    return render_template(
+        "named_classes/school/named_class_form.html", form=form, cooperation=cooperation
+    ), form_status()
 
 
 @bp.post("/named-classes/<int:class_id>/publish")

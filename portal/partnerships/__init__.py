@@ -2,7 +2,3 @@
 
 One feature both partners use: `bp` is nested in the school and the enterprise areas.
 """
-
-from portal.partnerships.views import bp
-
-__all__ = ["bp"]

@@ -1,6 +1,6 @@
 """Forms of the proposal workflow, shared by the school and enterprise areas.
 
-They convert input; `portal.services.proposals` holds the rules.
+They convert input; `portal.partnerships.services` holds the rules.
 """
 
 from __future__ import annotations
@@ -9,11 +9,11 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired
 
-from portal.forms import IntField
-from portal.i18n import lazy_gettext as _l
-from portal.models.cooperation import COOPERATION_KIND_LABELS, AdmissionsMode
-from portal.services import proposals
-from portal.services.proposals import Terms
+from portal.partnerships import services as proposals
+from portal.partnerships.cooperation_models import COOPERATION_KIND_LABELS, AdmissionsMode
+from portal.partnerships.services import Terms
+from portal.platform.forms import IntField
+from portal.platform.i18n import lazy_gettext as _l
 
 REQUIRED = _l("This field is required.")
 

@@ -12,16 +12,17 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal import vocab
-from portal.confirm import needs_confirmation
-from portal.forms import ActionForm
-from portal.models.cooperation import COOPERATION_KIND_LABELS
-from portal.models.postings import KIND_LABELS
-from portal.models.proposals import Side
+from portal.partnerships import cooperations
+from portal.partnerships import services as proposals
+from portal.partnerships.cooperation_models import COOPERATION_KIND_LABELS
 from portal.partnerships.forms import ADMISSIONS_LABELS, AskForm, DeclineForm, TermsForm
-from portal.services import checks, cooperations, proposals
-from portal.services.matching import INDUSTRY_NAMES
-from portal.web import REFUSED, area, attempt
+from portal.partnerships.matching import INDUSTRY_NAMES
+from portal.partnerships.models import Side
+from portal.platform import checks, vocab
+from portal.platform.confirm import needs_confirmation
+from portal.platform.forms import ActionForm
+from portal.platform.web import REFUSED, area, attempt
+from portal.postings.models import KIND_LABELS
 
 bp = Blueprint("partnerships", __name__)
 _INDUSTRY_CODES = {name: code for code, name in INDUSTRY_NAMES.items()}
@@ -60,7 +61,7 @@ def proposal_list():
     if owner_id:
         owner, results = proposals.proposals_of(current_user, owner_id, page)
         return render_template(
-            "shared/proposals_of.html",
+            "partnerships/proposals_of.html",
             owner=owner,
             results=results,
             area=area(),
@@ -75,7 +76,7 @@ def proposal_list():
         groups, results = proposals.for_enterprise(current_user, page)
         found = proposals.askable_programs(current_user, text) if ask_id else []
     return render_template(
-        f"{area()}/proposals.html",
+        f"partnerships/{area()}/proposals.html",
         groups=groups,
         results=results,
         ask_id=ask_id,
@@ -98,7 +99,7 @@ def render_detail(
         terms_form = TermsForm(formdata=None)
         terms_form.fill(proposals.suggested_terms(proposal))
     return render_template(
-        "shared/proposal.html",
+        "partnerships/proposal.html",
         proposal=proposal,
         side=side().value,
         area=area(),
@@ -180,7 +181,7 @@ def proposal_ask():
 @bp.get("/cooperations")
 def cooperation_list():
     return render_template(
-        f"{area()}/cooperations.html",
+        f"partnerships/{area()}/cooperations.html",
         cooperations=cooperations.list_for(current_user),
         side=side().value,
         area=area(),
@@ -191,7 +192,7 @@ def cooperation_list():
 @bp.get("/cooperations/<int:cooperation_id>")
 def cooperation_detail(cooperation_id: int):
     return render_template(
-        f"{area()}/cooperation.html",
+        f"partnerships/{area()}/cooperation.html",
         cooperation=cooperations.get_for(current_user, cooperation_id),
         side=side().value,
         area=area(),

@@ -6,11 +6,14 @@ from flask import Blueprint, current_app, jsonify, redirect, render_template, re
 from flask_login import current_user
 from sqlalchemy import text
 
+from portal.accounts import services as accounts
 from portal.extensions import csrf, db, limiter
-from portal.internships import public_bp as internships_public_bp
-from portal.security import is_safe_next
-from portal.services import accounts, checks, directory, jobs, named_classes
-from portal.web import attempt
+from portal.internships.public_views import public_bp as internships_public_bp
+from portal.named_classes import services as named_classes
+from portal.platform import checks, jobs
+from portal.platform.security import is_safe_next
+from portal.platform.web import attempt
+from portal.programs import directory
 
 bp = Blueprint("public", __name__)
 bp.register_blueprint(internships_public_bp)

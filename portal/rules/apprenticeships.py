@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from portal.i18n import lazy_gettext as _l
+from portal.platform.i18n import lazy_gettext as _l
 
 AGREEMENT_SOURCE = _l("职业教育法 (2022) Art. 30")
 ADULT_AGE = 18

@@ -16,7 +16,7 @@
 
 from __future__ import annotations
 
-from portal.i18n import lazy_gettext as _l
+from portal.platform.i18n import lazy_gettext as _l
 
 PRACTICE_MONTHS = 6
 PRACTICE_YEARS = 5

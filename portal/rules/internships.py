@@ -28,7 +28,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from portal.i18n import lazy_gettext as _l
+from portal.platform.i18n import lazy_gettext as _l
 
 RULE_VERSION = "2021-4/2026.1"
 REGULATION = "《职业学校学生实习管理规定》(教职成〔2021〕4号)"

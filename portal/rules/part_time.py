@@ -9,7 +9,7 @@ that comes with them); it never limits an enterprise expert teaching through an 
 
 from __future__ import annotations
 
-from portal.i18n import lazy_gettext as _l
+from portal.platform.i18n import lazy_gettext as _l
 
 QUOTA_PERCENT = 20
 SOURCE = _l("莱芜政发〔2020〕5号 item 5 (20% of the staffing quota for part-time teachers)")

@@ -14,7 +14,7 @@ Source: 《建设产教融合型企业实施办法（试行）》(国家发展�
 
 from __future__ import annotations
 
-from portal.i18n import lazy_gettext as _l
+from portal.platform.i18n import lazy_gettext as _l
 
 SOURCE = _l("发改社会〔2019〕590号")
 CONFIRMING_AUTHORITY = _l(

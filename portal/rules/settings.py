@@ -1,12 +1,12 @@
 """Rule values administrators keep: what no source we could confirm fixes, or what a source
 leaves to the district. Each has a default, the note that says why, and bounds; the stored
-values live in `RuleSetting` rows (portal.services.rule_settings reads and writes them)."""
+values live in `RuleSetting` rows (portal.rules.services reads and writes them)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from portal.i18n import lazy_gettext as _l
+from portal.platform.i18n import lazy_gettext as _l
 
 
 @dataclass(frozen=True)

@@ -6,24 +6,32 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal import apprenticeships, membership, named_classes, partnerships
-from portal import exchanges as exchanges_feature
+from portal import inbox
+from portal.accounts.models import Role
 from portal.api.site import bp as api_access_bp
-from portal.forms import ActionForm
-from portal.internships import bp as internships_bp
-from portal.models import Role
+from portal.apprenticeships import school as apprenticeships_school
+from portal.exchanges import services as exchanges
+from portal.exchanges import views as exchanges_feature
+from portal.internships.views import bp as internships_bp
+from portal.named_classes import views as named_classes
+from portal.organisations import services as organisations
+from portal.organisations import views as membership
+from portal.partnerships import views as partnerships
+from portal.platform import jobs
+from portal.platform.forms import ActionForm
+from portal.platform.security import guard_blueprint
+from portal.platform.web import REFUSED, attempt, form_status
+from portal.programs import catalogue
+from portal.programs import services as programs
+from portal.programs.forms import ProgramForm
 from portal.rules.part_time import SOURCE as PART_TIME_SOURCE
-from portal.school.forms import ProgramForm
-from portal.security import guard_blueprint
-from portal.services import catalogue, exchanges, inbox, jobs, organisations, programs
-from portal.web import REFUSED, attempt, form_status
 
 bp = Blueprint("school", __name__, url_prefix="/school")
 guard_blueprint(bp, Role.SCHOOL_STAFF, open_endpoints=("school.home",))
 for feature in (
     internships_bp,
     membership.bp,
-    apprenticeships.school.bp,
+    apprenticeships_school.bp,
     partnerships.bp,
     named_classes.bp,
     exchanges_feature.bp,
@@ -58,7 +66,7 @@ def resubmit():
 @bp.get("/majors")
 def major_list():
     return render_template(
-        "school/majors.html",
+        "programs/school/majors.html",
         programs=programs.programs_of_school(current_user.organisation_id),
         action_form=ActionForm(),
     )
@@ -72,7 +80,7 @@ def major_new():
         if program is not REFUSED:
             flash(_("The major has been saved as a draft."), "success")
             return redirect(url_for("school.major_list"))
-    return render_template("school/major_form.html", form=form, **_picker()), form_status()
+    return render_template("programs/school/major_form.html", form=form, **_picker()), form_status()
 
 
 def _picker() -> dict:
@@ -91,7 +99,9 @@ def major_edit(program_id: int):
         if saved is not REFUSED:
             flash(_("The major has been saved."), "success")
             return redirect(url_for("school.major_list"))
-    return render_template("school/major_form.html", form=form, program=program, **_picker()), form_status()
+    return render_template(
+        "programs/school/major_form.html", form=form, program=program, **_picker()
+    ), form_status()
 
 
 @bp.post("/majors/<int:program_id>/publish")

@@ -1,6 +1,5 @@
-"""Students' area: `bp`, with the routes of its modules."""
+"""Students' area: `bp`."""
 
-from portal.student import applications  # noqa: F401  (it adds routes to bp)
 from portal.student.views import bp
 
 __all__ = ["bp"]

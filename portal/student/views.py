@@ -5,18 +5,18 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask_login import current_user
 
-from portal import apprenticeships
-from portal.internships import bp as internships_bp
-from portal.internships import student_bp as student_internships_bp
-from portal.models import Role
-from portal.security import guard_blueprint
-from portal.services import inbox
+from portal import inbox
+from portal.accounts.models import Role
+from portal.apprenticeships import student as apprenticeships_student
+from portal.internships.student_views import student_bp as student_internships_bp
+from portal.internships.views import bp as internships_bp
+from portal.platform.security import guard_blueprint
 
 bp = Blueprint("student", __name__, url_prefix="/student")
 guard_blueprint(bp, Role.STUDENT, open_endpoints=("student.home",))
 bp.register_blueprint(internships_bp)
 bp.register_blueprint(student_internships_bp)
-bp.register_blueprint(apprenticeships.student.bp)
+bp.register_blueprint(apprenticeships_student.bp)
 
 
 @bp.get("/")

@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.models import ApiToken, Posting, Program, Teacher, TeachingNeed
-from portal.models.base import utcnow
-from portal.services.checks import district_today
+from portal.platform.checks import district_today
+from portal.platform.model_base import utcnow
 from tests.api.conftest import bearer
 
 NEW_POSTING = {
@@ -36,7 +36,7 @@ def world(build):
     staff, other_staff = build.school(), build.school()
     own_posting = build.posting(hr, publish=False)
     foreign_posting = build.posting(other_hr, publish=False)
-    from portal.services import school_records
+    from portal.programs import records as school_records
 
     foreign_teacher = school_records.create_teacher(other_staff.organisation, name="别校老师")
     foreign_need = school_records.create_need(other_staff.organisation, course="别校课程", hours=10)

@@ -22,8 +22,8 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 
 from portal.extensions import db
-from portal.services import school_records
-from portal.services.checks import district_today
+from portal.platform.checks import district_today
+from portal.programs import records as school_records
 
 MAX_EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "3"))
 CONFIG = {

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import WebhookDelivery
-from portal.models.base import utcnow
+from portal.platform.model_base import utcnow
 from tests.api.conftest import bearer
 
 
@@ -81,7 +81,7 @@ def _internship_world(build):
 
 def test_signed_delivery_and_a_receiver_failing_twice_gets_the_third(hooked_app, build, receiver_factory):
     from portal.api import webhooks
-    from portal.services import internships
+    from portal.internships import services as internships
 
     with hooked_app.app_context():
         hr, _staff, student, posting = _internship_world(build)
@@ -113,7 +113,7 @@ def test_a_delivery_whose_worker_died_is_sent_by_the_next_run(
     hooked_app, build, receiver_factory, monkeypatch
 ):
     from portal.api import webhooks
-    from portal.services import internships
+    from portal.internships import services as internships
 
     with hooked_app.app_context():
         hr, _staff, student, posting = _internship_world(build)
@@ -145,7 +145,7 @@ def test_a_delivery_whose_worker_died_is_sent_by_the_next_run(
 
 def test_a_receiver_that_never_answers_is_given_up_after_the_attempts(hooked_app, build, receiver_factory):
     from portal.api import webhooks
-    from portal.services import internships
+    from portal.internships import services as internships
 
     with hooked_app.app_context():
         hr, _staff, student, posting = _internship_world(build)
@@ -186,7 +186,7 @@ def test_job_finished_and_the_deliveries_page(hooked_app, build, receiver_factor
 
 def test_webhook_urls_must_be_https_or_loopback(app, build):
     from portal.api import webhooks
-    from portal.services.errors import ServiceError
+    from portal.platform.errors import ServiceError
 
     hr = build.enterprise()
     for url in ("http://example.com/hook", "ftp://127.0.0.1/x", "javascript:alert(1)", ""):
@@ -207,7 +207,7 @@ def test_nothing_is_lost_when_the_delivering_process_is_killed(app_factory, db_u
     import time
 
     from portal.api import webhooks
-    from portal.services import internships
+    from portal.internships import services as internships
 
     app = app_factory(JOBS_BACKEND="rq", REDIS_URL="redis://127.0.0.1:1/0")  # the job waits: nobody runs it
     with app.app_context():

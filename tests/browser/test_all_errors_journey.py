@@ -16,7 +16,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.mark.parametrize("viewport", [{"width": 1280, "height": 900}, {"width": 390, "height": 844}])
 def test_the_posting_form_shows_every_problem_beside_its_field(browser, live_server, viewport):
-    from portal.services.checks import district_today
+    from portal.platform.checks import district_today
 
     today = district_today()
     context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport=viewport)

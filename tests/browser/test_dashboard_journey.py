@@ -73,9 +73,9 @@ def test_admin_reads_the_dashboard_and_enters_an_input(page, live_server):
 
 
 def test_admin_finds_any_school_when_the_dashboard_shows_only_some(page, live_server):
-    from portal.admin.dashboard import DASHBOARD_SCHOOLS
     from portal.extensions import db
-    from tests.portal.test_statistics import _schools
+    from portal.statistics.admin_views import DASHBOARD_SCHOOLS
+    from tests.statistics.test_statistics import _schools
 
     with live_server.app.app_context():
         _schools(DASHBOARD_SCHOOLS + 50)

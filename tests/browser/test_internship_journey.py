@@ -84,7 +84,7 @@ def _stay_rate(page) -> str:
 
 
 def test_the_whole_internship_loop(page, live_server):
-    from portal.services.checks import district_today
+    from portal.platform.checks import district_today
 
     today = district_today()
     before = _stay_rate(page)

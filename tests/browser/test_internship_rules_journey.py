@@ -32,7 +32,7 @@ def _new_internship(page, today, title: str) -> None:
 
 
 def test_forbidden_posts_first_year_minors_and_long_weeks_are_refused(page, live_server):
-    from portal.services.checks import district_today
+    from portal.platform.checks import district_today
 
     today = district_today()
     submit = "[data-testid=posting-form] button[type=submit]"

@@ -26,7 +26,7 @@ def _log_out(page) -> None:
 
 
 def test_publish_apply_review_admit(page, live_server):
-    from portal.services.checks import district_today
+    from portal.platform.checks import district_today
 
     today = district_today()
 

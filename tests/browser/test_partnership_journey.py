@@ -21,7 +21,7 @@ TITLE = "山东重工重卡总装线岗位实习（2026年秋）"
 
 
 def test_hr_proposes_terms_school_accepts_and_both_see_the_cooperation(page, live_server):
-    from portal.services.checks import district_today
+    from portal.platform.checks import district_today
 
     start = (district_today() + timedelta(days=75)).isoformat()
 

@@ -17,7 +17,7 @@ CLASS_NAME = "山东重工激光焊接冠名班"
 
 
 def test_hr_posts_a_named_class_and_the_public_finds_it(page, live_server):
-    from portal.services.checks import district_today
+    from portal.platform.checks import district_today
 
     today = district_today()
     log_in(page, "hr@xiaoqi-demo.cn", DEMO_PASSWORD)

@@ -6,10 +6,12 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
+from portal.accounts import passwords
+from portal.accounts import services as accounts
 from portal.extensions import db
 from portal.models import MembershipStatus, Organisation, OrgStatus, Program, Role, User
-from portal.services import accounts, credit_code, passwords
-from portal.services.errors import ServiceError
+from portal.organisations import credit_code
+from portal.platform.errors import ServiceError
 from tests.conftest import PASSWORD, login
 
 VALID_CODE = credit_code.complete("91370116MA3C8XKP4")
@@ -381,3 +383,14 @@ def test_seed_scale_generates_synthetic_data(app):
         )
         == 60
     )
+
+
+def test_the_administrators_user_search_takes_wildcards_literally(app, build):
+    """One LIKE escaping helper (issue 25): "%" and "_" typed into the search are characters."""
+    from portal.accounts.users import search_users
+
+    build.school()
+    build.enterprise()
+    assert search_users("%") == []
+    assert search_users("_") == []
+    assert search_users("staff")  # an ordinary term still finds

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import Organisation, Role, User
-from portal.services.credit_code import build, is_valid, organisation_check, organisation_code_is_valid
+from portal.organisations.credit_code import build, is_valid, organisation_check, organisation_code_is_valid
 from seed.students import STUDENTS
 
 DEMO = json.loads((Path(__file__).resolve().parents[2] / "seed/data/demo.json").read_text(encoding="utf-8"))

@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 from werkzeug.routing import AnyConverter, IntegerConverter
 
 from portal.extensions import db
-from portal.services import named_classes as nc
+from portal.named_classes import services as nc
 from tests.conftest import login
-from tests.portal.test_named_classes import class_input, make_cooperation
+from tests.named_classes.test_named_classes import class_input, make_cooperation
 
 HOSTILE_TEXT = [
     "",

@@ -9,11 +9,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import event, select
 
+from portal import inbox
 from portal.extensions import db
 from portal.models import Proposal
-from portal.services import inbox, proposals
+from portal.partnerships import services as proposals
 from tests.conftest import login
-from tests.portal.test_proposals import TODAY, publish_posting, publish_program, terms
+from tests.partnerships.test_proposals import TODAY, publish_posting, publish_program, terms
 
 
 @contextmanager

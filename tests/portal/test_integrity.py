@@ -9,16 +9,17 @@ from flask_babel import force_locale
 from sqlalchemy import select, text
 from sqlalchemy.exc import OperationalError
 
+from portal.apprenticeships import services as apprenticeships
 from portal.extensions import db
-from portal.i18n import lazy_gettext as _l
 from portal.models import AllocationRun, NamedClass, User
-from portal.services import apprenticeships, programs
-from portal.services import named_classes as nc
-from portal.services.errors import ALREADY_EXISTS, ServiceError
-from portal.web import REFUSED, attempt
+from portal.named_classes import services as nc
+from portal.platform.errors import ALREADY_EXISTS, ServiceError
+from portal.platform.i18n import lazy_gettext as _l
+from portal.platform.web import REFUSED, attempt
+from portal.programs import services as programs
+from tests.apprenticeships.test_apprenticeships import choose, make_world
 from tests.conftest import login
-from tests.portal.test_apprenticeships import choose, make_world
-from tests.portal.test_named_classes import class_input, make_cooperation
+from tests.named_classes.test_named_classes import class_input, make_cooperation
 
 HUGE_IDS = [2**31, 2**31 + 1, 2**63, 10**30]
 HOSTILE = '<meta http-equiv=refresh content="0;url=//e.cn">'
@@ -147,7 +148,7 @@ def test_redis_down_login_still_works(app_factory, monkeypatch):
 
 def test_a_failing_database_during_login_does_not_lock_the_account(app, client, build, monkeypatch):
     staff = build.school()
-    from portal.auth import views
+    from portal.accounts import views
 
     def broken(*_args, **_kwargs):
         raise OperationalError("SELECT 1", {}, Exception("database is down"))

@@ -110,7 +110,7 @@ def test_no_english_word_on_chinese_pages(app, demo):
 def test_system_reasons_read_in_the_readers_language(app):
     from flask_babel import force_locale
 
-    from portal.services import audit
+    from portal.audit import services as audit
 
     reason = audit.coded(
         "district_input", input="upper_secondary_intake", year=2026, value=1800, source="区教体局"

@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from portal.extensions import db
 from portal.models import Job, Proposal
 from tests.conftest import PASSWORD, Builders, unavailable
-from tests.portal.test_proposals import publish_program
+from tests.partnerships.test_proposals import publish_program
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = "redis://127.0.0.1:6379/0"

@@ -23,13 +23,14 @@ from datetime import timedelta
 
 import pytest
 
+from portal.accounts import services as accounts
+from portal.accounts.services import NewAccount
 from portal.extensions import db
 from portal.models import AdmissionsMode, ApplicationStatus, MembershipStatus, NamedClass, Role, User
-from portal.services import accounts, checks
-from portal.services import named_classes as nc
-from portal.services.accounts import NewAccount
+from portal.named_classes import services as nc
+from portal.platform import checks
 from tests.conftest import PASSWORD
-from tests.portal.test_named_classes import class_input, make_cooperation
+from tests.named_classes.test_named_classes import class_input, make_cooperation
 
 PROCESSES = 24
 SEATS = 5
@@ -38,7 +39,7 @@ TIMEOUT = 300  # generous: a loaded machine starts processes slowly; a healthy r
 PRELOAD = [
     "portal",
     "portal.admin.views",
-    "portal.auth.views",
+    "portal.accounts.views",
     "portal.enterprise.views",
     "portal.public.views",
     "portal.school.views",
@@ -53,8 +54,8 @@ def _worker(barrier, jobs, results) -> None:
 
     from portal.extensions import db
     from portal.models import User
-    from portal.services import named_classes
-    from portal.services.errors import ServiceError
+    from portal.named_classes import services as named_classes
+    from portal.platform.errors import ServiceError
     from tests.conftest import make_app
 
     apps = {}
@@ -67,6 +68,9 @@ def _worker(barrier, jobs, results) -> None:
             if db_url not in apps:
                 apps[db_url] = make_app(db_url)
             with apps[db_url].app_context():
+                # The parent's SQLite tests all use one file, made anew for each test: a connection
+                # kept from an earlier test's file must not serve this one.
+                db.engine.dispose()
                 actor = db.session.get(User, actor_id)
                 db.session.expunge(actor)  # loaded before the barrier; nothing else is read early
                 db.session.execute(text("SELECT 1"))  # a pooled connection ready

@@ -7,11 +7,11 @@ import logging
 import pytest
 from sqlalchemy import func, select
 
+from portal.accounts import services as accounts
 from portal.config import ConfigError
 from portal.extensions import db
 from portal.models import Organisation, OrgStatus, Program, User
-from portal.security import is_safe_next
-from portal.services import accounts
+from portal.platform.security import is_safe_next
 from tests.conftest import PASSWORD, client_for, csrf_token, example_url, login, make_app
 
 ROLE_AREAS = ("enterprise", "school", "student", "admin")
@@ -216,8 +216,8 @@ def test_role_route_matrix(app, people):
 def test_foreign_member_approval_is_404(app, build):
     hr_a = build.enterprise()
     hr_b = build.enterprise()
-    from portal.services import accounts
-    from portal.services.accounts import NewAccount
+    from portal.accounts import services as accounts
+    from portal.accounts.services import NewAccount
 
     joiner = accounts.register_member(NewAccount("join@example.com", "J", PASSWORD), hr_a.organisation_id)
     db.session.commit()
@@ -504,6 +504,7 @@ def test_security_headers_and_nonce_csp(client):
 # 22. errors ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.fresh_app
 def test_unexpected_error_shows_friendly_page(app_factory):
     app = app_factory(TESTING=False)
 
@@ -546,11 +547,11 @@ def test_oversized_upload_413(client):
 
 def test_failed_login_and_refused_access_logged_without_secrets(client, build, caplog):
     hr = build.enterprise()
-    with caplog.at_level(logging.INFO, logger="portal.security"):
+    with caplog.at_level(logging.INFO, logger="portal.platform.security"):
         login(client, hr.email, "my-secret-guess")
         login(client, hr.email)
         client.get("/admin/")
-    messages = [r.getMessage() for r in caplog.records if r.name == "portal.security"]
+    messages = [r.getMessage() for r in caplog.records if r.name == "portal.platform.security"]
     assert any("login failed" in m and hr.email in m for m in messages)
     assert any("access refused" in m and "/admin/" in m for m in messages)
     assert not any("my-secret-guess" in m or PASSWORD in m for m in messages)

@@ -17,10 +17,10 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.models import AuditEntry, ClassApplication, Cooperation, NamedClass, Organisation, Proposal
-from portal.services import named_classes as nc
-from portal.services import proposals
-from tests.portal.test_named_classes import class_input, make_cooperation
-from tests.portal.test_proposals import pair, terms  # noqa: F401  (fixture)
+from portal.named_classes import services as nc
+from portal.partnerships import services as proposals
+from tests.named_classes.test_named_classes import class_input, make_cooperation
+from tests.partnerships.test_proposals import pair, terms  # noqa: F401  (fixture)
 from tests.portal.test_seat_concurrency import _students, worker_pool
 
 PROCESSES = 8
@@ -28,7 +28,10 @@ TIMEOUT = 300
 
 
 def _act(action: str, actor, ident: int) -> None:
-    from portal.services import internships, named_classes, organisations, proposals
+    from portal.internships import services as internships
+    from portal.named_classes import services as named_classes
+    from portal.organisations import services as organisations
+    from portal.partnerships import services as proposals
 
     {
         "approve_internship": lambda: internships.approve(actor, ident, "李老师"),
@@ -45,7 +48,7 @@ def _worker(barrier, jobs, results) -> None:
 
     from portal.extensions import db
     from portal.models import User
-    from portal.services.errors import ServiceError
+    from portal.platform.errors import ServiceError
     from tests.conftest import make_app
 
     apps = {}
@@ -58,6 +61,9 @@ def _worker(barrier, jobs, results) -> None:
             if db_url not in apps:
                 apps[db_url] = make_app(db_url)
             with apps[db_url].app_context():
+                # The parent's SQLite tests all use one file, made anew for each test: a connection
+                # kept from an earlier test's file must not serve this one.
+                db.engine.dispose()
                 actor = db.session.get(User, actor_id)
                 db.session.execute(text("SELECT 1"))
                 db.session.rollback()
@@ -181,10 +187,10 @@ def test_admit_and_withdraw_at_once_never_both(build, db_url, pool):
 def test_the_last_intern_place_is_approved_once(build, db_url, pool):
     """Eight accepted placements at an enterprise of 10 employees (10 %: one intern), approved at once:
     one approval wins, the others are refused by the share rule, never two interns."""
+    from portal.internships import services as internships
     from portal.models import Placement
-    from portal.services import internships
-    from tests.portal.test_internships import ADULT, internship_posting
-    from tests.portal.test_internships import terms as offer_terms
+    from tests.internships.test_internships import ADULT, internship_posting
+    from tests.internships.test_internships import terms as offer_terms
 
     staff, hr = build.school(), build.enterprise()
     internships.record_staff(hr, 10)

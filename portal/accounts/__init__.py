@@ -1,0 +1,1 @@
+"""Accounts: users, roles, sessions, passwords, registration and sign-in (the `/auth` blueprint)."""

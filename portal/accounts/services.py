@@ -1,0 +1,160 @@
+"""Accounts: registration, authentication, password change, sessions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from portal.accounts import passwords
+from portal.accounts.models import MembershipStatus, Role, User
+from portal.extensions import db
+from portal.organisations import services as organisations
+from portal.organisations.models import Organisation, OrgStatus, School
+from portal.organisations.services import NewEnterprise, NewSchool
+from portal.platform import checks
+from portal.platform.errors import Conflict, NotFound, ServiceError
+from portal.platform.i18n import lazy_gettext as _l
+from portal.platform.model_base import utcnow
+from portal.programs.models import Program
+
+
+@dataclass(frozen=True)
+class NewAccount:
+    email: str
+    name: str
+    password: str
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def _new_user(account: NewAccount, role: Role, **fields) -> User:
+    email = normalise_email(account.email)
+    if find_user_by_email(email) is not None:
+        raise Conflict(_l("An account with this e-mail already exists."), field="email")
+    passwords.check_policy(account.password)
+    user = User(
+        email=email,
+        name=account.name.strip(),
+        password_hash=passwords.hash_password(account.password),
+        role=role.value,
+        **fields,
+    )
+    db.session.add(user)
+    return user
+
+
+def register_enterprise(account: NewAccount, org: NewEnterprise) -> User:
+    """HR registers together with a new enterprise, which waits for verification."""
+    enterprise = organisations.create_enterprise(org)
+    return add_member(account, enterprise)
+
+
+def register_school(account: NewAccount, org: NewSchool) -> User:
+    return add_member(account, organisations.create_school(org))
+
+
+def register_member(account: NewAccount, organisation_id: int) -> User:
+    """Staff joining an organisation that already exists: pending until a member approves."""
+    org = db.session.get(Organisation, organisation_id)
+    if org is None or org.status == OrgStatus.REJECTED.value:
+        raise NotFound(_l("Organisation not found."), field="organisation")
+    return add_member(account, org, pending=True)
+
+
+def register_student(account: NewAccount, school_id: int, program_id: int) -> User:
+    """Students register under a school and one of its majors; the school confirms them."""
+    school = db.session.get(School, school_id)
+    if school is None or not school.is_verified:
+        raise ServiceError(_l("Choose a verified school."), field="school")
+    program = db.session.get(Program, program_id)
+    if program is None or program.school_id != school.id:
+        raise ServiceError(_l("The major you chose is not offered by this school."), field="program")
+    return add_member(account, school, program=program, pending=True)
+
+
+def add_member(
+    account: NewAccount, org: Organisation, *, program: Program | None = None, pending: bool = False
+) -> User:
+    """A staff member (or, with a program, a student) of `org`."""
+    if program is not None:
+        role = Role.STUDENT
+    else:
+        role = Role.ENTERPRISE_HR if org.is_enterprise else Role.SCHOOL_STAFF
+    status = MembershipStatus.PENDING if pending else MembershipStatus.ACTIVE
+    user = _new_user(account, role, organisation=org, program=program, membership_status=status.value)
+    db.session.flush()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    user = find_user_by_email(email)
+    if user is None:
+        passwords.burn_verification_time(password)
+        return None
+    ok, new_hash = passwords.verify_password(user.password_hash, password)
+    if not ok or user.disabled:
+        return None
+    if new_hash:
+        user.password_hash = new_hash
+    user.last_login_at = utcnow()
+    db.session.flush()
+    return user
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    ok, _ = passwords.verify_password(user.password_hash, current)
+    if not ok:
+        raise ServiceError(_l("Your current password is not correct."), field="current_password")
+    passwords.check_policy(new)
+    user.password_hash = passwords.hash_password(new)
+    # Other sessions of this user end; the caller logs the current one in again.
+    user.rotate_session_token()
+    db.session.flush()
+
+
+def end_sessions(user: User) -> None:
+    user.rotate_session_token()
+    db.session.flush()
+
+
+def set_disabled(user: User, disabled: bool) -> None:
+    user.disabled = disabled
+    if disabled:
+        user.rotate_session_token()
+    db.session.flush()
+
+
+def load_session_user(session_id: str) -> User | None:
+    """Flask-Login's loader: '<id>:<token>'; a stale token or a disabled user is anonymous."""
+    user_id, _, token = session_id.partition(":")
+    ident = checks.whole_number(user_id)
+    if not ident or not token:
+        return None
+    user = db.session.get(User, ident)
+    if user is None or user.disabled or user.session_token != token:
+        return None
+    return user
+
+
+def create_admin(email: str, name: str, password: str) -> tuple[User, bool]:
+    """Create an administrator; safe to run twice (returns the existing one, created=False)."""
+    existing = find_user_by_email(email)
+    if existing is not None:
+        if existing.role != Role.ADMIN.value:
+            raise Conflict(_l("An account with this e-mail already exists."), field="email")
+        return existing, False
+    user = _new_user(NewAccount(email, name, password), Role.ADMIN)
+    db.session.flush()
+    return user, True
+
+
+def set_locale(user: User, locale: str) -> None:
+    user.locale = locale
+    db.session.flush()

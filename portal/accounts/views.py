@@ -1,0 +1,185 @@
+"""Registration, login, logout and password change."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from portal.accounts import services as accounts
+from portal.accounts.forms import (
+    ChangePasswordForm,
+    EnterpriseRegistrationForm,
+    JoinForm,
+    LoginForm,
+    SchoolRegistrationForm,
+    StudentRegistrationForm,
+)
+from portal.accounts.services import NewAccount
+from portal.extensions import client_address, limiter
+from portal.organisations import services as organisations
+from portal.organisations.services import NewEnterprise, NewSchool
+from portal.platform.security import home_url_for, is_safe_next, security_log
+from portal.platform.web import REFUSED, attempt, form_status
+from portal.programs import services as programs
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+
+def _account_key() -> str:
+    return "login:" + accounts.normalise_email(request.form.get("email", ""))
+
+
+def _failed(response) -> bool:
+    # Only wrong credentials count: a success redirects, and an error of ours (database
+    # down, a 500) must not lock the account and the address once the site is back.
+    return bool(g.get("wrong_credentials"))
+
+
+def _start_session(user) -> None:
+    # A fresh session at login (ASVS 7.2.4): nothing from the anonymous session survives.
+    session.clear()
+    # A logged-in session ends after PERMANENT_SESSION_LIFETIME, not only when the browser closes.
+    session.permanent = True
+    login_user(user)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=_failed)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
+    key_func=_account_key,
+    methods=["POST"],
+    deduct_when=_failed,
+)
+def login():
+    form = LoginForm()
+    next_url = request.args.get("next")
+    if form.validate_on_submit():
+        # A login writes too (a rehashed password, the session token), so it is a unit of work.
+        user = attempt(lambda: accounts.authenticate(form.email.data, form.password.data))
+        if user not in (None, REFUSED):
+            _start_session(user)
+            return redirect(next_url if is_safe_next(next_url) else home_url_for(user))
+        g.wrong_credentials = True
+        security_log.warning(
+            "login failed: email=%r addr=%s", accounts.normalise_email(form.email.data), client_address()
+        )
+        flash(_("Wrong e-mail or password."), "error")
+    return render_template("accounts/login.html", form=form), form_status()
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    # Rotating the token ends this session on the server: a copied cookie stops working.
+    attempt(lambda: accounts.end_sessions(current_user._get_current_object()))
+    logout_user()
+    session.clear()
+    flash(_("You have logged out."), "info")
+    return redirect(url_for("public.index"))
+
+
+@bp.get("/register")
+def register():
+    return render_template("accounts/register.html")
+
+
+def _account(form) -> NewAccount:
+    return NewAccount(email=form.email.data, name=form.name.data, password=form.password.data)
+
+
+def _registered(user):
+    _start_session(user)
+    flash(_("Welcome! Your account has been created."), "success")
+    return redirect(home_url_for(user))
+
+
+register_limit = limiter.limit(lambda: current_app.config["REGISTER_LIMIT"], methods=["POST"])
+
+
+@bp.route("/register/enterprise", methods=["GET", "POST"])
+@register_limit
+def register_enterprise():
+    form = EnterpriseRegistrationForm()
+    if form.validate_on_submit():
+        org = NewEnterprise(
+            name=form.org_name.data,
+            credit_code=form.credit_code.data,
+            industry=form.industry.data,
+            town=form.town.data,
+            address=form.address.data,
+            contact_person=form.contact_person.data,
+            phone=form.phone.data,
+            size=form.size.data,
+        )
+        user = attempt(lambda: accounts.register_enterprise(_account(form), org), form)
+        if user is not REFUSED:
+            return _registered(user)
+    return render_template("accounts/register_enterprise.html", form=form), form_status()
+
+
+@bp.route("/register/school", methods=["GET", "POST"])
+@register_limit
+def register_school():
+    form = SchoolRegistrationForm()
+    if form.validate_on_submit():
+        org = NewSchool(
+            name=form.org_name.data,
+            school_kind=form.school_kind.data,
+            town=form.town.data,
+            address=form.address.data,
+        )
+        user = attempt(lambda: accounts.register_school(_account(form), org), form)
+        if user is not REFUSED:
+            return _registered(user)
+    return render_template("accounts/register_school.html", form=form), form_status()
+
+
+@bp.route("/register/join", methods=["GET", "POST"])
+@register_limit
+def register_join():
+    form = JoinForm()
+    form.organisation.choices = [(org.id, f"{org.name}") for org in organisations.joinable_organisations()]
+    if form.validate_on_submit():
+        user = attempt(lambda: accounts.register_member(_account(form), form.organisation.data), form)
+        if user is not REFUSED:
+            return _registered(user)
+    return render_template("accounts/register_join.html", form=form), form_status()
+
+
+@bp.route("/register/student", methods=["GET", "POST"])
+@register_limit
+def register_student():
+    form = StudentRegistrationForm()
+    form.school.choices = [(s.id, s.name) for s in organisations.verified_schools()]
+    majors = programs.student_choices()
+    form.program.choices = [(p.id, p.name) for p in majors]
+    # The page's script narrows majors to the chosen school; the service re-checks it.
+    program_schools = {p.id: p.school_id for p in majors}
+    if form.validate_on_submit():
+        user = attempt(
+            lambda: accounts.register_student(_account(form), form.school.data, form.program.data), form
+        )
+        if user is not REFUSED:
+            return _registered(user)
+    return (
+        render_template("accounts/register_student.html", form=form, program_schools=program_schools),
+        form_status(),
+    )
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        done = attempt(
+            lambda: accounts.change_password(user, form.current_password.data, form.password.data), form
+        )
+        if done is not REFUSED:
+            _start_session(user)  # the token rotated: this session continues under the new one
+            flash(_("Your password has been changed. Other sessions have been logged out."), "success")
+            return redirect(home_url_for(user))
+    return render_template("accounts/change_password.html", form=form), form_status()

@@ -1,0 +1,1 @@
+"""The audit log: one entry per state change, its coded reasons, the administrators' audit page."""

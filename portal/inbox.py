@@ -1,0 +1,397 @@
+"""What waits for each person: the counts and lists each role's home shows.
+
+Each count is one aggregate query (grouped where a list is shown), so a home costs
+the same number of queries whether the organisation has three records or three
+thousand (tests/portal/test_inbox.py counts them). Items carry an endpoint and its
+arguments, not URLs: the template builds the link.
+
+"Waiting for you" means the next step is this side's:
+  proposals      the matcher proposed it and nobody acted, the other side is interested
+                 and this side is not yet, or the other side put terms on the table;
+  applications   submitted ones this side may decide (by the cooperation's admissions
+                 mode), and for the school those the enterprise approved;
+  exchanges      proposed ones, and those the other side already accepted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select
+
+from portal.accounts.models import MembershipStatus, Role, User
+from portal.apprenticeships.models import (
+    AllocationRun,
+    ApprenticePlace,
+    ApprenticeshipProgramme,
+    ProgrammeStatus,
+    RunStatus,
+)
+from portal.exchanges.models import Exchange, ExchangeStatus
+from portal.extensions import db
+from portal.named_classes.models import ApplicationStatus, ClassApplication, NamedClass, NamedClassStatus
+from portal.notifications.models import Notification
+from portal.organisations.models import Organisation, OrgStatus
+from portal.partnerships.cooperation_models import AdmissionsMode, Cooperation
+from portal.partnerships.models import Proposal, ProposalStatus
+from portal.pilots.models import (
+    PilotEnterpriseApplication,
+    PilotEnterpriseStatus,
+    PilotPartnership,
+    PilotStatus,
+)
+from portal.platform.checks import district_today
+from portal.platform.i18n import lazy_gettext as _l
+from portal.postings.models import Posting
+from portal.programs.models import Program, PublicationStatus
+
+EXPIRING_DAYS = 14
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """One line of a home's "waiting for you": how many and what (`portal.platform.links.INBOX` knows
+    where, by `key`, the reader acts on it)."""
+
+    key: str
+    count: int
+    label: Any
+    hint: Any = ""
+
+
+@dataclass(frozen=True)
+class MajorProposals:
+    program_id: int
+    program: str
+    count: int
+
+
+@dataclass(frozen=True)
+class StudentApplication:
+    id: int
+    named_class: str
+    named_class_id: int
+    enterprise: str
+    status: str
+    closes_on: date
+    decide_by: date
+
+    @property
+    def state(self) -> ApplicationStatus:
+        return ApplicationStatus(self.status)
+
+
+@dataclass(frozen=True)
+class StudentProgramme:
+    id: int
+    name: str
+    enterprise: str
+    closes_on: date
+    open_now: bool
+    published: bool
+    placed_at: str | None  # the place's site when placed
+    unplaced: bool
+
+
+def _count(stmt) -> int:
+    return int(db.session.scalar(stmt) or 0)
+
+
+def unread_notifications(user: User) -> int:
+    return _count(
+        select(func.count())
+        .select_from(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    )
+
+
+def _proposals_waiting(side: str, org_id: int):
+    """Proposals whose next step is `side`'s ("school" or "enterprise")."""
+    other = "enterprise" if side == "school" else "school"
+    own_interest = getattr(Proposal, f"{side}_interested_at")
+    return and_(
+        getattr(Proposal, f"{side}_id") == org_id,
+        or_(
+            Proposal.status == ProposalStatus.PROPOSED.value,
+            and_(Proposal.status == ProposalStatus.INTERESTED.value, own_interest.is_(None)),
+            and_(Proposal.status == ProposalStatus.NEGOTIATING.value, Proposal.terms_by == other),
+        ),
+    )
+
+
+def _applications_to_decide(side: str, org_id: int):
+    mode = Cooperation.admissions_mode
+    submitted = ClassApplication.status == ApplicationStatus.SUBMITTED.value
+    if side == "enterprise":
+        who = Cooperation.enterprise_id == org_id
+        decides = and_(
+            submitted, mode.in_((AdmissionsMode.ENTERPRISE_REVIEW.value, AdmissionsMode.SHARED.value))
+        )
+    else:
+        who = Cooperation.school_id == org_id
+        decides = or_(
+            and_(submitted, mode.in_((AdmissionsMode.SCHOOL.value, AdmissionsMode.SHARED.value))),
+            ClassApplication.status == ApplicationStatus.ENTERPRISE_APPROVED.value,
+        )
+    return (
+        select(func.count())
+        .select_from(ClassApplication)
+        .join(NamedClass, NamedClass.id == ClassApplication.named_class_id)
+        .join(Cooperation, Cooperation.id == NamedClass.cooperation_id)
+        .where(who, decides)
+    )
+
+
+def _exchanges_waiting(side: str, org_id: int) -> int:
+    accepted_by_other = (
+        ExchangeStatus.ACCEPTED_BY_SCHOOL if side == "enterprise" else ExchangeStatus.ACCEPTED_BY_ENTERPRISE
+    )
+    return _count(
+        select(func.count())
+        .select_from(Exchange)
+        .where(
+            getattr(Exchange, f"{side}_id") == org_id,
+            Exchange.status.in_((ExchangeStatus.PROPOSED.value, accepted_by_other.value)),
+        )
+    )
+
+
+def _pending_members(org_id: int, role: Role) -> int:
+    return _count(
+        select(func.count())
+        .select_from(User)
+        .where(
+            User.organisation_id == org_id,
+            User.role == role.value,
+            User.membership_status == MembershipStatus.PENDING.value,
+        )
+    )
+
+
+def for_enterprise(hr: User) -> list[Waiting]:
+    org_id = hr.organisation_id
+    today = district_today()
+    proposals = _count(
+        select(func.count()).select_from(Proposal).where(_proposals_waiting("enterprise", org_id))
+    )
+    expiring = _count(
+        select(func.count())
+        .select_from(Posting)
+        .where(
+            Posting.enterprise_id == org_id,
+            Posting.status == PublicationStatus.PUBLISHED.value,
+            Posting.deadline >= today,
+            Posting.deadline <= today + timedelta(days=EXPIRING_DAYS),
+        )
+    )
+    return [
+        Waiting(
+            "proposals",
+            proposals,
+            _l("Proposals waiting for your answer"),
+            hint=_l("Majors the matcher proposed, and schools that asked you or proposed terms."),
+        ),
+        Waiting(
+            "applicants",
+            _count(_applications_to_decide("enterprise", org_id)),
+            _l("Applicants to review"),
+            hint=_l("Students who applied to your named classes, where your agreement lets you decide."),
+        ),
+        Waiting("exchanges", _exchanges_waiting("enterprise", org_id), _l("Teacher exchanges to answer")),
+        Waiting(
+            "expiring",
+            expiring,
+            _l("Postings closing within %(days)d days", days=EXPIRING_DAYS),
+            hint=_l("Extend or close them so that schools see the right dates."),
+        ),
+        Waiting("members", _pending_members(org_id, Role.ENTERPRISE_HR), _l("Colleagues asking to join")),
+    ]
+
+
+def for_school(staff: User) -> list[Waiting]:
+    org_id = staff.organisation_id
+    proposals = _count(select(func.count()).select_from(Proposal).where(_proposals_waiting("school", org_id)))
+    return [
+        Waiting("proposals", proposals, _l("Proposals waiting for your answer"), hint=_l("Per major below.")),
+        Waiting(
+            "applicants",
+            _count(_applications_to_decide("school", org_id)),
+            _l("Applicants to admit"),
+            hint=_l("Applications you may decide now, including those the enterprise approved."),
+        ),
+        Waiting("students", _pending_members(org_id, Role.STUDENT), _l("Students to confirm")),
+        Waiting("staff", _pending_members(org_id, Role.SCHOOL_STAFF), _l("Colleagues asking to join")),
+        Waiting("exchanges", _exchanges_waiting("school", org_id), _l("Teacher exchanges to answer")),
+    ]
+
+
+def proposals_per_major(staff: User) -> list[MajorProposals]:
+    """One grouped query: the school's majors with proposals waiting, most first."""
+    rows = db.session.execute(
+        select(Program.id, Program.name, func.count(Proposal.id))
+        .join(Proposal, Proposal.program_id == Program.id)
+        .where(_proposals_waiting("school", staff.organisation_id))
+        .group_by(Program.id, Program.name)
+        .order_by(func.count(Proposal.id).desc(), Program.name)
+    ).all()
+    return [MajorProposals(pid, name, int(n)) for pid, name, n in rows]
+
+
+def for_admin() -> list[Waiting]:
+    pending_orgs = _count(
+        select(func.count()).select_from(Organisation).where(Organisation.status == OrgStatus.PENDING.value)
+    )
+    pilots = _count(
+        select(func.count())
+        .select_from(PilotPartnership)
+        .where(PilotPartnership.status == PilotStatus.SUBMITTED.value)
+    )
+    objections = _count(
+        select(func.coalesce(func.sum(PilotPartnership.open_objections), 0)).where(
+            PilotPartnership.status == PilotStatus.APPROVED.value
+        )
+    )
+    pilot_enterprises = _count(
+        select(func.count())
+        .select_from(PilotEnterpriseApplication)
+        .where(PilotEnterpriseApplication.status == PilotEnterpriseStatus.SUBMITTED.value)
+    )
+    week_ago = district_today() - timedelta(days=7)
+    new_postings = _count(
+        select(func.count())
+        .select_from(Posting)
+        .where(
+            Posting.status == PublicationStatus.PUBLISHED.value,
+            func.date(Posting.published_at) >= week_ago,
+        )
+    )
+    return [
+        Waiting("organisations", pending_orgs, _l("Organisations to verify")),
+        Waiting("pilots", pilots, _l("Pilot partnerships to decide")),
+        Waiting(
+            "objections",
+            objections,
+            _l("Objections to pilots to answer"),
+            hint=_l("A pilot cannot become final while an objection is unanswered."),
+        ),
+        Waiting("pilot_enterprises", pilot_enterprises, _l("Pilot enterprise applications to decide")),
+        Waiting(
+            "postings",
+            new_postings,
+            _l("Postings published this week to look over"),
+            hint=_l("Take down what breaks the rules; the enterprise reads your reason."),
+        ),
+    ]
+
+
+def accounts_by_role() -> dict[str, int]:
+    return {
+        role: int(n) for role, n in db.session.execute(select(User.role, func.count()).group_by(User.role))
+    }
+
+
+def applications_of(student: User) -> list[StudentApplication]:
+    """The student's applications, newest first, with their deadlines (one query)."""
+    rows = db.session.execute(
+        select(
+            ClassApplication.id,
+            NamedClass.name,
+            NamedClass.id,
+            Organisation.name,
+            ClassApplication.status,
+            NamedClass.closes_on,
+            NamedClass.decide_by,
+        )
+        .join(NamedClass, NamedClass.id == ClassApplication.named_class_id)
+        .join(Cooperation, Cooperation.id == NamedClass.cooperation_id)
+        .join(Organisation, Organisation.id == Cooperation.enterprise_id)
+        .where(ClassApplication.student_id == student.id)
+        .order_by(ClassApplication.submitted_at.desc())
+    ).all()
+    return [StudentApplication(*row) for row in rows]
+
+
+def open_classes_for(student: User) -> int:
+    """Named classes of the student's major open for applications today."""
+    if not student.program_id or student.membership_status != MembershipStatus.ACTIVE.value:
+        return 0
+    today = district_today()
+    return _count(
+        select(func.count())
+        .select_from(NamedClass)
+        .join(Cooperation, Cooperation.id == NamedClass.cooperation_id)
+        .where(
+            Cooperation.program_id == student.program_id,
+            NamedClass.status == NamedClassStatus.OPEN.value,
+            NamedClass.opens_on <= today,
+            NamedClass.closes_on >= today,
+        )
+    )
+
+
+def apprenticeships_of(student: User) -> list[StudentProgramme]:
+    """The student's school's programmes with the student's allocation result (three queries)."""
+    if not student.organisation_id or student.membership_status != MembershipStatus.ACTIVE.value:
+        return []
+    today = district_today()
+    programmes = db.session.execute(
+        select(
+            ApprenticeshipProgramme.id,
+            ApprenticeshipProgramme.name,
+            Organisation.name,
+            ApprenticeshipProgramme.opens_on,
+            ApprenticeshipProgramme.closes_on,
+            ApprenticeshipProgramme.status,
+        )
+        .join(Organisation, Organisation.id == ApprenticeshipProgramme.enterprise_id)
+        .where(
+            ApprenticeshipProgramme.school_id == student.organisation_id,
+            ApprenticeshipProgramme.status != ProgrammeStatus.DRAFT.value,
+        )
+        .order_by(ApprenticeshipProgramme.closes_on.desc())
+    ).all()
+    runs = (
+        {
+            run.programme_id: run
+            for run in db.session.scalars(
+                select(AllocationRun).where(
+                    AllocationRun.programme_id.in_([p[0] for p in programmes]),
+                    AllocationRun.status == RunStatus.PUBLISHED.value,
+                )
+            )
+        }
+        if programmes
+        else {}
+    )
+    sid = str(student.id)
+    assigned = {pid: run.result["assignments"].get(sid) for pid, run in runs.items()}
+    applied = {pid: any(s["id"] == sid for s in run.inputs["students"]) for pid, run in runs.items()}
+    place_ids = [int(a) for a in assigned.values() if a]
+    sites = (
+        dict(
+            db.session.execute(
+                select(ApprenticePlace.id, ApprenticePlace.site).where(ApprenticePlace.id.in_(place_ids))
+            ).all()
+        )
+        if place_ids
+        else {}
+    )
+    result = []
+    for pid, name, enterprise, opens_on, closes_on, status in programmes:
+        published = pid in runs
+        place = assigned.get(pid)
+        result.append(
+            StudentProgramme(
+                pid,
+                name,
+                enterprise,
+                closes_on,
+                open_now=status == ProgrammeStatus.OPEN.value and opens_on <= today <= closes_on,
+                published=published,
+                placed_at=(sites.get(int(place)) or "—") if place else None,
+                unplaced=published and applied.get(pid, False) and not place,
+            )
+        )
+    return result

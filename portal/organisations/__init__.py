@@ -1,0 +1,1 @@
+"""Organisations: enterprises and schools, their verification and the approval of their members."""

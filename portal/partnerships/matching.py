@@ -1,0 +1,702 @@
+"""The one door to the `matching` library: portal records in, the library's results out.
+
+Each workflow owns one section below. Partnership proposals (ranking): published
+postings of verified enterprises become `matching.Demand`s, published majors of
+verified schools become `matching.Program`s; `matching.rank` scores them and the
+best pairs are stored as `Proposal` rows with their structured reasons.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, fields
+from typing import TYPE_CHECKING
+
+from sqlalchemy import bindparam, delete, func, insert, select, text, update
+from sqlalchemy.orm import joinedload
+
+from portal.audit import services as audit
+from portal.extensions import db
+from portal.organisations.models import Organisation
+from portal.partnerships.models import Origin, Proposal, ProposalStatus
+from portal.platform import checks, events, vocab
+from portal.platform.locking import transition
+from portal.platform.model_base import utcnow
+from portal.postings.models import Posting
+from portal.postings.services import normalise_list
+from portal.programs import catalogue
+from portal.programs.models import Program, PublicationStatus
+
+
+def _load_lazily(name: str):
+    """Import `name` on first attribute access (the stdlib's LazyLoader recipe).
+
+    The matcher pulls in scipy and scikit-learn, about 1.2 s; without this every
+    app start, CLI command and worker process paid for it before any ranking.
+    """
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.find_spec(name)
+    spec.loader = importlib.util.LazyLoader(spec.loader)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+if TYPE_CHECKING:
+    import matching
+else:
+    matching = _load_lazily("matching")
+
+# --- partnership proposals (ranking) ---
+# Owned by the match review workflow (portal.partnerships.services). Stored codes are translated into the
+# names the library's data files use (industry → 高端装备制造, major → its catalogue group 装备制造大类,
+# town code → 凤城街道). Each pair carries a fingerprint of exactly those inputs: a declined proposal
+# comes back only when it changes. TF-IDF is fitted on the programs, so every ranking fits it on all
+# published majors (as `corpus` when only some majors' columns are ranked); ranking only some demands
+# (one posting, a chunk) or only some majors gives the scores ranking all would.
+
+TOP_K = 8  # majors proposed per posting
+CHUNK = 200  # postings ranked per step of a full recompute
+
+# vocab.INDUSTRIES codes → the industry names of matching/data/industry_affinity.tsv.
+INDUSTRY_NAMES: dict[str, str] = {
+    "equipment": "高端装备制造",
+    "new_energy": "新能源",
+    "new_materials": "新材料",
+    "pharma": "新医药",
+    "agriculture": "现代高效农业",
+    "services": "现代服务业",
+    "ecommerce": "农村电商",
+    "care": "医学护理及老年人护理",
+    "automotive": "新能源汽车",
+    "it": "信息技术",
+    "construction": "建筑业",
+}
+
+# Kind-specific details whose text says what the demand is about.
+_DETAIL_TEXT_KEYS = ("major", "class_name", "expectations", "rotation", "positions", "courses")
+_PEOPLE_TEXT_KEYS = ("skills", "expertise")
+
+
+def _items(raw: str | None) -> tuple[str, ...]:
+    return tuple(item for item in normalise_list(raw).split("、") if item)
+
+
+def _details_text(details: dict) -> list[str]:
+    parts = [details[key] for key in _DETAIL_TEXT_KEYS if isinstance(details.get(key), str) and details[key]]
+    for value in details.values():
+        if isinstance(value, list):
+            parts.extend(
+                row[key]
+                for row in value
+                if isinstance(row, dict)
+                for key in _PEOPLE_TEXT_KEYS
+                if isinstance(row.get(key), str) and row[key]
+            )
+    return parts
+
+
+def demand_for(posting: Posting) -> matching.Demand:
+    enterprise = posting.enterprise
+    details = posting.details or {}
+    description = "\n".join([posting.description, *_details_text(details)]).strip()
+    major = details.get("major")
+    major = major.strip() if isinstance(major, str) else ""
+    # HR may write an old name (工业分析与检验): the matcher is given its 2021 major.
+    major = catalogue.resolve(major).name or major
+    return matching.Demand(
+        id=str(posting.id),
+        title=posting.title,
+        description=description,
+        kind=posting.kind,
+        industry=INDUSTRY_NAMES.get(enterprise.industry or "", ""),
+        skills=_items(posting.skills),
+        certificates=_items(posting.certificates),
+        headcount=posting.headcount or None,
+        town=vocab.TOWNS.get(posting.town, ""),
+        major=major,  # order classes and apprenticeships name one
+    )
+
+
+def program_for(program: Program) -> matching.Program:
+    """The matcher's view of a school's major: its 2021 catalogue group and code as stored (a major
+    flagged with an old name is matched on its name only)."""
+    return matching.Program(
+        id=str(program.id),
+        name=program.name,
+        description=program.description,
+        school=program.school.name,
+        industry=program.category or "",
+        skills=_items(program.skills),
+        certificates=_items(program.certificates),
+        capacity=program.intake_capacity or None,
+        town=vocab.TOWNS.get(program.school.town, ""),
+        code=program.code or "",
+    )
+
+
+# Fields that follow from others already in the digest (a posting's major wanted is in its
+# description, a major's code comes from its catalogue name): left out, so that fingerprints
+# stored before the library had them stay valid and declined proposals do not come back.
+_DERIVED_FIELDS = frozenset({"major", "code"})
+
+
+def digest(record: matching.Demand | matching.Program) -> str:
+    """sha256 of every field of one matcher input (computed once per record, not per pair)."""
+    values = [getattr(record, f.name) for f in fields(record) if f.name not in _DERIVED_FIELDS]
+    payload = json.dumps([type(record).__name__, *values], ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def fingerprint(demand: matching.Demand, program: matching.Program, *, digests: dict | None = None) -> str:
+    """sha256 of everything the pair's score is computed from (both records' digests)."""
+    if digests is None:
+        digests = {}
+    parts = []
+    for record in (demand, program):
+        key = (type(record).__name__, record.id)
+        if key not in digests:
+            digests[key] = digest(record)
+        parts.append(digests[key])
+    return hashlib.sha256(":".join(parts).encode("ascii")).hexdigest()
+
+
+def reasons_of(match: matching.Match) -> list[dict]:
+    return list(match.to_dict()["reasons"])  # type: ignore[arg-type]
+
+
+# --- what takes part ----------------------------------------------------------------
+
+
+def _posting_is_live(posting: Posting) -> bool:
+    return (
+        posting.status == PublicationStatus.PUBLISHED.value
+        and posting.enterprise.is_verified
+        and posting.deadline >= checks.district_today()
+    )
+
+
+def live_posting_ids() -> list[int]:
+    return list(
+        db.session.scalars(
+            select(Posting.id)
+            .join(Organisation, Posting.enterprise_id == Organisation.id)
+            .where(
+                Posting.status == PublicationStatus.PUBLISHED.value,
+                Posting.deadline >= checks.district_today(),
+                Organisation.is_verified,
+            )
+            .order_by(Posting.id)
+        )
+    )
+
+
+# --- storing results ---------------------------------------------------------------
+
+
+@dataclass
+class Tally:
+    """What one recompute did, for the progress page and the command's output."""
+
+    postings: int = 0  # live postings ranked
+    scored: int = 0  # pairs the matcher proposes (new or refreshed)
+    created: int = 0
+    reopened: int = 0  # declined proposals whose inputs changed
+    kept_declined: int = 0  # declined proposals whose inputs did not change
+    removed: int = 0  # untouched proposals the matcher no longer makes
+
+    def add(self, other: Tally) -> None:
+        for key in asdict(self):
+            setattr(self, key, getattr(self, key) + getattr(other, key))
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+# (posting id, program id) → (score, the library's Match, fingerprint); reasons are built only when stored.
+Pairs = dict[tuple[int, int], tuple[float, "matching.Match", str]]
+
+
+def _rank_pairs(
+    posting_list: Sequence[Posting],
+    programs: Sequence[Program],
+    *,
+    top_k: int = TOP_K,
+    threshold: float | None = None,
+    corpus: Sequence[Program] | None = None,
+) -> Pairs:
+    """The pairs the matcher proposes for these postings, among these majors (scored as among
+    the `corpus` of every live major, when given)."""
+    demands = {p.id: demand_for(p) for p in posting_list if _posting_is_live(p)}
+    majors = {p.id: program_for(p) for p in programs}
+    if not demands or not majors:
+        return {}
+    options: dict = {} if threshold is None else {"threshold": threshold}
+    if corpus is not None:
+        options["corpus"] = [program_for(p) for p in corpus]
+    pairs: Pairs = {}
+    digests: dict = {}
+    for ranking in matching.rank(list(demands.values()), list(majors.values()), top_k=top_k, **options):
+        posting_id = int(ranking.demand_id)
+        for match in ranking.matches:
+            program_id = int(match.program_id)
+            pairs[(posting_id, program_id)] = (
+                min(1.0, max(0.0, float(match.score))),
+                match,
+                fingerprint(demands[posting_id], majors[program_id], digests=digests),
+            )
+    return pairs
+
+
+# What _store needs of a stored proposal: read as plain rows, not ORM objects (their JSON
+# reasons alone took seconds to decode on a district's recompute).
+_EXISTING = (
+    Proposal.id,
+    Proposal.posting_id,
+    Proposal.program_id,
+    Proposal.status,
+    Proposal.origin,
+    Proposal.inputs_fingerprint,
+    Proposal.score,
+)
+
+
+def _existing(where) -> list:
+    return list(db.session.execute(select(*_EXISTING).where(where)))
+
+
+def _store(
+    pairs: Pairs, existing: list, enterprise_of: dict[int, int], school_of: dict[int, int], tally: Tally
+) -> None:
+    """Upsert the matcher's pairs; drop untouched matcher proposals it no longer makes.
+
+    A declined proposal stays declined while its fingerprint is unchanged; an agreed one keeps
+    the score it was agreed on; a pair whose inputs and score did not change is not rewritten.
+    Rows are written in bulk (Core executemany), not through the unit of work: a district's
+    recompute writes tens of thousands of them, and the ORM spent two thirds of the time on it.
+    """
+    now = utcnow()
+    by_pair = {(row.posting_id, row.program_id): row for row in existing}
+    new_rows: list[dict] = []
+    updates: list[dict] = []
+    for key, (score, match, print_) in pairs.items():
+        row = by_pair.get(key)
+        if row is None:
+            posting_id, program_id = key
+            new_rows.append(
+                {
+                    "posting_id": posting_id,
+                    "program_id": program_id,
+                    "enterprise_id": enterprise_of[posting_id],
+                    "school_id": school_of[program_id],
+                    "status": ProposalStatus.PROPOSED.value,
+                    "origin": Origin.MATCHER.value,
+                    "score": score,
+                    "reasons": reasons_of(match),
+                    "inputs_fingerprint": print_,
+                    "scored_at": now,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
+            tally.created += 1
+            tally.scored += 1
+            continue
+        if row.status == ProposalStatus.AGREED.value:
+            continue
+        if row.status == ProposalStatus.DECLINED.value:
+            if row.inputs_fingerprint == print_:
+                tally.kept_declined += 1
+                continue
+            _reopen(db.session.get(Proposal, row.id))
+            tally.reopened += 1
+        tally.scored += 1
+        if row.inputs_fingerprint == print_ and row.score == score:
+            continue  # nothing about the pair changed
+        updates.append(
+            {
+                "b_id": row.id,
+                "score": score,
+                "reasons": reasons_of(match),
+                "inputs_fingerprint": print_,
+                "scored_at": now,
+                "updated_at": now,
+            }
+        )
+    gone = [
+        row.id
+        for key, row in by_pair.items()
+        if key not in pairs
+        and row.status == ProposalStatus.PROPOSED.value
+        and row.origin == Origin.MATCHER.value
+    ]
+    tally.removed += len(gone)
+    db.session.flush()  # the reopened proposals, before the bulk statements touch the same rows
+    table = Proposal.__table__
+    if new_rows:
+        db.session.execute(insert(table), new_rows)
+        for row in new_rows:
+            events.emit(
+                events.PROPOSAL_CREATED,
+                organisations=(row["school_id"], row["enterprise_id"]),
+                data={key: row[key] for key in _EVENT_KEYS},
+            )
+    if updates:
+        db.session.execute(
+            update(table)
+            .where(table.c.id == bindparam("b_id"))
+            .values(
+                score=bindparam("score"),
+                reasons=bindparam("reasons"),
+                inputs_fingerprint=bindparam("inputs_fingerprint"),
+                scored_at=bindparam("scored_at"),
+                updated_at=bindparam("updated_at"),
+            ),
+            updates,
+        )
+    # Proposal objects this session holds: deleted through the session (the caller may still
+    # read them), the others' rows in bulk; updated ones read afresh. By identity key: reading an
+    # expired object's id would load its row.
+    held = {
+        ident: db.session.identity_map.get(db.session.identity_key(Proposal, ident))
+        for ident in [u["b_id"] for u in updates] + gone
+    }
+    for ident in gone:
+        if held[ident] is not None:
+            db.session.delete(held[ident])
+    unheld = [ident for ident in gone if held[ident] is None]
+    if unheld:
+        db.session.execute(delete(table).where(table.c.id.in_(unheld)))
+    for update_ in updates:
+        if held[update_["b_id"]] is not None:
+            db.session.expire(held[update_["b_id"]])
+    db.session.flush()
+
+
+# What a proposal.created event says about a proposal the matcher made (written in bulk, so
+# without its id: the pair identifies it).
+_EVENT_KEYS = ("posting_id", "program_id", "school_id", "enterprise_id", "score", "origin", "status")
+
+
+def _reopen(proposal: Proposal) -> None:
+    """A declined proposal whose inputs changed is proposed again, from the start."""
+    transition(proposal, ProposalStatus.PROPOSED.value)
+    proposal.origin = Origin.MATCHER.value
+    proposal.started_by_id = None
+    proposal.school_interested_at = proposal.enterprise_interested_at = None
+    proposal.terms = proposal.terms_by = proposal.terms_at = None
+    proposal.declined_by = proposal.decline_reason = proposal.declined_at = None
+    audit.record(
+        None,
+        proposal,
+        "reopen",
+        ProposalStatus.DECLINED.value,
+        ProposalStatus.PROPOSED.value,
+        "inputs changed",
+    )
+
+
+def _load_postings(ids: Sequence[int] | None = None) -> list[Posting]:
+    query = select(Posting).options(joinedload(Posting.enterprise)).order_by(Posting.id)
+    if ids is not None:
+        query = query.where(Posting.id.in_(list(ids)))
+    return list(db.session.scalars(query).unique())
+
+
+def _programs() -> list[Program]:
+    return list(
+        db.session.scalars(
+            select(Program)
+            .options(joinedload(Program.school))
+            .join(Organisation, Program.school_id == Organisation.id)
+            .where(
+                Program.status == PublicationStatus.PUBLISHED.value,
+                Organisation.is_verified,
+            )
+            .order_by(Program.id)
+        ).unique()
+    )
+
+
+def _recompute_postings(posting_list: Sequence[Posting], programs: Sequence[Program]) -> Tally:
+    tally = Tally(postings=sum(1 for p in posting_list if _posting_is_live(p)))
+    pairs = _rank_pairs(posting_list, programs)
+    existing = _existing(Proposal.posting_id.in_([p.id for p in posting_list])) if posting_list else []
+    _store(
+        pairs,
+        existing,
+        {p.id: p.enterprise_id for p in posting_list},
+        {p.id: p.school_id for p in programs},
+        tally,
+    )
+    return tally
+
+
+# --- public use cases ------------------------------------------------------------------
+
+
+def recompute_for_posting(posting: Posting) -> Tally:
+    """After a posting is published, changed or closed: its proposals, against every live major
+    (one posting: quick enough for the request that saved it)."""
+    db.session.flush()
+    return _recompute_postings([posting], _programs())
+
+
+def recompute_for_programs(
+    program_ids: Sequence[int], *, progress: Callable[[int, int], None] | None = None
+) -> Tally:
+    """After majors are published, changed or closed: their proposals, against every live posting.
+
+    Only these majors' columns are ranked (the text model fitted on every live major, so each
+    pair scores as in a full ranking), then merged into each posting's stored top `TOP_K`: a
+    pair enters when it beats the posting's weakest matcher proposal, which then leaves unless
+    someone has acted on it. The other majors' stored scores are those of their last ranking;
+    a full re-rank (`recompute_all`, the administrators' job) makes every score current again.
+    Runs as a job (portal.platform.jobs), never in a request.
+    """
+    db.session.flush()
+    wanted = set(program_ids)
+    corpus = _programs()
+    programs = [p for p in corpus if p.id in wanted]  # closed or unverified majors: no column, pairs go
+    posting_list = _load_postings(live_posting_ids())
+    tally = Tally(postings=len(posting_list))
+    if progress is not None:
+        progress(0, 2)
+    candidates = _rank_pairs(posting_list, programs, corpus=corpus)
+    if progress is not None:
+        progress(1, 2)
+    own = _existing(Proposal.program_id.in_(list(wanted)))
+    touched = sorted({posting_id for posting_id, _ in candidates})
+    # The matcher's own proposals of other majors compete for the places; those asked for by hand do not.
+    others = (
+        [
+            row
+            for row in _existing(Proposal.posting_id.in_(touched))
+            if row.program_id not in wanted and row.origin == Origin.MATCHER.value
+        ]
+        if touched
+        else []
+    )
+    pairs, pushed_out = _merge_top(candidates, others)
+    _store(
+        pairs,
+        own + pushed_out,
+        {p.id: p.enterprise_id for p in posting_list},
+        {p.id: p.school_id for p in corpus},
+        tally,
+    )
+    return tally
+
+
+def _merge_top(candidates: Pairs, others: list) -> tuple[Pairs, list]:
+    """Per posting, the `TOP_K` best of the new pairs and the stored proposals of other majors:
+    the new pairs that made it, and the stored rows they pushed out (`_store` drops those that
+    nobody acted on)."""
+    stored: dict[int, list] = {}
+    for row in others:
+        stored.setdefault(row.posting_id, []).append(row)
+    by_posting: dict[int, list] = {}
+    for key, value in candidates.items():
+        by_posting.setdefault(key[0], []).append((value[0], 0, key))
+    kept: Pairs = {}
+    pushed_out: list = []
+    for posting_id, new in by_posting.items():
+        rows = stored.get(posting_id, [])
+        # On equal scores the stored proposal stays (1 sorts before 0 in reverse).
+        ranked = sorted(new + [(row.score, 1, row) for row in rows], key=lambda t: (t[0], t[1]), reverse=True)
+        for position, (_score, is_stored, item) in enumerate(ranked):
+            if position < TOP_K:
+                if not is_stored:
+                    kept[item] = candidates[item]
+            elif is_stored:
+                pushed_out.append(item)
+    return kept, pushed_out
+
+
+def recompute_for_program(program: Program) -> Tally:
+    return recompute_for_programs([program.id])
+
+
+def recompute_for_school(school_id: int, *, progress: Callable[[int, int], None] | None = None) -> Tally:
+    ids = list(db.session.scalars(select(Program.id).where(Program.school_id == school_id)))
+    return recompute_for_programs(ids, progress=progress) if ids else Tally()
+
+
+def posting_count() -> int:
+    return int(db.session.scalar(select(func.count()).select_from(Posting)) or 0)
+
+
+def recompute_all(*, chunk: int | None = None, progress=None) -> Tally:
+    """Every posting against every live major: one ranking (the model fitted once), then the
+    proposals stored chunk by chunk of postings; `progress(done, total, tally)` after each chunk.
+
+    Every posting is visited, closed ones too, whose untouched proposals are dropped.
+    """
+    chunk = chunk or CHUNK
+    programs = _programs()
+    school_of = {p.id: p.school_id for p in programs}
+    ids = list(db.session.scalars(select(Posting.id).order_by(Posting.id)))
+    live = _load_postings(live_posting_ids())
+    pairs = _rank_pairs(live, programs)
+    by_posting: dict[int, Pairs] = {}
+    for key, value in pairs.items():
+        by_posting.setdefault(key[0], {})[key] = value
+    enterprise_of = dict(db.session.execute(select(Posting.id, Posting.enterprise_id)).tuples().all())
+    live_ids = {p.id for p in live}
+    del live, pairs
+    tally = Tally()
+    for start in range(0, len(ids), chunk):
+        step_ids = ids[start : start + chunk]
+        step = Tally(postings=sum(1 for i in step_ids if i in live_ids))
+        step_pairs = {key: value for i in step_ids for key, value in by_posting.pop(i, {}).items()}
+        _store(step_pairs, _existing(Proposal.posting_id.in_(step_ids)), enterprise_of, school_of, step)
+        tally.add(step)
+        if progress is not None:
+            progress(start + len(step_ids), len(ids), tally)
+    if db.session.get_bind().dialect.name == "postgresql":
+        # Tens of thousands of rows changed at once: without fresh statistics the planner
+        # took a school's 780 proposals for 120,000 and scanned the whole table (130 ms a page).
+        db.session.execute(text("ANALYZE proposal"))
+    return tally
+
+
+def score_pair(posting: Posting, program: Program) -> tuple[float, list[dict], str]:
+    """The matcher's score of one pair, even below its threshold (a proposal asked for by hand)."""
+    programs = _programs()
+    if program not in programs:
+        programs.append(program)
+    pairs = _rank_pairs([posting], programs, top_k=len(programs), threshold=0.0)
+    found = pairs.get((posting.id, program.id))
+    if found is None:  # the posting is not live: nothing to compare
+        return 0.0, [], fingerprint(demand_for(posting), program_for(program))
+    score, match, print_ = found
+    return score, reasons_of(match), print_
+
+
+# --- teacher exchange ---
+# Owned by the two-way exchange workflow (portal.exchanges.services), which gathers who offers hours
+# (enterprise experts, or teachers seeking enterprise practice) and who needs them (teaching needs, or
+# practice posts) as plain `ExchangeSide`s; this section runs `matching.exchange` over them.
+
+EXCHANGE_MAX_SLOTS = 2000  # the library assigns hour by hour; beyond this many, hours go in blocks
+
+
+@dataclass(frozen=True)
+class ExchangeSide:
+    key: str
+    description: str
+    skills: tuple[str, ...]
+    hours: int
+
+
+@dataclass(frozen=True)
+class ExchangeSuggestion:
+    offer_key: str
+    need_key: str
+    score: float  # in [0, 1]
+    hours: int
+    reasons: list[dict]
+
+
+def exchange_suggestions(
+    offers: Sequence[ExchangeSide], needs: Sequence[ExchangeSide], *, threshold: float | None = None
+) -> list[ExchangeSuggestion]:
+    """The pairs `matching.exchange` proposes (never one under its threshold), highest score first.
+
+    Hours are whole slots in the library (one assignment row per hour); when the sides offer more
+    than EXCHANGE_MAX_SLOTS hours, hours are grouped into equal blocks so the assignment stays
+    small, and each pair's hours are capped by what both sides actually have.
+    """
+    offers = [o for o in offers if o.hours > 0]
+    needs = [n for n in needs if n.hours > 0]
+    if not offers or not needs:
+        return []
+    largest = max(sum(o.hours for o in offers), sum(n.hours for n in needs))
+    block = max(1, -(-largest // EXCHANGE_MAX_SLOTS))
+
+    def slots(hours: int) -> int:
+        return max(1, hours // block)
+
+    experts = [
+        matching.Expert(id=str(i), description=o.description, skills=tuple(o.skills), hours=slots(o.hours))
+        for i, o in enumerate(offers)
+    ]
+    wanted = [
+        matching.Need(id=str(i), description=n.description, skills=tuple(n.skills), hours=slots(n.hours))
+        for i, n in enumerate(needs)
+    ]
+    options = {} if threshold is None else {"threshold": threshold}
+    found = []
+    for pair in matching.exchange(experts, wanted, **options):
+        offer, need = offers[int(pair.expert_id)], needs[int(pair.need_id)]
+        found.append(
+            ExchangeSuggestion(
+                offer_key=offer.key,
+                need_key=need.key,
+                score=min(1.0, max(0.0, float(pair.score))),
+                hours=min(pair.hours * block, offer.hours, need.hours),
+                reasons=[reason.to_dict() for reason in pair.reasons],
+            )
+        )
+    found.sort(key=lambda s: -s.score)
+    return found
+
+
+# --- apprenticeship allocation ---
+# Owned by the apprenticeship workflow (portal.apprenticeships.services). The inputs are the
+# plain JSON an AllocationRun stores, so a stored run can be repeated exactly.
+
+
+def allocate_apprentices(inputs: dict, seed: int) -> dict:
+    """Run `matching.allocate` on stored allocation inputs; the result as JSON.
+
+    `inputs`: {"students": [{"id", "preferences", "profile"}],
+    "places": [{"id", "capacity", "preferences" (None: ranked by similarity), "description"}]}.
+    """
+    students = [
+        matching.Student(
+            id=str(s["id"]),
+            preferences=tuple(str(p) for p in s["preferences"]),
+            profile=s.get("profile") or "",
+        )
+        for s in inputs["students"]
+    ]
+    places = [
+        matching.Place(
+            id=str(p["id"]),
+            capacity=int(p["capacity"]),
+            preferences=None if p.get("preferences") is None else tuple(str(s) for s in p["preferences"]),
+            description=p.get("description") or "",
+        )
+        for p in inputs["places"]
+    ]
+    return matching.allocate(students, places, seed=seed).to_dict()
+
+
+# --- supply against demand by major (portal.planning.alignment) ---
+# A posting's catalogue majors, from its title, description, kind-specific texts, skills and the
+# major HR named; the library reads only its knowledge base, so one posting is a few text scans.
+
+
+def classify_posting(posting: Posting) -> tuple[matching.alignment.MajorFit, ...]:
+    demand = demand_for(posting)
+    return matching.alignment.classify(demand.title, demand.description, demand.skills, demand.major)
+
+
+def trains_for(industry: str, major_group: str) -> bool:
+    """Whether the major group trains for the industry's core jobs (affinity 1 in the knowledge
+    base's industry table): its planned intake is that industry's supply."""
+    name = INDUSTRY_NAMES.get(industry, "")
+    return bool(name and major_group) and matching.knowledge.industry_affinity(name, major_group) >= 1.0
+
+
+def has_knowledge(name: str, code: str = "") -> bool:
+    """Whether the knowledge base has a line for this major (by code, else by name); without one
+    the matcher reads the major's name and the school's own texts only ("matched on the name only")."""
+    return matching.knowledge.majors().find(name, code or "") is not None

@@ -1,0 +1,128 @@
+"""Partnership proposals (合作建议): one enterprise demand (a posting) and one major.
+
+The matcher proposes pairs; either side may also ask the other directly. Each
+proposal walks the state machine in `portal.partnerships.services` until the two
+sides agree on terms (a `Cooperation` is created) or one side declines.
+Reasons are stored as the matcher gives them (structured, no sentences) and
+phrased in the reader's language when shown.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import db
+from portal.platform.i18n import lazy_gettext as _l
+from portal.platform.model_base import State, Stateful, UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from portal.organisations.models import Enterprise, School
+    from portal.partnerships.cooperation_models import Cooperation
+    from portal.postings.models import Posting
+    from portal.programs.models import Program
+
+
+class ProposalStatus(State):
+    PROPOSED = "proposed", _l("Proposed"), "info"  # the matcher proposed it; nobody has acted yet
+    INTERESTED = (
+        "interested",
+        _l("Interest expressed"),
+        "info",
+    )  # one or both sides are interested, or one side asked the other directly
+    NEGOTIATING = (
+        "negotiating",
+        _l("Terms proposed"),
+        "warn",
+    )  # terms are on the table, waiting for the other side
+    AGREED = "agreed", _l("Agreed"), "good"  # the other side accepted the terms: a Cooperation exists
+    DECLINED = "declined", _l("Declined"), "bad"  # one side declined, with a reason
+
+
+OPEN_STATUSES = (
+    ProposalStatus.PROPOSED.value,
+    ProposalStatus.INTERESTED.value,
+    ProposalStatus.NEGOTIATING.value,
+)
+
+
+class Side(str, enum.Enum):
+    SCHOOL = "school"
+    ENTERPRISE = "enterprise"
+
+    @property
+    def other(self) -> Side:
+        return Side.ENTERPRISE if self is Side.SCHOOL else Side.SCHOOL
+
+
+class Origin(str, enum.Enum):
+    MATCHER = "matcher"
+    SCHOOL = "school"  # a school asked the enterprise directly
+    ENTERPRISE = "enterprise"  # HR asked the school directly
+
+
+class Proposal(Stateful, db.Model):
+    __tablename__ = "proposal"
+    states = ProposalStatus
+    __table_args__ = (
+        UniqueConstraint("posting_id", "program_id", name="uq_proposal_posting_program"),
+        CheckConstraint("score >= 0 AND score <= 1", name="score_in_range"),
+        CheckConstraint(
+            "status IN ('proposed', 'interested', 'negotiating', 'agreed', 'declined')", name="status_known"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Deleting a posting or a major (e.g. `flask remove-demo`) takes its proposals with it.
+    posting_id: Mapped[int] = mapped_column(ForeignKey("posting.id", ondelete="CASCADE"), index=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("program.id", ondelete="CASCADE"), index=True)
+    # Copies of the owners, so that lists and the audit log filter by organisation directly.
+    school_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
+    score: Mapped[float] = mapped_column(Float, default=0.0)
+    reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # sha256 of the matcher inputs of both records: a declined proposal returns only when it changes.
+    inputs_fingerprint: Mapped[str] = mapped_column(String(64), default="")
+    status: Mapped[str] = mapped_column(String(20), default=ProposalStatus.PROPOSED.value, index=True)
+    origin: Mapped[str] = mapped_column(String(20), default=Origin.MATCHER.value)
+    started_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    school_interested_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    enterprise_interested_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Terms on the table (see portal.partnerships.services.Terms.to_json) and which side proposed them.
+    terms: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    terms_by: Mapped[str | None] = mapped_column(String(20))
+    terms_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    declined_by: Mapped[str | None] = mapped_column(String(20))
+    decline_reason: Mapped[str | None] = mapped_column(Text)
+    declined_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # One cooperation per proposal: a second "accept terms" can never link a second one.
+    cooperation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cooperation.id", ondelete="SET NULL"), unique=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    scored_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    posting: Mapped[Posting] = relationship()
+    program: Mapped[Program] = relationship()
+    school: Mapped[School] = relationship(foreign_keys=[school_id])
+    enterprise: Mapped[Enterprise] = relationship(foreign_keys=[enterprise_id])
+    cooperation: Mapped[Cooperation | None] = relationship()
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def percent(self) -> int:
+        return round(self.score * 100)
+
+    def interested(self, side: Side | str) -> bool:
+        return getattr(self, f"{Side(side).value}_interested_at") is not None
+
+    def __repr__(self) -> str:
+        return f"<Proposal {self.id} posting={self.posting_id} program={self.program_id} {self.status}>"

@@ -1,0 +1,1 @@
+"""Pilots the administration designates: pilot partnerships and pilot enterprises, objections, evidence."""

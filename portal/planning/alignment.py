@@ -1,0 +1,539 @@
+"""Supply against demand by major (健全职业教育专业预警调控机制, plan item 9).
+
+Demand: the headcounts of published (or since closed) order-class, apprenticeship and
+internship postings, by the year they were published, counted for the catalogue major the
+matcher says each posting prepares for best (`PostingMajor` rank 1; one posting counts once, so
+totals add up to the postings' headcounts). Part-time-teacher and staff-training postings ask
+for no students and are left out; taken-down postings too.
+
+Supply: the planned intake (`intake_capacity`) and enrolment of published majors of verified
+schools, grouped by their catalogue major and 专业大类.
+
+For a group (or major, town): gap = demand − intake, ratio = demand / intake, and a warning level
+from the administrators' thresholds (default: shortage above 1.2, surplus below 0.8, i.e. a
+±20 % band around balance, wide enough that one class of 40 more or fewer does not flip a
+typical group of 200 seats). Demand without any intake is a shortage; intake without any
+demand a surplus.
+
+Suggestions to a school: for each of its majors in a shortage or surplus group, the gap shared
+out by the major's part of the group's intake: change = round(gap × intake / group intake),
+never below −intake. They are suggestions shown with their figures; nothing is changed.
+
+Everything here is a GROUP BY over stored rows: no page runs the matcher. A posting is
+classified when it is published, edited or closed (one posting, a few text scans), and
+`classify_all` (the `flask alignment classify` command) backfills every posting.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC
+
+from sqlalchemy import Select, delete, func, literal, select, union_all
+
+from portal.accounts.models import User
+from portal.audit import services as audit
+from portal.extensions import db
+from portal.organisations.models import Organisation
+from portal.partnerships import matching
+from portal.planning.models import AlignmentThreshold, PostingMajor, SupplySnapshot, WarningLevel
+from portal.platform import cache, vocab
+from portal.platform.checks import DISTRICT_TZ, district_today
+from portal.platform.errors import Problems
+from portal.platform.i18n import lazy_gettext as _l
+from portal.postings.models import Posting, PostingKind
+from portal.programs import catalogue
+from portal.programs.models import Program, PublicationStatus
+
+DEMAND_KINDS = (PostingKind.ORDER_CLASS.value, PostingKind.APPRENTICESHIP.value, PostingKind.INTERNSHIP.value)
+COUNTED_STATUSES = (PublicationStatus.PUBLISHED.value, PublicationStatus.CLOSED.value)
+DEFAULT_SHORTAGE_ABOVE = 1.2
+DEFAULT_SURPLUS_BELOW = 0.8
+MAX_RATIO = 10.0
+TREND_YEARS = 3
+OUTSIDE_CATALOGUE = _l("Not in the catalogue")
+
+# The new majors the plan names for 2022 (item 9), as the catalogue majors that teach them.
+PLAN_TARGETS: tuple[tuple[str, object, tuple[str, ...]], ...] = (
+    (
+        "smart_manufacturing",
+        _l("Intelligent manufacturing (智能制造)"),
+        ("智能制造装备技术", "智能设备运行与维护"),
+    ),
+    (
+        "care",
+        _l("Nursing and elderly care (医学护理及老年人护理)"),
+        ("护理", "中医护理", "智慧健康养老服务", "智慧健康养老服务与管理"),
+    ),
+    ("rural_ecommerce", _l("Rural e-commerce (农村电商)"), ("农村电子商务", "电子商务", "直播电商服务")),
+)
+
+
+# --- classification (written per posting) ---------------------------------------------
+
+
+def _year_of(posting: Posting) -> int:
+    moment = posting.published_at or posting.created_at
+    if moment is None:
+        return district_today().year
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(DISTRICT_TZ).year
+
+
+def postings_of_major(major: str) -> Select:
+    """The ids of the postings found to prepare for catalogue major `major` (the public search)."""
+    return select(PostingMajor.posting_id).where(PostingMajor.major_name == major)
+
+
+def classify(posting: Posting) -> list[PostingMajor]:
+    """(Re)write the catalogue majors of one published or closed posting. Flushes."""
+
+    db.session.execute(delete(PostingMajor).where(PostingMajor.posting_id == posting.id))
+    if posting.is_draft:  # not demand yet; classified when published
+        return []
+    year = _year_of(posting)
+    rows = [
+        PostingMajor(
+            posting_id=posting.id,
+            rank=rank,
+            major_name=fit.name,
+            major_group=catalogue.group_of(fit.name) or fit.group,  # the catalogue's 大类 is the authority
+            year=year,
+            points=fit.points,
+            evidence=[list(pair) for pair in fit.evidence],
+        )
+        for rank, fit in enumerate(matching.classify_posting(posting), 1)
+    ]
+    db.session.add_all(rows)
+    db.session.flush()
+    return rows
+
+
+def classify_all(*, chunk: int = 200, progress: Callable[[int, int], None] | None = None) -> int:
+    """Every posting, chunk by chunk (the backfill); returns how many were classified."""
+    from sqlalchemy.orm import joinedload
+
+    ids = list(db.session.scalars(select(Posting.id).order_by(Posting.id)))
+    for start in range(0, len(ids), chunk):
+        step = ids[start : start + chunk]
+        for posting in db.session.scalars(
+            select(Posting).options(joinedload(Posting.enterprise)).where(Posting.id.in_(step))
+        ).unique():
+            classify(posting)
+        if progress is not None:
+            progress(start + len(step), len(ids))
+    return len(ids)
+
+
+# --- thresholds ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    shortage_above: float
+    surplus_below: float
+    set_by_email: str | None = None
+    set_at: object = None
+
+    def level(self, demand: int, supply: int) -> WarningLevel | None:
+        if demand == 0 and supply == 0:
+            return None
+        if supply == 0:
+            return WarningLevel.SHORTAGE
+        ratio = round(demand / supply, 2)  # the ratio the pages and exports show decides the level
+        if ratio > self.shortage_above:
+            return WarningLevel.SHORTAGE
+        if ratio < self.surplus_below:
+            return WarningLevel.SURPLUS
+        return WarningLevel.BALANCED
+
+
+def thresholds() -> Thresholds:
+    row = db.session.scalars(
+        select(AlignmentThreshold).order_by(AlignmentThreshold.id.desc()).limit(1)
+    ).first()
+    if row is None:
+        return Thresholds(DEFAULT_SHORTAGE_ABOVE, DEFAULT_SURPLUS_BELOW)
+    return Thresholds(row.shortage_above, row.surplus_below, row.set_by_email, row.set_at)
+
+
+def _ratio(raw: object, field_name: str, problems: Problems) -> float | None:
+    try:
+        value = float(str(raw).strip().replace("，", ".").replace(",", "."))
+    except (TypeError, ValueError):
+        problems.add(_l("Enter a ratio such as 1.2."), field=field_name)
+        return None
+    # Ratios are kept to two decimals: judge the value that will be stored (0.004 is stored as 0).
+    value = round(value, 2) if math.isfinite(value) else value
+    if not 0 < value <= MAX_RATIO:  # NaN and infinity fail this too
+        problems.add(
+            _l("A ratio must be at least 0.01 and at most %(max)s.", max=int(MAX_RATIO)), field=field_name
+        )
+        return None
+    return value
+
+
+def set_thresholds(admin: User, shortage_above: object, surplus_below: object) -> AlignmentThreshold:
+    """Record new thresholds (a new row; the latest wins), audited. Bad input changes nothing."""
+    problems = Problems()
+    shortage = _ratio(shortage_above, "shortage_above", problems)
+    surplus = _ratio(surplus_below, "surplus_below", problems)
+    if shortage is not None and surplus is not None:
+        if surplus >= 1:
+            problems.add(
+                _l("A surplus means demand below intake: the ratio must be below 1."), field="surplus_below"
+            )
+        if shortage <= 1:
+            problems.add(
+                _l("A shortage means demand above intake: the ratio must be above 1."), field="shortage_above"
+            )
+    problems.raise_if_any()
+    before = thresholds()
+    row = AlignmentThreshold(
+        shortage_above=shortage, surplus_below=surplus, set_by_id=admin.id, set_by_email=admin.email
+    )
+    db.session.add(row)
+    db.session.flush()
+    audit.record(
+        admin,
+        row,
+        "set_thresholds",
+        f"{before.surplus_below}–{before.shortage_above}",
+        f"{surplus}–{shortage}",
+    )
+    return row
+
+
+# --- figures -------------------------------------------------------------------------
+
+
+@dataclass
+class Line:
+    """Demand against supply for one group, major, town or target."""
+
+    key: str
+    label: object
+    group: str = ""
+    demand: int = 0
+    postings: int = 0
+    by_kind: dict[str, int] = field(default_factory=dict)
+    intake: int = 0
+    enrolment: int = 0
+    programs: int = 0
+    trend: dict[int, int] = field(default_factory=dict)  # year -> demand
+    supply_trend: dict[int, int] = field(default_factory=dict)  # year -> planned intake, as stored that year
+    level: WarningLevel | None = None
+
+    @property
+    def gap(self) -> int:
+        return self.demand - self.intake
+
+    @property
+    def ratio(self) -> float | None:
+        return round(self.demand / self.intake, 2) if self.intake else None
+
+
+@dataclass
+class Alignment:
+    year: int
+    years: list[int]
+    thresholds: Thresholds
+    groups: list[Line]
+    majors: list[Line]
+    towns: list[Line]
+    industries: list[Line]
+    targets: list[Line]
+
+    @property
+    def shortages(self) -> list[Line]:
+        return [g for g in self.groups if g.level is WarningLevel.SHORTAGE]
+
+    @property
+    def surpluses(self) -> list[Line]:
+        return [g for g in self.groups if g.level is WarningLevel.SURPLUS]
+
+
+def _demand_filter(query, years):
+    return (
+        query.select_from(PostingMajor)
+        .join(Posting, Posting.id == PostingMajor.posting_id)
+        .join(Organisation, Organisation.id == Posting.enterprise_id)
+        .where(
+            PostingMajor.rank == 1,
+            Posting.status.in_(COUNTED_STATUSES),
+            Posting.taken_down_at.is_(None),
+            Posting.kind.in_(DEMAND_KINDS),
+            PostingMajor.year.in_(years),
+        )
+    )
+
+
+def _live_programs(query):
+    return query.join(Organisation, Organisation.id == Program.school_id).where(
+        Program.status == PublicationStatus.PUBLISHED.value, Organisation.is_verified
+    )
+
+
+def _group_of(name: str) -> str:
+    return catalogue.group_of(name)
+
+
+def _add_demand(line: Line, year: int, current: int, kind: str, headcount: int, postings: int) -> None:
+    line.trend[year] = line.trend.get(year, 0) + headcount
+    if year == current:
+        line.demand += headcount
+        line.postings += postings
+        line.by_kind[kind] = line.by_kind.get(kind, 0) + headcount
+
+
+def _sorted(lines: dict[str, Line]) -> list[Line]:
+    return sorted(lines.values(), key=lambda ln: (-abs(ln.gap), str(ln.key)))
+
+
+def report(year: int | None = None) -> Alignment:
+    """The figures of `year` (this year by default). They read every counted posting, so each
+    process keeps them until one of the tables they are made of changes (portal/cache.py)."""
+    year = year or district_today().year
+    db.session.flush()  # what this transaction wrote counts, and marks the figures as changing
+    return cache.memoised("alignment", year, lambda: _report(year), db.session.connection())
+
+
+def _report(year: int) -> Alignment:
+    years = list(range(year - TREND_YEARS + 1, year + 1))
+    limits = thresholds()
+    groups: dict[str, Line] = {}
+    majors: dict[str, Line] = {}
+    towns: dict[str, Line] = {}
+    industries: dict[str, Line] = {}
+
+    def group_line(name: str) -> Line:
+        return groups.setdefault(name, Line(key=name, label=name or OUTSIDE_CATALOGUE, group=name))
+
+    demand = db.session.execute(
+        _demand_filter(
+            select(
+                PostingMajor.major_group,
+                PostingMajor.major_name,
+                PostingMajor.year,
+                Posting.kind,
+                Posting.town,
+                Organisation.industry,
+                func.sum(Posting.headcount),
+                func.count(Posting.id),
+            ),
+            years,
+        ).group_by(
+            PostingMajor.major_group,
+            PostingMajor.major_name,
+            PostingMajor.year,
+            Posting.kind,
+            Posting.town,
+            Organisation.industry,
+        )
+    ).all()
+    for group, major, row_year, kind, town, industry, headcount, count in demand:
+        headcount, count = int(headcount or 0), int(count)
+        _add_demand(group_line(group), row_year, year, kind, headcount, count)
+        _add_demand(
+            majors.setdefault(major, Line(key=major, label=major, group=group)),
+            row_year,
+            year,
+            kind,
+            headcount,
+            count,
+        )
+        _add_demand(
+            towns.setdefault(town, Line(key=town, label=vocab.TOWNS.get(town, town))),
+            row_year,
+            year,
+            kind,
+            headcount,
+            count,
+        )
+        industry = industry or ""
+        _add_demand(
+            industries.setdefault(
+                industry, Line(key=industry, label=vocab.INDUSTRIES.get(industry, industry))
+            ),
+            row_year,
+            year,
+            kind,
+            headcount,
+            count,
+        )
+
+    # Today's supply from the live majors, and past years' from their yearly records, in one query.
+    live = _live_programs(
+        select(
+            literal(year).label("year"),
+            Program.name,
+            Organisation.town,
+            func.sum(Program.intake_capacity),
+            func.sum(Program.enrolment),
+            func.count(Program.id),
+        )
+    ).group_by(Program.name, Organisation.town)
+    past = select(
+        SupplySnapshot.year,
+        SupplySnapshot.major_name,
+        SupplySnapshot.town,
+        SupplySnapshot.intake,
+        SupplySnapshot.enrolment,
+        literal(0),
+    ).where(SupplySnapshot.year.in_(years[:-1]))
+    for row_year, name, town, intake, enrolment, count in db.session.execute(union_all(live, past)).all():
+        major = catalogue.base_name(name)
+        group = _group_of(major)
+        for line in (
+            group_line(group),
+            majors.setdefault(major, Line(key=major, label=major, group=group)),
+            towns.setdefault(town, Line(key=town, label=vocab.TOWNS.get(town, town))),
+        ):
+            line.supply_trend[row_year] = line.supply_trend.get(row_year, 0) + int(intake or 0)
+            if row_year == year:
+                line.intake += int(intake or 0)
+                line.enrolment += int(enrolment or 0)
+                line.programs += int(count)
+
+    for line in (*groups.values(), *majors.values(), *towns.values()):
+        line.supply_trend.setdefault(year, line.intake)  # this year's is known, if only 0
+
+    targets = []
+    for key, label, names in PLAN_TARGETS:
+        line = Line(key=key, label=label, group="、".join(names))
+        for name in names:
+            found = majors.get(name)
+            if found is not None:
+                line.demand += found.demand
+                line.postings += found.postings
+                line.intake += found.intake
+                line.enrolment += found.enrolment
+                line.programs += found.programs
+                for y, value in found.trend.items():
+                    line.trend[y] = line.trend.get(y, 0) + value
+                for y, value in found.supply_trend.items():
+                    line.supply_trend[y] = line.supply_trend.get(y, 0) + value
+        targets.append(line)
+
+    # An industry's supply: the intake of the major groups that train for its core jobs.
+
+    for line in industries.values():
+        for grp in groups.values():
+            if matching.trains_for(line.key, grp.key):
+                line.intake += grp.intake
+                line.enrolment += grp.enrolment
+                line.programs += grp.programs
+                for y, value in grp.supply_trend.items():
+                    line.supply_trend[y] = line.supply_trend.get(y, 0) + value
+
+    for line in [*groups.values(), *majors.values(), *towns.values(), *industries.values(), *targets]:
+        line.level = limits.level(line.demand, line.intake)
+    return Alignment(
+        year=year,
+        years=years,
+        thresholds=limits,
+        groups=_sorted(groups),
+        majors=_sorted(majors),
+        towns=_sorted(towns),
+        industries=sorted(industries.values(), key=lambda ln: -ln.demand),
+        targets=targets,
+    )
+
+
+# --- suggestions to schools ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A suggested change to one major's intake next year, with the figures behind it."""
+
+    program_id: int
+    program: str
+    group: str
+    level: WarningLevel
+    intake: int
+    group_demand: int
+    group_intake: int
+    ratio: float | None
+    change: int
+
+    @property
+    def share(self) -> float:
+        return round(self.intake / self.group_intake, 4) if self.group_intake else 0.0
+
+    @property
+    def suggested_intake(self) -> int:
+        return self.intake + self.change
+
+
+def suggestions(school_id: int, figures: Alignment | None = None) -> list[Suggestion]:
+    """Suggested intake changes for one school's published majors (never another school's)."""
+    figures = figures or report()
+    by_group = {g.key: g for g in figures.groups}
+    found = []
+    for program in db.session.scalars(
+        _live_programs(select(Program)).where(Program.school_id == school_id).order_by(Program.name)
+    ):
+        line = by_group.get(program.category or _group_of(catalogue.base_name(program.name)))
+        if (
+            line is None
+            or line.level not in (WarningLevel.SHORTAGE, WarningLevel.SURPLUS)
+            or not program.intake_capacity
+        ):
+            continue
+        change = round(line.gap * program.intake_capacity / line.intake) if line.intake else 0
+        change = max(change, -program.intake_capacity)
+        if change:
+            found.append(
+                Suggestion(
+                    program.id,
+                    program.name,
+                    line.key,
+                    line.level,
+                    program.intake_capacity,
+                    line.demand,
+                    line.intake,
+                    line.ratio,
+                    change,
+                )
+            )
+    return found
+
+
+def record_supply(year: int | None = None) -> int:
+    """Store this year's planned intake and enrolment per catalogue major and town (taken with the
+    monthly figure snapshots; taking it again in the same year refreshes it). Flushes."""
+    year = year or district_today().year
+    rows = db.session.execute(
+        _live_programs(
+            select(
+                Program.name,
+                Organisation.town,
+                func.sum(Program.intake_capacity),
+                func.sum(Program.enrolment),
+            )
+        ).group_by(Program.name, Organisation.town)
+    ).all()
+    totals: dict[tuple[str, str], list[int]] = {}
+    for name, town, intake, enrolment in rows:
+        key = (catalogue.base_name(name), town or "")
+        total = totals.setdefault(key, [0, 0])
+        total[0] += int(intake or 0)
+        total[1] += int(enrolment or 0)
+    db.session.execute(delete(SupplySnapshot).where(SupplySnapshot.year == year))
+    db.session.add_all(
+        SupplySnapshot(
+            year=year,
+            major_name=major,
+            major_group=_group_of(major),
+            town=town,
+            intake=intake,
+            enrolment=enrolment,
+        )
+        for (major, town), (intake, enrolment) in totals.items()
+    )
+    db.session.flush()
+    return len(totals)

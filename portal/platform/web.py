@@ -1,0 +1,142 @@
+"""Small helpers shared by the blueprints' views."""
+
+from __future__ import annotations
+
+import functools
+import io
+from collections.abc import Callable
+from typing import TypeVar
+
+from flask import Response, abort, flash, g, request, send_file
+from flask_wtf import FlaskForm
+from sqlalchemy.exc import IntegrityError
+from werkzeug.routing import IntegerConverter
+
+from portal.extensions import db
+from portal.platform.checks import MAX_INT
+from portal.platform.errors import ALREADY_EXISTS, ServiceError, is_duplicate
+from portal.platform.spreadsheets import CSV_MIMETYPE, XLSX_MIMETYPE
+
+T = TypeVar("T")
+
+
+def _at_most(limit: int) -> str:
+    """A regex of the ASCII numbers from 0 to `limit`. The bound is in the pattern, not only in
+    `to_python`: werkzeug judges a rule's method before its converters, so a path that matched the
+    pattern of a GET and a PUT rule, with an id the PUT's converter then refused, was a 405, not a 404."""
+    digits = str(limit)
+    branches = [f"[0-9]{{1,{len(digits) - 1}}}"] if len(digits) > 1 else []
+    for i, digit in enumerate(digits):
+        if digit != "0":
+            rest = len(digits) - i - 1
+            branches.append(digits[:i] + f"[0-{int(digit) - 1}]" + (f"[0-9]{{{rest}}}" if rest else ""))
+    branches.append(digits)
+    return "(?:" + "|".join(branches) + ")"
+
+
+class BoundedIntConverter(IntegerConverter):
+    """`<int:…>` that only matches ids a column can hold: /postings/2147483648 is a 404 for every
+    method, not a database error (PostgreSQL refuses integers beyond 2^31 - 1). ASCII digits only:
+    `\\d` also matches full-width and other scripts' digits, and int() reads them, so /majors/１２
+    was /majors/12 under a second address."""
+
+    regex = _at_most(MAX_INT)
+    signed_regex = rf"-?(?:{regex})"
+
+    def __init__(self, map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", MAX_INT)
+        super().__init__(map, *args, **kwargs)
+
+
+def area() -> str:
+    """The role area (`school`, `enterprise`, …) a nested feature blueprint was reached through."""
+    return request.blueprints[-1]
+
+
+def only_in(*areas: str):
+    """A view of a shared feature that only some areas have: elsewhere it does not exist (404)."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            if area() not in areas:
+                abort(404)
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+class Refused:
+    """Marker returned by `attempt` when the service refused; the message is already shown."""
+
+
+REFUSED = Refused()
+
+
+def attempt(action: Callable[[], T], form: FlaskForm | None = None) -> T | Refused:
+    """Run one service call as the request's unit of work.
+
+    Success commits (the single commit point). A refusal rolls back, and its
+    message goes onto the form field it concerns, or into a flash message.
+    """
+    try:
+        result = action()
+        db.session.commit()
+    except ServiceError as exc:
+        db.session.rollback()
+        if exc.status_code == 404:
+            abort(404)
+        g.refusal_status = exc.status_code
+        for problem in getattr(exc, "problems", None) or [exc]:
+            field = getattr(form, problem.field, None) if form is not None and problem.field else None
+            if field is not None:
+                field.errors = [*field.errors, str(problem.message)]
+            else:
+                flash(str(problem.message), "error")
+        return REFUSED
+    except IntegrityError as exc:
+        # A unique key caught what the service's own check could not: the same thing
+        # saved by a concurrent request between our check and our write.
+        db.session.rollback()
+        if not is_duplicate(exc):
+            raise
+        flash(str(ALREADY_EXISTS), "error")
+        return REFUSED
+    return result
+
+
+def refusal_status() -> int:
+    """Status for a page that shows this request's refusal: the refusal's own (429: too many
+    jobs waiting, 409: changed meanwhile), else 400."""
+    return g.get("refusal_status", 400)
+
+
+def form_status() -> int:
+    """Status for a rendered form page: 400 when a POST was refused, 200 for a GET."""
+    return 400 if request.method == "POST" else 200
+
+
+_MIMETYPES = {
+    "xlsx": XLSX_MIMETYPE,
+    "csv": CSV_MIMETYPE,
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+}
+
+
+def download(data: bytes, filename: str, *, private: bool = True) -> Response:
+    """A file to save. `private`: it holds names or contacts, so neither the browser nor a
+    proxy may keep a copy (SECURITY.md, exports with personal data)."""
+    response = send_file(
+        io.BytesIO(data),
+        mimetype=_MIMETYPES[filename.rsplit(".", 1)[-1]],
+        as_attachment=True,
+        download_name=filename,
+    )
+    if private:
+        response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,1 @@
+"""Enterprise demand postings: drafts, publication, moderation, the public search, the HR spreadsheet."""

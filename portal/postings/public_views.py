@@ -1,0 +1,75 @@
+"""Public pages: demand postings and the enterprise directory.
+
+Stable, shareable URLs: every filter is a query parameter (`/postings?q=焊接&kind=internship&page=2`).
+"""
+
+from __future__ import annotations
+
+from flask import render_template, request
+from markupsafe import Markup
+
+from portal.platform import cache, checks, vocab
+from portal.platform.i18n import current_locale
+from portal.platform.routing import Routes
+from portal.postings import enterprises
+from portal.postings import services as postings
+from portal.postings.models import DETAIL_FIELDS, HEADCOUNT_LABELS, KIND_LABELS
+
+routes = Routes("public")
+
+
+@routes.get("/postings")
+def postings_list():
+    query = postings.PostingQuery.from_args(request.args)
+
+    def render() -> str:
+        results = postings.search_postings(query)
+        return render_template(
+            "postings/public/_postings_content.html",
+            query=query,
+            results=results,
+            nearest=postings.nearest_searches(query) if not results.total else [],
+            kinds=KIND_LABELS,
+            industries=vocab.INDUSTRIES,
+            towns=vocab.TOWNS,
+        )
+
+    # The same for everyone asking the same question today, in the same language.
+    key = ("postings", current_locale(), checks.district_today().isoformat(), query)
+    return render_template("postings/public/postings.html", content=Markup(cache.cached(key, render)))
+
+
+@routes.get("/postings/<int:posting_id>")
+def posting_detail(posting_id: int):
+    posting = postings.get_public_posting(posting_id)
+    return render_template(
+        "postings/public/posting.html",
+        posting=posting,
+        today=checks.district_today(),
+        kinds=KIND_LABELS,
+        fields=DETAIL_FIELDS[posting.kind],
+        headcount_label=HEADCOUNT_LABELS[posting.kind],
+    )
+
+
+@routes.get("/enterprises")
+def enterprises_list():
+    query = enterprises.EnterpriseQuery.from_args(request.args)
+    return render_template(
+        "postings/public/enterprises.html",
+        query=query,
+        results=enterprises.search_enterprises(query),
+        industries=vocab.INDUSTRIES,
+        towns=vocab.TOWNS,
+    )
+
+
+@routes.get("/enterprises/<int:enterprise_id>")
+def enterprise_detail(enterprise_id: int):
+    org = enterprises.get_public_enterprise(enterprise_id)
+    return render_template(
+        "postings/public/enterprise.html",
+        org=org,
+        postings=postings.open_postings_of(org.id),
+        kinds=KIND_LABELS,
+    )

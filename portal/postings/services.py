@@ -1,0 +1,728 @@
+"""Enterprise demand postings: drafts, publication, closing, and the public search.
+
+Only an enterprise's own HR staff see and change its postings (a foreign id is
+NotFound); only verified enterprises publish. Every rule about what a posting
+may contain lives here, so the form, the seed loader and any import share it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from typing import Any
+
+from flask_babel import force_locale
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import joinedload
+
+from portal.accounts.models import User
+from portal.audit import services as audit
+from portal.extensions import db
+from portal.notifications import services as notifications
+from portal.organisations.models import Organisation
+from portal.organisations.services import ensure_can_publish
+from portal.platform import checks, events, vocab
+from portal.platform.checks import district_today
+from portal.platform.errors import NotFound, Problems, ServiceError
+from portal.platform.i18n import lazy_gettext as _l
+from portal.platform.locking import transition
+from portal.platform.model_base import utcnow
+from portal.platform.search import MAX_PAGE, Page, like_escape
+from portal.postings.models import DETAIL_FIELDS, KIND_KEYWORDS, DetailField, Posting, PostingKind
+from portal.programs.models import PublicationStatus
+from portal.rules import internships as internship_rules
+
+TITLE_MAX = 120
+DESCRIPTION_MAX = 4000
+LIST_MAX = 500  # skills, certificates
+LIST_ITEM_MAX = 60
+MAX_HEADCOUNT = 1000  # no class, intake or training round in the district is larger; larger is a typo
+MAX_YEARS_AHEAD = 5  # dates further ahead are typos
+PER_PAGE = 20
+COUNT_CAP = 1000  # a search counts its matches up to here ("1,000+")
+
+KINDS = [k.value for k in PostingKind]
+SORTS = ("newest", "deadline", "headcount")
+_LIST_SPLIT = re.compile(r"[,，、;；\n\r]+")
+
+
+# --- input -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PostingInput:
+    """What an HR user fills in. `details` holds the kind's own fields (DETAIL_FIELDS)."""
+
+    title: str
+    description: str = ""
+    skills: str = ""
+    certificates: str = ""
+    headcount: int | None = None
+    town: str = ""
+    start_date: date | None = None
+    end_date: date | None = None
+    deadline: date | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+def normalise_list(raw: str | None) -> str:
+    """'焊接, 装配、 焊接\\n钳工' → '焊接、装配、钳工': trimmed, de-duplicated, order kept."""
+    seen: dict[str, None] = {}
+    for item in _LIST_SPLIT.split(raw or ""):
+        item = " ".join(item.split())
+        if item and item.lower() not in {s.lower() for s in seen}:
+            seen[item] = None
+    return "、".join(seen)
+
+
+def _text(value: Any, label, max_len: int, key: str, *, required: bool = False) -> str:
+    text = (value or "").strip() if isinstance(value, str) or value is None else None
+    if text is None:
+        raise ServiceError(_l("%(field)s: please enter text.", field=label), field=key)
+    if required and not text:
+        raise ServiceError(_l("%(field)s is required.", field=label), field=key)
+    if len(text) > max_len:
+        raise ServiceError(
+            _l("%(field)s is too long (at most %(n)d characters).", field=label, n=max_len), field=key
+        )
+    return text
+
+
+def _int(value: Any, label, low: int, high: int, key: str, *, required: bool = False) -> int | None:
+    if value is None or value == "":
+        if required:
+            raise ServiceError(_l("%(field)s is required.", field=label), field=key)
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ServiceError(_l("%(field)s must be a whole number.", field=label), field=key)
+    if not low <= value <= high:
+        raise ServiceError(
+            _l("%(field)s must be between %(min)d and %(max)d.", field=label, min=low, max=high), field=key
+        )
+    return value
+
+
+def _clean_field(spec: DetailField, value: Any, key: str) -> Any:
+    if spec.type == "int":
+        return _int(value, spec.label, spec.min, spec.max, key, required=spec.required)
+    if spec.type in ("text", "longtext"):
+        return _text(value, spec.label, spec.max_len, key, required=spec.required)
+    if spec.type == "bool":
+        return bool(value)
+    if spec.type == "choice":
+        if value in (None, "") and not spec.required:
+            return None
+        if value not in spec.choices:
+            raise ServiceError(_l("%(field)s: please choose a valid value.", field=spec.label), field=key)
+        return value
+    if spec.type == "choices":
+        values = list(value or [])
+        if any(v not in spec.choices for v in values):
+            raise ServiceError(_l("%(field)s: please choose a valid value.", field=spec.label), field=key)
+        return [c for c in spec.choices if c in values]  # canonical order, no duplicates
+    if spec.type == "people":
+        return _clean_people(spec, value, key)
+    raise AssertionError(f"unknown detail type {spec.type}")
+
+
+def _clean_people(spec: DetailField, rows: Any, key: str) -> list[dict[str, Any]]:
+    people = []
+    for row in rows or []:
+        if not isinstance(row, dict):
+            raise ServiceError(_l("%(field)s: please enter text.", field=spec.label), field=key)
+        # Rows left blank in the form are not people.
+        if all(row.get(sub.key) in (None, "") for sub in spec.person):
+            continue
+        people.append({sub.key: _clean_field(sub, row.get(sub.key), key) for sub in spec.person})
+    if spec.required and not people:
+        raise ServiceError(_l("%(field)s: add at least one person.", field=spec.label), field=key)
+    if len(people) > spec.max_rows:
+        raise ServiceError(
+            _l("%(field)s: at most %(n)d people.", field=spec.label, n=spec.max_rows), field=key
+        )
+    return people
+
+
+def clean_details(kind: str, details: dict[str, Any]) -> dict[str, Any]:
+    """Check a kind's own fields; unknown keys are dropped (no mass assignment)."""
+    problems = Problems()
+    cleaned = {
+        spec.key: problems.check(_clean_field, spec, details.get(spec.key), spec.key)
+        for spec in DETAIL_FIELDS[kind]
+    }
+    problems.raise_if_any()
+    return cleaned
+
+
+def _check_date(value: date | None, label, key: str, today: date, *, required: bool = False) -> None:
+    if value is None:
+        if required:
+            raise ServiceError(_l("%(field)s is required.", field=label), field=key)
+        return
+    if value > today + timedelta(days=366 * MAX_YEARS_AHEAD):
+        raise ServiceError(
+            _l("%(field)s is more than %(n)d years ahead.", field=label, n=MAX_YEARS_AHEAD), field=key
+        )
+
+
+def _clean(kind: str, data: PostingInput, today: date, *, published: bool = False) -> dict[str, Any]:
+    """Every problem of the form at once (errors.Invalid), each beside its field."""
+    if kind not in KINDS:
+        raise ServiceError(_l("Please choose a valid kind of posting."), field="kind")
+    problems = Problems()
+    title = problems.check(_text, data.title, _l("Title"), TITLE_MAX, "title", required=True)
+    description = problems.check(_text, data.description, _l("Description"), DESCRIPTION_MAX, "description")
+    lists = {}
+    for key, label in (("skills", _l("Skills")), ("certificates", _l("1+X certificates wanted"))):
+        raw = problems.check(_text, getattr(data, key), label, LIST_MAX, key)
+        value = normalise_list(raw or "")
+        if any(len(item) > LIST_ITEM_MAX for item in value.split("、")):
+            problems.add(
+                _l(
+                    "%(field)s: each item at most %(n)d characters; separate items with commas.",
+                    field=label,
+                    n=LIST_ITEM_MAX,
+                ),
+                field=key,
+            )
+        lists[key] = value
+    headcount = problems.check(
+        _int, data.headcount, _l("Headcount"), 1, MAX_HEADCOUNT, "headcount", required=True
+    )
+    if data.town not in vocab.TOWNS:
+        problems.add(_l("Please choose a valid town or street."), field="town")
+    problems.check(_check_date, data.deadline, _l("Application deadline"), "deadline", today, required=True)
+    if data.deadline is not None and data.deadline < today:
+        problems.add(_l("The application deadline is in the past."), field="deadline")
+    problems.check(_check_date, data.start_date, _l("Start date"), "start_date", today)
+    problems.check(_check_date, data.end_date, _l("End date"), "end_date", today)
+    if data.start_date and data.end_date and data.end_date < data.start_date:
+        problems.add(_l("The end date is before the start date."), field="end_date")
+    details = problems.check(clean_details, kind, data.details)
+    if details is not None and kind == PostingKind.INTERNSHIP.value:
+        # The 2021 internship rules on what HR declares about the post (a draft may leave answers out).
+        for key, message in internship_rules.declared_problems(details, complete=published):
+            problems.add(message, field=key)
+    problems.raise_if_any()
+    return {
+        "title": title,
+        "description": description,
+        **lists,
+        "headcount": headcount,
+        "town": data.town,
+        "start_date": data.start_date,
+        "end_date": data.end_date,
+        "deadline": data.deadline,
+        "details": details,
+    }
+
+
+def build_search_text(
+    *,
+    kind: str,
+    title: str,
+    description: str,
+    skills: str,
+    certificates: str,
+    details: dict[str, Any],
+    enterprise_name: str,
+) -> str:
+    """The lower-cased haystack that `?q=` searches (also used by the bulk generator)."""
+    parts = [title, description, skills, certificates, enterprise_name, KIND_KEYWORDS.get(kind, "")]
+    for value in details.values():
+        if isinstance(value, str):
+            parts.append(value)
+        elif isinstance(value, list):
+            for item in value:
+                if isinstance(item, dict):
+                    parts.extend(str(v) for v in item.values() if isinstance(v, str))
+    return "\n".join(p for p in parts if p).lower()
+
+
+def _index(posting: Posting, enterprise_name: str) -> None:
+    posting.search_text = build_search_text(
+        kind=posting.kind,
+        title=posting.title,
+        description=posting.description,
+        skills=posting.skills,
+        certificates=posting.certificates,
+        details=posting.details,
+        enterprise_name=enterprise_name,
+    )
+
+
+# --- HR use cases ------------------------------------------------------------------
+
+
+def get_own_posting(hr: User, posting_id: int) -> Posting:
+    posting = db.session.get(Posting, posting_id)
+    if posting is None or hr.organisation_id is None or posting.enterprise_id != hr.organisation_id:
+        raise NotFound(_l("Posting not found."))
+    return posting
+
+
+OWN_PER_PAGE = 25
+
+
+def own_postings_page(hr: User, page: int = 1, per_page: int = OWN_PER_PAGE) -> Page:
+    """The enterprise's own postings, newest change first, a page at a time (an import may
+    bring thousands)."""
+    where = Posting.enterprise_id == hr.organisation_id
+    total = db.session.scalar(select(func.count()).select_from(Posting).where(where)) or 0
+    page = min(max(page, 1), max(1, -(-total // per_page)))
+    items = list(
+        db.session.scalars(
+            select(Posting)
+            .where(where)
+            .order_by(Posting.updated_at.desc(), Posting.id.desc())
+            .offset((page - 1) * per_page)
+            .limit(per_page)
+        )
+    )
+    return Page(items, total, page, per_page)
+
+
+def postings_of_enterprise(hr: User) -> list[Posting]:
+    return list(
+        db.session.scalars(
+            select(Posting)
+            .where(Posting.enterprise_id == hr.organisation_id)
+            .order_by(Posting.updated_at.desc(), Posting.id.desc())
+        )
+    )
+
+
+def create_posting(
+    enterprise: Organisation, kind: str, data: PostingInput, *, today: date | None = None
+) -> Posting:
+    """A new draft of `enterprise`. Pending enterprises may save drafts too."""
+    if not enterprise.is_enterprise:
+        raise ServiceError(_l("Only enterprises post demand."))
+    values = _clean(kind, data, today or district_today())
+    posting = Posting(enterprise_id=enterprise.id, kind=kind, status=PublicationStatus.DRAFT.value, **values)
+    _index(posting, enterprise.name)
+    db.session.add(posting)
+    db.session.flush()
+    return posting
+
+
+def update_posting(hr: User, posting_id: int, data: PostingInput, *, today: date | None = None) -> Posting:
+    """Edit a draft or a published posting (fixing a typo need not unpublish it)."""
+    posting = get_own_posting(hr, posting_id)
+    if not posting.can("edit"):
+        raise ServiceError(_l("A closed posting can no longer be changed."))
+    values = _clean(posting.kind, data, today or district_today(), published=posting.is_published)
+    for key, value in values.items():
+        setattr(posting, key, value)
+    _index(posting, posting.enterprise.name)
+    db.session.flush()
+    if posting.is_published:
+        _recompute_proposals(posting)
+    return posting
+
+
+def publish(posting: Posting, *, today: date | None = None) -> Posting:
+    """Publish a draft; only a verified enterprise may, and only before its deadline."""
+    ensure_can_publish(posting.enterprise)
+    if not posting.can("publish"):
+        raise ServiceError(_l("Only a draft can be published."))
+    if posting.deadline < (today or district_today()):
+        raise ServiceError(
+            _l("The application deadline has passed; set a later one before publishing."), field="deadline"
+        )
+    if posting.kind == PostingKind.INTERNSHIP.value:
+        problems = Problems()
+        for key, message in internship_rules.declared_problems(posting.details, complete=True):
+            problems.add(message, field=key)
+        problems.raise_if_any()
+    transition(posting, PublicationStatus.PUBLISHED.value)
+    posting.published_at = utcnow()
+    db.session.flush()
+    _recompute_proposals(posting)
+    return posting
+
+
+def publish_posting(hr: User, posting_id: int, *, today: date | None = None) -> Posting:
+    return publish(get_own_posting(hr, posting_id), today=today)
+
+
+def close_posting(hr: User, posting_id: int) -> Posting:
+    posting = get_own_posting(hr, posting_id)
+    if not posting.can("close"):
+        raise ServiceError(_l("This posting is already closed."))
+    transition(posting, PublicationStatus.CLOSED.value)
+    posting.closed_at = utcnow()
+    db.session.flush()
+    _recompute_proposals(posting)
+    return posting
+
+
+def _recompute_proposals(posting: Posting) -> None:
+    # The proposals for it are recomputed and its catalogue majors found again (for the
+    # supply-and-demand figures) by the domains that registered for the hook.
+    events.announce(events.POSTING_CHANGED, posting)
+
+
+# --- public browsing ---------------------------------------------------------------
+
+
+# The ids of the postings found to prepare for a catalogue major: planning classifies postings and
+# registers the query (`portal.register_hooks`), so postings never import planning.
+_MAJOR_POSTINGS: list[Callable[[str], Any]] = []
+
+
+def register_major_postings(postings_of_major: Callable[[str], Any]) -> None:
+    _MAJOR_POSTINGS[:] = [postings_of_major]
+
+
+@dataclass(frozen=True)
+class PostingQuery:
+    """The public search: every field comes from a query parameter; bad values are ignored."""
+
+    q: str = ""
+    kind: str = ""
+    industry: str = ""
+    town: str = ""
+    certificate: str = ""
+    enterprise_id: int | None = None
+    sort: str = "newest"
+    page: int = 1
+
+    @classmethod
+    def from_args(cls, args) -> PostingQuery:
+        def choice(name: str, allowed) -> str:
+            value = (args.get(name) or "").strip()
+            return value if value in allowed else ""
+
+        def number(name: str, default: int | None) -> int | None:
+            raw = (args.get(name) or "").strip()
+            value = checks.whole_number(raw)
+            return default if value is None else value
+
+        return cls(
+            q=checks.search_text(args.get("q")),
+            kind=choice("kind", KINDS),
+            industry=choice("industry", vocab.INDUSTRIES),
+            town=choice("town", vocab.TOWNS),
+            certificate=" ".join((args.get("cert") or "").split())[:LIST_ITEM_MAX],
+            enterprise_id=number("enterprise", None),
+            sort=choice("sort", SORTS) or "newest",
+            page=min(max(number("page", 1) or 1, 1), MAX_PAGE),
+        )
+
+    def args(self, **changes) -> dict[str, Any]:
+        """Query parameters for a link to this search (empty ones left out), e.g. the next page."""
+        values: dict[str, Any] = {
+            "q": self.q,
+            "kind": self.kind,
+            "industry": self.industry,
+            "town": self.town,
+            "cert": self.certificate,
+            "enterprise": self.enterprise_id,
+            "sort": self.sort,
+            "page": self.page,
+        }
+        values.update(changes)
+        if values["sort"] == "newest":
+            values["sort"] = None
+        if values["page"] == 1:
+            values["page"] = None
+        return {k: v for k, v in values.items() if v not in ("", None)}
+
+
+def _label_codes(labels: dict[str, set[str]], term: str) -> list[str]:
+    return sorted(code for code, names in labels.items() if any(term in name for name in names))
+
+
+def _industry_labels() -> dict[str, set[str]]:
+    """Each industry's name in both languages, lower-cased (computed per call: cheap, and
+    always in step with the catalogue)."""
+    names: dict[str, set[str]] = {}
+    for locale in ("zh", "en"):
+        with force_locale(locale):
+            for code, label in vocab.INDUSTRIES.items():
+                names.setdefault(code, set()).add(str(label).lower())
+    return names
+
+
+def _town_labels() -> dict[str, set[str]]:
+    return {
+        code: {vocab.town_label(code, "zh").lower(), vocab.town_label(code, "en").lower()}
+        for code in vocab.TOWNS
+    }
+
+
+def _term_condition(term: str, industries: dict[str, set[str]], towns: dict[str, set[str]]):
+    """One search word matches the posting's own text (title, description, skills,
+    certificates, major wanted and the other details, enterprise name: `search_text`),
+    or the name of the enterprise's industry, or the name of the posting's town."""
+    matches = [Posting.search_text.like(f"%{like_escape(term)}%", escape="\\")]
+    industry_codes = _label_codes(industries, term)
+    if industry_codes:
+        matches.append(Organisation.industry.in_(industry_codes))
+    town_codes = _label_codes(towns, term)
+    if town_codes:
+        matches.append(Posting.town.in_(town_codes))
+    return or_(*matches) if len(matches) > 1 else matches[0]
+
+
+def _public_filter(query: PostingQuery, today: date) -> list:
+    conditions = [
+        Posting.status == PublicationStatus.PUBLISHED.value,
+        Posting.deadline >= today,
+        Organisation.is_verified,
+    ]
+    # Every word must appear (AND); lower-cased like the stored search_text.
+    terms = query.q.lower().split()
+    if terms:
+        industries, towns = _industry_labels(), _town_labels()
+        for term in terms:
+            conditions.append(_term_condition(term, industries, towns))
+    if query.kind:
+        conditions.append(Posting.kind == query.kind)
+    if query.industry:
+        conditions.append(Organisation.industry == query.industry)
+    if query.town:
+        conditions.append(Posting.town == query.town)
+    if query.certificate:
+        conditions.append(
+            func.lower(Posting.certificates).like(f"%{like_escape(query.certificate.lower())}%", escape="\\")
+        )
+    if query.enterprise_id is not None:
+        conditions.append(Posting.enterprise_id == query.enterprise_id)
+    return conditions
+
+
+def search_postings(query: PostingQuery, *, per_page: int = PER_PAGE, today: date | None = None) -> Page:
+    """Published, still open postings of verified enterprises matching the query, one page.
+
+    A capped count, then the page's ids (sorting only narrow rows), then those few postings.
+    Measured in bench/bench_search.py and bench/bench_web.py.
+    """
+    conditions = _public_filter(query, today or district_today())
+    order = {
+        "newest": (Posting.published_at.desc(), Posting.id.desc()),
+        "deadline": (Posting.deadline.asc(), Posting.id.asc()),
+        "headcount": (Posting.headcount.desc(), Posting.id.desc()),
+    }[query.sort]
+
+    def matching():
+        return (
+            select(Posting.id).join(Organisation, Posting.enterprise_id == Organisation.id).where(*conditions)
+        )
+
+    # The count stops at COUNT_CAP ("1,000+"): counting every match of a broad search cost more
+    # than finding the page at 5× the district (180 ms of 240 ms), and nobody pages that far.
+    found = (
+        db.session.scalar(select(func.count()).select_from(matching().limit(COUNT_CAP + 1).subquery())) or 0
+    )
+    total = min(found, COUNT_CAP)
+    page = min(query.page, max(1, math.ceil(total / per_page)))
+    rows = (
+        list(
+            db.session.execute(
+                matching().order_by(*order).limit(per_page).offset((page - 1) * per_page)
+            ).tuples()
+        )
+        if total
+        else []
+    )
+    ids = [posting_id for (posting_id,) in rows]
+    loaded = (
+        {
+            p.id: p
+            for p in db.session.scalars(
+                select(Posting).options(joinedload(Posting.enterprise)).where(Posting.id.in_(ids))
+            )
+        }
+        if ids
+        else {}
+    )
+    return Page([loaded[i] for i in ids if i in loaded], total, page, per_page, more=found > COUNT_CAP)
+
+
+def search_postings_after(
+    query: PostingQuery,
+    *,
+    after: tuple[Any, int] | None = None,
+    limit: int = PER_PAGE,
+    major: str | None = None,
+    today: date | None = None,
+) -> tuple[list[Posting], tuple[Any, int] | None]:
+    """The public search a page at a time by keyset (the open API's cursor), in `query.sort`'s order.
+
+    `after`: the sort value and id of the last posting already seen. `major`: only postings found to
+    prepare for this catalogue major (`posting_major`). Returns the page and, when more follow,
+    the sort value and id of its last posting.
+    """
+    conditions = _public_filter(query, today or district_today())
+    if major is not None:
+        conditions.append(Posting.id.in_(_MAJOR_POSTINGS[0](major)))
+    column, descending = {
+        "newest": (Posting.published_at, True),
+        "deadline": (Posting.deadline, False),
+        "headcount": (Posting.headcount, True),
+    }[query.sort]
+    if after is not None:
+        value, last_id = after
+        if descending:
+            conditions.append(or_(column < value, and_(column == value, Posting.id < last_id)))
+        else:
+            conditions.append(or_(column > value, and_(column == value, Posting.id > last_id)))
+    order = (column.desc(), Posting.id.desc()) if descending else (column.asc(), Posting.id.asc())
+    rows = list(
+        db.session.scalars(
+            select(Posting)
+            .join(Organisation, Posting.enterprise_id == Organisation.id)
+            .where(*conditions)
+            .options(joinedload(Posting.enterprise))
+            .order_by(*order)
+            .limit(limit + 1)
+        )
+    )
+    if len(rows) <= limit:
+        return rows, None
+    last = rows[limit - 1]
+    return rows[:limit], (getattr(last, column.key), last.id)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A nearby search that finds something: what to drop, and how many it finds."""
+
+    dropped: str  # "q", "kind", "industry", "town", "cert", "enterprise" or "word"
+    value: str
+    args: dict[str, Any]
+    count: int
+
+
+def nearest_searches(query: PostingQuery, *, today: date | None = None) -> list[Suggestion]:
+    """When a search finds nothing: the same search without one filter (or one word) each,
+    with how many postings that finds, most first. Only called on an empty result."""
+    today = today or district_today()
+    candidates: list[tuple[str, str, PostingQuery]] = []
+    words = query.q.split()
+    if len(words) > 1:
+        for word in words:
+            rest = " ".join(w for w in words if w != word)
+            candidates.append(("word", word, replace(query, q=rest, page=1)))
+    elif words:
+        candidates.append(("q", query.q, replace(query, q="", page=1)))
+    for name, field_name, empty in (
+        ("kind", "kind", ""),
+        ("industry", "industry", ""),
+        ("town", "town", ""),
+        ("cert", "certificate", ""),
+        ("enterprise", "enterprise_id", None),
+    ):
+        value = getattr(query, field_name)
+        if value not in ("", None):
+            candidates.append((name, str(value), replace(query, **{field_name: empty}, page=1)))
+    found = []
+    for dropped, value, nearer in candidates:
+        count = (
+            db.session.scalar(
+                select(func.count())
+                .select_from(Posting)
+                .join(Organisation, Posting.enterprise_id == Organisation.id)
+                .where(*_public_filter(nearer, today))
+            )
+            or 0
+        )
+        if count:
+            found.append(Suggestion(dropped, value, nearer.args(), int(count)))
+    return sorted(found, key=lambda s: -s.count)
+
+
+def get_public_posting(posting_id: int) -> Posting:
+    """A published posting of a verified enterprise (also after its deadline: shared links keep working)."""
+    posting = db.session.get(Posting, posting_id)
+    if (
+        posting is None
+        or not posting.is_published
+        or posting.enterprise is None
+        or not posting.enterprise.is_verified
+    ):
+        raise NotFound(_l("Posting not found."))
+    return posting
+
+
+def open_postings_of(enterprise_id: int, *, today: date | None = None) -> list[Posting]:
+    return list(
+        db.session.scalars(
+            select(Posting)
+            .where(
+                Posting.enterprise_id == enterprise_id,
+                Posting.status == PublicationStatus.PUBLISHED.value,
+                Posting.deadline >= (today or district_today()),
+            )
+            .order_by(Posting.deadline.asc(), Posting.id.asc())
+        )
+    )
+
+
+# --- moderation (administrators) ----------------------------------------------------
+
+MODERATION_STATUSES = ("published", "draft", "closed", "taken_down", "all")
+MODERATION_PER_PAGE = 30
+
+
+def take_down(admin: User, posting_id: int, reason: str) -> Posting:
+    """An administrator removes a posting from the site; it is closed for good and its owner told why."""
+    if not admin.is_admin:
+        raise NotFound(_l("Posting not found."))
+    reason = checks.reason(reason)
+    posting = db.session.get(Posting, posting_id)
+    if posting is None:
+        raise NotFound(_l("Posting not found."))
+    if posting.is_taken_down:
+        raise ServiceError(_l("This posting has already been taken down."))
+    if not posting.can("close"):
+        raise ServiceError(_l("This posting is already closed."))
+    from_state = posting.status
+    now = utcnow()
+    transition(posting, PublicationStatus.CLOSED.value)
+    posting.closed_at = now
+    posting.taken_down_at = now
+    posting.takedown_reason = reason
+    db.session.flush()
+    audit.record(admin, posting, "take_down", from_state, "taken_down", reason)
+    notifications.notify_organisation(
+        posting.enterprise,
+        "posting_taken_down",
+        notifications.link("enterprise", "postings"),
+        posting=posting.title,
+        reason=reason,
+    )
+    return posting
+
+
+def postings_for_review(
+    *,
+    status: str = "published",
+    kind: str = "",
+    enterprise_id: int | None = None,
+    page: int = 1,
+    per_page: int = MODERATION_PER_PAGE,
+):
+    """Every enterprise's postings for administrators, newest published first (Flask-SQLAlchemy
+    Pagination)."""
+    query = select(Posting).options(joinedload(Posting.enterprise))
+    if status == "taken_down":
+        query = query.where(Posting.taken_down_at.is_not(None))
+    elif status == "closed":
+        query = query.where(Posting.status == PublicationStatus.CLOSED.value, Posting.taken_down_at.is_(None))
+    elif status in ("published", "draft"):
+        query = query.where(Posting.status == status)
+    if kind in KINDS:
+        query = query.where(Posting.kind == kind)
+    if enterprise_id is not None:
+        query = query.where(Posting.enterprise_id == enterprise_id)
+    query = query.order_by(
+        Posting.published_at.desc().nulls_last(), Posting.created_at.desc(), Posting.id.desc()
+    )
+    page = min(max(int(page), 1), MAX_PAGE)
+    return db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)

@@ -1,0 +1,1 @@
+"""Programs: majors, teachers, teaching needs and training offers, the catalogue, the directory."""

@@ -1,0 +1,1 @@
+"""Statistics: where the district stands against its plan (see `services`)."""

@@ -1,0 +1,506 @@
+"""The plan's targets as figures computed from the records, one small function each."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+
+from flask_babel import format_decimal
+from sqlalchemy import distinct, func, select
+
+from portal.apprenticeships.models import (
+    AllocationRun,
+    ApprenticePlace,
+    ApprenticeshipProgramme,
+    ProgrammeStatus,
+    RunStatus,
+)
+from portal.exchanges import services as exchanges
+from portal.extensions import db
+from portal.organisations.models import Organisation
+from portal.partnerships.cooperation_models import Cooperation, CooperationKind, CooperationStatus
+from portal.pilots.models import (
+    PilotEnterpriseApplication,
+    PilotEnterpriseStatus,
+    PilotPartnership,
+    PilotStatus,
+)
+from portal.platform.checks import district_today
+from portal.platform.i18n import lazy_gettext as _l
+from portal.programs.school_models import Employment, Teacher
+from portal.statistics.inputs import inputs_for
+from portal.statistics.models import DistrictInput
+from portal.statistics.scopes import (
+    POSTGRADUATE,
+    enrolment_total,
+    full_time_teacher_count,
+    intake_total,
+    published_named_classes,
+    verified_schools,
+)
+
+COUNT, PERCENT = "count", "percent"
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    label: object  # lazy gettext
+    value: float | None  # None: cannot be computed yet (e.g. an input is missing)
+    target: float | None  # None: the plan sets no number
+    unit: str  # COUNT or PERCENT
+    explanation: object  # what it counts, from which records
+    detail: str = ""  # e.g. "4 / 7" behind a share, or the input used
+    target_note: object = ""  # how the plan words the target, e.g. "1–2"
+    from_input: bool = False  # uses an administrator's input
+
+    @property
+    def progress(self) -> float | None:
+        """0..1 of the target, or None when there is no target or no value."""
+        if self.target in (None, 0) or self.value is None:
+            return None
+        return max(0.0, min(1.0, self.value / self.target))
+
+    @property
+    def reached(self) -> bool:
+        return self.target is not None and self.value is not None and self.value >= self.target
+
+
+def format_value(value: float | None, unit: str) -> str:
+    if value is None:
+        return "—"
+    if unit == PERCENT:
+        return f"{format_decimal(round(value, 1), format='#,##0.0')}%"
+    return format_decimal(round(value), format="#,##0")
+
+
+def _share(numerator: int, denominator: int) -> float | None:
+    return None if not denominator else round(100.0 * numerator / denominator, 1)
+
+
+# --- the figures --------------------------------------------------------------------
+
+
+@dataclass
+class Context:
+    """What the figures share: the day, and the records' totals read once for all of them."""
+
+    today: date
+    year: int
+    term: str  # the school term, e.g. 2026年秋季学期
+    entries: list[DistrictInput] | None = None  # every input entry, when the caller has read them
+
+    @cached_property
+    def counts(self) -> dict[str, int]:
+        return _district_counts(self)
+
+    @cached_property
+    def inputs(self) -> dict[str, DistrictInput]:
+        return inputs_for(self.year, self.entries)
+
+    @cached_property
+    def apprentices_placed(self) -> int:
+        return apprentices_placed()
+
+    @cached_property
+    def exchange_people(self) -> tuple[int, int]:
+        return _exchange_people(self.term)
+
+
+def _district_counts(ctx: Context) -> dict[str, int]:
+    """Every plain total the figures use, as one SELECT of scalar subqueries (one round trip)."""
+    full_time = full_time_teacher_count()
+    classes = published_named_classes().subquery()
+    totals = {
+        "full_time_teachers": full_time,
+        "double_qualified": full_time.where(Teacher.double_qualified.is_(True)),
+        "postgraduate": full_time.where(Teacher.degree.in_(POSTGRADUATE)),
+        "part_time_teachers": select(func.count(Teacher.id)).where(
+            Teacher.school_id.in_(verified_schools()), Teacher.employment == Employment.PART_TIME.value
+        ),
+        "enrolment": enrolment_total(),
+        "intake": intake_total(),
+        "pilot_enterprises": select(func.count(distinct(PilotEnterpriseApplication.enterprise_id)))
+        .join(Organisation, Organisation.id == PilotEnterpriseApplication.enterprise_id)
+        .where(
+            PilotEnterpriseApplication.status == PilotEnterpriseStatus.CONFIRMED.value,
+            Organisation.is_verified,
+        ),
+        "named_classes": select(func.count(classes.c.id)),
+        "named_class_seats": select(func.coalesce(func.sum(classes.c.seats), 0)),
+        "named_class_taken": select(func.coalesce(func.sum(classes.c.taken), 0)),
+        "apprenticeship_places": select(func.coalesce(func.sum(ApprenticePlace.capacity), 0))
+        .join(ApprenticeshipProgramme, ApprenticeshipProgramme.id == ApprenticePlace.programme_id)
+        .where(ApprenticeshipProgramme.status != ProgrammeStatus.DRAFT.value),
+        "apprenticeship_majors": select(func.count(distinct(Cooperation.program_id))).where(
+            Cooperation.status == CooperationStatus.ACTIVE.value,
+            Cooperation.kind == CooperationKind.APPRENTICESHIP.value,
+            Cooperation.program_id.is_not(None),
+        ),
+        "staff_trained": select(func.coalesce(func.sum(Cooperation.seats), 0)).where(
+            Cooperation.kind == CooperationKind.STAFF_TRAINING.value, Cooperation.start_date <= ctx.today
+        ),
+    }
+    row = db.session.execute(select(*(q.scalar_subquery().label(k) for k, q in totals.items()))).one()
+    return {key: int(value or 0) for key, value in row._mapping.items()}
+
+
+def full_time_teachers(ctx: Context) -> Figure:
+    return Figure(
+        "full_time_teachers",
+        _l("Full-time teachers (secondary vocational)"),
+        ctx.counts["full_time_teachers"],
+        230,
+        COUNT,
+        _l("Teachers recorded as full-time (专任) by verified secondary vocational schools."),
+    )
+
+
+def double_qualified_share(ctx: Context) -> Figure:
+    total, double = ctx.counts["full_time_teachers"], ctx.counts["double_qualified"]
+    return Figure(
+        "double_qualified_share",
+        _l("Double-qualified share of full-time teachers"),
+        _share(double, total),
+        70,
+        PERCENT,
+        _l(
+            "Full-time teachers marked double-qualified (双师型) ÷ all full-time teachers of verified "
+            "secondary "
+            "vocational schools."
+        ),
+        detail=f"{double} / {total}",
+    )
+
+
+def postgraduate_share(ctx: Context) -> Figure:
+    total, post = ctx.counts["full_time_teachers"], ctx.counts["postgraduate"]
+    return Figure(
+        "postgraduate_share",
+        _l("Postgraduate share of full-time teachers"),
+        _share(post, total),
+        10,
+        PERCENT,
+        _l(
+            "Full-time teachers with a master's degree or a doctorate ÷ all full-time teachers of verified "
+            "secondary vocational schools."
+        ),
+        detail=f"{post} / {total}",
+    )
+
+
+def full_time_enrolment(ctx: Context) -> Figure:
+    return Figure(
+        "full_time_enrolment",
+        _l("Full-time enrolment (secondary vocational)"),
+        ctx.counts["enrolment"],
+        3000,
+        COUNT,
+        _l(
+            "Students enrolled, all years, in the published or closed majors of verified secondary "
+            "vocational "
+            "schools (drafts are not counted)."
+        ),
+    )
+
+
+def secondary_vocational_share(ctx: Context) -> Figure:
+    intake = ctx.counts["intake"]
+    entry = ctx.inputs.get("upper_secondary_intake")
+    explanation = _l(
+        "Annual intake of the published majors of verified secondary vocational schools ÷ the district's "
+        "total "
+        "upper-secondary intake, which administrators enter each year with its source. The plan starts from "
+        "30%."
+    )
+    if entry is None:
+        return Figure(
+            "secondary_vocational_share",
+            _l("Secondary vocational share of upper-secondary intake"),
+            None,
+            40,
+            PERCENT,
+            explanation,
+            detail=str(_l("No total upper-secondary intake entered yet.")),
+            from_input=True,
+        )
+    detail = _l(
+        "%(intake)s / %(total)s (total for %(year)s from: %(source)s)",
+        intake=intake,
+        total=entry.value,
+        year=entry.year,
+        source=entry.source,
+    )
+    return Figure(
+        "secondary_vocational_share",
+        _l("Secondary vocational share of upper-secondary intake"),
+        _share(intake, entry.value),
+        40,
+        PERCENT,
+        explanation,
+        detail=str(detail),
+        from_input=True,
+    )
+
+
+def named_classes(ctx: Context) -> Figure:
+    seats, taken = ctx.counts["named_class_seats"], ctx.counts["named_class_taken"]
+    return Figure(
+        "named_classes",
+        _l("Named classes"),
+        ctx.counts["named_classes"],
+        None,
+        COUNT,
+        _l(
+            "Named classes and order classes (冠名班/订单班) published by schools of verified partners, "
+            "open or "
+            "closed (drafts are not counted)."
+        ),
+        detail=str(_l("%(seats)s seats, %(taken)s students admitted", seats=seats, taken=taken)),
+    )
+
+
+def named_class_seats(ctx: Context) -> Figure:
+    return Figure(
+        "named_class_seats",
+        _l("Seats in named classes"),
+        ctx.counts["named_class_seats"],
+        None,
+        COUNT,
+        _l("Seats of the published named classes counted above."),
+        detail=str(_l("%(taken)s taken", taken=ctx.counts["named_class_taken"])),
+    )
+
+
+def pilot_enterprises(ctx: Context) -> Figure:
+    return Figure(
+        "pilot_enterprises",
+        _l("Industry–education integration pilot enterprises"),
+        ctx.counts["pilot_enterprises"],
+        None,
+        COUNT,
+        _l(
+            "Verified enterprises the province confirmed as industry–education integration enterprises "
+            "(产教融合型企业, 发改社会〔2019〕590号 Art. 4), as the district recorded the decision, and not "
+            "revoked. The plan names 山东汇金股份有限公司 among those to promote but sets no number."
+        ),
+    )
+
+
+def pilot_partnerships(ctx: Context) -> Figure:
+    # When a pilot is final is the model's to say (an unanswered objection keeps it in notice).
+    rows = db.session.scalars(
+        select(PilotPartnership).where(
+            PilotPartnership.status.in_((PilotStatus.APPROVED.value, PilotStatus.FINAL.value))
+        )
+    ).all()
+    final = sum(1 for pilot in rows if pilot.public_state(ctx.today) == "final")
+    return Figure(
+        "pilot_partnerships",
+        _l("Integrated school–enterprise pilots"),
+        len(rows),
+        None,
+        COUNT,
+        _l(
+            "Cooperations administrators approved as integrated school–enterprise pilots "
+            "(校企一体化合作办学试点), in "
+            "their notice period or final. The plan names five partnerships to build (section 7) but sets no "
+            "number."
+        ),
+        detail=str(
+            _l("%(final)s final, %(notice)s in the notice period", final=final, notice=len(rows) - final)
+        ),
+    )
+
+
+def apprentices_placed() -> int:
+    """Students given a place by a published allocation run."""
+    placed = 0
+    for result in db.session.scalars(
+        select(AllocationRun.result).where(AllocationRun.status == RunStatus.PUBLISHED.value)
+    ):
+        placed += sum(1 for place in (result or {}).get("assignments", {}).values() if place)
+    return placed
+
+
+def apprenticeship_places(ctx: Context) -> Figure:
+    return Figure(
+        "apprenticeship_places",
+        _l("Modern apprenticeship places"),
+        ctx.counts["apprenticeship_places"],
+        None,
+        COUNT,
+        _l(
+            "Places (at an enterprise site or with a workplace mentor) of the modern-apprenticeship "
+            "programmes "
+            "opened to students; apprentices placed are the students given a place by a published allocation."
+        ),
+        detail=str(_l("%(placed)s apprentices placed", placed=ctx.apprentices_placed)),
+    )
+
+
+def apprentices(ctx: Context) -> Figure:
+    return Figure(
+        "apprentices_placed",
+        _l("Apprentices placed"),
+        ctx.apprentices_placed,
+        None,
+        COUNT,
+        _l("Students given a modern-apprenticeship place by a published allocation run."),
+    )
+
+
+def apprenticeship_majors(ctx: Context) -> Figure:
+    return Figure(
+        "apprenticeship_majors",
+        _l("Majors with a modern apprenticeship"),
+        ctx.counts["apprenticeship_majors"],
+        1,
+        COUNT,
+        _l(
+            "Distinct majors named in active modern-apprenticeship cooperations. The plan asks for one new "
+            "modern-apprenticeship major."
+        ),
+    )
+
+
+def _exchange_people(term: str) -> tuple[int, int]:
+    """(distinct enterprise experts teaching, distinct teachers in enterprise practice) in `term`'s
+    exchanges, counted the way the 20% rule counts them (`exchanges.people_of_term`)."""
+    experts, teachers = exchanges.people_of_term(term, verified_schools())
+    return len(experts), len(teachers)
+
+
+def part_time_teachers(ctx: Context) -> Figure:
+    """As the 20% rule counts them (portal.exchanges.services.part_time_share), summed over the schools."""
+    recorded, experts = ctx.counts["part_time_teachers"], ctx.exchange_people[0]
+    return Figure(
+        "part_time_teachers",
+        _l("Part-time teachers from industry"),
+        recorded + experts,
+        None,
+        COUNT,
+        _l(
+            "Part-time teachers (兼职) recorded by verified secondary vocational schools, plus the distinct "
+            "enterprise "
+            "experts in agreed or completed expert-to-school exchanges of the current term. Schools may "
+            "fill up to "
+            "20% of their staffing quota this way."
+        ),
+        detail=str(
+            _l(
+                "%(recorded)s recorded by schools + %(experts)s experts through exchanges (%(term)s)",
+                recorded=recorded,
+                experts=experts,
+                term=ctx.term,
+            )
+        ),
+    )
+
+
+def teachers_in_practice(ctx: Context) -> Figure:
+    return Figure(
+        "teachers_in_practice",
+        _l("Teachers in enterprise practice"),
+        ctx.exchange_people[1],
+        None,
+        COUNT,
+        _l(
+            "Distinct teachers of verified secondary vocational schools in agreed or completed "
+            "enterprise-practice "
+            "exchanges (教师企业实践) of the current term."
+        ),
+        detail=ctx.term,
+    )
+
+
+def staff_trained(ctx: Context) -> Figure:
+    return Figure(
+        "staff_trained",
+        _l("Enterprise staff trained"),
+        ctx.counts["staff_trained"],
+        None,
+        COUNT,
+        _l("Trainees agreed in staff-training cooperations (职工培训) that have started, active or ended."),
+    )
+
+
+def _input_figure(key: str, label, target: float, explanation, target_note="") -> Callable[[Context], Figure]:
+    def figure(ctx: Context) -> Figure:
+        entry = ctx.inputs.get(key)
+        detail = (
+            str(_l("%(year)s, from: %(source)s", year=entry.year, source=entry.source))
+            if entry is not None
+            else str(_l("Not entered yet."))
+        )
+        return Figure(
+            key,
+            label,
+            entry.value if entry is not None else None,
+            target,
+            COUNT,
+            explanation,
+            detail=detail,
+            target_note=target_note,
+            from_input=True,
+        )
+
+    figure.__name__ = key
+    return figure
+
+
+high_level_major_groups = _input_figure(
+    "high_level_major_groups",
+    _l("High-level major groups"),
+    1,
+    _l("Designations by the provincial education authorities, entered by administrators with their source."),
+)
+provincial_brand_major_groups = _input_figure(
+    "provincial_brand_major_groups",
+    _l("New provincial brand major groups"),
+    1,
+    _l("Designations by the provincial education authorities, entered by administrators with their source."),
+)
+vocational_education_groups = _input_figure(
+    "vocational_education_groups",
+    _l("Vocational education groups"),
+    1,
+    _l(
+        "Groups led by a district school and recognised by the authorities, entered by administrators with "
+        "their "
+        "source. The plan asks for 1–2."
+    ),
+    target_note="1–2",
+)
+
+FIGURES: tuple[Callable[[Context], Figure], ...] = (
+    full_time_teachers,
+    double_qualified_share,
+    postgraduate_share,
+    full_time_enrolment,
+    secondary_vocational_share,
+    pilot_enterprises,
+    pilot_partnerships,
+    named_classes,
+    named_class_seats,
+    apprenticeship_places,
+    apprentices,
+    apprenticeship_majors,
+    part_time_teachers,
+    teachers_in_practice,
+    staff_trained,
+    high_level_major_groups,
+    provincial_brand_major_groups,
+    vocational_education_groups,
+)
+
+
+def district_figures(
+    today: date | None = None, *, entries: list[DistrictInput] | None = None
+) -> list[Figure]:
+    """`entries`: every input entry, if the caller has read them (the report lists them anyway)."""
+    today = today or district_today()
+    ctx = Context(today=today, year=today.year, term=exchanges.current_term(today), entries=entries)
+    return [compute(ctx) for compute in FIGURES]

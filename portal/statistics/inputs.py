@@ -1,0 +1,150 @@
+"""The figures the records cannot know, entered by administrators with their year and source."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from portal.accounts.models import User
+from portal.audit import services as audit
+from portal.extensions import db
+from portal.platform.checks import district_today
+from portal.platform.errors import ServiceError
+from portal.platform.i18n import lazy_gettext as _l
+from portal.statistics.models import DistrictInput
+from portal.statistics.scopes import intake_total
+
+SOURCE_MAX = 200  # district_input.source
+
+
+@dataclass(frozen=True)
+class InputSpec:
+    label: object
+    maximum: int
+    help: object
+
+
+INPUTS: dict[str, InputSpec] = {
+    "upper_secondary_intake": InputSpec(
+        _l("Total upper-secondary intake of the district"),
+        100_000,
+        _l(
+            "Students admitted to all upper-secondary schools (general and vocational) in the district that "
+            "year."
+        ),
+    ),
+    "high_level_major_groups": InputSpec(
+        _l("High-level major groups"),
+        50,
+        _l("Recognised high-level secondary vocational major groups (count)."),
+    ),
+    "provincial_brand_major_groups": InputSpec(
+        _l("New provincial brand major groups"),
+        50,
+        _l("Provincial brand major groups newly recognised (count)."),
+    ),
+    "vocational_education_groups": InputSpec(
+        _l("Vocational education groups"),
+        50,
+        _l("Vocational education groups recognised (count)."),
+    ),
+}
+
+
+def inputs_for(year: int, entries: list[DistrictInput] | None = None) -> dict[str, DistrictInput]:
+    """Per key, the latest entry for `year`, or else for the latest earlier year (the newest entry
+    of a year wins). From `entries` when the caller has read them all already, else one query."""
+    if entries is None:
+        entries = db.session.scalars(select(DistrictInput).where(DistrictInput.year <= year))
+    latest: dict[str, DistrictInput] = {}
+    for entry in sorted(
+        (e for e in entries if e.year <= year), key=lambda e: (e.year, e.entered_at, e.id), reverse=True
+    ):
+        latest.setdefault(entry.key, entry)
+    return latest
+
+
+HISTORY_LIMIT = 200
+
+
+def input_history(limit: int = HISTORY_LIMIT) -> list[DistrictInput]:
+    return list(
+        db.session.scalars(
+            select(DistrictInput)
+            .order_by(DistrictInput.entered_at.desc(), DistrictInput.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def current_inputs(year: int | None = None) -> list[tuple[str, InputSpec, DistrictInput | None]]:
+    latest = inputs_for(year or district_today().year)
+    return [(key, spec, latest.get(key)) for key, spec in INPUTS.items()]
+
+
+def enter_input(
+    actor: User | None, key: str, year: int | None, value: int | None, source: str, *, is_demo: bool = False
+) -> DistrictInput:
+    """Record one yearly input with its source; earlier entries stay in the history. Flushes."""
+    spec = INPUTS.get(key)
+    if spec is None:
+        raise ServiceError(_l("Choose which figure you are entering."), field="key")
+    this_year = district_today().year
+    if year is None:
+        raise ServiceError(_l("Enter the year the figure is for."), field="year")
+    if not 2000 <= year <= this_year + 1:
+        raise ServiceError(_l("Enter a year between 2000 and %(max)s.", max=this_year + 1), field="year")
+    if value is None:
+        raise ServiceError(_l("Enter the figure as a whole number."), field="value")
+    if value < 0:
+        raise ServiceError(_l("The figure cannot be negative."), field="value")
+    if value > spec.maximum:
+        raise ServiceError(
+            _l(
+                "%(value)s is implausibly large for this figure (at most %(max)s). Check the number.",
+                value=f"{value:,}",
+                max=f"{spec.maximum:,}",
+            ),
+            field="value",
+        )
+    if key == "upper_secondary_intake":
+        own = db.session.scalar(intake_total()) or 0
+        if value == 0 or value < own:
+            raise ServiceError(
+                _l(
+                    "The total upper-secondary intake cannot be smaller than the secondary vocational "
+                    "schools' own "
+                    "intake on record (%(own)s).",
+                    own=f"{own:,}",
+                ),
+                field="value",
+            )
+    source = " ".join((source or "").split())
+    if len(source) < 2:
+        raise ServiceError(
+            _l("Say where the figure comes from (document, office or publication) so others can check it."),
+            field="source",
+        )
+    if len(source) > SOURCE_MAX:
+        raise ServiceError(_l("At most %(max)d characters.", max=SOURCE_MAX), field="source")
+    entry = DistrictInput(
+        key=key,
+        year=year,
+        value=value,
+        source=source,
+        entered_by_id=actor.id if actor is not None else None,
+        entered_by_email=actor.email if actor is not None else None,
+        is_demo=is_demo,
+    )
+    db.session.add(entry)
+    db.session.flush()
+    audit.record(
+        actor,
+        entry,
+        "create",
+        None,
+        None,
+        audit.coded("district_input", input=key, year=year, value=value, source=source),
+    )
+    return entry

@@ -1,0 +1,85 @@
+"""What the district publishes on /stats: aggregates, never a person."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.orm import joinedload
+
+from portal.extensions import db
+from portal.named_classes.models import NamedClass
+from portal.partnerships.cooperation_models import COOPERATION_KIND_LABELS, Cooperation
+from portal.pilots import services as pilots
+from portal.pilots.models import PilotStatus
+from portal.platform.checks import district_today
+from portal.statistics.breakdowns import by_industry, enterprise_cooperations
+from portal.statistics.scopes import published_named_classes
+
+
+def cooperations_by_industry() -> list[dict]:
+    """Active cooperations per industry of the enterprise partner, and their seats."""
+    table = by_industry((), enterprise_cooperations(), ())
+    keep = ("industry", "cooperations", *(f"kind_{k}" for k in COOPERATION_KIND_LABELS), "seats")
+    return [{k: row[k] for k in keep} for row in table.rows if row["cooperations"]]
+
+
+def public_named_classes() -> list[dict]:
+    """Published named classes: name, partners and seats (organisations only, no student)."""
+    classes = (
+        db.session.scalars(
+            published_named_classes()
+            .order_by(NamedClass.opens_on.desc(), NamedClass.name)
+            .options(
+                joinedload(NamedClass.cooperation).options(
+                    joinedload(Cooperation.school), joinedload(Cooperation.enterprise)
+                )
+            )
+        )
+        .unique()
+        .all()
+    )
+    return [
+        {
+            "name": c.name,
+            "school": c.school.name,
+            "enterprise": c.enterprise.name,
+            "seats": c.seats,
+            "since": c.opens_on,
+        }
+        for c in classes
+    ]
+
+
+# A public pilot's state, as the pilot's own states say it.
+PILOT_STATE_LABELS = {"notice": PilotStatus.APPROVED.label, "final": PilotStatus.FINAL.label}
+
+
+def public_pilot_partnerships(today: date | None = None) -> list[dict]:
+    """Approved pilot partnerships, as the public pilot pages show them."""
+    today = today or district_today()
+    rows = []
+    for pilot in pilots.public_pilots():
+        state = pilot.public_state(today)
+        if state is None:
+            continue
+        rows.append(
+            {
+                "name": pilot.cooperation.title,
+                "school": pilot.school.name,
+                "enterprise": pilot.enterprise.name,
+                "state": str(PILOT_STATE_LABELS[state]),
+                "approved_on": pilot.notice_starts_on,
+            }
+        )
+    return rows
+
+
+PUBLIC_TABLES = ("industries", "named_classes", "pilots")
+
+
+def public_tables() -> dict[str, list[dict]]:
+    return {
+        "industries": cooperations_by_industry(),
+        "named_classes": public_named_classes(),
+        "pilots": public_pilot_partnerships(),
+    }

@@ -1,0 +1,57 @@
+"""Which records the figures count: the plan's scope (secondary vocational schools) and its totals."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from portal.named_classes.models import NamedClass, NamedClassStatus
+from portal.organisations.models import Organisation, OrgKind, OrgStatus
+from portal.partnerships.cooperation_models import Cooperation
+from portal.programs.models import Program, PublicationStatus
+from portal.programs.school_models import Degree, Employment, Teacher
+
+SCOPE_SCHOOL_KINDS = ("secondary_vocational",)
+POSTGRADUATE = (Degree.MASTER.value, Degree.DOCTORATE.value)
+
+
+def verified_schools(kinds: tuple[str, ...] | None = SCOPE_SCHOOL_KINDS):
+    query = select(Organisation.id).where(Organisation.kind == OrgKind.SCHOOL.value, Organisation.is_verified)
+    if kinds:
+        query = query.where(Organisation.school_kind.in_(kinds))
+    return query
+
+
+def full_time_teacher_count():
+    return select(func.count(Teacher.id)).where(
+        Teacher.school_id.in_(verified_schools()), Teacher.employment == Employment.FULL_TIME.value
+    )
+
+
+def enrolment_total():
+    return select(func.coalesce(func.sum(Program.enrolment), 0)).where(
+        Program.school_id.in_(verified_schools()), Program.status != PublicationStatus.DRAFT.value
+    )
+
+
+def intake_total():
+    """Annual intake of the published majors of verified secondary vocational schools."""
+    return select(func.coalesce(func.sum(Program.intake_capacity), 0)).where(
+        Program.school_id.in_(verified_schools()), Program.status == PublicationStatus.PUBLISHED.value
+    )
+
+
+def published_named_classes():
+    """Open or closed (not draft) named classes of verified partners, as the public pages show them."""
+    school = Organisation.__table__.alias("nc_school")
+    enterprise = Organisation.__table__.alias("nc_enterprise")
+    return (
+        select(NamedClass)
+        .join(Cooperation, Cooperation.id == NamedClass.cooperation_id)
+        .join(school, school.c.id == Cooperation.school_id)
+        .join(enterprise, enterprise.c.id == Cooperation.enterprise_id)
+        .where(
+            NamedClass.status != NamedClassStatus.DRAFT.value,
+            school.c.status == OrgStatus.VERIFIED.value,
+            enterprise.c.status == OrgStatus.VERIFIED.value,
+        )
+    )

@@ -1,0 +1,66 @@
+"""The notifications page (issue 13, item 9): grouped by district day, unread marked 未读/New,
+mark all as read, each line opening its object; one labelled time zone (item 8)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from flask_babel import force_locale
+
+from portal.extensions import db
+from portal.notifications import services as notifications
+from tests.conftest import login
+
+
+def _note(user, when: datetime, link: str = "/enterprise/"):
+    note = notifications.notify(user, "member_approved", link, organisation="测试企业")
+    note.created_at = when
+    return note
+
+
+def test_grouped_by_beijing_day(app, build):
+    hr = build.enterprise()
+    late = _note(hr, datetime(2026, 12, 1, 17, 30, tzinfo=UTC))  # 01:30 on 2 Dec in Laiwu
+    early = _note(hr, datetime(2026, 12, 1, 15, 0, tzinfo=UTC))  # 23:00 on 1 Dec in Laiwu
+    old = _note(hr, datetime(2026, 11, 20, 2, 0, tzinfo=UTC))
+    db.session.commit()
+    days = notifications.by_day([late, early, old], today=date(2026, 12, 2))
+    assert [(d.day, d.ago, [n.id for n in d.items]) for d in days] == [
+        (date(2026, 12, 2), 0, [late.id]),
+        (date(2026, 12, 1), 1, [early.id]),
+        (date(2026, 11, 20), 12, [old.id]),
+    ]
+
+
+def test_page_marks_unread_and_reads_all(app, build):
+    hr = build.enterprise()
+    now = datetime.now(UTC)
+    _note(hr, now)
+    _note(hr, now)
+    db.session.commit()
+    client = app.test_client()
+    login(client, hr.email)
+    html = client.get("/auth/notifications").get_data(as_text=True)
+    assert html.count('data-testid="unread-badge">未读<') == notifications.unread_count(hr) >= 2
+    assert "新建" not in html
+    assert "今天" in html and 'data-testid="open-notification"' in html
+    assert "北京时间（UTC+8）" in html
+    client.post("/auth/notifications/read-all")
+    html = client.get("/auth/notifications").get_data(as_text=True)
+    assert 'data-testid="unread-badge"' not in html and 'data-testid="read-all"' not in html
+    with force_locale("en"):
+        client.set_cookie("lang", "en")
+        _note(hr, now)
+        db.session.commit()
+        html = client.get("/auth/notifications").get_data(as_text=True)
+        assert 'data-testid="unread-badge">New<' in html and "Today" in html
+
+
+def test_times_are_beijing_time(app, build):
+    from portal.templating import local_time
+
+    with app.test_request_context("/"):
+        assert str(local_time(datetime(2026, 12, 1, 17, 30, tzinfo=UTC))) == (
+            '<time datetime="2026-12-01T17:30:00+00:00">2026-12-02 01:30</time>'
+        )
+        assert str(local_time(datetime(2026, 12, 1, 17, 30))).endswith(">2026-12-02 01:30</time>")

@@ -1,0 +1,130 @@
+"""Verification of organisations, membership approval, student confirmation."""
+
+from __future__ import annotations
+
+from portal.accounts import services as accounts
+from portal.accounts.services import NewAccount
+from portal.extensions import db
+from portal.models import Organisation, OrgStatus
+from tests.conftest import PASSWORD, login
+
+
+def admin_client(app, build):
+    admin = build.admin()
+    db.session.commit()
+    client = app.test_client()
+    login(client, admin.email)
+    return client
+
+
+def test_queue_lists_pending_and_verify(app, build):
+    hr = build.enterprise(verified=False)
+    client = admin_client(app, build)
+    queue = client.get("/admin/organisations").get_data(as_text=True)
+    assert hr.organisation.name in queue
+    assert client.post(f"/admin/organisations/{hr.organisation_id}/verify").status_code == 302
+    org = db.session.get(Organisation, hr.organisation_id)
+    db.session.refresh(org)
+    assert org.status == OrgStatus.VERIFIED.value and org.verified_at is not None
+    assert f"/admin/organisations/{org.id}/verify" not in client.get("/admin/organisations").get_data(
+        as_text=True
+    )
+
+
+def test_reject_needs_reason_and_applicant_sees_it(app, build):
+    hr = build.enterprise(verified=False)
+    client = admin_client(app, build)
+    refused = client.post(f"/admin/organisations/{hr.organisation_id}/reject", data={"reason": "  "})
+    assert refused.status_code == 400 and "请填写理由" in refused.get_data(as_text=True)
+    assert db.session.get(Organisation, hr.organisation_id).status == "pending"
+
+    client.post(f"/admin/organisations/{hr.organisation_id}/reject", data={"reason": "营业执照与名称不符"})
+    hr_client = app.test_client()
+    login(hr_client, hr.email)
+    home = hr_client.get("/enterprise/").get_data(as_text=True)
+    assert "认证未通过" in home and "营业执照与名称不符" in home
+    # The applicant corrects and submits again: back in the queue.
+    assert hr_client.post("/enterprise/resubmit").status_code == 302
+    org = db.session.get(Organisation, hr.organisation_id)
+    db.session.refresh(org)
+    assert org.status == "pending"
+    assert hr_client.post("/enterprise/resubmit").status_code == 400  # only once
+
+
+def test_member_join_and_approval(app, build):
+    hr = build.enterprise()
+    joiner = accounts.register_member(NewAccount("join@example.com", "新同事", PASSWORD), hr.organisation_id)
+    db.session.commit()
+    client = app.test_client()
+    login(client, hr.email)
+    assert "join@example.com" in client.get("/enterprise/members").get_data(as_text=True)
+    assert client.post(f"/enterprise/members/{joiner.id}/approve").status_code == 302
+    db.session.refresh(joiner)
+    assert joiner.membership_status == "active"
+    again = client.post(f"/enterprise/members/{joiner.id}/approve")
+    assert again.status_code in (400, 404)
+    joined = app.test_client()
+    login(joined, "join@example.com")
+    assert joined.get("/enterprise/members").status_code == 200
+
+
+def test_member_rejection_needs_reason(app, build):
+    hr = build.enterprise()
+    joiner = accounts.register_member(NewAccount("join@example.com", "J", PASSWORD), hr.organisation_id)
+    db.session.commit()
+    client = app.test_client()
+    login(client, hr.email)
+    assert client.post(f"/enterprise/members/{joiner.id}/reject", data={"reason": ""}).status_code == 400
+    client.post(f"/enterprise/members/{joiner.id}/reject", data={"reason": "不是本公司员工"})
+    db.session.refresh(joiner)
+    assert joiner.membership_status == "rejected"
+    seen = app.test_client()
+    login(seen, "join@example.com")
+    assert "不是本公司员工" in seen.get("/enterprise/").get_data(as_text=True)
+
+
+def test_pending_member_cannot_approve(app, build):
+    hr = build.enterprise()
+    first = accounts.register_member(NewAccount("a@example.com", "A", PASSWORD), hr.organisation_id)
+    second = accounts.register_member(NewAccount("b@example.com", "B", PASSWORD), hr.organisation_id)
+    db.session.commit()
+    client = app.test_client()
+    login(client, first.email)
+    assert client.post(f"/enterprise/members/{second.id}/approve").status_code == 302  # sent home
+    db.session.refresh(second)
+    assert second.membership_status == "pending"
+
+
+def test_school_confirms_its_students(app, build):
+    staff = build.school()
+    student = build.student(staff, confirmed=False)
+    student_client = app.test_client()
+    login(student_client, student.email)
+    assert "等待学校确认" in student_client.get("/student/").get_data(as_text=True)
+    client = app.test_client()
+    login(client, staff.email)
+    assert student.email in client.get("/school/members").get_data(as_text=True)
+    client.post(f"/school/members/{student.id}/approve")
+    db.session.refresh(student)
+    assert student.membership_status == "active"
+    assert "等待学校确认" not in student_client.get("/student/").get_data(as_text=True)
+
+
+def test_other_school_cannot_confirm(app, build):
+    staff_a, staff_b = build.school(), build.school()
+    student = build.student(staff_a, confirmed=False)
+    client = app.test_client()
+    login(client, staff_b.email)
+    assert client.post(f"/school/members/{student.id}/approve").status_code == 404
+    db.session.refresh(student)
+    assert student.membership_status == "pending"
+
+
+def test_verified_school_publishes_major(app, build):
+    staff = build.school()
+    client = app.test_client()
+    login(client, staff.email)
+    program = staff.organisation.programs[0]
+    assert client.post(f"/school/majors/{program.id}/publish").status_code == 302
+    db.session.refresh(program)
+    assert program.status == "published"

@@ -1,0 +1,438 @@
+"""Supply against demand by major (专业预警调控): each figure computed by hand from seeded records."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select, update
+
+from portal.extensions import db
+from portal.models import AlignmentThreshold, PostingMajor, Program, SupplySnapshot, User
+from portal.planning import alignment
+from portal.planning.models import WarningLevel
+from portal.platform import checks
+from portal.platform.errors import Invalid
+from portal.postings import services as postings
+from portal.postings.services import PostingInput
+from portal.programs import services as program_service
+from tests.conftest import POSTING_DETAILS, Builders, client_for, login
+
+TODAY = checks.district_today()
+
+
+def posting(
+    hr,
+    kind: str,
+    title: str,
+    headcount: int,
+    *,
+    details=None,
+    skills: str = "",
+    publish=True,
+    town: str = "fengcheng",
+):
+    base = {
+        "order_class": {"major": "", "years": 3},
+        "apprenticeship": {
+            "rotation": "工学交替",
+            "mentors": [{"name": "王师傅", "skills": "带徒", "title": "technician"}],
+        },
+        "internship": {**POSTING_DETAILS["internship"], "positions": title},
+        "part_time_teacher": {
+            "experts": [{"name": "李工", "expertise": "焊接", "title": "technician", "hours": 20}]
+        },
+    }[kind]
+    item = postings.create_posting(
+        hr.organisation,
+        kind,
+        PostingInput(
+            title=title,
+            description="",
+            skills=skills,
+            certificates="",
+            headcount=headcount,
+            town=town,
+            deadline=TODAY + timedelta(days=30),
+            details={**base, **(details or {})},
+        ),
+    )
+    if publish:
+        postings.publish(item)
+    db.session.commit()
+    return item
+
+
+def publish_programs(staff, intakes: dict[str, int], enrolment: int = 0) -> None:
+    for program in db.session.scalars(select(Program).where(Program.school_id == staff.organisation_id)):
+        db.session.delete(program)
+    db.session.flush()
+    for name, intake in intakes.items():
+        program = program_service.create_program(
+            staff.organisation, name=name, intake_capacity=intake, enrolment=enrolment
+        )
+        program_service.publish_program(program)
+    db.session.commit()
+
+
+@pytest.fixture
+def district(app, build: Builders):
+    """Welding: 60 wanted against 40 planned (shortage, ratio 1.5); nursing: 10 against 50 (surplus, 0.2);
+    e-commerce: 30 against 30 (balanced)."""
+    hr = build.enterprise()
+    school = build.school(programs=())
+    other = build.school(programs=())
+    publish_programs(school, {"焊接技术应用": 40, "护理": 30, "电子商务": 30}, enrolment=90)
+    publish_programs(other, {"护理": 20})
+    posting(hr, "internship", "招聘电焊工", 25)
+    posting(
+        hr, "order_class", "山东重工冠名班", 35, details={"major": "焊接技术应用", "class_name": "重工班"}
+    )
+    posting(hr, "apprenticeship", "病房护士学徒", 10)
+    posting(hr, "internship", "电商主播实习", 30)
+    posting(hr, "part_time_teacher", "焊接专家兼职", 5)  # asks for no students: not demand
+    posting(hr, "internship", "电焊工草稿", 99, publish=False)  # a draft: not demand
+    return {"hr": hr, "school": school, "other": other}
+
+
+def group(figures, name):
+    return next(g for g in figures.groups if g.key == name)
+
+
+def test_a_posting_is_classified_by_what_it_asks_for(district):
+    rows = db.session.scalars(select(PostingMajor).where(PostingMajor.rank == 1)).all()
+    by_title = {row.posting_id: row for row in rows}
+    welding = [r for r in rows if r.major_name == "焊接技术应用"]
+    assert len(welding) >= 2  # the title role 电焊工, and the major HR named
+    assert all(r.major_group == "装备制造大类" for r in welding)
+    assert any(["named", "焊接技术应用"] in r.evidence for r in welding)
+    assert by_title  # every published student-demand posting got a major
+
+
+def test_figures_by_group_computed_by_hand(district):
+    figures = alignment.report()
+    welding = group(figures, "装备制造大类")
+    assert (welding.demand, welding.intake, welding.gap, welding.ratio) == (60, 40, 20, 1.5)
+    assert welding.by_kind == {"internship": 25, "order_class": 35}
+    assert welding.postings == 2
+    assert welding.level is WarningLevel.SHORTAGE
+    care = [g for g in figures.groups if g.intake == 50]
+    assert len(care) == 1 and care[0].demand == 10 and care[0].ratio == 0.2
+    assert care[0].level is WarningLevel.SURPLUS
+    trade = group(figures, "财经商贸大类")
+    assert (trade.demand, trade.intake, trade.level) == (30, 30, WarningLevel.BALANCED)
+    assert welding.trend[figures.year] == 60 and welding.trend.get(figures.year - 1, 0) == 0
+    assert sum(g.demand for g in figures.groups) == 25 + 35 + 10 + 30
+    assert figures.shortages == [welding]
+
+
+def test_supply_of_past_years_comes_from_the_yearly_record(app, district, build):
+    """Majors keep only today's intake: a year's supply is stored with the monthly snapshot, and the
+    trend reads past years from there, this year from the live majors."""
+    from portal.statistics import services as statistics
+
+    year = alignment.report().year
+    statistics.take_snapshot(None)  # records this year's supply beside the figures
+    db.session.commit()
+    assert (
+        db.session.scalar(select(func.sum(SupplySnapshot.intake)).where(SupplySnapshot.year == year))
+        == 40 + 50 + 30
+    )
+    # Last year's record, as the snapshot of last year would have stored it: 25 welding places.
+    alignment.record_supply(year - 1)
+    db.session.execute(
+        update(SupplySnapshot)
+        .where(SupplySnapshot.year == year - 1, SupplySnapshot.major_name == "焊接技术应用")
+        .values(intake=25)
+    )
+    publish_programs(district["school"], {"焊接技术应用": 45, "护理": 30, "电子商务": 30}, enrolment=90)
+    figures = alignment.report()
+    welding = group(figures, "装备制造大类")
+    assert welding.supply_trend == {year - 1: 25, year: 45}
+    assert figures.years[0] not in welding.supply_trend  # no record that year: shown as unknown, not 0
+    care = next(t for t in figures.targets if t.key == "care")
+    assert care.supply_trend[year] == 50
+    statistics.take_snapshot(None)  # taken again the same year: refreshed, not doubled
+    db.session.commit()
+    assert (
+        db.session.scalar(select(func.sum(SupplySnapshot.intake)).where(SupplySnapshot.year == year))
+        == 45 + 50 + 30
+    )
+
+
+def test_targets_and_towns(district):
+    figures = alignment.report()
+    care = next(t for t in figures.targets if t.key == "care")
+    assert (care.intake, care.programs) == (50, 2)
+    ecommerce = next(t for t in figures.targets if t.key == "rural_ecommerce")
+    assert (ecommerce.demand, ecommerce.intake) == (30, 30)
+    fengcheng = next(t for t in figures.towns if t.key == "fengcheng")
+    assert fengcheng.demand == 100
+    pengquan = next(t for t in figures.towns if t.key == "pengquan")  # the builders' schools are there
+    assert (pengquan.intake, pengquan.level) == (40 + 30 + 30 + 20, WarningLevel.SURPLUS)
+
+
+def admin_user():
+    # The school builder made the administrator who verified the schools.
+    return db.session.scalars(select(User).where(User.email == "admin@example.com")).one()
+
+
+def test_thresholds_change_levels_and_bad_input_changes_nothing(district):
+    admin = admin_user()
+    with pytest.raises(Invalid) as refused:
+        alignment.set_thresholds(admin, "abc", "0")
+    assert {p.field for p in refused.value.problems} == {"shortage_above", "surplus_below"}
+    db.session.rollback()
+    with pytest.raises(Invalid):
+        alignment.set_thresholds(admin, "0.9", "1.1")
+    db.session.rollback()
+    assert db.session.scalar(select(AlignmentThreshold.id)) is None
+    alignment.set_thresholds(admin, "1,6", "0.1")
+    db.session.commit()
+    figures = alignment.report()
+    assert figures.thresholds.shortage_above == 1.6
+    assert group(figures, "装备制造大类").level is WarningLevel.BALANCED  # 1.5 is no longer above
+    assert [g for g in figures.groups if g.intake == 50][0].level is WarningLevel.BALANCED  # 0.2 ≥ 0.1
+
+
+def test_suggestions_share_the_gap_by_intake_and_stay_within_the_school(district):
+    figures = alignment.report()
+    mine = {s.program: s for s in alignment.suggestions(district["school"].organisation_id, figures)}
+    # Welding: gap +20, all 40 of the group's intake is ours -> +20.
+    assert mine["焊接技术应用"].change == 20 and mine["焊接技术应用"].suggested_intake == 60
+    # Nursing: gap 10 − 50 = −40, we plan 30 of the 50 -> round(−40 × 30 / 50) = −24.
+    assert mine["护理"].change == -24 and mine["护理"].share == 0.6
+    assert "电子商务" not in mine  # balanced
+    theirs = alignment.suggestions(district["other"].organisation_id, figures)
+    assert [(s.program, s.change) for s in theirs] == [("护理", -16)]
+
+
+def test_a_closed_or_taken_down_posting(district):
+    hr = district["hr"]
+    item = db.session.scalars(select(postings.Posting).where(postings.Posting.title == "电商主播实习")).one()
+    postings.close_posting(hr, item.id)
+    db.session.commit()
+    assert group(alignment.report(), "财经商贸大类").demand == 30  # closed: still this year's demand
+    admin = admin_user()
+    other = posting(hr, "internship", "电商客服实习", 7)
+    assert group(alignment.report(), "财经商贸大类").demand == 37
+    postings.take_down(admin, other.id, "虚假信息")
+    db.session.commit()
+    assert group(alignment.report(), "财经商贸大类").demand == 30
+
+
+def test_backfill_writes_the_same_rows(district):
+    before = sorted((r.posting_id, r.rank, r.major_name) for r in db.session.scalars(select(PostingMajor)))
+    db.session.execute(PostingMajor.__table__.delete())
+    assert alignment.classify_all() >= 5
+    after = sorted((r.posting_id, r.rank, r.major_name) for r in db.session.scalars(select(PostingMajor)))
+    assert before == after
+
+
+# --- pages ---------------------------------------------------------------------------------
+
+
+def _figures_on(html: str, key: str) -> dict[str, str]:
+    import re
+
+    row = re.search(rf'<tr data-key="{re.escape(key)}">(.*?)</tr>', html, re.S)
+    assert row, f"{key} not on the page"
+    return dict(re.findall(r'data-col="(\w+)">(.*?)</td>', row.group(1), re.S))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_public_page_and_export_show_the_same_figures(app, district, lang):
+    client = app.test_client()
+    client.post("/lang", data={"lang": lang})
+    html = client.get("/stats/alignment").get_data(as_text=True)
+    cells = _figures_on(html, "装备制造大类")
+    assert (cells["demand"], cells["intake"], cells["gap"], cells["ratio"]) == ("60", "40", "+20", "1.50")
+    assert ("短缺" if lang == "zh" else "Shortage") in cells["level"]
+    assert ("专业与产业需求" if lang == "zh" else "Majors against industry demand") in html
+    assert "招聘电焊工" not in html  # aggregates only
+
+    from openpyxl import load_workbook
+
+    response = client.get("/stats/alignment.xlsx")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.data)).worksheets[0]
+    rows = {r[0]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
+    header = [c.value for c in sheet[1]]
+    welding = dict(zip(header, rows["装备制造大类"], strict=True))
+    assert list(welding.values())[1] == 60
+    assert 40 in welding.values() and 20 in welding.values() and 1.5 in welding.values()
+    # By major: the catalogue code and 专业类 beside the name (from the 2021 catalogue).
+    by_major = load_workbook(io.BytesIO(response.data)).worksheets[1]
+    majors = {r[0]: r[1:4] for r in by_major.iter_rows(min_row=2, values_only=True)}
+    assert majors["焊接技术应用"] == ("660105", "机械设计制造类", "装备制造大类")
+
+
+def test_admin_page_access_and_thresholds(app, district):
+    assert app.test_client().get("/admin/alignment").status_code in (302, 401, 403)
+    school_client = client_for(app, district["school"])
+    assert school_client.get("/admin/alignment").status_code == 403
+    client = app.test_client()
+    login(client, "admin@example.com")
+    client.post("/lang", data={"lang": "en"})
+    page = client.get("/admin/alignment")
+    assert page.status_code == 200 and "Warning thresholds" in page.get_data(as_text=True)
+    refused = client.post("/admin/alignment", data={"shortage_above": "0.5", "surplus_below": "x"})
+    assert refused.status_code == 400
+    text = refused.get_data(as_text=True)
+    assert "Enter a ratio such as 1.2." in text
+    assert db.session.scalar(select(AlignmentThreshold.id)) is None
+    refused = client.post("/admin/alignment", data={"shortage_above": "0.9", "surplus_below": "0.5"})
+    assert "A shortage means demand above intake" in refused.get_data(as_text=True)
+    saved = client.post("/admin/alignment", data={"shortage_above": "2", "surplus_below": "0.5"})
+    assert saved.status_code == 302
+    assert db.session.scalars(select(AlignmentThreshold)).one().set_by_email == "admin@example.com"
+    assert client.get("/admin/alignment.xlsx").status_code == 200
+    audit_page = client.get("/admin/audit").get_data(as_text=True)
+    assert "Set the warning thresholds" in audit_page and "Warning thresholds" in audit_page
+
+
+def test_a_school_sees_its_own_suggestions_only(app, district):
+    client = client_for(app, district["other"])
+    client.post("/lang", data={"lang": "en"})
+    html = client.get("/school/alignment").get_data(as_text=True)
+    assert 'data-key="护理"' in html and "-16" in html and ">4<" in html  # 20 − 16
+    assert "焊接技术应用" not in html.split('data-testid="alignment-suggestions"')[1]  # the other school's
+    assert client.get("/admin/alignment").status_code == 403
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_dashboard_and_report_carry_the_figures(app, district, lang):
+    client = app.test_client()
+    login(client, "admin@example.com")
+    client.post("/lang", data={"lang": lang})
+    for url in ("/admin/dashboard", "/admin/dashboard/report"):
+        html = client.get(url).get_data(as_text=True)
+        cells = _figures_on(html, "装备制造大类")
+        assert (cells["demand"], cells["intake"], cells["ratio"]) == ("60", "40", "1.50")
+        assert 'class="chart"' in html
+    dashboard = client.get("/admin/dashboard").get_data(as_text=True)
+    assert ("1 个专业大类人才短缺" if lang == "zh" else "1 major groups short of graduates") in dashboard
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(client.get("/admin/dashboard/report.xlsx").data))
+    title = "按专业大类的供需" if lang == "zh" else "Demand and intake by group"
+    assert title in book.sheetnames
+    rows = {r[0]: r for r in book[title].iter_rows(min_row=2, values_only=True)}
+    assert rows["装备制造大类"][1] == 60
+
+
+def test_the_command_backfills_every_posting(app, district):
+    db.session.execute(PostingMajor.__table__.delete())
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["classify-postings"])
+    assert result.exit_code == 0, result.output
+    assert "postings classified" in result.output
+    assert group(alignment.report(), "装备制造大类").demand == 60
+
+
+def test_the_demo_data_shows_a_shortage_and_a_surplus(app, demo):
+    figures = alignment.report()
+    care = group(
+        figures, "公共管理与服务大类"
+    )  # 颐康's named class 25 and interns 30 against an intake of 40
+    assert (care.demand, care.intake, care.level) == (55, 40, WarningLevel.SHORTAGE)
+    equipment = group(figures, "装备制造大类")
+    assert equipment.level is WarningLevel.SURPLUS and equipment.intake > equipment.demand > 0
+
+
+def test_the_administrators_job_classifies_every_posting_again(app, district):
+    db.session.execute(PostingMajor.__table__.delete())
+    db.session.commit()
+    client = app.test_client()
+    login(client, "admin@example.com")
+    response = client.post("/admin/alignment/classify")
+    assert response.status_code == 302 and "/auth/jobs/" in response.headers["Location"]
+    assert group(alignment.report(), "装备制造大类").demand == 60  # the job ran (inline in tests)
+    school_client = client_for(app, district["school"])
+    assert school_client.post("/admin/alignment/classify").status_code == 403
+
+
+def test_levels_at_the_edges():
+    limits = alignment.Thresholds(1.2, 0.8)
+    assert limits.level(48, 40) is WarningLevel.BALANCED  # exactly 1.2 is not above it
+    assert limits.level(49, 40) is WarningLevel.SHORTAGE  # 1.23 (shown 1.23)
+    assert limits.level(32, 40) is WarningLevel.BALANCED  # exactly 0.8 is not below it
+    assert limits.level(31, 40) is WarningLevel.SURPLUS
+    assert limits.level(5, 0) is WarningLevel.SHORTAGE  # demand and no intake at all
+    assert limits.level(0, 40) is WarningLevel.SURPLUS  # intake and no demand
+    assert limits.level(0, 0) is None
+
+
+def test_an_industrys_supply_is_the_intake_of_the_groups_that_train_for_it(district):
+    """The builders' enterprise is in 高端装备制造, whose core group (affinity 1) is 装备制造大类:
+    all 100 students it asks for against the 40 welding places; nursing and e-commerce do not count."""
+    figures = alignment.report()
+    equipment = next(ln for ln in figures.industries if ln.key == "equipment")
+    assert (equipment.demand, equipment.intake, equipment.ratio) == (100, 40, 2.5)
+    assert equipment.level is WarningLevel.SHORTAGE
+    assert equipment.supply_trend[figures.year] == 40
+
+
+def test_the_figures_are_kept_until_what_they_are_made_of_changes(app, district):
+    from tests.platform.test_bounded_pages import counted
+
+    first = alignment.report()
+    with counted() as count:
+        assert alignment.report() is first  # kept: nothing read again
+    assert count[0] == 0
+    welding = lambda: group(alignment.report(), "装备制造大类")  # noqa: E731
+
+    posting(district["hr"], "internship", "招聘电焊工", 5)  # postings and their majors
+    assert welding().demand == 65
+    program = db.session.scalar(
+        select(Program).where(
+            Program.school_id == district["school"].organisation_id, Program.name == "焊接技术应用"
+        )
+    )
+    program.intake_capacity = 50  # the schools' majors
+    db.session.commit()
+    assert (welding().intake, welding().level) == (50, WarningLevel.SHORTAGE)  # 65 / 50 = 1.3
+    alignment.set_thresholds(admin_user(), "1.5", "0.5")  # the administrators' thresholds
+    db.session.commit()
+    assert welding().level is WarningLevel.BALANCED
+
+    # This transaction's own writes count before they are committed, and are not kept for others.
+    kept = alignment.report()
+    program.intake_capacity = 100
+    assert welding().intake == 100
+    db.session.rollback()
+    with counted() as count:
+        assert alignment.report() is kept
+    assert count[0] == 0
+
+
+def test_a_ratio_that_rounds_to_zero_is_refused_beside_its_field(app, district):
+    """Issue 22.3: 0.004 passed the "above 0" check, was stored as 0.0 and broke the table's check
+    (a 500); it is now judged as stored, with the message beside the field, and nothing is saved."""
+    client = client_for(app, admin_user())
+    refused = client.post("/admin/alignment", data={"shortage_above": "1.5", "surplus_below": "0.004"})
+    assert refused.status_code == 400
+    assert 'id="surplus_below-error"' in refused.get_data(as_text=True)
+    assert "比值须不小于 0.01" in refused.get_data(as_text=True)
+    assert db.session.scalar(select(AlignmentThreshold.id)) is None
+
+
+@pytest.mark.fresh_app
+def test_a_database_error_is_logged_without_the_failing_row(app, district, caplog):
+    """PostgreSQL's message for a failed check repeats the row (here the administrator's e-mail);
+    the log keeps its first line and the traceback, never the row."""
+
+    @app.get("/_test/broken-check")
+    def broken_check():
+        db.session.add(
+            AlignmentThreshold(shortage_above=0, surplus_below=0, set_by_email="secret@example.com")
+        )
+        db.session.flush()
+        return "unreachable"
+
+    with caplog.at_level("ERROR"):
+        response = app.test_client().get("/_test/broken-check")
+    assert response.status_code == 500
+    assert "ratios_ordered" in caplog.text and "secret@example.com" not in caplog.text
