@@ -120,6 +120,11 @@ def register_blueprints(app: Flask) -> None:
     app.url_map.converters["int"] = BoundedIntConverter
     for bp in (public_bp, auth_bp, enterprise_bp, school_bp, student_bp, admin_bp):
         app.register_blueprint(bp)
+    # --- messaging (issue 30): phone sign-in, channels, outgoing messages ---
+    from portal import messaging
+
+    messaging.init_app(app)
+    # --- end messaging ---
 
 
 def _refuse_demo_accounts(app: Flask) -> None:
