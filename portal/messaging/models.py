@@ -140,3 +140,7 @@ class OutgoingMessage(Stateful, db.Model):
     last_error: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    @property
+    def channel_label(self) -> object:
+        return Channel(self.channel).label
