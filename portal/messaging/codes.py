@@ -196,3 +196,21 @@ def verify_number(user: User, raw_phone: str, code: str) -> None:
     if row.user_id != user.id:
         raise ServiceError(WRONG, field="code")
     phones.set_number(user, row.phone)
+
+
+def reset_password(raw_phone: str, code: str, new_password: str) -> User:
+    """A new password for the account of the number, with the reset code sent to it. The password
+    policy is judged first, so a refused password does not spend a try of the code; every other
+    session of the account ends."""
+    from portal.services import passwords
+
+    passwords.check_policy(new_password)
+    row = redeem("reset", raw_phone, code)
+    user = db.session.get(User, row.user_id)
+    if user is None or user.disabled:
+        raise ServiceError(WRONG, field="code")
+    user.password_hash = passwords.hash_password(new_password)
+    user.rotate_session_token()
+    db.session.flush()
+    log.info("sms code %s: password reset for user %s", row.id, user.id)
+    return user

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms import PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length
 
 from portal.i18n import lazy_gettext as _l
 from portal.messaging.models import Channel
@@ -57,3 +57,18 @@ class RobotForm(FlaskForm):
 
 
 __all__ = ["Channel", "ChannelsForm", "CodeForm", "PhoneForm", "RobotForm"]
+
+
+class ResetForm(CodeForm):
+    password = PasswordField(
+        _l("New password"),
+        description=_l("At least 8 characters; a passphrase is best. Common passwords are refused."),
+        validators=[DataRequired(message=REQUIRED), Length(max=1024)],
+    )
+    confirm = PasswordField(
+        _l("Repeat new password"),
+        validators=[
+            DataRequired(message=REQUIRED),
+            EqualTo("password", message=_l("The two passwords differ.")),
+        ],
+    )

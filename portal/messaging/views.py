@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 
 from portal.extensions import client_address
 from portal.messaging import codes, phones, services
-from portal.messaging.forms import ChannelsForm, CodeForm, PhoneForm, RobotForm
+from portal.messaging.forms import ChannelsForm, CodeForm, PhoneForm, ResetForm, RobotForm
 from portal.models import Role
 from portal.security import home_url_for, is_safe_next
 from portal.web import REFUSED, attempt, form_status, refusal_status
@@ -21,6 +21,7 @@ from portal.web import REFUSED, attempt, form_status, refusal_status
 bp = Blueprint("messaging", __name__)
 _SIGNING_IN = "phone_sign_in"
 _VERIFYING = "phone_verify"
+_RESETTING = "phone_reset"
 
 
 # --- sign-in by number and code -----------------------------------------------------------------
@@ -57,6 +58,40 @@ def phone_code():
             return redirect(next_url if is_safe_next(next_url) else home_url_for(user))
     return (
         render_template("messaging/phone_code.html", form=form, masked=phones.masked(phone)),
+        form_status(),
+    )
+
+
+# --- resetting the password by SMS ---------------------------------------------------------------
+
+
+@bp.route("/auth/phone/reset", methods=["GET", "POST"])
+def phone_reset():
+    form = PhoneForm()
+    if form.validate_on_submit():
+        issued = attempt(lambda: codes.issue("reset", form.phone.data, client_address()), form)
+        if issued is not REFUSED:
+            session[_RESETTING] = issued.phone
+            flash(_("If this number belongs to an account, a code is on its way by SMS."), "info")
+            return redirect(url_for("messaging.phone_reset_code"))
+        return render_template("messaging/phone_login.html", form=form, resetting=True), refusal_status()
+    return render_template("messaging/phone_login.html", form=form, resetting=True), form_status()
+
+
+@bp.route("/auth/phone/reset/code", methods=["GET", "POST"])
+def phone_reset_code():
+    phone = session.get(_RESETTING)
+    if not phone:
+        return redirect(url_for("messaging.phone_reset"))
+    form = ResetForm()
+    if form.validate_on_submit():
+        done = attempt(lambda: codes.reset_password(phone, form.code.data, form.password.data), form)
+        if done is not REFUSED:
+            session.pop(_RESETTING, None)
+            flash(_("Your password has been changed. Other sessions have been logged out."), "success")
+            return redirect(url_for("auth.login"))
+    return (
+        render_template("messaging/phone_code.html", form=form, masked=phones.masked(phone), resetting=True),
         form_status(),
     )
 

@@ -188,3 +188,37 @@ def test_phone_login_pages(app, student, caplog):
     # Asking again at once: refused with 429 and a message.
     again = app.test_client().post("/auth/phone", data={"phone": SHOWN})
     assert again.status_code == 429
+
+
+def test_reset_the_password_by_sms(app, student, caplog):
+    from portal.services import accounts
+
+    client = app.test_client()
+    with caplog.at_level(logging.INFO):
+        assert client.post("/auth/phone/reset", data={"phone": SHOWN}).status_code == 302
+        code = _code_from_log(caplog)
+    old_hash = student.password_hash
+    # A common password is refused beside its field, and the code keeps its tries.
+    weak = client.post(
+        "/auth/phone/reset/code", data={"code": code, "password": "12345678", "confirm": "12345678"}
+    )
+    assert weak.status_code == 400
+    db.session.expire_all()
+    assert db.session.get(type(student), student.id).password_hash == old_hash
+    assert db.session.scalar(select(SmsCode.failures)) == 0
+    new = "a long new passphrase 2026"
+    done = client.post("/auth/phone/reset/code", data={"code": code, "password": new, "confirm": new})
+    assert done.status_code == 302 and done.headers["Location"].endswith("/auth/login")
+    db.session.expire_all()
+    assert accounts.authenticate(student.email, new) is not None
+    assert _refused(lambda: codes.reset_password(SHOWN, code, new + "!")).message == codes.DEAD  # used once
+
+
+def test_a_login_code_does_not_reset_a_password(student, caplog):
+    with caplog.at_level(logging.INFO):
+        _issue(purpose="login")
+        code = _code_from_log(caplog)
+    assert (
+        _refused(lambda: codes.reset_password(SHOWN, code, "a long new passphrase 2026")).message
+        == codes.DEAD
+    )

@@ -28,6 +28,7 @@ LANDS_IN: dict[str, dict[str, str | None]] = {
     # Messaging (issue 30): a number is parsed into E.164 and a code compared with its hash.
     "PhoneForm": {"phone": None},
     "CodeForm": {"code": None},
+    "ResetForm": {"code": None, "password": None, "confirm": None},
     "ChannelsForm": {},
     "RobotForm": {"url": "wecom_robot.url"},
     "InputForm": {"source": "district_input.source"},
