@@ -13,15 +13,20 @@ from portal.extensions import db
 
 
 def init_app(app: Flask) -> None:
+    from flask_login import current_user
+
     from portal.messaging import sending, services
-    from portal.messaging.phones import display, masked
+    from portal.messaging.phones import contact_number, display, masked
     from portal.messaging.views import bp
     from portal.services import notifications
 
     app.register_blueprint(bp)
     if services.deliver not in notifications.DELIVERY_HOOKS:
         notifications.DELIVERY_HOOKS.append(services.deliver)
-    app.jinja_env.globals.update(sent_where=services.sent_where)
+    app.jinja_env.globals.update(
+        sent_where=services.sent_where,
+        contact_number=lambda owner: contact_number(current_user._get_current_object(), owner),
+    )
     app.jinja_env.filters.update(phone=display, phone_masked=masked)
 
     @app.cli.command("send-messages")

@@ -100,8 +100,9 @@ def remove_number(user: User) -> None:
 
 
 def visible_to(viewer: User, owner: User) -> str:
-    """The owner's number as `viewer` may see it: in full to the owner and to a party of a step
-    that needs contact (an enterprise whose offer the student accepted), else masked."""
+    """The owner's number as `viewer` may see it: in full to the owner, to the staff of the owner's
+    own organisation (a student's school), and to a party of a step that needs contact (an
+    enterprise whose offer the student accepted); masked for everyone else."""
     e164 = number_of(owner)
     if not e164:
         return ""
@@ -113,7 +114,11 @@ def visible_to(viewer: User, owner: User) -> str:
 def _needs_contact(viewer: User, owner: User) -> bool:
     from portal.models import Placement, PlacementStatus
 
-    if viewer.organisation_id is None or owner.role != "student":
+    if viewer.organisation_id is None or viewer.role == "student":
+        return False
+    if viewer.organisation_id == owner.organisation_id:
+        return True
+    if owner.role != "student":
         return False
     accepted = (
         PlacementStatus.ACCEPTED.value,
@@ -132,3 +137,9 @@ def _needs_contact(viewer: User, owner: User) -> bool:
         )
         is not None
     )
+
+
+def contact_number(viewer: User, owner: User) -> str:
+    """For a page: the number in full where `viewer` may contact `owner`, else nothing at all."""
+    shown = visible_to(viewer, owner)
+    return "" if "*" in shown else shown

@@ -220,14 +220,22 @@ def test_a_worker_killed_mid_send_neither_loses_nor_doubles_the_message(app_fact
 # --- who sees a number ----------------------------------------------------------------------------
 
 
-def test_a_number_is_masked_for_another_organisation_until_the_offer_is_accepted(world):
+def test_a_number_is_masked_for_another_organisation_until_the_offer_is_accepted(app, build, world):
     placement = _offered(world)
     assert phones.visible_to(world.student, world.student) == "138 0000 0001"
     assert phones.visible_to(world.hr, world.student) == "138 **** 0001"
-    assert phones.visible_to(world.staff, world.student) == "138 **** 0001"
+    assert phones.visible_to(world.staff, world.student) == "138 0000 0001"  # the student's own school
+    page = f"/enterprise/internships/{placement.id}"
+    assert 'data-testid="student-phone"' not in client_for(app, world.hr).get(page).get_data(as_text=True)
     internships.answer(world.student, placement.id, accept=True)
     db.session.commit()
     assert phones.visible_to(world.hr, world.student) == "138 0000 0001"
+    shown = client_for(app, world.hr).get(page).get_data(as_text=True)
+    assert 'data-testid="student-phone"' in shown and "138 0000 0001" in shown
+    # Another enterprise never sees it, not even masked.
+    other = build.enterprise()
+    assert phones.visible_to(other, world.student) == "138 **** 0001"
+    assert phones.contact_number(other, world.student) == ""
 
 
 def test_no_number_or_name_in_any_log_line_of_the_journey(app, world, caplog):
