@@ -20,7 +20,8 @@ from datetime import date, datetime, time, timedelta
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
 
 from portal.extensions import db
 from portal.i18n import lazy_gettext as _l
@@ -138,13 +139,33 @@ def _placement_about(note: Notification) -> str | None:
     return f"placement:{tail}" if tail.isdigit() else None
 
 
+_SEEN = "messaging_seen"  # per transaction: a person's choices and number, an organisation's robot
+
+
+def _remembered(key: tuple, compute):
+    """Read once per transaction: a recompute that notifies hundreds of people reads each
+    person's choices once, not once per notification."""
+    seen = db.session.info.setdefault(_SEEN, {})
+    if key not in seen:
+        seen[key] = compute()
+    return seen[key]
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_soft_rollback")
+def _forget(session: Session, *_args) -> None:
+    session.info.pop(_SEEN, None)
+    session.info.pop(_ROBOT_POSTED, None)
+
+
 def deliver(user: User, note: Notification) -> None:
     """The notifications hook: send `note` the way `user` chose (flushes, never commits)."""
     if user.disabled:
         return
-    channel = preferences(user).get(topic_of(note.kind), "site")
+    chosen = _remembered(("prefs", user.id), lambda: preferences(user))
+    channel = chosen.get(topic_of(note.kind), "site")
     if channel == "sms":
-        phone = phones.number_of(user)
+        phone = _remembered(("phone", user.id), lambda: phones.number_of(user))
         if phone and current_app.config["SMS_PROVIDER"] != "none":
             _sms(user, note, phone)
         else:
@@ -158,8 +179,8 @@ def deliver(user: User, note: Notification) -> None:
 def _robot(organisation_id: int, note: Notification) -> None:
     from portal.services import notifications
 
-    robot = db.session.get(WecomRobot, organisation_id)
-    if robot is None:
+    url = _remembered(("robot", organisation_id), lambda: _robot_url(organisation_id))
+    if url is None:
         return
     posted = db.session.info.setdefault(_ROBOT_POSTED, set())
     key = (organisation_id, note.kind, repr(sorted(note.params.items())))
@@ -170,7 +191,12 @@ def _robot(organisation_id: int, note: Notification) -> None:
         text = notifications.render(note.kind, note.params)
     if note.link:
         text += "\n" + _absolute(note.link)
-    sending.queue_wecom(robot.url, text, organisation_id=organisation_id)
+    sending.queue_wecom(url, text, organisation_id=organisation_id)
+
+
+def _robot_url(organisation_id: int) -> str | None:
+    robot = db.session.get(WecomRobot, organisation_id)
+    return robot.url if robot else None
 
 
 # --- reminders and digests ----------------------------------------------------------------------
