@@ -11,6 +11,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from portal.auth.views import _start_session
 from portal.extensions import client_address
 from portal.messaging import codes, phones, services
 from portal.messaging.forms import ChannelsForm, CodeForm, PhoneForm, ResetForm, RobotForm
@@ -49,10 +50,7 @@ def phone_code():
     if form.validate_on_submit():
         user = attempt(lambda: codes.sign_in(phone, form.code.data), form)
         if user is not REFUSED:
-            # --- the one place phone sign-in enters the account: the same fresh session as
-            # the e-mail login (portal.auth.views) ---
-            from portal.auth.views import _start_session
-
+            # The same fresh session as the e-mail login (ASVS 7.2.4).
             _start_session(user)
             next_url = request.args.get("next")
             return redirect(next_url if is_safe_next(next_url) else home_url_for(user))

@@ -222,3 +222,49 @@ def test_a_login_code_does_not_reset_a_password(student, caplog):
         _refused(lambda: codes.reset_password(SHOWN, code, "a long new passphrase 2026")).message
         == codes.DEAD
     )
+
+
+def _student_data(staff, **extra) -> dict:
+    from tests.conftest import PASSWORD
+
+    return {
+        "school": staff.organisation_id,
+        "program": staff.organisation.programs[0].id,
+        "name": "小明",
+        "email": "xm@example.com",
+        "password": PASSWORD,
+        "confirm": PASSWORD,
+        **extra,
+    }
+
+
+def test_registration_verifies_the_number_with_a_code(app, build, caplog):
+    from portal.services import accounts
+
+    staff = build.school()
+    client = app.test_client()
+    with caplog.at_level(logging.INFO):
+        response = client.post("/auth/register/student", data=_student_data(staff, phone="136 0000 0003"))
+        assert response.status_code == 302 and response.headers["Location"].endswith("/account/phone/verify")
+        code = _code_from_log(caplog)
+    student = accounts.find_user_by_email("xm@example.com")
+    assert phones.number_of(student) is None  # not before the code
+    assert client.post("/account/phone/verify", data={"code": code}).status_code == 302
+    assert phones.number_of(student) == "+8613600000003"
+
+
+def test_registration_with_a_bad_number_creates_nothing(app, build):
+    from portal.services import accounts
+
+    staff = build.school()
+    response = app.test_client().post("/auth/register/student", data=_student_data(staff, phone="12345"))
+    assert response.status_code == 400
+    assert "138 0000 0000" in response.get_data(as_text=True)  # the message names the expected form
+    assert accounts.find_user_by_email("xm@example.com") is None
+    assert db.session.scalar(select(func.count()).select_from(SmsCode)) == 0
+
+
+def test_registration_without_a_number_goes_home_as_before(app, build):
+    staff = build.school()
+    response = app.test_client().post("/auth/register/student", data=_student_data(staff))
+    assert response.status_code == 302 and response.headers["Location"].endswith("/student/")

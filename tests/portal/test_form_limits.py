@@ -53,7 +53,7 @@ LANDS_IN: dict[str, dict[str, str | None]] = {
     },
     "SchoolRegistrationForm": {"org_name": "organisation.name", "address": "organisation.address"},
     "JoinForm": {},
-    "StudentRegistrationForm": {},
+    "StudentRegistrationForm": {"phone": None},  # parsed into phone_number.e164
     "LoginForm": {"email": None, "password": None},
     "PracticePostForm": {
         "title": "practice_post.title",
