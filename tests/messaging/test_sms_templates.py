@@ -27,3 +27,9 @@ def test_the_readme_lists_each_template_as_filed():
     readme = README.read_text(encoding="utf-8")
     for template in TEMPLATES.values():
         assert f"| `{template.key}` | {template.text} |" in readme, template.key
+
+
+def test_each_template_has_its_setting():
+    from portal.config import load_config
+
+    assert set(load_config({"SECRET_KEY": "x"})["SMS_TEMPLATE_CODES"]) == set(TEMPLATES)
