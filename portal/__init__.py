@@ -178,6 +178,11 @@ def register_blueprints(app: Flask) -> None:
         for module in domain_views:
             module.routes.add_to(area)
         app.register_blueprint(area)
+    # --- messaging (issue 30): phone sign-in, channels, outgoing messages ---
+    from portal import messaging
+
+    messaging.init_app(app)
+    # --- end messaging ---
 
 
 def register_hooks() -> None:

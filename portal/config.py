@@ -91,7 +91,7 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         # hide_parameters: a failed statement's log line must not carry password hashes or
         # session tokens (SECURITY.md, secrets in logs).
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
-        # Notification e-mail: sent only when MAIL_SERVER is set (portal.notifications.services).
+        # Notification e-mail: sent only when MAIL_SERVER is set, by a job (portal.messaging.sending).
         "MAIL_SERVER": env.get("MAIL_SERVER") or None,
         "MAIL_PORT": _env_int("MAIL_PORT", 25),
         "MAIL_USE_TLS": env.get("MAIL_USE_TLS") == "1",
@@ -112,6 +112,50 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "WEBHOOK_RETRY_SECONDS": _env_int("WEBHOOK_RETRY_SECONDS", 30),
         "WEBHOOK_TIMEOUT_SECONDS": _env_int("WEBHOOK_TIMEOUT_SECONDS", 10),
         "WEBHOOK_MAX_WAIT_SECONDS": _env_int("WEBHOOK_MAX_WAIT_SECONDS", 120),
+        # --- messaging (portal/messaging): SMS, e-mail and 企业微信 robot messages (issue 30) ---
+        # SMS provider: "console" (development: the message, code included, goes to the log),
+        # "aliyun" (Alibaba Cloud SMS), "tencent" (Tencent Cloud SMS) or "none" (no SMS).
+        "SMS_PROVIDER": env.get("SMS_PROVIDER") or ("none" if production else "console"),
+        "SMS_SIGN_NAME": env.get("SMS_SIGN_NAME", "校企通"),
+        # Template codes the provider approved, one per template of portal/messaging/templates.py.
+        "SMS_TEMPLATE_CODES": {
+            key: env.get(f"SMS_TEMPLATE_{key.upper()}", "")
+            for key in (
+                "login_code",
+                "reset_code",
+                "verify_code",
+                "offer",
+                "offer_reminder",
+                "log_late",
+                "notice",
+            )
+        },
+        "ALIYUN_ACCESS_KEY_ID": env.get("ALIYUN_ACCESS_KEY_ID") or None,
+        "ALIYUN_ACCESS_KEY_SECRET": env.get("ALIYUN_ACCESS_KEY_SECRET") or None,
+        "ALIYUN_SMS_ENDPOINT": env.get("ALIYUN_SMS_ENDPOINT", "dysmsapi.aliyuncs.com"),
+        "TENCENT_SECRET_ID": env.get("TENCENT_SECRET_ID") or None,
+        "TENCENT_SECRET_KEY": env.get("TENCENT_SECRET_KEY") or None,
+        "TENCENT_SMS_APP_ID": env.get("TENCENT_SMS_APP_ID", ""),
+        "TENCENT_SMS_REGION": env.get("TENCENT_SMS_REGION", "ap-guangzhou"),
+        "TENCENT_SMS_ENDPOINT": env.get("TENCENT_SMS_ENDPOINT", "sms.tencentcloudapi.com"),
+        # "https" everywhere but tests, which point the SDKs at a local server.
+        "SMS_PROTOCOL": env.get("SMS_PROTOCOL", "https"),
+        # Numbers without a country code are read as numbers of this region.
+        "PHONE_REGION": env.get("PHONE_REGION", "CN"),
+        # SMS codes: lifetime, codes a number or an address may ask for, wrong tries before a code dies.
+        "SMS_CODE_SECONDS": _env_int("SMS_CODE_SECONDS", 300),
+        "SMS_CODES_PER_MINUTE": _env_int("SMS_CODES_PER_MINUTE", 1),
+        "SMS_CODES_PER_HOUR": _env_int("SMS_CODES_PER_HOUR", 5),
+        "SMS_CODE_MAX_FAILURES": _env_int("SMS_CODE_MAX_FAILURES", 5),
+        # Outgoing messages: attempts, first wait between them (then ×4, at most an hour), a
+        # sender's claim on a message (after it another worker may send it again), the provider's
+        # time to answer, and how long one job stays for retries due soon.
+        "MESSAGE_MAX_ATTEMPTS": _env_int("MESSAGE_MAX_ATTEMPTS", 6),
+        "MESSAGE_RETRY_SECONDS": _env_int("MESSAGE_RETRY_SECONDS", 30),
+        "MESSAGE_LEASE_SECONDS": _env_int("MESSAGE_LEASE_SECONDS", 120),
+        "MESSAGE_TIMEOUT_SECONDS": _env_int("MESSAGE_TIMEOUT_SECONDS", 10),
+        "MESSAGE_MAX_WAIT_SECONDS": _env_int("MESSAGE_MAX_WAIT_SECONDS", 120),
+        # --- end of messaging settings ---
     }
     if overrides:
         config.update(overrides)

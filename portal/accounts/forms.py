@@ -92,6 +92,15 @@ class JoinForm(AccountForm):
 class StudentRegistrationForm(AccountForm):
     school = SelectField(_l("School"), coerce=int, validators=[_required()])
     program = SelectField(_l("Major"), coerce=int, validators=[_required()])
+    # messaging (issue 30): optional; a code sent to it is asked for right after registering.
+    phone = StringField(
+        _l("Mobile number"),
+        description=_l(
+            "Optional: to log in by SMS code and get reminders by SMS. We send a code to verify it."
+        ),
+        validators=[_max(30)],
+        render_kw={"maxlength": 30, "inputmode": "tel", "autocomplete": "tel"},
+    )
 
 
 class ChangePasswordForm(FlaskForm):

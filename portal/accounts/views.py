@@ -17,6 +17,7 @@ from portal.accounts.forms import (
 )
 from portal.accounts.services import NewAccount
 from portal.extensions import client_address, limiter
+from portal.messaging import codes  # messaging (issue 30): phone verification at registration
 from portal.organisations import services as organisations
 from portal.organisations.services import NewEnterprise, NewSchool
 from portal.platform.security import home_url_for, is_safe_next, security_log
@@ -158,11 +159,26 @@ def register_student():
     # The page's script narrows majors to the chosen school; the service re-checks it.
     program_schools = {p.id: p.school_id for p in majors}
     if form.validate_on_submit():
-        user = attempt(
-            lambda: accounts.register_student(_account(form), form.school.data, form.program.data), form
-        )
-        if user is not REFUSED:
-            return _registered(user)
+        # --- messaging (issue 30): a number given at registration is verified by an SMS code ---
+        def register():
+            user = accounts.register_student(_account(form), form.school.data, form.program.data)
+            issued = (
+                codes.issue("verify", form.phone.data, client_address(), user=user)
+                if form.phone.data
+                else None
+            )
+            return user, issued
+
+        done = attempt(register, form)
+        if done is not REFUSED:
+            user, issued = done
+            if issued is None:
+                return _registered(user)
+            _start_session(user)
+            session["phone_verify"] = issued.phone  # portal.messaging.views.verify_phone
+            flash(_("Welcome! Your account has been created."), "success")
+            return redirect(url_for("messaging.verify_phone"))
+        # --- end messaging ---
     return (
         render_template("accounts/register_student.html", form=form, program_schools=program_schools),
         form_status(),

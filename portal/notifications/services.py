@@ -1,29 +1,25 @@
-"""Notifications: in-app, in the reader's language, and optionally by e-mail.
+"""Notifications: in-app, in the reader's language, and by e-mail, SMS or robot (portal.messaging).
 
 A notification is a kind code plus parameters; `KINDS` maps each kind to a
 message with %(param)s placeholders, translated when it is shown. Workflows call
 `notify` / `notify_organisation` in the same transaction as the change they
 report.
 
-E-mail (only when MAIL_SERVER is configured) is queued on the database session
-and sent after that session commits; a rollback discards it. A failed send is
-logged and never undoes or breaks anything.
+Each notification is also handed to the delivery hooks (portal.messaging): they
+queue an e-mail, SMS or robot post as the person chose, sent by a background job
+after the commit; a rollback discards it, and a failed send never undoes or
+breaks anything.
 """
 
 from __future__ import annotations
 
 import logging
-import smtplib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date
-from email.message import EmailMessage
 from typing import Any
 
-from flask import current_app
-from flask_babel import force_locale
-from flask_babel import gettext as _
-from sqlalchemy import event, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select, update
 
 from portal.accounts.models import MembershipStatus, Role, User
 from portal.extensions import db
@@ -40,7 +36,6 @@ log = logging.getLogger(__name__)
 
 PER_PAGE = 30
 SUBJECT_MAX = 150
-OUTBOX = "portal.outbox"
 
 # kind -> message. Later workflows add: proposal, reply, admission, allocation_published, approval, rejection.
 KINDS: dict[str, Any] = {
@@ -177,7 +172,8 @@ def notify(user: User, kind: str, link: str, **params: Any) -> Notification:
     note = Notification(user_id=user.id, kind=kind, params=params, link=link or "")
     db.session.add(note)
     db.session.flush()
-    _queue_mail(user, note)
+    for hook in DELIVERY_HOOKS:
+        hook(user, note)
     return note
 
 
@@ -275,102 +271,9 @@ def mark_all_read(user: User) -> int:
     return result.rowcount or 0
 
 
-# --- e-mail -----------------------------------------------------------------------
+# --- beyond the site -------------------------------------------------------------
 
-
-@dataclass(frozen=True)
-class MailSettings:
-    server: str
-    port: int
-    use_tls: bool
-    username: str | None
-    password: str | None
-    sender: str
-    timeout: float = 10.0
-
-    @classmethod
-    def from_config(cls, config) -> MailSettings | None:
-        if not config.get("MAIL_SERVER"):
-            return None
-        return cls(
-            server=config["MAIL_SERVER"],
-            port=int(config.get("MAIL_PORT") or 25),
-            use_tls=bool(config.get("MAIL_USE_TLS")),
-            username=config.get("MAIL_USERNAME") or None,
-            password=config.get("MAIL_PASSWORD") or None,
-            sender=config.get("MAIL_FROM") or "noreply@localhost",
-        )
-
-
-def compose(user: User, note: Notification, sender: str) -> EmailMessage:
-    """The e-mail for one notification, in the recipient's language."""
-    config = current_app.config
-    locale = user.locale if user.locale in config["LANGUAGES"] else config["BABEL_DEFAULT_LOCALE"]
-    with force_locale(locale):
-        text = render(note.kind, note.params)
-        site = _("Xiaoqi Bridge")
-        link = (current_app.config.get("SITE_URL") or "").rstrip("/") + note.link if note.link else ""
-        lines = [text, ""]
-        if link:
-            lines += [_("Open it here: %(link)s", link=link), ""]
-        lines.append(_("You receive this e-mail because you have an account on Xiaoqi Bridge."))
-    subject = f"{site}: {text}"
-    if len(subject) > SUBJECT_MAX:
-        subject = subject[: SUBJECT_MAX - 1] + "…"
-    message = EmailMessage()
-    message["From"] = sender
-    message["To"] = user.email
-    message["Subject"] = subject.replace("\r", " ").replace("\n", " ")
-    message.set_content("\n".join(lines))
-    return message
-
-
-def _queue_mail(user: User, note: Notification) -> None:
-    settings = MailSettings.from_config(current_app.config)
-    if settings is None or user.disabled or not user.email:
-        return
-    outbox = db.session.info.setdefault(OUTBOX, [])
-    outbox.append((settings, compose(user, note, settings.sender)))
-
-
-def send_all(batch: list[tuple[MailSettings, EmailMessage]]) -> int:
-    """Send queued messages, one connection per server; failures are logged, never raised."""
-    sent = 0
-    by_settings: dict[MailSettings, list[EmailMessage]] = {}
-    for settings, message in batch:
-        by_settings.setdefault(settings, []).append(message)
-    for settings, messages in by_settings.items():
-        try:
-            with smtplib.SMTP(settings.server, settings.port, timeout=settings.timeout) as smtp:
-                if settings.use_tls:
-                    smtp.starttls()
-                if settings.username:
-                    smtp.login(settings.username, settings.password or "")
-                for message in messages:
-                    try:
-                        smtp.send_message(message)
-                        sent += 1
-                    except smtplib.SMTPException:
-                        log.exception("e-mail to %r not sent", message["To"])
-        except Exception:  # nothing about mail may break the request
-            log.exception(
-                "e-mail server %s:%s unavailable; %d message(s) not sent",
-                settings.server,
-                settings.port,
-                len(messages),
-            )
-    return sent
-
-
-@event.listens_for(Session, "after_commit")
-def _send_after_commit(session: Session) -> None:
-    batch = session.info.pop(OUTBOX, None)
-    if batch:
-        send_all(batch)
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _discard_on_rollback(session: Session, previous_transaction) -> None:
-    # Only the outermost transaction's rollback undoes the notifications the mail is about.
-    if previous_transaction.parent is None and not previous_transaction.nested:
-        session.info.pop(OUTBOX, None)
+# E-mail, SMS and 企业微信 robots: hooks that portal.messaging registers, called for each
+# notification in its transaction (they queue outgoing messages, sent by a background job
+# after the commit; a rollback discards them with the notification).
+DELIVERY_HOOKS: list[Callable[[User, Notification], None]] = []

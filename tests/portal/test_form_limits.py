@@ -25,6 +25,12 @@ LANDS_IN: dict[str, dict[str, str | None]] = {
     "ThresholdForm": {"shortage_above": None, "surplus_below": None},  # parsed as numbers
     "TokenForm": {"name": "api_token.name"},
     "WebhookForm": {"url": "webhook.url"},
+    # Messaging (issue 30): a number is parsed into E.164 and a code compared with its hash.
+    "PhoneForm": {"phone": None},
+    "CodeForm": {"code": None},
+    "ResetForm": {"code": None, "password": None, "confirm": None},
+    "ChannelsForm": {},
+    "RobotForm": {"url": "wecom_robot.url"},
     "InputForm": {"source": "district_input.source"},
     "PlaceForm": {
         "site": "apprentice_place.site",
@@ -47,7 +53,7 @@ LANDS_IN: dict[str, dict[str, str | None]] = {
     },
     "SchoolRegistrationForm": {"org_name": "organisation.name", "address": "organisation.address"},
     "JoinForm": {},
-    "StudentRegistrationForm": {},
+    "StudentRegistrationForm": {"phone": None},  # parsed into phone_number.e164
     "LoginForm": {"email": None, "password": None},
     "PracticePostForm": {
         "title": "practice_post.title",
