@@ -179,7 +179,7 @@ def register_blueprints(app: Flask) -> None:
             module.routes.add_to(area)
         app.register_blueprint(area)
     # --- messaging (issue 30): phone sign-in, channels, outgoing messages ---
-    from portal import messaging
+    from portal.messaging import wiring as messaging
 
     messaging.init_app(app)
     # --- end messaging ---

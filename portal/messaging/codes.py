@@ -31,15 +31,16 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import func, select, text, update
 
+from portal.accounts import passwords
+from portal.accounts.models import User
 from portal.extensions import db
-from portal.platform.i18n import lazy_gettext as _l
 from portal.messaging import phones, sending
 from portal.messaging.models import SmsCode
 from portal.messaging.sms_templates import CODE_TEMPLATES
-from portal.models import User
-from portal.platform.model_base import utcnow
 from portal.platform.errors import ServiceError
+from portal.platform.i18n import lazy_gettext as _l
 from portal.platform.locking import begin_write
+from portal.platform.model_base import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -202,8 +203,6 @@ def reset_password(raw_phone: str, code: str, new_password: str) -> User:
     """A new password for the account of the number, with the reset code sent to it. The password
     policy is judged first, so a refused password does not spend a try of the code; every other
     session of the account ends."""
-    from portal.accounts import passwords
-
     passwords.check_policy(new_password)
     row = redeem("reset", raw_phone, code)
     user = db.session.get(User, row.user_id)

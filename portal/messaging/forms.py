@@ -4,9 +4,9 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from portal.platform.i18n import lazy_gettext as _l
 from portal.messaging.models import Channel
 from portal.messaging.services import PERSON_CHANNELS, TOPICS
+from portal.platform.i18n import lazy_gettext as _l
 
 REQUIRED = _l("This field is required.")
 

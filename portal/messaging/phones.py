@@ -11,12 +11,13 @@ import phonenumbers
 from flask import current_app
 from sqlalchemy import select
 
+from portal.accounts.models import User
 from portal.extensions import db
-from portal.platform.i18n import lazy_gettext as _l
+from portal.internships.models import Placement, PlacementStatus
 from portal.messaging.models import PhoneNumber
-from portal.models import User
-from portal.platform.model_base import utcnow
 from portal.platform.errors import ServiceError
+from portal.platform.i18n import lazy_gettext as _l
+from portal.platform.model_base import utcnow
 
 NOT_A_MOBILE = _l("Enter a valid mobile number, e.g. 138 0000 0000.")
 TAKEN = _l("This number belongs to another account.")
@@ -112,8 +113,6 @@ def visible_to(viewer: User, owner: User) -> str:
 
 
 def _needs_contact(viewer: User, owner: User) -> bool:
-    from portal.models import Placement, PlacementStatus
-
     if viewer.organisation_id is None or viewer.role == "student":
         return False
     if viewer.organisation_id == owner.organisation_id:

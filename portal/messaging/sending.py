@@ -34,13 +34,14 @@ from flask import current_app
 from sqlalchemy import event, or_, select, update
 from sqlalchemy.orm import Session
 
+from portal.accounts.models import User
 from portal.extensions import db
-from portal.platform.i18n import lazy_gettext as _l
 from portal.messaging import providers
-from portal.messaging.models import MessageStatus, OutgoingMessage
-from portal.models import Job, JobStatus, User
-from portal.platform.model_base import utcnow
+from portal.messaging.models import MessageStatus, OutgoingMessage, SmsCode
 from portal.platform import jobs
+from portal.platform.i18n import lazy_gettext as _l
+from portal.platform.model_base import utcnow
+from portal.platform.models import Job, JobStatus
 
 log = logging.getLogger(__name__)
 
@@ -316,8 +317,6 @@ jobs.KIND_LABELS[JOB_KIND] = _l("Sending messages")
 
 
 def _code_still_live(message: OutgoingMessage) -> bool:
-    from portal.messaging.models import SmsCode
-
     code_id = int((message.about or "sms_code:0").split(":")[1])
     code = db.session.get(SmsCode, code_id)
     return code is not None and code.used_at is None and code.expires_at > utcnow()

@@ -23,14 +23,18 @@ from flask_babel import gettext as _
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
+from portal.accounts.models import Role, User
 from portal.extensions import db
-from portal.platform.i18n import lazy_gettext as _l
+from portal.internships.models import Placement, PlacementStatus
 from portal.messaging import phones, sending
 from portal.messaging.models import Channel, ChannelPreference, OutgoingMessage, WecomRobot
 from portal.messaging.sms_templates import KIND_TEMPLATES, NAME_MAX
-from portal.models import Notification, Placement, PlacementStatus, Role, User
-from portal.platform import checks
+from portal.notifications import services as notifications
+from portal.notifications.models import Notification
+from portal.platform import checks, links
 from portal.platform.errors import NotFound, Problems, ServiceError
+from portal.platform.i18n import lazy_gettext as _l
+from portal.platform.security import area_of
 
 TOPICS = {
     "offers": _l("Internship offers"),
@@ -103,8 +107,6 @@ def _locale(user: User) -> str:
 
 
 def _email(user: User, note: Notification, *, dedupe_key: str | None = None) -> OutgoingMessage | None:
-    from portal.notifications import services as notifications
-
     if not current_app.config.get("MAIL_SERVER") or not user.email:
         return None
     with force_locale(_locale(user)):
@@ -177,8 +179,6 @@ def deliver(user: User, note: Notification) -> None:
 
 
 def _robot(organisation_id: int, note: Notification) -> None:
-    from portal.notifications import services as notifications
-
     url = _remembered(("robot", organisation_id), lambda: _robot_url(organisation_id))
     if url is None:
         return
@@ -216,8 +216,6 @@ sending.STILL_NEEDED["offer_reminder"] = _offer_still_open
 def remind_open_offers(today: date | None = None) -> int:
     """One SMS a day to each student whose offer is still unanswered (those who chose SMS for
     offers and have a number); the number of reminders queued."""
-    from portal.platform import links
-
     today = today or checks.district_today()
     queued = 0
     open_offers = db.session.scalars(
@@ -251,8 +249,6 @@ def remind_open_offers(today: date | None = None) -> int:
 def send_digests(today: date | None = None) -> int:
     """One e-mail per person who chose the digest for some topic, with that topic's notifications
     of the district day before `today`; the number of digests queued."""
-    from portal.notifications import services as notifications
-
     today = today or checks.district_today()
     day = today - timedelta(days=1)
     start = datetime.combine(day, time.min, tzinfo=checks.DISTRICT_TZ)
@@ -326,8 +322,6 @@ def messages_of(user: User, limit: int = 50) -> list[OutgoingMessage]:
 
 def open_link(user: User, message_id: int) -> str:
     """Where an SMS's short link leads its recipient (another person's message: not found)."""
-    from portal.platform.security import area_of
-
     message = db.session.get(OutgoingMessage, message_id) if checks.is_id(message_id) else None
     if message is None or message.user_id != user.id:
         raise NotFound(_l("Message not found."))
@@ -337,9 +331,7 @@ def open_link(user: User, message_id: int) -> str:
         note = db.session.get(Notification, message.notification_id)
         if note is not None and note.link:
             return note.link
-    from portal.notifications.services import home_link
-
-    return home_link(user) if area_of(user.role) else "/"
+    return notifications.home_link(user) if area_of(user.role) else "/"
 
 
 # --- the organisation's robot --------------------------------------------------------------------

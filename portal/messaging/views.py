@@ -11,11 +11,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from portal.accounts.models import Role
 from portal.accounts.views import _start_session
 from portal.extensions import client_address
 from portal.messaging import codes, phones, services
 from portal.messaging.forms import ChannelsForm, CodeForm, PhoneForm, ResetForm, RobotForm
-from portal.models import Role
 from portal.platform.security import home_url_for, is_safe_next
 from portal.platform.web import REFUSED, attempt, form_status, refusal_status
 

@@ -23,6 +23,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("named_classes",),
     ("apprenticeships",),
     ("internships",),
+    ("messaging",),  # SMS, e-mail and robot delivery of notifications; offer reminders
     ("pilots",),
     ("statistics",),
 ]
@@ -53,6 +54,8 @@ KNOWN_UPWARD = {
     # Spreadsheets of the statistics report module, offered on the pages of other domains.
     "portal.planning.admin_views -> portal.statistics.report",
     "portal.programs.public_views -> portal.statistics.report",
+    # A student may give a mobile number at registration; messaging sends its code.
+    "portal.accounts.views -> portal.messaging.codes",
     # A major's page says whether the matcher knows its name.
     "portal.programs.public_views -> portal.partnerships.matching",
 }
