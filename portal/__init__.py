@@ -115,9 +115,14 @@ def register_blueprints(app: Flask) -> None:
     from portal.public import bp as public_bp
     from portal.school import bp as school_bp
     from portal.student import bp as student_bp
+    from portal.training import views as training
     from portal.web import BoundedIntConverter
 
     app.url_map.converters["int"] = BoundedIntConverter
+    # --- issue 28 (育训并举): the training domain, nested in each role's area (its guard runs first).
+    training.nest(school=school_bp, enterprise=enterprise_bp, admin=admin_bp)
+    app.register_blueprint(training.public_bp)
+    # --- end issue 28
     for bp in (public_bp, auth_bp, enterprise_bp, school_bp, student_bp, admin_bp):
         app.register_blueprint(bp)
 

@@ -10,6 +10,7 @@ from portal.i18n import lazy_gettext as _l
 from portal.models import Degree, Employment, Program, School, Teacher
 from portal.services import organisations, programs, school_records, spreadsheets
 from portal.services.spreadsheets import BOOLEAN, CHOICE, INTEGER, Column, SheetSpec
+from portal.training.models import TraineeGroup
 
 DEGREE_LABELS: dict[str, object] = {
     Degree.SECONDARY.value: _l("Secondary or below"),
@@ -24,13 +25,8 @@ EMPLOYMENT_LABELS: dict[str, object] = {
     Employment.PART_TIME.value: _l("Part-time"),
 }
 
-TARGET_GROUP_LABELS: dict[str, object] = {
-    "enterprise_staff": _l("Enterprise staff"),
-    "veterans": _l("Veterans"),
-    "migrant_workers": _l("Migrant workers"),
-    "laid_off": _l("Laid-off workers"),
-    "disabled": _l("People with disabilities"),
-}
+# The plan's item 12 groups, one label each everywhere (issue 28: portal.training.models).
+TARGET_GROUP_LABELS: dict[str, object] = TraineeGroup.labels()
 
 MAJORS = SheetSpec(
     name="majors",

@@ -1,0 +1,159 @@
+"""育训 figures: counts only, never a person. Each figure names the records it counts (`SOURCES`).
+
+A trainee is *started* in the year their run starts once the school confirmed their place
+(confirmed or completed), and *completed* in the year they completed. A trainee in several
+groups counts once in each group's line (the group lines do not add up to the total).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from portal import vocab
+from portal.extensions import db
+from portal.i18n import lazy_gettext as _l
+from portal.models import Organisation
+from portal.services import checks
+from portal.training.models import (
+    SLOT_HOURS,
+    Attendance,
+    BaseBooking,
+    BookingStatus,
+    CertificateKind,
+    Trainee,
+    TraineeGroup,
+    TraineeStatus,
+    TrainingBase,
+    TrainingRun,
+)
+
+STARTED = (TraineeStatus.CONFIRMED.value, TraineeStatus.COMPLETED.value)
+
+SOURCES = {
+    "trainees": _l(
+        "Trainees of the schools' training runs (学员) whose place was confirmed, by the year their run "
+        "starts; completed: by the year the school recorded completion."
+    ),
+    "hours": _l("Attendance the schools recorded per session (hours per trainee)."),
+    "certificates": _l("Certificates the schools recorded when a trainee completed."),
+    "bases": _l("Confirmed bookings of shared training bases; used: those whose day has passed."),
+}
+
+
+@dataclass
+class Line:
+    key: str
+    label: object
+    started: int = 0
+    completed: int = 0
+    hours: int = 0
+
+
+@dataclass
+class TrainingFigures:
+    year: int | None
+    years: list[int]
+    started: int = 0
+    completed: int = 0
+    hours: int = 0
+    certificates: dict = field(default_factory=dict)  # kind → count
+    by_year: list[Line] = field(default_factory=list)
+    groups: list[Line] = field(default_factory=list)
+    towns: list[Line] = field(default_factory=list)
+    schools: list[Line] = field(default_factory=list)
+    enterprises: list[Line] = field(default_factory=list)
+    bases: list[dict] = field(default_factory=list)  # booker → booked hours, used hours
+    sources: dict = field(default_factory=lambda: SOURCES)
+
+
+def figures(year: int | None = None) -> TrainingFigures:
+    today = checks.district_today()
+    rows = db.session.execute(
+        select(Trainee, TrainingRun)
+        .join(TrainingRun, TrainingRun.id == Trainee.run_id)
+        .where(Trainee.status.in_(STARTED))
+    ).all()
+    hours_of = Counter(
+        dict(
+            db.session.execute(
+                select(Attendance.trainee_id, db.func.sum(Attendance.hours)).group_by(Attendance.trainee_id)
+            ).all()
+        )
+    )
+    years = sorted({run.starts_on.year for _, run in rows} | {today.year}, reverse=True)
+    result = TrainingFigures(year=year, years=years)
+    lines: dict[str, dict[str, Line]] = defaultdict(dict)
+    names = dict(db.session.execute(select(Organisation.id, Organisation.name)).all())
+
+    def add(kind: str, key: str, label, started: bool, completed: bool, hours: int) -> None:
+        line = lines[kind].setdefault(key, Line(key, label))
+        line.started += started
+        line.completed += completed
+        line.hours += hours
+
+    certificates: Counter = Counter()
+    for trainee, run in rows:
+        # Per year, over every year: started in the run's year, completed in the completion's.
+        add(
+            "years",
+            str(run.starts_on.year),
+            str(run.starts_on.year),
+            True,
+            False,
+            hours_of.get(trainee.id, 0),
+        )
+        if trainee.status == TraineeStatus.COMPLETED.value and trainee.completed_on:
+            add("years", str(trainee.completed_on.year), str(trainee.completed_on.year), False, True, 0)
+        started = year is None or run.starts_on.year == year
+        done = trainee.status == TraineeStatus.COMPLETED.value and (
+            year is None or (trainee.completed_on and trainee.completed_on.year == year)
+        )
+        if not started and not done:
+            continue
+        hours = hours_of.get(trainee.id, 0) if started else 0
+        result.started += started
+        result.completed += done
+        result.hours += hours
+        if done and trainee.certificate_kind and trainee.certificate_kind != CertificateKind.NONE.value:
+            certificates[trainee.certificate_kind] += 1
+        for group in trainee.group_list:
+            add("groups", group.value, group.label, started, done, hours)
+        add("towns", trainee.town, vocab.town_name(trainee.town), started, done, hours)
+        add("schools", str(run.school_id), names.get(run.school_id, ""), started, done, hours)
+        if trainee.employer_id:
+            add(
+                "enterprises",
+                str(trainee.employer_id),
+                names.get(trainee.employer_id, ""),
+                started,
+                done,
+                hours,
+            )
+    result.certificates = {
+        kind.value: (kind.label, certificates[kind.value])
+        for kind in CertificateKind
+        if kind != CertificateKind.NONE
+    }
+    result.by_year = sorted(lines["years"].values(), key=lambda ln: ln.key, reverse=True)
+    result.groups = [lines["groups"].get(g.value) or Line(g.value, g.label) for g in TraineeGroup]
+    result.towns = [lines["towns"][code] for code in vocab.TOWNS if code in lines["towns"]]
+    result.schools = sorted(lines["schools"].values(), key=lambda ln: (-ln.started, str(ln.label)))
+    result.enterprises = sorted(lines["enterprises"].values(), key=lambda ln: (-ln.started, str(ln.label)))
+
+    booked: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for booking in db.session.scalars(
+        select(BaseBooking).join(TrainingBase).where(BaseBooking.status == BookingStatus.CONFIRMED.value)
+    ):
+        if year is not None and booking.day.year != year:
+            continue
+        booked[booking.booker_id][0] += SLOT_HOURS[booking.period]
+        if booking.day < today:
+            booked[booking.booker_id][1] += SLOT_HOURS[booking.period]
+    result.bases = sorted(
+        ({"name": names.get(org_id, ""), "booked": b, "used": u} for org_id, (b, u) in booked.items()),
+        key=lambda r: (-r["booked"], r["name"]),
+    )
+    return result
