@@ -22,7 +22,7 @@ from portal.i18n import lazy_gettext as _l
 from portal.models import Organisation, OrgStatus, User
 from portal.services import audit, checks
 from portal.services.errors import Conflict, NotFound, Problems, ServiceError, is_duplicate
-from portal.services.locking import transition
+from portal.services.locking import begin_write, transition
 from portal.training.models import (
     LIVE_BOOKING,
     BaseBooking,
@@ -162,6 +162,7 @@ def our_bookings(user: User) -> list[BaseBooking]:
 def book(user: User, base_id: int, day: date | None, period: str | None, purpose: str = "") -> BaseBooking:
     """Ask for one slot. A slot someone holds already is refused with a message, also when the
     other booking was saved a moment ago by a concurrent request (the unique index decides)."""
+    begin_write()  # SQLite: one writer at a time, so the check below reads what is committed
     base = visible_base(user, base_id)
     problems = Problems()
     if not may_book(user, base):
