@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
 
 from portal import vocab
 from portal.extensions import db
@@ -26,7 +27,6 @@ from portal.training.models import (
     Trainee,
     TraineeGroup,
     TraineeStatus,
-    TrainingBase,
     TrainingRun,
 )
 
@@ -71,22 +71,25 @@ class TrainingFigures:
 
 def figures(year: int | None = None) -> TrainingFigures:
     today = checks.district_today()
+    # Two queries whatever the number of trainees (the dashboard's query count is bounded):
+    # trainees with their run, hours and organisations' names, then the base bookings.
+    hours = (
+        select(Attendance.trainee_id, func.sum(Attendance.hours).label("hours"))
+        .group_by(Attendance.trainee_id)
+        .subquery()
+    )
+    school, employer = aliased(Organisation), aliased(Organisation)
     rows = db.session.execute(
-        select(Trainee, TrainingRun)
+        select(Trainee, TrainingRun, func.coalesce(hours.c.hours, 0), school.name, employer.name)
         .join(TrainingRun, TrainingRun.id == Trainee.run_id)
+        .join(school, school.id == TrainingRun.school_id)
+        .outerjoin(employer, employer.id == Trainee.employer_id)
+        .outerjoin(hours, hours.c.trainee_id == Trainee.id)
         .where(Trainee.status.in_(STARTED))
     ).all()
-    hours_of = Counter(
-        dict(
-            db.session.execute(
-                select(Attendance.trainee_id, db.func.sum(Attendance.hours)).group_by(Attendance.trainee_id)
-            ).all()
-        )
-    )
-    years = sorted({run.starts_on.year for _, run in rows} | {today.year}, reverse=True)
+    years = sorted({row[1].starts_on.year for row in rows} | {today.year}, reverse=True)
     result = TrainingFigures(year=year, years=years)
     lines: dict[str, dict[str, Line]] = defaultdict(dict)
-    names = dict(db.session.execute(select(Organisation.id, Organisation.name)).all())
 
     def add(kind: str, key: str, label, started: bool, completed: bool, hours: int) -> None:
         line = lines[kind].setdefault(key, Line(key, label))
@@ -95,7 +98,7 @@ def figures(year: int | None = None) -> TrainingFigures:
         line.hours += hours
 
     certificates: Counter = Counter()
-    for trainee, run in rows:
+    for trainee, run, trainee_hours, school_name, employer_name in rows:
         # Per year, over every year: started in the run's year, completed in the completion's.
         add(
             "years",
@@ -103,7 +106,7 @@ def figures(year: int | None = None) -> TrainingFigures:
             str(run.starts_on.year),
             True,
             False,
-            hours_of.get(trainee.id, 0),
+            trainee_hours,
         )
         if trainee.status == TraineeStatus.COMPLETED.value and trainee.completed_on:
             add("years", str(trainee.completed_on.year), str(trainee.completed_on.year), False, True, 0)
@@ -113,7 +116,7 @@ def figures(year: int | None = None) -> TrainingFigures:
         )
         if not started and not done:
             continue
-        hours = hours_of.get(trainee.id, 0) if started else 0
+        hours = trainee_hours if started else 0
         result.started += started
         result.completed += done
         result.hours += hours
@@ -122,12 +125,12 @@ def figures(year: int | None = None) -> TrainingFigures:
         for group in trainee.group_list:
             add("groups", group.value, group.label, started, done, hours)
         add("towns", trainee.town, vocab.town_name(trainee.town), started, done, hours)
-        add("schools", str(run.school_id), names.get(run.school_id, ""), started, done, hours)
+        add("schools", str(run.school_id), school_name, started, done, hours)
         if trainee.employer_id:
             add(
                 "enterprises",
                 str(trainee.employer_id),
-                names.get(trainee.employer_id, ""),
+                employer_name or "",
                 started,
                 done,
                 hours,
@@ -143,17 +146,19 @@ def figures(year: int | None = None) -> TrainingFigures:
     result.schools = sorted(lines["schools"].values(), key=lambda ln: (-ln.started, str(ln.label)))
     result.enterprises = sorted(lines["enterprises"].values(), key=lambda ln: (-ln.started, str(ln.label)))
 
-    booked: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for booking in db.session.scalars(
-        select(BaseBooking).join(TrainingBase).where(BaseBooking.status == BookingStatus.CONFIRMED.value)
+    booked: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for day, period, booker in db.session.execute(
+        select(BaseBooking.day, BaseBooking.period, Organisation.name)
+        .join(Organisation, Organisation.id == BaseBooking.booker_id)
+        .where(BaseBooking.status == BookingStatus.CONFIRMED.value)
     ):
-        if year is not None and booking.day.year != year:
+        if year is not None and day.year != year:
             continue
-        booked[booking.booker_id][0] += SLOT_HOURS[booking.period]
-        if booking.day < today:
-            booked[booking.booker_id][1] += SLOT_HOURS[booking.period]
+        booked[booker][0] += SLOT_HOURS[period]
+        if day < today:
+            booked[booker][1] += SLOT_HOURS[period]
     result.bases = sorted(
-        ({"name": names.get(org_id, ""), "booked": b, "used": u} for org_id, (b, u) in booked.items()),
+        ({"name": name, "booked": b, "used": u} for name, (b, u) in booked.items()),
         key=lambda r: (-r["booked"], r["name"]),
     )
     return result
