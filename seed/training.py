@@ -1,8 +1,8 @@
 """Demo 育训 records (issue 28), made through the training services. Safe to run twice.
 
 The 15 towns' community education centres (names "<town>社区教育中心"; addresses and contacts
-演示), runs of 莱芜职业中专's published training offers — one at 凤城街道's centre open for sign-up,
-one for 山东重工's staff under way with attendance and completions —, and 山东重工's shared
+演示), runs of 莱芜职业中专's published training offers — one at 凤城街道's centre under way and
+open for sign-up, one for 山东重工's staff with attendance and completions —, and 山东重工's shared
 training base with a confirmed booking by 莱芜职业中专.
 """
 
@@ -78,7 +78,7 @@ def load_demo_training() -> dict[str, int]:
         staff,
         services.RunInput(
             care.id,
-            today + timedelta(14),
+            today - timedelta(2),
             today + timedelta(44),
             40,
             20,

@@ -131,7 +131,7 @@ class CompletionForm(FlaskForm):
 
 
 class CentreForm(FlaskForm):
-    name = StringField(_l("Name"), render_kw={"maxlength": 120})
+    name = StringField(_l("Centre name"), render_kw={"maxlength": 120})
     town = SelectField(_l("Town"), choices=[], validate_choice=False)
     address = StringField(_l("Address"), render_kw={"maxlength": 200})
     contact = StringField(_l("Contact person and phone"), render_kw={"maxlength": 120})
@@ -142,7 +142,7 @@ class CentreForm(FlaskForm):
 
 
 class TrainingBaseForm(FlaskForm):
-    name = StringField(_l("Name"), render_kw={"maxlength": bases.NAME_MAX})
+    name = StringField(_l("Base name"), render_kw={"maxlength": bases.NAME_MAX})
     rooms = TextAreaField(_l("Rooms or stations"), render_kw={"maxlength": bases.TEXT_MAX})
     equipment = TextAreaField(_l("Equipment"), render_kw={"maxlength": bases.TEXT_MAX})
     capacity = IntField(_l("People at once"), validators=[Optional()])

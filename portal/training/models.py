@@ -77,7 +77,7 @@ class CertificateKind(State):
 
 class BookingStatus(State):
     REQUESTED = "requested", _l("Requested"), "info"
-    CONFIRMED = "confirmed", _l("Confirmed"), "good"
+    CONFIRMED = "confirmed", _l("Booking confirmed"), "good"
     REFUSED = "refused", _l("Refused"), "bad"
     CANCELLED = "cancelled", _l("Cancelled"), "neutral"
 
