@@ -172,3 +172,7 @@ class BookingForm(FlaskForm):
     day = DateField(_l("Day"), validators=[Optional()], format=DATE)
     period = SelectField(_l("Time"), choices=list(SlotPeriod.labels().items()), validate_choice=False)
     purpose = StringField(_l("Purpose"), render_kw={"maxlength": bases.PURPOSE_MAX})
+
+
+class AcceptProposalForm(FlaskForm):
+    starts_on = DateField(_l("Start on"), validators=[Optional()], format=DATE)

@@ -24,8 +24,9 @@ from portal.forms import ActionForm, ImportForm
 from portal.services import checks, school_records
 from portal.services.errors import ServiceError
 from portal.services.spreadsheets import ImportRefused
-from portal.training import bases, enrolment, figures, services
+from portal.training import bases, enrolment, figures, proposals, services
 from portal.training.forms import (
+    AcceptProposalForm,
     AttendanceForm,
     BookingForm,
     CentreForm,
@@ -229,7 +230,32 @@ def staff():
         "training/enterprise_staff.html",
         trainees=services.staff_trainees(current_user),
         runs=services.open_runs(services.RunQuery(group=TraineeGroup.ENTERPRISE_STAFF.value)),
+        requests=proposals.staff_training_requests(current_user),
     )
+
+
+@enterprise_bp.get("/requests/<int:posting_id>")
+def request_proposals(posting_id: int):
+    posting = attempt(lambda: proposals.training_request(current_user, posting_id))
+    return render_template(
+        "training/proposals.html",
+        posting=posting,
+        proposals=proposals.proposals_for(current_user, posting_id),
+        today=checks.district_today(),
+    )
+
+
+@enterprise_bp.post("/requests/<int:posting_id>/offers/<int:offer_id>/accept")
+def accept_proposal(posting_id: int, offer_id: int):
+    form = AcceptProposalForm()
+    if form.validate_on_submit():
+        run = attempt(lambda: proposals.accept(current_user, posting_id, offer_id, form.starts_on.data))
+        if run is not REFUSED:
+            flash(_("A run of this course has been set up for your staff; enrol them below."), "success")
+            return redirect(url_for(".enrol", run_id=run.id))
+    else:
+        flash(_("Enter a date."), "error")
+    return redirect(url_for(".request_proposals", posting_id=posting_id))
 
 
 @enterprise_bp.route("/runs/<int:run_id>/enrol", methods=["GET", "POST"])
