@@ -315,7 +315,7 @@ def sign_up(run_id: int, values: SignUp) -> Trainee:
             problems.add(_l("Enterprise staff: choose your employer."), field="employer_id")
         else:
             employer_id = employer.id
-    if run.status != RunStatus.OPEN.value:
+    if run.status != RunStatus.OPEN.value or run.ends_on < checks.district_today():
         problems.add(_l("This run no longer takes sign-ups."))
     if phone and db.session.scalar(
         select(Trainee.id).where(Trainee.run_id == run.id, Trainee.phone == phone)
@@ -342,7 +342,7 @@ def enrol_staff(hr: User, run_id: int, values: dict) -> Trainee:
     name, phone, town, groups = _person_problems(
         SignUp(values.get("name"), str(values.get("phone") or ""), values.get("town"), groups), problems
     )
-    if run.status != RunStatus.OPEN.value:
+    if run.status != RunStatus.OPEN.value or run.ends_on < checks.district_today():
         problems.add(_l("This run no longer takes sign-ups."))
     if phone and db.session.scalar(
         select(Trainee.id).where(Trainee.run_id == run.id, Trainee.phone == phone)

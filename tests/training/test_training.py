@@ -227,3 +227,29 @@ def test_a_run_cannot_be_made_of_another_schools_offer_and_shows_every_problem(a
     assert "Choose one of your training offers." in html and "Choose the community education centre." in html
     assert "Between 1 and 1000." in html
     assert db.session.scalar(select(func.count(TrainingRun.id))) == 0
+
+
+def test_administrators_keep_the_community_centres(app, build):
+    from portal.training.models import CommunityCentre
+
+    admin, staff = build.admin(), build.school()
+    db.session.commit()
+    client = client_for(app, admin)
+    response = client.post(
+        "/admin/training/centres",
+        data={"name": "雪野街道社区教育中心", "town": "xueye", "address": "雪野街道", "contact": "联系人"},
+    )
+    assert response.status_code == 302
+    centre = db.session.scalar(select(CommunityCentre))
+    assert (centre.name, centre.town) == ("雪野街道社区教育中心", "xueye")
+    bad = client.post("/admin/training/centres", data={"name": "", "town": "mars"})
+    assert bad.status_code == 400
+    assert db.session.scalar(select(func.count(CommunityCentre.id))) == 1
+    # Only administrators keep them.
+    assert (
+        client_for(app, staff)
+        .post("/admin/training/centres", data={"name": "x", "town": "xueye"})
+        .status_code
+        == 403
+    )
+    assert "雪野街道社区教育中心" in app.test_client().get("/training/towns/xueye").get_data(as_text=True)
