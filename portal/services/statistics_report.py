@@ -20,7 +20,9 @@ from portal import vocab
 from portal.i18n import lazy_gettext as _l
 from portal.models.cooperation import COOPERATION_KIND_LABELS
 from portal.services import alignment, catalogue, double_qualified, internship_outcomes, statistics
+from portal.services.checks import district_today
 from portal.services.statistics import PERCENT, Breakdown
+from portal.training import figures as training_figures
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -208,6 +210,7 @@ def yearly_report_workbook() -> bytes:
             outcomes_sheet(internship_outcomes.outcomes()),
             *alignment_sheets(alignment.report()),
             double_qualified_sheet(double_qualified.district_rows()),
+            Sheet(*training_figures.report_table(district_today().year)),  # issue 28: 育训
         ]
     )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
@@ -162,3 +163,26 @@ def figures(year: int | None = None) -> TrainingFigures:
         key=lambda r: (-r["booked"], r["name"]),
     )
     return result
+
+
+def report_table(year: int) -> tuple[str, list[str], list[list]]:
+    """The year's 育训 figures as one sheet of the yearly report: (title, header, rows), each
+    line naming its source records in the last column."""
+    tf = figures(year)
+    header = [_("Group"), _("Name"), _("Started"), _("Completed"), _("Hours"), _("Source")]
+    source = str(SOURCES["trainees"])
+    rows: list[list] = [[_("District"), str(year), tf.started, tf.completed, tf.hours, source]]
+    for kind, lines in (
+        (_("By group"), tf.groups),
+        (_("By town"), tf.towns),
+        (_("By school"), tf.schools),
+        (_("By enterprise (its staff)"), tf.enterprises),
+    ):
+        rows += [[kind, str(ln.label), ln.started, ln.completed, ln.hours, source] for ln in lines]
+    rows += [
+        [_("Certificates earned"), str(label), n, "", "", str(SOURCES["certificates"])]
+        for label, n in tf.certificates.values()
+    ]
+    base_hours = _("Training base hours, by who booked")
+    rows += [[base_hours, r["name"], r["booked"], r["used"], "", str(SOURCES["bases"])] for r in tf.bases]
+    return _("Training (育训并举)"), header, rows
