@@ -149,6 +149,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.statistics import admin_views as dashboard_admin
     from portal.statistics import public_views as stats_public
     from portal.student import bp as student_bp
+    from portal.training import views as training
 
     areas = {
         public_bp: (postings_public, directory_public, named_classes_public, pilots_public, stats_public),
@@ -174,6 +175,10 @@ def register_blueprints(app: Flask) -> None:
         ),
     }
     app.url_map.converters["int"] = BoundedIntConverter
+    # --- issue 28 (育训并举): the training domain, nested in each role's area (its guard runs first).
+    training.nest(school=school_bp, enterprise=enterprise_bp, admin=admin_bp)
+    app.register_blueprint(training.public_bp)
+    # --- end issue 28
     for area, domain_views in areas.items():
         for module in domain_views:
             module.routes.add_to(area)

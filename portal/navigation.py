@@ -44,6 +44,7 @@ BROWSE = Menu(
         Item("public.catalogue_page", _l("Major catalogue"), "nav-catalogue"),
         Item("public.schools", _l("Schools")),
         Item("public.pilots_list", _l("Pilots"), "nav-pilots"),
+        Item("training.listing", _l("Training courses"), "nav-training"),  # issue 28
         Item("public.stats", _l("District statistics"), "nav-stats"),
     ),
 )
@@ -68,6 +69,8 @@ ROLE_MENUS: dict[str, tuple[Menu, ...]] = {
                 Item("enterprise.partnerships.proposal_list", _l("Proposals")),
                 Item("enterprise.partnerships.cooperation_list", _l("Cooperations")),
                 Item("enterprise.exchange_list", _l("Teacher exchange"), "nav-exchanges"),
+                Item("enterprise.training.staff", _l("Staff training"), "nav-training"),  # issue 28
+                Item("enterprise.bases.base_list", _l("Training bases"), "nav-bases"),  # issue 28
             ),
         ),
         Menu(
@@ -92,6 +95,8 @@ ROLE_MENUS: dict[str, tuple[Menu, ...]] = {
                 ),
                 Item("school.need_list", _l("Teaching needs")),
                 Item("school.offer_list", _l("Training offers")),
+                Item("school.training.runs", _l("Training runs"), "nav-training"),  # issue 28
+                Item("school.bases.base_list", _l("Training bases"), "nav-bases"),  # issue 28
                 Item("school.membership.members", _l("Staff and students")),
                 Item("school.alignment_suggestions", _l("Intake suggestions"), "nav-alignment"),
                 Item("school.api_access.access", _l("API access")),
@@ -144,6 +149,7 @@ ROLE_MENUS: dict[str, tuple[Menu, ...]] = {
                 Item("admin.user_list", _l("Accounts")),
                 Item("admin.rule_settings_page", _l("Rule settings")),
                 Item("admin.audit_log", _l("Audit log")),
+                Item("admin.training.centres", _l("Community education centres"), "nav-centres"),  # issue 28
                 Item("admin.api_access.access", _l("API access")),
             ),
         ),

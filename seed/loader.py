@@ -38,6 +38,7 @@ from seed.named_classes import load_demo_named_classes, remove_demo_named_classe
 from seed.pilots import load_demo_pilots, remove_demo_pilots
 from seed.postings import load_demo_postings
 from seed.statistics import load_demo_statistics, remove_demo_statistics
+from seed.training import load_demo_training, remove_demo_training
 
 DEMO_FILE = Path(__file__).resolve().parent / "data" / "demo.json"
 
@@ -134,6 +135,7 @@ def load_demo() -> dict[str, int]:
         load_demo_double_qualified()
     )  # practice and certificates: a school one teacher short of 70 %
     created.update(load_demo_pilots())  # a pilot partnership in its notice period and a pilot enterprise
+    created.update(load_demo_training())  # issue 28: centres, training runs with trainees, a shared base
     created.update(load_demo_statistics())  # last: the total intake input and this month's snapshot
     return created
 
@@ -201,6 +203,7 @@ def remove_demo() -> dict[str, int]:
     remove_demo_internships()  # placements refer to demo users, postings and organisations
     remove_demo_named_classes()  # classes and applications refer to demo users and cooperations
     remove_demo_statistics()
+    remove_demo_training()  # issue 28: runs refer to demo offers and organisations
     remove_demo_pilots()  # pilots refer to demo cooperations and organisations
     users = db.session.execute(delete(User).where(User.is_demo.is_(True))).rowcount
     in_use = select(User.organisation_id).where(User.organisation_id.is_not(None))

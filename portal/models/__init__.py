@@ -131,3 +131,6 @@ __all__ = [
     "School",
     "User",
 ]
+
+# --- issue 28 (育训并举): the training domain's tables, so that create_all and Alembic see them.
+from portal.training import models as _training_models  # noqa: F401

@@ -46,6 +46,10 @@ class TargetGroup(str, enum.Enum):
     MIGRANT_WORKERS = "migrant_workers"
     LAID_OFF = "laid_off"
     DISABLED = "disabled"
+    # issue 28: the rest of the plan's item 12 (labels: portal.training.models.TraineeGroup).
+    GRADUATES = "graduates"
+    POVERTY_REGISTERED = "poverty_registered"
+    UNEMPLOYED = "unemployed"
 
 
 class Teacher(db.Model):

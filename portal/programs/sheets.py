@@ -15,6 +15,7 @@ from portal.programs import records as school_records
 from portal.programs import services as programs
 from portal.programs.models import Program
 from portal.programs.school_models import Degree, Employment, Teacher
+from portal.training.models import TraineeGroup
 
 DEGREE_LABELS: dict[str, object] = {
     Degree.SECONDARY.value: _l("Secondary or below"),
@@ -29,13 +30,8 @@ EMPLOYMENT_LABELS: dict[str, object] = {
     Employment.PART_TIME.value: _l("Part-time"),
 }
 
-TARGET_GROUP_LABELS: dict[str, object] = {
-    "enterprise_staff": _l("Enterprise staff"),
-    "veterans": _l("Veterans"),
-    "migrant_workers": _l("Migrant workers"),
-    "laid_off": _l("Laid-off workers"),
-    "disabled": _l("People with disabilities"),
-}
+# The plan's item 12 groups, one label each everywhere (issue 28: portal.training.models).
+TARGET_GROUP_LABELS: dict[str, object] = TraineeGroup.labels()
 
 MAJORS = SheetSpec(
     name="majors",

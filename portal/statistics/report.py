@@ -25,6 +25,8 @@ from portal.postings.models import HEADCOUNT_LABELS
 from portal.programs import catalogue
 from portal.statistics import services as statistics
 from portal.statistics.services import PERCENT, Breakdown
+from portal.platform.checks import district_today
+from portal.training import figures as training_figures
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -212,6 +214,7 @@ def yearly_report_workbook() -> bytes:
             outcomes_sheet(internship_outcomes.outcomes()),
             *alignment_sheets(alignment.report()),
             double_qualified_sheet(double_qualified.district_rows()),
+            Sheet(*training_figures.report_table(district_today().year)),  # issue 28: 育训
         ]
     )
 

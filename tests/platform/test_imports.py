@@ -25,6 +25,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("internships",),
     ("messaging",),  # SMS, e-mail and robot delivery of notifications; offer reminders
     ("pilots",),
+    ("training",),  # 育训并举: runs, trainees, centres, shared bases (statistics counts them)
     ("statistics",),
 ]
 TOP = {
@@ -54,6 +55,9 @@ KNOWN_UPWARD = {
     # Spreadsheets of the statistics report module, offered on the pages of other domains.
     "portal.planning.admin_views -> portal.statistics.report",
     "portal.programs.public_views -> portal.statistics.report",
+    # A training offer's target groups read with the plan's labels that training keeps (TargetGroup
+    # and TraineeGroup should become one State in programs).
+    "portal.programs.sheets -> portal.training.models",
     # A student may give a mobile number at registration; messaging sends its code.
     "portal.accounts.views -> portal.messaging.codes",
     # A major's page says whether the matcher knows its name.

@@ -22,6 +22,25 @@ import portal
 from portal.extensions import db
 
 LANDS_IN: dict[str, dict[str, str | None]] = {
+    # --- issue 28 (portal/training/forms.py)
+    "TraineeSignUpForm": {"name": "trainee.name", "phone": "trainee.phone"},
+    "TrainingRunForm": {"venue_note": "training_run.venue_note"},
+    "AttendanceForm": {},
+    "CompletionForm": {"certificate_name": "trainee.certificate_name"},
+    "CentreForm": {
+        "name": "community_centre.name",
+        "address": "community_centre.address",
+        "contact": "community_centre.contact",
+    },
+    "TrainingBaseForm": {
+        "name": "training_base.name",
+        "opening_hours": "training_base.opening_hours",
+        "rooms": "training_base.rooms",
+        "equipment": "training_base.equipment",
+        "rules": "training_base.rules",
+    },
+    "BookingForm": {"purpose": "base_booking.purpose"},
+    # --- end issue 28
     "ThresholdForm": {"shortage_above": None, "surplus_below": None},  # parsed as numbers
     "TokenForm": {"name": "api_token.name"},
     "WebhookForm": {"url": "webhook.url"},

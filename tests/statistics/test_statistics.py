@@ -560,7 +560,11 @@ def test_report_workbook_opens_with_the_expected_sheets(app, demo):
         "Demand and intake by town",
         "Demand and intake by industry",
         "Double-qualified teachers",
+        "Training (育训并举)",  # issue 28
     ]
+    training = list(workbook["Training (育训并举)"].iter_rows(values_only=True))
+    assert training[0][:3] == ("Group", "Name", "Started") and training[1][0] == "District"
+    assert all(row[-1] for row in training[1:])  # every line names its source records
     targets = list(workbook["Targets"].iter_rows(values_only=True))
     by_label = {row[0]: row for row in targets[1:]}
     assert by_label["Full-time teachers (secondary vocational)"][1] == figure("full_time_teachers").value
@@ -577,7 +581,7 @@ def test_report_workbook_in_chinese_has_one_sheet_per_topic(app, demo):
     client = app.test_client()
     login(client, DEMO_ADMIN, DEMO_PASSWORD)
     workbook = load_workbook(io.BytesIO(client.get("/admin/dashboard/report.xlsx").data))
-    assert len(workbook.sheetnames) == 13 and workbook.sheetnames[-1] == "双师型教师"
+    assert len(workbook.sheetnames) == 14 and workbook.sheetnames[-2:] == ["双师型教师", "育训并举"]
 
 
 @pytest.mark.parametrize(("lang", "html_lang"), [("zh", "zh-CN"), ("en", "en")])
