@@ -20,12 +20,12 @@ from portal.internships import outcomes as internship_outcomes
 from portal.partnerships.cooperation_models import COOPERATION_KIND_LABELS
 from portal.planning import alignment, double_qualified
 from portal.platform import vocab
+from portal.platform.checks import district_today
 from portal.platform.i18n import lazy_gettext as _l
 from portal.postings.models import HEADCOUNT_LABELS
 from portal.programs import catalogue
 from portal.statistics import services as statistics
 from portal.statistics.services import PERCENT, Breakdown
-from portal.platform.checks import district_today
 from portal.training import figures as training_figures
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

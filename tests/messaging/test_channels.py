@@ -16,13 +16,13 @@ import pytest
 from sqlalchemy import func, select, update
 
 from portal.extensions import db
+from portal.internships import services as internships
 from portal.messaging import phones, sending, services
 from portal.messaging.models import OutgoingMessage, WecomRobot
 from portal.platform.model_base import utcnow
-from portal.internships import services as internships
 from tests.conftest import client_for
-from tests.messaging.conftest import sms_config
 from tests.internships.test_internships import applied, internship_posting, terms
+from tests.messaging.conftest import sms_config
 from tests.notifications.test_notifications import smtp_server  # noqa: F401  (a fixture)
 
 NUMBER = "+8613800000001"

@@ -10,8 +10,8 @@ from portal.extensions import db
 from portal.messaging import services
 from portal.messaging.models import ChannelPreference, OutgoingMessage, WecomRobot
 from portal.models import Notification
-from portal.platform import checks
 from portal.notifications import services as notifications
+from portal.platform import checks
 from tests.conftest import client_for
 from tests.notifications.test_notifications import smtp_server  # noqa: F401  (a fixture)
 
