@@ -120,6 +120,16 @@ def register_blueprints(app: Flask) -> None:
     app.url_map.converters["int"] = BoundedIntConverter
     for bp in (public_bp, auth_bp, enterprise_bp, school_bp, student_bp, admin_bp):
         app.register_blueprint(bp)
+    register_domains(app)
+
+
+def register_domains(app: Flask) -> None:
+    """The domain packages' blueprints, one per role that uses them (each guards its role)."""
+    from portal import pathways
+
+    for bp in (pathways.school_bp, pathways.admin_bp):
+        app.register_blueprint(bp)
+    app.jinja_env.globals["pathways_of_student"] = pathways.pathways_of_student
 
 
 def _refuse_demo_accounts(app: Flask) -> None:

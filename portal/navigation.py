@@ -94,6 +94,7 @@ ROLE_MENUS: dict[str, tuple[Menu, ...]] = {
                 Item("school.offer_list", _l("Training offers")),
                 Item("school.membership.members", _l("Staff and students")),
                 Item("school.alignment_suggestions", _l("Intake suggestions"), "nav-alignment"),
+                Item("school_pathways.pathway_list", _l("Pathways (3+2, 3+4)"), "nav-pathways"),  # issue 29
                 Item("school.api_access.access", _l("API access")),
             ),
         ),

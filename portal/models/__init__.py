@@ -131,3 +131,9 @@ __all__ = [
     "School",
     "User",
 ]
+
+# --- issue 29: models of the new domain packages, imported so that the metadata holds their tables.
+from portal.pathways.models import Pathway, PathwayCohort, PathwayKind
+
+__all__ += ["Pathway", "PathwayCohort", "PathwayKind"]
+# --- end issue 29

@@ -143,6 +143,8 @@ LANDS_IN: dict[str, dict[str, str | None]] = {
         "timeline": "pilot_partnership.timeline",
     },
     "ApplicationForm": {"statement": "class_application.statement"},
+    # issue 29
+    "PathwayForm": {"college": "pathway.college", "higher_major": "pathway.higher_name"},
 }
 
 

@@ -31,6 +31,7 @@ from portal.models import (
     Teacher,
 )
 from portal.models.statistics import DistrictInput
+from portal.pathways.services import district_pathways
 from portal.services import exchanges
 from portal.services.checks import district_today
 from portal.services.statistics.inputs import inputs_for
@@ -57,6 +58,7 @@ class Figure:
     detail: str = ""  # e.g. "4 / 7" behind a share, or the input used
     target_note: object = ""  # how the plan words the target, e.g. "1–2"
     from_input: bool = False  # uses an administrator's input
+    records_endpoint: str = ""  # the page listing the records the figure counts (issue 29)
 
     @property
     def progress(self) -> float | None:
@@ -105,6 +107,10 @@ class Context:
     @cached_property
     def apprentices_placed(self) -> int:
         return apprentices_placed()
+
+    @cached_property
+    def pathways(self):
+        return district_pathways()
 
     @cached_property
     def exchange_people(self) -> tuple[int, int]:
@@ -477,6 +483,58 @@ vocational_education_groups = _input_figure(
     target_note="1–2",
 )
 
+# --- issue 29: pathways (贯通培养), counted from the schools' records -----------------------------
+
+
+def pathway_colleges(ctx: Context) -> Figure:
+    return Figure(
+        "pathway_colleges",
+        _l("3+2 partner colleges"),
+        ctx.pathways.colleges,
+        6,
+        COUNT,
+        _l(
+            "Distinct partner colleges of the 3+2 pathways (中职→高职) recorded by verified secondary "
+            "vocational schools. The plan (item 11) starts from 6 colleges and 9 majors."
+        ),
+        records_endpoint="admin_pathways.district_list",
+    )
+
+
+def pathway_majors(ctx: Context) -> Figure:
+    return Figure(
+        "pathway_majors",
+        _l("3+2 pairs of majors"),
+        ctx.pathways.pairs,
+        9,
+        COUNT,
+        _l(
+            "Distinct pairs of majors (a school's 中职 major with a college's 专科 major, at one college) "
+            "of the 3+2 pathways counted above. The plan (item 11) starts from 9 majors."
+        ),
+        records_endpoint="admin_pathways.district_list",
+    )
+
+
+def pathway_transfer_rate(ctx: Context) -> Figure:
+    totals = ctx.pathways
+    return Figure(
+        "pathway_transfer_rate",
+        _l("Pathway transfer rate"),
+        _share(totals.transferred, totals.judged),
+        None,
+        PERCENT,
+        _l(
+            "Students who passed the transfer assessment (转段) ÷ students assessed, over the assessed "
+            "cohorts of the 3+2 and 3+4 pathways counted above."
+        ),
+        detail=f"{totals.transferred} / {totals.judged}",
+        records_endpoint="admin_pathways.district_list",
+    )
+
+
+# --- end issue 29
+
 FIGURES: tuple[Callable[[Context], Figure], ...] = (
     full_time_teachers,
     double_qualified_share,
@@ -496,6 +554,9 @@ FIGURES: tuple[Callable[[Context], Figure], ...] = (
     high_level_major_groups,
     provincial_brand_major_groups,
     vocational_education_groups,
+    pathway_colleges,  # issue 29
+    pathway_majors,
+    pathway_transfer_rate,
 )
 
 
