@@ -95,6 +95,7 @@ ROLE_MENUS: dict[str, tuple[Menu, ...]] = {
                 Item("school.membership.members", _l("Staff and students")),
                 Item("school.alignment_suggestions", _l("Intake suggestions"), "nav-alignment"),
                 Item("school_pathways.pathway_list", _l("Pathways (3+2, 3+4)"), "nav-pathways"),  # issue 29
+                Item("school_certificates.overview", _l("1+X certificates"), "nav-certificates"),  # issue 29
                 Item("school.api_access.access", _l("API access")),
             ),
         ),
@@ -144,6 +145,9 @@ ROLE_MENUS: dict[str, tuple[Menu, ...]] = {
                 Item("admin.proposal_overview", _l("Proposals")),
                 Item("admin.user_list", _l("Accounts")),
                 Item("admin.rule_settings_page", _l("Rule settings")),
+                Item(
+                    "admin_certificates.catalogue", _l("Skill-level certificates"), "nav-certificates"
+                ),  # issue 29
                 Item("admin.audit_log", _l("Audit log")),
                 Item("admin.api_access.access", _l("API access")),
             ),

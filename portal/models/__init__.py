@@ -133,7 +133,16 @@ __all__ = [
 ]
 
 # --- issue 29: models of the new domain packages, imported so that the metadata holds their tables.
+from portal.certificates.models import (
+    CertificateLevel,
+    ExamResult,
+    ExamSession,
+    ExamSite,
+    SiteRole,
+    SkillCertificate,
+)
 from portal.pathways.models import Pathway, PathwayCohort, PathwayKind
 
 __all__ += ["Pathway", "PathwayCohort", "PathwayKind"]
+__all__ += ["CertificateLevel", "ExamResult", "ExamSession", "ExamSite", "SiteRole", "SkillCertificate"]
 # --- end issue 29

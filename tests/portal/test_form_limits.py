@@ -145,6 +145,11 @@ LANDS_IN: dict[str, dict[str, str | None]] = {
     "ApplicationForm": {"statement": "class_application.statement"},
     # issue 29
     "PathwayForm": {"college": "pathway.college", "higher_major": "pathway.higher_name"},
+    "SkillCertificateForm": {
+        "name": "skill_certificate.name",
+        "issuer": "skill_certificate.issuer",
+        "majors": None,  # stored as the catalogue codes it names
+    },
 }
 
 
