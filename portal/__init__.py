@@ -125,9 +125,16 @@ def register_blueprints(app: Flask) -> None:
 
 def register_domains(app: Flask) -> None:
     """The domain packages' blueprints, one per role that uses them (each guards its role)."""
-    from portal import certificates, pathways
+    from portal import certificates, enterprise_reports, pathways
 
-    for bp in (pathways.school_bp, pathways.admin_bp, certificates.school_bp, certificates.admin_bp):
+    for bp in (
+        pathways.school_bp,
+        pathways.admin_bp,
+        certificates.school_bp,
+        certificates.admin_bp,
+        enterprise_reports.enterprise_bp,
+        enterprise_reports.admin_bp,
+    ):
         app.register_blueprint(bp)
     # What a student's profile shows of them (their pages include these domains' partials).
     app.jinja_env.globals["pathways_of_student"] = pathways.pathways_of_student

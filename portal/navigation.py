@@ -76,6 +76,7 @@ ROLE_MENUS: dict[str, tuple[Menu, ...]] = {
             (
                 Item("enterprise.membership.members", _l("Members")),
                 Item("enterprise.pilot_status", _l("Pilot enterprise")),
+                Item("enterprise_reports.index", _l("Yearly report"), "nav-yearly-report"),  # issue 29
                 Item("enterprise.api_access.access", _l("API access")),
             ),
         ),
@@ -148,6 +149,11 @@ ROLE_MENUS: dict[str, tuple[Menu, ...]] = {
                 Item(
                     "admin_certificates.catalogue", _l("Skill-level certificates"), "nav-certificates"
                 ),  # issue 29
+                Item(
+                    "admin_reports.publication_list",
+                    _l("Enterprises' yearly reports"),
+                    "nav-enterprise-reports",
+                ),
                 Item("admin.audit_log", _l("Audit log")),
                 Item("admin.api_access.access", _l("API access")),
             ),

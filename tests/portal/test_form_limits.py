@@ -150,6 +150,13 @@ LANDS_IN: dict[str, dict[str, str | None]] = {
         "issuer": "skill_certificate.issuer",
         "majors": None,  # stored as the catalogue codes it names
     },
+    "ReportTextsForm": {
+        "overview": "enterprise_report.overview",
+        "outcomes": "enterprise_report.outcomes",
+        "problems": "enterprise_report.problems",
+        "plans": "enterprise_report.plans",
+    },
+    "InvestmentForm": {"description": "report_investment.description"},
 }
 
 
