@@ -125,7 +125,7 @@ def register_blueprints(app: Flask) -> None:
 
 def register_domains(app: Flask) -> None:
     """The domain packages' blueprints, one per role that uses them (each guards its role)."""
-    from portal import certificates, enterprise_reports, pathways
+    from portal import certificates, education_groups, enterprise_reports, pathways
 
     for bp in (
         pathways.school_bp,
@@ -134,6 +134,8 @@ def register_domains(app: Flask) -> None:
         certificates.admin_bp,
         enterprise_reports.enterprise_bp,
         enterprise_reports.admin_bp,
+        education_groups.school_bp,
+        education_groups.admin_bp,
     ):
         app.register_blueprint(bp)
     # What a student's profile shows of them (their pages include these domains' partials).

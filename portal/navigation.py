@@ -97,6 +97,7 @@ ROLE_MENUS: dict[str, tuple[Menu, ...]] = {
                 Item("school.alignment_suggestions", _l("Intake suggestions"), "nav-alignment"),
                 Item("school_pathways.pathway_list", _l("Pathways (3+2, 3+4)"), "nav-pathways"),  # issue 29
                 Item("school_certificates.overview", _l("1+X certificates"), "nav-certificates"),  # issue 29
+                Item("school_groups.group_list", _l("Vocational education groups"), "nav-groups"),  # issue 29
                 Item("school.api_access.access", _l("API access")),
             ),
         ),

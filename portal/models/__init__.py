@@ -141,10 +141,12 @@ from portal.certificates.models import (
     SiteRole,
     SkillCertificate,
 )
+from portal.education_groups.models import EducationGroup, GroupMember, GroupShare, MemberKind, ShareKind
 from portal.enterprise_reports.models import EnterpriseReport, InvestmentKind, ReportInvestment, ReportStatus
 from portal.pathways.models import Pathway, PathwayCohort, PathwayKind
 
 __all__ += ["Pathway", "PathwayCohort", "PathwayKind"]
+__all__ += ["EducationGroup", "GroupMember", "GroupShare", "MemberKind", "ShareKind"]
 __all__ += ["EnterpriseReport", "InvestmentKind", "ReportInvestment", "ReportStatus"]
 __all__ += ["CertificateLevel", "ExamResult", "ExamSession", "ExamSite", "SiteRole", "SkillCertificate"]
 # --- end issue 29

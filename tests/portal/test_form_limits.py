@@ -157,6 +157,9 @@ LANDS_IN: dict[str, dict[str, str | None]] = {
         "plans": "enterprise_report.plans",
     },
     "InvestmentForm": {"description": "report_investment.description"},
+    "GroupForm": {"name": "education_group.name"},
+    "MemberForm": {"name": "education_group_member.name"},
+    "ShareForm": {"description": "education_group_share.description"},
 }
 
 

@@ -11,6 +11,7 @@ from flask_babel import format_decimal
 from sqlalchemy import distinct, func, select
 
 from portal.certificates.services import pass_totals
+from portal.education_groups.services import district_count
 from portal.extensions import db
 from portal.i18n import lazy_gettext as _l
 from portal.models import (
@@ -33,9 +34,10 @@ from portal.models import (
 )
 from portal.models.statistics import DistrictInput
 from portal.pathways.services import district_pathways
-from portal.services import exchanges
+from portal.rules.settings import PLAN_BASE_YEAR
+from portal.services import exchanges, rule_settings
 from portal.services.checks import district_today
-from portal.services.statistics.inputs import inputs_for
+from portal.services.statistics.inputs import input_of_year, inputs_for
 from portal.services.statistics.scopes import (
     POSTGRADUATE,
     enrolment_total,
@@ -143,11 +145,6 @@ def _district_counts(ctx: Context) -> dict[str, int]:
         "apprenticeship_places": select(func.coalesce(func.sum(ApprenticePlace.capacity), 0))
         .join(ApprenticeshipProgramme, ApprenticeshipProgramme.id == ApprenticePlace.programme_id)
         .where(ApprenticeshipProgramme.status != ProgrammeStatus.DRAFT.value),
-        "apprenticeship_majors": select(func.count(distinct(Cooperation.program_id))).where(
-            Cooperation.status == CooperationStatus.ACTIVE.value,
-            Cooperation.kind == CooperationKind.APPRENTICESHIP.value,
-            Cooperation.program_id.is_not(None),
-        ),
         "staff_trained": select(func.coalesce(func.sum(Cooperation.seats), 0)).where(
             Cooperation.kind == CooperationKind.STAFF_TRAINING.value, Cooperation.start_date <= ctx.today
         ),
@@ -216,36 +213,50 @@ def full_time_enrolment(ctx: Context) -> Figure:
 
 
 def secondary_vocational_share(ctx: Context) -> Figure:
-    intake = ctx.counts["intake"]
-    entry = ctx.inputs.get("upper_secondary_intake")
+    """Actual admissions ÷ the district's total upper-secondary intake, both entered for the same year
+    with their source (issue 29: not the schools' planned intake, which is shown beside for reference)."""
+    label = _l("Secondary vocational share of upper-secondary intake")
     explanation = _l(
-        "Annual intake of the published majors of verified secondary vocational schools ÷ the district's "
-        "total "
-        "upper-secondary intake, which administrators enter each year with its source. The plan starts from "
-        "30%."
+        "Students the secondary vocational schools actually admitted ÷ the district's total "
+        "upper-secondary intake, both entered by administrators for the same year with their source. The "
+        "plan starts from 30%."
     )
-    if entry is None:
+    admissions = ctx.inputs.get("secondary_vocational_admissions")
+    total = (
+        input_of_year("upper_secondary_intake", admissions.year, ctx.entries)
+        if admissions is not None
+        else None
+    )
+    if admissions is None or total is None:
+        missing = (
+            _l("No actual admissions entered yet.")
+            if admissions is None
+            else _l("No total upper-secondary intake entered for %(year)s.", year=admissions.year)
+        )
         return Figure(
             "secondary_vocational_share",
-            _l("Secondary vocational share of upper-secondary intake"),
+            label,
             None,
             40,
             PERCENT,
             explanation,
-            detail=str(_l("No total upper-secondary intake entered yet.")),
+            detail=str(missing)
+            + " "
+            + str(_l("Planned intake on record: %(intake)s.", intake=f"{ctx.counts['intake']:,}")),
             from_input=True,
         )
     detail = _l(
-        "%(intake)s / %(total)s (total for %(year)s from: %(source)s)",
-        intake=intake,
-        total=entry.value,
-        year=entry.year,
-        source=entry.source,
+        "%(admitted)s admitted / %(total)s in %(year)s (from: %(source)s; %(total_source)s)",
+        admitted=f"{admissions.value:,}",
+        total=f"{total.value:,}",
+        year=admissions.year,
+        source=admissions.source,
+        total_source=total.source,
     )
     return Figure(
         "secondary_vocational_share",
-        _l("Secondary vocational share of upper-secondary intake"),
-        _share(intake, entry.value),
+        label,
+        _share(admissions.value, total.value),
         40,
         PERCENT,
         explanation,
@@ -361,17 +372,46 @@ def apprentices(ctx: Context) -> Figure:
     )
 
 
+def new_apprenticeship_majors(base_year: int) -> tuple[int, int]:
+    """(new, all): distinct majors in active modern-apprenticeship cooperations, and of them those whose
+    first apprenticeship cooperation (of any status) started on or after 1 January of `base_year`."""
+    first = dict(
+        db.session.execute(
+            select(Cooperation.program_id, func.min(Cooperation.start_date))
+            .where(
+                Cooperation.kind == CooperationKind.APPRENTICESHIP.value, Cooperation.program_id.is_not(None)
+            )
+            .group_by(Cooperation.program_id)
+        ).all()
+    )
+    active = set(
+        db.session.scalars(
+            select(distinct(Cooperation.program_id)).where(
+                Cooperation.status == CooperationStatus.ACTIVE.value,
+                Cooperation.kind == CooperationKind.APPRENTICESHIP.value,
+                Cooperation.program_id.is_not(None),
+            )
+        )
+    )
+    new = sum(1 for program_id in active if first[program_id] >= date(base_year, 1, 1))
+    return new, len(active)
+
+
 def apprenticeship_majors(ctx: Context) -> Figure:
+    base_year = rule_settings.value(PLAN_BASE_YEAR)
+    new, total = new_apprenticeship_majors(base_year)
     return Figure(
         "apprenticeship_majors",
-        _l("Majors with a modern apprenticeship"),
-        ctx.counts["apprenticeship_majors"],
+        _l("New majors with a modern apprenticeship"),
+        new,
         1,
         COUNT,
         _l(
-            "Distinct majors named in active modern-apprenticeship cooperations. The plan asks for one new "
+            "Distinct majors in active modern-apprenticeship cooperations whose first such cooperation "
+            "started in or after the plan's base year (a rule setting). The plan asks for one new "
             "modern-apprenticeship major."
         ),
+        detail=str(_l("%(new)s new since %(year)s, %(total)s in all", new=new, year=base_year, total=total)),
     )
 
 
@@ -472,17 +512,6 @@ provincial_brand_major_groups = _input_figure(
     1,
     _l("Designations by the provincial education authorities, entered by administrators with their source."),
 )
-vocational_education_groups = _input_figure(
-    "vocational_education_groups",
-    _l("Vocational education groups"),
-    1,
-    _l(
-        "Groups led by a district school and recognised by the authorities, entered by administrators with "
-        "their "
-        "source. The plan asks for 1–2."
-    ),
-    target_note="1–2",
-)
 
 # --- issue 29: pathways (贯通培养), counted from the schools' records -----------------------------
 
@@ -549,6 +578,25 @@ def certificate_pass_rate(ctx: Context) -> Figure:
         ),
         detail=f"{passed} / {sat}",
         records_endpoint="admin_certificates.pass_rates",
+    )
+
+
+def vocational_education_groups(ctx: Context) -> Figure:
+    """Counted from the groups' records (issue 29), no longer an administrator's input."""
+    count = district_count()
+    return Figure(
+        "vocational_education_groups",
+        _l("Vocational education groups"),
+        count.groups,
+        1,
+        COUNT,
+        _l(
+            "Vocational education groups (职业教育集团) led by verified secondary vocational schools, each "
+            "recorded with its charter. The plan (item 16) asks for 1–2 led by 莱芜职业中专."
+        ),
+        detail=str(_l("%(members)s members", members=count.members)),
+        target_note="1–2",
+        records_endpoint="admin_groups.district_list",
     )
 
 
