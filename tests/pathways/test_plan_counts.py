@@ -50,7 +50,7 @@ def test_new_apprenticeship_majors_count_from_the_plans_base_year(app, build):
         coop.program_id = by_name[name].id
     db.session.commit()
     figure = _figure("apprenticeship_majors")
-    assert figure.value == 1 and figure.detail.startswith("1") and "2020" in figure.detail
+    assert figure.value == 1 and figure.detail == "2020年以来新增1个，共2个"
     admin = build.admin()
     rule_settings.set_value(admin, PLAN_BASE_YEAR.key, 2019, "测试：改为2019年")
     db.session.commit()
