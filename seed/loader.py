@@ -33,6 +33,7 @@ from seed.exchanges import load_demo_exchanges
 from seed.internships import load_demo_internships, remove_demo_internships
 from seed.named_classes import load_demo_named_classes, remove_demo_named_classes
 from seed.pilots import load_demo_pilots, remove_demo_pilots
+from seed.plan_records import load_demo_plan_records, remove_demo_plan_records
 from seed.postings import load_demo_postings
 from seed.statistics import load_demo_statistics, remove_demo_statistics
 
@@ -131,6 +132,7 @@ def load_demo() -> dict[str, int]:
         load_demo_double_qualified()
     )  # practice and certificates: a school one teacher short of 70 %
     created.update(load_demo_pilots())  # a pilot partnership in its notice period and a pilot enterprise
+    created.update(load_demo_plan_records())  # issue 29: pathways, certificates, an education group
     created.update(load_demo_statistics())  # last: the total intake input and this month's snapshot
     return created
 
@@ -194,6 +196,7 @@ def remove_demo() -> dict[str, int]:
     db.session.execute(
         update(Organisation).where(Organisation.verified_by_id.in_(demo_user_ids)).values(verified_by_id=None)
     )
+    remove_demo_plan_records()  # issue 29: pathways, results and groups refer to demo majors and users
     remove_demo_apprenticeships()  # its choices and runs refer to demo users and cooperations
     remove_demo_internships()  # placements refer to demo users, postings and organisations
     remove_demo_named_classes()  # classes and applications refer to demo users and cooperations
