@@ -90,8 +90,8 @@ def pass_rates():
 @school_bp.get("/")
 def overview(site_form=None, session_form=None):
     choices = certificate_choices(services.all_certificates())
-    site_form = site_form or SiteForm(formdata=None)
-    session_form = session_form or SessionForm(formdata=None)
+    site_form = site_form or SiteForm(formdata=None, prefix="site")
+    session_form = session_form or SessionForm(formdata=None, prefix="session")
     site_form.certificate_id.choices = session_form.certificate_id.choices = choices
     return render_template(
         "certificates/school_overview.html",
@@ -104,7 +104,7 @@ def overview(site_form=None, session_form=None):
 
 @school_bp.post("/sites")
 def declare_site():
-    form = SiteForm()
+    form = SiteForm(prefix="site")  # two forms on one page: their fields need distinct ids
     if form.validate_on_submit():
         if (
             attempt(
@@ -119,7 +119,7 @@ def declare_site():
 
 @school_bp.post("/sessions")
 def create_session():
-    form = SessionForm()
+    form = SessionForm(prefix="session")
     if form.validate_on_submit():
         session = attempt(
             lambda: services.create_session(current_user, form.certificate_id.data, form.held_on.data), form

@@ -134,7 +134,7 @@ def test_the_profile_lists_what_the_school_recorded_as_passed(app, build):
     token = csrf_token(page.get_data(as_text=True))
     response = client.post(
         "/school/certificates/sessions",
-        data={"csrf_token": token, "certificate_id": certificate.id, "held_on": "2026-06-20"},
+        data={"csrf_token": token, "session-certificate_id": certificate.id, "session-held_on": "2026-06-20"},
     )
     assert response.status_code == 302
     response = client.post(
