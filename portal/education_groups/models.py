@@ -40,6 +40,11 @@ class EducationGroup(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     lead_school: Mapped[School] = relationship()
+
+    @property
+    def charter_extension(self) -> str:
+        return {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}[self.charter_type]
+
     members: Mapped[list[GroupMember]] = relationship(
         back_populates="group", order_by="GroupMember.id", cascade="all, delete-orphan"
     )

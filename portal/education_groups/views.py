@@ -20,8 +20,6 @@ guard_blueprint(school_bp, Role.SCHOOL_STAFF)
 admin_bp = Blueprint("admin_groups", __name__, url_prefix="/admin/education-groups")
 guard_blueprint(admin_bp, Role.ADMIN)
 
-_EXTENSIONS = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}
-
 
 @school_bp.route("/", methods=["GET", "POST"])
 def group_list():
@@ -97,13 +95,17 @@ def add_share(group_id: int):
     return _detail(group, share_form=form, status=400)
 
 
-@school_bp.get("/<int:group_id>/charter")
-def charter(group_id: int):
+@school_bp.get(
+    "/<int:group_id>/charter.<any(pdf, png, jpg):ext>"
+)  # the extension: downloads are told apart by it
+def charter(group_id: int, ext: str):
     try:
         group = services.charter_of(group_id, current_user)
     except NotFound:
         abort(404)
-    return download(group.charter, f"charter-{group.id}.{_EXTENSIONS[group.charter_type]}", private=False)
+    if ext != group.charter_extension:
+        abort(404)
+    return download(group.charter, f"charter-{group.id}.{ext}", private=False)
 
 
 @admin_bp.get("/")
@@ -111,10 +113,12 @@ def district_list():
     return render_template("education_groups/admin_list.html", groups=services.district_groups())
 
 
-@admin_bp.get("/<int:group_id>/charter")
-def admin_charter(group_id: int):
+@admin_bp.get("/<int:group_id>/charter.<any(pdf, png, jpg):ext>")
+def admin_charter(group_id: int, ext: str):
     try:
         group = services.charter_of(group_id, admin=True)
     except NotFound:
         abort(404)
-    return download(group.charter, f"charter-{group.id}.{_EXTENSIONS[group.charter_type]}", private=False)
+    if ext != group.charter_extension:
+        abort(404)
+    return download(group.charter, f"charter-{group.id}.{ext}", private=False)

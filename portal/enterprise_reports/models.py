@@ -15,6 +15,8 @@ from portal.i18n import lazy_gettext as _l
 from portal.models.base import State, UTCDateTime, utcnow
 from portal.models.organisations import Enterprise
 
+EXTENSIONS = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}  # of an evidence file
+
 
 class ReportStatus(State):
     DRAFT = "draft", _l("Draft"), "warn"
@@ -81,3 +83,7 @@ class ReportInvestment(db.Model):
     @property
     def kind_state(self) -> InvestmentKind:
         return InvestmentKind(self.kind)
+
+    @property
+    def extension(self) -> str:
+        return EXTENSIONS[self.evidence_type]

@@ -24,8 +24,6 @@ guard_blueprint(enterprise_bp, Role.ENTERPRISE_HR)
 admin_bp = Blueprint("admin_reports", __name__, url_prefix="/admin/enterprise-reports")
 guard_blueprint(admin_bp, Role.ADMIN)
 
-_EXTENSIONS = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}
-
 
 def _year(year: int) -> int:
     try:
@@ -108,13 +106,15 @@ def remove_investment(year: int, investment_id: int):
     return redirect(url_for(".report", year=year))
 
 
-@enterprise_bp.get("/<int:year>/investments/<int:investment_id>/evidence")
-def evidence(year: int, investment_id: int):
+@enterprise_bp.get("/<int:year>/investments/<int:investment_id>/evidence.<any(pdf, png, jpg):ext>")
+def evidence(year: int, investment_id: int, ext: str):
     try:
         item = services.investment_of(current_user, investment_id)
     except NotFound:
         abort(404)
-    return download(item.evidence, f"investment-{item.id}.{_EXTENSIONS[item.evidence_type]}")
+    if ext != item.extension:
+        abort(404)
+    return download(item.evidence, f"investment-{item.id}.{ext}")
 
 
 @enterprise_bp.post("/<int:year>/publish")
@@ -209,12 +209,14 @@ def admin_sources(report_id: int, key: str):
     )
 
 
-@admin_bp.get("/<int:report_id>/investments/<int:investment_id>/evidence")
-def admin_evidence(report_id: int, investment_id: int):
+@admin_bp.get("/<int:report_id>/investments/<int:investment_id>/evidence.<any(pdf, png, jpg):ext>")
+def admin_evidence(report_id: int, investment_id: int, ext: str):
     try:
         item = services.investment_of(None, investment_id, admin=True)
     except NotFound:
         abort(404)
     if item.report_id != report_id:
         abort(404)
-    return download(item.evidence, f"investment-{item.id}.{_EXTENSIONS[item.evidence_type]}")
+    if ext != item.extension:
+        abort(404)
+    return download(item.evidence, f"investment-{item.id}.{ext}")

@@ -77,10 +77,10 @@ def test_only_the_lead_school_edits_a_group_through_its_pages(app, build):
     )
     assert response.status_code == 302
     group = db.session.scalar(select(EducationGroup))
-    assert client.get(f"/school/education-groups/{group.id}/charter").data == PDF
+    assert client.get(f"/school/education-groups/{group.id}/charter.pdf").data == PDF
     stranger = client_for(app, other)
     assert stranger.get(f"/school/education-groups/{group.id}").status_code == 404
-    assert stranger.get(f"/school/education-groups/{group.id}/charter").status_code == 404
+    assert stranger.get(f"/school/education-groups/{group.id}/charter.pdf").status_code == 404
     page = stranger.get("/school/education-groups/").get_data(as_text=True)
     response = stranger.post(
         f"/school/education-groups/{group.id}/members",

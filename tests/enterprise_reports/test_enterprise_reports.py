@@ -193,7 +193,7 @@ def test_the_enterprise_edits_its_own_entries_with_evidence_and_bad_input_change
     assert "捐赠焊接机器人两台" in printable and 'data-testid="investment-total">200,000<' in printable
     assert "培养了一批焊工" in printable
     item = db.session.scalar(select(ReportInvestment))
-    assert client.get(f"/enterprise/reports/{YEAR}/investments/{item.id}/evidence").data == PNG
+    assert client.get(f"/enterprise/reports/{YEAR}/investments/{item.id}/evidence.png").data == PNG
 
 
 def test_one_enterprise_never_reads_anothers_report_and_admins_see_who_published(app, build):
@@ -203,7 +203,7 @@ def test_one_enterprise_never_reads_anothers_report_and_admins_see_who_published
     db.session.commit()
     item = db.session.scalar(select(ReportInvestment))
     stranger = client_for(app, other)
-    assert stranger.get(f"/enterprise/reports/{YEAR}/investments/{item.id}/evidence").status_code == 404
+    assert stranger.get(f"/enterprise/reports/{YEAR}/investments/{item.id}/evidence.png").status_code == 404
     page = stranger.get(f"/enterprise/reports/{YEAR}").get_data(as_text=True)
     assert "奖学金" not in page and 'data-testid="report-value-cooperations">1<' in page
     token = csrf_token(page)
@@ -216,5 +216,5 @@ def test_one_enterprise_never_reads_anothers_report_and_admins_see_who_published
     shown = admin.get(f"/admin/enterprise-reports/{report.id}").get_data(as_text=True)
     assert "奖学金" in shown and hr.email in shown
     assert admin.get(f"/admin/enterprise-reports/{report.id}/sources/cooperations").status_code == 200
-    assert admin.get(f"/admin/enterprise-reports/{report.id}/investments/{item.id}/evidence").data == PNG
+    assert admin.get(f"/admin/enterprise-reports/{report.id}/investments/{item.id}/evidence.png").data == PNG
     assert client_for(app, hr).get("/admin/enterprise-reports/").status_code == 403
