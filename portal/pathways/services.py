@@ -298,6 +298,28 @@ def district_pathways() -> DistrictPathways:
     )
 
 
+def district_totals() -> dict[str, object]:
+    """The dashboard's pathway totals as scalar SELECTs, which it reads with its others in one round
+    trip: 3+2 colleges and pairs of majors, students transferred and assessed (3+2 and 3+4)."""
+    counted = _counted().subquery()
+    three_two = select(counted).where(counted.c.kind == PathwayKind.THREE_TWO.value).subquery()
+    pairs = select(three_two.c.program_id, three_two.c.college, three_two.c.higher_name).distinct().subquery()
+    assessed = (
+        select(PathwayCohort.transferred, PathwayCohort.not_transferred)
+        .join(counted, counted.c.id == PathwayCohort.pathway_id)
+        .where(PathwayCohort.transferred.is_not(None))
+        .subquery()
+    )
+    return {
+        "pathway_colleges": select(func.count(distinct(three_two.c.college))),
+        "pathway_pairs": select(func.count()).select_from(pairs),
+        "pathway_transferred": select(func.coalesce(func.sum(assessed.c.transferred), 0)),
+        "pathway_judged": select(
+            func.coalesce(func.sum(assessed.c.transferred + func.coalesce(assessed.c.not_transferred, 0)), 0)
+        ),
+    }
+
+
 def district_pathway_list() -> list[Pathway]:
     """The pathways the dashboard counts, for the page that shows its records."""
     return list(db.session.scalars(_counted().order_by(Pathway.school_id, Pathway.id)))

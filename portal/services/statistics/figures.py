@@ -8,10 +8,10 @@ from datetime import date
 from functools import cached_property
 
 from flask_babel import format_decimal
-from sqlalchemy import distinct, func, select
+from sqlalchemy import case, distinct, func, select
 
-from portal.certificates.services import pass_totals
-from portal.education_groups.services import district_count
+from portal.certificates import services as certificates
+from portal.education_groups import services as education_groups
 from portal.extensions import db
 from portal.i18n import lazy_gettext as _l
 from portal.models import (
@@ -33,7 +33,7 @@ from portal.models import (
     Teacher,
 )
 from portal.models.statistics import DistrictInput
-from portal.pathways.services import district_pathways
+from portal.pathways import services as pathways
 from portal.rules.settings import PLAN_BASE_YEAR
 from portal.services import exchanges, rule_settings
 from portal.services.checks import district_today
@@ -112,10 +112,6 @@ class Context:
         return apprentices_placed()
 
     @cached_property
-    def pathways(self):
-        return district_pathways()
-
-    @cached_property
     def exchange_people(self) -> tuple[int, int]:
         return _exchange_people(self.term)
 
@@ -148,6 +144,11 @@ def _district_counts(ctx: Context) -> dict[str, int]:
         "staff_trained": select(func.coalesce(func.sum(Cooperation.seats), 0)).where(
             Cooperation.kind == CooperationKind.STAFF_TRAINING.value, Cooperation.start_date <= ctx.today
         ),
+        # issue 29: the domains' totals, in the same round trip
+        **_apprenticeship_majors(rule_settings.value(PLAN_BASE_YEAR)),
+        **pathways.district_totals(),
+        **certificates.district_totals(),
+        **education_groups.district_totals(),
     }
     row = db.session.execute(select(*(q.scalar_subquery().label(k) for k, q in totals.items()))).one()
     return {key: int(value or 0) for key, value in row._mapping.items()}
@@ -372,34 +373,31 @@ def apprentices(ctx: Context) -> Figure:
     )
 
 
-def new_apprenticeship_majors(base_year: int) -> tuple[int, int]:
-    """(new, all): distinct majors in active modern-apprenticeship cooperations, and of them those whose
-    first apprenticeship cooperation (of any status) started on or after 1 January of `base_year`."""
-    first = dict(
-        db.session.execute(
-            select(Cooperation.program_id, func.min(Cooperation.start_date))
-            .where(
-                Cooperation.kind == CooperationKind.APPRENTICESHIP.value, Cooperation.program_id.is_not(None)
-            )
-            .group_by(Cooperation.program_id)
-        ).all()
-    )
-    active = set(
-        db.session.scalars(
-            select(distinct(Cooperation.program_id)).where(
-                Cooperation.status == CooperationStatus.ACTIVE.value,
-                Cooperation.kind == CooperationKind.APPRENTICESHIP.value,
-                Cooperation.program_id.is_not(None),
-            )
+def _apprenticeship_majors(base_year: int) -> dict[str, object]:
+    """Distinct majors in active modern-apprenticeship cooperations, and of them those whose first
+    apprenticeship cooperation (of any status) started on or after 1 January of `base_year`."""
+    per_major = (
+        select(
+            Cooperation.program_id.label("program_id"),
+            func.min(Cooperation.start_date).label("first"),
+            func.max(case((Cooperation.status == CooperationStatus.ACTIVE.value, 1), else_=0)).label(
+                "active"
+            ),
         )
+        .where(Cooperation.kind == CooperationKind.APPRENTICESHIP.value, Cooperation.program_id.is_not(None))
+        .group_by(Cooperation.program_id)
+        .subquery()
     )
-    new = sum(1 for program_id in active if first[program_id] >= date(base_year, 1, 1))
-    return new, len(active)
+    active = select(func.count()).select_from(per_major).where(per_major.c.active == 1)
+    return {
+        "apprenticeship_majors": active,
+        "new_apprenticeship_majors": active.where(per_major.c.first >= date(base_year, 1, 1)),
+    }
 
 
 def apprenticeship_majors(ctx: Context) -> Figure:
     base_year = rule_settings.value(PLAN_BASE_YEAR)
-    new, total = new_apprenticeship_majors(base_year)
+    new, total = ctx.counts["new_apprenticeship_majors"], ctx.counts["apprenticeship_majors"]
     return Figure(
         "apprenticeship_majors",
         _l("New majors with a modern apprenticeship"),
@@ -520,7 +518,7 @@ def pathway_colleges(ctx: Context) -> Figure:
     return Figure(
         "pathway_colleges",
         _l("3+2 partner colleges"),
-        ctx.pathways.colleges,
+        ctx.counts["pathway_colleges"],
         6,
         COUNT,
         _l(
@@ -535,7 +533,7 @@ def pathway_majors(ctx: Context) -> Figure:
     return Figure(
         "pathway_majors",
         _l("3+2 pairs of majors"),
-        ctx.pathways.pairs,
+        ctx.counts["pathway_pairs"],
         9,
         COUNT,
         _l(
@@ -547,24 +545,24 @@ def pathway_majors(ctx: Context) -> Figure:
 
 
 def pathway_transfer_rate(ctx: Context) -> Figure:
-    totals = ctx.pathways
+    transferred, judged = ctx.counts["pathway_transferred"], ctx.counts["pathway_judged"]
     return Figure(
         "pathway_transfer_rate",
         _l("Pathway transfer rate"),
-        _share(totals.transferred, totals.judged),
+        _share(transferred, judged),
         None,
         PERCENT,
         _l(
             "Students who passed the transfer assessment (转段) ÷ students assessed, over the assessed "
             "cohorts of the 3+2 and 3+4 pathways counted above."
         ),
-        detail=f"{totals.transferred} / {totals.judged}",
+        detail=f"{transferred} / {judged}",
         records_endpoint="admin_pathways.district_list",
     )
 
 
 def certificate_pass_rate(ctx: Context) -> Figure:
-    passed, sat = pass_totals()
+    passed, sat = ctx.counts["certificates_passed"], ctx.counts["certificates_sat"]
     return Figure(
         "certificate_pass_rate",
         _l("Skill-level certificate pass rate"),
@@ -583,18 +581,18 @@ def certificate_pass_rate(ctx: Context) -> Figure:
 
 def vocational_education_groups(ctx: Context) -> Figure:
     """Counted from the groups' records (issue 29), no longer an administrator's input."""
-    count = district_count()
+    groups, members = ctx.counts["education_groups"], ctx.counts["education_group_members"]
     return Figure(
         "vocational_education_groups",
         _l("Vocational education groups"),
-        count.groups,
+        groups,
         1,
         COUNT,
         _l(
             "Vocational education groups (职业教育集团) led by verified secondary vocational schools, each "
             "recorded with its charter. The plan (item 16) asks for 1–2 led by 莱芜职业中专."
         ),
-        detail=str(_l("%(members)s members", members=count.members)),
+        detail=str(_l("%(members)s members", members=members)),
         target_note="1–2",
         records_endpoint="admin_groups.district_list",
     )
