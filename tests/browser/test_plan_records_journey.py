@@ -60,7 +60,7 @@ def test_exam_results_reach_the_profile_and_the_matcher(page, live_server):
     page.fill("#session-held_on", "2026-11-20")
     page.click("[data-testid=session-form] button[type=submit]")
     expect(page.locator(".flash-success")).to_be_visible()
-    page.get_by_label("陈强（演示）").select_option("passed")  # 工业机器人技术应用; sat no welding session before
+    page.get_by_label("陈强（演示）").select_option("passed")  # of 工业机器人技术应用, new to welding
     page.click("[data-testid=results-form] button[type=submit]")
     expect(page.locator(".flash-success")).to_be_visible()
 
