@@ -30,7 +30,9 @@ from matching.ranking import (
 __all__ = ["Expert", "Need", "ExchangePair", "EXCHANGE_WEIGHTS", "exchange"]
 
 # Only what both sides describe counts: exchange records carry no industry, size or town.
-EXCHANGE_WEIGHTS = Weights(text=0.7, skills=0.3, certificates=0.0, industry=0.0, capacity=0.0, distance=0.0)
+EXCHANGE_WEIGHTS = Weights(
+    text=0.7, skills=0.3, certificates=0.0, industry=0.0, capacity=0.0, distance=0.0, certified=0.0
+)
 
 
 @dataclass(frozen=True, slots=True)

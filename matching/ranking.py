@@ -11,6 +11,9 @@ data, e.g. no headcount or an unknown town, so missing data neither helps nor hu
                   with the catalogue terms their colloquial words stand for (电焊工 -> 焊接)
     skills        share of the demand's skills the program covers (via the same thesaurus)
     certificates  share of the demand's certificates the program prepares for
+    certified     share of the demand's certificates the program's students passed (evidence
+                  the caller passes in, e.g. a school's recorded exam results); absent when it
+                  passes none
     industry      affinity of the demand's industry and the program's major group (data file)
     capacity      min(1, program capacity / demand headcount)
     distance      max(0, 1 - km / 40) between the two towns
@@ -84,6 +87,7 @@ class Program:
     capacity: int | None = None
     town: str = ""
     code: str = ""  # six-digit catalogue code, when the school gave one
+    certified: tuple[str, ...] = ()  # certificates the major's students passed, as their school recorded
 
     def __post_init__(self) -> None:
         if self.capacity is not None and self.capacity < 0:
@@ -159,6 +163,7 @@ class Weights:
     capacity: float = 0.05
     distance: float = 0.05
     major: float = 0.2
+    certified: float = 0.1
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -195,6 +200,7 @@ class _Side:
     described: list[bool] = field(default_factory=list)  # program: the school wrote a description or skills
     skills_entered: list[list[str]] = field(default_factory=list)  # as typed, one per item
     certificates_entered: list[list[str]] = field(default_factory=list)
+    certified_items: list[list[list[str]]] = field(default_factory=list)  # program: certificates passed
 
 
 def _terms(items: Sequence[str], thesaurus: knowledge.Thesaurus) -> list[str]:
@@ -269,6 +275,8 @@ def _side(
             resolved_items, as_typed = items(tuple(values))
             terms.append(resolved_items)
             typed.append(as_typed)
+        if is_program:
+            side.certified_items.append(items(tuple(record.certified))[0])
         towns.append(town_index.get(norm(record.town), -1))
         industry = record.industry
         # The name counts twice (titles say what the job is); the catalogue terms found count
@@ -388,9 +396,13 @@ class _Scorer:
             self.p_skill_sets = own
         self.p_own_skill_sets = own
         self.p_cert_sets = [frozenset().union(*c) for c in programs.certificate_items]
-        vocabulary = _vocabulary(self.p_skill_sets, self.p_cert_sets)
+        certified = programs.certified_items or [[] for _ in programs.certificate_items]
+        self.p_certified_sets = [frozenset().union(*c) for c in certified]
+        vocabulary = _vocabulary(self.p_skill_sets, self.p_cert_sets, self.p_certified_sets)
         self.p_skills_t = _incidence(self.p_skill_sets, vocabulary).T.tocsr()
         self.p_certs_t = _incidence(self.p_cert_sets, vocabulary).T.tocsr()
+        self.p_certified_t = _incidence(self.p_certified_sets, vocabulary).T.tocsr()
+        self.p_has_certified = np.array([bool(s) for s in self.p_certified_sets], dtype=bool)
         self.d_skill_items, self.d_skill_owner = _item_matrices(demands.skill_items, vocabulary)
         self.d_cert_items, self.d_cert_owner = _item_matrices(demands.certificate_items, vocabulary)
         self.d_skill_n = np.array([len(t) for t in demands.skill_items], dtype=np.float32)
@@ -494,6 +506,14 @@ class _Scorer:
                 )
             values[:, ~self.p_has_certs] = np.nan
             out["certificates"] = values
+        if self.w.certified:
+            with np.errstate(invalid="ignore", divide="ignore"):
+                values = (
+                    self._covered(self.d_cert_items, self.d_cert_owner, self.p_certified_t, rows)
+                    / self.d_cert_n[rows, None]
+                )
+            values[:, ~self.p_has_certified] = np.nan
+            out["certified"] = values
         if self.w.industry:
             out["industry"] = self.industry[self.d_industry_index[rows]]
         if self.w.capacity:
@@ -529,6 +549,14 @@ class _Scorer:
                 values = shared / self.d_cert_n[i]
             values[~self.p_has_certs[cols]] = np.nan
             out["certificates"] = values
+        if self.w.certified:
+            shared = self._covered(self.d_cert_items, self.d_cert_owner, self.p_certified_t, block)[
+                rows, cols
+            ]
+            with np.errstate(invalid="ignore", divide="ignore"):
+                values = shared / self.d_cert_n[i]
+            values[~self.p_has_certified[cols]] = np.nan
+            out["certified"] = values
         if self.w.industry:
             out["industry"] = self.industry[self.d_industry_index[i], cols]
         if self.w.capacity:
@@ -621,6 +649,15 @@ def _details(
             ("covered", len(covered)),
             ("listed", "、".join(typed[n] for n in covered)),
             ("source", _source(by_school, by_catalogue)),
+        )
+    if name == "certified":
+        items, typed, have = d.certificate_items[i], d.certificates_entered[i], scorer.p_certified_sets[j]
+        covered = [n for n, terms in enumerate(items) if any(t in have for t in terms)]
+        matched = [t for t in dict.fromkeys(t for n in covered for t in items[n]) if t in have]
+        return tuple(matched), (
+            ("required", len(items)),
+            ("covered", len(covered)),
+            ("listed", "、".join(typed[n] for n in covered)),
         )
     if name == "industry":
         return (), (("industry", d.industries[i]), ("major_group", p.industries[j]))

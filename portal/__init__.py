@@ -188,6 +188,32 @@ def register_blueprints(app: Flask) -> None:
 
     messaging.init_app(app)
     # --- end messaging ---
+    register_domains(app)  # issue 29
+
+
+def register_domains(app: Flask) -> None:
+    """The domain packages' blueprints, one per role that uses them (each guards its role)."""
+    from portal.certificates import services as certificate_service
+    from portal.certificates import views as certificates
+    from portal.education_groups import views as education_groups
+    from portal.enterprise_reports import views as enterprise_reports
+    from portal.pathways import services as pathway_service
+    from portal.pathways import views as pathways
+
+    for bp in (
+        pathways.school_bp,
+        pathways.admin_bp,
+        certificates.school_bp,
+        certificates.admin_bp,
+        enterprise_reports.enterprise_bp,
+        enterprise_reports.admin_bp,
+        education_groups.school_bp,
+        education_groups.admin_bp,
+    ):
+        app.register_blueprint(bp)
+    # What a student's profile shows of them (their pages include these domains' partials).
+    app.jinja_env.globals["pathways_of_student"] = pathway_service.pathways_of_student
+    app.jinja_env.globals["certificates_of_student"] = certificate_service.earned_by
 
 
 def register_hooks() -> None:

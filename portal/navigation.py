@@ -79,6 +79,7 @@ ROLE_MENUS: dict[str, tuple[Menu, ...]] = {
             (
                 Item("enterprise.membership.members", _l("Members")),
                 Item("enterprise.pilot_status", _l("Pilot enterprise")),
+                Item("enterprise_reports.index", _l("Yearly report"), "nav-yearly-report"),  # issue 29
                 Item("enterprise.api_access.access", _l("API access")),
             ),
         ),
@@ -99,6 +100,9 @@ ROLE_MENUS: dict[str, tuple[Menu, ...]] = {
                 Item("school.bases.base_list", _l("Training bases"), "nav-bases"),  # issue 28
                 Item("school.membership.members", _l("Staff and students")),
                 Item("school.alignment_suggestions", _l("Intake suggestions"), "nav-alignment"),
+                Item("school_pathways.pathway_list", _l("Pathways (3+2, 3+4)"), "nav-pathways"),  # issue 29
+                Item("school_certificates.overview", _l("1+X certificates"), "nav-certificates"),  # issue 29
+                Item("school_groups.group_list", _l("Vocational education groups"), "nav-groups"),  # issue 29
                 Item("school.api_access.access", _l("API access")),
             ),
         ),
@@ -148,6 +152,14 @@ ROLE_MENUS: dict[str, tuple[Menu, ...]] = {
                 Item("admin.proposal_overview", _l("Proposals")),
                 Item("admin.user_list", _l("Accounts")),
                 Item("admin.rule_settings_page", _l("Rule settings")),
+                Item(
+                    "admin_certificates.catalogue", _l("Skill-level certificates"), "nav-certificates"
+                ),  # issue 29
+                Item(
+                    "admin_reports.publication_list",
+                    _l("Enterprises' yearly reports"),
+                    "nav-enterprise-reports",
+                ),
                 Item("admin.audit_log", _l("Audit log")),
                 Item("admin.training.centres", _l("Community education centres"), "nav-centres"),  # issue 28
                 Item("admin.api_access.access", _l("API access")),

@@ -36,6 +36,7 @@ from seed.exchanges import load_demo_exchanges
 from seed.internships import load_demo_internships, remove_demo_internships
 from seed.named_classes import load_demo_named_classes, remove_demo_named_classes
 from seed.pilots import load_demo_pilots, remove_demo_pilots
+from seed.plan_records import load_demo_plan_records, remove_demo_plan_records
 from seed.postings import load_demo_postings
 from seed.statistics import load_demo_statistics, remove_demo_statistics
 from seed.training import load_demo_training, remove_demo_training
@@ -136,6 +137,7 @@ def load_demo() -> dict[str, int]:
     )  # practice and certificates: a school one teacher short of 70 %
     created.update(load_demo_pilots())  # a pilot partnership in its notice period and a pilot enterprise
     created.update(load_demo_training())  # issue 28: centres, training runs with trainees, a shared base
+    created.update(load_demo_plan_records())  # issue 29: pathways, certificates, an education group
     created.update(load_demo_statistics())  # last: the total intake input and this month's snapshot
     return created
 
@@ -199,6 +201,7 @@ def remove_demo() -> dict[str, int]:
     db.session.execute(
         update(Organisation).where(Organisation.verified_by_id.in_(demo_user_ids)).values(verified_by_id=None)
     )
+    remove_demo_plan_records()  # issue 29: pathways, results and groups refer to demo majors and users
     remove_demo_apprenticeships()  # its choices and runs refer to demo users and cooperations
     remove_demo_internships()  # placements refer to demo users, postings and organisations
     remove_demo_named_classes()  # classes and applications refer to demo users and cooperations

@@ -21,6 +21,8 @@ from portal.statistics.models import DistrictInput, StatisticSnapshot
 DEMO_SOURCE = "演示数据"
 # Invented, of the order of a district of Laiwu's size; with the demo majors' intake it gives about a third.
 DEMO_UPPER_SECONDARY_INTAKE = 1800
+# Invented too (issue 29: the share reads actual admissions, not planned intake), marked 演示 like the total.
+DEMO_SECONDARY_VOCATIONAL_ADMISSIONS = 612
 
 
 def load_demo_statistics() -> dict[str, int]:
@@ -34,6 +36,21 @@ def load_demo_statistics() -> dict[str, int]:
     if exists is None:
         statistics.enter_input(
             None, "upper_secondary_intake", year, DEMO_UPPER_SECONDARY_INTAKE, DEMO_SOURCE, is_demo=True
+        )
+        created["statistics_inputs"] += 1
+    admitted = db.session.scalar(
+        select(DistrictInput.id).where(
+            DistrictInput.key == "secondary_vocational_admissions", DistrictInput.year == year
+        )
+    )
+    if admitted is None:
+        statistics.enter_input(
+            None,
+            "secondary_vocational_admissions",
+            year,
+            DEMO_SECONDARY_VOCATIONAL_ADMISSIONS,
+            DEMO_SOURCE,
+            is_demo=True,
         )
         created["statistics_inputs"] += 1
     period = statistics.current_period()

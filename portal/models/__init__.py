@@ -133,4 +133,22 @@ __all__ = [
 ]
 
 # --- issue 28 (育训并举): the training domain's tables, so that create_all and Alembic see them.
+# --- issue 29: models of the new domain packages, imported so that the metadata holds their tables.
+from portal.certificates.models import (
+    CertificateLevel,
+    ExamResult,
+    ExamSession,
+    ExamSite,
+    SiteRole,
+    SkillCertificate,
+)
+from portal.education_groups.models import EducationGroup, GroupMember, GroupShare, MemberKind, ShareKind
+from portal.enterprise_reports.models import EnterpriseReport, InvestmentKind, ReportInvestment, ReportStatus
+from portal.pathways.models import Pathway, PathwayCohort, PathwayKind
 from portal.training import models as _training_models  # noqa: F401
+
+__all__ += ["Pathway", "PathwayCohort", "PathwayKind"]
+__all__ += ["EducationGroup", "GroupMember", "GroupShare", "MemberKind", "ShareKind"]
+__all__ += ["EnterpriseReport", "InvestmentKind", "ReportInvestment", "ReportStatus"]
+__all__ += ["CertificateLevel", "ExamResult", "ExamSession", "ExamSite", "SiteRole", "SkillCertificate"]
+# --- end issue 29

@@ -20,6 +20,7 @@ from sqlalchemy import bindparam, delete, func, insert, select, text, update
 from sqlalchemy.orm import joinedload
 
 from portal.audit import services as audit
+from portal.certificates.services import certified_by_program  # issue 29: the matcher's evidence
 from portal.extensions import db
 from portal.organisations.models import Organisation
 from portal.partnerships.models import Origin, Proposal, ProposalStatus
@@ -124,9 +125,10 @@ def demand_for(posting: Posting) -> matching.Demand:
     )
 
 
-def program_for(program: Program) -> matching.Program:
+def program_for(program: Program, certified: tuple[str, ...] = ()) -> matching.Program:
     """The matcher's view of a school's major: its 2021 catalogue group and code as stored (a major
-    flagged with an old name is matched on its name only)."""
+    flagged with an old name is matched on its name only). `certified`: the certificates its
+    students passed, as their school recorded them (`certified_by_program`)."""
     return matching.Program(
         id=str(program.id),
         name=program.name,
@@ -138,6 +140,7 @@ def program_for(program: Program) -> matching.Program:
         capacity=program.intake_capacity or None,
         town=vocab.TOWNS.get(program.school.town, ""),
         code=program.code or "",
+        certified=certified,
     )
 
 
@@ -145,11 +148,18 @@ def program_for(program: Program) -> matching.Program:
 # description, a major's code comes from its catalogue name): left out, so that fingerprints
 # stored before the library had them stay valid and declined proposals do not come back.
 _DERIVED_FIELDS = frozenset({"major", "code"})
+# Evidence added later (issue 29): counted only when there is some, so that the fingerprints of
+# majors without it stay those stored before.
+_EVIDENCE_FIELDS = frozenset({"certified"})
 
 
 def digest(record: matching.Demand | matching.Program) -> str:
     """sha256 of every field of one matcher input (computed once per record, not per pair)."""
-    values = [getattr(record, f.name) for f in fields(record) if f.name not in _DERIVED_FIELDS]
+    values = [
+        getattr(record, f.name)
+        for f in fields(record)
+        if f.name not in _DERIVED_FIELDS and not (f.name in _EVIDENCE_FIELDS and not getattr(record, f.name))
+    ]
     payload = json.dumps([type(record).__name__, *values], ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
@@ -234,12 +244,13 @@ def _rank_pairs(
     """The pairs the matcher proposes for these postings, among these majors (scored as among
     the `corpus` of every live major, when given)."""
     demands = {p.id: demand_for(p) for p in posting_list if _posting_is_live(p)}
-    majors = {p.id: program_for(p) for p in programs}
+    certified = certified_by_program() if demands else {}
+    majors = {p.id: program_for(p, certified.get(p.id, ())) for p in programs}
     if not demands or not majors:
         return {}
     options: dict = {} if threshold is None else {"threshold": threshold}
     if corpus is not None:
-        options["corpus"] = [program_for(p) for p in corpus]
+        options["corpus"] = [program_for(p, certified.get(p.id, ())) for p in corpus]
     pairs: Pairs = {}
     digests: dict = {}
     for ranking in matching.rank(list(demands.values()), list(majors.values()), top_k=top_k, **options):
@@ -574,7 +585,8 @@ def score_pair(posting: Posting, program: Program) -> tuple[float, list[dict], s
     pairs = _rank_pairs([posting], programs, top_k=len(programs), threshold=0.0)
     found = pairs.get((posting.id, program.id))
     if found is None:  # the posting is not live: nothing to compare
-        return 0.0, [], fingerprint(demand_for(posting), program_for(program))
+        certified = certified_by_program().get(program.id, ())
+        return 0.0, [], fingerprint(demand_for(posting), program_for(program, certified))
     score, match, print_ = found
     return score, reasons_of(match), print_
 

@@ -62,5 +62,18 @@ ORDER_CLASS_FREE_CHOICE = SettingSpec(
     ),
 )
 
-ALL = (PILOT_ENTERPRISE_NOTICE_DAYS, PART_TIME_NEAR_PERCENT, ORDER_CLASS_FREE_CHOICE)
+PLAN_BASE_YEAR = SettingSpec(  # issue 29
+    key="plan_base_year",
+    label=_l("The plan's base year: majors and groups added since count as new"),
+    default=2020,
+    minimum=2000,
+    maximum=2100,
+    note=_l(
+        "The plan (莱芜政发〔2020〕5号) was issued in 2020 and sets targets for 2022 "
+        "(新增1个现代学徒制专业); it names no date from which a major counts as new, so the year it was "
+        "issued is the default."
+    ),
+)
+
+ALL = (PILOT_ENTERPRISE_NOTICE_DAYS, PART_TIME_NEAR_PERCENT, ORDER_CLASS_FREE_CHOICE, PLAN_BASE_YEAR)
 BY_KEY = {spec.key: spec for spec in ALL}

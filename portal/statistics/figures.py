@@ -8,7 +8,7 @@ from datetime import date
 from functools import cached_property
 
 from flask_babel import format_decimal
-from sqlalchemy import distinct, func, select
+from sqlalchemy import case, distinct, func, select
 
 from portal.apprenticeships.models import (
     AllocationRun,
@@ -17,10 +17,13 @@ from portal.apprenticeships.models import (
     ProgrammeStatus,
     RunStatus,
 )
+from portal.certificates import services as certificates
+from portal.education_groups import services as education_groups
 from portal.exchanges import services as exchanges
 from portal.extensions import db
 from portal.organisations.models import Organisation
 from portal.partnerships.cooperation_models import Cooperation, CooperationKind, CooperationStatus
+from portal.pathways import services as pathways
 from portal.pilots.models import (
     PilotEnterpriseApplication,
     PilotEnterpriseStatus,
@@ -30,7 +33,9 @@ from portal.pilots.models import (
 from portal.platform.checks import district_today
 from portal.platform.i18n import lazy_gettext as _l
 from portal.programs.school_models import Employment, Teacher
-from portal.statistics.inputs import inputs_for
+from portal.rules import services as rule_settings
+from portal.rules.settings import PLAN_BASE_YEAR
+from portal.statistics.inputs import input_of_year, inputs_for
 from portal.statistics.models import DistrictInput
 from portal.statistics.scopes import (
     POSTGRADUATE,
@@ -55,6 +60,7 @@ class Figure:
     detail: str = ""  # e.g. "4 / 7" behind a share, or the input used
     target_note: object = ""  # how the plan words the target, e.g. "1–2"
     from_input: bool = False  # uses an administrator's input
+    records_endpoint: str = ""  # the page listing the records the figure counts (issue 29)
 
     @property
     def progress(self) -> float | None:
@@ -134,14 +140,14 @@ def _district_counts(ctx: Context) -> dict[str, int]:
         "apprenticeship_places": select(func.coalesce(func.sum(ApprenticePlace.capacity), 0))
         .join(ApprenticeshipProgramme, ApprenticeshipProgramme.id == ApprenticePlace.programme_id)
         .where(ApprenticeshipProgramme.status != ProgrammeStatus.DRAFT.value),
-        "apprenticeship_majors": select(func.count(distinct(Cooperation.program_id))).where(
-            Cooperation.status == CooperationStatus.ACTIVE.value,
-            Cooperation.kind == CooperationKind.APPRENTICESHIP.value,
-            Cooperation.program_id.is_not(None),
-        ),
         "staff_trained": select(func.coalesce(func.sum(Cooperation.seats), 0)).where(
             Cooperation.kind == CooperationKind.STAFF_TRAINING.value, Cooperation.start_date <= ctx.today
         ),
+        # issue 29: the domains' totals, in the same round trip
+        **_apprenticeship_majors(rule_settings.value(PLAN_BASE_YEAR)),
+        **pathways.district_totals(),
+        **certificates.district_totals(),
+        **education_groups.district_totals(),
     }
     row = db.session.execute(select(*(q.scalar_subquery().label(k) for k, q in totals.items()))).one()
     return {key: int(value or 0) for key, value in row._mapping.items()}
@@ -207,36 +213,50 @@ def full_time_enrolment(ctx: Context) -> Figure:
 
 
 def secondary_vocational_share(ctx: Context) -> Figure:
-    intake = ctx.counts["intake"]
-    entry = ctx.inputs.get("upper_secondary_intake")
+    """Actual admissions ÷ the district's total upper-secondary intake, both entered for the same year
+    with their source (issue 29: not the schools' planned intake, which is shown beside for reference)."""
+    label = _l("Secondary vocational share of upper-secondary intake")
     explanation = _l(
-        "Annual intake of the published majors of verified secondary vocational schools ÷ the district's "
-        "total "
-        "upper-secondary intake, which administrators enter each year with its source. The plan starts from "
-        "30%."
+        "Students the secondary vocational schools actually admitted ÷ the district's total "
+        "upper-secondary intake, both entered by administrators for the same year with their source. The "
+        "plan starts from 30%."
     )
-    if entry is None:
+    admissions = ctx.inputs.get("secondary_vocational_admissions")
+    total = (
+        input_of_year("upper_secondary_intake", admissions.year, ctx.entries)
+        if admissions is not None
+        else None
+    )
+    if admissions is None or total is None:
+        missing = (
+            _l("No actual admissions entered yet.")
+            if admissions is None
+            else _l("No total upper-secondary intake entered for %(year)s.", year=admissions.year)
+        )
         return Figure(
             "secondary_vocational_share",
-            _l("Secondary vocational share of upper-secondary intake"),
+            label,
             None,
             40,
             PERCENT,
             explanation,
-            detail=str(_l("No total upper-secondary intake entered yet.")),
+            detail=str(missing)
+            + " "
+            + str(_l("Planned intake on record: %(intake)s.", intake=f"{ctx.counts['intake']:,}")),
             from_input=True,
         )
     detail = _l(
-        "%(intake)s / %(total)s (total for %(year)s from: %(source)s)",
-        intake=intake,
-        total=entry.value,
-        year=entry.year,
-        source=entry.source,
+        "%(admitted)s admitted / %(total)s in %(year)s (from: %(source)s; %(total_source)s)",
+        admitted=f"{admissions.value:,}",
+        total=f"{total.value:,}",
+        year=admissions.year,
+        source=admissions.source,
+        total_source=total.source,
     )
     return Figure(
         "secondary_vocational_share",
-        _l("Secondary vocational share of upper-secondary intake"),
-        _share(intake, entry.value),
+        label,
+        _share(admissions.value, total.value),
         40,
         PERCENT,
         explanation,
@@ -352,17 +372,43 @@ def apprentices(ctx: Context) -> Figure:
     )
 
 
+def _apprenticeship_majors(base_year: int) -> dict[str, object]:
+    """Distinct majors in active modern-apprenticeship cooperations, and of them those whose first
+    apprenticeship cooperation (of any status) started on or after 1 January of `base_year`."""
+    per_major = (
+        select(
+            Cooperation.program_id.label("program_id"),
+            func.min(Cooperation.start_date).label("first"),
+            func.max(case((Cooperation.status == CooperationStatus.ACTIVE.value, 1), else_=0)).label(
+                "active"
+            ),
+        )
+        .where(Cooperation.kind == CooperationKind.APPRENTICESHIP.value, Cooperation.program_id.is_not(None))
+        .group_by(Cooperation.program_id)
+        .subquery()
+    )
+    active = select(func.count()).select_from(per_major).where(per_major.c.active == 1)
+    return {
+        "apprenticeship_majors": active,
+        "new_apprenticeship_majors": active.where(per_major.c.first >= date(base_year, 1, 1)),
+    }
+
+
 def apprenticeship_majors(ctx: Context) -> Figure:
+    base_year = rule_settings.value(PLAN_BASE_YEAR)
+    new, total = ctx.counts["new_apprenticeship_majors"], ctx.counts["apprenticeship_majors"]
     return Figure(
         "apprenticeship_majors",
-        _l("Majors with a modern apprenticeship"),
-        ctx.counts["apprenticeship_majors"],
+        _l("New majors with a modern apprenticeship"),
+        new,
         1,
         COUNT,
         _l(
-            "Distinct majors named in active modern-apprenticeship cooperations. The plan asks for one new "
+            "Distinct majors in active modern-apprenticeship cooperations whose first such cooperation "
+            "started in or after the plan's base year (a rule setting). The plan asks for one new "
             "modern-apprenticeship major."
         ),
+        detail=str(_l("%(new)s new since %(year)s, %(total)s in all", new=new, year=base_year, total=total)),
     )
 
 
@@ -463,17 +509,95 @@ provincial_brand_major_groups = _input_figure(
     1,
     _l("Designations by the provincial education authorities, entered by administrators with their source."),
 )
-vocational_education_groups = _input_figure(
-    "vocational_education_groups",
-    _l("Vocational education groups"),
-    1,
-    _l(
-        "Groups led by a district school and recognised by the authorities, entered by administrators with "
-        "their "
-        "source. The plan asks for 1–2."
-    ),
-    target_note="1–2",
-)
+
+# --- issue 29: pathways (贯通培养), counted from the schools' records -----------------------------
+
+
+def pathway_colleges(ctx: Context) -> Figure:
+    return Figure(
+        "pathway_colleges",
+        _l("3+2 partner colleges"),
+        ctx.counts["pathway_colleges"],
+        6,
+        COUNT,
+        _l(
+            "Distinct partner colleges of the 3+2 pathways (中职→高职) recorded by verified secondary "
+            "vocational schools. The plan (item 11) starts from 6 colleges and 9 majors."
+        ),
+        records_endpoint="admin_pathways.district_list",
+    )
+
+
+def pathway_majors(ctx: Context) -> Figure:
+    return Figure(
+        "pathway_majors",
+        _l("3+2 pairs of majors"),
+        ctx.counts["pathway_pairs"],
+        9,
+        COUNT,
+        _l(
+            "Distinct pairs of majors (a school's 中职 major with a college's 专科 major, at one college) "
+            "of the 3+2 pathways counted above. The plan (item 11) starts from 9 majors."
+        ),
+        records_endpoint="admin_pathways.district_list",
+    )
+
+
+def pathway_transfer_rate(ctx: Context) -> Figure:
+    transferred, judged = ctx.counts["pathway_transferred"], ctx.counts["pathway_judged"]
+    return Figure(
+        "pathway_transfer_rate",
+        _l("Pathway transfer rate"),
+        _share(transferred, judged),
+        None,
+        PERCENT,
+        _l(
+            "Students who passed the transfer assessment (转段) ÷ students assessed, over the assessed "
+            "cohorts of the 3+2 and 3+4 pathways counted above."
+        ),
+        detail=f"{transferred} / {judged}",
+        records_endpoint="admin_pathways.district_list",
+    )
+
+
+def certificate_pass_rate(ctx: Context) -> Figure:
+    passed, sat = ctx.counts["certificates_passed"], ctx.counts["certificates_sat"]
+    return Figure(
+        "certificate_pass_rate",
+        _l("Skill-level certificate pass rate"),
+        _share(passed, sat),
+        None,
+        PERCENT,
+        _l(
+            "Results passed ÷ results recorded by verified secondary vocational schools for the "
+            "职业技能等级证书 (1+X) of the catalogue; per certificate and major on its page. The plan "
+            "(item 8) asks for the 1+X pilot but sets no number."
+        ),
+        detail=f"{passed} / {sat}",
+        records_endpoint="admin_certificates.pass_rates",
+    )
+
+
+def vocational_education_groups(ctx: Context) -> Figure:
+    """Counted from the groups' records (issue 29), no longer an administrator's input."""
+    groups, members = ctx.counts["education_groups"], ctx.counts["education_group_members"]
+    return Figure(
+        "vocational_education_groups",
+        _l("Vocational education groups"),
+        groups,
+        1,
+        COUNT,
+        _l(
+            "Vocational education groups (职业教育集团) led by verified secondary vocational schools, each "
+            "recorded with its charter. The plan (item 16) asks for 1–2 led by 莱芜职业中专."
+        ),
+        detail=str(_l("%(members)s members", members=members)),
+        target_note="1–2",
+        records_endpoint="admin_groups.district_list",
+    )
+
+
+# --- end issue 29
 
 FIGURES: tuple[Callable[[Context], Figure], ...] = (
     full_time_teachers,
@@ -494,6 +618,10 @@ FIGURES: tuple[Callable[[Context], Figure], ...] = (
     high_level_major_groups,
     provincial_brand_major_groups,
     vocational_education_groups,
+    pathway_colleges,  # issue 29
+    pathway_majors,
+    pathway_transfer_rate,
+    certificate_pass_rate,
 )
 
 

@@ -44,10 +44,15 @@ INPUTS: dict[str, InputSpec] = {
         50,
         _l("Provincial brand major groups newly recognised (count)."),
     ),
-    "vocational_education_groups": InputSpec(
-        _l("Vocational education groups"),
-        50,
-        _l("Vocational education groups recognised (count)."),
+    # issue 29: education groups are counted from their records (portal/education_groups), and the
+    # secondary vocational share reads the schools' actual admissions, entered per year.
+    "secondary_vocational_admissions": InputSpec(
+        _l("Students actually admitted by the secondary vocational schools"),
+        100_000,
+        _l(
+            "Students the district's secondary vocational schools actually admitted that year (not their "
+            "planned intake), from the admissions office's figures."
+        ),
     ),
 }
 
@@ -63,6 +68,16 @@ def inputs_for(year: int, entries: list[DistrictInput] | None = None) -> dict[st
     ):
         latest.setdefault(entry.key, entry)
     return latest
+
+
+def input_of_year(key: str, year: int, entries: list[DistrictInput] | None = None) -> DistrictInput | None:
+    """The newest entry of `key` for exactly `year` (a share must not divide one year by another)."""
+    if entries is None:
+        entries = db.session.scalars(
+            select(DistrictInput).where(DistrictInput.key == key, DistrictInput.year == year)
+        )
+    found = [e for e in entries if e.key == key and e.year == year]
+    return max(found, key=lambda e: (e.entered_at, e.id), default=None)
 
 
 HISTORY_LIMIT = 200
@@ -117,6 +132,25 @@ def enter_input(
                     "schools' own "
                     "intake on record (%(own)s).",
                     own=f"{own:,}",
+                ),
+                field="value",
+            )
+    # issue 29: the schools' actual admissions can never exceed the district's total of the same year.
+    pair = {"secondary_vocational_admissions": "upper_secondary_intake"}
+    pair.update({v: k for k, v in pair.items()})
+    other = input_of_year(pair[key], year) if key in pair else None
+    if other is not None:
+        admitted, total = (
+            (value, other.value) if key == "secondary_vocational_admissions" else (other.value, value)
+        )
+        if admitted > total:
+            raise ServiceError(
+                _l(
+                    "Students admitted by the secondary vocational schools (%(admitted)s) cannot exceed the "
+                    "district's total upper-secondary intake (%(total)s) for %(year)s.",
+                    admitted=f"{admitted:,}",
+                    total=f"{total:,}",
+                    year=year,
                 ),
                 field="value",
             )

@@ -51,19 +51,19 @@ def test_admin_reads_the_dashboard_and_enters_an_input(page, live_server):
 
     # An input without a source is refused, nothing recorded; with its source it counts.
     page.get_by_test_id("inputs-link").click()
-    page.select_option("#key", "vocational_education_groups")
+    page.select_option("#key", "high_level_major_groups")
     page.fill("#value", "1")
     page.fill("#source", "")
     page.click("[data-testid=input-form] button[type=submit]")
     expect(page.locator("#source-error")).to_be_visible()
     expect(page.get_by_test_id("inputs-history")).not_to_contain_text("区教体局")
     page.fill("#value", "1")
-    page.fill("#source", "区教体局关于职业教育集团的通知")
+    page.fill("#source", "省教育厅关于高水平专业群的通知")
     page.click("[data-testid=input-form] button[type=submit]")
-    expect(page.get_by_test_id("inputs-history")).to_contain_text("区教体局关于职业教育集团的通知")
+    expect(page.get_by_test_id("inputs-history")).to_contain_text("省教育厅关于高水平专业群的通知")
 
     page.goto("/admin/dashboard")
-    expect(page.get_by_test_id("value-vocational_education_groups")).to_have_text("1")
+    expect(page.get_by_test_id("value-high_level_major_groups")).to_have_text("1")
     page.locator("#trend form button[type=submit]").first.click()
     expect(page.locator(".flash-success")).to_be_visible()
 

@@ -16,6 +16,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("accounts", "organisations", "audit", "notifications"),  # who acts, for whom, what happened
     ("rules",),
     ("programs",),
+    ("certificates", "pathways"),  # 1+X results (the matcher's evidence) and 3+2/3+4 pathways of majors
     ("postings",),
     ("partnerships",),
     ("exchanges",),
@@ -26,6 +27,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("messaging",),  # SMS, e-mail and robot delivery of notifications; offer reminders
     ("pilots",),
     ("training",),  # 育训并举: runs, trainees, centres, shared bases (statistics counts them)
+    ("education_groups", "enterprise_reports"),  # what the plan counts (issue 29)
     ("statistics",),
 ]
 TOP = {

@@ -168,6 +168,23 @@ LANDS_IN: dict[str, dict[str, str | None]] = {
         "timeline": "pilot_partnership.timeline",
     },
     "ApplicationForm": {"statement": "class_application.statement"},
+    # issue 29
+    "PathwayForm": {"college": "pathway.college", "higher_major": "pathway.higher_name"},
+    "SkillCertificateForm": {
+        "name": "skill_certificate.name",
+        "issuer": "skill_certificate.issuer",
+        "majors": None,  # stored as the catalogue codes it names
+    },
+    "ReportTextsForm": {
+        "overview": "enterprise_report.overview",
+        "outcomes": "enterprise_report.outcomes",
+        "problems": "enterprise_report.problems",
+        "plans": "enterprise_report.plans",
+    },
+    "InvestmentForm": {"description": "report_investment.description"},
+    "GroupForm": {"name": "education_group.name"},
+    "MemberForm": {"name": "education_group_member.name"},
+    "ShareForm": {"description": "education_group_share.description"},
 }
 
 

@@ -174,7 +174,9 @@ def _area_routes(app, area):
     for rule in app.url_map.iter_rules():
         # A moved address (redirect_to) answers before any guard by pointing at its new,
         # guarded address; it is not a page of its own.
-        if rule.endpoint.startswith(area + ".") and "GET" in rule.methods and not rule.redirect_to:
+        # A domain's blueprint for a role is named after it ("school_pathways", issue 29).
+        in_area = rule.endpoint.startswith((area + ".", area + "_"))
+        if in_area and "GET" in rule.methods and not rule.redirect_to:
             yield rule, example_url(rule)
 
 

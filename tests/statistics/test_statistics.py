@@ -98,10 +98,11 @@ def test_demo_dashboard_shows_figures_derived_from_the_records(app, demo):
 
     enrolment = sum(p.get("enrolment", 0) for p in demo["programs"] if p["school"] in secondary)
     assert shown(html, "full_time_enrolment") == f"{enrolment:,}"
-    intake = sum(p["intake_capacity"] for p in demo["programs"] if p["school"] in secondary)
-    from seed.statistics import DEMO_UPPER_SECONDARY_INTAKE
+    from seed.statistics import DEMO_SECONDARY_VOCATIONAL_ADMISSIONS, DEMO_UPPER_SECONDARY_INTAKE
 
-    assert shown(html, "secondary_vocational_share") == f"{100 * intake / DEMO_UPPER_SECONDARY_INTAKE:.1f}%"
+    # Actual admissions, not the majors' planned intake (issue 29).
+    share = 100 * DEMO_SECONDARY_VOCATIONAL_ADMISSIONS / DEMO_UPPER_SECONDARY_INTAKE
+    assert shown(html, "secondary_vocational_share") == f"{share:.1f}%"
     assert "演示数据" in html  # the demo input says where it comes from
     postgraduates = [t for t in full_time if t.get("degree") in ("master", "doctorate")]
     assert shown(html, "postgraduate_share") == f"{100 * len(postgraduates) / len(full_time):.1f}%"
@@ -162,7 +163,10 @@ def test_figures_follow_the_records(app, build, admin_client):
 
     statistics.enter_input(None, "upper_secondary_intake", date.today().year, 200, "区教体局招生计划")
     db.session.commit()
-    assert figure("secondary_vocational_share").value == 30.0
+    assert figure("secondary_vocational_share").value is None  # planned intake is not admissions
+    statistics.enter_input(None, "secondary_vocational_admissions", date.today().year, 54, "区招生办录取统计")
+    db.session.commit()
+    assert figure("secondary_vocational_share").value == 27.0  # 54 / 200, not the planned 60 / 200
 
     order_class = _cooperation(staff, hr, "order_class", 30, title="数控订单班")
     _cooperation(staff, hr, "staff_training", 25, title="职工培训")
@@ -215,7 +219,7 @@ def test_unverified_schools_and_other_kinds_do_not_count(app, build):
         ({"value": "many"}, "Enter a whole number"),
         ({"year": "1899"}, "Enter a year between 2000"),
         ({"key": "full_time_teachers"}, "Choose which figure"),
-        ({"key": "vocational_education_groups", "value": "500"}, "implausibly large"),
+        ({"key": "high_level_major_groups", "value": "500"}, "implausibly large"),
     ],
 )
 def test_bad_inputs_are_refused_with_a_message_and_nothing_saved(admin_client, form, message):

@@ -32,8 +32,8 @@ ROUNDS = 2
 def _worker(barrier, jobs, results) -> None:
     from sqlalchemy import text
 
+    from portal.accounts.models import User
     from portal.extensions import db
-    from portal.models import User
     from portal.platform.errors import ServiceError
     from portal.training import bases, services
     from tests.conftest import make_app
@@ -48,6 +48,9 @@ def _worker(barrier, jobs, results) -> None:
             if db_url not in apps:
                 apps[db_url] = make_app(db_url)
             with apps[db_url].app_context():
+                # The parent's SQLite tests all use one file, made anew for each test: a connection
+                # kept from an earlier test's file must not serve this one.
+                db.engine.dispose()
                 actor = db.session.get(User, actor_id)
                 db.session.expunge(actor)
                 db.session.execute(text("SELECT 1"))
