@@ -1,7 +1,7 @@
 """training runs trainees centres bases
 
 Revision ID: 902b6a3ca58a
-Revises: eb0eac92f4c8
+Revises: 0ca0cfc2c78f
 Create Date: 2026-12-06 21:03:50.605507
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "902b6a3ca58a"
-down_revision = "eb0eac92f4c8"
+down_revision = "0ca0cfc2c78f"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """pathways and cohorts (issue 29): 3+2 and 3+4 贯通培养 with the 转段 outcome per cohort
 
 Revision ID: bb8c7159c2fc
-Revises: eb0eac92f4c8
+Revises: 902b6a3ca58a
 Create Date: 2026-12-06 21:03:02.801763
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "bb8c7159c2fc"
-down_revision = "eb0eac92f4c8"
+down_revision = "902b6a3ca58a"
 branch_labels = None
 depends_on = None
 
