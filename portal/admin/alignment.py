@@ -17,7 +17,7 @@ from portal.forms import ActionForm
 from portal.i18n import lazy_gettext as _l
 from portal.services import alignment, jobs, statistics_report
 from portal.services.checks import district_today
-from portal.web import REFUSED, attempt, download, form_status
+from portal.web import REFUSED, attempt, download, form_status, one_pass
 
 
 class ThresholdForm(FlaskForm):
@@ -37,14 +37,13 @@ class ThresholdForm(FlaskForm):
 @bp.route("/alignment", methods=["GET", "POST"])
 def alignment_overview():
     form = ThresholdForm()
-    if form.validate_on_submit():
-        saved = attempt(
-            lambda: alignment.set_thresholds(current_user, form.shortage_above.data, form.surplus_below.data),
-            form,
-        )
-        if saved is not REFUSED:
-            flash(_("The warning thresholds are changed; the levels below use them."), "success")
-            return redirect(url_for("admin.alignment_overview"))
+    saved = one_pass(
+        form,
+        lambda: alignment.set_thresholds(current_user, form.shortage_above.data, form.surplus_below.data),
+    )
+    if saved is not REFUSED:
+        flash(_("The warning thresholds are changed; the levels below use them."), "success")
+        return redirect(url_for("admin.alignment_overview"))
     figures = alignment.report()
     if not form.is_submitted():
         form.shortage_above.data = f"{figures.thresholds.shortage_above:g}"

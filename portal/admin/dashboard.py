@@ -26,7 +26,7 @@ from portal.services import (
 )
 from portal.services.checks import district_today, page_number, search_text
 from portal.services.statistics.inputs import SOURCE_MAX
-from portal.web import REFUSED, attempt, download, form_status
+from portal.web import REFUSED, attempt, download, form_status, one_pass
 
 
 class InputForm(FlaskForm):
@@ -152,16 +152,15 @@ def statistics_inputs():
     form.key.choices = [(key, str(spec.label)) for key, spec in statistics.INPUTS.items()]
     if request.method == "GET":
         form.year.data = form.year.data or district_today().year
-    if form.validate_on_submit():
-        entry = attempt(
-            lambda: statistics.enter_input(
-                current_user, form.key.data, form.year.data, form.value.data, form.source.data or ""
-            ),
-            form,
-        )
-        if entry is not REFUSED:
-            flash(_("The figure is recorded with its source."), "success")
-            return redirect(url_for("admin.statistics_inputs"))
+    entry = one_pass(
+        form,
+        lambda: statistics.enter_input(
+            current_user, form.key.data, form.year.data, form.value.data, form.source.data or ""
+        ),
+    )
+    if entry is not REFUSED:
+        flash(_("The figure is recorded with its source."), "success")
+        return redirect(url_for("admin.statistics_inputs"))
     return render_template(
         "admin/statistics_inputs.html",
         form=form,

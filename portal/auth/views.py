@@ -19,7 +19,7 @@ from portal.security import home_url_for, is_safe_next, security_log
 from portal.services import accounts, organisations, programs
 from portal.services.accounts import NewAccount
 from portal.services.organisations import NewEnterprise, NewSchool
-from portal.web import REFUSED, attempt, form_status
+from portal.web import REFUSED, attempt, form_status, one_pass
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -84,7 +84,9 @@ def register():
 
 
 def _account(form) -> NewAccount:
-    return NewAccount(email=form.email.data, name=form.name.data, password=form.password.data)
+    return NewAccount(
+        email=form.email.data or "", name=form.name.data or "", password=form.password.data or ""
+    )
 
 
 def _registered(user):
@@ -100,20 +102,19 @@ register_limit = limiter.limit(lambda: current_app.config["REGISTER_LIMIT"], met
 @register_limit
 def register_enterprise():
     form = EnterpriseRegistrationForm()
-    if form.validate_on_submit():
-        org = NewEnterprise(
-            name=form.org_name.data,
-            credit_code=form.credit_code.data,
-            industry=form.industry.data,
-            town=form.town.data,
-            address=form.address.data,
-            contact_person=form.contact_person.data,
-            phone=form.phone.data,
-            size=form.size.data,
-        )
-        user = attempt(lambda: accounts.register_enterprise(_account(form), org), form)
-        if user is not REFUSED:
-            return _registered(user)
+    org = NewEnterprise(
+        name=form.org_name.data or "",
+        credit_code=form.credit_code.data or "",
+        industry=form.industry.data,
+        town=form.town.data,
+        address=form.address.data or "",
+        contact_person=form.contact_person.data or "",
+        phone=form.phone.data or "",
+        size=form.size.data,
+    )
+    user = one_pass(form, lambda: accounts.register_enterprise(_account(form), org))
+    if user is not REFUSED:
+        return _registered(user)
     return render_template("auth/register_enterprise.html", form=form), form_status()
 
 
@@ -121,16 +122,15 @@ def register_enterprise():
 @register_limit
 def register_school():
     form = SchoolRegistrationForm()
-    if form.validate_on_submit():
-        org = NewSchool(
-            name=form.org_name.data,
-            school_kind=form.school_kind.data,
-            town=form.town.data,
-            address=form.address.data,
-        )
-        user = attempt(lambda: accounts.register_school(_account(form), org), form)
-        if user is not REFUSED:
-            return _registered(user)
+    org = NewSchool(
+        name=form.org_name.data or "",
+        school_kind=form.school_kind.data,
+        town=form.town.data,
+        address=form.address.data or "",
+    )
+    user = one_pass(form, lambda: accounts.register_school(_account(form), org))
+    if user is not REFUSED:
+        return _registered(user)
     return render_template("auth/register_school.html", form=form), form_status()
 
 

@@ -21,7 +21,7 @@ from portal.models.proposals import Side
 from portal.partnerships.forms import ADMISSIONS_LABELS, AskForm, DeclineForm, TermsForm
 from portal.services import checks, cooperations, proposals
 from portal.services.matching import INDUSTRY_NAMES
-from portal.web import REFUSED, area, attempt
+from portal.web import REFUSED, area, attempt, one_pass
 
 bp = Blueprint("partnerships", __name__)
 _INDUSTRY_CODES = {name: code for code, name in INDUSTRY_NAMES.items()}
@@ -141,13 +141,12 @@ def proposal_decline(proposal_id: int):
 @bp.post("/proposals/<int:proposal_id>/terms")
 def proposal_terms(proposal_id: int):
     form = TermsForm()
-    if form.validate_on_submit():
-        if (
-            attempt(lambda: proposals.propose_terms(current_user, proposal_id, form.to_terms()), form)
-            is not REFUSED
-        ):
-            flash(_("Your terms have been sent to the other side."), "success")
-            return redirect(detail_url(proposal_id))
+    if (
+        one_pass(form, lambda: proposals.propose_terms(current_user, proposal_id, form.to_terms()))
+        is not REFUSED
+    ):
+        flash(_("Your terms have been sent to the other side."), "success")
+        return redirect(detail_url(proposal_id))
     return render_detail(proposal_id, terms_form=form, status=400)
 
 

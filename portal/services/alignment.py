@@ -172,15 +172,15 @@ def set_thresholds(admin: User, shortage_above: object, surplus_below: object) -
     problems = Problems()
     shortage = _ratio(shortage_above, "shortage_above", problems)
     surplus = _ratio(surplus_below, "surplus_below", problems)
-    if shortage is not None and surplus is not None:
-        if surplus >= 1:
-            problems.add(
-                _l("A surplus means demand below intake: the ratio must be below 1."), field="surplus_below"
-            )
-        if shortage <= 1:
-            problems.add(
-                _l("A shortage means demand above intake: the ratio must be above 1."), field="shortage_above"
-            )
+    # Each bound is judged on its own, so one missing ratio does not hide the other's problem.
+    if surplus is not None and surplus >= 1:
+        problems.add(
+            _l("A surplus means demand below intake: the ratio must be below 1."), field="surplus_below"
+        )
+    if shortage is not None and shortage <= 1:
+        problems.add(
+            _l("A shortage means demand above intake: the ratio must be above 1."), field="shortage_above"
+        )
     problems.raise_if_any()
     before = thresholds()
     row = AlignmentThreshold(
