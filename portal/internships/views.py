@@ -25,7 +25,7 @@ from portal.internships.forms import (
     StaffForm,
 )
 from portal.models import Role
-from portal.models.internships import Destination, EntryKind
+from portal.models.internships import Destination, EntryKind, PlacementStatus
 from portal.rules import internships as rules
 from portal.services import internship_agreement, internships, postings, profiles
 from portal.web import REFUSED, attempt, download, form_status
@@ -53,9 +53,17 @@ def index(staff_form: StaffForm | None = None):
     pipeline = internships.pipeline_counts(current_user) if is_enterprise else None
     if is_enterprise and staff_form is None:
         staff_form = StaffForm(staff_count=current_user.organisation.staff_count)
+    # ?status= narrows the list to one step (a home's to-do links here); anything else shows all.
+    status = request.args.get("status", "")
+    placements = internships.placements_of(current_user)
+    if status in {s.value for s in PlacementStatus}:
+        placements = [p for p in placements if p.status == status]
+    else:
+        status = ""
     return render_template(
         "internships/index.html",
-        placements=internships.placements_of(current_user),
+        placements=placements,
+        only=PlacementStatus(status) if status else None,
         pipeline=pipeline,
         review=internships.to_review(current_user),
         staff_form=staff_form,

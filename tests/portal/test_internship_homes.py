@@ -1,0 +1,75 @@
+"""Homes carry every internship step that waits on a person (issue 26): a student's pending offer
+and this week's log, the school's approval of an accepted offer, HR's new applicants; each line
+links to the list narrowed to that step, and no organisation counts another's."""
+
+from __future__ import annotations
+
+import re
+
+from portal.extensions import db
+from portal.services import internships
+from tests.conftest import login
+from tests.portal.test_internships import TODAY, applied, running, terms, world  # noqa: F401
+
+
+def waiting(app, user, key: str) -> tuple[int, str]:
+    client = app.test_client()
+    login(client, user.email)
+    html = client.get(f"/{_area(user)}/").get_data(as_text=True)
+    found = re.search(
+        rf'data-testid="waiting-{key}">\s*<a href="([^"]+)"><span class="waiting-num"[^>]*>(\d+)<', html
+    )
+    assert found, f"no waiting-{key} on the home"
+    return int(found.group(2)), found.group(1).replace("&amp;", "&")
+
+
+def _area(user) -> str:
+    return {"student": "student", "school_staff": "school", "enterprise_hr": "enterprise"}[user.role]
+
+
+def test_each_waiting_internship_step_is_on_its_persons_home(app, world):  # noqa: F811
+    placement = applied(world)
+    db.session.commit()
+    assert waiting(app, world.hr, "internship_applicants") == (1, "/enterprise/internships/?status=applied")
+
+    internships.offer(world.hr, placement.id, terms())
+    db.session.commit()
+    assert waiting(app, world.hr, "internship_applicants")[0] == 0
+    assert waiting(app, world.student, "internship_offers") == (1, "/student/internships/?status=offered")
+
+    internships.answer(world.student, placement.id, accept=True)
+    db.session.commit()
+    assert waiting(app, world.student, "internship_offers")[0] == 0
+    count, link = waiting(app, world.staff, "internship_approvals")
+    assert (count, link) == (1, "/school/internships/?status=accepted")
+    client = app.test_client()
+    login(client, world.staff.email)
+    listed = client.get(link).get_data(as_text=True)
+    assert f"/school/internships/{placement.id}" in listed  # the step is one click further
+
+    other_school, other_hr = world.build.school(), world.build.enterprise()
+    assert waiting(app, other_school, "internship_approvals")[0] == 0
+    assert waiting(app, other_hr, "internship_applicants")[0] == 0
+
+
+def test_a_running_internship_asks_for_this_weeks_log_until_it_is_written(app, world):  # noqa: F811
+    placement = running(world)
+    assert waiting(app, world.student, "internship_logs") == (1, "/student/internships/?status=in_progress")
+    internships.add_entry(world.student, placement.id, "log", TODAY, "学习了焊接机器人示教。", today=TODAY)
+    db.session.commit()
+    assert waiting(app, world.student, "internship_logs")[0] == 0
+
+
+def test_the_list_narrowed_to_a_step_shows_only_that_step(app, world):  # noqa: F811
+    first = applied(world)
+    second_student = world.build.student(world.staff)
+    applied(world, second_student)
+    internships.offer(world.hr, first.id, terms())
+    db.session.commit()
+    client = app.test_client()
+    login(client, world.hr.email)
+    page = client.get("/enterprise/internships/?status=applied").get_data(as_text=True)
+    assert 'data-testid="placements-only"' in page
+    assert page.count('data-testid="placement-status"') == 1
+    page = client.get("/enterprise/internships/?status=bogus").get_data(as_text=True)
+    assert page.count('data-testid="placement-status"') == 2
