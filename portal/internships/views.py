@@ -209,6 +209,9 @@ def _page(
         grades=rules.GRADES,
         warnings=internships.warnings(placement) if party != "student" and placement.offered_at else [],
         needs_guardian=rules.needs_guardian(placement.student.birth_date, placement.starts_on),
+        # A student who never wrote a profile has none to open (the link answered 404).
+        has_profile=party == "school" or profiles.own(placement.student) is not None,
+        ended=placement.status in (PlacementStatus.DECLINED.value, PlacementStatus.REJECTED.value),
     )
 
 

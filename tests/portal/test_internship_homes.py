@@ -73,3 +73,19 @@ def test_the_list_narrowed_to_a_step_shows_only_that_step(app, world):  # noqa: 
     assert page.count('data-testid="placement-status"') == 1
     page = client.get("/enterprise/internships/?status=bogus").get_data(as_text=True)
     assert page.count('data-testid="placement-status"') == 2
+
+
+def test_a_declined_placement_has_no_next_step_and_hr_links_only_to_profiles_that_exist(app, world):  # noqa: F811
+    placement = applied(world)
+    internships.offer(world.hr, placement.id, terms())
+    internships.answer(world.student, placement.id, accept=False, reason="已选择其他企业")
+    db.session.commit()
+    for user, area in ((world.student, "student"), (world.hr, "enterprise")):
+        client = app.test_client()
+        login(client, user.email)
+        page = client.get(f"/{area}/internships/{placement.id}").get_data(as_text=True)
+        assert 'data-testid="placement-ended"' in page
+        assert 'data-testid="placement-actions"' not in page and 'data-testid="agreement-link"' not in page
+        if area == "enterprise":
+            # The student wrote no profile: no link that would answer 404.
+            assert 'data-testid="profile-link"' not in page
