@@ -89,3 +89,12 @@ def test_a_declined_placement_has_no_next_step_and_hr_links_only_to_profiles_tha
         if area == "enterprise":
             # The student wrote no profile: no link that would answer 404.
             assert 'data-testid="profile-link"' not in page
+
+
+def test_the_agreement_prints_times_in_beijing_time():
+    from datetime import UTC, datetime
+
+    from portal.services.internship_agreement import beijing_time
+
+    assert beijing_time(datetime(2026, 12, 6, 20, 30, tzinfo=UTC)).startswith("2026-12-07 04:30")
+    assert beijing_time(datetime(2026, 12, 6, 20, 30)).startswith("2026-12-07 04:30")  # SQLite's naive UTC
