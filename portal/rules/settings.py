@@ -62,5 +62,39 @@ ORDER_CLASS_FREE_CHOICE = SettingSpec(
     ),
 )
 
-ALL = (PILOT_ENTERPRISE_NOTICE_DAYS, PART_TIME_NEAR_PERCENT, ORDER_CLASS_FREE_CHOICE)
+ALIGNMENT_MIN_POSTINGS = SettingSpec(
+    key="alignment_min_postings",
+    label=_l("Postings a major group needs before an intake change is suggested"),
+    default=5,
+    minimum=1,
+    maximum=1000,
+    unit=_l("postings"),
+    note=_l(
+        "Postings on the platform are only part of the district's demand; with fewer than this many "
+        "the school is told there is too little data instead of a verdict. The number is the "
+        "district's choice; no text fixes it."
+    ),
+)
+
+ALIGNMENT_MAX_CHANGE_PERCENT = SettingSpec(
+    key="alignment_max_change_percent",
+    label=_l("Largest change to a major's intake suggested for one year"),
+    default=20,
+    minimum=1,
+    maximum=100,
+    unit="%",
+    note=_l(
+        "One year's postings never suggest closing a major: a suggestion moves the intake by at most "
+        "this share of it. The plan (莱芜政发〔2020〕5号, item 9) asks for warning and adjustment, not a "
+        "size; the share is the district's choice."
+    ),
+)
+
+ALL = (
+    PILOT_ENTERPRISE_NOTICE_DAYS,
+    PART_TIME_NEAR_PERCENT,
+    ORDER_CLASS_FREE_CHOICE,
+    ALIGNMENT_MIN_POSTINGS,
+    ALIGNMENT_MAX_CHANGE_PERCENT,
+)
 BY_KEY = {spec.key: spec for spec in ALL}

@@ -440,17 +440,33 @@ def _report(year: int) -> Alignment:
 
 @dataclass(frozen=True)
 class Suggestion:
-    """A suggested change to one major's intake next year, with the figures behind it."""
+    """One major's verdict and suggested intake change for next year, with the figures behind it.
+
+    Like with like: the demand and intake are those of the catalogue majors of the same 专业大类
+    that a local school offers at this major's level (a posting for a 专科 major is not counted
+    against a 中职 one, nor demand for a major no school here teaches). Demand adds the graduates of
+    these majors hired in their field and staying in Laiwu after an internship. With fewer postings
+    than the district's minimum the verdict is "too little data" (`level` None, no change); a change
+    is the gap shared by the major's part of the intake, at most the district's share of its intake."""
 
     program_id: int
     program: str
     group: str
-    level: WarningLevel
+    level: WarningLevel | None
     intake: int
     group_demand: int
     group_intake: int
     ratio: float | None
     change: int
+    postings: int = 0
+    hired: int = 0
+    capped: bool = False
+    min_postings: int = 0
+    max_change_percent: int = 0
+
+    @property
+    def thin(self) -> bool:
+        return self.level is None
 
     @property
     def share(self) -> float:
@@ -461,37 +477,106 @@ class Suggestion:
         return self.intake + self.change
 
 
+def _levels_of(name: str) -> set[str]:
+    """The levels (中职, 专科) the catalogue has a major of this name at; empty outside it."""
+    return {e.level for e in catalogue.catalogue().by_name.get(name, ())}
+
+
+def hired_in_field(years: list[int]) -> dict[str, int]:
+    """Per major (catalogue name): students hired by their host or staying in Laiwu after an
+    internship whose posting prepares for the same 专业大类, the internship ending in `years`."""
+    from portal.models.internships import Destination, Placement
+
+    rows = db.session.execute(
+        select(Program.name, Program.category, PostingMajor.major_group, Placement.ends_on)
+        .select_from(Placement)
+        .join(User, User.id == Placement.student_id)
+        .join(Program, Program.id == User.program_id)
+        .join(PostingMajor, (PostingMajor.posting_id == Placement.posting_id) & (PostingMajor.rank == 1))
+        .where(Placement.destination.in_((Destination.HOST.value, Destination.LAIWU.value)))
+    ).all()
+    found: dict[str, int] = {}
+    for name, category, posting_group, ends_on in rows:
+        if ends_on is not None and ends_on.year in years and category and category == posting_group:
+            major = catalogue.base_name(name)
+            found[major] = found.get(major, 0) + 1
+    return found
+
+
 def suggestions(school_id: int, figures: Alignment | None = None) -> list[Suggestion]:
-    """Suggested intake changes for one school's published majors (never another school's)."""
+    """A verdict for each of one school's published majors (never another school's): shortage,
+    surplus, balanced, or too little data, with its figures and, for the first two, a change."""
+    from portal.rules.settings import ALIGNMENT_MAX_CHANGE_PERCENT, ALIGNMENT_MIN_POSTINGS
+    from portal.services import rule_settings
+
     figures = figures or report()
-    by_group = {g.key: g for g in figures.groups}
+    min_postings = rule_settings.value(ALIGNMENT_MIN_POSTINGS)
+    max_percent = rule_settings.value(ALIGNMENT_MAX_CHANGE_PERCENT)
+    hired = hired_in_field(figures.years[-2:])
     found = []
     for program in db.session.scalars(
         _live_programs(select(Program)).where(Program.school_id == school_id).order_by(Program.name)
     ):
-        line = by_group.get(program.category or _group_of(catalogue.base_name(program.name)))
-        if (
-            line is None
-            or line.level not in (WarningLevel.SHORTAGE, WarningLevel.SURPLUS)
-            or not program.intake_capacity
-        ):
+        if not program.intake_capacity:
             continue
-        change = round(line.gap * program.intake_capacity / line.intake) if line.intake else 0
-        change = max(change, -program.intake_capacity)
-        if change:
+        group = program.category or _group_of(catalogue.base_name(program.name))
+        level = program.level
+        like = [
+            m
+            for m in figures.majors
+            if m.group == group
+            and m.intake > 0
+            and (level is None or level in _levels_of(m.key) or not _levels_of(m.key))
+        ]
+        demand = sum(m.demand for m in like) + sum(hired.get(m.key, 0) for m in like)
+        intake = sum(m.intake for m in like) or program.intake_capacity
+        posts = sum(m.postings for m in like)
+        ratio = round(demand / intake, 2) if intake else None
+        common = dict(
+            postings=posts,
+            hired=sum(hired.get(m.key, 0) for m in like),
+            min_postings=min_postings,
+            max_change_percent=max_percent,
+        )
+        if posts < min_postings:
             found.append(
                 Suggestion(
                     program.id,
                     program.name,
-                    line.key,
-                    line.level,
+                    group,
+                    None,
                     program.intake_capacity,
-                    line.demand,
-                    line.intake,
-                    line.ratio,
-                    change,
+                    demand,
+                    intake,
+                    ratio,
+                    0,
+                    **common,
                 )
             )
+            continue
+        verdict = figures.thresholds.level(demand, intake)
+        change = 0
+        capped = False
+        if verdict in (WarningLevel.SHORTAGE, WarningLevel.SURPLUS):
+            change = round((demand - intake) * program.intake_capacity / intake)
+            cap = max(1, program.intake_capacity * max_percent // 100)
+            capped = abs(change) > cap
+            change = max(-cap, min(cap, change))
+        found.append(
+            Suggestion(
+                program.id,
+                program.name,
+                group,
+                verdict,
+                program.intake_capacity,
+                demand,
+                intake,
+                ratio,
+                change,
+                capped=capped,
+                **common,
+            )
+        )
     return found
 
 
