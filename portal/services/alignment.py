@@ -15,9 +15,13 @@ from the administrators' thresholds (default: shortage above 1.2, surplus below 
 typical group of 200 seats). Demand without any intake is a shortage; intake without any
 demand a surplus.
 
-Suggestions to a school: for each of its majors in a shortage or surplus group, the gap shared
-out by the major's part of the group's intake: change = round(gap × intake / group intake),
-never below −intake. They are suggestions shown with their figures; nothing is changed.
+Suggestions to a school (issue 26): for each of its majors, like with like — the demand and intake
+of the majors of its 专业大类 that a school here teaches at its level (demand for a major nobody
+here teaches is not set against another), plus its graduates hired in their field in Laiwu after
+an internship. Fewer postings than the `alignment_min_postings` setting: "too little data", no
+change. Otherwise change = round(gap × intake / like intake), at most `alignment_max_change_percent`
+of the intake either way (one year's postings never close a major). Suggestions are shown with
+their figures and the rule; nothing is changed.
 
 Everything here is a GROUP BY over stored rows: no page runs the matcher. A posting is
 classified when it is published, edited or closed (one posting, a few text scans), and
@@ -38,7 +42,9 @@ from portal.extensions import db
 from portal.i18n import lazy_gettext as _l
 from portal.models import Organisation, OrgStatus, Posting, PostingKind, Program, PublicationStatus, User
 from portal.models.alignment import AlignmentThreshold, PostingMajor, SupplySnapshot, WarningLevel
-from portal.services import audit, catalogue
+from portal.models.internships import Destination, Placement
+from portal.rules.settings import ALIGNMENT_MAX_CHANGE_PERCENT, ALIGNMENT_MIN_POSTINGS
+from portal.services import audit, catalogue, rule_settings
 from portal.services.checks import DISTRICT_TZ, district_today
 from portal.services.errors import Problems
 
@@ -237,6 +243,7 @@ class Alignment:
     towns: list[Line]
     industries: list[Line]
     targets: list[Line]
+    min_postings: int = 0  # below it a line's verdict reads "too little data" (a setting, read per call)
 
     @property
     def shortages(self) -> list[Line]:
@@ -289,7 +296,9 @@ def report(year: int | None = None) -> Alignment:
     process keeps them until one of the tables they are made of changes (portal/cache.py)."""
     year = year or district_today().year
     db.session.flush()  # what this transaction wrote counts, and marks the figures as changing
-    return cache.memoised("alignment", year, lambda: _report(year), db.session.connection())
+    figures = cache.memoised("alignment", year, lambda: _report(year), db.session.connection())
+    figures.min_postings = rule_settings.value(ALIGNMENT_MIN_POSTINGS)  # a setting: read on every call
+    return figures
 
 
 def _report(year: int) -> Alignment:
@@ -485,8 +494,6 @@ def _levels_of(name: str) -> set[str]:
 def hired_in_field(years: list[int]) -> dict[str, int]:
     """Per major (catalogue name): students hired by their host or staying in Laiwu after an
     internship whose posting prepares for the same 专业大类, the internship ending in `years`."""
-    from portal.models.internships import Destination, Placement
-
     rows = db.session.execute(
         select(Program.name, Program.category, PostingMajor.major_group, Placement.ends_on)
         .select_from(Placement)
@@ -506,9 +513,6 @@ def hired_in_field(years: list[int]) -> dict[str, int]:
 def suggestions(school_id: int, figures: Alignment | None = None) -> list[Suggestion]:
     """A verdict for each of one school's published majors (never another school's): shortage,
     surplus, balanced, or too little data, with its figures and, for the first two, a change."""
-    from portal.rules.settings import ALIGNMENT_MAX_CHANGE_PERCENT, ALIGNMENT_MIN_POSTINGS
-    from portal.services import rule_settings
-
     figures = figures or report()
     min_postings = rule_settings.value(ALIGNMENT_MIN_POSTINGS)
     max_percent = rule_settings.value(ALIGNMENT_MAX_CHANGE_PERCENT)
