@@ -16,11 +16,13 @@ from portal.admin.views import bp
 from portal.forms import ActionForm, IntField
 from portal.i18n import lazy_gettext as _l
 from portal.rules.part_time import SOURCE as PART_TIME_SOURCE
+from portal.rules.settings import PLAN_TARGET_YEAR
 from portal.services import (
     alignment,
     double_qualified,
     exchanges,
     internship_outcomes,
+    rule_settings,
     statistics,
     statistics_report,
 )
@@ -96,6 +98,7 @@ def dashboard():
         rule_source=PART_TIME_SOURCE,
         action_form=ActionForm(),
         today=district_today(),
+        target_year=rule_settings.value(PLAN_TARGET_YEAR),
         **_trend_context(figures),
     )
 

@@ -90,7 +90,22 @@ ALIGNMENT_MAX_CHANGE_PERCENT = SettingSpec(
     ),
 )
 
+PLAN_TARGET_YEAR = SettingSpec(
+    key="plan_target_year",
+    label=_l("Year the dashboard's targets are for"),
+    default=2022,
+    minimum=2020,
+    maximum=2035,
+    note=_l(
+        "莱芜政发〔2020〕5号 sets its targets (230 full-time teachers, 70 % double-qualified, "
+        "3,000 students, 40 % of the upper-secondary intake) for 2022 (二、工作目标). When a later plan "
+        "keeps or renews them, an administrator sets its year here; until then the dashboard says the "
+        "plan's horizon has passed."
+    ),
+)
+
 ALL = (
+    PLAN_TARGET_YEAR,
     PILOT_ENTERPRISE_NOTICE_DAYS,
     PART_TIME_NEAR_PERCENT,
     ORDER_CLASS_FREE_CHOICE,

@@ -242,3 +242,21 @@ def _chinese(columns: set[str]) -> set[str]:
             if str(column.label) == label:
                 out |= {h for h in HEADER if h in column.headers() or h == str(column.label)}
     return out | columns
+
+
+def test_the_dashboard_says_when_the_target_year_has_passed_and_an_admin_can_set_it(app, admin):
+    from portal.rules.settings import PLAN_TARGET_YEAR
+    from portal.services import rule_settings
+
+    page = admin.get("/admin/dashboard").get_data(as_text=True)
+    passed = TODAY.year > 2022
+    assert ('data-testid="target-year-passed"' in page) is passed
+    rule_settings.set_value(
+        db.session.scalar(select(User).where(User.email == "admin@example.com")),
+        PLAN_TARGET_YEAR.key,
+        TODAY.year,
+        "后续规划沿用目标（测试）",
+    )
+    db.session.commit()
+    page = admin.get("/admin/dashboard").get_data(as_text=True)
+    assert 'data-testid="target-year-passed"' not in page and 'data-testid="target-year"' in page
