@@ -190,8 +190,22 @@ def _page(
 ):
     placement = internships.get_for(current_user, placement_id)
     party = internships.party_of(current_user, placement)
-    if offer_form is None:
-        offer_form = OfferForm(obj=placement if placement.offered_at else None)
+    if offer_form is None and placement.offered_at:
+        offer_form = OfferForm(obj=placement)
+    elif offer_form is None:
+        # A new offer starts from what the posting already says: its dates (the insurance cover
+        # too) and its monthly pay; HR changes what differs.
+        posting = placement.posting
+        offer_form = OfferForm(
+            data={
+                "starts_on": posting.start_date,
+                "ends_on": posting.end_date,
+                "cover_starts_on": posting.start_date,
+                "cover_ends_on": posting.end_date,
+                "pay_monthly": (posting.details or {}).get("pay"),
+                "fee_charged": 0,
+            }
+        )
     return render_template(
         "internships/placement.html",
         placement=placement,

@@ -98,3 +98,20 @@ def test_the_agreement_prints_times_in_beijing_time():
 
     assert beijing_time(datetime(2026, 12, 6, 20, 30, tzinfo=UTC)).startswith("2026-12-07 04:30")
     assert beijing_time(datetime(2026, 12, 6, 20, 30)).startswith("2026-12-07 04:30")  # SQLite's naive UTC
+
+
+def test_the_offer_form_starts_from_the_postings_dates_and_pay(app, world):  # noqa: F811
+    from datetime import timedelta
+
+    placement = applied(world)
+    posting = placement.posting
+    posting.start_date, posting.end_date = TODAY + timedelta(days=40), TODAY + timedelta(days=200)
+    posting.details = {**posting.details, "pay": 3200}
+    db.session.commit()
+    client = app.test_client()
+    login(client, world.hr.email)
+    html = client.get(f"/enterprise/internships/{placement.id}").get_data(as_text=True)
+    form = html.split('data-testid="offer-form"', 1)[1].split("</form>", 1)[0]
+    for name, day in (("starts_on", posting.start_date), ("ends_on", posting.end_date)):
+        assert re.search(rf'name="{name}"[^>]*value="{day.isoformat()}"', form), name
+    assert re.search(r'name="pay_monthly"[^>]*value="3200"', form)
