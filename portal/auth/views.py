@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from portal.auth.forms import (
+    CHOOSE,
     ChangePasswordForm,
     EnterpriseRegistrationForm,
     JoinForm,
@@ -138,7 +139,10 @@ def register_school():
 @register_limit
 def register_join():
     form = JoinForm()
-    form.organisation.choices = [(org.id, f"{org.name}") for org in organisations.joinable_organisations()]
+    form.organisation.choices = [
+        CHOOSE,
+        *((org.id, f"{org.name}") for org in organisations.joinable_organisations()),
+    ]
     if form.validate_on_submit():
         user = attempt(lambda: accounts.register_member(_account(form), form.organisation.data), form)
         if user is not REFUSED:
@@ -150,9 +154,9 @@ def register_join():
 @register_limit
 def register_student():
     form = StudentRegistrationForm()
-    form.school.choices = [(s.id, s.name) for s in organisations.verified_schools()]
+    form.school.choices = [CHOOSE, *((s.id, s.name) for s in organisations.verified_schools())]
     majors = programs.student_choices()
-    form.program.choices = [(p.id, p.name) for p in majors]
+    form.program.choices = [CHOOSE, *((p.id, p.name) for p in majors)]
     # The page's script narrows majors to the chosen school; the service re-checks it.
     program_schools = {p.id: p.school_id for p in majors}
     if form.validate_on_submit():

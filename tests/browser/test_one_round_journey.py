@@ -155,3 +155,13 @@ def test_postings_import_reports_every_problem_of_every_row_on_the_first_upload(
         expect(lines.filter(has_text="第 2 行").filter(has_text=column)).not_to_have_count(0)
     expect(lines.filter(has_text="第 3 行").filter(has_text="标题")).to_have_count(1)
     expect(lines.filter(has_text="第 3 行").filter(has_text="培养年限")).to_have_count(1)
+
+
+def test_student_registration_picks_no_major_by_itself(page):
+    page.goto("/auth/register/student")
+    expect(page.locator("#program")).to_have_value("")
+    page.select_option("#school", index=1)  # a school chosen: its majors are offered, none is picked
+    expect(page.locator("#program")).to_have_value("")
+    assert page.locator("#program option:not([hidden])").count() > 1
+    submit(page)
+    every_error(page, ("program",))

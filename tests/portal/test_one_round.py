@@ -260,3 +260,24 @@ def test_the_dashboard_says_when_the_target_year_has_passed_and_an_admin_can_set
     db.session.commit()
     page = admin.get("/admin/dashboard").get_data(as_text=True)
     assert 'data-testid="target-year-passed"' not in page and 'data-testid="target-year"' in page
+
+
+def test_registration_chooses_nothing_for_the_person(app, build):
+    """No major or organisation is picked silently: the lists start on "— choose —", and a form sent
+    without a choice says it is required (issue 26)."""
+    build.school()
+    client = client_of(app)
+    for path, name in (("/auth/register/student", "program"), ("/auth/register/student", "school")):
+        html = client.get(path).get_data(as_text=True)
+        select_html = re.search(rf'<select[^>]*name="{name}".*?</select>', html, re.S).group(0)
+        first = re.search(r"<option([^>]*)>", select_html).group(1)
+        assert 'value=""' in first and "selected" not in select_html.split("</option>", 1)[1]
+    html = client.get("/auth/register/join").get_data(as_text=True)
+    select_html = re.search(r'<select[^>]*name="organisation".*?</select>', html, re.S).group(0)
+    assert 'value=""' in re.search(r"<option([^>]*)>", select_html).group(1)
+    response = client.post(
+        "/auth/register/student",
+        data={"school": "", "program": "", "name": "学生", "email": "s@example.com", "password": "x" * 12},
+    )
+    assert response.status_code == 400
+    assert {"school", "program"} <= set(errors(response))
