@@ -4,6 +4,8 @@ administrators' dashboard section, in Chinese and English, on a desktop and on a
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -73,6 +75,11 @@ def test_school_roadmap_ledger_and_dashboard(browser, live_server, device, lang,
         page.goto("/school/double-qualified")
         wang = page.get_by_test_id("dq-candidates").locator('tr[data-key="王海燕（演示）"]')
         expect(wang.locator('[data-col="missing"]')).to_have_text("0.0")  # Art. 4's six months now
+        expect(page.get_by_test_id("ledger-summary")).to_have_count(0)
+        wang.get_by_test_id("certify-dq").click()  # the next step: record the certification
+        expect(page).to_have_url(re.compile(r"/school/teachers/\d+/edit"))
+        expect(page.locator("#dq_level")).to_be_visible()
+        page.goto("/school/double-qualified")
         expect(page.get_by_test_id("dq-subject-share")).to_have_text("90.5%")  # 76 of 84 subject teachers
 
         log_in(page, "admin@xiaoqi-demo.cn", DEMO_PASSWORD)
