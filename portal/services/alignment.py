@@ -40,6 +40,7 @@ from sqlalchemy import delete, func, literal, select, union_all
 from portal import cache, vocab
 from portal.extensions import db
 from portal.i18n import lazy_gettext as _l
+from portal.labour_market import services as labour_market
 from portal.models import Organisation, OrgStatus, Posting, PostingKind, Program, PublicationStatus, User
 from portal.models.alignment import AlignmentThreshold, PostingMajor, SupplySnapshot, WarningLevel
 from portal.models.internships import Destination, Placement
@@ -472,6 +473,15 @@ class Suggestion:
     capped: bool = False
     min_postings: int = 0
     max_change_percent: int = 0
+    market: int = 0  # the group's vacancies in the labour-market figures of the year
+    market_sources: tuple[str, ...] = ()
+
+    @property
+    def coverage(self) -> int | None:
+        """Percent of the demand counted that the platform's postings and hires make up."""
+        if not self.group_demand:
+            return None
+        return round(100 * (self.group_demand - self.market) / self.group_demand)
 
     @property
     def thin(self) -> bool:
@@ -517,6 +527,7 @@ def suggestions(school_id: int, figures: Alignment | None = None) -> list[Sugges
     min_postings = rule_settings.value(ALIGNMENT_MIN_POSTINGS)
     max_percent = rule_settings.value(ALIGNMENT_MAX_CHANGE_PERCENT)
     hired = hired_in_field(figures.years[-2:])
+    market = labour_market.by_group(figures.year)
     found = []
     for program in db.session.scalars(
         _live_programs(select(Program)).where(Program.school_id == school_id).order_by(Program.name)
@@ -532,7 +543,9 @@ def suggestions(school_id: int, figures: Alignment | None = None) -> list[Sugges
             and m.intake > 0
             and (level is None or level in _levels_of(m.key) or not _levels_of(m.key))
         ]
-        demand = sum(m.demand for m in like) + sum(hired.get(m.key, 0) for m in like)
+        figures_of_group = market.get(group)
+        vacancies = figures_of_group.vacancies if figures_of_group else 0
+        demand = sum(m.demand for m in like) + sum(hired.get(m.key, 0) for m in like) + vacancies
         intake = sum(m.intake for m in like) or program.intake_capacity
         posts = sum(m.postings for m in like)
         ratio = round(demand / intake, 2) if intake else None
@@ -541,8 +554,10 @@ def suggestions(school_id: int, figures: Alignment | None = None) -> list[Sugges
             hired=sum(hired.get(m.key, 0) for m in like),
             min_postings=min_postings,
             max_change_percent=max_percent,
+            market=vacancies,
+            market_sources=tuple(figures_of_group.sources) if figures_of_group else (),
         )
-        if posts < min_postings:
+        if posts < min_postings and not vacancies:  # labour-market figures are data enough
             found.append(
                 Suggestion(
                     program.id,
