@@ -115,3 +115,12 @@ def test_the_offer_form_starts_from_the_postings_dates_and_pay(app, world):  # n
     for name, day in (("starts_on", posting.start_date), ("ends_on", posting.end_date)):
         assert re.search(rf'name="{name}"[^>]*value="{day.isoformat()}"', form), name
     assert re.search(r'name="pay_monthly"[^>]*value="3200"', form)
+
+
+def test_a_school_term_reads_in_the_pages_language(app):
+    from portal.templating import term_label
+
+    with app.test_request_context("/", headers={"Cookie": "lang=en"}):
+        assert term_label("2026年秋季学期") == "Autumn term 2026"
+        assert term_label("2027年春季学期") == "Spring term 2027"
+        assert term_label("第二学期") == "第二学期"  # typed by a school: shown as typed
