@@ -31,7 +31,12 @@ from portal import vocab
 from portal.extensions import db
 from portal.i18n import lazy_gettext as _l
 from portal.models import (
+    ApplicationStatus,
+    ApprenticeAgreement,
+    ApprenticeshipProgramme,
+    ClassApplication,
     MembershipStatus,
+    NamedClass,
     Organisation,
     OrgStatus,
     Posting,
@@ -183,6 +188,14 @@ def warnings(placement: Placement) -> list[object]:
             str((posting.details or {}).get("positions", "")),
         ),
     ]
+    others = other_commitments(placement)
+    if others:
+        found.append(
+            _l(
+                "The student is also in %(others)s: check that the periods and hours do not clash.",
+                others="、".join(others),
+            )
+        )
     words = rules.keyword_warnings(posting.title, posting.description)
     if words:
         found.append(
@@ -192,6 +205,44 @@ def warnings(placement: Placement) -> list[object]:
             )
         )
     return [w for w in found if w is not None]
+
+
+def other_commitments(placement: Placement) -> list[str]:
+    """What else holds the student's time: a named class they were admitted to, an apprenticeship
+    with a signed training agreement, another internship approved or under way (issue 26)."""
+    student_id = placement.student_id
+    found = [
+        f"{name}（{_l('named class')}）"
+        for name in db.session.scalars(
+            select(NamedClass.name)
+            .join(ClassApplication, ClassApplication.named_class_id == NamedClass.id)
+            .where(
+                ClassApplication.student_id == student_id,
+                ClassApplication.status == ApplicationStatus.ADMITTED.value,
+            )
+        )
+    ]
+    found += [
+        f"{name}（{_l('apprenticeship')}）"
+        for name in db.session.scalars(
+            select(ApprenticeshipProgramme.name)
+            .join(ApprenticeAgreement, ApprenticeAgreement.programme_id == ApprenticeshipProgramme.id)
+            .where(ApprenticeAgreement.student_id == student_id)
+        )
+    ]
+    found += [
+        f"{title}（{_l('internship')}）"
+        for title in db.session.scalars(
+            select(Posting.title)
+            .join(Placement, Placement.posting_id == Posting.id)
+            .where(
+                Placement.student_id == student_id,
+                Placement.id != placement.id,
+                Placement.status.in_((PlacementStatus.APPROVED.value, PlacementStatus.IN_PROGRESS.value)),
+            )
+        )
+    ]
+    return found
 
 
 def _checked_terms(placement: Placement, terms: OfferTerms) -> dict:

@@ -124,3 +124,22 @@ def test_a_school_term_reads_in_the_pages_language(app):
         assert term_label("2026年秋季学期") == "Autumn term 2026"
         assert term_label("2027年春季学期") == "Spring term 2027"
         assert term_label("第二学期") == "第二学期"  # typed by a school: shown as typed
+
+
+def test_a_student_in_another_internship_gets_a_conflict_warning(app, world):  # noqa: F811
+    from portal.services.internships import warnings
+    from tests.portal.test_internships import internship_posting
+
+    first = running(world)
+
+    other = internship_posting(world.hr, title="第二个实习岗位")
+    second = applied(world, posting=other)
+    db.session.commit()
+    found = [str(w) for w in warnings(second)]
+    assert any(first.posting.title in w for w in found), found
+    client = app.test_client()
+    login(client, world.staff.email)
+    internships.offer(world.hr, second.id, terms())
+    db.session.commit()
+    page = client.get(f"/school/internships/{second.id}").get_data(as_text=True)
+    assert first.posting.title in page.split('data-testid="rule-warnings"', 1)[1].split("</section>", 1)[0]
