@@ -165,3 +165,18 @@ def test_student_registration_picks_no_major_by_itself(page):
     assert page.locator("#program option:not([hidden])").count() > 1
     submit(page)
     every_error(page, ("program",))
+
+
+def test_chart_labels_stay_readable_on_a_phone(browser, live_server):
+    """A chart is no longer shrunk to the phone's width (its labels were about 7 px): it keeps its
+    size and its box scrolls sideways; the page itself stays within 390 px."""
+    context = browser.new_context(
+        base_url=live_server.url, locale="zh-CN", viewport={"width": 390, "height": 844}
+    )
+    page = context.new_page()
+    page.goto("/stats/alignment")
+    label = page.locator("figure.chart-box svg.chart text").first
+    expect(label).to_be_visible()
+    assert label.bounding_box()["height"] >= 11
+    assert page.evaluate("document.documentElement.scrollWidth") <= 391
+    context.close()
