@@ -31,6 +31,7 @@ from portal.apprenticeships.models import (
 )
 from portal.exchanges.models import Exchange, ExchangeStatus
 from portal.extensions import db
+from portal.internships.models import EntryKind, Placement, PlacementStatus, TimelineEntry
 from portal.named_classes.models import ApplicationStatus, ClassApplication, NamedClass, NamedClassStatus
 from portal.notifications.models import Notification
 from portal.organisations.models import Organisation, OrgStatus
@@ -207,6 +208,46 @@ def for_enterprise(hr: User) -> list[Waiting]:
             hint=_l("Extend or close them so that schools see the right dates."),
         ),
         Waiting("members", _pending_members(org_id, Role.ENTERPRISE_HR), _l("Colleagues asking to join")),
+        Waiting(
+            "internship_applicants",
+            _placements(Placement.enterprise_id == org_id, PlacementStatus.APPLIED),
+            _l("New internship applicants"),
+            hint=_l("Shortlist, offer or say no: the student waits for your answer."),
+        ),
+    ]
+
+
+def _placements(owner, status: PlacementStatus) -> int:
+    return _count(select(func.count()).select_from(Placement).where(owner, Placement.status == status.value))
+
+
+def for_student(student: User) -> list[Waiting]:
+    """A student's internship steps: offers to answer, and this week's log while an internship runs."""
+    monday = district_today() - timedelta(days=district_today().weekday())  # internships.period_of(LOG)
+    logged = select(TimelineEntry.placement_id).where(
+        TimelineEntry.kind == EntryKind.LOG.value, TimelineEntry.period == monday
+    )
+    return [
+        Waiting(
+            "internship_offers",
+            _placements(Placement.student_id == student.id, PlacementStatus.OFFERED),
+            _l("Internship offers to answer"),
+            hint=_l("Read the terms, then accept or decline."),
+        ),
+        Waiting(
+            "internship_logs",
+            _count(
+                select(func.count())
+                .select_from(Placement)
+                .where(
+                    Placement.student_id == student.id,
+                    Placement.status == PlacementStatus.IN_PROGRESS.value,
+                    Placement.id.not_in(logged),
+                )
+            ),
+            _l("Weekly internship logs due"),
+            hint=_l("Write what you did this week in the internship's timeline."),
+        ),
     ]
 
 
@@ -224,6 +265,12 @@ def for_school(staff: User) -> list[Waiting]:
         Waiting("students", _pending_members(org_id, Role.STUDENT), _l("Students to confirm")),
         Waiting("staff", _pending_members(org_id, Role.SCHOOL_STAFF), _l("Colleagues asking to join")),
         Waiting("exchanges", _exchanges_waiting("school", org_id), _l("Teacher exchanges to answer")),
+        Waiting(
+            "internship_approvals",
+            _placements(Placement.school_id == org_id, PlacementStatus.ACCEPTED),
+            _l("Accepted internship offers to approve"),
+            hint=_l("The student accepted; the internship cannot start before the school approves it."),
+        ),
     ]
 
 

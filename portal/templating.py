@@ -3,10 +3,11 @@ charts. Functions are called by the templates only when a page needs them."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 from flask import Flask
-from flask_babel import format_datetime
+from flask_babel import format_datetime, gettext
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -48,9 +49,26 @@ def status_badge(state: State, /, **attributes: object) -> Markup:
     return Markup('<span class="badge tone-{}"{}>{}</span>').format(state.tone, extra, state.label)
 
 
+_TERM = re.compile(r"^(\d{4})年(春|秋)季学期$")
+
+
+def term_label(term: str | None) -> str:
+    """A stored school term (2026年秋季学期, as exchanges keep it) in the reader's language."""
+    found = _TERM.match(term or "")
+    if found is None:
+        return term or ""
+    year = found.group(1)
+    return (
+        gettext("Spring term %(year)s", year=year)
+        if found.group(2) == "春"
+        else gettext("Autumn term %(year)s", year=year)
+    )
+
+
 def init_templating(app: Flask) -> None:
 
     app.add_template_filter(local_time, "local_time")
+    app.add_template_filter(term_label, "term_label")
     for name, value in {
         "audit_reason": reason_text,
         "audit_state": state_label,

@@ -1,7 +1,7 @@
 """Demo enterprise practice and certificates of 莱芜职业中专's teachers, through the service.
 Safe to run twice.
 
-With the demo teachers the school stands at 9 of 13 full-time teachers double-qualified (69.2 %),
+With the demo teachers the school stands at 76 of 110 full-time teachers double-qualified (69.1 %),
 one short of the plan's 70 %: 王海燕 has a certificate and five months and one week of practice
 at 山东重工 in the last five years, a few weeks short of six months; 李振东 has practice but no
 certificate yet.

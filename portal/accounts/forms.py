@@ -85,13 +85,21 @@ class SchoolRegistrationForm(AccountForm):
     address = StringField(_l("Address"), validators=[_required(), _max(200)])
 
 
+def _id(value) -> int | None:
+    """A chosen id, or None for the "— choose —" line (then "required" speaks)."""
+    return None if value in ("", None) else int(value)
+
+
+CHOOSE = ("", _l("— choose —"))  # the first line of a choice nobody may be given silently
+
+
 class JoinForm(AccountForm):
-    organisation = SelectField(_l("Organisation to join"), coerce=int, validators=[_required()])
+    organisation = SelectField(_l("Organisation to join"), coerce=_id, validators=[_required()])
 
 
 class StudentRegistrationForm(AccountForm):
-    school = SelectField(_l("School"), coerce=int, validators=[_required()])
-    program = SelectField(_l("Major"), coerce=int, validators=[_required()])
+    school = SelectField(_l("School"), coerce=_id, validators=[_required()])
+    program = SelectField(_l("Major"), coerce=_id, validators=[_required()])
     # messaging (issue 30): optional; a code sent to it is asked for right after registering.
     phone = StringField(
         _l("Mobile number"),

@@ -13,7 +13,7 @@ from portal.organisations import services as organisations
 from portal.organisations.models import Organisation, OrgStatus, School
 from portal.organisations.services import NewEnterprise, NewSchool
 from portal.platform import checks
-from portal.platform.errors import Conflict, NotFound, ServiceError
+from portal.platform.errors import Conflict, NotFound, Problems, ServiceError
 from portal.platform.i18n import lazy_gettext as _l
 from portal.platform.model_base import utcnow
 from portal.programs.models import Program
@@ -34,10 +34,19 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
-def _new_user(account: NewAccount, role: Role, **fields) -> User:
-    email = normalise_email(account.email)
+def _email_free(email: str) -> None:
     if find_user_by_email(email) is not None:
         raise Conflict(_l("An account with this e-mail already exists."), field="email")
+
+
+def _check_account(account: NewAccount, problems: Problems) -> None:
+    problems.check(_email_free, account.email or "")
+    problems.check(passwords.check_policy, account.password or "")
+
+
+def _new_user(account: NewAccount, role: Role, **fields) -> User:
+    email = normalise_email(account.email)
+    _email_free(email)
     passwords.check_policy(account.password)
     user = User(
         email=email,
@@ -52,12 +61,20 @@ def _new_user(account: NewAccount, role: Role, **fields) -> User:
 
 def register_enterprise(account: NewAccount, org: NewEnterprise) -> User:
     """HR registers together with a new enterprise, which waits for verification."""
-    enterprise = organisations.create_enterprise(org)
+    # The account's problems and the enterprise's (the credit code too) in one answer.
+    problems = Problems()
+    _check_account(account, problems)
+    enterprise = problems.check(organisations.create_enterprise, org)
+    problems.raise_if_any()
     return add_member(account, enterprise)
 
 
 def register_school(account: NewAccount, org: NewSchool) -> User:
-    return add_member(account, organisations.create_school(org))
+    problems = Problems()
+    _check_account(account, problems)
+    school = problems.check(organisations.create_school, org)
+    problems.raise_if_any()
+    return add_member(account, school)
 
 
 def register_member(account: NewAccount, organisation_id: int) -> User:

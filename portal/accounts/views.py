@@ -8,6 +8,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from portal.accounts import services as accounts
 from portal.accounts.forms import (
+    CHOOSE,
     ChangePasswordForm,
     EnterpriseRegistrationForm,
     JoinForm,
@@ -21,7 +22,7 @@ from portal.messaging import codes  # messaging (issue 30): phone verification a
 from portal.organisations import services as organisations
 from portal.organisations.services import NewEnterprise, NewSchool
 from portal.platform.security import home_url_for, is_safe_next, security_log
-from portal.platform.web import REFUSED, attempt, form_status
+from portal.platform.web import REFUSED, attempt, form_status, one_pass
 from portal.programs import services as programs
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -87,7 +88,9 @@ def register():
 
 
 def _account(form) -> NewAccount:
-    return NewAccount(email=form.email.data, name=form.name.data, password=form.password.data)
+    return NewAccount(
+        email=form.email.data or "", name=form.name.data or "", password=form.password.data or ""
+    )
 
 
 def _registered(user):
@@ -103,20 +106,19 @@ register_limit = limiter.limit(lambda: current_app.config["REGISTER_LIMIT"], met
 @register_limit
 def register_enterprise():
     form = EnterpriseRegistrationForm()
-    if form.validate_on_submit():
-        org = NewEnterprise(
-            name=form.org_name.data,
-            credit_code=form.credit_code.data,
-            industry=form.industry.data,
-            town=form.town.data,
-            address=form.address.data,
-            contact_person=form.contact_person.data,
-            phone=form.phone.data,
-            size=form.size.data,
-        )
-        user = attempt(lambda: accounts.register_enterprise(_account(form), org), form)
-        if user is not REFUSED:
-            return _registered(user)
+    org = NewEnterprise(
+        name=form.org_name.data or "",
+        credit_code=form.credit_code.data or "",
+        industry=form.industry.data,
+        town=form.town.data,
+        address=form.address.data or "",
+        contact_person=form.contact_person.data or "",
+        phone=form.phone.data or "",
+        size=form.size.data,
+    )
+    user = one_pass(form, lambda: accounts.register_enterprise(_account(form), org))
+    if user is not REFUSED:
+        return _registered(user)
     return render_template("accounts/register_enterprise.html", form=form), form_status()
 
 
@@ -124,16 +126,15 @@ def register_enterprise():
 @register_limit
 def register_school():
     form = SchoolRegistrationForm()
-    if form.validate_on_submit():
-        org = NewSchool(
-            name=form.org_name.data,
-            school_kind=form.school_kind.data,
-            town=form.town.data,
-            address=form.address.data,
-        )
-        user = attempt(lambda: accounts.register_school(_account(form), org), form)
-        if user is not REFUSED:
-            return _registered(user)
+    org = NewSchool(
+        name=form.org_name.data or "",
+        school_kind=form.school_kind.data,
+        town=form.town.data,
+        address=form.address.data or "",
+    )
+    user = one_pass(form, lambda: accounts.register_school(_account(form), org))
+    if user is not REFUSED:
+        return _registered(user)
     return render_template("accounts/register_school.html", form=form), form_status()
 
 
@@ -141,7 +142,10 @@ def register_school():
 @register_limit
 def register_join():
     form = JoinForm()
-    form.organisation.choices = [(org.id, f"{org.name}") for org in organisations.joinable_organisations()]
+    form.organisation.choices = [
+        CHOOSE,
+        *((org.id, f"{org.name}") for org in organisations.joinable_organisations()),
+    ]
     if form.validate_on_submit():
         user = attempt(lambda: accounts.register_member(_account(form), form.organisation.data), form)
         if user is not REFUSED:
@@ -153,9 +157,9 @@ def register_join():
 @register_limit
 def register_student():
     form = StudentRegistrationForm()
-    form.school.choices = [(s.id, s.name) for s in organisations.verified_schools()]
+    form.school.choices = [CHOOSE, *((s.id, s.name) for s in organisations.verified_schools())]
     majors = programs.student_choices()
-    form.program.choices = [(p.id, p.name) for p in majors]
+    form.program.choices = [CHOOSE, *((p.id, p.name) for p in majors)]
     # The page's script narrows majors to the chosen school; the service re-checks it.
     program_schools = {p.id: p.school_id for p in majors}
     if form.validate_on_submit():

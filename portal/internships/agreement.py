@@ -4,11 +4,13 @@ the same facts and clauses for the printable page and the .docx (python-docx).""
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 
 from docx import Document
 
 from portal.internships.models import Placement
 from portal.internships.services import clauses_for
+from portal.platform.checks import DISTRICT_TZ
 from portal.platform.i18n import lazy_gettext as _l
 from portal.rules import internships as rules
 
@@ -90,8 +92,15 @@ def docx(placement: Placement) -> bytes:
     for number, clause in enumerate(clauses_for(placement), start=1):
         document.add_paragraph(f"{number}. {clause}")
     for party, signed_at in signatures(placement):
-        when = signed_at.strftime("%Y-%m-%d %H:%M UTC") if signed_at else "____________"
+        when = beijing_time(signed_at) if signed_at else "____________"
         document.add_paragraph(f"{party}: {when}")
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def beijing_time(moment: datetime) -> str:
+    """A stored moment (UTC; SQLite hands it back without its zone) as the site shows it: Beijing time."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(DISTRICT_TZ).strftime("%Y-%m-%d %H:%M") + " (北京时间 UTC+8)"

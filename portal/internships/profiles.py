@@ -28,8 +28,16 @@ from portal.platform.model_base import utcnow
 STATEMENT_MAX = 1000
 LINES_MAX = 20
 CV_MAX_BYTES = 2 * 1024 * 1024
-_SEPARATORS = re.compile(r"\s*[,，|｜;；]\s*")
-_DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
+_SEPARATORS = re.compile(r"\s*[,，、|｜;；]\s*")  # the hint's 、 too, as people write lists
+# 2025-06, 2025.6, 2025/06, 2025年6月 (a day may follow): a month as people write it.
+_LOOSE_DATE = re.compile(r"^(\d{4})\s*[-./年]\s*(\d{1,2})\s*月?(?:\s*[-./]?\s*(\d{1,2})\s*日?)?$")
+
+
+def _month(text: str) -> str | None:
+    found = _LOOSE_DATE.match(text)
+    if not found or not 1 <= int(found.group(2)) <= 12:
+        return None
+    return f"{found.group(1)}-{int(found.group(2)):02d}"
 
 
 @dataclass(frozen=True)
@@ -50,12 +58,20 @@ def _lines(raw: str, field: str, keys: tuple[str, ...], problems: Problems, *, d
         if not line:
             continue
         parts = _SEPARATORS.split(line)
-        if len(parts) != len(keys) or not all(parts) or (dated and not _DATE.match(parts[-1])):
+        if len(parts) != len(keys) or not all(parts):
             problems.add(
                 _l("Line %(n)d: write %(parts)d parts separated by commas.", n=number, parts=len(keys)),
                 field=field,
             )
             continue
+        if dated:
+            month = _month(parts[-1])
+            if month is None:
+                problems.add(
+                    _l("Line %(n)d: write the date as 2025-06 (year and month).", n=number), field=field
+                )
+                continue
+            parts[-1] = month
         rows.append(dict(zip(keys, parts)))
     if len(rows) > LINES_MAX:
         problems.add(_l("At most %(max)d lines.", max=LINES_MAX), field=field)

@@ -28,6 +28,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import MembershipStatus, Role, User
+from portal.apprenticeships.models import ApprenticeAgreement, ApprenticeshipProgramme
 from portal.audit import services as audit
 from portal.extensions import db
 from portal.internships.models import (
@@ -39,6 +40,7 @@ from portal.internships.models import (
     PlacementStatus,
     TimelineEntry,
 )
+from portal.named_classes.models import ApplicationStatus, ClassApplication, NamedClass
 from portal.notifications import services as notifications
 from portal.organisations.models import Organisation
 from portal.platform import checks, events, uploads, vocab
@@ -178,6 +180,14 @@ def warnings(placement: Placement) -> list[object]:
             str((posting.details or {}).get("positions", "")),
         ),
     ]
+    others = other_commitments(placement)
+    if others:
+        found.append(
+            _l(
+                "The student is also in %(others)s: check that the periods and hours do not clash.",
+                others="、".join(others),
+            )
+        )
     words = rules.keyword_warnings(posting.title, posting.description)
     if words:
         found.append(
@@ -187,6 +197,44 @@ def warnings(placement: Placement) -> list[object]:
             )
         )
     return [w for w in found if w is not None]
+
+
+def other_commitments(placement: Placement) -> list[str]:
+    """What else holds the student's time: a named class they were admitted to, an apprenticeship
+    with a signed training agreement, another internship approved or under way (issue 26)."""
+    student_id = placement.student_id
+    found = [
+        f"{name}（{_l('named class')}）"
+        for name in db.session.scalars(
+            select(NamedClass.name)
+            .join(ClassApplication, ClassApplication.named_class_id == NamedClass.id)
+            .where(
+                ClassApplication.student_id == student_id,
+                ClassApplication.status == ApplicationStatus.ADMITTED.value,
+            )
+        )
+    ]
+    found += [
+        f"{name}（{_l('apprenticeship')}）"
+        for name in db.session.scalars(
+            select(ApprenticeshipProgramme.name)
+            .join(ApprenticeAgreement, ApprenticeAgreement.programme_id == ApprenticeshipProgramme.id)
+            .where(ApprenticeAgreement.student_id == student_id)
+        )
+    ]
+    found += [
+        f"{title}（{_l('internship')}）"
+        for title in db.session.scalars(
+            select(Posting.title)
+            .join(Placement, Placement.posting_id == Posting.id)
+            .where(
+                Placement.student_id == student_id,
+                Placement.id != placement.id,
+                Placement.status.in_((PlacementStatus.APPROVED.value, PlacementStatus.IN_PROGRESS.value)),
+            )
+        )
+    ]
+    return found
 
 
 def _checked_terms(placement: Placement, terms: OfferTerms) -> dict:

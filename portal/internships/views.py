@@ -25,7 +25,7 @@ from portal.internships.forms import (
     OfferForm,
     StaffForm,
 )
-from portal.internships.models import Destination, EntryKind
+from portal.internships.models import Destination, EntryKind, PlacementStatus
 from portal.platform.confirm import needs_confirmation
 from portal.platform.forms import ActionForm
 from portal.platform.web import REFUSED, attempt, download
@@ -40,9 +40,17 @@ def index(staff_form: StaffForm | None = None):
     pipeline = internships.pipeline_counts(current_user) if is_enterprise else None
     if is_enterprise and staff_form is None:
         staff_form = StaffForm(staff_count=current_user.organisation.staff_count)
+    # ?status= narrows the list to one step (a home's to-do links here); anything else shows all.
+    status = request.args.get("status", "")
+    placements = internships.placements_of(current_user)
+    if status in {s.value for s in PlacementStatus}:
+        placements = [p for p in placements if p.status == status]
+    else:
+        status = ""
     return render_template(
         "internships/index.html",
-        placements=internships.placements_of(current_user),
+        placements=placements,
+        only=PlacementStatus(status) if status else None,
         pipeline=pipeline,
         review=internships.to_review(current_user),
         staff_form=staff_form,
@@ -82,8 +90,22 @@ def _page(
 ):
     placement = internships.get_for(current_user, placement_id)
     party = internships.party_of(current_user, placement)
-    if offer_form is None:
-        offer_form = OfferForm(obj=placement if placement.offered_at else None)
+    if offer_form is None and placement.offered_at:
+        offer_form = OfferForm(obj=placement)
+    elif offer_form is None:
+        # A new offer starts from what the posting already says: its dates (the insurance cover
+        # too) and its monthly pay; HR changes what differs.
+        posting = placement.posting
+        offer_form = OfferForm(
+            data={
+                "starts_on": posting.start_date,
+                "ends_on": posting.end_date,
+                "cover_starts_on": posting.start_date,
+                "cover_ends_on": posting.end_date,
+                "pay_monthly": (posting.details or {}).get("pay"),
+                "fee_charged": 0,
+            }
+        )
     return render_template(
         "internships/placement.html",
         placement=placement,
@@ -101,6 +123,9 @@ def _page(
         grades=rules.GRADES,
         warnings=internships.warnings(placement) if party != "student" and placement.offered_at else [],
         needs_guardian=rules.needs_guardian(placement.student.birth_date, placement.starts_on),
+        # A student who never wrote a profile has none to open (the link answered 404).
+        has_profile=party == "school" or profiles.own(placement.student) is not None,
+        ended=placement.status in (PlacementStatus.DECLINED.value, PlacementStatus.REJECTED.value),
     )
 
 

@@ -22,6 +22,7 @@ from portal.exchanges.models import (
 )
 from portal.internships.models import Placement, PlacementStatus, TimelineEntry
 from portal.internships.profile_models import StudentProfile
+from portal.labour_market.models import LabourMarketFigure  # noqa: F401  (its table in the metadata)
 from portal.models.api import ApiToken, DeliveryStatus, IdempotentWrite, TokenScope, Webhook, WebhookDelivery
 from portal.named_classes.models import ApplicationStatus, ClassApplication, NamedClass, NamedClassStatus
 from portal.notifications.models import Notification

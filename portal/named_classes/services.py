@@ -182,31 +182,46 @@ class NamedClassInput:
     free_choice: bool = True  # students free to choose an employer at the end (the form asks explicitly)
 
 
-def _checked(cooperation: Cooperation, data: NamedClassInput, today: date) -> dict[str, Any]:
-    name = checks.text(data.name, field="name", max_length=NAME_MAX, required=True)
-    seats = checks.integer(data.seats, field="seats", minimum=1, maximum=MAX_SEATS)
+def _seats(value: object, cooperation: Cooperation) -> int:
+    seats = checks.integer(value, field="seats", minimum=1, maximum=MAX_SEATS)
     if seats > cooperation.seats:
         raise ServiceError(
             _l("The cooperation agreed on %(n)d seats; the class cannot have more.", n=cooperation.seats),
             field="seats",
         )
+    return seats
+
+
+def _dates(data: NamedClassInput, today: date, problems: Problems) -> date | None:
+    """The dates' problems, each judged from the dates that were given; the decision date."""
     if data.opens_on is None:
-        raise ServiceError(_l("This field is required."), field="opens_on")
+        problems.add(_l("This field is required."), field="opens_on")
     if data.closes_on is None:
-        raise ServiceError(_l("This field is required."), field="closes_on")
-    if data.closes_on < data.opens_on:
-        raise ServiceError(_l("Applications cannot close before they open."), field="closes_on")
-    if data.closes_on < today:
-        raise ServiceError(_l("The application deadline is in the past."), field="closes_on")
-    if data.closes_on > today + timedelta(days=366 * MAX_YEARS_AHEAD):
-        raise ServiceError(
-            _l("The deadline is more than %(n)d years ahead.", n=MAX_YEARS_AHEAD), field="closes_on"
-        )
+        problems.add(_l("This field is required."), field="closes_on")
+        return None
+    if data.opens_on is not None and data.closes_on < data.opens_on:
+        problems.add(_l("Applications cannot close before they open."), field="closes_on")
+    elif data.closes_on < today:
+        problems.add(_l("The application deadline is in the past."), field="closes_on")
+    elif data.closes_on > today + timedelta(days=366 * MAX_YEARS_AHEAD):
+        problems.add(_l("The deadline is more than %(n)d years ahead.", n=MAX_YEARS_AHEAD), field="closes_on")
     decide_by = data.decide_by or data.closes_on + timedelta(days=DEFAULT_DECISION_DAYS)
     if decide_by < data.closes_on:
-        raise ServiceError(_l("Decisions cannot end before applications close."), field="decide_by")
+        problems.add(_l("Decisions cannot end before applications close."), field="decide_by")
     if decide_by > data.closes_on + timedelta(days=366):
-        raise ServiceError(_l("Decisions must end within a year of the deadline."), field="decide_by")
+        problems.add(_l("Decisions must end within a year of the deadline."), field="decide_by")
+    return decide_by
+
+
+def _checked(cooperation: Cooperation, data: NamedClassInput, today: date) -> dict[str, Any]:
+    """Every problem of the class's fields at once, each with its field."""
+    problems = Problems()
+    name = problems.check(checks.text, data.name, field="name", max_length=NAME_MAX, required=True)
+    seats = problems.check(_seats, data.seats, cooperation)
+    decide_by = _dates(data, today, problems)
+    benefits = problems.check(checks.text, data.benefits_detail, field="benefits_detail", max_length=TEXT_MAX)
+    criteria = problems.check(checks.text, data.criteria, field="criteria", max_length=TEXT_MAX)
+    problems.raise_if_any()
     return {
         "name": name,
         "seats": seats,
@@ -217,8 +232,8 @@ def _checked(cooperation: Cooperation, data: NamedClassInput, today: date) -> di
         "guaranteed_job": bool(data.guaranteed_job),
         "equipment": bool(data.equipment),
         "mentors": bool(data.mentors),
-        "benefits_detail": checks.text(data.benefits_detail, field="benefits_detail", max_length=TEXT_MAX),
-        "criteria": checks.text(data.criteria, field="criteria", max_length=TEXT_MAX),
+        "benefits_detail": benefits,
+        "criteria": criteria,
     }
 
 

@@ -17,7 +17,7 @@ from portal.named_classes.models import BENEFITS
 from portal.partnerships.models import Side
 from portal.platform.confirm import needs_confirmation
 from portal.platform.forms import ActionForm
-from portal.platform.web import REFUSED, area, attempt, download, form_status, only_in
+from portal.platform.web import REFUSED, area, attempt, download, form_status, one_pass, only_in
 
 bp = Blueprint("named_classes", __name__)
 
@@ -128,22 +128,21 @@ def named_class_new(cooperation_id: int):
     if request.method == "GET":
         for name, value in named_classes.suggested_values(cooperation).items():
             getattr(form, name).data = value
-    if form.validate_on_submit():
-        publish = bool(form.publish.data)
-        created = attempt(
-            lambda: named_classes.create_named_class(
-                current_user, cooperation_id, form.values(), publish=publish
-            ),
-            form,
+    publish = bool(form.publish.data)
+    created = one_pass(
+        form,
+        lambda: named_classes.create_named_class(
+            current_user, cooperation_id, form.values(), publish=publish
+        ),
+    )
+    if created is not REFUSED:
+        flash(
+            _("The named class has been published.")
+            if publish
+            else _("The named class has been saved as a draft."),
+            "success",
         )
-        if created is not REFUSED:
-            flash(
-                _("The named class has been published.")
-                if publish
-                else _("The named class has been saved as a draft."),
-                "success",
-            )
-            return redirect(url_for(".named_class_detail", class_id=created.id))
+        return redirect(url_for(".named_class_detail", class_id=created.id))
     return render_template(
         "named_classes/school/named_class_form.html", form=form, cooperation=cooperation
     ), form_status()

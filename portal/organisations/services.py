@@ -13,7 +13,7 @@ from portal.notifications import services as notifications
 from portal.organisations import credit_code
 from portal.organisations.models import Enterprise, Organisation, OrgStatus, School
 from portal.platform import checks, vocab
-from portal.platform.errors import Conflict, NotFound, ServiceError
+from portal.platform.errors import Conflict, NotFound, Problems, ServiceError
 from portal.platform.i18n import lazy_gettext as _l
 from portal.platform.locking import CHANGED_MEANWHILE, transition
 from portal.platform.model_base import utcnow
@@ -50,9 +50,8 @@ def _check_choice(value: str | None, allowed: dict, field: str) -> None:
         raise ServiceError(_l("Please choose a valid value."), field=field)
 
 
-def create_enterprise(org: NewEnterprise) -> Enterprise:
-    """A new enterprise, pending until an administrator verifies it."""
-    code = credit_code.normalise(org.credit_code)
+def _valid_code(raw: str | None) -> str:
+    code = credit_code.normalise(raw or "")
     if not credit_code.is_valid(code):
         raise ServiceError(
             _l("The unified social credit code is not valid (check the 18 characters)."),
@@ -60,11 +59,19 @@ def create_enterprise(org: NewEnterprise) -> Enterprise:
         )
     if db.session.scalar(select(Organisation.id).where(Organisation.credit_code == code)):
         raise Conflict(_l("This credit code is already registered."), field="credit_code")
-    _check_choice(org.industry, vocab.INDUSTRIES, "industry")
-    _check_choice(org.town, vocab.TOWNS, "town")
-    _check_choice(org.size, vocab.ENTERPRISE_SIZES, "size")
-    name = org.name.strip()
-    _ensure_name_free(name)
+    return code
+
+
+def create_enterprise(org: NewEnterprise) -> Enterprise:
+    """A new enterprise, pending until an administrator verifies it. Every problem at once."""
+    problems = Problems()
+    code = problems.check(_valid_code, org.credit_code)
+    problems.check(_check_choice, org.industry, vocab.INDUSTRIES, "industry")
+    problems.check(_check_choice, org.town, vocab.TOWNS, "town")
+    problems.check(_check_choice, org.size, vocab.ENTERPRISE_SIZES, "size")
+    name = (org.name or "").strip()
+    problems.check(_ensure_name_free, name)
+    problems.raise_if_any()
     enterprise = Enterprise(
         name=name,
         credit_code=code,
@@ -81,10 +88,12 @@ def create_enterprise(org: NewEnterprise) -> Enterprise:
 
 
 def create_school(org: NewSchool) -> School:
-    _check_choice(org.school_kind, vocab.SCHOOL_KINDS, "school_kind")
-    _check_choice(org.town, vocab.TOWNS, "town")
-    name = org.name.strip()
-    _ensure_name_free(name)
+    problems = Problems()
+    problems.check(_check_choice, org.school_kind, vocab.SCHOOL_KINDS, "school_kind")
+    problems.check(_check_choice, org.town, vocab.TOWNS, "town")
+    name = (org.name or "").strip()
+    problems.check(_ensure_name_free, name)
+    problems.raise_if_any()
     school = School(name=name, school_kind=org.school_kind, town=org.town, address=org.address.strip())
     db.session.add(school)
     db.session.flush()

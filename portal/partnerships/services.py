@@ -35,7 +35,7 @@ from portal.partnerships.cooperation_models import AdmissionsMode, Cooperation, 
 from portal.partnerships.models import Origin, Proposal, ProposalStatus, Side
 from portal.platform import checks, events
 from portal.platform.checks import district_today
-from portal.platform.errors import Conflict, NotFound, ServiceError
+from portal.platform.errors import Conflict, NotFound, Problems, ServiceError
 from portal.platform.i18n import lazy_gettext as _l
 from portal.platform.locking import transition
 from portal.platform.model_base import utcnow
@@ -85,32 +85,42 @@ class Terms:
         return cls(**{**data, "start_date": date.fromisoformat(data["start_date"])})
 
 
-def check_terms(terms: Terms, *, today: date | None = None) -> Terms:
-    today = today or district_today()
-    if terms.kind not in KINDS:
-        raise ServiceError(_l("Please choose a valid kind of cooperation."), field="kind")
-    if terms.admissions_mode not in ADMISSIONS_MODES:
-        raise ServiceError(_l("Please choose who admits students."), field="admissions_mode")
-    if not isinstance(terms.start_date, date):
+def _check_start(start: object, today: date) -> None:
+    if not isinstance(start, date):
         raise ServiceError(_l("Enter a date."), field="start_date")
-    if terms.start_date < today - timedelta(days=366):
+    if start < today - timedelta(days=366):
         raise ServiceError(_l("The start date is more than a year in the past."), field="start_date")
-    if terms.start_date > today + timedelta(days=366 * 5):
+    if start > today + timedelta(days=366 * 5):
         raise ServiceError(_l("The start date is more than 5 years ahead."), field="start_date")
-    return Terms(
+
+
+def check_terms(terms: Terms, *, today: date | None = None) -> Terms:
+    """The terms, checked: every problem at once, each with its field."""
+    today = today or district_today()
+    problems = Problems()
+    if terms.kind not in KINDS:
+        problems.add(_l("Please choose a valid kind of cooperation."), field="kind")
+    if terms.admissions_mode not in ADMISSIONS_MODES:
+        problems.add(_l("Please choose who admits students."), field="admissions_mode")
+    problems.check(_check_start, terms.start_date, today)
+    checked = Terms(
         kind=terms.kind,
-        title=checks.text(terms.title, field="title", max_length=TITLE_MAX, required=True),
-        seats=checks.integer(terms.seats, field="seats", minimum=1, maximum=MAX_SEATS),
+        title=problems.check(checks.text, terms.title, field="title", max_length=TITLE_MAX, required=True),
+        seats=problems.check(checks.integer, terms.seats, field="seats", minimum=1, maximum=MAX_SEATS),
         start_date=terms.start_date,
-        duration_months=checks.integer(
-            terms.duration_months, field="duration_months", minimum=1, maximum=MAX_MONTHS
+        duration_months=problems.check(
+            checks.integer, terms.duration_months, field="duration_months", minimum=1, maximum=MAX_MONTHS
         ),
-        school_provides=checks.text(terms.school_provides, field="school_provides", max_length=PROVIDES_MAX),
-        enterprise_provides=checks.text(
-            terms.enterprise_provides, field="enterprise_provides", max_length=PROVIDES_MAX
+        school_provides=problems.check(
+            checks.text, terms.school_provides, field="school_provides", max_length=PROVIDES_MAX
+        ),
+        enterprise_provides=problems.check(
+            checks.text, terms.enterprise_provides, field="enterprise_provides", max_length=PROVIDES_MAX
         ),
         admissions_mode=terms.admissions_mode,
     )
+    problems.raise_if_any()
+    return checked
 
 
 def suggested_terms(proposal: Proposal) -> Terms:

@@ -21,7 +21,7 @@ from portal.partnerships.models import Side
 from portal.platform import checks, vocab
 from portal.platform.confirm import needs_confirmation
 from portal.platform.forms import ActionForm
-from portal.platform.web import REFUSED, area, attempt
+from portal.platform.web import REFUSED, area, attempt, one_pass
 from portal.postings.models import KIND_LABELS
 
 bp = Blueprint("partnerships", __name__)
@@ -142,13 +142,12 @@ def proposal_decline(proposal_id: int):
 @bp.post("/proposals/<int:proposal_id>/terms")
 def proposal_terms(proposal_id: int):
     form = TermsForm()
-    if form.validate_on_submit():
-        if (
-            attempt(lambda: proposals.propose_terms(current_user, proposal_id, form.to_terms()), form)
-            is not REFUSED
-        ):
-            flash(_("Your terms have been sent to the other side."), "success")
-            return redirect(detail_url(proposal_id))
+    if (
+        one_pass(form, lambda: proposals.propose_terms(current_user, proposal_id, form.to_terms()))
+        is not REFUSED
+    ):
+        flash(_("Your terms have been sent to the other side."), "success")
+        return redirect(detail_url(proposal_id))
     return render_detail(proposal_id, terms_form=form, status=400)
 
 

@@ -15,7 +15,7 @@ from portal.platform import jobs
 from portal.platform.checks import district_today
 from portal.platform.forms import ActionForm
 from portal.platform.routing import Routes
-from portal.platform.web import REFUSED, attempt, download, form_status
+from portal.platform.web import REFUSED, attempt, download, form_status, one_pass
 from portal.statistics import report as statistics_report
 
 routes = Routes("admin")
@@ -24,14 +24,13 @@ routes = Routes("admin")
 @routes.route("/alignment", methods=["GET", "POST"])
 def alignment_overview():
     form = ThresholdForm()
-    if form.validate_on_submit():
-        saved = attempt(
-            lambda: alignment.set_thresholds(current_user, form.shortage_above.data, form.surplus_below.data),
-            form,
-        )
-        if saved is not REFUSED:
-            flash(_("The warning thresholds are changed; the levels below use them."), "success")
-            return redirect(url_for("admin.alignment_overview"))
+    saved = one_pass(
+        form,
+        lambda: alignment.set_thresholds(current_user, form.shortage_above.data, form.surplus_below.data),
+    )
+    if saved is not REFUSED:
+        flash(_("The warning thresholds are changed; the levels below use them."), "success")
+        return redirect(url_for("admin.alignment_overview"))
     figures = alignment.report()
     if not form.is_submitted():
         form.shortage_above.data = f"{figures.thresholds.shortage_above:g}"

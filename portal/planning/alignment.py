@@ -15,9 +15,13 @@ from the administrators' thresholds (default: shortage above 1.2, surplus below 
 typical group of 200 seats). Demand without any intake is a shortage; intake without any
 demand a surplus.
 
-Suggestions to a school: for each of its majors in a shortage or surplus group, the gap shared
-out by the major's part of the group's intake: change = round(gap × intake / group intake),
-never below −intake. They are suggestions shown with their figures; nothing is changed.
+Suggestions to a school (issue 26): for each of its majors, like with like — the demand and intake
+of the majors of its 专业大类 that a school here teaches at its level (demand for a major nobody
+here teaches is not set against another), plus its graduates hired in their field in Laiwu after
+an internship. Fewer postings than the `alignment_min_postings` setting: "too little data", no
+change. Otherwise change = round(gap × intake / like intake), at most `alignment_max_change_percent`
+of the intake either way (one year's postings never close a major). Suggestions are shown with
+their figures and the rule; nothing is changed.
 
 Everything here is a GROUP BY over stored rows: no page runs the matcher. A posting is
 classified when it is published, edited or closed (one posting, a few text scans), and
@@ -36,6 +40,8 @@ from sqlalchemy import Select, delete, func, literal, select, union_all
 from portal.accounts.models import User
 from portal.audit import services as audit
 from portal.extensions import db
+from portal.internships.models import Destination, Placement
+from portal.labour_market import services as labour_market
 from portal.organisations.models import Organisation
 from portal.partnerships import matching
 from portal.planning.models import AlignmentThreshold, PostingMajor, SupplySnapshot, WarningLevel
@@ -46,6 +52,8 @@ from portal.platform.i18n import lazy_gettext as _l
 from portal.postings.models import Posting, PostingKind
 from portal.programs import catalogue
 from portal.programs.models import Program, PublicationStatus
+from portal.rules import services as rule_settings
+from portal.rules.settings import ALIGNMENT_MAX_CHANGE_PERCENT, ALIGNMENT_MIN_POSTINGS
 
 DEMAND_KINDS = (PostingKind.ORDER_CLASS.value, PostingKind.APPRENTICESHIP.value, PostingKind.INTERNSHIP.value)
 COUNTED_STATUSES = (PublicationStatus.PUBLISHED.value, PublicationStatus.CLOSED.value)
@@ -181,15 +189,15 @@ def set_thresholds(admin: User, shortage_above: object, surplus_below: object) -
     problems = Problems()
     shortage = _ratio(shortage_above, "shortage_above", problems)
     surplus = _ratio(surplus_below, "surplus_below", problems)
-    if shortage is not None and surplus is not None:
-        if surplus >= 1:
-            problems.add(
-                _l("A surplus means demand below intake: the ratio must be below 1."), field="surplus_below"
-            )
-        if shortage <= 1:
-            problems.add(
-                _l("A shortage means demand above intake: the ratio must be above 1."), field="shortage_above"
-            )
+    # Each bound is judged on its own, so one missing ratio does not hide the other's problem.
+    if surplus is not None and surplus >= 1:
+        problems.add(
+            _l("A surplus means demand below intake: the ratio must be below 1."), field="surplus_below"
+        )
+    if shortage is not None and shortage <= 1:
+        problems.add(
+            _l("A shortage means demand above intake: the ratio must be above 1."), field="shortage_above"
+        )
     problems.raise_if_any()
     before = thresholds()
     row = AlignmentThreshold(
@@ -246,6 +254,7 @@ class Alignment:
     towns: list[Line]
     industries: list[Line]
     targets: list[Line]
+    min_postings: int = 0  # below it a line's verdict reads "too little data" (a setting, read per call)
 
     @property
     def shortages(self) -> list[Line]:
@@ -298,7 +307,9 @@ def report(year: int | None = None) -> Alignment:
     process keeps them until one of the tables they are made of changes (portal/cache.py)."""
     year = year or district_today().year
     db.session.flush()  # what this transaction wrote counts, and marks the figures as changing
-    return cache.memoised("alignment", year, lambda: _report(year), db.session.connection())
+    figures = cache.memoised("alignment", year, lambda: _report(year), db.session.connection())
+    figures.min_postings = rule_settings.value(ALIGNMENT_MIN_POSTINGS)  # a setting: read on every call
+    return figures
 
 
 def _report(year: int) -> Alignment:
@@ -448,17 +459,42 @@ def _report(year: int) -> Alignment:
 
 @dataclass(frozen=True)
 class Suggestion:
-    """A suggested change to one major's intake next year, with the figures behind it."""
+    """One major's verdict and suggested intake change for next year, with the figures behind it.
+
+    Like with like: the demand and intake are those of the catalogue majors of the same 专业大类
+    that a local school offers at this major's level (a posting for a 专科 major is not counted
+    against a 中职 one, nor demand for a major no school here teaches). Demand adds the graduates of
+    these majors hired in their field and staying in Laiwu after an internship. With fewer postings
+    than the district's minimum the verdict is "too little data" (`level` None, no change); a change
+    is the gap shared by the major's part of the intake, at most the district's share of its intake."""
 
     program_id: int
     program: str
     group: str
-    level: WarningLevel
+    level: WarningLevel | None
     intake: int
     group_demand: int
     group_intake: int
     ratio: float | None
     change: int
+    postings: int = 0
+    hired: int = 0
+    capped: bool = False
+    min_postings: int = 0
+    max_change_percent: int = 0
+    market: int = 0  # the group's vacancies in the labour-market figures of the year
+    market_sources: tuple[str, ...] = ()
+
+    @property
+    def coverage(self) -> int | None:
+        """Percent of the demand counted that the platform's postings and hires make up."""
+        if not self.group_demand:
+            return None
+        return round(100 * (self.group_demand - self.market) / self.group_demand)
+
+    @property
+    def thin(self) -> bool:
+        return self.level is None
 
     @property
     def share(self) -> float:
@@ -469,37 +505,106 @@ class Suggestion:
         return self.intake + self.change
 
 
+def _levels_of(name: str) -> set[str]:
+    """The levels (中职, 专科) the catalogue has a major of this name at; empty outside it."""
+    return {e.level for e in catalogue.catalogue().by_name.get(name, ())}
+
+
+def hired_in_field(years: list[int]) -> dict[str, int]:
+    """Per major (catalogue name): students hired by their host or staying in Laiwu after an
+    internship whose posting prepares for the same 专业大类, the internship ending in `years`."""
+    rows = db.session.execute(
+        select(Program.name, Program.category, PostingMajor.major_group, Placement.ends_on)
+        .select_from(Placement)
+        .join(User, User.id == Placement.student_id)
+        .join(Program, Program.id == User.program_id)
+        .join(PostingMajor, (PostingMajor.posting_id == Placement.posting_id) & (PostingMajor.rank == 1))
+        .where(Placement.destination.in_((Destination.HOST.value, Destination.LAIWU.value)))
+    ).all()
+    found: dict[str, int] = {}
+    for name, category, posting_group, ends_on in rows:
+        if ends_on is not None and ends_on.year in years and category and category == posting_group:
+            major = catalogue.base_name(name)
+            found[major] = found.get(major, 0) + 1
+    return found
+
+
 def suggestions(school_id: int, figures: Alignment | None = None) -> list[Suggestion]:
-    """Suggested intake changes for one school's published majors (never another school's)."""
+    """A verdict for each of one school's published majors (never another school's): shortage,
+    surplus, balanced, or too little data, with its figures and, for the first two, a change."""
     figures = figures or report()
-    by_group = {g.key: g for g in figures.groups}
+    min_postings = rule_settings.value(ALIGNMENT_MIN_POSTINGS)
+    max_percent = rule_settings.value(ALIGNMENT_MAX_CHANGE_PERCENT)
+    hired = hired_in_field(figures.years[-2:])
+    market = labour_market.by_group(figures.year)
     found = []
     for program in db.session.scalars(
         _live_programs(select(Program)).where(Program.school_id == school_id).order_by(Program.name)
     ):
-        line = by_group.get(program.category or _group_of(catalogue.base_name(program.name)))
-        if (
-            line is None
-            or line.level not in (WarningLevel.SHORTAGE, WarningLevel.SURPLUS)
-            or not program.intake_capacity
-        ):
+        if not program.intake_capacity:
             continue
-        change = round(line.gap * program.intake_capacity / line.intake) if line.intake else 0
-        change = max(change, -program.intake_capacity)
-        if change:
+        group = program.category or _group_of(catalogue.base_name(program.name))
+        level = program.level
+        like = [
+            m
+            for m in figures.majors
+            if m.group == group
+            and m.intake > 0
+            and (level is None or level in _levels_of(m.key) or not _levels_of(m.key))
+        ]
+        figures_of_group = market.get(group)
+        vacancies = figures_of_group.vacancies if figures_of_group else 0
+        demand = sum(m.demand for m in like) + sum(hired.get(m.key, 0) for m in like) + vacancies
+        intake = sum(m.intake for m in like) or program.intake_capacity
+        posts = sum(m.postings for m in like)
+        ratio = round(demand / intake, 2) if intake else None
+        common = dict(
+            postings=posts,
+            hired=sum(hired.get(m.key, 0) for m in like),
+            min_postings=min_postings,
+            max_change_percent=max_percent,
+            market=vacancies,
+            market_sources=tuple(figures_of_group.sources) if figures_of_group else (),
+        )
+        if posts < min_postings and not vacancies:  # labour-market figures are data enough
             found.append(
                 Suggestion(
                     program.id,
                     program.name,
-                    line.key,
-                    line.level,
+                    group,
+                    None,
                     program.intake_capacity,
-                    line.demand,
-                    line.intake,
-                    line.ratio,
-                    change,
+                    demand,
+                    intake,
+                    ratio,
+                    0,
+                    **common,
                 )
             )
+            continue
+        verdict = figures.thresholds.level(demand, intake)
+        change = 0
+        capped = False
+        if verdict in (WarningLevel.SHORTAGE, WarningLevel.SURPLUS):
+            change = round((demand - intake) * program.intake_capacity / intake)
+            cap = max(1, program.intake_capacity * max_percent // 100)
+            capped = abs(change) > cap
+            change = max(-cap, min(cap, change))
+        found.append(
+            Suggestion(
+                program.id,
+                program.name,
+                group,
+                verdict,
+                program.intake_capacity,
+                demand,
+                intake,
+                ratio,
+                change,
+                capped=capped,
+                **common,
+            )
+        )
     return found
 
 

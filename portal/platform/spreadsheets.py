@@ -480,14 +480,15 @@ def import_rows(spec: SheetSpec, data: bytes, filename: str | None, create: Call
             except _CellError as exc:
                 errors.append(RowError(line, str(column.label), str(exc.message), _shown(raw)))
                 failed.add(column.key)
+                if column.required:
+                    values[column.key] = None  # as if blank: the service judges the rest of the row
                 continue
             if value is not None:
                 values[column.key] = value
-        if any(c.required and c.key in failed for c in spec.columns):
-            continue  # the service cannot judge a row without its required cells
         try:
-            # Even a row with unreadable cells goes to the service, so that the user sees the
-            # rest of its problems too; whatever it writes is rolled back with the import.
+            # Even a row with unreadable cells, required ones too, goes to the service, so that the
+            # user sees every problem of every row on the first upload (issue 26); whatever it
+            # writes is rolled back with the import.
             create(values)
         except ServiceError as exc:
             # Every problem of the row (a service may report several at once), each with its column.

@@ -7,7 +7,7 @@ import io
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import Response, abort, flash, g, request, send_file
+from flask import Response, abort, current_app, flash, g, request, send_file
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
 from werkzeug.routing import IntegerConverter
@@ -89,12 +89,7 @@ def attempt(action: Callable[[], T], form: FlaskForm | None = None) -> T | Refus
         if exc.status_code == 404:
             abort(404)
         g.refusal_status = exc.status_code
-        for problem in getattr(exc, "problems", None) or [exc]:
-            field = getattr(form, problem.field, None) if form is not None and problem.field else None
-            if field is not None:
-                field.errors = [*field.errors, str(problem.message)]
-            else:
-                flash(str(problem.message), "error")
+        _show(exc, form)
         return REFUSED
     except IntegrityError as exc:
         # A unique key caught what the service's own check could not: the same thing
@@ -105,6 +100,44 @@ def attempt(action: Callable[[], T], form: FlaskForm | None = None) -> T | Refus
         flash(str(ALREADY_EXISTS), "error")
         return REFUSED
     return result
+
+
+def _show(exc: ServiceError, form: FlaskForm | None, *, beside_errors: bool = True) -> None:
+    """Each problem of a refusal beside the form field it concerns, else as a flash message.
+    `beside_errors=False`: a field that already shows a problem (its field check) keeps only that."""
+    for problem in getattr(exc, "problems", None) or [exc]:
+        field = getattr(form, problem.field, None) if form is not None and problem.field else None
+        if field is None:
+            flash(str(problem.message), "error")
+        elif beside_errors or not field.errors:
+            field.errors = [*field.errors, str(problem.message)]
+
+
+def one_pass(form: FlaskForm, action: Callable[[], T]) -> T | Refused:
+    """A submitted form's field checks and the service's rules in one pass (STYLE.md rule 11).
+
+    Valid fields: `attempt` (the service decides and commits). Failed field checks: the service
+    still runs on what was entered, so that every rule it can judge shows now, beside its field,
+    instead of in a second round; that run always rolls back, whatever it answers. A field that
+    already failed its check keeps that one message. Not submitted, or a bad CSRF token: REFUSED
+    without running anything (a GET renders the empty form)."""
+    if not form.is_submitted():
+        return REFUSED
+    if form.validate():
+        return attempt(action, form)
+    if "csrf_token" in form.errors:
+        return REFUSED
+    try:
+        action()
+    except ServiceError as exc:
+        if exc.status_code == 404 and not exc.field:
+            abort(404)
+        _show(exc, form, beside_errors=False)
+    except Exception:  # fields that failed to parse may trip a rule; their checks already speak
+        current_app.logger.info("rules skipped on a form that failed its field checks", exc_info=True)
+    finally:
+        db.session.rollback()
+    return REFUSED
 
 
 def refusal_status() -> int:

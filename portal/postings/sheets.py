@@ -25,7 +25,7 @@ from portal.accounts.models import User
 from portal.organisations import services as organisations
 from portal.organisations.models import Organisation
 from portal.platform import spreadsheets, vocab
-from portal.platform.errors import ServiceError
+from portal.platform.errors import Problems, ServiceError
 from portal.platform.i18n import lazy_gettext as _l
 from portal.platform.spreadsheets import BOOLEAN, CHOICE, CHOICES, DATE, INTEGER, Column, SheetSpec
 from portal.postings import services as postings
@@ -377,13 +377,24 @@ def _is_blank(value: Any) -> bool:
     return value is None or value is False or value == "" or value == []
 
 
-def row_input(enterprise: Organisation, values: dict[str, Any]) -> tuple[str, PostingInput]:
-    """The kind and the form's input for one converted row."""
-    kind, named = parse_kind(values.get("kind", ""))
+def row_input(
+    enterprise: Organisation, values: dict[str, Any], problems: Problems | None = None
+) -> tuple[str, PostingInput] | None:
+    """The kind and the form's input for one converted row. With `problems`, the row's own
+    problems go there and the input is built from what could be read (None: no kind to judge by);
+    without, they are raised together."""
+    own_problems = problems is None
+    problems = Problems() if problems is None else problems
+    parsed = problems.check(parse_kind, values.get("kind") or "")
+    if parsed is None:
+        if own_problems:
+            problems.raise_if_any()
+        return None
+    kind, named = parsed
     own = {f.key for f in DETAIL_FIELDS[kind]}
     for key in DETAIL_KEYS:
         if key not in own and not _is_blank(values.get(key)):
-            raise ServiceError(
+            problems.add(
                 _l(
                     "%(field)s does not apply to %(kind)s; leave it empty.",
                     field=_detail(key).label,
@@ -392,16 +403,20 @@ def row_input(enterprise: Organisation, values: dict[str, Any]) -> tuple[str, Po
                 field=key,
             )
     if named and not (values.get("class_name") or "").strip():
-        raise ServiceError(_l("A 冠名班 (named class) needs a class name."), field="class_name")
+        problems.add(_l("A 冠名班 (named class) needs a class name."), field="class_name")
     details = {key: values[key] for key in own if key in values}
     for key in PEOPLE_KEYS:
         if key in own:
-            details[key] = parse_people(key, values.get(key, ""))
+            people = problems.check(parse_people, key, values.get(key) or "")
+            if people is not None:
+                details[key] = people
+    if own_problems:
+        problems.raise_if_any()
     return kind, PostingInput(
-        title=values.get("title", ""),
-        description=values.get("description", ""),
-        skills=values.get("skills", ""),
-        certificates=values.get("certificates", ""),
+        title=values.get("title") or "",
+        description=values.get("description") or "",
+        skills=values.get("skills") or "",
+        certificates=values.get("certificates") or "",
         headcount=values.get("headcount"),
         town=values.get("town") or enterprise.town or "",
         start_date=values.get("start_date"),
@@ -416,9 +431,24 @@ def import_postings(hr: User, data: bytes, filename: str | None) -> int:
     enterprise = hr.organisation
     organisations.ensure_may_import(enterprise)
 
-    def create(values: dict[str, Any]) -> Posting:
-        kind, data_ = row_input(enterprise, values)
-        return postings.create_posting(enterprise, kind, data_)
+    def create(values: dict[str, Any]) -> Posting | None:
+        # The row's own problems (kind, people's format) and the posting's rules in one pass;
+        # a column the row already reported keeps that one message.
+        problems = Problems()
+        parsed = row_input(enterprise, values, problems)
+        if parsed is None:
+            problems.raise_if_any()
+            return None
+        reported = {p.field for p in problems.items}
+        try:
+            posting = postings.create_posting(enterprise, *parsed)
+        except ServiceError as exc:
+            problems.items.extend(
+                p for p in getattr(exc, "problems", None) or [exc] if p.field not in reported
+            )
+            posting = None
+        problems.raise_if_any()
+        return posting
 
     return spreadsheets.import_rows(POSTINGS, data, filename, create)
 

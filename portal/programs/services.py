@@ -16,7 +16,7 @@ from portal.extensions import db
 from portal.organisations.models import School
 from portal.organisations.services import ensure_can_publish
 from portal.platform import checks, jobs
-from portal.platform.errors import Conflict, NotFound, ServiceError
+from portal.platform.errors import Conflict, NotFound, Problems, ServiceError
 from portal.platform.i18n import lazy_gettext as _l
 from portal.platform.locking import transition
 from portal.programs import catalogue
@@ -57,19 +57,8 @@ def get_own_program(staff: User, program_id: int) -> Program:
     return program
 
 
-def _checked(
-    *,
-    name: str,
-    code: str | None,
-    intake_capacity: int,
-    description: str,
-    skills: str,
-    certificates: str,
-    enrolment: int,
-    facilities: str,
-    partner_college: str,
-    level: str | None = None,
-) -> dict:
+def _catalogue_major(name: str, code: str | None, level: str | None) -> tuple[str, catalogue.CatalogueEntry]:
+    """The name to keep and its catalogue entry, from what the school typed or chose."""
     code = (checks.text(code, field="code", max_length=CODE_MAX) or "").upper()
     by_code = catalogue.entry_for_code(code) if code else None
     if code and by_code is None:
@@ -127,21 +116,58 @@ def _checked(
     name = found.name or entry.name
     if len(name) > NAME_MAX:
         raise ServiceError(_l("At most %(max)d characters.", max=NAME_MAX), field="name")
+    return name, entry
+
+
+def _checked(
+    *,
+    name: str,
+    code: str | None,
+    intake_capacity: int,
+    description: str,
+    skills: str,
+    certificates: str,
+    enrolment: int,
+    facilities: str,
+    partner_college: str,
+    level: str | None = None,
+    problems: Problems | None = None,
+) -> dict:
+    """The major's values; every problem at once (into `problems` when given, else raised)."""
+    own = problems is None
+    problems = Problems() if problems is None else problems
+    found = problems.check(_catalogue_major, name, code, level)
+    values = {
+        "intake_capacity": problems.check(
+            checks.integer, intake_capacity, field="intake_capacity", minimum=0, maximum=MAX_INTAKE
+        ),
+        "enrolment": problems.check(
+            checks.integer, enrolment, field="enrolment", minimum=0, maximum=MAX_ENROLMENT
+        ),
+        "description": problems.check(
+            checks.text, description, field="description", max_length=LONG_TEXT_MAX
+        ),
+        "skills": problems.check(checks.text, skills, field="skills", max_length=LIST_TEXT_MAX),
+        "certificates": problems.check(
+            checks.text, certificates, field="certificates", max_length=LIST_TEXT_MAX
+        ),
+        "facilities": problems.check(checks.text, facilities, field="facilities", max_length=LONG_TEXT_MAX),
+        "partner_college": problems.check(
+            checks.text, partner_college, field="partner_college", max_length=PARTNER_MAX
+        ),
+    }
+    if own:
+        problems.raise_if_any()
+    if found is None:
+        return values
+    name, entry = found
     return {
         "name": name,
         "code": entry.code,
         "level": entry.level,
         "category": entry.category,
         "major_class": entry.class_name,
-        "intake_capacity": checks.integer(
-            intake_capacity, field="intake_capacity", minimum=0, maximum=MAX_INTAKE
-        ),
-        "enrolment": checks.integer(enrolment, field="enrolment", minimum=0, maximum=MAX_ENROLMENT),
-        "description": checks.text(description, field="description", max_length=LONG_TEXT_MAX),
-        "skills": checks.text(skills, field="skills", max_length=LIST_TEXT_MAX),
-        "certificates": checks.text(certificates, field="certificates", max_length=LIST_TEXT_MAX),
-        "facilities": checks.text(facilities, field="facilities", max_length=LONG_TEXT_MAX),
-        "partner_college": checks.text(partner_college, field="partner_college", max_length=PARTNER_MAX),
+        **values,
     }
 
 
@@ -166,7 +192,8 @@ def create_program(
     facilities: str = "",
     partner_college: str = "",
 ) -> Program:
-    """A new major of `school`, saved as a draft."""
+    """A new major of `school`, saved as a draft. Every problem at once, the duplicate name too."""
+    problems = Problems()
     values = _checked(
         name=name,
         code=code,
@@ -178,8 +205,11 @@ def create_program(
         facilities=facilities,
         partner_college=partner_college,
         level=catalogue.level_for_school_kind(school.school_kind),
+        problems=problems,
     )
-    _ensure_unique(school.id, values["name"])
+    if "name" in values:
+        problems.check(_ensure_unique, school.id, values["name"])
+    problems.raise_if_any()
     program = Program(school_id=school.id, **values)
     db.session.add(program)
     db.session.flush()

@@ -75,5 +75,55 @@ PLAN_BASE_YEAR = SettingSpec(  # issue 29
     ),
 )
 
-ALL = (PILOT_ENTERPRISE_NOTICE_DAYS, PART_TIME_NEAR_PERCENT, ORDER_CLASS_FREE_CHOICE, PLAN_BASE_YEAR)
+ALIGNMENT_MIN_POSTINGS = SettingSpec(
+    key="alignment_min_postings",
+    label=_l("Postings a major group needs before an intake change is suggested"),
+    default=2,
+    minimum=1,
+    maximum=1000,
+    unit=_l("postings"),
+    note=_l(
+        "Postings on the platform are only part of the district's demand; with fewer than this many "
+        "the school is told there is too little data instead of a verdict. The number is the "
+        "district's choice; no text fixes it."
+    ),
+)
+
+ALIGNMENT_MAX_CHANGE_PERCENT = SettingSpec(
+    key="alignment_max_change_percent",
+    label=_l("Largest change to a major's intake suggested for one year"),
+    default=20,
+    minimum=1,
+    maximum=100,
+    unit="%",
+    note=_l(
+        "One year's postings never suggest closing a major: a suggestion moves the intake by at most "
+        "this share of it. The plan (莱芜政发〔2020〕5号, item 9) asks for warning and adjustment, not a "
+        "size; the share is the district's choice."
+    ),
+)
+
+PLAN_TARGET_YEAR = SettingSpec(
+    key="plan_target_year",
+    label=_l("Year the dashboard's targets are for"),
+    default=2022,
+    minimum=2020,
+    maximum=2035,
+    note=_l(
+        "莱芜政发〔2020〕5号 sets its targets (230 full-time teachers, 70 % double-qualified, "
+        "3,000 students, 40 % of the upper-secondary intake) for 2022 (二、工作目标). When a later plan "
+        "keeps or renews them, an administrator sets its year here; until then the dashboard says the "
+        "plan's horizon has passed."
+    ),
+)
+
+ALL = (
+    PLAN_BASE_YEAR,
+    PLAN_TARGET_YEAR,
+    PILOT_ENTERPRISE_NOTICE_DAYS,
+    PART_TIME_NEAR_PERCENT,
+    ORDER_CLASS_FREE_CHOICE,
+    ALIGNMENT_MIN_POSTINGS,
+    ALIGNMENT_MAX_CHANGE_PERCENT,
+)
 BY_KEY = {spec.key: spec for spec in ALL}

@@ -20,7 +20,7 @@ from portal.partnerships import views as partnerships
 from portal.platform import jobs
 from portal.platform.forms import ActionForm
 from portal.platform.security import guard_blueprint
-from portal.platform.web import REFUSED, attempt, form_status
+from portal.platform.web import REFUSED, attempt, form_status, one_pass
 from portal.programs import catalogue
 from portal.programs import services as programs
 from portal.programs.forms import ProgramForm
@@ -75,11 +75,10 @@ def major_list():
 @bp.route("/majors/new", methods=["GET", "POST"])
 def major_new():
     form = ProgramForm()
-    if form.validate_on_submit():
-        program = attempt(lambda: programs.create_program(current_user.organisation, **form.values()), form)
-        if program is not REFUSED:
-            flash(_("The major has been saved as a draft."), "success")
-            return redirect(url_for("school.major_list"))
+    program = one_pass(form, lambda: programs.create_program(current_user.organisation, **form.values()))
+    if program is not REFUSED:
+        flash(_("The major has been saved as a draft."), "success")
+        return redirect(url_for("school.major_list"))
     return render_template("programs/school/major_form.html", form=form, **_picker()), form_status()
 
 
@@ -94,11 +93,10 @@ def _picker() -> dict:
 def major_edit(program_id: int):
     program = programs.get_own_program(current_user, program_id)
     form = ProgramForm(obj=program)
-    if form.validate_on_submit():
-        saved = attempt(lambda: programs.update_program(current_user, program_id, **form.values()), form)
-        if saved is not REFUSED:
-            flash(_("The major has been saved."), "success")
-            return redirect(url_for("school.major_list"))
+    saved = one_pass(form, lambda: programs.update_program(current_user, program_id, **form.values()))
+    if saved is not REFUSED:
+        flash(_("The major has been saved."), "success")
+        return redirect(url_for("school.major_list"))
     return render_template(
         "programs/school/major_form.html", form=form, program=program, **_picker()
     ), form_status()

@@ -15,8 +15,10 @@ from portal.planning import alignment, double_qualified
 from portal.platform.checks import district_today, page_number, search_text
 from portal.platform.forms import ActionForm
 from portal.platform.routing import Routes
-from portal.platform.web import REFUSED, attempt, download, form_status
+from portal.platform.web import REFUSED, attempt, download, form_status, one_pass
+from portal.rules import services as rule_settings
 from portal.rules.part_time import SOURCE as PART_TIME_SOURCE
+from portal.rules.settings import PLAN_TARGET_YEAR
 from portal.statistics import report as statistics_report
 from portal.statistics import services as statistics
 from portal.statistics.forms import InputForm
@@ -68,6 +70,7 @@ def dashboard():
         rule_source=PART_TIME_SOURCE,
         action_form=ActionForm(),
         today=district_today(),
+        target_year=rule_settings.value(PLAN_TARGET_YEAR),
         **_trend_context(figures),
     )
 
@@ -124,16 +127,15 @@ def statistics_inputs():
     form.key.choices = [(key, str(spec.label)) for key, spec in statistics.INPUTS.items()]
     if request.method == "GET":
         form.year.data = form.year.data or district_today().year
-    if form.validate_on_submit():
-        entry = attempt(
-            lambda: statistics.enter_input(
-                current_user, form.key.data, form.year.data, form.value.data, form.source.data or ""
-            ),
-            form,
-        )
-        if entry is not REFUSED:
-            flash(_("The figure is recorded with its source."), "success")
-            return redirect(url_for("admin.statistics_inputs"))
+    entry = one_pass(
+        form,
+        lambda: statistics.enter_input(
+            current_user, form.key.data, form.year.data, form.value.data, form.source.data or ""
+        ),
+    )
+    if entry is not REFUSED:
+        flash(_("The figure is recorded with its source."), "success")
+        return redirect(url_for("admin.statistics_inputs"))
     return render_template(
         "statistics/admin/statistics_inputs.html",
         form=form,

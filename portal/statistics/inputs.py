@@ -10,7 +10,7 @@ from portal.accounts.models import User
 from portal.audit import services as audit
 from portal.extensions import db
 from portal.platform.checks import district_today
-from portal.platform.errors import ServiceError
+from portal.platform.errors import Problems, ServiceError
 from portal.platform.i18n import lazy_gettext as _l
 from portal.statistics.models import DistrictInput
 from portal.statistics.scopes import intake_total
@@ -101,21 +101,23 @@ def current_inputs(year: int | None = None) -> list[tuple[str, InputSpec, Distri
 def enter_input(
     actor: User | None, key: str, year: int | None, value: int | None, source: str, *, is_demo: bool = False
 ) -> DistrictInput:
-    """Record one yearly input with its source; earlier entries stay in the history. Flushes."""
+    """Record one yearly input with its source; earlier entries stay in the history. Flushes.
+    Every problem of the entry at once, each with its field."""
+    problems = Problems()
     spec = INPUTS.get(key)
     if spec is None:
-        raise ServiceError(_l("Choose which figure you are entering."), field="key")
+        problems.add(_l("Choose which figure you are entering."), field="key")
     this_year = district_today().year
     if year is None:
-        raise ServiceError(_l("Enter the year the figure is for."), field="year")
-    if not 2000 <= year <= this_year + 1:
-        raise ServiceError(_l("Enter a year between 2000 and %(max)s.", max=this_year + 1), field="year")
+        problems.add(_l("Enter the year the figure is for."), field="year")
+    elif not 2000 <= year <= this_year + 1:
+        problems.add(_l("Enter a year between 2000 and %(max)s.", max=this_year + 1), field="year")
     if value is None:
-        raise ServiceError(_l("Enter the figure as a whole number."), field="value")
-    if value < 0:
-        raise ServiceError(_l("The figure cannot be negative."), field="value")
-    if value > spec.maximum:
-        raise ServiceError(
+        problems.add(_l("Enter the figure as a whole number."), field="value")
+    elif value < 0:
+        problems.add(_l("The figure cannot be negative."), field="value")
+    elif spec is not None and value > spec.maximum:
+        problems.add(
             _l(
                 "%(value)s is implausibly large for this figure (at most %(max)s). Check the number.",
                 value=f"{value:,}",
@@ -123,10 +125,10 @@ def enter_input(
             ),
             field="value",
         )
-    if key == "upper_secondary_intake":
+    elif key == "upper_secondary_intake":
         own = db.session.scalar(intake_total()) or 0
         if value == 0 or value < own:
-            raise ServiceError(
+            problems.add(
                 _l(
                     "The total upper-secondary intake cannot be smaller than the secondary vocational "
                     "schools' own "
@@ -156,12 +158,13 @@ def enter_input(
             )
     source = " ".join((source or "").split())
     if len(source) < 2:
-        raise ServiceError(
+        problems.add(
             _l("Say where the figure comes from (document, office or publication) so others can check it."),
             field="source",
         )
-    if len(source) > SOURCE_MAX:
-        raise ServiceError(_l("At most %(max)d characters.", max=SOURCE_MAX), field="source")
+    elif len(source) > SOURCE_MAX:
+        problems.add(_l("At most %(max)d characters.", max=SOURCE_MAX), field="source")
+    problems.raise_if_any()
     entry = DistrictInput(
         key=key,
         year=year,

@@ -27,5 +27,5 @@ def home():
         applications=inbox.applications_of(current_user),
         open_classes=inbox.open_classes_for(current_user),
         programmes=inbox.apprenticeships_of(current_user),
-        waiting=[],
+        waiting=inbox.for_student(current_user) if current_user.is_member_active else [],
     )

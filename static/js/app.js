@@ -83,13 +83,14 @@
     function sync() {
       var first = null;
       Array.prototype.forEach.call(select.options, function (option) {
+        if (option.value === "") { first = first || option; return; } // "— choose —" always stays
         var match = option.getAttribute("data-school") === source.value;
         option.hidden = !match;
         option.disabled = !match;
         if (match && first === null) { first = option; }
       });
       if (select.selectedOptions.length === 0 || select.selectedOptions[0].disabled) {
-        if (first) { first.selected = true; }
+        if (first) { first.selected = true; } // the blank line: the student picks the major
       }
     }
     source.addEventListener("change", sync);

@@ -4,6 +4,8 @@ administrators' dashboard section, in Chinese and English, on a desktop and on a
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -42,8 +44,8 @@ def test_school_roadmap_ledger_and_dashboard(browser, live_server, device, lang,
         log_in(page, "school@xiaoqi-demo.cn", DEMO_PASSWORD)
         page.goto("/school/double-qualified")
         expect(page.locator("h1")).to_contain_text(words["title"])
-        # The demo school: 9 of 13 full-time teachers, one short of 70 %.
-        expect(page.get_by_test_id("dq-share-value")).to_have_text("69.2%")
+        # The demo school: 76 of 110 full-time teachers, one short of 70 %.
+        expect(page.get_by_test_id("dq-share-value")).to_have_text("69.1%")
         expect(page.get_by_test_id("dq-needed")).to_have_text("1")
         nearest = page.get_by_test_id("dq-candidates").locator("tbody tr").first
         expect(nearest).to_have_attribute("data-key", "王海燕（演示）")
@@ -73,13 +75,18 @@ def test_school_roadmap_ledger_and_dashboard(browser, live_server, device, lang,
         page.goto("/school/double-qualified")
         wang = page.get_by_test_id("dq-candidates").locator('tr[data-key="王海燕（演示）"]')
         expect(wang.locator('[data-col="missing"]')).to_have_text("0.0")  # Art. 4's six months now
-        expect(page.get_by_test_id("dq-subject-share")).to_have_text("75.0%")  # 9 of 12 subject teachers
+        expect(page.get_by_test_id("ledger-summary")).to_have_count(0)
+        wang.get_by_test_id("certify-dq").click()  # the next step: record the certification
+        expect(page).to_have_url(re.compile(r"/school/teachers/\d+/edit"))
+        expect(page.locator("#dq_level")).to_be_visible()
+        page.goto("/school/double-qualified")
+        expect(page.get_by_test_id("dq-subject-share")).to_have_text("90.5%")  # 76 of 84 subject teachers
 
         log_in(page, "admin@xiaoqi-demo.cn", DEMO_PASSWORD)
         page.goto("/admin/dashboard#double-qualified")
         row = page.get_by_test_id("dq-schools").locator('tr[data-key="莱芜职业中专"]')
-        expect(row.locator('[data-col="share"]')).to_have_text("69.2%")
-        expect(row.locator('[data-col="subject-share"]')).to_have_text("75.0%")  # 钱明 teaches 语文
+        expect(row.locator('[data-col="share"]')).to_have_text("69.1%")
+        expect(row.locator('[data-col="subject-share"]')).to_have_text("90.5%")  # 26 teach public courses
         laid_out(page)
     finally:
         context.close()

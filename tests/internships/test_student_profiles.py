@@ -224,3 +224,14 @@ def test_a_profile_update_without_certificates_or_awards_is_saved(world, client)
     saved = profiles.own(world.student)
     assert saved.statement == "只改介绍" and saved.certificates == [] and saved.awards == []
     assert saved.cv == PDF  # no file sent: the stored CV stays
+
+
+def test_certificates_written_as_the_hint_shows_with_a_chinese_month(world):
+    """The hint's 、 and a month written 2025年6月 are read (issue 26: they were refused as "须填3项")."""
+    saved = profiles.save(world.student, data(certificates="电工证、中级、2025年6月\n焊工证，初级，2024.9"))
+    assert [c["date"] for c in saved.certificates] == ["2025-06", "2024-09"]
+    db.session.rollback()
+    with pytest.raises(ServiceError) as info:
+        profiles.save(world.student, data(certificates="电工证、中级、去年"))
+    assert "2025-06" in str(info.value.message)
+    db.session.rollback()

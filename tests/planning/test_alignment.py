@@ -196,16 +196,57 @@ def test_thresholds_change_levels_and_bad_input_changes_nothing(district):
     assert [g for g in figures.groups if g.intake == 50][0].level is WarningLevel.BALANCED  # 0.2 ≥ 0.1
 
 
+def _settings(min_postings: int, max_percent: int = 100) -> None:
+    from portal.rules import services as rule_settings
+    from portal.rules.settings import ALIGNMENT_MAX_CHANGE_PERCENT, ALIGNMENT_MIN_POSTINGS
+
+    admin = admin_user()
+    rule_settings.set_value(admin, ALIGNMENT_MIN_POSTINGS.key, min_postings, "测试")
+    rule_settings.set_value(admin, ALIGNMENT_MAX_CHANGE_PERCENT.key, max_percent, "测试")
+    db.session.commit()
+
+
 def test_suggestions_share_the_gap_by_intake_and_stay_within_the_school(district):
+    _settings(min_postings=1)
     figures = alignment.report()
     mine = {s.program: s for s in alignment.suggestions(district["school"].organisation_id, figures)}
-    # Welding: gap +20, all 40 of the group's intake is ours -> +20.
+    # Welding: gap +20, all 40 of the like majors' intake is ours -> +20.
     assert mine["焊接技术应用"].change == 20 and mine["焊接技术应用"].suggested_intake == 60
     # Nursing: gap 10 − 50 = −40, we plan 30 of the 50 -> round(−40 × 30 / 50) = −24.
     assert mine["护理"].change == -24 and mine["护理"].share == 0.6
-    assert "电子商务" not in mine  # balanced
+    # The live-streaming posting asks for 直播电商服务, a major no school here teaches: not set against
+    # 电子商务, which is then shown with no postings, too little data, unchanged.
+    assert mine["电子商务"].thin and mine["电子商务"].postings == 0 and mine["电子商务"].change == 0
     theirs = alignment.suggestions(district["other"].organisation_id, figures)
     assert [(s.program, s.change) for s in theirs] == [("护理", -16)]
+
+
+def test_thin_demand_says_too_little_data_and_a_change_is_capped(district):
+    _settings(min_postings=3)
+    figures = alignment.report()
+    mine = {s.program: s for s in alignment.suggestions(district["school"].organisation_id, figures)}
+    # 3 postings asked for; welding has 2, nursing 1: no verdict, no change.
+    assert all(s.thin and s.change == 0 for s in mine.values()), mine
+    _settings(min_postings=1, max_percent=20)
+    mine = {
+        s.program: s for s in alignment.suggestions(district["school"].organisation_id, alignment.report())
+    }
+    # Nursing would lose 24 of 30: at most 20 % of 30 = 6 a year, never towards zero.
+    assert mine["护理"].change == -6 and mine["护理"].capped
+    assert mine["焊接技术应用"].change == 8  # +20 capped at 20 % of 40
+
+
+def test_demand_for_a_major_no_local_school_offers_is_not_set_against_another(district, build):
+    """New-energy postings (a major nobody here teaches) do not make 焊接技术应用's group look short."""
+    _settings(min_postings=1)
+    before = {
+        s.program: s for s in alignment.suggestions(district["school"].organisation_id, alignment.report())
+    }
+    posting(district["hr"], "order_class", "新能源汽车订单班", 80, details={"major": "新能源汽车技术"})
+    after = {
+        s.program: s for s in alignment.suggestions(district["school"].organisation_id, alignment.report())
+    }
+    assert after["焊接技术应用"].group_demand == before["焊接技术应用"].group_demand
 
 
 def test_a_closed_or_taken_down_posting(district):
@@ -295,6 +336,9 @@ def test_admin_page_access_and_thresholds(app, district):
 def test_a_school_sees_its_own_suggestions_only(app, district):
     client = client_for(app, district["other"])
     client.post("/lang", data={"lang": "en"})
+    html = client.get("/school/alignment").get_data(as_text=True)
+    assert 'data-key="护理"' in html and "too little data" in html.lower()  # one posting of 2 asked
+    _settings(min_postings=1)
     html = client.get("/school/alignment").get_data(as_text=True)
     assert 'data-key="护理"' in html and "-16" in html and ">4<" in html  # 20 − 16
     assert "焊接技术应用" not in html.split('data-testid="alignment-suggestions"')[1]  # the other school's

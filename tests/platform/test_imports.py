@@ -16,7 +16,8 @@ LAYERS: list[tuple[str, ...]] = [
     ("accounts", "organisations", "audit", "notifications"),  # who acts, for whom, what happened
     ("rules",),
     ("programs",),
-    ("certificates", "pathways"),  # 1+X results (the matcher's evidence) and 3+2/3+4 pathways of majors
+    # 1+X results (the matcher's evidence), 3+2/3+4 pathways of majors, 人社 figures alignment weighs in
+    ("certificates", "pathways", "labour_market"),
     ("postings",),
     ("partnerships",),
     ("exchanges",),

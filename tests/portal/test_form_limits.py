@@ -51,6 +51,10 @@ LANDS_IN: dict[str, dict[str, str | None]] = {
     "ChannelsForm": {},
     "RobotForm": {"url": "wecom_robot.url"},
     "InputForm": {"source": "district_input.source"},
+    "LabourFigureForm": {
+        "occupation": "labour_market_figure.occupation",
+        "source": "labour_market_figure.source",
+    },
     "PlaceForm": {
         "site": "apprentice_place.site",
         "mentor_name": "apprentice_place.mentor_name",
