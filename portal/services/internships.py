@@ -54,7 +54,7 @@ from portal.rules import internships as rules
 from portal.services import audit, checks, events, notifications, uploads
 from portal.services.errors import Conflict, NotFound, Problems, ServiceError
 from portal.services.locking import lock_row, transition
-from portal.services.postings import Page, like_escape
+from portal.services.postings import Page, text_matches
 
 STATEMENT_MAX = 1000
 TERMS_TEXT_MAX = 200
@@ -1048,7 +1048,8 @@ class ListingQuery:
     @classmethod
     def from_args(cls, args) -> ListingQuery:
         return cls(
-            major=checks.search_text(args.get("major"), QUERY_MAX),
+            # `?q=` as on /postings; `?major=` is what the page's own form sends.
+            major=checks.search_text(args.get("major") or args.get("q"), QUERY_MAX),
             industry=args.get("industry") if args.get("industry") in vocab.INDUSTRIES else "",
             town=args.get("town") if args.get("town") in vocab.TOWNS else "",
             page=checks.page_number(args.get("page")),
@@ -1076,8 +1077,8 @@ def open_postings(query: ListingQuery, *, today: date | None = None, per_page: i
     """Published internship postings of verified enterprises still taking applications, soonest
     deadline first."""
     conditions = [Posting.deadline >= (today or checks.district_today())]
-    if query.major:
-        conditions.append(Posting.search_text.like(f"%{like_escape(query.major.lower())}%", escape="\\"))
+    if query.major:  # every word, as /postings?q= searches (PostgreSQL: through the GIN index)
+        conditions.append(text_matches(query.major))
     if query.industry:
         conditions.append(Organisation.industry == query.industry)
     if query.town:
