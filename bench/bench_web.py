@@ -283,7 +283,7 @@ def dashboard_queries(db_url: str) -> int:
 
     app = create_app(
         {"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": db_url, "WTF_CSRF_ENABLED": False}
-        | {"RATELIMIT_ENABLED": False, "PAGE_CACHE_SECONDS": 0, "SESSION_COOKIE_SECURE": False}
+        | {"RATELIMIT_ENABLED": False, "SESSION_COOKIE_SECURE": False}
     )
     client = app.test_client()
     client.post("/auth/login", data={"email": "admin@xiaoqi-demo.cn", "password": DEMO_PASSWORD})
