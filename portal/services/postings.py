@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
@@ -270,13 +271,18 @@ _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _RUNS = re.compile(f"([{_CJK}]+)|[^\\W{_CJK}_]+")
 
 
+def _fold(text: str) -> str:
+    """As the matcher reads text (NFKC, case-folded): full-width ＣＮＣ is cnc on both sides."""
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
 def _lexeme(term: str) -> str:
     return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
 def _terms_of(text: str) -> set[str]:
     terms: set[str] = set()
-    for match in _RUNS.finditer(text.lower()):
+    for match in _RUNS.finditer(_fold(text)):
         run = match.group(0)
         if match.group(1):
             terms.update(run[i : i + 2] for i in range(len(run) - 1))
@@ -287,15 +293,17 @@ def _terms_of(text: str) -> set[str]:
 
 
 def _thesaurus():
-    from matching import knowledge  # the library's data only (no model): loaded on first search
+    # Through the matcher's adapter (the one module that imports the library); imported here, as
+    # the adapter imports this module.
+    from portal.services import matching
 
-    return knowledge.thesaurus()
+    return matching.thesaurus()
 
 
 def _normalise(text: str) -> str:
-    from matching.text import normalise
+    from portal.services import matching
 
-    return normalise(text)
+    return matching.normalise(text)
 
 
 def _label_names(code: str, labels) -> list[str]:
@@ -326,7 +334,7 @@ def _word_query(word: str, weights: str = "") -> str:
     """One search word as a `tsquery`: all its parts (found only in terms of these `weights`,
     when given); '' when it has none (punctuation only)."""
     parts = []
-    for match in _RUNS.finditer(word.lower()):
+    for match in _RUNS.finditer(_fold(word)):
         run = match.group(0)
         if match.group(1) and len(run) > 1:
             parts.extend(
@@ -336,6 +344,13 @@ def _word_query(word: str, weights: str = "") -> str:
         else:
             parts.append(f"{_lexeme(run)}:*{weights}")
     return " & ".join(dict.fromkeys(parts))
+
+
+def term_query(term: str) -> str:
+    """A `tsquery` finding every posting whose own text (weights A and B: not the town's or the
+    industry's name) holds `term`, and some that hold its parts apart; '' when it has no
+    letters. The matcher's evidence terms are looked up this way."""
+    return _word_query(term, "AB")
 
 
 def search_query(q: str) -> str | None:

@@ -80,8 +80,8 @@ def test_the_best_match_comes_first_then_the_newest(app, build):
 
 def test_postgresql_finds_the_postings_through_the_gin_index(app, build):
     """EXPLAIN shows the plan reads ix_posting_search_vector. Among a handful of rows a
-    sequential scan is cheaper and PostgreSQL rightly takes one, so the table gets 3,000 other
-    published postings (the district has 10,000) and fresh statistics (ANALYZE); the planner then
+    sequential scan is cheaper and PostgreSQL rightly takes one, so the table gets 10,000 other
+    published postings (the district's size at 1×) and fresh statistics (ANALYZE); the planner then
     chooses the index by itself, as it does on the benchmark's database."""
     _postgres(app)
     hr = build.enterprise()
@@ -98,7 +98,7 @@ def test_postgresql_finds_the_postings_through_the_gin_index(app, build):
             "search_text": f"护理岗位{i}",
             "search_vector": f"'护理' '岗位' '{i}'",
         }
-        for i in range(3000)
+        for i in range(10_000)
     ]
     db.session.execute(insert(Posting), others)
     db.session.commit()
