@@ -1,4 +1,5 @@
-"""postings' search terms in a GIN index on PostgreSQL (issue 31), filled for existing postings
+"""postings' search terms in a GIN index on PostgreSQL (issue 31), filled for existing postings; published
+postings by enterprise from an index (the dashboard)
 
 Revision ID: c31e5a7d9b20
 Revises: eb0eac92f4c8
@@ -55,9 +56,11 @@ def upgrade():
         batch_op.create_index(
             "ix_posting_search_vector", ["search_vector"], unique=False, postgresql_using="gin"
         )
+        batch_op.create_index("ix_posting_status_enterprise_id", ["status", "enterprise_id"], unique=False)
 
 
 def downgrade():
     with op.batch_alter_table("posting", schema=None) as batch_op:
+        batch_op.drop_index("ix_posting_status_enterprise_id")
         batch_op.drop_index("ix_posting_search_vector", postgresql_using="gin")
         batch_op.drop_column("search_vector")
