@@ -698,6 +698,36 @@ def _prepare(
     return scorer, model, model.transform(p_side.texts)
 
 
+def evidence_terms(programs: Sequence[Program]) -> tuple[set[str], set[str]]:
+    """What a demand's text must contain to be proposed to any of `programs`, and the major
+    names and codes that propose it by being asked for.
+
+    A pair is proposed only when its evidence reaches the threshold (see `_rank`): a role the
+    major leads to, a skill it covers or a thesaurus concept it shares, each found as a term in
+    the demand's (normalised) text, or the major asked for by name or code. So a demand whose
+    text holds none of the first set's terms, and that asks for no major of the second, gets no
+    proposal from these programs, and ranking only the other demands against them gives the
+    same proposals (each pair's score depends on its demand and the programs alone). The terms
+    are the thesaurus keys of the programs' concepts, their roles and the skills they cover.
+    """
+    side = _side(programs, [p.name for p in programs], [p.capacity for p in programs], use_knowledge=True)
+    concepts: set[str] = set().union(*side.concepts) if side.concepts else set()
+    terms: set[str] = set()
+    for found, items, school, catalogue, own_roles, catalogue_roles in zip(
+        side.concepts,
+        side.skill_items,
+        side.school_skills,
+        side.catalogue_skills,
+        side.school_roles,
+        side.catalogue_roles,
+    ):
+        terms.update(found, *items, school, catalogue, own_roles, catalogue_roles)
+    mapping = knowledge.thesaurus().mapping
+    terms.update(key for key, targets in mapping.items() if concepts.intersection(targets))
+    names = {name for name in (*side.majors, *side.codes) if name}
+    return terms, names
+
+
 def score_blocks(
     demands: Sequence[Demand], programs: Sequence[Program], weights: Weights
 ) -> tuple[_Scorer, Iterator[tuple[int, dict[str, np.ndarray], np.ndarray, np.ndarray]]]:

@@ -100,6 +100,13 @@ def _count(stmt) -> int:
     return int(db.session.scalar(stmt) or 0)
 
 
+def _counts(*stmts) -> list[int]:
+    """Several counts in one query (each a scalar subquery): a home's figures cost one round
+    trip to the database, not one each (issue 31, the base cost of a page)."""
+    row = db.session.execute(select(*(stmt.scalar_subquery() for stmt in stmts))).one()
+    return [int(value or 0) for value in row]
+
+
 def unread_notifications(user: User) -> int:
     return _count(
         select(func.count())
@@ -145,11 +152,11 @@ def _applications_to_decide(side: str, org_id: int):
     )
 
 
-def _exchanges_waiting(side: str, org_id: int) -> int:
+def _exchanges_waiting(side: str, org_id: int):
     accepted_by_other = (
         ExchangeStatus.ACCEPTED_BY_SCHOOL if side == "enterprise" else ExchangeStatus.ACCEPTED_BY_ENTERPRISE
     )
-    return _count(
+    return (
         select(func.count())
         .select_from(Exchange)
         .where(
@@ -159,8 +166,8 @@ def _exchanges_waiting(side: str, org_id: int) -> int:
     )
 
 
-def _pending_members(org_id: int, role: Role) -> int:
-    return _count(
+def _pending_members(org_id: int, role: Role):
+    return (
         select(func.count())
         .select_from(User)
         .where(
@@ -174,10 +181,10 @@ def _pending_members(org_id: int, role: Role) -> int:
 def for_enterprise(hr: User) -> list[Waiting]:
     org_id = hr.organisation_id
     today = district_today()
-    proposals = _count(
-        select(func.count()).select_from(Proposal).where(_proposals_waiting("enterprise", org_id))
-    )
-    expiring = _count(
+    proposals, applicants, exchanges, expiring, members, applied = _counts(
+        select(func.count()).select_from(Proposal).where(_proposals_waiting("enterprise", org_id)),
+        _applications_to_decide("enterprise", org_id),
+        _exchanges_waiting("enterprise", org_id),
         select(func.count())
         .select_from(Posting)
         .where(
@@ -185,7 +192,9 @@ def for_enterprise(hr: User) -> list[Waiting]:
             Posting.status == PublicationStatus.PUBLISHED.value,
             Posting.deadline >= today,
             Posting.deadline <= today + timedelta(days=EXPIRING_DAYS),
-        )
+        ),
+        _pending_members(org_id, Role.ENTERPRISE_HR),
+        _placements(Placement.enterprise_id == org_id, PlacementStatus.APPLIED),
     )
     return [
         Waiting(
@@ -196,29 +205,29 @@ def for_enterprise(hr: User) -> list[Waiting]:
         ),
         Waiting(
             "applicants",
-            _count(_applications_to_decide("enterprise", org_id)),
+            applicants,
             _l("Applicants to review"),
             hint=_l("Students who applied to your named classes, where your agreement lets you decide."),
         ),
-        Waiting("exchanges", _exchanges_waiting("enterprise", org_id), _l("Teacher exchanges to answer")),
+        Waiting("exchanges", exchanges, _l("Teacher exchanges to answer")),
         Waiting(
             "expiring",
             expiring,
             _l("Postings closing within %(days)d days", days=EXPIRING_DAYS),
             hint=_l("Extend or close them so that schools see the right dates."),
         ),
-        Waiting("members", _pending_members(org_id, Role.ENTERPRISE_HR), _l("Colleagues asking to join")),
+        Waiting("members", members, _l("Colleagues asking to join")),
         Waiting(
             "internship_applicants",
-            _placements(Placement.enterprise_id == org_id, PlacementStatus.APPLIED),
+            applied,
             _l("New internship applicants"),
             hint=_l("Shortlist, offer or say no: the student waits for your answer."),
         ),
     ]
 
 
-def _placements(owner, status: PlacementStatus) -> int:
-    return _count(select(func.count()).select_from(Placement).where(owner, Placement.status == status.value))
+def _placements(owner, status: PlacementStatus):
+    return select(func.count()).select_from(Placement).where(owner, Placement.status == status.value)
 
 
 def for_student(student: User) -> list[Waiting]:
@@ -227,24 +236,26 @@ def for_student(student: User) -> list[Waiting]:
     logged = select(TimelineEntry.placement_id).where(
         TimelineEntry.kind == EntryKind.LOG.value, TimelineEntry.period == monday
     )
+    offers, logs_due = _counts(
+        _placements(Placement.student_id == student.id, PlacementStatus.OFFERED),
+        select(func.count())
+        .select_from(Placement)
+        .where(
+            Placement.student_id == student.id,
+            Placement.status == PlacementStatus.IN_PROGRESS.value,
+            Placement.id.not_in(logged),
+        ),
+    )
     return [
         Waiting(
             "internship_offers",
-            _placements(Placement.student_id == student.id, PlacementStatus.OFFERED),
+            offers,
             _l("Internship offers to answer"),
             hint=_l("Read the terms, then accept or decline."),
         ),
         Waiting(
             "internship_logs",
-            _count(
-                select(func.count())
-                .select_from(Placement)
-                .where(
-                    Placement.student_id == student.id,
-                    Placement.status == PlacementStatus.IN_PROGRESS.value,
-                    Placement.id.not_in(logged),
-                )
-            ),
+            logs_due,
             _l("Weekly internship logs due"),
             hint=_l("Write what you did this week in the internship's timeline."),
         ),
@@ -253,21 +264,28 @@ def for_student(student: User) -> list[Waiting]:
 
 def for_school(staff: User) -> list[Waiting]:
     org_id = staff.organisation_id
-    proposals = _count(select(func.count()).select_from(Proposal).where(_proposals_waiting("school", org_id)))
+    proposals, applicants, students, staff_waiting, exchanges, approvals = _counts(
+        select(func.count()).select_from(Proposal).where(_proposals_waiting("school", org_id)),
+        _applications_to_decide("school", org_id),
+        _pending_members(org_id, Role.STUDENT),
+        _pending_members(org_id, Role.SCHOOL_STAFF),
+        _exchanges_waiting("school", org_id),
+        _placements(Placement.school_id == org_id, PlacementStatus.ACCEPTED),
+    )
     return [
         Waiting("proposals", proposals, _l("Proposals waiting for your answer"), hint=_l("Per major below.")),
         Waiting(
             "applicants",
-            _count(_applications_to_decide("school", org_id)),
+            applicants,
             _l("Applicants to admit"),
             hint=_l("Applications you may decide now, including those the enterprise approved."),
         ),
-        Waiting("students", _pending_members(org_id, Role.STUDENT), _l("Students to confirm")),
-        Waiting("staff", _pending_members(org_id, Role.SCHOOL_STAFF), _l("Colleagues asking to join")),
-        Waiting("exchanges", _exchanges_waiting("school", org_id), _l("Teacher exchanges to answer")),
+        Waiting("students", students, _l("Students to confirm")),
+        Waiting("staff", staff_waiting, _l("Colleagues asking to join")),
+        Waiting("exchanges", exchanges, _l("Teacher exchanges to answer")),
         Waiting(
             "internship_approvals",
-            _placements(Placement.school_id == org_id, PlacementStatus.ACCEPTED),
+            approvals,
             _l("Accepted internship offers to approve"),
             hint=_l("The student accepted; the internship cannot start before the school approves it."),
         ),
@@ -287,32 +305,24 @@ def proposals_per_major(staff: User) -> list[MajorProposals]:
 
 
 def for_admin() -> list[Waiting]:
-    pending_orgs = _count(
-        select(func.count()).select_from(Organisation).where(Organisation.status == OrgStatus.PENDING.value)
-    )
-    pilots = _count(
+    week_ago = district_today() - timedelta(days=7)
+    pending_orgs, pilots, objections, pilot_enterprises, new_postings = _counts(
+        select(func.count()).select_from(Organisation).where(Organisation.status == OrgStatus.PENDING.value),
         select(func.count())
         .select_from(PilotPartnership)
-        .where(PilotPartnership.status == PilotStatus.SUBMITTED.value)
-    )
-    objections = _count(
+        .where(PilotPartnership.status == PilotStatus.SUBMITTED.value),
         select(func.coalesce(func.sum(PilotPartnership.open_objections), 0)).where(
             PilotPartnership.status == PilotStatus.APPROVED.value
-        )
-    )
-    pilot_enterprises = _count(
+        ),
         select(func.count())
         .select_from(PilotEnterpriseApplication)
-        .where(PilotEnterpriseApplication.status == PilotEnterpriseStatus.SUBMITTED.value)
-    )
-    week_ago = district_today() - timedelta(days=7)
-    new_postings = _count(
+        .where(PilotEnterpriseApplication.status == PilotEnterpriseStatus.SUBMITTED.value),
         select(func.count())
         .select_from(Posting)
         .where(
             Posting.status == PublicationStatus.PUBLISHED.value,
             func.date(Posting.published_at) >= week_ago,
-        )
+        ),
     )
     return [
         Waiting("organisations", pending_orgs, _l("Organisations to verify")),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import request, url_for
+from flask import current_app, request, url_for
 from flask_login import current_user
 
 from portal.accounts.models import Role
@@ -200,10 +200,20 @@ def _is_current(url: str) -> bool:
     return path == url or (url.rstrip("/") != "" and path.startswith(url.rstrip("/") + "/"))
 
 
+def _url(endpoint: str) -> str:
+    """A menu item's URL, built once per app and mount point (a page's menus hold some thirty:
+    building them on every request was part of the base cost of a page, issue 31)."""
+    urls = current_app.extensions.setdefault("navigation_urls", {})
+    key = (endpoint, request.script_root)
+    if key not in urls:
+        urls[key] = url_for(endpoint)
+    return urls[key]
+
+
 def _render(menu: Menu) -> RenderedMenu:
     links = []
     for item in menu.items:
-        url = url_for(item.endpoint)
+        url = _url(item.endpoint)
         links.append(Link(url, item.label, item.testid, _is_current(url)))
     return RenderedMenu(menu.key, menu.label, tuple(links))
 
@@ -214,7 +224,7 @@ def menus_for(user) -> dict:
     home = None
     if role in HOME_LABELS:
         endpoint, label = HOME_LABELS[role]
-        url = url_for(endpoint)
+        url = _url(endpoint)
         home = Link(url, label, "nav-home", request.path == url)
     menus = [_render(menu) for menu in ROLE_MENUS.get(role, ())]
     menus.append(_render(BROWSE))

@@ -154,14 +154,14 @@ def _synthetic_details(kind: str, stem: str, rng) -> dict:
 def synthetic_posting_rows(
     enterprises: list[tuple[int, str, str]], per_enterprise: int, rng, now
 ) -> list[dict]:
-    """Valid-by-construction rows for bulk insert: `enterprises` are (id, name, town)."""
+    """Valid-by-construction rows for bulk insert: `enterprises` are (id, name, town[, industry])."""
     from portal.models import PostingKind
-    from portal.postings.services import build_search_text
+    from portal.postings.services import build_search_text, search_terms
 
     kinds = [k.value for k in PostingKind]
     today = checks.district_today()
     rows = []
-    for enterprise_id, name, town in enterprises:
+    for enterprise_id, name, town, *industry in enterprises:
         for _ in range(per_enterprise):
             kind = rng.choice(kinds)
             stem, other = rng.sample(SYNTHETIC_STEMS, 2)
@@ -174,6 +174,15 @@ def synthetic_posting_rows(
             roll = rng.random()
             status = "published" if roll < 0.9 else ("draft" if roll < 0.95 else "closed")
             start = today + timedelta(days=rng.randint(10, 200))
+            search_text = build_search_text(
+                kind=kind,
+                title=title,
+                description=description,
+                skills=skills,
+                certificates=certificates,
+                details=details,
+                enterprise_name=name,
+            )
             rows.append(
                 {
                     "enterprise_id": enterprise_id,
@@ -189,15 +198,8 @@ def synthetic_posting_rows(
                     "end_date": start + timedelta(days=rng.randint(30, 900)),
                     "deadline": today + timedelta(days=rng.randint(0, 150)),
                     "details": details,
-                    "search_text": build_search_text(
-                        kind=kind,
-                        title=title,
-                        description=description,
-                        skills=skills,
-                        certificates=certificates,
-                        details=details,
-                        enterprise_name=name,
-                    ),
+                    "search_text": search_text,
+                    "search_vector": search_terms(search_text, town, (industry or [""])[0] or "", title),
                     "is_demo": True,
                     "created_at": now,
                     "updated_at": now,

@@ -120,7 +120,7 @@ def generate(scale: int, seed: int = 2020, postings_per_enterprise: int = 1) -> 
 
     # Postings of every kind for the new enterprises (search benchmark: bench/bench_search.py).
     new_enterprises = db.session.execute(
-        select(Organisation.id, Organisation.name, Organisation.town).where(
+        select(Organisation.id, Organisation.name, Organisation.town, Organisation.industry).where(
             Organisation.name.in_([e["name"] for e in enterprises])
         )
     ).all()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from portal.accounts import passwords
 from portal.accounts.models import MembershipStatus, Role, User
@@ -154,7 +155,8 @@ def load_session_user(session_id: str) -> User | None:
     ident = checks.whole_number(user_id)
     if not ident or not token:
         return None
-    user = db.session.get(User, ident)
+    # With its organisation: nearly every page reads it (one query instead of two).
+    user = db.session.get(User, ident, options=[joinedload(User.organisation)])
     if user is None or user.disabled or user.session_token != token:
         return None
     return user

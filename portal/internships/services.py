@@ -48,8 +48,9 @@ from portal.platform.errors import Conflict, NotFound, Problems, ServiceError
 from portal.platform.i18n import lazy_gettext as _l
 from portal.platform.locking import lock_row, transition
 from portal.platform.model_base import utcnow
-from portal.platform.search import Page, like_escape
+from portal.platform.search import Page
 from portal.postings.models import Posting, PostingKind
+from portal.postings.services import text_matches
 from portal.programs.models import PublicationStatus
 from portal.rules import internships as rules
 
@@ -1103,7 +1104,8 @@ class ListingQuery:
     @classmethod
     def from_args(cls, args) -> ListingQuery:
         return cls(
-            major=checks.search_text(args.get("major")),
+            # `?q=` as on /postings; `?major=` is what the page's own form sends.
+            major=checks.search_text(args.get("major") or args.get("q")),
             industry=args.get("industry") if args.get("industry") in vocab.INDUSTRIES else "",
             town=args.get("town") if args.get("town") in vocab.TOWNS else "",
             page=checks.page_number(args.get("page")),
@@ -1131,8 +1133,8 @@ def open_postings(query: ListingQuery, *, today: date | None = None, per_page: i
     """Published internship postings of verified enterprises still taking applications, soonest
     deadline first."""
     conditions = [Posting.deadline >= (today or checks.district_today())]
-    if query.major:
-        conditions.append(Posting.search_text.like(f"%{like_escape(query.major.lower())}%", escape="\\"))
+    if query.major:  # every word, as /postings?q= searches (PostgreSQL: through the GIN index)
+        conditions.append(text_matches(query.major))
     if query.industry:
         conditions.append(Organisation.industry == query.industry)
     if query.town:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import redirect, render_template, request, url_for
+from flask import g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -53,8 +53,12 @@ def unread_notifications() -> int:
     """The nav's unread count: one COUNT on an index, only when someone is logged in."""
     if not current_user.is_authenticated:
         return 0
+    # Asked by the nav and by the home's "waiting" box: counted once per request.
+    if "unread_notifications" in g:
+        return g.unread_notifications
     try:
-        return notifications.unread_count(current_user)
+        g.unread_notifications = notifications.unread_count(current_user)
     except SQLAlchemyError:  # an error page must still render when the database is down
         log.warning("unread notification count unavailable", exc_info=True)
         return 0
+    return g.unread_notifications

@@ -16,7 +16,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, fields
 from typing import TYPE_CHECKING
 
-from sqlalchemy import bindparam, delete, func, insert, select, text, update
+from sqlalchemy import bindparam, cast, delete, func, insert, or_, select, text, update
+from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.orm import joinedload
 
 from portal.audit import services as audit
@@ -192,19 +193,20 @@ def _posting_is_live(posting: Posting) -> bool:
     )
 
 
-def live_posting_ids() -> list[int]:
-    return list(
-        db.session.scalars(
-            select(Posting.id)
-            .join(Organisation, Posting.enterprise_id == Organisation.id)
-            .where(
-                Posting.status == PublicationStatus.PUBLISHED.value,
-                Posting.deadline >= checks.district_today(),
-                Organisation.is_verified,
-            )
-            .order_by(Posting.id)
+def _live(*columns):
+    return (
+        select(*columns)
+        .join(Organisation, Posting.enterprise_id == Organisation.id)
+        .where(
+            Posting.status == PublicationStatus.PUBLISHED.value,
+            Posting.deadline >= checks.district_today(),
+            Organisation.is_verified,
         )
     )
+
+
+def live_posting_ids() -> list[int]:
+    return list(db.session.scalars(_live(Posting.id).order_by(Posting.id)))
 
 
 # --- storing results ---------------------------------------------------------------
@@ -475,8 +477,9 @@ def recompute_for_programs(
     wanted = set(program_ids)
     corpus = _programs()
     programs = [p for p in corpus if p.id in wanted]  # closed or unverified majors: no column, pairs go
-    posting_list = _load_postings(live_posting_ids())
-    tally = Tally(postings=len(posting_list))
+    live = live_posting_ids()
+    posting_list = _load_postings(_candidates(programs, live))
+    tally = Tally(postings=len(live))
     if progress is not None:
         progress(0, 2)
     candidates = _rank_pairs(posting_list, programs, corpus=corpus)
@@ -503,6 +506,38 @@ def recompute_for_programs(
         tally,
     )
     return tally
+
+
+def _candidates(programs: Sequence[Program], live: list[int]) -> list[int]:
+    """The live postings that can be proposed to these majors (issue 31: a major's ranking
+    touches one column). On PostgreSQL the postings' GIN-indexed search terms
+    (portal.postings.services.search_terms) find those whose text holds a term that would be
+    evidence for them (`matching.ranking.evidence_terms`: a role, a skill, a thesaurus term), and
+    the postings asking for one of them by name or code are added; the others could get no
+    proposal from them, so only these are loaded and ranked. SQLite: every live posting."""
+    from portal.postings import services as posting_search
+
+    if not programs or not posting_search.uses_index():
+        return live if programs else []
+    terms, names = matching.ranking.evidence_terms([program_for(p) for p in programs])
+    queries = [posting_search.term_query(term) for term in sorted(terms)]
+    if not all(queries):  # a term without letters cannot be looked up: rank them all
+        return live
+    wanted = Posting.search_vector.op("@@")(cast(" | ".join(f"({q})" for q in queries) or "''", TSQUERY))
+    # The major HR asked for, as the matcher reads it (demand_for): resolved through the catalogue.
+    asked = Posting.details["major"].as_string()
+    raw = db.session.scalars(_live(asked).distinct().where(asked != "")).all()
+    named = [value for value in raw if _asks_for(value, names)]
+    if named:
+        wanted = or_(wanted, asked.in_(named))
+    found = set(db.session.scalars(_live(Posting.id).where(wanted)))
+    return [posting_id for posting_id in live if posting_id in found]
+
+
+def _asks_for(value: str, names: set[str]) -> bool:
+    major = value.strip()
+    major = catalogue.resolve(major).name or major
+    return matching.knowledge.major_key(major) in names or major.strip() in names
 
 
 def _merge_top(candidates: Pairs, others: list) -> tuple[Pairs, list]:
@@ -706,6 +741,17 @@ def trains_for(industry: str, major_group: str) -> bool:
     base's industry table): its planned intake is that industry's supply."""
     name = INDUSTRY_NAMES.get(industry, "")
     return bool(name and major_group) and matching.knowledge.industry_affinity(name, major_group) >= 1.0
+
+
+def thesaurus() -> matching.knowledge.Thesaurus:
+    """The matcher's thesaurus (colloquial term → catalogue terms): the public search uses it too,
+    so that 焊工 finds 焊接 (portal.postings.services.search_query)."""
+    return matching.knowledge.thesaurus()
+
+
+def normalise(text: str) -> str:
+    """Text as the matcher reads it (NFKC, case-folded, one space)."""
+    return matching.text.normalise(text)
 
 
 def has_knowledge(name: str, code: str = "") -> bool:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 import secrets
+import time
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, abort, current_app, redirect, request, url_for
+from flask import Blueprint, Flask, abort, current_app, redirect, request, session, url_for
 from flask_login import current_user
 
 from portal.accounts.models import Role
@@ -50,7 +51,24 @@ def _refuse_nul_bytes():
             abort(400)
 
 
+# A logged-in session lasts PERMANENT_SESSION_LIFETIME from the last activity. Flask would re-sign
+# and re-send the cookie on every response for that (SESSION_REFRESH_EACH_REQUEST); instead the
+# cookie is written when the session changes, or once SESSION_REFRESH_SECONDS have passed since
+# it was last written, so the lifetime still slides, by that step (issue 31, the base cost of a page).
+SESSION_REFRESH_SECONDS = 15 * 60
+
+
+def _refresh_session(response):
+    if session.permanent:
+        now = int(time.time())
+        if now - int(session.get("_written", 0)) >= SESSION_REFRESH_SECONDS:
+            session["_written"] = now
+    return response
+
+
 def init_security(app: Flask) -> None:
+    app.config["SESSION_REFRESH_EACH_REQUEST"] = False
+    app.after_request(_refresh_session)
     app.before_request(_refuse_nul_bytes)
     app.after_request(_set_headers)
     app.jinja_env.globals["csp_nonce"] = csp_nonce

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
 from flask_babel import force_locale
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, cast, false, func, or_, select
+from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import User
@@ -242,7 +244,7 @@ def build_search_text(
     return "\n".join(p for p in parts if p).lower()
 
 
-def _index(posting: Posting, enterprise_name: str) -> None:
+def _index(posting: Posting, enterprise: Organisation) -> None:
     posting.search_text = build_search_text(
         kind=posting.kind,
         title=posting.title,
@@ -250,8 +252,130 @@ def _index(posting: Posting, enterprise_name: str) -> None:
         skills=posting.skills,
         certificates=posting.certificates,
         details=posting.details,
-        enterprise_name=enterprise_name,
+        enterprise_name=enterprise.name,
     )
+    posting.search_vector = search_terms(
+        posting.search_text, posting.town, enterprise.industry or "", posting.title
+    )
+
+
+# --- search terms (issue 31) ------------------------------------------------------------
+# Chinese has no spaces, so `LIKE '%焊接%'` reads every row. On PostgreSQL each posting also keeps
+# its search terms in a `tsvector` with a GIN index: each run of CJK characters as its bigrams
+# plus its last character, other words whole, and the names of its town and of its enterprise's
+# industry in both languages. (Not the thesaurus terms its text mentions: 智能制造 stands for
+# 工业机器人 there, and a search for 机器人 must not find every 智能制造 posting.) The
+# app writes the lexemes itself (no text search configuration, no stemming), and a search asks
+# for them the same way: a word of two or more CJK characters is all of its bigrams, one CJK
+# character or a Latin word is a prefix ('焊':* finds 焊接 and 电焊). A word that is an entry of
+# the matcher's thesaurus also finds its catalogue terms (焊工 finds 焊接). SQLite keeps the LIKE
+# search, with the same thesaurus rule.
+
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_RUNS = re.compile(f"([{_CJK}]+)|[^\\W{_CJK}_]+")
+
+
+def _fold(text: str) -> str:
+    """As the matcher reads text (NFKC, case-folded): full-width ＣＮＣ is cnc on both sides."""
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def _lexeme(term: str) -> str:
+    return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def _terms_of(text: str) -> set[str]:
+    terms: set[str] = set()
+    for match in _RUNS.finditer(_fold(text)):
+        run = match.group(0)
+        if match.group(1):
+            terms.update(run[i : i + 2] for i in range(len(run) - 1))
+            terms.add(run[-1])
+        else:
+            terms.add(run)
+    return terms
+
+
+def _thesaurus():
+    # Through the matcher's adapter (the one module that imports the library); imported here, as
+    # the adapter imports this module.
+    from portal.partnerships import matching
+
+    return matching.thesaurus()
+
+
+def _normalise(text: str) -> str:
+    from portal.partnerships import matching
+
+    return matching.normalise(text)
+
+
+def _label_names(code: str, labels) -> list[str]:
+    names = []
+    for locale in ("zh", "en"):
+        with force_locale(locale):
+            names.append(str(labels(code)))
+    return names
+
+
+def search_terms(search_text: str, town: str, industry: str, title: str = "") -> str:
+    """A posting's search terms as a `tsvector` literal (see above). Each term carries a weight:
+    A from the title (so `ts_rank` puts postings that answer in their title first), B from the
+    rest of its own text, D from the town's and industry's names (which a thesaurus term does
+    not search: 重工 stands for 装备制造, not for every enterprise of 高端装备制造)."""
+    labels: set[str] = set()
+    if town in vocab.TOWNS:
+        labels |= _terms_of(" ".join((vocab.town_label(town, "zh"), vocab.town_label(town, "en"))))
+    if industry in vocab.INDUSTRIES:
+        labels |= _terms_of(" ".join(_label_names(industry, vocab.INDUSTRIES.get)))
+    weights = dict.fromkeys(labels, "D")
+    weights.update(dict.fromkeys(_terms_of(search_text), "B"))
+    weights.update(dict.fromkeys(_terms_of(title), "A"))
+    return " ".join(f"{_lexeme(term)}:1{weight}" for term, weight in sorted(weights.items()))
+
+
+def _word_query(word: str, weights: str = "") -> str:
+    """One search word as a `tsquery`: all its parts (found only in terms of these `weights`,
+    when given); '' when it has none (punctuation only)."""
+    parts = []
+    for match in _RUNS.finditer(_fold(word)):
+        run = match.group(0)
+        if match.group(1) and len(run) > 1:
+            parts.extend(
+                f"{_lexeme(run[i : i + 2])}:{weights}" if weights else _lexeme(run[i : i + 2])
+                for i in range(len(run) - 1)
+            )
+        else:
+            parts.append(f"{_lexeme(run)}:*{weights}")
+    return " & ".join(dict.fromkeys(parts))
+
+
+def term_query(term: str) -> str:
+    """A `tsquery` finding every posting whose own text (weights A and B: not the town's or the
+    industry's name) holds `term`, and some that hold its parts apart; '' when it has no
+    letters. The matcher's evidence terms are looked up this way."""
+    return _word_query(term, "AB")
+
+
+def search_query(q: str) -> str | None:
+    """`q` as a `tsquery` literal: every word, or for an entry of the thesaurus one of its
+    catalogue terms in the posting's own text; None when a word has nothing to search for (then
+    nothing matches)."""
+    words = []
+    thesaurus = _thesaurus()
+    for word in q.lower().split():
+        options = [_word_query(word)] + [
+            _word_query(term, "AB") for term in thesaurus.mapping.get(_normalise(word), ()) if term != word
+        ]
+        options = [f"({query})" for query in dict.fromkeys(options) if query]
+        if not options:
+            return None
+        words.append("(" + " | ".join(options) + ")")
+    return " & ".join(words)
+
+
+def uses_index() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
 
 
 # --- HR use cases ------------------------------------------------------------------
@@ -303,7 +427,7 @@ def create_posting(
         raise ServiceError(_l("Only enterprises post demand."))
     values = _clean(kind, data, today or district_today())
     posting = Posting(enterprise_id=enterprise.id, kind=kind, status=PublicationStatus.DRAFT.value, **values)
-    _index(posting, enterprise.name)
+    _index(posting, enterprise)
     db.session.add(posting)
     db.session.flush()
     return posting
@@ -317,7 +441,7 @@ def update_posting(hr: User, posting_id: int, data: PostingInput, *, today: date
     values = _clean(posting.kind, data, today or district_today(), published=posting.is_published)
     for key, value in values.items():
         setattr(posting, key, value)
-    _index(posting, posting.enterprise.name)
+    _index(posting, posting.enterprise)
     db.session.flush()
     if posting.is_published:
         _recompute_proposals(posting)
@@ -455,11 +579,26 @@ def _town_labels() -> dict[str, set[str]]:
     }
 
 
+def _text_condition(term: str):
+    """SQLite: the word, or a catalogue term it stands for (焊工 → 焊接), in `search_text`, as
+    the index searches on PostgreSQL."""
+    variants = dict.fromkeys([term, *_thesaurus().mapping.get(_normalise(term), ())])
+    matches = [Posting.search_text.like(f"%{like_escape(word)}%", escape="\\") for word in variants]
+    return or_(*matches) if len(matches) > 1 else matches[0]
+
+
+def text_matches(q: str):
+    """The postings whose own text has every word of `q` (the GIN index on PostgreSQL)."""
+    if uses_index():
+        return index_matches(q)
+    return and_(*[_text_condition(term) for term in q.lower().split()])
+
+
 def _term_condition(term: str, industries: dict[str, set[str]], towns: dict[str, set[str]]):
     """One search word matches the posting's own text (title, description, skills,
     certificates, major wanted and the other details, enterprise name: `search_text`),
     or the name of the enterprise's industry, or the name of the posting's town."""
-    matches = [Posting.search_text.like(f"%{like_escape(term)}%", escape="\\")]
+    matches = [_text_condition(term)]
     industry_codes = _label_codes(industries, term)
     if industry_codes:
         matches.append(Organisation.industry.in_(industry_codes))
@@ -467,6 +606,19 @@ def _term_condition(term: str, industries: dict[str, set[str]], towns: dict[str,
     if town_codes:
         matches.append(Posting.town.in_(town_codes))
     return or_(*matches) if len(matches) > 1 else matches[0]
+
+
+def index_matches(q: str):
+    """PostgreSQL: the postings whose search terms answer `q` (through the GIN index)."""
+    found = search_query(q)
+    if found is None:
+        return false()
+    return Posting.search_vector.op("@@")(cast(found, TSQUERY))
+
+
+def _relevance(q: str):
+    """How well a posting answers `q` (PostgreSQL's ts_rank over the search terms)."""
+    return func.ts_rank(Posting.search_vector, cast(search_query(q) or "", TSQUERY))
 
 
 def _public_filter(query: PostingQuery, today: date) -> list:
@@ -477,7 +629,9 @@ def _public_filter(query: PostingQuery, today: date) -> list:
     ]
     # Every word must appear (AND); lower-cased like the stored search_text.
     terms = query.q.lower().split()
-    if terms:
+    if terms and uses_index():
+        conditions.append(index_matches(query.q))
+    elif terms:
         industries, towns = _industry_labels(), _town_labels()
         for term in terms:
             conditions.append(_term_condition(term, industries, towns))
@@ -496,6 +650,15 @@ def _public_filter(query: PostingQuery, today: date) -> list:
     return conditions
 
 
+def _matching(conditions: list):
+    return select(Posting.id).join(Organisation, Posting.enterprise_id == Organisation.id).where(*conditions)
+
+
+def matching_ids(query: PostingQuery, *, today: date | None = None):
+    """The ids of the postings the public search finds (unordered): what EXPLAIN is asked about."""
+    return _matching(_public_filter(query, today or district_today()))
+
+
 def search_postings(query: PostingQuery, *, per_page: int = PER_PAGE, today: date | None = None) -> Page:
     """Published, still open postings of verified enterprises matching the query, one page.
 
@@ -508,11 +671,12 @@ def search_postings(query: PostingQuery, *, per_page: int = PER_PAGE, today: dat
         "deadline": (Posting.deadline.asc(), Posting.id.asc()),
         "headcount": (Posting.headcount.desc(), Posting.id.desc()),
     }[query.sort]
+    if query.q and query.sort == "newest" and uses_index() and search_query(query.q):
+        # A search in the default order: the best matches first, then the newest.
+        order = (_relevance(query.q).desc(), *order)
 
     def matching():
-        return (
-            select(Posting.id).join(Organisation, Posting.enterprise_id == Organisation.id).where(*conditions)
-        )
+        return _matching(conditions)
 
     # The count stops at COUNT_CAP ("1,000+"): counting every match of a broad search cost more
     # than finding the page at 5× the district (180 ms of 240 ms), and nobody pages that far.

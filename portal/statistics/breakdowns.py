@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, null, select, union_all
 
 from portal.extensions import db
 from portal.organisations.models import Organisation, OrgKind
@@ -49,18 +49,16 @@ def breakdowns() -> Breakdowns:
     """The three tables, from six grouped queries whatever the number of organisations."""
     schools, teachers, programs, school_coops = _school_records()
     # The enterprise side, by industry and town at once.
-    enterprises = db.session.execute(
+    enterprises, postings = _together(
         select(Organisation.industry, Organisation.town, func.count())
         .where(Organisation.kind == OrgKind.ENTERPRISE.value, Organisation.is_verified)
-        .group_by(Organisation.industry, Organisation.town)
-    ).all()
-    coops = enterprise_cooperations()
-    postings = db.session.execute(
+        .group_by(Organisation.industry, Organisation.town),
         select(Organisation.industry, Organisation.town, func.count(Posting.id))
         .join(Organisation, Organisation.id == Posting.enterprise_id)
         .where(Posting.status == PublicationStatus.PUBLISHED.value)
-        .group_by(Organisation.industry, Organisation.town)
-    ).all()
+        .group_by(Organisation.industry, Organisation.town),
+    )
+    coops = enterprise_cooperations()
     return Breakdowns(
         schools=_by_school(schools, teachers, programs, school_coops),
         industries=by_industry(enterprises, coops, postings),
@@ -91,19 +89,31 @@ def _school_records() -> tuple[list, dict, dict, dict]:
         ).group_by(Teacher.school_id)
     )
     published = Program.status == PublicationStatus.PUBLISHED.value
-    programs = _grouped(
+    active = Cooperation.status == CooperationStatus.ACTIVE.value
+    programs, school_coops = _together(
         select(
             Program.school_id,
             func.sum(Program.enrolment).filter(Program.status != PublicationStatus.DRAFT.value),
             func.sum(Program.intake_capacity).filter(published),
             func.count().filter(published),
-        ).group_by(Program.school_id)
+        ).group_by(Program.school_id),
+        select(Cooperation.school_id, func.count(), null(), null())
+        .where(active)
+        .group_by(Cooperation.school_id),
     )
-    active = Cooperation.status == CooperationStatus.ACTIVE.value
-    school_coops = _grouped(
-        select(Cooperation.school_id, func.count()).where(active).group_by(Cooperation.school_id)
-    )
+    programs = {key: tuple(int(v or 0) for v in values) for key, *values in programs}
+    school_coops = {key: (int(count or 0),) for key, count, *_ in school_coops}
     return schools, teachers, programs, school_coops
+
+
+def _together(*queries) -> list[list]:
+    """The rows of several grouped queries with the same columns, from one round trip (UNION ALL,
+    each row tagged with its query): the dashboard's figures in fewer queries (issue 31)."""
+    tagged = [query.add_columns(literal(n).label("part")) for n, query in enumerate(queries)]
+    parts: list[list] = [[] for _ in queries]
+    for *row, part in db.session.execute(union_all(*tagged)).all():
+        parts[part].append(tuple(row))
+    return parts
 
 
 def enterprise_cooperations() -> list:

@@ -1,0 +1,52 @@
+"""The base cost of a page (issue 31): a logged-in home reads its figures in a few queries, and the
+session cookie is written only when the session changed or its lifetime needs sliding."""
+
+from __future__ import annotations
+
+from portal.platform import security
+from tests.conftest import client_for
+from tests.platform.test_bounded_pages import counted
+
+
+def test_the_enterprise_home_costs_four_queries(app, build):
+    hr = build.enterprise()
+    client = client_for(app, hr)
+    client.get("/enterprise/")
+    with counted() as count:
+        page = client.get("/enterprise/")
+    assert page.status_code == 200 and 'data-testid="waiting' in page.get_data(as_text=True)
+    # The user with the organisation; the inbox's five counts in one; the unread notifications
+    # once (the nav and the home both show them); the pending colleagues' list.
+    assert count[0] <= 4, count[0]
+
+
+def test_the_school_home_reads_its_counts_in_one_query(app, build):
+    staff = build.school()
+    client = client_for(app, staff)
+    client.get("/school/")
+    with counted() as count:
+        assert client.get("/school/").status_code == 200
+    school_home = count[0]
+    hr_client = client_for(app, build.enterprise())
+    with counted() as count:
+        assert hr_client.get("/enterprise/").status_code == 200
+    assert school_home <= count[0] + 4, (school_home, count[0])  # its own lists, not one query a count
+
+
+def test_the_session_cookie_is_written_when_the_session_changes_or_to_slide_its_lifetime(
+    app, build, monkeypatch
+):
+    hr = build.enterprise()
+    client = client_for(app, hr)
+    now = security.time.time()
+    monkeypatch.setattr(security.time, "time", lambda: now + 60)
+    client.get("/enterprise/")  # the first page's forms may keep a CSRF token in the session
+    assert "Set-Cookie" not in client.get("/enterprise/").headers  # nothing changed
+    later = now + security.SESSION_REFRESH_SECONDS + 1
+    monkeypatch.setattr(security.time, "time", lambda: later)
+    first = client.get("/enterprise/")
+    assert "xq_session=" in first.headers.get("Set-Cookie", "")  # the lifetime slides
+    assert "Set-Cookie" not in client.get("/enterprise/").headers
+    client.get("/auth/logout")
+    anonymous = client.get("/postings")
+    assert "xq_session=" not in anonymous.headers.get("Set-Cookie", "")
