@@ -233,6 +233,8 @@ def register_hooks() -> None:
 
     # The public search by catalogue major reads the majors planning found in each posting.
     posting_service.register_major_postings(alignment.postings_of_major)
+    # The public search reads text as the matcher does (its thesaurus: 焊工 finds 焊接).
+    posting_service.register_matcher_text(matching.thesaurus, matching.normalise)
     # A posting published, edited or closed: its proposals again, and its catalogue majors.
     events.on(events.POSTING_CHANGED, matching.recompute_for_posting)
     events.on(events.POSTING_CHANGED, alignment.classify)

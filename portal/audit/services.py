@@ -179,6 +179,7 @@ SYSTEM_REASONS: dict[str, Any] = {
     "allocation_published": _l("The allocation was published, which closes the programme."),
     "district_input": _l("%(input)s for %(year)s set to %(value)s (source: %(source)s)"),
     "snapshot": _l("Figures of %(period)s stored"),
+    "inputs_changed": _l("Proposed again: the posting or the major changed since it was declined"),
 }
 
 

@@ -28,6 +28,7 @@ from portal.partnerships.models import Origin, Proposal, ProposalStatus
 from portal.platform import checks, events, vocab
 from portal.platform.locking import transition
 from portal.platform.model_base import utcnow
+from portal.postings import services as posting_search
 from portal.postings.models import Posting
 from portal.postings.services import normalise_list
 from portal.programs import catalogue
@@ -411,7 +412,7 @@ def _reopen(proposal: Proposal) -> None:
         "reopen",
         ProposalStatus.DECLINED.value,
         ProposalStatus.PROPOSED.value,
-        "inputs changed",
+        audit.coded("inputs_changed"),
     )
 
 
@@ -515,8 +516,6 @@ def _candidates(programs: Sequence[Program], live: list[int]) -> list[int]:
     evidence for them (`matching.ranking.evidence_terms`: a role, a skill, a thesaurus term), and
     the postings asking for one of them by name or code are added; the others could get no
     proposal from them, so only these are loaded and ranked. SQLite: every live posting."""
-    from portal.postings import services as posting_search
-
     if not programs or not posting_search.uses_index():
         return live if programs else []
     terms, names = matching.ranking.evidence_terms([program_for(p) for p in programs])

@@ -156,6 +156,13 @@ def create_pathway(actor: User, data: PathwayInput, *, is_demo: bool = False) ->
     return pathway
 
 
+def _figures(cohort: PathwayCohort) -> str:
+    """Enrolled/transferred/not transferred, as the audit log shows them ("—": not assessed yet)."""
+    return "/".join(
+        "—" if n is None else str(n) for n in (cohort.enrolled, cohort.transferred, cohort.not_transferred)
+    )
+
+
 def record_cohort(actor: User, pathway_id: int, data: CohortInput, *, is_demo: bool = False) -> PathwayCohort:
     """Enter or correct one entry year's cohort: students enrolled and, once the 转段 assessment
     has taken place, how many transferred and how many did not."""
@@ -210,7 +217,10 @@ def record_cohort(actor: User, pathway_id: int, data: CohortInput, *, is_demo: b
         cohort = PathwayCohort(pathway_id=pathway.id, entry_year=data.entry_year, is_demo=is_demo)
         db.session.add(cohort)
     else:
-        before = f"{cohort.enrolled}/{cohort.transferred}/{cohort.not_transferred}"
+        before = "/".join(
+            "—" if n is None else str(n)
+            for n in (cohort.enrolled, cohort.transferred, cohort.not_transferred)
+        )
     cohort.enrolled = data.enrolled
     cohort.transferred = data.transferred
     cohort.not_transferred = data.not_transferred
@@ -221,7 +231,10 @@ def record_cohort(actor: User, pathway_id: int, data: CohortInput, *, is_demo: b
         ("pathway_cohort", cohort.id),
         "record",
         before,
-        f"{cohort.enrolled}/{cohort.transferred}/{cohort.not_transferred}",
+        "/".join(
+            "—" if n is None else str(n)
+            for n in (cohort.enrolled, cohort.transferred, cohort.not_transferred)
+        ),
         organisations=(pathway.school_id,),
     )
     return cohort
@@ -327,3 +340,10 @@ def district_totals() -> dict[str, object]:
 def district_pathway_list() -> list[Pathway]:
     """The pathways the dashboard counts, for the page that shows its records."""
     return list(db.session.scalars(_counted().order_by(Pathway.school_id, Pathway.id)))
+
+
+# The audit log's labels for this domain's records and steps (as portal/training does).
+audit.SUBJECT_LABELS.update({"pathway": _l("Pathway (贯通培养)"), "pathway_cohort": _l("Pathway cohort")})
+audit.ACTION_LABELS.setdefault("record", _l("Recorded"))
+for _state in PathwayKind:
+    audit.STATE_LABELS.setdefault(_state.value, _state.label)

@@ -296,18 +296,23 @@ def _terms_of(text: str) -> set[str]:
     return terms
 
 
-def _thesaurus():
-    # Through the matcher's adapter (the one module that imports the library); imported here, as
-    # the adapter imports this module.
-    from portal.partnerships import matching
+# The matcher's thesaurus and its text normalisation (the search reads text as the matcher does, so
+# that 焊工 finds 焊接). The adapter that talks to matching/ (portal.partnerships.matching) sits above
+# postings and imports this module; the app factory registers its two functions here
+# (portal.register_hooks), so imports go one way.
+_matcher_text: dict[str, Callable] = {}
 
-    return matching.thesaurus()
+
+def register_matcher_text(thesaurus: Callable, normalise: Callable[[str], str]) -> None:
+    _matcher_text.update(thesaurus=thesaurus, normalise=normalise)
+
+
+def _thesaurus():
+    return _matcher_text["thesaurus"]()
 
 
 def _normalise(text: str) -> str:
-    from portal.partnerships import matching
-
-    return matching.normalise(text)
+    return _matcher_text["normalise"](text)
 
 
 def _label_names(code: str, labels) -> list[str]:

@@ -21,10 +21,10 @@ LAYERS: list[tuple[str, ...]] = [
     ("postings",),
     ("partnerships",),
     ("exchanges",),
-    ("planning",),
     ("named_classes",),
     ("apprenticeships",),
     ("internships",),
+    ("planning",),  # alignment weighs internship outcomes (graduates hired in their field)
     ("messaging",),  # SMS, e-mail and robot delivery of notifications; offer reminders
     ("pilots",),
     ("training",),  # 育训并举: runs, trainees, centres, shared bases (statistics counts them)
