@@ -17,6 +17,7 @@ from sqlalchemy import func, select, update
 
 from portal.extensions import db
 from portal.internships import services as internships
+from portal.internships.models import Placement, PlacementStatus
 from portal.messaging import phones, sending, services
 from portal.messaging.models import OutgoingMessage, WecomRobot
 from portal.platform.model_base import utcnow
@@ -264,3 +265,26 @@ def test_no_number_or_name_in_any_log_line_of_the_journey(app, world, caplog):
     assert "sms code" in text and "message" in text  # the journey did log
     for secret in (NUMBER, "13800000001", "138 0000 0001", "138-0000-0001", world.student.name):
         assert secret not in text
+
+
+def test_a_missing_weekly_log_reaches_the_student_by_sms_once(world):
+    """A student's log reminders default to SMS (issue 30): the weekly reminder of a missing log
+    goes out as the `log_late` template, once per week however often the reminders run."""
+    placement = _offered(world)
+    today = utcnow().date()
+    # An internship running since three weeks (the steps before it are tested in tests/internships).
+    db.session.execute(
+        update(Placement)
+        .where(Placement.id == placement.id)
+        .values(status=PlacementStatus.IN_PROGRESS.value, starts_on=today - timedelta(days=21))
+    )
+    db.session.commit()
+    assert internships.send_reminders(today) >= 1
+    db.session.commit()
+    sending.send_due(wait=False)
+    (message,) = _sms(world.student, "log_late")
+    assert message.status == "sent" and message.recipient == NUMBER
+    assert set(message.params) == {"name", "link"}
+    internships.send_reminders(today)
+    db.session.commit()
+    assert len(_sms(world.student, "log_late")) == 1
