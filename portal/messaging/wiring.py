@@ -10,14 +10,16 @@ import click
 from flask import Flask
 from flask_login import current_user
 
+from portal.accounts import views as account_views
 from portal.extensions import db
-from portal.messaging import sending, services
+from portal.messaging import codes, sending, services
 from portal.messaging.phones import contact_number, display, masked
 from portal.messaging.views import bp
 from portal.notifications import services as notifications
 
 
 def init_app(app: Flask) -> None:
+    account_views.register_phone_verification(codes.issue)
     app.register_blueprint(bp)
     if services.deliver not in notifications.DELIVERY_HOOKS:
         notifications.DELIVERY_HOOKS.append(services.deliver)

@@ -14,8 +14,7 @@ from portal.platform.spreadsheets import BOOLEAN, CHOICE, INTEGER, Column, Sheet
 from portal.programs import records as school_records
 from portal.programs import services as programs
 from portal.programs.models import Program
-from portal.programs.school_models import Degree, Employment, Teacher
-from portal.training.models import TraineeGroup
+from portal.programs.school_models import Degree, Employment, TargetGroup, Teacher
 
 DEGREE_LABELS: dict[str, object] = {
     Degree.SECONDARY.value: _l("Secondary or below"),
@@ -31,7 +30,7 @@ EMPLOYMENT_LABELS: dict[str, object] = {
 }
 
 # The plan's item 12 groups, one label each everywhere (issue 28: portal.training.models).
-TARGET_GROUP_LABELS: dict[str, object] = TraineeGroup.labels()
+TARGET_GROUP_LABELS: dict[str, object] = TargetGroup.labels()
 
 MAJORS = SheetSpec(
     name="majors",

@@ -16,36 +16,10 @@ from portal.extensions import db
 from portal.organisations.models import Organisation
 from portal.platform.i18n import lazy_gettext as _l
 from portal.platform.model_base import State, Stateful, UTCDateTime, step_table, utcnow
+from portal.programs.school_models import TargetGroup as TraineeGroup  # the one list (plan item 12)
 from portal.programs.school_models import TrainingOffer
 
 PLAN = "莱芜政发〔2020〕5号"
-
-
-class TraineeGroup(State):
-    """Who a run trains: the plan's item 12 word for word (its Chinese label is the plan's term).
-
-    Item 12: "广泛开展企业职工技能培训，积极开展面向高校毕业生、退役军人、农民工、去产能分流职工、
-    建档立卡贫困劳动力、残疾人等重点人群的就业创业培训，大力开展失业人员再就业培训". One person may
-    be in several groups (stored comma-separated). The values of the first five are those training
-    offers already stored (`TargetGroup`), so existing offers keep their meaning.
-    """
-
-    ENTERPRISE_STAFF = "enterprise_staff", _l("Enterprise staff"), "info"  # 企业职工
-    GRADUATES = "graduates", _l("College graduates"), "info"  # 高校毕业生
-    VETERANS = "veterans", _l("Veterans"), "info"  # 退役军人
-    MIGRANT_WORKERS = "migrant_workers", _l("Migrant workers"), "info"  # 农民工
-    LAID_OFF = "laid_off", _l("Workers diverted by capacity reduction"), "info"  # 去产能分流职工
-    # The plan (2020) says 建档立卡贫困劳动力; since the poverty campaign ended the term in use is
-    # 脱贫人口 (中共中央 国务院《关于实现巩固拓展脱贫攻坚成果同乡村振兴有效衔接的意见》, December 2020,
-    # which sets the five-year transition for 脱贫人口). The label keeps the plan's term and adds the
-    # current one; the stored value names neither, so a later rename changes only the label.
-    POVERTY_REGISTERED = (
-        "poverty_registered",
-        _l("Registered poor labourers (now: people lifted out of poverty)"),
-        "info",
-    )
-    DISABLED = "disabled", _l("People with disabilities"), "info"  # 残疾人
-    UNEMPLOYED = "unemployed", _l("Unemployed people"), "info"  # 失业人员（再就业培训）
 
 
 class VenueKind(State):

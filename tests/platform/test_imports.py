@@ -58,11 +58,6 @@ KNOWN_UPWARD = {
     # Spreadsheets of the statistics report module, offered on the pages of other domains.
     "portal.planning.admin_views -> portal.statistics.report",
     "portal.programs.public_views -> portal.statistics.report",
-    # A training offer's target groups read with the plan's labels that training keeps (TargetGroup
-    # and TraineeGroup should become one State in programs).
-    "portal.programs.sheets -> portal.training.models",
-    # A student may give a mobile number at registration; messaging sends its code.
-    "portal.accounts.views -> portal.messaging.codes",
     # A major's page says whether the matcher knows its name.
     "portal.programs.public_views -> portal.partnerships.matching",
 }
