@@ -123,6 +123,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.enterprise import bp as enterprise_bp
     from portal.exchanges import enterprise_views as exchanges_enterprise
     from portal.exchanges import school_views as exchanges_school
+    from portal.messaging import wiring as messaging
     from portal.named_classes import public_views as named_classes_public
     from portal.named_classes import student_views as named_classes_student
     from portal.notifications import views as notifications_views
@@ -175,24 +176,20 @@ def register_blueprints(app: Flask) -> None:
         ),
     }
     app.url_map.converters["int"] = BoundedIntConverter
-    # --- issue 28 (育训并举): the training domain, nested in each role's area (its guard runs first).
+    # Training (育训并举) nests its blueprints in the role areas, so each area's guard runs first.
     training.nest(school=school_bp, enterprise=enterprise_bp, admin=admin_bp)
     app.register_blueprint(training.public_bp)
-    # --- end issue 28
     for area, domain_views in areas.items():
         for module in domain_views:
             module.routes.add_to(area)
         app.register_blueprint(area)
-    # --- messaging (issue 30): phone sign-in, channels, outgoing messages ---
-    from portal.messaging import wiring as messaging
-
-    messaging.init_app(app)
-    # --- end messaging ---
-    register_domains(app)  # issue 29
+    messaging.init_app(app)  # phone sign-in, channels, the notifications' delivery hook
+    register_domains(app)
 
 
 def register_domains(app: Flask) -> None:
-    """The domain packages' blueprints, one per role that uses them (each guards its role)."""
+    """Pathways, certificates, the enterprise's report and education groups: a blueprint per role
+    that uses them, each with its own role guard."""
     from portal.certificates import services as certificate_service
     from portal.certificates import views as certificates
     from portal.education_groups import views as education_groups

@@ -172,7 +172,7 @@ def register_student():
     # The page's script narrows majors to the chosen school; the service re-checks it.
     program_schools = {p.id: p.school_id for p in majors}
     if form.validate_on_submit():
-        # --- messaging (issue 30): a number given at registration is verified by an SMS code ---
+        # A number given at registration is verified by an SMS code (issue 30).
         def register():
             user = accounts.register_student(_account(form), form.school.data, form.program.data)
             issued = (
@@ -191,7 +191,6 @@ def register_student():
             session["phone_verify"] = issued.phone  # portal.messaging.views.verify_phone
             flash(_("Welcome! Your account has been created."), "success")
             return redirect(url_for("messaging.verify_phone"))
-        # --- end messaging ---
     return (
         render_template("accounts/register_student.html", form=form, program_schools=program_schools),
         form_status(),

@@ -133,8 +133,8 @@ __all__ = [
     "User",
 ]
 
-# --- issue 28 (育训并举): the training domain's tables, so that create_all and Alembic see them.
-# --- issue 29: models of the new domain packages, imported so that the metadata holds their tables.
+# The domains added later (training, pathways, certificates, enterprise reports, education groups):
+# imported so that create_all and Alembic see their tables.
 from portal.certificates.models import (
     CertificateLevel,
     ExamResult,
@@ -152,4 +152,3 @@ __all__ += ["Pathway", "PathwayCohort", "PathwayKind"]
 __all__ += ["EducationGroup", "GroupMember", "GroupShare", "MemberKind", "ShareKind"]
 __all__ += ["EnterpriseReport", "InvestmentKind", "ReportInvestment", "ReportStatus"]
 __all__ += ["CertificateLevel", "ExamResult", "ExamSession", "ExamSite", "SiteRole", "SkillCertificate"]
-# --- end issue 29
