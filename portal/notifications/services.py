@@ -244,6 +244,60 @@ def by_day(items: list[Notification], today: date | None = None) -> list[Day]:
     return days
 
 
+GROUPED_MAX = 500  # unread notices gathered into groups; past this, "mark all as read" still works
+
+
+@dataclass(frozen=True)
+class Group:
+    """Unread notices of one kind about one subject (the page they open), newest first."""
+
+    kind: str
+    link: str
+    items: list[Notification]
+
+    @property
+    def count(self) -> int:
+        return len(self.items)
+
+    @property
+    def newest(self) -> Notification:
+        return self.items[0]
+
+
+def unread_groups(user: User) -> list[Group]:
+    """The user's unread notices grouped by kind and subject, the group with the newest notice first."""
+    notes = db.session.scalars(
+        select(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+        .limit(GROUPED_MAX)
+    )
+    groups: dict[tuple[str, str], Group] = {}
+    for note in notes:
+        key = (note.kind, note.link)
+        if key not in groups:
+            groups[key] = Group(note.kind, note.link, [])
+        groups[key].items.append(note)
+    return list(groups.values())
+
+
+def mark_group_read(user: User, kind: str, link: str) -> int:
+    """Mark read the user's own unread notices of one kind and subject; returns how many."""
+    result = db.session.execute(
+        update(Notification)
+        .where(
+            Notification.user_id == user.id,
+            Notification.kind == kind,
+            Notification.link == link,
+            Notification.read_at.is_(None),
+        )
+        .values(read_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    db.session.flush()
+    return result.rowcount or 0
+
+
 def get_own(user: User, notification_id: int) -> Notification:
     note = db.session.get(Notification, notification_id)
     if note is None or note.user_id != user.id:
