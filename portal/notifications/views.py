@@ -55,8 +55,8 @@ def notification_read_all():
 def notification_read_group():
     """Mark one group (kind and subject) of one's own unread notices read."""
     kind = request.form.get("kind", "")[:40]
-    link = request.form.get("link", "")[:300]
-    attempt(lambda: notifications.mark_group_read(current_user, kind, link))
+    subject = request.form.get("subject", "")[:300]
+    attempt(lambda: notifications.mark_group_read(current_user, kind, subject))
     return redirect(url_for("auth.notification_list"))
 
 
