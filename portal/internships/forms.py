@@ -77,6 +77,14 @@ class EntryForm(FlaskForm):
     score = WholeNumberField(_l("Score (1–5)"), validators=[Optional()])
 
 
+class RecordedNumberField(WholeNumberField):
+    """A figure shown from the enterprise's record, never taken from the request (HR changes the
+    record itself: the staff count on the internships page, the post's count on the posting)."""
+
+    def process_formdata(self, valuelist):
+        self.raw_data = None  # nor echoed back: the re-rendered form shows the record
+
+
 class OfferForm(FlaskForm):
     starts_on = DayField(_l("Start date"))
     ends_on = DayField(_l("End date"))
@@ -116,6 +124,19 @@ class OfferForm(FlaskForm):
         _l("Accidents and costs beyond the insurance"), render_kw={"maxlength": 300}
     )
     assessment_terms = TextAreaField(_l("Assessment"), render_kw={"maxlength": 300})
+    # The shares (10 % of the enterprise, 20 % of the post) are judged on these recorded counts.
+    staff_count = RecordedNumberField(
+        _l("Employees on the job (在岗职工总数)"),
+        validators=[Optional()],
+        description=_l("As recorded on the internships page; the share of interns is judged on it."),
+        render_kw={"readonly": True},
+    )
+    post_staff_count = RecordedNumberField(
+        _l("Employees on this post"),
+        validators=[Optional()],
+        description=_l("As the posting says; the share of interns on the post is judged on it."),
+        render_kw={"readonly": True},
+    )
 
     def terms(self) -> OfferTerms:
         values = {name: getattr(self, name).data for name in OfferTerms.__dataclass_fields__}

@@ -106,6 +106,10 @@ def _page(
                 "fee_charged": 0,
             }
         )
+    if not placement.offered_at:
+        # The counts the shares are judged on, from the enterprise's and the posting's records.
+        offer_form.staff_count.data = placement.enterprise.staff_count
+        offer_form.post_staff_count.data = (placement.posting.details or {}).get("post_staff_count")
     return render_template(
         "internships/placement.html",
         placement=placement,

@@ -244,6 +244,65 @@ def by_day(items: list[Notification], today: date | None = None) -> list[Day]:
     return days
 
 
+GROUPED_MAX = 500  # unread notices gathered into groups; past this, "mark all as read" still works
+
+
+# The parameter that names what a notice is about, first found wins: twelve applications to one
+# posting are one group; notices with none of these group by their kind alone.
+SUBJECT_PARAMS = ("posting", "named_class", "programme", "cooperation", "title")
+
+
+def subject_of(note: Notification) -> str:
+    params = note.params or {}
+    return next((str(params[key]) for key in SUBJECT_PARAMS if params.get(key)), "")
+
+
+@dataclass(frozen=True)
+class Group:
+    """Unread notices of one kind about one subject, newest first."""
+
+    kind: str
+    subject: str
+    items: list[Notification]
+
+    @property
+    def count(self) -> int:
+        return len(self.items)
+
+    @property
+    def newest(self) -> Notification:
+        return self.items[0]
+
+
+def _unread(user: User, kind: str | None = None) -> list[Notification]:
+    query = select(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    if kind is not None:
+        query = query.where(Notification.kind == kind)
+    order = (Notification.created_at.desc(), Notification.id.desc())
+    return list(db.session.scalars(query.order_by(*order).limit(GROUPED_MAX)))
+
+
+def unread_groups(user: User) -> list[Group]:
+    """The user's unread notices grouped by kind and subject, the group with the newest notice first."""
+    groups: dict[tuple[str, str], Group] = {}
+    for note in _unread(user):
+        key = (note.kind, subject_of(note))
+        if key not in groups:
+            groups[key] = Group(*key, [])
+        groups[key].items.append(note)
+    return list(groups.values())
+
+
+def mark_group_read(user: User, kind: str, subject: str) -> int:
+    """Mark read the user's own unread notices of one kind and subject; returns how many."""
+    now = utcnow()
+    notes = [note for note in _unread(user, kind) if subject_of(note) == subject]
+    for note in notes:
+        note.read_at = now
+    db.session.flush()
+    return len(notes)
+
+
 def get_own(user: User, notification_id: int) -> Notification:
     note = db.session.get(Notification, notification_id)
     if note is None or note.user_id != user.id:

@@ -28,6 +28,7 @@ def notification_list():
         "notifications/notifications.html",
         results=results,
         days=notifications.by_day(results.items),
+        groups=notifications.unread_groups(current_user),
         render=notifications.render,
     )
 
@@ -46,6 +47,16 @@ def notification_read(notification_id: int):
 @login_required
 def notification_read_all():
     attempt(lambda: notifications.mark_all_read(current_user))
+    return redirect(url_for("auth.notification_list"))
+
+
+@routes.post("/notifications/read-group")
+@login_required
+def notification_read_group():
+    """Mark one group (kind and subject) of one's own unread notices read."""
+    kind = request.form.get("kind", "")[:40]
+    subject = request.form.get("subject", "")[:300]
+    attempt(lambda: notifications.mark_group_read(current_user, kind, subject))
     return redirect(url_for("auth.notification_list"))
 
 

@@ -180,3 +180,105 @@ def test_chart_labels_stay_readable_on_a_phone(browser, live_server):
     assert label.bounding_box()["height"] >= 11
     assert page.evaluate("document.documentElement.scrollWidth") <= 391
     context.close()
+
+
+def _placement_to_offer(app) -> int:
+    """A placement of the demo HR's enterprise that waits for an offer (the demo student applies to one
+    of its published internships when none waits)."""
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from portal.extensions import db
+    from portal.internships import services as internships
+    from portal.models import Placement, Posting, User
+    from portal.platform.checks import district_today
+
+    with app.app_context():
+        hr = db.session.scalar(select(User).where(User.email == "hr@xiaoqi-demo.cn"))
+        found = db.session.scalar(
+            select(Placement.id)
+            .where(
+                Placement.enterprise_id == hr.organisation_id,
+                Placement.status.in_(("applied", "shortlisted")),
+            )
+            .order_by(Placement.id)
+        )
+        if found is None:
+            student = db.session.scalar(select(User).where(User.email == "student@xiaoqi-demo.cn"))
+            today = district_today()
+            posting = db.session.scalar(
+                select(Posting)
+                .where(
+                    Posting.organisation_id == hr.organisation_id,
+                    Posting.kind == "internship",
+                    Posting.status == "published",
+                )
+                .order_by(Posting.id)
+            )
+            found = internships.apply(
+                student,
+                posting.id,
+                "想实习。",
+                date(today.year - 18, 1, 1),
+                entry_year=today.year - 2,
+                sex="m",
+            ).id
+            db.session.commit()
+        db.session.remove()
+    return found
+
+
+def test_internship_offer(page, live_server):
+    """The offer of the issue (10 h a day, night shifts, overtime, holiday work, pay 2,000 against a
+    3,800 wage, a 300 fee) with every other term wrong or missing too: every problem on the first answer."""
+    from portal.platform.checks import district_today
+
+    placement_id = _placement_to_offer(live_server.app)
+    today = district_today()
+    starts, ends = today + timedelta(days=40), today + timedelta(days=200)
+    log_in(page, "hr@xiaoqi-demo.cn", DEMO_PASSWORD)
+    page.goto(f"/enterprise/internships/{placement_id}")
+    page.fill("#starts_on", starts.isoformat())
+    page.fill("#ends_on", ends.isoformat())
+    page.fill("#daily_hours", "10")
+    page.fill("#weekly_hours", "60")
+    page.fill("#rest_days", "0")
+    page.fill("#shift_pattern", "")
+    for box in ("#night_shifts", "#overtime", "#holiday_work"):
+        page.check(box)
+    page.fill("#pay_monthly", "2000")
+    page.fill("#post_wage", "3800")
+    page.fill("#fee_charged", "300")
+    page.fill("#insurance_policy", "")
+    page.fill("#insurer", "")
+    page.select_option("#insurance_payer", "")
+    page.fill("#cover_starts_on", starts.isoformat())
+    page.fill("#cover_ends_on", (starts + timedelta(days=10)).isoformat())  # not the whole internship
+    for text in ("#mentor_name", "#lodging_terms", "#leave_terms", "#accident_terms", "#assessment_terms"):
+        page.fill(text, "")
+    page.click("[data-testid=offer-form] button[type=submit]")
+    every_error(
+        page,
+        (
+            "daily_hours",
+            "weekly_hours",
+            "rest_days",
+            "shift_pattern",
+            "night_shifts",
+            "overtime",
+            "holiday_work",
+            "pay_monthly",
+            "fee_charged",
+            "insurance_policy",
+            "insurer",
+            "insurance_payer",
+            "cover_ends_on",
+            "mentor_name",
+            "lodging_terms",
+            "leave_terms",
+            "accident_terms",
+            "assessment_terms",
+        ),
+    )
+    expect(page.get_by_test_id("placement-status")).not_to_have_text("已发录用")

@@ -369,6 +369,34 @@ def test_pages_follow_the_loop(world, client):
     assert db.session.get(Placement, placement.id).status == "offered"
 
 
+def test_offer_form_shows_the_recorded_staff_counts(world, client):
+    """Issue 26: the offer form starts with the enterprise's recorded employees and the post's count;
+    they are shown, never taken from the request (the shares are judged on the records)."""
+    import re
+
+    placement = applied(world)
+    login(client, world.hr.email)
+    html = client.get(f"/enterprise/internships/{placement.id}").get_data(as_text=True)
+    staff = re.search(r'<input[^>]*name="staff_count"[^>]*>', html).group(0)
+    post = re.search(r'<input[^>]*name="post_staff_count"[^>]*>', html).group(0)
+    assert 'value="500"' in staff and "readonly" in staff
+    assert 'value="40"' in post and "readonly" in post
+    good = {k: str(v) for k, v in vars(terms()).items() if not isinstance(v, bool)}
+    bad = client.post(
+        f"/enterprise/internships/{placement.id}/offer",
+        data={**good, "daily_hours": "12", "staff_count": "9"},
+    )
+    assert bad.status_code == 400
+    staff = re.search(r'<input[^>]*name="staff_count"[^>]*>', bad.get_data(as_text=True)).group(0)
+    assert 'value="500"' in staff  # the record, not what was sent
+    response = client.post(
+        f"/enterprise/internships/{placement.id}/offer", data={**good, "staff_count": "99999"}
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Placement, placement.id).staff_count == 500
+
+
 def test_foreign_placement_page_is_404(world, client):
     placement = applied(world)
     other = world.build.enterprise()

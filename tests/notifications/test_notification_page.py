@@ -64,3 +64,53 @@ def test_times_are_beijing_time(app, build):
             '<time datetime="2026-12-01T17:30:00+00:00">2026-12-02 01:30</time>'
         )
         assert str(local_time(datetime(2026, 12, 1, 17, 30))).endswith(">2026-12-02 01:30</time>")
+
+
+def test_many_notices_of_two_kinds_show_as_groups_with_their_counts(app, build):
+    """Issue 26: an HR inbox of dozens of unread notices reads as a few groups with their counts."""
+    hr = build.enterprise()
+    other = build.enterprise(name="别家企业")
+    db.session.commit()
+    notifications.mark_all_read(hr)  # told of its verification: not part of this inbox
+    notifications.notify(hr, "internship_applied", "/enterprise/internships", student="某人", posting="钳工")
+    for i in range(12):
+        notifications.notify(
+            hr, "internship_applied", "/enterprise/internships", student=f"学生{i}", posting="焊工"
+        )
+    for i in range(5):
+        notifications.notify(hr, "member_approved", "/enterprise/", organisation=f"单位{i}")
+    theirs = notifications.notify(other, "member_approved", "/enterprise/", organisation="别家")
+    db.session.commit()
+    client = app.test_client()
+    login(client, hr.email)
+    html = client.get("/auth/notifications").get_data(as_text=True)
+    # 12 applications to one posting, 1 to another, 5 member notices (no subject: one group by kind)
+    assert html.count('data-testid="notification-group"') == 3
+    # newest group first: the member notices came last
+    assert html.split('data-testid="group-count">')[1].startswith("5<")
+    assert html.split('data-testid="group-count">')[2].startswith("12<")
+    assert 'data-testid="digest-link"' in html and "/account/channels" in html
+
+    client.post("/auth/notifications/read-group", data={"kind": "member_approved", "subject": ""})
+    assert notifications.unread_count(hr) == 13  # only the group's notices
+    db.session.refresh(theirs)
+    assert theirs.read_at is None  # and only the reader's own
+    html = client.get("/auth/notifications").get_data(as_text=True)
+    assert html.count('data-testid="notification-group"') == 2
+    assert 'data-testid="group-count">12<' in html
+    client.post("/auth/notifications/read-group", data={"kind": "internship_applied", "subject": "钳工"})
+    assert notifications.unread_count(hr) == 12
+
+
+def test_another_reader_cannot_mark_a_group_read(app, build):
+    hr = build.enterprise()
+    other = build.enterprise(name="别家企业")
+    db.session.commit()
+    note = notifications.notify(hr, "member_approved", "/enterprise/", organisation="甲乙丙单位")
+    db.session.commit()
+    client = app.test_client()
+    login(client, other.email)
+    client.post("/auth/notifications/read-group", data={"kind": "member_approved", "subject": ""})
+    db.session.refresh(note)
+    assert note.read_at is None
+    assert "甲乙丙单位" not in client.get("/auth/notifications").get_data(as_text=True)
