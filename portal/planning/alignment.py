@@ -1,7 +1,8 @@
 """Supply against demand by major (健全职业教育专业预警调控机制, plan item 9).
 
 Demand: the headcounts of published (or since closed) order-class, apprenticeship and
-internship postings, by the year they were published, counted for the catalogue major the
+internship postings, by the intake year they want people for (the year they start; without a start
+date, the intake being planned when published), counted for the catalogue major the
 matcher says each posting prepares for best (`PostingMajor` rank 1; one posting counts once, so
 totals add up to the postings' headcounts). Part-time-teacher and staff-training postings ask
 for no students and are left out; taken-down postings too.
@@ -37,7 +38,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC
+from datetime import UTC, date
 
 from sqlalchemy import Select, delete, func, literal, select, union_all
 
@@ -57,7 +58,11 @@ from portal.postings.models import Posting, PostingKind
 from portal.programs import catalogue
 from portal.programs.models import Program, PublicationStatus
 from portal.rules import services as rule_settings
-from portal.rules.settings import ALIGNMENT_MAX_CHANGE_PERCENT, ALIGNMENT_MIN_POSTINGS
+from portal.rules.settings import (
+    ALIGNMENT_INTAKE_MONTH,
+    ALIGNMENT_MAX_CHANGE_PERCENT,
+    ALIGNMENT_MIN_POSTINGS,
+)
 
 DEMAND_KINDS = (PostingKind.ORDER_CLASS.value, PostingKind.APPRENTICESHIP.value, PostingKind.INTERNSHIP.value)
 COUNTED_STATUSES = (PublicationStatus.PUBLISHED.value, PublicationStatus.CLOSED.value)
@@ -86,13 +91,24 @@ PLAN_TARGETS: tuple[tuple[str, object, tuple[str, ...]], ...] = (
 # --- classification (written per posting) ---------------------------------------------
 
 
+def intake_year(day: date | None = None) -> int:
+    """The year of the intake being planned on `day` (today): this year's until the
+    `alignment_intake_month` setting (autumn enrolment), next year's from then on."""
+    day = day or district_today()
+    return day.year + (1 if day.month >= rule_settings.value(ALIGNMENT_INTAKE_MONTH) else 0)
+
+
 def _year_of(posting: Posting) -> int:
+    """The intake year a posting's headcount is wanted for: the year it starts, or without a start
+    date the intake being planned when it was published (not every posting ever made counts)."""
+    if posting.start_date is not None:
+        return posting.start_date.year
     moment = posting.published_at or posting.created_at
     if moment is None:
-        return district_today().year
+        return intake_year()
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(DISTRICT_TZ).year
+    return intake_year(moment.astimezone(DISTRICT_TZ).date())
 
 
 def postings_of_major(major: str) -> Select:
@@ -318,9 +334,10 @@ def _sorted(lines: dict[str, Line]) -> list[Line]:
 
 
 def report(year: int | None = None) -> Alignment:
-    """The figures of `year` (this year by default). They read every counted posting, so each
-    process keeps them until one of the tables they are made of changes (portal/cache.py)."""
-    year = year or district_today().year
+    """The figures of `year` (the intake being planned by default: `intake_year`). They read every
+    counted posting, so each process keeps them until one of the tables they are made of changes
+    (portal/cache.py)."""
+    year = year or intake_year()
     db.session.flush()  # what this transaction wrote counts, and marks the figures as changing
     figures = cache.memoised("alignment", year, lambda: _report(year), db.session.connection())
     figures.min_postings = rule_settings.value(ALIGNMENT_MIN_POSTINGS)  # a setting: read on every call
@@ -639,8 +656,8 @@ def suggestions(school_id: int, figures: Alignment | None = None) -> list[Sugges
 
 def record_supply(year: int | None = None) -> int:
     """Store this year's planned intake and enrolment per catalogue major and town (taken with the
-    monthly figure snapshots; taking it again in the same year refreshes it). Flushes."""
-    year = year or district_today().year
+    monthly figure snapshots, as the intake being planned; taking it again refreshes it). Flushes."""
+    year = year or intake_year()
     rows = db.session.execute(
         _live_programs(
             select(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select, update
@@ -32,6 +32,7 @@ def posting(
     skills: str = "",
     publish=True,
     town: str = "fengcheng",
+    start_date=None,
 ):
     base = {
         "order_class": {"major": "", "years": 3},
@@ -54,6 +55,7 @@ def posting(
             certificates="",
             headcount=headcount,
             town=town,
+            start_date=start_date,
             deadline=TODAY + timedelta(days=30),
             details={**base, **(details or {})},
         ),
@@ -505,3 +507,36 @@ def test_a_database_error_is_logged_without_the_failing_row(app, district, caplo
         response = app.test_client().get("/_test/broken-check")
     assert response.status_code == 500
     assert "ratios_ordered" in caplog.text and "secret@example.com" not in caplog.text
+
+
+def test_the_intake_year_turns_at_the_districts_intake_month(district):
+    from portal.rules import services as rule_settings
+    from portal.rules.settings import ALIGNMENT_INTAKE_MONTH
+
+    assert alignment.intake_year(date(2026, 8, 31)) == 2026  # default: September, autumn enrolment
+    assert alignment.intake_year(date(2026, 9, 1)) == 2027
+    rule_settings.set_value(admin_user(), ALIGNMENT_INTAKE_MONTH.key, 7, "测试")
+    db.session.commit()
+    assert alignment.intake_year(date(2026, 7, 1)) == 2027
+    assert alignment.intake_year(date(2026, 6, 30)) == 2026
+
+
+def test_demand_is_the_headcount_wanted_in_the_intakes_year(app, district):
+    """A posting counts for the year it starts, not the year it was made: 30 welders wanted from
+    next March are not this intake's demand (still 60 against 40) but the next one's (30 against
+    the 40 planned, shown under that year)."""
+    year = alignment.report().year
+    assert year == alignment.intake_year()
+    later = posting(district["hr"], "internship", "招聘电焊工（明年）", 30, start_date=date(year + 1, 3, 1))
+    assert db.session.scalars(
+        select(PostingMajor.year).where(PostingMajor.posting_id == later.id)
+    ).first() == (year + 1)
+    now = group(alignment.report(), "装备制造大类")
+    assert (now.demand, now.intake, now.postings) == (60, 40, 2)
+    assert year + 1 not in now.trend
+    following = alignment.report(year + 1)
+    welding = group(following, "装备制造大类")
+    assert (welding.demand, welding.intake, welding.postings) == (30, 40, 1)
+    assert welding.trend == {year: 60, year + 1: 30}
+    html = app.test_client().get("/stats/alignment").get_data(as_text=True)
+    assert f"{year}年需求" in html and f"{year}年招生计划" in html  # the figures say their year
