@@ -256,7 +256,7 @@ def test_demand_for_a_major_no_local_school_offers_is_not_set_against_another(di
     assert after["焊接技术应用"].group_demand == before["焊接技术应用"].group_demand
 
 
-def test_a_groups_demand_of_one_level_is_never_set_against_the_other_levels_intake(district, build):
+def test_a_groups_demand_of_one_level_is_never_set_against_the_other_levels_intake(app, district, build):
     """Hand-made: an order class for 新能源汽车技术 (专科 only, 装备制造大类) asks for 80. It is not set
     against the 40 中职 welding places of the same group (still 60 against 40), nor against the 80 中职
     新能源汽车运用与维修 places taught here; the 专科 line has the 80 and no intake. 护理 stands at
@@ -274,6 +274,10 @@ def test_a_groups_demand_of_one_level_is_never_set_against_the_other_levels_inta
     care = group(figures, "医药卫生大类")
     assert (care.demand, care.intake) == (10, 50)
     assert not [g for g in figures.groups if g.group == "医药卫生大类" and g.school_level == "专科"]
+    api = app.test_client().get("/api/v1/statistics/alignment").get_json()["groups"]
+    assert {"key": "装备制造大类|专科", "school_level": "专科", "demand": 80, "intake": 0}.items() <= next(
+        g for g in api if g["key"] == "装备制造大类|专科"
+    ).items()
 
 
 def test_a_closed_or_taken_down_posting(district):
