@@ -129,6 +129,7 @@ def line(x) -> dict[str, Any]:
         "key": x.key,
         "label": str(x.label),
         "group": x.group,
+        "school_level": x.school_level,  # a group line's level (中职, 专科); "" on the others
         "demand": x.demand,
         "postings": x.postings,
         "by_kind": dict(x.by_kind),

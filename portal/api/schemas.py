@@ -283,6 +283,7 @@ class AlignmentLine(Schema):
     key = fields.String(required=True)
     label = fields.String(required=True)
     group = fields.String(required=True)
+    school_level = fields.String(required=True)
     demand = fields.Integer(required=True)
     postings = fields.Integer(required=True)
     by_kind = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)

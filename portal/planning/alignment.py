@@ -1,13 +1,18 @@
 """Supply against demand by major (健全职业教育专业预警调控机制, plan item 9).
 
 Demand: the headcounts of published (or since closed) order-class, apprenticeship and
-internship postings, by the year they were published, counted for the catalogue major the
+internship postings, by the intake year they want people for (the year they start; without a start
+date, the intake being planned when published), counted for the catalogue major the
 matcher says each posting prepares for best (`PostingMajor` rank 1; one posting counts once, so
 totals add up to the postings' headcounts). Part-time-teacher and staff-training postings ask
 for no students and are left out; taken-down postings too.
 
 Supply: the planned intake (`intake_capacity`) and enrolment of published majors of verified
 schools, grouped by their catalogue major and 专业大类.
+
+Groups are compared at each level (中职, 专科): a posting's demand counts against the intake of
+its group's majors of the posting's level (the level of its catalogue major; of a name at both
+levels, the one taught here) that local schools teach, never against the other level's.
 
 For a group (or major, town): gap = demand − intake, ratio = demand / intake, and a warning level
 from the administrators' thresholds (default: shortage above 1.2, surplus below 0.8, i.e. a
@@ -33,7 +38,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC
+from datetime import UTC, date
 
 from sqlalchemy import Select, delete, func, literal, select, union_all
 
@@ -53,7 +58,11 @@ from portal.postings.models import Posting, PostingKind
 from portal.programs import catalogue
 from portal.programs.models import Program, PublicationStatus
 from portal.rules import services as rule_settings
-from portal.rules.settings import ALIGNMENT_MAX_CHANGE_PERCENT, ALIGNMENT_MIN_POSTINGS
+from portal.rules.settings import (
+    ALIGNMENT_INTAKE_MONTH,
+    ALIGNMENT_MAX_CHANGE_PERCENT,
+    ALIGNMENT_MIN_POSTINGS,
+)
 
 DEMAND_KINDS = (PostingKind.ORDER_CLASS.value, PostingKind.APPRENTICESHIP.value, PostingKind.INTERNSHIP.value)
 COUNTED_STATUSES = (PublicationStatus.PUBLISHED.value, PublicationStatus.CLOSED.value)
@@ -82,13 +91,24 @@ PLAN_TARGETS: tuple[tuple[str, object, tuple[str, ...]], ...] = (
 # --- classification (written per posting) ---------------------------------------------
 
 
+def intake_year(day: date | None = None) -> int:
+    """The year of the intake being planned on `day` (today): this year's until the
+    `alignment_intake_month` setting (autumn enrolment), next year's from then on."""
+    day = day or district_today()
+    return day.year + (1 if day.month >= rule_settings.value(ALIGNMENT_INTAKE_MONTH) else 0)
+
+
 def _year_of(posting: Posting) -> int:
+    """The intake year a posting's headcount is wanted for: the year it starts, or without a start
+    date the intake being planned when it was published (not every posting ever made counts)."""
+    if posting.start_date is not None:
+        return posting.start_date.year
     moment = posting.published_at or posting.created_at
     if moment is None:
-        return district_today().year
+        return intake_year()
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(DISTRICT_TZ).year
+    return intake_year(moment.astimezone(DISTRICT_TZ).date())
 
 
 def postings_of_major(major: str) -> Select:
@@ -225,6 +245,7 @@ class Line:
     key: str
     label: object
     group: str = ""
+    school_level: str = ""  # a group line's level (中职 or 专科): its demand and intake are of that level
     demand: int = 0
     postings: int = 0
     by_kind: dict[str, int] = field(default_factory=dict)
@@ -298,14 +319,25 @@ def _add_demand(line: Line, year: int, current: int, kind: str, headcount: int, 
         line.by_kind[kind] = line.by_kind.get(kind, 0) + headcount
 
 
+def _level_of(name: str, taught: dict[str, dict[str, int]]) -> str:
+    """A catalogue major's level: its only one, or for a name at both levels (护理 is 中职 and 专科)
+    the one local schools teach it at most; "" outside the catalogue."""
+    levels = [e.level for e in catalogue.catalogue().by_name.get(name, ())]
+    if len(set(levels)) <= 1:
+        return levels[0] if levels else ""
+    here = taught.get(name, {})
+    return max(levels, key=lambda lv: (here.get(lv, 0), lv == catalogue.SECONDARY))
+
+
 def _sorted(lines: dict[str, Line]) -> list[Line]:
     return sorted(lines.values(), key=lambda ln: (-abs(ln.gap), str(ln.key)))
 
 
 def report(year: int | None = None) -> Alignment:
-    """The figures of `year` (this year by default). They read every counted posting, so each
-    process keeps them until one of the tables they are made of changes (portal/cache.py)."""
-    year = year or district_today().year
+    """The figures of `year` (the intake being planned by default: `intake_year`). They read every
+    counted posting, so each process keeps them until one of the tables they are made of changes
+    (portal/cache.py)."""
+    year = year or intake_year()
     db.session.flush()  # what this transaction wrote counts, and marks the figures as changing
     figures = cache.memoised("alignment", year, lambda: _report(year), db.session.connection())
     figures.min_postings = rule_settings.value(ALIGNMENT_MIN_POSTINGS)  # a setting: read on every call
@@ -320,8 +352,41 @@ def _report(year: int) -> Alignment:
     towns: dict[str, Line] = {}
     industries: dict[str, Line] = {}
 
-    def group_line(name: str) -> Line:
-        return groups.setdefault(name, Line(key=name, label=name or OUTSIDE_CATALOGUE, group=name))
+    def group_line(name: str, level: str) -> Line:
+        # Like with like: a group's demand of one level against the intake of its majors of that level.
+        label = f"{name} · {level}" if name and level else (name or OUTSIDE_CATALOGUE)
+        return groups.setdefault(
+            f"{name}|{level}", Line(key=f"{name}|{level}", label=label, group=name, school_level=level)
+        )
+
+    # Supply first (today's from the live majors, past years' from their yearly records, in one
+    # query): the level a name at both levels is taught at here decides its demand's level.
+    live = _live_programs(
+        select(
+            literal(year).label("year"),
+            Program.name,
+            Program.level,
+            Organisation.town,
+            func.sum(Program.intake_capacity),
+            func.sum(Program.enrolment),
+            func.count(Program.id),
+        )
+    ).group_by(Program.name, Program.level, Organisation.town)
+    past = select(
+        SupplySnapshot.year,
+        SupplySnapshot.major_name,
+        literal(None),
+        SupplySnapshot.town,
+        SupplySnapshot.intake,
+        SupplySnapshot.enrolment,
+        literal(0),
+    ).where(SupplySnapshot.year.in_(years[:-1]))
+    supply = db.session.execute(union_all(live, past)).all()
+    taught: dict[str, dict[str, int]] = {}
+    for row_year, name, level, _town, intake, _enrolment, _count in supply:
+        if row_year == year and level:
+            here = taught.setdefault(catalogue.base_name(name), {})
+            here[level] = here.get(level, 0) + int(intake or 0)
 
     demand = db.session.execute(
         _demand_filter(
@@ -347,7 +412,7 @@ def _report(year: int) -> Alignment:
     ).all()
     for group, major, row_year, kind, town, industry, headcount, count in demand:
         headcount, count = int(headcount or 0), int(count)
-        _add_demand(group_line(group), row_year, year, kind, headcount, count)
+        _add_demand(group_line(group, _level_of(major, taught)), row_year, year, kind, headcount, count)
         _add_demand(
             majors.setdefault(major, Line(key=major, label=major, group=group)),
             row_year,
@@ -376,30 +441,11 @@ def _report(year: int) -> Alignment:
             count,
         )
 
-    # Today's supply from the live majors, and past years' from their yearly records, in one query.
-    live = _live_programs(
-        select(
-            literal(year).label("year"),
-            Program.name,
-            Organisation.town,
-            func.sum(Program.intake_capacity),
-            func.sum(Program.enrolment),
-            func.count(Program.id),
-        )
-    ).group_by(Program.name, Organisation.town)
-    past = select(
-        SupplySnapshot.year,
-        SupplySnapshot.major_name,
-        SupplySnapshot.town,
-        SupplySnapshot.intake,
-        SupplySnapshot.enrolment,
-        literal(0),
-    ).where(SupplySnapshot.year.in_(years[:-1]))
-    for row_year, name, town, intake, enrolment, count in db.session.execute(union_all(live, past)).all():
+    for row_year, name, level, town, intake, enrolment, count in supply:
         major = catalogue.base_name(name)
         group = _group_of(major)
         for line in (
-            group_line(group),
+            group_line(group, level or _level_of(major, taught)),
             majors.setdefault(major, Line(key=major, label=major, group=group)),
             towns.setdefault(town, Line(key=town, label=vocab.TOWNS.get(town, town))),
         ):
@@ -433,7 +479,7 @@ def _report(year: int) -> Alignment:
 
     for line in industries.values():
         for grp in groups.values():
-            if matching.trains_for(line.key, grp.key):
+            if matching.trains_for(line.key, grp.group):
                 line.intake += grp.intake
                 line.enrolment += grp.enrolment
                 line.programs += grp.programs
@@ -610,8 +656,8 @@ def suggestions(school_id: int, figures: Alignment | None = None) -> list[Sugges
 
 def record_supply(year: int | None = None) -> int:
     """Store this year's planned intake and enrolment per catalogue major and town (taken with the
-    monthly figure snapshots; taking it again in the same year refreshes it). Flushes."""
-    year = year or district_today().year
+    monthly figure snapshots, as the intake being planned; taking it again refreshes it). Flushes."""
+    year = year or intake_year()
     rows = db.session.execute(
         _live_programs(
             select(

@@ -103,6 +103,19 @@ ALIGNMENT_MAX_CHANGE_PERCENT = SettingSpec(
     ),
 )
 
+ALIGNMENT_INTAKE_MONTH = SettingSpec(
+    key="alignment_intake_month",
+    label=_l("Month from which supply and demand are those of next year's intake"),
+    default=9,
+    minimum=1,
+    maximum=12,
+    note=_l(
+        "Vocational schools enrol in the autumn: from this month on, the planned intake is next year's, "
+        "and a posting published without a start date wants people for next year's intake. The month is "
+        "the district's choice; no text fixes it."
+    ),
+)
+
 PLAN_TARGET_YEAR = SettingSpec(
     key="plan_target_year",
     label=_l("Year the dashboard's targets are for"),
@@ -125,5 +138,6 @@ ALL = (
     ORDER_CLASS_FREE_CHOICE,
     ALIGNMENT_MIN_POSTINGS,
     ALIGNMENT_MAX_CHANGE_PERCENT,
+    ALIGNMENT_INTAKE_MONTH,
 )
 BY_KEY = {spec.key: spec for spec in ALL}

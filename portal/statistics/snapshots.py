@@ -66,7 +66,7 @@ def take_snapshot(actor: User | None = None, period: str | None = None, *, is_de
     # The year's supply by major is kept beside the figures: it is what the trend of supply
     # against demand reads for past years (majors keep only today's intake).
 
-    alignment.record_supply(today.year)
+    alignment.record_supply(alignment.intake_year(today))
     if actor is not None:
         audit.record(
             actor,

@@ -54,10 +54,10 @@ def test_public_and_admin_alignment_pages(browser, live_server, device, lang):
         expect(page.locator("h1")).to_contain_text(words["title"])
         groups = page.get_by_test_id("alignment-groups")
         # The demo data: elderly care wants more than the schools plan to take, equipment less.
-        care = groups.locator('tr[data-key="公共管理与服务大类"]')
+        care = groups.locator('tr[data-key="公共管理与服务大类|中职"]')
         expect(care.locator('[data-col="level"]')).to_contain_text(words["shortage"])
         expect(care.locator('[data-col="demand"]')).to_have_text("55")
-        expect(groups.locator('tr[data-key="装备制造大类"] [data-col="level"]')).to_contain_text(
+        expect(groups.locator('tr[data-key="装备制造大类|中职"] [data-col="level"]')).to_contain_text(
             words["surplus"]
         )
         expect(page.locator("svg.chart").first).to_be_visible()
@@ -74,7 +74,7 @@ def test_public_and_admin_alignment_pages(browser, live_server, device, lang):
         expect(page.locator("#shortage_above-error")).to_contain_text(words["error"])
         expect(
             page.get_by_test_id("alignment-groups").locator(
-                'tr[data-key="公共管理与服务大类"] [data-col="level"]'
+                'tr[data-key="公共管理与服务大类|中职"] [data-col="level"]'
             )
         ).to_contain_text(words["shortage"])
         # A shortage threshold above the group's ratio (1.38) makes it balanced.
@@ -84,7 +84,7 @@ def test_public_and_admin_alignment_pages(browser, live_server, device, lang):
         expect(page.locator(".flash-success")).to_be_visible()
         expect(
             page.get_by_test_id("alignment-groups").locator(
-                'tr[data-key="公共管理与服务大类"] [data-col="level"]'
+                'tr[data-key="公共管理与服务大类|中职"] [data-col="level"]'
             )
         ).not_to_contain_text(words["shortage"])
     finally:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select, update
@@ -32,6 +32,7 @@ def posting(
     skills: str = "",
     publish=True,
     town: str = "fengcheng",
+    start_date=None,
 ):
     base = {
         "order_class": {"major": "", "years": 3},
@@ -54,6 +55,7 @@ def posting(
             certificates="",
             headcount=headcount,
             town=town,
+            start_date=start_date,
             deadline=TODAY + timedelta(days=30),
             details={**base, **(details or {})},
         ),
@@ -96,8 +98,9 @@ def district(app, build: Builders):
     return {"hr": hr, "school": school, "other": other}
 
 
-def group(figures, name):
-    return next(g for g in figures.groups if g.key == name)
+def group(figures, name, level="中职"):
+    """A group's line at one level (the builders' schools are 中职 schools)."""
+    return next(g for g in figures.groups if (g.group, g.school_level) == (name, level))
 
 
 def test_a_posting_is_classified_by_what_it_asks_for(district):
@@ -120,11 +123,15 @@ def test_figures_by_group_computed_by_hand(district):
     care = [g for g in figures.groups if g.intake == 50]
     assert len(care) == 1 and care[0].demand == 10 and care[0].ratio == 0.2
     assert care[0].level is WarningLevel.SURPLUS
+    # The e-commerce internship prepares for 农村电子商务, a 专科 major: its 30 are not set against the
+    # 中职 电子商务 intake of 30 (like with like), and no school here teaches it at 专科.
     trade = group(figures, "财经商贸大类")
-    assert (trade.demand, trade.intake, trade.level) == (30, 30, WarningLevel.BALANCED)
+    assert (trade.demand, trade.intake, trade.level) == (0, 30, WarningLevel.SURPLUS)
+    higher = group(figures, "财经商贸大类", "专科")
+    assert (higher.demand, higher.intake, higher.level) == (30, 0, WarningLevel.SHORTAGE)
     assert welding.trend[figures.year] == 60 and welding.trend.get(figures.year - 1, 0) == 0
     assert sum(g.demand for g in figures.groups) == 25 + 35 + 10 + 30
-    assert figures.shortages == [welding]
+    assert figures.shortages == [higher, welding]
 
 
 def test_supply_of_past_years_comes_from_the_yearly_record(app, district, build):
@@ -249,18 +256,42 @@ def test_demand_for_a_major_no_local_school_offers_is_not_set_against_another(di
     assert after["焊接技术应用"].group_demand == before["焊接技术应用"].group_demand
 
 
+def test_a_groups_demand_of_one_level_is_never_set_against_the_other_levels_intake(app, district, build):
+    """Hand-made: an order class for 新能源汽车技术 (专科 only, 装备制造大类) asks for 80. It is not set
+    against the 40 中职 welding places of the same group (still 60 against 40), nor against the 80 中职
+    新能源汽车运用与维修 places taught here; the 专科 line has the 80 and no intake. 护理 stands at
+    both levels: taught here at 中职, its demand counts there."""
+    school = build.school(programs=())
+    publish_programs(school, {"新能源汽车运用与维修": 80})
+    posting(district["hr"], "order_class", "新能源汽车订单班", 80, details={"major": "新能源汽车技术"})
+    figures = alignment.report()
+    welding = group(figures, "装备制造大类")
+    assert (welding.demand, welding.intake, welding.level) == (60, 40, WarningLevel.SHORTAGE)
+    cars = group(figures, "交通运输大类")
+    assert (cars.demand, cars.intake, cars.level) == (0, 80, WarningLevel.SURPLUS)
+    higher = group(figures, "装备制造大类", "专科")
+    assert (higher.demand, higher.intake, higher.label) == (80, 0, "装备制造大类 · 专科")
+    care = group(figures, "医药卫生大类")
+    assert (care.demand, care.intake) == (10, 50)
+    assert not [g for g in figures.groups if g.group == "医药卫生大类" and g.school_level == "专科"]
+    api = app.test_client().get("/api/v1/statistics/alignment").get_json()["groups"]
+    assert {"key": "装备制造大类|专科", "school_level": "专科", "demand": 80, "intake": 0}.items() <= next(
+        g for g in api if g["key"] == "装备制造大类|专科"
+    ).items()
+
+
 def test_a_closed_or_taken_down_posting(district):
     hr = district["hr"]
     item = db.session.scalars(select(postings.Posting).where(postings.Posting.title == "电商主播实习")).one()
     postings.close_posting(hr, item.id)
     db.session.commit()
-    assert group(alignment.report(), "财经商贸大类").demand == 30  # closed: still this year's demand
+    assert group(alignment.report(), "财经商贸大类", "专科").demand == 30  # closed: still this year's demand
     admin = admin_user()
     other = posting(hr, "internship", "电商客服实习", 7)
-    assert group(alignment.report(), "财经商贸大类").demand == 37
+    assert sum(g.demand for g in alignment.report().groups if g.group == "财经商贸大类") == 37
     postings.take_down(admin, other.id, "虚假信息")
     db.session.commit()
-    assert group(alignment.report(), "财经商贸大类").demand == 30
+    assert group(alignment.report(), "财经商贸大类", "专科").demand == 30
 
 
 def test_backfill_writes_the_same_rows(district):
@@ -287,7 +318,7 @@ def test_public_page_and_export_show_the_same_figures(app, district, lang):
     client = app.test_client()
     client.post("/lang", data={"lang": lang})
     html = client.get("/stats/alignment").get_data(as_text=True)
-    cells = _figures_on(html, "装备制造大类")
+    cells = _figures_on(html, "装备制造大类|中职")
     assert (cells["demand"], cells["intake"], cells["gap"], cells["ratio"]) == ("60", "40", "+20", "1.50")
     assert ("短缺" if lang == "zh" else "Shortage") in cells["level"]
     assert ("专业与产业需求" if lang == "zh" else "Majors against industry demand") in html
@@ -300,7 +331,7 @@ def test_public_page_and_export_show_the_same_figures(app, district, lang):
     sheet = load_workbook(io.BytesIO(response.data)).worksheets[0]
     rows = {r[0]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
     header = [c.value for c in sheet[1]]
-    welding = dict(zip(header, rows["装备制造大类"], strict=True))
+    welding = dict(zip(header, rows["装备制造大类 · 中职"], strict=True))
     assert list(welding.values())[1] == 60
     assert 40 in welding.values() and 20 in welding.values() and 1.5 in welding.values()
     # By major: the catalogue code and 专业类 beside the name (from the 2021 catalogue).
@@ -352,11 +383,11 @@ def test_dashboard_and_report_carry_the_figures(app, district, lang):
     client.post("/lang", data={"lang": lang})
     for url in ("/admin/dashboard", "/admin/dashboard/report"):
         html = client.get(url).get_data(as_text=True)
-        cells = _figures_on(html, "装备制造大类")
+        cells = _figures_on(html, "装备制造大类|中职")
         assert (cells["demand"], cells["intake"], cells["ratio"]) == ("60", "40", "1.50")
         assert 'class="chart"' in html
     dashboard = client.get("/admin/dashboard").get_data(as_text=True)
-    assert ("1 个专业大类人才短缺" if lang == "zh" else "1 major groups short of graduates") in dashboard
+    assert ("2 个专业大类人才短缺" if lang == "zh" else "2 major groups short of graduates") in dashboard
 
     from openpyxl import load_workbook
 
@@ -364,7 +395,7 @@ def test_dashboard_and_report_carry_the_figures(app, district, lang):
     title = "按专业大类的供需" if lang == "zh" else "Demand and intake by group"
     assert title in book.sheetnames
     rows = {r[0]: r for r in book[title].iter_rows(min_row=2, values_only=True)}
-    assert rows["装备制造大类"][1] == 60
+    assert rows["装备制造大类 · 中职"][1] == 60
 
 
 def test_the_command_backfills_every_posting(app, district):
@@ -480,3 +511,36 @@ def test_a_database_error_is_logged_without_the_failing_row(app, district, caplo
         response = app.test_client().get("/_test/broken-check")
     assert response.status_code == 500
     assert "ratios_ordered" in caplog.text and "secret@example.com" not in caplog.text
+
+
+def test_the_intake_year_turns_at_the_districts_intake_month(district):
+    from portal.rules import services as rule_settings
+    from portal.rules.settings import ALIGNMENT_INTAKE_MONTH
+
+    assert alignment.intake_year(date(2026, 8, 31)) == 2026  # default: September, autumn enrolment
+    assert alignment.intake_year(date(2026, 9, 1)) == 2027
+    rule_settings.set_value(admin_user(), ALIGNMENT_INTAKE_MONTH.key, 7, "测试")
+    db.session.commit()
+    assert alignment.intake_year(date(2026, 7, 1)) == 2027
+    assert alignment.intake_year(date(2026, 6, 30)) == 2026
+
+
+def test_demand_is_the_headcount_wanted_in_the_intakes_year(app, district):
+    """A posting counts for the year it starts, not the year it was made: 30 welders wanted from
+    next March are not this intake's demand (still 60 against 40) but the next one's (30 against
+    the 40 planned, shown under that year)."""
+    year = alignment.report().year
+    assert year == alignment.intake_year()
+    later = posting(district["hr"], "internship", "招聘电焊工（明年）", 30, start_date=date(year + 1, 3, 1))
+    assert db.session.scalars(
+        select(PostingMajor.year).where(PostingMajor.posting_id == later.id)
+    ).first() == (year + 1)
+    now = group(alignment.report(), "装备制造大类")
+    assert (now.demand, now.intake, now.postings) == (60, 40, 2)
+    assert year + 1 not in now.trend
+    following = alignment.report(year + 1)
+    welding = group(following, "装备制造大类")
+    assert (welding.demand, welding.intake, welding.postings) == (30, 40, 1)
+    assert welding.trend == {year: 60, year + 1: 30}
+    html = app.test_client().get("/stats/alignment").get_data(as_text=True)
+    assert f"{year}年需求" in html and f"{year}年招生计划" in html  # the figures say their year

@@ -138,11 +138,11 @@ def test_figures_kept_by_one_server_follow_a_write_on_another(redis_apps, build)
 
         programs.publish_program(db.session.get(Program, program_id))
         db.session.commit()
-        before = next(g.intake for g in alignment.report().groups if g.key == "装备制造大类")
+        before = next(g.intake for g in alignment.report().groups if g.key == "装备制造大类|中职")
         db.session.commit()
     with second.app_context():
         db.session.get(Program, program_id).intake_capacity += 25
         db.session.commit()
     with first.app_context():
-        after = next(g.intake for g in alignment.report().groups if g.key == "装备制造大类")
+        after = next(g.intake for g in alignment.report().groups if g.key == "装备制造大类|中职")
         assert after == before + 25
