@@ -117,9 +117,10 @@ def crawl(page, base: str, start: list[str], check) -> list[str]:
     return list(seen.values())
 
 
+@pytest.mark.parametrize("locale", ["zh-CN", "en-US"])  # both languages (issue 26)
 @pytest.mark.parametrize("role", list(ROLES))
-def test_every_page_is_accessible_and_fits(browser, live_server, role):
-    context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport=DESKTOP)
+def test_every_page_is_accessible_and_fits(browser, live_server, role, locale):
+    context = browser.new_context(base_url=live_server.url, locale=locale, viewport=DESKTOP)
     context.set_default_timeout(15_000)
     page = context.new_page()
     script_errors: list[str] = []
@@ -156,7 +157,7 @@ def test_every_page_is_accessible_and_fits(browser, live_server, role):
                 targets = [", ".join(node["target"]) for node in violation["nodes"]][:3]
                 problems.append(f"axe {path}: {violation['id']} ({violation['impact']}) {targets}")
         if path == home:
-            page.screenshot(path=str(SCREENS / f"{role}-home-{viewport_name}.png"), full_page=True)
+            page.screenshot(path=str(SCREENS / f"{role}-home-{viewport_name}-{locale}.png"), full_page=True)
 
     # The desktop check runs as the crawl reaches each page; then the phone visits them all.
     pages = crawl(page, live_server.url, [home, *menu_links], lambda path, r: check("desktop", path, r))
