@@ -37,6 +37,8 @@ class NewSchool:
     school_kind: str
     town: str
     address: str
+    # Most vocational schools of a district recruit across it; a school recruiting only in its town says so.
+    recruits_district_wide: bool = True
 
 
 def _ensure_name_free(name: str) -> None:
@@ -94,7 +96,13 @@ def create_school(org: NewSchool) -> School:
     name = (org.name or "").strip()
     problems.check(_ensure_name_free, name)
     problems.raise_if_any()
-    school = School(name=name, school_kind=org.school_kind, town=org.town, address=org.address.strip())
+    school = School(
+        name=name,
+        school_kind=org.school_kind,
+        town=org.town,
+        address=org.address.strip(),
+        recruits_district_wide=org.recruits_district_wide,
+    )
     db.session.add(school)
     db.session.flush()
     return school
