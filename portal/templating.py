@@ -83,6 +83,6 @@ def init_templating(app: Flask) -> None:
             "size_label": lambda code: _label(vocab.ENTERPRISE_SIZES, code),
             "town_label": lambda code: vocab.town_label(code, locale),
             # A 专业大类 or 专业类 by name: the catalogue's Chinese, or the platform's English rendering.
-            "group_label": lambda name: catalogue.group_label(name, locale),
-            "level_label": lambda level: catalogue.level_label(level, locale),
+            "catalogue_group": lambda name: catalogue.group_label(name, locale),
+            "catalogue_level": lambda level: catalogue.level_label(level, locale),
         }
