@@ -108,6 +108,25 @@ def create_school(org: NewSchool) -> School:
     return school
 
 
+def set_recruitment_area(staff: User, district_wide: bool) -> School:
+    """A school's staff say whether it recruits across the whole district or from its own town only:
+    the by-town alignment counts its intake in the district pool or in its town. Audited."""
+    school = staff.organisation
+    if staff.role != Role.SCHOOL_STAFF.value or not isinstance(school, School):
+        raise NotFound(_l("School not found."))
+    if school.recruits_district_wide is district_wide:
+        raise ServiceError(_l("Nothing to change."), field="area")
+    before = school.recruits_district_wide
+    school.recruits_district_wide = district_wide
+    db.session.flush()
+    audit.record(staff, school, "set_recruitment_area", _area(before), _area(district_wide))
+    return school
+
+
+def _area(district_wide: bool | None) -> str:
+    return "district" if district_wide is not False else "town"
+
+
 def get_organisation(org_id: int) -> Organisation:
     org = db.session.get(Organisation, org_id)
     if org is None:

@@ -678,3 +678,28 @@ def test_demand_is_the_headcount_wanted_in_the_intakes_year(app, district):
     assert welding.trend == {year: 60, year + 1: 30}
     html = app.test_client().get("/stats/alignment").get_data(as_text=True)
     assert f"{year}年需求" in html and f"{year}年招生计划" in html  # the figures say their year
+
+
+def test_a_school_says_where_it_recruits_and_the_town_figures_follow(app, district):
+    staff = district["school"]
+    client = client_for(app, staff)
+    page = client.get("/school/alignment").get_data(as_text=True)
+    assert 'data-testid="recruitment-form"' in page
+    assert '<input checked id="area-0" name="area" required type="radio" value="district">' in page
+    refused = client.post("/school/alignment/recruitment", data={"area": "everywhere"})
+    assert refused.status_code == 400 and "has-error" in refused.get_data(as_text=True)
+    assert client.post("/school/alignment/recruitment", data={"area": "town"}).status_code == 302
+    school = db.session.get(Organisation, staff.organisation_id)
+    db.session.refresh(school)
+    assert school.recruits_district_wide is False
+    from portal.audit.models import AuditEntry
+
+    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "set_recruitment_area")).one()
+    assert (entry.from_state, entry.to_state, entry.subject_id) == ("district", "town", school.id)
+    # Its 100 places are now 鹏泉's, and only the other school's 20 are left in the pool.
+    figures = alignment.report()
+    assert next(t for t in figures.towns if t.key == "pengquan|中职").intake == 40 + 30 + 30
+    assert next(p for p in figures.pools if p.school_level == "中职").intake == 20
+    again = client.post("/school/alignment/recruitment", data={"area": "town"})
+    assert again.status_code == 400 and "没有需要修改的内容" in again.get_data(as_text=True)
+    assert db.session.get(Organisation, district["other"].organisation_id).recruits_district_wide is True
