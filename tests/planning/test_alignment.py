@@ -703,3 +703,17 @@ def test_a_school_says_where_it_recruits_and_the_town_figures_follow(app, distri
     again = client.post("/school/alignment/recruitment", data={"area": "town"})
     assert again.status_code == 400 and "没有需要修改的内容" in again.get_data(as_text=True)
     assert db.session.get(Organisation, district["other"].organisation_id).recruits_district_wide is True
+
+
+def test_the_demo_schools_suggestions_are_a_mix_a_planner_would_accept(app, demo):
+    """Issue 26's "done when": on the demo data no major's intake is suggested to zero, each change
+    stays within the district's cap, and the verdicts are a mix (not 9 of 10 surpluses)."""
+    school = db.session.scalars(select(Organisation).where(Organisation.name == "莱芜职业中专")).one()
+    found = alignment.suggestions(school.id)
+    assert len(found) >= 8
+    assert all(s.suggested_intake > 0 for s in found)
+    assert all(abs(s.change) <= max(1, s.intake * s.max_change_percent // 100) for s in found)
+    verdicts = {s.level for s in found}
+    assert {WarningLevel.SHORTAGE, WarningLevel.SURPLUS, None} <= verdicts
+    surpluses = [s for s in found if s.level is WarningLevel.SURPLUS]
+    assert len(surpluses) <= len(found) // 2
