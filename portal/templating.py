@@ -70,6 +70,10 @@ def init_templating(app: Flask) -> None:
         "offers_to_apply": lambda posting: internships.offers_to_apply(current_user, posting),
         # The 2021 internship rules, listed wherever an internship is offered.
         "internship_rules": internship_rules,
+        # A 专业大类 or 专业类 by name: the catalogue's Chinese, or the platform's English rendering
+        # (globals, so that macros imported without the context have them too).
+        "catalogue_group": lambda name: catalogue.group_label(name, current_locale()),
+        "catalogue_level": lambda level: catalogue.level_label(level, current_locale()),
     }.items():
         app.add_template_global(value, name)
 
@@ -82,7 +86,4 @@ def init_templating(app: Flask) -> None:
             "school_kind_label": lambda code: _label(vocab.SCHOOL_KINDS, code),
             "size_label": lambda code: _label(vocab.ENTERPRISE_SIZES, code),
             "town_label": lambda code: vocab.town_label(code, locale),
-            # A 专业大类 or 专业类 by name: the catalogue's Chinese, or the platform's English rendering.
-            "catalogue_group": lambda name: catalogue.group_label(name, locale),
-            "catalogue_level": lambda level: catalogue.level_label(level, locale),
         }
