@@ -90,6 +90,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--sort", default="cumulative")
     parser.add_argument("--no-profile", action="store_true")
+    parser.add_argument("--profile-runs", type=int, default=1, help="requests under cProfile")
     parser.add_argument("--callgrind", action="store_true", help="the requests inside twalk, no cProfile")
     args = parser.parse_args()
 
@@ -132,7 +133,7 @@ def main() -> None:
         if not args.no_profile:
             profiler = cProfile.Profile()
             profiler.enable()
-            _profiled_requests(client, path, 1)
+            _profiled_requests(client, path, args.profile_runs)
             profiler.disable()
             pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.top)
 
