@@ -80,9 +80,13 @@ class Outcomes:
     industries: list[Outcome]
 
 
+# Made once: aliasing Organisation (many columns, subclasses) cost some 15 ms a call, more than
+# the query (issue 31).
+_SCHOOL, _ENTERPRISE = aliased(Organisation), aliased(Organisation)
+
+
 def outcomes() -> Outcomes:
-    school = aliased(Organisation)
-    enterprise = aliased(Organisation)
+    school, enterprise = _SCHOOL, _ENTERPRISE
     # The partners' active cooperation (the oldest, when they have several), as a subquery of the
     # same statement: a placement counts once, never once per cooperation.
     cooperation = (
