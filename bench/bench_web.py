@@ -398,9 +398,10 @@ def print_issue_31(results: dict) -> None:
         "see bench_jobs.py --from-empty",
     ]
     print("\nIssue 31 (ratios at 1× unless said):")
-    print(f"{'what':46}{'today':>22}{'now':>28}  target")
+    width = max(len(value) for value in now) + 2
+    print(f"{'what':46}{'today':>22}{'now':>{width}}  target")
     for (what, today, target), value in zip(ISSUE_31, now):
-        print(f"{what:46}{today:>22}{value:>28}  {target}")
+        print(f"{what:46}{today:>22}{value:>{width}}  {target}")
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from portal import models  # noqa: F401  (the registry of every table)
 from portal.config import INSTANCE_DIR, ConfigError, load_config
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
+from portal.platform import i18n
 from portal.platform.model_base import render_migration_item
 
 
@@ -101,6 +102,7 @@ def register_extensions(app: Flask) -> None:
     )
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
+    i18n.install(app)
     limiter.init_app(app)
 
     login_manager.init_app(app)

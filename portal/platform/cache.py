@@ -56,6 +56,7 @@ WATCHED_TABLES = frozenset().union(*TOPICS.values())
 _TOUCHED = "page_cache_touched"  # written in the open transaction
 _COMMITTED = "page_cache_committed"  # committed, not yet counted
 MEMORY_ENTRIES = 512  # per process, least recently used dropped first
+OBJECT_ENTRIES = 2048  # computed values per process (a search's ranked ids are a few KB each)
 
 
 class _Memory:
@@ -128,15 +129,18 @@ class _Redis:
 
 class _Objects:
     """Computed values kept in this process, one per key: objects are not shared through Redis
-    (unpickling what Redis holds would run whatever was put there)."""
+    (unpickling what Redis holds would run whatever was put there). At most OBJECT_ENTRIES, the
+    least recently used dropped first: keys come from what people search for."""
 
     def __init__(self) -> None:
-        self.entries: dict[Hashable, tuple[int, float, object]] = {}
+        self.entries: OrderedDict[Hashable, tuple[int, float, object]] = OrderedDict()
         self.lock = threading.Lock()
 
     def get(self, key: Hashable, generation: int) -> object | None:
         with self.lock:
             found = self.entries.get(key)
+            if found is not None:
+                self.entries.move_to_end(key)
         if found is None or found[0] != generation or found[1] < time.monotonic():
             return None
         return found[2]
@@ -144,6 +148,9 @@ class _Objects:
     def put(self, key: Hashable, generation: int, value: object, seconds: int) -> None:
         with self.lock:
             self.entries[key] = (generation, time.monotonic() + seconds, value)
+            self.entries.move_to_end(key)
+            while len(self.entries) > OBJECT_ENTRIES:
+                self.entries.popitem(last=False)
 
 
 def init_app(app: Flask, engine: Engine) -> None:
@@ -197,6 +204,11 @@ def forget_everything(app: Flask) -> None:
     store = app.extensions.get("page_cache")
     if isinstance(store, _Memory):
         store.__init__()
+
+
+def keeps() -> bool:
+    """Whether this app keeps pages and figures (PAGE_CACHE_SECONDS > 0, and a store to share)."""
+    return current_app.extensions.get("page_cache") is not None
 
 
 def cached(key: Hashable, render: Callable[[], str]) -> str:

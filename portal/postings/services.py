@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -18,7 +19,7 @@ from typing import Any
 from flask_babel import force_locale
 from sqlalchemy import and_, cast, false, func, or_, select
 from sqlalchemy.dialects.postgresql import TSQUERY
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import defer, joinedload, selectinload
 
 from portal.accounts.models import User
 from portal.audit import services as audit
@@ -26,7 +27,7 @@ from portal.extensions import db
 from portal.notifications import services as notifications
 from portal.organisations.models import Organisation
 from portal.organisations.services import ensure_can_publish
-from portal.platform import checks, events, vocab
+from portal.platform import cache, checks, events, vocab
 from portal.platform.checks import district_today
 from portal.platform.errors import NotFound, Problems, ServiceError
 from portal.platform.i18n import lazy_gettext as _l
@@ -668,9 +669,13 @@ def search_postings(query: PostingQuery, *, per_page: int = PER_PAGE, today: dat
     """Published, still open postings of verified enterprises matching the query, one page.
 
     A capped count, then the page's ids (sorting only narrow rows), then those few postings.
-    Measured in bench/bench_search.py and bench/bench_web.py.
+    Where the app keeps pages (platform/cache.py), the search's ranked ids (up to the cap) are
+    kept instead, until a posting or organisation is written: every page of one search, and its
+    count, cost one ranking (issue 31: people page through a search; 400 distinct search pages
+    are far fewer distinct searches). Measured in bench/bench_search.py and bench/bench_web.py.
     """
-    conditions = _public_filter(query, today or district_today())
+    today = today or district_today()
+    conditions = _public_filter(query, today)
     order = {
         "newest": (Posting.published_at.desc(), Posting.id.desc()),
         "deadline": (Posting.deadline.asc(), Posting.id.asc()),
@@ -683,34 +688,44 @@ def search_postings(query: PostingQuery, *, per_page: int = PER_PAGE, today: dat
     def matching():
         return _matching(conditions)
 
-    # The count stops at COUNT_CAP ("1,000+"): counting every match of a broad search cost more
-    # than finding the page at 5× the district (180 ms of 240 ms), and nobody pages that far.
-    found = (
-        db.session.scalar(select(func.count()).select_from(matching().limit(COUNT_CAP + 1).subquery())) or 0
-    )
+    if cache.keeps():
+        # Ids as a compact array: up to COUNT_CAP + 1 of them for each search kept.
+        ranked = cache.memoised(
+            "pages",
+            ("posting_search", replace(query, page=1), today),
+            lambda: array("l", db.session.scalars(matching().order_by(*order).limit(COUNT_CAP + 1))),
+            db.session.connection(),
+        )
+        found = len(ranked)
+    else:
+        # The count stops at COUNT_CAP ("1,000+"): counting every match of a broad search cost more
+        # than finding the page at 5× the district (180 ms of 240 ms), and nobody pages that far.
+        found = (
+            db.session.scalar(select(func.count()).select_from(matching().limit(COUNT_CAP + 1).subquery()))
+            or 0
+        )
     total = min(found, COUNT_CAP)
     page = min(query.page, max(1, math.ceil(total / per_page)))
-    rows = (
-        list(
-            db.session.execute(
-                matching().order_by(*order).limit(per_page).offset((page - 1) * per_page)
-            ).tuples()
-        )
-        if total
-        else []
-    )
-    ids = [posting_id for (posting_id,) in rows]
-    loaded = (
-        {
-            p.id: p
-            for p in db.session.scalars(
-                select(Posting).options(joinedload(Posting.enterprise)).where(Posting.id.in_(ids))
-            )
-        }
-        if ids
-        else {}
-    )
+    offset = (page - 1) * per_page
+    if not total:
+        ids = []
+    elif cache.keeps():
+        ids = list(ranked[offset : offset + per_page])
+    else:
+        ids = list(db.session.scalars(matching().order_by(*order).limit(per_page).offset(offset)))
+    loaded = {p.id: p for p in _cards(ids)} if ids else {}
     return Page([loaded[i] for i in ids if i in loaded], total, page, per_page, more=found > COUNT_CAP)
+
+
+def _cards(ids: list[int]):
+    """These postings with their enterprises, for cards: not the search columns (large, and never
+    shown); the enterprises by their key (joining the whole organisation table cost more than the
+    page at 5×)."""
+    return db.session.scalars(
+        select(Posting)
+        .options(defer(Posting.search_text), defer(Posting.search_vector), selectinload(Posting.enterprise))
+        .where(Posting.id.in_(ids))
+    )
 
 
 def search_postings_after(

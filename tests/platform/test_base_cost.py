@@ -50,3 +50,27 @@ def test_the_session_cookie_is_written_when_the_session_changes_or_to_slide_its_
     client.get("/auth/logout")
     anonymous = client.get("/postings")
     assert "xq_session=" not in anonymous.headers.get("Set-Cookie", "")
+
+
+def test_messages_follow_the_language_being_rendered_though_the_catalogue_is_kept(app):
+    from flask import render_template_string
+    from flask_babel import force_locale, refresh
+
+    from portal.platform import i18n
+
+    with app.test_request_context("/"):
+        assert i18n.gettext("Log in") == "登录" and str(i18n.lazy_gettext("Search")) == "搜索"
+        with force_locale("en"):  # an e-mail in its reader's language, within a request
+            assert i18n.gettext("Log in") == "Log in"
+            assert render_template_string("{{ _('Search') }}") == "Search"
+        assert i18n.gettext("Log in") == "登录"
+        assert (
+            render_template_string("{{ ngettext('%(num)d posting', '%(num)d postings', 2) }}") == "2 条需求"
+        )
+        refresh()  # the language chosen again
+        assert i18n.gettext("Log in") == "登录"
+    with app.test_request_context("/", headers={"Cookie": "lang=en"}):
+        refresh()  # the test's app context (and `g`) outlives each request context
+        assert i18n.gettext("Log in") == "Log in" and render_template_string("{{ _('Search') }}") == "Search"
+    with app.app_context():
+        assert i18n.gettext("Log in") in ("登录", "Log in")  # outside a request: no failure
