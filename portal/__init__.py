@@ -216,6 +216,7 @@ def register_domains(app: Flask) -> None:
 def register_hooks() -> None:
     """Where one domain follows another, wired here so that imports go one way (the lower
     domain announces or runs a registered function; it never imports the higher one)."""
+    from portal.accounts import services as accounts
     from portal.audit import services as audit
     from portal.organisations import services as organisations
     from portal.partnerships import jobs as partnership_jobs
@@ -225,9 +226,12 @@ def register_hooks() -> None:
     from portal.platform import events, jobs
     from portal.postings import services as posting_service
     from portal.postings import sheets as posting_sheets
+    from portal.programs import services as programs
     from portal.programs import sheets as school_sheets
     from portal.statistics.services import INPUTS
 
+    # A registering student picks one of a school's majors.
+    accounts.register_majors(programs.student_choices, programs.major_of_school)
     # The public search by catalogue major reads the majors planning found in each posting.
     posting_service.register_major_postings(alignment.postings_of_major)
     # The public search reads text as the matcher does (its thesaurus: 焊工 finds 焊接).

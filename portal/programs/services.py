@@ -50,6 +50,11 @@ def student_choices() -> list[Program]:
     )
 
 
+def major_of_school(school_id: int, program_id: int) -> Program | None:
+    program = db.session.get(Program, program_id)
+    return program if program is not None and program.school_id == school_id else None
+
+
 def get_own_program(staff: User, program_id: int) -> Program:
     program = db.session.get(Program, program_id)
     if program is None or program.school_id != staff.organisation_id:

@@ -43,7 +43,7 @@ from portal.statistics.scopes import (
     full_time_teacher_count,
     intake_total,
     published_named_classes,
-    verified_schools,
+    scope_school_ids,
 )
 
 COUNT, PERCENT = "count", "percent"
@@ -124,7 +124,7 @@ def _district_counts(ctx: Context) -> dict[str, int]:
         "double_qualified": full_time.where(Teacher.double_qualified.is_(True)),
         "postgraduate": full_time.where(Teacher.degree.in_(POSTGRADUATE)),
         "part_time_teachers": select(func.count(Teacher.id)).where(
-            Teacher.school_id.in_(verified_schools()), Teacher.employment == Employment.PART_TIME.value
+            Teacher.school_id.in_(scope_school_ids()), Teacher.employment == Employment.PART_TIME.value
         ),
         "enrolment": enrolment_total(),
         "intake": intake_total(),
@@ -415,7 +415,7 @@ def apprenticeship_majors(ctx: Context) -> Figure:
 def _exchange_people(term: str) -> tuple[int, int]:
     """(distinct enterprise experts teaching, distinct teachers in enterprise practice) in `term`'s
     exchanges, counted the way the 20% rule counts them (`exchanges.people_of_term`)."""
-    experts, teachers = exchanges.people_of_term(term, verified_schools())
+    experts, teachers = exchanges.people_of_term(term, scope_school_ids())
     return len(experts), len(teachers)
 
 

@@ -52,9 +52,6 @@ KNOWN_UPWARD = {
     # Plumbing that needs the user: a job's owner, a blueprint's role guard.
     "portal.platform.jobs -> portal.accounts.models",
     "portal.platform.security -> portal.accounts.models",
-    # A student registers into one of a school's majors.
-    "portal.accounts.services -> portal.programs.models",
-    "portal.accounts.views -> portal.programs.services",
     # Spreadsheets of the statistics report module, offered on the pages of other domains.
     "portal.planning.admin_views -> portal.statistics.report",
     "portal.programs.public_views -> portal.statistics.report",
