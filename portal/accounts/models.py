@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 import secrets
 from datetime import date, datetime
 from typing import TYPE_CHECKING
@@ -14,17 +13,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.extensions import db
 from portal.platform.i18n import lazy_gettext as _l
 from portal.platform.model_base import State, UTCDateTime, utcnow
+from portal.platform.roles import Role
 
 if TYPE_CHECKING:
     from portal.organisations.models import Organisation
     from portal.programs.models import Program
-
-
-class Role(str, enum.Enum):
-    ENTERPRISE_HR = "enterprise_hr"
-    SCHOOL_STAFF = "school_staff"
-    STUDENT = "student"
-    ADMIN = "admin"
 
 
 class MembershipStatus(State):

@@ -45,7 +45,7 @@ import zlib
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import current_app, has_request_context
 from flask_babel import force_locale
@@ -53,7 +53,6 @@ from sqlalchemy import event, func, or_, select, text, update
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
-from portal.accounts.models import Role, User
 from portal.extensions import db
 from portal.platform import spreadsheets
 from portal.platform.errors import NotFound, ServiceError
@@ -61,6 +60,10 @@ from portal.platform.i18n import lazy_gettext as _l
 from portal.platform.locking import begin_write, transition
 from portal.platform.model_base import utcnow
 from portal.platform.models import Job, JobStatus
+from portal.platform.roles import Role
+
+if TYPE_CHECKING:
+    from portal.accounts.models import User
 
 log = logging.getLogger(__name__)
 
@@ -154,7 +157,7 @@ def register_import_check(check: Callable[[User], None]) -> None:
 
 def _import_sheet(job: Job, progress: Progress) -> dict:
     """Every row or none (ImportRefused lists each bad row); the report in the asker's language."""
-    user = db.session.get(User, job.created_by_id)
+    user = job.created_by
     importer = IMPORTERS[job.args["sheet"]]
     with force_locale(job.args.get("locale") or user.locale or "zh"):
         try:
