@@ -226,12 +226,15 @@ def register_hooks() -> None:
     from portal.platform import events, jobs
     from portal.postings import services as posting_service
     from portal.postings import sheets as posting_sheets
+    from portal.programs import directory
     from portal.programs import services as programs
     from portal.programs import sheets as school_sheets
     from portal.statistics.services import INPUTS
 
     # A registering student picks one of a school's majors.
     accounts.register_majors(programs.student_choices, programs.major_of_school)
+    # A major's public page says whether the matcher knows its name.
+    directory.register_matcher_knowledge(matching.has_knowledge)
     # The public search by catalogue major reads the majors planning found in each posting.
     posting_service.register_major_postings(alignment.postings_of_major)
     # The public search reads text as the matcher does (its thesaurus: 焊工 finds 焊接).

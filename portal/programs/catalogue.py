@@ -17,11 +17,15 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from flask import current_app, has_app_context
+from flask_babel import gettext as _
+
+from portal.platform.workbooks import Sheet
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 DATA = ROOT / "seed" / "data"
@@ -284,3 +288,29 @@ def grouped(level: str | None = None) -> list[tuple[str, tuple[CatalogueEntry, .
             heading = f"{entry.level} · {entry.category} · {entry.class_name}"
             groups.setdefault(heading, []).append(entry)
     return [(heading, tuple(items)) for heading, items in groups.items()]
+
+
+def catalogue_sheet(entries: Iterable[CatalogueEntry]) -> Sheet:
+    """The national catalogue as the annex lists it, with the old names that lead to each major."""
+    return Sheet(
+        _("Major catalogue 2021"),
+        [
+            _("Level"),
+            _("Catalogue code"),
+            _("Major"),
+            _("Major group"),
+            _("Major class"),
+            _("Old names"),
+        ],
+        [
+            [
+                e.level,
+                e.code,
+                e.name,
+                f"{e.category_code} {e.category}",
+                f"{e.class_code} {e.class_name}",
+                "、".join(a.old_name for a in aliases_of(e)),
+            ]
+            for e in entries
+        ],
+    )
