@@ -224,6 +224,7 @@ def register_hooks() -> None:
     from portal.planning import alignment
     from portal.planning import jobs as planning_jobs
     from portal.platform import events, jobs
+    from portal.platform.i18n import lazy_gettext as _l
     from portal.postings import services as posting_service
     from portal.postings import sheets as posting_sheets
     from portal.programs import directory
@@ -243,10 +244,18 @@ def register_hooks() -> None:
     events.on(events.POSTING_CHANGED, matching.recompute_for_posting)
     events.on(events.POSTING_CHANGED, alignment.classify)
     # Background work, by kind.
-    jobs.register_kind("rank_programs", partnership_jobs.rank_programs)
-    jobs.register_kind("rank_school", partnership_jobs.rank_school)
-    jobs.register_kind("rank_all", partnership_jobs.rank_all)
-    jobs.register_kind("classify_all", planning_jobs.classify_all)
+    jobs.register_kind(
+        "rank_programs", partnership_jobs.rank_programs, _l("Updating the proposals of a major")
+    )
+    jobs.register_kind("rank_school", partnership_jobs.rank_school, _l("Recomputing your proposals"))
+    jobs.register_kind(
+        "rank_all", partnership_jobs.rank_all, _l("Recomputing every proposal of the district")
+    )
+    jobs.register_kind(
+        "classify_all",
+        planning_jobs.classify_all,
+        _l("Finding the majors of every posting (supply and demand)"),
+    )
     jobs.register_import_check(lambda user: organisations.ensure_may_import(user.organisation))
     jobs.register_importer("postings", posting_sheets.import_postings)
     jobs.register_importer(

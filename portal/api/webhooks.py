@@ -52,13 +52,6 @@ JOB_KIND = "deliver_webhooks"
 URL_MAX = 500
 HOOKS_MAX = 10  # per organisation
 BODY_LOG_MAX = 300
-EVENT_LABELS = {
-    events.PROPOSAL_CREATED: _l("A proposal was made"),
-    events.COOPERATION_AGREED: _l("A cooperation was agreed"),
-    events.APPLICATION_RECEIVED: _l("An application was received"),
-    events.PLACEMENT_APPROVED: _l("An internship placement was approved"),
-    events.JOB_FINISHED: _l("A background job finished"),
-}
 _CACHE = "webhooks_by_organisation"
 _FINISHED = "webhook_jobs_finished"
 

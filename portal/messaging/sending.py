@@ -312,8 +312,7 @@ def _send_job(job: Job, progress: jobs.Progress) -> dict:
 
 
 # A job kind of its own, registered beside the others (portal/services/jobs.py runs it).
-jobs.KINDS[JOB_KIND] = _send_job
-jobs.KIND_LABELS[JOB_KIND] = _l("Sending messages")
+jobs.register_kind(JOB_KIND, _send_job, _l("Sending messages"))
 
 
 def _code_still_live(message: OutgoingMessage) -> bool:

@@ -65,7 +65,7 @@ def pilot_detail(pilot_id: int):
         plan_labels=pilots.PLAN_LABELS,
         entries=audit.history(pilot),
         objections=pilots.objections_of(current_user, pilot.id),
-        action_labels=audit.ACTION_LABELS,
+        action_labels=audit.action_labels(),
         action_form=ActionForm(),
         reason_form=ReasonForm(),
     )
@@ -142,7 +142,7 @@ def _enterprise_page(application_id: int, recommend_form=None, decision_form=Non
         confirming_authority=CONFIRMING_AUTHORITY,
         notice=rule_settings.current(PILOT_ENTERPRISE_NOTICE_DAYS),
         entries=audit.history(application),
-        action_labels=audit.ACTION_LABELS,
+        action_labels=audit.action_labels(),
         action_form=ActionForm(),
         reason_form=ReasonForm(),
         recommend_form=recommend_form or RecommendForm(),

@@ -14,6 +14,7 @@ from portal.planning.forms import CertificateForm, PracticeForm
 from portal.platform.forms import ActionForm
 from portal.platform.routing import Routes
 from portal.platform.web import REFUSED, attempt, download, form_status
+from portal.programs.school_models import CertificateKind
 from portal.rules import double_qualified as dq_rule
 
 routes = Routes("school")
@@ -41,7 +42,7 @@ def _ledger_page(teacher_id: int, practice_form=None, certificate_form=None):
         practice_form=practice_form or PracticeForm(formdata=None),
         certificate_form=certificate_form or CertificateForm(formdata=None),
         action_form=ActionForm(),
-        certificate_labels=double_qualified.CERTIFICATE_LABELS,
+        certificate_labels=CertificateKind.labels(),
         months_needed=double_qualified.MONTHS_NEEDED,
         dq_levels=dq_rule.LEVELS,
         dq_bodies=dq_rule.BODIES,

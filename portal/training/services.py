@@ -34,7 +34,6 @@ from portal.programs.models import PublicationStatus
 from portal.programs.school_models import TrainingOffer
 from portal.training.models import (
     Attendance,
-    BookingStatus,
     CertificateKind,
     CommunityCentre,
     RunStatus,
@@ -557,39 +556,3 @@ def save_centre(
     db.session.flush()
     audit.record(admin, centre, "community_centre.save", None, None)
     return centre
-
-
-# The audit log's labels for this domain's records and steps (portal/services/audit.py reads
-# them; registered here so that the shared tables need no edit for each new domain).
-audit.SUBJECT_LABELS.update(
-    {
-        "training_run": _l("Training run"),
-        "trainee": _l("Trainee"),
-        "community_centre": _l("Community education centre"),
-        "training_base": _l("Training base"),
-        "base_booking": _l("Training base booking"),
-    }
-)
-for _state in (*RunStatus, *TraineeStatus, *BookingStatus):
-    audit.STATE_LABELS.setdefault(_state.value, _state.label)
-audit.ACTION_LABELS.update(
-    {
-        "training_run.create": _l("Training run created"),
-        "training_run.closed": _l("Close sign-up"),
-        "training_run.open": _l("Reopen sign-up"),
-        "training_run.finished": _l("Mark finished"),
-        "training_run.cancelled": _l("Cancel the run"),
-        "training_run.attendance": _l("Record attendance"),
-        "trainee.confirm": _l("Confirm place"),
-        "trainee.refuse": _l("The sign-up has been refused."),
-        "trainee.withdraw": _l("Withdraw"),
-        "trainee.complete": _l("Record completion"),
-        "trainee.erase": _l("Delete personal data"),
-        "training_base.create": _l("List a training base"),
-        "base_booking.request": _l("Request the slot"),
-        "base_booking.confirmed": _l("Booking confirmed"),
-        "base_booking.refused": _l("Booking refused"),
-        "base_booking.cancelled": _l("Cancel booking"),
-        "community_centre.save": _l("Community education centre saved"),
-    }
-)
