@@ -183,6 +183,12 @@ def visible_trainee(user: User, trainee_id: int) -> Trainee:
     return trainee
 
 
+def _record(staff: User, trainee: Trainee, step: str, before: str | None, after: str | None) -> None:
+    """The audit entry of a step the school took with a trainee."""
+    subject = ("trainee", trainee.id)
+    audit.record(staff, subject, f"trainee.{step}", before, after, organisations=[staff.organisation_id])
+
+
 def own_trainee(staff: User, run_id: int, trainee_id: int) -> Trainee:
     """A trainee of one of the school's own runs (the school acts on it)."""
     trainee = db.session.get(Trainee, trainee_id)
@@ -389,14 +395,7 @@ def confirm(staff: User, run_id: int, trainee_id: int) -> Trainee:
         raise Conflict(FULL)
     transition(trainee, TraineeStatus.CONFIRMED.value)
     db.session.expire(trainee.run, ["confirmed"])
-    audit.record(
-        staff,
-        ("trainee", trainee.id),
-        "trainee.confirm",
-        "applied",
-        "confirmed",
-        organisations=[staff.organisation_id],
-    )
+    _record(staff, trainee, "confirm", "applied", "confirmed")
     return trainee
 
 
@@ -405,14 +404,7 @@ def refuse(staff: User, run_id: int, trainee_id: int) -> Trainee:
     if not trainee.can("refused"):
         raise ServiceError(_l("Only a trainee who signed up can be refused."))
     transition(trainee, TraineeStatus.REFUSED.value)
-    audit.record(
-        staff,
-        ("trainee", trainee.id),
-        "trainee.refuse",
-        "applied",
-        "refused",
-        organisations=[staff.organisation_id],
-    )
+    _record(staff, trainee, "refuse", "applied", "refused")
     return trainee
 
 
@@ -432,14 +424,7 @@ def withdraw(staff: User, run_id: int, trainee_id: int) -> Trainee:
             .execution_options(synchronize_session=False)
         )
         db.session.expire(trainee.run, ["confirmed"])
-    audit.record(
-        staff,
-        ("trainee", trainee.id),
-        "trainee.withdraw",
-        before,
-        "withdrawn",
-        organisations=[staff.organisation_id],
-    )
+    _record(staff, trainee, "withdraw", before, "withdrawn")
     return trainee
 
 
@@ -502,14 +487,7 @@ def complete(
     trainee.certificate_name = name if kind != CertificateKind.NONE.value else ""
     trainee.completed_on = checks.district_today()
     db.session.flush()
-    audit.record(
-        staff,
-        ("trainee", trainee.id),
-        "trainee.complete",
-        "confirmed",
-        "completed",
-        organisations=[staff.organisation_id],
-    )
+    _record(staff, trainee, "complete", "confirmed", "completed")
     return trainee
 
 
@@ -526,9 +504,7 @@ def erase_trainee(staff: User, run_id: int, trainee_id: int) -> Trainee:
     trainee.certificate_name = ""
     trainee.erased_at = utcnow()
     db.session.flush()
-    audit.record(
-        staff, ("trainee", trainee.id), "trainee.erase", None, None, organisations=[staff.organisation_id]
-    )
+    _record(staff, trainee, "erase", None, None)
     return trainee
 
 
