@@ -11,7 +11,6 @@ exactly. Publishing one run freezes the programme (`frozen_at`).
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -38,11 +37,12 @@ class ProgrammeStatus(State):
     )  # no more choices; allocation may still be previewed until published
 
 
-class RankedBy(str, enum.Enum):
+class RankedBy(State):
     """How a place orders its applicants."""
 
-    MATCHER = "matcher"  # similarity of the student's profile to the place's description
-    ENTERPRISE = "enterprise"  # the enterprise's own order (EnterpriseRanking rows)
+    # similarity of the student's profile to the place's description
+    MATCHER = "matcher", _l("Ranked by the matcher")
+    ENTERPRISE = "enterprise", _l("Ranked by the enterprise")  # its own order (EnterpriseRanking rows)
 
 
 class RunStatus(State):
@@ -93,6 +93,7 @@ class ApprenticePlace(db.Model):
 
     __tablename__ = "apprentice_place"
     audit_subject: ClassVar[object] = _l("Apprentice place")
+    audit_states: ClassVar[tuple[type[State], ...]] = (RankedBy,)  # who ranks its applicants
     __table_args__ = (CheckConstraint("capacity >= 0", name="capacity_nonnegative"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -120,8 +120,6 @@ STATE_LABELS: dict[str, Any] = {
     "not_double_qualified": _l("Not double-qualified"),
     "open": _l("Open"),
     "preview": _l("Preview"),
-    "matcher": _l("Ranked by the matcher"),
-    "enterprise": _l("Ranked by the enterprise"),
     "interested": _l("Interest expressed"),
     "negotiating": _l("Terms proposed"),
     "declined": _l("Declined"),
