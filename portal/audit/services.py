@@ -91,8 +91,8 @@ ACTION_LABELS: dict[str, Any] = {
     "upload_consent": _l("Upload a signed consent"),
 }
 # Labels of the states recorded for subjects whose model declares no State (a teacher's
-# certification, a rule's setting, an allocation's ranking); a Stateful model's states are read
-# through its State: one label per state, everywhere (`state_label`).
+# certification, a rule's setting); a model's own States (`states`, `audit_states`) are read
+# first: one label per state, everywhere (`state_label`).
 STATE_LABELS: dict[str, Any] = {
     "pending": _l("Pending"),
     "verified": _l("Verified"),
