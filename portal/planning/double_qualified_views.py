@@ -101,22 +101,29 @@ def certificate_add(teacher_id: int):
     return _ledger_page(teacher_id, certificate_form=form)
 
 
-@routes.post("/practice/<int:practice_id>/remove")
-def practice_remove(practice_id: int):
-    teacher = attempt(lambda: double_qualified.remove_practice(current_user, practice_id))
+def _removed(remove, done: str):
+    """A line of a teacher's ledger removed: back to the ledger, or to the roadmap when refused."""
+    teacher = attempt(remove)
     if teacher is REFUSED:
         return redirect(url_for("school.double_qualified_roadmap"))
-    flash(_("The practice period has been removed."), "info")
+    flash(done, "info")
     return redirect(url_for("school.teacher_ledger", teacher_id=teacher.id))
+
+
+@routes.post("/practice/<int:practice_id>/remove")
+def practice_remove(practice_id: int):
+    return _removed(
+        lambda: double_qualified.remove_practice(current_user, practice_id),
+        _("The practice period has been removed."),
+    )
 
 
 @routes.post("/certificates/<int:certificate_id>/remove")
 def certificate_remove(certificate_id: int):
-    teacher = attempt(lambda: double_qualified.remove_certificate(current_user, certificate_id))
-    if teacher is REFUSED:
-        return redirect(url_for("school.double_qualified_roadmap"))
-    flash(_("The certificate has been removed."), "info")
-    return redirect(url_for("school.teacher_ledger", teacher_id=teacher.id))
+    return _removed(
+        lambda: double_qualified.remove_certificate(current_user, certificate_id),
+        _("The certificate has been removed."),
+    )
 
 
 @routes.get("/practice/<int:practice_id>/evidence")
