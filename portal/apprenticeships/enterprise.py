@@ -3,7 +3,7 @@
 For each place the enterprise either ranks the applicants itself or lets the matcher
 rank them by the similarity of the student's major to the place. Nested in the enterprise
 area (`bp`), whose role guard applies to them all; the list, a programme's page and adding a
-place are the partners' shared views (`portal.apprenticeships.partner`).
+place are the partners' shared views (`portal.apprenticeships.partner_views`).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from flask_login import current_user
 from portal.apprenticeships import agreements as apprentice_agreements
 from portal.apprenticeships import services as apprenticeships
 from portal.apprenticeships.forms import ranks_from
-from portal.apprenticeships.partner import Side, partner_blueprint
+from portal.apprenticeships.partner_views import Side, partner_blueprint
 from portal.platform.web import REFUSED, attempt
 
 

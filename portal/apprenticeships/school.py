@@ -1,7 +1,7 @@
 """School staff: apprenticeship programmes, their places and applicants, allocation preview and publish.
 
 Nested in the school area (`bp`), whose role guard applies to them all; the list, a programme's
-page and adding a place are the partners' shared views (`portal.apprenticeships.partner`).
+page and adding a place are the partners' shared views (`portal.apprenticeships.partner_views`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from flask_login import current_user
 from portal.apprenticeships import agreements as apprentice_agreements
 from portal.apprenticeships import services as apprenticeships
 from portal.apprenticeships.forms import AgreementForm, ProgrammeForm
-from portal.apprenticeships.partner import Side, partner_blueprint
+from portal.apprenticeships.partner_views import Side, partner_blueprint
 from portal.platform.checks import district_today
 from portal.platform.confirm import needs_confirmation
 from portal.platform.web import REFUSED, attempt, form_status
