@@ -3,11 +3,10 @@ charts. Functions are called by the templates only when a page needs them."""
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 
 from flask import Flask
-from flask_babel import format_datetime, gettext
+from flask_babel import format_datetime
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -20,7 +19,9 @@ from portal.platform import charts, links, vocab
 from portal.platform.confirm import confirm_message
 from portal.platform.i18n import current_locale
 from portal.platform.model_base import State
+from portal.platform.vocab import term_label
 from portal.platform.web import area
+from portal.programs import catalogue
 from portal.rules.internships import RULES as internship_rules
 from portal.statistics import services as statistics
 
@@ -49,22 +50,6 @@ def status_badge(state: State, /, **attributes: object) -> Markup:
     return Markup('<span class="badge tone-{}"{}>{}</span>').format(state.tone, extra, state.label)
 
 
-_TERM = re.compile(r"^(\d{4})年(春|秋)季学期$")
-
-
-def term_label(term: str | None) -> str:
-    """A stored school term (2026年秋季学期, as exchanges keep it) in the reader's language."""
-    found = _TERM.match(term or "")
-    if found is None:
-        return term or ""
-    year = found.group(1)
-    return (
-        gettext("Spring term %(year)s", year=year)
-        if found.group(2) == "春"
-        else gettext("Autumn term %(year)s", year=year)
-    )
-
-
 def init_templating(app: Flask) -> None:
 
     app.add_template_filter(local_time, "local_time")
@@ -85,6 +70,10 @@ def init_templating(app: Flask) -> None:
         "offers_to_apply": lambda posting: internships.offers_to_apply(current_user, posting),
         # The 2021 internship rules, listed wherever an internship is offered.
         "internship_rules": internship_rules,
+        # A 专业大类 or 专业类 by name: the catalogue's Chinese, or the platform's English rendering
+        # (globals, so that macros imported without the context have them too).
+        "catalogue_group": lambda name: catalogue.group_label(name, current_locale()),
+        "catalogue_level": lambda level: catalogue.level_label(level, current_locale()),
     }.items():
         app.add_template_global(value, name)
 

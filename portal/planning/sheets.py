@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from portal.planning import alignment
-from portal.platform import vocab
+from portal.platform.i18n import current_locale
 from portal.platform.workbooks import Sheet, write_workbook
 from portal.postings.models import HEADCOUNT_LABELS
 from portal.programs import catalogue
@@ -17,6 +17,7 @@ def alignment_sheet(
 ) -> Sheet:
     """Demand against supply, one line per major group, major, town or plan target (aggregates only)."""
     kinds = alignment.DEMAND_KINDS
+    locale = current_locale()
 
     with_group = bool(group_label)
     header = [
@@ -31,22 +32,32 @@ def alignment_sheet(
         _("Gap (demand − intake)"),
         _("Ratio (demand / intake)"),
         _("Warning"),
+        *([_("Left to the district pool"), _("Share of the pool's demand")] if towns else []),
         *(_("Demand %(year)s", year=y) for y in figures.years),
         *(_("Planned intake %(year)s", year=y) for y in figures.years),
     ]
     rows = [
         [
-            str(vocab.town_name(ln.key)) if towns else str(ln.label),
-            *([catalogue.codes_of(str(ln.key)), catalogue.class_of(str(ln.key))] if codes else []),
-            *([ln.group] if with_group else []),
+            str(ln.label),  # in the export's language, the level beside a group's, town's or industry's
+            *(
+                [
+                    catalogue.codes_of(str(ln.key)),
+                    catalogue.group_label(catalogue.class_of(str(ln.key)), locale),
+                ]
+                if codes
+                else []
+            ),
+            *([catalogue.group_label(ln.group, locale)] if with_group else []),
             ln.demand,
-            *(ln.by_kind.get(k, 0) for k in kinds),
+            # The pool's demand is the towns' left-over, not told apart by kind.
+            *((None if ln.district_wide else ln.by_kind.get(k, 0)) for k in kinds),
             ln.postings,
             ln.intake,
             ln.enrolment,
             ln.gap,
             ln.ratio,
             str(ln.level.label) if ln.level else "",
+            *([None if ln.district_wide else ln.left_to_pool, ln.pool_share] if towns else []),
             *(ln.trend.get(y, 0) for y in figures.years),
             *(ln.supply_trend.get(y) for y in figures.years),  # empty where no year's supply was stored
         ]
@@ -68,7 +79,9 @@ def alignment_sheets(figures) -> list[Sheet]:
         alignment_sheet(
             _("New majors the plan names"), figures.targets, figures, group_label=_("Catalogue majors")
         ),
-        alignment_sheet(_("Demand and intake by town"), figures.towns, figures, towns=True),
+        alignment_sheet(
+            _("Demand and intake by town"), [*figures.pools, *figures.towns], figures, towns=True
+        ),
         alignment_sheet(_("Demand and intake by industry"), figures.industries, figures),
     ]
 

@@ -510,3 +510,22 @@ def test_other_roles_are_refused(app, build, client):
         "/school/export/majors.xlsx",
     ):
         assert client.get(url).status_code == 403
+
+
+def test_a_needs_term_reads_in_the_pages_language(app, client, staff):
+    assert client.post("/school/needs/new", data=need_form()).status_code == 302
+    assert "2026年秋季学期" in client.get("/school/needs").get_data(as_text=True)
+    client.post("/lang", data={"lang": "en"})
+    page = client.get("/school/needs").get_data(as_text=True)
+    assert "Autumn term 2026" in page and "2026年秋季学期" not in page
+
+
+def test_the_new_major_form_groups_the_catalogue_in_the_pages_language(app, client, staff):
+    zh = client.get("/school/majors/new").get_data(as_text=True)
+    assert '<optgroup label="中职 · 装备制造大类 · 机械设计制造类">' in zh
+    client.post("/lang", data={"lang": "en"})
+    en = client.get("/school/majors/new").get_data(as_text=True)
+    assert (
+        '<optgroup label="secondary · Equipment Manufacturing · Mechanical design and manufacturing">' in en
+    )
+    assert "装备制造大类" not in en.split('id="code"')[1].split("</select>")[0]
