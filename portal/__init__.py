@@ -218,6 +218,7 @@ def register_domains(app: Flask) -> None:
 def register_hooks() -> None:
     """Where one domain follows another, wired here so that imports go one way (the lower
     domain announces or runs a registered function; it never imports the higher one)."""
+    from portal.accounts import services as accounts
     from portal.audit import services as audit
     from portal.organisations import services as organisations
     from portal.partnerships import jobs as partnership_jobs
@@ -225,11 +226,18 @@ def register_hooks() -> None:
     from portal.planning import alignment
     from portal.planning import jobs as planning_jobs
     from portal.platform import events, jobs
+    from portal.platform.i18n import lazy_gettext as _l
     from portal.postings import services as posting_service
     from portal.postings import sheets as posting_sheets
+    from portal.programs import directory
+    from portal.programs import services as programs
     from portal.programs import sheets as school_sheets
     from portal.statistics.services import INPUTS
 
+    # A registering student picks one of a school's majors.
+    accounts.register_majors(programs.student_choices, programs.major_of_school)
+    # A major's public page says whether the matcher knows its name.
+    directory.register_matcher_knowledge(matching.has_knowledge)
     # The public search by catalogue major reads the majors planning found in each posting.
     posting_service.register_major_postings(alignment.postings_of_major)
     # The public search reads text as the matcher does (its thesaurus: 焊工 finds 焊接).
@@ -238,10 +246,18 @@ def register_hooks() -> None:
     events.on(events.POSTING_CHANGED, matching.recompute_for_posting)
     events.on(events.POSTING_CHANGED, alignment.classify)
     # Background work, by kind.
-    jobs.register_kind("rank_programs", partnership_jobs.rank_programs)
-    jobs.register_kind("rank_school", partnership_jobs.rank_school)
-    jobs.register_kind("rank_all", partnership_jobs.rank_all)
-    jobs.register_kind("classify_all", planning_jobs.classify_all)
+    jobs.register_kind(
+        "rank_programs", partnership_jobs.rank_programs, _l("Updating the proposals of a major")
+    )
+    jobs.register_kind("rank_school", partnership_jobs.rank_school, _l("Recomputing your proposals"))
+    jobs.register_kind(
+        "rank_all", partnership_jobs.rank_all, _l("Recomputing every proposal of the district")
+    )
+    jobs.register_kind(
+        "classify_all",
+        planning_jobs.classify_all,
+        _l("Finding the majors of every posting (supply and demand)"),
+    )
     jobs.register_import_check(lambda user: organisations.ensure_may_import(user.organisation))
     jobs.register_importer("postings", posting_sheets.import_postings)
     jobs.register_importer(

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from flask import current_app, request, url_for
 from flask_login import current_user
 
-from portal.accounts.models import Role
 from portal.platform.i18n import lazy_gettext as _l
+from portal.platform.roles import Role
 
 
 @dataclass(frozen=True)
@@ -168,11 +168,12 @@ ROLE_MENUS: dict[str, tuple[Menu, ...]] = {
     ),
 }
 
-HOME_LABELS = {
-    Role.ENTERPRISE_HR.value: ("enterprise.home", _l("My enterprise")),
-    Role.SCHOOL_STAFF.value: ("school.home", _l("My school")),
-    Role.STUDENT.value: ("student.home", _l("My page")),
-    Role.ADMIN.value: ("admin.home", _l("Administration")),
+# Each role's home link, first in its row.
+HOMES: dict[str, Item] = {
+    Role.ENTERPRISE_HR.value: Item("enterprise.home", _l("My enterprise"), "nav-home"),
+    Role.SCHOOL_STAFF.value: Item("school.home", _l("My school"), "nav-home"),
+    Role.STUDENT.value: Item("student.home", _l("My page"), "nav-home"),
+    Role.ADMIN.value: Item("admin.home", _l("Administration"), "nav-home"),
 }
 
 
@@ -222,10 +223,10 @@ def menus_for(user) -> dict:
     """The home link and the menus of this user's role, the public menu last."""
     role = user.role if user.is_authenticated else None
     home = None
-    if role in HOME_LABELS:
-        endpoint, label = HOME_LABELS[role]
-        url = _url(endpoint)
-        home = Link(url, label, "nav-home", request.path == url)
+    if role in HOMES:
+        item = HOMES[role]
+        url = _url(item.endpoint)
+        home = Link(url, item.label, item.testid, request.path == url)
     menus = [_render(menu) for menu in ROLE_MENUS.get(role, ())]
     menus.append(_render(BROWSE))
     return {"home": home, "menus": menus}

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import enum
 import secrets
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from flask_login import UserMixin
 from sqlalchemy import Date, ForeignKey, String, Text
@@ -14,17 +13,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.extensions import db
 from portal.platform.i18n import lazy_gettext as _l
 from portal.platform.model_base import State, UTCDateTime, utcnow
+from portal.platform.roles import Role
 
 if TYPE_CHECKING:
     from portal.organisations.models import Organisation
     from portal.programs.models import Program
-
-
-class Role(str, enum.Enum):
-    ENTERPRISE_HR = "enterprise_hr"
-    SCHOOL_STAFF = "school_staff"
-    STUDENT = "student"
-    ADMIN = "admin"
 
 
 class MembershipStatus(State):
@@ -45,6 +38,7 @@ def new_session_token() -> str:
 
 class User(UserMixin, db.Model):
     __tablename__ = "user"
+    audit_subject: ClassVar[object] = _l("Account")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -17,7 +19,9 @@ from portal.platform import checks
 from portal.platform.errors import Conflict, NotFound, Problems, ServiceError
 from portal.platform.i18n import lazy_gettext as _l
 from portal.platform.model_base import utcnow
-from portal.programs.models import Program
+
+if TYPE_CHECKING:
+    from portal.programs.models import Program
 
 
 @dataclass(frozen=True)
@@ -86,13 +90,30 @@ def register_member(account: NewAccount, organisation_id: int) -> User:
     return add_member(account, org, pending=True)
 
 
+# A student registers into one of a school's majors. Programs, a domain above accounts, registers
+# which majors a registering student may pick and which one of a school an id names
+# (portal.register_hooks), so imports go one way.
+_majors: dict[str, Callable] = {}
+
+
+def register_majors(
+    choices: Callable[[], list[Program]], of_school: Callable[[int, int], Program | None]
+) -> None:
+    _majors.update(choices=choices, of_school=of_school)
+
+
+def student_choices() -> tuple[list[School], list[Program]]:
+    """The schools and majors a registering student may pick: those of verified schools."""
+    return list(db.session.scalars(organisations.verified_schools())), _majors["choices"]()
+
+
 def register_student(account: NewAccount, school_id: int, program_id: int) -> User:
     """Students register under a school and one of its majors; the school confirms them."""
     school = db.session.get(School, school_id)
     if school is None or not school.is_verified:
         raise ServiceError(_l("Choose a verified school."), field="school")
-    program = db.session.get(Program, program_id)
-    if program is None or program.school_id != school.id:
+    program = _majors["of_school"](school.id, program_id)
+    if program is None:
         raise ServiceError(_l("The major you chose is not offered by this school."), field="program")
     return add_member(account, school, program=program, pending=True)
 

@@ -24,7 +24,6 @@ from portal.organisations import services as organisations
 from portal.organisations.services import NewEnterprise, NewSchool
 from portal.platform.security import home_url_for, is_safe_next, security_log
 from portal.platform.web import REFUSED, attempt, form_status, one_pass
-from portal.programs import services as programs
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -166,8 +165,8 @@ def register_join():
 @register_limit
 def register_student():
     form = StudentRegistrationForm()
-    form.school.choices = [CHOOSE, *((s.id, s.name) for s in organisations.verified_schools())]
-    majors = programs.student_choices()
+    schools, majors = accounts.student_choices()
+    form.school.choices = [CHOOSE, *((s.id, s.name) for s in schools)]
     form.program.choices = [CHOOSE, *((p.id, p.name) for p in majors)]
     # The page's script narrows majors to the chosen school; the service re-checks it.
     program_schools = {p.id: p.school_id for p in majors}

@@ -8,6 +8,7 @@ from wtforms.validators import Length
 
 from portal.api import tokens, webhooks
 from portal.models.api import TokenScope
+from portal.platform.events import Event
 from portal.platform.forms import MultiCheckboxField
 from portal.platform.i18n import lazy_gettext as _l
 
@@ -34,4 +35,4 @@ class WebhookForm(FlaskForm):
         validators=[Length(max=webhooks.URL_MAX)],
         render_kw={"maxlength": webhooks.URL_MAX},
     )
-    events = MultiCheckboxField(_l("Events"), choices=list(webhooks.EVENT_LABELS.items()))
+    events = MultiCheckboxField(_l("Events"), choices=list(Event.labels().items()))

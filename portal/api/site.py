@@ -14,6 +14,7 @@ from flask_login import current_user
 from portal.accounts.models import Role
 from portal.api import tokens, webhooks
 from portal.api.forms import TokenForm, WebhookForm
+from portal.platform.events import Event
 from portal.platform.forms import ActionForm
 from portal.platform.web import REFUSED, area, attempt, form_status
 
@@ -35,7 +36,7 @@ def _page(token_form=None, hook_form=None, *, new_token=None, new_secret=None, s
             hooks=hooks,
             deliveries=webhooks.deliveries_of(current_user) if _has_webhooks() else [],
             has_webhooks=_has_webhooks(),
-            event_labels=webhooks.EVENT_LABELS,
+            event_labels=Event.labels(),
             new_token=new_token,
             new_secret=new_secret,
             action_form=ActionForm(),

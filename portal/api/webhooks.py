@@ -29,7 +29,7 @@ import socket
 import time
 import urllib.error
 import urllib.request
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -40,7 +40,7 @@ from sqlalchemy.orm import Session
 from portal.accounts.models import Role, User
 from portal.extensions import db
 from portal.models.api import DeliveryStatus, Webhook, WebhookDelivery
-from portal.platform import checks, events, jobs
+from portal.platform import checks, events, jobs, retries
 from portal.platform.errors import NotFound, Problems, ServiceError
 from portal.platform.i18n import lazy_gettext as _l
 from portal.platform.model_base import utcnow
@@ -52,13 +52,6 @@ JOB_KIND = "deliver_webhooks"
 URL_MAX = 500
 HOOKS_MAX = 10  # per organisation
 BODY_LOG_MAX = 300
-EVENT_LABELS = {
-    events.PROPOSAL_CREATED: _l("A proposal was made"),
-    events.COOPERATION_AGREED: _l("A cooperation was agreed"),
-    events.APPLICATION_RECEIVED: _l("An application was received"),
-    events.PLACEMENT_APPROVED: _l("An internship placement was approved"),
-    events.JOB_FINISHED: _l("A background job finished"),
-}
 _CACHE = "webhooks_by_organisation"
 _FINISHED = "webhook_jobs_finished"
 
@@ -391,31 +384,18 @@ def _due(limit: int = 100) -> list[int]:
     )
 
 
-def _next_wait() -> float | None:
-    soonest = db.session.scalar(
-        select(WebhookDelivery.next_attempt_at)
-        .where(WebhookDelivery.status == DeliveryStatus.PENDING.value)
-        .order_by(WebhookDelivery.next_attempt_at)
-        .limit(1)
-    )
-    db.session.commit()
-    if soonest is None:
-        return None
-    return max(0.0, (soonest - datetime.now(UTC)).total_seconds())
-
-
 def deliver_due(*, wait: bool = True) -> dict[str, int]:
     """Send every due delivery; with `wait`, stay for retries due within WEBHOOK_MAX_WAIT seconds."""
-    tally = {"delivered": 0, "attempts": 0}
-    deadline = time.monotonic() + current_app.config["WEBHOOK_MAX_WAIT_SECONDS"]
-    while True:
-        for delivery_id in _due():
-            tally["attempts"] += 1
-            tally["delivered"] += attempt(delivery_id)
-        pause = _next_wait()
-        if not wait or pause is None or time.monotonic() + pause > deadline:
-            return tally
-        time.sleep(pause)
+    return retries.work_off(
+        _due,
+        attempt,
+        lambda: retries.seconds_to_next(
+            WebhookDelivery.next_attempt_at, WebhookDelivery.status == DeliveryStatus.PENDING.value
+        ),
+        done="delivered",
+        wait=wait,
+        max_wait=current_app.config["WEBHOOK_MAX_WAIT_SECONDS"],
+    )
 
 
 def _deliver_job(job: Job, progress: jobs.Progress) -> dict:

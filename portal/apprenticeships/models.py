@@ -11,9 +11,8 @@ exactly. Publishing one run freezes the programme (`frozen_at`).
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -38,11 +37,12 @@ class ProgrammeStatus(State):
     )  # no more choices; allocation may still be previewed until published
 
 
-class RankedBy(str, enum.Enum):
+class RankedBy(State):
     """How a place orders its applicants."""
 
-    MATCHER = "matcher"  # similarity of the student's profile to the place's description
-    ENTERPRISE = "enterprise"  # the enterprise's own order (EnterpriseRanking rows)
+    # similarity of the student's profile to the place's description
+    MATCHER = "matcher", _l("Ranked by the matcher")
+    ENTERPRISE = "enterprise", _l("Ranked by the enterprise")  # its own order (EnterpriseRanking rows)
 
 
 class RunStatus(State):
@@ -53,6 +53,7 @@ class RunStatus(State):
 class ApprenticeshipProgramme(Stateful, db.Model):
     __tablename__ = "apprenticeship_programme"
     states = ProgrammeStatus
+    audit_subject: ClassVar[object] = _l("Apprenticeship programme")
     steps = step_table(
         open=(ProgrammeStatus.DRAFT,),
         close=(ProgrammeStatus.OPEN,),
@@ -91,6 +92,8 @@ class ApprenticePlace(db.Model):
     """Places at one enterprise site or with one mentor (师傅)."""
 
     __tablename__ = "apprentice_place"
+    audit_subject: ClassVar[object] = _l("Apprentice place")
+    audit_states: ClassVar[tuple[type[State], ...]] = (RankedBy,)  # who ranks its applicants
     __table_args__ = (CheckConstraint("capacity >= 0", name="capacity_nonnegative"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -163,6 +166,7 @@ class AllocationRun(Stateful, db.Model):
 
     __tablename__ = "allocation_run"
     states = RunStatus
+    audit_subject: ClassVar[object] = _l("Allocation run")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     programme_id: Mapped[int] = mapped_column(ForeignKey("apprenticeship_programme.id"), index=True)
@@ -190,6 +194,7 @@ class ApprenticeAgreement(db.Model):
     keeps the version of the rules it was made under (`terms_version`), so later rules never rewrite it."""
 
     __tablename__ = "apprentice_agreement"
+    audit_subject: ClassVar[object] = _l("Apprenticeship training agreement")
     __table_args__ = (
         UniqueConstraint("programme_id", "student_id", name="uq_apprentice_agreement_programme_student"),
         CheckConstraint("stipend_yuan > 0", name="stipend_positive"),

@@ -1,33 +1,43 @@
 """School staff: apprenticeship programmes, their places and applicants, allocation preview and publish.
 
-Nested in the school area (`bp`), whose role guard applies to them all.
+Nested in the school area (`bp`), whose role guard applies to them all; the list, a programme's
+page and adding a place are the partners' shared views (`portal.apprenticeships.partner_views`).
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.apprenticeships import agreements as apprentice_agreements
 from portal.apprenticeships import services as apprenticeships
-from portal.apprenticeships.forms import AgreementForm, PlaceForm, ProgrammeForm
+from portal.apprenticeships.forms import AgreementForm, ProgrammeForm
+from portal.apprenticeships.partner_views import Side, partner_blueprint
 from portal.platform.checks import district_today
 from portal.platform.confirm import needs_confirmation
 from portal.platform.web import REFUSED, attempt, form_status
-from portal.postings.models import TECH_TITLES
 from portal.rules.apprenticeships import AGREEMENT_SOURCE
 
-bp = Blueprint("apprenticeships", __name__)  # nested in the school area
+
+def _detail_extra(programme) -> dict:
+    runs = apprenticeships.runs_of(programme)
+    return {
+        "applicant_count": apprenticeships.applicant_count(programme),
+        "runs": runs,
+        "published": next((r for r in runs if r.is_published), None),
+    }
 
 
-@bp.get("/apprenticeships")
-def apprenticeship_list():
-    return render_template(
-        "apprenticeships/school/list.html",
-        programmes=apprenticeships.programmes_of_school(current_user),
-        cooperations=apprenticeships.apprenticeship_cooperations(current_user),
+bp = partner_blueprint(
+    Side(
+        "school",
+        programmes=apprenticeships.programmes_of_school,
+        get=apprenticeships.get_for_school,
+        list_extra=lambda actor: {"cooperations": apprenticeships.apprenticeship_cooperations(actor)},
+        detail_extra=_detail_extra,
     )
+)  # nested in the school area
 
 
 @bp.route("/apprenticeships/new/<int:cooperation_id>", methods=["GET", "POST"])
@@ -52,39 +62,6 @@ def apprenticeship_new(cooperation_id: int):
     return render_template(
         "apprenticeships/school/new.html", form=form, cooperation=cooperation
     ), form_status()
-
-
-def _detail(programme, place_form: PlaceForm, status: int = 200):
-    runs = apprenticeships.runs_of(programme)
-    return render_template(
-        "apprenticeships/school/detail.html",
-        programme=programme,
-        applicants=apprenticeships.applicants_by_place(programme),
-        applicant_count=apprenticeships.applicant_count(programme),
-        runs=runs,
-        published=next((r for r in runs if r.is_published), None),
-        place_form=place_form,
-        titles=TECH_TITLES,
-    ), status
-
-
-@bp.get("/apprenticeships/<int:programme_id>")
-def apprenticeship_detail(programme_id: int):
-    return _detail(apprenticeships.get_for_school(current_user, programme_id), PlaceForm(formdata=None))
-
-
-@bp.post("/apprenticeships/<int:programme_id>/places")
-def apprenticeship_place_add(programme_id: int):
-    programme = apprenticeships.get_for_school(current_user, programme_id)
-    form = PlaceForm()
-    if form.validate_on_submit():
-        place = attempt(lambda: apprenticeships.add_place(current_user, programme_id, **form.values()), form)
-        if place is not REFUSED:
-            flash(_("The place has been added."), "success")
-            return redirect(
-                url_for("school.apprenticeships.apprenticeship_detail", programme_id=programme_id)
-            )
-    return _detail(programme, form, 400)
 
 
 @bp.post("/apprenticeships/<int:programme_id>/<any(open, close):step>")

@@ -432,6 +432,22 @@ def applicant_count(programme: ApprenticeshipProgramme) -> int:
 # --- the enterprise's ranking ---------------------------------------------------------------
 
 
+def _ranked_by(actor: User, place: ApprenticePlace, ranked_by: RankedBy) -> ApprenticePlace:
+    """Who ranks the place's applicants from now on, recorded in the audit log."""
+    before = place.ranked_by
+    place.ranked_by = ranked_by.value
+    db.session.flush()
+    audit.record(
+        actor,
+        ("apprentice_place", place.id),
+        "rank_applicants",
+        before,
+        place.ranked_by,
+        organisations=_partners(place.programme),
+    )
+    return place
+
+
 def set_enterprise_ranking(actor: User, place_id: int, ranks: dict[int, int]) -> ApprenticePlace:
     """The enterprise orders the place's applicants (student id → rank); those left out are not acceptable."""
     place = get_place_for_enterprise(actor, place_id)
@@ -452,38 +468,15 @@ def set_enterprise_ranking(actor: User, place_id: int, ranks: dict[int, int]) ->
         EnterpriseRanking(place_id=place.id, student_id=student_id, rank=position)
         for position, student_id in enumerate(ordered, start=1)
     )
-    before = place.ranked_by
-    place.ranked_by = RankedBy.ENTERPRISE.value
-    db.session.flush()
-    audit.record(
-        actor,
-        ("apprentice_place", place.id),
-        "rank_applicants",
-        before,
-        place.ranked_by,
-        organisations=_partners(programme),
-    )
-    return place
+    return _ranked_by(actor, place, RankedBy.ENTERPRISE)
 
 
 def use_matcher(actor: User, place_id: int) -> ApprenticePlace:
     """Let the matcher rank the place's applicants by the similarity of their profile to the place."""
     place = get_place_for_enterprise(actor, place_id)
-    programme = place.programme
-    _require_not_frozen(programme)
+    _require_not_frozen(place.programme)
     db.session.execute(delete(EnterpriseRanking).where(EnterpriseRanking.place_id == place.id))
-    before = place.ranked_by
-    place.ranked_by = RankedBy.MATCHER.value
-    db.session.flush()
-    audit.record(
-        actor,
-        ("apprentice_place", place.id),
-        "rank_applicants",
-        before,
-        place.ranked_by,
-        organisations=_partners(programme),
-    )
-    return place
+    return _ranked_by(actor, place, RankedBy.MATCHER)
 
 
 # --- allocation runs ------------------------------------------------------------------------

@@ -43,9 +43,9 @@ class AuditQuery:
         action = args.get("action", "")
         page = args.get("page", "1")
         return cls(
-            subject_type=subject_type if subject_type in audit.SUBJECT_LABELS else "",
+            subject_type=subject_type if subject_type in audit.subject_labels() else "",
             actor=args.get("actor", "").strip()[:254],
-            action=action if action in audit.ACTION_LABELS else "",
+            action=action if action in audit.action_labels() else "",
             date_from=_date(args.get("from")),
             date_to=_date(args.get("to")),
             page=checks.page_number(page),
@@ -83,6 +83,6 @@ def audit_log():
         "audit/admin/audit.html",
         results=results,
         query=query,
-        subject_labels=audit.SUBJECT_LABELS,
-        action_labels=audit.ACTION_LABELS,
+        subject_labels=audit.subject_labels(),
+        action_labels=audit.action_labels(),
     )

@@ -24,31 +24,11 @@ from portal.platform.search import MAX_PAGE, contains
 
 PER_PAGE = 50
 
-# Labels for the administrators' view; a code without a label is shown as it is.
-SUBJECT_LABELS: dict[str, Any] = {
-    "organisation": _l("Organisation"),
-    "user": _l("Account"),
-    "program": _l("Major"),
-    "posting": _l("Posting"),
-    "pilot_partnership": _l("Pilot partnership"),
-    "pilot_enterprise_application": _l("Pilot enterprise application"),
-    "exchange": _l("Teacher exchange"),
-    "teacher": _l("Teacher"),
-    "rule_setting": _l("Rule setting"),
-    "apprentice_agreement": _l("Apprenticeship training agreement"),
-    "apprenticeship_programme": _l("Apprenticeship programme"),
-    "apprentice_place": _l("Apprentice place"),
-    "allocation_run": _l("Allocation run"),
-    "proposal": _l("Partnership proposal"),
-    "cooperation": _l("Cooperation"),
-    "named_class": _l("Named class"),
-    "class_application": _l("Application to a named class"),
-    "internship_placement": _l("Internship"),
-    "student_profile": _l("Student profile"),
-    "district_input": _l("District figure"),
-    "alignment_threshold": _l("Warning thresholds"),
-    "statistic_snapshot": _l("Statistics snapshot"),
-}
+# Labels for the administrators' view; a code without a label is shown as it is. Each model the
+# log records names itself (`audit_subject`), labels the steps of its own beyond these shared verbs
+# (`audit_actions`) and says which States read what an entry records beside its `states`
+# (`audit_states`): the page reads them from the model registry (`subject_labels`), so no domain
+# writes into the audit's tables.
 ACTION_LABELS: dict[str, Any] = {
     "verify": _l("Verify"),
     "reject": _l("Reject"),
@@ -112,8 +92,8 @@ ACTION_LABELS: dict[str, Any] = {
     "upload_consent": _l("Upload a signed consent"),
 }
 # Labels of the states recorded for subjects whose model declares no State (a teacher's
-# certification, a rule's setting, an allocation's ranking); a Stateful model's states are read
-# through its State: one label per state, everywhere (`state_label`).
+# certification, a rule's setting); a model's own States (`states`, `audit_states`) are read
+# first: one label per state, everywhere (`state_label`).
 STATE_LABELS: dict[str, Any] = {
     "pending": _l("Pending"),
     "verified": _l("Verified"),
@@ -141,8 +121,6 @@ STATE_LABELS: dict[str, Any] = {
     "not_double_qualified": _l("Not double-qualified"),
     "open": _l("Open"),
     "preview": _l("Preview"),
-    "matcher": _l("Ranked by the matcher"),
-    "enterprise": _l("Ranked by the enterprise"),
     "interested": _l("Interest expressed"),
     "negotiating": _l("Terms proposed"),
     "declined": _l("Declined"),
@@ -164,12 +142,6 @@ STATE_LABELS: dict[str, Any] = {
     "pass": _l("Pass"),
     "fail": _l("Fail"),
     "signed": _l("Signed by all three parties"),
-    # Destinations after an internship (portal.internships.models.Destination).
-    "host": _l("Hired by the host enterprise"),
-    "laiwu": _l("Another enterprise in Laiwu"),
-    "outside": _l("Work outside Laiwu"),
-    "study": _l("Further study"),
-    "other": _l("Other"),
 }
 
 
@@ -220,8 +192,7 @@ def state_label(subject_type: str, value: str | None) -> object:
     (a pilot "approved" reads "In notice period", as on the pilot's own page), else STATE_LABELS."""
     if not value:
         return "—"
-    states = _states_of(subject_type)
-    if states is not None:
+    for states in _states_of(subject_type):
         try:
             return states(value).label
         except ValueError:
@@ -229,12 +200,32 @@ def state_label(subject_type: str, value: str | None) -> object:
     return STATE_LABELS.get(value, value)
 
 
+def _audited() -> list[type]:
+    """The models that name themselves to the log, each once (subclasses of a table share its name)."""
+    return [mapper.class_ for mapper in db.Model.registry.mappers if "audit_subject" in vars(mapper.class_)]
+
+
 @functools.cache
-def _states_of(subject_type: str) -> Any:
+def _states_of(subject_type: str) -> tuple[Any, ...]:
     for mapper in db.Model.registry.mappers:
-        if getattr(mapper.class_, "__tablename__", None) == subject_type:
-            return getattr(mapper.class_, "states", None)
-    return None
+        model = mapper.class_
+        if getattr(model, "__tablename__", None) == subject_type:
+            own = getattr(model, "states", None)
+            return (*((own,) if own is not None else ()), *getattr(model, "audit_states", ()))
+    return ()
+
+
+@functools.cache
+def subject_labels() -> dict[str, Any]:
+    """{subject type: label} of every model the log records."""
+    return {model.__tablename__: model.audit_subject for model in _audited()}
+
+
+@functools.cache
+def action_labels() -> dict[str, Any]:
+    """{action: label}: the shared verbs, then the steps each model labels for itself."""
+    own = {code: label for model in _audited() for code, label in getattr(model, "audit_actions", {}).items()}
+    return {**ACTION_LABELS, **{code: label for code, label in own.items() if code not in ACTION_LABELS}}
 
 
 def subject_key(subject: Any) -> tuple[str, int]:

@@ -4,6 +4,7 @@ roles, exam sessions and each student's result."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import ClassVar
 
 from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -31,6 +32,8 @@ class SkillCertificate(db.Model):
     by a school). `majors`: the 2021 catalogue codes it fits, comma-separated."""
 
     __tablename__ = "skill_certificate"
+    audit_subject: ClassVar[object] = _l("Skill-level certificate")
+    audit_states: ClassVar[tuple[type[State], ...]] = (CertificateLevel,)
     __table_args__ = (UniqueConstraint("name", "level", name="uq_skill_certificate_name_level"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -58,6 +61,8 @@ class ExamSite(db.Model):
     """A school's role for a certificate: pilot school, exam site, or both (two rows)."""
 
     __tablename__ = "exam_site"
+    audit_subject: ClassVar[object] = _l("Pilot school or exam site")
+    audit_states: ClassVar[tuple[type[State], ...]] = (SiteRole,)
     __table_args__ = (UniqueConstraint("school_id", "certificate_id", "role", name="uq_exam_site_role"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -77,6 +82,8 @@ class ExamSession(db.Model):
     """One sitting of a certificate's assessment that a school's students took."""
 
     __tablename__ = "exam_session"
+    audit_subject: ClassVar[object] = _l("Exam session")
+    audit_actions: ClassVar[dict[str, object]] = {"results": _l("Results recorded")}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)

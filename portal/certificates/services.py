@@ -385,16 +385,3 @@ def certified_by_program() -> dict[int, tuple[str, ...]]:
     for program_id, name in db.session.execute(query):
         found[program_id].append(name)
     return {k: tuple(v) for k, v in found.items()}
-
-
-# The audit log's labels for this domain's records and steps (as portal/training does).
-audit.SUBJECT_LABELS.update(
-    {
-        "skill_certificate": _l("Skill-level certificate"),
-        "exam_site": _l("Pilot school or exam site"),
-        "exam_session": _l("Exam session"),
-    }
-)
-audit.ACTION_LABELS.setdefault("results", _l("Results recorded"))
-for _state in (*CertificateLevel, *SiteRole):
-    audit.STATE_LABELS.setdefault(_state.value, _state.label)

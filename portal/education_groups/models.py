@@ -4,6 +4,7 @@ colleges, agencies), its charter and what members share."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import ClassVar
 
 from sqlalchemy import Date, ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -29,6 +30,12 @@ class ShareKind(State):
 
 class EducationGroup(db.Model):
     __tablename__ = "education_group"
+    audit_subject: ClassVar[object] = _l("Vocational education group")
+    audit_actions: ClassVar[dict[str, object]] = {
+        "member": _l("Member added"),
+        "share": _l("Shared resource added"),
+    }
+    audit_states: ClassVar[tuple[type[State], ...]] = (MemberKind, ShareKind)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)

@@ -173,11 +173,3 @@ def charter_of(group_id: int, actor: User | None = None, *, admin: bool = False)
     if group is None or (not admin and (actor is None or group.lead_school_id != actor.organisation_id)):
         raise NotFound(_l("Education group not found."))
     return group
-
-
-# The audit log's labels for this domain's records and steps (as portal/training does).
-audit.SUBJECT_LABELS.update({"education_group": _l("Vocational education group")})
-audit.ACTION_LABELS.setdefault("member", _l("Member added"))
-audit.ACTION_LABELS.setdefault("share", _l("Shared resource added"))
-for _state in (*MemberKind, *ShareKind):
-    audit.STATE_LABELS.setdefault(_state.value, _state.label)

@@ -6,6 +6,7 @@ each investment with its evidence."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar
 
 from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -33,6 +34,13 @@ class InvestmentKind(State):
 
 class EnterpriseReport(db.Model):
     __tablename__ = "enterprise_report"
+    audit_subject: ClassVar[object] = _l("Enterprise's yearly report")
+    audit_actions: ClassVar[dict[str, object]] = {
+        "edit": _l("Edited"),
+        "investment": _l("Investment entered"),
+        "investment_removed": _l("Investment removed"),
+    }
+    audit_states: ClassVar[tuple[type[State], ...]] = (ReportStatus,)
     __table_args__ = (UniqueConstraint("enterprise_id", "year", name="uq_enterprise_report_year"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -439,12 +439,3 @@ def docx(enterprise: Enterprise, year: int, report: EnterpriseReport | None) -> 
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
-
-
-# The audit log's labels for this domain's records and steps (as portal/training does).
-audit.SUBJECT_LABELS.update({"enterprise_report": _l("Enterprise's yearly report")})
-audit.ACTION_LABELS.setdefault("edit", _l("Edited"))
-audit.ACTION_LABELS.setdefault("investment", _l("Investment entered"))
-audit.ACTION_LABELS.setdefault("investment_removed", _l("Investment removed"))
-for _state in ReportStatus:
-    audit.STATE_LABELS.setdefault(_state.value, _state.label)

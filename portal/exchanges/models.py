@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -105,6 +105,7 @@ ACTIVE_STATUSES = (
 class Exchange(Stateful, db.Model):
     __tablename__ = "exchange"
     states = ExchangeStatus
+    audit_subject: ClassVar[object] = _l("Teacher exchange")
     # Warnings the last service call gives about this exchange, for the page (not stored).
     warnings = ()
     __table_args__ = (

@@ -8,9 +8,8 @@ the three-party agreement is written from them.
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from sqlalchemy import CheckConstraint, Date, ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -41,31 +40,19 @@ class PlacementStatus(State):
     HIRED = "hired", _l("Hired"), "good"
 
 
-class Destination(str, enum.Enum):
+class Destination(State):
     """Where the student went after the internship (recorded by the school)."""
 
-    HOST = "host"  # hired by the host enterprise
-    LAIWU = "laiwu"  # another enterprise in Laiwu
-    OUTSIDE = "outside"  # work outside Laiwu
-    STUDY = "study"  # further study
-    OTHER = "other"
-
-    @property
-    def label(self):
-        return _DESTINATION_LABELS[self]
+    HOST = "host", _l("Hired by the host enterprise")
+    LAIWU = "laiwu", _l("Another enterprise in Laiwu")
+    OUTSIDE = "outside", _l("Work outside Laiwu")
+    STUDY = "study", _l("Further study")
+    OTHER = "other", _l("Other")
 
     @property
     def stays_in_laiwu(self) -> bool:
         return self in (Destination.HOST, Destination.LAIWU)
 
-
-_DESTINATION_LABELS = {
-    Destination.HOST: _l("Hired by the host enterprise"),
-    Destination.LAIWU: _l("Another enterprise in Laiwu"),
-    Destination.OUTSIDE: _l("Work outside Laiwu"),
-    Destination.STUDY: _l("Further study"),
-    Destination.OTHER: _l("Other"),
-}
 
 # The pipeline an enterprise watches, in order (declined and rejected leave it).
 PIPELINE = (
@@ -88,6 +75,8 @@ _STATES = ", ".join(f"'{s.value}'" for s in PlacementStatus)
 class Placement(Stateful, db.Model):
     __tablename__ = "internship_placement"
     states = PlacementStatus
+    audit_subject: ClassVar[object] = _l("Internship")
+    audit_states: ClassVar[tuple[type[State], ...]] = (Destination,)  # where the student went
     __table_args__ = (
         UniqueConstraint("posting_id", "student_id", name="uq_internship_placement_posting_student"),
         CheckConstraint(f"status IN ({_STATES})", name="status_known"),
@@ -188,27 +177,16 @@ class Placement(Stateful, db.Model):
         return f"<Placement {self.id} {self.status}>"
 
 
-class EntryKind(str, enum.Enum):
+class EntryKind(State):
     """What the three parties write during the internship, each by one of them."""
 
-    LOG = "log"  # the student's weekly log (实习日志), one a week
-    EVALUATION = "evaluation"  # the enterprise mentor's monthly evaluation, one a month
-    VISIT = "visit"  # the school supervisor's visit (巡查), one a day
-
-    @property
-    def label(self):
-        return _ENTRY_LABELS[self]
+    LOG = "log", _l("Weekly log")  # the student's weekly log (实习日志), one a week
+    EVALUATION = "evaluation", _l("Monthly evaluation")  # the enterprise mentor's, one a month
+    VISIT = "visit", _l("Supervisor's visit")  # the school supervisor's visit (巡查), one a day
 
     @property
     def party(self) -> str:
         return {"log": "student", "evaluation": "enterprise", "visit": "school"}[self.value]
-
-
-_ENTRY_LABELS = {
-    EntryKind.LOG: _l("Weekly log"),
-    EntryKind.EVALUATION: _l("Monthly evaluation"),
-    EntryKind.VISIT: _l("Supervisor's visit"),
-}
 
 
 class TimelineEntry(db.Model):

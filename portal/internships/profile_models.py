@@ -8,12 +8,13 @@ Visible to the student's school, and to an enterprise only for the applications 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
+from portal.platform.i18n import lazy_gettext as _l
 from portal.platform.model_base import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 
 class StudentProfile(db.Model):
     __tablename__ = "student_profile"
+    audit_subject: ClassVar[object] = _l("Student profile")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     student_id: Mapped[int] = mapped_column(ForeignKey("user.id"), unique=True)

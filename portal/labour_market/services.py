@@ -41,14 +41,7 @@ def enter(
     if major_group not in groups():
         problems.add(_l("Choose the major group that trains for this occupation."), field="major_group")
     vacancies = problems.check(checks.integer, vacancies, field="vacancies", minimum=0, maximum=MAX_VACANCIES)
-    source = " ".join((source or "").split())
-    if len(source) < 2:
-        problems.add(
-            _l("Say where the figure comes from (document, office or publication) so others can check it."),
-            field="source",
-        )
-    elif len(source) > SOURCE_MAX:
-        problems.add(_l("At most %(max)d characters.", max=SOURCE_MAX), field="source")
+    source = problems.check(checks.source, source, field="source", max_length=SOURCE_MAX)
     problems.raise_if_any()
     row = LabourMarketFigure(
         year=year,

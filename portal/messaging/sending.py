@@ -26,9 +26,8 @@ from __future__ import annotations
 
 import logging
 import secrets
-import time
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import event, or_, select, update
@@ -38,7 +37,7 @@ from portal.accounts.models import User
 from portal.extensions import db
 from portal.messaging import providers
 from portal.messaging.models import MessageStatus, OutgoingMessage, SmsCode
-from portal.platform import jobs
+from portal.platform import jobs, retries
 from portal.platform.i18n import lazy_gettext as _l
 from portal.platform.model_base import utcnow
 from portal.platform.models import Job, JobStatus
@@ -278,33 +277,24 @@ def _due(limit: int = 100) -> list[int]:
     )
 
 
-def _next_wait() -> float | None:
-    soonest = db.session.scalar(
-        select(OutgoingMessage.next_attempt_at)
-        .where(OutgoingMessage.status == MessageStatus.PENDING.value)
-        .order_by(OutgoingMessage.next_attempt_at)
-        .limit(1)
-    )
+def _due_now() -> list[int]:
+    due = _due()
     db.session.commit()
-    if soonest is None:
-        return None
-    return max(0.0, (soonest - datetime.now(UTC)).total_seconds())
+    return due
 
 
 def send_due(*, wait: bool = True) -> dict[str, int]:
     """Send every due message; with `wait`, stay for retries due within MESSAGE_MAX_WAIT seconds."""
-    tally = {"sent": 0, "attempts": 0}
-    deadline = time.monotonic() + current_app.config["MESSAGE_MAX_WAIT_SECONDS"]
-    while True:
-        due = _due()
-        db.session.commit()
-        for message_id in due:
-            tally["attempts"] += 1
-            tally["sent"] += attempt(message_id)
-        pause = _next_wait()
-        if not wait or pause is None or time.monotonic() + pause > deadline:
-            return tally
-        time.sleep(pause)
+    return retries.work_off(
+        _due_now,
+        attempt,
+        lambda: retries.seconds_to_next(
+            OutgoingMessage.next_attempt_at, OutgoingMessage.status == MessageStatus.PENDING.value
+        ),
+        done="sent",
+        wait=wait,
+        max_wait=current_app.config["MESSAGE_MAX_WAIT_SECONDS"],
+    )
 
 
 def _send_job(job: Job, progress: jobs.Progress) -> dict:
@@ -312,8 +302,7 @@ def _send_job(job: Job, progress: jobs.Progress) -> dict:
 
 
 # A job kind of its own, registered beside the others (portal/services/jobs.py runs it).
-jobs.KINDS[JOB_KIND] = _send_job
-jobs.KIND_LABELS[JOB_KIND] = _l("Sending messages")
+jobs.register_kind(JOB_KIND, _send_job, _l("Sending messages"))
 
 
 def _code_still_live(message: OutgoingMessage) -> bool:

@@ -10,7 +10,7 @@ ever moves `taken` through a conditional UPDATE (see
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -56,6 +56,7 @@ BENEFITS: dict[str, object] = {
 class NamedClass(Stateful, db.Model):
     __tablename__ = "named_class"
     states = NamedClassStatus
+    audit_subject: ClassVar[object] = _l("Named class")
     steps = step_table(publish=(NamedClassStatus.DRAFT,), close=(NamedClassStatus.OPEN,))
     __table_args__ = (
         CheckConstraint("seats > 0", name="seats_positive"),
@@ -161,6 +162,7 @@ class ClassApplication(Stateful, db.Model):
 
     __tablename__ = "class_application"
     states = ApplicationStatus
+    audit_subject: ClassVar[object] = _l("Application to a named class")
     steps = step_table(
         withdraw=(ApplicationStatus.SUBMITTED, ApplicationStatus.ENTERPRISE_APPROVED),
         review=(ApplicationStatus.SUBMITTED,),

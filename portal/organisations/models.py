@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from sqlalchemy import Date, ForeignKey, String, Text
 from sqlalchemy.ext.hybrid import hybrid_property
@@ -35,6 +35,7 @@ class Organisation(Stateful, db.Model):
 
     __tablename__ = "organisation"
     states = OrgStatus
+    audit_subject: ClassVar[object] = _l("Organisation")
     steps = step_table(
         verify=(OrgStatus.PENDING, OrgStatus.REJECTED),
         reject=(OrgStatus.PENDING,),

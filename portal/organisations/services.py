@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from portal.accounts.models import MembershipStatus, Role, User
 from portal.audit import services as audit
@@ -143,8 +143,13 @@ def list_organisations(status: str | None = None, kind: str | None = None) -> li
     return list(db.session.scalars(query))
 
 
-def verified_schools() -> list[School]:
-    return list(db.session.scalars(select(School).where(School.is_verified).order_by(School.name)))
+def verified_schools(kinds: tuple[str, ...] | None = None) -> Select[tuple[School]]:
+    """The verified schools, by name; of `kinds` (`School.school_kind`) when given. A statement, so
+    the sign-up form lists it and the plan's figures count within it (`.with_only_columns(School.id)`)."""
+    query = select(School).where(School.is_verified).order_by(School.name)
+    if kinds:
+        query = query.where(School.school_kind.in_(kinds))
+    return query
 
 
 def joinable_organisations() -> list[Organisation]:

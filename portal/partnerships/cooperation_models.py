@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -63,6 +63,7 @@ class CooperationStatus(State):
 class Cooperation(Stateful, db.Model):
     __tablename__ = "cooperation"
     states = CooperationStatus
+    audit_subject: ClassVar[object] = _l("Cooperation")
     steps = step_table(become_pilot=(CooperationStatus.ACTIVE,))
     __table_args__ = (
         CheckConstraint("seats >= 0", name="seats_nonnegative"),

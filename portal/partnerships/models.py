@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -68,6 +68,7 @@ class Origin(str, enum.Enum):
 class Proposal(Stateful, db.Model):
     __tablename__ = "proposal"
     states = ProposalStatus
+    audit_subject: ClassVar[object] = _l("Partnership proposal")
     __table_args__ = (
         UniqueConstraint("posting_id", "program_id", name="uq_proposal_posting_program"),
         CheckConstraint("score >= 0 AND score <= 1", name="score_in_range"),

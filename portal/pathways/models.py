@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import ClassVar
 
 from sqlalchemy import CheckConstraint, Date, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -28,6 +29,8 @@ class Pathway(db.Model):
     """
 
     __tablename__ = "pathway"
+    audit_subject: ClassVar[object] = _l("Pathway (贯通培养)")
+    audit_states: ClassVar[tuple[type[State], ...]] = (PathwayKind,)
     __table_args__ = (
         UniqueConstraint("program_id", "college", "higher_name", "kind", name="uq_pathway_pair"),
         CheckConstraint("yearly_quota >= 0", name="pathway_quota_nonnegative"),
@@ -65,6 +68,8 @@ class PathwayCohort(db.Model):
     (None until it has taken place)."""
 
     __tablename__ = "pathway_cohort"
+    audit_subject: ClassVar[object] = _l("Pathway cohort")
+    audit_actions: ClassVar[dict[str, object]] = {"record": _l("Recorded")}
     __table_args__ = (
         UniqueConstraint("pathway_id", "entry_year", name="uq_pathway_cohort_year"),
         CheckConstraint("enrolled >= 0", name="cohort_enrolled_nonnegative"),

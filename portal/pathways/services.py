@@ -340,10 +340,3 @@ def district_totals() -> dict[str, object]:
 def district_pathway_list() -> list[Pathway]:
     """The pathways the dashboard counts, for the page that shows its records."""
     return list(db.session.scalars(_counted().order_by(Pathway.school_id, Pathway.id)))
-
-
-# The audit log's labels for this domain's records and steps (as portal/training does).
-audit.SUBJECT_LABELS.update({"pathway": _l("Pathway (贯通培养)"), "pathway_cohort": _l("Pathway cohort")})
-audit.ACTION_LABELS.setdefault("record", _l("Recorded"))
-for _state in PathwayKind:
-    audit.STATE_LABELS.setdefault(_state.value, _state.label)

@@ -65,17 +65,17 @@ def pilot_detail(pilot_id: int):
         plan_labels=pilots.PLAN_LABELS,
         entries=audit.history(pilot),
         objections=pilots.objections_of(current_user, pilot.id),
-        action_labels=audit.ACTION_LABELS,
+        action_labels=audit.action_labels(),
         action_form=ActionForm(),
         reason_form=ReasonForm(),
     )
 
 
-def _pilot_step(pilot_id: int, step, done: str):
+def _pilot_step(pilot_id: int, step, done: object):
     result = attempt(step)
     if result is REFUSED:
         return pilot_detail(pilot_id), 400
-    flash(done, "success")
+    flash(str(done), "success")
     return redirect(url_for("admin.pilot_detail", pilot_id=pilot_id))
 
 
@@ -86,33 +86,6 @@ def pilot_approve(pilot_id: int):
         pilot_id,
         lambda: pilots.approve_pilot(current_user, pilot_id),
         _("The pilot has been approved; its notice period has started."),
-    )
-
-
-@routes.post("/pilots/<int:pilot_id>/reject")
-def pilot_reject(pilot_id: int):
-    return _pilot_step(
-        pilot_id,
-        lambda: pilots.reject_pilot(current_user, pilot_id, request.form.get("reason", "")),
-        _("The pilot has been rejected."),
-    )
-
-
-@routes.post("/pilots/<int:pilot_id>/return")
-def pilot_return(pilot_id: int):
-    return _pilot_step(
-        pilot_id,
-        lambda: pilots.return_pilot(current_user, pilot_id, request.form.get("reason", "")),
-        _("The pilot has been returned to the school for changes."),
-    )
-
-
-@routes.post("/pilots/<int:pilot_id>/withdraw")
-def pilot_withdraw(pilot_id: int):
-    return _pilot_step(
-        pilot_id,
-        lambda: pilots.withdraw_approval(current_user, pilot_id, request.form.get("reason", "")),
-        _("The approval has been withdrawn."),
     )
 
 
@@ -142,7 +115,7 @@ def _enterprise_page(application_id: int, recommend_form=None, decision_form=Non
         confirming_authority=CONFIRMING_AUTHORITY,
         notice=rule_settings.current(PILOT_ENTERPRISE_NOTICE_DAYS),
         entries=audit.history(application),
-        action_labels=audit.ACTION_LABELS,
+        action_labels=audit.action_labels(),
         action_form=ActionForm(),
         reason_form=ReasonForm(),
         recommend_form=recommend_form or RecommendForm(),
@@ -155,12 +128,71 @@ def pilot_enterprise_detail(application_id: int):
     return _enterprise_page(application_id)
 
 
-def _application_step(application_id: int, step, done: str):
+def _application_step(application_id: int, step, done: object):
     result = attempt(step)
     if result is REFUSED:
         return _enterprise_page(application_id), 400
-    flash(done, "success")
+    flash(str(done), "success")
     return redirect(url_for("admin.pilot_enterprise_detail", application_id=application_id))
+
+
+# The steps an administrator takes with a reason, on a pilot and on a pilot enterprise's
+# application: (endpoint, URL, the service, what the page then says).
+REASONED_PILOT_STEPS = (
+    (
+        "pilot_reject",
+        "/pilots/<int:pilot_id>/reject",
+        pilots.reject_pilot,
+        _l("The pilot has been rejected."),
+    ),
+    (
+        "pilot_return",
+        "/pilots/<int:pilot_id>/return",
+        pilots.return_pilot,
+        _l("The pilot has been returned to the school for changes."),
+    ),
+    (
+        "pilot_withdraw",
+        "/pilots/<int:pilot_id>/withdraw",
+        pilots.withdraw_approval,
+        _l("The approval has been withdrawn."),
+    ),
+)
+REASONED_APPLICATION_STEPS = (
+    (
+        "pilot_enterprise_reject",
+        "/pilot-enterprises/<int:application_id>/reject",
+        pilots.reject_enterprise,
+        _l("The enterprise is not recommended."),
+    ),
+    (
+        "pilot_enterprise_withdraw",
+        "/pilot-enterprises/<int:application_id>/withdraw",
+        pilots.withdraw_recommendation,
+        _l("The recommendation has been withdrawn."),
+    ),
+    (
+        "pilot_enterprise_revoke",
+        "/pilot-enterprises/<int:application_id>/revoke",
+        pilots.revoke_enterprise,
+        _l("The revocation is recorded."),
+    ),
+)
+
+
+def _reasoned(page_step, service, done):
+    def view(**ids: int):
+        (record_id,) = ids.values()
+        reason = request.form.get("reason", "")
+        return page_step(record_id, lambda: service(current_user, record_id, reason), done)
+
+    return view
+
+
+for _endpoint, _rule, _service, _done in REASONED_PILOT_STEPS:
+    routes.post(_rule, endpoint=_endpoint)(_reasoned(_pilot_step, _service, _done))
+for _endpoint, _rule, _service, _done in REASONED_APPLICATION_STEPS:
+    routes.post(_rule, endpoint=_endpoint)(_reasoned(_application_step, _service, _done))
 
 
 @routes.post("/pilot-enterprises/<int:application_id>/recommend")
@@ -197,33 +229,6 @@ def pilot_enterprise_decision(application_id: int):
             flash(_("The province's decision is recorded."), "success")
             return redirect(url_for("admin.pilot_enterprise_detail", application_id=application_id))
     return _enterprise_page(application_id, decision_form=form), 400
-
-
-@routes.post("/pilot-enterprises/<int:application_id>/reject")
-def pilot_enterprise_reject(application_id: int):
-    return _application_step(
-        application_id,
-        lambda: pilots.reject_enterprise(current_user, application_id, request.form.get("reason", "")),
-        _("The enterprise is not recommended."),
-    )
-
-
-@routes.post("/pilot-enterprises/<int:application_id>/withdraw")
-def pilot_enterprise_withdraw(application_id: int):
-    return _application_step(
-        application_id,
-        lambda: pilots.withdraw_recommendation(current_user, application_id, request.form.get("reason", "")),
-        _("The recommendation has been withdrawn."),
-    )
-
-
-@routes.post("/pilot-enterprises/<int:application_id>/revoke")
-def pilot_enterprise_revoke(application_id: int):
-    return _application_step(
-        application_id,
-        lambda: pilots.revoke_enterprise(current_user, application_id, request.form.get("reason", "")),
-        _("The revocation is recorded."),
-    )
 
 
 @routes.post("/pilots/<int:pilot_id>/objections/<int:objection_id>/answer")

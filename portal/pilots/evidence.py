@@ -34,30 +34,16 @@ def enterprise_evidence(enterprise_id: int) -> dict[str, int]:
     the cooperations' seats and the headcounts of the enterprise's published or
     closed postings of that kind (drafts and taken-down postings do not count).
     """
-    by_kind = dict(
-        db.session.execute(
-            select(Cooperation.kind, func.count())
-            .where(
-                Cooperation.enterprise_id == enterprise_id,
-                Cooperation.status == CooperationStatus.ACTIVE.value,
-            )
-            .group_by(Cooperation.kind)
+    active = db.session.execute(
+        select(Cooperation.kind, func.count(), func.coalesce(func.sum(Cooperation.seats), 0))
+        .where(
+            Cooperation.enterprise_id == enterprise_id,
+            Cooperation.status == CooperationStatus.ACTIVE.value,
         )
-        .tuples()
-        .all()
-    )
-    seats = dict(
-        db.session.execute(
-            select(Cooperation.kind, func.coalesce(func.sum(Cooperation.seats), 0))
-            .where(
-                Cooperation.enterprise_id == enterprise_id,
-                Cooperation.status == CooperationStatus.ACTIVE.value,
-            )
-            .group_by(Cooperation.kind)
-        )
-        .tuples()
-        .all()
-    )
+        .group_by(Cooperation.kind)
+    ).all()
+    by_kind = {kind: count for kind, count, _seats in active}
+    seats = {kind: total for kind, _count, total in active}
     offered = dict(
         db.session.execute(
             select(Posting.kind, func.coalesce(func.sum(Posting.headcount), 0))

@@ -17,7 +17,7 @@ The state machines live in `portal.pilots.services`.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -61,6 +61,7 @@ OPEN_PILOT_STATES = ("draft", "submitted", "returned", "approved", "final")
 class PilotPartnership(Stateful, db.Model):
     __tablename__ = "pilot_partnership"
     states = PilotStatus
+    audit_subject: ClassVar[object] = _l("Pilot partnership")
     # The school edits and submits its plan until the administrators decide; returned, it may again.
     steps = step_table(
         edit=(PilotStatus.DRAFT, PilotStatus.RETURNED),
@@ -201,6 +202,7 @@ _OPEN_SQL = "status IN ('submitted', 'recommended', 'confirmed')"
 class PilotEnterpriseApplication(Stateful, db.Model):
     __tablename__ = "pilot_enterprise_application"
     states = PilotEnterpriseStatus
+    audit_subject: ClassVar[object] = _l("Pilot enterprise application")
     steps = step_table(
         recommend=(PilotEnterpriseStatus.SUBMITTED,),
         decline=(PilotEnterpriseStatus.SUBMITTED,),

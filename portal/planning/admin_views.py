@@ -10,13 +10,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.planning import alignment
+from portal.planning import sheets as planning_sheets
 from portal.planning.forms import ThresholdForm
 from portal.platform import jobs
 from portal.platform.checks import district_today
 from portal.platform.forms import ActionForm
 from portal.platform.routing import Routes
 from portal.platform.web import REFUSED, attempt, download, form_status, one_pass
-from portal.statistics import report as statistics_report
 
 routes = Routes("admin")
 
@@ -60,7 +60,7 @@ def alignment_classify():
 @routes.get("/alignment.xlsx")
 def alignment_xlsx():
     return download(
-        statistics_report.alignment_workbook(),
+        planning_sheets.alignment_workbook(),
         f"alignment-{district_today().isoformat()}.xlsx",
         private=False,
     )

@@ -60,13 +60,6 @@ HOURS_PER_MONTH = 174
 EVIDENCE_MAX_BYTES = 2 * 1024 * 1024
 ENTERPRISE_MAX, NAME_MAX, LEVEL_MAX, TEXT_MAX = 120, 120, 30, 2000
 
-CERTIFICATE_LABELS = {
-    CertificateKind.VOCATIONAL_QUALIFICATION.value: _l("Vocational qualification (职业资格)"),
-    CertificateKind.SKILL_LEVEL.value: _l("Vocational skill level (职业技能等级)"),
-    CertificateKind.ONE_PLUS_X.value: _l("1+X skill level certificate"),
-    CertificateKind.TECHNICAL_TITLE.value: _l("Technical title (专业技术职务)"),
-}
-
 
 def window_start(today: date) -> date:
     """The first day of the five years that end today."""
@@ -317,7 +310,7 @@ def add_certificate(
     today = today or checks.district_today()
     teacher = school_records.get_own_teacher(staff, teacher_id)
     problems = Problems()
-    kind = problems.check(checks.choice, kind, CERTIFICATE_LABELS, field="kind")
+    kind = problems.check(checks.choice, kind, CertificateKind, field="kind")
     name = problems.check(checks.text, name, field="name", max_length=NAME_MAX, required=True)
     level = problems.check(checks.text, level, field="level", max_length=LEVEL_MAX)
     if issued_on is None:

@@ -14,6 +14,7 @@ from portal.planning.forms import CertificateForm, PracticeForm
 from portal.platform.forms import ActionForm
 from portal.platform.routing import Routes
 from portal.platform.web import REFUSED, attempt, download, form_status
+from portal.programs.school_models import CertificateKind
 from portal.rules import double_qualified as dq_rule
 
 routes = Routes("school")
@@ -41,7 +42,7 @@ def _ledger_page(teacher_id: int, practice_form=None, certificate_form=None):
         practice_form=practice_form or PracticeForm(formdata=None),
         certificate_form=certificate_form or CertificateForm(formdata=None),
         action_form=ActionForm(),
-        certificate_labels=double_qualified.CERTIFICATE_LABELS,
+        certificate_labels=CertificateKind.labels(),
         months_needed=double_qualified.MONTHS_NEEDED,
         dq_levels=dq_rule.LEVELS,
         dq_bodies=dq_rule.BODIES,
@@ -100,22 +101,29 @@ def certificate_add(teacher_id: int):
     return _ledger_page(teacher_id, certificate_form=form)
 
 
-@routes.post("/practice/<int:practice_id>/remove")
-def practice_remove(practice_id: int):
-    teacher = attempt(lambda: double_qualified.remove_practice(current_user, practice_id))
+def _removed(remove, done: str):
+    """A line of a teacher's ledger removed: back to the ledger, or to the roadmap when refused."""
+    teacher = attempt(remove)
     if teacher is REFUSED:
         return redirect(url_for("school.double_qualified_roadmap"))
-    flash(_("The practice period has been removed."), "info")
+    flash(done, "info")
     return redirect(url_for("school.teacher_ledger", teacher_id=teacher.id))
+
+
+@routes.post("/practice/<int:practice_id>/remove")
+def practice_remove(practice_id: int):
+    return _removed(
+        lambda: double_qualified.remove_practice(current_user, practice_id),
+        _("The practice period has been removed."),
+    )
 
 
 @routes.post("/certificates/<int:certificate_id>/remove")
 def certificate_remove(certificate_id: int):
-    teacher = attempt(lambda: double_qualified.remove_certificate(current_user, certificate_id))
-    if teacher is REFUSED:
-        return redirect(url_for("school.double_qualified_roadmap"))
-    flash(_("The certificate has been removed."), "info")
-    return redirect(url_for("school.teacher_ledger", teacher_id=teacher.id))
+    return _removed(
+        lambda: double_qualified.remove_certificate(current_user, certificate_id),
+        _("The certificate has been removed."),
+    )
 
 
 @routes.get("/practice/<int:practice_id>/evidence")

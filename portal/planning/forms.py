@@ -7,9 +7,9 @@ from flask_wtf.file import FileField
 from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired
 
-from portal.planning.double_qualified import CERTIFICATE_LABELS
 from portal.platform.i18n import lazy_gettext as _l
 from portal.programs.forms import DATE_FORMAT, REQUIRED
+from portal.programs.school_models import CertificateKind
 
 
 class RecruitmentForm(FlaskForm):
@@ -65,4 +65,4 @@ class CertificateForm(FlaskForm):
     def __init__(self, *args, **kwargs) -> None:
 
         super().__init__(*args, **kwargs)
-        self.kind.choices = list(CERTIFICATE_LABELS.items())
+        self.kind.choices = list(CertificateKind.labels().items())

@@ -13,7 +13,7 @@ warning thresholds administrators set.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -47,6 +47,7 @@ class PostingMajor(db.Model):
 
 class AlignmentThreshold(db.Model):
     __tablename__ = "alignment_threshold"
+    audit_subject: ClassVar[object] = _l("Warning thresholds")
     __table_args__ = (
         CheckConstraint("surplus_below > 0 AND shortage_above > surplus_below", name="ratios_ordered"),
     )

@@ -66,6 +66,20 @@ def text(value: str | None, *, field: str, max_length: int, required: bool = Fal
     return cleaned
 
 
+def source(value: str | None, *, field: str, max_length: int) -> str:
+    """Where an entered figure comes from (document, office or publication), so others can check
+    it: at least two characters once runs of white space are one space."""
+    cleaned = " ".join((value or "").split())
+    if len(cleaned) < 2:
+        raise ServiceError(
+            _l("Say where the figure comes from (document, office or publication) so others can check it."),
+            field=field,
+        )
+    if len(cleaned) > max_length:
+        raise ServiceError(_l("At most %(max)d characters.", max=max_length), field=field)
+    return cleaned
+
+
 REASON_MAX = 500  # characters of a reason given for a decision
 
 

@@ -14,13 +14,26 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-# The events a listener may receive (also the choices of a webhook's form).
-PROPOSAL_CREATED = "proposal.created"
-COOPERATION_AGREED = "cooperation.agreed"
-APPLICATION_RECEIVED = "application.received"
-PLACEMENT_APPROVED = "placement.approved"
-JOB_FINISHED = "job.finished"
-EVENTS = (PROPOSAL_CREATED, COOPERATION_AGREED, APPLICATION_RECEIVED, PLACEMENT_APPROVED, JOB_FINISHED)
+from portal.platform.i18n import lazy_gettext as _l
+from portal.platform.model_base import State
+
+
+class Event(State):
+    """The events a listener may receive, and how a webhook's form and page name them."""
+
+    PROPOSAL_CREATED = "proposal.created", _l("A proposal was made")
+    COOPERATION_AGREED = "cooperation.agreed", _l("A cooperation was agreed")
+    APPLICATION_RECEIVED = "application.received", _l("An application was received")
+    PLACEMENT_APPROVED = "placement.approved", _l("An internship placement was approved")
+    JOB_FINISHED = "job.finished", _l("A background job finished")
+
+
+PROPOSAL_CREATED = Event.PROPOSAL_CREATED.value
+COOPERATION_AGREED = Event.COOPERATION_AGREED.value
+APPLICATION_RECEIVED = Event.APPLICATION_RECEIVED.value
+PLACEMENT_APPROVED = Event.PLACEMENT_APPROVED.value
+JOB_FINISHED = Event.JOB_FINISHED.value
+EVENTS = tuple(event.value for event in Event)
 
 Listener = Callable[[str, tuple[int, ...], dict[str, Any]], None]
 _listeners: list[Listener] = []

@@ -22,7 +22,7 @@ def job_detail(job_id: int):
     return render_template(
         "platform/job.html",
         job=job,
-        label=jobs.KIND_LABELS.get(job.kind, job.kind),
+        label=jobs.kind_labels.get(job.kind, job.kind),
         result_labels=jobs.RESULT_LABELS,
         action_form=ActionForm(),
     )

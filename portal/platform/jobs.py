@@ -45,7 +45,7 @@ import zlib
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import current_app, has_request_context
 from flask_babel import force_locale
@@ -53,7 +53,6 @@ from sqlalchemy import event, func, or_, select, text, update
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
-from portal.accounts.models import Role, User
 from portal.extensions import db
 from portal.platform import spreadsheets
 from portal.platform.errors import NotFound, ServiceError
@@ -61,6 +60,10 @@ from portal.platform.i18n import lazy_gettext as _l
 from portal.platform.locking import begin_write, transition
 from portal.platform.model_base import utcnow
 from portal.platform.models import Job, JobStatus
+from portal.platform.roles import Role
+
+if TYPE_CHECKING:
+    from portal.accounts.models import User
 
 log = logging.getLogger(__name__)
 
@@ -77,14 +80,6 @@ JOINED_KINDS = DISTRICT_KINDS | {"rank_school", "rank_programs"}
 MARK_FAILED_DELAYS = (1, 2, 4, 8, 15, 30, 60, 60, 60, 60)
 _ADMISSION_LOCKS = 22  # first keys of the jobs' two-key PostgreSQL advisory locks
 _CLAIM_LOCK = (23, 0)
-
-KIND_LABELS = {
-    "rank_programs": _l("Updating the proposals of a major"),
-    "rank_school": _l("Recomputing your proposals"),
-    "rank_all": _l("Recomputing every proposal of the district"),
-    "import_sheet": _l("Importing a spreadsheet"),
-    "classify_all": _l("Finding the majors of every posting (supply and demand)"),
-}
 
 
 # What a ranking job's result counts (matching.Tally).
@@ -131,15 +126,16 @@ def _touch(job_id: int, **values: Any) -> None:
 # module knows the kinds only by name, so plumbing never imports a domain.
 
 KINDS: dict[str, Callable[[Job, Progress], dict]] = {}
+kind_labels: dict[str, object] = {}
 # The importers behind the "import_sheet" kind, by sheet: (who may import, what imports).
 IMPORTERS: dict[str, Callable[[User, bytes, str | None], int]] = {}
 _import_allowed: list[Callable[[User], None]] = []
 
 
-def register_kind(kind: str, run: Callable[[Job, Progress], dict], label=None) -> None:
+def register_kind(kind: str, run: Callable[[Job, Progress], dict], label: object) -> None:
+    """A kind of job: what runs it, and how its page and refusals name it."""
     KINDS[kind] = run
-    if label is not None:
-        KIND_LABELS[kind] = label
+    kind_labels[kind] = label
 
 
 def register_importer(sheet: str, importer: Callable[[User, bytes, str | None], int]) -> None:
@@ -154,7 +150,7 @@ def register_import_check(check: Callable[[User], None]) -> None:
 
 def _import_sheet(job: Job, progress: Progress) -> dict:
     """Every row or none (ImportRefused lists each bad row); the report in the asker's language."""
-    user = db.session.get(User, job.created_by_id)
+    user = job.created_by
     importer = IMPORTERS[job.args["sheet"]]
     with force_locale(job.args.get("locale") or user.locale or "zh"):
         try:
@@ -167,7 +163,7 @@ def _import_sheet(job: Job, progress: Progress) -> dict:
             return {"imported": 0, "message": str(exc.message), "errors": []}
 
 
-register_kind("import_sheet", _import_sheet)
+register_kind("import_sheet", _import_sheet, _l("Importing a spreadsheet"))
 
 
 # --- submitting and starting ------------------------------------------------------------------
@@ -229,7 +225,7 @@ def _ensure_room(kind: str, waiting: list[Job], field: str | None = None) -> Non
                 "You already have %(n)d jobs of this kind waiting (%(kind)s). "
                 "Wait until one of them has started, then try again.",
                 n=len(waiting),
-                kind=KIND_LABELS[kind],
+                kind=kind_labels[kind],
             ),
             field=field,
         )

@@ -8,13 +8,17 @@ itself runs in an RQ worker (with Redis) or a thread of the web process (without
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.platform.i18n import lazy_gettext as _l
 from portal.platform.model_base import State, Stateful, UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from portal.accounts.models import User
 
 
 class JobStatus(State):
@@ -39,6 +43,8 @@ class Job(Stateful, db.Model):
     error: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(default=0)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    # By name, so the platform imports no domain (the job's asker, whose language an import reports in).
+    created_by: Mapped[User | None] = relationship("User")
     organisation_id: Mapped[int | None] = mapped_column(index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Flask, abort, current_app, redirect, request, session, url_for
 from flask_login import current_user
 
-from portal.accounts.models import Role
+from portal.platform.roles import Role
 
 security_log = logging.getLogger("portal.platform.security")
 

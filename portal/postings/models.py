@@ -12,7 +12,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, String, Text
 from sqlalchemy.dialects.postgresql import TSVECTOR
@@ -194,6 +194,7 @@ DETAIL_FIELDS: dict[str, tuple[DetailField, ...]] = {
 class Posting(Stateful, db.Model):
     __tablename__ = "posting"
     states = PublicationStatus
+    audit_subject: ClassVar[object] = _l("Posting")
     # A posting is published once, before its deadline; closing is for good (HR or a take-down).
     steps = step_table(
         publish=(PublicationStatus.DRAFT,),

@@ -17,13 +17,16 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from flask import current_app, has_app_context
+from flask_babel import gettext as _
 
 from portal.platform.i18n import TextLazyString, current_locale
+from portal.platform.workbooks import Sheet
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 DATA = ROOT / "seed" / "data"
@@ -326,3 +329,31 @@ def group_name(name: str) -> TextLazyString:
 def level_label(level: str, locale: str = "zh") -> str:
     """中职 / 专科 as the page's language says them."""
     return LEVEL_NAMES_EN.get(level, level) if locale == "en" else level
+
+
+def catalogue_sheet(entries: Iterable[CatalogueEntry]) -> Sheet:
+    """The national catalogue as the annex lists it, with the old names that lead to each major (in
+    English, the level, 大类 and 类 in the platform's English; the majors keep their Chinese names)."""
+    locale = current_locale()
+    return Sheet(
+        _("Major catalogue 2021"),
+        [
+            _("Level"),
+            _("Catalogue code"),
+            _("Major"),
+            _("Major group"),
+            _("Major class"),
+            _("Old names"),
+        ],
+        [
+            [
+                level_label(e.level, locale),
+                e.code,
+                e.name,
+                f"{e.category_code} {group_label(e.category, locale)}",
+                f"{e.class_code} {group_label(e.class_name, locale)}",
+                "、".join(a.old_name for a in aliases_of(e)),
+            ]
+            for e in entries
+        ],
+    )

@@ -7,6 +7,7 @@ returned. Search is a substring match (LIKE), which is what Chinese needs:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import Select, func, or_, select
@@ -103,6 +104,20 @@ def search_majors(query: MajorQuery):
     else:
         stmt = stmt.order_by(Program.name, School.name, Program.id)
     return db.paginate(stmt, page=max(1, query.page), per_page=PER_PAGE, error_out=False)
+
+
+# Whether the matcher's knowledge base has a line for a major (name, code): partnerships, the
+# domain above programs that talks to the matcher, registers it (portal.register_hooks).
+_matcher_knows: dict[str, Callable[[str, str], bool]] = {}
+
+
+def register_matcher_knowledge(knows: Callable[[str, str], bool]) -> None:
+    _matcher_knows["knows"] = knows
+
+
+def matcher_knows(program: Program) -> bool:
+    """Without a line the matcher reads the major's name and the school's own texts only."""
+    return _matcher_knows["knows"](program.name, program.code or "")
 
 
 def get_public_major(program_id: int) -> Program:

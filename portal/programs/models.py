@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -32,6 +32,7 @@ REPUBLISHABLE = step_table(
 class Program(Stateful, db.Model):
     __tablename__ = "program"
     states = PublicationStatus
+    audit_subject: ClassVar[object] = _l("Major")
     steps = REPUBLISHABLE
     __table_args__ = (
         UniqueConstraint("school_id", "name", name="uq_program_school_name"),

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from flask import render_template, request
 
-from portal.partnerships import matching
 from portal.platform import checks, vocab
 from portal.platform.routing import Routes
 from portal.platform.web import download
+from portal.platform.workbooks import write_csv
 from portal.programs import catalogue, directory
 from portal.programs.sheets import TARGET_GROUP_LABELS
-from portal.statistics import report as statistics_report
 
 routes = Routes("public")
 
@@ -53,7 +52,7 @@ def major(program_id: int):
         "programs/public/major.html",
         program=program,
         entry=catalogue.entry_for_code(program.code or ""),
-        has_knowledge=matching.has_knowledge(program.name, program.code or ""),
+        has_knowledge=directory.matcher_knows(program),
     )
 
 
@@ -86,7 +85,7 @@ def catalogue_csv():
     query = _catalogue_query()
     found = directory.search_catalogue(query, per_page=len(catalogue.entries())).items
     return download(
-        statistics_report.write_csv(statistics_report.catalogue_sheet(found)),
+        write_csv(catalogue.catalogue_sheet(found)),
         "major-catalogue-2021.csv",
         private=False,
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -259,82 +260,48 @@ def get_own_need(staff: User, need_id: int) -> TeachingNeed:
     return _own(TeachingNeed, staff, need_id, _l("Teaching need not found."))
 
 
-def _need_values(
-    *,
-    course: str,
-    skills: str,
-    hours: int,
-    term: str,
-    starts_on: date | None,
-    ends_on: date | None,
-    description: str,
-    check_past: bool,
-) -> dict:
+@dataclass(frozen=True)
+class NeedFields:
+    """What a school enters for a teaching need."""
+
+    course: str
+    hours: int
+    skills: str = ""
+    term: str = ""
+    starts_on: date | None = None
+    ends_on: date | None = None
+    description: str = ""
+
+
+def _need_values(fields: NeedFields, *, check_past: bool) -> dict:
     values = {
-        "course": checks.text(course, field="course", max_length=TITLE_MAX, required=True),
-        "skills": checks.text(skills, field="skills", max_length=SKILLS_MAX),
-        "hours": checks.integer(hours, field="hours", minimum=1, maximum=MAX_HOURS),
-        "term": checks.text(term, field="term", max_length=TERM_MAX),
-        "description": checks.text(description, field="description", max_length=TEXT_MAX),
-        "starts_on": starts_on,
-        "ends_on": ends_on,
+        "course": checks.text(fields.course, field="course", max_length=TITLE_MAX, required=True),
+        "skills": checks.text(fields.skills, field="skills", max_length=SKILLS_MAX),
+        "hours": checks.integer(fields.hours, field="hours", minimum=1, maximum=MAX_HOURS),
+        "term": checks.text(fields.term, field="term", max_length=TERM_MAX),
+        "description": checks.text(fields.description, field="description", max_length=TEXT_MAX),
+        "starts_on": fields.starts_on,
+        "ends_on": fields.ends_on,
     }
-    checks.date_range(starts_on, ends_on, check_past=check_past)
+    checks.date_range(fields.starts_on, fields.ends_on, check_past=check_past)
     return values
 
 
-def create_need(
-    school: School,
-    *,
-    course: str,
-    hours: int,
-    skills: str = "",
-    term: str = "",
-    starts_on: date | None = None,
-    ends_on: date | None = None,
-    description: str = "",
-) -> TeachingNeed:
+def create_need(school: School, **fields: Any) -> TeachingNeed:
+    """A teaching need of `school` (`fields`: those of NeedFields)."""
     need = TeachingNeed(
         school_id=school.id,
-        **_need_values(
-            course=course,
-            skills=skills,
-            hours=hours,
-            term=term,
-            starts_on=starts_on,
-            ends_on=ends_on,
-            description=description,
-            check_past=True,
-        ),
+        **_need_values(NeedFields(**fields), check_past=True),
     )
     db.session.add(need)
     db.session.flush()
     return need
 
 
-def update_need(
-    staff: User,
-    need_id: int,
-    *,
-    course: str,
-    hours: int,
-    skills: str = "",
-    term: str = "",
-    starts_on: date | None = None,
-    ends_on: date | None = None,
-    description: str = "",
-) -> TeachingNeed:
+def update_need(staff: User, need_id: int, **fields: Any) -> TeachingNeed:
     need = get_own_need(staff, need_id)
-    values = _need_values(
-        course=course,
-        skills=skills,
-        hours=hours,
-        term=term,
-        starts_on=starts_on,
-        ends_on=ends_on,
-        description=description,
-        check_past=ends_on != need.ends_on,
-    )
+    data = NeedFields(**fields)
+    values = _need_values(data, check_past=data.ends_on != need.ends_on)
     for key, value in values.items():
         setattr(need, key, value)
     db.session.flush()
@@ -365,97 +332,55 @@ def get_own_offer(staff: User, offer_id: int) -> TrainingOffer:
     return _own(TrainingOffer, staff, offer_id, _l("Training offer not found."))
 
 
-def _offer_values(
-    *,
-    title: str,
-    description: str,
-    skills: str,
-    target_groups: list[str] | tuple[str, ...],
-    capacity: int,
-    hours: int,
-    schedule: str,
-    starts_on: date | None,
-    ends_on: date | None,
-    check_past: bool,
-) -> dict:
-    groups = [checks.choice(g, TargetGroup, field="target_groups") for g in target_groups]
+@dataclass(frozen=True)
+class OfferFields:
+    """What a school enters for a training offer."""
+
+    title: str
+    target_groups: list[str] | tuple[str, ...]
+    capacity: int
+    hours: int = 0
+    description: str = ""
+    skills: str = ""
+    schedule: str = ""
+    starts_on: date | None = None
+    ends_on: date | None = None
+
+
+def _offer_values(fields: OfferFields, *, check_past: bool) -> dict:
+    groups = [checks.choice(g, TargetGroup, field="target_groups") for g in fields.target_groups]
     if not groups:
         raise ServiceError(_l("Choose at least one target group."), field="target_groups")
     values = {
-        "title": checks.text(title, field="title", max_length=TITLE_MAX, required=True),
-        "description": checks.text(description, field="description", max_length=TEXT_MAX),
-        "skills": checks.text(skills, field="skills", max_length=SKILLS_MAX),
+        "title": checks.text(fields.title, field="title", max_length=TITLE_MAX, required=True),
+        "description": checks.text(fields.description, field="description", max_length=TEXT_MAX),
+        "skills": checks.text(fields.skills, field="skills", max_length=SKILLS_MAX),
         "target_groups": ",".join(dict.fromkeys(groups)),
-        "capacity": checks.integer(capacity, field="capacity", minimum=1, maximum=MAX_TRAINEES),
-        "hours": checks.integer(hours, field="hours", minimum=0, maximum=MAX_HOURS),
-        "schedule": checks.text(schedule, field="schedule", max_length=SCHEDULE_MAX),
-        "starts_on": starts_on,
-        "ends_on": ends_on,
+        "capacity": checks.integer(fields.capacity, field="capacity", minimum=1, maximum=MAX_TRAINEES),
+        "hours": checks.integer(fields.hours, field="hours", minimum=0, maximum=MAX_HOURS),
+        "schedule": checks.text(fields.schedule, field="schedule", max_length=SCHEDULE_MAX),
+        "starts_on": fields.starts_on,
+        "ends_on": fields.ends_on,
     }
-    checks.date_range(starts_on, ends_on, check_past=check_past)
+    checks.date_range(fields.starts_on, fields.ends_on, check_past=check_past)
     return values
 
 
-def create_offer(
-    school: School,
-    *,
-    title: str,
-    target_groups: list[str] | tuple[str, ...],
-    capacity: int,
-    hours: int = 0,
-    description: str = "",
-    skills: str = "",
-    schedule: str = "",
-    starts_on: date | None = None,
-    ends_on: date | None = None,
-) -> TrainingOffer:
+def create_offer(school: School, **fields: Any) -> TrainingOffer:
+    """A training offer of `school` (`fields`: those of OfferFields)."""
     offer = TrainingOffer(
         school_id=school.id,
-        **_offer_values(
-            title=title,
-            description=description,
-            skills=skills,
-            target_groups=target_groups,
-            capacity=capacity,
-            hours=hours,
-            schedule=schedule,
-            starts_on=starts_on,
-            ends_on=ends_on,
-            check_past=True,
-        ),
+        **_offer_values(OfferFields(**fields), check_past=True),
     )
     db.session.add(offer)
     db.session.flush()
     return offer
 
 
-def update_offer(
-    staff: User,
-    offer_id: int,
-    *,
-    title: str,
-    target_groups: list[str] | tuple[str, ...],
-    capacity: int,
-    hours: int = 0,
-    description: str = "",
-    skills: str = "",
-    schedule: str = "",
-    starts_on: date | None = None,
-    ends_on: date | None = None,
-) -> TrainingOffer:
+def update_offer(staff: User, offer_id: int, **fields: Any) -> TrainingOffer:
     offer = get_own_offer(staff, offer_id)
-    values = _offer_values(
-        title=title,
-        description=description,
-        skills=skills,
-        target_groups=target_groups,
-        capacity=capacity,
-        hours=hours,
-        schedule=schedule,
-        starts_on=starts_on,
-        ends_on=ends_on,
-        check_past=ends_on != offer.ends_on,
-    )
+    data = OfferFields(**fields)
+    values = _offer_values(data, check_past=data.ends_on != offer.ends_on)
     for key, value in values.items():
         setattr(offer, key, value)
     db.session.flush()

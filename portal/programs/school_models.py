@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from sqlalchemy import CheckConstraint, Date, ForeignKey, LargeBinary, String, Text
 from sqlalchemy import true as sa_true
@@ -67,6 +67,7 @@ class TargetGroup(State):
 
 class Teacher(db.Model):
     __tablename__ = "teacher"
+    audit_subject: ClassVar[object] = _l("Teacher")
     # No CHECK on dq_level: adding one on SQLite recreates the table, and dropping `teacher` would
     # cascade to its practice periods and certificates. The service accepts only known levels.
 
@@ -163,13 +164,13 @@ class TrainingOffer(Stateful, db.Model):
         return [g for g in self.target_groups.split(",") if g]
 
 
-class CertificateKind(str, enum.Enum):
+class CertificateKind(State):
     """Certificates that show a teacher's industry side (the plan ties them to 双师型 training)."""
 
-    VOCATIONAL_QUALIFICATION = "vocational_qualification"  # 职业资格证书
-    SKILL_LEVEL = "skill_level"  # 职业技能等级证书
-    ONE_PLUS_X = "one_plus_x"  # 1+X 职业技能等级证书
-    TECHNICAL_TITLE = "technical_title"  # 专业技术职务（工程师、技师等）
+    VOCATIONAL_QUALIFICATION = "vocational_qualification", _l("Vocational qualification (职业资格)")
+    SKILL_LEVEL = "skill_level", _l("Vocational skill level (职业技能等级)")
+    ONE_PLUS_X = "one_plus_x", _l("1+X skill level certificate")
+    TECHNICAL_TITLE = "technical_title", _l("Technical title (专业技术职务)")  # 工程师、技师等
 
 
 class TeacherPractice(db.Model):

@@ -8,6 +8,9 @@ that name. Every saved major carries its catalogue code, level, 专业大类 and
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from sqlalchemy import select
 
 from portal.accounts.models import User
@@ -48,6 +51,11 @@ def student_choices() -> list[Program]:
             .order_by(School.name, Program.name)
         )
     )
+
+
+def major_of_school(school_id: int, program_id: int) -> Program | None:
+    program = db.session.get(Program, program_id)
+    return program if program is not None and program.school_id == school_id else None
 
 
 def get_own_program(staff: User, program_id: int) -> Program:
@@ -119,41 +127,45 @@ def _catalogue_major(name: str, code: str | None, level: str | None) -> tuple[st
     return name, entry
 
 
-def _checked(
-    *,
-    name: str,
-    code: str | None,
-    intake_capacity: int,
-    description: str,
-    skills: str,
-    certificates: str,
-    enrolment: int,
-    facilities: str,
-    partner_college: str,
-    level: str | None = None,
-    problems: Problems | None = None,
-) -> dict:
+@dataclass(frozen=True)
+class MajorFields:
+    """What a school enters for a major (its form, its spreadsheet row, the API's body)."""
+
+    name: str
+    code: str | None = None
+    intake_capacity: int = 0
+    description: str = ""
+    skills: str = ""
+    certificates: str = ""
+    enrolment: int = 0
+    facilities: str = ""
+    partner_college: str = ""
+
+
+def _checked(fields: MajorFields, level: str | None = None, problems: Problems | None = None) -> dict:
     """The major's values; every problem at once (into `problems` when given, else raised)."""
     own = problems is None
     problems = Problems() if problems is None else problems
-    found = problems.check(_catalogue_major, name, code, level)
+    found = problems.check(_catalogue_major, fields.name, fields.code, level)
     values = {
         "intake_capacity": problems.check(
-            checks.integer, intake_capacity, field="intake_capacity", minimum=0, maximum=MAX_INTAKE
+            checks.integer, fields.intake_capacity, field="intake_capacity", minimum=0, maximum=MAX_INTAKE
         ),
         "enrolment": problems.check(
-            checks.integer, enrolment, field="enrolment", minimum=0, maximum=MAX_ENROLMENT
+            checks.integer, fields.enrolment, field="enrolment", minimum=0, maximum=MAX_ENROLMENT
         ),
         "description": problems.check(
-            checks.text, description, field="description", max_length=LONG_TEXT_MAX
+            checks.text, fields.description, field="description", max_length=LONG_TEXT_MAX
         ),
-        "skills": problems.check(checks.text, skills, field="skills", max_length=LIST_TEXT_MAX),
+        "skills": problems.check(checks.text, fields.skills, field="skills", max_length=LIST_TEXT_MAX),
         "certificates": problems.check(
-            checks.text, certificates, field="certificates", max_length=LIST_TEXT_MAX
+            checks.text, fields.certificates, field="certificates", max_length=LIST_TEXT_MAX
         ),
-        "facilities": problems.check(checks.text, facilities, field="facilities", max_length=LONG_TEXT_MAX),
+        "facilities": problems.check(
+            checks.text, fields.facilities, field="facilities", max_length=LONG_TEXT_MAX
+        ),
         "partner_college": problems.check(
-            checks.text, partner_college, field="partner_college", max_length=PARTNER_MAX
+            checks.text, fields.partner_college, field="partner_college", max_length=PARTNER_MAX
         ),
     }
     if own:
@@ -179,34 +191,11 @@ def _ensure_unique(school_id: int, name: str, exclude_id: int | None = None) -> 
         raise Conflict(_l("Your school already has a major with this name."), field="name")
 
 
-def create_program(
-    school: School,
-    *,
-    name: str,
-    code: str | None = None,
-    intake_capacity: int = 0,
-    description: str = "",
-    skills: str = "",
-    certificates: str = "",
-    enrolment: int = 0,
-    facilities: str = "",
-    partner_college: str = "",
-) -> Program:
-    """A new major of `school`, saved as a draft. Every problem at once, the duplicate name too."""
+def create_program(school: School, **fields: Any) -> Program:
+    """A new major of `school` (`fields`: those of MajorFields), saved as a draft. Every problem at
+    once, the duplicate name too."""
     problems = Problems()
-    values = _checked(
-        name=name,
-        code=code,
-        intake_capacity=intake_capacity,
-        description=description,
-        skills=skills,
-        certificates=certificates,
-        enrolment=enrolment,
-        facilities=facilities,
-        partner_college=partner_college,
-        level=catalogue.level_for_school_kind(school.school_kind),
-        problems=problems,
-    )
+    values = _checked(MajorFields(**fields), catalogue.level_for_school_kind(school.school_kind), problems)
     if "name" in values:
         problems.check(_ensure_unique, school.id, values["name"])
     problems.raise_if_any()
@@ -216,33 +205,10 @@ def create_program(
     return program
 
 
-def update_program(
-    staff: User,
-    program_id: int,
-    *,
-    name: str,
-    code: str | None = None,
-    intake_capacity: int = 0,
-    description: str = "",
-    skills: str = "",
-    certificates: str = "",
-    enrolment: int = 0,
-    facilities: str = "",
-    partner_college: str = "",
-) -> Program:
+def update_program(staff: User, program_id: int, **fields: Any) -> Program:
+    """A school's own major changed (`fields`: those of MajorFields)."""
     program = get_own_program(staff, program_id)
-    values = _checked(
-        name=name,
-        code=code,
-        intake_capacity=intake_capacity,
-        description=description,
-        skills=skills,
-        certificates=certificates,
-        enrolment=enrolment,
-        facilities=facilities,
-        partner_college=partner_college,
-        level=catalogue.level_for_school_kind(program.school.school_kind),
-    )
+    values = _checked(MajorFields(**fields), catalogue.level_for_school_kind(program.school.school_kind))
     _ensure_unique(program.school_id, values["name"], exclude_id=program.id)
     for key, value in values.items():
         setattr(program, key, value)

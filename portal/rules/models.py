@@ -8,16 +8,19 @@ readable, and a record made under an earlier value keeps the value it was made u
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar
 
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.extensions import db
+from portal.platform.i18n import lazy_gettext as _l
 from portal.platform.model_base import UTCDateTime, utcnow
 
 
 class RuleSetting(db.Model):
     __tablename__ = "rule_setting"
+    audit_subject: ClassVar[object] = _l("Rule setting")
     __table_args__ = (Index("ix_rule_setting_key_id", "key", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

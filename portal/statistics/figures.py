@@ -44,7 +44,7 @@ from portal.statistics.scopes import (
     full_time_teacher_count,
     intake_total,
     published_named_classes,
-    verified_schools,
+    scope_school_ids,
 )
 
 COUNT, PERCENT = "count", "percent"
@@ -125,7 +125,7 @@ def _district_counts(ctx: Context) -> dict[str, int]:
         "double_qualified": full_time.where(Teacher.double_qualified.is_(True)),
         "postgraduate": full_time.where(Teacher.degree.in_(POSTGRADUATE)),
         "part_time_teachers": select(func.count(Teacher.id)).where(
-            Teacher.school_id.in_(verified_schools()), Teacher.employment == Employment.PART_TIME.value
+            Teacher.school_id.in_(scope_school_ids()), Teacher.employment == Employment.PART_TIME.value
         ),
         "enrolment": enrolment_total(),
         "intake": intake_total(),
@@ -154,63 +154,77 @@ def _district_counts(ctx: Context) -> dict[str, int]:
     return {key: int(value or 0) for key, value in row._mapping.items()}
 
 
-def full_time_teachers(ctx: Context) -> Figure:
-    return Figure(
-        "full_time_teachers",
-        _l("Full-time teachers (secondary vocational)"),
-        ctx.counts["full_time_teachers"],
-        230,
-        COUNT,
-        _l("Teachers recorded as full-time (专任) by verified secondary vocational schools."),
-    )
+def _count_figure(
+    key: str, label, count: str, target: float | None, explanation, **more
+) -> Callable[[Context], Figure]:
+    """A figure that is one of the district's counts (`_district_counts`)."""
+
+    def figure(ctx: Context) -> Figure:
+        return Figure(key, label, ctx.counts[count], target, COUNT, explanation, **more)
+
+    figure.__name__ = key
+    return figure
 
 
-def double_qualified_share(ctx: Context) -> Figure:
-    total, double = ctx.counts["full_time_teachers"], ctx.counts["double_qualified"]
-    return Figure(
-        "double_qualified_share",
-        _l("Double-qualified share of full-time teachers"),
-        _share(double, total),
-        70,
-        PERCENT,
-        _l(
-            "Full-time teachers marked double-qualified (双师型) ÷ all full-time teachers of verified "
-            "secondary "
-            "vocational schools."
-        ),
-        detail=f"{double} / {total}",
-    )
+def _share_figure(
+    key: str, label, counts: tuple[str, str], target: float | None, explanation, **more
+) -> Callable[[Context], Figure]:
+    """A figure that is one count as a share of another, with both behind it ("4 / 7")."""
+
+    def figure(ctx: Context) -> Figure:
+        part, whole = (ctx.counts[name] for name in counts)
+        detail = f"{part} / {whole}"
+        return Figure(key, label, _share(part, whole), target, PERCENT, explanation, detail=detail, **more)
+
+    figure.__name__ = key
+    return figure
 
 
-def postgraduate_share(ctx: Context) -> Figure:
-    total, post = ctx.counts["full_time_teachers"], ctx.counts["postgraduate"]
-    return Figure(
-        "postgraduate_share",
-        _l("Postgraduate share of full-time teachers"),
-        _share(post, total),
-        10,
-        PERCENT,
-        _l(
-            "Full-time teachers with a master's degree or a doctorate ÷ all full-time teachers of verified "
-            "secondary vocational schools."
-        ),
-        detail=f"{post} / {total}",
-    )
+full_time_teachers = _count_figure(
+    "full_time_teachers",
+    _l("Full-time teachers (secondary vocational)"),
+    "full_time_teachers",
+    230,
+    _l("Teachers recorded as full-time (专任) by verified secondary vocational schools."),
+)
 
 
-def full_time_enrolment(ctx: Context) -> Figure:
-    return Figure(
-        "full_time_enrolment",
-        _l("Full-time enrolment (secondary vocational)"),
-        ctx.counts["enrolment"],
-        3000,
-        COUNT,
-        _l(
-            "Students enrolled, all years, in the published or closed majors of verified secondary "
-            "vocational "
-            "schools (drafts are not counted)."
-        ),
-    )
+double_qualified_share = _share_figure(
+    "double_qualified_share",
+    _l("Double-qualified share of full-time teachers"),
+    ("double_qualified", "full_time_teachers"),
+    70,
+    _l(
+        "Full-time teachers marked double-qualified (双师型) ÷ all full-time teachers of verified "
+        "secondary "
+        "vocational schools."
+    ),
+)
+
+
+postgraduate_share = _share_figure(
+    "postgraduate_share",
+    _l("Postgraduate share of full-time teachers"),
+    ("postgraduate", "full_time_teachers"),
+    10,
+    _l(
+        "Full-time teachers with a master's degree or a doctorate ÷ all full-time teachers of verified "
+        "secondary vocational schools."
+    ),
+)
+
+
+full_time_enrolment = _count_figure(
+    "full_time_enrolment",
+    _l("Full-time enrolment (secondary vocational)"),
+    "enrolment",
+    3000,
+    _l(
+        "Students enrolled, all years, in the published or closed majors of verified secondary "
+        "vocational "
+        "schools (drafts are not counted)."
+    ),
+)
 
 
 def secondary_vocational_share(ctx: Context) -> Figure:
@@ -416,7 +430,7 @@ def apprenticeship_majors(ctx: Context) -> Figure:
 def _exchange_people(term: str) -> tuple[int, int]:
     """(distinct enterprise experts teaching, distinct teachers in enterprise practice) in `term`'s
     exchanges, counted the way the 20% rule counts them (`exchanges.people_of_term`)."""
-    experts, teachers = exchanges.people_of_term(term, verified_schools())
+    experts, teachers = exchanges.people_of_term(term, scope_school_ids())
     return len(experts), len(teachers)
 
 
@@ -463,15 +477,13 @@ def teachers_in_practice(ctx: Context) -> Figure:
     )
 
 
-def staff_trained(ctx: Context) -> Figure:
-    return Figure(
-        "staff_trained",
-        _l("Enterprise staff trained"),
-        ctx.counts["staff_trained"],
-        None,
-        COUNT,
-        _l("Trainees agreed in staff-training cooperations (职工培训) that have started, active or ended."),
-    )
+staff_trained = _count_figure(
+    "staff_trained",
+    _l("Enterprise staff trained"),
+    "staff_trained",
+    None,
+    _l("Trainees agreed in staff-training cooperations (职工培训) that have started, active or ended."),
+)
 
 
 def _input_figure(key: str, label, target: float, explanation, target_note="") -> Callable[[Context], Figure]:
@@ -514,69 +526,57 @@ provincial_brand_major_groups = _input_figure(
 # --- issue 29: pathways (贯通培养), counted from the schools' records -----------------------------
 
 
-def pathway_colleges(ctx: Context) -> Figure:
-    return Figure(
-        "pathway_colleges",
-        _l("3+2 partner colleges"),
-        ctx.counts["pathway_colleges"],
-        6,
-        COUNT,
-        _l(
-            "Distinct partner colleges of the 3+2 pathways (中职→高职) recorded by verified secondary "
-            "vocational schools. The plan (item 11) starts from 6 colleges and 9 majors."
-        ),
-        records_endpoint="admin_pathways.district_list",
-    )
+pathway_colleges = _count_figure(
+    "pathway_colleges",
+    _l("3+2 partner colleges"),
+    "pathway_colleges",
+    6,
+    _l(
+        "Distinct partner colleges of the 3+2 pathways (中职→高职) recorded by verified secondary "
+        "vocational schools. The plan (item 11) starts from 6 colleges and 9 majors."
+    ),
+    records_endpoint="admin_pathways.district_list",
+)
 
 
-def pathway_majors(ctx: Context) -> Figure:
-    return Figure(
-        "pathway_majors",
-        _l("3+2 pairs of majors"),
-        ctx.counts["pathway_pairs"],
-        9,
-        COUNT,
-        _l(
-            "Distinct pairs of majors (a school's 中职 major with a college's 专科 major, at one college) "
-            "of the 3+2 pathways counted above. The plan (item 11) starts from 9 majors."
-        ),
-        records_endpoint="admin_pathways.district_list",
-    )
+pathway_majors = _count_figure(
+    "pathway_majors",
+    _l("3+2 pairs of majors"),
+    "pathway_pairs",
+    9,
+    _l(
+        "Distinct pairs of majors (a school's 中职 major with a college's 专科 major, at one college) "
+        "of the 3+2 pathways counted above. The plan (item 11) starts from 9 majors."
+    ),
+    records_endpoint="admin_pathways.district_list",
+)
 
 
-def pathway_transfer_rate(ctx: Context) -> Figure:
-    transferred, judged = ctx.counts["pathway_transferred"], ctx.counts["pathway_judged"]
-    return Figure(
-        "pathway_transfer_rate",
-        _l("Pathway transfer rate"),
-        _share(transferred, judged),
-        None,
-        PERCENT,
-        _l(
-            "Students who passed the transfer assessment (转段) ÷ students assessed, over the assessed "
-            "cohorts of the 3+2 and 3+4 pathways counted above."
-        ),
-        detail=f"{transferred} / {judged}",
-        records_endpoint="admin_pathways.district_list",
-    )
+pathway_transfer_rate = _share_figure(
+    "pathway_transfer_rate",
+    _l("Pathway transfer rate"),
+    ("pathway_transferred", "pathway_judged"),
+    None,
+    _l(
+        "Students who passed the transfer assessment (转段) ÷ students assessed, over the assessed "
+        "cohorts of the 3+2 and 3+4 pathways counted above."
+    ),
+    records_endpoint="admin_pathways.district_list",
+)
 
 
-def certificate_pass_rate(ctx: Context) -> Figure:
-    passed, sat = ctx.counts["certificates_passed"], ctx.counts["certificates_sat"]
-    return Figure(
-        "certificate_pass_rate",
-        _l("Skill-level certificate pass rate"),
-        _share(passed, sat),
-        None,
-        PERCENT,
-        _l(
-            "Results passed ÷ results recorded by verified secondary vocational schools for the "
-            "职业技能等级证书 (1+X) of the catalogue; per certificate and major on its page. The plan "
-            "(item 8) asks for the 1+X pilot but sets no number."
-        ),
-        detail=f"{passed} / {sat}",
-        records_endpoint="admin_certificates.pass_rates",
-    )
+certificate_pass_rate = _share_figure(
+    "certificate_pass_rate",
+    _l("Skill-level certificate pass rate"),
+    ("certificates_passed", "certificates_sat"),
+    None,
+    _l(
+        "Results passed ÷ results recorded by verified secondary vocational schools for the "
+        "职业技能等级证书 (1+X) of the catalogue; per certificate and major on its page. The plan "
+        "(item 8) asks for the 1+X pilot but sets no number."
+    ),
+    records_endpoint="admin_certificates.pass_rates",
+)
 
 
 def vocational_education_groups(ctx: Context) -> Figure:

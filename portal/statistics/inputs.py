@@ -9,6 +9,7 @@ from sqlalchemy import select
 from portal.accounts.models import User
 from portal.audit import services as audit
 from portal.extensions import db
+from portal.platform import checks
 from portal.platform.checks import district_today
 from portal.platform.errors import Problems, ServiceError
 from portal.platform.i18n import lazy_gettext as _l
@@ -156,14 +157,7 @@ def enter_input(
                 ),
                 field="value",
             )
-    source = " ".join((source or "").split())
-    if len(source) < 2:
-        problems.add(
-            _l("Say where the figure comes from (document, office or publication) so others can check it."),
-            field="source",
-        )
-    elif len(source) > SOURCE_MAX:
-        problems.add(_l("At most %(max)d characters.", max=SOURCE_MAX), field="source")
+    source = problems.check(checks.source, source, field="source", max_length=SOURCE_MAX)
     problems.raise_if_any()
     entry = DistrictInput(
         key=key,

@@ -12,16 +12,19 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar
 
 from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.extensions import db
+from portal.platform.i18n import lazy_gettext as _l
 from portal.platform.model_base import UTCDateTime, utcnow
 
 
 class DistrictInput(db.Model):
     __tablename__ = "district_input"
+    audit_subject: ClassVar[object] = _l("District figure")
     __table_args__ = (
         CheckConstraint("value >= 0", name="value_nonnegative"),
         CheckConstraint("year >= 2000 AND year <= 2100", name="year_plausible"),
@@ -45,6 +48,7 @@ class DistrictInput(db.Model):
 
 class StatisticSnapshot(db.Model):
     __tablename__ = "statistic_snapshot"
+    audit_subject: ClassVar[object] = _l("Statistics snapshot")
     __table_args__ = (UniqueConstraint("period", "key", name="uq_statistic_snapshot_period_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

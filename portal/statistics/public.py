@@ -10,7 +10,6 @@ from portal.extensions import db
 from portal.named_classes.models import NamedClass
 from portal.partnerships.cooperation_models import COOPERATION_KIND_LABELS, Cooperation
 from portal.pilots import services as pilots
-from portal.pilots.models import PilotStatus
 from portal.platform.checks import district_today
 from portal.statistics.breakdowns import by_industry, enterprise_cooperations
 from portal.statistics.scopes import published_named_classes
@@ -50,24 +49,19 @@ def public_named_classes() -> list[dict]:
     ]
 
 
-# A public pilot's state, as the pilot's own states say it.
-PILOT_STATE_LABELS = {"notice": PilotStatus.APPROVED.label, "final": PilotStatus.FINAL.label}
-
-
 def public_pilot_partnerships(today: date | None = None) -> list[dict]:
     """Approved pilot partnerships, as the public pilot pages show them."""
     today = today or district_today()
     rows = []
     for pilot in pilots.public_pilots():
-        state = pilot.public_state(today)
-        if state is None:
+        if pilot.public_state(today) is None:
             continue
         rows.append(
             {
                 "name": pilot.cooperation.title,
                 "school": pilot.school.name,
                 "enterprise": pilot.enterprise.name,
-                "state": str(PILOT_STATE_LABELS[state]),
+                "state": str(pilot.state_on(today).label),  # as the pilot's own page says it
                 "approved_on": pilot.notice_starts_on,
             }
         )

@@ -10,6 +10,7 @@ from flask import render_template
 from portal.internships import outcomes as internship_outcomes
 from portal.partnerships.cooperation_models import COOPERATION_KIND_LABELS
 from portal.planning import alignment
+from portal.planning import sheets as planning_sheets
 from portal.platform.checks import district_today
 from portal.platform.routing import Routes
 from portal.platform.web import download
@@ -65,7 +66,7 @@ def stats_alignment():
 @routes.get("/stats/alignment.xlsx")
 def stats_alignment_xlsx():
     return download(
-        statistics_report.alignment_workbook(),
+        planning_sheets.alignment_workbook(),
         f"laiwu-alignment-{district_today().isoformat()}.xlsx",
         private=False,
     )

@@ -1,17 +1,12 @@
 """The yearly report and the public statistics as spreadsheets (.xlsx with one sheet per topic, .csv).
 
 Built from `portal.statistics`; labels are written in the language of
-the request that asks (Chinese or English). Text cells are always stored as
-text, never as formulas (a cell like "=1+1" stays text in Excel).
+the request that asks (Chinese or English); `portal.platform.workbooks` writes them.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
+from collections.abc import Iterable
 
 from flask_babel import format_datetime
 from flask_babel import gettext as _
@@ -19,74 +14,13 @@ from flask_babel import gettext as _
 from portal.internships import outcomes as internship_outcomes
 from portal.partnerships.cooperation_models import COOPERATION_KIND_LABELS
 from portal.planning import alignment, double_qualified
+from portal.planning import sheets as planning_sheets
 from portal.platform.checks import district_today
-from portal.platform.i18n import current_locale
 from portal.platform.i18n import lazy_gettext as _l
-from portal.postings.models import HEADCOUNT_LABELS
-from portal.programs import catalogue
+from portal.platform.workbooks import Sheet, write_csv, write_workbook
 from portal.statistics import services as statistics
 from portal.statistics.services import PERCENT, Breakdown
 from portal.training import figures as training_figures
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-@dataclass(frozen=True)
-class Sheet:
-    title: str
-    header: list[str]
-    rows: list[list]
-
-
-def _safe(value):
-    if isinstance(value, bool):
-        return _("Yes") if value else _("No")
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    if value is None:
-        return ""
-    if isinstance(value, (int, float)):
-        return value
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
-def write_workbook(sheets: Sequence[Sheet]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.cell.cell import TYPE_STRING
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    for sheet_spec in sheets:
-        sheet = workbook.create_sheet(sheet_spec.title[:31])
-        sheet.append(sheet_spec.header)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in sheet_spec.rows:
-            sheet.append([_safe(v) for v in row])
-        for row in sheet.iter_rows(min_row=2):
-            for cell in row:
-                if isinstance(cell.value, str):
-                    cell.data_type = TYPE_STRING
-        for index in range(len(sheet_spec.header)):
-            sheet.column_dimensions[sheet.cell(row=1, column=index + 1).column_letter].width = (
-                22 if index else 34
-            )
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
-def write_csv(sheet: Sheet) -> bytes:
-    """UTF-8 with a BOM, so Excel in China opens it without garbling the Chinese."""
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(sheet.header)
-    for row in sheet.rows:
-        writer.writerow([_safe(v) for v in row])
-    return out.getvalue().encode("utf-8-sig")
-
 
 # --- sheets -----------------------------------------------------------------------
 
@@ -212,7 +146,7 @@ def yearly_report_workbook() -> bytes:
             trend_sheet(figures),
             inputs_sheet(),
             outcomes_sheet(internship_outcomes.outcomes()),
-            *alignment_sheets(alignment.report()),
+            *planning_sheets.alignment_sheets(alignment.report()),
             double_qualified_sheet(double_qualified.district_rows()),
             Sheet(*training_figures.report_table(district_today().year)),  # issue 28: 育训
         ]
@@ -244,112 +178,6 @@ def double_qualified_sheet(rows: list[dict]) -> Sheet:
         "short_of_practice",
     )
     return Sheet(_("Double-qualified teachers"), header, [[r[k] for k in keys] for r in rows])
-
-
-def alignment_sheet(
-    title: str, lines, figures, *, group_label: str = "", towns: bool = False, codes: bool = False
-) -> Sheet:
-    """Demand against supply, one line per major group, major, town or plan target (aggregates only)."""
-    kinds = alignment.DEMAND_KINDS
-    locale = current_locale()
-
-    with_group = bool(group_label)
-    header = [
-        _("Name"),
-        *([_("Catalogue code"), _("Major class")] if codes else []),
-        *([group_label] if with_group else []),
-        _("Demand %(year)s", year=figures.year),
-        *(str(HEADCOUNT_LABELS[k]) for k in kinds),
-        _("Postings"),
-        _("Planned intake"),
-        _("Enrolment"),
-        _("Gap (demand − intake)"),
-        _("Ratio (demand / intake)"),
-        _("Warning"),
-        *([_("Left to the district pool"), _("Share of the pool's demand")] if towns else []),
-        *(_("Demand %(year)s", year=y) for y in figures.years),
-        *(_("Planned intake %(year)s", year=y) for y in figures.years),
-    ]
-    rows = [
-        [
-            str(ln.label),  # in the export's language, the level beside a group's, town's or industry's
-            *(
-                [
-                    catalogue.codes_of(str(ln.key)),
-                    catalogue.group_label(catalogue.class_of(str(ln.key)), locale),
-                ]
-                if codes
-                else []
-            ),
-            *([catalogue.group_label(ln.group, locale)] if with_group else []),
-            ln.demand,
-            # The pool's demand is the towns' left-over, not told apart by kind.
-            *((None if ln.district_wide else ln.by_kind.get(k, 0)) for k in kinds),
-            ln.postings,
-            ln.intake,
-            ln.enrolment,
-            ln.gap,
-            ln.ratio,
-            str(ln.level.label) if ln.level else "",
-            *([None if ln.district_wide else ln.left_to_pool, ln.pool_share] if towns else []),
-            *(ln.trend.get(y, 0) for y in figures.years),
-            *(ln.supply_trend.get(y) for y in figures.years),  # empty where no year's supply was stored
-        ]
-        for ln in lines
-    ]
-    return Sheet(title, header, rows)
-
-
-def alignment_sheets(figures) -> list[Sheet]:
-    return [
-        alignment_sheet(_("Demand and intake by group"), figures.groups, figures),
-        alignment_sheet(
-            _("Demand and intake by major"),
-            figures.majors,
-            figures,
-            group_label=_("Major group"),
-            codes=True,
-        ),
-        alignment_sheet(
-            _("New majors the plan names"), figures.targets, figures, group_label=_("Catalogue majors")
-        ),
-        alignment_sheet(
-            _("Demand and intake by town"), [*figures.pools, *figures.towns], figures, towns=True
-        ),
-        alignment_sheet(_("Demand and intake by industry"), figures.industries, figures),
-    ]
-
-
-def alignment_workbook() -> bytes:
-    return write_workbook(alignment_sheets(alignment.report()))
-
-
-def catalogue_sheet(entries: Iterable[catalogue.CatalogueEntry]) -> Sheet:
-    """The national catalogue as the annex lists it, with the old names that lead to each major (in
-    English, the level, 大类 and 类 in the platform's English; the majors keep their Chinese names)."""
-    locale = current_locale()
-    return Sheet(
-        _("Major catalogue 2021"),
-        [
-            _("Level"),
-            _("Catalogue code"),
-            _("Major"),
-            _("Major group"),
-            _("Major class"),
-            _("Old names"),
-        ],
-        [
-            [
-                catalogue.level_label(e.level, locale),
-                e.code,
-                e.name,
-                f"{e.category_code} {catalogue.group_label(e.category, locale)}",
-                f"{e.class_code} {catalogue.group_label(e.class_name, locale)}",
-                "、".join(a.old_name for a in catalogue.aliases_of(e)),
-            ]
-            for e in entries
-        ],
-    )
 
 
 # --- public statistics --------------------------------------------------------------

@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from portal.named_classes.models import NamedClass, NamedClassStatus
-from portal.organisations.models import Organisation, OrgKind, OrgStatus
+from portal.organisations import services as organisations
+from portal.organisations.models import Organisation, OrgStatus, School
 from portal.partnerships.cooperation_models import Cooperation
 from portal.programs.models import Program, PublicationStatus
 from portal.programs.school_models import Degree, Employment, Teacher
@@ -14,29 +15,27 @@ SCOPE_SCHOOL_KINDS = ("secondary_vocational",)
 POSTGRADUATE = (Degree.MASTER.value, Degree.DOCTORATE.value)
 
 
-def verified_schools(kinds: tuple[str, ...] | None = SCOPE_SCHOOL_KINDS):
-    query = select(Organisation.id).where(Organisation.kind == OrgKind.SCHOOL.value, Organisation.is_verified)
-    if kinds:
-        query = query.where(Organisation.school_kind.in_(kinds))
-    return query
+def scope_school_ids():
+    """The ids of the verified schools the plan counts (a subquery)."""
+    return organisations.verified_schools(SCOPE_SCHOOL_KINDS).with_only_columns(School.id).order_by(None)
 
 
 def full_time_teacher_count():
     return select(func.count(Teacher.id)).where(
-        Teacher.school_id.in_(verified_schools()), Teacher.employment == Employment.FULL_TIME.value
+        Teacher.school_id.in_(scope_school_ids()), Teacher.employment == Employment.FULL_TIME.value
     )
 
 
 def enrolment_total():
     return select(func.coalesce(func.sum(Program.enrolment), 0)).where(
-        Program.school_id.in_(verified_schools()), Program.status != PublicationStatus.DRAFT.value
+        Program.school_id.in_(scope_school_ids()), Program.status != PublicationStatus.DRAFT.value
     )
 
 
 def intake_total():
     """Annual intake of the published majors of verified secondary vocational schools."""
     return select(func.coalesce(func.sum(Program.intake_capacity), 0)).where(
-        Program.school_id.in_(verified_schools()), Program.status == PublicationStatus.PUBLISHED.value
+        Program.school_id.in_(scope_school_ids()), Program.status == PublicationStatus.PUBLISHED.value
     )
 
 

@@ -8,6 +8,7 @@ Source of the duty: 莱芜政发〔2020〕5号, items 12 (育训并举: enterpri
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import ClassVar
 
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -72,6 +73,10 @@ class CommunityCentre(db.Model):
     """A town's 社区教育中心 (plan item 13), kept by the district's administrators."""
 
     __tablename__ = "community_centre"
+    audit_subject: ClassVar[object] = _l("Community education centre")
+    audit_actions: ClassVar[dict[str, object]] = {
+        "community_centre.save": _l("Community education centre saved"),
+    }
     __table_args__ = (UniqueConstraint("name", name="uq_community_centre_name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -90,6 +95,15 @@ class TrainingRun(Stateful, db.Model):
 
     __tablename__ = "training_run"
     states = RunStatus
+    audit_subject: ClassVar[object] = _l("Training run")
+    audit_actions: ClassVar[dict[str, object]] = {
+        "training_run.create": _l("Training run created"),
+        "training_run.closed": _l("Close sign-up"),
+        "training_run.open": _l("Reopen sign-up"),
+        "training_run.finished": _l("Mark finished"),
+        "training_run.cancelled": _l("Cancel the run"),
+        "training_run.attendance": _l("Record attendance"),
+    }
     steps = step_table(
         closed=(RunStatus.OPEN,),
         open=(RunStatus.CLOSED,),
@@ -156,6 +170,14 @@ class Trainee(Stateful, db.Model):
 
     __tablename__ = "trainee"
     states = TraineeStatus
+    audit_subject: ClassVar[object] = _l("Trainee")
+    audit_actions: ClassVar[dict[str, object]] = {
+        "trainee.confirm": _l("Confirm place"),
+        "trainee.refuse": _l("The sign-up has been refused."),
+        "trainee.withdraw": _l("Withdraw"),
+        "trainee.complete": _l("Record completion"),
+        "trainee.erase": _l("Delete personal data"),
+    }
     steps = step_table(
         confirmed=(TraineeStatus.APPLIED,),
         refused=(TraineeStatus.APPLIED,),
@@ -218,6 +240,8 @@ class TrainingBase(db.Model):
     """A shared training base (实训基地, plan item 14) a school or enterprise lists for others to book."""
 
     __tablename__ = "training_base"
+    audit_subject: ClassVar[object] = _l("Training base")
+    audit_actions: ClassVar[dict[str, object]] = {"training_base.create": _l("List a training base")}
     __table_args__ = (CheckConstraint("capacity > 0", name="capacity_positive"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -252,6 +276,13 @@ class BaseBooking(Stateful, db.Model):
 
     __tablename__ = "base_booking"
     states = BookingStatus
+    audit_subject: ClassVar[object] = _l("Training base booking")
+    audit_actions: ClassVar[dict[str, object]] = {
+        "base_booking.request": _l("Request the slot"),
+        "base_booking.confirmed": _l("Booking confirmed"),
+        "base_booking.refused": _l("Booking refused"),
+        "base_booking.cancelled": _l("Cancel booking"),
+    }
     steps = step_table(
         confirmed=(BookingStatus.REQUESTED,),
         refused=(BookingStatus.REQUESTED,),

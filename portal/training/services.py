@@ -34,7 +34,6 @@ from portal.programs.models import PublicationStatus
 from portal.programs.school_models import TrainingOffer
 from portal.training.models import (
     Attendance,
-    BookingStatus,
     CertificateKind,
     CommunityCentre,
     RunStatus,
@@ -182,6 +181,12 @@ def visible_trainee(user: User, trainee_id: int) -> Trainee:
     if trainee is None or user.organisation_id not in (trainee.run.school_id, trainee.employer_id):
         raise NotFound(TRAINEE_NOT_FOUND)
     return trainee
+
+
+def _record(staff: User, trainee: Trainee, step: str, before: str | None, after: str | None) -> None:
+    """The audit entry of a step the school took with a trainee."""
+    subject = ("trainee", trainee.id)
+    audit.record(staff, subject, f"trainee.{step}", before, after, organisations=[staff.organisation_id])
 
 
 def own_trainee(staff: User, run_id: int, trainee_id: int) -> Trainee:
@@ -390,14 +395,7 @@ def confirm(staff: User, run_id: int, trainee_id: int) -> Trainee:
         raise Conflict(FULL)
     transition(trainee, TraineeStatus.CONFIRMED.value)
     db.session.expire(trainee.run, ["confirmed"])
-    audit.record(
-        staff,
-        ("trainee", trainee.id),
-        "trainee.confirm",
-        "applied",
-        "confirmed",
-        organisations=[staff.organisation_id],
-    )
+    _record(staff, trainee, "confirm", "applied", "confirmed")
     return trainee
 
 
@@ -406,14 +404,7 @@ def refuse(staff: User, run_id: int, trainee_id: int) -> Trainee:
     if not trainee.can("refused"):
         raise ServiceError(_l("Only a trainee who signed up can be refused."))
     transition(trainee, TraineeStatus.REFUSED.value)
-    audit.record(
-        staff,
-        ("trainee", trainee.id),
-        "trainee.refuse",
-        "applied",
-        "refused",
-        organisations=[staff.organisation_id],
-    )
+    _record(staff, trainee, "refuse", "applied", "refused")
     return trainee
 
 
@@ -433,14 +424,7 @@ def withdraw(staff: User, run_id: int, trainee_id: int) -> Trainee:
             .execution_options(synchronize_session=False)
         )
         db.session.expire(trainee.run, ["confirmed"])
-    audit.record(
-        staff,
-        ("trainee", trainee.id),
-        "trainee.withdraw",
-        before,
-        "withdrawn",
-        organisations=[staff.organisation_id],
-    )
+    _record(staff, trainee, "withdraw", before, "withdrawn")
     return trainee
 
 
@@ -503,14 +487,7 @@ def complete(
     trainee.certificate_name = name if kind != CertificateKind.NONE.value else ""
     trainee.completed_on = checks.district_today()
     db.session.flush()
-    audit.record(
-        staff,
-        ("trainee", trainee.id),
-        "trainee.complete",
-        "confirmed",
-        "completed",
-        organisations=[staff.organisation_id],
-    )
+    _record(staff, trainee, "complete", "confirmed", "completed")
     return trainee
 
 
@@ -527,9 +504,7 @@ def erase_trainee(staff: User, run_id: int, trainee_id: int) -> Trainee:
     trainee.certificate_name = ""
     trainee.erased_at = utcnow()
     db.session.flush()
-    audit.record(
-        staff, ("trainee", trainee.id), "trainee.erase", None, None, organisations=[staff.organisation_id]
-    )
+    _record(staff, trainee, "erase", None, None)
     return trainee
 
 
@@ -557,39 +532,3 @@ def save_centre(
     db.session.flush()
     audit.record(admin, centre, "community_centre.save", None, None)
     return centre
-
-
-# The audit log's labels for this domain's records and steps (portal/services/audit.py reads
-# them; registered here so that the shared tables need no edit for each new domain).
-audit.SUBJECT_LABELS.update(
-    {
-        "training_run": _l("Training run"),
-        "trainee": _l("Trainee"),
-        "community_centre": _l("Community education centre"),
-        "training_base": _l("Training base"),
-        "base_booking": _l("Training base booking"),
-    }
-)
-for _state in (*RunStatus, *TraineeStatus, *BookingStatus):
-    audit.STATE_LABELS.setdefault(_state.value, _state.label)
-audit.ACTION_LABELS.update(
-    {
-        "training_run.create": _l("Training run created"),
-        "training_run.closed": _l("Close sign-up"),
-        "training_run.open": _l("Reopen sign-up"),
-        "training_run.finished": _l("Mark finished"),
-        "training_run.cancelled": _l("Cancel the run"),
-        "training_run.attendance": _l("Record attendance"),
-        "trainee.confirm": _l("Confirm place"),
-        "trainee.refuse": _l("The sign-up has been refused."),
-        "trainee.withdraw": _l("Withdraw"),
-        "trainee.complete": _l("Record completion"),
-        "trainee.erase": _l("Delete personal data"),
-        "training_base.create": _l("List a training base"),
-        "base_booking.request": _l("Request the slot"),
-        "base_booking.confirmed": _l("Booking confirmed"),
-        "base_booking.refused": _l("Booking refused"),
-        "base_booking.cancelled": _l("Cancel booking"),
-        "community_centre.save": _l("Community education centre saved"),
-    }
-)
