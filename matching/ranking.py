@@ -33,9 +33,12 @@ characters, must reach the threshold.)
 from __future__ import annotations
 
 import gc
+import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
+from functools import lru_cache
+from importlib import resources
 from types import MethodType
 
 import numpy as np
@@ -44,7 +47,18 @@ from matching import knowledge
 from matching._lazy import LazyModule
 from matching.text import TextModel, iter_cosine_blocks, normalise, role_text
 
-__all__ = ["Demand", "Program", "Reason", "Match", "Ranking", "Weights", "DEFAULT_THRESHOLD", "rank"]
+__all__ = [
+    "Demand",
+    "Program",
+    "Reason",
+    "Match",
+    "Ranking",
+    "Weights",
+    "DEFAULT_THRESHOLD",
+    "rank",
+    "fit_text_model",
+    "model_version",
+]
 
 sparse = LazyModule("scipy.sparse")
 
@@ -675,9 +689,10 @@ def _prepare(
     weights: Weights,
     use_knowledge: bool = False,
     corpus: Sequence[Program] | None = None,
+    model: TextModel | None = None,
 ) -> tuple[_Scorer, TextModel, sparse.csr_matrix]:
     """Checked input turned into features, the text model fitted on the programs (or on
-    `corpus`), and the programs' rows in it."""
+    `corpus`, or the `model` given, fitted on them earlier), and the programs' rows in it."""
     _check_unique([d.id for d in demands], "demand")
     _check_unique([p.id for p in programs], "program")
     d_side = _side(
@@ -688,6 +703,8 @@ def _prepare(
     )
     p_side.concept_sets = [frozenset(c) for c in p_side.concepts]
     scorer = _Scorer(d_side, p_side, weights, use_knowledge)
+    if model is not None:
+        return scorer, model, model.transform(p_side.texts)
     if corpus is None:
         model = TextModel(p_side.texts)
         return scorer, model, model.documents
@@ -696,6 +713,32 @@ def _prepare(
     )
     model = TextModel(corpus_side.texts)
     return scorer, model, model.transform(p_side.texts)
+
+
+def fit_text_model(programs: Sequence[Program]) -> TextModel:
+    """The text model `rank` fits on these programs, to keep and pass back as `rank(model=...)`:
+    ranking one program with the model fitted on all of them scores each pair as ranking all
+    would, without reading the others again (`TextModel.state` saves it)."""
+    if not programs:
+        raise ValueError("text model: no programs to fit on")
+    side = _side(programs, [p.name for p in programs], [p.capacity for p in programs], use_knowledge=True)
+    return TextModel(side.texts)
+
+
+# Bump when the texts the model is fitted on, or its n-grams or weighting, change in code.
+_MODEL_FORMAT = 1
+_KNOWLEDGE_FILES = ("majors.tsv", "aliases.tsv", "thesaurus.tsv", "untrained_roles.tsv")
+
+
+@lru_cache(maxsize=1)
+def model_version() -> str:
+    """What a saved text model depends on besides its programs: the code's format and the
+    knowledge base the programs' texts are expanded with. A model saved under another version
+    is stale (a caller fits a new one)."""
+    digest = hashlib.sha256(f"text-model {_MODEL_FORMAT}".encode())
+    for name in _KNOWLEDGE_FILES:
+        digest.update(resources.files("matching").joinpath("data", name).read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def evidence_terms(programs: Sequence[Program]) -> tuple[set[str], set[str]]:
@@ -755,18 +798,21 @@ def rank(
     weights: Weights = Weights(),
     threshold: float = DEFAULT_THRESHOLD,
     corpus: Sequence[Program] | None = None,
+    model: TextModel | None = None,
 ) -> list[Ranking]:
     """Up to `top_k` proposals per demand, in input order, best first, with their reasons.
 
     `corpus`: the programs the text model is fitted on (default: `programs`). Ranking against
     one new or changed program with every live program as the corpus scores each pair as a
     ranking against all of them would, at the cost of one column instead of all.
+    `model`: the text model already fitted on the corpus (`fit_text_model`), which then need
+    not be read at all; it takes the place of `corpus`.
     """
     if not programs or top_k <= 0:
         _check_unique([d.id for d in demands], "demand")
         return [Ranking(d.id, ()) for d in demands]
     with _collector_paused():
-        return _rank(demands, programs, top_k, weights, threshold, corpus)
+        return _rank(demands, programs, top_k, weights, threshold, corpus, model)
 
 
 @contextmanager
@@ -797,8 +843,11 @@ def _rank(
     weights: Weights,
     threshold: float,
     corpus: Sequence[Program] | None,
+    model: TextModel | None = None,
 ) -> list[Ranking]:
-    scorer, model, documents = _prepare(demands, programs, weights, use_knowledge=True, corpus=corpus)
+    scorer, model, documents = _prepare(
+        demands, programs, weights, use_knowledge=True, corpus=corpus, model=model
+    )
     queries = model.transform(scorer.d.texts)
     program_ids = [p.id for p in programs]
     results: list[Ranking] = []

@@ -170,6 +170,33 @@ class TextModel:
         self._tfidf = TfidfTransformer(sublinear_tf=True).fit(counts)
         self.documents = sparse.csr_matrix(self._tfidf.transform(counts, copy=False))
 
+    def state(self) -> dict[str, np.ndarray]:
+        """What `from_state` needs to transform texts exactly as this model does: the features
+        (n-grams, in column order) and their idf weights, as plain arrays (`numpy.savez` stores
+        them without pickling)."""
+        return {"features": np.array(self._features, dtype=str), "idf": self._tfidf.idf_}
+
+    @classmethod
+    def from_state(cls, state: dict[str, np.ndarray]) -> TextModel:
+        """A model saved by `state`: its `transform` gives the vectors the fitted model gives,
+        bit for bit (same vocabulary, same idf, same code). It has no `documents`: the corpus it
+        was fitted on is not kept, its rows are `transform(texts)`, which is what fitting gave."""
+        features = [str(f) for f in state["features"]]
+        idf = np.asarray(state["idf"])
+        if len(features) != len(idf) or not features:
+            raise ValueError("text model: features and idf weights do not match")
+        model = cls.__new__(cls)
+        model._features = features
+        model._vocabulary = {name: i for i, name in enumerate(features)}
+        model._run_features = {}
+        from sklearn.feature_extraction.text import TfidfTransformer  # on first use: see matching._lazy
+
+        model._tfidf = TfidfTransformer(sublinear_tf=True)
+        model._tfidf.idf_ = idf
+        model._tfidf.n_features_in_ = len(features)
+        model.documents = None
+        return model
+
     @property
     def word_features(self) -> np.ndarray:
         """Boolean mask of features that are more than one character (bigrams, Latin words)."""

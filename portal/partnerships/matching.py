@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import io
 import json
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, fields
 from typing import TYPE_CHECKING
 
+import numpy as np
 from sqlalchemy import bindparam, cast, delete, func, insert, or_, select, text, update
 from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.orm import joinedload
@@ -24,7 +26,7 @@ from portal.audit import services as audit
 from portal.certificates.services import certified_by_program  # issue 29: the matcher's evidence
 from portal.extensions import db
 from portal.organisations.models import Organisation
-from portal.partnerships.models import Origin, Proposal, ProposalStatus
+from portal.partnerships.models import Origin, Proposal, ProposalStatus, TextModelState
 from portal.platform import checks, events, vocab
 from portal.platform.locking import transition
 from portal.platform.model_base import utcnow
@@ -243,16 +245,19 @@ def _rank_pairs(
     top_k: int = TOP_K,
     threshold: float | None = None,
     corpus: Sequence[Program] | None = None,
+    model: matching.text.TextModel | None = None,
 ) -> Pairs:
     """The pairs the matcher proposes for these postings, among these majors (scored as among
-    the `corpus` of every live major, when given)."""
+    the `corpus` of every live major, or with the text `model` fitted on them, when given)."""
     demands = {p.id: demand_for(p) for p in posting_list if _posting_is_live(p)}
     certified = certified_by_program() if demands else {}
     majors = {p.id: program_for(p, certified.get(p.id, ())) for p in programs}
     if not demands or not majors:
         return {}
     options: dict = {} if threshold is None else {"threshold": threshold}
-    if corpus is not None:
+    if model is not None:
+        options["model"] = model
+    elif corpus is not None:
         options["corpus"] = [program_for(p, certified.get(p.id, ())) for p in corpus]
     pairs: Pairs = {}
     digests: dict = {}
@@ -423,24 +428,82 @@ def _load_postings(ids: Sequence[int] | None = None) -> list[Posting]:
     return list(db.session.scalars(query).unique())
 
 
-def _programs() -> list[Program]:
-    return list(
-        db.session.scalars(
-            select(Program)
-            .options(joinedload(Program.school))
-            .join(Organisation, Program.school_id == Organisation.id)
-            .where(
-                Program.status == PublicationStatus.PUBLISHED.value,
-                Organisation.is_verified,
-            )
-            .order_by(Program.id)
-        ).unique()
+def _live_programs(*columns):
+    return (
+        select(*columns)
+        .join(Organisation, Program.school_id == Organisation.id)
+        .where(Program.status == PublicationStatus.PUBLISHED.value, Organisation.is_verified)
     )
 
 
-def _recompute_postings(posting_list: Sequence[Posting], programs: Sequence[Program]) -> Tally:
+def _programs(ids: Sequence[int] | None = None) -> list[Program]:
+    """The live majors (published, of a verified school), or those of them with these ids."""
+    query = _live_programs(Program).options(joinedload(Program.school)).order_by(Program.id)
+    if ids is not None:
+        query = query.where(Program.id.in_(list(ids)))
+    return list(db.session.scalars(query).unique())
+
+
+# --- the text model, fitted on the live majors and kept (issue 31) ---------------------------
+# Fitting the model means reading and preparing every live major (10,000 at 5x the district): a
+# major's ranking would spend nearly all its time on it. The district's recompute fits it and keeps
+# it (TextModelState); a major published or edited is ranked with the kept one. Scores are those of
+# a full re-rank while the majors it was fitted on are those live; one major more or changed moves
+# the n-grams' weights by about 1/n of a major's share, so the kept model serves until the number
+# of live majors has drifted by MODEL_DRIFT (a new school's majors, a district starting from none)
+# or the library's knowledge or code changed (`model_version`); then the next ranking fits and
+# keeps a new one, as does every district recompute.
+MODEL_DRIFT = 0.05
+
+
+def _saved_model(live_majors: int) -> matching.text.TextModel | None:
+    """The kept text model, unless there is none or it is stale."""
+    row = db.session.execute(
+        select(TextModelState.version, TextModelState.majors, TextModelState.state)
+        .order_by(TextModelState.id.desc())
+        .limit(1)
+    ).first()
+    if row is None or row.version != matching.ranking.model_version():
+        return None
+    if abs(live_majors - row.majors) > MODEL_DRIFT * max(row.majors, 1):
+        return None
+    with np.load(io.BytesIO(row.state), allow_pickle=False) as arrays:
+        return matching.text.TextModel.from_state({name: arrays[name] for name in arrays.files})
+
+
+def _fit_model(corpus: Sequence[Program]) -> matching.text.TextModel:
+    """A text model fitted on these (every live) majors, kept in place of the last one."""
+    model = matching.ranking.fit_text_model([program_for(p) for p in corpus])
+    buffer = io.BytesIO()
+    np.savez(buffer, **model.state())
+    db.session.execute(delete(TextModelState))
+    db.session.add(
+        TextModelState(version=matching.ranking.model_version(), majors=len(corpus), state=buffer.getvalue())
+    )
+    db.session.flush()
+    return model
+
+
+def text_model(corpus: Sequence[Program] | None = None) -> matching.text.TextModel | None:
+    """The text model to rank with: the kept one when current, else one fitted now on every live
+    major (`corpus`, when the caller has them) and kept. None when no major is live."""
+    if corpus is not None:
+        live = len(corpus)
+    else:
+        live = int(db.session.scalar(_live_programs(func.count(Program.id))) or 0)
+    if not live:
+        return None
+    model = _saved_model(live)
+    if model is None:
+        model = _fit_model(corpus if corpus is not None else _programs())
+    return model
+
+
+def _recompute_postings(
+    posting_list: Sequence[Posting], programs: Sequence[Program], *, model: matching.text.TextModel | None
+) -> Tally:
     tally = Tally(postings=sum(1 for p in posting_list if _posting_is_live(p)))
-    pairs = _rank_pairs(posting_list, programs)
+    pairs = _rank_pairs(posting_list, programs, model=model)
     existing = _existing(Proposal.posting_id.in_([p.id for p in posting_list])) if posting_list else []
     _store(
         pairs,
@@ -459,7 +522,8 @@ def recompute_for_posting(posting: Posting) -> Tally:
     """After a posting is published, changed or closed: its proposals, against every live major
     (one posting: quick enough for the request that saved it)."""
     db.session.flush()
-    return _recompute_postings([posting], _programs())
+    programs = _programs()
+    return _recompute_postings([posting], programs, model=text_model(programs))
 
 
 def recompute_for_programs(
@@ -467,8 +531,9 @@ def recompute_for_programs(
 ) -> Tally:
     """After majors are published, changed or closed: their proposals, against every live posting.
 
-    Only these majors' columns are ranked (the text model fitted on every live major, so each
-    pair scores as in a full ranking), then merged into each posting's stored top `TOP_K`: a
+    Only these majors' columns are ranked, with the kept text model (`text_model`: fitted on
+    every live major, so each pair scores as in a full ranking; the other majors are not read),
+    then merged into each posting's stored top `TOP_K`: a
     pair enters when it beats the posting's weakest matcher proposal, which then leaves unless
     someone has acted on it. The other majors' stored scores are those of their last ranking;
     a full re-rank (`recompute_all`, the administrators' job) makes every score current again.
@@ -476,14 +541,14 @@ def recompute_for_programs(
     """
     db.session.flush()
     wanted = set(program_ids)
-    corpus = _programs()
-    programs = [p for p in corpus if p.id in wanted]  # closed or unverified majors: no column, pairs go
+    programs = _programs(wanted)  # closed or unverified majors: no column, their pairs go
     live = live_posting_ids()
     posting_list = _load_postings(_candidates(programs, live))
     tally = Tally(postings=len(live))
     if progress is not None:
         progress(0, 2)
-    candidates = _rank_pairs(posting_list, programs, corpus=corpus)
+    model = text_model() if programs and posting_list else None
+    candidates = _rank_pairs(posting_list, programs, model=model)
     if progress is not None:
         progress(1, 2)
     own = _existing(Proposal.program_id.in_(list(wanted)))
@@ -503,7 +568,7 @@ def recompute_for_programs(
         pairs,
         own + pushed_out,
         {p.id: p.enterprise_id for p in posting_list},
-        {p.id: p.school_id for p in corpus},
+        {p.id: p.school_id for p in programs},
         tally,
     )
     return tally
@@ -588,7 +653,8 @@ def recompute_all(*, chunk: int | None = None, progress=None) -> Tally:
     school_of = {p.id: p.school_id for p in programs}
     ids = list(db.session.scalars(select(Posting.id).order_by(Posting.id)))
     live = _load_postings(live_posting_ids())
-    pairs = _rank_pairs(live, programs)
+    # The model is fitted here and kept, for the majors published or edited until the next recompute.
+    pairs = _rank_pairs(live, programs, model=_fit_model(programs) if programs else None)
     by_posting: dict[int, Pairs] = {}
     for key, value in pairs.items():
         by_posting.setdefault(key[0], {})[key] = value

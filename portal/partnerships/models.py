@@ -13,7 +13,17 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -126,3 +136,18 @@ class Proposal(Stateful, db.Model):
 
     def __repr__(self) -> str:
         return f"<Proposal {self.id} posting={self.posting_id} program={self.program_id} {self.status}>"
+
+
+class TextModelState(db.Model):
+    """The matcher's text model (its n-grams and idf weights) as last fitted on the live majors
+    (issue 31): a major published or edited is ranked with it, without reading every major to fit
+    one again. `version` is the library's `model_version()` when it was fitted; a row of another
+    version is stale. The district's recompute fits and saves a new one; only the newest is kept."""
+
+    __tablename__ = "text_model_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[str] = mapped_column(String(32))
+    majors: Mapped[int] = mapped_column(Integer)  # how many live majors it was fitted on
+    state: Mapped[bytes] = mapped_column(LargeBinary)  # numpy.savez of TextModel.state(), no pickle
+    fitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.models import Proposal
+from portal.models import Proposal, TextModelState
 from portal.partnerships import matching
 from portal.partnerships import services as proposals
 from tests.partnerships.test_proposals import publish_posting, publish_program
@@ -24,13 +24,16 @@ def _stored() -> dict[tuple[int, int], float]:
 
 @pytest.fixture
 def spy(monkeypatch):
-    """What each call of the matching library ranked: (demands, programs, corpus) sizes."""
+    """What each call of the matching library ranked: (demands, programs, majors the text model
+    was fitted on) -- the model is the kept one (issue 31), fitted on every live major."""
     calls = []
     rank = matching.matching.rank
 
     def recording(demands, programs, **options):
-        corpus = options.get("corpus")
-        calls.append((len(demands), len(programs), None if corpus is None else len(corpus)))
+        assert "corpus" not in options  # the kept model stands for the corpus: the majors are not read
+        model = options.get("model")
+        kept = db.session.scalar(select(TextModelState.majors)) if model is not None else None
+        calls.append((len(demands), len(programs), kept))
         return rank(demands, programs, **options)
 
     monkeypatch.setattr(matching.matching, "rank", recording)
