@@ -4,7 +4,7 @@ posting's top proposals (issue 11): the same proposals a full re-rank would stor
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 
 from portal.extensions import db
 from portal.models import Proposal, TextModelState
@@ -126,3 +126,124 @@ def _proposed_titles() -> set[str]:
             .where(Proposal.origin == "matcher")
         )
     )
+
+
+# --- the kept text model (issue 31: a major's ranking touches one column) ----------------------
+
+
+def _rows() -> dict[tuple[int, int], tuple]:
+    """Every proposal as stored: (score, reasons, status, origin, scored_at, updated_at) by pair."""
+    return {
+        (r.posting_id, r.program_id): (r.score, r.reasons, r.status, r.origin, r.scored_at, r.updated_at)
+        for r in db.session.execute(
+            select(
+                Proposal.posting_id,
+                Proposal.program_id,
+                Proposal.score,
+                Proposal.reasons,
+                Proposal.status,
+                Proposal.origin,
+                Proposal.scored_at,
+                Proposal.updated_at,
+            )
+        )
+    }
+
+
+@pytest.fixture
+def district(demo):
+    """The demo data and 60 synthetic postings of 20 enterprises and 40 majors of 4 schools, ranked
+    by the district's recompute (which fits the text model and keeps it)."""
+    from seed.synthetic import generate
+
+    generate(20, postings_per_enterprise=3)
+    db.session.commit()
+    matching.recompute_all()
+    db.session.commit()
+    return _rows()
+
+
+@pytest.fixture
+def fits(monkeypatch):
+    """Each time the text model is fitted: the number of majors it was fitted on."""
+    calls = []
+    fit = matching.matching.ranking.fit_text_model
+
+    def recording(programs):
+        calls.append(len(programs))
+        return fit(programs)
+
+    monkeypatch.setattr(matching.matching.ranking, "fit_text_model", recording)
+    return calls
+
+
+def _rank_alone(program_id: int) -> None:
+    """The major's untouched matcher proposals taken away, then its ranking job run (inline)."""
+    from portal.models import Job, User
+    from portal.platform import jobs
+
+    db.session.execute(
+        delete(Proposal).where(
+            Proposal.program_id == program_id, Proposal.origin == "matcher", Proposal.status == "proposed"
+        )
+    )
+    db.session.commit()
+    staff = db.session.scalar(select(User).where(User.email == "school@xiaoqi-demo.cn"))
+    job = jobs.submit("rank_programs", user=staff, args={"program_ids": [program_id]})
+    db.session.commit()  # the inline backend runs it here, as a worker would
+    job = db.session.get(Job, job.id)
+    db.session.refresh(job)
+    assert job.kind == "rank_programs" and job.status == "done", job.error
+
+
+def _assert_as_full(full: dict, before: dict, after: dict, program_id: int) -> None:
+    """The major's proposals are those of the full recompute (same pairs, scores, reasons); every
+    other proposal is as it was `before`, its timestamps too."""
+    mine = {key: row for key, row in after.items() if key[1] == program_id}
+    assert mine.keys() == {key for key in full if key[1] == program_id}
+    for key, (score, reasons, status, *_rest) in mine.items():
+        assert abs(score - full[key][0]) <= 1e-9, key
+        assert reasons == full[key][1] and status == full[key][2], key
+    assert {k: v for k, v in after.items() if k[1] != program_id} == {
+        k: v for k, v in before.items() if k[1] != program_id
+    }
+
+
+def test_a_major_ranked_with_the_kept_model_gets_what_the_district_recompute_gave(district, fits):
+    full = district
+    kept = db.session.scalar(select(TextModelState.id))
+    assert kept is not None
+    sample = sorted({program for _, program in full})[::4]
+    assert len(sample) >= 5
+    before = full
+    for program_id in sample:
+        _rank_alone(program_id)
+        after = _rows()
+        _assert_as_full(full, before, after, program_id)
+        before = after
+    assert fits == []  # the kept model served every ranking: no major was read to fit one
+    assert db.session.scalars(select(TextModelState.id)).all() == [kept]
+
+
+@pytest.mark.parametrize("how", ["missing", "other version", "majors drifted"])
+def test_without_a_current_model_a_major_is_ranked_with_one_fitted_on_every_major(district, fits, how):
+    full = district
+    live = db.session.scalar(select(TextModelState.majors))
+    if how == "missing":
+        db.session.execute(delete(TextModelState))
+    elif how == "other version":
+        db.session.execute(update(TextModelState).values(version="0000000000000000"))
+    else:  # fitted when half as many majors were live
+        db.session.execute(update(TextModelState).values(majors=live // 2))
+    db.session.commit()
+    program_id = max(program for _, program in full)
+    _rank_alone(program_id)
+    assert fits == [live]
+    before = _rows()
+    _assert_as_full(full, full, before, program_id)
+    (state,) = db.session.execute(select(TextModelState.version, TextModelState.majors)).all()
+    assert tuple(state) == (matching.matching.ranking.model_version(), live)
+    fits.clear()  # the model fitted then is kept: the next major is ranked with it
+    _rank_alone(program_id)
+    assert fits == []
+    _assert_as_full(full, before, _rows(), program_id)
