@@ -704,7 +704,7 @@ def _prepare(
     p_side.concept_sets = [frozenset(c) for c in p_side.concepts]
     scorer = _Scorer(d_side, p_side, weights, use_knowledge)
     if model is not None:
-        return scorer, model, model.transform(p_side.texts)
+        return scorer, model, model.transform(p_side.texts, as_documents=True)
     if corpus is None:
         model = TextModel(p_side.texts)
         return scorer, model, model.documents
@@ -799,6 +799,7 @@ def rank(
     threshold: float = DEFAULT_THRESHOLD,
     corpus: Sequence[Program] | None = None,
     model: TextModel | None = None,
+    on_model: Callable[[TextModel], None] | None = None,
 ) -> list[Ranking]:
     """Up to `top_k` proposals per demand, in input order, best first, with their reasons.
 
@@ -806,13 +807,14 @@ def rank(
     one new or changed program with every live program as the corpus scores each pair as a
     ranking against all of them would, at the cost of one column instead of all.
     `model`: the text model already fitted on the corpus (`fit_text_model`), which then need
-    not be read at all; it takes the place of `corpus`.
+    not be read at all; it takes the place of `corpus`. `on_model` is called with the model the
+    ranking used, to keep it (a ranking of every program fits the one `fit_text_model` would).
     """
     if not programs or top_k <= 0:
         _check_unique([d.id for d in demands], "demand")
         return [Ranking(d.id, ()) for d in demands]
     with _collector_paused():
-        return _rank(demands, programs, top_k, weights, threshold, corpus, model)
+        return _rank(demands, programs, top_k, weights, threshold, corpus, model, on_model)
 
 
 @contextmanager
@@ -844,10 +846,13 @@ def _rank(
     threshold: float,
     corpus: Sequence[Program] | None,
     model: TextModel | None = None,
+    on_model: Callable[[TextModel], None] | None = None,
 ) -> list[Ranking]:
     scorer, model, documents = _prepare(
         demands, programs, weights, use_knowledge=True, corpus=corpus, model=model
     )
+    if on_model is not None:
+        on_model(model)
     queries = model.transform(scorer.d.texts)
     program_ids = [p.id for p in programs]
     results: list[Ranking] = []

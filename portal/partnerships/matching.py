@@ -246,6 +246,7 @@ def _rank_pairs(
     threshold: float | None = None,
     corpus: Sequence[Program] | None = None,
     model: matching.text.TextModel | None = None,
+    on_model: Callable[[matching.text.TextModel], None] | None = None,
 ) -> Pairs:
     """The pairs the matcher proposes for these postings, among these majors (scored as among
     the `corpus` of every live major, or with the text `model` fitted on them, when given)."""
@@ -255,6 +256,8 @@ def _rank_pairs(
     if not demands or not majors:
         return {}
     options: dict = {} if threshold is None else {"threshold": threshold}
+    if on_model is not None:
+        options["on_model"] = on_model
     if model is not None:
         options["model"] = model
     elif corpus is not None:
@@ -474,14 +477,18 @@ def _saved_model(live_majors: int) -> matching.text.TextModel | None:
 def _fit_model(corpus: Sequence[Program]) -> matching.text.TextModel:
     """A text model fitted on these (every live) majors, kept in place of the last one."""
     model = matching.ranking.fit_text_model([program_for(p) for p in corpus])
+    _keep_model(model, len(corpus))
+    return model
+
+
+def _keep_model(model: matching.text.TextModel, majors: int) -> None:
     buffer = io.BytesIO()
     np.savez(buffer, **model.state())
     db.session.execute(delete(TextModelState))
     db.session.add(
-        TextModelState(version=matching.ranking.model_version(), majors=len(corpus), state=buffer.getvalue())
+        TextModelState(version=matching.ranking.model_version(), majors=majors, state=buffer.getvalue())
     )
     db.session.flush()
-    return model
 
 
 def text_model(corpus: Sequence[Program] | None = None) -> matching.text.TextModel | None:
@@ -653,8 +660,8 @@ def recompute_all(*, chunk: int | None = None, progress=None) -> Tally:
     school_of = {p.id: p.school_id for p in programs}
     ids = list(db.session.scalars(select(Posting.id).order_by(Posting.id)))
     live = _load_postings(live_posting_ids())
-    # The model is fitted here and kept, for the majors published or edited until the next recompute.
-    pairs = _rank_pairs(live, programs, model=_fit_model(programs) if programs else None)
+    # The model fitted for this ranking is kept, for the majors published or edited until the next one.
+    pairs = _rank_pairs(live, programs, on_model=lambda model: _keep_model(model, len(programs)))
     by_posting: dict[int, Pairs] = {}
     for key, value in pairs.items():
         by_posting.setdefault(key[0], {})[key] = value
