@@ -470,8 +470,11 @@ def _saved_model(live_majors: int) -> matching.text.TextModel | None:
         return None
     if abs(live_majors - row.majors) > MODEL_DRIFT * max(row.majors, 1):
         return None
-    with np.load(io.BytesIO(row.state), allow_pickle=False) as arrays:
-        return matching.text.TextModel.from_state({name: arrays[name] for name in arrays.files})
+    try:
+        with np.load(io.BytesIO(row.state), allow_pickle=False) as arrays:
+            return matching.text.TextModel.from_state({name: arrays[name] for name in arrays.files})
+    except (KeyError, ValueError, OSError):  # saved in another layout: as stale as another version
+        return None
 
 
 def _fit_model(corpus: Sequence[Program]) -> matching.text.TextModel:
