@@ -33,7 +33,7 @@ from portal.partnerships.cooperation_models import (
     CooperationKind,
     CooperationStatus,
 )
-from portal.partnerships.models import Proposal, ProposalStatus, TextModelState
+from portal.partnerships.models import PostingFeatures, Proposal, ProposalStatus, TextModelState
 from portal.pilots.models import (
     PilotEnterpriseApplication,
     PilotEnterpriseStatus,
@@ -127,6 +127,7 @@ __all__ = [
     "PublicationStatus",
     "Proposal",
     "TextModelState",
+    "PostingFeatures",
     "ProposalStatus",
     "Role",
     "StudentProfile",

@@ -151,3 +151,21 @@ class TextModelState(db.Model):
     majors: Mapped[int] = mapped_column(Integer)  # how many live majors it was fitted on
     state: Mapped[bytes] = mapped_column(LargeBinary)  # numpy.savez of TextModel.state(), no pickle
     fitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class PostingFeatures(db.Model):
+    """A live posting as the matcher reads it (its roles, skills, terms, industry, size, town and
+    its text vector in the kept model, `matching.ranking.DemandFeatures`), kept with that model:
+    a major's ranking reads these rows instead of the postings' texts (issue 31). Valid while the
+    posting's `updated_at` and its enterprise's industry are those it was computed from; written
+    by the district's recompute, a posting's own ranking, and a major's ranking for those missing."""
+
+    __tablename__ = "posting_features"
+
+    posting_id: Mapped[int] = mapped_column(ForeignKey("posting.id", ondelete="CASCADE"), primary_key=True)
+    model_id: Mapped[int] = mapped_column(ForeignKey("text_model_state.id", ondelete="CASCADE"), index=True)
+    stamp: Mapped[datetime] = mapped_column(UTCDateTime())  # the posting's updated_at it was read at
+    industry: Mapped[str] = mapped_column(String(40), default="")  # its enterprise's industry then
+    digest: Mapped[str] = mapped_column(String(64))  # portal.partnerships.matching.digest of the demand
+    evidence: Mapped[dict[str, Any]] = mapped_column(JSON)
+    vector: Mapped[bytes] = mapped_column(LargeBinary)

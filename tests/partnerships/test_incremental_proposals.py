@@ -25,7 +25,8 @@ def _stored() -> dict[tuple[int, int], float]:
 @pytest.fixture
 def spy(monkeypatch):
     """What each call of the matching library ranked: (demands, programs, majors the text model
-    was fitted on) -- the model is the kept one (issue 31), fitted on every live major."""
+    was fitted on) -- the model is the kept one (issue 31), fitted on every live major; a major's
+    ranking reads the postings as kept with it (rank_features)."""
     calls = []
     rank = matching.matching.rank
 
@@ -36,7 +37,13 @@ def spy(monkeypatch):
         calls.append((len(demands), len(programs), kept))
         return rank(demands, programs, **options)
 
+    def recording_kept(features, programs, model, **options):
+        calls.append((len(features), len(programs), db.session.scalar(select(TextModelState.majors))))
+        return rank_features(features, programs, model, **options)
+
+    rank_features = matching.matching.ranking.rank_features
     monkeypatch.setattr(matching.matching, "rank", recording)
+    monkeypatch.setattr(matching.matching.ranking, "rank_features", recording_kept)
     return calls
 
 
@@ -209,8 +216,15 @@ def _assert_as_full(full: dict, before: dict, after: dict, program_id: int) -> N
     }
 
 
-def test_a_major_ranked_with_the_kept_model_gets_what_the_district_recompute_gave(district, fits):
+def test_a_major_ranked_with_the_kept_model_gets_what_the_district_recompute_gave(
+    district, fits, monkeypatch
+):
     full = district
+    read = []  # postings read as demands: none, their features were kept by the recompute
+    demand_for = matching.demand_for
+    monkeypatch.setattr(
+        matching, "demand_for", lambda posting: read.append(posting.id) or demand_for(posting)
+    )
     kept = db.session.scalar(select(TextModelState.id))
     assert kept is not None
     sample = sorted({program for _, program in full})[::4]
@@ -222,6 +236,7 @@ def test_a_major_ranked_with_the_kept_model_gets_what_the_district_recompute_gav
         _assert_as_full(full, before, after, program_id)
         before = after
     assert fits == []  # the kept model served every ranking: no major was read to fit one
+    assert read == []
     assert db.session.scalars(select(TextModelState.id)).all() == [kept]
 
 
@@ -247,3 +262,36 @@ def test_without_a_current_model_a_major_is_ranked_with_one_fitted_on_every_majo
     _rank_alone(program_id)
     assert fits == []
     _assert_as_full(full, before, _rows(), program_id)
+
+
+def test_a_posting_edited_since_its_features_were_kept_is_read_again(district, monkeypatch):
+    """Kept features are valid while the posting is unchanged: an edit (a new updated_at) or
+    its enterprise's new industry makes the next major's ranking read it afresh."""
+    from portal.models import Organisation, Posting, PostingFeatures
+
+    program_id = max(program for _, program in district)
+    posting_id = min(posting for posting, program in district if program == program_id)
+    posting = db.session.get(Posting, posting_id)
+    db.session.execute(
+        update(Posting).where(Posting.id == posting_id).values(title=posting.title + "（急招）")
+    )
+    enterprise = db.session.get(Organisation, posting.enterprise_id)
+    other = db.session.scalar(
+        select(Posting.id).where(Posting.enterprise_id != enterprise.id, Posting.id != posting_id).limit(1)
+    )
+    moved = db.session.get(Posting, other).enterprise_id
+    db.session.execute(update(Organisation).where(Organisation.id == moved).values(industry="care"))
+    db.session.commit()
+    read = []
+    demand_for = matching.demand_for
+    monkeypatch.setattr(matching, "demand_for", lambda p: read.append(p.id) or demand_for(p))
+    monkeypatch.setattr(matching, "_candidates", lambda programs, live: live)  # every live posting
+    _rank_alone(program_id)
+    changed = set(db.session.scalars(select(Posting.id).where(Posting.enterprise_id == moved))) | {posting_id}
+    assert sorted(read) == sorted(changed & set(matching.live_posting_ids()))  # those alone, once
+    db.session.expire_all()
+    kept = db.session.get(PostingFeatures, posting_id)
+    assert kept.stamp == db.session.get(Posting, posting_id).updated_at
+    read.clear()
+    _rank_alone(program_id)  # kept afresh by the ranking before
+    assert read == []
