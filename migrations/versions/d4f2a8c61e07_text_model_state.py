@@ -44,7 +44,10 @@ def upgrade():
             ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
-            ["posting_id"], ["posting.id"], name=op.f("fk_posting_features_posting_id_posting"), ondelete="CASCADE"
+            ["posting_id"],
+            ["posting.id"],
+            name=op.f("fk_posting_features_posting_id_posting"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("posting_id", name=op.f("pk_posting_features")),
     )
