@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 from sqlalchemy import bindparam, cast, delete, func, insert, or_, select, text, update
 from sqlalchemy.dialects.postgresql import TSQUERY
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import joinedload
 
 from portal.audit import services as audit
@@ -543,8 +545,12 @@ def _keep_features(kept: Kept, features: Sequence, postings: dict[int, Posting],
         )
     for ids in _chunks([row["posting_id"] for row in rows]):
         db.session.execute(delete(PostingFeatures).where(PostingFeatures.posting_id.in_(ids)))
+    # Kept only to spare the next ranking the work: when another ranking keeps the same posting's
+    # features at the same moment, this one leaves them to it (no duplicate-key failure).
+    upsert = postgresql_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = upsert(PostingFeatures.__table__).on_conflict_do_nothing()
     for start in range(0, len(rows), _CHUNK_IDS):
-        db.session.execute(insert(PostingFeatures.__table__), rows[start : start + _CHUNK_IDS])
+        db.session.execute(statement, rows[start : start + _CHUNK_IDS])
 
 
 _CHUNK_IDS = 5000  # ids per IN (...) list: SQLite allows 32,766 variables a statement
