@@ -3,11 +3,10 @@ charts. Functions are called by the templates only when a page needs them."""
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 
 from flask import Flask
-from flask_babel import format_datetime, gettext
+from flask_babel import format_datetime
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -20,7 +19,9 @@ from portal.platform import charts, links, vocab
 from portal.platform.confirm import confirm_message
 from portal.platform.i18n import current_locale
 from portal.platform.model_base import State
+from portal.platform.vocab import term_label
 from portal.platform.web import area
+from portal.programs import catalogue
 from portal.rules.internships import RULES as internship_rules
 from portal.statistics import services as statistics
 
@@ -47,22 +48,6 @@ def status_badge(state: State, /, **attributes: object) -> Markup:
         Markup(' data-{}="{}"').format(name.replace("_", "-"), value) for name, value in data.items()
     )
     return Markup('<span class="badge tone-{}"{}>{}</span>').format(state.tone, extra, state.label)
-
-
-_TERM = re.compile(r"^(\d{4})年(春|秋)季学期$")
-
-
-def term_label(term: str | None) -> str:
-    """A stored school term (2026年秋季学期, as exchanges keep it) in the reader's language."""
-    found = _TERM.match(term or "")
-    if found is None:
-        return term or ""
-    year = found.group(1)
-    return (
-        gettext("Spring term %(year)s", year=year)
-        if found.group(2) == "春"
-        else gettext("Autumn term %(year)s", year=year)
-    )
 
 
 def init_templating(app: Flask) -> None:
@@ -97,4 +82,7 @@ def init_templating(app: Flask) -> None:
             "school_kind_label": lambda code: _label(vocab.SCHOOL_KINDS, code),
             "size_label": lambda code: _label(vocab.ENTERPRISE_SIZES, code),
             "town_label": lambda code: vocab.town_label(code, locale),
+            # A 专业大类 or 专业类 by name: the catalogue's Chinese, or the platform's English rendering.
+            "catalogue_group": lambda name: catalogue.group_label(name, locale),
+            "catalogue_level": lambda level: catalogue.level_label(level, locale),
         }

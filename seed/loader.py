@@ -54,7 +54,13 @@ def _organisation(spec: dict, admin: User) -> tuple[Organisation, bool]:
         return existing, False
     if spec["kind"] == "school":
         org = organisations.create_school(
-            NewSchool(spec["name"], spec["school_kind"], spec["town"], spec["address"])
+            NewSchool(
+                spec["name"],
+                spec["school_kind"],
+                spec["town"],
+                spec["address"],
+                recruits_district_wide=spec.get("recruits_district_wide", True),
+            )
         )
     else:
         org = organisations.create_enterprise(

@@ -129,7 +129,11 @@ def line(x) -> dict[str, Any]:
         "key": x.key,
         "label": str(x.label),
         "group": x.group,
-        "school_level": x.school_level,  # a group line's level (中职, 专科); "" on the others
+        "school_level": x.school_level,  # a group, town or industry line's level (中职, 专科); "" on majors
+        "town": x.town,  # a town line's town; "" on the others
+        "district_wide": x.district_wide,  # the district pool's line (schools recruiting district-wide)
+        "left_to_pool": x.left_to_pool,  # a town line: demand its own schools cannot take
+        "pool_share": x.pool_share,  # a town line: its part of the pool's demand (0–1)
         "demand": x.demand,
         "postings": x.postings,
         "by_kind": dict(x.by_kind),
@@ -150,6 +154,7 @@ def alignment(a) -> dict[str, Any]:
         "surplus_below": a.thresholds.surplus_below,
         "groups": [line(x) for x in a.groups],
         "majors": [line(x) for x in a.majors],
+        "district_pool": [line(x) for x in a.pools],
         "towns": [line(x) for x in a.towns],
         "industries": [line(x) for x in a.industries],
         "targets": [line(x) for x in a.targets],

@@ -75,6 +75,7 @@ ACTION_LABELS: dict[str, Any] = {
     "add_certificate": _l("Add a certificate"),
     "remove_certificate": _l("Remove a certificate"),
     "set_staffing_quota": _l("Set staffing quota"),
+    "set_recruitment_area": _l("Set where the school recruits"),
     "open": _l("Open"),
     "close": _l("Close"),
     "preview": _l("Preview"),

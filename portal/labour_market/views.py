@@ -9,7 +9,9 @@ from flask_login import current_user
 from portal.labour_market import services
 from portal.labour_market.forms import LabourFigureForm
 from portal.platform.checks import district_today
+from portal.platform.i18n import current_locale
 from portal.platform.web import REFUSED, form_status, one_pass
+from portal.programs import catalogue
 
 admin_bp = Blueprint("labour_market", __name__, url_prefix="/labour-market")
 
@@ -17,7 +19,11 @@ admin_bp = Blueprint("labour_market", __name__, url_prefix="/labour-market")
 @admin_bp.route("", methods=["GET", "POST"])
 def figures():
     form = LabourFigureForm()
-    form.major_group.choices = [("", _("— choose —")), *((g, g) for g in services.groups())]
+    locale = current_locale()
+    form.major_group.choices = [
+        ("", _("— choose —")),
+        *((g, catalogue.group_label(g, locale)) for g in services.groups()),
+    ]
     if not form.is_submitted():
         form.year.data = district_today().year
     row = one_pass(

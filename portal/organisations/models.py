@@ -74,6 +74,10 @@ class Organisation(Stateful, db.Model):
     # item 5). NULL until entered.
     part_time_funding: Mapped[int | None] = mapped_column()
     part_time_spending: Mapped[int | None] = mapped_column()
+    # Whether the school recruits across the whole district (the district's 职业中专 and 技工学校 do) or
+    # from its own town: the by-town alignment counts a district-wide school's intake in the district
+    # pool, never in the town it happens to sit in (portal.planning.alignment).
+    recruits_district_wide: Mapped[bool | None] = mapped_column()
 
     members: Mapped[list[User]] = relationship(
         back_populates="organisation", foreign_keys="User.organisation_id"

@@ -37,6 +37,8 @@ class NewSchool:
     school_kind: str
     town: str
     address: str
+    # Most vocational schools of a district recruit across it; a school recruiting only in its town says so.
+    recruits_district_wide: bool = True
 
 
 def _ensure_name_free(name: str) -> None:
@@ -94,10 +96,35 @@ def create_school(org: NewSchool) -> School:
     name = (org.name or "").strip()
     problems.check(_ensure_name_free, name)
     problems.raise_if_any()
-    school = School(name=name, school_kind=org.school_kind, town=org.town, address=org.address.strip())
+    school = School(
+        name=name,
+        school_kind=org.school_kind,
+        town=org.town,
+        address=org.address.strip(),
+        recruits_district_wide=org.recruits_district_wide,
+    )
     db.session.add(school)
     db.session.flush()
     return school
+
+
+def set_recruitment_area(staff: User, district_wide: bool) -> School:
+    """A school's staff say whether it recruits across the whole district or from its own town only:
+    the by-town alignment counts its intake in the district pool or in its town. Audited."""
+    school = staff.organisation
+    if staff.role != Role.SCHOOL_STAFF.value or not isinstance(school, School):
+        raise NotFound(_l("School not found."))
+    if school.recruits_district_wide is district_wide:
+        raise ServiceError(_l("Nothing to change."), field="area")
+    before = school.recruits_district_wide
+    school.recruits_district_wide = district_wide
+    db.session.flush()
+    audit.record(staff, school, "set_recruitment_area", _area(before), _area(district_wide))
+    return school
+
+
+def _area(district_wide: bool | None) -> str:
+    return "district" if district_wide is not False else "town"
 
 
 def get_organisation(org_id: int) -> Organisation:

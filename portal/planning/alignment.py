@@ -10,9 +10,16 @@ for no students and are left out; taken-down postings too.
 Supply: the planned intake (`intake_capacity`) and enrolment of published majors of verified
 schools, grouped by their catalogue major and 专业大类.
 
-Groups are compared at each level (中职, 专科): a posting's demand counts against the intake of
-its group's majors of the posting's level (the level of its catalogue major; of a name at both
-levels, the one taught here) that local schools teach, never against the other level's.
+Groups, towns and industries are compared at each level (中职, 专科): a posting's demand counts
+against the intake of majors of the posting's level (the level of its catalogue major; of a name at
+both levels, the one taught here) that local schools teach, never against the other level's.
+
+By town, a school that recruits across the whole district (`recruits_district_wide`: the district's
+职业中专 and 技工学校) is not counted in the town it sits in: its intake is the district pool, one line
+per level. A town's line sets its demand against the intake of the schools that recruit in that town
+only; what they cannot take (demand − local intake, at least 0) is left to the district pool, whose
+line sets the towns' left-over demand against the pool's intake. A town without a school of its own
+has no verdict: its demand is the share of the pool's it makes up.
 
 For a group (or major, town): gap = demand − intake, ratio = demand / intake, and a warning level
 from the administrators' thresholds (default: shortage above 1.2, surplus below 0.8, i.e. a
@@ -40,7 +47,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date
 
-from sqlalchemy import Select, delete, func, literal, select, union_all
+from sqlalchemy import Select, case, delete, func, literal, select, union_all
 
 from portal.accounts.models import User
 from portal.audit import services as audit
@@ -53,6 +60,7 @@ from portal.planning.models import AlignmentThreshold, PostingMajor, SupplySnaps
 from portal.platform import cache, vocab
 from portal.platform.checks import DISTRICT_TZ, district_today
 from portal.platform.errors import Problems
+from portal.platform.i18n import TextLazyString, current_locale
 from portal.platform.i18n import lazy_gettext as _l
 from portal.postings.models import Posting, PostingKind
 from portal.programs import catalogue
@@ -71,6 +79,7 @@ DEFAULT_SURPLUS_BELOW = 0.8
 MAX_RATIO = 10.0
 TREND_YEARS = 3
 OUTSIDE_CATALOGUE = _l("Not in the catalogue")
+DISTRICT_POOL = _l("District pool (schools recruiting district-wide)")
 
 # The new majors the plan names for 2022 (item 9), as the catalogue majors that teach them.
 PLAN_TARGETS: tuple[tuple[str, object, tuple[str, ...]], ...] = (
@@ -245,7 +254,11 @@ class Line:
     key: str
     label: object
     group: str = ""
-    school_level: str = ""  # a group line's level (中职 or 专科): its demand and intake are of that level
+    school_level: str = ""  # a group, town or industry line's level (中职 or 专科): its figures are of it
+    town: str = ""  # a town line's town ("" on the district pool's and the others)
+    district_wide: bool = False  # the district pool: the intake of the schools recruiting district-wide
+    left_to_pool: int = 0  # a town line: the demand its own schools cannot take (demand − intake, ≥ 0)
+    pool_share: float | None = None  # a town line: its part of the pool's demand at its level (0–1)
     demand: int = 0
     postings: int = 0
     by_kind: dict[str, int] = field(default_factory=dict)
@@ -275,6 +288,7 @@ class Alignment:
     towns: list[Line]
     industries: list[Line]
     targets: list[Line]
+    pools: list[Line] = field(default_factory=list)  # the district pool, one line per level
     min_postings: int = 0  # below it a line's verdict reads "too little data" (a setting, read per call)
 
     @property
@@ -329,6 +343,14 @@ def _level_of(name: str, taught: dict[str, dict[str, int]]) -> str:
     return max(levels, key=lambda lv: (here.get(lv, 0), lv == catalogue.SECONDARY))
 
 
+def _at_level(label: object, level: str) -> object:
+    """ "装备制造大类 · 中职": a line's name and level, each in the language of whatever renders it (the
+    figures are kept between requests of both languages)."""
+    if not level:
+        return label
+    return TextLazyString(lambda: f"{label} · {catalogue.level_label(level, current_locale())}")
+
+
 def _sorted(lines: dict[str, Line]) -> list[Line]:
     return sorted(lines.values(), key=lambda ln: (-abs(ln.gap), str(ln.key)))
 
@@ -352,11 +374,34 @@ def _report(year: int) -> Alignment:
     towns: dict[str, Line] = {}
     industries: dict[str, Line] = {}
 
+    pools: dict[str, Line] = {}
+
+    # Like with like: a line's demand of one level against the intake of majors of that level.
     def group_line(name: str, level: str) -> Line:
-        # Like with like: a group's demand of one level against the intake of its majors of that level.
-        label = f"{name} · {level}" if name and level else (name or OUTSIDE_CATALOGUE)
+        label = _at_level(catalogue.group_name(name), level) if name else OUTSIDE_CATALOGUE
         return groups.setdefault(
             f"{name}|{level}", Line(key=f"{name}|{level}", label=label, group=name, school_level=level)
+        )
+
+    def town_line(town: str, level: str) -> Line:
+        return towns.setdefault(
+            f"{town}|{level}",
+            Line(
+                key=f"{town}|{level}",
+                label=_at_level(vocab.town_name(town), level),
+                town=town,
+                school_level=level,
+            ),
+        )
+
+    def industry_line(industry: str, level: str) -> Line:
+        return industries.setdefault(
+            f"{industry}|{level}",
+            Line(
+                key=f"{industry}|{level}",
+                label=_at_level(vocab.INDUSTRIES.get(industry, industry), level),
+                school_level=level,
+            ),
         )
 
     # Supply first (today's from the live majors, past years' from their yearly records, in one
@@ -366,12 +411,13 @@ def _report(year: int) -> Alignment:
             literal(year).label("year"),
             Program.name,
             Program.level,
-            Organisation.town,
+            # A district-wide school's intake is the district pool's, not its town's ("" as stored).
+            case((Organisation.recruits_district_wide.is_(False), Organisation.town), else_=literal("")),
             func.sum(Program.intake_capacity),
             func.sum(Program.enrolment),
             func.count(Program.id),
         )
-    ).group_by(Program.name, Program.level, Organisation.town)
+    ).group_by(Program.name, Program.level, Organisation.town, Organisation.recruits_district_wide)
     past = select(
         SupplySnapshot.year,
         SupplySnapshot.major_name,
@@ -412,42 +458,23 @@ def _report(year: int) -> Alignment:
     ).all()
     for group, major, row_year, kind, town, industry, headcount, count in demand:
         headcount, count = int(headcount or 0), int(count)
-        _add_demand(group_line(group, _level_of(major, taught)), row_year, year, kind, headcount, count)
-        _add_demand(
+        level = _level_of(major, taught)
+        for line in (
+            group_line(group, level),
             majors.setdefault(major, Line(key=major, label=major, group=group)),
-            row_year,
-            year,
-            kind,
-            headcount,
-            count,
-        )
-        _add_demand(
-            towns.setdefault(town, Line(key=town, label=vocab.TOWNS.get(town, town))),
-            row_year,
-            year,
-            kind,
-            headcount,
-            count,
-        )
-        industry = industry or ""
-        _add_demand(
-            industries.setdefault(
-                industry, Line(key=industry, label=vocab.INDUSTRIES.get(industry, industry))
-            ),
-            row_year,
-            year,
-            kind,
-            headcount,
-            count,
-        )
+            town_line(town, level),
+            industry_line(industry or "", level),
+        ):
+            _add_demand(line, row_year, year, kind, headcount, count)
 
     for row_year, name, level, town, intake, enrolment, count in supply:
         major = catalogue.base_name(name)
         group = _group_of(major)
+        level = level or _level_of(major, taught)
         for line in (
-            group_line(group, level or _level_of(major, taught)),
+            group_line(group, level),
             majors.setdefault(major, Line(key=major, label=major, group=group)),
-            towns.setdefault(town, Line(key=town, label=vocab.TOWNS.get(town, town))),
+            town_line(town, level) if town else _pool(pools, level),
         ):
             line.supply_trend[row_year] = line.supply_trend.get(row_year, 0) + int(intake or 0)
             if row_year == year:
@@ -455,8 +482,9 @@ def _report(year: int) -> Alignment:
                 line.enrolment += int(enrolment or 0)
                 line.programs += int(count)
 
-    for line in (*groups.values(), *majors.values(), *towns.values()):
+    for line in (*groups.values(), *majors.values(), *towns.values(), *pools.values()):
         line.supply_trend.setdefault(year, line.intake)  # this year's is known, if only 0
+    _fill_pools(towns, pools, year)
 
     targets = []
     for key, label, names in PLAN_TARGETS:
@@ -477,27 +505,55 @@ def _report(year: int) -> Alignment:
 
     # An industry's supply: the intake of the major groups that train for its core jobs.
 
-    for line in industries.values():
+    for key, line in industries.items():
         for grp in groups.values():
-            if matching.trains_for(line.key, grp.group):
+            if grp.school_level == line.school_level and matching.trains_for(key.split("|")[0], grp.group):
                 line.intake += grp.intake
                 line.enrolment += grp.enrolment
                 line.programs += grp.programs
                 for y, value in grp.supply_trend.items():
                     line.supply_trend[y] = line.supply_trend.get(y, 0) + value
 
-    for line in [*groups.values(), *majors.values(), *towns.values(), *industries.values(), *targets]:
+    for line in [*groups.values(), *majors.values(), *pools.values(), *industries.values(), *targets]:
         line.level = limits.level(line.demand, line.intake)
+    for line in towns.values():  # a town without a school of its own leaves its demand to the pool
+        line.level = limits.level(line.demand, line.intake) if line.intake else None
     return Alignment(
         year=year,
         years=years,
         thresholds=limits,
         groups=_sorted(groups),
         majors=_sorted(majors),
-        towns=_sorted(towns),
+        towns=sorted(towns.values(), key=lambda ln: (-ln.demand, -ln.intake, str(ln.key))),
         industries=sorted(industries.values(), key=lambda ln: -ln.demand),
         targets=targets,
+        pools=[pools[lv] for lv in catalogue.LEVELS if lv in pools],
     )
+
+
+def _pool(pools: dict[str, Line], level: str) -> Line:
+    return pools.setdefault(
+        level,
+        Line(key=f"|{level}", label=_at_level(DISTRICT_POOL, level), school_level=level, district_wide=True),
+    )
+
+
+def _fill_pools(towns: dict[str, Line], pools: dict[str, Line], year: int) -> None:
+    """Each year, what a town's own schools cannot take goes to the district pool of its level; a
+    town's share is its part of the pool's demand this year."""
+    for line in towns.values():
+        pool = _pool(pools, line.school_level)
+        for y, wanted in line.trend.items():
+            left = max(0, wanted - line.supply_trend.get(y, 0))
+            if left:
+                pool.trend[y] = pool.trend.get(y, 0) + left
+        line.left_to_pool = max(0, line.demand - line.intake)
+        if line.left_to_pool:
+            pool.demand += line.left_to_pool
+            pool.postings += line.postings
+    for line in towns.values():
+        pool = pools[line.school_level]
+        line.pool_share = round(line.left_to_pool / pool.demand, 4) if pool.demand else None
 
 
 # --- suggestions to schools ------------------------------------------------------------
@@ -655,18 +711,20 @@ def suggestions(school_id: int, figures: Alignment | None = None) -> list[Sugges
 
 
 def record_supply(year: int | None = None) -> int:
-    """Store this year's planned intake and enrolment per catalogue major and town (taken with the
+    """Store this year's planned intake and enrolment per catalogue major and town ("" for the schools
+    recruiting district-wide) (taken with the
     monthly figure snapshots, as the intake being planned; taking it again refreshes it). Flushes."""
     year = year or intake_year()
     rows = db.session.execute(
         _live_programs(
             select(
                 Program.name,
-                Organisation.town,
+                # "": recruited across the district (the by-town pool), as `_report` reads it.
+                case((Organisation.recruits_district_wide.is_(False), Organisation.town), else_=literal("")),
                 func.sum(Program.intake_capacity),
                 func.sum(Program.enrolment),
             )
-        ).group_by(Program.name, Organisation.town)
+        ).group_by(Program.name, Organisation.town, Organisation.recruits_district_wide)
     ).all()
     totals: dict[tuple[str, str], list[int]] = {}
     for name, town, intake, enrolment in rows:

@@ -4,12 +4,23 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired
 
 from portal.planning.double_qualified import CERTIFICATE_LABELS
 from portal.platform.i18n import lazy_gettext as _l
 from portal.programs.forms import DATE_FORMAT, REQUIRED
+
+
+class RecruitmentForm(FlaskForm):
+    area = RadioField(
+        _l("Where does your school recruit?"),
+        choices=[
+            ("district", _l("Across the whole district")),
+            ("town", _l("From its own town only")),
+        ],
+        validators=[InputRequired(message=_l("Choose where your school recruits."))],
+    )
 
 
 class ThresholdForm(FlaskForm):

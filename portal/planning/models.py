@@ -83,6 +83,7 @@ class SupplySnapshot(db.Model):
     year: Mapped[int] = mapped_column(index=True)
     major_name: Mapped[str] = mapped_column(String(80))
     major_group: Mapped[str] = mapped_column(String(40), default="")
+    # The town of schools that recruit in it; "" for those recruiting across the district (the pool).
     town: Mapped[str] = mapped_column(String(40), default="")
     intake: Mapped[int] = mapped_column(default=0)
     enrolment: Mapped[int] = mapped_column(default=0)

@@ -6,7 +6,9 @@ shows Chinese first and English on the switch.
 
 from __future__ import annotations
 
-from flask_babel import LazyString
+import re
+
+from flask_babel import LazyString, gettext
 
 from portal.platform.i18n import current_locale
 from portal.platform.i18n import lazy_gettext as _l
@@ -105,3 +107,20 @@ def town_name(code: str | None) -> LazyString:
 def town_choices() -> list[tuple[str, object]]:
     """Towns as form choices, labelled in the language of the request that renders them."""
     return [(code, town_name(code)) for code in TOWNS]
+
+
+_TERM = re.compile(r"^(\d{4})年(春|秋)季学期$")
+
+
+def term_label(term: str | None) -> str:
+    """A stored school term (2026年秋季学期, as exchanges keep it) in the reader's language; a term a
+    school typed otherwise is shown as typed."""
+    found = _TERM.match(term or "")
+    if found is None:
+        return term or ""
+    year = found.group(1)
+    return (
+        gettext("Spring term %(year)s", year=year)
+        if found.group(2) == "春"
+        else gettext("Autumn term %(year)s", year=year)
+    )

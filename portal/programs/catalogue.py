@@ -23,12 +23,18 @@ from pathlib import Path
 
 from flask import current_app, has_app_context
 
+from portal.platform.i18n import TextLazyString, current_locale
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 DATA = ROOT / "seed" / "data"
 DEFAULT_FILE = ROOT / "matching" / "data" / "catalogue-2021.csv"
 ALIAS_FILE = DATA / "major_aliases.csv"
+# The platform's own English for the 专业大类 and 专业类, by code, for the English pages (no official
+# English version of the 2021 catalogue exists: the file's first line says so).
+ENGLISH_FILE = ROOT / "matching" / "data" / "catalogue-2021-groups-en.csv"
 SECONDARY, HIGHER = "中职", "专科"
 LEVELS = (SECONDARY, HIGHER)
+LEVEL_NAMES_EN = {SECONDARY: "secondary", HIGHER: "higher vocational"}
 # The catalogue level a kind of school offers (None: either; its majors are told apart by code).
 LEVEL_OF_SCHOOL_KIND = {
     "secondary_vocational": SECONDARY,
@@ -284,3 +290,39 @@ def grouped(level: str | None = None) -> list[tuple[str, tuple[CatalogueEntry, .
             heading = f"{entry.level} · {entry.category} · {entry.class_name}"
             groups.setdefault(heading, []).append(entry)
     return [(heading, tuple(items)) for heading, items in groups.items()]
+
+
+@lru_cache(maxsize=1)
+def english_names() -> dict[str, str]:
+    """Code (2-digit 大类, 4-digit 类) -> the platform's English name."""
+    return {row["code"]: row["name_en"] for row in _rows(ENGLISH_FILE)}
+
+
+@lru_cache(maxsize=4)
+def _codes_of_groups(path: str, alias_path: str) -> dict[str, str]:
+    """A 大类 or 类 name -> its codes at both levels (装备制造大类 is 66 at 中职 and 46 at 专科)."""
+    found: dict[str, str] = {}
+    for e in _load(path, alias_path).entries:
+        found.setdefault(e.category, e.category_code)
+        if e.class_name:
+            found.setdefault(e.class_name, e.class_code)
+    return found
+
+
+def group_label(name: str, locale: str = "zh") -> str:
+    """A 专业大类's or 专业类's name in `locale`: as the catalogue has it, or in English the
+    platform's rendering (the Chinese name where none is written)."""
+    if locale != "en" or not name:
+        return name
+    code = _codes_of_groups(str(_path()), str(_alias_path())).get(name, "")
+    return english_names().get(code, name)
+
+
+def group_name(name: str) -> TextLazyString:
+    """`group_label` in the language of whatever renders it (figures kept between requests)."""
+    return TextLazyString(lambda: group_label(name, current_locale()))
+
+
+def level_label(level: str, locale: str = "zh") -> str:
+    """中职 / 专科 as the page's language says them."""
+    return LEVEL_NAMES_EN.get(level, level) if locale == "en" else level

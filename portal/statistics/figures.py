@@ -30,6 +30,7 @@ from portal.pilots.models import (
     PilotPartnership,
     PilotStatus,
 )
+from portal.platform import vocab
 from portal.platform.checks import district_today
 from portal.platform.i18n import lazy_gettext as _l
 from portal.programs.school_models import Employment, Teacher
@@ -440,7 +441,7 @@ def part_time_teachers(ctx: Context) -> Figure:
                 "%(recorded)s recorded by schools + %(experts)s experts through exchanges (%(term)s)",
                 recorded=recorded,
                 experts=experts,
-                term=ctx.term,
+                term=vocab.term_label(ctx.term),
             )
         ),
     )

@@ -19,8 +19,8 @@ from flask_babel import gettext as _
 from portal.internships import outcomes as internship_outcomes
 from portal.partnerships.cooperation_models import COOPERATION_KIND_LABELS
 from portal.planning import alignment, double_qualified
-from portal.platform import vocab
 from portal.platform.checks import district_today
+from portal.platform.i18n import current_locale
 from portal.platform.i18n import lazy_gettext as _l
 from portal.postings.models import HEADCOUNT_LABELS
 from portal.programs import catalogue
@@ -251,6 +251,7 @@ def alignment_sheet(
 ) -> Sheet:
     """Demand against supply, one line per major group, major, town or plan target (aggregates only)."""
     kinds = alignment.DEMAND_KINDS
+    locale = current_locale()
 
     with_group = bool(group_label)
     header = [
@@ -265,22 +266,32 @@ def alignment_sheet(
         _("Gap (demand − intake)"),
         _("Ratio (demand / intake)"),
         _("Warning"),
+        *([_("Left to the district pool"), _("Share of the pool's demand")] if towns else []),
         *(_("Demand %(year)s", year=y) for y in figures.years),
         *(_("Planned intake %(year)s", year=y) for y in figures.years),
     ]
     rows = [
         [
-            str(vocab.town_name(ln.key)) if towns else str(ln.label),
-            *([catalogue.codes_of(str(ln.key)), catalogue.class_of(str(ln.key))] if codes else []),
-            *([ln.group] if with_group else []),
+            str(ln.label),  # in the export's language, the level beside a group's, town's or industry's
+            *(
+                [
+                    catalogue.codes_of(str(ln.key)),
+                    catalogue.group_label(catalogue.class_of(str(ln.key)), locale),
+                ]
+                if codes
+                else []
+            ),
+            *([catalogue.group_label(ln.group, locale)] if with_group else []),
             ln.demand,
-            *(ln.by_kind.get(k, 0) for k in kinds),
+            # The pool's demand is the towns' left-over, not told apart by kind.
+            *((None if ln.district_wide else ln.by_kind.get(k, 0)) for k in kinds),
             ln.postings,
             ln.intake,
             ln.enrolment,
             ln.gap,
             ln.ratio,
             str(ln.level.label) if ln.level else "",
+            *([None if ln.district_wide else ln.left_to_pool, ln.pool_share] if towns else []),
             *(ln.trend.get(y, 0) for y in figures.years),
             *(ln.supply_trend.get(y) for y in figures.years),  # empty where no year's supply was stored
         ]
@@ -302,7 +313,9 @@ def alignment_sheets(figures) -> list[Sheet]:
         alignment_sheet(
             _("New majors the plan names"), figures.targets, figures, group_label=_("Catalogue majors")
         ),
-        alignment_sheet(_("Demand and intake by town"), figures.towns, figures, towns=True),
+        alignment_sheet(
+            _("Demand and intake by town"), [*figures.pools, *figures.towns], figures, towns=True
+        ),
         alignment_sheet(_("Demand and intake by industry"), figures.industries, figures),
     ]
 
@@ -312,7 +325,9 @@ def alignment_workbook() -> bytes:
 
 
 def catalogue_sheet(entries: Iterable[catalogue.CatalogueEntry]) -> Sheet:
-    """The national catalogue as the annex lists it, with the old names that lead to each major."""
+    """The national catalogue as the annex lists it, with the old names that lead to each major (in
+    English, the level, 大类 and 类 in the platform's English; the majors keep their Chinese names)."""
+    locale = current_locale()
     return Sheet(
         _("Major catalogue 2021"),
         [
@@ -325,11 +340,11 @@ def catalogue_sheet(entries: Iterable[catalogue.CatalogueEntry]) -> Sheet:
         ],
         [
             [
-                e.level,
+                catalogue.level_label(e.level, locale),
                 e.code,
                 e.name,
-                f"{e.category_code} {e.category}",
-                f"{e.class_code} {e.class_name}",
+                f"{e.category_code} {catalogue.group_label(e.category, locale)}",
+                f"{e.class_code} {catalogue.group_label(e.class_name, locale)}",
                 "、".join(a.old_name for a in catalogue.aliases_of(e)),
             ]
             for e in entries

@@ -14,9 +14,18 @@ pytestmark = pytest.mark.browser
 
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 WORDS = {
-    "zh": {"title": "专业与产业需求对接", "shortage": "短缺", "surplus": "过剩", "error": "请输入比值"},
+    "zh": {
+        "title": "专业与产业需求对接",
+        "shortage": "短缺",
+        "surplus": "过剩",
+        "error": "请输入比值",
+        "care": "公共管理与服务大类 · 中职",
+        "pool": "全区统招（面向全区招生的学校） · 中职",
+    },
     "en": {
         "title": "Majors against industry demand",
+        "care": "Public Administration and Services · secondary",
+        "pool": "District pool (schools recruiting district-wide) · secondary",
         "shortage": "Shortage",
         "surplus": "Surplus",
         "error": "Enter a ratio such as 1.2.",
@@ -60,8 +69,19 @@ def test_public_and_admin_alignment_pages(browser, live_server, device, lang):
         expect(groups.locator('tr[data-key="装备制造大类|中职"] [data-col="level"]')).to_contain_text(
             words["surplus"]
         )
+        expect(care.locator("th")).to_have_text(words["care"])
         expect(page.locator("svg.chart").first).to_be_visible()
         expect(page.get_by_test_id("alignment-targets")).to_be_visible()
+        # By town: both demo schools recruit district-wide, so their intake is the district pool's and
+        # each town with demand leaves it to the pool (the rule is on the page).
+        towns = page.get_by_test_id("alignment-towns")
+        pool = towns.locator('tr[data-key="|中职"]')
+        expect(pool.locator("th")).to_have_text(words["pool"])
+        expect(pool.locator('[data-col="intake"]')).to_have_text("720")
+        gaozhuang = towns.locator('tr[data-key="gaozhuang|中职"]')
+        expect(gaozhuang.locator('[data-col="intake"]')).to_have_text("0")
+        expect(gaozhuang.get_by_test_id("no-local-school")).to_be_visible()
+        expect(page.get_by_test_id("town-rule")).to_be_visible()
         laid_out(page)
 
         log_in(page, "admin@xiaoqi-demo.cn", DEMO_PASSWORD)
@@ -90,3 +110,30 @@ def test_public_and_admin_alignment_pages(browser, live_server, device, lang):
     finally:
         context.close()
     assert not errors, f"browser errors: {errors}"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_schools_suggestions_on_the_demo_stay_on_screen_and_never_close_a_major(browser, live_server, lang):
+    """At 1280 px the suggested change and intake are on screen without scrolling; no major is suggested
+    to zero; the group of each reads in the page's language."""
+    context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport=VIEWPORTS["desktop"])
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        page.goto("/")
+        choose_language(page, lang)
+        log_in(page, "school@xiaoqi-demo.cn", DEMO_PASSWORD)
+        page.goto("/school/alignment")
+        table = page.get_by_test_id("alignment-suggestions")
+        rows = table.locator("tbody tr")
+        assert rows.count() >= 8
+        for cell in table.locator('[data-col="suggested"]').all():
+            assert int(cell.inner_text()) > 0
+            box = cell.bounding_box()
+            assert box is not None and box["x"] + box["width"] <= 1280
+        figures = table.locator('tr[data-key="焊接技术应用"] td.small')
+        expect(figures).to_contain_text("装备制造大类" if lang == "zh" else "Equipment Manufacturing")
+        expect(page.get_by_test_id("recruitment-form")).to_be_visible()
+        laid_out(page)
+    finally:
+        context.close()

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from portal.extensions import db
-from portal.models import AlignmentThreshold, PostingMajor, Program, SupplySnapshot, User
+from portal.models import AlignmentThreshold, Organisation, PostingMajor, Program, SupplySnapshot, User
 from portal.planning import alignment
 from portal.planning.models import WarningLevel
 from portal.platform import checks
@@ -174,10 +174,96 @@ def test_targets_and_towns(district):
     assert (care.intake, care.programs) == (50, 2)
     ecommerce = next(t for t in figures.targets if t.key == "rural_ecommerce")
     assert (ecommerce.demand, ecommerce.intake) == (30, 30)
-    fengcheng = next(t for t in figures.towns if t.key == "fengcheng")
-    assert fengcheng.demand == 100
-    pengquan = next(t for t in figures.towns if t.key == "pengquan")  # the builders' schools are there
-    assert (pengquan.intake, pengquan.level) == (40 + 30 + 30 + 20, WarningLevel.SURPLUS)
+    # Every posting is in 凤城街道; the builders' schools sit in 鹏泉街道 and recruit district-wide.
+    towns = {t.key: t for t in figures.towns}
+    assert set(towns) == {"fengcheng|中职", "fengcheng|专科"}  # no 鹏泉 line: its schools are the pool's
+    secondary = towns["fengcheng|中职"]
+    assert (secondary.demand, secondary.intake, secondary.level) == (25 + 35 + 10, 0, None)
+    assert (secondary.left_to_pool, secondary.pool_share) == (70, 1.0)
+    assert (towns["fengcheng|专科"].demand, towns["fengcheng|专科"].left_to_pool) == (30, 30)
+    pools = {p.school_level: p for p in figures.pools}
+    assert (pools["中职"].demand, pools["中职"].intake, pools["中职"].level) == (
+        70,
+        40 + 30 + 30 + 20,
+        WarningLevel.SURPLUS,
+    )
+    assert (pools["专科"].demand, pools["专科"].intake, pools["专科"].level) == (30, 0, WarningLevel.SHORTAGE)
+
+
+def _local_school(build: Builders, town: str, intakes: dict[str, int]):
+    """A school that recruits in its own town only."""
+    staff = build.school(programs=())
+    school = db.session.get(Organisation, staff.organisation_id)
+    school.town, school.recruits_district_wide = town, False
+    db.session.commit()
+    publish_programs(staff, intakes)
+    return staff
+
+
+def test_a_towns_own_schools_meet_its_demand_first_and_the_rest_is_left_to_the_district_pool(district, build):
+    """Hand-made: a local school in 凤城 with 50 welding places takes 50 of the town's 70 中职 places wanted
+    (ratio 1.4, a shortage of its own); 20 are left to the pool, as are 高庄's 10 (no school of its own).
+    The pool: 30 against the 120 of the district-wide schools (surplus); 凤城 makes up 2/3 of it."""
+    _local_school(build, "fengcheng", {"焊接技术应用": 50})
+    posting(district["hr"], "apprenticeship", "养老护理员学徒", 10, town="gaozhuang", skills="老年护理")
+    figures = alignment.report()
+    towns = {t.key: t for t in figures.towns}
+    fengcheng = towns["fengcheng|中职"]
+    assert (fengcheng.demand, fengcheng.intake, fengcheng.ratio) == (70, 50, 1.4)
+    assert fengcheng.level is WarningLevel.SHORTAGE
+    gaozhuang = towns["gaozhuang|中职"]
+    assert (gaozhuang.demand, gaozhuang.intake, gaozhuang.level) == (10, 0, None)
+    pool = next(p for p in figures.pools if p.school_level == "中职")
+    assert (pool.demand, pool.intake, pool.level) == (20 + 10, 120, WarningLevel.SURPLUS)
+    assert (fengcheng.left_to_pool, gaozhuang.left_to_pool) == (20, 10)
+    assert (fengcheng.pool_share, gaozhuang.pool_share) == (0.6667, 0.3333)
+    # The local school is counted in its town and nowhere in the pool; the groups count both.
+    assert group(figures, "装备制造大类").intake == 40 + 50
+
+
+def test_the_yearly_supply_record_keeps_the_pool_apart_from_the_towns(app, district, build):
+    _local_school(build, "fengcheng", {"焊接技术应用": 50})
+    year = alignment.report().year
+    alignment.record_supply(year - 1)
+    db.session.commit()
+    stored = {
+        (r.major_name, r.town): r.intake
+        for r in db.session.scalars(select(SupplySnapshot).where(SupplySnapshot.year == year - 1))
+    }
+    assert stored == {
+        ("焊接技术应用", ""): 40,
+        ("焊接技术应用", "fengcheng"): 50,
+        ("护理", ""): 50,
+        ("电子商务", ""): 30,
+    }
+    figures = alignment.report()
+    assert next(p for p in figures.pools if p.school_level == "中职").supply_trend[year - 1] == 120
+    assert next(t for t in figures.towns if t.key == "fengcheng|中职").supply_trend[year - 1] == 50
+
+
+def test_a_school_recruits_district_wide_unless_it_says_otherwise(app):
+    from portal.organisations import services as organisations
+    from portal.organisations.services import NewSchool
+
+    wide = organisations.create_school(NewSchool("全区学校", "secondary_vocational", "pengquan", "地址"))
+    local = organisations.create_school(
+        NewSchool("镇学校", "secondary_vocational", "kouzhen", "地址", recruits_district_wide=False)
+    )
+    assert (wide.recruits_district_wide, local.recruits_district_wide) == (True, False)
+
+
+def test_the_demo_schools_recruit_district_wide_and_every_town_leaves_its_demand_to_the_pool(app, demo):
+    figures = alignment.report()
+    schools = db.session.scalars(select(Organisation).where(Organisation.kind == "school")).all()
+    assert schools and all(s.recruits_district_wide for s in schools)
+    assert figures.towns and all(t.intake == 0 and t.level is None for t in figures.towns)
+    for pool in figures.pools:
+        assert pool.demand == sum(t.demand for t in figures.towns if t.school_level == pool.school_level)
+        assert sum(
+            t.pool_share for t in figures.towns if t.school_level == pool.school_level
+        ) == pytest.approx(1, abs=0.001)
+    secondary = next(p for p in figures.pools if p.school_level == "中职")
+    assert secondary.intake == sum(g.intake for g in figures.groups if g.school_level == "中职") > 0
 
 
 def admin_user():
@@ -305,10 +391,23 @@ def test_backfill_writes_the_same_rows(district):
 # --- pages ---------------------------------------------------------------------------------
 
 
+# The welding group's line as a page or export names it: the catalogue's Chinese, or in English the
+# platform's rendering (matching/data/catalogue-2021-groups-en.csv) and the level in English.
+WELDING_LINE = {"zh": "装备制造大类 · 中职", "en": "Equipment Manufacturing · secondary"}
+
+
+def _row_label(html: str, key: str) -> str:
+    import re
+
+    row = re.search(rf'<tr data-key="{re.escape(key)}"[^>]*>\s*<th scope="row">(.*?)</th>', html, re.S)
+    assert row, f"{key} not on the page"
+    return row.group(1).strip()
+
+
 def _figures_on(html: str, key: str) -> dict[str, str]:
     import re
 
-    row = re.search(rf'<tr data-key="{re.escape(key)}">(.*?)</tr>', html, re.S)
+    row = re.search(rf'<tr data-key="{re.escape(key)}"[^>]*>(.*?)</tr>', html, re.S)
     assert row, f"{key} not on the page"
     return dict(re.findall(r'data-col="(\w+)">(.*?)</td>', row.group(1), re.S))
 
@@ -323,6 +422,27 @@ def test_public_page_and_export_show_the_same_figures(app, district, lang):
     assert ("短缺" if lang == "zh" else "Shortage") in cells["level"]
     assert ("专业与产业需求" if lang == "zh" else "Majors against industry demand") in html
     assert "招聘电焊工" not in html  # aggregates only
+    assert _row_label(html, "装备制造大类|中职") == WELDING_LINE[lang]
+    # By town: the district pool first, then each town, each at its level, with the rule beside them.
+    assert _row_label(html, "|中职") == (
+        "全区统招（面向全区招生的学校） · 中职"
+        if lang == "zh"
+        else "District pool (schools recruiting district-wide) · secondary"
+    )
+    assert _row_label(html, "fengcheng|中职") == (
+        "凤城街道 · 中职" if lang == "zh" else "Fengcheng Street · secondary"
+    )
+    town = _figures_on(html, "fengcheng|中职")
+    assert (town["demand"], town["intake"], town["left"], town["share"]) == ("70", "0", "70", "100%")
+    assert ("无本地招生学校" if lang == "zh" else "No school of its own") in town["level"]
+    pool = _figures_on(html, "|中职")
+    assert (pool["demand"], pool["intake"], pool["ratio"]) == ("70", "120", "0.58")
+    assert 'data-testid="town-rule"' in html
+    if lang == "en":
+        import re
+
+        shown = re.sub(r"<[^>]+>", "", html.split('id="groups-h"')[1].split("</section>")[0])
+        assert "装备制造大类" not in shown and "Equipment Manufacturing" in shown
 
     from openpyxl import load_workbook
 
@@ -331,13 +451,17 @@ def test_public_page_and_export_show_the_same_figures(app, district, lang):
     sheet = load_workbook(io.BytesIO(response.data)).worksheets[0]
     rows = {r[0]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
     header = [c.value for c in sheet[1]]
-    welding = dict(zip(header, rows["装备制造大类 · 中职"], strict=True))
+    welding = dict(zip(header, rows[WELDING_LINE[lang]], strict=True))
     assert list(welding.values())[1] == 60
     assert 40 in welding.values() and 20 in welding.values() and 1.5 in welding.values()
     # By major: the catalogue code and 专业类 beside the name (from the 2021 catalogue).
     by_major = load_workbook(io.BytesIO(response.data)).worksheets[1]
     majors = {r[0]: r[1:4] for r in by_major.iter_rows(min_row=2, values_only=True)}
-    assert majors["焊接技术应用"] == ("660105", "机械设计制造类", "装备制造大类")
+    assert majors["焊接技术应用"] == (
+        ("660105", "机械设计制造类", "装备制造大类")
+        if lang == "zh"
+        else ("660105", "Mechanical design and manufacturing", "Equipment Manufacturing")
+    )
 
 
 def test_admin_page_access_and_thresholds(app, district):
@@ -395,7 +519,7 @@ def test_dashboard_and_report_carry_the_figures(app, district, lang):
     title = "按专业大类的供需" if lang == "zh" else "Demand and intake by group"
     assert title in book.sheetnames
     rows = {r[0]: r for r in book[title].iter_rows(min_row=2, values_only=True)}
-    assert rows["装备制造大类 · 中职"][1] == 60
+    assert rows[WELDING_LINE[lang]][1] == 60
 
 
 def test_the_command_backfills_every_posting(app, district):
@@ -440,14 +564,24 @@ def test_levels_at_the_edges():
     assert limits.level(0, 0) is None
 
 
-def test_an_industrys_supply_is_the_intake_of_the_groups_that_train_for_it(district):
-    """The builders' enterprise is in 高端装备制造, whose core group (affinity 1) is 装备制造大类:
-    all 100 students it asks for against the 40 welding places; nursing and e-commerce do not count."""
+def test_an_industrys_supply_is_the_intake_of_the_groups_that_train_for_it(district, build):
+    """The builders' enterprise is in 高端装备制造, whose core group (affinity 1) is 装备制造大类: the 70
+    中职 students it asks for against the 40 welding places; nursing and e-commerce do not count. Like
+    with like: its 30 e-commerce interns (农村电子商务, 专科) are a 专科 line, with no 专科 intake here."""
     figures = alignment.report()
-    equipment = next(ln for ln in figures.industries if ln.key == "equipment")
-    assert (equipment.demand, equipment.intake, equipment.ratio) == (100, 40, 2.5)
+    lines = {ln.key: ln for ln in figures.industries}
+    equipment = lines["equipment|中职"]
+    assert (equipment.demand, equipment.intake, equipment.ratio) == (70, 40, 1.75)
     assert equipment.level is WarningLevel.SHORTAGE
     assert equipment.supply_trend[figures.year] == 40
+    higher = lines["equipment|专科"]
+    assert (higher.demand, higher.intake, higher.school_level) == (30, 0, "专科")
+    # A 专科 group's intake is never added to the 中职 line: a 专科 school teaching 智能制造装备技术.
+    staff = build.school(programs=())
+    db.session.get(Organisation, staff.organisation_id).school_kind = "higher_vocational"
+    publish_programs(staff, {"智能制造装备技术": 45})
+    lines = {ln.key: ln for ln in alignment.report().industries}
+    assert (lines["equipment|中职"].intake, lines["equipment|专科"].intake) == (40, 45)
 
 
 def test_the_figures_are_kept_until_what_they_are_made_of_changes(app, district):
@@ -544,3 +678,42 @@ def test_demand_is_the_headcount_wanted_in_the_intakes_year(app, district):
     assert welding.trend == {year: 60, year + 1: 30}
     html = app.test_client().get("/stats/alignment").get_data(as_text=True)
     assert f"{year}年需求" in html and f"{year}年招生计划" in html  # the figures say their year
+
+
+def test_a_school_says_where_it_recruits_and_the_town_figures_follow(app, district):
+    staff = district["school"]
+    client = client_for(app, staff)
+    page = client.get("/school/alignment").get_data(as_text=True)
+    assert 'data-testid="recruitment-form"' in page
+    assert '<input checked id="area-0" name="area" required type="radio" value="district">' in page
+    refused = client.post("/school/alignment/recruitment", data={"area": "everywhere"})
+    assert refused.status_code == 400 and "has-error" in refused.get_data(as_text=True)
+    assert client.post("/school/alignment/recruitment", data={"area": "town"}).status_code == 302
+    school = db.session.get(Organisation, staff.organisation_id)
+    db.session.refresh(school)
+    assert school.recruits_district_wide is False
+    from portal.audit.models import AuditEntry
+
+    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "set_recruitment_area")).one()
+    assert (entry.from_state, entry.to_state, entry.subject_id) == ("district", "town", school.id)
+    # Its 100 places are now 鹏泉's, and only the other school's 20 are left in the pool.
+    figures = alignment.report()
+    assert next(t for t in figures.towns if t.key == "pengquan|中职").intake == 40 + 30 + 30
+    assert next(p for p in figures.pools if p.school_level == "中职").intake == 20
+    again = client.post("/school/alignment/recruitment", data={"area": "town"})
+    assert again.status_code == 400 and "没有需要修改的内容" in again.get_data(as_text=True)
+    assert db.session.get(Organisation, district["other"].organisation_id).recruits_district_wide is True
+
+
+def test_the_demo_schools_suggestions_are_a_mix_a_planner_would_accept(app, demo):
+    """Issue 26's "done when": on the demo data no major's intake is suggested to zero, each change
+    stays within the district's cap, and the verdicts are a mix (not 9 of 10 surpluses)."""
+    school = db.session.scalars(select(Organisation).where(Organisation.name == "莱芜职业中专")).one()
+    found = alignment.suggestions(school.id)
+    assert len(found) >= 8
+    assert all(s.suggested_intake > 0 for s in found)
+    assert all(abs(s.change) <= max(1, s.intake * s.max_change_percent // 100) for s in found)
+    verdicts = {s.level for s in found}
+    assert {WarningLevel.SHORTAGE, WarningLevel.SURPLUS, None} <= verdicts
+    surpluses = [s for s in found if s.level is WarningLevel.SURPLUS]
+    assert len(surpluses) <= len(found) // 2

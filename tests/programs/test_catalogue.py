@@ -252,3 +252,39 @@ def test_a_fragment_is_answered_with_the_majors_it_could_be(build):
     message = str(refused.value.message)
     assert refused.value.field == "name" and "660303 工业机器人技术应用" in message
     assert "专科" not in message and "460305" not in message  # the school's level only
+
+
+def test_every_group_and_class_of_the_catalogue_has_an_english_name_said_to_be_our_own():
+    codes = {r["category_code"] for r in _rows()} | {r["class_code"] for r in _rows()}
+    english = catalogue.english_names()
+    assert len({c for c in codes if len(c) == 2}) == 38  # 19 大类 at each level
+    assert codes <= set(english) and set(english) <= codes
+    assert all(
+        name.strip() and not any("\u4e00" <= ch <= "\u9fff" for ch in name) for name in english.values()
+    )
+    with open(catalogue.ENGLISH_FILE, encoding="utf-8") as handle:
+        provenance = handle.readline()
+    assert "not an official translation" in provenance and "Chinese only" in provenance
+    # A 中职 group reads as its 专科 twin, whose name it shares.
+    assert catalogue.group_label("装备制造大类", "en") == english["66"] == english["46"]
+    assert catalogue.group_label("装备制造大类", "zh") == "装备制造大类"
+    assert catalogue.group_label("自动化类", "en") == "Automation"
+    assert catalogue.group_label("某个不在目录中的名字", "en") == "某个不在目录中的名字"
+
+
+def test_english_catalogue_pages_name_groups_classes_and_levels_in_english(build, client):
+    user = build.school(programs=())
+    known = programs.create_program(user.organisation, name="焊接技术应用", intake_capacity=40)
+    programs.publish_program(known)
+    db.session.commit()
+    zh = client.get("/catalogue?level=中职&category=装备制造大类").get_data(as_text=True)
+    assert "66 装备制造大类" in zh and "Equipment Manufacturing" not in zh
+    client.post("/lang", data={"lang": "en"})
+    en = client.get("/catalogue?level=中职&category=装备制造大类").get_data(as_text=True)
+    assert ">Equipment Manufacturing</option>" in en and "66 Equipment Manufacturing" in en
+    assert "6601 Mechanical design and manufacturing" in en and "<td>secondary</td>" in en
+    assert "装备制造大类</option>" not in en and "66 装备制造大类" not in en
+    page = client.get(f"/majors/{known.id}").get_data(as_text=True)
+    assert "secondary · Equipment Manufacturing" in page
+    csv_en = client.get("/catalogue.csv?level=中职&category=装备制造大类").get_data().decode("utf-8-sig")
+    assert "66 Equipment Manufacturing" in csv_en

@@ -510,3 +510,11 @@ def test_other_roles_are_refused(app, build, client):
         "/school/export/majors.xlsx",
     ):
         assert client.get(url).status_code == 403
+
+
+def test_a_needs_term_reads_in_the_pages_language(app, client, staff):
+    assert client.post("/school/needs/new", data=need_form()).status_code == 302
+    assert "2026年秋季学期" in client.get("/school/needs").get_data(as_text=True)
+    client.post("/lang", data={"lang": "en"})
+    page = client.get("/school/needs").get_data(as_text=True)
+    assert "Autumn term 2026" in page and "2026年秋季学期" not in page
