@@ -2,7 +2,7 @@
 (issue 31): a major's ranking reads them instead of fitting a model on every major and reading every posting
 
 Revision ID: d4f2a8c61e07
-Revises: c31e5a7d9b20
+Revises: d4e8a1c5f0b7
 Create Date: 2026-12-07 00:00:00
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "d4f2a8c61e07"
-down_revision = "c31e5a7d9b20"
+down_revision = "d4e8a1c5f0b7"
 branch_labels = None
 depends_on = None
 
