@@ -6,13 +6,16 @@ the requests are timed with the RQ backend, which only queues.
     .venv/bin/python bench/bench_jobs.py [--scales 1,5] [--only major,district] [--from-empty]
 
 --only runs the figures whose label contains one of these words; --from-empty deletes the
-matcher's untouched proposals before the district recompute (issue 31 times it from empty).
+matcher's untouched proposals before the district recompute (issue 31 times it from empty);
+--repeat N prints the median of N runs of each job; --database NAME times a database prepared
+like them under another name (one scale).
 """
 
 from __future__ import annotations
 
 import argparse
 import resource
+import statistics
 import sys
 import time
 import uuid
@@ -38,11 +41,13 @@ def _csv(rows: int) -> bytes:
     return "\n".join(lines).encode("utf-8")
 
 
-def run(scale: int, only: list[str] | None = None, from_empty: bool = False) -> dict[str, float]:
+def run(
+    scale: int, only: list[str] | None = None, from_empty: bool = False, database: str = "", repeat: int = 1
+) -> dict[str, float]:
 
     from portal import create_app
 
-    url = SERVER.rsplit("/", 1)[0] + f"/xq_web_{scale}x"
+    url = SERVER.rsplit("/", 1)[0] + "/" + (database or f"xq_web_{scale}x")
     figures: dict[str, float] = {}
     queue = f"bench-{uuid.uuid4().hex}"
     web = create_app(
@@ -64,7 +69,12 @@ def run(scale: int, only: list[str] | None = None, from_empty: bool = False) -> 
         with web.app_context():
             _requests(web, figures, queue)
     worker = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url, "JOBS_BACKEND": "inline"})
-    _jobs(worker, figures, wanted, from_empty)
+    runs = []
+    for _ in range(repeat):
+        runs.append({})
+        _jobs(worker, runs[-1], wanted, from_empty)
+        print("  " + ", ".join(f"{label}: {value:.2f} s" for label, value in runs[-1].items()), flush=True)
+    figures.update({label: statistics.median(r[label] for r in runs) for label in runs[0]})
     return figures
 
 
@@ -148,10 +158,14 @@ def main() -> None:
     parser.add_argument("--scales", default="1,5")
     parser.add_argument("--only", default="", help="words of the labels to run (e.g. 'major,district')")
     parser.add_argument("--from-empty", action="store_true")
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--database", default="", help="a database prepared as xq_web_<scale>x is")
     args = parser.parse_args()
     scales = [int(s) for s in args.scales.split(",")]
+    if args.database and len(scales) != 1:
+        parser.error("--database times one scale")
     only = [w for w in args.only.split(",") if w]
-    results = {scale: run(scale, only, args.from_empty) for scale in scales}
+    results = {scale: run(scale, only, args.from_empty, args.database, args.repeat) for scale in scales}
     print(f"{'what':42}" + "".join(f"{f'{s}×':>10}" for s in scales) + "  target")
     for label, target in TARGETS.items():
         if any(label not in results[s] for s in scales):

@@ -33,9 +33,12 @@ characters, must reach the threshold.)
 from __future__ import annotations
 
 import gc
+import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
+from functools import lru_cache
+from importlib import resources
 from types import MethodType
 
 import numpy as np
@@ -44,7 +47,21 @@ from matching import knowledge
 from matching._lazy import LazyModule
 from matching.text import TextModel, iter_cosine_blocks, normalise, role_text
 
-__all__ = ["Demand", "Program", "Reason", "Match", "Ranking", "Weights", "DEFAULT_THRESHOLD", "rank"]
+__all__ = [
+    "Demand",
+    "Program",
+    "Reason",
+    "Match",
+    "Ranking",
+    "Weights",
+    "DEFAULT_THRESHOLD",
+    "rank",
+    "fit_text_model",
+    "model_version",
+    "DemandFeatures",
+    "demand_features",
+    "rank_features",
+]
 
 sparse = LazyModule("scipy.sparse")
 
@@ -675,9 +692,10 @@ def _prepare(
     weights: Weights,
     use_knowledge: bool = False,
     corpus: Sequence[Program] | None = None,
+    model: TextModel | None = None,
 ) -> tuple[_Scorer, TextModel, sparse.csr_matrix]:
     """Checked input turned into features, the text model fitted on the programs (or on
-    `corpus`), and the programs' rows in it."""
+    `corpus`, or the `model` given, fitted on them earlier), and the programs' rows in it."""
     _check_unique([d.id for d in demands], "demand")
     _check_unique([p.id for p in programs], "program")
     d_side = _side(
@@ -688,6 +706,8 @@ def _prepare(
     )
     p_side.concept_sets = [frozenset(c) for c in p_side.concepts]
     scorer = _Scorer(d_side, p_side, weights, use_knowledge)
+    if model is not None:
+        return scorer, model, model.transform(p_side.texts, as_documents=True)
     if corpus is None:
         model = TextModel(p_side.texts)
         return scorer, model, model.documents
@@ -696,6 +716,32 @@ def _prepare(
     )
     model = TextModel(corpus_side.texts)
     return scorer, model, model.transform(p_side.texts)
+
+
+def fit_text_model(programs: Sequence[Program]) -> TextModel:
+    """The text model `rank` fits on these programs, to keep and pass back as `rank(model=...)`:
+    ranking one program with the model fitted on all of them scores each pair as ranking all
+    would, without reading the others again (`TextModel.state` saves it)."""
+    if not programs:
+        raise ValueError("text model: no programs to fit on")
+    side = _side(programs, [p.name for p in programs], [p.capacity for p in programs], use_knowledge=True)
+    return TextModel(side.texts)
+
+
+# Bump when the texts the model is fitted on, or its n-grams or weighting, change in code.
+_MODEL_FORMAT = 1
+_KNOWLEDGE_FILES = ("majors.tsv", "aliases.tsv", "thesaurus.tsv", "untrained_roles.tsv", "towns.tsv")
+
+
+@lru_cache(maxsize=1)
+def model_version() -> str:
+    """What a saved text model depends on besides its programs: the code's format and the
+    knowledge base the programs' texts are expanded with. A model saved under another version
+    is stale (a caller fits a new one)."""
+    digest = hashlib.sha256(f"text-model {_MODEL_FORMAT}".encode())
+    for name in _KNOWLEDGE_FILES:
+        digest.update(resources.files("matching").joinpath("data", name).read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def evidence_terms(programs: Sequence[Program]) -> tuple[set[str], set[str]]:
@@ -755,18 +801,25 @@ def rank(
     weights: Weights = Weights(),
     threshold: float = DEFAULT_THRESHOLD,
     corpus: Sequence[Program] | None = None,
+    model: TextModel | None = None,
+    on_model: Callable[[TextModel], None] | None = None,
+    on_features: Callable[[list[DemandFeatures]], None] | None = None,
 ) -> list[Ranking]:
     """Up to `top_k` proposals per demand, in input order, best first, with their reasons.
 
     `corpus`: the programs the text model is fitted on (default: `programs`). Ranking against
     one new or changed program with every live program as the corpus scores each pair as a
     ranking against all of them would, at the cost of one column instead of all.
+    `model`: the text model already fitted on the corpus (`fit_text_model`), which then need
+    not be read at all; it takes the place of `corpus`. `on_model` is called with the model the
+    ranking used, to keep it (a ranking of every program fits the one `fit_text_model` would);
+    `on_features` with the demands' features in that model, to keep them (`rank_features`).
     """
     if not programs or top_k <= 0:
         _check_unique([d.id for d in demands], "demand")
         return [Ranking(d.id, ()) for d in demands]
     with _collector_paused():
-        return _rank(demands, programs, top_k, weights, threshold, corpus)
+        return _rank(demands, programs, top_k, weights, threshold, corpus, model, on_model, on_features)
 
 
 @contextmanager
@@ -797,12 +850,35 @@ def _rank(
     weights: Weights,
     threshold: float,
     corpus: Sequence[Program] | None,
+    model: TextModel | None = None,
+    on_model: Callable[[TextModel], None] | None = None,
+    on_features: Callable[[list[DemandFeatures]], None] | None = None,
 ) -> list[Ranking]:
-    scorer, model, documents = _prepare(demands, programs, weights, use_knowledge=True, corpus=corpus)
+    scorer, model, documents = _prepare(
+        demands, programs, weights, use_knowledge=True, corpus=corpus, model=model
+    )
+    if on_model is not None:
+        on_model(model)
     queries = model.transform(scorer.d.texts)
+    if on_features is not None:
+        on_features(_features_of(demands, scorer.d, queries))
+    return _pick(scorer, queries, documents, model.word_features, demands, programs, top_k, threshold)
+
+
+def _pick(
+    scorer: _Scorer,
+    queries: sparse.csr_matrix,
+    documents: sparse.csr_matrix,
+    word_features: np.ndarray,
+    demands: Sequence[Demand] | Sequence[DemandFeatures],
+    programs: Sequence[Program],
+    top_k: int,
+    threshold: float,
+) -> list[Ranking]:
+    """The proposals of each demand (rows of `queries`) among the programs (`documents`)."""
     program_ids = [p.id for p in programs]
     results: list[Ranking] = []
-    for start, cosine, _words in iter_cosine_blocks(queries, documents, model.word_features):
+    for start, cosine, _words in iter_cosine_blocks(queries, documents, word_features):
         height = cosine.shape[0]
         # Evidence that the major prepares for the posting: a role it leads to, a skill or
         # catalogue term it teaches, or its name asked for. Only pairs whose evidence reaches
@@ -834,6 +910,116 @@ def _rank(
             results.append(Ranking(demands[start + row].id, tuple(matches[end : end + count])))
             end += count
     return results
+
+
+# --- demands prepared once, ranked later (issue 31) ------------------------------------------
+# Reading a demand (its roles, skills, thesaurus terms, text vector) is most of what ranking one
+# program against thousands of demands costs. A caller that keeps each demand's features with the
+# text model they were computed in ranks one program against them later without reading a text.
+
+# The fields of _Side one demand has (use_knowledge), and their short keys in `evidence`.
+_DEMAND_FIELDS = {
+    "c": "concepts",
+    "s": "skill_items",
+    "x": "certificate_items",
+    "r": "roles",
+    "e": "roles_elsewhere",
+    "k": "kb_skills",
+    "m": "majors",
+    "d": "codes",
+    "a": "asked",
+    "st": "skills_entered",
+    "xt": "certificates_entered",
+    "i": "industries",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class DemandFeatures:
+    """One demand as `rank` reads it: its evidence (plain JSON: terms, items, industry, size,
+    town) and its text vector in the model it was computed with (sorted feature ids, weights)."""
+
+    id: str
+    evidence: dict[str, object]
+    indices: np.ndarray  # int32
+    values: np.ndarray  # float32
+
+    def vector_bytes(self) -> bytes:
+        """The vector as bytes (little-endian int32 ids, then float32 weights), to store."""
+        return self.indices.astype("<i4").tobytes() + self.values.astype("<f4").tobytes()
+
+    @classmethod
+    def from_stored(cls, id: str, evidence: dict[str, object], vector: bytes) -> DemandFeatures:
+        half = len(vector) // 2
+        return cls(
+            id,
+            evidence,
+            np.frombuffer(vector[:half], dtype="<i4").astype(np.int32),
+            np.frombuffer(vector[half:], dtype="<f4").astype(np.float32),
+        )
+
+
+def _features_of(demands: Sequence[Demand], side: _Side, queries: sparse.csr_matrix) -> list[DemandFeatures]:
+    out = []
+    indptr, indices, data = queries.indptr, queries.indices, queries.data
+    for i, demand in enumerate(demands):
+        evidence: dict[str, object] = {key: getattr(side, name)[i] for key, name in _DEMAND_FIELDS.items()}
+        size = float(side.sizes[i])
+        evidence["n"] = None if np.isnan(size) else size
+        evidence["t"] = int(side.towns[i])
+        row = slice(indptr[i], indptr[i + 1])
+        out.append(DemandFeatures(demand.id, evidence, indices[row].copy(), data[row].copy()))
+    return out
+
+
+def demand_features(demands: Sequence[Demand], model: TextModel) -> list[DemandFeatures]:
+    """The demands' features in `model`, as `rank(..., model=model, on_features=...)` gives them."""
+    _check_unique([d.id for d in demands], "demand")
+    side = _side(demands, [d.title for d in demands], [d.headcount for d in demands], use_knowledge=True)
+    return _features_of(demands, side, model.transform(side.texts))
+
+
+def rank_features(
+    features: Sequence[DemandFeatures],
+    programs: Sequence[Program],
+    model: TextModel,
+    *,
+    top_k: int = 10,
+    weights: Weights = Weights(),
+    threshold: float = DEFAULT_THRESHOLD,
+) -> list[Ranking]:
+    """`rank(demands, programs, model=model)` for demands kept as features computed with that
+    model (`demand_features`, or `rank(on_features=...)`): the same rankings, bit for bit, and no
+    demand's text is read again."""
+    _check_unique([f.id for f in features], "demand")
+    _check_unique([p.id for p in programs], "program")
+    if not programs or top_k <= 0:
+        return [Ranking(f.id, ()) for f in features]
+    with _collector_paused():
+        d_side = _Side([], [], [], [], [], np.array([]), np.array([]))
+        for key, name in _DEMAND_FIELDS.items():
+            setattr(d_side, name, [f.evidence[key] for f in features])
+        d_side.sizes = np.array(
+            [np.nan if f.evidence["n"] is None else f.evidence["n"] for f in features], dtype=np.float32
+        )
+        d_side.towns = np.array([f.evidence["t"] for f in features], dtype=np.intp)
+        p_side = _side(
+            programs, [p.name for p in programs], [p.capacity for p in programs], use_knowledge=True
+        )
+        p_side.concept_sets = [frozenset(c) for c in p_side.concepts]
+        scorer = _Scorer(d_side, p_side, weights, True)
+        split = model.word_features
+        lengths = [len(f.indices) for f in features]
+        queries = sparse.csr_matrix(
+            (
+                np.concatenate([f.values for f in features]) if features else np.zeros(0, np.float32),
+                np.concatenate([f.indices for f in features]) if features else np.zeros(0, np.int32),
+                np.concatenate(([0], np.cumsum(lengths))),
+            ),
+            shape=(len(features), len(split)),
+        )
+        documents = model.transform(p_side.texts, as_documents=True)
+        return _pick(scorer, queries, documents, split, features, programs, top_k, threshold)
 
 
 class _Proposed:

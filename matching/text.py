@@ -159,6 +159,10 @@ class TextModel:
         renumber = np.empty(len(names), dtype=counts.indices.dtype)
         renumber[[first_seen[n] for n in names]] = np.arange(len(names), dtype=counts.indices.dtype)
         counts.indices = renumber[counts.indices]
+        # Each feature's id in order of first occurrence: documents transformed later keep their
+        # entries in that order, as fitting left them (`transform_documents`).
+        self._first_seen = np.empty(len(names), dtype=counts.indices.dtype)
+        self._first_seen[renumber] = np.arange(len(names), dtype=counts.indices.dtype)
         self._vocabulary = {name: i for i, name in enumerate(names)}
         self._features = names
         # Feature ids of each run seen so far (unknown n-grams dropped), reused by transform.
@@ -170,14 +174,51 @@ class TextModel:
         self._tfidf = TfidfTransformer(sublinear_tf=True).fit(counts)
         self.documents = sparse.csr_matrix(self._tfidf.transform(counts, copy=False))
 
+    def state(self) -> dict[str, np.ndarray]:
+        """What `from_state` needs to transform texts exactly as this model does: the features
+        (n-grams, in column order) and their idf weights, as plain arrays (`numpy.savez` stores
+        them without pickling)."""
+        return {
+            "features": np.array(self._features, dtype=str),
+            "idf": self._tfidf.idf_,
+            "first_seen": self._first_seen,
+        }
+
+    @classmethod
+    def from_state(cls, state: dict[str, np.ndarray]) -> TextModel:
+        """A model saved by `state`: its `transform` gives the vectors the fitted model gives,
+        bit for bit (same vocabulary, same idf, same code). It has no `documents`: the corpus it
+        was fitted on is not kept, its rows are `transform(texts)`, which is what fitting gave."""
+        features = [str(f) for f in state["features"]]
+        idf, first_seen = np.asarray(state["idf"]), np.asarray(state["first_seen"])
+        if not features or not len(features) == len(idf) == len(first_seen):
+            raise ValueError("text model: features, idf weights and order do not match")
+        model = cls.__new__(cls)
+        model._features = features
+        model._first_seen = first_seen
+        model._vocabulary = {name: i for i, name in enumerate(features)}
+        model._run_features = {}
+        from sklearn.feature_extraction.text import TfidfTransformer  # on first use: see matching._lazy
+
+        model._tfidf = TfidfTransformer(sublinear_tf=True)
+        model._tfidf.idf_ = idf
+        model._tfidf.n_features_in_ = len(features)
+        model.documents = None
+        return model
+
     @property
     def word_features(self) -> np.ndarray:
         """Boolean mask of features that are more than one character (bigrams, Latin words)."""
         names = self._features
         return np.fromiter((len(n) > 1 for n in names), dtype=bool, count=len(names))
 
-    def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        """L2-normalised TF-IDF rows for `texts`, in the catalogue's feature space."""
+    def transform(self, texts: Sequence[str], *, as_documents: bool = False) -> sparse.csr_matrix:
+        """L2-normalised TF-IDF rows for `texts`, in the catalogue's feature space.
+
+        `as_documents`: rows of documents of the catalogue exactly as fitting gave them. Fitting
+        keeps each row's entries in the order the n-grams were first seen, and that order
+        decides how the row's L2 norm rounds; sorted entries can differ in the last bit.
+        """
         runs, text_runs = _run_matrix(texts)
         known, vocabulary = self._run_features, self._vocabulary
         rows = []
@@ -188,7 +229,12 @@ class TextModel:
                 known[run] = features
             rows.append(features)
         counts = text_runs @ _gram_matrix(rows, len(self._features))
-        counts.sort_indices()
+        if as_documents:  # as fitting does: sorted by first occurrence, then renumbered
+            counts.indices = self._first_seen[counts.indices].astype(counts.indices.dtype)
+            counts.sort_indices()
+            counts.indices = np.argsort(self._first_seen).astype(counts.indices.dtype)[counts.indices]
+        else:
+            counts.sort_indices()
         return sparse.csr_matrix(self._tfidf.transform(counts, copy=False))
 
 

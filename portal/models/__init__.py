@@ -33,7 +33,7 @@ from portal.partnerships.cooperation_models import (
     CooperationKind,
     CooperationStatus,
 )
-from portal.partnerships.models import Proposal, ProposalStatus
+from portal.partnerships.models import PostingFeatures, Proposal, ProposalStatus, TextModelState
 from portal.pilots.models import (
     PilotEnterpriseApplication,
     PilotEnterpriseStatus,
@@ -126,6 +126,8 @@ __all__ = [
     "Program",
     "PublicationStatus",
     "Proposal",
+    "TextModelState",
+    "PostingFeatures",
     "ProposalStatus",
     "Role",
     "StudentProfile",

@@ -10,21 +10,25 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import io
 import json
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, fields
 from typing import TYPE_CHECKING
 
+import numpy as np
 from sqlalchemy import bindparam, cast, delete, func, insert, or_, select, text, update
 from sqlalchemy.dialects.postgresql import TSQUERY
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import joinedload
 
 from portal.audit import services as audit
 from portal.certificates.services import certified_by_program  # issue 29: the matcher's evidence
 from portal.extensions import db
 from portal.organisations.models import Organisation
-from portal.partnerships.models import Origin, Proposal, ProposalStatus
+from portal.partnerships.models import Origin, PostingFeatures, Proposal, ProposalStatus, TextModelState
 from portal.platform import checks, events, vocab
 from portal.platform.locking import transition
 from portal.platform.model_base import utcnow
@@ -176,7 +180,11 @@ def fingerprint(demand: matching.Demand, program: matching.Program, *, digests: 
         if key not in digests:
             digests[key] = digest(record)
         parts.append(digests[key])
-    return hashlib.sha256(":".join(parts).encode("ascii")).hexdigest()
+    return _pair_print(*parts)
+
+
+def _pair_print(demand_digest: str, program_digest: str) -> str:
+    return hashlib.sha256(f"{demand_digest}:{program_digest}".encode("ascii")).hexdigest()
 
 
 def reasons_of(match: matching.Match) -> list[dict]:
@@ -243,19 +251,31 @@ def _rank_pairs(
     top_k: int = TOP_K,
     threshold: float | None = None,
     corpus: Sequence[Program] | None = None,
+    model: matching.text.TextModel | None = None,
+    on_model: Callable[[matching.text.TextModel], None] | None = None,
+    on_features: Callable[[list], None] | None = None,
+    digests: dict | None = None,
 ) -> Pairs:
     """The pairs the matcher proposes for these postings, among these majors (scored as among
-    the `corpus` of every live major, when given)."""
+    the `corpus` of every live major, or with the text `model` fitted on them, when given)."""
     demands = {p.id: demand_for(p) for p in posting_list if _posting_is_live(p)}
     certified = certified_by_program() if demands else {}
     majors = {p.id: program_for(p, certified.get(p.id, ())) for p in programs}
     if not demands or not majors:
         return {}
     options: dict = {} if threshold is None else {"threshold": threshold}
-    if corpus is not None:
+    digests = {} if digests is None else digests
+    if on_model is not None:
+        options["on_model"] = on_model
+    if on_features is not None:  # kept with each demand's digest (`_keep_features`)
+        options["on_features"] = on_features
+        for demand in demands.values():
+            digests.setdefault(("Demand", demand.id), digest(demand))
+    if model is not None:
+        options["model"] = model
+    elif corpus is not None:
         options["corpus"] = [program_for(p, certified.get(p.id, ())) for p in corpus]
     pairs: Pairs = {}
-    digests: dict = {}
     for ranking in matching.rank(list(demands.values()), list(majors.values()), top_k=top_k, **options):
         posting_id = int(ranking.demand_id)
         for match in ranking.matches:
@@ -423,24 +443,200 @@ def _load_postings(ids: Sequence[int] | None = None) -> list[Posting]:
     return list(db.session.scalars(query).unique())
 
 
-def _programs() -> list[Program]:
-    return list(
-        db.session.scalars(
-            select(Program)
-            .options(joinedload(Program.school))
-            .join(Organisation, Program.school_id == Organisation.id)
-            .where(
-                Program.status == PublicationStatus.PUBLISHED.value,
-                Organisation.is_verified,
-            )
-            .order_by(Program.id)
-        ).unique()
+def _live_programs(*columns):
+    return (
+        select(*columns)
+        .join(Organisation, Program.school_id == Organisation.id)
+        .where(Program.status == PublicationStatus.PUBLISHED.value, Organisation.is_verified)
     )
 
 
-def _recompute_postings(posting_list: Sequence[Posting], programs: Sequence[Program]) -> Tally:
+def _programs(ids: Sequence[int] | None = None) -> list[Program]:
+    """The live majors (published, of a verified school), or those of them with these ids."""
+    query = _live_programs(Program).options(joinedload(Program.school)).order_by(Program.id)
+    if ids is not None:
+        query = query.where(Program.id.in_(list(ids)))
+    return list(db.session.scalars(query).unique())
+
+
+# --- the text model, fitted on the live majors and kept (issue 31) ---------------------------
+# Fitting the model means reading and preparing every live major (10,000 at 5x the district): a
+# major's ranking would spend nearly all its time on it. The district's recompute fits it and keeps
+# it (TextModelState); a major published or edited is ranked with the kept one. Scores are those of
+# a full re-rank while the majors it was fitted on are those live; one major more or changed moves
+# the n-grams' weights by about 1/n of a major's share, so the kept model serves until the number
+# of live majors has drifted by MODEL_DRIFT (a new school's majors, a district starting from none)
+# or the library's knowledge or code changed (`model_version`); then the next ranking fits and
+# keeps a new one, as does every district recompute.
+MODEL_DRIFT = 0.05
+
+
+@dataclass(frozen=True)
+class Kept:
+    """The text model to rank with and the id of its row (the postings' features are kept with it)."""
+
+    model: matching.text.TextModel
+    id: int
+
+
+def _saved_model(live_majors: int) -> Kept | None:
+    """The kept text model, unless there is none or it is stale."""
+    row = db.session.execute(
+        select(TextModelState.id, TextModelState.version, TextModelState.majors, TextModelState.state)
+        .order_by(TextModelState.id.desc())
+        .limit(1)
+    ).first()
+    if row is None or row.version != matching.ranking.model_version():
+        return None
+    if abs(live_majors - row.majors) > MODEL_DRIFT * max(row.majors, 1):
+        return None
+    try:
+        with np.load(io.BytesIO(row.state), allow_pickle=False) as arrays:
+            model = matching.text.TextModel.from_state({name: arrays[name] for name in arrays.files})
+    except (KeyError, ValueError, OSError):  # saved in another layout: as stale as another version
+        return None
+    return Kept(model, row.id)
+
+
+def _keep_model(model: matching.text.TextModel, majors: int) -> Kept:
+    """Keep this model in place of the last one (and of the postings' features kept with it)."""
+    buffer = io.BytesIO()
+    np.savez(buffer, **model.state())
+    db.session.execute(delete(PostingFeatures))
+    db.session.execute(delete(TextModelState))
+    row = TextModelState(version=matching.ranking.model_version(), majors=majors, state=buffer.getvalue())
+    db.session.add(row)
+    db.session.flush()
+    return Kept(model, row.id)
+
+
+def text_model(corpus: Sequence[Program] | None = None) -> Kept | None:
+    """The text model to rank with: the kept one when current, else one fitted now on every live
+    major (`corpus`, when the caller has them) and kept. None when no major is live."""
+    if corpus is not None:
+        live = len(corpus)
+    else:
+        live = int(db.session.scalar(_live_programs(func.count(Program.id))) or 0)
+    if not live:
+        return None
+    kept = _saved_model(live)
+    if kept is None:
+        corpus = corpus if corpus is not None else _programs()
+        kept = _keep_model(matching.ranking.fit_text_model([program_for(p) for p in corpus]), len(corpus))
+    return kept
+
+
+def _keep_features(kept: Kept, features: Sequence, postings: dict[int, Posting], digests: dict) -> None:
+    """Store these postings' features (computed with the kept model) in place of any they had."""
+    rows = []
+    for item in features:
+        posting = postings[int(item.id)]
+        key = ("Demand", item.id)
+        rows.append(
+            {
+                "posting_id": posting.id,
+                "model_id": kept.id,
+                "stamp": posting.updated_at,
+                "industry": posting.enterprise.industry or "",
+                "digest": digests[key],
+                "evidence": item.evidence,
+                "vector": item.vector_bytes(),
+            }
+        )
+    for ids in _chunks([row["posting_id"] for row in rows]):
+        db.session.execute(delete(PostingFeatures).where(PostingFeatures.posting_id.in_(ids)))
+    # Kept only to spare the next ranking the work: when another ranking keeps the same posting's
+    # features at the same moment, this one leaves them to it (no duplicate-key failure).
+    upsert = postgresql_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = upsert(PostingFeatures.__table__).on_conflict_do_nothing()
+    for start in range(0, len(rows), _CHUNK_IDS):
+        db.session.execute(statement, rows[start : start + _CHUNK_IDS])
+
+
+_CHUNK_IDS = 5000  # ids per IN (...) list: SQLite allows 32,766 variables a statement
+
+
+def _chunks(ids: Sequence[int]):
+    for start in range(0, len(ids), _CHUNK_IDS):
+        yield list(ids[start : start + _CHUNK_IDS])
+
+
+def _features(ids: Sequence[int], kept: Kept) -> tuple[list, dict[int, str]]:
+    """The features of these live postings in the kept model, and their demands' digests: read
+    where kept and current (the posting unchanged since, its enterprise's industry too), computed
+    from the postings for the others and kept for the next ranking."""
+    features, digest_of = [], {}
+    for chunk in _chunks(ids):
+        rows = db.session.execute(
+            select(
+                PostingFeatures.posting_id,
+                PostingFeatures.digest,
+                PostingFeatures.evidence,
+                PostingFeatures.vector,
+            )
+            .join(Posting, Posting.id == PostingFeatures.posting_id)
+            .join(Organisation, Organisation.id == Posting.enterprise_id)
+            .where(
+                PostingFeatures.posting_id.in_(chunk),
+                PostingFeatures.model_id == kept.id,
+                PostingFeatures.stamp == Posting.updated_at,
+                PostingFeatures.industry == func.coalesce(Organisation.industry, ""),
+            )
+        )
+        for posting_id, digest_, evidence, vector in rows:
+            features.append(matching.ranking.DemandFeatures.from_stored(str(posting_id), evidence, vector))
+            digest_of[posting_id] = digest_
+    missing = [posting_id for posting_id in ids if posting_id not in digest_of]
+    if missing:
+        postings = {p.id: p for p in _load_postings(missing)}
+        demands = [demand_for(postings[posting_id]) for posting_id in missing]
+        computed = matching.ranking.demand_features(demands, kept.model)
+        digests = {("Demand", d.id): digest(d) for d in demands}
+        _keep_features(kept, computed, postings, digests)
+        features.extend(computed)
+        digest_of.update({int(d.id): digests[("Demand", d.id)] for d in demands})
+    order = {posting_id: n for n, posting_id in enumerate(ids)}
+    features.sort(key=lambda item: order[int(item.id)])  # in posting order, as a full ranking reads them
+    return features, digest_of
+
+
+def _rank_kept(
+    features: Sequence, digest_of: dict[int, str], programs: Sequence[Program], kept: Kept
+) -> Pairs:
+    """`_rank_pairs` for postings kept as features: the same pairs, scores, reasons and prints."""
+    if not features or not programs:
+        return {}
+    certified = certified_by_program()
+    majors = {p.id: program_for(p, certified.get(p.id, ())) for p in programs}
+    program_digests = {program_id: digest(major) for program_id, major in majors.items()}
+    pairs: Pairs = {}
+    for ranking in matching.ranking.rank_features(features, list(majors.values()), kept.model, top_k=TOP_K):
+        posting_id = int(ranking.demand_id)
+        for match in ranking.matches:
+            program_id = int(match.program_id)
+            pairs[(posting_id, program_id)] = (
+                min(1.0, max(0.0, float(match.score))),
+                match,
+                _pair_print(digest_of[posting_id], program_digests[program_id]),
+            )
+    return pairs
+
+
+def _recompute_postings(
+    posting_list: Sequence[Posting], programs: Sequence[Program], *, kept: Kept | None
+) -> Tally:
     tally = Tally(postings=sum(1 for p in posting_list if _posting_is_live(p)))
-    pairs = _rank_pairs(posting_list, programs)
+    features: list = []
+    digests: dict = {}
+    pairs = _rank_pairs(
+        posting_list,
+        programs,
+        model=kept.model if kept else None,
+        on_features=features.extend if kept else None,
+        digests=digests,
+    )
+    if kept is not None and features:  # kept for the majors' rankings (`_features`)
+        _keep_features(kept, features, {p.id: p for p in posting_list}, digests)
     existing = _existing(Proposal.posting_id.in_([p.id for p in posting_list])) if posting_list else []
     _store(
         pairs,
@@ -459,7 +655,8 @@ def recompute_for_posting(posting: Posting) -> Tally:
     """After a posting is published, changed or closed: its proposals, against every live major
     (one posting: quick enough for the request that saved it)."""
     db.session.flush()
-    return _recompute_postings([posting], _programs())
+    programs = _programs()
+    return _recompute_postings([posting], programs, kept=text_model(programs))
 
 
 def recompute_for_programs(
@@ -467,8 +664,9 @@ def recompute_for_programs(
 ) -> Tally:
     """After majors are published, changed or closed: their proposals, against every live posting.
 
-    Only these majors' columns are ranked (the text model fitted on every live major, so each
-    pair scores as in a full ranking), then merged into each posting's stored top `TOP_K`: a
+    Only these majors' columns are ranked, with the kept text model (`text_model`: fitted on
+    every live major, so each pair scores as in a full ranking; the other majors are not read),
+    then merged into each posting's stored top `TOP_K`: a
     pair enters when it beats the posting's weakest matcher proposal, which then leaves unless
     someone has acted on it. The other majors' stored scores are those of their last ranking;
     a full re-rank (`recompute_all`, the administrators' job) makes every score current again.
@@ -476,14 +674,16 @@ def recompute_for_programs(
     """
     db.session.flush()
     wanted = set(program_ids)
-    corpus = _programs()
-    programs = [p for p in corpus if p.id in wanted]  # closed or unverified majors: no column, pairs go
+    programs = _programs(wanted)  # closed or unverified majors: no column, their pairs go
     live = live_posting_ids()
-    posting_list = _load_postings(_candidates(programs, live))
+    found = _candidates(programs, live)
     tally = Tally(postings=len(live))
     if progress is not None:
         progress(0, 2)
-    candidates = _rank_pairs(posting_list, programs, corpus=corpus)
+    kept = text_model() if programs and found else None
+    # The postings as kept with the model (issue 31): none of their texts is read again.
+    features, digest_of = _features(found, kept) if kept else ([], {})
+    candidates = _rank_kept(features, digest_of, programs, kept) if kept else {}
     if progress is not None:
         progress(1, 2)
     own = _existing(Proposal.program_id.in_(list(wanted)))
@@ -499,13 +699,11 @@ def recompute_for_programs(
         else []
     )
     pairs, pushed_out = _merge_top(candidates, others)
-    _store(
-        pairs,
-        own + pushed_out,
-        {p.id: p.enterprise_id for p in posting_list},
-        {p.id: p.school_id for p in corpus},
-        tally,
-    )
+    enterprise_of: dict[int, int] = {}
+    for ids in _chunks(sorted({posting_id for posting_id, _ in pairs})):
+        query = select(Posting.id, Posting.enterprise_id).where(Posting.id.in_(ids))
+        enterprise_of.update(db.session.execute(query).tuples().all())
+    _store(pairs, own + pushed_out, enterprise_of, {p.id: p.school_id for p in programs}, tally)
     return tally
 
 
@@ -588,7 +786,21 @@ def recompute_all(*, chunk: int | None = None, progress=None) -> Tally:
     school_of = {p.id: p.school_id for p in programs}
     ids = list(db.session.scalars(select(Posting.id).order_by(Posting.id)))
     live = _load_postings(live_posting_ids())
-    pairs = _rank_pairs(live, programs)
+    # The model fitted for this ranking is kept, with every live posting's features in it, for the
+    # majors published or edited until the next one (`recompute_for_programs`).
+    kept: list[Kept] = []
+    features: list = []
+    digests: dict = {}
+    pairs = _rank_pairs(
+        live,
+        programs,
+        on_model=lambda model: kept.append(_keep_model(model, len(programs))),
+        on_features=features.extend,
+        digests=digests,
+    )
+    if kept and features:
+        _keep_features(kept[0], features, {p.id: p for p in live}, digests)
+    del features, digests
     by_posting: dict[int, Pairs] = {}
     for key, value in pairs.items():
         by_posting.setdefault(key[0], {})[key] = value

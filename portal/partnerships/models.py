@@ -13,7 +13,17 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -127,3 +137,36 @@ class Proposal(Stateful, db.Model):
 
     def __repr__(self) -> str:
         return f"<Proposal {self.id} posting={self.posting_id} program={self.program_id} {self.status}>"
+
+
+class TextModelState(db.Model):
+    """The matcher's text model (its n-grams and idf weights) as last fitted on the live majors
+    (issue 31): a major published or edited is ranked with it, without reading every major to fit
+    one again. `version` is the library's `model_version()` when it was fitted; a row of another
+    version is stale. The district's recompute fits and saves a new one; only the newest is kept."""
+
+    __tablename__ = "text_model_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[str] = mapped_column(String(32))
+    majors: Mapped[int] = mapped_column(Integer)  # how many live majors it was fitted on
+    state: Mapped[bytes] = mapped_column(LargeBinary)  # numpy.savez of TextModel.state(), no pickle
+    fitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class PostingFeatures(db.Model):
+    """A live posting as the matcher reads it (its roles, skills, terms, industry, size, town and
+    its text vector in the kept model, `matching.ranking.DemandFeatures`), kept with that model:
+    a major's ranking reads these rows instead of the postings' texts (issue 31). Valid while the
+    posting's `updated_at` and its enterprise's industry are those it was computed from; written
+    by the district's recompute, a posting's own ranking, and a major's ranking for those missing."""
+
+    __tablename__ = "posting_features"
+
+    posting_id: Mapped[int] = mapped_column(ForeignKey("posting.id", ondelete="CASCADE"), primary_key=True)
+    model_id: Mapped[int] = mapped_column(ForeignKey("text_model_state.id", ondelete="CASCADE"), index=True)
+    stamp: Mapped[datetime] = mapped_column(UTCDateTime())  # the posting's updated_at it was read at
+    industry: Mapped[str] = mapped_column(String(40), default="")  # its enterprise's industry then
+    digest: Mapped[str] = mapped_column(String(64))  # portal.partnerships.matching.digest of the demand
+    evidence: Mapped[dict[str, Any]] = mapped_column(JSON)
+    vector: Mapped[bytes] = mapped_column(LargeBinary)

@@ -3,6 +3,7 @@ import json
 import pytest
 
 from matching import Demand, Program, Weights, rank
+from matching.ranking import DemandFeatures, demand_features, fit_text_model, rank_features
 
 PROGRAMS = [
     Program(
@@ -162,6 +163,37 @@ def test_one_program_against_the_whole_corpus_scores_as_the_full_ranking() -> No
             )
             compared += 1
     assert compared > 20
+    # The model fitted on the corpus beforehand (and kept by the portal) gives the very same scores.
+    model = fit_text_model(programs)
+    for program in programs[::7]:
+        alone = {
+            (r.demand_id, m.program_id): m
+            for r in rank(demands, [program], top_k=1, model=model)
+            for m in r.matches
+        }
+        assert alone.keys() == {key for key in full if key[1] == program.id}
+        for key, match in alone.items():
+            assert match.score == full[key].score
+            assert [r.to_dict() for r in match.reasons] == [r.to_dict() for r in full[key].reasons]
+    kept, features = [], []
+    rank(demands, programs, top_k=1, on_model=kept.append, on_features=features.extend)
+    assert len(kept) == 1 and kept[0].state()["features"].tolist() == model.state()["features"].tolist()
+    # Demands kept as features (stored as JSON and bytes, read back) rank as the demands themselves.
+    stored = [
+        DemandFeatures.from_stored(f.id, json.loads(json.dumps(f.evidence)), f.vector_bytes())
+        for f in features
+    ]
+    assert [f.evidence for f in demand_features(demands, model)] == [f.evidence for f in features]
+    for program in programs[::7]:
+        alone = {
+            (r.demand_id, m.program_id): m
+            for r in rank_features(stored, [program], model, top_k=1)
+            for m in r.matches
+        }
+        assert alone.keys() == {key for key in full if key[1] == program.id}
+        for key, match in alone.items():
+            assert match.score == full[key].score
+            assert [r.to_dict() for r in match.reasons] == [r.to_dict() for r in full[key].reasons]
     # Without the corpus, one program alone is its own vocabulary: other scores, the reason the option exists.
     alone = {
         (r.demand_id, m.program_id): m.score for r in rank(demands, programs[:1], top_k=1) for m in r.matches

@@ -141,3 +141,22 @@ def test_without_role_headings_only_the_sentences_about_the_company_go() -> None
     assert role_text("") == ""
     # Only a benefits heading: what comes before it is the role.
     assert role_text("负责电梯维保。福利待遇：五险一金") == "负责电梯维保。"
+
+
+def test_a_saved_model_transforms_as_the_fitted_one_bit_for_bit() -> None:
+    """Issue 31: the portal keeps the model fitted on every major (`state`, as numpy.savez stores
+    it without pickling) and ranks one major with it later."""
+    import io
+
+    model = TextModel(TEXTS)
+    buffer = io.BytesIO()
+    np.savez(buffer, **model.state())
+    buffer.seek(0)
+    with np.load(buffer, allow_pickle=False) as arrays:
+        loaded = TextModel.from_state({name: arrays[name] for name in arrays.files})
+    assert loaded.documents is None
+    assert _same(loaded.transform(QUERIES), model.transform(QUERIES))
+    assert _same(loaded.transform(TEXTS, as_documents=True), model.documents)
+    assert loaded.word_features.tolist() == model.word_features.tolist()
+    with pytest.raises(ValueError):
+        TextModel.from_state({"features": np.array(["焊"]), "idf": np.array([1.0, 2.0]), "first_seen": [0]})

@@ -4,10 +4,10 @@ posting's top proposals (issue 11): the same proposals a full re-rank would stor
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 
 from portal.extensions import db
-from portal.models import Proposal
+from portal.models import Proposal, TextModelState
 from portal.partnerships import matching
 from portal.partnerships import services as proposals
 from tests.partnerships.test_proposals import publish_posting, publish_program
@@ -24,16 +24,26 @@ def _stored() -> dict[tuple[int, int], float]:
 
 @pytest.fixture
 def spy(monkeypatch):
-    """What each call of the matching library ranked: (demands, programs, corpus) sizes."""
+    """What each call of the matching library ranked: (demands, programs, majors the text model
+    was fitted on) -- the model is the kept one (issue 31), fitted on every live major; a major's
+    ranking reads the postings as kept with it (rank_features)."""
     calls = []
     rank = matching.matching.rank
 
     def recording(demands, programs, **options):
-        corpus = options.get("corpus")
-        calls.append((len(demands), len(programs), None if corpus is None else len(corpus)))
+        assert "corpus" not in options  # the kept model stands for the corpus: the majors are not read
+        model = options.get("model")
+        kept = db.session.scalar(select(TextModelState.majors)) if model is not None else None
+        calls.append((len(demands), len(programs), kept))
         return rank(demands, programs, **options)
 
+    def recording_kept(features, programs, model, **options):
+        calls.append((len(features), len(programs), db.session.scalar(select(TextModelState.majors))))
+        return rank_features(features, programs, model, **options)
+
+    rank_features = matching.matching.ranking.rank_features
     monkeypatch.setattr(matching.matching, "rank", recording)
+    monkeypatch.setattr(matching.matching.ranking, "rank_features", recording_kept)
     return calls
 
 
@@ -123,3 +133,165 @@ def _proposed_titles() -> set[str]:
             .where(Proposal.origin == "matcher")
         )
     )
+
+
+# --- the kept text model (issue 31: a major's ranking touches one column) ----------------------
+
+
+def _rows() -> dict[tuple[int, int], tuple]:
+    """Every proposal as stored: (score, reasons, status, origin, scored_at, updated_at) by pair."""
+    return {
+        (r.posting_id, r.program_id): (r.score, r.reasons, r.status, r.origin, r.scored_at, r.updated_at)
+        for r in db.session.execute(
+            select(
+                Proposal.posting_id,
+                Proposal.program_id,
+                Proposal.score,
+                Proposal.reasons,
+                Proposal.status,
+                Proposal.origin,
+                Proposal.scored_at,
+                Proposal.updated_at,
+            )
+        )
+    }
+
+
+@pytest.fixture
+def district(demo):
+    """The demo data and 60 synthetic postings of 20 enterprises and 40 majors of 4 schools, ranked
+    by the district's recompute (which fits the text model and keeps it)."""
+    from seed.synthetic import generate
+
+    generate(20, postings_per_enterprise=3)
+    db.session.commit()
+    matching.recompute_all()
+    db.session.commit()
+    return _rows()
+
+
+@pytest.fixture
+def fits(monkeypatch):
+    """Each time the text model is fitted: the number of majors it was fitted on."""
+    calls = []
+    fit = matching.matching.ranking.fit_text_model
+
+    def recording(programs):
+        calls.append(len(programs))
+        return fit(programs)
+
+    monkeypatch.setattr(matching.matching.ranking, "fit_text_model", recording)
+    return calls
+
+
+def _rank_alone(program_id: int) -> None:
+    """The major's untouched matcher proposals taken away, then its ranking job run (inline)."""
+    from portal.models import Job, User
+    from portal.platform import jobs
+
+    db.session.execute(
+        delete(Proposal).where(
+            Proposal.program_id == program_id, Proposal.origin == "matcher", Proposal.status == "proposed"
+        )
+    )
+    db.session.commit()
+    staff = db.session.scalar(select(User).where(User.email == "school@xiaoqi-demo.cn"))
+    job = jobs.submit("rank_programs", user=staff, args={"program_ids": [program_id]})
+    db.session.commit()  # the inline backend runs it here, as a worker would
+    job = db.session.get(Job, job.id)
+    db.session.refresh(job)
+    assert job.kind == "rank_programs" and job.status == "done", job.error
+
+
+def _assert_as_full(full: dict, before: dict, after: dict, program_id: int) -> None:
+    """The major's proposals are those of the full recompute (same pairs, scores, reasons); every
+    other proposal is as it was `before`, its timestamps too."""
+    mine = {key: row for key, row in after.items() if key[1] == program_id}
+    assert mine.keys() == {key for key in full if key[1] == program_id}
+    for key, (score, reasons, status, *_rest) in mine.items():
+        assert abs(score - full[key][0]) <= 1e-9, key
+        assert reasons == full[key][1] and status == full[key][2], key
+    assert {k: v for k, v in after.items() if k[1] != program_id} == {
+        k: v for k, v in before.items() if k[1] != program_id
+    }
+
+
+def test_a_major_ranked_with_the_kept_model_gets_what_the_district_recompute_gave(
+    district, fits, monkeypatch
+):
+    full = district
+    read = []  # postings read as demands: none, their features were kept by the recompute
+    demand_for = matching.demand_for
+    monkeypatch.setattr(
+        matching, "demand_for", lambda posting: read.append(posting.id) or demand_for(posting)
+    )
+    kept = db.session.scalar(select(TextModelState.id))
+    assert kept is not None
+    sample = sorted({program for _, program in full})[::4]
+    assert len(sample) >= 5
+    before = full
+    for program_id in sample:
+        _rank_alone(program_id)
+        after = _rows()
+        _assert_as_full(full, before, after, program_id)
+        before = after
+    assert fits == []  # the kept model served every ranking: no major was read to fit one
+    assert read == []
+    assert db.session.scalars(select(TextModelState.id)).all() == [kept]
+
+
+@pytest.mark.parametrize("how", ["missing", "other version", "majors drifted"])
+def test_without_a_current_model_a_major_is_ranked_with_one_fitted_on_every_major(district, fits, how):
+    full = district
+    live = db.session.scalar(select(TextModelState.majors))
+    if how == "missing":
+        db.session.execute(delete(TextModelState))
+    elif how == "other version":
+        db.session.execute(update(TextModelState).values(version="0000000000000000"))
+    else:  # fitted when half as many majors were live
+        db.session.execute(update(TextModelState).values(majors=live // 2))
+    db.session.commit()
+    program_id = max(program for _, program in full)
+    _rank_alone(program_id)
+    assert fits == [live]
+    before = _rows()
+    _assert_as_full(full, full, before, program_id)
+    (state,) = db.session.execute(select(TextModelState.version, TextModelState.majors)).all()
+    assert tuple(state) == (matching.matching.ranking.model_version(), live)
+    fits.clear()  # the model fitted then is kept: the next major is ranked with it
+    _rank_alone(program_id)
+    assert fits == []
+    _assert_as_full(full, before, _rows(), program_id)
+
+
+def test_a_posting_edited_since_its_features_were_kept_is_read_again(district, monkeypatch):
+    """Kept features are valid while the posting is unchanged: an edit (a new updated_at) or
+    its enterprise's new industry makes the next major's ranking read it afresh."""
+    from portal.models import Organisation, Posting, PostingFeatures
+
+    program_id = max(program for _, program in district)
+    posting_id = min(posting for posting, program in district if program == program_id)
+    posting = db.session.get(Posting, posting_id)
+    db.session.execute(
+        update(Posting).where(Posting.id == posting_id).values(title=posting.title + "（急招）")
+    )
+    enterprise = db.session.get(Organisation, posting.enterprise_id)
+    other = db.session.scalar(
+        select(Posting.id).where(Posting.enterprise_id != enterprise.id, Posting.id != posting_id).limit(1)
+    )
+    moved = db.session.get(Posting, other).enterprise_id
+    db.session.execute(update(Organisation).where(Organisation.id == moved).values(industry="care"))
+    db.session.commit()
+    read = []
+    demand_for = matching.demand_for
+    monkeypatch.setattr(matching, "demand_for", lambda p: read.append(p.id) or demand_for(p))
+    monkeypatch.setattr(matching, "_candidates", lambda programs, live: live)  # every live posting
+    _rank_alone(program_id)
+    changed = set(db.session.scalars(select(Posting.id).where(Posting.enterprise_id == moved))) | {posting_id}
+    assert sorted(read) == sorted(changed & set(matching.live_posting_ids()))  # those alone, once
+    db.session.expire_all()
+    kept = db.session.get(PostingFeatures, posting_id)
+    assert kept.stamp == db.session.get(Posting, posting_id).updated_at
+    read.clear()
+    _rank_alone(program_id)  # kept afresh by the ranking before
+    assert read == []
