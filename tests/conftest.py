@@ -315,6 +315,22 @@ def demo(app) -> None:
 
 
 @pytest.fixture
+def rq_app(app_factory):
+    """An app whose jobs go to a queue of its own on the local Redis (none is run until a worker is)."""
+    import uuid
+
+    import redis
+
+    try:
+        redis.Redis.from_url("redis://127.0.0.1:6379/0", socket_timeout=2).ping()
+    except redis.RedisError as exc:
+        unavailable(f"Redis unreachable: {exc}")
+    return app_factory(
+        JOBS_BACKEND="rq", REDIS_URL="redis://127.0.0.1:6379/0", JOBS_QUEUE=f"test-{uuid.uuid4().hex}"
+    )
+
+
+@pytest.fixture
 def production_hashing(app):
     """argon2id at the cost production uses, for the tests that check that cost."""
     from portal.config import ARGON2_OWASP
