@@ -585,6 +585,15 @@ def client_for(app, who, password: str = PASSWORD):
     return client
 
 
+def en_client(app, who=None):
+    """A client of `app` reading the site in English, logged in as `who` when given."""
+    client = app.test_client()
+    client.set_cookie("lang", "en")
+    if who is not None:
+        login(client, who if isinstance(who, str) else who.email)
+    return client
+
+
 def service_takes(call) -> bool:
     """Whether a service call goes through (True) or is refused (False); either way nothing stays
     written, so the next call starts from the same state."""
