@@ -314,6 +314,14 @@ def demo(app) -> None:
     """The demo data, loaded before the test starts (see app_factory)."""
 
 
+@pytest.fixture(scope="session")
+def race_pool():
+    """Worker processes that act at the same moment (tests/races.py), started once."""
+    from tests import races
+
+    yield from races.worker_pool()
+
+
 @pytest.fixture
 def rq_app(app_factory):
     """An app whose jobs go to a queue of its own on the local Redis (none is run until a worker is)."""

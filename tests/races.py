@@ -33,9 +33,12 @@ PRELOAD = [
     "tests.conftest",
 ]
 IDLE = None  # an action that does nothing but wait at the barrier
+# One pool serves every race test of a test process (tests/conftest.py's `race_pool`; the tests are
+# one xdist group, so one process runs them): as many workers as the largest round needs.
+PROCESSES = 24
 
 
-def _worker(barrier, jobs, results, detach: bool) -> None:
+def _worker(barrier, jobs, results) -> None:
     """One process: its own app per database URL; one job per round, after the barrier. `detach`:
     the actor is loaded whole before the barrier, so nothing is read early after it; otherwise it
     is read again when the service first touches it."""
@@ -53,7 +56,7 @@ def _worker(barrier, jobs, results, detach: bool) -> None:
         job = jobs.get()
         if job is None:
             return
-        db_url, round_no, action, actor_id, args = job
+        db_url, round_no, action, actor_id, args, detach = job
         try:
             if db_url not in apps:
                 apps[db_url] = make_app(db_url)
@@ -86,7 +89,7 @@ def _worker(barrier, jobs, results, detach: bool) -> None:
         results.put((round_no, action, args, outcome))
 
 
-def worker_pool(processes: int, *, detach: bool = True):
+def worker_pool(processes: int = PROCESSES):
     """`processes` workers waiting for jobs; yields the pool for `at_once`."""
     method = os.environ.get("SEAT_TEST_START", "forkserver")
     context = multiprocessing.get_context(method)
@@ -95,8 +98,7 @@ def worker_pool(processes: int, *, detach: bool = True):
     barrier = context.Barrier(processes)
     jobs, results = context.Queue(), context.Queue()
     workers = [
-        context.Process(target=_worker, args=(barrier, jobs, results, detach), daemon=True)
-        for _ in range(processes)
+        context.Process(target=_worker, args=(barrier, jobs, results), daemon=True) for _ in range(processes)
     ]
     for worker in workers:
         worker.start()
@@ -109,7 +111,9 @@ def worker_pool(processes: int, *, detach: bool = True):
             worker.kill()
 
 
-def at_once(pool, db_url: str, round_no: int, jobs_: list[tuple]) -> list[tuple[str, tuple, str]]:
+def at_once(
+    pool, db_url: str, round_no: int, jobs_: list[tuple], *, detach: bool = True
+) -> list[tuple[str, tuple, str]]:
     """Run jobs (action, actor id, *args) at the same moment, one per worker, the workers left over
     idle; the outcome of each job as (action, args, outcome). Fails on any "error:" outcome."""
     from portal.extensions import db
@@ -117,9 +121,9 @@ def at_once(pool, db_url: str, round_no: int, jobs_: list[tuple]) -> list[tuple[
     processes, jobs, results = pool
     assert len(jobs_) <= processes
     for action, actor_id, *args in jobs_:
-        jobs.put((db_url, round_no, action, actor_id, tuple(args)))
+        jobs.put((db_url, round_no, action, actor_id, tuple(args), detach))
     for _ in range(processes - len(jobs_)):
-        jobs.put((db_url, round_no, IDLE, None, ()))
+        jobs.put((db_url, round_no, IDLE, None, (), detach))
     outcomes = []
     for _ in range(processes):
         try:

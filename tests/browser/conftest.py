@@ -11,6 +11,7 @@ import re
 import shutil
 import threading
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from werkzeug.serving import make_server
@@ -135,3 +136,29 @@ def nav_go(page, href: str) -> None:
     if menu.count() and menu.get_attribute("open") is None:
         menu.locator("summary").click()
     link.click()
+
+
+def log_out(page) -> None:
+    page.get_by_test_id("logout").click()
+
+
+def fill_order_class_posting(
+    page, *, title: str, description: str, headcount: str, skills: str, class_name: str
+):
+    """HR's new order-class posting form, filled for a welding class (the form is open)."""
+    from portal.platform.checks import district_today
+
+    today = district_today()
+    page.fill("#title", title)
+    page.fill("#description", description)
+    page.fill("#headcount", headcount)
+    page.select_option("#town", "gaozhuang")
+    page.fill("#skills", skills)
+    page.fill("#certificates", "特殊焊接技术")
+    page.fill("#start_date", (today + timedelta(days=90)).isoformat())
+    page.fill("#end_date", (today + timedelta(days=1185)).isoformat())
+    page.fill("#deadline", (today + timedelta(days=40)).isoformat())
+    page.fill("#major", "焊接技术应用")
+    page.fill("#class_name", class_name)
+    page.fill("#years", "3")
+    page.check("#benefits-0")

@@ -9,8 +9,8 @@ admissions, never more; `taken` equals the admitted applications; every other
 process is refused with "full", none fails. A last round has every process admit
 the same application: one admission, one seat.
 
-The worker processes (tests/races.py) are started once for the module (starting the
-app is the slow part) and serve both databases.
+The worker processes (tests/races.py) are started once for the test process (starting
+the app is the slow part) and serve both databases and every race test.
 """
 
 from __future__ import annotations
@@ -30,15 +30,11 @@ from tests import races
 from tests.conftest import PASSWORD
 from tests.named_classes.test_named_classes import class_input, make_cooperation
 
+pytestmark = pytest.mark.xdist_group("races")  # one process runs them all: one pool
 PROCESSES = 24
 SEATS = 5
 ROUNDS = 5
 ADMIT = "portal.named_classes.services:admit"
-
-
-@pytest.fixture(scope="module")
-def pool():
-    yield from races.worker_pool(PROCESSES)
 
 
 def _run_round(pool, db_url: str, round_no: int, pairs: list[tuple[int, int]]) -> Counter:
@@ -46,7 +42,7 @@ def _run_round(pool, db_url: str, round_no: int, pairs: list[tuple[int, int]]) -
     return Counter(outcome for *_, outcome in outcomes)
 
 
-def test_concurrent_admissions_never_exceed_seats(app, build, db_url, pool):
+def test_concurrent_admissions_never_exceed_seats(app, build, db_url, race_pool):
     staff = build.school()
     hr = build.enterprise()
     second = accounts.add_member(
@@ -66,7 +62,7 @@ def test_concurrent_admissions_never_exceed_seats(app, build, db_url, pool):
         applications = [nc.apply(student, named.id, "申请") for student in students]
         db.session.commit()
         pairs = [(actors[i % len(actors)], a.id) for i, a in enumerate(applications)]
-        outcomes = _run_round(pool, db_url, round_no, pairs)
+        outcomes = _run_round(race_pool, db_url, round_no, pairs)
         taken = db.session.get(NamedClass, named.id).taken
         report.append((round_no, dict(outcomes), taken))
         assert outcomes == Counter({"done": SEATS, "refused:Conflict": PROCESSES - SEATS}), report
@@ -79,7 +75,7 @@ def test_concurrent_admissions_never_exceed_seats(app, build, db_url, pool):
     application = nc.apply(students[0], named.id, "申请")
     db.session.commit()
     outcomes = _run_round(
-        pool, db_url, ROUNDS, [(actors[i % len(actors)], application.id) for i in range(PROCESSES)]
+        race_pool, db_url, ROUNDS, [(actors[i % len(actors)], application.id) for i in range(PROCESSES)]
     )
     taken = db.session.get(NamedClass, named.id).taken
     report.append(("same application", dict(outcomes), taken))

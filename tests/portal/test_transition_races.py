@@ -23,6 +23,7 @@ from tests import races
 from tests.named_classes.test_named_classes import class_input, make_cooperation
 from tests.partnerships.test_proposals import pair, terms  # noqa: F401  (fixture)
 
+pytestmark = pytest.mark.xdist_group("races")  # one process runs them all: one pool
 PROCESSES = 8
 ACTIONS = {
     "approve_internship": "portal.internships.services:approve",
@@ -33,12 +34,6 @@ ACTIONS = {
     "withdraw": "portal.named_classes.services:withdraw",
 }
 ARGS = {"approve_internship": ("李老师",), "reject": ("材料不全",)}  # after the record's id
-
-
-@pytest.fixture(scope="module")
-def pool():
-    # The services read the actor's organisation after the barrier.
-    yield from races.worker_pool(PROCESSES, detach=False)
 
 
 def at_once(
@@ -53,16 +48,17 @@ def at_once(
         db_url,
         round_no,
         [(ACTIONS[action], actor_id, ident, *ARGS.get(action, ())) for action, actor_id, ident in jobs_],
+        detach=False,  # the services read the actor's organisation after the barrier
     )
     return [(by_path[path], args[0], outcome.split(":")[0]) for path, args, outcome in outcomes]
 
 
-def test_eight_accepts_of_one_proposal_make_one_cooperation(pair, db_url, pool):  # noqa: F811
+def test_eight_accepts_of_one_proposal_make_one_cooperation(pair, db_url, race_pool):  # noqa: F811
     staff, hr, _program, _posting, proposal = pair
     proposals.express_interest(staff, proposal.id)
     proposals.propose_terms(staff, proposal.id, terms())
     db.session.commit()
-    outcomes = at_once(pool, db_url, 0, [("accept_terms", hr.id, proposal.id)] * PROCESSES)
+    outcomes = at_once(race_pool, db_url, 0, [("accept_terms", hr.id, proposal.id)] * PROCESSES)
     assert Counter(o for *_, o in outcomes) == Counter({"done": 1, "refused": PROCESSES - 1})
     assert db.session.scalar(select(func.count()).select_from(Cooperation)) == 1
     agreed = db.session.get(Proposal, proposal.id)
@@ -77,14 +73,14 @@ def test_eight_accepts_of_one_proposal_make_one_cooperation(pair, db_url, pool):
     )
 
 
-def test_verify_and_reject_at_once_record_one_chain_of_transitions(build, db_url, pool):
+def test_verify_and_reject_at_once_record_one_chain_of_transitions(build, db_url, race_pool):
     admin = build.admin()
     db.session.commit()
     for round_no in range(3):
         hr = build.enterprise(verified=False)
         org_id = hr.organisation_id
         jobs_ = [("verify" if i % 2 else "reject", admin.id, org_id) for i in range(PROCESSES)]
-        outcomes = at_once(pool, db_url, round_no, jobs_)
+        outcomes = at_once(race_pool, db_url, round_no, jobs_)
         done = [action for action, _, outcome in outcomes if outcome == "done"]
         log = db.session.execute(
             select(AuditEntry.from_state, AuditEntry.to_state)
@@ -103,7 +99,7 @@ def test_verify_and_reject_at_once_record_one_chain_of_transitions(build, db_url
         assert db.session.get(Organisation, org_id).status == log[-1][1]
 
 
-def test_admit_and_withdraw_at_once_never_both(build, db_url, pool):
+def test_admit_and_withdraw_at_once_never_both(build, db_url, race_pool):
     staff, hr = build.school(), build.enterprise()
     students = races.students(build, staff, PROCESSES // 2 * 3)
     cooperation = make_cooperation(staff, hr, seats=len(students))
@@ -119,7 +115,7 @@ def test_admit_and_withdraw_at_once_never_both(build, db_url, pool):
                 ("admit", staff.id, applications[student.id]),
                 ("withdraw", student.id, applications[student.id]),
             ]
-        outcomes = at_once(pool, db_url, round_no, jobs_)
+        outcomes = at_once(race_pool, db_url, round_no, jobs_)
         for student in chunk:
             ident = applications[student.id]
             won = [action for action, i, outcome in outcomes if i == ident and outcome == "done"]
@@ -132,7 +128,7 @@ def test_admit_and_withdraw_at_once_never_both(build, db_url, pool):
     assert taken == nc.admitted_count(named.id)
 
 
-def test_the_last_intern_place_is_approved_once(build, db_url, pool):
+def test_the_last_intern_place_is_approved_once(build, db_url, race_pool):
     """Eight accepted placements at an enterprise of 10 employees (10 %: one intern), approved at once:
     one approval wins, the others are refused by the share rule, never two interns."""
     from portal.internships import services as internships
@@ -150,7 +146,7 @@ def test_the_last_intern_place_is_approved_once(build, db_url, pool):
         internships.answer(student, placement.id, accept=True)
         ids.append(placement.id)
     db.session.commit()
-    outcomes = at_once(pool, db_url, 0, [("approve_internship", staff.id, i) for i in ids])
+    outcomes = at_once(race_pool, db_url, 0, [("approve_internship", staff.id, i) for i in ids])
     assert Counter(o for *_, o in outcomes) == Counter({"done": 1, "refused": PROCESSES - 1})
     assert (
         db.session.scalar(select(func.count()).select_from(Placement).where(Placement.status == "approved"))

@@ -22,6 +22,7 @@ from portal.training.models import BaseBooking, Trainee, TrainingRun
 from tests import races
 from tests.training import helpers
 
+pytestmark = pytest.mark.xdist_group("races")  # one process runs them all: one pool
 PROCESSES = 20
 PLACES = 10
 BOOKERS = 10
@@ -30,22 +31,17 @@ CONFIRM = "portal.training.services:confirm"
 BOOK = "portal.training.bases:book"
 
 
-@pytest.fixture(scope="module")
-def pool():
-    yield from races.worker_pool(PROCESSES)
-
-
 def _run(pool, db_url: str, round_no: int, jobs_: list[tuple]) -> Counter:
     return Counter(outcome for *_, outcome in races.at_once(pool, db_url, round_no, jobs_))
 
 
-def test_twenty_concurrent_confirmations_fill_ten_places_exactly(app, build, db_url, pool):
+def test_twenty_concurrent_confirmations_fill_ten_places_exactly(app, build, db_url, race_pool):
     staff = build.school()
     report = []
     for round_no in range(ROUNDS):
         run = helpers.run(staff, places=PLACES, title=f"并发培训{round_no}")
         trainees = [helpers.resident(run.id, round_no * 100 + i) for i in range(PROCESSES)]
-        outcomes = _run(pool, db_url, round_no, [(CONFIRM, staff.id, run.id, t.id) for t in trainees])
+        outcomes = _run(race_pool, db_url, round_no, [(CONFIRM, staff.id, run.id, t.id) for t in trainees])
         confirmed = db.session.scalar(
             select(func.count(Trainee.id)).where(Trainee.run_id == run.id, Trainee.status == "confirmed")
         )
@@ -55,7 +51,7 @@ def test_twenty_concurrent_confirmations_fill_ten_places_exactly(app, build, db_
     print(f"\n[{db_url.split(':')[0]}] {PROCESSES} confirmations on {PLACES} places: {report}")
 
 
-def test_ten_concurrent_bookings_of_one_slot_book_one(app, build, db_url, pool):
+def test_ten_concurrent_bookings_of_one_slot_book_one(app, build, db_url, race_pool):
     owner = build.enterprise()
     bookers = [build.school() for _ in range(BOOKERS)]
     base = bases.create_base(
@@ -66,7 +62,7 @@ def test_ten_concurrent_bookings_of_one_slot_book_one(app, build, db_url, pool):
     for round_no in range(ROUNDS):
         day = district_today() + timedelta(days=3 + round_no)
         # The pool's other processes stand by (idle), held by the barrier all the same.
-        outcomes = _run(pool, db_url, round_no, [(BOOK, b.id, base.id, day, "morning") for b in bookers])
+        outcomes = _run(race_pool, db_url, round_no, [(BOOK, b.id, base.id, day, "morning") for b in bookers])
         live = db.session.scalar(
             select(func.count(BaseBooking.id)).where(BaseBooking.base_id == base.id, BaseBooking.day == day)
         )
