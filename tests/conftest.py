@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
@@ -118,6 +119,28 @@ def make_app(db_url: str, **overrides):
     app = create_app(config)
     app.test_client_class = IsolatedClient
     return app
+
+
+def _drop_everything(db) -> None:
+    db.drop_all()
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+
+
+@contextmanager
+def bare_database(db_url: str, **overrides):
+    """An app (its context pushed) on `db_url` emptied of every table, Alembic's too, for a migration
+    test to build the schema from the migrations; emptied again after, whatever happened."""
+    from portal.extensions import db
+
+    app = make_app(db_url, **overrides)
+    with app.app_context():
+        _drop_everything(db)
+        try:
+            yield app
+        finally:
+            _drop_everything(db)
+            db.engine.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -83,8 +83,8 @@ def internship_posting(hr, *, title="焊接岗位实习", **details):
     )
 
 
-@pytest.fixture
-def world(app, build):
+def make_world(build):
+    """A school with a student, and an enterprise of 500 staff with a published internship."""
     staff = build.school()
     hr = build.enterprise()
     student = build.student(staff)
@@ -93,6 +93,11 @@ def world(app, build):
     return type(
         "World", (), {"staff": staff, "hr": hr, "student": student, "posting": posting, "build": build}
     )
+
+
+@pytest.fixture
+def world(app, build):
+    return make_world(build)
 
 
 def count(model) -> int:

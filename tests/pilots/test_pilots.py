@@ -14,7 +14,6 @@ from sqlalchemy import func, select, update
 from portal.extensions import db
 from portal.models import (
     AuditEntry,
-    Cooperation,
     Notification,
     PilotEnterpriseApplication,
     PilotPartnership,
@@ -26,6 +25,7 @@ from portal.platform.errors import NotFound, ServiceError
 from portal.rules import services as rule_settings
 from portal.statistics import services as statistics
 from tests.conftest import Builders, client_for
+from tests.pilots.conftest import cooperation
 
 PLAN = {
     "goals": "建成焊接专业校企一体化样板",
@@ -34,37 +34,6 @@ PLAN = {
     "timeline": "第一学期开班，第三学年末评估",
 }
 DAY = date(2026, 3, 2)
-
-
-def cooperation(
-    school,
-    hr,
-    *,
-    kind: str = "order_class",
-    title: str = "山东重工智能制造冠名班",
-    seats: int = 40,
-    status: str = "active",
-) -> Cooperation:
-    return Builders.cooperation(
-        school,
-        hr,
-        kind=kind,
-        title=title,
-        seats=seats,
-        start_date=date(2026, 9, 1),
-        status=status,
-        with_program=False,
-        school_provides="",
-        enterprise_provides="",
-    )
-
-
-@pytest.fixture
-def world(app, build):
-    school, hr = build.school(name="莱芜职业中专"), build.enterprise(name="山东重工")
-    admin = build.admin()
-    db.session.commit()
-    return school, hr, admin, cooperation(school, hr)
 
 
 def submitted_pilot(school, coop) -> PilotPartnership:
