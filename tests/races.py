@@ -102,7 +102,7 @@ def worker_pool(processes: int = PROCESSES):
     ]
     for worker in workers:
         worker.start()
-    yield processes, jobs, results
+    yield processes, barrier, jobs, results
     for _ in workers:
         jobs.put(None)
     for worker in workers:
@@ -118,8 +118,10 @@ def at_once(
     idle; the outcome of each job as (action, args, outcome). Fails on any "error:" outcome."""
     from portal.extensions import db
 
-    processes, jobs, results = pool
+    processes, barrier, jobs, results = pool
     assert len(jobs_) <= processes
+    if barrier.broken:  # an earlier round failed (and aborted it): this round starts afresh
+        barrier.reset()
     for action, actor_id, *args in jobs_:
         jobs.put((db_url, round_no, action, actor_id, tuple(args), detach))
     for _ in range(processes - len(jobs_)):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import shutil
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -102,6 +103,21 @@ def page(browser, live_server):
     yield page
     context.close()
     # A CSP violation or a script error is a bug even when the journey passed.
+    assert not errors, f"browser errors: {errors}"
+
+
+@contextmanager
+def browsing(browser, live_server, viewport: dict, locale: str = "zh-CN"):
+    """A page in a context of its own at `viewport`; a script error on it fails the test."""
+    context = browser.new_context(base_url=live_server.url, locale=locale, viewport=viewport)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        yield page
+    finally:
+        context.close()
     assert not errors, f"browser errors: {errors}"
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import log_in
+from tests.browser.conftest import browsing, log_in
 from tests.browser.test_every_page import LAYOUT_PROBLEMS
 from tests.conftest import DEMO_PASSWORD
 
@@ -42,12 +42,7 @@ def laid_out(page) -> None:
 @pytest.mark.parametrize("device", list(VIEWPORTS))
 def test_public_and_admin_alignment_pages(browser, live_server, device, lang):
     words = WORDS[lang]
-    context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport=VIEWPORTS[device])
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    try:
+    with browsing(browser, live_server, VIEWPORTS[device]) as page:
         page.goto("/stats")
         choose_language(page, lang)
         page.get_by_test_id("stats-alignment").click()
@@ -87,6 +82,3 @@ def test_public_and_admin_alignment_pages(browser, live_server, device, lang):
                 'tr[data-key="公共管理与服务大类|中职"] [data-col="level"]'
             )
         ).not_to_contain_text(words["shortage"])
-    finally:
-        context.close()
-    assert not errors, f"browser errors: {errors}"

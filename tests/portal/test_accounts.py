@@ -50,6 +50,19 @@ def school_form(**overrides) -> dict:
     }
 
 
+def student_form(staff, **overrides) -> dict:
+    """A student's registration at `staff`'s school, in its first major."""
+    return {
+        "school": staff.organisation_id,
+        "program": staff.organisation.programs[0].id,
+        "name": "小明",
+        "email": "xm@example.com",
+        "password": PASSWORD,
+        "confirm": PASSWORD,
+        **overrides,
+    }
+
+
 def count(model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
 
@@ -192,15 +205,7 @@ def test_student_registration_and_other_schools_major(client, build):
 
 def test_student_cannot_register_at_pending_school(client, build):
     staff = build.school(verified=False)
-    data = {
-        "school": staff.organisation_id,
-        "program": staff.organisation.programs[0].id,
-        "name": "小明",
-        "email": "xm@example.com",
-        "password": PASSWORD,
-        "confirm": PASSWORD,
-    }
-    assert client.post("/auth/register/student", data=data).status_code == 400
+    assert client.post("/auth/register/student", data=student_form(staff)).status_code == 400
     assert accounts.find_user_by_email("xm@example.com") is None
 
 
