@@ -83,6 +83,8 @@ def _worker(barrier, jobs, results) -> None:
                     outcome = f"refused:{type(exc).__name__}"
                 finally:
                     db.session.remove()
+                    # The pool lives as long as the test process: no connection is kept between rounds.
+                    db.engine.dispose()
         except Exception as exc:  # a lock timeout or integrity error fails the design: report it
             barrier.abort()
             outcome = f"error:{type(exc).__name__}:{exc}"
