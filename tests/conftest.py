@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
@@ -118,6 +119,28 @@ def make_app(db_url: str, **overrides):
     app = create_app(config)
     app.test_client_class = IsolatedClient
     return app
+
+
+def _drop_everything(db) -> None:
+    db.drop_all()
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+
+
+@contextmanager
+def bare_database(db_url: str, **overrides):
+    """An app (its context pushed) on `db_url` emptied of every table, Alembic's too, for a migration
+    test to build the schema from the migrations; emptied again after, whatever happened."""
+    from portal.extensions import db
+
+    app = make_app(db_url, **overrides)
+    with app.app_context():
+        _drop_everything(db)
+        try:
+            yield app
+        finally:
+            _drop_everything(db)
+            db.engine.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -312,6 +335,30 @@ def app(app_factory):
 @pytest.fixture
 def demo(app) -> None:
     """The demo data, loaded before the test starts (see app_factory)."""
+
+
+@pytest.fixture(scope="session")
+def race_pool():
+    """Worker processes that act at the same moment (tests/races.py), started once."""
+    from tests import races
+
+    yield from races.worker_pool()
+
+
+@pytest.fixture
+def rq_app(app_factory):
+    """An app whose jobs go to a queue of its own on the local Redis (none is run until a worker is)."""
+    import uuid
+
+    import redis
+
+    try:
+        redis.Redis.from_url("redis://127.0.0.1:6379/0", socket_timeout=2).ping()
+    except redis.RedisError as exc:
+        unavailable(f"Redis unreachable: {exc}")
+    return app_factory(
+        JOBS_BACKEND="rq", REDIS_URL="redis://127.0.0.1:6379/0", JOBS_QUEUE=f"test-{uuid.uuid4().hex}"
+    )
 
 
 @pytest.fixture
@@ -566,6 +613,15 @@ def client_for(app, who, password: str = PASSWORD):
     """A client of `app` logged in as `who` (a user, or an e-mail address)."""
     client = app.test_client()
     login(client, who if isinstance(who, str) else who.email, password)
+    return client
+
+
+def en_client(app, who=None):
+    """A client of `app` reading the site in English, logged in as `who` when given."""
+    client = app.test_client()
+    client.set_cookie("lang", "en")
+    if who is not None:
+        login(client, who if isinstance(who, str) else who.email)
     return client
 
 

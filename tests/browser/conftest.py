@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 import shutil
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from werkzeug.serving import make_server
@@ -104,6 +106,21 @@ def page(browser, live_server):
     assert not errors, f"browser errors: {errors}"
 
 
+@contextmanager
+def browsing(browser, live_server, viewport: dict, locale: str = "zh-CN"):
+    """A page in a context of its own at `viewport`; a script error on it fails the test."""
+    context = browser.new_context(base_url=live_server.url, locale=locale, viewport=viewport)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        yield page
+    finally:
+        context.close()
+    assert not errors, f"browser errors: {errors}"
+
+
 def _unexpected(message) -> bool:
     """Console errors fail the test, except Chromium's note that a page answered 4xx:
     every refused form answers 400 on purpose."""
@@ -135,3 +152,29 @@ def nav_go(page, href: str) -> None:
     if menu.count() and menu.get_attribute("open") is None:
         menu.locator("summary").click()
     link.click()
+
+
+def log_out(page) -> None:
+    page.get_by_test_id("logout").click()
+
+
+def fill_order_class_posting(
+    page, *, title: str, description: str, headcount: str, skills: str, class_name: str
+):
+    """HR's new order-class posting form, filled for a welding class (the form is open)."""
+    from portal.platform.checks import district_today
+
+    today = district_today()
+    page.fill("#title", title)
+    page.fill("#description", description)
+    page.fill("#headcount", headcount)
+    page.select_option("#town", "gaozhuang")
+    page.fill("#skills", skills)
+    page.fill("#certificates", "特殊焊接技术")
+    page.fill("#start_date", (today + timedelta(days=90)).isoformat())
+    page.fill("#end_date", (today + timedelta(days=1185)).isoformat())
+    page.fill("#deadline", (today + timedelta(days=40)).isoformat())
+    page.fill("#major", "焊接技术应用")
+    page.fill("#class_name", class_name)
+    page.fill("#years", "3")
+    page.check("#benefits-0")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import log_in
+from tests.browser.conftest import browsing, log_in
 from tests.browser.test_every_page import LAYOUT_PROBLEMS
 from tests.conftest import DEMO_PASSWORD
 
@@ -51,12 +51,7 @@ def laid_out(page) -> None:
 @pytest.mark.parametrize("device", list(VIEWPORTS))
 def test_public_and_admin_alignment_pages(browser, live_server, device, lang):
     words = WORDS[lang]
-    context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport=VIEWPORTS[device])
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    try:
+    with browsing(browser, live_server, VIEWPORTS[device]) as page:
         page.goto("/stats")
         choose_language(page, lang)
         page.get_by_test_id("stats-alignment").click()
@@ -107,19 +102,13 @@ def test_public_and_admin_alignment_pages(browser, live_server, device, lang):
                 'tr[data-key="公共管理与服务大类|中职"] [data-col="level"]'
             )
         ).not_to_contain_text(words["shortage"])
-    finally:
-        context.close()
-    assert not errors, f"browser errors: {errors}"
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_a_schools_suggestions_on_the_demo_stay_on_screen_and_never_close_a_major(browser, live_server, lang):
     """At 1280 px the suggested change and intake are on screen without scrolling; no major is suggested
     to zero; the group of each reads in the page's language."""
-    context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport=VIEWPORTS["desktop"])
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    try:
+    with browsing(browser, live_server, VIEWPORTS["desktop"]) as page:
         page.goto("/")
         choose_language(page, lang)
         log_in(page, "school@xiaoqi-demo.cn", DEMO_PASSWORD)
@@ -135,5 +124,3 @@ def test_a_schools_suggestions_on_the_demo_stay_on_screen_and_never_close_a_majo
         expect(figures).to_contain_text("装备制造大类" if lang == "zh" else "Equipment Manufacturing")
         expect(page.get_by_test_id("recruitment-form")).to_be_visible()
         laid_out(page)
-    finally:
-        context.close()

@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import log_in
+from tests.browser.conftest import browsing, log_in
 from tests.browser.test_alignment_journey import VIEWPORTS, choose_language, laid_out
 from tests.conftest import DEMO_PASSWORD
 
@@ -33,12 +33,7 @@ WORDS = {
 @pytest.mark.parametrize("device", list(VIEWPORTS))
 def test_school_roadmap_ledger_and_dashboard(browser, live_server, device, lang, tmp_path):
     words = WORDS[lang]
-    context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport=VIEWPORTS[device])
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    try:
+    with browsing(browser, live_server, VIEWPORTS[device]) as page:
         page.goto("/stats")  # the language is chosen on a public page, as a visitor would, then kept
         choose_language(page, lang)
         log_in(page, "school@xiaoqi-demo.cn", DEMO_PASSWORD)
@@ -88,6 +83,3 @@ def test_school_roadmap_ledger_and_dashboard(browser, live_server, device, lang,
         expect(row.locator('[data-col="share"]')).to_have_text("69.1%")
         expect(row.locator('[data-col="subject-share"]')).to_have_text("90.5%")  # 26 teach public courses
         laid_out(page)
-    finally:
-        context.close()
-    assert not errors, f"browser errors: {errors}"

@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import log_in, nav_go
+from tests.browser.conftest import fill_order_class_posting, log_in, log_out, nav_go
 from tests.conftest import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -19,10 +19,6 @@ POSTING = "山东重工激光焊接订单班（2027级）"
 MAJOR = "焊接技术应用"
 COOPERATION = "山东重工激光焊接订单班合作（2027级）"
 CLASS_NAME = "山东重工激光焊接冠名班（2027级）"
-
-
-def _log_out(page) -> None:
-    page.get_by_test_id("logout").click()
 
 
 def test_posting_to_admission(page, live_server):
@@ -34,24 +30,19 @@ def test_posting_to_admission(page, live_server):
     log_in(page, "hr@xiaoqi-demo.cn", DEMO_PASSWORD)
     nav_go(page, "/enterprise/postings")
     page.click("[data-testid=new-posting] a[href$='/new/order_class']")
-    page.fill("#title", POSTING)
-    page.fill("#description", "面向焊接技术应用专业招收订单班学生，激光焊接与机器人焊接方向，毕业直接录用。")
-    page.fill("#headcount", "30")
-    page.select_option("#town", "gaozhuang")
-    page.fill("#skills", "激光焊接，机器人焊接、焊接质量检验")
-    page.fill("#certificates", "特殊焊接技术")
-    page.fill("#start_date", (today + timedelta(days=90)).isoformat())
-    page.fill("#end_date", (today + timedelta(days=1185)).isoformat())
-    page.fill("#deadline", (today + timedelta(days=40)).isoformat())
-    page.fill("#major", MAJOR)
-    page.fill("#class_name", CLASS_NAME)
-    page.fill("#years", "3")
-    page.check("#benefits-0")
+    fill_order_class_posting(
+        page,
+        title=POSTING,
+        description="面向焊接技术应用专业招收订单班学生，激光焊接与机器人焊接方向，毕业直接录用。",
+        headcount="30",
+        skills="激光焊接，机器人焊接、焊接质量检验",
+        class_name=CLASS_NAME,
+    )
     page.click("[data-testid=posting-form] button[type=submit]")
     row = page.locator("[data-testid=own-postings] tr", has_text=POSTING)
     row.locator("form[action$='/publish'] button").click()
     expect(row.locator("[data-state=published]")).to_be_visible()
-    _log_out(page)
+    log_out(page)
 
     # 2. School staff find the posting proposed for their welding major and propose terms.
     log_in(page, "school@xiaoqi-demo.cn", DEMO_PASSWORD)
@@ -72,7 +63,7 @@ def test_posting_to_admission(page, live_server):
     form.locator("#admissions_mode").select_option("school")
     form.locator("button[type=submit]").click()
     expect(page.get_by_test_id("proposal")).to_have_attribute("data-status", "negotiating")
-    _log_out(page)
+    log_out(page)
 
     # 3. HR accepts the terms: the cooperation exists.
     log_in(page, "hr@xiaoqi-demo.cn", DEMO_PASSWORD)
@@ -85,7 +76,7 @@ def test_posting_to_admission(page, live_server):
     page.get_by_test_id("terms").locator("form[action$='/accept'] button").click()
     expect(page).to_have_url(re.compile(r"/enterprise/cooperations/\d+$"))
     expect(page.get_by_test_id("cooperation")).to_contain_text(COOPERATION)
-    _log_out(page)
+    log_out(page)
 
     # 4. The school publishes the named class of that cooperation.
     log_in(page, "school@xiaoqi-demo.cn", DEMO_PASSWORD)
@@ -100,7 +91,7 @@ def test_posting_to_admission(page, live_server):
     page.click("#publish")
     expect(page).to_have_url(re.compile(r"/school/named-classes/\d+$"))
     class_url = page.url
-    _log_out(page)
+    log_out(page)
 
     # 5. A student finds it and applies.
     log_in(page, "student@xiaoqi-demo.cn", DEMO_PASSWORD)
@@ -110,7 +101,7 @@ def test_posting_to_admission(page, live_server):
     page.click("[data-testid=apply-form] button[type=submit]")
     row = page.get_by_test_id("application-row").filter(has_text=CLASS_NAME)
     expect(row.get_by_test_id("application-status")).to_have_attribute("data-status", "submitted")
-    _log_out(page)
+    log_out(page)
 
     # 6. The school admits alone, as the agreed terms say.
     log_in(page, "school@xiaoqi-demo.cn", DEMO_PASSWORD)
@@ -118,7 +109,7 @@ def test_posting_to_admission(page, live_server):
     page.once("dialog", lambda dialog: dialog.accept())  # admitting asks once
     page.get_by_test_id("class-application-row").filter(has_text="王小明").get_by_test_id("admit").click()
     expect(page.get_by_test_id("taken")).to_have_text("1 / 30")
-    _log_out(page)
+    log_out(page)
 
     # 7. The student sees the admission.
     log_in(page, "student@xiaoqi-demo.cn", DEMO_PASSWORD)

@@ -2,29 +2,17 @@
 
 from __future__ import annotations
 
-import io
 import re
 
 import pytest
-from openpyxl import Workbook
 from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in
 from tests.conftest import DEMO_PASSWORD
+from tests.platform.test_spreadsheets import MAJOR_HEADER, xlsx
 
 pytestmark = pytest.mark.browser
 
-HEADER = [
-    "专业名称",
-    "专业代码",
-    "年招生计划",
-    "在校生",
-    "核心技能",
-    "1+X证书",
-    "实训条件",
-    "3+2合作高校",
-    "专业介绍",
-]
 GOOD = [
     ["药剂", "", 45, 120, "药品调剂、药品检验", "药物制剂生产", "GMP 模拟车间", "", "面向新医药企业。"],
     [
@@ -49,14 +37,7 @@ BAD = [
 
 
 def workbook(rows) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.append(HEADER)
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return xlsx(MAJOR_HEADER, rows)
 
 
 def upload(page, name: str, data: bytes) -> None:

@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import log_in, nav_go
+from tests.browser.conftest import log_in, log_out, nav_go
 from tests.conftest import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -19,10 +19,6 @@ pytestmark = pytest.mark.browser
 CLASS_NAME = "山东重工智能制造冠名班（2027级）"
 STUDENT = "student@xiaoqi-demo.cn"
 STUDENT_NAME = "王小明"
-
-
-def _log_out(page) -> None:
-    page.get_by_test_id("logout").click()
 
 
 def test_publish_apply_review_admit(page, live_server):
@@ -52,7 +48,7 @@ def test_publish_apply_review_admit(page, live_server):
     expect(page).to_have_url(re.compile(r"/school/named-classes/\d+$"))
     expect(page.locator(".flash-success")).to_be_visible()
     expect(page.get_by_test_id("class-status")).to_have_text(re.compile("Open|开放"))
-    _log_out(page)
+    log_out(page)
 
     # The student finds it on the public list and applies.
     log_in(page, STUDENT, DEMO_PASSWORD)
@@ -68,7 +64,7 @@ def test_publish_apply_review_admit(page, live_server):
     expect(page).to_have_url(re.compile(r"/student/applications$"))
     row = page.get_by_test_id("application-row").filter(has_text=CLASS_NAME)
     expect(row.get_by_test_id("application-status")).to_have_attribute("data-status", "submitted")
-    _log_out(page)
+    log_out(page)
 
     # The enterprise reviews first (AdmissionsMode.ENTERPRISE_REVIEW in the demo cooperation).
     log_in(page, "hr@xiaoqi-demo.cn", DEMO_PASSWORD)
@@ -78,7 +74,7 @@ def test_publish_apply_review_admit(page, live_server):
     expect(applicant.get_by_test_id("admit")).to_have_count(0)
     applicant.get_by_test_id("review").click()
     expect(page.locator(".flash-success")).to_be_visible()
-    _log_out(page)
+    log_out(page)
 
     # The school admits.
     log_in(page, "school@xiaoqi-demo.cn", DEMO_PASSWORD)
@@ -93,7 +89,7 @@ def test_publish_apply_review_admit(page, live_server):
     expect(page.locator(".flash-success")).to_be_visible()
     assert asked and "占用班级一个名额" in asked[0]
     expect(page.get_by_test_id("taken")).to_have_text("1 / 10")
-    _log_out(page)
+    log_out(page)
 
     # The student sees the admission, in the list and as a notification.
     log_in(page, STUDENT, DEMO_PASSWORD)

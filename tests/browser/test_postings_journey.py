@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import log_in, nav_go
+from tests.browser.conftest import fill_order_class_posting, log_in, nav_go
 from tests.conftest import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -17,27 +16,19 @@ CLASS_NAME = "山东重工激光焊接冠名班"
 
 
 def test_hr_posts_a_named_class_and_the_public_finds_it(page, live_server):
-    from portal.platform.checks import district_today
-
-    today = district_today()
     log_in(page, "hr@xiaoqi-demo.cn", DEMO_PASSWORD)
     expect(page).to_have_url(re.compile(r"/enterprise/$"))
     nav_go(page, "/enterprise/postings")
     page.click("[data-testid=new-posting] a[href$='/new/order_class']")
 
-    page.fill("#title", f"{CLASS_NAME}（2026级）")
-    page.fill("#description", "面向焊接技术应用专业，第三学年进厂，毕业直接录用。<script>alert(1)</script>")
-    page.fill("#headcount", "36")
-    page.select_option("#town", "gaozhuang")
-    page.fill("#skills", "激光焊接，机器人焊接、装配")
-    page.fill("#certificates", "特殊焊接技术")
-    page.fill("#start_date", (today + timedelta(days=90)).isoformat())
-    page.fill("#end_date", (today + timedelta(days=1185)).isoformat())
-    page.fill("#deadline", (today + timedelta(days=40)).isoformat())
-    page.fill("#major", "焊接技术应用")
-    page.fill("#class_name", CLASS_NAME)
-    page.fill("#years", "3")
-    page.check("#benefits-0")
+    fill_order_class_posting(
+        page,
+        title=f"{CLASS_NAME}（2026级）",
+        description="面向焊接技术应用专业，第三学年进厂，毕业直接录用。<script>alert(1)</script>",
+        headcount="36",
+        skills="激光焊接，机器人焊接、装配",
+        class_name=CLASS_NAME,
+    )
     page.check("#benefits-1")
     page.fill("#expectations", "能适应倒班")
     page.click("[data-testid=posting-form] button[type=submit]")

@@ -19,7 +19,7 @@ from portal.internships.services import OfferTerms
 from portal.models import AuditEntry, Notification, Placement, PostingKind
 from portal.platform import checks
 from portal.platform.errors import Conflict, NotFound, ServiceError
-from tests.conftest import Builders, login
+from tests.conftest import POSTING_DETAILS, Builders, login
 
 TODAY = checks.district_today()
 ADULT = date(TODAY.year - 18, 1, 1)
@@ -58,17 +58,7 @@ def terms(**changes) -> OfferTerms:
 
 
 PDF = b"%PDF-1.4\n% consent\n%%EOF\n"
-POST_DETAILS = {
-    "positions": "焊工",
-    "months": 6,
-    "post_staff_count": 40,
-    "venue": "workplace",
-    "channel": "direct",
-    "intensity": "2",
-    "hazards": ["none"],
-    "minors_forbidden": "no",
-    "women_forbidden": "no",
-}
+POST_DETAILS = {**POSTING_DETAILS["internship"], "positions": "焊工", "months": 6, "post_staff_count": 40}
 
 
 def internship_posting(hr, *, title="焊接岗位实习", **details):
@@ -83,8 +73,8 @@ def internship_posting(hr, *, title="焊接岗位实习", **details):
     )
 
 
-@pytest.fixture
-def world(app, build):
+def make_world(build):
+    """A school with a student, and an enterprise of 500 staff with a published internship."""
     staff = build.school()
     hr = build.enterprise()
     student = build.student(staff)
@@ -93,6 +83,11 @@ def world(app, build):
     return type(
         "World", (), {"staff": staff, "hr": hr, "student": student, "posting": posting, "build": build}
     )
+
+
+@pytest.fixture
+def world(app, build):
+    return make_world(build)
 
 
 def count(model) -> int:

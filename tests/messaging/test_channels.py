@@ -22,7 +22,7 @@ from portal.messaging import phones, sending, services
 from portal.messaging.models import OutgoingMessage, WecomRobot
 from portal.platform.model_base import utcnow
 from tests.conftest import client_for
-from tests.internships.test_internships import applied, internship_posting, terms
+from tests.internships.test_internships import applied, make_world, terms
 from tests.messaging.conftest import sms_config
 from tests.notifications.test_notifications import smtp_server  # noqa: F401  (a fixture)
 
@@ -31,14 +31,10 @@ NUMBER = "+8613800000001"
 
 @pytest.fixture
 def world(app, build):
-    staff = build.school()
-    hr = build.enterprise()
-    student = build.student(staff)
-    internships.record_staff(hr, 500)
-    posting = internship_posting(hr)
-    phones.set_number(student, NUMBER)
+    world = make_world(build)
+    phones.set_number(world.student, NUMBER)
     db.session.commit()
-    return type("World", (), {"staff": staff, "hr": hr, "student": student, "posting": posting})
+    return world
 
 
 def _sms(student, template: str | None = None) -> list[OutgoingMessage]:

@@ -15,6 +15,7 @@ from portal.extensions import db
 from portal.messaging import codes, phones
 from portal.messaging.models import OutgoingMessage, SmsCode
 from portal.platform.errors import ServiceError
+from tests.portal.test_accounts import student_form
 
 NUMBER = "+8613800000001"
 SHOWN = "138 0000 0001"
@@ -224,27 +225,13 @@ def test_a_login_code_does_not_reset_a_password(student, caplog):
     )
 
 
-def _student_data(staff, **extra) -> dict:
-    from tests.conftest import PASSWORD
-
-    return {
-        "school": staff.organisation_id,
-        "program": staff.organisation.programs[0].id,
-        "name": "小明",
-        "email": "xm@example.com",
-        "password": PASSWORD,
-        "confirm": PASSWORD,
-        **extra,
-    }
-
-
 def test_registration_verifies_the_number_with_a_code(app, build, caplog):
     from portal.accounts import services as accounts
 
     staff = build.school()
     client = app.test_client()
     with caplog.at_level(logging.INFO):
-        response = client.post("/auth/register/student", data=_student_data(staff, phone="136 0000 0003"))
+        response = client.post("/auth/register/student", data=student_form(staff, phone="136 0000 0003"))
         assert response.status_code == 302 and response.headers["Location"].endswith("/account/phone/verify")
         code = _code_from_log(caplog)
     student = accounts.find_user_by_email("xm@example.com")
@@ -257,7 +244,7 @@ def test_registration_with_a_bad_number_creates_nothing(app, build):
     from portal.accounts import services as accounts
 
     staff = build.school()
-    response = app.test_client().post("/auth/register/student", data=_student_data(staff, phone="12345"))
+    response = app.test_client().post("/auth/register/student", data=student_form(staff, phone="12345"))
     assert response.status_code == 400
     assert "138 0000 0000" in response.get_data(as_text=True)  # the message names the expected form
     assert accounts.find_user_by_email("xm@example.com") is None
@@ -266,5 +253,5 @@ def test_registration_with_a_bad_number_creates_nothing(app, build):
 
 def test_registration_without_a_number_goes_home_as_before(app, build):
     staff = build.school()
-    response = app.test_client().post("/auth/register/student", data=_student_data(staff))
+    response = app.test_client().post("/auth/register/student", data=student_form(staff))
     assert response.status_code == 302 and response.headers["Location"].endswith("/student/")

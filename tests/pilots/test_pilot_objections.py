@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from flask_babel import force_locale
 from sqlalchemy import func, select
 
@@ -18,16 +17,7 @@ from portal.pilots.services import NewObjection
 from portal.platform.checks import district_today
 from portal.platform.errors import Invalid, NotFound, ServiceError
 from tests.conftest import csrf_token
-from tests.pilots.test_pilots import DAY, client_for, cooperation, fresh, submitted_pilot
-
-
-@pytest.fixture
-def world(app, build):
-    school, hr = build.school(name="莱芜职业中专"), build.enterprise(name="山东重工")
-    admin = build.admin()
-    db.session.commit()
-    return school, hr, admin, cooperation(school, hr)
-
+from tests.pilots.test_pilots import DAY, client_for, fresh, submitted_pilot
 
 GOOD = NewObjection("李明", "0531-76123456", "该合作的企业实训岗位与专业不对口。")
 

@@ -14,7 +14,6 @@ from sqlalchemy import func, select, update
 from portal.extensions import db
 from portal.models import (
     AuditEntry,
-    Cooperation,
     Notification,
     PilotEnterpriseApplication,
     PilotPartnership,
@@ -26,6 +25,7 @@ from portal.platform.errors import NotFound, ServiceError
 from portal.rules import services as rule_settings
 from portal.statistics import services as statistics
 from tests.conftest import Builders, client_for
+from tests.pilots.conftest import cooperation
 
 PLAN = {
     "goals": "建成焊接专业校企一体化样板",
@@ -34,37 +34,6 @@ PLAN = {
     "timeline": "第一学期开班，第三学年末评估",
 }
 DAY = date(2026, 3, 2)
-
-
-def cooperation(
-    school,
-    hr,
-    *,
-    kind: str = "order_class",
-    title: str = "山东重工智能制造冠名班",
-    seats: int = 40,
-    status: str = "active",
-) -> Cooperation:
-    return Builders.cooperation(
-        school,
-        hr,
-        kind=kind,
-        title=title,
-        seats=seats,
-        start_date=date(2026, 9, 1),
-        status=status,
-        with_program=False,
-        school_provides="",
-        enterprise_provides="",
-    )
-
-
-@pytest.fixture
-def world(app, build):
-    school, hr = build.school(name="莱芜职业中专"), build.enterprise(name="山东重工")
-    admin = build.admin()
-    db.session.commit()
-    return school, hr, admin, cooperation(school, hr)
 
 
 def submitted_pilot(school, coop) -> PilotPartnership:
@@ -92,6 +61,12 @@ def entries(subject_type: str, subject_id: int) -> list[tuple]:
 
 def kinds_of(user) -> list[str]:
     return list(db.session.scalars(select(Notification.kind).where(Notification.user_id == user.id)))
+
+
+def decide(admin_client, application, step: str, **form) -> int:
+    """The administrator's `step` (recommend, decision, reject, revoke) on a pilot enterprise's
+    application, through its page: the status code."""
+    return admin_client.post(f"/admin/pilot-enterprises/{application.id}/{step}", data=form).status_code
 
 
 # --- pilot partnerships: the school's side ----------------------------------------------
@@ -526,44 +501,28 @@ def test_not_recommended_then_recommend_notice_provincial_decision_and_revocatio
     page = admin_client.get(f"/admin/pilot-enterprises/{first.id}").get_data(as_text=True)
     assert 'data-testid="enterprise-criteria"' in page and "发改社会〔2019〕590号" in page
     # Revoking one that was never confirmed is refused.
-    assert (
-        admin_client.post(f"/admin/pilot-enterprises/{first.id}/revoke", data={"reason": "x"}).status_code
-        == 400
-    )
-    assert (
-        admin_client.post(f"/admin/pilot-enterprises/{first.id}/reject", data={"reason": ""}).status_code
-        == 400
-    )
-    assert (
-        admin_client.post(
-            f"/admin/pilot-enterprises/{first.id}/reject", data={"reason": "合作年限不足"}
-        ).status_code
-        == 302
-    )
+    assert decide(admin_client, first, "revoke", reason="x") == 400
+    assert decide(admin_client, first, "reject", reason="") == 400
+    assert decide(admin_client, first, "reject", reason="合作年限不足") == 302
     first = fresh(PilotEnterpriseApplication, first.id)
     assert (first.status, first.decision_reason) == ("rejected", "合作年限不足")
     assert "pilot_enterprise_rejected" in kinds_of(hr)
     assert "合作年限不足" in hr_client.get("/enterprise/pilot").get_data(as_text=True)
-    refused = admin_client.post(
-        f"/admin/pilot-enterprises/{first.id}/recommend", data={"recommendation": "x"}
+    assert (
+        decide(admin_client, first, "recommend", recommendation="x") == 400
+        and fresh(PilotEnterpriseApplication, first.id).status == "rejected"
     )
-    assert refused.status_code == 400 and fresh(PilotEnterpriseApplication, first.id).status == "rejected"
 
     hr_client.post("/enterprise/pilot", data={"statement": "第二次"})
     second = db.session.scalar(
         select(PilotEnterpriseApplication).where(PilotEnterpriseApplication.id != first.id)
     )
     # A recommendation without its text is refused beside the field.
-    response = admin_client.post(
-        f"/admin/pilot-enterprises/{second.id}/recommend", data={"recommendation": ""}
-    )
-    assert response.status_code == 400 and fresh(PilotEnterpriseApplication, second.id).status == "submitted"
     assert (
-        admin_client.post(
-            f"/admin/pilot-enterprises/{second.id}/recommend", data={"recommendation": "合作扎实，推荐"}
-        ).status_code
-        == 302
+        decide(admin_client, second, "recommend", recommendation="") == 400
+        and fresh(PilotEnterpriseApplication, second.id).status == "submitted"
     )
+    assert decide(admin_client, second, "recommend", recommendation="合作扎实，推荐") == 302
     second = fresh(PilotEnterpriseApplication, second.id)
     today = district_today()
     assert (second.status, second.notice_starts_on, second.notice_days) == ("recommended", today, 7)
@@ -574,9 +533,7 @@ def test_not_recommended_then_recommend_notice_provincial_decision_and_revocatio
     assert "山东重工" in public and 'data-testid="public-notice"' in public
     # During the notice the province's decision cannot be recorded.
     decision = {"confirmed": "yes", "document": "鲁发改社会〔2026〕12号", "decided_on": today.isoformat()}
-    assert (
-        admin_client.post(f"/admin/pilot-enterprises/{second.id}/decision", data=decision).status_code == 400
-    )
+    assert decide(admin_client, second, "decision", **decision) == 400
     assert fresh(PilotEnterpriseApplication, second.id).status == "recommended"
     # The notice is over (moved back in time here): the decision needs its document number and date.
     db.session.execute(
@@ -588,29 +545,20 @@ def test_not_recommended_then_recommend_notice_provincial_decision_and_revocatio
     response = admin_client.post(f"/admin/pilot-enterprises/{second.id}/decision", data={"confirmed": ""})
     assert response.status_code == 400 and response.get_data(as_text=True).count('class="error"') >= 3
     future = dict(decision, decided_on=(today + timedelta(days=1)).isoformat())
-    assert admin_client.post(f"/admin/pilot-enterprises/{second.id}/decision", data=future).status_code == 400
-    assert (
-        admin_client.post(f"/admin/pilot-enterprises/{second.id}/decision", data=decision).status_code == 302
-    )
+    assert decide(admin_client, second, "decision", **future) == 400
+    assert decide(admin_client, second, "decision", **decision) == 302
     second = fresh(PilotEnterpriseApplication, second.id)
     assert (second.status, second.decision_document, second.decision_date) == (
         "confirmed",
         "鲁发改社会〔2026〕12号",
         today,
     )
-    assert (
-        admin_client.post(f"/admin/pilot-enterprises/{second.id}/decision", data=decision).status_code == 400
-    )
+    assert decide(admin_client, second, "decision", **decision) == 400
     assert "pilot_enterprise_confirmed" in kinds_of(hr)
     public = app.test_client().get("/pilots").get_data(as_text=True)
     assert "鲁发改社会〔2026〕12号" in public
 
-    assert (
-        admin_client.post(
-            f"/admin/pilot-enterprises/{second.id}/revoke", data={"reason": "省发改委撤销确认"}
-        ).status_code
-        == 302
-    )
+    assert decide(admin_client, second, "revoke", reason="省发改委撤销确认") == 302
     second = fresh(PilotEnterpriseApplication, second.id)
     assert (second.status, second.decision_reason) == ("revoked", "省发改委撤销确认")
     assert "pilot_enterprise_revoked" in kinds_of(hr)

@@ -244,20 +244,25 @@ def test_district_rows_match_the_dashboard_and_the_workbook(app, school, build):
 # --- pages, access, languages ------------------------------------------------------------------
 
 
-def test_staff_record_practice_and_certificate_through_the_pages(app, school):
-    t = teacher(school, "郑老师")
-    client = client_for(app, school)
-    response = client.post(
-        f"/school/teachers/{t.id}/practice/new",
+def record_practice(client, teacher, evidence: bytes, filename: str, description: str = "实践"):
+    """Staff record a teacher's month of practice at 山东重工 through the form, with its evidence file."""
+    return client.post(
+        f"/school/teachers/{teacher.id}/practice/new",
         data={
             "enterprise": "山东重工",
             "starts_on": "2025-04-01",
             "ends_on": "2025-04-30",
-            "description": "装配线实践",
-            "evidence": (io.BytesIO(b"%PDF-1.4 evidence"), "证明.pdf"),
+            "description": description,
+            "evidence": (io.BytesIO(evidence), filename),
         },
         content_type="multipart/form-data",
     )
+
+
+def test_staff_record_practice_and_certificate_through_the_pages(app, school):
+    t = teacher(school, "郑老师")
+    client = client_for(app, school)
+    response = record_practice(client, t, b"%PDF-1.4 evidence", "证明.pdf", description="装配线实践")
     assert response.status_code == 302
     saved = db.session.scalar(select(TeacherPractice))
     assert saved.evidence_type == "application/pdf"
@@ -289,17 +294,7 @@ def test_a_bad_file_is_refused_in_the_readers_language(app, school, lang, messag
     t = teacher(school, "冯老师")
     client = client_for(app, school)
     client.post("/lang", data={"lang": lang})
-    response = client.post(
-        f"/school/teachers/{t.id}/practice/new",
-        data={
-            "enterprise": "山东重工",
-            "starts_on": "2025-04-01",
-            "ends_on": "2025-04-30",
-            "description": "实践",
-            "evidence": (io.BytesIO(b"GIF89a not allowed"), "证明.pdf"),
-        },
-        content_type="multipart/form-data",
-    )
+    response = record_practice(client, t, b"GIF89a not allowed", "证明.pdf")
     assert response.status_code == 400 and message in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(TeacherPractice)) == 0
 

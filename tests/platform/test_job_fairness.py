@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import threading
 import time
-import uuid
 
 import pytest
 from sqlalchemy import func, select
@@ -19,7 +18,7 @@ from sqlalchemy import func, select
 from portal.extensions import db
 from portal.models import Job
 from portal.platform import jobs
-from tests.conftest import Builders, login, unavailable
+from tests.conftest import Builders, login
 
 
 class HeldQueue:
@@ -208,16 +207,8 @@ def test_on_threads_a_flood_runs_one_job_at_a_time_and_another_school_is_not_hel
             _wait(lambda job_id=job_id: _status(job_id) == "done")
 
 
-def test_with_real_rq_a_burst_worker_serves_another_school_before_a_flood(app_factory):
-    import redis
-
-    try:
-        redis.Redis.from_url("redis://127.0.0.1:6379/0", socket_timeout=2).ping()
-    except redis.RedisError as exc:
-        unavailable(f"Redis unreachable: {exc}")
-    app = app_factory(
-        JOBS_BACKEND="rq", REDIS_URL="redis://127.0.0.1:6379/0", JOBS_QUEUE=f"test-{uuid.uuid4().hex}"
-    )
+def test_with_real_rq_a_burst_worker_serves_another_school_before_a_flood(rq_app):
+    app = rq_app
     with app.app_context():
         flooding, _other, a, b = _schools(app)
         imports, recompute = _flood(a, joined=False)  # (joining is checked above)

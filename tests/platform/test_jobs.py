@@ -4,7 +4,6 @@ failure, retry and a lost worker, with nothing half-written."""
 from __future__ import annotations
 
 import time
-import uuid
 from datetime import timedelta
 
 import pytest
@@ -14,7 +13,7 @@ from portal.extensions import db
 from portal.models import Job, Program, Proposal
 from portal.platform import jobs
 from portal.platform.model_base import utcnow
-from tests.conftest import Builders, login, unavailable
+from tests.conftest import Builders, login
 from tests.partnerships.test_proposals import publish_posting, publish_program
 
 
@@ -58,16 +57,8 @@ def test_on_a_thread_the_request_answers_and_the_job_finishes_after(app_factory)
         assert 'data-status="done"' in page and 'http-equiv="refresh"' not in page
 
 
-def test_on_rq_the_job_waits_for_a_worker(app_factory):
-    import redis
-
-    try:
-        redis.Redis.from_url("redis://127.0.0.1:6379/0", socket_timeout=2).ping()
-    except redis.RedisError as exc:
-        unavailable(f"Redis unreachable: {exc}")
-    app = app_factory(
-        JOBS_BACKEND="rq", REDIS_URL="redis://127.0.0.1:6379/0", JOBS_QUEUE=f"test-{uuid.uuid4().hex}"
-    )
+def test_on_rq_the_job_waits_for_a_worker(rq_app):
+    app = rq_app
     with app.app_context():
         staff, _hr = _world()
         client = app.test_client()
@@ -235,16 +226,8 @@ def test_flask_sweep_jobs_marks_jobs_without_heartbeat_failed_without_a_page_vie
     assert db.session.get(Job, alive.id).status == "running"  # its worker is still at it
 
 
-def test_the_worker_sweeps_jobs_whose_worker_died(app_factory):
-    import redis
-
-    try:
-        redis.Redis.from_url("redis://127.0.0.1:6379/0", socket_timeout=2).ping()
-    except redis.RedisError as exc:
-        unavailable(f"Redis unreachable: {exc}")
-    app = app_factory(
-        JOBS_BACKEND="rq", REDIS_URL="redis://127.0.0.1:6379/0", JOBS_QUEUE=f"test-{uuid.uuid4().hex}"
-    )
+def test_the_worker_sweeps_jobs_whose_worker_died(rq_app):
+    app = rq_app
     with app.app_context():
         staff, _hr = _world()
         job = jobs.submit("rank_school", user=staff, args={"school_id": staff.organisation_id})

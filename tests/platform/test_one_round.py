@@ -17,7 +17,8 @@ from portal.platform.checks import district_today
 from portal.platform.spreadsheets import ImportRefused
 from portal.postings import sheets as posting_sheets
 from portal.statistics.models import DistrictInput
-from tests.conftest import Builders, login
+from tests.conftest import Builders, en_client
+from tests.partnerships.test_proposals import pair  # noqa: F401  (fixture)
 from tests.platform.test_spreadsheets import xlsx
 from tests.portal.test_accounts import enterprise_form
 from tests.postings.test_posting_sheets import HEADER, row
@@ -36,18 +37,10 @@ def count(model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
 
 
-def client_of(app, user=None):
-    client = app.test_client()
-    client.set_cookie("lang", "en")
-    if user is not None:
-        login(client, user.email)
-    return client
-
-
 def test_enterprise_registration_shows_the_credit_code_with_the_rest(app, build):
     taken = build.enterprise()
     before = (count(Organisation), count(User))
-    response = client_of(app).post(
+    response = en_client(app).post(
         "/auth/register/enterprise",
         data=enterprise_form(
             org_name="",
@@ -96,25 +89,9 @@ def test_registration_service_collects_the_account_and_the_enterprise(app, build
     }
 
 
-@pytest.fixture
-def pair(build):
-    from tests.partnerships.test_proposals import publish_posting, publish_program
-
-    staff = build.school()
-    hr = build.enterprise()
-    program = publish_program(staff)
-    posting = publish_posting(hr)
-    from portal.models import Proposal
-
-    proposal = db.session.scalar(
-        select(Proposal).where(Proposal.posting_id == posting.id, Proposal.program_id == program.id)
-    )
-    return staff, hr, proposal
-
-
-def test_proposal_terms_every_problem_at_once(app, pair):
-    staff, hr, proposal = pair
-    response = client_of(app, hr).post(
+def test_proposal_terms_every_problem_at_once(app, pair):  # noqa: F811
+    staff, hr, _program, _posting, proposal = pair
+    response = en_client(app, hr).post(
         f"/enterprise/proposals/{proposal.id}/terms",
         data={
             "kind": "order_class",
@@ -140,7 +117,7 @@ def test_named_class_publishing_every_problem_at_once(app, build):
     staff, hr = build.school(), build.enterprise()
     cooperation = Builders.cooperation(staff, hr, seats=30)
     db.session.commit()
-    response = client_of(app, staff).post(
+    response = en_client(app, staff).post(
         f"/school/cooperations/{cooperation.id}/named-class",
         data={
             "name": "",
@@ -161,7 +138,7 @@ def test_named_class_publishing_every_problem_at_once(app, build):
 def test_new_major_every_problem_at_once(app, build):
     staff = build.school(programs=("焊接技术应用",))
     before = count(Program)
-    response = client_of(app, staff).post(
+    response = en_client(app, staff).post(
         "/school/majors/new",
         data={
             "name": "焊接技术应用",
@@ -183,7 +160,7 @@ def test_new_major_every_problem_at_once(app, build):
 def admin(app, build):
     build.admin()
     db.session.commit()
-    return client_of(app, db.session.scalar(select(User).where(User.email == "admin@example.com")))
+    return en_client(app, db.session.scalar(select(User).where(User.email == "admin@example.com")))
 
 
 def test_dashboard_inputs_every_problem_at_once(app, admin):
@@ -266,7 +243,7 @@ def test_registration_chooses_nothing_for_the_person(app, build):
     """No major or organisation is picked silently: the lists start on "— choose —", and a form sent
     without a choice says it is required (issue 26)."""
     build.school()
-    client = client_of(app)
+    client = en_client(app)
     for path, name in (("/auth/register/student", "program"), ("/auth/register/student", "school")):
         html = client.get(path).get_data(as_text=True)
         select_html = re.search(rf'<select[^>]*name="{name}".*?</select>', html, re.S).group(0)

@@ -17,7 +17,7 @@ from portal.models import StudentProfile, TeacherPractice
 from portal.platform import uploads
 from portal.platform.errors import ServiceError
 from tests.conftest import client_for
-from tests.planning.test_double_qualified import teacher
+from tests.planning.test_double_qualified import record_practice, teacher
 
 PLAIN_PDF = b"%PDF-1.7\n1 0 obj<</Type/Catalog/Pages 2 0 R/OpenAction 3 0 R>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 17 + b"\x00\x00\x00\x00IEND\xaeB`\x82"
@@ -91,17 +91,7 @@ def test_a_cv_with_javascript_is_refused_and_nothing_is_saved(app, build):
 def test_evidence_with_a_page_after_the_image_is_refused(app, build):
     staff = build.school()
     t = teacher(staff, "秦老师")
-    response = client_for(app, staff).post(
-        f"/school/teachers/{t.id}/practice/new",
-        data={
-            "enterprise": "山东重工",
-            "starts_on": "2025-04-01",
-            "ends_on": "2025-04-30",
-            "description": "实践",
-            "evidence": (io.BytesIO(PNG + HTML), "证明.png"),
-        },
-        content_type="multipart/form-data",
-    )
+    response = record_practice(client_for(app, staff), t, PNG + HTML, "证明.png")
     assert response.status_code == 400 and "HTML" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(TeacherPractice)) == 0
 

@@ -7,7 +7,7 @@ import io
 import zipfile
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from portal.extensions import db
@@ -16,6 +16,7 @@ from portal.platform import spreadsheets
 from portal.platform.errors import ServiceError
 from portal.platform.spreadsheets import INTEGER, Column, ImportRefused, SheetSpec
 from tests.conftest import imported, login, refused, shown
+from tests.hostile_files import workbook
 
 MAJOR_HEADER = [
     "专业名称",
@@ -51,14 +52,7 @@ GOOD_TEACHERS = [
 
 
 def xlsx(header, rows) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return workbook([header, *rows])
 
 
 def csv_bytes(header, rows, encoding="utf-8-sig") -> bytes:

@@ -36,6 +36,33 @@ def enterprise_form(**overrides) -> dict:
     return form
 
 
+def school_form(**overrides) -> dict:
+    return {
+        "org_name": "某校",
+        "school_kind": "secondary_vocational",
+        "town": "fengcheng",
+        "address": "x",
+        "name": "n",
+        "email": "n@example.com",
+        "password": PASSWORD,
+        "confirm": PASSWORD,
+        **overrides,
+    }
+
+
+def student_form(staff, **overrides) -> dict:
+    """A student's registration at `staff`'s school, in its first major."""
+    return {
+        "school": staff.organisation_id,
+        "program": staff.organisation.programs[0].id,
+        "name": "小明",
+        "email": "xm@example.com",
+        "password": PASSWORD,
+        "confirm": PASSWORD,
+        **overrides,
+    }
+
+
 def count(model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
 
@@ -127,16 +154,9 @@ def test_mass_assignment_ignored(client):
 def test_register_school_and_join_existing(client, build):
     response = client.post(
         "/auth/register/school",
-        data={
-            "org_name": "莱芜第三职业学校",
-            "school_kind": "secondary_vocational",
-            "town": "fengcheng",
-            "address": "凤城",
-            "name": "王老师",
-            "email": "wang@school.example.com",
-            "password": PASSWORD,
-            "confirm": PASSWORD,
-        },
+        data=school_form(
+            org_name="莱芜第三职业学校", address="凤城", name="王老师", email="wang@school.example.com"
+        ),
     )
     assert response.headers["Location"].endswith("/school/")
     hr = build.enterprise()
@@ -185,15 +205,7 @@ def test_student_registration_and_other_schools_major(client, build):
 
 def test_student_cannot_register_at_pending_school(client, build):
     staff = build.school(verified=False)
-    data = {
-        "school": staff.organisation_id,
-        "program": staff.organisation.programs[0].id,
-        "name": "小明",
-        "email": "xm@example.com",
-        "password": PASSWORD,
-        "confirm": PASSWORD,
-    }
-    assert client.post("/auth/register/student", data=data).status_code == 400
+    assert client.post("/auth/register/student", data=student_form(staff)).status_code == 400
     assert accounts.find_user_by_email("xm@example.com") is None
 
 
@@ -281,27 +293,16 @@ def test_change_password_needs_current(client, build):
     hr = build.enterprise()
     login(client, hr.email)
     before = hr.password_hash
+
+    def change(current: str) -> int:
+        new = {"password": "a brand new secret", "confirm": "a brand new secret"}
+        return client.post("/auth/password", data={"current_password": current, **new}).status_code
+
     for current in ("", "not my password"):
-        response = client.post(
-            "/auth/password",
-            data={
-                "current_password": current,
-                "password": "a brand new secret",
-                "confirm": "a brand new secret",
-            },
-        )
-        assert response.status_code == 400
+        assert change(current) == 400
         db.session.refresh(hr)
         assert hr.password_hash == before
-    response = client.post(
-        "/auth/password",
-        data={
-            "current_password": PASSWORD,
-            "password": "a brand new secret",
-            "confirm": "a brand new secret",
-        },
-    )
-    assert response.status_code == 302
+    assert change(PASSWORD) == 302
     db.session.refresh(hr)
     assert hr.password_hash != before
     # Still logged in with the rotated session, and the new password works.

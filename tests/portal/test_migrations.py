@@ -7,25 +7,13 @@ from alembic.migration import MigrationContext
 from flask_migrate import upgrade
 
 from portal.extensions import db
-from tests.conftest import make_app
+from tests.conftest import bare_database
 
 
 def test_upgrade_to_head_matches_models(db_url):
-    app = make_app(db_url)
-    with app.app_context():
-        db.drop_all()
-        with db.engine.begin() as conn:
-            conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
-        try:
-            upgrade()
-            with db.engine.connect() as conn:
-                context = MigrationContext.configure(
-                    conn, opts={"compare_type": True, "render_as_batch": True}
-                )
-                diff = compare_metadata(context, db.metadata)
-            assert diff == [], diff
-        finally:
-            db.drop_all()
-            with db.engine.begin() as conn:
-                conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
-            db.engine.dispose()
+    with bare_database(db_url):
+        upgrade()
+        with db.engine.connect() as conn:
+            context = MigrationContext.configure(conn, opts={"compare_type": True, "render_as_batch": True})
+            diff = compare_metadata(context, db.metadata)
+        assert diff == [], diff

@@ -13,6 +13,7 @@ from portal.extensions import db
 from portal.models import Organisation, OrgStatus, Program, User
 from portal.platform.security import is_safe_next
 from tests.conftest import PASSWORD, client_for, csrf_token, example_url, login, make_app
+from tests.portal.test_accounts import school_form
 
 ROLE_AREAS = ("enterprise", "school", "student", "admin")
 
@@ -313,16 +314,7 @@ def test_admin_cannot_disable_self(app, build):
 def test_post_without_csrf_token_refused(csrf_client):
     response = csrf_client.post(
         "/auth/register/school",
-        data={
-            "org_name": "某校",
-            "school_kind": "secondary_vocational",
-            "town": "fengcheng",
-            "address": "x",
-            "name": "n",
-            "email": "n@example.com",
-            "password": PASSWORD,
-            "confirm": PASSWORD,
-        },
+        data=school_form(),
     )
     assert response.status_code == 400
     assert "表单已失效" in response.get_data(as_text=True)
@@ -333,17 +325,7 @@ def test_post_with_csrf_token_accepted(csrf_client):
     token = csrf_token(csrf_client.get("/auth/register/school").get_data(as_text=True))
     response = csrf_client.post(
         "/auth/register/school",
-        data={
-            "csrf_token": token,
-            "org_name": "某校",
-            "school_kind": "secondary_vocational",
-            "town": "fengcheng",
-            "address": "x",
-            "name": "n",
-            "email": "n@example.com",
-            "password": PASSWORD,
-            "confirm": PASSWORD,
-        },
+        data=school_form(csrf_token=token),
     )
     assert response.status_code == 302
 
@@ -390,16 +372,9 @@ def test_script_in_names_is_escaped(app, build):
     client = app.test_client()
     client.post(
         "/auth/register/school",
-        data={
-            "org_name": "<script>alert(1)</script>学校",
-            "school_kind": "secondary_vocational",
-            "town": "fengcheng",
-            "address": "<img src=x onerror=alert(2)>",
-            "name": "<b>n</b>",
-            "email": "n@example.com",
-            "password": PASSWORD,
-            "confirm": PASSWORD,
-        },
+        data=school_form(
+            org_name="<script>alert(1)</script>学校", address="<img src=x onerror=alert(2)>", name="<b>n</b>"
+        ),
     )
     client.post("/auth/logout")
     login(client, admin.email)

@@ -1,7 +1,8 @@
 """Concurrent clicks on one record's state machine make one transition, never two (issue 9).
 
-The pattern of test_seat_concurrency.py: real processes, each with its own app and engine on
-the same SQLite file or PostgreSQL database, wait behind a barrier and then act at once.
+The pattern of test_seat_concurrency.py (tests/races.py): real processes, each with its own app
+and engine on the same SQLite file or PostgreSQL database, wait behind a barrier and then act at
+once.
 Before `locking.transition`, eight "accept terms" made four cooperations, verify ×4 and
 reject ×4 recorded pending→rejected three times, and an admission and a withdrawal at the
 same moment both went through (seat taken, student withdrawn).
@@ -9,7 +10,6 @@ same moment both went through (seat taken, student withdrawn).
 
 from __future__ import annotations
 
-import queue
 from collections import Counter
 
 import pytest
@@ -19,102 +19,46 @@ from portal.extensions import db
 from portal.models import AuditEntry, ClassApplication, Cooperation, NamedClass, Organisation, Proposal
 from portal.named_classes import services as nc
 from portal.partnerships import services as proposals
+from tests import races
 from tests.named_classes.test_named_classes import class_input, make_cooperation
 from tests.partnerships.test_proposals import pair, terms  # noqa: F401  (fixture)
-from tests.portal.test_seat_concurrency import _students, worker_pool
 
+pytestmark = pytest.mark.xdist_group("races")  # one process runs them all: one pool
 PROCESSES = 8
-TIMEOUT = 300
-
-
-def _act(action: str, actor, ident: int) -> None:
-    from portal.internships import services as internships
-    from portal.named_classes import services as named_classes
-    from portal.organisations import services as organisations
-    from portal.partnerships import services as proposals
-
-    {
-        "approve_internship": lambda: internships.approve(actor, ident, "李老师"),
-        "accept_terms": lambda: proposals.accept_terms(actor, ident),
-        "verify": lambda: organisations.verify(actor, ident),
-        "reject": lambda: organisations.reject(actor, ident, "材料不全"),
-        "admit": lambda: named_classes.admit(actor, ident),
-        "withdraw": lambda: named_classes.withdraw(actor, ident),
-    }[action]()
-
-
-def _worker(barrier, jobs, results) -> None:
-    from sqlalchemy import text
-
-    from portal.extensions import db
-    from portal.models import User
-    from portal.platform.errors import ServiceError
-    from tests.conftest import make_app
-
-    apps = {}
-    while True:
-        job = jobs.get()
-        if job is None:
-            return
-        db_url, round_no, action, actor_id, ident = job
-        try:
-            if db_url not in apps:
-                apps[db_url] = make_app(db_url)
-            with apps[db_url].app_context():
-                # The parent's SQLite tests all use one file, made anew for each test: a connection
-                # kept from an earlier test's file must not serve this one.
-                db.engine.dispose()
-                actor = db.session.get(User, actor_id)
-                db.session.execute(text("SELECT 1"))
-                db.session.rollback()
-                barrier.wait(timeout=TIMEOUT)
-                try:
-                    _act(action, actor, ident)
-                    db.session.commit()
-                    outcome = "done"
-                except ServiceError:
-                    db.session.rollback()
-                    outcome = "refused"
-                finally:
-                    db.session.remove()
-        except Exception as exc:  # a 500 in production: report it
-            barrier.abort()
-            outcome = f"error:{type(exc).__name__}:{exc}"
-        results.put((round_no, action, ident, outcome))
-
-
-@pytest.fixture(scope="module")
-def pool():
-    yield from worker_pool(_worker, PROCESSES)
+ACTIONS = {
+    "approve_internship": "portal.internships.services:approve",
+    "accept_terms": "portal.partnerships.services:accept_terms",
+    "verify": "portal.organisations.services:verify",
+    "reject": "portal.organisations.services:reject",
+    "admit": "portal.named_classes.services:admit",
+    "withdraw": "portal.named_classes.services:withdraw",
+}
+ARGS = {"approve_internship": ("李老师",), "reject": ("材料不全",)}  # after the record's id
 
 
 def at_once(
     pool, db_url: str, round_no: int, jobs_: list[tuple[str, int, int]]
 ) -> list[tuple[str, int, str]]:
-    """Run PROCESSES jobs (action, actor id, record id) at the same moment; their outcomes."""
+    """Run PROCESSES jobs (action, actor id, record id) at the same moment; their outcomes as
+    (action, record id, "done" or "refused")."""
     assert len(jobs_) == PROCESSES
-    jobs, results = pool
-    for action, actor_id, ident in jobs_:
-        jobs.put((db_url, round_no, action, actor_id, ident))
-    outcomes = []
-    for _ in jobs_:
-        try:
-            got_round, action, ident, outcome = results.get(timeout=TIMEOUT)
-        except queue.Empty:
-            pytest.fail(f"round {round_no}: a worker did not answer within {TIMEOUT}s")
-        assert got_round == round_no
-        outcomes.append((action, ident, outcome))
-    assert not [o for o in outcomes if o[2].startswith("error")], outcomes
-    db.session.expire_all()
-    return outcomes
+    by_path = {path: action for action, path in ACTIONS.items()}
+    outcomes = races.at_once(
+        pool,
+        db_url,
+        round_no,
+        [(ACTIONS[action], actor_id, ident, *ARGS.get(action, ())) for action, actor_id, ident in jobs_],
+        detach=False,  # the services read the actor's organisation after the barrier
+    )
+    return [(by_path[path], args[0], outcome.split(":")[0]) for path, args, outcome in outcomes]
 
 
-def test_eight_accepts_of_one_proposal_make_one_cooperation(pair, db_url, pool):  # noqa: F811
+def test_eight_accepts_of_one_proposal_make_one_cooperation(pair, db_url, race_pool):  # noqa: F811
     staff, hr, _program, _posting, proposal = pair
     proposals.express_interest(staff, proposal.id)
     proposals.propose_terms(staff, proposal.id, terms())
     db.session.commit()
-    outcomes = at_once(pool, db_url, 0, [("accept_terms", hr.id, proposal.id)] * PROCESSES)
+    outcomes = at_once(race_pool, db_url, 0, [("accept_terms", hr.id, proposal.id)] * PROCESSES)
     assert Counter(o for *_, o in outcomes) == Counter({"done": 1, "refused": PROCESSES - 1})
     assert db.session.scalar(select(func.count()).select_from(Cooperation)) == 1
     agreed = db.session.get(Proposal, proposal.id)
@@ -129,14 +73,14 @@ def test_eight_accepts_of_one_proposal_make_one_cooperation(pair, db_url, pool):
     )
 
 
-def test_verify_and_reject_at_once_record_one_chain_of_transitions(build, db_url, pool):
+def test_verify_and_reject_at_once_record_one_chain_of_transitions(build, db_url, race_pool):
     admin = build.admin()
     db.session.commit()
     for round_no in range(3):
         hr = build.enterprise(verified=False)
         org_id = hr.organisation_id
         jobs_ = [("verify" if i % 2 else "reject", admin.id, org_id) for i in range(PROCESSES)]
-        outcomes = at_once(pool, db_url, round_no, jobs_)
+        outcomes = at_once(race_pool, db_url, round_no, jobs_)
         done = [action for action, _, outcome in outcomes if outcome == "done"]
         log = db.session.execute(
             select(AuditEntry.from_state, AuditEntry.to_state)
@@ -155,9 +99,9 @@ def test_verify_and_reject_at_once_record_one_chain_of_transitions(build, db_url
         assert db.session.get(Organisation, org_id).status == log[-1][1]
 
 
-def test_admit_and_withdraw_at_once_never_both(build, db_url, pool):
+def test_admit_and_withdraw_at_once_never_both(build, db_url, race_pool):
     staff, hr = build.school(), build.enterprise()
-    students = _students(build, staff, PROCESSES // 2 * 3)
+    students = races.students(build, staff, PROCESSES // 2 * 3)
     cooperation = make_cooperation(staff, hr, seats=len(students))
     named = nc.create_named_class(staff, cooperation.id, class_input(seats=len(students)), publish=True)
     applications = {s.id: nc.apply(s, named.id, "申请").id for s in students}
@@ -171,7 +115,7 @@ def test_admit_and_withdraw_at_once_never_both(build, db_url, pool):
                 ("admit", staff.id, applications[student.id]),
                 ("withdraw", student.id, applications[student.id]),
             ]
-        outcomes = at_once(pool, db_url, round_no, jobs_)
+        outcomes = at_once(race_pool, db_url, round_no, jobs_)
         for student in chunk:
             ident = applications[student.id]
             won = [action for action, i, outcome in outcomes if i == ident and outcome == "done"]
@@ -184,7 +128,7 @@ def test_admit_and_withdraw_at_once_never_both(build, db_url, pool):
     assert taken == nc.admitted_count(named.id)
 
 
-def test_the_last_intern_place_is_approved_once(build, db_url, pool):
+def test_the_last_intern_place_is_approved_once(build, db_url, race_pool):
     """Eight accepted placements at an enterprise of 10 employees (10 %: one intern), approved at once:
     one approval wins, the others are refused by the share rule, never two interns."""
     from portal.internships import services as internships
@@ -196,13 +140,13 @@ def test_the_last_intern_place_is_approved_once(build, db_url, pool):
     internships.record_staff(hr, 10)
     posting = internship_posting(hr)
     ids = []
-    for student in _students(build, staff, PROCESSES):
+    for student in races.students(build, staff, PROCESSES):
         placement = internships.apply(student, posting.id, "申请", ADULT, entry_year=ADULT.year + 16, sex="m")
         internships.offer(hr, placement.id, offer_terms())
         internships.answer(student, placement.id, accept=True)
         ids.append(placement.id)
     db.session.commit()
-    outcomes = at_once(pool, db_url, 0, [("approve_internship", staff.id, i) for i in ids])
+    outcomes = at_once(race_pool, db_url, 0, [("approve_internship", staff.id, i) for i in ids])
     assert Counter(o for *_, o in outcomes) == Counter({"done": 1, "refused": PROCESSES - 1})
     assert (
         db.session.scalar(select(func.count()).select_from(Placement).where(Placement.status == "approved"))

@@ -11,7 +11,7 @@ from portal.extensions import db
 from portal.models import Posting, PostingKind
 from portal.platform import checks
 from portal.postings import services as postings
-from tests.conftest import Builders, login
+from tests.conftest import Builders, en_client
 
 KINDS = [k.value for k in PostingKind]
 TODAY = checks.district_today()
@@ -83,14 +83,6 @@ def form_data(kind: str, **overrides) -> dict:
 
 def count_postings() -> int:
     return db.session.scalar(select(func.count()).select_from(Posting))
-
-
-def en_client(app, user=None):
-    client = app.test_client()
-    client.set_cookie("lang", "en")
-    if user is not None:
-        login(client, user.email)
-    return client
 
 
 # --- life cycle through the HR pages -------------------------------------------------

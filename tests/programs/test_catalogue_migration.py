@@ -13,7 +13,7 @@ from flask_migrate import upgrade
 
 from portal.extensions import db
 from portal.programs import catalogue
-from tests.conftest import make_app
+from tests.conftest import bare_database
 
 ROOT = Path(__file__).resolve().parents[2]
 PREVIOUS = "e182bd07f007"
@@ -95,142 +95,130 @@ def _filled(table: sa.Table, **values) -> dict:
 
 
 def test_old_names_and_groups_move_to_the_2021_catalogue_and_nothing_is_lost(db_url, tmp_path):
-    app = make_app(db_url, MAJOR_ALIAS_FILE=str(reviewed_aliases(tmp_path)))
-    with app.app_context():
-        db.drop_all()
+    with bare_database(db_url, MAJOR_ALIAS_FILE=str(reviewed_aliases(tmp_path))):
+        upgrade(revision=PREVIOUS)
+        meta = sa.MetaData()
+        meta.reflect(bind=db.engine, only=("organisation", "program", "user", "supply_snapshot"))
+        org, program, user, supply = (
+            meta.tables[n] for n in ("organisation", "program", "user", "supply_snapshot")
+        )
+        old_names = list(OLD_NAMES)
         with db.engine.begin() as conn:
-            conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
-        try:
-            upgrade(revision=PREVIOUS)
-            meta = sa.MetaData()
-            meta.reflect(bind=db.engine, only=("organisation", "program", "user", "supply_snapshot"))
-            org, program, user, supply = (
-                meta.tables[n] for n in ("organisation", "program", "user", "supply_snapshot")
-            )
-            old_names = list(OLD_NAMES)
-            with db.engine.begin() as conn:
-                for school_id, name, kind in (
-                    (1, "老学校（演示）", "secondary_vocational"),
-                    (2, "老学院（演示）", "higher_vocational"),
-                ):
-                    conn.execute(
-                        org.insert().values(
-                            _filled(
-                                org,
-                                id=school_id,
-                                kind="school",
-                                name=name,
-                                town="fengcheng",
-                                school_kind=kind,
-                            )
-                        )
-                    )
-                rows = [
-                    *(
-                        (name, 2 if name in ("焊接技术与自动化", "黑色冶金技术", "设施园艺技术") else 1)
-                        for name in old_names
-                    ),
-                    *((name, 2 if name in ("智慧健康养老服务与管理",) else 1) for name in WRONG_GROUPS),
-                    ("园艺技术", 2),  # a name at both levels: the college's is the 专科 one
-                    (
-                        "计算机与数码设备维修",
-                        1,
-                    ),  # the school has the successor already: the old one stays flagged
-                    ("护理（老年护理方向）", 1),  # a direction is kept
-                ]
-                for number, (name, school_id) in enumerate(rows, 1):
-                    conn.execute(
-                        program.insert().values(
-                            _filled(
-                                program,
-                                id=number,
-                                school_id=school_id,
-                                name=name,
-                                code=None,
-                                intake_capacity=10 * number,
-                                status="published",
-                            )
-                        )
-                    )
+            for school_id, name, kind in (
+                (1, "老学校（演示）", "secondary_vocational"),
+                (2, "老学院（演示）", "higher_vocational"),
+            ):
                 conn.execute(
-                    user.insert().values(
+                    org.insert().values(
                         _filled(
-                            user, id=1, email="s@example.com", organisation_id=1, program_id=1, role="student"
+                            org,
+                            id=school_id,
+                            kind="school",
+                            name=name,
+                            town="fengcheng",
+                            school_kind=kind,
                         )
                     )
                 )
-                for year, name, group, intake in (
-                    (2024, "现代农艺技术", "农林牧渔大类", 30),
-                    (2024, "制药技术应用", "医药卫生大类", 40),
-                    (2025, "制药技术应用", "医药卫生大类", 45),
-                ):
-                    conn.execute(
-                        supply.insert().values(
-                            _filled(
-                                supply,
-                                year=year,
-                                major_name=name,
-                                major_group=group,
-                                town="fengcheng",
-                                intake=intake,
-                            )
+            rows = [
+                *(
+                    (name, 2 if name in ("焊接技术与自动化", "黑色冶金技术", "设施园艺技术") else 1)
+                    for name in old_names
+                ),
+                *((name, 2 if name in ("智慧健康养老服务与管理",) else 1) for name in WRONG_GROUPS),
+                ("园艺技术", 2),  # a name at both levels: the college's is the 专科 one
+                (
+                    "计算机与数码设备维修",
+                    1,
+                ),  # the school has the successor already: the old one stays flagged
+                ("护理（老年护理方向）", 1),  # a direction is kept
+            ]
+            for number, (name, school_id) in enumerate(rows, 1):
+                conn.execute(
+                    program.insert().values(
+                        _filled(
+                            program,
+                            id=number,
+                            school_id=school_id,
+                            name=name,
+                            code=None,
+                            intake_capacity=10 * number,
+                            status="published",
                         )
                     )
-
-            upgrade()
-
-            with db.engine.connect() as conn:
-                after = {r.id: r for r in conn.execute(sa.text("SELECT * FROM program ORDER BY id"))}
-                snapshots = conn.execute(sa.text("SELECT * FROM supply_snapshot ORDER BY year, id")).all()
-                student_program = conn.execute(sa.text('SELECT program_id FROM "user" WHERE id = 1')).scalar()
-            # Nothing lost: the same rows, ids and figures.
-            assert sorted(after) == list(range(1, len(rows) + 1))
-            assert [after[n].intake_capacity for n in sorted(after)] == [
-                10 * n for n in range(1, len(rows) + 1)
-            ]
-            assert student_program == 1
-            aliases = catalogue.aliases()
-            for number, (name, _school) in enumerate(rows, 1):
-                stored = after[number]
-                entry = catalogue.entry_for_code(stored.code) if stored.code else None
-                if entry is None:
-                    # Flagged: kept as typed, an old name the alias table lists, for the school to choose.
-                    assert stored.name == name and name in aliases and stored.category is None
-                    continue
-                assert catalogue.base_name(stored.name) == entry.name
-                assert (stored.level, stored.category, stored.major_class) == (
-                    entry.level,
-                    entry.category,
-                    entry.class_name,
                 )
-                if name in aliases:
-                    assert aliases[name].code == entry.code  # moved to the reviewed successor only
-            # The 10 wrong groups put right.
-            by_name = {after[n].name: after[n] for n in after}
-            for name, old_group in WRONG_GROUPS.items():
-                assert by_name[name].category == catalogue.entry_for_name(name).category != old_group
-            assert by_name["园艺技术"].code == "410105" and by_name["护理（老年护理方向）"].code == "720201"
-            # A reviewed successor is taken (same row); one the school already has is left to the school.
-            welding = after[old_names.index("焊接技术与自动化") + 1]
-            assert (welding.name, welding.code, welding.level) == ("智能焊接技术", "460110", "专科")
-            repair = after[old_names.index("计算机与数码产品维修") + 1]
-            assert (repair.name, repair.code) == ("计算机与数码产品维修", None)
-            flagged = [p for p in after.values() if p.code is None]
-            assert len(flagged) == len(OLD_NAMES) - 1
-            # Snapshots regrouped by the catalogue, so the trend of a group does not jump.
-            pharma = [s for s in snapshots if s.major_name == "制药技术应用"]
-            assert [(s.year, s.major_group, s.intake) for s in pharma] == [
-                (2024, "食品药品与粮食大类", 40),
-                (2025, "食品药品与粮食大类", 45),
-            ]
-            assert sum(s.intake for s in snapshots) == 30 + 40 + 45  # nothing dropped when rows merge
-            for s in snapshots:
-                assert catalogue.entry_for_name(s.major_name) is not None or s.major_name in aliases
-        finally:
-            db.drop_all()
-            with db.engine.begin() as conn:
-                conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
-            db.engine.dispose()
+            conn.execute(
+                user.insert().values(
+                    _filled(
+                        user, id=1, email="s@example.com", organisation_id=1, program_id=1, role="student"
+                    )
+                )
+            )
+            for year, name, group, intake in (
+                (2024, "现代农艺技术", "农林牧渔大类", 30),
+                (2024, "制药技术应用", "医药卫生大类", 40),
+                (2025, "制药技术应用", "医药卫生大类", 45),
+            ):
+                conn.execute(
+                    supply.insert().values(
+                        _filled(
+                            supply,
+                            year=year,
+                            major_name=name,
+                            major_group=group,
+                            town="fengcheng",
+                            intake=intake,
+                        )
+                    )
+                )
+
+        upgrade()
+
+        with db.engine.connect() as conn:
+            after = {r.id: r for r in conn.execute(sa.text("SELECT * FROM program ORDER BY id"))}
+            snapshots = conn.execute(sa.text("SELECT * FROM supply_snapshot ORDER BY year, id")).all()
+            student_program = conn.execute(sa.text('SELECT program_id FROM "user" WHERE id = 1')).scalar()
+        # Nothing lost: the same rows, ids and figures.
+        assert sorted(after) == list(range(1, len(rows) + 1))
+        assert [after[n].intake_capacity for n in sorted(after)] == [10 * n for n in range(1, len(rows) + 1)]
+        assert student_program == 1
+        aliases = catalogue.aliases()
+        for number, (name, _school) in enumerate(rows, 1):
+            stored = after[number]
+            entry = catalogue.entry_for_code(stored.code) if stored.code else None
+            if entry is None:
+                # Flagged: kept as typed, an old name the alias table lists, for the school to choose.
+                assert stored.name == name and name in aliases and stored.category is None
+                continue
+            assert catalogue.base_name(stored.name) == entry.name
+            assert (stored.level, stored.category, stored.major_class) == (
+                entry.level,
+                entry.category,
+                entry.class_name,
+            )
+            if name in aliases:
+                assert aliases[name].code == entry.code  # moved to the reviewed successor only
+        # The 10 wrong groups put right.
+        by_name = {after[n].name: after[n] for n in after}
+        for name, old_group in WRONG_GROUPS.items():
+            assert by_name[name].category == catalogue.entry_for_name(name).category != old_group
+        assert by_name["园艺技术"].code == "410105" and by_name["护理（老年护理方向）"].code == "720201"
+        # A reviewed successor is taken (same row); one the school already has is left to the school.
+        welding = after[old_names.index("焊接技术与自动化") + 1]
+        assert (welding.name, welding.code, welding.level) == ("智能焊接技术", "460110", "专科")
+        repair = after[old_names.index("计算机与数码产品维修") + 1]
+        assert (repair.name, repair.code) == ("计算机与数码产品维修", None)
+        flagged = [p for p in after.values() if p.code is None]
+        assert len(flagged) == len(OLD_NAMES) - 1
+        # Snapshots regrouped by the catalogue, so the trend of a group does not jump.
+        pharma = [s for s in snapshots if s.major_name == "制药技术应用"]
+        assert [(s.year, s.major_group, s.intake) for s in pharma] == [
+            (2024, "食品药品与粮食大类", 40),
+            (2025, "食品药品与粮食大类", 45),
+        ]
+        assert sum(s.intake for s in snapshots) == 30 + 40 + 45  # nothing dropped when rows merge
+        for s in snapshots:
+            assert catalogue.entry_for_name(s.major_name) is not None or s.major_name in aliases
 
 
 def test_the_alias_table_is_reviewed() -> None:

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
 from portal.extensions import db
-from tests.conftest import make_app
+from tests.conftest import bare_database
 
 BEFORE = "a7c41e9b2d05"  # the revision before the rules migration
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
@@ -46,49 +46,35 @@ def _insert(conn, table: str, **values) -> int:
 
 
 def test_upgrade_keeps_and_marks_what_the_new_rules_need(db_url):
-    app = make_app(db_url)
-    with app.app_context():
-        db.drop_all()
+    with bare_database(db_url):
+        upgrade(revision=BEFORE)
         with db.engine.begin() as conn:
-            conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
-        try:
-            upgrade(revision=BEFORE)
-            with db.engine.begin() as conn:
-                org = _insert(
-                    conn, "organisation", kind="enterprise", name="企业", status="verified", credit_code=None
-                )
-                school = _insert(
-                    conn, "organisation", kind="school", name="学校", status="verified", credit_code=None
-                )
-                _insert(
-                    conn, "pilot_enterprise_application", enterprise_id=org, status="approved", figures="{}"
-                )
-                _insert(conn, "teacher", school_id=school, name="甲", double_qualified=True)
-                _insert(conn, "teacher", school_id=school, name="乙", double_qualified=False)
-            upgrade()
-            with db.engine.connect() as conn:
-                status, note, document = conn.execute(
-                    sa.text(
-                        "SELECT status, decision_note, decision_document FROM pilot_enterprise_application"
-                    )
-                ).one()
-                assert (status, document) == ("confirmed", None) and "590" in note
-                teachers = dict(
-                    conn.execute(sa.text("SELECT name, dq_level FROM teacher ORDER BY name")).tuples().all()
-                )
-                assert teachers == {"甲": "unknown", "乙": None}
-                noted = conn.execute(
-                    sa.text("SELECT dq_note, subject_teacher FROM teacher WHERE name = '甲'")
-                ).one()
-                assert "补录" in noted[0] and bool(noted[1]) is True
-            downgrade(revision=BEFORE)
-            with db.engine.connect() as conn:
-                assert (
-                    conn.execute(sa.text("SELECT status FROM pilot_enterprise_application")).scalar()
-                    == "approved"
-                )
-        finally:
-            db.drop_all()
-            with db.engine.begin() as conn:
-                conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
-            db.engine.dispose()
+            org = _insert(
+                conn, "organisation", kind="enterprise", name="企业", status="verified", credit_code=None
+            )
+            school = _insert(
+                conn, "organisation", kind="school", name="学校", status="verified", credit_code=None
+            )
+            _insert(conn, "pilot_enterprise_application", enterprise_id=org, status="approved", figures="{}")
+            _insert(conn, "teacher", school_id=school, name="甲", double_qualified=True)
+            _insert(conn, "teacher", school_id=school, name="乙", double_qualified=False)
+        upgrade()
+        with db.engine.connect() as conn:
+            status, note, document = conn.execute(
+                sa.text("SELECT status, decision_note, decision_document FROM pilot_enterprise_application")
+            ).one()
+            assert (status, document) == ("confirmed", None) and "590" in note
+            teachers = dict(
+                conn.execute(sa.text("SELECT name, dq_level FROM teacher ORDER BY name")).tuples().all()
+            )
+            assert teachers == {"甲": "unknown", "乙": None}
+            noted = conn.execute(
+                sa.text("SELECT dq_note, subject_teacher FROM teacher WHERE name = '甲'")
+            ).one()
+            assert "补录" in noted[0] and bool(noted[1]) is True
+        downgrade(revision=BEFORE)
+        with db.engine.connect() as conn:
+            assert (
+                conn.execute(sa.text("SELECT status FROM pilot_enterprise_application")).scalar()
+                == "approved"
+            )
