@@ -25,5 +25,5 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table("organisation", schema=None) as batch_op:
-        batch_op.drop_column("recruits_district_wide")
+    # Not a batch: on SQLite a batch recreates the table, and dropping organisation fails its foreign keys.
+    op.drop_column("organisation", "recruits_district_wide")
