@@ -37,13 +37,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     register_hooks()
     from portal import templating
-    from portal.platform import cache, security
+    from portal.platform import assets, cache, security
     from portal.platform import error_pages as errors
 
     with app.app_context():
         cache.init_app(app, db.engine)
 
     security.init_security(app)
+    assets.init_assets(app)
     errors.init_errors(app)
     templating.init_templating(app)
     from portal import api
