@@ -38,6 +38,7 @@ from portal.apprenticeships.models import (
     ProgrammeStatus,
     RankedBy,
     RunStatus,
+    UnplacedReason,
 )
 from portal.audit import services as audit
 from portal.extensions import db
@@ -55,18 +56,16 @@ NAME_MAX = 120
 TEXT_MAX = 2000
 CAPACITY_MAX = 999
 
-# Why a student got no place, for the student (in their language) and for staff.
+# Why a student got no place, for the student, in their language (staff read `UnplacedReason`).
 REASON_MESSAGES: dict[str, Any] = {
-    "capacity": _l("The places you ranked were all filled by applicants they ranked higher than you."),
-    "not_acceptable": _l("Nothing you ranked fits: the places you ranked did not accept your application."),
-    "no_preferences": _l("You did not rank any place."),
-    "enterprise_cap": _l("The enterprise had no room left for you across its places."),
-}
-REASON_LABELS: dict[str, Any] = {
-    "capacity": _l("Places full with higher-ranked applicants"),
-    "not_acceptable": _l("Nothing ranked that fits"),
-    "no_preferences": _l("No place ranked"),
-    "enterprise_cap": _l("Enterprise has no room left"),
+    UnplacedReason.CAPACITY.value: _l(
+        "The places you ranked were all filled by applicants they ranked higher than you."
+    ),
+    UnplacedReason.NOT_ACCEPTABLE.value: _l(
+        "Nothing you ranked fits: the places you ranked did not accept your application."
+    ),
+    UnplacedReason.NO_PREFERENCES.value: _l("You did not rank any place."),
+    UnplacedReason.ENTERPRISE_CAP.value: _l("The enterprise had no room left for you across its places."),
 }
 # --- who may see what ----------------------------------------------------------------
 

@@ -9,7 +9,6 @@ builds the HR form and the detail page, so a kind's fields are defined once.
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -20,7 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.platform.i18n import lazy_gettext as _l
-from portal.platform.model_base import Stateful, UTCDateTime, step_table, utcnow
+from portal.platform.model_base import State, Stateful, UTCDateTime, step_table, utcnow
 from portal.programs.models import PublicationStatus
 from portal.rules import internships as internship_rules
 
@@ -28,21 +27,14 @@ if TYPE_CHECKING:
     from portal.organisations.models import Enterprise
 
 
-class PostingKind(str, enum.Enum):
-    ORDER_CLASS = "order_class"  # 订单班 / 冠名班 (a named class is an order class with a class name)
-    APPRENTICESHIP = "apprenticeship"  # 现代学徒制
-    INTERNSHIP = "internship"  # 岗位实习
-    PART_TIME_TEACHER = "part_time_teacher"  # 企业兼职教师
-    STAFF_TRAINING = "staff_training"  # 职工培训
+class PostingKind(State):
+    # 订单班 / 冠名班 (a named class is an order class with a class name)
+    ORDER_CLASS = "order_class", _l("Order class / named class")
+    APPRENTICESHIP = "apprenticeship", _l("Modern apprenticeship")  # 现代学徒制
+    INTERNSHIP = "internship", _l("Internship")  # 岗位实习
+    PART_TIME_TEACHER = "part_time_teacher", _l("Part-time teacher offer")  # 企业兼职教师
+    STAFF_TRAINING = "staff_training", _l("Staff training request")  # 职工培训
 
-
-KIND_LABELS: dict[str, object] = {
-    PostingKind.ORDER_CLASS.value: _l("Order class / named class"),
-    PostingKind.APPRENTICESHIP.value: _l("Modern apprenticeship"),
-    PostingKind.INTERNSHIP.value: _l("Internship"),
-    PostingKind.PART_TIME_TEACHER.value: _l("Part-time teacher offer"),
-    PostingKind.STAFF_TRAINING.value: _l("Staff training request"),
-}
 
 # The Chinese names people type into the search box, whatever the UI language.
 KIND_KEYWORDS: dict[str, str] = {
