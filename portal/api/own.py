@@ -138,19 +138,8 @@ def _detail_problems(kind: str | None, details: Any) -> list[dict[str, Any]]:
 
 def _posting_input(values: dict[str, Any], bad: set[str]) -> PostingInput:
     details = values.get("details") or {}
-    return PostingInput(
-        title=values.get("title") or "",
-        description=values.get("description") or "",
-        skills=values.get("skills") or "",
-        certificates=values.get("certificates") or "",
-        headcount=values.get("headcount"),
-        town=values.get("town") or "",
-        start_date=values.get("start_date"),
-        end_date=values.get("end_date"),
-        deadline=values.get("deadline"),
-        # A detail of the wrong type is left out: its type problem is reported instead.
-        details={k: v for k, v in details.items() if f"details.{k}" not in bad},
-    )
+    # A detail of the wrong type is left out: its type problem is reported instead.
+    return PostingInput.parsed(values, {k: v for k, v in details.items() if f"details.{k}" not in bad})
 
 
 def _details_named(call):

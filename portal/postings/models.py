@@ -105,6 +105,12 @@ class DetailField:
 _PERSON_NAME = DetailField("name", _l("Name"), "text", required=True, max_len=40)
 _PERSON_TITLE = DetailField("title", _l("Title"), "choice", required=True, choices=TECH_TITLES)
 
+# What every kind of posting has; a kind's own fields are its DETAIL_FIELDS.
+COMMON_FIELDS = (
+    *("title", "description", "skills", "certificates", "headcount"),
+    *("town", "start_date", "end_date", "deadline"),
+)
+
 DETAIL_FIELDS: dict[str, tuple[DetailField, ...]] = {
     PostingKind.ORDER_CLASS.value: (
         DetailField("major", _l("Major wanted"), "text", required=True, max_len=80),
@@ -261,6 +267,10 @@ class Posting(Stateful, db.Model):
     @property
     def is_taken_down(self) -> bool:
         return self.taken_down_at is not None
+
+    def common_values(self) -> dict[str, Any]:
+        """The fields every kind has (its own are in `details`), as a form or a sheet shows them."""
+        return {name: getattr(self, name) for name in COMMON_FIELDS}
 
     @property
     def is_named_class(self) -> bool:

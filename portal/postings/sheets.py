@@ -412,18 +412,7 @@ def row_input(
                 details[key] = people
     if own_problems:
         problems.raise_if_any()
-    return kind, PostingInput(
-        title=values.get("title") or "",
-        description=values.get("description") or "",
-        skills=values.get("skills") or "",
-        certificates=values.get("certificates") or "",
-        headcount=values.get("headcount"),
-        town=values.get("town") or enterprise.town or "",
-        start_date=values.get("start_date"),
-        end_date=values.get("end_date"),
-        deadline=values.get("deadline"),
-        details=details,
-    )
+    return kind, PostingInput.parsed({**values, "town": values.get("town") or enterprise.town}, details)
 
 
 def import_postings(hr: User, data: bytes, filename: str | None) -> int:
@@ -472,18 +461,7 @@ def format_people(key: str, people: list[dict[str, Any]]) -> str:
 
 def posting_row(posting: Posting) -> dict[str, Any]:
     kind_name = KIND_NAMES[NAMED_CLASS] if posting.is_named_class else KIND_NAMES[posting.kind]
-    row: dict[str, Any] = {
-        "kind": kind_name,
-        "title": posting.title,
-        "description": posting.description,
-        "skills": posting.skills,
-        "certificates": posting.certificates,
-        "headcount": posting.headcount,
-        "town": posting.town,
-        "start_date": posting.start_date,
-        "end_date": posting.end_date,
-        "deadline": posting.deadline,
-    }
+    row: dict[str, Any] = {"kind": kind_name, **posting.common_values()}
     for key, value in (posting.details or {}).items():
         if key in PEOPLE_KEYS:
             row[key] = format_people(key, value)
