@@ -43,6 +43,7 @@ from portal.apprenticeships.models import (
 from portal.audit import services as audit
 from portal.extensions import db
 from portal.notifications import services as notifications
+from portal.partnerships import cooperations
 from portal.partnerships import matching as matcher
 from portal.partnerships.cooperation_models import Cooperation, CooperationKind, CooperationStatus
 from portal.platform.checks import district_today
@@ -130,17 +131,7 @@ def apprenticeship_cooperations(actor: User) -> list[Cooperation]:
     """The school's active apprenticeship cooperations (a programme hangs on one)."""
     if actor.role != Role.SCHOOL_STAFF.value or actor.organisation_id is None:
         return []
-    return list(
-        db.session.scalars(
-            select(Cooperation)
-            .where(
-                Cooperation.school_id == actor.organisation_id,
-                Cooperation.kind == CooperationKind.APPRENTICESHIP.value,
-                Cooperation.status == CooperationStatus.ACTIVE.value,
-            )
-            .order_by(Cooperation.agreed_at.desc(), Cooperation.id.desc())
-        )
-    )
+    return cooperations.active_of_school(actor.organisation_id, CooperationKind.APPRENTICESHIP.value)
 
 
 def _programmes(*conditions) -> list[ApprenticeshipProgramme]:

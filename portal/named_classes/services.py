@@ -48,6 +48,7 @@ from portal.named_classes.models import (
 )
 from portal.notifications import services as notifications
 from portal.organisations.models import Organisation
+from portal.partnerships import cooperations
 from portal.partnerships.cooperation_models import (
     AdmissionsMode,
     Cooperation,
@@ -126,17 +127,7 @@ def classes_of_partner(user: User) -> list[NamedClass]:
 
 def publishable_cooperations(staff: User) -> list[Cooperation]:
     """The school's agreed, active order-class cooperations: the ones a named class can come from."""
-    return list(
-        db.session.scalars(
-            select(Cooperation)
-            .where(
-                Cooperation.school_id == staff.organisation_id,
-                Cooperation.kind == CooperationKind.ORDER_CLASS.value,
-                Cooperation.status == CooperationStatus.ACTIVE.value,
-            )
-            .order_by(Cooperation.agreed_at.desc(), Cooperation.id.desc())
-        )
-    )
+    return cooperations.active_of_school(staff.organisation_id, CooperationKind.ORDER_CLASS.value)
 
 
 def suggested_values(cooperation: Cooperation) -> dict[str, Any]:
