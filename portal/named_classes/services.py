@@ -578,14 +578,7 @@ def apply(student: User, class_id: int, statement: str, *, today: date | None = 
         # Two submissions of the same student at the same moment: UNIQUE(class, student) let one in.
         raise Conflict(_l("You have already applied to this class.")) from None
     _record(student, application, "submit", from_state)
-    for org in _deciders(named_class):
-        notifications.notify_organisation(
-            org,
-            "application_submitted",
-            _review_link(org, named_class),
-            student=student.name,
-            named_class=named_class.name,
-        )
+    _tell_deciders(named_class, "application_submitted", student)
     events.emit(
         events.APPLICATION_RECEIVED,
         organisations=[org.id for org in _deciders(named_class)],
@@ -597,6 +590,14 @@ def apply(student: User, class_id: int, statement: str, *, today: date | None = 
         },
     )
     return application
+
+
+def _tell_deciders(named_class: NamedClass, template: str, student: User) -> None:
+    """Tell the organisations that decide on the class's applications what the student did."""
+    for org in _deciders(named_class):
+        notifications.notify_organisation(
+            org, template, _review_link(org, named_class), student=student.name, named_class=named_class.name
+        )
 
 
 def _own_application(student: User, application_id: int) -> ClassApplication:
@@ -626,14 +627,7 @@ def withdraw(student: User, application_id: int, *, today: date | None = None) -
     application.withdrawn_at = utcnow()
     db.session.flush()
     _record(student, application, "withdraw", from_state)
-    for org in _deciders(named_class):
-        notifications.notify_organisation(
-            org,
-            "application_withdrawn",
-            _review_link(org, named_class),
-            student=student.name,
-            named_class=named_class.name,
-        )
+    _tell_deciders(named_class, "application_withdrawn", student)
     return application
 
 

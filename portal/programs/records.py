@@ -51,6 +51,19 @@ def _own(model, staff: User, record_id: int, message):
     return record
 
 
+def _added(record):
+    db.session.add(record)
+    db.session.flush()
+    return record
+
+
+def _changed(record, values: dict[str, Any]):
+    for key, value in values.items():
+        setattr(record, key, value)
+    db.session.flush()
+    return record
+
+
 # --- teachers -------------------------------------------------------------------
 
 
@@ -197,10 +210,7 @@ def create_teacher(
         subject_teacher=subject_teacher,
         certification=certification,
     )
-    teacher = Teacher(school_id=school.id, **values)
-    db.session.add(teacher)
-    db.session.flush()
-    return teacher
+    return _added(Teacher(school_id=school.id, **values))
 
 
 def update_teacher(
@@ -229,9 +239,7 @@ def update_teacher(
         certification=certification,
     )
     before = teacher.dq_level
-    for key, value in values.items():
-        setattr(teacher, key, value)
-    db.session.flush()
+    _changed(teacher, values)
     if before != teacher.dq_level:
         audit.record(staff, teacher, "certify_double_qualified", before, teacher.dq_level)
     return teacher
@@ -289,23 +297,13 @@ def _need_values(fields: NeedFields, *, check_past: bool) -> dict:
 
 def create_need(school: School, **fields: Any) -> TeachingNeed:
     """A teaching need of `school` (`fields`: those of NeedFields)."""
-    need = TeachingNeed(
-        school_id=school.id,
-        **_need_values(NeedFields(**fields), check_past=True),
-    )
-    db.session.add(need)
-    db.session.flush()
-    return need
+    return _added(TeachingNeed(school_id=school.id, **_need_values(NeedFields(**fields), check_past=True)))
 
 
 def update_need(staff: User, need_id: int, **fields: Any) -> TeachingNeed:
     need = get_own_need(staff, need_id)
     data = NeedFields(**fields)
-    values = _need_values(data, check_past=data.ends_on != need.ends_on)
-    for key, value in values.items():
-        setattr(need, key, value)
-    db.session.flush()
-    return need
+    return _changed(need, _need_values(data, check_past=data.ends_on != need.ends_on))
 
 
 def set_need_status(staff: User, need_id: int, status: str) -> TeachingNeed:
@@ -368,23 +366,13 @@ def _offer_values(fields: OfferFields, *, check_past: bool) -> dict:
 
 def create_offer(school: School, **fields: Any) -> TrainingOffer:
     """A training offer of `school` (`fields`: those of OfferFields)."""
-    offer = TrainingOffer(
-        school_id=school.id,
-        **_offer_values(OfferFields(**fields), check_past=True),
-    )
-    db.session.add(offer)
-    db.session.flush()
-    return offer
+    return _added(TrainingOffer(school_id=school.id, **_offer_values(OfferFields(**fields), check_past=True)))
 
 
 def update_offer(staff: User, offer_id: int, **fields: Any) -> TrainingOffer:
     offer = get_own_offer(staff, offer_id)
     data = OfferFields(**fields)
-    values = _offer_values(data, check_past=data.ends_on != offer.ends_on)
-    for key, value in values.items():
-        setattr(offer, key, value)
-    db.session.flush()
-    return offer
+    return _changed(offer, _offer_values(data, check_past=data.ends_on != offer.ends_on))
 
 
 def publish_offer(staff: User, offer_id: int) -> TrainingOffer:
