@@ -49,7 +49,6 @@ from portal.partnerships.cooperation_models import Cooperation, CooperationKind,
 from portal.platform.checks import district_today
 from portal.platform.errors import Conflict, NotFound, ServiceError
 from portal.platform.i18n import lazy_gettext as _l
-from portal.platform.locking import transition
 from portal.platform.model_base import utcnow
 from portal.postings.models import TECH_TITLES
 
@@ -284,10 +283,9 @@ def _set_status(actor: User, programme: ApprenticeshipProgramme, step: str) -> A
         raise ServiceError(
             _l("This programme is %(status)s: that step is not possible now.", status=programme.state.label)
         )
-    before = programme.status
-    transition(programme, (ProgrammeStatus.OPEN if step == "open" else ProgrammeStatus.CLOSED).value)
-    db.session.flush()
-    audit.record(actor, programme, step, before, programme.status)
+    audit.step(
+        actor, programme, (ProgrammeStatus.OPEN if step == "open" else ProgrammeStatus.CLOSED).value, step
+    )
     return programme
 
 

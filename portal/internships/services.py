@@ -46,7 +46,7 @@ from portal.organisations.models import Organisation
 from portal.platform import checks, events, uploads, vocab
 from portal.platform.errors import Conflict, NotFound, Problems, ServiceError
 from portal.platform.i18n import lazy_gettext as _l
-from portal.platform.locking import lock_row, transition
+from portal.platform.locking import lock_row
 from portal.platform.model_base import utcnow
 from portal.platform.search import Page
 from portal.postings.models import Posting, PostingKind
@@ -431,15 +431,6 @@ def _tell(placement: Placement, kind: str, *, to: tuple[str, ...], **params) -> 
             notifications.notify_organisation(org, kind, _link(placement, side), **params)
 
 
-def _move(
-    actor: User, placement: Placement, to: PlacementStatus, action: str, reason: str | None = None
-) -> None:
-    from_state = placement.status
-    transition(placement, to.value)
-    db.session.flush()
-    audit.record(actor, placement, action, from_state, to.value, reason)
-
-
 def _expect(placement: Placement, *states: PlacementStatus) -> None:
     if placement.status not in {s.value for s in states}:
         raise Conflict(
@@ -552,7 +543,7 @@ def _event_data(placement: Placement) -> dict:
 def shortlist(hr: User, placement_id: int) -> Placement:
     placement = get_for(hr, placement_id, party="enterprise")
     _expect(placement, PlacementStatus.APPLIED)
-    _move(hr, placement, PlacementStatus.SHORTLISTED, "shortlist")
+    audit.step(hr, placement, PlacementStatus.SHORTLISTED.value, "shortlist")
     return placement
 
 
@@ -564,7 +555,7 @@ def offer(hr: User, placement_id: int, terms: OfferTerms) -> Placement:
     for name, value in values.items():
         setattr(placement, name, value)
     placement.offered_at = utcnow()
-    _move(hr, placement, PlacementStatus.OFFERED, "offer")
+    audit.step(hr, placement, PlacementStatus.OFFERED.value, "offer")
     _tell(placement, "internship_offered", to=("student",))
     return placement
 
@@ -580,7 +571,7 @@ def reject(actor: User, placement_id: int, reason: str) -> Placement:
     else:
         raise NotFound(_l("Internship not found."))
     placement.reason = checks.reason(reason)
-    _move(actor, placement, PlacementStatus.REJECTED, "reject", placement.reason)
+    audit.step(actor, placement, PlacementStatus.REJECTED.value, "reject", placement.reason)
     told = ("student", "enterprise") if party == "school" else ("student",)
     _tell(placement, "internship_rejected", to=told, reason=placement.reason)
     return placement
@@ -592,11 +583,11 @@ def answer(student: User, placement_id: int, *, accept: bool, reason: str = "") 
     _expect(placement, PlacementStatus.OFFERED)
     placement.answered_at = utcnow()
     if accept:
-        _move(student, placement, PlacementStatus.ACCEPTED, "accept")
+        audit.step(student, placement, PlacementStatus.ACCEPTED.value, "accept")
         _tell(placement, "internship_accepted", to=("enterprise", "school"))
     else:
         placement.reason = checks.reason(reason, required=False) or None
-        _move(student, placement, PlacementStatus.DECLINED, "decline", placement.reason)
+        audit.step(student, placement, PlacementStatus.DECLINED.value, "decline", placement.reason)
         _tell(placement, "internship_declined", to=("enterprise",))
     return placement
 
@@ -616,7 +607,7 @@ def approve(staff: User, placement_id: int, supervisor: str = "") -> Placement:
     problems.raise_if_any()  # each broken rule is shown as its own message
     placement.school_supervisor = name
     placement.approved_at = utcnow()
-    _move(staff, placement, PlacementStatus.APPROVED, "approve")
+    audit.step(staff, placement, PlacementStatus.APPROVED.value, "approve")
     _tell(placement, "internship_approved", to=("student", "enterprise"))
     events.emit(
         events.PLACEMENT_APPROVED,
@@ -785,7 +776,7 @@ def start(actor: User, placement_id: int) -> Placement:
         _add(problems, _consent_problems(placement))
         problems.raise_if_any()
     placement.started_at = utcnow()
-    _move(actor, placement, PlacementStatus.IN_PROGRESS, "start")
+    audit.step(actor, placement, PlacementStatus.IN_PROGRESS.value, "start")
     return placement
 
 
@@ -804,7 +795,7 @@ def complete(actor: User, placement_id: int) -> Placement:
                 problems.add(_l("Both supervisors grade the internship before it is completed."), field=field)
         problems.raise_if_any()
     placement.completed_at = utcnow()
-    _move(actor, placement, PlacementStatus.COMPLETED, "complete")
+    audit.step(actor, placement, PlacementStatus.COMPLETED.value, "complete")
     _tell(placement, "internship_completed", to=("student", "enterprise", "school"))
     return placement
 
@@ -815,7 +806,7 @@ def hire(hr: User, placement_id: int) -> Placement:
     _expect(placement, PlacementStatus.COMPLETED)
     placement.hired_at = utcnow()
     placement.destination, placement.destination_at = Destination.HOST.value, utcnow()
-    _move(hr, placement, PlacementStatus.HIRED, "hire")
+    audit.step(hr, placement, PlacementStatus.HIRED.value, "hire")
     _tell(placement, "internship_hired", to=("student", "school"))
     return placement
 

@@ -298,10 +298,7 @@ def _open(staff: User, named_class: NamedClass, today: date) -> NamedClass:
     if named_class.closes_on < today:
         raise ServiceError(_l("The application deadline has passed; set a later one before publishing."))
     _check_seat_budget(named_class, today)
-    transition(named_class, NamedClassStatus.OPEN.value)
-    named_class.opened_at = utcnow()
-    db.session.flush()
-    audit.record(staff, named_class, "publish", NamedClassStatus.DRAFT.value, named_class.status)
+    audit.step(staff, named_class, NamedClassStatus.OPEN.value, "publish", opened_at=utcnow())
     notifications.notify_organisation(
         named_class.enterprise,
         "named_class_published",
@@ -359,11 +356,7 @@ def close_named_class(staff: User, class_id: int) -> NamedClass:
     named_class = _school_staff_class(staff, class_id)
     if not named_class.can("close"):
         raise ServiceError(_l("This class is already closed."))
-    from_state = named_class.status
-    transition(named_class, NamedClassStatus.CLOSED.value)
-    named_class.closed_at = utcnow()
-    db.session.flush()
-    audit.record(staff, named_class, "close", from_state, named_class.status)
+    audit.step(staff, named_class, NamedClassStatus.CLOSED.value, "close", closed_at=utcnow())
     return named_class
 
 
