@@ -19,8 +19,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.platform.i18n import lazy_gettext as _l
-from portal.platform.model_base import State, Stateful, UTCDateTime, step_table, utcnow
-from portal.programs.models import PublicationStatus
+from portal.platform.model_base import State, UTCDateTime, step_table, utcnow
+from portal.programs.models import PublicationStatus, Published
 from portal.rules import internships as internship_rules
 
 if TYPE_CHECKING:
@@ -189,9 +189,8 @@ DETAIL_FIELDS: dict[str, tuple[DetailField, ...]] = {
 }
 
 
-class Posting(Stateful, db.Model):
+class Posting(Published, db.Model):
     __tablename__ = "posting"
-    states = PublicationStatus
     audit_subject: ClassVar[object] = _l("Posting")
     # A posting is published once, before its deadline; closing is for good (HR or a take-down).
     steps = step_table(
@@ -251,18 +250,6 @@ class Posting(Stateful, db.Model):
     takedown_reason: Mapped[str | None] = mapped_column(Text)
 
     enterprise: Mapped[Enterprise] = relationship(foreign_keys=[enterprise_id])
-
-    @property
-    def is_draft(self) -> bool:
-        return self.status == PublicationStatus.DRAFT.value
-
-    @property
-    def is_published(self) -> bool:
-        return self.status == PublicationStatus.PUBLISHED.value
-
-    @property
-    def is_closed(self) -> bool:
-        return self.status == PublicationStatus.CLOSED.value
 
     @property
     def is_taken_down(self) -> bool:
