@@ -87,19 +87,21 @@ def posting_edit(posting_id: int):
     return _form_page(form, posting.kind, posting)
 
 
+def _step(action, done: str):
+    """A step from the list's buttons: back to the list, or the list again with the refusal."""
+    if attempt(action) is REFUSED:
+        return posting_list(), 400
+    flash(done, "success")
+    return redirect(url_for("enterprise.posting_list"))
+
+
 @routes.post("/postings/<int:posting_id>/publish")
 def posting_publish(posting_id: int):
-    posting = attempt(lambda: postings.publish_posting(current_user, posting_id))
-    if posting is REFUSED:
-        return posting_list(), 400
-    flash(_("The posting has been published."), "success")
-    return redirect(url_for("enterprise.posting_list"))
+    return _step(
+        lambda: postings.publish_posting(current_user, posting_id), _("The posting has been published.")
+    )
 
 
 @routes.post("/postings/<int:posting_id>/close")
 def posting_close(posting_id: int):
-    posting = attempt(lambda: postings.close_posting(current_user, posting_id))
-    if posting is REFUSED:
-        return posting_list(), 400
-    flash(_("The posting has been closed."), "success")
-    return redirect(url_for("enterprise.posting_list"))
+    return _step(lambda: postings.close_posting(current_user, posting_id), _("The posting has been closed."))
