@@ -16,6 +16,7 @@ from portal.accounts.models import User
 from portal.audit import services as audit
 from portal.education_groups.models import EducationGroup, GroupMember, GroupShare, MemberKind, ShareKind
 from portal.extensions import db
+from portal.organisations import services as organisations
 from portal.organisations.models import Organisation, OrgKind, OrgStatus
 from portal.platform import checks, uploads
 from portal.platform.errors import NotFound, Problems, ServiceError
@@ -24,7 +25,6 @@ from portal.platform.i18n import lazy_gettext as _l
 NAME_MAX = 120
 DESCRIPTION_MAX = 200
 CHARTER_MAX_BYTES = 5 * 1024 * 1024
-SCOPE_SCHOOL_KINDS = ("secondary_vocational",)  # as statistics.scopes (see pathways.services)
 
 
 def groups_led_by(actor: User) -> list[EducationGroup]:
@@ -144,11 +144,7 @@ def _counted():
     return (
         select(EducationGroup)
         .join(Organisation, Organisation.id == EducationGroup.lead_school_id)
-        .where(
-            Organisation.kind == OrgKind.SCHOOL.value,
-            Organisation.status == OrgStatus.VERIFIED.value,
-            Organisation.school_kind.in_(SCOPE_SCHOOL_KINDS),
-        )
+        .where(organisations.in_plan_scope())
     )
 
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, and_, select
 
 from portal.accounts.models import MembershipStatus, Role, User
 from portal.audit import services as audit
 from portal.extensions import db
 from portal.notifications import services as notifications
 from portal.organisations import credit_code
-from portal.organisations.models import Enterprise, Organisation, OrgStatus, School
+from portal.organisations.models import Enterprise, Organisation, OrgKind, OrgStatus, School
 from portal.platform import checks, vocab
 from portal.platform.errors import Conflict, NotFound, Problems, ServiceError
 from portal.platform.i18n import lazy_gettext as _l
@@ -141,6 +141,19 @@ def list_organisations(status: str | None = None, kind: str | None = None) -> li
     if kind:
         query = query.where(Organisation.kind == kind)
     return list(db.session.scalars(query))
+
+
+# The plan's scope (莱芜政发〔2020〕5号): the district's figures count its secondary vocational schools.
+SCOPE_SCHOOL_KINDS = ("secondary_vocational",)
+
+
+def in_plan_scope() -> ColumnElement[bool]:
+    """The WHERE of an organisation the plan's figures count: a verified school of the scope's kinds."""
+    return and_(
+        Organisation.kind == OrgKind.SCHOOL.value,
+        Organisation.status == OrgStatus.VERIFIED.value,
+        Organisation.school_kind.in_(SCOPE_SCHOOL_KINDS),
+    )
 
 
 def verified_schools(kinds: tuple[str, ...] | None = None) -> Select[tuple[School]]:
