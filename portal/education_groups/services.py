@@ -47,13 +47,13 @@ def get_own(actor: User, group_id: int) -> EducationGroup:
 def _charter_type(data: bytes | None) -> str:
     if not data:
         raise ServiceError(_l("Attach the group's charter (章程) as PDF, PNG or JPEG."), field="charter")
-    if len(data) > CHARTER_MAX_BYTES:
-        raise ServiceError(_l("The charter file is larger than 5 MB."), field="charter")
-    mime = uploads.content_type(data)
-    if mime is None:
-        raise ServiceError(_l("The charter must be a PDF, PNG or JPEG file."), field="charter")
-    uploads.refuse_polyglot(data, mime, field="charter")
-    return mime
+    return uploads.document_type(
+        data,
+        field="charter",
+        max_bytes=CHARTER_MAX_BYTES,
+        too_large=_l("The charter file is larger than 5 MB."),
+        wrong_type=_l("The charter must be a PDF, PNG or JPEG file."),
+    )
 
 
 def create_group(

@@ -840,13 +840,13 @@ def consent_type(data: bytes | None, field: str) -> str | None:
     """A PDF, PNG or JPEG by its content (never its name); at most 2 MB."""
     if not data:
         return None
-    if len(data) > CONSENT_MAX_BYTES:
-        raise ServiceError(_l("The file is larger than 2 MB."), field=field)
-    mime = uploads.content_type(data)
-    if mime is None:
-        raise ServiceError(_l("The consent must be a PDF, PNG or JPEG file."), field=field)
-    uploads.refuse_polyglot(data, mime, field=field)
-    return mime
+    return uploads.document_type(
+        data,
+        field=field,
+        max_bytes=CONSENT_MAX_BYTES,
+        too_large=_l("The file is larger than 2 MB."),
+        wrong_type=_l("The consent must be a PDF, PNG or JPEG file."),
+    )
 
 
 def upload_consent(
