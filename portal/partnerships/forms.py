@@ -12,10 +12,8 @@ from wtforms.validators import DataRequired, InputRequired
 from portal.partnerships import services as proposals
 from portal.partnerships.cooperation_models import AdmissionsMode, CooperationKind
 from portal.partnerships.services import Terms
-from portal.platform.forms import IntField
+from portal.platform.forms import REQUIRED, IntField
 from portal.platform.i18n import lazy_gettext as _l
-
-REQUIRED = _l("This field is required.")
 
 ADMISSIONS_LABELS: dict[str, object] = {
     AdmissionsMode.SCHOOL.value: _l("The school admits students alone"),
