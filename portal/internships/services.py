@@ -314,6 +314,9 @@ def terms_of(placement: Placement) -> OfferTerms:
 # --- loading with ownership -----------------------------------------------------------
 
 
+SUPERVISORS = ("enterprise", "school")  # the parties that supervise a running internship
+
+
 def _party(user: User, placement: Placement) -> str | None:
     """'student', 'enterprise' or 'school' when the user acts for that side of the placement."""
     if not user.is_member_active:
@@ -327,11 +330,15 @@ def _party(user: User, placement: Placement) -> str | None:
     return None
 
 
-def get_for(user: User, placement_id: int, *, party: str | None = None, lock: bool = False) -> Placement:
-    """A placement the user is a party to (as `party`, when given); anything else is NotFound."""
+def get_for(
+    user: User, placement_id: int, *, party: str | tuple[str, ...] | None = None, lock: bool = False
+) -> Placement:
+    """A placement the user is a party to (as `party`, or one of them, when given); anything else
+    is NotFound."""
     placement = lock_row(Placement, placement_id) if lock else db.session.get(Placement, placement_id)
     found = _party(user, placement) if placement is not None else None
-    if found is None or (party is not None and found != party):
+    wanted = (party,) if isinstance(party, str) else party
+    if found is None or (wanted is not None and found not in wanted):
         raise NotFound(_l("Internship not found."))
     return placement
 
@@ -765,9 +772,7 @@ def sign(user: User, placement_id: int) -> Placement:
 
 def start(actor: User, placement_id: int) -> Placement:
     """The internship starts once the three parties have confirmed the agreement."""
-    placement = get_for(actor, placement_id, lock=True)
-    if _party(actor, placement) not in ("enterprise", "school"):
-        raise NotFound(_l("Internship not found."))
+    placement = get_for(actor, placement_id, party=SUPERVISORS, lock=True)
     _expect(placement, PlacementStatus.APPROVED)
     if not placement.is_signed:
         raise ServiceError(_l("The three parties must confirm the agreement before the internship starts."))
@@ -781,9 +786,7 @@ def start(actor: User, placement_id: int) -> Placement:
 
 
 def complete(actor: User, placement_id: int) -> Placement:
-    placement = get_for(actor, placement_id, lock=True)
-    if _party(actor, placement) not in ("enterprise", "school"):
-        raise NotFound(_l("Internship not found."))
+    placement = get_for(actor, placement_id, party=SUPERVISORS, lock=True)
     _expect(placement, PlacementStatus.IN_PROGRESS)
     if placement.rule_version is not None:
         problems = Problems()
@@ -882,10 +885,8 @@ def consent_file(user: User, placement_id: int, whose: str) -> tuple[bytes, str]
 
 def grade(actor: User, placement_id: int, value: str) -> Placement:
     """The enterprise mentor's or the school supervisor's grade of the internship, while it runs."""
-    placement = get_for(actor, placement_id, lock=True)
+    placement = get_for(actor, placement_id, party=SUPERVISORS, lock=True)
     party = _party(actor, placement)
-    if party not in ("enterprise", "school"):
-        raise NotFound(_l("Internship not found."))
     _expect(placement, PlacementStatus.IN_PROGRESS)
     field = f"{party}_grade"
     if value not in rules.GRADES:
