@@ -64,6 +64,13 @@ def _valid_code(raw: str | None) -> str:
     return code
 
 
+def _free_name(raw: str | None, problems: Problems) -> str:
+    """The organisation's name, trimmed; a problem when another organisation has it."""
+    name = (raw or "").strip()
+    problems.check(_ensure_name_free, name)
+    return name
+
+
 def create_enterprise(org: NewEnterprise) -> Enterprise:
     """A new enterprise, pending until an administrator verifies it. Every problem at once."""
     problems = Problems()
@@ -71,8 +78,7 @@ def create_enterprise(org: NewEnterprise) -> Enterprise:
     problems.check(_check_choice, org.industry, vocab.INDUSTRIES, "industry")
     problems.check(_check_choice, org.town, vocab.TOWNS, "town")
     problems.check(_check_choice, org.size, vocab.ENTERPRISE_SIZES, "size")
-    name = (org.name or "").strip()
-    problems.check(_ensure_name_free, name)
+    name = _free_name(org.name, problems)
     problems.raise_if_any()
     enterprise = Enterprise(
         name=name,
@@ -93,8 +99,7 @@ def create_school(org: NewSchool) -> School:
     problems = Problems()
     problems.check(_check_choice, org.school_kind, vocab.SCHOOL_KINDS, "school_kind")
     problems.check(_check_choice, org.town, vocab.TOWNS, "town")
-    name = (org.name or "").strip()
-    problems.check(_ensure_name_free, name)
+    name = _free_name(org.name, problems)
     problems.raise_if_any()
     school = School(
         name=name,
