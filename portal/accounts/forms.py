@@ -5,9 +5,8 @@ from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Regexp
 
 from portal.platform import vocab
+from portal.platform.forms import REQUIRED
 from portal.platform.i18n import lazy_gettext as _l
-
-REQUIRED = _l("This field is required.")
 
 
 def _required():

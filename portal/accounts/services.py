@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -66,20 +66,20 @@ def _new_user(account: NewAccount, role: Role, **fields) -> User:
 
 def register_enterprise(account: NewAccount, org: NewEnterprise) -> User:
     """HR registers together with a new enterprise, which waits for verification."""
-    # The account's problems and the enterprise's (the credit code too) in one answer.
-    problems = Problems()
-    _check_account(account, problems)
-    enterprise = problems.check(organisations.create_enterprise, org)
-    problems.raise_if_any()
-    return add_member(account, enterprise)
+    return _register_with(account, organisations.create_enterprise, org)
 
 
 def register_school(account: NewAccount, org: NewSchool) -> User:
+    return _register_with(account, organisations.create_school, org)
+
+
+def _register_with(account: NewAccount, create: Callable[[Any], Organisation], org) -> User:
+    # The account's problems and the organisation's (the credit code too) in one answer.
     problems = Problems()
     _check_account(account, problems)
-    school = problems.check(organisations.create_school, org)
+    created = problems.check(create, org)
     problems.raise_if_any()
-    return add_member(account, school)
+    return add_member(account, created)
 
 
 def register_member(account: NewAccount, organisation_id: int) -> User:

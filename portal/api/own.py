@@ -6,13 +6,14 @@ what a token reaches: another organisation's id is a 404, exactly like a missing
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from flask import request
 
 from portal.accounts.models import Role
 from portal.api import render, schemas
-from portal.api.blueprints import bp
+from portal.api.blueprints import bp, json_body, query_args
 from portal.api.inputs import load, require_valid
 from portal.api.web import actor, current_token, requires, write
 from portal.internships import services as internships
@@ -72,8 +73,10 @@ def _body() -> Any:
     return request.get_json(silent=True) if request.data else {}
 
 
-def _paged_list(items: list, total: int, page: int, pages: int, item) -> dict[str, Any]:
-    return {"items": [item(x) for x in items], "page": page, "pages": max(1, pages), "total": total}
+def _record_write(schema, fields, call, shown, *, status: int = 200):
+    """A school record written from the body: `fields` turns what parsed into the service's arguments."""
+    values, problems = load(schema(), _body())
+    return write(lambda: call(**fields(values)), shown, problems=problems, status=status)
 
 
 @bp.get("/me")
@@ -135,19 +138,8 @@ def _detail_problems(kind: str | None, details: Any) -> list[dict[str, Any]]:
 
 def _posting_input(values: dict[str, Any], bad: set[str]) -> PostingInput:
     details = values.get("details") or {}
-    return PostingInput(
-        title=values.get("title") or "",
-        description=values.get("description") or "",
-        skills=values.get("skills") or "",
-        certificates=values.get("certificates") or "",
-        headcount=values.get("headcount"),
-        town=values.get("town") or "",
-        start_date=values.get("start_date"),
-        end_date=values.get("end_date"),
-        deadline=values.get("deadline"),
-        # A detail of the wrong type is left out: its type problem is reported instead.
-        details={k: v for k, v in details.items() if f"details.{k}" not in bad},
-    )
+    # A detail of the wrong type is left out: its type problem is reported instead.
+    return PostingInput.parsed(values, {k: v for k, v in details.items() if f"details.{k}" not in bad})
 
 
 def _details_named(call):
@@ -181,7 +173,7 @@ def _posting_write(schema, call, *, kind: str | None, status: int = 200):
 
 @bp.get("/enterprise/postings")
 @requires(ENTERPRISE)
-@bp.input(schemas.PageQuery, location="query", arg_name="query", validation=False)
+@query_args(schemas.PageQuery)
 @bp.output(schemas.OwnPostingList)
 @bp.doc(
     summary="Our postings",
@@ -192,12 +184,12 @@ def _posting_write(schema, call, *, kind: str | None, status: int = 200):
 def own_postings(query):
     args = require_valid(schemas.PageQuery(), request.args)
     page = postings.own_postings_page(actor(), args["page"])
-    return _paged_list(page.items, page.total, page.page, page.pages, lambda p: render.posting(p, own=True))
+    return render.paged(page, lambda p: render.posting(p, own=True))
 
 
 @bp.post("/enterprise/postings")
 @requires(ENTERPRISE, write=True)
-@bp.input(schemas.NewPostingIn, location="json", arg_name="body", validation=False)
+@json_body(schemas.NewPostingIn)
 @bp.output(schemas.OwnPosting, status_code=201, links=POSTING_LINKS)
 @bp.doc(summary="Post a demand (as a draft)", description=IDEMPOTENT, tags=["Enterprise"], **SECURED)
 def create_posting(body):
@@ -220,7 +212,7 @@ def own_posting(posting_id: int):
 
 @bp.put("/enterprise/postings/<int:posting_id>")
 @requires(ENTERPRISE, write=True)
-@bp.input(schemas.PostingIn, location="json", arg_name="body", validation=False)
+@json_body(schemas.PostingIn)
 @bp.output(schemas.OwnPosting)
 @bp.doc(
     summary="Change one of our postings",
@@ -261,13 +253,13 @@ def close_posting(posting_id: int):
 
 @bp.get("/enterprise/postings/<int:posting_id>/proposals")
 @requires(ENTERPRISE)
-@bp.input(schemas.PageQuery, location="query", arg_name="query", validation=False)
+@query_args(schemas.PageQuery)
 @bp.output(schemas.ProposalList)
 @bp.doc(summary="The majors proposed for one of our postings", tags=["Enterprise"], **SECURED)
 def posting_proposals(posting_id: int, query):
     args = require_valid(schemas.PageQuery(), request.args)
     _owner, page = proposals.proposals_of(actor(), posting_id, args["page"])
-    return _paged_list(page.items, page.total, page.page, page.pages, render.proposal)
+    return render.paged(page, render.proposal)
 
 
 # --- school: majors, teachers, teaching needs, proposals, applicants, placements ----------------
@@ -292,7 +284,7 @@ def own_majors():
 
 @bp.post("/school/majors")
 @requires(SCHOOL, write=True)
-@bp.input(schemas.MajorIn, location="json", arg_name="body", validation=False)
+@json_body(schemas.MajorIn)
 @bp.output(schemas.OwnMajor, status_code=201, links=MAJOR_LINKS)
 @bp.doc(
     summary="Add a major (as a draft)",
@@ -315,7 +307,7 @@ def own_major(major_id: int):
 
 @bp.put("/school/majors/<int:major_id>")
 @requires(SCHOOL, write=True)
-@bp.input(schemas.MajorIn, location="json", arg_name="body", validation=False)
+@json_body(schemas.MajorIn)
 @bp.output(schemas.OwnMajor)
 @bp.doc(summary="Change one of our majors", description=IDEMPOTENT, tags=["School"], **SECURED)
 def update_major(major_id: int, body):
@@ -355,13 +347,13 @@ def close_major(major_id: int):
 
 @bp.get("/school/majors/<int:major_id>/proposals")
 @requires(SCHOOL)
-@bp.input(schemas.PageQuery, location="query", arg_name="query", validation=False)
+@query_args(schemas.PageQuery)
 @bp.output(schemas.ProposalList)
 @bp.doc(summary="The demand proposed for one of our majors", tags=["School"], **SECURED)
 def major_proposals(major_id: int, query):
     args = require_valid(schemas.PageQuery(), request.args)
     _owner, page = proposals.proposals_of(actor(), major_id, args["page"])
-    return _paged_list(page.items, page.total, page.page, page.pages, render.proposal)
+    return render.paged(page, render.proposal)
 
 
 def _teacher_fields(values: dict[str, Any]) -> dict[str, Any]:
@@ -391,34 +383,24 @@ def own_teachers():
 
 @bp.post("/school/teachers")
 @requires(SCHOOL, write=True)
-@bp.input(schemas.TeacherIn, location="json", arg_name="body", validation=False)
+@json_body(schemas.TeacherIn)
 @bp.output(schemas.Teacher, status_code=201, links=TEACHER_LINKS)
 @bp.doc(summary="Add a teacher", description=IDEMPOTENT, tags=["School"], **SECURED)
 def create_teacher(body):
-    user = actor()
-    values, problems = load(schemas.TeacherIn(), _body())
-    return write(
-        lambda: school_records.create_teacher(user.organisation, **_teacher_fields(values)),
-        render.teacher,
-        problems=problems,
-        status=201,
-    )
+    create = functools.partial(school_records.create_teacher, actor().organisation)
+    return _record_write(schemas.TeacherIn, _teacher_fields, create, render.teacher, status=201)
 
 
 @bp.put("/school/teachers/<int:teacher_id>")
 @requires(SCHOOL, write=True)
-@bp.input(schemas.TeacherIn, location="json", arg_name="body", validation=False)
+@json_body(schemas.TeacherIn)
 @bp.output(schemas.Teacher)
 @bp.doc(summary="Change a teacher", description=IDEMPOTENT, tags=["School"], **SECURED)
 def update_teacher(teacher_id: int, body):
     user = actor()
     school_records.get_own_teacher(user, teacher_id)
-    values, problems = load(schemas.TeacherIn(), _body())
-    return write(
-        lambda: school_records.update_teacher(user, teacher_id, **_teacher_fields(values)),
-        render.teacher,
-        problems=problems,
-    )
+    update = functools.partial(school_records.update_teacher, user, teacher_id)
+    return _record_write(schemas.TeacherIn, _teacher_fields, update, render.teacher)
 
 
 @bp.delete("/school/teachers/<int:teacher_id>")
@@ -446,39 +428,29 @@ def own_needs():
 
 @bp.post("/school/teaching-needs")
 @requires(SCHOOL, write=True)
-@bp.input(schemas.TeachingNeedIn, location="json", arg_name="body", validation=False)
+@json_body(schemas.TeachingNeedIn)
 @bp.output(schemas.TeachingNeed, status_code=201, links=NEED_LINKS)
 @bp.doc(summary="Add a teaching need", description=IDEMPOTENT, tags=["School"], **SECURED)
 def create_need(body):
-    user = actor()
-    values, problems = load(schemas.TeachingNeedIn(), _body())
-    return write(
-        lambda: school_records.create_need(user.organisation, **_need_fields(values)),
-        render.need,
-        problems=problems,
-        status=201,
-    )
+    create = functools.partial(school_records.create_need, actor().organisation)
+    return _record_write(schemas.TeachingNeedIn, _need_fields, create, render.need, status=201)
 
 
 @bp.put("/school/teaching-needs/<int:need_id>")
 @requires(SCHOOL, write=True)
-@bp.input(schemas.TeachingNeedIn, location="json", arg_name="body", validation=False)
+@json_body(schemas.TeachingNeedIn)
 @bp.output(schemas.TeachingNeed)
 @bp.doc(summary="Change a teaching need", description=IDEMPOTENT, tags=["School"], **SECURED)
 def update_need(need_id: int, body):
     user = actor()
     school_records.get_own_need(user, need_id)
-    values, problems = load(schemas.TeachingNeedIn(), _body())
-    return write(
-        lambda: school_records.update_need(user, need_id, **_need_fields(values)),
-        render.need,
-        problems=problems,
-    )
+    update = functools.partial(school_records.update_need, user, need_id)
+    return _record_write(schemas.TeachingNeedIn, _need_fields, update, render.need)
 
 
 @bp.post("/school/teaching-needs/<int:need_id>/status")
 @requires(SCHOOL, write=True)
-@bp.input(schemas.NeedStatusIn, location="json", arg_name="body", validation=False)
+@json_body(schemas.NeedStatusIn)
 @bp.output(schemas.TeachingNeed)
 @bp.doc(
     summary="Mark a teaching need filled, closed or open again",

@@ -14,7 +14,7 @@ from typing import Any
 from flask import request
 
 from portal.api import render, schemas
-from portal.api.blueprints import bp
+from portal.api.blueprints import bp, query_args
 from portal.api.inputs import require_valid
 from portal.api.problems import ApiProblem
 from portal.internships import services as internships
@@ -28,15 +28,6 @@ from portal.programs import catalogue, directory
 from portal.statistics import services as statistics_service
 
 BAD_CURSOR = _l("The cursor is not one this API gave; start again without it.")
-
-
-def paged(result, item) -> dict[str, Any]:
-    return {
-        "items": [item(x) for x in result.items],
-        "page": result.page,
-        "pages": max(1, result.pages),
-        "total": result.total,
-    }
 
 
 def _query(schema_class) -> dict[str, Any]:
@@ -75,7 +66,7 @@ def _decode_cursor(cursor: str, sort: str) -> tuple[Any, int]:
 
 
 @bp.get("/postings")
-@bp.input(schemas.PostingQuery, location="query", arg_name="query", validation=False)
+@query_args(schemas.PostingQuery)
 @bp.output(schemas.PostingList)
 @bp.doc(
     summary="Published postings",
@@ -130,7 +121,7 @@ def _enterprise(pair) -> dict[str, Any]:
 
 
 @bp.get("/enterprises")
-@bp.input(schemas.EnterpriseQuery, location="query", arg_name="query", validation=False)
+@query_args(schemas.EnterpriseQuery)
 @bp.output(schemas.EnterpriseList)
 @bp.doc(summary="Verified enterprises")
 def enterprise_list(query):
@@ -143,7 +134,7 @@ def enterprise_list(query):
             page=args["page"],
         )
     )
-    return paged(result, _enterprise)
+    return render.paged(result, _enterprise)
 
 
 @bp.get("/enterprises/<int:enterprise_id>")
@@ -166,7 +157,7 @@ def _school(school, majors: int) -> dict[str, Any]:
 
 
 @bp.get("/schools")
-@bp.input(schemas.SchoolQuery, location="query", arg_name="query", validation=False)
+@query_args(schemas.SchoolQuery)
 @bp.output(schemas.SchoolList)
 @bp.doc(summary="Verified schools")
 def school_list(query):
@@ -177,7 +168,7 @@ def school_list(query):
         )
     )
     counts = directory.major_counts([s.id for s in result.items])
-    return paged(result, lambda s: _school(s, counts.get(s.id, 0)))
+    return render.paged(result, lambda s: _school(s, counts.get(s.id, 0)))
 
 
 @bp.get("/schools/<int:school_id>")
@@ -189,7 +180,7 @@ def school_detail(school_id: int):
 
 
 @bp.get("/majors")
-@bp.input(schemas.MajorQuery, location="query", arg_name="query", validation=False)
+@query_args(schemas.MajorQuery)
 @bp.output(schemas.MajorList)
 @bp.doc(summary="Majors offered", description="Published majors of verified schools.")
 def major_list(query):
@@ -203,7 +194,7 @@ def major_list(query):
             page=args["page"],
         )
     )
-    return paged(result, render.major)
+    return render.paged(result, render.major)
 
 
 @bp.get("/majors/<int:major_id>")
@@ -231,7 +222,7 @@ def _named_class(c) -> dict[str, Any]:
 
 
 @bp.get("/named-classes")
-@bp.input(schemas.NamedClassQuery, location="query", arg_name="query", validation=False)
+@query_args(schemas.NamedClassQuery)
 @bp.output(schemas.NamedClassList)
 @bp.doc(summary="Named classes open for applications")
 def named_class_list(query):
@@ -245,11 +236,11 @@ def named_class_list(query):
             page=args["page"],
         )
     )
-    return paged(result, _named_class)
+    return render.paged(result, _named_class)
 
 
 @bp.get("/internships")
-@bp.input(schemas.InternshipQuery, location="query", arg_name="query", validation=False)
+@query_args(schemas.InternshipQuery)
 @bp.output(schemas.InternshipList)
 @bp.doc(summary="Internships open", description="Published internship postings still taking applications.")
 def internship_list(query):
@@ -262,7 +253,7 @@ def internship_list(query):
             page=args["page"],
         )
     )
-    return paged(result, render.posting)
+    return render.paged(result, render.posting)
 
 
 # --- figures and the catalogue ------------------------------------------------------------------
@@ -290,7 +281,7 @@ def statistics_alignment():
 
 
 @bp.get("/catalogue")
-@bp.input(schemas.CatalogueQuery, location="query", arg_name="query", validation=False)
+@query_args(schemas.CatalogueQuery)
 @bp.output(schemas.Catalogue)
 @bp.doc(summary="The national major catalogue", description="The majors a school may offer (2021 catalogue).")
 def catalogue_list(query):

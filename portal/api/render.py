@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -21,6 +22,21 @@ def plain(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | float | str):
         return value
     return str(value)
+
+
+def paged(result, item: Callable[[Any], Any]) -> dict[str, Any]:
+    """A page of a search (`items`, `page`, `pages`, `total`), each item rendered by `item`."""
+    return {
+        "items": [item(x) for x in result.items],
+        "page": result.page,
+        "pages": max(1, result.pages),
+        "total": result.total,
+    }
+
+
+def attributes(record, *names: str) -> dict[str, Any]:
+    """{name: record.name} for the named attributes, as they are."""
+    return {name: getattr(record, name) for name in names}
 
 
 def org_ref(org) -> dict[str, Any]:
@@ -51,28 +67,19 @@ def posting(p: Posting, *, own: bool = False) -> dict[str, Any]:
         "published_at": p.published_at,
     }
     if own:
-        out.update(
-            created_at=p.created_at,
-            updated_at=p.updated_at,
-            closed_at=p.closed_at,
-            takedown_reason=p.takedown_reason,
-        )
+        out.update(attributes(p, "created_at", "updated_at", "closed_at", "takedown_reason"))
     return out
 
 
 def major(m: Program, *, own: bool = False) -> dict[str, Any]:
     out = {
-        "id": m.id,
-        "name": m.name,
-        "code": m.code,
+        **attributes(m, "id", "name", "code"),
         "school": org_ref(m.school),
-        "intake_capacity": m.intake_capacity,
-        "enrolment": m.enrolment,
-        "description": m.description,
-        "skills": m.skills,
-        "certificates": m.certificates,
-        "facilities": m.facilities,
-        "partner_college": m.partner_college,
+        **attributes(
+            m,
+            *("intake_capacity", "enrolment", "description"),
+            *("skills", "certificates", "facilities", "partner_college"),
+        ),
     }
     if own:
         out["status"] = m.status
@@ -95,33 +102,17 @@ def proposal(p: Proposal) -> dict[str, Any]:
 
 
 def teacher(t) -> dict[str, Any]:
-    return {
-        "id": t.id,
-        "name": t.name,
-        "subjects": t.subjects,
-        "double_qualified": t.double_qualified,
-        "subject_teacher": t.subject_teacher,
-        "dq_level": t.dq_level,
-        "dq_certified_on": t.dq_certified_on,
-        "dq_certified_by": t.dq_certified_by,
-        "degree": t.degree,
-        "employment": t.employment,
-        "open_to_practice": t.open_to_practice,
-    }
+    return attributes(
+        t,
+        *("id", "name", "subjects", "double_qualified", "subject_teacher"),
+        *("dq_level", "dq_certified_on", "dq_certified_by", "degree", "employment", "open_to_practice"),
+    )
 
 
 def need(n) -> dict[str, Any]:
-    return {
-        "id": n.id,
-        "course": n.course,
-        "skills": n.skills,
-        "hours": n.hours,
-        "term": n.term,
-        "starts_on": n.starts_on,
-        "ends_on": n.ends_on,
-        "description": n.description,
-        "status": n.status,
-    }
+    return attributes(
+        n, "id", "course", "skills", "hours", "term", "starts_on", "ends_on", "description", "status"
+    )
 
 
 def line(x) -> dict[str, Any]:
@@ -165,9 +156,5 @@ def figure(f) -> dict[str, Any]:
     return {
         "key": f.key,
         "label": str(f.label),
-        "value": f.value,
-        "target": f.target,
-        "unit": f.unit,
-        "detail": f.detail,
-        "from_input": f.from_input,
+        **attributes(f, "value", "target", "unit", "detail", "from_input"),
     }

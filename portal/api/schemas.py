@@ -34,6 +34,27 @@ def _nullable_str(**kwargs):
     return fields.String(allow_none=True, **kwargs)
 
 
+def _items(item: type[Schema]) -> fields.List:
+    return fields.List(fields.Nested(item), required=True)
+
+
+# The filters several searches share.
+def _search() -> fields.Field:
+    return inputs.text(_l("Search"), 100)
+
+
+def _industry() -> fields.Field:
+    return inputs.one_of(_l("Industry"), INDUSTRIES)
+
+
+def _town() -> fields.Field:
+    return inputs.one_of(_l("Town or street"), TOWNS)
+
+
+def _school() -> fields.Field:
+    return inputs.whole(_l("School"), 1, ID_MAX)
+
+
 # --- shared -------------------------------------------------------------------------------------
 
 
@@ -106,21 +127,21 @@ class OwnPosting(Posting):
 
 
 class PostingList(Schema):
-    items = fields.List(fields.Nested(Posting), required=True)
+    items = _items(Posting)
     next_cursor = _nullable_str(
         required=True, metadata={"description": "Pass as `cursor` for the next page; null on the last."}
     )
 
 
 class OwnPostingList(Paged):
-    items = fields.List(fields.Nested(OwnPosting), required=True)
+    items = _items(OwnPosting)
 
 
 class PostingQuery(inputs.Input):
     q = inputs.text(_l("Search"), 100, metadata={"description": "Words that must all appear."})
     kind = inputs.one_of(_l("Kind"), KINDS)
-    industry = inputs.one_of(_l("Industry"), INDUSTRIES)
-    town = inputs.one_of(_l("Town or street"), TOWNS)
+    industry = _industry()
+    town = _town()
     major = inputs.text(
         _l("Major"),
         80,
@@ -164,13 +185,13 @@ class Enterprise(EnterpriseRef):
 
 
 class EnterpriseList(Paged):
-    items = fields.List(fields.Nested(Enterprise), required=True)
+    items = _items(Enterprise)
 
 
 class EnterpriseQuery(PageQuery):
-    q = inputs.text(_l("Search"), 100)
-    industry = inputs.one_of(_l("Industry"), INDUSTRIES)
-    town = inputs.one_of(_l("Town or street"), TOWNS)
+    q = _search()
+    industry = _industry()
+    town = _town()
 
 
 class School(OrgRef):
@@ -181,13 +202,13 @@ class School(OrgRef):
 
 
 class SchoolList(Paged):
-    items = fields.List(fields.Nested(School), required=True)
+    items = _items(School)
 
 
 class SchoolQuery(PageQuery):
-    q = inputs.text(_l("Search"), 100)
+    q = _search()
     kind = inputs.one_of(_l("Kind"), list(vocab.SCHOOL_KINDS))
-    town = inputs.one_of(_l("Town or street"), TOWNS)
+    town = _town()
 
 
 class Major(Schema):
@@ -209,17 +230,17 @@ class OwnMajor(Major):
 
 
 class MajorList(Paged):
-    items = fields.List(fields.Nested(Major), required=True)
+    items = _items(Major)
 
 
 class OwnMajorList(Schema):
-    items = fields.List(fields.Nested(OwnMajor), required=True)
+    items = _items(OwnMajor)
 
 
 class MajorQuery(PageQuery):
-    q = inputs.text(_l("Search"), 100)
-    school = inputs.whole(_l("School"), 1, ID_MAX)
-    town = inputs.one_of(_l("Town or street"), TOWNS)
+    q = _search()
+    school = _school()
+    town = _town()
     certificate = inputs.text(_l("Certificate"), 100)
 
 
@@ -250,24 +271,24 @@ class NamedClass(Schema):
 
 
 class NamedClassList(Paged):
-    items = fields.List(fields.Nested(NamedClass), required=True)
+    items = _items(NamedClass)
 
 
 class NamedClassQuery(PageQuery):
-    q = inputs.text(_l("Search"), 100)
-    industry = inputs.one_of(_l("Industry"), INDUSTRIES)
-    school = inputs.whole(_l("School"), 1, ID_MAX)
+    q = _search()
+    industry = _industry()
+    school = _school()
     major = inputs.text(_l("Major"), 80)
 
 
 class InternshipList(Paged):
-    items = fields.List(fields.Nested(Posting), required=True)
+    items = _items(Posting)
 
 
 class InternshipQuery(PageQuery):
     major = inputs.text(_l("Major"), 80)
-    industry = inputs.one_of(_l("Industry"), INDUSTRIES)
-    town = inputs.one_of(_l("Town or street"), TOWNS)
+    industry = _industry()
+    town = _town()
 
 
 # --- statistics, catalogue ----------------------------------------------------------------------
@@ -304,12 +325,12 @@ class Alignment(Schema):
     years = fields.List(fields.Integer(), required=True)
     shortage_above = fields.Float(required=True)
     surplus_below = fields.Float(required=True)
-    groups = fields.List(fields.Nested(AlignmentLine), required=True)
-    majors = fields.List(fields.Nested(AlignmentLine), required=True)
-    district_pool = fields.List(fields.Nested(AlignmentLine), required=True)
-    towns = fields.List(fields.Nested(AlignmentLine), required=True)
-    industries = fields.List(fields.Nested(AlignmentLine), required=True)
-    targets = fields.List(fields.Nested(AlignmentLine), required=True)
+    groups = _items(AlignmentLine)
+    majors = _items(AlignmentLine)
+    district_pool = _items(AlignmentLine)
+    towns = _items(AlignmentLine)
+    industries = _items(AlignmentLine)
+    targets = _items(AlignmentLine)
 
 
 class CatalogueEntry(Schema):
@@ -320,7 +341,7 @@ class CatalogueEntry(Schema):
 
 
 class Catalogue(Schema):
-    items = fields.List(fields.Nested(CatalogueEntry), required=True)
+    items = _items(CatalogueEntry)
 
 
 class CatalogueQuery(inputs.Input):
@@ -353,7 +374,7 @@ class Proposal(Schema):
 
 
 class ProposalList(Paged):
-    items = fields.List(fields.Nested(Proposal), required=True)
+    items = _items(Proposal)
 
 
 class Teacher(Schema):
@@ -381,7 +402,7 @@ class Teacher(Schema):
 
 
 class TeacherList(Schema):
-    items = fields.List(fields.Nested(Teacher), required=True)
+    items = _items(Teacher)
 
 
 class TeacherIn(inputs.Input):
@@ -414,7 +435,7 @@ class TeachingNeed(Schema):
 
 
 class TeachingNeedList(Schema):
-    items = fields.List(fields.Nested(TeachingNeed), required=True)
+    items = _items(TeachingNeed)
 
 
 class TeachingNeedIn(inputs.Input):
@@ -441,7 +462,7 @@ class Applicant(Schema):
 
 class ApplicantList(Schema):
     named_class = fields.Nested(OrgRef, required=True)
-    items = fields.List(fields.Nested(Applicant), required=True)
+    items = _items(Applicant)
 
 
 class Placement(Schema):
@@ -454,7 +475,7 @@ class Placement(Schema):
 
 
 class PlacementList(Schema):
-    items = fields.List(fields.Nested(Placement), required=True)
+    items = _items(Placement)
 
 
 class Figure(Schema):
@@ -472,7 +493,7 @@ class BreakdownTable(Schema):
 
 
 class Dashboard(Schema):
-    figures = fields.List(fields.Nested(Figure), required=True)
+    figures = _items(Figure)
     by_school = fields.List(fields.Dict(), required=True)
     by_industry = fields.List(fields.Dict(), required=True)
     by_town = fields.List(fields.Dict(), required=True)

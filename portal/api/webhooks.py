@@ -322,9 +322,7 @@ def _send(delivery: WebhookDelivery, hook: Webhook) -> tuple[int | None, str | N
 
 
 def backoff(attempts: int) -> timedelta:
-    """Wait before attempt n+1: base, 4×base, 16×base … capped at an hour."""
-    base = current_app.config["WEBHOOK_RETRY_SECONDS"]
-    return timedelta(seconds=min(3600, base * 4 ** max(0, attempts - 1)))
+    return retries.backoff(current_app.config["WEBHOOK_RETRY_SECONDS"], attempts)
 
 
 def attempt(delivery_id: int) -> bool:

@@ -15,6 +15,7 @@ from flask_login import current_user
 from portal.apprenticeships import agreements as apprentice_agreements
 from portal.apprenticeships import services as apprenticeships
 from portal.apprenticeships.forms import ranks_from
+from portal.apprenticeships.models import UnplacedReason
 from portal.apprenticeships.partner_views import Side, partner_blueprint
 from portal.platform.web import REFUSED, attempt
 
@@ -24,7 +25,7 @@ def _detail_extra(programme) -> dict:
     return {
         "run": run,
         "rows": apprenticeships.run_rows(run) if run else [],
-        "reason_labels": apprenticeships.REASON_LABELS,
+        "reason_labels": UnplacedReason.labels(),
         # The enterprise is a party to each pairing's training agreement.
         "agreements": apprentice_agreements.agreements_of(programme.id) if run else {},
         "payers": apprentice_agreements.PAYERS,

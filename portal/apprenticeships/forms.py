@@ -14,12 +14,9 @@ from wtforms.validators import DataRequired, InputRequired, Optional
 from portal.apprenticeships.agreements import AgreementInput
 from portal.platform import checks
 from portal.platform.errors import ServiceError
-from portal.platform.forms import IntField
+from portal.platform.forms import DATE_REQUIRED, REQUIRED, IntField
 from portal.platform.i18n import lazy_gettext as _l
 from portal.postings.models import TECH_TITLES
-
-REQUIRED = _l("This field is required.")
-DATE = _l("Enter a date.")
 
 
 class ProgrammeForm(FlaskForm):
@@ -30,10 +27,10 @@ class ProgrammeForm(FlaskForm):
         render_kw={"maxlength": 120},
     )
     opens_on = DateField(
-        _l("Applications open on"), validators=[InputRequired(message=DATE)], format="%Y-%m-%d"
+        _l("Applications open on"), validators=[InputRequired(message=DATE_REQUIRED)], format="%Y-%m-%d"
     )
     closes_on = DateField(
-        _l("Application deadline"), validators=[InputRequired(message=DATE)], format="%Y-%m-%d"
+        _l("Application deadline"), validators=[InputRequired(message=DATE_REQUIRED)], format="%Y-%m-%d"
     )
     description = TextAreaField(_l("Description"), render_kw={"maxlength": 2000, "rows": 4})
 

@@ -50,6 +50,16 @@ class RunStatus(State):
     PUBLISHED = "published", _l("Published"), "good"
 
 
+class UnplacedReason(State):
+    """Why the allocation gave a student no place (the matcher's code); the label is for staff,
+    the student reads `services.REASON_MESSAGES`."""
+
+    CAPACITY = "capacity", _l("Places full with higher-ranked applicants")
+    NOT_ACCEPTABLE = "not_acceptable", _l("Nothing ranked that fits")
+    NO_PREFERENCES = "no_preferences", _l("No place ranked")
+    ENTERPRISE_CAP = "enterprise_cap", _l("Enterprise has no room left")
+
+
 class ApprenticeshipProgramme(Stateful, db.Model):
     __tablename__ = "apprenticeship_programme"
     states = ProgrammeStatus

@@ -13,6 +13,7 @@ from flask_login import current_user
 from portal.apprenticeships import agreements as apprentice_agreements
 from portal.apprenticeships import services as apprenticeships
 from portal.apprenticeships.forms import AgreementForm, ProgrammeForm
+from portal.apprenticeships.models import UnplacedReason
 from portal.apprenticeships.partner_views import Side, partner_blueprint
 from portal.platform.checks import district_today
 from portal.platform.confirm import needs_confirmation
@@ -97,7 +98,7 @@ def apprenticeship_run(run_id: int):
         agreements=apprentice_agreements.agreements_of(run.programme_id) if run.is_published else {},
         agreement_source=AGREEMENT_SOURCE,
         summary=apprenticeships.run_summary(run),
-        reason_labels=apprenticeships.REASON_LABELS,
+        reason_labels=UnplacedReason.labels(),
         accepting=apprenticeships.accepts_choices(run.programme),
     )
 

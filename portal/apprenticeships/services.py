@@ -38,16 +38,17 @@ from portal.apprenticeships.models import (
     ProgrammeStatus,
     RankedBy,
     RunStatus,
+    UnplacedReason,
 )
 from portal.audit import services as audit
 from portal.extensions import db
 from portal.notifications import services as notifications
+from portal.partnerships import cooperations
 from portal.partnerships import matching as matcher
 from portal.partnerships.cooperation_models import Cooperation, CooperationKind, CooperationStatus
 from portal.platform.checks import district_today
 from portal.platform.errors import Conflict, NotFound, ServiceError
 from portal.platform.i18n import lazy_gettext as _l
-from portal.platform.locking import transition
 from portal.platform.model_base import utcnow
 from portal.postings.models import TECH_TITLES
 
@@ -55,18 +56,16 @@ NAME_MAX = 120
 TEXT_MAX = 2000
 CAPACITY_MAX = 999
 
-# Why a student got no place, for the student (in their language) and for staff.
+# Why a student got no place, for the student, in their language (staff read `UnplacedReason`).
 REASON_MESSAGES: dict[str, Any] = {
-    "capacity": _l("The places you ranked were all filled by applicants they ranked higher than you."),
-    "not_acceptable": _l("Nothing you ranked fits: the places you ranked did not accept your application."),
-    "no_preferences": _l("You did not rank any place."),
-    "enterprise_cap": _l("The enterprise had no room left for you across its places."),
-}
-REASON_LABELS: dict[str, Any] = {
-    "capacity": _l("Places full with higher-ranked applicants"),
-    "not_acceptable": _l("Nothing ranked that fits"),
-    "no_preferences": _l("No place ranked"),
-    "enterprise_cap": _l("Enterprise has no room left"),
+    UnplacedReason.CAPACITY.value: _l(
+        "The places you ranked were all filled by applicants they ranked higher than you."
+    ),
+    UnplacedReason.NOT_ACCEPTABLE.value: _l(
+        "Nothing you ranked fits: the places you ranked did not accept your application."
+    ),
+    UnplacedReason.NO_PREFERENCES.value: _l("You did not rank any place."),
+    UnplacedReason.ENTERPRISE_CAP.value: _l("The enterprise had no room left for you across its places."),
 }
 # --- who may see what ----------------------------------------------------------------
 
@@ -131,17 +130,7 @@ def apprenticeship_cooperations(actor: User) -> list[Cooperation]:
     """The school's active apprenticeship cooperations (a programme hangs on one)."""
     if actor.role != Role.SCHOOL_STAFF.value or actor.organisation_id is None:
         return []
-    return list(
-        db.session.scalars(
-            select(Cooperation)
-            .where(
-                Cooperation.school_id == actor.organisation_id,
-                Cooperation.kind == CooperationKind.APPRENTICESHIP.value,
-                Cooperation.status == CooperationStatus.ACTIVE.value,
-            )
-            .order_by(Cooperation.agreed_at.desc(), Cooperation.id.desc())
-        )
-    )
+    return cooperations.active_of_school(actor.organisation_id, CooperationKind.APPRENTICESHIP.value)
 
 
 def _programmes(*conditions) -> list[ApprenticeshipProgramme]:
@@ -294,10 +283,9 @@ def _set_status(actor: User, programme: ApprenticeshipProgramme, step: str) -> A
         raise ServiceError(
             _l("This programme is %(status)s: that step is not possible now.", status=programme.state.label)
         )
-    before = programme.status
-    transition(programme, (ProgrammeStatus.OPEN if step == "open" else ProgrammeStatus.CLOSED).value)
-    db.session.flush()
-    audit.record(actor, programme, step, before, programme.status)
+    audit.step(
+        actor, programme, (ProgrammeStatus.OPEN if step == "open" else ProgrammeStatus.CLOSED).value, step
+    )
     return programme
 
 

@@ -1,8 +1,8 @@
 """The audit log: one entry per state change, written in the change's own transaction.
 
-Only `record` writes; everything else reads. Entries are never changed or
-deleted (the model refuses it). Workflows call `record` right after they change
-a state, so a refused transition (which raises before) writes nothing.
+Only `record` writes (`step` moves a record, then calls it); everything else reads. Entries
+are never changed or deleted (the model refuses it). Workflows call `record` right after they
+change a state, so a refused transition (which raises before) writes nothing.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from portal.audit.models import AuditEntry, AuditEntryOrganisation
 from portal.extensions import db
 from portal.organisations.models import Organisation
 from portal.platform.i18n import lazy_gettext as _l
+from portal.platform.locking import transition
 from portal.platform.search import MAX_PAGE, contains
 
 PER_PAGE = 50
@@ -291,6 +292,20 @@ def record(
     db.session.add(entry)
     db.session.flush()
     return entry
+
+
+def step(
+    actor: User | None, subject: Any, to: str, action: str, reason: str | None = None, **changes: Any
+) -> AuditEntry:
+    """A workflow's step: `subject` moves to the state `to` (one conditional UPDATE, see
+    `portal.platform.locking.transition`), takes `changes` with it, and the step is recorded
+    from the state it was read in."""
+    from_state = subject.status
+    transition(subject, to)
+    for name, value in changes.items():
+        setattr(subject, name, value)
+    db.session.flush()
+    return record(actor, subject, action, from_state, subject.status, reason)
 
 
 def search(

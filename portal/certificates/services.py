@@ -30,7 +30,8 @@ from portal.certificates.models import (
     SkillCertificate,
 )
 from portal.extensions import db
-from portal.organisations.models import Organisation, OrgKind, OrgStatus
+from portal.organisations import services as organisations
+from portal.organisations.models import Organisation, OrgStatus
 from portal.platform import checks, spreadsheets
 from portal.platform.errors import NotFound, Problems, ServiceError
 from portal.platform.i18n import lazy_gettext as _l
@@ -292,19 +293,13 @@ def earned_by(student: User) -> list[ExamResult]:
 
 # --- the district's pass rates and the matcher's evidence -------------------------------------------
 
-SCOPE_SCHOOL_KINDS = ("secondary_vocational",)  # as statistics.scopes (see pathways.services)
-
 
 def _counted_results():
     return (
         select(ExamResult)
         .join(ExamSession, ExamSession.id == ExamResult.session_id)
         .join(Organisation, Organisation.id == ExamSession.school_id)
-        .where(
-            Organisation.kind == OrgKind.SCHOOL.value,
-            Organisation.status == OrgStatus.VERIFIED.value,
-            Organisation.school_kind.in_(SCOPE_SCHOOL_KINDS),
-        )
+        .where(organisations.in_plan_scope())
     )
 
 
@@ -352,11 +347,7 @@ def pass_rates() -> list[PassRate]:
         .join(SkillCertificate, SkillCertificate.id == ExamSession.certificate_id)
         .join(Organisation, Organisation.id == ExamSession.school_id)
         .outerjoin(Program, Program.id == ExamResult.program_id)
-        .where(
-            Organisation.kind == OrgKind.SCHOOL.value,
-            Organisation.status == OrgStatus.VERIFIED.value,
-            Organisation.school_kind.in_(SCOPE_SCHOOL_KINDS),
-        )
+        .where(organisations.in_plan_scope())
     )
     for certificate, major, passed in db.session.execute(query):
         row = counts[(certificate.label, major or "—")]

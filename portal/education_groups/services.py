@@ -16,6 +16,7 @@ from portal.accounts.models import User
 from portal.audit import services as audit
 from portal.education_groups.models import EducationGroup, GroupMember, GroupShare, MemberKind, ShareKind
 from portal.extensions import db
+from portal.organisations import services as organisations
 from portal.organisations.models import Organisation, OrgKind, OrgStatus
 from portal.platform import checks, uploads
 from portal.platform.errors import NotFound, Problems, ServiceError
@@ -24,7 +25,6 @@ from portal.platform.i18n import lazy_gettext as _l
 NAME_MAX = 120
 DESCRIPTION_MAX = 200
 CHARTER_MAX_BYTES = 5 * 1024 * 1024
-SCOPE_SCHOOL_KINDS = ("secondary_vocational",)  # as statistics.scopes (see pathways.services)
 
 
 def groups_led_by(actor: User) -> list[EducationGroup]:
@@ -47,13 +47,13 @@ def get_own(actor: User, group_id: int) -> EducationGroup:
 def _charter_type(data: bytes | None) -> str:
     if not data:
         raise ServiceError(_l("Attach the group's charter (章程) as PDF, PNG or JPEG."), field="charter")
-    if len(data) > CHARTER_MAX_BYTES:
-        raise ServiceError(_l("The charter file is larger than 5 MB."), field="charter")
-    mime = uploads.content_type(data)
-    if mime is None:
-        raise ServiceError(_l("The charter must be a PDF, PNG or JPEG file."), field="charter")
-    uploads.refuse_polyglot(data, mime, field="charter")
-    return mime
+    return uploads.document_type(
+        data,
+        field="charter",
+        max_bytes=CHARTER_MAX_BYTES,
+        too_large=_l("The charter file is larger than 5 MB."),
+        wrong_type=_l("The charter must be a PDF, PNG or JPEG file."),
+    )
 
 
 def create_group(
@@ -144,11 +144,7 @@ def _counted():
     return (
         select(EducationGroup)
         .join(Organisation, Organisation.id == EducationGroup.lead_school_id)
-        .where(
-            Organisation.kind == OrgKind.SCHOOL.value,
-            Organisation.status == OrgStatus.VERIFIED.value,
-            Organisation.school_kind.in_(SCOPE_SCHOOL_KINDS),
-        )
+        .where(organisations.in_plan_scope())
     )
 
 

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.platform.i18n import lazy_gettext as _l
-from portal.platform.model_base import State, Stateful, UTCDateTime, utcnow
+from portal.platform.model_base import State, Stateful, Timestamps, UTCDateTime
 
 if TYPE_CHECKING:
     from portal.organisations.models import Enterprise, School
@@ -39,7 +39,7 @@ class PracticePostStatus(State):
     CLOSED = "closed", _l("Closed"), "neutral"
 
 
-class PracticePost(Stateful, db.Model):
+class PracticePost(Stateful, Timestamps, db.Model):
     """A post where school teachers can do enterprise practice (教师企业实践岗位)."""
 
     __tablename__ = "practice_post"
@@ -59,8 +59,6 @@ class PracticePost(Stateful, db.Model):
     places: Mapped[int] = mapped_column(default=1)  # teachers at the same time
     status: Mapped[str] = mapped_column(String(20), default=PracticePostStatus.OPEN.value, index=True)
     is_demo: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     enterprise: Mapped[Enterprise] = relationship(foreign_keys=[enterprise_id])
 
@@ -102,7 +100,7 @@ ACTIVE_STATUSES = (
 )
 
 
-class Exchange(Stateful, db.Model):
+class Exchange(Stateful, Timestamps, db.Model):
     __tablename__ = "exchange"
     states = ExchangeStatus
     audit_subject: ClassVar[object] = _l("Teacher exchange")
@@ -158,8 +156,6 @@ class Exchange(Stateful, db.Model):
         ForeignKey("cooperation.id", ondelete="SET NULL"), index=True
     )
     is_demo: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     school: Mapped[School] = relationship(foreign_keys=[school_id])
     enterprise: Mapped[Enterprise] = relationship(foreign_keys=[enterprise_id])

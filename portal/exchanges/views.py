@@ -48,16 +48,8 @@ def back():
     return url_for(f"{area()}.exchange_list")
 
 
-@bp.post(f"/exchanges/suggestions/<{DIRECTIONS}:direction>/accept")
-def exchange_suggestion_accept(direction: str):
-    form = SuggestionForm()
-    if not form.validate_on_submit():
-        abort(400)
-    done = attempt(
-        lambda: exchanges.accept_suggestion(
-            current_user, direction, form.posting_id.data, form.expert.data, form.target_id.data
-        )
-    )
+def _accepted(done):
+    """Back to the list, saying whether the acceptance agreed the exchange (and its warnings)."""
     if done is not REFUSED:
         flash(
             _("Exchange agreed by both sides.")
@@ -68,6 +60,19 @@ def exchange_suggestion_accept(direction: str):
         for warning in done.warnings:
             flash(str(warning), "warning")
     return redirect(back())
+
+
+@bp.post(f"/exchanges/suggestions/<{DIRECTIONS}:direction>/accept")
+def exchange_suggestion_accept(direction: str):
+    form = SuggestionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    done = attempt(
+        lambda: exchanges.accept_suggestion(
+            current_user, direction, form.posting_id.data, form.expert.data, form.target_id.data
+        )
+    )
+    return _accepted(done)
 
 
 @bp.post(f"/exchanges/suggestions/<{DIRECTIONS}:direction>/decline")
@@ -93,16 +98,7 @@ def exchange_suggestion_decline(direction: str):
 @bp.post("/exchanges/<int:exchange_id>/accept")
 def exchange_accept(exchange_id: int):
     done = attempt(lambda: exchanges.accept(current_user, exchange_id))
-    if done is not REFUSED:
-        flash(
-            _("Exchange agreed by both sides.")
-            if done.status == ExchangeStatus.AGREED.value
-            else _("You have accepted; the other side has been asked to accept too."),
-            "success",
-        )
-        for warning in done.warnings:
-            flash(str(warning), "warning")
-    return redirect(back())
+    return _accepted(done)
 
 
 @bp.post("/exchanges/<int:exchange_id>/cancel")

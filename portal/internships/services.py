@@ -46,7 +46,7 @@ from portal.organisations.models import Organisation
 from portal.platform import checks, events, uploads, vocab
 from portal.platform.errors import Conflict, NotFound, Problems, ServiceError
 from portal.platform.i18n import lazy_gettext as _l
-from portal.platform.locking import lock_row, transition
+from portal.platform.locking import lock_row
 from portal.platform.model_base import utcnow
 from portal.platform.search import Page
 from portal.postings.models import Posting, PostingKind
@@ -314,6 +314,9 @@ def terms_of(placement: Placement) -> OfferTerms:
 # --- loading with ownership -----------------------------------------------------------
 
 
+SUPERVISORS = ("enterprise", "school")  # the parties that supervise a running internship
+
+
 def _party(user: User, placement: Placement) -> str | None:
     """'student', 'enterprise' or 'school' when the user acts for that side of the placement."""
     if not user.is_member_active:
@@ -327,11 +330,15 @@ def _party(user: User, placement: Placement) -> str | None:
     return None
 
 
-def get_for(user: User, placement_id: int, *, party: str | None = None, lock: bool = False) -> Placement:
-    """A placement the user is a party to (as `party`, when given); anything else is NotFound."""
+def get_for(
+    user: User, placement_id: int, *, party: str | tuple[str, ...] | None = None, lock: bool = False
+) -> Placement:
+    """A placement the user is a party to (as `party`, or one of them, when given); anything else
+    is NotFound."""
     placement = lock_row(Placement, placement_id) if lock else db.session.get(Placement, placement_id)
     found = _party(user, placement) if placement is not None else None
-    if found is None or (party is not None and found != party):
+    wanted = (party,) if isinstance(party, str) else party
+    if found is None or (wanted is not None and found not in wanted):
         raise NotFound(_l("Internship not found."))
     return placement
 
@@ -429,15 +436,6 @@ def _tell(placement: Placement, kind: str, *, to: tuple[str, ...], **params) -> 
         else:
             org = placement.enterprise if side == "enterprise" else placement.school
             notifications.notify_organisation(org, kind, _link(placement, side), **params)
-
-
-def _move(
-    actor: User, placement: Placement, to: PlacementStatus, action: str, reason: str | None = None
-) -> None:
-    from_state = placement.status
-    transition(placement, to.value)
-    db.session.flush()
-    audit.record(actor, placement, action, from_state, to.value, reason)
 
 
 def _expect(placement: Placement, *states: PlacementStatus) -> None:
@@ -552,7 +550,7 @@ def _event_data(placement: Placement) -> dict:
 def shortlist(hr: User, placement_id: int) -> Placement:
     placement = get_for(hr, placement_id, party="enterprise")
     _expect(placement, PlacementStatus.APPLIED)
-    _move(hr, placement, PlacementStatus.SHORTLISTED, "shortlist")
+    audit.step(hr, placement, PlacementStatus.SHORTLISTED.value, "shortlist")
     return placement
 
 
@@ -564,7 +562,7 @@ def offer(hr: User, placement_id: int, terms: OfferTerms) -> Placement:
     for name, value in values.items():
         setattr(placement, name, value)
     placement.offered_at = utcnow()
-    _move(hr, placement, PlacementStatus.OFFERED, "offer")
+    audit.step(hr, placement, PlacementStatus.OFFERED.value, "offer")
     _tell(placement, "internship_offered", to=("student",))
     return placement
 
@@ -580,7 +578,7 @@ def reject(actor: User, placement_id: int, reason: str) -> Placement:
     else:
         raise NotFound(_l("Internship not found."))
     placement.reason = checks.reason(reason)
-    _move(actor, placement, PlacementStatus.REJECTED, "reject", placement.reason)
+    audit.step(actor, placement, PlacementStatus.REJECTED.value, "reject", placement.reason)
     told = ("student", "enterprise") if party == "school" else ("student",)
     _tell(placement, "internship_rejected", to=told, reason=placement.reason)
     return placement
@@ -592,11 +590,11 @@ def answer(student: User, placement_id: int, *, accept: bool, reason: str = "") 
     _expect(placement, PlacementStatus.OFFERED)
     placement.answered_at = utcnow()
     if accept:
-        _move(student, placement, PlacementStatus.ACCEPTED, "accept")
+        audit.step(student, placement, PlacementStatus.ACCEPTED.value, "accept")
         _tell(placement, "internship_accepted", to=("enterprise", "school"))
     else:
         placement.reason = checks.reason(reason, required=False) or None
-        _move(student, placement, PlacementStatus.DECLINED, "decline", placement.reason)
+        audit.step(student, placement, PlacementStatus.DECLINED.value, "decline", placement.reason)
         _tell(placement, "internship_declined", to=("enterprise",))
     return placement
 
@@ -616,7 +614,7 @@ def approve(staff: User, placement_id: int, supervisor: str = "") -> Placement:
     problems.raise_if_any()  # each broken rule is shown as its own message
     placement.school_supervisor = name
     placement.approved_at = utcnow()
-    _move(staff, placement, PlacementStatus.APPROVED, "approve")
+    audit.step(staff, placement, PlacementStatus.APPROVED.value, "approve")
     _tell(placement, "internship_approved", to=("student", "enterprise"))
     events.emit(
         events.PLACEMENT_APPROVED,
@@ -774,9 +772,7 @@ def sign(user: User, placement_id: int) -> Placement:
 
 def start(actor: User, placement_id: int) -> Placement:
     """The internship starts once the three parties have confirmed the agreement."""
-    placement = get_for(actor, placement_id, lock=True)
-    if _party(actor, placement) not in ("enterprise", "school"):
-        raise NotFound(_l("Internship not found."))
+    placement = get_for(actor, placement_id, party=SUPERVISORS, lock=True)
     _expect(placement, PlacementStatus.APPROVED)
     if not placement.is_signed:
         raise ServiceError(_l("The three parties must confirm the agreement before the internship starts."))
@@ -785,14 +781,12 @@ def start(actor: User, placement_id: int) -> Placement:
         _add(problems, _consent_problems(placement))
         problems.raise_if_any()
     placement.started_at = utcnow()
-    _move(actor, placement, PlacementStatus.IN_PROGRESS, "start")
+    audit.step(actor, placement, PlacementStatus.IN_PROGRESS.value, "start")
     return placement
 
 
 def complete(actor: User, placement_id: int) -> Placement:
-    placement = get_for(actor, placement_id, lock=True)
-    if _party(actor, placement) not in ("enterprise", "school"):
-        raise NotFound(_l("Internship not found."))
+    placement = get_for(actor, placement_id, party=SUPERVISORS, lock=True)
     _expect(placement, PlacementStatus.IN_PROGRESS)
     if placement.rule_version is not None:
         problems = Problems()
@@ -804,7 +798,7 @@ def complete(actor: User, placement_id: int) -> Placement:
                 problems.add(_l("Both supervisors grade the internship before it is completed."), field=field)
         problems.raise_if_any()
     placement.completed_at = utcnow()
-    _move(actor, placement, PlacementStatus.COMPLETED, "complete")
+    audit.step(actor, placement, PlacementStatus.COMPLETED.value, "complete")
     _tell(placement, "internship_completed", to=("student", "enterprise", "school"))
     return placement
 
@@ -815,7 +809,7 @@ def hire(hr: User, placement_id: int) -> Placement:
     _expect(placement, PlacementStatus.COMPLETED)
     placement.hired_at = utcnow()
     placement.destination, placement.destination_at = Destination.HOST.value, utcnow()
-    _move(hr, placement, PlacementStatus.HIRED, "hire")
+    audit.step(hr, placement, PlacementStatus.HIRED.value, "hire")
     _tell(placement, "internship_hired", to=("student", "school"))
     return placement
 
@@ -849,13 +843,13 @@ def consent_type(data: bytes | None, field: str) -> str | None:
     """A PDF, PNG or JPEG by its content (never its name); at most 2 MB."""
     if not data:
         return None
-    if len(data) > CONSENT_MAX_BYTES:
-        raise ServiceError(_l("The file is larger than 2 MB."), field=field)
-    mime = uploads.content_type(data)
-    if mime is None:
-        raise ServiceError(_l("The consent must be a PDF, PNG or JPEG file."), field=field)
-    uploads.refuse_polyglot(data, mime, field=field)
-    return mime
+    return uploads.document_type(
+        data,
+        field=field,
+        max_bytes=CONSENT_MAX_BYTES,
+        too_large=_l("The file is larger than 2 MB."),
+        wrong_type=_l("The consent must be a PDF, PNG or JPEG file."),
+    )
 
 
 def upload_consent(
@@ -891,10 +885,8 @@ def consent_file(user: User, placement_id: int, whose: str) -> tuple[bytes, str]
 
 def grade(actor: User, placement_id: int, value: str) -> Placement:
     """The enterprise mentor's or the school supervisor's grade of the internship, while it runs."""
-    placement = get_for(actor, placement_id, lock=True)
+    placement = get_for(actor, placement_id, party=SUPERVISORS, lock=True)
     party = _party(actor, placement)
-    if party not in ("enterprise", "school"):
-        raise NotFound(_l("Internship not found."))
     _expect(placement, PlacementStatus.IN_PROGRESS)
     field = f"{party}_grade"
     if value not in rules.GRADES:

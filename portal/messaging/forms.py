@@ -6,9 +6,8 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 from portal.messaging.models import Channel
 from portal.messaging.services import PERSON_CHANNELS, TOPICS
+from portal.platform.forms import REQUIRED
 from portal.platform.i18n import lazy_gettext as _l
-
-REQUIRED = _l("This field is required.")
 
 
 class PhoneForm(FlaskForm):

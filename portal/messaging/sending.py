@@ -152,8 +152,7 @@ def _forget(session: Session, *_args) -> None:
 
 
 def backoff(attempts: int) -> timedelta:
-    base = current_app.config["MESSAGE_RETRY_SECONDS"]
-    return timedelta(seconds=min(3600, base * 4 ** max(0, attempts - 1)))
+    return retries.backoff(current_app.config["MESSAGE_RETRY_SECONDS"], attempts)
 
 
 def _claimable(now: datetime):

@@ -28,17 +28,23 @@ _RESETTING = "phone_reset"
 # --- sign-in by number and code -----------------------------------------------------------------
 
 
-@bp.route("/auth/phone", methods=["GET", "POST"])
-def phone_login():
+def _send_code(purpose: str, remember: str, then: str, **page):
+    """The number's form: a code goes out by SMS (the same answer whether the number has an
+    account or not), the number is kept in the session under `remember`, and `then` asks for the code."""
     form = PhoneForm()
     if form.validate_on_submit():
-        issued = attempt(lambda: codes.issue("login", form.phone.data, client_address()), form)
+        issued = attempt(lambda: codes.issue(purpose, form.phone.data, client_address()), form)
         if issued is not REFUSED:
-            session[_SIGNING_IN] = issued.phone
+            session[remember] = issued.phone
             flash(_("If this number belongs to an account, a code is on its way by SMS."), "info")
-            return redirect(url_for("messaging.phone_code", next=request.args.get("next")))
-        return render_template("messaging/phone_login.html", form=form), refusal_status()
-    return render_template("messaging/phone_login.html", form=form), form_status()
+            return redirect(then)
+        return render_template("messaging/phone_login.html", form=form, **page), refusal_status()
+    return render_template("messaging/phone_login.html", form=form, **page), form_status()
+
+
+@bp.route("/auth/phone", methods=["GET", "POST"])
+def phone_login():
+    return _send_code("login", _SIGNING_IN, url_for("messaging.phone_code", next=request.args.get("next")))
 
 
 @bp.route("/auth/phone/code", methods=["GET", "POST"])
@@ -65,15 +71,7 @@ def phone_code():
 
 @bp.route("/auth/phone/reset", methods=["GET", "POST"])
 def phone_reset():
-    form = PhoneForm()
-    if form.validate_on_submit():
-        issued = attempt(lambda: codes.issue("reset", form.phone.data, client_address()), form)
-        if issued is not REFUSED:
-            session[_RESETTING] = issued.phone
-            flash(_("If this number belongs to an account, a code is on its way by SMS."), "info")
-            return redirect(url_for("messaging.phone_reset_code"))
-        return render_template("messaging/phone_login.html", form=form, resetting=True), refusal_status()
-    return render_template("messaging/phone_login.html", form=form, resetting=True), form_status()
+    return _send_code("reset", _RESETTING, url_for("messaging.phone_reset_code"), resetting=True)
 
 
 @bp.route("/auth/phone/reset/code", methods=["GET", "POST"])

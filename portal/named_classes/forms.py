@@ -7,11 +7,8 @@ from wtforms import BooleanField, DateField, StringField, SubmitField, TextAreaF
 from wtforms.validators import DataRequired, InputRequired, Optional
 
 from portal.named_classes.services import NamedClassInput
-from portal.platform.forms import IntField
+from portal.platform.forms import DATE_REQUIRED, REQUIRED, IntField
 from portal.platform.i18n import lazy_gettext as _l
-
-REQUIRED = _l("This field is required.")
-DATE = _l("Enter a date.")
 
 
 class NamedClassForm(FlaskForm):
@@ -23,10 +20,10 @@ class NamedClassForm(FlaskForm):
     )
     seats = IntField(_l("Seats"), validators=[InputRequired(message=REQUIRED)])
     opens_on = DateField(
-        _l("Applications open on"), validators=[InputRequired(message=DATE)], format="%Y-%m-%d"
+        _l("Applications open on"), validators=[InputRequired(message=DATE_REQUIRED)], format="%Y-%m-%d"
     )
     closes_on = DateField(
-        _l("Application deadline"), validators=[InputRequired(message=DATE)], format="%Y-%m-%d"
+        _l("Application deadline"), validators=[InputRequired(message=DATE_REQUIRED)], format="%Y-%m-%d"
     )
     decide_by = DateField(
         _l("Decisions by"),

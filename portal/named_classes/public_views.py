@@ -33,12 +33,17 @@ def named_class_list():
 
 @routes.get("/named-classes/<int:class_id>")
 def named_class_detail(class_id: int):
+    return class_page(class_id, ApplicationForm())
+
+
+def class_page(class_id: int, form: ApplicationForm) -> str:
+    """A named class's page, with the application form (also a student's refused application)."""
     named_class = named_classes.get_public_class(class_id)
     return render_template(
         "named_classes/public/named_class.html",
         named_class=named_class,
         benefits=BENEFITS,
         state=named_classes.apply_state(current_user, named_class),
-        form=ApplicationForm(),
+        form=form,
         today=checks.district_today(),
     )

@@ -48,6 +48,7 @@ from portal.named_classes.models import (
 )
 from portal.notifications import services as notifications
 from portal.organisations.models import Organisation
+from portal.partnerships import cooperations
 from portal.partnerships.cooperation_models import (
     AdmissionsMode,
     Cooperation,
@@ -126,17 +127,7 @@ def classes_of_partner(user: User) -> list[NamedClass]:
 
 def publishable_cooperations(staff: User) -> list[Cooperation]:
     """The school's agreed, active order-class cooperations: the ones a named class can come from."""
-    return list(
-        db.session.scalars(
-            select(Cooperation)
-            .where(
-                Cooperation.school_id == staff.organisation_id,
-                Cooperation.kind == CooperationKind.ORDER_CLASS.value,
-                Cooperation.status == CooperationStatus.ACTIVE.value,
-            )
-            .order_by(Cooperation.agreed_at.desc(), Cooperation.id.desc())
-        )
-    )
+    return cooperations.active_of_school(staff.organisation_id, CooperationKind.ORDER_CLASS.value)
 
 
 def suggested_values(cooperation: Cooperation) -> dict[str, Any]:
@@ -307,10 +298,7 @@ def _open(staff: User, named_class: NamedClass, today: date) -> NamedClass:
     if named_class.closes_on < today:
         raise ServiceError(_l("The application deadline has passed; set a later one before publishing."))
     _check_seat_budget(named_class, today)
-    transition(named_class, NamedClassStatus.OPEN.value)
-    named_class.opened_at = utcnow()
-    db.session.flush()
-    audit.record(staff, named_class, "publish", NamedClassStatus.DRAFT.value, named_class.status)
+    audit.step(staff, named_class, NamedClassStatus.OPEN.value, "publish", opened_at=utcnow())
     notifications.notify_organisation(
         named_class.enterprise,
         "named_class_published",
@@ -368,11 +356,7 @@ def close_named_class(staff: User, class_id: int) -> NamedClass:
     named_class = _school_staff_class(staff, class_id)
     if not named_class.can("close"):
         raise ServiceError(_l("This class is already closed."))
-    from_state = named_class.status
-    transition(named_class, NamedClassStatus.CLOSED.value)
-    named_class.closed_at = utcnow()
-    db.session.flush()
-    audit.record(staff, named_class, "close", from_state, named_class.status)
+    audit.step(staff, named_class, NamedClassStatus.CLOSED.value, "close", closed_at=utcnow())
     return named_class
 
 
@@ -587,14 +571,7 @@ def apply(student: User, class_id: int, statement: str, *, today: date | None = 
         # Two submissions of the same student at the same moment: UNIQUE(class, student) let one in.
         raise Conflict(_l("You have already applied to this class.")) from None
     _record(student, application, "submit", from_state)
-    for org in _deciders(named_class):
-        notifications.notify_organisation(
-            org,
-            "application_submitted",
-            _review_link(org, named_class),
-            student=student.name,
-            named_class=named_class.name,
-        )
+    _tell_deciders(named_class, "application_submitted", student)
     events.emit(
         events.APPLICATION_RECEIVED,
         organisations=[org.id for org in _deciders(named_class)],
@@ -606,6 +583,14 @@ def apply(student: User, class_id: int, statement: str, *, today: date | None = 
         },
     )
     return application
+
+
+def _tell_deciders(named_class: NamedClass, template: str, student: User) -> None:
+    """Tell the organisations that decide on the class's applications what the student did."""
+    for org in _deciders(named_class):
+        notifications.notify_organisation(
+            org, template, _review_link(org, named_class), student=student.name, named_class=named_class.name
+        )
 
 
 def _own_application(student: User, application_id: int) -> ClassApplication:
@@ -635,14 +620,7 @@ def withdraw(student: User, application_id: int, *, today: date | None = None) -
     application.withdrawn_at = utcnow()
     db.session.flush()
     _record(student, application, "withdraw", from_state)
-    for org in _deciders(named_class):
-        notifications.notify_organisation(
-            org,
-            "application_withdrawn",
-            _review_link(org, named_class),
-            student=student.name,
-            named_class=named_class.name,
-        )
+    _tell_deciders(named_class, "application_withdrawn", student)
     return application
 
 

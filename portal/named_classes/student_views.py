@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from portal.extensions import limiter
 from portal.named_classes import services as named_classes
-from portal.named_classes.models import BENEFITS
+from portal.named_classes.public_views import class_page
 from portal.named_classes.student_forms import ApplicationForm
 from portal.platform import checks
 from portal.platform.forms import ActionForm
@@ -48,15 +48,7 @@ def apply(class_id: int):
             flash(_("Your application has been submitted."), "success")
             return redirect(url_for("student.applications"))
     # The detail page again, with the statement kept and the reason shown.
-    named_class = named_classes.get_public_class(class_id)
-    return render_template(
-        "named_classes/public/named_class.html",
-        named_class=named_class,
-        benefits=BENEFITS,
-        state=named_classes.apply_state(current_user, named_class),
-        form=form,
-        today=checks.district_today(),
-    ), 400
+    return class_page(class_id, form), 400
 
 
 @routes.post("/applications/<int:application_id>/withdraw")

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, and_, select
 
 from portal.accounts.models import MembershipStatus, Role, User
 from portal.audit import services as audit
 from portal.extensions import db
 from portal.notifications import services as notifications
 from portal.organisations import credit_code
-from portal.organisations.models import Enterprise, Organisation, OrgStatus, School
+from portal.organisations.models import Enterprise, Organisation, OrgKind, OrgStatus, School
 from portal.platform import checks, vocab
 from portal.platform.errors import Conflict, NotFound, Problems, ServiceError
 from portal.platform.i18n import lazy_gettext as _l
@@ -64,6 +64,13 @@ def _valid_code(raw: str | None) -> str:
     return code
 
 
+def _free_name(raw: str | None, problems: Problems) -> str:
+    """The organisation's name, trimmed; a problem when another organisation has it."""
+    name = (raw or "").strip()
+    problems.check(_ensure_name_free, name)
+    return name
+
+
 def create_enterprise(org: NewEnterprise) -> Enterprise:
     """A new enterprise, pending until an administrator verifies it. Every problem at once."""
     problems = Problems()
@@ -71,8 +78,7 @@ def create_enterprise(org: NewEnterprise) -> Enterprise:
     problems.check(_check_choice, org.industry, vocab.INDUSTRIES, "industry")
     problems.check(_check_choice, org.town, vocab.TOWNS, "town")
     problems.check(_check_choice, org.size, vocab.ENTERPRISE_SIZES, "size")
-    name = (org.name or "").strip()
-    problems.check(_ensure_name_free, name)
+    name = _free_name(org.name, problems)
     problems.raise_if_any()
     enterprise = Enterprise(
         name=name,
@@ -93,8 +99,7 @@ def create_school(org: NewSchool) -> School:
     problems = Problems()
     problems.check(_check_choice, org.school_kind, vocab.SCHOOL_KINDS, "school_kind")
     problems.check(_check_choice, org.town, vocab.TOWNS, "town")
-    name = (org.name or "").strip()
-    problems.check(_ensure_name_free, name)
+    name = _free_name(org.name, problems)
     problems.raise_if_any()
     school = School(
         name=name,
@@ -141,6 +146,19 @@ def list_organisations(status: str | None = None, kind: str | None = None) -> li
     if kind:
         query = query.where(Organisation.kind == kind)
     return list(db.session.scalars(query))
+
+
+# The plan's scope (莱芜政发〔2020〕5号): the district's figures count its secondary vocational schools.
+SCOPE_SCHOOL_KINDS = ("secondary_vocational",)
+
+
+def in_plan_scope() -> ColumnElement[bool]:
+    """The WHERE of an organisation the plan's figures count: a verified school of the scope's kinds."""
+    return and_(
+        Organisation.kind == OrgKind.SCHOOL.value,
+        Organisation.status == OrgStatus.VERIFIED.value,
+        Organisation.school_kind.in_(SCOPE_SCHOOL_KINDS),
+    )
 
 
 def verified_schools(kinds: tuple[str, ...] | None = None) -> Select[tuple[School]]:

@@ -25,23 +25,14 @@ if TYPE_CHECKING:
     from portal.programs.models import Program
 
 
-class CooperationKind(str, enum.Enum):
-    ORDER_CLASS = "order_class"  # 订单班 / 冠名班
-    APPRENTICESHIP = "apprenticeship"  # 现代学徒制项目
-    INTERNSHIP = "internship"  # 岗位实习
-    TEACHER_EXCHANGE = "teacher_exchange"  # 兼职教师 / 教师企业实践 (双向交流)
-    STAFF_TRAINING = "staff_training"  # 职工培训
-    TRAINING_BASE = "training_base"  # 共建实训基地
-
-
-COOPERATION_KIND_LABELS: dict[str, object] = {
-    CooperationKind.ORDER_CLASS.value: _l("Order class / named class"),
-    CooperationKind.APPRENTICESHIP.value: _l("Modern apprenticeship"),
-    CooperationKind.INTERNSHIP.value: _l("Internship"),
-    CooperationKind.TEACHER_EXCHANGE.value: _l("Part-time teacher exchange"),
-    CooperationKind.STAFF_TRAINING.value: _l("Staff training"),
-    CooperationKind.TRAINING_BASE.value: _l("Shared training base"),
-}
+class CooperationKind(State):
+    ORDER_CLASS = "order_class", _l("Order class / named class")  # 订单班 / 冠名班
+    APPRENTICESHIP = "apprenticeship", _l("Modern apprenticeship")  # 现代学徒制项目
+    INTERNSHIP = "internship", _l("Internship")  # 岗位实习
+    # 兼职教师 / 教师企业实践 (双向交流)
+    TEACHER_EXCHANGE = "teacher_exchange", _l("Part-time teacher exchange")
+    STAFF_TRAINING = "staff_training", _l("Staff training")  # 职工培训
+    TRAINING_BASE = "training_base", _l("Shared training base")  # 共建实训基地
 
 
 class AdmissionsMode(str, enum.Enum):

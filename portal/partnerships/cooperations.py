@@ -70,6 +70,22 @@ def active_between(
     return db.session.scalar(query.order_by(Cooperation.id))
 
 
+def active_of_school(school_id: int | None, kind: str) -> list[Cooperation]:
+    """The school's active cooperations of `kind`, latest agreed first (what a programme or a
+    named class can hang on)."""
+    return list(
+        db.session.scalars(
+            select(Cooperation)
+            .where(
+                Cooperation.school_id == school_id,
+                Cooperation.kind == kind,
+                Cooperation.status == CooperationStatus.ACTIVE.value,
+            )
+            .order_by(Cooperation.agreed_at.desc(), Cooperation.id.desc())
+        )
+    )
+
+
 def get_for(user: User, cooperation_id: int) -> Cooperation:
     cooperation = db.session.get(Cooperation, cooperation_id)
     if cooperation is None or not (user.is_admin or cooperation.involves(user.organisation_id)):

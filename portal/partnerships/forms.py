@@ -10,12 +10,10 @@ from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired
 
 from portal.partnerships import services as proposals
-from portal.partnerships.cooperation_models import COOPERATION_KIND_LABELS, AdmissionsMode
+from portal.partnerships.cooperation_models import AdmissionsMode, CooperationKind
 from portal.partnerships.services import Terms
-from portal.platform.forms import IntField
+from portal.platform.forms import REQUIRED, IntField
 from portal.platform.i18n import lazy_gettext as _l
-
-REQUIRED = _l("This field is required.")
 
 ADMISSIONS_LABELS: dict[str, object] = {
     AdmissionsMode.SCHOOL.value: _l("The school admits students alone"),
@@ -25,7 +23,7 @@ ADMISSIONS_LABELS: dict[str, object] = {
 
 
 class TermsForm(FlaskForm):
-    kind = SelectField(_l("Kind of cooperation"), choices=list(COOPERATION_KIND_LABELS.items()))
+    kind = SelectField(_l("Kind of cooperation"), choices=list(CooperationKind.labels().items()))
     title = StringField(
         _l("Title of the cooperation"),
         validators=[DataRequired(message=REQUIRED)],

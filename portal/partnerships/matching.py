@@ -275,17 +275,11 @@ def _rank_pairs(
         options["model"] = model
     elif corpus is not None:
         options["corpus"] = [program_for(p, certified.get(p.id, ())) for p in corpus]
-    pairs: Pairs = {}
-    for ranking in matching.rank(list(demands.values()), list(majors.values()), top_k=top_k, **options):
-        posting_id = int(ranking.demand_id)
-        for match in ranking.matches:
-            program_id = int(match.program_id)
-            pairs[(posting_id, program_id)] = (
-                min(1.0, max(0.0, float(match.score))),
-                match,
-                fingerprint(demands[posting_id], majors[program_id], digests=digests),
-            )
-    return pairs
+    rankings = matching.rank(list(demands.values()), list(majors.values()), top_k=top_k, **options)
+    return _pairs(
+        rankings,
+        lambda posting_id, program_id: fingerprint(demands[posting_id], majors[program_id], digests=digests),
+    )
 
 
 # What _store needs of a stored proposal: read as plain rows, not ORM objects (their JSON
@@ -600,6 +594,21 @@ def _features(ids: Sequence[int], kept: Kept) -> tuple[list, dict[int, str]]:
     return features, digest_of
 
 
+def _pairs(rankings, print_of: Callable[[int, int], str]) -> Pairs:
+    """{(posting id, program id): (score clamped to 0–1, match, the pair's inputs print)}."""
+    pairs: Pairs = {}
+    for ranking in rankings:
+        posting_id = int(ranking.demand_id)
+        for match in ranking.matches:
+            program_id = int(match.program_id)
+            pairs[(posting_id, program_id)] = (
+                min(1.0, max(0.0, float(match.score))),
+                match,
+                print_of(posting_id, program_id),
+            )
+    return pairs
+
+
 def _rank_kept(
     features: Sequence, digest_of: dict[int, str], programs: Sequence[Program], kept: Kept
 ) -> Pairs:
@@ -609,17 +618,11 @@ def _rank_kept(
     certified = certified_by_program()
     majors = {p.id: program_for(p, certified.get(p.id, ())) for p in programs}
     program_digests = {program_id: digest(major) for program_id, major in majors.items()}
-    pairs: Pairs = {}
-    for ranking in matching.ranking.rank_features(features, list(majors.values()), kept.model, top_k=TOP_K):
-        posting_id = int(ranking.demand_id)
-        for match in ranking.matches:
-            program_id = int(match.program_id)
-            pairs[(posting_id, program_id)] = (
-                min(1.0, max(0.0, float(match.score))),
-                match,
-                _pair_print(digest_of[posting_id], program_digests[program_id]),
-            )
-    return pairs
+    rankings = matching.ranking.rank_features(features, list(majors.values()), kept.model, top_k=TOP_K)
+    return _pairs(
+        rankings,
+        lambda posting_id, program_id: _pair_print(digest_of[posting_id], program_digests[program_id]),
+    )
 
 
 def _recompute_postings(

@@ -258,11 +258,8 @@ def express_interest(user: User, proposal_id: int) -> Proposal:
         raise Conflict(_l("You have already expressed interest in this proposal."))
     if proposal.status == ProposalStatus.NEGOTIATING.value:
         raise Conflict(_l("Terms are already on the table: accept them or propose others."))
-    before = proposal.status
     _mark_interest(proposal, side)
-    transition(proposal, ProposalStatus.INTERESTED.value)
-    db.session.flush()
-    audit.record(user, proposal, "interest", before, proposal.status)
+    audit.step(user, proposal, ProposalStatus.INTERESTED.value, "interest")
     _tell_other_side(proposal, side, "reply")
     return proposal
 
@@ -270,11 +267,16 @@ def express_interest(user: User, proposal_id: int) -> Proposal:
 def decline(user: User, proposal_id: int, reason: str) -> Proposal:
     proposal, side = _acting(user, proposal_id)
     reason = checks.reason(reason, missing=_l("Please give a reason for declining."))
-    before = proposal.status
-    transition(proposal, ProposalStatus.DECLINED.value)
-    proposal.declined_by, proposal.decline_reason, proposal.declined_at = side.value, reason, utcnow()
-    db.session.flush()
-    audit.record(user, proposal, "decline", before, proposal.status, reason)
+    audit.step(
+        user,
+        proposal,
+        ProposalStatus.DECLINED.value,
+        "decline",
+        reason,
+        declined_by=side.value,
+        decline_reason=reason,
+        declined_at=utcnow(),
+    )
     _tell_other_side(proposal, side, "proposal_declined", reason=reason)
     return proposal
 
@@ -287,13 +289,10 @@ def propose_terms(user: User, proposal_id: int, terms: Terms, *, today: date | N
             _l("You have already proposed terms; wait for the other side to accept or counter-propose.")
         )
     terms = check_terms(terms, today=today)
-    before = proposal.status
-    counter = before == ProposalStatus.NEGOTIATING.value
+    action = "counter_terms" if proposal.status == ProposalStatus.NEGOTIATING.value else "propose_terms"
     _mark_interest(proposal, side)
     proposal.terms, proposal.terms_by, proposal.terms_at = terms.to_json(), side.value, utcnow()
-    transition(proposal, ProposalStatus.NEGOTIATING.value)
-    db.session.flush()
-    audit.record(user, proposal, "counter_terms" if counter else "propose_terms", before, proposal.status)
+    audit.step(user, proposal, ProposalStatus.NEGOTIATING.value, action)
     _tell_other_side(proposal, side, "terms_proposed")
     return proposal
 

@@ -14,7 +14,7 @@ from flask_login import current_user
 
 from portal.partnerships import cooperations
 from portal.partnerships import services as proposals
-from portal.partnerships.cooperation_models import COOPERATION_KIND_LABELS
+from portal.partnerships.cooperation_models import CooperationKind
 from portal.partnerships.forms import ADMISSIONS_LABELS, AskForm, DeclineForm, TermsForm
 from portal.partnerships.matching import INDUSTRY_NAMES
 from portal.partnerships.models import Side
@@ -22,7 +22,7 @@ from portal.platform import checks, vocab
 from portal.platform.confirm import needs_confirmation
 from portal.platform.forms import ActionForm
 from portal.platform.web import REFUSED, area, attempt, one_pass
-from portal.postings.models import KIND_LABELS
+from portal.postings.models import PostingKind
 
 bp = Blueprint("partnerships", __name__)
 _INDUSTRY_CODES = {name: code for code, name in INDUSTRY_NAMES.items()}
@@ -36,8 +36,8 @@ def industry_name(name: str | None) -> str:
 
 def labels() -> dict:
     return {
-        "cooperation_kinds": COOPERATION_KIND_LABELS,
-        "posting_kinds": KIND_LABELS,
+        "cooperation_kinds": CooperationKind.labels(),
+        "posting_kinds": PostingKind.labels(),
         "admissions_labels": ADMISSIONS_LABELS,
         "industry_name": industry_name,
     }

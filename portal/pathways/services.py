@@ -15,7 +15,8 @@ from sqlalchemy import distinct, func, select
 from portal.accounts.models import User
 from portal.audit import services as audit
 from portal.extensions import db
-from portal.organisations.models import Organisation, OrgKind, OrgStatus
+from portal.organisations import services as organisations
+from portal.organisations.models import Organisation
 from portal.pathways.models import Pathway, PathwayCohort, PathwayKind
 from portal.platform import checks
 from portal.platform.errors import NotFound, Problems, ServiceError
@@ -263,21 +264,12 @@ class DistrictPathways:
     by_kind: dict[str, tuple[int, int]]  # kind → (transferred, judged)
 
 
-# The plan's scope, as statistics.scopes.SCOPE_SCHOOL_KINDS (the dashboard imports this module,
-# so it cannot import the dashboard's; a test keeps the two equal).
-SCOPE_SCHOOL_KINDS = ("secondary_vocational",)
-
-
 def _counted():
     """3+2 and 3+4 pathways of verified secondary vocational schools."""
     return (
         select(Pathway)
         .join(Organisation, Organisation.id == Pathway.school_id)
-        .where(
-            Organisation.kind == OrgKind.SCHOOL.value,
-            Organisation.status == OrgStatus.VERIFIED.value,
-            Organisation.school_kind.in_(SCOPE_SCHOOL_KINDS),
-        )
+        .where(organisations.in_plan_scope())
     )
 
 

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.platform.i18n import lazy_gettext as _l
-from portal.platform.model_base import State, Stateful, UTCDateTime, step_table, utcnow
+from portal.platform.model_base import State, Stateful, Timestamps, UTCDateTime, step_table, utcnow
 
 if TYPE_CHECKING:
     from portal.organisations.models import Enterprise, School
@@ -58,7 +58,7 @@ class PilotStatus(State):
 OPEN_PILOT_STATES = ("draft", "submitted", "returned", "approved", "final")
 
 
-class PilotPartnership(Stateful, db.Model):
+class PilotPartnership(Stateful, Timestamps, db.Model):
     __tablename__ = "pilot_partnership"
     states = PilotStatus
     audit_subject: ClassVar[object] = _l("Pilot partnership")
@@ -114,8 +114,6 @@ class PilotPartnership(Stateful, db.Model):
     # are any, the pilot stays in its notice period and cannot become final.
     open_objections: Mapped[int] = mapped_column(default=0, server_default="0")
     is_demo: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     cooperation: Mapped[Cooperation] = relationship()
     school: Mapped[School] = relationship(foreign_keys=[school_id])

@@ -43,44 +43,43 @@ def _save(form: PilotPlanForm, save, then_submit: bool):
     return attempt(action, form)
 
 
+def _plan_page(form: PilotPlanForm, save, saved_message: str, *, cooperation, pilot):
+    """The plan's form, new or to edit: saved (as a draft), or submitted by the submit button."""
+    if form.validate_on_submit():
+        submit = "submit" in request.form
+        saved = _save(form, save, submit)
+        if saved is not REFUSED:
+            flash(_("The pilot application has been submitted.") if submit else saved_message, "success")
+            return redirect(url_for("school.pilot_detail", pilot_id=saved.id))
+    return render_template(
+        "pilots/school/pilot_form.html", form=form, cooperation=cooperation, pilot=pilot
+    ), form_status()
+
+
 @routes.route("/pilots/new/<int:cooperation_id>", methods=["GET", "POST"])
 def pilot_new(cooperation_id: int):
     cooperation = pilots.get_own_cooperation(current_user, cooperation_id)
     form = PilotPlanForm()
-    if form.validate_on_submit():
-        submit = "submit" in request.form
-        pilot = _save(form, lambda: pilots.create_pilot(current_user, cooperation_id, form.plan()), submit)
-        if pilot is not REFUSED:
-            flash(
-                _("The pilot application has been submitted.")
-                if submit
-                else _("The pilot plan has been saved as a draft."),
-                "success",
-            )
-            return redirect(url_for("school.pilot_detail", pilot_id=pilot.id))
-    return render_template(
-        "pilots/school/pilot_form.html", form=form, cooperation=cooperation, pilot=None
-    ), form_status()
+    return _plan_page(
+        form,
+        lambda: pilots.create_pilot(current_user, cooperation_id, form.plan()),
+        _("The pilot plan has been saved as a draft."),
+        cooperation=cooperation,
+        pilot=None,
+    )
 
 
 @routes.route("/pilots/<int:pilot_id>/edit", methods=["GET", "POST"])
 def pilot_edit(pilot_id: int):
     pilot = pilots.get_own_pilot(current_user, pilot_id)
     form = PilotPlanForm(obj=pilot)
-    if form.validate_on_submit():
-        submit = "submit" in request.form
-        saved = _save(form, lambda: pilots.update_plan(current_user, pilot_id, form.plan()), submit)
-        if saved is not REFUSED:
-            flash(
-                _("The pilot application has been submitted.")
-                if submit
-                else _("The pilot plan has been saved."),
-                "success",
-            )
-            return redirect(url_for("school.pilot_detail", pilot_id=pilot_id))
-    return render_template(
-        "pilots/school/pilot_form.html", form=form, cooperation=pilot.cooperation, pilot=pilot
-    ), form_status()
+    return _plan_page(
+        form,
+        lambda: pilots.update_plan(current_user, pilot_id, form.plan()),
+        _("The pilot plan has been saved."),
+        cooperation=pilot.cooperation,
+        pilot=pilot,
+    )
 
 
 @routes.get("/pilots/<int:pilot_id>")

@@ -210,13 +210,10 @@ def submit_pilot(staff: User, pilot_id: int) -> PilotPartnership:
     if not pilot.cooperation.can("become_pilot"):
         raise ServiceError(_l("Only an active cooperation can become a pilot."))
     _clean_plan(PilotPlan(pilot.goals, pilot.content, pilot.resources, pilot.timeline), complete=True)
-    from_state = pilot.status
-    transition(pilot, PilotStatus.SUBMITTED.value)
-    pilot.submitted_at = utcnow()
-    pilot.submitted_by_id = staff.id
-    db.session.flush()
-    action = "resubmit" if from_state == PilotStatus.RETURNED.value else "submit"
-    audit.record(staff, pilot, action, from_state, pilot.status)
+    action = "resubmit" if pilot.status == PilotStatus.RETURNED.value else "submit"
+    audit.step(
+        staff, pilot, PilotStatus.SUBMITTED.value, action, submitted_at=utcnow(), submitted_by_id=staff.id
+    )
     return pilot
 
 
@@ -253,6 +250,14 @@ def _pilot_link(pilot: PilotPartnership) -> str:
     return notifications.link("school", "pilot", pilot.id)
 
 
+def _decided(
+    admin: User, pilot: PilotPartnership, to: PilotStatus, action: str, note: str | None, **more
+) -> None:
+    """The district's decision on a pilot: the step, stamped with who decided when and why."""
+    stamps = {"decided_at": utcnow(), "decided_by_id": admin.id, "decision_note": note}
+    audit.step(admin, pilot, to.value, action, note, **stamps, **more)
+
+
 def _decide(admin: User, pilot_id: int) -> PilotPartnership:
     pilot = get_pilot(admin, pilot_id)
     if not pilot.can("decide"):
@@ -266,14 +271,8 @@ def approve_pilot(admin: User, pilot_id: int, *, today: date | None = None) -> P
     """submitted → approved; the notice period starts today (district calendar)."""
     pilot = _decide(admin, pilot_id)
     today = today or district_today()
-    transition(pilot, PilotStatus.APPROVED.value)
-    pilot.decided_at = utcnow()
-    pilot.decided_by_id = admin.id
-    pilot.decision_note = None
-    pilot.notice_starts_on = today
-    pilot.notice_ends_on = today + timedelta(days=NOTICE_PERIOD_DAYS - 1)
-    db.session.flush()
-    audit.record(admin, pilot, "approve", PilotStatus.SUBMITTED.value, pilot.status)
+    notice = {"notice_starts_on": today, "notice_ends_on": today + timedelta(days=NOTICE_PERIOD_DAYS - 1)}
+    _decided(admin, pilot, PilotStatus.APPROVED, "approve", None, **notice)
     public_link = notifications.link("public", "pilot", pilot.id)
     for org, link in ((pilot.school, _pilot_link(pilot)), (pilot.enterprise, public_link)):
         notifications.notify_organisation(
@@ -289,12 +288,7 @@ def approve_pilot(admin: User, pilot_id: int, *, today: date | None = None) -> P
 def reject_pilot(admin: User, pilot_id: int, reason: str) -> PilotPartnership:
     reason = checks.reason(reason)
     pilot = _decide(admin, pilot_id)
-    transition(pilot, PilotStatus.REJECTED.value)
-    pilot.decided_at = utcnow()
-    pilot.decided_by_id = admin.id
-    pilot.decision_note = reason
-    db.session.flush()
-    audit.record(admin, pilot, "reject", PilotStatus.SUBMITTED.value, pilot.status, reason)
+    _decided(admin, pilot, PilotStatus.REJECTED, "reject", reason)
     notifications.notify_organisation(
         pilot.school, "pilot_rejected", _pilot_link(pilot), cooperation=pilot.cooperation.title, reason=reason
     )
@@ -305,12 +299,7 @@ def return_pilot(admin: User, pilot_id: int, note: str) -> PilotPartnership:
     """submitted → returned: the school changes the plan and submits again."""
     note = checks.reason(note, missing=_l("Please say what should change."))
     pilot = _decide(admin, pilot_id)
-    transition(pilot, PilotStatus.RETURNED.value)
-    pilot.decided_at = utcnow()
-    pilot.decided_by_id = admin.id
-    pilot.decision_note = note
-    db.session.flush()
-    audit.record(admin, pilot, "return", PilotStatus.SUBMITTED.value, pilot.status, note)
+    _decided(admin, pilot, PilotStatus.RETURNED, "return", note)
     notifications.notify_organisation(
         pilot.school, "pilot_returned", _pilot_link(pilot), cooperation=pilot.cooperation.title, reason=note
     )
@@ -325,12 +314,7 @@ def withdraw_approval(
     pilot = get_pilot(admin, pilot_id)
     if pilot.public_state(today or district_today()) != "notice":
         raise ServiceError(_l("An approval can only be withdrawn during its notice period."))
-    transition(pilot, PilotStatus.WITHDRAWN.value)
-    pilot.decided_at = utcnow()
-    pilot.decided_by_id = admin.id
-    pilot.decision_note = reason
-    db.session.flush()
-    audit.record(admin, pilot, "withdraw", PilotStatus.APPROVED.value, pilot.status, reason)
+    _decided(admin, pilot, PilotStatus.WITHDRAWN, "withdraw", reason)
     for org, link in (
         (pilot.school, _pilot_link(pilot)),
         (pilot.enterprise, notifications.link("enterprise", "home")),
@@ -660,13 +644,8 @@ def _end_application(
 ) -> PilotEnterpriseApplication:
     """The district's step that ends an application with its reason (not recommended, withdrawn
     during the notice, revocation recorded): stamped, audited, and the enterprise is told why."""
-    from_state = application.status
-    transition(application, to.value)
-    setattr(application, stamp, utcnow())
-    application.decided_by_id = admin.id
-    application.decision_reason = reason
-    db.session.flush()
-    audit.record(admin, application, action, from_state, application.status, reason)
+    stamps = {stamp: utcnow(), "decided_by_id": admin.id, "decision_reason": reason}
+    audit.step(admin, application, to.value, action, reason, **stamps)
     notifications.notify_organisation(
         application.enterprise,
         f"pilot_enterprise_{to.value}",

@@ -434,27 +434,16 @@ def _report(year: int) -> Alignment:
             here = taught.setdefault(catalogue.base_name(name), {})
             here[level] = here.get(level, 0) + int(intake or 0)
 
+    by = (  # what the demand is counted by
+        PostingMajor.major_group,
+        PostingMajor.major_name,
+        PostingMajor.year,
+        Posting.kind,
+        Posting.town,
+        Organisation.industry,
+    )
     demand = db.session.execute(
-        _demand_filter(
-            select(
-                PostingMajor.major_group,
-                PostingMajor.major_name,
-                PostingMajor.year,
-                Posting.kind,
-                Posting.town,
-                Organisation.industry,
-                func.sum(Posting.headcount),
-                func.count(Posting.id),
-            ),
-            years,
-        ).group_by(
-            PostingMajor.major_group,
-            PostingMajor.major_name,
-            PostingMajor.year,
-            Posting.kind,
-            Posting.town,
-            Organisation.industry,
-        )
+        _demand_filter(select(*by, func.sum(Posting.headcount), func.count(Posting.id)), years).group_by(*by)
     ).all()
     for group, major, row_year, kind, town, industry, headcount, count in demand:
         headcount, count = int(headcount or 0), int(count)

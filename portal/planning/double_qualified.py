@@ -40,7 +40,7 @@ from portal.exchanges.models import Exchange, ExchangeDirection, ExchangeStatus
 from portal.extensions import db
 from portal.organisations.models import Organisation, OrgKind
 from portal.platform import checks, uploads
-from portal.platform.errors import NotFound, Problems, ServiceError
+from portal.platform.errors import NotFound, Problems
 from portal.platform.i18n import lazy_gettext as _l
 from portal.programs import records as school_records
 from portal.programs.school_models import (
@@ -233,13 +233,13 @@ def evidence_type(data: bytes | None) -> str | None:
     """A PDF, PNG or JPEG by its content (never its name); at most 2 MB."""
     if not data:
         return None
-    if len(data) > EVIDENCE_MAX_BYTES:
-        raise ServiceError(_l("The evidence file is larger than 2 MB."), field="evidence")
-    mime = uploads.content_type(data)
-    if mime is None:
-        raise ServiceError(_l("The evidence must be a PDF, PNG or JPEG file."), field="evidence")
-    uploads.refuse_polyglot(data, mime, field="evidence")
-    return mime
+    return uploads.document_type(
+        data,
+        field="evidence",
+        max_bytes=EVIDENCE_MAX_BYTES,
+        too_large=_l("The evidence file is larger than 2 MB."),
+        wrong_type=_l("The evidence must be a PDF, PNG or JPEG file."),
+    )
 
 
 def record_practice(

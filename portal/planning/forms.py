@@ -7,8 +7,9 @@ from flask_wtf.file import FileField
 from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired
 
+from portal.platform.forms import REQUIRED
 from portal.platform.i18n import lazy_gettext as _l
-from portal.programs.forms import DATE_FORMAT, REQUIRED
+from portal.programs.forms import DATE_FORMAT
 from portal.programs.school_models import CertificateKind
 
 

@@ -47,6 +47,9 @@ class ImportForm(FlaskForm):
     )
 
 
+# The messages of the checks many forms make.
+REQUIRED = _l("This field is required.")
+DATE_REQUIRED = _l("Enter a date.")
 NOT_A_NUMBER = _l("Enter a whole number.")
 NOT_A_DATE = _l("Enter a date (YYYY-MM-DD).")
 

@@ -7,11 +7,16 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
 from portal.extensions import db
+
+
+def backoff(base_seconds: float, attempts: int) -> timedelta:
+    """Wait before attempt n+1: base, 4×base, 16×base … capped at an hour."""
+    return timedelta(seconds=min(3600, base_seconds * 4 ** max(0, attempts - 1)))
 
 
 def seconds_to_next(next_attempt_at, *pending) -> float | None:

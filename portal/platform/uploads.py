@@ -81,3 +81,16 @@ def refuse_polyglot(data: bytes, mime: str, *, field: str) -> None:
             _l("The PDF contains scripts, attached files or actions; save it again as a plain PDF."),
             field=field,
         )
+
+
+def document_type(data: bytes, *, field: str, max_bytes: int, too_large, wrong_type) -> str:
+    """The type of an uploaded PDF, PNG or JPEG, judged by its content (never its name); refused
+    beside `field` with `too_large` above `max_bytes`, `wrong_type` for any other file, or when
+    it is a polyglot."""
+    if len(data) > max_bytes:
+        raise ServiceError(too_large, field=field)
+    mime = content_type(data)
+    if mime is None:
+        raise ServiceError(wrong_type, field=field)
+    refuse_polyglot(data, mime, field=field)
+    return mime

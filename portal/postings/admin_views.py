@@ -14,7 +14,7 @@ from portal.platform.routing import Routes
 from portal.platform.web import REFUSED, attempt
 from portal.postings import enterprises
 from portal.postings import services as postings
-from portal.postings.models import KIND_LABELS
+from portal.postings.models import PostingKind
 
 routes = Routes("admin")
 
@@ -26,7 +26,7 @@ def _filters(args) -> dict:
     page = (args.get("page") or "1").strip()
     return {
         "status": status if status in postings.MODERATION_STATUSES else "published",
-        "kind": kind if kind in KIND_LABELS else "",
+        "kind": kind if kind in PostingKind.labels() else "",
         "enterprise_id": checks.whole_number(enterprise),
         "page": checks.page_number(page),
     }
@@ -40,7 +40,7 @@ def posting_queue():
         results=postings.postings_for_review(**filters),
         filters=filters,
         statuses=postings.MODERATION_STATUSES,
-        kinds=KIND_LABELS,
+        kinds=PostingKind.labels(),
         enterprises=enterprises.all_by_name(),
         reason_form=ReasonForm(),
     )

@@ -15,7 +15,7 @@ from portal.platform.routing import Routes
 from portal.platform.web import REFUSED, attempt, form_status
 from portal.postings import services as postings
 from portal.postings.forms import posting_form
-from portal.postings.models import DETAIL_FIELDS, KIND_LABELS, PostingKind
+from portal.postings.models import DETAIL_FIELDS, Posting, PostingKind
 from portal.rules import internships as internship_rules
 
 routes = Routes("enterprise")
@@ -26,7 +26,7 @@ def posting_list():
     return render_template(
         "postings/enterprise/postings.html",
         results=postings.own_postings_page(current_user, checks.page_number(request.args.get("page"))),
-        kinds=KIND_LABELS,
+        kinds=PostingKind.labels(),
         action_form=ActionForm(),
     )
 
@@ -46,6 +46,18 @@ def _warn_of_words(posting) -> None:
             )
 
 
+def _form_page(form, kind: str, posting: Posting | None):
+    """The new or edit form of a posting of `kind`, answered with the form's status."""
+    page = render_template(
+        "postings/enterprise/posting_form.html",
+        form=form,
+        kind=kind,
+        posting=posting,
+        kinds=PostingKind.labels(),
+    )
+    return page, form_status()
+
+
 @routes.route("/postings/new/<kind>", methods=["GET", "POST"])
 def posting_new(kind: str):
     if kind not in DETAIL_FIELDS:
@@ -59,12 +71,7 @@ def posting_new(kind: str):
             flash(_("The posting has been saved as a draft."), "success")
             _warn_of_words(posting)
             return redirect(url_for("enterprise.posting_list"))
-    return (
-        render_template(
-            "postings/enterprise/posting_form.html", form=form, kind=kind, posting=None, kinds=KIND_LABELS
-        ),
-        form_status(),
-    )
+    return _form_page(form, kind, None)
 
 
 @routes.route("/postings/<int:posting_id>/edit", methods=["GET", "POST"])
@@ -77,31 +84,24 @@ def posting_edit(posting_id: int):
             flash(_("The posting has been saved."), "success")
             _warn_of_words(saved)
             return redirect(url_for("enterprise.posting_list"))
-    return (
-        render_template(
-            "postings/enterprise/posting_form.html",
-            form=form,
-            kind=posting.kind,
-            posting=posting,
-            kinds=KIND_LABELS,
-        ),
-        form_status(),
-    )
+    return _form_page(form, posting.kind, posting)
+
+
+def _step(action, done: str):
+    """A step from the list's buttons: back to the list, or the list again with the refusal."""
+    if attempt(action) is REFUSED:
+        return posting_list(), 400
+    flash(done, "success")
+    return redirect(url_for("enterprise.posting_list"))
 
 
 @routes.post("/postings/<int:posting_id>/publish")
 def posting_publish(posting_id: int):
-    posting = attempt(lambda: postings.publish_posting(current_user, posting_id))
-    if posting is REFUSED:
-        return posting_list(), 400
-    flash(_("The posting has been published."), "success")
-    return redirect(url_for("enterprise.posting_list"))
+    return _step(
+        lambda: postings.publish_posting(current_user, posting_id), _("The posting has been published.")
+    )
 
 
 @routes.post("/postings/<int:posting_id>/close")
 def posting_close(posting_id: int):
-    posting = attempt(lambda: postings.close_posting(current_user, posting_id))
-    if posting is REFUSED:
-        return posting_list(), 400
-    flash(_("The posting has been closed."), "success")
-    return redirect(url_for("enterprise.posting_list"))
+    return _step(lambda: postings.close_posting(current_user, posting_id), _("The posting has been closed."))

@@ -123,18 +123,7 @@ def posting_form(
     cls = _form_class(kind)
     data: dict[str, Any] = {"town": default_town}
     if posting is not None:
-        data = {
-            "title": posting.title,
-            "description": posting.description,
-            "skills": posting.skills,
-            "certificates": posting.certificates,
-            "headcount": posting.headcount,
-            "town": posting.town,
-            "start_date": posting.start_date,
-            "end_date": posting.end_date,
-            "deadline": posting.deadline,
-            **posting.details,
-        }
+        data = {**posting.common_values(), **posting.details}
     form = cls(data=data)
     form.town.choices = vocab.town_choices()
     form.headcount.label.text = HEADCOUNT_LABELS[kind]

@@ -9,7 +9,6 @@ builds the HR form and the detail page, so a kind's fields are defined once.
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -20,29 +19,22 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.platform.i18n import lazy_gettext as _l
-from portal.platform.model_base import Stateful, UTCDateTime, step_table, utcnow
-from portal.programs.models import PublicationStatus
+from portal.platform.model_base import State, UTCDateTime, step_table, utcnow
+from portal.programs.models import PublicationStatus, Published
 from portal.rules import internships as internship_rules
 
 if TYPE_CHECKING:
     from portal.organisations.models import Enterprise
 
 
-class PostingKind(str, enum.Enum):
-    ORDER_CLASS = "order_class"  # 订单班 / 冠名班 (a named class is an order class with a class name)
-    APPRENTICESHIP = "apprenticeship"  # 现代学徒制
-    INTERNSHIP = "internship"  # 岗位实习
-    PART_TIME_TEACHER = "part_time_teacher"  # 企业兼职教师
-    STAFF_TRAINING = "staff_training"  # 职工培训
+class PostingKind(State):
+    # 订单班 / 冠名班 (a named class is an order class with a class name)
+    ORDER_CLASS = "order_class", _l("Order class / named class")
+    APPRENTICESHIP = "apprenticeship", _l("Modern apprenticeship")  # 现代学徒制
+    INTERNSHIP = "internship", _l("Internship")  # 岗位实习
+    PART_TIME_TEACHER = "part_time_teacher", _l("Part-time teacher offer")  # 企业兼职教师
+    STAFF_TRAINING = "staff_training", _l("Staff training request")  # 职工培训
 
-
-KIND_LABELS: dict[str, object] = {
-    PostingKind.ORDER_CLASS.value: _l("Order class / named class"),
-    PostingKind.APPRENTICESHIP.value: _l("Modern apprenticeship"),
-    PostingKind.INTERNSHIP.value: _l("Internship"),
-    PostingKind.PART_TIME_TEACHER.value: _l("Part-time teacher offer"),
-    PostingKind.STAFF_TRAINING.value: _l("Staff training request"),
-}
 
 # The Chinese names people type into the search box, whatever the UI language.
 KIND_KEYWORDS: dict[str, str] = {
@@ -112,6 +104,12 @@ class DetailField:
 
 _PERSON_NAME = DetailField("name", _l("Name"), "text", required=True, max_len=40)
 _PERSON_TITLE = DetailField("title", _l("Title"), "choice", required=True, choices=TECH_TITLES)
+
+# What every kind of posting has; a kind's own fields are its DETAIL_FIELDS.
+COMMON_FIELDS = (
+    *("title", "description", "skills", "certificates", "headcount"),
+    *("town", "start_date", "end_date", "deadline"),
+)
 
 DETAIL_FIELDS: dict[str, tuple[DetailField, ...]] = {
     PostingKind.ORDER_CLASS.value: (
@@ -191,9 +189,8 @@ DETAIL_FIELDS: dict[str, tuple[DetailField, ...]] = {
 }
 
 
-class Posting(Stateful, db.Model):
+class Posting(Published, db.Model):
     __tablename__ = "posting"
-    states = PublicationStatus
     audit_subject: ClassVar[object] = _l("Posting")
     # A posting is published once, before its deadline; closing is for good (HR or a take-down).
     steps = step_table(
@@ -255,20 +252,12 @@ class Posting(Stateful, db.Model):
     enterprise: Mapped[Enterprise] = relationship(foreign_keys=[enterprise_id])
 
     @property
-    def is_draft(self) -> bool:
-        return self.status == PublicationStatus.DRAFT.value
-
-    @property
-    def is_published(self) -> bool:
-        return self.status == PublicationStatus.PUBLISHED.value
-
-    @property
-    def is_closed(self) -> bool:
-        return self.status == PublicationStatus.CLOSED.value
-
-    @property
     def is_taken_down(self) -> bool:
         return self.taken_down_at is not None
+
+    def common_values(self) -> dict[str, Any]:
+        """The fields every kind has (its own are in `details`), as a form or a sheet shows them."""
+        return {name: getattr(self, name) for name in COMMON_FIELDS}
 
     @property
     def is_named_class(self) -> bool:

@@ -13,7 +13,7 @@ from portal.platform.i18n import current_locale
 from portal.platform.routing import Routes
 from portal.postings import enterprises
 from portal.postings import services as postings
-from portal.postings.models import DETAIL_FIELDS, HEADCOUNT_LABELS, KIND_LABELS
+from portal.postings.models import DETAIL_FIELDS, HEADCOUNT_LABELS, PostingKind
 
 routes = Routes("public")
 
@@ -29,7 +29,7 @@ def postings_list():
             query=query,
             results=results,
             nearest=postings.nearest_searches(query) if not results.total else [],
-            kinds=KIND_LABELS,
+            kinds=PostingKind.labels(),
             industries=vocab.INDUSTRIES,
             towns=vocab.TOWNS,
         )
@@ -46,7 +46,7 @@ def posting_detail(posting_id: int):
         "postings/public/posting.html",
         posting=posting,
         today=checks.district_today(),
-        kinds=KIND_LABELS,
+        kinds=PostingKind.labels(),
         fields=DETAIL_FIELDS[posting.kind],
         headcount_label=HEADCOUNT_LABELS[posting.kind],
     )
@@ -71,5 +71,5 @@ def enterprise_detail(enterprise_id: int):
         "postings/public/enterprise.html",
         org=org,
         postings=postings.open_postings_of(org.id),
-        kinds=KIND_LABELS,
+        kinds=PostingKind.labels(),
     )

@@ -70,6 +70,16 @@ class PostingInput:
     deadline: date | None = None
     details: dict[str, Any] = field(default_factory=dict)
 
+    @classmethod
+    def parsed(cls, values: dict[str, Any], details: dict[str, Any]) -> PostingInput:
+        """From the values a sheet or the API parsed (a text left out is empty)."""
+        texts = {
+            name: values.get(name) or ""
+            for name in ("title", "description", "skills", "certificates", "town")
+        }
+        dates = {name: values.get(name) for name in ("start_date", "end_date", "deadline")}
+        return cls(**texts, **dates, headcount=values.get("headcount"), details=details)
+
 
 def normalise_list(raw: str | None) -> str:
     """'焊接, 装配、 焊接\\n钳工' → '焊接、装配、钳工': trimmed, de-duplicated, order kept."""

@@ -29,7 +29,7 @@ from portal.platform.errors import Problems, ServiceError
 from portal.platform.i18n import lazy_gettext as _l
 from portal.platform.spreadsheets import BOOLEAN, CHOICE, CHOICES, DATE, INTEGER, Column, SheetSpec
 from portal.postings import services as postings
-from portal.postings.models import DETAIL_FIELDS, KIND_LABELS, DetailField, Posting, PostingKind
+from portal.postings.models import DETAIL_FIELDS, DetailField, Posting, PostingKind
 from portal.postings.services import PostingInput
 
 NAMED_CLASS = "named_class"  # a sheet-only kind: an order class that must carry a class name
@@ -86,7 +86,7 @@ def _applies_to(key: str) -> _Note:
     for kind, fields in DETAIL_FIELDS.items():
         spec = next((f for f in fields if f.key == key), None)
         if spec is not None:
-            label = KIND_LABELS[kind]
+            label = PostingKind.labels()[kind]
             kinds.append(_l("%(kind)s (required)", kind=label) if spec.required else label)
     return _Note(
         _l(
@@ -304,8 +304,8 @@ def parse_kind(raw: str) -> tuple[str, bool]:
     for name, names in _KIND_ALIASES.items():
         kind = PostingKind.ORDER_CLASS.value if name == NAMED_CLASS else name
         accepted = {_norm(KIND_NAMES[name]), _norm(name), *(_norm(a) for a in names)}
-        if name in KIND_LABELS:
-            accepted |= _names(name, KIND_LABELS[name])
+        if name in PostingKind.labels():
+            accepted |= _names(name, PostingKind.labels()[name])
         if wanted in accepted:
             return kind, name == NAMED_CLASS
     if not wanted:
@@ -398,7 +398,7 @@ def row_input(
                 _l(
                     "%(field)s does not apply to %(kind)s; leave it empty.",
                     field=_detail(key).label,
-                    kind=KIND_LABELS[kind],
+                    kind=PostingKind.labels()[kind],
                 ),
                 field=key,
             )
@@ -412,18 +412,7 @@ def row_input(
                 details[key] = people
     if own_problems:
         problems.raise_if_any()
-    return kind, PostingInput(
-        title=values.get("title") or "",
-        description=values.get("description") or "",
-        skills=values.get("skills") or "",
-        certificates=values.get("certificates") or "",
-        headcount=values.get("headcount"),
-        town=values.get("town") or enterprise.town or "",
-        start_date=values.get("start_date"),
-        end_date=values.get("end_date"),
-        deadline=values.get("deadline"),
-        details=details,
-    )
+    return kind, PostingInput.parsed({**values, "town": values.get("town") or enterprise.town}, details)
 
 
 def import_postings(hr: User, data: bytes, filename: str | None) -> int:
@@ -472,18 +461,7 @@ def format_people(key: str, people: list[dict[str, Any]]) -> str:
 
 def posting_row(posting: Posting) -> dict[str, Any]:
     kind_name = KIND_NAMES[NAMED_CLASS] if posting.is_named_class else KIND_NAMES[posting.kind]
-    row: dict[str, Any] = {
-        "kind": kind_name,
-        "title": posting.title,
-        "description": posting.description,
-        "skills": posting.skills,
-        "certificates": posting.certificates,
-        "headcount": posting.headcount,
-        "town": posting.town,
-        "start_date": posting.start_date,
-        "end_date": posting.end_date,
-        "deadline": posting.deadline,
-    }
+    row: dict[str, Any] = {"kind": kind_name, **posting.common_values()}
     for key, value in (posting.details or {}).items():
         if key in PEOPLE_KEYS:
             row[key] = format_people(key, value)

@@ -15,6 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from portal.platform.forms import REQUIRED
 from portal.platform.i18n import lazy_gettext as _l
 from portal.programs import records as school_records
 from portal.programs import services as programs
@@ -22,7 +23,6 @@ from portal.programs.records import Certification
 from portal.programs.sheets import DEGREE_LABELS, EMPLOYMENT_LABELS, TARGET_GROUP_LABELS
 from portal.rules import double_qualified as dq_rule
 
-REQUIRED = _l("This field is required.")
 WHOLE_NUMBER = _l("Enter a whole number.")
 DATE_FORMAT = _l("Enter a date.")
 

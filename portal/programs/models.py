@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
@@ -10,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.platform.i18n import lazy_gettext as _l
-from portal.platform.model_base import State, Stateful, UTCDateTime, step_table, utcnow
+from portal.platform.model_base import State, Stateful, Timestamps, step_table
 
 if TYPE_CHECKING:
     from portal.organisations.models import School
@@ -29,9 +28,26 @@ REPUBLISHABLE = step_table(
 )
 
 
-class Program(Stateful, db.Model):
-    __tablename__ = "program"
+class Published(Stateful):
+    """A record published for others to see: draft, published or closed."""
+
     states = PublicationStatus
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == PublicationStatus.DRAFT.value
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == PublicationStatus.PUBLISHED.value
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == PublicationStatus.CLOSED.value
+
+
+class Program(Published, Timestamps, db.Model):
+    __tablename__ = "program"
     audit_subject: ClassVar[object] = _l("Major")
     steps = REPUBLISHABLE
     __table_args__ = (
@@ -60,8 +76,6 @@ class Program(Stateful, db.Model):
     partner_college: Mapped[str] = mapped_column(String(120), default="")  # 3+2 through-training
     status: Mapped[str] = mapped_column(String(20), default=PublicationStatus.DRAFT.value)
     is_demo: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     school: Mapped[School] = relationship(back_populates="programs")
 
@@ -69,11 +83,3 @@ class Program(Stateful, db.Model):
     def needs_catalogue_choice(self) -> bool:
         """Stored under a name the 2021 catalogue does not have: the school must choose its major."""
         return not self.code
-
-    @property
-    def is_published(self) -> bool:
-        return self.status == PublicationStatus.PUBLISHED.value
-
-    @property
-    def is_closed(self) -> bool:
-        return self.status == PublicationStatus.CLOSED.value

@@ -6,7 +6,7 @@ a missing one. Plain arguments in; flush, never commit.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -48,6 +48,19 @@ def _own(model, staff: User, record_id: int, message):
     record = db.session.get(model, record_id)
     if record is None or record.school_id != staff.organisation_id:
         raise NotFound(message)
+    return record
+
+
+def _added(record):
+    db.session.add(record)
+    db.session.flush()
+    return record
+
+
+def _changed(record, values: dict[str, Any]):
+    for key, value in values.items():
+        setattr(record, key, value)
+    db.session.flush()
     return record
 
 
@@ -136,36 +149,42 @@ def _certification(
     }
 
 
-def _teacher_values(
-    *,
-    name: str,
-    subjects: str,
-    double_qualified: bool | None,
-    degree: str,
-    employment: str,
-    open_to_practice: bool,
-    subject_teacher: bool,
-    certification: Certification | None,
-    today: date | None = None,
-) -> dict:
-    """Every problem at once. `double_qualified` is the yes/no of a spreadsheet import: yes without a
-    certification is recorded as level unknown, with a note asking for the rest."""
+@dataclass(frozen=True)
+class TeacherFields:
+    """What a school enters for a teacher. `double_qualified` is the yes/no of a spreadsheet import:
+    yes without a certification is recorded as level unknown, with a note asking for the rest."""
+
+    name: str
+    subjects: str = ""
+    double_qualified: bool | None = None
+    degree: str = Degree.BACHELOR.value
+    employment: str = Employment.FULL_TIME.value
+    open_to_practice: bool = False
+    subject_teacher: bool = True
+    certification: Certification | None = None
+
+
+def _teacher_values(fields: TeacherFields, today: date | None = None) -> dict:
+    """Every problem at once."""
     problems = Problems()
     values = {
-        "name": problems.check(checks.text, name, field="name", max_length=NAME_MAX, required=True),
-        "subjects": problems.check(checks.text, subjects, field="subjects", max_length=SUBJECTS_MAX),
-        "degree": problems.check(checks.choice, degree, Degree, field="degree"),
-        "employment": problems.check(checks.choice, employment, Employment, field="employment"),
-        "open_to_practice": bool(open_to_practice),
-        "subject_teacher": bool(subject_teacher),
+        "name": problems.check(checks.text, fields.name, field="name", max_length=NAME_MAX, required=True),
+        "subjects": problems.check(checks.text, fields.subjects, field="subjects", max_length=SUBJECTS_MAX),
+        "degree": problems.check(checks.choice, fields.degree, Degree, field="degree"),
+        "employment": problems.check(checks.choice, fields.employment, Employment, field="employment"),
+        "open_to_practice": bool(fields.open_to_practice),
+        "subject_teacher": bool(fields.subject_teacher),
     }
-    if certification is None and double_qualified is not None:
-        certification = Certification("unknown", note=IMPORTED_NOTE) if double_qualified else Certification()
+    certification = fields.certification
+    if certification is None and fields.double_qualified is not None:
+        certification = (
+            Certification("unknown", note=IMPORTED_NOTE) if fields.double_qualified else Certification()
+        )
     if certification is not None:
         values.update(
             _certification(
                 certification,
-                subject_teacher=bool(subject_teacher),
+                subject_teacher=bool(fields.subject_teacher),
                 employment=values["employment"],
                 today=today or checks.district_today(),
                 problems=problems,
@@ -175,63 +194,21 @@ def _teacher_values(
     return values
 
 
-def create_teacher(
-    school: School,
-    *,
-    name: str,
-    subjects: str = "",
-    double_qualified: bool | None = None,
-    degree: str = Degree.BACHELOR.value,
-    employment: str = Employment.FULL_TIME.value,
-    open_to_practice: bool = False,
-    subject_teacher: bool = True,
-    certification: Certification | None = None,
-) -> Teacher:
-    values = _teacher_values(
-        name=name,
-        subjects=subjects,
-        double_qualified=bool(double_qualified) if certification is None else None,
-        degree=degree,
-        employment=employment,
-        open_to_practice=open_to_practice,
-        subject_teacher=subject_teacher,
-        certification=certification,
-    )
-    teacher = Teacher(school_id=school.id, **values)
-    db.session.add(teacher)
-    db.session.flush()
-    return teacher
+def create_teacher(school: School, **fields: Any) -> Teacher:
+    """A teacher of `school` (`fields`: those of TeacherFields); without a certification, the
+    yes/no `double_qualified` says whether to record one of level unknown."""
+    data = TeacherFields(**fields)
+    if data.certification is None:
+        data = replace(data, double_qualified=bool(data.double_qualified))
+    return _added(Teacher(school_id=school.id, **_teacher_values(data)))
 
 
-def update_teacher(
-    staff: User,
-    teacher_id: int,
-    *,
-    name: str,
-    subjects: str = "",
-    double_qualified: bool | None = None,
-    degree: str = Degree.BACHELOR.value,
-    employment: str = Employment.FULL_TIME.value,
-    open_to_practice: bool = False,
-    subject_teacher: bool = True,
-    certification: Certification | None = None,
-) -> Teacher:
+def update_teacher(staff: User, teacher_id: int, **fields: Any) -> Teacher:
     """A teacher's record; the certification is changed only when one is given (or a yes/no)."""
     teacher = get_own_teacher(staff, teacher_id)
-    values = _teacher_values(
-        name=name,
-        subjects=subjects,
-        double_qualified=double_qualified,
-        degree=degree,
-        employment=employment,
-        open_to_practice=open_to_practice,
-        subject_teacher=subject_teacher,
-        certification=certification,
-    )
+    values = _teacher_values(TeacherFields(**fields))
     before = teacher.dq_level
-    for key, value in values.items():
-        setattr(teacher, key, value)
-    db.session.flush()
+    _changed(teacher, values)
     if before != teacher.dq_level:
         audit.record(staff, teacher, "certify_double_qualified", before, teacher.dq_level)
     return teacher
@@ -289,23 +266,13 @@ def _need_values(fields: NeedFields, *, check_past: bool) -> dict:
 
 def create_need(school: School, **fields: Any) -> TeachingNeed:
     """A teaching need of `school` (`fields`: those of NeedFields)."""
-    need = TeachingNeed(
-        school_id=school.id,
-        **_need_values(NeedFields(**fields), check_past=True),
-    )
-    db.session.add(need)
-    db.session.flush()
-    return need
+    return _added(TeachingNeed(school_id=school.id, **_need_values(NeedFields(**fields), check_past=True)))
 
 
 def update_need(staff: User, need_id: int, **fields: Any) -> TeachingNeed:
     need = get_own_need(staff, need_id)
     data = NeedFields(**fields)
-    values = _need_values(data, check_past=data.ends_on != need.ends_on)
-    for key, value in values.items():
-        setattr(need, key, value)
-    db.session.flush()
-    return need
+    return _changed(need, _need_values(data, check_past=data.ends_on != need.ends_on))
 
 
 def set_need_status(staff: User, need_id: int, status: str) -> TeachingNeed:
@@ -368,23 +335,13 @@ def _offer_values(fields: OfferFields, *, check_past: bool) -> dict:
 
 def create_offer(school: School, **fields: Any) -> TrainingOffer:
     """A training offer of `school` (`fields`: those of OfferFields)."""
-    offer = TrainingOffer(
-        school_id=school.id,
-        **_offer_values(OfferFields(**fields), check_past=True),
-    )
-    db.session.add(offer)
-    db.session.flush()
-    return offer
+    return _added(TrainingOffer(school_id=school.id, **_offer_values(OfferFields(**fields), check_past=True)))
 
 
 def update_offer(staff: User, offer_id: int, **fields: Any) -> TrainingOffer:
     offer = get_own_offer(staff, offer_id)
     data = OfferFields(**fields)
-    values = _offer_values(data, check_past=data.ends_on != offer.ends_on)
-    for key, value in values.items():
-        setattr(offer, key, value)
-    db.session.flush()
-    return offer
+    return _changed(offer, _offer_values(data, check_past=data.ends_on != offer.ends_on))
 
 
 def publish_offer(staff: User, offer_id: int) -> TrainingOffer:

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.platform.i18n import lazy_gettext as _l
-from portal.platform.model_base import State, Stateful, UTCDateTime, step_table, utcnow
-from portal.programs.models import REPUBLISHABLE, PublicationStatus
+from portal.platform.model_base import State, Stateful, Timestamps, UTCDateTime, step_table, utcnow
+from portal.programs.models import REPUBLISHABLE, PublicationStatus, Published
 
 if TYPE_CHECKING:
     from portal.organisations.models import School
@@ -65,7 +65,7 @@ class TargetGroup(State):
     UNEMPLOYED = "unemployed", _l("Unemployed people"), "info"  # 失业人员（再就业培训）
 
 
-class Teacher(db.Model):
+class Teacher(Timestamps, db.Model):
     __tablename__ = "teacher"
     audit_subject: ClassVar[object] = _l("Teacher")
     # No CHECK on dq_level: adding one on SQLite recreates the table, and dropping `teacher` would
@@ -90,13 +90,11 @@ class Teacher(db.Model):
     employment: Mapped[str] = mapped_column(String(20), default=Employment.FULL_TIME.value)
     open_to_practice: Mapped[bool] = mapped_column(default=False)  # open to enterprise practice
     is_demo: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     school: Mapped[School] = relationship()
 
 
-class TeachingNeed(Stateful, db.Model):
+class TeachingNeed(Stateful, Timestamps, db.Model):
     """A course that needs a part-time teacher from industry (企业兼职教师)."""
 
     __tablename__ = "teaching_need"
@@ -123,17 +121,14 @@ class TeachingNeed(Stateful, db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(20), default=NeedStatus.OPEN.value, index=True)
     is_demo: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     school: Mapped[School] = relationship()
 
 
-class TrainingOffer(Stateful, db.Model):
+class TrainingOffer(Published, Timestamps, db.Model):
     """Courses a school can run for enterprise staff and target groups (职工培训)."""
 
     __tablename__ = "training_offer"
-    states = PublicationStatus
     steps = REPUBLISHABLE
     __table_args__ = (
         CheckConstraint("capacity > 0", name="capacity_positive"),
@@ -154,8 +149,6 @@ class TrainingOffer(Stateful, db.Model):
     ends_on: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20), default=PublicationStatus.DRAFT.value, index=True)
     is_demo: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     school: Mapped[School] = relationship()
 

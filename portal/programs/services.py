@@ -226,10 +226,7 @@ def publish_program(program: Program, actor: User | None = None) -> Program:
     ensure_can_publish(program.school)
     if not program.can("publish"):
         raise ServiceError(_l("This major is already published."))
-    from_state = program.status
-    transition(program, PublicationStatus.PUBLISHED.value)
-    db.session.flush()
-    audit.record(actor, program, "publish", from_state, program.status)
+    audit.step(actor, program, PublicationStatus.PUBLISHED.value, "publish")
     _recompute_proposals(program, actor)
     return program
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, literal, null, select, union_all
 
 from portal.extensions import db
 from portal.organisations.models import Organisation, OrgKind
-from portal.partnerships.cooperation_models import COOPERATION_KIND_LABELS, Cooperation, CooperationStatus
+from portal.partnerships.cooperation_models import Cooperation, CooperationKind, CooperationStatus
 from portal.platform import vocab
 from portal.platform.i18n import lazy_gettext as _l
 from portal.platform.search import Page
@@ -209,7 +209,7 @@ def by_industry(enterprises, coops, postings) -> Breakdown:
                 "cooperations",
                 "seats",
                 "postings",
-                *(f"kind_{k}" for k in COOPERATION_KIND_LABELS),
+                *(f"kind_{k}" for k in CooperationKind.labels()),
             )
         }
         if any(row[k] for k in ("enterprises", "cooperations", "postings")):
@@ -217,7 +217,7 @@ def by_industry(enterprises, coops, postings) -> Breakdown:
     numeric = (
         "enterprises",
         "cooperations",
-        *(f"kind_{k}" for k in COOPERATION_KIND_LABELS),
+        *(f"kind_{k}" for k in CooperationKind.labels()),
         "seats",
         "postings",
     )
@@ -225,7 +225,7 @@ def by_industry(enterprises, coops, postings) -> Breakdown:
         ("industry", _l("Industry")),
         ("enterprises", _l("Verified enterprises")),
         ("cooperations", _l("Active cooperations")),
-        *((f"kind_{k}", label) for k, label in COOPERATION_KIND_LABELS.items()),
+        *((f"kind_{k}", label) for k, label in CooperationKind.labels().items()),
         ("seats", _l("Seats and places")),
         ("postings", _l("Published postings")),
     )

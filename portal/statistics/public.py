@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload
 
 from portal.extensions import db
 from portal.named_classes.models import NamedClass
-from portal.partnerships.cooperation_models import COOPERATION_KIND_LABELS, Cooperation
+from portal.partnerships.cooperation_models import Cooperation, CooperationKind
 from portal.pilots import services as pilots
 from portal.platform.checks import district_today
 from portal.statistics.breakdowns import by_industry, enterprise_cooperations
@@ -18,7 +18,7 @@ from portal.statistics.scopes import published_named_classes
 def cooperations_by_industry() -> list[dict]:
     """Active cooperations per industry of the enterprise partner, and their seats."""
     table = by_industry((), enterprise_cooperations(), ())
-    keep = ("industry", "cooperations", *(f"kind_{k}" for k in COOPERATION_KIND_LABELS), "seats")
+    keep = ("industry", "cooperations", *(f"kind_{k}" for k in CooperationKind.labels()), "seats")
     return [{k: row[k] for k in keep} for row in table.rows if row["cooperations"]]
 
 

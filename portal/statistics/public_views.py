@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import render_template
 
 from portal.internships import outcomes as internship_outcomes
-from portal.partnerships.cooperation_models import COOPERATION_KIND_LABELS
+from portal.partnerships.cooperation_models import CooperationKind
 from portal.planning import alignment
 from portal.planning import sheets as planning_sheets
 from portal.platform.checks import district_today
@@ -26,7 +26,7 @@ def stats():
     return render_template(
         "statistics/public/stats.html",
         tables=tables,
-        kinds=COOPERATION_KIND_LABELS,
+        kinds=CooperationKind.labels(),
         titles=statistics_report.PUBLIC_TITLES,
         today=district_today(),
         named_class_seats=sum(r["seats"] for r in tables["named_classes"]),

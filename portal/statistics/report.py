@@ -12,7 +12,7 @@ from flask_babel import format_datetime
 from flask_babel import gettext as _
 
 from portal.internships import outcomes as internship_outcomes
-from portal.partnerships.cooperation_models import COOPERATION_KIND_LABELS
+from portal.partnerships.cooperation_models import CooperationKind
 from portal.planning import alignment, double_qualified
 from portal.planning import sheets as planning_sheets
 from portal.platform.checks import district_today
@@ -191,13 +191,13 @@ PUBLIC_TITLES = {
 
 def public_sheet(table: str, rows: list[dict]) -> Sheet:
     if table == "industries":
-        kinds = list(COOPERATION_KIND_LABELS)
+        kinds = list(CooperationKind.labels())
         return Sheet(
             str(PUBLIC_TITLES[table]),
             [
                 _("Industry"),
                 _("Active cooperations"),
-                *(str(COOPERATION_KIND_LABELS[k]) for k in kinds),
+                *(str(CooperationKind.labels()[k]) for k in kinds),
                 _("Seats and places"),
             ],
             [[r["industry"], r["cooperations"], *(r[f"kind_{k}"] for k in kinds), r["seats"]] for r in rows],

@@ -7,11 +7,11 @@ from sqlalchemy import func, select
 from portal.named_classes.models import NamedClass, NamedClassStatus
 from portal.organisations import services as organisations
 from portal.organisations.models import Organisation, OrgStatus, School
+from portal.organisations.services import SCOPE_SCHOOL_KINDS
 from portal.partnerships.cooperation_models import Cooperation
 from portal.programs.models import Program, PublicationStatus
 from portal.programs.school_models import Degree, Employment, Teacher
 
-SCOPE_SCHOOL_KINDS = ("secondary_vocational",)
 POSTGRADUATE = (Degree.MASTER.value, Degree.DOCTORATE.value)
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.extensions import db
 from portal.organisations.models import Organisation
 from portal.platform.i18n import lazy_gettext as _l
-from portal.platform.model_base import State, Stateful, UTCDateTime, step_table, utcnow
+from portal.platform.model_base import State, Stateful, Timestamps, UTCDateTime, step_table, utcnow
 from portal.programs.school_models import TargetGroup as TraineeGroup  # the one list (plan item 12)
 from portal.programs.school_models import TrainingOffer
 
@@ -69,7 +69,7 @@ SLOT_HOURS = {"morning": 4, "afternoon": 4, "evening": 3}
 LIVE_BOOKING = ("requested", "confirmed")  # states that hold a slot
 
 
-class CommunityCentre(db.Model):
+class CommunityCentre(Timestamps, db.Model):
     """A town's 社区教育中心 (plan item 13), kept by the district's administrators."""
 
     __tablename__ = "community_centre"
@@ -85,11 +85,9 @@ class CommunityCentre(db.Model):
     address: Mapped[str] = mapped_column(String(200), default="")
     contact: Mapped[str] = mapped_column(String(120), default="")  # person and phone
     is_demo: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
 
-class TrainingRun(Stateful, db.Model):
+class TrainingRun(Stateful, Timestamps, db.Model):
     """One scheduled run of a training offer (培训班次). `confirmed` counts the places given; it only
     moves by a conditional UPDATE (services.confirm), and the CHECK makes over-filling impossible."""
 
@@ -135,8 +133,6 @@ class TrainingRun(Stateful, db.Model):
     posting_id: Mapped[int | None] = mapped_column(ForeignKey("posting.id", ondelete="SET NULL"))
     status: Mapped[str] = mapped_column(String(20), default=RunStatus.OPEN.value, index=True)
     is_demo: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     offer: Mapped[TrainingOffer] = relationship()
     school: Mapped[Organisation] = relationship(foreign_keys=[school_id])

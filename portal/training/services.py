@@ -309,20 +309,11 @@ def _person_problems(values: SignUp, problems: Problems) -> tuple[str, str, str,
     return name or "", phone, town or "", groups
 
 
-def sign_up(run_id: int, values: SignUp) -> Trainee:
-    """A resident signs up on the public page: the minimum the records need, with consent."""
-    run = public_run(run_id)
-    problems = Problems()
-    name, phone, town, groups = _person_problems(values, problems)
-    if not values.consent:
-        problems.add(_l("Signing up needs your consent to keep these details."), field="consent")
-    employer_id = None
-    if TraineeGroup.ENTERPRISE_STAFF.value in groups:
-        employer = db.session.get(Enterprise, values.employer_id) if values.employer_id else None
-        if employer is None or employer.status != OrgStatus.VERIFIED.value:
-            problems.add(_l("Enterprise staff: choose your employer."), field="employer_id")
-        else:
-            employer_id = employer.id
+def _signed_up(run: TrainingRun, problems: Problems, person: tuple, **employment) -> Trainee:
+    """The trainee, once the run still takes sign-ups and the phone is not signed up yet (with
+    the person's problems found before); flushed, so a sheet's next row sees this one.
+    `person`: what `_person_problems` made of the form or the row."""
+    name, phone, town, groups = person
     if run.status != RunStatus.OPEN.value or run.ends_on < checks.district_today():
         problems.add(_l("This run no longer takes sign-ups."))
     if phone and db.session.scalar(
@@ -330,12 +321,27 @@ def sign_up(run_id: int, values: SignUp) -> Trainee:
     ):
         problems.add(_l("This phone number has already signed up for this run."), field="phone")
     problems.raise_if_any()
-    trainee = Trainee(
-        run_id=run.id, name=name, phone=phone, town=town, groups=",".join(groups), employer_id=employer_id
-    )
+    trainee = Trainee(run_id=run.id, name=name, phone=phone, town=town, groups=",".join(groups), **employment)
     db.session.add(trainee)
     db.session.flush()
     return trainee
+
+
+def sign_up(run_id: int, values: SignUp) -> Trainee:
+    """A resident signs up on the public page: the minimum the records need, with consent."""
+    run = public_run(run_id)
+    problems = Problems()
+    person = _person_problems(values, problems)
+    if not values.consent:
+        problems.add(_l("Signing up needs your consent to keep these details."), field="consent")
+    employer_id = None
+    if TraineeGroup.ENTERPRISE_STAFF.value in (values.groups or []):
+        employer = db.session.get(Enterprise, values.employer_id) if values.employer_id else None
+        if employer is None or employer.status != OrgStatus.VERIFIED.value:
+            problems.add(_l("Enterprise staff: choose your employer."), field="employer_id")
+        else:
+            employer_id = employer.id
+    return _signed_up(run, problems, person, employer_id=employer_id)
 
 
 def enrol_staff(hr: User, run_id: int, values: dict) -> Trainee:
@@ -347,28 +353,10 @@ def enrol_staff(hr: User, run_id: int, values: dict) -> Trainee:
     if isinstance(groups, str):
         groups = [g for g in re.split(r"[,，、;；/]+", groups) if g]
     groups = list(dict.fromkeys([TraineeGroup.ENTERPRISE_STAFF.value, *groups]))
-    name, phone, town, groups = _person_problems(
+    person = _person_problems(
         SignUp(values.get("name"), str(values.get("phone") or ""), values.get("town"), groups), problems
     )
-    if run.status != RunStatus.OPEN.value or run.ends_on < checks.district_today():
-        problems.add(_l("This run no longer takes sign-ups."))
-    if phone and db.session.scalar(
-        select(Trainee.id).where(Trainee.run_id == run.id, Trainee.phone == phone)
-    ):
-        problems.add(_l("This phone number has already signed up for this run."), field="phone")
-    problems.raise_if_any()
-    trainee = Trainee(
-        run_id=run.id,
-        name=name,
-        phone=phone,
-        town=town,
-        groups=",".join(groups),
-        employer_id=hr.organisation_id,
-        enrolled_by_id=hr.id,
-    )
-    db.session.add(trainee)
-    db.session.flush()  # the next row's duplicate check sees this one
-    return trainee
+    return _signed_up(run, problems, person, employer_id=hr.organisation_id, enrolled_by_id=hr.id)
 
 
 # --- the school's steps --------------------------------------------------------------

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.models import Organisation
+from portal.organisations import services as organisations
 from portal.pathways import services
 from portal.pathways.models import Pathway, PathwayCohort
 from portal.platform.errors import ServiceError
@@ -51,7 +52,8 @@ def _figures() -> dict:
 
 
 def test_the_scope_is_the_dashboards(app):
-    assert services.SCOPE_SCHOOL_KINDS == SCOPE_SCHOOL_KINDS
+    # One definition: the dashboard's is the one pathways (and 1+X results, groups) count within.
+    assert organisations.SCOPE_SCHOOL_KINDS is SCOPE_SCHOOL_KINDS
 
 
 def test_a_3_2_pathway_takes_its_majors_from_the_2021_catalogue(app, build):
