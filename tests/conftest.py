@@ -567,6 +567,17 @@ class Builders:
         return posting
 
     @staticmethod
+    def posting_input(posting, **changes):
+        """The posting's form as its HR user finds it (a PostingInput of its own values), with
+        `changes`: what saving an edit sends."""
+        from dataclasses import fields
+
+        from portal.postings import services as postings
+
+        values = {f.name: getattr(posting, f.name) for f in fields(postings.PostingInput)}
+        return postings.PostingInput(**{**values, **changes})
+
+    @staticmethod
     def named_class(staff, cooperation_id: int, *, publish: bool = True, **overrides):
         """A named class of an order-class cooperation through the service, open for applications
         from today for 30 days unless told otherwise; `overrides` are NamedClassInput fields."""

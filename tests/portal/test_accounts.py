@@ -18,7 +18,7 @@ VALID_CODE = credit_code.complete("91370116MA3C8XKP4")
 
 
 def enterprise_form(**overrides) -> dict:
-    form = {
+    return {
         "org_name": "莱芜精工机械有限公司",
         "credit_code": VALID_CODE,
         "industry": "equipment",
@@ -31,9 +31,8 @@ def enterprise_form(**overrides) -> dict:
         "email": "hr@jinggong.example.com",
         "password": PASSWORD,
         "confirm": PASSWORD,
+        **overrides,
     }
-    form.update(overrides)
-    return form
 
 
 def school_form(**overrides) -> dict:

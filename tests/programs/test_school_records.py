@@ -34,7 +34,7 @@ def count(model) -> int:
 
 
 def major_form(**overrides) -> dict:
-    data = {
+    return {
         "name": "工业机器人技术应用",
         "code": "",
         "intake_capacity": "60",
@@ -44,9 +44,8 @@ def major_form(**overrides) -> dict:
         "facilities": "机器人实训室 12 工位",
         "partner_college": "莱芜职业技术学院",
         "description": "面向智能制造产线。",
+        **overrides,
     }
-    data.update(overrides)
-    return data
 
 
 @pytest.fixture
@@ -376,7 +375,7 @@ def test_foreign_teacher_is_404(app, client, staff, other_school, action):
 
 
 def need_form(**overrides) -> dict:
-    data = {
+    return {
         "course": "焊接机器人编程",
         "skills": "FANUC 示教",
         "hours": "32",
@@ -384,9 +383,8 @@ def need_form(**overrides) -> dict:
         "starts_on": day(30),
         "ends_on": day(120),
         "description": "每周两次",
+        **overrides,
     }
-    data.update(overrides)
-    return data
 
 
 def test_need_life_cycle(app, client, staff):
@@ -439,7 +437,7 @@ def test_foreign_need_is_404(app, client, staff, other_school):
 
 
 def offer_form(**overrides) -> dict:
-    data = {
+    return {
         "title": "退役军人焊工培训",
         "target_groups": ["veterans", "enterprise_staff"],
         "capacity": "30",
@@ -449,9 +447,8 @@ def offer_form(**overrides) -> dict:
         "ends_on": day(90),
         "skills": "焊条电弧焊",
         "description": "结业考核",
+        **overrides,
     }
-    data.update(overrides)
-    return data
 
 
 def test_offer_life_cycle_and_public_school_page(app, client, staff):
