@@ -487,6 +487,17 @@ class Builders:
         db.session.commit()
         return user
 
+    @staticmethod
+    def member(colleague, email: str, name: str = "J"):
+        """Someone who asked to join `colleague`'s organisation, still waiting for approval."""
+        from portal.accounts import services as accounts
+        from portal.accounts.services import NewAccount
+        from portal.extensions import db
+
+        user = accounts.register_member(NewAccount(email, name, PASSWORD), colleague.organisation_id)
+        db.session.commit()
+        return user
+
     def admin(self):
         from portal.accounts import services as accounts
 
@@ -608,6 +619,29 @@ def build(app) -> Builders:
 
 
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+
+
+def refused_unchanged(action, state, *, error=None, match: str | None = None, commit: bool = True):
+    """Run a service call that must be refused with `error` (ServiceError unless told), roll back as a
+    view would, and assert that `state()` (what may not change) is the same; with `match`, the
+    message says it in English. The refusal is returned. The work before is committed first unless
+    `commit` is false."""
+    from flask_babel import force_locale
+
+    from portal.extensions import db
+    from portal.platform.errors import ServiceError
+
+    if commit:
+        db.session.commit()
+    before = state()
+    with pytest.raises(error or ServiceError) as info:
+        action()
+    db.session.rollback()
+    assert state() == before
+    if match:
+        with force_locale("en"):  # messages are compared in English, whatever is translated already
+            assert match in str(info.value.message)
+    return info.value
 
 
 def csrf_token(html: str) -> str:

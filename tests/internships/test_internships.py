@@ -19,7 +19,7 @@ from portal.internships.services import OfferTerms
 from portal.models import AuditEntry, Notification, Placement, PostingKind
 from portal.platform import checks
 from portal.platform.errors import Conflict, NotFound, ServiceError
-from tests.conftest import POSTING_DETAILS, Builders, login
+from tests.conftest import POSTING_DETAILS, Builders, login, refused_unchanged
 
 TODAY = checks.district_today()
 ADULT = date(TODAY.year - 18, 1, 1)
@@ -104,13 +104,8 @@ def snapshot():
 
 
 def refused(action, error=ServiceError):
-    db.session.commit()
-    before = snapshot()
-    with pytest.raises(error) as info:
-        action()
-    db.session.rollback()
-    assert snapshot() == before
-    return info.value
+    """A service call refused; nothing of `snapshot()` changed."""
+    return refused_unchanged(action, snapshot, error=error)
 
 
 def messages(error) -> dict[str, str]:

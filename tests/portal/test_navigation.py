@@ -8,7 +8,7 @@ from flask_babel import force_locale
 
 from portal.extensions import db
 from portal.navigation import all_menus
-from tests.conftest import login
+from tests.conftest import client_for
 
 
 def test_each_role_has_few_menus_and_no_label_twice(app):
@@ -32,8 +32,7 @@ def test_every_menu_link_is_a_page_of_that_role(app, build):
     }
     db.session.commit()
     for role, user in users.items():
-        client = app.test_client()
-        login(client, user.email)
+        client = client_for(app, user)
         html = client.get("/auth/notifications").get_data(as_text=True)
         nav = html[html.index('<nav class="nav"') : html.index("</nav>")]
         links = re.findall(r'<a href="(/[^"]*)"', nav)
@@ -46,8 +45,7 @@ def test_every_menu_link_is_a_page_of_that_role(app, build):
 
 def test_current_page_is_marked(app, build):
     user = build.enterprise()
-    client = app.test_client()
-    login(client, user.email)
+    client = client_for(app, user)
     html = client.get("/enterprise/postings").get_data(as_text=True)
     assert re.search(
         r'<li class="nav-menu nav-current">\s*<details data-nav-menu>\s*<summary data-testid="menu-demand">',

@@ -57,13 +57,10 @@ def test_a_request_gets_the_matching_offer_first_and_accepting_creates_a_run(app
     other = client_for(app, other_hr)
     assert other.get(f"/enterprise/training/requests/{posting.id}").status_code == 404
     start = "2099-01-05"
-    assert (
-        other.post(
-            f"/enterprise/training/requests/{posting.id}/offers/{welding.id}/accept",
-            data={"starts_on": start},
-        ).status_code
-        == 404
+    posted = other.post(
+        f"/enterprise/training/requests/{posting.id}/offers/{welding.id}/accept", data={"starts_on": start}
     )
+    assert posted.status_code == 404
     assert db.session.scalar(select(TrainingRun.id)) is None
 
     response = client_for(app, hr).post(
