@@ -487,6 +487,20 @@ class Builders:
         db.session.commit()
         return user
 
+    def one_of_each(self) -> dict:
+        """A user of each area (enterprise, school, student, admin), the student at that school."""
+        from portal.extensions import db
+
+        school = self.school()
+        people = {
+            "enterprise": self.enterprise(),
+            "school": school,
+            "student": self.student(school),
+            "admin": self.admin(),
+        }
+        db.session.commit()
+        return people
+
     @staticmethod
     def member(colleague, email: str, name: str = "J"):
         """Someone who asked to join `colleague`'s organisation, still waiting for approval."""

@@ -110,13 +110,12 @@ def test_each_scope_against_each_operation(client, world, token_for, scope):
 
 def test_no_read_or_write_across_organisations(client, world, token_for):
     hr, staff = token_for(world["hr"]), token_for(world["staff"])
-    before = (
-        _count(Posting),
-        _count(Program),
-        _count(Teacher),
-        _count(TeachingNeed),
-        db.session.get(Posting, world["foreign_posting"]).title,
-    )
+
+    def state():
+        counts = [_count(model) for model in (Posting, Program, Teacher, TeachingNeed)]
+        return (*counts, db.session.get(Posting, world["foreign_posting"]).title)
+
+    before = state()
     foreign = [
         (hr, "GET", f"/api/v1/enterprise/postings/{world['foreign_posting']}", None),
         (hr, "PUT", f"/api/v1/enterprise/postings/{world['foreign_posting']}", NEW_POSTING),
@@ -148,14 +147,7 @@ def test_no_read_or_write_across_organisations(client, world, token_for):
         response = client.open(path, method=method, json=body, headers=bearer(raw))
         assert response.status_code == 404, (method, path, response.get_json())
     db.session.expire_all()
-    after = (
-        _count(Posting),
-        _count(Program),
-        _count(Teacher),
-        _count(TeachingNeed),
-        db.session.get(Posting, world["foreign_posting"]).title,
-    )
-    assert after == before
+    assert state() == before
     # Lists hold the token's organisation's records only.
     listed = client.get("/api/v1/enterprise/postings", headers=bearer(hr)).get_json()["items"]
     assert {p["id"] for p in listed} == {world["own_posting"]}

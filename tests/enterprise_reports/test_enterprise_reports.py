@@ -176,16 +176,8 @@ def test_the_enterprise_edits_its_own_entries_with_evidence_and_bad_input_change
         content_type="multipart/form-data",
     )
     assert response.status_code == 302
-    response = client.post(
-        f"/enterprise/reports/{YEAR}/texts",
-        data={
-            "csrf_token": token,
-            "overview": "山东某企业",
-            "outcomes": "培养了一批焊工",
-            "problems": "",
-            "plans": "扩大订单班",
-        },
-    )
+    texts = {"overview": "山东某企业", "outcomes": "培养了一批焊工", "problems": "", "plans": "扩大订单班"}
+    response = client.post(f"/enterprise/reports/{YEAR}/texts", data={"csrf_token": token, **texts})
     assert response.status_code == 302
     printable = client.get(f"/enterprise/reports/{YEAR}/print").get_data(as_text=True)
     assert "捐赠焊接机器人两台" in printable and 'data-testid="investment-total">200,000<' in printable

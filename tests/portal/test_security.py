@@ -182,13 +182,7 @@ def _area_routes(app, area):
 
 @pytest.fixture
 def people(build):
-    school = build.school()
-    return {
-        "enterprise": build.enterprise(),
-        "school": school,
-        "student": build.student(school),
-        "admin": build.admin(),
-    }
+    return build.one_of_each()
 
 
 def test_role_route_matrix(app, people):
