@@ -491,6 +491,31 @@ class Builders:
         db.session.commit()
         return user
 
+    def one_of_each(self) -> dict:
+        """A user of each area (enterprise, school, student, admin), the student at that school."""
+        from portal.extensions import db
+
+        school = self.school()
+        people = {
+            "enterprise": self.enterprise(),
+            "school": school,
+            "student": self.student(school),
+            "admin": self.admin(),
+        }
+        db.session.commit()
+        return people
+
+    @staticmethod
+    def member(colleague, email: str, name: str = "J"):
+        """Someone who asked to join `colleague`'s organisation, still waiting for approval."""
+        from portal.accounts import services as accounts
+        from portal.accounts.services import NewAccount
+        from portal.extensions import db
+
+        user = accounts.register_member(NewAccount(email, name, PASSWORD), colleague.organisation_id)
+        db.session.commit()
+        return user
+
     def admin(self):
         from portal.accounts import services as accounts
 
@@ -571,6 +596,17 @@ class Builders:
         return posting
 
     @staticmethod
+    def posting_input(posting, **changes):
+        """The posting's form as its HR user finds it (a PostingInput of its own values), with
+        `changes`: what saving an edit sends."""
+        from dataclasses import fields
+
+        from portal.postings import services as postings
+
+        values = {f.name: getattr(posting, f.name) for f in fields(postings.PostingInput)}
+        return postings.PostingInput(**{**values, **changes})
+
+    @staticmethod
     def named_class(staff, cooperation_id: int, *, publish: bool = True, **overrides):
         """A named class of an order-class cooperation through the service, open for applications
         from today for 30 days unless told otherwise; `overrides` are NamedClassInput fields."""
@@ -601,6 +637,29 @@ def build(app) -> Builders:
 
 
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+
+
+def refused_unchanged(action, state, *, error=None, match: str | None = None, commit: bool = True):
+    """Run a service call that must be refused with `error` (ServiceError unless told), roll back as a
+    view would, and assert that `state()` (what may not change) is the same; with `match`, the
+    message says it in English. The refusal is returned. The work before is committed first unless
+    `commit` is false."""
+    from flask_babel import force_locale
+
+    from portal.extensions import db
+    from portal.platform.errors import ServiceError
+
+    if commit:
+        db.session.commit()
+    before = state()
+    with pytest.raises(error or ServiceError) as info:
+        action()
+    db.session.rollback()
+    assert state() == before
+    if match:
+        with force_locale("en"):  # messages are compared in English, whatever is translated already
+            assert match in str(info.value.message)
+    return info.value
 
 
 def csrf_token(html: str) -> str:

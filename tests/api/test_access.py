@@ -14,6 +14,7 @@ from portal.models import ApiToken, Posting, Program, Teacher, TeachingNeed
 from portal.platform.checks import district_today
 from portal.platform.model_base import utcnow
 from tests.api.conftest import bearer
+from tests.conftest import client_for
 
 NEW_POSTING = {
     "kind": "internship",
@@ -109,13 +110,12 @@ def test_each_scope_against_each_operation(client, world, token_for, scope):
 
 def test_no_read_or_write_across_organisations(client, world, token_for):
     hr, staff = token_for(world["hr"]), token_for(world["staff"])
-    before = (
-        _count(Posting),
-        _count(Program),
-        _count(Teacher),
-        _count(TeachingNeed),
-        db.session.get(Posting, world["foreign_posting"]).title,
-    )
+
+    def state():
+        counts = [_count(model) for model in (Posting, Program, Teacher, TeachingNeed)]
+        return (*counts, db.session.get(Posting, world["foreign_posting"]).title)
+
+    before = state()
     foreign = [
         (hr, "GET", f"/api/v1/enterprise/postings/{world['foreign_posting']}", None),
         (hr, "PUT", f"/api/v1/enterprise/postings/{world['foreign_posting']}", NEW_POSTING),
@@ -147,14 +147,7 @@ def test_no_read_or_write_across_organisations(client, world, token_for):
         response = client.open(path, method=method, json=body, headers=bearer(raw))
         assert response.status_code == 404, (method, path, response.get_json())
     db.session.expire_all()
-    after = (
-        _count(Posting),
-        _count(Program),
-        _count(Teacher),
-        _count(TeachingNeed),
-        db.session.get(Posting, world["foreign_posting"]).title,
-    )
-    assert after == before
+    assert state() == before
     # Lists hold the token's organisation's records only.
     listed = client.get("/api/v1/enterprise/postings", headers=bearer(hr)).get_json()["items"]
     assert {p["id"] for p in listed} == {world["own_posting"]}
@@ -191,10 +184,8 @@ def test_tokens_are_stored_hashed_and_shown_once(app, world, token_for):
     raw = token_for(world["hr"])
     stored = db.session.scalars(select(ApiToken.token_hash)).all()
     assert raw not in stored and all(len(h) == 64 for h in stored)
-    from tests.conftest import login
 
-    web = app.test_client()
-    login(web, world["hr"].email)
+    web = client_for(app, world["hr"])
     page = web.get("/enterprise/api-access").get_data(as_text=True)
     assert raw not in page and raw[:8] in page  # the prefix tells tokens apart
     made = web.post("/enterprise/api-access/tokens", data={"name": "ERP", "scope": "read", "days": "30"})
@@ -202,8 +193,7 @@ def test_tokens_are_stored_hashed_and_shown_once(app, world, token_for):
     assert made.status_code == 200 and shown is not None
     assert shown.group(0) not in web.get("/enterprise/api-access").get_data(as_text=True)
     assert client_ok(web, shown.group(0))
-    other = app.test_client()
-    login(other, world["other_hr"].email)
+    other = client_for(app, world["other_hr"])
     token_id = db.session.scalar(
         select(ApiToken.id).where(ApiToken.organisation_id == world["hr"].organisation_id)
     )

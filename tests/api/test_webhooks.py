@@ -71,6 +71,18 @@ def _verify(secret: str, headers: dict[str, str], body: bytes) -> bool:
     return hmac.compare_digest(expected, parts["v1"])
 
 
+def _apply(student, posting):
+    """The student applies to the posting (the event the hooks here want), committed: the delivery
+    job runs after the commit (inline in tests)."""
+    from portal.internships import services as internships
+
+    placement = internships.apply(
+        student, posting.id, "我想实习", date(2000, 1, 1), entry_year=date.today().year - 2, sex="f"
+    )
+    db.session.commit()
+    return placement
+
+
 def _internship_world(build):
     hr = build.enterprise()
     staff = build.school()
@@ -81,7 +93,6 @@ def _internship_world(build):
 
 def test_signed_delivery_and_a_receiver_failing_twice_gets_the_third(hooked_app, build, receiver_factory):
     from portal.api import webhooks
-    from portal.internships import services as internships
 
     with hooked_app.app_context():
         hr, _staff, student, posting = _internship_world(build)
@@ -89,10 +100,7 @@ def test_signed_delivery_and_a_receiver_failing_twice_gets_the_third(hooked_app,
         hook = webhooks.register(hr, url=receiver.url, events_wanted=["application.received"])
         db.session.commit()
         secret = hook.secret
-        placement = internships.apply(
-            student, posting.id, "我想实习", date(2000, 1, 1), entry_year=date.today().year - 2, sex="f"
-        )
-        db.session.commit()  # the delivery job runs after this commit (inline in tests)
+        placement = _apply(student, posting)  # the delivery job runs after this commit (inline in tests)
 
         assert [status for _h, _b, status in receiver.received] == [500, 503, 200]
         headers, body, _status = receiver.received[-1]
@@ -113,7 +121,6 @@ def test_a_delivery_whose_worker_died_is_sent_by_the_next_run(
     hooked_app, build, receiver_factory, monkeypatch
 ):
     from portal.api import webhooks
-    from portal.internships import services as internships
 
     with hooked_app.app_context():
         hr, _staff, student, posting = _internship_world(build)
@@ -125,10 +132,7 @@ def test_a_delivery_whose_worker_died_is_sent_by_the_next_run(
             raise RuntimeError("worker killed mid-delivery")
 
         monkeypatch.setattr(webhooks, "_send", killed)
-        internships.apply(
-            student, posting.id, "我想实习", date(2000, 1, 1), entry_year=date.today().year - 2, sex="f"
-        )
-        db.session.commit()
+        _apply(student, posting)
         delivery = db.session.scalar(select(WebhookDelivery))
         assert delivery.status == "pending" and delivery.attempts == 0 and receiver.received == []
 
@@ -145,17 +149,13 @@ def test_a_delivery_whose_worker_died_is_sent_by_the_next_run(
 
 def test_a_receiver_that_never_answers_is_given_up_after_the_attempts(hooked_app, build, receiver_factory):
     from portal.api import webhooks
-    from portal.internships import services as internships
 
     with hooked_app.app_context():
         hr, _staff, student, posting = _internship_world(build)
         receiver = receiver_factory([500] * 10)
         webhooks.register(hr, url=receiver.url, events_wanted=["application.received"])
         db.session.commit()
-        internships.apply(
-            student, posting.id, "我想实习", date(2000, 1, 1), entry_year=date.today().year - 2, sex="f"
-        )
-        db.session.commit()
+        _apply(student, posting)
         delivery = db.session.scalar(select(WebhookDelivery))
         assert (delivery.status, delivery.attempts) == ("failed", 5)
         assert len(receiver.received) == 5
@@ -207,7 +207,6 @@ def test_nothing_is_lost_when_the_delivering_process_is_killed(app_factory, db_u
     import time
 
     from portal.api import webhooks
-    from portal.internships import services as internships
 
     app = app_factory(JOBS_BACKEND="rq", REDIS_URL="redis://127.0.0.1:1/0")  # the job waits: nobody runs it
     with app.app_context():
@@ -225,10 +224,7 @@ def test_nothing_is_lost_when_the_delivering_process_is_killed(app_factory, db_u
         receiver.server.RequestHandlerClass.do_POST = slow_first
         webhooks.register(hr, url=receiver.url, events_wanted=["application.received"])
         db.session.commit()
-        internships.apply(
-            student, posting.id, "我想实习", date(2000, 1, 1), entry_year=date.today().year - 2, sex="f"
-        )
-        db.session.commit()
+        _apply(student, posting)
         delivery = db.session.scalar(select(WebhookDelivery))
         assert delivery.status == "pending"
 

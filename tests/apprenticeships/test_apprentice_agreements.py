@@ -17,7 +17,7 @@ from tests.conftest import client_for
 
 def form(**overrides) -> dict:
     today = district_today()
-    data = {
+    return {
         "starts_on": (today + timedelta(days=7)).isoformat(),
         "signed_on": today.isoformat(),
         "stipend_yuan": "1800",
@@ -29,9 +29,8 @@ def form(**overrides) -> dict:
         "guardian_name": "",
         "guardian_relation": "",
         "guardian_consent_on": "",
+        **overrides,
     }
-    data.update(overrides)
-    return data
 
 
 def agreements() -> int:

@@ -30,7 +30,7 @@ from portal.models import (
 )
 from portal.platform.checks import district_today
 from portal.platform.errors import NotFound, ServiceError
-from tests.conftest import Builders, login
+from tests.conftest import Builders, client_for, refused_unchanged
 
 
 def cooperation(
@@ -238,15 +238,8 @@ def test_matcher_ranks_by_similarity_of_the_major(app, build):
 
 
 def refused(action, message: str | None = None, error=ServiceError):
-    before = snapshot()
-    with pytest.raises(error) as caught:
-        action()
-    db.session.rollback()
-    assert snapshot() == before
-    if message:
-        with force_locale("en"):
-            assert message in str(caught.value.message)
-    return caught.value
+    """A service call refused (with `message` in English); nothing of `snapshot()` changed."""
+    return refused_unchanged(action, snapshot, error=error, match=message, commit=False)
 
 
 def published_world(build) -> tuple[World, AllocationRun]:
@@ -472,23 +465,19 @@ def test_bad_capacity_is_refused(app, build, capacity):
 def test_student_sees_the_result_only_after_publishing(app, build):
     w = make_world(build, students=1)
     student = w.students[0]
-    client = app.test_client()
-    login(client, student.email)
+    client = client_for(app, student)
     page = f"/student/apprenticeships/{w.programme.id}"
-    assert (
-        client.post(
-            f"{page}/choices", data={f"rank-{w.places[1].id}": "1", f"rank-{w.places[0].id}": "2"}
-        ).status_code
-        == 302
+    posted = client.post(
+        f"{page}/choices", data={f"rank-{w.places[1].id}": "1", f"rank-{w.places[0].id}": "2"}
     )
+    assert posted.status_code == 302
     db.session.expire_all()
     assert [c.place_id for c in apprenticeships.choices_of(student, w.programme)] == [
         w.places[1].id,
         w.places[0].id,
     ]
 
-    staff = app.test_client()
-    login(staff, w.staff.email)
+    staff = client_for(app, w.staff)
     response = staff.post(f"/school/apprenticeships/{w.programme.id}/preview")
     assert response.status_code == 302
     run_url = response.headers["Location"]
@@ -516,8 +505,7 @@ def test_unplaced_student_reads_why_in_their_language(app, build):
     for locale in ("en", "zh"):
         db.session.get(User, loser.id).locale = locale
         db.session.commit()
-        client = app.test_client()
-        login(client, loser.email)
+        client = client_for(app, loser)
         html = client.get(f"/student/apprenticeships/{w.programme.id}").get_data(as_text=True)
         with force_locale(locale):
             assert 'data-testid="result-unplaced"' in html and str(message) in html
@@ -527,8 +515,7 @@ def test_refused_choice_over_http_changes_nothing(app, build):
     w, _ = published_world(build)
     w.students[1].locale = "en"
     db.session.commit()
-    client = app.test_client()
-    login(client, w.students[1].email)
+    client = client_for(app, w.students[1])
     before = snapshot()
     response = client.post(
         f"/student/apprenticeships/{w.programme.id}/choices",
@@ -556,32 +543,21 @@ def test_foreign_pages_are_404(app, build):
         (other_hr, [f"/enterprise/apprenticeships/{pid}"]),
         (other_student, [f"/student/apprenticeships/{pid}"]),
     ):
-        client = app.test_client()
-        login(client, user.email)
+        client = client_for(app, user)
         for url in urls:
             assert client.get(url).status_code == 404, url
     before = snapshot()
-    client = app.test_client()
-    login(client, other_staff.email)
+    client = client_for(app, other_staff)
     assert client.post(f"/school/apprenticeships/runs/{run.id}/publish").status_code == 404
     assert client.post(f"/school/apprenticeships/{pid}/preview").status_code == 404
-    client = app.test_client()
-    login(client, other_hr.email)
-    assert (
-        client.post(
-            f"/enterprise/apprenticeships/places/{w.places[0].id}/ranking",
-            data={f"rank-{w.students[0].id}": "1"},
-        ).status_code
-        == 404
+    client = client_for(app, other_hr)
+    posted = client.post(
+        f"/enterprise/apprenticeships/places/{w.places[0].id}/ranking", data={f"rank-{w.students[0].id}": "1"}
     )
-    client = app.test_client()
-    login(client, other_student.email)
-    assert (
-        client.post(
-            f"/student/apprenticeships/{pid}/choices", data={f"rank-{w.places[0].id}": "1"}
-        ).status_code
-        == 404
-    )
+    assert posted.status_code == 404
+    client = client_for(app, other_student)
+    posted = client.post(f"/student/apprenticeships/{pid}/choices", data={f"rank-{w.places[0].id}": "1"})
+    assert posted.status_code == 404
     assert snapshot() == before
 
 
@@ -589,16 +565,13 @@ def test_school_and_enterprise_pages(app, build):
     w = make_world(build, students=2, open_=False)
     w.staff.locale = "en"
     db.session.commit()
-    staff = app.test_client()
-    login(staff, w.staff.email)
+    staff = client_for(app, w.staff)
     assert w.programme.name in staff.get("/school/apprenticeships").get_data(as_text=True)
-    assert (
-        staff.post(
-            f"/school/apprenticeships/{w.programme.id}/places",
-            data={"site": "装配线", "capacity": "2", "mentor_title": ""},
-        ).status_code
-        == 302
+    posted = staff.post(
+        f"/school/apprenticeships/{w.programme.id}/places",
+        data={"site": "装配线", "capacity": "2", "mentor_title": ""},
     )
+    assert posted.status_code == 302
     bad = staff.post(f"/school/apprenticeships/{w.programme.id}/places", data={"capacity": "2"})
     assert bad.status_code == 400 and "Give the site" in bad.get_data(as_text=True)
     assert staff.post(f"/school/apprenticeships/{w.programme.id}/open").status_code == 302
@@ -607,18 +580,15 @@ def test_school_and_enterprise_pages(app, build):
     for s in w.students:
         choose(w, s, w.places[0])
 
-    hr = app.test_client()
-    login(hr, w.hr.email)
+    hr = client_for(app, w.hr)
     html = hr.get(f"/enterprise/apprenticeships/{w.programme.id}").get_data(as_text=True)
     assert w.students[0].name in html
     a, b = w.students
-    assert (
-        hr.post(
-            f"/enterprise/apprenticeships/places/{w.places[0].id}/ranking",
-            data={f"rank-{b.id}": "1", f"rank-{a.id}": "2"},
-        ).status_code
-        == 302
+    posted = hr.post(
+        f"/enterprise/apprenticeships/places/{w.places[0].id}/ranking",
+        data={f"rank-{b.id}": "1", f"rank-{a.id}": "2"},
     )
+    assert posted.status_code == 302
     db.session.expire_all()
     assert w.places[0].ranked_by == "enterprise"
     run = apprenticeships.preview(w.staff, w.programme.id, seed=5)
@@ -632,8 +602,7 @@ def test_school_and_enterprise_pages(app, build):
 def test_new_programme_form(app, build):
     staff_user, hr = build.school(), build.enterprise()
     coop = cooperation(staff_user, hr)
-    staff = app.test_client()
-    login(staff, staff_user.email)
+    staff = client_for(app, staff_user)
     assert staff.get(f"/school/apprenticeships/new/{coop.id}").status_code == 200
     response = staff.post(
         f"/school/apprenticeships/new/{coop.id}",
@@ -642,8 +611,7 @@ def test_new_programme_form(app, build):
     assert response.status_code == 302
     assert db.session.scalar(select(ApprenticeshipProgramme.name)) == "学徒制"
     other = build.school(name="别的学校")
-    client = app.test_client()
-    login(client, other.email)
+    client = client_for(app, other)
     assert client.get(f"/school/apprenticeships/new/{coop.id}").status_code == 404
 
 

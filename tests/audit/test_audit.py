@@ -7,15 +7,13 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import delete, func, select, update
 
-from portal.accounts import services as accounts
-from portal.accounts.services import NewAccount
 from portal.audit import services as audit
 from portal.extensions import db
 from portal.models import AppendOnlyError, AuditEntry, Organisation, User
 from portal.organisations import services as organisations
 from portal.platform.errors import ServiceError
 from portal.programs import services as programs
-from tests.conftest import PASSWORD, client_for
+from tests.conftest import Builders, client_for
 
 
 def _count() -> int:
@@ -29,15 +27,20 @@ def _only_new(before: int) -> AuditEntry:
     return db.session.scalar(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1))
 
 
+def _entry_of(client, url: str, data: dict | None = None) -> AuditEntry:
+    """The one entry a POST to `url` writes; the POST succeeds (redirects)."""
+    before = _count()
+    assert client.post(url, data=data).status_code == 302
+    return _only_new(before)
+
+
 # --- each hooked transition writes exactly one entry ------------------------------------------
 
 
 def test_verify_writes_one_entry(app, build):
     admin = build.admin()
     hr = build.enterprise(verified=False)
-    before = _count()
-    assert client_for(app, admin).post(f"/admin/organisations/{hr.organisation_id}/verify").status_code == 302
-    entry = _only_new(before)
+    entry = _entry_of(client_for(app, admin), f"/admin/organisations/{hr.organisation_id}/verify")
     assert (entry.subject_type, entry.subject_id) == ("organisation", hr.organisation_id)
     assert entry.action == "verify"
     assert (entry.from_state, entry.to_state, entry.reason) == ("pending", "verified", None)
@@ -61,30 +64,24 @@ def test_reject_and_resubmit_write_one_entry_each(app, build):
     assert entry.reason == "执照模糊"
     assert entry.actor_id == admin.id
 
-    before = _count()
-    assert client_for(app, hr).post("/enterprise/resubmit").status_code == 302
-    entry = _only_new(before)
+    entry = _entry_of(client_for(app, hr), "/enterprise/resubmit")
     assert (entry.action, entry.from_state, entry.to_state) == ("resubmit", "rejected", "pending")
     assert (entry.actor_id, entry.subject_id) == (hr.id, org_id)
 
 
 def test_member_approve_and_reject_write_one_entry_each(app, build):
     hr = build.enterprise()
-    joiner = accounts.register_member(NewAccount("join@example.com", "J", PASSWORD), hr.organisation_id)
-    other = accounts.register_member(NewAccount("other@example.com", "O", PASSWORD), hr.organisation_id)
+    joiner = Builders.member(hr, "join@example.com")
+    other = Builders.member(hr, "other@example.com", "O")
     db.session.commit()
     client = client_for(app, hr)
 
-    before = _count()
-    assert client.post(f"/enterprise/members/{joiner.id}/approve").status_code == 302
-    entry = _only_new(before)
+    entry = _entry_of(client, f"/enterprise/members/{joiner.id}/approve")
     assert (entry.subject_type, entry.subject_id, entry.action) == ("user", joiner.id, "approve")
     assert (entry.from_state, entry.to_state, entry.actor_id) == ("pending", "active", hr.id)
     assert entry.organisation_ids == [hr.organisation_id]
 
-    before = _count()
-    assert client.post(f"/enterprise/members/{other.id}/reject", data={"reason": "不认识"}).status_code == 302
-    entry = _only_new(before)
+    entry = _entry_of(client, f"/enterprise/members/{other.id}/reject", {"reason": "不认识"})
     assert (entry.action, entry.from_state, entry.to_state) == ("reject", "pending", "rejected")
     assert entry.reason == "不认识"
 
@@ -92,9 +89,7 @@ def test_member_approve_and_reject_write_one_entry_each(app, build):
 def test_student_confirmation_writes_one_entry(app, build):
     staff = build.school()
     student = build.student(staff, confirmed=False)
-    before = _count()
-    assert client_for(app, staff).post(f"/school/members/{student.id}/approve").status_code == 302
-    entry = _only_new(before)
+    entry = _entry_of(client_for(app, staff), f"/school/members/{student.id}/approve")
     assert (entry.subject_id, entry.action, entry.to_state) == (student.id, "approve", "active")
     assert entry.actor_id == staff.id
 
@@ -103,14 +98,10 @@ def test_disable_and_enable_write_one_entry_each(app, build):
     admin = build.admin()
     hr = build.enterprise()
     client = client_for(app, admin)
-    before = _count()
-    assert client.post(f"/admin/users/{hr.id}/disable").status_code == 302
-    entry = _only_new(before)
+    entry = _entry_of(client, f"/admin/users/{hr.id}/disable")
     assert (entry.subject_type, entry.subject_id, entry.action) == ("user", hr.id, "disable")
     assert (entry.from_state, entry.to_state, entry.actor_id) == ("enabled", "disabled", admin.id)
-    before = _count()
-    assert client.post(f"/admin/users/{hr.id}/enable").status_code == 302
-    entry = _only_new(before)
+    entry = _entry_of(client, f"/admin/users/{hr.id}/enable")
     assert (entry.action, entry.from_state, entry.to_state) == ("enable", "disabled", "enabled")
 
 
@@ -129,9 +120,7 @@ def test_program_publish_writes_one_entry(app, build):
 def test_program_publish_through_the_school_page_writes_one_entry(app, build):
     staff = build.school()
     program = staff.organisation.programs[0]
-    before = _count()
-    assert client_for(app, staff).post(f"/school/majors/{program.id}/publish").status_code == 302
-    entry = _only_new(before)
+    entry = _entry_of(client_for(app, staff), f"/school/majors/{program.id}/publish")
     assert (entry.subject_id, entry.action, entry.to_state) == (program.id, "publish", "published")
 
 
@@ -164,7 +153,7 @@ def test_refused_transitions_write_nothing(app, build):
     staff = build.school()
     other_staff = build.school()
     student = build.student(staff, confirmed=False)
-    joiner = accounts.register_member(NewAccount("join@example.com", "J", PASSWORD), hr.organisation_id)
+    joiner = Builders.member(hr, "join@example.com")
     db.session.commit()
     admin_client, hr_client, other_client = (
         client_for(app, admin),
@@ -174,18 +163,12 @@ def test_refused_transitions_write_nothing(app, build):
     before = _count()
 
     assert admin_client.post(f"/admin/organisations/{hr.organisation_id}/verify").status_code == 400  # twice
-    assert (
-        admin_client.post(
-            f"/admin/organisations/{hr.organisation_id}/reject", data={"reason": "late"}
-        ).status_code
-        == 400
-    )  # not pending
-    assert (
-        admin_client.post(
-            f"/admin/organisations/{pending_hr.organisation_id}/reject", data={"reason": " "}
-        ).status_code
-        == 400
-    )  # no reason
+    posted = admin_client.post(f"/admin/organisations/{hr.organisation_id}/reject", data={"reason": "late"})
+    assert posted.status_code == 400  # not pending
+    posted = admin_client.post(
+        f"/admin/organisations/{pending_hr.organisation_id}/reject", data={"reason": " "}
+    )
+    assert posted.status_code == 400  # no reason
     assert admin_client.post("/admin/organisations/99999/verify").status_code == 404
     assert hr_client.post("/enterprise/resubmit").status_code == 400  # not rejected
     assert admin_client.post(f"/admin/users/{admin.id}/disable").status_code == 400  # self
@@ -278,7 +261,7 @@ def test_admin_page_lists_newest_first_and_filters(app, build):
     build.school()  # verified by the builder, as the same admin
     organisations.verify(admin, hr.organisation_id)
     organisations.reject(admin, rejected.organisation_id, "资料不全<script>")
-    joiner = accounts.register_member(NewAccount("join@example.com", "J", PASSWORD), hr.organisation_id)
+    joiner = Builders.member(hr, "join@example.com")
     organisations.approve_member(hr, joiner.id)
     db.session.commit()
     client = client_for(app, admin)

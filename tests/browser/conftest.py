@@ -91,6 +91,14 @@ def live_server(tmp_path, sqlite_demo_template):
 
 
 @pytest.fixture
+def today():
+    """The district's date, as the live site reckons it."""
+    from portal.platform.checks import district_today
+
+    return district_today()
+
+
+@pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(
         base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 900}
@@ -152,6 +160,29 @@ def nav_go(page, href: str) -> None:
     if menu.count() and menu.get_attribute("open") is None:
         menu.locator("summary").click()
     link.click()
+
+
+def fill_in(page, fields: dict[str, str]) -> None:
+    """Fill a form as a person does, field by field in the order given: a <select> by choosing the
+    option of that value, any other field by typing the value into it."""
+    for selector, value in fields.items():
+        if page.locator(selector).evaluate("e => e.tagName") == "SELECT":
+            page.select_option(selector, value)
+        else:
+            page.fill(selector, value)
+
+
+def fill_named_class(page, today, name: str) -> None:
+    """School staff's named-class form (open): `name`, 30 seats, applications open for 20 days."""
+    fill_in(
+        page,
+        {
+            "#name": name,
+            "#seats": "30",
+            "#opens_on": today.isoformat(),
+            "#closes_on": (today + timedelta(days=20)).isoformat(),
+        },
+    )
 
 
 def log_out(page) -> None:

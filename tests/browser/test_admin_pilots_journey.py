@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import log_in, nav_go
+from tests.browser.conftest import fill_in, log_in, nav_go
 from tests.conftest import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -27,10 +27,15 @@ def test_admin_approves_a_pilot_and_an_enterprise_goes_recommend_notice_provinci
     nav_go(page, "/school/pilots")
     row = page.locator("[data-testid=school-cooperations] tr", has_text=COOPERATION)
     row.get_by_test_id("apply-pilot").click()
-    page.fill("#goals", "三年培养数控加工学徒60名，双证书获取率100%")
-    page.fill("#content", "企业师傅带徒，工学交替，共同考核")
-    page.fill("#resources", "学校：数控实训中心；企业：带徒师傅6名、学徒岗位20个")
-    page.fill("#timeline", "第一学期招收学徒；第二学年轮岗；第三学年定岗")
+    fill_in(
+        page,
+        {
+            "#goals": "三年培养数控加工学徒60名，双证书获取率100%",
+            "#content": "企业师傅带徒，工学交替，共同考核",
+            "#resources": "学校：数控实训中心；企业：带徒师傅6名、学徒岗位20个",
+            "#timeline": "第一学期招收学徒；第二学年轮岗；第三学年定岗",
+        },
+    )
     page.get_by_test_id("submit-pilot").click()
     expect(page).to_have_url(re.compile(r"/school/pilots/\d+$"))
     expect(page.locator("h1 [data-testid=pilot-state]")).to_have_attribute("data-state", "submitted")

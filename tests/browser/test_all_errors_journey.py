@@ -8,17 +8,14 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import log_in
+from tests.browser.conftest import fill_in, log_in
 from tests.conftest import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.mark.parametrize("viewport", [{"width": 1280, "height": 900}, {"width": 390, "height": 844}])
-def test_the_posting_form_shows_every_problem_beside_its_field(browser, live_server, viewport):
-    from portal.platform.checks import district_today
-
-    today = district_today()
+def test_the_posting_form_shows_every_problem_beside_its_field(browser, live_server, viewport, today):
     context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport=viewport)
     page = context.new_page()
     log_in(page, "hr@xiaoqi-demo.cn", DEMO_PASSWORD)
@@ -26,10 +23,15 @@ def test_the_posting_form_shows_every_problem_beside_its_field(browser, live_ser
     counter = page.locator("#description + .counter")
     page.fill("#description", "实习" * 10)
     expect(counter).to_contain_text("20")  # a live count, no silent cut
-    page.fill("#headcount", "0")
-    page.fill("#start_date", (today + timedelta(days=90)).isoformat())
-    page.fill("#end_date", (today + timedelta(days=60)).isoformat())
-    page.fill("#deadline", (today - timedelta(days=3)).isoformat())
+    fill_in(
+        page,
+        {
+            "#headcount": "0",
+            "#start_date": (today + timedelta(days=90)).isoformat(),
+            "#end_date": (today + timedelta(days=60)).isoformat(),
+            "#deadline": (today - timedelta(days=3)).isoformat(),
+        },
+    )
     page.locator("main form button[type=submit]").last.click()
     for field in ("title", "headcount", "deadline", "end_date"):
         expect(page.locator(f"#{field}-error")).to_be_visible()

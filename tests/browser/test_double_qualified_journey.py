@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import browsing, log_in
+from tests.browser.conftest import browsing, fill_in, log_in
 from tests.browser.test_alignment_journey import VIEWPORTS, choose_language, laid_out
 from tests.conftest import DEMO_PASSWORD
 
@@ -50,10 +50,15 @@ def test_school_roadmap_ledger_and_dashboard(browser, live_server, device, lang,
         nearest.locator("a").first.click()
         expect(page.get_by_test_id("ledger-summary")).to_contain_text("5.3")
         page.get_by_test_id("practice-open").click()
-        page.fill("#enterprise", "山东重工（演示）")
-        page.fill("#starts_on", "2026-10-01")
-        page.fill("#ends_on", "2026-10-31")
-        page.fill("#description", "焊装线机器人调试，车间主任签字证明。")
+        fill_in(
+            page,
+            {
+                "#enterprise": "山东重工（演示）",
+                "#starts_on": "2026-10-01",
+                "#ends_on": "2026-10-31",
+                "#description": "焊装线机器人调试，车间主任签字证明。",
+            },
+        )
         bad = tmp_path / "evidence.pdf"
         bad.write_bytes(b"GIF89a not a pdf")
         page.set_input_files("#evidence", str(bad))

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import log_in
+from tests.browser.conftest import fill_in, log_in
 from tests.conftest import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -19,18 +19,23 @@ def test_register_verify_login(page, browser, live_server):
     page.goto("/")
     page.click("text=注册")
     page.click("text=注册企业")
-    page.fill("#org_name", "莱芜精工机械有限公司")
-    page.fill("#credit_code", NEW_CODE)
-    page.select_option("#industry", "equipment")
-    page.select_option("#size", "medium")
-    page.select_option("#town", "kouzhen")
-    page.fill("#address", "口镇工业园 8 号")
-    page.fill("#contact_person", "周工")
-    page.fill("#phone", "0531-76001234")
-    page.fill("#name", "周红")
-    page.fill("#email", "hr@jinggong.example.com")
-    page.fill("#password", "laiwu welding 2026")
-    page.fill("#confirm", "laiwu welding 2026")
+    fill_in(
+        page,
+        {
+            "#org_name": "莱芜精工机械有限公司",
+            "#credit_code": NEW_CODE,
+            "#industry": "equipment",
+            "#size": "medium",
+            "#town": "kouzhen",
+            "#address": "口镇工业园 8 号",
+            "#contact_person": "周工",
+            "#phone": "0531-76001234",
+            "#name": "周红",
+            "#email": "hr@jinggong.example.com",
+            "#password": "laiwu welding 2026",
+            "#confirm": "laiwu welding 2026",
+        },
+    )
     page.click("main form button[type=submit]")
     expect(page.get_by_test_id("org-pending")).to_be_visible()
     page.get_by_test_id("logout").click()

@@ -10,7 +10,13 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import fill_order_class_posting, log_in, log_out, nav_go
+from tests.browser.conftest import (
+    fill_named_class,
+    fill_order_class_posting,
+    log_in,
+    log_out,
+    nav_go,
+)
 from tests.conftest import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -21,11 +27,7 @@ COOPERATION = "山东重工激光焊接订单班合作（2027级）"
 CLASS_NAME = "山东重工激光焊接冠名班（2027级）"
 
 
-def test_posting_to_admission(page, live_server):
-    from portal.platform.checks import district_today
-
-    today = district_today()
-
+def test_posting_to_admission(page, today):
     # 1. HR posts an order class and publishes it; the matcher proposes it at once.
     log_in(page, "hr@xiaoqi-demo.cn", DEMO_PASSWORD)
     nav_go(page, "/enterprise/postings")
@@ -82,10 +84,7 @@ def test_posting_to_admission(page, live_server):
     log_in(page, "school@xiaoqi-demo.cn", DEMO_PASSWORD)
     nav_go(page, "/school/named-classes")
     page.get_by_test_id("publishable-cooperations").locator("li", has_text=COOPERATION).locator("a").click()
-    page.fill("#name", CLASS_NAME)
-    page.fill("#seats", "30")
-    page.fill("#opens_on", today.isoformat())
-    page.fill("#closes_on", (today + timedelta(days=20)).isoformat())
+    fill_named_class(page, today, CLASS_NAME)
     page.check("#scholarship")
     page.fill("#criteria", "焊接技术应用专业在校生。")
     page.click("#publish")

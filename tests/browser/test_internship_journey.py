@@ -13,7 +13,7 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import log_in, nav_go
+from tests.browser.conftest import fill_in, log_in, nav_go
 from tests.conftest import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -41,10 +41,15 @@ PDF = b"%PDF-1.4\n% signed consent\n%%EOF\n"
 
 def declare_post(page, *, staff: str = "50") -> None:
     """What HR answers about an internship post for the 2021 rules (an ordinary, safe post)."""
-    page.fill("#post_staff_count", staff)
-    page.select_option("#venue", "workplace")
-    page.select_option("#channel", "direct")
-    page.select_option("#intensity", "2")
+    fill_in(
+        page,
+        {
+            "#post_staff_count": staff,
+            "#venue": "workplace",
+            "#channel": "direct",
+            "#intensity": "2",
+        },
+    )
     page.check("input[name=hazards][value=none]")
     page.select_option("#minors_forbidden", "no")
     page.select_option("#women_forbidden", "no")
@@ -52,24 +57,29 @@ def declare_post(page, *, staff: str = "50") -> None:
 
 def fill_offer(page, today, *, weekly: str = "40") -> None:
     ends = today + timedelta(days=170)
-    page.fill("#starts_on", today.isoformat())
-    page.fill("#ends_on", ends.isoformat())
-    page.fill("#daily_hours", "8")
-    page.fill("#weekly_hours", weekly)
-    page.fill("#rest_days", "2")
-    page.fill("#shift_pattern", "白班 8:00–17:00")
-    page.fill("#pay_monthly", "3000")
-    page.fill("#post_wage", "3600")
-    page.fill("#insurance_policy", "实习责任保险 SX-2027-001")
-    page.fill("#insurer", "人保财险莱芜支公司")
-    page.select_option("#insurance_payer", "school")
-    page.fill("#cover_starts_on", today.isoformat())
-    page.fill("#cover_ends_on", ends.isoformat())
-    page.fill("#mentor_name", "高师傅")
-    page.fill("#lodging_terms", "企业提供宿舍和午餐")
-    page.fill("#leave_terms", "向导师和指导教师请假")
-    page.fill("#accident_terms", "保险以外的合理费用由企业先行承担")
-    page.fill("#assessment_terms", "导师与指导教师共同考核")
+    fill_in(
+        page,
+        {
+            "#starts_on": today.isoformat(),
+            "#ends_on": ends.isoformat(),
+            "#daily_hours": "8",
+            "#weekly_hours": weekly,
+            "#rest_days": "2",
+            "#shift_pattern": "白班 8:00–17:00",
+            "#pay_monthly": "3000",
+            "#post_wage": "3600",
+            "#insurance_policy": "实习责任保险 SX-2027-001",
+            "#insurer": "人保财险莱芜支公司",
+            "#insurance_payer": "school",
+            "#cover_starts_on": today.isoformat(),
+            "#cover_ends_on": ends.isoformat(),
+            "#mentor_name": "高师傅",
+            "#lodging_terms": "企业提供宿舍和午餐",
+            "#leave_terms": "向导师和指导教师请假",
+            "#accident_terms": "保险以外的合理费用由企业先行承担",
+            "#assessment_terms": "导师与指导教师共同考核",
+        },
+    )
 
 
 def _open_placement(page, area: str) -> None:
@@ -83,22 +93,24 @@ def _stay_rate(page) -> str:
     return page.get_by_test_id("stay-rate").inner_text()
 
 
-def test_the_whole_internship_loop(page, live_server):
-    from portal.platform.checks import district_today
-
-    today = district_today()
+def test_the_whole_internship_loop(page, live_server, today):
     before = _stay_rate(page)
 
     # HR posts and publishes an internship.
     _as(page, HR)
     nav_go(page, "/enterprise/postings")
     page.click("[data-testid=new-posting] a[href$='/new/internship']")
-    page.fill("#title", TITLE)
-    page.fill("#headcount", "4")
-    page.select_option("#town", "gaozhuang")
-    page.fill("#deadline", (today + timedelta(days=30)).isoformat())
-    page.fill("#positions", "焊接机器人操作员")
-    page.fill("#months", "6")
+    fill_in(
+        page,
+        {
+            "#title": TITLE,
+            "#headcount": "4",
+            "#town": "gaozhuang",
+            "#deadline": (today + timedelta(days=30)).isoformat(),
+            "#positions": "焊接机器人操作员",
+            "#months": "6",
+        },
+    )
     declare_post(page)
     page.click("[data-testid=posting-form] button[type=submit]")
     row = page.locator("[data-testid=own-postings] tr", has_text=TITLE)
@@ -111,10 +123,15 @@ def test_the_whole_internship_loop(page, live_server):
     expect(page.get_by_test_id("internship-rules")).to_contain_text("16")
     card = page.get_by_test_id("internship-card").filter(has_text=TITLE)
     card.get_by_test_id("apply-internship").click()
-    page.fill("#statement", "我想学习机器人焊接，毕业后留在莱芜。")
-    page.fill("#birth_date", date(today.year - 17, today.month, 1).isoformat())  # 17 at the start
-    page.fill("#entry_year", str(today.year - 2))
-    page.select_option("#sex", "m")
+    fill_in(
+        page,
+        {
+            "#statement": "我想学习机器人焊接，毕业后留在莱芜。",
+            "#birth_date": date(today.year - 17, today.month, 1).isoformat(),  # 17 at the start
+            "#entry_year": str(today.year - 2),
+            "#sex": "m",
+        },
+    )
     page.click("[data-testid=apply-form] button[type=submit]")
     expect(page.get_by_test_id("placement-status")).to_have_text("已申请")
 

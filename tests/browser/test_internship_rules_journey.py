@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import nav_go
+from tests.browser.conftest import fill_in, nav_go
 from tests.browser.test_internship_journey import HR, STUDENT, _as, declare_post, fill_offer
 
 pytestmark = pytest.mark.browser
@@ -21,20 +21,22 @@ TITLE = "总装车间登高检修岗位实习"
 def _new_internship(page, today, title: str) -> None:
     nav_go(page, "/enterprise/postings")
     page.click("[data-testid=new-posting] a[href$='/new/internship']")
-    page.fill("#title", title)
-    page.fill("#headcount", "4")
-    page.select_option("#town", "gaozhuang")
-    page.fill("#start_date", (today + timedelta(days=40)).isoformat())
-    page.fill("#deadline", (today + timedelta(days=30)).isoformat())
-    page.fill("#positions", "设备检修助理")
-    page.fill("#months", "6")
+    fill_in(
+        page,
+        {
+            "#title": title,
+            "#headcount": "4",
+            "#town": "gaozhuang",
+            "#start_date": (today + timedelta(days=40)).isoformat(),
+            "#deadline": (today + timedelta(days=30)).isoformat(),
+            "#positions": "设备检修助理",
+            "#months": "6",
+        },
+    )
     declare_post(page)
 
 
-def test_forbidden_posts_first_year_minors_and_long_weeks_are_refused(page, live_server):
-    from portal.platform.checks import district_today
-
-    today = district_today()
+def test_forbidden_posts_first_year_minors_and_long_weeks_are_refused(page, live_server, today):
     submit = "[data-testid=posting-form] button[type=submit]"
 
     # A KTV: refused beside "where the intern works", with the article.
@@ -68,10 +70,15 @@ def test_forbidden_posts_first_year_minors_and_long_weeks_are_refused(page, live
     page.get_by_test_id("internship-card").filter(has_text=TITLE).get_by_test_id("apply-internship").click()
     starts = today + timedelta(days=40)
     first_year = starts.year if starts.month >= 9 else starts.year - 1
-    page.fill("#statement", "想学设备检修。")
-    page.fill("#birth_date", date(today.year - 16, today.month, 1).isoformat())  # 16 at the start
-    page.fill("#entry_year", str(first_year))
-    page.select_option("#sex", "m")
+    fill_in(
+        page,
+        {
+            "#statement": "想学设备检修。",
+            "#birth_date": date(today.year - 16, today.month, 1).isoformat(),  # 16 at the start
+            "#entry_year": str(first_year),
+            "#sex": "m",
+        },
+    )
     page.click("[data-testid=apply-form] button[type=submit]")
     expect(page.locator("#entry_year-error")).to_contain_text("第十六条第一项")
 

@@ -6,12 +6,11 @@ works on a phone."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import log_in, log_out, nav_go
+from tests.browser.conftest import fill_named_class, log_in, log_out, nav_go
 from tests.conftest import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -21,20 +20,13 @@ STUDENT = "student@xiaoqi-demo.cn"
 STUDENT_NAME = "王小明"
 
 
-def test_publish_apply_review_admit(page, live_server):
-    from portal.platform.checks import district_today
-
-    today = district_today()
-
+def test_publish_apply_review_admit(page, live_server, today):
     # School staff publish a named class from the agreed order-class cooperation.
     log_in(page, "school@xiaoqi-demo.cn", DEMO_PASSWORD)
     expect(page).to_have_url(re.compile(r"/school/$"))
     nav_go(page, "/school/named-classes")
     page.get_by_test_id("publishable-cooperations").locator("a[href$='/named-class']").first.click()
-    page.fill("#name", CLASS_NAME)
-    page.fill("#seats", "30")
-    page.fill("#opens_on", today.isoformat())
-    page.fill("#closes_on", (today + timedelta(days=20)).isoformat())
+    fill_named_class(page, today, CLASS_NAME)
     page.check("#scholarship")
     page.check("#guaranteed_job")
     page.fill("#criteria", "焊接技术应用专业在校生，经企业面试。")

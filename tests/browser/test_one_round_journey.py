@@ -11,7 +11,7 @@ import pytest
 from openpyxl import Workbook
 from playwright.sync_api import expect
 
-from tests.browser.conftest import log_in
+from tests.browser.conftest import fill_in, log_in
 from tests.conftest import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -28,10 +28,15 @@ def every_error(page, fields) -> None:
 
 def test_enterprise_registration(page):
     page.goto("/auth/register/enterprise")
-    page.fill("#credit_code", "91350100M000100Y44")  # 18 characters, wrong check character
-    page.fill("#email", "hr@xiaoqi-demo.cn")  # taken
-    page.fill("#password", "short")
-    page.fill("#confirm", "other")
+    fill_in(
+        page,
+        {
+            "#credit_code": "91350100M000100Y44",  # 18 characters, wrong check character
+            "#email": "hr@xiaoqi-demo.cn",  # taken
+            "#password": "short",
+            "#confirm": "other",
+        },
+    )
     submit(page)
     every_error(page, ("org_name", "credit_code", "address", "contact_person", "name", "email", "password"))
     expect(page.locator("#credit_code-error")).to_contain_text("统一社会信用代码")
@@ -65,10 +70,15 @@ def test_proposal_terms(page, live_server):
     box = page.get_by_test_id("terms-form-box")
     if box.get_attribute("open") is None:
         box.locator("summary").click()
-    page.fill("#title", "")
-    page.fill("#seats", "0")
-    page.fill("#start_date", (district_today() + timedelta(days=366 * 6)).isoformat())
-    page.fill("#duration_months", "")
+    fill_in(
+        page,
+        {
+            "#title": "",
+            "#seats": "0",
+            "#start_date": (district_today() + timedelta(days=366 * 6)).isoformat(),
+            "#duration_months": "",
+        },
+    )
     box.locator("button[type=submit]").click()
     every_error(page, ("title", "seats", "start_date", "duration_months"))
 
@@ -239,22 +249,32 @@ def test_internship_offer(page, live_server):
     starts, ends = today + timedelta(days=40), today + timedelta(days=200)
     log_in(page, "hr@xiaoqi-demo.cn", DEMO_PASSWORD)
     page.goto(f"/enterprise/internships/{placement_id}")
-    page.fill("#starts_on", starts.isoformat())
-    page.fill("#ends_on", ends.isoformat())
-    page.fill("#daily_hours", "10")
-    page.fill("#weekly_hours", "60")
-    page.fill("#rest_days", "0")
-    page.fill("#shift_pattern", "")
+    fill_in(
+        page,
+        {
+            "#starts_on": starts.isoformat(),
+            "#ends_on": ends.isoformat(),
+            "#daily_hours": "10",
+            "#weekly_hours": "60",
+            "#rest_days": "0",
+            "#shift_pattern": "",
+        },
+    )
     for box in ("#night_shifts", "#overtime", "#holiday_work"):
         page.check(box)
-    page.fill("#pay_monthly", "2000")
-    page.fill("#post_wage", "3800")
-    page.fill("#fee_charged", "300")
-    page.fill("#insurance_policy", "")
-    page.fill("#insurer", "")
-    page.select_option("#insurance_payer", "")
-    page.fill("#cover_starts_on", starts.isoformat())
-    page.fill("#cover_ends_on", (starts + timedelta(days=10)).isoformat())  # not the whole internship
+    fill_in(
+        page,
+        {
+            "#pay_monthly": "2000",
+            "#post_wage": "3800",
+            "#fee_charged": "300",
+            "#insurance_policy": "",
+            "#insurer": "",
+            "#insurance_payer": "",
+            "#cover_starts_on": starts.isoformat(),
+            "#cover_ends_on": (starts + timedelta(days=10)).isoformat(),  # not the whole internship
+        },
+    )
     for text in ("#mentor_name", "#lodging_terms", "#leave_terms", "#accident_terms", "#assessment_terms"):
         page.fill(text, "")
     page.click("[data-testid=offer-form] button[type=submit]")

@@ -20,10 +20,8 @@ MAJOR = "焊接技术应用"
 TITLE = "山东重工重卡总装线岗位实习（2026年秋）"
 
 
-def test_hr_proposes_terms_school_accepts_and_both_see_the_cooperation(page, live_server):
-    from portal.platform.checks import district_today
-
-    start = (district_today() + timedelta(days=75)).isoformat()
+def test_hr_proposes_terms_school_accepts_and_both_see_the_cooperation(page, live_server, today):
+    start = (today + timedelta(days=75)).isoformat()
 
     log_in(page, "hr@xiaoqi-demo.cn", DEMO_PASSWORD)
     expect(page).to_have_url(re.compile(r"/enterprise/$"))

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from portal.programs import catalogue
-from tests.browser.conftest import log_in
+from tests.browser.conftest import fill_in, log_in
 from tests.conftest import DEMO_PASSWORD, Builders
 
 pytestmark = pytest.mark.browser
@@ -28,19 +28,24 @@ def test_a_school_records_a_pathway_and_the_dashboard_target_moves(page):
     entry = catalogue.entry_for_name("数控技术应用", catalogue.SECONDARY)
     page.select_option("#kind", "3+2")
     page.select_option("#program_id", label=f"{entry.code} {entry.name}")
-    page.fill("#college", "济南演示职业学院（演示）")
-    page.fill("#higher_major", "不存在的专业")
-    page.fill("#yearly_quota", "30")
+    fill_in(
+        page, {"#college": "济南演示职业学院（演示）", "#higher_major": "不存在的专业", "#yearly_quota": "30"}
+    )
     page.click("[data-testid=pathway-form] button[type=submit]")
     expect(page.locator("#higher_major-error")).to_contain_text("2021")  # refused beside its field
     page.fill("#higher_major", "460103")  # 数控技术 (专科)
     page.click("[data-testid=pathway-form] button[type=submit]")
     expect(page.locator(".flash-success")).to_be_visible()
-    page.fill("#entry_year", "2023")
-    page.fill("#enrolled", "30")
-    page.fill("#transferred", "27")
-    page.fill("#not_transferred", "3")
-    page.fill("#assessed_on", "2026-06-30")
+    fill_in(
+        page,
+        {
+            "#entry_year": "2023",
+            "#enrolled": "30",
+            "#transferred": "27",
+            "#not_transferred": "3",
+            "#assessed_on": "2026-06-30",
+        },
+    )
     page.click("[data-testid=cohort-form] button[type=submit]")
     expect(page.get_by_test_id("cohort-2023")).to_contain_text("90.0%")
 

@@ -54,6 +54,15 @@ def test_the_catalogue_takes_levels_and_majors_from_the_2021_catalogue(app):
     assert db.session.scalar(select(func.count(SkillCertificate.id))) == 1
 
 
+def _upload(client, token: str, sheet: bytes):
+    """The administrator's import of the catalogue from `sheet` (an .xlsx)."""
+    return client.post(
+        "/admin/certificates/import",
+        data={"csrf_token": token, "file": (io.BytesIO(sheet), "certificates.xlsx")},
+        content_type="multipart/form-data",
+    )
+
+
 def _sheet(rows) -> bytes:
     book = Workbook()
     sheet = book.active
@@ -73,21 +82,13 @@ def test_the_catalogue_imports_a_spreadsheet_all_or_nothing(app, build):
     bad = _sheet(
         [["证书甲（演示）", "初级", "演示评价组织", "660105"], ["证书乙（演示）", "超级", "演示评价组织", ""]]
     )
-    response = client.post(
-        "/admin/certificates/import",
-        data={"csrf_token": token, "file": (io.BytesIO(bad), "certificates.xlsx")},
-        content_type="multipart/form-data",
-    )
+    response = _upload(client, token, bad)
     assert response.status_code == 400 and 'data-testid="import-result"' in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count(SkillCertificate.id))) == 0
     good = _sheet(
         [["证书甲（演示）", "初级", "演示评价组织", "660105"], ["证书甲（演示）", "中级", "演示评价组织", ""]]
     )
-    response = client.post(
-        "/admin/certificates/import",
-        data={"csrf_token": token, "file": (io.BytesIO(good), "certificates.xlsx")},
-        content_type="multipart/form-data",
-    )
+    response = _upload(client, token, good)
     assert response.status_code == 302
     assert db.session.scalar(select(func.count(SkillCertificate.id))) == 2
 

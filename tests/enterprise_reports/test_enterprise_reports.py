@@ -50,6 +50,7 @@ def _records(build):
     Builders.named_class(staff, a.id, name="A冠名班")
     posting = Builders.posting(hr, "internship")
     students = [build.student(staff) for _ in range(4)]
+    partners = {"school_id": staff.organisation_id, "enterprise_id": hr.organisation_id}
     for student, status, starts, ends in (
         (students[0], "in_progress", date(2026, 9, 1), None),
         (students[1], "hired", date(2026, 3, 1), date(2026, 8, 31)),
@@ -60,8 +61,7 @@ def _records(build):
             Placement(
                 posting_id=posting.id,
                 student_id=student.id,
-                enterprise_id=hr.organisation_id,
-                school_id=staff.organisation_id,
+                **partners,
                 status=status,
                 starts_on=starts,
                 ends_on=ends,
@@ -81,8 +81,7 @@ def _records(build):
         db.session.add(
             Exchange(
                 direction="expert_to_school",
-                school_id=staff.organisation_id,
-                enterprise_id=hr.organisation_id,
+                **partners,
                 posting_id=expert_posting.id,
                 need_id=need.id,
                 expert_name=name,
@@ -94,8 +93,7 @@ def _records(build):
     db.session.add(
         Exchange(
             direction="teacher_to_enterprise",
-            school_id=staff.organisation_id,
-            enterprise_id=hr.organisation_id,
+            **partners,
             practice_post_id=post.id,
             teacher_name="张老师",
             term="2026年秋季学期",
@@ -178,16 +176,8 @@ def test_the_enterprise_edits_its_own_entries_with_evidence_and_bad_input_change
         content_type="multipart/form-data",
     )
     assert response.status_code == 302
-    response = client.post(
-        f"/enterprise/reports/{YEAR}/texts",
-        data={
-            "csrf_token": token,
-            "overview": "山东某企业",
-            "outcomes": "培养了一批焊工",
-            "problems": "",
-            "plans": "扩大订单班",
-        },
-    )
+    texts = {"overview": "山东某企业", "outcomes": "培养了一批焊工", "problems": "", "plans": "扩大订单班"}
+    response = client.post(f"/enterprise/reports/{YEAR}/texts", data={"csrf_token": token, **texts})
     assert response.status_code == 302
     printable = client.get(f"/enterprise/reports/{YEAR}/print").get_data(as_text=True)
     assert "捐赠焊接机器人两台" in printable and 'data-testid="investment-total">200,000<' in printable

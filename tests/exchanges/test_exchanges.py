@@ -455,13 +455,11 @@ def test_staffing_quota_form(app, school):
     assert response.status_code == 400
     assert school.organisation.part_time_funding is None
     assert client.post("/school/exchanges/quota", data={"staffing_quota": "abc"}).status_code == 400
-    assert (
-        client.post(
-            "/school/exchanges/quota",
-            data={"staffing_quota": "150", "part_time_funding": "300000", "status": "x"},
-        ).status_code
-        == 302
+    posted = client.post(
+        "/school/exchanges/quota",
+        data={"staffing_quota": "150", "part_time_funding": "300000", "status": "x"},
     )
+    assert posted.status_code == 302
     db.session.expire_all()
     assert (school.organisation.staffing_quota, school.organisation.part_time_funding) == (150, 300000)
     assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "set_staffing_quota")) is not None
@@ -528,12 +526,10 @@ def test_double_qualified_not_for_expert_exchanges(school, hr, need, posting):
 
 def test_practice_post_create_edit_close_and_foreign_404(app, build, hr):
     client = client_for(app, hr)
-    assert (
-        client.post(
-            "/enterprise/exchanges/posts/new", data={"title": "", "hours_per_term": "40", "places": "1"}
-        ).status_code
-        == 400
+    posted = client.post(
+        "/enterprise/exchanges/posts/new", data={"title": "", "hours_per_term": "40", "places": "1"}
     )
+    assert posted.status_code == 400
     response = client.post(
         "/enterprise/exchanges/posts/new",
         data={
@@ -547,13 +543,11 @@ def test_practice_post_create_edit_close_and_foreign_404(app, build, hr):
     assert response.status_code == 302
     post = db.session.scalar(select(PracticePost))
     assert (post.enterprise_id, post.skills, post.places) == (hr.organisation_id, "数控车床、数控铣", 2)
-    assert (
-        client.post(
-            f"/enterprise/exchanges/posts/{post.id}/edit",
-            data={"title": "数控车间实践（改）", "hours_per_term": "48", "places": "1"},
-        ).status_code
-        == 302
+    posted = client.post(
+        f"/enterprise/exchanges/posts/{post.id}/edit",
+        data={"title": "数控车间实践（改）", "hours_per_term": "48", "places": "1"},
     )
+    assert posted.status_code == 302
     assert client.post(f"/enterprise/exchanges/posts/{post.id}/closed").status_code == 302
     db.session.expire_all()
     post = db.session.get(PracticePost, post.id)
@@ -561,13 +555,11 @@ def test_practice_post_create_edit_close_and_foreign_404(app, build, hr):
     other = client_for(app, build.enterprise(name="别的企业"))
     assert other.get(f"/enterprise/exchanges/posts/{post.id}/edit").status_code == 404
     assert other.post(f"/enterprise/exchanges/posts/{post.id}/open").status_code == 404
-    assert (
-        other.post(
-            f"/enterprise/exchanges/posts/{post.id}/edit",
-            data={"title": "x", "hours_per_term": "1", "places": "1"},
-        ).status_code
-        == 404
+    posted = other.post(
+        f"/enterprise/exchanges/posts/{post.id}/edit",
+        data={"title": "x", "hours_per_term": "1", "places": "1"},
     )
+    assert posted.status_code == 404
     db.session.expire_all()
     assert db.session.get(PracticePost, post.id).title == "数控车间实践（改）"
 

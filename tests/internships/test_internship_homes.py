@@ -8,13 +8,12 @@ import re
 
 from portal.extensions import db
 from portal.internships import services as internships
-from tests.conftest import login
+from tests.conftest import client_for
 from tests.internships.test_internships import TODAY, applied, running, terms, world  # noqa: F401
 
 
 def waiting(app, user, key: str) -> tuple[int, str]:
-    client = app.test_client()
-    login(client, user.email)
+    client = client_for(app, user)
     html = client.get(f"/{_area(user)}/").get_data(as_text=True)
     found = re.search(
         rf'data-testid="waiting-{key}">\s*<a href="([^"]+)"><span class="waiting-num"[^>]*>(\d+)<', html
@@ -42,8 +41,7 @@ def test_each_waiting_internship_step_is_on_its_persons_home(app, world):  # noq
     assert waiting(app, world.student, "internship_offers")[0] == 0
     count, link = waiting(app, world.staff, "internship_approvals")
     assert (count, link) == (1, "/school/internships/?status=accepted")
-    client = app.test_client()
-    login(client, world.staff.email)
+    client = client_for(app, world.staff)
     listed = client.get(link).get_data(as_text=True)
     assert f"/school/internships/{placement.id}" in listed  # the step is one click further
 
@@ -66,8 +64,7 @@ def test_the_list_narrowed_to_a_step_shows_only_that_step(app, world):  # noqa: 
     applied(world, second_student)
     internships.offer(world.hr, first.id, terms())
     db.session.commit()
-    client = app.test_client()
-    login(client, world.hr.email)
+    client = client_for(app, world.hr)
     page = client.get("/enterprise/internships/?status=applied").get_data(as_text=True)
     assert 'data-testid="placements-only"' in page
     assert page.count('data-testid="placement-status"') == 1
@@ -81,8 +78,7 @@ def test_a_declined_placement_has_no_next_step_and_hr_links_only_to_profiles_tha
     internships.answer(world.student, placement.id, accept=False, reason="已选择其他企业")
     db.session.commit()
     for user, area in ((world.student, "student"), (world.hr, "enterprise")):
-        client = app.test_client()
-        login(client, user.email)
+        client = client_for(app, user)
         page = client.get(f"/{area}/internships/{placement.id}").get_data(as_text=True)
         assert 'data-testid="placement-ended"' in page
         assert 'data-testid="placement-actions"' not in page and 'data-testid="agreement-link"' not in page
@@ -108,8 +104,7 @@ def test_the_offer_form_starts_from_the_postings_dates_and_pay(app, world):  # n
     posting.start_date, posting.end_date = TODAY + timedelta(days=40), TODAY + timedelta(days=200)
     posting.details = {**posting.details, "pay": 3200}
     db.session.commit()
-    client = app.test_client()
-    login(client, world.hr.email)
+    client = client_for(app, world.hr)
     html = client.get(f"/enterprise/internships/{placement.id}").get_data(as_text=True)
     form = html.split('data-testid="offer-form"', 1)[1].split("</form>", 1)[0]
     for name, day in (("starts_on", posting.start_date), ("ends_on", posting.end_date)):
@@ -137,8 +132,7 @@ def test_a_student_in_another_internship_gets_a_conflict_warning(app, world):  #
     db.session.commit()
     found = [str(w) for w in warnings(second)]
     assert any(first.posting.title in w for w in found), found
-    client = app.test_client()
-    login(client, world.staff.email)
+    client = client_for(app, world.staff)
     internships.offer(world.hr, second.id, terms())
     db.session.commit()
     page = client.get(f"/school/internships/{second.id}").get_data(as_text=True)

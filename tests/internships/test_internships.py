@@ -19,7 +19,7 @@ from portal.internships.services import OfferTerms
 from portal.models import AuditEntry, Notification, Placement, PostingKind
 from portal.platform import checks
 from portal.platform.errors import Conflict, NotFound, ServiceError
-from tests.conftest import POSTING_DETAILS, Builders, login
+from tests.conftest import POSTING_DETAILS, Builders, login, refused_unchanged
 
 TODAY = checks.district_today()
 ADULT = date(TODAY.year - 18, 1, 1)
@@ -104,13 +104,8 @@ def snapshot():
 
 
 def refused(action, error=ServiceError):
-    db.session.commit()
-    before = snapshot()
-    with pytest.raises(error) as info:
-        action()
-    db.session.rollback()
-    assert snapshot() == before
-    return info.value
+    """A service call refused; nothing of `snapshot()` changed."""
+    return refused_unchanged(action, snapshot, error=error)
 
 
 def messages(error) -> dict[str, str]:
@@ -138,6 +133,14 @@ def approve(world, placement) -> None:
     internships.approve(world.staff, placement.id, "李老师")
 
 
+def accepted_and_started(world, placement) -> None:
+    """The student accepts the offer; the school approves, all three sign, the internship starts."""
+    internships.answer(placement.student, placement.id, accept=True)
+    approve(world, placement)
+    sign_all(world, placement)
+    internships.start(world.hr, placement.id)
+
+
 def sign_all(world, placement) -> None:
     internships.upload_consent(placement.student, placement.id, own=PDF, guardian=PDF)
     for user in (world.staff, world.hr, placement.student):
@@ -155,10 +158,7 @@ def test_whole_loop_with_audit_and_notifications(world):
     internships.shortlist(world.hr, placement.id)
     internships.offer(world.hr, placement.id, terms())
     assert placement.status == "offered" and placement.pay_monthly == 3200 and placement.fee_charged == 0
-    internships.answer(world.student, placement.id, accept=True)
-    approve(world, placement)
-    sign_all(world, placement)
-    internships.start(world.hr, placement.id)
+    accepted_and_started(world, placement)
     grade_both(world, placement)
     internships.complete(world.staff, placement.id)
     internships.hire(world.hr, placement.id)
@@ -405,10 +405,7 @@ def test_foreign_placement_page_is_404(world, client):
 def completed(world, student=None) -> Placement:
     placement = applied(world, student)
     internships.offer(world.hr, placement.id, terms())
-    internships.answer(placement.student, placement.id, accept=True)
-    approve(world, placement)
-    sign_all(world, placement)
-    internships.start(world.hr, placement.id)
+    accepted_and_started(world, placement)
     grade_both(world, placement)
     internships.complete(world.hr, placement.id)
     db.session.commit()
@@ -535,10 +532,7 @@ def running(world) -> Placement:
         placement.id,
         terms(starts_on=TODAY - timedelta(days=60), ends_on=TODAY + timedelta(days=120)),
     )
-    internships.answer(world.student, placement.id, accept=True)
-    approve(world, placement)
-    sign_all(world, placement)
-    internships.start(world.hr, placement.id)
+    accepted_and_started(world, placement)
     db.session.commit()
     return placement
 

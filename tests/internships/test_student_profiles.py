@@ -131,12 +131,8 @@ def test_upload_by_content_not_name_and_deletion(world, client):
     db.session.expire_all()
     assert profiles.own(world.student).statement == "喜欢焊接，想留在莱芜。"  # bad input changed nothing
     form["cv"] = (io.BytesIO(b""), "")  # saved again without a new file: the stored CV stays
-    assert (
-        client.post(
-            "/student/internships/profile/", data=form, content_type="multipart/form-data"
-        ).status_code
-        == 302
-    )
+    posted = client.post("/student/internships/profile/", data=form, content_type="multipart/form-data")
+    assert posted.status_code == 302
     db.session.expire_all()
     assert profiles.own(world.student).statement == "新的介绍" and profiles.own(world.student).cv == PDF
     assert client.post("/student/internships/profile/delete", data={"confirmed": "1"}).status_code == 302

@@ -143,18 +143,15 @@ def test_one_program_against_the_whole_corpus_scores_as_the_full_ranking() -> No
         Demand(p["id"], p["title"], p["description"])
         for p in json.loads((data / "demands.json").read_text(encoding="utf-8"))
     ]
-    full = {
-        (r.demand_id, m.program_id): m
-        for r in rank(demands, programs, top_k=len(programs))
-        for m in r.matches
-    }
+
+    def matches(offered, **how):
+        """Each (demand, major) pair's match when `offered` are ranked for every demand."""
+        return {(r.demand_id, m.program_id): m for r in rank(demands, offered, **how) for m in r.matches}
+
+    full = matches(programs, top_k=len(programs))
     compared = 0
     for program in programs[::7]:
-        alone = {
-            (r.demand_id, m.program_id): m
-            for r in rank(demands, [program], top_k=1, corpus=programs)
-            for m in r.matches
-        }
+        alone = matches([program], top_k=1, corpus=programs)
         assert alone.keys() == {key for key in full if key[1] == program.id}
         for key, match in alone.items():
             assert match.score == pytest.approx(full[key].score, abs=1e-6)
@@ -166,11 +163,7 @@ def test_one_program_against_the_whole_corpus_scores_as_the_full_ranking() -> No
     # The model fitted on the corpus beforehand (and kept by the portal) gives the very same scores.
     model = fit_text_model(programs)
     for program in programs[::7]:
-        alone = {
-            (r.demand_id, m.program_id): m
-            for r in rank(demands, [program], top_k=1, model=model)
-            for m in r.matches
-        }
+        alone = matches([program], top_k=1, model=model)
         assert alone.keys() == {key for key in full if key[1] == program.id}
         for key, match in alone.items():
             assert match.score == full[key].score

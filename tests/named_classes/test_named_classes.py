@@ -13,7 +13,6 @@ from datetime import date, timedelta
 from types import SimpleNamespace
 
 import pytest
-from flask_babel import force_locale
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
@@ -33,7 +32,7 @@ from portal.named_classes import services as nc
 from portal.named_classes.services import NamedClassInput, NotPermitted
 from portal.platform import checks
 from portal.platform.errors import NotFound, ServiceError
-from tests.conftest import Builders, login
+from tests.conftest import Builders, client_for, login, refused_unchanged
 
 TODAY = checks.district_today()
 
@@ -68,17 +67,8 @@ def state() -> tuple:
 
 
 def refused(action, error=ServiceError, match: str | None = None):
-    """Run a service call that must be refused; roll back as a view would; nothing may change."""
-    db.session.commit()
-    before = state()
-    with pytest.raises(error) as info:
-        action()
-    db.session.rollback()
-    assert state() == before
-    if match:
-        with force_locale("en"):  # messages are compared in English, whatever is translated already
-            assert match in str(info.value.message)
-    return info.value
+    """A service call refused; nothing of `state()` changed."""
+    return refused_unchanged(action, state, error=error, match=match)
 
 
 # --- builders -----------------------------------------------------------------------------
@@ -180,8 +170,7 @@ def test_classes_made_before_the_clause_are_listed_for_review(app, build):
     made = nc.create_named_class(staff, cooperation.id, class_input(), publish=True)
     made.free_choice, made.free_choice_clause = None, None  # as the migration leaves older classes
     db.session.commit()
-    client = app.test_client()
-    login(client, staff.email)
+    client = client_for(app, staff)
     assert 'data-testid="free-choice-review"' in client.get("/school/named-classes").get_data(as_text=True)
 
 
@@ -540,8 +529,7 @@ def test_detail_page_offers_the_form_to_confirmed_students_of_the_school(app, wo
         "山东重工智能制造冠名班" in anonymous and "山东重工测试" in anonymous and "焊接技术应用" in anonymous
     )
     assert 'data-testid="apply-form"' not in anonymous
-    student = app.test_client()
-    login(student, world.students[0].email)
+    student = client_for(app, world.students[0])
     assert 'data-testid="apply-form"' in student.get(url).get_data(as_text=True)
     outsider = app.test_client()
     login(outsider, world.build.student(world.build.school(name="外校四")).email)
@@ -553,8 +541,7 @@ def test_detail_page_offers_the_form_to_confirmed_students_of_the_school(app, wo
 
 
 def test_student_applies_sees_status_and_withdraws_through_the_pages(app, world):
-    client = app.test_client()
-    login(client, world.students[0].email)
+    client = client_for(app, world.students[0])
     class_id = world.named_class.id
     # Extra fields never reach the record (no mass assignment).
     response = client.post(
@@ -573,8 +560,7 @@ def test_student_applies_sees_status_and_withdraws_through_the_pages(app, world)
     assert client.post(f"/student/applications/{application.id}/withdraw").status_code == 302
     db.session.expire_all()
     assert db.session.get(ClassApplication, application.id).status == "withdrawn"
-    other = app.test_client()
-    login(other, world.students[1].email)
+    other = client_for(app, world.students[1])
     assert other.post(f"/student/applications/{application.id}/withdraw").status_code == 404
     assert other.post("/student/named-classes/999999/apply", data={"statement": "x"}).status_code == 404
 
@@ -582,16 +568,11 @@ def test_student_applies_sees_status_and_withdraws_through_the_pages(app, world)
 def test_staff_review_page_admit_reject_and_exports(app, world):
     a, b = (nc.apply(s, world.named_class.id, '=HYPERLINK("x") 申请') for s in world.students)
     db.session.commit()
-    staff = app.test_client()
-    login(staff, world.staff.email)
+    staff = client_for(app, world.staff)
     page = staff.get(f"/school/named-classes/{world.named_class.id}").get_data(as_text=True)
     assert world.students[0].name in page and 'data-testid="admit"' in page
-    assert (
-        staff.post(
-            f"/school/class-applications/{a.id}/admit", data={"class_id": world.named_class.id}
-        ).status_code
-        == 302
-    )
+    posted = staff.post(f"/school/class-applications/{a.id}/admit", data={"class_id": world.named_class.id})
+    assert posted.status_code == 302
     refused_reject = staff.post(
         f"/school/class-applications/{b.id}/reject", data={"reason": ""}, follow_redirects=True
     )
@@ -634,8 +615,7 @@ def test_exports_and_pages_never_leak_to_other_organisations(app, world):
         assert other.get(url).status_code == 404, url
     assert "山东重工智能制造冠名班" not in other.get("/school/named-classes").get_data(as_text=True)
     # The enterprise partner in SCHOOL mode sees the class, not the applicants.
-    hr = app.test_client()
-    login(hr, world.hr.email)
+    hr = client_for(app, world.hr)
     assert "山东重工智能制造冠名班" in hr.get("/enterprise/named-classes").get_data(as_text=True)
     page = hr.get(f"/enterprise/named-classes/{class_id}").get_data(as_text=True)
     assert 'data-testid="school-decides"' in page and world.students[0].name not in page
@@ -646,8 +626,7 @@ def test_enterprise_reviews_through_its_pages(app, world):
     with_mode(world, AdmissionsMode.ENTERPRISE_REVIEW)
     application = nc.apply(world.students[0], world.named_class.id, "申请")
     db.session.commit()
-    hr = app.test_client()
-    login(hr, world.hr.email)
+    hr = client_for(app, world.hr)
     page = hr.get(f"/enterprise/named-classes/{world.named_class.id}").get_data(as_text=True)
     assert 'data-testid="review"' in page and 'data-testid="admit"' not in page
     assert (
@@ -662,8 +641,7 @@ def test_enterprise_reviews_through_its_pages(app, world):
 
 
 def test_staff_publish_form(app, world):
-    staff = app.test_client()
-    login(staff, world.staff.email)
+    staff = client_for(app, world.staff)
     listing = staff.get("/school/named-classes").get_data(as_text=True)
     assert f"/school/cooperations/{world.cooperation.id}/named-class" in listing
     url = f"/school/cooperations/{world.cooperation.id}/named-class"
@@ -689,8 +667,7 @@ def test_staff_publish_form(app, world):
     assert created.decide_by == day(5) + timedelta(days=nc.DEFAULT_DECISION_DAYS)
     too_many = staff.post(url, data={**form, "name": "太大", "seats": "31"})
     assert too_many.status_code == 400 and count(NamedClass, NamedClass.name == "太大") == 0
-    hr = app.test_client()
-    login(hr, world.hr.email)
+    hr = client_for(app, world.hr)
     assert hr.get(url).status_code == 403  # the enterprise area is not theirs
     other = app.test_client()
     login(other, world.build.school(name="外校六").email)
@@ -706,8 +683,7 @@ def test_application_bursts_are_throttled(app_factory, build):
         cooperation = make_cooperation(staff, hr)
         named = nc.create_named_class(staff, cooperation.id, class_input(), publish=True)
         db.session.commit()
-        client = app.test_client()
-        login(client, student.email)
+        client = client_for(app, student)
         statuses = [
             client.post(f"/student/named-classes/{named.id}/apply", data={"statement": ""}).status_code
             for _ in range(4)

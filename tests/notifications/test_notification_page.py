@@ -9,7 +9,7 @@ from flask_babel import force_locale
 
 from portal.extensions import db
 from portal.notifications import services as notifications
-from tests.conftest import login
+from tests.conftest import client_for
 
 
 def _note(user, when: datetime, link: str = "/enterprise/"):
@@ -38,8 +38,7 @@ def test_page_marks_unread_and_reads_all(app, build):
     _note(hr, now)
     _note(hr, now)
     db.session.commit()
-    client = app.test_client()
-    login(client, hr.email)
+    client = client_for(app, hr)
     html = client.get("/auth/notifications").get_data(as_text=True)
     assert html.count('data-testid="unread-badge">未读<') == notifications.unread_count(hr) >= 2
     assert "新建" not in html
@@ -81,8 +80,7 @@ def test_many_notices_of_two_kinds_show_as_groups_with_their_counts(app, build):
         notifications.notify(hr, "member_approved", "/enterprise/", organisation=f"单位{i}")
     theirs = notifications.notify(other, "member_approved", "/enterprise/", organisation="别家")
     db.session.commit()
-    client = app.test_client()
-    login(client, hr.email)
+    client = client_for(app, hr)
     html = client.get("/auth/notifications").get_data(as_text=True)
     # 12 applications to one posting, 1 to another, 5 member notices (no subject: one group by kind)
     assert html.count('data-testid="notification-group"') == 3
@@ -108,8 +106,7 @@ def test_another_reader_cannot_mark_a_group_read(app, build):
     db.session.commit()
     note = notifications.notify(hr, "member_approved", "/enterprise/", organisation="甲乙丙单位")
     db.session.commit()
-    client = app.test_client()
-    login(client, other.email)
+    client = client_for(app, other)
     client.post("/auth/notifications/read-group", data={"kind": "member_approved", "subject": ""})
     db.session.refresh(note)
     assert note.read_at is None

@@ -13,14 +13,13 @@ from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from portal.accounts import services as accounts
-from portal.accounts.services import NewAccount
 from portal.extensions import db
 from portal.messaging.models import OutgoingMessage
 from portal.models import Notification, Organisation, User
 from portal.notifications import services as notifications
 from portal.organisations import services as organisations
 from portal.platform.errors import NotFound
-from tests.conftest import PASSWORD, client_for
+from tests.conftest import Builders, client_for
 
 
 def _notes(user) -> list[Notification]:
@@ -42,7 +41,7 @@ def _total() -> int:
 def test_verification_tells_the_active_staff_only(app, build):
     admin = build.admin()
     hr = build.enterprise(verified=False, name="莱芜重工")
-    pending = accounts.register_member(NewAccount("pending@example.com", "P", PASSWORD), hr.organisation_id)
+    pending = Builders.member(hr, "pending@example.com", "P")
     db.session.commit()
     assert client_for(app, admin).post(f"/admin/organisations/{hr.organisation_id}/verify").status_code == 302
     [note] = _notes(hr)
@@ -57,12 +56,10 @@ def test_rejection_tells_members_with_the_reason(app, build):
     staff = build.school(verified=False)
     db.session.commit()
     client = client_for(app, admin)
-    assert (
-        client.post(
-            f"/admin/organisations/{staff.organisation_id}/reject", data={"reason": "办学许可证缺失"}
-        ).status_code
-        == 302
+    posted = client.post(
+        f"/admin/organisations/{staff.organisation_id}/reject", data={"reason": "办学许可证缺失"}
     )
+    assert posted.status_code == 302
     [note] = _notes(staff)
     assert note.kind == "organisation_rejected" and note.params["reason"] == "办学许可证缺失"
     assert note.link == "/school/"
@@ -72,8 +69,8 @@ def test_rejection_tells_members_with_the_reason(app, build):
 
 def test_member_decisions_tell_that_member(app, build):
     hr = build.enterprise(name="钢城新材")
-    joiner = accounts.register_member(NewAccount("join@example.com", "J", PASSWORD), hr.organisation_id)
-    declined = accounts.register_member(NewAccount("no@example.com", "N", PASSWORD), hr.organisation_id)
+    joiner = Builders.member(hr, "join@example.com")
+    declined = Builders.member(hr, "no@example.com", "N")
     db.session.commit()
     client = client_for(app, hr)
     client.post(f"/enterprise/members/{joiner.id}/approve")
@@ -240,7 +237,7 @@ def test_script_in_parameters_is_escaped(app, build):
 
 def test_deleting_an_account_takes_its_notifications(app, build):
     hr = build.enterprise()
-    joiner = accounts.register_member(NewAccount("join@example.com", "J", PASSWORD), hr.organisation_id)
+    joiner = Builders.member(hr, "join@example.com")
     organisations.approve_member(hr, joiner.id)
     db.session.commit()
     assert _notes(joiner)
@@ -319,12 +316,10 @@ def test_mail_sent_after_commit_in_the_recipients_language(mail_app):
 
     client = client_for(app, admin)
     assert client.post(f"/admin/organisations/{zh_hr.organisation_id}/verify").status_code == 302
-    assert (
-        client.post(
-            f"/admin/organisations/{en_hr.organisation_id}/reject", data={"reason": "licence unreadable"}
-        ).status_code
-        == 302
+    posted = client.post(
+        f"/admin/organisations/{en_hr.organisation_id}/reject", data={"reason": "licence unreadable"}
     )
+    assert posted.status_code == 302
     messages = inbox.wait_for(2)
     assert len(messages) == 2
     (zh_to, zh_msg), (en_to, en_msg) = messages

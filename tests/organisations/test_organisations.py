@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from portal.accounts import services as accounts
-from portal.accounts.services import NewAccount
 from portal.extensions import db
 from portal.models import Organisation, OrgStatus
-from tests.conftest import PASSWORD, login
+from tests.conftest import Builders, client_for
 
 
 def admin_client(app, build):
     admin = build.admin()
     db.session.commit()
-    client = app.test_client()
-    login(client, admin.email)
+    client = client_for(app, admin)
     return client
 
 
@@ -39,8 +36,7 @@ def test_reject_needs_reason_and_applicant_sees_it(app, build):
     assert db.session.get(Organisation, hr.organisation_id).status == "pending"
 
     client.post(f"/admin/organisations/{hr.organisation_id}/reject", data={"reason": "营业执照与名称不符"})
-    hr_client = app.test_client()
-    login(hr_client, hr.email)
+    hr_client = client_for(app, hr)
     home = hr_client.get("/enterprise/").get_data(as_text=True)
     assert "认证未通过" in home and "营业执照与名称不符" in home
     # The applicant corrects and submits again: back in the queue.
@@ -53,43 +49,38 @@ def test_reject_needs_reason_and_applicant_sees_it(app, build):
 
 def test_member_join_and_approval(app, build):
     hr = build.enterprise()
-    joiner = accounts.register_member(NewAccount("join@example.com", "新同事", PASSWORD), hr.organisation_id)
+    joiner = Builders.member(hr, "join@example.com", "新同事")
     db.session.commit()
-    client = app.test_client()
-    login(client, hr.email)
+    client = client_for(app, hr)
     assert "join@example.com" in client.get("/enterprise/members").get_data(as_text=True)
     assert client.post(f"/enterprise/members/{joiner.id}/approve").status_code == 302
     db.session.refresh(joiner)
     assert joiner.membership_status == "active"
     again = client.post(f"/enterprise/members/{joiner.id}/approve")
     assert again.status_code in (400, 404)
-    joined = app.test_client()
-    login(joined, "join@example.com")
+    joined = client_for(app, "join@example.com")
     assert joined.get("/enterprise/members").status_code == 200
 
 
 def test_member_rejection_needs_reason(app, build):
     hr = build.enterprise()
-    joiner = accounts.register_member(NewAccount("join@example.com", "J", PASSWORD), hr.organisation_id)
+    joiner = Builders.member(hr, "join@example.com")
     db.session.commit()
-    client = app.test_client()
-    login(client, hr.email)
+    client = client_for(app, hr)
     assert client.post(f"/enterprise/members/{joiner.id}/reject", data={"reason": ""}).status_code == 400
     client.post(f"/enterprise/members/{joiner.id}/reject", data={"reason": "不是本公司员工"})
     db.session.refresh(joiner)
     assert joiner.membership_status == "rejected"
-    seen = app.test_client()
-    login(seen, "join@example.com")
+    seen = client_for(app, "join@example.com")
     assert "不是本公司员工" in seen.get("/enterprise/").get_data(as_text=True)
 
 
 def test_pending_member_cannot_approve(app, build):
     hr = build.enterprise()
-    first = accounts.register_member(NewAccount("a@example.com", "A", PASSWORD), hr.organisation_id)
-    second = accounts.register_member(NewAccount("b@example.com", "B", PASSWORD), hr.organisation_id)
+    first = Builders.member(hr, "a@example.com", "A")
+    second = Builders.member(hr, "b@example.com", "B")
     db.session.commit()
-    client = app.test_client()
-    login(client, first.email)
+    client = client_for(app, first)
     assert client.post(f"/enterprise/members/{second.id}/approve").status_code == 302  # sent home
     db.session.refresh(second)
     assert second.membership_status == "pending"
@@ -98,11 +89,9 @@ def test_pending_member_cannot_approve(app, build):
 def test_school_confirms_its_students(app, build):
     staff = build.school()
     student = build.student(staff, confirmed=False)
-    student_client = app.test_client()
-    login(student_client, student.email)
+    student_client = client_for(app, student)
     assert "等待学校确认" in student_client.get("/student/").get_data(as_text=True)
-    client = app.test_client()
-    login(client, staff.email)
+    client = client_for(app, staff)
     assert student.email in client.get("/school/members").get_data(as_text=True)
     client.post(f"/school/members/{student.id}/approve")
     db.session.refresh(student)
@@ -113,8 +102,7 @@ def test_school_confirms_its_students(app, build):
 def test_other_school_cannot_confirm(app, build):
     staff_a, staff_b = build.school(), build.school()
     student = build.student(staff_a, confirmed=False)
-    client = app.test_client()
-    login(client, staff_b.email)
+    client = client_for(app, staff_b)
     assert client.post(f"/school/members/{student.id}/approve").status_code == 404
     db.session.refresh(student)
     assert student.membership_status == "pending"
@@ -122,8 +110,7 @@ def test_other_school_cannot_confirm(app, build):
 
 def test_verified_school_publishes_major(app, build):
     staff = build.school()
-    client = app.test_client()
-    login(client, staff.email)
+    client = client_for(app, staff)
     program = staff.organisation.programs[0]
     assert client.post(f"/school/majors/{program.id}/publish").status_code == 302
     db.session.refresh(program)

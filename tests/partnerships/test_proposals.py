@@ -23,7 +23,6 @@ from portal.platform import checks
 from portal.platform.errors import NotFound, ServiceError
 from portal.platform.model_base import utcnow
 from portal.postings import services as postings
-from portal.postings.services import PostingInput
 from portal.programs import services as programs
 from tests.conftest import Builders, client_for, service_takes
 
@@ -232,22 +231,12 @@ def test_declined_stays_declined_unless_its_inputs_change(pair):
     db.session.refresh(proposal)
     assert proposal.status == "declined" and proposal.decline_reason == "本学期名额已满"
     # Saving without changing anything the matcher reads does not bring it back either.
-    data = PostingInput(
-        title=posting.title,
-        description=posting.description,
-        skills=posting.skills,
-        certificates=posting.certificates,
-        headcount=posting.headcount,
-        town=posting.town,
-        deadline=posting.deadline,
-        details=posting.details,
-    )
-    postings.update_posting(hr, posting.id, data)
+    postings.update_posting(hr, posting.id, Builders.posting_input(posting))
     db.session.commit()
     db.session.refresh(proposal)
     assert proposal.status == "declined"
     # A changed input (more seats) brings it back, from the start, and the log says why.
-    postings.update_posting(hr, posting.id, PostingInput(**{**data.__dict__, "headcount": 45}))
+    postings.update_posting(hr, posting.id, Builders.posting_input(posting, headcount=45))
     db.session.commit()
     db.session.refresh(proposal)
     assert proposal.status == "proposed" and proposal.decline_reason is None

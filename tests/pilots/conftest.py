@@ -4,34 +4,23 @@ administrator who decides."""
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 import pytest
 
 from portal.extensions import db
 from tests.conftest import Builders
 
-
-def cooperation(
-    school,
-    hr,
-    *,
-    kind: str = "order_class",
-    title: str = "山东重工智能制造冠名班",
-    seats: int = 40,
-    status: str = "active",
-):
-    return Builders.cooperation(
-        school,
-        hr,
-        kind=kind,
-        title=title,
-        seats=seats,
-        start_date=date(2026, 9, 1),
-        status=status,
-        with_program=False,
-        school_provides="",
-        enterprise_provides="",
-    )
+# An agreed order-class cooperation of `school` and `hr` (Builders.cooperation; its keywords change it).
+cooperation = partial(
+    Builders.cooperation,
+    title="山东重工智能制造冠名班",
+    seats=40,
+    start_date=date(2026, 9, 1),
+    with_program=False,
+    school_provides="",
+    enterprise_provides="",
+)
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from flask_babel import force_locale
 from sqlalchemy import func, select
 
@@ -105,12 +106,9 @@ def test_answers_are_for_administrators_once(app, world, build):
     row = pilots.object_to_pilot(pilot.id, GOOD, today=DAY)
     db.session.commit()
     for actor in (school, build.enterprise()):
-        try:
+        with pytest.raises(ServiceError):  # only administrators answer
             pilots.answer_objection(actor, pilot.id, row.id, "答复")
-        except ServiceError:
-            db.session.rollback()
-        else:
-            raise AssertionError("only administrators answer")
+        db.session.rollback()
     try:
         pilots.answer_objection(admin, pilot.id, row.id, "   ")
     except ServiceError as exc:
@@ -118,12 +116,9 @@ def test_answers_are_for_administrators_once(app, world, build):
     db.session.rollback()
     pilots.answer_objection(admin, pilot.id, row.id, "已答复")
     db.session.commit()
-    try:
+    with pytest.raises(ServiceError):  # answered once
         pilots.answer_objection(admin, pilot.id, row.id, "再次答复")
-    except ServiceError:
-        db.session.rollback()
-    else:
-        raise AssertionError("answered once")
+    db.session.rollback()
     assert fresh(PilotPartnership, pilot.id).open_objections == 0
 
 

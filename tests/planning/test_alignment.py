@@ -17,7 +17,7 @@ from portal.platform.errors import Invalid
 from portal.postings import services as postings
 from portal.postings.services import PostingInput
 from portal.programs import services as program_service
-from tests.conftest import POSTING_DETAILS, Builders, client_for, login
+from tests.conftest import POSTING_DETAILS, Builders, client_for
 
 TODAY = checks.district_today()
 
@@ -468,8 +468,7 @@ def test_admin_page_access_and_thresholds(app, district):
     assert app.test_client().get("/admin/alignment").status_code in (302, 401, 403)
     school_client = client_for(app, district["school"])
     assert school_client.get("/admin/alignment").status_code == 403
-    client = app.test_client()
-    login(client, "admin@example.com")
+    client = client_for(app, "admin@example.com")
     client.post("/lang", data={"lang": "en"})
     page = client.get("/admin/alignment")
     assert page.status_code == 200 and "Warning thresholds" in page.get_data(as_text=True)
@@ -502,8 +501,7 @@ def test_a_school_sees_its_own_suggestions_only(app, district):
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_dashboard_and_report_carry_the_figures(app, district, lang):
-    client = app.test_client()
-    login(client, "admin@example.com")
+    client = client_for(app, "admin@example.com")
     client.post("/lang", data={"lang": lang})
     for url in ("/admin/dashboard", "/admin/dashboard/report"):
         html = client.get(url).get_data(as_text=True)
@@ -544,8 +542,7 @@ def test_the_demo_data_shows_a_shortage_and_a_surplus(app, demo):
 def test_the_administrators_job_classifies_every_posting_again(app, district):
     db.session.execute(PostingMajor.__table__.delete())
     db.session.commit()
-    client = app.test_client()
-    login(client, "admin@example.com")
+    client = client_for(app, "admin@example.com")
     response = client.post("/admin/alignment/classify")
     assert response.status_code == 302 and "/auth/jobs/" in response.headers["Location"]
     assert group(alignment.report(), "装备制造大类").demand == 60  # the job ran (inline in tests)

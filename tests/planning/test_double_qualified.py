@@ -60,6 +60,14 @@ def practice(staff, who, starts_on: date, days: int, enterprise: str = "山东�
     return made
 
 
+def certificate(staff, who, kind: str, name: str, level: str, issued_on: date):
+    made = dq.add_certificate(
+        staff, who.id, kind=kind, name=name, level=level, issued_on=issued_on, today=TODAY
+    )
+    db.session.commit()
+    return made
+
+
 def ledger_of(who):
     return dq.ledgers([who], TODAY)[who.id]
 
@@ -93,16 +101,7 @@ def test_days_are_counted_once_and_only_inside_the_window(school):
 def test_six_months_of_days_meet_the_rule(school):
     t = teacher(school, "李老师")
     practice(school, t, date(2024, 1, 1), math.ceil(6 * MONTH))  # 183 days
-    dq.add_certificate(
-        school,
-        t.id,
-        kind="skill_level",
-        name="工业机器人系统运维员",
-        level="三级",
-        issued_on=date(2023, 5, 1),
-        today=TODAY,
-    )
-    db.session.commit()
+    certificate(school, t, "skill_level", "工业机器人系统运维员", "三级", date(2023, 5, 1))
     book = ledger_of(t)
     assert book.months == 6.0 and book.months_missing == 0 and book.lacks == []
 
@@ -178,16 +177,7 @@ def test_roadmap_share_needed_and_who_is_nearest(school):
     teacher(school, "远老师")
     teacher(school, "兼职老师", employment="part_time")  # not a full-time teacher: not counted
     practice(school, near, date(2025, 1, 1), 170)
-    dq.add_certificate(
-        school,
-        near.id,
-        kind="one_plus_x",
-        name="工业机器人应用编程",
-        level="中级",
-        issued_on=date(2024, 6, 1),
-        today=TODAY,
-    )
-    db.session.commit()
+    certificate(school, near, "one_plus_x", "工业机器人应用编程", "中级", date(2024, 6, 1))
     plan = dq.roadmap(school.organisation, TODAY)
     assert (plan.full_time, plan.double_qualified, plan.share) == (8, 6, 75.0)
     assert plan.needed == 0  # ceil(8 × 0.7) = 6
@@ -272,13 +262,11 @@ def test_staff_record_practice_and_certificate_through_the_pages(app, school):
         and file.data.startswith(b"%PDF-")
         and file.headers["Cache-Control"] == "no-store"
     )
-    assert (
-        client.post(
-            f"/school/teachers/{t.id}/certificates",
-            data={"kind": "skill_level", "name": "焊工", "level": "高级工", "issued_on": "2024-01-10"},
-        ).status_code
-        == 302
+    posted = client.post(
+        f"/school/teachers/{t.id}/certificates",
+        data={"kind": "skill_level", "name": "焊工", "level": "高级工", "issued_on": "2024-01-10"},
     )
+    assert posted.status_code == 302
     page = client.get(f"/school/teachers/{t.id}/practice").get_data(as_text=True)
     assert "山东重工" in page and "焊工" in page
 
@@ -305,13 +293,11 @@ def test_another_schools_teacher_and_records_are_not_found(app, school, build):
     other = build.school(name="别的学校")
     client = client_for(app, other)
     assert client.get(f"/school/teachers/{t.id}/practice").status_code == 404
-    assert (
-        client.post(
-            f"/school/teachers/{t.id}/certificates",
-            data={"kind": "skill_level", "name": "焊工", "level": "", "issued_on": "2024-01-10"},
-        ).status_code
-        == 404
+    posted = client.post(
+        f"/school/teachers/{t.id}/certificates",
+        data={"kind": "skill_level", "name": "焊工", "level": "", "issued_on": "2024-01-10"},
     )
+    assert posted.status_code == 404
     assert client.get(f"/school/practice/{saved.id}/evidence").status_code == 404
     client.post(f"/school/practice/{saved.id}/remove")
     assert db.session.get(TeacherPractice, saved.id) is not None

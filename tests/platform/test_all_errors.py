@@ -11,7 +11,7 @@ from portal.pilots import services as pilots
 from portal.pilots.services import PilotPlan
 from portal.platform.errors import Invalid
 from tests.apprenticeships.test_apprenticeships import make_world
-from tests.conftest import login, refused, shown
+from tests.conftest import client_for, refused, shown
 from tests.hostile_files import workbook
 from tests.postings.test_postings import day, form_data
 
@@ -24,8 +24,7 @@ def _errors(html: str) -> dict[str, str]:
 
 def test_the_posting_form_shows_every_problem_at_once(app, build):
     hr = build.enterprise()
-    client = app.test_client()
-    login(client, hr.email)
+    client = client_for(app, hr)
     response = client.post(
         "/enterprise/postings/new/internship",
         data=form_data(
@@ -56,8 +55,7 @@ def test_a_pilot_plan_reports_every_missing_part(app):
 
 def test_an_import_reports_every_problem_of_every_row_with_its_value(app, build):
     staff = build.school()
-    client = app.test_client()
-    login(client, staff.email)
+    client = client_for(app, staff)
     data = workbook(
         [
             ["专业名称", "专业代码", "年招生计划", "在校生"],
@@ -85,8 +83,7 @@ def test_an_import_reports_every_problem_of_every_row_with_its_value(app, build)
 def test_a_refused_ranking_stays_as_typed(app, build):
     w = make_world(build)
     first, second = w.places[:2]
-    client = app.test_client()
-    login(client, w.students[0].email)
+    client = client_for(app, w.students[0])
     response = client.post(
         f"/student/apprenticeships/{w.programme.id}/choices",
         data={f"rank-{first.id}": "2", f"rank-{second.id}": "2"},
@@ -100,8 +97,7 @@ def test_a_refused_ranking_stays_as_typed(app, build):
 
 def test_long_texts_count_characters_instead_of_cutting(app, build):
     hr = build.enterprise()
-    client = app.test_client()
-    login(client, hr.email)
+    client = client_for(app, hr)
     html = client.get("/enterprise/postings/new/internship").get_data(as_text=True)
     textarea = re.search(r'<textarea[^>]*name="description"[^>]*>', html).group(0)
     assert 'data-counter="4000"' in textarea and "maxlength" not in textarea

@@ -13,7 +13,7 @@ from portal.extensions import db
 from portal.models import Proposal
 from portal.named_classes import services as nc
 from portal.platform.model_base import utcnow
-from tests.conftest import Builders, login
+from tests.conftest import Builders, client_for
 from tests.named_classes.test_named_classes import class_input, make_cooperation
 from tests.partnerships.test_proposals import publish_posting, publish_program
 
@@ -76,8 +76,7 @@ def test_an_enterprise_sees_its_postings_a_page_at_a_time(app, build):
     for i in range(30):
         Builders.posting(hr, "internship", publish=False, title=f"岗位{i:02d}")
     db.session.commit()
-    client = app.test_client()
-    login(client, hr.email)
+    client = client_for(app, hr)
     first = client.get("/enterprise/postings").get_data(as_text=True)
     second = client.get("/enterprise/postings?page=2").get_data(as_text=True)
     assert first.count("<tr>") - 1 == 25 and second.count("<tr>") - 1 == 5
@@ -123,8 +122,7 @@ def _many_proposals_for_one_major(staff, hr, n: int) -> int:
 def test_a_major_shows_its_first_proposals_and_the_rest_a_page_at_a_time(app, build):
     staff, hr = build.school(), build.enterprise()
     program_id = _many_proposals_for_one_major(staff, hr, 45)
-    client = app.test_client()
-    login(client, staff.email)
+    client = client_for(app, staff)
     overview = client.get("/school/proposals").get_data(as_text=True)
     assert overview.count('data-testid="proposal-row"') == 5
     assert f"/school/proposals?of={program_id}" in overview and "45" in overview
@@ -136,8 +134,7 @@ def test_a_major_shows_its_first_proposals_and_the_rest_a_page_at_a_time(app, bu
     assert "焊工44" in pages[0]  # best first
     assert client.get(f"/school/proposals?of={program_id + 999}").status_code == 404
     other = build.school()
-    stranger = app.test_client()
-    login(stranger, other.email)
+    stranger = client_for(app, other)
     assert stranger.get(f"/school/proposals?of={program_id}").status_code == 404
 
 
@@ -147,8 +144,7 @@ def test_asking_directly_searches_instead_of_listing_everything(app, build):
     publish_posting(hr, title="电商直播运营岗位")
     publish_posting(hr, title="焊接机器人操作工")
     db.session.commit()
-    client = app.test_client()
-    login(client, staff.email)
+    client = client_for(app, staff)
     assert 'data-testid="ask-results"' not in client.get("/school/proposals").get_data(as_text=True)
     found = client.get(f"/school/proposals?ask={program.id}&q=电商").get_data(as_text=True)
     assert 'data-testid="ask-results"' in found and "电商直播运营岗位" in found
@@ -159,8 +155,7 @@ def test_asking_directly_searches_instead_of_listing_everything(app, build):
 @pytest.mark.parametrize("page", ["0", "-1", "99999", "²"])
 def test_odd_pages_of_proposals_are_the_nearest_page(app, build, page):
     hr = build.enterprise()
-    client = app.test_client()
-    login(client, hr.email)
+    client = client_for(app, hr)
     assert client.get(f"/enterprise/proposals?page={page}").status_code == 200
     assert client.get(f"/enterprise/postings?page={page}").status_code == 200
 
@@ -194,8 +189,7 @@ DASHBOARD_MAX_QUERIES = 21
 def test_the_dashboard_reads_a_fixed_number_of_queries_however_many_partners(app, build):
     build.admin()
     db.session.commit()
-    admin = app.test_client()
-    login(admin, "admin@example.com")
+    admin = client_for(app, "admin@example.com")
     _partners_with_a_class(build, 1)
     for url in DASHBOARD_PAGES:  # what the process keeps until a table changes (rule settings) is kept
         admin.get(url)
@@ -218,12 +212,10 @@ def test_every_pager_keeps_its_list_and_filters(app, build):
     for i in range(postings.MODERATION_PER_PAGE + 1):
         Builders.posting(hr, "internship", title=f"实习岗位{i}")
     db.session.commit()
-    client = app.test_client()
-    login(client, hr.email)
+    client = client_for(app, hr)
     page = client.get("/auth/notifications").get_data(as_text=True)
     assert 'rel="next" href="/auth/notifications?page=2"' in page
-    admin = app.test_client()
-    login(admin, "admin@example.com")
+    admin = client_for(app, "admin@example.com")
     page = admin.get("/admin/postings?kind=internship").get_data(as_text=True)
     assert re.search(r'rel="next" href="/admin/postings\?[^"]*kind=internship[^"]*"', page)
     assert re.search(r'rel="next" href="/admin/postings\?[^"]*page=2', page)

@@ -20,7 +20,7 @@ from portal.platform import spreadsheets
 from portal.platform.errors import ServiceError
 from portal.programs.sheets import TEACHERS
 from tests import hostile_files
-from tests.conftest import imported, login, refused, shown
+from tests.conftest import client_for, imported, refused, shown
 
 
 def upload(client, data: bytes, fmt: str):
@@ -42,8 +42,7 @@ def teachers() -> int:
 def test_each_hostile_file_is_refused_with_a_message_or_read_within_bounds(app, build, name):
     make, fmt, expected = hostile_files.HOSTILE[name]
     staff = build.school()
-    client = app.test_client()
-    login(client, staff.email)
+    client = client_for(app, staff)
     response = upload(client, make(), fmt)
     if expected == "refused":
         assert refused(response), name
@@ -72,8 +71,7 @@ def test_a_wide_row_is_cut_at_the_column_limit():
 
 def test_the_largest_legitimate_sheet_still_imports(app, build):
     staff = build.school()
-    client = app.test_client()
-    login(client, staff.email)
+    client = client_for(app, staff)
     response = upload(client, hostile_files.legitimate(spreadsheets.MAX_ROWS), "xlsx")
     assert imported(response), response.get_data(as_text=True)[:500]
     assert teachers() == spreadsheets.MAX_ROWS
@@ -83,7 +81,6 @@ def test_the_largest_legitimate_sheet_still_imports(app, build):
 
 def test_only_verified_organisations_may_import(app, build):
     staff = build.school(verified=False)
-    client = app.test_client()
-    login(client, staff.email)
+    client = client_for(app, staff)
     response = upload(client, hostile_files.legitimate(3), "xlsx")
     assert response.status_code in (400, 403) and teachers() == 0

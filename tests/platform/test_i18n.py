@@ -68,14 +68,7 @@ def _pages(app):
 
 @pytest.mark.parametrize("lang,html_lang,marker", [("zh", "zh-CN", "校企通"), ("en", "en", "Xiaoqi Bridge")])
 def test_each_page_renders_in_both_languages(app, build, lang, html_lang, marker):
-    school = build.school()
-    users = {
-        "enterprise": build.enterprise(),
-        "school": school,
-        "student": build.student(school),
-        "admin": build.admin(),
-    }
-    db.session.commit()
+    users = build.one_of_each()
     clients = {}
     for area, user in users.items():
         clients[area] = app.test_client()

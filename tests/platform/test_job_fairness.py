@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from portal.extensions import db
 from portal.models import Job
 from portal.platform import jobs
-from tests.conftest import Builders, login
+from tests.conftest import Builders, client_for, login
 
 
 class HeldQueue:
@@ -71,8 +71,7 @@ def _schools(app):
     db.session.commit()
     clients = []
     for staff in (flooding, other):
-        client = app.test_client()
-        login(client, staff.email)
+        client = client_for(app, staff)
         clients.append(client)
     return flooding, other, *clients
 

@@ -13,7 +13,7 @@ from portal.extensions import db
 from portal.models import Job, Program, Proposal
 from portal.platform import jobs
 from portal.platform.model_base import utcnow
-from tests.conftest import Builders, login
+from tests.conftest import Builders, client_for
 from tests.partnerships.test_proposals import publish_posting, publish_program
 
 
@@ -48,8 +48,7 @@ def test_on_a_thread_the_request_answers_and_the_job_finishes_after(app_factory)
     app = app_factory(JOBS_BACKEND="thread")
     with app.app_context():
         staff, _hr = _world()
-        client = app.test_client()
-        login(client, staff.email)
+        client = client_for(app, staff)
         job = _wait_until_ended(_recompute(client))
         assert job.status == "done" and job.progress == 100 and job.result["scored"] >= 1
         assert job.created_by_id == staff.id and job.attempts == 1
@@ -61,8 +60,7 @@ def test_on_rq_the_job_waits_for_a_worker(rq_app):
     app = rq_app
     with app.app_context():
         staff, _hr = _world()
-        client = app.test_client()
-        login(client, staff.email)
+        client = client_for(app, staff)
         job_id = _recompute(client)
         # Queued beside the major's own ranking job (published by _world, outside a request); the
         # school runs one job at a time, so one wake-up waits in Redis (the Job table is the queue).
@@ -79,8 +77,7 @@ def test_on_rq_the_job_waits_for_a_worker(rq_app):
 
 def test_a_failing_job_writes_nothing_and_can_be_retried(app, monkeypatch):
     staff, _hr = _world()
-    client = app.test_client()
-    login(client, staff.email)
+    client = client_for(app, staff)
     proposals_before = db.session.scalar(select(func.count()).select_from(Proposal))
     real = jobs.KINDS["rank_school"]
 
@@ -111,8 +108,7 @@ def test_a_job_whose_worker_died_reads_as_failed_and_runs_again(app):
     job.status = "running"
     job.heartbeat_at = utcnow() - timedelta(seconds=app.config["JOBS_STALE_SECONDS"] + 1)
     db.session.commit()
-    client = app.test_client()
-    login(client, staff.email)
+    client = client_for(app, staff)
     page = client.get(f"/auth/jobs/{job.id}").get_data(as_text=True)
     assert 'data-status="failed"' in page
     assert client.post(f"/auth/jobs/{job.id}/retry").status_code == 302
@@ -132,8 +128,7 @@ def test_a_job_starts_only_when_its_request_commits(app):
 def test_publishing_a_major_ranks_it_in_a_job(app, build):
     staff, hr = _world()
     program = db.session.scalar(select(Program).where(Program.school_id == staff.organisation_id))
-    client = app.test_client()
-    login(client, staff.email)
+    client = client_for(app, staff)
     client.post(f"/school/majors/{program.id}/close")
     job = db.session.scalar(select(Job).order_by(Job.id.desc()).limit(1))
     assert job.kind == "rank_programs" and job.args == {"program_ids": [program.id]}
@@ -144,8 +139,7 @@ def test_nobody_sees_another_users_job(app):
     staff, hr = _world()
     job = jobs.submit("rank_school", user=staff, args={"school_id": staff.organisation_id})
     db.session.commit()
-    client = app.test_client()
-    login(client, hr.email)
+    client = client_for(app, hr)
     assert client.get(f"/auth/jobs/{job.id}").status_code == 404
     assert client.get(f"/auth/jobs/{job.id}.json").status_code == 404
     assert client.post(f"/auth/jobs/{job.id}/retry").status_code == 404
@@ -155,8 +149,7 @@ def test_a_queue_that_is_down_leaves_the_job_failed_and_retryable(app_factory):
     app = app_factory(JOBS_BACKEND="rq", REDIS_URL="redis://127.0.0.1:1/0")
     with app.app_context():
         staff, _hr = _world()
-        client = app.test_client()
-        login(client, staff.email)
+        client = client_for(app, staff)
         job = db.session.get(Job, _recompute(client))
         assert job.status == "failed" and ("unreachable" in job.error or "无法连接" in job.error)
 
@@ -168,8 +161,7 @@ def test_a_job_that_loses_the_database_is_marked_failed_once_it_is_back(app, mon
     from sqlalchemy.exc import OperationalError
 
     staff, _hr = _world()
-    client = app.test_client()
-    login(client, staff.email)
+    client = client_for(app, staff)
     lost = OperationalError("SELECT …", {}, Exception("server closed the connection unexpectedly"))
     real = jobs.KINDS["rank_school"]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import func, select
@@ -17,37 +19,34 @@ from tests.conftest import PASSWORD, login
 VALID_CODE = credit_code.complete("91370116MA3C8XKP4")
 
 
-def enterprise_form(**overrides) -> dict:
-    form = {
-        "org_name": "莱芜精工机械有限公司",
-        "credit_code": VALID_CODE,
-        "industry": "equipment",
-        "town": "kouzhen",
-        "address": "口镇工业园",
-        "contact_person": "周工",
-        "phone": "0531-76001234",
-        "size": "medium",
-        "name": "周红",
-        "email": "hr@jinggong.example.com",
-        "password": PASSWORD,
-        "confirm": PASSWORD,
-    }
-    form.update(overrides)
-    return form
+ENTERPRISE_FORM = {
+    "org_name": "莱芜精工机械有限公司",
+    "credit_code": VALID_CODE,
+    "industry": "equipment",
+    "town": "kouzhen",
+    "address": "口镇工业园",
+    "contact_person": "周工",
+    "phone": "0531-76001234",
+    "size": "medium",
+    "name": "周红",
+    "email": "hr@jinggong.example.com",
+    "password": PASSWORD,
+    "confirm": PASSWORD,
+}
+enterprise_form = partial(dict, ENTERPRISE_FORM)  # enterprise_form(**changes): the form with changes
 
 
-def school_form(**overrides) -> dict:
-    return {
-        "org_name": "某校",
-        "school_kind": "secondary_vocational",
-        "town": "fengcheng",
-        "address": "x",
-        "name": "n",
-        "email": "n@example.com",
-        "password": PASSWORD,
-        "confirm": PASSWORD,
-        **overrides,
-    }
+SCHOOL_FORM = {
+    "org_name": "某校",
+    "school_kind": "secondary_vocational",
+    "town": "fengcheng",
+    "address": "x",
+    "name": "n",
+    "email": "n@example.com",
+    "password": PASSWORD,
+    "confirm": PASSWORD,
+}
+school_form = partial(dict, SCHOOL_FORM)  # school_form(**changes): the form with changes
 
 
 def student_form(staff, **overrides) -> dict:

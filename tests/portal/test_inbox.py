@@ -13,7 +13,7 @@ from portal import inbox
 from portal.extensions import db
 from portal.models import Proposal
 from portal.partnerships import services as proposals
-from tests.conftest import login
+from tests.conftest import client_for
 from tests.partnerships.test_proposals import TODAY, publish_posting, publish_program, terms
 
 
@@ -96,13 +96,11 @@ def test_queries_do_not_grow_with_the_records(pair, build):
 
 def test_homes_show_counts_with_links(app, pair):
     staff, hr, *_ = pair
-    client = app.test_client()
-    login(client, hr.email)
+    client = client_for(app, hr)
     html = client.get("/enterprise/").get_data(as_text=True)
     assert 'data-testid="waiting-proposals-count">1<' in html
     assert 'href="/enterprise/proposals"' in html
-    client = app.test_client()
-    login(client, staff.email)
+    client = client_for(app, staff)
     html = client.get("/school/").get_data(as_text=True)
     assert 'data-testid="waiting-proposals-count">1<' in html
     assert 'data-testid="proposals-per-major"' in html and "#owner-" in html  # the major's section

@@ -18,7 +18,7 @@ from portal.platform.i18n import lazy_gettext as _l
 from portal.platform.web import REFUSED, attempt
 from portal.programs import services as programs
 from tests.apprenticeships.test_apprenticeships import choose, make_world
-from tests.conftest import login
+from tests.conftest import client_for, login
 from tests.named_classes.test_named_classes import class_input, make_cooperation
 
 HUGE_IDS = [2**31, 2**31 + 1, 2**63, 10**30]
@@ -91,8 +91,7 @@ def test_an_id_beyond_the_column_is_a_404_whatever_the_method(app, client, metho
 
 def test_an_odd_rank_is_a_message_not_a_500(app, build):
     w = make_world(build)
-    login_client = app.test_client()
-    login(login_client, w.students[0].email)
+    login_client = client_for(app, w.students[0])
     place = w.places[0]
     response = login_client.post(
         f"/student/apprenticeships/{w.programme.id}/choices", data={f"rank-{place.id}": "²"}
@@ -227,8 +226,7 @@ def test_failed_statements_do_not_carry_their_parameters(app, build):
 
 def test_personal_exports_are_not_stored_and_name_one_charset(app, build):
     staff = build.school()
-    client = app.test_client()
-    login(client, staff.email)
+    client = client_for(app, staff)
     for url in ["/school/export/teachers.csv", "/school/export/teachers.xlsx", "/school/export/majors.csv"]:
         response = client.get(url)
         assert response.status_code == 200, url
@@ -271,8 +269,7 @@ def test_publishing_before_the_deadline_is_refused_unless_the_school_closes_appl
     run = apprenticeships.preview(w.staff, w.programme.id, seed=1)
     db.session.commit()
     assert apprenticeships.accepts_choices(w.programme)
-    client = app.test_client()
-    login(client, w.staff.email)
+    client = client_for(app, w.staff)
     page = client.get(f"/school/apprenticeships/runs/{run.id}").get_data(as_text=True)
     assert 'name="close_early"' in page
     response = client.post(f"/school/apprenticeships/runs/{run.id}/publish", follow_redirects=True)

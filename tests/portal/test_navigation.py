@@ -6,9 +6,8 @@ import re
 
 from flask_babel import force_locale
 
-from portal.extensions import db
 from portal.navigation import all_menus
-from tests.conftest import login
+from tests.conftest import client_for
 
 
 def test_each_role_has_few_menus_and_no_label_twice(app):
@@ -23,17 +22,8 @@ def test_each_role_has_few_menus_and_no_label_twice(app):
 
 
 def test_every_menu_link_is_a_page_of_that_role(app, build):
-    school = build.school()
-    users = {
-        "enterprise_hr": build.enterprise(),
-        "school_staff": school,
-        "student": build.student(school),
-        "admin": build.admin(),
-    }
-    db.session.commit()
-    for role, user in users.items():
-        client = app.test_client()
-        login(client, user.email)
+    for role, user in build.one_of_each().items():
+        client = client_for(app, user)
         html = client.get("/auth/notifications").get_data(as_text=True)
         nav = html[html.index('<nav class="nav"') : html.index("</nav>")]
         links = re.findall(r'<a href="(/[^"]*)"', nav)
@@ -46,8 +36,7 @@ def test_every_menu_link_is_a_page_of_that_role(app, build):
 
 def test_current_page_is_marked(app, build):
     user = build.enterprise()
-    client = app.test_client()
-    login(client, user.email)
+    client = client_for(app, user)
     html = client.get("/enterprise/postings").get_data(as_text=True)
     assert re.search(
         r'<li class="nav-menu nav-current">\s*<details data-nav-menu>\s*<summary data-testid="menu-demand">',

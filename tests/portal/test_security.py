@@ -12,7 +12,7 @@ from portal.config import ConfigError
 from portal.extensions import db
 from portal.models import Organisation, OrgStatus, Program, User
 from portal.platform.security import is_safe_next
-from tests.conftest import PASSWORD, client_for, csrf_token, example_url, login, make_app
+from tests.conftest import PASSWORD, Builders, client_for, csrf_token, example_url, login, make_app
 from tests.portal.test_accounts import school_form
 
 ROLE_AREAS = ("enterprise", "school", "student", "admin")
@@ -98,8 +98,7 @@ def test_disabled_user_loses_every_session(client, app, build):
     admin = build.admin()
     db.session.commit()
     login(client, hr.email)
-    admin_client = app.test_client()
-    login(admin_client, admin.email)
+    admin_client = client_for(app, admin)
     assert admin_client.post(f"/admin/users/{hr.id}/disable").status_code == 302
     response = client.get("/enterprise/")
     assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
@@ -183,13 +182,7 @@ def _area_routes(app, area):
 
 @pytest.fixture
 def people(build):
-    school = build.school()
-    return {
-        "enterprise": build.enterprise(),
-        "school": school,
-        "student": build.student(school),
-        "admin": build.admin(),
-    }
+    return build.one_of_each()
 
 
 def test_role_route_matrix(app, people):
@@ -200,8 +193,7 @@ def test_role_route_matrix(app, people):
             response = anonymous.get(url)
             assert response.status_code == 302 and "/auth/login" in response.headers["Location"], url
     for role, user in people.items():
-        client = app.test_client()
-        login(client, user.email)
+        client = client_for(app, user)
         for area in ROLE_AREAS:
             for rule, url in _area_routes(app, area):
                 status = client.get(url).status_code
@@ -219,13 +211,10 @@ def test_role_route_matrix(app, people):
 def test_foreign_member_approval_is_404(app, build):
     hr_a = build.enterprise()
     hr_b = build.enterprise()
-    from portal.accounts import services as accounts
-    from portal.accounts.services import NewAccount
 
-    joiner = accounts.register_member(NewAccount("join@example.com", "J", PASSWORD), hr_a.organisation_id)
+    joiner = Builders.member(hr_a, "join@example.com")
     db.session.commit()
-    client = app.test_client()
-    login(client, hr_b.email)
+    client = client_for(app, hr_b)
     assert client.post(f"/enterprise/members/{joiner.id}/approve").status_code == 404
     assert client.post(f"/enterprise/members/{joiner.id}/reject", data={"reason": "x"}).status_code == 404
     db.session.refresh(joiner)
@@ -237,8 +226,7 @@ def test_foreign_program_publish_is_404(app, build):
     staff_a = build.school()
     staff_b = build.school()
     program = staff_a.organisation.programs[0]
-    client = app.test_client()
-    login(client, staff_b.email)
+    client = client_for(app, staff_b)
     assert client.post(f"/school/majors/{program.id}/publish").status_code == 404
     db.session.refresh(program)
     assert program.status == "draft"
@@ -251,8 +239,7 @@ def test_foreign_program_publish_is_404(app, build):
 def test_enterprise_cannot_confirm_students(app, build):
     hr = build.enterprise()
     student = build.student(build.school(), confirmed=False)
-    client = app.test_client()
-    login(client, hr.email)
+    client = client_for(app, hr)
     assert client.post(f"/enterprise/members/{student.id}/approve").status_code == 404
     db.session.refresh(student)
     assert student.membership_status == "pending"
@@ -265,8 +252,7 @@ def test_cannot_decide_twice_or_reject_verified(app, build):
     admin = build.admin()
     hr = build.enterprise(verified=False)
     db.session.commit()
-    client = app.test_client()
-    login(client, admin.email)
+    client = client_for(app, admin)
     org_id = hr.organisation_id
     assert client.post(f"/admin/organisations/{org_id}/verify").status_code == 302
     again = client.post(f"/admin/organisations/{org_id}/verify")
@@ -302,8 +288,7 @@ def test_a_decision_on_a_stale_page_is_refused(app, build):
 def test_admin_cannot_disable_self(app, build):
     admin = build.admin()
     db.session.commit()
-    client = app.test_client()
-    login(client, admin.email)
+    client = client_for(app, admin)
     assert client.post(f"/admin/users/{admin.id}/disable").status_code == 400
     assert not db.session.get(User, admin.id).disabled
 
@@ -402,8 +387,7 @@ FUZZ = [
 
 def test_fuzzed_forms_never_500(app, build):
     staff = build.school()
-    logged_in = app.test_client()
-    login(logged_in, staff.email)
+    logged_in = client_for(app, staff)
     anonymous = app.test_client()
     targets = [
         (anonymous, "/auth/login", ["email", "password"]),
@@ -540,8 +524,7 @@ def test_failed_login_and_refused_access_logged_without_secrets(client, build, c
 def test_pending_school_cannot_publish(app, build):
     staff = build.school(verified=False)
     program = staff.organisation.programs[0]
-    client = app.test_client()
-    login(client, staff.email)
+    client = client_for(app, staff)
     response = client.post(f"/school/majors/{program.id}/publish")
     assert response.status_code == 400
     assert "尚未通过认证" in response.get_data(as_text=True)

@@ -10,7 +10,7 @@ from portal.extensions import db
 from portal.models import AuditEntry, Notification, Posting
 from portal.platform.errors import NotFound
 from portal.postings import services as postings
-from tests.conftest import Builders, login
+from tests.conftest import Builders, client_for, login
 
 
 def admin_client(app, build):
@@ -88,8 +88,7 @@ def test_take_down_hides_the_posting_tells_the_owner_and_is_audited(app, build):
     )
     assert note.params["reason"] == "收取学生押金，违反规定"
 
-    owner = app.test_client()
-    login(owner, hr.email)
+    owner = client_for(app, hr)
     page = owner.get("/auth/notifications").get_data(as_text=True)
     assert "收取学生押金，违反规定" in page
     page = owner.get("/enterprise/postings").get_data(as_text=True)
@@ -135,8 +134,7 @@ def test_only_administrators_moderate(app, build):
     posting = Builders.posting(hr, "internship", title="岗位")
     school = build.school()
     for user in (hr, school):
-        client = app.test_client()
-        login(client, user.email)
+        client = client_for(app, user)
         assert client.get("/admin/postings").status_code == 403
         assert client.post(f"/admin/postings/{posting.id}/take-down", data={"reason": "x"}).status_code == 403
     assert app.test_client().get("/admin/postings").status_code == 302  # anonymous: to the login page

@@ -242,12 +242,10 @@ def test_foreign_posting_is_404_and_unchanged(app, build):
     live = Builders.posting(owner, "order_class", title="甲的订单班")
     client = en_client(app, intruder)
     assert client.get(f"/enterprise/postings/{draft.id}/edit").status_code == 404
-    assert (
-        client.post(
-            f"/enterprise/postings/{draft.id}/edit", data=form_data("internship", title="乙改的")
-        ).status_code
-        == 404
+    posted = client.post(
+        f"/enterprise/postings/{draft.id}/edit", data=form_data("internship", title="乙改的")
     )
+    assert posted.status_code == 404
     assert client.post(f"/enterprise/postings/{draft.id}/publish").status_code == 404
     assert client.post(f"/enterprise/postings/{live.id}/close").status_code == 404
     assert client.post("/enterprise/postings/999999/close").status_code == 404

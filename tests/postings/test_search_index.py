@@ -47,19 +47,7 @@ def test_a_thesaurus_word_finds_the_catalogue_term_and_edits_are_found_at_once(a
     assert found("焊工") == ["二氧化碳焊接岗位实习"]
     assert found("焊") == ["二氧化碳焊接岗位实习"]
     assert found("护理") == []
-    edited = postings.PostingInput(
-        title="养老护理员岗位实习",
-        description=posting.description,
-        skills=posting.skills,
-        certificates=posting.certificates,
-        headcount=posting.headcount,
-        town=posting.town,
-        start_date=posting.start_date,
-        end_date=posting.end_date,
-        deadline=posting.deadline,
-        details=posting.details,
-    )
-    postings.update_posting(hr, posting.id, edited)
+    postings.update_posting(hr, posting.id, Builders.posting_input(posting, title="养老护理员岗位实习"))
     db.session.commit()
     assert found("护理") == ["养老护理员岗位实习"] and found("焊接") == []
     postings.close_posting(hr, posting.id)

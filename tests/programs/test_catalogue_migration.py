@@ -94,6 +94,11 @@ def _filled(table: sa.Table, **values) -> dict:
     return values
 
 
+def _insert(conn, table: sa.Table, **values) -> None:
+    """A row of `table`: `values`, and plain values for the other columns it requires."""
+    conn.execute(table.insert().values(_filled(table, **values)))
+
+
 def test_old_names_and_groups_move_to_the_2021_catalogue_and_nothing_is_lost(db_url, tmp_path):
     with bare_database(db_url, MAJOR_ALIAS_FILE=str(reviewed_aliases(tmp_path))):
         upgrade(revision=PREVIOUS)
@@ -108,18 +113,7 @@ def test_old_names_and_groups_move_to_the_2021_catalogue_and_nothing_is_lost(db_
                 (1, "老学校（演示）", "secondary_vocational"),
                 (2, "老学院（演示）", "higher_vocational"),
             ):
-                conn.execute(
-                    org.insert().values(
-                        _filled(
-                            org,
-                            id=school_id,
-                            kind="school",
-                            name=name,
-                            town="fengcheng",
-                            school_kind=kind,
-                        )
-                    )
-                )
+                _insert(conn, org, id=school_id, kind="school", name=name, town="fengcheng", school_kind=kind)
             rows = [
                 *(
                     (name, 2 if name in ("焊接技术与自动化", "黑色冶金技术", "设施园艺技术") else 1)
@@ -134,42 +128,30 @@ def test_old_names_and_groups_move_to_the_2021_catalogue_and_nothing_is_lost(db_
                 ("护理（老年护理方向）", 1),  # a direction is kept
             ]
             for number, (name, school_id) in enumerate(rows, 1):
-                conn.execute(
-                    program.insert().values(
-                        _filled(
-                            program,
-                            id=number,
-                            school_id=school_id,
-                            name=name,
-                            code=None,
-                            intake_capacity=10 * number,
-                            status="published",
-                        )
-                    )
+                _insert(
+                    conn,
+                    program,
+                    id=number,
+                    school_id=school_id,
+                    name=name,
+                    code=None,
+                    intake_capacity=10 * number,
+                    status="published",
                 )
-            conn.execute(
-                user.insert().values(
-                    _filled(
-                        user, id=1, email="s@example.com", organisation_id=1, program_id=1, role="student"
-                    )
-                )
-            )
+            _insert(conn, user, id=1, email="s@example.com", organisation_id=1, program_id=1, role="student")
             for year, name, group, intake in (
                 (2024, "现代农艺技术", "农林牧渔大类", 30),
                 (2024, "制药技术应用", "医药卫生大类", 40),
                 (2025, "制药技术应用", "医药卫生大类", 45),
             ):
-                conn.execute(
-                    supply.insert().values(
-                        _filled(
-                            supply,
-                            year=year,
-                            major_name=name,
-                            major_group=group,
-                            town="fengcheng",
-                            intake=intake,
-                        )
-                    )
+                _insert(
+                    conn,
+                    supply,
+                    year=year,
+                    major_name=name,
+                    major_group=group,
+                    town="fengcheng",
+                    intake=intake,
                 )
 
         upgrade()

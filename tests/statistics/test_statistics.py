@@ -19,7 +19,7 @@ from portal.platform import checks
 from portal.platform.errors import ServiceError
 from portal.statistics import services as statistics
 from portal.statistics.models import DistrictInput, StatisticSnapshot
-from tests.conftest import DEMO_PASSWORD, PASSWORD, Builders, login
+from tests.conftest import DEMO_PASSWORD, PASSWORD, Builders, client_for
 
 DEMO_ADMIN = "admin@xiaoqi-demo.cn"
 DEMO_FILE = Path(__file__).resolve().parents[2] / "seed" / "data" / "demo.json"
@@ -45,8 +45,7 @@ def demo(app):
 def admin_client(app, build):
     build.admin()
     db.session.commit()
-    client = app.test_client()
-    login(client, "admin@example.com")
+    client = client_for(app, "admin@example.com")
     client.post("/lang", data={"lang": "en"})  # messages in English whatever the translations say
     return client
 
@@ -72,8 +71,7 @@ def _named_class(staff, cooperation_id: int, name: str, seats: int, *, publish: 
 
 
 def test_demo_dashboard_shows_figures_derived_from_the_records(app, demo):
-    client = app.test_client()
-    login(client, DEMO_ADMIN, DEMO_PASSWORD)
+    client = client_for(app, DEMO_ADMIN, DEMO_PASSWORD)
     html = client.get("/admin/dashboard").get_data(as_text=True)
 
     kinds = {o["name"]: o.get("school_kind") for o in demo["organisations"]}
@@ -456,18 +454,15 @@ def test_non_admins_get_403_and_anonymous_must_log_in(app, build):
     school = build.school()
     people = [build.enterprise().email, school.email, build.student(school).email]
     for email in people:
-        client = app.test_client()
-        login(client, email, PASSWORD)
+        client = client_for(app, email, PASSWORD)
         for url in ADMIN_URLS:
             assert client.get(url).status_code == 403, (email, url)
         assert client.post("/admin/dashboard/snapshot").status_code == 403
-        assert (
-            client.post(
-                "/admin/dashboard/inputs",
-                data={"key": "upper_secondary_intake", "year": "2026", "value": "1", "source": "x"},
-            ).status_code
-            == 403
+        posted = client.post(
+            "/admin/dashboard/inputs",
+            data={"key": "upper_secondary_intake", "year": "2026", "value": "1", "source": "x"},
         )
+        assert posted.status_code == 403
     anonymous = app.test_client()
     for url in ADMIN_URLS:
         response = anonymous.get(url)
@@ -544,8 +539,7 @@ def test_public_named_classes_and_seats(app, build):
 def test_report_workbook_opens_with_the_expected_sheets(app, demo):
     from openpyxl import load_workbook
 
-    client = app.test_client()
-    login(client, DEMO_ADMIN, DEMO_PASSWORD)
+    client = client_for(app, DEMO_ADMIN, DEMO_PASSWORD)
     client.post("/lang", data={"lang": "en"})
     response = client.get("/admin/dashboard/report.xlsx")
     assert response.status_code == 200 and response.mimetype.endswith("spreadsheetml.sheet")
@@ -582,16 +576,14 @@ def test_report_workbook_opens_with_the_expected_sheets(app, demo):
 def test_report_workbook_in_chinese_has_one_sheet_per_topic(app, demo):
     from openpyxl import load_workbook
 
-    client = app.test_client()
-    login(client, DEMO_ADMIN, DEMO_PASSWORD)
+    client = client_for(app, DEMO_ADMIN, DEMO_PASSWORD)
     workbook = load_workbook(io.BytesIO(client.get("/admin/dashboard/report.xlsx").data))
     assert len(workbook.sheetnames) == 14 and workbook.sheetnames[-2:] == ["双师型教师", "育训并举"]
 
 
 @pytest.mark.parametrize(("lang", "html_lang"), [("zh", "zh-CN"), ("en", "en")])
 def test_printable_report_in_both_languages(app, demo, lang, html_lang):
-    client = app.test_client()
-    login(client, DEMO_ADMIN, DEMO_PASSWORD)
+    client = client_for(app, DEMO_ADMIN, DEMO_PASSWORD)
     client.post("/lang", data={"lang": lang})
     response = client.get("/admin/dashboard/report")
     assert response.status_code == 200

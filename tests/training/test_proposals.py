@@ -11,28 +11,32 @@ from portal.training.models import TrainingRun
 from tests.conftest import client_for
 
 
+def offer(staff, title: str, group: str, hours: int, skills: str, description: str):
+    """A training offer of `staff`'s school for `group`, 20 places."""
+    return school_records.create_offer(
+        staff.organisation,
+        title=title,
+        target_groups=[group],
+        capacity=20,
+        hours=hours,
+        skills=skills,
+        description=description,
+    )
+
+
 def test_a_request_gets_the_matching_offer_first_and_accepting_creates_a_run(app, build):
     staff, hr, other_hr = build.school(), build.enterprise(), build.enterprise()
-    welding = school_records.create_offer(
-        staff.organisation,
-        title="焊工技能提升培训",
-        target_groups=["enterprise_staff"],
-        capacity=20,
-        hours=40,
-        skills="焊接, 焊接机器人, 焊缝检验",
-        description="焊条电弧焊、气体保护焊与焊接机器人操作",
+    welding = offer(
+        staff,
+        "焊工技能提升培训",
+        "enterprise_staff",
+        40,
+        "焊接, 焊接机器人, 焊缝检验",
+        "焊条电弧焊、气体保护焊与焊接机器人操作",
     )
-    care = school_records.create_offer(
-        staff.organisation,
-        title="养老护理员培训",
-        target_groups=["migrant_workers"],
-        capacity=20,
-        hours=60,
-        skills="老年照护, 康复护理",
-        description="养老护理员的照护技能",
-    )
-    for offer in (welding, care):
-        school_records.publish_training_offer(offer)
+    care = offer(staff, "养老护理员培训", "migrant_workers", 60, "老年照护, 康复护理", "养老护理员的照护技能")
+    for made in (welding, care):
+        school_records.publish_training_offer(made)
     db.session.commit()
     posting = build.posting(
         hr,
@@ -53,13 +57,10 @@ def test_a_request_gets_the_matching_offer_first_and_accepting_creates_a_run(app
     other = client_for(app, other_hr)
     assert other.get(f"/enterprise/training/requests/{posting.id}").status_code == 404
     start = "2099-01-05"
-    assert (
-        other.post(
-            f"/enterprise/training/requests/{posting.id}/offers/{welding.id}/accept",
-            data={"starts_on": start},
-        ).status_code
-        == 404
+    posted = other.post(
+        f"/enterprise/training/requests/{posting.id}/offers/{welding.id}/accept", data={"starts_on": start}
     )
+    assert posted.status_code == 404
     assert db.session.scalar(select(TrainingRun.id)) is None
 
     response = client_for(app, hr).post(

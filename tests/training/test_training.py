@@ -65,29 +65,18 @@ def test_a_resident_signs_up_with_consent_and_every_problem_is_shown_at_once(app
         assert message in html, message
     assert _count() == 0
 
-    good = client.post(
-        f"/training/runs/{run.id}",
-        data={
-            "name": "王丽",
-            "phone": "13800000001",
-            "town": "fengcheng",
-            "groups": ["unemployed", "disabled"],
-            "consent": "y",
-        },
-    )
+    form = {
+        "name": "王丽",
+        "phone": "13800000001",
+        "town": "fengcheng",
+        "groups": ["unemployed", "disabled"],
+        "consent": "y",
+    }
+    good = client.post(f"/training/runs/{run.id}", data=form)
     assert good.status_code == 201
     trainee = db.session.scalar(select(Trainee))
     assert trainee.name == "王丽" and trainee.groups == "unemployed,disabled" and trainee.status == "applied"
-    again = client.post(
-        f"/training/runs/{run.id}",
-        data={
-            "name": "王丽",
-            "phone": "13800000001",
-            "town": "fengcheng",
-            "groups": ["unemployed"],
-            "consent": "y",
-        },
-    )
+    again = client.post(f"/training/runs/{run.id}", data={**form, "groups": ["unemployed"]})
     assert again.status_code == 400 and _count() == 1
     # The run is on its town's page and on /training filtered by town and group.
     assert run.offer.title in client.get("/training/towns/fengcheng").get_data(as_text=True)
@@ -172,12 +161,10 @@ def test_no_school_reads_another_schools_trainees(app, build):
     assert other.get(f"/school/training/runs/{run.id}").status_code == 404
     for step in ("confirm", "refuse", "erase", "withdraw"):
         assert other.post(f"/school/training/runs/{run.id}/trainees/{trainee.id}/{step}").status_code == 404
-    assert (
-        other.post(
-            f"/school/training/runs/{run.id}/attendance", data={"session_on": "2026-01-01", "hours": "2"}
-        ).status_code
-        == 404
+    posted = other.post(
+        f"/school/training/runs/{run.id}/attendance", data={"session_on": "2026-01-01", "hours": "2"}
     )
+    assert posted.status_code == 404
     assert "学员3" not in other.get("/school/training/").get_data(as_text=True)
     db.session.expire_all()
     assert (
