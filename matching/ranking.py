@@ -744,6 +744,20 @@ def model_version() -> str:
     return digest.hexdigest()[:16]
 
 
+def preload() -> None:
+    """Import and read now what ranking otherwise does on first use: scipy and scikit-learn
+    (seconds to import), the knowledge base and `model_version`. For a process that will rank
+    and should not make its first ranking wait (a job worker at start)."""
+    from sklearn.feature_extraction.text import TfidfTransformer  # noqa: F401
+
+    sparse.csr_matrix  # a LazyModule imports on its first attribute read
+    knowledge.thesaurus()
+    knowledge.majors()
+    knowledge.town_coordinates()
+    knowledge.untrained_roles()
+    model_version()
+
+
 def evidence_terms(programs: Sequence[Program]) -> tuple[set[str], set[str]]:
     """What a demand's text must contain to be proposed to any of `programs`, and the major
     names and codes that propose it by being asked for.

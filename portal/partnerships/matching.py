@@ -11,15 +11,18 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import io
+import itertools
 import json
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, fields
-from typing import TYPE_CHECKING
+from dataclasses import asdict, dataclass, field, fields
+from datetime import datetime
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
-from sqlalchemy import bindparam, cast, delete, func, insert, or_, select, text, update
-from sqlalchemy.dialects.postgresql import TSQUERY
+from flask import current_app
+from sqlalchemy import Integer, any_, bindparam, cast, delete, func, insert, or_, select, text, update
+from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import joinedload
@@ -218,6 +221,17 @@ def live_posting_ids() -> list[int]:
     return list(db.session.scalars(_live(Posting.id).order_by(Posting.id)))
 
 
+def _live_stamps() -> dict[int, Stamp]:
+    """Each live posting's `Stamp`, in posting order."""
+    query = _live(Posting.id, Posting.updated_at, func.coalesce(Organisation.industry, "")).order_by(
+        Posting.id
+    )
+    return {
+        posting_id: Stamp(updated_at, industry)
+        for posting_id, updated_at, industry in db.session.execute(query)
+    }
+
+
 # --- storing results ---------------------------------------------------------------
 
 
@@ -301,8 +315,16 @@ _EXISTING = (
 )
 
 
-def _existing(where) -> list:
-    return list(db.session.execute(select(*_EXISTING).where(where)))
+def _existing(*where) -> list:
+    return list(db.session.execute(select(*_EXISTING).where(*where)))
+
+
+def _among(column, ids: Sequence[int]):
+    """`column IN ids`; on PostgreSQL as one array parameter (thousands of ids, each its own
+    parameter, took longer to send than the query took to run)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(ids), type_=ARRAY(Integer)))
+    return column.in_(list(ids))
 
 
 def _store(
@@ -479,10 +501,75 @@ class Kept:
     id: int
 
 
+class Stamp(NamedTuple):
+    """What a posting's features follow from besides the model: its updated_at and its enterprise's
+    industry (the features are current while both are those in the database)."""
+
+    updated_at: datetime
+    industry: str
+
+
+def _stamp_of(posting: Posting) -> Stamp:
+    return Stamp(posting.updated_at, posting.enterprise.industry or "")
+
+
+class HeldFeatures(NamedTuple):
+    stamp: Stamp
+    digest: str
+    features: object  # matching.ranking.DemandFeatures
+
+
+@dataclass
+class Held:
+    """The kept model and the postings' features this process holds between rankings (issue 31).
+
+    A worker runs job after job in one process (`flask worker`); reading 50,000 postings'
+    features from the database took most of a major's ranking. The database stays the truth:
+    the model is used while it is the newest kept row (its id and fitted_at), and each posting's
+    features only while its `Stamp` is the one the database has now, so an edit by another
+    process is read afresh; another model kept drops them all (its row's id alone could be
+    reused by SQLite, hence fitted_at; and the database, for a process that serves two). At most
+    MATCHER_HELD_POSTINGS postings are held, the longest unrefreshed leave first: about 2.4 KB
+    each (8,999 postings of the 1x bench took 21 MB), 120 MB for the 50,000 of 5x."""
+
+    key: tuple | None = None  # (database, model row id, fitted_at)
+    kept: Kept | None = None
+    features: dict[int, HeldFeatures] = field(default_factory=dict)
+
+    @staticmethod
+    def key_of(kept: Kept, fitted_at: datetime) -> tuple:
+        return (db.engine.url.render_as_string(), kept.id, fitted_at)
+
+    def holds(self, kept_id: int, fitted_at: datetime) -> bool:
+        return self.kept is not None and self.key == (db.engine.url.render_as_string(), kept_id, fitted_at)
+
+    def hold_model(self, kept: Kept, fitted_at: datetime) -> Kept:
+        if self.key != self.key_of(kept, fitted_at):
+            self.key, self.kept, self.features = self.key_of(kept, fitted_at), kept, {}
+        return self.kept
+
+    def hold_features(self, kept: Kept, items: Sequence[tuple[int, Stamp, str, object]]) -> None:
+        limit = current_app.config["MATCHER_HELD_POSTINGS"]
+        if kept is not self.kept or not items or limit <= 0:
+            return
+        for posting_id, stamp, digest_, features in items[-limit:]:
+            self.features.pop(posting_id, None)  # to the end: the last to leave
+            self.features[posting_id] = HeldFeatures(stamp, digest_, features)
+        for posting_id in list(itertools.islice(self.features, max(0, len(self.features) - limit))):
+            del self.features[posting_id]
+
+    def clear(self) -> None:
+        self.key, self.kept, self.features = None, None, {}
+
+
+_held = Held()
+
+
 def _saved_model(live_majors: int) -> Kept | None:
-    """The kept text model, unless there is none or it is stale."""
+    """The kept text model, unless there is none or it is stale (read again only when this
+    process does not hold it already: `_held`)."""
     row = db.session.execute(
-        select(TextModelState.id, TextModelState.version, TextModelState.majors, TextModelState.state)
+        select(TextModelState.id, TextModelState.version, TextModelState.majors, TextModelState.fitted_at)
         .order_by(TextModelState.id.desc())
         .limit(1)
     ).first()
@@ -490,12 +577,17 @@ def _saved_model(live_majors: int) -> Kept | None:
         return None
     if abs(live_majors - row.majors) > MODEL_DRIFT * max(row.majors, 1):
         return None
+    if _held.holds(row.id, row.fitted_at):
+        return _held.kept
+    state = db.session.scalar(select(TextModelState.state).where(TextModelState.id == row.id))
+    if state is None:  # replaced by another process since
+        return None
     try:
-        with np.load(io.BytesIO(row.state), allow_pickle=False) as arrays:
+        with np.load(io.BytesIO(state), allow_pickle=False) as arrays:
             model = matching.text.TextModel.from_state({name: arrays[name] for name in arrays.files})
     except (KeyError, ValueError, OSError):  # saved in another layout: as stale as another version
         return None
-    return Kept(model, row.id)
+    return _held.hold_model(Kept(model, row.id), row.fitted_at)
 
 
 def _keep_model(model: matching.text.TextModel, majors: int) -> Kept:
@@ -507,7 +599,7 @@ def _keep_model(model: matching.text.TextModel, majors: int) -> Kept:
     row = TextModelState(version=matching.ranking.model_version(), majors=majors, state=buffer.getvalue())
     db.session.add(row)
     db.session.flush()
-    return Kept(model, row.id)
+    return _held.hold_model(Kept(model, row.id), row.fitted_at)
 
 
 def text_model(corpus: Sequence[Program] | None = None) -> Kept | None:
@@ -527,11 +619,14 @@ def text_model(corpus: Sequence[Program] | None = None) -> Kept | None:
 
 
 def _keep_features(kept: Kept, features: Sequence, postings: dict[int, Posting], digests: dict) -> None:
-    """Store these postings' features (computed with the kept model) in place of any they had."""
+    """Store these postings' features (computed with the kept model) in place of any they had,
+    and hold them in this process (`Held`)."""
     rows = []
+    held = []
     for item in features:
         posting = postings[int(item.id)]
         key = ("Demand", item.id)
+        held.append((posting.id, _stamp_of(posting), digests[key], item))
         rows.append(
             {
                 "posting_id": posting.id,
@@ -551,6 +646,7 @@ def _keep_features(kept: Kept, features: Sequence, postings: dict[int, Posting],
     statement = upsert(PostingFeatures.__table__).on_conflict_do_nothing()
     for start in range(0, len(rows), _CHUNK_IDS):
         db.session.execute(statement, rows[start : start + _CHUNK_IDS])
+    _held.hold_features(kept, held)
 
 
 _CHUNK_IDS = 5000  # ids per IN (...) list: SQLite allows 32,766 variables a statement
@@ -561,32 +657,26 @@ def _chunks(ids: Sequence[int]):
         yield list(ids[start : start + _CHUNK_IDS])
 
 
-def _features(ids: Sequence[int], kept: Kept) -> tuple[list, dict[int, str]]:
-    """The features of these live postings in the kept model, and their demands' digests: read
-    where kept and current (the posting unchanged since, its enterprise's industry too), computed
-    from the postings for the others and kept for the next ranking."""
+def _features(ids: Sequence[int], kept: Kept, stamps: dict[int, Stamp]) -> tuple[list, dict[int, str]]:
+    """The features of these live postings in the kept model, and their demands' digests: those
+    this process holds where current (`stamps`: each posting's updated_at and its enterprise's
+    industry, as the database has them now), else read where kept and current, else computed
+    from the postings and kept for the next ranking."""
     features, digest_of = [], {}
-    for chunk in _chunks(ids):
-        rows = db.session.execute(
-            select(
-                PostingFeatures.posting_id,
-                PostingFeatures.digest,
-                PostingFeatures.evidence,
-                PostingFeatures.vector,
-            )
-            .join(Posting, Posting.id == PostingFeatures.posting_id)
-            .join(Organisation, Organisation.id == Posting.enterprise_id)
-            .where(
-                PostingFeatures.posting_id.in_(chunk),
-                PostingFeatures.model_id == kept.id,
-                PostingFeatures.stamp == Posting.updated_at,
-                PostingFeatures.industry == func.coalesce(Organisation.industry, ""),
-            )
-        )
-        for posting_id, digest_, evidence, vector in rows:
-            features.append(matching.ranking.DemandFeatures.from_stored(str(posting_id), evidence, vector))
-            digest_of[posting_id] = digest_
-    missing = [posting_id for posting_id in ids if posting_id not in digest_of]
+    held = _held.features if _held.kept is kept else {}
+    reread = []
+    for posting_id in ids:
+        entry = held.get(posting_id)
+        if entry is not None and entry.stamp == stamps.get(posting_id):
+            features.append(entry.features)
+            digest_of[posting_id] = entry.digest
+        else:
+            reread.append(posting_id)
+    fresh = [row for chunk in _chunks(reread) for row in _read_kept(kept, chunk)]
+    for posting_id, _stamp, digest_, item in fresh:
+        features.append(item)
+        digest_of[posting_id] = digest_
+    missing = [posting_id for posting_id in reread if posting_id not in digest_of]
     if missing:
         postings = {p.id: p for p in _load_postings(missing)}
         demands = [demand_for(postings[posting_id]) for posting_id in missing]
@@ -595,9 +685,67 @@ def _features(ids: Sequence[int], kept: Kept) -> tuple[list, dict[int, str]]:
         _keep_features(kept, computed, postings, digests)
         features.extend(computed)
         digest_of.update({int(d.id): digests[("Demand", d.id)] for d in demands})
+    _held.hold_features(kept, fresh)
     order = {posting_id: n for n, posting_id in enumerate(ids)}
     features.sort(key=lambda item: order[int(item.id)])  # in posting order, as a full ranking reads them
     return features, digest_of
+
+
+def _read_kept(kept: Kept, ids: Sequence[int] | None = None) -> list[tuple[int, Stamp, str, object]]:
+    """The features kept with this model that are current (of these postings, or of all):
+    (posting id, stamp, digest, features)."""
+    query = (
+        select(
+            PostingFeatures.posting_id,
+            PostingFeatures.stamp,
+            PostingFeatures.industry,
+            PostingFeatures.digest,
+            PostingFeatures.evidence,
+            PostingFeatures.vector,
+        )
+        .join(Posting, Posting.id == PostingFeatures.posting_id)
+        .join(Organisation, Organisation.id == Posting.enterprise_id)
+        .where(
+            PostingFeatures.model_id == kept.id,
+            PostingFeatures.stamp == Posting.updated_at,
+            PostingFeatures.industry == func.coalesce(Organisation.industry, ""),
+        )
+    )
+    if ids is not None:
+        query = query.where(_among(PostingFeatures.posting_id, ids))
+    return [
+        (
+            posting_id,
+            Stamp(stamp, industry),
+            digest_,
+            matching.ranking.DemandFeatures.from_stored(str(posting_id), _interned(evidence), vector),
+        )
+        for posting_id, stamp, industry, digest_, evidence, vector in db.session.execute(query)
+    ]
+
+
+def _interned(value):
+    """`value` (evidence as JSON gives it) with each string interned: the same few thousand terms
+    recur in every posting, and held for 50,000 postings their copies took most of the memory."""
+    if isinstance(value, str):
+        return sys.intern(value)
+    if isinstance(value, list):
+        return [_interned(item) for item in value]
+    if isinstance(value, dict):
+        return {sys.intern(key): _interned(item) for key, item in value.items()}
+    return value
+
+
+def warm_up() -> None:
+    """What a job worker loads before its first job (issue 31): the matching library, the kept
+    text model and the live postings' features kept with it (`Held`), so that the first major
+    ranked after a worker starts is as quick as the next. Reads only: a stale or missing model
+    is left to the first ranking, which fits and keeps one."""
+    matching.ranking.preload()
+    live = int(db.session.scalar(_live_programs(func.count(Program.id))) or 0)
+    kept = _saved_model(live) if live else None
+    if kept is not None:
+        _held.hold_features(kept, _read_kept(kept))
 
 
 def _rank_kept(
@@ -675,14 +823,15 @@ def recompute_for_programs(
     db.session.flush()
     wanted = set(program_ids)
     programs = _programs(wanted)  # closed or unverified majors: no column, their pairs go
-    live = live_posting_ids()
+    stamps = _live_stamps()
+    live = list(stamps)
     found = _candidates(programs, live)
     tally = Tally(postings=len(live))
     if progress is not None:
         progress(0, 2)
     kept = text_model() if programs and found else None
     # The postings as kept with the model (issue 31): none of their texts is read again.
-    features, digest_of = _features(found, kept) if kept else ([], {})
+    features, digest_of = _features(found, kept, stamps) if kept else ([], {})
     candidates = _rank_kept(features, digest_of, programs, kept) if kept else {}
     if progress is not None:
         progress(1, 2)
@@ -690,11 +839,11 @@ def recompute_for_programs(
     touched = sorted({posting_id for posting_id, _ in candidates})
     # The matcher's own proposals of other majors compete for the places; those asked for by hand do not.
     others = (
-        [
-            row
-            for row in _existing(Proposal.posting_id.in_(touched))
-            if row.program_id not in wanted and row.origin == Origin.MATCHER.value
-        ]
+        _existing(
+            _among(Proposal.posting_id, touched),
+            Proposal.origin == Origin.MATCHER.value,
+            Proposal.program_id.not_in(list(wanted)),
+        )
         if touched
         else []
     )
