@@ -277,10 +277,15 @@ def test_a_posting_edited_since_its_features_were_kept_is_read_again(district, m
     )
     enterprise = db.session.get(Organisation, posting.enterprise_id)
     other = db.session.scalar(
-        select(Posting.id).where(Posting.enterprise_id != enterprise.id, Posting.id != posting_id).limit(1)
+        select(Posting.id)
+        .where(Posting.enterprise_id != enterprise.id, Posting.id != posting_id)
+        .order_by(Posting.id)
+        .limit(1)
     )
     moved = db.session.get(Posting, other).enterprise_id
-    db.session.execute(update(Organisation).where(Organisation.id == moved).values(industry="care"))
+    # Another industry than its own (the demo's first enterprises include a care home's).
+    industry = "it" if db.session.get(Organisation, moved).industry == "care" else "care"
+    db.session.execute(update(Organisation).where(Organisation.id == moved).values(industry=industry))
     db.session.commit()
     read = []
     demand_for = matching.demand_for
