@@ -14,6 +14,7 @@ import io
 import itertools
 import json
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
@@ -530,36 +531,48 @@ class Held:
     process is read afresh; another model kept drops them all (its row's id alone could be
     reused by SQLite, hence fitted_at; and the database, for a process that serves two). At most
     MATCHER_HELD_POSTINGS postings are held, the longest unrefreshed leave first: about 2.4 KB
-    each (the 45,112 live postings of the 5x bench took 105 MB)."""
+    each (the 45,112 live postings of the 5x bench took 105 MB). Jobs in threads (the "thread"
+    backend) share it: changes are made under a lock, and a reader keeps the dict it was given."""
 
     key: tuple | None = None  # (database, model row id, fitted_at)
     kept: Kept | None = None
     features: dict[int, HeldFeatures] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @staticmethod
-    def key_of(kept: Kept, fitted_at: datetime) -> tuple:
-        return (db.engine.url.render_as_string(), kept.id, fitted_at)
+    def key_of(kept_id: int, fitted_at: datetime) -> tuple:
+        return (db.engine.url.render_as_string(), kept_id, fitted_at)
 
-    def holds(self, kept_id: int, fitted_at: datetime) -> bool:
-        return self.kept is not None and self.key == (db.engine.url.render_as_string(), kept_id, fitted_at)
+    def model(self, kept_id: int, fitted_at: datetime) -> Kept | None:
+        """The model held, if it is the kept row `kept_id` fitted at `fitted_at`."""
+        with self.lock:
+            return self.kept if self.key == self.key_of(kept_id, fitted_at) else None
 
     def hold_model(self, kept: Kept, fitted_at: datetime) -> Kept:
-        if self.key != self.key_of(kept, fitted_at):
-            self.key, self.kept, self.features = self.key_of(kept, fitted_at), kept, {}
-        return self.kept
+        with self.lock:
+            if self.key != self.key_of(kept.id, fitted_at):
+                self.key, self.kept, self.features = self.key_of(kept.id, fitted_at), kept, {}
+            return self.kept
+
+    def features_of(self, kept: Kept) -> dict[int, HeldFeatures]:
+        with self.lock:
+            return self.features if kept is self.kept else {}
 
     def hold_features(self, kept: Kept, items: Sequence[tuple[int, Stamp, str, object]]) -> None:
         limit = current_app.config["MATCHER_HELD_POSTINGS"]
-        if kept is not self.kept or not items or limit <= 0:
-            return
-        for posting_id, stamp, digest_, features in items[-limit:]:
-            self.features.pop(posting_id, None)  # to the end: the last to leave
-            self.features[posting_id] = HeldFeatures(stamp, digest_, features)
-        for posting_id in list(itertools.islice(self.features, max(0, len(self.features) - limit))):
-            del self.features[posting_id]
+        with self.lock:
+            if kept is not self.kept or not items or limit <= 0:
+                return
+            held = self.features
+            for posting_id, stamp, digest_, features in items[-limit:]:
+                held.pop(posting_id, None)  # to the end: the last to leave
+                held[posting_id] = HeldFeatures(stamp, digest_, features)
+            for posting_id in list(itertools.islice(held, max(0, len(held) - limit))):
+                del held[posting_id]
 
     def clear(self) -> None:
-        self.key, self.kept, self.features = None, None, {}
+        with self.lock:
+            self.key, self.kept, self.features = None, None, {}
 
 
 _held = Held()
@@ -577,8 +590,9 @@ def _saved_model(live_majors: int) -> Kept | None:
         return None
     if abs(live_majors - row.majors) > MODEL_DRIFT * max(row.majors, 1):
         return None
-    if _held.holds(row.id, row.fitted_at):
-        return _held.kept
+    held = _held.model(row.id, row.fitted_at)
+    if held is not None:
+        return held
     state = db.session.scalar(select(TextModelState.state).where(TextModelState.id == row.id))
     if state is None:  # replaced by another process since
         return None
@@ -663,7 +677,7 @@ def _features(ids: Sequence[int], kept: Kept, stamps: dict[int, Stamp]) -> tuple
     industry, as the database has them now), else read where kept and current, else computed
     from the postings and kept for the next ranking."""
     features, digest_of = [], {}
-    held = _held.features if _held.kept is kept else {}
+    held = _held.features_of(kept)
     reread = []
     for posting_id in ids:
         entry = held.get(posting_id)
