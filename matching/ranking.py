@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
@@ -345,17 +346,22 @@ def _incidence(
     rows: Sequence[Iterable[str]], vocabulary: dict[str, int], normalised: bool = False
 ) -> sparse.csr_matrix:
     """(rows x vocabulary) matrix, 1 per term (or 1/len(row) when `normalised`); terms missing
-    from the vocabulary are dropped (but still count in a normalised row's length)."""
-    indptr, indices, data = [0], [], []
-    for terms in rows:
-        terms = list(terms)
-        known = [vocabulary[t] for t in terms if t in vocabulary]
-        indices.extend(known)
-        data.extend([1.0 / max(1, len(terms)) if normalised else 1.0] * len(known))
-        indptr.append(len(indices))
-    return sparse.csr_matrix(
-        (np.array(data, dtype=np.float32), indices, indptr), shape=(len(rows), len(vocabulary))
-    )
+    from the vocabulary are dropped (but still count in a normalised row's length).
+
+    One pass over all the terms, the rest in numpy (a major's ranking builds these for 20,000
+    postings at 5x the district, issue 31): the same matrix as adding the rows one by one."""
+    rows = [terms if isinstance(terms, list) else list(terms) for terms in rows]
+    lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
+    flat = list(itertools.chain.from_iterable(rows))
+    columns = np.fromiter(map(vocabulary.get, flat, itertools.repeat(-1)), dtype=np.int64, count=len(flat))
+    known = columns >= 0
+    owner = np.repeat(np.arange(len(rows)), lengths)[known]
+    indptr = np.concatenate(([0], np.cumsum(np.bincount(owner, minlength=len(rows)))))
+    if normalised:
+        data = (1.0 / np.maximum(1, lengths))[owner].astype(np.float32)
+    else:
+        data = np.ones(len(owner), dtype=np.float32)
+    return sparse.csr_matrix((data, columns[known], indptr), shape=(len(rows), len(vocabulary)))
 
 
 def _vocabulary(*term_sets: Iterable[Iterable[str]]) -> dict[str, int]:
@@ -742,6 +748,20 @@ def model_version() -> str:
     for name in _KNOWLEDGE_FILES:
         digest.update(resources.files("matching").joinpath("data", name).read_bytes())
     return digest.hexdigest()[:16]
+
+
+def preload() -> None:
+    """Import and read now what ranking otherwise does on first use: scipy and scikit-learn
+    (seconds to import), the knowledge base and `model_version`. For a process that will rank
+    and should not make its first ranking wait (a job worker at start)."""
+    from sklearn.feature_extraction.text import TfidfTransformer  # noqa: F401
+
+    sparse.csr_matrix  # a LazyModule imports on its first attribute read
+    knowledge.thesaurus()
+    knowledge.majors()
+    knowledge.town_coordinates()
+    knowledge.untrained_roles()
+    model_version()
 
 
 def evidence_terms(programs: Sequence[Program]) -> tuple[set[str], set[str]]:

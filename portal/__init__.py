@@ -255,6 +255,7 @@ def register_hooks() -> None:
         "rank_programs", partnership_jobs.rank_programs, _l("Updating the proposals of a major")
     )
     jobs.register_kind("rank_school", partnership_jobs.rank_school, _l("Recomputing your proposals"))
+    jobs.register_warm_up(matching.warm_up)  # the library, the kept model, the postings' features
     jobs.register_kind(
         "rank_all", partnership_jobs.rank_all, _l("Recomputing every proposal of the district")
     )

@@ -172,7 +172,9 @@ def worker(burst: bool) -> None:
         stop = threading.Event()
         threading.Thread(target=_sweeper, args=(app, jobs, stop), name="job-sweeper", daemon=True).start()
     # SimpleWorker: jobs run in this process, in this command's app context (no fork, so
-    # no database connection is shared between processes).
+    # no database connection is shared between processes), and what a job loads stays for the
+    # next: loaded once now (libraries, kept models), the first job does not wait for it.
+    jobs.warm_up()
     queue = jobs.queue(app)
     SimpleWorker([queue], connection=queue.connection).work(burst=burst, with_scheduler=False)
 

@@ -52,6 +52,10 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         # refused), and jobs it may have running at once (at most one of each kind).
         "JOBS_QUEUED_PER_KIND": _env_int("JOBS_QUEUED_PER_KIND", 3),
         "JOBS_RUNNING_PER_ORGANISATION": _env_int("JOBS_RUNNING_PER_ORGANISATION", 1),
+        # Postings' matcher features a process holds between majors' rankings (issue 31; checked
+        # against the database each time): about 2.4 KB a posting, so 60,000 take about 145 MB
+        # (the 5x bench's 45,112 live postings: 105 MB). 0 holds none (each ranking reads them).
+        "MATCHER_HELD_POSTINGS": _env_int("MATCHER_HELD_POSTINGS", 60_000),
         # Public list pages kept rendered until a posting or organisation changes (portal/cache.py);
         # 0 turns it off.
         "PAGE_CACHE_SECONDS": _env_int("PAGE_CACHE_SECONDS", 300),

@@ -11,15 +11,19 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import io
+import itertools
 import json
 import sys
+import threading
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, fields
-from typing import TYPE_CHECKING
+from dataclasses import asdict, dataclass, field, fields
+from datetime import datetime
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
-from sqlalchemy import bindparam, cast, delete, func, insert, or_, select, text, update
-from sqlalchemy.dialects.postgresql import TSQUERY
+from flask import current_app
+from sqlalchemy import Integer, any_, bindparam, cast, delete, func, insert, or_, select, text, update
+from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import joinedload
@@ -218,6 +222,17 @@ def live_posting_ids() -> list[int]:
     return list(db.session.scalars(_live(Posting.id).order_by(Posting.id)))
 
 
+def _live_stamps(ids: Sequence[int]) -> dict[int, Stamp]:
+    """The `Stamp` of each of these postings that is live."""
+    stamps = {}
+    for chunk in _chunks(ids):
+        query = _live(Posting.id, Posting.updated_at, func.coalesce(Organisation.industry, "")).where(
+            _among(Posting.id, chunk)
+        )
+        stamps.update((posting_id, Stamp(*stamp)) for posting_id, *stamp in db.session.execute(query))
+    return stamps
+
+
 # --- storing results ---------------------------------------------------------------
 
 
@@ -295,8 +310,16 @@ _EXISTING = (
 )
 
 
-def _existing(where) -> list:
-    return list(db.session.execute(select(*_EXISTING).where(where)))
+def _existing(*where) -> list:
+    return list(db.session.execute(select(*_EXISTING).where(*where)))
+
+
+def _among(column, ids: Sequence[int]):
+    """`column IN ids`; on PostgreSQL as one array parameter (thousands of ids, each its own
+    parameter, took longer to send than the query took to run)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(ids), type_=ARRAY(Integer)))
+    return column.in_(list(ids))
 
 
 def _store(
@@ -473,10 +496,87 @@ class Kept:
     id: int
 
 
+class Stamp(NamedTuple):
+    """What a posting's features follow from besides the model: its updated_at and its enterprise's
+    industry (the features are current while both are those in the database)."""
+
+    updated_at: datetime
+    industry: str
+
+
+def _stamp_of(posting: Posting) -> Stamp:
+    return Stamp(posting.updated_at, posting.enterprise.industry or "")
+
+
+class HeldFeatures(NamedTuple):
+    stamp: Stamp
+    digest: str
+    features: object  # matching.ranking.DemandFeatures
+
+
+@dataclass
+class Held:
+    """The kept model and the postings' features this process holds between rankings (issue 31).
+
+    A worker runs job after job in one process (`flask worker`); reading 50,000 postings'
+    features from the database took most of a major's ranking. The database stays the truth:
+    the model is used while it is the newest kept row (its id and fitted_at), and each posting's
+    features only while its `Stamp` is the one the database has now, so an edit by another
+    process is read afresh; another model kept drops them all (its row's id alone could be
+    reused by SQLite, hence fitted_at; and the database, for a process that serves two). At most
+    MATCHER_HELD_POSTINGS postings are held, the longest unrefreshed leave first: about 2.4 KB
+    each (the 45,112 live postings of the 5x bench took 105 MB). Jobs in threads (the "thread"
+    backend) share it: changes are made under a lock, and a reader keeps the dict it was given."""
+
+    key: tuple | None = None  # (database, model row id, fitted_at)
+    kept: Kept | None = None
+    features: dict[int, HeldFeatures] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @staticmethod
+    def key_of(kept_id: int, fitted_at: datetime) -> tuple:
+        return (db.engine.url.render_as_string(), kept_id, fitted_at)
+
+    def model(self, kept_id: int, fitted_at: datetime) -> Kept | None:
+        """The model held, if it is the kept row `kept_id` fitted at `fitted_at`."""
+        with self.lock:
+            return self.kept if self.key == self.key_of(kept_id, fitted_at) else None
+
+    def hold_model(self, kept: Kept, fitted_at: datetime) -> Kept:
+        with self.lock:
+            if self.key != self.key_of(kept.id, fitted_at):
+                self.key, self.kept, self.features = self.key_of(kept.id, fitted_at), kept, {}
+            return self.kept
+
+    def features_of(self, kept: Kept) -> dict[int, HeldFeatures]:
+        with self.lock:
+            return self.features if kept is self.kept else {}
+
+    def hold_features(self, kept: Kept, items: Sequence[tuple[int, Stamp, str, object]]) -> None:
+        limit = current_app.config["MATCHER_HELD_POSTINGS"]
+        with self.lock:
+            if kept is not self.kept or not items or limit <= 0:
+                return
+            held = self.features
+            for posting_id, stamp, digest_, features in items[-limit:]:
+                held.pop(posting_id, None)  # to the end: the last to leave
+                held[posting_id] = HeldFeatures(stamp, digest_, features)
+            for posting_id in list(itertools.islice(held, max(0, len(held) - limit))):
+                del held[posting_id]
+
+    def clear(self) -> None:
+        with self.lock:
+            self.key, self.kept, self.features = None, None, {}
+
+
+_held = Held()
+
+
 def _saved_model(live_majors: int) -> Kept | None:
-    """The kept text model, unless there is none or it is stale."""
+    """The kept text model, unless there is none or it is stale (read again only when this
+    process does not hold it already: `_held`)."""
     row = db.session.execute(
-        select(TextModelState.id, TextModelState.version, TextModelState.majors, TextModelState.state)
+        select(TextModelState.id, TextModelState.version, TextModelState.majors, TextModelState.fitted_at)
         .order_by(TextModelState.id.desc())
         .limit(1)
     ).first()
@@ -484,12 +584,18 @@ def _saved_model(live_majors: int) -> Kept | None:
         return None
     if abs(live_majors - row.majors) > MODEL_DRIFT * max(row.majors, 1):
         return None
+    held = _held.model(row.id, row.fitted_at)
+    if held is not None:
+        return held
+    state = db.session.scalar(select(TextModelState.state).where(TextModelState.id == row.id))
+    if state is None:  # replaced by another process since
+        return None
     try:
-        with np.load(io.BytesIO(row.state), allow_pickle=False) as arrays:
+        with np.load(io.BytesIO(state), allow_pickle=False) as arrays:
             model = matching.text.TextModel.from_state({name: arrays[name] for name in arrays.files})
     except (KeyError, ValueError, OSError):  # saved in another layout: as stale as another version
         return None
-    return Kept(model, row.id)
+    return _held.hold_model(Kept(model, row.id), row.fitted_at)
 
 
 def _keep_model(model: matching.text.TextModel, majors: int) -> Kept:
@@ -501,7 +607,7 @@ def _keep_model(model: matching.text.TextModel, majors: int) -> Kept:
     row = TextModelState(version=matching.ranking.model_version(), majors=majors, state=buffer.getvalue())
     db.session.add(row)
     db.session.flush()
-    return Kept(model, row.id)
+    return _held.hold_model(Kept(model, row.id), row.fitted_at)
 
 
 def text_model(corpus: Sequence[Program] | None = None) -> Kept | None:
@@ -521,11 +627,14 @@ def text_model(corpus: Sequence[Program] | None = None) -> Kept | None:
 
 
 def _keep_features(kept: Kept, features: Sequence, postings: dict[int, Posting], digests: dict) -> None:
-    """Store these postings' features (computed with the kept model) in place of any they had."""
+    """Store these postings' features (computed with the kept model) in place of any they had,
+    and hold them in this process (`Held`)."""
     rows = []
+    held = []
     for item in features:
         posting = postings[int(item.id)]
         key = ("Demand", item.id)
+        held.append((posting.id, _stamp_of(posting), digests[key], item))
         rows.append(
             {
                 "posting_id": posting.id,
@@ -545,6 +654,7 @@ def _keep_features(kept: Kept, features: Sequence, postings: dict[int, Posting],
     statement = upsert(PostingFeatures.__table__).on_conflict_do_nothing()
     for start in range(0, len(rows), _CHUNK_IDS):
         db.session.execute(statement, rows[start : start + _CHUNK_IDS])
+    _held.hold_features(kept, held)
 
 
 _CHUNK_IDS = 5000  # ids per IN (...) list: SQLite allows 32,766 variables a statement
@@ -555,32 +665,26 @@ def _chunks(ids: Sequence[int]):
         yield list(ids[start : start + _CHUNK_IDS])
 
 
-def _features(ids: Sequence[int], kept: Kept) -> tuple[list, dict[int, str]]:
-    """The features of these live postings in the kept model, and their demands' digests: read
-    where kept and current (the posting unchanged since, its enterprise's industry too), computed
-    from the postings for the others and kept for the next ranking."""
+def _features(ids: Sequence[int], kept: Kept, stamps: dict[int, Stamp]) -> tuple[list, dict[int, str]]:
+    """The features of these live postings in the kept model, and their demands' digests: those
+    this process holds where current (`stamps`: each posting's updated_at and its enterprise's
+    industry, as the database has them now), else read where kept and current, else computed
+    from the postings and kept for the next ranking."""
     features, digest_of = [], {}
-    for chunk in _chunks(ids):
-        rows = db.session.execute(
-            select(
-                PostingFeatures.posting_id,
-                PostingFeatures.digest,
-                PostingFeatures.evidence,
-                PostingFeatures.vector,
-            )
-            .join(Posting, Posting.id == PostingFeatures.posting_id)
-            .join(Organisation, Organisation.id == Posting.enterprise_id)
-            .where(
-                PostingFeatures.posting_id.in_(chunk),
-                PostingFeatures.model_id == kept.id,
-                PostingFeatures.stamp == Posting.updated_at,
-                PostingFeatures.industry == func.coalesce(Organisation.industry, ""),
-            )
-        )
-        for posting_id, digest_, evidence, vector in rows:
-            features.append(matching.ranking.DemandFeatures.from_stored(str(posting_id), evidence, vector))
-            digest_of[posting_id] = digest_
-    missing = [posting_id for posting_id in ids if posting_id not in digest_of]
+    held = _held.features_of(kept)
+    reread = []
+    for posting_id in ids:
+        entry = held.get(posting_id)
+        if entry is not None and entry.stamp == stamps.get(posting_id):
+            features.append(entry.features)
+            digest_of[posting_id] = entry.digest
+        else:
+            reread.append(posting_id)
+    fresh = [row for chunk in _chunks(reread) for row in _read_kept(kept, chunk)]
+    for posting_id, _stamp, digest_, item in fresh:
+        features.append(item)
+        digest_of[posting_id] = digest_
+    missing = [posting_id for posting_id in reread if posting_id not in digest_of]
     if missing:
         postings = {p.id: p for p in _load_postings(missing)}
         demands = [demand_for(postings[posting_id]) for posting_id in missing]
@@ -589,6 +693,7 @@ def _features(ids: Sequence[int], kept: Kept) -> tuple[list, dict[int, str]]:
         _keep_features(kept, computed, postings, digests)
         features.extend(computed)
         digest_of.update({int(d.id): digests[("Demand", d.id)] for d in demands})
+    _held.hold_features(kept, fresh)
     order = {posting_id: n for n, posting_id in enumerate(ids)}
     features.sort(key=lambda item: order[int(item.id)])  # in posting order, as a full ranking reads them
     return features, digest_of
@@ -607,6 +712,64 @@ def _pairs(rankings, print_of: Callable[[int, int], str]) -> Pairs:
                 print_of(posting_id, program_id),
             )
     return pairs
+
+
+def _read_kept(kept: Kept, ids: Sequence[int] | None = None) -> list[tuple[int, Stamp, str, object]]:
+    """The features kept with this model that are current (of these postings, or of all):
+    (posting id, stamp, digest, features)."""
+    query = (
+        select(
+            PostingFeatures.posting_id,
+            PostingFeatures.stamp,
+            PostingFeatures.industry,
+            PostingFeatures.digest,
+            PostingFeatures.evidence,
+            PostingFeatures.vector,
+        )
+        .join(Posting, Posting.id == PostingFeatures.posting_id)
+        .join(Organisation, Organisation.id == Posting.enterprise_id)
+        .where(
+            PostingFeatures.model_id == kept.id,
+            PostingFeatures.stamp == Posting.updated_at,
+            PostingFeatures.industry == func.coalesce(Organisation.industry, ""),
+        )
+    )
+    if ids is not None:
+        query = query.where(_among(PostingFeatures.posting_id, ids))
+    return [
+        (
+            posting_id,
+            Stamp(stamp, industry),
+            digest_,
+            matching.ranking.DemandFeatures.from_stored(str(posting_id), _interned(evidence), vector),
+        )
+        for posting_id, stamp, industry, digest_, evidence, vector in db.session.execute(query)
+    ]
+
+
+def _interned(value):
+    """`value` (evidence as JSON gives it) with each string interned: the same few thousand terms
+    recur in every posting, and held for 50,000 postings their copies took most of the memory."""
+    if isinstance(value, str):
+        return sys.intern(value)
+    if isinstance(value, list):
+        return [_interned(item) for item in value]
+    if isinstance(value, dict):
+        return {sys.intern(key): _interned(item) for key, item in value.items()}
+    return value
+
+
+def warm_up() -> None:
+    """What a job worker loads before its first job (issue 31): the matching library, the kept
+    text model and the live postings' features kept with it (`Held`), so that the first major
+    ranked after a worker starts is as quick as the next. Reads only: a stale or missing model
+    is left to the first ranking, which fits and keeps one."""
+    matching.ranking.preload()
+    live = int(db.session.scalar(_live_programs(func.count(Program.id))) or 0)
+    kept = _saved_model(live) if live else None
+    if kept is not None:
+        for ids in _chunks(live_posting_ids()):  # a chunk's rows at a time, beside what is held
+            _held.hold_features(kept, _read_kept(kept, ids))
 
 
 def _rank_kept(
@@ -685,22 +848,12 @@ def recompute_for_programs(
         progress(0, 2)
     kept = text_model() if programs and found else None
     # The postings as kept with the model (issue 31): none of their texts is read again.
-    features, digest_of = _features(found, kept) if kept else ([], {})
+    features, digest_of = _features(found, kept, _live_stamps(found)) if kept else ([], {})
     candidates = _rank_kept(features, digest_of, programs, kept) if kept else {}
     if progress is not None:
         progress(1, 2)
     own = _existing(Proposal.program_id.in_(list(wanted)))
-    touched = sorted({posting_id for posting_id, _ in candidates})
-    # The matcher's own proposals of other majors compete for the places; those asked for by hand do not.
-    others = (
-        [
-            row
-            for row in _existing(Proposal.posting_id.in_(touched))
-            if row.program_id not in wanted and row.origin == Origin.MATCHER.value
-        ]
-        if touched
-        else []
-    )
+    candidates, others = _competing(candidates, wanted)
     pairs, pushed_out = _merge_top(candidates, others)
     enterprise_of: dict[int, int] = {}
     for ids in _chunks(sorted({posting_id for posting_id, _ in pairs})):
@@ -738,6 +891,42 @@ def _asks_for(value: str, names: set[str]) -> bool:
     major = value.strip()
     major = catalogue.resolve(major).name or major
     return matching.knowledge.major_key(major) in names or major.strip() in names
+
+
+def _competing(candidates: Pairs, wanted: set[int]) -> tuple[Pairs, list]:
+    """The new pairs that may enter their posting's top `TOP_K`, and the stored proposals they
+    compete with (`_merge_top`): the matcher's own proposals of other majors (those asked for by
+    hand do not compete).
+
+    A major touches thousands of postings, most of them already holding `TOP_K` stored
+    proposals that all beat it (issue 31: reading their 90,000 rows at 5x took a third of the
+    job). So each touched posting's stored count and weakest score are read first: where the new
+    pairs and the stored fit in `TOP_K` together, the new pairs enter and nothing is read; where
+    exactly `TOP_K` are stored and no new pair beats the weakest, nothing changes (the new pairs
+    are left out; on equal scores the stored proposal stays); the rows are read for the others."""
+    if not candidates:
+        return candidates, []
+    competing = (Proposal.origin == Origin.MATCHER.value, Proposal.program_id.not_in(list(wanted)))
+    new: dict[int, list[float]] = {}
+    for (posting_id, _program_id), value in candidates.items():
+        new.setdefault(posting_id, []).append(value[0])
+    room = {posting_id: TOP_K - len(scores) for posting_id, scores in new.items()}
+    read, unbeaten = [], set()
+    for ids in _chunks(sorted(new)):
+        query = (
+            select(Proposal.posting_id, func.count(), func.min(Proposal.score))
+            .where(_among(Proposal.posting_id, ids), *competing)
+            .group_by(Proposal.posting_id)
+        )
+        for posting_id, stored, weakest in db.session.execute(query):
+            if stored <= room[posting_id]:
+                continue  # all fit
+            if stored == TOP_K and max(new[posting_id]) <= weakest:
+                unbeaten.add(posting_id)
+            else:
+                read.append(posting_id)
+    others = [row for ids in _chunks(read) for row in _existing(_among(Proposal.posting_id, ids), *competing)]
+    return {key: value for key, value in candidates.items() if key[0] not in unbeaten}, others
 
 
 def _merge_top(candidates: Pairs, others: list) -> tuple[Pairs, list]:

@@ -138,6 +138,28 @@ def register_kind(kind: str, run: Callable[[Job, Progress], dict], label: object
     kind_labels[kind] = label
 
 
+# What a worker loads before its first job (`flask worker`, `warm_up`): what a kind's first job
+# would otherwise load on first use (libraries, kept models), registered by the domain that owns it.
+_warm_ups: list[Callable[[], None]] = []
+
+
+def register_warm_up(warm: Callable[[], None]) -> None:
+    if warm not in _warm_ups:
+        _warm_ups.append(warm)
+
+
+def warm_up() -> None:
+    """Run the registered warm-ups, in the caller's app context; one that fails is logged and
+    left to the first job (which loads on first use), never stops the worker."""
+    for warm in _warm_ups:
+        try:
+            warm()
+        except Exception:
+            log.exception("jobs: warm-up %s failed; its first job loads what it needs", warm.__qualname__)
+        finally:
+            db.session.rollback()  # reads only: no transaction left open beside the jobs
+
+
 def register_importer(sheet: str, importer: Callable[[User, bytes, str | None], int]) -> None:
     IMPORTERS[sheet] = importer
 

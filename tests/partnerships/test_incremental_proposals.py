@@ -277,10 +277,15 @@ def test_a_posting_edited_since_its_features_were_kept_is_read_again(district, m
     )
     enterprise = db.session.get(Organisation, posting.enterprise_id)
     other = db.session.scalar(
-        select(Posting.id).where(Posting.enterprise_id != enterprise.id, Posting.id != posting_id).limit(1)
+        select(Posting.id)
+        .where(Posting.enterprise_id != enterprise.id, Posting.id != posting_id)
+        .order_by(Posting.id)
+        .limit(1)
     )
     moved = db.session.get(Posting, other).enterprise_id
-    db.session.execute(update(Organisation).where(Organisation.id == moved).values(industry="care"))
+    # Another industry than its own (the demo's first enterprises include a care home's).
+    industry = "it" if db.session.get(Organisation, moved).industry == "care" else "care"
+    db.session.execute(update(Organisation).where(Organisation.id == moved).values(industry=industry))
     db.session.commit()
     read = []
     demand_for = matching.demand_for
@@ -295,3 +300,116 @@ def test_a_posting_edited_since_its_features_were_kept_is_read_again(district, m
     read.clear()
     _rank_alone(program_id)  # kept afresh by the ranking before
     assert read == []
+
+
+# --- what a worker holds between jobs (issue 31: matching.Held) --------------------------------
+
+
+@pytest.fixture
+def reads(monkeypatch):
+    """Postings read for a ranking: as demands (their features computed) and as kept rows."""
+    calls = {"demand": [], "kept": []}
+    demand_for, read_kept = matching.demand_for, matching._read_kept
+    monkeypatch.setattr(matching, "demand_for", lambda p: calls["demand"].append(p.id) or demand_for(p))
+
+    def recording(kept, ids=None):
+        rows = read_kept(kept, ids)
+        calls["kept"].extend(row[0] for row in rows)
+        return rows
+
+    monkeypatch.setattr(matching, "_read_kept", recording)
+    monkeypatch.setattr(matching, "_candidates", lambda programs, live: live)  # every live posting
+    return calls
+
+
+def _scored() -> dict[tuple[int, int], tuple]:
+    """Every proposal's (score, reasons, status, origin) by pair (a ranking job writes the ranked
+    major's rows anew: their timestamps change)."""
+    return {key: row[:4] for key, row in _rows().items()}
+
+
+def _edit_elsewhere(statement) -> None:
+    """A write by another process: its own connection and transaction, nothing this one holds told."""
+    with db.engine.begin() as connection:
+        connection.execute(statement)
+
+
+def test_a_worker_reads_each_posting_once_and_sees_an_edit_made_by_another_process(district, reads):
+    from portal.models import Posting
+
+    program_id = max(program for _, program in district)
+    matching._held.clear()  # a worker just started
+    _rank_alone(program_id)
+    live = matching.live_posting_ids()
+    assert sorted(reads["kept"]) == live and reads["demand"] == []
+    first = _scored()
+    reads["kept"].clear()
+    _rank_alone(program_id)  # the next job: nothing read again
+    assert reads == {"demand": [], "kept": []}
+    assert _scored() == first
+    posting_id = live[len(live) // 2]
+    title = db.session.get(Posting, posting_id).title
+    _edit_elsewhere(
+        update(Posting).where(Posting.id == posting_id).values(title=title + "焊接技术应用订单班")
+    )
+    _rank_alone(program_id)
+    assert reads == {"demand": [posting_id], "kept": []}  # that posting alone, from its new text
+    db.session.expire_all()
+    held = matching._held.features[posting_id]
+    assert held.stamp == (db.session.get(Posting, posting_id).updated_at, held.stamp.industry)
+    # What the held features give is what a worker that holds nothing would store.
+    with_held = _scored()
+    matching._held.clear()
+    _rank_alone(program_id)
+    assert _scored() == with_held
+
+
+def test_another_kept_model_drops_what_the_worker_held(district, reads):
+    program_id = max(program for _, program in district)
+    matching._held.clear()
+    _rank_alone(program_id)
+    before = _rows()
+    old = db.session.execute(select(TextModelState)).scalar_one()
+    # Another process keeps a model (here the same n-grams, so the scores stay comparable): the
+    # kept features go with the old row, and the id may even be the old one again (SQLite).
+    values = {"version": old.version, "majors": old.majors, "state": old.state}
+    fitted_at = old.fitted_at
+    _edit_elsewhere(delete(TextModelState))
+    _edit_elsewhere(
+        TextModelState.__table__.insert().values(**values, id=old.id, fitted_at=fitted_at.replace(year=2030))
+    )
+    db.session.expire_all()
+    reads["kept"].clear()
+    _rank_alone(program_id)
+    assert sorted(reads["demand"]) == matching.live_posting_ids()  # none of the held features used
+    assert matching._held.key[1:] == (old.id, fitted_at.replace(year=2030))
+    after = _rows()
+    _assert_as_full(before, before, after, program_id)
+
+
+@pytest.mark.parametrize("limit", [0, 7])
+def test_a_worker_holds_at_most_the_postings_it_is_allowed(district, reads, app, limit):
+    full = district
+    program_id = max(program for _, program in full)
+    app.config["MATCHER_HELD_POSTINGS"] = limit
+    matching._held.clear()
+    _rank_alone(program_id)
+    assert len(matching._held.features) == limit
+    before = _rows()
+    _assert_as_full(full, full, before, program_id)
+    reads["kept"].clear()
+    _rank_alone(program_id)  # the others are read from the database again, with the same result
+    assert len(reads["kept"]) == len(matching.live_posting_ids()) - limit
+    assert len(matching._held.features) == limit
+    _assert_as_full(full, before, _rows(), program_id)
+
+
+def test_a_worker_loads_the_library_the_model_and_the_features_before_its_first_job(district, reads):
+    from portal.platform import jobs
+
+    matching._held.clear()
+    jobs.warm_up()
+    assert sorted(matching._held.features) == matching.live_posting_ids()
+    reads["kept"].clear()
+    _rank_alone(max(program for _, program in district))
+    assert reads == {"demand": [], "kept": []}

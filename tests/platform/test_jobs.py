@@ -75,6 +75,32 @@ def test_on_rq_the_job_waits_for_a_worker(rq_app):
         jobs.queue(app).delete(delete_jobs=True)
 
 
+def test_the_worker_warms_up_before_its_first_job_and_a_failing_warm_up_stops_nothing(rq_app, monkeypatch):
+    """`flask worker` runs the registered warm-ups (the matcher's library, kept model and postings'
+    features, issue 31) before it takes a job; one that fails is logged and left to the first job."""
+    app = rq_app
+    warmed = []
+
+    def broken():
+        raise RuntimeError("the database is not up yet")
+
+    def warm():
+        warmed.append(jobs.queue(app).count)  # the job still waits in Redis
+
+    monkeypatch.setattr(jobs, "_warm_ups", [broken, warm])
+    with app.app_context():
+        staff, _hr = _world()
+        client = app.test_client()
+        login(client, staff.email)
+        job_id = _recompute(client)
+        waiting = jobs.queue(app).count
+        result = app.test_cli_runner().invoke(args=["worker", "--burst"])
+        assert result.exit_code == 0, result.output
+        assert warmed == [waiting] and waiting >= 1
+        assert _wait_until_ended(job_id, seconds=5).status == "done"
+        jobs.queue(app).delete(delete_jobs=True)
+
+
 def test_a_failing_job_writes_nothing_and_can_be_retried(app, monkeypatch):
     staff, _hr = _world()
     client = client_for(app, staff)
