@@ -90,9 +90,7 @@ def test_the_worker_warms_up_before_its_first_job_and_a_failing_warm_up_stops_no
     monkeypatch.setattr(jobs, "_warm_ups", [broken, warm])
     with app.app_context():
         staff, _hr = _world()
-        client = app.test_client()
-        login(client, staff.email)
-        job_id = _recompute(client)
+        job_id = _recompute(client_for(app, staff))
         waiting = jobs.queue(app).count
         result = app.test_cli_runner().invoke(args=["worker", "--burst"])
         assert result.exit_code == 0, result.output
