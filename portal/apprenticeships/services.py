@@ -227,10 +227,7 @@ def create_programme(
         closes_on=closes_on,
         status=ProgrammeStatus.DRAFT.value,
     )
-    db.session.add(programme)
-    db.session.flush()
-    audit.record(actor, programme, "create", None, programme.status)
-    return programme
+    return audit.created(actor, programme, "create", programme.status)
 
 
 def add_place(
@@ -547,10 +544,7 @@ def preview(actor: User, programme_id: int, *, seed: int | None = None) -> Alloc
         result=result,
         created_by_id=actor.id,
     )
-    db.session.add(run)
-    db.session.flush()
-    audit.record(actor, run, "preview", None, run.status, organisations=_partners(programme))
-    return run
+    return audit.created(actor, run, "preview", run.status, organisations=_partners(programme))
 
 
 def runs_of(programme: ApprenticeshipProgramme) -> list[AllocationRun]:

@@ -151,10 +151,7 @@ def create_pathway(actor: User, data: PathwayInput, *, is_demo: bool = False) ->
         yearly_quota=quota,
         is_demo=is_demo,
     )
-    db.session.add(pathway)
-    db.session.flush()
-    audit.record(actor, pathway, "create", None, kind, f"{college} · {higher_name}")
-    return pathway
+    return audit.created(actor, pathway, "create", kind, f"{college} · {higher_name}")
 
 
 def _figures(cohort: PathwayCohort) -> str:

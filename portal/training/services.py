@@ -264,10 +264,7 @@ def create_run(staff: User, values: RunInput, *, posting_id: int | None = None) 
         venue_note=note or "",
         posting_id=posting_id,
     )
-    db.session.add(run)
-    db.session.flush()
-    audit.record(staff, run, "training_run.create", None, run.status)
-    return run
+    return audit.created(staff, run, "training_run.create", run.status)
 
 
 def set_run_status(staff: User, run_id: int, to: str) -> TrainingRun:
@@ -516,7 +513,4 @@ def save_centre(
         problems.add(_l("A centre of this name exists already."), field="name")
     problems.raise_if_any()
     centre.name, centre.town, centre.address, centre.contact = name, town, address or "", contact or ""
-    db.session.add(centre)
-    db.session.flush()
-    audit.record(admin, centre, "community_centre.save", None, None)
-    return centre
+    return audit.created(admin, centre, "community_centre.save", None)
