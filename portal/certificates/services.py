@@ -33,8 +33,9 @@ from portal.extensions import db
 from portal.organisations import services as organisations
 from portal.organisations.models import Organisation, OrgStatus
 from portal.platform import checks, spreadsheets
-from portal.platform.errors import NotFound, Problems, ServiceError
+from portal.platform.errors import Problems, ServiceError
 from portal.platform.i18n import lazy_gettext as _l
+from portal.platform.owned import school_record
 from portal.platform.spreadsheets import Column, SheetSpec
 from portal.programs import catalogue
 from portal.programs.models import Program
@@ -187,10 +188,7 @@ def sessions_of(actor: User) -> list[ExamSession]:
 
 
 def get_session(actor: User, session_id: int) -> ExamSession:
-    session = db.session.get(ExamSession, session_id)
-    if session is None or session.school_id != actor.organisation_id:
-        raise NotFound(_l("Exam session not found."))
-    return session
+    return school_record(ExamSession, actor, session_id, _l("Exam session not found."))
 
 
 def create_session(

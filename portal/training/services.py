@@ -29,6 +29,7 @@ from portal.platform.errors import Conflict, NotFound, Problems, ServiceError
 from portal.platform.i18n import lazy_gettext as _l
 from portal.platform.locking import begin_write, lock_row, transition
 from portal.platform.model_base import utcnow
+from portal.platform.owned import school_record
 from portal.programs.directory import like
 from portal.programs.models import PublicationStatus
 from portal.programs.school_models import TrainingOffer
@@ -81,10 +82,7 @@ def public_run(run_id: int) -> TrainingRun:
 
 
 def own_run(staff: User, run_id: int) -> TrainingRun:
-    run = db.session.get(TrainingRun, run_id)
-    if run is None or run.school_id != staff.organisation_id:
-        raise NotFound(RUN_NOT_FOUND)
-    return run
+    return school_record(TrainingRun, staff, run_id, RUN_NOT_FOUND)
 
 
 def runs_of_school(school_id: int) -> list[TrainingRun]:
