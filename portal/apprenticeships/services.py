@@ -220,7 +220,7 @@ def create_programme(
         closes_on=closes_on,
         status=ProgrammeStatus.DRAFT.value,
     )
-    return audit.created(actor, programme, "create", programme.status)
+    return audit.created(actor, programme, "create")
 
 
 def add_place(
@@ -537,7 +537,7 @@ def preview(actor: User, programme_id: int, *, seed: int | None = None) -> Alloc
         result=result,
         created_by_id=actor.id,
     )
-    return audit.created(actor, run, "preview", run.status, organisations=_partners(programme))
+    return audit.created(actor, run, "preview", organisations=_partners(programme))
 
 
 def runs_of(programme: ApprenticeshipProgramme) -> list[AllocationRun]:

@@ -299,15 +299,19 @@ def created(
     actor: User | None,
     subject: T,
     action: str,
-    to_state: str | None,
+    to_state: str | None = None,
     reason: str | None = None,
     *,
     organisations: Iterable[int] = (),
 ) -> T:
-    """A new record: `subject` is added and flushed (so it has its id), and its creation recorded
-    (from no state to `to_state`). Returns `subject`."""
+    """A new record: `subject` is added and flushed (so it has its id and its columns' defaults),
+    and its creation recorded from no state to `to_state`: by default the status it was created in
+    (read after the flush, which applies a status column's default), none for a record without one.
+    Returns `subject`."""
     db.session.add(subject)
     db.session.flush()
+    if to_state is None:
+        to_state = getattr(subject, "status", None)
     record(actor, subject, action, None, to_state, reason, organisations=organisations)
     return subject
 

@@ -281,7 +281,7 @@ def create_named_class(
         **values,
     )
     _index(named_class, cooperation)
-    audit.created(staff, named_class, "create", named_class.status)
+    audit.created(staff, named_class, "create")
     if publish:
         _open(staff, named_class, today)
     return named_class

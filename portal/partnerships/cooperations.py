@@ -49,7 +49,7 @@ def create(
         admissions_mode=terms.admissions_mode,
         is_demo=is_demo,
     )
-    return audit.created(actor, cooperation, "agree", cooperation.status)
+    return audit.created(actor, cooperation, "agree")
 
 
 def active_between(

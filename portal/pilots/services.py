@@ -186,7 +186,7 @@ def create_pilot(staff: User, cooperation_id: int, plan: PilotPlan) -> PilotPart
         created_by_id=staff.id,
         **_clean_plan(plan, complete=False),
     )
-    return audit.created(staff, pilot, "create", pilot.status)
+    return audit.created(staff, pilot, "create")
 
 
 def update_plan(staff: User, pilot_id: int, plan: PilotPlan) -> PilotPartnership:
@@ -452,7 +452,7 @@ def apply_as_pilot_enterprise(hr: User, statement: str) -> PilotEnterpriseApplic
         submitted_by_id=hr.id,
         submitted_at=utcnow(),
     )
-    return audit.created(hr, application, "submit", application.status)
+    return audit.created(hr, application, "submit")
 
 
 def get_application(admin: User, application_id: int) -> PilotEnterpriseApplication:

@@ -262,7 +262,7 @@ def create_run(staff: User, values: RunInput, *, posting_id: int | None = None) 
         venue_note=note or "",
         posting_id=posting_id,
     )
-    return audit.created(staff, run, "training_run.create", run.status)
+    return audit.created(staff, run, "training_run.create")
 
 
 def set_run_status(staff: User, run_id: int, to: str) -> TrainingRun:
@@ -511,4 +511,4 @@ def save_centre(
         problems.add(_l("A centre of this name exists already."), field="name")
     problems.raise_if_any()
     centre.name, centre.town, centre.address, centre.contact = name, town, address or "", contact or ""
-    return audit.created(admin, centre, "community_centre.save", None)
+    return audit.created(admin, centre, "community_centre.save")
