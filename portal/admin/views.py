@@ -98,17 +98,20 @@ def user_list():
 
 @bp.post("/users/<int:user_id>/disable")
 def disable_user(user_id: int):
-    user = attempt(lambda: users.set_user_disabled(current_user, user_id, True))
-    if user is REFUSED:
-        return user_list(), 400
-    flash(_("%(email)s has been disabled and logged out everywhere.", email=user.email), "info")
-    return redirect(url_for("admin.user_list"))
+    return _set_disabled(user_id, True)
 
 
 @bp.post("/users/<int:user_id>/enable")
 def enable_user(user_id: int):
-    user = attempt(lambda: users.set_user_disabled(current_user, user_id, False))
+    return _set_disabled(user_id, False)
+
+
+def _set_disabled(user_id: int, disabled: bool):
+    user = attempt(lambda: users.set_user_disabled(current_user, user_id, disabled))
     if user is REFUSED:
         return user_list(), 400
-    flash(_("%(email)s has been enabled.", email=user.email), "success")
+    if disabled:
+        flash(_("%(email)s has been disabled and logged out everywhere.", email=user.email), "info")
+    else:
+        flash(_("%(email)s has been enabled.", email=user.email), "success")
     return redirect(url_for("admin.user_list"))

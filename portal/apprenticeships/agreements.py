@@ -182,10 +182,7 @@ def record_agreement(staff: User, run_id: int, student_id: int, data: AgreementI
         terms_version=rule.AGREEMENT_VERSION,
         recorded_by_id=staff.id,
     )
-    db.session.add(agreement)
-    db.session.flush()
-    audit.record(staff, agreement, "record_agreement", None, "signed", place.label)
-    return agreement
+    return audit.created(staff, agreement, "record_agreement", "signed", place.label)
 
 
 def agreement_for_partner(actor: User, agreement_id: int) -> ApprenticeAgreement:

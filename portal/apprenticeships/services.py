@@ -46,7 +46,7 @@ from portal.notifications import services as notifications
 from portal.partnerships import cooperations
 from portal.partnerships import matching as matcher
 from portal.partnerships.cooperation_models import Cooperation, CooperationKind, CooperationStatus
-from portal.platform.checks import district_today
+from portal.platform.checks import district_today, labelled_text
 from portal.platform.errors import Conflict, NotFound, ServiceError
 from portal.platform.i18n import lazy_gettext as _l
 from portal.platform.model_base import utcnow
@@ -164,14 +164,7 @@ def programmes_for_student(student: User) -> list[ApprenticeshipProgramme]:
 
 
 def _text(value: str | None, label, *, field: str, limit: int = TEXT_MAX, required: bool = False) -> str:
-    text = (value or "").strip()
-    if required and not text:
-        raise ServiceError(_l("%(field)s is required.", field=label), field=field)
-    if len(text) > limit:
-        raise ServiceError(
-            _l("%(field)s is too long (at most %(n)d characters).", field=label, n=limit), field=field
-        )
-    return text
+    return labelled_text(value, label, field=field, max_length=limit, required=required)
 
 
 def _window(opens_on: date | None, closes_on: date | None) -> tuple[date, date]:
@@ -227,10 +220,7 @@ def create_programme(
         closes_on=closes_on,
         status=ProgrammeStatus.DRAFT.value,
     )
-    db.session.add(programme)
-    db.session.flush()
-    audit.record(actor, programme, "create", None, programme.status)
-    return programme
+    return audit.created(actor, programme, "create")
 
 
 def add_place(
@@ -547,10 +537,7 @@ def preview(actor: User, programme_id: int, *, seed: int | None = None) -> Alloc
         result=result,
         created_by_id=actor.id,
     )
-    db.session.add(run)
-    db.session.flush()
-    audit.record(actor, run, "preview", None, run.status, organisations=_partners(programme))
-    return run
+    return audit.created(actor, run, "preview", organisations=_partners(programme))
 
 
 def runs_of(programme: ApprenticeshipProgramme) -> list[AllocationRun]:

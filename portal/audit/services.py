@@ -11,7 +11,7 @@ import functools
 import json
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 
@@ -24,6 +24,7 @@ from portal.platform.locking import transition
 from portal.platform.search import MAX_PAGE, contains
 
 PER_PAGE = 50
+T = TypeVar("T")
 
 # Labels for the administrators' view; a code without a label is shown as it is. Each model the
 # log records names itself (`audit_subject`), labels the steps of its own beyond these shared verbs
@@ -292,6 +293,27 @@ def record(
     db.session.add(entry)
     db.session.flush()
     return entry
+
+
+def created(
+    actor: User | None,
+    subject: T,
+    action: str,
+    to_state: str | None = None,
+    reason: str | None = None,
+    *,
+    organisations: Iterable[int] = (),
+) -> T:
+    """A new record: `subject` is added and flushed (so it has its id and its columns' defaults),
+    and its creation recorded from no state to `to_state`: by default the status it was created in
+    (read after the flush, which applies a status column's default), none for a record without one.
+    Returns `subject`."""
+    db.session.add(subject)
+    db.session.flush()
+    if to_state is None:
+        to_state = getattr(subject, "status", None)
+    record(actor, subject, action, None, to_state, reason, organisations=organisations)
+    return subject
 
 
 def step(

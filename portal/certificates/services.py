@@ -33,8 +33,9 @@ from portal.extensions import db
 from portal.organisations import services as organisations
 from portal.organisations.models import Organisation, OrgStatus
 from portal.platform import checks, spreadsheets
-from portal.platform.errors import NotFound, Problems, ServiceError
+from portal.platform.errors import Problems, ServiceError
 from portal.platform.i18n import lazy_gettext as _l
+from portal.platform.owned import school_record
 from portal.platform.spreadsheets import Column, SheetSpec
 from portal.programs import catalogue
 from portal.programs.models import Program
@@ -100,10 +101,7 @@ def create_certificate(
     if exists is not None:
         raise ServiceError(_l("This certificate is already in the catalogue at this level."), field="name")
     certificate = SkillCertificate(name=name, level=level, issuer=issuer, majors=codes, is_demo=is_demo)
-    db.session.add(certificate)
-    db.session.flush()
-    audit.record(actor, certificate, "create", None, level, name)
-    return certificate
+    return audit.created(actor, certificate, "create", level, name)
 
 
 def all_certificates() -> list[SkillCertificate]:
@@ -176,10 +174,7 @@ def declare_site(actor: User, certificate_id: int | None, role: str | None) -> E
     if exists is not None:
         raise ServiceError(_l("Already recorded."), field="role")
     site = ExamSite(school_id=actor.organisation_id, certificate_id=certificate.id, role=role)
-    db.session.add(site)
-    db.session.flush()
-    audit.record(actor, site, "create", None, role, certificate.label)
-    return site
+    return audit.created(actor, site, "create", role, certificate.label)
 
 
 def sessions_of(actor: User) -> list[ExamSession]:
@@ -193,10 +188,7 @@ def sessions_of(actor: User) -> list[ExamSession]:
 
 
 def get_session(actor: User, session_id: int) -> ExamSession:
-    session = db.session.get(ExamSession, session_id)
-    if session is None or session.school_id != actor.organisation_id:
-        raise NotFound(_l("Exam session not found."))
-    return session
+    return school_record(ExamSession, actor, session_id, _l("Exam session not found."))
 
 
 def create_session(
@@ -212,10 +204,7 @@ def create_session(
     session = ExamSession(
         school_id=actor.organisation_id, certificate_id=certificate.id, held_on=held_on, is_demo=is_demo
     )
-    db.session.add(session)
-    db.session.flush()
-    audit.record(actor, session, "create", None, str(held_on), certificate.label)
-    return session
+    return audit.created(actor, session, "create", str(held_on), certificate.label)
 
 
 def students_of(actor: User) -> list[User]:

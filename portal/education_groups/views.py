@@ -6,11 +6,11 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from werkzeug.datastructures import FileStorage
 
 from portal.accounts.models import Role
 from portal.education_groups import services
 from portal.education_groups.forms import GroupForm, MemberForm, ShareForm
+from portal.platform import uploads
 from portal.platform.errors import NotFound
 from portal.platform.security import guard_blueprint
 from portal.platform.web import REFUSED, attempt, download
@@ -25,8 +25,7 @@ guard_blueprint(admin_bp, Role.ADMIN)
 def group_list():
     form = GroupForm()
     if form.validate_on_submit():
-        upload = form.charter.data
-        charter = upload.read(services.CHARTER_MAX_BYTES + 1) if isinstance(upload, FileStorage) else None
+        charter = uploads.read(form.charter.data, services.CHARTER_MAX_BYTES)
         group = attempt(
             lambda: services.create_group(current_user, form.name.data, form.founded_on.data, charter), form
         )

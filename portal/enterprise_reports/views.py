@@ -7,12 +7,12 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from werkzeug.datastructures import FileStorage
 
 from portal.accounts.models import Role
 from portal.enterprise_reports import services
 from portal.enterprise_reports.forms import InvestmentForm, ReportTextsForm
 from portal.planning import double_qualified
+from portal.platform import uploads
 from portal.platform.checks import district_today
 from portal.platform.errors import NotFound
 from portal.platform.forms import ActionForm
@@ -81,10 +81,7 @@ def add_investment(year: int):
     year = _year(year)
     form = InvestmentForm()
     if form.validate_on_submit():
-        upload = form.evidence.data
-        evidence = (
-            upload.read(double_qualified.EVIDENCE_MAX_BYTES + 1) if isinstance(upload, FileStorage) else None
-        )
+        evidence = uploads.read(form.evidence.data, double_qualified.EVIDENCE_MAX_BYTES)
         done = attempt(
             lambda: services.add_investment(
                 current_user, year, form.kind.data, form.amount_yuan.data, form.description.data, evidence

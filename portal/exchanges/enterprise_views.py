@@ -33,35 +33,34 @@ def exchange_list():
     )
 
 
+def _post_form(post, save, done: str):
+    """A practice post's form, new (`post` None) or to edit: `save(values)` it, back to the list."""
+    form = PracticePostForm(obj=post)
+    if form.validate_on_submit() and attempt(lambda: save(form.values()), form) is not REFUSED:
+        flash(done, "success")
+        return redirect(url_for("enterprise.exchange_list"))
+    return render_template(
+        "exchanges/enterprise/practice_post_form.html", form=form, post=post
+    ), form_status()
+
+
 @routes.route("/exchanges/posts/new", methods=["GET", "POST"])
 def practice_post_new():
-    form = PracticePostForm()
-    if form.validate_on_submit():
-        if (
-            attempt(lambda: exchanges.create_post(current_user.organisation, **form.values()), form)
-            is not REFUSED
-        ):
-            flash(_("The practice post has been saved; it is open to teachers."), "success")
-            return redirect(url_for("enterprise.exchange_list"))
-    return render_template(
-        "exchanges/enterprise/practice_post_form.html", form=form, post=None
-    ), form_status()
+    return _post_form(
+        None,
+        lambda values: exchanges.create_post(current_user.organisation, **values),
+        _("The practice post has been saved; it is open to teachers."),
+    )
 
 
 @routes.route("/exchanges/posts/<int:post_id>/edit", methods=["GET", "POST"])
 def practice_post_edit(post_id: int):
     post = exchanges.get_own_post(current_user, post_id)
-    form = PracticePostForm(obj=post)
-    if form.validate_on_submit():
-        if (
-            attempt(lambda: exchanges.update_post(current_user, post_id, **form.values()), form)
-            is not REFUSED
-        ):
-            flash(_("The practice post has been saved."), "success")
-            return redirect(url_for("enterprise.exchange_list"))
-    return render_template(
-        "exchanges/enterprise/practice_post_form.html", form=form, post=post
-    ), form_status()
+    return _post_form(
+        post,
+        lambda values: exchanges.update_post(current_user, post_id, **values),
+        _("The practice post has been saved."),
+    )
 
 
 @routes.post("/exchanges/posts/<int:post_id>/<any(open, closed):status>")

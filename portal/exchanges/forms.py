@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import abort
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
@@ -19,6 +20,18 @@ class SuggestionForm(FlaskForm):
     expert = IntegerField(validators=[InputRequired()])
     target_id = IntegerField(validators=[InputRequired()])
     reason = StringField(validators=[Length(max=checks.REASON_MAX)])
+
+    @classmethod
+    def posted(cls) -> SuggestionForm:
+        """The form a suggestion's button sent; one that does not parse is a bad request (400)."""
+        form = cls()
+        if not form.validate_on_submit():
+            abort(400)
+        return form
+
+    def pair(self) -> tuple[int, int, int]:
+        """The suggested pair as the services name it: the posting, the expert and the target."""
+        return self.posting_id.data, self.expert.data, self.target_id.data
 
 
 class StaffingQuotaForm(FlaskForm):

@@ -64,31 +64,15 @@ def _accepted(done):
 
 @bp.post(f"/exchanges/suggestions/<{DIRECTIONS}:direction>/accept")
 def exchange_suggestion_accept(direction: str):
-    form = SuggestionForm()
-    if not form.validate_on_submit():
-        abort(400)
-    done = attempt(
-        lambda: exchanges.accept_suggestion(
-            current_user, direction, form.posting_id.data, form.expert.data, form.target_id.data
-        )
-    )
-    return _accepted(done)
+    pair = SuggestionForm.posted().pair()
+    return _accepted(attempt(lambda: exchanges.accept_suggestion(current_user, direction, *pair)))
 
 
 @bp.post(f"/exchanges/suggestions/<{DIRECTIONS}:direction>/decline")
 def exchange_suggestion_decline(direction: str):
-    form = SuggestionForm()
-    if not form.validate_on_submit():
-        abort(400)
+    form = SuggestionForm.posted()
     done = attempt(
-        lambda: exchanges.decline_suggestion(
-            current_user,
-            direction,
-            form.posting_id.data,
-            form.expert.data,
-            form.target_id.data,
-            form.reason.data or "",
-        )
+        lambda: exchanges.decline_suggestion(current_user, direction, *form.pair(), form.reason.data or "")
     )
     if done is not REFUSED:
         flash(_("The suggestion has been declined; it will not be suggested again."), "info")

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, request
 
 from portal.internships import services as internships
+from portal.platform import web
 
 public_bp = Blueprint("internships", __name__, url_prefix="/internships")
 
 
 @public_bp.get("/")
 def listing():
-    query = internships.ListingQuery.from_args(request.args)
-    return render_template(
+    return web.listing(
         "internships/listing.html",
-        query=query,
-        results=internships.open_postings(query),
+        internships.ListingQuery.from_args(request.args),
+        internships.open_postings,
         options=internships.listing_options(),
     )

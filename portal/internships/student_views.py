@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from werkzeug.datastructures import FileStorage
 
 from portal.internships import profiles
 from portal.internships import services as internships
 from portal.internships.forms import ApplyForm, ProfileForm
+from portal.platform import uploads
 from portal.platform.confirm import needs_confirmation
 from portal.platform.forms import ActionForm
 from portal.platform.web import REFUSED, attempt, form_status
@@ -31,10 +31,9 @@ def profile():
         form.awards.data = "\n".join(f"{a['level']}, {a['event']}, {a['prize']}" for a in existing.awards)
         form.consent.data = True
     if form.validate_on_submit():
-        upload = form.cv.data
         # The file name is never used: the bytes say whether it is a PDF. Without a new file
         # the stored CV stays as it is.
-        cv = upload.read(profiles.CV_MAX_BYTES + 1) if isinstance(upload, FileStorage) else None
+        cv = uploads.read(form.cv.data, profiles.CV_MAX_BYTES)
         if attempt(lambda: profiles.save(current_user, form.data_input(), cv), form) is not REFUSED:
             flash(_("Your profile is saved."), "success")
             return redirect(url_for(".profile"))

@@ -11,7 +11,6 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from werkzeug.datastructures import FileStorage
 
 from portal.accounts.models import Role
 from portal.internships import agreement as internship_agreement
@@ -26,6 +25,7 @@ from portal.internships.forms import (
     StaffForm,
 )
 from portal.internships.models import Destination, EntryKind, PlacementStatus
+from portal.platform import uploads
 from portal.platform.confirm import needs_confirmation
 from portal.platform.forms import ActionForm
 from portal.platform.web import REFUSED, attempt, download
@@ -227,11 +227,8 @@ def consent(placement_id: int):
     """The student's and the guardian's signed consent, checked by content (never by name)."""
     form = ConsentForm()
     if form.validate_on_submit():
-
-        def read(upload):
-            return upload.read(internships.CONSENT_MAX_BYTES + 1) if isinstance(upload, FileStorage) else None
-
-        own, guardian = read(form.student_consent.data), read(form.guardian_consent.data)
+        own = uploads.read(form.student_consent.data, internships.CONSENT_MAX_BYTES)
+        guardian = uploads.read(form.guardian_consent.data, internships.CONSENT_MAX_BYTES)
         done = attempt(
             lambda: internships.upload_consent(current_user, placement_id, own=own, guardian=guardian), form
         )

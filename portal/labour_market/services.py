@@ -52,12 +52,9 @@ def enter(
         entered_by_id=admin.id,
         entered_by_email=admin.email,
     )
-    db.session.add(row)
-    db.session.flush()
-    audit.record(
-        admin, row, "create", None, None, f"{year} {occupation} {major_group} {vacancies} ({source})"
+    return audit.created(
+        admin, row, "create", None, f"{year} {occupation} {major_group} {vacancies} ({source})"
     )
-    return row
 
 
 @dataclass

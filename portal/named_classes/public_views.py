@@ -13,17 +13,17 @@ from portal.named_classes.models import BENEFITS
 from portal.named_classes.student_forms import ApplicationForm
 from portal.platform import checks, vocab
 from portal.platform.routing import Routes
+from portal.platform.web import listing
 
 routes = Routes("public")
 
 
 @routes.get("/named-classes")
 def named_class_list():
-    query = named_classes.NamedClassQuery.from_args(request.args)
-    return render_template(
+    return listing(
         "named_classes/public/named_classes.html",
-        query=query,
-        results=named_classes.search_named_classes(query),
+        named_classes.NamedClassQuery.from_args(request.args),
+        named_classes.search_named_classes,
         options=named_classes.filter_options(),
         industries=vocab.INDUSTRIES,
         benefits=BENEFITS,

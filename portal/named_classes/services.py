@@ -281,9 +281,7 @@ def create_named_class(
         **values,
     )
     _index(named_class, cooperation)
-    db.session.add(named_class)
-    db.session.flush()
-    audit.record(staff, named_class, "create", None, named_class.status)
+    audit.created(staff, named_class, "create")
     if publish:
         _open(staff, named_class, today)
     return named_class

@@ -17,6 +17,7 @@ from portal.named_classes.models import BENEFITS
 from portal.partnerships.models import Side
 from portal.platform.confirm import needs_confirmation
 from portal.platform.forms import ActionForm
+from portal.platform.i18n import lazy_gettext as _l
 from portal.platform.web import REFUSED, area, attempt, download, form_status, one_pass, only_in
 
 bp = Blueprint("named_classes", __name__)
@@ -61,26 +62,25 @@ def back(application) -> str:
     return url_for(".named_class_list")
 
 
+def _decide(decide, application_id: int, done, category: str):
+    """A decision on an application, with the reason typed beside the button; back to its class.
+    `done` names the student as `%(name)s`."""
+    application = attempt(lambda: decide(current_user, application_id, request.form.get("reason", "")))
+    if application is not REFUSED:
+        flash(str(done) % {"name": application.student.name}, category)
+    return redirect(back(application))
+
+
 @bp.post("/class-applications/<int:application_id>/admit")
 @needs_confirmation("admit")
 def application_admit(application_id: int):
-    application = attempt(
-        lambda: named_classes.admit(current_user, application_id, request.form.get("reason", ""))
-    )
-    if application is not REFUSED:
-        flash(_("%(name)s has been admitted.", name=application.student.name), "success")
-    return redirect(back(application))
+    return _decide(named_classes.admit, application_id, _l("%(name)s has been admitted."), "success")
 
 
 @bp.post("/class-applications/<int:application_id>/reject")
 @needs_confirmation("reject_application")
 def application_reject(application_id: int):
-    application = attempt(
-        lambda: named_classes.reject(current_user, application_id, request.form.get("reason", ""))
-    )
-    if application is not REFUSED:
-        flash(_("%(name)s has not been admitted.", name=application.student.name), "info")
-    return redirect(back(application))
+    return _decide(named_classes.reject, application_id, _l("%(name)s has not been admitted."), "info")
 
 
 def applicants_file(class_id: int, fmt: str):
@@ -102,18 +102,11 @@ def applicants_csv(class_id: int):
 @only_in(Side.ENTERPRISE.value)
 def application_review(application_id: int):
     """The enterprise's approval before the school admits (AdmissionsMode.ENTERPRISE_REVIEW)."""
-    application = attempt(
-        lambda: named_classes.review(current_user, application_id, request.form.get("reason", ""))
-    )
-    if application is not REFUSED:
-        flash(
-            _("You have approved %(name)s; the school can now admit.", name=application.student.name),
-            "success",
-        )
-        return redirect(url_for(".named_class_detail", class_id=application.named_class_id))
-    class_id = request.form.get("class_id", type=int)
-    return redirect(
-        url_for(".named_class_detail", class_id=class_id) if class_id else url_for(".named_class_list")
+    return _decide(
+        named_classes.review,
+        application_id,
+        _l("You have approved %(name)s; the school can now admit."),
+        "success",
     )
 
 

@@ -6,6 +6,9 @@ confirm their students. The rules live in `services.organisations`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -46,3 +49,29 @@ def reject_member(member_id: int):
         return members(), 400
     flash(_("%(name)s has been declined.", name=member.name), "info")
     return redirect(url_for(".members"))
+
+
+# --- the enterprise's and the school's home (the areas' own routes call these) -----------------
+
+
+def area_home(template: str, waiting: Callable[[Any], list], **more: Any):
+    """An organisation's home: the organisation and, for a confirmed member, the join requests
+    and what waits for them (`waiting(user)`); `more` is the area's own."""
+    active = current_user.is_member_active
+    return render_template(
+        template,
+        org=current_user.organisation,
+        action_form=ActionForm(),
+        pending=organisations.pending_members(current_user) if active else [],
+        waiting=waiting(current_user) if active else [],
+        **more,
+    )
+
+
+def resubmitted(home: Callable[[], Any]):
+    """The organisation submitted again after a rejection: back to the area's home, or `home()`
+    with the refusal."""
+    if attempt(lambda: organisations.resubmit(current_user)) is REFUSED:
+        return home(), 400
+    flash(_("Your organisation has been submitted for verification again."), "success")
+    return redirect(url_for(".home"))

@@ -49,10 +49,7 @@ def create(
         admissions_mode=terms.admissions_mode,
         is_demo=is_demo,
     )
-    db.session.add(cooperation)
-    db.session.flush()
-    audit.record(actor, cooperation, "agree", None, cooperation.status)
-    return cooperation
+    return audit.created(actor, cooperation, "agree")
 
 
 def active_between(

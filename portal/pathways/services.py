@@ -19,8 +19,9 @@ from portal.organisations import services as organisations
 from portal.organisations.models import Organisation
 from portal.pathways.models import Pathway, PathwayCohort, PathwayKind
 from portal.platform import checks
-from portal.platform.errors import NotFound, Problems, ServiceError
+from portal.platform.errors import Problems, ServiceError
 from portal.platform.i18n import lazy_gettext as _l
+from portal.platform.owned import school_record
 from portal.programs import catalogue
 from portal.programs.models import Program
 
@@ -60,10 +61,7 @@ def pathways_of(actor: User) -> list[Pathway]:
 
 
 def get_pathway(actor: User, pathway_id: int) -> Pathway:
-    pathway = db.session.get(Pathway, pathway_id)
-    if pathway is None or pathway.school_id != actor.organisation_id:
-        raise NotFound(_l("Pathway not found."))
-    return pathway
+    return school_record(Pathway, actor, pathway_id, _l("Pathway not found."))
 
 
 def program_choices(actor: User) -> list[Program]:
@@ -151,10 +149,7 @@ def create_pathway(actor: User, data: PathwayInput, *, is_demo: bool = False) ->
         yearly_quota=quota,
         is_demo=is_demo,
     )
-    db.session.add(pathway)
-    db.session.flush()
-    audit.record(actor, pathway, "create", None, kind, f"{college} · {higher_name}")
-    return pathway
+    return audit.created(actor, pathway, "create", kind, f"{college} · {higher_name}")
 
 
 def _figures(cohort: PathwayCohort) -> str:

@@ -186,10 +186,7 @@ def create_pilot(staff: User, cooperation_id: int, plan: PilotPlan) -> PilotPart
         created_by_id=staff.id,
         **_clean_plan(plan, complete=False),
     )
-    db.session.add(pilot)
-    db.session.flush()
-    audit.record(staff, pilot, "create", None, pilot.status)
-    return pilot
+    return audit.created(staff, pilot, "create")
 
 
 def update_plan(staff: User, pilot_id: int, plan: PilotPlan) -> PilotPartnership:
@@ -455,10 +452,7 @@ def apply_as_pilot_enterprise(hr: User, statement: str) -> PilotEnterpriseApplic
         submitted_by_id=hr.id,
         submitted_at=utcnow(),
     )
-    db.session.add(application)
-    db.session.flush()
-    audit.record(hr, application, "submit", None, application.status)
-    return application
+    return audit.created(hr, application, "submit")
 
 
 def get_application(admin: User, application_id: int) -> PilotEnterpriseApplication:

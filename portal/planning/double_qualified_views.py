@@ -7,10 +7,10 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from werkzeug.datastructures import FileStorage
 
 from portal.planning import double_qualified
 from portal.planning.forms import CertificateForm, PracticeForm
+from portal.platform import uploads
 from portal.platform.forms import ActionForm
 from portal.platform.routing import Routes
 from portal.platform.web import REFUSED, attempt, download, form_status
@@ -58,10 +58,7 @@ def teacher_ledger(teacher_id: int):
 def practice_record(teacher_id: int):
     form = PracticeForm()
     if form.validate_on_submit():
-        upload = form.evidence.data
-        evidence = (
-            upload.read(double_qualified.EVIDENCE_MAX_BYTES + 1) if isinstance(upload, FileStorage) else None
-        )
+        evidence = uploads.read(form.evidence.data, double_qualified.EVIDENCE_MAX_BYTES)
         saved = attempt(
             lambda: double_qualified.record_practice(
                 current_user,

@@ -66,6 +66,21 @@ def text(value: str | None, *, field: str, max_length: int, required: bool = Fal
     return cleaned
 
 
+def labelled_text(value: object, label, *, field: str, max_length: int, required: bool = False) -> str:
+    """Text whose messages name it by `label` (where they are read apart from the field, as in a
+    list of problems): not text, missing, or longer than `max_length`. Trimmed."""
+    if not (isinstance(value, str) or value is None):
+        raise ServiceError(_l("%(field)s: please enter text.", field=label), field=field)
+    cleaned = (value or "").strip()
+    if required and not cleaned:
+        raise ServiceError(_l("%(field)s is required.", field=label), field=field)
+    if len(cleaned) > max_length:
+        raise ServiceError(
+            _l("%(field)s is too long (at most %(n)d characters).", field=label, n=max_length), field=field
+        )
+    return cleaned
+
+
 def source(value: str | None, *, field: str, max_length: int) -> str:
     """Where an entered figure comes from (document, office or publication), so others can check
     it: at least two characters once runs of white space are one space."""

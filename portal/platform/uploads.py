@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 import zlib
 
+from werkzeug.datastructures import FileStorage
+
 from portal.platform.errors import ServiceError
 from portal.platform.i18n import lazy_gettext as _l
 
@@ -37,6 +39,12 @@ _MARKUP = re.compile(
     rb"<\s*(?:!doctype\s+html|html|head|body|script|iframe|object|embed|svg|img|meta|form|style|link)[\s>/]",
     re.IGNORECASE,
 )
+
+
+def read(upload: object, max_bytes: int) -> bytes | None:
+    """A file field's data: its bytes, one more than `max_bytes` at most (enough to see it is too
+    large, without reading it all); None where no file was sent."""
+    return upload.read(max_bytes + 1) if isinstance(upload, FileStorage) else None
 
 
 def content_type(data: bytes) -> str | None:

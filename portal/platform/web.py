@@ -7,7 +7,7 @@ import io
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import Response, abort, current_app, flash, g, request, send_file
+from flask import Response, abort, current_app, flash, g, render_template, request, send_file
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
 from werkzeug.routing import IntegerConverter
@@ -51,6 +51,11 @@ class BoundedIntConverter(IntegerConverter):
 def area() -> str:
     """The role area (`school`, `enterprise`, …) a nested feature blueprint was reached through."""
     return request.blueprints[-1]
+
+
+def listing(template: str, query: T, search: Callable[[T], object], **context) -> str:
+    """A list page: the filters and page read from the URL (`query`) and what they find, `results`."""
+    return render_template(template, query=query, results=search(query), **context)
 
 
 def only_in(*areas: str):

@@ -11,6 +11,7 @@ from markupsafe import Markup
 from portal.platform import cache, checks, vocab
 from portal.platform.i18n import current_locale
 from portal.platform.routing import Routes
+from portal.platform.web import listing
 from portal.postings import enterprises
 from portal.postings import services as postings
 from portal.postings.models import DETAIL_FIELDS, HEADCOUNT_LABELS, PostingKind
@@ -54,11 +55,10 @@ def posting_detail(posting_id: int):
 
 @routes.get("/enterprises")
 def enterprises_list():
-    query = enterprises.EnterpriseQuery.from_args(request.args)
-    return render_template(
+    return listing(
         "postings/public/enterprises.html",
-        query=query,
-        results=enterprises.search_enterprises(query),
+        enterprises.EnterpriseQuery.from_args(request.args),
+        enterprises.search_enterprises,
         industries=vocab.INDUSTRIES,
         towns=vocab.TOWNS,
     )

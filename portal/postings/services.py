@@ -28,7 +28,7 @@ from portal.notifications import services as notifications
 from portal.organisations.models import Organisation
 from portal.organisations.services import ensure_can_publish
 from portal.platform import cache, checks, events, vocab
-from portal.platform.checks import district_today
+from portal.platform.checks import district_today, labelled_text
 from portal.platform.errors import NotFound, Problems, ServiceError
 from portal.platform.i18n import lazy_gettext as _l
 from portal.platform.locking import transition
@@ -91,19 +91,6 @@ def normalise_list(raw: str | None) -> str:
     return "、".join(seen)
 
 
-def _text(value: Any, label, max_len: int, key: str, *, required: bool = False) -> str:
-    text = (value or "").strip() if isinstance(value, str) or value is None else None
-    if text is None:
-        raise ServiceError(_l("%(field)s: please enter text.", field=label), field=key)
-    if required and not text:
-        raise ServiceError(_l("%(field)s is required.", field=label), field=key)
-    if len(text) > max_len:
-        raise ServiceError(
-            _l("%(field)s is too long (at most %(n)d characters).", field=label, n=max_len), field=key
-        )
-    return text
-
-
 def _int(value: Any, label, low: int, high: int, key: str, *, required: bool = False) -> int | None:
     if value is None or value == "":
         if required:
@@ -122,7 +109,7 @@ def _clean_field(spec: DetailField, value: Any, key: str) -> Any:
     if spec.type == "int":
         return _int(value, spec.label, spec.min, spec.max, key, required=spec.required)
     if spec.type in ("text", "longtext"):
-        return _text(value, spec.label, spec.max_len, key, required=spec.required)
+        return labelled_text(value, spec.label, field=key, max_length=spec.max_len, required=spec.required)
     if spec.type == "bool":
         return bool(value)
     if spec.type == "choice":
@@ -186,11 +173,15 @@ def _clean(kind: str, data: PostingInput, today: date, *, published: bool = Fals
     if kind not in KINDS:
         raise ServiceError(_l("Please choose a valid kind of posting."), field="kind")
     problems = Problems()
-    title = problems.check(_text, data.title, _l("Title"), TITLE_MAX, "title", required=True)
-    description = problems.check(_text, data.description, _l("Description"), DESCRIPTION_MAX, "description")
+    title = problems.check(
+        labelled_text, data.title, _l("Title"), field="title", max_length=TITLE_MAX, required=True
+    )
+    description = problems.check(
+        labelled_text, data.description, _l("Description"), field="description", max_length=DESCRIPTION_MAX
+    )
     lists = {}
     for key, label in (("skills", _l("Skills")), ("certificates", _l("1+X certificates wanted"))):
-        raw = problems.check(_text, getattr(data, key), label, LIST_MAX, key)
+        raw = problems.check(labelled_text, getattr(data, key), label, field=key, max_length=LIST_MAX)
         value = normalise_list(raw or "")
         if any(len(item) > LIST_ITEM_MAX for item in value.split("、")):
             problems.add(

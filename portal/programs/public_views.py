@@ -6,7 +6,7 @@ from flask import render_template, request
 
 from portal.platform import checks, vocab
 from portal.platform.routing import Routes
-from portal.platform.web import download
+from portal.platform.web import download, listing
 from portal.platform.workbooks import write_csv
 from portal.programs import catalogue, directory
 from portal.programs.sheets import TARGET_GROUP_LABELS
@@ -36,10 +36,10 @@ def majors():
         else "relevance",
         page=_page_arg(),
     )
-    return render_template(
+    return listing(
         "programs/public/majors.html",
-        query=query,
-        results=directory.search_majors(query),
+        query,
+        directory.search_majors,
         schools=directory.public_schools(),
         towns=vocab.TOWNS,
     )
@@ -68,11 +68,10 @@ def _catalogue_query() -> directory.CatalogueQuery:
 
 @routes.get("/catalogue")
 def catalogue_page():
-    query = _catalogue_query()
-    return render_template(
+    return listing(
         "programs/public/catalogue.html",
-        query=query,
-        results=directory.search_catalogue(query),
+        _catalogue_query(),
+        directory.search_catalogue,
         catalogue=catalogue.catalogue(),
         levels=catalogue.LEVELS,
         aliases_of=catalogue.aliases_of,

@@ -18,9 +18,10 @@ from portal.extensions import db
 from portal.organisations.models import School
 from portal.organisations.services import ensure_can_publish
 from portal.platform import checks
-from portal.platform.errors import NotFound, Problems, ServiceError
+from portal.platform.errors import Problems, ServiceError
 from portal.platform.i18n import lazy_gettext as _l
 from portal.platform.locking import transition
+from portal.platform.owned import school_record
 from portal.programs.models import PublicationStatus
 from portal.programs.school_models import (
     Degree,
@@ -42,13 +43,6 @@ TEXT_MAX = 4000
 SKILLS_MAX = 1000
 MAX_HOURS = 2000  # a full school year of teaching; more is a typo
 MAX_TRAINEES = 1000
-
-
-def _own(model, staff: User, record_id: int, message):
-    record = db.session.get(model, record_id)
-    if record is None or record.school_id != staff.organisation_id:
-        raise NotFound(message)
-    return record
 
 
 def _added(record):
@@ -83,7 +77,7 @@ def count_teachers(school_id: int) -> int:
 
 
 def get_own_teacher(staff: User, teacher_id: int) -> Teacher:
-    return _own(Teacher, staff, teacher_id, _l("Teacher not found."))
+    return school_record(Teacher, staff, teacher_id, _l("Teacher not found."))
 
 
 DQ_NOTE_MAX = 300
@@ -234,7 +228,7 @@ def needs_of_school(school_id: int) -> list[TeachingNeed]:
 
 
 def get_own_need(staff: User, need_id: int) -> TeachingNeed:
-    return _own(TeachingNeed, staff, need_id, _l("Teaching need not found."))
+    return school_record(TeachingNeed, staff, need_id, _l("Teaching need not found."))
 
 
 @dataclass(frozen=True)
@@ -296,7 +290,7 @@ def offers_of_school(school_id: int, published_only: bool = False) -> list[Train
 
 
 def get_own_offer(staff: User, offer_id: int) -> TrainingOffer:
-    return _own(TrainingOffer, staff, offer_id, _l("Training offer not found."))
+    return school_record(TrainingOffer, staff, offer_id, _l("Training offer not found."))
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,15 @@ routes = Routes("school")
 LABELS = {"degrees": DEGREE_LABELS, "employments": EMPLOYMENT_LABELS, "target_groups": TARGET_GROUP_LABELS}
 
 
+def _record_form(kind: str, form, save, done: str, **shown):
+    """A record's form (`kind`: teacher, need, offer), new or to edit: `save(values)` it and go back
+    to the list, or show the form again with what was refused beside its fields."""
+    if form.validate_on_submit() and attempt(lambda: save(form.values()), form) is not REFUSED:
+        flash(done, "success")
+        return redirect(url_for(f"school.{kind}_list"))
+    return render_template(f"programs/school/{kind}_form.html", form=form, **shown), form_status()
+
+
 # --- teachers -------------------------------------------------------------------
 
 
@@ -36,28 +45,25 @@ def teacher_list():
 @routes.route("/teachers/new", methods=["GET", "POST"])
 def teacher_new():
     form = TeacherForm()
-    if form.validate_on_submit():
-        if (
-            attempt(lambda: school_records.create_teacher(current_user.organisation, **form.values()), form)
-            is not REFUSED
-        ):
-            flash(_("The teacher has been added."), "success")
-            return redirect(url_for("school.teacher_list"))
-    return render_template("programs/school/teacher_form.html", form=form), form_status()
+    return _record_form(
+        "teacher",
+        form,
+        lambda values: school_records.create_teacher(current_user.organisation, **values),
+        _("The teacher has been added."),
+    )
 
 
 @routes.route("/teachers/<int:teacher_id>/edit", methods=["GET", "POST"])
 def teacher_edit(teacher_id: int):
     teacher = school_records.get_own_teacher(current_user, teacher_id)
     form = TeacherForm(obj=teacher)
-    if form.validate_on_submit():
-        if (
-            attempt(lambda: school_records.update_teacher(current_user, teacher_id, **form.values()), form)
-            is not REFUSED
-        ):
-            flash(_("The teacher has been saved."), "success")
-            return redirect(url_for("school.teacher_list"))
-    return render_template("programs/school/teacher_form.html", form=form, teacher=teacher), form_status()
+    return _record_form(
+        "teacher",
+        form,
+        lambda values: school_records.update_teacher(current_user, teacher_id, **values),
+        _("The teacher has been saved."),
+        teacher=teacher,
+    )
 
 
 @routes.post("/teachers/<int:teacher_id>/remove")
@@ -83,28 +89,25 @@ def need_list():
 @routes.route("/needs/new", methods=["GET", "POST"])
 def need_new():
     form = TeachingNeedForm()
-    if form.validate_on_submit():
-        if (
-            attempt(lambda: school_records.create_need(current_user.organisation, **form.values()), form)
-            is not REFUSED
-        ):
-            flash(_("The teaching need has been saved."), "success")
-            return redirect(url_for("school.need_list"))
-    return render_template("programs/school/need_form.html", form=form), form_status()
+    return _record_form(
+        "need",
+        form,
+        lambda values: school_records.create_need(current_user.organisation, **values),
+        _("The teaching need has been saved."),
+    )
 
 
 @routes.route("/needs/<int:need_id>/edit", methods=["GET", "POST"])
 def need_edit(need_id: int):
     need = school_records.get_own_need(current_user, need_id)
     form = TeachingNeedForm(obj=need)
-    if form.validate_on_submit():
-        if (
-            attempt(lambda: school_records.update_need(current_user, need_id, **form.values()), form)
-            is not REFUSED
-        ):
-            flash(_("The teaching need has been saved."), "success")
-            return redirect(url_for("school.need_list"))
-    return render_template("programs/school/need_form.html", form=form, need=need), form_status()
+    return _record_form(
+        "need",
+        form,
+        lambda values: school_records.update_need(current_user, need_id, **values),
+        _("The teaching need has been saved."),
+        need=need,
+    )
 
 
 @routes.post("/needs/<int:need_id>/<any(open, filled, closed):status>")
@@ -130,14 +133,12 @@ def offer_list():
 @routes.route("/offers/new", methods=["GET", "POST"])
 def offer_new():
     form = TrainingOfferForm()
-    if form.validate_on_submit():
-        if (
-            attempt(lambda: school_records.create_offer(current_user.organisation, **form.values()), form)
-            is not REFUSED
-        ):
-            flash(_("The training offer has been saved as a draft."), "success")
-            return redirect(url_for("school.offer_list"))
-    return render_template("programs/school/offer_form.html", form=form), form_status()
+    return _record_form(
+        "offer",
+        form,
+        lambda values: school_records.create_offer(current_user.organisation, **values),
+        _("The training offer has been saved as a draft."),
+    )
 
 
 @routes.route("/offers/<int:offer_id>/edit", methods=["GET", "POST"])
@@ -146,14 +147,13 @@ def offer_edit(offer_id: int):
     form = TrainingOfferForm(obj=offer)
     if not form.is_submitted():
         form.target_groups.data = offer.target_group_list
-    if form.validate_on_submit():
-        if (
-            attempt(lambda: school_records.update_offer(current_user, offer_id, **form.values()), form)
-            is not REFUSED
-        ):
-            flash(_("The training offer has been saved."), "success")
-            return redirect(url_for("school.offer_list"))
-    return render_template("programs/school/offer_form.html", form=form, offer=offer), form_status()
+    return _record_form(
+        "offer",
+        form,
+        lambda values: school_records.update_offer(current_user, offer_id, **values),
+        _("The training offer has been saved."),
+        offer=offer,
+    )
 
 
 @routes.post("/offers/<int:offer_id>/publish")

@@ -19,9 +19,10 @@ from portal.extensions import db
 from portal.organisations.models import School
 from portal.organisations.services import ensure_can_publish
 from portal.platform import checks, jobs
-from portal.platform.errors import Conflict, NotFound, Problems, ServiceError
+from portal.platform.errors import Conflict, Problems, ServiceError
 from portal.platform.i18n import lazy_gettext as _l
 from portal.platform.locking import transition
+from portal.platform.owned import school_record
 from portal.programs import catalogue
 from portal.programs.models import Program, PublicationStatus
 
@@ -59,10 +60,7 @@ def major_of_school(school_id: int, program_id: int) -> Program | None:
 
 
 def get_own_program(staff: User, program_id: int) -> Program:
-    program = db.session.get(Program, program_id)
-    if program is None or program.school_id != staff.organisation_id:
-        raise NotFound(_l("Major not found."))
-    return program
+    return school_record(Program, staff, program_id, _l("Major not found."))
 
 
 def _catalogue_major(name: str, code: str | None, level: str | None) -> tuple[str, catalogue.CatalogueEntry]:

@@ -14,7 +14,6 @@ from portal.exchanges import services as exchanges
 from portal.exchanges import views as exchanges_feature
 from portal.internships.views import bp as internships_bp
 from portal.named_classes import views as named_classes
-from portal.organisations import services as organisations
 from portal.organisations import views as membership
 from portal.partnerships import views as partnerships
 from portal.platform import jobs
@@ -43,12 +42,9 @@ for feature in (
 @bp.get("/")
 def home():
     active = current_user.is_member_active
-    return render_template(
+    return membership.area_home(
         "school/home.html",
-        org=current_user.organisation,
-        action_form=ActionForm(),
-        pending=organisations.pending_members(current_user) if active else [],
-        waiting=inbox.for_school(current_user) if active else [],
+        inbox.for_school,
         per_major=inbox.proposals_per_major(current_user) if active else [],
         share=exchanges.part_time_share(current_user.organisation) if active else None,
         rule_source=PART_TIME_SOURCE,
@@ -57,10 +53,7 @@ def home():
 
 @bp.post("/resubmit")
 def resubmit():
-    if attempt(lambda: organisations.resubmit(current_user)) is REFUSED:
-        return home(), 400
-    flash(_("Your organisation has been submitted for verification again."), "success")
-    return redirect(url_for("school.home"))
+    return membership.resubmitted(home)
 
 
 @bp.get("/majors")

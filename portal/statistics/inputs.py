@@ -168,14 +168,10 @@ def enter_input(
         entered_by_email=actor.email if actor is not None else None,
         is_demo=is_demo,
     )
-    db.session.add(entry)
-    db.session.flush()
-    audit.record(
+    return audit.created(
         actor,
         entry,
         "create",
         None,
-        None,
         audit.coded("district_input", input=key, year=year, value=value, source=source),
     )
-    return entry

@@ -137,9 +137,4 @@ def accept(hr: User, posting_id: int, offer_id: int, starts_on: date | None) -> 
         posting_id=posting.id,
         status=RunStatus.OPEN.value,
     )
-    db.session.add(run)
-    db.session.flush()
-    audit.record(
-        hr, run, "training_run.create", None, run.status, organisations=[offer.school_id, hr.organisation_id]
-    )
-    return run
+    return audit.created(hr, run, "training_run.create", organisations=[offer.school_id, hr.organisation_id])

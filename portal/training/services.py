@@ -29,6 +29,7 @@ from portal.platform.errors import Conflict, NotFound, Problems, ServiceError
 from portal.platform.i18n import lazy_gettext as _l
 from portal.platform.locking import begin_write, lock_row, transition
 from portal.platform.model_base import utcnow
+from portal.platform.owned import school_record
 from portal.programs.directory import like
 from portal.programs.models import PublicationStatus
 from portal.programs.school_models import TrainingOffer
@@ -81,10 +82,7 @@ def public_run(run_id: int) -> TrainingRun:
 
 
 def own_run(staff: User, run_id: int) -> TrainingRun:
-    run = db.session.get(TrainingRun, run_id)
-    if run is None or run.school_id != staff.organisation_id:
-        raise NotFound(RUN_NOT_FOUND)
-    return run
+    return school_record(TrainingRun, staff, run_id, RUN_NOT_FOUND)
 
 
 def runs_of_school(school_id: int) -> list[TrainingRun]:
@@ -264,10 +262,7 @@ def create_run(staff: User, values: RunInput, *, posting_id: int | None = None) 
         venue_note=note or "",
         posting_id=posting_id,
     )
-    db.session.add(run)
-    db.session.flush()
-    audit.record(staff, run, "training_run.create", None, run.status)
-    return run
+    return audit.created(staff, run, "training_run.create")
 
 
 def set_run_status(staff: User, run_id: int, to: str) -> TrainingRun:
@@ -516,7 +511,4 @@ def save_centre(
         problems.add(_l("A centre of this name exists already."), field="name")
     problems.raise_if_any()
     centre.name, centre.town, centre.address, centre.contact = name, town, address or "", contact or ""
-    db.session.add(centre)
-    db.session.flush()
-    audit.record(admin, centre, "community_centre.save", None, None)
-    return centre
+    return audit.created(admin, centre, "community_centre.save")

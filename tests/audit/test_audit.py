@@ -9,7 +9,7 @@ from sqlalchemy import delete, func, select, update
 
 from portal.audit import services as audit
 from portal.extensions import db
-from portal.models import AppendOnlyError, AuditEntry, Organisation, User
+from portal.models import AppendOnlyError, AuditEntry, Enterprise, Organisation, User
 from portal.organisations import services as organisations
 from portal.platform.errors import ServiceError
 from portal.programs import services as programs
@@ -141,6 +141,22 @@ def test_system_actor_and_extra_organisations(app, build):
     found = audit.search(organisation_id=hr.organisation_id).items
     assert entry in found
     assert audit.history(("cooperation", 7)) == [entry]
+
+
+def test_created_records_the_state_its_column_gave_it(app, build):
+    """`audit.created` reads the status after the flush: a status left to its column's default
+    (never set in the constructor) is recorded, not None."""
+    admin = build.admin()
+    org = Enterprise(name="默认状态企业", town="莱城区")
+    assert org.status is None  # the default comes with the INSERT
+    assert audit.created(admin, org, "create") is org and org.id is not None
+    (entry,) = audit.history(org)
+    assert (entry.actor_id, entry.action, entry.from_state, entry.to_state) == (
+        admin.id,
+        "create",
+        None,
+        "pending",
+    )
 
 
 # --- a refused transition writes nothing ---------------------------------------------------

@@ -371,10 +371,7 @@ def exchange_from(suggestion: Suggestion) -> Exchange:
             term=current_term(),
             **common,
         )
-    db.session.add(exchange)
-    db.session.flush()
-    audit.record(None, exchange, "propose", None, ExchangeStatus.PROPOSED.value)
-    return exchange
+    return audit.created(None, exchange, "propose", ExchangeStatus.PROPOSED.value)
 
 
 def _scored(direction: str, offer: Any, target: Any) -> Suggestion:
