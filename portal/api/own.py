@@ -34,8 +34,8 @@ SCHOOL = Role.SCHOOL_STAFF
 ADMIN = Role.ADMIN
 SECURED = {"security": "bearer"}
 IDEMPOTENT = (
-    "Send an `Idempotency-Key` header (any text up to 200 characters): a repeat with the same key "
-    "returns the first answer and changes nothing."
+    "Send an `Idempotency-Key` header (1 to 200 visible ASCII characters, no spaces): a repeat with the "
+    "same key returns the first answer and changes nothing."
 )
 
 

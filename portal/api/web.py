@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -36,7 +37,12 @@ BAD_TOKEN = _l("The API token is unknown, revoked or expired, or its member may 
 READ_ONLY = _l("This token may only read; make a token with the write scope.")
 WRONG_AREA = _l("This token's organisation cannot use this operation.")
 KEY_REUSED = _l("This Idempotency-Key was used for another request; use a new key.")
-KEY_TOO_LONG = _l("The Idempotency-Key is at most %(n)d characters.", n=KEY_MAX)
+BAD_KEY = _l(
+    "The Idempotency-Key is 1 to %(n)d visible ASCII characters: letters, digits and punctuation, no spaces.",
+    n=KEY_MAX,
+)
+# What the spec's header schema allows (portal/api/spec.py: pattern ^[!-~]+$, 1 to KEY_MAX long).
+_KEY = re.compile(rf"[!-~]{{1,{KEY_MAX}}}")
 
 
 # --- who is calling -----------------------------------------------------------------------------
@@ -133,8 +139,8 @@ def _idempotency_key() -> str | None:
     if key is None:
         return None
     key = key.strip()
-    if not key or len(key) > KEY_MAX or not key.isascii() or not key.isprintable():
-        raise ApiProblem(422, KEY_TOO_LONG, errors=[{"field": "Idempotency-Key", "message": KEY_TOO_LONG}])
+    if not _KEY.fullmatch(key):  # a space inside, a control or non-ASCII character, too long
+        raise ApiProblem(422, BAD_KEY, errors=[{"field": "Idempotency-Key", "message": BAD_KEY}])
     return key
 
 

@@ -229,6 +229,26 @@ def test_idempotency_key_replays_the_first_answer_and_writes_once(client, world,
     assert other.status_code == 201 and _count(Posting) == before + 2
 
 
+@pytest.mark.parametrize("key", ["order 7", "订单7", "x" * 201, "tab\there"])
+def test_an_idempotency_key_the_spec_refuses_is_refused_and_nothing_is_written(client, world, token_for, key):
+    """The spec's header schema (pattern ^[!-~]+$, at most 200): a space inside, non-ASCII, too long, a
+    control character. The API fuzzer found a key with a space accepted."""
+    before = _count(Posting)
+    answer = client.post(
+        "/api/v1/enterprise/postings",
+        json=NEW_POSTING,
+        headers=bearer(token_for(world["hr"]), **{"Idempotency-Key": key}),
+    )
+    assert answer.status_code == 422
+    assert answer.get_json()["errors"] == [
+        {
+            "field": "Idempotency-Key",
+            "message": "Idempotency-Key 须为 1 至 200 个可见 ASCII 字符（字母、数字和标点），不含空格。",
+        }
+    ]
+    assert _count(Posting) == before
+
+
 def test_every_field_problem_at_once_with_the_forms_messages(client, world, token_for):
     raw = token_for(world["hr"])
     body = {
