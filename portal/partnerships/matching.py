@@ -9,7 +9,7 @@ best pairs are stored as `Proposal` rows with their structured reasons.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
+import importlib
 import io
 import itertools
 import json
@@ -43,26 +43,29 @@ from portal.programs import catalogue
 from portal.programs.models import Program, PublicationStatus
 
 
-def _load_lazily(name: str):
-    """Import `name` on first attribute access (the stdlib's LazyLoader recipe).
+class _OnFirstUse:
+    """The module `name`, imported when one of its attributes is first read.
 
-    The matcher pulls in scipy and scikit-learn, about 1.2 s; without this every
-    app start, CLI command and worker process paid for it before any ranking.
+    The matcher pulls in scipy and scikit-learn, about 1.2 s; without this every app start, CLI
+    command and worker process paid for it before any ranking. Not the stdlib's LazyLoader: that
+    puts a half-made package in sys.modules, and a later `import matching.ranking` (a script, a
+    shell) then ran ranking.py a second time, so `matching.Program` was no longer the class the
+    ranking checks with isinstance and fitting the text model failed.
     """
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.find_spec(name)
-    spec.loader = importlib.util.LazyLoader(spec.loader)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attribute: str):
+        module = importlib.import_module(self._name)
+        self.__dict__.update(vars(module))  # later reads are plain attribute reads
+        return getattr(module, attribute)
 
 
 if TYPE_CHECKING:
     import matching
 else:
-    matching = _load_lazily("matching")
+    matching = _OnFirstUse("matching")
 
 # --- partnership proposals (ranking) ---
 # Owned by the match review workflow (portal.partnerships.services). Stored codes are translated into the
