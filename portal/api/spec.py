@@ -18,6 +18,7 @@ from apiflask import APIFlask
 from portal.api import schemas
 from portal.api.blueprints import bp
 from portal.api.problems import PROBLEM_MIMETYPE
+from portal.api.web import KEY_MAX, KEY_PATTERN
 from portal.platform.web import BoundedIntConverter
 
 TITLE = "校企通 Xiaoqi Bridge open API"
@@ -90,7 +91,12 @@ def _finish(spec: dict[str, Any]) -> dict[str, Any]:
                         "in": "header",
                         "required": False,
                         "description": "A key of the client's choosing; a repeat returns the first answer.",
-                        "schema": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[!-~]+$"},
+                        "schema": {
+                            "type": "string",
+                            "minLength": 1,
+                            "maxLength": KEY_MAX,
+                            "pattern": KEY_PATTERN,
+                        },
                     }
                 )
             for status in list(responses):
