@@ -50,6 +50,7 @@ from portal.platform.checks import district_today, labelled_text
 from portal.platform.errors import Conflict, NotFound, ServiceError
 from portal.platform.i18n import lazy_gettext as _l
 from portal.platform.model_base import utcnow
+from portal.platform.queries import newest_first
 from portal.postings.models import TECH_TITLES
 
 NAME_MAX = 120
@@ -134,13 +135,7 @@ def apprenticeship_cooperations(actor: User) -> list[Cooperation]:
 
 
 def _programmes(*conditions) -> list[ApprenticeshipProgramme]:
-    return list(
-        db.session.scalars(
-            select(ApprenticeshipProgramme)
-            .where(*conditions)
-            .order_by(ApprenticeshipProgramme.created_at.desc(), ApprenticeshipProgramme.id.desc())
-        )
-    )
+    return newest_first(ApprenticeshipProgramme.created_at, *conditions)
 
 
 def programmes_of_school(actor: User) -> list[ApprenticeshipProgramme]:
@@ -541,13 +536,7 @@ def preview(actor: User, programme_id: int, *, seed: int | None = None) -> Alloc
 
 
 def runs_of(programme: ApprenticeshipProgramme) -> list[AllocationRun]:
-    return list(
-        db.session.scalars(
-            select(AllocationRun)
-            .where(AllocationRun.programme_id == programme.id)
-            .order_by(AllocationRun.created_at.desc(), AllocationRun.id.desc())
-        )
-    )
+    return newest_first(AllocationRun.created_at, AllocationRun.programme_id == programme.id)
 
 
 def published_run(programme: ApprenticeshipProgramme) -> AllocationRun | None:

@@ -36,6 +36,7 @@ from portal.platform import checks, spreadsheets
 from portal.platform.errors import Problems, ServiceError
 from portal.platform.i18n import lazy_gettext as _l
 from portal.platform.owned import school_record
+from portal.platform.queries import newest_first
 from portal.platform.spreadsheets import Column, SheetSpec
 from portal.programs import catalogue
 from portal.programs.models import Program
@@ -178,13 +179,7 @@ def declare_site(actor: User, certificate_id: int | None, role: str | None) -> E
 
 
 def sessions_of(actor: User) -> list[ExamSession]:
-    return list(
-        db.session.scalars(
-            select(ExamSession)
-            .where(ExamSession.school_id == actor.organisation_id)
-            .order_by(ExamSession.held_on.desc(), ExamSession.id.desc())
-        )
-    )
+    return newest_first(ExamSession.held_on, ExamSession.school_id == actor.organisation_id)
 
 
 def get_session(actor: User, session_id: int) -> ExamSession:

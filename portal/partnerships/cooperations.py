@@ -18,6 +18,7 @@ from portal.extensions import db
 from portal.partnerships.cooperation_models import Cooperation, CooperationStatus
 from portal.platform.errors import NotFound
 from portal.platform.i18n import lazy_gettext as _l
+from portal.platform.queries import newest_first
 
 if TYPE_CHECKING:
     from portal.partnerships.services import Terms
@@ -70,16 +71,11 @@ def active_between(
 def active_of_school(school_id: int | None, kind: str) -> list[Cooperation]:
     """The school's active cooperations of `kind`, latest agreed first (what a programme or a
     named class can hang on)."""
-    return list(
-        db.session.scalars(
-            select(Cooperation)
-            .where(
-                Cooperation.school_id == school_id,
-                Cooperation.kind == kind,
-                Cooperation.status == CooperationStatus.ACTIVE.value,
-            )
-            .order_by(Cooperation.agreed_at.desc(), Cooperation.id.desc())
-        )
+    return newest_first(
+        Cooperation.agreed_at,
+        Cooperation.school_id == school_id,
+        Cooperation.kind == kind,
+        Cooperation.status == CooperationStatus.ACTIVE.value,
     )
 
 

@@ -55,6 +55,7 @@ from portal.platform.errors import Conflict, NotFound, Problems, ServiceError
 from portal.platform.i18n import lazy_gettext as _l
 from portal.platform.locking import transition
 from portal.platform.model_base import utcnow
+from portal.platform.queries import newest_first
 from portal.rules import pilots as rule
 from portal.rules import services as rule_settings
 from portal.rules.settings import PILOT_ENTERPRISE_NOTICE_DAYS
@@ -135,13 +136,7 @@ def cooperations_of_school(staff: User) -> list[Cooperation]:
 
 def pilots_of_school(staff: User) -> list[PilotPartnership]:
     school_id = _school_staff(staff)
-    return list(
-        db.session.scalars(
-            select(PilotPartnership)
-            .where(PilotPartnership.school_id == school_id)
-            .order_by(PilotPartnership.updated_at.desc(), PilotPartnership.id.desc())
-        )
-    )
+    return newest_first(PilotPartnership.updated_at, PilotPartnership.school_id == school_id)
 
 
 def get_own_cooperation(staff: User, cooperation_id: int) -> Cooperation:
@@ -405,12 +400,8 @@ def _hr(actor: User) -> Organisation:
 
 def applications_of_enterprise(hr: User) -> list[PilotEnterpriseApplication]:
     org = _hr(hr)
-    return list(
-        db.session.scalars(
-            select(PilotEnterpriseApplication)
-            .where(PilotEnterpriseApplication.enterprise_id == org.id)
-            .order_by(PilotEnterpriseApplication.submitted_at.desc(), PilotEnterpriseApplication.id.desc())
-        )
+    return newest_first(
+        PilotEnterpriseApplication.submitted_at, PilotEnterpriseApplication.enterprise_id == org.id
     )
 
 

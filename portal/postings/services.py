@@ -33,6 +33,7 @@ from portal.platform.errors import NotFound, Problems, ServiceError
 from portal.platform.i18n import lazy_gettext as _l
 from portal.platform.locking import transition
 from portal.platform.model_base import utcnow
+from portal.platform.queries import newest_first
 from portal.platform.search import MAX_PAGE, Page, like_escape
 from portal.postings.models import DETAIL_FIELDS, KIND_KEYWORDS, DetailField, Posting, PostingKind
 from portal.programs.models import PublicationStatus
@@ -417,13 +418,7 @@ def own_postings_page(hr: User, page: int = 1, per_page: int = OWN_PER_PAGE) -> 
 
 
 def postings_of_enterprise(hr: User) -> list[Posting]:
-    return list(
-        db.session.scalars(
-            select(Posting)
-            .where(Posting.enterprise_id == hr.organisation_id)
-            .order_by(Posting.updated_at.desc(), Posting.id.desc())
-        )
-    )
+    return newest_first(Posting.updated_at, Posting.enterprise_id == hr.organisation_id)
 
 
 def create_posting(

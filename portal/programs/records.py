@@ -22,6 +22,7 @@ from portal.platform.errors import Problems, ServiceError
 from portal.platform.i18n import lazy_gettext as _l
 from portal.platform.locking import transition
 from portal.platform.owned import school_record
+from portal.platform.queries import newest_first
 from portal.programs.models import PublicationStatus
 from portal.programs.school_models import (
     Degree,
@@ -218,13 +219,7 @@ def remove_teacher(staff: User, teacher_id: int) -> None:
 
 
 def needs_of_school(school_id: int) -> list[TeachingNeed]:
-    return list(
-        db.session.scalars(
-            select(TeachingNeed)
-            .where(TeachingNeed.school_id == school_id)
-            .order_by(TeachingNeed.created_at.desc(), TeachingNeed.id.desc())
-        )
-    )
+    return newest_first(TeachingNeed.created_at, TeachingNeed.school_id == school_id)
 
 
 def get_own_need(staff: User, need_id: int) -> TeachingNeed:
@@ -283,10 +278,10 @@ def set_need_status(staff: User, need_id: int, status: str) -> TeachingNeed:
 
 
 def offers_of_school(school_id: int, published_only: bool = False) -> list[TrainingOffer]:
-    query = select(TrainingOffer).where(TrainingOffer.school_id == school_id)
+    criteria = [TrainingOffer.school_id == school_id]
     if published_only:
-        query = query.where(TrainingOffer.status == PublicationStatus.PUBLISHED.value)
-    return list(db.session.scalars(query.order_by(TrainingOffer.created_at.desc(), TrainingOffer.id.desc())))
+        criteria.append(TrainingOffer.status == PublicationStatus.PUBLISHED.value)
+    return newest_first(TrainingOffer.created_at, *criteria)
 
 
 def get_own_offer(staff: User, offer_id: int) -> TrainingOffer:

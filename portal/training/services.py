@@ -30,6 +30,7 @@ from portal.platform.i18n import lazy_gettext as _l
 from portal.platform.locking import begin_write, lock_row, transition
 from portal.platform.model_base import utcnow
 from portal.platform.owned import school_record
+from portal.platform.queries import newest_first
 from portal.programs.directory import like
 from portal.programs.models import PublicationStatus
 from portal.programs.school_models import TrainingOffer
@@ -86,13 +87,7 @@ def own_run(staff: User, run_id: int) -> TrainingRun:
 
 
 def runs_of_school(school_id: int) -> list[TrainingRun]:
-    return list(
-        db.session.scalars(
-            select(TrainingRun)
-            .where(TrainingRun.school_id == school_id)
-            .order_by(TrainingRun.starts_on.desc(), TrainingRun.id.desc())
-        )
-    )
+    return newest_first(TrainingRun.starts_on, TrainingRun.school_id == school_id)
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from portal.accounts.models import Role, User
 from portal.exchanges.models import PracticePost, PracticePostStatus
 from portal.exchanges.services.common import MAX_HOURS, MAX_PLACES, SKILLS_MAX, TEXT_MAX, TITLE_MAX
@@ -13,17 +11,12 @@ from portal.platform import checks
 from portal.platform.errors import NotFound, ServiceError
 from portal.platform.i18n import lazy_gettext as _l
 from portal.platform.locking import transition
+from portal.platform.queries import newest_first
 from portal.postings.services import normalise_list
 
 
 def posts_of_enterprise(enterprise_id: int) -> list[PracticePost]:
-    return list(
-        db.session.scalars(
-            select(PracticePost)
-            .where(PracticePost.enterprise_id == enterprise_id)
-            .order_by(PracticePost.created_at.desc(), PracticePost.id.desc())
-        )
-    )
+    return newest_first(PracticePost.created_at, PracticePost.enterprise_id == enterprise_id)
 
 
 def get_own_post(hr: User, post_id: int) -> PracticePost:

@@ -30,19 +30,14 @@ from portal.platform.errors import NotFound, ServiceError
 from portal.platform.i18n import lazy_gettext as _l
 from portal.platform.locking import transition
 from portal.platform.model_base import utcnow
+from portal.platform.queries import newest_first
 from portal.programs.models import PublicationStatus
 from portal.programs.school_models import NeedStatus, Teacher
 
 
 def exchanges_of(user: User) -> list[Exchange]:
     column = Exchange.school_id if side_of(user) == "school" else Exchange.enterprise_id
-    return list(
-        db.session.scalars(
-            select(Exchange)
-            .where(column == user.organisation_id)
-            .order_by(Exchange.updated_at.desc(), Exchange.id.desc())
-        )
-    )
+    return newest_first(Exchange.updated_at, column == user.organisation_id)
 
 
 def get_own_exchange(user: User, exchange_id: int) -> Exchange:
