@@ -138,12 +138,10 @@ def test_only_the_programmes_school_and_only_placed_students(app, build):
     assert client_for(app, w.hr).get(url(run, w.students[0])).status_code == 403
 
 
-def test_the_demo_data_shows_a_signed_agreement_and_pairings_not_started(app):
+def test_the_demo_data_shows_a_signed_agreement_and_pairings_not_started(app, demo):
     from portal.models import Organisation, Teacher
-    from seed.loader import load_demo, remove_demo
+    from seed.loader import remove_demo
 
-    load_demo()
-    db.session.commit()
     agreement = db.session.scalar(select(ApprenticeAgreement))
     assert agreement is not None and agreement.guardian_name and agreement.apprentice_minor
     assert apprentice_agreements.missing_agreements(agreement.programme_id) >= 1  # listed: not started

@@ -615,11 +615,9 @@ def test_new_programme_form(app, build):
     assert client.get(f"/school/apprenticeships/new/{coop.id}").status_code == 404
 
 
-def test_demo_data_has_a_published_allocation_and_loads_twice(app):
+def test_demo_data_has_a_published_allocation_and_loads_twice(app, demo):
     from seed.loader import load_demo, remove_demo
 
-    load_demo()
-    db.session.commit()
     load_demo()
     db.session.commit()
     programmes = list(

@@ -573,11 +573,10 @@ def test_roles_are_kept_apart(app, school, hr):
 # --- demo data ----------------------------------------------------------------------------------
 
 
-def test_demo_exchanges_load_once(app):
+def test_demo_exchanges_load_once(app, demo_first_load):
     from seed.loader import load_demo
 
-    first = load_demo()
-    db.session.commit()
+    first = demo_first_load
     assert first["practice_posts"] == 2 and first["exchanges"] == 3
     second = load_demo()
     db.session.commit()

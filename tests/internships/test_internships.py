@@ -506,13 +506,11 @@ def test_rules_listed_on_the_posting_with_apply_for_students(world, client):
     assert f"/student/internships/apply/{world.posting.id}" in page
 
 
-def test_demo_data_has_every_state_and_outcomes_and_loads_twice(app):
+def test_demo_data_has_every_state_and_outcomes_and_loads_twice(app, demo):
     from portal.internships import outcomes as internship_outcomes
     from portal.models import PlacementStatus
     from seed.loader import load_demo, remove_demo
 
-    load_demo()
-    db.session.commit()
     states = set(db.session.scalars(select(Placement.status)))
     assert states == {s.value for s in PlacementStatus}
     result = internship_outcomes.outcomes()

@@ -577,11 +577,10 @@ def test_admin_recompute_is_a_job_with_its_result(app, pair, build, monkeypatch)
 # --- demo data --------------------------------------------------------------------------
 
 
-def test_demo_data_has_proposals_and_cooperations_and_loads_twice(app):
+def test_demo_data_has_proposals_and_cooperations_and_loads_twice(app, demo_first_load):
     from seed.loader import load_demo, remove_demo
 
-    first = load_demo()
-    db.session.commit()
+    first = demo_first_load
     assert first["cooperations"] == 3 and first["proposals_scored"] > 10
     assert load_demo()["cooperations"] == 0
     db.session.commit()

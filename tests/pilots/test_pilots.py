@@ -649,11 +649,10 @@ def test_admin_home_counts_what_waits(app, world):
 # --- demo data ------------------------------------------------------------------------------
 
 
-def test_demo_pilots_load_twice_and_are_public(app):
+def test_demo_pilots_load_twice_and_are_public(app, demo_first_load):
     from seed.loader import load_demo, remove_demo
 
-    first = load_demo()
-    db.session.commit()
+    first = demo_first_load
     assert (first["pilot_partnerships"], first["pilot_enterprises"]) == (1, 1)
     again = load_demo()
     db.session.commit()

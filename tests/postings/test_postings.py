@@ -424,11 +424,10 @@ def test_enterprise_directory(app, build):
 # --- demo and synthetic data ---------------------------------------------------------
 
 
-def test_demo_postings_load_twice_and_cover_every_kind(app):
+def test_demo_postings_load_twice_and_cover_every_kind(app, demo_first_load):
     from seed.loader import load_demo, remove_demo
 
-    first = load_demo()
-    db.session.commit()
+    first = demo_first_load
     assert first["postings"] >= 10
     assert load_demo()["postings"] == 0
     db.session.commit()
