@@ -437,6 +437,11 @@ class _Scorer:
         km = np.full((len(points) + 1, len(points) + 1), np.nan, dtype=np.float32)
         km[:-1, :-1] = knowledge.distance_km(points, points)
         self.km = km
+        # The same figures as Python numbers, for explaining pairs one at a time (`_details`).
+        # Town -1 (unknown) is the last row and column here as in `km`.
+        self.km_list = km.tolist()
+        self.d_size_list, self.p_size_list = demands.sizes.tolist(), programs.sizes.tolist()
+        self.d_town_list, self.p_town_list = demands.towns.tolist(), programs.towns.tolist()
         if use_knowledge:
             self._knowledge_matrices()
 
@@ -612,9 +617,15 @@ def explain(
     scorer: _Scorer, gathered: dict[str, np.ndarray], row: int, col: int, i: int, j: int
 ) -> tuple[Reason, ...]:
     """Reasons for demand i and program j, whose values are gathered[name][row, col]."""
-    present = {
-        name: float(block[row, col]) for name, block in gathered.items() if not np.isnan(block[row, col])
-    }
+    return _reasons(scorer, {name: float(block[row, col]) for name, block in gathered.items()}, i, j)
+
+
+def _reasons(scorer: _Scorer, values: dict[str, float], i: int, j: int) -> tuple[Reason, ...]:
+    """Reasons for demand i and program j from each criterion's value (NaN where absent).
+
+    Plain Python numbers in, no numpy scalar: a district's recompute explains 70,000 pairs
+    (350,000 at 5x), and indexing arrays one element at a time took most of that time."""
+    present = {name: value for name, value in values.items() if value == value}  # NaN: absent
     total = sum(getattr(scorer.w, name) for name in present)
     return tuple(
         Reason(name, value, getattr(scorer.w, name) / total, *_details(scorer, name, i, j))
@@ -663,7 +674,7 @@ def _details(
         else:
             items, typed, have = d.certificate_items[i], d.certificates_entered[i], scorer.p_cert_sets[j]
             own, catalogue_set = have, frozenset()
-        covered = [n for n, terms in enumerate(items) if any(t in have for t in terms)]
+        covered = [n for n, terms in enumerate(items) if not have.isdisjoint(terms)]
         matched = [t for t in dict.fromkeys(t for n in covered for t in items[n]) if t in have]
         by_school = any(t in own for t in matched)
         by_catalogue = any(t in catalogue_set and t not in own for t in matched)
@@ -675,7 +686,7 @@ def _details(
         )
     if name == "certified":
         items, typed, have = d.certificate_items[i], d.certificates_entered[i], scorer.p_certified_sets[j]
-        covered = [n for n, terms in enumerate(items) if any(t in have for t in terms)]
+        covered = [n for n, terms in enumerate(items) if not have.isdisjoint(terms)]
         matched = [t for t in dict.fromkeys(t for n in covered for t in items[n]) if t in have]
         return tuple(matched), (
             ("required", len(items)),
@@ -685,11 +696,11 @@ def _details(
     if name == "industry":
         return (), (("industry", d.industries[i]), ("major_group", p.industries[j]))
     if name == "capacity":
-        headcount, capacity = int(d.sizes[i]), int(p.sizes[j])
+        headcount, capacity = int(scorer.d_size_list[i]), int(scorer.p_size_list[j])
         return (), (("headcount", headcount), ("capacity", capacity), ("fits", capacity >= headcount))
     if name == "major":
         return (), (("major", d.asked[i]),)
-    return (), (("km", round(float(scorer.km[d.towns[i], p.towns[j]]), 1)),)
+    return (), (("km", round(scorer.km_list[scorer.d_town_list[i]][scorer.p_town_list[j]], 1)),)
 
 
 def _prepare(
@@ -1045,17 +1056,29 @@ def rank_features(
 class _Proposed:
     """The proposed pairs of one block: demand and program rows, and their criterion values."""
 
-    __slots__ = ("scorer", "demands", "programs", "values")
+    __slots__ = ("scorer", "demands", "programs", "values", "_lists")
 
     def __init__(
         self, scorer: _Scorer, demands: np.ndarray, programs: np.ndarray, values: dict[str, np.ndarray]
     ):
         self.scorer, self.demands, self.programs = scorer, demands, programs
-        self.values = {name: block[None, :] for name, block in values.items()}  # one row, as `explain` reads
+        self.values = values
+        self._lists: tuple[list[int], list[int], dict[str, list[float]]] | None = None
 
     def reasons(self, n: int) -> tuple[Reason, ...]:
         """Reasons of the n-th pair."""
-        return explain(self.scorer, self.values, 0, n, int(self.demands[n]), int(self.programs[n]))
+        # The block as Python lists, made when a first pair of it is explained (most blocks of
+        # a major's ranking never are): one conversion instead of a numpy scalar per figure.
+        if self._lists is None:
+            self._lists = (
+                self.demands.tolist(),
+                self.programs.tolist(),
+                {name: block.tolist() for name, block in self.values.items()},
+            )
+        demands, programs, values = self._lists
+        return _reasons(
+            self.scorer, {name: column[n] for name, column in values.items()}, demands[n], programs[n]
+        )
 
 
 def _best_pairs(rows: np.ndarray, scores: np.ndarray, k: int, height: int) -> np.ndarray:

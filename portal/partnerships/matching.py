@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 from flask import current_app
-from sqlalchemy import Integer, any_, bindparam, cast, delete, func, insert, or_, select, text, update
+from sqlalchemy import Integer, any_, bindparam, cast, delete, func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -33,7 +33,7 @@ from portal.certificates.services import certified_by_program  # issue 29: the m
 from portal.extensions import db
 from portal.organisations.models import Organisation
 from portal.partnerships.models import Origin, PostingFeatures, Proposal, ProposalStatus, TextModelState
-from portal.platform import checks, events, vocab
+from portal.platform import bulk, checks, events, vocab
 from portal.platform.locking import transition
 from portal.platform.model_base import utcnow
 from portal.postings import services as posting_search
@@ -332,8 +332,9 @@ def _store(
 
     A declined proposal stays declined while its fingerprint is unchanged; an agreed one keeps
     the score it was agreed on; a pair whose inputs and score did not change is not rewritten.
-    Rows are written in bulk (Core executemany), not through the unit of work: a district's
-    recompute writes tens of thousands of them, and the ORM spent two thirds of the time on it.
+    Rows are written in bulk (new ones by `bulk.insert_rows`: COPY on PostgreSQL; changed ones
+    by a Core executemany), not through the unit of work: a district's recompute writes tens of
+    thousands of them, and the ORM spent two thirds of the time on it.
     """
     now = utcnow()
     by_pair = {(row.posting_id, row.program_id): row for row in existing}
@@ -394,7 +395,7 @@ def _store(
     db.session.flush()  # the reopened proposals, before the bulk statements touch the same rows
     table = Proposal.__table__
     if new_rows:
-        db.session.execute(insert(table), new_rows)
+        bulk.insert_rows(table, new_rows)
         for row in new_rows:
             events.emit(
                 events.PROPOSAL_CREATED,
