@@ -40,7 +40,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from importlib import resources
-from types import MethodType
 
 import numpy as np
 
@@ -69,6 +68,8 @@ sparse = LazyModule("scipy.sparse")
 DEFAULT_THRESHOLD = 0.075
 _DISTANCE_RANGE_KM = 40.0
 Value = float | int | str | bool | None
+# A Reason's fields, in order: criterion, score, weight, terms, values.
+ReasonFields = tuple[str, float, float, tuple[str, ...], tuple[tuple[str, Value], ...]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,14 +129,21 @@ class Reason:
     values: tuple[tuple[str, Value], ...] = ()
 
     def to_dict(self) -> dict[str, object]:
-        data: dict[str, object] = {
-            "criterion": self.criterion,
-            "score": round(self.score, 4),
-            "weight": round(self.weight, 4),
-            "terms": list(self.terms),
-        }
-        data.update(self.values)
-        return data
+        return _reason_dict(self.criterion, self.score, self.weight, self.terms, self.values)
+
+
+def _reason_dict(
+    criterion: str, score: float, weight: float, terms: tuple[str, ...], values: tuple[tuple[str, Value], ...]
+) -> dict[str, object]:
+    """`Reason.to_dict` of these fields (also built without the Reason: `_Explained.as_dicts`)."""
+    data: dict[str, object] = {
+        "criterion": criterion,
+        "score": round(score, 4),
+        "weight": round(weight, 4),
+        "terms": list(terms),
+    }
+    data.update(values)
+    return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,11 +160,11 @@ class Match:
         return self.explain()
 
     def to_dict(self) -> dict[str, object]:
-        return {
-            "program_id": self.program_id,
-            "score": round(self.score, 4),
-            "reasons": [reason.to_dict() for reason in self.reasons],
-        }
+        explain = self.explain
+        # A ranking's own pairs give their reasons' dicts directly (no Reason records between):
+        # a district's recompute stores 70,000 pairs' reasons (350,000 at 5x).
+        reasons = explain.as_dicts() if isinstance(explain, _Explained) else [r.to_dict() for r in explain()]
+        return {"program_id": self.program_id, "score": round(self.score, 4), "reasons": reasons}
 
 
 @dataclass(frozen=True, slots=True)
@@ -621,16 +629,22 @@ def explain(
 
 
 def _reasons(scorer: _Scorer, values: dict[str, float], i: int, j: int) -> tuple[Reason, ...]:
-    """Reasons for demand i and program j from each criterion's value (NaN where absent).
+    """Reasons for demand i and program j from each criterion's value (NaN where absent)."""
+    return tuple(Reason(*fields) for fields in _reason_fields(scorer, values, i, j))
+
+
+def _reason_fields(scorer: _Scorer, values: dict[str, float], i: int, j: int) -> list[ReasonFields]:
+    """The fields of each `Reason` of demand i and program j (`_reasons`).
 
     Plain Python numbers in, no numpy scalar: a district's recompute explains 70,000 pairs
     (350,000 at 5x), and indexing arrays one element at a time took most of that time."""
-    present = {name: value for name, value in values.items() if value == value}  # NaN: absent
-    total = sum(getattr(scorer.w, name) for name in present)
-    return tuple(
-        Reason(name, value, getattr(scorer.w, name) / total, *_details(scorer, name, i, j))
-        for name, value in present.items()
-    )
+    weights = scorer.w
+    present = [(name, value) for name, value in values.items() if value == value]  # NaN: absent
+    total = sum(getattr(weights, name) for name, _ in present)
+    return [
+        (name, value, getattr(weights, name) / total, *_details(scorer, name, i, j))
+        for name, value in present
+    ]
 
 
 def _source(school: bool, catalogue: bool) -> str:
@@ -929,11 +943,11 @@ def _pick(
         scores = scorer.combine(values)
         best = _best_pairs(rows, scores, top_k, height)
         proposed = _Proposed(scorer, start + rows[best], cols[best], {n: v[best] for n, v in values.items()})
-        # A bound method is the lightest callable that carries an argument (one object where
-        # functools.partial makes three): with 100,000 proposals, the collector's passes
-        # over those objects cost more than building them.
+        # One slotted object per match carries its pair (functools.partial would make three):
+        # with 100,000 proposals, the collector's passes over those objects cost more than
+        # building them.
         matches = [
-            Match(program_ids[j], score, MethodType(proposed.reasons, n))
+            Match(program_ids[j], score, _Explained(proposed, n))
             for n, (j, score) in enumerate(zip(proposed.programs.tolist(), scores[best].tolist()))
         ]
         end = 0
@@ -1065,8 +1079,8 @@ class _Proposed:
         self.values = values
         self._lists: tuple[list[int], list[int], dict[str, list[float]]] | None = None
 
-    def reasons(self, n: int) -> tuple[Reason, ...]:
-        """Reasons of the n-th pair."""
+    def reason_fields(self, n: int) -> list[ReasonFields]:
+        """The fields of the n-th pair's reasons (`_reason_fields`)."""
         # The block as Python lists, made when a first pair of it is explained (most blocks of
         # a major's ranking never are): one conversion instead of a numpy scalar per figure.
         if self._lists is None:
@@ -1076,9 +1090,27 @@ class _Proposed:
                 {name: block.tolist() for name, block in self.values.items()},
             )
         demands, programs, values = self._lists
-        return _reasons(
+        return _reason_fields(
             self.scorer, {name: column[n] for name, column in values.items()}, demands[n], programs[n]
         )
+
+
+class _Explained:
+    """A `Match`'s reasons: the n-th pair of a block (`_Proposed`), explained when asked.
+
+    One small object per match (as light as the bound method it replaced); it also gives the
+    reasons' dicts without building the records (`Match.to_dict`)."""
+
+    __slots__ = ("proposed", "n")
+
+    def __init__(self, proposed: _Proposed, n: int) -> None:
+        self.proposed, self.n = proposed, n
+
+    def __call__(self) -> tuple[Reason, ...]:
+        return tuple(Reason(*fields) for fields in self.proposed.reason_fields(self.n))
+
+    def as_dicts(self) -> list[dict[str, object]]:
+        return [_reason_dict(*fields) for fields in self.proposed.reason_fields(self.n)]
 
 
 def _best_pairs(rows: np.ndarray, scores: np.ndarray, k: int, height: int) -> np.ndarray:
