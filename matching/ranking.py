@@ -40,7 +40,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from importlib import resources
-from types import MethodType
 
 import numpy as np
 
@@ -69,6 +68,8 @@ sparse = LazyModule("scipy.sparse")
 DEFAULT_THRESHOLD = 0.075
 _DISTANCE_RANGE_KM = 40.0
 Value = float | int | str | bool | None
+# A Reason's fields, in order: criterion, score, weight, terms, values.
+ReasonFields = tuple[str, float, float, tuple[str, ...], tuple[tuple[str, Value], ...]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,14 +129,21 @@ class Reason:
     values: tuple[tuple[str, Value], ...] = ()
 
     def to_dict(self) -> dict[str, object]:
-        data: dict[str, object] = {
-            "criterion": self.criterion,
-            "score": round(self.score, 4),
-            "weight": round(self.weight, 4),
-            "terms": list(self.terms),
-        }
-        data.update(self.values)
-        return data
+        return _reason_dict(self.criterion, self.score, self.weight, self.terms, self.values)
+
+
+def _reason_dict(
+    criterion: str, score: float, weight: float, terms: tuple[str, ...], values: tuple[tuple[str, Value], ...]
+) -> dict[str, object]:
+    """`Reason.to_dict` of these fields (also built without the Reason: `_Explained.as_dicts`)."""
+    data: dict[str, object] = {
+        "criterion": criterion,
+        "score": round(score, 4),
+        "weight": round(weight, 4),
+        "terms": list(terms),
+    }
+    data.update(values)
+    return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,11 +160,11 @@ class Match:
         return self.explain()
 
     def to_dict(self) -> dict[str, object]:
-        return {
-            "program_id": self.program_id,
-            "score": round(self.score, 4),
-            "reasons": [reason.to_dict() for reason in self.reasons],
-        }
+        explain = self.explain
+        # A ranking's own pairs give their reasons' dicts directly (no Reason records between):
+        # a district's recompute stores 70,000 pairs' reasons (350,000 at 5x).
+        reasons = explain.as_dicts() if isinstance(explain, _Explained) else [r.to_dict() for r in explain()]
+        return {"program_id": self.program_id, "score": round(self.score, 4), "reasons": reasons}
 
 
 @dataclass(frozen=True, slots=True)
@@ -437,6 +445,11 @@ class _Scorer:
         km = np.full((len(points) + 1, len(points) + 1), np.nan, dtype=np.float32)
         km[:-1, :-1] = knowledge.distance_km(points, points)
         self.km = km
+        # The same figures as Python numbers, for explaining pairs one at a time (`_details`).
+        # Town -1 (unknown) is the last row and column here as in `km`.
+        self.km_list = km.tolist()
+        self.d_size_list, self.p_size_list = demands.sizes.tolist(), programs.sizes.tolist()
+        self.d_town_list, self.p_town_list = demands.towns.tolist(), programs.towns.tolist()
         if use_knowledge:
             self._knowledge_matrices()
 
@@ -612,14 +625,26 @@ def explain(
     scorer: _Scorer, gathered: dict[str, np.ndarray], row: int, col: int, i: int, j: int
 ) -> tuple[Reason, ...]:
     """Reasons for demand i and program j, whose values are gathered[name][row, col]."""
-    present = {
-        name: float(block[row, col]) for name, block in gathered.items() if not np.isnan(block[row, col])
-    }
-    total = sum(getattr(scorer.w, name) for name in present)
-    return tuple(
-        Reason(name, value, getattr(scorer.w, name) / total, *_details(scorer, name, i, j))
-        for name, value in present.items()
-    )
+    return _reasons(scorer, {name: float(block[row, col]) for name, block in gathered.items()}, i, j)
+
+
+def _reasons(scorer: _Scorer, values: dict[str, float], i: int, j: int) -> tuple[Reason, ...]:
+    """Reasons for demand i and program j from each criterion's value (NaN where absent)."""
+    return tuple(Reason(*fields) for fields in _reason_fields(scorer, values, i, j))
+
+
+def _reason_fields(scorer: _Scorer, values: dict[str, float], i: int, j: int) -> list[ReasonFields]:
+    """The fields of each `Reason` of demand i and program j (`_reasons`).
+
+    Plain Python numbers in, no numpy scalar: a district's recompute explains 70,000 pairs
+    (350,000 at 5x), and indexing arrays one element at a time took most of that time."""
+    weights = scorer.w
+    present = [(name, value) for name, value in values.items() if value == value]  # NaN: absent
+    total = sum(getattr(weights, name) for name, _ in present)
+    return [
+        (name, value, getattr(weights, name) / total, *_details(scorer, name, i, j))
+        for name, value in present
+    ]
 
 
 def _source(school: bool, catalogue: bool) -> str:
@@ -663,7 +688,7 @@ def _details(
         else:
             items, typed, have = d.certificate_items[i], d.certificates_entered[i], scorer.p_cert_sets[j]
             own, catalogue_set = have, frozenset()
-        covered = [n for n, terms in enumerate(items) if any(t in have for t in terms)]
+        covered = [n for n, terms in enumerate(items) if not have.isdisjoint(terms)]
         matched = [t for t in dict.fromkeys(t for n in covered for t in items[n]) if t in have]
         by_school = any(t in own for t in matched)
         by_catalogue = any(t in catalogue_set and t not in own for t in matched)
@@ -675,7 +700,7 @@ def _details(
         )
     if name == "certified":
         items, typed, have = d.certificate_items[i], d.certificates_entered[i], scorer.p_certified_sets[j]
-        covered = [n for n, terms in enumerate(items) if any(t in have for t in terms)]
+        covered = [n for n, terms in enumerate(items) if not have.isdisjoint(terms)]
         matched = [t for t in dict.fromkeys(t for n in covered for t in items[n]) if t in have]
         return tuple(matched), (
             ("required", len(items)),
@@ -685,11 +710,11 @@ def _details(
     if name == "industry":
         return (), (("industry", d.industries[i]), ("major_group", p.industries[j]))
     if name == "capacity":
-        headcount, capacity = int(d.sizes[i]), int(p.sizes[j])
+        headcount, capacity = int(scorer.d_size_list[i]), int(scorer.p_size_list[j])
         return (), (("headcount", headcount), ("capacity", capacity), ("fits", capacity >= headcount))
     if name == "major":
         return (), (("major", d.asked[i]),)
-    return (), (("km", round(float(scorer.km[d.towns[i], p.towns[j]]), 1)),)
+    return (), (("km", round(scorer.km_list[scorer.d_town_list[i]][scorer.p_town_list[j]], 1)),)
 
 
 def _prepare(
@@ -918,11 +943,11 @@ def _pick(
         scores = scorer.combine(values)
         best = _best_pairs(rows, scores, top_k, height)
         proposed = _Proposed(scorer, start + rows[best], cols[best], {n: v[best] for n, v in values.items()})
-        # A bound method is the lightest callable that carries an argument (one object where
-        # functools.partial makes three): with 100,000 proposals, the collector's passes
-        # over those objects cost more than building them.
+        # One slotted object per match carries its pair (functools.partial would make three):
+        # with 100,000 proposals, the collector's passes over those objects cost more than
+        # building them.
         matches = [
-            Match(program_ids[j], score, MethodType(proposed.reasons, n))
+            Match(program_ids[j], score, _Explained(proposed, n))
             for n, (j, score) in enumerate(zip(proposed.programs.tolist(), scores[best].tolist()))
         ]
         end = 0
@@ -1045,17 +1070,47 @@ def rank_features(
 class _Proposed:
     """The proposed pairs of one block: demand and program rows, and their criterion values."""
 
-    __slots__ = ("scorer", "demands", "programs", "values")
+    __slots__ = ("scorer", "demands", "programs", "values", "_lists")
 
     def __init__(
         self, scorer: _Scorer, demands: np.ndarray, programs: np.ndarray, values: dict[str, np.ndarray]
     ):
         self.scorer, self.demands, self.programs = scorer, demands, programs
-        self.values = {name: block[None, :] for name, block in values.items()}  # one row, as `explain` reads
+        self.values = values
+        self._lists: tuple[list[int], list[int], dict[str, list[float]]] | None = None
 
-    def reasons(self, n: int) -> tuple[Reason, ...]:
-        """Reasons of the n-th pair."""
-        return explain(self.scorer, self.values, 0, n, int(self.demands[n]), int(self.programs[n]))
+    def reason_fields(self, n: int) -> list[ReasonFields]:
+        """The fields of the n-th pair's reasons (`_reason_fields`)."""
+        # The block as Python lists, made when a first pair of it is explained (most blocks of
+        # a major's ranking never are): one conversion instead of a numpy scalar per figure.
+        if self._lists is None:
+            self._lists = (
+                self.demands.tolist(),
+                self.programs.tolist(),
+                {name: block.tolist() for name, block in self.values.items()},
+            )
+        demands, programs, values = self._lists
+        return _reason_fields(
+            self.scorer, {name: column[n] for name, column in values.items()}, demands[n], programs[n]
+        )
+
+
+class _Explained:
+    """A `Match`'s reasons: the n-th pair of a block (`_Proposed`), explained when asked.
+
+    One small object per match (as light as the bound method it replaced); it also gives the
+    reasons' dicts without building the records (`Match.to_dict`)."""
+
+    __slots__ = ("proposed", "n")
+
+    def __init__(self, proposed: _Proposed, n: int) -> None:
+        self.proposed, self.n = proposed, n
+
+    def __call__(self) -> tuple[Reason, ...]:
+        return tuple(Reason(*fields) for fields in self.proposed.reason_fields(self.n))
+
+    def as_dicts(self) -> list[dict[str, object]]:
+        return [_reason_dict(*fields) for fields in self.proposed.reason_fields(self.n)]
 
 
 def _best_pairs(rows: np.ndarray, scores: np.ndarray, k: int, height: int) -> np.ndarray:

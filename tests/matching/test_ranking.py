@@ -129,6 +129,24 @@ def test_ranking_leaves_the_garbage_collector_as_it_found_it() -> None:
     assert gc.isenabled()
 
 
+def test_a_match_gives_its_reasons_dicts_as_its_reasons_records_would() -> None:
+    """Match.to_dict builds the reasons' dicts without the Reason records (issue 31): the same
+    dicts, in the same order, every criterion present or absent alike."""
+    demands = [
+        Demand("a", "焊工", "", industry="高端装备制造", skills=("氩弧焊", "装配"), certificates=("焊工证",),
+               headcount=10, town="张家洼", major="焊接技术应用"),
+        Demand("b", "招电焊工", "会二保焊", headcount=0),
+        Demand("c", "护理员", "照护老人", industry="医学护理及老年人护理", town="口镇"),
+    ]  # fmt: skip
+    compared = 0
+    for ranking in rank(demands, PROGRAMS, top_k=3):
+        for match in ranking.matches:
+            assert match.to_dict()["reasons"] == [r.to_dict() for r in match.reasons]
+            assert json.dumps(match.to_dict()["reasons"]) == json.dumps([r.to_dict() for r in match.reasons])
+            compared += 1
+    assert compared >= 4
+
+
 def test_one_program_against_the_whole_corpus_scores_as_the_full_ranking() -> None:
     """What the platform ranks when one major is published or edited: that major's column alone."""
     from pathlib import Path

@@ -1,0 +1,76 @@
+"""The matcher's proposals written in bulk (issue 31: COPY on PostgreSQL) are the rows a Core
+INSERT writes: the same values, the same JSON text, ids in the order given."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import Text, cast, delete, insert, select
+
+from portal.extensions import db
+from portal.models import Proposal
+from portal.partnerships import matching
+from portal.platform import bulk
+from tests.partnerships.test_proposals import publish_posting, publish_program
+
+TABLE = Proposal.__table__
+# Every column but the id, the reasons as the database holds their text.
+STORED = [c for c in TABLE.columns if c.name != "id"] + [cast(TABLE.c.reasons, Text).label("reasons_text")]
+
+
+def _stored() -> list[tuple]:
+    return [tuple(row) for row in db.session.execute(select(*STORED).order_by(TABLE.c.id))]
+
+
+@pytest.fixture
+def proposed(build):
+    """A few matcher proposals, stored by a recompute."""
+    staff = build.school(programs=("焊接技术应用", "数控技术应用", "护理"))
+    hr = build.enterprise()
+    for name in ("焊接技术应用", "数控技术应用", "护理"):
+        publish_program(staff, name=name)
+    publish_posting(hr)
+    publish_posting(hr, title="数控车工学徒（数控加工）", skills="数控车床、编程", major="数控技术应用")
+    db.session.commit()
+    assert len(_stored()) >= 3
+
+
+def test_bulk_insert_writes_the_rows_a_core_insert_writes(proposed):
+    columns = [c for c in TABLE.columns if c.name != "id"]
+    rows = [dict(row._mapping) for row in db.session.execute(select(*columns).order_by(TABLE.c.id.desc()))]
+    assert any("焊" in str(row["reasons"]) for row in rows) and all(row["scored_at"] for row in rows)
+
+    db.session.execute(delete(TABLE))
+    bulk.insert_rows(TABLE, rows)
+    by_bulk = _stored()
+    db.session.execute(delete(TABLE))
+    db.session.execute(insert(TABLE), rows)
+    by_core = _stored()
+
+    assert by_bulk == by_core
+    assert [(r[0], r[1]) for r in by_bulk] == [(r["posting_id"], r["program_id"]) for r in rows]  # id order
+
+
+def test_bulk_insert_wants_every_column_with_a_default(proposed):
+    row = {"posting_id": 1, "program_id": 1, "school_id": 1, "enterprise_id": 1}
+    with pytest.raises(ValueError, match="score"):
+        bulk.insert_rows(TABLE, [row])
+
+
+def test_a_recompute_from_empty_stores_what_it_stored_through_core_inserts(proposed, monkeypatch):
+    def recompute() -> list[tuple]:
+        db.session.execute(delete(TABLE))
+        matching.recompute_all()
+        db.session.commit()
+        return _stored()
+
+    with_bulk = recompute()
+    monkeypatch.setattr(bulk, "insert_rows", lambda table, rows: db.session.execute(insert(table), rows))
+    with_core = recompute()
+    assert with_bulk and _comparable(with_bulk) == _comparable(with_core)
+
+
+def _comparable(rows: list[tuple]) -> list[tuple]:
+    """The rows without their timestamps (each recompute writes its own)."""
+    names = [c.name for c in STORED]
+    keep = [n for n, name in enumerate(names) if name not in ("created_at", "updated_at", "scored_at")]
+    return [tuple(row[n] for n in keep) for row in rows]
