@@ -5,6 +5,8 @@ Stable, shareable URLs: every filter is a query parameter (`/postings?q=焊接&k
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import render_template, request
 from markupsafe import Markup
 
@@ -28,11 +30,11 @@ def postings_list():
         return render_template(
             "postings/public/_postings_content.html",
             query=query,
+            filters=_filters(replace(query, page=1)),
             results=results,
             nearest=postings.nearest_searches(query) if not results.total else [],
             kinds=PostingKind.labels(),
             industries=vocab.INDUSTRIES,
-            towns=vocab.TOWNS,
         )
 
     # The same for everyone asking the same question today, in the same language.
@@ -72,6 +74,23 @@ def enterprise_detail(enterprise_id: int):
         org=org,
         postings=postings.open_posting_cards(org.id),
         kinds=PostingKind.labels(),
+    )
+
+
+def _filters(query: postings.PostingQuery) -> Markup:
+    """The filter bar, the same on every page of a search: kept like a card (its selects of kinds,
+    industries and towns cost as much as the rest of the page's content, issue 31)."""
+    return Markup(
+        cache.fragment(
+            ("posting_filters", current_locale(), request.script_root, query),
+            lambda: render_template(
+                "postings/public/_postings_filters.html",
+                query=query,
+                kinds=PostingKind.labels(),
+                industries=vocab.INDUSTRIES,
+                towns=vocab.TOWNS,
+            ),
+        )
     )
 
 
