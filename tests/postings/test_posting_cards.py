@@ -31,6 +31,10 @@ def _page(client, url: str = "/postings") -> str:
     return response.get_data(as_text=True)
 
 
+def _cards_kept(app) -> int:
+    return sum(key[0] == "posting_card" for key in app.extensions["fragments"].entries)
+
+
 def _edit(hr, posting, **changes):
     values = {**posting.common_values(), "details": posting.details, **changes}
     postings.update_posting(hr, posting.id, postings.PostingInput(**values))
@@ -44,8 +48,7 @@ def test_an_edit_a_renamed_enterprise_and_a_close_show_at_once(uncached_app, bui
     enterprise_page = f"/enterprises/{hr.organisation_id}"
     for url in ("/postings", enterprise_page):
         assert "焊接学徒岗位" in _page(client, url) and "莱芜甲企业" in _page(client, url)
-    kept = len(uncached_app.extensions["fragments"].entries)
-    assert kept == 1  # one card, shown on both pages, read from the store the second time
+    assert _cards_kept(uncached_app) == 1  # one card, shown on both pages, read from the store
 
     _edit(hr, posting, title="数控车工岗位", skills="数控")
     for url in ("/postings", enterprise_page):
@@ -87,7 +90,7 @@ def test_a_card_is_the_same_for_everyone_and_never_shows_what_is_not_public(unca
         for url in ("/postings", f"/enterprises/{hr.organisation_id}"):
             page = _page(client, url)
             assert "公开岗位" in page and "草稿岗位" not in page
-    assert len(uncached_app.extensions["fragments"].entries) == 1
+    assert _cards_kept(uncached_app) == 1
 
 
 def test_the_cards_page_is_the_search_page_in_one_statement(app, build, monkeypatch):
@@ -111,6 +114,21 @@ def test_the_cards_page_is_the_search_page_in_one_statement(app, build, monkeypa
     monkeypatch.setattr(cache, "keeps", lambda: False)
     nothing = postings.search_posting_cards(PostingQuery(q="没有这个词", page=3))
     assert (nothing.items, nothing.total, nothing.page) == ([], 0, 1)
+
+
+def test_the_filter_bar_is_kept_per_search_and_language(uncached_app, build):
+    Builders.posting(build.enterprise(), title="焊接学徒岗位")
+    client = uncached_app.test_client()
+    for url in ("/postings?q=焊接", "/postings?q=焊接&page=2", "/postings?q=焊接&kind=internship"):
+        assert 'value="焊接"' in _page(client, url)
+    assert 'value="internship" selected' in _page(client, "/postings?q=焊接&kind=internship")
+    english = uncached_app.test_client()
+    english.post("/lang", data={"lang": "en"})
+    assert "All kinds" in _page(english, "/postings?q=焊接") and "All kinds" not in _page(
+        client, "/postings?q=焊接"
+    )
+    filters = [key for key in uncached_app.extensions["fragments"].entries if key[0] == "posting_filters"]
+    assert len(filters) == 3  # two searches in Chinese, one in English
 
 
 def test_kept_cards_are_bounded(app):
