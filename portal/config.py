@@ -59,6 +59,9 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         # Public list pages kept rendered until a posting or organisation changes (portal/cache.py);
         # 0 turns it off.
         "PAGE_CACHE_SECONDS": _env_int("PAGE_CACHE_SECONDS", 300),
+        # Rendered cards kept per process under the values they show (portal/platform/cache.py,
+        # `fragment`): a card is about 1.5 KB, so 10,000 take some 15 MB a worker. 0 keeps none.
+        "FRAGMENT_CACHE_ENTRIES": _env_int("FRAGMENT_CACHE_ENTRIES", 10_000),
         # Rate-limit counters must be shared between workers in production.
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,

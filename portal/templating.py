@@ -21,6 +21,7 @@ from portal.platform.i18n import current_locale
 from portal.platform.model_base import State
 from portal.platform.vocab import term_label
 from portal.platform.web import area
+from portal.postings.public_views import posting_card
 from portal.programs import catalogue
 from portal.rules.internships import RULES as internship_rules
 from portal.statistics import services as statistics
@@ -60,6 +61,7 @@ def init_templating(app: Flask) -> None:
         "status_badge": status_badge,
         "confirm_message": confirm_message,
         "navigation": navigation,
+        "posting_card": posting_card,
         "unread_notifications": unread_notifications,
         "inbox_url": lambda key: links.inbox_url(area(), key),
         # The administrators' home shows what waits for a decision.

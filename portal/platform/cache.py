@@ -13,6 +13,10 @@ Redis there is no cache at all (gunicorn's workers could not tell each other of 
 Entries expire after `PAGE_CACHE_SECONDS` all the same, which bounds memory and any
 clock-driven change (a deadline passing).
 
+Fragments (a posting's card) are another kind of keeping: each is kept under every value it is
+rendered from (and the language), so a changed record is a new key and nothing needs telling;
+they live in each process, whatever the page cache's settings (`fragment`).
+
 A change is noticed on the connection that executes an INSERT, UPDATE or DELETE of a watched
 table, whoever issues it (the unit of work, `locking.transition`'s conditional updates, bulk
 statements), and counted once that connection has committed and gone back to the pool; a
@@ -153,8 +157,34 @@ class _Objects:
                 self.entries.popitem(last=False)
 
 
+class _Fragments:
+    """Rendered fragments of this process, the least recently used dropped first. Not in Redis: a
+    fragment's key holds everything it shows, so it cannot go stale in any process, and rendering
+    one costs less than a round trip to Redis would."""
+
+    def __init__(self, entries: int) -> None:
+        self.size = entries
+        self.entries: OrderedDict[Hashable, str] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: Hashable) -> str | None:
+        with self.lock:
+            value = self.entries.get(key)
+            if value is not None:
+                self.entries.move_to_end(key)
+            return value
+
+    def put(self, key: Hashable, value: str) -> None:
+        with self.lock:
+            self.entries[key] = value
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+
 def init_app(app: Flask, engine: Engine) -> None:
     """Choose the store and watch `engine` for committed writes to the watched tables."""
+    if app.config["FRAGMENT_CACHE_ENTRIES"]:
+        app.extensions["fragments"] = _Fragments(app.config["FRAGMENT_CACHE_ENTRIES"])
     if not app.config["PAGE_CACHE_SECONDS"]:
         return
     if app.config["REDIS_URL"]:
@@ -204,6 +234,8 @@ def forget_everything(app: Flask) -> None:
     store = app.extensions.get("page_cache")
     if isinstance(store, _Memory):
         store.__init__()
+    if "fragments" in app.extensions:
+        app.extensions["fragments"].entries.clear()
 
 
 def keeps() -> bool:
@@ -249,4 +281,17 @@ def memoised(topic: str, key: Hashable, compute: Callable[[], T], connection: Co
     if found is None:
         found = compute()
         store.objects.put((topic, key), generation, found, current_app.config["PAGE_CACHE_SECONDS"])
+    return found
+
+
+def fragment(key: Hashable, render: Callable[[], str]) -> str:
+    """`render()`'s result kept under `key`, which must hold every value the fragment is rendered
+    from: the record's shown fields, the language, anything else it reads."""
+    store = current_app.extensions.get("fragments")
+    if store is None:
+        return render()
+    found = store.get(key)
+    if found is None:
+        found = render()
+        store.put(key, found)
     return found

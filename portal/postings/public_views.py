@@ -5,6 +5,8 @@ Stable, shareable URLs: every filter is a query parameter (`/postings?q=焊接&k
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import render_template, request
 from markupsafe import Markup
 
@@ -24,15 +26,15 @@ def postings_list():
     query = postings.PostingQuery.from_args(request.args)
 
     def render() -> str:
-        results = postings.search_postings(query)
+        results = postings.search_posting_cards(query)
         return render_template(
             "postings/public/_postings_content.html",
             query=query,
+            filters=_filters(replace(query, page=1)),
             results=results,
             nearest=postings.nearest_searches(query) if not results.total else [],
             kinds=PostingKind.labels(),
             industries=vocab.INDUSTRIES,
-            towns=vocab.TOWNS,
         )
 
     # The same for everyone asking the same question today, in the same language.
@@ -70,6 +72,34 @@ def enterprise_detail(enterprise_id: int):
     return render_template(
         "postings/public/enterprise.html",
         org=org,
-        postings=postings.open_postings_of(org.id),
+        postings=postings.open_posting_cards(org.id),
         kinds=PostingKind.labels(),
+    )
+
+
+def _filters(query: postings.PostingQuery) -> Markup:
+    """The filter bar, the same on every page of a search: kept like a card (its selects of kinds,
+    industries and towns cost as much as the rest of the page's content, issue 31)."""
+    return Markup(
+        cache.fragment(
+            ("posting_filters", current_locale(), request.script_root, query),
+            lambda: render_template(
+                "postings/public/_postings_filters.html",
+                query=query,
+                kinds=PostingKind.labels(),
+                industries=vocab.INDUSTRIES,
+                towns=vocab.TOWNS,
+            ),
+        )
+    )
+
+
+def posting_card(card: postings.PostingCard) -> Markup:
+    """A posting's card, rendered once per process for the values it shows and the language
+    (twenty cards were a third of a list page's cost, issue 31)."""
+    return Markup(
+        cache.fragment(
+            ("posting_card", current_locale(), request.script_root, card),
+            lambda: render_template("postings/public/_posting_card.html", p=card, kinds=PostingKind.labels()),
+        )
     )

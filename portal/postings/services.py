@@ -661,17 +661,7 @@ def matching_ids(query: PostingQuery, *, today: date | None = None):
     return _matching(_public_filter(query, today or district_today()))
 
 
-def search_postings(query: PostingQuery, *, per_page: int = PER_PAGE, today: date | None = None) -> Page:
-    """Published, still open postings of verified enterprises matching the query, one page.
-
-    A capped count, then the page's ids (sorting only narrow rows), then those few postings.
-    Where the app keeps pages (platform/cache.py), the search's ranked ids (up to the cap) are
-    kept instead, until a posting or organisation is written: every page of one search, and its
-    count, cost one ranking (issue 31: people page through a search; 400 distinct search pages
-    are far fewer distinct searches). Measured in bench/bench_search.py and bench/bench_web.py.
-    """
-    today = today or district_today()
-    conditions = _public_filter(query, today)
+def _order(query: PostingQuery) -> tuple:
     order = {
         "newest": (Posting.published_at.desc(), Posting.id.desc()),
         "deadline": (Posting.deadline.asc(), Posting.id.asc()),
@@ -680,47 +670,172 @@ def search_postings(query: PostingQuery, *, per_page: int = PER_PAGE, today: dat
     if query.q and query.sort == "newest" and uses_index() and search_query(query.q):
         # A search in the default order: the best matches first, then the newest.
         order = (_relevance(query.q).desc(), *order)
+    return order
 
-    def matching():
-        return _matching(conditions)
 
+def _ranked(query: PostingQuery, conditions: list, order: tuple, today: date) -> array:
+    """The search's ids in order, up to COUNT_CAP + 1, kept until a posting or organisation is
+    written (platform/cache.py): every page of one search, and its count, cost one ranking (issue
+    31: people page through a search; 400 distinct search pages are far fewer distinct searches).
+    A compact array: up to COUNT_CAP + 1 ids for each search kept."""
+    return cache.memoised(
+        "pages",
+        ("posting_search", replace(query, page=1), today),
+        lambda: array("l", db.session.scalars(_matching(conditions).order_by(*order).limit(COUNT_CAP + 1))),
+        db.session.connection(),
+    )
+
+
+def _capped_count(conditions: list) -> int:
+    # The count stops at COUNT_CAP ("1,000+"): counting every match of a broad search cost more
+    # than finding the page at 5× the district (180 ms of 240 ms), and nobody pages that far.
+    capped = _matching(conditions).limit(COUNT_CAP + 1).subquery()
+    return db.session.scalar(select(func.count()).select_from(capped)) or 0
+
+
+def _page_number(query: PostingQuery, found: int, per_page: int) -> int:
+    return min(query.page, max(1, math.ceil(min(found, COUNT_CAP) / per_page)))
+
+
+def search_postings(query: PostingQuery, *, per_page: int = PER_PAGE, today: date | None = None) -> Page:
+    """Published, still open postings of verified enterprises matching the query, one page.
+
+    A capped count, then the page's ids (sorting only narrow rows), then those few postings; where
+    the app keeps pages, the search's ranked ids instead (`_ranked`). Measured in
+    bench/bench_search.py and bench/bench_web.py.
+    """
+    today = today or district_today()
+    conditions = _public_filter(query, today)
+    order = _order(query)
     if cache.keeps():
-        # Ids as a compact array: up to COUNT_CAP + 1 of them for each search kept.
-        ranked = cache.memoised(
-            "pages",
-            ("posting_search", replace(query, page=1), today),
-            lambda: array("l", db.session.scalars(matching().order_by(*order).limit(COUNT_CAP + 1))),
-            db.session.connection(),
-        )
+        ranked = _ranked(query, conditions, order, today)
         found = len(ranked)
     else:
-        # The count stops at COUNT_CAP ("1,000+"): counting every match of a broad search cost more
-        # than finding the page at 5× the district (180 ms of 240 ms), and nobody pages that far.
-        found = (
-            db.session.scalar(select(func.count()).select_from(matching().limit(COUNT_CAP + 1).subquery()))
-            or 0
-        )
-    total = min(found, COUNT_CAP)
-    page = min(query.page, max(1, math.ceil(total / per_page)))
+        found = _capped_count(conditions)
+    page = _page_number(query, found, per_page)
     offset = (page - 1) * per_page
-    if not total:
+    if not found:
         ids = []
     elif cache.keeps():
         ids = list(ranked[offset : offset + per_page])
     else:
-        ids = list(db.session.scalars(matching().order_by(*order).limit(per_page).offset(offset)))
+        ids = list(db.session.scalars(_matching(conditions).order_by(*order).limit(per_page).offset(offset)))
     loaded = {p.id: p for p in _cards(ids)} if ids else {}
-    return Page([loaded[i] for i in ids if i in loaded], total, page, per_page, more=found > COUNT_CAP)
+    items = [loaded[i] for i in ids if i in loaded]
+    return Page(items, min(found, COUNT_CAP), page, per_page, more=found > COUNT_CAP)
 
 
 def _cards(ids: list[int]):
-    """These postings with their enterprises, for cards: not the search columns (large, and never
-    shown); the enterprises by their key (joining the whole organisation table cost more than the
-    page at 5×)."""
+    """These postings with their enterprises: not the search columns (large, and never shown);
+    the enterprises by their key (joining the whole organisation table cost more than the page
+    at 5×)."""
     return db.session.scalars(
         select(Posting)
         .options(defer(Posting.search_text), defer(Posting.search_vector), selectinload(Posting.enterprise))
         .where(Posting.id.in_(ids))
+    )
+
+
+@dataclass(frozen=True)
+class PostingCard:
+    """What a posting's card on a public list shows, and nothing more: read as plain rows (loading
+    twenty postings as ORM objects with their enterprises cost more than rendering the page, issue
+    31), and the key its rendered card is kept under (public_views.posting_card), so that an edited
+    posting or a renamed enterprise is a new card at once."""
+
+    id: int
+    title: str
+    kind: str
+    is_demo: bool
+    enterprise_id: int
+    enterprise_name: str
+    town: str
+    skills: str
+    headcount: int
+    deadline: date
+
+    @property
+    def skill_list(self) -> list[str]:
+        return [s for s in self.skills.split("、") if s]
+
+
+_CARD_COLUMNS = (
+    Posting.id,
+    Posting.title,
+    Posting.kind,
+    Posting.is_demo,
+    Posting.enterprise_id,
+    Organisation.name,
+    Posting.town,
+    Posting.skills,
+    Posting.headcount,
+    Posting.deadline,
+)
+
+
+def _card_rows(ids: list[int]) -> list[PostingCard]:
+    """These postings' cards, in the order of `ids`."""
+    rows = db.session.execute(
+        select(*_CARD_COLUMNS)
+        .join(Organisation, Posting.enterprise_id == Organisation.id)
+        .where(Posting.id.in_(ids))
+    )
+    cards = {row[0]: PostingCard(*row) for row in rows}
+    return [cards[i] for i in ids if i in cards]
+
+
+def search_posting_cards(query: PostingQuery, *, per_page: int = PER_PAGE, today: date | None = None) -> Page:
+    """`search_postings` for the public list: the same postings in the same order, as cards.
+
+    Without kept rankings, one statement answers the page: the capped ranking (narrow rows), its
+    size by a window count, and the page's cards joined to it; it had taken a count, the page's
+    ids, the postings and their enterprises (four statements, issue 31). Only a page past the
+    last one asks the count alone, then the last page.
+    """
+    today = today or district_today()
+    conditions = _public_filter(query, today)
+    order = _order(query)
+    if cache.keeps():
+        ranked = _ranked(query, conditions, order, today)
+        found = len(ranked)
+        page = _page_number(query, found, per_page)
+        ids = list(ranked[(page - 1) * per_page : page * per_page])
+        cards = _card_rows(ids) if ids else []
+        return Page(cards, min(found, COUNT_CAP), page, per_page, more=found > COUNT_CAP)
+    page = min(query.page, math.ceil(COUNT_CAP / per_page))  # as `_page_number` with the most found
+    rows = _card_page(conditions, order, page, per_page)
+    if not rows and page > 1:  # past the last page: the count says which is the last
+        page = _page_number(query, _capped_count(conditions), per_page)
+        rows = _card_page(conditions, order, page, per_page)
+    found = rows[0][-1] if rows else 0
+    cards = [PostingCard(*row[:-1]) for row in rows]
+    return Page(cards, min(found, COUNT_CAP), page, per_page, more=found > COUNT_CAP)
+
+
+def _card_page(conditions: list, order: tuple, page: int, per_page: int) -> list:
+    """The cards of one page of the capped ranking, each row ending with the ranking's size."""
+    ranking = (
+        _matching(conditions)
+        .add_columns(func.row_number().over(order_by=order).label("rank"))
+        .order_by(*order)
+        .limit(COUNT_CAP + 1)
+        .subquery()
+    )
+    # The window count is taken over the whole ranking, before the page is cut from it.
+    paged = (
+        select(ranking.c.id, ranking.c.rank, func.count().over().label("found"))
+        .order_by(ranking.c.rank)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+        .subquery()
+    )
+    return list(
+        db.session.execute(
+            select(*_CARD_COLUMNS, paged.c.found)
+            .join_from(paged, Posting, Posting.id == paged.c.id)
+            .join(Organisation, Posting.enterprise_id == Organisation.id)
+            .order_by(paged.c.rank)
+        )
     )
 
 
@@ -830,18 +945,33 @@ def get_public_posting(posting_id: int) -> Posting:
     return posting
 
 
+def _open_of(enterprise_id: int, today: date | None) -> tuple:
+    return (
+        Posting.enterprise_id == enterprise_id,
+        Posting.status == PublicationStatus.PUBLISHED.value,
+        Posting.deadline >= (today or district_today()),
+    )
+
+
 def open_postings_of(enterprise_id: int, *, today: date | None = None) -> list[Posting]:
     return list(
         db.session.scalars(
             select(Posting)
-            .where(
-                Posting.enterprise_id == enterprise_id,
-                Posting.status == PublicationStatus.PUBLISHED.value,
-                Posting.deadline >= (today or district_today()),
-            )
+            .where(*_open_of(enterprise_id, today))
             .order_by(Posting.deadline.asc(), Posting.id.asc())
         )
     )
+
+
+def open_posting_cards(enterprise_id: int, *, today: date | None = None) -> list[PostingCard]:
+    """`open_postings_of` as cards, for the enterprise's public page."""
+    rows = db.session.execute(
+        select(*_CARD_COLUMNS)
+        .join(Organisation, Posting.enterprise_id == Organisation.id)
+        .where(*_open_of(enterprise_id, today))
+        .order_by(Posting.deadline.asc(), Posting.id.asc())
+    )
+    return [PostingCard(*row) for row in rows]
 
 
 # --- moderation (administrators) ----------------------------------------------------
