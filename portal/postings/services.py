@@ -708,20 +708,25 @@ def search_postings(query: PostingQuery, *, per_page: int = PER_PAGE, today: dat
     conditions = _public_filter(query, today)
     order = _order(query)
     if cache.keeps():
-        ranked = _ranked(query, conditions, order, today)
-        found = len(ranked)
+        ids, found, page = _kept_page(query, conditions, order, today, per_page)
     else:
         found = _capped_count(conditions)
-    page = _page_number(query, found, per_page)
-    offset = (page - 1) * per_page
-    if not found:
-        ids = []
-    elif cache.keeps():
-        ids = list(ranked[offset : offset + per_page])
-    else:
-        ids = list(db.session.scalars(_matching(conditions).order_by(*order).limit(per_page).offset(offset)))
+        page = _page_number(query, found, per_page)
+        matching = _matching(conditions).order_by(*order).limit(per_page).offset((page - 1) * per_page)
+        ids = list(db.session.scalars(matching)) if found else []
     loaded = {p.id: p for p in _cards(ids)} if ids else {}
-    items = [loaded[i] for i in ids if i in loaded]
+    return _page([loaded[i] for i in ids if i in loaded], found, page, per_page)
+
+
+def _kept_page(query: PostingQuery, conditions: list, order: tuple, today: date, per_page: int):
+    """The page's ids from the search's kept ranking (`_ranked`), the ranking's size and the page."""
+    ranked = _ranked(query, conditions, order, today)
+    page = _page_number(query, len(ranked), per_page)
+    return list(ranked[(page - 1) * per_page : page * per_page]), len(ranked), page
+
+
+def _page(items: list, found: int, page: int, per_page: int) -> Page:
+    """A page of a search that counted `found` matches, at most COUNT_CAP of them."""
     return Page(items, min(found, COUNT_CAP), page, per_page, more=found > COUNT_CAP)
 
 
@@ -796,20 +801,14 @@ def search_posting_cards(query: PostingQuery, *, per_page: int = PER_PAGE, today
     conditions = _public_filter(query, today)
     order = _order(query)
     if cache.keeps():
-        ranked = _ranked(query, conditions, order, today)
-        found = len(ranked)
-        page = _page_number(query, found, per_page)
-        ids = list(ranked[(page - 1) * per_page : page * per_page])
-        cards = _card_rows(ids) if ids else []
-        return Page(cards, min(found, COUNT_CAP), page, per_page, more=found > COUNT_CAP)
+        ids, found, page = _kept_page(query, conditions, order, today, per_page)
+        return _page(_card_rows(ids) if ids else [], found, page, per_page)
     page = min(query.page, math.ceil(COUNT_CAP / per_page))  # as `_page_number` with the most found
     rows = _card_page(conditions, order, page, per_page)
     if not rows and page > 1:  # past the last page: the count says which is the last
         page = _page_number(query, _capped_count(conditions), per_page)
         rows = _card_page(conditions, order, page, per_page)
-    found = rows[0][-1] if rows else 0
-    cards = [PostingCard(*row[:-1]) for row in rows]
-    return Page(cards, min(found, COUNT_CAP), page, per_page, more=found > COUNT_CAP)
+    return _page([PostingCard(*row[:-1]) for row in rows], rows[0][-1] if rows else 0, page, per_page)
 
 
 def _card_page(conditions: list, order: tuple, page: int, per_page: int) -> list:
