@@ -35,7 +35,9 @@ def test_session_cookie_flags(client, build):
     assert "Secure" not in set_cookie  # development over http
 
 
-def test_production_cookies_are_secure(db_url, monkeypatch):
+def test_production_cookies_are_secure(app, db_url, monkeypatch):
+    # `app` empties the test's database first: production refuses to start on one that an earlier
+    # test of this process left holding the demo accounts.
     monkeypatch.setenv("DATABASE_URL", db_url)
     app = make_app(db_url, ENV="production", SECRET_KEY="k" * 32, TESTING=False)
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
