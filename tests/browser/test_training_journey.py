@@ -44,6 +44,8 @@ def test_a_resident_signs_up_on_a_phone_and_completes(browser, live_server, page
     expect(resident.get_by_test_id("centre-list")).to_contain_text("凤城街道社区教育中心")
     resident.get_by_test_id("run-list").get_by_role("link").first.click()
     form = resident.get_by_test_id("signup-form")
+    # The click navigates: measure the run's page once it is there, not the town's while it unloads.
+    expect(form).to_be_visible()
     # Phone width: the form fits, nothing scrolls sideways.
     assert resident.evaluate("document.documentElement.scrollWidth") <= 375
     # Sent empty (the town is the centre's, filled in): name, phone, group and consent at once.
