@@ -51,12 +51,16 @@ def world(app, build):
 
 
 def views() -> list[tuple[int, str]]:
+    """Who viewed a student's profile or CV, in the order they did (without ORDER BY, PostgreSQL
+    may return the rows in any order: it did, once in CI)."""
     return list(
         db.session.execute(
-            select(AuditEntry.actor_id, AuditEntry.action).where(
+            select(AuditEntry.actor_id, AuditEntry.action)
+            .where(
                 AuditEntry.subject_type == "student_profile",
                 AuditEntry.action.in_(["view_profile", "view_cv"]),
             )
+            .order_by(AuditEntry.id)
         ).tuples()
     )
 
