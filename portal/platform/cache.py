@@ -63,12 +63,39 @@ MEMORY_ENTRIES = 512  # per process, least recently used dropped first
 OBJECT_ENTRIES = 2048  # computed values per process (a search's ranked ids are a few KB each)
 
 
+class _Lru:
+    """At most `size` values of this process, the least recently used dropped first."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.entries: OrderedDict[Hashable, object] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: Hashable):
+        with self.lock:
+            value = self.entries.get(key)
+            if value is not None:
+                self.entries.move_to_end(key)
+            return value
+
+    def put(self, key: Hashable, value: object) -> None:
+        with self.lock:
+            self.entries[key] = value
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+
+
 class _Memory:
-    """This process's generations and fragments."""
+    """This process's generations, pages and figures."""
 
     def __init__(self) -> None:
         self.generations = dict.fromkeys(TOPICS, 0)
-        self.entries: OrderedDict[str, str] = OrderedDict()
+        self.pages = _Lru(MEMORY_ENTRIES)
         self.lock = threading.Lock()
         self.objects = _Objects()
 
@@ -79,21 +106,14 @@ class _Memory:
         with self.lock:
             for topic in topics:
                 self.generations[topic] += 1
-            if "pages" in topics:
-                self.entries.clear()  # every key of the old generation is dead
+        if "pages" in topics:
+            self.pages.clear()  # every key of the old generation is dead
 
     def get(self, key: str) -> str | None:
-        with self.lock:
-            value = self.entries.get(key)
-            if value is not None:
-                self.entries.move_to_end(key)
-            return value
+        return self.pages.get(key)
 
     def put(self, key: str, value: str, _seconds: int) -> None:
-        with self.lock:
-            self.entries[key] = value
-            while len(self.entries) > MEMORY_ENTRIES:
-                self.entries.popitem(last=False)
+        self.pages.put(key, value)
 
 
 class _Redis:
@@ -137,54 +157,24 @@ class _Objects:
     least recently used dropped first: keys come from what people search for."""
 
     def __init__(self) -> None:
-        self.entries: OrderedDict[Hashable, tuple[int, float, object]] = OrderedDict()
-        self.lock = threading.Lock()
+        self.kept = _Lru(OBJECT_ENTRIES)
 
     def get(self, key: Hashable, generation: int) -> object | None:
-        with self.lock:
-            found = self.entries.get(key)
-            if found is not None:
-                self.entries.move_to_end(key)
+        found = self.kept.get(key)
         if found is None or found[0] != generation or found[1] < time.monotonic():
             return None
         return found[2]
 
     def put(self, key: Hashable, generation: int, value: object, seconds: int) -> None:
-        with self.lock:
-            self.entries[key] = (generation, time.monotonic() + seconds, value)
-            self.entries.move_to_end(key)
-            while len(self.entries) > OBJECT_ENTRIES:
-                self.entries.popitem(last=False)
-
-
-class _Fragments:
-    """Rendered fragments of this process, the least recently used dropped first. Not in Redis: a
-    fragment's key holds everything it shows, so it cannot go stale in any process, and rendering
-    one costs less than a round trip to Redis would."""
-
-    def __init__(self, entries: int) -> None:
-        self.size = entries
-        self.entries: OrderedDict[Hashable, str] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: Hashable) -> str | None:
-        with self.lock:
-            value = self.entries.get(key)
-            if value is not None:
-                self.entries.move_to_end(key)
-            return value
-
-    def put(self, key: Hashable, value: str) -> None:
-        with self.lock:
-            self.entries[key] = value
-            while len(self.entries) > self.size:
-                self.entries.popitem(last=False)
+        self.kept.put(key, (generation, time.monotonic() + seconds, value))
 
 
 def init_app(app: Flask, engine: Engine) -> None:
     """Choose the store and watch `engine` for committed writes to the watched tables."""
     if app.config["FRAGMENT_CACHE_ENTRIES"]:
-        app.extensions["fragments"] = _Fragments(app.config["FRAGMENT_CACHE_ENTRIES"])
+        # Rendered fragments, in this process only: a fragment's key holds everything it shows, so it
+        # cannot go stale in any process, and rendering one costs less than a round trip to Redis.
+        app.extensions["fragments"] = _Lru(app.config["FRAGMENT_CACHE_ENTRIES"])
     if not app.config["PAGE_CACHE_SECONDS"]:
         return
     if app.config["REDIS_URL"]:
@@ -235,7 +225,7 @@ def forget_everything(app: Flask) -> None:
     if isinstance(store, _Memory):
         store.__init__()
     if "fragments" in app.extensions:
-        app.extensions["fragments"].entries.clear()
+        app.extensions["fragments"].clear()
 
 
 def keeps() -> bool:

@@ -132,7 +132,7 @@ def test_the_filter_bar_is_kept_per_search_and_language(uncached_app, build):
 
 
 def test_kept_cards_are_bounded(app):
-    store = cache._Fragments(3)
+    store = cache._Lru(3)
     for n in range(5):
         store.put(n, str(n))
     assert list(store.entries) == [2, 3, 4] and store.get(0) is None and store.get(2) == "2"

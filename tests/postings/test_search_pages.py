@@ -59,4 +59,4 @@ def test_kept_objects_are_bounded(app, monkeypatch):
     for n in range(5):
         objects.put(n, 0, n, 60)
         assert objects.get(2, 0) in (None, 2)  # used: kept longer
-    assert sorted(objects.entries) == [2, 3, 4]
+    assert sorted(objects.kept.entries) == [2, 3, 4]
