@@ -34,11 +34,13 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import TypeVar
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
+from markupsafe import Markup
 from redis import RedisError
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
+from portal.platform.i18n import current_locale
 from portal.platform.jobs import redis_connection
 
 log = logging.getLogger(__name__)
@@ -274,14 +276,16 @@ def memoised(topic: str, key: Hashable, compute: Callable[[], T], connection: Co
     return found
 
 
-def fragment(key: Hashable, render: Callable[[], str]) -> str:
-    """`render()`'s result kept under `key`, which must hold every value the fragment is rendered
-    from: the record's shown fields, the language, anything else it reads."""
+def fragment(key: tuple, render: Callable[[], str]) -> Markup:
+    """The HTML `render()` returns, kept under `key`, which must hold every value the fragment is
+    rendered from (the record's shown fields, anything else it reads). The language and the URL
+    prefix its links start with are added to the key here: every fragment depends on them."""
     store = current_app.extensions.get("fragments")
     if store is None:
-        return render()
+        return Markup(render())
+    key = (*key, current_locale(), request.script_root)
     found = store.get(key)
     if found is None:
         found = render()
         store.put(key, found)
-    return found
+    return Markup(found)

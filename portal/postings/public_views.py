@@ -80,26 +80,22 @@ def enterprise_detail(enterprise_id: int):
 def _filters(query: postings.PostingQuery) -> Markup:
     """The filter bar, the same on every page of a search: kept like a card (its selects of kinds,
     industries and towns cost as much as the rest of the page's content, issue 31)."""
-    return Markup(
-        cache.fragment(
-            ("posting_filters", current_locale(), request.script_root, query),
-            lambda: render_template(
-                "postings/public/_postings_filters.html",
-                query=query,
-                kinds=PostingKind.labels(),
-                industries=vocab.INDUSTRIES,
-                towns=vocab.TOWNS,
-            ),
-        )
+    return cache.fragment(
+        ("posting_filters", query),
+        lambda: render_template(
+            "postings/public/_postings_filters.html",
+            query=query,
+            kinds=PostingKind.labels(),
+            industries=vocab.INDUSTRIES,
+            towns=vocab.TOWNS,
+        ),
     )
 
 
 def posting_card(card: postings.PostingCard) -> Markup:
     """A posting's card, rendered once per process for the values it shows and the language
     (twenty cards were a third of a list page's cost, issue 31)."""
-    return Markup(
-        cache.fragment(
-            ("posting_card", current_locale(), request.script_root, card),
-            lambda: render_template("postings/public/_posting_card.html", p=card, kinds=PostingKind.labels()),
-        )
+    return cache.fragment(
+        ("posting_card", card),
+        lambda: render_template("postings/public/_posting_card.html", p=card, kinds=PostingKind.labels()),
     )
