@@ -17,9 +17,10 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date
+from functools import cache
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from portal.accounts.models import MembershipStatus, Role, User
 from portal.extensions import db
@@ -200,15 +201,18 @@ def notify_organisation(org: Organisation, kind: str, link: str, **params: Any) 
 # --- reading ----------------------------------------------------------------------
 
 
-def unread_count(user: User) -> int:
+@cache
+def _unread_count():
+    # Built once: every logged-in page asks it (portal/inbox.py says why).
     return (
-        db.session.scalar(
-            select(func.count())
-            .select_from(Notification)
-            .where(Notification.user_id == user.id, Notification.read_at.is_(None))
-        )
-        or 0
+        select(func.count())
+        .select_from(Notification)
+        .where(Notification.user_id == bindparam("user"), Notification.read_at.is_(None))
     )
+
+
+def unread_count(user: User) -> int:
+    return db.session.scalar(_unread_count(), {"user": user.id}) or 0
 
 
 def list_for(user: User, page: int = 1, per_page: int = PER_PAGE):
