@@ -61,6 +61,7 @@ class Waiting:
     count: int
     label: Any
     hint: Any = ""
+    join_requests: bool = False  # people asking to join the organisation (the home lists them)
 
 
 @dataclass(frozen=True)
@@ -237,7 +238,7 @@ def for_enterprise(hr: User) -> list[Waiting]:
             _l("Postings closing within %(days)d days", days=EXPIRING_DAYS),
             hint=_l("Extend or close them so that schools see the right dates."),
         ),
-        Waiting("members", members, _l("Colleagues asking to join")),
+        Waiting("members", members, _l("Colleagues asking to join"), join_requests=True),
         Waiting(
             "internship_applicants",
             applied,
@@ -312,8 +313,8 @@ def for_school(staff: User) -> list[Waiting]:
             _l("Applicants to admit"),
             hint=_l("Applications you may decide now, including those the enterprise approved."),
         ),
-        Waiting("students", students, _l("Students to confirm")),
-        Waiting("staff", staff_waiting, _l("Colleagues asking to join")),
+        Waiting("students", students, _l("Students to confirm"), join_requests=True),
+        Waiting("staff", staff_waiting, _l("Colleagues asking to join"), join_requests=True),
         Waiting("exchanges", exchanges, _l("Teacher exchanges to answer")),
         Waiting(
             "internship_approvals",

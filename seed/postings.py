@@ -11,10 +11,10 @@ import json
 from datetime import date, timedelta
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from portal.extensions import db
-from portal.models import Organisation, Posting, PublicationStatus
+from portal.models import Organisation, Posting, PostingSearch, PublicationStatus
 from portal.platform import checks
 from portal.postings import services as postings
 from portal.postings.services import PostingInput
@@ -154,7 +154,7 @@ def _synthetic_details(kind: str, stem: str, rng) -> dict:
 def synthetic_posting_rows(
     enterprises: list[tuple[int, str, str]], per_enterprise: int, rng, now
 ) -> list[dict]:
-    """Valid-by-construction rows for bulk insert: `enterprises` are (id, name, town[, industry])."""
+    """Valid-by-construction rows for `insert_postings`: `enterprises` are (id, name, town[, industry])."""
     from portal.models import PostingKind
     from portal.postings.services import build_search_text, search_terms
 
@@ -210,3 +210,19 @@ def synthetic_posting_rows(
                 }
             )
     return rows
+
+
+SEARCH_KEYS = ("search_text", "search_vector")
+
+
+def insert_postings(rows: list[dict]) -> None:
+    """Bulk-insert rows of `synthetic_posting_rows`: each posting, then its search row (the
+    posting_search table, portal.postings.models.PostingSearch) under the posting's new id."""
+    for start in range(0, len(rows), 2000):
+        batch = rows[start : start + 2000]
+        postings = [{k: v for k, v in row.items() if k not in SEARCH_KEYS} for row in batch]
+        ids = db.session.scalars(
+            insert(Posting).returning(Posting.id, sort_by_parameter_order=True), postings
+        ).all()
+        searches = [{"posting_id": i, **{k: row[k] for k in SEARCH_KEYS}} for i, row in zip(ids, batch)]
+        db.session.execute(insert(PostingSearch), searches)

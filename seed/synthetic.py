@@ -12,12 +12,12 @@ import random
 from sqlalchemy import insert, select
 
 from portal.extensions import db
-from portal.models import Organisation, OrgKind, OrgStatus, Posting, Program, PublicationStatus, Teacher
+from portal.models import Organisation, OrgKind, OrgStatus, Program, PublicationStatus, Teacher
 from portal.organisations.credit_code import ALPHABET, complete
 from portal.platform import vocab
 from portal.platform.model_base import utcnow
 from portal.programs import catalogue
-from seed.postings import synthetic_posting_rows
+from seed.postings import insert_postings, synthetic_posting_rows
 
 MAJOR_STEMS = [
     "焊接技术应用",
@@ -127,8 +127,7 @@ def generate(scale: int, seed: int = 2020, postings_per_enterprise: int = 1) -> 
     posting_rows = synthetic_posting_rows(
         [tuple(row) for row in new_enterprises], postings_per_enterprise, rng, now
     )
-    for start in range(0, len(posting_rows), 2000):
-        db.session.execute(insert(Posting), posting_rows[start : start + 2000])
+    insert_postings(posting_rows)
     db.session.flush()
     return {
         "enterprises": len(enterprises),

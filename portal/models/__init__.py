@@ -43,7 +43,7 @@ from portal.pilots.models import (
 )
 from portal.planning.models import AlignmentThreshold, PostingMajor, SupplySnapshot
 from portal.platform.models import Job, JobStatus
-from portal.postings.models import Posting, PostingKind
+from portal.postings.models import Posting, PostingKind, PostingSearch
 from portal.programs.models import Program, PublicationStatus
 from portal.programs.school_models import (
     CertificateKind,
@@ -123,6 +123,7 @@ __all__ = [
     "PilotStatus",
     "Posting",
     "PostingKind",
+    "PostingSearch",
     "Program",
     "PublicationStatus",
     "Proposal",

@@ -57,13 +57,15 @@ def reject_member(member_id: int):
 def area_home(template: str, waiting: Callable[[Any], list], **more: Any):
     """An organisation's home: the organisation and, for a confirmed member, the join requests
     and what waits for them (`waiting(user)`); `more` is the area's own."""
-    active = current_user.is_member_active
+    waiting_now = waiting(current_user) if current_user.is_member_active else []
+    # The counts already say whether anyone asks to join: the list is read only when someone does.
+    asking = any(w.count for w in waiting_now if w.join_requests)
     return render_template(
         template,
         org=current_user.organisation,
         action_form=ActionForm(),
-        pending=organisations.pending_members(current_user) if active else [],
-        waiting=waiting(current_user) if active else [],
+        pending=organisations.pending_members(current_user) if asking else [],
+        waiting=waiting_now,
         **more,
     )
 

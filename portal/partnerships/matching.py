@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 from flask import current_app
-from sqlalchemy import Integer, any_, bindparam, cast, delete, func, or_, select, text, update
-from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY
+from sqlalchemy import Integer, any_, bindparam, delete, func, or_, select, text, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import joinedload
@@ -880,7 +880,7 @@ def _candidates(programs: Sequence[Program], live: list[int]) -> list[int]:
     queries = [posting_search.term_query(term) for term in sorted(terms)]
     if not all(queries):  # a term without letters cannot be looked up: rank them all
         return live
-    wanted = Posting.search_vector.op("@@")(cast(" | ".join(f"({q})" for q in queries) or "''", TSQUERY))
+    wanted = posting_search.vector_matches(" | ".join(f"({q})" for q in queries) or "''")
     # The major HR asked for, as the matcher reads it (demand_for): resolved through the catalogue.
     asked = Posting.details["major"].as_string()
     raw = db.session.scalars(_live(asked).distinct().where(asked != "")).all()

@@ -19,7 +19,7 @@ from typing import Any
 from flask_babel import force_locale
 from sqlalchemy import and_, cast, false, func, or_, select
 from sqlalchemy.dialects.postgresql import TSQUERY
-from sqlalchemy.orm import defer, joinedload, selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from portal.accounts.models import User
 from portal.audit import services as audit
@@ -35,7 +35,14 @@ from portal.platform.locking import transition
 from portal.platform.model_base import utcnow
 from portal.platform.queries import newest_first
 from portal.platform.search import MAX_PAGE, Page, like_escape
-from portal.postings.models import DETAIL_FIELDS, KIND_KEYWORDS, DetailField, Posting, PostingKind
+from portal.postings.models import (
+    DETAIL_FIELDS,
+    KIND_KEYWORDS,
+    DetailField,
+    Posting,
+    PostingKind,
+    PostingSearch,
+)
 from portal.programs.models import PublicationStatus
 from portal.rules import internships as internship_rules
 
@@ -248,7 +255,8 @@ def build_search_text(
 
 
 def _index(posting: Posting, enterprise: Organisation) -> None:
-    posting.search_text = build_search_text(
+    """Write the posting's search row (PostingSearch) from what it says now."""
+    text = build_search_text(
         kind=posting.kind,
         title=posting.title,
         description=posting.description,
@@ -257,9 +265,11 @@ def _index(posting: Posting, enterprise: Organisation) -> None:
         details=posting.details,
         enterprise_name=enterprise.name,
     )
-    posting.search_vector = search_terms(
-        posting.search_text, posting.town, enterprise.industry or "", posting.title
-    )
+    vector = search_terms(text, posting.town, enterprise.industry or "", posting.title)
+    if posting.search is None:
+        posting.search = PostingSearch(search_text=text, search_vector=vector)
+    else:
+        posting.search.search_text, posting.search.search_vector = text, vector
 
 
 # --- search terms (issue 31) ------------------------------------------------------------
@@ -585,15 +595,27 @@ def _text_condition(term: str):
     """SQLite: the word, or a catalogue term it stands for (焊工 → 焊接), in `search_text`, as
     the index searches on PostgreSQL."""
     variants = dict.fromkeys([term, *_thesaurus().mapping.get(_normalise(term), ())])
-    matches = [Posting.search_text.like(f"%{like_escape(word)}%", escape="\\") for word in variants]
+    matches = [PostingSearch.search_text.like(f"%{like_escape(word)}%", escape="\\") for word in variants]
     return or_(*matches) if len(matches) > 1 else matches[0]
 
 
 def text_matches(q: str):
-    """The postings whose own text has every word of `q` (the GIN index on PostgreSQL)."""
+    """The postings whose own text has every word of `q` (the GIN index on PostgreSQL): a
+    condition on Posting, with no join to their search rows."""
     if uses_index():
-        return index_matches(q)
-    return and_(*[_text_condition(term) for term in q.lower().split()])
+        found = search_query(q)
+        return false() if found is None else vector_matches(found)
+    return _searched(and_(*[_text_condition(term) for term in q.lower().split()]))
+
+
+def vector_matches(tsquery: str):
+    """PostgreSQL: the postings whose search terms answer the `tsquery` literal (the GIN index):
+    a condition on Posting, with no join to their search rows."""
+    return _searched(PostingSearch.search_vector.op("@@")(cast(tsquery, TSQUERY)))
+
+
+def _searched(condition):
+    return Posting.id.in_(select(PostingSearch.posting_id).where(condition))
 
 
 def _term_condition(term: str, industries: dict[str, set[str]], towns: dict[str, set[str]]):
@@ -611,16 +633,17 @@ def _term_condition(term: str, industries: dict[str, set[str]], towns: dict[str,
 
 
 def index_matches(q: str):
-    """PostgreSQL: the postings whose search terms answer `q` (through the GIN index)."""
+    """PostgreSQL: the search rows whose terms answer `q` (through the GIN index); the query
+    joins them (`_matching`)."""
     found = search_query(q)
     if found is None:
         return false()
-    return Posting.search_vector.op("@@")(cast(found, TSQUERY))
+    return PostingSearch.search_vector.op("@@")(cast(found, TSQUERY))
 
 
 def _relevance(q: str):
-    """How well a posting answers `q` (PostgreSQL's ts_rank over the search terms)."""
-    return func.ts_rank(Posting.search_vector, cast(search_query(q) or "", TSQUERY))
+    """How well a posting answers `q` (PostgreSQL's ts_rank over its search row's terms)."""
+    return func.ts_rank(PostingSearch.search_vector, cast(search_query(q) or "", TSQUERY))
 
 
 def _public_filter(query: PostingQuery, today: date) -> list:
@@ -652,13 +675,22 @@ def _public_filter(query: PostingQuery, today: date) -> list:
     return conditions
 
 
-def _matching(conditions: list):
-    return select(Posting.id).join(Organisation, Posting.enterprise_id == Organisation.id).where(*conditions)
+def _joined(found, query: PostingQuery):
+    """`found`, a select from the postings, joined to what `_public_filter` reads: the enterprise,
+    and the postings' search rows when the query has words."""
+    found = found.join(Organisation, Posting.enterprise_id == Organisation.id)
+    if query.q.split():
+        found = found.join(PostingSearch, PostingSearch.posting_id == Posting.id)
+    return found
+
+
+def _matching(conditions: list, query: PostingQuery):
+    return _joined(select(Posting.id), query).where(*conditions)
 
 
 def matching_ids(query: PostingQuery, *, today: date | None = None):
     """The ids of the postings the public search finds (unordered): what EXPLAIN is asked about."""
-    return _matching(_public_filter(query, today or district_today()))
+    return _matching(_public_filter(query, today or district_today()), query)
 
 
 def _order(query: PostingQuery) -> tuple:
@@ -681,15 +713,17 @@ def _ranked(query: PostingQuery, conditions: list, order: tuple, today: date) ->
     return cache.memoised(
         "pages",
         ("posting_search", replace(query, page=1), today),
-        lambda: array("l", db.session.scalars(_matching(conditions).order_by(*order).limit(COUNT_CAP + 1))),
+        lambda: array(
+            "l", db.session.scalars(_matching(conditions, query).order_by(*order).limit(COUNT_CAP + 1))
+        ),
         db.session.connection(),
     )
 
 
-def _capped_count(conditions: list) -> int:
+def _capped_count(conditions: list, query: PostingQuery) -> int:
     # The count stops at COUNT_CAP ("1,000+"): counting every match of a broad search cost more
     # than finding the page at 5× the district (180 ms of 240 ms), and nobody pages that far.
-    capped = _matching(conditions).limit(COUNT_CAP + 1).subquery()
+    capped = _matching(conditions, query).limit(COUNT_CAP + 1).subquery()
     return db.session.scalar(select(func.count()).select_from(capped)) or 0
 
 
@@ -710,9 +744,9 @@ def search_postings(query: PostingQuery, *, per_page: int = PER_PAGE, today: dat
     if cache.keeps():
         ids, found, page = _kept_page(query, conditions, order, today, per_page)
     else:
-        found = _capped_count(conditions)
+        found = _capped_count(conditions, query)
         page = _page_number(query, found, per_page)
-        matching = _matching(conditions).order_by(*order).limit(per_page).offset((page - 1) * per_page)
+        matching = _matching(conditions, query).order_by(*order).limit(per_page).offset((page - 1) * per_page)
         ids = list(db.session.scalars(matching)) if found else []
     loaded = {p.id: p for p in _cards(ids)} if ids else {}
     return _page([loaded[i] for i in ids if i in loaded], found, page, per_page)
@@ -735,9 +769,7 @@ def _cards(ids: list[int]):
     the enterprises by their key (joining the whole organisation table cost more than the page
     at 5×)."""
     return db.session.scalars(
-        select(Posting)
-        .options(defer(Posting.search_text), defer(Posting.search_vector), selectinload(Posting.enterprise))
-        .where(Posting.id.in_(ids))
+        select(Posting).options(selectinload(Posting.enterprise)).where(Posting.id.in_(ids))
     )
 
 
@@ -804,17 +836,17 @@ def search_posting_cards(query: PostingQuery, *, per_page: int = PER_PAGE, today
         ids, found, page = _kept_page(query, conditions, order, today, per_page)
         return _page(_card_rows(ids) if ids else [], found, page, per_page)
     page = min(query.page, math.ceil(COUNT_CAP / per_page))  # as `_page_number` with the most found
-    rows = _card_page(conditions, order, page, per_page)
+    rows = _card_page(conditions, query, order, page, per_page)
     if not rows and page > 1:  # past the last page: the count says which is the last
-        page = _page_number(query, _capped_count(conditions), per_page)
-        rows = _card_page(conditions, order, page, per_page)
+        page = _page_number(query, _capped_count(conditions, query), per_page)
+        rows = _card_page(conditions, query, order, page, per_page)
     return _page([PostingCard(*row[:-1]) for row in rows], rows[0][-1] if rows else 0, page, per_page)
 
 
-def _card_page(conditions: list, order: tuple, page: int, per_page: int) -> list:
+def _card_page(conditions: list, query: PostingQuery, order: tuple, page: int, per_page: int) -> list:
     """The cards of one page of the capped ranking, each row ending with the ranking's size."""
     ranking = (
-        _matching(conditions)
+        _matching(conditions, query)
         .add_columns(func.row_number().over(order_by=order).label("rank"))
         .order_by(*order)
         .limit(COUNT_CAP + 1)
@@ -869,8 +901,7 @@ def search_postings_after(
     order = (column.desc(), Posting.id.desc()) if descending else (column.asc(), Posting.id.asc())
     rows = list(
         db.session.scalars(
-            select(Posting)
-            .join(Organisation, Posting.enterprise_id == Organisation.id)
+            _joined(select(Posting), query)
             .where(*conditions)
             .options(joinedload(Posting.enterprise))
             .order_by(*order)
@@ -917,15 +948,8 @@ def nearest_searches(query: PostingQuery, *, today: date | None = None) -> list[
             candidates.append((name, str(value), replace(query, **{field_name: empty}, page=1)))
     found = []
     for dropped, value, nearer in candidates:
-        count = (
-            db.session.scalar(
-                select(func.count())
-                .select_from(Posting)
-                .join(Organisation, Posting.enterprise_id == Organisation.id)
-                .where(*_public_filter(nearer, today))
-            )
-            or 0
-        )
+        counted = _joined(select(func.count()).select_from(Posting), nearer)
+        count = db.session.scalar(counted.where(*_public_filter(nearer, today))) or 0
         if count:
             found.append(Suggestion(dropped, value, nearer.args(), int(count)))
     return sorted(found, key=lambda s: -s.count)

@@ -62,6 +62,22 @@ def test_member_join_and_approval(app, build):
     assert joined.get("/enterprise/members").status_code == 200
 
 
+def test_each_home_lists_who_asks_to_join_and_only_then(app, build):
+    """The home reads the list of join requests only when its counts say there are some: an
+    enterprise's colleague, a school's student and staff member each appear on their home."""
+    hr = build.enterprise()
+    staff = build.school()
+    client, school_client = client_for(app, hr), client_for(app, staff)
+    assert "暂无待处理的申请。" in client.get("/enterprise/").get_data(as_text=True)
+    Builders.member(hr, "join@example.com", "新同事")
+    student = build.student(staff, confirmed=False)
+    Builders.member(staff, "teacher@example.com", "新老师")
+    db.session.commit()
+    assert "join@example.com" in client.get("/enterprise/").get_data(as_text=True)
+    school_home = school_client.get("/school/").get_data(as_text=True)
+    assert student.email in school_home and "teacher@example.com" in school_home
+
+
 def test_member_rejection_needs_reason(app, build):
     hr = build.enterprise()
     joiner = Builders.member(hr, "join@example.com")

@@ -133,7 +133,7 @@ def test_edit_keeps_status_and_close_is_final(app, build):
     assert response.status_code == 302
     db.session.refresh(posting)
     assert posting.title == "改过的标题" and posting.is_published
-    assert "改过的标题" in posting.search_text
+    assert "改过的标题" in posting.search.search_text
 
     assert client.post(f"/enterprise/postings/{posting.id}/close").status_code == 302
     db.session.refresh(posting)

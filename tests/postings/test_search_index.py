@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import insert
 
 from portal.extensions import db
-from portal.models import Posting
+from portal.models import Posting, PostingSearch
 from portal.postings import services as postings
 from portal.postings.services import PostingQuery, search_query, search_terms
 from tests.conftest import Builders
@@ -83,19 +83,18 @@ def test_postgresql_finds_the_postings_through_the_gin_index(app, build):
     db.session.commit()
     columns = [c.key for c in Posting.__table__.columns if c.key != "id"]
     row = {key: getattr(model, key) for key in columns}
-    others = [
-        {
-            **row,
-            "title": f"护理岗位{i}",
-            "search_text": f"护理岗位{i}",
-            "search_vector": f"'护理' '岗位' '{i}'",
-        }
-        for i in range(10_000)
+    others = [{**row, "title": f"护理岗位{i}"} for i in range(10_000)]
+    inserted = insert(Posting).returning(Posting.id, sort_by_parameter_order=True)
+    ids = db.session.scalars(inserted, others).all()
+    searches = [
+        {"posting_id": posting_id, "search_text": f"护理岗位{i}", "search_vector": f"'护理' '岗位' '{i}'"}
+        for i, posting_id in enumerate(ids)
     ]
-    db.session.execute(insert(Posting), others)
+    db.session.execute(insert(PostingSearch), searches)
     db.session.commit()
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as autocommit:
         autocommit.exec_driver_sql("VACUUM ANALYZE posting")
+        autocommit.exec_driver_sql("VACUUM ANALYZE posting_search")
     statement = postings.matching_ids(PostingQuery(q="焊工 实习"))
     compiled = statement.compile(db.engine)
     connection = db.session.connection()
