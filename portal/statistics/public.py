@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy.orm import joinedload
-
 from portal.extensions import db
 from portal.named_classes.models import NamedClass
-from portal.partnerships.cooperation_models import Cooperation, CooperationKind
+from portal.partnerships.cooperation_models import CooperationKind
 from portal.pilots import services as pilots
 from portal.platform.checks import district_today
 from portal.statistics.breakdowns import by_industry, enterprise_cooperations
-from portal.statistics.scopes import published_named_classes
+from portal.statistics.scopes import NC_ENTERPRISE, NC_SCHOOL, published_named_classes
 
 
 def cooperations_by_industry() -> list[dict]:
@@ -23,29 +21,18 @@ def cooperations_by_industry() -> list[dict]:
 
 
 def public_named_classes() -> list[dict]:
-    """Published named classes: name, partners and seats (organisations only, no student)."""
-    classes = (
-        db.session.scalars(
-            published_named_classes()
-            .order_by(NamedClass.opens_on.desc(), NamedClass.name)
-            .options(
-                joinedload(NamedClass.cooperation).options(
-                    joinedload(Cooperation.school), joinedload(Cooperation.enterprise)
-                )
-            )
+    """Published named classes: name, partners and seats (organisations only, no student); read
+    as plain rows, not as classes with their cooperations and partners (issue 31: /stats)."""
+    rows = db.session.execute(
+        published_named_classes()
+        .with_only_columns(
+            NamedClass.name, NC_SCHOOL.c.name, NC_ENTERPRISE.c.name, NamedClass.seats, NamedClass.opens_on
         )
-        .unique()
-        .all()
+        .order_by(NamedClass.opens_on.desc(), NamedClass.name)
     )
     return [
-        {
-            "name": c.name,
-            "school": c.school.name,
-            "enterprise": c.enterprise.name,
-            "seats": c.seats,
-            "since": c.opens_on,
-        }
-        for c in classes
+        {"name": name, "school": school, "enterprise": enterprise, "seats": seats, "since": since}
+        for name, school, enterprise, seats, since in rows
     ]
 
 

@@ -39,10 +39,16 @@ def intake_total():
     )
 
 
+# The partners of a published named class, made once (aliasing anew on each call cost more than
+# the query, issue 31).
+NC_SCHOOL = Organisation.__table__.alias("nc_school")
+NC_ENTERPRISE = Organisation.__table__.alias("nc_enterprise")
+
+
 def published_named_classes():
-    """Open or closed (not draft) named classes of verified partners, as the public pages show them."""
-    school = Organisation.__table__.alias("nc_school")
-    enterprise = Organisation.__table__.alias("nc_enterprise")
+    """Open or closed (not draft) named classes of verified partners, as the public pages show them
+    (their partners joined as NC_SCHOOL and NC_ENTERPRISE)."""
+    school, enterprise = NC_SCHOOL, NC_ENTERPRISE
     return (
         select(NamedClass)
         .join(Cooperation, Cooperation.id == NamedClass.cooperation_id)

@@ -76,70 +76,84 @@ _SCHOOL, _EMPLOYER = aliased(Organisation), aliased(Organisation)
 
 def figures(year: int | None = None) -> TrainingFigures:
     today = checks.district_today()
-    # Two queries whatever the number of trainees (the dashboard's query count is bounded):
-    # trainees with their run, hours and organisations' names, then the base bookings.
+    # Two queries whatever the number of trainees (the dashboard's query count is bounded): the
+    # trainees counted by what the figures tell apart (their run's start and school, their status,
+    # completion, certificate, groups, town and employer), with their hours; then the bookings.
+    # Counted in the database, not read one trainee at a time (issue 31: the public /stats).
     hours = (
         select(Attendance.trainee_id, func.sum(Attendance.hours).label("hours"))
         .group_by(Attendance.trainee_id)
         .subquery()
     )
     school, employer = _SCHOOL, _EMPLOYER
+    keys = (
+        TrainingRun.starts_on,
+        TrainingRun.school_id,
+        school.name,
+        Trainee.status,
+        Trainee.completed_on,
+        Trainee.certificate_kind,
+        Trainee.groups,
+        Trainee.town,
+        Trainee.employer_id,
+        employer.name,
+    )
     rows = db.session.execute(
-        select(Trainee, TrainingRun, func.coalesce(hours.c.hours, 0), school.name, employer.name)
+        select(*keys, func.count(), func.coalesce(func.sum(hours.c.hours), 0))
         .join(TrainingRun, TrainingRun.id == Trainee.run_id)
         .join(school, school.id == TrainingRun.school_id)
         .outerjoin(employer, employer.id == Trainee.employer_id)
         .outerjoin(hours, hours.c.trainee_id == Trainee.id)
         .where(Trainee.status.in_(STARTED))
+        .group_by(*keys)
     ).all()
-    years = sorted({row[1].starts_on.year for row in rows} | {today.year}, reverse=True)
+    years = sorted({row.starts_on.year for row in rows} | {today.year}, reverse=True)
     result = TrainingFigures(year=year, years=years)
     lines: dict[str, dict[str, Line]] = defaultdict(dict)
 
-    def add(kind: str, key: str, label, started: bool, completed: bool, hours: int) -> None:
+    def add(kind: str, key: str, label, started: int, completed: int, hours: int) -> None:
         line = lines[kind].setdefault(key, Line(key, label))
         line.started += started
         line.completed += completed
         line.hours += hours
 
     certificates: Counter = Counter()
-    for trainee, run, trainee_hours, school_name, employer_name in rows:
+    for (
+        starts_on,
+        school_id,
+        school_name,
+        status,
+        completed_on,
+        certificate_kind,
+        groups,
+        town,
+        employer_id,
+        employer_name,
+        trainees,
+        trainee_hours,
+    ) in rows:
+        completed = status == TraineeStatus.COMPLETED.value
         # Per year, over every year: started in the run's year, completed in the completion's.
-        add(
-            "years",
-            str(run.starts_on.year),
-            str(run.starts_on.year),
-            True,
-            False,
-            trainee_hours,
-        )
-        if trainee.status == TraineeStatus.COMPLETED.value and trainee.completed_on:
-            add("years", str(trainee.completed_on.year), str(trainee.completed_on.year), False, True, 0)
-        started = year is None or run.starts_on.year == year
-        done = trainee.status == TraineeStatus.COMPLETED.value and (
-            year is None or (trainee.completed_on and trainee.completed_on.year == year)
-        )
+        add("years", str(starts_on.year), str(starts_on.year), trainees, 0, trainee_hours)
+        if completed and completed_on:
+            add("years", str(completed_on.year), str(completed_on.year), 0, trainees, 0)
+        started = year is None or starts_on.year == year
+        done = completed and (year is None or (completed_on and completed_on.year == year))
         if not started and not done:
             continue
-        hours = trainee_hours if started else 0
-        result.started += started
-        result.completed += done
-        result.hours += hours
-        if done and trainee.certificate_kind and trainee.certificate_kind != CertificateKind.NONE.value:
-            certificates[trainee.certificate_kind] += 1
-        for group in trainee.group_list:
-            add("groups", group.value, group.label, started, done, hours)
-        add("towns", trainee.town, vocab.town_name(trainee.town), started, done, hours)
-        add("schools", str(run.school_id), school_name, started, done, hours)
-        if trainee.employer_id:
-            add(
-                "enterprises",
-                str(trainee.employer_id),
-                employer_name or "",
-                started,
-                done,
-                hours,
-            )
+        hours_now = trainee_hours if started else 0
+        started_now, done_now = trainees * started, trainees * bool(done)
+        result.started += started_now
+        result.completed += done_now
+        result.hours += hours_now
+        if done and certificate_kind and certificate_kind != CertificateKind.NONE.value:
+            certificates[certificate_kind] += trainees
+        for group in (TraineeGroup(g) for g in groups.split(",") if g):  # Trainee.group_list
+            add("groups", group.value, group.label, started_now, done_now, hours_now)
+        add("towns", town, vocab.town_name(town), started_now, done_now, hours_now)
+        add("schools", str(school_id), school_name, started_now, done_now, hours_now)
+        if employer_id:
+            add("enterprises", str(employer_id), employer_name or "", started_now, done_now, hours_now)
     result.certificates = {
         kind.value: (kind.label, certificates[kind.value])
         for kind in CertificateKind

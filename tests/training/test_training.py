@@ -140,6 +140,36 @@ def test_confirm_attend_complete_and_the_town_figures_change(app, build):
     assert "学员1" not in stats and "13900000001" not in stats  # counts only
 
 
+def test_trainees_alike_are_counted_together_and_each_line_adds_them(app, build):
+    """The figures count trainees grouped by what they tell apart: three alike (run, town, group,
+    status) are three in each line, with their hours summed; a completed one and one in two groups
+    each count where they belong; the year filter keeps the run's year only."""
+    staff = build.school()
+    run = helpers.run(staff, places=10)
+    alike = [helpers.resident(run.id, n, town="xueye") for n in (1, 2, 3)]
+    both = helpers.resident(run.id, 4, town="gaozhuang", groups=("unemployed", "graduates"))
+    for trainee in (*alike, both):
+        services.confirm(staff, run.id, trainee.id)
+    day = district_today() - timedelta(days=1)
+    services.record_attendance(staff, run.id, day, 4, [t.id for t in alike])
+    services.record_attendance(staff, run.id, day - timedelta(days=1), 2, [alike[0].id])
+    services.complete(staff, run.id, alike[0].id, "skill_level", "焊工 四级")
+    db.session.commit()
+
+    found = figures.figures()
+    assert (found.started, found.completed, found.hours) == (4, 1, 14)
+    towns = {ln.key: ln for ln in found.towns}
+    assert (towns["xueye"].started, towns["xueye"].completed, towns["xueye"].hours) == (3, 1, 14)
+    assert (towns["gaozhuang"].started, towns["gaozhuang"].hours) == (1, 0)
+    groups = {ln.key: ln.started for ln in found.groups}
+    assert groups["unemployed"] == 4 and groups["graduates"] == 1
+    assert [(ln.started, ln.hours) for ln in found.schools] == [(4, 14)]
+    assert found.certificates["skill_level"][1] == 1
+    this_year = {ln.key: (ln.started, ln.completed) for ln in found.by_year}
+    assert this_year[str(run.starts_on.year)][0] == 4
+    assert figures.figures(run.starts_on.year - 1).started == 0
+
+
 def test_erasing_a_trainee_keeps_only_counts(app, build):
     staff = build.school()
     run = helpers.run(staff)
