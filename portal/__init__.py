@@ -17,7 +17,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from portal import models  # noqa: F401  (the registry of every table)
 from portal.config import INSTANCE_DIR, ConfigError, load_config
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
-from portal.platform import i18n
+from portal.platform import i18n, transactions
 from portal.platform.model_base import render_migration_item
 
 
@@ -96,6 +96,7 @@ def register_extensions(app: Flask) -> None:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         INSTANCE_DIR.mkdir(exist_ok=True)
     db.init_app(app)
+    transactions.end_reads_with_commit(app)
     # Batch mode lets Alembic alter tables on SQLite too.
     migrate.init_app(
         app,
