@@ -116,7 +116,7 @@ def _counted(statement, **params) -> list[int]:
 # Each home's counts are one statement built once, on first use, with its organisation, user and
 # dates as bound parameters (`@cache` below): building and keying a statement of six subqueries
 # cost 2 ms a request, five times the query itself (issue 31, the base cost of a page).
-ORG, USER, TODAY = bindparam("org"), bindparam("user"), bindparam("today")
+ORG, USER = bindparam("org"), bindparam("user")
 
 
 def unread_notifications(user: User) -> int:
@@ -202,7 +202,7 @@ def _enterprise_counts():
         .where(
             Posting.enterprise_id == ORG,
             Posting.status == PublicationStatus.PUBLISHED.value,
-            Posting.deadline >= TODAY,
+            Posting.deadline >= bindparam("today"),
             Posting.deadline <= bindparam("soon"),
         ),
         _pending_members(ORG, Role.ENTERPRISE_HR),

@@ -603,8 +603,7 @@ def text_matches(q: str):
     """The postings whose own text has every word of `q` (the GIN index on PostgreSQL): a
     condition on Posting, with no join to their search rows."""
     if uses_index():
-        found = search_query(q)
-        return false() if found is None else vector_matches(found)
+        return _searched(index_matches(q))
     return _searched(and_(*[_text_condition(term) for term in q.lower().split()]))
 
 
