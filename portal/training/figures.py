@@ -28,6 +28,7 @@ from portal.training.models import (
     TraineeGroup,
     TraineeStatus,
     TrainingRun,
+    groups_of,
 )
 
 STARTED = (TraineeStatus.CONFIRMED.value, TraineeStatus.COMPLETED.value)
@@ -148,7 +149,7 @@ def figures(year: int | None = None) -> TrainingFigures:
         result.hours += hours_now
         if done and certificate_kind and certificate_kind != CertificateKind.NONE.value:
             certificates[certificate_kind] += trainees
-        for group in (TraineeGroup(g) for g in groups.split(",") if g):  # Trainee.group_list
+        for group in groups_of(groups):
             add("groups", group.value, group.label, started_now, done_now, hours_now)
         add("towns", town, vocab.town_name(town), started_now, done_now, hours_now)
         add("schools", str(school_id), school_name, started_now, done_now, hours_now)

@@ -157,6 +157,11 @@ class TrainingRun(Stateful, Timestamps, db.Model):
         return self.places - self.confirmed
 
 
+def groups_of(stored: str) -> list[TraineeGroup]:
+    """The groups in a trainee's comma-separated `groups` column (also read from grouped rows)."""
+    return [TraineeGroup(g) for g in stored.split(",") if g]
+
+
 class Trainee(Stateful, db.Model):
     """A person signed up for a run (学员): the minimum the records need, kept with consent.
 
@@ -207,7 +212,7 @@ class Trainee(Stateful, db.Model):
 
     @property
     def group_list(self) -> list[TraineeGroup]:
-        return [TraineeGroup(g) for g in self.groups.split(",") if g]
+        return groups_of(self.groups)
 
     @property
     def hours_attended(self) -> int:
