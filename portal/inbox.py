@@ -34,7 +34,6 @@ from portal.exchanges.models import Exchange, ExchangeStatus
 from portal.extensions import db
 from portal.internships.models import EntryKind, Placement, PlacementStatus, TimelineEntry
 from portal.named_classes.models import ApplicationStatus, ClassApplication, NamedClass, NamedClassStatus
-from portal.notifications.models import Notification
 from portal.organisations.models import Organisation, OrgStatus
 from portal.partnerships.cooperation_models import AdmissionsMode, Cooperation
 from portal.partnerships.models import Proposal, ProposalStatus
@@ -117,14 +116,6 @@ def _counted(statement, **params) -> list[int]:
 # dates as bound parameters (`@cache` below): building and keying a statement of six subqueries
 # cost 2 ms a request, five times the query itself (issue 31, the base cost of a page).
 ORG, USER = bindparam("org"), bindparam("user")
-
-
-def unread_notifications(user: User) -> int:
-    return _count(
-        select(func.count())
-        .select_from(Notification)
-        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
-    )
 
 
 def _proposals_waiting(side: str, org_id):

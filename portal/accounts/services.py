@@ -8,7 +8,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, undefer_group
 
 from portal.accounts import passwords
 from portal.accounts.models import MembershipStatus, Role, User
@@ -173,9 +173,14 @@ def set_disabled(user: User, disabled: bool) -> None:
 
 @cache
 def _session_user():
-    # With its organisation: nearly every page reads it (one query instead of two). Built once:
-    # every logged-in request asks it (portal/inbox.py says why).
-    return select(User).options(joinedload(User.organisation)).where(User.id == bindparam("id"))
+    # With its organisation and what other domains read on every page (the "session" group:
+    # the unread notifications): one query instead of three. Built once: every logged-in request
+    # asks it (portal/inbox.py says why).
+    return (
+        select(User)
+        .options(joinedload(User.organisation), undefer_group("session"))
+        .where(User.id == bindparam("id"))
+    )
 
 
 def load_session_user(session_id: str) -> User | None:

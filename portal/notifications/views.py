@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import g, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -61,15 +61,11 @@ def notification_read_group():
 
 
 def unread_notifications() -> int:
-    """The nav's unread count: one COUNT on an index, only when someone is logged in."""
+    """The nav's unread count, read with the session's user (`User.unread_notifications`)."""
     if not current_user.is_authenticated:
         return 0
-    # Asked by the nav and by the home's "waiting" box: counted once per request.
-    if "unread_notifications" in g:
-        return g.unread_notifications
     try:
-        g.unread_notifications = notifications.unread_count(current_user)
+        return current_user.unread_notifications or 0
     except SQLAlchemyError:  # an error page must still render when the database is down
         log.warning("unread notification count unavailable", exc_info=True)
         return 0
-    return g.unread_notifications

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Table, insert
 
 from portal.extensions import db
+from portal.platform import transactions
 
 
 def insert_rows(table: Table, rows: Sequence[dict[str, Any]]) -> None:
@@ -39,6 +40,7 @@ def insert_rows(table: Table, rows: Sequence[dict[str, Any]]) -> None:
     quote = dialect.identifier_preparer
     columns = ", ".join(quote.quote(name) for name in names)
     statement = f"COPY {quote.format_table(table)} ({columns}) FROM STDIN"
+    transactions.copied(connection)  # unseen by the statement events: a request must not commit it unasked
     driver = connection.connection.driver_connection
     with driver.cursor() as cursor, cursor.copy(statement) as copy:
         for row in rows:

@@ -166,21 +166,29 @@ def test_badge_for_every_role(app, build):
     assert 'data-testid="notifications-link"' not in app.test_client().get("/").get_data(as_text=True)
 
 
-def test_unread_count_is_one_query(app, build):
+def test_the_badge_is_read_with_the_session_user(app, build):
+    """The unread count costs no statement of its own: it is a column of the session user's."""
     from sqlalchemy import event
 
     hr = build.enterprise()
+    notifications.notify(hr, "member_approved", "/", organisation="x")
+    db.session.commit()
+    client = client_for(app, hr)
     statements = []
 
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
+    def record(conn, cursor, statement, *args):
+        statements.append(statement.lower())
 
-    event.listen(db.engine, "before_cursor_execute", count)
+    event.listen(db.engine, "before_cursor_execute", record)
     try:
-        notifications.unread_count(hr)
+        page = client.get("/enterprise/").get_data(as_text=True)
     finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-    assert len(statements) == 1 and "count(" in statements[0].lower()
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert 'data-testid="unread-count">2<' in page  # told of its verification, then "x"
+    [user_statement] = [s for s in statements if s.startswith(("select user.id", 'select "user".id'))]
+    assert "notification" in user_statement
+    others = [s for s in statements if "from notification" in s and s != user_statement]
+    assert others == [], others
 
 
 def test_nobody_sees_or_marks_another_users_notifications(app, build):

@@ -182,8 +182,7 @@ DASHBOARD_PAGES = ["/admin/dashboard", "/admin/dashboard/report", "/admin/alignm
 # and town, and the schools' majors and cooperations, each pair in one UNION ALL (after a write, when the
 # process re-reads what it keeps; 18 on the benchmark's 1× database, bench/bench_web.py);
 # issue 28's 育训 figures read two more (trainees with their runs, hours and
-# organisations; confirmed base bookings), however many there are. On PostgreSQL one more ends the
-# request: whether it wrote anything (portal/platform/transactions.py).
+# organisations; confirmed base bookings), however many there are.
 DASHBOARD_MAX_QUERIES = 21
 
 
@@ -199,7 +198,7 @@ def test_the_dashboard_reads_a_fixed_number_of_queries_however_many_partners(app
     _partners_with_a_class(build, 18)
     twenty = {url: _queries(admin, url) for url in DASHBOARD_PAGES}
     assert twenty == one
-    assert max(one.values()) <= DASHBOARD_MAX_QUERIES + (db.engine.dialect.name == "postgresql"), one
+    assert max(one.values()) <= DASHBOARD_MAX_QUERIES, one
 
 
 def test_every_pager_keeps_its_list_and_filters(app, build):
