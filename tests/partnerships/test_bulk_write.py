@@ -43,10 +43,13 @@ def test_bulk_insert_writes_the_rows_a_core_insert_writes(proposed):
     bulk.insert_rows(TABLE, rows)
     by_bulk = _stored()
     db.session.execute(delete(TABLE))
+    bulk.insert_rows(TABLE, (dict(row) for row in rows))  # made as they are written (the recompute's)
+    by_generator = _stored()
+    db.session.execute(delete(TABLE))
     db.session.execute(insert(TABLE), rows)
     by_core = _stored()
 
-    assert by_bulk == by_core
+    assert by_bulk == by_core and by_generator == by_core
     assert [(r[0], r[1]) for r in by_bulk] == [(r["posting_id"], r["program_id"]) for r in rows]  # id order
 
 
@@ -54,6 +57,7 @@ def test_bulk_insert_wants_every_column_with_a_default(proposed):
     row = {"posting_id": 1, "program_id": 1, "school_id": 1, "enterprise_id": 1}
     with pytest.raises(ValueError, match="score"):
         bulk.insert_rows(TABLE, [row])
+    bulk.insert_rows(TABLE, iter([]))  # nothing to write: nothing asked of the database
 
 
 def test_a_recompute_from_empty_stores_what_it_stored_through_core_inserts(proposed, monkeypatch):
@@ -64,7 +68,7 @@ def test_a_recompute_from_empty_stores_what_it_stored_through_core_inserts(propo
         return _stored()
 
     with_bulk = recompute()
-    monkeypatch.setattr(bulk, "insert_rows", lambda table, rows: db.session.execute(insert(table), rows))
+    monkeypatch.setattr(bulk, "insert_rows", lambda table, rows: db.session.execute(insert(table), list(rows)))
     with_core = recompute()
     assert with_bulk and _comparable(with_bulk) == _comparable(with_core)
 
