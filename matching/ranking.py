@@ -448,10 +448,19 @@ class _Scorer:
         # The same figures as Python numbers, for explaining pairs one at a time (`_details`).
         # Town -1 (unknown) is the last row and column here as in `km`.
         self.km_list = km.tolist()
+        self._normalised: dict[tuple[str, ...], tuple[float, ...]] = {}
         self.d_size_list, self.p_size_list = demands.sizes.tolist(), programs.sizes.tolist()
         self.d_town_list, self.p_town_list = demands.towns.tolist(), programs.towns.tolist()
         if use_knowledge:
             self._knowledge_matrices()
+
+    def normalised(self, present: tuple[str, ...]) -> tuple[float, ...]:
+        """The weights of these criteria, renormalised to sum to 1 (few combinations: kept)."""
+        weights = self._normalised.get(present)
+        if weights is None:
+            total = sum(getattr(self.w, name) for name in present)
+            weights = self._normalised[present] = tuple(getattr(self.w, name) / total for name in present)
+        return weights
 
     def _knowledge_matrices(self) -> None:
         d, p = self.d, self.p
@@ -638,12 +647,10 @@ def _reason_fields(scorer: _Scorer, values: dict[str, float], i: int, j: int) ->
 
     Plain Python numbers in, no numpy scalar: a district's recompute explains 70,000 pairs
     (350,000 at 5x), and indexing arrays one element at a time took most of that time."""
-    weights = scorer.w
-    present = [(name, value) for name, value in values.items() if value == value]  # NaN: absent
-    total = sum(getattr(weights, name) for name, _ in present)
+    present = tuple(name for name, value in values.items() if value == value)  # NaN: absent
     return [
-        (name, value, getattr(weights, name) / total, *_details(scorer, name, i, j))
-        for name, value in present
+        (name, values[name], weight, *_details(scorer, name, i, j))
+        for name, weight in zip(present, scorer.normalised(present))
     ]
 
 
@@ -668,16 +675,20 @@ def _details(
         concepts = [t for t in d.concepts[i] if t in wanted]
         if not scorer.use_knowledge:
             return tuple(concepts), ()
-        school_roles, catalogue_roles = p.school_roles[j], p.catalogue_roles[j]
-        roles = [r for r in (*d.roles[i], *d.roles_elsewhere[i]) if r in school_roles or r in catalogue_roles]
+        school_roles, catalogue_roles, either_role = (
+            p.school_roles[j],
+            p.catalogue_roles[j],
+            scorer.p_role_sets[j],
+        )
+        roles = [r for r in (*d.roles[i], *d.roles_elsewhere[i]) if r in either_role]
         school_skills, catalogue_skills = scorer.p_own_skill_sets[j], p.catalogue_skills[j]
         skills = [s for s in d.kb_skills[i] if s in school_skills or s in catalogue_skills]
         school = (
-            any(r in school_roles for r in roles)
-            or any(s in school_skills for s in skills)
+            not school_roles.isdisjoint(roles)
+            or not school_skills.isdisjoint(skills)
             or (bool(concepts) and p.described[j])
         )
-        catalogue = any(r in catalogue_roles for r in roles) or any(s in catalogue_skills for s in skills)
+        catalogue = not catalogue_roles.isdisjoint(roles) or not catalogue_skills.isdisjoint(skills)
         terms = tuple(dict.fromkeys((*roles, *skills, *concepts)))
         values: tuple[tuple[str, Value], ...] = (("role", roles[0] if roles else ""),)
         return terms, (*values, ("source", _source(school, catalogue)))
@@ -690,8 +701,8 @@ def _details(
             own, catalogue_set = have, frozenset()
         covered = [n for n, terms in enumerate(items) if not have.isdisjoint(terms)]
         matched = [t for t in dict.fromkeys(t for n in covered for t in items[n]) if t in have]
-        by_school = any(t in own for t in matched)
-        by_catalogue = any(t in catalogue_set and t not in own for t in matched)
+        by_school = not own.isdisjoint(matched)
+        by_catalogue = bool(catalogue_set) and not catalogue_set.isdisjoint(set(matched) - own)
         return tuple(matched), (
             ("required", len(items)),
             ("covered", len(covered)),
