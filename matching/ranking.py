@@ -675,12 +675,8 @@ def _details(
         concepts = [t for t in d.concepts[i] if t in wanted]
         if not scorer.use_knowledge:
             return tuple(concepts), ()
-        school_roles, catalogue_roles, either_role = (
-            p.school_roles[j],
-            p.catalogue_roles[j],
-            scorer.p_role_sets[j],
-        )
-        roles = [r for r in (*d.roles[i], *d.roles_elsewhere[i]) if r in either_role]
+        school_roles, catalogue_roles, either = p.school_roles[j], p.catalogue_roles[j], scorer.p_role_sets[j]
+        roles = [r for r in (*d.roles[i], *d.roles_elsewhere[i]) if r in either]
         school_skills, catalogue_skills = scorer.p_own_skill_sets[j], p.catalogue_skills[j]
         skills = [s for s in d.kb_skills[i] if s in school_skills or s in catalogue_skills]
         school = (
