@@ -68,7 +68,11 @@ def test_a_recompute_from_empty_stores_what_it_stored_through_core_inserts(propo
         return _stored()
 
     with_bulk = recompute()
-    monkeypatch.setattr(bulk, "insert_rows", lambda table, rows: db.session.execute(insert(table), list(rows)))
+
+    def core_insert(table, rows) -> None:
+        db.session.execute(insert(table), list(rows))
+
+    monkeypatch.setattr(bulk, "insert_rows", core_insert)
     with_core = recompute()
     assert with_bulk and _comparable(with_bulk) == _comparable(with_core)
 
