@@ -718,7 +718,9 @@ def test_shares_come_from_the_record_and_count_overlapping_dates(world):
     assert error.field == "staff_count"
     internships.record_staff(world.hr, 10)  # one intern at a time
     db.session.commit()
-    assert world.hr.organisation.staff_count_on == TODAY
+    # The district's day when it was recorded (TODAY is the day the module was read: a suite that
+    # runs across the district's midnight, 16:00 UTC, would see the day change in between).
+    assert world.hr.organisation.staff_count_on == checks.district_today()
     spring = terms(starts_on=TODAY + timedelta(days=10), ends_on=TODAY + timedelta(days=100))
     autumn = terms(starts_on=TODAY + timedelta(days=200), ends_on=TODAY + timedelta(days=300))
     internships.offer(world.hr, placement.id, spring)
