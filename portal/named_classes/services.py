@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import case, func, or_, select, update
+from sqlalchemy import Integer, case, cast, func, literal, null, or_, select, union_all, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload
 
@@ -61,7 +61,7 @@ from portal.platform.errors import Conflict, NotFound, Problems, ServiceError
 from portal.platform.i18n import lazy_gettext as _l
 from portal.platform.locking import begin_write, lock_row, transition
 from portal.platform.model_base import utcnow
-from portal.platform.search import MAX_PAGE, Page, like_escape
+from portal.platform.search import MAX_PAGE, Page, contains
 from portal.programs.models import Program
 from portal.rules import apprenticeships as apprenticeship_rule
 from portal.rules import services as rule_settings
@@ -427,7 +427,7 @@ def search_named_classes(
     today = today or district_today()
     conditions = []
     for term in query.q.lower().split():
-        conditions.append(NamedClass.search_text.like(f"%{like_escape(term)}%", escape="\\"))
+        conditions.append(NamedClass.search_text.like(contains(term), escape="\\"))
     if query.industry:
         conditions.append(_Enterprise.industry == query.industry)
     if query.school_id is not None:
@@ -436,19 +436,30 @@ def search_named_classes(
         conditions.append(Program.name == query.major)
     for code in query.benefits:
         conditions.append(getattr(NamedClass, code).is_(True))
-    total = db.session.scalar(_public_select(func.count()).where(*conditions)) or 0
-    pages = max(1, -(-total // per_page))
-    page = min(query.page, pages)
     accepting = case((NamedClass.closes_on >= today, 0), else_=1)
-    ids = list(
-        db.session.scalars(
-            _public_select(NamedClass.id)
-            .where(*conditions)
-            .order_by(accepting, NamedClass.closes_on.asc(), NamedClass.id.asc())
-            .limit(per_page)
-            .offset((page - 1) * per_page)
+    order = (accepting, NamedClass.closes_on.asc(), NamedClass.id.asc())
+
+    def page_of(number: int) -> list:
+        # The page's ids, each with how many classes match in all (a window count: one statement).
+        return list(
+            db.session.execute(
+                _public_select(NamedClass.id, func.count().over())
+                .where(*conditions)
+                .order_by(*order)
+                .limit(per_page)
+                .offset((number - 1) * per_page)
+            ).tuples()
         )
-    )
+
+    page = query.page
+    rows = page_of(page)
+    if rows:
+        total = rows[0][1]
+    else:  # nothing matches, or a page past the last: the count says which is the last
+        total = db.session.scalar(_public_select(func.count()).where(*conditions)) or 0
+        page = max(1, -(-total // per_page))
+        rows = page_of(page) if total else []
+    ids = [class_id for class_id, _total in rows]
     loaded = (
         {
             c.id: c
@@ -472,18 +483,17 @@ def search_named_classes(
 
 
 def filter_options() -> dict[str, list]:
-    """Schools and majors that have open classes, for the public filters."""
-    schools = list(
-        db.session.execute(
-            _public_select(_School.id, _School.name).distinct().order_by(_School.name)
-        ).tuples()
-    )
-    majors = [
-        name
-        for name in db.session.scalars(_public_select(Program.name).distinct().order_by(Program.name))
-        if name
-    ]
-    return {"schools": schools, "majors": majors}
+    """Schools and majors that have open classes, for the public filters (one statement)."""
+    schools = _public_select(literal(0).label("kind"), _School.id, _School.name.label("name")).distinct()
+    majors = _public_select(literal(1), cast(null(), Integer), Program.name).distinct()
+    rows = db.session.execute(union_all(schools, majors).order_by("kind", "name")).tuples()
+    options: dict[str, list] = {"schools": [], "majors": []}
+    for kind, school_id, name in rows:
+        if kind == 0:
+            options["schools"].append((school_id, name))
+        elif name:
+            options["majors"].append(name)
+    return options
 
 
 def get_public_class(class_id: int) -> NamedClass:

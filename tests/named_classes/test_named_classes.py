@@ -520,6 +520,17 @@ def test_public_list_filters_search_and_pages(app, world, client):
     assert 'rel="next"' in first and "15 named classes found" in first
     last = client.get("/named-classes?page=99").get_data(as_text=True)
     assert 'rel="prev"' in last
+    # The page and its count come in one statement; past the last page, the last page.
+    past = nc.search_named_classes(nc.NamedClassQuery(page=99), per_page=10)
+    assert (past.page, past.total, len(past.items)) == (2, 15, 5)
+    second = nc.search_named_classes(nc.NamedClassQuery(page=2), per_page=10)
+    assert [c.id for c in second.items] == [c.id for c in past.items] and second.total == 15
+    nothing = nc.search_named_classes(nc.NamedClassQuery(q="没有这个班", page=3))
+    assert (nothing.page, nothing.total, nothing.items) == (1, 0, [])
+    options = nc.filter_options()  # schools and majors with an open class (not the draft's)
+    assert {name for _id, name in options["schools"]} == {world.staff.organisation.name, "第二职专"}
+    assert dict(options["schools"])[staff2.organisation_id] == "第二职专"
+    assert set(options["majors"]) == {"焊接技术应用", "护理"}
 
 
 def test_detail_page_offers_the_form_to_confirmed_students_of_the_school(app, world, client):
