@@ -17,10 +17,9 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date
-from functools import cache
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import select, update
 
 from portal.accounts.models import MembershipStatus, Role, User
 from portal.extensions import db
@@ -201,18 +200,9 @@ def notify_organisation(org: Organisation, kind: str, link: str, **params: Any) 
 # --- reading ----------------------------------------------------------------------
 
 
-@cache
-def _unread_count():
-    # Built once: every logged-in page asks it (portal/inbox.py says why).
-    return (
-        select(func.count())
-        .select_from(Notification)
-        .where(Notification.user_id == bindparam("user"), Notification.read_at.is_(None))
-    )
-
-
 def unread_count(user: User) -> int:
-    return db.session.scalar(_unread_count(), {"user": user.id}) or 0
+    """Counted now (pages read `User.unread_notifications` with the session's user instead)."""
+    return db.session.scalar(select(User.unread_notifications).where(User.id == user.id)) or 0
 
 
 def list_for(user: User, page: int = 1, per_page: int = PER_PAGE):
