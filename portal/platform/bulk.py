@@ -13,7 +13,7 @@ import itertools
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Table, exc, insert
 
 from portal.extensions import db
 from portal.platform import transactions
@@ -47,11 +47,15 @@ def insert_rows(table: Table, rows: Iterable[dict[str, Any]]) -> None:
     statement = f"COPY {quote.format_table(table)} ({columns}) FROM STDIN"
     transactions.copied(connection)  # unseen by the statement events: a request must not commit it unasked
     driver = connection.connection.driver_connection
-    with driver.cursor() as cursor, cursor.copy(statement) as copy:
-        for row in rows:
-            copy.write_row(
-                [
-                    value if process is None else process(value)
-                    for process, value in zip(processors, [row[name] for name in names])
-                ]
-            )
+    try:
+        with driver.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(
+                    [
+                        value if process is None else process(value)
+                        for process, value in zip(processors, [row[name] for name in names])
+                    ]
+                )
+    except dialect.loaded_dbapi.Error as error:
+        # Raised as the INSERT would raise it (an IntegrityError for a broken key): one kind to handle.
+        raise exc.DBAPIError.instance(statement, None, error, dialect.loaded_dbapi.Error) from error

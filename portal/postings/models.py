@@ -215,10 +215,12 @@ class Posting(Published, db.Model):
         # The dashboard's published postings by enterprise (industry, town) from the index alone:
         # a sequential scan of the wide rows took 180 ms at 5× the district (issue 31).
         Index("ix_posting_status_enterprise_id", "status", "enterprise_id"),
+        # An enterprise's postings; and what a proposal's (posting, enterprise) key refers to.
+        Index("uq_posting_enterprise_id", "enterprise_id", "id", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    enterprise_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
     kind: Mapped[str] = mapped_column(String(30), index=True)
     status: Mapped[str] = mapped_column(String(20), default=PublicationStatus.DRAFT.value)
     title: Mapped[str] = mapped_column(String(120))

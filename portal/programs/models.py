@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -52,12 +52,14 @@ class Program(Published, Timestamps, db.Model):
     steps = REPUBLISHABLE
     __table_args__ = (
         UniqueConstraint("school_id", "name", name="uq_program_school_name"),
+        # A school's majors; and what a proposal's (major, school) key refers to.
+        Index("uq_program_school_id", "school_id", "id", unique=True),
         CheckConstraint("intake_capacity >= 0", name="intake_nonnegative"),
         CheckConstraint("enrolment >= 0", name="enrolment_nonnegative"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    school_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
     name: Mapped[str] = mapped_column(String(80))
     # From the 2021 catalogue (portal.programs.catalogue): the code (K kept), level, 专业大类 and 专业类.
     # All NULL only for a major kept under an old name with no confirmed successor: flagged for

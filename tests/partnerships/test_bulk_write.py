@@ -4,7 +4,8 @@ INSERT writes: the same values, the same JSON text, ids in the order given."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import Text, cast, delete, insert, select
+from sqlalchemy import Text, cast, delete, func, insert, select
+from sqlalchemy.exc import IntegrityError
 
 from portal.extensions import db
 from portal.models import Proposal
@@ -82,3 +83,28 @@ def _comparable(rows: list[tuple]) -> list[tuple]:
     names = [c.name for c in STORED]
     keep = [n for n, name in enumerate(names) if name not in ("created_at", "updated_at", "scored_at")]
     return [tuple(row[n] for n in keep) for row in rows]
+
+
+@pytest.mark.parametrize("owner", ["school_id", "enterprise_id"])
+def test_a_proposal_whose_owner_is_not_its_records_owner_is_refused(proposed, build, owner):
+    """The database holds a proposal's school to its major's and its enterprise to its posting's
+    (one key each, the checks a bulk write relies on): a row naming another organisation is
+    refused, whichever way it is written."""
+    other = build.school() if owner == "school_id" else build.enterprise()
+    db.session.commit()
+    row = dict(
+        db.session.execute(select(*[c for c in TABLE.columns if c.name != "id"]).limit(1)).one()._mapping
+    )
+    db.session.execute(delete(TABLE))
+    db.session.commit()
+    for write in (
+        lambda rows: bulk.insert_rows(TABLE, rows),
+        lambda rows: db.session.execute(insert(TABLE), rows),
+    ):
+        with pytest.raises(IntegrityError):
+            write([{**row, owner: other.organisation_id}])
+            db.session.flush()
+        db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(TABLE)) == 0
+    bulk.insert_rows(TABLE, [row])  # the row as the matcher wrote it is accepted
+    assert db.session.scalar(select(func.count()).select_from(TABLE)) == 1
