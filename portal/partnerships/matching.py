@@ -235,7 +235,7 @@ def live_posting_ids() -> list[int]:
 def _live_stamps(ids: Sequence[int]) -> dict[int, Stamp]:
     """The `Stamp` of each of these postings that is live."""
     stamps = {}
-    for chunk in _chunks(ids):
+    for chunk in _batches(ids):
         query = _live(Posting.id, Posting.updated_at, func.coalesce(Organisation.industry, "")).where(
             _among(Posting.id, chunk)
         )
@@ -683,6 +683,15 @@ def _chunks(ids: Sequence[int]):
         yield list(ids[start : start + _CHUNK_IDS])
 
 
+def _batches(ids: Sequence[int]):
+    """`ids` as the batches an `_among` condition takes: on PostgreSQL all at once (one array
+    parameter: each batch of a major's candidates cost the proposals' table one more scan, 170 ms
+    at 5×), elsewhere `_chunks`."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return [list(ids)] if ids else []
+    return _chunks(ids)
+
+
 def _features(ids: Sequence[int], kept: Kept, stamps: dict[int, Stamp]) -> tuple[list, dict[int, str]]:
     """The features of these live postings in the kept model, and their demands' digests: those
     this process holds where current (`stamps`: each posting's updated_at and its enterprise's
@@ -698,7 +707,7 @@ def _features(ids: Sequence[int], kept: Kept, stamps: dict[int, Stamp]) -> tuple
             digest_of[posting_id] = entry.digest
         else:
             reread.append(posting_id)
-    fresh = [row for chunk in _chunks(reread) for row in _read_kept(kept, chunk)]
+    fresh = [row for chunk in _batches(reread) for row in _read_kept(kept, chunk)]
     for posting_id, _stamp, digest_, item in fresh:
         features.append(item)
         digest_of[posting_id] = digest_
@@ -930,7 +939,7 @@ def _competing(candidates: Pairs, wanted: set[int]) -> tuple[Pairs, list]:
         new.setdefault(posting_id, []).append(value[0])
     room = {posting_id: TOP_K - len(scores) for posting_id, scores in new.items()}
     read, unbeaten = [], set()
-    for ids in _chunks(sorted(new)):
+    for ids in _batches(sorted(new)):
         query = (
             select(Proposal.posting_id, func.count(), func.min(Proposal.score))
             .where(_among(Proposal.posting_id, ids), *competing)
@@ -943,7 +952,9 @@ def _competing(candidates: Pairs, wanted: set[int]) -> tuple[Pairs, list]:
                 unbeaten.add(posting_id)
             else:
                 read.append(posting_id)
-    others = [row for ids in _chunks(read) for row in _existing(_among(Proposal.posting_id, ids), *competing)]
+    others = [
+        row for batch in _batches(read) for row in _existing(_among(Proposal.posting_id, batch), *competing)
+    ]
     return {key: value for key, value in candidates.items() if key[0] not in unbeaten}, others
 
 
