@@ -12,6 +12,7 @@ from markupsafe import Markup
 
 from portal.audit.services import reason_text, state_label
 from portal.internships import services as internships
+from portal.named_classes.public_views import class_card
 from portal.navigation import navigation
 from portal.notifications.views import unread_notifications
 from portal.pilots import services as pilots
@@ -62,6 +63,7 @@ def init_templating(app: Flask) -> None:
         "confirm_message": confirm_message,
         "navigation": navigation,
         "posting_card": posting_card,
+        "class_card": class_card,
         "unread_notifications": unread_notifications,
         "inbox_url": lambda key: links.inbox_url(area(), key),
         # The administrators' home shows what waits for a decision.

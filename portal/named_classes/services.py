@@ -420,10 +420,12 @@ def _public_select(*columns):
     )
 
 
-def search_named_classes(
-    query: NamedClassQuery, *, today: date | None = None, per_page: int = PER_PAGE
-) -> Page:
-    """Open classes of verified partners matching every filter; those still taking applications first."""
+def _page_rows(
+    columns: tuple, query: NamedClassQuery, today: date | None, per_page: int
+) -> tuple[list, int, int]:
+    """One page of the open classes of verified partners matching every filter, those still taking
+    applications first: `columns` of each, each row ending with how many match in all (a window
+    count: one statement), that total, and the page (past the last one: the last)."""
     today = today or district_today()
     conditions = []
     for term in query.q.lower().split():
@@ -440,26 +442,32 @@ def search_named_classes(
     order = (accepting, NamedClass.closes_on.asc(), NamedClass.id.asc())
 
     def page_of(number: int) -> list:
-        # The page's ids, each with how many classes match in all (a window count: one statement).
         return list(
             db.session.execute(
-                _public_select(NamedClass.id, func.count().over())
+                _public_select(*columns, func.count().over())
                 .where(*conditions)
                 .order_by(*order)
                 .limit(per_page)
                 .offset((number - 1) * per_page)
-            ).tuples()
+            )
         )
 
     page = query.page
     rows = page_of(page)
     if rows:
-        total = rows[0][1]
-    else:  # nothing matches, or a page past the last: the count says which is the last
-        total = db.session.scalar(_public_select(func.count()).where(*conditions)) or 0
-        page = max(1, -(-total // per_page))
-        rows = page_of(page) if total else []
-    ids = [class_id for class_id, _total in rows]
+        return rows, rows[0][-1], page
+    # Nothing matches, or a page past the last: the count says which is the last.
+    total = db.session.scalar(_public_select(func.count()).where(*conditions)) or 0
+    page = max(1, -(-total // per_page))
+    return (page_of(page) if total else []), total, page
+
+
+def search_named_classes(
+    query: NamedClassQuery, *, today: date | None = None, per_page: int = PER_PAGE
+) -> Page:
+    """`_page_rows`'s classes as records, with their partners and major (the home page, the API)."""
+    rows, total, page = _page_rows((NamedClass.id,), query, today, per_page)
+    ids = [row[0] for row in rows]
     loaded = (
         {
             c.id: c
@@ -480,6 +488,58 @@ def search_named_classes(
         else {}
     )
     return Page([loaded[i] for i in ids if i in loaded], total, page, per_page)
+
+
+@dataclass(frozen=True)
+class ClassCard:
+    """What a class's card on the public list shows, read as plain rows in the page's one
+    statement (loading the classes with their cooperations, partners and majors as records was
+    half of the page's cost with the page cache off, issue 31); also the key its rendered card is
+    kept under (public_views.class_card)."""
+
+    id: int
+    name: str
+    is_demo: bool
+    enterprise_name: str
+    school_name: str
+    program_name: str | None
+    seats: int
+    taken: int
+    closes_on: date
+    scholarship: bool
+    guaranteed_job: bool
+    equipment: bool
+    mentors: bool
+
+    @property
+    def seats_left(self) -> int:
+        return max(self.seats - self.taken, 0)
+
+    @property
+    def benefit_codes(self) -> list[str]:
+        return [code for code in BENEFITS if getattr(self, code)]
+
+
+_CARD_COLUMNS = (
+    NamedClass.id,
+    NamedClass.name,
+    NamedClass.is_demo,
+    _Enterprise.name,
+    _School.name,
+    Program.name,
+    NamedClass.seats,
+    NamedClass.taken,
+    NamedClass.closes_on,
+    *(getattr(NamedClass, code) for code in BENEFITS),
+)
+
+
+def search_class_cards(
+    query: NamedClassQuery, *, today: date | None = None, per_page: int = PER_PAGE
+) -> Page:
+    """`search_named_classes` for the public list: the same classes in the same order, as cards."""
+    rows, total, page = _page_rows(_CARD_COLUMNS, query, today, per_page)
+    return Page([ClassCard(*row[:-1]) for row in rows], total, page, per_page)
 
 
 def filter_options() -> dict[str, list]:

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from portal.extensions import db
@@ -527,6 +527,32 @@ def test_public_list_filters_search_and_pages(app, world, client):
     assert [c.id for c in second.items] == [c.id for c in past.items] and second.total == 15
     nothing = nc.search_named_classes(nc.NamedClassQuery(q="没有这个班", page=3))
     assert (nothing.page, nothing.total, nothing.items) == (1, 0, [])
+    # The public list's cards: the same classes in the same order, with what their cards show.
+    for number in (1, 2, 99):
+        records = nc.search_named_classes(nc.NamedClassQuery(page=number), per_page=10)
+        cards = nc.search_class_cards(nc.NamedClassQuery(page=number), per_page=10)
+        assert (cards.page, cards.total) == (records.page, records.total)
+        assert [
+            (c.id, c.name, c.enterprise_name, c.school_name, c.program_name, c.seats_left, c.benefit_codes)
+            for c in cards.items
+        ] == [
+            (
+                c.id,
+                c.name,
+                c.enterprise.name,
+                c.school.name,
+                c.program and c.program.name,
+                c.seats_left,
+                c.benefit_codes,
+            )
+            for c in records.items
+        ]
+    # A card is kept rendered under its values: a seat taken shows at once.
+    one = next(c for c in nc.search_class_cards(nc.NamedClassQuery(q="批量班00")).items)
+    assert "1 of 1 seats left" in client.get("/named-classes?q=批量班00").get_data(as_text=True)
+    db.session.execute(update(NamedClass).where(NamedClass.id == one.id).values(taken=1))
+    db.session.commit()
+    assert "0 of 1 seats left" in client.get("/named-classes?q=批量班00").get_data(as_text=True)
     options = nc.filter_options()  # schools and majors with an open class (not the draft's)
     assert {name for _id, name in options["schools"]} == {world.staff.organisation.name, "第二职专"}
     assert dict(options["schools"])[staff2.organisation_id] == "第二职专"
