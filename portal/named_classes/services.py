@@ -30,9 +30,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Integer, case, cast, func, literal, null, or_, select, union_all, update
+from sqlalchemy import (
+    Date,
+    Integer,
+    bindparam,
+    case,
+    cast,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload
 
@@ -420,44 +434,59 @@ def _public_select(*columns):
     )
 
 
+@lru_cache(maxsize=256)
+def _statements(
+    cards: bool, terms: int, industry: bool, school: bool, major: bool, benefits: tuple[str, ...]
+):
+    """The page's statement and the count's for a query of this shape, built once: building them
+    cost the list more than running them (issue 31). Their values are bound when run (`_page_rows`)."""
+    conditions = [NamedClass.search_text.like(bindparam(f"term{n}"), escape="\\") for n in range(terms)]
+    if industry:
+        conditions.append(_Enterprise.industry == bindparam("industry"))
+    if school:
+        conditions.append(Cooperation.school_id == bindparam("school_id"))
+    if major:
+        conditions.append(Program.name == bindparam("major"))
+    conditions.extend(getattr(NamedClass, code).is_(True) for code in benefits)
+    accepting = case((NamedClass.closes_on >= bindparam("today", type_=Date), 0), else_=1)
+    page = (
+        _public_select(*(_CARD_COLUMNS if cards else (NamedClass.id,)), func.count().over())
+        .where(*conditions)
+        .order_by(accepting, NamedClass.closes_on.asc(), NamedClass.id.asc())
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
+    )
+    return page, _public_select(func.count()).where(*conditions)
+
+
 def _page_rows(
-    columns: tuple, query: NamedClassQuery, today: date | None, per_page: int
+    cards: bool, query: NamedClassQuery, today: date | None, per_page: int
 ) -> tuple[list, int, int]:
     """One page of the open classes of verified partners matching every filter, those still taking
-    applications first: `columns` of each, each row ending with how many match in all (a window
-    count: one statement), that total, and the page (past the last one: the last)."""
-    today = today or district_today()
-    conditions = []
-    for term in query.q.lower().split():
-        conditions.append(NamedClass.search_text.like(contains(term), escape="\\"))
-    if query.industry:
-        conditions.append(_Enterprise.industry == query.industry)
-    if query.school_id is not None:
-        conditions.append(Cooperation.school_id == query.school_id)
-    if query.major:
-        conditions.append(Program.name == query.major)
-    for code in query.benefits:
-        conditions.append(getattr(NamedClass, code).is_(True))
-    accepting = case((NamedClass.closes_on >= today, 0), else_=1)
-    order = (accepting, NamedClass.closes_on.asc(), NamedClass.id.asc())
+    applications first (their cards, or their ids), each row ending with how many match in all (a
+    window count: one statement); that total; and the page (past the last one: the last)."""
+    terms = query.q.lower().split()
+    page_statement, count_statement = _statements(
+        cards,
+        len(terms),
+        bool(query.industry),
+        query.school_id is not None,
+        bool(query.major),
+        query.benefits,
+    )
+    values = {f"term{n}": contains(term) for n, term in enumerate(terms)}
+    values.update(industry=query.industry, school_id=query.school_id, major=query.major)
 
     def page_of(number: int) -> list:
-        return list(
-            db.session.execute(
-                _public_select(*columns, func.count().over())
-                .where(*conditions)
-                .order_by(*order)
-                .limit(per_page)
-                .offset((number - 1) * per_page)
-            )
-        )
+        bound = {"today": today or district_today(), "limit": per_page, "offset": (number - 1) * per_page}
+        return list(db.session.execute(page_statement, values | bound))
 
     page = query.page
     rows = page_of(page)
     if rows:
         return rows, rows[0][-1], page
     # Nothing matches, or a page past the last: the count says which is the last.
-    total = db.session.scalar(_public_select(func.count()).where(*conditions)) or 0
+    total = db.session.scalar(count_statement, values) or 0
     page = max(1, -(-total // per_page))
     return (page_of(page) if total else []), total, page
 
@@ -466,7 +495,7 @@ def search_named_classes(
     query: NamedClassQuery, *, today: date | None = None, per_page: int = PER_PAGE
 ) -> Page:
     """`_page_rows`'s classes as records, with their partners and major (the home page, the API)."""
-    rows, total, page = _page_rows((NamedClass.id,), query, today, per_page)
+    rows, total, page = _page_rows(False, query, today, per_page)
     ids = [row[0] for row in rows]
     loaded = (
         {
@@ -538,17 +567,22 @@ def search_class_cards(
     query: NamedClassQuery, *, today: date | None = None, per_page: int = PER_PAGE
 ) -> Page:
     """`search_named_classes` for the public list: the same classes in the same order, as cards."""
-    rows, total, page = _page_rows(_CARD_COLUMNS, query, today, per_page)
+    rows, total, page = _page_rows(True, query, today, per_page)
     return Page([ClassCard(*row[:-1]) for row in rows], total, page, per_page)
+
+
+@lru_cache(maxsize=1)
+def _options_statement():
+    """Built once (building it cost more than running it, issue 31)."""
+    schools = _public_select(literal(0).label("kind"), _School.id, _School.name.label("name")).distinct()
+    majors = _public_select(literal(1), cast(null(), Integer), Program.name).distinct()
+    return union_all(schools, majors).order_by("kind", "name")
 
 
 def filter_options() -> dict[str, list]:
     """Schools and majors that have open classes, for the public filters (one statement)."""
-    schools = _public_select(literal(0).label("kind"), _School.id, _School.name.label("name")).distinct()
-    majors = _public_select(literal(1), cast(null(), Integer), Program.name).distinct()
-    rows = db.session.execute(union_all(schools, majors).order_by("kind", "name")).tuples()
     options: dict[str, list] = {"schools": [], "majors": []}
-    for kind, school_id, name in rows:
+    for kind, school_id, name in db.session.execute(_options_statement()).tuples():
         if kind == 0:
             options["schools"].append((school_id, name))
         elif name:
