@@ -208,10 +208,25 @@ class Posting(Published, db.Model):
         CheckConstraint(
             "start_date IS NULL OR end_date IS NULL OR end_date >= start_date", name="dates_ordered"
         ),
-        # The public list filters on status and sorts by one of these columns.
-        Index("ix_posting_status_published_at", "status", "published_at"),
-        Index("ix_posting_status_deadline", "status", "deadline"),
-        Index("ix_posting_status_headcount", "status", "headcount"),
+        # The public list filters on status and sorts by one of these columns, then the id. On
+        # PostgreSQL each also carries what the list's other conditions read (the deadline, the
+        # enterprise), so that walking the first 1,001 matches for the capped count reads the index
+        # alone, not each posting's row (issue 31: `/postings` with the page cache off).
+        Index(
+            "ix_posting_status_published_at",
+            "status",
+            "published_at",
+            "id",
+            postgresql_include=["deadline", "enterprise_id"],
+        ),
+        Index("ix_posting_status_deadline", "status", "deadline", "id", postgresql_include=["enterprise_id"]),
+        Index(
+            "ix_posting_status_headcount",
+            "status",
+            "headcount",
+            "id",
+            postgresql_include=["deadline", "enterprise_id"],
+        ),
         # The dashboard's published postings by enterprise (industry, town) from the index alone:
         # a sequential scan of the wide rows took 180 ms at 5× the district (issue 31).
         Index("ix_posting_status_enterprise_id", "status", "enterprise_id"),

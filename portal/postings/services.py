@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask_babel import force_locale
-from sqlalchemy import and_, cast, false, func, or_, select
+from sqlalchemy import and_, bindparam, cast, false, func, or_, select
 from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -610,7 +610,12 @@ def text_matches(q: str):
 def vector_matches(tsquery: str):
     """PostgreSQL: the postings whose search terms answer the `tsquery` literal (the GIN index):
     a condition on Posting, with no join to their search rows."""
-    return _searched(PostingSearch.search_vector.op("@@")(cast(tsquery, TSQUERY)))
+    return _searched(_answers(tsquery))
+
+
+def _answers(tsquery):
+    """The search rows whose terms answer `tsquery` (a literal or a bind parameter)."""
+    return PostingSearch.search_vector.op("@@")(cast(tsquery, TSQUERY))
 
 
 def _searched(condition):
@@ -635,42 +640,61 @@ def index_matches(q: str):
     """PostgreSQL: the search rows whose terms answer `q` (through the GIN index); the query
     joins them (`_matching`)."""
     found = search_query(q)
-    if found is None:
-        return false()
-    return PostingSearch.search_vector.op("@@")(cast(found, TSQUERY))
+    return false() if found is None else _answers(found)
 
 
 def _relevance(q: str):
     """How well a posting answers `q` (PostgreSQL's ts_rank over its search row's terms)."""
-    return func.ts_rank(PostingSearch.search_vector, cast(search_query(q) or "", TSQUERY))
+    return func.ts_rank(
+        PostingSearch.search_vector, cast(bindparam("tsquery", search_query(q) or ""), TSQUERY)
+    )
+
+
+def _filter_values(query: PostingQuery, today: date) -> dict[str, Any]:
+    """The public search's values, each under the name of the bind parameter that takes it in
+    `_public_filter`: a statement built from one query serves every query of its shape, run with
+    their own values (`_card_statement`)."""
+    values: dict[str, Any] = {"today": today}
+    if query.q.split() and uses_index():
+        values["tsquery"] = search_query(query.q)  # None: a word with nothing to search for
+    values.update(
+        (name, getattr(query, name)) for name in ("kind", "industry", "town") if getattr(query, name)
+    )
+    if query.certificate:
+        values["certificate"] = f"%{like_escape(query.certificate.lower())}%"
+    if query.enterprise_id is not None:
+        values["enterprise_id"] = query.enterprise_id
+    return values
 
 
 def _public_filter(query: PostingQuery, today: date) -> list:
+    values = _filter_values(query, today)
+
+    def bound(name: str):
+        return bindparam(name, values[name])
+
     conditions = [
         Posting.status == PublicationStatus.PUBLISHED.value,
-        Posting.deadline >= today,
+        Posting.deadline >= bound("today"),
         Organisation.is_verified,
     ]
     # Every word must appear (AND); lower-cased like the stored search_text.
-    terms = query.q.lower().split()
-    if terms and uses_index():
-        conditions.append(index_matches(query.q))
-    elif terms:
+    if "tsquery" in values:
+        conditions.append(false() if values["tsquery"] is None else _answers(bound("tsquery")))
+    elif query.q.split():
         industries, towns = _industry_labels(), _town_labels()
-        for term in terms:
+        for term in query.q.lower().split():
             conditions.append(_term_condition(term, industries, towns))
-    if query.kind:
-        conditions.append(Posting.kind == query.kind)
-    if query.industry:
-        conditions.append(Organisation.industry == query.industry)
-    if query.town:
-        conditions.append(Posting.town == query.town)
-    if query.certificate:
-        conditions.append(
-            func.lower(Posting.certificates).like(f"%{like_escape(query.certificate.lower())}%", escape="\\")
-        )
-    if query.enterprise_id is not None:
-        conditions.append(Posting.enterprise_id == query.enterprise_id)
+    if "kind" in values:
+        conditions.append(Posting.kind == bound("kind"))
+    if "industry" in values:
+        conditions.append(Organisation.industry == bound("industry"))
+    if "town" in values:
+        conditions.append(Posting.town == bound("town"))
+    if "certificate" in values:
+        conditions.append(func.lower(Posting.certificates).like(bound("certificate"), escape="\\"))
+    if "enterprise_id" in values:
+        conditions.append(Posting.enterprise_id == bound("enterprise_id"))
     return conditions
 
 
@@ -829,23 +853,42 @@ def search_posting_cards(query: PostingQuery, *, per_page: int = PER_PAGE, today
     last one asks the count alone, then the last page.
     """
     today = today or district_today()
-    conditions = _public_filter(query, today)
-    order = _order(query)
     if cache.keeps():
-        ids, found, page = _kept_page(query, conditions, order, today, per_page)
+        conditions = _public_filter(query, today)
+        ids, found, page = _kept_page(query, conditions, _order(query), today, per_page)
         return _page(_card_rows(ids) if ids else [], found, page, per_page)
+    values = _filter_values(query, today)
+    statement = _card_statement(query, values)
+
+    def card_page(number: int) -> list:
+        return list(
+            db.session.execute(statement, values | {"limit": per_page, "offset": (number - 1) * per_page})
+        )
+
     page = min(query.page, math.ceil(COUNT_CAP / per_page))  # as `_page_number` with the most found
-    rows = _card_page(conditions, query, order, page, per_page)
+    rows = card_page(page)
     if not rows and page > 1:  # past the last page: the count says which is the last
-        page = _page_number(query, _capped_count(conditions, query), per_page)
-        rows = _card_page(conditions, query, order, page, per_page)
+        page = _page_number(query, _capped_count(_public_filter(query, today), query), per_page)
+        rows = card_page(page)
     return _page([PostingCard(*row[:-1]) for row in rows], rows[0][-1] if rows else 0, page, per_page)
 
 
-def _card_page(conditions: list, query: PostingQuery, order: tuple, page: int, per_page: int) -> list:
-    """The cards of one page of the capped ranking, each row ending with the ranking's size."""
+# The public list's statement for each shape of query (which filters it has, whether its words have a
+# tsquery, its order), built once: building it cost the list more than PostgreSQL took to run it
+# (issue 31). Not for SQLite's search words, whose conditions differ with the words themselves.
+_CARD_STATEMENTS: dict[tuple, Any] = {}
+
+
+def _card_statement(query: PostingQuery, values: dict[str, Any]):
+    """The statement of one page of `query`'s capped ranking (run with `values`, "limit" and
+    "offset"), each card's row ending with the ranking's size."""
+    cacheable = "tsquery" in values or not query.q.split()
+    shape = (tuple(values), values.get("tsquery") is None, query.sort)
+    if cacheable and shape in _CARD_STATEMENTS:
+        return _CARD_STATEMENTS[shape]
+    order = _order(query)
     ranking = (
-        _matching(conditions, query)
+        _matching(_public_filter(query, values["today"]), query)
         .add_columns(func.row_number().over(order_by=order).label("rank"))
         .order_by(*order)
         .limit(COUNT_CAP + 1)
@@ -855,18 +898,19 @@ def _card_page(conditions: list, query: PostingQuery, order: tuple, page: int, p
     paged = (
         select(ranking.c.id, ranking.c.rank, func.count().over().label("found"))
         .order_by(ranking.c.rank)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
         .subquery()
     )
-    return list(
-        db.session.execute(
-            select(*_CARD_COLUMNS, paged.c.found)
-            .join_from(paged, Posting, Posting.id == paged.c.id)
-            .join(Organisation, Posting.enterprise_id == Organisation.id)
-            .order_by(paged.c.rank)
-        )
+    statement = (
+        select(*_CARD_COLUMNS, paged.c.found)
+        .join_from(paged, Posting, Posting.id == paged.c.id)
+        .join(Organisation, Posting.enterprise_id == Organisation.id)
+        .order_by(paged.c.rank)
     )
+    if cacheable:
+        _CARD_STATEMENTS[shape] = statement
+    return statement
 
 
 def search_postings_after(

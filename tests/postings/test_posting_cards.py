@@ -143,3 +143,31 @@ def test_no_cards_are_kept_when_turned_off(app_factory, build):
     with app.app_context():
         Builders.posting(build.enterprise(), title="焊接学徒岗位")
         assert "焊接学徒岗位" in _page(app.test_client()) and "fragments" not in app.extensions
+
+
+def test_queries_of_one_shape_share_a_statement_and_each_finds_its_own(uncached_app, build):
+    """The list's statement is built once per shape of query (issue 31) and run with each query's
+    own values: the second query of a shape never gets the first one's postings."""
+    a, b = build.enterprise(), build.enterprise()
+    Builders.posting(a, "internship", title="焊接实习甲", town="kouzhen", certificates="焊工证")
+    Builders.posting(b, "apprenticeship", title="护理学徒乙", town="gaozhuang", certificates="护理证")
+    client = uncached_app.test_client()
+    postings._CARD_STATEMENTS.clear()
+
+    def found(query: str) -> set[str]:
+        page = _page(client, "/postings?" + query)
+        return {t for t in ("焊接实习甲", "护理学徒乙") if t in page}
+
+    for first, second in (
+        ("q=焊接", "q=护理"),
+        ("kind=internship", "kind=apprenticeship"),
+        ("town=kouzhen&sort=deadline", "town=gaozhuang&sort=deadline"),
+        ("cert=焊工", "cert=护理"),
+        (f"enterprise={a.organisation_id}", f"enterprise={b.organisation_id}"),
+    ):
+        assert (found(first), found(second)) == ({"焊接实习甲"}, {"护理学徒乙"}), (first, second)
+    assert found("q=焊接&kind=apprenticeship") == set()
+    # On PostgreSQL every shape was built once (SQLite's search words are built per query).
+    shapes = len(postings._CARD_STATEMENTS)
+    assert found("q=护理&kind=apprenticeship") == {"护理学徒乙"}
+    assert len(postings._CARD_STATEMENTS) == shapes
