@@ -171,3 +171,32 @@ def test_queries_of_one_shape_share_a_statement_and_each_finds_its_own(uncached_
     shapes = len(postings._CARD_STATEMENTS)
     assert found("q=护理&kind=apprenticeship") == {"护理学徒乙"}
     assert len(postings._CARD_STATEMENTS) == shapes
+
+
+@pytest.mark.parametrize("cached", [False, True])
+def test_an_enterprise_no_longer_verified_leaves_every_list(app_factory, build, cached):
+    """The lists keep only verified enterprises' postings (without joining each match's enterprise,
+    issue 31), with the page cache on or off, in every order and search, and in the open API."""
+    app = app_factory(PAGE_CACHE_SECONDS=300 if cached else 0)
+    with app.app_context():
+        kept, dropped = build.enterprise(name="仍认证企业"), build.enterprise(name="被撤销企业")
+        Builders.posting(kept, "internship", title="焊接实习甲")
+        Builders.posting(dropped, "internship", title="焊接实习乙")
+        client = app.test_client()
+        urls = (
+            "/postings",
+            "/postings?q=焊接",
+            "/postings?sort=deadline",
+            "/postings?kind=internship&sort=headcount",
+        )
+        for url in urls:
+            assert "焊接实习甲" in _page(client, url) and "焊接实习乙" in _page(client, url)
+        db.session.execute(
+            update(Organisation).where(Organisation.id == dropped.organisation_id).values(status="rejected")
+        )
+        db.session.commit()
+        for url in urls:
+            page = _page(client, url)
+            assert "焊接实习甲" in page and "焊接实习乙" not in page, url
+        found, _cursor = postings.search_postings_after(PostingQuery(q="焊接"))
+        assert [p.title for p in found] == ["焊接实习甲"]
