@@ -866,9 +866,8 @@ def search_posting_cards(query: PostingQuery, *, per_page: int = PER_PAGE, today
     statement = _card_statement(query, values)
 
     def card_page(number: int) -> list:
-        return list(
-            db.session.execute(statement, values | {"limit": per_page, "offset": (number - 1) * per_page})
-        )
+        bound = {"capped": COUNT_CAP + 1, "limit": per_page, "offset": (number - 1) * per_page}
+        return list(db.session.execute(statement, values | bound))
 
     page = min(query.page, math.ceil(COUNT_CAP / per_page))  # as `_page_number` with the most found
     rows = card_page(page)
@@ -885,8 +884,8 @@ _CARD_STATEMENTS: dict[tuple, Any] = {}
 
 
 def _card_statement(query: PostingQuery, values: dict[str, Any]):
-    """The statement of one page of `query`'s capped ranking (run with `values`, "limit" and
-    "offset"), each card's row ending with the ranking's size."""
+    """The statement of one page of `query`'s capped ranking (run with `values`, "capped": the
+    cap + 1, "limit" and "offset"), each card's row ending with the ranking's size."""
     cacheable = "tsquery" in values or not query.q.split()
     shape = (tuple(values), values.get("tsquery") is None, query.sort)
     if cacheable and shape in _CARD_STATEMENTS:
@@ -896,7 +895,7 @@ def _card_statement(query: PostingQuery, values: dict[str, Any]):
         _matching(_public_filter(query, values["today"]), query)
         .add_columns(func.row_number().over(order_by=order).label("rank"))
         .order_by(*order)
-        .limit(COUNT_CAP + 1)
+        .limit(bindparam("capped"))
         .subquery()
     )
     # The window count is taken over the whole ranking, before the page is cut from it.
