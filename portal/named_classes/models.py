@@ -53,7 +53,20 @@ BENEFITS: dict[str, object] = {
 }
 
 
-class NamedClass(Stateful, db.Model):
+class ClassFigures:
+    """What a class's page and card show of its seats and benefits, derived from its `seats`,
+    `taken` and benefit flags: the same for a record and for a list's card (services.ClassCard)."""
+
+    @property
+    def seats_left(self) -> int:
+        return max(self.seats - self.taken, 0)
+
+    @property
+    def benefit_codes(self) -> list[str]:
+        return [code for code in BENEFITS if getattr(self, code)]
+
+
+class NamedClass(ClassFigures, Stateful, db.Model):
     __tablename__ = "named_class"
     states = NamedClassStatus
     audit_subject: ClassVar[object] = _l("Named class")
@@ -125,16 +138,8 @@ class NamedClass(Stateful, db.Model):
         return self.cooperation.program
 
     @property
-    def seats_left(self) -> int:
-        return max(self.seats - self.taken, 0)
-
-    @property
     def is_full(self) -> bool:
         return self.taken >= self.seats
-
-    @property
-    def benefit_codes(self) -> list[str]:
-        return [code for code in BENEFITS if getattr(self, code)]
 
     @property
     def is_draft(self) -> bool:

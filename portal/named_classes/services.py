@@ -57,6 +57,7 @@ from portal.named_classes.models import (
     BENEFITS,
     ApplicationStatus,
     ClassApplication,
+    ClassFigures,
     NamedClass,
     NamedClassStatus,
 )
@@ -520,7 +521,7 @@ def search_named_classes(
 
 
 @dataclass(frozen=True)
-class ClassCard:
+class ClassCard(ClassFigures):
     """What a class's card on the public list shows, read as plain rows in the page's one
     statement (loading the classes with their cooperations, partners and majors as records was
     half of the page's cost with the page cache off, issue 31); also the key its rendered card is
@@ -539,14 +540,6 @@ class ClassCard:
     guaranteed_job: bool
     equipment: bool
     mentors: bool
-
-    @property
-    def seats_left(self) -> int:
-        return max(self.seats - self.taken, 0)
-
-    @property
-    def benefit_codes(self) -> list[str]:
-        return [code for code in BENEFITS if getattr(self, code)]
 
 
 _CARD_COLUMNS = (
