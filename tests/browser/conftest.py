@@ -153,6 +153,24 @@ def _unexpected(message) -> bool:
     return not re.match(r"Failed to load resource: the server responded with a status of 4\d\d", message.text)
 
 
+def save_screenshot(target, path, **options) -> None:
+    """Keep a picture of the page or element for people to look at. Chromium on a busy machine
+    sometimes answers "Unable to capture screenshot" while it is still compositing a frame (the
+    CI run of stop 40 failed on it once, with every check of the page passed): try again on the
+    next frames before giving up. The picture is evidence, not an assertion."""
+    from playwright.sync_api import Error
+
+    page = getattr(target, "page", target)
+    for attempt in range(3):
+        try:
+            target.screenshot(path=str(path), **options)
+            return
+        except Error as exc:
+            if "Unable to capture screenshot" not in str(exc) or attempt == 2:
+                raise
+            page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
 def log_in(page, email: str, password: str) -> None:
     page.goto("/auth/login")
     page.fill("#email", email)

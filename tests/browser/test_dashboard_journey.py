@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import log_in, nav_go
+from tests.browser.conftest import log_in, nav_go, save_screenshot
 from tests.conftest import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -84,8 +84,9 @@ def test_admin_finds_any_school_when_the_dashboard_shows_only_some(page, live_se
     page.goto("/admin/dashboard")
     expect(page.get_by_test_id("schools-fold")).to_contain_text(str(DASHBOARD_SCHOOLS + 52))
     expect(page.get_by_test_id("by-school").locator("tbody tr")).to_have_count(DASHBOARD_SCHOOLS)
-    page.locator("section[aria-labelledby=schools-h]").screenshot(
-        path=str(Path(__file__).parent / "screens" / "admin-dashboard-folded.png")
+    save_screenshot(
+        page.locator("section[aria-labelledby=schools-h]"),
+        Path(__file__).parent / "screens" / "admin-dashboard-folded.png",
     )
 
     page.get_by_test_id("schools-all").click()
@@ -94,7 +95,7 @@ def test_admin_finds_any_school_when_the_dashboard_shows_only_some(page, live_se
     page.locator("main form[role=search] button").click()
     expect(page.get_by_test_id("by-school").locator("tbody tr")).to_have_count(1)
     expect(page.get_by_test_id("by-school")).to_contain_text("莱芜职业中专")
-    page.screenshot(path=str(Path(__file__).parent / "screens" / "admin-all-schools.png"), full_page=True)
+    save_screenshot(page, Path(__file__).parent / "screens" / "admin-all-schools.png", full_page=True)
 
     page.goto("/admin/dashboard#double-qualified")
     page.get_by_test_id("dq-all").click()

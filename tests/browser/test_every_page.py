@@ -22,7 +22,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from axe_playwright_python.base import AXE_FILE_PATH
 
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, save_screenshot
 from tests.conftest import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -201,7 +201,7 @@ def test_every_page_is_accessible_and_fits(browser, live_server, role, locale):
         for problem in page.evaluate(LAYOUT_PROBLEMS):
             problems.append(f"{viewport_name} {path}: {problem}")
         if path == home:
-            page.screenshot(path=str(SCREENS / f"{role}-home-{viewport_name}-{locale}.png"), full_page=True)
+            save_screenshot(page, SCREENS / f"{role}-home-{viewport_name}-{locale}.png", full_page=True)
 
     def check(path: str, response) -> None:
         if response is not None and response.status >= 500:
