@@ -4,7 +4,7 @@ terms, kept current on publish, edit and close; results come best match first, t
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 
 from portal.extensions import db
 from portal.models import Posting, PostingSearch
@@ -114,3 +114,30 @@ def test_internships_list_searches_the_same_way(app, build, client):
     db.session.commit()
     page = client.get("/internships/?q=焊工").get_data(as_text=True)
     assert "二氧化碳焊接岗位实习" in page and "养老护理员岗位实习" not in page
+
+
+def test_the_matcher_finds_the_postings_holding_any_term_and_leaves_the_planner_as_it_was(app, build):
+    """A major's candidate postings (portal.partnerships.matching._candidates): those holding one of
+    its evidence terms, in their own text or in their town's or industry's name, whatever their state
+    (the matcher keeps the live ones). The index is chosen for that statement alone: a job's next
+    statements are planned with the transaction's own setting."""
+    _postgres(app)
+    hr = build.enterprise()
+    welding = post(hr, "焊接岗位实习")
+    care = post(hr, "养老护理员岗位实习", "照护老人")
+    shop = post(hr, "电商直播运营实习", "直播带货")
+    closed = post(hr, "数控车床操作实习")
+    postings.close_posting(hr, closed.id)
+    db.session.commit()
+    assert postings.postings_holding_any(["焊接", "照护"]) == {welding.id, care.id}
+    assert postings.postings_holding_any(["数控车床"]) == {closed.id}  # every part of the term
+    assert postings.postings_holding_any(["数控机床"]) == set()  # 机床 is not held
+    # The town's name (凤城街道): more than the postings' own text holds, ranked for nothing.
+    assert postings.postings_holding_any(["凤城"]) == {welding.id, care.id, shop.id, closed.id}
+    assert postings.postings_holding_any(["+++"]) is None  # nothing to look up: the caller ranks all
+    show = text("SHOW enable_seqscan")
+    assert db.session.scalar(show) == "on"
+    db.session.execute(text("SET LOCAL enable_seqscan = off"))  # a transaction that chose otherwise
+    postings.postings_holding_any(["焊接"])
+    assert db.session.scalar(show) == "off"
+    db.session.rollback()
