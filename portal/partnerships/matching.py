@@ -232,14 +232,19 @@ def live_posting_ids() -> list[int]:
     return list(db.session.scalars(_live(Posting.id).order_by(Posting.id)))
 
 
-def _live_stamps() -> dict[int, Stamp]:
-    """The `Stamp` of each live posting, in the order of their ids (one read for the list of
-    live postings and the stamps of those ranked: two had cost a major's job 0.2 s more at 5×)."""
+def _live_stamps(ids: Sequence[int] | None = None) -> dict[int, Stamp]:
+    """The `Stamp` of each live posting (of these, when given), in the order of their ids."""
+    stamps = {}
     industry = func.coalesce(Organisation.industry, "")
-    query = _live(Posting.id, Posting.updated_at, industry).order_by(Posting.id)
-    # Through the connection, not the ORM: its rows cost as much again as the reading (45,000 at 5×).
-    rows = db.session.connection().execute(query)
-    return {posting_id: Stamp(updated_at, industry) for posting_id, updated_at, industry in rows}
+    for chunk in [None] if ids is None else _batches(sorted(ids)):
+        query = _live(Posting.id, Posting.updated_at, industry).order_by(Posting.id)
+        if chunk is not None:
+            query = query.where(_among(Posting.id, chunk))
+        # Through the connection, not the ORM: its rows had cost as much again as the reading
+        # (a major's candidates are 22,000 postings at 5×).
+        rows = db.session.connection().execute(query)
+        stamps.update((posting_id, Stamp(updated_at, industry)) for posting_id, updated_at, industry in rows)
+    return stamps
 
 
 # --- storing results ---------------------------------------------------------------
@@ -867,10 +872,9 @@ def recompute_for_programs(
     db.session.flush()
     wanted = set(program_ids)
     programs = _programs(wanted)  # closed or unverified majors: no column, their pairs go
-    stamps = _live_stamps()
-    live = list(stamps)
-    found = _candidates(programs, live)
-    tally = Tally(postings=len(live))
+    stamps = _candidates(programs)
+    found = list(stamps)
+    tally = Tally(postings=int(db.session.scalar(_live(func.count(Posting.id))) or 0))
     if progress is not None:
         progress(0, 2)
     kept = text_model() if programs and found else None
@@ -890,28 +894,31 @@ def recompute_for_programs(
     return tally
 
 
-def _candidates(programs: Sequence[Program], live: list[int]) -> list[int]:
-    """The live postings that can be proposed to these majors (issue 31: a major's ranking
-    touches one column). On PostgreSQL the postings' GIN-indexed search terms
-    (portal.postings.services.search_terms) find those whose text holds a term that would be
-    evidence for them (`matching.ranking.evidence_terms`: a role, a skill, a thesaurus term), and
-    the postings asking for one of them by name or code are added; the others could get no
-    proposal from them, so only these are loaded and ranked. The terms are looked up in the town's
-    and industry's names too (`postings_holding_any`): the few postings found there alone are
-    ranked for nothing, which costs less than leaving the names out. SQLite: every live posting."""
-    if not programs or not posting_search.uses_index():
-        return live if programs else []
+def _candidates(programs: Sequence[Program]) -> dict[int, Stamp]:
+    """The live postings that can be proposed to these majors, with their stamps, in the order of
+    their ids (issue 31: a major's ranking touches one column). On PostgreSQL the postings'
+    GIN-indexed search terms (portal.postings.services.search_terms) find those whose text holds a
+    term that would be evidence for them (`matching.ranking.evidence_terms`: a role, a skill, a
+    thesaurus term), and the postings asking for one of them by name or code are added; the others
+    could get no proposal from them, so only these are loaded and ranked. The terms are looked up in
+    the town's and industry's names too (`postings_holding_any`): the few postings found there
+    alone are ranked for nothing, which costs less than leaving the names out. SQLite: every live
+    posting."""
+    if not programs:
+        return {}
+    if not posting_search.uses_index():
+        return _live_stamps()
     terms, names = matching.ranking.evidence_terms([program_for(p) for p in programs])
     found = posting_search.postings_holding_any(sorted(terms))
     if found is None:  # a term without letters cannot be looked up: rank them all
-        return live
+        return _live_stamps()
     # The major HR asked for, as the matcher reads it (demand_for): resolved through the catalogue.
     asked = Posting.details["major"].as_string()
     raw = db.session.scalars(_live(asked).distinct().where(asked != "")).all()
     named = [value for value in raw if _asks_for(value, names)]
     if named:
         found.update(db.session.scalars(_live(Posting.id).where(asked.in_(named))))
-    return [posting_id for posting_id in live if posting_id in found]
+    return _live_stamps(found)
 
 
 def _asks_for(value: str, names: set[str]) -> bool:

@@ -292,7 +292,8 @@ def test_a_posting_edited_since_its_features_were_kept_is_read_again(district, m
     read = []
     demand_for = matching.demand_for
     monkeypatch.setattr(matching, "demand_for", lambda p: read.append(p.id) or demand_for(p))
-    monkeypatch.setattr(matching, "_candidates", lambda programs, live: live)  # every live posting
+    # Every live posting.
+    monkeypatch.setattr(matching, "_candidates", lambda programs: matching._live_stamps())
     _rank_alone(program_id)
     changed = set(db.session.scalars(select(Posting.id).where(Posting.enterprise_id == moved))) | {posting_id}
     assert sorted(read) == sorted(changed & set(matching.live_posting_ids()))  # those alone, once
@@ -320,7 +321,8 @@ def reads(monkeypatch):
         return rows
 
     monkeypatch.setattr(matching, "_read_kept", recording)
-    monkeypatch.setattr(matching, "_candidates", lambda programs, live: live)  # every live posting
+    # Every live posting.
+    monkeypatch.setattr(matching, "_candidates", lambda programs: matching._live_stamps())
     return calls
 
 
