@@ -24,7 +24,6 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
-    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -82,7 +81,16 @@ class Proposal(Stateful, db.Model):
     states = ProposalStatus
     audit_subject: ClassVar[object] = _l("Partnership proposal")
     __table_args__ = (
-        UniqueConstraint("posting_id", "program_id", name="uq_proposal_posting_program"),
+        # One proposal a pair. On PostgreSQL it carries the origin and score: a major's job counts
+        # the matcher's proposals of each of its 22,000 candidate postings and their weakest score
+        # from the index alone (issue 31: 376 → 137 ms at 5×, the rows hold their reasons).
+        Index(
+            "uq_proposal_posting_program",
+            "posting_id",
+            "program_id",
+            unique=True,
+            postgresql_include=["origin", "score"],
+        ),
         # The owners' copies are held to their records by one key each: a proposal's enterprise is
         # its posting's, its school its major's. Two checks a row, not four (posting, major, school,
         # enterprise): a district's recompute writes 340,000 rows at 5× and PostgreSQL checks every
