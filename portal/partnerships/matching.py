@@ -235,9 +235,9 @@ def live_posting_ids() -> list[int]:
 def _live_stamps(ids: Sequence[int] | None = None) -> dict[int, Stamp]:
     """The `Stamp` of each live posting (of these, when given), in the order of their ids."""
     stamps = {}
-    industry = func.coalesce(Organisation.industry, "")
+    columns = (Posting.id, Posting.updated_at, func.coalesce(Organisation.industry, ""))
     for chunk in [None] if ids is None else _batches(sorted(ids)):
-        query = _live(Posting.id, Posting.updated_at, industry).order_by(Posting.id)
+        query = _live(*columns).order_by(Posting.id)
         if chunk is not None:
             query = query.where(_among(Posting.id, chunk))
         # Through the connection, not the ORM: its rows had cost as much again as the reading

@@ -602,9 +602,9 @@ def text_matches(q: str):
 
 def postings_holding_any(terms: Sequence[str]) -> set[int] | None:
     """PostgreSQL: the ids of the postings, whatever their state, whose search terms hold one of
-    `terms` (all of a term's parts), in their own text or in their town's or industry's name; None
-    when a term has no letters (nothing can be looked up). The matcher finds a major's candidate
-    postings this way: a superset of those holding a term in their own text only.
+    `terms` (all of a term's parts), in their own text or in their town's or industry's name (none
+    for no term); None when a term has no letters (nothing can be looked up). The matcher finds a
+    major's candidate postings this way: a superset of those holding a term in their own text only.
 
     Without weights the GIN index answers alone; with them, or in a sequential scan, each
     posting's terms are read again and tested against every term (issue 31: a major's 84 terms
@@ -612,8 +612,10 @@ def postings_holding_any(terms: Sequence[str]) -> set[int] | None:
     many postings match that the planner would scan the table: the index is chosen for this one
     statement, and the transaction's setting put back after it."""
     queries = [_word_query(term) for term in terms]
-    if not queries or not all(queries):
+    if not all(queries):
         return None
+    if not queries:
+        return set()
     tsquery = " | ".join(f"({query})" for query in queries)
     setting = db.session.scalar(select(func.current_setting("enable_seqscan")))
     db.session.execute(select(func.set_config("enable_seqscan", "off", True)))

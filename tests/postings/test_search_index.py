@@ -135,6 +135,7 @@ def test_the_matcher_finds_the_postings_holding_any_term_and_leaves_the_planner_
     # The town's name (凤城街道): more than the postings' own text holds, ranked for nothing.
     assert postings.postings_holding_any(["凤城"]) == {welding.id, care.id, shop.id, closed.id}
     assert postings.postings_holding_any(["+++"]) is None  # nothing to look up: the caller ranks all
+    assert postings.postings_holding_any([]) == set()  # no evidence: only the postings naming the major
     show = text("SHOW enable_seqscan")
     assert db.session.scalar(show) == "on"
     db.session.execute(text("SET LOCAL enable_seqscan = off"))  # a transaction that chose otherwise
