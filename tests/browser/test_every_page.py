@@ -105,6 +105,11 @@ LAYOUT_PROBLEMS = """() => {
   }
   return problems;
 }"""
+# The layout problems and, in the same call, the page's links (what `a[href]` gives).
+LAYOUT_AND_LINKS = (
+    f"() => ({{problems: ({LAYOUT_PROBLEMS})(), "
+    "links: Array.from(document.querySelectorAll('a[href]'), a => a.href)})"
+)
 
 
 def pattern(path: str) -> str:
@@ -197,17 +202,20 @@ def test_every_page_is_accessible_and_fits(browser, live_server, role, locale):
     problems: list[str] = []
     SCREENS.mkdir(exist_ok=True)
 
-    def fits(viewport_name: str, path: str) -> None:
-        for problem in page.evaluate(LAYOUT_PROBLEMS):
-            problems.append(f"{viewport_name} {path}: {problem}")
+    def fits(viewport_name: str, path: str) -> list[str]:
+        """Records the page's layout problems at this width; the links it holds."""
+        found = page.evaluate(LAYOUT_AND_LINKS)
+        problems.extend(f"{viewport_name} {path}: {problem}" for problem in found["problems"])
         if path == home:
             save_screenshot(page, SCREENS / f"{role}-home-{viewport_name}-{locale}.png", full_page=True)
+        return found["links"]
 
-    def check(path: str, response) -> None:
+    def check(path: str, response) -> list[str]:
+        """Checks the page just loaded at `path`; the links it holds."""
         if response is not None and response.status >= 500:
             problems.append(f"{path}: HTTP {response.status}")
-            return
-        fits("desktop", path)
+            return page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
+        links = fits("desktop", path)
         # axe is the same at both widths except for layout; run it once per page to keep the suite quick.
         for violation in page.evaluate(AXE_RUN)["violations"] if page.evaluate(AXE_COUNT) else []:
             targets = [", ".join(node["target"]) for node in violation["nodes"]][:3]
@@ -216,7 +224,10 @@ def test_every_page_is_accessible_and_fits(browser, live_server, role, locale):
         # reads it), so resizing shows what loading the page at 390 px would, without a second load.
         page.set_viewport_size(PHONE)
         fits("phone", path)
+        # Back to the desktop width for the next page; the links were read before the resize: reading
+        # anything now would lay this page out again at 1280 px for nothing (30 ms a page).
         page.set_viewport_size(DESKTOP)
+        return links
 
     # A page outside the role's area whose content is what an anonymous visitor sees is checked by
     # the public crawl, in this language: here only its menus differ, checked on the role's own pages.
@@ -230,10 +241,7 @@ def test_every_page_is_accessible_and_fits(browser, live_server, role, locale):
             if response.status == 200 and main_of(html) == anonymous(path):
                 skipped.append(path)
                 return links_in(html, live_server.url, path)
-        check(path, page.goto(path))
-        return same_origin(
-            live_server.url, page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
-        )
+        return same_origin(live_server.url, check(path, page.goto(path)))
 
     pages = crawl([home, *menu_links], visit)
     assert len(pages) - len(skipped) >= 5, (pages, skipped)
