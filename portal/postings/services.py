@@ -34,7 +34,7 @@ from portal.platform.i18n import lazy_gettext as _l
 from portal.platform.locking import transition
 from portal.platform.model_base import utcnow
 from portal.platform.queries import newest_first
-from portal.platform.search import MAX_PAGE, Page, like_escape
+from portal.platform.search import MAX_PAGE, Page, contains, like_escape
 from portal.postings.models import (
     DETAIL_FIELDS,
     KIND_KEYWORDS,
@@ -56,7 +56,9 @@ PER_PAGE = 20
 COUNT_CAP = 1000  # a search counts its matches up to here ("1,000+")
 
 KINDS = [k.value for k in PostingKind]
-SORTS = ("newest", "deadline", "headcount")
+SORTS = ("newest", "deadline", "headcount")  # the open API's, each a column its cursor pages by
+# The public list's: also the best match first, then the newest (the default; without words, the newest).
+LIST_SORTS = ("relevance", *SORTS)
 _LIST_SPLIT = re.compile(r"[,，、;；\n\r]+")
 
 
@@ -517,7 +519,7 @@ class PostingQuery:
     town: str = ""
     certificate: str = ""
     enterprise_id: int | None = None
-    sort: str = "newest"
+    sort: str = "relevance"
     page: int = 1
 
     @classmethod
@@ -538,7 +540,7 @@ class PostingQuery:
             town=choice("town", vocab.TOWNS),
             certificate=" ".join((args.get("cert") or "").split())[:LIST_ITEM_MAX],
             enterprise_id=number("enterprise", None),
-            sort=choice("sort", SORTS) or "newest",
+            sort=choice("sort", LIST_SORTS) or "relevance",
             page=min(max(number("page", 1) or 1, 1), MAX_PAGE),
         )
 
@@ -555,7 +557,7 @@ class PostingQuery:
             "page": self.page,
         }
         values.update(changes)
-        if values["sort"] == "newest":
+        if values["sort"] == "relevance":
             values["sort"] = None
         if values["page"] == 1:
             values["page"] = None
@@ -733,15 +735,20 @@ def matching_ids(query: PostingQuery, *, today: date | None = None):
 
 
 def _order(query: PostingQuery) -> tuple:
-    order = {
-        "newest": (Posting.published_at.desc(), Posting.id.desc()),
-        "deadline": (Posting.deadline.asc(), Posting.id.asc()),
-        "headcount": (Posting.headcount.desc(), Posting.id.desc()),
-    }[query.sort]
-    if query.q and query.sort == "newest" and uses_index() and search_query(query.q):
-        # A search in the default order: the best matches first, then the newest.
-        order = (_relevance(query.q).desc(), *order)
-    return order
+    newest = (Posting.published_at.desc(), Posting.id.desc())
+    if query.sort != "relevance":
+        return {
+            "newest": newest,
+            "deadline": (Posting.deadline.asc(), Posting.id.asc()),
+            "headcount": (Posting.headcount.desc(), Posting.id.desc()),
+        }[query.sort]
+    words = query.q.lower().split()
+    if not words:
+        return newest
+    if uses_index():
+        return (_relevance(query.q).desc(), *newest) if search_query(query.q) else newest
+    # SQLite has no ranking of its own: postings whose title holds the first word come first.
+    return (Posting.title.ilike(contains(words[0]), escape="\\").desc(), *newest)
 
 
 def _ranked(query: PostingQuery, conditions: list, order: tuple, today: date) -> array:
@@ -936,7 +943,8 @@ def search_postings_after(
     major: str | None = None,
     today: date | None = None,
 ) -> tuple[list[Posting], tuple[Any, int] | None]:
-    """The public search a page at a time by keyset (the open API's cursor), in `query.sort`'s order.
+    """The public search a page at a time by keyset (the open API's cursor), in `query.sort`'s order,
+    one of `SORTS` (a cursor pages by a column; the list's best match is not one).
 
     `after`: the sort value and id of the last posting already seen. `major`: only postings found to
     prepare for this catalogue major (`posting_major`). Returns the page and, when more follow,

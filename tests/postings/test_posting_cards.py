@@ -198,5 +198,5 @@ def test_an_enterprise_no_longer_verified_leaves_every_list(app_factory, build, 
         for url in urls:
             page = _page(client, url)
             assert "焊接实习甲" in page and "焊接实习乙" not in page, url
-        found, _cursor = postings.search_postings_after(PostingQuery(q="焊接"))
+        found, _cursor = postings.search_postings_after(PostingQuery(q="焊接", sort="newest"))
         assert [p.title for p in found] == ["焊接实习甲"]

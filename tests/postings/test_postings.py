@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -361,6 +362,24 @@ def test_sorting(app, build):
     assert order("deadline") == ["最早截止", "最新发布", "较晚截止"]
     assert order("headcount") == ["最早截止", "最新发布", "较晚截止"]
     assert order("newest")[0] == "最新发布"
+
+
+def test_a_search_comes_best_match_first_unless_asked_for_the_newest(app, build):
+    """The list's first order is 最相关 (best match, then the newest); 最新 is the newest, search or
+    not, as its label says."""
+    hr = build.enterprise()
+    Builders.posting(hr, title="焊接岗位", skills="焊接")
+    Builders.posting(hr, title="装配岗位", skills="焊接基础")  # newer, the word only in its skills
+    client = app.test_client()
+
+    def order(args: str) -> list[str]:
+        return sorted(("焊接岗位", "装配岗位"), key=titles(client.get(f"/postings?{args}")).index)
+
+    assert order("q=焊接") == order("q=焊接&sort=relevance") == ["焊接岗位", "装配岗位"]
+    assert order("q=焊接&sort=newest") == ["装配岗位", "焊接岗位"]
+    assert order("") == ["装配岗位", "焊接岗位"]  # no words to match: the newest first
+    page = client.get("/postings?q=焊接").get_data(as_text=True)
+    assert re.search(r'<option value="relevance" selected>\s*最相关', page), "the order shown is the one used"
 
 
 def test_pagination_keeps_the_filters(app, build):

@@ -62,7 +62,8 @@ def test_the_best_match_comes_first_then_the_newest(app, build):
     post(hr, "装配岗位实习", "需要一点焊接基础")  # newer, weaker
     db.session.commit()
     assert found("焊接") == ["焊接岗位实习", "装配岗位实习"]
-    assert found("焊接", sort="newest") == ["焊接岗位实习", "装配岗位实习"]
+    assert found("焊接", sort="relevance") == ["焊接岗位实习", "装配岗位实习"]
+    assert found("焊接", sort="newest") == ["装配岗位实习", "焊接岗位实习"]  # as the list says
     assert found("焊接", sort="deadline")  # the other orders stay as asked
 
 
