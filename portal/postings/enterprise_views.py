@@ -31,19 +31,25 @@ def posting_list():
     )
 
 
-def _warn_of_words(posting) -> None:
-    """An internship whose text mentions a forbidden kind of post (KTV, 高空…): a warning only, the
-    declared answers decide (portal.rules.internships)."""
-    if posting.kind == PostingKind.INTERNSHIP.value:
-        words = internship_rules.keyword_warnings(posting.title, posting.description)
-        if words:
-            flash(
-                _(
-                    "The posting mentions %(words)s: check that the post is none of those the rules forbid.",
-                    words="、".join(words),
-                ),
-                "info",
-            )
+def _warn(posting) -> None:
+    """Warnings on an internship, not refusals (the declared answers and each offer decide): text
+    that mentions a forbidden kind of post (KTV, 高空…), and more interns than the shares allow at
+    once (portal.rules.internships)."""
+    if posting.kind != PostingKind.INTERNSHIP.value:
+        return
+    words = internship_rules.keyword_warnings(posting.title, posting.description)
+    if words:
+        flash(
+            _(
+                "The posting mentions %(words)s: check that the post is none of those the rules forbid.",
+                words="、".join(words),
+            ),
+            "info",
+        )
+    for warning in internship_rules.headcount_warnings(
+        posting.headcount, posting.enterprise.staff_count, posting.details.get("post_staff_count")
+    ):
+        flash(str(warning), "info")
 
 
 def _form_page(form, kind: str, posting: Posting | None):
@@ -54,8 +60,27 @@ def _form_page(form, kind: str, posting: Posting | None):
         kind=kind,
         posting=posting,
         kinds=PostingKind.labels(),
+        # A published posting is saved as it stands; a pending enterprise saves drafts only.
+        can_publish=current_user.organisation.is_verified and (posting is None or posting.can("publish")),
     )
     return page, form_status()
+
+
+def _save(form, save, saved: str):
+    """The submitted form saved by `save(values)`; with the form's publish button, published in the
+    same unit of work, so that a refused publication leaves the posting as it was. None if refused."""
+    if not form.validate_on_submit():
+        return None
+    publishing = "publish" in request.form
+    posting = attempt(
+        (lambda: postings.publish(save(form.to_input()))) if publishing else (lambda: save(form.to_input())),
+        form,
+    )
+    if posting is REFUSED:
+        return None
+    flash(_("The posting has been published.") if publishing else saved, "success")
+    _warn(posting)
+    return redirect(url_for("enterprise.posting_list"))
 
 
 @routes.route("/postings/new/<kind>", methods=["GET", "POST"])
@@ -63,45 +88,45 @@ def posting_new(kind: str):
     if kind not in DETAIL_FIELDS:
         abort(404)
     form = posting_form(kind, default_town=current_user.organisation.town)
-    if form.validate_on_submit():
-        posting = attempt(
-            lambda: postings.create_posting(current_user.organisation, kind, form.to_input()), form
-        )
-        if posting is not REFUSED:
-            flash(_("The posting has been saved as a draft."), "success")
-            _warn_of_words(posting)
-            return redirect(url_for("enterprise.posting_list"))
-    return _form_page(form, kind, None)
+    done = _save(
+        form,
+        lambda values: postings.create_posting(current_user.organisation, kind, values),
+        _("The posting has been saved as a draft."),
+    )
+    return done or _form_page(form, kind, None)
 
 
 @routes.route("/postings/<int:posting_id>/edit", methods=["GET", "POST"])
 def posting_edit(posting_id: int):
     posting = postings.get_own_posting(current_user, posting_id)
     form = posting_form(posting.kind, posting)
-    if form.validate_on_submit():
-        saved = attempt(lambda: postings.update_posting(current_user, posting_id, form.to_input()), form)
-        if saved is not REFUSED:
-            flash(_("The posting has been saved."), "success")
-            _warn_of_words(saved)
-            return redirect(url_for("enterprise.posting_list"))
-    return _form_page(form, posting.kind, posting)
-
-
-def _step(action, done: str):
-    """A step from the list's buttons: back to the list, or the list again with the refusal."""
-    if attempt(action) is REFUSED:
-        return posting_list(), 400
-    flash(done, "success")
-    return redirect(url_for("enterprise.posting_list"))
+    done = _save(
+        form,
+        lambda values: postings.update_posting(current_user, posting_id, values),
+        _("The posting has been saved."),
+    )
+    return done or _form_page(form, posting.kind, posting)
 
 
 @routes.post("/postings/<int:posting_id>/publish")
 def posting_publish(posting_id: int):
-    return _step(
-        lambda: postings.publish_posting(current_user, posting_id), _("The posting has been published.")
-    )
+    """Publish from the list. A refusal about the posting's own fields (an internship's answers the
+    rules need) opens its form with each problem beside its field, instead of bare messages."""
+    posting = postings.get_own_posting(current_user, posting_id)
+    form = posting_form(posting.kind, posting, stored=True)
+    if attempt(lambda: postings.publish_posting(current_user, posting_id), form) is not REFUSED:
+        flash(_("The posting has been published."), "success")
+        _warn(posting)
+        return redirect(url_for("enterprise.posting_list"))
+    if form.errors:
+        flash(_("Complete the fields marked below, then save and publish."), "error")
+        return _form_page(form, posting.kind, postings.get_own_posting(current_user, posting_id))
+    return posting_list(), 400
 
 
 @routes.post("/postings/<int:posting_id>/close")
 def posting_close(posting_id: int):
-    return _step(lambda: postings.close_posting(current_user, posting_id), _("The posting has been closed."))
+    if attempt(lambda: postings.close_posting(current_user, posting_id)) is REFUSED:
+        return posting_list(), 400
+    flash(_("The posting has been closed."), "success")
+    return redirect(url_for("enterprise.posting_list"))

@@ -26,6 +26,7 @@ from portal.platform.i18n import lazy_gettext as _l
 from portal.postings import services as postings
 from portal.postings.models import DETAIL_FIELDS, HEADCOUNT_LABELS, DetailField, Posting
 from portal.postings.services import PostingInput
+from portal.rules import internships as internship_rules
 
 PEOPLE_ROWS = 3
 
@@ -48,11 +49,14 @@ def _field(spec: DetailField):
         return TextAreaField(spec.label, render_kw={"maxlength": spec.max_len})
     if spec.type == "bool":
         return BooleanField(spec.label)
+    hint = _l("Required to publish") if spec.key in internship_rules.ASKED_TO_PUBLISH else None
     if spec.type == "choice":
-        return SelectField(spec.label, choices=_choices(spec.choices, blank=True), validate_choice=False)
+        return SelectField(
+            spec.label, choices=_choices(spec.choices, blank=True), validate_choice=False, description=hint
+        )
     if spec.type == "choices":
         return MultiCheckboxField(
-            spec.label, choices=_choices(spec.choices, blank=False), validate_choice=False
+            spec.label, choices=_choices(spec.choices, blank=False), validate_choice=False, description=hint
         )
     if spec.type == "people":
         person = type(f"{spec.key.title()}Row", (Form,), {sub.key: _field(sub) for sub in spec.person})
@@ -117,14 +121,15 @@ def _form_class(kind: str) -> type[PostingBaseForm]:
 
 
 def posting_form(
-    kind: str, posting: Posting | None = None, default_town: str | None = None
+    kind: str, posting: Posting | None = None, default_town: str | None = None, *, stored: bool = False
 ) -> PostingBaseForm:
-    """The form for one kind, filled from `posting` on GET (the request's data wins on POST)."""
+    """The form for one kind, filled from `posting` on GET (the request's data wins on POST;
+    `stored`: the posting's values whatever the request, for a refusal shown on its form)."""
     cls = _form_class(kind)
     data: dict[str, Any] = {"town": default_town}
     if posting is not None:
         data = {**posting.common_values(), **posting.details}
-    form = cls(data=data)
+    form = cls(formdata=None, data=data) if stored else cls(data=data)
     form.town.choices = vocab.town_choices()
     form.headcount.label.text = HEADCOUNT_LABELS[kind]
     return form

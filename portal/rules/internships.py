@@ -156,11 +156,14 @@ KEYWORDS = (
 )  # fmt: skip
 
 
+# The post's answers the checks below judge: optional in a draft, each required to publish.
+ASKED_TO_PUBLISH = ("venue", "channel", "intensity", "hazards", "minors_forbidden", "women_forbidden")
+
+
 def declared_problems(details: dict, *, complete: bool) -> Iterator[tuple[str, object]]:
     """What the post's declared answers break; with `complete`, every answer is required (to
     publish, and to offer), otherwise only given answers are judged (a draft)."""
-    asked = ("venue", "channel", "intensity", "hazards", "minors_forbidden", "women_forbidden")
-    for key in asked:
+    for key in ASKED_TO_PUBLISH:
         if complete and not details.get(key):
             yield key, _l("Answer this before the internship is published: the 2021 rules depend on it.")
     if details.get("venue") == "entertainment":
@@ -358,6 +361,34 @@ def share_problems(
                 n=post_staff_count,
             ),
         )
+
+
+def headcount_warnings(headcount: int, staff_count: int | None, post_staff_count: int | None) -> list[object]:
+    """A posting asking for more interns than the shares allow at once: a warning, not a refusal,
+    since each intern's dates are set at the offer (staggered periods may take them all); the offer
+    counts the interns whose dates overlap (`share_problems`)."""
+    warnings = []
+    if post_staff_count and headcount * 100 > post_staff_count * POST_SHARE:
+        warnings.append(
+            _l(
+                "%(headcount)d interns are more than 20 %% of the %(n)d employees on this post: at most "
+                "%(most)d can be on it at a time, so the others need other dates.",
+                headcount=headcount,
+                n=post_staff_count,
+                most=post_staff_count * POST_SHARE // 100,
+            )
+        )
+    if staff_count and headcount * 100 > staff_count * STAFF_SHARE:
+        warnings.append(
+            _l(
+                "%(headcount)d interns are more than 10 %% of the enterprise's %(n)d employees: at most "
+                "%(most)d can intern at a time, so the others need other dates.",
+                headcount=headcount,
+                n=staff_count,
+                most=staff_count * STAFF_SHARE // 100,
+            )
+        )
+    return warnings
 
 
 def needs_guardian(birth_date: date | None, starts_on: date | None) -> bool:

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.extensions import db
+from portal.internships import services as internships
 from portal.models import Posting, PostingKind
 from portal.platform import checks
 from portal.postings import services as postings
@@ -287,6 +288,103 @@ def test_publishing_after_the_deadline_is_refused(app, build):
     response = en_client(app, hr).post(f"/enterprise/postings/{posting.id}/publish")
     assert response.status_code == 400
     assert "deadline has passed" in response.get_data(as_text=True)
+
+
+def test_a_refused_publication_opens_the_form_with_each_missing_answer_beside_its_field(app, build):
+    """Publishing from the list an internship whose rules answers are missing: its form, each answer
+    marked where it is asked (not six identical messages on the list), and saving it publishes."""
+    hr = build.enterprise()
+    client = en_client(app, hr)
+    draft = form_data("internship", venue=None, channel=None, hazards=None)
+    assert client.post("/enterprise/postings/new/internship", data=draft).status_code == 302
+    posting = db.session.scalar(select(Posting))
+
+    response = client.post(f"/enterprise/postings/{posting.id}/publish")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Complete the fields marked below, then save and publish." in page
+    assert f'action="/enterprise/postings/{posting.id}/edit"' in page
+    for key in ("venue", "channel"):
+        assert re.search(
+            rf'id="{key}-error"><p class="error">Answer this before the internship is published', page
+        )
+    assert page.count("Answer this before the internship is published") == 3  # hazards too, nothing else
+    assert 'value="焊工、装配工"' in page  # the stored values, not the publish request's empty form
+    db.session.refresh(posting)
+    assert posting.is_draft
+
+    done = client.post(
+        f"/enterprise/postings/{posting.id}/edit", data={**form_data("internship"), "publish": "1"}
+    )
+    assert done.status_code == 302
+    db.session.refresh(posting)
+    assert posting.is_published
+
+
+def test_save_and_publish_is_one_step_or_nothing(app, build):
+    hr = build.enterprise()
+    client = en_client(app, hr)
+    form = client.get("/enterprise/postings/new/internship").get_data(as_text=True)
+    assert 'data-testid="save-and-publish"' in form
+    assert form.count("Required to publish") == 6
+
+    refused = client.post(
+        "/enterprise/postings/new/internship",
+        data={**form_data("internship", intensity=None), "publish": "1"},
+    )
+    assert refused.status_code == 400
+    assert re.search(r'id="intensity-error"><p class="error">Answer this', refused.get_data(as_text=True))
+    assert count_postings() == 0  # not even the draft: the publication was refused
+
+    saved = client.post(
+        "/enterprise/postings/new/internship", data={**form_data("internship"), "publish": "1"}
+    )
+    assert saved.status_code == 302
+    assert db.session.scalar(select(Posting)).is_published
+
+    pending = en_client(app, build.enterprise(verified=False)).get("/enterprise/postings/new/internship")
+    assert 'data-testid="save-and-publish"' not in pending.get_data(as_text=True)
+
+
+def test_more_interns_than_the_shares_allow_at_once_is_said_when_saving(app, build):
+    """20 interns on a post of 40 employees (20 %: 8 at a time) in an enterprise of 150 (10 %: 15):
+    both said as warnings, since the offers' dates may stagger them; the posting is saved."""
+    hr = build.enterprise()
+    client = en_client(app, hr)
+    internships.record_staff(hr, 150)
+    db.session.commit()
+    response = client.post(
+        "/enterprise/postings/new/internship", data=form_data("internship"), follow_redirects=True
+    )
+    page = response.get_data(as_text=True)
+    assert (
+        "20 interns are more than 20 % of the 40 employees on this post: at most 8 can be on it at a time"
+        in page
+    )
+    assert "20 interns are more than 10 % of the enterprise&#39;s 150 employees: at most 15" in page
+    assert db.session.scalar(select(Posting)).is_draft
+
+    quiet = client.post(
+        "/enterprise/postings/new/internship",
+        data=form_data("internship", headcount="8", title="八人岗位"),
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "interns are more than" not in quiet
+
+
+def test_an_internship_page_tells_a_visitor_how_to_apply_and_folds_its_rules(app, build):
+    hr = build.enterprise()
+    posting = Builders.posting(hr, "internship")
+    page = en_client(app).get(f"/postings/{posting.id}").get_data(as_text=True)
+    assert 'data-testid="log-in-to-apply"' in page and f"/auth/login?next=/postings/{posting.id}" in page
+    assert '<details class="folded">' in page and 'data-rule="share"' in page  # folded, still there
+    assert "✓" not in page  # the rules are what is checked, not a result already checked
+
+    student = en_client(app, build.student(build.school()))
+    page = student.get(f"/postings/{posting.id}").get_data(as_text=True)
+    assert "log-in-to-apply" not in page and f"/student/internships/apply/{posting.id}" in page
+    apply = student.get(f"/student/internships/apply/{posting.id}").get_data(as_text=True)
+    assert '<details class="folded" open>' in apply  # read before applying
 
 
 # --- public search -----------------------------------------------------------------
