@@ -238,6 +238,44 @@ def other_commitments(placement: Placement) -> list[str]:
     return found
 
 
+@dataclass(frozen=True)
+class Applicant:
+    """What the enterprise and the school judge an applicant on, beside the statement: the major with
+    its catalogue level, the year of entry with the school year, and the age. The age and school year
+    stand for the date of birth and the raw dates: a party sees what the rules judge, no more."""
+
+    major: str | None
+    level: str | None  # 中职 or 专科 (portal.programs.catalogue); None for a major outside it
+    entry_year: int | None
+    school_year: int | None  # 1 for the first school year, on `on`
+    age: int | None
+    on: date  # the day the age and the school year are reckoned on
+    on_start: bool  # `on` is the internship's start date; else today (no start date yet)
+
+
+def applicant(placement: Placement, *, today: date | None = None) -> Applicant:
+    """The applicant of a placement the caller already loaded through `get_for` (the parties only).
+    The age is reckoned on the internship's start, as the rules judge it (Art. 16(2)): the offer's
+    date, else the posting's; without either, today."""
+    student = placement.student
+    start = placement.starts_on or placement.posting.start_date
+    on = start or today or checks.district_today()
+    school_year = None
+    if student.entry_year is not None:
+        # The same reckoning as rules.is_first_year: a school year begins on 1 September.
+        school_year = on.year - student.entry_year + int(on.month >= rules.SCHOOL_YEAR_STARTS)
+    program = student.program
+    return Applicant(
+        major=program.name if program else None,
+        level=program.level if program else None,
+        entry_year=student.entry_year,
+        school_year=school_year if school_year and school_year > 0 else None,
+        age=age_on(student.birth_date, on) if student.birth_date else None,
+        on=on,
+        on_start=start is not None,
+    )
+
+
 def _checked_terms(placement: Placement, terms: OfferTerms) -> dict:
     problems = Problems()
     required = {
@@ -392,7 +430,8 @@ def placements_of(user: User, posting_id: int | None = None) -> list[Placement]:
         .where(column == owner)
         .options(
             joinedload(Placement.posting),
-            joinedload(Placement.student),
+            # The student's major is a column of the enterprise's and the school's lists.
+            joinedload(Placement.student).joinedload(User.program),
             joinedload(Placement.enterprise),
             joinedload(Placement.school),
         )

@@ -14,7 +14,7 @@ from flask_login import current_user
 
 from portal.accounts.models import Role
 from portal.internships import agreement as internship_agreement
-from portal.internships import profiles
+from portal.internships import profiles, progress
 from portal.internships import services as internships
 from portal.internships.forms import (
     ApproveForm,
@@ -50,6 +50,7 @@ def index(staff_form: StaffForm | None = None):
     return render_template(
         "internships/index.html",
         placements=placements,
+        side=current_user.role,
         only=PlacementStatus(status) if status else None,
         pipeline=pipeline,
         review=internships.to_review(current_user),
@@ -115,6 +116,9 @@ def _page(
         placement=placement,
         party=party,
         steps=internships.next_steps(placement, party),
+        next_step=progress.next_step(placement, party),
+        # The student's own facts are theirs already; the other parties judge the applicant on them.
+        applicant=internships.applicant(placement) if party != "student" else None,
         offer_form=offer_form,
         entry_form=entry_form or EntryForm(),
         entry_kind=next(k for k in EntryKind if k.party == party),

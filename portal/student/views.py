@@ -8,6 +8,7 @@ from flask_login import current_user
 from portal import inbox
 from portal.accounts.models import Role
 from portal.apprenticeships import student as apprenticeships_student
+from portal.internships import progress as internship_progress
 from portal.internships.student_views import student_bp as student_internships_bp
 from portal.internships.views import bp as internships_bp
 from portal.platform.security import guard_blueprint
@@ -27,5 +28,6 @@ def home():
         applications=inbox.applications_of(current_user),
         open_classes=inbox.open_classes_for(current_user),
         programmes=inbox.apprenticeships_of(current_user),
+        internships=internship_progress.of_student(current_user),
         waiting=inbox.for_student(current_user) if current_user.is_member_active else [],
     )
