@@ -10,7 +10,11 @@ files are read once and cached (the settings `MAJOR_CATALOGUE_FILE` and `MAJOR_A
 other files, for tests).
 
 A name may stand at both levels (园艺技术 is 中职 610105 and 专科 410105); such twins always share
-their 大类 and 类, so grouping by name is safe, and only the code and level need the level.
+their 大类 and 类, so grouping by name is safe, and only the code and level need the level. A name
+may also be a 2021 name at one level and an old name at the other: 学前教育 is the 2021 专科 major
+570102K and the 2010 中职 name of what the 2021 list calls 幼儿保育. What a school types is read at
+the school's own level first (`resolve` with a level), so a school is never given the other level's
+major for a name of its own.
 """
 
 from __future__ import annotations
@@ -64,6 +68,11 @@ class CatalogueEntry:
         """How pages show a major: its code beside its name."""
         return f"{self.code} {self.name}"
 
+    @property
+    def reads_at_both_levels(self) -> bool:
+        """A school of both levels must choose this name's major by code (see `resolve_for_school`)."""
+        return bool(resolve_for_school(self.name, None).choices)
+
 
 @dataclass(frozen=True)
 class Alias:
@@ -81,6 +90,17 @@ class Alias:
     def is_resolved(self) -> bool:
         return bool(self.code)
 
+    @property
+    def level(self) -> str:
+        """The level a school must teach at for this name to lead it somewhere: its successor's."""
+        successor = entry_for_code(self.code) if self.is_resolved else None
+        return successor.level if successor is not None else self.old_level
+
+    @property
+    def reads_at_both_levels(self) -> bool:
+        """A school of both levels must choose this old name's major by code (see `resolve_for_school`)."""
+        return bool(resolve_for_school(self.old_name, None).choices)
+
 
 @dataclass(frozen=True)
 class Catalogue:
@@ -94,11 +114,15 @@ class Catalogue:
 
 @dataclass(frozen=True)
 class Resolution:
-    """What a typed name or code stands for: the 2021 entry, and the alias it came through."""
+    """What a typed name or code stands for: the 2021 entry, and the alias it came through. Read at
+    a level and found only at the other one: no entry, and `elsewhere` says what it is there. Read
+    for a school of both levels and found at each: no entry, and `choices` holds both."""
 
     entry: CatalogueEntry | None
     alias: Alias | None = None
     direction: str = ""
+    elsewhere: CatalogueEntry | None = None
+    choices: tuple[CatalogueEntry, ...] = ()
 
     @property
     def name(self) -> str:
@@ -232,21 +256,70 @@ def group_of(name: str) -> str:
 def resolve(text: str, level: str | None = None) -> Resolution:
     """What a school, HR or a spreadsheet typed: a code, a 2021 name (with a direction) or an old
     name of the alias table. Resolution(None) when none of these; an alias without a confirmed
-    successor resolves to None too, with the alias kept so the caller can say why."""
+    successor resolves to None too, with the alias kept so the caller can say why.
+
+    Without a level (a posting, a search) a 2021 name of either level comes first (中职 when it
+    stands at both), then an old name. At a school's level, that level's majors only: its 2021
+    name, else an old name of its level, which wins over the same name at the other level (学前教育
+    at a 中职 school is the old name of 幼儿保育, not the 专科 major 570102K); what stands only at the
+    other level comes back as `elsewhere`, for the caller to tell the school."""
     text = (text or "").strip()
     if not text:
         return Resolution(None)
     if _CODE.match(text):
-        return Resolution(entry_for_code(text))
+        entry = entry_for_code(text)
+        if entry is not None and level is not None and entry.level != level:
+            return Resolution(None, elsewhere=entry)
+        return Resolution(entry)
     base, direction = split_direction(text)
     cat = catalogue()
-    found = _pick(cat.by_name.get(base, ()), level)
-    if found is not None:
-        return Resolution(found, direction=direction)
+    named = cat.by_name.get(base, ())
     alias = cat.aliases.get(base)
-    if alias is None:
-        return Resolution(None)
-    return Resolution(entry_for_code(alias.code) if alias.is_resolved else None, alias, direction)
+    successor = entry_for_code(alias.code) if alias is not None and alias.is_resolved else None
+    if level is None:
+        if named:
+            return Resolution(named[0], direction=direction)  # the file lists 中职 first
+        return Resolution(successor, alias, direction) if alias is not None else Resolution(None)
+    at_level = next((e for e in named if e.level == level), None)
+    if at_level is not None:
+        return Resolution(at_level, direction=direction)
+    if alias is not None and (
+        successor.level == level if successor is not None else (alias.old_level == level or not named)
+    ):
+        return Resolution(successor, alias, direction)
+    if named:
+        return Resolution(None, direction=direction, elsewhere=named[0])
+    if alias is not None:  # an old name of the other level, with its successor there
+        return Resolution(None, alias, direction, elsewhere=successor)
+    return Resolution(None)
+
+
+def resolve_for_school(text: str, level: str | None) -> Resolution:
+    """`resolve` at a school's level. A school of both levels (level None: a technician college
+    teaches 中级工 and 高级工) reads the text at each: one reading is taken; two (园艺技术, 610105 and
+    410105; 学前教育, the 专科 major and the old 中职 name) are `choices`, for the school to choose
+    by code, as `LEVEL_OF_SCHOOL_KIND` says its majors are told apart. Nothing is guessed: the
+    platform does not know which level such a school teaches more."""
+    if level is not None:
+        return resolve(text, level)
+    found = [r for r in (resolve(text, lv) for lv in LEVELS) if r.entry is not None]
+    if len(found) == 1:
+        return found[0]
+    if found:
+        return Resolution(None, direction=found[0].direction, choices=tuple(r.entry for r in found))
+    return resolve(text)
+
+
+def counterpart(entry: CatalogueEntry, level: str) -> CatalogueEntry | None:
+    """The major of `level` that `entry`'s name stands for there: its twin (园艺技术), or the 2021
+    successor of an old name of `level` spelled like it (the 专科 major 学前教育 and the 2010 中职
+    name 学前教育, whose successor is 幼儿保育), as far as the alias table says so."""
+    return resolve(entry.name, level).entry
+
+
+def same_class(entry: CatalogueEntry, level: str) -> tuple[CatalogueEntry, ...]:
+    """The majors of `level` in `entry`'s 专业类 (twin levels share the class names)."""
+    return tuple(e for e in entries() if e.level == level and e.class_name == entry.class_name)
 
 
 def matches(entry: CatalogueEntry, needle: str) -> bool:
@@ -329,6 +402,30 @@ def group_name(name: str) -> TextLazyString:
 def level_label(level: str, locale: str = "zh") -> str:
     """中职 / 专科 as the page's language says them."""
     return LEVEL_NAMES_EN.get(level, level) if locale == "en" else level
+
+
+def level_name(level: str) -> TextLazyString:
+    """`level_label` in the language of whatever renders it (a service's message)."""
+    return TextLazyString(lambda: level_label(level, current_locale()))
+
+
+def label_list(found: Iterable[CatalogueEntry], *, levels: bool = False, most: int = 5) -> TextLazyString:
+    """ "610105 园艺技术、410105 园艺技术" (with `levels`, each with its level), at most `most` and then
+    "…", in the language of whatever renders it."""
+    found = tuple(found)
+
+    def text() -> str:
+        locale = current_locale()
+        english = locale == "en"
+        labels = [
+            (f"{e.label} ({level_label(e.level, locale)})" if english else f"{e.label}（{e.level}）")
+            if levels
+            else e.label
+            for e in found[:most]
+        ]
+        return (", " if english else "、").join(labels) + ("…" if len(found) > most else "")
+
+    return TextLazyString(text)
 
 
 def catalogue_sheet(entries: Iterable[CatalogueEntry]) -> Sheet:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.extensions import db
 from portal.platform.i18n import lazy_gettext as _l
 from portal.platform.model_base import State, Stateful, Timestamps, step_table
+from portal.programs import catalogue
 
 if TYPE_CHECKING:
     from portal.organisations.models import School
@@ -85,3 +86,10 @@ class Program(Published, Timestamps, db.Model):
     def needs_catalogue_choice(self) -> bool:
         """Stored under a name the 2021 catalogue does not have: the school must choose its major."""
         return not self.code
+
+    @property
+    def at_other_level(self) -> bool:
+        """Stored at a level its school does not teach: saved before names were read at the school's
+        level first (学前教育 kept as the 专科 major 570102K by a 中职 school). The school chooses again."""
+        level = catalogue.level_for_school_kind(self.school.school_kind)
+        return self.level is not None and level is not None and self.level != level

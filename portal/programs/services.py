@@ -63,8 +63,55 @@ def get_own_program(staff: User, program_id: int) -> Program:
     return school_record(Program, staff, program_id, _l("Major not found."))
 
 
+def _other_level(typed: str, entry: catalogue.CatalogueEntry, level: str, field: str) -> ServiceError:
+    """`typed` stands only for `entry`, of the level the school does not teach: say so, and name
+    the major of its level that corresponds (a twin, or a successor the alias table confirms), else
+    those of the same 专业类, so the school can choose; never store the other level's major."""
+    said = {
+        "name": typed,
+        "level": catalogue.level_name(entry.level),
+        "major": entry.label,
+        "school_level": catalogue.level_name(level),
+    }
+    ours = catalogue.counterpart(entry, level)
+    if ours is not None:
+        return ServiceError(
+            _l(
+                "%(name)s stands for the %(level)s major %(major)s in the 2021 catalogue, but your "
+                "school teaches at %(school_level)s level. The %(school_level)s major that corresponds "
+                "to it is %(counterpart)s: type or choose that one instead.",
+                counterpart=ours.label,
+                **said,
+            ),
+            field=field,
+        )
+    near = catalogue.same_class(entry, level)
+    if near:
+        return ServiceError(
+            _l(
+                "%(name)s stands for the %(level)s major %(major)s in the 2021 catalogue, but your "
+                "school teaches at %(school_level)s level. Choose the %(school_level)s major your school "
+                "teaches from the list; at your level its class (%(class_name)s) has %(majors)s.",
+                class_name=catalogue.group_name(entry.class_name),
+                majors=catalogue.label_list(near),
+                **said,
+            ),
+            field=field,
+        )
+    return ServiceError(
+        _l(
+            "%(name)s stands for the %(level)s major %(major)s in the 2021 catalogue, but your school "
+            "teaches at %(school_level)s level. Choose the %(school_level)s major your school teaches "
+            "from the list.",
+            **said,
+        ),
+        field=field,
+    )
+
+
 def _catalogue_major(name: str, code: str | None, level: str | None) -> tuple[str, catalogue.CatalogueEntry]:
-    """The name to keep and its catalogue entry, from what the school typed or chose."""
+    """The name to keep and its catalogue entry, from what the school typed or chose. `level`: the
+    school's (None: it teaches both); a major of the other level is refused, never stored."""
     code = (checks.text(code, field="code", max_length=CODE_MAX) or "").upper()
     by_code = catalogue.entry_for_code(code) if code else None
     if code and by_code is None:
@@ -72,15 +119,34 @@ def _catalogue_major(name: str, code: str | None, level: str | None) -> tuple[st
             _l("Unknown major code %(code)s: it is not in the national catalogue.", code=code),
             field="code",
         )
+    if by_code is not None and level is not None and by_code.level != level:
+        raise _other_level(code, by_code, level, "code")
     if by_code is not None and not (name or "").strip():
         name = by_code.name  # chosen from the grouped list alone
     name = checks.text(name, field="name", max_length=NAME_MAX, required=True)
     # The name field takes a 2021 name (a direction may follow), a code, or an old name the alias
-    # table leads to its 2021 successor; a school's level decides between twins (园艺技术 中职/专科).
-    found = catalogue.resolve(name, by_code.level if by_code is not None else level)
-    if found.entry is None and found.alias is not None and by_code is not None:
+    # table leads to its 2021 successor, read at the school's level first (学前教育 at a 中职 school
+    # is the old name of 幼儿保育, not the 专科 major); a code chosen from the list gives the level.
+    found = catalogue.resolve_for_school(name, by_code.level if by_code is not None else level)
+    if found.entry is None and found.alias is not None and found.elsewhere is None and by_code is not None:
         # A major kept under an old name: the school chose its 2021 major from the list.
         found = catalogue.Resolution(by_code, direction=found.direction)
+    if found.elsewhere is not None:  # read at a level, found only at the other one
+        if by_code is None and level is not None:
+            raise _other_level(name, found.elsewhere, level, "name")
+        found = catalogue.Resolution(found.elsewhere, direction=found.direction)  # the code's major differs
+    if found.choices:  # a school of both levels, and a name that reads at each (one per level)
+        one, other = found.choices
+        raise ServiceError(
+            _l(
+                "%(name)s is %(one)s or %(other)s in the 2021 catalogue: choose from the list the one "
+                "your school teaches (each level has its own code).",
+                name=name,
+                one=catalogue.label_list([one], levels=True),
+                other=catalogue.label_list([other], levels=True),
+            ),
+            field="name",
+        )
     if found.entry is None:
         if found.alias is not None:
             raise ServiceError(
@@ -251,7 +317,9 @@ def move_to_successors() -> tuple[int, int]:
     moved = left = 0
     flagged = db.session.scalars(select(Program).where(Program.code.is_(None)).order_by(Program.id))
     for program in list(flagged):
-        found = catalogue.resolve(program.name, catalogue.level_for_school_kind(program.school.school_kind))
+        found = catalogue.resolve_for_school(
+            program.name, catalogue.level_for_school_kind(program.school.school_kind)
+        )
         name = found.name
         if found.entry is None or len(name) > NAME_MAX:
             left += 1

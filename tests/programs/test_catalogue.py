@@ -190,6 +190,7 @@ def test_the_catalogue_csv_holds_every_selected_major(client):
 
 def test_a_major_page_shows_its_code_groups_and_whether_it_is_matched_on_the_name_only(build, client):
     user = build.school(programs=())
+    user.organisation.school_kind = "technician_college"  # both levels: 水文与水资源技术 is 专科 only
     known = programs.create_program(user.organisation, name="焊接技术应用", intake_capacity=40)
     unknown = programs.create_program(user.organisation, name="水文与水资源技术", intake_capacity=40)
     for program in (known, unknown):
