@@ -202,6 +202,7 @@ def register_domains(app: Flask) -> None:
     from portal.certificates import views as certificates
     from portal.education_groups import views as education_groups
     from portal.enterprise_reports import views as enterprise_reports
+    from portal.named_classes import services as named_class_service
     from portal.pathways import services as pathway_service
     from portal.pathways import views as pathways
 
@@ -219,6 +220,8 @@ def register_domains(app: Flask) -> None:
     # What a student's profile shows of them (their pages include these domains' partials).
     app.jinja_env.globals["pathways_of_student"] = pathway_service.pathways_of_student
     app.jinja_env.globals["certificates_of_student"] = certificate_service.earned_by
+    # A cooperation's page lists the named classes made from it (partnerships never imports them).
+    app.jinja_env.globals["named_classes_of_cooperation"] = named_class_service.classes_of_cooperation
 
 
 def register_hooks() -> None:
@@ -226,10 +229,11 @@ def register_hooks() -> None:
     domain announces or runs a registered function; it never imports the higher one)."""
     from portal.accounts import services as accounts
     from portal.audit import services as audit
+    from portal.exchanges import services as exchanges
     from portal.organisations import services as organisations
     from portal.partnerships import jobs as partnership_jobs
     from portal.partnerships import matching
-    from portal.planning import alignment
+    from portal.planning import alignment, double_qualified
     from portal.planning import jobs as planning_jobs
     from portal.platform import events, jobs
     from portal.platform.i18n import lazy_gettext as _l
@@ -248,6 +252,8 @@ def register_hooks() -> None:
     posting_service.register_major_postings(alignment.postings_of_major)
     # The public search reads text as the matcher does (its thesaurus: 焊工 finds 焊接).
     posting_service.register_matcher_text(matching.thesaurus, matching.normalise)
+    # Practice places go first to the teachers the double-qualified ledgers say need them.
+    exchanges.register_practice_first(double_qualified.practice_first)
     # A posting published, edited or closed: its proposals again, and its catalogue majors.
     events.on(events.POSTING_CHANGED, matching.recompute_for_posting)
     events.on(events.POSTING_CHANGED, alignment.classify)

@@ -97,6 +97,16 @@ class NotPermitted(ServiceError):
     status_code = 403
 
 
+def classes_of_cooperation(cooperation_id: int) -> list[NamedClass]:
+    """The named classes made from one cooperation, oldest first (its page lists them; the caller has
+    already been allowed to see the cooperation)."""
+    return list(
+        db.session.scalars(
+            select(NamedClass).where(NamedClass.cooperation_id == cooperation_id).order_by(NamedClass.id)
+        )
+    )
+
+
 def _day(value: date) -> str:
     return value.isoformat()
 

@@ -416,6 +416,13 @@ def _full_time(school_ids) -> list[Teacher]:
     )
 
 
+def practice_first(teachers: list[Teacher], today: date | None = None) -> set[int]:
+    """Those of `teachers` whose practice counts most now: not yet double-qualified, or short of the
+    six months of Art. 4 (the exchanges' suggestions give them the free places first)."""
+    books = ledgers(teachers, today)
+    return {t.id for t in teachers if not t.double_qualified or books[t.id].lacks}
+
+
 def roadmap(school: Organisation, today: date | None = None) -> Roadmap:
     """The school's shares (of full-time and of subject teachers), its teachers not yet certified,
     nearest first, each with the practice posts the matcher suggests for them."""

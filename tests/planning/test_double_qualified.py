@@ -392,3 +392,37 @@ def test_a_certificate_name_as_long_as_the_form_allows_is_saved(app, school):
     assert db.session.scalar(select(TeacherCertificate.name)) == name
     entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "add_certificate")).one()
     assert entry.to_state == name[:39] + "…"
+
+
+def test_a_practice_place_goes_first_to_a_teacher_who_needs_it(app, school, build):
+    """One free place, whose skills read closest to a certified teacher's with her six months done:
+    it is suggested to the uncertified teacher short of practice, and her road says so."""
+    done = teacher(school, "孙海燕", double=True, open_to_practice=True)
+    practice(school, done, date(2025, 1, 1), 200)
+    short = school_records.create_teacher(
+        school.organisation, name="王海燕", subjects="焊接", open_to_practice=True
+    )
+    post = exchanges.create_post(
+        build.enterprise().organisation,
+        title="焊接机器人工作站调试实践",
+        skills="工业机器人编程、焊接",
+        hours_per_term=60,
+        places=1,
+    )
+    db.session.commit()
+    assert [(s.offer.id, s.target.id) for s in exchanges.practice_suggestions()] == [(short.id, post.id)]
+    road = {c.ledger.teacher.name: c.posts for c in dq.roadmap(school.organisation).candidates}
+    assert [s.target.id for s in road["王海燕"]] == [post.id]
+
+    # A second place: the certified teacher has her suggestion too, after those who need one.
+    second = exchanges.create_post(
+        post.enterprise,
+        title="工业机器人编程实践",
+        skills="工业机器人编程、焊接",
+        hours_per_term=60,
+        places=1,
+    )
+    db.session.commit()
+    found = [(s.offer.id, s.target.id) for s in exchanges.practice_suggestions()]
+    assert found[0][0] == short.id
+    assert {t for t, _ in found} == {short.id, done.id} and {p for _, p in found} == {post.id, second.id}

@@ -48,6 +48,7 @@ from portal.exchanges.services.suggestions import (
     practice_suggestions,
     propose_expert,
     propose_practice,
+    register_practice_first,
     suggestions_for,
 )
 from portal.exchanges.services.workflow import (
@@ -84,6 +85,7 @@ __all__ = [
     "practice_suggestions",
     "propose_expert",
     "propose_practice",
+    "register_practice_first",
     "record_double_qualified",
     "set_post_status",
     "set_staffing_quota",

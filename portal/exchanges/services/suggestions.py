@@ -3,7 +3,7 @@ teachers open to practice ↔ practice posts; and pairs proposed by hand (demo d
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -286,27 +286,52 @@ def expert_suggestions() -> list[Suggestion]:
     return found
 
 
+# Which teachers open to practice need it first (planning's ledgers: not yet double-qualified, or short
+# of the six months of 教师〔2016〕3号 Art. 4); registered by planning, which exchanges never imports.
+_PRACTICE_FIRST: list[Callable[[list[Teacher]], set[int]]] = []
+
+
+def register_practice_first(first: Callable[[list[Teacher]], set[int]]) -> None:
+    _PRACTICE_FIRST[:] = [first]
+
+
 def practice_suggestions() -> list[Suggestion]:
-    teachers = {f"t{t.id}": t for t in _teachers_open_to_practice()}
+    """Teachers open to practice ↔ free places of open practice posts. The places go first to the
+    teachers who need practice (`register_practice_first`), then to the others: otherwise a place
+    went to whoever's subjects read closest, often a teacher already certified and past the six
+    months, while a teacher weeks short of them was told that no post fits."""
+    teachers = _teachers_open_to_practice()
     posts = _open_posts()
     taken = places_taken(p.id for p in posts)
-    posts_by_key = {f"p{p.id}": p for p in posts if p.places - taken.get(p.id, 0) > 0}
+    free = {p.id: p.places - taken.get(p.id, 0) for p in posts}
+    first = _PRACTICE_FIRST[0](teachers) if _PRACTICE_FIRST and teachers else set()
+    existing = _existing_pairs(TEACHER)
+    found: list[Suggestion] = []
+    for group in ([t for t in teachers if t.id in first], [t for t in teachers if t.id not in first]):
+        found += _practice_round(group, posts, free, existing)
+    return found
+
+
+def _practice_round(
+    teachers: list[Teacher], posts: list[PracticePost], free: dict[int, int], existing: set
+) -> list[Suggestion]:
+    """One assignment of `teachers` to the posts' `free` places (which it uses up)."""
+    by_key = {f"t{t.id}": t for t in teachers}
+    posts_by_key = {f"p{p.id}": p for p in posts if free[p.id] > 0}
+    if not by_key or not posts_by_key:
+        return []
     # One slot per teacher and per free place: the post's hours are the exchange's hours.
-    offers = [
-        matcher.ExchangeSide(key, t.subjects, listed_items(t.subjects), 1) for key, t in teachers.items()
-    ]
+    offers = [matcher.ExchangeSide(key, t.subjects, listed_items(t.subjects), 1) for key, t in by_key.items()]
     wanted = [
-        matcher.ExchangeSide(
-            key, "\n".join([p.title, p.description]), listed_items(p.skills), p.places - taken.get(p.id, 0)
-        )
+        matcher.ExchangeSide(key, "\n".join([p.title, p.description]), listed_items(p.skills), free[p.id])
         for key, p in posts_by_key.items()
     ]
-    existing = _existing_pairs(TEACHER)
     found = []
     for pair in matcher.exchange_suggestions(offers, wanted):
-        teacher, post = teachers[pair.offer_key], posts_by_key[pair.need_key]
+        teacher, post = by_key[pair.offer_key], posts_by_key[pair.need_key]
         if (teacher.id, post.id) in existing:
             continue
+        free[post.id] -= 1
         found.append(Suggestion(TEACHER, teacher, post, pair.score, post.hours_per_term, pair.reasons))
     return found
 
