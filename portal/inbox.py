@@ -118,18 +118,27 @@ def _counted(statement, **params) -> list[int]:
 ORG, USER = bindparam("org"), bindparam("user")
 
 
-def _proposals_waiting(side: str, org_id):
+def _proposals_waiting(side: str, org_id, *, partner_acted: bool | None = None):
     """Proposals whose next step is `side`'s ("school" or "enterprise"); `org_id` is the
-    organisation's id or a bound parameter (ORG)."""
+    organisation's id or a bound parameter (ORG). `partner_acted`: True, only those where the other
+    side has shown interest, asked or proposed terms; False, only the matcher's new proposals."""
     other = "enterprise" if side == "school" else "school"
     own_interest = getattr(Proposal, f"{side}_interested_at")
-    return and_(
-        getattr(Proposal, f"{side}_id") == org_id,
-        or_(
-            Proposal.status == ProposalStatus.PROPOSED.value,
-            and_(Proposal.status == ProposalStatus.INTERESTED.value, own_interest.is_(None)),
-            and_(Proposal.status == ProposalStatus.NEGOTIATING.value, Proposal.terms_by == other),
-        ),
+    new = Proposal.status == ProposalStatus.PROPOSED.value
+    acted = or_(
+        and_(Proposal.status == ProposalStatus.INTERESTED.value, own_interest.is_(None)),
+        and_(Proposal.status == ProposalStatus.NEGOTIATING.value, Proposal.terms_by == other),
+    )
+    which = {None: or_(new, acted), True: acted, False: new}[partner_acted]
+    return and_(getattr(Proposal, f"{side}_id") == org_id, which)
+
+
+def _proposal_counts(side: str):
+    """Those a partner waits on, then the matcher's new ones: counted apart, since a school's terms
+    were lost among dozens of proposals nobody had looked at."""
+    return tuple(
+        select(func.count()).select_from(Proposal).where(_proposals_waiting(side, ORG, partner_acted=acted))
+        for acted in (True, False)
     )
 
 
@@ -185,7 +194,7 @@ def _pending_members(org_id, role: Role):
 @cache
 def _enterprise_counts():
     return _counts(
-        select(func.count()).select_from(Proposal).where(_proposals_waiting("enterprise", ORG)),
+        *_proposal_counts("enterprise"),
         _applications_to_decide("enterprise", ORG),
         _exchanges_waiting("enterprise", ORG),
         select(func.count())
@@ -203,7 +212,7 @@ def _enterprise_counts():
 
 def for_enterprise(hr: User) -> list[Waiting]:
     today = district_today()
-    proposals, applicants, exchanges, expiring, members, applied = _counted(
+    partners, proposals, applicants, exchanges, expiring, members, applied = _counted(
         _enterprise_counts(),
         org=hr.organisation_id,
         today=today,
@@ -211,10 +220,16 @@ def for_enterprise(hr: User) -> list[Waiting]:
     )
     return [
         Waiting(
+            "partners",
+            partners,
+            _l("Schools waiting for your answer"),
+            hint=_l("They showed interest in a proposal, asked you directly or proposed terms."),
+        ),
+        Waiting(
             "proposals",
             proposals,
-            _l("Proposals waiting for your answer"),
-            hint=_l("Majors the matcher proposed, and schools that asked you or proposed terms."),
+            _l("New proposals from the matcher"),
+            hint=_l("Majors proposed for your postings that nobody has answered yet."),
         ),
         Waiting(
             "applicants",
@@ -283,7 +298,7 @@ def for_student(student: User) -> list[Waiting]:
 @cache
 def _school_counts():
     return _counts(
-        select(func.count()).select_from(Proposal).where(_proposals_waiting("school", ORG)),
+        *_proposal_counts("school"),
         _applications_to_decide("school", ORG),
         _pending_members(ORG, Role.STUDENT),
         _pending_members(ORG, Role.SCHOOL_STAFF),
@@ -293,11 +308,22 @@ def _school_counts():
 
 
 def for_school(staff: User) -> list[Waiting]:
-    proposals, applicants, students, staff_waiting, exchanges, approvals = _counted(
+    partners, proposals, applicants, students, staff_waiting, exchanges, approvals = _counted(
         _school_counts(), org=staff.organisation_id
     )
     return [
-        Waiting("proposals", proposals, _l("Proposals waiting for your answer"), hint=_l("Per major below.")),
+        Waiting(
+            "partners",
+            partners,
+            _l("Enterprises waiting for your answer"),
+            hint=_l("They showed interest in a proposal, asked you directly or proposed terms."),
+        ),
+        Waiting(
+            "proposals",
+            proposals,
+            _l("New proposals from the matcher"),
+            hint=_l("Per major below, with those enterprises wait on."),
+        ),
         Waiting(
             "applicants",
             applicants,

@@ -47,7 +47,11 @@ def path(area: str, subject: str, subject_id: int | None = None) -> str:
 
 # A home's "waiting for you" lines (`services.inbox.Waiting.key`) -> where they are acted on.
 INBOX: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {
-    **{(area, "proposals"): (f"{area}.partnerships.proposal_list", {}) for area in PARTNERS},
+    **{
+        (area, key): (f"{area}.partnerships.proposal_list", {})
+        for area in PARTNERS
+        for key in ("partners", "proposals")
+    },
     **{(area, "applicants"): (f"{area}.named_classes.named_class_list", {}) for area in PARTNERS},
     **{(area, "exchanges"): (f"{area}.exchange_list", {}) for area in PARTNERS},
     ("enterprise", "expiring"): ("enterprise.posting_list", {}),

@@ -3,6 +3,7 @@ mark all as read, each line opening its object; one labelled time zone (item 8).
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 
 from flask_babel import force_locale
@@ -87,6 +88,8 @@ def test_many_notices_of_two_kinds_show_as_groups_with_their_counts(app, build):
     # newest group first: the member notices came last
     assert html.split('data-testid="group-count">')[1].startswith("5<")
     assert html.split('data-testid="group-count">')[2].startswith("12<")
+    # the count says it counts notices, of which the one shown is the newest (not 学生11's twelve)
+    assert re.search(r'group-count">12</span>\s*条未读，最新一条：\s*学生11', html)
     assert 'data-testid="digest-link"' in html and "/account/channels" in html
 
     client.post("/auth/notifications/read-group", data={"kind": "member_approved", "subject": ""})

@@ -68,7 +68,8 @@ def test_each_home_lists_who_asks_to_join_and_only_then(app, build):
     hr = build.enterprise()
     staff = build.school()
     client, school_client = client_for(app, hr), client_for(app, staff)
-    assert "暂无待处理的申请。" in client.get("/enterprise/").get_data(as_text=True)
+    home = client.get("/enterprise/").get_data(as_text=True)
+    assert "申请加入的同事" in home and "暂无加入申请。" in home  # colleagues, not internship applicants
     Builders.member(hr, "join@example.com", "新同事")
     student = build.student(staff, confirmed=False)
     Builders.member(staff, "teacher@example.com", "新老师")

@@ -4,6 +4,7 @@ cooperations, ownership (IDOR), and reasons rendered in both languages."""
 from __future__ import annotations
 
 import ast
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from portal.platform.errors import NotFound, ServiceError
 from portal.platform.model_base import utcnow
 from portal.postings import services as postings
 from portal.programs import services as programs
-from tests.conftest import Builders, client_for, service_takes
+from tests.conftest import Builders, client_for, en_client, service_takes
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = checks.district_today()
@@ -473,6 +474,13 @@ def test_decline_and_ask_over_http(app, pair):
     )
     db.session.expire_all()
     assert db.session.get(Proposal, proposal.id).status == "declined"
+    # Who declined, also where each side's interest is listed (it read "not yet" for the decliner).
+    for client in (school_client, en_client(app, hr)):
+        area = "school" if client is school_client else "enterprise"
+        page = client.get(f"/{area}/proposals/{proposal.id}").get_data(as_text=True)
+        interest = re.search(r"<dt>(?:意向|Interest)</dt><dd>(.*?)</dd>", page, re.S).group(1)
+        assert f"{staff.organisation.name}: {'已拒绝' if area == 'school' else 'declined'}" in interest
+        assert f"{hr.organisation.name}: {'尚未表态' if area == 'school' else 'not yet'}" in interest
     second = publish_posting(hr, title="焊接装配岗位实习（第二批）")
     response = school_client.post(
         "/school/proposals/ask", data={"program_id": program.id, "posting_id": second.id}

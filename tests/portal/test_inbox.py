@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
+from flask import current_app
 from sqlalchemy import event, select
 
 from portal import inbox
@@ -45,21 +46,29 @@ def waiting(items) -> dict[str, int]:
 
 
 def test_proposals_wait_for_whoever_acts_next(pair, build):
+    """New proposals and those a partner waits on are counted apart: a partner's interest or terms
+    is not lost among the matcher's proposals nobody has looked at."""
     staff, hr, program, _posting, proposal = pair
-    assert waiting(inbox.for_school(staff))["proposals"] == 1
-    assert waiting(inbox.for_enterprise(hr))["proposals"] == 1
+
+    def counts(who):
+        found = waiting(inbox.for_school(who) if who is staff else inbox.for_enterprise(who))
+        return found["partners"], found["proposals"]
+
+    assert counts(staff) == (0, 1) and counts(hr) == (0, 1)
     proposals.express_interest(staff, proposal.id)
     db.session.commit()
-    assert waiting(inbox.for_school(staff))["proposals"] == 0
-    assert waiting(inbox.for_enterprise(hr))["proposals"] == 1
+    assert counts(staff) == (0, 0)
+    assert counts(hr) == (1, 0)  # the school waits on the enterprise now
     proposals.propose_terms(hr, proposal.id, terms())
     db.session.commit()
-    assert waiting(inbox.for_enterprise(hr))["proposals"] == 0
-    assert waiting(inbox.for_school(staff))["proposals"] == 1
+    assert counts(hr) == (0, 0)
+    assert counts(staff) == (1, 0)
     assert [(m.program, m.count) for m in inbox.proposals_per_major(staff)] == [(program.name, 1)]
     # Another enterprise and another school see none of it.
-    assert waiting(inbox.for_enterprise(build.enterprise()))["proposals"] == 0
+    assert waiting(inbox.for_enterprise(build.enterprise()))["partners"] == 0
     assert inbox.proposals_per_major(build.school()) == []
+    page = client_for(current_app, staff).get("/school/").get_data(as_text=True)
+    assert "等待您答复的企业" in page and "/school/proposals" in page
 
 
 def test_postings_closing_soon(pair):

@@ -300,8 +300,12 @@ def test_teacher_life_cycle(app, client, staff):
     assert (teacher.double_qualified, teacher.dq_level, teacher.employment) == (False, None, "part_time")
     page = client.get("/school/teachers").get_data(as_text=True)
     assert "张老师" in page
+    # Counted apart from the full-time teachers, as the 70 % double-qualified counts them.
+    client.post("/school/teachers/new", data=teacher_form(name="李老师"))
+    counts = re.search(r'data-testid="teacher-counts">(.*?)</p>', client.get("/school/teachers").text, re.S)
+    assert " ".join(counts.group(1).split()) == "专任教师 1 名（双师型 1 名），兼职教师 1 名。"
     assert client.post(f"/school/teachers/{teacher.id}/remove").status_code == 302
-    assert count(Teacher) == 0
+    assert count(Teacher) == 1
 
 
 def test_a_certification_needs_its_date_and_body_and_a_subject_teacher(app, client, staff):
