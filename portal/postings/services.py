@@ -34,7 +34,7 @@ from portal.platform.i18n import lazy_gettext as _l
 from portal.platform.locking import transition
 from portal.platform.model_base import utcnow
 from portal.platform.queries import newest_first
-from portal.platform.search import MAX_PAGE, Page, contains, like_escape
+from portal.platform.search import MAX_PAGE, Page, contains, like_escape, words_of
 from portal.postings.models import (
     DETAIL_FIELDS,
     KIND_KEYWORDS,
@@ -354,20 +354,26 @@ def search_terms(search_text: str, town: str, industry: str, title: str = "") ->
     return " ".join(f"{_lexeme(term)}:1{weight}" for term, weight in sorted(weights.items()))
 
 
-def _word_query(word: str, weights: str = "") -> str:
+def _word_query(word: str, weights: str = "", *, segmented: bool = False) -> str:
     """One search word as a `tsquery`: all its parts (found only in terms of these `weights`,
-    when given); '' when it has none (punctuation only)."""
+    when given); '' when it has none (punctuation only). `segmented`: a CJK run is read as the
+    words it is made of (`search.words_of`), and only the bigrams inside each are asked for."""
     parts = []
     for match in _RUNS.finditer(_fold(word)):
-        run = match.group(0)
-        if match.group(1) and len(run) > 1:
-            parts.extend(
-                f"{_lexeme(run[i : i + 2])}:{weights}" if weights else _lexeme(run[i : i + 2])
-                for i in range(len(run) - 1)
-            )
-        else:
-            parts.append(f"{_lexeme(run)}:*{weights}")
+        runs = words_of(match.group(0)) if segmented and match.group(1) else [match.group(0)]
+        for run in runs:
+            parts.extend(_run_query(run, weights, cjk=bool(match.group(1))))
     return " & ".join(dict.fromkeys(parts))
+
+
+def _run_query(run: str, weights: str, *, cjk: bool) -> list[str]:
+    """The parts of one run of a search word: all bigrams of a CJK run, else a prefix."""
+    if cjk and len(run) > 1:
+        return [
+            f"{_lexeme(run[i : i + 2])}:{weights}" if weights else _lexeme(run[i : i + 2])
+            for i in range(len(run) - 1)
+        ]
+    return [f"{_lexeme(run)}:*{weights}"]
 
 
 def search_query(q: str) -> str | None:
@@ -377,7 +383,7 @@ def search_query(q: str) -> str | None:
     words = []
     thesaurus = _thesaurus()
     for word in q.lower().split():
-        options = [_word_query(word)] + [
+        options = [_word_query(word, segmented=True)] + [
             _word_query(term, "AB") for term in thesaurus.mapping.get(_normalise(word), ()) if term != word
         ]
         options = [f"({query})" for query in dict.fromkeys(options) if query]
@@ -589,9 +595,13 @@ def _town_labels() -> dict[str, set[str]]:
 def _text_condition(term: str):
     """SQLite: the word, or a catalogue term it stands for (焊工 → 焊接), in `search_text`, as
     the index searches on PostgreSQL."""
-    variants = dict.fromkeys([term, *_thesaurus().mapping.get(_normalise(term), ())])
-    matches = [PostingSearch.search_text.like(f"%{like_escape(word)}%", escape="\\") for word in variants]
-    return or_(*matches) if len(matches) > 1 else matches[0]
+    own = and_(*[PostingSearch.search_text.like(contains(word), escape="\\") for word in words_of(term)])
+    others = [
+        PostingSearch.search_text.like(contains(word), escape="\\")
+        for word in _thesaurus().mapping.get(_normalise(term), ())
+        if word != term
+    ]
+    return or_(own, *others) if others else own
 
 
 def text_matches(q: str):

@@ -417,6 +417,18 @@ def test_search_finds_chinese_substrings(app, build):
     assert "智能制造冠名班" not in page
 
 
+def test_a_search_is_read_as_the_words_it_is_made_of(app, build):
+    """数控操作工 is 数控 and 操作工: it finds 数控机床操作工, which holds neither the string nor its
+    bigram 控操; each word must still be there (数控焊工: no 焊工 in that posting)."""
+    hr = build.enterprise(name="山东重工")
+    Builders.posting(hr, "internship", title="数控机床操作工岗位实习")
+    Builders.posting(hr, "internship", title="装配线操作工岗位实习")
+    client = app.test_client()
+    page = titles(client.get("/postings?q=数控操作工"))
+    assert "数控机床操作工岗位实习" in page and "装配线操作工岗位实习" not in page
+    assert "数控机床操作工岗位实习" not in titles(client.get("/postings?q=数控焊工"))
+
+
 def test_search_is_case_insensitive_for_latin_text(app, build):
     hr = build.enterprise()
     Builders.posting(hr, title="PLC 编程实习", skills="Siemens S7")
