@@ -5,9 +5,6 @@ state, what happens next and who acts, or is left out when nothing more happens.
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
-
-from sqlalchemy import event
 
 from portal.extensions import db
 from portal.internships import services as internships
@@ -24,6 +21,7 @@ from tests.internships.test_internships import (  # noqa: F401
     terms,
     world,
 )
+from tests.platform.test_bounded_pages import counted
 
 
 def home_rows(client) -> list[str]:
@@ -146,20 +144,6 @@ def test_every_state_says_what_is_next_and_who_acts(app, world):  # noqa: F811
     html = clients["student"].get(f"/student/internships/{placement.id}").get_data(as_text=True)
     record = html.split('data-testid="placement-record"', 1)[1].split("</section>", 1)[0]
     assert 'data-testid="agreement-link"' in record and 'data-testid="destination"' in record
-
-
-@contextmanager
-def counted():
-    count = [0]
-
-    def tick(*_args, **_kwargs):
-        count[0] += 1
-
-    event.listen(db.engine, "before_cursor_execute", tick)
-    try:
-        yield count
-    finally:
-        event.remove(db.engine, "before_cursor_execute", tick)
 
 
 def test_the_homes_internships_cost_the_same_queries_for_one_and_three(app, world):  # noqa: F811
