@@ -40,7 +40,11 @@ class TermsForm(FlaskForm):
     duration_months = IntField(_l("Duration in months"), validators=[InputRequired(message=REQUIRED)])
     school_provides = TextAreaField(_l("What the school provides"), render_kw={"maxlength": 1000})
     enterprise_provides = TextAreaField(_l("What the enterprise provides"), render_kw={"maxlength": 1000})
-    admissions_mode = SelectField(_l("Admissions"), choices=list(ADMISSIONS_LABELS.items()))
+    admissions_mode = SelectField(
+        _l("Admissions"),
+        choices=list(ADMISSIONS_LABELS.items()),
+        description=_l("Order and named classes only: who admits the class's students."),
+    )
 
     def fill(self, terms: Terms) -> None:
         for name in (

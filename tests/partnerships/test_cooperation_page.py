@@ -27,6 +27,7 @@ def test_an_order_class_cooperation_leads_to_its_classes(app, build):
     first = next_steps(school, url)
     assert "Publish a named class" in first and f"/school/cooperations/{cooperation.id}/named-class" in first
     page = school.get(url).get_data(as_text=True)
+    assert "<dt>Admissions</dt>" in page  # who admits the class's students
     assert re.search(r"Contact at 山东重工测试</dt>\s*<dd[^>]*>联系人 · 0531-1234567</dd>", page)
 
     today = district_today()
@@ -57,3 +58,5 @@ def test_an_internship_cooperation_leads_to_the_internships(app, build):
     for client, area in ((en_client(app, staff), "school"), (en_client(app, hr), "enterprise")):
         steps = next_steps(client, f"/{area}/cooperations/{cooperation.id}")
         assert "Students apply to the internship posting" in steps and f'href="/{area}/internships/"' in steps
+        # Nobody is admitted to an internship cooperation: its terms do not say who admits.
+        assert "<dt>Admissions</dt>" not in client.get(f"/{area}/cooperations/{cooperation.id}").text
