@@ -205,7 +205,7 @@ def other_commitments(placement: Placement) -> list[str]:
     with a signed training agreement, another internship approved or under way (issue 26)."""
     student_id = placement.student_id
     found = [
-        f"{name}（{_l('named class')}）"
+        str(_l("%(name)s (named class)", name=name))
         for name in db.session.scalars(
             select(NamedClass.name)
             .join(ClassApplication, ClassApplication.named_class_id == NamedClass.id)
@@ -216,7 +216,7 @@ def other_commitments(placement: Placement) -> list[str]:
         )
     ]
     found += [
-        f"{name}（{_l('apprenticeship')}）"
+        str(_l("%(name)s (apprenticeship)", name=name))
         for name in db.session.scalars(
             select(ApprenticeshipProgramme.name)
             .join(ApprenticeAgreement, ApprenticeAgreement.programme_id == ApprenticeshipProgramme.id)
@@ -224,7 +224,7 @@ def other_commitments(placement: Placement) -> list[str]:
         )
     ]
     found += [
-        f"{title}（{_l('internship')}）"
+        str(_l("%(name)s (internship)", name=title))
         for title in db.session.scalars(
             select(Posting.title)
             .join(Placement, Placement.posting_id == Posting.id)

@@ -130,6 +130,10 @@ def _page(
         grade_form=GradeForm(),
         grades=rules.GRADES,
         warnings=internships.warnings(placement) if party != "student" and placement.offered_at else [],
+        # Before answering an offer, the student sees what else holds their time, as the school will.
+        commitments=internships.other_commitments(placement)
+        if party == "student" and placement.status == PlacementStatus.OFFERED.value
+        else [],
         needs_guardian=rules.needs_guardian(placement.student.birth_date, placement.starts_on),
         # A student who never wrote a profile has none to open (the link answered 404).
         has_profile=party == "school" or profiles.own(placement.student) is not None,
