@@ -406,6 +406,17 @@ def _nearest_first(ledger: Ledger) -> tuple:
     return (not ledger.practice_applies, ledger.months_missing, ledger.teacher.name)
 
 
+def standing(school: Organisation) -> Roadmap:
+    """The school's full-time teachers and how many are double-qualified, from one count (its home
+    shows the share against 70 %; the road itself, with each teacher's ledger, is `roadmap`)."""
+    full_time, certified = db.session.execute(
+        select(func.count(), func.count().filter(Teacher.double_qualified.is_(True))).where(
+            Teacher.school_id == school.id, Teacher.employment == Employment.FULL_TIME.value
+        )
+    ).one()
+    return Roadmap(full_time=full_time, double_qualified=certified, candidates=[])
+
+
 def _full_time(school_ids) -> list[Teacher]:
     return list(
         db.session.scalars(

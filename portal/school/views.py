@@ -16,6 +16,7 @@ from portal.internships.views import bp as internships_bp
 from portal.named_classes import views as named_classes
 from portal.organisations import views as membership
 from portal.partnerships import views as partnerships
+from portal.planning import double_qualified
 from portal.platform import jobs
 from portal.platform.forms import ActionForm
 from portal.platform.security import guard_blueprint
@@ -47,6 +48,8 @@ def home():
         inbox.for_school,
         per_major=inbox.proposals_per_major(current_user) if active else [],
         share=exchanges.part_time_share(current_user.organisation) if active else None,
+        double_qualified=double_qualified.standing(current_user.organisation) if active else None,
+        dq_target=double_qualified.TARGET_PERCENT,
         rule_source=PART_TIME_SOURCE,
     )
 

@@ -426,3 +426,22 @@ def test_a_practice_place_goes_first_to_a_teacher_who_needs_it(app, school, buil
     found = [(s.offer.id, s.target.id) for s in exchanges.practice_suggestions()]
     assert found[0][0] == short.id
     assert {t for t, _ in found} == {short.id, done.id} and {p for _, p in found} == {post.id, second.id}
+
+
+def test_the_school_home_shows_the_share_against_the_target(app, school):
+    """The home carries the plan's headline figure, counted as the road counts it (full-time only)."""
+    for name, double in (("甲", True), ("乙", True), ("丙", False)):
+        teacher(school, name, double=double)
+    teacher(school, "兼职丁", double=True, employment="part_time")
+    road = dq.roadmap(school.organisation)
+    home = client_for(app, school)
+    home.post("/lang", data={"lang": "en", "next": "/school/"})
+    card = (
+        home.get("/school/").text.split('data-testid="double-qualified-share"', 1)[1].split("</section>")[0]
+    )
+    assert (
+        f"<strong>{road.share}%</strong>" in card
+        and "2 of 3 full-time teachers; the plan asks for 70%" in card
+    )
+    assert f"{road.needed} more teacher to reach the target." in card and road.needed == 1
+    assert 'href="/school/double-qualified"' in card
