@@ -379,6 +379,7 @@ def test_an_internship_page_tells_a_visitor_how_to_apply_and_folds_its_rules(app
     assert 'data-testid="log-in-to-apply"' in page and f"/auth/login?next=/postings/{posting.id}" in page
     assert '<details class="folded">' in page and 'data-rule="share"' in page  # folded, still there
     assert "✓" not in page  # the rules are what is checked, not a result already checked
+    assert '<a href="/internships/">' in page  # back to the internships, not to every posting
 
     student = en_client(app, build.student(build.school()))
     page = student.get(f"/postings/{posting.id}").get_data(as_text=True)
