@@ -104,6 +104,7 @@ def _page(
                 "cover_starts_on": posting.start_date,
                 "cover_ends_on": posting.end_date,
                 "pay_monthly": (posting.details or {}).get("pay"),
+                "post_wage": (posting.details or {}).get("post_wage"),
                 "fee_charged": 0,
             }
         )

@@ -141,6 +141,11 @@ DETAIL_FIELDS: dict[str, tuple[DetailField, ...]] = {
         DetailField("positions", _l("Positions"), "text", required=True, max_len=300),
         DetailField("months", _l("Period"), "int", required=True, min=1, max=12, unit=_l("months")),
         DetailField("pay", _l("Monthly pay"), "int", min=0, max=30000, unit=_l("yuan a month")),
+        # Art. 18 judges the pay against it: asked here too, so that an advertised pay below 80 % is
+        # said when the posting is saved, not first when an offer is refused (the offer starts from it).
+        DetailField(
+            "post_wage", _l("Wage of the same post"), "int", min=0, max=100000, unit=_l("yuan a month")
+        ),
         DetailField("lodging", _l("Lodging provided"), "bool"),
         # What HR declares about the post, judged by the 2021 internship rules (portal.rules.internships):
         # optional in a draft, every answer required to publish.

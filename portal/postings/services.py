@@ -220,6 +220,8 @@ def _clean(kind: str, data: PostingInput, today: date, *, published: bool = Fals
         # The 2021 internship rules on what HR declares about the post (a draft may leave answers out).
         for key, message in internship_rules.declared_problems(details, complete=published):
             problems.add(message, field=key)
+        for _key, message in internship_rules.pay_problems(details.get("pay"), details.get("post_wage")):
+            problems.add(message, field="pay")
     problems.raise_if_any()
     return {
         "title": title,

@@ -240,6 +240,9 @@ POSTINGS = SheetSpec(
         ),
         _detail_column("pay", INTEGER, aliases=("实习报酬", "报酬", "月薪"), note=_range("pay")),
         _detail_column(
+            "post_wage", INTEGER, aliases=("同岗位工资", "同类岗位工资", "岗位工资"), note=_range("post_wage")
+        ),
+        _detail_column(
             "lodging",
             BOOLEAN,
             aliases=("住宿", "提供住宿", "是否提供住宿"),

@@ -181,6 +181,7 @@ def test_good_import_creates_drafts_of_the_hr_enterprise(app, build, client, hr)
             "positions": "装配工",
             "months": 6,
             "pay": 3200,
+            "post_wage": None,
             "lodging": True,
             # A draft may leave the internship rules' answers out; publishing asks for them.
             "post_staff_count": None,

@@ -372,6 +372,20 @@ def test_more_interns_than_the_shares_allow_at_once_is_said_when_saving(app, bui
     assert "interns are more than" not in quiet
 
 
+def test_an_advertised_pay_below_80_percent_of_the_post_s_wage_is_refused_when_saved(app, build):
+    """Art. 18: the offer was refused for it; the posting that advertised it was not."""
+    hr = build.enterprise()
+    client = en_client(app, hr)
+    low = form_data("internship", pay="3200", post_wage="4500")
+    page = client.post("/enterprise/postings/new/internship", data=low).get_data(as_text=True)
+    assert re.search(r'id="pay-error"><p class="error">The pay must be at least 80 % of the same post', page)
+    assert "at least 3600 yuan (Art. 18)" in page
+    assert count_postings() == 0
+    exact = form_data("internship", pay="3200", post_wage="4000")
+    assert client.post("/enterprise/postings/new/internship", data=exact).status_code == 302
+    assert db.session.scalar(select(Posting)).details["post_wage"] == 4000
+
+
 def test_an_internship_page_tells_a_visitor_how_to_apply_and_folds_its_rules(app, build):
     hr = build.enterprise()
     posting = Builders.posting(hr, "internship")
