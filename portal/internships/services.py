@@ -378,6 +378,8 @@ def get_for(
     wanted = (party,) if isinstance(party, str) else party
     if found is None or (wanted is not None and found not in wanted):
         raise NotFound(_l("Internship not found."))
+    if lock:  # a step taken: what the notices about this internship asked of the user is seen to
+        notifications.settle(user, _link(placement, found))
     return placement
 
 

@@ -313,6 +313,16 @@ def mark_read(user: User, notification_id: int) -> Notification:
     return note
 
 
+def settle(user: User, link: str) -> None:
+    """`user` acted on what these notices point at (`link`): they are read. An answered offer's
+    notice stayed unread, counted on every page, until opened from the notification centre."""
+    db.session.execute(
+        update(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None), Notification.link == link)
+        .values(read_at=utcnow())
+    )
+
+
 def mark_all_read(user: User) -> int:
     result = db.session.execute(
         update(Notification)
