@@ -194,6 +194,8 @@ def _acting(user: User, proposal_id: int) -> tuple[Proposal, Side]:
     _ensure_open(proposal)
     side = side_of(user)
     assert side is not None
+    # Acting on the proposal is having seen what its notices asked (refused, it is rolled back).
+    notifications.settle(user, _link(proposal, side))
     return proposal, side
 
 

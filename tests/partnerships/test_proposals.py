@@ -302,6 +302,12 @@ def test_interest_terms_counter_and_accept_create_a_cooperation(pair):
     ]
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.subject_type == "cooperation"))
     assert set(entry.organisation_ids) == {program.school_id, posting.enterprise_id}
+    # Each reply was read by acting on the proposal: only the news of the agreement, which the school
+    # has not acted on since, is still unread.
+    assert [n.kind for n in _notes(hr) if n.read_at is None and "/proposals/" in n.link] == []
+    assert [n.kind for n in _notes(staff) if n.read_at is None and "/proposals/" in n.link] == [
+        "cooperation_agreed"
+    ]
 
 
 def test_either_side_may_decline_with_a_reason(pair):
