@@ -65,8 +65,13 @@ def test_the_list_narrowed_to_a_step_shows_only_that_step(app, world):  # noqa: 
     internships.offer(world.hr, first.id, terms())
     db.session.commit()
     client = client_for(app, world.hr)
+    everything = client.get("/enterprise/internships/").get_data(as_text=True)
+    # The pipeline's counts open the list narrowed to their step.
+    assert '<a href="/enterprise/internships/?status=applied"><strong>1</strong>' in everything
+    assert '<a href="/enterprise/internships/?status=offered"><strong>1</strong>' in everything
     page = client.get("/enterprise/internships/?status=applied").get_data(as_text=True)
     assert 'data-testid="placements-only"' in page
+    assert 'href="/enterprise/internships/?status=applied" aria-current="true"' in page
     assert page.count('data-testid="placement-status"') == 1
     page = client.get("/enterprise/internships/?status=bogus").get_data(as_text=True)
     assert page.count('data-testid="placement-status"') == 2
