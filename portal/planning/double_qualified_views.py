@@ -8,12 +8,14 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal.exchanges import services as exchanges
 from portal.planning import double_qualified
-from portal.planning.forms import CertificateForm, PracticeForm
+from portal.planning.forms import CertificateForm, PracticeForm, PracticePlaceForm
 from portal.platform import uploads
 from portal.platform.forms import ActionForm
 from portal.platform.routing import Routes
 from portal.platform.web import REFUSED, attempt, download, form_status
+from portal.programs import records as school_records
 from portal.programs.school_models import CertificateKind
 from portal.rules import double_qualified as dq_rule
 
@@ -35,12 +37,31 @@ def double_qualified_roadmap():
     )
 
 
-def _ledger_page(teacher_id: int, practice_form=None, certificate_form=None):
+def _place_form(form: PracticePlaceForm | None = None) -> PracticePlaceForm:
+    form = form or PracticePlaceForm(formdata=None)
+    form.post_id.choices = [
+        (
+            post.id,
+            _(
+                "%(enterprise)s: %(post)s (%(hours)d hours, %(free)d places free)",
+                enterprise=post.enterprise.name,
+                post=post.title,
+                hours=post.hours_per_term,
+                free=free,
+            ),
+        )
+        for post, free in exchanges.open_practice_places()
+    ]
+    return form
+
+
+def _ledger_page(teacher_id: int, practice_form=None, certificate_form=None, place_form=None):
     return render_template(
         "planning/school/teacher_ledger.html",
         ledger=double_qualified.ledger(current_user, teacher_id),
         practice_form=practice_form or PracticeForm(formdata=None),
         certificate_form=certificate_form or CertificateForm(formdata=None),
+        place_form=_place_form(place_form),
         action_form=ActionForm(),
         certificate_labels=CertificateKind.labels(),
         months_needed=double_qualified.MONTHS_NEEDED,
@@ -75,6 +96,19 @@ def practice_record(teacher_id: int):
             flash(_("The practice period has been recorded."), "success")
             return redirect(url_for("school.teacher_ledger", teacher_id=teacher_id))
     return _ledger_page(teacher_id, practice_form=form)
+
+
+@routes.post("/teachers/<int:teacher_id>/practice-place")
+def practice_place(teacher_id: int):
+    """Ask an open practice post's place for this teacher; the enterprise answers on its exchanges."""
+    form = PracticePlaceForm()
+    if form.validate_on_submit():
+        teacher = school_records.get_own_teacher(current_user, teacher_id)
+        asked = attempt(lambda: exchanges.ask_for_practice(current_user, teacher, form.post_id.data), form)
+        if asked is not REFUSED:
+            flash(_("The place has been asked for; the enterprise accepts or declines it."), "success")
+            return redirect(url_for("school.exchange_list"))
+    return _ledger_page(teacher_id, place_form=form)
 
 
 @routes.post("/teachers/<int:teacher_id>/certificates")

@@ -55,6 +55,12 @@ class PracticeForm(FlaskForm):
     evidence = FileField(_l("Evidence (PDF, PNG or JPEG, at most 2 MB)"))
 
 
+class PracticePlaceForm(FlaskForm):
+    """An open practice post's place asked for one teacher (the choices: the posts with a free place)."""
+
+    post_id = SelectField(_l("Practice post"), coerce=int, validate_choice=False)
+
+
 class CertificateForm(FlaskForm):
     kind = SelectField(_l("Kind"), choices=[])
     name = StringField(

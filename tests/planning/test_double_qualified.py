@@ -445,3 +445,40 @@ def test_the_school_home_shows_the_share_against_the_target(app, school):
     )
     assert f"{road.needed} more teacher to reach the target." in card and road.needed == 1
     assert 'href="/school/double-qualified"' in card
+
+
+def test_the_school_asks_a_practice_place_for_a_teacher_itself(app, school, build):
+    """The matcher gave the one place to another; the school chooses it for the teacher short of
+    practice. Once only; never for another school's teacher; never beyond the free places."""
+    short = teacher(school, "王海燕", open_to_practice=True)
+    hr = build.enterprise()
+    post = exchanges.create_post(
+        hr.organisation, title="焊接机器人工作站调试实践", skills="焊接", hours_per_term=60, places=1
+    )
+    db.session.commit()
+    client = client_for(app, school)
+    ledger = client.get(f"/school/teachers/{short.id}/practice").text
+    assert 'data-testid="practice-place-form"' in ledger and "焊接机器人工作站调试实践" in ledger
+
+    done = client.post(f"/school/teachers/{short.id}/practice-place", data={"post_id": post.id})
+    assert done.status_code == 302 and done.headers["Location"].endswith("/school/exchanges")
+    asked = db.session.scalar(select(Exchange))
+    assert (asked.teacher_id, asked.practice_post_id, asked.status) == (
+        short.id,
+        post.id,
+        "accepted_by_school",
+    )
+
+    again = client.post(f"/school/teachers/{short.id}/practice-place", data={"post_id": post.id})
+    assert again.status_code == 400 and "王海燕 已有进行中的交流" in again.text
+    assert db.session.scalar(select(func.count()).select_from(Exchange)) == 1
+    other = teacher(school, "李老师", open_to_practice=True)
+    full = client.post(f"/school/teachers/{other.id}/practice-place", data={"post_id": post.id})
+    assert full.status_code == 400 and "名额已满" in full.text  # the one place is held
+
+    stranger = client_for(app, build.school(name="别的学校"))
+    assert (
+        stranger.post(f"/school/teachers/{short.id}/practice-place", data={"post_id": post.id}).status_code
+        == 404
+    )
+    assert db.session.scalar(select(func.count()).select_from(Exchange)) == 1

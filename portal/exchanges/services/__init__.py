@@ -45,6 +45,7 @@ from portal.exchanges.services.posts import (
 from portal.exchanges.services.suggestions import (
     expert_suggestions,
     offered_experts,
+    open_practice_places,
     practice_suggestions,
     propose_expert,
     propose_practice,
@@ -54,6 +55,7 @@ from portal.exchanges.services.suggestions import (
 from portal.exchanges.services.workflow import (
     accept,
     accept_suggestion,
+    ask_for_practice,
     cancel,
     complete,
     decline_suggestion,
@@ -67,6 +69,7 @@ from portal.exchanges.services.workflow import (
 __all__ = [
     "accept",
     "accept_suggestion",
+    "ask_for_practice",
     "cancel",
     "complete",
     "create_post",
@@ -77,6 +80,7 @@ __all__ = [
     "get_own_exchange",
     "get_own_post",
     "offered_experts",
+    "open_practice_places",
     "part_time_share",
     "part_time_warning",
     "district_quota_rows",

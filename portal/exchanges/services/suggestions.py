@@ -140,7 +140,7 @@ def _open_needs() -> list[TeachingNeed]:
     )
 
 
-def _teachers_in_practice() -> set[int]:
+def teachers_in_practice() -> set[int]:
     return set(
         db.session.scalars(
             select(Exchange.teacher_id).where(
@@ -153,7 +153,7 @@ def _teachers_in_practice() -> set[int]:
 
 
 def _teachers_open_to_practice() -> list[Teacher]:
-    busy = _teachers_in_practice()
+    busy = teachers_in_practice()
     teachers = db.session.scalars(
         select(Teacher)
         .options(joinedload(Teacher.school))
@@ -240,7 +240,7 @@ class Suggestion:
         return {"posting_id": 0, "expert": self.offer.id, "target_id": self.target.id}
 
 
-def _existing_pairs(direction: str) -> set[tuple]:
+def existing_pairs(direction: str) -> set[tuple]:
     if direction == EXPERT:
         return set(
             db.session.execute(
@@ -276,7 +276,7 @@ def expert_suggestions() -> list[Suggestion]:
         )
         for key, n in needs_by_key.items()
     ]
-    existing = _existing_pairs(EXPERT)
+    existing = existing_pairs(EXPERT)
     found = []
     for pair in matcher.exchange_suggestions(offers, wanted):
         expert, need = experts[pair.offer_key], needs_by_key[pair.need_key]
@@ -305,7 +305,7 @@ def practice_suggestions() -> list[Suggestion]:
     taken = places_taken(p.id for p in posts)
     free = {p.id: p.places - taken.get(p.id, 0) for p in posts}
     first = _PRACTICE_FIRST[0](teachers) if _PRACTICE_FIRST and teachers else set()
-    existing = _existing_pairs(TEACHER)
+    existing = existing_pairs(TEACHER)
     found: list[Suggestion] = []
     for group in ([t for t in teachers if t.id in first], [t for t in teachers if t.id not in first]):
         found += _practice_round(group, posts, free, existing)
@@ -399,7 +399,7 @@ def exchange_from(suggestion: Suggestion) -> Exchange:
     return audit.created(None, exchange, "propose", ExchangeStatus.PROPOSED.value)
 
 
-def _scored(direction: str, offer: Any, target: Any) -> Suggestion:
+def scored(direction: str, offer: Any, target: Any) -> Suggestion:
     """The matcher's score for one pair, even under its threshold (a pair chosen by hand)."""
     if direction == EXPERT:
         side = matcher.ExchangeSide(
@@ -425,6 +425,13 @@ def _scored(direction: str, offer: Any, target: Any) -> Suggestion:
     return Suggestion(direction, offer, target, score, hours, reasons)
 
 
+def open_practice_places() -> list[tuple[PracticePost, int]]:
+    """The open practice posts with a free place, and how many: what a school may ask for itself."""
+    posts = _open_posts()
+    taken = places_taken(p.id for p in posts)
+    return [(p, p.places - taken.get(p.id, 0)) for p in posts if p.places - taken.get(p.id, 0) > 0]
+
+
 def propose_expert(posting_id: int, expert_index: int, need_id: int) -> Exchange:
     """An exchange between one expert of a posting and one teaching need, proposed by hand (demo data,
     tests)."""
@@ -437,7 +444,7 @@ def propose_expert(posting_id: int, expert_index: int, need_id: int) -> Exchange
     )
     if expert is None:
         raise NotFound(_l("The enterprise no longer offers this expert."))
-    return exchange_from(_scored(EXPERT, expert, need))
+    return exchange_from(scored(EXPERT, expert, need))
 
 
 def propose_practice(teacher_id: int, post_id: int) -> Exchange:
@@ -446,4 +453,4 @@ def propose_practice(teacher_id: int, post_id: int) -> Exchange:
     post = db.session.get(PracticePost, post_id)
     if teacher is None or post is None:
         raise NotFound(_l("Exchange not found."))
-    return exchange_from(_scored(TEACHER, teacher, post))
+    return exchange_from(scored(TEACHER, teacher, post))

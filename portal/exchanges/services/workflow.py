@@ -9,17 +9,21 @@ from sqlalchemy import select
 
 from portal.accounts.models import User
 from portal.audit import services as audit
-from portal.exchanges.models import ACTIVE_STATUSES, Exchange, ExchangeStatus
-from portal.exchanges.services.common import EXPERT, side_of
+from portal.exchanges.models import ACTIVE_STATUSES, Exchange, ExchangeStatus, PracticePost
+from portal.exchanges.services.common import EXPERT, TEACHER, side_of
 from portal.exchanges.services.part_time import part_time_warning
 from portal.exchanges.services.suggestions import (
     ExpertOffer,
     exchange_from,
+    existing_pairs,
     experts_of,
     find_suggestion,
     hours_held_by_experts,
     need_hours_held,
+    open_practice_places,
     places_taken,
+    scored,
+    teachers_in_practice,
 )
 from portal.extensions import db
 from portal.notifications import services as notifications
@@ -292,6 +296,23 @@ def accept_suggestion(user: User, direction: str, posting_id: int, expert: int, 
     """Accept a suggested pair for the user's side: the exchange is created and accepted at once."""
     suggestion = find_suggestion(user, direction, posting_id, expert, target_id)
     return accept(user, exchange_from(suggestion).id)
+
+
+def ask_for_practice(staff: User, teacher: Teacher, post_id: int) -> Exchange:
+    """The school asks a practice post's place for `teacher` (its own: the caller loaded it through
+    the school's records), whoever the matcher would have suggested: a teacher weeks short of the six
+    months may need the one place the matcher gave another. Accepted by the school at once; the
+    enterprise accepts or refuses it as any exchange (the places are counted again then)."""
+    if teacher.id in teachers_in_practice():
+        raise ServiceError(
+            _l("%(name)s already has an exchange under way; finish or cancel it first.", name=teacher.name),
+            field="post_id",
+        )
+    if not any(post.id == post_id for post, _free in open_practice_places()):
+        raise ServiceError(_l("This practice post is no longer open or has no free place."), field="post_id")
+    if (teacher.id, post_id) in existing_pairs(TEACHER):
+        raise ServiceError(_l("This teacher and this post have been paired before."), field="post_id")
+    return accept(staff, exchange_from(scored(TEACHER, teacher, db.session.get(PracticePost, post_id))).id)
 
 
 def decline_suggestion(
