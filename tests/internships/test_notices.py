@@ -1,5 +1,6 @@
-"""A step taken on an internship settles the notices about it that asked the actor to act: the
-student's offer notice stayed unread, counted on every page, after the offer was answered."""
+"""What an internship tells its parties: a step taken reads the notices about it that asked the actor
+to act (the student's offer notice stayed unread after the offer was answered), and HR is told when
+confirming a hire would replace where the school recorded the student went."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ from portal.extensions import db
 from portal.internships import services as internships
 from portal.notifications import services as notifications
 from portal.organisations import services as organisations
-from tests.conftest import Builders
-from tests.internships.test_internships import applied, terms, world  # noqa: F401
+from tests.conftest import Builders, client_for
+from tests.internships.test_internships import applied, completed, terms, world  # noqa: F401
 
 
 def test_answering_the_offer_reads_its_notice_and_only_the_actors(world):  # noqa: F811
@@ -30,3 +31,13 @@ def test_answering_the_offer_reads_its_notice_and_only_the_actors(world):  # noq
     internships.answer(world.student, placement.id, accept=True)
     db.session.commit()
     assert notifications.unread_count(world.student) == unread[world.student]
+
+
+def test_hr_is_told_that_confirming_a_hire_replaces_the_schools_record(app, world):  # noqa: F811
+    done = completed(world)
+    client = client_for(app, world.hr)
+    assert 'data-testid="hire-replaces"' not in client.get(f"/enterprise/internships/{done.id}").text
+    internships.record_destination(world.staff, done.id, "laiwu")
+    db.session.commit()
+    page = client.get(f"/enterprise/internships/{done.id}").text
+    assert 'data-testid="hire-replaces"' in page and "莱芜区其他企业" in page
