@@ -191,6 +191,15 @@ def _pending_members(org_id, role: Role):
     )
 
 
+def _partners_waiting(count: int, label) -> Waiting:
+    return Waiting(
+        "partners",
+        count,
+        label,
+        hint=_l("They showed interest in a proposal, asked you directly or proposed terms."),
+    )
+
+
 @cache
 def _enterprise_counts():
     return _counts(
@@ -219,12 +228,7 @@ def for_enterprise(hr: User) -> list[Waiting]:
         soon=today + timedelta(days=EXPIRING_DAYS),
     )
     return [
-        Waiting(
-            "partners",
-            partners,
-            _l("Schools waiting for your answer"),
-            hint=_l("They showed interest in a proposal, asked you directly or proposed terms."),
-        ),
+        _partners_waiting(partners, _l("Schools waiting for your answer")),
         Waiting(
             "proposals",
             proposals,
@@ -312,12 +316,7 @@ def for_school(staff: User) -> list[Waiting]:
         _school_counts(), org=staff.organisation_id
     )
     return [
-        Waiting(
-            "partners",
-            partners,
-            _l("Enterprises waiting for your answer"),
-            hint=_l("They showed interest in a proposal, asked you directly or proposed terms."),
-        ),
+        _partners_waiting(partners, _l("Enterprises waiting for your answer")),
         Waiting(
             "proposals",
             proposals,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -29,20 +30,27 @@ def _rows() -> list[dict[str, str]]:
         return list(csv.DictReader(line for line in handle if line.strip() and not line.startswith("#")))
 
 
+@contextmanager
+def alias_table(app, folder, *lines: str):
+    """The alias table with these lines (old name, level, code, name, relation) as a reviewer would
+    write them (test data: the project's table has none resolved while the MOE's 对照表 is not at hand)."""
+    path = folder / "aliases.csv"
+    rows = "".join(f"{line},test,test fixture\n" for line in lines)
+    path.write_text(f"old_name,old_level,code,name,relation,reason,source\n{rows}", encoding="utf-8")
+    app.config["MAJOR_ALIAS_FILE"] = str(path)
+    try:
+        yield
+    finally:
+        app.config.pop("MAJOR_ALIAS_FILE")
+
+
 @pytest.fixture
 def reviewed(app, tmp_path):
-    """An alias table with one line resolved as a reviewer would (test data: the project's table
-    has none resolved while the MOE's 对照表 is not at hand), and one left for the school."""
-    path = tmp_path / "aliases.csv"
-    path.write_text(
-        "old_name,old_level,code,name,relation,reason,source\n"
-        "焊接技术与自动化,专科,460110,智能焊接技术,renamed,test,test fixture\n"
-        "现代农艺技术,中职,,,unresolved,test,test fixture\n",
-        encoding="utf-8",
-    )
-    app.config["MAJOR_ALIAS_FILE"] = str(path)
-    yield
-    app.config.pop("MAJOR_ALIAS_FILE")
+    """One line resolved as a reviewer would, and one left for the school."""
+    with alias_table(
+        app, tmp_path, "焊接技术与自动化,专科,460110,智能焊接技术,renamed", "现代农艺技术,中职,,,unresolved"
+    ):
+        yield
 
 
 # --- the project's copy: done when ---------------------------------------------------------------

@@ -20,6 +20,7 @@ from portal.programs import catalogue
 from portal.programs import services as programs
 from portal.programs import sheets as school_sheets
 from tests.conftest import client_for
+from tests.programs.test_catalogue import alias_table
 
 MAJOR = {"name": "学前教育", "code": "", "intake_capacity": "30", "enrolment": "0"}
 
@@ -30,18 +31,15 @@ def stored() -> int:
 
 @pytest.fixture
 def preschool(app, tmp_path):
-    """The alias table with the line a reviewer writes for 学前教育 (test data: the project's table
-    has no resolved line until the MOE's 对照表, annex 2 of 教职成〔2021〕2号, is at hand)."""
-    path = tmp_path / "aliases.csv"
-    path.write_text(
-        "old_name,old_level,code,name,relation,reason,source\n"
-        "学前教育,中职,770101,幼儿保育,renamed,test,test fixture\n"
-        "焊接技术与自动化,专科,460110,智能焊接技术,renamed,test,test fixture\n",
-        encoding="utf-8",
-    )
-    app.config["MAJOR_ALIAS_FILE"] = str(path)
-    yield
-    app.config.pop("MAJOR_ALIAS_FILE")
+    """The line a reviewer writes for 学前教育 (test data: the project's table has no resolved line
+    until the MOE's 对照表, annex 2 of 教职成〔2021〕2号, is at hand)."""
+    with alias_table(
+        app,
+        tmp_path,
+        "学前教育,中职,770101,幼儿保育,renamed",
+        "焊接技术与自动化,专科,460110,智能焊接技术,renamed",
+    ):
+        yield
 
 
 @pytest.fixture
