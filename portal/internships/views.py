@@ -29,6 +29,7 @@ from portal.platform import uploads
 from portal.platform.confirm import needs_confirmation
 from portal.platform.forms import ActionForm
 from portal.platform.web import REFUSED, attempt, download
+from portal.programs import records as school_records
 from portal.rules import internships as rules
 
 bp = Blueprint("internships", __name__, url_prefix="/internships")  # students, enterprises and schools
@@ -127,6 +128,10 @@ def _page(
         action_form=ActionForm(),
         destinations=Destination,
         approve_form=approve_form or ApproveForm(),
+        # The school names its supervisor: its teachers are offered as the name is typed.
+        supervisors=[t.name for t in school_records.teachers_of_school(placement.school_id)]
+        if party == "school" and placement.status == PlacementStatus.ACCEPTED.value
+        else [],
         consent_form=consent_form or ConsentForm(),
         grade_form=GradeForm(),
         grades=rules.GRADES,

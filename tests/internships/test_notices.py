@@ -1,6 +1,7 @@
 """What an internship tells its parties: a step taken reads the notices about it that asked the actor
-to act (the student's offer notice stayed unread after the offer was answered), and HR is told when
-confirming a hire would replace where the school recorded the student went."""
+to act (the student's offer notice stayed unread after the offer was answered), HR is told when
+confirming a hire would replace where the school recorded the student went, and the school is offered
+its teachers when naming the supervisor."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from portal.extensions import db
 from portal.internships import services as internships
 from portal.notifications import services as notifications
 from portal.organisations import services as organisations
+from portal.programs import records as school_records
 from tests.conftest import Builders, client_for
 from tests.internships.test_internships import applied, completed, terms, world  # noqa: F401
 
@@ -41,3 +43,17 @@ def test_hr_is_told_that_confirming_a_hire_replaces_the_schools_record(app, worl
     db.session.commit()
     page = client.get(f"/enterprise/internships/{done.id}").text
     assert 'data-testid="hire-replaces"' in page and "莱芜区其他企业" in page
+
+
+def test_the_school_is_offered_its_teachers_as_the_supervisor(app, world):  # noqa: F811
+    school_records.create_teacher(world.staff.organisation, name="李老师", subjects="焊接")
+    placement = applied(world)
+    internships.offer(world.hr, placement.id, terms())
+    internships.answer(world.student, placement.id, accept=True)
+    db.session.commit()
+    page = client_for(app, world.staff).get(f"/school/internships/{placement.id}").text
+    assert 'list="supervisors"' in page and '<option value="李老师">' in page
+    assert (
+        'id="supervisors"'
+        not in client_for(app, world.hr).get(f"/enterprise/internships/{placement.id}").text
+    )
