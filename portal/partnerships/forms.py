@@ -72,6 +72,15 @@ class TermsForm(FlaskForm):
         )
 
 
+# Reasons most declines give, each one button beside the form (typing one on a phone for each of
+# dozens of weak proposals was the cost of keeping the list clean); any other is written out.
+DECLINE_REASONS = (
+    _l("The major does not fit the post"),
+    _l("No places or intake for it this year"),
+    _l("Too far away"),
+)
+
+
 class DeclineForm(FlaskForm):
     reason = TextAreaField(
         _l("Reason"), validators=[DataRequired(message=_l("Please give a reason for declining."))]

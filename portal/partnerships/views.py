@@ -15,7 +15,7 @@ from flask_login import current_user
 from portal.partnerships import cooperations
 from portal.partnerships import services as proposals
 from portal.partnerships.cooperation_models import CooperationKind
-from portal.partnerships.forms import ADMISSIONS_LABELS, AskForm, DeclineForm, TermsForm
+from portal.partnerships.forms import ADMISSIONS_LABELS, DECLINE_REASONS, AskForm, DeclineForm, TermsForm
 from portal.partnerships.matching import INDUSTRY_NAMES
 from portal.partnerships.models import Side
 from portal.platform import checks, vocab
@@ -107,6 +107,7 @@ def render_detail(
         terms=proposals.Terms.from_json(proposal.terms) if proposal.terms else None,
         terms_form=terms_form,
         decline_form=decline_form or DeclineForm(formdata=None),
+        decline_reasons=DECLINE_REASONS,
         action_form=ActionForm(),
         **labels(),
     ), status

@@ -480,6 +480,7 @@ def test_decline_and_ask_over_http(app, pair):
     )
     db.session.expire_all()
     assert db.session.get(Proposal, proposal.id).status == "declined"
+    assert db.session.get(Proposal, proposal.id).decline_reason == "不合适"
     # Who declined, also where each side's interest is listed (it read "not yet" for the decliner).
     for client in (school_client, en_client(app, hr)):
         area = "school" if client is school_client else "enterprise"
@@ -495,6 +496,20 @@ def test_decline_and_ask_over_http(app, pair):
     asked = db.session.scalar(select(Proposal).where(Proposal.posting_id == second.id))
     assert asked.origin == "school" and asked.status == "interested"
     assert school_client.post("/school/proposals/ask", data={"program_id": "x"}).status_code == 302
+
+
+def test_a_common_reason_declines_in_one_click(app, pair):
+    staff, *_rest, proposal = pair
+    client = en_client(app, staff)
+    page = client.get(f"/school/proposals/{proposal.id}").text
+    presets = page.split('data-testid="decline-presets"', 1)[1].split("</div>", 1)[0]
+    assert presets.count('name="reason" value="') == 3 and "The major does not fit the post" in presets
+    client.post(
+        f"/school/proposals/{proposal.id}/decline", data={"reason": "The major does not fit the post"}
+    )
+    db.session.expire_all()
+    declined = db.session.get(Proposal, proposal.id)
+    assert (declined.status, declined.decline_reason) == ("declined", "The major does not fit the post")
 
 
 def test_other_organisations_get_404_and_change_nothing(app, pair, build):
