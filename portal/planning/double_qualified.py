@@ -383,6 +383,8 @@ class Roadmap:
     subject_teachers: int = 0  # full-time subject teachers (专业课/实习指导)
     subject_double_qualified: int = 0
     short_of_practice: int = 0  # full-time subject teachers short of Art. 4's six months
+    # Of those, the ones already certified (the candidates list the others): Art. 4 asks them too.
+    certified_short: list[Ledger] = field(default_factory=list)
 
     @property
     def share(self) -> float | None:
@@ -463,6 +465,10 @@ def roadmap(school: Organisation, today: date | None = None) -> Roadmap:
         subject_teachers=len(subject),
         subject_double_qualified=sum(1 for t in subject if t.double_qualified),
         short_of_practice=sum(1 for t in subject if books[t.id].months_missing > 0),
+        certified_short=sorted(
+            (books[t.id] for t in subject if t.double_qualified and books[t.id].months_missing > 0),
+            key=lambda ledger: (ledger.months_missing, ledger.teacher.name),
+        ),
     )
 
 

@@ -482,3 +482,20 @@ def test_the_school_asks_a_practice_place_for_a_teacher_itself(app, school, buil
         == 404
     )
     assert db.session.scalar(select(func.count()).select_from(Exchange)) == 1
+
+
+def test_certified_teachers_short_of_practice_are_listed_too(app, school):
+    """The figure of subject teachers short of practice has its list: the uncertified among the
+    candidates, the certified ones in their own list (Art. 4 asks it of every subject teacher)."""
+    certified = teacher(school, "赵老师", double=True)
+    done = teacher(school, "钱老师", double=True)
+    practice(school, done, date(2024, 1, 1), 200)
+    teacher(school, "孙老师")
+    road = dq.roadmap(school.organisation, today=TODAY)
+    assert road.short_of_practice == 2 and [ledger.teacher.id for ledger in road.certified_short] == [
+        certified.id
+    ]
+    page = client_for(app, school).get("/school/double-qualified").text
+    listed = page.split('data-testid="dq-certified-short"', 1)[1].split("</section>", 1)[0]
+    assert "赵老师" in listed and "钱老师" not in listed and "孙老师" not in listed
+    assert '<a href="#short-h">2</a>' in page
