@@ -50,7 +50,7 @@ from portal.platform.locking import lock_row
 from portal.platform.model_base import utcnow
 from portal.platform.search import Page
 from portal.postings.models import Posting, PostingKind
-from portal.postings.services import text_matches
+from portal.postings.services import prepares_for, text_matches
 from portal.programs.models import PublicationStatus
 from portal.rules import internships as rules
 
@@ -1132,6 +1132,7 @@ class ListingQuery:
     major: str = ""
     industry: str = ""
     town: str = ""
+    fits: str = ""  # a catalogue major: the postings found to prepare for it (a student's "mine")
     page: int = 1
 
     @classmethod
@@ -1139,13 +1140,14 @@ class ListingQuery:
         return cls(
             # `?q=` as on /postings; `?major=` is what the page's own form sends.
             major=checks.search_text(args.get("major") or args.get("q")),
+            fits=checks.search_text(args.get("fits")),
             industry=args.get("industry") if args.get("industry") in vocab.INDUSTRIES else "",
             town=args.get("town") if args.get("town") in vocab.TOWNS else "",
             page=checks.page_number(args.get("page")),
         )
 
     def args(self) -> dict:
-        values = {"major": self.major, "industry": self.industry, "town": self.town}
+        values = {"major": self.major, "industry": self.industry, "town": self.town, "fits": self.fits}
         return {k: v for k, v in values.items() if v}
 
 
@@ -1172,6 +1174,8 @@ def open_postings(query: ListingQuery, *, today: date | None = None, per_page: i
         conditions.append(Organisation.industry == query.industry)
     if query.town:
         conditions.append(Posting.town == query.town)
+    if query.fits:
+        conditions.append(prepares_for(query.fits))
     total = db.session.scalar(_open_internships(func.count()).where(*conditions)) or 0
     page = min(query.page, max(1, -(-total // per_page)))
     items = list(

@@ -517,6 +517,11 @@ def register_major_postings(postings_of_major: Callable[[str], Any]) -> None:
     _MAJOR_POSTINGS[:] = [postings_of_major]
 
 
+def prepares_for(major: str):
+    """A condition on Posting: the postings found to prepare for catalogue major `major`."""
+    return Posting.id.in_(_MAJOR_POSTINGS[0](major))
+
+
 @dataclass(frozen=True)
 class PostingQuery:
     """The public search: every field comes from a query parameter; bad values are ignored."""
@@ -964,7 +969,7 @@ def search_postings_after(
     """
     conditions = _public_filter(query, today or district_today())
     if major is not None:
-        conditions.append(Posting.id.in_(_MAJOR_POSTINGS[0](major)))
+        conditions.append(prepares_for(major))
     column, descending = {
         "newest": (Posting.published_at, True),
         "deadline": (Posting.deadline, False),
