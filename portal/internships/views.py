@@ -223,7 +223,9 @@ def decline(placement_id: int):
 
 
 @bp.post("/<int:placement_id>/approve")
-@needs_confirmation("approve_placement")
+@needs_confirmation(
+    "approve_placement", complete=lambda: bool(request.form.get("school_supervisor", "").strip())
+)
 def approve(placement_id: int):
     form = ApproveForm()
     if form.validate_on_submit():

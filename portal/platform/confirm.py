@@ -65,13 +65,15 @@ MESSAGES = {
 }
 
 
-def needs_confirmation(action: str) -> Callable:
+def needs_confirmation(action: str, *, complete: Callable[[], bool] | None = None) -> Callable:
+    """`complete`: whether the submitted form has what the step needs; when it has not, the view
+    runs at once and says what is missing (asking first, then refusing, made the person confirm twice)."""
     message = MESSAGES[action]
 
     def decorate(view: Callable) -> Callable:
         @wraps(view)
         def wrapper(*args, **kwargs):
-            if request.form.get("confirmed") == "1":
+            if request.form.get("confirmed") == "1" or (complete is not None and not complete()):
                 return view(*args, **kwargs)
             fields = [(k, v) for k, v in request.form.items(multi=True) if k != "confirmed"]
             return render_template(

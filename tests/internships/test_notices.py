@@ -1,7 +1,7 @@
 """What an internship tells its parties: a step taken reads the notices about it that asked the actor
 to act (the student's offer notice stayed unread after the offer was answered), HR is told when
 confirming a hire would replace where the school recorded the student went, and the school is offered
-its teachers when naming the supervisor."""
+its teachers when naming the supervisor, and told one is missing before it is asked to confirm."""
 
 from __future__ import annotations
 
@@ -57,3 +57,20 @@ def test_the_school_is_offered_its_teachers_as_the_supervisor(app, world):  # no
         'id="supervisors"'
         not in client_for(app, world.hr).get(f"/enterprise/internships/{placement.id}").text
     )
+
+
+def test_approving_without_a_supervisor_is_refused_before_anything_is_asked(app, world):  # noqa: F811
+    placement = applied(world)
+    internships.offer(world.hr, placement.id, terms())
+    internships.answer(world.student, placement.id, accept=True)
+    db.session.commit()
+    client = client_for(app, world.staff)
+    client.confirms = False  # as a browser without JavaScript posts the form
+    url = f"/school/internships/{placement.id}/approve"
+    missing = client.post(url, data={"school_supervisor": " "})
+    assert missing.status_code == 400 and 'data-testid="confirm-page"' not in missing.text
+    assert 'id="school_supervisor-error"' in missing.text  # said at once, beside the field
+    asked = client.post(url, data={"school_supervisor": "李老师"})
+    assert asked.status_code == 200 and 'data-testid="confirm-page"' in asked.text
+    db.session.refresh(placement)
+    assert placement.status == "accepted"
