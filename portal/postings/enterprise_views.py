@@ -67,13 +67,16 @@ def _form_page(form, kind: str, posting: Posting | None):
 
 
 def _save(form, save, saved: str):
-    """The submitted form saved by `save(values)`; with the form's publish button, published in the
-    same unit of work, so that a refused publication leaves the posting as it was. None if refused."""
+    """The submitted form saved by `save(values, to_publish)`; with the form's publish button, judged
+    for publishing with the rest and published in the same unit of work, so that a refused
+    publication leaves the posting as it was. None if refused."""
     if not form.validate_on_submit():
         return None
     publishing = "publish" in request.form
     posting = attempt(
-        (lambda: postings.publish(save(form.to_input()))) if publishing else (lambda: save(form.to_input())),
+        (lambda: postings.publish(save(form.to_input(), True)))
+        if publishing
+        else (lambda: save(form.to_input(), False)),
         form,
     )
     if posting is REFUSED:
@@ -90,7 +93,9 @@ def posting_new(kind: str):
     form = posting_form(kind, default_town=current_user.organisation.town)
     done = _save(
         form,
-        lambda values: postings.create_posting(current_user.organisation, kind, values),
+        lambda values, to_publish: postings.create_posting(
+            current_user.organisation, kind, values, to_publish=to_publish
+        ),
         _("The posting has been saved as a draft."),
     )
     return done or _form_page(form, kind, None)
@@ -102,7 +107,9 @@ def posting_edit(posting_id: int):
     form = posting_form(posting.kind, posting)
     done = _save(
         form,
-        lambda values: postings.update_posting(current_user, posting_id, values),
+        lambda values, to_publish: postings.update_posting(
+            current_user, posting_id, values, to_publish=to_publish
+        ),
         _("The posting has been saved."),
     )
     return done or _form_page(form, posting.kind, posting)

@@ -487,12 +487,18 @@ def postings_of_enterprise(hr: User) -> list[Posting]:
 
 
 def create_posting(
-    enterprise: Organisation, kind: str, data: PostingInput, *, today: date | None = None
+    enterprise: Organisation,
+    kind: str,
+    data: PostingInput,
+    *,
+    today: date | None = None,
+    to_publish: bool = False,
 ) -> Posting:
-    """A new draft of `enterprise`. Pending enterprises may save drafts too."""
+    """A new draft of `enterprise`. Pending enterprises may save drafts too. `to_publish`: saved to be
+    published at once, so what publishing asks is judged with the rest, in one round."""
     if not enterprise.is_enterprise:
         raise ServiceError(_l("Only enterprises post demand."))
-    values = _clean(kind, data, today or district_today())
+    values = _clean(kind, data, today or district_today(), published=to_publish)
     posting = Posting(enterprise_id=enterprise.id, kind=kind, status=PublicationStatus.DRAFT.value, **values)
     _index(posting, enterprise)
     db.session.add(posting)
@@ -500,12 +506,17 @@ def create_posting(
     return posting
 
 
-def update_posting(hr: User, posting_id: int, data: PostingInput, *, today: date | None = None) -> Posting:
-    """Edit a draft or a published posting (fixing a typo need not unpublish it)."""
+def update_posting(
+    hr: User, posting_id: int, data: PostingInput, *, today: date | None = None, to_publish: bool = False
+) -> Posting:
+    """Edit a draft or a published posting (fixing a typo need not unpublish it); `to_publish` as for
+    `create_posting`."""
     posting = get_own_posting(hr, posting_id)
     if not posting.can("edit"):
         raise ServiceError(_l("A closed posting can no longer be changed."))
-    values = _clean(posting.kind, data, today or district_today(), published=posting.is_published)
+    values = _clean(
+        posting.kind, data, today or district_today(), published=posting.is_published or to_publish
+    )
     for key, value in values.items():
         setattr(posting, key, value)
     _index(posting, posting.enterprise)

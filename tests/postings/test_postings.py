@@ -346,6 +346,23 @@ def test_save_and_publish_is_one_step_or_nothing(app, build):
     assert 'data-testid="save-and-publish"' not in pending.get_data(as_text=True)
 
 
+def test_save_and_publish_reports_every_problem_at_once(app, build):
+    """Every field wrong, the publish button pressed: the first answer shows them all, the answers
+    publishing needs among them (not in a second round once the rest is right)."""
+    client = en_client(app, build.enterprise())
+    wrong = form_data(
+        "internship", title="", headcount="0", town="nowhere", deadline=day(-1), venue=None, channel=None
+    )
+    page = client.post(
+        "/enterprise/postings/new/internship",
+        data={**wrong, "pay": "3000", "post_wage": "5000", "publish": "1"},
+    )
+    assert page.status_code == 400
+    marked = set(re.findall(r'id="([a-z_]+)-error"', page.text))
+    assert {"title", "headcount", "town", "deadline", "venue", "channel", "pay"} <= marked, marked
+    assert count_postings() == 0
+
+
 def test_more_interns_than_the_shares_allow_at_once_is_said_when_saving(app, build):
     """20 interns on a post of 40 employees (20 %: 8 at a time) in an enterprise of 150 (10 %: 15):
     both said as warnings, since the offers' dates may stagger them; the posting is saved."""
