@@ -360,12 +360,20 @@ def _word_query(word: str, weights: str = "", *, segmented: bool = False) -> str
     """One search word as a `tsquery`: all its parts (found only in terms of these `weights`,
     when given); '' when it has none (punctuation only). `segmented`: a CJK run is cut at the seams
     no posting holds (`_pieces`), and only the bigrams inside each piece are asked for."""
-    parts = []
-    for match in _RUNS.finditer(_fold(word)):
-        runs = _pieces(match.group(0)) if segmented and match.group(1) else [match.group(0)]
-        for run in runs:
-            parts.extend(_run_query(run, weights, cjk=bool(match.group(1))))
+    parts = [
+        part for run, cjk in _runs(_fold(word), cut=segmented) for part in _run_query(run, weights, cjk=cjk)
+    ]
     return " & ".join(dict.fromkeys(parts))
+
+
+def _runs(word: str, *, cut: bool) -> list[tuple[str, bool]]:
+    """A search word's runs (of CJK characters, or of letters and digits), each with whether it is
+    CJK; with `cut`, CJK runs are cut at the seams no posting holds (`_pieces`)."""
+    found = []
+    for match in _RUNS.finditer(word):
+        cjk = bool(match.group(1))
+        found += [(piece, cjk) for piece in (_pieces(match.group(0)) if cut and cjk else [match.group(0)])]
+    return found
 
 
 def _pieces(run: str) -> list[str]:
@@ -665,13 +673,9 @@ def _town_labels() -> dict[str, set[str]]:
 def _text_condition(term: str):
     """SQLite: the word, or a catalogue term it stands for (焊工 → 焊接), in `search_text`, as
     the index searches on PostgreSQL."""
-    pieces = [
-        piece
-        for match in _RUNS.finditer(term)
-        for piece in (_pieces(match.group(0)) if match.group(1) else [match.group(0)])
-    ]
+    pieces = [run for run, _cjk in _runs(term, cut=True)]
     # A word cut at a seam asks for each piece; any other, for the word as typed (punctuation too).
-    words = pieces if len(pieces) > len(list(_RUNS.finditer(term))) else [term]
+    words = pieces if len(pieces) > len(_runs(term, cut=False)) else [term]
     own = and_(*[PostingSearch.search_text.like(contains(word), escape="\\") for word in words])
     others = [
         PostingSearch.search_text.like(contains(word), escape="\\")
