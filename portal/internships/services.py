@@ -260,10 +260,7 @@ def applicant(placement: Placement, *, today: date | None = None) -> Applicant:
     student = placement.student
     start = placement.starts_on or placement.posting.start_date
     on = start or today or checks.district_today()
-    school_year = None
-    if student.entry_year is not None:
-        # The same reckoning as rules.is_first_year: a school year begins on 1 September.
-        school_year = on.year - student.entry_year + int(on.month >= rules.SCHOOL_YEAR_STARTS)
+    school_year = rules.school_year(student.entry_year, on) if student.entry_year is not None else None
     program = student.program
     return Applicant(
         major=program.name if program else None,

@@ -202,9 +202,15 @@ def age_on(birth_date: date, day: date) -> int:
     return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
 
 
+def school_year(entry_year: int, day: date) -> int:
+    """The school year a student who entered in `entry_year` is in on `day` (1: the first), each
+    beginning on 1 September; 0 or less before entry."""
+    return day.year - entry_year + int(day.month >= SCHOOL_YEAR_STARTS)
+
+
 def is_first_year(entry_year: int, day: date) -> bool:
     """In the first school year on `day`: before 1 September of the year after entry."""
-    return day < date(entry_year + 1, SCHOOL_YEAR_STARTS, 1)
+    return school_year(entry_year, day) <= 1
 
 
 def student_problems(
