@@ -301,9 +301,8 @@ def practice_suggestions() -> list[Suggestion]:
     went to whoever's subjects read closest, often a teacher already certified and past the six
     months, while a teacher weeks short of them was told that no post fits."""
     teachers = _teachers_open_to_practice()
-    posts = _open_posts()
-    taken = places_taken(p.id for p in posts)
-    free = {p.id: p.places - taken.get(p.id, 0) for p in posts}
+    places = open_practice_places()
+    posts, free = [post for post, _n in places], {post.id: n for post, n in places}
     first = _PRACTICE_FIRST[0](teachers) if _PRACTICE_FIRST and teachers else set()
     existing = existing_pairs(TEACHER)
     found: list[Suggestion] = []

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from portal.accounts.models import User
 from portal.audit import services as audit
-from portal.exchanges.models import ACTIVE_STATUSES, Exchange, ExchangeStatus, PracticePost
+from portal.exchanges.models import ACTIVE_STATUSES, Exchange, ExchangeStatus
 from portal.exchanges.services.common import EXPERT, TEACHER, side_of
 from portal.exchanges.services.part_time import part_time_warning
 from portal.exchanges.services.suggestions import (
@@ -308,11 +308,12 @@ def ask_for_practice(staff: User, teacher: Teacher, post_id: int) -> Exchange:
             _l("%(name)s already has an exchange under way; finish or cancel it first.", name=teacher.name),
             field="post_id",
         )
-    if not any(post.id == post_id for post, _free in open_practice_places()):
+    post = next((post for post, _free in open_practice_places() if post.id == post_id), None)
+    if post is None:
         raise ServiceError(_l("This practice post is no longer open or has no free place."), field="post_id")
-    if (teacher.id, post_id) in existing_pairs(TEACHER):
+    if (teacher.id, post.id) in existing_pairs(TEACHER):
         raise ServiceError(_l("This teacher and this post have been paired before."), field="post_id")
-    return accept(staff, exchange_from(scored(TEACHER, teacher, db.session.get(PracticePost, post_id))).id)
+    return accept(staff, exchange_from(scored(TEACHER, teacher, post)).id)
 
 
 def decline_suggestion(
